@@ -1,0 +1,1 @@
+"""Analyzers: one package each, independent of each other, one protocol."""

@@ -1,0 +1,43 @@
+"""The one protocol every analyzer implements, and what it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from shieldwall.model import Control, Finding, Rule, Settings, Skipped
+from shieldwall.sources.manifests import Inventory, load_inventory
+from shieldwall.sources.tree import FileTree
+
+
+@dataclass
+class ScanTarget:
+    """The tree being scanned, parsed lazily and once, shared by all analyzers."""
+
+    tree: FileTree
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def inventory(self) -> Inventory:
+        return load_inventory(self.tree, self.settings.max_file_bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerOutput:
+    findings: tuple[Finding, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    # Per control, the resources rules of that control looked at (for the scorecard).
+    checked: dict[Control, frozenset[str]] = field(default_factory=dict)
+    # Workloads taken for the API gateway, and how they were chosen.
+    gateways: tuple[str, ...] = ()
+    gateway_source: str = ""
+
+
+class Analyzer(Protocol):
+    name: str
+
+    def rules(self) -> Sequence[Rule]: ...
+
+    def analyze(self, target: ScanTarget) -> AnalyzerOutput: ...

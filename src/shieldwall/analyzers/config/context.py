@@ -1,0 +1,47 @@
+"""What a config rule module is given, and what it yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from shieldwall.analyzers.config.gateway import GatewayView, detect_gateways
+from shieldwall.analyzers.config.workloads import Workload, workload_of
+from shieldwall.model import Settings
+from shieldwall.sources.manifests import Inventory, K8sObject
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule that fails at one place. The analyzer turns it into a Finding."""
+
+    rule: str
+    path: str
+    line: int
+    resource: str
+    message: str
+    key: str = ""  # stable locator inside the resource (never a line number)
+    end_line: int = 0
+
+
+@dataclass
+class ConfigContext:
+    inventory: Inventory
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def workloads(self) -> list[Workload]:
+        out = []
+        for obj in self.inventory.kubernetes:
+            w = workload_of(obj)
+            if w is not None:
+                out.append(w)
+        return out
+
+    def objects(self, *kinds: str) -> list[K8sObject]:
+        wanted = set(kinds)
+        return [o for o in self.inventory.kubernetes if o.kind in wanted]
+
+    @cached_property
+    def gateways(self) -> GatewayView:
+        return detect_gateways(self.inventory, self.workloads, self.settings.gateway)

@@ -1,0 +1,21 @@
+"""Frozen data types shared by every layer. No I/O here."""
+
+from shieldwall.model.finding import Finding, Location, Skipped, Suppression
+from shieldwall.model.result import ScanResult, Scorecard
+from shieldwall.model.rule import Rule
+from shieldwall.model.settings import GatewaySettings, Settings
+from shieldwall.model.taxonomy import Control, Severity
+
+__all__ = [
+    "Control",
+    "Finding",
+    "Location",
+    "Rule",
+    "GatewaySettings",
+    "ScanResult",
+    "Scorecard",
+    "Settings",
+    "Severity",
+    "Skipped",
+    "Suppression",
+]

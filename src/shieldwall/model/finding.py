@@ -1,0 +1,60 @@
+"""A finding, where it stands, and why it may be suppressed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from shieldwall.model.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    start_line: int
+    end_line: int
+
+    @classmethod
+    def at(cls, path: str, line: int) -> Location:
+        return cls(path, line, line)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not count against the gate."""
+
+    kind: str  # "inline" | "exception" | "baseline"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    message: str
+    location: Location
+    resource: str
+    # A stable locator inside the resource (field path, container name,
+    # redacted-value hash...). Never a line number: fingerprints must survive edits.
+    key: str = ""
+    suppression: Suppression | None = None
+    fingerprint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        material = "\x1f".join((self.rule.id, self.location.path, self.resource, self.key))
+        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        object.__setattr__(self, "fingerprint", digest)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def suppress(self, kind: str, reason: str) -> Finding:
+        return replace(self, suppression=Suppression(kind, reason))
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Input that was not scanned, with the reason. Nothing is dropped silently."""
+
+    path: str
+    reason: str

@@ -1,0 +1,1 @@
+"""What to scan: the file tree, and parsers that keep line numbers."""

@@ -1,0 +1,235 @@
+"""Recognise and load what the configuration analyzers read: Kubernetes
+manifests, compose files and Dockerfiles. Each file is read and parsed once;
+what cannot be parsed becomes a `Skipped` record with the reason."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from shieldwall.errors import SourceError
+from shieldwall.model import Skipped
+from shieldwall.sources.dockerfile import Dockerfile, parse_dockerfile
+from shieldwall.sources.tree import FileTree, SourceFile
+from shieldwall.sources.yaml_tree import BrokenDocument, YMap, YSeq, parse_documents
+
+YAML_SUFFIXES = (".yaml", ".yml")
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "compose.*.yaml", "compose.*.yml",
+                 "docker-compose*.yaml", "docker-compose*.yml")
+_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}")
+
+# Kinds that are not namespaced: their id has no namespace part.
+CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "StorageClass",
+        "PriorityClass",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "IngressClass",
+        "GatewayClass",
+        "RuntimeClass",
+        "PodSecurityPolicy",
+        "APIService",
+        "CSIDriver",
+        "VolumeAttachment",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class K8sObject:
+    """One Kubernetes object from a manifest, with where it was written."""
+
+    path: str
+    doc_index: int
+    kind: str
+    api_version: str
+    name: str
+    namespace: str  # "" for cluster-scoped kinds
+    body: YMap
+
+    @property
+    def id(self) -> str:
+        if self.namespace:
+            return f"{self.kind}/{self.namespace}/{self.name}"
+        return f"{self.kind}/{self.name}"
+
+    @property
+    def line(self) -> int:
+        return self.body.line
+
+    @property
+    def metadata(self) -> YMap:
+        meta = self.body.get("metadata")
+        return meta if isinstance(meta, YMap) else YMap(self.body.line)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        labels = self.metadata.get("labels")
+        return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        ann = self.metadata.get("annotations")
+        return {str(k): str(v) for k, v in ann.items()} if isinstance(ann, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeFile:
+    path: str
+    project: str
+    body: YMap
+
+    @property
+    def services(self) -> dict[str, YMap]:
+        services = self.body.get("services")
+        if not isinstance(services, YMap):
+            return {}
+        return {str(k): v for k, v in services.items() if isinstance(v, YMap)}
+
+    def service_id(self, name: str) -> str:
+        return f"compose/{self.project}/{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class DockerfileSource:
+    path: str
+    dockerfile: Dockerfile
+    lines: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"Dockerfile/{self.path}"
+
+
+@dataclass
+class Inventory:
+    kubernetes: list[K8sObject] = field(default_factory=list)
+    compose: list[ComposeFile] = field(default_factory=list)
+    dockerfiles: list[DockerfileSource] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    # Raw lines of every parsed file, for inline suppressions and snippets.
+    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def is_dockerfile(name: str) -> bool:
+    lower = name.lower()
+    return (
+        lower.startswith(("dockerfile", "containerfile"))
+        or lower.endswith((".dockerfile", ".containerfile"))
+    )
+
+
+def is_compose_name(name: str) -> bool:
+    return any(fnmatch.fnmatch(name.lower(), pattern) for pattern in COMPOSE_NAMES)
+
+
+def _looks_like_compose(body: Any) -> bool:
+    if not isinstance(body, YMap) or "apiVersion" in body or "kind" in body:
+        return False
+    services = body.get("services")
+    if not isinstance(services, YMap) or not services:
+        return False
+    keys = {"image", "build", "ports", "volumes", "command", "environment", "networks"}
+    return any(isinstance(s, YMap) and keys & set(s) for s in services.values())
+
+
+def _is_helm_template(file: SourceFile, text: str) -> bool:
+    return ("/templates/" in f"/{file.rel}" or file.name.endswith(".tpl")) and bool(
+        _TEMPLATE.search(text)
+    )
+
+
+def _k8s_objects(path: str, index: int, body: Any) -> list[K8sObject]:
+    if not isinstance(body, YMap):
+        return []
+    kind = body.get("kind")
+    api = body.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(api, str):
+        return []
+    items = body.get("items")
+    if kind == "List" or (kind.endswith("List") and isinstance(items, YSeq)):
+        out: list[K8sObject] = []
+        if isinstance(items, YSeq):
+            for item in items:
+                out.extend(_k8s_objects(path, index, item))
+        return out
+    meta = body.get("metadata")
+    meta = meta if isinstance(meta, YMap) else YMap(body.line)
+    name = str(meta.get("name") or meta.get("generateName") or "unnamed")
+    if kind in CLUSTER_SCOPED:
+        namespace = ""
+    else:
+        namespace = str(meta.get("namespace") or "default")
+    return [K8sObject(path, index, kind, api, name, namespace, body)]
+
+
+def load_inventory(tree: FileTree, max_bytes: int) -> Inventory:
+    inv = Inventory()
+    for file in tree.files:
+        name = file.name
+        if is_dockerfile(name):
+            try:
+                text = file.read_text(max_bytes)
+            except SourceError as err:
+                inv.skipped.append(Skipped(file.rel, err.message))
+                continue
+            lines = tuple(text.splitlines())
+            inv.lines[file.rel] = lines
+            inv.dockerfiles.append(
+                DockerfileSource(file.rel, parse_dockerfile(text, file.rel), lines)
+            )
+        elif name.lower().endswith(YAML_SUFFIXES):
+            _load_yaml(inv, file, max_bytes)
+    return inv
+
+
+def _load_yaml(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
+    try:
+        text = file.read_text(max_bytes)
+    except SourceError as err:
+        inv.skipped.append(Skipped(file.rel, err.message))
+        return
+    if _is_helm_template(file, text):
+        inv.skipped.append(
+            Skipped(
+                file.rel,
+                "Helm template (Go template syntax) not parsed: render the chart with "
+                "`helm template` and scan the output",
+            )
+        )
+        return
+    inv.lines[file.rel] = tuple(text.splitlines())
+    compose_name = is_compose_name(file.name)
+    for doc in parse_documents(text):
+        if isinstance(doc, BrokenDocument):
+            reason = doc.error.message
+            if _TEMPLATE.search(text):
+                reason += " (the file contains template syntax: render it first)"
+            prefix = f"document {doc.index + 1}: " if doc.index else ""
+            inv.skipped.append(Skipped(file.rel, prefix + reason))
+            continue
+        if compose_name or _looks_like_compose(doc.content):
+            if isinstance(doc.content, YMap):
+                inv.compose.append(ComposeFile(file.rel, _project_name(file, doc.content),
+                                               doc.content))
+            continue
+        inv.kubernetes.extend(_k8s_objects(file.rel, doc.index, doc.content))
+
+
+def _project_name(file: SourceFile, body: YMap) -> str:
+    name = body.get("name")
+    if isinstance(name, str) and name:
+        return name
+    parent = file.rel.rsplit("/", 1)[0] if "/" in file.rel else file.root.name
+    return parent.rsplit("/", 1)[-1].lower() or "default"

@@ -1,0 +1,208 @@
+"""Walk a directory the way git sees it: .gitignore aware, vendored trees and
+`.git` skipped, symlink loops and unreadable entries reported, never followed
+outside the scanned root."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from shieldwall.errors import SourceError
+from shieldwall.model import Skipped
+
+# Directories that hold other people's code or generated state.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "vendor",
+        "third_party",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".terraform",
+        "site-packages",
+    }
+)
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_SNIFF = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One regular file under the scanned root."""
+
+    root: Path
+    rel: str  # POSIX path relative to root
+    size: int
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.rel
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+    def read_text(self, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+        """The file as text, or a SourceError saying why it cannot be scanned."""
+        if self.size > max_bytes:
+            raise SourceError(
+                f"file is {self.size} bytes, over the {max_bytes}-byte limit",
+                "raise the limit with --max-file-size or exclude the file",
+            )
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot read file: {exc.strerror or exc}") from exc
+        if b"\x00" in data[:_SNIFF]:
+            raise SourceError("binary file (contains NUL bytes)")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise SourceError(
+                f"not valid UTF-8 at byte {exc.start} (line {line})",
+                "re-encode the file as UTF-8",
+                line=line,
+            ) from exc
+
+
+@dataclass
+class FileTree:
+    root: Path
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _load_ignore(directory: Path) -> pathspec.PathSpec | None:
+    gitignore = directory / ".gitignore"
+    try:
+        lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ignore:
+    base: str  # directory of the .gitignore, relative to root ("" for root)
+    spec: pathspec.PathSpec
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        sub = rel[len(self.base) + 1 :] if self.base else rel
+        return self.spec.match_file(sub + "/" if is_dir else sub)
+
+
+def walk(
+    root: Path,
+    excludes: Sequence[str] = (),
+    use_gitignore: bool = True,
+) -> FileTree:
+    """List the regular files under ``root`` that a scan should look at."""
+    root = root.resolve() if root.is_dir() else root
+    tree = FileTree(root)
+    if root.is_file():
+        tree.root = root.parent
+        tree.files.append(SourceFile(root.parent, root.name, root.stat().st_size))
+        return tree
+    if not root.is_dir():
+        raise SourceError(
+            f"{root} is neither a file nor a directory",
+            "check the path given to `shieldwall scan`",
+        )
+    exclude_spec = pathspec.PathSpec.from_lines("gitwildmatch", excludes) if excludes else None
+    seen_dirs: set[tuple[int, int]] = set()
+    st = root.stat()
+    seen_dirs.add((st.st_dev, st.st_ino))
+    ignores: list[_Ignore] = []
+    if use_gitignore:
+        spec = _load_ignore(root)
+        if spec is not None:
+            ignores.append(_Ignore("", spec))
+    _walk_dir(tree, root, "", ignores, exclude_spec, seen_dirs, use_gitignore)
+    tree.files.sort(key=lambda f: f.rel)
+    return tree
+
+
+def _ignored(
+    rel: str, is_dir: bool, ignores: Iterable[_Ignore], exclude: pathspec.PathSpec | None
+) -> bool:
+    if exclude is not None and exclude.match_file(rel + "/" if is_dir else rel):
+        return True
+    return any(ig.matches(rel, is_dir) for ig in ignores)
+
+
+def _walk_dir(
+    tree: FileTree,
+    directory: Path,
+    rel_dir: str,
+    ignores: list[_Ignore],
+    exclude: pathspec.PathSpec | None,
+    seen_dirs: set[tuple[int, int]],
+    use_gitignore: bool,
+) -> None:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        tree.skipped.append(Skipped(rel_dir or ".", f"cannot list directory: {exc.strerror}"))
+        return
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            is_link = entry.is_symlink()
+            st = entry.stat(follow_symlinks=True)
+        except OSError as exc:
+            if is_link:
+                tree.skipped.append(Skipped(rel, "broken symlink"))
+            else:
+                tree.skipped.append(Skipped(rel, f"cannot stat: {exc.strerror}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if entry.name in SKIPPED_DIRS or _ignored(rel, True, ignores, exclude):
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:
+                reason = "symlink loop" if is_link else "directory already scanned"
+                tree.skipped.append(Skipped(rel, f"{reason}: not followed"))
+                continue
+            if is_link and not _inside(Path(entry.path), tree.root):
+                tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
+                continue
+            seen_dirs.add(key)
+            child_ignores = ignores
+            if use_gitignore:
+                spec = _load_ignore(Path(entry.path))
+                if spec is not None:
+                    child_ignores = [*ignores, _Ignore(rel, spec)]
+            _walk_dir(tree, Path(entry.path), rel, child_ignores, exclude, seen_dirs, use_gitignore)
+        elif stat.S_ISREG(st.st_mode):
+            if _ignored(rel, False, ignores, exclude):
+                continue
+            if is_link and not _inside(Path(entry.path), tree.root):
+                tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
+                continue
+            tree.files.append(SourceFile(tree.root, rel, st.st_size))
+        elif not _ignored(rel, False, ignores, exclude):
+            tree.skipped.append(Skipped(rel, "not a regular file (device, socket or FIFO)"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
