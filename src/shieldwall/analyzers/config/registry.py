@@ -9,8 +9,9 @@ from shieldwall.analyzers.config import (
     compose,
     dockerfile,
     k8s_access,
+    k8s_control_plane,
     k8s_network,
-    k8s_traffic,
+    traffic,
     k8s_workload,
 )
 from shieldwall.analyzers.config.context import ConfigContext, Hit
@@ -20,7 +21,8 @@ MODULES: tuple[ModuleType, ...] = (
     k8s_workload,
     k8s_access,
     k8s_network,
-    k8s_traffic,
+    traffic,
+    k8s_control_plane,
     compose,
     dockerfile,
 )
