@@ -113,8 +113,9 @@ class Container:
 
     def missing_line(self) -> int:
         """Where to point when a field is missing: securityContext if present, else name."""
-        sc = self.security_context
-        return sc.line if sc is not None else self.line
+        if "securityContext" in self.body:
+            return self.body.line_of("securityContext")
+        return self.line
 
     def env(self) -> Iterator[tuple[str, Any, int]]:
         """(name, literal value or None, line) for each env entry."""
