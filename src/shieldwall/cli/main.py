@@ -1,0 +1,196 @@
+"""`shieldwall` commands."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from shieldwall import __version__
+from shieldwall.cli import exit_codes
+from shieldwall.cli.output import ReportTarget, parse_format, write_reports
+from shieldwall.engine.analyzers import ANALYZERS
+from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
+from shieldwall.engine.gate import gate_fails
+from shieldwall.engine.rules import rule_catalog
+from shieldwall.engine.scanner import ScanOptions, run_scan
+from shieldwall.errors import ShieldwallError, UsageError
+from shieldwall.model import Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+SEVERITIES = [s.value for s in Severity] + ["none"]
+
+
+def _err(message: str, hint: str = "") -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn errors into messages and exit codes; tracebacks only with --verbose."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose = bool(kwargs.get("verbose"))
+        try:
+            return fn(*args, **kwargs)
+        except UsageError as exc:
+            _err(exc.message, exc.hint)
+            sys.exit(exit_codes.USAGE)
+        except ShieldwallError as exc:
+            if verbose:
+                traceback.print_exc()
+            _err(exc.message, exc.hint)
+            sys.exit(exit_codes.TOOL_FAILED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if verbose:
+                traceback.print_exc()
+            _err(
+                f"shieldwall failed: {type(exc).__name__}: {exc}",
+                "run again with --verbose for the traceback and report it as a bug",
+            )
+            sys.exit(exit_codes.TOOL_FAILED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shieldwall")
+def cli() -> None:
+    """Security checks for containerised microservices, from CI to runtime."""
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--analyzers",
+    metavar="LIST",
+    help=f"Comma-separated analyzers to run (default: all). Available: {', '.join(ANALYZERS)}.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT[:FILE]",
+    help="Report format (text, json, sarif, junit), optionally written to FILE. Repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Fail (exit 1) on unsuppressed findings at or above this severity. Default: high.",
+)
+@click.option("--baseline", type=click.Path(path_type=Path), help="Only fail on findings not in it.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
+@click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
+@click.option("--no-color", is_flag=True, help="Plain text output.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
+@handle_errors
+def scan(
+    path: Path,
+    analyzers: str | None,
+    formats: tuple[str, ...],
+    fail_on: str | None,
+    baseline: Path | None,
+    exclude: tuple[str, ...],
+    config: Path | None,
+    max_file_size: int | None,
+    no_color: bool,
+    verbose: bool,
+) -> None:
+    """Scan PATH (default: the current directory)."""
+    targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
+    options = ScanOptions(
+        analyzers=analyzers,
+        excludes=exclude,
+        baseline=baseline,
+        config=config,
+        max_file_bytes=max_file_size,
+        verbose=verbose,
+    )
+    outcome = run_scan(path, options, target_label=str(path))
+    write_reports(outcome, targets, color=not no_color, verbose=verbose)
+    threshold: Severity | None
+    if fail_on is not None:
+        threshold = None if fail_on == "none" else Severity.parse(fail_on)
+    elif outcome.config.fail_on is not None:
+        threshold = outcome.config.fail_on
+    else:
+        threshold = Severity.HIGH
+    if outcome.result.errors:
+        for error in outcome.result.errors:
+            _err(error)
+        sys.exit(exit_codes.TOOL_FAILED)
+    sys.exit(exit_codes.FINDINGS if gate_fails(outcome.result, threshold) else exit_codes.OK)
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@handle_errors
+def rules(rule_id: str | None) -> None:
+    """List every rule, or show one rule's detail and remediation."""
+    catalog = rule_catalog()
+    if rule_id is None:
+        width = max(len(r.id) for r in catalog)
+        for r in catalog:
+            click.echo(
+                f"{r.id:<{width}}  {r.analyzer:<7} {r.control.value:<16} "
+                f"{r.severity.value:<8} {r.title}"
+            )
+        return
+    wanted = rule_id.upper()
+    match = next((r for r in catalog if r.id == wanted), None)
+    if match is None:
+        raise UsageError(f"no rule {rule_id!r}", "list the rules with `shieldwall rules`")
+    click.echo(f"{match.id}: {match.title}")
+    click.echo(f"  analyzer:  {match.analyzer}")
+    click.echo(f"  control:   {match.control.value}")
+    click.echo(f"  severity:  {match.severity.value}")
+    if match.cwe:
+        click.echo(f"  cwe:       {', '.join(match.cwe)}")
+    click.echo(f"\nWhy it matters:\n  {match.description}")
+    click.echo(f"\nHow to fix:\n  {match.remediation}")
+    if match.references:
+        click.echo("\nReferences:")
+        for ref in match.references:
+            click.echo(f"  {ref}")
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept today's findings so that the gate fails only on new ones."""
+
+
+@baseline.command("create")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), help=f"Default: PATH/{DEFAULT_NAME}")
+@click.option("--analyzers", metavar="LIST")
+@click.option("--exclude", multiple=True, metavar="GLOB")
+@click.option("-v", "--verbose", is_flag=True)
+@handle_errors
+def baseline_create(
+    path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
+) -> None:
+    """Write the current unsuppressed findings of PATH to a baseline file."""
+    outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
+    if outcome.result.errors:
+        for error in outcome.result.errors:
+            _err(error)
+        sys.exit(exit_codes.TOOL_FAILED)
+    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
+    target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
+    count = len(outcome.result.active)
+    click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="shieldwall")

@@ -1,0 +1,1 @@
+"""The engine: runs analyzers, applies suppressions, exceptions and baselines, gates."""

@@ -1,0 +1,71 @@
+"""Inline suppressions: `# shieldwall: ignore[RULE-ID,OTHER] reason`.
+
+A comment suppresses the named rules for findings that start on its own line
+(a trailing comment) or on the first non-comment line below it (a comment line
+above the offending field or instruction)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from shieldwall.model import Finding
+
+_DIRECTIVE = re.compile(r"#\s*shieldwall:\s*ignore\[([A-Za-z0-9_,\s*-]+)\]\s*(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineIgnore:
+    rules: frozenset[str]
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return "*" in self.rules or rule_id in self.rules
+
+
+def directives(lines: Sequence[str]) -> dict[int, InlineIgnore]:
+    """Map 1-based line -> the ignore directive that applies to findings on that line."""
+    out: dict[int, InlineIgnore] = {}
+    pending: InlineIgnore | None = None
+    for number, line in enumerate(lines, start=1):
+        match = _DIRECTIVE.search(line) if "shieldwall" in line else None
+        stripped = line.strip()
+        ignore = None
+        if match:
+            rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
+            ignore = InlineIgnore(rules, match.group(2).strip() or "no reason given")
+        if match and stripped.startswith("#"):
+            pending = ignore
+            continue
+        if ignore is not None:
+            out[number] = ignore
+        elif pending is not None and stripped and not stripped.startswith("#"):
+            out[number] = pending
+        if stripped and not stripped.startswith("#"):
+            pending = None
+    return out
+
+
+def apply_inline(
+    findings: Sequence[Finding], lines_of: Callable[[str], Sequence[str] | None]
+) -> list[Finding]:
+    cache: dict[str, dict[int, InlineIgnore]] = {}
+    out = []
+    for f in findings:
+        if f.suppressed:
+            out.append(f)
+            continue
+        path = f.location.path
+        if path not in cache:
+            lines = lines_of(path)
+            cache[path] = directives(lines) if lines else {}
+        table = cache[path]
+        hit = None
+        for line in range(f.location.start_line, f.location.end_line + 1):
+            ignore = table.get(line)
+            if ignore is not None and ignore.covers(f.rule.id):
+                hit = ignore
+                break
+        out.append(f.suppress("inline", hit.reason) if hit else f)
+    return out

@@ -1,0 +1,158 @@
+"""`.shieldwall.yaml`: the gateway, exceptions with expiry, excludes, the gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shieldwall.errors import ConfigError, SourceError
+from shieldwall.model import GatewaySettings, Settings, Severity
+from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
+
+CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
+_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionEntry:
+    """An accepted risk: a rule (glob) on a path/resource (globs), with a reason."""
+
+    rule: str
+    reason: str
+    path: str = "*"
+    resource: str = "*"
+    expires: dt.date | None = None
+    line: int = 0  # where it is written in the config file
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    path: str = ""  # relative to the scanned root, "" when there is none
+    settings: Settings = field(default_factory=Settings)
+    exceptions: tuple[ExceptionEntry, ...] = ()
+    excludes: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+
+
+def find_config(root: Path) -> Path | None:
+    base = root if root.is_dir() else root.parent
+    for name in CONFIG_NAMES:
+        candidate = base / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _fail(path: str, line: int, message: str, hint: str = "") -> ConfigError:
+    return ConfigError(
+        f"{path}:{line}: {message}", hint or "see `shieldwall scan --help` and the README"
+    )
+
+
+def _str_list(value: Any, path: str, line: int, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise _fail(path, line, f"{what} must be a string or a list of strings")
+
+
+def load_config(file: Path, display: str) -> ProjectConfig:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {display}: {exc}", "check the file's permissions") from exc
+    docs = list(parse_documents(text))
+    if not docs:
+        return ProjectConfig(path=display)
+    doc = docs[0]
+    if not isinstance(doc, Document):
+        err: SourceError = doc.error
+        raise ConfigError(f"{display}: {err.message}", "fix the YAML syntax of the config file")
+    body = doc.content
+    if not isinstance(body, YMap):
+        raise _fail(display, doc.start_line, "the config must be a mapping")
+    unknown = sorted(str(k) for k in body if k not in _KNOWN_KEYS)
+    if unknown:
+        raise _fail(
+            display,
+            body.line_of(unknown[0]),
+            f"unknown key {unknown[0]!r}",
+            f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
+        )
+    settings = Settings(gateway=_gateway(body, display))
+    if "max_file_size" in body:
+        size = body["max_file_size"]
+        if not isinstance(size, int) or size <= 0:
+            raise _fail(display, body.line_of("max_file_size"), "max_file_size must be bytes > 0")
+        settings = Settings(gateway=settings.gateway, max_file_bytes=size)
+    fail_on = None
+    if "fail_on" in body:
+        try:
+            fail_on = None if body["fail_on"] == "none" else Severity.parse(str(body["fail_on"]))
+        except ValueError as exc:
+            raise _fail(display, body.line_of("fail_on"), str(exc)) from exc
+    return ProjectConfig(
+        path=display,
+        settings=settings,
+        exceptions=_exceptions(body, display),
+        excludes=_str_list(body.get("exclude"), display, body.line_of("exclude"), "exclude"),
+        fail_on=fail_on,
+    )
+
+
+def _gateway(body: YMap, display: str) -> GatewaySettings:
+    gw = body.get("gateway")
+    if gw is None:
+        return GatewaySettings()
+    if not isinstance(gw, YMap):
+        raise _fail(display, body.line_of("gateway"), "gateway must be a mapping",
+                    "write `gateway: {workloads: [Deployment/<ns>/<name>]}`")
+    return GatewaySettings(
+        workloads=_str_list(gw.get("workloads"), display, gw.line_of("workloads"), "workloads"),
+        services=_str_list(gw.get("services"), display, gw.line_of("services"), "services"),
+    )
+
+
+def _exceptions(body: YMap, display: str) -> tuple[ExceptionEntry, ...]:
+    raw = body.get("exceptions")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YSeq):
+        raise _fail(display, body.line_of("exceptions"), "exceptions must be a list")
+    out = []
+    for i, item in enumerate(raw):
+        line = raw.line_of(i)
+        if not isinstance(item, YMap):
+            raise _fail(display, line, "each exception must be a mapping with rule and reason")
+        rule = item.get("rule")
+        reason = item.get("reason")
+        if not isinstance(rule, str) or not rule:
+            raise _fail(display, line, "exception without a `rule`")
+        if not isinstance(reason, str) or not reason.strip():
+            raise _fail(display, line, f"exception for {rule} has no `reason`",
+                        "say why the risk is accepted; reviewers read it")
+        expires = item.get("expires")
+        if expires is not None and not isinstance(expires, dt.date):
+            try:
+                expires = dt.date.fromisoformat(str(expires))
+            except ValueError:
+                raise _fail(display, item.line_of("expires"),
+                            f"expires {expires!r} is not a date", "use YYYY-MM-DD") from None
+        if isinstance(expires, dt.datetime):
+            expires = expires.date()
+        out.append(
+            ExceptionEntry(
+                rule=rule,
+                reason=reason.strip(),
+                path=str(item.get("path", "*")),
+                resource=str(item.get("resource", "*")),
+                expires=expires,
+                line=line,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,52 @@
+"""The JSON report: schema `shieldwall/report/v1`, a contract for scripts and CI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shieldwall.formats.base import ReportContext
+from shieldwall.model import Finding, ScanResult
+
+SCHEMA = "shieldwall/report/v1"
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "rule": f.rule.id,
+        "analyzer": f.rule.analyzer,
+        "control": f.rule.control.value,
+        "severity": f.rule.severity.value,
+        "title": f.rule.title,
+        "message": f.message,
+        "location": {
+            "path": f.location.path,
+            "start_line": f.location.start_line,
+            "end_line": f.location.end_line,
+        },
+        "resource": f.resource,
+        "cwe": list(f.rule.cwe),
+        "references": list(f.rule.references),
+        "remediation": f.rule.remediation,
+        "suppressed": f.suppressed,
+    }
+
+
+def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "shieldwall", "version": ctx.tool_version},
+        "target": result.target,
+        "summary": {
+            "findings": len(result.active),
+            "by_severity": result.by_severity(),
+            "by_control": result.by_control(),
+        },
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def render(result: ScanResult, ctx: ReportContext) -> str:
+    return json.dumps(report_dict(result, ctx), indent=2, ensure_ascii=False) + "\n"

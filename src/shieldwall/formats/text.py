@@ -1,0 +1,244 @@
+"""The human report: findings grouped by control, a scorecard, what was skipped."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.rule import Rule as Ruler
+from rich.table import Table
+from rich.text import Text
+
+from shieldwall.formats.base import ReportContext
+from shieldwall.model import Control, Finding, ScanResult, Severity
+
+_BADGE_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "bold yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+_BADGE_WIDTH = max(len(s.value) for s in Severity)
+_INDENT = _BADGE_WIDTH + 3
+_SUPPRESSION_KINDS = ("inline", "exception", "baseline")
+# Analyzers whose rules depend on knowing the gateway.
+_GATEWAY_ANALYZERS = frozenset({"config", "topology"})
+# Terminal control characters and bidirectional overrides from scanned input must not reach
+# the terminal: they could rewrite the screen or reorder what the reader sees.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: str) -> str:
+    """`value` with control and bidi characters shown as escapes."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+
+
+def render(result: ScanResult, ctx: ReportContext) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=ctx.color,
+        no_color=not ctx.color,
+        color_system="auto" if ctx.color else None,
+        width=ctx.width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    _header(console, result, ctx)
+    _findings(console, result)
+    _scorecard(console, result)
+    _problems(console, result)
+    console.print(_summary(result))
+    return buffer.getvalue()
+
+
+# -- header ---------------------------------------------------------------------------------
+
+
+def _header(console: Console, result: ScanResult, ctx: ReportContext) -> None:
+    console.print(Text(f"shieldwall {ctx.tool_version}", style="bold"))
+    _field(console, "Target", printable(result.target) or ".")
+    _field(console, "Files scanned", str(result.files_scanned))
+    _field(console, "Analyzers", ", ".join(result.analyzers) or "none")
+    if _gateway_matters(result):
+        _field(console, "Gateway", gateway_line(result))
+    console.print()
+
+
+def _field(console: Console, name: str, value: str) -> None:
+    line = Text.assemble((f"{name}: ", "bold"), value)
+    console.print(line, overflow="fold")
+
+
+def _gateway_matters(result: ScanResult) -> bool:
+    if result.gateways or result.gateway_source or not result.analyzers:
+        return True
+    return bool(_GATEWAY_ANALYZERS.intersection(result.analyzers))
+
+
+def gateway_line(result: ScanResult) -> str:
+    """Which workloads were taken for the API gateway and why, or what to do when none was."""
+    if not result.gateways:
+        return (
+            "none found. Exposure rules therefore treat every exposed workload as bypassing "
+            "the gateway. If you have one, declare it in .shieldwall.yaml: "
+            "gateway: workloads: [Deployment/<namespace>/<name>]"
+        )
+    described = ", ".join(printable(g) for g in result.gateways)
+    source = printable(result.gateway_source)
+    if source and source not in described:
+        return f"{described} ({source})"
+    return described
+
+
+# -- findings -------------------------------------------------------------------------------
+
+
+def finding_order(f: Finding) -> tuple[int, str, int, str, str]:
+    """Worst first, then by place; the rule id and fingerprint make the order total."""
+    return (-f.rule.severity.rank, f.location.path, f.location.start_line, f.rule.id, f.fingerprint)
+
+
+def _findings(console: Console, result: ScanResult) -> None:
+    active = result.active
+    for control in Control:
+        group = sorted((f for f in active if f.rule.control is control), key=finding_order)
+        if not group:
+            continue
+        noun = "finding" if len(group) == 1 else "findings"
+        title = Text(f" {control.label} ({control.value}): {len(group)} {noun} ", style="bold")
+        console.print(Ruler(title, align="left", characters="-"))
+        for finding in group:
+            _finding(console, finding)
+    suppressed = [f for f in result.findings if f.suppressed]
+    if suppressed:
+        console.print(Text(suppressed_line(suppressed), style="dim"))
+        console.print()
+
+
+def _finding(console: Console, f: Finding) -> None:
+    severity = f.rule.severity
+    badge = Text(f"{severity.value.upper():<{_BADGE_WIDTH}}", style=_BADGE_STYLE[severity])
+    head = Text.assemble(badge, "  ", (f.rule.id, "bold"), "  ", printable(f.rule.title))
+    console.print(Padding(head, (0, 0, 0, 1)))
+    where = Text.assemble((location(f), "underline"), "  ", (printable(f.resource), "italic"))
+    body = [where, Text(printable(f.message))]
+    if f.rule.remediation:
+        body.append(Text.assemble(("fix: ", "bold green"), printable(f.rule.remediation)))
+    for line in body:
+        console.print(Padding(line, (0, 0, 0, _INDENT)), overflow="fold")
+    console.print()
+
+
+def location(f: Finding) -> str:
+    loc = f.location
+    path = printable(loc.path) or "<unknown>"
+    if loc.start_line < 1:
+        return path
+    if loc.end_line > loc.start_line:
+        return f"{path}:{loc.start_line}-{loc.end_line}"
+    return f"{path}:{loc.start_line}"
+
+
+def suppressed_line(suppressed: Iterable[Finding]) -> str:
+    kinds = Counter(f.suppression.kind for f in suppressed if f.suppression is not None)
+    total = sum(kinds.values())
+    ordered = [k for k in _SUPPRESSION_KINDS if kinds[k]] + sorted(
+        k for k in kinds if k not in _SUPPRESSION_KINDS
+    )
+    parts = ", ".join(f"{kinds[k]} {printable(k)}" for k in ordered)
+    noun = "finding" if total == 1 else "findings"
+    return f"{total} suppressed {noun} not listed ({parts})."
+
+
+# -- scorecard ------------------------------------------------------------------------------
+
+
+def scorecard_rows(result: ScanResult) -> list[tuple[Control, int, int, int]]:
+    """(control, resources checked, passing, failing) for each control that looked at any."""
+    rows = []
+    for control in Control:
+        failing = result.scorecard.failing(result.findings, control)
+        checked = result.scorecard.checked.get(control, frozenset()) | failing
+        if checked:
+            rows.append((control, len(checked), len(checked) - len(failing), len(failing)))
+    return rows
+
+
+def _scorecard(console: Console, result: ScanResult) -> None:
+    rows = scorecard_rows(result)
+    if not rows:
+        return
+    table = Table(
+        title="Scorecard (resources per control)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
+    table.add_column("Control")
+    for name in ("Checked", "Passing", "Failing"):
+        table.add_column(name, justify="right")
+    for control, checked, passing, failing in rows:
+        table.add_row(
+            f"{control.label} ({control.value})",
+            str(checked),
+            Text(str(passing), style="green" if passing else ""),
+            Text(str(failing), style="bold red" if failing else ""),
+        )
+    console.print(table)
+    console.print()
+
+
+# -- what could not be done -------------------------------------------------------------------
+
+
+def _problems(console: Console, result: ScanResult) -> None:
+    if result.skipped:
+        console.print(Text(f"Skipped inputs ({len(result.skipped)}):", style="bold yellow"))
+        for s in result.skipped:
+            line = Text.assemble((printable(s.path), "underline"), ": ", printable(s.reason))
+            console.print(Padding(line, (0, 0, 0, 2)), overflow="fold")
+        console.print()
+    if result.errors:
+        console.print(Text(f"Analyzer errors ({len(result.errors)}):", style="bold red"))
+        for error in result.errors:
+            console.print(Padding(Text(printable(error)), (0, 0, 0, 2)), overflow="fold")
+        console.print()
+
+
+def summary_text(result: ScanResult) -> str:
+    counts = result.by_severity()
+    total = sum(counts.values())
+    if total:
+        noun = "finding" if total == 1 else "findings"
+        parts = ", ".join(f"{n} {sev}" for sev, n in counts.items())
+        text = f"{total} {noun}: {parts}"
+    else:
+        text = "No findings"
+    extras = []
+    suppressed = len(result.findings) - len(result.active)
+    if suppressed:
+        extras.append(f"{suppressed} suppressed")
+    if result.skipped:
+        extras.append(f"{len(result.skipped)} skipped")
+    if result.errors:
+        n = len(result.errors)
+        extras.append(f"{n} analyzer error" + ("" if n == 1 else "s"))
+    if extras:
+        text += f" ({', '.join(extras)})"
+    return text + "."
+
+
+def _summary(result: ScanResult) -> Text:
+    worst = max((f.rule.severity for f in result.active), key=lambda s: s.rank, default=None)
+    style = _BADGE_STYLE[worst] if worst is not None else "bold green"
+    if result.errors:
+        style = "bold red"
+    return Text(summary_text(result), style=style)
