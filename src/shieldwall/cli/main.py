@@ -88,7 +88,9 @@ def cli() -> None:
     default=None,
     help="Fail (exit 1) on unsuppressed findings at or above this severity. Default: high.",
 )
-@click.option("--baseline", type=click.Path(path_type=Path), help="Only fail on findings not in it.")
+@click.option(
+    "--baseline", type=click.Path(path_type=Path), help="Only fail on findings not in it."
+)
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
 @click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
@@ -172,7 +174,9 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(path_type=Path), help=f"Default: PATH/{DEFAULT_NAME}")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help=f"Default: PATH/{DEFAULT_NAME}"
+)
 @click.option("--analyzers", metavar="LIST")
 @click.option("--exclude", multiple=True, metavar="GLOB")
 @click.option("-v", "--verbose", is_flag=True)

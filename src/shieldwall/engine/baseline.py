@@ -31,8 +31,11 @@ def baseline_text(findings: Sequence[Finding]) -> str:
         ),
         key=lambda e: (e["path"], e["rule"], e["resource"], e["fingerprint"]),
     )
-    doc = {"schema": SCHEMA, "tool": {"name": "shieldwall", "version": __version__},
-           "findings": entries}
+    doc = {
+        "schema": SCHEMA,
+        "tool": {"name": "shieldwall", "version": __version__},
+        "findings": entries,
+    }
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -46,7 +49,8 @@ def load_baseline(path: Path) -> frozenset[str]:
         ) from exc
     except ValueError as exc:
         raise ConfigError(
-            f"baseline {path} is not valid JSON: {exc}", "recreate it with `shieldwall baseline create`"
+            f"baseline {path} is not valid JSON: {exc}",
+            "recreate it with `shieldwall baseline create`",
         ) from exc
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise ConfigError(

@@ -110,8 +110,12 @@ def _gateway(body: YMap, display: str) -> GatewaySettings:
     if gw is None:
         return GatewaySettings()
     if not isinstance(gw, YMap):
-        raise _fail(display, body.line_of("gateway"), "gateway must be a mapping",
-                    "write `gateway: {workloads: [Deployment/<ns>/<name>]}`")
+        raise _fail(
+            display,
+            body.line_of("gateway"),
+            "gateway must be a mapping",
+            "write `gateway: {workloads: [Deployment/<ns>/<name>]}`",
+        )
     return GatewaySettings(
         workloads=_str_list(gw.get("workloads"), display, gw.line_of("workloads"), "workloads"),
         services=_str_list(gw.get("services"), display, gw.line_of("services"), "services"),
@@ -134,15 +138,23 @@ def _exceptions(body: YMap, display: str) -> tuple[ExceptionEntry, ...]:
         if not isinstance(rule, str) or not rule:
             raise _fail(display, line, "exception without a `rule`")
         if not isinstance(reason, str) or not reason.strip():
-            raise _fail(display, line, f"exception for {rule} has no `reason`",
-                        "say why the risk is accepted; reviewers read it")
+            raise _fail(
+                display,
+                line,
+                f"exception for {rule} has no `reason`",
+                "say why the risk is accepted; reviewers read it",
+            )
         expires = item.get("expires")
         if expires is not None and not isinstance(expires, dt.date):
             try:
                 expires = dt.date.fromisoformat(str(expires))
             except ValueError:
-                raise _fail(display, item.line_of("expires"),
-                            f"expires {expires!r} is not a date", "use YYYY-MM-DD") from None
+                raise _fail(
+                    display,
+                    item.line_of("expires"),
+                    f"expires {expires!r} is not a date",
+                    "use YYYY-MM-DD",
+                ) from None
         if isinstance(expires, dt.datetime):
             expires = expires.date()
         out.append(

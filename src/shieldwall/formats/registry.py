@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from shieldwall.formats import json_report
+from shieldwall.formats import json_report, junit, sarif, text
 from shieldwall.formats.base import Formatter
 
 FORMATS: dict[str, Formatter] = {
     "json": json_report.render,
+    "junit": junit.render,
+    "sarif": sarif.render,
+    "text": text.render,
 }
 
 

@@ -9,9 +9,9 @@ from shieldwall.model.taxonomy import Control, Severity
 __all__ = [
     "Control",
     "Finding",
+    "GatewaySettings",
     "Location",
     "Rule",
-    "GatewaySettings",
     "ScanResult",
     "Scorecard",
     "Settings",

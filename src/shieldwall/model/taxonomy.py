@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -48,7 +48,7 @@ _SECURITY_SEVERITY = {
 }
 
 
-class Control(str, Enum):
+class Control(StrEnum):
     LEAST_PRIVILEGE = "least-privilege"
     ACCESS_CONTROL = "access-control"
     ISOLATION = "isolation"

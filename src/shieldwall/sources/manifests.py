@@ -16,8 +16,14 @@ from shieldwall.sources.tree import FileTree, SourceFile
 from shieldwall.sources.yaml_tree import BrokenDocument, YMap, YSeq, parse_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "compose.*.yaml", "compose.*.yml",
-                 "docker-compose*.yaml", "docker-compose*.yml")
+COMPOSE_NAMES = (
+    "compose.yaml",
+    "compose.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+    "docker-compose*.yaml",
+    "docker-compose*.yml",
+)
 _TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}")
 
 # Kinds that are not namespaced: their id has no namespace part.
@@ -124,9 +130,8 @@ class Inventory:
 
 def is_dockerfile(name: str) -> bool:
     lower = name.lower()
-    return (
-        lower.startswith(("dockerfile", "containerfile"))
-        or lower.endswith((".dockerfile", ".containerfile"))
+    return lower.startswith(("dockerfile", "containerfile")) or lower.endswith(
+        (".dockerfile", ".containerfile")
     )
 
 
@@ -167,10 +172,7 @@ def _k8s_objects(path: str, index: int, body: Any) -> list[K8sObject]:
     meta = body.get("metadata")
     meta = meta if isinstance(meta, YMap) else YMap(body.line)
     name = str(meta.get("name") or meta.get("generateName") or "unnamed")
-    if kind in CLUSTER_SCOPED:
-        namespace = ""
-    else:
-        namespace = str(meta.get("namespace") or "default")
+    namespace = "" if kind in CLUSTER_SCOPED else str(meta.get("namespace") or "default")
     return [K8sObject(path, index, kind, api, name, namespace, body)]
 
 
@@ -221,8 +223,9 @@ def _load_yaml(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
             continue
         if compose_name or _looks_like_compose(doc.content):
             if isinstance(doc.content, YMap):
-                inv.compose.append(ComposeFile(file.rel, _project_name(file, doc.content),
-                                               doc.content))
+                inv.compose.append(
+                    ComposeFile(file.rel, _project_name(file, doc.content), doc.content)
+                )
             continue
         inv.kubernetes.extend(_k8s_objects(file.rel, doc.index, doc.content))
 

@@ -1,14 +1,603 @@
-"""(rules to come)"""
+"""Kubernetes network rules across resources: NetworkPolicy coverage and default
+deny, Services and hostPorts that expose workloads past the gateway, Ingress
+routes without TLS or authentication, mesh mTLS."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
-from shieldwall.model import Rule
+from shieldwall.analyzers.config.rulebook import config_rule
+from shieldwall.analyzers.config.workloads import (
+    Workload,
+    get_map,
+    get_seq,
+    label_selector_matches,
+    labels_match,
+)
+from shieldwall.model import Control, Severity
+from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.yaml_tree import YMap
 
-RULES: tuple[Rule, ...] = ()
+_NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
+_SVC = "https://kubernetes.io/docs/concepts/services-networking/service/"
+_INGRESS = "https://kubernetes.io/docs/concepts/services-networking/ingress/"
+
+RULES = (
+    config_rule(
+        "K8S-NETPOL-MISSING",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Workload selected by no NetworkPolicy",
+        "Pods that no NetworkPolicy selects accept traffic from every pod in the cluster: one "
+        "compromised service can reach this one directly.",
+        "Add a NetworkPolicy whose podSelector matches these pods and allows only the callers "
+        "that need them (and a default-deny policy for the namespace).",
+        ("workload",),
+        cwe=("CWE-923",),
+        references=(_NETPOL,),
+    ),
+    config_rule(
+        "K8S-NETPOL-NO-DEFAULT-DENY",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Namespace has workloads and no default-deny ingress policy",
+        "Without a policy that selects every pod of the namespace for Ingress, each new workload "
+        "starts reachable from the whole cluster until someone remembers to write its policy.",
+        "Add `kind: NetworkPolicy` with `podSelector: {}` and `policyTypes: [Ingress]` and no "
+        "ingress rules in the namespace, then allow traffic per workload.",
+        ("Namespace",),
+        cwe=("CWE-923",),
+        references=(_NETPOL + "#default-deny-all-ingress-traffic",),
+    ),
+    config_rule(
+        "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Namespace has workloads and no default-deny egress policy",
+        "Pods that may open connections anywhere make data exfiltration and lateral movement easy "
+        "after a compromise.",
+        "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Egress]`, then allow DNS "
+        "and the destinations each workload needs.",
+        ("Namespace",),
+        cwe=("CWE-923",),
+        references=(_NETPOL + "#default-deny-all-egress-traffic",),
+    ),
+    config_rule(
+        "K8S-NETPOL-ALLOW-ALL",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "NetworkPolicy allows ingress from everywhere",
+        "An ingress rule with no `from` (or an empty peer, every namespace, or 0.0.0.0/0) lets "
+        "every pod and address in, which undoes the isolation the policy seems to give.",
+        "List the callers explicitly with podSelector/namespaceSelector, and ports.",
+        ("NetworkPolicy",),
+        cwe=("CWE-923",),
+        references=(_NETPOL,),
+    ),
+    config_rule(
+        "K8S-NETPOL-SELECTS-NOTHING",
+        Control.ISOLATION,
+        Severity.LOW,
+        "NetworkPolicy selects no pod",
+        "A policy whose podSelector matches no workload in its namespace protects nothing; the "
+        "workload it was written for is probably unprotected (label typo, wrong namespace).",
+        "Fix the podSelector labels or the namespace so that it selects the intended pods.",
+        ("NetworkPolicy",),
+        cwe=("CWE-923",),
+        references=(_NETPOL,),
+    ),
+    config_rule(
+        "K8S-SERVICE-EXPOSED",
+        Control.API_EXPOSURE,
+        Severity.HIGH,
+        "Service exposes a workload other than the gateway",
+        "A LoadBalancer or NodePort Service makes its pods reachable from outside the cluster "
+        "directly, bypassing the API gateway's authentication, rate limits and TLS.",
+        "Make the Service `type: ClusterIP` and route outside traffic through the gateway; if "
+        "this workload is the gateway, declare it in .shieldwall.yaml (`gateway: workloads:`).",
+        ("Service",),
+        cwe=("CWE-668",),
+        references=(_SVC + "#publishing-services-service-types",),
+    ),
+    config_rule(
+        "K8S-SERVICE-EXTERNAL-IPS",
+        Control.API_EXPOSURE,
+        Severity.MEDIUM,
+        "Service has externalIPs",
+        "externalIPs route outside traffic straight to the Service's pods and can be abused to "
+        "intercept traffic for other addresses (CVE-2020-8554).",
+        "Remove `externalIPs`; expose through the gateway, and block the field with an admission "
+        "policy.",
+        ("Service",),
+        cwe=("CWE-668",),
+        references=(_SVC + "#external-ips",),
+    ),
+    config_rule(
+        "K8S-HOSTPORT",
+        Control.API_EXPOSURE,
+        Severity.HIGH,
+        "Container binds a port on the node (hostPort)",
+        "A hostPort publishes the container on every address of its node, outside Services, "
+        "NetworkPolicy-aware routing and the gateway.",
+        "Remove `hostPort` and use a ClusterIP Service behind the gateway.",
+        ("workload",),
+        cwe=("CWE-668",),
+        references=("https://kubernetes.io/docs/concepts/configuration/overview/#services",),
+    ),
+    config_rule(
+        "K8S-INGRESS-NO-TLS",
+        Control.ENCRYPTION,
+        Severity.HIGH,
+        "Ingress host served without TLS",
+        "Requests to this host travel in clear text between clients and the cluster: tokens, "
+        "cookies and personal data can be read and changed on the way.",
+        "Add a `tls` entry listing the host with a certificate secret (cert-manager can issue "
+        "it) and redirect HTTP to HTTPS.",
+        ("Ingress",),
+        cwe=("CWE-319",),
+        references=(_INGRESS + "#tls",),
+    ),
+    config_rule(
+        "K8S-INGRESS-NO-AUTH",
+        Control.ACCESS_CONTROL,
+        Severity.MEDIUM,
+        "Ingress route reaches a service with no authentication in front",
+        "The route sends outside requests to an internal service that no gateway, auth "
+        "annotation (ingress-nginx auth-url/auth-type, Traefik or Kong auth plugins, oauth2-proxy) "
+        "or mesh authentication policy protects.",
+        "Route through the gateway, or add authentication at the ingress (for ingress-nginx: "
+        "`nginx.ingress.kubernetes.io/auth-url` to an oauth2-proxy) or an Istio "
+        "RequestAuthentication + AuthorizationPolicy for the backend.",
+        ("Ingress",),
+        cwe=("CWE-306",),
+        references=(_INGRESS,),
+    ),
+    config_rule(
+        "K8S-INGRESS-BYPASSES-GATEWAY",
+        Control.API_EXPOSURE,
+        Severity.HIGH,
+        "Ingress routes straight to a service behind the gateway",
+        "The system has an API gateway, but this Ingress sends outside traffic to another service "
+        "directly, skipping the gateway's authentication, rate limiting and auditing.",
+        "Point the Ingress backend at the gateway's Service and let the gateway route inward.",
+        ("Ingress",),
+        cwe=("CWE-668",),
+        references=(_INGRESS,),
+    ),
+    config_rule(
+        "K8S-MESH-MTLS-NOT-STRICT",
+        Control.ENCRYPTION,
+        Severity.MEDIUM,
+        "Service mesh accepts plaintext between services",
+        "A PeerAuthentication in PERMISSIVE or DISABLE mode (or a DestinationRule with TLS "
+        "DISABLE) lets services talk in clear text inside the cluster.",
+        "Set `spec.mtls.mode: STRICT` (and `trafficPolicy.tls.mode: ISTIO_MUTUAL`).",
+        ("PeerAuthentication", "DestinationRule"),
+        cwe=("CWE-319",),
+        references=("https://istio.io/latest/docs/reference/config/security/peer_authentication/",),
+    ),
+)
+
+# Annotations that put authentication in front of an Ingress route.
+_AUTH_ANNOTATIONS = (
+    "nginx.ingress.kubernetes.io/auth-url",
+    "nginx.ingress.kubernetes.io/auth-type",
+    "nginx.ingress.kubernetes.io/auth-tls-verify-client",
+    "nginx.org/basic-auth-secret",
+    "ingress.kubernetes.io/auth-type",
+    "ingress.kubernetes.io/auth-url",
+    "konghq.com/plugins",
+    "alb.ingress.kubernetes.io/auth-type",
+    "haproxy.org/auth-type",
+    "haproxy-ingress.github.io/auth-url",
+)
+_TRAEFIK_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares"
+_INGRESS_CONTROLLER_HINT = ("ingress", "traefik", "kong", "haproxy", "contour", "emissary")
+
+
+@dataclass(frozen=True, slots=True)
+class _Backend:
+    service: str
+    line: int
+    key: str
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
-    return iter(())
+    policies = ctx.objects("NetworkPolicy")
+    yield from _netpol_coverage(ctx, policies)
+    yield from _netpol_rules(ctx, policies)
+    yield from _services(ctx)
+    yield from _host_ports(ctx)
+    yield from _ingresses(ctx)
+    yield from _mesh(ctx)
+
+
+def _spec(obj: K8sObject) -> YMap:
+    spec = obj.body.get("spec")
+    return spec if isinstance(spec, YMap) else YMap(obj.line)
+
+
+def _policy_types(policy: K8sObject) -> set[str]:
+    spec = _spec(policy)
+    types = spec.get("policyTypes")
+    if isinstance(types, list) and types:
+        return {str(t) for t in types}
+    # Defaults: Ingress always; Egress when the policy has egress rules.
+    return {"Ingress", "Egress"} if "egress" in spec else {"Ingress"}
+
+
+def _selects(policy: K8sObject, w: Workload) -> bool:
+    if policy.namespace != w.namespace:
+        return False
+    return label_selector_matches(_spec(policy).get("podSelector", {}), w.pod_labels)
+
+
+def _name_line(obj: K8sObject) -> int:
+    return obj.metadata.line_of("name", obj.line)
+
+
+def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[Hit]:
+    by_ns: dict[str, list[K8sObject]] = defaultdict(list)
+    for p in policies:
+        by_ns[p.namespace].append(p)
+    ns_workloads: dict[str, list[Workload]] = defaultdict(list)
+    for w in ctx.workloads:
+        ns_workloads[w.namespace].append(w)
+        if w.obj.kind in ("Job", "CronJob") or w.pod_spec.get("hostNetwork") is True:
+            continue  # batch pods accept no traffic; hostNetwork pods are not policed
+        if not any(_selects(p, w) and "Ingress" in _policy_types(p) for p in by_ns[w.namespace]):
+            yield Hit(
+                "K8S-NETPOL-MISSING",
+                w.path,
+                _name_line(w.obj),
+                w.id,
+                f"no NetworkPolicy in namespace {w.namespace!r} selects the pods of {w.id} "
+                f"(labels {w.pod_labels or '{}'}): any pod in the cluster can reach them",
+            )
+    namespaces = {o.name: o for o in ctx.objects("Namespace")}
+    for ns, workloads in sorted(ns_workloads.items()):
+        deny_ingress = deny_egress = False
+        for p in by_ns[ns]:
+            spec = _spec(p)
+            selector = spec.get("podSelector")
+            selects_all = isinstance(selector, dict) and not any(
+                selector.get(k) for k in ("matchLabels", "matchExpressions")
+            )
+            if not selects_all:
+                continue
+            types = _policy_types(p)
+            if "Ingress" in types and not spec.get("ingress"):
+                deny_ingress = True
+            if "Egress" in types and not spec.get("egress"):
+                deny_egress = True
+        anchor = namespaces.get(ns)
+        path, line = (
+            (anchor.path, _name_line(anchor))
+            if anchor
+            else (workloads[0].path, _ns_line(workloads[0]))
+        )
+        names = ", ".join(sorted(w.obj.name for w in workloads)[:5])
+        if not deny_ingress:
+            yield Hit(
+                "K8S-NETPOL-NO-DEFAULT-DENY",
+                path,
+                line,
+                f"Namespace/{ns}",
+                f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
+                "default-deny ingress NetworkPolicy",
+            )
+        if not deny_egress:
+            yield Hit(
+                "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
+                path,
+                line,
+                f"Namespace/{ns}",
+                f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
+                "default-deny egress NetworkPolicy",
+            )
+
+
+def _ns_line(w: Workload) -> int:
+    meta = w.obj.metadata
+    return meta.line_of("namespace", meta.line_of("name", w.obj.line))
+
+
+def _netpol_rules(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[Hit]:
+    ns_with_workloads = {w.namespace for w in ctx.workloads}
+    for p in policies:
+        spec = _spec(p)
+        selects_gateway = any(_selects(p, w) for w in ctx.gateways.workloads)
+        ingress = spec.get("ingress")
+        if isinstance(ingress, list) and not selects_gateway:
+            for i, rule in enumerate(ingress):
+                line = ingress.line_of(i)  # type: ignore[attr-defined]
+                why = _allows_everyone(rule)
+                if why:
+                    yield Hit(
+                        "K8S-NETPOL-ALLOW-ALL",
+                        p.path,
+                        line,
+                        p.id,
+                        f"ingress rule {i + 1} of {p.id} {why}",
+                        f"ingress[{i}]",
+                    )
+        if p.namespace in ns_with_workloads:
+            selector = spec.get("podSelector")
+            if (
+                isinstance(selector, dict)
+                and (selector.get("matchLabels") or selector.get("matchExpressions"))
+                and not any(_selects(p, w) for w in ctx.workloads)
+            ):
+                yield Hit(
+                    "K8S-NETPOL-SELECTS-NOTHING",
+                    p.path,
+                    spec.line_of("podSelector"),
+                    p.id,
+                    f"{p.id} selects no workload of namespace {p.namespace!r}",
+                )
+
+
+def _allows_everyone(rule: Any) -> str:
+    if rule is None or (isinstance(rule, dict) and not rule):
+        return "is empty: it admits traffic from every source on every port"
+    if not isinstance(rule, dict):
+        return ""
+    peers = rule.get("from")
+    if "from" not in rule or peers is None or (isinstance(peers, list) and not peers):
+        return "has no `from`: it admits traffic from every source"
+    if not isinstance(peers, list):
+        return ""
+    for peer in peers:
+        if not isinstance(peer, dict) or not peer:
+            return "has an empty peer: it admits traffic from every source"
+        ns_sel = peer.get("namespaceSelector")
+        if isinstance(ns_sel, dict) and not ns_sel and "podSelector" not in peer:
+            return "admits every pod of every namespace (`namespaceSelector: {}`)"
+        block = peer.get("ipBlock")
+        if isinstance(block, dict) and str(block.get("cidr")) in ("0.0.0.0/0", "::/0"):
+            return f"admits every address ({block.get('cidr')})"
+    return ""
+
+
+def _service_workloads(ctx: ConfigContext, svc: K8sObject) -> list[Workload]:
+    selector = _spec(svc).get("selector")
+    if not isinstance(selector, dict):
+        return []
+    return [
+        w
+        for w in ctx.workloads
+        if w.namespace == svc.namespace and labels_match(selector, w.pod_labels)
+    ]
+
+
+def _services(ctx: ConfigContext) -> Iterator[Hit]:
+    for svc in ctx.objects("Service"):
+        spec = _spec(svc)
+        svc_type = spec.get("type")
+        is_gateway = ctx.gateways.service_targets_gateway(svc)
+        if svc_type in ("LoadBalancer", "NodePort") and not is_gateway:
+            targets = ", ".join(w.id for w in _service_workloads(ctx, svc)) or "its pods"
+            yield Hit(
+                "K8S-SERVICE-EXPOSED",
+                svc.path,
+                spec.line_of("type"),
+                svc.id,
+                f"{svc.id} is type {svc_type}: it exposes {targets} outside the cluster "
+                "without going through the gateway",
+            )
+        ips = spec.get("externalIPs")
+        if isinstance(ips, list) and ips and not is_gateway:
+            yield Hit(
+                "K8S-SERVICE-EXTERNAL-IPS",
+                svc.path,
+                spec.line_of("externalIPs"),
+                svc.id,
+                f"{svc.id} accepts outside traffic on externalIPs {', '.join(map(str, ips))}",
+            )
+
+
+def _host_ports(ctx: ConfigContext) -> Iterator[Hit]:
+    for w in ctx.workloads:
+        if ctx.gateways.is_gateway(w.id):
+            continue
+        for c in w.containers():
+            for port in get_seq(c.body, "ports"):
+                if isinstance(port, YMap) and port.get("hostPort") not in (None, 0):
+                    yield Hit(
+                        "K8S-HOSTPORT",
+                        w.path,
+                        port.line_of("hostPort"),
+                        w.id,
+                        f"container {c.name!r} of {w.id} binds hostPort {port.get('hostPort')} "
+                        "on its node, outside the gateway",
+                        f"{c.key}.hostPort[{port.get('hostPort')}]",
+                    )
+
+
+def _ingress_backends(ing: K8sObject) -> Iterator[_Backend]:
+    spec = _spec(ing)
+    default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
+    if default is not None:
+        name = _backend_service(default)
+        if name:
+            yield _Backend(name, default.line, "defaultBackend")
+    for i, rule in enumerate(get_seq(spec, "rules")):
+        if not isinstance(rule, YMap):
+            continue
+        host = str(rule.get("host", "*"))
+        for j, path in enumerate(get_seq(rule, "http", "paths")):
+            backend = get_map(path, "backend")
+            if backend is None:
+                continue
+            name = _backend_service(backend)
+            if name:
+                svc_map = get_map(backend, "service")
+                line = (
+                    svc_map.line_of("name")
+                    if svc_map is not None
+                    else backend.line_of("serviceName")
+                )
+                yield _Backend(name, line, f"rules[{host}].paths[{j}]:{i}")
+
+
+def _backend_service(backend: YMap) -> str:
+    svc = backend.get("service")
+    if isinstance(svc, dict) and svc.get("name"):
+        return str(svc["name"])
+    if backend.get("serviceName"):
+        return str(backend["serviceName"])
+    return ""
+
+
+def _auth_protected_workloads(ctx: ConfigContext) -> set[str]:
+    """Workloads covered by an Istio RequestAuthentication/AuthorizationPolicy."""
+    covered: set[str] = set()
+    for pol in ctx.objects("RequestAuthentication", "AuthorizationPolicy"):
+        selector = get_map(_spec(pol), "selector")
+        labels = selector.get("matchLabels") if selector is not None else None
+        for w in ctx.workloads:
+            ns_ok = pol.namespace in (w.namespace, "istio-system")
+            if ns_ok and (
+                labels is None or (isinstance(labels, dict) and labels_match(labels, w.pod_labels))
+            ):
+                covered.add(w.id)
+    return covered
+
+
+def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
+    ingresses = ctx.objects("Ingress")
+    if not ingresses:
+        return
+    services = {(s.namespace, s.name): s for s in ctx.objects("Service")}
+    gateway_is_controller = any(
+        any(h in c.image.lower() for h in _INGRESS_CONTROLLER_HINT for c in w.containers())
+        for w in ctx.gateways.workloads
+    )
+    has_gateway = bool(ctx.gateways.workloads)
+    mesh_auth = _auth_protected_workloads(ctx)
+    for ing in ingresses:
+        spec = _spec(ing)
+        yield from _ingress_tls(ing, spec)
+        ann = ing.annotations
+        ann_auth = (
+            any(a in ann for a in _AUTH_ANNOTATIONS)
+            or "auth" in ann.get(_TRAEFIK_MIDDLEWARES, "").lower()
+        )
+        for backend in _ingress_backends(ing):
+            svc = services.get((ing.namespace, backend.service))
+            to_gateway = svc is not None and ctx.gateways.service_targets_gateway(svc)
+            if to_gateway:
+                continue
+            targets = _service_workloads(ctx, svc) if svc is not None else []
+            if has_gateway and not gateway_is_controller:
+                yield Hit(
+                    "K8S-INGRESS-BYPASSES-GATEWAY",
+                    ing.path,
+                    backend.line,
+                    ing.id,
+                    f"{ing.id} routes outside traffic to service {backend.service!r} directly, "
+                    f"not through the gateway ({', '.join(sorted(ctx.gateways.ids))})",
+                    backend.key,
+                )
+            if ann_auth or "oauth2-proxy" in backend.service:
+                continue
+            if targets and all(t.id in mesh_auth for t in targets):
+                continue
+            yield Hit(
+                "K8S-INGRESS-NO-AUTH",
+                ing.path,
+                backend.line,
+                ing.id,
+                f"{ing.id} sends outside requests to service {backend.service!r} with no "
+                "authentication in front of it",
+                backend.key,
+            )
+
+
+def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
+    tls_hosts: set[str] = set()
+    tls_wildcard = False
+    for entry in get_seq(spec, "tls"):
+        if isinstance(entry, dict):
+            hosts = entry.get("hosts")
+            if isinstance(hosts, list) and hosts:
+                tls_hosts.update(str(h) for h in hosts)
+            else:
+                tls_wildcard = True  # a tls entry without hosts covers the default host
+    rules = get_seq(spec, "rules")
+    if not rules and "tls" not in spec:
+        default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
+        if default is not None:
+            yield Hit(
+                "K8S-INGRESS-NO-TLS",
+                ing.path,
+                spec.line_of("defaultBackend", spec.line_of("backend")),
+                ing.id,
+                f"{ing.id} serves its default backend over plain HTTP (no tls section)",
+                "defaultBackend",
+            )
+        return
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, YMap):
+            continue
+        host = rule.get("host")
+        if host is None:
+            covered = tls_wildcard
+        else:
+            covered = str(host) in tls_hosts or any(
+                h.startswith("*.") and str(host).endswith(h[1:]) for h in tls_hosts
+            )
+        if not covered:
+            yield Hit(
+                "K8S-INGRESS-NO-TLS",
+                ing.path,
+                rule.line_of("host", rules.line_of(i)),
+                ing.id,
+                f"{ing.id} serves host {host or '(any)'} over plain HTTP: no tls entry covers it",
+                f"rules[{host}]",
+            )
+
+
+def _mesh(ctx: ConfigContext) -> Iterator[Hit]:
+    for pa in ctx.objects("PeerAuthentication"):
+        mtls = get_map(_spec(pa), "mtls")
+        mode = mtls.get("mode") if mtls is not None else None
+        if mtls is not None and str(mode).upper() in ("PERMISSIVE", "DISABLE"):
+            yield Hit(
+                "K8S-MESH-MTLS-NOT-STRICT",
+                pa.path,
+                mtls.line_of("mode"),
+                pa.id,
+                f"{pa.id} sets mTLS mode {mode}: services accept plaintext",
+                "mtls",
+            )
+        ports = get_map(_spec(pa), "portLevelMtls")
+        if ports is not None:
+            for port, cfg in ports.items():
+                if isinstance(cfg, dict) and str(cfg.get("mode")).upper() in (
+                    "PERMISSIVE",
+                    "DISABLE",
+                ):
+                    yield Hit(
+                        "K8S-MESH-MTLS-NOT-STRICT",
+                        pa.path,
+                        ports.line_of(port),
+                        pa.id,
+                        f"{pa.id} sets mTLS mode {cfg.get('mode')} on port {port}",
+                        f"port[{port}]",
+                    )
+    for dr in ctx.objects("DestinationRule"):
+        tls = get_map(_spec(dr), "trafficPolicy", "tls")
+        if tls is not None and str(tls.get("mode")).upper() == "DISABLE":
+            yield Hit(
+                "K8S-MESH-MTLS-NOT-STRICT",
+                dr.path,
+                tls.line_of("mode"),
+                dr.id,
+                f"{dr.id} disables TLS to host {_spec(dr).get('host')}",
+                "trafficPolicy.tls",
+            )
