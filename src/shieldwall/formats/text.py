@@ -56,7 +56,11 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
     _scorecard(console, result)
     _problems(console, result)
     console.print(_summary(result))
-    return buffer.getvalue()
+    output = buffer.getvalue()
+    if ctx.color:
+        return output
+    # Without colour codes, the padding Rich adds up to the full width is only noise.
+    return "\n".join(line.rstrip() for line in output.split("\n"))
 
 
 # -- header ---------------------------------------------------------------------------------
@@ -91,11 +95,17 @@ def gateway_line(result: ScanResult) -> str:
             "the gateway. If you have one, declare it in .shieldwall.yaml: "
             "gateway: workloads: [Deployment/<namespace>/<name>]"
         )
-    described = ", ".join(printable(g) for g in result.gateways)
     source = printable(result.gateway_source)
-    if source and source not in described:
-        return f"{described} ({source})"
-    return described
+    return ", ".join(_gateway_item(printable(g), source) for g in result.gateways)
+
+
+def _gateway_item(described: str, source: str) -> str:
+    """`<id> (<why>)` from the analyzer, with how it was chosen: `<id> (detected: <why>)`."""
+    ident, _, why = described.partition(" (")
+    why = why.removesuffix(")")
+    if not source or why == source:
+        return described
+    return f"{ident} ({source}: {why})" if why else f"{ident} ({source})"
 
 
 # -- findings -------------------------------------------------------------------------------
@@ -127,13 +137,13 @@ def _finding(console: Console, f: Finding) -> None:
     severity = f.rule.severity
     badge = Text(f"{severity.value.upper():<{_BADGE_WIDTH}}", style=_BADGE_STYLE[severity])
     head = Text.assemble(badge, "  ", (f.rule.id, "bold"), "  ", printable(f.rule.title))
-    console.print(Padding(head, (0, 0, 0, 1)))
+    console.print(Padding(head, (0, 0, 0, 1), expand=False))
     where = Text.assemble((location(f), "underline"), "  ", (printable(f.resource), "italic"))
     body = [where, Text(printable(f.message))]
     if f.rule.remediation:
         body.append(Text.assemble(("fix: ", "bold green"), printable(f.rule.remediation)))
     for line in body:
-        console.print(Padding(line, (0, 0, 0, _INDENT)), overflow="fold")
+        console.print(Padding(line, (0, 0, 0, _INDENT), expand=False), overflow="fold")
     console.print()
 
 
@@ -204,12 +214,13 @@ def _problems(console: Console, result: ScanResult) -> None:
         console.print(Text(f"Skipped inputs ({len(result.skipped)}):", style="bold yellow"))
         for s in result.skipped:
             line = Text.assemble((printable(s.path), "underline"), ": ", printable(s.reason))
-            console.print(Padding(line, (0, 0, 0, 2)), overflow="fold")
+            console.print(Padding(line, (0, 0, 0, 2), expand=False), overflow="fold")
         console.print()
     if result.errors:
         console.print(Text(f"Analyzer errors ({len(result.errors)}):", style="bold red"))
         for error in result.errors:
-            console.print(Padding(Text(printable(error)), (0, 0, 0, 2)), overflow="fold")
+            padded = Padding(Text(printable(error)), (0, 0, 0, 2), expand=False)
+            console.print(padded, overflow="fold")
         console.print()
 
 

@@ -37,10 +37,14 @@ class Finding:
     # redacted-value hash...). Never a line number: fingerprints must survive edits.
     key: str = ""
     suppression: Suppression | None = None
+    # Findings about a resource that no single file defines (a namespace known only
+    # from its workloads) are identified without a path: set this to False.
+    path_in_fingerprint: bool = True
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:
-        material = "\x1f".join((self.rule.id, self.location.path, self.resource, self.key))
+        path = self.location.path if self.path_in_fingerprint else ""
+        material = "\x1f".join((self.rule.id, path, self.resource, self.key))
         digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
         object.__setattr__(self, "fingerprint", digest)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,23 +88,24 @@ class FileTree:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _load_ignore(directory: Path) -> pathspec.PathSpec | None:
+def _load_ignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     gitignore = directory / ".gitignore"
     try:
         lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 @dataclass(frozen=True, slots=True)
 class _Ignore:
     base: str  # directory of the .gitignore, relative to root ("" for root)
-    spec: pathspec.PathSpec
+    spec: pathspec.GitIgnoreSpec
 
-    def matches(self, rel: str, is_dir: bool) -> bool:
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: ignored, False: re-included by a `!` pattern, None: no pattern matched."""
         sub = rel[len(self.base) + 1 :] if self.base else rel
-        return self.spec.match_file(sub + "/" if is_dir else sub)
+        return self.spec.check_file(sub + "/" if is_dir else sub).include
 
 
 def walk(
@@ -124,7 +125,7 @@ def walk(
             f"{root} is neither a file nor a directory",
             "check the path given to `shieldwall scan`",
         )
-    exclude_spec = pathspec.PathSpec.from_lines("gitwildmatch", excludes) if excludes else None
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
     seen_dirs: set[tuple[int, int]] = set()
     st = root.stat()
     seen_dirs.add((st.st_dev, st.st_ino))
@@ -139,11 +140,16 @@ def walk(
 
 
 def _ignored(
-    rel: str, is_dir: bool, ignores: Iterable[_Ignore], exclude: pathspec.PathSpec | None
+    rel: str, is_dir: bool, ignores: Sequence[_Ignore], exclude: pathspec.GitIgnoreSpec | None
 ) -> bool:
     if exclude is not None and exclude.match_file(rel + "/" if is_dir else rel):
         return True
-    return any(ig.matches(rel, is_dir) for ig in ignores)
+    # As git: the deepest .gitignore with a matching pattern decides.
+    for ignore in reversed(ignores):
+        verdict = ignore.verdict(rel, is_dir)
+        if verdict is not None:
+            return verdict
+    return False
 
 
 def _walk_dir(
@@ -151,7 +157,7 @@ def _walk_dir(
     directory: Path,
     rel_dir: str,
     ignores: list[_Ignore],
-    exclude: pathspec.PathSpec | None,
+    exclude: pathspec.GitIgnoreSpec | None,
     seen_dirs: set[tuple[int, int]],
     use_gitignore: bool,
 ) -> None:

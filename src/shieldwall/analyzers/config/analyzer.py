@@ -40,6 +40,7 @@ class ConfigAnalyzer:
                     location=Location(hit.path, hit.line, end),
                     resource=hit.resource,
                     key=hit.key,
+                    path_in_fingerprint=hit.path_in_fingerprint,
                 )
                 if finding.fingerprint in seen:
                     continue

@@ -22,6 +22,8 @@ class Hit:
     message: str
     key: str = ""  # stable locator inside the resource (never a line number)
     end_line: int = 0
+    # False when the resource is not defined in one file (see Finding).
+    path_in_fingerprint: bool = True
 
 
 @dataclass

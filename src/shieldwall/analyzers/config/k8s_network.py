@@ -289,6 +289,7 @@ def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[
                 f"Namespace/{ns}",
                 f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
                 "default-deny ingress NetworkPolicy",
+                path_in_fingerprint=anchor is not None,
             )
         if not deny_egress:
             yield Hit(
@@ -298,6 +299,7 @@ def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[
                 f"Namespace/{ns}",
                 f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
                 "default-deny egress NetworkPolicy",
+                path_in_fingerprint=anchor is not None,
             )
 
 

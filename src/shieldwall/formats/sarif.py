@@ -1,0 +1,199 @@
+"""SARIF 2.1.0, the format code scanning services (GitHub, GitLab, Azure DevOps) read."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from shieldwall.formats.base import ReportContext
+from shieldwall.model import Finding, Rule, ScanResult, Severity, Skipped
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "shieldwall/v1"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+# Inline comments live in the scanned source; exceptions and baselines live elsewhere.
+_SUPPRESSION_KIND = {"inline": "inSource"}
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def level(severity: Severity) -> str:
+    return _LEVEL[severity]
+
+
+def rule_name(title: str) -> str:
+    """`Container runs privileged` -> `ContainerRunsPrivileged`."""
+    return "".join(w[:1].upper() + w[1:] for w in _WORD.findall(title)) or "Rule"
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path as a URI reference.
+
+    Spaces, '%', '#', '?', ':' (which would read as a scheme) and non-ASCII are percent-encoded.
+    """
+    posix = path.replace("\\", "/")
+    return quote(posix, safe="/-._~!$&'()*+,;=@", errors="surrogateescape")
+
+
+def _help_markdown(rule: Rule) -> str:
+    parts = [rule.remediation] if rule.remediation else []
+    if rule.references:
+        parts.append("References:\n\n" + "\n".join(f"- <{ref}>" for ref in rule.references))
+    return "\n\n".join(parts) or rule.title
+
+
+def _help_text(rule: Rule) -> str:
+    parts = [rule.remediation] if rule.remediation else []
+    if rule.references:
+        parts.append("References: " + " ".join(rule.references))
+    return "\n".join(parts) or rule.title
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule_name(rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description or rule.title},
+        "help": {"text": _help_text(rule), "markdown": _help_markdown(rule)},
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0]
+    descriptor["defaultConfiguration"] = {"level": level(rule.severity)}
+    descriptor["properties"] = {
+        "tags": [rule.control.value, "security", *rule.cwe],
+        "security-severity": rule.severity.security_severity,
+        "precision": "high",
+        "control": rule.control.value,
+        "severity": rule.severity.value,
+        "analyzer": rule.analyzer,
+    }
+    return descriptor
+
+
+def reported_rules(result: ScanResult) -> list[Rule]:
+    """Every rule that has a finding, by id; metadata from result.rules when it lists the id."""
+    known = {r.id: r for r in result.rules}
+    used = {f.rule.id: known.get(f.rule.id, f.rule) for f in result.findings}
+    return [used[rule_id] for rule_id in sorted(used)]
+
+
+def _physical_location(path: str, start: int = 0, end: int = 0) -> dict[str, Any]:
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
+    }
+    if start >= 1:
+        physical["region"] = {"startLine": start, "endLine": max(start, end)}
+    return physical
+
+
+def _suppression(f: Finding) -> list[dict[str, Any]]:
+    if f.suppression is None:
+        return []
+    kind = f.suppression.kind
+    return [
+        {
+            "kind": _SUPPRESSION_KIND.get(kind, "external"),
+            "status": "accepted",
+            "justification": f.suppression.reason or f"suppressed by {kind}",
+            "properties": {"shieldwall-kind": kind},
+        }
+    ]
+
+
+def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "physicalLocation": _physical_location(
+            f.location.path, f.location.start_line, f.location.end_line
+        )
+    }
+    if f.resource:
+        location["logicalLocations"] = [
+            {"name": f.resource, "fullyQualifiedName": f.resource, "kind": "resource"}
+        ]
+    obj: dict[str, Any] = {
+        "ruleId": f.rule.id,
+        "ruleIndex": rule_index[f.rule.id],
+        "level": level(f.rule.severity),
+        "message": {"text": f.message or f.rule.title},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": {"control": f.rule.control.value, "severity": f.rule.severity.value},
+    }
+    suppressions = _suppression(f)
+    if suppressions:
+        obj["suppressions"] = suppressions
+    return obj
+
+
+def _skipped_notification(s: Skipped) -> dict[str, Any]:
+    return {
+        "level": "warning",
+        "message": {"text": f"skipped: {s.reason}"},
+        "locations": [{"physicalLocation": _physical_location(s.path)}],
+        "descriptor": {"id": "shieldwall/skipped-input"},
+    }
+
+
+def _error_notification(error: str) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": error},
+        "descriptor": {"id": "shieldwall/analyzer-error"},
+    }
+
+
+def _invocation(result: ScanResult) -> dict[str, Any]:
+    notifications = [_skipped_notification(s) for s in result.skipped]
+    notifications += [_error_notification(e) for e in result.errors]
+    invocation: dict[str, Any] = {"executionSuccessful": not result.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
+def _result_order(f: Finding) -> tuple[str, int, str, str]:
+    return (f.location.path, f.location.start_line, f.rule.id, f.fingerprint)
+
+
+def sarif_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
+    rules = reported_rules(result)
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "shieldwall",
+                "version": ctx.tool_version,
+                "rules": [rule_descriptor(r) for r in rules],
+            }
+        },
+        "invocations": [_invocation(result)],
+        "results": [
+            result_object(f, rule_index) for f in sorted(result.findings, key=_result_order)
+        ],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "target": result.target,
+            "analyzers": list(result.analyzers),
+            "gateways": list(result.gateways),
+            "gatewaySource": result.gateway_source,
+        },
+    }
+    if ctx.root_uri:
+        root = ctx.root_uri if ctx.root_uri.endswith("/") else ctx.root_uri + "/"
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": root}}
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(result: ScanResult, ctx: ReportContext) -> str:
+    return json.dumps(sarif_dict(result, ctx), indent=2, ensure_ascii=False) + "\n"

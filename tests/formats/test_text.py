@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shieldwall.formats import text
+from shieldwall.formats.base import ReportContext
+from shieldwall.model import Control, Finding, Location, ScanResult, Scorecard
+from tests.formats.conftest import (
+    ERROR,
+    GATEWAY,
+    ODD_RESOURCE,
+    PRIVILEGED,
+    RUN_AS_ROOT,
+    SKIPPED,
+    UNICODE_MESSAGE,
+    make_result,
+)
+
+PLAIN = ReportContext(color=False, width=100)
+
+
+def render(result: ScanResult, ctx: ReportContext = PLAIN) -> str:
+    return text.render(result, ctx)
+
+
+def flat(output: str) -> str:
+    """The output with every run of whitespace made one space, so wrapping does not matter."""
+    return " ".join(output.split())
+
+
+def test_header_names_target_files_analyzers_and_gateway(result: ScanResult) -> None:
+    out = flat(render(result))
+    assert "Target: examples/shop" in out
+    assert "Files scanned: 42" in out
+    assert "Analyzers: config, secrets, deps" in out
+    assert "Gateway: Deployment/edge/gateway (detected: image envoyproxy/envoy:v1.30)" in out
+
+
+def test_configured_gateway_is_not_said_twice() -> None:
+    source = "configured in .shieldwall.yaml"
+    result = make_result(gateways=(f"Deployment/edge/gw ({source})",), gateway_source=source)
+    assert "Gateway: Deployment/edge/gw (configured in .shieldwall.yaml)" in flat(render(result))
+
+
+def test_no_gateway_is_said_plainly_with_how_to_declare_one() -> None:
+    out = flat(render(make_result(gateways=(), gateway_source="detected")))
+    assert "Gateway: none found" in out
+    assert "every exposed workload as bypassing the gateway" in out
+    assert ".shieldwall.yaml" in out and "gateway: workloads: [" in out
+    assert GATEWAY not in out
+
+
+def test_gateway_line_left_out_when_no_analyzer_uses_it() -> None:
+    result = make_result(analyzers=("secrets",), gateways=(), gateway_source="")
+    assert "Gateway" not in render(result)
+
+
+def test_findings_grouped_by_control_in_enum_order(result: ScanResult) -> None:
+    out = render(result)
+    headings = re.findall(r"^ .+ \(([a-z-]+)\): \d+ findings? ", out, flags=re.MULTILINE)
+    assert headings == ["least-privilege", "isolation", "encryption"]
+    order = [c.value for c in Control]
+    assert headings == sorted(headings, key=order.index)
+
+
+def test_within_a_control_worst_first_then_path_and_line(result: ScanResult) -> None:
+    out = render(result)
+    section = out[out.index("(least-privilege)") : out.index("(isolation)")]
+    places = re.findall(r"(k8s/\S+\.yaml:[\d-]+)", section)
+    # critical first; the two medium ones by path.
+    assert places == ["k8s/pay.yaml:19", "k8s/pay.yaml:12", "k8s/web.yaml:5-7"]
+    badges = re.findall(r"^ (CRITICAL|HIGH|MEDIUM|LOW|INFO) ", section, flags=re.MULTILINE)
+    assert badges == ["CRITICAL", "MEDIUM", "MEDIUM"]
+
+
+def test_each_finding_shows_rule_title_place_resource_message_and_fix(result: ScanResult) -> None:
+    out = render(result)
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if "K8S-PRIVILEGED" in line)
+    block = "\n".join(lines[i : i + 4])
+    assert "CRITICAL" in block and "Container runs privileged" in block
+    assert "k8s/pay.yaml:19  Deployment/shop/payments" in block
+    assert "container web is privileged" in block
+    assert "fix: Set securityContext.privileged: false." in block
+
+
+def test_unicode_and_markup_like_characters_survive(result: ScanResult) -> None:
+    out = render(result)
+    assert UNICODE_MESSAGE in out
+    assert ODD_RESOURCE in out  # '<&>' and no Rich markup interpretation
+    tricky = Finding(PRIVILEGED, "image [bold]x[/bold] :smile:", Location.at("a.yaml", 1), "P/a")
+    assert "image [bold]x[/bold] :smile:" in render(make_result(findings=(tricky,)))
+
+
+def test_suppressed_findings_are_counted_not_listed(result: ScanResult) -> None:
+    out = flat(render(result))
+    assert "3 suppressed findings not listed (1 inline, 1 exception, 1 baseline)." in out
+    for hidden in ("Deployment/shop/admin", "app/settings.py", "Pod/shop/legacy", "ghp_"):
+        assert hidden not in out
+
+
+def scorecard(out: str) -> dict[str, tuple[int, int, int]]:
+    rows = {}
+    for line in out.splitlines():
+        m = re.match(r"^\s*.+\(([a-z-]+)\)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", line)
+        if m:
+            rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    return rows
+
+
+def test_scorecard_counts_checked_passing_failing(result: ScanResult) -> None:
+    assert scorecard(render(result)) == {
+        # admin's only finding is suppressed: it passes.
+        "least-privilege": (4, 2, 2),
+        # the odd pod fails without being listed as checked: counted in the union.
+        "isolation": (3, 2, 1),
+        "encryption": (1, 0, 1),
+        "api-exposure": (1, 1, 0),
+    }
+
+
+def test_scorecard_rows_helper_matches_table(result: ScanResult) -> None:
+    rows = {c.value: (n, p, f) for c, n, p, f in text.scorecard_rows(result)}
+    assert rows == scorecard(render(result))
+    assert all(n == p + f for n, p, f in rows.values())
+
+
+def test_skipped_inputs_errors_and_summary(result: ScanResult) -> None:
+    out = flat(render(result))
+    assert f"Skipped inputs (1): {SKIPPED.path}: {SKIPPED.reason}" in out
+    assert f"Analyzer errors (1): {ERROR}" in out
+    assert out.endswith(
+        "5 findings: 1 critical, 1 high, 2 medium, 1 low "
+        "(3 suppressed, 1 skipped, 1 analyzer error)."
+    )
+
+
+def test_no_findings() -> None:
+    empty = make_result(findings=(), skipped=(), errors=(), scorecard=Scorecard())
+    out = render(empty)
+    assert out.rstrip().endswith("No findings.")
+    assert "Scorecard" not in out and "Skipped inputs" not in out and "suppressed" not in out
+
+
+def test_no_colour_codes_and_fits_the_width(result: ScanResult) -> None:
+    out = render(result)
+    assert "\x1b" not in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert all(line == line.rstrip() for line in out.splitlines())
+    narrow = render(result, ReportContext(color=False, width=60))
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+
+
+def test_colour_when_asked(result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = render(result, ReportContext(color=True, width=100))
+    assert "\x1b[" in out
+    assert re.sub(r"\x1b\[[0-9;]*m", "", out).split() == render(result).split()
+
+
+def test_terminal_control_characters_from_input_are_neutralised() -> None:
+    hostile = "name \x1b[2J\x1b]0;owned\x07 and \u202eevil"
+    finding = Finding(RUN_AS_ROOT, hostile, Location.at("x.yaml", 2), "Pod/a/\x1bb")
+    out = render(make_result(findings=(finding,)))
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\u001b[2J" in out and "\\u202eevil" in out
+
+
+def test_registered() -> None:
+    from shieldwall.formats.registry import FORMATS
+
+    assert FORMATS["text"] is text.render
