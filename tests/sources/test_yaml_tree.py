@@ -58,3 +58,10 @@ def test_document_end_marker_and_directives() -> None:
     text = "%YAML 1.2\n---\na: 1\n...\n---\nb: 2\n"
     docs = [d for d in parse_documents(text) if isinstance(d, Document)]
     assert [list(d.content) for d in docs] == [["a"], ["b"]]
+
+
+def test_crlf_documents_split_and_keep_lines() -> None:
+    text = "a: 1\r\n---\r\nb: 2\r\nc: 3\r\n"
+    docs = list(parse_documents(text))
+    assert all(isinstance(d, Document) for d in docs)
+    assert docs[1].content.line_of("c") == 4  # type: ignore[union-attr]

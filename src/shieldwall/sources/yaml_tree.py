@@ -21,7 +21,7 @@ from shieldwall.errors import SourceError
 # Expanded node count above which a document is refused as an alias bomb.
 MAX_EXPANDED_NODES = 250_000
 
-_SEPARATOR = re.compile(r"^(---|\.\.\.)(?:[ \t].*)?$", re.MULTILINE)
+_SEPARATOR = re.compile(r"^(---|\.\.\.)(?:[ \t].*)?\r?$", re.MULTILINE)
 
 
 class YMap(dict[Any, Any]):
