@@ -85,19 +85,20 @@ class BrokenDocument:
 
 
 def split_documents(text: str) -> Iterator[tuple[int, str]]:
-    """Yield (0-based line offset, text) of each `---`-separated chunk."""
+    """Yield (0-based line offset, text) of each `---`-separated chunk.
+
+    A separator line may carry content after the marker (`--- !tag` or `--- {a: 1}`);
+    it stays in the next chunk with the marker blanked so that columns hold."""
     start = 0
+    prefix = ""
     offset = 0
     for match in _SEPARATOR.finditer(text):
-        chunk = text[start : match.start()]
+        chunk = prefix + text[start : match.start()]
         yield offset, chunk
         offset += chunk.count("\n")
-        # The separator line itself may carry content after `--- ` (e.g. `--- !tag`);
-        # keep it in the next chunk with the marker blanked to preserve columns.
-        start = match.start()
-        marker_end = match.start() + 3
-        text = text[:start] + "   " + text[marker_end:]
-    yield offset, text[start:]
+        prefix = "   "
+        start = match.start() + 3
+    yield offset, prefix + text[start:]
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
