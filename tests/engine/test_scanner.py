@@ -44,7 +44,9 @@ def test_inline_exception_and_baseline_flow_through_scan(write) -> None:
             "pod.yaml": PRIVILEGED_POD.replace(
                 "privileged: true", "privileged: true  # shieldwall: ignore[K8S-PRIVILEGED] lab"
             ),
-            ".shieldwall.yaml": "exceptions:\n  - rule: K8S-NETPOL-*\n    reason: mesh handles it\n",
+            ".shieldwall.yaml": (
+                "exceptions:\n  - rule: K8S-NETPOL-*\n    reason: mesh handles it\n"
+            ),
         }
     )
     result = run_scan(root, ScanOptions(analyzers="config")).result

@@ -1,14 +1,660 @@
-"""(rules to come)"""
+"""Kubernetes access rules: RBAC roles and bindings, and the service accounts
+workloads run as (resolved across objects: workload -> ServiceAccount ->
+RoleBinding/ClusterRoleBinding -> Role/ClusterRole).
+
+Division of labour between the service-account rules, so that one workload is
+reported once for one cause:
+
+- K8S-DEFAULT-SA-TOKEN: the pod runs as the namespace's `default` account and
+  its token is mounted.
+- K8S-SA-TOKEN-AUTOMOUNT: the pod runs as its own account, the token is
+  mounted, and no binding in the scanned files grants that account anything
+  (so the pod does not appear to need the API).
+- K8S-SA-ADMIN-WORKLOAD: the account (default or not) is bound to cluster-admin
+  or a wildcard role; reported on the workload, because the binding itself is
+  already reported by K8S-RBAC-CLUSTER-ADMIN-BINDING / K8S-RBAC-WILDCARD and
+  the workload is what an intruder would use.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
-from shieldwall.model import Rule
+from shieldwall.analyzers.config.rulebook import config_rule
+from shieldwall.analyzers.config.workloads import Workload, get_map, get_seq
+from shieldwall.model import Control, Severity
+from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.yaml_tree import YMap, YSeq
 
-RULES: tuple[Rule, ...] = ()
+_RBAC = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
+_RBAC_GOOD = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+_SA = "https://kubernetes.io/docs/concepts/security/service-accounts/"
+_SA_TASK = "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+
+_ROLES = ("Role", "ClusterRole")
+_BINDINGS = ("RoleBinding", "ClusterRoleBinding")
+
+RULES = (
+    config_rule(
+        "K8S-RBAC-WILDCARD",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "RBAC rule uses a wildcard",
+        "`*` in verbs, resources, apiGroups or nonResourceURLs grants everything that "
+        "exists now and every resource or verb added later, secrets and RBAC included.",
+        "List the exact apiGroups, resources and verbs the subject needs.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-READ-SECRETS",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can read Secrets",
+        "get, list or watch on secrets returns their content: every credential of the "
+        "namespace (or of the cluster for a ClusterRole), service-account tokens included.",
+        "Remove the permission, or restrict `get` to the named Secrets with `resourceNames`.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-CREATE-PODS",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Role can create pods or workloads",
+        "Whoever can create pods (directly or through Deployments, Jobs, DaemonSets...) can "
+        "run them as any service account of the namespace and mount any Secret or hostPath "
+        "the admission policy allows: an indirect path to every privilege in it.",
+        "Grant workload creation only to the deployment pipeline, and enforce Pod "
+        "Security admission on the namespace.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-POD-EXEC",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can exec or attach into pods",
+        "pods/exec and pods/attach give a shell in running containers, with their "
+        "credentials, mounted secrets and network position.",
+        "Remove pods/exec and pods/attach; use a just-in-time, audited access tool for debugging.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-PORT-FORWARD",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Role can port-forward to pods",
+        "pods/portforward opens a tunnel to any port of the pods, past Services, gateways "
+        "and NetworkPolicies.",
+        "Remove pods/portforward from roles that do not strictly need it.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-NODES-PROXY",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can proxy to the kubelet",
+        "nodes/proxy reaches the kubelet API, which can run commands in every pod of the "
+        "node and bypasses audit logging and admission control.",
+        "Remove nodes/proxy; monitoring agents can read /metrics through nodes/metrics.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-ESCALATE-BIND",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can escalate or bind roles",
+        "The escalate and bind verbs on roles let the subject grant itself or others "
+        "permissions it does not hold, up to cluster-admin.",
+        "Remove escalate and bind; let only cluster administrators manage RBAC.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-IMPERSONATE",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can impersonate users, groups or service accounts",
+        "impersonate lets the subject act as another identity, including more privileged "
+        "users, groups such as system:masters, or service accounts.",
+        "Remove impersonate, or restrict it with `resourceNames` to the exact identities needed.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-CLUSTER-ADMIN-BINDING",
+        Control.ACCESS_CONTROL,
+        Severity.HIGH,
+        "Binding grants cluster-admin",
+        "cluster-admin can do anything in every namespace; a binding to it outside the "
+        "built-in system:masters group makes its subjects a single point of total compromise.",
+        "Bind a role with only the permissions needed; keep cluster-admin for break-glass "
+        "accounts managed centrally.",
+        _BINDINGS,
+        cwe=("CWE-269",),
+        references=(_RBAC, _RBAC_GOOD),
+    ),
+    config_rule(
+        "K8S-RBAC-ANONYMOUS-SUBJECT",
+        Control.ACCESS_CONTROL,
+        Severity.CRITICAL,
+        "Binding grants rights to anonymous or all users",
+        "system:anonymous and system:unauthenticated are requests without credentials; "
+        "system:authenticated is every identity the cluster knows, service accounts of all "
+        "namespaces included. Binding a role to them gives it to everyone.",
+        "Bind the role to named users, groups or service accounts instead.",
+        _BINDINGS,
+        cwe=("CWE-306", "CWE-269"),
+        references=(_RBAC,),
+    ),
+    config_rule(
+        "K8S-RBAC-DEFAULT-SA-BINDING",
+        Control.ACCESS_CONTROL,
+        Severity.MEDIUM,
+        "Binding grants rights to a default service account",
+        "Every pod of a namespace that names no service account runs as `default`: rights "
+        "bound to it are silently given to all of them.",
+        "Create a dedicated ServiceAccount for the workload that needs the rights and bind "
+        "the role to it.",
+        _BINDINGS,
+        cwe=("CWE-269",),
+        references=(_SA, _RBAC_GOOD),
+    ),
+    config_rule(
+        "K8S-SA-ADMIN-WORKLOAD",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Workload runs as a service account with admin rights",
+        "The workload's service account is bound to cluster-admin or to a role with "
+        "wildcard verbs or resources, and its token is available in the pod: whoever "
+        "compromises the application controls the cluster (or the namespace). Reported on "
+        "the workload; the binding and role are reported by their own rules.",
+        "Give the workload its own service account bound to a role with only the verbs and "
+        "resources it uses; set `automountServiceAccountToken: false` if it needs none.",
+        ("workload",),
+        cwe=("CWE-250", "CWE-269"),
+        references=(_RBAC_GOOD, _SA),
+    ),
+    config_rule(
+        "K8S-DEFAULT-SA-TOKEN",
+        Control.ACCESS_CONTROL,
+        Severity.MEDIUM,
+        "Workload runs as the default service account with its token mounted",
+        "The pod uses the namespace's `default` service account (serviceAccountName unset "
+        "or `default`) and gets its token mounted: its identity is shared with every other "
+        "such pod, and the token is there to steal even if the application never calls the API.",
+        "Create a ServiceAccount per workload, and set `automountServiceAccountToken: false` "
+        "on the pod (or on the `default` ServiceAccount) when the API is not used.",
+        ("workload",),
+        cwe=("CWE-284",),
+        references=(_SA, _SA_TASK),
+    ),
+    config_rule(
+        "K8S-SA-TOKEN-AUTOMOUNT",
+        Control.ACCESS_CONTROL,
+        Severity.MEDIUM,
+        "Service account token mounted in a pod that does not use the API",
+        "The pod mounts its service-account token although no RoleBinding or "
+        "ClusterRoleBinding in the scanned files grants that account anything: a token the "
+        "application does not need, available to anyone who compromises it.",
+        "Set `automountServiceAccountToken: false` on the pod or its ServiceAccount; mount "
+        "a projected token only where the API is used.",
+        ("workload",),
+        cwe=("CWE-284",),
+        references=(_SA, _SA_TASK),
+    ),
+    config_rule(
+        "K8S-SA-SHARED",
+        Control.ACCESS_CONTROL,
+        Severity.LOW,
+        "Service account shared by several workloads",
+        "Workloads sharing one service account share its permissions and identity: each "
+        "gets the union of what the others need, and audit logs cannot tell them apart.",
+        "Give each workload its own ServiceAccount.",
+        ("workload",),
+        cwe=("CWE-284",),
+        references=(_SA, _RBAC_GOOD),
+    ),
+)
+
+# ---------------------------------------------------------------------------
+# RBAC rules (the policy rules inside Role / ClusterRole)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grant:
+    """A dangerous permission: any of these verbs on any of these resources."""
+
+    rule: str
+    what: str
+    targets: tuple[tuple[frozenset[str], frozenset[str]], ...]  # (apiGroups, resources)
+    verbs: frozenset[str]  # empty: any verb
+    point_at: str  # "verbs" | "resources": the list whose item the hit points at
+    skip_named: bool = False  # resourceNames narrows it enough
+
+
+_CORE = frozenset({""})
+_GRANTS = (
+    _Grant(
+        "K8S-RBAC-READ-SECRETS",
+        "read Secrets",
+        ((_CORE, frozenset({"secrets"})),),
+        frozenset({"get", "list", "watch"}),
+        "verbs",
+        skip_named=True,
+    ),
+    _Grant(
+        "K8S-RBAC-CREATE-PODS",
+        "create pods or workloads",
+        (
+            (_CORE, frozenset({"pods", "replicationcontrollers"})),
+            (
+                frozenset({"apps", "extensions"}),
+                frozenset({"deployments", "daemonsets", "statefulsets", "replicasets"}),
+            ),
+            (frozenset({"batch"}), frozenset({"jobs", "cronjobs"})),
+        ),
+        frozenset({"create"}),
+        "verbs",
+    ),
+    _Grant(
+        "K8S-RBAC-POD-EXEC",
+        "exec or attach into pods",
+        ((_CORE, frozenset({"pods/exec", "pods/attach"})),),
+        frozenset({"create", "get"}),
+        "resources",
+    ),
+    _Grant(
+        "K8S-RBAC-PORT-FORWARD",
+        "port-forward to pods",
+        ((_CORE, frozenset({"pods/portforward"})),),
+        frozenset({"create", "get"}),
+        "resources",
+    ),
+    _Grant(
+        "K8S-RBAC-NODES-PROXY",
+        "proxy to the kubelet",
+        ((_CORE, frozenset({"nodes/proxy"})),),
+        frozenset(),
+        "resources",
+    ),
+    _Grant(
+        "K8S-RBAC-ESCALATE-BIND",
+        "escalate or bind roles",
+        ((frozenset({"rbac.authorization.k8s.io"}), frozenset({"roles", "clusterroles"})),),
+        frozenset({"escalate", "bind"}),
+        "verbs",
+    ),
+    _Grant(
+        "K8S-RBAC-IMPERSONATE",
+        "impersonate identities",
+        (
+            (_CORE, frozenset({"users", "groups", "serviceaccounts"})),
+            (frozenset({"authentication.k8s.io"}), frozenset({"uids", "userextras/*"})),
+        ),
+        frozenset({"impersonate"}),
+        "verbs",
+        skip_named=True,
+    ),
+)
+
+
+def _items(node: YMap, key: str) -> list[tuple[str, int]]:
+    """(value, line) of the strings under ``key``: a list, or one scalar."""
+    value = node.get(key)
+    if isinstance(value, YSeq):
+        return [(str(v), value.line_of(i)) for i, v in enumerate(value) if isinstance(v, str)]
+    if isinstance(value, str):
+        return [(value, node.line_of(key))]
+    return []
+
+
+def _resource_matches(rule_resource: str, target: str) -> bool:
+    """RBAC resource matching, without the bare `*` (handled as a wildcard)."""
+    if rule_resource == target:
+        return True
+    if target.endswith("/*"):  # any subresource of the target
+        return rule_resource.startswith(target[:-1])
+    if rule_resource.endswith("/*") and "/" in target:
+        return target.startswith(rule_resource[:-1])
+    if rule_resource.startswith("*/") and "/" in target:
+        return target.endswith(rule_resource[1:])
+    return False
+
+
+def _policy_rules(obj: K8sObject) -> Iterator[tuple[int, YMap]]:
+    for index, rule in enumerate(get_seq(obj.body, "rules")):
+        if isinstance(rule, YMap):
+            yield index, rule
+
+
+def _grant_hit(grant: _Grant, obj: K8sObject, index: int, rule: YMap) -> Hit | None:
+    if grant.skip_named and _items(rule, "resourceNames"):
+        return None
+    groups = [g for g, _ in _items(rule, "apiGroups")] if "apiGroups" in rule else [""]
+    resources = _items(rule, "resources")
+    verbs = [(v.lower(), line) for v, line in _items(rule, "verbs")]
+    matched_res: list[tuple[str, int]] = []
+    for target_groups, targets in grant.targets:
+        if not any(g == "*" or g in target_groups for g in groups):
+            continue
+        matched_res += [
+            (r, line)
+            for r, line in resources
+            if r == "*" or any(_resource_matches(r, t) for t in targets)
+        ]
+    matched_verbs = [
+        (v, line) for v, line in verbs if v == "*" or not grant.verbs or v in grant.verbs
+    ]
+    if not matched_res or not matched_verbs:
+        return None
+    explicit = any(r != "*" for r, _ in matched_res) or any(v != "*" for v, _ in matched_verbs)
+    if not explicit:
+        return None  # `*` on `*`: reported once by K8S-RBAC-WILDCARD
+    chosen = matched_verbs if grant.point_at == "verbs" else matched_res
+    line = min(line for _, line in chosen)
+    return Hit(
+        grant.rule,
+        obj.path,
+        line,
+        obj.id,
+        f"{obj.id} can {grant.what} (rules[{index}])",
+        f"rules[{index}]",
+    )
+
+
+_WILDCARD_FIELDS = ("apiGroups", "resources", "verbs", "nonResourceURLs")
+
+
+def _role_hits(obj: K8sObject) -> Iterator[Hit]:
+    for index, rule in _policy_rules(obj):
+        for name in _WILDCARD_FIELDS:
+            stars = [line for value, line in _items(rule, name) if value.strip() == "*"]
+            if stars:
+                yield Hit(
+                    "K8S-RBAC-WILDCARD",
+                    obj.path,
+                    stars[0],
+                    obj.id,
+                    f"{obj.id} grants `*` in {name} (rules[{index}])",
+                    f"rules[{index}].{name}",
+                )
+        for grant in _GRANTS:
+            hit = _grant_hit(grant, obj, index, rule)
+            if hit is not None:
+                yield hit
+
+
+def _is_admin_like(obj: K8sObject) -> bool:
+    """A role whose rules use `*` for verbs or resources."""
+    for _, rule in _policy_rules(obj):
+        for name in ("verbs", "resources"):
+            if any(value.strip() == "*" for value, _ in _items(rule, name)):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# bindings
+
+_EVERYONE = frozenset({"system:anonymous", "system:unauthenticated", "system:authenticated"})
+# Built-in roles that the API server itself binds to everyone (discovery, version).
+_PUBLIC_ROLES = frozenset({"system:discovery", "system:basic-user", "system:public-info-viewer"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    kind: str
+    name: str
+    namespace: str
+    line: int
+
+
+def _subjects(binding: K8sObject) -> Iterator[_Subject]:
+    for item in get_seq(binding.body, "subjects"):
+        if not isinstance(item, YMap):
+            continue
+        kind = str(item.get("kind", ""))
+        name = str(item.get("name", ""))
+        ns = str(item.get("namespace") or binding.namespace or "default")
+        yield _Subject(kind, name, ns, item.line_of("name"))
+
+
+def _role_ref(binding: K8sObject) -> tuple[str, str, int]:
+    ref = get_map(binding.body, "roleRef")
+    if ref is None:
+        return "", "", binding.line
+    return str(ref.get("kind", "")), str(ref.get("name", "")), ref.line_of("name")
+
+
+def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
+    kind, name, ref_line = _role_ref(binding)
+    subjects = list(_subjects(binding))
+    if kind == "ClusterRole" and name == "cluster-admin":
+        builtin = subjects and all(
+            s.kind == "Group" and s.name == "system:masters" for s in subjects
+        )
+        if not builtin:
+            yield Hit(
+                "K8S-RBAC-CLUSTER-ADMIN-BINDING",
+                binding.path,
+                ref_line,
+                binding.id,
+                f"{binding.id} grants cluster-admin",
+                "roleRef",
+            )
+    for s in subjects:
+        if s.name in _EVERYONE and s.kind in ("User", "Group") and name not in _PUBLIC_ROLES:
+            yield Hit(
+                "K8S-RBAC-ANONYMOUS-SUBJECT",
+                binding.path,
+                s.line,
+                binding.id,
+                f"{binding.id} grants {kind} {name!r} to {s.name}",
+                f"subjects[{s.name}]",
+            )
+        if s.kind == "ServiceAccount" and s.name == "default":
+            yield Hit(
+                "K8S-RBAC-DEFAULT-SA-BINDING",
+                binding.path,
+                s.line,
+                binding.id,
+                f"{binding.id} grants {kind} {name!r} to the default service account "
+                f"of namespace {s.namespace}",
+                f"subjects[{s.namespace}/default]",
+            )
+
+
+# ---------------------------------------------------------------------------
+# service accounts (cross-resource)
+
+
+@dataclass
+class _AccountIndex:
+    """Who is bound to what, by service account (namespace, name)."""
+
+    bound: set[tuple[str, str]] = field(default_factory=set)
+    bound_namespaces: set[str] = field(default_factory=set)  # system:serviceaccounts:<ns>
+    all_bound: bool = False  # system:serviceaccounts
+    admin: dict[tuple[str, str], str] = field(default_factory=dict)  # -> reason
+    admin_namespaces: dict[str, str] = field(default_factory=dict)
+    admin_all: str = ""
+    accounts: dict[tuple[str, str], K8sObject] = field(default_factory=dict)
+
+    def is_bound(self, ns: str, name: str) -> bool:
+        return self.all_bound or ns in self.bound_namespaces or (ns, name) in self.bound
+
+    def admin_reason(self, ns: str, name: str) -> str:
+        return self.admin.get((ns, name)) or self.admin_namespaces.get(ns) or self.admin_all
+
+
+def _index_accounts(ctx: ConfigContext) -> _AccountIndex:
+    index = _AccountIndex()
+    roles = {(o.namespace, o.name): o for o in ctx.objects("Role")}
+    cluster_roles = {o.name: o for o in ctx.objects("ClusterRole")}
+    for sa in ctx.objects("ServiceAccount"):
+        index.accounts[(sa.namespace, sa.name)] = sa
+    for binding in ctx.objects(*_BINDINGS):
+        kind, name, _ = _role_ref(binding)
+        if kind == "ClusterRole":
+            role = cluster_roles.get(name)
+        else:
+            role = roles.get((binding.namespace, name))
+        reason = ""
+        if kind == "ClusterRole" and name == "cluster-admin":
+            reason = f"cluster-admin through {binding.id}"
+        elif role is not None and _is_admin_like(role):
+            reason = f"the wildcard role {role.id} through {binding.id}"
+        for s in _subjects(binding):
+            _record(index, s, reason)
+    return index
+
+
+def _record(index: _AccountIndex, s: _Subject, reason: str) -> None:
+    if s.kind == "ServiceAccount":
+        index.bound.add((s.namespace, s.name))
+        if reason:
+            index.admin.setdefault((s.namespace, s.name), reason)
+    elif s.kind == "Group" and s.name == "system:serviceaccounts":
+        index.all_bound = True
+        index.admin_all = index.admin_all or reason
+    elif s.kind == "Group" and s.name.startswith("system:serviceaccounts:"):
+        ns = s.name.removeprefix("system:serviceaccounts:")
+        index.bound_namespaces.add(ns)
+        if reason:
+            index.admin_namespaces.setdefault(ns, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class _PodIdentity:
+    account: str
+    account_line: int  # 0 when serviceAccountName is not written
+    automount: bool
+    automount_line: int  # line of an explicit `automountServiceAccountToken: true`
+    projected_token: bool
+
+
+def _identity(w: Workload, index: _AccountIndex) -> _PodIdentity:
+    spec = w.pod_spec
+    account, account_line = "default", 0
+    for key in ("serviceAccountName", "serviceAccount"):
+        if key in spec:
+            value = spec.get(key)
+            account_line = spec.line_of(key)
+            if isinstance(value, str) and value.strip():
+                account = value.strip()
+            break
+    pod_value = spec.get("automountServiceAccountToken")
+    automount_line = spec.line_of("automountServiceAccountToken") if pod_value is True else 0
+    if isinstance(pod_value, bool):
+        automount = pod_value
+    else:
+        sa = index.accounts.get((w.namespace, account))
+        sa_value = sa.body.get("automountServiceAccountToken") if sa is not None else None
+        automount = sa_value is not False
+    projected = any(
+        isinstance(source, YMap) and "serviceAccountToken" in source
+        for vol in w.volumes()
+        for source in get_seq(vol, "projected", "sources")
+    )
+    return _PodIdentity(account, account_line, automount, automount_line, projected)
+
+
+def _identity_line(w: Workload, ident: _PodIdentity) -> int:
+    if ident.automount_line:
+        return ident.automount_line
+    if ident.account_line:
+        return ident.account_line
+    return w.template.line_of("spec")
+
+
+def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> Iterator[Hit]:
+    line = _identity_line(w, ident)
+    key = f"serviceAccount[{ident.account}]"
+    token_available = ident.automount or ident.projected_token
+    reason = index.admin_reason(w.namespace, ident.account)
+    if reason and token_available:
+        yield Hit(
+            "K8S-SA-ADMIN-WORKLOAD",
+            w.path,
+            ident.account_line or line,
+            w.id,
+            f"{w.id} runs as service account {ident.account!r}, bound to {reason}",
+            key,
+        )
+    if not ident.automount:
+        return
+    if ident.account == "default":
+        yield Hit(
+            "K8S-DEFAULT-SA-TOKEN",
+            w.path,
+            line,
+            w.id,
+            f"{w.id} runs as the default service account with its token mounted",
+            key,
+        )
+    elif not index.is_bound(w.namespace, ident.account):
+        yield Hit(
+            "K8S-SA-TOKEN-AUTOMOUNT",
+            w.path,
+            line,
+            w.id,
+            f"{w.id} mounts the token of service account {ident.account!r}, which no "
+            "binding in the scanned files grants any permission",
+            key,
+        )
+
+
+def _shared_account_hits(
+    identities: list[tuple[Workload, _PodIdentity]],
+) -> Iterator[Hit]:
+    users: dict[tuple[str, str], list[tuple[Workload, _PodIdentity]]] = defaultdict(list)
+    for w, ident in identities:
+        if ident.account != "default":
+            users[(w.namespace, ident.account)].append((w, ident))
+    for (_, account), group in users.items():
+        if len(group) < 2:
+            continue
+        for w, ident in group:
+            others = [o.id for o, _ in group[:4] if o is not w][:3]
+            more = len(group) - 1 - len(others)
+            shown = ", ".join(others) + (f" and {more} more" if more else "")
+            yield Hit(
+                "K8S-SA-SHARED",
+                w.path,
+                ident.account_line or w.template.line_of("spec"),
+                w.id,
+                f"{w.id} shares service account {account!r} with {shown}",
+                f"serviceAccount[{account}]",
+            )
+
+
+# ---------------------------------------------------------------------------
+# entry point
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
-    return iter(())
+    for obj in ctx.objects(*_ROLES):
+        yield from _role_hits(obj)
+    for binding in ctx.objects(*_BINDINGS):
+        yield from _binding_hits(binding)
+    index = _index_accounts(ctx)
+    identities = [(w, _identity(w, index)) for w in ctx.workloads]
+    for w, ident in identities:
+        yield from _workload_hits(w, ident, index)
+    yield from _shared_account_hits(identities)

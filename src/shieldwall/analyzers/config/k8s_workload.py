@@ -1,14 +1,42 @@
-"""Kubernetes workload rules: pod and container settings of every workload kind."""
+"""Kubernetes workload rules: pod and container settings of every workload kind.
+
+One pass over the workloads; each container of the three lists (containers,
+initContainers, ephemeralContainers) is checked with the pod/container
+securityContext precedence Kubernetes applies. Service-account rules, which
+need the RBAC objects too, live in ``k8s_access``.
+"""
 
 from __future__ import annotations
 
+import itertools
+import posixpath
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
+from shieldwall.analyzers.config.workloads import Container, Workload, get_map, get_seq
 from shieldwall.model import Control, Severity
+from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+_SC = "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"
+_CAPS = "https://man7.org/linux/man-pages/man7/capabilities.7.html"
+_HOSTPATH = "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"
+_SECCOMP = "https://kubernetes.io/docs/tutorials/security/seccomp/"
+_APPARMOR = "https://kubernetes.io/docs/tutorials/security/apparmor/"
+_SYSCTL = "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"
+_SHARE_PID = "https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/"
+_HOSTPROCESS = "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/"
+_RESOURCES = "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"
+_IMAGES = "https://kubernetes.io/docs/concepts/containers/images/"
+_SECRETS = "https://kubernetes.io/docs/concepts/configuration/secret/"
+_SECRETS_GOOD = "https://kubernetes.io/docs/concepts/security/secrets-good-practices/"
+_NAMESPACES = "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/"
+
+_W = ("workload",)
 
 RULES = (
     config_rule(
@@ -19,7 +47,7 @@ RULES = (
         "A privileged container has every capability and access to all host devices; "
         "a compromise of it is a compromise of the node.",
         "Remove `securityContext.privileged: true`; grant the single capability needed instead.",
-        ("workload",),
+        _W,
         cwe=("CWE-250",),
         references=(_PSS,),
     ),
@@ -31,35 +59,1144 @@ RULES = (
         "Without `allowPrivilegeEscalation: false` a process can gain more privileges than "
         "its parent (setuid binaries, file capabilities).",
         "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
-        ("workload",),
+        _W,
         cwe=("CWE-269",),
         references=(_PSS,),
     ),
+    config_rule(
+        "K8S-RUN-AS-ROOT",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Container may run as root",
+        "The container sets `runAsUser: 0`, or neither `runAsNonRoot: true` nor a non-zero "
+        "`runAsUser` (container or pod level), so it runs as root whenever the image does. "
+        "Root in a container is root on the node once a kernel or runtime flaw is used.",
+        "Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` (10000 or above) "
+        "on the pod or the container, and build the image with a non-root USER.",
+        _W,
+        cwe=("CWE-250",),
+        references=(_PSS, _SC),
+    ),
+    config_rule(
+        "K8S-LOW-UID",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Container runs with a low user id",
+        "A UID below 10000 may coincide with a privileged or service account of the node "
+        "(files owned by it, host accounts), which matters after a container escape.",
+        "Run with `runAsUser` of 10000 or above (e.g. 10001 or 65532).",
+        _W,
+        cwe=("CWE-250",),
+        references=(_SC,),
+    ),
+    config_rule(
+        "K8S-RUN-AS-ROOT-GROUP",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Container runs with the root group",
+        "`runAsGroup: 0` gives the process the root group: it can read and write every "
+        "file the image or a mounted volume leaves group-accessible to root.",
+        "Set `runAsGroup` to a non-zero group id (e.g. 10001).",
+        _W,
+        cwe=("CWE-250",),
+        references=(_SC,),
+    ),
+    config_rule(
+        "K8S-CAPABILITY-DANGEROUS",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Container adds a dangerous Linux capability",
+        "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE or ALL give "
+        "near-root power over the kernel, the network stack or other processes, and are "
+        "the usual way out of a container.",
+        "Remove the capability from `securityContext.capabilities.add`; if a feature needs "
+        "it, move that feature to a dedicated, reviewed component.",
+        _W,
+        cwe=("CWE-250",),
+        references=(_PSS, _CAPS),
+    ),
+    config_rule(
+        "K8S-CAPABILITY-ADDED",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Container adds a Linux capability",
+        "Every added capability (NET_RAW, CHOWN, SETUID...) widens what a compromised "
+        "process can do; the restricted Pod Security Standard allows only NET_BIND_SERVICE.",
+        "Remove the capability from `capabilities.add`, or keep only NET_BIND_SERVICE.",
+        _W,
+        cwe=("CWE-250",),
+        references=(_PSS, _CAPS),
+    ),
+    config_rule(
+        "K8S-CAPABILITIES-NOT-DROPPED",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Container does not drop all capabilities",
+        "Container runtimes grant a default set of capabilities (NET_RAW, CHOWN, SETUID, "
+        "DAC_OVERRIDE...) unless they are dropped; NET_RAW alone allows spoofing on the "
+        "pod network.",
+        "Set `securityContext.capabilities.drop: [ALL]` and add back only what is needed.",
+        _W,
+        cwe=("CWE-250",),
+        references=(_PSS, _CAPS),
+    ),
+    config_rule(
+        "K8S-WRITABLE-ROOT-FS",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Container root filesystem is writable",
+        "A writable root filesystem lets an intruder drop tools, alter binaries and persist "
+        "in the container.",
+        "Set `securityContext.readOnlyRootFilesystem: true`; mount an emptyDir where the "
+        "application must write.",
+        _W,
+        cwe=("CWE-732",),
+        references=(_SC,),
+    ),
+    config_rule(
+        "K8S-HOST-NETWORK",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Pod shares the host network namespace",
+        "With `hostNetwork: true` the pod sees every interface of the node, can bind its "
+        "ports, reach node-local services and bypasses NetworkPolicies.",
+        "Remove `hostNetwork: true`; expose ports through a Service.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_PSS,),
+    ),
+    config_rule(
+        "K8S-HOST-PID",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Pod shares the host process namespace",
+        "With `hostPID: true` the containers see every process of the node, can read their "
+        "environment and, with enough privilege, trace or kill them.",
+        "Remove `hostPID: true`.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_PSS,),
+    ),
+    config_rule(
+        "K8S-HOST-IPC",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Pod shares the host IPC namespace",
+        "With `hostIPC: true` the containers share System V IPC and POSIX shared memory with "
+        "every process of the node and can read or tamper with it.",
+        "Remove `hostIPC: true`.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_PSS,),
+    ),
+    config_rule(
+        "K8S-RUNTIME-SOCKET",
+        Control.ISOLATION,
+        Severity.CRITICAL,
+        "Container runtime socket mounted from the host",
+        "A hostPath to the Docker, containerd or CRI-O socket (or to the directory holding "
+        "it) lets the pod start privileged containers on the node: full node takeover.",
+        "Remove the volume; build images with a daemonless builder (BuildKit rootless, "
+        "kaniko) and query the runtime through the Kubernetes API instead.",
+        ("workload", "PersistentVolume"),
+        cwe=("CWE-668", "CWE-250"),
+        references=(_HOSTPATH, _PSS),
+    ),
+    config_rule(
+        "K8S-HOSTPATH-SENSITIVE",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Sensitive host directory mounted",
+        "A hostPath to /, /etc, /proc, /sys, /root, /var/run, /var/lib/kubelet, /var/log "
+        "and the like exposes node credentials, kubelet and runtime state, or other pods' "
+        "data, and often leads to node takeover.",
+        "Remove the hostPath volume; use a ConfigMap, Secret, emptyDir or a "
+        "PersistentVolumeClaim. If a node agent really needs it, mount the narrowest path "
+        "read-only in a dedicated namespace.",
+        ("workload", "PersistentVolume"),
+        cwe=("CWE-668",),
+        references=(_HOSTPATH, _PSS),
+    ),
+    config_rule(
+        "K8S-HOSTPATH",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Host directory mounted",
+        "A hostPath volume ties the pod to a node's filesystem: data written there is "
+        "visible to other pods and to the node, and symlink tricks can reach beyond it. "
+        "Not reported in kube-system, where node agents are expected to use host "
+        "directories (sensitive paths and runtime sockets still are).",
+        "Use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead of hostPath.",
+        ("workload", "PersistentVolume"),
+        cwe=("CWE-668",),
+        references=(_HOSTPATH, _PSS),
+    ),
+    config_rule(
+        "K8S-SECCOMP-UNCONFINED",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Seccomp is explicitly disabled",
+        "An `Unconfined` seccomp profile lets the container make every system call, "
+        "including the rarely used ones that most kernel exploits need.",
+        "Set `securityContext.seccompProfile.type: RuntimeDefault` (or a Localhost profile).",
+        _W,
+        cwe=("CWE-693",),
+        references=(_SECCOMP, _PSS),
+    ),
+    config_rule(
+        "K8S-SECCOMP-NOT-SET",
+        Control.ISOLATION,
+        Severity.LOW,
+        "No seccomp profile",
+        "Without a seccomp profile Kubernetes runs containers unconfined by default, so the "
+        "whole system call surface of the kernel is reachable.",
+        "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
+        _W,
+        cwe=("CWE-693",),
+        references=(_SECCOMP, _PSS),
+    ),
+    config_rule(
+        "K8S-APPARMOR-UNCONFINED",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "AppArmor is disabled or not a valid profile",
+        "An `unconfined` AppArmor profile (field or annotation), or a value that names no "
+        "valid profile, removes the mandatory access control that limits file and "
+        "capability use inside the container.",
+        "Use `appArmorProfile.type: RuntimeDefault` (or Localhost with a profile name), or "
+        "the annotation value `runtime/default` / `localhost/<profile>`.",
+        _W,
+        cwe=("CWE-693",),
+        references=(_APPARMOR, _PSS),
+    ),
+    config_rule(
+        "K8S-PROC-MOUNT-UNMASKED",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Container /proc is unmasked",
+        "`procMount: Unmasked` removes the masking of sensitive /proc paths (kcore, "
+        "sysrq-trigger, timer_list...) that protects the node's kernel.",
+        "Remove `procMount` or set it to `Default`.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_PSS,),
+    ),
+    config_rule(
+        "K8S-UNSAFE-SYSCTL",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Pod sets an unsafe sysctl",
+        "Sysctls outside the safe set are not isolated per pod or can exhaust node "
+        "resources; they affect other pods on the node or the node itself.",
+        "Remove the sysctl, or set it on dedicated, tainted nodes only.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_SYSCTL, _PSS),
+    ),
+    config_rule(
+        "K8S-SHARE-PROCESS-NAMESPACE",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Containers of the pod share one process namespace",
+        "With `shareProcessNamespace: true` each container sees the processes, environment "
+        "and filesystem (/proc/<pid>/root) of its neighbours, secrets included.",
+        "Remove `shareProcessNamespace: true` unless a sidecar truly needs it.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_SHARE_PID,),
+    ),
+    config_rule(
+        "K8S-SELINUX-CUSTOM",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Custom SELinux user, role or type",
+        "Setting the SELinux user or role, or a type other than the container types "
+        "(container_t, container_init_t, container_kvm_t, container_engine_t), can give the "
+        "process an unconfined or host-level domain.",
+        "Remove `seLinuxOptions.user`, `.role` and any custom `.type`; keep only `level`.",
+        _W,
+        cwe=("CWE-693",),
+        references=(_PSS,),
+    ),
+    config_rule(
+        "K8S-WINDOWS-HOST-PROCESS",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Windows HostProcess container",
+        "A HostProcess container runs directly on the Windows node with the privileges of a "
+        "host account; it is not isolated at all.",
+        "Remove `windowsOptions.hostProcess: true`; run node agents as reviewed DaemonSets "
+        "in a dedicated namespace.",
+        _W,
+        cwe=("CWE-250",),
+        references=(_HOSTPROCESS, _PSS),
+    ),
+    config_rule(
+        "K8S-MEMORY-LIMIT-MISSING",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Container has no memory limit",
+        "Without `resources.limits.memory` one container can use all the node's memory "
+        "and get its neighbours evicted or killed (noisy neighbour, denial of service).",
+        "Set `resources.limits.memory` on every container (or a namespace LimitRange).",
+        _W,
+        cwe=("CWE-770",),
+        references=(_RESOURCES,),
+    ),
+    config_rule(
+        "K8S-CPU-LIMIT-MISSING",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Container has no CPU limit",
+        "Without `resources.limits.cpu` a busy or hijacked container (cryptominer) can "
+        "starve the other pods of the node.",
+        "Set `resources.limits.cpu` (or a namespace LimitRange).",
+        _W,
+        cwe=("CWE-770",),
+        references=(_RESOURCES,),
+    ),
+    config_rule(
+        "K8S-RESOURCE-REQUESTS-MISSING",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Container has no CPU or memory request",
+        "Without a request (and no limit to default it from) the scheduler places the pod "
+        "blind and it is the first evicted under pressure (BestEffort).",
+        "Set `resources.requests.cpu` and `resources.requests.memory`.",
+        _W,
+        cwe=("CWE-770",),
+        references=(_RESOURCES,),
+    ),
+    config_rule(
+        "K8S-IMAGE-LATEST",
+        Control.SUPPLY_CHAIN,
+        Severity.MEDIUM,
+        "Image uses the latest tag or no tag",
+        "`latest` (or no tag) points at whatever was pushed last: deployments are not "
+        "reproducible and a pushed image is picked up without review.",
+        "Pin the image to a version tag and preferably a digest (`name:1.2.3@sha256:...`).",
+        _W,
+        cwe=("CWE-1357",),
+        references=(_IMAGES,),
+    ),
+    config_rule(
+        "K8S-IMAGE-NO-DIGEST",
+        Control.SUPPLY_CHAIN,
+        Severity.INFO,
+        "Image not pinned by digest",
+        "A tag can be moved to other content at any time; only a digest names exactly the "
+        "image that was reviewed and scanned.",
+        "Reference the image by digest (`name:1.2.3@sha256:...`), updated by a bot.",
+        _W,
+        cwe=("CWE-1357",),
+        references=(_IMAGES,),
+    ),
+    config_rule(
+        "K8S-IMAGE-PULL-POLICY",
+        Control.SUPPLY_CHAIN,
+        Severity.LOW,
+        "Mutable image not pulled on every start",
+        "With `IfNotPresent` or `Never` (the default for tagged images) a node reuses "
+        "whatever it cached under that tag, and any pod can start a cached private image "
+        "without the pull credentials.",
+        "Pin the image by digest, or set `imagePullPolicy: Always`.",
+        _W,
+        cwe=("CWE-1357",),
+        references=(_IMAGES,),
+    ),
+    config_rule(
+        "K8S-ENV-LITERAL-SECRET",
+        Control.SECRETS,
+        Severity.HIGH,
+        "Credential written in an environment variable",
+        "An env var named like a password, token or key carries a literal value: it is "
+        "stored in the repository, in the object (readable by anyone who can get the "
+        "workload) and in every copy of the manifest.",
+        "Move the value to a Secret (ideally from an external secret manager) and mount it "
+        "as a file; rotate the exposed credential.",
+        _W,
+        cwe=("CWE-798",),
+        references=(_SECRETS_GOOD,),
+    ),
+    config_rule(
+        "K8S-ENV-SECRET-REF",
+        Control.SECRETS,
+        Severity.LOW,
+        "Secret exposed as environment variables",
+        "Secrets in env vars are inherited by child processes, shown in crash dumps and "
+        "debug endpoints, and cannot be rotated without a restart.",
+        "Mount the Secret as a volume (read-only files) and read it from there.",
+        _W,
+        cwe=("CWE-526",),
+        references=(_SECRETS, _SECRETS_GOOD),
+    ),
+    config_rule(
+        "K8S-ENV-AUTH-DISABLED",
+        Control.ACCESS_CONTROL,
+        Severity.HIGH,
+        "Environment variable disables authentication",
+        "An env var turns authentication off or allows anonymous or empty-password access "
+        "(AUTH_DISABLED=true, *_AUTH_ENABLED=false, ALLOW_EMPTY_PASSWORD=yes, "
+        "*_AUTH_METHOD=trust...): anyone who reaches the service is let in.",
+        "Keep authentication on and give clients credentials, ideally from a central "
+        "identity provider.",
+        _W,
+        cwe=("CWE-306",),
+        references=(_SECRETS_GOOD,),
+    ),
+    config_rule(
+        "K8S-DEFAULT-NAMESPACE",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Workload deployed in the default namespace",
+        "The `default` namespace is shared by everything nobody placed elsewhere; policies, "
+        "quotas and RBAC scoped to it cannot separate this workload from others.",
+        "Deploy each application into its own namespace with its own NetworkPolicies, "
+        "quotas and RBAC.",
+        _W,
+        cwe=("CWE-653",),
+        references=(_NAMESPACES,),
+    ),
 )
+
+# ---------------------------------------------------------------------------
+# vocabularies
+
+_DANGEROUS_CAPS = frozenset(
+    {
+        "ALL",
+        "SYS_ADMIN",
+        "NET_ADMIN",
+        "SYS_PTRACE",
+        "SYS_MODULE",
+        "SYS_RAWIO",
+        "SYS_BOOT",
+        "SYS_TIME",
+        "DAC_READ_SEARCH",
+        "BPF",
+        "PERFMON",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "SYSLOG",
+    }
+)
+_HARMLESS_CAPS = frozenset({"NET_BIND_SERVICE"})
+
+_SOCKET_FILES = frozenset(
+    {
+        "docker.sock",
+        "containerd.sock",
+        "crio.sock",
+        "cri-dockerd.sock",
+        "dockershim.sock",
+        "podman.sock",
+    }
+)
+# Directories whose mount exposes a runtime socket.
+_SOCKET_DIRS = frozenset(
+    {
+        "/var/run",
+        "/run",
+        "/var/run/containerd",
+        "/run/containerd",
+        "/var/run/crio",
+        "/run/crio",
+        "/var/run/docker",
+        "/run/docker",
+        "/var/run/cri-dockerd",
+        "/run/podman",
+    }
+)
+_SENSITIVE_DIRS = (
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/root",
+    "/home",
+    "/var/run",
+    "/run",
+    "/var/lib/kubelet",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/crio",
+    "/var/lib/etcd",
+    "/var/lib/rancher",
+    "/var/log",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/opt/cni",
+)
+
+_SYSTEM_NAMESPACES = frozenset({"kube-system"})
+
+_SAFE_SYSCTLS = frozenset(
+    {
+        "kernel.shm_rmid_forced",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.tcp_syncookies",
+        "net.ipv4.ping_group_range",
+        "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.tcp_keepalive_intvl",
+        "net.ipv4.tcp_keepalive_probes",
+        "net.ipv4.tcp_rmem",
+        "net.ipv4.tcp_wmem",
+    }
+)
+_SELINUX_TYPES = frozenset(
+    {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
+)
+
+_SECCOMP_POD_ANNOTATIONS = (
+    "seccomp.security.alpha.kubernetes.io/pod",
+    "seccomp.security.alpha.kubernetes.io/defaultProfileName",
+)
+_SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
+_APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+_TRUE = frozenset({"true", "1", "yes", "y", "on", "enabled", "enable"})
+_FALSE = frozenset({"false", "0", "no", "n", "off", "disabled", "disable"})
+_NO_AUTH_VALUES = frozenset({"trust", "none", "anonymous", "noauth", "no_auth", "disabled", "off"})
+
+
+# ---------------------------------------------------------------------------
+# entry point
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
     for w in ctx.workloads:
+        yield from _pod_checks(w)
+        linux = not _is_windows(w)
         for c in w.containers():
-            privileged = c.security("privileged")
-            if privileged.value is True:
-                yield Hit(
-                    "K8S-PRIVILEGED",
-                    w.path,
-                    privileged.line,
-                    w.id,
-                    f"container {c.name!r} of {w.id} runs privileged",
-                    c.key,
-                )
-            escalation = c.security("allowPrivilegeEscalation")
-            if escalation.value is not False and privileged.value is not True:
-                line = escalation.line if escalation.is_set else c.missing_line()
-                yield Hit(
-                    "K8S-PRIVILEGE-ESCALATION",
-                    w.path,
+            yield from _privilege(w, c)
+            if linux:
+                yield from _identity(w, c)
+                yield from _capabilities(w, c)
+                yield from _confinement(w, c)
+            yield from _windows(w, c)
+            if c.list_name != "ephemeralContainers":
+                yield from _resources(w, c)
+            yield from _image(w, c)
+            yield from _env(w, c)
+    for obj in ctx.objects("PersistentVolume"):
+        yield from _persistent_volume(obj)
+
+
+def _hit(rule: str, w: Workload, line: int, message: str, key: str) -> Hit:
+    return Hit(rule, w.path, line, w.id, message, key)
+
+
+def _is_windows(w: Workload) -> bool:
+    os_ = get_map(w.pod_spec, "os")
+    return os_ is not None and str(os_.get("name", "")).lower() == "windows"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _word(value: Any) -> str:
+    """A YAML scalar as a lower-case word (booleans as true/false)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip().lower() if isinstance(value, (str, int, float)) else ""
+
+
+def _items(node: YMap, key: str) -> list[tuple[str, int]]:
+    """(value, line) of the strings under ``key``: a list, or one scalar."""
+    value = node.get(key)
+    if isinstance(value, YSeq):
+        return [(str(v), value.line_of(i)) for i, v in enumerate(value) if isinstance(v, str)]
+    if isinstance(value, str):
+        return [(value, node.line_of(key))]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# pod level
+
+
+def _pod_checks(w: Workload) -> Iterator[Hit]:
+    spec = w.pod_spec
+    for field, rule in (
+        ("hostNetwork", "K8S-HOST-NETWORK"),
+        ("hostPID", "K8S-HOST-PID"),
+        ("hostIPC", "K8S-HOST-IPC"),
+    ):
+        if spec.get(field) is True:
+            yield _hit(rule, w, spec.line_of(field), f"{w.id} sets {field}: true", f"spec.{field}")
+    if spec.get("shareProcessNamespace") is True:
+        yield _hit(
+            "K8S-SHARE-PROCESS-NAMESPACE",
+            w,
+            spec.line_of("shareProcessNamespace"),
+            f"containers of {w.id} share one process namespace",
+            "spec.shareProcessNamespace",
+        )
+    yield from _sysctls(w)
+    for vol in w.volumes():
+        yield from _host_path(w, vol)
+    ns_line = _explicit_default_namespace(w.obj)
+    if ns_line:
+        yield _hit(
+            "K8S-DEFAULT-NAMESPACE",
+            w,
+            ns_line,
+            f"{w.id} is deployed in the default namespace",
+            "metadata.namespace",
+        )
+
+
+def _explicit_default_namespace(obj: K8sObject) -> int:
+    meta = obj.metadata
+    if meta.get("namespace") == "default":
+        return meta.line_of("namespace")
+    return 0
+
+
+def _sysctls(w: Workload) -> Iterator[Hit]:
+    psc = w.pod_security_context
+    if psc is None:
+        return
+    sysctls = psc.get("sysctls")
+    if not isinstance(sysctls, YSeq):
+        return
+    for i, item in enumerate(sysctls):
+        if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
+            continue
+        name = item["name"].strip().replace("/", ".")
+        if name not in _SAFE_SYSCTLS:
+            yield _hit(
+                "K8S-UNSAFE-SYSCTL",
+                w,
+                sysctls.line_of(i),
+                f"{w.id} sets the unsafe sysctl {name}",
+                f"sysctls[{name}]",
+            )
+
+
+def _normal_path(path: str) -> str:
+    path = re.sub(r"/+", "/", path.strip())
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def _classify_host_path(path: str) -> str:
+    """Rule id for a hostPath: runtime socket, sensitive directory, or other."""
+    norm = _normal_path(path)
+    if posixpath.basename(norm) in _SOCKET_FILES or norm in _SOCKET_DIRS:
+        return "K8S-RUNTIME-SOCKET"
+    if norm == "/" or any(norm == d or norm.startswith(d + "/") for d in _SENSITIVE_DIRS):
+        return "K8S-HOSTPATH-SENSITIVE"
+    return "K8S-HOSTPATH"
+
+
+_HOSTPATH_MESSAGES = {
+    "K8S-RUNTIME-SOCKET": "mounts the container runtime socket {path} from the host",
+    "K8S-HOSTPATH-SENSITIVE": "mounts the sensitive host path {path}",
+    "K8S-HOSTPATH": "mounts the host path {path}",
+}
+
+
+def _host_path(w: Workload, vol: YMap) -> Iterator[Hit]:
+    hp = vol.get("hostPath")
+    if not isinstance(hp, YMap) or not isinstance(hp.get("path"), str):
+        return
+    path = hp["path"]
+    rule = _classify_host_path(path)
+    if rule == "K8S-HOSTPATH" and w.namespace in _SYSTEM_NAMESPACES:
+        return  # node agents there are expected to use plain host directories
+    name = str(vol.get("name", ""))
+    message = f"volume {name!r} of {w.id} " + _HOSTPATH_MESSAGES[rule].format(path=path)
+    yield _hit(rule, w, hp.line_of("path"), message, f"volumes[{name}]")
+
+
+def _persistent_volume(obj: K8sObject) -> Iterator[Hit]:
+    hp = get_map(obj.body, "spec", "hostPath")
+    if hp is None or not isinstance(hp.get("path"), str):
+        return
+    path = hp["path"]
+    rule = _classify_host_path(path)
+    message = f"{obj.id} " + _HOSTPATH_MESSAGES[rule].format(path=path)
+    yield Hit(rule, obj.path, hp.line_of("path"), obj.id, message, "spec.hostPath")
+
+
+# ---------------------------------------------------------------------------
+# container level
+
+
+def _privilege(w: Workload, c: Container) -> Iterator[Hit]:
+    privileged = c.security("privileged")
+    if privileged.value is True:
+        yield _hit(
+            "K8S-PRIVILEGED",
+            w,
+            privileged.line,
+            f"container {c.name!r} of {w.id} runs privileged",
+            c.key,
+        )
+    escalation = c.security("allowPrivilegeEscalation")
+    if escalation.value is not False and privileged.value is not True:
+        line = escalation.line if escalation.is_set else c.missing_line()
+        yield _hit(
+            "K8S-PRIVILEGE-ESCALATION",
+            w,
+            line,
+            f"container {c.name!r} of {w.id} does not set allowPrivilegeEscalation: false",
+            c.key,
+        )
+
+
+def _identity(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    user = c.security("runAsUser")
+    if _is_int(user.value):
+        if user.value == 0:
+            yield _hit("K8S-RUN-AS-ROOT", w, user.line, f"{who} runs as UID 0 (root)", c.key)
+        elif 0 < user.value < 10000:
+            yield _hit(
+                "K8S-LOW-UID", w, user.line, f"{who} runs as the low UID {user.value}", c.key
+            )
+    elif not user.is_set or user.value is None:
+        non_root = c.security("runAsNonRoot")
+        if non_root.value is not True:
+            line = non_root.line if non_root.is_set else c.missing_line()
+            yield _hit(
+                "K8S-RUN-AS-ROOT",
+                w,
+                line,
+                f"{who} sets neither runAsNonRoot: true nor a non-zero runAsUser",
+                c.key,
+            )
+    group = c.security("runAsGroup")
+    if _is_int(group.value) and group.value == 0:
+        yield _hit("K8S-RUN-AS-ROOT-GROUP", w, group.line, f"{who} runs with GID 0", c.key)
+
+
+def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    caps = c.security("capabilities")
+    cap_map = caps.value if isinstance(caps.value, YMap) else None
+    if cap_map is not None:
+        for raw, line in _items(cap_map, "add"):
+            cap = raw.strip().upper().removeprefix("CAP_")
+            if cap in _HARMLESS_CAPS or not cap:
+                continue
+            rule = "K8S-CAPABILITY-DANGEROUS" if cap in _DANGEROUS_CAPS else "K8S-CAPABILITY-ADDED"
+            yield _hit(
+                rule,
+                w,
+                line,
+                f"{who} adds the capability {cap}",
+                f"{c.key}.capabilities.add[{cap}]",
+            )
+    dropped = {v.strip().upper() for v, _ in _items(cap_map, "drop")} if cap_map else set()
+    if "ALL" in dropped:
+        return
+    if cap_map is not None and "drop" in cap_map:
+        line = cap_map.line_of("drop")
+    elif caps.is_set:
+        line = caps.line
+    else:
+        line = c.missing_line()
+    yield _hit(
+        "K8S-CAPABILITIES-NOT-DROPPED", w, line, f"{who} does not drop ALL capabilities", c.key
+    )
+
+
+def _confinement(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    read_only = c.security("readOnlyRootFilesystem")
+    if read_only.value is not True:
+        line = read_only.line if read_only.is_set else c.missing_line()
+        yield _hit(
+            "K8S-WRITABLE-ROOT-FS",
+            w,
+            line,
+            f"{who} does not set readOnlyRootFilesystem: true",
+            c.key,
+        )
+    proc_mount = c.security("procMount")
+    if _word(proc_mount.value) == "unmasked":
+        yield _hit(
+            "K8S-PROC-MOUNT-UNMASKED", w, proc_mount.line, f"{who} sets procMount: Unmasked", c.key
+        )
+    yield from _seccomp(w, c)
+    yield from _apparmor(w, c)
+    yield from _selinux(w, c)
+
+
+def _annotation(w: Workload, key: str) -> tuple[str, int] | None:
+    ann = get_map(w.template, "metadata", "annotations")
+    if ann is None or key not in ann:
+        return None
+    return _word(ann[key]), ann.line_of(key)
+
+
+def _seccomp(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    profile = c.security("seccompProfile")
+    if isinstance(profile.value, YMap):
+        kind = _word(profile.value.get("type"))
+        if kind == "unconfined":
+            line = profile.value.line_of("type")
+            yield _hit("K8S-SECCOMP-UNCONFINED", w, line, f"{who} runs seccomp Unconfined", c.key)
+        return
+    if profile.is_set:
+        return  # odd shape: not ours to judge
+    candidates = [_SECCOMP_CONTAINER_ANNOTATION + c.name, *_SECCOMP_POD_ANNOTATIONS]
+    for key in candidates:
+        found = _annotation(w, key)
+        if found is None:
+            continue
+        value, line = found
+        if value == "unconfined":
+            yield _hit(
+                "K8S-SECCOMP-UNCONFINED",
+                w,
+                line,
+                f"{who} runs seccomp unconfined (annotation {key})",
+                c.key,
+            )
+        elif not value.startswith(("runtime/default", "docker/default", "localhost/")):
+            yield _hit(
+                "K8S-SECCOMP-NOT-SET",
+                w,
+                line,
+                f"{who}: annotation {key} names no seccomp profile that applies",
+                c.key,
+            )
+        return
+    yield _hit("K8S-SECCOMP-NOT-SET", w, c.missing_line(), f"{who} has no seccomp profile", c.key)
+
+
+def _apparmor(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    profile = c.security("appArmorProfile")
+    if isinstance(profile.value, YMap):
+        if _word(profile.value.get("type")) == "unconfined":
+            yield _hit(
+                "K8S-APPARMOR-UNCONFINED",
+                w,
+                profile.value.line_of("type"),
+                f"{who} runs AppArmor Unconfined",
+                c.key,
+            )
+        return
+    found = _annotation(w, _APPARMOR_ANNOTATION + c.name)
+    if found is None:
+        return
+    value, line = found
+    if value == "runtime/default" or value.startswith("localhost/"):
+        return
+    what = "unconfined" if value == "unconfined" else f"set to the invalid profile {value!r}"
+    yield _hit("K8S-APPARMOR-UNCONFINED", w, line, f"AppArmor of {who} is {what}", c.key)
+
+
+def _selinux(w: Workload, c: Container) -> Iterator[Hit]:
+    options = c.security("seLinuxOptions")
+    if not isinstance(options.value, YMap):
+        return
+    who = f"container {c.name!r} of {w.id}"
+    opts = options.value
+    for field in ("user", "role"):
+        if opts.get(field):
+            yield _hit(
+                "K8S-SELINUX-CUSTOM",
+                w,
+                opts.line_of(field),
+                f"{who} sets the SELinux {field}",
+                f"{c.key}.seLinuxOptions.{field}",
+            )
+    kind = opts.get("type")
+    if isinstance(kind, str) and kind.strip() not in _SELINUX_TYPES:
+        yield _hit(
+            "K8S-SELINUX-CUSTOM",
+            w,
+            opts.line_of("type"),
+            f"{who} runs with the SELinux type {kind.strip()}",
+            f"{c.key}.seLinuxOptions.type",
+        )
+
+
+def _windows(w: Workload, c: Container) -> Iterator[Hit]:
+    options = c.security("windowsOptions")
+    if isinstance(options.value, YMap) and options.value.get("hostProcess") is True:
+        yield _hit(
+            "K8S-WINDOWS-HOST-PROCESS",
+            w,
+            options.value.line_of("hostProcess"),
+            f"container {c.name!r} of {w.id} is a Windows HostProcess container",
+            c.key,
+        )
+
+
+def _resources(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    res = get_map(c.body, "resources")
+    limits = get_map(res, "limits")
+    requests = get_map(res, "requests")
+    res_line = c.body.line_of("resources") if res is not None else c.line
+
+    def where(section: str) -> int:
+        return res.line_of(section) if res is not None and section in res else res_line
+
+    for resource, rule in (
+        ("memory", "K8S-MEMORY-LIMIT-MISSING"),
+        ("cpu", "K8S-CPU-LIMIT-MISSING"),
+    ):
+        if limits is None or limits.get(resource) in (None, ""):
+            yield _hit(rule, w, where("limits"), f"{who} has no {resource} limit", c.key)
+    # A request defaults to the limit, so only a resource with neither is unrequested.
+    missing = [
+        r
+        for r in ("cpu", "memory")
+        if (requests is None or requests.get(r) in (None, ""))
+        and (limits is None or limits.get(r) in (None, ""))
+    ]
+    if missing:
+        yield _hit(
+            "K8S-RESOURCE-REQUESTS-MISSING",
+            w,
+            where("requests"),
+            f"{who} requests no {' and no '.join(missing)}",
+            c.key,
+        )
+
+
+_TEMPLATED = re.compile(r"\$\{|\$\(|\{\{|^\$[A-Za-z_]")
+
+
+def _split_image(image: str) -> tuple[str, str, str]:
+    """(name, tag, digest) of an image reference."""
+    rest, _, digest = image.partition("@")
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > slash:
+        return rest[:colon], rest[colon + 1 :], digest
+    return rest, "", digest
+
+
+def _image(w: Workload, c: Container) -> Iterator[Hit]:
+    raw = c.body.get("image")
+    if not isinstance(raw, str) or not raw.strip():
+        return
+    image = raw.strip()
+    who = f"container {c.name!r} of {w.id}"
+    line = c.body.line_of("image")
+    _, tag, digest = _split_image(image)
+    if digest or _TEMPLATED.search(tag) or (not tag and _TEMPLATED.search(image)):
+        return  # pinned, or the tag is filled in at deploy time
+    mutable_default = not tag or tag == "latest"
+    if mutable_default:
+        what = "the latest tag" if tag else "no tag (latest)"
+        yield _hit("K8S-IMAGE-LATEST", w, line, f"{who} uses {image} with {what}", c.key)
+    else:
+        yield _hit("K8S-IMAGE-NO-DIGEST", w, line, f"{who} uses {image} without a digest", c.key)
+    policy = c.body.get("imagePullPolicy")
+    if policy is None:
+        if not mutable_default:  # the default is IfNotPresent for tagged images
+            yield _hit(
+                "K8S-IMAGE-PULL-POLICY",
+                w,
+                c.line,
+                f"{who} pulls the mutable image {image} only if not present (default policy)",
+                c.key,
+            )
+    elif _word(policy) != "always":
+        yield _hit(
+            "K8S-IMAGE-PULL-POLICY",
+            w,
+            c.body.line_of("imagePullPolicy"),
+            f"{who} uses imagePullPolicy: {policy} with the mutable image {image}",
+            c.key,
+        )
+
+
+# ---------------------------------------------------------------------------
+# environment
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SECRET_WORDS = frozenset(
+    {
+        "PASSWORD",
+        "PASSWD",
+        "PASSPHRASE",
+        "PWD",
+        "PASS",
+        "SECRET",
+        "SECRETS",
+        "TOKEN",
+        "APIKEY",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "PRIVATEKEY",
+        "ACCESSKEY",
+        "SECRETKEY",
+    }
+)
+_KEY_QUALIFIERS = frozenset(
+    {"API", "ACCESS", "PRIVATE", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "AUTH", "LICENSE"}
+)
+# A last word that makes the variable a pointer or a setting, not the credential.
+_NOT_A_SECRET_SUFFIX = frozenset(
+    {
+        "FILE",
+        "PATH",
+        "DIR",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "HOST",
+        "PORT",
+        "NAME",
+        "REF",
+        "ID",
+        "TTL",
+        "EXPIRY",
+        "EXPIRES",
+        "EXPIRATION",
+        "TIMEOUT",
+        "LENGTH",
+        "LEN",
+        "MIN",
+        "MAX",
+        "SECONDS",
+        "ENABLED",
+        "TYPE",
+        "HEADER",
+        "MODE",
+        "POLICY",
+        "ALGORITHM",
+        "ALG",
+        "AUDIENCE",
+        "ISSUER",
+        "PREFIX",
+        "FORMAT",
+        "LIFETIME",
+        "DURATION",
+        "VERSION",
+        "REGEX",
+        "PATTERN",
+        "SOURCE",
+        "PROVIDER",
+        "STORE",
+        "MOUNT",
+    }
+)
+_PLACEHOLDER = re.compile(
+    r"^(\$\(.+\)|\$\{.+\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^>]*>|%\(?[A-Za-z_]+\)?s?%?|"
+    r"[x*.#-]+|redacted|placeholder|todo|tbd|none|null|nil|undefined)$",
+    re.IGNORECASE,
+)
+
+
+def _name_words(name: str) -> list[str]:
+    return [p for p in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if p]
+
+
+def _secret_like_name(name: str) -> bool:
+    words = _name_words(name)
+    if not words or words[-1] in _NOT_A_SECRET_SUFFIX:
+        return False
+    if any(word in _SECRET_WORDS for word in words):
+        return True
+    return any(a in _KEY_QUALIFIERS and b == "KEY" for a, b in itertools.pairwise(words))
+
+
+def _literal_secret(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False  # numbers and booleans are settings, not credentials
+    text = value.strip()
+    if not text or "{{" in text or _PLACEHOLDER.match(text):
+        return False
+    lower = text.lower()
+    if lower in _TRUE or lower in _FALSE:
+        return False
+    if text.isdigit() and len(text) < 6:
+        return False
+    if text.startswith("/"):
+        return False  # a file path
+    return not (lower.startswith(("http://", "https://")) and "@" not in text)
+
+
+_AUTH_WORD = r"(AUTH|AUTHENTICATION|AUTHORIZATION|AUTHN|AUTHZ|SECURITY|RBAC|ACL|BASICAUTH)"
+_DISABLED_WHEN_TRUE = re.compile(
+    rf"((^|_)(DISABLE|DISABLED|SKIP|NO|BYPASS)_?({_AUTH_WORD}|LOGIN)(_CHECKS?|_PLUGIN)?$"
+    rf"|(^|_){_AUTH_WORD}_(DISABLED|DISABLE|SKIP|BYPASS|OFF)$"
+    r"|(^|_)(ALLOW_)?ANONYMOUS(_ACCESS|_AUTH|_LOGIN|_USERS?|_READ)?(_ENABLED|_ALLOWED)?$"
+    r"|(^|_)ALLOW_EMPTY(_ROOT)?_PASSWORD$"
+    r"|(^|_)ALLOW_NONE_AUTHENTICATION$)"
+)
+_DISABLED_WHEN_FALSE = re.compile(
+    rf"(^|_)(REQUIRE_?)?{_AUTH_WORD}(_REQUIRED|_ENABLED|_ENABLE|_ON)?$"
+)
+_AUTH_MODE = re.compile(rf"(^|_){_AUTH_WORD}(_METHOD|_TYPE|_MODE|_STRATEGY)$")
+_TRANSPORT_WORDS = re.compile(r"(TLS|SSL|VERIFY|CERT|HTTPS)")
+
+
+def _disables_auth(name: str, value: Any) -> bool:
+    norm = "_".join(_name_words(name))
+    word = _word(value)
+    if not norm or not word or _TRANSPORT_WORDS.search(norm):
+        return False
+    if _DISABLED_WHEN_TRUE.search(norm):
+        return word in _TRUE
+    if _AUTH_MODE.search(norm):
+        return word in _NO_AUTH_VALUES or word in _FALSE
+    if _DISABLED_WHEN_FALSE.search(norm):
+        return word in _FALSE
+    return False
+
+
+def _env(w: Workload, c: Container) -> Iterator[Hit]:
+    who = f"container {c.name!r} of {w.id}"
+    for item in get_seq(c.body, "env"):
+        if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
+            continue
+        name = item["name"]
+        if "value" in item:
+            value = item.get("value")
+            line = item.line_of("value")
+            if _disables_auth(name, value):
+                yield _hit(
+                    "K8S-ENV-AUTH-DISABLED",
+                    w,
                     line,
-                    w.id,
-                    f"container {c.name!r} of {w.id} does not set "
-                    "allowPrivilegeEscalation: false",
-                    c.key,
+                    f"{who} sets {name}={_word(value)}, which turns authentication off",
+                    f"{c.key}.env[{name}]",
                 )
+            elif _secret_like_name(name) and _literal_secret(value):
+                yield _hit(
+                    "K8S-ENV-LITERAL-SECRET",
+                    w,
+                    line,
+                    f"{who} sets the credential {name} as a literal env value",
+                    f"{c.key}.env[{name}]",
+                )
+        value_from = get_map(item, "valueFrom")
+        if value_from is not None and isinstance(value_from.get("secretKeyRef"), YMap):
+            yield _hit(
+                "K8S-ENV-SECRET-REF",
+                w,
+                value_from.line_of("secretKeyRef"),
+                f"{who} reads a Secret into the env var {name}",
+                f"{c.key}.env[{name}]",
+            )
+    for item in get_seq(c.body, "envFrom"):
+        ref = get_map(item, "secretRef")
+        if ref is not None:
+            secret = str(ref.get("name", ""))
+            yield _hit(
+                "K8S-ENV-SECRET-REF",
+                w,
+                c.body.line_of("envFrom"),
+                f"{who} loads the whole Secret {secret!r} into its environment",
+                f"{c.key}.envFrom[{secret}]",
+            )

@@ -11,8 +11,8 @@ from shieldwall.analyzers.config import (
     k8s_access,
     k8s_control_plane,
     k8s_network,
-    traffic,
     k8s_workload,
+    traffic,
 )
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.model import Rule

@@ -1,0 +1,122 @@
+"""Focused checks of the RBAC and service-account rules: odd shapes, cross-file
+resolution and the one-cause-one-finding split between service-account rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import config_findings
+
+HOSTILE = """apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: odd}
+rules: "everything"
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: odd2}
+rules:
+  - "x"
+  - {apiGroups: "", resources: secrets, verbs: get}
+  - {apiGroups: [1, null], resources: [{a: b}], verbs: [7]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: odd}
+subjects: {kind: User, name: system:anonymous}
+roleRef: [ClusterRole, cluster-admin]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: odd, namespace: shop}
+subjects: [null, {kind: [ServiceAccount], name: {x: 1}}]
+roleRef: {kind: ClusterRole, name: 12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: odd, namespace: shop}
+spec:
+  serviceAccountName: 12
+  automountServiceAccountToken: "no"
+  volumes: [{projected: {sources: "x"}}]
+  containers: [{name: a, image: registry.example/a:1.0}]
+"""
+
+
+def _rules(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, int]]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return [(f.rule.id, f.location.path, f.location.start_line) for f in config_findings(tmp_path)]
+
+
+def test_hostile_shapes_do_not_crash(tmp_path: Path) -> None:
+    got = _rules(tmp_path, {"rbac.yaml": HOSTILE})
+    # scalar apiGroups/resources/verbs are read as one-item lists
+    assert ("K8S-RBAC-READ-SECRETS", "rbac.yaml", 11) in got
+
+
+ROLE = """apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: ops-all, namespace: ops}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: bot-all, namespace: ops}
+subjects:
+  - kind: ServiceAccount
+    name: bot
+roleRef: {kind: Role, name: ops-all, apiGroup: rbac.authorization.k8s.io}
+"""
+
+WORKLOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bot, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: bot
+      containers:
+        - name: bot
+          image: registry.example/bot:1.0
+"""
+
+
+def test_binding_resolved_across_files(tmp_path: Path) -> None:
+    got = _rules(tmp_path, {"rbac.yaml": ROLE, "deploy.yaml": WORKLOAD})
+    assert ("K8S-SA-ADMIN-WORKLOAD", "deploy.yaml", 7) in got
+    # `*` on `*` is one wildcard finding per field, not also every specific permission
+    role_rules = {rule for rule, path, _ in got if path == "rbac.yaml"}
+    assert role_rules == {"K8S-RBAC-WILDCARD"}
+    # the account is bound, so its mounted token is not "unused"
+    assert not any(rule == "K8S-SA-TOKEN-AUTOMOUNT" for rule, _, _ in got)
+
+
+def test_unbound_account_token_is_reported_once(tmp_path: Path) -> None:
+    got = _rules(tmp_path, {"deploy.yaml": WORKLOAD})
+    account_rules = [rule for rule, _, _ in got if rule.startswith(("K8S-SA-", "K8S-DEFAULT-SA-"))]
+    assert account_rules == ["K8S-SA-TOKEN-AUTOMOUNT"]
+
+
+def test_default_account_with_admin_rights(tmp_path: Path) -> None:
+    binding = """apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone-admin}
+subjects:
+  - {kind: ServiceAccount, name: default, namespace: ops}
+roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k8s.io}
+"""
+    pod = """apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ops}
+spec:
+  containers: [{name: a, image: registry.example/a:1.0}]
+"""
+    got = _rules(tmp_path, {"crb.yaml": binding, "pod.yaml": pod})
+    assert ("K8S-RBAC-CLUSTER-ADMIN-BINDING", "crb.yaml", 6) in got
+    assert ("K8S-RBAC-DEFAULT-SA-BINDING", "crb.yaml", 5) in got
+    assert ("K8S-SA-ADMIN-WORKLOAD", "pod.yaml", 4) in got
+    assert ("K8S-DEFAULT-SA-TOKEN", "pod.yaml", 4) in got
