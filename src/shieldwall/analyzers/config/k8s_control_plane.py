@@ -709,30 +709,6 @@ def _container_component(w: Workload, c: Container) -> Component | None:
 
 
 # ---------------------------------------------------------------------------
-# Pod specs: the usual workload kinds plus Knative's.
-
-_KNATIVE: dict[tuple[str, str], tuple[str, ...]] = {
-    ("serving.knative.dev", "Service"): ("spec", "template"),
-    ("serving.knative.dev", "Configuration"): ("spec", "template"),
-    ("serving.knative.dev", "Revision"): (),
-    ("sources.knative.dev", "ContainerSource"): ("spec", "template"),
-}
-
-
-def _pod_views(ctx: ConfigContext) -> list[Workload]:
-    views = list(ctx.workloads)
-    for obj in ctx.inventory.kubernetes:
-        path = _KNATIVE.get((obj.api_version.split("/", 1)[0], obj.kind))
-        if path is None:
-            continue
-        template = get_map(obj.body, *path) if path else obj.body
-        spec = get_map(template, "spec")
-        if template is not None and spec is not None:
-            views.append(Workload(obj, template, spec))
-    return views
-
-
-# ---------------------------------------------------------------------------
 # Configuration objects turned into components.
 
 
@@ -1473,7 +1449,7 @@ def _tiller_services(ctx: ConfigContext) -> Iterator[Hit]:
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
-    views = _pod_views(ctx)
+    views = ctx.workloads
     components = _components(ctx, views)
     for comp in components:
         yield from _CHECKS[comp.name](comp)

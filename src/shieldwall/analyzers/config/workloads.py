@@ -23,6 +23,13 @@ _TEMPLATE_PATH: dict[str, tuple[str, ...]] = {
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
+# Knative kinds, keyed by API group as well: a Knative `Service` is a workload.
+_KNATIVE_TEMPLATE_PATH: dict[tuple[str, str], tuple[str, ...]] = {
+    ("serving.knative.dev", "Service"): ("spec", "template"),
+    ("serving.knative.dev", "Configuration"): ("spec", "template"),
+    ("serving.knative.dev", "Revision"): (),
+    ("sources.knative.dev", "ContainerSource"): ("spec", "template"),
+}
 WORKLOAD_KINDS = frozenset(_TEMPLATE_PATH)
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
@@ -177,7 +184,11 @@ class Workload:
 
 
 def workload_of(obj: K8sObject) -> Workload | None:
-    path = _TEMPLATE_PATH.get(obj.kind)
+    group = obj.api_version.split("/", 1)[0] if "/" in obj.api_version else ""
+    if group.endswith("knative.dev"):
+        path = _KNATIVE_TEMPLATE_PATH.get((group, obj.kind))
+    else:
+        path = _TEMPLATE_PATH.get(obj.kind)
     if path is None:
         return None
     template = get_map(obj.body, *path) if path else obj.body
