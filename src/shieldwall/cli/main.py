@@ -94,6 +94,10 @@ def cli() -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
 @click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
+@click.option("--history", is_flag=True, help="Also scan every commit's added lines for secrets.")
+@click.option("--since", metavar="REF", help="With --history: only commits after REF.")
+@click.option("--verify", is_flag=True, help="Check found credentials against their provider.")
+@click.option("--offline", is_flag=True, help="Never use the network (local databases only).")
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @handle_errors
@@ -106,6 +110,10 @@ def scan(
     exclude: tuple[str, ...],
     config: Path | None,
     max_file_size: int | None,
+    history: bool,
+    since: str | None,
+    verify: bool,
+    offline: bool,
     no_color: bool,
     verbose: bool,
 ) -> None:
@@ -118,6 +126,10 @@ def scan(
         config=config,
         max_file_bytes=max_file_size,
         verbose=verbose,
+        history=history,
+        since=since,
+        verify=verify,
+        offline=offline,
     )
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color, verbose=verbose)

@@ -29,6 +29,10 @@ class ScanOptions:
     max_file_bytes: int | None = None
     today: dt.date | None = None
     verbose: bool = False
+    history: bool = False
+    since: str | None = None
+    verify: bool = False
+    offline: bool = False
 
 
 @dataclass
@@ -61,6 +65,13 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     settings = config.settings
     if options.max_file_bytes is not None:
         settings = replace(settings, max_file_bytes=options.max_file_bytes)
+    settings = replace(
+        settings,
+        history=options.history or options.since is not None,
+        since=options.since,
+        verify=options.verify,
+        offline=options.offline,
+    )
     tree = walk(path, excludes=(*config.excludes, *options.excludes))
     target = ScanTarget(tree, settings)
 

@@ -21,3 +21,10 @@ class GatewaySettings:
 class Settings:
     gateway: GatewaySettings = GatewaySettings()
     max_file_bytes: int = 5 * 1024 * 1024
+    # Secrets: also scan the lines added by every commit (``--history``), or only
+    # by the commits after ``since`` (a git ref); check found credentials live.
+    history: bool = False
+    since: str | None = None
+    verify: bool = False
+    # Dependencies: never touch the network (use the local vulnerability database).
+    offline: bool = False
