@@ -123,9 +123,13 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
                 continue
             parts.append(current)
             break
-        end = i
+        end = min(i, n - 1)  # a continuation on the last line ends at that line
         joined = " ".join(p.strip() for p in parts)
+        # the keyword ends at the first whitespace, a tab as well as a space
         keyword, _, value = joined.partition(" ")
+        if "\t" in keyword:
+            keyword, _, rest = keyword.partition("\t")
+            value = f"{rest} {value}" if value else rest
         if not keyword.replace("_", "").isalpha():
             i += 1
             continue

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from shieldwall.analyzers.config.credentials import literal_secret as _literal_secret
+from shieldwall.analyzers.config.credentials import secret_like_name as _secret_like_name
 from shieldwall.analyzers.config.k8s_workload import (
     _classify_host_path,
     _disables_auth,
-    _literal_secret,
-    _secret_like_name,
 )
 from tests.conftest import config_findings
 
@@ -106,7 +106,7 @@ def test_secret_like_names(name: str, expected: bool) -> None:
     ("value", "expected"),
     [
         ("not-a-real-password", True),
-        ("changeme", True),
+        ("changeme", False),
         ("$(FROM_SECRET)", False),
         ("${FROM_ENV}", False),
         ("<set-me>", False),

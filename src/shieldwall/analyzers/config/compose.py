@@ -1,14 +1,946 @@
-"""(rules to come)"""
+"""Docker Compose rules: each service of each compose file, plus top-level volumes.
+
+Findings point at the offending key or list item; a missing setting points at
+its closest existing parent (``security_opt:``, ``deploy.resources.limits:``...),
+else at the service's own key under ``services:``.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
-from shieldwall.model import Rule
+from shieldwall.analyzers.config.credentials import is_secret_assignment
+from shieldwall.analyzers.config.rulebook import config_rule
+from shieldwall.model import Control, Severity
+from shieldwall.sources.manifests import ComposeFile
+from shieldwall.sources.yaml_tree import YMap, YSeq
 
-RULES: tuple[Rule, ...] = ()
+_SPEC = "https://docs.docker.com/reference/compose-file/services/"
+_DOCKER_SECURITY = "https://docs.docker.com/engine/security/"
+_RUN_REF = "https://docs.docker.com/reference/cli/docker/container/run/"
+_SVC = ("compose-service",)
+_DEPLOY = "https://docs.docker.com/reference/compose-file/deploy/"
+
+RULES = (
+    config_rule(
+        "COMPOSE-PRIVILEGED",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Compose service runs privileged",
+        "`privileged: true` gives the container every capability and all host devices, and "
+        "turns off seccomp and AppArmor: a compromise of it is a compromise of the host.",
+        "Remove `privileged: true`; add only the single capability or device the service needs.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#privileged", _DOCKER_SECURITY),
+    ),
+    config_rule(
+        "COMPOSE-CAP-ADD-DANGEROUS",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Compose service adds a dangerous capability",
+        "Capabilities such as ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE or SYS_MODULE let a process "
+        "escape the container or take over the host's network or kernel.",
+        "Remove the capability from `cap_add`; redesign the service so it does not need it.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#cap_add", _RUN_REF + "#privileged"),
+    ),
+    config_rule(
+        "COMPOSE-CAP-ADD",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Compose service adds capabilities",
+        "Every added capability widens what a compromised process can do.",
+        "Check each entry of `cap_add` is needed; prefer `cap_drop: [ALL]` plus the minimum.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#cap_add",),
+    ),
+    config_rule(
+        "COMPOSE-CAP-DROP-ALL-MISSING",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Compose service keeps the default capabilities",
+        "Without `cap_drop: [ALL]` the container keeps Docker's default set (NET_RAW, "
+        "SETUID, CHOWN, DAC_OVERRIDE...), most of which a service never uses.",
+        "Add `cap_drop: [ALL]` and list in `cap_add` only what the service needs.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#cap_drop",),
+    ),
+    config_rule(
+        "COMPOSE-NO-NEW-PRIVILEGES",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Compose service allows privilege escalation",
+        "Without `no-new-privileges:true` a process can gain privileges through setuid "
+        "binaries or file capabilities.",
+        "Add `security_opt: [\"no-new-privileges:true\"]` to the service.",
+        _SVC,
+        cwe=("CWE-269",),
+        references=(_RUN_REF + "#security-opt",),
+    ),
+    config_rule(
+        "COMPOSE-SECURITY-OPT-UNCONFINED",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Compose service disables a kernel confinement profile",
+        "`seccomp:unconfined`, `apparmor:unconfined` or `label:disable` remove the syscall "
+        "filter or mandatory access control that contain a compromised container.",
+        "Remove the option; if a syscall is missing, use a custom seccomp profile that adds it.",
+        _SVC,
+        cwe=("CWE-693",),
+        references=("https://docs.docker.com/engine/security/seccomp/", _RUN_REF + "#security-opt"),
+    ),
+    config_rule(
+        "COMPOSE-READ-ONLY-ROOTFS",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Compose service has a writable root filesystem",
+        "A writable root filesystem lets an attacker drop tools or modify the application "
+        "inside the running container.",
+        "Set `read_only: true` and mount `tmpfs` or volumes for the paths that must be written.",
+        _SVC,
+        cwe=("CWE-732",),
+        references=(_SPEC + "#read_only",),
+    ),
+    config_rule(
+        "COMPOSE-RUN-AS-ROOT",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Compose service runs as root",
+        "With no `user:` (and no USER in the image) or `user: root`, the process runs as UID 0; "
+        "a container escape then lands as root on the host.",
+        "Set `user: \"10001:10001\"` (a non-root UID) on the service, or USER in its Dockerfile.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#user",),
+    ),
+    config_rule(
+        "COMPOSE-DOCKER-SOCKET",
+        Control.ISOLATION,
+        Severity.CRITICAL,
+        "Compose service mounts the container runtime socket",
+        "Access to the Docker (or containerd/Podman) socket is root on the host: the service can "
+        "start a privileged container that mounts `/`.",
+        "Remove the socket mount; if the service must talk to the daemon, put a filtering "
+        "socket proxy in between that allows only the calls it needs.",
+        _SVC,
+        cwe=("CWE-250", "CWE-668"),
+        references=(_DOCKER_SECURITY + "#docker-daemon-attack-surface",),
+    ),
+    config_rule(
+        "COMPOSE-SENSITIVE-HOST-MOUNT",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Compose service mounts a sensitive host directory",
+        "Mounting `/`, `/etc`, `/proc`, `/sys`, `/root`, `/var/run`, `/dev` or another system "
+        "directory exposes host secrets and lets a compromised container tamper with the host.",
+        "Mount only the application's own directory or a named volume, read-only where possible.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#volumes",),
+    ),
+    config_rule(
+        "COMPOSE-HOST-PATH-MOUNT",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Compose service bind-mounts an absolute host path",
+        "A bind mount of an absolute host path ties the container to the host's filesystem, as a "
+        "Kubernetes hostPath does; the container can read, and often write, host files.",
+        "Use a named volume, or a path inside the project (`./data`) mounted read-only (`:ro`).",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#volumes", "https://docs.docker.com/engine/storage/bind-mounts/"),
+    ),
+    config_rule(
+        "COMPOSE-MOUNT-PROPAGATION",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Compose bind mount propagates mounts between host and container",
+        "`shared`/`slave` propagation makes mounts made on the host appear in the container "
+        "(and, for `shared`, the container's mounts appear on the host).",
+        "Remove `bind.propagation` or set it to `rprivate` (the default).",
+        _SVC,
+        cwe=("CWE-668",),
+        references=("https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation",),
+    ),
+    config_rule(
+        "COMPOSE-HOST-NETWORK",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Compose service uses the host network",
+        "`network_mode: host` removes network isolation: the service sees every host interface, "
+        "can bind any host port and reach services listening on localhost.",
+        "Remove `network_mode: host`; attach the service to a user-defined network instead.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#network_mode",),
+    ),
+    config_rule(
+        "COMPOSE-HOST-PID",
+        Control.ISOLATION,
+        Severity.HIGH,
+        "Compose service shares the host PID namespace",
+        "`pid: host` lets the container see and signal every host process and read their "
+        "environment through /proc.",
+        "Remove `pid: host`.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#pid",),
+    ),
+    config_rule(
+        "COMPOSE-HOST-IPC",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Compose service shares the host IPC namespace",
+        "`ipc: host` gives access to the host's shared memory and IPC objects of other processes.",
+        "Remove `ipc: host`; use `ipc: shareable` between the services that need it.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#ipc",),
+    ),
+    config_rule(
+        "COMPOSE-HOST-NAMESPACE",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Compose service shares a host namespace (user, cgroup or UTS)",
+        "`userns_mode: host` turns off user-namespace remapping (root in the container is root "
+        "on the host); `cgroup: host` and `uts: host` share the host's cgroup tree and hostname.",
+        "Remove `userns_mode: host`, `cgroup: host` and `uts: host`.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#userns_mode", _SPEC + "#cgroup"),
+    ),
+    config_rule(
+        "COMPOSE-CGROUP-PARENT",
+        Control.ISOLATION,
+        Severity.INFO,
+        "Compose service is placed in a custom parent cgroup",
+        "With `cgroup_parent` the resource limits that apply come from a cgroup managed outside "
+        "the compose file, so they cannot be reviewed here.",
+        "Remove `cgroup_parent` and declare limits on the service, or document the parent's "
+        "limits.",
+        _SVC,
+        cwe=("CWE-770",),
+        references=(_SPEC + "#cgroup_parent",),
+    ),
+    config_rule(
+        "COMPOSE-DEVICES",
+        Control.ISOLATION,
+        Severity.MEDIUM,
+        "Compose service maps a host device",
+        "A host device in the container gives direct access to hardware or kernel interfaces "
+        "(disks, /dev/mem, GPUs) outside the container's isolation.",
+        "Remove the device mapping unless the service cannot work without it; never map "
+        "block devices or /dev/mem.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#devices",),
+    ),
+    config_rule(
+        "COMPOSE-ENV-SECRET",
+        Control.SECRETS,
+        Severity.HIGH,
+        "Compose service has a literal secret in its environment",
+        "A password, token or key written in the compose file is readable by everyone with the "
+        "repository and by anyone who can inspect the container.",
+        "Use `${VAR}` interpolation from an untracked .env file, or compose `secrets:` mounted "
+        "as files (`*_FILE` variables); rotate the exposed value.",
+        _SVC,
+        cwe=("CWE-798",),
+        references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
+    ),
+    config_rule(
+        "COMPOSE-PUBLISHED-PORT",
+        Control.API_EXPOSURE,
+        Severity.MEDIUM,
+        "Internal compose service publishes ports",
+        "A service other than the gateway that publishes a port on the host is reachable "
+        "without going through the gateway's authentication, TLS and rate limits.",
+        "Replace `ports:` with `expose:` (reachable on the compose network only) and route "
+        "outside traffic through the gateway; bind to 127.0.0.1 for local debugging.",
+        _SVC,
+        cwe=("CWE-284",),
+        references=(_SPEC + "#ports",),
+    ),
+    config_rule(
+        "COMPOSE-PORT-ALL-INTERFACES",
+        Control.API_EXPOSURE,
+        Severity.INFO,
+        "Compose port is bound to all host interfaces",
+        "A published port without a host IP listens on every interface of the host, including "
+        "those facing other networks.",
+        "Give the port a host IP (`127.0.0.1:8080:80`, or the interface that should serve it).",
+        _SVC,
+        cwe=("CWE-1327",),
+        references=(_SPEC + "#ports",),
+    ),
+    config_rule(
+        "COMPOSE-PRIVILEGED-PORT",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Compose service maps a privileged port",
+        "A port below 1024 on the host is reserved for system services, and inside the container "
+        "it usually means the process runs as root or holds NET_BIND_SERVICE.",
+        "Listen on a port of 1024 or above in the container and publish it on a high host port; "
+        "let the gateway own ports 80/443.",
+        _SVC,
+        cwe=("CWE-250",),
+        references=(_SPEC + "#ports",),
+    ),
+    config_rule(
+        "COMPOSE-NO-MEMORY-LIMIT",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Compose service has no memory limit",
+        "Without a memory limit one compromised or leaking service can exhaust the host's "
+        "memory and get other containers killed.",
+        "Set `deploy.resources.limits.memory` (or `mem_limit`) on the service.",
+        _SVC,
+        cwe=("CWE-770",),
+        references=(_DEPLOY,),
+    ),
+    config_rule(
+        "COMPOSE-NO-CPU-LIMIT",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Compose service has no CPU limit",
+        "Without a CPU limit one busy or compromised service (a miner, a hot loop) can starve "
+        "every other container on the host.",
+        "Set `deploy.resources.limits.cpus` (or `cpus`) on the service.",
+        _SVC,
+        cwe=("CWE-770",),
+        references=(_DEPLOY,),
+    ),
+    config_rule(
+        "COMPOSE-NO-PIDS-LIMIT",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Compose service has no PID limit",
+        "Without a PID limit a fork bomb in one container exhausts the host's process table.",
+        "Set `deploy.resources.limits.pids` (or `pids_limit`) to a positive number.",
+        _SVC,
+        cwe=("CWE-770",),
+        references=(_SPEC + "#pids_limit", _DEPLOY),
+    ),
+    config_rule(
+        "COMPOSE-IMAGE-UNPINNED",
+        Control.SUPPLY_CHAIN,
+        Severity.LOW,
+        "Compose service image is `latest` or untagged",
+        "A moving tag pulls whatever was pushed last: builds and deployments are not "
+        "reproducible and a compromised upstream push is picked up silently.",
+        "Pin the image to a version tag and, better, a digest (`image: name:1.2.3@sha256:...`).",
+        _SVC,
+        cwe=("CWE-1357",),
+        references=(_SPEC + "#image",),
+    ),
+    config_rule(
+        "COMPOSE-SHARED-VOLUME",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Compose volume is shared between services",
+        "A volume or host directory mounted by several services lets a compromise of one "
+        "tamper with files the others read.",
+        "Give each service its own volume; if data must be shared, mount it read-only (`:ro`) "
+        "in every consumer.",
+        _SVC,
+        cwe=("CWE-668",),
+        references=(_SPEC + "#volumes", _SPEC + "#volumes_from"),
+    ),
+    config_rule(
+        "COMPOSE-HEALTHCHECK-DISABLED",
+        Control.ISOLATION,
+        Severity.INFO,
+        "Compose service disables its health check",
+        "With the health check off, a hung or hijacked service keeps receiving traffic and is "
+        "never restarted.",
+        "Remove `disable: true` / `test: [\"NONE\"]` and define a `healthcheck.test` command.",
+        _SVC,
+        cwe=("CWE-693",),
+        references=(_SPEC + "#healthcheck",),
+    ),
+)
+
+# Capabilities that amount to host or kernel control.
+_DANGEROUS_CAPS = frozenset(
+    {
+        "ALL",
+        "SYS_ADMIN",
+        "SYS_MODULE",
+        "SYS_PTRACE",
+        "SYS_RAWIO",
+        "SYS_BOOT",
+        "SYS_TIME",
+        "NET_ADMIN",
+        "DAC_READ_SEARCH",
+        "BPF",
+        "PERFMON",
+        "MAC_ADMIN",
+        "MAC_OVERRIDE",
+        "LINUX_IMMUTABLE",
+        "SYSLOG",
+    }
+)
+_SOCKETS = (
+    "docker.sock",
+    "containerd.sock",
+    "podman.sock",
+    "crio.sock",
+    "dockershim.sock",
+    "cri-dockerd.sock",
+)
+# Host directories a container should never see; their subdirectories too.
+_SENSITIVE_TREES = (
+    "/etc",
+    "/proc",
+    "/sys",
+    "/root",
+    "/boot",
+    "/dev",
+    "/run",
+    "/var/run",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/kubelet",
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/bin",
+    "/sbin",
+)
+# Directories sensitive as a whole (all of /home or /var), not each subdirectory.
+_SENSITIVE_EXACT = frozenset({"/", "/home", "/var", "/var/lib", "/var/log", "~"})
+_SENSITIVE_HOME = (".ssh", ".aws", ".kube", ".docker", ".gnupg", ".config/gcloud", ".azure")
+_PROPAGATING = frozenset({"shared", "rshared", "slave", "rslave"})
+_LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|::1|localhost)$", re.IGNORECASE)
+_ROOT_USER = re.compile(r"^(root|0)(:.*)?$")
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
-    return iter(())
+    for cf in ctx.inventory.compose:
+        services = cf.body.get("services")
+        if not isinstance(services, YMap):
+            continue
+        shared: dict[str, list[tuple[str, _Mount]]] = defaultdict(list)
+        for raw_name, body in services.items():
+            if not isinstance(body, YMap):
+                continue
+            svc = _Service(cf, str(raw_name), body, services.line_of(raw_name))
+            svc.is_gateway = ctx.gateways.is_gateway(svc.id)
+            yield from _service_hits(svc)
+            for mount in svc.mounts():
+                if mount.shareable_source:
+                    shared[mount.shareable_source].append((svc.name, mount))
+        yield from _shared_volume_hits(cf, shared)
+        yield from _top_level_volume_hits(cf)
+
+
+@dataclass
+class _Service:
+    cf: ComposeFile
+    name: str
+    body: YMap
+    line: int
+    is_gateway: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.cf.service_id(self.name)
+
+    def hit(self, rule: str, line: int, message: str, key: str) -> Hit:
+        return Hit(rule, self.cf.path, line, self.id, f"service {self.name!r}: {message}", key)
+
+    def key_line(self, key: str) -> int:
+        return self.body.line_of(key, self.line)
+
+    def mounts(self) -> list[_Mount]:
+        volumes = self.body.get("volumes")
+        if not isinstance(volumes, YSeq):
+            return []
+        out = []
+        for index, item in enumerate(volumes):
+            mount = _parse_mount(item, volumes.line_of(index))
+            if mount is not None:
+                out.append(mount)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Mount:
+    kind: str  # "bind" | "volume" | "anonymous" | "tmpfs" | other long-syntax type
+    source: str
+    target: str
+    line: int  # the short-syntax item, or the long syntax's `source:` key
+    propagation: str = ""
+    propagation_line: int = 0
+    read_only: bool = False
+
+    @property
+    def host_path(self) -> str | None:
+        """The absolute host path of a bind mount, normalised; None if not known."""
+        if self.kind != "bind":
+            return None
+        return _absolute_host_path(self.source)
+
+    @property
+    def shareable_source(self) -> str:
+        if self.kind == "volume" and self.source:
+            return f"volume:{self.source}"
+        if self.kind == "bind" and self.source and not _is_socket(self.source):
+            return f"bind:{posixpath.normpath(self.source)}"
+        return ""
+
+
+def _service_hits(svc: _Service) -> Iterator[Hit]:
+    privileged = svc.body.get("privileged") is True
+    if privileged:
+        yield svc.hit("COMPOSE-PRIVILEGED", svc.key_line("privileged"), "runs privileged",
+                      "privileged")
+    yield from _capability_hits(svc, privileged)
+    yield from _security_opt_hits(svc, privileged)
+    yield from _namespace_hits(svc)
+    yield from _mount_hits(svc)
+    yield from _device_hits(svc)
+    yield from _user_hits(svc)
+    yield from _env_hits(svc)
+    yield from _port_hits(svc)
+    yield from _limit_hits(svc)
+    yield from _image_hits(svc)
+    yield from _healthcheck_hits(svc)
+    if svc.body.get("read_only") is not True:
+        line = svc.key_line("read_only")
+        yield svc.hit("COMPOSE-READ-ONLY-ROOTFS", line, "root filesystem is writable "
+                      "(read_only is not true)", "read_only")
+
+
+def _strings(node: Any) -> list[tuple[int, str]]:
+    """(line, text) of each scalar item of a YAML list."""
+    if not isinstance(node, YSeq):
+        return []
+    return [
+        (node.line_of(i), str(item))
+        for i, item in enumerate(node)
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool)
+    ]
+
+
+def _cap_name(text: str) -> str:
+    name = text.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+def _capability_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
+    added = [_cap_name(t) for _, t in _strings(svc.body.get("cap_add"))]
+    line = svc.key_line("cap_add")
+    dangerous = sorted({c for c in added if c in _DANGEROUS_CAPS})
+    other = sorted({c for c in added if c not in _DANGEROUS_CAPS and c})
+    if dangerous:
+        yield svc.hit("COMPOSE-CAP-ADD-DANGEROUS", line,
+                      f"adds dangerous capabilities {', '.join(dangerous)}", "cap_add")
+    if other:
+        yield svc.hit("COMPOSE-CAP-ADD", line, f"adds capabilities {', '.join(other)}",
+                      "cap_add")
+    if privileged:
+        return
+    dropped = {_cap_name(t) for _, t in _strings(svc.body.get("cap_drop"))}
+    if "ALL" not in dropped:
+        yield svc.hit("COMPOSE-CAP-DROP-ALL-MISSING", svc.key_line("cap_drop"),
+                      "does not drop all capabilities (cap_drop: [ALL])", "cap_drop")
+
+
+def _security_opt_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
+    options = _strings(svc.body.get("security_opt"))
+    no_new_privileges = False
+    for line, text in options:
+        norm = re.sub(r"\s+", "", text.lower()).replace("=", ":")
+        if norm in ("no-new-privileges", "no-new-privileges:true"):
+            no_new_privileges = True
+        parts = norm.split(":")
+        unconfined = ("seccomp" in parts or "apparmor" in parts or "systempaths" in parts) and (
+            parts[-1] == "unconfined"
+        )
+        if unconfined or norm == "label:disable":
+            yield svc.hit("COMPOSE-SECURITY-OPT-UNCONFINED", line,
+                          f"security_opt {text!r} disables confinement", f"security_opt[{norm}]")
+    if not no_new_privileges and not privileged:
+        yield svc.hit("COMPOSE-NO-NEW-PRIVILEGES", svc.key_line("security_opt"),
+                      "does not set security_opt no-new-privileges:true", "security_opt")
+
+
+def _namespace_hits(svc: _Service) -> Iterator[Hit]:
+    fields = (
+        ("network_mode", "COMPOSE-HOST-NETWORK", "uses the host network"),
+        ("pid", "COMPOSE-HOST-PID", "shares the host PID namespace"),
+        ("ipc", "COMPOSE-HOST-IPC", "shares the host IPC namespace"),
+        ("userns_mode", "COMPOSE-HOST-NAMESPACE", "shares the host user namespace"),
+        ("cgroup", "COMPOSE-HOST-NAMESPACE", "shares the host cgroup namespace"),
+        ("uts", "COMPOSE-HOST-NAMESPACE", "shares the host UTS namespace"),
+    )
+    for field, rule, message in fields:
+        value = svc.body.get(field)
+        if isinstance(value, str) and value.strip().lower() == "host":
+            yield svc.hit(rule, svc.key_line(field), message, field)
+    parent = svc.body.get("cgroup_parent")
+    if isinstance(parent, str) and parent.strip():
+        yield svc.hit("COMPOSE-CGROUP-PARENT", svc.key_line("cgroup_parent"),
+                      f"runs under parent cgroup {parent!r}", "cgroup_parent")
+
+
+def _parse_mount(item: Any, item_line: int) -> _Mount | None:
+    if isinstance(item, str):
+        return _parse_short_mount(item.strip(), item_line)
+    if not isinstance(item, YMap):
+        return None
+    kind = item.get("type")
+    source = item.get("source")
+    target = item.get("target")
+    source_text = str(source) if isinstance(source, (str, int)) else ""
+    kind_text = kind.lower() if isinstance(kind, str) else ("volume" if source_text else "")
+    if kind_text == "volume" and not source_text:
+        kind_text = "anonymous"
+    bind = item.get("bind")
+    propagation = bind.get("propagation") if isinstance(bind, YMap) else None
+    return _Mount(
+        kind=kind_text,
+        source=source_text,
+        target=str(target) if isinstance(target, (str, int)) else "",
+        line=item.line_of("source", item_line),
+        propagation=str(propagation).lower() if isinstance(propagation, str) else "",
+        propagation_line=bind.line_of("propagation") if isinstance(bind, YMap) else 0,
+        read_only=item.get("read_only") is True,
+    )
+
+
+def _parse_short_mount(text: str, line: int) -> _Mount | None:
+    if not text:
+        return None
+    parts = text.split(":")
+    # A Windows drive letter (C:\data:/data) is part of the source.
+    drive = len(parts[0]) == 1 and parts[0].isalpha()
+    if len(parts) >= 3 and drive and parts[1][:1] in ("\\", "/"):
+        parts = [parts[0] + ":" + parts[1], *parts[2:]]
+    if len(parts) == 1:
+        return _Mount("anonymous", "", parts[0], line)
+    source, target = parts[0], parts[1]
+    mode = parts[2] if len(parts) > 2 else ""
+    is_path = source.startswith(("/", ".", "~", "$")) or "\\" in source or (
+        len(source) > 1 and source[1] == ":"
+    )
+    read_only = "ro" in mode.split(",")
+    propagation = next((m for m in mode.split(",") if m in _PROPAGATING), "")
+    return _Mount("bind" if is_path else "volume", source, target, line,
+                  propagation, line if propagation else 0, read_only)
+
+
+def _absolute_host_path(source: str) -> str | None:
+    if source.startswith("~"):
+        return "~" + posixpath.normpath("/" + source[1:].lstrip("/")).rstrip("/")
+    if not source.startswith("/"):
+        return None  # relative to the project, a variable, or a Windows path
+    return posixpath.normpath("/" + source.lstrip("/"))
+
+
+def _is_socket(source: str) -> bool:
+    return source.rstrip("/").rsplit("/", 1)[-1] in _SOCKETS
+
+
+def _is_sensitive(path: str) -> bool:
+    if path in _SENSITIVE_EXACT:
+        return True
+    if path.startswith("~/"):
+        rest = path[2:]
+        return any(rest == d or rest.startswith(d + "/") for d in _SENSITIVE_HOME)
+    return any(path == d or path.startswith(d + "/") for d in _SENSITIVE_TREES)
+
+
+def _host_path_rule(path: str) -> tuple[str, str]:
+    if _is_socket(path):
+        return "COMPOSE-DOCKER-SOCKET", "mounts the container runtime socket"
+    if _is_sensitive(path):
+        return "COMPOSE-SENSITIVE-HOST-MOUNT", "mounts sensitive host path"
+    return "COMPOSE-HOST-PATH-MOUNT", "bind-mounts host path"
+
+
+def _mount_hits(svc: _Service) -> Iterator[Hit]:
+    for mount in svc.mounts():
+        key = f"volumes[{mount.source}:{mount.target}]"
+        path = mount.host_path
+        if path is not None:
+            rule, message = _host_path_rule(path)
+            yield svc.hit(rule, mount.line, f"{message} {mount.source}", key)
+        if mount.propagation in _PROPAGATING:
+            yield svc.hit("COMPOSE-MOUNT-PROPAGATION", mount.propagation_line,
+                          f"mount of {mount.source or mount.target} uses "
+                          f"{mount.propagation} propagation", key)
+
+
+def _device_hits(svc: _Service) -> Iterator[Hit]:
+    devices = svc.body.get("devices")
+    if not isinstance(devices, YSeq):
+        return
+    for index, item in enumerate(devices):
+        if isinstance(item, YMap):
+            text = str(item.get("source", ""))
+        elif isinstance(item, str):
+            text = item.split(":", 1)[0]
+        else:
+            continue
+        yield svc.hit("COMPOSE-DEVICES", devices.line_of(index), f"maps host device {text}",
+                      f"devices[{text}]")
+
+
+def _user_hits(svc: _Service) -> Iterator[Hit]:
+    user = svc.body.get("user")
+    if user is None or user == "":
+        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.line,
+                      "sets no user: it runs as root unless its image sets a USER", "user")
+    elif isinstance(user, (str, int)) and _ROOT_USER.match(str(user).strip()):
+        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.key_line("user"), f"runs as user {user!r}",
+                      "user")
+
+
+def _env_pairs(env: Any) -> Iterator[tuple[str, Any, int]]:
+    if isinstance(env, YMap):
+        for key, value in env.items():
+            yield str(key), value, env.line_of(key)
+    elif isinstance(env, YSeq):
+        for index, item in enumerate(env):
+            if isinstance(item, str) and "=" in item:
+                key, _, value = item.partition("=")
+                yield key.strip(), value, env.line_of(index)
+
+
+def _env_hits(svc: _Service) -> Iterator[Hit]:
+    for name, value, line in _env_pairs(svc.body.get("environment")):
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (str, int, float)) and is_secret_assignment(name, str(value)):
+            yield svc.hit("COMPOSE-ENV-SECRET", line,
+                          f"environment variable {name} holds a literal secret",
+                          f"environment[{name}]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Port:
+    raw: str
+    line: int
+    host_ip: str
+    host_ports: tuple[int, int] | None  # None: ephemeral or unknown (a variable)
+    container_ports: tuple[int, int] | None
+
+    @property
+    def loopback(self) -> bool:
+        return bool(_LOOPBACK.match(self.host_ip))
+
+    @property
+    def all_interfaces(self) -> bool:
+        return self.host_ip in ("", "0.0.0.0", "::")  # noqa: S104 - we detect it
+
+
+def _port_range(text: str) -> tuple[int, int] | None:
+    text = text.strip()
+    lo, _, hi = text.partition("-")
+    if not lo.isdigit() or (hi and not hi.isdigit()):
+        return None
+    return int(lo), int(hi or lo)
+
+
+def _split_host(text: str) -> tuple[str, str]:
+    """`ip:port` (IPv6 in brackets) -> (ip, port); a lone port -> ("", port)."""
+    text = text.strip()
+    if text.startswith("["):
+        ip, _, rest = text[1:].partition("]")
+        return ip, rest.lstrip(":")
+    if text.count(":") == 1:
+        ip, _, port = text.partition(":")
+        return ip, port
+    if ":" in text:
+        return text, ""  # a bare IPv6 address
+    if text.count(".") == 3:
+        return text, ""  # a bare IPv4 address
+    return "", text
+
+
+def _parse_port(item: Any, line: int) -> _Port | None:
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        return _Port(str(item), line, "", None, (item, item))
+    if isinstance(item, str):
+        text = item.strip().split("/", 1)[0]
+        if text.startswith("["):  # [::1]:8080:80
+            ip, _, rest = text[1:].partition("]")
+            host_port, _, container = rest.lstrip(":").rpartition(":")
+        else:
+            head, _, container = text.rpartition(":")
+            ip, host_port = _split_host(head) if head else ("", "")
+        return _Port(item, line, ip, _port_range(host_port) if host_port else None,
+                     _port_range(container))
+    if isinstance(item, YMap):
+        target = item.get("target")
+        published = item.get("published")
+        host_ip = item.get("host_ip")
+        ip, port = "", ""
+        if isinstance(published, (str, int)) and not isinstance(published, bool):
+            ip, port = _split_host(str(published))
+        if isinstance(host_ip, str):
+            ip = host_ip
+        inside = _port_range(str(target)) if isinstance(target, (str, int)) else None
+        return _Port(f"{target}:{published}", item.line_of("published", line),
+                     ip.strip("[]"), _port_range(port) if port else None, inside)
+    return None
+
+
+def _port_hits(svc: _Service) -> Iterator[Hit]:
+    ports = svc.body.get("ports")
+    if not isinstance(ports, YSeq):
+        return
+    parsed = [p for i, item in enumerate(ports) if (p := _parse_port(item, ports.line_of(i)))]
+    exposed = [p.raw for p in parsed if not p.loopback]
+    if exposed and not svc.is_gateway:
+        yield svc.hit("COMPOSE-PUBLISHED-PORT", svc.key_line("ports"),
+                      f"is not the gateway but publishes {', '.join(map(str, exposed))} on the "
+                      "host", "ports")
+    for port in parsed:
+        key = f"ports[{port.raw}]"
+        if port.all_interfaces:
+            yield svc.hit("COMPOSE-PORT-ALL-INTERFACES", port.line,
+                          f"port {port.raw} listens on all host interfaces", key)
+        low = [r[0] for r in (port.host_ports, port.container_ports) if r and r[0] < 1024]
+        if low:
+            yield svc.hit("COMPOSE-PRIVILEGED-PORT", port.line,
+                          f"port {port.raw} maps privileged port {min(low)}", key)
+
+
+def _limit_hits(svc: _Service) -> Iterator[Hit]:
+    deploy = svc.body.get("deploy")
+    resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+    limits = resources.get("limits") if isinstance(resources, YMap) else None
+    parent_line = svc.line
+    for container, key in ((svc.body, "deploy"), (deploy, "resources"), (resources, "limits")):
+        if isinstance(container, YMap) and key in container:
+            parent_line = container.line_of(key)
+    limit_map = limits if isinstance(limits, YMap) else YMap(parent_line)
+    checks = (("memory", "mem_limit", "memory", "COMPOSE-NO-MEMORY-LIMIT"),
+              ("cpus", "cpus", "CPU", "COMPOSE-NO-CPU-LIMIT"),
+              ("pids", "pids_limit", "PID", "COMPOSE-NO-PIDS-LIMIT"))
+    for deploy_key, legacy_key, label, rule in checks:
+        where, value = None, None
+        if deploy_key in limit_map:
+            where, value = limit_map, limit_map.get(deploy_key)
+            line = limit_map.line_of(deploy_key)
+        elif legacy_key in svc.body:
+            where, value = svc.body, svc.body.get(legacy_key)
+            line = svc.key_line(legacy_key)
+        if where is None:
+            yield svc.hit(rule, parent_line, f"has no {label} limit",
+                          f"limits.{deploy_key}")
+        elif _unlimited(value):
+            yield svc.hit(rule, line,
+                          f"sets an unlimited {label} limit ({value!r})", f"limits.{deploy_key}")
+
+
+def _unlimited(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return True
+    text = str(value).strip()
+    if text.startswith("$"):
+        return False
+    try:
+        return float(text) <= 0
+    except ValueError:
+        return text == ""
+
+
+def _image_hits(svc: _Service) -> Iterator[Hit]:
+    image = svc.body.get("image")
+    if not isinstance(image, str) or "build" in svc.body:
+        return  # with `build:`, `image:` names the result rather than what is pulled
+    problem = image_tag_problem(image)
+    if problem:
+        yield svc.hit("COMPOSE-IMAGE-UNPINNED", svc.key_line("image"),
+                      f"image {image!r} {problem}", "image")
+
+
+def image_tag_problem(image: str) -> str:
+    """Why an image reference floats ("uses latest", "has no tag"), or "" if pinned."""
+    ref = image.strip()
+    if not ref or "$" in ref or "@" in ref:
+        return ""
+    last = ref.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return "has no tag (means latest)"
+    if last.rsplit(":", 1)[1].lower() == "latest":
+        return "uses the latest tag"
+    return ""
+
+
+def _healthcheck_hits(svc: _Service) -> Iterator[Hit]:
+    health = svc.body.get("healthcheck")
+    if not isinstance(health, YMap):
+        return
+    if health.get("disable") is True:
+        yield svc.hit("COMPOSE-HEALTHCHECK-DISABLED", health.line_of("disable"),
+                      "disables its health check", "healthcheck")
+        return
+    test = health.get("test")
+    first = test[0] if isinstance(test, YSeq) and test else test
+    if isinstance(first, str) and first.strip().upper() == "NONE":
+        yield svc.hit("COMPOSE-HEALTHCHECK-DISABLED", health.line_of("test"),
+                      "disables its health check (test NONE)", "healthcheck")
+
+
+def _shared_volume_hits(
+    cf: ComposeFile, shared: dict[str, list[tuple[str, _Mount]]]
+) -> Iterator[Hit]:
+    for source, users in shared.items():
+        names = sorted({name for name, _ in users})
+        if len(names) < 2:
+            continue
+        for name, mount in users:
+            others = ", ".join(n for n in names if n != name)
+            yield Hit(
+                "COMPOSE-SHARED-VOLUME",
+                cf.path,
+                mount.line,
+                cf.service_id(name),
+                f"service {name!r}: {source.split(':', 1)[1]} is also mounted by {others}",
+                f"volumes[{mount.source}:{mount.target}]",
+            )
+
+
+def _top_level_volume_hits(cf: ComposeFile) -> Iterator[Hit]:
+    """Named volumes whose driver options bind a host directory (local `o: bind`,
+    local-persist `mountpoint`)."""
+    volumes = cf.body.get("volumes")
+    if not isinstance(volumes, YMap):
+        return
+    for name, spec in volumes.items():
+        opts = spec.get("driver_opts") if isinstance(spec, YMap) else None
+        if not isinstance(opts, YMap):
+            continue
+        for key in ("device", "mountpoint"):
+            value = opts.get(key)
+            if key == "device" and "bind" not in str(opts.get("o", "")).split(","):
+                continue
+            path = _absolute_host_path(value) if isinstance(value, str) else None
+            if path is None:
+                continue
+            rule, message = _host_path_rule(path)
+            yield Hit(
+                rule,
+                cf.path,
+                opts.line_of(key),
+                f"{cf.service_id('volumes')}/{name}",
+                f"volume {name!r} {message.replace('mounts', 'binds')} {value}",
+                f"driver_opts.{key}",
+            )

@@ -8,13 +8,13 @@ need the RBAC objects too, live in ``k8s_access``.
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
+from shieldwall.analyzers.config.credentials import is_secret_assignment, name_words
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.analyzers.config.workloads import Container, Workload, get_map, get_seq
 from shieldwall.model import Control, Severity
@@ -1022,110 +1022,6 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------
 # environment
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SECRET_WORDS = frozenset(
-    {
-        "PASSWORD",
-        "PASSWD",
-        "PASSPHRASE",
-        "PWD",
-        "PASS",
-        "SECRET",
-        "SECRETS",
-        "TOKEN",
-        "APIKEY",
-        "CREDENTIAL",
-        "CREDENTIALS",
-        "PRIVATEKEY",
-        "ACCESSKEY",
-        "SECRETKEY",
-    }
-)
-_KEY_QUALIFIERS = frozenset(
-    {"API", "ACCESS", "PRIVATE", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "AUTH", "LICENSE"}
-)
-# A last word that makes the variable a pointer or a setting, not the credential.
-_NOT_A_SECRET_SUFFIX = frozenset(
-    {
-        "FILE",
-        "PATH",
-        "DIR",
-        "URL",
-        "URI",
-        "ENDPOINT",
-        "HOST",
-        "PORT",
-        "NAME",
-        "REF",
-        "ID",
-        "TTL",
-        "EXPIRY",
-        "EXPIRES",
-        "EXPIRATION",
-        "TIMEOUT",
-        "LENGTH",
-        "LEN",
-        "MIN",
-        "MAX",
-        "SECONDS",
-        "ENABLED",
-        "TYPE",
-        "HEADER",
-        "MODE",
-        "POLICY",
-        "ALGORITHM",
-        "ALG",
-        "AUDIENCE",
-        "ISSUER",
-        "PREFIX",
-        "FORMAT",
-        "LIFETIME",
-        "DURATION",
-        "VERSION",
-        "REGEX",
-        "PATTERN",
-        "SOURCE",
-        "PROVIDER",
-        "STORE",
-        "MOUNT",
-    }
-)
-_PLACEHOLDER = re.compile(
-    r"^(\$\(.+\)|\$\{.+\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^>]*>|%\(?[A-Za-z_]+\)?s?%?|"
-    r"[x*.#-]+|redacted|placeholder|todo|tbd|none|null|nil|undefined)$",
-    re.IGNORECASE,
-)
-
-
-def _name_words(name: str) -> list[str]:
-    return [p for p in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub("_", name).upper()) if p]
-
-
-def _secret_like_name(name: str) -> bool:
-    words = _name_words(name)
-    if not words or words[-1] in _NOT_A_SECRET_SUFFIX:
-        return False
-    if any(word in _SECRET_WORDS for word in words):
-        return True
-    return any(a in _KEY_QUALIFIERS and b == "KEY" for a, b in itertools.pairwise(words))
-
-
-def _literal_secret(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False  # numbers and booleans are settings, not credentials
-    text = value.strip()
-    if not text or "{{" in text or _PLACEHOLDER.match(text):
-        return False
-    lower = text.lower()
-    if lower in _TRUE or lower in _FALSE:
-        return False
-    if text.isdigit() and len(text) < 6:
-        return False
-    if text.startswith("/"):
-        return False  # a file path
-    return not (lower.startswith(("http://", "https://")) and "@" not in text)
-
-
 _AUTH_WORD = r"(AUTH|AUTHENTICATION|AUTHORIZATION|AUTHN|AUTHZ|SECURITY|RBAC|ACL|BASICAUTH)"
 _DISABLED_WHEN_TRUE = re.compile(
     rf"((^|_)(DISABLE|DISABLED|SKIP|NO|BYPASS)_?({_AUTH_WORD}|LOGIN)(_CHECKS?|_PLUGIN)?$"
@@ -1142,7 +1038,7 @@ _TRANSPORT_WORDS = re.compile(r"(TLS|SSL|VERIFY|CERT|HTTPS)")
 
 
 def _disables_auth(name: str, value: Any) -> bool:
-    norm = "_".join(_name_words(name))
+    norm = "_".join(name_words(name)).upper()
     word = _word(value)
     if not norm or not word or _TRANSPORT_WORDS.search(norm):
         return False
@@ -1172,7 +1068,7 @@ def _env(w: Workload, c: Container) -> Iterator[Hit]:
                     f"{who} sets {name}={_word(value)}, which turns authentication off",
                     f"{c.key}.env[{name}]",
                 )
-            elif _secret_like_name(name) and _literal_secret(value):
+            elif is_secret_assignment(name, value):
                 yield _hit(
                     "K8S-ENV-LITERAL-SECRET",
                     w,

@@ -1,0 +1,98 @@
+"""Compose rules beyond the fixtures: odd shapes, gateway awareness, keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shieldwall.analyzers.config.compose import image_tag_problem
+from shieldwall.model import GatewaySettings, Settings
+from tests.conftest import config_findings
+
+
+def _compose(write, text: str, settings: Settings | None = None) -> list[tuple[str, int]]:
+    root: Path = write({"docker-compose.yaml": text})
+    return sorted(
+        (f.rule.id, f.location.start_line)
+        for f in config_findings(root, settings)
+        if f.rule.id.startswith("COMPOSE-")
+    )
+
+
+ODD_SHAPES = [
+    "services:\n  web:\n    image: [a, b]\n    ports: 80\n    volumes: {a: b}\n",
+    "services:\n  web:\n    ports: [null, true, {published: [1]}, '::', '[', 'a:b:c:d']\n",
+    "services:\n  web:\n    volumes: [null, 3, {type: bind}, {source: [x]}, ':', '::']\n",
+    "services:\n  web:\n    environment: [1, null, '=x', {a: b}]\n    cap_add: {ALL: 1}\n",
+    "services:\n  web:\n    security_opt: [null, {a: b}, 7]\n    deploy: [1]\n",
+    "services:\n  web:\n    deploy: {resources: {limits: [1]}}\n    user: [root]\n",
+    "services:\n  web:\n    healthcheck: {test: []}\n    devices: [{source: 1}, 5]\n",
+    "services:\n  1:\n    image: x\n  web: null\nvolumes: {v: {driver_opts: [1]}, w: null}\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_SHAPES)
+def test_odd_shapes_do_not_crash(write, text: str) -> None:
+    found = _compose(write, "# odd\n" + text)
+    assert all(line >= 1 for _, line in found)
+
+
+def test_gateway_may_publish_ports_but_internal_service_may_not(write) -> None:
+    text = (
+        "services:\n"
+        "  gateway:\n"
+        "    image: envoyproxy/envoy:v1.31\n"
+        "    ports: ['443:443']\n"
+        "  orders:\n"
+        "    image: orders:1.0\n"
+        "    ports: ['8080:8080']\n"
+    )
+    published = [line for rule, line in _compose(write, text) if rule == "COMPOSE-PUBLISHED-PORT"]
+    assert published == [7]
+
+
+def test_configured_gateway_is_respected(write) -> None:
+    text = "services:\n  front:\n    image: web:1.0\n    ports: ['80:8080']\n"
+    settings = Settings(gateway=GatewaySettings(workloads=("front",)))
+    assert ("COMPOSE-PUBLISHED-PORT", 4) not in _compose(write, text, settings)
+    assert ("COMPOSE-PUBLISHED-PORT", 4) in _compose(write, text)
+
+
+def test_two_dangerous_and_plain_caps_give_one_finding_each(write) -> None:
+    text = "services:\n  web:\n    image: a:1\n    cap_add: [SYS_ADMIN, NET_ADMIN, CHOWN]\n"
+    found = _compose(write, text)
+    assert found.count(("COMPOSE-CAP-ADD-DANGEROUS", 4)) == 1
+    assert found.count(("COMPOSE-CAP-ADD", 4)) == 1
+
+
+def test_each_privileged_port_has_its_own_fingerprint(write) -> None:
+    text = "services:\n  a:\n    image: a:1\n    ports: ['80:80', '22:22']\n"
+    root = write({"compose.yaml": text})
+    keys = {f.key for f in config_findings(root) if f.rule.id == "COMPOSE-PRIVILEGED-PORT"}
+    assert keys == {"ports[80:80]", "ports[22:22]"}
+
+
+def test_secret_values_never_appear_in_messages(write) -> None:
+    value = "Zq" + "9" * 14
+    text = f"services:\n  a:\n    environment:\n      DB_PASSWORD: {value}\n"
+    root = write({"compose.yaml": text})
+    hits = [f for f in config_findings(root) if f.rule.id == "COMPOSE-ENV-SECRET"]
+    assert len(hits) == 1
+    assert value not in hits[0].message and value not in hits[0].key
+
+
+@pytest.mark.parametrize(
+    ("image", "floats"),
+    [
+        ("nginx", True),
+        ("nginx:latest", True),
+        ("localhost:5000/nginx", True),
+        ("nginx:1.27", False),
+        ("localhost:5000/nginx:1.27", False),
+        ("nginx@sha256:" + "a" * 64, False),
+        ("nginx:${TAG}", False),
+    ],
+)
+def test_image_tag_problem(image: str, floats: bool) -> None:
+    assert bool(image_tag_problem(image)) is floats
