@@ -152,6 +152,6 @@ def test_empty_result_is_a_valid_empty_report() -> None:
 
 
 def test_registered() -> None:
-    from shieldwall.formats.registry import FORMATS
+    from shieldwall.formats.registry import formatter
 
-    assert FORMATS["junit"] is junit.render
+    assert formatter("junit") is junit.render

@@ -224,6 +224,6 @@ def test_rule_name_is_camel_case() -> None:
 
 
 def test_registered() -> None:
-    from shieldwall.formats.registry import FORMATS
+    from shieldwall.formats.registry import formatter
 
-    assert FORMATS["sarif"] is sarif.render
+    assert formatter("sarif") is sarif.render

@@ -170,6 +170,6 @@ def test_terminal_control_characters_from_input_are_neutralised() -> None:
 
 
 def test_registered() -> None:
-    from shieldwall.formats.registry import FORMATS
+    from shieldwall.formats.registry import formatter
 
-    assert FORMATS["text"] is text.render
+    assert formatter("text") is text.render

@@ -10,7 +10,7 @@ from pathlib import Path
 from shieldwall.engine.scanner import Scan
 from shieldwall.errors import FormatError, UsageError
 from shieldwall.formats.base import ReportContext
-from shieldwall.formats.registry import FORMATS, names
+from shieldwall.formats.registry import FORMATS, formatter, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ def write_reports(scan: Scan, targets: list[ReportTarget], color: bool, verbose:
             root_uri=root_uri,
             verbose=verbose,
         )
-        text = FORMATS[target.format](scan.result, ctx)
+        text = formatter(target.format)(scan.result, ctx)
         if target.file is None:
             sys.stdout.write(text)
             sys.stdout.flush()

@@ -49,4 +49,6 @@ def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
 
 
 def render(result: ScanResult, ctx: ReportContext) -> str:
-    return json.dumps(report_dict(result, ctx), indent=2, ensure_ascii=False) + "\n"
+    # Indented for a person at a terminal; compact (and C-encoded, so fast) for tools.
+    indent = 2 if ctx.color else None
+    return json.dumps(report_dict(result, ctx), indent=indent, ensure_ascii=False) + "\n"

@@ -1,16 +1,25 @@
-"""The explicit list of report formats."""
+"""The explicit list of report formats, imported when first used (Rich costs
+start-up time that a JSON-only run should not pay)."""
 
 from __future__ import annotations
 
-from shieldwall.formats import json_report, junit, sarif, text
+import importlib
+
 from shieldwall.formats.base import Formatter
 
-FORMATS: dict[str, Formatter] = {
-    "json": json_report.render,
-    "junit": junit.render,
-    "sarif": sarif.render,
-    "text": text.render,
+# format name -> module of shieldwall.formats with a `render` function
+FORMATS: dict[str, str] = {
+    "json": "json_report",
+    "junit": "junit",
+    "sarif": "sarif",
+    "text": "text",
 }
+
+
+def formatter(name: str) -> Formatter:
+    module = importlib.import_module(f"shieldwall.formats.{FORMATS[name]}")
+    render: Formatter = module.render
+    return render
 
 
 def names() -> list[str]:

@@ -121,6 +121,9 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return total
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Builder(yaml.constructor.SafeConstructor):
     """Builds YMap/YSeq from a composed node graph; scalars via SafeConstructor."""
 
@@ -131,7 +134,12 @@ class _Builder(yaml.constructor.SafeConstructor):
 
     def build(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            return self.construct_object(node, deep=True)
+            if node.tag == _STR_TAG:  # the common case, without the constructor's detour
+                return node.value
+            construct = self.yaml_constructors.get(node.tag)
+            if construct is None:  # application tags (`!Ref`, `!vault`): keep the text
+                return node.value
+            return construct(self, node)
         key = id(node)
         if key in self._active:
             raise SourceError(
