@@ -190,7 +190,7 @@ def _parse_chunk(chunk: str, offset: int) -> Any:
         loader.dispose()
     if node is None:
         return None
-    if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+    if "*" in chunk and _expanded_size(node, {}) > MAX_EXPANDED_NODES:  # `*` starts an alias
         line = node.start_mark.line + 1 + offset
         raise SourceError(
             f"document at line {line} expands to more than {MAX_EXPANDED_NODES} nodes "

@@ -136,6 +136,7 @@ class Workload:
     obj: K8sObject
     template: YMap  # holds metadata + spec of the pod
     pod_spec: YMap
+    pod_labels: dict[str, str]
 
     @property
     def id(self) -> str:
@@ -148,13 +149,6 @@ class Workload:
     @property
     def namespace(self) -> str:
         return self.obj.namespace
-
-    @property
-    def pod_labels(self) -> dict[str, str]:
-        labels = get_map(self.template, "metadata", "labels")
-        if labels is None:
-            return {}
-        return {str(k): str(v) for k, v in labels.items()}
 
     @property
     def pod_annotations(self) -> dict[str, str]:
@@ -197,7 +191,9 @@ def workload_of(obj: K8sObject) -> Workload | None:
     spec = get_map(template, "spec")
     if spec is None:
         return None
-    return Workload(obj, template, spec)
+    labels = get_map(template, "metadata", "labels")
+    pod_labels = {str(k): str(v) for k, v in labels.items()} if labels is not None else {}
+    return Workload(obj, template, spec, pod_labels)
 
 
 def labels_match(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
