@@ -128,11 +128,41 @@ class Inventory:
     lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# Suffixes that make `dockerfile.<ext>` a source file about Dockerfiles, not one.
+_NOT_DOCKERFILE_SUFFIXES = (
+    ".py",
+    ".pyc",
+    ".js",
+    ".ts",
+    ".go",
+    ".rs",
+    ".java",
+    ".rb",
+    ".md",
+    ".rst",
+    ".txt",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".sh",
+    ".html",
+    ".lock",
+    ".snap",
+)
+
+
 def is_dockerfile(name: str) -> bool:
+    """`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile` (any case)."""
     lower = name.lower()
-    return lower.startswith(("dockerfile", "containerfile")) or lower.endswith(
-        (".dockerfile", ".containerfile")
-    )
+    if lower.endswith((".dockerfile", ".containerfile")):
+        return True
+    for base in ("dockerfile", "containerfile"):
+        if lower == base:
+            return True
+        if lower.startswith(base) and lower[len(base)] in ".-_":
+            return not lower.endswith(_NOT_DOCKERFILE_SUFFIXES)
+    return False
 
 
 def is_compose_name(name: str) -> bool:
