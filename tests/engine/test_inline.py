@@ -36,3 +36,17 @@ def test_apply_inline_only_named_rules_and_lines() -> None:
 def test_directive_in_dockerfile_comment_line() -> None:
     lines = ["FROM python:3.12", "# shieldwall: ignore[K8S-X] build stage only", "", "USER root"]
     assert 4 in directives(lines)
+
+
+def test_other_comment_styles() -> None:
+    lines = [
+        "const key = f(); // shieldwall: ignore[K8S-X] test fixture",
+        "/* shieldwall: ignore[K8S-Y] generated */",
+        "x = 1",
+        "<!-- shieldwall: ignore[K8S-X] docs sample -->",
+        "<p>",
+    ]
+    table = directives(lines)
+    assert table[1].reason == "test fixture"
+    assert table[3].rules == frozenset({"K8S-Y"}) and table[3].reason == "generated"
+    assert table[5].reason == "docs sample"

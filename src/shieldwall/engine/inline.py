@@ -1,4 +1,5 @@
-"""Inline suppressions: `# shieldwall: ignore[RULE-ID,OTHER] reason`.
+"""Inline suppressions: `# shieldwall: ignore[RULE-ID,OTHER] reason` (also after
+`//`, `/*`, `<!--` or `--` in languages that comment that way).
 
 A comment suppresses the named rules for findings that start on its own line
 (a trailing comment) or on the first non-comment line below it (a comment line
@@ -12,7 +13,10 @@ from dataclasses import dataclass
 
 from shieldwall.model import Finding
 
-_DIRECTIVE = re.compile(r"#\s*shieldwall:\s*ignore\[([A-Za-z0-9_,\s*-]+)\]\s*(.*)$")
+_DIRECTIVE = re.compile(
+    r"(?:#|//|/\*|<!--|--)\s*shieldwall:\s*ignore\[([A-Za-z0-9_,\s*-]+)\]\s*(.*?)\s*(?:\*/|-->)?$"
+)
+_COMMENT_LINE = ("#", "//", "/*", "<!--", "--")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +39,14 @@ def directives(lines: Sequence[str]) -> dict[int, InlineIgnore]:
         if match:
             rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
             ignore = InlineIgnore(rules, match.group(2).strip() or "no reason given")
-        if match and stripped.startswith("#"):
+        if match and stripped.startswith(_COMMENT_LINE):
             pending = ignore
             continue
         if ignore is not None:
             out[number] = ignore
-        elif pending is not None and stripped and not stripped.startswith("#"):
+        elif pending is not None and stripped and not stripped.startswith(_COMMENT_LINE):
             out[number] = pending
-        if stripped and not stripped.startswith("#"):
+        if stripped and not stripped.startswith(_COMMENT_LINE):
             pending = None
     return out
 

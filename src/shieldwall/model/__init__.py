@@ -1,5 +1,6 @@
 """Frozen data types shared by every layer. No I/O here."""
 
+from shieldwall.model.component import Component
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
 from shieldwall.model.result import ScanResult, Scorecard
 from shieldwall.model.rule import Rule
@@ -7,6 +8,7 @@ from shieldwall.model.settings import GatewaySettings, Settings
 from shieldwall.model.taxonomy import Control, Severity
 
 __all__ = [
+    "Component",
     "Control",
     "Finding",
     "GatewaySettings",
