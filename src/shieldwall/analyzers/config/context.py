@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from shieldwall.analyzers.config.gateway import GatewayView, detect_gateways
-from shieldwall.analyzers.config.workloads import Workload, workload_of
 from shieldwall.model import Settings
+from shieldwall.sources.gateway import GatewayView, detect_gateways
 from shieldwall.sources.manifests import Inventory, K8sObject
+from shieldwall.sources.workloads import Workload, workload_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.analyzers.config.workloads import Workload, get_map, get_seq
 from shieldwall.model import Control, Severity
 from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.workloads import Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _RBAC = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"

@@ -24,9 +24,9 @@ from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.analyzers.config.workloads import Container, Workload, get_map, get_seq
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _DOCS = "https://kubernetes.io/docs/reference/command-line-tools-reference/"

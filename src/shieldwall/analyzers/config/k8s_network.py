@@ -11,15 +11,15 @@ from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.analyzers.config.workloads import (
+from shieldwall.model import Control, Severity
+from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.workloads import (
     Workload,
     get_map,
     get_seq,
     label_selector_matches,
     labels_match,
 )
-from shieldwall.model import Control, Severity
-from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.yaml_tree import YMap
 
 _NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"

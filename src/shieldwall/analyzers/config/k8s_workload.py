@@ -16,9 +16,9 @@ from typing import Any
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.credentials import is_secret_assignment, name_words
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.analyzers.config.workloads import Container, Workload, get_map, get_seq
 from shieldwall.model import Control, Severity
 from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"

@@ -12,8 +12,8 @@ from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.analyzers.config.workloads import get_seq
 from shieldwall.model import Control, Severity
+from shieldwall.sources.workloads import get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _APPLIES = ("workload", "compose-service", "ConfigMap")

@@ -7,9 +7,9 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from shieldwall.analyzers.config.workloads import Workload, labels_match
 from shieldwall.model import GatewaySettings
 from shieldwall.sources.manifests import Inventory, K8sObject
+from shieldwall.sources.workloads import Workload, labels_match
 
 # Images of products whose job is to be the gateway or ingress proxy.
 _GATEWAY_IMAGE = re.compile(
