@@ -64,6 +64,16 @@ def get_seq(node: Any, *path: str) -> YSeq:
     return YSeq(parent.line if isinstance(parent, YMap) else 1)
 
 
+def string_items(node: YMap, key: str) -> list[tuple[str, int]]:
+    """(value, line) of the strings under ``key``: a list, or one scalar."""
+    value = node.get(key)
+    if isinstance(value, YSeq):
+        return [(str(v), value.line_of(i)) for i, v in enumerate(value) if isinstance(v, str)]
+    if isinstance(value, str):
+        return [(value, node.line_of(key))]
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     """An effective value and the line that decides it (0 when unset)."""

@@ -26,8 +26,8 @@ from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
 from shieldwall.sources.manifests import K8sObject
-from shieldwall.sources.workloads import Workload, get_map, get_seq
-from shieldwall.sources.yaml_tree import YMap, YSeq
+from shieldwall.sources.workloads import Workload, get_map, get_seq, string_items
+from shieldwall.sources.yaml_tree import YMap
 
 _RBAC = "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"
 _RBAC_GOOD = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
@@ -314,16 +314,6 @@ _GRANTS = (
 )
 
 
-def _items(node: YMap, key: str) -> list[tuple[str, int]]:
-    """(value, line) of the strings under ``key``: a list, or one scalar."""
-    value = node.get(key)
-    if isinstance(value, YSeq):
-        return [(str(v), value.line_of(i)) for i, v in enumerate(value) if isinstance(v, str)]
-    if isinstance(value, str):
-        return [(value, node.line_of(key))]
-    return []
-
-
 def _resource_matches(rule_resource: str, target: str) -> bool:
     """RBAC resource matching, without the bare `*` (handled as a wildcard)."""
     if rule_resource == target:
@@ -344,11 +334,11 @@ def _policy_rules(obj: K8sObject) -> Iterator[tuple[int, YMap]]:
 
 
 def _grant_hit(grant: _Grant, obj: K8sObject, index: int, rule: YMap) -> Hit | None:
-    if grant.skip_named and _items(rule, "resourceNames"):
+    if grant.skip_named and string_items(rule, "resourceNames"):
         return None
-    groups = [g for g, _ in _items(rule, "apiGroups")] if "apiGroups" in rule else [""]
-    resources = _items(rule, "resources")
-    verbs = [(v.lower(), line) for v, line in _items(rule, "verbs")]
+    groups = [g for g, _ in string_items(rule, "apiGroups")] if "apiGroups" in rule else [""]
+    resources = string_items(rule, "resources")
+    verbs = [(v.lower(), line) for v, line in string_items(rule, "verbs")]
     matched_res: list[tuple[str, int]] = []
     for target_groups, targets in grant.targets:
         if not any(g == "*" or g in target_groups for g in groups):
@@ -384,7 +374,7 @@ _WILDCARD_FIELDS = ("apiGroups", "resources", "verbs", "nonResourceURLs")
 def _role_hits(obj: K8sObject) -> Iterator[Hit]:
     for index, rule in _policy_rules(obj):
         for name in _WILDCARD_FIELDS:
-            stars = [line for value, line in _items(rule, name) if value.strip() == "*"]
+            stars = [line for value, line in string_items(rule, name) if value.strip() == "*"]
             if stars:
                 yield Hit(
                     "K8S-RBAC-WILDCARD",
@@ -404,7 +394,7 @@ def _is_admin_like(obj: K8sObject) -> bool:
     """A role whose rules use `*` for verbs or resources."""
     for _, rule in _policy_rules(obj):
         for name in ("verbs", "resources"):
-            if any(value.strip() == "*" for value, _ in _items(rule, name)):
+            if any(value.strip() == "*" for value, _ in string_items(rule, name)):
                 return True
     return False
 

@@ -18,7 +18,7 @@ from shieldwall.analyzers.config.credentials import is_secret_assignment, name_w
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
 from shieldwall.sources.manifests import K8sObject
-from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
+from shieldwall.sources.workloads import Container, Workload, get_map, get_seq, string_items
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
@@ -609,16 +609,6 @@ def _word(value: Any) -> str:
     return str(value).strip().lower() if isinstance(value, (str, int, float)) else ""
 
 
-def _items(node: YMap, key: str) -> list[tuple[str, int]]:
-    """(value, line) of the strings under ``key``: a list, or one scalar."""
-    value = node.get(key)
-    if isinstance(value, YSeq):
-        return [(str(v), value.line_of(i)) for i, v in enumerate(value) if isinstance(v, str)]
-    if isinstance(value, str):
-        return [(value, node.line_of(key))]
-    return []
-
-
 # ---------------------------------------------------------------------------
 # pod level
 
@@ -784,7 +774,7 @@ def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
     caps = c.security("capabilities")
     cap_map = caps.value if isinstance(caps.value, YMap) else None
     if cap_map is not None:
-        for raw, line in _items(cap_map, "add"):
+        for raw, line in string_items(cap_map, "add"):
             cap = raw.strip().upper().removeprefix("CAP_")
             if cap in _HARMLESS_CAPS or not cap:
                 continue
@@ -796,7 +786,7 @@ def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
                 f"{who} adds the capability {cap}",
                 f"{c.key}.capabilities.add[{cap}]",
             )
-    dropped = {v.strip().upper() for v, _ in _items(cap_map, "drop")} if cap_map else set()
+    dropped = {v.strip().upper() for v, _ in string_items(cap_map, "drop")} if cap_map else set()
     if "ALL" in dropped:
         return
     if cap_map is not None and "drop" in cap_map:
