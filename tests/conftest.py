@@ -20,6 +20,12 @@ def config_findings(root: Path, settings: Settings | None = None) -> list[Findin
     return list(ConfigAnalyzer().analyze(target).findings)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_vulnerability_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Hermetic: never read the developer's own vulnerability database."""
+    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path_factory.mktemp("nodb") / "osv.sqlite3"))
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write files under tmp_path: write({"k8s/a.yaml": "..."}) -> tmp_path."""

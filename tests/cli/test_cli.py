@@ -102,3 +102,12 @@ def test_text_report_names_the_gateway(write) -> None:
     out = sw("scan", str(root), "--fail-on", "none", "--no-color")
     assert out.returncode == 0
     assert "Pod/shop/api-gateway" in out.stdout and "envoy" in out.stdout
+
+
+def test_missing_vulnerability_database_is_a_warning_on_stderr(write) -> None:
+    root = write({"requirements.txt": "flask==2.0.0\n"})
+    out = sw("scan", str(root), "--analyzers", "deps", "--format", "json", "--fail-on", "none")
+    assert out.returncode == 0
+    assert "warning:" in out.stderr and "shieldwall db update" in out.stderr
+    report = json.loads(out.stdout)
+    assert report["skipped"][0]["path"] == "requirements.txt"

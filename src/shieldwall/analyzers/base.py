@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from shieldwall.model import Control, Finding, Rule, Settings, Skipped
+from shieldwall.model import Control, Finding, Rule, ServiceMap, Settings, Skipped
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
 
@@ -33,6 +33,10 @@ class AnalyzerOutput:
     # Workloads taken for the API gateway, and how they were chosen.
     gateways: tuple[str, ...] = ()
     gateway_source: str = ""
+    # The service map, from the topology analyzer.
+    service_map: ServiceMap | None = None
+    # What the user should know although nothing failed (a stale database...).
+    warnings: tuple[str, ...] = ()
 
 
 class Analyzer(Protocol):

@@ -13,7 +13,10 @@ import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
+from shieldwall.cli.db import db
+from shieldwall.cli.map import map_command
 from shieldwall.cli.output import ReportTarget, parse_format, write_reports
+from shieldwall.cli.sbom import sbom
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
@@ -133,6 +136,8 @@ def scan(
     )
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color, verbose=verbose)
+    for warning in outcome.result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     threshold: Severity | None
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
@@ -206,6 +211,11 @@ def baseline_create(
     target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
     count = len(outcome.result.active)
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
+
+
+cli.add_command(db)
+cli.add_command(sbom)
+cli.add_command(map_command)
 
 
 def main() -> None:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shieldwall.analyzers.base import Analyzer
+from shieldwall.analyzers.code import CodeAnalyzer
 from shieldwall.analyzers.config import ConfigAnalyzer
+from shieldwall.analyzers.deps import DepsAnalyzer
+from shieldwall.analyzers.secrets import SecretsAnalyzer
+from shieldwall.analyzers.topology import TopologyAnalyzer
 from shieldwall.errors import UsageError
 
 ANALYZERS: dict[str, Callable[[], Analyzer]] = {
     "config": ConfigAnalyzer,
+    "code": CodeAnalyzer,
+    "deps": DepsAnalyzer,
+    "secrets": SecretsAnalyzer,
+    "topology": TopologyAnalyzer,
 }
 
 

@@ -16,7 +16,15 @@ from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.errors import UsageError
-from shieldwall.model import Control, Finding, Rule, ScanResult, Scorecard, Skipped
+from shieldwall.model import (
+    Control,
+    Finding,
+    Rule,
+    ScanResult,
+    Scorecard,
+    ServiceMap,
+    Skipped,
+)
 from shieldwall.sources.tree import walk
 
 
@@ -81,6 +89,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     checked: dict[Control, set[str]] = {}
     gateways: list[str] = []
     gateway_source = ""
+    service_map: ServiceMap | None = None
+    warnings: list[str] = []
     rules: list[Rule] = []
     for analyzer in analyzers:
         rules.extend(analyzer.rules())
@@ -96,6 +106,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
             checked.setdefault(control, set()).update(ids)
         gateways.extend(output.gateways)
         gateway_source = gateway_source or output.gateway_source
+        service_map = service_map or output.service_map
+        warnings.extend(output.warnings)
 
     lines_cache = target.inventory.lines if "config" in {a.name for a in analyzers} else {}
 
@@ -127,5 +139,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         gateway_source=gateway_source,
         errors=tuple(errors),
         files_scanned=len(tree.files),
+        service_map=service_map,
+        warnings=tuple(dict.fromkeys(warnings)),
     )
     return Scan(result, config, tree.root, analyzers)

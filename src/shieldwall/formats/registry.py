@@ -9,6 +9,7 @@ from shieldwall.formats.base import Formatter
 
 # format name -> module of shieldwall.formats with a `render` function
 FORMATS: dict[str, str] = {
+    "html": "html",
     "json": "json_report",
     "junit": "junit",
     "sarif": "sarif",

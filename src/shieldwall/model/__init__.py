@@ -4,6 +4,7 @@ from shieldwall.model.component import Component
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
 from shieldwall.model.result import ScanResult, Scorecard
 from shieldwall.model.rule import Rule
+from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
 from shieldwall.model.settings import GatewaySettings, Settings
 from shieldwall.model.taxonomy import Control, Severity
 
@@ -13,9 +14,12 @@ __all__ = [
     "Finding",
     "GatewaySettings",
     "Location",
+    "MapEdge",
+    "MapNode",
     "Rule",
     "ScanResult",
     "Scorecard",
+    "ServiceMap",
     "Settings",
     "Severity",
     "Skipped",

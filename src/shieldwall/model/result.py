@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from shieldwall.model.finding import Finding, Skipped
 from shieldwall.model.rule import Rule
+from shieldwall.model.service_map import ServiceMap
 from shieldwall.model.taxonomy import Control, Severity
 
 
@@ -34,6 +35,8 @@ class ScanResult:
     gateway_source: str = ""
     errors: tuple[str, ...] = ()
     files_scanned: int = 0
+    service_map: ServiceMap | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -20,7 +20,10 @@ _GATEWAY_IMAGE = re.compile(
 )
 # Generic web servers count only when the name also says gateway/proxy.
 _GENERIC_PROXY_IMAGE = re.compile(r"(^|/)(nginx|nginxinc/[\w-]+|httpd|caddy)(:|@|$)")
-_GATEWAY_NAME = re.compile(r"gateway|ingress|(^|[-_])(edge|proxy|gw)([-_]|$)")
+# Names that say "gateway" on their own, and names that do only with a proxy image.
+_GATEWAY_NAME = re.compile(r"gateway|ingress|(^|[-_])(api-?gw|gw)([-_]|$)")
+_PROXY_NAME = re.compile(r"(^|[-_])(edge|proxy|front-?proxy|reverse-?proxy)([-_]|$)")
+_INTERNAL_NAME = re.compile(r"(^|[-_])(internal|private|backend|sidecar)([-_]|$)")
 
 
 @dataclass
@@ -59,11 +62,14 @@ def _detect_reason(name: str, images: list[str]) -> str | None:
     for image in images:
         if _GATEWAY_IMAGE.search(image.lower()):
             return f"image {image}"
-    if _GATEWAY_NAME.search(name.lower()):
-        for image in images:
-            if _GENERIC_PROXY_IMAGE.search(image.lower()):
-                return f"name {name} with image {image}"
-        return f"name {name}"
+    lower = name.lower()
+    if _INTERNAL_NAME.search(lower):
+        return None  # `internal-proxy` is a proxy, not the way in
+    proxy_image = next((i for i in images if _GENERIC_PROXY_IMAGE.search(i.lower())), None)
+    if _GATEWAY_NAME.search(lower):
+        return f"name {name} with image {proxy_image}" if proxy_image else f"name {name}"
+    if _PROXY_NAME.search(lower) and proxy_image:
+        return f"name {name} with image {proxy_image}"
     return None
 
 

@@ -1,0 +1,131 @@
+"""The Python code analyzer: taint tracking from request to sink plus pattern
+rules, one process per core over chunks of files."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
+from shieldwall.analyzers.code.flow import FunctionFlow
+from shieldwall.analyzers.code.module import RawFinding
+from shieldwall.analyzers.code.project import Project, build_index, module_names, parse
+from shieldwall.analyzers.code.rules import ALL_RULES, ANALYZER, BY_ID
+from shieldwall.errors import SourceError
+from shieldwall.model import Control, Finding, Location, Rule, Skipped
+from shieldwall.sources.tree import SourceFile
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_MIN_FILES = 48
+CHUNK_FILES = 16
+
+FileResult = tuple[str, list[RawFinding], str | None]
+
+_project: Project | None = None
+
+
+def analyze_text(rel: str, text: str, project: Project | None = None) -> list[RawFinding]:
+    """Findings for one Python file's text (SyntaxError etc. propagate)."""
+    tree = parse(text, rel)
+    project = project or Project(Path(), {}, 0)
+    names = module_names(rel)
+    module = project.module(rel, text, tree, names[0] if names else "", report=True)
+    for info in list(module.by_qualname.values()):
+        FunctionFlow(module, info).run()
+    return module.findings
+
+
+def _analyze_file(project: Project, rel: str, size: int) -> FileResult:
+    source = SourceFile(project.root, rel, size)
+    try:
+        text = source.read_text(project.max_bytes)
+    except SourceError as exc:
+        return rel, [], exc.message
+    try:
+        return rel, analyze_text(rel, text, project), None
+    except SyntaxError as exc:
+        return rel, [], f"Python syntax error at line {exc.lineno}: {exc.msg}"
+    except (ValueError, RecursionError) as exc:
+        return rel, [], f"cannot parse Python: {type(exc).__name__}: {exc}"
+
+
+def _init_worker(root: str, index: dict[str, str], max_bytes: int) -> None:
+    global _project
+    _project = Project(Path(root), index, max_bytes)
+
+
+def _analyze_chunk(chunk: list[tuple[str, int]]) -> list[FileResult]:
+    assert _project is not None
+    return [_analyze_file(_project, rel, size) for rel, size in chunk]
+
+
+def _workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class CodeAnalyzer:
+    name = ANALYZER
+
+    def __init__(self, processes: int | None = None) -> None:
+        self._processes = processes
+
+    def rules(self) -> Sequence[Rule]:
+        return ALL_RULES
+
+    def analyze(self, target: ScanTarget) -> AnalyzerOutput:
+        tree = target.tree
+        files = [f for f in tree.files if f.rel.endswith(".py")]
+        index = build_index([f.rel for f in files])
+        max_bytes = target.settings.max_file_bytes
+        jobs = [(f.rel, f.size) for f in files]
+        processes = self._processes or _workers()
+        results: list[FileResult]
+        if processes > 1 and len(jobs) >= PARALLEL_MIN_FILES:
+            results = self._parallel(tree.root, index, max_bytes, jobs, processes)
+        else:
+            project = Project(tree.root, index, max_bytes)
+            results = [_analyze_file(project, rel, size) for rel, size in jobs]
+        findings: list[Finding] = []
+        skipped: list[Skipped] = []
+        seen: set[str] = set()
+        for rel, raws, reason in results:
+            if reason is not None:
+                skipped.append(Skipped(rel, reason))
+            for raw in raws:
+                where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
+                finding = Finding(
+                    rule=BY_ID[raw.rule],
+                    message=f"{raw.message} (in {where})",
+                    location=Location(rel, raw.line, max(raw.line, raw.end_line)),
+                    resource=rel,
+                    key=raw.key,
+                )
+                if finding.fingerprint not in seen:
+                    seen.add(finding.fingerprint)
+                    findings.append(finding)
+        scanned = frozenset(rel for rel, _, reason in results if reason is None)
+        return AnalyzerOutput(
+            findings=tuple(findings),
+            skipped=tuple(skipped),
+            checked={Control.CODE: scanned, Control.ENCRYPTION: scanned} if scanned else {},
+        )
+
+    @staticmethod
+    def _parallel(root: Path, index: dict[str, str], max_bytes: int,
+                  jobs: list[tuple[str, int]], processes: int) -> list[FileResult]:
+        # Big files first so that no worker is left with a long tail.
+        ordered = sorted(jobs, key=lambda j: -j[1])
+        chunks = [ordered[i : i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with ctx.Pool(processes, _init_worker, (str(root), index, max_bytes)) as pool:
+            out: list[FileResult] = []
+            for part in pool.imap_unordered(_analyze_chunk, chunks):
+                out.extend(part)
+        out.sort(key=lambda r: r[0])
+        return out

@@ -1,0 +1,331 @@
+"""What is a source, a sink, a sanitiser: the tables the data-flow walk consults.
+
+Names are fully qualified after import aliases are resolved (``from flask import
+request as r`` makes ``r.args`` read ``flask.request.args``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shieldwall.analyzers.code.values import ALL_CLASSES
+
+# -- sources -----------------------------------------------------------------------
+
+# Objects whose attributes and method results carry request data.
+REQUEST_OBJECTS = frozenset(
+    {
+        "flask.request",
+        "bottle.request",
+        "quart.request",
+        "sanic.request",
+    }
+)
+# Attributes of a request object that an attacker does not choose.
+REQUEST_SAFE_ATTRS = frozenset(
+    {
+        "method", "endpoint", "blueprint", "blueprints", "url_rule", "is_secure", "is_json",
+        "scheme", "user", "auth_user", "session", "app", "routing_exception",
+        "content_length", "max_content_length", "is_ajax", "csrf_processing_done",
+        "resolver_match", "urlconf", "encoding", "accepted_renderer",
+    }
+)
+# Framework packages: a function parameter named like a request is one there.
+WEB_FRAMEWORKS = frozenset(
+    {"flask", "django", "rest_framework", "fastapi", "starlette", "quart", "bottle",
+     "pyramid", "tornado", "sanic", "aiohttp", "falcon", "werkzeug"}
+)
+REQUEST_PARAM_NAMES = frozenset({"request"})
+# Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
+SOURCE_CALLS: dict[str, tuple[str, str]] = {
+    "input": ("input()", "cli"),
+    "raw_input": ("raw_input()", "cli"),
+    "os.getenv": ("os.getenv", "env"),
+    "os.environ.get": ("os.environ", "env"),
+    "os.getenvb": ("os.getenvb", "env"),
+}
+SOURCE_ATTRS: dict[str, tuple[str, str]] = {
+    "sys.argv": ("sys.argv", "cli"),
+    "os.environ": ("os.environ", "env"),
+    "sys.stdin": ("sys.stdin", "cli"),
+}
+# Methods whose result is data read from the outside (sockets).
+SOURCE_METHODS: dict[str, tuple[str, str]] = {
+    "recv": ("socket data", "input"),
+    "recvfrom": ("socket data", "input"),
+    "recv_into": ("socket data", "input"),
+    "makefile": ("socket data", "input"),
+}
+# Which sink classes each kind of taint reaches.
+KIND_REACHES: dict[str, frozenset[str]] = {
+    "input": ALL_CLASSES,
+    # The person running a command line tool chooses its files and URLs anyway.
+    "cli": frozenset({"cmd", "code", "sql", "deser", "template", "ldap", "xpath"}),
+    "env": frozenset({"cmd", "code", "deser"}),
+    "file": frozenset({"deser", "code"}),
+    "weakrand": frozenset({"weakrand"}),
+}
+# Names of values that hold secrets: a weak random value stored there is a finding.
+SECRET_WORDS = (
+    "token", "secret", "password", "passwd", "nonce", "salt", "otp", "csrf", "session",
+    "api_key", "apikey", "cookie", "remember",
+)
+WEAK_RANDOM_FUNCS = frozenset(
+    {
+        "random", "randint", "randrange", "randbytes", "getrandbits", "choice", "choices",
+        "uniform", "normalvariate", "gauss", "triangular", "betavariate", "expovariate",
+        "gammavariate", "lognormvariate", "vonmisesvariate", "paretovariate",
+        "weibullvariate", "sample", "shuffle", "binomialvariate",
+    }
+)
+
+# -- sinks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sink:
+    cls: str  # sink class (a key of rules.TAINT_RULES)
+    args: tuple[int, ...] = (0,)  # positional arguments that must not be tainted
+    kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
+
+
+SINK_CALLS: dict[str, Sink] = {
+    # SQL
+    "sqlalchemy.text": Sink("sql", (0,), ("text",)),
+    "sqlalchemy.sql.text": Sink("sql", (0,), ("text",)),
+    "sqlalchemy.sql.expression.text": Sink("sql", (0,), ("text",)),
+    "django.db.models.expressions.RawSQL": Sink("sql", (0,), ("sql",)),
+    "django.db.models.RawSQL": Sink("sql", (0,), ("sql",)),
+    "pandas.read_sql": Sink("sql", (0,), ("sql",)),
+    "pandas.read_sql_query": Sink("sql", (0,), ("sql",)),
+    # commands (subprocess is handled apart: it depends on shell= and the argument form)
+    "os.system": Sink("cmd"),
+    "os.popen": Sink("cmd"),
+    "os.popen2": Sink("cmd"),
+    "os.popen3": Sink("cmd"),
+    "commands.getoutput": Sink("cmd"),
+    "commands.getstatusoutput": Sink("cmd"),
+    "subprocess.getoutput": Sink("cmd", (0,), ("cmd",)),
+    "subprocess.getstatusoutput": Sink("cmd", (0,), ("cmd",)),
+    "asyncio.create_subprocess_shell": Sink("cmd", (0,), ("cmd",)),
+    "os.execl": Sink("cmd"), "os.execlp": Sink("cmd"), "os.execv": Sink("cmd"),
+    "os.execvp": Sink("cmd"), "os.execve": Sink("cmd"), "os.execvpe": Sink("cmd"),
+    "os.spawnl": Sink("cmd", (1,)), "os.spawnlp": Sink("cmd", (1,)),
+    "os.spawnv": Sink("cmd", (1,)), "os.spawnvp": Sink("cmd", (1,)),
+    "os.startfile": Sink("cmd"),
+    # code
+    "eval": Sink("code", (0,), ("source",)),
+    "exec": Sink("code", (0,), ("source",)),
+    "compile": Sink("code", (0,), ("source",)),
+    "builtins.eval": Sink("code"), "builtins.exec": Sink("code"),
+    # deserialisation
+    "pickle.loads": Sink("deser", (0,), ("data",)),
+    "pickle.load": Sink("deser", (0,), ("file",)),
+    "pickle.Unpickler": Sink("deser"),
+    "_pickle.loads": Sink("deser"), "_pickle.load": Sink("deser"),
+    "cPickle.loads": Sink("deser"), "cPickle.load": Sink("deser"),
+    "dill.loads": Sink("deser"), "dill.load": Sink("deser"),
+    "cloudpickle.loads": Sink("deser"), "cloudpickle.load": Sink("deser"),
+    "marshal.loads": Sink("deser"), "marshal.load": Sink("deser"),
+    "shelve.open": Sink("deser", (0,), ("filename",)),
+    "jsonpickle.decode": Sink("deser", (0,), ("string",)),
+    "jsonpickle.loads": Sink("deser"),
+    "pandas.read_pickle": Sink("deser"),
+    "joblib.load": Sink("deser"),
+    "numpy.load": Sink("deser"),
+    "yaml.unsafe_load": Sink("deser", (0,), ("stream",)),
+    "yaml.full_load": Sink("deser", (0,), ("stream",)),
+    "yaml.unsafe_load_all": Sink("deser"),
+    "yaml.full_load_all": Sink("deser"),
+    # file paths
+    "open": Sink("path", (0,), ("file",)),
+    "io.open": Sink("path", (0,), ("file",)),
+    "codecs.open": Sink("path", (0,), ("filename",)),
+    "os.open": Sink("path", (0,), ("path",)),
+    "os.remove": Sink("path"), "os.unlink": Sink("path"), "os.rmdir": Sink("path"),
+    "os.removedirs": Sink("path"), "os.mkdir": Sink("path"), "os.makedirs": Sink("path"),
+    "os.rename": Sink("path", (0, 1)), "os.replace": Sink("path", (0, 1)),
+    "os.listdir": Sink("path"), "os.scandir": Sink("path"), "os.chmod": Sink("path"),
+    "os.chown": Sink("path"), "os.truncate": Sink("path"), "os.symlink": Sink("path", (0, 1)),
+    "os.path.exists": Sink("path"), "os.path.isfile": Sink("path"),
+    "os.path.getsize": Sink("path"),
+    "shutil.copy": Sink("path", (0, 1)), "shutil.copyfile": Sink("path", (0, 1)),
+    "shutil.copy2": Sink("path", (0, 1)), "shutil.copytree": Sink("path", (0, 1)),
+    "shutil.move": Sink("path", (0, 1)), "shutil.rmtree": Sink("path"),
+    "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
+    "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
+    "flask.send_from_directory": Sink("path", (0,), ("directory",)),
+    "fileinput.input": Sink("path", (0,), ("files",)),
+    "tarfile.open": Sink("path", (0,), ("name",)),
+    "zipfile.ZipFile": Sink("path", (0,), ("file",)),
+    "linecache.getline": Sink("path"),
+    "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
+    "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
+    # SSRF
+    "requests.get": Sink("ssrf", (0,), ("url",)),
+    "requests.post": Sink("ssrf", (0,), ("url",)),
+    "requests.put": Sink("ssrf", (0,), ("url",)),
+    "requests.patch": Sink("ssrf", (0,), ("url",)),
+    "requests.delete": Sink("ssrf", (0,), ("url",)),
+    "requests.head": Sink("ssrf", (0,), ("url",)),
+    "requests.options": Sink("ssrf", (0,), ("url",)),
+    "requests.request": Sink("ssrf", (1,), ("url",)),
+    "httpx.get": Sink("ssrf", (0,), ("url",)), "httpx.post": Sink("ssrf", (0,), ("url",)),
+    "httpx.put": Sink("ssrf", (0,), ("url",)), "httpx.delete": Sink("ssrf", (0,), ("url",)),
+    "httpx.request": Sink("ssrf", (1,), ("url",)), "httpx.stream": Sink("ssrf", (1,), ("url",)),
+    "urllib.request.urlopen": Sink("ssrf", (0,), ("url",)),
+    "urllib.request.Request": Sink("ssrf", (0,), ("url",)),
+    "urllib.request.urlretrieve": Sink("ssrf", (0,), ("url",)),
+    "urllib2.urlopen": Sink("ssrf"), "urllib.urlopen": Sink("ssrf"),
+    "http.client.HTTPConnection": Sink("ssrf", (0,), ("host",)),
+    "http.client.HTTPSConnection": Sink("ssrf", (0,), ("host",)),
+    "socket.create_connection": Sink("ssrf", (0,), ("address",)),
+    # redirects
+    "flask.redirect": Sink("redirect", (0,), ("location",)),
+    "werkzeug.utils.redirect": Sink("redirect", (0,), ("location",)),
+    "django.shortcuts.redirect": Sink("redirect", (0,), ("to",)),
+    "django.http.HttpResponseRedirect": Sink("redirect", (0,), ("redirect_to",)),
+    "django.http.HttpResponsePermanentRedirect": Sink("redirect", (0,), ("redirect_to",)),
+    "starlette.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
+    "fastapi.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
+    # templates
+    "flask.render_template_string": Sink("template", (0,), ("source",)),
+    "jinja2.Template": Sink("template", (0,), ("source",)),
+    "jinja2.from_string": Sink("template"),
+    "django.template.Template": Sink("template", (0,), ("template_string",)),
+    "mako.template.Template": Sink("template", (0,), ("text",)),
+    # reflected output
+    "flask.make_response": Sink("xss", (0,)),
+    "flask.Response": Sink("xss", (0,), ("response",)),
+    "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
+    "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
+    "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
+    "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
+    "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
+    "markupsafe.Markup": Sink("xss"),
+    "flask.Markup": Sink("xss"),
+    "jinja2.Markup": Sink("xss"),
+    "django.utils.safestring.mark_safe": Sink("xss"),
+    "django.utils.html.format_html": Sink("xss"),
+    # XPath
+    "lxml.etree.XPath": Sink("xpath", (0,), ("path",)),
+    "lxml.etree.ETXPath": Sink("xpath", (0,), ("path",)),
+    "elementpath.select": Sink("xpath", (1,), ("path",)),
+    "elementpath.iter_select": Sink("xpath", (1,), ("path",)),
+    "elementpath.Selector": Sink("xpath", (0,), ("path",)),
+    # LDAP
+    "ldap3.Connection.search": Sink("ldap", (1,), ("search_filter",)),
+}
+# Methods recognised by name on objects whose type is not followed.
+SINK_METHODS: dict[str, Sink] = {
+    "execute": Sink("sql", (0,), ("sql", "query", "operation", "statement")),
+    "executemany": Sink("sql", (0,), ("sql", "query", "operation")),
+    "executescript": Sink("sql", (0,), ("sql_script",)),
+    "mogrify": Sink("sql", (0,), ("query",)),
+    "raw": Sink("sql", (0,), ("raw_query",)),
+    "xpath": Sink("xpath", (0,), ("_path",)),
+    "from_string": Sink("template", (0,), ("source",)),
+    "search_s": Sink("ldap", (2,), ("filterstr",)),
+    "search_st": Sink("ldap", (2,), ("filterstr",)),
+    "search_ext": Sink("ldap", (2,), ("filterstr",)),
+    "search_ext_s": Sink("ldap", (2,), ("filterstr",)),
+}
+# `extra()` on a Django queryset: these keyword arguments are SQL.
+DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")
+SUBPROCESS_FUNCS = frozenset(
+    {"subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call",
+     "subprocess.check_output", "asyncio.create_subprocess_exec"}
+)
+SHELLS = frozenset(
+    {"sh", "bash", "zsh", "dash", "ksh", "csh", "/bin/sh", "/bin/bash", "/usr/bin/sh",
+     "/usr/bin/bash", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
+)
+YAML_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+# pathlib.Path methods that touch the file system.
+PATH_METHODS = frozenset(
+    {"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir",
+     "mkdir", "touch", "rename", "replace", "iterdir", "exists", "is_file", "stat",
+     "symlink_to", "chmod"}
+)
+XML_PARSE_FUNCS = frozenset(
+    {"xml.dom.minidom.parseString", "xml.dom.minidom.parse", "xml.dom.pulldom.parseString",
+     "xml.dom.pulldom.parse", "xml.sax.parseString", "xml.sax.parse"}
+)
+LXML_PARSE_FUNCS = frozenset(
+    {"lxml.etree.fromstring", "lxml.etree.parse", "lxml.etree.XML", "lxml.etree.iterparse",
+     "lxml.etree.XMLID", "lxml.objectify.fromstring", "lxml.objectify.parse"}
+)
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception",
+                         "log", "fatal"})
+
+# -- sanitisers and propagation ------------------------------------------------------
+
+XSS_ESCAPES = frozenset({"xss"})
+SANITISERS: dict[str, frozenset[str]] = {
+    "html.escape": XSS_ESCAPES,
+    "cgi.escape": XSS_ESCAPES,
+    "markupsafe.escape": XSS_ESCAPES,
+    "flask.escape": XSS_ESCAPES,
+    "jinja2.escape": XSS_ESCAPES,
+    "django.utils.html.escape": XSS_ESCAPES,
+    "django.utils.html.conditional_escape": XSS_ESCAPES,
+    "django.utils.html.strip_tags": XSS_ESCAPES,
+    "bleach.clean": XSS_ESCAPES,
+    "xml.sax.saxutils.escape": XSS_ESCAPES,
+    "werkzeug.utils.escape": XSS_ESCAPES,
+    "shlex.quote": frozenset({"cmd"}),
+    "pipes.quote": frozenset({"cmd"}),
+    "shlex.join": frozenset({"cmd"}),
+    "os.path.basename": frozenset({"path"}),
+    "werkzeug.utils.secure_filename": frozenset({"path"}),
+    "werkzeug.secure_filename": frozenset({"path"}),
+    "werkzeug.security.safe_join": frozenset({"path"}),
+    "flask.safe_join": frozenset({"path"}),
+    "django.utils._os.safe_join": frozenset({"path"}),
+    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
+    "ldap3.utils.dn.escape_rdn": frozenset({"ldap"}),
+    "urllib.parse.quote": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
+    "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap",
+                                          "xpath"}),
+    "django.utils.http.urlencode": frozenset({"xss", "header", "log"}),
+    "json.dumps": frozenset({"cmd", "header", "log"}),
+}
+# Calls whose result carries nothing of their arguments (casts, predicates, digests).
+KILLERS = frozenset(
+    {
+        "int", "float", "bool", "complex", "len", "ord", "hash", "id", "abs", "round",
+        "isinstance", "issubclass", "callable", "hasattr", "type", "decimal.Decimal",
+        "uuid.UUID", "datetime.date.fromisoformat", "datetime.datetime.fromisoformat",
+        "ipaddress.ip_address", "ipaddress.ip_network", "hmac.compare_digest",
+        "secrets.compare_digest", "os.path.exists", "os.path.isfile", "os.path.isdir",
+        "ast.literal_eval", "time.time", "hashlib.sha256", "hashlib.sha512", "hashlib.sha384",
+        "hashlib.sha224", "hashlib.sha3_256", "hashlib.sha3_512", "hashlib.blake2b",
+        "hashlib.md5", "hashlib.sha1", "hashlib.new", "hmac.new", "zlib.crc32",
+    }
+)
+KILLER_METHODS = frozenset(
+    {
+        "startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
+        "isidentifier", "isascii", "islower", "isupper", "isspace", "find", "rfind", "index",
+        "rindex", "count", "hexdigest", "digest", "exists", "is_file", "is_dir", "__len__",
+        "keys_count", "is_valid", "has_key",
+    }
+)
+# Predicates that validate a value when true: `if not x.isdigit(): abort(400)`.
+VALIDATING_METHODS = frozenset(
+    {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
+     "isidentifier", "fullmatch", "is_relative_to"}
+)
+VALIDATING_FUNCS = frozenset(
+    {"re.fullmatch", "re.match", "url_has_allowed_host_and_scheme", "is_safe_url",
+     "django.utils.http.url_has_allowed_host_and_scheme",
+     "django.utils.http.is_safe_url", "validators.url", "validators.domain"}
+)
+# Functions that build a value from another one we still call by its origin
+# (a guard on `urlparse(x).netloc` or `Path(x).resolve()` validates x too).
+DERIVING_FUNCS = frozenset(
+    {"urllib.parse.urlparse", "urllib.parse.urlsplit", "pathlib.Path", "os.path.realpath",
+     "os.path.abspath", "os.path.normpath", "os.path.join", "str", "resolve", "lower",
+     "upper", "strip", "casefold"}
+)

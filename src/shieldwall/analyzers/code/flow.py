@@ -1,0 +1,1418 @@
+"""Per-function data flow over Python's ast: an abstract interpreter that follows
+taint through assignments, strings, containers, branches (constant conditions
+decide), loops, calls to summarised functions and guards, and reports sinks."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Iterable
+from typing import Any
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code import patterns
+from shieldwall.analyzers.code.module import (
+    PARAM_SOURCE,
+    FunctionInfo,
+    Module,
+    Summary,
+    param_taint,
+)
+from shieldwall.analyzers.code.values import (
+    ALL_CLASSES,
+    CLEAN,
+    Taint,
+    Val,
+    collapse,
+    const,
+    join,
+    join_taint,
+    union_taint,
+)
+
+Env = dict[str, Val]
+MAX_DEPTH = 3
+MAX_STR = 4096
+_BINOPS: dict[type[ast.operator], Any] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_CMPOPS: dict[type[ast.cmpop], Any] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+}
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "replace", "split",
+                          "title", "capitalize", "casefold", "encode", "decode", "join"})
+_RESPONSE_BUILDERS = frozenset({"flask.make_response", "flask.Response", "flask.jsonify",
+                                "flask.redirect", "flask.render_template", "flask.abort",
+                                "werkzeug.wrappers.Response", "flask.send_file",
+                                "flask.send_from_directory", "flask.url_for"})
+_SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
+_MUTATORS = frozenset({"append", "add", "insert", "extend", "update", "write", "writelines",
+                       "put", "push", "appendleft", "setdefault", "set", "__setitem__"})
+
+
+def dotted(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of names and attributes, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _const_ok(value: object) -> bool:
+    if isinstance(value, str | bytes):
+        return len(value) <= MAX_STR
+    return isinstance(value, int | float | bool | type(None) | tuple)
+
+
+class _Exit(Exception):
+    pass
+
+
+class FunctionFlow:
+    """Walks one function body once (loops twice) with an environment of Vals."""
+
+    def __init__(self, module: Module, info: FunctionInfo | None, *, summary: Summary | None
+                 = None, tainted_param: int | None = None, depth: int = 0) -> None:
+        self.m = module
+        self.info = info
+        self.summary = summary  # collecting a summary: report nothing, record sinks
+        self.depth = depth
+        # Local names only; module-level names are read from module.env (not copied:
+        # joins at every branch stay small).
+        self.env: Env = {}
+        self.globals: Env = module.env
+        self.ret: Val | None = None
+        self.resource = info.qualname if info else "<module>"
+        self.route = False
+        self.static_route = False
+        self.seen_keys: dict[str, int] = {}
+        self.reported: set[tuple[str, int]] = set()
+        self.derived: dict[str, str] = {}  # var -> var it was built from
+        self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
+        if info is not None:
+            self._bind_params(info, tainted_param)
+
+    # -- set-up -----------------------------------------------------------------
+
+    def _bind_params(self, info: FunctionInfo, tainted_param: int | None) -> None:
+        node = info.node
+        routes = [d for d in node.decorator_list if _route_decorator(d)]
+        self.route = bool(routes)
+        route_paths: list[str] = []
+        for d in routes:
+            if isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant) \
+                    and isinstance(d.args[0].value, str):
+                route_paths.append(d.args[0].value)
+        self.static_route = bool(route_paths) and len(route_paths) == len(routes) and all(
+            "<" not in p and "{" not in p for p in route_paths)
+        params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
+        for i, arg in enumerate(params):
+            name = arg.arg
+            if tainted_param is not None:
+                self.env[name] = Val(param_taint(i)) if i == tainted_param else CLEAN
+                if i == tainted_param and self.m.request_param(name):
+                    self.env[name] = Val(param_taint(i), qual="<request>")
+                continue
+            if self.m.request_param(name) or (self.m.web and _annotation_name(
+                    arg.annotation) in ("Request", "HttpRequest", "WSGIRequest")):
+                self.env[name] = Val(Taint(f"request parameter `{name}`", node.lineno),
+                                     qual="<request>")
+            elif (self.route and i > 0) or (self.route and info.class_name is None):
+                if name in ("self", "cls"):
+                    continue
+                ann = _annotation_name(arg.annotation)
+                converter = _route_converter(route_paths, name)
+                if ann in _SAFE_ANNOTATIONS or converter in ("int", "float", "uuid"):
+                    self.env[name] = CLEAN
+                elif fastapi or _route_converter(route_paths, name) is not None:
+                    self.env[name] = Val(Taint(f"route parameter `{name}`", node.lineno))
+            else:
+                self.env[name] = CLEAN
+        if node.args.vararg:
+            self.env[node.args.vararg.arg] = CLEAN
+        if node.args.kwarg:
+            self.env[node.args.kwarg.arg] = CLEAN
+
+    # -- running ----------------------------------------------------------------
+
+    def run(self) -> Val:
+        body = self.info.node.body if self.info else self.m.tree.body
+        self.block(body)
+        return self.ret or CLEAN
+
+    def block(self, stmts: Iterable[ast.stmt]) -> bool:
+        """Run statements; True when every path through them leaves the block."""
+        return any(self.stmt(stmt) for stmt in stmts)
+
+    def branch(self, stmts: list[ast.stmt], env: Env) -> tuple[Env, bool]:
+        saved = self.env
+        self.env = env
+        ends = self.block(stmts)
+        out = self.env
+        self.env = saved
+        return out, ends
+
+    def stmt(self, node: ast.stmt) -> bool:
+        if isinstance(node, ast.Assign):
+            value = self.expr(node.value)
+            for target in node.targets:
+                self.assign(target, value, node)
+        elif isinstance(node, ast.AugAssign):
+            current = self.expr(node.target)
+            value = self.binop(node.op, current, self.expr(node.value))
+            self.assign(node.target, value, node)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.expr(node.value), node)
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value)
+        elif isinstance(node, ast.Return):
+            value = self.expr(node.value) if node.value is not None else const(None)
+            self.on_return(value, node)
+            self.ret = value if self.ret is None else join(self.ret, value)
+            return True
+        elif isinstance(node, ast.If):
+            return self.if_stmt(node)
+        elif isinstance(node, ast.Match):
+            return self.match_stmt(node)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self.loop(node.body, node.orelse, target=node.target, iterable=node.iter)
+        elif isinstance(node, ast.While):
+            test = self.expr(node.test)
+            if test.known and not test.const:
+                self.block(node.orelse)
+            else:
+                self.loop(node.body, node.orelse)
+        elif isinstance(node, ast.Try | ast.TryStar):
+            return self.try_stmt(node)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                v = self.expr(item.context_expr)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, v, node)
+            return self.block(node.body)
+        elif isinstance(node, ast.Raise):
+            if node.exc is not None:
+                self.expr(node.exc)
+            return True
+        elif isinstance(node, ast.Continue | ast.Break):
+            if self.exits:
+                self.exits[-1].append(self.env)
+            return True
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.env[alias.asname] = Val(qual=alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    self.env[top] = Val(qual=top)
+        elif isinstance(node, ast.ImportFrom):
+            base = self._from_base(node)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                self.env[alias.asname or alias.name] = Val(qual=f"{base}.{alias.name}"
+                                                            if base else alias.name)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            qual = f"{self.info.qualname}.<locals>.{node.name}" if self.info else node.name
+            self.env[node.name] = Val(qual=f"<func>{qual}")
+        elif isinstance(node, ast.ClassDef):
+            self.env[node.name] = Val(qual=f"<class>{node.name}")
+        elif isinstance(node, ast.Assert):
+            if self.summary is None:
+                patterns.check_assert(self, node)
+            self.expr(node.test)
+        elif isinstance(node, ast.Delete):
+            pass
+        return False
+
+    def _from_base(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        parts = self.m.name.split(".") if self.m.name else []
+        # a module's package is its name minus the last part (packages: __init__ kept)
+        pkg = parts if self.m.rel.endswith("__init__.py") else parts[:-1]
+        up = node.level - 1
+        pkg = pkg[: len(pkg) - up] if up else pkg
+        return ".".join([*pkg, *([node.module] if node.module else [])])
+
+    # -- control flow -------------------------------------------------------------
+
+    def if_stmt(self, node: ast.If) -> bool:
+        test = self.expr(node.test)
+        if test.known:
+            return self.block(node.body if test.const else node.orelse)
+        env_t = self.refine(node.test, True, dict(self.env))
+        env_f = self.refine(node.test, False, dict(self.env))
+        out_t, end_t = self.branch(node.body, env_t)
+        out_f, end_f = self.branch(node.orelse, env_f)
+        if end_t and end_f:
+            self.env = _join_envs(out_t, out_f)
+            return True
+        if end_t:
+            self.env = out_f
+        elif end_f:
+            self.env = out_t
+        else:
+            self.env = _join_envs(out_t, out_f)
+        return False
+
+    def match_stmt(self, node: ast.Match) -> bool:
+        subject = self.expr(node.subject)
+        outs: list[Env] = []
+        all_end = True
+        exhaustive = False
+        for case in node.cases:
+            verdict = self.case_matches(case.pattern, subject) if case.guard is None else None
+            if verdict is False:
+                continue
+            out, ends = self.branch(case.body, dict(self.env))
+            if not ends:
+                outs.append(out)
+                all_end = False
+            if verdict is True:
+                exhaustive = True
+                break
+        if not exhaustive:
+            outs.append(self.env)
+            all_end = False
+        if all_end:
+            return True
+        env = outs[0]
+        for other in outs[1:]:
+            env = _join_envs(env, other)
+        self.env = env
+        return False
+
+    def case_matches(self, pattern: ast.pattern, subject: Val) -> bool | None:
+        if isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
+            if pattern.name:
+                self.env[pattern.name] = subject
+            return True
+        if isinstance(pattern, ast.MatchValue):
+            v = self.expr(pattern.value)
+            if subject.known and v.known:
+                return bool(subject.const == v.const)
+            return None
+        if isinstance(pattern, ast.MatchSingleton):
+            if subject.known:
+                return subject.const is pattern.value
+            return None
+        if isinstance(pattern, ast.MatchOr):
+            verdicts = [self.case_matches(p, subject) for p in pattern.patterns]
+            if any(v is True for v in verdicts):
+                return True
+            if all(v is False for v in verdicts):
+                return False
+            return None
+        return None
+
+    def loop(self, body: list[ast.stmt], orelse: list[ast.stmt], *,
+             target: ast.expr | None = None, iterable: ast.expr | None = None) -> None:
+        element = CLEAN
+        if iterable is not None:
+            it = self.expr(iterable)
+            if it.items is not None:
+                element = CLEAN
+                for v in it.items:
+                    element = join(element, v) if element is not CLEAN else v
+                element = Val(element.taint, element.consts) if element is not CLEAN else CLEAN
+            elif it.keys is not None:
+                element = Val(union_taint(list(it.keys.values())))
+            else:
+                element = Val(it.deep_taint())
+        before = self.env
+        exits: list[Env] = []
+        self.exits.append(exits)
+        try:
+            for _ in range(2):
+                env = dict(self.env)
+                if target is not None:
+                    self.env = env
+                    self.assign(target, element, None)
+                    env = self.env
+                out, _ends = self.branch(body, env)
+                self.env = _join_envs(self.env, out)
+                for other in exits:
+                    self.env = _join_envs(self.env, other)
+        finally:
+            self.exits.pop()
+        self.env = _join_envs(before, self.env)
+        self.block(orelse)
+
+    def try_stmt(self, node: ast.Try | ast.TryStar) -> bool:
+        before = dict(self.env)
+        ends = self.block(node.body)
+        after_body = self.env
+        handler_envs: list[Env] = []
+        handlers_end = True
+        for handler in node.handlers:
+            env = _join_envs(before, after_body)
+            if handler.name:
+                env[handler.name] = CLEAN
+            out, h_end = self.branch(handler.body, env)
+            if not h_end:
+                handler_envs.append(out)
+                handlers_end = False
+        if not ends:
+            out, else_end = self.branch(node.orelse, after_body)
+            if not else_end:
+                handler_envs.append(out)
+            ends = else_end
+        env = handler_envs[0] if handler_envs else after_body
+        for other in handler_envs[1:]:
+            env = _join_envs(env, other)
+        self.env = env
+        final_end = self.block(node.finalbody)
+        return final_end or (ends and handlers_end)
+
+    # -- guards -----------------------------------------------------------------------
+
+    def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
+        """The environment where `test` evaluated to `truth`: validated names made clean."""
+        names = self.validated(test, truth)
+        for name in names:
+            for n in self._with_origins(name):
+                if n in env and env[n].deep_taint() is not None:
+                    env[n] = Val(None, env[n].consts, None, None, env[n].qual, env[n].flags)
+        return env
+
+    def _with_origins(self, name: str) -> list[str]:
+        out = [name]
+        seen = {name}
+        while name in self.derived and self.derived[name] not in seen:
+            name = self.derived[name]
+            seen.add(name)
+            out.append(name)
+        return out
+
+    def validated(self, test: ast.expr, truth: bool) -> set[str]:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.validated(test.operand, not truth)
+        if isinstance(test, ast.BoolOp):
+            if isinstance(test.op, ast.And) == truth:
+                out: set[str] = set()
+                for v in test.values:
+                    out |= self.validated(v, truth)
+                return out
+            return set()
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, left, right = test.ops[0], test.left, test.comparators[0]
+            if isinstance(op, ast.In | ast.NotIn):
+                positive = isinstance(op, ast.In) == truth
+                lname = _root_name(left)
+                if positive and lname and self._is_collection(right):
+                    return {lname}
+                rname = _root_name(right)
+                if not positive and rname and self.expr(left).known:
+                    return {rname}  # `'../' not in x` holds: x lacks the bad part
+                return set()
+            if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
+                positive = isinstance(op, ast.Eq | ast.Is) == truth
+                if positive:
+                    for a, b in ((left, right), (right, left)):
+                        name = _root_name(a)
+                        if name and self.expr(b).known:
+                            return {name}
+            return set()
+        if isinstance(test, ast.Call) and truth:
+            func = test.func
+            if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
+                name = _root_name(func.value)
+                return {name} if name else set()
+            qual = self.qual_of(func)
+            last = (qual or "").rsplit(".", 1)[-1]
+            if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
+                out = set()
+                for a in test.args[:2]:
+                    name = _root_name(a)
+                    if name:
+                        out.add(name)
+                return out
+        return set()
+
+    def _is_collection(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            return True
+        v = self.expr(node)
+        if v.deep_taint() is not None:
+            return False
+        return v.items is not None or v.keys is not None or not v.known or \
+            isinstance(v.const, tuple | frozenset)
+
+    # -- assignment ---------------------------------------------------------------------
+
+    def assign(self, target: ast.expr, value: Val, node: ast.stmt | None) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+            if node is not None:
+                self._note_derivation(target.id, node)
+                patterns.check_secret_store(self, target.id, value, node)
+        elif isinstance(target, ast.Attribute):
+            path = dotted(target)
+            if path:
+                self.env[path] = value
+            base = self.expr(target.value)
+            if node is not None and self.summary is None:
+                patterns.check_attr_store(self, target, base, value, node)
+            if node is not None:
+                patterns.check_secret_store(self, target.attr, value, node)
+        elif isinstance(target, ast.Subscript):
+            self.store_item(target, value, node)
+        elif isinstance(target, ast.Tuple | ast.List):
+            n = len(target.elts)
+            if value.items is not None and len(value.items) == n and not any(
+                    isinstance(e, ast.Starred) for e in target.elts):
+                for elt, v in zip(target.elts, value.items, strict=True):
+                    self.assign(elt, v, node)
+            else:
+                part = Val(value.deep_taint())
+                for elt in target.elts:
+                    self.assign(elt.value if isinstance(elt, ast.Starred) else elt, part, node)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, collapse(value), node)
+
+    def _note_derivation(self, name: str, node: ast.stmt) -> None:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        src = _derived_from(value) if value is not None else None
+        if src and src != name:
+            self.derived[name] = src
+        else:
+            self.derived.pop(name, None)
+
+    def store_item(self, target: ast.Subscript, value: Val, node: ast.stmt | None) -> None:
+        base_path = dotted(target.value)
+        base = self.expr(target.value)
+        key = self.expr(target.slice) if not isinstance(target.slice, ast.Slice) else CLEAN
+        if node is not None:
+            self.sink_store(target, base, key, value, node)
+        if base_path is None:
+            return
+        if base.keys is not None and key.known:
+            keys = dict(base.keys)
+            keys[key.const] = value
+            self.env[base_path] = Val(base.taint, None, None, keys, base.qual, base.flags)
+        elif base.items is not None and key.known and isinstance(key.const, int) and \
+                -len(base.items) <= key.const < len(base.items):
+            items = list(base.items)
+            items[key.const] = value
+            self.env[base_path] = Val(base.taint, None, tuple(items), None, base.qual,
+                                      base.flags)
+        else:
+            t = join_taint(base.deep_taint(), value.deep_taint())
+            self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
+
+    def sink_store(self, target: ast.Subscript, base: Val, key: Val, value: Val,
+                   node: ast.stmt) -> None:
+        path = dotted(target.value) or ""
+        last = path.rsplit(".", 1)[-1].lower()
+        is_session = base.qual in ("flask.session", "quart.session") or path.endswith(
+            ".session") or last == "session"
+        if is_session:
+            t = value.deep_taint() or key.deep_taint()
+            self.sink("trust", t, node, "the session")
+        if "session" in last or "cookie" in last or "token" in last:
+            self.sink("weakrand", value.deep_taint(), node, f"`{path}[...]`")
+        if last == "headers":
+            self.sink("header", value.deep_taint(), node, "a response header")
+
+    # -- reporting ----------------------------------------------------------------------
+
+    def sink(self, cls: str, taint: Taint | None, node: ast.AST, what: str) -> bool:
+        if taint is None or not taint.dangerous_for(cls):
+            return False
+        if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):
+            return False
+        line = getattr(node, "lineno", 0)
+        if self.summary is not None:
+            if taint.source == PARAM_SOURCE:
+                self.summary.sinks.append((cls, line, what))
+            return True
+        if taint.source == PARAM_SOURCE:
+            return False
+        from shieldwall.analyzers.code.rules import TAINT_RULES
+
+        rule = TAINT_RULES[cls]
+        where = f"line {taint.line}" if taint.line else "here"
+        message = f"{taint.source} ({where}) reaches {what}"
+        self.report(rule.id, message, node, f"{cls}|{what}|{taint.source}")
+        return True
+
+    def report(self, rule_id: str, message: str, node: ast.AST, key: str) -> None:
+        if self.summary is not None:
+            return
+        base = f"{self.resource}|{key}"
+        line = getattr(node, "lineno", 0)
+        if (base, line) in self.reported:
+            return  # the same sink seen again (loops are walked twice)
+        self.reported.add((base, line))
+        n = self.seen_keys.get(base, 0)
+        self.seen_keys[base] = n + 1
+        end = getattr(node, "end_lineno", None) or line
+        self.m.report(rule_id, message, line, min(end, line + 5), self.resource,
+                      base if n == 0 else f"{base}|{n}")
+
+    def on_return(self, value: Val, node: ast.Return) -> None:
+        if not (self.route and "flask" in self.m.imported) or value.qual:
+            return
+        body = value
+        if value.items is not None:
+            if not value.items:
+                return
+            body = value.items[0]
+            if body.items is not None or body.keys is not None:
+                return
+        elif value.keys is not None:
+            return  # a dict becomes JSON
+        self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def qual_of(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            v = self.env.get(node.id) or self.globals.get(node.id)
+            if v is None:
+                return node.id if node.id not in self.m.env else None
+            return v.qual
+        if isinstance(node, ast.Attribute):
+            base = self.qual_of(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def expr(self, node: ast.expr) -> Val:
+        if isinstance(node, ast.Constant):
+            return const(node.value) if _const_ok(node.value) else CLEAN
+        if isinstance(node, ast.Name):
+            found = self.env.get(node.id) or self.globals.get(node.id)
+            if found is not None:
+                return found
+            return Val(qual=node.id)  # a builtin or a global we did not see bound
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node.op, self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.JoinedStr):
+            parts = [self.expr(v) for v in node.values]
+            t = union_taint(parts)
+            if all(p.known for p in parts):
+                text = "".join(str(p.const) for p in parts)
+                if len(text) <= MAX_STR:
+                    return Val(t, frozenset((text,)))
+            return Val(t)
+        if isinstance(node, ast.FormattedValue):
+            v = self.expr(node.value)
+            if node.format_spec is not None:
+                self.expr(node.format_spec)
+                return Val(v.deep_taint())
+            if v.known and node.conversion in (-1, 115):
+                return Val(v.taint, frozenset((str(v.const),)))
+            return Val(v.deep_taint())
+        if isinstance(node, ast.BoolOp):
+            return self.boolop(node)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.UnaryOp):
+            v = self.expr(node.operand)
+            if v.known:
+                try:
+                    if isinstance(node.op, ast.Not):
+                        return const(not v.const)
+                    if isinstance(node.op, ast.USub):
+                        return const(-v.const)  # type: ignore[operator]
+                except TypeError:
+                    return CLEAN
+            return CLEAN if isinstance(node.op, ast.Not) else Val(v.taint)
+        if isinstance(node, ast.IfExp):
+            test = self.expr(node.test)
+            if test.known:
+                return self.expr(node.body if test.const else node.orelse)
+            return join(self.expr(node.body), self.expr(node.orelse))
+        if isinstance(node, ast.List | ast.Tuple):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return Val(union_taint([self.expr(e) for e in node.elts]))
+            items = tuple(self.expr(e) for e in node.elts)
+            if isinstance(node, ast.Tuple) and all(i.known for i in items):
+                return Val(None, frozenset((tuple(i.const for i in items),)), items)
+            return Val(items=items)
+        if isinstance(node, ast.Set):
+            vals = [self.expr(e) for e in node.elts]
+            if vals and all(v.known for v in vals):
+                return Val(None, frozenset((frozenset(v.const for v in vals),)))
+            return Val(union_taint(vals))
+        if isinstance(node, ast.Dict):
+            keys: dict[object, Val] = {}
+            rest: list[Val] = []
+            for k, vnode in zip(node.keys, node.values, strict=True):
+                val = self.expr(vnode)
+                kv = self.expr(k) if k is not None else None
+                if kv is not None and kv.known:
+                    keys[kv.const] = val
+                else:
+                    rest.append(val)
+                    if kv is not None:
+                        rest.append(kv)
+            if rest:
+                return Val(union_taint([*rest, *keys.values()]))
+            return Val(keys=keys)
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            return self.comprehension(node)
+        if isinstance(node, ast.Await):
+            return self.expr(node.value)
+        if isinstance(node, ast.NamedExpr):
+            v = self.expr(node.value)
+            self.assign(node.target, v, None)
+            return v
+        if isinstance(node, ast.Starred):
+            return collapse(self.expr(node.value))
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            if node.value is not None:
+                self.expr(node.value)
+            return CLEAN
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                if part is not None:
+                    self.expr(part)
+            return CLEAN
+        return CLEAN
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp |
+                      ast.DictComp) -> Val:
+        saved = self.env
+        self.env = dict(saved)
+        try:
+            for gen in node.generators:
+                it = self.expr(gen.iter)
+                element = Val(it.deep_taint())
+                self.assign(gen.target, element, None)
+                for cond in gen.ifs:
+                    self.expr(cond)
+            if isinstance(node, ast.DictComp):
+                t = join_taint(self.expr(node.key).deep_taint(),
+                               self.expr(node.value).deep_taint())
+            else:
+                t = self.expr(node.elt).deep_taint()
+        finally:
+            self.env = saved
+        return Val(t)
+
+    def attribute(self, node: ast.Attribute) -> Val:
+        path = dotted(node)
+        if path is not None:
+            found = self.env.get(path) or self.globals.get(path)
+            if found is not None:
+                return found
+        base = self.expr(node.value)
+        attr = node.attr
+        if base.qual == "<request>" or base.qual in cat.REQUEST_OBJECTS:
+            if attr in cat.REQUEST_SAFE_ATTRS:
+                return CLEAN
+            if attr == "path" and self.static_route:
+                return CLEAN
+            t = base.taint or Taint(f"request.{attr}", node.lineno)
+            return Val(t if base.taint is None else Taint(
+                f"request.{attr}" if base.taint.source != PARAM_SOURCE else PARAM_SOURCE,
+                base.taint.line if base.taint.source == PARAM_SOURCE else node.lineno,
+                base.taint.kind, base.taint.safe_for), qual=None)
+        if path is not None and path.endswith(".request") and path.startswith("self.") \
+                and self.m.web:
+            return Val(base.taint or Taint("self.request", node.lineno), qual="<request>")
+        if base.qual and not base.qual.startswith("<"):
+            qual = f"{base.qual}.{attr}"
+            if qual in cat.REQUEST_OBJECTS:
+                return Val(None, qual=qual)
+            if qual in cat.SOURCE_ATTRS:
+                label, kind = cat.SOURCE_ATTRS[qual]
+                return Val(Taint(label, node.lineno, kind), qual=qual)
+            return Val(base.taint, qual=qual)
+        return Val(base.deep_taint())
+
+    def subscript(self, node: ast.Subscript) -> Val:
+        base = self.expr(node.value)
+        if isinstance(node.slice, ast.Slice):
+            lo = self.expr(node.slice.lower) if node.slice.lower else const(None)
+            hi = self.expr(node.slice.upper) if node.slice.upper else const(None)
+            if node.slice.step is None and lo.known and hi.known:
+                a, b = lo.const, hi.const
+                if (a is None or isinstance(a, int)) and (b is None or isinstance(b, int)):
+                    s = slice(a, b)
+                    if base.known and isinstance(base.const, str | bytes | tuple):
+                        return const(base.const[s])
+                    if base.items is not None:
+                        return Val(base.taint, None, base.items[s])
+            return Val(base.deep_taint(), qual=base.qual if base.qual == "sys.argv" else None)
+        key = self.expr(node.slice)
+        if base.keys is not None:
+            if key.known:
+                return base.keys.get(key.const, Val(base.taint))
+            return Val(union_taint([base, *base.keys.values()]))
+        if base.items is not None and key.known and isinstance(key.const, int):
+            if -len(base.items) <= key.const < len(base.items):
+                return base.items[key.const]
+            return Val(base.taint)
+        if base.known and key.known:
+            try:
+                got = base.const[key.const]  # type: ignore[index]
+            except (TypeError, IndexError, KeyError):
+                return CLEAN
+            return const(got) if _const_ok(got) else CLEAN
+        return Val(base.deep_taint())
+
+    def binop(self, op: ast.operator, left: Val, right: Val) -> Val:
+        t = join_taint(left.deep_taint(), right.deep_taint())
+        if left.known and right.known and t is None:
+            fn = _BINOPS.get(type(op))
+            if fn is not None:
+                try:
+                    if isinstance(op, ast.Pow) and abs(right.const) > 64:  # type: ignore[arg-type]
+                        return CLEAN
+                    result = fn(left.const, right.const)
+                except Exception:  # constant folding of anything the program may hold
+                    return CLEAN
+                return const(result) if _const_ok(result) else CLEAN
+        if isinstance(op, ast.Add) and left.items is not None and right.items is not None:
+            return Val(None, None, left.items + right.items)
+        if isinstance(op, ast.Div) and left.qual == "pathlib.Path":
+            return Val(t, qual="pathlib.Path")
+        if isinstance(op, ast.Mod) and left.known and isinstance(left.const, str) and \
+                right.known and t is None:
+            return CLEAN
+        return Val(t)
+
+    def boolop(self, node: ast.BoolOp) -> Val:
+        vals = [self.expr(v) for v in node.values]
+        is_and = isinstance(node.op, ast.And)
+        if all(v.known for v in vals):
+            result = vals[0].const
+            for v in vals[1:]:
+                result = (result and v.const) if is_and else (result or v.const)
+            return const(result) if _const_ok(result) else CLEAN
+        for v in vals:  # short-circuit on a known operand
+            if v.known and bool(v.const) != is_and:
+                return v
+        out = vals[0]
+        for v in vals[1:]:
+            out = join(out, v)
+        return out
+
+    def compare(self, node: ast.Compare) -> Val:
+        left = self.expr(node.left)
+        rights = [self.expr(c) for c in node.comparators]
+        if left.known and all(r.known for r in rights):
+            a = left.const
+            for op, r in zip(node.ops, rights, strict=True):
+                fn = _CMPOPS.get(type(op))
+                try:
+                    ok = fn(a, r.const) if fn else None
+                except Exception:  # comparing constants the program holds
+                    return CLEAN
+                if ok is None:
+                    return CLEAN
+                if not ok:
+                    return const(False)
+                a = r.const
+            return const(True)
+        return CLEAN
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def call(self, node: ast.Call) -> Val:
+        func = node.func
+        receiver: Val | None = None
+        method: str | None = None
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value)
+            method = func.attr
+            fval = None
+            qual = f"{receiver.qual}.{method}" if receiver.qual and \
+                not receiver.qual.startswith("<") else None
+        else:
+            fval = self.expr(func)
+            qual = fval.qual
+        args = [_as_argument(self.expr(a), a) for a in node.args]
+        kwargs: dict[str, Val] = {}
+        for kw in node.keywords:
+            v = _as_argument(self.expr(kw.value), kw.value)
+            if kw.arg is None:
+                args.append(collapse(v))
+            else:
+                kwargs[kw.arg] = v
+        if qual and qual.startswith("<func>"):
+            qual_name = qual[len("<func>"):]
+            info = self.m.by_qualname.get(qual_name)
+            if info is not None:
+                return self.call_summary(info, node, args, kwargs, None)
+        if self.summary is None:
+            patterns.check_call(self, node, qual, method, receiver, args, kwargs)
+        self.check_sinks(node, qual, method, receiver, args, kwargs)
+        return self.call_result(node, qual, method, receiver, args, kwargs)
+
+    def check_sinks(self, node: ast.Call, qual: str | None, method: str | None,
+                    receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
+        name = qual or ""
+        spec = cat.SINK_CALLS.get(name)
+        if spec is None and name.startswith("<request>"):
+            spec = None
+        if spec is not None:
+            if spec.cls == "xss" and name.endswith("make_response") and args and \
+                    args[0].items is not None:
+                args = [args[0].items[0]] if args[0].items else []
+            self._check_args(spec, node, name, args, kwargs)
+            return
+        if name in cat.SUBPROCESS_FUNCS:
+            self._check_subprocess(node, name, args, kwargs)
+            return
+        if name in ("yaml.load", "yaml.load_all"):
+            loader = kwargs.get("Loader") or (args[1] if len(args) > 1 else None)
+            lq = (loader.qual or "") if loader else ""
+            if not loader or lq.rsplit(".", 1)[-1] not in cat.YAML_SAFE_LOADERS:
+                data = args[0] if args else kwargs.get("stream")
+                if data is not None:
+                    self.sink("deser", data.deep_taint(), node, f"`{name}`")
+            return
+        if name in cat.XML_PARSE_FUNCS:
+            parser = args[1] if len(args) > 1 else kwargs.get("parser")
+            if parser is not None and "xxe" in parser.flags and args:
+                self.sink("xxe", args[0].deep_taint(), node, f"`{name}` with external entities")
+            return
+        if name in cat.LXML_PARSE_FUNCS:
+            parser = args[1] if len(args) > 1 else kwargs.get("parser")
+            if args and (parser is None or "safe" not in parser.flags):
+                self.sink("xxe", args[0].deep_taint(), node, f"`{name}`")
+            return
+        if method is None or receiver is None:
+            return
+        if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
+            self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
+            return
+        if receiver.qual == "<parser>" and "xxe" in receiver.flags and method in (
+                "parse", "feed") and args:
+            self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
+        mspec = cat.SINK_METHODS.get(method)
+        if mspec is not None:
+            if method in ("search_s", "search_st", "search_ext", "search_ext_s") and not (
+                    {"ldap", "ldap3"} & self.m.imported):
+                return
+            if method == "from_string" and "jinja2" not in self.m.imported:
+                return
+            self._check_args(mspec, node, f".{method}()", args, kwargs)
+            return
+        if method == "search" and {"ldap3", "ldap"} & self.m.imported and \
+                (receiver.qual or "") != "re" and len(args) >= 2:
+            self._check_args(cat.Sink("ldap", (1,), ("search_filter",)), node,
+                             "an LDAP search filter", args, kwargs)
+        elif method == "extra":
+            for kw in cat.DJANGO_EXTRA_KWARGS:
+                if kw in kwargs:
+                    self.sink("sql", kwargs[kw].deep_taint(), node, "`QuerySet.extra()`")
+        elif method in cat.LOG_METHODS and (receiver.qual == "logging" or _looks_like_logger(
+                node.func)):
+            if args:
+                self.sink("log", args[0].deep_taint(), node, "a log message")
+        elif method == "set_cookie":
+            value = args[1] if len(args) > 1 else kwargs.get("value")
+            if value is not None:
+                self.sink("weakrand", value.deep_taint(), node, "a cookie value")
+        elif len(args) > 1 and (method in ("add_header", "set_header") or (
+                method in ("add", "set") and _attr_name(node.func) == "headers")):
+            self.sink("header", args[1].deep_taint(), node, "a response header")
+
+    def _check_args(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val],
+                    kwargs: dict[str, Val]) -> None:
+        for i in spec.args:
+            if i < len(args) and self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`"):
+                return
+        for kw in spec.kwargs:
+            if kw in kwargs and self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`"):
+                return
+
+    def _check_subprocess(self, node: ast.Call, name: str, args: list[Val],
+                          kwargs: dict[str, Val]) -> None:
+        cmd = args[0] if args else kwargs.get("args")
+        if cmd is None:
+            return
+        shell = kwargs.get("shell")
+        shell_on = shell is not None and (not shell.known or bool(shell.const))
+        if cmd.items is None:
+            if shell_on or cmd.known or cmd.consts is not None:
+                self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
+            else:
+                # A string runs as a program name; a list we could not follow: element 0.
+                self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
+            return
+        if not cmd.items:
+            return
+        first = cmd.items[0]
+        if shell_on:
+            self.sink("cmd", cmd.deep_taint(), node, f"`{name}` with shell=True")
+        elif first.consts is not None and any(str(c).rsplit("/", 1)[-1] in cat.SHELLS
+                                              for c in first.consts):
+            self.sink("cmd", cmd.deep_taint(), node, f"`{name}` running a shell")
+        else:
+            self.sink("cmd", first.deep_taint(), node, f"`{name}` program")
+
+    def call_result(self, node: ast.Call, qual: str | None, method: str | None,
+                    receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        name = qual or ""
+        last = name.rsplit(".", 1)[-1] if name else (method or "")
+        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        # sources
+        if name in cat.SOURCE_CALLS:
+            label, kind = cat.SOURCE_CALLS[name]
+            return Val(Taint(label, node.lineno, kind))
+        if name.startswith("random.") and last in cat.WEAK_RANDOM_FUNCS:
+            return Val(Taint(f"`{name}()`", node.lineno, "weakrand"))
+        if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
+            label, kind = cat.SOURCE_METHODS[method]
+            return Val(Taint(label, node.lineno, kind))
+        if receiver is not None and (receiver.qual == "<request>" or receiver.qual in
+                                     cat.REQUEST_OBJECTS):
+            t = receiver.taint or Taint(f"request.{method}()", node.lineno)
+            return Val(t)
+        # sanitisers and killers
+        classes = cat.SANITISERS.get(name)
+        if classes is None and last and "escape" in last.lower() and (
+                qual is not None or method is not None):
+            classes = cat.XSS_ESCAPES
+        if classes is not None:
+            first = union_taint(args[:1]) if args else None
+            return Val(first.sanitised(classes) if first else None)
+        if name in cat.KILLERS or (method in cat.KILLER_METHODS and qual is None):
+            if name in ("int", "float", "bool") and args and args[0].known:
+                try:
+                    return const({"int": int, "float": float, "bool": bool}[name](args[0].const))
+                except (TypeError, ValueError):
+                    return CLEAN
+            return CLEAN
+        if name in _RESPONSE_BUILDERS or (name in cat.SINK_CALLS and cat.SINK_CALLS[
+                name].cls in ("xss", "redirect")):
+            return Val(qual="flask.Response")
+        # objects we model
+        if name == "configparser.ConfigParser" or name == "configparser.RawConfigParser":
+            return Val(keys={}, qual="<config>")
+        if name in ("xml.sax.make_parser", "xml.sax.make_parser"):
+            return Val(qual="<parser>")
+        if name in ("lxml.etree.XMLParser", "lxml.etree.XMLPullParser"):
+            resolve = kwargs.get("resolve_entities")
+            if resolve is not None and resolve.known and resolve.const is False:
+                return Val(qual="<parser>", flags=frozenset({"safe"}))
+            if resolve is not None and resolve.known and resolve.const is True:
+                return Val(qual="<parser>", flags=frozenset({"xxe"}))
+            return Val(qual="<parser>")
+        if name in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
+            return Val(all_taint, qual="pathlib.Path")
+        if name in ("open", "io.open", "codecs.open"):
+            return Val(Taint("file contents", node.lineno, "file"), qual="<file>")
+        if name in ("io.StringIO", "io.BytesIO"):
+            return Val(union_taint(args), qual="<buffer>")
+        if name == "chr" and len(args) == 1 and args[0].known and isinstance(args[0].const, int):
+            try:
+                return const(chr(args[0].const))
+            except (ValueError, OverflowError):
+                return CLEAN
+        if name in ("str", "bytes") and args and args[0].known:
+            return const(str(args[0].const)) if name == "str" else Val(args[0].taint)
+        if name in ("list", "tuple") and args:
+            if args[0].items is not None:
+                return Val(None, None, args[0].items)
+            return Val(args[0].deep_taint())
+        if name == "dict" and not args and kwargs:
+            return Val(keys={k: v for k, v in kwargs.items()})
+        if receiver is not None and method is not None:
+            modelled = self.method_call(node, method, receiver, args, kwargs)
+            if modelled is not None:
+                return modelled
+        # functions of this module or of the project
+        info = self.resolve(node, qual, receiver, method, all_taint is not None)
+        if info is not None:
+            recv = receiver if info.class_name is not None and receiver is not None and \
+                method is not None else None
+            return self.call_summary(info, node, args, kwargs, recv)
+        if name.startswith("<class>"):
+            return Val(all_taint, qual=f"<instance>{name[len('<class>'):]}")
+        if all_taint is not None and "." in name:
+            cls = self._project_class(name)
+            if cls is not None:
+                return Val(all_taint, qual=f"<instance>{cls}")
+        if receiver is not None and receiver.qual == "pathlib.Path":
+            if method in ("read_text", "read_bytes", "open"):
+                return Val(Taint("file contents", node.lineno, "file"))
+            return Val(receiver.taint, qual="pathlib.Path")
+        # A whole request object handed to a function we cannot see into: the result
+        # is not request data itself (reverse(), render(request, ...)) but may wrap the
+        # request, so what is read from it later is (a wrapper's get_param()).
+        inputs = [*args, *kwargs.values(), *([receiver] if receiver else [])]
+        data = union_taint([v for v in inputs if v.qual != "<request>"])
+        if data is None and any(v.qual == "<request>" for v in inputs):
+            return Val(qual="<request>")
+        return Val(data)
+
+    def method_call(self, node: ast.Call, method: str, receiver: Val, args: list[Val],
+                    kwargs: dict[str, Val]) -> Val | None:
+        path = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
+        if receiver.known and method in _STR_METHODS and all(a.known for a in args) \
+                and not kwargs:
+            try:
+                result = getattr(receiver.const, method)(*(a.const for a in args))
+            except Exception:  # a str method on odd constants
+                return CLEAN
+            if isinstance(result, list):
+                return Val(items=tuple(const(x) for x in result))
+            return const(result) if _const_ok(result) else CLEAN
+        if method == "join" and receiver.known and args:
+            seq = args[0]
+            if seq.items is not None:
+                if all(i.known for i in seq.items):
+                    try:
+                        return const(receiver.const.join(i.const for i in seq.items))  # type: ignore[attr-defined]
+                    except TypeError:
+                        return CLEAN
+                return Val(union_taint(list(seq.items)))
+            return Val(seq.deep_taint())
+        if method in ("format", "format_map"):
+            return Val(union_taint([receiver, *args, *kwargs.values()]))
+        if method == "replace" and args and args[0].known and receiver.deep_taint():
+            old = str(args[0].const)
+            t = receiver.deep_taint()
+            assert t is not None
+            if "'" in old or '"' in old:
+                return Val(t.sanitised(frozenset({"xpath"})))
+            if old in ("\n", "\r", "\r\n"):
+                return Val(t.sanitised(frozenset({"header", "log"})))
+            return Val(t)
+        if receiver.qual == "<parser>" and method in ("setFeature", "set_feature"):
+            feature = args[0].qual or "" if args else ""
+            on = len(args) > 1 and args[1].known and bool(args[1].const)
+            if feature.endswith(("feature_external_ges", "feature_external_pes")) and on \
+                    and path:
+                self.env[path] = Val(qual="<parser>", flags=receiver.flags | {"xxe"})
+            return CLEAN
+        if receiver.qual == "<config>":
+            if method == "set" and len(args) >= 3 and args[0].known and args[1].known \
+                    and receiver.keys is not None:
+                keys = dict(receiver.keys)
+                keys[(args[0].const, args[1].const)] = args[2]
+                if path:
+                    self.env[path] = Val(keys=keys, qual="<config>")
+                return CLEAN
+            if method == "get" and len(args) >= 2 and args[0].known and args[1].known \
+                    and receiver.keys is not None:
+                got = receiver.keys.get((args[0].const, args[1].const))
+                return got if got is not None else Val(union_taint(list(kwargs.values())))
+            if method in ("read", "read_string", "read_file", "read_dict") and path:
+                self.env[path] = Val(union_taint(args), qual="<config>")
+                return CLEAN
+            if method in ("add_section", "has_section", "sections", "has_option"):
+                return CLEAN
+            return Val(receiver.deep_taint())
+        if receiver.items is not None and path:
+            return self.list_method(path, method, receiver, args)
+        if receiver.keys is not None and path and receiver.qual is None:
+            return self.dict_method(path, method, receiver, args)
+        if method in _MUTATORS and path and (args or kwargs):
+            t = join_taint(receiver.deep_taint(), union_taint([*args, *kwargs.values()]))
+            self.env[path] = Val(t, None, None, None, receiver.qual, receiver.flags)
+            return CLEAN
+        return None
+
+    def list_method(self, path: str, method: str, receiver: Val, args: list[Val]) -> Val | None:
+        items = list(receiver.items or ())
+        result: Val = CLEAN
+        if method == "append" and len(args) == 1:
+            items.append(args[0])
+        elif method == "extend" and len(args) == 1 and args[0].items is not None:
+            items.extend(args[0].items)
+        elif method == "insert" and len(args) == 2 and args[0].known and \
+                isinstance(args[0].const, int):
+            items.insert(args[0].const, args[1])
+        elif method == "pop" and not args and items:
+            result = items.pop()
+        elif method == "pop" and len(args) == 1 and args[0].known and \
+                isinstance(args[0].const, int) and -len(items) <= args[0].const < len(items):
+            result = items.pop(args[0].const)
+        elif method == "remove" and len(args) == 1:
+            idx = next((i for i, v in enumerate(items) if v is args[0]), None)
+            if idx is None and args[0].known:
+                idx = next((i for i, v in enumerate(items)
+                            if v.known and v.const == args[0].const), None)
+            if idx is None:
+                return self._collapse_into(path, receiver, args)
+            items.pop(idx)
+        elif method == "clear":
+            items = []
+        elif method == "reverse":
+            items.reverse()
+        elif method in ("copy", "index", "count"):
+            return Val(receiver.taint, None, receiver.items) if method == "copy" else CLEAN
+        elif method in _MUTATORS or method in ("sort", "pop", "remove"):
+            return self._collapse_into(path, receiver, args)
+        else:
+            return None
+        self.env[path] = Val(receiver.taint, None, tuple(items), None, receiver.qual)
+        return result
+
+    def dict_method(self, path: str, method: str, receiver: Val, args: list[Val]) -> Val | None:
+        keys = dict(receiver.keys or {})
+        if method == "get" and args:
+            if args[0].known:
+                got = keys.get(args[0].const)
+                if got is not None:
+                    return got
+                return args[1] if len(args) > 1 else const(None)
+            return Val(union_taint(list(keys.values())))
+        if method in ("setdefault",) and args and args[0].known:
+            if args[0].const not in keys:
+                keys[args[0].const] = args[1] if len(args) > 1 else const(None)
+                self.env[path] = Val(receiver.taint, None, None, keys)
+            return keys[args[0].const]
+        if method == "pop" and args and args[0].known:
+            got = keys.pop(args[0].const, args[1] if len(args) > 1 else CLEAN)
+            self.env[path] = Val(receiver.taint, None, None, keys)
+            return got
+        if method == "update" and args and args[0].keys is not None:
+            keys.update(args[0].keys)
+            self.env[path] = Val(receiver.taint, None, None, keys)
+            return CLEAN
+        if method in ("keys", "values", "items", "copy"):
+            return Val(union_taint([receiver, *keys.values()]))
+        if method in _MUTATORS or method in ("pop", "popitem"):
+            return self._collapse_into(path, receiver, args)
+        return None
+
+    def _collapse_into(self, path: str, receiver: Val, args: list[Val]) -> Val:
+        t = join_taint(receiver.deep_taint(), union_taint(args))
+        self.env[path] = Val(t, None, None, None, receiver.qual)
+        return Val(t)
+
+    # -- interprocedural -------------------------------------------------------------------
+
+    def resolve(self, node: ast.Call, qual: str | None, receiver: Val | None,
+                method: str | None, tainted: bool) -> FunctionInfo | None:
+        """The function called, when it is ours; other modules only for tainted calls."""
+        m = self.m
+        if receiver is not None and method is not None:
+            rq = receiver.qual or ""
+            if rq.startswith("<instance>"):
+                target = rq[len("<instance>"):]
+                if "|" in target:
+                    mod_name, cls = target.split("|", 1)
+                    return self._project(f"{mod_name}.{cls}.{method}")
+                return m.method(target, method)
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id in ("self", "cls") and self.info and \
+                    self.info.class_name:
+                return m.method(self.info.class_name, method)
+        if qual is None:
+            return None
+        if "." not in qual:
+            return m.functions.get(qual) if qual in m.functions and qual not in self.env else None
+        return self._project(qual) if tainted else None
+
+    def _project(self, qual: str) -> FunctionInfo | None:
+        if self.m.resolver is None or self.depth >= MAX_DEPTH:
+            return None
+        found = self.m.resolver(qual)
+        if found is None:
+            return None
+        module, rest = found
+        if rest in module.functions:
+            return module.functions[rest]
+        if "." in rest:
+            cls, meth = rest.rsplit(".", 1)
+            return module.method(cls, meth)
+        return None
+
+    def _project_class(self, qual: str) -> str | None:
+        if self.m.resolver is None or self.depth >= MAX_DEPTH or "." not in qual:
+            return None
+        found = self.m.resolver(qual)
+        if found is None:
+            return None
+        module, rest = found
+        return f"{module.name}|{rest}" if rest in module.classes else None
+
+    def call_summary(self, info: FunctionInfo, node: ast.Call, args: list[Val],
+                     kwargs: dict[str, Val], receiver: Val | None) -> Val:
+        params = [*info.node.args.posonlyargs, *info.node.args.args]
+        names = [p.arg for p in params]
+        bound: dict[int, Val] = {}
+        offset = 0
+        if info.class_name is not None and names and names[0] in ("self", "cls"):
+            if receiver is not None:
+                bound[0] = receiver
+            offset = 1
+        for i, a in enumerate(args):
+            if i + offset < len(names):
+                bound[i + offset] = a
+        kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
+        for k, v in kwargs.items():
+            if k in kwnames:
+                bound[kwnames.index(k)] = v
+        if info.node.name == "__init__" or self.depth >= MAX_DEPTH:
+            return Val(union_taint(list(bound.values())))
+        any_taint = any(v.deep_taint() is not None for v in bound.values())
+        result_taint: Taint | None = None
+        base: Val | None = None
+        if info.module.may_read_source(info):
+            base = self.summarise(info, None).ret
+            if base is not None and base.taint is not None and \
+                    base.taint.source == PARAM_SOURCE:
+                base = Val(None, base.consts)
+        if not any_taint:
+            return base or CLEAN
+        result_taint = base.deep_taint() if base is not None else None
+        for i, v in bound.items():
+            t = v.deep_taint()
+            if t is None:
+                continue
+            s = self.summarise(info, i)
+            if s.returns:
+                nt = t.sanitised(s.return_safe) if s.return_safe else t
+                result_taint = join_taint(result_taint, nt)
+            for cls, line, what in s.sinks:
+                where = f"{info.qualname}" + (
+                    f" ({info.module.rel}:{line})" if info.module is not self.m else
+                    f" (line {line})")
+                self.sink(cls, t, node, f"{what} in `{where}`")
+        return Val(result_taint)
+
+    def summarise(self, info: FunctionInfo, param: int | None) -> Summary:
+        key = (f"{info.module.rel}:{info.qualname}", param)
+        module = info.module
+        cached = module.summaries.get(key)
+        if cached is not None:
+            return cached
+        if key in module.in_progress:
+            return Summary(returns=True)
+        module.in_progress.add(key)
+        summary = Summary()
+        try:
+            flow = FunctionFlow(module, info, summary=summary, tainted_param=param,
+                                depth=self.depth + 1)
+            ret = flow.run()
+            t = ret.deep_taint()
+            if param is not None and t is not None and t.source == PARAM_SOURCE:
+                summary.returns = True
+                summary.return_safe = t.safe_for
+            summary.ret = ret
+        except RecursionError:
+            summary = Summary(returns=True)
+        finally:
+            module.in_progress.discard(key)
+        module.summaries[key] = summary
+        return summary
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _as_argument(v: Val, node: ast.expr) -> Val:
+    """A request object passed on carries its data with it."""
+    if v.qual in cat.REQUEST_OBJECTS and v.taint is None:
+        return Val(Taint(v.qual or "request", node.lineno), qual="<request>")
+    return v
+
+
+def _join_envs(a: Env, b: Env) -> Env:
+    if a is b:
+        return a
+    out = dict(a)
+    for k, v in b.items():
+        mine = out.get(k)
+        out[k] = v if mine is None else join(mine, v)
+    return out
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in cat.DERIVING_FUNCS:
+                node = node.func.value
+                continue
+            if isinstance(node.func, ast.Name) and node.func.id in ("str", "repr") and \
+                    node.args:
+                node = node.args[0]
+                continue
+            return None
+        if isinstance(node, ast.Attribute):
+            node = node.value
+            continue
+        return None
+
+
+def _derived_from(value: ast.expr) -> str | None:
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        if name in ("urlparse", "urlsplit", "Path", "realpath", "abspath", "normpath",
+                    "resolve", "lower", "upper", "strip", "str", "casefold"):
+            if value.args:
+                inner = _root_name(value.args[0])
+                if inner:
+                    return inner
+            if isinstance(func, ast.Attribute):
+                return _root_name(func.value)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+        return _root_name(value.right)
+    return None
+
+
+def _route_decorator(d: ast.expr) -> bool:
+    target = d.func if isinstance(d, ast.Call) else d
+    return isinstance(target, ast.Attribute) and target.attr in (
+        "route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
+
+
+def _route_converter(paths: list[str], name: str) -> str | None:
+    for p in paths:
+        if f"<{name}>" in p or f"{{{name}}}" in p:
+            return "string"
+        marker = f":{name}>"
+        idx = p.find(marker)
+        if idx != -1:
+            start = p.rfind("<", 0, idx)
+            return p[start + 1 : idx]
+    return None
+
+
+def _annotation_name(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.rsplit(".", 1)[-1]
+    return ""
+
+
+def _attr_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute):
+        return func.value.attr
+    return ""
+
+
+def _looks_like_logger(func: ast.expr) -> bool:
+    if not isinstance(func, ast.Attribute):
+        return False
+    base = func.value
+    name = base.id if isinstance(base, ast.Name) else (
+        base.attr if isinstance(base, ast.Attribute) else "")
+    return "log" in name.lower()
+
+
+__all__ = ["ALL_CLASSES", "FunctionFlow", "dotted"]

@@ -1,0 +1,133 @@
+"""One parsed module: its imports, functions and classes, the function summaries
+computed on demand, and the findings reported in it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shieldwall.analyzers.code.catalog import REQUEST_PARAM_NAMES, WEB_FRAMEWORKS
+from shieldwall.analyzers.code.values import Taint, Val
+
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+_FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+# Markers of functions whose body may read a source (so their summary is worth computing).
+SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin", "random")
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A finding before it meets the Rule objects (picklable, cheap to send back)."""
+
+    rule: str
+    message: str
+    line: int
+    end_line: int
+    resource: str
+    key: str
+
+
+@dataclass
+class Summary:
+    """What a function does with one parameter (or, for ``param=None``, on its own)."""
+
+    returns: bool = False  # the parameter's data reaches the return value
+    return_safe: frozenset[str] = frozenset()  # ... made safe for these sink classes
+    sinks: list[tuple[str, int, str]] = field(default_factory=list)  # (class, line, what)
+    ret: Val | None = None  # the return value when no parameter is tainted
+
+
+@dataclass
+class FunctionInfo:
+    node: FuncNode
+    qualname: str  # "f", "Class.method", "outer.<locals>.inner"
+    class_name: str | None
+    module: Module
+
+
+# Parameter taint while a summary is computed.
+PARAM_SOURCE = "\x00param"
+
+
+class Module:
+    def __init__(self, rel: str, text: str, tree: ast.Module, name: str,
+                 resolver: Callable[[str], tuple[Module, str] | None] | None = None) -> None:
+        self.rel = rel
+        self.text = text
+        self.lines = text.splitlines()
+        self.tree = tree
+        self.name = name  # dotted module name ("" when unknown)
+        self.resolver = resolver
+        self.functions: dict[str, FunctionInfo] = {}  # by simple name (first wins)
+        self.by_qualname: dict[str, FunctionInfo] = {}
+        self.classes: dict[str, dict[str, FunctionInfo]] = {}
+        self.class_bases: dict[str, list[str]] = {}
+        self.imported: set[str] = set()  # top-level package names imported anywhere
+        self.findings: list[RawFinding] = []
+        self.summaries: dict[tuple[str, int | None], Summary] = {}
+        self.in_progress: set[tuple[str, int | None]] = set()
+        self._index(tree.body, "", None)
+        # Top-level packages imported anywhere in the file (a text scan: much cheaper
+        # than walking the tree, and only used to tell which frameworks are in play).
+        self.imported.update(m.group(1) for m in _FROM.finditer(text))
+        for match in _IMPORT.finditer(text):
+            for part in match.group(1).split(","):
+                words = part.split()
+                if words and words[0].split(".")[0].isidentifier():
+                    self.imported.add(words[0].split(".")[0])
+        self.web = bool(self.imported & WEB_FRAMEWORKS)
+        self.env: dict[str, Val] = {}
+
+    def _index(self, body: list[ast.stmt], prefix: str, cls: str | None) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                qual = f"{prefix}{node.name}"
+                info = FunctionInfo(node, qual, cls, self)
+                self.by_qualname[qual] = info
+                if cls is None:
+                    self.functions.setdefault(node.name, info)
+                else:
+                    self.classes.setdefault(cls, {})[node.name] = info
+                self._index(node.body, f"{qual}.<locals>.", None)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, {})
+                self.class_bases[node.name] = [
+                    b.id if isinstance(b, ast.Name) else b.attr
+                    for b in node.bases if isinstance(b, ast.Name | ast.Attribute)
+                ]
+                self._index(node.body, f"{prefix}{node.name}.", node.name)
+            elif isinstance(node, ast.If | ast.Try | ast.With):
+                for sub in ("body", "orelse", "finalbody"):
+                    self._index(getattr(node, sub, []) or [], prefix, cls)
+
+    def method(self, cls: str, name: str, depth: int = 0) -> FunctionInfo | None:
+        methods = self.classes.get(cls)
+        if methods is None:
+            return None
+        if name in methods:
+            return methods[name]
+        if depth < 5:
+            for base in self.class_bases.get(cls, ()):
+                found = self.method(base, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def may_read_source(self, info: FunctionInfo) -> bool:
+        start, end = info.node.lineno, info.node.end_lineno or info.node.lineno
+        chunk = "\n".join(self.lines[start - 1 : end])
+        return any(h in chunk for h in SOURCE_HINTS)
+
+    def request_param(self, name: str) -> bool:
+        return self.web and name in REQUEST_PARAM_NAMES
+
+    def report(self, rule: str, message: str, line: int, end_line: int, resource: str,
+               key: str) -> None:
+        self.findings.append(RawFinding(rule, message, line, end_line, resource, key))
+
+
+def param_taint(index: int) -> Taint:
+    return Taint(PARAM_SOURCE, index, "input")

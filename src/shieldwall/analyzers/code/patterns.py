@@ -1,0 +1,178 @@
+"""Pattern rules: weaknesses visible at one call or statement, no taint needed
+(weak hashes, TLS verification off, cookie flags, JWT, debug, binds, mktemp,
+assert-based access checks, old TLS versions, unsafe YAML loaders)."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.values import Val
+
+if TYPE_CHECKING:
+    from shieldwall.analyzers.code.flow import FunctionFlow
+
+WEAK_HASH_FUNCS = {
+    "hashlib.md5": "MD5", "hashlib.sha1": "SHA-1", "hashlib.md4": "MD4",
+    "Crypto.Hash.MD5.new": "MD5", "Crypto.Hash.SHA.new": "SHA-1",
+    "Crypto.Hash.SHA1.new": "SHA-1", "Crypto.Hash.MD4.new": "MD4",
+    "Cryptodome.Hash.MD5.new": "MD5", "Cryptodome.Hash.SHA1.new": "SHA-1",
+    "cryptography.hazmat.primitives.hashes.MD5": "MD5",
+    "cryptography.hazmat.primitives.hashes.SHA1": "SHA-1",
+}
+WEAK_HASH_NAMES = {"md5": "MD5", "sha1": "SHA-1", "md4": "MD4", "sha": "SHA-1",
+                   "md5-sha1": "MD5-SHA1"}
+OLD_PROTOCOLS = frozenset(
+    {"ssl.PROTOCOL_SSLv2", "ssl.PROTOCOL_SSLv3", "ssl.PROTOCOL_TLSv1", "ssl.PROTOCOL_TLSv1_1",
+     "ssl.TLSVersion.SSLv3", "ssl.TLSVersion.TLSv1", "ssl.TLSVersion.TLSv1_1",
+     "OpenSSL.SSL.SSLv2_METHOD", "OpenSSL.SSL.SSLv3_METHOD", "OpenSSL.SSL.SSLv23_METHOD",
+     "OpenSSL.SSL.TLSv1_METHOD", "OpenSSL.SSL.TLSv1_1_METHOD"}
+)
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                          "request", "send", "stream", "Client", "AsyncClient", "urlopen"})
+ACCESS_NAMES = frozenset(
+    {"is_authenticated", "is_admin", "is_staff", "is_superuser", "has_perm", "has_perms",
+     "has_permission", "is_authorized", "is_authorised", "authorized", "authorised",
+     "authenticated", "is_owner", "can_access", "logged_in", "is_logged_in", "check_password",
+     "has_role", "is_allowed"}
+)
+ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - what the rule looks for
+
+
+def _false(v: Val | None) -> bool:
+    return v is not None and v.known and v.const is False
+
+
+def _true(v: Val | None) -> bool:
+    return v is not None and v.known and v.const is True
+
+
+def _kw(flow: FunctionFlow, node: ast.AST, rule: str, message: str, key: str) -> None:
+    flow.report(rule, message, node, key)
+
+
+def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str | None,
+               receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
+    name = qual or ""
+    last = method or name.rsplit(".", 1)[-1]
+    # weak hashes
+    alg = WEAK_HASH_FUNCS.get(name)
+    if alg is None and name == "hashlib.new" and args and args[0].known:
+        alg = WEAK_HASH_NAMES.get(str(args[0].const).lower())
+    if alg is not None and not _false(kwargs.get("usedforsecurity")):
+        _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+    # TLS verification
+    if _false(kwargs.get("verify")) and (
+            name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS):
+        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{last}() with verify=False", f"verify|{last}")
+    if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
+        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{name}() accepts any certificate",
+            f"ctx|{name}")
+    cert = kwargs.get("cert_reqs")
+    if cert is not None and ((cert.qual or "").endswith("CERT_NONE") or
+                             (cert.known and str(cert.const).upper() in ("CERT_NONE", "NONE"))):
+        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{last}() with cert_reqs=CERT_NONE",
+            f"cert_reqs|{last}")
+    # old protocols
+    for v in [*args, *kwargs.values()]:
+        if v.qual in OLD_PROTOCOLS:
+            _kw(flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()",
+                f"proto|{v.qual}")
+    # cookies
+    if last == "set_cookie":
+        cookie = args[0] if args else kwargs.get("key")
+        cname = str(cookie.const) if cookie is not None and cookie.known else "?"
+        if "secure" not in kwargs or _false(kwargs.get("secure")):
+            _kw(flow, node, "PY-COOKIE-NOT-SECURE", f"cookie `{cname}` set without secure=True",
+                f"cookie-secure|{cname}")
+        if "httponly" not in kwargs or _false(kwargs.get("httponly")):
+            _kw(flow, node, "PY-COOKIE-NOT-HTTPONLY",
+                f"cookie `{cname}` set without httponly=True", f"cookie-httponly|{cname}")
+    # JWT
+    if name in ("jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"):
+        options = kwargs.get("options")
+        off = _false(kwargs.get("verify")) or (
+            options is not None and options.keys is not None and
+            _false(options.keys.get("verify_signature")))
+        algs = kwargs.get("algorithms")
+        if algs is not None and algs.items is not None and any(
+                a.known and str(a.const).lower() == "none" for a in algs.items):
+            off = True
+        if off:
+            _kw(flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification",
+                "jwt")
+    # debug and binds
+    if last == "run" and _true(kwargs.get("debug")):
+        _kw(flow, node, "PY-DEBUG-ENABLED", "application started with debug=True", "debug")
+    host = kwargs.get("host")
+    if last == "run" and host is not None and host.known and host.const in ALL_INTERFACES:
+        _kw(flow, node, "PY-BIND-ALL-INTERFACES", f"server bound to {host.const!r}",
+            f"bind|{host.const}")
+    if last == "bind" and args and args[0].items and args[0].items[0].known and \
+            args[0].items[0].const in ALL_INTERFACES and receiver is not None:
+        _kw(flow, node, "PY-BIND-ALL-INTERFACES", "socket bound to all interfaces", "bind|socket")
+    # temp files
+    if name in ("tempfile.mktemp", "os.tempnam", "os.tmpnam"):
+        _kw(flow, node, "PY-TEMPFILE-MKTEMP", f"{name}() returns a name another process can take",
+            "mktemp")
+    # YAML loaders (the taint rule takes the case where untrusted data reaches them)
+    if name in ("yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.full_load",
+                "yaml.unsafe_load_all", "yaml.full_load_all"):
+        loader = kwargs.get("Loader") or (args[1] if len(args) > 1 else None)
+        lname = ((loader.qual or "") if loader is not None else "").rsplit(".", 1)[-1]
+        unsafe = name not in ("yaml.load", "yaml.load_all") or (
+            loader is not None and lname not in cat.YAML_SAFE_LOADERS)
+        data = args[0] if args else kwargs.get("stream")
+        if unsafe and data is not None and not data.known:
+            t = data.deep_taint()
+            if t is None or "deser" not in cat.KIND_REACHES.get(t.kind, frozenset()):
+                _kw(flow, node, "PY-YAML-UNSAFE-LOAD",
+                    f"{name}() with {lname or 'an unsafe loader'}", f"yaml|{name}")
+
+
+def check_attr_store(flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val,
+                     node: ast.stmt) -> None:
+    attr = target.attr
+    if attr == "verify_mode" and (value.qual or "").endswith("CERT_NONE"):
+        flow.report("PY-TLS-VERIFY-DISABLED", "verify_mode set to CERT_NONE", node, "verify_mode")
+    elif attr == "check_hostname" and _false(value):
+        flow.report("PY-TLS-VERIFY-DISABLED", "check_hostname set to False", node,
+                    "check_hostname")
+    elif attr in ("minimum_version", "maximum_version") and value.qual in OLD_PROTOCOLS:
+        flow.report("PY-SSL-OLD-PROTOCOL", f"{attr} set to {value.qual}", node, f"proto|{attr}")
+    elif attr == "verify" and _false(value):
+        flow.report("PY-TLS-VERIFY-DISABLED", "session verify set to False", node, "verify")
+    elif attr == "debug" and _true(value):
+        flow.report("PY-DEBUG-ENABLED", "debug set to True", node, "debug-attr")
+
+
+def check_secret_store(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+    t = value.deep_taint()
+    lowered = name.lower()
+    if t is not None and t.kind == "weakrand" and any(w in lowered for w in cat.SECRET_WORDS):
+        flow.sink("weakrand", t, node, f"`{name}`")
+    if flow.info is None and flow.summary is None:
+        _settings(flow, name, value, node)
+
+
+def _settings(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+    """Django-style settings modules."""
+    if "settings" not in flow.m.rel.rsplit("/", 1)[-1]:
+        return
+    if name == "DEBUG" and _true(value):
+        flow.report("PY-DEBUG-ENABLED", "DEBUG = True in a settings module", node, "DEBUG")
+    elif name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") and _false(value):
+        flow.report("PY-COOKIE-NOT-SECURE", f"{name} = False", node, name)
+    elif name == "SESSION_COOKIE_HTTPONLY" and _false(value):
+        flow.report("PY-COOKIE-NOT-HTTPONLY", f"{name} = False", node, name)
+
+
+def check_assert(flow: FunctionFlow, node: ast.Assert) -> None:
+    for sub in ast.walk(node.test):
+        word = sub.attr if isinstance(sub, ast.Attribute) else (
+            sub.id if isinstance(sub, ast.Name) else "")
+        if word.lower() in ACCESS_NAMES:
+            flow.report("PY-ASSERT-ACCESS-CONTROL", f"access check `{word}` made with assert",
+                        node, f"assert|{word}")
+            return

@@ -1,0 +1,104 @@
+"""Parsing one file into a Module, and finding the project's own modules that a
+file imports (so calls into them use summaries instead of guesses)."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+from shieldwall.analyzers.code.fstrings import requote
+from shieldwall.analyzers.code.module import Module, Summary
+
+MAX_CACHED_MODULES = 64
+
+
+def module_names(rel: str) -> list[str]:
+    """Dotted names a file may be imported by: `pkg/mod.py` -> pkg.mod (also without src/)."""
+    if not rel.endswith(".py"):
+        return []
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return []
+    names = [".".join(parts)]
+    for i in range(1, min(len(parts), 3)):
+        names.append(".".join(parts[i:]))
+    return names
+
+
+def build_index(rels: list[str]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for rel in rels:
+        for i, name in enumerate(module_names(rel)):
+            if i == 0 or name not in index:
+                index.setdefault(name, rel)
+    return index
+
+
+def parse(text: str, rel: str) -> ast.Module:
+    """ast.parse, raising SyntaxError/ValueError/RecursionError for the caller to report.
+
+    A file written with Python 3.12 f-strings is parsed again after rewriting them
+    (see fstrings.py) when this interpreter is older."""
+    try:
+        return ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        if sys.version_info >= (3, 12) or ("f'" not in text and "f\"" not in text):
+            raise
+        try:
+            return ast.parse(requote(text), filename=rel)
+        except SyntaxError:
+            raise exc from None
+
+
+class Project:
+    """Loads imported project modules on demand (a small cache per process)."""
+
+    def __init__(self, root: Path, index: dict[str, str], max_bytes: int) -> None:
+        self.root = root
+        self.index = index
+        self.max_bytes = max_bytes
+        self.cache: OrderedDict[str, Module | None] = OrderedDict()
+
+    def resolve(self, qual: str) -> tuple[Module, str] | None:
+        parts = qual.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            name = ".".join(parts[:cut])
+            rel = self.index.get(name)
+            if rel is None:
+                continue
+            module = self.load(rel, name)
+            if module is None:
+                return None
+            return module, ".".join(parts[cut:])
+        return None
+
+    def load(self, rel: str, name: str) -> Module | None:
+        if rel in self.cache:
+            self.cache.move_to_end(rel)
+            return self.cache[rel]
+        module: Module | None = None
+        try:
+            path = self.root / rel
+            if path.stat().st_size <= self.max_bytes:
+                text = path.read_text("utf-8")
+                module = self.module(rel, text, parse(text, rel), name, report=False)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+            module = None
+        self.cache[rel] = module
+        if len(self.cache) > MAX_CACHED_MODULES:
+            self.cache.popitem(last=False)
+        return module
+
+    def module(self, rel: str, text: str, tree: ast.Module, name: str, *,
+               report: bool) -> Module:
+        from shieldwall.analyzers.code.flow import FunctionFlow
+
+        module = Module(rel, text, tree, name, self.resolve)
+        flow = FunctionFlow(module, None, summary=None if report else Summary())
+        flow.run()
+        module.env = flow.env
+        return module

@@ -1,0 +1,278 @@
+"""Where OSV data comes from: OSV's bulk export over HTTPS, or a mirror with
+the same layout given as a URL, a directory or a zip file.
+
+The layout: ``ecosystems.txt`` (one ecosystem a line), ``<ECO>/all.zip`` (one
+``<ID>.json`` record a file) and ``<ECO>/modified_id.csv``
+(``<modified>,<ID>`` a line). A zip given as the source is either such a
+mirror zipped, or one ecosystem's ``all.zip`` itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import IO, Protocol
+
+from shieldwall.errors import AnalyzerError
+
+DEFAULT_BASE = "https://osv-vulnerabilities.storage.googleapis.com"
+_CHUNK = 256 * 1024
+_TIMEOUT = 60
+
+# (bytes done, bytes expected or None) while a download runs.
+OnBytes = Callable[[int, int | None], None]
+
+
+class MirrorError(AnalyzerError):
+    """The source of OSV data could not be read."""
+
+
+class NotInMirrorError(MirrorError):
+    """The mirror has no such file (an HTTP 404, a missing file)."""
+
+
+class Mirror(Protocol):
+    label: str
+
+    def ecosystems(self) -> list[str]: ...
+
+    def modified_ids(self, ecosystem: str) -> dict[str, str] | None:
+        """id -> modified time, or None when the mirror has no modified_id.csv."""
+
+    def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
+        """A local path to the ecosystem's all.zip (downloaded into a temp dir if need be)."""
+
+    def record(self, ecosystem: str, record_id: str) -> bytes:
+        """One record's JSON; NotInMirrorError when the mirror has no per-record files."""
+
+    def close(self) -> None: ...
+
+
+def parse_modified_ids(text: str) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for line in text.splitlines():
+        modified, _, record_id = line.strip().partition(",")
+        if record_id:
+            ids.setdefault(record_id.strip(), modified.strip())
+    return ids
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class HttpMirror:
+    def __init__(self, base: str) -> None:
+        scheme = urllib.parse.urlsplit(base).scheme
+        if scheme not in ("http", "https"):
+            raise MirrorError(
+                f"unsupported URL scheme in {base!r}", "use https://, a directory or a zip"
+            )
+        self.base = base.rstrip("/")
+        self.label = self.base
+        self._tmp = Path(tempfile.mkdtemp(prefix="shieldwall-osv-"))
+
+    def _url(self, *parts: str) -> str:
+        return "/".join([self.base, *(urllib.parse.quote(p) for p in parts)])
+
+    def _open(self, url: str) -> IO[bytes]:
+        try:
+            # The scheme is http(s): checked in __init__.
+            response: IO[bytes] = urllib.request.urlopen(url, timeout=_TIMEOUT)  # noqa: S310
+            return response
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                raise NotInMirrorError(f"{url}: not found") from None
+            raise MirrorError(f"{url}: HTTP {exc.code}", "check the mirror URL") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise MirrorError(
+                f"cannot reach {url}: {exc}", "check the network, or use --source with a mirror"
+            ) from None
+
+    def _get(self, *parts: str) -> bytes:
+        url = self._url(*parts)
+        try:
+            with self._open(url) as response:
+                return response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            raise MirrorError(f"download of {url} failed: {exc}") from None
+
+    def ecosystems(self) -> list[str]:
+        return _lines(self._get("ecosystems.txt").decode("utf-8", "replace"))
+
+    def modified_ids(self, ecosystem: str) -> dict[str, str] | None:
+        try:
+            return parse_modified_ids(self._get(ecosystem, "modified_id.csv").decode("utf-8"))
+        except NotInMirrorError:
+            return None
+
+    def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
+        url = self._url(ecosystem, "all.zip")
+        target = self._tmp / f"{len(list(self._tmp.iterdir()))}-all.zip"
+        try:
+            with self._open(url) as response, target.open("wb") as out:
+                headers = getattr(response, "headers", None)
+                length = headers.get("Content-Length") if headers is not None else None
+                total = int(length) if length and length.isdigit() else None
+                done = 0
+                on_bytes(0, total)
+                while chunk := response.read(_CHUNK):
+                    out.write(chunk)
+                    done += len(chunk)
+                    on_bytes(done, total)
+        except MirrorError:
+            raise
+        except (OSError, http.client.HTTPException) as exc:  # dropped mid-download
+            raise MirrorError(
+                f"download of {url} failed: {type(exc).__name__}: {exc}",
+                "try again; the database was not changed",
+            ) from None
+        if total is not None and done != total:
+            raise MirrorError(f"download of {url} stopped at {done} of {total} bytes")
+        return target
+
+    def record(self, ecosystem: str, record_id: str) -> bytes:
+        return self._get(ecosystem, f"{record_id}.json")
+
+    def close(self) -> None:
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+class DirMirror:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.label = str(root)
+
+    def ecosystems(self) -> list[str]:
+        listed = self.root / "ecosystems.txt"
+        if listed.is_file():
+            return _lines(listed.read_text(encoding="utf-8", errors="replace"))
+        return sorted(p.name for p in self.root.iterdir() if (p / "all.zip").is_file())
+
+    def modified_ids(self, ecosystem: str) -> dict[str, str] | None:
+        path = self.root / ecosystem / "modified_id.csv"
+        if not path.is_file():
+            return None
+        return parse_modified_ids(path.read_text(encoding="utf-8", errors="replace"))
+
+    def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
+        path = self.root / ecosystem / "all.zip"
+        if not path.is_file():
+            raise NotInMirrorError(f"{path}: not found")
+        size = path.stat().st_size
+        on_bytes(size, size)
+        return path
+
+    def record(self, ecosystem: str, record_id: str) -> bytes:
+        path = self.root / ecosystem / f"{record_id}.json"
+        if not path.is_file():
+            raise NotInMirrorError(f"{path}: not found")
+        return path.read_bytes()
+
+    def close(self) -> None:
+        pass
+
+
+class ZipMirror:
+    """A zipped mirror (``ecosystems.txt`` and ``<ECO>/all.zip`` inside, at any
+    depth), or a single all.zip of records whose ecosystems the records name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.label = str(path)
+        self._tmp = Path(tempfile.mkdtemp(prefix="shieldwall-osv-"))
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise MirrorError(
+                f"{path} is not a readable zip file: {exc}", "download it again"
+            ) from None
+        names = self.zip.namelist()
+        roots = [n[: -len("ecosystems.txt")] for n in names if n.endswith("ecosystems.txt")]
+        self.prefix = min(roots, key=len) if roots else None
+        self.single = self.prefix is None
+        self._single_name = self._guess_ecosystem(names) if self.single else ""
+
+    def _guess_ecosystem(self, names: list[str]) -> str:
+        """A lone all.zip: name its export after the first record's ecosystem."""
+        for name in names:
+            if not name.endswith(".json"):
+                continue
+            try:
+                body = json.loads(self.zip.read(name))
+                return str(body["affected"][0]["package"]["ecosystem"]).split(":")[0] or "zip"
+            except (ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile, OSError):
+                continue
+        return "zip"
+
+    def ecosystems(self) -> list[str]:
+        if self.prefix is None:
+            return [self._single_name]
+        text = self.zip.read(self.prefix + "ecosystems.txt").decode("utf-8", "replace")
+        return _lines(text)
+
+    def _member(self, *parts: str) -> str | None:
+        if self.prefix is None:
+            return None
+        name = self.prefix + "/".join(parts)
+        return name if name in self.zip.NameToInfo else None
+
+    def modified_ids(self, ecosystem: str) -> dict[str, str] | None:
+        name = self._member(ecosystem, "modified_id.csv")
+        if name is None:
+            return None
+        return parse_modified_ids(self.zip.read(name).decode("utf-8", "replace"))
+
+    def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
+        if self.prefix is None:
+            size = self.path.stat().st_size
+            on_bytes(size, size)
+            return self.path
+        name = self._member(ecosystem, "all.zip")
+        if name is None:
+            raise NotInMirrorError(f"{self.path}: no {ecosystem}/all.zip inside")
+        target = self._tmp / f"{PurePosixPath(ecosystem).name or 'eco'}-all.zip"
+        try:
+            with self.zip.open(name) as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, _CHUNK)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise MirrorError(f"{self.path}: cannot extract {name}: {exc}") from None
+        size = target.stat().st_size
+        on_bytes(size, size)
+        return target
+
+    def record(self, ecosystem: str, record_id: str) -> bytes:
+        name = self._member(ecosystem, f"{record_id}.json")
+        if name is None:
+            raise NotInMirrorError(f"{self.path}: no {ecosystem}/{record_id}.json inside")
+        return self.zip.read(name)
+
+    def close(self) -> None:
+        self.zip.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def open_mirror(source: str | None) -> Mirror:
+    """The mirror a ``--source`` names: a URL, a directory or a zip (default: OSV)."""
+    if source is None or not source.strip():
+        return HttpMirror(DEFAULT_BASE)
+    text = source.strip()
+    if "://" in text:
+        return HttpMirror(text)
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return DirMirror(path)
+    if path.is_file():
+        return ZipMirror(path)
+    raise MirrorError(
+        f"--source {source!r} is neither a URL nor an existing directory or zip file",
+        "give https://host/path, a directory laid out like OSV's export, or a zip",
+    )

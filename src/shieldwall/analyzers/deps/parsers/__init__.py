@@ -1,0 +1,1 @@
+"""Lock-file and manifest parsers, one module per format; see ``registry``."""

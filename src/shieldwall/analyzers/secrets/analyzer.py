@@ -1,0 +1,241 @@
+"""Secrets analyzer: the working tree (and, with --history, every commit's added
+lines) through one Detector; findings carry a redacted preview and a hash only.
+
+One finding per secret and rule: the same value in several files, or in the
+working tree and in history, is one finding at its first location (working
+tree first, else the oldest commit that added it) whose message names the
+others. Its fingerprint is built from the rule and the value's hash, not the
+path, so it survives moves and rescans, and a baseline entry covers the secret
+wherever it appears."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
+from shieldwall.analyzers.secrets import history
+from shieldwall.analyzers.secrets.engine import Match, default_detector
+from shieldwall.analyzers.secrets.redact import preview, secret_hash
+from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
+from shieldwall.analyzers.secrets.verify import AWS_KEY_ID, AWS_SECRET, LIVE, VERIFIABLE, Verifier
+from shieldwall.errors import SourceError
+from shieldwall.model import Control, Finding, Location, Rule, Severity, Skipped
+
+_SNIFF = 8192
+# Below this many bytes a pool of processes costs more than it saves.
+_PARALLEL_BYTES = 24 * 1024 * 1024
+_CHUNK_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class _Seen:
+    """Every place one secret (for one rule) was found."""
+
+    match: Match
+    path: str
+    commit: history.Commit | None = None
+    others: list[str] = field(default_factory=list)
+    in_history: history.Commit | None = None
+    verdict_note: str = ""
+    live: bool = False
+
+
+def _read(path: str, size: int, max_bytes: int) -> bytes | str:
+    """The file's bytes, or why it is not scanned."""
+    if size > max_bytes:
+        return f"file is {size} bytes, over the {max_bytes}-byte limit"
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    if b"\x00" in data[:_SNIFF]:
+        return "binary file (contains NUL bytes)"
+    return data
+
+
+def scan_files(
+    files: Sequence[tuple[str, str, int]], max_bytes: int
+) -> tuple[list[tuple[str, Match]], list[tuple[str, str]]]:
+    """(rel, absolute path, size) -> matches and (rel, reason) skips. Runs in workers."""
+    detector = default_detector()
+    found: list[tuple[str, Match]] = []
+    skipped: list[tuple[str, str]] = []
+    for rel, path, size in files:
+        data = _read(path, size, max_bytes)
+        if isinstance(data, str):
+            skipped.append((rel, data))
+            continue
+        found.extend((rel, m) for m in detector.scan(data, rel))
+    return found, skipped
+
+
+def _chunks(files: Sequence[tuple[str, str, int]]) -> list[list[tuple[str, str, int]]]:
+    chunks: list[list[tuple[str, str, int]]] = [[]]
+    size = 0
+    for f in files:
+        if size >= _CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(f)
+        size += f[2]
+    return chunks
+
+
+def workers() -> int:
+    """Processes to use: SHIELDWALL_JOBS, else the CPUs this process may run on."""
+    env = os.environ.get("SHIELDWALL_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class SecretsAnalyzer:
+    name = ANALYZER
+
+    def __init__(self) -> None:
+        self._rules = all_rules()
+        self._by_id = {r.id: r for r in self._rules}
+
+    def rules(self) -> Sequence[Rule]:
+        return self._rules
+
+    def analyze(self, target: ScanTarget) -> AnalyzerOutput:
+        settings = target.settings
+        root = target.tree.root
+        files = [(f.rel, str(root / f.rel), f.size) for f in target.tree.files]
+        found, skips = self._scan_tree(files, settings.max_file_bytes)
+        skipped = [Skipped(rel, reason) for rel, reason in skips]
+        seen: dict[tuple[str, str], _Seen] = {}
+        for rel, m in found:
+            entry = seen.get((m.rule_id, m.secret))
+            if entry is None:
+                seen[(m.rule_id, m.secret)] = _Seen(m, rel)
+            elif (rel, m.line) != (entry.path, entry.match.line):
+                where = f"{rel}:{m.line}"
+                if where not in entry.others:
+                    entry.others.append(where)
+        if settings.history:
+            try:
+                self._history(target, seen)
+            except SourceError as exc:
+                hint = f" ({exc.hint})" if exc.hint else ""
+                skipped.append(
+                    Skipped("(git history)", f"history not scanned: {exc.message}{hint}")
+                )
+        if settings.verify:
+            if settings.offline:
+                skipped.append(
+                    Skipped("(verification)", "--verify ignored: --offline forbids network calls")
+                )
+            else:
+                self._verify(seen)
+        findings = [self._finding(s) for s in seen.values()]
+        resources = frozenset(f.resource for f in findings) | frozenset(
+            f.rel for f in target.tree.files
+        )
+        return AnalyzerOutput(
+            findings=tuple(findings),
+            skipped=tuple(skipped),
+            checked={Control.SECRETS: resources},
+        )
+
+    def _scan_tree(
+        self, files: list[tuple[str, str, int]], max_bytes: int
+    ) -> tuple[list[tuple[str, Match]], list[tuple[str, str]]]:
+        total = sum(min(size, max_bytes) for _, _, size in files)
+        jobs = workers()
+        if jobs <= 1 or total < _PARALLEL_BYTES:
+            return scan_files(files, max_bytes)
+        found: list[tuple[str, Match]] = []
+        skipped: list[tuple[str, str]] = []
+        chunks = _chunks(files)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+            for part_found, part_skipped in pool.map(scan_files, chunks, [max_bytes] * len(chunks)):
+                found.extend(part_found)
+                skipped.extend(part_skipped)
+        return found, skipped
+
+    def _history(self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]) -> None:
+        settings = target.settings
+        detector = default_detector()
+        for added in history.added_lines(target.tree.root, settings.since, settings.max_file_bytes):
+            for m in detector.scan(added.blob(), added.path):
+                line = added.line_of(m.line)
+                end = added.line_of(m.end_line) if m.end_line != m.line else line
+                placed = Match(m.rule_id, m.secret, line, max(end, line), m.severity, m.detail)
+                entry = seen.get((m.rule_id, m.secret))
+                if entry is None:
+                    seen[(m.rule_id, m.secret)] = _Seen(placed, added.path, commit=added.commit)
+                elif entry.commit is None:
+                    entry.in_history = added.commit  # newest first: ends on the oldest
+                else:
+                    # Already known from a newer commit: this older one introduced it.
+                    if entry.path != added.path:
+                        entry.others.append(
+                            f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
+                        )
+                    entry.match, entry.path, entry.commit = placed, added.path, added.commit
+
+    def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
+        verifier = Verifier()
+        key_ids: dict[str, str] = {}
+        for entry in seen.values():
+            if entry.match.rule_id == AWS_KEY_ID:
+                key_ids.setdefault(entry.path, entry.match.secret)
+        for entry in seen.values():
+            rule_id = entry.match.rule_id
+            if rule_id not in VERIFIABLE:
+                continue
+            partner = key_ids.get(entry.path) if rule_id == AWS_SECRET else None
+            verdict = verifier.verify(rule_id, entry.match.secret, partner)
+            if verdict is not None:
+                entry.verdict_note = verdict.note
+                entry.live = verdict.status == LIVE
+
+    def _finding(self, s: _Seen) -> Finding:
+        m = s.match
+        rule = self._by_id[m.rule_id]
+        severity = Severity.CRITICAL if s.live else m.severity
+        rule = at_severity(rule, severity)
+        provider = PROVIDER_OF.get(m.rule_id, "")
+        generic = m.rule_id.startswith("SECRET-GENERIC")
+        shown = preview(m.secret, provider_format=not generic)
+        parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
+        if m.detail:
+            parts[0] += f" ({m.detail})"
+        if s.commit is not None:
+            c = s.commit
+            parts.append(
+                f"added in commit {c.sha[:12]} by {c.author} <{c.email}> on {c.date} to {s.path}; "
+                "not in the scanned files now, but still in the git history"
+            )
+        elif s.in_history is not None:
+            c = s.in_history
+            parts.append(f"also in the git history since commit {c.sha[:12]} ({c.date})")
+        if s.others:
+            more = f" (+{len(s.others) - 5} more)" if len(s.others) > 5 else ""
+            parts.append("also at " + ", ".join(s.others[:5]) + more)
+        if s.verdict_note:
+            parts.append(s.verdict_note)
+        key = secret_hash(m.secret)
+        slug = (provider or "generic").lower().replace(" ", "-")
+        return Finding(
+            rule=rule,
+            message="; ".join(parts),
+            location=Location(s.path, m.line, max(m.end_line, m.line)),
+            resource=f"secret/{slug}/{key.removeprefix('sha256:')[:12]}",
+            key=key,
+            path_in_fingerprint=False,
+        )
+
+
+def findings_in(data: bytes, path: str = "input") -> Iterable[Match]:
+    """Matches in one buffer (the library entry point benchmarks use)."""
+    return default_detector().scan(data, path)

@@ -1,0 +1,331 @@
+"""One pass per file: the prefilter marks the lines that contain a hint, and only
+those lines meet the rules' regular expressions, the structure checks and the
+generic detector."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shieldwall.analyzers.secrets import generic, values
+from shieldwall.analyzers.secrets.catalog import SPECS
+from shieldwall.analyzers.secrets.checks import armour_body
+from shieldwall.analyzers.secrets.prefilter import Prefilter, build
+from shieldwall.analyzers.secrets.spec import Spec
+from shieldwall.model import Severity
+
+GENERIC_PASSWORD = "SECRET-GENERIC-PASSWORD"  # noqa: S105 - a rule id
+GENERIC_TOKEN = "SECRET-GENERIC-TOKEN"  # noqa: S105 - a rule id
+_GENERIC = -1
+# A line longer than this (minified code, data blobs) is looked at in windows
+# around each hint instead of whole, so time stays linear in the file size.
+_LONG_LINE = 4096
+_WINDOW = 1024
+_REGION_CAP = 64 * 1024
+# PEM-style blocks whose body is read beyond the header line.
+_BLOCK_RULES = {
+    "SECRET-PRIVATE-KEY",
+    "SECRET-PRIVATE-KEY-ENCRYPTED",
+    "SECRET-PRIVATE-KEY-OPENSSH",
+    "SECRET-PRIVATE-KEY-PGP",
+    "SECRET-PRIVATE-KEY-PUTTY",
+}
+_PASSWORD_RULES = {
+    "SECRET-URL-PASSWORD",
+    "SECRET-CONNECTION-STRING-PASSWORD",
+    "SECRET-NETRC-PASSWORD",
+}
+_LOCK_FILES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        "pipfile.lock",
+        "cargo.lock",
+        "go.sum",
+        "composer.lock",
+        "gemfile.lock",
+        "uv.lock",
+        "pdm.lock",
+        "packages.lock.json",
+        "requirements.lock",
+        "requirements-dev.lock",
+        "flake.lock",
+        "mix.lock",
+        "pubspec.lock",
+        "podfile.lock",
+    }
+)
+_TEST_PATH = re.compile(
+    r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|testdata|test_data|fixtures?|mocks?|"
+    r"examples?|samples?|demo|docs?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|"
+    r"[^/]*\.(?:spec|test)\.[a-z]+|conftest\.py)$"
+)
+_TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A secret found in one file (or one commit's added lines of it)."""
+
+    rule_id: str
+    secret: str
+    line: int
+    end_line: int
+    severity: Severity | None = None  # None: the rule's own severity
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    spec: Spec | None  # None: the generic detector
+    regex: re.Pattern[str] | None
+
+
+class Detector:
+    """All provider rules and the generic detector, compiled once."""
+
+    def __init__(self, specs: Sequence[Spec] = SPECS, backend: str = "auto") -> None:
+        hints: list[str] = []
+        owners: list[list[int]] = []
+        index: dict[str, int] = {}
+        self._targets = [_Target(s, s.compile()) for s in specs]
+
+        def add(hint: str, target: int) -> None:
+            key = hint.lower()
+            if key not in index:
+                index[key] = len(hints)
+                hints.append(hint)
+                owners.append([])
+            owners[index[key]].append(target)
+
+        for i, spec in enumerate(specs):
+            for hint in spec.hints:
+                add(hint, i)
+        for hint in generic.HINTS:
+            add(hint, _GENERIC)
+        self._owners = [tuple(o) for o in owners]
+        self.prefilter: Prefilter = build(hints, backend)
+
+    # ---- the pass over one file -----------------------------------------------
+    def scan(self, data: bytes, path: str = "") -> list[Match]:
+        hits = self.prefilter.scan(data)
+        if not hits:
+            return []
+        regions = self._regions(data, hits)
+        name = path.rsplit("/", 1)[-1].lower()
+        lock_file = name in _LOCK_FILES
+        config = generic.config_like(name)
+        test_path = bool(_TEST_PATH.search(path))
+        found: list[Match] = []
+        line_no = 1
+        last = 0
+        for start in sorted(regions):
+            stop, targets = regions[start]
+            line_no += data.count(b"\n", last, start)
+            last = start
+            text = data[start:stop].decode("utf-8", "replace")
+            provider_values: set[str] = set()
+            for t in sorted(targets):
+                if t == _GENERIC:
+                    continue
+                for match in self._provider(self._targets[t], text, data, start, line_no):
+                    provider_values.add(match.secret)
+                    found.append(match)
+            if _GENERIC in targets and not lock_file:
+                found.extend(
+                    self._generic(text, data, stop, line_no, config, test_path, provider_values)
+                )
+        return _dedupe(found)
+
+    def _regions(self, data: bytes, hits: list[tuple[int, int]]) -> dict[int, tuple[int, set[int]]]:
+        """Group hints by line: start -> (stop, targets). A long line is cut into
+        windows around its hints, merged while they overlap (up to _REGION_CAP,
+        then a new one starts a window earlier), so each byte is read a bounded
+        number of times however many hints a minified line holds."""
+        regions: dict[int, tuple[int, set[int]]] = {}
+        hits.sort(key=lambda h: h[1])
+        line_start, line_stop = 0, -1
+        cur_start, cur_stop = -1, -1
+        cur: set[int] = set()
+        for hint, end in hits:
+            if end > line_stop:  # hits are sorted: search back only to the last line's end
+                line_start = data.rfind(b"\n", max(line_stop, 0), end) + 1
+                found = data.find(b"\n", end)
+                line_stop = len(data) if found < 0 else found
+            owners = self._owners[hint]
+            if line_stop - line_start <= _LONG_LINE:
+                lo, hi = line_start, line_stop
+            else:
+                lo, hi = max(line_start, end - _WINDOW), min(line_stop, end + _WINDOW)
+            if (
+                cur_start >= 0
+                and lo <= cur_stop
+                and (hi - cur_start <= _REGION_CAP or lo == cur_start)
+            ):
+                cur_stop = max(cur_stop, hi)
+                cur.update(owners)
+                continue
+            if cur_start >= 0:
+                regions[cur_start] = (cur_stop, cur)
+            cur_start, cur_stop, cur = lo, hi, set(owners)
+        if cur_start >= 0:
+            regions[cur_start] = (cur_stop, cur)
+        return regions
+
+    def _provider(
+        self, target: _Target, text: str, data: bytes, offset: int, line_no: int
+    ) -> list[Match]:
+        spec = target.spec
+        assert spec is not None and target.regex is not None
+        out: list[Match] = []
+        for m in target.regex.finditer(text):
+            if spec.rule_id in _BLOCK_RULES:
+                block = _read_block(
+                    data, offset + len(text[: m.start()].encode("utf-8")), spec.rule_id
+                )
+                out.extend(self._block(spec, block, line_no + text.count("\n", 0, m.start())))
+                continue
+            secret = m.group("s") if "s" in target.regex.groupindex else m.group(0)
+            if values.is_example(secret) or (spec.check is not None and not spec.check(secret)):
+                continue
+            if not _body_ok(secret) or (
+                spec.rule_id in _PASSWORD_RULES and not _url_password_ok(secret)
+            ):
+                continue
+            out.append(Match(spec.rule_id, secret, line_no, line_no))
+        return out
+
+    def _block(self, spec: Spec, block: tuple[str, int] | None, line: int) -> list[Match]:
+        if block is None:
+            return []
+        text, lines = block
+        rule_id = spec.rule_id
+        if rule_id == "SECRET-PRIVATE-KEY" and "Proc-Type: 4,ENCRYPTED" in text:
+            rule_id = "SECRET-PRIVATE-KEY-ENCRYPTED"
+        elif rule_id == "SECRET-PRIVATE-KEY-PUTTY":
+            if "Private-Lines:" not in text:
+                return []
+            if "Encryption: none" not in text:
+                return [
+                    Match(
+                        rule_id, text, line, line + lines, Severity.MEDIUM, "passphrase-protected"
+                    )
+                ]
+        elif rule_id in ("SECRET-PRIVATE-KEY-PGP", "SECRET-PRIVATE-KEY-ENCRYPTED"):
+            if len(armour_body(text)) < 64:
+                return []
+        elif spec.check is not None and not spec.check(text):
+            return []
+        return [Match(rule_id, text, line, line + lines)]
+
+    def _generic(
+        self,
+        text: str,
+        data: bytes,
+        stop: int,
+        line_no: int,
+        config: bool,
+        test_path: bool,
+        provider_values: set[str],
+    ) -> list[Match]:
+        out: list[Match] = []
+        lines = text.split("\n")
+        below_cache: list[str] | None = None
+
+        def following(n: int) -> str | None:
+            nonlocal below_cache
+            if below_cache is None:
+                tail = data[stop + 1 : stop + 1 + 2048].decode("utf-8", "replace")
+                below_cache = tail.split("\n")[:3]
+            return below_cache[n - 1] if n - 1 < len(below_cache) else None
+
+        for i, line in enumerate(lines):
+            for hit in generic.find(line, config, following if i == len(lines) - 1 else _none):
+                if any(hit.value in v or v in hit.value for v in provider_values):
+                    continue
+                rule_id = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
+                severity = _generic_severity(hit, test_path)
+                at = line_no + i + hit.line_offset
+                out.append(Match(rule_id, hit.value, at, at, severity, f"key {hit.key}"))
+        return out
+
+
+def _none(n: int) -> str | None:
+    return None
+
+
+def _generic_severity(hit: generic.GenericHit, test_path: bool) -> Severity:
+    if test_path or _TEST_WORD.search(hit.key) or _TEST_WORD.search(hit.value):
+        return Severity.LOW
+    score = values.strength(hit.value)
+    if hit.kind == "password":
+        return Severity.HIGH if score >= 0.6 else Severity.MEDIUM
+    return Severity.HIGH if score >= 0.75 and len(hit.value) >= 20 else Severity.MEDIUM
+
+
+def _read_block(data: bytes, start: int, rule_id: str) -> tuple[str, int] | None:
+    """The armoured block starting at `start`, and how many lines it spans after
+    its first."""
+    limit = min(len(data), start + 64 * 1024)
+    if rule_id == "SECRET-PRIVATE-KEY-PUTTY":
+        end = data.find(b"Private-MAC:", start, limit)
+        end = limit if end < 0 else data.find(b"\n", end, limit)
+    else:
+        end = data.find(b"-----END", start, limit)
+        if end < 0:
+            return None
+        close = data.find(b"-----", end + 8, limit)
+        end = limit if close < 0 else close + 5
+    end = limit if end < 0 else end
+    raw = data[start:end]
+    return raw.decode("utf-8", "replace"), raw.count(b"\n")
+
+
+_FILL = re.compile(r"(?i)x{5,}|\*{3,}|0{12,}|#{3,}|\.{3,}")
+
+
+def _body_ok(secret: str) -> bool:
+    """Reject a placeholder fill (`ghp_xxxxxxxx...`, `****`)."""
+    return not _FILL.search(secret)
+
+
+def _url_password_ok(secret: str) -> bool:
+    return not (
+        values.is_placeholder(secret)
+        or values.is_reference(secret)
+        or secret.startswith(("$", "%", "{", "<"))
+        or secret.isdigit()  # host:port@ mistaken for user:password@
+    )
+
+
+def _dedupe(found: list[Match]) -> list[Match]:
+    seen: set[tuple[str, str, int]] = set()
+    out: list[Match] = []
+    for m in found:
+        key = (m.rule_id, m.secret, m.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+_DEFAULT: Detector | None = None
+
+
+def default_detector() -> Detector:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Detector()
+    return _DEFAULT
+
+
+def group_by_rule(matches: Sequence[Match]) -> dict[str, list[Match]]:
+    out: dict[str, list[Match]] = defaultdict(list)
+    for m in matches:
+        out[m.rule_id].append(m)
+    return out

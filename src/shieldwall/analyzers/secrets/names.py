@@ -1,0 +1,271 @@
+"""Does a key name a credential? `dbPassword`, `DB_PASSWORD`, `db-password`,
+`ibmcloudapikey`: yes; `password_file`, `token_url`, `tokenizer`: no.
+
+The secrets analyzer keeps its own test (analyzers never import each other)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+# Words that say "this is a password" (any literal counts) ...
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pw"})
+# ... and words that say "this is a token or key" (the value must also look random).
+TOKEN_WORDS = frozenset(
+    {
+        "secret",
+        "secrets",
+        "token",
+        "apikey",
+        "credential",
+        "credentials",
+        "privatekey",
+        "secretkey",
+        "accesskey",
+        "authkey",
+        "authtoken",
+        "accesstoken",
+        "clientsecret",
+        "apitoken",
+        "apisecret",
+        "bearer",
+        "sessionkey",
+        "signingkey",
+        "masterkey",
+    }
+)
+_PAIRS = frozenset(
+    {
+        ("api", "key"),
+        ("access", "key"),
+        ("private", "key"),
+        ("secret", "key"),
+        ("auth", "key"),
+        ("signing", "key"),
+        ("encryption", "key"),
+        ("master", "key"),
+        ("client", "secret"),
+        ("session", "key"),
+        ("account", "key"),
+        ("app", "key"),
+        ("token", "key"),
+        ("crypt", "key"),
+        ("hmac", "key"),
+        ("shared", "key"),
+    }
+)
+# A last word that makes the key a pointer, a setting or a name, not the credential.
+_NOT_SECRET_SUFFIX = frozenset(
+    {
+        "file",
+        "files",
+        "path",
+        "dir",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "port",
+        "name",
+        "ref",
+        "id",
+        "ids",
+        "ttl",
+        "expiry",
+        "expires",
+        "expiration",
+        "timeout",
+        "length",
+        "len",
+        "min",
+        "max",
+        "seconds",
+        "enabled",
+        "enable",
+        "disabled",
+        "type",
+        "types",
+        "header",
+        "mode",
+        "policy",
+        "algorithm",
+        "alg",
+        "audience",
+        "issuer",
+        "prefix",
+        "format",
+        "lifetime",
+        "duration",
+        "version",
+        "regex",
+        "pattern",
+        "source",
+        "provider",
+        "store",
+        "mount",
+        "user",
+        "username",
+        "location",
+        "count",
+        "size",
+        "required",
+        "field",
+        "param",
+        "parameter",
+        "label",
+        "env",
+        "var",
+        "key_id",
+        "arn",
+        "reset",
+        "hash",
+        "hashed",
+        "digest",
+        "salt",
+        "rounds",
+        "iterations",
+        "strength",
+        "validator",
+        "validation",
+        "rotation",
+        "class",
+        "cls",
+        "manager",
+        "handler",
+        "factory",
+        "service",
+        "backend",
+        "storage",
+        "cache",
+        "helper",
+        "util",
+        "utils",
+        "error",
+        "errors",
+        "message",
+        "msg",
+        "prompt",
+        "hint",
+        "help",
+        "text",
+        "placeholder",
+        "description",
+        "kind",
+        "spec",
+        "schema",
+        "scope",
+        "scopes",
+        "mask",
+        "index",
+        "attr",
+        "attribute",
+        "input",
+        "form",
+        "widget",
+        "box",
+        "button",
+        "dialog",
+        "view",
+        "callback",
+        "changed",
+        "updated",
+        "created",
+        "at",
+        "date",
+        "time",
+        "set",
+        "is",
+        "has",
+        "check",
+        "request",
+        "response",
+        "confirm",
+        "confirmation",
+        "expired",
+        "valid",
+        "ok",
+        "expire",
+        "never",
+        "status",
+        "state",
+        "char",
+        "chars",
+        "regexp",
+        "re",
+    }
+)
+_NOT_SECRET_WORDS = frozenset({"public", "pub", "publishable", "encrypted", "hashed", "sha", "md5"})
+# A first word that makes the key a flag or an action about the credential.
+_NOT_SECRET_PREFIX = frozenset(
+    {
+        "has",
+        "is",
+        "allow",
+        "allows",
+        "enable",
+        "disable",
+        "use",
+        "require",
+        "requires",
+        "show",
+        "hide",
+        "change",
+        "reset",
+        "update",
+        "validate",
+        "check",
+        "verify",
+        "confirm",
+        "forgot",
+        "expire",
+        "min",
+        "max",
+        "no",
+        "skip",
+        "ignore",
+        "get",
+        "set",
+        "should",
+        "must",
+        "can",
+        "generate",
+        "rotate",
+        "num",
+        "count",
+    }
+)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def name_words(name: str) -> list[str]:
+    """`dbPassword`, `DB_PASSWORD`, `db-password` -> ["db", "password"]."""
+    return [w for w in _SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()) if w]
+
+
+def credential_kind(name: str) -> str | None:
+    """ "password" when the key names a password, "token" when it names a token,
+    secret or key, None when it names neither."""
+    words = name_words(name)
+    if (
+        not words
+        or words[-1] in _NOT_SECRET_SUFFIX
+        or (len(words) > 1 and words[0] in _NOT_SECRET_PREFIX)
+        or _NOT_SECRET_WORDS & set(words)
+    ):
+        return None
+    if len(words) == 1 and words[0] in ("pass", "pw"):
+        return None  # `pass` alone is a keyword or a flag far more often than a password
+    for w in words:
+        if w in PASSWORD_WORDS or w.endswith(("password", "passwd")):
+            return "password"
+    for w in words:
+        if w in TOKEN_WORDS or w.endswith(
+            ("secret", "token", "apikey", "secretkey", "accesskey", "privatekey")
+        ):
+            return "token"
+        if w.startswith("secret") and len(w) <= 8:  # `secrete`, `secretx`
+            return "token"
+    if any(pair in _PAIRS for pair in itertools.pairwise(words)):
+        return "token"
+    return None

@@ -1,0 +1,87 @@
+"""Find the places worth a closer look: every occurrence of any rule's hint
+(a literal or a small regular expression), in one pass over the bytes.
+
+Hyperscan compiles all hints into one automaton and scans a file in a single
+pass at memory speed. Without it (a platform with no wheel) a pure-Python
+fallback does the same job more slowly: one combined alternation finds the
+candidate lines, then each hint is tried on those lines only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+_hs: Any
+try:  # pragma: no cover - which branch runs depends on the platform
+    import hyperscan as _hs
+
+    HAVE_HYPERSCAN = True
+except ImportError:  # pragma: no cover
+    _hs = None
+    HAVE_HYPERSCAN = False
+
+
+class Prefilter(Protocol):
+    name: str
+
+    def scan(self, data: bytes) -> list[tuple[int, int]]:
+        """(hint index, end offset) of every hint occurrence, in any order."""
+        ...
+
+
+class HyperscanPrefilter:
+    name = "hyperscan"
+
+    def __init__(self, hints: Sequence[str]) -> None:
+        assert _hs is not None
+        self._db: Any = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        self._db.compile(
+            expressions=[h.encode("utf-8") for h in hints],
+            ids=list(range(len(hints))),
+            elements=len(hints),
+            flags=[_hs.HS_FLAG_CASELESS] * len(hints),
+        )
+        self._scratch: Any = _hs.Scratch(self._db)
+
+    def scan(self, data: bytes) -> list[tuple[int, int]]:
+        hits: list[tuple[int, int]] = []
+        append = hits.append
+
+        def on_match(hint: int, start: int, end: int, flags: int, context: object) -> None:
+            append((hint, end))
+
+        if data:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        return hits
+
+
+class RegexPrefilter:
+    """Pure-Python fallback: the `re` module, one alternation for candidate lines."""
+
+    name = "re"
+
+    def __init__(self, hints: Sequence[str]) -> None:
+        self._any = re.compile("|".join(f"(?:{h})" for h in hints).encode("utf-8"), re.IGNORECASE)
+        self._each = [re.compile(h.encode("utf-8"), re.IGNORECASE) for h in hints]
+
+    def scan(self, data: bytes) -> list[tuple[int, int]]:
+        hits: list[tuple[int, int]] = []
+        done_lines: set[int] = set()
+        for m in self._any.finditer(data):
+            start = data.rfind(b"\n", 0, m.start()) + 1
+            if start in done_lines:
+                continue
+            done_lines.add(start)
+            end = data.find(b"\n", m.start())
+            end = len(data) if end < 0 else end
+            for index, pattern in enumerate(self._each):
+                for hm in pattern.finditer(data, start, end):
+                    hits.append((index, hm.end()))
+        return hits
+
+
+def build(hints: Sequence[str], backend: str = "auto") -> Prefilter:
+    if backend == "hyperscan" or (backend == "auto" and HAVE_HYPERSCAN):
+        return HyperscanPrefilter(hints)
+    return RegexPrefilter(hints)

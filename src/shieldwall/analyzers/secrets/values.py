@@ -1,0 +1,120 @@
+"""What a literal that sits where a secret would is not: a placeholder, a
+reference to where the secret really lives, a documented example, a hash."""
+
+from __future__ import annotations
+
+import re
+
+from shieldwall.analyzers.secrets.checks import char_classes, entropy
+
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        \$\(.+\)|\$\{.*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|   # shell / env refs
+        <[^<>]*>|\{.*|\{\{.*\}\}|\{%.*%\}|\{[A-Za-z0-9_.]*\}|\#\{.*\}|@[A-Za-z_]+@|  # templates
+        \[[A-Za-z _-]*\]|%\(?[A-Za-z_]*\)?[sd]|%[sd]|\?+|:[a-z_]+|
+        [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?)|
+        (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ].*|.*[-_ ]here|
+        change[-_ ]?(?:me|it|this)|replace[-_ ]?me|placeholder|todo|tbd|fixme|none|null|nil|
+        undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
+        passwd|pass|pwd|token|apikey|api[-_]key|key|value|string|str|text|dummy|example|
+        sample|fake|foo|bar|baz|foobar|qux|hunter2|true|false|yes|no|on|off|default|
+        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated|
+        s3cr3t|p@ssw0rd|p@ssword|passw0rd
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_PLACEHOLDER_WORDS = re.compile(
+    r"(?i)(?:^|[^a-z])(?:x{4,}|example|placeholder|changeme|change_me|replace_?me|your[-_]|"
+    r"redacted|dummy|fake|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
+)
+# Where a secret lives when it is not in the file: references, not values.
+_REFERENCE = re.compile(
+    r"""(?ix)^(?:
+        arn:aws[\w-]*:(?:secretsmanager|ssm|kms):|
+        \{\{\s*resolve:|
+        (?:vault|secret|secrets|ssm|sm|aws-?sm|gcp-?sm|azure-?kv|op|doppler|bws|keyvault|k8s|env|file):[/\w]|
+        projects/[^/]+/secrets/|
+        @Microsoft\.KeyVault\(|
+        !(?:Ref|Sub|GetAtt|ImportValue|FindInMap)\b|
+        (?:var|local|module|data)\.[A-Za-z_]|
+        (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
+        secretKeyRef|valueFrom
+    )"""
+)
+# Documented example credentials (AWS's own docs) and generic example markers.
+_EXAMPLE_VALUES = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        "AKIAI44QH8DHBEXAMPLE",
+    }
+)
+_HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:=]")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_example(value: str) -> bool:
+    return value in _EXAMPLE_VALUES or "EXAMPLE" in value
+
+
+def is_placeholder(value: str) -> bool:
+    text = value.strip()
+    return bool(_PLACEHOLDER.match(text) or _PLACEHOLDER_WORDS.search(text))
+
+
+def is_reference(value: str) -> bool:
+    return bool(_REFERENCE.match(value.strip()))
+
+
+def is_hash_or_integrity(value: str) -> bool:
+    return bool(_HASH_PREFIX.match(value))
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def looks_like_path_or_url(value: str) -> bool:
+    if value.startswith(("/", "./", "../", "~/", "file:")) or re.match(r"^[A-Za-z]:\\", value):
+        return True
+    lowered = value.lower()
+    if lowered.startswith(("http://", "https://", "s3://", "gs://")) and "@" not in value:
+        return True
+    return bool(re.match(r"^[\w.-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12|pfx|jks|conf)$", value))
+
+
+def looks_like_code(value: str) -> bool:
+    """An expression, not a literal: `self.password`, `get_secret()`, `config["x"]`."""
+    if re.match(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\))?$", value):
+        return True
+    return bool(re.match(r"^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$", value))
+
+
+_WORDS = re.compile(r"^[a-z]+(?:[_ -][a-z]+)*$")
+
+
+def looks_random(value: str) -> bool:
+    """Token-shaped: long enough, not lower-case words, and either high entropy or
+    mixed character classes."""
+    if len(value) < 8 or " " in value or (_WORDS.match(value) and len(value) < 16):
+        return False
+    bits = entropy(value)
+    classes = char_classes(value)
+    if bits >= 3.0 and (classes >= 2 or len(value) >= 16):
+        return True
+    if classes >= 2 and any(c.isdigit() for c in value):
+        return bits >= (2.0 if len(value) >= 16 else 2.5)
+    return (len(value) >= 16 and bits >= 2.0 and not _WORDS.match(value)) or (
+        len(value) >= 16 and bits >= 2.0 and "_" not in value and "-" not in value
+    )
+
+
+def strength(value: str) -> float:
+    """0..1: how much a literal looks like a real credential (entropy and classes)."""
+    if not value:
+        return 0.0
+    bits = min(entropy(value) / 4.5, 1.0)
+    classes = char_classes(value) / 4
+    length = min(len(value) / 20, 1.0)
+    return round(0.45 * bits + 0.3 * classes + 0.25 * length, 3)

@@ -1,0 +1,104 @@
+"""`shieldwall map`: draw how the services of a system talk to each other."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from shieldwall.cli import exit_codes
+from shieldwall.engine.scanner import ScanOptions, run_scan
+from shieldwall.errors import FormatError, ShieldwallError, UsageError
+from shieldwall.formats.base import ReportContext
+from shieldwall.model.service_map import ServiceMap
+
+MAP_FORMATS = ("html", "svg", "json", "dot")
+
+
+def _fail(message: str, hint: str, code: int) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+    sys.exit(code)
+
+
+def render_map(fmt: str, path: Path, config: Path | None, exclude: tuple[str, ...]) -> str:
+    # The HTML page also lists the configuration findings of each node.
+    analyzers = "config,topology" if fmt == "html" else "topology"
+    options = ScanOptions(analyzers=analyzers, config=config, excludes=exclude)
+    scan = run_scan(path, options, str(path))
+    if scan.result.errors:
+        raise ShieldwallError("; ".join(scan.result.errors), "run again with --verbose")
+    service_map = scan.result.service_map or ServiceMap()
+    if fmt == "json":
+        from shieldwall.formats.service_map_json import render_map as render_json
+
+        return render_json(service_map)
+    if fmt == "dot":
+        from shieldwall.formats.service_map_dot import to_dot
+
+        return to_dot(service_map)
+    if fmt == "svg":
+        from shieldwall.formats.service_map_dot import to_svg
+
+        return to_svg(service_map)
+    from shieldwall.formats.html import render
+
+    return render(scan.result, ReportContext())
+
+
+@click.command("map")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(MAP_FORMATS),
+    default="html",
+    show_default=True,
+    help="html (self-contained page), svg (Graphviz layout), json (shieldwall/map/v1), dot.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE.")
+@click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+def map_command(
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    config: Path | None,
+    exclude: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Draw the service map of PATH: the internet, the gateway, each service and
+    datastore, and the links between them, coloured by control."""
+    try:
+        text = render_map(fmt, path, config, exclude)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise FormatError(
+                f"cannot write the map to {output}: {exc.strerror}",
+                "check that the directory is writable",
+            ) from exc
+        click.echo(f"service map ({fmt}) written to {output}", err=True)
+    except UsageError as exc:
+        _fail(exc.message, exc.hint, exit_codes.USAGE)
+    except ShieldwallError as exc:
+        if verbose:
+            traceback.print_exc()
+        _fail(exc.message, exc.hint, exit_codes.TOOL_FAILED)
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        _fail(
+            f"shieldwall failed: {type(exc).__name__}: {exc}",
+            "run again with --verbose for the traceback and report it as a bug",
+            exit_codes.TOOL_FAILED,
+        )

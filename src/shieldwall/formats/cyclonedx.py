@@ -1,0 +1,154 @@
+"""CycloneDX 1.6 JSON SBOMs from components, built with cyclonedx-python-lib."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from cyclonedx.model import Property, XsUri
+from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.component import Component as CdxComponent
+from cyclonedx.model.component import ComponentScope, ComponentType
+from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus
+from cyclonedx.model.vulnerability import (
+    BomTarget,
+    BomTargetVersionRange,
+    Vulnerability,
+    VulnerabilityAdvisory,
+    VulnerabilityRating,
+    VulnerabilityReference,
+    VulnerabilityScoreSource,
+    VulnerabilitySeverity,
+    VulnerabilitySource,
+)
+from cyclonedx.output.json import JsonV1Dot6
+from packageurl import PackageURL
+
+from shieldwall import __version__
+from shieldwall.formats.sbom import Package, SbomVulnerability, merge
+from shieldwall.model import Component
+
+ROOT_REF = "root-application"
+_OSV = "https://osv.dev/vulnerability/"
+_GROUPED = {"Maven": ":", "npm": "/", "Packagist": "/"}
+
+
+def _group_and_name(c: Component) -> tuple[str | None, str]:
+    sep = _GROUPED.get(c.ecosystem)
+    if sep and sep in c.name and (c.ecosystem != "npm" or c.name.startswith("@")):
+        group, _, name = c.name.partition(sep)
+        return group, name
+    return None, c.name
+
+
+def _component(p: Package) -> CdxComponent:
+    c = p.first
+    group, name = _group_and_name(c)
+    properties = [Property(name="shieldwall:ecosystem", value=c.ecosystem)]
+    scopes = sorted(s for s in p.scopes if s)
+    if scopes and "" not in p.scopes:
+        properties.append(Property(name="shieldwall:scope", value=",".join(scopes)))
+    return CdxComponent(
+        name=name,
+        group=group,
+        version=c.version or None,
+        type=ComponentType.LIBRARY,
+        bom_ref=p.purl,
+        purl=PackageURL.from_string(p.purl),
+        scope=ComponentScope.OPTIONAL if scopes and "" not in p.scopes else None,
+        properties=properties,
+        evidence=ComponentEvidence(
+            occurrences=[Occurrence(location=path, line=line) for path, line in p.occurrences]
+        ),
+    )
+
+
+def _method(vector: str) -> VulnerabilityScoreSource:
+    if vector.startswith("CVSS:4"):
+        return VulnerabilityScoreSource.CVSS_V4
+    if vector.startswith("CVSS:3.1"):
+        return VulnerabilityScoreSource.CVSS_V3_1
+    if vector.startswith("CVSS:3"):
+        return VulnerabilityScoreSource.CVSS_V3
+    if vector.startswith("AV:"):
+        return VulnerabilityScoreSource.CVSS_V2
+    return VulnerabilityScoreSource.OTHER
+
+
+def _vulnerability(v: SbomVulnerability, versions: dict[str, str]) -> Vulnerability:
+    source = VulnerabilitySource(name="OSV", url=XsUri(_OSV + v.id))
+    ratings = []
+    if v.severity is not None or v.score is not None:
+        ratings.append(
+            VulnerabilityRating(
+                source=source,
+                score=Decimal(str(v.score)) if v.score is not None else None,
+                severity=VulnerabilitySeverity(v.severity.value) if v.severity else None,
+                method=_method(v.vector) if v.vector else None,
+                vector=v.vector or None,
+            )
+        )
+    fixed = ", ".join(v.fixed)
+    return Vulnerability(
+        bom_ref=f"{v.id}@{'+'.join(v.affects)}",
+        id=v.id,
+        source=source,
+        references=[
+            VulnerabilityReference(
+                id=alias, source=VulnerabilitySource(name="OSV", url=XsUri(_OSV + alias))
+            )
+            for alias in v.aliases
+            if alias != v.id
+        ],
+        ratings=ratings,
+        description=v.summary or None,
+        detail=v.detail or None,
+        recommendation=f"Upgrade to {fixed}" if fixed else None,
+        advisories=[VulnerabilityAdvisory(url=XsUri(url)) for url in v.references],
+        affects=[
+            BomTarget(
+                ref=purl,
+                versions=[
+                    BomTargetVersionRange(
+                        version=versions[purl], status=ImpactAnalysisAffectedStatus.AFFECTED
+                    )
+                ]
+                if versions.get(purl)
+                else None,
+            )
+            for purl in v.affects
+            if purl in versions
+        ],
+    )
+
+
+def render(
+    components: Sequence[Component],
+    root_name: str,
+    vulnerabilities: Sequence[SbomVulnerability] = (),
+    *,
+    serial: uuid.UUID | None = None,
+    timestamp: dt.datetime | None = None,
+) -> str:
+    """The CycloneDX 1.6 JSON document for ``components`` (and vulnerabilities)."""
+    packages = merge(components)
+    root = CdxComponent(name=root_name, type=ComponentType.APPLICATION, bom_ref=ROOT_REF)
+    tool = CdxComponent(name="shieldwall", version=__version__, type=ComponentType.APPLICATION)
+    metadata = BomMetaData(component=root, timestamp=timestamp or dt.datetime.now(dt.UTC))
+    metadata.tools.components.add(tool)
+    bom = Bom(serial_number=serial or uuid.uuid4(), metadata=metadata)
+    by_purl: dict[str, CdxComponent] = {}
+    for p in packages:
+        cdx = _component(p)
+        by_purl[p.purl] = cdx
+        bom.components.add(cdx)
+    for p in packages:
+        bom.register_dependency(by_purl[p.purl], [by_purl[d] for d in p.dependencies])
+    bom.register_dependency(root, [by_purl[p.purl] for p in packages if p.direct])
+    versions = {p.purl: p.first.version for p in packages}
+    for v in vulnerabilities:
+        bom.vulnerabilities.add(_vulnerability(v, versions))
+    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"

@@ -1,0 +1,114 @@
+"""The service map: how the workloads of a system talk to each other and to the
+outside, as a graph. Built by the topology analyzer, drawn by the formats; no I/O.
+
+The JSON form (`to_dict`) is the `shieldwall/map/v1` contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MAP_SCHEMA = "shieldwall/map/v1"
+INTERNET = "internet"
+
+# How the outside reaches a workload.
+EXPOSURE_INTERNET = "internet"  # directly: LoadBalancer, NodePort, hostPort, published port, bypass
+EXPOSURE_GATEWAY = "gateway"  # only through the API gateway
+EXPOSURE_INTERNAL = "internal"  # not at all
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    id: str  # "internet", a workload id (Deployment/shop/orders) or compose/<project>/<service>
+    kind: str  # Internet, Deployment, StatefulSet, ..., ComposeService
+    name: str
+    namespace: str  # Kubernetes namespace or compose project ("" for the internet)
+    exposure: str  # internet | gateway | internal
+    role: str = "service"  # internet | gateway | service | datastore
+    path: str = ""  # file that defines it
+    line: int = 0
+    # No NetworkPolicy (or compose network rule) restricts who may connect to it.
+    open_ingress: bool = False
+    # It may open connections to any address on the internet.
+    open_egress: bool = False
+    # Resource ids whose findings belong to this node (the workload, its Services...).
+    resources: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # fingerprints of the findings about this node
+
+
+@dataclass(frozen=True, slots=True)
+class MapEdge:
+    source: str  # "internet" or a node id (the JSON field is "from")
+    target: str  # a node id (the JSON field is "to")
+    port: int | None
+    encrypted: bool
+    evidence: str  # what says the link exists: "env PAYMENTS_URL in k8s/orders.yaml:19"
+    # url (configured address), policy (a NetworkPolicy names the peer), route (an
+    # Ingress/HTTPRoute/VirtualService), exposure (Service/hostPort/published port),
+    # depends_on (compose)
+    via: str = "url"
+    # False when the NetworkPolicies (or compose networks) in force block the link.
+    allowed: bool = True
+    # Through the gateway (for edges from the internet).
+    through_gateway: bool = False
+    authenticated: bool = False
+    path: str = ""
+    line: int = 0
+    findings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}->{self.target}:{self.port or '*'}"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceMap:
+    nodes: tuple[MapNode, ...] = ()
+    edges: tuple[MapEdge, ...] = ()
+
+    def node(self, node_id: str) -> MapNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def edges_from(self, node_id: str) -> tuple[MapEdge, ...]:
+        return tuple(e for e in self.edges if e.source == node_id)
+
+    def edges_to(self, node_id: str) -> tuple[MapEdge, ...]:
+        return tuple(e for e in self.edges if e.target == node_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `shieldwall/map/v1` document."""
+        return {
+            "schema": MAP_SCHEMA,
+            "nodes": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "name": n.name,
+                    "namespace": n.namespace,
+                    "exposure": n.exposure,
+                    "role": n.role,
+                    "open_ingress": n.open_ingress,
+                    "open_egress": n.open_egress,
+                    "location": {"path": n.path, "line": n.line} if n.path else None,
+                    "resources": list(n.resources),
+                    "findings": list(n.findings),
+                }
+                for n in self.nodes
+            ],
+            "edges": [
+                {
+                    "from": e.source,
+                    "to": e.target,
+                    "port": e.port,
+                    "encrypted": e.encrypted,
+                    "evidence": e.evidence,
+                    "via": e.via,
+                    "allowed": e.allowed,
+                    "through_gateway": e.through_gateway,
+                    "authenticated": e.authenticated,
+                    "location": {"path": e.path, "line": e.line} if e.path else None,
+                    "findings": list(e.findings),
+                }
+                for e in self.edges
+            ],
+        }

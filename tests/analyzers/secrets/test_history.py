@@ -1,0 +1,114 @@
+"""--history: real git repositories built with git in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shieldwall.analyzers.base import ScanTarget
+from shieldwall.analyzers.secrets import SecretsAnalyzer
+from shieldwall.model import Settings
+from shieldwall.sources.tree import walk
+from tests.analyzers.secrets.samples import github_token
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
+    reason="git not installed",
+)
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Dev One",
+    "GIT_AUTHOR_EMAIL": "dev@example.test",
+    "GIT_COMMITTER_NAME": "Dev One",
+    "GIT_COMMITTER_EMAIL": "dev@example.test",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], env=ENV, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def commit(root: Path, files: dict[str, str | None], message: str) -> str:
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q", "-b", "main")
+    return tmp_path
+
+
+def scan(root: Path, **kw: object):
+    return SecretsAnalyzer().analyze(ScanTarget(walk(root), Settings(history=True, **kw)))  # type: ignore[arg-type]
+
+
+def test_deleted_secret_is_still_reported_with_commit_author_date(repo: Path) -> None:
+    token = github_token(seed=21)
+    commit(repo, {"README.md": "hello\n"}, "init")
+    sha = commit(repo, {"app/config.py": f'# config\nTOKEN = "{token}"\n'}, "add config")
+    commit(repo, {"app/config.py": "# config\nTOKEN = os.environ['TOKEN']\n"}, "remove secret")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.rule.id == "SECRET-GITHUB-PAT"
+    assert finding.location.path == "app/config.py" and finding.location.start_line == 2
+    assert sha[:12] in finding.message and "Dev One <dev@example.test>" in finding.message
+    assert token not in finding.message
+    assert SecretsAnalyzer().analyze(ScanTarget(walk(repo), Settings())).findings == ()
+
+
+def test_secret_in_tree_and_history_is_reported_once(repo: Path) -> None:
+    token = github_token(seed=22)
+    commit(repo, {"a.py": f'T = "{token}"\n'}, "add")
+    commit(repo, {"b.txt": "more\n"}, "more")
+    history = scan(repo).findings
+    tree = SecretsAnalyzer().analyze(ScanTarget(walk(repo), Settings())).findings
+    assert len(history) == 1 and len(tree) == 1
+    assert history[0].fingerprint == tree[0].fingerprint
+    assert "also in the git history since commit" in history[0].message
+
+
+def test_oldest_commit_is_the_one_reported(repo: Path) -> None:
+    token = github_token(seed=23)
+    first = commit(repo, {"old.py": f'T = "{token}"\n'}, "first")
+    commit(repo, {"old.py": None, "new.py": f'X = 1\nT = "{token}"\n'}, "second")
+    commit(repo, {"new.py": "X = 1\n"}, "third")
+    [finding] = scan(repo).findings
+    assert first[:12] in finding.message and finding.location.path == "old.py"
+
+
+def test_since_limits_to_later_commits(repo: Path) -> None:
+    base = commit(repo, {"a.py": f'T = "{github_token(seed=24)}"\n'}, "old leak")
+    commit(repo, {"a.py": "T = None\n"}, "fix")
+    commit(repo, {"b.py": f'U = "{github_token(seed=25)}"\n'}, "new leak")
+    assert len(scan(repo).findings) == 2
+    [finding] = scan(repo, since=base).findings
+    assert finding.location.path == "b.py"
+
+
+def test_unknown_since_ref_and_no_repo_are_skipped_with_reason(
+    repo: Path, tmp_path_factory
+) -> None:
+    commit(repo, {"a.txt": "x\n"}, "init")
+    out = scan(repo, since="no-such-ref")
+    assert any("no such commit" in s.reason for s in out.skipped)
+    plain = tmp_path_factory.mktemp("plain")
+    (plain / "f.txt").write_text("x\n")
+    out = scan(plain)
+    assert any("not inside a git repository" in s.reason for s in out.skipped)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from shieldwall.model import GatewaySettings
+from shieldwall.sources.gateway import _detect_reason, detect_gateways
+from shieldwall.sources.manifests import load_inventory
+from shieldwall.sources.tree import walk
+from shieldwall.sources.workloads import workload_of
+
+
+@pytest.mark.parametrize(
+    ("name", "images", "is_gateway"),
+    [
+        ("api-gateway", ["registry.example/gw:1"], True),
+        ("istio-ingressgateway", ["docker.io/istio/proxyv2:1.22.0"], True),
+        ("edge", ["envoyproxy/envoy:v1.31.0"], True),
+        ("edge-proxy", ["nginx:1.27"], True),
+        ("frontend", ["traefik:v3.1"], True),
+        ("frontend", ["nginx:1.27"], False),  # a web server, not the way in
+        ("edge-proxy", ["registry.example/app:1"], False),
+        ("internal-proxy", ["nginx:1.27"], False),
+        ("orders", ["registry.example/orders:1"], False),
+    ],
+)
+def test_detection_by_image_and_name(name: str, images: list[str], is_gateway: bool) -> None:
+    assert (_detect_reason(name, images) is not None) is is_gateway
+
+
+def test_configured_gateway_wins_over_detection(write) -> None:
+    root = write(
+        {
+            "k8s.yaml": (
+                "apiVersion: apps/v1\nkind: Deployment\n"
+                "metadata: {name: api-gateway, namespace: a}\n"
+                "spec:\n  template:\n    spec:\n      containers: [{name: c, image: 'kong:3'}]\n"
+                "---\napiVersion: apps/v1\nkind: Deployment\n"
+                "metadata: {name: front, namespace: a}\n"
+                "spec:\n  template:\n    spec:\n      containers: [{name: c, image: 'app:1'}]\n"
+            ),
+            "docker-compose.yml": "name: shop\nservices:\n  proxy: {image: 'nginx:1.27'}\n",
+        }
+    )
+    inv = load_inventory(walk(root), 1 << 20)
+    workloads = [w for w in map(workload_of, inv.kubernetes) if w is not None]
+    detected = detect_gateways(inv, workloads, GatewaySettings())
+    assert detected.ids == {"Deployment/a/api-gateway", "compose/shop/proxy"}
+    configured = detect_gateways(inv, workloads, GatewaySettings(workloads=("Deployment/a/front",)))
+    assert configured.ids == {"Deployment/a/front"}
+    assert configured.source == "configured in .shieldwall.yaml"
