@@ -26,6 +26,9 @@ _PROXY_NAME = re.compile(r"(^|[-_])(edge|proxy|front-?proxy|reverse-?proxy)([-_]
 _INTERNAL_NAME = re.compile(r"(^|[-_])(internal|private|backend|sidecar)([-_]|$)")
 
 
+_INGRESS_CONTROLLER_HINT = ("ingress", "traefik", "kong", "haproxy", "contour", "emissary")
+
+
 @dataclass
 class GatewayView:
     ids: set[str] = field(default_factory=set)
@@ -35,6 +38,14 @@ class GatewayView:
 
     def is_gateway(self, resource_id: str) -> bool:
         return resource_id in self.ids
+
+    @property
+    def serves_ingress(self) -> bool:
+        """The gateway is the ingress controller: Ingress routes then go through it."""
+        return any(
+            any(h in c.image.lower() for h in _INGRESS_CONTROLLER_HINT for c in w.containers())
+            for w in self.workloads
+        )
 
     def service_targets_gateway(self, service: K8sObject) -> bool:
         """A Service whose selector picks a gateway workload's pods."""

@@ -12,6 +12,7 @@ from typing import Any
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
+from shieldwall.sources.ingress import ingress_authenticates
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
@@ -182,21 +183,6 @@ RULES = (
     ),
 )
 
-# Annotations that put authentication in front of an Ingress route.
-_AUTH_ANNOTATIONS = (
-    "nginx.ingress.kubernetes.io/auth-url",
-    "nginx.ingress.kubernetes.io/auth-type",
-    "nginx.ingress.kubernetes.io/auth-tls-verify-client",
-    "nginx.org/basic-auth-secret",
-    "ingress.kubernetes.io/auth-type",
-    "ingress.kubernetes.io/auth-url",
-    "konghq.com/plugins",
-    "alb.ingress.kubernetes.io/auth-type",
-    "haproxy.org/auth-type",
-    "haproxy-ingress.github.io/auth-url",
-)
-_TRAEFIK_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares"
-_INGRESS_CONTROLLER_HINT = ("ingress", "traefik", "kong", "haproxy", "contour", "emissary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,20 +461,14 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
     if not ingresses:
         return
     services = {(s.namespace, s.name): s for s in ctx.objects("Service")}
-    gateway_is_controller = any(
-        any(h in c.image.lower() for h in _INGRESS_CONTROLLER_HINT for c in w.containers())
-        for w in ctx.gateways.workloads
-    )
+    gateway_is_controller = ctx.gateways.serves_ingress
     has_gateway = bool(ctx.gateways.workloads)
     mesh_auth = _auth_protected_workloads(ctx)
     for ing in ingresses:
         spec = _spec(ing)
         yield from _ingress_tls(ing, spec)
         ann = ing.annotations
-        ann_auth = (
-            any(a in ann for a in _AUTH_ANNOTATIONS)
-            or "auth" in ann.get(_TRAEFIK_MIDDLEWARES, "").lower()
-        )
+        ann_auth = ingress_authenticates(ann)
         for backend in _ingress_backends(ing):
             svc = services.get((ing.namespace, backend.service))
             to_gateway = svc is not None and ctx.gateways.service_targets_gateway(svc)

@@ -39,25 +39,11 @@ from shieldwall.model.service_map import (
     INTERNET,
 )
 from shieldwall.sources.gateway import GatewayView, detect_gateways
+from shieldwall.sources.ingress import ingress_authenticates
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
-# Annotations that put authentication in front of an Ingress route.
-AUTH_ANNOTATIONS = (
-    "nginx.ingress.kubernetes.io/auth-url",
-    "nginx.ingress.kubernetes.io/auth-type",
-    "nginx.ingress.kubernetes.io/auth-tls-verify-client",
-    "nginx.org/basic-auth-secret",
-    "ingress.kubernetes.io/auth-type",
-    "ingress.kubernetes.io/auth-url",
-    "konghq.com/plugins",
-    "alb.ingress.kubernetes.io/auth-type",
-    "haproxy.org/auth-type",
-    "haproxy-ingress.github.io/auth-url",
-)
-_TRAEFIK_MIDDLEWARES = "traefik.ingress.kubernetes.io/router.middlewares"
-_CONTROLLER_HINT = ("ingress", "traefik", "kong", "haproxy", "contour", "emissary")
 _ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 # A pod of a new namespace, labelled with nothing: stands for "any pod".
 ANY_POD = Pod("(any pod)", "\x00any-namespace", {})
@@ -400,15 +386,10 @@ def _tls_hosts(spec: YMap) -> tuple[set[str], bool]:
 
 def _ingresses(topo: Topology, objects: list[K8sObject], resolver: Resolver, mesh: Mesh) -> None:
     gw = topo.gateways
-    controller_is_gateway = not gw.workloads or any(
-        any(h in c.image.lower() for h in _CONTROLLER_HINT for c in w.containers())
-        for w in gw.workloads
-    )
+    controller_is_gateway = not gw.workloads or gw.serves_ingress
     for ing in (o for o in objects if o.kind == "Ingress"):
         ann = ing.annotations
-        ann_auth = any(a in ann for a in AUTH_ANNOTATIONS) or "auth" in ann.get(
-            _TRAEFIK_MIDDLEWARES, ""
-        ).lower()
+        ann_auth = ingress_authenticates(ann)
         tls_hosts, tls_any = _tls_hosts(spec_of(ing))
         for name, port, where, line in _ingress_backends(ing):
             svc = resolver.services.get((ing.namespace, name))
