@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,10 +14,7 @@ import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
-from shieldwall.cli.db import db
-from shieldwall.cli.map import map_command
 from shieldwall.cli.output import ReportTarget, parse_format, write_reports
-from shieldwall.cli.sbom import sbom
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
@@ -65,7 +63,28 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Commands defined in other modules are imported when used, so that `scan`
+    does not pay for loading the SBOM, database and map code."""
+
+    _LAZY: dict[str, tuple[str, str]] = {
+        "db": ("shieldwall.cli.db", "db"),
+        "map": ("shieldwall.cli.map", "map_command"),
+        "sbom": ("shieldwall.cli.sbom", "sbom"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self._LAZY])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._LAZY:
+            module, attr = self._LAZY[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="shieldwall")
 def cli() -> None:
     """Security checks for containerised microservices, from CI to runtime."""
@@ -213,9 +232,6 @@ def baseline_create(
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 
 
-cli.add_command(db)
-cli.add_command(sbom)
-cli.add_command(map_command)
 
 
 def main() -> None:

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from shieldwall.analyzers.base import Analyzer
-from shieldwall.analyzers.code import CodeAnalyzer
-from shieldwall.analyzers.config import ConfigAnalyzer
-from shieldwall.analyzers.deps import DepsAnalyzer
-from shieldwall.analyzers.secrets import SecretsAnalyzer
-from shieldwall.analyzers.topology import TopologyAnalyzer
 from shieldwall.errors import UsageError
 
+
+def _lazy(module: str, name: str) -> Callable[[], Analyzer]:
+    """A factory that imports the analyzer when it is first asked for: a scan that
+    runs one analyzer does not pay for loading the others (hyperscan, cvss...)."""
+
+    def factory() -> Analyzer:
+        analyzer: Analyzer = getattr(importlib.import_module(module), name)()
+        return analyzer
+
+    return factory
+
+
 ANALYZERS: dict[str, Callable[[], Analyzer]] = {
-    "config": ConfigAnalyzer,
-    "code": CodeAnalyzer,
-    "deps": DepsAnalyzer,
-    "secrets": SecretsAnalyzer,
-    "topology": TopologyAnalyzer,
+    "config": _lazy("shieldwall.analyzers.config", "ConfigAnalyzer"),
+    "code": _lazy("shieldwall.analyzers.code", "CodeAnalyzer"),
+    "deps": _lazy("shieldwall.analyzers.deps", "DepsAnalyzer"),
+    "secrets": _lazy("shieldwall.analyzers.secrets", "SecretsAnalyzer"),
+    "topology": _lazy("shieldwall.analyzers.topology", "TopologyAnalyzer"),
 }
 
 
