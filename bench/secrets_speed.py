@@ -114,9 +114,9 @@ def ensure_detect_secrets() -> Path | None:
 
 def jobs() -> int:
     sys.path.insert(0, str(REPO / "src"))
-    from shieldwall.analyzers.secrets.analyzer import workers
+    from shieldwall.analyzers.base import worker_count
 
-    return workers()
+    return worker_count()
 
 
 def history_repo(dest: Path, commits: int) -> None:

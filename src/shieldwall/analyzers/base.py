@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,6 +38,18 @@ class AnalyzerOutput:
     service_map: ServiceMap | None = None
     # What the user should know although nothing failed (a stale database...).
     warnings: tuple[str, ...] = ()
+
+
+def worker_count() -> int:
+    """Processes an analyzer may use: SHIELDWALL_JOBS, else the CPUs this process may
+    run on."""
+    env = os.environ.get("SHIELDWALL_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class Analyzer(Protocol):

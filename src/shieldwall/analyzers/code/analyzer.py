@@ -4,11 +4,10 @@ rules, one process per core over chunks of files."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
+from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.code.flow import FunctionFlow
 from shieldwall.analyzers.code.module import RawFinding
 from shieldwall.analyzers.code.project import Project, build_index, module_names, parse
@@ -61,13 +60,6 @@ def _analyze_chunk(chunk: list[tuple[str, int]]) -> list[FileResult]:
     return [_analyze_file(_project, rel, size) for rel, size in chunk]
 
 
-def _workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class CodeAnalyzer:
     name = ANALYZER
 
@@ -83,7 +75,7 @@ class CodeAnalyzer:
         index = build_index([f.rel for f in files])
         max_bytes = target.settings.max_file_bytes
         jobs = [(f.rel, f.size) for f in files]
-        processes = self._processes or _workers()
+        processes = self._processes or worker_count()
         results: list[FileResult]
         if processes > 1 and len(jobs) >= PARALLEL_MIN_FILES:
             results = self._parallel(tree.root, index, max_bytes, jobs, processes)

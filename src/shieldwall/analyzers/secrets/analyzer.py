@@ -10,12 +10,11 @@ wherever it appears."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
+from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history
 from shieldwall.analyzers.secrets.engine import Match, default_detector
 from shieldwall.analyzers.secrets.redact import preview, secret_hash
@@ -85,17 +84,6 @@ def _chunks(files: Sequence[tuple[str, str, int]]) -> list[list[tuple[str, str, 
     return chunks
 
 
-def workers() -> int:
-    """Processes to use: SHIELDWALL_JOBS, else the CPUs this process may run on."""
-    env = os.environ.get("SHIELDWALL_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class SecretsAnalyzer:
     name = ANALYZER
 
@@ -150,7 +138,7 @@ class SecretsAnalyzer:
         self, files: list[tuple[str, str, int]], max_bytes: int
     ) -> tuple[list[tuple[str, Match]], list[tuple[str, str]]]:
         total = sum(min(size, max_bytes) for _, _, size in files)
-        jobs = workers()
+        jobs = worker_count()
         if jobs <= 1 or total < _PARALLEL_BYTES:
             return scan_files(files, max_bytes)
         found: list[tuple[str, Match]] = []
