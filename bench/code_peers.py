@@ -5,13 +5,12 @@ Shared by code_accuracy.py and code_speed.py; not a project dependency."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from peers import ensure_peer
+
 REPO = Path(__file__).resolve().parent.parent
-PEERS = REPO / "bench" / ".peers"
 BANDIT_VERSION = "1.9.4"
 # bandit files some checks under a broader CWE than the benchmarks use; credit it
 # with the narrower one too, so that the comparison is about findings, not labels.
@@ -32,28 +31,7 @@ BANDIT_ALIASES: dict[str, tuple[str, ...]] = {
 
 def ensure_bandit() -> Path | None:
     """bandit's executable, installed on first use; None if it cannot be had."""
-    venv = PEERS / "bandit"
-    exe = venv / "bin" / "bandit"
-    if exe.exists():
-        return exe
-    print(f"installing bandit into {venv.relative_to(REPO)} (once) ...", flush=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
-                       capture_output=True, text=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-               "--disable-pip-version-check"]
-        pinned = subprocess.run([*pip, f"bandit=={BANDIT_VERSION}"], capture_output=True,
-                                text=True)
-        if pinned.returncode != 0:
-            print(f"bandit=={BANDIT_VERSION} not available, trying the newest", flush=True)
-            subprocess.run([*pip, "bandit"], check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = (getattr(exc, "stderr", "") or str(exc)).strip()
-        print(f"could not install bandit: {detail.splitlines()[-1] if detail else exc}",
-              file=sys.stderr)
-        shutil.rmtree(venv, ignore_errors=True)
-        return None
-    return exe if exe.exists() else None
+    return ensure_peer("bandit", BANDIT_VERSION)
 
 
 def bandit_version(exe: Path) -> str:

@@ -40,11 +40,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peers import ensure_peer
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "kics"
 PLATFORMS = ("dockerfile", "dockerCompose", "k8s")
 SHOP = REPO / "examples" / "shop"
-PEERS = REPO / "bench" / ".peers"
 CHECKOV_VERSION = "3.3.30"
 SHOP_TARGET_SECONDS = 1.0
 SPEED_TARGET = 20.0
@@ -197,28 +198,7 @@ def checkov_findings(stdout: str) -> int | None:
 
 def ensure_checkov() -> Path | None:
     """checkov in its own virtualenv under bench/.peers; None if it cannot be had."""
-    venv = PEERS / "checkov"
-    exe = venv / "bin" / "checkov"
-    if exe.exists():
-        return exe
-    print(f"installing checkov into {venv.relative_to(REPO)} (once) ...", flush=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
-                       capture_output=True, text=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-               "--disable-pip-version-check"]
-        pinned = subprocess.run([*pip, f"checkov=={CHECKOV_VERSION}"],
-                                capture_output=True, text=True)
-        if pinned.returncode != 0:
-            print(f"checkov=={CHECKOV_VERSION} not available, trying the newest", flush=True)
-            subprocess.run([*pip, "checkov"], check=True, capture_output=True, text=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = (getattr(exc, "stderr", "") or str(exc)).strip()
-        last = detail.splitlines()[-1] if detail else "no detail"
-        print(f"could not install checkov: {last}", file=sys.stderr)
-        shutil.rmtree(venv, ignore_errors=True)
-        return None
-    return exe if exe.exists() else None
+    return ensure_peer("checkov", CHECKOV_VERSION)
 
 
 def checkov_version(exe: Path) -> str:
