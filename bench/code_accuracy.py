@@ -4,6 +4,10 @@ Corpora (each scanned whole, once per tool):
 
 - own: tests/fixtures/code/<CWE>/bad_*.py (vulnerable) and good_*.py (safe
   look-alikes); the category is the folder's CWE.
+- any labelled corpus (--corpus DIR, instead of the own fixtures): every *.py
+  whose first line is `# label: vulnerable CWE-89` or `# label: safe CWE-89`
+  (files without a label fall back to the bad_/good_ naming above), e.g.
+  tests/fixtures/code_blind, written without looking at the analyzer.
 - owasp (optional, --owasp DIR): an OWASP Benchmark for Python checkout
   (testcode/*.py, helpers/, expectedresults-*.csv naming each test's category,
   truth and CWE). It is only measured against, never copied into the project.
@@ -12,13 +16,14 @@ A test case counts as flagged by a tool when the tool reports a finding with the
 category's CWE in that file. Score per category: TPR - FPR; the table ends with
 the mean over categories, as the OWASP Benchmark scores tools.
 
-Run:  .venv/bin/python bench/code_accuracy.py [--owasp DIR] [--no-bandit] [--details]
+Run:  .venv/bin/python bench/code_accuracy.py [--corpus DIR] [--owasp DIR] [--no-bandit] [--details]
 Prints figures only; exit 0 (2 when no corpus could be read).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections import defaultdict
@@ -36,6 +41,7 @@ from shieldwall.model import Settings  # noqa: E402
 from shieldwall.sources.tree import walk  # noqa: E402
 
 OWN = REPO / "tests" / "fixtures" / "code"
+LABEL = re.compile(r"#\s*label:\s*(vulnerable|safe)\s+(CWE-\d+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,22 @@ def own_cases(root: Path) -> list[Case]:
         cwe = p.parent.name
         if p.name.startswith(("bad_", "good_")):
             cases.append(Case(p.relative_to(root).as_posix(), cwe, cwe, p.name.startswith("bad_")))
+    return cases
+
+
+def labelled_cases(root: Path) -> list[Case]:
+    """Cases labelled by their first line (`# label: vulnerable|safe CWE-n`)."""
+    cases = []
+    for p in sorted(root.rglob("*.py")):
+        lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+        m = LABEL.match(lines[0].strip()) if lines else None
+        rel = p.relative_to(root).as_posix()
+        if m:
+            cwe = m.group(2).upper()
+            cases.append(Case(rel, cwe, cwe, m.group(1).lower() == "vulnerable"))
+        elif p.name.startswith(("bad_", "good_")):
+            cwe = p.parent.name
+            cases.append(Case(rel, cwe, cwe, p.name.startswith("bad_")))
     return cases
 
 
@@ -132,6 +154,8 @@ def report(title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]],
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path,
+                        help="labelled corpus to measure instead of tests/fixtures/code")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
     parser.add_argument("--no-bandit", action="store_true", help="measure shieldwall only")
     parser.add_argument("--details", action="store_true", help="list shieldwall's misses")
@@ -139,7 +163,11 @@ def main(argv: list[str]) -> int:
     bandit = None if args.no_bandit else ensure_bandit()
     if bandit is not None:
         print(f"peer: {bandit_version(bandit)}")
-    corpora: list[tuple[str, Path, list[Case]]] = [("own fixtures", OWN, own_cases(OWN))]
+    corpora: list[tuple[str, Path, list[Case]]]
+    if args.corpus is not None:
+        corpora = [(f"labelled corpus {args.corpus}", args.corpus, labelled_cases(args.corpus))]
+    else:
+        corpora = [("own fixtures", OWN, own_cases(OWN))]
     if args.owasp is not None:
         found = owasp_cases(args.owasp)
         if not found:

@@ -1,8 +1,15 @@
-"""Every rule against labelled snippets: tests/fixtures/code/<CWE>/bad_*.py must
-raise a finding with that CWE, good_*.py (safe look-alikes) must not."""
+"""Every rule against labelled snippets.
+
+- tests/fixtures/code/<CWE>/bad_*.py must raise a finding with that CWE, good_*.py
+  (safe look-alikes) must not.
+- tests/fixtures/code_blind/<CWE>/*.py, a corpus written without looking at the
+  analyzer, is labelled by its first line (`# label: vulnerable CWE-89` or
+  `# label: safe CWE-89`); the same rule applies to it, so that a regression on
+  it fails here."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,34 +18,58 @@ from shieldwall.analyzers.code.analyzer import analyze_text
 from shieldwall.analyzers.code.rules import ALL_RULES, BY_ID
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "code"
+BLIND = Path(__file__).resolve().parents[2] / "fixtures" / "code_blind"
 CASES = sorted(FIXTURES.rglob("*.py"))
+BLIND_CASES = sorted(BLIND.rglob("*.py"))
+LABEL = re.compile(r"# label: (vulnerable|safe) (CWE-\d+)$")
+
+
+def _label(path: Path) -> tuple[bool, str]:
+    """(vulnerable, CWE) of a fixture: its label line, else its name and folder."""
+    first = path.read_text().split("\n", 1)[0]
+    m = LABEL.match(first)
+    if m:
+        return m.group(1) == "vulnerable", m.group(2)
+    assert path.name.startswith(("bad_", "good_")), f"{path.name}: no label"
+    return path.name.startswith("bad_"), path.parent.name
 
 
 def _cwe_findings(path: Path) -> list[str]:
-    cwe = path.parent.name
+    cwe = _label(path)[1]
     raws = analyze_text(path.name, path.read_text())
     return [r.rule for r in raws if cwe in BY_ID[r.rule].cwe]
 
 
-@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", [*CASES, *BLIND_CASES],
+                         ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
+    vulnerable, cwe = _label(path)
     rules = _cwe_findings(path)
-    if path.name.startswith("bad_"):
-        assert rules, f"{path.name}: expected a {path.parent.name} finding"
+    if vulnerable:
+        assert rules, f"{path.name}: expected a {cwe} finding"
     else:
-        assert path.name.startswith("good_")
         assert not rules, f"{path.name}: safe look-alike flagged by {rules}"
+
+
+def test_blind_labels_match_names_and_folders() -> None:
+    assert len(BLIND_CASES) >= 250
+    for path in BLIND_CASES:
+        m = LABEL.match(path.read_text().split("\n", 1)[0])
+        assert m, f"{path}: first line is not a label"
+        assert m.group(2) == path.parent.name, path
+        assert (m.group(1) == "vulnerable") == path.name.startswith("bad_"), path
 
 
 def test_every_rule_has_failing_and_passing_fixtures() -> None:
     hit: set[str] = set()
-    dirs_with_good = {p.parent.name for p in CASES if p.name.startswith("good_")}
-    for path in CASES:
-        if path.name.startswith("bad_"):
+    every = [*CASES, *BLIND_CASES]
+    dirs_with_good = {_label(p)[1] for p in every if not _label(p)[0]}
+    for path in every:
+        if _label(path)[0]:
             hit.update(_cwe_findings(path))
     for rule in ALL_RULES:
-        assert rule.id in hit, f"no bad_ fixture triggers {rule.id}"
-        assert any(c in dirs_with_good for c in rule.cwe), f"no good_ fixture for {rule.id}"
+        assert rule.id in hit, f"no vulnerable fixture triggers {rule.id}"
+        assert any(c in dirs_with_good for c in rule.cwe), f"no safe fixture for {rule.id}"
 
 
 def test_fixture_set_is_substantial() -> None:

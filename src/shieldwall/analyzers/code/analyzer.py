@@ -3,6 +3,7 @@ rules, one process per core over chunks of files."""
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,10 @@ def analyze_text(rel: str, text: str, project: Project | None = None) -> list[Ra
     project = project or Project(Path(), {}, 0)
     names = module_names(rel)
     module = project.module(rel, text, tree, names[0] if names else "", report=True)
-    for info in list(module.by_qualname.values()):
+    # Functions that set module variables (`global x`) first: the others read them.
+    infos = sorted(module.by_qualname.values(), key=lambda i: not any(
+        isinstance(s, ast.Global) for s in i.node.body))
+    for info in infos:
         FunctionFlow(module, info).run()
     return module.findings
 

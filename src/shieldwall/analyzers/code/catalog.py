@@ -67,7 +67,8 @@ KIND_REACHES: dict[str, frozenset[str]] = {
 # Names of values that hold secrets: a weak random value stored there is a finding.
 SECRET_WORDS = (
     "token", "secret", "password", "passwd", "nonce", "salt", "otp", "csrf", "session",
-    "api_key", "apikey", "cookie", "remember",
+    "api_key", "apikey", "cookie", "remember", "key", "pin", "code", "auth", "reset",
+    "verif", "invite", "activation", "captcha",
 )
 WEAK_RANDOM_FUNCS = frozenset(
     {
@@ -179,6 +180,8 @@ SINK_CALLS: dict[str, Sink] = {
     "http.client.HTTPConnection": Sink("ssrf", (0,), ("host",)),
     "http.client.HTTPSConnection": Sink("ssrf", (0,), ("host",)),
     "socket.create_connection": Sink("ssrf", (0,), ("address",)),
+    # XPath evaluator objects, called with the expression
+    "<xpatheval>": Sink("xpath", (0,), ("_path",)),
     # redirects
     "flask.redirect": Sink("redirect", (0,), ("location",)),
     "werkzeug.utils.redirect": Sink("redirect", (0,), ("location",)),
@@ -215,6 +218,30 @@ SINK_CALLS: dict[str, Sink] = {
     # LDAP
     "ldap3.Connection.search": Sink("ldap", (1,), ("search_filter",)),
 }
+# HTTP client objects: constructor -> the type whose methods send requests.
+HTTP_CLIENTS: dict[str, str] = {
+    "requests.Session": "requests.Session", "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.Client",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "urllib3.PoolManager": "urllib3.PoolManager", "urllib3.ProxyManager": "urllib3.PoolManager",
+    "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
+    "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
+}
+for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
+    for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
+        SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
+    SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
+XPATH_EVALUATORS = frozenset({"lxml.etree.XPathEvaluator", "lxml.etree.XPathDocumentEvaluator",
+                              "lxml.etree.XPathElementEvaluator"})
+# ElementTree's path queries (a subset of XPath) by method name; only when the
+# argument is built from an XPath-looking literal (str.find shares the name).
+ETREE_FIND_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
+
 # Methods recognised by name on objects whose type is not followed.
 SINK_METHODS: dict[str, Sink] = {
     "execute": Sink("sql", (0,), ("sql", "query", "operation", "statement")),
@@ -284,6 +311,7 @@ SANITISERS: dict[str, frozenset[str]] = {
     "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
     "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
     "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
+    "ldap.filter.filter_format": frozenset({"ldap"}),  # escapes its assertion values
     "ldap3.utils.dn.escape_rdn": frozenset({"ldap"}),
     "urllib.parse.quote": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
     "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap",

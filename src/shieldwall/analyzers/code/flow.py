@@ -49,6 +49,12 @@ _RESPONSE_BUILDERS = frozenset({"flask.make_response", "flask.Response", "flask.
                                 "flask.redirect", "flask.render_template", "flask.abort",
                                 "werkzeug.wrappers.Response", "flask.send_file",
                                 "flask.send_from_directory", "flask.url_for"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                         "retrieve", "update", "partial_update", "destroy", "list", "create"})
+_NORETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "quart.abort",
+                       "bottle.abort", "sys.exit", "os._exit", "exit", "quit"})
+_NORETURN_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in _NORETURN)
+_RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette's)
 _SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
 _MUTATORS = frozenset({"append", "add", "insert", "extend", "update", "write", "writelines",
                        "put", "push", "appendleft", "setdefault", "set", "__setitem__"})
@@ -80,7 +86,7 @@ class FunctionFlow:
     """Walks one function body once (loops twice) with an environment of Vals."""
 
     def __init__(self, module: Module, info: FunctionInfo | None, *, summary: Summary | None
-                 = None, tainted_param: int | None = None, depth: int = 0) -> None:
+                 = None, tainted_param: int | str | None = None, depth: int = 0) -> None:
         self.m = module
         self.info = info
         self.summary = summary  # collecting a summary: report nothing, record sinks
@@ -97,13 +103,25 @@ class FunctionFlow:
         self.reported: set[tuple[str, int]] = set()
         self.derived: dict[str, str] = {}  # var -> var it was built from
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
+        self.global_names: set[str] = set()  # names declared `global` here
+        self.tmp_paths: dict[str, str] = {}  # names bound to a string under a shared tmp dir
         if info is not None:
             self._bind_params(info, tainted_param)
 
     # -- set-up -----------------------------------------------------------------
 
-    def _bind_params(self, info: FunctionInfo, tainted_param: int | None) -> None:
+    def _bind_params(self, info: FunctionInfo, tainted_param: int | str | None) -> None:
         node = info.node
+        self_name = _self_param(info) if info.class_name is not None else None
+        if self_name is not None and node.name != "__init__":
+            self._seed_fields(info, self_name)
+        if isinstance(tainted_param, str):
+            # one attribute of `self` holds the data (a summary per attribute)
+            for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+                self.env[arg.arg] = CLEAN
+            if self_name is not None:
+                self.env[f"{self_name}.{tainted_param[len('attr:'):]}"] = Val(param_taint(0))
+            return
         routes = [d for d in node.decorator_list if _route_decorator(d)]
         self.route = bool(routes)
         route_paths: list[str] = []
@@ -115,7 +133,15 @@ class FunctionFlow:
             "<" not in p and "{" not in p for p in route_paths)
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
+        captures = self._django_captures(info, [p.arg for p in params])
+        # URL captures are required arguments; those with defaults come from the URLconf
+        required = len(node.args.posonlyargs) + len(node.args.args) - len(node.args.defaults)
         for i, arg in enumerate(params):
+            if captures <= i < required:
+                ann = _annotation_name(arg.annotation)
+                self.env[arg.arg] = CLEAN if ann in _SAFE_ANNOTATIONS else Val(
+                    Taint(f"URL parameter `{arg.arg}`", node.lineno))
+                continue
             name = arg.arg
             if tainted_param is not None:
                 self.env[name] = Val(param_taint(i)) if i == tainted_param else CLEAN
@@ -141,6 +167,39 @@ class FunctionFlow:
             self.env[node.args.vararg.arg] = CLEAN
         if node.args.kwarg:
             self.env[node.args.kwarg.arg] = CLEAN
+
+    def _django_captures(self, info: FunctionInfo, names: list[str]) -> int:
+        """Index of the first URL capture of a Django view (`def detail(request, slug)`,
+        `get(self, request, pk)`), len(names)+1 when the function is not one."""
+        none = len(names) + 1
+        if self.route or "request" not in names[:2] or not (
+                {"django", "rest_framework"} & self.m.imported):
+            return none
+        node = info.node
+        if info.class_name is not None:
+            is_view = node.name in _HTTP_VERBS and any(
+                b.endswith(("View", "ViewSet")) for b in self.m.class_bases.get(
+                    info.class_name, ()))
+            at = 1
+        else:
+            # a helper called in this module is not a view
+            is_view = not node.name.startswith("_") and \
+                self.m.text.count(f"{node.name}(") <= 1
+            at = 0
+        if not is_view or len(names) <= at + 1 or names[at] != "request":
+            return none
+        return at + 1
+
+    def _seed_fields(self, info: FunctionInfo, self_name: str) -> None:
+        """The objects `__init__` stores on `self` (a session, a parser, a connection):
+        their types are known in every method, so calls on them are modelled."""
+        assert info.class_name is not None
+        init = self.m.method(info.class_name, "__init__")
+        if init is None or init is info or self.depth >= MAX_DEPTH:
+            return
+        for attr, v in self.summarise(init, None).writes.items():
+            if v.qual and v.deep_taint() is None:
+                self.env[f"{self_name}.{attr}"] = v
 
     # -- running ----------------------------------------------------------------
 
@@ -175,6 +234,10 @@ class FunctionFlow:
                 self.assign(node.target, self.expr(node.value), node)
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
+            func = node.value.func if isinstance(node.value, ast.Call) else None
+            if func is not None and (func.attr if isinstance(func, ast.Attribute) else getattr(
+                    func, "id", "")) in _NORETURN_NAMES and self.qual_of(func) in _NORETURN:
+                return True  # abort(400) leaves like a raise
         elif isinstance(node, ast.Return):
             value = self.expr(node.value) if node.value is not None else const(None)
             self.on_return(value, node)
@@ -227,6 +290,8 @@ class FunctionFlow:
             self.env[node.name] = Val(qual=f"<func>{qual}")
         elif isinstance(node, ast.ClassDef):
             self.env[node.name] = Val(qual=f"<class>{node.name}")
+        elif isinstance(node, ast.Global):
+            self.global_names.update(node.names)
         elif isinstance(node, ast.Assert):
             if self.summary is None:
                 patterns.check_assert(self, node)
@@ -419,6 +484,9 @@ class FunctionFlow:
             if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
                 positive = isinstance(op, ast.Eq | ast.Is) == truth
                 if positive:
+                    contained = _containment_check(left) or _containment_check(right)
+                    if contained:
+                        return contained  # commonpath([p, base]) == base: p is inside
                     for a, b in ((left, right), (right, left)):
                         name = _root_name(a)
                         if name and self.expr(b).known:
@@ -454,6 +522,17 @@ class FunctionFlow:
     def assign(self, target: ast.expr, value: Val, node: ast.stmt | None) -> None:
         if isinstance(target, ast.Name):
             self.env[target.id] = value
+            if target.id in self.global_names and self.summary is None:
+                # a module variable set here is seen by every function that reads it
+                old = self.globals.get(target.id)
+                self.globals[target.id] = value if old is None else join(old, value)
+            if self.summary is None and isinstance(node, ast.Assign) and isinstance(
+                    node.value, ast.JoinedStr | ast.BinOp):
+                prefix = patterns.str_prefix(self, node.value)
+                if prefix.startswith(patterns.SHARED_TMP):
+                    self.tmp_paths[target.id] = prefix
+                else:
+                    self.tmp_paths.pop(target.id, None)
             if node is not None:
                 self._note_derivation(target.id, node)
                 patterns.check_secret_store(self, target.id, value, node)
@@ -495,6 +574,8 @@ class FunctionFlow:
         key = self.expr(target.slice) if not isinstance(target.slice, ast.Slice) else CLEAN
         if node is not None:
             self.sink_store(target, base, key, value, node)
+            if self.summary is None and key.known and (base_path or "").endswith("config"):
+                patterns.config_setting(self, str(key.const), value, node)
         if base_path is None:
             return
         if base.keys is not None and key.known:
@@ -515,15 +596,29 @@ class FunctionFlow:
                    node: ast.stmt) -> None:
         path = dotted(target.value) or ""
         last = path.rsplit(".", 1)[-1].lower()
-        is_session = base.qual in ("flask.session", "quart.session") or path.endswith(
-            ".session") or last == "session"
-        if is_session:
+        if _is_session(target.value, base):
             t = value.deep_taint() or key.deep_taint()
             self.sink("trust", t, node, "the session")
         if "session" in last or "cookie" in last or "token" in last:
             self.sink("weakrand", value.deep_taint(), node, f"`{path}[...]`")
-        if last == "headers":
-            self.sink("header", value.deep_taint(), node, "a response header")
+        if last == "headers" or base.qual == _RESPONSE:
+            # resp.headers[k] = v, and Django's response[k] = v
+            self.header_sink(key, value, node)
+
+    def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
+        """A response header set to `value`; `Location` is a redirect as well."""
+        t = value.deep_taint()
+        if self.sink("header", t, node, "a response header") and key.known and \
+                str(key.const).lower() == "location":
+            self.sink("redirect", t, node, "the Location header")
+
+    def header_dict_sink(self, headers: Val, node: ast.AST) -> None:
+        """A mapping of response headers (update(), a view's returned headers)."""
+        if headers.keys is not None:
+            for k, v in headers.keys.items():
+                self.header_sink(const(k), v, node)
+        else:
+            self.sink("header", headers.deep_taint(), node, "a response header")
 
     # -- reporting ----------------------------------------------------------------------
 
@@ -562,6 +657,10 @@ class FunctionFlow:
                       base if n == 0 else f"{base}|{n}")
 
     def on_return(self, value: Val, node: ast.Return) -> None:
+        t = value.deep_taint()
+        if t is not None and t.kind == "weakrand" and self.info is not None and any(
+                w in self.info.qualname.lower() for w in cat.SECRET_WORDS):
+            self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
         if not (self.route and "flask" in self.m.imported) or value.qual:
             return
         body = value
@@ -569,6 +668,8 @@ class FunctionFlow:
             if not value.items:
                 return
             body = value.items[0]
+            if len(value.items) > 1 and value.items[-1].keys is not None:
+                self.header_dict_sink(value.items[-1], node)
             if body.items is not None or body.keys is not None:
                 return
         elif value.keys is not None:
@@ -639,7 +740,8 @@ class FunctionFlow:
             test = self.expr(node.test)
             if test.known:
                 return self.expr(node.body if test.const else node.orelse)
-            return join(self.expr(node.body), self.expr(node.orelse))
+            return join(self.guarded_expr(node.test, True, node.body),
+                        self.guarded_expr(node.test, False, node.orelse))
         if isinstance(node, ast.List | ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 return Val(union_taint([self.expr(e) for e in node.elts]))
@@ -669,6 +771,8 @@ class FunctionFlow:
             return Val(keys=keys)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
             return self.comprehension(node)
+        if isinstance(node, ast.Lambda):
+            return self.lambda_expr(node)
         if isinstance(node, ast.Await):
             return self.expr(node.value)
         if isinstance(node, ast.NamedExpr):
@@ -687,6 +791,32 @@ class FunctionFlow:
                     self.expr(part)
             return CLEAN
         return CLEAN
+
+    def lambda_expr(self, node: ast.Lambda) -> Val:
+        """A lambda's body checked where it is written: the values it closes over are
+        those of the enclosing scope, its own parameters are clean."""
+        saved = self.env
+        self.env = dict(saved)
+        a = node.args
+        for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+            if arg is not None:
+                self.env[arg.arg] = CLEAN
+        try:
+            body = self.expr(node.body)
+        finally:
+            self.env = saved
+        return Val(body.deep_taint())
+
+    def guarded_expr(self, test: ast.expr, truth: bool, node: ast.expr) -> Val:
+        """`node` evaluated where `test` is `truth` (an arm of `a if test else b`)."""
+        if not self.validated(test, truth):
+            return self.expr(node)
+        saved = self.env
+        self.env = self.refine(test, truth, dict(saved))
+        try:
+            return self.expr(node)
+        finally:
+            self.env = saved
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp |
                       ast.DictComp) -> Val:
@@ -729,6 +859,8 @@ class FunctionFlow:
         if path is not None and path.endswith(".request") and path.startswith("self.") \
                 and self.m.web:
             return Val(base.taint or Taint("self.request", node.lineno), qual="<request>")
+        if base.keys is not None and (base.qual or "").startswith("<instance>"):
+            return base.keys.get(attr, Val(base.taint))  # a field set by __init__
         if base.qual and not base.qual.startswith("<"):
             qual = f"{base.qual}.{attr}"
             if qual in cat.REQUEST_OBJECTS:
@@ -799,8 +931,10 @@ class FunctionFlow:
             for v in vals[1:]:
                 result = (result and v.const) if is_and else (result or v.const)
             return const(result) if _const_ok(result) else CLEAN
-        for v in vals:  # short-circuit on a known operand
-            if v.known and bool(v.const) != is_and:
+        for v in vals:  # short-circuit on a known operand, up to the first unknown one
+            if not v.known:
+                break
+            if bool(v.const) != is_and:
                 return v
         out = vals[0]
         for v in vals[1:]:
@@ -869,7 +1003,10 @@ class FunctionFlow:
             if spec.cls == "xss" and name.endswith("make_response") and args and \
                     args[0].items is not None:
                 args = [args[0].items[0]] if args[0].items else []
-            self._check_args(spec, node, name, args, kwargs)
+            if spec.cls == "xss" and _not_html(kwargs):
+                return
+            shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
+            self._check_args(spec, node, shown, args, kwargs)
             return
         if name in cat.SUBPROCESS_FUNCS:
             self._check_subprocess(node, name, args, kwargs)
@@ -909,6 +1046,10 @@ class FunctionFlow:
                 return
             self._check_args(mspec, node, f".{method}()", args, kwargs)
             return
+        if method in cat.ETREE_FIND_METHODS and args and receiver.qual != "re" and \
+                {"xml", "lxml", "defusedxml"} & self.m.imported and _xpathish(node.args[0]):
+            self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
+            return
         if method == "search" and {"ldap3", "ldap"} & self.m.imported and \
                 (receiver.qual or "") != "re" and len(args) >= 2:
             self._check_args(cat.Sink("ldap", (1,), ("search_filter",)), node,
@@ -919,15 +1060,25 @@ class FunctionFlow:
                     self.sink("sql", kwargs[kw].deep_taint(), node, "`QuerySet.extra()`")
         elif method in cat.LOG_METHODS and (receiver.qual == "logging" or _looks_like_logger(
                 node.func)):
-            if args:
-                self.sink("log", args[0].deep_taint(), node, "a log message")
+            # the message and the %-arguments logging interpolates into it
+            msg_args = args[1:] if method == "log" else args
+            if msg_args:
+                self.sink("log", union_taint(msg_args), node, "a log message")
         elif method == "set_cookie":
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
         elif len(args) > 1 and (method in ("add_header", "set_header") or (
-                method in ("add", "set") and _attr_name(node.func) == "headers")):
-            self.sink("header", args[1].deep_taint(), node, "a response header")
+                method in ("add", "set", "setdefault") and _attr_name(node.func) == "headers")):
+            self.header_sink(args[0], args[1], node)
+        elif method in ("update", "extend") and _attr_name(node.func) == "headers":
+            for v in args:
+                self.header_dict_sink(v, node)
+            if kwargs:
+                self.header_dict_sink(Val(keys={k: v for k, v in kwargs.items()}), node)
+        elif method in ("update", "setdefault", "__setitem__") and _is_session(
+                node.func.value if isinstance(node.func, ast.Attribute) else None, receiver):
+            self.sink("trust", union_taint([*args, *kwargs.values()]), node, "the session")
 
     def _check_args(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val],
                     kwargs: dict[str, Val]) -> None:
@@ -968,12 +1119,23 @@ class FunctionFlow:
         name = qual or ""
         last = name.rsplit(".", 1)[-1] if name else (method or "")
         all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        # methods of the project's own classes win over models keyed on a method name
+        # (`repo.find(x)` is not str.find)
+        if receiver is not None and method is not None and (
+                (receiver.qual or "").startswith("<instance>") or (
+                    self.info is not None and self.info.class_name is not None and
+                    _on_self(node, self.info))):
+            info = self.resolve(node, qual, receiver, method, all_taint is not None)
+            if info is not None:
+                return self.call_summary(info, node, args, kwargs, receiver)
         # sources
         if name in cat.SOURCE_CALLS:
             label, kind = cat.SOURCE_CALLS[name]
             return Val(Taint(label, node.lineno, kind))
         if name.startswith("random.") and last in cat.WEAK_RANDOM_FUNCS:
             return Val(Taint(f"`{name}()`", node.lineno, "weakrand"))
+        if name == "random.Random":  # a seeded Mersenne Twister (SystemRandom is not)
+            return Val(qual="random.Random")
         if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
             label, kind = cat.SOURCE_METHODS[method]
             return Val(Taint(label, node.lineno, kind))
@@ -998,7 +1160,7 @@ class FunctionFlow:
             return CLEAN
         if name in _RESPONSE_BUILDERS or (name in cat.SINK_CALLS and cat.SINK_CALLS[
                 name].cls in ("xss", "redirect")):
-            return Val(qual="flask.Response")
+            return Val(qual=_RESPONSE)
         # objects we model
         if name == "configparser.ConfigParser" or name == "configparser.RawConfigParser":
             return Val(keys={}, qual="<config>")
@@ -1011,9 +1173,15 @@ class FunctionFlow:
             if resolve is not None and resolve.known and resolve.const is True:
                 return Val(qual="<parser>", flags=frozenset({"xxe"}))
             return Val(qual="<parser>")
+        if name in cat.HTTP_CLIENTS:
+            return Val(qual=cat.HTTP_CLIENTS[name])
+        if name in cat.XPATH_EVALUATORS:
+            return Val(qual="<xpatheval>")
         if name in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
             return Val(all_taint, qual="pathlib.Path")
         if name in ("open", "io.open", "codecs.open"):
+            if args and args[0].known:  # the application's own file, by a fixed name
+                return Val(qual="<file>")
             return Val(Taint("file contents", node.lineno, "file"), qual="<file>")
         if name in ("io.StringIO", "io.BytesIO"):
             return Val(union_taint(args), qual="<buffer>")
@@ -1041,7 +1209,11 @@ class FunctionFlow:
                 method is not None else None
             return self.call_summary(info, node, args, kwargs, recv)
         if name.startswith("<class>"):
-            return Val(all_taint, qual=f"<instance>{name[len('<class>'):]}")
+            cname = name[len("<class>"):]
+            init = self.m.method(cname, "__init__")
+            if init is not None and self.depth < MAX_DEPTH:
+                return self.construct(cname, init, node, args, kwargs)
+            return Val(all_taint, qual=f"<instance>{cname}")
         if all_taint is not None and "." in name:
             cls = self._project_class(name)
             if cls is not None:
@@ -1262,14 +1434,27 @@ class FunctionFlow:
                 bound[kwnames.index(k)] = v
         if info.node.name == "__init__" or self.depth >= MAX_DEPTH:
             return Val(union_taint(list(bound.values())))
-        any_taint = any(v.deep_taint() is not None for v in bound.values())
+        # A method: the receiver's attributes are followed one by one (what the
+        # constructor and earlier calls stored on it), its own taint as a whole.
+        fields: dict[str, Val] = {}
+        recv_path: str | None = None
+        if offset and receiver is not None and isinstance(node.func, ast.Attribute):
+            recv_path = dotted(node.func.value)
+            fields = self.receiver_fields(recv_path, receiver)
+            bound[0] = Val(receiver.taint)
+        any_taint = any(v.deep_taint() is not None for v in [*bound.values(),
+                                                             *fields.values()])
         result_taint: Taint | None = None
         base: Val | None = None
         if info.module.may_read_source(info):
-            base = self.summarise(info, None).ret
+            own = self.summarise(info, None)
+            base = own.ret
             if base is not None and base.taint is not None and \
                     base.taint.source == PARAM_SOURCE:
                 base = Val(None, base.consts)
+            if recv_path is not None:
+                for attr, v in own.writes.items():
+                    self.env[f"{recv_path}.{attr}"] = v
         if not any_taint:
             return base or CLEAN
         result_taint = base.deep_taint() if base is not None else None
@@ -1278,17 +1463,75 @@ class FunctionFlow:
             if t is None:
                 continue
             s = self.summarise(info, i)
-            if s.returns:
-                nt = t.sanitised(s.return_safe) if s.return_safe else t
-                result_taint = join_taint(result_taint, nt)
-            for cls, line, what in s.sinks:
-                where = f"{info.qualname}" + (
-                    f" ({info.module.rel}:{line})" if info.module is not self.m else
-                    f" (line {line})")
-                self.sink(cls, t, node, f"{what} in `{where}`")
+            result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
+            if recv_path is not None:
+                for attr, safe in s.param_writes.items():
+                    self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
+        for attr, v in fields.items():
+            t = v.deep_taint()
+            if t is not None:
+                s = self.summarise(info, f"attr:{attr}")
+                result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
         return Val(result_taint)
 
-    def summarise(self, info: FunctionInfo, param: int | None) -> Summary:
+    def _apply_summary(self, info: FunctionInfo, s: Summary, t: Taint,
+                       node: ast.Call) -> Taint | None:
+        """Report the sinks data `t` reaches inside the callee; the taint it returns."""
+        for cls, line, what in s.sinks:
+            where = f"{info.qualname}" + (
+                f" ({info.module.rel}:{line})" if info.module is not self.m else
+                f" (line {line})")
+            self.sink(cls, t, node, f"{what} in `{where}`")
+        if s.returns:
+            return t.sanitised(s.return_safe) if s.return_safe else t
+        return None
+
+    def receiver_fields(self, path: str | None, receiver: Val) -> dict[str, Val]:
+        """The attributes known on a method's receiver: those the constructor set,
+        updated by what this function stored on `path.attr` since."""
+        out: dict[str, Val] = {}
+        if receiver.keys is not None and (receiver.qual or "").startswith("<instance>"):
+            out.update((str(k), v) for k, v in receiver.keys.items())
+        if path:
+            prefix = path + "."
+            n = len(prefix)
+            for k, v in self.env.items():
+                if k.startswith(prefix) and "." not in k[n:]:
+                    out[k[n:]] = v
+        return out
+
+    def construct(self, cls: str, init: FunctionInfo, node: ast.Call, args: list[Val],
+                  kwargs: dict[str, Val]) -> Val:
+        """`Cls(...)` of a class of this module: an instance whose attributes are what
+        `__init__` stores on `self`, each with the taint of the arguments it holds."""
+        params = [*init.node.args.posonlyargs, *init.node.args.args]
+        names = [p.arg for p in params]
+        kwnames = names + [p.arg for p in init.node.args.kwonlyargs]
+        bound: dict[int, Val] = {}
+        for i, a in enumerate(args):
+            if i + 1 < len(names):
+                bound[i + 1] = a
+        for k, v in kwargs.items():
+            if k in kwnames:
+                bound[kwnames.index(k)] = v
+        fields: dict[object, Val] = {k: v for k, v in self.summarise(init, None).writes.items()}
+        whole: Taint | None = None
+        fed: dict[str, Taint | None] = {}
+        for i, v in bound.items():
+            t = v.deep_taint()
+            if t is None:
+                continue
+            s = self.summarise(init, i)
+            self._apply_summary(init, s, t, node)
+            if not s.param_writes:
+                whole = join_taint(whole, t)  # kept where we cannot see: the whole object
+            for attr, safe in s.param_writes.items():
+                fed[attr] = join_taint(fed.get(attr), t.sanitised(safe) if safe else t)
+        for attr, ft in fed.items():
+            fields[attr] = Val(ft)
+        return Val(whole, qual=f"<instance>{cls}", keys=fields)
+
+    def summarise(self, info: FunctionInfo, param: int | str | None) -> Summary:
         key = (f"{info.module.rel}:{info.qualname}", param)
         module = info.module
         cached = module.summaries.get(key)
@@ -1307,6 +1550,18 @@ class FunctionFlow:
                 summary.returns = True
                 summary.return_safe = t.safe_for
             summary.ret = ret
+            self_name = _self_param(info)
+            if self_name is not None:
+                prefix = self_name + "."
+                n = len(prefix)
+                for k, v in flow.env.items():
+                    if not k.startswith(prefix) or "." in k[n:]:
+                        continue
+                    vt = v.deep_taint()
+                    if vt is not None and vt.source == PARAM_SOURCE:
+                        summary.param_writes[k[n:]] = vt.safe_for
+                    elif param is None:
+                        summary.writes[k[n:]] = v
         except RecursionError:
             summary = Summary(returns=True)
         finally:
@@ -1323,6 +1578,61 @@ def _as_argument(v: Val, node: ast.expr) -> Val:
     if v.qual in cat.REQUEST_OBJECTS and v.taint is None:
         return Val(Taint(v.qual or "request", node.lineno), qual="<request>")
     return v
+
+
+def _not_html(kwargs: dict[str, Val]) -> bool:
+    """A response built with an explicit media type that browsers do not render."""
+    for kw in ("mimetype", "content_type", "media_type"):
+        v = kwargs.get(kw)
+        if v is not None and v.consts:
+            return all(isinstance(c, str) and "html" not in c.lower() and "xml" not in
+                       c.lower() and "svg" not in c.lower() for c in v.consts)
+    return False
+
+
+def _is_session(node: ast.expr | None, value: Val | None) -> bool:
+    if value is not None and value.qual in ("flask.session", "quart.session"):
+        return True
+    path = (dotted(node) or "") if node is not None else ""
+    return path == "session" or path.endswith(".session")
+
+
+def _containment_check(node: ast.expr) -> set[str]:
+    """The paths an `os.path.commonpath([...])` call compares."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        if name in ("commonpath", "commonprefix"):
+            return {n for n in map(_root_name, node.args[0].elts) if n}
+    return set()
+
+
+def _xpathish(node: ast.expr) -> bool:
+    """An expression built around a literal that looks like an XPath step."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and (
+                "[" in sub.value or "/" in sub.value or "@" in sub.value):
+            return True
+    return False
+
+
+def _self_param(info: FunctionInfo) -> str | None:
+    """The name of a method's `self` parameter (None for functions, staticmethods)."""
+    if info.class_name is None:
+        return None
+    args = [*info.node.args.posonlyargs, *info.node.args.args]
+    if not args or any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                       for d in info.node.decorator_list):
+        return None
+    return args[0].arg
+
+
+def _on_self(node: ast.Call, info: FunctionInfo | None) -> bool:
+    func = node.func
+    return info is not None and info.class_name is not None and \
+        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+        func.value.id in ("self", "cls")
 
 
 def _join_envs(a: Env, b: Env) -> Env:
@@ -1343,15 +1653,18 @@ def _root_name(node: ast.expr) -> str | None:
             if isinstance(node.func, ast.Attribute) and node.func.attr in cat.DERIVING_FUNCS:
                 node = node.func.value
                 continue
-            if isinstance(node.func, ast.Name) and node.func.id in ("str", "repr") and \
-                    node.args:
-                node = node.args[0]
+            if isinstance(node.func, ast.Name) and node.args and (
+                    node.func.id in ("str", "repr") or node.func.id in _DERIVING_NAMES):
+                node = node.args[0]  # urlparse(x).hostname, realpath(x): x is checked
                 continue
             return None
         if isinstance(node, ast.Attribute):
             node = node.value
             continue
         return None
+
+
+_DERIVING_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in cat.DERIVING_FUNCS if "." in q)
 
 
 def _derived_from(value: ast.expr) -> str | None:

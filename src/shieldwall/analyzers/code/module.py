@@ -38,6 +38,11 @@ class Summary:
     return_safe: frozenset[str] = frozenset()  # ... made safe for these sink classes
     sinks: list[tuple[str, int, str]] = field(default_factory=list)  # (class, line, what)
     ret: Val | None = None  # the return value when no parameter is tainted
+    # Methods: the attributes of `self` the call leaves set. `writes` (param=None):
+    # their values; `param_writes`: those holding the parameter's data, with what it
+    # was made safe for on the way.
+    writes: dict[str, Val] = field(default_factory=dict)
+    param_writes: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,8 +72,10 @@ class Module:
         self.class_bases: dict[str, list[str]] = {}
         self.imported: set[str] = set()  # top-level package names imported anywhere
         self.findings: list[RawFinding] = []
-        self.summaries: dict[tuple[str, int | None], Summary] = {}
-        self.in_progress: set[tuple[str, int | None]] = set()
+        # keyed by (function, parameter): an index, "attr:<name>" for one attribute
+        # of `self`, or None for the function on its own
+        self.summaries: dict[tuple[str, int | str | None], Summary] = {}
+        self.in_progress: set[tuple[str, int | str | None]] = set()
         self._index(tree.body, "", None)
         # Top-level packages imported anywhere in the file (a text scan: much cheaper
         # than walking the tree, and only used to tell which frameworks are in play).

@@ -29,6 +29,24 @@ OLD_PROTOCOLS = frozenset(
      "OpenSSL.SSL.SSLv2_METHOD", "OpenSSL.SSL.SSLv3_METHOD", "OpenSSL.SSL.SSLv23_METHOD",
      "OpenSSL.SSL.TLSv1_METHOD", "OpenSSL.SSL.TLSv1_1_METHOD"}
 )
+WEAK_CIPHERS = frozenset({"DES", "DES3", "TripleDES", "ARC2", "ARC4", "RC2", "RC4", "Blowfish",
+                          "IDEA", "CAST", "CAST5", "SEED", "XOR"})
+CIPHER_PACKAGES = ("Crypto.Cipher.", "Cryptodome.Cipher.",
+                   "cryptography.hazmat.primitives.ciphers.algorithms.",
+                   "cryptography.hazmat.decrepit.ciphers.algorithms.")
+# Framework objects and runners that take debug=...
+DEBUG_TAKERS = frozenset({"run", "run_simple", "Starlette", "FastAPI", "Sanic", "Quart",
+                          "Application", "make_app"})
+# Flask/Django configuration keys and the value that makes them unsafe.
+CONFIG_KEYS: dict[str, tuple[bool, str, str]] = {
+    "DEBUG": (True, "PY-DEBUG-ENABLED", "debug"),
+    "SESSION_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
+    "CSRF_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
+    "REMEMBER_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
+    "SESSION_COOKIE_HTTPONLY": (False, "PY-COOKIE-NOT-HTTPONLY", "cookie-httponly"),
+    "REMEMBER_COOKIE_HTTPONLY": (False, "PY-COOKIE-NOT-HTTPONLY", "cookie-httponly"),
+}
+SHARED_TMP = ("/tmp/", "/var/tmp/", "/dev/shm/")  # noqa: S108 - what the rule looks for
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                           "request", "send", "stream", "Client", "AsyncClient", "urlopen"})
 ACCESS_NAMES = frozenset(
@@ -60,8 +78,18 @@ def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str
     alg = WEAK_HASH_FUNCS.get(name)
     if alg is None and name == "hashlib.new" and args and args[0].known:
         alg = WEAK_HASH_NAMES.get(str(args[0].const).lower())
+    if alg is None and name in ("hmac.new", "hmac.digest", "hmac.HMAC", "hashlib.pbkdf2_hmac"):
+        # the digest: hmac.new(key, msg, hashlib.md5), pbkdf2_hmac("sha1", ...)
+        digest = args[0] if name == "hashlib.pbkdf2_hmac" and args else (
+            args[2] if len(args) > 2 else kwargs.get("digestmod") or kwargs.get("digest")
+            or kwargs.get("hash_name"))
+        alg = _weak_digest(digest)
     if alg is not None and not _false(kwargs.get("usedforsecurity")):
         _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+    # ciphers
+    cipher = _weak_cipher(name, args, kwargs)
+    if cipher is not None:
+        _kw(flow, node, "PY-WEAK-CIPHER", f"{cipher} ({name}())", f"cipher|{cipher}")
     # TLS verification
     if _false(kwargs.get("verify")) and (
             name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS):
@@ -90,6 +118,9 @@ def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str
             _kw(flow, node, "PY-COOKIE-NOT-HTTPONLY",
                 f"cookie `{cname}` set without httponly=True", f"cookie-httponly|{cname}")
     # JWT
+    if name in ("jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"):
+        _kw(flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() trusts claims it never verified",
+            "jwt-unverified")
     if name in ("jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"):
         options = kwargs.get("options")
         off = _false(kwargs.get("verify")) or (
@@ -103,8 +134,14 @@ def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str
             _kw(flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification",
                 "jwt")
     # debug and binds
-    if last == "run" and _true(kwargs.get("debug")):
-        _kw(flow, node, "PY-DEBUG-ENABLED", "application started with debug=True", "debug")
+    if last in DEBUG_TAKERS and _true(kwargs.get("debug")):
+        _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
+    # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
+    if last in ("update", "from_mapping") and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "config":
+        for mapping in [*args, Val(keys={k: v for k, v in kwargs.items()})]:
+            for k, v in (mapping.keys or {}).items():
+                config_setting(flow, str(k), v, node)
     host = kwargs.get("host")
     if last == "run" and host is not None and host.known and host.const in ALL_INTERFACES:
         _kw(flow, node, "PY-BIND-ALL-INTERFACES", f"server bound to {host.const!r}",
@@ -116,6 +153,14 @@ def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str
     if name in ("tempfile.mktemp", "os.tempnam", "os.tmpnam"):
         _kw(flow, node, "PY-TEMPFILE-MKTEMP", f"{name}() returns a name another process can take",
             "mktemp")
+    if name in ("open", "io.open", "os.open", "codecs.open") and node.args:
+        mode = args[1] if len(args) > 1 else kwargs.get("mode") or kwargs.get("flags")
+        writes = name == "os.open" or (mode is not None and mode.known and isinstance(
+            mode.const, str) and any(c in mode.const for c in "wax+"))
+        prefix = str_prefix(flow, node.args[0])
+        if writes and prefix.startswith(SHARED_TMP):
+            _kw(flow, node, "PY-TEMPFILE-PREDICTABLE", f"{name}() writes {prefix!r}...",
+                f"tmp|{prefix}")
     # YAML loaders (the taint rule takes the case where untrusted data reaches them)
     if name in ("yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.full_load",
                 "yaml.unsafe_load_all", "yaml.full_load_all"):
@@ -129,6 +174,64 @@ def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str
             if t is None or "deser" not in cat.KIND_REACHES.get(t.kind, frozenset()):
                 _kw(flow, node, "PY-YAML-UNSAFE-LOAD",
                     f"{name}() with {lname or 'an unsafe loader'}", f"yaml|{name}")
+
+
+def _weak_digest(v: Val | None) -> str | None:
+    if v is None:
+        return None
+    if v.qual in WEAK_HASH_FUNCS:
+        return WEAK_HASH_FUNCS[v.qual]
+    if v.known and isinstance(v.const, str):
+        return WEAK_HASH_NAMES.get(v.const.lower())
+    return None
+
+
+def _weak_cipher(name: str, args: list[Val], kwargs: dict[str, Val]) -> str | None:
+    if "ipher" not in name:  # Crypto.Cipher.*, ...primitives.ciphers.*
+        return None
+    for pkg in CIPHER_PACKAGES:
+        if name.startswith(pkg):
+            algo = name[len(pkg):].split(".")[0]
+            if algo in WEAK_CIPHERS:
+                return algo
+            break
+    if name.endswith("ciphers.modes.ECB"):
+        return "ECB mode"
+    if name.startswith(CIPHER_PACKAGES[:2]) and name.endswith(".new"):
+        for v in [*args, *kwargs.values()]:
+            if (v.qual or "").endswith(".MODE_ECB"):
+                return "ECB mode"
+    return None
+
+
+def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
+    """The constant text a string expression starts with ('' when unknown)."""
+    if isinstance(node, ast.JoinedStr):
+        first = node.values[0] if node.values else None
+        return first.value if isinstance(first, ast.Constant) and isinstance(
+            first.value, str) else ""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        left = str_prefix(flow, node.left)
+        return left.split("%", 1)[0] if isinstance(node.op, ast.Mod) else left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "format":
+        return str_prefix(flow, node.func.value).split("{", 1)[0]
+    if isinstance(node, ast.Name) and node.id in flow.tmp_paths:
+        return flow.tmp_paths[node.id]
+    v = flow.expr(node) if isinstance(node, ast.Name | ast.Constant) else None
+    if v is not None and v.known and isinstance(v.const, str):
+        return v.const
+    return ""
+
+
+def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> None:
+    """A Flask/Django configuration key set to a value that turns a protection off."""
+    spec = CONFIG_KEYS.get(name)
+    if spec is None:
+        return
+    bad, rule, key = spec
+    if (_true(value) if bad else _false(value)):
+        flow.report(rule, f"{name} = {bad}", node, f"{key}|{name}")
 
 
 def check_attr_store(flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val,
@@ -160,12 +263,7 @@ def _settings(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None
     """Django-style settings modules."""
     if "settings" not in flow.m.rel.rsplit("/", 1)[-1]:
         return
-    if name == "DEBUG" and _true(value):
-        flow.report("PY-DEBUG-ENABLED", "DEBUG = True in a settings module", node, "DEBUG")
-    elif name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") and _false(value):
-        flow.report("PY-COOKIE-NOT-SECURE", f"{name} = False", node, name)
-    elif name == "SESSION_COOKIE_HTTPONLY" and _false(value):
-        flow.report("PY-COOKIE-NOT-HTTPONLY", f"{name} = False", node, name)
+    config_setting(flow, name, value, node)
 
 
 def check_assert(flow: FunctionFlow, node: ast.Assert) -> None:

@@ -236,6 +236,22 @@ PATTERN_RULES: dict[str, Rule] = {
             ("CWE-327",),
         ),
         _rule(
+            "PY-WEAK-CIPHER", H, "Broken cipher or cipher mode",
+            "DES, 3DES, RC2, RC4, Blowfish, IDEA, CAST and XOR are broken or have "
+            "blocks small enough to attack; ECB mode leaks the structure of the "
+            "plaintext (equal blocks encrypt alike).",
+            "Use an authenticated cipher: AES-GCM or ChaCha20-Poly1305 (cryptography's "
+            "AESGCM / ChaCha20Poly1305, or Fernet).",
+            ("CWE-327",),
+        ),
+        _rule(
+            "PY-TEMPFILE-PREDICTABLE", M, "File created at a fixed path in a shared temp folder",
+            "A file written at a name chosen in advance under /tmp (or /var/tmp, /dev/shm) "
+            "can be created or linked first by another local user.",
+            "Use tempfile.mkstemp, NamedTemporaryFile or TemporaryDirectory.",
+            ("CWE-377",),
+        ),
+        _rule(
             "PY-YAML-UNSAFE-LOAD", M, "yaml.load with a loader that builds objects",
             "yaml.load with Loader/UnsafeLoader/FullLoader (or unsafe_load, full_load) "
             "can construct arbitrary Python objects from the document.",
