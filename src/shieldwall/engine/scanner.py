@@ -4,6 +4,7 @@ others), then apply inline suppressions, exceptions and the baseline."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -64,6 +65,26 @@ def _project_config(root: Path, explicit: Path | None) -> ProjectConfig:
     return load_config(found, found.name)
 
 
+def _check_since(root: Path, ref: str) -> None:
+    """--since must name a commit of the scanned repository."""
+    try:
+        probe = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(
+            f"--since {ref}: cannot run git ({exc})", "install git or drop --since"
+        ) from exc
+    if probe.returncode != 0:
+        raise UsageError(
+            f"--since {ref}: no such commit, branch or tag in {root}",
+            "check the ref, and fetch it first (CI clones are often shallow: fetch-depth: 0)",
+        )
+
+
 def run_scan(path: Path, options: ScanOptions | None = None, target_label: str = "") -> Scan:
     options = options or ScanOptions()
     if not path.exists():
@@ -81,6 +102,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         offline=options.offline,
     )
     tree = walk(path, excludes=(*config.excludes, *options.excludes))
+    if options.since is not None:
+        _check_since(tree.root, options.since)
     target = ScanTarget(tree, settings)
 
     findings: list[Finding] = []

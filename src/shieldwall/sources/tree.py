@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +86,25 @@ class FileTree:
     root: Path
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    excludes: tuple[str, ...] = ()  # the exclude patterns the walk applied
+
+
+def exclusion(excludes: Sequence[str]) -> Callable[[str], bool]:
+    """A test for paths that are not on disk (git history): would `walk` leave out
+    `rel` (POSIX, relative to the root) for an exclude pattern or a skipped
+    directory? .gitignore is not applied: it does not apply to committed files."""
+    spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+
+    def excluded(rel: str) -> bool:
+        parts = rel.split("/")
+        if any(part in SKIPPED_DIRS for part in parts[:-1]):
+            return True
+        if spec is None:
+            return False
+        dirs = ("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+        return any(spec.match_file(d) for d in dirs) or spec.match_file(rel)
+
+    return excluded
 
 
 def _load_ignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
@@ -115,7 +134,7 @@ def walk(
 ) -> FileTree:
     """List the regular files under ``root`` that a scan should look at."""
     root = root.resolve() if root.is_dir() else root
-    tree = FileTree(root)
+    tree = FileTree(root, excludes=tuple(excludes))
     if root.is_file():
         tree.root = root.parent
         tree.files.append(SourceFile(root.parent, root.name, root.stat().st_size))

@@ -120,3 +120,65 @@ def test_weak_password_is_medium_strong_is_high() -> None:
 def test_bare_values_in_code_are_expressions_not_literals() -> None:
     assert generic("password = user_supplied\n", "app.py") == []
     assert generic("password = user_supplied\n", "app.env") != []
+
+
+# ---- file types: how each writes a literal --------------------------------------
+GO_PW = "Vq7" + "$r2L#m9xTz"  # holds characters Go's lexer rejects outside quotes
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "found"),
+    [
+        # C, C++, C#, Objective-C: "..." (and @"...") are strings, '...' a character constant
+        ("auth.c", f'char secret_key[25] = "{TOK}";\n', True),
+        ("Auth.cs", f'var password = @"{PW}";\n', True),
+        ("Auth.m", f'password = @"{PW}";\n', True),
+        ("auth.c", f"api_key = '{TOK}';\n", False),
+        ("Auth.cs", f"password = @'{PW}';\n", False),
+        ("auth.cpp", f"db_pass[] = '{PW}';\n", False),
+        # ... unless the single quotes sit inside a string (SQL in C)
+        ("db.c", f"exec(\"UPDATE users SET password = '{PW}'\");\n", True),
+        # other code: any quote opens a string
+        ("app.py", f"api_key = '{TOK}'\n", True),
+        ("app.js", f"const secret = `{TOK}`;\n", True),
+        # Go: quoted values, and bare values that cannot be Go expressions
+        ("main.go", f"password := {GO_PW}\n", True),
+        ("main.go", f"db_pass = {GO_PW},\n", True),
+        ("main.go", "password := cfg.Password\n", False),
+        ("main.go", "password = userSupplied\n", False),
+        ("main.go", 'password := os.Getenv("DB_PASSWORD")\n', False),
+        ("main.go", f"// password = {GO_PW}\n", False),
+        # the same bare value is an expression in Python, a literal in config
+        ("app.py", f"password = {GO_PW}\n", False),
+        ("app.conf", f"password = {GO_PW}\n", True),
+        # directives: `password "v";` (nginx, Chef, HCL-style)
+        ("site.conf", f'password "{PW}";\n', True),
+        ("recipe.rb", f'  secret "{TOK}"\n', True),
+        ("recipe.rb", f"private_key \"{TOK}';\n", False),  # not a closed literal
+        ("recipe.rb", f'password "{PW}" if ready\n', False),  # not the whole line
+        # no extension: dotfiles, known names and shell scripts are config; others are not
+        (".pgpass", f"password={PW}\n", True),
+        ("credentials", f"[default]\naws_secret_access_key = {TOK}\n", True),
+        ("bin/deploy", f"#!/usr/bin/env bash\nexport DB_PASSWORD={PW}\n", True),
+        ("bin/deploy", f"#!/usr/bin/env python3\npassword = {PW}\n", False),
+        ("notes", f"password = {PW}\n", False),
+        ("notes", f'password = "{PW}"\n', True),
+    ],
+)
+def test_file_type_decides_what_a_literal_is(path: str, text: str, found: bool) -> None:
+    assert bool(generic(text, path)) is found
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("somefakekey", False),
+        ("dummypassword", False),
+        ("your_password_here", False),
+        ("my-secret", False),
+        ("my-" + PW, True),  # a real password that happens to start with `my-`
+        ("The_Quick" + "#Brown99", True),
+    ],
+)
+def test_placeholders_without_hiding_real_values(value: str, found: bool) -> None:
+    assert bool(generic(f'password = "{value}"\n', "app.py")) is found

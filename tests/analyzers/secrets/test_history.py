@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.secrets import SecretsAnalyzer
+from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Settings
-from shieldwall.sources.tree import walk
+from shieldwall.sources.tree import exclusion, walk
 from tests.analyzers.secrets.samples import github_token
 
 pytestmark = pytest.mark.skipif(
@@ -112,3 +114,46 @@ def test_unknown_since_ref_and_no_repo_are_skipped_with_reason(
     (plain / "f.txt").write_text("x\n")
     out = scan(plain)
     assert any("not inside a git repository" in s.reason for s in out.skipped)
+
+
+def test_excludes_apply_to_history_paths(repo: Path) -> None:
+    kept, dropped = github_token(seed=26), github_token(seed=27)
+    commit(repo, {"fixtures/bad.py": f'T = "{dropped}"\n', "app/a.py": f'T = "{kept}"\n'}, "add")
+    commit(repo, {"fixtures/bad.py": None, "app/a.py": "T = None\n"}, "clean")
+    out = SecretsAnalyzer().analyze(
+        ScanTarget(walk(repo, excludes=["fixtures/"]), Settings(history=True))
+    )
+    assert [f.location.path for f in out.findings] == ["app/a.py"]
+    assert len(scan(repo).findings) == 2  # without the exclude both are found
+
+
+def test_project_config_excludes_reach_history(repo: Path) -> None:
+    commit(repo, {".shieldwall.yaml": "exclude:\n  - legacy/\n"}, "config")
+    commit(repo, {"legacy/old/k.py": f'T = "{github_token(seed=28)}"\n'}, "leak")
+    commit(repo, {"legacy/old/k.py": None}, "drop")
+    result = run_scan(repo, ScanOptions(analyzers="secrets", history=True)).result
+    assert result.findings == ()
+
+
+def test_exclusion_matches_what_walk_leaves_out() -> None:
+    excluded = exclusion(["tests/fixtures/", "*.min.js", "/build"])
+    assert excluded("tests/fixtures/a/b.py") and excluded("web/app.min.js")
+    assert excluded("build/x.txt") and excluded("node_modules/p/index.js")
+    assert not excluded("src/build/x.txt") and not excluded("tests/test_a.py")
+    assert not exclusion(())("src/app.py")
+
+
+def sw(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shieldwall", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_bad_since_ref_is_a_usage_error(repo: Path) -> None:
+    commit(repo, {"a.txt": "x\n"}, "init")
+    bad = sw("scan", str(repo), "--analyzers", "secrets", "--since", "no-such-ref")
+    assert bad.returncode == 2
+    assert "no-such-ref" in bad.stderr and "fetch" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    good = sw("scan", str(repo), "--analyzers", "secrets", "--since", "HEAD", "--format", "json")
+    assert good.returncode == 0, good.stderr

@@ -22,6 +22,7 @@ from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules,
 from shieldwall.analyzers.secrets.verify import AWS_KEY_ID, AWS_SECRET, LIVE, VERIFIABLE, Verifier
 from shieldwall.errors import SourceError
 from shieldwall.model import Control, Finding, Location, Rule, Severity, Skipped
+from shieldwall.sources.tree import exclusion
 
 _SNIFF = 8192
 # Below this many bytes a pool of processes costs more than it saves.
@@ -153,7 +154,11 @@ class SecretsAnalyzer:
     def _history(self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]) -> None:
         settings = target.settings
         detector = default_detector()
-        for added in history.added_lines(target.tree.root, settings.since, settings.max_file_bytes):
+        excluded = exclusion(target.tree.excludes)
+        added_lines = history.added_lines(
+            target.tree.root, settings.since, settings.max_file_bytes, excluded
+        )
+        for added in added_lines:
             for m in detector.scan(added.blob(), added.path):
                 line = added.line_of(m.line)
                 end = added.line_of(m.end_line) if m.end_line != m.line else line

@@ -119,7 +119,7 @@ class Detector:
         regions = self._regions(data, hits)
         name = path.rsplit("/", 1)[-1].lower()
         lock_file = name in _LOCK_FILES
-        config = generic.config_like(name)
+        syntax = generic.syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
         found: list[Match] = []
         line_no = 1
@@ -138,7 +138,7 @@ class Detector:
                     found.append(match)
             if _GENERIC in targets and not lock_file:
                 found.extend(
-                    self._generic(text, data, stop, line_no, config, test_path, provider_values)
+                    self._generic(text, data, stop, line_no, syntax, test_path, provider_values)
                 )
         return _dedupe(found)
 
@@ -229,7 +229,7 @@ class Detector:
         data: bytes,
         stop: int,
         line_no: int,
-        config: bool,
+        syntax: generic.Syntax,
         test_path: bool,
         provider_values: set[str],
     ) -> list[Match]:
@@ -245,7 +245,7 @@ class Detector:
             return below_cache[n - 1] if n - 1 < len(below_cache) else None
 
         for i, line in enumerate(lines):
-            for hit in generic.find(line, config, following if i == len(lines) - 1 else _none):
+            for hit in generic.find(line, syntax, following if i == len(lines) - 1 else _none):
                 if any(hit.value in v or v in hit.value for v in provider_values):
                     continue
                 rule_id = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN

@@ -6,7 +6,15 @@ Terraform, Dockerfile ENV/ARG, compose and Kubernetes env, XML elements, CLI
 flags). A value is kept when it is not a placeholder, a reference to where the
 secret lives, a path, an expression or a documented example, and - for keys
 that name tokens rather than passwords - when it looks random (entropy and
-character classes)."""
+character classes).
+
+What counts as a literal depends on the file type (`syntax_for`, by extension):
+config formats and shell scripts take bare values as text; in C, C++, C# and
+Objective-C only "..." (and @"...") is a string, '...' a character constant;
+in Go a bare value is a literal only when Go's lexer could not read it as an
+expression; in other code only quoted values are literals. Files without an
+extension are config when they are dotfiles, known config names or shell
+scripts (shebang), else code."""
 
 from __future__ import annotations
 
@@ -50,6 +58,17 @@ _BARE = re.compile(
     + r"""["']?\s*(?::=|=|:(?!//))\s*"""
     + r"""(?P<val>[^\s"'`#|>&{[!*](?:[^\n#]|(?<!\s)#)*?)\s*[,;]?\s*(?:\s#.*)?$"""
 )
+# A directive: `password "v";` (nginx, Chef and other Ruby DSLs, HCL-style config)
+# - the key opens the line and a closed literal ends it.
+_DIRECTIVE = re.compile(
+    r"""^\s*(?P<key>[A-Za-z_][\w.-]{0,80})[ \t]+"""
+    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)\s*[;,]?\s*$"""
+)
+# Go: `key = v` / `key := v` with an unquoted value (a stray closing quote or comma dropped).
+_GO_BARE = re.compile(
+    r"""^\s*(?:var\s+|const\s+)?""" + _KEY + r"""\s*:?=\s*(?P<val>[^\s"'`][^\s]*?)["'`]?[,;]?\s*$"""
+)
+_NOT_GO_CODE = re.compile(r"[$#?@\\]|[^\x00-\x7f]")
 _ENV_SPACE = re.compile(r"^\s*ENV\s+" + _KEY + r"\s+(?P<val>[^\s=\"'][^\s]*)\s*$")
 _FLAG = re.compile(
     r"""(?<![\w-])--""" + _KEY + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$][^\s"']*)(?P=q)"""
@@ -89,13 +108,72 @@ CONFIG_SUFFIXES = (
     ".dist",
     ".local",
 )
+# C, C++, C# and Objective-C: a string is "..." (or @"..." verbatim / NSString);
+# '...' is a character constant, never a credential.
+C_FAMILY_SUFFIXES = (
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".cxx",
+    ".c++",
+    ".hpp",
+    ".hh",
+    ".hxx",
+    ".cs",
+    ".m",
+    ".mm",
+    ".ino",
+)
+GO_SUFFIXES = (".go",)
+# Files without an extension whose bare values are literals.
+_CONFIG_NAMES = frozenset(
+    {"makefile", "gnumakefile", "procfile", "credentials", "config", "envfile", "htpasswd"}
+)
+_SHELLS = re.compile(rb"^#!\s*\S*?/(?:env\s+)?(?:ba|z|k|da|a|fi)?sh\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Syntax:
+    """How a file type writes the value of an assignment.
+
+    `quotes`: the characters that open a string literal. `bare`: what an unquoted
+    value is - "literal" (config formats, shell: text), "not-code" (Go: a literal
+    only when Go's lexer could not read it as an expression: it holds `$`, `#`,
+    `?`, `@`, `\\` or non-ASCII outside quotes), "never" (other code: an expression)."""
+
+    name: str
+    quotes: str
+    bare: str
+
+
+CONFIG = Syntax("config", "\"'`", "literal")
+CODE = Syntax("code", "\"'`", "never")
+C_FAMILY = Syntax("c-family", '"', "never")
+GO = Syntax("go", "\"'`", "not-code")
+
+
+def syntax_for(name: str, head: bytes = b"") -> Syntax:
+    """The syntax of a file from its name (the last path part) and its first bytes."""
+    lowered = name.lower()
+    if lowered.startswith((".env", "dockerfile", "containerfile")):
+        return CONFIG
+    if lowered.endswith(CONFIG_SUFFIXES):
+        return CONFIG
+    if lowered.endswith(GO_SUFFIXES):
+        return GO
+    if lowered.endswith(C_FAMILY_SUFFIXES):
+        return C_FAMILY
+    no_extension = "." not in lowered.lstrip(".")  # a dotfile, a known name, a script
+    if no_extension and (
+        lowered.startswith(".") or lowered in _CONFIG_NAMES or _SHELLS.match(head)
+    ):
+        return CONFIG
+    return CODE
 
 
 def config_like(name: str) -> bool:
-    lowered = name.lower()
-    if "." not in lowered or lowered.startswith(".env") or lowered.startswith("dockerfile"):
-        return True
-    return lowered.endswith(CONFIG_SUFFIXES)
+    return syntax_for(name) is CONFIG
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +188,8 @@ _NAME_LIKE = re.compile(r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 
 
-_PROSE = re.compile(r"^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){2,}$")
+# Three or more words of letters (any script) and sentence punctuation.
+_PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
 
 
 def credential_word_in(value: str) -> bool:
@@ -149,17 +228,40 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     return GenericHit(key, value, kind, 0)
 
 
-def find(line: str, config: bool, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
-    """Credential assignments on `line`; `following(n)` gives the n-th line below it
-    (for YAML's `- name: X` / `value: v` and `key:` / `value: v` layouts)."""
+def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
+    """Is the literal's quote a string quote in this syntax? A `'` in C is a
+    character constant - unless it sits inside a "..." string (SQL, a URL)."""
+    q = m.group("q")
+    return q in syntax.quotes or line.count('"', 0, m.start("q")) % 2 == 1
+
+
+def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
+    """Credential assignments on `line` in a file of `syntax`; `following(n)` gives
+    the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
+    `value: v` layouts)."""
     seen: set[str] = set()
+    directive = _DIRECTIVE.match(line)
     for pattern in (_QUOTED, _REVERSED, _XML, _FLAG):
         for m in pattern.finditer(line):
+            if (pattern is _QUOTED or pattern is _REVERSED) and not _quote_ok(line, m, syntax):
+                continue
             hit = acceptable(m.group("key"), m.group("val"))
             if hit is not None and hit.value not in seen:
                 seen.add(hit.value)
                 yield hit
-    if seen or not config:
+    if directive is not None and not seen and _quote_ok(line, directive, syntax):
+        hit = acceptable(directive.group("key"), directive.group("val"))
+        if hit is not None:
+            seen.add(hit.value)
+            yield hit
+    if seen or syntax.bare == "never":
+        return
+    if syntax.bare == "not-code":
+        bare = _GO_BARE.match(line)
+        if bare and _NOT_GO_CODE.search(bare.group("val")):
+            hit = acceptable(bare.group("key"), bare.group("val"))
+            if hit is not None:
+                yield hit
         return
     for pattern in (_BARE, _ENV_SPACE):
         bare = pattern.match(line)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from shieldwall.errors import SourceError
-from shieldwall.sources.tree import SKIPPED_DIRS
+from shieldwall.sources.tree import exclusion
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 _MARK = b"\x01"
@@ -70,15 +70,17 @@ def _check_repo(root: Path, since: str | None) -> None:
             )
 
 
-def _skipped_dir(path: str) -> bool:
-    return any(part in SKIPPED_DIRS for part in path.split("/")[:-1])
-
-
 def added_lines(
-    root: Path, since: str | None = None, max_bytes: int = 5 * 1024 * 1024
+    root: Path,
+    since: str | None = None,
+    max_bytes: int = 5 * 1024 * 1024,
+    excluded: Callable[[str], bool] | None = None,
 ) -> Iterator[AddedLines]:
-    """Every (commit, file) with added lines, newest commit first."""
+    """Every (commit, file) with added lines, newest commit first; paths that
+    `excluded` rejects (by default: those in vendored directories) are left out,
+    as the tree walk leaves them out."""
     _check_repo(root, since)
+    skip = excluded if excluded is not None else exclusion(())
     revisions = f"{since}..HEAD" if since else "HEAD"
     cmd = [
         "git",
@@ -124,7 +126,7 @@ def added_lines(
                     target = line[4:].decode("utf-8", "replace")
                     if target.startswith("b/") and commit is not None:
                         path = target[2:]
-                        current = None if _skipped_dir(path) else AddedLines(commit, path)
+                        current = None if skip(path) else AddedLines(commit, path)
                         size = 0
                     in_header = False
                 continue

@@ -5,6 +5,7 @@ The secrets analyzer keeps its own test (analyzers never import each other)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -243,6 +244,7 @@ def name_words(name: str) -> list[str]:
     return [w for w in _SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()) if w]
 
 
+@functools.lru_cache(maxsize=8192)  # the same names come back on line after line
 def credential_kind(name: str) -> str | None:
     """ "password" when the key names a password, "token" when it names a token,
     secret or key, None when it names neither."""

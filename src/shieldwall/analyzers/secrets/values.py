@@ -13,7 +13,7 @@ _PLACEHOLDER = re.compile(
         <[^<>]*>|\{.*|\{\{.*\}\}|\{%.*%\}|\{[A-Za-z0-9_.]*\}|\#\{.*\}|@[A-Za-z_]+@|  # templates
         \[[A-Za-z _-]*\]|%\(?[A-Za-z_]*\)?[sd]|%[sd]|\?+|:[a-z_]+|
         [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?)|
-        (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ].*|.*[-_ ]here|
+        (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ][a-z_ .-]*|.*[-_ ]here|
         change[-_ ]?(?:me|it|this)|replace[-_ ]?me|placeholder|todo|tbd|fixme|none|null|nil|
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
         passwd|pass|pwd|token|apikey|api[-_]key|key|value|string|str|text|dummy|example|
@@ -27,6 +27,8 @@ _PLACEHOLDER_WORDS = re.compile(
     r"(?i)(?:^|[^a-z])(?:x{4,}|example|placeholder|changeme|change_me|replace_?me|your[-_]|"
     r"redacted|dummy|fake|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
 )
+# Letters only, with a marker word run in: `somefakekey`, `dummypassword`, `FakeToken`.
+_MARKER_COMPOUND = re.compile(r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted)[a-z]*$")
 # Where a secret lives when it is not in the file: references, not values.
 _REFERENCE = re.compile(
     r"""(?ix)^(?:
@@ -60,7 +62,9 @@ def is_example(value: str) -> bool:
 
 def is_placeholder(value: str) -> bool:
     text = value.strip()
-    return bool(_PLACEHOLDER.match(text) or _PLACEHOLDER_WORDS.search(text))
+    return bool(
+        _PLACEHOLDER.match(text) or _PLACEHOLDER_WORDS.search(text) or _MARKER_COMPOUND.match(text)
+    )
 
 
 def is_reference(value: str) -> bool:
