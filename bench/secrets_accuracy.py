@@ -37,9 +37,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peers import ensure_peer
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "secrets" / "secrets-cases.tar.gz"
-PEERS = REPO / "bench" / ".peers"
 DETECT_SECRETS_VERSION = "1.5.0"
 _OUT_OF_SCOPE = ("ip_public_test", "high_entropy_strings_test", "base_test")
 _NOT_A_SECRET = ("find_account", "find_username", "find_access_key_id", "verify_")
@@ -118,30 +119,7 @@ def shieldwall_scan(folder: Path) -> dict[str, set[int]]:
 
 
 def ensure_detect_secrets() -> Path | None:
-    venv = PEERS / "detect-secrets"
-    exe = venv / "bin" / "detect-secrets"
-    if exe.exists():
-        return exe
-    print(f"installing detect-secrets into {venv.relative_to(REPO)} (once) ...", flush=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        subprocess.run(
-            [
-                str(venv / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                f"detect-secrets=={DETECT_SECRETS_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"could not install detect-secrets: {exc}", file=sys.stderr)
-        return None
-    return exe if exe.exists() else None
+    return ensure_peer("detect-secrets", DETECT_SECRETS_VERSION)
 
 
 def detect_secrets_scan(exe: Path, folder: Path) -> dict[str, set[int]]:

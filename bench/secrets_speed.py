@@ -38,12 +38,13 @@ import time
 import zipfile
 from pathlib import Path
 
+from peers import ensure_peer
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from config_speed import run_once
 
 REPO = Path(__file__).resolve().parent.parent
-PEERS = REPO / "bench" / ".peers"
-WHEELS = PEERS / "secrets-wheels"
+WHEELS = REPO / "bench" / ".peers" / "secrets-wheels"
 PACKAGES = ("botocore==1.44.8", "Django==5.2.19", "sympy==1.14.0")
 DETECT_SECRETS_VERSION = "1.5.0"
 TARGET_RATIO, TARGET_PER_CORE, TARGET_MIB, TARGET_HISTORY_S = 30.0, 50.0, 300.0, 60.0
@@ -87,29 +88,7 @@ def build_tree(dest: Path, megabytes: float) -> int:
 
 
 def ensure_detect_secrets() -> Path | None:
-    venv = PEERS / "detect-secrets"
-    exe = venv / "bin" / "detect-secrets"
-    if exe.exists():
-        return exe
-    print(f"installing detect-secrets into {venv.relative_to(REPO)} (once) ...", flush=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        subprocess.run(
-            [
-                str(venv / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                f"detect-secrets=={DETECT_SECRETS_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"could not install detect-secrets: {exc}", file=sys.stderr)
-        return None
-    return exe if exe.exists() else None
+    return ensure_peer("detect-secrets", DETECT_SECRETS_VERSION)
 
 
 def jobs() -> int:
