@@ -29,9 +29,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## Every benchmark (installs the peers into bench/.peers once; the secrets speed run
+## takes minutes because detect-secrets is slow).
 bench: $(STAMP)
 	$(BIN)/python bench/config_accuracy.py
 	$(BIN)/python bench/config_speed.py
+	$(BIN)/python bench/secrets_accuracy.py
+	$(BIN)/python bench/secrets_speed.py
+	$(BIN)/python bench/deps_versions.py
+	$(BIN)/python bench/code_accuracy.py
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_blind
+	$(BIN)/python bench/code_speed.py
+	$(BIN)/python bench/topology_speed.py
 
 ## Re-pin dependencies after editing pyproject.toml.
 lock: $(STAMP)
