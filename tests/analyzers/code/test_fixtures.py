@@ -5,7 +5,10 @@
 - tests/fixtures/code_blind/<CWE>/*.py, a corpus written without looking at the
   analyzer, is labelled by its first line (`# label: vulnerable CWE-89` or
   `# label: safe CWE-89`); the same rule applies to it, so that a regression on
-  it fails here."""
+  it fails here.
+- tests/fixtures/code_heldout/<CWE>/*.py, a second corpus written without looking
+  at the analyzer or the corpora above (OWASP-Benchmark-like handlers with tricky
+  propagators), is labelled the same way and checked the same way."""
 
 from __future__ import annotations
 
@@ -19,8 +22,10 @@ from shieldwall.analyzers.code.rules import ALL_RULES, BY_ID
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "code"
 BLIND = Path(__file__).resolve().parents[2] / "fixtures" / "code_blind"
+HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "code_heldout"
 CASES = sorted(FIXTURES.rglob("*.py"))
 BLIND_CASES = sorted(BLIND.rglob("*.py"))
+HELDOUT_CASES = sorted(HELDOUT.rglob("*.py"))
 LABEL = re.compile(r"# label: (vulnerable|safe) (CWE-\d+)$")
 
 
@@ -40,7 +45,7 @@ def _cwe_findings(path: Path) -> list[str]:
     return [r.rule for r in raws if cwe in BY_ID[r.rule].cwe]
 
 
-@pytest.mark.parametrize("path", [*CASES, *BLIND_CASES],
+@pytest.mark.parametrize("path", [*CASES, *BLIND_CASES, *HELDOUT_CASES],
                          ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
     vulnerable, cwe = _label(path)
@@ -58,6 +63,20 @@ def test_blind_labels_match_names_and_folders() -> None:
         assert m, f"{path}: first line is not a label"
         assert m.group(2) == path.parent.name, path
         assert (m.group(1) == "vulnerable") == path.name.startswith("bad_"), path
+
+
+def test_heldout_labels_match_names_and_folders() -> None:
+    assert len(HELDOUT_CASES) >= 17 * 16
+    for path in HELDOUT_CASES:
+        m = LABEL.match(path.read_text().split("\n", 1)[0])
+        assert m, f"{path}: first line is not a label"
+        assert m.group(2) == path.parent.name, path
+        assert (m.group(1) == "vulnerable") == path.name.startswith("bad_"), path
+    per_cwe: dict[tuple[str, bool], int] = {}
+    for path in HELDOUT_CASES:
+        key = (path.parent.name, path.name.startswith("bad_"))
+        per_cwe[key] = per_cwe.get(key, 0) + 1
+    assert all(n >= 8 for n in per_cwe.values()), per_cwe
 
 
 def test_every_rule_has_failing_and_passing_fixtures() -> None:

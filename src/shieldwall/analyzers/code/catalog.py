@@ -318,7 +318,35 @@ SANITISERS: dict[str, frozenset[str]] = {
                                           "xpath"}),
     "django.utils.http.urlencode": frozenset({"xss", "header", "log"}),
     "json.dumps": frozenset({"cmd", "header", "log"}),
+    # repr() escapes CR and LF: a log line or header cannot be split with it
+    "repr": frozenset({"header", "log"}),
+    # the output of a serialiser is data, not objects: loading it back is safe
+    "pickle.dumps": frozenset({"deser"}),
+    "marshal.dumps": frozenset({"deser"}),
+    "yaml.dump": frozenset({"deser"}),
+    "yaml.safe_dump": frozenset({"deser"}),
+    "jsonpickle.encode": frozenset({"deser"}),
 }
+# Prefix and suffix checks: they pin where a value points (a folder, a host, a site
+# path), not what else it holds (`if p.startswith("a"): os.system("cat " + p)`).
+AFFIX_CHECKS: dict[str, frozenset[str]] = {
+    "startswith": frozenset({"path", "ssrf", "redirect"}),
+    "endswith": frozenset({"ssrf", "redirect"}),
+}
+# Decoders: what they return no longer carries the escaping applied before.
+DECODERS = frozenset({"json.loads", "html.unescape", "urllib.parse.unquote",
+                      "urllib.parse.unquote_plus", "base64.b64decode", "base64.urlsafe_b64decode",
+                      "base64.b32decode", "base64.b16decode", "codecs.decode",
+                      "binascii.unhexlify", "binascii.a2b_base64"})
+# Top-level packages whose `*Response` classes take a `headers=` mapping.
+WEB_RESPONSE_MODULES = frozenset({"flask", "werkzeug", "django", "starlette", "fastapi",
+                                  "quart", "sanic", "aiohttp"})
+# Functions rendering a template string with autoescaping on (Flask's Jinja setup).
+TEMPLATE_RENDERERS = frozenset({"flask.render_template_string", "quart.render_template_string"})
+# Template classes that escape their variables by default (Django's; not jinja2.Template).
+AUTOESCAPED_TEMPLATES = frozenset({"django.template.Template"})
+# Casts that keep a weak random number as guessable as it was.
+WEAK_CASTS = frozenset({"int", "float", "round", "abs", "hex", "str", "format"})
 # Calls whose result carries nothing of their arguments (casts, predicates, digests).
 KILLERS = frozenset(
     {
@@ -337,7 +365,8 @@ KILLER_METHODS = frozenset(
         "startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
         "isidentifier", "isascii", "islower", "isupper", "isspace", "find", "rfind", "index",
         "rindex", "count", "hexdigest", "digest", "exists", "is_file", "is_dir", "__len__",
-        "keys_count", "is_valid", "has_key",
+        "keys_count", "is_valid", "has_key", "timestamp", "toordinal", "weekday",
+        "isoweekday",
     }
 )
 # Predicates that validate a value when true: `if not x.isdigit(): abort(400)`.

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from shieldwall.analyzers.code import catalog as cat
-from shieldwall.analyzers.code import patterns
+from shieldwall.analyzers.code import charsets, patterns
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
@@ -105,6 +106,9 @@ class FunctionFlow:
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
         self.global_names: set[str] = set()  # names declared `global` here
         self.tmp_paths: dict[str, str] = {}  # names bound to a string under a shared tmp dir
+        self.closures_running: set[str] = set()
+        self.scope = info.qualname if info else ""  # where nested definitions live
+        self.partial: dict[str, frozenset[str]] = {}  # names a guard checks only in part
         if info is not None:
             self._bind_params(info, tainted_param)
 
@@ -160,7 +164,10 @@ class FunctionFlow:
                 if ann in _SAFE_ANNOTATIONS or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
                 elif fastapi or _route_converter(route_paths, name) is not None:
-                    self.env[name] = Val(Taint(f"route parameter `{name}`", node.lineno))
+                    # a request body model of this module: its typed fields are known
+                    model = f"<instance>{ann}" if ann in self.m.class_fields else None
+                    self.env[name] = Val(Taint(f"route parameter `{name}`", node.lineno),
+                                         qual=model)
             else:
                 self.env[name] = CLEAN
         if node.args.vararg:
@@ -286,7 +293,7 @@ class FunctionFlow:
                 self.env[alias.asname or alias.name] = Val(qual=f"{base}.{alias.name}"
                                                             if base else alias.name)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            qual = f"{self.info.qualname}.<locals>.{node.name}" if self.info else node.name
+            qual = f"{self.scope}.<locals>.{node.name}" if self.info else node.name
             self.env[node.name] = Val(qual=f"<func>{qual}")
         elif isinstance(node, ast.ClassDef):
             self.env[node.name] = Val(qual=f"<class>{node.name}")
@@ -297,7 +304,8 @@ class FunctionFlow:
                 patterns.check_assert(self, node)
             self.expr(node.test)
         elif isinstance(node, ast.Delete):
-            pass
+            for target in node.targets:
+                self.delete(target)
         return False
 
     def _from_base(self, node: ast.ImportFrom) -> str:
@@ -444,11 +452,22 @@ class FunctionFlow:
 
     def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
         """The environment where `test` evaluated to `truth`: validated names made clean."""
+        self.partial = {}
         names = self.validated(test, truth)
+        partial, self.partial = self.partial, {}
         for name in names:
             for n in self._with_origins(name):
                 if n in env and env[n].deep_taint() is not None:
-                    env[n] = Val(None, env[n].consts, None, None, env[n].qual, env[n].flags)
+                    v = env[n]
+                    if name in partial:
+                        # a prefix/suffix check pins where the value points, not what
+                        # else it holds
+                        t = v.deep_taint()
+                        assert t is not None
+                        env[n] = Val(t.sanitised(partial[name]), v.consts, None, None, v.qual,
+                                     v.flags)
+                    else:
+                        env[n] = Val(None, v.consts, None, None, v.qual, v.flags)
         return env
 
     def _with_origins(self, name: str) -> list[str]:
@@ -466,8 +485,20 @@ class FunctionFlow:
         if isinstance(test, ast.BoolOp):
             if isinstance(test.op, ast.And) == truth:
                 out: set[str] = set()
+                full: set[str] = set()  # checked in full by some operand
+                outer = self.partial
                 for v in test.values:
-                    out |= self.validated(v, truth)
+                    self.partial = {}
+                    got = self.validated(v, truth)
+                    for n in got:
+                        if n in self.partial:
+                            outer[n] = outer.get(n, frozenset()) | self.partial[n]
+                        else:
+                            full.add(n)
+                    out |= got
+                self.partial = outer
+                for n in full:
+                    self.partial.pop(n, None)
                 return out
             return set()
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
@@ -494,10 +525,24 @@ class FunctionFlow:
             return set()
         if isinstance(test, ast.Call) and truth:
             func = test.func
+            qual = self.qual_of(func)
+            if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
+                # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
+                subject = test.args[1 if qual in ("re.fullmatch", "re.match") else 0] \
+                    if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0) \
+                    else None
+                name = _root_name(subject) if subject is not None else None
+                pattern = self.expr(test.args[0]) if qual in ("re.fullmatch", "re.match") \
+                    and test.args else None
+                if pattern is not None and pattern.known and func.attr == "match" and \
+                        not str(pattern.const).endswith(("$", "\\Z")):
+                    return set()  # re.match checks a prefix only
+                return {name} if name else set()
             if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
                 name = _root_name(func.value)
+                if name and func.attr in cat.AFFIX_CHECKS:
+                    self.partial[name] = cat.AFFIX_CHECKS[func.attr]
                 return {name} if name else set()
-            qual = self.qual_of(func)
             last = (qual or "").rsplit(".", 1)[-1]
             if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
                 out = set()
@@ -559,6 +604,30 @@ class FunctionFlow:
                     self.assign(elt.value if isinstance(elt, ast.Starred) else elt, part, node)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, collapse(value), node)
+
+    def delete(self, target: ast.expr) -> None:
+        """`del l[0]`, `del d["k"]`: the element leaves a container whose shape is known."""
+        if isinstance(target, ast.Name):
+            self.env.pop(target.id, None)
+            return
+        if not isinstance(target, ast.Subscript) or isinstance(target.slice, ast.Slice):
+            return
+        path = dotted(target.value)
+        if path is None:
+            return
+        base = self.expr(target.value)
+        key = self.expr(target.slice)
+        if not key.known:
+            return
+        if base.keys is not None:
+            keys = dict(base.keys)
+            keys.pop(key.const, None)
+            self.env[path] = Val(base.taint, None, None, keys, base.qual, base.flags)
+        elif base.items is not None and isinstance(key.const, int) and \
+                -len(base.items) <= key.const < len(base.items):
+            items = list(base.items)
+            del items[key.const]
+            self.env[path] = Val(base.taint, None, tuple(items), None, base.qual, base.flags)
 
     def _note_derivation(self, name: str, node: ast.stmt) -> None:
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
@@ -657,8 +726,8 @@ class FunctionFlow:
                       base if n == 0 else f"{base}|{n}")
 
     def on_return(self, value: Val, node: ast.Return) -> None:
-        t = value.deep_taint()
-        if t is not None and t.kind == "weakrand" and self.info is not None and any(
+        t = _weak_taint(value)
+        if t is not None and self.info is not None and any(
                 w in self.info.qualname.lower() for w in cat.SECRET_WORDS):
             self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
         if not (self.route and "flask" in self.m.imported) or value.qual:
@@ -712,7 +781,13 @@ class FunctionFlow:
                 text = "".join(str(p.const) for p in parts)
                 if len(text) <= MAX_STR:
                     return Val(t, frozenset((text,)))
-            return Val(t)
+            head = ""
+            for p in parts:
+                if not p.known:
+                    head += p.str_prefix
+                    break
+                head += str(p.const)
+            return Val(t, prefix=head or None)
         if isinstance(node, ast.FormattedValue):
             v = self.expr(node.value)
             if node.format_spec is not None:
@@ -783,7 +858,10 @@ class FunctionFlow:
             return collapse(self.expr(node.value))
         if isinstance(node, ast.Yield | ast.YieldFrom):
             if node.value is not None:
-                self.expr(node.value)
+                v = self.expr(node.value)
+                if not self.route:
+                    # what a generator yields is what iterating over its result gives
+                    self.ret = v if self.ret is None else join(self.ret, v)
             return CLEAN
         if isinstance(node, ast.Slice):
             for part in (node.lower, node.upper, node.step):
@@ -805,7 +883,7 @@ class FunctionFlow:
             body = self.expr(node.body)
         finally:
             self.env = saved
-        return Val(body.deep_taint())
+        return Val(body.deep_taint(), flags=frozenset({_CALLABLE}))
 
     def guarded_expr(self, test: ast.expr, truth: bool, node: ast.expr) -> Val:
         """`node` evaluated where `test` is `truth` (an arm of `a if test else b`)."""
@@ -859,6 +937,10 @@ class FunctionFlow:
         if path is not None and path.endswith(".request") and path.startswith("self.") \
                 and self.m.web:
             return Val(base.taint or Taint("self.request", node.lineno), qual="<request>")
+        if (base.qual or "").startswith("<instance>") and base.deep_taint() is not None:
+            fields = self.m.class_fields.get((base.qual or "")[len("<instance>"):], {})
+            if fields.get(attr) in _SAFE_ANNOTATIONS:
+                return CLEAN  # a field declared `n: int` on a validated model
         if base.keys is not None and (base.qual or "").startswith("<instance>"):
             return base.keys.get(attr, Val(base.taint))  # a field set by __init__
         if base.qual and not base.qual.startswith("<"):
@@ -882,6 +964,10 @@ class FunctionFlow:
                     s = slice(a, b)
                     if base.known and isinstance(base.const, str | bytes | tuple):
                         return const(base.const[s])
+                    head = base.str_prefix
+                    if head and (a is None or a >= 0) and b is not None and \
+                            0 <= b <= len(head):
+                        return const(head[s])  # a slice of the constant start
                     if base.items is not None:
                         return Val(base.taint, None, base.items[s])
             return Val(base.deep_taint(), qual=base.qual if base.qual == "sys.argv" else None)
@@ -921,6 +1007,14 @@ class FunctionFlow:
         if isinstance(op, ast.Mod) and left.known and isinstance(left.const, str) and \
                 right.known and t is None:
             return CLEAN
+        if t is not None:
+            if isinstance(op, ast.Add) and left.known and isinstance(left.const, str):
+                return Val(t, prefix=left.const + right.str_prefix)
+            if isinstance(op, ast.Add) and left.prefix:
+                return Val(t, prefix=left.prefix)
+            if isinstance(op, ast.Mod) and left.known and isinstance(left.const, str) and \
+                    "%" in left.const:
+                return Val(t, prefix=left.const.split("%", 1)[0] or None)
         return Val(t)
 
     def boolop(self, node: ast.BoolOp) -> Val:
@@ -980,25 +1074,142 @@ class FunctionFlow:
         for kw in node.keywords:
             v = _as_argument(self.expr(kw.value), kw.value)
             if kw.arg is None:
-                args.append(collapse(v))
+                if v.keys is not None and all(isinstance(k, str) for k in v.keys):
+                    # f(**{"secure": True}): the keywords are known one by one
+                    kwargs.update((str(k), kv) for k, kv in v.keys.items())
+                else:
+                    args.append(collapse(v))
             else:
                 kwargs[kw.arg] = v
+        self.run_callbacks(node, args, kwargs)
         if qual and qual.startswith("<func>"):
             qual_name = qual[len("<func>"):]
             info = self.m.by_qualname.get(qual_name)
             if info is not None:
+                if ".<locals>." in qual_name and self.info is not None and \
+                        qual_name.startswith(self.scope + ".<locals>."):
+                    ran = self.run_closure(info, args)
+                    if ran is not None:
+                        return ran
                 return self.call_summary(info, node, args, kwargs, None)
+        if fval is not None and fval.qual is None and fval.deep_taint() is not None and (
+                isinstance(func, ast.Call) or _CALLABLE in fval.flags):
+            # calling a lambda over tainted data, or what a factory returned (make(x)())
+            return Val(join_taint(fval.deep_taint(), union_taint([*args, *kwargs.values()])))
         if self.summary is None:
             patterns.check_call(self, node, qual, method, receiver, args, kwargs)
         self.check_sinks(node, qual, method, receiver, args, kwargs)
         return self.call_result(node, qual, method, receiver, args, kwargs)
 
+    def run_callbacks(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
+        """A function defined in this one handed to a call (`Thread(target=worker)`,
+        `executor.submit(worker, x)`) runs: its effects on the enclosing variables
+        are applied here, as if it ran at this point."""
+        if self.info is None or self.info.qualname not in self.m.with_nested or not any(
+                (v.qual or "").startswith("<func>") for v in (*args, *kwargs.values())):
+            return
+        prefix = self.info.qualname + ".<locals>."
+        passed = [(a, v) for a, v in zip(node.args, args, strict=False)] + [
+            (kw.value, kwargs[kw.arg]) for kw in node.keywords if kw.arg in kwargs]
+        for i, (anode, v) in enumerate(passed):
+            if not isinstance(anode, ast.Name) or not (v.qual or "").startswith("<func>"):
+                continue
+            qual_name = (v.qual or "")[len("<func>"):]
+            info = self.m.by_qualname.get(qual_name)
+            if info is None or not qual_name.startswith(prefix):
+                continue
+            extra = kwargs.get("args")
+            cb_args = list(extra.items) if extra is not None and extra.items is not None \
+                else [a for j, a in enumerate(args) if j > i] if i < len(node.args) else []
+            self.run_closure(info, cb_args)
+
+    def run_closure(self, info: FunctionInfo, args: list[Val]) -> Val | None:
+        """Run a nested function's body in the enclosing environment (it reads the
+        variables it closes over); its own locals are dropped afterwards, what it
+        stored into enclosing containers and attributes stays. None when it closes
+        over nothing tainted and gets nothing tainted (its summary is as good)."""
+        key = info.qualname
+        if key in self.closures_running or self.depth >= MAX_DEPTH:
+            return CLEAN
+        if not any(v.deep_taint() is not None for v in args) and not any(
+                v.deep_taint() is not None for v in self.env.values()):
+            return None  # nothing tainted in reach: the summary says as much
+        node = info.node
+        a = node.args
+        params = [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
+        scopes = self.m.closure_locals.get(key)
+        if scopes is None:
+            declared: set[str] = set()
+            names: set[str] = set(params)
+            loads: set[str] = set()
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Nonlocal | ast.Global):
+                    declared.update(sub.names)
+                elif isinstance(sub, ast.Name):
+                    (names if isinstance(sub.ctx, ast.Store) else loads).add(sub.id)
+            local_names = frozenset(names - declared)
+            scopes = self.m.closure_locals[key] = (local_names,
+                                                   frozenset((loads | declared) - local_names))
+        local, free = scopes
+        if not any(v.deep_taint() is not None for v in args) and not any(
+                (v := self.env.get(n)) is not None and v.deep_taint() is not None
+                for n in free):
+            return None
+        saved_env, saved_ret, saved_route = self.env, self.ret, self.route
+        saved_scope = self.scope
+        env = dict(self.env)
+        for i, p in enumerate(params):
+            env[p] = args[i] if i < len(args) else CLEAN
+        self.env, self.ret, self.route, self.scope = env, None, False, info.qualname
+        self.closures_running.add(key)
+        try:
+            self.block(node.body)
+            ret = self.ret or const(None)
+            out = self.env
+        finally:
+            self.closures_running.discard(key)
+            self.env, self.ret, self.route = saved_env, saved_ret, saved_route
+            self.scope = saved_scope
+        for k, v in out.items():
+            if k.split(".", 1)[0] not in local and saved_env.get(k) is not v:
+                self.env[k] = v
+        return ret
+
+    def call_handed_function(self, node: ast.Call, name: str, method: str | None,
+                             args: list[Val]) -> Val | None:
+        """`executor.submit(f, x)`, `map(f, xs)`, `pool.apply_async(f, (x,))`: the
+        result holds what `f` returns for those arguments."""
+        last = method or name
+        if last not in _HANDING_CALLS or not args:
+            return None
+        at = 1 if last == "run_in_executor" else 0
+        if at >= len(args) or not (args[at].qual or "").startswith("<func>"):
+            return None
+        info = self.m.by_qualname.get((args[at].qual or "")[len("<func>"):])
+        if info is None:
+            return None
+        rest = args[at + 1:]
+        if not rest:
+            return None  # series.map(f): the data is the receiver's
+        if last in ("map", "imap", "imap_unordered"):
+            rest = [Val(v.deep_taint()) for v in rest]  # one element of each iterable
+        elif last in ("apply", "apply_async") and rest and rest[0].items is not None:
+            rest = list(rest[0].items)
+        elif last == "starmap" and rest:
+            rest = [Val(rest[0].deep_taint())]
+        if info.qualname.startswith(self.scope + ".<locals>."):
+            ran = self.run_closure(info, rest)
+            if ran is not None:
+                return Val(ran.deep_taint())
+        return self.call_summary(info, node, rest, {}, None)
+
     def check_sinks(self, node: ast.Call, qual: str | None, method: str | None,
                     receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
         name = qual or ""
+        if "headers" in kwargs and name.rsplit(".", 1)[-1].endswith("Response") and \
+                name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES:
+            self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
         spec = cat.SINK_CALLS.get(name)
-        if spec is None and name.startswith("<request>"):
-            spec = None
         if spec is not None:
             if spec.cls == "xss" and name.endswith("make_response") and args and \
                     args[0].items is not None:
@@ -1006,6 +1217,9 @@ class FunctionFlow:
             if spec.cls == "xss" and _not_html(kwargs):
                 return
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
+            if name.startswith(("os.exec", "os.spawn")) and self._shell_program(spec, node,
+                                                                               name, args):
+                return
             self._check_args(spec, node, shown, args, kwargs)
             return
         if name in cat.SUBPROCESS_FUNCS:
@@ -1052,18 +1266,24 @@ class FunctionFlow:
             return
         if method == "search" and {"ldap3", "ldap"} & self.m.imported and \
                 (receiver.qual or "") != "re" and len(args) >= 2:
-            self._check_args(cat.Sink("ldap", (1,), ("search_filter",)), node,
+            # python-ldap: search(base, scope, filterstr); ldap3: search(base, filter)
+            at = 2 if len(args) >= 3 and (args[1].qual or "").startswith("ldap.SCOPE") else 1
+            self._check_args(cat.Sink("ldap", (at,), ("search_filter", "filterstr")), node,
                              "an LDAP search filter", args, kwargs)
         elif method == "extra":
             for kw in cat.DJANGO_EXTRA_KWARGS:
                 if kw in kwargs:
                     self.sink("sql", kwargs[kw].deep_taint(), node, "`QuerySet.extra()`")
-        elif method in cat.LOG_METHODS and (receiver.qual == "logging" or _looks_like_logger(
-                node.func)):
+        elif method in cat.LOG_METHODS and (receiver.qual in ("logging", _LOGGER) or
+                                            _looks_like_logger(node.func)):
             # the message and the %-arguments logging interpolates into it
             msg_args = args[1:] if method == "log" else args
             if msg_args:
                 self.sink("log", union_taint(msg_args), node, "a log message")
+        elif method == "save" and args and receiver.deep_taint() is not None and \
+                receiver.qual is None:
+            # an uploaded file (or an object made from one) saved under a chosen path
+            self.sink("path", args[0].deep_taint(), node, "`.save()` of uploaded data")
         elif method == "set_cookie":
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
@@ -1080,13 +1300,28 @@ class FunctionFlow:
                 node.func.value if isinstance(node.func, ast.Attribute) else None, receiver):
             self.sink("trust", union_taint([*args, *kwargs.values()]), node, "the session")
 
+    def _shell_program(self, spec: cat.Sink, node: ast.Call, name: str,
+                       args: list[Val]) -> bool:
+        """os.execl("/bin/sh", "sh", "-c", cmd): the arguments of a shell are a command."""
+        at = spec.args[0] if spec.args else 0
+        if at >= len(args) or not args[at].known or str(args[at].const).rsplit(
+                "/", 1)[-1] not in cat.SHELLS:
+            return False
+        rest: list[Val] = []
+        for v in args[at + 1:]:
+            rest.extend(v.items if v.items is not None else [v])
+        self.sink("cmd", union_taint(rest), node, f"`{name}` running a shell")
+        return True
+
     def _check_args(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val],
                     kwargs: dict[str, Val]) -> None:
         for i in spec.args:
-            if i < len(args) and self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`"):
+            if i < len(args) and not _fixed_destination(spec.cls, args[i]) and \
+                    self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`"):
                 return
         for kw in spec.kwargs:
-            if kw in kwargs and self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`"):
+            if kw in kwargs and not _fixed_destination(spec.cls, kwargs[kw]) and \
+                    self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`"):
                 return
 
     def _check_subprocess(self, node: ast.Call, name: str, args: list[Val],
@@ -1126,13 +1361,27 @@ class FunctionFlow:
                     self.info is not None and self.info.class_name is not None and
                     _on_self(node, self.info))):
             info = self.resolve(node, qual, receiver, method, all_taint is not None)
+            if info is None and method == "start" and not args:
+                # Thread.start() of a subclass runs its run()
+                info = self.resolve(node, qual, receiver, "run", all_taint is not None)
             if info is not None:
                 return self.call_summary(info, node, args, kwargs, receiver)
+        handed = self.call_handed_function(node, name, method, args)
+        if handed is not None:
+            return handed
         # sources
         if name in cat.SOURCE_CALLS:
             label, kind = cat.SOURCE_CALLS[name]
             return Val(Taint(label, node.lineno, kind))
-        if name.startswith("random.") and last in cat.WEAK_RANDOM_FUNCS:
+        if last == "shuffle" and (name == "random.shuffle" or (
+                receiver is not None and receiver.qual == "random.Random")) and node.args:
+            # shuffled in place: what is taken from the list is as guessable as the rng
+            path = dotted(node.args[0])
+            if path:
+                self.env[path] = Val(Taint(f"`{name or 'shuffle'}()`", node.lineno,
+                                           "weakrand"))
+            return CLEAN
+        if name.startswith(("random.", "numpy.random.")) and last in cat.WEAK_RANDOM_FUNCS:
             return Val(Taint(f"`{name}()`", node.lineno, "weakrand"))
         if name == "random.Random":  # a seeded Mersenne Twister (SystemRandom is not)
             return Val(qual="random.Random")
@@ -1151,6 +1400,16 @@ class FunctionFlow:
         if classes is not None:
             first = union_taint(args[:1]) if args else None
             return Val(first.sanitised(classes) if first else None)
+        if name in cat.DECODERS and args:
+            coded = args[0].deep_taint()
+            # decoding undoes an encoding applied on the way (json.loads(json.dumps(x)))
+            return Val(Taint(coded.source, coded.line, coded.kind) if coded else None)
+        if name in ("re.sub", "regex.sub") and len(args) >= 3:
+            return self.regex_removal(args)
+        if name in cat.WEAK_CASTS and args:
+            weak = args[0].deep_taint()
+            if weak is not None and weak.kind == "weakrand":
+                return Val(weak)  # int(random.random() * 1e6) is as guessable as before
         if name in cat.KILLERS or (method in cat.KILLER_METHODS and qual is None):
             if name in ("int", "float", "bool") and args and args[0].known:
                 try:
@@ -1158,6 +1417,18 @@ class FunctionFlow:
                 except (TypeError, ValueError):
                     return CLEAN
             return CLEAN
+        if name in ("logging.getLogger", "logging.Logger"):
+            return Val(qual=_LOGGER)
+        if method == "bindparams" and receiver is not None:
+            return receiver  # text(...).bindparams(x=v): v is bound, not spliced in
+        if name in cat.AUTOESCAPED_TEMPLATES and args and args[0].known and isinstance(
+                args[0].const, str) and not _AUTOESCAPE_OFF.search(args[0].const):
+            return Val(qual=_ESCAPING_TEMPLATE)
+        if receiver is not None and receiver.qual == _ESCAPING_TEMPLATE and method == "render":
+            return Val(qual=_RESPONSE)  # its variables are escaped when rendered
+        if name in cat.TEMPLATE_RENDERERS and args and args[0].known and isinstance(
+                args[0].const, str) and not _AUTOESCAPE_OFF.search(args[0].const):
+            return Val(qual=_RESPONSE)  # a fixed template: its variables are escaped
         if name in _RESPONSE_BUILDERS or (name in cat.SINK_CALLS and cat.SINK_CALLS[
                 name].cls in ("xss", "redirect")):
             return Val(qual=_RESPONSE)
@@ -1231,6 +1502,20 @@ class FunctionFlow:
             return Val(qual="<request>")
         return Val(data)
 
+    def regex_removal(self, args: list[Val]) -> Val:
+        """`re.sub(pattern, "", s)`: what survives is limited to the characters the
+        pattern leaves, safe for the sinks that need others."""
+        pattern, repl, subject = args[0], args[1], args[2]
+        t = join_taint(subject.deep_taint(), repl.deep_taint())
+        if t is None or repl.deep_taint() is not None:
+            return Val(t)
+        if pattern.known and isinstance(pattern.const, str) and repl.known and \
+                repl.const == "":
+            left = charsets.removal_survivors(pattern.const)
+            if left is not None:
+                return Val(t.sanitised(charsets.safe_classes(left)))
+        return Val(t)
+
     def method_call(self, node: ast.Call, method: str, receiver: Val, args: list[Val],
                     kwargs: dict[str, Val]) -> Val | None:
         path = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
@@ -1254,7 +1539,10 @@ class FunctionFlow:
                 return Val(union_taint(list(seq.items)))
             return Val(seq.deep_taint())
         if method in ("format", "format_map"):
-            return Val(union_taint([receiver, *args, *kwargs.values()]))
+            t = union_taint([receiver, *args, *kwargs.values()])
+            head = receiver.const.split("{", 1)[0] if receiver.known and isinstance(
+                receiver.const, str) else ""
+            return Val(t, prefix=head or None)
         if method == "replace" and args and args[0].known and receiver.deep_taint():
             old = str(args[0].const)
             t = receiver.deep_taint()
@@ -1455,6 +1743,13 @@ class FunctionFlow:
             if recv_path is not None:
                 for attr, v in own.writes.items():
                     self.env[f"{recv_path}.{attr}"] = v
+        elif _returns_constant(info):
+            ret = self.summarise(info, None).ret
+            if ret is not None and ret.deep_taint() is None:
+                if ret.consts is not None:
+                    base = Val(None, ret.consts)  # def algorithm(): return "md5"
+                elif (ret.qual or "").startswith("<instance>"):
+                    base = Val(qual=ret.qual, keys=ret.keys)  # a factory of our classes
         if not any_taint:
             return base or CLEAN
         result_taint = base.deep_taint() if base is not None else None
@@ -1472,6 +1767,12 @@ class FunctionFlow:
             if t is not None:
                 s = self.summarise(info, f"attr:{attr}")
                 result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
+                if recv_path is not None:
+                    # self.out = self.data.upper(): the receiver's other field now holds it
+                    for other, safe in s.param_writes.items():
+                        if other != attr:
+                            self.env[f"{recv_path}.{other}"] = Val(
+                                t.sanitised(safe) if safe else t)
         return Val(result_taint)
 
     def _apply_summary(self, info: FunctionInfo, s: Summary, t: Taint,
@@ -1578,6 +1879,64 @@ def _as_argument(v: Val, node: ast.expr) -> Val:
     if v.qual in cat.REQUEST_OBJECTS and v.taint is None:
         return Val(Taint(v.qual or "request", node.lineno), qual="<request>")
     return v
+
+
+_LOGGER = "logging.Logger"
+# Calls that run a function they are handed on the arguments that follow it.
+_HANDING_CALLS = frozenset({"submit", "map", "imap", "imap_unordered", "starmap", "apply",
+                            "apply_async", "run_in_executor"})
+_ESCAPING_TEMPLATE = "<escaping-template>"
+_CALLABLE = "callable"  # a flag: the value is a lambda
+_AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")
+_FIXED_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\@]+[/?#]")
+_LOCAL_PATH = re.compile(r"^/[^/\\]")
+
+
+def _fixed_destination(cls: str, v: Val) -> bool:
+    """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
+    request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
+    is enough."""
+    if cls not in ("ssrf", "redirect"):
+        return False
+    head = v.str_prefix
+    return bool(_FIXED_URL.match(head)) or (cls == "redirect" and bool(_LOCAL_PATH.match(head)))
+
+
+_SMALL_BODY = 12
+
+
+_RETURNS_LITERAL = re.compile(r"\breturn\s+(?:[rRbBuU]?[\"']|([A-Za-z_]\w*)\()")
+
+
+def _returns_constant(info: FunctionInfo) -> bool:
+    """A short function with a `return "literal"` or `return OurClass(...)`: its result
+    may be a known constant (an algorithm name, a mode) that pattern rules need to see
+    through the call, or an object whose methods we follow."""
+    module = info.module
+    cached = module.const_returners.get(info.qualname)
+    if cached is None:
+        node = info.node
+        cached = False
+        if len(node.body) <= _SMALL_BODY:
+            chunk = "\n".join(module.lines[node.lineno - 1: node.end_lineno or node.lineno])
+            cached = any(m.group(1) is None or m.group(1) in module.classes
+                         for m in _RETURNS_LITERAL.finditer(chunk))
+        module.const_returners[info.qualname] = cached
+    return cached
+
+
+def _weak_taint(v: Val, depth: int = 0) -> Taint | None:
+    """A weak-random taint held anywhere in `v` (joined taints keep request data
+    only, so the parts of a container are looked at one by one)."""
+    if v.taint is not None and v.taint.kind == "weakrand":
+        return v.taint
+    if depth > 3:
+        return None
+    for part in [*(v.items or ()), *(v.keys or {}).values()]:
+        t = _weak_taint(part, depth + 1)
+        if t is not None:
+            return t
+    return None
 
 
 def _not_html(kwargs: dict[str, Val]) -> bool:

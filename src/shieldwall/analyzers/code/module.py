@@ -76,6 +76,12 @@ class Module:
         # of `self`, or None for the function on its own
         self.summaries: dict[tuple[str, int | str | None], Summary] = {}
         self.in_progress: set[tuple[str, int | str | None]] = set()
+        self.const_returners: dict[str, bool] = {}  # qualname -> may return a literal
+        # annotated fields of classes (pydantic models, dataclasses): name -> annotation
+        self.class_fields: dict[str, dict[str, str]] = {}
+        self.with_nested: set[str] = set()  # qualnames of functions that define functions
+        # nested function -> (its local names, the names it reads from outside)
+        self.closure_locals: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._index(tree.body, "", None)
         # Top-level packages imported anywhere in the file (a text scan: much cheaper
         # than walking the tree, and only used to tell which frameworks are in play).
@@ -94,6 +100,8 @@ class Module:
                 qual = f"{prefix}{node.name}"
                 info = FunctionInfo(node, qual, cls, self)
                 self.by_qualname[qual] = info
+                if prefix.endswith(".<locals>."):
+                    self.with_nested.add(prefix[: -len(".<locals>.")])
                 if cls is None:
                     self.functions.setdefault(node.name, info)
                 else:
@@ -101,6 +109,9 @@ class Module:
                 self._index(node.body, f"{qual}.<locals>.", None)
             elif isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, {})
+                self.class_fields[node.name] = {
+                    s.target.id: _annotation(s.annotation) for s in node.body
+                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
                 self.class_bases[node.name] = [
                     b.id if isinstance(b, ast.Name) else b.attr
                     for b in node.bases if isinstance(b, ast.Name | ast.Attribute)
@@ -134,6 +145,15 @@ class Module:
     def report(self, rule: str, message: str, line: int, end_line: int, resource: str,
                key: str) -> None:
         self.findings.append(RawFinding(rule, message, line, end_line, resource, key))
+
+
+def _annotation(node: ast.expr) -> str:
+    """The last name of an annotation (`int`, `datetime.date` -> `date`), "" if complex."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
 
 
 def param_taint(index: int) -> Taint:

@@ -44,9 +44,10 @@ class Val:
     - ``qual``: a dotted name when the value is a module, function, class or a
       well-known object (``flask.request``, ``pathlib.Path``).
     - ``flags``: facts about objects (``xxe`` for a parser resolving entities).
+    - ``prefix``: for a string whose start is a known constant (``"https://host/" + x``).
     """
 
-    __slots__ = ("consts", "flags", "items", "keys", "qual", "taint")
+    __slots__ = ("consts", "flags", "items", "keys", "prefix", "qual", "taint")
 
     def __init__(
         self,
@@ -56,6 +57,7 @@ class Val:
         keys: dict[object, Val] | None = None,
         qual: str | None = None,
         flags: frozenset[str] = frozenset(),
+        prefix: str | None = None,
     ) -> None:
         self.taint = taint
         self.consts = consts
@@ -63,6 +65,7 @@ class Val:
         self.keys = keys
         self.qual = qual
         self.flags = flags
+        self.prefix = prefix
 
     # -- constants -------------------------------------------------------------
 
@@ -76,7 +79,16 @@ class Val:
         return next(iter(self.consts))
 
     def with_taint(self, taint: Taint | None) -> Val:
-        return Val(taint, self.consts, self.items, self.keys, self.qual, self.flags)
+        return Val(taint, self.consts, self.items, self.keys, self.qual, self.flags,
+                   self.prefix)
+
+    @property
+    def str_prefix(self) -> str:
+        """The known start of the string this value is ("" when none is known)."""
+        if self.consts is not None and len(self.consts) == 1:
+            c = next(iter(self.consts))
+            return c if isinstance(c, str) else ""
+        return self.prefix or ""
 
     def deep_taint(self) -> Taint | None:
         """The value's taint, or that of any element it holds."""
@@ -104,6 +116,8 @@ class Val:
             parts.append(f"keys={self.keys!r}")
         if self.qual:
             parts.append(f"qual={self.qual}")
+        if self.prefix:
+            parts.append(f"prefix={self.prefix!r}")
         return "Val(" + ", ".join(parts) + ")"
 
 
@@ -154,7 +168,14 @@ def join(a: Val, b: Val) -> Val:
     elif a.keys is not None or b.keys is not None:
         taint = join_taint(taint, join_taint(a.deep_taint(), b.deep_taint()))
     qual = a.qual if a.qual == b.qual else None
-    return Val(taint, consts, items, keys, qual, a.flags | b.flags)
+    prefix = None
+    if consts is None and taint is not None:
+        pa, pb = a.str_prefix, b.str_prefix
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        prefix = pa[:n] or None
+    return Val(taint, consts, items, keys, qual, a.flags | b.flags, prefix)
 
 
 def collapse(v: Val) -> Val:
