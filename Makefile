@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/deps_versions.py
 	$(BIN)/python bench/code_accuracy.py
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_blind
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_heldout
 	$(BIN)/python bench/code_speed.py
 	$(BIN)/python bench/topology_speed.py
 
