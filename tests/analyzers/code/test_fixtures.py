@@ -8,7 +8,10 @@
   it fails here.
 - tests/fixtures/code_heldout/<CWE>/*.py, a second corpus written without looking
   at the analyzer or the corpora above (OWASP-Benchmark-like handlers with tricky
-  propagators), is labelled the same way and checked the same way."""
+  propagators), is labelled the same way and checked the same way.
+- tests/fixtures/code_holdout3/<CWE>/*.py, a third blind corpus (call chains,
+  *args/**kwargs, class-based views, pydantic models, defaults), labelled the
+  same way; the cases still wrong are listed in KNOWN_FAILURES with the reason."""
 
 from __future__ import annotations
 
@@ -26,6 +29,13 @@ HELDOUT = Path(__file__).resolve().parents[2] / "fixtures" / "code_heldout"
 CASES = sorted(FIXTURES.rglob("*.py"))
 BLIND_CASES = sorted(BLIND.rglob("*.py"))
 HELDOUT_CASES = sorted(HELDOUT.rglob("*.py"))
+HOLDOUT3 = Path(__file__).resolve().parents[2] / "fixtures" / "code_holdout3"
+HOLDOUT3_CASES = sorted(HOLDOUT3.rglob("*.py"))
+# code_holdout3 cases the analyzer still gets wrong (CWE/file: reason)
+KNOWN_FAILURES = {
+    "CWE-502/pickle_local_cache.py": "a file read feeds deserialisation sinks as "
+    "untrusted input even at a constant path inside the application",
+}
 LABEL = re.compile(r"# label: (vulnerable|safe) (CWE-\d+)$")
 
 
@@ -45,8 +55,16 @@ def _cwe_findings(path: Path) -> list[str]:
     return [r.rule for r in raws if cwe in BY_ID[r.rule].cwe]
 
 
-@pytest.mark.parametrize("path", [*CASES, *BLIND_CASES, *HELDOUT_CASES],
-                         ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def _case(path: Path) -> object:
+    known = KNOWN_FAILURES.get(f"{path.parent.name}/{path.name}") \
+        if path.parent.parent == HOLDOUT3 else None
+    marks = [pytest.mark.xfail(reason=known, strict=True)] if known else []
+    return pytest.param(path, marks=marks,
+                        id=f"{path.parent.parent.name}/{path.parent.name}/{path.name}")
+
+
+@pytest.mark.parametrize("path", [_case(p) for p in
+                                  [*CASES, *BLIND_CASES, *HELDOUT_CASES, *HOLDOUT3_CASES]])
 def test_fixture(path: Path) -> None:
     vulnerable, cwe = _label(path)
     rules = _cwe_findings(path)
@@ -95,3 +113,17 @@ def test_fixture_set_is_substantial() -> None:
     bad = [p for p in CASES if p.name.startswith("bad_")]
     good = [p for p in CASES if p.name.startswith("good_")]
     assert len(bad) >= 40 and len(good) >= 40
+
+
+def test_holdout3_labels_and_known_failures() -> None:
+    assert len(HOLDOUT3_CASES) == 20 * 12
+    per_cwe: dict[tuple[str, bool], int] = {}
+    for path in HOLDOUT3_CASES:
+        m = LABEL.match(path.read_text().split("\n", 1)[0])
+        assert m, f"{path}: first line is not a label"
+        assert m.group(2) == path.parent.name, path
+        key = (m.group(2), m.group(1) == "vulnerable")
+        per_cwe[key] = per_cwe.get(key, 0) + 1
+    assert set(per_cwe.values()) == {6}, per_cwe
+    names = {f"{p.parent.name}/{p.name}" for p in HOLDOUT3_CASES}
+    assert set(KNOWN_FAILURES) <= names, "a known failure names no case"

@@ -170,10 +170,15 @@ class FunctionFlow:
                                          qual=model)
             else:
                 self.env[name] = CLEAN
+        self._bind_defaults(info)
+        # *args and **kwargs take the summary slots after the named parameters
+        n = len(params)
         if node.args.vararg:
-            self.env[node.args.vararg.arg] = CLEAN
+            self.env[node.args.vararg.arg] = Val(param_taint(n)) \
+                if tainted_param == n else CLEAN
         if node.args.kwarg:
-            self.env[node.args.kwarg.arg] = CLEAN
+            self.env[node.args.kwarg.arg] = Val(param_taint(n + 1)) \
+                if tainted_param == n + 1 else CLEAN
 
     def _django_captures(self, info: FunctionInfo, names: list[str]) -> int:
         """Index of the first URL capture of a Django view (`def detail(request, slug)`,
@@ -196,6 +201,37 @@ class FunctionFlow:
         if not is_view or len(names) <= at + 1 or names[at] != "request":
             return none
         return at + 1
+
+    def _bind_defaults(self, info: FunctionInfo) -> None:
+        """A parameter no call in the module passes holds its default
+        (`def put(resp, secure=False): resp.set_cookie(..., secure=secure)`)."""
+        a = info.node.args
+        positional = [*a.posonlyargs, *a.args]
+        pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults,
+                         strict=True))
+        pairs += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True)
+                  if d is not None]
+        pairs = [(p, d) for p, d in pairs if self.env.get(p.arg) is CLEAN and isinstance(
+            d, ast.Constant | ast.Name | ast.Attribute)]
+        if not pairs:
+            return
+        passed = self.m.passed_params(info)
+        if passed is None:
+            return
+        for p, d in pairs:
+            if p.arg not in passed:
+                v = self.expr(d)
+                if v.deep_taint() is None:
+                    self.env[p.arg] = v
+
+    def _django_view_method(self) -> bool:
+        """In a method of a Django / DRF class-based view (`self.kwargs` holds the
+        URL captures there)."""
+        info = self.info
+        return info is not None and info.class_name is not None and bool(
+            {"django", "rest_framework"} & self.m.imported) and any(
+            b.endswith(("View", "ViewSet", "Mixin")) for b in self.m.class_bases.get(
+                info.class_name, ()))
 
     def _seed_fields(self, info: FunctionInfo, self_name: str) -> None:
         """The objects `__init__` stores on `self` (a session, a parser, a connection):
@@ -500,6 +536,14 @@ class FunctionFlow:
                 for n in full:
                     self.partial.pop(n, None)
                 return out
+            return set()
+        if isinstance(test, ast.Attribute) and not truth and test.attr in _HOST_PARTS:
+            # `if parts.netloc: abort()` after `parts = urlparse(url)`: past it the
+            # URL names no host (a local path), whatever else it holds
+            name = _root_name(test.value)
+            if name:
+                self.partial[name] = frozenset({"redirect", "ssrf"})
+                return {name}
             return set()
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op, left, right = test.ops[0], test.left, test.comparators[0]
@@ -819,7 +863,17 @@ class FunctionFlow:
                         self.guarded_expr(node.test, False, node.orelse))
         if isinstance(node, ast.List | ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
-                return Val(union_taint([self.expr(e) for e in node.elts]))
+                # ["git", *args]: the elements before the first splat stay known
+                # (a program name); each splat stands for its elements as one item
+                spread: list[Val] = []
+                for e in node.elts:
+                    if isinstance(e, ast.Starred):
+                        inner = self.expr(e.value)
+                        spread.extend(inner.items if inner.items is not None
+                                      else [collapse(inner)])
+                    else:
+                        spread.append(self.expr(e))
+                return Val(items=tuple(spread))
             items = tuple(self.expr(e) for e in node.elts)
             if isinstance(node, ast.Tuple) and all(i.known for i in items):
                 return Val(None, frozenset((tuple(i.const for i in items),)), items)
@@ -937,6 +991,9 @@ class FunctionFlow:
         if path is not None and path.endswith(".request") and path.startswith("self.") \
                 and self.m.web:
             return Val(base.taint or Taint("self.request", node.lineno), qual="<request>")
+        if path in ("self.kwargs", "self.args") and self._django_view_method() \
+                and path not in self.env:
+            return Val(base.taint or Taint(f"URL captures `{path}`", node.lineno))
         if (base.qual or "").startswith("<instance>") and base.deep_taint() is not None:
             fields = self.m.class_fields.get((base.qual or "")[len("<instance>"):], {})
             if fields.get(attr) in _SAFE_ANNOTATIONS:
@@ -1467,6 +1524,11 @@ class FunctionFlow:
             if args[0].items is not None:
                 return Val(None, None, args[0].items)
             return Val(args[0].deep_taint())
+        if name == "getattr" and len(args) in (2, 3) and args[0].qual and \
+                not args[0].qual.startswith("<") and args[1].known and \
+                isinstance(args[1].const, str) and args[0].deep_taint() is None:
+            # getattr(yaml, "CSafeLoader", yaml.SafeLoader): the named attribute
+            return Val(qual=f"{args[0].qual}.{args[1].const}")
         if name == "dict" and not args and kwargs:
             return Val(keys={k: v for k, v in kwargs.items()})
         if receiver is not None and method is not None:
@@ -1510,10 +1572,11 @@ class FunctionFlow:
         if t is None or repl.deep_taint() is not None:
             return Val(t)
         if pattern.known and isinstance(pattern.const, str) and repl.known and \
-                repl.const == "":
+                isinstance(repl.const, str) and "\\" not in repl.const:
+            # re.sub(r"[\r\n]+", " ", s): what is left, plus the replacement text
             left = charsets.removal_survivors(pattern.const)
             if left is not None:
-                return Val(t.sanitised(charsets.safe_classes(left)))
+                return Val(t.sanitised(charsets.safe_classes(left | frozenset(repl.const))))
         return Val(t)
 
     def method_call(self, node: ast.Call, method: str, receiver: Val, args: list[Val],
@@ -1713,13 +1776,18 @@ class FunctionFlow:
             if receiver is not None:
                 bound[0] = receiver
             offset = 1
+        kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
+        varargs, varkw = len(kwnames), len(kwnames) + 1  # slots of *args, **kwargs
         for i, a in enumerate(args):
             if i + offset < len(names):
                 bound[i + offset] = a
-        kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
+            elif info.node.args.vararg is not None:
+                bound[varargs] = _joined(bound.get(varargs), a)
         for k, v in kwargs.items():
             if k in kwnames:
                 bound[kwnames.index(k)] = v
+            elif info.node.args.kwarg is not None:
+                bound[varkw] = _joined(bound.get(varkw), v)
         if info.node.name == "__init__" or self.depth >= MAX_DEPTH:
             return Val(union_taint(list(bound.values())))
         # A method: the receiver's attributes are followed one by one (what the
@@ -1872,6 +1940,14 @@ class FunctionFlow:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+_HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
+
+
+def _joined(a: Val | None, b: Val) -> Val:
+    """Several arguments gathered into one `*args` / `**kwargs` parameter."""
+    return b if a is None else Val(join_taint(a.deep_taint(), b.deep_taint()))
 
 
 def _as_argument(v: Val, node: ast.expr) -> Val:

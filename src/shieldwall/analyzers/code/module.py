@@ -13,6 +13,9 @@ from shieldwall.analyzers.code.values import Taint, Val
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+# nodes without a line number that never hold a call
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop, ast.Constant,
+           ast.Name)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 # Markers of functions whose body may read a source (so their summary is worth computing).
 SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin", "random")
@@ -93,6 +96,58 @@ class Module:
                     self.imported.add(words[0].split(".")[0])
         self.web = bool(self.imported & WEB_FRAMEWORKS)
         self.env: dict[str, Val] = {}
+        self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
+
+    def passed_params(self, info: FunctionInfo) -> frozenset[str] | None:
+        """The parameters of `info` that some call in this module passes explicitly
+        (by position or keyword); None when a call splats `*a` / `**kw` (any may be).
+        Calls are matched by the function's simple name (`f(...)`, `obj.f(...)`)."""
+        a = info.node.args
+        positional = [p.arg for p in [*a.posonlyargs, *a.args]]
+        if info.class_name is not None and positional[:1] in (["self"], ["cls"]):
+            positional = positional[1:]
+        out: set[str] = set()
+        for call in self._calls_of(info.node.name):
+            if any(isinstance(x, ast.Starred) for x in call.args) or any(
+                    k.arg is None for k in call.keywords):
+                return None
+            out.update(positional[:len(call.args)])
+            out.update(k.arg for k in call.keywords if k.arg is not None)
+        return frozenset(out)
+
+    def _calls_of(self, name: str) -> list[ast.Call]:
+        """The calls `name(...)` / `x.name(...)` in this module: only the statements
+        on lines that mention `name(` are walked."""
+        cached = self._calls.get(name)
+        if cached is not None:
+            return cached
+        needle = name + "("
+        lines: list[int] = []
+        at, line, counted = self.text.find(needle), 1, 0
+        while at >= 0:
+            line += self.text.count("\n", counted, at)  # counted incrementally
+            counted = at
+            if self.text[max(0, at - 4):at] != "def ":  # not a definition
+                lines.append(line)
+            at = self.text.find(needle, at + len(needle))
+        found: list[ast.Call] = []
+        stack: list[ast.AST] = [self.tree] if lines else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                f = node.func
+                if (f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                        f, ast.Attribute) else None) == name:
+                    found.append(node)
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, _LEAVES):
+                    continue
+                lo = getattr(child, "lineno", None)
+                hi = getattr(child, "end_lineno", None) or lo
+                if lo is None or hi is None or any(lo <= n <= hi for n in lines):
+                    stack.append(child)
+        self._calls[name] = found
+        return found
 
     def _index(self, body: list[ast.stmt], prefix: str, cls: str | None) -> None:
         for node in body:
