@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
-from shieldwall.sources.ingress import ingress_authenticates
+from shieldwall.sources.ingress import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
@@ -183,13 +182,6 @@ RULES = (
     ),
 )
 
-
-
-@dataclass(frozen=True, slots=True)
-class _Backend:
-    service: str
-    line: int
-    key: str
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
@@ -406,40 +398,6 @@ def _host_ports(ctx: ConfigContext) -> Iterator[Hit]:
                     )
 
 
-def _ingress_backends(ing: K8sObject) -> Iterator[_Backend]:
-    spec = _spec(ing)
-    default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
-    if default is not None:
-        name = _backend_service(default)
-        if name:
-            yield _Backend(name, default.line, "defaultBackend")
-    for i, rule in enumerate(get_seq(spec, "rules")):
-        if not isinstance(rule, YMap):
-            continue
-        host = str(rule.get("host", "*"))
-        for j, path in enumerate(get_seq(rule, "http", "paths")):
-            backend = get_map(path, "backend")
-            if backend is None:
-                continue
-            name = _backend_service(backend)
-            if name:
-                svc_map = get_map(backend, "service")
-                line = (
-                    svc_map.line_of("name")
-                    if svc_map is not None
-                    else backend.line_of("serviceName")
-                )
-                yield _Backend(name, line, f"rules[{host}].paths[{j}]:{i}")
-
-
-def _backend_service(backend: YMap) -> str:
-    svc = backend.get("service")
-    if isinstance(svc, dict) and svc.get("name"):
-        return str(svc["name"])
-    if backend.get("serviceName"):
-        return str(backend["serviceName"])
-    return ""
-
 
 def _auth_protected_workloads(ctx: ConfigContext) -> set[str]:
     """Workloads covered by an Istio RequestAuthentication/AuthorizationPolicy."""
@@ -469,7 +427,7 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
         yield from _ingress_tls(ing, spec)
         ann = ing.annotations
         ann_auth = ingress_authenticates(ann)
-        for backend in _ingress_backends(ing):
+        for backend in ingress_backends(ing):
             svc = services.get((ing.namespace, backend.service))
             to_gateway = svc is not None and ctx.gateways.service_targets_gateway(svc)
             if to_gateway:
@@ -501,15 +459,7 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
 
 
 def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
-    tls_hosts: set[str] = set()
-    tls_wildcard = False
-    for entry in get_seq(spec, "tls"):
-        if isinstance(entry, dict):
-            hosts = entry.get("hosts")
-            if isinstance(hosts, list) and hosts:
-                tls_hosts.update(str(h) for h in hosts)
-            else:
-                tls_wildcard = True  # a tls entry without hosts covers the default host
+    tls = ingress_tls(spec)
     rules = get_seq(spec, "rules")
     if not rules and "tls" not in spec:
         default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
@@ -527,13 +477,7 @@ def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
         if not isinstance(rule, YMap):
             continue
         host = rule.get("host")
-        if host is None:
-            covered = tls_wildcard
-        else:
-            covered = str(host) in tls_hosts or any(
-                h.startswith("*.") and str(host).endswith(h[1:]) for h in tls_hosts
-            )
-        if not covered:
+        if not tls.covers(None if host is None else str(host)):
             yield Hit(
                 "K8S-INGRESS-NO-TLS",
                 ing.path,

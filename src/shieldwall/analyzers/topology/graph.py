@@ -39,7 +39,7 @@ from shieldwall.model.service_map import (
     INTERNET,
 )
 from shieldwall.sources.gateway import GatewayView, detect_gateways
-from shieldwall.sources.ingress import ingress_authenticates
+from shieldwall.sources.ingress import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
 from shieldwall.sources.yaml_tree import YMap, YSeq
@@ -337,66 +337,20 @@ def _k8s_exposure(
     _istio_routes(topo, objects, resolver, mesh)
 
 
-def _ingress_backends(ing: K8sObject) -> Iterator[tuple[str, int | str | None, str, int]]:
-    """(service, port, host/path, line) of every backend of an Ingress."""
-    spec = spec_of(ing)
-    default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
-    if default is not None:
-        name, port = _backend(default)
-        if name:
-            yield name, port, "(default backend)", default.line
-    for rule in get_seq(spec, "rules"):
-        if not isinstance(rule, YMap):
-            continue
-        host = str(rule.get("host") or "*")
-        for p in get_seq(rule, "http", "paths"):
-            backend = get_map(p, "backend")
-            if backend is None:
-                continue
-            name, port = _backend(backend)
-            if name:
-                svc_map = get_map(backend, "service")
-                line = svc_map.line_of("name") if svc_map else backend.line_of("serviceName")
-                yield name, port, f"{host}{p.get('path', '/')}", line
-
-
-def _backend(backend: YMap) -> tuple[str, int | str | None]:
-    svc = get_map(backend, "service")
-    if svc is not None and svc.get("name"):
-        port = get_map(svc, "port")
-        value = (port.get("number") or port.get("name")) if port is not None else None
-        return str(svc["name"]), value
-    if backend.get("serviceName"):
-        return str(backend["serviceName"]), backend.get("servicePort")
-    return "", None
-
-
-def _tls_hosts(spec: YMap) -> tuple[set[str], bool]:
-    hosts: set[str] = set()
-    wildcard = False
-    for entry in get_seq(spec, "tls"):
-        if isinstance(entry, dict):
-            listed = entry.get("hosts")
-            if isinstance(listed, list) and listed:
-                hosts |= {str(h) for h in listed}
-            else:
-                wildcard = True
-    return hosts, wildcard
-
-
 def _ingresses(topo: Topology, objects: list[K8sObject], resolver: Resolver, mesh: Mesh) -> None:
     gw = topo.gateways
     controller_is_gateway = not gw.workloads or gw.serves_ingress
     for ing in (o for o in objects if o.kind == "Ingress"):
         ann = ing.annotations
         ann_auth = ingress_authenticates(ann)
-        tls_hosts, tls_any = _tls_hosts(spec_of(ing))
-        for name, port, where, line in _ingress_backends(ing):
+        tls = ingress_tls(spec_of(ing))
+        for backend in ingress_backends(ing):
+            name, port, line = backend.service, backend.port, backend.line
+            where = "(default backend)" if backend.is_default else f"{backend.host}{backend.path}"
             svc = resolver.services.get((ing.namespace, name))
             if svc is None:
                 continue
-            host = where.split("/", 1)[0]
-            encrypted = tls_any or host in tls_hosts
+            encrypted = tls.covers(None if backend.is_default else backend.host)
             to_gateway = gw.service_targets_gateway(svc.obj)
             for w in svc.workloads:
                 pod = topo.nodes[w.id].pod
