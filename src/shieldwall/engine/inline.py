@@ -31,6 +31,8 @@ class InlineIgnore:
 def directives(lines: Sequence[str]) -> dict[int, InlineIgnore]:
     """Map 1-based line -> the ignore directive that applies to findings on that line."""
     out: dict[int, InlineIgnore] = {}
+    if not any("shieldwall" in line for line in lines):
+        return out
     pending: InlineIgnore | None = None
     for number, line in enumerate(lines, start=1):
         match = _DIRECTIVE.search(line) if "shieldwall" in line else None

@@ -127,9 +127,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class _Builder(yaml.constructor.SafeConstructor):
     """Builds YMap/YSeq from a composed node graph; scalars via SafeConstructor."""
 
-    def __init__(self, line_offset: int) -> None:
+    def __init__(self, line_offset: int, merges: bool = True) -> None:
         super().__init__()
         self.line_offset = line_offset
+        self.merges = merges  # False when the text has no `<<`: no merge key to resolve
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node) -> Any:
@@ -157,7 +158,8 @@ class _Builder(yaml.constructor.SafeConstructor):
                     seq.item_lines.append(item.start_mark.line + 1 + self.line_offset)
                 return seq
             assert isinstance(node, yaml.MappingNode)
-            self.flatten_mapping(node)  # resolves `<<` merge keys
+            if self.merges:
+                self.flatten_mapping(node)  # resolves `<<` merge keys
             mapping = YMap(line)
             for key_node, value_node in node.value:
                 k = self.build(key_node)
@@ -199,7 +201,7 @@ def _parse_chunk(chunk: str, offset: int) -> Any:
             line=line,
         )
     try:
-        return _Builder(offset).build(node)
+        return _Builder(offset, merges="<<" in chunk).build(node)
     except yaml.YAMLError as exc:
         line = _error_line(exc, offset)
         raise SourceError(f"invalid YAML value at line {line}: {exc}", line=line) from exc
