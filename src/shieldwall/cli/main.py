@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -27,6 +26,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
 
 
+def _print_traceback() -> None:
+    import traceback  # only with --verbose on failure: costs start-up time otherwise
+
+    traceback.print_exc()
+
+
 def _err(message: str, hint: str = "") -> None:
     click.secho(f"error: {message}", fg="red", err=True)
     if hint:
@@ -46,14 +51,14 @@ def handle_errors(fn: F) -> F:
             sys.exit(exit_codes.USAGE)
         except ShieldwallError as exc:
             if verbose:
-                traceback.print_exc()
+                _print_traceback()
             _err(exc.message, exc.hint)
             sys.exit(exit_codes.TOOL_FAILED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
             if verbose:
-                traceback.print_exc()
+                _print_traceback()
             _err(
                 f"shieldwall failed: {type(exc).__name__}: {exc}",
                 "run again with --verbose for the traceback and report it as a bug",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -65,6 +64,12 @@ def _project_config(root: Path, explicit: Path | None) -> ProjectConfig:
     return load_config(found, found.name)
 
 
+def _traceback() -> str:
+    import traceback  # only on failure: costs start-up time otherwise
+
+    return traceback.format_exc()
+
+
 def _check_since(root: Path, ref: str) -> None:
     """--since must name a commit of the scanned repository."""
     try:
@@ -120,7 +125,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         try:
             output = analyzer.analyze(target)
         except Exception as exc:  # an analyzer's bug must not stop the scan
-            detail = traceback.format_exc() if options.verbose else f"{type(exc).__name__}: {exc}"
+            detail = _traceback() if options.verbose else f"{type(exc).__name__}: {exc}"
             errors.append(f"analyzer {analyzer.name} failed: {detail}")
             continue
         findings.extend(output.findings)
