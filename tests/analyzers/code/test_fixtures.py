@@ -11,7 +11,10 @@
   propagators), is labelled the same way and checked the same way.
 - tests/fixtures/code_holdout3/<CWE>/*.py, a third blind corpus (call chains,
   *args/**kwargs, class-based views, pydantic models, defaults), labelled the
-  same way; the cases still wrong are listed in KNOWN_FAILURES with the reason."""
+  same way; the cases still wrong are listed in KNOWN_FAILURES with the reason.
+- tests/fixtures/code_holdout4/<CWE>/*.py, a fourth blind corpus (OWASP-Benchmark-
+  like routes: many request sources, one propagator each), labelled the same way;
+  its cases still wrong are in KNOWN_FAILURES_4."""
 
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ KNOWN_FAILURES = {
     "CWE-502/pickle_local_cache.py": "a file read feeds deserialisation sinks as "
     "untrusted input even at a constant path inside the application",
 }
+HOLDOUT4 = Path(__file__).resolve().parents[2] / "fixtures" / "code_holdout4"
+HOLDOUT4_CASES = sorted(HOLDOUT4.rglob("*.py"))
+# code_holdout4 cases the analyzer still gets wrong (CWE/file: reason)
+KNOWN_FAILURES_4: dict[str, str] = {}
 LABEL = re.compile(r"# label: (vulnerable|safe) (CWE-\d+)$")
 
 
@@ -57,14 +64,17 @@ def _cwe_findings(path: Path) -> list[str]:
 
 def _case(path: Path) -> object:
     known = KNOWN_FAILURES.get(f"{path.parent.name}/{path.name}") \
-        if path.parent.parent == HOLDOUT3 else None
+        if path.parent.parent == HOLDOUT3 else \
+        KNOWN_FAILURES_4.get(f"{path.parent.name}/{path.name}") \
+        if path.parent.parent == HOLDOUT4 else None
     marks = [pytest.mark.xfail(reason=known, strict=True)] if known else []
     return pytest.param(path, marks=marks,
                         id=f"{path.parent.parent.name}/{path.parent.name}/{path.name}")
 
 
 @pytest.mark.parametrize("path", [_case(p) for p in
-                                  [*CASES, *BLIND_CASES, *HELDOUT_CASES, *HOLDOUT3_CASES]])
+                                  [*CASES, *BLIND_CASES, *HELDOUT_CASES, *HOLDOUT3_CASES,
+                                   *HOLDOUT4_CASES]])
 def test_fixture(path: Path) -> None:
     vulnerable, cwe = _label(path)
     rules = _cwe_findings(path)
@@ -127,3 +137,17 @@ def test_holdout3_labels_and_known_failures() -> None:
     assert set(per_cwe.values()) == {6}, per_cwe
     names = {f"{p.parent.name}/{p.name}" for p in HOLDOUT3_CASES}
     assert set(KNOWN_FAILURES) <= names, "a known failure names no case"
+
+
+def test_holdout4_labels_and_known_failures() -> None:
+    assert len(HOLDOUT4_CASES) == 18 * 10
+    per_cwe: dict[tuple[str, bool], int] = {}
+    for path in HOLDOUT4_CASES:
+        m = LABEL.match(path.read_text().split("\n", 1)[0])
+        assert m, f"{path}: first line is not a label"
+        assert m.group(2) == path.parent.name, path
+        key = (m.group(2), m.group(1) == "vulnerable")
+        per_cwe[key] = per_cwe.get(key, 0) + 1
+    assert set(per_cwe.values()) == {5}, per_cwe
+    names = {f"{p.parent.name}/{p.name}" for p in HOLDOUT4_CASES}
+    assert set(KNOWN_FAILURES_4) <= names, "a known failure names no case"

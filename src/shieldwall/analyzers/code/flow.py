@@ -1027,6 +1027,8 @@ class FunctionFlow:
                         return const(head[s])  # a slice of the constant start
                     if base.items is not None:
                         return Val(base.taint, None, base.items[s])
+                    if (a is None or a >= 0) and b is not None and 0 <= b <= (a or 0):
+                        return CLEAN  # x[:0], x[5:2]: empty whatever x holds
             return Val(base.deep_taint(), qual=base.qual if base.qual == "sys.argv" else None)
         key = self.expr(node.slice)
         if base.keys is not None:
@@ -1322,7 +1324,8 @@ class FunctionFlow:
             self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
             return
         if method == "search" and {"ldap3", "ldap"} & self.m.imported and \
-                (receiver.qual or "") != "re" and len(args) >= 2:
+                (receiver.qual or "") != "re" and (
+                    len(args) >= 2 or {"search_filter", "filterstr"} & kwargs.keys()):
             # python-ldap: search(base, scope, filterstr); ldap3: search(base, filter)
             at = 2 if len(args) >= 3 and (args[1].qual or "").startswith("ldap.SCOPE") else 1
             self._check_args(cat.Sink("ldap", (at,), ("search_filter", "filterstr")), node,
@@ -1520,6 +1523,15 @@ class FunctionFlow:
                 return CLEAN
         if name in ("str", "bytes") and args and args[0].known:
             return const(str(args[0].const)) if name == "str" else Val(args[0].taint)
+        if name == "reversed" and len(args) == 1 and args[0].items is not None:
+            return Val(None, None, tuple(reversed(args[0].items)))
+        if name == "collections.deque" and "maxlen" not in kwargs and len(args) <= 1:
+            # a deque is followed like a list (append / pop at either end)
+            if not args:
+                return Val(None, None, ())
+            if args[0].items is not None:
+                return Val(None, None, args[0].items)
+            return Val(args[0].deep_taint())
         if name in ("list", "tuple") and args:
             if args[0].items is not None:
                 return Val(None, None, args[0].items)
@@ -1601,6 +1613,19 @@ class FunctionFlow:
                         return CLEAN
                 return Val(union_taint(list(seq.items)))
             return Val(seq.deep_taint())
+        if method in ("split", "partition") and receiver.prefix and args and args[0].known \
+                and isinstance(args[0].const, str) and args[0].const and \
+                args[0].const in receiver.prefix:
+            # ("safe_" + x).split("_", 1): the head before the separator is the constant's
+            sep = args[0].const
+            first = const(receiver.prefix.split(sep, 1)[0])
+            rest = Val(receiver.deep_taint())
+            if method == "partition":
+                return Val(items=(first, const(sep), rest))
+            limit = args[1] if len(args) > 1 else kwargs.get("maxsplit")
+            if limit is not None and limit.known and limit.const == 1 and \
+                    set(kwargs) <= {"maxsplit"}:
+                return Val(items=(first, rest))
         if method in ("format", "format_map"):
             t = union_taint([receiver, *args, *kwargs.values()])
             head = receiver.const.split("{", 1)[0] if receiver.known and isinstance(
@@ -1662,6 +1687,10 @@ class FunctionFlow:
             items.insert(args[0].const, args[1])
         elif method == "pop" and not args and items:
             result = items.pop()
+        elif method == "popleft" and not args and items:
+            result = items.pop(0)
+        elif method == "appendleft" and len(args) == 1:
+            items.insert(0, args[0])
         elif method == "pop" and len(args) == 1 and args[0].known and \
                 isinstance(args[0].const, int) and -len(items) <= args[0].const < len(items):
             result = items.pop(args[0].const)
