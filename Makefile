@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_blind
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_heldout
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_holdout3
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_holdout4
 	$(BIN)/python bench/code_speed.py
 	$(BIN)/python bench/topology_speed.py
 
