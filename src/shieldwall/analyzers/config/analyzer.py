@@ -66,8 +66,10 @@ class ConfigAnalyzer:
                 by_kind["compose-service"].add(cf.service_id(name))
         for df in ctx.inventory.dockerfiles:
             by_kind["dockerfile"].add(df.id)
-        checked: dict[Control, set[str]] = defaultdict(set)
+        kinds: dict[Control, set[str]] = defaultdict(set)
         for rule in self._rules:
-            for kind in rule.applies_to:
-                checked[rule.control] |= by_kind.get(kind, set())
-        return {c: frozenset(ids) for c, ids in checked.items()}
+            kinds[rule.control].update(rule.applies_to)
+        return {
+            control: frozenset().union(*(by_kind.get(k, ()) for k in wanted))
+            for control, wanted in kinds.items()
+        }
