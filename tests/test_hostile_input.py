@@ -161,3 +161,75 @@ def test_valid_inputs_raise_findings() -> None:
         rules = {f.rule.id for f in ConfigAnalyzer().analyze(ScanTarget(walk(root))).findings}
     assert {"K8S-PRIVILEGED", "K8S-SERVICE-EXPOSED", "NET-DB-TLS-DISABLED",
             "K8S-INGRESS-NO-TLS"} <= rules
+
+
+# Every analyzer, not only config: random bytes and text under the names each one reads.
+_ALL_ANALYZER_NAMES = (
+    "app.py",
+    "requirements.txt",
+    "package-lock.json",
+    "poetry.lock",
+    "go.mod",
+    "Cargo.lock",
+    "pom.xml",
+    "yarn.lock",
+    "Gemfile.lock",
+    ".env",
+)
+
+
+def _scan_all(name: str, data: bytes) -> None:
+    from shieldwall.engine.scanner import ScanOptions, run_scan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / name).write_bytes(data)
+        result = run_scan(Path(tmp), ScanOptions(analyzers="code,deps,secrets,topology")).result
+        assert result.errors == ()  # no analyzer crashed
+        for finding in result.findings:
+            assert finding.location.start_line >= 1
+
+
+@settings(max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_ALL_ANALYZER_NAMES), st.binary(max_size=1500))
+def test_random_bytes_for_every_analyzer(name: str, data: bytes) -> None:
+    _scan_all(name, data)
+
+
+@settings(max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_ALL_ANALYZER_NAMES), st.text(max_size=1500))
+def test_random_text_for_every_analyzer(name: str, text: str) -> None:
+    _scan_all(name, text.encode("utf-8", "surrogatepass"))
+
+
+_SEEDS = {
+    "requirements.txt": "-r other.txt\nflask==2.0.0 --hash=sha256:00\n"
+    "requests[socks]>=2.0; python_version>'3'\n-e git+https://example.org/x.git#egg=x\n",
+    "package-lock.json": '{"name": "a", "lockfileVersion": 3, "packages": {"": '
+    '{"dependencies": {"lodash": "^4"}}, "node_modules/lodash": {"version": "4.17.20", '
+    '"dependencies": {"x": "1"}}}}\n',
+    "poetry.lock": '[[package]]\nname = "flask"\nversion = "2.0.0"\n[package.dependencies]\n'
+    'click = ">=7"\n',
+    "app.py": "from flask import Flask, request\nimport os\napp = Flask(__name__)\n"
+    "@app.route('/x')\ndef x():\n    p = request.args.get('p')\n    d = {'a': p, 'b': 1}\n"
+    "    os.system('ls ' + d['a'])\n    return eval(p)\n",
+}
+
+
+@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(_SEEDS)), st.data())
+def test_mutated_inputs_for_every_analyzer(name: str, data: st.DataObject) -> None:
+    text = data.draw(_mutations(_SEEDS[name]))
+    _scan_all(name, text.encode())
+
+
+def test_every_analyzer_seed_raises_findings() -> None:
+    """The seeds above are real inputs: the mutations start from code that is caught."""
+    from shieldwall.engine.scanner import ScanOptions, run_scan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, text in _SEEDS.items():
+            (root / name).write_text(text)
+        result = run_scan(root, ScanOptions(analyzers="code,deps")).result
+    rules = {f.rule.id for f in result.findings}
+    assert {"PY-COMMAND-INJECTION", "PY-CODE-INJECTION", "DEPS-UNPINNED"} <= rules
