@@ -7,6 +7,7 @@ from types import ModuleType
 
 from shieldwall.analyzers.config import (
     compose,
+    datastores,
     dockerfile,
     k8s_access,
     k8s_control_plane,
@@ -25,6 +26,7 @@ MODULES: tuple[ModuleType, ...] = (
     k8s_control_plane,
     compose,
     dockerfile,
+    datastores,
 )
 
 CheckFn = Callable[[ConfigContext], Iterator[Hit]]
