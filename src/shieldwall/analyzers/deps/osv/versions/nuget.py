@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from shieldwall.analyzers.deps.osv.versions.base import CmpVersion, InvalidVersionError, sign
+from shieldwall.analyzers.deps.osv.versions.base import CmpVersion, InvalidVersionError
+from shieldwall.analyzers.deps.osv.versions.semver import compare_prerelease
 
 _VERSION = re.compile(r"[vV]?(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z.-]*))?(?:\+.*)?")
 
@@ -29,24 +30,7 @@ class NuGetVersion(CmpVersion):
         assert isinstance(other, NuGetVersion)
         if self.numbers != other.numbers:
             return -1 if self.numbers < other.numbers else 1
-        a, b = self.pre, other.pre
-        if a == b:
-            return 0
-        if not a:
-            return 1
-        if not b:
-            return -1
-        for x, y in zip(a, b, strict=False):
-            if x == y:
-                continue
-            if isinstance(x, int) and isinstance(y, int):
-                return sign(x - y)
-            if isinstance(x, int):
-                return -1
-            if isinstance(y, int):
-                return 1
-            return -1 if x < y else 1
-        return sign(len(a) - len(b))
+        return compare_prerelease(self.pre, other.pre)
 
 
 def parse(text: str) -> NuGetVersion:

@@ -33,10 +33,11 @@ class SemVer(CmpVersion):
         assert isinstance(other, SemVer)
         if self.core != other.core:
             return -1 if self.core < other.core else 1
-        return _compare_pre(self.pre, other.pre)
+        return compare_prerelease(self.pre, other.pre)
 
 
-def _compare_pre(a: tuple[int | str, ...], b: tuple[int | str, ...]) -> int:
+def compare_prerelease(a: tuple[int | str, ...], b: tuple[int | str, ...]) -> int:
+    """SemVer 2.0 pre-release precedence (also NuGet's, on lower-cased labels)."""
     if a == b:
         return 0
     if not a:
