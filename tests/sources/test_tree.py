@@ -7,6 +7,7 @@ import pytest
 
 from shieldwall.errors import SourceError
 from shieldwall.sources.tree import walk
+from tests.gitrepo import git, make_repo, needs_git
 
 
 def _rels(root: Path, **kw) -> list[str]:
@@ -95,3 +96,122 @@ def test_single_file_target(tmp_path: Path) -> None:
     tree = walk(tmp_path / "Dockerfile")
     assert [f.rel for f in tree.files] == ["Dockerfile"]
     assert tree.root == tmp_path
+
+
+# -- in a git work tree, what is tracked is scanned ------------------------------------------
+
+
+@needs_git
+def test_tracked_files_are_listed_whatever_gitignore_says(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {".gitignore": "*\n", "k8s/pod.yaml": "a: 1\n", "Dockerfile": "FROM scratch\n"},
+        {"build/out.yaml": "a: 1\n", "notes.txt": "x\n", "k8s/local.yaml": "a: 1\n"},
+    )
+    tree = walk(root)
+    assert [f.rel for f in tree.files] == [".gitignore", "Dockerfile", "k8s/pod.yaml"]
+    assert tree.tracked_by_git and tree.selection_note == ""
+    # untracked files stay ignored, and are counted
+    assert tree.left_out["gitignore"] == 3
+
+
+@needs_git
+def test_tracked_file_inside_an_ignored_directory_is_listed(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {".gitignore": "deploy/\n", "deploy/prod/app.yaml": "a: 1\n"},
+        {"deploy/prod/tmp.yaml": "a: 1\n", "deploy/cache/x.yaml": "a: 1\n"},
+    )
+    rels = _rels(root)
+    assert rels == [".gitignore", "deploy/prod/app.yaml"]
+
+
+@needs_git
+def test_subdirectory_of_a_repository_keeps_paths_relative_to_it(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {"svc/.gitignore": "*.yaml\n", "svc/k8s/pod.yaml": "a: 1\n", "other/x.yaml": "a: 1\n"},
+        {"svc/k8s/scratch.yaml": "a: 1\n"},
+    )
+    tree = walk(root / "svc")
+    assert [f.rel for f in tree.files] == [".gitignore", "k8s/pod.yaml"]
+    assert tree.tracked_by_git
+    assert tree.left_out["gitignore"] == 1
+
+
+@needs_git
+def test_excludes_apply_to_tracked_files_and_are_counted_by_origin(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {"a/1.yaml": "a: 1\n", "a/2.yaml": "a: 1\n", "b/3.yaml": "a: 1\n", "c.yaml": "a: 1\n"},
+    )
+    tree = walk(root, excludes=("a/",), repo_excludes=("*",))
+    assert tree.files == []
+    assert tree.left_out == {"exclude": 2, "repository-exclude": 2}
+    assert tree.excludes == ("a/", "*")
+
+
+@needs_git
+def test_submodule_is_listed_without_crashing(tmp_path: Path) -> None:
+    inner = make_repo(tmp_path / "inner", {".gitignore": "*\n", "pod.yaml": "a: 1\n"})
+    root = make_repo(tmp_path / "repo", {"top.yaml": "a: 1\n"})
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "sm")
+    git(root, "commit", "-q", "-m", "submodule")
+    rels = _rels(root)
+    assert {"top.yaml", "sm/pod.yaml", "sm/.gitignore"} <= set(rels)
+
+
+@needs_git
+def test_tracked_symlink_outside_the_tree_is_still_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.yaml").write_text("a: 1\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    os.symlink(outside / "x.yaml", root / "link.yaml")
+    os.symlink(outside, root / "linkdir")
+    make_repo(root, {".gitignore": "*\n", "pod.yaml": "a: 1\n"})
+    git(root, "add", "-f", "link.yaml", "linkdir")
+    git(root, "commit", "-q", "-m", "links")
+    tree = walk(root)
+    assert [f.rel for f in tree.files] == [".gitignore", "pod.yaml"]
+    reasons = {s.path: s.reason for s in tree.skipped}
+    assert "outside" in reasons["link.yaml"]
+    assert "outside" in reasons["linkdir"]
+
+
+def test_outside_a_work_tree_gitignore_applies_and_is_noted(write) -> None:
+    root = write({".gitignore": "*.yaml\n", "a.yaml": "a: 1\n", "b.txt": "x\n"})
+    tree = walk(root)
+    assert [f.rel for f in tree.files] == [".gitignore", "b.txt"]
+    assert not tree.tracked_by_git
+    assert "not a git work tree" in tree.selection_note
+    assert tree.left_out["gitignore"] == 1
+    assert tree.warnings == []
+
+
+def test_without_git_a_work_tree_falls_back_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.yaml\n")
+    (tmp_path / "a.yaml").write_text("a: 1\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    tree = walk(tmp_path)
+    assert [f.rel for f in tree.files] == [".gitignore"]
+    assert tree.selection_note.startswith("git is not installed")
+    assert tree.warnings and "not scanned even if tracked" in tree.warnings[0]
+
+
+def test_excluded_directory_counts_its_files_without_following_links(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for i in range(5):
+        (outside / f"{i}.yaml").write_text("a: 1\n")
+    root = tmp_path / "repo"
+    (root / "docs" / "deep").mkdir(parents=True)
+    (root / "docs" / "a.md").write_text("x\n")
+    (root / "docs" / "deep" / "b.md").write_text("x\n")
+    os.symlink(outside, root / "docs" / "out")
+    tree = walk(root, repo_excludes=("docs/",))
+    assert tree.left_out == {"repository-exclude": 3}

@@ -1,12 +1,15 @@
-"""Walk a directory the way git sees it: .gitignore aware, vendored trees and
-`.git` skipped, symlink loops and unreadable entries reported, never followed
-outside the scanned root."""
+"""Walk a directory the way git sees it: files git tracks are always listed,
+.gitignore applies to untracked files only (outside a git work tree, to every
+file), vendored trees and `.git` skipped, symlink loops and unreadable entries
+reported, never followed outside the scanned root."""
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Sequence
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import pathspec
 
 from shieldwall.errors import SourceError
 from shieldwall.model import Skipped
+from shieldwall.sources.git import run_git
 
 # Directories that hold other people's code or generated state.
 SKIPPED_DIRS = frozenset(
@@ -87,6 +91,12 @@ class FileTree:
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     excludes: tuple[str, ...] = ()  # the exclude patterns the walk applied
+    # Files left out, by why: "exclude" (the caller's patterns), "repository-exclude"
+    # (the scanned repository's patterns), "gitignore" (untracked, or outside git: all).
+    left_out: Counter[str] = field(default_factory=Counter)
+    tracked_by_git: bool = False  # git listed the tracked files: .gitignore spared them
+    selection_note: str = ""  # why git's list of tracked files was not used
+    warnings: list[str] = field(default_factory=list)
 
 
 def exclusion(excludes: Sequence[str]) -> Callable[[str], bool]:
@@ -131,10 +141,15 @@ def walk(
     root: Path,
     excludes: Sequence[str] = (),
     use_gitignore: bool = True,
+    repo_excludes: Sequence[str] = (),
 ) -> FileTree:
-    """List the regular files under ``root`` that a scan should look at."""
+    """List the regular files under ``root`` that a scan should look at.
+
+    ``excludes`` are the caller's own patterns; ``repo_excludes`` are patterns the
+    scanned repository asked for: both apply, and the files each leaves out are
+    counted apart. In a git work tree, .gitignore applies only to untracked files."""
     root = root.resolve() if root.is_dir() else root
-    tree = FileTree(root, excludes=tuple(excludes))
+    tree = FileTree(root, excludes=(*excludes, *repo_excludes))
     if root.is_file():
         tree.root = root.parent
         tree.files.append(SourceFile(root.parent, root.name, root.stat().st_size))
@@ -144,25 +159,170 @@ def walk(
             f"{root} is neither a file nor a directory",
             "check the path given to `shieldwall scan`",
         )
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
-    seen_dirs: set[tuple[int, int]] = set()
+    tracked: frozenset[str] | None = None
+    if use_gitignore:
+        tracked = _tracked_files(tree)
+    walker = _Walker(
+        tree,
+        _spec(excludes),
+        _spec(repo_excludes),
+        tracked,
+        _parents(tracked) if tracked is not None else frozenset(),
+        use_gitignore,
+    )
     st = root.stat()
-    seen_dirs.add((st.st_dev, st.st_ino))
+    walker.seen_dirs.add((st.st_dev, st.st_ino))
     ignores: list[_Ignore] = []
     if use_gitignore:
         spec = _load_ignore(root)
         if spec is not None:
             ignores.append(_Ignore("", spec))
-    _walk_dir(tree, root, "", ignores, exclude_spec, seen_dirs, use_gitignore)
+    walker.walk_dir(root, "", ignores, ignored=False)
     tree.files.sort(key=lambda f: f.rel)
     return tree
 
 
-def _ignored(
-    rel: str, is_dir: bool, ignores: Sequence[_Ignore], exclude: pathspec.GitIgnoreSpec | None
-) -> bool:
-    if exclude is not None and exclude.match_file(rel + "/" if is_dir else rel):
-        return True
+def _spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
+    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+def _parents(paths: Iterable[str]) -> frozenset[str]:
+    """Every directory that holds one of `paths` (POSIX, relative)."""
+    out: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            out.add("/".join(parts[:i]))
+    return frozenset(out)
+
+
+def _tracked_files(tree: FileTree) -> frozenset[str] | None:
+    """The files git tracks under the root (submodules' too), relative to it; None
+    outside a git work tree or when git cannot tell, with the reason in the tree."""
+    # The repository's own configuration runs nothing (see sources.git); listing the
+    # index needs no more trust than that, so a checkout owned by another user (a CI
+    # container) is listed too rather than falling back to .gitignore.
+    args = ("-c", "safe.directory=*", "ls-files", "-z")
+    try:
+        done = run_git(tree.root, *args, "--recurse-submodules")
+        if done.returncode != 0 and _in_git_work_tree(tree.root):
+            done = run_git(tree.root, *args)  # a broken submodule: the superproject alone
+    except FileNotFoundError:
+        _no_git(tree, "git is not installed")
+        return None
+    except (OSError, subprocess.SubprocessError) as exc:
+        _no_git(tree, f"git failed: {exc}")
+        return None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        _no_git(tree, f"git ls-files failed: {detail[0] if detail else done.returncode}")
+        return None
+    tree.tracked_by_git = True
+    return frozenset(os.fsdecode(p) for p in done.stdout.split(b"\0") if p)
+
+
+def _in_git_work_tree(root: Path) -> bool:
+    """Is there a `.git` at or above `root`? Only to tell what a git failure means."""
+    return any(os.path.lexists(d / ".git") for d in (root, *root.parents))
+
+
+def _no_git(tree: FileTree, reason: str) -> None:
+    if _in_git_work_tree(tree.root):
+        tree.selection_note = f"{reason}: .gitignore applied to every file"
+        tree.warnings.append(
+            f"{tree.selection_note}; files it names were not scanned even if tracked"
+        )
+    else:
+        tree.selection_note = "not a git work tree: .gitignore applied to every file"
+
+
+@dataclass
+class _Walker:
+    tree: FileTree
+    exclude: pathspec.GitIgnoreSpec | None
+    repo_exclude: pathspec.GitIgnoreSpec | None
+    tracked: frozenset[str] | None  # None: not a git work tree, .gitignore applies to all
+    tracked_dirs: frozenset[str]
+    use_gitignore: bool
+    seen_dirs: set[tuple[int, int]] = field(default_factory=set)
+
+    def excluded_by(self, rel: str, is_dir: bool) -> str | None:
+        """Which exclude leaves `rel` out: the caller's ("exclude") before the
+        repository's ("repository-exclude")."""
+        probe = rel + "/" if is_dir else rel
+        if self.exclude is not None and self.exclude.match_file(probe):
+            return "exclude"
+        if self.repo_exclude is not None and self.repo_exclude.match_file(probe):
+            return "repository-exclude"
+        return None
+
+    def kept_though_ignored(self, rel: str, is_dir: bool) -> bool:
+        """Git tracks it (a file or a symlink) or, for a directory, something in it:
+        .gitignore does not apply."""
+        if self.tracked is None:
+            return False
+        return rel in self.tracked or (is_dir and rel in self.tracked_dirs)
+
+    def leave_out(self, why: str, path: Path, is_dir: bool, is_link: bool) -> None:
+        self.tree.left_out[why] += _count_files(path) if is_dir and not is_link else 1
+
+    def walk_dir(
+        self, directory: Path, rel_dir: str, ignores: list[_Ignore], ignored: bool
+    ) -> None:
+        """`ignored`: the directory itself is git-ignored (entered only for tracked files)."""
+        tree = self.tree
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            tree.skipped.append(Skipped(rel_dir or ".", f"cannot list directory: {exc.strerror}"))
+            return
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                st = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                if is_link:
+                    tree.skipped.append(Skipped(rel, "broken symlink"))
+                else:
+                    tree.skipped.append(Skipped(rel, f"cannot stat: {exc.strerror}"))
+                continue
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if is_dir and entry.name in SKIPPED_DIRS:
+                continue
+            why = self.excluded_by(rel, is_dir)
+            git_ignored = why is None and (ignored or _gitignored(rel, is_dir, ignores))
+            if git_ignored and not self.kept_though_ignored(rel, is_dir):
+                why = "gitignore"
+            if why is not None:
+                self.leave_out(why, Path(entry.path), is_dir, is_link)
+                continue
+            if is_dir:
+                key = (st.st_dev, st.st_ino)
+                if key in self.seen_dirs:
+                    reason = "symlink loop" if is_link else "directory already scanned"
+                    tree.skipped.append(Skipped(rel, f"{reason}: not followed"))
+                    continue
+                if is_link and not _inside(Path(entry.path), tree.root):
+                    tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
+                    continue
+                self.seen_dirs.add(key)
+                child_ignores = ignores
+                if self.use_gitignore and not git_ignored:
+                    spec = _load_ignore(Path(entry.path))
+                    if spec is not None:
+                        child_ignores = [*ignores, _Ignore(rel, spec)]
+                self.walk_dir(Path(entry.path), rel, child_ignores, git_ignored)
+            elif stat.S_ISREG(st.st_mode):
+                if is_link and not _inside(Path(entry.path), tree.root):
+                    tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
+                    continue
+                tree.files.append(SourceFile(tree.root, rel, st.st_size))
+            else:
+                tree.skipped.append(Skipped(rel, "not a regular file (device, socket or FIFO)"))
+
+
+def _gitignored(rel: str, is_dir: bool, ignores: Sequence[_Ignore]) -> bool:
     # As git: the deepest .gitignore with a matching pattern decides.
     for ignore in reversed(ignores):
         verdict = ignore.verdict(rel, is_dir)
@@ -171,58 +331,26 @@ def _ignored(
     return False
 
 
-def _walk_dir(
-    tree: FileTree,
-    directory: Path,
-    rel_dir: str,
-    ignores: list[_Ignore],
-    exclude: pathspec.GitIgnoreSpec | None,
-    seen_dirs: set[tuple[int, int]],
-    use_gitignore: bool,
-) -> None:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        tree.skipped.append(Skipped(rel_dir or ".", f"cannot list directory: {exc.strerror}"))
-        return
-    for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+def _count_files(directory: Path) -> int:
+    """How many entries (not directories) a left-out directory holds, for the report.
+    Symlinks are counted, never followed; vendored trees are not counted."""
+    count = 0
+    stack = [directory]
+    while stack:
         try:
-            is_link = entry.is_symlink()
-            st = entry.stat(follow_symlinks=True)
-        except OSError as exc:
-            if is_link:
-                tree.skipped.append(Skipped(rel, "broken symlink"))
-            else:
-                tree.skipped.append(Skipped(rel, f"cannot stat: {exc.strerror}"))
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        count += 1
+                    elif entry.name not in SKIPPED_DIRS:
+                        stack.append(Path(entry.path))
+        except OSError:
             continue
-        if stat.S_ISDIR(st.st_mode):
-            if entry.name in SKIPPED_DIRS or _ignored(rel, True, ignores, exclude):
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:
-                reason = "symlink loop" if is_link else "directory already scanned"
-                tree.skipped.append(Skipped(rel, f"{reason}: not followed"))
-                continue
-            if is_link and not _inside(Path(entry.path), tree.root):
-                tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
-                continue
-            seen_dirs.add(key)
-            child_ignores = ignores
-            if use_gitignore:
-                spec = _load_ignore(Path(entry.path))
-                if spec is not None:
-                    child_ignores = [*ignores, _Ignore(rel, spec)]
-            _walk_dir(tree, Path(entry.path), rel, child_ignores, exclude, seen_dirs, use_gitignore)
-        elif stat.S_ISREG(st.st_mode):
-            if _ignored(rel, False, ignores, exclude):
-                continue
-            if is_link and not _inside(Path(entry.path), tree.root):
-                tree.skipped.append(Skipped(rel, "symlink points outside the scanned tree"))
-                continue
-            tree.files.append(SourceFile(tree.root, rel, st.st_size))
-        elif not _ignored(rel, False, ignores, exclude):
-            tree.skipped.append(Skipped(rel, "not a regular file (device, socket or FIFO)"))
+    return count
 
 
 def _inside(path: Path, root: Path) -> bool:
