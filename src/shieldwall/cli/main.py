@@ -119,7 +119,16 @@ def cli() -> None:
     "--baseline", type=click.Path(path_type=Path), help="Only fail on findings not in it."
 )
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
-@click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="Config file to use instead of the scanned repository's .shieldwall.yaml.",
+)
+@click.option(
+    "--no-repo-config",
+    is_flag=True,
+    help="Ignore the scanned repository's .shieldwall.yaml and its inline ignore comments.",
+)
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
 @click.option("--history", is_flag=True, help="Also scan every commit's added lines for secrets.")
 @click.option("--since", metavar="REF", help="With --history: only commits after REF.")
@@ -136,6 +145,7 @@ def scan(
     baseline: Path | None,
     exclude: tuple[str, ...],
     config: Path | None,
+    no_repo_config: bool,
     max_file_size: int | None,
     history: bool,
     since: str | None,
@@ -151,6 +161,7 @@ def scan(
         excludes=exclude,
         baseline=baseline,
         config=config,
+        repo_config=not no_repo_config,
         max_file_bytes=max_file_size,
         verbose=verbose,
         history=history,
@@ -165,14 +176,29 @@ def scan(
     threshold: Severity | None
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
-    elif outcome.config.fail_on is not None:
+    elif outcome.config.fail_on_set:
         threshold = outcome.config.fail_on
+        if threshold is None and outcome.config.origin == "repository":
+            click.secho(
+                f"warning: the scanned repository's {outcome.config.path} turns the gate off "
+                "(fail_on: none); give --fail-on or --no-repo-config to decide it yourself",
+                fg="yellow",
+                err=True,
+            )
     else:
         threshold = Severity.HIGH
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
         sys.exit(exit_codes.TOOL_FAILED)
+    if outcome.result.files_scanned == 0:
+        left_out = outcome.result.left_out_text()
+        why = f"every file was left out: {left_out}" if left_out else "it holds no file to scan"
+        hint = "check the path and the excludes"
+        if outcome.result.repository.files_excluded:
+            hint += "; --no-repo-config ignores the repository's .shieldwall.yaml"
+        _err(f"no file scanned in {path}: {why}", hint)
+        sys.exit(exit_codes.USAGE)
     sys.exit(exit_codes.FINDINGS if gate_fails(outcome.result, threshold) else exit_codes.OK)
 
 

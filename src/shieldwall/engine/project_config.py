@@ -33,7 +33,10 @@ class ProjectConfig:
     settings: Settings = field(default_factory=Settings)
     exceptions: tuple[ExceptionEntry, ...] = ()
     excludes: tuple[str, ...] = ()
-    fail_on: Severity | None = None
+    fail_on: Severity | None = None  # None: not set, or `none` when fail_on_set
+    fail_on_set: bool = False
+    # "repository": found in the scanned tree; "cli": named by --config (the CI's own).
+    origin: str = "repository"
 
 
 def find_config(root: Path) -> Path | None:
@@ -102,6 +105,7 @@ def load_config(file: Path, display: str) -> ProjectConfig:
         exceptions=_exceptions(body, display),
         excludes=_str_list(body.get("exclude"), display, body.line_of("exclude"), "exclude"),
         fail_on=fail_on,
+        fail_on_set="fail_on" in body,
     )
 
 

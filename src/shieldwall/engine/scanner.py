@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,14 +19,17 @@ from shieldwall.engine.project_config import ProjectConfig, find_config, load_co
 from shieldwall.errors import UsageError
 from shieldwall.model import (
     Control,
+    FileSelection,
     Finding,
+    PolicySource,
     Rule,
     ScanResult,
     Scorecard,
     ServiceMap,
+    Settings,
     Skipped,
 )
-from shieldwall.sources.tree import walk
+from shieldwall.sources.tree import FileTree, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,8 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     baseline: Path | None = None
     config: Path | None = None
+    # False: ignore the scanned repository's .shieldwall.yaml and its inline comments.
+    repo_config: bool = True
     max_file_bytes: int | None = None
     today: dt.date | None = None
     verbose: bool = False
@@ -53,15 +59,72 @@ class Scan:
     analyzers: list[Analyzer] = field(default_factory=list)
 
 
-def _project_config(root: Path, explicit: Path | None) -> ProjectConfig:
+def _project_config(root: Path, explicit: Path | None, repo_config: bool) -> ProjectConfig:
+    """The config that applies: the file named by --config (the CI's own, origin
+    "cli") instead of the repository's, or the repository's unless told to ignore it."""
     if explicit is not None:
         if not explicit.is_file():
             raise UsageError(f"config file {explicit} not found", "check the --config path")
-        return load_config(explicit, explicit.name)
-    found = find_config(root)
+        return replace(load_config(explicit, explicit.name), origin="cli")
+    found = find_config(root) if repo_config else None
     if found is None:
         return ProjectConfig()
     return load_config(found, found.name)
+
+
+def _fail_on_text(config: ProjectConfig) -> str | None:
+    if not config.fail_on_set:
+        return None
+    return config.fail_on.value if config.fail_on is not None else "none"
+
+
+def _set_by(config: ProjectConfig) -> PolicySource:
+    """What a loaded config file sets (before anything is counted)."""
+    size = config.settings.max_file_bytes
+    return PolicySource(
+        config=config.path,
+        excludes=config.excludes,
+        exceptions=len(config.exceptions),
+        max_file_size=size if size != Settings().max_file_bytes else None,
+        fail_on=_fail_on_text(config),
+    )
+
+
+def _policies(
+    path: Path,
+    config: ProjectConfig,
+    options: ScanOptions,
+    tree: FileTree,
+    findings: Sequence[Finding],
+) -> tuple[PolicySource, PolicySource]:
+    """(command line, repository): what each set, left out and suppressed."""
+    kinds = Counter(f.suppression.kind for f in findings if f.suppression is not None)
+    loaded = _set_by(config) if config.path else PolicySource()
+    by_cli = config.origin == "cli"
+    cli, repo = (loaded, PolicySource()) if by_cli else (PolicySource(), loaded)
+    cli = replace(
+        cli,
+        config=str(options.config) if options.config is not None else "",
+        excludes=(*options.excludes, *cli.excludes),
+        files_excluded=tree.left_out["exclude"],
+        max_file_size=options.max_file_bytes or cli.max_file_size,
+        baseline=str(options.baseline) if options.baseline is not None else "",
+        suppressed={
+            "exception": kinds["exception"] if by_cli else 0,
+            "baseline": kinds["baseline"],
+        },
+    )
+    if not repo.config:
+        # Not loaded (--config or --no-repo-config): say whether there was one to ignore.
+        found = find_config(path)
+        repo = replace(repo, config=found.name if found else "", applied=False)
+    repo = replace(
+        repo,
+        files_excluded=tree.left_out["repository-exclude"],
+        inline_ignores_applied=options.repo_config,
+        suppressed={"inline": kinds["inline"], "exception": 0 if by_cli else kinds["exception"]},
+    )
+    return cli, repo
 
 
 def _traceback() -> str:
@@ -95,7 +158,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     if not path.exists():
         raise UsageError(f"{path} does not exist", "give a directory or file to scan")
     analyzers = select(options.analyzers)
-    config = _project_config(path, options.config)
+    config = _project_config(path, options.config, options.repo_config)
     settings = config.settings
     if options.max_file_bytes is not None:
         settings = replace(settings, max_file_bytes=options.max_file_bytes)
@@ -106,7 +169,12 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         verify=options.verify,
         offline=options.offline,
     )
-    tree = walk(path, excludes=(*config.excludes, *options.excludes))
+    by_repo = config.origin == "repository"
+    tree = walk(
+        path,
+        excludes=(*options.excludes, *(() if by_repo else config.excludes)),
+        repo_excludes=config.excludes if by_repo else (),
+    )
     if options.since is not None:
         _check_since(tree.root, options.since)
     target = ScanTarget(tree, settings)
@@ -118,7 +186,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     gateways: list[str] = []
     gateway_source = ""
     service_map: ServiceMap | None = None
-    warnings: list[str] = []
+    warnings: list[str] = list(tree.warnings)
     rules: list[Rule] = []
     for analyzer in analyzers:
         rules.extend(analyzer.rules())
@@ -147,7 +215,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         except OSError:
             return None
 
-    findings = apply_inline(findings, lines_of)
+    if options.repo_config:
+        findings = apply_inline(findings, lines_of)
     if config.exceptions:
         findings = apply_exceptions(
             findings, config.exceptions, config.path, options.today or dt.date.today()
@@ -156,6 +225,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         findings = apply_baseline(findings, load_baseline(options.baseline))
 
     findings.sort(key=lambda f: (f.location.path, f.location.start_line, f.rule.id, f.key))
+    command_line, repository = _policies(path, config, options, tree, findings)
     result = ScanResult(
         target=target_label or str(path),
         findings=tuple(findings),
@@ -169,5 +239,12 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         files_scanned=len(tree.files),
         service_map=service_map,
         warnings=tuple(dict.fromkeys(warnings)),
+        selection=FileSelection(
+            tracked_by_git=tree.tracked_by_git,
+            note=tree.selection_note,
+            files_gitignored=tree.left_out["gitignore"],
+        ),
+        command_line=command_line,
+        repository=repository,
     )
     return Scan(result, config, tree.root, analyzers)

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from shieldwall.formats.base import ReportContext
-from shieldwall.model import Finding, ScanResult
+from shieldwall.model import Finding, PolicySource, ScanResult
 
 SCHEMA = "shieldwall/report/v1"
 
@@ -46,6 +46,52 @@ def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
         },
         "findings": [finding_to_dict(f) for f in result.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        "files_scanned": result.files_scanned,
+        "errors": list(result.errors),
+        "warnings": list(result.warnings),
+        "suppressions": result.suppression_counts(),
+        "file_selection": selection_dict(result),
+        "repository_config": repository_dict(result.repository),
+        "command_line": command_line_dict(result.command_line),
+    }
+
+
+def selection_dict(result: ScanResult) -> dict[str, Any]:
+    return {
+        "tracked_by_git": result.selection.tracked_by_git,
+        "note": result.selection.note,
+        "files_gitignored": result.selection.files_gitignored,
+    }
+
+
+def _set(policy: PolicySource) -> dict[str, Any]:
+    return {
+        "excludes": list(policy.excludes),
+        "files_excluded": policy.files_excluded,
+        "exceptions": policy.exceptions,
+        "max_file_size": policy.max_file_size,
+        "fail_on": policy.fail_on,
+        "suppressed": dict(policy.suppressed),
+    }
+
+
+def repository_dict(policy: PolicySource) -> dict[str, Any]:
+    """What the scanned repository itself decided: a pull request can change all of it."""
+    return {
+        "path": policy.config or None,
+        "applied": policy.applied,
+        **_set(policy),
+        "inline_ignores": policy.suppressed.get("inline", 0),
+        "inline_ignores_applied": policy.inline_ignores_applied,
+    }
+
+
+def command_line_dict(policy: PolicySource) -> dict[str, Any]:
+    """What the command line decided, with the file named by --config and the baseline."""
+    return {
+        "config": policy.config or None,
+        **_set(policy),
+        "baseline": policy.baseline or None,
     }
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from shieldwall.formats.base import ReportContext
+from shieldwall.formats.json_report import command_line_dict, repository_dict, selection_dict
+from shieldwall.formats.text import repository_line
 from shieldwall.model import Finding, Rule, ScanResult, Severity, Skipped
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -153,10 +155,39 @@ def _error_notification(error: str) -> dict[str, Any]:
     }
 
 
+def _notification(level: str, descriptor: str, text: str) -> dict[str, Any]:
+    return {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor}}
+
+
+def _policy_notifications(result: ScanResult) -> list[dict[str, Any]]:
+    """What decided the files and the suppressions, above all what the repository did."""
+    out = []
+    left_out = result.left_out_text()
+    if result.files_scanned == 0:
+        why = left_out or "nothing to scan"
+        out.append(_notification("error", "shieldwall/no-files-scanned", f"no file scanned: {why}"))
+    elif left_out:
+        out.append(_notification("note", "shieldwall/files-left-out", f"left out: {left_out}"))
+    if result.selection.note:
+        out.append(_notification("note", "shieldwall/file-selection", result.selection.note))
+    repository = repository_line(result.repository)
+    if repository:
+        out.append(
+            _notification(
+                "note", "shieldwall/repository-config", f"repository policy: {repository}"
+            )
+        )
+    out += [_notification("warning", "shieldwall/warning", w) for w in result.warnings]
+    return out
+
+
 def _invocation(result: ScanResult) -> dict[str, Any]:
     notifications = [_skipped_notification(s) for s in result.skipped]
     notifications += [_error_notification(e) for e in result.errors]
-    invocation: dict[str, Any] = {"executionSuccessful": not result.errors}
+    notifications += _policy_notifications(result)
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not result.errors and result.files_scanned > 0
+    }
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return invocation
@@ -187,6 +218,12 @@ def sarif_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
             "analyzers": list(result.analyzers),
             "gateways": list(result.gateways),
             "gatewaySource": result.gateway_source,
+            # The same fields as the JSON report's.
+            "filesScanned": result.files_scanned,
+            "suppressions": result.suppression_counts(),
+            "fileSelection": selection_dict(result),
+            "repositoryConfig": repository_dict(result.repository),
+            "commandLine": command_line_dict(result.command_line),
         },
     }
     if ctx.root_uri:

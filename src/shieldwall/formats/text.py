@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shieldwall.formats.base import ReportContext
-from shieldwall.model import Control, Finding, ScanResult, Severity
+from shieldwall.model import Control, Finding, PolicySource, ScanResult, Severity
 
 _BADGE_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -69,11 +69,76 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
 def _header(console: Console, result: ScanResult, ctx: ReportContext) -> None:
     console.print(Text(f"shieldwall {ctx.tool_version}", style="bold"))
     _field(console, "Target", printable(result.target) or ".")
-    _field(console, "Files scanned", str(result.files_scanned))
+    _field(console, "Files scanned", files_line(result))
+    left_out = result.left_out_text()
+    if left_out:
+        _field(console, "Left out", printable(left_out))
+    repository = repository_line(result.repository)
+    if repository:
+        _field(console, "Repository policy", repository)
+    command_line = command_line_policy(result.command_line)
+    if command_line:
+        _field(console, "Command-line policy", command_line)
     _field(console, "Analyzers", ", ".join(result.analyzers) or "none")
     if _gateway_matters(result):
         _field(console, "Gateway", gateway_line(result))
     console.print()
+
+
+def files_line(result: ScanResult) -> str:
+    selection = result.selection
+    if selection.tracked_by_git:
+        how = "tracked files listed by git; .gitignore applied to untracked files only"
+    else:
+        how = printable(selection.note)
+    return f"{result.files_scanned} ({how})" if how else str(result.files_scanned)
+
+
+def _settings(policy: PolicySource) -> list[str]:
+    parts = []
+    if policy.excludes:
+        parts.append("exclude " + ", ".join(printable(e) for e in policy.excludes))
+    if policy.exceptions:
+        parts.append(f"{policy.exceptions} exception" + ("" if policy.exceptions == 1 else "s"))
+    if policy.max_file_size is not None:
+        parts.append(f"max_file_size {policy.max_file_size}")
+    if policy.fail_on is not None:
+        parts.append(f"fail_on {printable(policy.fail_on)}")
+    return parts
+
+
+def _suppressed(policy: PolicySource) -> str:
+    counts = [f"{n} {printable(kind)}" for kind, n in policy.suppressed.items() if n]
+    return "suppressed " + ", ".join(counts) if counts else ""
+
+
+def repository_line(policy: PolicySource) -> str:
+    """What the scanned repository decided: its .shieldwall.yaml and inline comments."""
+    name = printable(policy.config)
+    parts = []
+    if name and policy.applied:
+        parts.append(f"{name}: " + ("; ".join(_settings(policy)) or "nothing set"))
+    elif name:
+        parts.append(f"{name} not applied")
+    if not policy.inline_ignores_applied:
+        parts.append("inline ignores not applied")
+    suppressed = _suppressed(policy)
+    if suppressed:
+        parts.append(suppressed)
+    return "; ".join(parts)
+
+
+def command_line_policy(policy: PolicySource) -> str:
+    """What the command line decided: flags, the --config file, the baseline."""
+    parts = _settings(policy)
+    if policy.config:
+        parts.insert(0, f"config {printable(policy.config)}")
+    if policy.baseline:
+        parts.append(f"baseline {printable(policy.baseline)}")
+    suppressed = _suppressed(policy)
+    if suppressed:
+        parts.append(suppressed)
+    return "; ".join(parts)
 
 
 def _field(console: Console, name: str, value: str) -> None:

@@ -23,6 +23,38 @@ class Scorecard:
         )
 
 
+SUPPRESSION_KINDS = ("inline", "exception", "baseline")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySource:
+    """What one origin of the scan's policy set, and what that left out or suppressed.
+
+    Two origins: the command line (flags and an explicit `--config FILE`: the CI's
+    own policy) and the scanned repository (its `.shieldwall.yaml` and inline
+    comments), which a pull request can change."""
+
+    config: str = ""  # the config file, as named; "" when there is none
+    applied: bool = True  # False: the file is there but was not used
+    excludes: tuple[str, ...] = ()
+    files_excluded: int = 0  # files these excludes left out (and no earlier one did)
+    exceptions: int = 0  # exception entries in the config file
+    max_file_size: int | None = None
+    fail_on: str | None = None  # a severity, or "none"; None when not set
+    baseline: str = ""  # command line only
+    inline_ignores_applied: bool = True  # repository only: inline comments honoured
+    suppressed: dict[str, int] = field(default_factory=dict)  # findings, by suppression kind
+
+
+@dataclass(frozen=True, slots=True)
+class FileSelection:
+    """How the files to scan were chosen."""
+
+    tracked_by_git: bool = False  # git listed them: .gitignore spared tracked files
+    note: str = ""  # why git's list was not used
+    files_gitignored: int = 0  # files .gitignore left out
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     target: str
@@ -37,6 +69,9 @@ class ScanResult:
     files_scanned: int = 0
     service_map: ServiceMap | None = None
     warnings: tuple[str, ...] = ()
+    selection: FileSelection = field(default_factory=FileSelection)
+    command_line: PolicySource = field(default_factory=PolicySource)
+    repository: PolicySource = field(default_factory=PolicySource)
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -50,3 +85,21 @@ class ScanResult:
     def by_control(self) -> dict[str, int]:
         counts = Counter(f.rule.control for f in self.active)
         return {c.value: counts[c] for c in Control if counts[c]}
+
+    def suppression_counts(self) -> dict[str, int]:
+        """Suppressed findings by kind; the three usual kinds are always present."""
+        counts = Counter(f.suppression.kind for f in self.findings if f.suppression is not None)
+        return {**{k: counts[k] for k in SUPPRESSION_KINDS}, **counts}
+
+    def left_out_text(self) -> str:
+        """`3 by the repository's excludes, 1 by --exclude, ...`; "" when nothing was."""
+        parts = []
+        if self.repository.files_excluded:
+            name = self.repository.config or "the repository's config"
+            parts.append(f"{self.repository.files_excluded} by the excludes of {name}")
+        if self.command_line.files_excluded:
+            parts.append(f"{self.command_line.files_excluded} by excludes given to the command")
+        if self.selection.files_gitignored:
+            untracked = " (untracked)" if self.selection.tracked_by_git else ""
+            parts.append(f"{self.selection.files_gitignored}{untracked} by .gitignore")
+        return ", ".join(parts)
