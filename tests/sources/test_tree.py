@@ -215,3 +215,25 @@ def test_excluded_directory_counts_its_files_without_following_links(tmp_path: P
     os.symlink(outside, root / "docs" / "out")
     tree = walk(root, repo_excludes=("docs/",))
     assert tree.left_out == {"repository-exclude": 3}
+
+
+@needs_git
+def test_listing_tracked_files_runs_nothing_the_repository_configures(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", {".gitignore": "*\n", "pod.yaml": "a: 1\n"})
+    marker = tmp_path / "ran"
+    # plain `git ls-files` would run this
+    git(root, "config", "core.fsmonitor", f"touch {marker}; false")
+    assert [f.rel for f in walk(root).files] == [".gitignore", "pod.yaml"]
+    assert not marker.exists()
+
+
+@needs_git
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_checkout_owned_by_another_user_is_still_listed_by_git(tmp_path: Path) -> None:
+    # CI containers often run as another user than the one who checked out.
+    root = make_repo(tmp_path / "repo", {".gitignore": "*\n", "pod.yaml": "a: 1\n"})
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    tree = walk(root)
+    assert tree.tracked_by_git
+    assert [f.rel for f in tree.files] == [".gitignore", "pod.yaml"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,27 +14,12 @@ from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Settings
 from shieldwall.sources.tree import exclusion, walk
 from tests.analyzers.secrets.samples import github_token
+from tests.gitrepo import git
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
     reason="git not installed",
 )
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Dev One",
-    "GIT_AUTHOR_EMAIL": "dev@example.test",
-    "GIT_COMMITTER_NAME": "Dev One",
-    "GIT_COMMITTER_EMAIL": "dev@example.test",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(root), *args], env=ENV, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
 
 
 def commit(root: Path, files: dict[str, str | None], message: str) -> str:
