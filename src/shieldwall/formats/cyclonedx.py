@@ -6,12 +6,12 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from cyclonedx.model import Property, XsUri
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component as CdxComponent
 from cyclonedx.model.component import ComponentScope, ComponentType
-from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus
 from cyclonedx.model.vulnerability import (
     BomTarget,
@@ -30,6 +30,11 @@ from packageurl import PackageURL
 from shieldwall import __version__
 from shieldwall.formats.sbom import Package, SbomVulnerability, merge
 from shieldwall.model import Component
+
+try:
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+except ImportError:  # cyclonedx-python-lib < 8, as tools pinning it old install it
+    ComponentEvidence = None  # type: ignore[assignment,misc]
 
 ROOT_REF = "root-application"
 _OSV = "https://osv.dev/vulnerability/"
@@ -51,6 +56,7 @@ def _component(p: Package) -> CdxComponent:
     scopes = sorted(s for s in p.scopes if s)
     if scopes and "" not in p.scopes:
         properties.append(Property(name="shieldwall:scope", value=",".join(scopes)))
+    evidence = _evidence(p, properties)
     return CdxComponent(
         name=name,
         group=group,
@@ -60,9 +66,21 @@ def _component(p: Package) -> CdxComponent:
         purl=PackageURL.from_string(p.purl),
         scope=ComponentScope.OPTIONAL if scopes and "" not in p.scopes else None,
         properties=properties,
-        evidence=ComponentEvidence(
-            occurrences=[Occurrence(location=path, line=line) for path, line in p.occurrences]
-        ),
+        evidence=evidence,
+    )
+
+
+def _evidence(p: Package, properties: list[Property]) -> ComponentEvidence | None:
+    """Where the package is declared: CycloneDX 1.6 occurrences, or with a library
+    too old to write them, one `shieldwall:occurrence` property per place."""
+    if ComponentEvidence is None:
+        properties.extend(
+            Property(name="shieldwall:occurrence", value=f"{path}:{line}")
+            for path, line in p.occurrences
+        )
+        return None
+    return ComponentEvidence(
+        occurrences=[Occurrence(location=path, line=line) for path, line in p.occurrences]
     )
 
 
@@ -125,6 +143,16 @@ def _vulnerability(v: SbomVulnerability, versions: dict[str, str]) -> Vulnerabil
     )
 
 
+def _add_tool(metadata: BomMetaData, tool: CdxComponent) -> None:
+    tools: Any = metadata.tools
+    if hasattr(tools, "components"):
+        tools.components.add(tool)
+        return
+    from cyclonedx.model import Tool  # type: ignore[attr-defined]  # lib < 8: Tool entries
+
+    tools.add(Tool(name=tool.name, version=tool.version))
+
+
 def render(
     components: Sequence[Component],
     root_name: str,
@@ -138,7 +166,7 @@ def render(
     root = CdxComponent(name=root_name, type=ComponentType.APPLICATION, bom_ref=ROOT_REF)
     tool = CdxComponent(name="shieldwall", version=__version__, type=ComponentType.APPLICATION)
     metadata = BomMetaData(component=root, timestamp=timestamp or dt.datetime.now(dt.UTC))
-    metadata.tools.components.add(tool)
+    _add_tool(metadata, tool)
     bom = Bom(serial_number=serial or uuid.uuid4(), metadata=metadata)
     by_purl: dict[str, CdxComponent] = {}
     for p in packages:

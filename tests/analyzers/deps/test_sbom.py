@@ -61,7 +61,11 @@ def test_cyclonedx_valid_with_purls_locations_and_dependencies(
     assert all(c["purl"] == ref for ref, c in refs.items())
     frame = refs["pkg:npm/%40babel/code-frame@7.12.13"]
     assert frame["group"] == "@babel" and frame["name"] == "code-frame"
-    locations = {(o["location"], o["line"]) for o in frame["evidence"]["occurrences"]}
+    if cyclonedx.ComponentEvidence is not None:
+        locations = {(o["location"], o["line"]) for o in frame["evidence"]["occurrences"]}
+    else:  # a library too old for occurrences: one property per place
+        places = [p["value"] for p in frame["properties"] if p["name"] == "shieldwall:occurrence"]
+        locations = {(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places}
     assert locations == {("npm/classic/yarn.lock", 5), ("npm/berry/yarn.lock", 8)}
     log4j = refs["pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"]
     assert log4j["group"] == "org.apache.logging.log4j"

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
-from shieldwall.analyzers.secrets import history
+from shieldwall.analyzers.secrets import history, prefilter
 from shieldwall.analyzers.secrets.engine import Match, default_detector
 from shieldwall.analyzers.secrets.redact import preview, secret_hash
 from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
@@ -133,6 +133,7 @@ class SecretsAnalyzer:
             findings=tuple(findings),
             skipped=tuple(skipped),
             checked={Control.SECRETS: resources},
+            warnings=prefilter.notice(),
         )
 
     def _scan_tree(

@@ -81,6 +81,16 @@ class RegexPrefilter:
         return hits
 
 
+def notice() -> tuple[str, ...]:
+    """What the user is told once per scan when the fast prefilter is missing."""
+    if HAVE_HYPERSCAN:
+        return ()
+    return (
+        "secrets: Hyperscan is not installed on this platform, so the slower pure-Python "
+        "prefilter is used; install `shieldwall[fast]` where Hyperscan builds",
+    )
+
+
 def build(hints: Sequence[str], backend: str = "auto") -> Prefilter:
     if backend == "hyperscan" or (backend == "auto" and HAVE_HYPERSCAN):
         return HyperscanPrefilter(hints)
