@@ -418,6 +418,9 @@ def test_self_hosted_hosts_ignore_the_public_services() -> None:
         "code.corp.example"
     }
     assert self_hosted_hosts("SECRET-GITHUB-PAT", "https://octo.ghe.com") == {"octo.ghe.com"}
+    files = "uses: ./.github/workflows/release-github.yaml, config in gitlab.json"
+    assert self_hosted_hosts("SECRET-GITHUB-PAT", files) == frozenset()
+    assert self_hosted_hosts("SECRET-GITLAB-PAT", files) == frozenset()
     assert self_hosted_hosts("SECRET-SLACK-BOT-TOKEN", "gitlab.corp github.corp") == frozenset()
 
 

@@ -136,14 +136,33 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+# File names (`release-github.yaml`) look like host names; these endings are not hosts.
+_FILE_ENDINGS = frozenset(
+    {"yml", "yaml", "json", "txt", "md", "toml", "cfg", "ini", "lock", "xml", "html", "env"}
+    | {"conf", "tf", "tpl", "j2", "properties"}
+)
+_PUBLIC_GITHUB = (
+    "github.com",
+    "githubusercontent.com",
+    "github.io",
+    "githubassets.com",
+    "github.dev",
+    "github.blog",
+    "githubstatus.com",
+    "githubapp.com",
+)
+
+
 def _public_github(host: str) -> bool:
-    return host in ("github.com", "githubusercontent.com") or host.endswith(
-        (".github.com", ".githubusercontent.com", ".github.io", ".githubassets.com")
-    )
+    return any(host == h or host.endswith("." + h) for h in _PUBLIC_GITHUB)
 
 
 def _public_gitlab(host: str) -> bool:
     return host == "gitlab.com" or host.endswith((".gitlab.com", ".gitlab.io"))
+
+
+def _hosts(text: str) -> list[str]:
+    return [h for h in _HOST.findall(text) if h.rpartition(".")[2].lower() not in _FILE_ENDINGS]
 
 
 def self_hosted_hosts(rule_id: str, text: str) -> frozenset[str]:
@@ -153,13 +172,13 @@ def self_hosted_hosts(rule_id: str, text: str) -> frozenset[str]:
         found = {m.lower() for m in _GITHUB_VAR.findall(text) + _GHES_API.findall(text)}
         found |= {
             h.lower()
-            for h in _HOST.findall(text)
+            for h in _hosts(text)
             if "github" in h.lower() or h.lower().endswith(".ghe.com")
         }
         return frozenset(h.rstrip(".") for h in found if not _public_github(h.rstrip(".")))
     if rule_id in _GITLAB:
         found = {m.lower() for m in _GITLAB_VAR.findall(text)}
-        found |= {h.lower() for h in _HOST.findall(text) if "gitlab" in h.lower()}
+        found |= {h.lower() for h in _hosts(text) if "gitlab" in h.lower()}
         return frozenset(h.rstrip(".") for h in found if not _public_gitlab(h.rstrip(".")))
     return frozenset()
 

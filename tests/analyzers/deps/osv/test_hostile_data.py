@@ -170,43 +170,12 @@ def write_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> None:
     local, central = b"", b""
     for name, data, declared, crc in members:
         encoded = name.encode()
-        head = struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,
-            20,
-            0,
-            8,
-            0,
-            0x21,
-            crc,
-            len(data),
-            declared,
-            len(encoded),
-            0,
-        )
-        central += (
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                0,
-                8,
-                0,
-                0x21,
-                crc,
-                len(data),
-                declared,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                len(local),
-            )
-            + encoded
-        )
+        # version, flags, deflate, time, date, crc, sizes, name length, extra length
+        common = (0, 8, 0, 0x21, crc, len(data), declared, len(encoded), 0)
+        head = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *common)
+        rest = (0, 0, 0, 0, len(local))  # comment, disk, attributes, where its header is
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *common, *rest)
+        central += encoded
         local += head + encoded + data
     end = struct.pack(
         "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0
@@ -363,8 +332,11 @@ def test_killed_update_leaves_nothing_behind(tmp_path: Path) -> None:
     assert list(tmpdir.iterdir()) == []  # nothing anywhere else
     assert db.read_bytes() == before
 
+    legacy = db.with_name(".osv.sqlite3.4242.tmp")  # an earlier version's temporary copy
+    legacy.write_bytes(b"half a copy")
     status = sw(db, "db", "status")
     assert status.returncode == 0 and f"removed {work}" in status.stderr
+    assert f"removed {legacy}" in status.stderr
     assert sorted(p.name for p in db.parent.iterdir()) == ["osv.sqlite3"]
 
     work.mkdir()
