@@ -14,7 +14,11 @@ from shieldwall.analyzers.deps.osv.location import ENV_VAR, default_database_pat
 from shieldwall.analyzers.deps.osv.matcher import STALE_AFTER_DAYS
 from shieldwall.analyzers.deps.osv.mirror import DEFAULT_BASE
 from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
-from shieldwall.analyzers.deps.osv.update import DEFAULT_ECOSYSTEMS, update_database
+from shieldwall.analyzers.deps.osv.update import (
+    DEFAULT_ECOSYSTEMS,
+    remove_leftovers,
+    update_database,
+)
 from shieldwall.cli import exit_codes
 from shieldwall.errors import ShieldwallError, UsageError
 
@@ -78,10 +82,20 @@ def db() -> None:
     help=f"Only these exports (default: those of {', '.join(DEFAULT_ECOSYSTEMS)} "
     "the source has). Repeatable.",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Accept a source that has fewer than half the records the database holds "
+    "for an ecosystem (refused by default: a truncated or hostile mirror).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and every bad record.")
 def db_update(
-    source: str | None, ecosystems: tuple[str, ...], quiet: bool, verbose: bool
+    source: str | None,
+    ecosystems: tuple[str, ...],
+    allow_shrink: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Download or refresh the database (atomic: a failure keeps the old one)."""
     path = default_database_path()
@@ -94,10 +108,14 @@ def db_update(
     )
     try:
         with Progress(*columns, console=console, disable=quiet, transient=False) as bars:
-            report = update_database(path, source, ecosystems or None, _RichProgress(bars))
+            report = update_database(
+                path, source, ecosystems or None, _RichProgress(bars), allow_shrink=allow_shrink
+            )
     except ShieldwallError as exc:
         _fail(exc, verbose)
         return
+    if report.rebuilt:
+        click.echo(f"note: {report.rebuilt}", err=True)
     for export in report.exports:
         line = f"{export.export}: {export.records} record(s) ({export.mode}"
         if export.mode != "unchanged":
@@ -118,6 +136,8 @@ def db_update(
 def db_status() -> None:
     """Where the database is, how old, and what it holds."""
     path = default_database_path()
+    for leftover in remove_leftovers(path):
+        click.echo(f"removed {leftover}, left by an interrupted update", err=True)
     if not path.is_file():
         click.echo(f"no vulnerability database at {path}")
         click.echo(f"create it with `shieldwall db update` (location: ${ENV_VAR} overrides)")

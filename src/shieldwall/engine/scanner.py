@@ -192,6 +192,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         rules.extend(analyzer.rules())
         try:
             output = analyzer.analyze(target)
+        except UsageError:  # the environment is wrong (a corrupt database): no report is right
+            raise
         except Exception as exc:  # an analyzer's bug must not stop the scan
             detail = _traceback() if options.verbose else f"{type(exc).__name__}: {exc}"
             errors.append(f"analyzer {analyzer.name} failed: {detail}")

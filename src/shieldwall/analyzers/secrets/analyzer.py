@@ -13,15 +13,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history, prefilter
 from shieldwall.analyzers.secrets.engine import Match, default_detector
 from shieldwall.analyzers.secrets.redact import preview, secret_hash
 from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
-from shieldwall.analyzers.secrets.verify import AWS_KEY_ID, AWS_SECRET, LIVE, VERIFIABLE, Verifier
+from shieldwall.analyzers.secrets.verify import (
+    AWS_KEY_ID,
+    AWS_SECRET,
+    LIVE,
+    SHARED_FORMAT,
+    VERIFIABLE,
+    Verifier,
+    self_hosted_hosts,
+)
 from shieldwall.errors import SourceError
 from shieldwall.model import Control, Finding, Location, Rule, Severity, Skipped
+from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import exclusion
 
 _SNIFF = 8192
@@ -41,6 +51,10 @@ class _Seen:
     in_history: history.Commit | None = None
     verdict_note: str = ""
     live: bool = False
+    # The files of the tree it is in, and the self-hosted GitHub / GitLab hosts that
+    # the commits which added it name (see verify.py: such tokens are not sent).
+    files: set[str] = field(default_factory=set)
+    hosts: frozenset[str] = frozenset()
 
 
 def _read(path: str, size: int, max_bytes: int) -> bytes | str:
@@ -105,8 +119,9 @@ class SecretsAnalyzer:
         for rel, m in found:
             entry = seen.get((m.rule_id, m.secret))
             if entry is None:
-                seen[(m.rule_id, m.secret)] = _Seen(m, rel)
+                seen[(m.rule_id, m.secret)] = _Seen(m, rel, files={rel})
             elif (rel, m.line) != (entry.path, entry.match.line):
+                entry.files.add(rel)
                 where = f"{rel}:{m.line}"
                 if where not in entry.others:
                     entry.others.append(where)
@@ -124,7 +139,9 @@ class SecretsAnalyzer:
                     Skipped("(verification)", "--verify ignored: --offline forbids network calls")
                 )
             else:
-                self._verify(seen)
+                problem = self._verify(seen, root, settings.max_file_bytes)
+                if problem:
+                    skipped.append(Skipped("(verification)", problem))
         findings = [self._finding(s) for s in seen.values()]
         resources = frozenset(f.resource for f in findings) | frozenset(
             f.rel for f in target.tree.files
@@ -160,13 +177,19 @@ class SecretsAnalyzer:
             target.tree.root, settings.since, settings.max_file_bytes, excluded
         )
         for added in added_lines:
+            # Self-hosted GitHub / GitLab hosts these added lines name, per rule.
+            hosts: dict[str, frozenset[str]] = {}
             for m in detector.scan(added.blob(), added.path):
                 line = added.line_of(m.line)
                 end = added.line_of(m.end_line) if m.end_line != m.line else line
                 placed = Match(m.rule_id, m.secret, line, max(end, line), m.severity, m.detail)
                 entry = seen.get((m.rule_id, m.secret))
+                if m.rule_id in SHARED_FORMAT and m.rule_id not in hosts:
+                    hosts[m.rule_id] = self_hosted_hosts(m.rule_id, _added_text(added))
                 if entry is None:
-                    seen[(m.rule_id, m.secret)] = _Seen(placed, added.path, commit=added.commit)
+                    entry = seen[(m.rule_id, m.secret)] = _Seen(
+                        placed, added.path, commit=added.commit
+                    )
                 elif entry.commit is None:
                     entry.in_history = added.commit  # newest first: ends on the oldest
                 else:
@@ -176,22 +199,51 @@ class SecretsAnalyzer:
                             f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
                         )
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
+                entry.hosts |= hosts.get(m.rule_id, frozenset())
 
-    def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
-        verifier = Verifier()
+    def _verify(self, seen: dict[tuple[str, str], _Seen], root: Path, max_bytes: int) -> str:
+        """Ask providers about the verifiable secrets; what went wrong ("" when nothing)."""
+        try:
+            verifier = Verifier()
+        except (ValueError, OSError) as exc:
+            return f"--verify not run: {exc}"
         key_ids: dict[str, str] = {}
         for entry in seen.values():
             if entry.match.rule_id == AWS_KEY_ID:
                 key_ids.setdefault(entry.path, entry.match.secret)
+        named: dict[tuple[str, str], frozenset[str] | None] = {}  # (file, rule) -> hosts
         for entry in seen.values():
             rule_id = entry.match.rule_id
             if rule_id not in VERIFIABLE:
                 continue
             partner = key_ids.get(entry.path) if rule_id == AWS_SECRET else None
-            verdict = verifier.verify(rule_id, entry.match.secret, partner)
+            hosts = set(entry.hosts)
+            unreadable = ""
+            for rel in sorted(entry.files) if rule_id in SHARED_FORMAT else ():
+                if (rel, rule_id) not in named:
+                    content = _text_of(root, rel, max_bytes)
+                    named[(rel, rule_id)] = (
+                        None if content is None else self_hosted_hosts(rule_id, content)
+                    )
+                found = named[(rel, rule_id)]
+                if found is None:
+                    unreadable = rel
+                else:
+                    hosts |= found
+            if unreadable:  # cannot tell where the token belongs: not sent
+                entry.verdict_note = f"not verified: {unreadable} could not be read again"
+                continue
+            verdict = verifier.verify(rule_id, entry.match.secret, partner, hosts)
             if verdict is not None:
                 entry.verdict_note = verdict.note
                 entry.live = verdict.status == LIVE
+        if verifier.exhausted:
+            return (
+                f"--verify stopped after {verifier.requests} request(s): "
+                f"{verifier.exhausted} credential(s) not verified (budget exhausted; "
+                "SHIELDWALL_VERIFY_BUDGET and SHIELDWALL_VERIFY_MAX_REQUESTS set it)"
+            )
+        return ""
 
     def _finding(self, s: _Seen) -> Finding:
         m = s.match
@@ -228,6 +280,18 @@ class SecretsAnalyzer:
             key=key,
             path_in_fingerprint=False,
         )
+
+
+def _text_of(root: Path, rel: str, max_bytes: int) -> str | None:
+    """A scanned file's text, to look for self-hosted hosts in (None: unreadable now)."""
+    try:
+        return read_bounded(root / rel, max_bytes, root=root).decode("utf-8", "replace")
+    except SourceError:
+        return None
+
+
+def _added_text(added: history.AddedLines) -> str:
+    return added.blob().decode("utf-8", "replace")
 
 
 def findings_in(data: bytes, path: str = "input") -> Iterable[Match]:

@@ -16,6 +16,7 @@ from shieldwall.analyzers.deps.osv.matcher import (
     open_default_matcher,
     open_matcher,
 )
+from shieldwall.analyzers.deps.osv.store import DatabaseError
 from shieldwall.analyzers.deps.osv.update import update_database
 from shieldwall.model import Component, Settings, Severity
 from tests.analyzers.deps.osv.helpers import GROUNDTRUTH, MIRROR, NO_CORPUS, record, write_mirror
@@ -167,8 +168,9 @@ def test_open_default_matcher_without_database(tmp_path: Path) -> None:
     assert open_default_matcher(Settings(), env) == (None, NO_DATABASE)
     (tmp_path / "junk.sqlite3").write_bytes(b"junk" * 100)
     junk = {"SHIELDWALL_DB": str(tmp_path / "junk.sqlite3")}
-    matcher, warning = open_default_matcher(Settings(), junk)
-    assert matcher is None and "shieldwall db update" in warning
+    with pytest.raises(DatabaseError, match=r"junk\.sqlite3 is unusable: not an SQLite") as err:
+        open_default_matcher(Settings(), junk)
+    assert "shieldwall db update" in err.value.hint
 
 
 def test_stale_database_warns(tmp_path: Path) -> None:

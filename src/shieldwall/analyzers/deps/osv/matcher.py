@@ -21,7 +21,7 @@ from shieldwall.analyzers.deps.osv.location import default_database_path
 from shieldwall.analyzers.deps.osv.names import base_ecosystem, normalise_name
 from shieldwall.analyzers.deps.osv.ranges import Verdict, evaluate
 from shieldwall.analyzers.deps.osv.severity import record_severity
-from shieldwall.analyzers.deps.osv.store import Database, DatabaseError, decode_body
+from shieldwall.analyzers.deps.osv.store import Database
 from shieldwall.analyzers.deps.osv.versions import Comparable, InvalidVersionError
 from shieldwall.analyzers.deps.osv.versions import comparator_for as _comparator_for
 from shieldwall.model import Component, Settings, Severity
@@ -111,7 +111,7 @@ class DatabaseMatcher:
         for record_id, blob in self.database.records(ecosystem, name):
             body = self._bodies.get(record_id)
             if body is None:
-                body = self._bodies[record_id] = decode_body(blob)
+                body = self._bodies[record_id] = self.database.body(record_id, blob)
             if body.get("withdrawn"):
                 continue
             verdict = _record_verdict(body, ecosystem, name, component.version, parse)
@@ -229,14 +229,15 @@ def _highest(versions: Sequence[str], parse: Any) -> str:
 def open_matcher(
     path: Path, now: datetime | None = None
 ) -> tuple[DatabaseMatcher | None, str]:
-    """A matcher over the database at ``path``, and a warning ("" when none)."""
-    if not path.is_file():
+    """A matcher over the database at ``path``, and a warning ("" when none).
+
+    No database at all is a warning (the scan goes on without it); a database
+    that is there but unusable raises DatabaseError: a scan must not pass
+    because its vulnerability data is broken."""
+    if not path.exists():
         return None, NO_DATABASE
-    try:
-        database = Database(path)
-        status = database.status()
-    except DatabaseError as exc:
-        return None, f"{exc.message}: {exc.hint}" if exc.hint else exc.message
+    database = Database(path)
+    status = database.status()
     age = status.age_days(now or datetime.now(UTC))
     warning = ""
     if age is None:

@@ -5,6 +5,14 @@ The layout: ``ecosystems.txt`` (one ecosystem a line), ``<ECO>/all.zip`` (one
 ``<ID>.json`` record a file) and ``<ECO>/modified_id.csv``
 (``<modified>,<ID>`` a line). A zip given as the source is either such a
 mirror zipped, or one ecosystem's ``all.zip`` itself.
+
+Nothing a mirror serves is read whole without a cap: a record at most
+``RECORD_MAX_BYTES``, a list (``ecosystems.txt``, ``modified_id.csv``) at most
+``LIST_MAX_BYTES``, an export at most ``EXPORT_MAX_BYTES``, counting the bytes
+actually read or decompressed, not what a header or zip entry declares.
+Downloads and extracted exports go to a temporary directory inside the
+``workdir`` the caller gives (update.py: beside the database, so that a killed
+update's leftovers are found and removed by the next one).
 """
 
 from __future__ import annotations
@@ -21,11 +29,14 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 
+from shieldwall.analyzers.deps.osv.records import RECORD_MAX_BYTES
 from shieldwall.errors import AnalyzerError
 
 DEFAULT_BASE = "https://osv-vulnerabilities.storage.googleapis.com"
 _CHUNK = 256 * 1024
 _TIMEOUT = 60
+LIST_MAX_BYTES = 256 * 1024 * 1024
+EXPORT_MAX_BYTES = 8 * 1024 * 1024 * 1024
 
 # (bytes done, bytes expected or None) while a download runs.
 OnBytes = Callable[[int, int | None], None]
@@ -37,6 +48,10 @@ class MirrorError(AnalyzerError):
 
 class NotInMirrorError(MirrorError):
     """The mirror has no such file (an HTTP 404, a missing file)."""
+
+
+class TooLargeError(MirrorError):
+    """A file is over its size cap (counted while reading, not as declared)."""
 
 
 class Mirror(Protocol):
@@ -51,7 +66,8 @@ class Mirror(Protocol):
         """A local path to the ecosystem's all.zip (downloaded into a temp dir if need be)."""
 
     def record(self, ecosystem: str, record_id: str) -> bytes:
-        """One record's JSON; NotInMirrorError when the mirror has no per-record files."""
+        """One record's JSON (at most RECORD_MAX_BYTES + 1 bytes: more is a bad record);
+        NotInMirrorError when the mirror has no per-record files."""
 
     def close(self) -> None: ...
 
@@ -69,8 +85,59 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def read_capped(source: IO[bytes], cap: int, what: str) -> bytes:
+    """A stream's bytes; TooLargeError as soon as more than ``cap`` were read (or
+    decompressed): never more than ``cap`` plus one chunk in memory."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := source.read(min(cap + 1 - size, _CHUNK)):
+        size += len(chunk)
+        if size > cap:
+            raise TooLargeError(f"{what} is over {cap} bytes")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def read_member(
+    archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, cap: int, what: str = ""
+) -> bytes:
+    """A zip member's bytes, refused (TooLargeError) when its entry declares more
+    than ``cap`` bytes or when more come out while decompressing."""
+    info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
+    label = what or info.filename
+    if info.file_size > cap:
+        raise TooLargeError(f"{label} declares {info.file_size} bytes, over {cap}")
+    with archive.open(info) as stream:
+        return read_capped(stream, cap, label)
+
+
+def copy_capped(source: IO[bytes], target: IO[bytes], cap: int, what: str) -> int:
+    """Copy a stream, refused (TooLargeError) beyond ``cap`` bytes."""
+    done = 0
+    while chunk := source.read(_CHUNK):
+        done += len(chunk)
+        if done > cap:
+            raise TooLargeError(f"{what} is over {cap} bytes")
+        target.write(chunk)
+    return done
+
+
+def _read_file(path: Path, cap: int) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return read_capped(fh, cap, str(path))
+    except OSError as exc:
+        raise MirrorError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _mkdtemp(workdir: Path | None) -> Path:
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="download-", dir=workdir))
+
+
 class HttpMirror:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, workdir: Path | None = None) -> None:
         scheme = urllib.parse.urlsplit(base).scheme
         if scheme not in ("http", "https"):
             raise MirrorError(
@@ -78,7 +145,7 @@ class HttpMirror:
             )
         self.base = base.rstrip("/")
         self.label = self.base
-        self._tmp = Path(tempfile.mkdtemp(prefix="shieldwall-osv-"))
+        self._tmp = _mkdtemp(workdir)
 
     def _url(self, *parts: str) -> str:
         return "/".join([self.base, *(urllib.parse.quote(p) for p in parts)])
@@ -97,11 +164,11 @@ class HttpMirror:
                 f"cannot reach {url}: {exc}", "check the network, or use --source with a mirror"
             ) from None
 
-    def _get(self, *parts: str) -> bytes:
+    def _get(self, *parts: str, cap: int = LIST_MAX_BYTES) -> bytes:
         url = self._url(*parts)
         try:
             with self._open(url) as response:
-                return response.read()
+                return read_capped(response, cap, url)
         except (OSError, http.client.HTTPException) as exc:
             raise MirrorError(f"download of {url} failed: {exc}") from None
 
@@ -122,11 +189,15 @@ class HttpMirror:
                 headers = getattr(response, "headers", None)
                 length = headers.get("Content-Length") if headers is not None else None
                 total = int(length) if length and length.isdigit() else None
+                if total is not None and total > EXPORT_MAX_BYTES:
+                    raise TooLargeError(f"{url} declares {total} bytes, over {EXPORT_MAX_BYTES}")
                 done = 0
                 on_bytes(0, total)
                 while chunk := response.read(_CHUNK):
-                    out.write(chunk)
                     done += len(chunk)
+                    if done > EXPORT_MAX_BYTES:
+                        raise TooLargeError(f"{url} is over {EXPORT_MAX_BYTES} bytes")
+                    out.write(chunk)
                     on_bytes(done, total)
         except MirrorError:
             raise
@@ -140,7 +211,7 @@ class HttpMirror:
         return target
 
     def record(self, ecosystem: str, record_id: str) -> bytes:
-        return self._get(ecosystem, f"{record_id}.json")
+        return self._get(ecosystem, f"{record_id}.json", cap=RECORD_MAX_BYTES)
 
     def close(self) -> None:
         shutil.rmtree(self._tmp, ignore_errors=True)
@@ -154,20 +225,22 @@ class DirMirror:
     def ecosystems(self) -> list[str]:
         listed = self.root / "ecosystems.txt"
         if listed.is_file():
-            return _lines(listed.read_text(encoding="utf-8", errors="replace"))
+            return _lines(_read_file(listed, LIST_MAX_BYTES).decode("utf-8", "replace"))
         return sorted(p.name for p in self.root.iterdir() if (p / "all.zip").is_file())
 
     def modified_ids(self, ecosystem: str) -> dict[str, str] | None:
         path = self.root / ecosystem / "modified_id.csv"
         if not path.is_file():
             return None
-        return parse_modified_ids(path.read_text(encoding="utf-8", errors="replace"))
+        return parse_modified_ids(_read_file(path, LIST_MAX_BYTES).decode("utf-8", "replace"))
 
     def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
         path = self.root / ecosystem / "all.zip"
         if not path.is_file():
             raise NotInMirrorError(f"{path}: not found")
         size = path.stat().st_size
+        if size > EXPORT_MAX_BYTES:
+            raise TooLargeError(f"{path} is {size} bytes, over {EXPORT_MAX_BYTES}")
         on_bytes(size, size)
         return path
 
@@ -175,7 +248,7 @@ class DirMirror:
         path = self.root / ecosystem / f"{record_id}.json"
         if not path.is_file():
             raise NotInMirrorError(f"{path}: not found")
-        return path.read_bytes()
+        return _read_file(path, RECORD_MAX_BYTES)
 
     def close(self) -> None:
         pass
@@ -185,10 +258,10 @@ class ZipMirror:
     """A zipped mirror (``ecosystems.txt`` and ``<ECO>/all.zip`` inside, at any
     depth), or a single all.zip of records whose ecosystems the records name."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, workdir: Path | None = None) -> None:
         self.path = path
         self.label = str(path)
-        self._tmp = Path(tempfile.mkdtemp(prefix="shieldwall-osv-"))
+        self._tmp = _mkdtemp(workdir)
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -207,16 +280,25 @@ class ZipMirror:
             if not name.endswith(".json"):
                 continue
             try:
-                body = json.loads(self.zip.read(name))
+                body = json.loads(read_member(self.zip, name, RECORD_MAX_BYTES))
                 return str(body["affected"][0]["package"]["ecosystem"]).split(":")[0] or "zip"
-            except (ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile, OSError):
+            except (
+                ValueError,
+                KeyError,
+                IndexError,
+                TypeError,
+                RecursionError,
+                zipfile.BadZipFile,
+                OSError,
+                MirrorError,
+            ):
                 continue
         return "zip"
 
     def ecosystems(self) -> list[str]:
         if self.prefix is None:
             return [self._single_name]
-        text = self.zip.read(self.prefix + "ecosystems.txt").decode("utf-8", "replace")
+        text = self._read(self.prefix + "ecosystems.txt", LIST_MAX_BYTES).decode("utf-8", "replace")
         return _lines(text)
 
     def _member(self, *parts: str) -> str | None:
@@ -229,7 +311,7 @@ class ZipMirror:
         name = self._member(ecosystem, "modified_id.csv")
         if name is None:
             return None
-        return parse_modified_ids(self.zip.read(name).decode("utf-8", "replace"))
+        return parse_modified_ids(self._read(name, LIST_MAX_BYTES).decode("utf-8", "replace"))
 
     def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
         if self.prefix is None:
@@ -242,7 +324,7 @@ class ZipMirror:
         target = self._tmp / f"{PurePosixPath(ecosystem).name or 'eco'}-all.zip"
         try:
             with self.zip.open(name) as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out, _CHUNK)
+                copy_capped(source, out, EXPORT_MAX_BYTES, f"{self.path}: {name}")
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise MirrorError(f"{self.path}: cannot extract {name}: {exc}") from None
         size = target.stat().st_size
@@ -253,25 +335,32 @@ class ZipMirror:
         name = self._member(ecosystem, f"{record_id}.json")
         if name is None:
             raise NotInMirrorError(f"{self.path}: no {ecosystem}/{record_id}.json inside")
-        return self.zip.read(name)
+        return self._read(name, RECORD_MAX_BYTES)
+
+    def _read(self, name: str, cap: int) -> bytes:
+        try:
+            return read_member(self.zip, name, cap, f"{self.path}: {name}")
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise MirrorError(f"{self.path}: cannot read {name}: {exc}") from None
 
     def close(self) -> None:
         self.zip.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def open_mirror(source: str | None) -> Mirror:
-    """The mirror a ``--source`` names: a URL, a directory or a zip (default: OSV)."""
+def open_mirror(source: str | None, workdir: Path | None = None) -> Mirror:
+    """The mirror a ``--source`` names: a URL, a directory or a zip (default: OSV);
+    its downloads go to a temporary directory inside ``workdir``."""
     if source is None or not source.strip():
-        return HttpMirror(DEFAULT_BASE)
+        return HttpMirror(DEFAULT_BASE, workdir)
     text = source.strip()
     if "://" in text:
-        return HttpMirror(text)
+        return HttpMirror(text, workdir)
     path = Path(text).expanduser()
     if path.is_dir():
         return DirMirror(path)
     if path.is_file():
-        return ZipMirror(path)
+        return ZipMirror(path, workdir)
     raise MirrorError(
         f"--source {source!r} is neither a URL nor an existing directory or zip file",
         "give https://host/path, a directory laid out like OSV's export, or a zip",

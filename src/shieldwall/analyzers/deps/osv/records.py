@@ -4,11 +4,18 @@ matching needs out of it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from shieldwall.analyzers.deps.osv.names import base_ecosystem, normalise_name
+
+# The largest record read (OSV's largest are a few hundred KiB): a bigger one is
+# a bad record, whatever its zip entry or HTTP header declares.
+RECORD_MAX_BYTES = 16 * 1024 * 1024
+# OSV records nest a handful of levels; far deeper ones could not be stored and
+# read back (json recursion): they are bad records.
+MAX_DEPTH = 64
 
 
 class BadRecordError(ValueError):
@@ -38,12 +45,18 @@ class Record:
 def parse_record(data: bytes | str, expected_id: str | None = None) -> Record:
     """Verify one OSV JSON record: it parses, has the required fields with the
     right types, and its id is the one its file is named after."""
+    if len(data) > RECORD_MAX_BYTES:
+        raise BadRecordError(f"over {RECORD_MAX_BYTES} bytes")
     try:
         body = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRecordError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise BadRecordError("JSON nested too deeply to read") from None
     if not isinstance(body, dict):
         raise BadRecordError("not a JSON object")
+    if _deeper_than(body, MAX_DEPTH):
+        raise BadRecordError(f"JSON nested more than {MAX_DEPTH} levels deep")
     record_id = body.get("id")
     if not isinstance(record_id, str) or not record_id.strip():
         raise BadRecordError("no id")
@@ -64,6 +77,23 @@ def parse_record(data: bytes | str, expected_id: str | None = None) -> Record:
         if field in body and body[field] is not None and not isinstance(body[field], list):
             raise BadRecordError(f"{record_id}: {field} is not a list")
     return Record(record_id, modified, withdrawn, body)
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` deep (no recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
 
 
 def _check_affected(record_id: str, entry: object) -> None:

@@ -6,6 +6,11 @@ Tables: ``advisories`` (id, modified, withdrawn, zlib-compressed JSON body),
 (which export - ``PyPI``, ``Go``... - lists which id at which modified time:
 what incremental updates compare), ``exports`` (per export: record count,
 bad records, when and from where it was last updated) and ``meta``.
+
+Fails closed: a file that is not SQLite, is shorter than its header says, lacks
+a table or column, or breaks while it is read is a ``DatabaseError`` (a
+configuration error: exit 2, "run `shieldwall db update`"), never a database
+that silently matches nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from shieldwall.analyzers.deps.osv.records import Record
-from shieldwall.errors import AnalyzerError
+from shieldwall.errors import AnalyzerError, UsageError
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -44,8 +49,64 @@ CREATE TABLE IF NOT EXISTS exports (
 """
 
 
-class DatabaseError(AnalyzerError):
-    """The vulnerability database is missing, unreadable or of another version."""
+# The columns every table must have: what reading (and updating) relies on.
+_COLUMNS = {
+    "meta": ("key", "value"),
+    "advisories": ("id", "modified", "withdrawn", "body"),
+    "affects": ("ecosystem", "name", "id"),
+    "members": ("export", "id", "modified"),
+    "exports": ("export", "records", "bad", "updated_at", "source", "mode"),
+}
+_MAGIC = b"SQLite format 3\x00"
+_REBUILD = "run `shieldwall db update` to rebuild it"
+
+
+class DatabaseError(AnalyzerError, UsageError):
+    """The vulnerability database is missing, unreadable, corrupt or of another
+    version: the user's environment is wrong, not shieldwall (exit 2)."""
+
+
+def _corrupt(path: Path, why: str) -> DatabaseError:
+    return DatabaseError(f"the vulnerability database {path} is unusable: {why}", _REBUILD)
+
+
+def check_file(path: Path) -> None:
+    """The file is an SQLite database no shorter than its header says (a cheap
+    test for truncation that reads 100 bytes)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+            size = fh.seek(0, 2)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot read the vulnerability database {path}: {exc.strerror or exc}",
+            "check its permissions, or " + _REBUILD,
+        ) from None
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        raise _corrupt(path, "not an SQLite database")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid when the change counter matches "version-valid-for".
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _corrupt(path, "its header is damaged")
+    if header[24:28] == header[92:96] and pages and size < pages * page_size:
+        raise _corrupt(path, f"truncated ({size} of {pages * page_size} bytes)")
+    if size % page_size:
+        raise _corrupt(path, f"truncated ({size} bytes is not a whole number of pages)")
+
+
+def check_schema(connection: sqlite3.Connection, path: Path) -> None:
+    """The tables and columns this version reads, and its schema version."""
+    for table, columns in _COLUMNS.items():
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        missing = [c for c in columns if c not in present]
+        if missing:
+            what = f"no {table} table" if not present else f"{table} lacks {', '.join(missing)}"
+            raise _corrupt(path, f"wrong schema ({what})")
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None or row[0] != SCHEMA_VERSION:
+        raise DatabaseError(f"the vulnerability database {path} has another format", _REBUILD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +142,8 @@ def encode_body(body: dict[str, Any]) -> bytes:
 
 def decode_body(blob: bytes) -> dict[str, Any]:
     data = json.loads(zlib.decompress(blob))
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
     return data
 
 
@@ -169,7 +231,8 @@ class Writer:
 
 
 class Database:
-    """Read access to a finished database file."""
+    """Read access to a finished database file. Every read that meets damage
+    raises DatabaseError naming the file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -177,26 +240,27 @@ class Database:
             raise DatabaseError(
                 f"no vulnerability database at {path}", "run `shieldwall db update`"
             )
+        check_file(path)
         try:
             self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            row = self.connection.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            check_schema(self.connection, path)
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
-                f"cannot read the vulnerability database {path}: {exc}",
-                "run `shieldwall db update` to rebuild it",
-            ) from None
-        if row is None or row[0] != SCHEMA_VERSION:
-            raise DatabaseError(
-                f"the vulnerability database {path} has another format",
-                "run `shieldwall db update` to rebuild it",
-            )
+            raise _corrupt(path, str(exc)) from None
 
     def close(self) -> None:
         self.connection.close()
 
+    def _guarded(self, read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except sqlite3.DatabaseError as exc:
+            raise _corrupt(self.path, str(exc)) from None
+
     def status(self) -> DatabaseStatus:
+        status: DatabaseStatus = self._guarded(self._status)
+        return status
+
+    def _status(self) -> DatabaseStatus:
         meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
         exports = tuple(
             ExportStatus(
@@ -225,16 +289,31 @@ class Database:
         )
 
     def names(self, ecosystem: str) -> frozenset[str]:
-        rows = self.connection.execute(
-            "SELECT DISTINCT name FROM affects WHERE ecosystem = ?", (ecosystem,)
-        )
-        return frozenset(name for (name,) in rows)
+        def read() -> frozenset[str]:
+            rows = self.connection.execute(
+                "SELECT DISTINCT name FROM affects WHERE ecosystem = ?", (ecosystem,)
+            )
+            return frozenset(name for (name,) in rows)
+
+        names: frozenset[str] = self._guarded(read)
+        return names
 
     def records(self, ecosystem: str, name: str) -> Iterator[tuple[str, bytes]]:
         """(id, compressed body) of every record naming this package."""
-        rows = self.connection.execute(
-            "SELECT a.id, a.body FROM affects f JOIN advisories a ON a.id = f.id "
-            "WHERE f.ecosystem = ? AND f.name = ?",
-            (ecosystem, name),
-        )
+
+        def read() -> list[tuple[str, bytes]]:
+            return self.connection.execute(
+                "SELECT a.id, a.body FROM affects f JOIN advisories a ON a.id = f.id "
+                "WHERE f.ecosystem = ? AND f.name = ?",
+                (ecosystem, name),
+            ).fetchall()
+
+        rows: list[tuple[str, bytes]] = self._guarded(read)
         yield from rows
+
+    def body(self, record_id: str, blob: bytes) -> dict[str, Any]:
+        """A record's body as stored (DatabaseError when the blob is damaged)."""
+        try:
+            return decode_body(blob)
+        except (zlib.error, ValueError, RecursionError) as exc:
+            raise _corrupt(self.path, f"record {record_id} is damaged ({exc})") from None
