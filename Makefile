@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/secrets_accuracy.py
 	$(BIN)/python bench/secrets_speed.py
 	$(BIN)/python bench/deps_versions.py
+	$(BIN)/python bench/deps_lockfiles.py
 	$(BIN)/python bench/code_accuracy.py
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_blind
 	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_heldout

@@ -1,9 +1,8 @@
 """Large generated lock files: every package is found at the line it was
-written on, and parsing stays fast (generous bounds: CI machines vary)."""
+written on (their parse times are measured by bench/deps_lockfiles.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,33 +150,30 @@ JSON_FORMATS = {
 }
 
 
-def _check(tmp_path: Path, name: str, text: str, expected: Expected, limit: float) -> None:
+def _check(tmp_path: Path, name: str, text: str, expected: Expected) -> None:
     (tmp_path / name).write_text(text)
-    start = time.perf_counter()
     deps = scan_dir(tmp_path)
-    elapsed = time.perf_counter() - start
     assert not deps.skipped
     got = sorted((c.name, c.version, c.line) for c in deps.components)
     want = sorted((n.lower() if name == "composer.lock" else n, v, line) for n, v, line in expected)
     assert got == want
-    assert elapsed < limit, f"{name}: {len(expected)} packages took {elapsed:.2f}s"
 
 
-def test_package_lock_with_10k_packages_parses_under_2s(tmp_path: Path) -> None:
+def test_package_lock_with_10k_packages_every_one_at_its_line(tmp_path: Path) -> None:
     name, text, expected = package_lock(10_000)
-    _check(tmp_path, name, text, expected, 2.0)
+    _check(tmp_path, name, text, expected)
 
 
 @pytest.mark.parametrize("fmt", ["Pipfile.lock", "composer.lock", "packages.lock.json"])
 def test_large_json_lock_files(fmt: str, tmp_path: Path) -> None:
     name, text, expected = JSON_FORMATS[fmt](5_000)
-    _check(tmp_path, name, text, expected, 2.0)
+    _check(tmp_path, name, text, expected)
 
 
 @pytest.mark.parametrize("fmt", sorted(TOML_FORMATS))
 def test_large_toml_lock_files(fmt: str, tmp_path: Path) -> None:
     text, expected = TOML_FORMATS[fmt](5_000)
-    _check(tmp_path, fmt, text, expected, 2.0)
+    _check(tmp_path, fmt, text, expected)
 
 
 def test_large_yarn_pnpm_gemfile_gomod_requirements(tmp_path: Path) -> None:
@@ -225,11 +221,8 @@ def test_large_yarn_pnpm_gemfile_gomod_requirements(tmp_path: Path) -> None:
     for rel, (text, _) in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
-    start = time.perf_counter()
     deps = scan_dir(tmp_path)
-    elapsed = time.perf_counter() - start
     assert not deps.skipped
     for rel, (_, expected) in files.items():
         got = sorted((c.name, c.version, c.line) for c in deps.components if c.path == rel)
         assert got == sorted(expected), rel
-    assert elapsed < 5.0, f"{len(files) * n} packages took {elapsed:.2f}s"
