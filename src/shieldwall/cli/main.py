@@ -14,12 +14,14 @@ import click
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
 from shieldwall.cli.output import ReportTarget, parse_format, write_reports
+from shieldwall.cli.paths import scan_paths
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
 from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
+from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,7 +98,12 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The repository to scan, when PATHS name only some of its files (pre-commit).",
+)
 @click.option(
     "--analyzers",
     metavar="LIST",
@@ -107,7 +114,7 @@ def cli() -> None:
     "formats",
     multiple=True,
     metavar="FMT[:FILE]",
-    help="Report format (text, json, sarif, junit), optionally written to FILE. Repeatable.",
+    help=f"Report format ({', '.join(format_names())}), optionally written to FILE. Repeatable.",
 )
 @click.option(
     "--fail-on",
@@ -138,7 +145,8 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @handle_errors
 def scan(
-    path: Path,
+    paths: tuple[Path, ...],
+    root: Path | None,
     analyzers: str | None,
     formats: tuple[str, ...],
     fail_on: str | None,
@@ -154,9 +162,13 @@ def scan(
     no_color: bool,
     verbose: bool,
 ) -> None:
-    """Scan PATH (default: the current directory)."""
+    """Scan PATH (default: the current directory).
+
+    With --root, scan that repository but report only on the files under PATHS."""
     targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
+    path, only = scan_paths(paths, root)
     options = ScanOptions(
+        only=only,
         analyzers=analyzers,
         excludes=exclude,
         baseline=baseline,
@@ -191,6 +203,9 @@ def scan(
         for error in outcome.result.errors:
             _err(error)
         sys.exit(exit_codes.TOOL_FAILED)
+    if outcome.result.files_scanned == 0 and only:
+        click.echo("no file to scan among those given: all are left out", err=True)
+        sys.exit(exit_codes.OK)
     if outcome.result.files_scanned == 0:
         left_out = outcome.result.left_out_text()
         why = f"every file was left out: {left_out}" if left_out else "it holds no file to scan"

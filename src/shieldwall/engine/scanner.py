@@ -47,6 +47,8 @@ class ScanOptions:
     since: str | None = None
     verify: bool = False
     offline: bool = False
+    # POSIX paths under the root: analyse only the files at or under them (empty: all).
+    only: tuple[str, ...] = ()
 
 
 @dataclass
@@ -153,6 +155,10 @@ def _check_since(root: Path, ref: str) -> None:
         )
 
 
+def _selected(rel: str, only: Sequence[str]) -> bool:
+    return any(p in (".", "") or rel == p or rel.startswith(p + "/") for p in only)
+
+
 def run_scan(path: Path, options: ScanOptions | None = None, target_label: str = "") -> Scan:
     options = options or ScanOptions()
     if not path.exists():
@@ -175,6 +181,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         excludes=(*options.excludes, *(() if by_repo else config.excludes)),
         repo_excludes=config.excludes if by_repo else (),
     )
+    if options.only:
+        tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
     if options.since is not None:
         _check_since(tree.root, options.since)
     target = ScanTarget(tree, settings)

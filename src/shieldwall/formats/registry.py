@@ -9,6 +9,8 @@ from shieldwall.formats.base import Formatter
 
 # format name -> module of shieldwall.formats with a `render` function
 FORMATS: dict[str, str] = {
+    "codequality": "codequality",
+    "gitlab-sast": "gitlab_sast",
     "html": "html",
     "json": "json_report",
     "junit": "junit",
