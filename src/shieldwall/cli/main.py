@@ -13,7 +13,7 @@ import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
-from shieldwall.cli.output import ReportTarget, parse_format, write_reports
+from shieldwall.cli.output import ReportTarget, check_report_targets, parse_format, write_reports
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
@@ -21,6 +21,7 @@ from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.model import Severity
+from shieldwall.sources.safe_files import check_target, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
@@ -146,6 +147,7 @@ def scan(
 ) -> None:
     """Scan PATH (default: the current directory)."""
     targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
+    check_report_targets(targets)
     options = ScanOptions(
         analyzers=analyzers,
         excludes=exclude,
@@ -226,13 +228,14 @@ def baseline_create(
     path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
+    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
+    check_target(target)
     outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
         sys.exit(exit_codes.TOOL_FAILED)
-    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
-    target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
+    write_atomic(target, baseline_text(outcome.result.findings).encode("utf-8"))
     count = len(outcome.result.active)
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 

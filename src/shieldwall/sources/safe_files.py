@@ -15,7 +15,7 @@ import os
 import stat
 from pathlib import Path
 
-from shieldwall.errors import FormatError, SourceError
+from shieldwall.errors import FormatError, SourceError, UnsafeOutputError
 
 CONTROL_FILE_MAX_BYTES = 1024 * 1024  # .gitignore, .shieldwall.yaml
 BASELINE_MAX_BYTES = 64 * 1024 * 1024
@@ -96,15 +96,16 @@ def _check_parents(target: Path) -> None:
     for part in rel.parts:
         current = current / part
         if current.is_symlink():
-            raise FormatError(
+            raise UnsafeOutputError(
                 f"refusing to write {target}: {current} is a symlink",
-                "write the report to a path that no symlink leads to",
+                "write to a path that no symlink leads to",
             )
 
 
-def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `target` through a new temporary file in the same directory,
-    renamed over it. Refuses a target that is a symlink or not a regular file."""
+def check_target(target: Path) -> None:
+    """Raise UnsafeOutputError if `write_atomic` would refuse `target`: it is a
+    symlink, not a regular file, or reached through a symlinked directory.
+    Commands check their outputs before the work, so a refusal costs nothing."""
     try:
         st = target.lstat()
     except FileNotFoundError:
@@ -112,16 +113,23 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     except OSError as exc:
         raise FormatError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if st is not None and stat.S_ISLNK(st.st_mode):
-        raise FormatError(
+        raise UnsafeOutputError(
             f"refusing to write {target}: it is a symlink",
             "remove the symlink or write to another path",
         )
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise FormatError(
+        raise UnsafeOutputError(
             f"refusing to write {target}: it is not a regular file",
             "write to another path",
         )
     _check_parents(target)
+
+
+def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `target` through a new temporary file in the same directory,
+    renamed over it. Refuses (UnsafeOutputError, nothing written) a target that
+    is a symlink or not a regular file, or that a symlinked directory leads to."""
+    check_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

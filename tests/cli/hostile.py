@@ -1,0 +1,63 @@
+"""Hostile repositories as CI sees them: committed in tmp_path, then cloned."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Dev One",
+    "GIT_AUTHOR_EMAIL": "dev@example.test",
+    "GIT_COMMITTER_NAME": "Dev One",
+    "GIT_COMMITTER_EMAIL": "dev@example.test",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+needs_git = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
+    reason="git not installed",
+)
+
+RUNNER_TOOL = "#!/bin/sh\necho trusted tool\n"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, check=True)
+
+
+def runner_file(tmp_path: Path, text: str = RUNNER_TOOL) -> Path:
+    """A file on the CI runner, outside the checkout, that no scan may change."""
+    tool = tmp_path / "runner" / "bin" / "deploy-tool"
+    tool.parent.mkdir(parents=True, exist_ok=True)
+    tool.write_text(text)
+    tool.chmod(0o755)
+    return tool
+
+
+def checkout(
+    tmp_path: Path, files: dict[str, str], links: dict[str, str | Path] | None = None
+) -> Path:
+    """Commit `files` and the symlinks `links` (name -> target) in a repository,
+    clone it as CI does and return the clone: symlinks survive the clone."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    for rel, text in files.items():
+        path = origin / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for rel, target in (links or {}).items():
+        path = origin / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, path)
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "pull request")
+    clone = tmp_path / "ci" / "checkout"
+    clone.parent.mkdir()
+    _git(clone.parent, "clone", "-q", str(origin), clone.name)
+    return clone
