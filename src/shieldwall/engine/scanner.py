@@ -55,9 +55,9 @@ class Scan:
 
 def _project_config(root: Path, explicit: Path | None) -> ProjectConfig:
     if explicit is not None:
-        if not explicit.is_file():
+        if not explicit.exists():
             raise UsageError(f"config file {explicit} not found", "check the --config path")
-        return load_config(explicit, explicit.name)
+        return load_config(explicit, explicit.name, trusted=True)
     found = find_config(root)
     if found is None:
         return ProjectConfig()

@@ -40,23 +40,30 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None = None, what: str
     the scanned repository provides may not point the scan at the host's files.
     Errors name the file and why, never its content."""
     label = what or str(path)
-    if root is not None and not inside(path, root):
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # missing, dangling symlink, symlink loop
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "symlink loop"
+        raise SourceError(f"{label}: cannot open: {reason}") from exc
+    if root is not None and not inside(real, root):
         raise SourceError(
             f"{label}: points outside the scanned tree; not read",
             "a repository's control files must be regular files inside it",
         )
+    not_regular = SourceError(
+        f"{label}: not a regular file (FIFO, device, socket or directory); not read",
+        "replace it with a regular file",
+    )
     try:
-        real = path.resolve(strict=True)
+        if not stat.S_ISREG(real.stat().st_mode):
+            raise not_regular  # devices are not even opened
         fd = os.open(real, _READ_FLAGS | _NOFOLLOW)
     except OSError as exc:
         raise SourceError(f"{label}: cannot open: {exc.strerror or exc}") from exc
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise SourceError(
-                f"{label}: not a regular file (FIFO, device, socket or directory); not read",
-                "replace it with a regular file",
-            )
+        if not stat.S_ISREG(st.st_mode):  # swapped since the check above
+            raise not_regular
         if st.st_size > max_bytes:
             raise SourceError(
                 f"{label}: {st.st_size} bytes, over the {max_bytes}-byte limit; not read",
