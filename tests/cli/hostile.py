@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,24 @@ def checkout(
     clone.parent.mkdir()
     _git(clone.parent, "clone", "-q", str(origin), clone.name)
     return clone
+
+
+_CAPPED = (
+    "import resource, runpy, sys; "
+    "resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30)); "
+    "sys.argv[0] = 'shieldwall'; "
+    "runpy.run_module('shieldwall', run_name='__main__', alter_sys=True)"
+)
+
+
+def sw_capped(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI with its address space capped, for tests where a regression would
+    read /dev/zero: it then fails fast with MemoryError instead of eating the
+    machine's memory."""
+    return subprocess.run(
+        [sys.executable, "-c", _CAPPED, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 from pathlib import Path
 
 from shieldwall.sources.safe_files import BASELINE_MAX_BYTES, CONTROL_FILE_MAX_BYTES
-from tests.cli.hostile import checkout, needs_git
+from tests.analyzers.secrets.samples import github_token
+from tests.cli.hostile import GIT_ENV, checkout, needs_git, sw_capped
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 
@@ -38,7 +40,7 @@ def test_fifo_gitignore_does_not_hang_the_scan(tmp_path: Path) -> None:
 def test_gitignore_linked_to_dev_zero_does_not_exhaust_memory(tmp_path: Path) -> None:
     repo = checkout(tmp_path, {"pod.yaml": PRIVILEGED_POD}, {"docs/.gitignore": "/dev/zero"})
     assert (repo / "docs" / ".gitignore").is_symlink()  # git clone keeps it
-    out = sw("scan", ".", "--format", "json", "--fail-on", "none", cwd=repo)
+    out = sw_capped("scan", ".", "--format", "json", "--fail-on", "none", cwd=repo)
     assert out.returncode == 0, out.stderr
     reasons = _skipped(out.stdout)["docs/.gitignore"]
     assert any("not applied: points outside the scanned tree" in r for r in reasons)
@@ -95,6 +97,22 @@ def test_baseline_that_is_a_fifo_or_a_device_is_refused(tmp_path: Path) -> None:
     repo = checkout(tmp_path, {"pod.yaml": PRIVILEGED_POD}, {"zero.json": "/dev/zero"})
     os.mkfifo(repo / "fifo.json")
     for name in ("fifo.json", "zero.json"):
-        out = sw("scan", ".", "--baseline", name, cwd=repo)
+        out = sw_capped("scan", ".", "--baseline", name, cwd=repo)
         assert out.returncode == 2
         assert f"baseline {name}: not a regular file" in out.stderr
+
+
+def test_history_path_now_linked_to_dev_zero_does_not_exhaust_memory(tmp_path: Path) -> None:
+    """--history reports a secret at a path the working tree now links to
+    /dev/zero; looking there for inline suppressions must not read it."""
+    repo = checkout(tmp_path, {"app.py": f'token = "{github_token()}"\n'})
+    (repo / "app.py").unlink()
+    os.symlink("/dev/zero", repo / "app.py")
+    for args in (["add", "-A"], ["commit", "-q", "-m", "link"]):
+        subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
+    out = sw_capped(
+        "scan", ".", "--history", "--analyzers", "secrets", "--format", "json", cwd=repo
+    )
+    assert out.returncode == 1, out.stderr  # the leaked token, found in history
+    assert "MemoryError" not in out.stderr
+    assert any(f["location"]["path"] == "app.py" for f in json.loads(out.stdout)["findings"])

@@ -15,7 +15,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
-from shieldwall.errors import UsageError
+from shieldwall.errors import SourceError, UsageError
 from shieldwall.model import (
     Control,
     Finding,
@@ -25,6 +25,7 @@ from shieldwall.model import (
     ServiceMap,
     Skipped,
 )
+from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import walk
 
 
@@ -142,10 +143,11 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     def lines_of(rel: str) -> Sequence[str] | None:
         if rel in lines_cache:
             return lines_cache[rel]
-        try:
-            return (tree.root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+        try:  # a path from git history may now be a FIFO, a device or a link out
+            data = read_bounded(tree.root / rel, settings.max_file_bytes, root=tree.root)
+        except SourceError:
             return None
+        return data.decode("utf-8", errors="replace").splitlines()
 
     findings = apply_inline(findings, lines_of)
     if config.exceptions:
