@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Dev One",
-    "GIT_AUTHOR_EMAIL": "dev@example.test",
-    "GIT_COMMITTER_NAME": "Dev One",
-    "GIT_COMMITTER_EMAIL": "dev@example.test",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+from tests.analyzers.secrets.test_history import git
 
 needs_git = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -25,10 +17,6 @@ needs_git = pytest.mark.skipif(
 )
 
 RUNNER_TOOL = "#!/bin/sh\necho trusted tool\n"
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, check=True)
 
 
 def runner_file(tmp_path: Path, text: str = RUNNER_TOOL) -> Path:
@@ -55,12 +43,12 @@ def checkout(
         path = origin / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, path)
-    _git(origin, "init", "-q", "-b", "main")
-    _git(origin, "add", "-A")
-    _git(origin, "commit", "-q", "-m", "pull request")
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "pull request")
     clone = tmp_path / "ci" / "checkout"
     clone.parent.mkdir()
-    _git(clone.parent, "clone", "-q", str(origin), clone.name)
+    git(clone.parent, "clone", "-q", str(origin), clone.name)
     return clone
 
 

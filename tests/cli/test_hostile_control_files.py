@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 from pathlib import Path
 
 from shieldwall.sources.safe_files import BASELINE_MAX_BYTES, CONTROL_FILE_MAX_BYTES
 from tests.analyzers.secrets.samples import github_token
-from tests.cli.hostile import GIT_ENV, checkout, needs_git, sw_capped
+from tests.analyzers.secrets.test_history import git
+from tests.cli.hostile import checkout, needs_git, sw_capped
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 
@@ -108,8 +108,8 @@ def test_history_path_now_linked_to_dev_zero_does_not_exhaust_memory(tmp_path: P
     repo = checkout(tmp_path, {"app.py": f'token = "{github_token()}"\n'})
     (repo / "app.py").unlink()
     os.symlink("/dev/zero", repo / "app.py")
-    for args in (["add", "-A"], ["commit", "-q", "-m", "link"]):
-        subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "link")
     out = sw_capped(
         "scan", ".", "--history", "--analyzers", "secrets", "--format", "json", cwd=repo
     )

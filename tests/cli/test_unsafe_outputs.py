@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.hostile import RUNNER_TOOL, checkout, needs_git, runner_file
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
@@ -42,30 +44,23 @@ def test_report_under_a_symlinked_directory_is_refused(tmp_path: Path) -> None:
     _untouched(tool)
 
 
-def test_baseline_create_onto_a_committed_symlink_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("baseline", "create"), ".shieldwall-baseline.json"),  # its default path
+        (("map", ".", "--format", "json", "-o", "map.json"), "map.json"),
+        (("sbom", ".", "-o", "sbom.json"), "sbom.json"),
+    ],
+)
+def test_baseline_map_and_sbom_onto_a_committed_symlink_are_refused(
+    tmp_path: Path, args: tuple[str, ...], name: str
+) -> None:
     tool = runner_file(tmp_path)
-    repo = checkout(tmp_path, {"pod.yaml": PRIVILEGED_POD}, {".shieldwall-baseline.json": tool})
-    out = sw("baseline", "create", cwd=repo)
+    files = {"pod.yaml": PRIVILEGED_POD, "requirements.txt": "flask==2.0.0\n"}
+    repo = checkout(tmp_path, files, {name: tool})
+    out = sw(*args, cwd=repo)
     assert out.returncode == 2, out.stderr
-    assert "refusing to write .shieldwall-baseline.json: it is a symlink" in out.stderr
-    _untouched(tool)
-
-
-def test_map_output_onto_a_symlink_is_refused(tmp_path: Path) -> None:
-    tool = runner_file(tmp_path)
-    repo = checkout(tmp_path, {"pod.yaml": PRIVILEGED_POD}, {"map.json": tool})
-    out = sw("map", ".", "--format", "json", "-o", "map.json", cwd=repo)
-    assert out.returncode == 2, out.stderr
-    assert "refusing to write map.json: it is a symlink" in out.stderr
-    _untouched(tool)
-
-
-def test_sbom_output_onto_a_symlink_is_refused(tmp_path: Path) -> None:
-    tool = runner_file(tmp_path)
-    repo = checkout(tmp_path, {"requirements.txt": "flask==2.0.0\n"}, {"sbom.json": tool})
-    out = sw("sbom", ".", "-o", "sbom.json", cwd=repo)
-    assert out.returncode == 2, out.stderr
-    assert "refusing to write sbom.json: it is a symlink" in out.stderr
+    assert f"refusing to write {name}: it is a symlink" in out.stderr
     _untouched(tool)
 
 
