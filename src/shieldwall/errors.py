@@ -42,3 +42,9 @@ class AnalyzerError(ShieldwallError):
 
 class FormatError(ShieldwallError):
     """A report could not be written."""
+
+
+class UnsafeOutputError(FormatError, UsageError):
+    """An output path shieldwall will not write through: a symlink, a device, a
+    directory reached through a symlink. The command asks for something unsafe,
+    so it is a usage error (exit 2), and nothing is written."""

@@ -13,7 +13,7 @@ import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
-from shieldwall.cli.output import ReportTarget, parse_format, write_reports
+from shieldwall.cli.output import ReportTarget, check_report_targets, parse_format, write_reports
 from shieldwall.cli.paths import scan_paths
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
@@ -23,6 +23,7 @@ from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
+from shieldwall.sources.safe_files import check_target, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
@@ -167,6 +168,7 @@ def scan(
     With --root, scan that repository but report only on the files under PATHS."""
     targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
     path, only = scan_paths(paths, root)
+    check_report_targets(targets)
     options = ScanOptions(
         only=only,
         analyzers=analyzers,
@@ -206,7 +208,7 @@ def scan(
     if outcome.result.files_scanned == 0 and only:
         click.echo("no file to scan among those given: all are left out", err=True)
         sys.exit(exit_codes.OK)
-    if outcome.result.files_scanned == 0:
+    if outcome.result.files_scanned == 0 and not (history or since):  # history was input
         left_out = outcome.result.left_out_text()
         why = f"every file was left out: {left_out}" if left_out else "it holds no file to scan"
         hint = "check the path and the excludes"
@@ -267,13 +269,14 @@ def baseline_create(
     path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
+    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
+    check_target(target)
     outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
         sys.exit(exit_codes.TOOL_FAILED)
-    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
-    target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
+    write_atomic(target, baseline_text(outcome.result.findings).encode("utf-8"))
     count = len(outcome.result.active)
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 

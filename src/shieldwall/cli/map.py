@@ -10,9 +10,10 @@ import click
 
 from shieldwall.cli import exit_codes
 from shieldwall.engine.scanner import ScanOptions, run_scan
-from shieldwall.errors import FormatError, ShieldwallError, UsageError
+from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.base import ReportContext
 from shieldwall.model.service_map import ServiceMap
+from shieldwall.sources.safe_files import check_target, write_atomic
 
 MAP_FORMATS = ("html", "svg", "json", "dot")
 
@@ -74,19 +75,14 @@ def map_command(
     """Draw the service map of PATH: the internet, the gateway, each service and
     datastore, and the links between them, coloured by control."""
     try:
+        if output is not None:
+            check_target(output)
         text = render_map(fmt, path, config, exclude)
         if output is None:
             sys.stdout.write(text)
             sys.stdout.flush()
             return
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise FormatError(
-                f"cannot write the map to {output}: {exc.strerror}",
-                "check that the directory is writable",
-            ) from exc
+        write_atomic(output, text.encode("utf-8"))
         click.echo(f"service map ({fmt}) written to {output}", err=True)
     except UsageError as exc:
         _fail(exc.message, exc.hint, exit_codes.USAGE)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shieldwall.engine.scanner import Scan
-from shieldwall.errors import FormatError, UsageError
+from shieldwall.errors import UsageError
 from shieldwall.formats.base import ReportContext
 from shieldwall.formats.registry import FORMATS, formatter, names
+from shieldwall.sources.safe_files import check_target, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +30,22 @@ def parse_format(spec: str) -> ReportTarget:
     return ReportTarget(name, Path(file) if file else None)
 
 
-def write_reports(scan: Scan, targets: list[ReportTarget], color: bool, verbose: bool) -> None:
+def check_report_targets(targets: list[ReportTarget]) -> None:
+    """Before the scan: at most one report on stdout, and no report file that
+    would be written through a symlink (UnsafeOutputError, exit 2)."""
     to_stdout = [t for t in targets if t.file is None]
     if len(to_stdout) > 1:
         raise UsageError(
             "more than one format would go to standard output",
             "give all but one a file: --format sarif:report.sarif",
         )
+    for target in targets:
+        if target.file is not None:
+            check_target(target.file)
+
+
+def write_reports(scan: Scan, targets: list[ReportTarget], color: bool, verbose: bool) -> None:
+    check_report_targets(targets)
     root_uri = scan.root.resolve().as_uri() + "/"
     for target in targets:
         is_tty = target.file is None and sys.stdout.isatty()
@@ -50,11 +60,4 @@ def write_reports(scan: Scan, targets: list[ReportTarget], color: bool, verbose:
             sys.stdout.write(text)
             sys.stdout.flush()
             continue
-        try:
-            target.file.parent.mkdir(parents=True, exist_ok=True)
-            target.file.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise FormatError(
-                f"cannot write {target.format} report to {target.file}: {exc.strerror}",
-                "check that the directory is writable",
-            ) from exc
+        write_atomic(target.file, text.encode("utf-8"))

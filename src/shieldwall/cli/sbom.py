@@ -18,6 +18,7 @@ from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats import cyclonedx, spdx
 from shieldwall.formats.sbom import SbomVulnerability
 from shieldwall.model import Component, Settings
+from shieldwall.sources.safe_files import check_target, write_atomic
 from shieldwall.sources.tree import walk
 
 FORMATS = ("cyclonedx-json", "spdx-json")
@@ -79,6 +80,8 @@ def sbom(
     try:
         if not path.exists():
             raise UsageError(f"{path} does not exist", "give a directory or file")
+        if output is not None:
+            check_target(output)
         if with_vulns and fmt != "cyclonedx-json":
             raise UsageError(
                 "--with-vulns needs --format cyclonedx-json",
@@ -112,7 +115,7 @@ def sbom(
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text, encoding="utf-8")
+            write_atomic(output, text.encode("utf-8"))
             click.echo(
                 f"{fmt} SBOM with {len(deps.components)} component entries written to {output}",
                 err=True,

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shieldwall import __version__
-from shieldwall.errors import ConfigError
+from shieldwall.errors import ConfigError, SourceError
 from shieldwall.model import Finding
+from shieldwall.sources.safe_files import BASELINE_MAX_BYTES, read_bounded
 
 SCHEMA = "shieldwall/baseline/v1"
 DEFAULT_NAME = ".shieldwall-baseline.json"
@@ -40,18 +41,27 @@ def baseline_text(findings: Sequence[Finding]) -> str:
 
 
 def load_baseline(path: Path) -> frozenset[str]:
+    """The accepted fingerprints of `path` (given on the command line, so it may
+    lie anywhere), read only if it is a regular file under the size cap: a FIFO
+    or a device committed in its place must not hang the scan or exhaust memory.
+    Errors name the file and the position, never what is in it."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+        data = read_bounded(path, BASELINE_MAX_BYTES, what=f"baseline {path}")
+    except SourceError as exc:
+        raise ConfigError(exc.message, "create one with `shieldwall baseline create`") from None
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as exc:
         raise ConfigError(
-            f"cannot read baseline {path}: {exc.strerror}",
-            "create one with `shieldwall baseline create`",
-        ) from exc
-    except ValueError as exc:
-        raise ConfigError(
-            f"baseline {path} is not valid JSON: {exc}",
+            f"baseline {path} is not valid JSON: {exc.msg} at line {exc.lineno},"
+            f" column {exc.colno}",
             "recreate it with `shieldwall baseline create`",
-        ) from exc
+        ) from None
+    except (ValueError, RecursionError):  # not UTF-8, nested too deep
+        raise ConfigError(
+            f"baseline {path} is not valid JSON",
+            "recreate it with `shieldwall baseline create`",
+        ) from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise ConfigError(
             f"{path} is not a shieldwall baseline (expected schema {SCHEMA})",

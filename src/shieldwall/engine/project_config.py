@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from shieldwall.errors import ConfigError, SourceError
 from shieldwall.model import GatewaySettings, Settings, Severity
+from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 
 CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
@@ -43,7 +45,7 @@ def find_config(root: Path) -> Path | None:
     base = root if root.is_dir() else root.parent
     for name in CONFIG_NAMES:
         candidate = base / name
-        if candidate.is_file():
+        if os.path.lexists(candidate):  # a FIFO or a link out is found, then refused
             return candidate
     return None
 
@@ -64,18 +66,49 @@ def _str_list(value: Any, path: str, line: int, what: str) -> tuple[str, ...]:
     raise _fail(path, line, f"{what} must be a string or a list of strings")
 
 
-def load_config(file: Path, display: str) -> ProjectConfig:
+def _shown(text: str, limit: int = 120) -> str:
+    """At most one line of `limit` characters of what a config file says."""
+    first = text.splitlines()[0] if text else ""
+    return first if len(first) <= limit else first[: limit - 3] + "..."
+
+
+def _read(file: Path, display: str, trusted: bool) -> str:
+    """The config's text: a regular file under the size cap, never a FIFO or a
+    device; unless `trusted` (given on the command line), inside the directory it
+    was found in, so that a repository cannot point the scan at the runner's files.
+    Errors name the file, never what is in it."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {display}: {exc}", "check the file's permissions") from exc
+        data = read_bounded(
+            file, CONTROL_FILE_MAX_BYTES, root=None if trusted else file.parent, what=display
+        )
+    except SourceError as exc:
+        hint = (
+            f"give --config a regular file of at most {CONTROL_FILE_MAX_BYTES} bytes"
+            if trusted
+            else f"the configuration must be a regular file of at most {CONTROL_FILE_MAX_BYTES}"
+            " bytes inside the scanned directory; give one kept elsewhere with --config"
+        )
+        raise ConfigError(exc.message, hint) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{display}: not valid UTF-8 at byte {exc.start}", "save the file as UTF-8"
+        ) from None
+
+
+def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfig:
+    """`file`, found in the scanned directory or, `trusted`, named by --config."""
+    text = _read(file, display, trusted)
     docs = list(parse_documents(text))
     if not docs:
         return ProjectConfig(path=display)
     doc = docs[0]
     if not isinstance(doc, Document):
         err: SourceError = doc.error
-        raise ConfigError(f"{display}: {err.message}", "fix the YAML syntax of the config file")
+        raise ConfigError(
+            f"{display}: {_shown(err.message)}", "fix the YAML syntax of the config file"
+        )
     body = doc.content
     if not isinstance(body, YMap):
         raise _fail(display, doc.start_line, "the config must be a mapping")
@@ -84,7 +117,7 @@ def load_config(file: Path, display: str) -> ProjectConfig:
         raise _fail(
             display,
             body.line_of(unknown[0]),
-            f"unknown key {unknown[0]!r}",
+            f"unknown key {_shown(repr(unknown[0]), 60)}",
             f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
         )
     settings = Settings(gateway=_gateway(body, display))
@@ -156,7 +189,7 @@ def _exceptions(body: YMap, display: str) -> tuple[ExceptionEntry, ...]:
                 raise _fail(
                     display,
                     item.line_of("expires"),
-                    f"expires {expires!r} is not a date",
+                    f"expires {_shown(repr(expires), 60)} is not a date",
                     "use YYYY-MM-DD",
                 ) from None
         if isinstance(expires, dt.datetime):

@@ -16,7 +16,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
-from shieldwall.errors import UsageError
+from shieldwall.errors import SourceError, UsageError
 from shieldwall.model import (
     Control,
     FileSelection,
@@ -29,6 +29,7 @@ from shieldwall.model import (
     Settings,
     Skipped,
 )
+from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import FileTree, walk
 
 
@@ -65,9 +66,9 @@ def _project_config(root: Path, explicit: Path | None, repo_config: bool) -> Pro
     """The config that applies: the file named by --config (the CI's own, origin
     "cli") instead of the repository's, or the repository's unless told to ignore it."""
     if explicit is not None:
-        if not explicit.is_file():
+        if not explicit.exists():
             raise UsageError(f"config file {explicit} not found", "check the --config path")
-        return replace(load_config(explicit, explicit.name), origin="cli")
+        return replace(load_config(explicit, explicit.name, trusted=True), origin="cli")
     found = find_config(root) if repo_config else None
     if found is None:
         return ProjectConfig()
@@ -220,10 +221,11 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     def lines_of(rel: str) -> Sequence[str] | None:
         if rel in lines_cache:
             return lines_cache[rel]
-        try:
-            return (tree.root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+        try:  # a path from git history may now be a FIFO, a device or a link out
+            data = read_bounded(tree.root / rel, settings.max_file_bytes, root=tree.root)
+        except SourceError:
             return None
+        return data.decode("utf-8", errors="replace").splitlines()
 
     if options.repo_config:
         findings = apply_inline(findings, lines_of)

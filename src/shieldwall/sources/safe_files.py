@@ -15,7 +15,7 @@ import os
 import stat
 from pathlib import Path
 
-from shieldwall.errors import FormatError, SourceError
+from shieldwall.errors import FormatError, SourceError, UnsafeOutputError
 
 CONTROL_FILE_MAX_BYTES = 1024 * 1024  # .gitignore, .shieldwall.yaml
 BASELINE_MAX_BYTES = 64 * 1024 * 1024
@@ -40,23 +40,30 @@ def read_bounded(path: Path, max_bytes: int, root: Path | None = None, what: str
     the scanned repository provides may not point the scan at the host's files.
     Errors name the file and why, never its content."""
     label = what or str(path)
-    if root is not None and not inside(path, root):
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # missing, dangling symlink, symlink loop
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "symlink loop"
+        raise SourceError(f"{label}: cannot open: {reason}") from exc
+    if root is not None and not inside(real, root):
         raise SourceError(
             f"{label}: points outside the scanned tree; not read",
             "a repository's control files must be regular files inside it",
         )
+    not_regular = SourceError(
+        f"{label}: not a regular file (FIFO, device, socket or directory); not read",
+        "replace it with a regular file",
+    )
     try:
-        real = path.resolve(strict=True)
+        if not stat.S_ISREG(real.stat().st_mode):
+            raise not_regular  # devices are not even opened
         fd = os.open(real, _READ_FLAGS | _NOFOLLOW)
     except OSError as exc:
         raise SourceError(f"{label}: cannot open: {exc.strerror or exc}") from exc
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise SourceError(
-                f"{label}: not a regular file (FIFO, device, socket or directory); not read",
-                "replace it with a regular file",
-            )
+        if not stat.S_ISREG(st.st_mode):  # swapped since the check above
+            raise not_regular
         if st.st_size > max_bytes:
             raise SourceError(
                 f"{label}: {st.st_size} bytes, over the {max_bytes}-byte limit; not read",
@@ -96,15 +103,16 @@ def _check_parents(target: Path) -> None:
     for part in rel.parts:
         current = current / part
         if current.is_symlink():
-            raise FormatError(
+            raise UnsafeOutputError(
                 f"refusing to write {target}: {current} is a symlink",
-                "write the report to a path that no symlink leads to",
+                "write to a path that no symlink leads to",
             )
 
 
-def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `target` through a new temporary file in the same directory,
-    renamed over it. Refuses a target that is a symlink or not a regular file."""
+def check_target(target: Path) -> None:
+    """Raise UnsafeOutputError if `write_atomic` would refuse `target`: it is a
+    symlink, not a regular file, or reached through a symlinked directory.
+    Commands check their outputs before the work, so a refusal costs nothing."""
     try:
         st = target.lstat()
     except FileNotFoundError:
@@ -112,16 +120,23 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     except OSError as exc:
         raise FormatError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if st is not None and stat.S_ISLNK(st.st_mode):
-        raise FormatError(
+        raise UnsafeOutputError(
             f"refusing to write {target}: it is a symlink",
             "remove the symlink or write to another path",
         )
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise FormatError(
+        raise UnsafeOutputError(
             f"refusing to write {target}: it is not a regular file",
             "write to another path",
         )
     _check_parents(target)
+
+
+def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `target` through a new temporary file in the same directory,
+    renamed over it. Refuses (UnsafeOutputError, nothing written) a target that
+    is a symlink or not a regular file, or that a symlinked directory leads to."""
+    check_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -18,6 +18,7 @@ import pathspec
 from shieldwall.errors import SourceError
 from shieldwall.model import Skipped
 from shieldwall.sources.git import run_git
+from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 
 # Directories that hold other people's code or generated state.
 SKIPPED_DIRS = frozenset(
@@ -117,13 +118,24 @@ def exclusion(excludes: Sequence[str]) -> Callable[[str], bool]:
     return excluded
 
 
-def _load_ignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+def _load_ignore(directory: Path, tree: FileTree | None = None) -> pathspec.GitIgnoreSpec | None:
+    """The patterns of `directory/.gitignore`, if it is a regular file inside the
+    scanned tree and under the size cap; a FIFO, a device, a link out of the tree
+    or a huge file is not read (it would hang or exhaust the scan) and becomes a
+    `Skipped` record of `tree`."""
     gitignore = directory / ".gitignore"
-    try:
-        lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    if not os.path.lexists(gitignore):
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    root = tree.root if tree is not None else directory
+    rel = gitignore.relative_to(root).as_posix()
+    try:
+        data = read_bounded(gitignore, CONTROL_FILE_MAX_BYTES, root=root, what=rel)
+    except SourceError as exc:
+        if tree is not None:
+            reason = exc.message.removeprefix(f"{rel}: ")
+            tree.skipped.append(Skipped(rel, f"its ignore patterns are not applied: {reason}"))
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", errors="replace").splitlines())
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +186,7 @@ def walk(
     walker.seen_dirs.add((st.st_dev, st.st_ino))
     ignores: list[_Ignore] = []
     if use_gitignore:
-        spec = _load_ignore(root)
+        spec = _load_ignore(root, tree)
         if spec is not None:
             ignores.append(_Ignore("", spec))
     walker.walk_dir(root, "", ignores, ignored=False)
@@ -309,7 +321,7 @@ class _Walker:
                 self.seen_dirs.add(key)
                 child_ignores = ignores
                 if self.use_gitignore and not git_ignored:
-                    spec = _load_ignore(Path(entry.path))
+                    spec = _load_ignore(Path(entry.path), tree)
                     if spec is not None:
                         child_ignores = [*ignores, _Ignore(rel, spec)]
                 self.walk_dir(Path(entry.path), rel, child_ignores, git_ignored)
