@@ -15,6 +15,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
+from shieldwall.engine.redaction import redact_result
 from shieldwall.errors import UsageError
 from shieldwall.model import (
     Control,
@@ -170,4 +171,4 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         service_map=service_map,
         warnings=tuple(dict.fromkeys(warnings)),
     )
-    return Scan(result, config, tree.root, analyzers)
+    return Scan(redact_result(result), config, tree.root, analyzers)
