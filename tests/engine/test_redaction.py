@@ -14,6 +14,7 @@ import pytest
 from packageurl import PackageURL
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
+from shieldwall.analyzers.secrets import generic, scrub
 from shieldwall.engine import analyzers as registry
 from shieldwall.engine.baseline import baseline_text
 from shieldwall.engine.redaction import (
@@ -37,7 +38,7 @@ from shieldwall.model import (
     Severity,
     Skipped,
 )
-from tests.analyzers.secrets.samples import github_token, pem_block
+from tests.analyzers.secrets.samples import from_pattern, github_token, pem_block
 from tests.engine.planted import leaks, plant, secrets
 
 S = secrets(23)
@@ -144,6 +145,12 @@ def test_private_key_blocks_whole_or_cut_short_keep_only_their_header() -> None:
 )
 def test_ordinary_text_is_left_as_it_is(text: str) -> None:
     assert redact_text(text) == text
+
+
+@pytest.mark.parametrize("hint", generic.HINTS)
+def test_the_quick_marks_cover_every_generic_detector_hint(hint: str) -> None:
+    sample = from_pattern(hint).lower()
+    assert any(mark in sample for mark in scrub._MARKS), sample
 
 
 # -- redact_result: every printed field, fingerprints unchanged --------------------------

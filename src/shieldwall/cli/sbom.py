@@ -51,9 +51,9 @@ def _vulnerabilities(pairs: Iterable[tuple[Component, Advisory]]) -> list[SbomVu
 
 
 def _error(exc: ShieldwallError) -> None:
-    click.secho(f"error: {exc.message}", fg="red", err=True)
+    click.secho(f"error: {redact_text(exc.message)}", fg="red", err=True)
     if exc.hint:
-        click.echo(f"hint: {exc.hint}", err=True)
+        click.echo(f"hint: {redact_text(exc.hint)}", err=True)
     sys.exit(exit_codes.USAGE if isinstance(exc, UsageError) else exit_codes.TOOL_FAILED)
 
 

@@ -62,15 +62,15 @@ def _texts(items: Iterable[str]) -> tuple[str, ...]:
 
 
 def _finding(f: Finding) -> Finding:
-    message, resource = redact_text(f.message), redact_purl(f.resource)
+    message, resource, key = redact_text(f.message), redact_purl(f.resource), redact_text(f.key)
     suppression = f.suppression
     if suppression is not None:
         reason = redact_text(suppression.reason)
         if reason != suppression.reason:
             suppression = replace(suppression, reason=reason)
-    if (message, resource, suppression) == (f.message, f.resource, f.suppression):
+    if (message, resource, key, suppression) == (f.message, f.resource, f.key, f.suppression):
         return f
-    return f.redacted(message, resource, suppression)
+    return f.redacted(message, resource, key, suppression)
 
 
 def _node(n: MapNode) -> MapNode:

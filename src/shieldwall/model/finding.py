@@ -55,11 +55,13 @@ class Finding:
     def suppress(self, kind: str, reason: str) -> Finding:
         return self._same_fingerprint(replace(self, suppression=Suppression(kind, reason)))
 
-    def redacted(self, message: str, resource: str, suppression: Suppression | None) -> Finding:
+    def redacted(
+        self, message: str, resource: str, key: str, suppression: Suppression | None
+    ) -> Finding:
         """The same finding, with the same fingerprint, showing other text: what
-        the redaction pass leaves of a message or resource that quoted a secret."""
+        the redaction pass leaves of a message, resource or key that quoted a secret."""
         return self._same_fingerprint(
-            replace(self, message=message, resource=resource, suppression=suppression)
+            replace(self, message=message, resource=resource, key=key, suppression=suppression)
         )
 
     def _same_fingerprint(self, other: Finding) -> Finding:
