@@ -58,11 +58,11 @@ _PEM = re.compile(
 # scheme://userinfo@ or scheme://userinfo%40 (a package URL percent-encodes the @);
 # up to the last @ before the path, as an unescaped @ in a password is common.
 _USERINFO = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*(?:%2[Bb][A-Za-z0-9.-]+)?)://"
+    r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*(?:%2[Bb][A-Za-z0-9.-]+)?)://"
     r"(?P<info>[^\s/?#\"'`<>]+)(?P<at>@|%40)(?=[A-Za-z0-9\[_])"
 )
 _KEY_VALUE = re.compile(
-    r"""(?P<key>[A-Za-z_][\w.-]{0,80})["'\]]?[ \t]*(?::=|=>|=|:(?!//))[ \t]*"""
+    r"""(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,80})["'\]]?[ \t]*(?::=|=>|=|:(?!//))[ \t]*"""
     r"""(?:(?P<q>["'`])(?P<quoted>(?:(?!(?P=q)).){1,300})(?P=q)|(?P<bare>[^\s"'`&]+))"""
 )
 # `--password VALUE`: a command-line flag and its value.
@@ -110,7 +110,8 @@ def _providers(text: str) -> str:
         return text
     from shieldwall.analyzers.secrets.engine import default_detector
 
-    matches = default_detector().scan(text.encode("utf-8"), _READ_AS)
+    # The generic rules' cases are the `key=value` pass's, on text rather than lines.
+    matches = default_detector().scan(text.encode("utf-8"), _READ_AS, generic_rules=False)
     for m in sorted(matches, key=lambda m: -len(m.secret)):
         if m.secret and not _masked(m.secret) and m.secret in text:
             is_generic = m.rule_id.startswith("SECRET-GENERIC")
