@@ -21,6 +21,7 @@ most messages cost one regular-expression search."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -50,11 +51,13 @@ _MARKS = (
 # (`kube-apiserver-95`) or numbered at the end (`testRoleVulnerable2`) are not.
 _RUN = re.compile(r"[A-Za-z0-9]{16,}")
 _MIXED = re.compile(r"\d[A-Za-z]|\d.*\d")
-_PEM = re.compile(
-    r"(?P<head>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d:[^\n]*)"
-    r"(?! \*\*\*\*)(?:.*?-----END [A-Z0-9 ]*-----|[A-Za-z0-9+/=\s\\:,.-]*)",
-    re.DOTALL,
+_PEM_HEAD = re.compile(
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d:[^\n]*"
 )
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]*-----")
+# What a block cut short (no END line in the text) can hold after its header.
+_PEM_BODY = re.compile(r"[A-Za-z0-9+/=\s\\:,.-]*")
+_BLOCK_MAX = 64 * 1024
 # scheme://userinfo@ or scheme://userinfo%40 (a package URL percent-encodes the @);
 # up to the last @ before the path, as an unescaped @ in a password is common.
 _USERINFO = re.compile(
@@ -96,9 +99,25 @@ def _kept(value: str) -> bool:
 
 
 def _pem(text: str) -> str:
+    """Each private key block reduced to its header: up to its END line when one
+    follows within 64 KiB, else over what a key body is made of."""
     if "-----BEGIN" not in text and "PuTTY-User-Key" not in text:
         return text
-    return _PEM.sub(lambda m: f"{m.group('head')} {MASK}", text)
+    ends = [m.end() for m in _PEM_END.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for head in _PEM_HEAD.finditer(text):
+        if head.start() < pos or text.startswith(f" {MASK}", head.end()):
+            continue
+        i = bisect.bisect_right(ends, head.end())
+        if i < len(ends) and ends[i] - head.end() <= _BLOCK_MAX:
+            stop = ends[i]
+        else:
+            body = _PEM_BODY.match(text, head.end())
+            stop = body.end() if body else head.end()
+        out += [text[pos : head.start()], f"{head.group(0)} {MASK}"]
+        pos = stop
+    return "".join(out) + text[pos:]
 
 
 def _token_run(text: str) -> bool:
@@ -112,10 +131,9 @@ def _providers(text: str) -> str:
 
     # The generic rules' cases are the `key=value` pass's, on text rather than lines.
     matches = default_detector().scan(text.encode("utf-8"), _READ_AS, generic_rules=False)
-    for m in sorted(matches, key=lambda m: -len(m.secret)):
-        if m.secret and not _masked(m.secret) and m.secret in text:
-            is_generic = m.rule_id.startswith("SECRET-GENERIC")
-            text = text.replace(m.secret, preview(m.secret, provider_format=not is_generic))
+    found = {m.secret for m in matches if m.secret and not _masked(m.secret)}
+    for secret in sorted(found, key=len, reverse=True):  # a longer one may hold a shorter
+        text = text.replace(secret, preview(secret))
     return text
 
 
