@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from urllib.parse import unquote
 
 from packageurl import PackageURL
 
@@ -35,11 +36,14 @@ def redact_purl(purl: str) -> str:
     """A package URL with secrets removed from its parts (a version that is a VCS
     URL with a token in it), still a valid package URL; any other text as
     `redact_text` leaves it."""
+    if not purl.startswith("pkg:"):
+        return redact_text(purl)
+    decoded = unquote(purl)
+    if redact_text(decoded) == decoded and redact_text(purl) == purl:
+        return purl  # nothing to hide: no need to parse it
     try:
-        parsed = PackageURL.from_string(purl) if purl.startswith("pkg:") else None
+        parsed = PackageURL.from_string(purl)
     except ValueError:
-        parsed = None
-    if parsed is None:
         return redact_text(purl)
     qualifiers = parsed.qualifiers if isinstance(parsed.qualifiers, dict) else {}
     clean = PackageURL(
