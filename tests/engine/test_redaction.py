@@ -103,6 +103,15 @@ def test_a_url_password_shows_its_length_only_and_the_rest_of_the_url_stays() ->
     assert out == "postgres://app:**** (12 characters)@orders-db:5432/orders?sslmode=disable"
 
 
+def test_a_token_given_as_the_user_of_a_url_is_redacted_with_its_password() -> None:
+    token = _word(40, 8).lower()
+    out = redact_text(f"git clone https://{token}:x-oauth-basic@github.com/org/repo.git")
+    assert token not in out and "x-oauth-basic" not in out
+    assert out.endswith("@github.com/org/repo.git")
+    user_only = "https://deploy@github.com/org/repo.git"
+    assert redact_text(user_only) == user_only
+
+
 def test_an_at_sign_inside_the_password_does_not_leave_its_tail() -> None:
     tail = _word(8, 4)
     out = redact_text(f"mysql://root:p@{tail}@db/x")

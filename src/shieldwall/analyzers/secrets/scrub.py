@@ -2,15 +2,15 @@
 evidence, a component's version) replaced by the redacted preview the
 secrets analyzer shows for them (`ghp_****...a1b2`, `**** (8 characters)`).
 
-Four passes, each leaving alone what an earlier one redacted (a value holding
-`****` is never redacted twice):
+Four passes, in this order, each leaving alone what an earlier one redacted
+(a value holding `****` is never redacted twice):
 
 - private key blocks, whole or cut short: the header stays, the body goes;
+- URL userinfo: the password of `scheme://user:password@host`, and a user
+  part that is a token rather than a user name (`scheme://TOKEN@host`), also
+  percent-encoded (`%40`) as in package URLs;
 - the analyzer's own provider rules (the same Detector: compiled rules,
   prefilter, structure checks), on text holding a token-shaped run;
-- URL userinfo: the password of `scheme://user:password@host`, and a lone
-  `scheme://TOKEN@host` that is not a plain user name, also percent-encoded
-  (`%40`) as in package URLs;
 - `key=value` / `key: value` / `--key value` where the key names a credential
   and the generic detector would report the value, and the value after
   `Bearer` / `Basic` / `token`.
@@ -68,7 +68,7 @@ _KEY_VALUE = re.compile(
     r"""(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,80})["'\]]?[ \t]*(?::=|=>|=|:(?!//))[ \t]*"""
     r"""(?:(?P<q>["'`])(?P<quoted>(?:(?!(?P=q)).){1,300})(?P=q)|(?P<bare>[^\s"'`&]+))"""
 )
-# `--password VALUE`: a command-line flag and its value.
+# A command-line flag that names a credential, and the value after it.
 _FLAG = re.compile(
     r"""(?<![\w-])--(?P<key>[A-Za-z][\w.-]{0,80})[ \t]+"""
     r"""(?:(?P<q>["'])(?P<quoted>(?:(?!(?P=q)).){1,300})(?P=q)|(?P<bare>[^\s"'`&-][^\s"'`&]*))"""
@@ -79,8 +79,6 @@ _SCHEME_WORD = re.compile(
     r"""(?i)\b(?P<key>bearer|basic|token)[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{8,})"""
 )
 _USER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]{0,31}$")
-# Read as a configuration file: bare values are literals.
-_READ_AS = "redacted.txt"
 
 
 def _masked(value: str) -> bool:
@@ -130,27 +128,28 @@ def _providers(text: str) -> str:
     from shieldwall.analyzers.secrets.engine import default_detector
 
     # The generic rules' cases are the `key=value` pass's, on text rather than lines.
-    matches = default_detector().scan(text.encode("utf-8"), _READ_AS, generic_rules=False)
+    matches = default_detector().scan(text.encode("utf-8"), generic_rules=False)
     found = {m.secret for m in matches if m.secret and not _masked(m.secret)}
     for secret in sorted(found, key=len, reverse=True):  # a longer one may hold a shorter
         text = text.replace(secret, preview(secret))
     return text
 
 
+def _token_user(user: str) -> bool:
+    """A URL's user part that is a token (`https://TOKEN@host`,
+    `https://TOKEN:x-oauth-basic@host`), not a user name (`git`, `oauth2`)."""
+    if _kept(user):
+        return False
+    return not (_USER_NAME.match(user) and not values.looks_random(user) and len(user) < 20)
+
+
 def _userinfo(m: re.Match[str]) -> str:
-    info = m.group("info")
-    user, colon, password = info.partition(":")
-    if colon:
-        if _kept(password):
-            return m.group(0)
-        shown = f"{user}:{preview(password)}"
-    elif _kept(info) or (
-        _USER_NAME.match(info) and not values.looks_random(info) and len(info) < 20
-    ):
+    user, colon, password = m.group("info").partition(":")
+    shown_user = preview(user) if _token_user(user) else user
+    shown_password = password if _kept(password) else preview(password)
+    if (shown_user, shown_password) == (user, password):
         return m.group(0)
-    else:
-        shown = preview(info)
-    return f"{m.group('scheme')}://{shown}{m.group('at')}"
+    return f"{m.group('scheme')}://{shown_user}{colon}{shown_password}{m.group('at')}"
 
 
 def _urls(text: str) -> str:
@@ -192,7 +191,6 @@ def redact_text(text: str) -> str:
     marked = any(mark in lowered for mark in _MARKS)
     if not marked and not _RUN.search(text):
         return text
-    text = _providers(_pem(text))
-    if marked:
-        text = _assignments(_urls(text))
-    return text
+    text = _urls(_pem(text)) if marked else text
+    text = _providers(text)
+    return _assignments(text) if marked else text
