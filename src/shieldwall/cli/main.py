@@ -18,6 +18,7 @@ from shieldwall.cli.paths import scan_paths
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
+from shieldwall.engine.redaction import redact_text
 from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
@@ -32,13 +33,13 @@ SEVERITIES = [s.value for s in Severity] + ["none"]
 def _print_traceback() -> None:
     import traceback  # only with --verbose on failure: costs start-up time otherwise
 
-    traceback.print_exc()
+    click.echo(redact_text(traceback.format_exc()).rstrip("\n"), err=True)
 
 
 def _err(message: str, hint: str = "") -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
+    click.secho(f"error: {redact_text(message)}", fg="red", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {redact_text(hint)}", err=True)
 
 
 def handle_errors(fn: F) -> F:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from shieldwall.cli import exit_codes
+from shieldwall.engine.redaction import redact_text
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.base import ReportContext
@@ -19,9 +20,9 @@ MAP_FORMATS = ("html", "svg", "json", "dot")
 
 
 def _fail(message: str, hint: str, code: int) -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
+    click.secho(f"error: {redact_text(message)}", fg="red", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {redact_text(hint)}", err=True)
     sys.exit(code)
 
 

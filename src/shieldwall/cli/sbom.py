@@ -14,6 +14,7 @@ from shieldwall.analyzers.deps.osv.matcher import Advisory, open_default_matcher
 from shieldwall.analyzers.deps.osv.severity import score_vector
 from shieldwall.cli import exit_codes
 from shieldwall.engine.project_config import find_config, load_config
+from shieldwall.engine.redaction import redact_components, redact_purl, redact_text
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats import cyclonedx, spdx
 from shieldwall.formats.sbom import SbomVulnerability
@@ -28,15 +29,16 @@ def _vulnerabilities(pairs: Iterable[tuple[Component, Advisory]]) -> list[SbomVu
     """One entry per advisory, affecting every component it matched."""
     by_id: dict[str, SbomVulnerability] = {}
     for component, advisory in pairs:
+        purl = redact_purl(component.purl)  # as the component list shows it
         known = by_id.get(advisory.id)
         if known is not None:
-            if component.purl not in known.affects:
-                by_id[advisory.id] = replace(known, affects=(*known.affects, component.purl))
+            if purl not in known.affects:
+                by_id[advisory.id] = replace(known, affects=(*known.affects, purl))
             continue
         vector = advisory.cvss_vector or ""
         by_id[advisory.id] = SbomVulnerability(
             id=advisory.id,
-            affects=(component.purl,),
+            affects=(purl,),
             aliases=advisory.aliases,
             severity=advisory.severity,
             score=score_vector("", vector) if vector else None,
@@ -50,9 +52,9 @@ def _vulnerabilities(pairs: Iterable[tuple[Component, Advisory]]) -> list[SbomVu
 
 
 def _error(exc: ShieldwallError) -> None:
-    click.secho(f"error: {exc.message}", fg="red", err=True)
+    click.secho(f"error: {redact_text(exc.message)}", fg="red", err=True)
     if exc.hint:
-        click.echo(f"hint: {exc.hint}", err=True)
+        click.echo(f"hint: {redact_text(exc.hint)}", err=True)
     sys.exit(exit_codes.USAGE if isinstance(exc, UsageError) else exit_codes.TOOL_FAILED)
 
 
@@ -94,11 +96,12 @@ def sbom(
         max_bytes = settings.max_file_bytes if settings else 5 * 1024 * 1024
         tree = walk(path, excludes=excludes)
         deps = collect(tree, max_bytes)
+        components = redact_components(deps.components)
         for skipped in deps.skipped:
-            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+            click.echo(f"skipped {skipped.path}: {redact_text(skipped.reason)}", err=True)
         name = tree.root.name or "project"
         if fmt == "spdx-json":
-            text = spdx.render(deps.components, name)
+            text = spdx.render(components, name)
         else:
             vulns: list[SbomVulnerability] = []
             if with_vulns:
@@ -111,13 +114,13 @@ def sbom(
                 if warning:
                     click.echo(f"warning: {warning}", err=True)
                 vulns = _vulnerabilities(matcher.match([c for c in deps.components if c.pinned]))
-            text = cyclonedx.render(deps.components, name, vulns)
+            text = cyclonedx.render(components, name, vulns)
         if output is None:
             sys.stdout.write(text)
         else:
             write_atomic(output, text.encode("utf-8"))
             click.echo(
-                f"{fmt} SBOM with {len(deps.components)} component entries written to {output}",
+                f"{fmt} SBOM with {len(components)} component entries written to {output}",
                 err=True,
             )
     except ShieldwallError as exc:

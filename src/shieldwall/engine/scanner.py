@@ -16,6 +16,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
+from shieldwall.engine.redaction import redact_result
 from shieldwall.errors import SourceError, UsageError
 from shieldwall.model import (
     Control,
@@ -259,4 +260,4 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         command_line=command_line,
         repository=repository,
     )
-    return Scan(result, config, tree.root, analyzers)
+    return Scan(redact_result(result), config, tree.root, analyzers)

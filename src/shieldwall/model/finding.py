@@ -53,7 +53,20 @@ class Finding:
         return self.suppression is not None
 
     def suppress(self, kind: str, reason: str) -> Finding:
-        return replace(self, suppression=Suppression(kind, reason))
+        return self._same_fingerprint(replace(self, suppression=Suppression(kind, reason)))
+
+    def redacted(
+        self, message: str, resource: str, key: str, suppression: Suppression | None
+    ) -> Finding:
+        """The same finding, with the same fingerprint, showing other text: what
+        the redaction pass leaves of a message, resource or key that quoted a secret."""
+        return self._same_fingerprint(
+            replace(self, message=message, resource=resource, key=key, suppression=suppression)
+        )
+
+    def _same_fingerprint(self, other: Finding) -> Finding:
+        object.__setattr__(other, "fingerprint", self.fingerprint)
+        return other
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,8 @@ class Detector:
         self.prefilter: Prefilter = build(hints, backend)
 
     # ---- the pass over one file -----------------------------------------------
-    def scan(self, data: bytes, path: str = "") -> list[Match]:
+    def scan(self, data: bytes, path: str = "", generic_rules: bool = True) -> list[Match]:
+        """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
         hits = self.prefilter.scan(data)
         if not hits:
             return []
@@ -136,7 +137,7 @@ class Detector:
                 for match in self._provider(self._targets[t], text, data, start, line_no):
                     provider_values.add(match.secret)
                     found.append(match)
-            if _GENERIC in targets and not lock_file:
+            if _GENERIC in targets and generic_rules and not lock_file:
                 found.extend(
                     self._generic(text, data, stop, line_no, syntax, test_path, provider_values)
                 )
