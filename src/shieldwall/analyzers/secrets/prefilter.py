@@ -86,8 +86,8 @@ def notice() -> tuple[str, ...]:
     if HAVE_HYPERSCAN:
         return ()
     return (
-        "secrets: Hyperscan is not installed on this platform, so the slower pure-Python "
-        "prefilter is used; install `shieldwall[fast]` where Hyperscan builds",
+        "Hyperscan is not installed on this platform, so the secrets analyzer uses its "
+        "slower pure-Python prefilter; install `shieldwall[fast]` where Hyperscan builds",
     )
 
 
