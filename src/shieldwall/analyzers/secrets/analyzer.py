@@ -112,7 +112,7 @@ class SecretsAnalyzer:
                     entry.others.append(where)
         if settings.history:
             try:
-                self._history(target, seen)
+                skipped.extend(self._history(target, seen))
             except SourceError as exc:
                 hint = f" ({exc.hint})" if exc.hint else ""
                 skipped.append(
@@ -151,14 +151,17 @@ class SecretsAnalyzer:
                 skipped.extend(part_skipped)
         return found, skipped
 
-    def _history(self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]) -> None:
+    def _history(
+        self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]
+    ) -> list[Skipped]:
         settings = target.settings
         detector = default_detector()
         excluded = exclusion(target.tree.excludes)
-        added_lines = history.added_lines(
-            target.tree.root, settings.since, settings.max_file_bytes, excluded
-        )
-        for added in added_lines:
+        unscanned: list[history.Unscanned] = []
+        for added in history.added_lines(target.tree.root, settings.since, excluded):
+            if isinstance(added, history.Unscanned):
+                unscanned.append(added)
+                continue
             for m in detector.scan(added.blob(), added.path):
                 line = added.line_of(m.line)
                 end = added.line_of(m.end_line) if m.end_line != m.line else line
@@ -175,6 +178,7 @@ class SecretsAnalyzer:
                             f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
                         )
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
+        return history.skipped(unscanned)
 
     def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
         verifier = Verifier()
