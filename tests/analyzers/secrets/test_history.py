@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from shieldwall.analyzers.base import ScanTarget
-from shieldwall.analyzers.secrets import SecretsAnalyzer
+from shieldwall.analyzers.secrets import SecretsAnalyzer, history
+from shieldwall.analyzers.secrets.engine import default_detector
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Settings
 from shieldwall.sources.tree import exclusion, walk
@@ -157,3 +159,109 @@ def test_bad_since_ref_is_a_usage_error(repo: Path) -> None:
     assert "Traceback" not in bad.stderr
     good = sw("scan", str(repo), "--analyzers", "secrets", "--since", "HEAD", "--format", "json")
     assert good.returncode == 0, good.stderr
+
+
+NAMES = {
+    "quote": 'say "hi".py',
+    "backslash": "back\\slash.py",
+    "tab": "tab\there.py",
+    "newline": "new\nline.py",
+    "unicode": "configuración/ключ.py",
+    "space": "with space.py",
+    "header-lookalike": "x b/y.py",
+}
+
+
+@pytest.mark.parametrize("kind", NAMES)
+def test_secret_in_a_name_git_quotes_is_found_under_that_name(repo: Path, kind: str) -> None:
+    name = NAMES[kind]
+    token = github_token(seed=40 + list(NAMES).index(kind))
+    commit(repo, {"README.md": "hello\n"}, "init")
+    sha = commit(repo, {name: f'# first\nT = "{token}"\n'}, "leak")
+    commit(repo, {name: None}, "drop")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == name and finding.location.start_line == 2
+    assert sha[:12] in finding.message
+    assert out.skipped == ()
+
+
+def test_secret_past_six_megabytes_of_one_added_file_is_found(repo: Path) -> None:
+    token = github_token(seed=50)
+    filler = "".join(
+        f"row {i:07d} of generated data, nothing secret in it\n" for i in range(130_000)
+    )
+    assert len(filler) > 6 * 1024 * 1024
+    commit(repo, {"data/big.txt": filler + f'T = "{token}"\n'}, "big")
+    commit(repo, {"data/big.txt": None}, "drop")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == "data/big.txt"
+    assert finding.location.start_line == 130_001
+    assert out.skipped == ()
+
+
+def test_secret_at_the_end_of_one_very_long_line_is_found(repo: Path) -> None:
+    token = github_token(seed=51)
+    commit(repo, {"min.js": "var a=1;\n" + "x=1;" * 100_000 + f'T="{token}";\n'}, "minified")
+    commit(repo, {"min.js": None}, "drop")
+    [finding] = scan(repo).findings
+    assert finding.location.path == "min.js" and finding.location.start_line == 2
+
+
+def test_secret_across_every_chunk_boundary_is_found_on_its_line() -> None:
+    token = github_token(seed=52)
+    header = (
+        b"\x01" + b"c" * 40 + b"\x00Dev\x00dev@example.test\x002024-01-01T00:00:00+00:00\n"
+        b"diff --git a/f.txt b/f.txt\nnew file mode 100644\n--- /dev/null\n+++ b/f.txt\n"
+    )
+    for shift in range(0, 120, 7):
+        lines = [f"line {i} " + "." * (i % 13) for i in range(40)]
+        lines.insert(3 + shift // 10, "pad" * (shift % 10) + f'T = "{token}"')
+        body = "".join(f"+{line}\n" for line in lines).encode()
+        stream = io.BytesIO(header + f"@@ -0,0 +1,{len(lines)} @@\n".encode() + body)
+        chunks = list(history.parse(stream, lambda _: False, chunk=256, overlap=128))
+        assert len(chunks) > 3
+        hits = {
+            added.line_of(m.line)
+            for added in chunks
+            for m in default_detector().scan(added.blob(), added.path)
+            if m.secret == token
+        }
+        assert hits == {4 + shift // 10}
+
+
+def test_binary_additions_are_reported_and_attributes_cannot_hide_text(repo: Path) -> None:
+    token = github_token(seed=53)
+    commit(repo, {".gitattributes": "*.py binary\n*.cfg -diff\n"}, "attributes")
+    sha = commit(repo, {"a.py": f'T = "{token}"\n'}, "leak")
+    commit(repo, {"a.py": None}, "drop")
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + f'T = "{github_token(seed=54)}"'.encode())
+    binary = commit(repo, {}, "binary")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == "a.py" and sha[:12] in finding.message
+    [skip] = [s for s in out.skipped if "git history" in s.reason]
+    assert skip.path == "blob.bin" and binary[:12] in skip.reason and "binary" in skip.reason
+
+
+def test_renamed_out_of_an_excluded_directory_is_scanned(repo: Path) -> None:
+    token = github_token(seed=55)
+    commit(repo, {"fixtures/k.py": f'T = "{token}"\n'}, "fixture")
+    moved = commit(repo, {"fixtures/k.py": None, "app/k.py": f'T = "{token}"\n'}, "move")
+    commit(repo, {"app/k.py": None}, "drop")
+    out = SecretsAnalyzer().analyze(
+        ScanTarget(walk(repo, excludes=["fixtures/"]), Settings(history=True))
+    )
+    [finding] = out.findings
+    assert finding.location.path == "app/k.py" and moved[:12] in finding.message
+
+
+def test_header_names_unquote_as_git_writes_them() -> None:
+    assert history.header_path(
+        b'diff --git "a/q\\"\\\\\\t\\303\\251" "b/q\\"\\\\\\t\\303\\251"'
+    ) == ('q"\\\t\u00e9'.encode())
+    assert history.header_path(b"diff --git a/x b/y b/x b/y") == b"x b/y"
+    assert history.header_path(b"diff --git a/x b/y") is None
+    assert history.header_path(b'diff --git "a/x" "b/y"') is None
+    assert history.unquote(b'"open') is None and history.unquote(b'"\\9"') is None
