@@ -265,3 +265,26 @@ def test_header_names_unquote_as_git_writes_them() -> None:
     assert history.header_path(b"diff --git a/x b/y") is None
     assert history.header_path(b'diff --git "a/x" "b/y"') is None
     assert history.unquote(b'"open') is None and history.unquote(b'"\\9"') is None
+
+
+def test_line_a_merge_adds_itself_is_found_at_the_merge(repo: Path) -> None:
+    token = github_token(seed=56)
+    commit(repo, {"f.py": "a = 1\nb = 2\nc = 3\n", 'q "t.py': "x = 1\n"}, "init")
+    git(repo, "checkout", "-q", "-b", "side")
+    commit(repo, {"f.py": "a = 1\nb = 2\nc = 3\nside = 1\n"}, "side")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"f.py": "main = 1\na = 1\nb = 2\nc = 3\n"}, "main")
+    git(repo, "merge", "-q", "--no-commit", "side")
+    merge = commit(
+        repo,
+        {
+            "f.py": f'main = 1\na = 1\nT = "{token}"\nb = 2\nc = 3\nside = 1\n',
+            'q "t.py': f'x = 1\nU = "{github_token(seed=57)}"\n',
+        },
+        "merge",
+    )
+    commit(repo, {"f.py": "a = 1\n", 'q "t.py': None}, "clean")
+    found = {f.location.path: f for f in scan(repo).findings}
+    assert set(found) == {"f.py", 'q "t.py'}
+    assert found["f.py"].location.start_line == 3 and merge[:12] in found["f.py"].message
+    assert found['q "t.py'].location.start_line == 2

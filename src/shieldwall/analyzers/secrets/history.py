@@ -1,8 +1,9 @@
 """The lines every commit added, read from `git log -p` in one stream.
 
 Only added lines are scanned (a secret enters the history when a commit adds
-it; deleting it later does not remove it from there). Merge commits add nothing
-of their own (`git log -p` shows no diff for them).
+it; deleting it later does not remove it from there). A merge commit is read as
+its combined diff (`--cc`): the lines in none of its parents, which the merge
+added itself (an evil merge, a conflict resolved by writing something new).
 
 Nothing is left out in silence:
 
@@ -43,9 +44,13 @@ CHUNK_BYTES = 1024 * 1024
 OVERLAP_BYTES = 64 * 1024
 _READ_BYTES = 64 * 1024
 _SNIFF = 8192
-_HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+# `@@ -a,b +c,d @@`; a merge's combined diff has one more `@` and one more
+# `-a,b` range per further parent.
+_HUNK = re.compile(rb"^(@@+) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @@+")
 _MARK = b"\x01"
 _DIFF = b"diff --git "
+_DENSE = b"diff --cc "
+_COMBINED = b"diff --combined "
 _ESCAPES = {
     ord("a"): 7,
     ord("b"): 8,
@@ -129,7 +134,15 @@ def unquote(text: bytes) -> tuple[bytes, bytes] | None:
 
 def header_path(line: bytes) -> bytes | None:
     """The file name of a `diff --git a/NAME b/NAME` header (both names equal:
-    rename detection is off), quoted or not; None when it does not parse."""
+    rename detection is off) or of a merge's `diff --cc NAME`, quoted or not;
+    None when it does not parse."""
+    for combined in (_DENSE, _COMBINED):
+        if line.startswith(combined):
+            rest = line[len(combined) :]
+            quoted = unquote(rest)
+            if quoted is None:
+                return None if rest.startswith(b'"') or not rest else rest
+            return quoted[0] if not quoted[1] else None
     rest = line[len(_DIFF) :]
     first = unquote(rest)
     if first is not None:
@@ -145,6 +158,12 @@ def header_path(line: bytes) -> bytes | None:
     n = (len(rest) - 5) // 2
     name = rest[2 : 2 + n]
     return name if rest == b"a/" + name + b" b/" + name else None
+
+
+def _count(hunk_range: bytes) -> int:
+    """The line count of a hunk header's `-a,b` range (`-a` alone: one line)."""
+    _, _, count = hunk_range.partition(b",")
+    return int(count) if count else 1
 
 
 def _decode(name: bytes) -> str:
@@ -257,11 +276,13 @@ def parse(
     chunk: int = CHUNK_BYTES,
     overlap: int = OVERLAP_BYTES,
 ) -> Iterator[AddedLines | Unscanned]:
-    """Read `git log -p --unified=0 --no-renames --text` output with the commit
-    format `\\x01%H%x00%an%x00%ae%x00%aI`."""
+    """Read `git log -p --cc --unified=0 --no-renames --text` output with the
+    commit format `\\x01%H%x00%an%x00%ae%x00%aI`. A merge's combined diff gives
+    the lines that are in none of its parents: those it added itself."""
     commit = Commit("", "", "", "")
     current: _File | None = None
-    old_left = new_left = new_line = 0
+    old_left: list[int] = []  # lines each parent has left in the hunk
+    new_left = new_line = 0
     continues = False  # the piece read last was the start of an added line
 
     def done() -> Iterable[AddedLines | Unscanned]:
@@ -274,44 +295,42 @@ def parse(
                 yield out
             continue
         continues = False
-        if old_left > 0 or new_left > 0:
-            kind = piece[:1]
-            if kind == b"+":
+        if new_left > 0 or any(old_left):
+            if piece.startswith(b"\\"):
+                continue
+            cols = piece[: len(old_left)]
+            if len(cols) == len(old_left) and not cols.strip(b" +-"):
+                if b"-" in cols:
+                    old_left = [n - (c == ord("-")) for n, c in zip(old_left, cols, strict=True)]
+                    continue
+                old_left = [n - (c == ord(" ")) for n, c in zip(old_left, cols, strict=True)]
                 new_left -= 1
-                if current is not None:
+                if current is not None and not cols.strip(b"+"):
                     continues = True
-                    if out := current.line(piece[1:], new_line):
+                    if out := current.line(piece[len(cols) :], new_line):
                         yield out
                 new_line += 1
                 continue
-            if kind == b"-":
-                old_left -= 1
-                continue
-            if kind == b" ":
-                old_left, new_left, new_line = old_left - 1, new_left - 1, new_line + 1
-                continue
-            if kind == b"\\":
-                continue
-            old_left = new_left = 0  # not a hunk line: read it as a header
+            old_left, new_left = [], 0  # not a hunk line: read it as a header
         if piece.startswith(_MARK):
             yield from done()
             current = None
             commit = _commit(piece)
-        elif piece.startswith(_DIFF):
+        elif piece.startswith((_DIFF, _COMBINED, _DENSE)):
             yield from done()
             current = None
             name = header_path(piece)
             if name is None:
-                shown = _decode(piece[len(_DIFF) :])
+                shown = _decode(piece.partition(b" ")[2].partition(b" ")[2])
                 yield Unscanned(commit, shown, "file name in the diff header not understood")
             elif not excluded(path := _decode(name)):
                 current = _File(commit, path, chunk, overlap)
         elif piece.startswith(b"@@"):
             m = _HUNK.match(piece)
-            if m is not None:
-                old_left = int(m.group(1)) if m.group(1) is not None else 1
-                new_line = int(m.group(2))
-                new_left = int(m.group(3)) if m.group(3) is not None else 1
+            if m is not None and len(m.group(1)) == len(m.group(2).split()) + 1:
+                old_left = [_count(r) for r in m.group(2).split()]
+                new_line = int(m.group(3))
+                new_left = int(m.group(4)) if m.group(4) is not None else 1
     yield from done()
 
 
@@ -333,6 +352,7 @@ def added_lines(
             root,
             "log",
             "-p",
+            "--cc",
             "--text",
             "--no-renames",
             "--root",
