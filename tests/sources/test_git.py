@@ -198,3 +198,52 @@ def test_only_read_only_commands_run_and_diffs_have_no_drivers() -> None:
     log = cmd.index("log")
     assert cmd[log + 1 : log + 4] == ["--no-textconv", "--no-ext-diff", "--no-show-signature"]
     assert cmd[-1] == "-p" and "--no-pager" in cmd[:log]
+
+
+def test_repository_config_cannot_hide_history(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    token = github_token(seed=92)
+    leak = commit(repo, {'say "x".py': f'\n\nT = "{token}"\n', "a.txt": "a\n"}, "root leak")
+    decoy = commit(repo, {'say "x".py': None}, "decoy")
+    commit(repo, {"b.txt": "b\n"}, "later")
+    git(repo, "replace", leak, decoy)  # the leak would read as the decoy
+    (repo / ".git" / "info" / "grafts").write_text(git(repo, "rev-parse", "HEAD") + "\n")
+    settings = {
+        "core.worktree": "/",
+        "log.showRoot": "false",
+        "diff.noprefix": "true",
+        "diff.mnemonicPrefix": "true",
+        "core.quotepath": "true",
+        "diff.renames": "copies",
+        "diff.context": "5",
+        "diff.interHunkContext": "9",
+        "color.diff": "always",
+        "i18n.logOutputEncoding": "UTF-16",
+    }
+    for key, value in settings.items():
+        git(repo, "config", key, value)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shieldwall",
+            "scan",
+            str(repo),
+            "--analyzers",
+            "secrets",
+            "--history",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    [finding] = json.loads(done.stdout)["findings"]
+    assert finding["location"] == {"path": 'say "x".py', "start_line": 3, "end_line": 3}
+    assert leak[:12] in finding["message"]

@@ -15,6 +15,8 @@ shieldwall runs goes through `git_command`, which
   configuration wins over the repository's, its includes included);
 - adds `--no-textconv --no-ext-diff` (and `--no-show-signature`) to commands
   that print diffs, since textconv drivers are named by the repository;
+- sets the work tree to the directory holding `.git` (a `core.worktree` of the
+  repository's could otherwise hide every file from `--relative`);
 - runs git with the system configuration, replace refs and grafts off and the
   variables that would point git elsewhere or run something dropped.
 """
@@ -110,6 +112,17 @@ def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def work_tree(root: Path) -> Path | None:
+    """The directory git finds `.git` in, from `root` up (None: none). The
+    repository's `core.worktree` could name another one (`/`, so that every
+    path falls outside what `--relative` keeps), so this one is set instead."""
+    start = root.resolve()
+    for directory in (start, *start.parents):
+        if os.path.lexists(directory / ".git"):
+            return directory
+    return None
+
+
 def git_command(root: Path, *args: str) -> list[str]:
     """`git --no-pager -C root <overrides> command <safe flags> args...`; ValueError
     for a command outside `ALLOWED`."""
@@ -118,6 +131,9 @@ def git_command(root: Path, *args: str) -> list[str]:
     cmd = ["git", "--no-pager", "--no-replace-objects", "-C", str(root)]
     for key, value in SAFE_CONFIG:
         cmd += ["-c", f"{key}={value}"]
+    tree = work_tree(root)
+    if tree is not None:
+        cmd.append(f"--work-tree={tree}")
     return [*cmd, args[0], *_DIFF_FLAGS.get(args[0], ()), *args[1:]]
 
 
