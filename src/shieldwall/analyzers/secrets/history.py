@@ -279,6 +279,8 @@ def parse(
     """Read `git log -p --cc --unified=0 --no-renames --text` output with the
     commit format `\\x01%H%x00%an%x00%ae%x00%aI`. A merge's combined diff gives
     the lines that are in none of its parents: those it added itself."""
+    if not 0 < 2 * overlap < chunk:
+        raise ValueError("the overlap must be under half a chunk")
     commit = Commit("", "", "", "")
     current: _File | None = None
     old_left: list[int] = []  # lines each parent has left in the hunk
