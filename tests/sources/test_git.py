@@ -15,7 +15,7 @@ import pytest
 
 from shieldwall.sources.git import git_command
 from tests.analyzers.secrets.samples import github_token
-from tests.analyzers.secrets.test_history import ENV, commit, git
+from tests.analyzers.secrets.test_history import commit, git
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -38,19 +38,14 @@ def _signed_head(repo: Path) -> None:
     """A commit with a (fake) signature on top, so that a signature check would run."""
     tree = git(repo, "rev-parse", "HEAD^{tree}")
     parent = git(repo, "rev-parse", "HEAD")
-    body = (
+    body = repo.parent / "signed-commit"
+    body.write_text(
         f"tree {tree}\nparent {parent}\nauthor Dev One <dev@example.test> 1700000000 +0000\n"
         "committer Dev One <dev@example.test> 1700000000 +0000\n"
         "gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----\n\nsigned\n"
     )
-    done = subprocess.run(
-        ["git", "-C", str(repo), "hash-object", "-t", "commit", "-w", "--stdin"],
-        input=body.encode(),
-        capture_output=True,
-        env=ENV,
-        check=True,
-    )
-    git(repo, "update-ref", "refs/heads/main", done.stdout.decode().strip())
+    signed = git(repo, "hash-object", "-t", "commit", "-w", str(body))
+    git(repo, "update-ref", "refs/heads/main", signed)
 
 
 class Hostile:
@@ -194,6 +189,11 @@ def test_only_read_only_commands_run_and_diffs_have_no_drivers() -> None:
     for command in ("status", "diff", "checkout", "show", "cat-file", "fetch", "gc"):
         with pytest.raises(ValueError, match="not a command"):
             git_command(Path("."), command)
+    for modified in ("-m", "--modified", "-zm"):
+        with pytest.raises(ValueError, match="not a command"):
+            git_command(Path("."), "-c", "safe.directory=*", "ls-files", modified)
+    listing = git_command(Path("."), "-c", "safe.directory=*", "ls-files", "-z")
+    assert listing[-4:] == ["-c", "safe.directory=*", "ls-files", "-z"]
     cmd = git_command(Path("."), "log", "-p")
     log = cmd.index("log")
     assert cmd[log + 1 : log + 4] == ["--no-textconv", "--no-ext-diff", "--no-show-signature"]

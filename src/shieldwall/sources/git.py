@@ -24,6 +24,7 @@ shieldwall runs goes through `git_command`, which
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,8 +53,12 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("credential.helper", ""),
 )
 
-# Commands that read objects and refs only: none runs a filter, hook or merge driver.
-ALLOWED = frozenset({"rev-parse", "log", "rev-list", "ls-tree", "for-each-ref", "diff-tree"})
+# Commands that read objects, refs and the index only: none runs a filter, hook or
+# merge driver (`ls-files` would with --modified, which compares file contents).
+ALLOWED = frozenset(
+    {"rev-parse", "log", "rev-list", "ls-tree", "ls-files", "for-each-ref", "diff-tree"}
+)
+_REFUSED = re.compile(r"--modified|-[a-zA-Z]*m[a-zA-Z]*")
 # Commands that print diffs: textconv and external diff drivers off on the command line.
 _DIFF_FLAGS = {
     "log": ("--no-textconv", "--no-ext-diff", "--no-show-signature"),
@@ -124,17 +129,24 @@ def work_tree(root: Path) -> Path | None:
 
 
 def git_command(root: Path, *args: str) -> list[str]:
-    """`git --no-pager -C root <overrides> command <safe flags> args...`; ValueError
-    for a command outside `ALLOWED`."""
-    if not args or args[0] not in ALLOWED:
-        raise ValueError(f"git {args[0] if args else ''}: not a command shieldwall may run")
+    """`git --no-pager -C root <overrides> [-c k=v]... command <safe flags> args...`
+    (`args` may start with the caller's own `-c k=v` pairs); ValueError for a
+    command outside `ALLOWED`."""
+    at = 0
+    while at + 1 < len(args) and args[at] == "-c":
+        at += 2
+    command = args[at] if at < len(args) else ""
+    if command not in ALLOWED or (
+        command == "ls-files" and any(_REFUSED.fullmatch(a) for a in args[at + 1 :])
+    ):
+        raise ValueError(f"git {command}: not a command shieldwall may run")
     cmd = ["git", "--no-pager", "--no-replace-objects", "-C", str(root)]
     for key, value in SAFE_CONFIG:
         cmd += ["-c", f"{key}={value}"]
     tree = work_tree(root)
     if tree is not None:
         cmd.append(f"--work-tree={tree}")
-    return [*cmd, args[0], *_DIFF_FLAGS.get(args[0], ()), *args[1:]]
+    return [*cmd, *args[: at + 1], *_DIFF_FLAGS.get(command, ()), *args[at + 1 :]]
 
 
 def run_git(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from shieldwall.analyzers.base import ScanTarget
-from shieldwall.analyzers.secrets import SecretsAnalyzer, history
-from shieldwall.analyzers.secrets.engine import default_detector
+from shieldwall.analyzers.secrets import SecretsAnalyzer
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Settings
 from shieldwall.sources.tree import exclusion, walk
-from tests.analyzers.secrets.samples import github_token, pem_block
+from tests.analyzers.secrets.samples import github_token
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -209,47 +207,6 @@ def test_secret_at_the_end_of_one_very_long_line_is_found(repo: Path) -> None:
     assert finding.location.path == "min.js" and finding.location.start_line == 2
 
 
-HEADER = (
-    b"\x01" + b"c" * 40 + b"\x00Dev\x00dev@example.test\x002024-01-01T00:00:00+00:00\n"
-    b"diff --git a/f.txt b/f.txt\nnew file mode 100644\n--- /dev/null\n+++ b/f.txt\n"
-)
-
-
-def _hits(lines: list[str], secret: str, **sizes: int) -> list[tuple[int, int]]:
-    """(start line, number of chunks) of each match of `secret` in the chunks."""
-    body = "".join(f"+{line}\n" for line in lines).encode()
-    stream = io.BytesIO(HEADER + f"@@ -0,0 +1,{len(lines)} @@\n".encode() + body)
-    chunks = list(history.parse(stream, lambda _: False, **sizes))
-    return [
-        (added.line_of(m.line), len(chunks))
-        for added in chunks
-        for m in default_detector().scan(added.blob(), added.path)
-        if m.secret.replace("\n", "") == secret.replace("\n", "")
-    ]
-
-
-def test_multi_line_secret_across_chunk_boundaries_is_found_on_its_line() -> None:
-    key = pem_block()
-    assert len(key) < 900
-    for at in range(0, 300, 7):
-        lines = [f"line {i} " + "." * (i % 13) for i in range(300)]
-        lines[at:at] = key.split("\n")
-        hits = _hits(lines, key, chunk=2000, overlap=900)
-        assert hits and {line for line, _ in hits} == {at + 1}
-        assert hits[0][1] > 2  # the lines came in several chunks
-
-
-def test_secret_across_a_chunk_boundary_inside_one_long_line_is_found() -> None:
-    token = github_token(seed=52)
-    read = history._READ_BYTES  # git's output is read in pieces; the first holds the `+`
-    pieces = -(-(history.CHUNK_BYTES - (read - 1)) // read)
-    first_cut = read - 1 + pieces * read  # where the first chunk ends in the line
-    for before in (10, 20, len(token) - 5):
-        head = "x" * (first_cut - before - 5) + ' T="'
-        hits = _hits([head + token + '" ' + "y" * 70_000], token)
-        assert hits and {line for line, _ in hits} == {1}
-
-
 def test_binary_additions_are_reported_and_attributes_cannot_hide_text(repo: Path) -> None:
     token = github_token(seed=53)
     commit(repo, {".gitattributes": "*.py binary\n*.cfg -diff\n"}, "attributes")
@@ -274,16 +231,6 @@ def test_renamed_out_of_an_excluded_directory_is_scanned(repo: Path) -> None:
     )
     [finding] = out.findings
     assert finding.location.path == "app/k.py" and moved[:12] in finding.message
-
-
-def test_header_names_unquote_as_git_writes_them() -> None:
-    assert history.header_path(
-        b'diff --git "a/q\\"\\\\\\t\\303\\251" "b/q\\"\\\\\\t\\303\\251"'
-    ) == ('q"\\\t\u00e9'.encode())
-    assert history.header_path(b"diff --git a/x b/y b/x b/y") == b"x b/y"
-    assert history.header_path(b"diff --git a/x b/y") is None
-    assert history.header_path(b'diff --git "a/x" "b/y"') is None
-    assert history.unquote(b'"open') is None and history.unquote(b'"\\9"') is None
 
 
 def test_line_a_merge_adds_itself_is_found_at_the_merge(repo: Path) -> None:

@@ -111,13 +111,15 @@ class SecretsAnalyzer:
                 if where not in entry.others:
                     entry.others.append(where)
         if settings.history:
+            unscanned: list[history.Unscanned] = []
             try:
-                skipped.extend(self._history(target, seen))
+                self._history(target, seen, unscanned)
             except SourceError as exc:
                 hint = f" ({exc.hint})" if exc.hint else ""
                 skipped.append(
                     Skipped("(git history)", f"history not scanned: {exc.message}{hint}")
                 )
+            skipped.extend(history.skipped(unscanned))
         if settings.verify:
             if settings.offline:
                 skipped.append(
@@ -152,16 +154,18 @@ class SecretsAnalyzer:
         return found, skipped
 
     def _history(
-        self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]
-    ) -> list[Skipped]:
+        self,
+        target: ScanTarget,
+        seen: dict[tuple[str, str], _Seen],
+        unscanned: list[history.Unscanned],
+    ) -> None:
         settings = target.settings
         detector = default_detector()
         excluded = exclusion(target.tree.excludes)
-        unscanned: list[history.Unscanned] = []
-        for added in history.added_lines(target.tree.root, settings.since, excluded):
-            if isinstance(added, history.Unscanned):
-                unscanned.append(added)
-                continue
+        added_lines = history.added_lines(
+            target.tree.root, settings.since, excluded, unscanned=unscanned
+        )
+        for added in added_lines:
             for m in detector.scan(added.blob(), added.path):
                 line = added.line_of(m.line)
                 end = added.line_of(m.end_line) if m.end_line != m.line else line
@@ -178,7 +182,6 @@ class SecretsAnalyzer:
                             f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
                         )
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
-        return history.skipped(unscanned)
 
     def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
         verifier = Verifier()

@@ -340,12 +340,15 @@ def added_lines(
     root: Path,
     since: str | None = None,
     excluded: Callable[[str], bool] | None = None,
+    *,
+    unscanned: list[Unscanned],
     chunk: int = CHUNK_BYTES,
     overlap: int = OVERLAP_BYTES,
-) -> Iterator[AddedLines | Unscanned]:
+) -> Iterator[AddedLines]:
     """Every (commit, file) with added lines, newest commit first, in chunks;
     paths that `excluded` rejects (by default: those in vendored directories)
-    are left out, as the tree walk leaves them out."""
+    are left out, as the tree walk leaves them out. What is not scanned goes to
+    `unscanned`."""
     base = _check_repo(root, since)
     skip = excluded if excluded is not None else exclusion(())
     revisions = f"{base}..HEAD" if base else "HEAD"
@@ -371,7 +374,11 @@ def added_lines(
         )
         assert proc.stdout is not None
         try:
-            yield from parse(proc.stdout, skip, chunk, overlap)
+            for item in parse(proc.stdout, skip, chunk, overlap):
+                if isinstance(item, Unscanned):
+                    unscanned.append(item)
+                else:
+                    yield item
         finally:
             proc.stdout.close()
             code = proc.wait()
