@@ -30,6 +30,7 @@ from shieldwall.model import (
     Settings,
     Skipped,
 )
+from shieldwall.sources.git import resolve_commit
 from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import FileTree, walk
 
@@ -140,17 +141,12 @@ def _traceback() -> str:
 def _check_since(root: Path, ref: str) -> None:
     """--since must name a commit of the scanned repository."""
     try:
-        probe = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
+        sha = resolve_commit(root, ref)
     except (OSError, subprocess.SubprocessError) as exc:
         raise UsageError(
             f"--since {ref}: cannot run git ({exc})", "install git or drop --since"
         ) from exc
-    if probe.returncode != 0:
+    if sha is None:
         raise UsageError(
             f"--since {ref}: no such commit, branch or tag in {root}",
             "check the ref, and fetch it first (CI clones are often shallow: fetch-depth: 0)",

@@ -141,3 +141,100 @@ def test_bad_since_ref_is_a_usage_error(repo: Path) -> None:
     assert "Traceback" not in bad.stderr
     good = sw("scan", str(repo), "--analyzers", "secrets", "--since", "HEAD", "--format", "json")
     assert good.returncode == 0, good.stderr
+
+
+NAMES = {
+    "quote": 'say "hi".py',
+    "backslash": "back\\slash.py",
+    "tab": "tab\there.py",
+    "newline": "new\nline.py",
+    "unicode": "configuración/ключ.py",
+    "space": "with space.py",
+    "header-lookalike": "x b/y.py",
+}
+
+
+@pytest.mark.parametrize("kind", NAMES)
+def test_secret_in_a_name_git_quotes_is_found_under_that_name(repo: Path, kind: str) -> None:
+    name = NAMES[kind]
+    token = github_token(seed=40 + list(NAMES).index(kind))
+    commit(repo, {"README.md": "hello\n"}, "init")
+    sha = commit(repo, {name: f'# first\nT = "{token}"\n'}, "leak")
+    commit(repo, {name: None}, "drop")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == name and finding.location.start_line == 2
+    assert sha[:12] in finding.message
+    assert out.skipped == ()
+
+
+def test_secret_past_six_megabytes_of_one_added_file_is_found(repo: Path) -> None:
+    token = github_token(seed=50)
+    filler = "".join(
+        f"row {i:07d} of generated data, nothing secret in it\n" for i in range(130_000)
+    )
+    assert len(filler) > 6 * 1024 * 1024
+    commit(repo, {"data/big.txt": filler + f'T = "{token}"\n'}, "big")
+    commit(repo, {"data/big.txt": None}, "drop")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == "data/big.txt"
+    assert finding.location.start_line == 130_001
+    assert out.skipped == ()
+
+
+def test_secret_at_the_end_of_one_very_long_line_is_found(repo: Path) -> None:
+    token = github_token(seed=51)
+    commit(repo, {"min.js": "var a=1;\n" + "x=1;" * 100_000 + f'T="{token}";\n'}, "minified")
+    commit(repo, {"min.js": None}, "drop")
+    [finding] = scan(repo).findings
+    assert finding.location.path == "min.js" and finding.location.start_line == 2
+
+
+def test_binary_additions_are_reported_and_attributes_cannot_hide_text(repo: Path) -> None:
+    token = github_token(seed=53)
+    commit(repo, {".gitattributes": "*.py binary\n*.cfg -diff\n"}, "attributes")
+    sha = commit(repo, {"a.py": f'T = "{token}"\n'}, "leak")
+    commit(repo, {"a.py": None}, "drop")
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + f'T = "{github_token(seed=54)}"'.encode())
+    binary = commit(repo, {}, "binary")
+    out = scan(repo)
+    [finding] = out.findings
+    assert finding.location.path == "a.py" and sha[:12] in finding.message
+    [skip] = [s for s in out.skipped if "git history" in s.reason]
+    assert skip.path == "blob.bin" and binary[:12] in skip.reason and "binary" in skip.reason
+
+
+def test_renamed_out_of_an_excluded_directory_is_scanned(repo: Path) -> None:
+    token = github_token(seed=55)
+    commit(repo, {"fixtures/k.py": f'T = "{token}"\n'}, "fixture")
+    moved = commit(repo, {"fixtures/k.py": None, "app/k.py": f'T = "{token}"\n'}, "move")
+    commit(repo, {"app/k.py": None}, "drop")
+    out = SecretsAnalyzer().analyze(
+        ScanTarget(walk(repo, excludes=["fixtures/"]), Settings(history=True))
+    )
+    [finding] = out.findings
+    assert finding.location.path == "app/k.py" and moved[:12] in finding.message
+
+
+def test_line_a_merge_adds_itself_is_found_at_the_merge(repo: Path) -> None:
+    token = github_token(seed=56)
+    commit(repo, {"f.py": "a = 1\nb = 2\nc = 3\n", 'q "t.py': "x = 1\n"}, "init")
+    git(repo, "checkout", "-q", "-b", "side")
+    commit(repo, {"f.py": "a = 1\nb = 2\nc = 3\nside = 1\n"}, "side")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"f.py": "main = 1\na = 1\nb = 2\nc = 3\n"}, "main")
+    git(repo, "merge", "-q", "--no-commit", "side")
+    merge = commit(
+        repo,
+        {
+            "f.py": f'main = 1\na = 1\nT = "{token}"\nb = 2\nc = 3\nside = 1\n',
+            'q "t.py': f'x = 1\nU = "{github_token(seed=57)}"\n',
+        },
+        "merge",
+    )
+    commit(repo, {"f.py": "a = 1\n", 'q "t.py': None}, "clean")
+    found = {f.location.path: f for f in scan(repo).findings}
+    assert set(found) == {"f.py", 'q "t.py'}
+    assert found["f.py"].location.start_line == 3 and merge[:12] in found["f.py"].message
+    assert found['q "t.py'].location.start_line == 2

@@ -126,13 +126,15 @@ class SecretsAnalyzer:
                 if where not in entry.others:
                     entry.others.append(where)
         if settings.history:
+            unscanned: list[history.Unscanned] = []
             try:
-                self._history(target, seen)
+                self._history(target, seen, unscanned)
             except SourceError as exc:
                 hint = f" ({exc.hint})" if exc.hint else ""
                 skipped.append(
                     Skipped("(git history)", f"history not scanned: {exc.message}{hint}")
                 )
+            skipped.extend(history.skipped(unscanned))
         if settings.verify:
             if settings.offline:
                 skipped.append(
@@ -169,12 +171,17 @@ class SecretsAnalyzer:
                 skipped.extend(part_skipped)
         return found, skipped
 
-    def _history(self, target: ScanTarget, seen: dict[tuple[str, str], _Seen]) -> None:
+    def _history(
+        self,
+        target: ScanTarget,
+        seen: dict[tuple[str, str], _Seen],
+        unscanned: list[history.Unscanned],
+    ) -> None:
         settings = target.settings
         detector = default_detector()
         excluded = exclusion(target.tree.excludes)
         added_lines = history.added_lines(
-            target.tree.root, settings.since, settings.max_file_bytes, excluded
+            target.tree.root, settings.since, excluded, unscanned=unscanned
         )
         for added in added_lines:
             # Self-hosted GitHub / GitLab hosts these added lines name, per rule.
