@@ -69,7 +69,10 @@ def scan_files(
         if isinstance(data, str):
             skipped.append((rel, data))
             continue
-        found.extend((rel, m) for m in detector.scan(data, rel))
+        try:
+            found.extend((rel, m) for m in detector.scan(data, rel))
+        except (RecursionError, MemoryError, ValueError) as exc:  # costs this file only
+            skipped.append((rel, f"cannot scan for secrets: {type(exc).__name__}: {exc}"))
     return found, skipped
 
 
