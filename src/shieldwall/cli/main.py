@@ -21,6 +21,7 @@ from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.model import Severity
+from shieldwall.model.display import display_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
@@ -32,10 +33,14 @@ def _print_traceback() -> None:
     traceback.print_exc()
 
 
-def _err(message: str, hint: str = "") -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
+def _err(message: str, hint: str = "", keep_lines: bool = False) -> None:
+    """Print an error; repository text in it reaches the terminal escaped (a traceback,
+    with --verbose, keeps its lines)."""
+    lines = message.split("\n") if keep_lines else [message]
+    shown = "\n".join(display_text(line) for line in lines)
+    click.secho(f"error: {shown}", fg="red", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {display_text(hint)}", err=True)
 
 
 def handle_errors(fn: F) -> F:
@@ -161,7 +166,7 @@ def scan(
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color, verbose=verbose)
     for warning in outcome.result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     threshold: Severity | None
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
@@ -171,7 +176,7 @@ def scan(
         threshold = Severity.HIGH
     if outcome.result.errors:
         for error in outcome.result.errors:
-            _err(error)
+            _err(error, keep_lines=verbose)
         sys.exit(exit_codes.TOOL_FAILED)
     sys.exit(exit_codes.FINDINGS if gate_fails(outcome.result, threshold) else exit_codes.OK)
 
@@ -229,7 +234,7 @@ def baseline_create(
     outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
     if outcome.result.errors:
         for error in outcome.result.errors:
-            _err(error)
+            _err(error, keep_lines=verbose)
         sys.exit(exit_codes.TOOL_FAILED)
     target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
     target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
