@@ -17,18 +17,10 @@ from shieldwall.model import Settings
 from shieldwall.sources import manifests
 from shieldwall.sources.tree import walk
 from tests.analyzers.secrets.samples import github_token
+from tests.engine.test_scanner import PRIVILEGED_POD
 
 DEEP = 100_000
 
-PRIVILEGED_POD = """apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec:
-  containers:
-    - name: c
-      image: nginx:1.25
-      securityContext: {privileged: true}
-"""
 VULNERABLE_PY = (
     "import os\nfrom flask import request\ndef run():\n    os.system(request.args['cmd'])\n"
 )

@@ -6,31 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from shieldwall.model.display import path_bytes
-
-PRIVILEGED_POD = """apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec:
-  containers:
-    - name: c
-      image: nginx:1.25
-      securityContext: {privileged: true}
-"""
-
-
-def sw(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "shieldwall", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.cli.test_cli import sw
+from tests.engine.test_scanner import PRIVILEGED_POD
 
 
 def test_error_messages_do_not_pass_escape_sequences_to_the_terminal(tmp_path: Path) -> None:

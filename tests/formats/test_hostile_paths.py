@@ -21,7 +21,7 @@ from shieldwall.formats.base import ReportContext
 from shieldwall.formats.service_map_dot import to_dot
 from shieldwall.formats.service_map_json import render_map
 from shieldwall.model import Finding, Location, MapEdge, MapNode, ScanResult, ServiceMap, Skipped
-from shieldwall.model.display import path_bytes
+from shieldwall.model.display import display_path, path_bytes
 from tests.formats.conftest import HOST_NETWORK, make_result
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -194,3 +194,19 @@ def test_service_map_json_and_dot_show_names_safely(raw: bytes) -> None:
     dot = to_dot(hostile_map(raw))
     dot.encode("utf-8")
     assert not control_chars(dot, "\n\t")
+
+
+@pytest.mark.parametrize("raw", HOSTILE_NAMES, ids=repr)
+def test_sboms_name_the_lock_file_safely(raw: bytes) -> None:
+    from shieldwall.formats import cyclonedx, spdx
+    from shieldwall.model import Component
+
+    component = Component("PyPI", "django", "2.0", os.fsdecode(raw), 1, purl="pkg:pypi/django@2.0")
+    cdx = json.loads(cyclonedx.render((component,), "repo").encode("utf-8"))
+    located = cdx["components"][0]["evidence"]["occurrences"][0]["location"]
+    assert path_bytes(located) == raw
+    packages = json.loads(spdx.render((component,), "repo"))["packages"]
+    texts = [str(v) for p in packages for v in p.values() if isinstance(v, str)]
+    "".join(texts).encode("utf-8")  # no lone surrogate, even escaped
+    assert any(display_path(os.fsdecode(raw)) in t for t in texts)
+    assert not control_chars("".join(texts), "")
