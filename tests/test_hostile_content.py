@@ -5,6 +5,9 @@ findings for the rest of the repository."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -140,4 +143,36 @@ def test_a_file_the_secrets_detector_fails_on_is_skipped_alone(
     assert [f.location.path for f in out.findings] == ["good.txt"]
     assert [(s.path, s.reason) for s in out.skipped] == [
         ("bad.txt", "cannot scan for secrets: RecursionError: maximum recursion depth exceeded")
+    ]
+
+
+_real_scan_file = secrets_analyzer.scan_file
+
+
+def _dies_on_bad_txt(job: tuple[str, str, int, int]) -> object:
+    if job[0] == "bad.txt":
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return _real_scan_file(job)
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork to inject the crash"
+)
+def test_a_secrets_worker_that_dies_loses_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"f{i:02}.txt" for i in range(10)]
+    for i, name in enumerate([*names, "bad.txt"]):
+        (tmp_path / name).write_text(f"token = {github_token(seed=50 + i)}\n" + "#\n" * 500)
+    monkeypatch.setattr(secrets_analyzer, "_PARALLEL_BYTES", 1)
+    monkeypatch.setattr(secrets_analyzer, "_CHUNK_BYTES", 3000)
+    monkeypatch.setenv("SHIELDWALL_JOBS", "2")
+    monkeypatch.setattr(secrets_analyzer, "scan_file", _dies_on_bad_txt)
+    out = secrets_analyzer.SecretsAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert sorted(f.location.path for f in out.findings) == names
+    assert [(s.path, s.reason) for s in out.skipped] == [
+        (
+            "bad.txt",
+            "the process scanning this file died (killed by SIGKILL, perhaps out of memory)",
+        )
     ]
