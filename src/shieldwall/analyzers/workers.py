@@ -110,7 +110,7 @@ def isolated_map(
                 try:
                     status, value = worker.conn.recv()
                 except (EOFError, OSError):  # the worker died
-                    worker.stop()
+                    worker.stop(grace=5.0)  # reaped, so that its exit status is known
                     workers.remove(worker)
                     if worker.pending:
                         item = worker.pending.popleft()
