@@ -226,4 +226,7 @@ def test_any_file_name_is_reported_safely_in_every_format(
     hostile_blocks = {rule: n for (rule, where), n in blocks.items() if where == "h/"}
     twin_blocks = {rule: n for (rule, where), n in blocks.items() if where == "p/"}
     assert {"K8S-PRIVILEGED", "SECRET-GITHUB-PAT"} <= set(hostile_blocks)
-    assert hostile_blocks == twin_blocks
+    assert set(hostile_blocks) == set(twin_blocks)
+    if all(cell_len(c) <= 1 for c in display_path(os.fsdecode(rel))):
+        # (a double-width character may fold one cell early: no exact twin for it)
+        assert hostile_blocks == twin_blocks
