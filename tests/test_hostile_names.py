@@ -168,7 +168,7 @@ def finding_lines(text: str) -> dict[tuple[str, str], int]:
     return out
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(file_paths())
 def test_any_file_name_is_reported_safely_in_every_format(
     tmp_path_factory: pytest.TempPathFactory, rel: bytes
