@@ -166,7 +166,7 @@ def test_terminal_control_characters_from_input_are_neutralised() -> None:
     finding = Finding(RUN_AS_ROOT, hostile, Location.at("x.yaml", 2), "Pod/a/\x1bb")
     out = render(make_result(findings=(finding,)))
     assert "\x1b" not in out and "\u202e" not in out
-    assert "\\u001b[2J" in out and "\\u202eevil" in out
+    assert "\\x1b[2J" in out and "\\u202eevil" in out
 
 
 def test_registered() -> None:

@@ -24,6 +24,7 @@ from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
+from shieldwall.model.display import display_text
 from shieldwall.sources.safe_files import check_target, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,10 +37,14 @@ def _print_traceback() -> None:
     click.echo(redact_text(traceback.format_exc()).rstrip("\n"), err=True)
 
 
-def _err(message: str, hint: str = "") -> None:
-    click.secho(f"error: {redact_text(message)}", fg="red", err=True)
+def _err(message: str, hint: str = "", keep_lines: bool = False) -> None:
+    """Print an error, secrets redacted; repository text in it reaches the terminal
+    escaped (a traceback, with --verbose, keeps its lines)."""
+    lines = message.split("\n") if keep_lines else [message]
+    shown = "\n".join(display_text(redact_text(line)) for line in lines)
+    click.secho(f"error: {shown}", fg="red", err=True)
     if hint:
-        click.echo(f"hint: {redact_text(hint)}", err=True)
+        click.echo(f"hint: {display_text(redact_text(hint))}", err=True)
 
 
 def handle_errors(fn: F) -> F:
@@ -187,7 +192,7 @@ def scan(
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color, verbose=verbose)
     for warning in outcome.result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     threshold: Severity | None
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
@@ -204,7 +209,7 @@ def scan(
         threshold = Severity.HIGH
     if outcome.result.errors:
         for error in outcome.result.errors:
-            _err(error)
+            _err(error, keep_lines=verbose)
         sys.exit(exit_codes.TOOL_FAILED)
     if outcome.result.files_scanned == 0 and only:
         click.echo("no file to scan among those given: all are left out", err=True)
@@ -275,7 +280,7 @@ def baseline_create(
     outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
     if outcome.result.errors:
         for error in outcome.result.errors:
-            _err(error)
+            _err(error, keep_lines=verbose)
         sys.exit(exit_codes.TOOL_FAILED)
     write_atomic(target, baseline_text(outcome.result.findings).encode("utf-8"))
     count = len(outcome.result.active)

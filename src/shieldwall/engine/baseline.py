@@ -12,6 +12,7 @@ from pathlib import Path
 from shieldwall import __version__
 from shieldwall.errors import ConfigError, SourceError
 from shieldwall.model import Finding
+from shieldwall.model.display import display_path, display_text
 from shieldwall.sources.safe_files import BASELINE_MAX_BYTES, read_bounded
 
 SCHEMA = "shieldwall/baseline/v1"
@@ -24,8 +25,8 @@ def baseline_text(findings: Sequence[Finding]) -> str:
             {
                 "fingerprint": f.fingerprint,
                 "rule": f.rule.id,
-                "path": f.location.path,
-                "resource": f.resource,
+                "path": display_path(f.location.path),
+                "resource": display_text(f.resource),
             }
             for f in findings
             if not f.suppressed

@@ -9,6 +9,7 @@ import json
 
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Finding, ScanResult, Severity
+from shieldwall.model.display import display_path, display_text
 
 SEVERITY = {
     Severity.CRITICAL: "blocker",
@@ -24,11 +25,14 @@ def _issue(f: Finding) -> dict[str, object]:
     return {
         "type": "issue",
         "check_name": f.rule.id,
-        "description": f"{f.rule.title}{where}: {f.message}",
+        "description": display_text(f"{f.rule.title}{where}: {f.message}"),
         "categories": ["Security"],
         "severity": SEVERITY[f.rule.severity],
         "fingerprint": f.fingerprint,
-        "location": {"path": f.location.path, "lines": {"begin": max(f.location.start_line, 1)}},
+        "location": {
+            "path": display_path(f.location.path),
+            "lines": {"begin": max(f.location.start_line, 1)},
+        },
     }
 
 

@@ -14,6 +14,7 @@ import uuid
 from shieldwall import __version__
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Finding, ScanResult
+from shieldwall.model.display import display_path, display_text
 
 SCHEMA_VERSION = "15.0.7"
 _TOOL = {
@@ -41,7 +42,7 @@ def _identifiers(f: Finding) -> list[dict[str, str]]:
 
 
 def _vulnerability(f: Finding) -> dict[str, object]:
-    location: dict[str, object] = {"file": f.location.path}
+    location: dict[str, object] = {"file": display_path(f.location.path)}
     if f.location.start_line >= 1:
         location["start_line"] = f.location.start_line
         location["end_line"] = max(f.location.end_line, f.location.start_line)
@@ -53,7 +54,7 @@ def _vulnerability(f: Finding) -> dict[str, object]:
         "category": "sast",
         "name": f.rule.title[:255],
         "message": f.rule.title[:255],
-        "description": body[:1_048_576],
+        "description": display_text(body)[:1_048_576],
         "severity": f.rule.severity.value.capitalize(),
         "scanner": {"id": _TOOL["id"], "name": _TOOL["name"]},
         "location": location,
@@ -80,7 +81,7 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
             "start_time": _stamp(now),
             "end_time": _stamp(now),
             "status": "failure" if result.errors else "success",
-            "messages": [{"level": "warn", "value": w} for w in result.warnings],
+            "messages": [{"level": "warn", "value": display_text(w)} for w in result.warnings],
         },
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -23,6 +23,7 @@ from shieldwall.formats.service_map_dot import (
     to_svg,
 )
 from shieldwall.model import Control, Finding, ScanResult, Severity
+from shieldwall.model.display import display_map, display_path, display_text
 from shieldwall.model.service_map import ServiceMap
 
 _CSS = """
@@ -217,19 +218,20 @@ EDGE_FIELDS = ("dom", "from", "to", "port", "encrypted", "allowed", "via", "evid
 
 
 def _finding_row(f: Finding) -> list[Any]:
-    reason = f.suppression.reason if f.suppression else False
+    reason = display_text(f.suppression.reason) if f.suppression else False
     return [
         f.fingerprint,
         f.rule.id,
-        f.message,
-        f.location.path,
+        display_text(f.message),
+        display_path(f.location.path),
         f.location.start_line,
-        f.resource,
+        display_text(f.resource),
         reason,
     ]
 
 
 def _data(result: ScanResult, service_map: ServiceMap) -> dict[str, Any]:
+    service_map = display_map(service_map)
     nodes = []
     for i, n in enumerate(service_map.nodes):
         nodes.append(
@@ -276,7 +278,7 @@ def _data(result: ScanResult, service_map: ServiceMap) -> dict[str, Any]:
         key=lambda f: (-f.rule.severity.rank, f.rule.control.value, f.location.path, f.rule.id),
     )
     return {
-        "target": result.target,
+        "target": display_text(result.target),
         "nodes": nodes,
         "edge_fields": list(EDGE_FIELDS),
         "edges": edges,
@@ -391,17 +393,19 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
         "purple": PURPLE,
     }
     skipped = "".join(
-        f"<li><code>{escape(s.path)}</code>: {escape(s.reason)}</li>" for s in result.skipped
+        f"<li><code>{escape(display_path(s.path))}</code>: {escape(display_text(s.reason))}</li>"
+        for s in result.skipped
     )
+    target = escape(display_text(result.target))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
-        f"<title>shieldwall report: {escape(result.target)}</title>"
+        f"<title>shieldwall report: {target}</title>"
         f"<style>{_CSS % colours}</style></head><body>"
-        f"<header><h1>shieldwall report</h1><p>{escape(result.target)} \u00b7 "
+        f"<header><h1>shieldwall report</h1><p>{target} \u00b7 "
         f"{len(result.active)} finding(s): {escape(summary)} \u00b7 shieldwall "
         f"{escape(ctx.tool_version)}</p></header><main>"
         f'<h2>Service map</h2><section id="service-map">{_map_section(result.service_map)}'

@@ -8,6 +8,7 @@ import orjson
 
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Finding, PolicySource, ScanResult
+from shieldwall.model.display import display_path, display_text
 
 SCHEMA = "shieldwall/report/v1"
 
@@ -20,13 +21,13 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "control": f.rule.control.value,
         "severity": f.rule.severity.value,
         "title": f.rule.title,
-        "message": f.message,
+        "message": display_text(f.message),
         "location": {
-            "path": f.location.path,
+            "path": display_path(f.location.path),
             "start_line": f.location.start_line,
             "end_line": f.location.end_line,
         },
-        "resource": f.resource,
+        "resource": display_text(f.resource),
         "cwe": list(f.rule.cwe),
         "references": list(f.rule.references),
         "remediation": f.rule.remediation,
@@ -38,17 +39,19 @@ def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "shieldwall", "version": ctx.tool_version},
-        "target": result.target,
+        "target": display_text(result.target),
         "summary": {
             "findings": len(result.active),
             "by_severity": result.by_severity(),
             "by_control": result.by_control(),
         },
         "findings": [finding_to_dict(f) for f in result.findings],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        "skipped": [
+            {"path": display_path(s.path), "reason": display_text(s.reason)} for s in result.skipped
+        ],
         "files_scanned": result.files_scanned,
-        "errors": list(result.errors),
-        "warnings": list(result.warnings),
+        "errors": [display_text(e) for e in result.errors],
+        "warnings": [display_text(w) for w in result.warnings],
         "suppressions": result.suppression_counts(),
         "file_selection": selection_dict(result),
         "repository_config": repository_dict(result.repository),

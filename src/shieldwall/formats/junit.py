@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Control, Finding, ScanResult
+from shieldwall.model.display import display_path, display_text
 
 ROOT_NAME = "shieldwall"
 SCAN_SUITE = "scan"
@@ -49,26 +50,28 @@ def _child(case: ET.Element, tag: str, text: str = "", **attrs: str) -> None:
 
 def _where(f: Finding) -> str:
     loc = f.location
-    return f"{loc.path}:{loc.start_line}" if loc.start_line >= 1 else loc.path
+    path = display_path(loc.path)
+    return f"{path}:{loc.start_line}" if loc.start_line >= 1 else path
 
 
 def _finding_name(f: Finding) -> str:
     # Stable across edits (no line number) so CI history can follow a test case.
-    name = f"{f.rule.id}: {f.resource or f.location.path}"
-    return f"{name} [{f.key}]" if f.key else name
+    what = display_text(f.resource) if f.resource else display_path(f.location.path)
+    name = f"{f.rule.id}: {what}"
+    return f"{name} [{display_text(f.key)}]" if f.key else name
 
 
 def _finding_case(f: Finding) -> ET.Element:
     control = f.rule.control.value
-    attrs = {"file": f.location.path}
+    attrs = {"file": display_path(f.location.path)}
     if f.location.start_line >= 1:
         attrs["line"] = str(f.location.start_line)
     case = _case(_finding_name(f), f"{ROOT_NAME}.{control}", **attrs)
     if f.suppression is not None:
-        reason = f.suppression.reason or "no reason given"
+        reason = display_text(f.suppression.reason) or "no reason given"
         _child(case, "skipped", message=f"suppressed ({f.suppression.kind}): {reason}")
         return case
-    text = [f"{_where(f)} {f.resource}".rstrip(), f.message]
+    text = [f"{_where(f)} {display_text(f.resource)}".rstrip(), display_text(f.message)]
     if f.rule.remediation:
         text.append(f"fix: {f.rule.remediation}")
     _child(case, "failure", "\n".join(text), message=f.rule.title, type=f.rule.severity.value)
@@ -87,7 +90,9 @@ def control_suite(result: ScanResult, control: Control) -> _Suite:
     failing = result.scorecard.failing(result.findings, control)
     passing = result.scorecard.checked.get(control, frozenset()) - failing
     classname = f"{ROOT_NAME}.{control.value}"
-    suite.cases += [_case(f"{control.value}: {r}", classname) for r in sorted(passing)]
+    suite.cases += [
+        _case(f"{control.value}: {display_text(r)}", classname) for r in sorted(passing)
+    ]
     suite.cases += [_finding_case(f) for f in findings if f.suppressed]
     return suite
 
@@ -97,11 +102,13 @@ def scan_suite(result: ScanResult) -> _Suite:
     classname = f"{ROOT_NAME}.{SCAN_SUITE}"
     for i, error in enumerate(result.errors, start=1):
         case = _case(f"analyzer error {i}", classname)
-        _child(case, "error", error, message=error.splitlines()[0] if error else "", type="error")
+        lines = [display_text(line) for line in error.split("\n")]
+        _child(case, "error", "\n".join(lines), message=lines[0], type="error")
         suite.cases.append(case)
     for s in result.skipped:
-        case = _case(f"input: {s.path}", classname, file=s.path)
-        _child(case, "skipped", message=f"skipped: {s.reason}")
+        path = display_path(s.path)
+        case = _case(f"input: {path}", classname, file=path)
+        _child(case, "skipped", message=f"skipped: {display_text(s.reason)}")
         suite.cases.append(case)
     return suite
 

@@ -11,6 +11,7 @@ from shieldwall.formats.base import ReportContext
 from shieldwall.formats.json_report import command_line_dict, repository_dict, selection_dict
 from shieldwall.formats.text import repository_line
 from shieldwall.model import Finding, Rule, ScanResult, Severity, Skipped
+from shieldwall.model.display import display_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -38,13 +39,24 @@ def rule_name(title: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in _WORD.findall(title)) or "Rule"
 
 
-def artifact_uri(path: str) -> str:
-    """A relative path as a URI reference.
+# Kept as they are in a path segment (RFC 3986 pchar, less ':' which would read as a scheme).
+_SEGMENT_SAFE = "-._~!$&'()*+,;=@"
 
-    Spaces, '%', '#', '?', ':' (which would read as a scheme) and non-ASCII are percent-encoded.
-    """
-    posix = path.replace("\\", "/")
-    return quote(posix, safe="/-._~!$&'()*+,;=@", errors="surrogateescape")
+
+def artifact_uri(path: str) -> str:
+    """A relative path as a URI reference under %SRCROOT% (RFC 3986).
+
+    The file name's bytes are percent-encoded: '\\', '%', '#', '?', ':', spaces, control
+    characters, non-ASCII and bytes that are not UTF-8 (a backslash is a character of a
+    Linux file name, not a separator). A path that is not a plain relative path (empty,
+    absolute, or with '.', '..' or empty segments) becomes one segment with every '/'
+    and '.' encoded and a leading '%2F', so that no resolution or normalisation of the
+    reference can leave %SRCROOT%."""
+    raw = path.encode("utf-8", "surrogateescape")
+    segments = raw.split(b"/")
+    if all(s not in (b"", b".", b"..") for s in segments):
+        return "/".join(quote(s, safe=_SEGMENT_SAFE) for s in segments)
+    return "%2F" + quote(raw, safe="").replace(".", "%2E")
 
 
 def _help_markdown(rule: Rule) -> str:
@@ -107,7 +119,7 @@ def _suppression(f: Finding) -> list[dict[str, Any]]:
         {
             "kind": _SUPPRESSION_KIND.get(kind, "external"),
             "status": "accepted",
-            "justification": f.suppression.reason or f"suppressed by {kind}",
+            "justification": display_text(f.suppression.reason) or f"suppressed by {kind}",
             "properties": {"shieldwall-kind": kind},
         }
     ]
@@ -120,14 +132,15 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         )
     }
     if f.resource:
+        resource = display_text(f.resource)
         location["logicalLocations"] = [
-            {"name": f.resource, "fullyQualifiedName": f.resource, "kind": "resource"}
+            {"name": resource, "fullyQualifiedName": resource, "kind": "resource"}
         ]
     obj: dict[str, Any] = {
         "ruleId": f.rule.id,
         "ruleIndex": rule_index[f.rule.id],
         "level": level(f.rule.severity),
-        "message": {"text": f.message or f.rule.title},
+        "message": {"text": display_text(f.message) or f.rule.title},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
         "properties": {"control": f.rule.control.value, "severity": f.rule.severity.value},
@@ -141,7 +154,7 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 def _skipped_notification(s: Skipped) -> dict[str, Any]:
     return {
         "level": "warning",
-        "message": {"text": f"skipped: {s.reason}"},
+        "message": {"text": f"skipped: {display_text(s.reason)}"},
         "locations": [{"physicalLocation": _physical_location(s.path)}],
         "descriptor": {"id": "shieldwall/skipped-input"},
     }
@@ -150,7 +163,7 @@ def _skipped_notification(s: Skipped) -> dict[str, Any]:
 def _error_notification(error: str) -> dict[str, Any]:
     return {
         "level": "error",
-        "message": {"text": error},
+        "message": {"text": display_text(error)},
         "descriptor": {"id": "shieldwall/analyzer-error"},
     }
 
@@ -214,10 +227,10 @@ def sarif_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
         ],
         "columnKind": "unicodeCodePoints",
         "properties": {
-            "target": result.target,
+            "target": display_text(result.target),
             "analyzers": list(result.analyzers),
-            "gateways": list(result.gateways),
-            "gatewaySource": result.gateway_source,
+            "gateways": [display_text(g) for g in result.gateways],
+            "gatewaySource": display_text(result.gateway_source),
             # The same fields as the JSON report's.
             "filesScanned": result.files_scanned,
             "suppressions": result.suppression_counts(),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shieldwall.model import Component, Severity
+from shieldwall.model.display import display_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ def merge(components: Sequence[Component]) -> list[Package]:
         package = by_purl.get(c.purl)
         if package is None:
             package = by_purl[c.purl] = Package(c)
-        package.occurrences.append((c.path, c.line))
+        package.occurrences.append((display_path(c.path), c.line))
         package.dependencies.extend(d for d in c.dependencies if d not in package.dependencies)
         package.direct = package.direct or c.direct is True
         package.scopes.add(c.scope)

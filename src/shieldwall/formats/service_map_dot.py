@@ -14,6 +14,7 @@ import shutil
 import graphviz  # type: ignore[import-untyped]  # the package ships no type hints
 
 from shieldwall.errors import FormatError
+from shieldwall.model.display import display_map
 from shieldwall.model.service_map import INTERNET, MapEdge, MapNode, ServiceMap
 
 RED = "#c62828"
@@ -99,6 +100,7 @@ def _cluster_name(node: MapNode) -> str:
 
 
 def to_graph(service_map: ServiceMap) -> graphviz.Digraph:
+    service_map = display_map(service_map)
     dot = graphviz.Digraph("service_map", strict=False)
     dot.attr(rankdir="LR", fontname="Helvetica", fontsize="11", splines="spline", nodesep="0.3")
     dot.attr("node", fontname="Helvetica", fontsize="10", margin="0.12,0.06")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -16,6 +15,7 @@ from rich.text import Text
 
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Control, Finding, PolicySource, ScanResult, Severity
+from shieldwall.model.display import display_path, display_text
 
 _BADGE_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -29,14 +29,13 @@ _INDENT = _BADGE_WIDTH + 3
 _SUPPRESSION_KINDS = ("inline", "exception", "baseline")
 # Analyzers whose rules depend on knowing the gateway.
 _GATEWAY_ANALYZERS = frozenset({"config", "topology"})
-# Terminal control characters and bidirectional overrides from scanned input must not reach
-# the terminal: they could rewrite the screen or reorder what the reader sees.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(value: str) -> str:
-    """`value` with control and bidi characters shown as escapes."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    """`value` with control and bidi characters shown as escapes: terminal control
+    characters and bidirectional overrides from scanned input must not reach the
+    terminal, where they could rewrite the screen or reorder what the reader sees."""
+    return display_text(value)
 
 
 def render(result: ScanResult, ctx: ReportContext) -> str:
@@ -54,7 +53,7 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
     _header(console, result, ctx)
     _findings(console, result)
     _scorecard(console, result)
-    _problems(console, result)
+    _problems(console, result, ctx.verbose)
     console.print(_summary(result))
     output = buffer.getvalue()
     if ctx.color:
@@ -214,7 +213,7 @@ def _finding(console: Console, f: Finding) -> None:
 
 def location(f: Finding) -> str:
     loc = f.location
-    path = printable(loc.path) or "<unknown>"
+    path = display_path(loc.path) or "<unknown>"
     if loc.start_line < 1:
         return path
     if loc.end_line > loc.start_line:
@@ -274,17 +273,20 @@ def _scorecard(console: Console, result: ScanResult) -> None:
 # -- what could not be done -------------------------------------------------------------------
 
 
-def _problems(console: Console, result: ScanResult) -> None:
+def _problems(console: Console, result: ScanResult, verbose: bool = False) -> None:
     if result.skipped:
         console.print(Text(f"Skipped inputs ({len(result.skipped)}):", style="bold yellow"))
         for s in result.skipped:
-            line = Text.assemble((printable(s.path), "underline"), ": ", printable(s.reason))
+            line = Text.assemble((display_path(s.path), "underline"), ": ", printable(s.reason))
             console.print(Padding(line, (0, 0, 0, 2), expand=False), overflow="fold")
         console.print()
     if result.errors:
         console.print(Text(f"Analyzer errors ({len(result.errors)}):", style="bold red"))
         for error in result.errors:
-            padded = Padding(Text(printable(error)), (0, 0, 0, 2), expand=False)
+            # A traceback (--verbose) keeps its lines; nothing else in it gets through.
+            lines = error.split("\n") if verbose else [error]
+            shown = "\n".join(printable(line) for line in lines)
+            padded = Padding(Text(shown), (0, 0, 0, 2), expand=False)
             console.print(padded, overflow="fold")
         console.print()
 

@@ -45,7 +45,8 @@ class Finding:
     def __post_init__(self) -> None:
         path = self.location.path if self.path_in_fingerprint else ""
         material = "\x1f".join((self.rule.id, path, self.resource, self.key))
-        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        # surrogateescape: a file name that is not UTF-8 keeps its own bytes.
+        digest = hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         object.__setattr__(self, "fingerprint", digest)
 
     @property

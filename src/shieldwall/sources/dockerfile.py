@@ -50,7 +50,7 @@ class Instruction:
             return None
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deeply: no list of strings either
             return None
         if isinstance(parsed, list) and all(isinstance(x, str) for x in parsed):
             return parsed

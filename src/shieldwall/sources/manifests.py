@@ -209,21 +209,27 @@ def _k8s_objects(path: str, index: int, body: Any) -> list[K8sObject]:
 def load_inventory(tree: FileTree, max_bytes: int) -> Inventory:
     inv = Inventory()
     for file in tree.files:
-        name = file.name
-        if is_dockerfile(name):
-            try:
-                text = file.read_text(max_bytes)
-            except SourceError as err:
-                inv.skipped.append(Skipped(file.rel, err.message))
-                continue
-            lines = tuple(text.splitlines())
-            inv.lines[file.rel] = lines
-            inv.dockerfiles.append(
-                DockerfileSource(file.rel, parse_dockerfile(text, file.rel), lines)
-            )
-        elif name.lower().endswith(YAML_SUFFIXES):
-            _load_yaml(inv, file, max_bytes)
+        try:
+            _load_file(inv, file, max_bytes)
+        except (RecursionError, MemoryError) as exc:  # one hostile file costs itself only
+            inv.skipped.append(Skipped(file.rel, f"nested too deeply ({type(exc).__name__})"))
     return inv
+
+
+def _load_file(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
+    name = file.name
+    if is_dockerfile(name):
+        try:
+            text = file.read_text(max_bytes)
+        except SourceError as err:
+            inv.skipped.append(Skipped(file.rel, err.message))
+            return
+        parsed = parse_dockerfile(text, file.rel)
+        lines = tuple(text.splitlines())
+        inv.lines[file.rel] = lines
+        inv.dockerfiles.append(DockerfileSource(file.rel, parsed, lines))
+    elif name.lower().endswith(YAML_SUFFIXES):
+        _load_yaml(inv, file, max_bytes)
 
 
 def _load_yaml(inv: Inventory, file: SourceFile, max_bytes: int) -> None:

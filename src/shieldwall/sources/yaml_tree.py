@@ -205,7 +205,7 @@ def _parse_chunk(chunk: str, offset: int) -> Any:
     except yaml.YAMLError as exc:
         line = _error_line(exc, offset)
         raise SourceError(f"invalid YAML value at line {line}: {exc}", line=line) from exc
-    except RecursionError as exc:
+    except (RecursionError, MemoryError) as exc:
         raise SourceError("YAML nested too deeply", line=offset + 1) from exc
 
 

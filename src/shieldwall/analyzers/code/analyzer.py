@@ -4,7 +4,6 @@ rules, one process per core over chunks of files."""
 from __future__ import annotations
 
 import ast
-import multiprocessing
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from shieldwall.analyzers.code.flow import FunctionFlow
 from shieldwall.analyzers.code.module import RawFinding
 from shieldwall.analyzers.code.project import Project, build_index, module_names, parse
 from shieldwall.analyzers.code.rules import ALL_RULES, ANALYZER, BY_ID
+from shieldwall.analyzers.workers import isolated_map
 from shieldwall.errors import SourceError
 from shieldwall.model import Control, Finding, Location, Rule, Skipped
 from shieldwall.sources.tree import SourceFile
@@ -28,7 +28,11 @@ _project: Project | None = None
 
 def analyze_text(rel: str, text: str, project: Project | None = None) -> list[RawFinding]:
     """Findings for one Python file's text (SyntaxError etc. propagate)."""
-    tree = parse(text, rel)
+    return _analyze_tree(rel, text, parse(text, rel), project)
+
+
+def _analyze_tree(rel: str, text: str, tree: ast.Module,
+                  project: Project | None = None) -> list[RawFinding]:
     project = project or Project(Path(), {}, 0)
     names = module_names(rel)
     module = project.module(rel, text, tree, names[0] if names else "", report=True)
@@ -40,18 +44,31 @@ def analyze_text(rel: str, text: str, project: Project | None = None) -> list[Ra
     return module.findings
 
 
+def _too_deep(exc: BaseException) -> str:
+    """Why hostile nesting stopped the parser or the analysis."""
+    if isinstance(exc, MemoryError | RecursionError):
+        return f"nested too deeply ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _analyze_file(project: Project, rel: str, size: int) -> FileResult:
+    """One file's findings, or why it was skipped: a file that cannot be parsed or
+    analysed costs that file only."""
     source = SourceFile(project.root, rel, size)
     try:
         text = source.read_text(project.max_bytes)
     except SourceError as exc:
         return rel, [], exc.message
     try:
-        return rel, analyze_text(rel, text, project), None
+        tree = parse(text, rel)
     except SyntaxError as exc:
         return rel, [], f"Python syntax error at line {exc.lineno}: {exc.msg}"
-    except (ValueError, RecursionError) as exc:
-        return rel, [], f"cannot parse Python: {type(exc).__name__}: {exc}"
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return rel, [], f"cannot parse Python: {_too_deep(exc)}"
+    try:
+        return rel, _analyze_tree(rel, text, tree, project), None
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return rel, [], f"cannot analyse Python: {_too_deep(exc)}"
 
 
 def _init_worker(root: str, index: dict[str, str], max_bytes: int) -> None:
@@ -59,9 +76,13 @@ def _init_worker(root: str, index: dict[str, str], max_bytes: int) -> None:
     _project = Project(Path(root), index, max_bytes)
 
 
-def _analyze_chunk(chunk: list[tuple[str, int]]) -> list[FileResult]:
+def _analyze_job(job: tuple[str, int]) -> FileResult:
     assert _project is not None
-    return [_analyze_file(_project, rel, size) for rel, size in chunk]
+    return _analyze_file(_project, *job)
+
+
+def _worker_died(job: tuple[str, int], how: str) -> FileResult:
+    return job[0], [], f"the process analysing this file died ({how})"
 
 
 class CodeAnalyzer:
@@ -117,11 +138,7 @@ class CodeAnalyzer:
         # Big files first so that no worker is left with a long tail.
         ordered = sorted(jobs, key=lambda j: -j[1])
         chunks = [ordered[i : i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        ctx = multiprocessing.get_context(method)
-        with ctx.Pool(processes, _init_worker, (str(root), index, max_bytes)) as pool:
-            out: list[FileResult] = []
-            for part in pool.imap_unordered(_analyze_chunk, chunks):
-                out.extend(part)
+        out = isolated_map(_analyze_job, chunks, processes, _worker_died, _init_worker,
+                           (str(root), index, max_bytes))
         out.sort(key=lambda r: r[0])
         return out

@@ -1960,7 +1960,7 @@ class FunctionFlow:
                         summary.param_writes[k[n:]] = vt.safe_for
                     elif param is None:
                         summary.writes[k[n:]] = v
-        except RecursionError:
+        except (RecursionError, MemoryError):  # nested too deeply: assume the worst
             summary = Summary(returns=True)
         finally:
             module.in_progress.discard(key)

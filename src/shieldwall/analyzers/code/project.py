@@ -39,7 +39,8 @@ def build_index(rels: list[str]) -> dict[str, str]:
 
 
 def parse(text: str, rel: str) -> ast.Module:
-    """ast.parse, raising SyntaxError/ValueError/RecursionError for the caller to report.
+    """ast.parse, raising SyntaxError/ValueError/MemoryError/RecursionError (nesting too
+    deep for the parser) for the caller to report.
 
     A file written with Python 3.12 f-strings is parsed again after rewriting them
     (see fstrings.py) when this interpreter is older."""
@@ -86,8 +87,9 @@ class Project:
             if path.stat().st_size <= self.max_bytes:
                 text = path.read_text("utf-8")
                 module = self.module(rel, text, parse(text, rel), name, report=False)
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
-            module = None
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, MemoryError,
+                RecursionError):
+            module = None  # calls into it are then treated as unknown
         self.cache[rel] = module
         if len(self.cache) > MAX_CACHED_MODULES:
             self.cache.popitem(last=False)

@@ -11,7 +11,6 @@ wherever it appears."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from shieldwall.analyzers.secrets.verify import (
     Verifier,
     self_hosted_hosts,
 )
+from shieldwall.analyzers.workers import isolated_map
 from shieldwall.errors import SourceError
 from shieldwall.model import Control, Finding, Location, Rule, Severity, Skipped
 from shieldwall.sources.safe_files import read_bounded
@@ -71,19 +71,47 @@ def _read(path: str, size: int, max_bytes: int) -> bytes | str:
     return data
 
 
+# (rel, absolute path, size, byte limit) -> its matches, or why it was skipped
+_Job = tuple[str, str, int, int]
+_FileResult = tuple[list[Match], str | None]
+
+
+def scan_file(job: _Job) -> _FileResult:
+    """One file's matches, or the reason it was not scanned. Runs in workers."""
+    rel, path, size, max_bytes = job
+    data = _read(path, size, max_bytes)
+    if isinstance(data, str):
+        return [], data
+    try:
+        return default_detector().scan(data, rel), None
+    except (RecursionError, MemoryError, ValueError) as exc:  # costs this file only
+        return [], f"cannot scan for secrets: {type(exc).__name__}: {exc}"
+
+
+def _numbered(job: tuple[int, _Job]) -> tuple[int, _FileResult]:
+    return job[0], scan_file(job[1])
+
+
+def _died(job: tuple[int, _Job], how: str) -> tuple[int, _FileResult]:
+    return job[0], ([], f"the process scanning this file died ({how})")
+
+
 def scan_files(
     files: Sequence[tuple[str, str, int]], max_bytes: int
 ) -> tuple[list[tuple[str, Match]], list[tuple[str, str]]]:
-    """(rel, absolute path, size) -> matches and (rel, reason) skips. Runs in workers."""
-    detector = default_detector()
+    """(rel, absolute path, size) -> matches and (rel, reason) skips."""
+    return _gather(files, [scan_file((*f, max_bytes)) for f in files])
+
+
+def _gather(
+    files: Sequence[tuple[str, str, int]], results: Sequence[_FileResult]
+) -> tuple[list[tuple[str, Match]], list[tuple[str, str]]]:
     found: list[tuple[str, Match]] = []
     skipped: list[tuple[str, str]] = []
-    for rel, path, size in files:
-        data = _read(path, size, max_bytes)
-        if isinstance(data, str):
-            skipped.append((rel, data))
-            continue
-        found.extend((rel, m) for m in detector.scan(data, rel))
+    for (rel, _, _), (matches, reason) in zip(files, results, strict=True):
+        found.extend((rel, m) for m in matches)
+        if reason is not None:
+            skipped.append((rel, reason))
     return found, skipped
 
 
@@ -162,14 +190,11 @@ class SecretsAnalyzer:
         jobs = worker_count()
         if jobs <= 1 or total < _PARALLEL_BYTES:
             return scan_files(files, max_bytes)
-        found: list[tuple[str, Match]] = []
-        skipped: list[tuple[str, str]] = []
-        chunks = _chunks(files)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-            for part_found, part_skipped in pool.map(scan_files, chunks, [max_bytes] * len(chunks)):
-                found.extend(part_found)
-                skipped.extend(part_skipped)
-        return found, skipped
+        # A worker that dies costs the file it was on; results keep the files' order.
+        numbered = {f: i for i, f in enumerate(files)}
+        chunks = [[(numbered[f], (*f, max_bytes)) for f in chunk] for chunk in _chunks(files)]
+        results = sorted(isolated_map(_numbered, chunks, min(jobs, len(chunks)), _died))
+        return _gather(files, [r for _, r in results])
 
     def _history(
         self,

@@ -87,5 +87,5 @@ def load(text: str, kind: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise broken(kind, exc.msg, exc.lineno) from exc
-    except RecursionError as exc:
+    except (RecursionError, MemoryError) as exc:
         raise broken(kind, "nested too deeply") from exc
