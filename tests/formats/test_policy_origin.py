@@ -94,7 +94,7 @@ def test_text_header_shows_left_out_files_and_both_policies() -> None:
         "4 (untracked) by .gitignore" in out
     )
     assert (
-        "Repository policy: .shieldwall.yaml: exclude k8s/**, Docker\\u001b[2Jfile; "
+        "Repository policy: .shieldwall.yaml: exclude k8s/**, Docker\\x1b[2Jfile; "
         "2 exceptions; max_file_size 100; fail_on none; suppressed 1 inline, 1 exception" in out
     )
     assert (
