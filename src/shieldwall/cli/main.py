@@ -226,7 +226,11 @@ def baseline_create(
     path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
-    outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
+    # Every finding, none summed up: a baseline must accept each one by its fingerprint.
+    options = ScanOptions(
+        analyzers=analyzers, excludes=exclude, verbose=verbose, max_per_file_rule=None
+    )
+    outcome = run_scan(path, options)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
