@@ -39,8 +39,9 @@ class MapNode:
 @dataclass(frozen=True, slots=True)
 class Aggregate:
     """What a group edge stands for: a link from each of `sources` to each of
-    `targets` (never a node to itself, nor a pair another edge of the map links),
-    `pairs` links in all. Only links that NetworkPolicies alone allow are grouped."""
+    `targets` (never a node to itself, nor a pair that a configured address links:
+    that `url` edge carries the policy's evidence), `pairs` links in all. Only links
+    that NetworkPolicies alone allow are grouped."""
 
     sources: tuple[str, ...]
     targets: tuple[str, ...]
