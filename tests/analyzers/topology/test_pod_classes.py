@@ -358,3 +358,18 @@ def test_pods_with_the_same_profile_get_the_same_answers() -> None:
                             other, b, port
                         )
     assert compared > 100  # pods do share profiles: the check above was exercised
+
+
+def test_group_edge_in_the_json_contract_and_the_drawing(tmp_path: Path) -> None:
+    from shieldwall.formats.service_map_dot import to_dot
+
+    policy = TIER_POLICIES.split("---")[-1]  # web admits web
+    pods = [deploy(f"w{i}", ns="shop", labels=", tier: web") for i in range(3)]
+    (tmp_path / "system.yaml").write_text("---\n".join([policy, *pods]))
+    m, _, _ = build(tmp_path)
+    (group,) = [e for e in m.to_dict()["edges"] if e["via"] == "policy"]
+    ids = [f"Deployment/shop/w{i}" for i in range(3)]
+    assert group["aggregate"] == {"sources": ids, "targets": ids, "pairs": 6}
+    assert (group["from"], group["to"], group["port"]) == (ids[0], ids[1], 8080)
+    assert all("aggregate" not in e for e in m.to_dict()["edges"] if e["via"] != "policy")
+    assert "(6 links)" in to_dot(m)
