@@ -14,7 +14,8 @@ config_speed.py, with a wall-time limit (--timeout) and an address-space limit
   map    shieldwall map TREE --format json -o OUT      (the topology analyzer)
   scan   shieldwall scan TREE --analyzers config,topology --format json --fail-on none
 
-and prints wall seconds, peak memory (the largest sum of resident sets over the
+and prints wall and CPU seconds (the machine's other load moves the first, less
+the second), peak memory (the largest sum of resident sets over the
 process tree, sampled every 10 ms), map nodes and edges and scan findings.
 `--src DIR` runs another checkout's code (PYTHONPATH=DIR): compare before and
 after a change on the same machine, back to back.
@@ -75,7 +76,7 @@ def generate(root: Path, n: int) -> int:
 
 
 def run(cmd: list[str], env: dict[str, str], timeout: float, max_mem_mb: int) -> dict[str, float]:
-    """Wall seconds, peak tree MiB and exit code of cmd in a fresh process."""
+    """Wall and CPU seconds, peak tree MiB and exit code of cmd in a fresh process."""
     limit = max_mem_mb * 1024 * 1024
 
     def cap() -> None:
@@ -97,13 +98,23 @@ def run(cmd: list[str], env: dict[str, str], timeout: float, max_mem_mb: int) ->
             if time.perf_counter() - start > timeout:
                 _kill_tree(launcher.pid)
                 launcher.wait()
-                return {"wall": timeout, "mib": peak / 1024, "code": -1}
+                return {"wall": timeout, "cpu": 0.0, "mib": peak / 1024, "code": -1}
             time.sleep(0.01)
         try:
-            wall, rss, code = report.read_text().split()
+            wall, rss, code, cpu = report.read_text().split()
         except (OSError, ValueError):
-            return {"wall": time.perf_counter() - start, "mib": peak / 1024, "code": 127}
-    return {"wall": float(wall), "mib": max(peak, int(rss)) / 1024, "code": int(code)}
+            return {
+                "wall": time.perf_counter() - start,
+                "cpu": 0.0,
+                "mib": peak / 1024,
+                "code": 127,
+            }
+    return {
+        "wall": float(wall),
+        "cpu": float(cpu),
+        "mib": max(peak, int(rss)) / 1024,
+        "code": int(code),
+    }
 
 
 def _kill_tree(pid: int) -> None:
@@ -129,7 +140,9 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(args.src.resolve()))
     print(f"code: {args.src}")
-    print(f"{'N':>6} {'YAML KB':>8} {'command':<6} {'wall s':>8} {'peak MiB':>9} {'result':<40}")
+    print(
+        f"{'N':>6} {'YAML KB':>8} {'command':<6} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} result"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "tree"
@@ -154,7 +167,7 @@ def main() -> None:
                 cmd = [sys.executable, "-m", "shieldwall", *argv]
                 m = run(cmd, env, args.timeout, args.max_mem_mb)
                 print(
-                    f"{n:>6} {size / 1024:>8.0f} {name:<6} {m['wall']:>8.2f} "
+                    f"{n:>6} {size / 1024:>8.0f} {name:<6} {m['wall']:>8.2f} {m['cpu']:>8.2f} "
                     f"{m['mib']:>9.1f} {_result(m, out, args)}",
                     flush=True,
                 )
