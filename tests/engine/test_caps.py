@@ -9,25 +9,9 @@ from pathlib import Path
 from shieldwall.engine.caps import SUMMARY_KEY, cap_findings
 from shieldwall.model import Control, Finding, Location, Rule, Severity
 from tests.cli.test_cli import sw
+from tests.formats.conftest import HOST_NETWORK, PRIVILEGED
 
-RULE_A = Rule(
-    id="T-A",
-    analyzer="config",
-    control=Control.LEAST_PRIVILEGE,
-    severity=Severity.HIGH,
-    title="a",
-    description="",
-    remediation="",
-)
-RULE_B = Rule(
-    id="T-B",
-    analyzer="config",
-    control=Control.ISOLATION,
-    severity=Severity.LOW,
-    title="b",
-    description="",
-    remediation="",
-)
+RULE_A, RULE_B = PRIVILEGED, HOST_NETWORK
 
 
 def many(rule: Rule, path: str, n: int, first_line: int = 1) -> list[Finding]:
@@ -45,12 +29,13 @@ def test_each_file_and_rule_keeps_the_limit_and_one_summary_with_the_same_severi
     found = many(RULE_A, "a.yaml", 250) + many(RULE_B, "a.yaml", 5) + many(RULE_A, "b.yaml", 150)
     capped = cap_findings(found, 100).findings
     counts = Counter((f.location.path, f.rule.id) for f in capped if f.key != SUMMARY_KEY)
-    assert counts == {("a.yaml", "T-A"): 100, ("a.yaml", "T-B"): 5, ("b.yaml", "T-A"): 100}
+    a, b = RULE_A.id, RULE_B.id
+    assert counts == {("a.yaml", a): 100, ("a.yaml", b): 5, ("b.yaml", a): 100}
     by_path = {f.location.path: f for f in summaries(capped)}
     assert set(by_path) == {"a.yaml", "b.yaml"}
-    assert by_path["a.yaml"].message.startswith("150 more T-A findings in a.yaml not listed")
-    assert by_path["b.yaml"].message.startswith("50 more T-A findings in b.yaml not listed")
-    assert all(s.rule.severity is Severity.HIGH and not s.suppressed for s in by_path.values())
+    assert by_path["a.yaml"].message.startswith(f"150 more {a} findings in a.yaml not listed")
+    assert by_path["b.yaml"].message.startswith(f"50 more {a} findings in b.yaml not listed")
+    assert all(s.rule.severity is Severity.CRITICAL and not s.suppressed for s in by_path.values())
     # the first 100 by line are listed; the summary points at the first one left out
     assert by_path["a.yaml"].location.start_line == 101
 
@@ -78,7 +63,7 @@ def test_summary_counts_for_the_gate_when_an_unlisted_finding_is_not_suppressed(
     capped = cap_findings(found, 2)
     (summary,) = summaries(capped.findings)
     assert not summary.suppressed
-    assert summary.message.startswith("5 more T-A")
+    assert summary.message.startswith("5 more K8S-PRIVILEGED")
     # listed: p4 (line 5) and p0 (line 40), the active ones; the scorecard still sees
     # the resource that the unlisted active finding (p1, line 41) fails
     assert capped.unlisted_failing == {Control.LEAST_PRIVILEGE: frozenset({"Pod/ns/p1"})}
