@@ -8,8 +8,9 @@ plus one NetworkPolicy selecting `tier: backend` and admitting ingress from
 policy edge: N * N of them.
 
 For each N, each command runs in a fresh process, started by the launcher of
-config_speed.py, with a wall-time limit (--timeout) and an address-space limit
-(--max-mem-mb) so that a quadratic build stops instead of swapping:
+config_speed.py, with limits on CPU time (--cpu-limit), wall time (--timeout)
+and address space (--max-mem-mb) so that a quadratic build stops instead of
+swapping:
 
   map    shieldwall map TREE --format json -o OUT      (the topology analyzer)
   scan   shieldwall scan TREE --analyzers config,topology --format json --fail-on none
@@ -32,6 +33,7 @@ import contextlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,12 +77,13 @@ def generate(root: Path, n: int) -> int:
     return len(text.encode())
 
 
-def run(cmd: list[str], env: dict[str, str], timeout: float, max_mem_mb: int) -> dict[str, float]:
+def run(cmd: list[str], env: dict[str, str], args: argparse.Namespace) -> dict[str, float]:
     """Wall and CPU seconds, peak tree MiB and exit code of cmd in a fresh process."""
-    limit = max_mem_mb * 1024 * 1024
+    timeout, limit = args.timeout, args.max_mem_mb * 1024 * 1024
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CPU, (args.cpu_limit, args.cpu_limit + 5))
 
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report"
@@ -135,7 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated N")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="code to run")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per command")
+    parser.add_argument("--commands", default="map,scan", help="map, scan or both")
+    parser.add_argument("--cpu-limit", type=int, default=300, help="CPU seconds per command")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="wall seconds per command")
     parser.add_argument("--max-mem-mb", type=int, default=4096, help="address-space limit")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(args.src.resolve()))
@@ -162,10 +167,10 @@ def main() -> None:
                     "none",
                 ],
             }
-            for name, argv in commands.items():
+            for name in args.commands.split(","):
                 out.unlink(missing_ok=True)
-                cmd = [sys.executable, "-m", "shieldwall", *argv]
-                m = run(cmd, env, args.timeout, args.max_mem_mb)
+                cmd = [sys.executable, "-m", "shieldwall", *commands[name]]
+                m = run(cmd, env, args)
                 print(
                     f"{n:>6} {size / 1024:>8.0f} {name:<6} {m['wall']:>8.2f} {m['cpu']:>8.2f} "
                     f"{m['mib']:>9.1f} {_result(m, out, args)}",
@@ -177,6 +182,8 @@ def main() -> None:
 def _result(m: dict[str, float], out: Path, args: argparse.Namespace) -> str:
     if m["code"] == -1:
         return f"stopped after {args.timeout:.0f} s"
+    if m["code"] in (-signal.SIGXCPU, -signal.SIGKILL) and m["cpu"] >= args.cpu_limit - 1:
+        return f"stopped at the CPU limit ({args.cpu_limit} s)"
     if m["code"] != 0:
         return f"exit {m['code']:.0f} (memory limit {args.max_mem_mb} MB?)"
     try:
