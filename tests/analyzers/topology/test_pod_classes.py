@@ -118,13 +118,14 @@ def check_against_pairwise(m: ServiceMap, findings: list[Finding], topo: Topolog
     for node in m.nodes:
         if node.exposure != "internet" and node.role not in ("internet", "gateway"):
             assert (node.exposure == "gateway") == (node.id in reached), node.id
-    # datastores: who can open a connection, pod by pod
+    # datastores open to any pod (their finding names the callers): who can open a
+    # connection, pod by pod
     engine = topo.engine
     any_pod = {
         f.resource: f.message for f in findings if f.rule.id == "TOPO-DATASTORE-FROM-ANY-POD"
     }
     for node in topo.nodes.values():
-        if node.role != "datastore" or node.pod is None:
+        if node.role != "datastore" or node.pod is None or not node.any_pod:
             continue
         ports = [p for p, _ in node.ports] or [None]
         callers = [
@@ -373,3 +374,27 @@ def test_group_edge_in_the_json_contract_and_the_drawing(tmp_path: Path) -> None
     assert (group["from"], group["to"], group["port"]) == (ids[0], ids[1], 8080)
     assert all("aggregate" not in e for e in m.to_dict()["edges"] if e["via"] != "policy")
     assert "(6 links)" in to_dot(m)
+
+
+def test_over_the_class_pair_budget_policy_links_are_left_out_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shieldwall.analyzers.topology import graph
+
+    (tmp_path / "system.yaml").write_text(tier_system(60))
+    m, findings, topo = build(tmp_path)
+    assert any(e.via == "policy" for e in m.edges) and not topo.warnings
+    monkeypatch.setattr(graph, "CLASS_PAIR_BUDGET", 3)
+    small_m, small_findings, small_topo = build(tmp_path)
+    assert not any(e.via == "policy" for e in small_m.edges)
+    (warning,) = small_topo.warnings
+    assert "links that only a NetworkPolicy allows are left out" in warning
+    assert {(f.rule.id, f.resource) for f in small_findings} == {
+        (f.rule.id, f.resource) for f in findings
+    }
+    (cache,) = [
+        f
+        for f in small_findings
+        if f.resource == "Deployment/ops/cache" and f.rule.id == "TOPO-DATASTORE-FROM-ANY-POD"
+    ]
+    assert "callers are not counted" in cache.message

@@ -34,6 +34,7 @@ class TopologyAnalyzer:
             skipped=tuple(inventory.skipped),
             checked=checked,
             service_map=service_map,
+            warnings=tuple(topo.warnings),
         )
 
 

@@ -89,7 +89,7 @@ class NodeDraft:
     # Other nodes that can open a connection to it (for datastores): how many, and the
     # first few of them in map order.
     reachable_from: list[str] = field(default_factory=list)
-    reachable_count: int = 0
+    reachable_count: int | None = 0  # None: not counted (too many pod classes)
     any_pod: bool = False  # a pod of any namespace may connect
     any_pod_note: str = ""
     findings: list[str] = field(default_factory=list)
@@ -151,6 +151,7 @@ class Topology:
     groups: dict[tuple[Any, ...], GroupEdge] = field(default_factory=dict)
     gateways: GatewayView = field(default_factory=GatewayView)
     engine: PolicyEngine = field(default_factory=lambda: PolicyEngine(()))
+    warnings: list[str] = field(default_factory=list)
 
     def exposures(self) -> dict[str, str]:
         """Each node's exposure (internet, gateway or internal)."""
@@ -678,6 +679,10 @@ def _address_edge(
 
 # Pods the NetworkPolicies cannot tell apart (same PolicyEngine.profile), in map order.
 _Classes = dict[tuple[Any, ...], list[NodeDraft]]
+# Pairs of pod classes evaluated at most, for policy links and for datastore callers:
+# pods labelled so that no two are alike, under policies naming them by label, would
+# otherwise cost one evaluation per pair of pods again.
+CLASS_PAIR_BUDGET = 100_000
 
 
 def _pod_classes(topo: Topology) -> _Classes:
@@ -694,6 +699,7 @@ def _policy_edges(topo: Topology, classes: _Classes, mesh: Mesh) -> None:
     engine = topo.engine
     reps = [(key, members[0].pod) for key, members in classes.items()]
     named_by: dict[tuple[tuple[Any, ...], tuple[Any, ...]], list[dict[str, Any]]] = {}
+    budget = CLASS_PAIR_BUDGET
     for policy in engine.policies:
         for direction, rules in (("Ingress", policy.ingress), ("Egress", policy.egress)):
             if direction not in policy.types:
@@ -716,6 +722,15 @@ def _policy_edges(topo: Topology, classes: _Classes, mesh: Mesh) -> None:
                     if pod is not None
                     and any(engine.peer_matches(policy, p, Endpoint(pod=pod)) for p in named)
                 ]
+                budget -= len(selected) * len(others)
+                if budget < 0:
+                    topo.warnings.append(
+                        f"service map: the NetworkPolicies name more than {CLASS_PAIR_BUDGET:,} "
+                        f"pairs of pod classes ({len(reps):,} classes of pods that no two "
+                        "policies treat alike); links that only a NetworkPolicy allows are left "
+                        "out of the map (findings do not depend on them)"
+                    )
+                    return
                 for a in selected:
                     for b in others:
                         pair = (b, a) if direction == INGRESS else (a, b)
@@ -811,8 +826,14 @@ def _k8s_isolation(topo: Topology, classes: _Classes) -> None:
         node.open_egress = out.allowed
         node.egress_verdict = out
     order = {node_id: i for i, node_id in enumerate(topo.nodes)}
-    for node in topo.nodes.values():
-        if node.role != "datastore" or node.pod is None:
+    # Callers are named only in the finding about datastores open to any pod.
+    open_stores = [n for n in topo.nodes.values() if n.role == "datastore" and n.any_pod]
+    if len(open_stores) * len(classes) > CLASS_PAIR_BUDGET:
+        for node in open_stores:
+            node.reachable_count = None
+        return
+    for node in open_stores:
+        if node.pod is None:
             continue
         ports = [p for p, _ in node.ports] or [None]
         callers: dict[tuple[Any, ...], list[NodeDraft]] = {}
