@@ -21,6 +21,10 @@ process tree, sampled every 10 ms), map nodes and edges and scan findings.
 `--src DIR` runs another checkout's code (PYTHONPATH=DIR): compare before and
 after a change on the same machine, back to back.
 
+`--variant bits` labels every Deployment differently (a pattern of 13 labels)
+under 13 policies "bK allows bK": no two pods are alike for the policies, the
+worst case for grouping them.
+
 Run:  .venv/bin/python bench/hostile_scale.py [--sizes 1000,5000] [--src DIR]
 Targets: 5,000 Deployments under 10 s and 500 MB for each command.
 Prints figures only; the exit code is 0 whatever they are.
@@ -71,8 +75,31 @@ spec:
 """
 
 
-def generate(root: Path, n: int) -> int:
-    text = "---\n".join([POLICY, *(deployment(i) for i in range(n))])
+BITS = 13  # labels b0..b12: 8,192 distinct patterns
+
+
+def bit_policy(k: int) -> str:
+    return f"""apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: b{k}-allows-b{k}, namespace: shop}}
+spec:
+  podSelector: {{matchLabels: {{b{k}: "1"}}}}
+  ingress:
+    - from: [{{podSelector: {{matchLabels: {{b{k}: "1"}}}}}}]
+"""
+
+
+def bit_deployment(i: int) -> str:
+    bits = ", ".join(f'b{k}: "{(i >> k) & 1}"' for k in range(BITS))
+    return deployment(i).replace("tier: backend", bits)
+
+
+def generate(root: Path, n: int, variant: str = "tier") -> int:
+    if variant == "bits":
+        parts = [*(bit_policy(k) for k in range(BITS)), *(bit_deployment(i) for i in range(n))]
+    else:
+        parts = [POLICY, *(deployment(i) for i in range(n))]
+    text = "---\n".join(parts)
     (root / "system.yaml").write_text(text)
     return len(text.encode())
 
@@ -139,12 +166,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated N")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="code to run")
     parser.add_argument("--commands", default="map,scan", help="map, scan or both")
+    parser.add_argument(
+        "--variant",
+        default="tier",
+        choices=("tier", "bits"),
+        help="tier: one tier-allows-tier policy; bits: every pod labelled differently "
+        f"(b0..b{BITS - 1}) and {BITS} policies 'bK allows bK'",
+    )
     parser.add_argument("--cpu-limit", type=int, default=300, help="CPU seconds per command")
     parser.add_argument("--timeout", type=float, default=3600.0, help="wall seconds per command")
     parser.add_argument("--max-mem-mb", type=int, default=4096, help="address-space limit")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(args.src.resolve()))
-    print(f"code: {args.src}")
+    print(f"code: {args.src}, system: {args.variant}")
     print(
         f"{'N':>6} {'YAML KB':>8} {'command':<6} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} result"
     )
@@ -152,7 +186,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "tree"
             root.mkdir()
-            size = generate(root, n)
+            size = generate(root, n, args.variant)
             out = Path(tmp) / "out.json"
             commands = {
                 "map": ["map", str(root), "--format", "json", "-o", str(out)],
