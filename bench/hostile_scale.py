@@ -216,7 +216,9 @@ def main() -> None:
 def _result(m: dict[str, float], out: Path, args: argparse.Namespace) -> str:
     if m["code"] == -1:
         return f"stopped after {args.timeout:.0f} s"
-    if m["code"] in (-signal.SIGXCPU, -signal.SIGKILL) and m["cpu"] >= args.cpu_limit - 1:
+    if m["code"] == -signal.SIGXCPU or (
+        m["code"] == -signal.SIGKILL and m["cpu"] >= args.cpu_limit
+    ):
         return f"stopped at the CPU limit ({args.cpu_limit} s)"
     if m["code"] != 0:
         return f"exit {m['code']:.0f} (memory limit {args.max_mem_mb} MB?)"
