@@ -133,7 +133,8 @@ _, status = os.waitpid(pid, 0)
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(report, "w") as fh:
-    fh.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    fh.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu}")
 """
 
 
@@ -154,7 +155,7 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[Run, str, str]:
         stdout = out_path.read_text("utf-8", "replace")
         stderr = err_path.read_text("utf-8", "replace")
         try:
-            wall_s, rss_s, code_s = report.read_text().split()
+            wall_s, rss_s, code_s = report.read_text().split()[:3]
         except (OSError, ValueError):
             return Run(0.0, 0, 0, launcher.returncode or 127), stdout, stderr
     max_rss = int(rss_s)

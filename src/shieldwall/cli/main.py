@@ -277,7 +277,11 @@ def baseline_create(
     """Write the current unsuppressed findings of PATH to a baseline file."""
     target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
     check_target(target)
-    outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
+    # Every finding, none summed up: a baseline must accept each one by its fingerprint.
+    options = ScanOptions(
+        analyzers=analyzers, excludes=exclude, verbose=verbose, max_per_file_rule=None
+    )
+    outcome = run_scan(path, options)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error, keep_lines=verbose)

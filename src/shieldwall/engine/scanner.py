@@ -13,6 +13,7 @@ from pathlib import Path
 from shieldwall.analyzers.base import Analyzer, ScanTarget
 from shieldwall.engine.analyzers import select
 from shieldwall.engine.baseline import apply_baseline, load_baseline
+from shieldwall.engine.caps import FINDINGS_PER_FILE_RULE, cap_findings
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
@@ -52,6 +53,8 @@ class ScanOptions:
     offline: bool = False
     # POSIX paths under the root: analyse only the files at or under them (empty: all).
     only: tuple[str, ...] = ()
+    # Findings of one rule listed per file (the rest summed up); None: all of them.
+    max_per_file_rule: int | None = FINDINGS_PER_FILE_RULE
 
 
 @dataclass
@@ -232,6 +235,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         )
     if options.baseline is not None:
         findings = apply_baseline(findings, load_baseline(options.baseline))
+    capped = cap_findings(findings, options.max_per_file_rule)
+    findings = capped.findings
 
     findings.sort(key=lambda f: (f.location.path, f.location.start_line, f.rule.id, f.key))
     command_line, repository = _policies(path, config, options, tree, findings)
@@ -241,7 +246,9 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         skipped=tuple(dict.fromkeys(skipped)),
         rules=tuple(dict.fromkeys([*rules, *(f.rule for f in findings)])),
         analyzers=tuple(a.name for a in analyzers),
-        scorecard=Scorecard({c: frozenset(ids) for c, ids in checked.items()}),
+        scorecard=Scorecard(
+            {c: frozenset(ids) for c, ids in checked.items()}, capped.unlisted_failing
+        ),
         gateways=tuple(gateways),
         gateway_source=gateway_source,
         errors=tuple(errors),

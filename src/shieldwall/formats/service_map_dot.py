@@ -84,6 +84,8 @@ def _edge_attrs(edge: MapEdge, index: int) -> dict[str, str]:
     label = str(edge.port) if edge.port else ""
     if edge.source == INTERNET and edge.via == "route" and not edge.authenticated:
         label = f"{label} no auth".strip()
+    if edge.aggregate is not None:  # drawn between its first pair
+        label = f"{label} ({edge.aggregate.pairs} links)".strip()
     return {
         "id": edge_dom_id(index),
         "color": colour,

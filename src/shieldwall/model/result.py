@@ -16,11 +16,14 @@ class Scorecard:
     """Per control: the resources a rule of that control looked at, and those failing."""
 
     checked: dict[Control, frozenset[str]] = field(default_factory=dict)
+    # Failing resources whose findings are not listed (over the per-file limit).
+    unlisted_failing: dict[Control, frozenset[str]] = field(default_factory=dict)
 
     def failing(self, findings: tuple[Finding, ...], control: Control) -> frozenset[str]:
-        return frozenset(
+        listed = frozenset(
             f.resource for f in findings if f.rule.control is control and not f.suppressed
         )
+        return listed | self.unlisted_failing.get(control, frozenset())
 
 
 SUPPRESSION_KINDS = ("inline", "exception", "baseline")

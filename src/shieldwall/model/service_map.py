@@ -37,6 +37,21 @@ class MapNode:
 
 
 @dataclass(frozen=True, slots=True)
+class Aggregate:
+    """What a group edge stands for: a link from each of `sources` to each of
+    `targets` (never a node to itself, nor a pair that a configured address links:
+    that `url` edge carries the policy's evidence), `pairs` links in all. Only links
+    that NetworkPolicies alone allow are grouped."""
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    pairs: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sources": list(self.sources), "targets": list(self.targets), "pairs": self.pairs}
+
+
+@dataclass(frozen=True, slots=True)
 class MapEdge:
     source: str  # "internet" or a node id (the JSON field is "from")
     target: str  # a node id (the JSON field is "to")
@@ -55,10 +70,30 @@ class MapEdge:
     path: str = ""
     line: int = 0
     findings: tuple[str, ...] = ()
+    # A group edge: source and target are its first pair, this says what else it holds.
+    aggregate: Aggregate | None = None
 
     @property
     def id(self) -> str:
         return f"{self.source}->{self.target}:{self.port or '*'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "from": self.source,
+            "to": self.target,
+            "port": self.port,
+            "encrypted": self.encrypted,
+            "evidence": self.evidence,
+            "via": self.via,
+            "allowed": self.allowed,
+            "through_gateway": self.through_gateway,
+            "authenticated": self.authenticated,
+            "location": {"path": self.path, "line": self.line} if self.path else None,
+            "findings": list(self.findings),
+        }
+        if self.aggregate is not None:
+            out["aggregate"] = self.aggregate.to_dict()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +130,5 @@ class ServiceMap:
                 }
                 for n in self.nodes
             ],
-            "edges": [
-                {
-                    "from": e.source,
-                    "to": e.target,
-                    "port": e.port,
-                    "encrypted": e.encrypted,
-                    "evidence": e.evidence,
-                    "via": e.via,
-                    "allowed": e.allowed,
-                    "through_gateway": e.through_gateway,
-                    "authenticated": e.authenticated,
-                    "location": {"path": e.path, "line": e.line} if e.path else None,
-                    "findings": list(e.findings),
-                }
-                for e in self.edges
-            ],
+            "edges": [e.to_dict() for e in self.edges],
         }

@@ -11,7 +11,7 @@ from shieldwall.analyzers.topology.findings import check
 from shieldwall.analyzers.topology.graph import Topology, build
 from shieldwall.analyzers.topology.rules import ANALYZER, RULES
 from shieldwall.model import Control, Finding, Location, Rule, Settings
-from shieldwall.model.service_map import INTERNET, MapEdge, MapNode, ServiceMap
+from shieldwall.model.service_map import INTERNET, Aggregate, MapEdge, MapNode, ServiceMap
 from shieldwall.sources.manifests import Inventory
 
 
@@ -34,6 +34,7 @@ class TopologyAnalyzer:
             skipped=tuple(inventory.skipped),
             checked=checked,
             service_map=service_map,
+            warnings=tuple(topo.warnings),
         )
 
 
@@ -72,6 +73,7 @@ def _freeze(
     edge_fp: dict[tuple[str, str, int | None, str], list[str]],
 ) -> ServiceMap:
     nodes = []
+    exposures = topo.exposures()
     if any(e.source == INTERNET for e in topo.edges.values()):
         nodes.append(MapNode(INTERNET, "Internet", "internet", "", "internet", role="internet"))
     for n in sorted(topo.nodes.values(), key=lambda n: n.id):
@@ -81,7 +83,7 @@ def _freeze(
                 n.kind,
                 n.name,
                 n.namespace,
-                topo.exposure(n),
+                exposures[n.id],
                 n.role,
                 n.path,
                 n.line,
@@ -92,7 +94,7 @@ def _freeze(
             )
         )
     edges = []
-    for key, e in sorted(topo.edges.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)):
+    for key, e in topo.edges.items():
         edges.append(
             MapEdge(
                 e.source,
@@ -110,6 +112,26 @@ def _freeze(
                 tuple(edge_fp.get(key, ())),
             )
         )
+    for g in topo.groups.values():
+        source, target = next(g.covered())
+        pairs = g.pairs()
+        edges.append(
+            MapEdge(
+                source,
+                target,
+                g.port,
+                g.encrypted,
+                g.evidence + (f"; mTLS STRICT by {g.mtls}" if g.mtls else ""),
+                "policy",
+                True,
+                path=g.path if pairs > 1 else topo.nodes[target].path,
+                line=g.line if pairs > 1 else topo.nodes[target].line,
+                aggregate=Aggregate(tuple(g.sources), tuple(g.targets), pairs)
+                if pairs > 1
+                else None,
+            )
+        )
+    edges.sort(key=lambda e: (e.source, e.target, e.port or 0))
     return ServiceMap(tuple(nodes), tuple(edges))
 
 

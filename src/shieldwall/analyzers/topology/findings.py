@@ -96,7 +96,13 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
     if node.any_pod:
         port, line = node.ports[0] if node.ports else (None, node.line)
         callers = ", ".join(_short(r) for r in node.reachable_from[:8]) or "none mapped"
-        more = f" and {len(node.reachable_from) - 8} more" if len(node.reachable_from) > 8 else ""
+        count = node.reachable_count
+        more = f" and {count - 8} more" if count is not None and count > 8 else ""
+        mapped = (
+            f"{count} mapped workload(s) can open one: {callers}{more}"
+            if count is not None
+            else "its callers are not counted (too many kinds of pods to compare)"
+        )
         who = (
             "every pod of every namespace"
             if node.compose is None
@@ -108,8 +114,7 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             line,
             node.id,
             f"datastore {node.id} accepts connections"
-            f"{f' on port {port}' if port else ''} from {who} ({node.any_pod_note}); "
-            f"{len(node.reachable_from)} mapped workload(s) can open one: {callers}{more}",
+            f"{f' on port {port}' if port else ''} from {who} ({node.any_pod_note}); {mapped}",
             "any-pod",
             node=node.id,
         )

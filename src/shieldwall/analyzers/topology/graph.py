@@ -86,8 +86,10 @@ class NodeDraft:
     egress_verdict: Verdict | None = None
     sensitive: str = ""  # why the workload is sensitive ("" if not)
     ports: list[tuple[int, int]] = field(default_factory=list)  # (port, line)
-    # Other nodes that can open a connection to it (for datastores).
+    # Other nodes that can open a connection to it (for datastores): how many, and the
+    # first few of them in map order.
     reachable_from: list[str] = field(default_factory=list)
+    reachable_count: int | None = 0  # None: not counted (too many pod classes)
     any_pod: bool = False  # a pod of any namespace may connect
     any_pod_note: str = ""
     findings: list[str] = field(default_factory=list)
@@ -113,22 +115,64 @@ class EdgeDraft:
 
 
 @dataclass
+class GroupEdge:
+    """The links that only NetworkPolicies allow from every source to every target on
+    one port, where the sources are pods the policies cannot tell apart, and so are the
+    targets. It stands for each (source, target) pair except a pod to itself and the
+    pairs that a configured address links already (`folded`: that edge carries them)."""
+
+    sources: list[str]
+    targets: list[str]
+    port: int | None
+    encrypted: bool
+    evidence: str
+    path: str
+    line: int
+    mtls: str = ""
+    folded: set[tuple[str, str]] = field(default_factory=set)
+
+    def pairs(self) -> int:
+        both = len(set(self.sources).intersection(self.targets))
+        return len(self.sources) * len(self.targets) - both - len(self.folded)
+
+    def covered(self) -> Iterator[tuple[str, str]]:
+        """Each pair it stands for, sources first."""
+        for s in self.sources:
+            for t in self.targets:
+                if s != t and (s, t) not in self.folded:
+                    yield s, t
+
+
+@dataclass
 class Topology:
     nodes: dict[str, NodeDraft] = field(default_factory=dict)
     edges: dict[tuple[str, str, int | None, str], EdgeDraft] = field(default_factory=dict)
+    # Policy-only links, grouped: (source class, target class, port...) -> group.
+    groups: dict[tuple[Any, ...], GroupEdge] = field(default_factory=dict)
     gateways: GatewayView = field(default_factory=GatewayView)
     engine: PolicyEngine = field(default_factory=lambda: PolicyEngine(()))
+    warnings: list[str] = field(default_factory=list)
 
-    def exposure(self, node: NodeDraft) -> str:
-        entries = [e for e in node.entries if e.allowed]
-        if any(not e.through_gateway for e in entries) or (entries and node.role == "gateway"):
-            return EXPOSURE_INTERNET
-        if entries:
-            return EXPOSURE_GATEWAY
-        for e in self.edges.values():
-            if e.target == node.id and e.allowed and e.source in self.gateways.ids:
-                return EXPOSURE_GATEWAY
-        return EXPOSURE_INTERNAL
+    def exposures(self) -> dict[str, str]:
+        """Each node's exposure (internet, gateway or internal)."""
+        gw = self.gateways.ids
+        reached = {e.target for e in self.edges.values() if e.allowed and e.source in gw}
+        for g in self.groups.values():
+            callers = [s for s in g.sources if s in gw]
+            if callers:
+                reached.update(
+                    t for t in g.targets if any(s != t and (s, t) not in g.folded for s in callers)
+                )
+        out = {}
+        for node in self.nodes.values():
+            entries = [e for e in node.entries if e.allowed]
+            if any(not e.through_gateway for e in entries) or (entries and node.role == "gateway"):
+                out[node.id] = EXPOSURE_INTERNET
+            elif entries or node.id in reached:
+                out[node.id] = EXPOSURE_GATEWAY
+            else:
+                out[node.id] = EXPOSURE_INTERNAL
+        return out
 
     def add_edge(self, edge: EdgeDraft) -> EdgeDraft:
         key = (edge.source, edge.target, edge.port, edge.via if edge.source == INTERNET else "")
@@ -173,8 +217,9 @@ def build(inventory: Inventory, settings: Settings) -> Topology:
     _k8s_nodes(topo, workloads, services)
     _k8s_exposure(topo, objects, services, resolver, mesh)
     _k8s_addresses(topo, objects, resolver, mesh)
-    _policy_edges(topo, mesh)
-    _k8s_isolation(topo)
+    classes = _pod_classes(topo)
+    _policy_edges(topo, classes, mesh)
+    _k8s_isolation(topo, classes)
     for cf in inventory.compose:
         _compose(topo, compose_services(cf), internal_networks(cf))
     _fold_weak_edges(topo)
@@ -632,15 +677,34 @@ def _address_edge(
     )
 
 
-def _policy_edges(topo: Topology, mesh: Mesh) -> None:
-    """Edges for the peers that NetworkPolicies name explicitly (by pod labels)."""
+# Pods the NetworkPolicies cannot tell apart (same PolicyEngine.profile), in map order.
+_Classes = dict[tuple[Any, ...], list[NodeDraft]]
+# Pairs of pod classes evaluated at most, for policy links and for datastore callers:
+# pods labelled so that no two are alike, under policies naming them by label, would
+# otherwise cost one evaluation per pair of pods again.
+CLASS_PAIR_BUDGET = 100_000
+
+
+def _pod_classes(topo: Topology) -> _Classes:
+    classes: _Classes = {}
+    for node in topo.nodes.values():
+        if node.pod is not None:
+            classes.setdefault(topo.engine.profile(node.pod), []).append(node)
+    return classes
+
+
+def _policy_edges(topo: Topology, classes: _Classes, mesh: Mesh) -> None:
+    """Edges for the peers that NetworkPolicies name explicitly (by pod labels),
+    evaluated once per pair of pod classes, not per pair of pods."""
     engine = topo.engine
-    pods = [n for n in topo.nodes.values() if n.pod is not None]
+    reps = [(key, members[0].pod) for key, members in classes.items()]
+    named_by: dict[tuple[tuple[Any, ...], tuple[Any, ...]], list[dict[str, Any]]] = {}
+    budget = CLASS_PAIR_BUDGET
     for policy in engine.policies:
         for direction, rules in (("Ingress", policy.ingress), ("Egress", policy.egress)):
             if direction not in policy.types:
                 continue
-            selected = [n for n in pods if n.pod is not None and policy.selects(n.pod)]
+            selected = [k for k, pod in reps if pod is not None and policy.selects(pod)]
             for rule in rules:
                 if not isinstance(rule, dict):
                     continue
@@ -653,16 +717,27 @@ def _policy_edges(topo: Topology, mesh: Mesh) -> None:
                 if not named:
                     continue
                 others = [
-                    n
-                    for n in pods
-                    if n.pod is not None
-                    and any(engine.peer_matches(policy, p, Endpoint(pod=n.pod)) for p in named)
+                    k
+                    for k, pod in reps
+                    if pod is not None
+                    and any(engine.peer_matches(policy, p, Endpoint(pod=pod)) for p in named)
                 ]
+                budget -= len(selected) * len(others)
+                if budget < 0:
+                    topo.warnings.append(
+                        f"service map: the NetworkPolicies name more than {CLASS_PAIR_BUDGET:,} "
+                        f"pairs of pod classes ({len(reps):,} classes of pods that no two "
+                        "policies treat alike); links that only a NetworkPolicy allows are left "
+                        "out of the map (findings do not depend on them)"
+                    )
+                    return
                 for a in selected:
                     for b in others:
-                        src, dst = (b, a) if direction == INGRESS else (a, b)
-                        if src.id != dst.id:
-                            _policy_edge(topo, src, dst, rule, mesh)
+                        pair = (b, a) if direction == INGRESS else (a, b)
+                        named_by.setdefault(pair, []).append(rule)
+    mtls: dict[tuple[str, int | None], tuple[str, str]] = {}
+    for pair, by in named_by.items():
+        _policy_group(topo, pair, classes, by, mesh, mtls)
 
 
 def _names_pods(selector: Any) -> bool:
@@ -671,40 +746,69 @@ def _names_pods(selector: Any) -> bool:
     )
 
 
-def _policy_edge(topo: Topology, src: NodeDraft, dst: NodeDraft, rule: Any, mesh: Mesh) -> None:
-    assert src.pod is not None and dst.pod is not None and dst.workload is not None
-    candidates: list[int | None] = [p for p, _ in dst.ports] or [
-        e.get("port") for e in rule.get("ports") or [] if isinstance(e, dict)
-    ] or [None]
-    for port in dict.fromkeys(candidates):
-        if not isinstance(port, int) and port is not None:
-            continue
-        allowed, why = topo.engine.connection(src.pod, dst.pod, port)
-        if not allowed:
-            continue
-        mode, pa = mesh.mtls(dst.workload, port)
-        policy_ids = sorted(
-            {p.id for p in topo.engine.selecting(dst.pod, "Ingress")}
-            | {p.id for p in topo.engine.selecting(src.pod, "Egress")}
-        )
-        topo.add_edge(
-            EdgeDraft(
-                src.id,
-                dst.id,
-                port,
-                mode == "STRICT",
-                [f"allowed by {', '.join(policy_ids)}"],
-                "policy",
-                True,
-                why,
-                dst.path,
-                dst.line,
-                mtls=pa.id if mode == "STRICT" and pa is not None else "",
+def _policy_group(
+    topo: Topology,
+    keys: tuple[tuple[Any, ...], tuple[Any, ...]],
+    classes: _Classes,
+    rules: list[dict[str, Any]],
+    mesh: Mesh,
+    mtls: dict[tuple[str, int | None], tuple[str, str]],
+) -> None:
+    """The policy links from one class of pods to another: the verdict of one pair
+    stands for all, the targets split by their container ports and mTLS mode."""
+    sources, targets = classes[keys[0]], classes[keys[1]]
+    if len(sources) == 1 and targets == sources:
+        return  # a pod to itself
+    src = sources[0].pod
+    by_ports: dict[tuple[int, ...], list[NodeDraft]] = {}
+    for t in targets:
+        by_ports.setdefault(tuple(p for p, _ in t.ports), []).append(t)
+    for ports, dsts in by_ports.items():
+        dst = dsts[0].pod
+        assert src is not None and dst is not None
+        candidates: list[Any] = []
+        for rule in rules:
+            candidates += (
+                list(ports)
+                or [e.get("port") for e in rule.get("ports") or [] if isinstance(e, dict)]
+                or [None]
             )
-        )
+        for port in dict.fromkeys(candidates):
+            if not isinstance(port, int) and port is not None:
+                continue
+            if not topo.engine.can_connect(src, dst, port):
+                continue
+            policy_ids = sorted(
+                {p.id for p in topo.engine.selecting(dst, "Ingress")}
+                | {p.id for p in topo.engine.selecting(src, "Egress")}
+            )
+            by_mode: dict[tuple[str, str], list[NodeDraft]] = {}
+            for t in dsts:
+                mode = mtls.get((t.id, port))
+                if mode is None:
+                    assert t.workload is not None
+                    name, pa = mesh.mtls(t.workload, port)
+                    mode = mtls[(t.id, port)] = (
+                        "STRICT" if name == "STRICT" else "",
+                        pa.id if name == "STRICT" and pa is not None else "",
+                    )
+                by_mode.setdefault(mode, []).append(t)
+            for (strict_mode, pa_id), members in by_mode.items():
+                group = GroupEdge(
+                    [n.id for n in sources],
+                    [n.id for n in members],
+                    port,
+                    bool(strict_mode),
+                    f"allowed by {', '.join(policy_ids)}",
+                    members[0].path,
+                    members[0].line,
+                    mtls=pa_id,
+                )
+                if group.pairs():
+                    topo.groups[(*keys, ports, port, strict_mode, pa_id)] = group
 
 
-def _k8s_isolation(topo: Topology) -> None:
+def _k8s_isolation(topo: Topology, classes: _Classes) -> None:
     engine = topo.engine
     for node in topo.nodes.values():
         pod = node.pod
@@ -721,15 +825,34 @@ def _k8s_isolation(topo: Topology) -> None:
         out = engine.to_internet(pod)
         node.open_egress = out.allowed
         node.egress_verdict = out
-    for node in topo.nodes.values():
-        if node.role != "datastore" or node.pod is None:
+    order = {node_id: i for i, node_id in enumerate(topo.nodes)}
+    # Callers are named only in the finding about datastores open to any pod.
+    open_stores = [n for n in topo.nodes.values() if n.role == "datastore" and n.any_pod]
+    if len(open_stores) * len(classes) > CLASS_PAIR_BUDGET:
+        for node in open_stores:
+            node.reachable_count = None
+        return
+    for node in open_stores:
+        if node.pod is None:
             continue
         ports = [p for p, _ in node.ports] or [None]
-        for other in topo.nodes.values():
-            if other.pod is None or other.id == node.id or other.pod.host_network:
+        callers: dict[tuple[Any, ...], list[NodeDraft]] = {}
+        for key, members in classes.items():
+            other = members[0].pod
+            if other is None or other.host_network:
                 continue
-            if any(engine.can_connect(other.pod, node.pod, p) for p in ports):
-                node.reachable_from.append(other.id)
+            if any(engine.can_connect(other, node.pod, p) for p in ports):
+                callers[key] = members
+        # The first few callers in map order: the first of each class are enough.
+        first = [m for ms in callers.values() for m in ms[: _SHOWN + 1] if m.id != node.id]
+        first.sort(key=lambda m: order[m.id])
+        node.reachable_from = [m.id for m in first[:_SHOWN]]
+        itself = engine.profile(node.pod) in callers
+        node.reachable_count = sum(len(ms) for ms in callers.values()) - itself
+
+
+# Callers of a datastore named in its finding.
+_SHOWN = 8
 
 
 # -- compose ---------------------------------------------------------------------------------
@@ -824,10 +947,9 @@ def _compose(topo: Topology, services: list[ComposeService], internal: set[str])
         node = topo.nodes[svc.id]
         if node.role != "datastore":
             continue
-        for other in services:
-            if other.id != svc.id and _compose_reach(other, svc)[0]:
-                node.reachable_from.append(other.id)
-        node.any_pod = len(node.reachable_from) == len(services) - 1 and len(services) > 1
+        callers = [o.id for o in services if o.id != svc.id and _compose_reach(o, svc)[0]]
+        node.reachable_from, node.reachable_count = callers[:_SHOWN], len(callers)
+        node.any_pod = len(callers) == len(services) - 1 and len(services) > 1
         node.any_pod_note = "every service of the compose project shares a network with it"
 
 
@@ -913,3 +1035,23 @@ def _fold_weak_edges(topo: Topology) -> None:
             if main is not None:
                 main.evidence += [ev for ev in e.evidence if ev not in main.evidence]
                 del topo.edges[key]
+    by_target: dict[str, list[GroupEdge]] = {}
+    for g in topo.groups.values():
+        for t in g.targets:
+            by_target.setdefault(t, []).append(g)
+    sources: dict[int, set[str]] = {}
+    for (src, dst), e in strong.items():
+        for g in by_target.get(dst, ()):
+            members = sources.get(id(g))
+            if members is None:
+                members = sources[id(g)] = set(g.sources)
+            if src == dst or src not in members:
+                continue
+            g.folded.add((src, dst))
+            # The address edge on the same port, else the first one between the two.
+            same = topo.edges.get((src, dst, g.port, ""))
+            main = same if same is not None and same.via == "url" else e
+            if g.evidence not in main.evidence:
+                main.evidence.append(g.evidence)
+    for key in [k for k, g in topo.groups.items() if not g.pairs()]:
+        del topo.groups[key]

@@ -157,6 +157,7 @@ class PolicyEngine:
             self._by_ns[p.namespace].append(p)
         self._ns_labels = {k: dict(v) for k, v in (namespace_labels or {}).items()}
         self._selecting: dict[tuple[str, str], list[Policy]] = {}
+        self._profiles: dict[tuple[str, frozenset[tuple[str, str]], bool], tuple[bool, ...]] = {}
 
     def namespace_labels(self, namespace: str) -> dict[str, str]:
         labels = dict(self._ns_labels.get(namespace, {}))
@@ -180,6 +181,29 @@ class PolicyEngine:
         if pod.host_network:
             return False
         return bool(self.selecting(pod, direction))
+
+    def profile(self, pod: Pod) -> tuple[Any, ...]:
+        """What evaluation can tell about a pod: two pods with the same profile get the
+        same answers (allowed or not) as source and as destination, against any peer
+        and on any port. It holds the namespace, the host network flag, the named
+        ports, which policies select the pod and which rules name it as a peer; pods
+        with the same labels in the same namespace share the policy part."""
+        key = (pod.namespace, frozenset(pod.labels.items()), pod.host_network)
+        marks = self._profiles.get(key)
+        if marks is None:
+            other = Endpoint(pod=pod)
+            found: list[bool] = [p.selects(pod) for p in self._by_ns.get(pod.namespace, ())]
+            for policy in self.policies:
+                for rules, peers_key in ((policy.ingress, "from"), (policy.egress, "to")):
+                    for rule in rules:
+                        peers = rule.get(peers_key) if isinstance(rule, dict) else None
+                        found.append(
+                            isinstance(peers, list)
+                            and any(self.peer_matches(policy, peer, other) for peer in peers)
+                        )
+            marks = self._profiles[key] = tuple(found)
+        named = tuple(sorted((k, *v) for k, v in pod.named_ports.items()))
+        return (pod.namespace, pod.host_network, named, marks)
 
     # -- one direction -------------------------------------------------------------------
 
