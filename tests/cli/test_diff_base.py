@@ -176,3 +176,18 @@ def test_diff_base_with_history_is_a_usage_error(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"pod.yaml": pod("p", "c")})
     out = sw("scan", str(repo), "--diff-base", "main", "--history")
     assert out.returncode == 2 and "--since" in out.stderr
+
+
+def test_shallow_clone_without_the_merge_base_is_a_usage_error(tmp_path: Path) -> None:
+    origin = branch(tmp_path)
+    clone = tmp_path / "clone"
+    source = origin.as_uri()
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "pr", source, str(clone))
+    git(clone, "fetch", "-q", "--depth", "1", "origin", "main:main")
+    out = sw("scan", str(clone), "--analyzers", "config", "--diff-base", "main")
+    assert out.returncode == 2
+    assert "no common history" in out.stderr and "fetch-depth: 0" in out.stderr
+    git(clone, "fetch", "-q", "--unshallow", "origin", "main:main")
+    assert privileged(scan_json(clone, "--diff-base", "main")) == privileged(
+        scan_json(origin, "--diff-base", "main")
+    )
