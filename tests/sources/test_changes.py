@@ -86,8 +86,10 @@ def test_repository_config_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     git(repo, "config", "diff.external", f"touch {marker}")
     git(repo, "config", "core.fsmonitor", f"touch {marker}")
-    (repo / "a.txt").write_text("changed\n")
-    changed_lines(repo, "main")
+    git(repo, "config", "diff.interHunkContext", "10")  # would join hunks over unchanged lines
+    git(repo, "config", "diff.noprefix", "true")
+    (repo / "a.txt").write_text(TEN.replace("line 2\n", "two\n").replace("line 8\n", "eight\n"))
+    assert changed_lines(repo, "main").lines == {"a.txt": {2, 8}}
     assert not marker.exists()
 
 

@@ -178,6 +178,7 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
         "--patch-with-raw",
         "-z",
         "--unified=0",
+        "--inter-hunk-context=0",
         "--find-renames",
         "--relative",
         "--no-color",
