@@ -58,7 +58,7 @@ def test_added_modified_deleted_renamed(tmp_path: Path) -> None:
     assert changes.lines["new.txt"] == frozenset()  # renamed, no line changed
     assert changes.touches("new.txt", 0, 0) and not changes.touches("new.txt", 3, 3)
     assert changes.lines["cut.txt"] == {4, 5}  # the neighbours of the removed line
-    assert not changes.touches("old.txt", 1, 10)
+    assert "old.txt" not in changes.lines and "old.txt" not in changes.whole
 
 
 def test_binary_change_counts_the_whole_file(tmp_path: Path) -> None:
@@ -99,3 +99,13 @@ def test_bad_ref_is_a_usage_error(tmp_path: Path, ref: str) -> None:
     with pytest.raises(UsageError):
         changed_lines(repo, ref)
     assert not (repo / "x").exists()
+
+
+def test_a_file_git_does_not_track_is_new_even_when_ignored(tmp_path: Path) -> None:
+    repo = _branch(tmp_path, {"a.txt": TEN})
+    (repo / ".git" / "info" / "exclude").write_text("local.txt\n")
+    (repo / "local.txt").write_text("scanned, ignored only by this clone\n")
+    changes = changed_lines(repo, "main")
+    assert "local.txt" not in changes.whole  # git does not list it ...
+    assert changes.touches("local.txt", 1, 1)  # ... yet it is not part of main either
+    assert not changes.touches("a.txt", 1, 1)

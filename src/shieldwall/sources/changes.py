@@ -42,6 +42,8 @@ class ChangedLines:
     base: str  # the merge base of REF and HEAD, a full commit id
     lines: Mapping[str, frozenset[int]] = field(default_factory=dict)
     whole: frozenset[str] = frozenset()
+    # The files git tracks: any other file the scan reads is new, whatever ignores it.
+    tracked: frozenset[str] | None = None
 
     @property
     def files(self) -> int:
@@ -54,7 +56,7 @@ class ChangedLines:
             return True
         changed = self.lines.get(path)
         if changed is None:
-            return False
+            return self.tracked is not None and path not in self.tracked
         if start <= 0:
             return True
         return not changed.isdisjoint(range(start, max(start, end) + 1))
@@ -197,4 +199,13 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
     whole.update(os.fsdecode(p) for p in untracked.stdout.split(b"\0") if p)
     for path in whole:
         lines.pop(path, None)
-    return ChangedLines(ref=ref, base=base, lines=lines, whole=frozenset(whole))
+    return ChangedLines(ref, base, lines, frozenset(whole), _tracked(root))
+
+
+def _tracked(root: Path) -> frozenset[str]:
+    done = _git(root, "ls-files", "-z", "--recurse-submodules")
+    if done.returncode != 0:  # a broken submodule: the superproject alone
+        done = _git(root, "ls-files", "-z")
+    if done.returncode != 0:
+        raise SourceError(f"git ls-files failed: {_first_line(done)}", "run again")
+    return frozenset(os.fsdecode(p) for p in done.stdout.split(b"\0") if p)
