@@ -2,8 +2,8 @@
 
 The comparison runs from the merge base of REF and HEAD to the working tree:
 the branch's commits (`git diff REF...HEAD`), the changes not committed yet,
-and the untracked files the scan reads (not ignored), which are new in full. In
-CI the working tree is HEAD, so this is exactly the pull request's diff.
+and every file the scan reads that git does not track, new in full. In CI the
+working tree is HEAD, so this is exactly the pull request's diff.
 
 Names come from `git diff --raw -z`, NUL-separated and never quoted, so any
 file name is read as it is; each file's hunks come from the patch that follows
