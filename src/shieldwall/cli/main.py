@@ -15,6 +15,8 @@ from shieldwall import __version__
 from shieldwall.cli import exit_codes
 from shieldwall.cli.output import ReportTarget, check_report_targets, parse_format, write_reports
 from shieldwall.cli.paths import scan_paths
+from shieldwall.cli.summary import summary_line
+from shieldwall.cli.terminal import exit_broken_pipe, flush_stdout, no_color_env
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.gate import gate_fails
@@ -65,6 +67,8 @@ def handle_errors(fn: F) -> F:
             sys.exit(exit_codes.TOOL_FAILED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            exit_broken_pipe()
         except Exception as exc:
             if verbose:
                 _print_traceback()
@@ -89,6 +93,12 @@ class _Commands(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self._LAZY])
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # a command without handle_errors: the same quiet exit
+            exit_broken_pipe()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self._LAZY:
@@ -125,7 +135,7 @@ def cli() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(SEVERITIES),
+    type=click.Choice(SEVERITIES, case_sensitive=False),
     default=None,
     help="Fail (exit 1) on unsuppressed findings at or above this severity. Default: high.",
 )
@@ -146,6 +156,16 @@ def cli() -> None:
 @click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
 @click.option("--history", is_flag=True, help="Also scan every commit's added lines for secrets.")
 @click.option("--since", metavar="REF", help="With --history: only commits after REF.")
+@click.option(
+    "--diff-base",
+    metavar="REF",
+    help="Report only findings on lines changed since the merge base of REF and HEAD "
+    "(committed or not; pull-request mode).",
+)
+@click.option(
+    "--rule", "rule", multiple=True, metavar="ID", help="Report only this rule (glob). Repeatable."
+)
+@click.option("--skip-rule", multiple=True, metavar="ID", help="Leave out this rule (glob).")
 @click.option("--verify", is_flag=True, help="Check found credentials against their provider.")
 @click.option("--offline", is_flag=True, help="Never use the network (local databases only).")
 @click.option("--no-color", is_flag=True, help="Plain text output.")
@@ -164,6 +184,9 @@ def scan(
     max_file_size: int | None,
     history: bool,
     since: str | None,
+    diff_base: str | None,
+    rule: tuple[str, ...],
+    skip_rule: tuple[str, ...],
     verify: bool,
     offline: bool,
     no_color: bool,
@@ -173,6 +196,13 @@ def scan(
 
     With --root, scan that repository but report only on the files under PATHS."""
     targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
+    if since is not None and not history:
+        raise UsageError("--since works with --history", "add --history, or drop --since")
+    if diff_base is not None and history:
+        raise UsageError(
+            "--diff-base compares the working tree; --history scans commits",
+            "run two scans: --diff-base REF, and --history --since REF",
+        )
     path, only = scan_paths(paths, root)
     check_report_targets(targets)
     options = ScanOptions(
@@ -188,14 +218,17 @@ def scan(
         since=since,
         verify=verify,
         offline=offline,
+        diff_base=diff_base,
+        rules=rule,
+        skip_rules=skip_rule,
     )
     outcome = run_scan(path, options, target_label=str(path))
-    write_reports(outcome, targets, color=not no_color, verbose=verbose)
+    write_reports(outcome, targets, color=not no_color and not no_color_env(), verbose=verbose)
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     threshold: Severity | None
     if fail_on is not None:
-        threshold = None if fail_on == "none" else Severity.parse(fail_on)
+        threshold = None if fail_on.lower() == "none" else Severity.parse(fail_on)
     elif outcome.config.fail_on_set:
         threshold = outcome.config.fail_on
         if threshold is None and outcome.config.origin == "repository":
@@ -207,6 +240,10 @@ def scan(
             )
     else:
         threshold = Severity.HIGH
+    failed = gate_fails(outcome.result, threshold)
+    if all(t.file is not None for t in targets):
+        files = [t.file for t in targets if t.file is not None]
+        click.echo(summary_line(outcome.result, threshold, failed, files), err=True)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error, keep_lines=verbose)
@@ -222,7 +259,7 @@ def scan(
             hint += "; --no-repo-config ignores the repository's .shieldwall.yaml"
         _err(f"no file scanned in {path}: {why}", hint)
         sys.exit(exit_codes.USAGE)
-    sys.exit(exit_codes.FINDINGS if gate_fails(outcome.result, threshold) else exit_codes.OK)
+    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 
 
 @cli.command()
@@ -291,7 +328,9 @@ def baseline_create(
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 
 
-
-
 def main() -> None:
-    cli(prog_name="shieldwall")
+    try:
+        cli(prog_name="shieldwall", color=False if no_color_env() else None)
+    except SystemExit:
+        flush_stdout()
+        raise

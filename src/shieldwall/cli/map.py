@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from shieldwall.cli import exit_codes
+from shieldwall.cli.terminal import exit_broken_pipe
 from shieldwall.engine.redaction import redact_text
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
@@ -91,6 +92,8 @@ def map_command(
         if verbose:
             traceback.print_exc()
         _fail(exc.message, exc.hint, exit_codes.TOOL_FAILED)
+    except BrokenPipeError:
+        exit_broken_pipe()
     except Exception as exc:
         if verbose:
             traceback.print_exc()

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from shieldwall.engine.project_config import ExceptionEntry
+from shieldwall.engine.rule_ids import known, unknown_rule_finding
 from shieldwall.model import Control, Finding, Location, Rule, Severity
 
 EXPIRED_RULE_ID = "EXCEPTION-EXPIRED"
@@ -40,8 +41,10 @@ def apply_exceptions(
     entries: Sequence[ExceptionEntry],
     config_path: str,
     today: dt.date,
+    rule_ids: Collection[str] | None = None,
 ) -> list[Finding]:
-    """Suppress findings covered by a live exception; report each expired one."""
+    """Suppress findings covered by a live exception; report each expired one, and
+    with `rule_ids` (every rule id there is) each whose rule matches none of them."""
     live = [e for e in entries if e.expires is None or e.expires >= today]
     expired = [e for e in entries if e.expires is not None and e.expires < today]
     out: list[Finding] = []
@@ -60,5 +63,11 @@ def apply_exceptions(
                 resource=f"exception/{e.rule}",
                 key=f"{e.rule}|{e.path}|{e.resource}",
             )
+        )
+    if rule_ids is not None:
+        out.extend(
+            unknown_rule_finding(e.rule, config_path, e.line, rule_ids)
+            for e in entries
+            if not known(e.rule, rule_ids)
         )
     return out

@@ -129,7 +129,8 @@ def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfi
     fail_on = None
     if "fail_on" in body:
         try:
-            fail_on = None if body["fail_on"] == "none" else Severity.parse(str(body["fail_on"]))
+            text = str(body["fail_on"])
+            fail_on = None if text.strip().lower() == "none" else Severity.parse(text)
         except ValueError as exc:
             raise _fail(display, body.line_of("fail_on"), str(exc)) from exc
     return ProjectConfig(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.exceptions import expired_rule
+from shieldwall.engine.rule_ids import unknown_rule
 from shieldwall.model import Control, Rule
 
 
@@ -12,4 +15,11 @@ def rule_catalog() -> list[Rule]:
     for factory in ANALYZERS.values():
         rules.extend(factory().rules())
     rules.append(expired_rule(Control.SUPPLY_CHAIN))
+    rules.append(unknown_rule())
     return sorted(rules, key=lambda r: r.id)
+
+
+@functools.cache
+def rule_ids() -> frozenset[str]:
+    """The id of every rule there is (whichever analyzers run)."""
+    return frozenset(r.id for r in rule_catalog())

@@ -14,10 +14,13 @@ from shieldwall.analyzers.base import Analyzer, ScanTarget
 from shieldwall.engine.analyzers import select
 from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.caps import FINDINGS_PER_FILE_RULE, cap_findings
+from shieldwall.engine.diff_base import keep_changed
 from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.engine.redaction import redact_result
+from shieldwall.engine.rule_ids import check_patterns, select_rules
+from shieldwall.engine.rules import rule_ids
 from shieldwall.errors import SourceError, UsageError
 from shieldwall.model import (
     Control,
@@ -31,6 +34,7 @@ from shieldwall.model import (
     Settings,
     Skipped,
 )
+from shieldwall.sources.changes import changed_lines
 from shieldwall.sources.git import resolve_commit
 from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import FileTree, walk
@@ -55,6 +59,11 @@ class ScanOptions:
     only: tuple[str, ...] = ()
     # Findings of one rule listed per file (the rest summed up); None: all of them.
     max_per_file_rule: int | None = FINDINGS_PER_FILE_RULE
+    # Report only the findings on lines changed since this git ref's merge base.
+    diff_base: str | None = None
+    # Rule ids or globs: report only these (empty: all), and never those.
+    rules: tuple[str, ...] = ()
+    skip_rules: tuple[str, ...] = ()
 
 
 @dataclass
@@ -165,6 +174,9 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     if not path.exists():
         raise UsageError(f"{path} does not exist", "give a directory or file to scan")
     analyzers = select(options.analyzers)
+    if options.rules or options.skip_rules:
+        check_patterns("--rule", options.rules, rule_ids())
+        check_patterns("--skip-rule", options.skip_rules, rule_ids())
     config = _project_config(path, options.config, options.repo_config)
     settings = config.settings
     if options.max_file_bytes is not None:
@@ -186,6 +198,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
     if options.since is not None:
         _check_since(tree.root, options.since)
+    changes = changed_lines(tree.root, options.diff_base) if options.diff_base else None
     target = ScanTarget(tree, settings)
 
     findings: list[Finding] = []
@@ -228,13 +241,20 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         return data.decode("utf-8", errors="replace").splitlines()
 
     if options.repo_config:
-        findings = apply_inline(findings, lines_of)
+        findings = apply_inline(findings, lines_of, rule_ids)
     if config.exceptions:
         findings = apply_exceptions(
-            findings, config.exceptions, config.path, options.today or dt.date.today()
+            findings,
+            config.exceptions,
+            config.path,
+            options.today or dt.date.today(),
+            rule_ids(),
         )
     if options.baseline is not None:
         findings = apply_baseline(findings, load_baseline(options.baseline))
+    if options.rules or options.skip_rules:
+        findings = select_rules(findings, options.rules, options.skip_rules)
+    findings, diff_base = keep_changed(findings, changes)
     capped = cap_findings(findings, options.max_per_file_rule)
     findings = capped.findings
 
@@ -262,5 +282,6 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         ),
         command_line=command_line,
         repository=repository,
+        diff_base=diff_base,
     )
     return Scan(redact_result(result), config, tree.root, analyzers)

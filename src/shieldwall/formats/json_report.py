@@ -56,6 +56,19 @@ def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
         "file_selection": selection_dict(result),
         "repository_config": repository_dict(result.repository),
         "command_line": command_line_dict(result.command_line),
+        "diff_base": diff_base_dict(result),
+    }
+
+
+def diff_base_dict(result: ScanResult) -> dict[str, Any] | None:
+    """`--diff-base REF`: what the findings were compared with, and how many were left out."""
+    if result.diff_base is None:
+        return None
+    return {
+        "ref": result.diff_base.ref,
+        "merge_base": result.diff_base.merge_base,
+        "files_changed": result.diff_base.files_changed,
+        "findings_left_out": result.diff_base.findings_left_out,
     }
 
 

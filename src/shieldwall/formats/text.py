@@ -78,10 +78,24 @@ def _header(console: Console, result: ScanResult, ctx: ReportContext) -> None:
     command_line = command_line_policy(result.command_line)
     if command_line:
         _field(console, "Command-line policy", command_line)
+    if result.diff_base is not None:
+        _field(console, "Diff base", diff_base_line(result))
     _field(console, "Analyzers", ", ".join(result.analyzers) or "none")
     if _gateway_matters(result):
         _field(console, "Gateway", gateway_line(result))
     console.print()
+
+
+def diff_base_line(result: ScanResult) -> str:
+    """`--diff-base`: what the findings were compared with, and how many were left out."""
+    diff = result.diff_base
+    if diff is None:
+        return ""
+    files = f"{diff.files_changed} file" + ("" if diff.files_changed == 1 else "s")
+    return (
+        f"{printable(diff.ref)} (merge base {diff.merge_base[:12]}): {files} changed, "
+        f"{diff.findings_left_out} findings on other lines left out"
+    )
 
 
 def files_line(result: ScanResult) -> str:

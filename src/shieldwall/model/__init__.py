@@ -2,7 +2,7 @@
 
 from shieldwall.model.component import Component
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
-from shieldwall.model.result import FileSelection, PolicySource, ScanResult, Scorecard
+from shieldwall.model.result import DiffBase, FileSelection, PolicySource, ScanResult, Scorecard
 from shieldwall.model.rule import Rule
 from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
 from shieldwall.model.settings import GatewaySettings, Settings
@@ -11,6 +11,7 @@ from shieldwall.model.taxonomy import Control, Severity
 __all__ = [
     "Component",
     "Control",
+    "DiffBase",
     "FileSelection",
     "Finding",
     "GatewaySettings",

@@ -59,6 +59,16 @@ class FileSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class DiffBase:
+    """`--diff-base REF`: only findings on lines changed since REF's merge base."""
+
+    ref: str
+    merge_base: str  # full commit id
+    files_changed: int = 0
+    findings_left_out: int = 0  # on lines the change did not touch
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     target: str
     findings: tuple[Finding, ...]
@@ -75,6 +85,7 @@ class ScanResult:
     selection: FileSelection = field(default_factory=FileSelection)
     command_line: PolicySource = field(default_factory=PolicySource)
     repository: PolicySource = field(default_factory=PolicySource)
+    diff_base: DiffBase | None = None
 
     @property
     def active(self) -> tuple[Finding, ...]:

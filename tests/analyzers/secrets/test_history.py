@@ -135,11 +135,21 @@ def sw(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_bad_since_ref_is_a_usage_error(repo: Path) -> None:
     commit(repo, {"a.txt": "x\n"}, "init")
-    bad = sw("scan", str(repo), "--analyzers", "secrets", "--since", "no-such-ref")
+    bad = sw("scan", str(repo), "--analyzers", "secrets", "--history", "--since", "no-such-ref")
     assert bad.returncode == 2
     assert "no-such-ref" in bad.stderr and "fetch" in bad.stderr
     assert "Traceback" not in bad.stderr
-    good = sw("scan", str(repo), "--analyzers", "secrets", "--since", "HEAD", "--format", "json")
+    good = sw(
+        "scan",
+        str(repo),
+        "--analyzers",
+        "secrets",
+        "--history",
+        "--since",
+        "HEAD",
+        "--format",
+        "json",
+    )
     assert good.returncode == 0, good.stderr
 
 
