@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +22,27 @@ def config_findings(root: Path, settings: Settings | None = None) -> list[Findin
     return list(ConfigAnalyzer().analyze(target).findings)
 
 
+@pytest.fixture(scope="session")
+def _empty_vulnerability_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid vulnerability database with no advisory, updated now."""
+    from shieldwall.analyzers.deps.osv.store import Writer
+
+    path = tmp_path_factory.mktemp("emptydb") / "osv.sqlite3"
+    Writer(path).finish(datetime.now(UTC), "tests: no advisory")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _no_user_vulnerability_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
-    """Hermetic: never read the developer's own vulnerability database."""
-    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path_factory.mktemp("nodb") / "osv.sqlite3"))
+def _no_user_vulnerability_db(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch, _empty_vulnerability_db: Path
+) -> None:
+    """Hermetic: never read the developer's own vulnerability database. Each test
+    gets its own copy of a fresh one with no advisory, so that scans check their
+    dependencies (and find nothing) instead of stopping for want of a database;
+    tests of a missing or old database point SHIELDWALL_DB elsewhere."""
+    db = tmp_path_factory.mktemp("osvdb") / "osv.sqlite3"
+    shutil.copyfile(_empty_vulnerability_db, db)
+    monkeypatch.setenv("SHIELDWALL_DB", str(db))
 
 
 @pytest.fixture

@@ -104,10 +104,29 @@ def test_text_report_names_the_gateway(write) -> None:
     assert "Pod/shop/api-gateway" in out.stdout and "envoy" in out.stdout
 
 
-def test_missing_vulnerability_database_is_a_warning_on_stderr(write) -> None:
+def test_missing_vulnerability_database_stops_the_scan_with_the_fix(
+    write, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path / "absent" / "osv.sqlite3"))
     root = write({"requirements.txt": "flask==2.0.0\n"})
-    out = sw("scan", str(root), "--analyzers", "deps", "--format", "json", "--fail-on", "none")
+    out = sw("scan", str(root), "--format", "json", "--fail-on", "none")
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    assert "no vulnerability database at" in out.stderr
+    assert "shieldwall db update" in out.stderr and "--offline" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_offline_scan_goes_on_without_the_database_and_says_so(
+    write, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path / "absent" / "osv.sqlite3"))
+    root = write({"requirements.txt": "flask==2.0.0\n"})
+    args = ("scan", str(root), "--analyzers", "deps", "--format", "json", "--fail-on", "none")
+    out = sw(*args, "--offline")
     assert out.returncode == 0
     assert "warning:" in out.stderr and "shieldwall db update" in out.stderr
     report = json.loads(out.stdout)
     assert report["skipped"][0]["path"] == "requirements.txt"
+    assert "not checked for known vulnerabilities" in report["skipped"][0]["reason"]
+    assert report["command_line"]["require_db"] is False

@@ -21,6 +21,8 @@ REPOSITORY = PolicySource(
     exceptions=2,
     max_file_size=100,
     fail_on="none",
+    require_db=False,
+    max_db_age_days=30.0,
     suppressed={"inline": 1, "exception": 1},
 )
 COMMAND_LINE = PolicySource(
@@ -63,6 +65,8 @@ def test_json_carries_counts_by_origin_with_their_types() -> None:
         "exceptions": 2,
         "max_file_size": 100,
         "fail_on": "none",
+        "require_db": False,
+        "max_db_age_days": 30.0,
         "suppressed": {"inline": 1, "exception": 1},
         "inline_ignores": 1,
         "inline_ignores_applied": True,
@@ -74,6 +78,8 @@ def test_json_carries_counts_by_origin_with_their_types() -> None:
         "exceptions": 0,
         "max_file_size": None,
         "fail_on": None,
+        "require_db": None,
+        "max_db_age_days": None,
         "suppressed": {"exception": 0, "baseline": 1},
         "baseline": ".shieldwall-baseline.json",
     }
@@ -95,7 +101,8 @@ def test_text_header_shows_left_out_files_and_both_policies() -> None:
     )
     assert (
         "Repository policy: .shieldwall.yaml: exclude k8s/**, Docker\\u001b[2Jfile; "
-        "2 exceptions; max_file_size 100; fail_on none; suppressed 1 inline, 1 exception" in out
+        "2 exceptions; max_file_size 100; fail_on none; require_db false (dependencies may go "
+        "unchecked for vulnerabilities); max_db_age 30d; suppressed 1 inline, 1 exception" in out
     )
     assert (
         "Command-line policy: exclude legacy/**; baseline .shieldwall-baseline.json; "

@@ -17,12 +17,12 @@ from shieldwall.cli.output import ReportTarget, parse_format, write_reports
 from shieldwall.cli.paths import scan_paths
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
-from shieldwall.engine.gate import gate_fails
 from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
+from shieldwall.model.settings import parse_age
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
@@ -32,6 +32,13 @@ def _print_traceback() -> None:
     import traceback  # only with --verbose on failure: costs start-up time otherwise
 
     traceback.print_exc()
+
+
+def _age(text: str) -> float:
+    try:
+        return parse_age(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _err(message: str, hint: str = "") -> None:
@@ -140,7 +147,17 @@ def cli() -> None:
 @click.option("--history", is_flag=True, help="Also scan every commit's added lines for secrets.")
 @click.option("--since", metavar="REF", help="With --history: only commits after REF.")
 @click.option("--verify", is_flag=True, help="Check found credentials against their provider.")
-@click.option("--offline", is_flag=True, help="Never use the network (local databases only).")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Never use the network; scan on without a vulnerability database (saying so).",
+)
+@click.option(
+    "--max-db-age",
+    metavar="AGE",
+    callback=lambda _ctx, _param, value: None if value is None else _age(value),
+    help="Fail (exit 2) when the vulnerability database is older: 7d, 36h, 2w. Default: 7d.",
+)
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @handle_errors
@@ -159,6 +176,7 @@ def scan(
     since: str | None,
     verify: bool,
     offline: bool,
+    max_db_age: float | None,
     no_color: bool,
     verbose: bool,
 ) -> None:
@@ -180,25 +198,13 @@ def scan(
         since=since,
         verify=verify,
         offline=offline,
+        fail_on=fail_on,
+        max_db_age_days=max_db_age,
     )
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color, verbose=verbose)
     for warning in outcome.result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    threshold: Severity | None
-    if fail_on is not None:
-        threshold = None if fail_on == "none" else Severity.parse(fail_on)
-    elif outcome.config.fail_on_set:
-        threshold = outcome.config.fail_on
-        if threshold is None and outcome.config.origin == "repository":
-            click.secho(
-                f"warning: the scanned repository's {outcome.config.path} turns the gate off "
-                "(fail_on: none); give --fail-on or --no-repo-config to decide it yourself",
-                fg="yellow",
-                err=True,
-            )
-    else:
-        threshold = Severity.HIGH
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
@@ -214,7 +220,7 @@ def scan(
             hint += "; --no-repo-config ignores the repository's .shieldwall.yaml"
         _err(f"no file scanned in {path}: {why}", hint)
         sys.exit(exit_codes.USAGE)
-    sys.exit(exit_codes.FINDINGS if gate_fails(outcome.result, threshold) else exit_codes.OK)
+    sys.exit(exit_codes.FINDINGS if outcome.result.gate.failed else exit_codes.OK)
 
 
 @cli.command()
@@ -261,13 +267,20 @@ def baseline() -> None:
 )
 @click.option("--analyzers", metavar="LIST")
 @click.option("--exclude", multiple=True, metavar="GLOB")
+@click.option("--offline", is_flag=True, help="Go on without a vulnerability database.")
 @click.option("-v", "--verbose", is_flag=True)
 @handle_errors
 def baseline_create(
-    path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
+    path: Path,
+    output: Path | None,
+    analyzers: str | None,
+    exclude: tuple[str, ...],
+    offline: bool,
+    verbose: bool,
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
-    outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
+    options = ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose, offline=offline)
+    outcome = run_scan(path, options)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)

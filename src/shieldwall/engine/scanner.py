@@ -14,6 +14,7 @@ from shieldwall.analyzers.base import Analyzer, ScanTarget
 from shieldwall.engine.analyzers import select
 from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
+from shieldwall.engine.gate import database_warnings, threshold, verdict
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.errors import UsageError
@@ -47,6 +48,10 @@ class ScanOptions:
     since: str | None = None
     verify: bool = False
     offline: bool = False
+    # The gate's threshold (a severity or "none"; None: the config's, else high) and the
+    # oldest vulnerability database accepted (None: the config's, else the default).
+    fail_on: str | None = None
+    max_db_age_days: float | None = None
     # POSIX paths under the root: analyse only the files at or under them (empty: all).
     only: tuple[str, ...] = ()
 
@@ -89,7 +94,13 @@ def _set_by(config: ProjectConfig) -> PolicySource:
         exceptions=len(config.exceptions),
         max_file_size=size if size != Settings().max_file_bytes else None,
         fail_on=_fail_on_text(config),
+        require_db=None if config.settings.require_db else False,
+        max_db_age_days=_changed(config.settings.max_db_age_days, Settings().max_db_age_days),
     )
+
+
+def _changed(value: float, default: float) -> float | None:
+    return None if value == default else value
 
 
 def _policies(
@@ -111,6 +122,8 @@ def _policies(
         files_excluded=tree.left_out["exclude"],
         max_file_size=options.max_file_bytes or cli.max_file_size,
         baseline=str(options.baseline) if options.baseline is not None else "",
+        require_db=False if options.offline else cli.require_db,
+        max_db_age_days=options.max_db_age_days or cli.max_db_age_days,
         suppressed={
             "exception": kinds["exception"] if by_cli else 0,
             "baseline": kinds["baseline"],
@@ -174,6 +187,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         since=options.since,
         verify=options.verify,
         offline=options.offline,
+        require_db=settings.require_db and not options.offline,
+        max_db_age_days=options.max_db_age_days or settings.max_db_age_days,
     )
     by_repo = config.origin == "repository"
     tree = walk(
@@ -236,6 +251,10 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
 
     findings.sort(key=lambda f: (f.location.path, f.location.start_line, f.rule.id, f.key))
     command_line, repository = _policies(path, config, options, tree, findings)
+    fail_on, gate_warning = threshold(options.fail_on, config)
+    if gate_warning:
+        warnings.append(gate_warning)
+    warnings.extend(database_warnings(config, options.offline, options.max_db_age_days is not None))
     result = ScanResult(
         target=target_label or str(path),
         findings=tuple(findings),
@@ -256,5 +275,6 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         ),
         command_line=command_line,
         repository=repository,
+        gate=verdict(findings, errors, fail_on),
     )
     return Scan(result, config, tree.root, analyzers)

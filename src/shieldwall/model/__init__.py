@@ -2,7 +2,7 @@
 
 from shieldwall.model.component import Component
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
-from shieldwall.model.result import FileSelection, PolicySource, ScanResult, Scorecard
+from shieldwall.model.result import FileSelection, Gate, PolicySource, ScanResult, Scorecard
 from shieldwall.model.rule import Rule
 from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
 from shieldwall.model.settings import GatewaySettings, Settings
@@ -13,6 +13,7 @@ __all__ = [
     "Control",
     "FileSelection",
     "Finding",
+    "Gate",
     "GatewaySettings",
     "Location",
     "MapEdge",
