@@ -45,6 +45,29 @@ def _no_user_vulnerability_db(
     monkeypatch.setenv("SHIELDWALL_DB", str(db))
 
 
+@pytest.fixture(autouse=True)
+def _json_reports_match_their_schema(monkeypatch) -> None:
+    """Every JSON report rendered in this process (formatter, CliRunner) is checked
+    against the shipped schema; reports from subprocesses go through load_report."""
+    from shieldwall.formats import json_report, service_map_json
+    from tests.reports import load_map, load_report
+
+    render, render_map = json_report.render, service_map_json.render_map
+
+    def checked(*args, **kwargs) -> str:
+        text = render(*args, **kwargs)
+        load_report(text)
+        return text
+
+    def checked_map(*args, **kwargs) -> str:
+        text = render_map(*args, **kwargs)
+        load_map(text)
+        return text
+
+    monkeypatch.setattr(json_report, "render", checked)
+    monkeypatch.setattr(service_map_json, "render_map", checked_map)
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write files under tmp_path: write({"k8s/a.yaml": "..."}) -> tmp_path."""

@@ -13,6 +13,7 @@ from shieldwall.formats.base import ReportContext
 from shieldwall.model import FileSelection, PolicySource, ScanResult
 from tests.formats.conftest import ERROR, make_result
 from tests.formats.test_sarif import SCHEMA_PATH
+from tests.reports import load_report
 
 REPOSITORY = PolicySource(
     config=".shieldwall.yaml",
@@ -50,7 +51,7 @@ def flat(output: str) -> str:
 
 
 def test_json_carries_counts_by_origin_with_their_types() -> None:
-    report = json.loads(json_report.render(policy_result(), ReportContext()))
+    report = load_report(json_report.render(policy_result(), ReportContext()))
     assert report["files_scanned"] == 42
     assert report["errors"] == [ERROR]
     assert report["warnings"] == ["the database is old"]
@@ -86,7 +87,7 @@ def test_json_carries_counts_by_origin_with_their_types() -> None:
 
 
 def test_json_without_any_config_says_so() -> None:
-    report = json.loads(json_report.render(make_result(), ReportContext()))
+    report = load_report(json_report.render(make_result(), ReportContext()))
     assert report["repository_config"]["path"] is None
     assert report["command_line"]["config"] is None
     assert report["file_selection"]["tracked_by_git"] is False
@@ -137,7 +138,7 @@ def _sarif_run(result: ScanResult) -> dict[str, Any]:
 
 def test_sarif_run_properties_match_the_json_report() -> None:
     result = policy_result()
-    report = json.loads(json_report.render(result, ReportContext()))
+    report = load_report(json_report.render(result, ReportContext()))
     props = _sarif_run(result)["properties"]
     assert props["filesScanned"] == 42
     assert props["suppressions"] == report["suppressions"]

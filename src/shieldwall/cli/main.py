@@ -85,6 +85,7 @@ class _Commands(click.Group):
         "db": ("shieldwall.cli.db", "db"),
         "map": ("shieldwall.cli.map", "map_command"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
+        "schema": ("shieldwall.cli.schema", "schema"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
