@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -81,14 +82,7 @@ def load_config(file: Path, display: str) -> ProjectConfig:
     body = doc.content
     if not isinstance(body, YMap):
         raise _fail(display, doc.start_line, "the config must be a mapping")
-    unknown = sorted(str(k) for k in body if k not in _KNOWN_KEYS)
-    if unknown:
-        raise _fail(
-            display,
-            body.line_of(unknown[0]),
-            f"unknown key {unknown[0]!r}",
-            f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
-        )
+    _known_keys(body, sorted(_KNOWN_KEYS), display)
     settings = Settings(gateway=_gateway(body, display))
     if "max_file_size" in body:
         size = body["max_file_size"]
@@ -110,6 +104,17 @@ def load_config(file: Path, display: str) -> ProjectConfig:
         fail_on=fail_on,
         fail_on_set="fail_on" in body,
     )
+
+
+def _known_keys(mapping: YMap, known: Sequence[str], display: str, prefix: str = "") -> None:
+    unknown = sorted(str(k) for k in mapping if k not in known)
+    if unknown:
+        raise _fail(
+            display,
+            mapping.line_of(unknown[0]),
+            f"unknown key {prefix + unknown[0]!r}",
+            f"known keys: {', '.join(known)}",
+        )
 
 
 def _gateway(body: YMap, display: str) -> GatewaySettings:
@@ -138,14 +143,7 @@ def _deps(body: YMap, display: str, settings: Settings) -> Settings:
     if not isinstance(deps, YMap):
         hint = "write `deps: {max_db_age: 7d}`"
         raise _fail(display, body.line_of("deps"), "deps must be a mapping", hint)
-    unknown = sorted(str(k) for k in deps if k not in _DEPS_KEYS)
-    if unknown:
-        raise _fail(
-            display,
-            deps.line_of(unknown[0]),
-            f"unknown key deps.{unknown[0]}",
-            f"known keys: {', '.join(_DEPS_KEYS)}",
-        )
+    _known_keys(deps, _DEPS_KEYS, display, "deps.")
     if "require_db" in deps:
         if not isinstance(deps["require_db"], bool):
             raise _fail(display, deps.line_of("require_db"), "require_db must be true or false")
