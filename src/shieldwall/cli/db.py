@@ -94,7 +94,7 @@ def db() -> None:
     default=Network().timeout,
     show_default=True,
     metavar="SECONDS",
-    help="Over HTTP: give up connecting, or on a download that brings no "
+    help="Over HTTP: give up connecting, or on a download that brings under "
     f"{PROGRESS_BYTES // 1024} KiB, after this long.",
 )
 @click.option(
