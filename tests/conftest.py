@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +22,50 @@ def config_findings(root: Path, settings: Settings | None = None) -> list[Findin
     return list(ConfigAnalyzer().analyze(target).findings)
 
 
+@pytest.fixture(scope="session")
+def _empty_vulnerability_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid vulnerability database with no advisory, updated now."""
+    from shieldwall.analyzers.deps.osv.store import Writer
+
+    path = tmp_path_factory.mktemp("emptydb") / "osv.sqlite3"
+    Writer(path).finish(datetime.now(UTC), "tests: no advisory")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _no_user_vulnerability_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
-    """Hermetic: never read the developer's own vulnerability database."""
-    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path_factory.mktemp("nodb") / "osv.sqlite3"))
+def _no_user_vulnerability_db(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch, _empty_vulnerability_db: Path
+) -> None:
+    """Hermetic: never read the developer's own vulnerability database. Each test
+    gets its own copy of a fresh one with no advisory, so that scans check their
+    dependencies (and find nothing) instead of stopping for want of a database;
+    tests of a missing or old database point SHIELDWALL_DB elsewhere."""
+    db = tmp_path_factory.mktemp("osvdb") / "osv.sqlite3"
+    shutil.copyfile(_empty_vulnerability_db, db)
+    monkeypatch.setenv("SHIELDWALL_DB", str(db))
+
+
+@pytest.fixture(autouse=True)
+def _json_reports_match_their_schema(monkeypatch) -> None:
+    """Every JSON report rendered in this process (formatter, CliRunner) is checked
+    against the shipped schema; reports from subprocesses go through load_report."""
+    from shieldwall.formats import json_report, service_map_json
+    from tests.reports import load_map, load_report
+
+    render, render_map = json_report.render, service_map_json.render_map
+
+    def checked(*args, **kwargs) -> str:
+        text = render(*args, **kwargs)
+        load_report(text)
+        return text
+
+    def checked_map(*args, **kwargs) -> str:
+        text = render_map(*args, **kwargs)
+        load_map(text)
+        return text
+
+    monkeypatch.setattr(json_report, "render", checked)
+    monkeypatch.setattr(service_map_json, "render_map", checked_map)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.reports import load_report, validator
 
 PEERS = ("checkov", "semgrep")
 
@@ -85,7 +86,7 @@ def test_installed_shieldwall_scans_and_writes_an_sbom(env: Path) -> None:
     shop = REPO / "examples" / "shop"
     out = _run(env / "bin" / "shieldwall", "scan", shop, "--format", "json", "--fail-on", "none")
     assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
+    report = load_report(out.stdout)
     assert {"config", "secrets", "deps", "code", "topology"} <= {
         f["analyzer"] for f in report["findings"]
     }
@@ -93,3 +94,7 @@ def test_installed_shieldwall_scans_and_writes_an_sbom(env: Path) -> None:
     assert sbom.returncode == 0, sbom.stderr
     doc = json.loads(sbom.stdout)
     assert doc["specVersion"] == "1.6" and doc["components"]
+    # The report's JSON Schema is package data of the wheel.
+    schema = _run(env / "bin" / "shieldwall", "schema", "report")
+    assert schema.returncode == 0, schema.stderr
+    assert json.loads(schema.stdout) == validator("report").schema

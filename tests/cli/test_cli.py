@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.engine.test_scanner import PRIVILEGED_POD
+from tests.reports import load_report
 
 
 def sw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -45,7 +46,7 @@ def test_json_contract_and_several_formats_at_once(write, tmp_path: Path) -> Non
     out = sw("scan", str(root), "--format", "json", "--format", f"sarif:{sarif}",
              "--format", f"junit:{junit}", "--fail-on", "none")
     assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
+    report = load_report(out.stdout)
     assert report["schema"] == "shieldwall/report/v1"
     assert report["target"] == str(root)
     priv = next(f for f in report["findings"] if f["rule"] == "K8S-PRIVILEGED")
@@ -90,7 +91,7 @@ def test_baseline_create_then_gate_only_on_new_findings(write) -> None:
     (root / "new.yaml").write_text(PRIVILEGED_POD.replace("name: p,", "name: q,"))
     out = sw("scan", str(root), "--baseline", str(baseline), "--format", "json")
     assert out.returncode == 1
-    active = [f for f in json.loads(out.stdout)["findings"] if not f["suppressed"]]
+    active = [f for f in load_report(out.stdout)["findings"] if not f["suppressed"]]
     assert {f["resource"] for f in active} == {"Pod/shop/q"}
 
 
@@ -104,10 +105,29 @@ def test_text_report_names_the_gateway(write) -> None:
     assert "Pod/shop/api-gateway" in out.stdout and "envoy" in out.stdout
 
 
-def test_missing_vulnerability_database_is_a_warning_on_stderr(write) -> None:
+def test_missing_vulnerability_database_stops_the_scan_with_the_fix(
+    write, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path / "absent" / "osv.sqlite3"))
     root = write({"requirements.txt": "flask==2.0.0\n"})
-    out = sw("scan", str(root), "--analyzers", "deps", "--format", "json", "--fail-on", "none")
+    out = sw("scan", str(root), "--format", "json", "--fail-on", "none")
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    assert "no vulnerability database at" in out.stderr
+    assert "shieldwall db update" in out.stderr and "--offline" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_offline_scan_goes_on_without_the_database_and_says_so(
+    write, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path / "absent" / "osv.sqlite3"))
+    root = write({"requirements.txt": "flask==2.0.0\n"})
+    args = ("scan", str(root), "--analyzers", "deps", "--format", "json", "--fail-on", "none")
+    out = sw(*args, "--offline")
     assert out.returncode == 0
     assert "warning:" in out.stderr and "shieldwall db update" in out.stderr
-    report = json.loads(out.stdout)
+    report = load_report(out.stdout)
     assert report["skipped"][0]["path"] == "requirements.txt"
+    assert "not checked for known vulnerabilities" in report["skipped"][0]["reason"]
+    assert report["command_line"]["require_db"] is False

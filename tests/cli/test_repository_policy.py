@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 from tests.gitrepo import make_repo, needs_git
+from tests.reports import load_report
 
 INLINE_POD = PRIVILEGED_POD.replace(
     "privileged: true", "privileged: true  # shieldwall: ignore[K8S-PRIVILEGED] lab only"
@@ -17,7 +18,7 @@ INLINE_POD = PRIVILEGED_POD.replace(
 
 
 def _json(out) -> dict:
-    return json.loads(out.stdout)
+    return load_report(out.stdout)
 
 
 @needs_git

@@ -13,6 +13,7 @@ from shieldwall.formats.base import ReportContext
 from shieldwall.model import FileSelection, PolicySource, ScanResult
 from tests.formats.conftest import ERROR, make_result
 from tests.formats.test_sarif import SCHEMA_PATH
+from tests.reports import load_report
 
 REPOSITORY = PolicySource(
     config=".shieldwall.yaml",
@@ -21,6 +22,8 @@ REPOSITORY = PolicySource(
     exceptions=2,
     max_file_size=100,
     fail_on="none",
+    require_db=False,
+    max_db_age_days=30.0,
     suppressed={"inline": 1, "exception": 1},
 )
 COMMAND_LINE = PolicySource(
@@ -48,7 +51,7 @@ def flat(output: str) -> str:
 
 
 def test_json_carries_counts_by_origin_with_their_types() -> None:
-    report = json.loads(json_report.render(policy_result(), ReportContext()))
+    report = load_report(json_report.render(policy_result(), ReportContext()))
     assert report["files_scanned"] == 42
     assert report["errors"] == [ERROR]
     assert report["warnings"] == ["the database is old"]
@@ -63,6 +66,8 @@ def test_json_carries_counts_by_origin_with_their_types() -> None:
         "exceptions": 2,
         "max_file_size": 100,
         "fail_on": "none",
+        "require_db": False,
+        "max_db_age_days": 30.0,
         "suppressed": {"inline": 1, "exception": 1},
         "inline_ignores": 1,
         "inline_ignores_applied": True,
@@ -74,13 +79,15 @@ def test_json_carries_counts_by_origin_with_their_types() -> None:
         "exceptions": 0,
         "max_file_size": None,
         "fail_on": None,
+        "require_db": None,
+        "max_db_age_days": None,
         "suppressed": {"exception": 0, "baseline": 1},
         "baseline": ".shieldwall-baseline.json",
     }
 
 
 def test_json_without_any_config_says_so() -> None:
-    report = json.loads(json_report.render(make_result(), ReportContext()))
+    report = load_report(json_report.render(make_result(), ReportContext()))
     assert report["repository_config"]["path"] is None
     assert report["command_line"]["config"] is None
     assert report["file_selection"]["tracked_by_git"] is False
@@ -95,7 +102,8 @@ def test_text_header_shows_left_out_files_and_both_policies() -> None:
     )
     assert (
         "Repository policy: .shieldwall.yaml: exclude k8s/**, Docker\\x1b[2Jfile; "
-        "2 exceptions; max_file_size 100; fail_on none; suppressed 1 inline, 1 exception" in out
+        "2 exceptions; max_file_size 100; fail_on none; require_db false (dependencies may go "
+        "unchecked for vulnerabilities); max_db_age 30d; suppressed 1 inline, 1 exception" in out
     )
     assert (
         "Command-line policy: exclude legacy/**; baseline .shieldwall-baseline.json; "
@@ -130,7 +138,7 @@ def _sarif_run(result: ScanResult) -> dict[str, Any]:
 
 def test_sarif_run_properties_match_the_json_report() -> None:
     result = policy_result()
-    report = json.loads(json_report.render(result, ReportContext()))
+    report = load_report(json_report.render(result, ReportContext()))
     props = _sarif_run(result)["properties"]
     assert props["filesScanned"] == 42
     assert props["suppressions"] == report["suppressions"]

@@ -3,11 +3,11 @@ final stage, what it copies is in the build context, and shieldwall passes it.""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 from tests.conftest import REPO
+from tests.reports import load_report
 
 DOCKERFILE = REPO / "Dockerfile"
 
@@ -64,6 +64,6 @@ def test_shieldwall_passes_its_own_image_definition() -> None:
         timeout=120,
         check=False,
     )
-    report = json.loads(done.stdout)
+    report = load_report(done.stdout)
     above_info = [f["rule"] for f in report["findings"] if f["severity"] != "info"]
     assert done.returncode == 0 and not above_info, above_info

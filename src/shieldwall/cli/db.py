@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from shieldwall.analyzers.deps.osv.location import ENV_VAR, default_database_path
 from shieldwall.analyzers.deps.osv.matcher import STALE_AFTER_DAYS
-from shieldwall.analyzers.deps.osv.mirror import DEFAULT_BASE
+from shieldwall.analyzers.deps.osv.mirror import DEFAULT_BASE, PROGRESS_BYTES, Network
 from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
 from shieldwall.analyzers.deps.osv.update import (
     DEFAULT_ECOSYSTEMS,
@@ -88,12 +88,30 @@ def db() -> None:
     help="Accept a source that has fewer than half the records the database holds "
     "for an ecosystem (refused by default: a truncated or hostile mirror).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Network().timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Over HTTP: give up connecting, or on a download that brings under "
+    f"{PROGRESS_BYTES // 1024} KiB, after this long.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=Network().retries,
+    show_default=True,
+    help="Over HTTP: try again this many times after a transient failure (waiting 1 s, 2 s...).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and every bad record.")
 def db_update(
     source: str | None,
     ecosystems: tuple[str, ...],
     allow_shrink: bool,
+    timeout: float,
+    retries: int,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -109,7 +127,12 @@ def db_update(
     try:
         with Progress(*columns, console=console, disable=quiet, transient=False) as bars:
             report = update_database(
-                path, source, ecosystems or None, _RichProgress(bars), allow_shrink=allow_shrink
+                path,
+                source,
+                ecosystems or None,
+                _RichProgress(bars),
+                allow_shrink=allow_shrink,
+                network=Network(timeout=timeout, retries=retries),
             )
     except ShieldwallError as exc:
         _fail(exc, verbose)

@@ -19,7 +19,6 @@ from shieldwall.cli.summary import summary_line
 from shieldwall.cli.terminal import exit_broken_pipe, flush_stdout, no_color_env
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
-from shieldwall.engine.gate import gate_fails
 from shieldwall.engine.redaction import redact_text
 from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
@@ -27,6 +26,7 @@ from shieldwall.errors import ShieldwallError, UsageError
 from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
 from shieldwall.model.display import display_text
+from shieldwall.model.settings import parse_age
 from shieldwall.sources.safe_files import check_target, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,6 +37,13 @@ def _print_traceback() -> None:
     import traceback  # only with --verbose on failure: costs start-up time otherwise
 
     click.echo(redact_text(traceback.format_exc()).rstrip("\n"), err=True)
+
+
+def _age(text: str) -> float:
+    try:
+        return parse_age(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _err(message: str, hint: str = "", keep_lines: bool = False) -> None:
@@ -89,6 +96,7 @@ class _Commands(click.Group):
         "db": ("shieldwall.cli.db", "db"),
         "map": ("shieldwall.cli.map", "map_command"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
+        "schema": ("shieldwall.cli.schema", "schema"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -167,7 +175,17 @@ def cli() -> None:
 )
 @click.option("--skip-rule", multiple=True, metavar="ID", help="Leave out this rule (glob).")
 @click.option("--verify", is_flag=True, help="Check found credentials against their provider.")
-@click.option("--offline", is_flag=True, help="Never use the network (local databases only).")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Never use the network; scan on without a vulnerability database (saying so).",
+)
+@click.option(
+    "--max-db-age",
+    metavar="AGE",
+    callback=lambda _ctx, _param, value: None if value is None else _age(value),
+    help="Fail (exit 2) when the vulnerability database is older: 7d, 36h, 2w. Default: 7d.",
+)
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @handle_errors
@@ -189,6 +207,7 @@ def scan(
     skip_rule: tuple[str, ...],
     verify: bool,
     offline: bool,
+    max_db_age: float | None,
     no_color: bool,
     verbose: bool,
 ) -> None:
@@ -221,29 +240,18 @@ def scan(
         diff_base=diff_base,
         rules=rule,
         skip_rules=skip_rule,
+        fail_on=fail_on,
+        max_db_age_days=max_db_age,
     )
     outcome = run_scan(path, options, target_label=str(path))
     write_reports(outcome, targets, color=not no_color and not no_color_env(), verbose=verbose)
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
-    threshold: Severity | None
-    if fail_on is not None:
-        threshold = None if fail_on.lower() == "none" else Severity.parse(fail_on)
-    elif outcome.config.fail_on_set:
-        threshold = outcome.config.fail_on
-        if threshold is None and outcome.config.origin == "repository":
-            click.secho(
-                f"warning: the scanned repository's {outcome.config.path} turns the gate off "
-                "(fail_on: none); give --fail-on or --no-repo-config to decide it yourself",
-                fg="yellow",
-                err=True,
-            )
-    else:
-        threshold = Severity.HIGH
-    failed = gate_fails(outcome.result, threshold)
+    failed = outcome.result.gate.failed
     if all(t.file is not None for t in targets):
         files = [t.file for t in targets if t.file is not None]
-        click.echo(summary_line(outcome.result, threshold, failed, files), err=True)
+        summary = summary_line(outcome.result, outcome.result.gate.fail_on, failed, files)
+        click.echo(summary, err=True)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error, keep_lines=verbose)
@@ -306,17 +314,27 @@ def baseline() -> None:
 )
 @click.option("--analyzers", metavar="LIST")
 @click.option("--exclude", multiple=True, metavar="GLOB")
+@click.option("--offline", is_flag=True, help="Go on without a vulnerability database.")
 @click.option("-v", "--verbose", is_flag=True)
 @handle_errors
 def baseline_create(
-    path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
+    path: Path,
+    output: Path | None,
+    analyzers: str | None,
+    exclude: tuple[str, ...],
+    offline: bool,
+    verbose: bool,
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
     target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
     check_target(target)
     # Every finding, none summed up: a baseline must accept each one by its fingerprint.
     options = ScanOptions(
-        analyzers=analyzers, excludes=exclude, verbose=verbose, max_per_file_rule=None
+        analyzers=analyzers,
+        excludes=exclude,
+        verbose=verbose,
+        max_per_file_rule=None,
+        offline=offline,
     )
     outcome = run_scan(path, options)
     if outcome.result.errors:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from shieldwall.errors import ConfigError, SourceError
 from shieldwall.model import GatewaySettings, Settings, Severity
+from shieldwall.model.settings import parse_age
 from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 
 CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
-_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size"}
+_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps"}
+_DEPS_KEYS = ("require_db", "max_db_age")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,20 +115,14 @@ def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfi
     body = doc.content
     if not isinstance(body, YMap):
         raise _fail(display, doc.start_line, "the config must be a mapping")
-    unknown = sorted(str(k) for k in body if k not in _KNOWN_KEYS)
-    if unknown:
-        raise _fail(
-            display,
-            body.line_of(unknown[0]),
-            f"unknown key {_shown(repr(unknown[0]), 60)}",
-            f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
-        )
+    _known_keys(body, sorted(_KNOWN_KEYS), display)
     settings = Settings(gateway=_gateway(body, display))
     if "max_file_size" in body:
         size = body["max_file_size"]
         if not isinstance(size, int) or size <= 0:
             raise _fail(display, body.line_of("max_file_size"), "max_file_size must be bytes > 0")
         settings = Settings(gateway=settings.gateway, max_file_bytes=size)
+    settings = _deps(body, display, settings)
     fail_on = None
     if "fail_on" in body:
         try:
@@ -143,6 +140,17 @@ def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfi
     )
 
 
+def _known_keys(mapping: YMap, known: Sequence[str], display: str, prefix: str = "") -> None:
+    unknown = sorted(str(k) for k in mapping if k not in known)
+    if unknown:
+        raise _fail(
+            display,
+            mapping.line_of(unknown[0]),
+            f"unknown key {prefix + unknown[0]!r}",
+            f"known keys: {', '.join(known)}",
+        )
+
+
 def _gateway(body: YMap, display: str) -> GatewaySettings:
     gw = body.get("gateway")
     if gw is None:
@@ -158,6 +166,32 @@ def _gateway(body: YMap, display: str) -> GatewaySettings:
         workloads=_str_list(gw.get("workloads"), display, gw.line_of("workloads"), "workloads"),
         services=_str_list(gw.get("services"), display, gw.line_of("services"), "services"),
     )
+
+
+def _deps(body: YMap, display: str, settings: Settings) -> Settings:
+    """`deps: {require_db: false, max_db_age: 7d}`: when the vulnerability database may
+    be missing, and how old it may be."""
+    deps = body.get("deps")
+    if deps is None:
+        return settings
+    if not isinstance(deps, YMap):
+        hint = "write `deps: {max_db_age: 7d}`"
+        raise _fail(display, body.line_of("deps"), "deps must be a mapping", hint)
+    _known_keys(deps, _DEPS_KEYS, display, "deps.")
+    if "require_db" in deps:
+        if not isinstance(deps["require_db"], bool):
+            raise _fail(display, deps.line_of("require_db"), "require_db must be true or false")
+        settings = replace(settings, require_db=deps["require_db"])
+    if "max_db_age" in deps:
+        value = deps["max_db_age"]
+        try:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ValueError(f"{value!r} is not an age: give days such as 7d")
+            days = parse_age(str(value))
+        except ValueError as exc:
+            raise _fail(display, deps.line_of("max_db_age"), f"max_db_age: {exc}") from None
+        settings = replace(settings, max_db_age_days=days)
+    return settings
 
 
 def _exceptions(body: YMap, display: str) -> tuple[ExceptionEntry, ...]:

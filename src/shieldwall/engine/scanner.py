@@ -16,6 +16,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.caps import FINDINGS_PER_FILE_RULE, cap_findings
 from shieldwall.engine.diff_base import keep_changed
 from shieldwall.engine.exceptions import apply_exceptions
+from shieldwall.engine.gate import database_warnings, threshold, verdict
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.engine.redaction import redact_result
@@ -55,6 +56,10 @@ class ScanOptions:
     since: str | None = None
     verify: bool = False
     offline: bool = False
+    # The gate's threshold (a severity or "none"; None: the config's, else high) and the
+    # oldest vulnerability database accepted (None: the config's, else the default).
+    fail_on: str | None = None
+    max_db_age_days: float | None = None
     # POSIX paths under the root: analyse only the files at or under them (empty: all).
     only: tuple[str, ...] = ()
     # Findings of one rule listed per file (the rest summed up); None: all of them.
@@ -104,7 +109,13 @@ def _set_by(config: ProjectConfig) -> PolicySource:
         exceptions=len(config.exceptions),
         max_file_size=size if size != Settings().max_file_bytes else None,
         fail_on=_fail_on_text(config),
+        require_db=None if config.settings.require_db else False,
+        max_db_age_days=_changed(config.settings.max_db_age_days, Settings().max_db_age_days),
     )
+
+
+def _changed(value: float, default: float) -> float | None:
+    return None if value == default else value
 
 
 def _policies(
@@ -126,6 +137,8 @@ def _policies(
         files_excluded=tree.left_out["exclude"],
         max_file_size=options.max_file_bytes or cli.max_file_size,
         baseline=str(options.baseline) if options.baseline is not None else "",
+        require_db=False if options.offline else cli.require_db,
+        max_db_age_days=options.max_db_age_days or cli.max_db_age_days,
         suppressed={
             "exception": kinds["exception"] if by_cli else 0,
             "baseline": kinds["baseline"],
@@ -187,6 +200,8 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         since=options.since,
         verify=options.verify,
         offline=options.offline,
+        require_db=settings.require_db and not options.offline,
+        max_db_age_days=options.max_db_age_days or settings.max_db_age_days,
     )
     by_repo = config.origin == "repository"
     tree = walk(
@@ -260,6 +275,10 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
 
     findings.sort(key=lambda f: (f.location.path, f.location.start_line, f.rule.id, f.key))
     command_line, repository = _policies(path, config, options, tree, findings)
+    fail_on, gate_warning = threshold(options.fail_on, config)
+    if gate_warning:
+        warnings.append(gate_warning)
+    warnings.extend(database_warnings(config, options.offline, options.max_db_age_days is not None))
     result = ScanResult(
         target=target_label or str(path),
         findings=tuple(findings),
@@ -283,5 +302,6 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         command_line=command_line,
         repository=repository,
         diff_base=diff_base,
+        gate=verdict(findings, errors, fail_on),
     )
     return Scan(redact_result(result), config, tree.root, analyzers)

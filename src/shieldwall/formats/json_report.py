@@ -57,6 +57,17 @@ def report_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
         "repository_config": repository_dict(result.repository),
         "command_line": command_line_dict(result.command_line),
         "diff_base": diff_base_dict(result),
+        "gate": gate_dict(result),
+    }
+
+
+def gate_dict(result: ScanResult) -> dict[str, Any]:
+    """The gate's verdict: the threshold, whether it failed, what stands at or above it."""
+    gate = result.gate
+    return {
+        "fail_on": gate.fail_on.value if gate.fail_on is not None else "none",
+        "failed": gate.failed,
+        "counts": dict(gate.counts),
     }
 
 
@@ -87,6 +98,8 @@ def _set(policy: PolicySource) -> dict[str, Any]:
         "exceptions": policy.exceptions,
         "max_file_size": policy.max_file_size,
         "fail_on": policy.fail_on,
+        "require_db": policy.require_db,
+        "max_db_age_days": policy.max_db_age_days,
         "suppressed": dict(policy.suppressed),
     }
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from shieldwall.formats.base import ReportContext
 from shieldwall.model import Control, Finding, PolicySource, ScanResult, Severity
 from shieldwall.model.display import display_path, display_text
+from shieldwall.model.settings import age_text
 
 _BADGE_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -117,6 +118,10 @@ def _settings(policy: PolicySource) -> list[str]:
         parts.append(f"max_file_size {policy.max_file_size}")
     if policy.fail_on is not None:
         parts.append(f"fail_on {printable(policy.fail_on)}")
+    if policy.require_db is False:
+        parts.append("require_db false (dependencies may go unchecked for vulnerabilities)")
+    if policy.max_db_age_days is not None:
+        parts.append(f"max_db_age {age_text(policy.max_db_age_days)}")
     return parts
 
 

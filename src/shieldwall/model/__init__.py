@@ -2,7 +2,14 @@
 
 from shieldwall.model.component import Component
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
-from shieldwall.model.result import DiffBase, FileSelection, PolicySource, ScanResult, Scorecard
+from shieldwall.model.result import (
+    DiffBase,
+    FileSelection,
+    Gate,
+    PolicySource,
+    ScanResult,
+    Scorecard,
+)
 from shieldwall.model.rule import Rule
 from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
 from shieldwall.model.settings import GatewaySettings, Settings
@@ -14,6 +21,7 @@ __all__ = [
     "DiffBase",
     "FileSelection",
     "Finding",
+    "Gate",
     "GatewaySettings",
     "Location",
     "MapEdge",

@@ -45,6 +45,8 @@ class PolicySource:
     max_file_size: int | None = None
     fail_on: str | None = None  # a severity, or "none"; None when not set
     baseline: str = ""  # command line only
+    require_db: bool | None = None  # False: scan without a vulnerability database; None: not set
+    max_db_age_days: float | None = None  # the oldest database accepted; None: not set
     inline_ignores_applied: bool = True  # repository only: inline comments honoured
     suppressed: dict[str, int] = field(default_factory=dict)  # findings, by suppression kind
 
@@ -69,6 +71,18 @@ class DiffBase:
 
 
 @dataclass(frozen=True, slots=True)
+class Gate:
+    """The release gate's verdict: `fail_on` None means no threshold (`none`).
+
+    `failed`: an active finding at or above the threshold (`counts`, by severity),
+    or an analyzer failed: a scan with errors never passes."""
+
+    fail_on: Severity | None = Severity.HIGH
+    failed: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     target: str
     findings: tuple[Finding, ...]
@@ -86,6 +100,7 @@ class ScanResult:
     command_line: PolicySource = field(default_factory=PolicySource)
     repository: PolicySource = field(default_factory=PolicySource)
     diff_base: DiffBase | None = None
+    gate: Gate = field(default_factory=Gate)
 
     @property
     def active(self) -> tuple[Finding, ...]:

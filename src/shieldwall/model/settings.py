@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# The oldest vulnerability database a scan accepts by default, in days.
+DEFAULT_MAX_DB_AGE_DAYS = 7.0
+_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*([dhw]?)")
+_AGE_UNIT_DAYS = {"": 1.0, "d": 1.0, "h": 1 / 24, "w": 7.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +34,21 @@ class Settings:
     verify: bool = False
     # Dependencies: never touch the network (use the local vulnerability database).
     offline: bool = False
+    # Dependencies: no usable vulnerability database, or one older than
+    # max_db_age_days, stops the scan (exit 2) unless require_db is False.
+    require_db: bool = True
+    max_db_age_days: float = DEFAULT_MAX_DB_AGE_DAYS
+
+
+def parse_age(text: str) -> float:
+    """Days in an age such as `7d`, `36h`, `2w` or `7` (days); ValueError otherwise."""
+    match = _AGE.fullmatch(text.strip().lower())
+    days = float(match.group(1)) * _AGE_UNIT_DAYS[match.group(2)] if match else 0.0
+    if days <= 0:
+        raise ValueError(f"{text!r} is not an age: give days, hours or weeks such as 7d, 36h, 2w")
+    return days
+
+
+def age_text(days: float) -> str:
+    """`7d`, `1.5d`: an age in days as the config and `--max-db-age` write it."""
+    return f"{days:g}d"

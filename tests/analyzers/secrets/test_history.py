@@ -15,6 +15,7 @@ from shieldwall.model import Settings
 from shieldwall.sources.tree import exclusion, walk
 from tests.analyzers.secrets.samples import github_token
 from tests.gitrepo import git
+from tests.reports import load_report
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -151,6 +152,7 @@ def test_bad_since_ref_is_a_usage_error(repo: Path) -> None:
         "json",
     )
     assert good.returncode == 0, good.stderr
+    assert load_report(good.stdout)["gate"]["failed"] is False
 
 
 NAMES = {

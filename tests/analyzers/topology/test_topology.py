@@ -14,6 +14,7 @@ from shieldwall.engine.project_config import load_config
 from shieldwall.model import GatewaySettings, ServiceMap, Settings
 from shieldwall.sources.tree import walk
 from tests.conftest import REPO, config_findings
+from tests.reports import check
 
 SHOP = REPO / "examples" / "shop"
 
@@ -404,7 +405,7 @@ def test_gateway_configured_for_hostport(write) -> None:
 
 def test_map_json_contract(shop) -> None:
     m, _ = shop
-    doc = json.loads(json.dumps(m.to_dict()))
+    doc = check("map", json.loads(json.dumps(m.to_dict())))
     assert doc["schema"] == "shieldwall/map/v1"
     ids = {n["id"] for n in doc["nodes"]}
     assert "internet" in ids

@@ -31,6 +31,7 @@ from shieldwall.analyzers.deps.osv.update import (
     work_directory,
 )
 from tests.analyzers.deps.osv.helpers import record, serve, write_mirror
+from tests.reports import load_report
 
 VULNERABLE = [{"introduced": "0"}, {"fixed": "2.0"}]
 
@@ -101,6 +102,7 @@ def test_corrupt_database_is_a_configuration_error_not_a_pass(tmp_path: Path, da
     found = sw(db, *args)
     assert found.returncode == 1, found.stderr  # the intact database finds PYSEC-0
     assert "PYSEC-0" in found.stdout
+    assert load_report(found.stdout)["gate"]["counts"]
 
     damage(db)
     scan = sw(db, *args)

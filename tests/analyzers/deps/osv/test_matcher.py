@@ -165,7 +165,12 @@ def test_default_location(tmp_path: Path) -> None:
 
 def test_open_default_matcher_without_database(tmp_path: Path) -> None:
     env = {"SHIELDWALL_DB": str(tmp_path / "absent.sqlite3")}
-    assert open_default_matcher(Settings(), env) == (None, NO_DATABASE)
+    with pytest.raises(DatabaseError, match=r"no vulnerability database at .*absent") as err:
+        open_default_matcher(Settings(), env)
+    assert "shieldwall db update" in err.value.hint and "--offline" in err.value.hint
+    assert "require_db: false" in err.value.hint
+    optional = Settings(require_db=False)
+    assert open_default_matcher(optional, env) == (None, NO_DATABASE)
     (tmp_path / "junk.sqlite3").write_bytes(b"junk" * 100)
     junk = {"SHIELDWALL_DB": str(tmp_path / "junk.sqlite3")}
     with pytest.raises(DatabaseError, match=r"junk\.sqlite3 is unusable: not an SQLite") as err:
@@ -177,8 +182,27 @@ def test_stale_database_warns(tmp_path: Path) -> None:
     mirror = write_mirror(tmp_path / "m", {"PyPI": [record("PYSEC-1", "a", [])]})
     db = tmp_path / "osv.sqlite3"
     update_database(db, str(mirror), now=datetime.now(UTC) - timedelta(days=10))
-    matcher, warning = open_default_matcher(Settings(), {"SHIELDWALL_DB": str(db)})
+    env = {"SHIELDWALL_DB": str(db)}
+    matcher, warning = open_default_matcher(Settings(require_db=False), env)
     assert matcher is not None
     assert "10 days old" in warning and "shieldwall db update" in warning
+    # Within a raised maximum age: used, no warning.
+    assert open_default_matcher(Settings(max_db_age_days=11), env)[1] == ""
     update_database(db, str(mirror))
-    assert open_default_matcher(Settings(), {"SHIELDWALL_DB": str(db)})[1] == ""
+    assert open_default_matcher(Settings(), env)[1] == ""
+
+
+def test_stale_database_stops_a_scan_that_requires_it(tmp_path: Path) -> None:
+    mirror = write_mirror(tmp_path / "m", {"PyPI": [record("PYSEC-1", "a", [])]})
+    db = tmp_path / "osv.sqlite3"
+    update_database(db, str(mirror), now=datetime.now(UTC) - timedelta(days=10))
+    env = {"SHIELDWALL_DB": str(db)}
+    with pytest.raises(DatabaseError, match=r"10 days old .*over the maximum of 7d") as err:
+        open_default_matcher(Settings(), env)
+    assert "shieldwall db update" in err.value.hint and "--max-db-age" in err.value.hint
+    with pytest.raises(DatabaseError, match=r"over the maximum of 9d"):
+        open_default_matcher(Settings(max_db_age_days=9), env)
+    # Hours: the day count of a database a day and a half old says hours.
+    update_database(db, str(mirror), now=datetime.now(UTC) - timedelta(hours=36))
+    with pytest.raises(DatabaseError, match=r"36 hours old .*over the maximum of 1d"):
+        open_default_matcher(Settings(max_db_age_days=1), env)

@@ -21,13 +21,19 @@ from shieldwall.analyzers.deps.osv.location import default_database_path
 from shieldwall.analyzers.deps.osv.names import base_ecosystem, normalise_name
 from shieldwall.analyzers.deps.osv.ranges import Verdict, evaluate
 from shieldwall.analyzers.deps.osv.severity import record_severity
-from shieldwall.analyzers.deps.osv.store import Database
+from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
 from shieldwall.analyzers.deps.osv.versions import Comparable, InvalidVersionError
 from shieldwall.analyzers.deps.osv.versions import comparator_for as _comparator_for
 from shieldwall.model import Component, Settings, Severity
+from shieldwall.model.settings import DEFAULT_MAX_DB_AGE_DAYS, age_text
 
-STALE_AFTER_DAYS = 7
+STALE_AFTER_DAYS = DEFAULT_MAX_DB_AGE_DAYS
 NO_DATABASE = "no vulnerability database: run `shieldwall db update`"
+_REQUIRED_HINT = (
+    "run `shieldwall db update` (`--source MIRROR` behind an air gap); to scan without "
+    "checking for known vulnerabilities, give --offline or set `deps: {require_db: false}` "
+    "in the config"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,33 +233,57 @@ def _highest(versions: Sequence[str], parse: Any) -> str:
 
 
 def open_matcher(
-    path: Path, now: datetime | None = None
+    path: Path,
+    now: datetime | None = None,
+    max_age_days: float = STALE_AFTER_DAYS,
+    required: bool = False,
 ) -> tuple[DatabaseMatcher | None, str]:
     """A matcher over the database at ``path``, and a warning ("" when none).
 
-    No database at all is a warning (the scan goes on without it); a database
-    that is there but unusable raises DatabaseError: a scan must not pass
-    because its vulnerability data is broken."""
+    A database that is there but unusable raises DatabaseError: a scan must not
+    pass because its vulnerability data is broken. So does one that is missing,
+    records no update or is older than ``max_age_days`` when ``required``;
+    otherwise that is a warning (the scan goes on without it, or with old data)."""
     if not path.exists():
+        if required:
+            raise DatabaseError(
+                f"no vulnerability database at {path}: dependencies cannot be checked "
+                "for known vulnerabilities",
+                _REQUIRED_HINT,
+            )
         return None, NO_DATABASE
     database = Database(path)
     status = database.status()
     age = status.age_days(now or datetime.now(UTC))
-    warning = ""
+    problem = ""
     if age is None:
-        warning = f"the vulnerability database {path} records no update: run `shieldwall db update`"
-    elif age > STALE_AFTER_DAYS:
-        warning = (
-            f"the vulnerability database is {int(age)} days old (updated "
-            f"{status.updated_at:%Y-%m-%d}): run `shieldwall db update` "
-            "(or `shieldwall db update --source MIRROR` behind an air gap)"
+        problem = f"the vulnerability database {path} records no update"
+    elif age > max_age_days:
+        problem = (
+            f"the vulnerability database is {_age(age)} old (updated "
+            f"{status.updated_at:%Y-%m-%d}, over the maximum of {age_text(max_age_days)})"
         )
+    if problem and required:
+        database.close()
+        raise DatabaseError(problem, _REQUIRED_HINT + "; or raise --max-db-age")
+    warning = problem and (
+        f"{problem}: run `shieldwall db update` "
+        "(or `shieldwall db update --source MIRROR` behind an air gap)"
+    )
     return DatabaseMatcher(database), warning
+
+
+def _age(days: float) -> str:
+    return f"{int(days)} days" if days >= 2 else f"{days * 24:.0f} hours"
 
 
 def open_default_matcher(
     settings: Settings, env: Mapping[str, str] | None = None
 ) -> tuple[VulnerabilityMatcher | None, str]:
-    """The matcher over the default database ($SHIELDWALL_DB, else the XDG cache)."""
-    del settings  # the database is local in any case: --offline changes nothing here
-    return open_matcher(default_database_path(os.environ if env is None else env))
+    """The matcher over the default database ($SHIELDWALL_DB, else the XDG cache),
+    required and no older than the settings say."""
+    return open_matcher(
+        default_database_path(os.environ if env is None else env),
+        max_age_days=settings.max_db_age_days,
+        required=settings.require_db,
+    )

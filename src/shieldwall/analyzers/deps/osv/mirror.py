@@ -13,6 +13,13 @@ actually read or decompressed, not what a header or zip entry declares.
 Downloads and extracted exports go to a temporary directory inside the
 ``workdir`` the caller gives (update.py: beside the database, so that a killed
 update's leftovers are found and removed by the next one).
+
+Over HTTP nothing waits for ever (``Network``): connecting and each read wait at
+most ``timeout`` seconds, and a response must deliver its whole body, or another
+``PROGRESS_BYTES`` of it, every ``timeout`` seconds (a server that trickles is
+cut). A transient failure (no connection, a timeout, HTTP 5xx or 429, a download
+cut short) is tried again up to ``retries`` times, ``backoff`` seconds later, then
+twice that...; a 404, another HTTP error or a size cap is final.
 """
 
 from __future__ import annotations
@@ -21,20 +28,25 @@ import http.client
 import json
 import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
 from shieldwall.analyzers.deps.osv.records import RECORD_MAX_BYTES
 from shieldwall.errors import AnalyzerError
 
 DEFAULT_BASE = "https://osv-vulnerabilities.storage.googleapis.com"
 _CHUNK = 256 * 1024
-_TIMEOUT = 60
+# A response must bring this many more bytes (or end) within each timeout.
+PROGRESS_BYTES = _CHUNK
+_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+_T = TypeVar("_T")
 LIST_MAX_BYTES = 256 * 1024 * 1024
 EXPORT_MAX_BYTES = 8 * 1024 * 1024 * 1024
 
@@ -52,6 +64,20 @@ class NotInMirrorError(MirrorError):
 
 class TooLargeError(MirrorError):
     """A file is over its size cap (counted while reading, not as declared)."""
+
+
+class TransientError(MirrorError):
+    """A failure that another attempt may not meet: no connection, a timeout, a
+    server error, a download cut short."""
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """How long an HTTP mirror may take, and how often it is tried again."""
+
+    timeout: float = 30.0  # seconds to connect, and for each PROGRESS_BYTES of a body
+    retries: int = 2  # more attempts after a transient failure
+    backoff: float = 1.0  # seconds before the first retry, doubled for each next one
 
 
 class Mirror(Protocol):
@@ -137,7 +163,9 @@ def _mkdtemp(workdir: Path | None) -> Path:
 
 
 class HttpMirror:
-    def __init__(self, base: str, workdir: Path | None = None) -> None:
+    def __init__(
+        self, base: str, workdir: Path | None = None, network: Network | None = None
+    ) -> None:
         scheme = urllib.parse.urlsplit(base).scheme
         if scheme not in ("http", "https"):
             raise MirrorError(
@@ -145,32 +173,103 @@ class HttpMirror:
             )
         self.base = base.rstrip("/")
         self.label = self.base
+        self.network = network or Network()
         self._tmp = _mkdtemp(workdir)
 
     def _url(self, *parts: str) -> str:
         return "/".join([self.base, *(urllib.parse.quote(p) for p in parts)])
 
+    def _retrying(self, fetch: Callable[[], _T]) -> _T:
+        """``fetch()``, tried again after a transient failure, at most ``retries`` times."""
+        attempt = 0
+        while True:
+            try:
+                return fetch()
+            except TransientError as exc:
+                if attempt >= self.network.retries:
+                    tries = f" ({attempt + 1} attempts)" if attempt else ""
+                    raise MirrorError(
+                        exc.message + tries,
+                        exc.hint or "check the network, or use --source with a mirror",
+                    ) from None
+                time.sleep(self.network.backoff * 2**attempt)
+                attempt += 1
+
     def _open(self, url: str) -> IO[bytes]:
         try:
             # The scheme is http(s): checked in __init__.
-            response: IO[bytes] = urllib.request.urlopen(url, timeout=_TIMEOUT)  # noqa: S310
+            response: IO[bytes] = urllib.request.urlopen(  # noqa: S310
+                url, timeout=self.network.timeout
+            )
             return response
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 raise NotInMirrorError(f"{url}: not found") from None
+            if exc.code in _RETRY_STATUS:
+                raise TransientError(f"{url}: HTTP {exc.code}") from None
             raise MirrorError(f"{url}: HTTP {exc.code}", "check the mirror URL") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise MirrorError(
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            raise TransientError(
                 f"cannot reach {url}: {exc}", "check the network, or use --source with a mirror"
             ) from None
 
-    def _get(self, *parts: str, cap: int = LIST_MAX_BYTES) -> bytes:
-        url = self._url(*parts)
+    def _body(
+        self,
+        url: str,
+        write: Callable[[bytes], object],
+        cap: int,
+        on_bytes: OnBytes | None = None,
+    ) -> int:
+        """Stream one response's body to ``write``: its byte count. Cut (TransientError)
+        when ``PROGRESS_BYTES`` more do not come within each ``timeout``, counting
+        from the request; TooLargeError beyond ``cap``."""
+        mark, marked = time.monotonic(), 0
         try:
             with self._open(url) as response:
-                return read_capped(response, cap, url)
-        except (OSError, http.client.HTTPException) as exc:
-            raise MirrorError(f"download of {url} failed: {exc}") from None
+                headers = getattr(response, "headers", None)
+                length = headers.get("Content-Length") if headers is not None else None
+                total = int(length) if length and length.isdigit() else None
+                if total is not None and total > cap:
+                    raise TooLargeError(f"{url} declares {total} bytes, over {cap}")
+                if on_bytes is not None:
+                    on_bytes(0, total)
+                done = 0
+                read = getattr(response, "read1", response.read)
+                while chunk := read(_CHUNK):
+                    done += len(chunk)
+                    if done > cap:
+                        raise TooLargeError(f"{url} is over {cap} bytes")
+                    write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(done, total)
+                    now = time.monotonic()
+                    if done - marked >= PROGRESS_BYTES:
+                        mark, marked = now, done
+                    elif now - mark > self.network.timeout:
+                        raise TransientError(
+                            f"download of {url} stalled: under {PROGRESS_BYTES} bytes "
+                            f"in {self.network.timeout:g}s"
+                        )
+        except MirrorError:
+            raise
+        except (OSError, http.client.HTTPException) as exc:  # a timeout, dropped mid-download
+            raise TransientError(
+                f"download of {url} failed: {type(exc).__name__}: {exc}",
+                "try again; the database was not changed",
+            ) from None
+        if total is not None and done != total:
+            raise TransientError(f"download of {url} stopped at {done} of {total} bytes")
+        return done
+
+    def _get(self, *parts: str, cap: int = LIST_MAX_BYTES) -> bytes:
+        url = self._url(*parts)
+
+        def fetch() -> bytes:
+            chunks: list[bytes] = []
+            self._body(url, chunks.append, cap)
+            return b"".join(chunks)
+
+        return self._retrying(fetch)
 
     def ecosystems(self) -> list[str]:
         return _lines(self._get("ecosystems.txt").decode("utf-8", "replace"))
@@ -184,31 +283,16 @@ class HttpMirror:
     def export(self, ecosystem: str, on_bytes: OnBytes) -> Path:
         url = self._url(ecosystem, "all.zip")
         target = self._tmp / f"{len(list(self._tmp.iterdir()))}-all.zip"
-        try:
-            with self._open(url) as response, target.open("wb") as out:
-                headers = getattr(response, "headers", None)
-                length = headers.get("Content-Length") if headers is not None else None
-                total = int(length) if length and length.isdigit() else None
-                if total is not None and total > EXPORT_MAX_BYTES:
-                    raise TooLargeError(f"{url} declares {total} bytes, over {EXPORT_MAX_BYTES}")
-                done = 0
-                on_bytes(0, total)
-                while chunk := response.read(_CHUNK):
-                    done += len(chunk)
-                    if done > EXPORT_MAX_BYTES:
-                        raise TooLargeError(f"{url} is over {EXPORT_MAX_BYTES} bytes")
-                    out.write(chunk)
-                    on_bytes(done, total)
-        except MirrorError:
-            raise
-        except (OSError, http.client.HTTPException) as exc:  # dropped mid-download
-            raise MirrorError(
-                f"download of {url} failed: {type(exc).__name__}: {exc}",
-                "try again; the database was not changed",
-            ) from None
-        if total is not None and done != total:
-            raise MirrorError(f"download of {url} stopped at {done} of {total} bytes")
-        return target
+
+        def fetch() -> Path:
+            try:
+                with target.open("wb") as out:  # a retry starts again from the first byte
+                    self._body(url, out.write, EXPORT_MAX_BYTES, on_bytes)
+            except OSError as exc:
+                raise MirrorError(f"cannot write {target}: {exc.strerror or exc}") from None
+            return target
+
+        return self._retrying(fetch)
 
     def record(self, ecosystem: str, record_id: str) -> bytes:
         return self._get(ecosystem, f"{record_id}.json", cap=RECORD_MAX_BYTES)
@@ -348,14 +432,16 @@ class ZipMirror:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def open_mirror(source: str | None, workdir: Path | None = None) -> Mirror:
+def open_mirror(
+    source: str | None, workdir: Path | None = None, network: Network | None = None
+) -> Mirror:
     """The mirror a ``--source`` names: a URL, a directory or a zip (default: OSV);
     its downloads go to a temporary directory inside ``workdir``."""
     if source is None or not source.strip():
-        return HttpMirror(DEFAULT_BASE, workdir)
+        return HttpMirror(DEFAULT_BASE, workdir, network)
     text = source.strip()
     if "://" in text:
-        return HttpMirror(text, workdir)
+        return HttpMirror(text, workdir, network)
     path = Path(text).expanduser()
     if path.is_dir():
         return DirMirror(path)

@@ -43,6 +43,7 @@ from typing import Protocol
 from shieldwall.analyzers.deps.osv.mirror import (
     Mirror,
     MirrorError,
+    Network,
     NotInMirrorError,
     TooLargeError,
     ZipMirror,
@@ -131,12 +132,13 @@ def update_database(
     progress: UpdateProgress | None = None,
     now: datetime | None = None,
     allow_shrink: bool = False,
+    network: Network | None = None,
 ) -> UpdateReport:
     progress = progress or NoProgress()
     now = now or datetime.now(UTC)
     with _exclusive(path) as workdir:
         try:
-            mirror = open_mirror(source, workdir)
+            mirror = open_mirror(source, workdir, network)
         except MirrorError as exc:
             raise UpdateError(exc.message, exc.hint) from None
         try:
