@@ -146,7 +146,7 @@ def _known_keys(mapping: YMap, known: Sequence[str], display: str, prefix: str =
         raise _fail(
             display,
             mapping.line_of(unknown[0]),
-            f"unknown key {prefix + unknown[0]!r}",
+            f"unknown key {_shown(repr(prefix + unknown[0]), 60)}",
             f"known keys: {', '.join(known)}",
         )
 
