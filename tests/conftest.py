@@ -26,6 +26,14 @@ def _no_user_vulnerability_db(tmp_path_factory: pytest.TempPathFactory, monkeypa
     monkeypatch.setenv("SHIELDWALL_DB", str(tmp_path_factory.mktemp("nodb") / "osv.sqlite3"))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_fingerprint_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Hermetic: never read or create the developer's own key of secret fingerprints,
+    nor use one from their environment."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("SHIELDWALL_FINGERPRINT_KEY", raising=False)
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write files under tmp_path: write({"k8s/a.yaml": "..."}) -> tmp_path."""

@@ -226,12 +226,17 @@ def baseline_create(
     path: Path, output: Path | None, analyzers: str | None, exclude: tuple[str, ...], verbose: bool
 ) -> None:
     """Write the current unsuppressed findings of PATH to a baseline file."""
-    outcome = run_scan(path, ScanOptions(analyzers=analyzers, excludes=exclude, verbose=verbose))
+    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
+    options = ScanOptions(
+        analyzers=analyzers, excludes=exclude, verbose=verbose, new_baseline=target
+    )
+    outcome = run_scan(path, options)
+    for warning in outcome.result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error)
         sys.exit(exit_codes.TOOL_FAILED)
-    target = output or (path if path.is_dir() else path.parent) / DEFAULT_NAME
     target.write_text(baseline_text(outcome.result.findings), encoding="utf-8")
     count = len(outcome.result.active)
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)

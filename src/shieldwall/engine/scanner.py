@@ -13,6 +13,7 @@ from shieldwall.analyzers.base import Analyzer, ScanTarget
 from shieldwall.engine.analyzers import select
 from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.exceptions import apply_exceptions
+from shieldwall.engine.fingerprint_key import scan_key
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.errors import UsageError
@@ -41,6 +42,8 @@ class ScanOptions:
     since: str | None = None
     verify: bool = False
     offline: bool = False
+    # The baseline being created (its fingerprint key is looked for, or made, beside it).
+    new_baseline: Path | None = None
 
 
 @dataclass
@@ -109,6 +112,9 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     tree = walk(path, excludes=(*config.excludes, *options.excludes))
     if options.since is not None:
         _check_since(tree.root, options.since)
+    if any(a.name == "secrets" for a in analyzers):
+        key = scan_key(tree.root, options.baseline, options.new_baseline)
+        settings = replace(settings, fingerprint_key=key)
     target = ScanTarget(tree, settings)
 
     findings: list[Finding] = []

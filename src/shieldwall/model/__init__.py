@@ -5,13 +5,14 @@ from shieldwall.model.finding import Finding, Location, Skipped, Suppression
 from shieldwall.model.result import ScanResult, Scorecard
 from shieldwall.model.rule import Rule
 from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
-from shieldwall.model.settings import GatewaySettings, Settings
+from shieldwall.model.settings import FingerprintKey, GatewaySettings, Settings
 from shieldwall.model.taxonomy import Control, Severity
 
 __all__ = [
     "Component",
     "Control",
     "Finding",
+    "FingerprintKey",
     "GatewaySettings",
     "Location",
     "MapEdge",

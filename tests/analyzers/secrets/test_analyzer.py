@@ -94,7 +94,7 @@ def test_finds_each_kind_once_with_redacted_message(tmp_path: Path) -> None:
         assert expected in rules
     gh = next(f for f in out.findings if f.rule.id == "SECRET-GITHUB-PAT")
     assert "ghp_****..." in gh.message
-    assert gh.key.startswith("sha256:") and gh.location.path == "app/settings.py"
+    assert gh.key.startswith("hmac-sha256:") and gh.location.path == "app/settings.py"
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "text"])

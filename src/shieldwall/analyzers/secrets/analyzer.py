@@ -1,23 +1,26 @@
 """Secrets analyzer: the working tree (and, with --history, every commit's added
-lines) through one Detector; findings carry a redacted preview and a hash only.
+lines) through one Detector; findings carry a redacted preview and a keyed hash
+only (HMAC-SHA256 under the key `Settings.fingerprint_key` loads).
 
 One finding per secret and rule: the same value in several files, or in the
 working tree and in history, is one finding at its first location (working
 tree first, else the oldest commit that added it) whose message names the
-others. Its fingerprint is built from the rule and the value's hash, not the
-path, so it survives moves and rescans, and a baseline entry covers the secret
-wherever it appears."""
+others. Its fingerprint is built from the rule and the value's keyed hash, not
+the path, so it survives moves and rescans (with the same key), and a baseline
+entry covers the secret wherever it appears."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history
 from shieldwall.analyzers.secrets.engine import Match, default_detector
-from shieldwall.analyzers.secrets.redact import preview, secret_hash
+from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, preview
 from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
 from shieldwall.analyzers.secrets.verify import AWS_KEY_ID, AWS_SECRET, LIVE, VERIFIABLE, Verifier
 from shieldwall.errors import SourceError
@@ -28,6 +31,8 @@ _SNIFF = 8192
 # Below this many bytes a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 24 * 1024 * 1024
 _CHUNK_BYTES = 4 * 1024 * 1024
+# Without a key from the engine (library use): one of this process only.
+_PROCESS_KEY = os.urandom(32)
 
 
 @dataclass
@@ -37,7 +42,7 @@ class _Seen:
     match: Match
     path: str
     commit: history.Commit | None = None
-    others: list[str] = field(default_factory=list)
+    others: dict[str, None] = field(default_factory=dict)  # an ordered set
     in_history: history.Commit | None = None
     verdict_note: str = ""
     live: bool = False
@@ -107,9 +112,7 @@ class SecretsAnalyzer:
             if entry is None:
                 seen[(m.rule_id, m.secret)] = _Seen(m, rel)
             elif (rel, m.line) != (entry.path, entry.match.line):
-                where = f"{rel}:{m.line}"
-                if where not in entry.others:
-                    entry.others.append(where)
+                entry.others[f"{rel}:{m.line}"] = None
         if settings.history:
             try:
                 self._history(target, seen)
@@ -125,7 +128,10 @@ class SecretsAnalyzer:
                 )
             else:
                 self._verify(seen)
-        findings = [self._finding(s) for s in seen.values()]
+        key = settings.fingerprint_key
+        hasher = SecretHasher(key.load() if key is not None and seen else _PROCESS_KEY)
+        findings = [self._finding(s, hasher) for s in seen.values()]
+        warnings = key.notes() if key is not None and findings else ()
         resources = frozenset(f.resource for f in findings) | frozenset(
             f.rel for f in target.tree.files
         )
@@ -133,6 +139,7 @@ class SecretsAnalyzer:
             findings=tuple(findings),
             skipped=tuple(skipped),
             checked={Control.SECRETS: resources},
+            warnings=warnings,
         )
 
     def _scan_tree(
@@ -171,9 +178,8 @@ class SecretsAnalyzer:
                 else:
                     # Already known from a newer commit: this older one introduced it.
                     if entry.path != added.path:
-                        entry.others.append(
-                            f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
-                        )
+                        where = f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
+                        entry.others[where] = None
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
 
     def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
@@ -192,14 +198,14 @@ class SecretsAnalyzer:
                 entry.verdict_note = verdict.note
                 entry.live = verdict.status == LIVE
 
-    def _finding(self, s: _Seen) -> Finding:
+    def _finding(self, s: _Seen, hasher: SecretHasher) -> Finding:
         m = s.match
         rule = self._by_id[m.rule_id]
         severity = Severity.CRITICAL if s.live else m.severity
         rule = at_severity(rule, severity)
         provider = PROVIDER_OF.get(m.rule_id, "")
         generic = m.rule_id.startswith("SECRET-GENERIC")
-        shown = preview(m.secret, provider_format=not generic)
+        shown = preview(m.secret, provider_format=not generic, password=_is_password(m.rule_id))
         parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
         if m.detail:
             parts[0] += f" ({m.detail})"
@@ -214,19 +220,24 @@ class SecretsAnalyzer:
             parts.append(f"also in the git history since commit {c.sha[:12]} ({c.date})")
         if s.others:
             more = f" (+{len(s.others) - 5} more)" if len(s.others) > 5 else ""
-            parts.append("also at " + ", ".join(s.others[:5]) + more)
+            parts.append("also at " + ", ".join(islice(s.others, 5)) + more)
         if s.verdict_note:
             parts.append(s.verdict_note)
-        key = secret_hash(m.secret)
+        key = hasher(m.secret)
         slug = (provider or "generic").lower().replace(" ", "-")
         return Finding(
             rule=rule,
             message="; ".join(parts),
             location=Location(s.path, m.line, max(m.end_line, m.line)),
-            resource=f"secret/{slug}/{key.removeprefix('sha256:')[:12]}",
+            resource=f"secret/{slug}/{key.removeprefix(HASH_PREFIX)[:12]}",
             key=key,
             path_in_fingerprint=False,
         )
+
+
+def _is_password(rule_id: str) -> bool:
+    """A value people chose (a password), not a generated token."""
+    return rule_id.endswith("-PASSWORD")
 
 
 def findings_in(data: bytes, path: str = "input") -> Iterable[Match]:
