@@ -34,6 +34,8 @@ class ScanOptions:
     analyzers: str | None = None
     excludes: tuple[str, ...] = ()
     baseline: Path | None = None
+    # The baseline being created (its fingerprint key is looked for, or made, beside it).
+    new_baseline: Path | None = None
     config: Path | None = None
     max_file_bytes: int | None = None
     today: dt.date | None = None
@@ -42,8 +44,6 @@ class ScanOptions:
     since: str | None = None
     verify: bool = False
     offline: bool = False
-    # The baseline being created (its fingerprint key is looked for, or made, beside it).
-    new_baseline: Path | None = None
 
 
 @dataclass

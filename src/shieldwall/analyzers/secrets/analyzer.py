@@ -15,7 +15,6 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history
@@ -35,6 +34,14 @@ _CHUNK_BYTES = 4 * 1024 * 1024
 _PROCESS_KEY = os.urandom(32)
 
 
+class _Places(dict[str, None]):
+    """Where else a secret is: an ordered set, so that a value repeated on every
+    line of a big file costs a constant time per line."""
+
+    def append(self, place: str) -> None:
+        self[place] = None
+
+
 @dataclass
 class _Seen:
     """Every place one secret (for one rule) was found."""
@@ -42,7 +49,7 @@ class _Seen:
     match: Match
     path: str
     commit: history.Commit | None = None
-    others: dict[str, None] = field(default_factory=dict)  # an ordered set
+    others: _Places = field(default_factory=_Places)
     in_history: history.Commit | None = None
     verdict_note: str = ""
     live: bool = False
@@ -112,7 +119,9 @@ class SecretsAnalyzer:
             if entry is None:
                 seen[(m.rule_id, m.secret)] = _Seen(m, rel)
             elif (rel, m.line) != (entry.path, entry.match.line):
-                entry.others[f"{rel}:{m.line}"] = None
+                where = f"{rel}:{m.line}"
+                if where not in entry.others:
+                    entry.others.append(where)
         if settings.history:
             try:
                 self._history(target, seen)
@@ -178,8 +187,9 @@ class SecretsAnalyzer:
                 else:
                     # Already known from a newer commit: this older one introduced it.
                     if entry.path != added.path:
-                        where = f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
-                        entry.others[where] = None
+                        entry.others.append(
+                            f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
+                        )
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
 
     def _verify(self, seen: dict[tuple[str, str], _Seen]) -> None:
@@ -220,7 +230,7 @@ class SecretsAnalyzer:
             parts.append(f"also in the git history since commit {c.sha[:12]} ({c.date})")
         if s.others:
             more = f" (+{len(s.others) - 5} more)" if len(s.others) > 5 else ""
-            parts.append("also at " + ", ".join(islice(s.others, 5)) + more)
+            parts.append("also at " + ", ".join(list(s.others)[:5]) + more)
         if s.verdict_note:
             parts.append(s.verdict_note)
         key = hasher(m.secret)
