@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history
 from shieldwall.analyzers.secrets.engine import Match, default_detector
-from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, preview
+from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, is_password, preview
 from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
 from shieldwall.analyzers.secrets.verify import AWS_KEY_ID, AWS_SECRET, LIVE, VERIFIABLE, Verifier
 from shieldwall.errors import SourceError
@@ -103,6 +103,7 @@ class SecretsAnalyzer:
     def __init__(self) -> None:
         self._rules = all_rules()
         self._by_id = {r.id: r for r in self._rules}
+        self._hasher = SecretHasher(_PROCESS_KEY)
 
     def rules(self) -> Sequence[Rule]:
         return self._rules
@@ -130,6 +131,9 @@ class SecretsAnalyzer:
                 skipped.append(
                     Skipped("(git history)", f"history not scanned: {exc.message}{hint}")
                 )
+        key = settings.fingerprint_key
+        # The key is loaded (made, on first use) only when there is a secret to hash.
+        self._hasher = SecretHasher(key.load() if key is not None and seen else _PROCESS_KEY)
         if settings.verify:
             if settings.offline:
                 skipped.append(
@@ -137,13 +141,11 @@ class SecretsAnalyzer:
                 )
             else:
                 self._verify(seen)
-        key = settings.fingerprint_key
-        hasher = SecretHasher(key.load() if key is not None and seen else _PROCESS_KEY)
-        findings = [self._finding(s, hasher) for s in seen.values()]
-        warnings = key.notes() if key is not None and findings else ()
+        findings = [self._finding(s) for s in seen.values()]
         resources = frozenset(f.resource for f in findings) | frozenset(
             f.rel for f in target.tree.files
         )
+        warnings = key.notes() if key is not None and findings else ()
         return AnalyzerOutput(
             findings=tuple(findings),
             skipped=tuple(skipped),
@@ -208,14 +210,14 @@ class SecretsAnalyzer:
                 entry.verdict_note = verdict.note
                 entry.live = verdict.status == LIVE
 
-    def _finding(self, s: _Seen, hasher: SecretHasher) -> Finding:
+    def _finding(self, s: _Seen) -> Finding:
         m = s.match
         rule = self._by_id[m.rule_id]
         severity = Severity.CRITICAL if s.live else m.severity
         rule = at_severity(rule, severity)
         provider = PROVIDER_OF.get(m.rule_id, "")
         generic = m.rule_id.startswith("SECRET-GENERIC")
-        shown = preview(m.secret, provider_format=not generic, password=_is_password(m.rule_id))
+        shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
         parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
         if m.detail:
             parts[0] += f" ({m.detail})"
@@ -233,7 +235,7 @@ class SecretsAnalyzer:
             parts.append("also at " + ", ".join(list(s.others)[:5]) + more)
         if s.verdict_note:
             parts.append(s.verdict_note)
-        key = hasher(m.secret)
+        key = self._hasher(m.secret)
         slug = (provider or "generic").lower().replace(" ", "-")
         return Finding(
             rule=rule,
@@ -243,11 +245,6 @@ class SecretsAnalyzer:
             key=key,
             path_in_fingerprint=False,
         )
-
-
-def _is_password(rule_id: str) -> bool:
-    """A value people chose (a password), not a generated token."""
-    return rule_id.endswith("-PASSWORD")
 
 
 def findings_in(data: bytes, path: str = "input") -> Iterable[Match]:

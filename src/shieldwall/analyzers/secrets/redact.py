@@ -37,6 +37,11 @@ class SecretHasher:
         return HASH_PREFIX + mac.hexdigest()[:32]
 
 
+def is_password(rule_id: str) -> bool:
+    """Does the rule find values people chose (passwords), not generated tokens?"""
+    return rule_id.endswith("-PASSWORD")
+
+
 def preview(secret: str, provider_format: bool = True, password: bool = False) -> str:
     """`ghp_****...a1b2`: for long tokens only, a known, non-secret prefix and the
     last four characters. Passwords (chosen by people, so guessable from a few
