@@ -115,7 +115,7 @@ def scan(src: Path, tree: Path, timeout: int, home: Path) -> tuple[Run, int | No
 
 def show(label: str, run: Run, findings: int | None, timeout: int, err: str) -> str:
     if run.returncode == 124:
-        return f"{label:<8} > {timeout} s (timeout)"
+        return f"{label:<8} > {timeout} s wall (timeout), {run.cpu:7.2f} s CPU used by then"
     text = (
         f"{label:<8} {run.wall:8.2f} s wall, {run.cpu:7.2f} s CPU  "
         f"peak {run.max_rss_kib / 1024:6.0f} MiB/process, "
@@ -148,20 +148,21 @@ def main(argv: list[str]) -> int:
             size = env_file(tree, n, repeat)
             what = f"{n} distinct secrets" if n else f"1 secret on {repeat} lines"
             print(f"\n{what}: .env of {size / 1e6:.1f} MB", flush=True)
-            walls: dict[str, float | None] = {}
+            runs: dict[str, Run] = {}
             after_src = None if args.after == "none" else Path(args.after)
             for label, src in (("before", args.before), ("after", after_src)):
                 if src is None:
                     continue
                 run, findings, err = scan(src.resolve(), tree, args.timeout, home)
                 print(show(label, run, findings, args.timeout, err), flush=True)
-                walls[label] = None if run.returncode == 124 else run.wall
-            before, after = walls.get("before", 0.0), walls.get("after")
-            if "before" in walls and after:
-                ratio = (
-                    f"> {args.timeout / after:.0f}x" if before is None else f"{before / after:.1f}x"
+                runs[label] = run
+            if "before" in runs and "after" in runs:
+                before, after = runs["before"], runs["after"]
+                more = "> " if before.returncode == 124 else ""
+                print(
+                    f"ratio before / after: {more}{before.wall / after.wall:.1f}x wall, "
+                    f"{more}{before.cpu / max(after.cpu, 0.01):.1f}x CPU"
                 )
-                print(f"ratio (before / after wall time): {ratio}")
             target = TARGETS_S.get(n)
             if target is not None:
                 print(f"target: < {target:.0f} s, peak < {TARGET_MIB:.0f} MiB")
