@@ -58,6 +58,7 @@ class Run:
     max_rss_kib: int  # largest single process of the run (ru_maxrss)
     tree_rss_kib: int  # largest sampled sum over the run's process tree
     returncode: int
+    cpu: float = 0.0  # user + system seconds of the whole run (other load does not count)
 
 
 @dataclass
@@ -155,11 +156,12 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[Run, str, str]:
         stdout = out_path.read_text("utf-8", "replace")
         stderr = err_path.read_text("utf-8", "replace")
         try:
-            wall_s, rss_s, code_s = report.read_text().split()[:3]
+            wall_s, rss_s, code_s, cpu_s = report.read_text().split()
         except (OSError, ValueError):
             return Run(0.0, 0, 0, launcher.returncode or 127), stdout, stderr
     max_rss = int(rss_s)
-    return Run(float(wall_s), max_rss, max(tree_peak, max_rss), int(code_s)), stdout, stderr
+    run = Run(float(wall_s), max_rss, max(tree_peak, max_rss), int(code_s), float(cpu_s))
+    return run, stdout, stderr
 
 
 # -- the tools ------------------------------------------------------------------

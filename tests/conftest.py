@@ -68,6 +68,14 @@ def _json_reports_match_their_schema(monkeypatch) -> None:
     monkeypatch.setattr(service_map_json, "render_map", checked_map)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_fingerprint_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Hermetic: never read or create the developer's own key of secret fingerprints,
+    nor use one from their environment."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("SHIELDWALL_FINGERPRINT_KEY", raising=False)
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write files under tmp_path: write({"k8s/a.yaml": "..."}) -> tmp_path."""

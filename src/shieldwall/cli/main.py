@@ -335,8 +335,11 @@ def baseline_create(
         verbose=verbose,
         max_per_file_rule=None,
         offline=offline,
+        new_baseline=target,
     )
     outcome = run_scan(path, options)
+    for warning in outcome.result.warnings:
+        click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     if outcome.result.errors:
         for error in outcome.result.errors:
             _err(error, keep_lines=verbose)

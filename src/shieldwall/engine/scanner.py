@@ -16,6 +16,7 @@ from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.caps import FINDINGS_PER_FILE_RULE, cap_findings
 from shieldwall.engine.diff_base import keep_changed
 from shieldwall.engine.exceptions import apply_exceptions
+from shieldwall.engine.fingerprint_key import scan_key
 from shieldwall.engine.gate import database_warnings, threshold, verdict
 from shieldwall.engine.inline import apply_inline
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
@@ -46,6 +47,8 @@ class ScanOptions:
     analyzers: str | None = None
     excludes: tuple[str, ...] = ()
     baseline: Path | None = None
+    # The baseline being created (its fingerprint key is looked for, or made, beside it).
+    new_baseline: Path | None = None
     config: Path | None = None
     # False: ignore the scanned repository's .shieldwall.yaml and its inline comments.
     repo_config: bool = True
@@ -213,6 +216,9 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
     if options.since is not None:
         _check_since(tree.root, options.since)
+    if any(a.name == "secrets" for a in analyzers):
+        key = scan_key(tree.root, options.baseline, options.new_baseline)
+        settings = replace(settings, fingerprint_key=key)
     changes = changed_lines(tree.root, options.diff_base) if options.diff_base else None
     target = ScanTarget(tree, settings)
 

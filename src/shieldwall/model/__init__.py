@@ -12,7 +12,7 @@ from shieldwall.model.result import (
 )
 from shieldwall.model.rule import Rule
 from shieldwall.model.service_map import MapEdge, MapNode, ServiceMap
-from shieldwall.model.settings import GatewaySettings, Settings
+from shieldwall.model.settings import FingerprintKey, GatewaySettings, Settings
 from shieldwall.model.taxonomy import Control, Severity
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "DiffBase",
     "FileSelection",
     "Finding",
+    "FingerprintKey",
     "Gate",
     "GatewaySettings",
     "Location",

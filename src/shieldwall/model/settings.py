@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 # The oldest vulnerability database a scan accepts by default, in days.
 DEFAULT_MAX_DB_AGE_DAYS = 7.0
@@ -23,6 +24,19 @@ class GatewaySettings:
     services: tuple[str, ...] = ()
 
 
+class FingerprintKey(Protocol):
+    """The key of the keyed hash (HMAC-SHA256) that stands for a secret value in
+    fingerprints and reports. The key itself is never shown anywhere."""
+
+    def load(self) -> bytes:
+        """The key (loading may create it: on first use)."""
+        ...
+
+    def notes(self) -> tuple[str, ...]:
+        """What the user should know about where the key comes from (never the key)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     gateway: GatewaySettings = GatewaySettings()
@@ -32,6 +46,9 @@ class Settings:
     history: bool = False
     since: str | None = None
     verify: bool = False
+    # Secrets: the key of their fingerprints (None: a key of this process only, so
+    # fingerprints match nothing made by another process).
+    fingerprint_key: FingerprintKey | None = field(default=None, repr=False, compare=False)
     # Dependencies: never touch the network (use the local vulnerability database).
     offline: bool = False
     # Dependencies: no usable vulnerability database, or one older than

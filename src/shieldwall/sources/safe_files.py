@@ -132,10 +132,14 @@ def check_target(target: Path) -> None:
     _check_parents(target)
 
 
-def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
+def write_atomic(target: Path, data: bytes, mode: int = 0o644, overwrite: bool = True) -> bool:
     """Write `data` to `target` through a new temporary file in the same directory,
     renamed over it. Refuses (UnsafeOutputError, nothing written) a target that
-    is a symlink or not a regular file, or that a symlinked directory leads to."""
+    is a symlink or not a regular file, or that a symlinked directory leads to.
+
+    With `overwrite=False` the file is linked into place only if `target` does not
+    exist yet; if it does (another process was first), it is left as it is and
+    the result is False."""
     check_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -157,6 +161,14 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        if not overwrite:
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                return False
+            finally:
+                tmp.unlink(missing_ok=True)
+            return True
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -164,3 +176,4 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
             f"cannot write {target}: {exc.strerror or exc}",
             "check that the directory is writable and has room",
         ) from exc
+    return True

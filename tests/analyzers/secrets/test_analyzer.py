@@ -94,7 +94,7 @@ def test_finds_each_kind_once_with_redacted_message(tmp_path: Path) -> None:
         assert expected in rules
     gh = next(f for f in out.findings if f.rule.id == "SECRET-GITHUB-PAT")
     assert "ghp_****..." in gh.message
-    assert gh.key.startswith("sha256:") and gh.location.path == "app/settings.py"
+    assert gh.key.startswith("hmac-sha256:") and gh.location.path == "app/settings.py"
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "text"])
@@ -167,3 +167,12 @@ def test_registered_and_listed() -> None:
     analyzers = select("secrets")
     assert analyzers[0].name == "secrets"
     assert len(analyzers[0].rules()) >= 122
+
+
+def test_one_secret_on_many_lines_is_one_finding_that_counts_them(tmp_path: Path) -> None:
+    lines = [f"DB_PASSWORD_{i}={PW}" for i in range(3000)]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    (tmp_path / "b.env").write_text(f"DB_PASSWORD={PW}\n")
+    (finding,) = secrets_in(tmp_path).findings
+    assert finding.location.path == ".env" and finding.location.start_line == 1
+    assert "also at .env:2, .env:3, .env:4, .env:5, .env:6 (+2995 more)" in finding.message

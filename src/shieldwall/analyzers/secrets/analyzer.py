@@ -1,15 +1,17 @@
 """Secrets analyzer: the working tree (and, with --history, every commit's added
-lines) through one Detector; findings carry a redacted preview and a hash only.
+lines) through one Detector; findings carry a redacted preview and a keyed hash
+only (HMAC-SHA256 under the key `Settings.fingerprint_key` loads).
 
 One finding per secret and rule: the same value in several files, or in the
 working tree and in history, is one finding at its first location (working
 tree first, else the oldest commit that added it) whose message names the
-others. Its fingerprint is built from the rule and the value's hash, not the
-path, so it survives moves and rescans, and a baseline entry covers the secret
-wherever it appears."""
+others. Its fingerprint is built from the rule and the value's keyed hash, not
+the path, so it survives moves and rescans (with the same key), and a baseline
+entry covers the secret wherever it appears."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history, prefilter
 from shieldwall.analyzers.secrets.engine import Match, default_detector
-from shieldwall.analyzers.secrets.redact import preview, secret_hash
+from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, is_password, preview
 from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
 from shieldwall.analyzers.secrets.verify import (
     AWS_KEY_ID,
@@ -38,6 +40,16 @@ _SNIFF = 8192
 # Below this many bytes a pool of processes costs more than it saves.
 _PARALLEL_BYTES = 24 * 1024 * 1024
 _CHUNK_BYTES = 4 * 1024 * 1024
+# Without a key from the engine (library use): one of this process only.
+_PROCESS_KEY = os.urandom(32)
+
+
+class _Places(dict[str, None]):
+    """Where else a secret is: an ordered set, so that a value repeated on every
+    line of a big file costs a constant time per line."""
+
+    def append(self, place: str) -> None:
+        self[place] = None
 
 
 @dataclass
@@ -47,7 +59,7 @@ class _Seen:
     match: Match
     path: str
     commit: history.Commit | None = None
-    others: list[str] = field(default_factory=list)
+    others: _Places = field(default_factory=_Places)
     in_history: history.Commit | None = None
     verdict_note: str = ""
     live: bool = False
@@ -133,6 +145,7 @@ class SecretsAnalyzer:
     def __init__(self) -> None:
         self._rules = all_rules()
         self._by_id = {r.id: r for r in self._rules}
+        self._hasher = SecretHasher(_PROCESS_KEY)
 
     def rules(self) -> Sequence[Rule]:
         return self._rules
@@ -163,6 +176,9 @@ class SecretsAnalyzer:
                     Skipped("(git history)", f"history not scanned: {exc.message}{hint}")
                 )
             skipped.extend(history.skipped(unscanned))
+        key = settings.fingerprint_key
+        # The key is loaded (made, on first use) only when there is a secret to hash.
+        self._hasher = SecretHasher(key.load() if key is not None and seen else _PROCESS_KEY)
         if settings.verify:
             if settings.offline:
                 skipped.append(
@@ -176,11 +192,12 @@ class SecretsAnalyzer:
         resources = frozenset(f.resource for f in findings) | frozenset(
             f.rel for f in target.tree.files
         )
+        warnings = key.notes() if key is not None and findings else ()
         return AnalyzerOutput(
             findings=tuple(findings),
             skipped=tuple(skipped),
             checked={Control.SECRETS: resources},
-            warnings=prefilter.notice(),
+            warnings=(*prefilter.notice(), *warnings),
         )
 
     def _scan_tree(
@@ -284,7 +301,7 @@ class SecretsAnalyzer:
         rule = at_severity(rule, severity)
         provider = PROVIDER_OF.get(m.rule_id, "")
         generic = m.rule_id.startswith("SECRET-GENERIC")
-        shown = preview(m.secret, provider_format=not generic)
+        shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
         parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
         if m.detail:
             parts[0] += f" ({m.detail})"
@@ -299,16 +316,16 @@ class SecretsAnalyzer:
             parts.append(f"also in the git history since commit {c.sha[:12]} ({c.date})")
         if s.others:
             more = f" (+{len(s.others) - 5} more)" if len(s.others) > 5 else ""
-            parts.append("also at " + ", ".join(s.others[:5]) + more)
+            parts.append("also at " + ", ".join(list(s.others)[:5]) + more)
         if s.verdict_note:
             parts.append(s.verdict_note)
-        key = secret_hash(m.secret)
+        key = self._hasher(m.secret)
         slug = (provider or "generic").lower().replace(" ", "-")
         return Finding(
             rule=rule,
             message="; ".join(parts),
             location=Location(s.path, m.line, max(m.end_line, m.line)),
-            resource=f"secret/{slug}/{key.removeprefix('sha256:')[:12]}",
+            resource=f"secret/{slug}/{key.removeprefix(HASH_PREFIX)[:12]}",
             key=key,
             path_in_fingerprint=False,
         )

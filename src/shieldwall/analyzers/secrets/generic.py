@@ -43,10 +43,13 @@ HINTS: tuple[str, ...] = (
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
+# Possessive (`*+`): nothing that may follow a key or a called name is a character
+# of one, so giving characters back never helps a match, and trying to would make
+# each line cost the square of its length.
 _QUOTED = re.compile(
-    _KEY
+    r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
     + r"""(?:\[\d*\])?["'\]]?\s*\)?\s*"""
-    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*(?:[A-Za-z_][\w.]*\(\s*)?@?"""
+    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*(?:[A-Za-z_][\w.]*+\(\s*)?@?"""
     r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)"""
 )
 _REVERSED = re.compile(
@@ -240,8 +243,9 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
     `value: v` layouts)."""
     seen: set[str] = set()
-    directive = _DIRECTIVE.match(line)
-    for pattern in (_QUOTED, _REVERSED, _XML, _FLAG):
+    quoted = '"' in line or "'" in line or "`" in line
+    directive = _DIRECTIVE.match(line) if quoted else None
+    for pattern in (_QUOTED, _REVERSED, _XML, _FLAG) if quoted else (_XML, _FLAG):
         for m in pattern.finditer(line):
             if (pattern is _QUOTED or pattern is _REVERSED) and not _quote_ok(line, m, syntax):
                 continue

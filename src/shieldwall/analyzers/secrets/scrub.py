@@ -146,7 +146,7 @@ def _token_user(user: str) -> bool:
 def _userinfo(m: re.Match[str]) -> str:
     user, colon, password = m.group("info").partition(":")
     shown_user = preview(user) if _token_user(user) else user
-    shown_password = password if _kept(password) else preview(password)
+    shown_password = password if _kept(password) else preview(password, password=True)
     if (shown_user, shown_password) == (user, password):
         return m.group(0)
     return f"{m.group('scheme')}://{shown_user}{colon}{shown_password}{m.group('at')}"
@@ -166,7 +166,11 @@ def _key_value(m: re.Match[str]) -> str:
     if _kept(value) or generic.acceptable(m.group("key"), value) is None:
         return m.group(0)
     whole, start = m.group(0), m.start(group) - m.start()
-    return whole[:start] + preview(value, provider_format=False) + whole[start + len(value) :]
+    return (
+        whole[:start]
+        + preview(value, provider_format=False, password=True)
+        + whole[start + len(value) :]
+    )
 
 
 def _scheme_word(m: re.Match[str]) -> str:
