@@ -154,6 +154,9 @@ def test_zoom_pan_and_reset(page: Any) -> None:
     assert page.locator("#panel").get_attribute("data-selected") is None  # a drag is no click
     page.click("#zoom-reset")
     assert _transform(page) == initial
+    page.click("#zoom-out")
+    page.click("#zoom-fit")  # the whole map, which for this small system is the first view
+    assert _transform(page) == "translate(0 0) scale(1)"
 
 
 def test_search_highlights_and_centres_the_node(page: Any) -> None:
@@ -176,6 +179,7 @@ def test_search_highlights_and_centres_the_node(page: Any) -> None:
 
     first = centred()
     assert len(first) == 1
+    assert "payments" in page.locator(f"#{first[0]}").text_content()
     page.press("#map-search", "Enter")  # the next match
     second = centred()
     assert len(second) == 1 and second != first

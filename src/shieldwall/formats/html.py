@@ -77,7 +77,7 @@ code{font-size:12px}
 .rule{background:#fff;border:1px solid #eceff1;padding:8px 12px;margin:8px 0;font-size:13px}
 .rule h3{margin:0 0 4px;font-size:14px}
 .rule:target{border-color:#ffab00;box-shadow:0 0 0 2px #ffe082}
-.rule p{margin:4px 0}
+.rule p{margin:4px 0}.note{font-size:13px}
 """
 
 _JS = r"""
@@ -198,8 +198,9 @@ _JS = r"""
     var pt = svg.createSVGPoint(); pt.x = clientX; pt.y = clientY;
     return pt.matrixTransform(svg.getScreenCTM().inverse());
   }
+  var maxZoom = 40;
   function zoomAt(factor, u){
-    var k = Math.min(40, Math.max(0.2, view.k * factor));
+    var k = Math.min(maxZoom, Math.max(0.2, view.k * factor));
     view.x = u.x - (u.x - view.x) * k / view.k;
     view.y = u.y - (u.y - view.y) * k / view.k;
     view.k = k; applyView();
@@ -208,9 +209,21 @@ _JS = r"""
     var vb = svg.viewBox.baseVal;
     return {x: vb.x + vb.width / 2, y: vb.y + vb.height / 2};
   }
-  function resetView(){ view = {k: 1, x: 0, y: 0}; applyView(); }
-  function centreOn(g, k){
+  function fitView(){ view = {k: 1, x: 0, y: 0}; applyView(); }
+  var home = {k: 1, x: 0, y: 0};
+  function homeView(){
+    // The whole map when it is readable so; a large system opens at its top, at a
+    // readable scale (one unit of the drawing about one pixel); Fit shows it whole.
+    var pxPerUnit = svg.getScreenCTM().a;
+    if (pxPerUnit >= 0.5) { return {k: 1, x: 0, y: 0}; }
+    var k = 1 / pxPerUnit, vb = svg.viewBox.baseVal, r = mapBox.getBoundingClientRect();
+    var top = toSvg(r.left + r.width / 2, r.top);
+    return {k: k, x: top.x - k * (vb.x + vb.width / 2), y: top.y - k * vb.y};
+  }
+  function resetView(){ view = {k: home.k, x: home.x, y: home.y}; applyView(); }
+  function centreOn(g, minPixels){
     var r = g.getBoundingClientRect();
+    var k = Math.min(maxZoom, view.k * Math.max(1, minPixels / Math.max(r.height, 0.01)));
     var u = toSvg(r.left + r.width / 2, r.top + r.height / 2), c = centre();
     var gx = (u.x - view.x) / view.k, gy = (u.y - view.y) / view.k;
     view.k = k; view.x = c.x - gx * k; view.y = c.y - gy * k; applyView();
@@ -222,6 +235,9 @@ _JS = r"""
     while (svg.firstChild) { viewport.appendChild(svg.firstChild); }
     svg.appendChild(viewport);
     applyView();
+    maxZoom = Math.max(40, 4 / svg.getScreenCTM().a);
+    home = homeView();
+    resetView();
     mapBox.addEventListener("wheel", function(ev){
       ev.preventDefault();
       zoomAt(Math.exp(-ev.deltaY * 0.0015), toSvg(ev.clientX, ev.clientY));
@@ -251,6 +267,7 @@ _JS = r"""
       zoomAt(1 / 1.4, centre());
     });
     document.getElementById("zoom-reset").addEventListener("click", resetView);
+    document.getElementById("zoom-fit").addEventListener("click", fitView);
   }
   // Namespaces and compose projects: each can be collapsed to its box (its services
   // hidden, the links inside it hidden, the links across it faded).
@@ -299,6 +316,9 @@ _JS = r"""
       g.classList.toggle("match", ok);
       if (ok) { hits.push(n); }
     });
+    // a service named exactly so comes before the ones whose name only holds the text
+    function exact(n){ return n.id.toLowerCase().split("/").pop() === q ? 0 : 1; }
+    hits.sort(function(a, b){ return exact(a) - exact(b); });
     document.getElementById("search-count").textContent =
       q ? hits.length + " match(es)" : "";
     hit = -1;
@@ -309,7 +329,7 @@ _JS = r"""
     hit = (hit + 1) % hits.length;
     var n = hits[hit];
     if (collapsed[n.group]) { setCollapsed(n.group, false); }
-    centreOn(document.getElementById(n.dom), Math.max(view.k, 2));
+    centreOn(document.getElementById(n.dom), 48);
   }
   if (search && svg) {
     search.addEventListener("input", runSearch);
@@ -612,20 +632,20 @@ def _rules_section(result: ScanResult) -> str:
             + "</article>"
         )
     if not articles:
-        return '<p class="muted">No rule has a finding.</p>'
+        return '<p class="muted note">No rule has a finding.</p>'
     return '<section id="rules">' + "".join(articles) + "</section>"
 
 
 def _skipped_section(result: ScanResult) -> str:
     if not result.skipped:
-        return '<p class="muted" id="skipped">No input was skipped.</p>'
+        return '<p class="muted note" id="skipped">No input was skipped.</p>'
     rows = "".join(
         f"<tr><td><code>{escape(display_path(s.path))}</code></td>"
         f"<td>{escape(display_text(s.reason))}</td></tr>"
         for s in result.skipped
     )
     return (
-        f'<p class="muted">{len(result.skipped)} input(s) could not be analysed; nothing '
+        f'<p class="muted note">{len(result.skipped)} input(s) could not be analysed; nothing '
         "in them was checked.</p>"
         '<table id="skipped"><thead><tr><th>Path</th><th>Reason</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
@@ -672,7 +692,8 @@ def _map_section(service_map: ServiceMap | None) -> str:
         '<div id="map-tools">'
         '<button type="button" id="zoom-in" title="Zoom in (or the mouse wheel)">+</button>'
         '<button type="button" id="zoom-out" title="Zoom out">\u2212</button>'
-        '<button type="button" id="zoom-reset" title="Fit the whole map">Fit</button>'
+        '<button type="button" id="zoom-reset" title="Back to the first view">Reset</button>'
+        '<button type="button" id="zoom-fit" title="The whole map">Fit</button>'
         '<label>Find <input id="map-search" type="search" placeholder="service name" '
         'title="Enter: next match"></label><span id="search-count" class="muted"></span>'
         + (
@@ -680,6 +701,7 @@ def _map_section(service_map: ServiceMap | None) -> str:
             if groups
             else ""
         )
+        + '<span class="muted">wheel: zoom \u00b7 drag: move</span>'
         + f'</div><div id="groups">{toggles}</div>'
     )
     return (
