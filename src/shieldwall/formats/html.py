@@ -73,7 +73,7 @@ code{font-size:12px}
 #findings th[data-sort]::after{content:" \\2195";color:#90a4ae}
 #findings th[aria-sort=ascending]::after{content:" \\2191";color:#263238}
 #findings th[aria-sort=descending]::after{content:" \\2193";color:#263238}
-.fix{margin-top:3px}.refs a{margin-right:8px}
+.fix{margin-top:3px}.refs a{margin-right:8px}.finding a.rule-link{color:inherit}
 .rule{background:#fff;border:1px solid #eceff1;padding:8px 12px;margin:8px 0;font-size:13px}
 .rule h3{margin:0 0 4px;font-size:14px}
 .rule:target{border-color:#ffab00;box-shadow:0 0 0 2px #ffe082}
@@ -128,7 +128,8 @@ _JS = r"""
       var d = el("div", "finding" + (f.suppressed ? " suppressed" : ""));
       d.setAttribute("data-rule", f.rule);
       d.appendChild(el("span", "sev sev-" + f.severity, f.severity));
-      d.appendChild(el("strong", "", f.rule));
+      var a = el("a", "rule-link"); a.href = "#rule-" + f.rule;
+      a.appendChild(el("strong", "", f.rule)); d.appendChild(a);
       d.appendChild(el("div", "", f.message));
       d.appendChild(el("div", "muted", f.path + ":" + f.line + " \u00b7 " + f.control +
         (f.suppressed ? " \u00b7 suppressed" : "")));
