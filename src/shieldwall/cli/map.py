@@ -49,7 +49,7 @@ def render_map(fmt: str, path: Path, config: Path | None, exclude: tuple[str, ..
         return to_svg(service_map)
     from shieldwall.formats.html import render
 
-    return render(scan.result, ReportContext())
+    return render(scan.result, ReportContext(), page="map")
 
 
 @click.command("map")

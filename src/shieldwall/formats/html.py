@@ -17,14 +17,15 @@ from shieldwall.formats.service_map_dot import (
     ORANGE,
     PURPLE,
     RED,
+    cluster_name,
     edge_dom_id,
     graphviz_available,
     node_dom_id,
     to_svg,
 )
-from shieldwall.model import Control, Finding, ScanResult, Severity
+from shieldwall.model import Control, Finding, Rule, ScanResult, Severity
 from shieldwall.model.display import display_map, display_path, display_text
-from shieldwall.model.service_map import ServiceMap
+from shieldwall.model.service_map import MapNode, ServiceMap
 
 _CSS = """
 :root{--red:%(red)s;--orange:%(orange)s;--green:%(green)s;--grey:%(grey)s;--blue:%(blue)s;
@@ -39,11 +40,23 @@ th,td{border-bottom:1px solid #eceff1;padding:5px 8px;text-align:left;vertical-a
 th{background:#eceff1}
 .num{text-align:right}.fail{color:var(--red);font-weight:600}
 #map-wrap{display:flex;gap:12px;align-items:stretch}
-#map{flex:1 1 auto;overflow:auto;max-height:78vh;background:#fff;border:1px solid #cfd8dc}
-#map svg{max-width:none;height:auto}
+#map-frame{flex:1 1 auto;min-width:0;display:flex;flex-direction:column;gap:6px}
+#map-tools{display:flex;flex-wrap:wrap;gap:6px;align-items:center;font-size:13px}
+#map-tools button{font:inherit;padding:2px 9px;border:1px solid #b0bec5;border-radius:3px;
+background:#fff;cursor:pointer}
+#map{position:relative;overflow:hidden;height:70vh;background:#fff;border:1px solid #cfd8dc;
+cursor:grab;touch-action:none}
+#map.dragging{cursor:grabbing}
+#map svg{display:block;width:100%%;height:100%%}
+#map g.match polygon,#map g.match ellipse,#map g.match path{stroke:#ffab00;stroke-width:5}
+#map .faded{opacity:.25}
+#map .collapsed-member{display:none}
+#map g.cluster.collapsed path{fill:#eceff1;stroke:#78909c;stroke-width:2}
+#map g.cluster.collapsed{cursor:pointer}
+#groups{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px}
 #map g.node,#map g.edge{cursor:pointer}
 #map g.selected polygon,#map g.selected ellipse,#map g.selected path{stroke-width:4}
-#panel{flex:0 0 360px;max-height:78vh;overflow:auto;background:#fff;border:1px solid #cfd8dc;
+#panel{flex:0 0 360px;max-height:82vh;overflow:auto;background:#fff;border:1px solid #cfd8dc;
 padding:10px;font-size:13px}
 #panel h3{margin:0 0 6px;font-size:15px;word-break:break-all}
 .legend{font-size:12px;margin:6px 0;display:flex;flex-wrap:wrap;gap:14px}
@@ -56,6 +69,15 @@ vertical-align:middle;background:currentColor}
 .muted{color:#78909c}.suppressed{opacity:.55}
 #filters{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0;font-size:13px;align-items:center}
 code{font-size:12px}
+#findings th[data-sort]{cursor:pointer;user-select:none;white-space:nowrap}
+#findings th[data-sort]::after{content:" \\2195";color:#90a4ae}
+#findings th[aria-sort=ascending]::after{content:" \\2191";color:#263238}
+#findings th[aria-sort=descending]::after{content:" \\2193";color:#263238}
+.fix{margin-top:3px}.refs a{margin-right:8px}.finding a.rule-link{color:inherit}
+.rule{background:#fff;border:1px solid #eceff1;padding:8px 12px;margin:8px 0;font-size:13px}
+.rule h3{margin:0 0 4px;font-size:14px}
+.rule:target{border-color:#ffab00;box-shadow:0 0 0 2px #ffe082}
+.rule p{margin:4px 0}.note{font-size:13px}
 """
 
 _JS = r"""
@@ -106,7 +128,8 @@ _JS = r"""
       var d = el("div", "finding" + (f.suppressed ? " suppressed" : ""));
       d.setAttribute("data-rule", f.rule);
       d.appendChild(el("span", "sev sev-" + f.severity, f.severity));
-      d.appendChild(el("strong", "", f.rule));
+      var a = el("a", "rule-link"); a.href = "#rule-" + f.rule;
+      a.appendChild(el("strong", "", f.rule)); d.appendChild(a);
       d.appendChild(el("div", "", f.message));
       d.appendChild(el("div", "muted", f.path + ":" + f.line + " \u00b7 " + f.control +
         (f.suppressed ? " \u00b7 suppressed" : "")));
@@ -152,8 +175,12 @@ _JS = r"""
     panel.appendChild(showFindings(findingsFor(e.findings, [])));
   }
   var svg = document.querySelector("#map svg");
+  var moved = false;
   if (svg) {
     svg.addEventListener("click", function(ev){
+      if (moved) { return; }
+      var c = ev.target.closest ? ev.target.closest("g.cluster.collapsed") : null;
+      if (c) { setCollapsed(c.id, false); return; }
       var g = ev.target.closest ? ev.target.closest("g.node, g.edge") : null;
       if (!g) { return; }
       select(g);
@@ -161,26 +188,233 @@ _JS = r"""
       else if (edges[g.id]) { showEdge(edges[g.id]); }
     });
   }
-  // Findings table: one row per finding, then the filters.
+  // Zoom and pan: the whole drawing sits in one group whose transform the wheel,
+  // a drag and the buttons change; the SVG itself fits the frame (its viewBox).
+  var view = {k: 1, x: 0, y: 0}, viewport = null, mapBox = document.getElementById("map");
+  function applyView(){
+    viewport.setAttribute("transform",
+      "translate(" + view.x + " " + view.y + ") scale(" + view.k + ")");
+  }
+  function toSvg(clientX, clientY){
+    var pt = svg.createSVGPoint(); pt.x = clientX; pt.y = clientY;
+    return pt.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  var maxZoom = 40;
+  function zoomAt(factor, u){
+    var k = Math.min(maxZoom, Math.max(0.2, view.k * factor));
+    view.x = u.x - (u.x - view.x) * k / view.k;
+    view.y = u.y - (u.y - view.y) * k / view.k;
+    view.k = k; applyView();
+  }
+  function centre(){
+    var vb = svg.viewBox.baseVal;
+    return {x: vb.x + vb.width / 2, y: vb.y + vb.height / 2};
+  }
+  function fitView(){ view = {k: 1, x: 0, y: 0}; applyView(); }
+  var home = {k: 1, x: 0, y: 0};
+  function homeView(){
+    // The whole map when it is readable so; a large system opens at its top, at a
+    // readable scale (one unit of the drawing about one pixel); Fit shows it whole.
+    var pxPerUnit = svg.getScreenCTM().a;
+    if (pxPerUnit >= 0.5) { return {k: 1, x: 0, y: 0}; }
+    var k = 1 / pxPerUnit, vb = svg.viewBox.baseVal, r = mapBox.getBoundingClientRect();
+    var top = toSvg(r.left + r.width / 2, r.top);
+    return {k: k, x: top.x - k * (vb.x + vb.width / 2), y: top.y - k * vb.y};
+  }
+  function resetView(){ view = {k: home.k, x: home.x, y: home.y}; applyView(); }
+  function centreOn(g, minPixels){
+    var r = g.getBoundingClientRect();
+    var k = Math.min(maxZoom, view.k * Math.max(1, minPixels / Math.max(r.height, 0.01)));
+    var u = toSvg(r.left + r.width / 2, r.top + r.height / 2), c = centre();
+    var gx = (u.x - view.x) / view.k, gy = (u.y - view.y) / view.k;
+    view.k = k; view.x = c.x - gx * k; view.y = c.y - gy * k; applyView();
+  }
+  if (svg) {
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    viewport = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    viewport.id = "viewport";
+    while (svg.firstChild) { viewport.appendChild(svg.firstChild); }
+    svg.appendChild(viewport);
+    applyView();
+    maxZoom = Math.max(40, 4 / svg.getScreenCTM().a);
+    home = homeView();
+    resetView();
+    mapBox.addEventListener("wheel", function(ev){
+      ev.preventDefault();
+      zoomAt(Math.exp(-ev.deltaY * 0.0015), toSvg(ev.clientX, ev.clientY));
+    }, {passive: false});
+    var drag = null;
+    mapBox.addEventListener("pointerdown", function(ev){
+      if (ev.button !== 0) { return; }
+      drag = {x: ev.clientX, y: ev.clientY, vx: view.x, vy: view.y,
+              scale: svg.getScreenCTM().a};
+      moved = false;
+    });
+    window.addEventListener("pointermove", function(ev){
+      if (!drag) { return; }
+      var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+      if (!moved && Math.abs(dx) + Math.abs(dy) < 4) { return; }
+      moved = true; mapBox.classList.add("dragging");
+      view.x = drag.vx + dx / drag.scale; view.y = drag.vy + dy / drag.scale; applyView();
+    });
+    window.addEventListener("pointerup", function(){
+      drag = null; mapBox.classList.remove("dragging");
+      setTimeout(function(){ moved = false; }, 0);
+    });
+    document.getElementById("zoom-in").addEventListener("click", function(){
+      zoomAt(1.4, centre());
+    });
+    document.getElementById("zoom-out").addEventListener("click", function(){
+      zoomAt(1 / 1.4, centre());
+    });
+    document.getElementById("zoom-reset").addEventListener("click", resetView);
+    document.getElementById("zoom-fit").addEventListener("click", fitView);
+  }
+  // Namespaces and compose projects: each can be collapsed to its box (its services
+  // hidden, the links inside it hidden, the links across it faded).
+  var collapsed = {};
+  function setCollapsed(group, on){
+    collapsed[group] = on;
+    var box = document.getElementById(group);
+    if (box) { box.classList.toggle("collapsed", on); }
+    var input = document.querySelector('#groups input[data-group="' + group + '"]');
+    if (input) { input.checked = !on; }
+    data.nodes.forEach(function(n){
+      var g = document.getElementById(n.dom);
+      if (g) { g.classList.toggle("collapsed-member", !!collapsed[n.group]); }
+    });
+    data.edges.forEach(function(e){
+      var g = document.getElementById(e.dom);
+      if (!g) { return; }
+      var a = collapsed[groupOf[e.from]], b = collapsed[groupOf[e.to]];
+      g.classList.toggle("collapsed-member", !!(a && b));
+      g.classList.toggle("faded", !!(a || b) && !(a && b));
+    });
+  }
+  var groupOf = {};
+  data.nodes.forEach(function(n){ groupOf[n.id] = n.group; });
+  Array.prototype.forEach.call(document.querySelectorAll("#groups input"), function(x){
+    x.addEventListener("change", function(){
+      setCollapsed(x.getAttribute("data-group"), !x.checked);
+    });
+  });
+  var allBtn = document.getElementById("collapse-all");
+  if (allBtn) {
+    allBtn.addEventListener("click", function(){
+      var on = !data.groups.every(function(g){ return collapsed[g[0]]; });
+      data.groups.forEach(function(g){ setCollapsed(g[0], on); });
+    });
+  }
+  // Search: the nodes whose name holds the text are highlighted; Enter centres the next one.
+  var search = document.getElementById("map-search"), hits = [], hit = -1;
+  function runSearch(){
+    var q = search.value.trim().toLowerCase();
+    hits = [];
+    data.nodes.forEach(function(n){
+      var g = document.getElementById(n.dom);
+      if (!g) { return; }
+      var ok = q !== "" && n.id.toLowerCase().indexOf(q) >= 0;
+      g.classList.toggle("match", ok);
+      if (ok) { hits.push(n); }
+    });
+    // a service named exactly so comes before the ones whose name only holds the text
+    function exact(n){ return n.id.toLowerCase().split("/").pop() === q ? 0 : 1; }
+    hits.sort(function(a, b){ return exact(a) - exact(b); });
+    document.getElementById("search-count").textContent =
+      q ? hits.length + " match(es)" : "";
+    hit = -1;
+    nextHit();
+  }
+  function nextHit(){
+    if (!hits.length) { return; }
+    hit = (hit + 1) % hits.length;
+    var n = hits[hit];
+    if (collapsed[n.group]) { setCollapsed(n.group, false); }
+    centreOn(document.getElementById(n.dom), 48);
+  }
+  if (search && svg) {
+    search.addEventListener("input", runSearch);
+    search.addEventListener("keydown", function(ev){
+      if (ev.key === "Enter") { ev.preventDefault(); nextHit(); }
+    });
+  }
+  // Findings table: one row per finding (severity, rule and its detail, what to do, where).
+  function link(href, text){
+    var a = el("a", "", text);
+    if (/^https?:\/\//.test(href)) { a.href = href; a.rel = "noopener noreferrer"; }
+    return a;
+  }
+  function cweLink(cwe){
+    var m = /^CWE-(\d+)$/.exec(cwe);
+    return m ? link("https://cwe.mitre.org/data/definitions/" + m[1] + ".html", cwe)
+      : el("span", "", cwe);
+  }
   var tbody = document.querySelector("#findings tbody");
   var frag = document.createDocumentFragment();
-  data.findings.forEach(function(f){
+  data.findings.forEach(function(f, i){
+    var r = data.rules[f.rule];
     var tr = el("tr", f.suppressed ? "suppressed" : "");
+    f.index = i; f.rank = r.rank; f.tr = tr;
     tr.setAttribute("data-severity", f.severity);
     tr.setAttribute("data-control", f.control);
     tr.setAttribute("data-analyzer", f.analyzer);
+    tr.setAttribute("data-rule", f.rule);
     tr.setAttribute("data-suppressed", f.suppressed ? "true" : "false");
     var sev = el("td"); sev.appendChild(el("span", "sev sev-" + f.severity, f.severity));
-    var rule = el("td"); rule.appendChild(el("code", "", f.rule));
+    var rule = el("td");
+    var a = el("a", "rule-link"); a.href = "#rule-" + f.rule;
+    a.appendChild(el("code", "", f.rule)); rule.appendChild(a);
     rule.appendChild(el("br")); rule.appendChild(document.createTextNode(f.title));
+    if (r.cwe.length) {
+      var cwes = el("div", "muted cwe");
+      r.cwe.forEach(function(c, j){
+        if (j) { cwes.appendChild(document.createTextNode(", ")); }
+        cwes.appendChild(cweLink(c));
+      });
+      rule.appendChild(cwes);
+    }
     var note = f.suppressed ? " (suppressed: " + f.suppressed + ")" : "";
-    var msg = el("td", "", f.message + note);
+    var msg = el("td"); msg.appendChild(el("div", "", f.message + note));
+    if (r.remediation) { msg.appendChild(el("div", "fix muted", "Fix: " + r.remediation)); }
+    if (r.references.length) {
+      var refs = el("div", "refs muted");
+      r.references.forEach(function(u, j){ refs.appendChild(link(u, "[" + (j + 1) + "]")); });
+      msg.appendChild(refs);
+    }
     var where = el("td"); where.appendChild(el("code", "", f.path + ":" + f.line));
     where.appendChild(el("br")); where.appendChild(el("span", "muted", f.resource));
-    [sev, rule, msg, where].forEach(function(td){ tr.appendChild(td); });
+    var control = el("td", "", f.control);
+    [sev, rule, msg, where, control].forEach(function(td){ tr.appendChild(td); });
     frag.appendChild(tr);
   });
   tbody.appendChild(frag);
+  // Sorting: click a header; severity sorts by rank (critical first), then the others by text.
+  var sortKeys = {
+    severity: function(f){ return -f.rank; },
+    rule: function(f){ return f.rule; },
+    path: function(f){ return [f.path, ("000000000" + f.line).slice(-10)].join("\u0000"); },
+    control: function(f){ return f.control; }
+  };
+  function compare(a, b){ return a < b ? -1 : a > b ? 1 : 0; }
+  function sortBy(key, dir){
+    var k = sortKeys[key], sign = dir === "descending" ? -1 : 1;
+    var rows = data.findings.slice().sort(function(a, b){
+      return sign * compare(k(a), k(b)) || a.index - b.index;
+    });
+    var f2 = document.createDocumentFragment();
+    rows.forEach(function(f){ f2.appendChild(f.tr); });
+    tbody.appendChild(f2);
+    Array.prototype.forEach.call(document.querySelectorAll("#findings th[data-sort]"), function(th){
+      if (th.getAttribute("data-sort") === key) { th.setAttribute("aria-sort", dir); }
+      else { th.removeAttribute("aria-sort"); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("#findings th[data-sort]"), function(th){
+    th.addEventListener("click", function(){
+      var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+      sortBy(th.getAttribute("data-sort"), dir);
+    });
+  });
   // Findings table filters.
   var controls = ["severity", "control", "analyzer"];
   function applyFilters(){
@@ -230,14 +464,30 @@ def _finding_row(f: Finding) -> list[Any]:
     ]
 
 
+def _group_label(node: MapNode) -> str:
+    kind = "compose project" if node.kind == "ComposeService" else "namespace"
+    return f"{kind} {node.namespace}"
+
+
+def _rules_used(result: ScanResult) -> list[Rule]:
+    """Each rule with a finding (suppressed ones included), most severe first."""
+    rules = {f.rule.id: f.rule for f in result.findings}
+    return sorted(rules.values(), key=lambda r: (-r.severity.rank, r.id))
+
+
 def _data(result: ScanResult, service_map: ServiceMap) -> dict[str, Any]:
     service_map = display_map(service_map)
     nodes = []
+    groups: dict[str, list[Any]] = {}
     for i, n in enumerate(service_map.nodes):
+        group = "" if n.role == "internet" else cluster_name(n)
+        if group:
+            groups.setdefault(group, [group, _group_label(n), 0])[2] += 1
         nodes.append(
             {
                 "dom": node_dom_id(i),
                 "id": n.id,
+                "group": group,
                 "kind": n.kind,
                 "role": n.role,
                 "exposure": n.exposure,
@@ -264,14 +514,17 @@ def _data(result: ScanResult, service_map: ServiceMap) -> dict[str, Any]:
         for i, e in enumerate(service_map.edges)
     ]
     rules = {
-        f.rule.id: {
-            "analyzer": f.rule.analyzer,
-            "control": f.rule.control.value,
-            "severity": f.rule.severity.value,
-            "rank": f.rule.severity.rank,
-            "title": f.rule.title,
+        r.id: {
+            "analyzer": r.analyzer,
+            "control": r.control.value,
+            "severity": r.severity.value,
+            "rank": r.severity.rank,
+            "title": display_text(r.title),
+            "remediation": display_text(r.remediation),
+            "cwe": [display_text(c) for c in r.cwe],
+            "references": [display_text(u) for u in r.references],
         }
-        for f in result.findings
+        for r in _rules_used(result)
     }
     findings = sorted(
         result.findings,
@@ -280,6 +533,7 @@ def _data(result: ScanResult, service_map: ServiceMap) -> dict[str, Any]:
     return {
         "target": display_text(result.target),
         "nodes": nodes,
+        "groups": sorted(groups.values()),
         "edge_fields": list(EDGE_FIELDS),
         "edges": edges,
         "finding_fields": list(FINDING_FIELDS),
@@ -339,9 +593,63 @@ def _findings_table(result: ScanResult) -> str:
         "</div>"
     )
     return (
-        filters
-        + '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Finding</th>'
-        "<th>Where</th></tr></thead><tbody></tbody></table>"
+        filters + '<table id="findings"><thead><tr><th data-sort="severity" aria-sort="descending">'
+        'Severity</th><th data-sort="rule">Rule</th><th>Finding</th><th data-sort="path">Where'
+        '</th><th data-sort="control">Control</th></tr></thead><tbody></tbody></table>'
+    )
+
+
+def _link(url: str, text: str) -> str:
+    """A link for a web address; anything else stays text."""
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(text)}</a>'
+    return escape(text)
+
+
+def _cwe(cwe: str) -> str:
+    number = cwe.removeprefix("CWE-")
+    if number.isdigit() and number.isascii():
+        return _link(f"https://cwe.mitre.org/data/definitions/{number}.html", cwe)
+    return escape(cwe)
+
+
+def _rules_section(result: ScanResult) -> str:
+    """Each rule with a finding: what it checks, how to fix it, where to read more."""
+    articles = []
+    for rule in _rules_used(result):
+        cwe = ", ".join(_cwe(display_text(c)) for c in rule.cwe)
+        refs = "".join(
+            f"<li>{_link(display_text(u), display_text(u))}</li>" for u in rule.references
+        )
+        articles.append(
+            f'<article class="rule" id="rule-{escape(rule.id)}"><h3><code>{escape(rule.id)}'
+            f"</code> {escape(display_text(rule.title))}</h3>"
+            f'<div class="muted"><span class="sev sev-{rule.severity.value}">'
+            f"{rule.severity.value}</span> {escape(rule.control.value)} \u00b7 "
+            f"{escape(rule.analyzer)}{' · ' + cwe if cwe else ''}</div>"
+            f"<p>{escape(display_text(rule.description))}</p>"
+            f"<p><strong>Fix:</strong> {escape(display_text(rule.remediation))}</p>"
+            + (f'<ul class="refs">{refs}</ul>' if refs else "")
+            + "</article>"
+        )
+    if not articles:
+        return '<p class="muted note">No rule has a finding.</p>'
+    return '<section id="rules">' + "".join(articles) + "</section>"
+
+
+def _skipped_section(result: ScanResult) -> str:
+    if not result.skipped:
+        return '<p class="muted note" id="skipped">No input was skipped.</p>'
+    rows = "".join(
+        f"<tr><td><code>{escape(display_path(s.path))}</code></td>"
+        f"<td>{escape(display_text(s.reason))}</td></tr>"
+        for s in result.skipped
+    )
+    return (
+        f'<p class="muted note">{len(result.skipped)} input(s) could not be analysed; nothing '
+        "in them was checked.</p>"
+        '<table id="skipped"><thead><tr><th>Path</th><th>Reason</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
@@ -373,15 +681,51 @@ def _map_section(service_map: ServiceMap | None) -> str:
         svg = to_svg(service_map)
     except FormatError as exc:
         return f'<p class="muted">{escape(exc.message)}</p>'
+    groups = sorted(
+        {cluster_name(n): n for n in display_map(service_map).nodes if n.role != "internet"}.items()
+    )
+    toggles = "".join(
+        f'<label><input type="checkbox" checked data-group="{escape(name)}"> '
+        f"{escape(_group_label(node))}</label>"
+        for name, node in groups
+    )
+    tools = (
+        '<div id="map-tools">'
+        '<button type="button" id="zoom-in" title="Zoom in (or the mouse wheel)">+</button>'
+        '<button type="button" id="zoom-out" title="Zoom out">\u2212</button>'
+        '<button type="button" id="zoom-reset" title="Back to the first view">Reset</button>'
+        '<button type="button" id="zoom-fit" title="The whole map">Fit</button>'
+        '<label>Find <input id="map-search" type="search" placeholder="service name" '
+        'title="Enter: next match"></label><span id="search-count" class="muted"></span>'
+        + (
+            '<button type="button" id="collapse-all">Collapse / expand all</button>'
+            if groups
+            else ""
+        )
+        + '<span class="muted">wheel: zoom \u00b7 drag: move</span>'
+        + f'</div><div id="groups">{toggles}</div>'
+    )
     return (
         _LEGEND
-        + f'<div id="map-wrap"><div id="map">{svg}</div>'
+        + f'<div id="map-wrap"><div id="map-frame">{tools}<div id="map">{svg}</div></div>'
         + '<aside id="panel"><p class="muted">Click a service or a link to see its findings '
         "and the configuration behind it.</p></aside></div>"
     )
 
 
-def render(result: ScanResult, ctx: ReportContext) -> str:
+def _analyzers_line(result: ScanResult, page: str) -> str:
+    ran = ", ".join(result.analyzers) or "none"
+    if page == "map":
+        return (
+            f"analyzers run: {escape(ran)} (topology draws the map; config lists the "
+            "findings of each service)"
+        )
+    return f"analyzers run: {escape(ran)}"
+
+
+def render(result: ScanResult, ctx: ReportContext, *, page: str = "report") -> str:
+    """The page; `page="map"` for `shieldwall map` (titled for the map, it says which
+    analyzers drew it)."""
     service_map = result.service_map or ServiceMap()
     summary = ", ".join(f"{n} {s}" for s, n in result.by_severity().items()) or "none"
     colours = {
@@ -392,28 +736,27 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
         "blue": BLUE,
         "purple": PURPLE,
     }
-    skipped = "".join(
-        f"<li><code>{escape(display_path(s.path))}</code>: {escape(display_text(s.reason))}</li>"
-        for s in result.skipped
-    )
     target = escape(display_text(result.target))
+    heading = "shieldwall service map" if page == "map" else "shieldwall report"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
-        f"<title>shieldwall report: {target}</title>"
+        f"<title>{heading}: {target}</title>"
         f"<style>{_CSS % colours}</style></head><body>"
-        f"<header><h1>shieldwall report</h1><p>{target} \u00b7 "
+        f"<header><h1>{heading}</h1><p>{target} \u00b7 "
         f"{len(result.active)} finding(s): {escape(summary)} \u00b7 shieldwall "
-        f"{escape(ctx.tool_version)}</p></header><main>"
+        f'{escape(ctx.tool_version)}</p><p id="analyzers">{_analyzers_line(result, page)}</p>'
+        "</header><main>"
         f'<h2>Service map</h2><section id="service-map">{_map_section(result.service_map)}'
         "</section>"
         f"<h2>Scorecard</h2>{_scorecard(result)}"
         f"<h2>Findings</h2>{_findings_table(result)}"
-        + (f"<h2>Skipped</h2><ul>{skipped}</ul>" if skipped else "")
-        + '</main><script type="application/json" id="shieldwall-data">'
+        f"<h2>Rules</h2>{_rules_section(result)}"
+        f"<h2>Skipped inputs</h2>{_skipped_section(result)}"
+        '</main><script type="application/json" id="shieldwall-data">'
         + _script_json(_data(result, service_map))
         + f"</script><script>{_JS}</script></body></html>\n"
     )

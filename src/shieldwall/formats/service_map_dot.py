@@ -96,7 +96,8 @@ def _edge_attrs(edge: MapEdge, index: int) -> dict[str, str]:
     }
 
 
-def _cluster_name(node: MapNode) -> str:
+def cluster_name(node: MapNode) -> str:
+    """The Graphviz cluster (and SVG element id) of a node's namespace or compose project."""
     prefix = "compose" if node.kind == "ComposeService" else "ns"
     return "cluster_" + re.sub(r"\W", "_", f"{prefix}_{node.namespace}")
 
@@ -113,7 +114,7 @@ def to_graph(service_map: ServiceMap) -> graphviz.Digraph:
         if node.role == "internet":
             dot.node(node_dom_id(index[node.id]), **_node_attrs(node, index[node.id]))
         else:
-            clusters.setdefault(_cluster_name(node), []).append(node)
+            clusters.setdefault(cluster_name(node), []).append(node)
     for name, members in sorted(clusters.items()):
         with dot.subgraph(name=name) as sub:
             first = members[0]
@@ -122,7 +123,7 @@ def to_graph(service_map: ServiceMap) -> graphviz.Digraph:
                 if first.kind == "ComposeService"
                 else f"namespace {first.namespace}"
             )
-            sub.attr(label=title, style="rounded", color="#b0bec5", fontcolor="#546e7a")
+            sub.attr(id=name, label=title, style="rounded", color="#b0bec5", fontcolor="#546e7a")
             for node in members:
                 sub.node(node_dom_id(index[node.id]), **_node_attrs(node, index[node.id]))
     skip_policy = policy_edges_hidden(service_map)

@@ -31,14 +31,17 @@ def analyze_text(rel: str, text: str, project: Project | None = None) -> list[Ra
     return _analyze_tree(rel, text, parse(text, rel), project)
 
 
-def _analyze_tree(rel: str, text: str, tree: ast.Module,
-                  project: Project | None = None) -> list[RawFinding]:
+def _analyze_tree(
+    rel: str, text: str, tree: ast.Module, project: Project | None = None
+) -> list[RawFinding]:
     project = project or Project(Path(), {}, 0)
     names = module_names(rel)
     module = project.module(rel, text, tree, names[0] if names else "", report=True)
     # Functions that set module variables (`global x`) first: the others read them.
-    infos = sorted(module.by_qualname.values(), key=lambda i: not any(
-        isinstance(s, ast.Global) for s in i.node.body))
+    infos = sorted(
+        module.by_qualname.values(),
+        key=lambda i: not any(isinstance(s, ast.Global) for s in i.node.body),
+    )
     for info in infos:
         FunctionFlow(module, info).run()
     return module.findings
@@ -133,12 +136,23 @@ class CodeAnalyzer:
         )
 
     @staticmethod
-    def _parallel(root: Path, index: dict[str, str], max_bytes: int,
-                  jobs: list[tuple[str, int]], processes: int) -> list[FileResult]:
+    def _parallel(
+        root: Path,
+        index: dict[str, str],
+        max_bytes: int,
+        jobs: list[tuple[str, int]],
+        processes: int,
+    ) -> list[FileResult]:
         # Big files first so that no worker is left with a long tail.
         ordered = sorted(jobs, key=lambda j: -j[1])
         chunks = [ordered[i : i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
-        out = isolated_map(_analyze_job, chunks, processes, _worker_died, _init_worker,
-                           (str(root), index, max_bytes))
+        out = isolated_map(
+            _analyze_job,
+            chunks,
+            processes,
+            _worker_died,
+            _init_worker,
+            (str(root), index, max_bytes),
+        )
         out.sort(key=lambda r: r[0])
         return out

@@ -47,7 +47,7 @@ def parse(text: str, rel: str) -> ast.Module:
     try:
         return ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        if sys.version_info >= (3, 12) or ("f'" not in text and "f\"" not in text):
+        if sys.version_info >= (3, 12) or ("f'" not in text and 'f"' not in text):
             raise
         try:
             return ast.parse(requote(text), filename=rel)
@@ -87,16 +87,14 @@ class Project:
             if path.stat().st_size <= self.max_bytes:
                 text = path.read_text("utf-8")
                 module = self.module(rel, text, parse(text, rel), name, report=False)
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, MemoryError,
-                RecursionError):
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, MemoryError, RecursionError):
             module = None  # calls into it are then treated as unknown
         self.cache[rel] = module
         if len(self.cache) > MAX_CACHED_MODULES:
             self.cache.popitem(last=False)
         return module
 
-    def module(self, rel: str, text: str, tree: ast.Module, name: str, *,
-               report: bool) -> Module:
+    def module(self, rel: str, text: str, tree: ast.Module, name: str, *, report: bool) -> Module:
         from shieldwall.analyzers.code.flow import FunctionFlow
 
         module = Module(rel, text, tree, name, self.resolve)

@@ -65,8 +65,15 @@ def parse_one(f: SourceFile, fmt: LockFormat, tree: FileTree, max_bytes: int) ->
         return fmt.parse(lock)
     except SourceError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError,
-            MemoryError) as exc:
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        MemoryError,
+    ) as exc:
         # Shapes the parser did not expect, or nesting too deep for it: the file is
         # skipped, never the scan.
         raise SourceError(

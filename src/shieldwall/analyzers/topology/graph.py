@@ -544,9 +544,7 @@ def _istio_routes(topo: Topology, objects: list[K8sObject], resolver: Resolver, 
                     for w in svc.workloads:
                         pod = topo.nodes[w.id].pod
                         assert pod is not None
-                        port = _pod_port(
-                            svc, port_map.get("number") if port_map else None, w, pod
-                        )
+                        port = _pod_port(svc, port_map.get("number") if port_map else None, w, pod)
                         _add_entry(
                             topo,
                             w,
