@@ -28,8 +28,9 @@ SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sari
 ROOT_URI = "file:///home/ci/checkout/examples/shop"
 
 
-def render(result: ScanResult, root_uri: str = ROOT_URI) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(sarif.render(result, ReportContext(root_uri=root_uri)))
+def render(result: ScanResult, root_uri: str = ROOT_URI, **options: Any) -> dict[str, Any]:
+    ctx = ReportContext(root_uri=root_uri, **options)
+    doc: dict[str, Any] = json.loads(sarif.render(result, ctx))
     return doc
 
 
@@ -54,6 +55,14 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def assert_valid(schema: dict[str, Any], doc: dict[str, Any]) -> None:
+    import jsonschema
+
+    for validator in (jsonschema.Draft7Validator, jsonschema.Draft4Validator):
+        errors = sorted(validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
 @pytest.mark.parametrize(
     "result",
     [
@@ -63,15 +72,11 @@ def schema() -> dict[str, Any]:
     ids=["full", "empty"],
 )
 @pytest.mark.parametrize("root_uri", [ROOT_URI, ""], ids=["root", "no-root"])
+@pytest.mark.parametrize("include", [False, True], ids=["active", "with-suppressed"])
 def test_valid_against_the_official_schema(
-    schema: dict[str, Any], result: ScanResult, root_uri: str
+    schema: dict[str, Any], result: ScanResult, root_uri: str, include: bool
 ) -> None:
-    import jsonschema
-
-    doc = render(result, root_uri)
-    for validator in (jsonschema.Draft7Validator, jsonschema.Draft4Validator):
-        errors = sorted(validator(schema).iter_errors(doc), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+    assert_valid(schema, render(result, root_uri, include_suppressed=include))
 
 
 def test_schema_catches_a_broken_document(schema: dict[str, Any]) -> None:
@@ -89,13 +94,14 @@ def test_header_and_driver(result: ScanResult) -> None:
     driver = run_of(doc)["tool"]["driver"]
     assert driver["name"] == "shieldwall"
     assert driver["version"] == ReportContext().tool_version
-    assert "informationUri" not in driver
+    assert driver["informationUri"] == sarif.INFORMATION_URI
 
 
 def test_rules_are_those_with_findings_in_stable_order(result: ScanResult) -> None:
-    run = run_of(render(result))
+    run = run_of(render(result, include_suppressed=True))
     ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    # Suppressed findings' rules are included; a rule with no finding is not.
+    # With --include-suppressed suppressed findings' rules are included; a rule with no
+    # finding is not.
     assert ids == sorted(
         [
             "K8S-PRIVILEGED",
@@ -108,7 +114,7 @@ def test_rules_are_those_with_findings_in_stable_order(result: ScanResult) -> No
     for res in run["results"]:
         assert ids[res["ruleIndex"]] == res["ruleId"]
     shuffled = make_result(findings=tuple(reversed(result.findings)))
-    assert run_of(render(shuffled)) == run
+    assert run_of(render(shuffled, include_suppressed=True)) == run
 
 
 def test_rule_descriptor(result: ScanResult) -> None:
@@ -124,7 +130,7 @@ def test_rule_descriptor(result: ScanResult) -> None:
     props = priv["properties"]
     assert props["tags"] == ["least-privilege", "security", "CWE-250"]
     assert props["security-severity"] == "9.5"
-    assert props["precision"] == "high"
+    assert "precision" not in props  # not measured for this rule
     # no CWE and no reference
     root = rules["K8S-RUN-AS-ROOT"]
     assert root["properties"]["tags"] == ["least-privilege", "security"]
@@ -148,7 +154,7 @@ def test_levels(severity: str, level: str) -> None:
 
 
 def test_result_levels_follow_severity(result: ScanResult) -> None:
-    run = run_of(render(result))
+    run = run_of(render(result, include_suppressed=True))
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels == {
         "K8S-PRIVILEGED": "error",
@@ -161,7 +167,7 @@ def test_result_levels_follow_severity(result: ScanResult) -> None:
 
 def test_result_location_fingerprint_and_message(result: ScanResult) -> None:
     run = run_of(render(result))
-    assert len(run["results"]) == len(result.findings)
+    assert len(run["results"]) == len(result.active)
     res = result_for(run, WEB_ROOT.fingerprint)
     assert res["message"]["text"] == UNICODE_MESSAGE
     (loc,) = res["locations"]
@@ -187,7 +193,7 @@ def test_root_uri_base(result: ScanResult) -> None:
 
 
 def test_suppressions(result: ScanResult) -> None:
-    run = run_of(render(result))
+    run = run_of(render(result, include_suppressed=True))
     inline = result_for(run, TOKEN_INLINE.fingerprint)["suppressions"]
     assert [s["kind"] for s in inline] == ["inSource"]
     assert inline[0]["justification"] == "test fixture token"

@@ -150,6 +150,8 @@ def cli() -> None:
 @click.option("--offline", is_flag=True, help="Never use the network (local databases only).")
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
+@click.option("--path-prefix", metavar="PREFIX", help="SARIF: PATH's place in the repository.")
+@click.option("--include-suppressed", is_flag=True, help="SARIF: list suppressed findings too.")
 @handle_errors
 def scan(
     paths: tuple[Path, ...],
@@ -168,6 +170,8 @@ def scan(
     offline: bool,
     no_color: bool,
     verbose: bool,
+    path_prefix: str | None,
+    include_suppressed: bool,
 ) -> None:
     """Scan PATH (default: the current directory).
 
@@ -190,7 +194,14 @@ def scan(
         offline=offline,
     )
     outcome = run_scan(path, options, target_label=str(path))
-    write_reports(outcome, targets, color=not no_color, verbose=verbose)
+    write_reports(
+        outcome,
+        targets,
+        color=not no_color,
+        verbose=verbose,
+        path_prefix=path_prefix,
+        include_suppressed=include_suppressed,
+    )
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     threshold: Severity | None
