@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
-from tests.formats.test_sarif import SCHEMA_PATH, assert_valid
+from tests.formats.test_sarif import assert_valid, load_schema
 from tests.gitrepo import make_repo, needs_git
 
 IGNORED_POD = PRIVILEGED_POD.replace("name: p,", "name: lab,").replace(
@@ -21,10 +21,7 @@ IGNORED_POD = PRIVILEGED_POD.replace("name: p,", "name: lab,").replace(
 
 @pytest.fixture(scope="module")
 def sarif_schema() -> dict[str, Any]:
-    if not SCHEMA_PATH.is_file():
-        pytest.skip(f"SARIF schema not found at {SCHEMA_PATH} (the shared/ folder beside the repo)")
-    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return loaded
+    return load_schema()
 
 
 def sarif_of(*args: str, cwd: Path | None = None) -> dict[str, Any]:

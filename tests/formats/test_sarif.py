@@ -64,12 +64,17 @@ def result_for(run: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     return matches[0]
 
 
-@pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
+def load_schema() -> dict[str, Any]:
+    """The official SARIF 2.1.0 schema (the test is skipped without it)."""
     if not SCHEMA_PATH.is_file():
         pytest.skip(f"SARIF schema not found at {SCHEMA_PATH} (the shared/ folder beside the repo)")
     loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return loaded
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return load_schema()
 
 
 def assert_valid(schema: dict[str, Any], doc: dict[str, Any]) -> None:
