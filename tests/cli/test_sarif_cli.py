@@ -124,3 +124,21 @@ def test_suppressed_findings_are_not_in_sarif_unless_asked(
     assert suppressed[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
         "lab.yaml"
     )
+
+
+def test_warning_on_stderr_when_github_would_cut_the_upload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shieldwall.cli.output import ReportTarget, write_reports
+    from shieldwall.engine.scanner import ScanOptions, run_scan
+    from shieldwall.formats import sarif
+
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD)
+    scan = run_scan(tmp_path, ScanOptions(analyzers="config"), target_label=str(tmp_path))
+    report = tmp_path / "out.sarif"
+    write_reports(scan, [ReportTarget("sarif", report)], color=False, verbose=False)
+    assert "warning:" not in capsys.readouterr().err
+    results = len(json.loads(report.read_text())["runs"][0]["results"])
+    monkeypatch.setattr(sarif, "GITHUB_STORED_RESULTS", results - 1)
+    write_reports(scan, [ReportTarget("sarif", report)], color=False, verbose=False)
+    assert f"warning: SARIF has {results} results" in capsys.readouterr().err
