@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 from shieldwall.formats import junit
 from shieldwall.formats.base import ReportContext
-from shieldwall.model import Finding, Location, ScanResult, Scorecard
+from shieldwall.model import Finding, Location, ScanResult, Scorecard, Severity
 from tests.formats.conftest import (
     ERROR,
     ODD_RESOURCE,
+    PAYMENTS_ROOT,
     RUN_AS_ROOT,
     SKIPPED,
     UNICODE_MESSAGE,
@@ -84,7 +86,7 @@ def test_failure_content(result: ScanResult) -> None:
     assert case.get("file") == "k8s/pay.yaml" and case.get("line") == "19"
     failure = case.find("failure")
     assert failure is not None
-    assert failure.get("message") == "Container runs privileged"
+    assert failure.get("message") == "critical: Container runs privileged"
     assert failure.get("type") == "critical"
     body = failure.text or ""
     assert "k8s/pay.yaml:19 Deployment/shop/payments" in body
@@ -155,3 +157,16 @@ def test_registered() -> None:
     from shieldwall.formats.registry import formatter
 
     assert formatter("junit") is junit.render
+
+
+def test_failure_carries_the_findings_own_severity() -> None:
+    """A high advisory under a rule registered as medium fails as high."""
+    high = dataclasses.replace(
+        PAYMENTS_ROOT, rule=dataclasses.replace(PAYMENTS_ROOT.rule, severity=Severity.HIGH)
+    )
+    root = ET.fromstring(render(make_result(findings=(PAYMENTS_ROOT, high))))
+    failures = sorted((f.get("type"), f.get("message")) for f in root.iter("failure"))
+    assert failures == [
+        ("high", "high: Container may run as root"),
+        ("medium", "medium: Container may run as root"),
+    ]

@@ -188,6 +188,8 @@ def cli() -> None:
 )
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
+@click.option("--path-prefix", metavar="PREFIX", help="SARIF: PATH's place in the repository.")
+@click.option("--include-suppressed", is_flag=True, help="SARIF: list suppressed findings too.")
 @handle_errors
 def scan(
     paths: tuple[Path, ...],
@@ -210,6 +212,8 @@ def scan(
     max_db_age: float | None,
     no_color: bool,
     verbose: bool,
+    path_prefix: str | None,
+    include_suppressed: bool,
 ) -> None:
     """Scan PATH (default: the current directory).
 
@@ -244,7 +248,14 @@ def scan(
         max_db_age_days=max_db_age,
     )
     outcome = run_scan(path, options, target_label=str(path))
-    write_reports(outcome, targets, color=not no_color and not no_color_env(), verbose=verbose)
+    write_reports(
+        outcome,
+        targets,
+        color=not no_color and not no_color_env(),
+        verbose=verbose,
+        path_prefix=path_prefix,
+        include_suppressed=include_suppressed,
+    )
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     failed = outcome.result.gate.failed

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from shieldwall.engine.scanner import Scan
 from shieldwall.errors import UsageError
+from shieldwall.formats import sarif as sarif_module
 from shieldwall.formats.base import ReportContext
 from shieldwall.formats.registry import FORMATS, formatter, names
+from shieldwall.model.display import display_text
+from shieldwall.sources.git import run_git
 from shieldwall.sources.safe_files import check_target, write_atomic
 
 
@@ -44,18 +49,71 @@ def check_report_targets(targets: list[ReportTarget]) -> None:
             check_target(target.file)
 
 
-def write_reports(scan: Scan, targets: list[ReportTarget], color: bool, verbose: bool) -> None:
+def _git_top_level(root: Path) -> Path | None:
+    """The top level of the git work tree `root` is in (None: not in one, or no git)."""
+    try:
+        done = run_git(root, "rev-parse", "--show-toplevel", timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = os.fsdecode(done.stdout.rstrip(b"\n"))
+    return Path(top).resolve() if done.returncode == 0 and top else None
+
+
+def repository_base(root: Path, explicit: str | None) -> tuple[str, str]:
+    """(prefix, base URI) for SARIF: the scanned root's path inside its repository and
+    the repository's top level, so that code scanning finds the files whatever directory
+    was scanned. `--path-prefix` wins over git (a layout git does not know)."""
+    resolved = root.resolve()
+    if explicit is not None:
+        parts = [p for p in PurePosixPath(explicit).parts if p not in ("/", ".")]
+        if ".." in parts:
+            raise UsageError(
+                f"--path-prefix {explicit}: '..' is not a path inside the repository",
+                "give the scanned directory's path from the repository root, e.g. services/api",
+            )
+        prefix = "/".join(parts)
+        top = resolved
+        for _ in parts:
+            top = top.parent
+        same = resolved.parts[len(resolved.parts) - len(parts) :] == tuple(parts)
+        return prefix, top.as_uri() + "/" if same or not parts else ""
+    top_level = _git_top_level(resolved)
+    if top_level is None or not resolved.is_relative_to(top_level):
+        return "", resolved.as_uri() + "/"
+    inside = resolved.relative_to(top_level)
+    return ("" if inside == Path() else inside.as_posix()), top_level.as_uri() + "/"
+
+
+def write_reports(
+    scan: Scan,
+    targets: list[ReportTarget],
+    color: bool,
+    verbose: bool,
+    path_prefix: str | None = None,
+    include_suppressed: bool = False,
+) -> None:
+    """Each report to its place; SARIF paths from the repository's top level (see
+    `repository_base`; `path_prefix` is --path-prefix)."""
     check_report_targets(targets)
     root_uri = scan.root.resolve().as_uri() + "/"
+    in_repository = ("", root_uri)
+    if any(t.format == "sarif" for t in targets):
+        in_repository = repository_base(scan.root, path_prefix)
     for target in targets:
+        prefix, base_uri = in_repository if target.format == "sarif" else ("", root_uri)
         is_tty = target.file is None and sys.stdout.isatty()
         ctx = ReportContext(
             color=color and is_tty,
             width=shutil.get_terminal_size((100, 24)).columns if is_tty else 100,
-            root_uri=root_uri,
+            root_uri=base_uri,
             verbose=verbose,
+            path_prefix=prefix,
+            include_suppressed=include_suppressed,
         )
         text = formatter(target.format)(scan.result, ctx)
+        if target.format == "sarif":
+            for warning in sarif_module.upload_warnings(text):
+                sys.stderr.write(f"warning: {display_text(warning)}\n")
         if target.file is None:
             sys.stdout.write(text)
             sys.stdout.flush()

@@ -74,7 +74,9 @@ def _finding_case(f: Finding) -> ET.Element:
     text = [f"{_where(f)} {display_text(f.resource)}".rstrip(), display_text(f.message)]
     if f.rule.remediation:
         text.append(f"fix: {f.rule.remediation}")
-    _child(case, "failure", "\n".join(text), message=f.rule.title, type=f.rule.severity.value)
+    # The finding's own severity (an advisory's, under DEPS-VULNERABLE), not the rule's default.
+    severity = f.rule.severity.value
+    _child(case, "failure", "\n".join(text), message=f"{severity}: {f.rule.title}", type=severity)
     return case
 
 

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from shieldwall.formats.base import ReportContext
 from shieldwall.formats.json_report import command_line_dict, repository_dict, selection_dict
 from shieldwall.formats.text import repository_line
-from shieldwall.model import Finding, Rule, ScanResult, Severity, Skipped
+from shieldwall.model import Finding, Location, Rule, ScanResult, Severity, Skipped
 from shieldwall.model.display import display_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "shieldwall/v1"
+# The key GitHub code scanning reads for a result's place in its file. Its upload action
+# fills it from the line's text when absent (so an edit of the line opens a new alert, and
+# two findings on one line are one alert); ours is the line-free fingerprint instead.
+GITHUB_FINGERPRINT_KEY = "primaryLocationLineHash"
+INFORMATION_URI = "https://pypi.org/project/shieldwall/"
+# What GitHub code scanning accepts in one upload (docs: "SARIF results exceed limits").
+GITHUB_MAX_RESULTS = 25_000
+GITHUB_STORED_RESULTS = 5_000
+GITHUB_MAX_RULES = 25_000
+GITHUB_MAX_GZIP_BYTES = 10 * 1024 * 1024
 
 _LEVEL = {
     Severity.CRITICAL: "error",
@@ -73,9 +85,11 @@ def _help_text(rule: Rule) -> str:
     return "\n".join(parts) or rule.title
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
+def rule_descriptor(rule: Rule, reporting_id: str = "") -> dict[str, Any]:
+    """The rule as SARIF describes it; `reporting_id` names a variant of the rule at
+    another severity (see `reporting_id`)."""
     descriptor: dict[str, Any] = {
-        "id": rule.id,
+        "id": reporting_id or rule.id,
         "name": rule_name(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.description or rule.title},
@@ -84,27 +98,63 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     if rule.references:
         descriptor["helpUri"] = rule.references[0]
     descriptor["defaultConfiguration"] = {"level": level(rule.severity)}
-    descriptor["properties"] = {
+    properties: dict[str, Any] = {
         "tags": [rule.control.value, "security", *rule.cwe],
         "security-severity": rule.severity.security_severity,
-        "precision": "high",
-        "control": rule.control.value,
-        "severity": rule.severity.value,
-        "analyzer": rule.analyzer,
     }
+    if rule.precision:
+        properties["precision"] = rule.precision
+    properties.update(
+        control=rule.control.value, severity=rule.severity.value, analyzer=rule.analyzer
+    )
+    if reporting_id:
+        properties["shieldwall-rule"] = rule.id
+    descriptor["properties"] = properties
     return descriptor
 
 
-def reported_rules(result: ScanResult) -> list[Rule]:
-    """Every rule that has a finding, by id; metadata from result.rules when it lists the id."""
+def reporting_id(f: Finding, registered: Rule) -> str:
+    """The SARIF rule id of a finding: its rule's id, or `ID/severity` when the finding
+    has another severity than the registered rule (a critical advisory under
+    DEPS-VULNERABLE, a live token). GitHub reads `security-severity` from the rule a
+    result names and from nowhere else, so each severity needs its own descriptor."""
+    if f.rule.severity == registered.severity:
+        return registered.id
+    return f"{registered.id}/{f.rule.severity.value}"
+
+
+def reported_findings(result: ScanResult, ctx: ReportContext) -> list[Finding]:
+    """The findings SARIF lists: the active ones, or all with --include-suppressed."""
+    chosen = result.findings if ctx.include_suppressed else result.active
+    return sorted(chosen, key=_result_order)
+
+
+def reported_rules(findings: list[Finding], result: ScanResult) -> dict[str, Rule]:
+    """Every SARIF rule id the findings use, sorted, with its metadata: from result.rules
+    when it lists the rule, at the finding's severity for a variant."""
     known = {r.id: r for r in result.rules}
-    used = {f.rule.id: known.get(f.rule.id, f.rule) for f in result.findings}
-    return [used[rule_id] for rule_id in sorted(used)]
+    used: dict[str, Rule] = {}
+    for f in findings:
+        registered = known.get(f.rule.id, f.rule)
+        rid = reporting_id(f, registered)
+        if rid not in used:
+            used[rid] = (
+                registered
+                if rid == registered.id
+                else replace(registered, severity=f.rule.severity)
+            )
+    return {rid: used[rid] for rid in sorted(used)}
 
 
-def _physical_location(path: str, start: int = 0, end: int = 0) -> dict[str, Any]:
+def repository_uri(path: str, prefix: str = "") -> str:
+    """`path` (relative to the scanned root) as a URI relative to %SRCROOT%."""
+    uri = artifact_uri(path)
+    return f"{artifact_uri(prefix)}/{uri}" if prefix else uri
+
+
+def _physical_location(path: str, start: int = 0, end: int = 0, prefix: str = "") -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
+        "artifactLocation": {"uri": repository_uri(path, prefix), "uriBaseId": SRCROOT}
     }
     if start >= 1:
         physical["region"] = {"startLine": start, "endLine": max(start, end)}
@@ -125,10 +175,31 @@ def _suppression(f: Finding) -> list[dict[str, Any]]:
     ]
 
 
-def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _flow_step(step: Location, text: str, prefix: str) -> dict[str, Any]:
+    physical = _physical_location(step.path, step.start_line, step.end_line, prefix)
+    return {"location": {"physicalLocation": physical, "message": {"text": text}}}
+
+
+def code_flows(f: Finding, prefix: str = "") -> list[dict[str, Any]]:
+    """Where a data-flow finding's data went, source to sink (SARIF codeFlows)."""
+    if len(f.flow) < 2:
+        return []
+    *steps, sink = f.flow
+    locations = [_flow_step(steps[0], "source: the untrusted data enters here", prefix)]
+    locations += [_flow_step(s, "the data passes here", prefix) for s in steps[1:]]
+    locations.append(_flow_step(sink, "sink: the data is used here", prefix))
+    return [{"threadFlows": [{"locations": locations}]}]
+
+
+def result_object(
+    f: Finding, rule_index: dict[str, int], rule_id: str = "", prefix: str = ""
+) -> dict[str, Any]:
+    """One finding; `rule_id` is its SARIF rule id (see `reporting_id`), `prefix` the
+    scanned root's path in the repository."""
+    rule_id = rule_id or f.rule.id
     location: dict[str, Any] = {
         "physicalLocation": _physical_location(
-            f.location.path, f.location.start_line, f.location.end_line
+            f.location.path, f.location.start_line, f.location.end_line, prefix
         )
     }
     if f.resource:
@@ -136,26 +207,39 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         location["logicalLocations"] = [
             {"name": resource, "fullyQualifiedName": resource, "kind": "resource"}
         ]
+    severity = f.rule.severity  # the finding's own: a rule variant carries it
     obj: dict[str, Any] = {
-        "ruleId": f.rule.id,
-        "ruleIndex": rule_index[f.rule.id],
-        "level": level(f.rule.severity),
+        "ruleId": rule_id,
+        "ruleIndex": rule_index[rule_id],
+        "level": level(severity),
         "message": {"text": display_text(f.message) or f.rule.title},
         "locations": [location],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
-        "properties": {"control": f.rule.control.value, "severity": f.rule.severity.value},
+        "partialFingerprints": {
+            GITHUB_FINGERPRINT_KEY: f.fingerprint,
+            FINGERPRINT_KEY: f.fingerprint,
+        },
+        "properties": {
+            "control": f.rule.control.value,
+            "severity": severity.value,
+            "security-severity": severity.security_severity,
+        },
     }
+    if rule_id != f.rule.id:
+        obj["properties"]["shieldwall-rule"] = f.rule.id
+    flows = code_flows(f, prefix)
+    if flows:
+        obj["codeFlows"] = flows
     suppressions = _suppression(f)
     if suppressions:
         obj["suppressions"] = suppressions
     return obj
 
 
-def _skipped_notification(s: Skipped) -> dict[str, Any]:
+def _skipped_notification(s: Skipped, prefix: str) -> dict[str, Any]:
     return {
         "level": "warning",
         "message": {"text": f"skipped: {display_text(s.reason)}"},
-        "locations": [{"physicalLocation": _physical_location(s.path)}],
+        "locations": [{"physicalLocation": _physical_location(s.path, prefix=prefix)}],
         "descriptor": {"id": "shieldwall/skipped-input"},
     }
 
@@ -194,8 +278,8 @@ def _policy_notifications(result: ScanResult) -> list[dict[str, Any]]:
     return out
 
 
-def _invocation(result: ScanResult) -> dict[str, Any]:
-    notifications = [_skipped_notification(s) for s in result.skipped]
+def _invocation(result: ScanResult, prefix: str) -> dict[str, Any]:
+    notifications = [_skipped_notification(s, prefix) for s in result.skipped]
     notifications += [_error_notification(e) for e in result.errors]
     notifications += _policy_notifications(result)
     invocation: dict[str, Any] = {
@@ -210,20 +294,34 @@ def _result_order(f: Finding) -> tuple[str, int, str, str]:
     return (f.location.path, f.location.start_line, f.rule.id, f.fingerprint)
 
 
+def automation_id(result: ScanResult) -> str:
+    """`shieldwall/config+secrets/`: GitHub reads what precedes the last '/' as the
+    category, so each set of analyzers keeps its own alerts (whatever the order given)."""
+    return f"shieldwall/{'+'.join(sorted(result.analyzers)) or 'none'}/"
+
+
 def sarif_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
-    rules = reported_rules(result)
-    rule_index = {r.id: i for i, r in enumerate(rules)}
+    prefix = ctx.path_prefix.strip("/")
+    findings = reported_findings(result, ctx)
+    rules = reported_rules(findings, result)
+    rule_index = {rid: i for i, rid in enumerate(rules)}
+    known = {r.id: r for r in result.rules}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "shieldwall",
                 "version": ctx.tool_version,
-                "rules": [rule_descriptor(r) for r in rules],
+                "informationUri": INFORMATION_URI,
+                "rules": [
+                    rule_descriptor(r, "" if rid == r.id else rid) for rid, r in rules.items()
+                ],
             }
         },
-        "invocations": [_invocation(result)],
+        "invocations": [_invocation(result, prefix)],
+        "automationDetails": {"id": automation_id(result)},
         "results": [
-            result_object(f, rule_index) for f in sorted(result.findings, key=_result_order)
+            result_object(f, rule_index, reporting_id(f, known.get(f.rule.id, f.rule)), prefix)
+            for f in findings
         ],
         "columnKind": "unicodeCodePoints",
         "properties": {
@@ -247,3 +345,35 @@ def sarif_dict(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
 
 def render(result: ScanResult, ctx: ReportContext) -> str:
     return json.dumps(sarif_dict(result, ctx), indent=2, ensure_ascii=False) + "\n"
+
+
+def upload_warnings(text: str) -> list[str]:
+    """What GitHub code scanning would refuse or cut in this SARIF document."""
+    doc = json.loads(text)
+    out = []
+    runs = doc.get("runs", [])
+    if len(runs) > 20:
+        out.append(f"SARIF has {len(runs)} runs: GitHub code scanning accepts at most 20")
+    for run in runs:
+        results = len(run.get("results", []))
+        rules = len(run.get("tool", {}).get("driver", {}).get("rules", []))
+        if results > GITHUB_MAX_RESULTS:
+            out.append(
+                f"SARIF has {results:,} results: GitHub code scanning rejects a run of more "
+                f"than {GITHUB_MAX_RESULTS:,}; scan fewer analyzers or paths per upload, or "
+                "record a baseline (--baseline) so that only new findings are listed"
+            )
+        elif results > GITHUB_STORED_RESULTS:
+            out.append(
+                f"SARIF has {results:,} results: GitHub code scanning keeps only the "
+                f"{GITHUB_STORED_RESULTS:,} most severe of a run"
+            )
+        if rules > GITHUB_MAX_RULES:
+            out.append(f"SARIF has {rules:,} rules: GitHub accepts at most {GITHUB_MAX_RULES:,}")
+    packed = len(gzip.compress(text.encode("utf-8")))
+    if packed > GITHUB_MAX_GZIP_BYTES:
+        out.append(
+            f"SARIF is {packed / 2**20:.1f} MiB gzip-compressed: GitHub code scanning "
+            "accepts at most 10 MiB; split the scan by analyzers or paths"
+        )
+    return out

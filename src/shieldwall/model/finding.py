@@ -40,6 +40,9 @@ class Finding:
     # Findings about a resource that no single file defines (a namespace known only
     # from its workloads) are identified without a path: set this to False.
     path_in_fingerprint: bool = True
+    # For a data-flow finding, where the data went from the source to the sink
+    # (the last step is `location`); empty for the others. Not in the fingerprint.
+    flow: tuple[Location, ...] = ()
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

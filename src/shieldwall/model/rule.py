@@ -19,6 +19,9 @@ class Rule:
     applies_to: tuple[str, ...] = ()
     cwe: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # How often a finding of this rule is a true problem, as measured on a labelled
+    # corpus (bench/): "very-high", "high", "medium" or "low"; "" when not measured.
+    precision: str = ""
 
     def __post_init__(self) -> None:
         if not self.id or self.id.upper() != self.id or " " in self.id:

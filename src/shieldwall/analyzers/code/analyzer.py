@@ -88,6 +88,13 @@ def _worker_died(job: tuple[str, int], how: str) -> FileResult:
     return job[0], [], f"the process analysing this file died ({how})"
 
 
+def _flow(source: tuple[str, int] | None, sink: Location) -> tuple[Location, ...]:
+    """Source then sink, for a data-flow finding whose source line is known."""
+    if source is None or source[1] < 1:
+        return ()
+    return (Location.at(*source), sink)
+
+
 class CodeAnalyzer:
     name = ANALYZER
 
@@ -118,12 +125,14 @@ class CodeAnalyzer:
                 skipped.append(Skipped(rel, reason))
             for raw in raws:
                 where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
+                sink = Location(rel, raw.line, max(raw.line, raw.end_line))
                 finding = Finding(
                     rule=BY_ID[raw.rule],
                     message=f"{raw.message} (in {where})",
-                    location=Location(rel, raw.line, max(raw.line, raw.end_line)),
+                    location=sink,
                     resource=rel,
                     key=raw.key,
+                    flow=_flow(raw.source, sink),
                 )
                 if finding.fingerprint not in seen:
                     seen.add(finding.fingerprint)

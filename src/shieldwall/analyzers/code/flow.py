@@ -28,6 +28,7 @@ from shieldwall.analyzers.code.values import (
     const,
     join,
     join_taint,
+    placed,
     union_taint,
 )
 
@@ -899,10 +900,12 @@ class FunctionFlow:
         rule = TAINT_RULES[cls]
         where = f"line {taint.line}" if taint.line else "here"
         message = f"{taint.source} ({where}) reaches {what}"
-        self.report(rule.id, message, node, f"{cls}|{what}|{taint.source}")
+        self.report(rule.id, message, node, f"{cls}|{what}|{taint.source}",
+                    (taint.path or self.m.rel, taint.line))
         return True
 
-    def report(self, rule_id: str, message: str, node: ast.AST, key: str) -> None:
+    def report(self, rule_id: str, message: str, node: ast.AST, key: str,
+               source: tuple[str, int] | None = None) -> None:
         if self.summary is not None:
             return
         base = f"{self.resource}|{key}"
@@ -920,6 +923,7 @@ class FunctionFlow:
             min(end, line + 5),
             self.resource,
             base if n == 0 else f"{base}|{n}",
+            source,
         )
 
     def on_return(self, value: Val, node: ast.Return) -> None:
@@ -1742,7 +1746,8 @@ class FunctionFlow:
         if name in cat.DECODERS and args:
             coded = args[0].deep_taint()
             # decoding undoes an encoding applied on the way (json.loads(json.dumps(x)))
-            return Val(Taint(coded.source, coded.line, coded.kind) if coded else None)
+            return Val(Taint(coded.source, coded.line, coded.kind, path=coded.path)
+                       if coded else None)
         if name in ("re.sub", "regex.sub") and len(args) >= 3:
             return self.regex_removal(args)
         if name in cat.WEAK_CASTS and args:
@@ -2299,7 +2304,7 @@ class FunctionFlow:
             if param is not None and t is not None and t.source == PARAM_SOURCE:
                 summary.returns = True
                 summary.return_safe = t.safe_for
-            summary.ret = ret
+            summary.ret = placed(ret, module.rel)
             self_name = _self_param(info)
             if self_name is not None:
                 prefix = self_name + "."
@@ -2311,7 +2316,7 @@ class FunctionFlow:
                     if vt is not None and vt.source == PARAM_SOURCE:
                         summary.param_writes[k[n:]] = vt.safe_for
                     elif param is None:
-                        summary.writes[k[n:]] = v
+                        summary.writes[k[n:]] = placed(v, module.rel)
         except (RecursionError, MemoryError):  # nested too deeply: assume the worst
             summary = Summary(returns=True)
         finally:

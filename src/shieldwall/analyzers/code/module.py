@@ -38,6 +38,8 @@ class RawFinding:
     end_line: int
     resource: str
     key: str
+    # A data-flow finding's source: (file, line), the file relative to the root.
+    source: tuple[str, int] | None = None
 
 
 @dataclass
@@ -220,9 +222,16 @@ class Module:
         return self.web and name in REQUEST_PARAM_NAMES
 
     def report(
-        self, rule: str, message: str, line: int, end_line: int, resource: str, key: str
+        self,
+        rule: str,
+        message: str,
+        line: int,
+        end_line: int,
+        resource: str,
+        key: str,
+        source: tuple[str, int] | None = None,
     ) -> None:
-        self.findings.append(RawFinding(rule, message, line, end_line, resource, key))
+        self.findings.append(RawFinding(rule, message, line, end_line, resource, key, source))
 
 
 def _annotation(node: ast.expr) -> str:

@@ -36,12 +36,19 @@ class Taint:
     line: int
     kind: str = "input"  # "input" (requests, sockets), "cli", "env", "file", "weakrand"
     safe_for: frozenset[str] = frozenset()
+    # The file `line` is in when it is not the one analysed (data that a function of
+    # another module returned); "" for the file being analysed.
+    path: str = ""
 
     def sanitised(self, classes: frozenset[str]) -> Taint | None:
         merged = self.safe_for | classes
         if merged >= ALL_CLASSES:
             return None
-        return Taint(self.source, self.line, self.kind, merged)
+        return Taint(self.source, self.line, self.kind, merged, self.path)
+
+    def placed(self, path: str) -> Taint:
+        """The same taint, said to come from `path` unless its file is already known."""
+        return self if self.path else Taint(self.source, self.line, self.kind, self.safe_for, path)
 
     def dangerous_for(self, sink_class: str) -> bool:
         return sink_class not in self.safe_for
@@ -154,7 +161,7 @@ def join_taint(a: Taint | None, b: Taint | None) -> Taint | None:
         return a if a.kind == "input" else b
     if a.safe_for == b.safe_for:
         return a
-    return Taint(a.source, a.line, a.kind, a.safe_for & b.safe_for)
+    return Taint(a.source, a.line, a.kind, a.safe_for & b.safe_for, a.path)
 
 
 def join(a: Val, b: Val) -> Val:
@@ -188,6 +195,16 @@ def join(a: Val, b: Val) -> Val:
             n += 1
         prefix = pa[:n] or None
     return Val(taint, consts, items, keys, qual, a.flags | b.flags, prefix)
+
+
+def placed(v: Val, path: str) -> Val:
+    """The value with every taint it holds said to come from `path` (see Taint.placed)."""
+    if v.deep_taint() is None:
+        return v
+    items = None if v.items is None else tuple(placed(x, path) for x in v.items)
+    keys = None if v.keys is None else {k: placed(x, path) for k, x in v.keys.items()}
+    taint = v.taint.placed(path) if v.taint is not None else None
+    return Val(taint, v.consts, items, keys, v.qual, v.flags, v.prefix)
 
 
 def collapse(v: Val) -> Val:
