@@ -1,6 +1,6 @@
 """Frozen data types shared by every layer. No I/O here."""
 
-from shieldwall.model.component import Component
+from shieldwall.model.component import Component, Hash
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
 from shieldwall.model.result import FileSelection, PolicySource, ScanResult, Scorecard
 from shieldwall.model.rule import Rule
@@ -14,6 +14,7 @@ __all__ = [
     "FileSelection",
     "Finding",
     "GatewaySettings",
+    "Hash",
     "Location",
     "MapEdge",
     "MapNode",
