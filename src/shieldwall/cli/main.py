@@ -282,7 +282,5 @@ def baseline_create(
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 
 
-
-
 def main() -> None:
     cli(prog_name="shieldwall")
