@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import warnings
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -249,4 +250,12 @@ def render(
     versions = {p.purl: p.first.version for p in packages}
     for v in vulnerabilities:
         bom.vulnerabilities.add(_vulnerability(v, versions))
-    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"
+    with warnings.catch_warnings():
+        if not packages:
+            # cyclonedx-python-lib < 8 warns that a root with no dependency makes the
+            # graph incomplete even when there is no component: an empty tree is complete.
+            warnings.filterwarnings(
+                "ignore", "The Component this BOM is describing", category=UserWarning
+            )
+        text = str(JsonV1Dot6(bom).output_as_string(indent=2))
+    return text + "\n"

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -137,8 +138,11 @@ def test_spdx_valid_with_purls_and_relationships(components: tuple[Component, ..
     )
 
 
-def test_empty_sboms_are_valid() -> None:
-    assert _cdx_errors(cyclonedx.render((), "empty")) is None
+def test_empty_sboms_are_valid_and_raise_no_library_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the library warns about a root with no dependency
+        text = cyclonedx.render((), "empty")
+    assert _cdx_errors(text) is None
     _spdx_validate(spdx.render((), "empty"))
 
 
