@@ -94,30 +94,24 @@ def _read(doc: dict[str, object]) -> dict[Key, dict[str, set[str]]]:
     return found
 
 
-def shieldwall(tree: Path, python_version: str) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "shieldwall", "sbom", str(tree), "--python-version", python_version],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
+def _cyclonedx(command: list[str], env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     doc: dict[str, Any] = json.loads(done.stdout)
     return doc
+
+
+def shieldwall(tree: Path, python_version: str) -> dict[str, Any]:
+    return _cyclonedx(
+        [sys.executable, "-m", "shieldwall", "sbom", str(tree), "--python-version", python_version],
+        {**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
 
 
 def syft(exe: Path, tree: Path) -> dict[str, Any]:
-    env = {**os.environ, "SYFT_CHECK_FOR_APP_UPDATE": "false"}
-    done = subprocess.run(
+    return _cyclonedx(
         [str(exe), "scan", f"dir:{tree}", "-o", "cyclonedx-json", "-q"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+        {**os.environ, "SYFT_CHECK_FOR_APP_UPDATE": "false"},
     )
-    doc: dict[str, Any] = json.loads(done.stdout)
-    return doc
 
 
 def _fmt(key: Key, versions: Iterable[str]) -> str:

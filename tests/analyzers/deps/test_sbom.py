@@ -270,16 +270,20 @@ def test_spdx_licences_and_checksums(tmp_path: Path) -> None:
     )
 
 
-def _cdx_unreached(doc: dict[str, Any]) -> set[str]:
-    edges = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
-    seen = {cyclonedx.ROOT_REF}
-    todo = [cyclonedx.ROOT_REF]
+def _reached(root: str, edges: dict[str, list[str]]) -> set[str]:
+    seen = {root}
+    todo = [root]
     while todo:
         for ref in edges.get(todo.pop(), []):
             if ref not in seen:
                 seen.add(ref)
                 todo.append(ref)
-    return {c["bom-ref"] for c in doc["components"]} - seen
+    return seen
+
+
+def _cdx_unreached(doc: dict[str, Any]) -> set[str]:
+    edges = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    return {c["bom-ref"] for c in doc["components"]} - _reached(cyclonedx.ROOT_REF, edges)
 
 
 def _spdx_unreached(doc: dict[str, Any]) -> set[str]:
@@ -287,14 +291,7 @@ def _spdx_unreached(doc: dict[str, Any]) -> set[str]:
     for r in doc["relationships"]:
         if r["relationshipType"] == "DEPENDS_ON":
             edges.setdefault(r["spdxElementId"], []).append(r["relatedSpdxElement"])
-    seen = {spdx.ROOT_ID}
-    todo = [spdx.ROOT_ID]
-    while todo:
-        for ref in edges.get(todo.pop(), []):
-            if ref not in seen:
-                seen.add(ref)
-                todo.append(ref)
-    return {p["SPDXID"] for p in doc["packages"]} - seen
+    return {p["SPDXID"] for p in doc["packages"]} - _reached(spdx.ROOT_ID, edges)
 
 
 @pytest.mark.parametrize("tree", ["fixtures", "locks", "shop"])
