@@ -129,3 +129,19 @@ def test_npm_v1_integrity(tmp_path: Path) -> None:
     )
     (ms,) = scan_dir(tmp_path).components
     assert ms.hashes == (Hash("SHA-512", lt.sha512("ms")),)
+
+
+def test_yarn_classic_and_pnpm_integrity(tmp_path: Path) -> None:
+    (tmp_path / "yarn").mkdir()
+    (tmp_path / "yarn" / "yarn.lock").write_text(
+        f'# yarn lockfile v1\n\nms@^2.1.3:\n  version "2.1.3"\n  integrity {lt.integrity("ms")}\n'
+    )
+    (tmp_path / "pnpm").mkdir()
+    (tmp_path / "pnpm" / "pnpm-lock.yaml").write_text(
+        "lockfileVersion: '9.0'\n\npackages:\n\n"
+        f"  ms@2.1.3:\n    resolution: {{integrity: {lt.integrity('ms')}}}\n"
+    )
+    found = {c.path: c for c in scan_dir(tmp_path).components}
+    expected = (Hash("SHA-512", lt.sha512("ms")),)
+    assert found["yarn/yarn.lock"].hashes == expected
+    assert found["pnpm/pnpm-lock.yaml"].hashes == expected
