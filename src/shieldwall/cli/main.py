@@ -282,5 +282,7 @@ def baseline_create(
     click.echo(f"baseline with {count} finding(s) written to {target}", err=True)
 
 
+
+
 def main() -> None:
     cli(prog_name="shieldwall")

@@ -337,7 +337,8 @@ def _findings_table(result: ScanResult) -> str:
         "</div>"
     )
     return (
-        filters + '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Finding</th>'
+        filters
+        + '<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Finding</th>'
         "<th>Where</th></tr></thead><tbody></tbody></table>"
     )
 
@@ -396,7 +397,7 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
         f"<title>shieldwall report: {escape(result.target)}</title>"
         f"<style>{_CSS % colours}</style></head><body>"

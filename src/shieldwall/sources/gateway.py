@@ -51,11 +51,9 @@ class GatewayView:
         """A Service whose selector picks a gateway workload's pods."""
         if service.id in self.ids:
             return True
-        selector = (
-            service.body.get("spec", {}).get("selector")
-            if isinstance(service.body.get("spec"), dict)
-            else None
-        )
+        selector = service.body.get("spec", {}).get("selector") if isinstance(
+            service.body.get("spec"), dict
+        ) else None
         if not isinstance(selector, dict) or not selector:
             return False
         return any(

@@ -33,10 +33,8 @@ def analyze_text(rel: str, text: str, project: Project | None = None) -> list[Ra
     names = module_names(rel)
     module = project.module(rel, text, tree, names[0] if names else "", report=True)
     # Functions that set module variables (`global x`) first: the others read them.
-    infos = sorted(
-        module.by_qualname.values(),
-        key=lambda i: not any(isinstance(s, ast.Global) for s in i.node.body),
-    )
+    infos = sorted(module.by_qualname.values(), key=lambda i: not any(
+        isinstance(s, ast.Global) for s in i.node.body))
     for info in infos:
         FunctionFlow(module, info).run()
     return module.findings
@@ -114,13 +112,8 @@ class CodeAnalyzer:
         )
 
     @staticmethod
-    def _parallel(
-        root: Path,
-        index: dict[str, str],
-        max_bytes: int,
-        jobs: list[tuple[str, int]],
-        processes: int,
-    ) -> list[FileResult]:
+    def _parallel(root: Path, index: dict[str, str], max_bytes: int,
+                  jobs: list[tuple[str, int]], processes: int) -> list[FileResult]:
         # Big files first so that no worker is left with a long tail.
         ordered = sorted(jobs, key=lambda j: -j[1])
         chunks = [ordered[i : i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]

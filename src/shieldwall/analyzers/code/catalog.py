@@ -23,46 +23,16 @@ REQUEST_OBJECTS = frozenset(
 # Attributes of a request object that an attacker does not choose.
 REQUEST_SAFE_ATTRS = frozenset(
     {
-        "method",
-        "endpoint",
-        "blueprint",
-        "blueprints",
-        "url_rule",
-        "is_secure",
-        "is_json",
-        "scheme",
-        "user",
-        "auth_user",
-        "session",
-        "app",
-        "routing_exception",
-        "content_length",
-        "max_content_length",
-        "is_ajax",
-        "csrf_processing_done",
-        "resolver_match",
-        "urlconf",
-        "encoding",
-        "accepted_renderer",
+        "method", "endpoint", "blueprint", "blueprints", "url_rule", "is_secure", "is_json",
+        "scheme", "user", "auth_user", "session", "app", "routing_exception",
+        "content_length", "max_content_length", "is_ajax", "csrf_processing_done",
+        "resolver_match", "urlconf", "encoding", "accepted_renderer",
     }
 )
 # Framework packages: a function parameter named like a request is one there.
 WEB_FRAMEWORKS = frozenset(
-    {
-        "flask",
-        "django",
-        "rest_framework",
-        "fastapi",
-        "starlette",
-        "quart",
-        "bottle",
-        "pyramid",
-        "tornado",
-        "sanic",
-        "aiohttp",
-        "falcon",
-        "werkzeug",
-    }
+    {"flask", "django", "rest_framework", "fastapi", "starlette", "quart", "bottle",
+     "pyramid", "tornado", "sanic", "aiohttp", "falcon", "werkzeug"}
 )
 REQUEST_PARAM_NAMES = frozenset({"request"})
 # Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
@@ -96,52 +66,16 @@ KIND_REACHES: dict[str, frozenset[str]] = {
 }
 # Names of values that hold secrets: a weak random value stored there is a finding.
 SECRET_WORDS = (
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "nonce",
-    "salt",
-    "otp",
-    "csrf",
-    "session",
-    "api_key",
-    "apikey",
-    "cookie",
-    "remember",
-    "key",
-    "pin",
-    "code",
-    "auth",
-    "reset",
-    "verif",
-    "invite",
-    "activation",
-    "captcha",
+    "token", "secret", "password", "passwd", "nonce", "salt", "otp", "csrf", "session",
+    "api_key", "apikey", "cookie", "remember", "key", "pin", "code", "auth", "reset",
+    "verif", "invite", "activation", "captcha",
 )
 WEAK_RANDOM_FUNCS = frozenset(
     {
-        "random",
-        "randint",
-        "randrange",
-        "randbytes",
-        "getrandbits",
-        "choice",
-        "choices",
-        "uniform",
-        "normalvariate",
-        "gauss",
-        "triangular",
-        "betavariate",
-        "expovariate",
-        "gammavariate",
-        "lognormvariate",
-        "vonmisesvariate",
-        "paretovariate",
-        "weibullvariate",
-        "sample",
-        "shuffle",
-        "binomialvariate",
+        "random", "randint", "randrange", "randbytes", "getrandbits", "choice", "choices",
+        "uniform", "normalvariate", "gauss", "triangular", "betavariate", "expovariate",
+        "gammavariate", "lognormvariate", "vonmisesvariate", "paretovariate",
+        "weibullvariate", "sample", "shuffle", "binomialvariate",
     }
 )
 
@@ -174,37 +108,25 @@ SINK_CALLS: dict[str, Sink] = {
     "subprocess.getoutput": Sink("cmd", (0,), ("cmd",)),
     "subprocess.getstatusoutput": Sink("cmd", (0,), ("cmd",)),
     "asyncio.create_subprocess_shell": Sink("cmd", (0,), ("cmd",)),
-    "os.execl": Sink("cmd"),
-    "os.execlp": Sink("cmd"),
-    "os.execv": Sink("cmd"),
-    "os.execvp": Sink("cmd"),
-    "os.execve": Sink("cmd"),
-    "os.execvpe": Sink("cmd"),
-    "os.spawnl": Sink("cmd", (1,)),
-    "os.spawnlp": Sink("cmd", (1,)),
-    "os.spawnv": Sink("cmd", (1,)),
-    "os.spawnvp": Sink("cmd", (1,)),
+    "os.execl": Sink("cmd"), "os.execlp": Sink("cmd"), "os.execv": Sink("cmd"),
+    "os.execvp": Sink("cmd"), "os.execve": Sink("cmd"), "os.execvpe": Sink("cmd"),
+    "os.spawnl": Sink("cmd", (1,)), "os.spawnlp": Sink("cmd", (1,)),
+    "os.spawnv": Sink("cmd", (1,)), "os.spawnvp": Sink("cmd", (1,)),
     "os.startfile": Sink("cmd"),
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
     "compile": Sink("code", (0,), ("source",)),
-    "builtins.eval": Sink("code"),
-    "builtins.exec": Sink("code"),
+    "builtins.eval": Sink("code"), "builtins.exec": Sink("code"),
     # deserialisation
     "pickle.loads": Sink("deser", (0,), ("data",)),
     "pickle.load": Sink("deser", (0,), ("file",)),
     "pickle.Unpickler": Sink("deser"),
-    "_pickle.loads": Sink("deser"),
-    "_pickle.load": Sink("deser"),
-    "cPickle.loads": Sink("deser"),
-    "cPickle.load": Sink("deser"),
-    "dill.loads": Sink("deser"),
-    "dill.load": Sink("deser"),
-    "cloudpickle.loads": Sink("deser"),
-    "cloudpickle.load": Sink("deser"),
-    "marshal.loads": Sink("deser"),
-    "marshal.load": Sink("deser"),
+    "_pickle.loads": Sink("deser"), "_pickle.load": Sink("deser"),
+    "cPickle.loads": Sink("deser"), "cPickle.load": Sink("deser"),
+    "dill.loads": Sink("deser"), "dill.load": Sink("deser"),
+    "cloudpickle.loads": Sink("deser"), "cloudpickle.load": Sink("deser"),
+    "marshal.loads": Sink("deser"), "marshal.load": Sink("deser"),
     "shelve.open": Sink("deser", (0,), ("filename",)),
     "jsonpickle.decode": Sink("deser", (0,), ("string",)),
     "jsonpickle.loads": Sink("deser"),
@@ -220,29 +142,16 @@ SINK_CALLS: dict[str, Sink] = {
     "io.open": Sink("path", (0,), ("file",)),
     "codecs.open": Sink("path", (0,), ("filename",)),
     "os.open": Sink("path", (0,), ("path",)),
-    "os.remove": Sink("path"),
-    "os.unlink": Sink("path"),
-    "os.rmdir": Sink("path"),
-    "os.removedirs": Sink("path"),
-    "os.mkdir": Sink("path"),
-    "os.makedirs": Sink("path"),
-    "os.rename": Sink("path", (0, 1)),
-    "os.replace": Sink("path", (0, 1)),
-    "os.listdir": Sink("path"),
-    "os.scandir": Sink("path"),
-    "os.chmod": Sink("path"),
-    "os.chown": Sink("path"),
-    "os.truncate": Sink("path"),
-    "os.symlink": Sink("path", (0, 1)),
-    "os.path.exists": Sink("path"),
-    "os.path.isfile": Sink("path"),
+    "os.remove": Sink("path"), "os.unlink": Sink("path"), "os.rmdir": Sink("path"),
+    "os.removedirs": Sink("path"), "os.mkdir": Sink("path"), "os.makedirs": Sink("path"),
+    "os.rename": Sink("path", (0, 1)), "os.replace": Sink("path", (0, 1)),
+    "os.listdir": Sink("path"), "os.scandir": Sink("path"), "os.chmod": Sink("path"),
+    "os.chown": Sink("path"), "os.truncate": Sink("path"), "os.symlink": Sink("path", (0, 1)),
+    "os.path.exists": Sink("path"), "os.path.isfile": Sink("path"),
     "os.path.getsize": Sink("path"),
-    "shutil.copy": Sink("path", (0, 1)),
-    "shutil.copyfile": Sink("path", (0, 1)),
-    "shutil.copy2": Sink("path", (0, 1)),
-    "shutil.copytree": Sink("path", (0, 1)),
-    "shutil.move": Sink("path", (0, 1)),
-    "shutil.rmtree": Sink("path"),
+    "shutil.copy": Sink("path", (0, 1)), "shutil.copyfile": Sink("path", (0, 1)),
+    "shutil.copy2": Sink("path", (0, 1)), "shutil.copytree": Sink("path", (0, 1)),
+    "shutil.move": Sink("path", (0, 1)), "shutil.rmtree": Sink("path"),
     "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
     "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
     "flask.send_from_directory": Sink("path", (0,), ("directory",)),
@@ -261,17 +170,13 @@ SINK_CALLS: dict[str, Sink] = {
     "requests.head": Sink("ssrf", (0,), ("url",)),
     "requests.options": Sink("ssrf", (0,), ("url",)),
     "requests.request": Sink("ssrf", (1,), ("url",)),
-    "httpx.get": Sink("ssrf", (0,), ("url",)),
-    "httpx.post": Sink("ssrf", (0,), ("url",)),
-    "httpx.put": Sink("ssrf", (0,), ("url",)),
-    "httpx.delete": Sink("ssrf", (0,), ("url",)),
-    "httpx.request": Sink("ssrf", (1,), ("url",)),
-    "httpx.stream": Sink("ssrf", (1,), ("url",)),
+    "httpx.get": Sink("ssrf", (0,), ("url",)), "httpx.post": Sink("ssrf", (0,), ("url",)),
+    "httpx.put": Sink("ssrf", (0,), ("url",)), "httpx.delete": Sink("ssrf", (0,), ("url",)),
+    "httpx.request": Sink("ssrf", (1,), ("url",)), "httpx.stream": Sink("ssrf", (1,), ("url",)),
     "urllib.request.urlopen": Sink("ssrf", (0,), ("url",)),
     "urllib.request.Request": Sink("ssrf", (0,), ("url",)),
     "urllib.request.urlretrieve": Sink("ssrf", (0,), ("url",)),
-    "urllib2.urlopen": Sink("ssrf"),
-    "urllib.urlopen": Sink("ssrf"),
+    "urllib2.urlopen": Sink("ssrf"), "urllib.urlopen": Sink("ssrf"),
     "http.client.HTTPConnection": Sink("ssrf", (0,), ("host",)),
     "http.client.HTTPSConnection": Sink("ssrf", (0,), ("host",)),
     "socket.create_connection": Sink("ssrf", (0,), ("address",)),
@@ -315,14 +220,11 @@ SINK_CALLS: dict[str, Sink] = {
 }
 # HTTP client objects: constructor -> the type whose methods send requests.
 HTTP_CLIENTS: dict[str, str] = {
-    "requests.Session": "requests.Session",
-    "requests.session": "requests.Session",
+    "requests.Session": "requests.Session", "requests.session": "requests.Session",
     "requests.sessions.Session": "requests.Session",
-    "httpx.Client": "httpx.Client",
-    "httpx.AsyncClient": "httpx.Client",
+    "httpx.Client": "httpx.Client", "httpx.AsyncClient": "httpx.Client",
     "aiohttp.ClientSession": "aiohttp.ClientSession",
-    "urllib3.PoolManager": "urllib3.PoolManager",
-    "urllib3.ProxyManager": "urllib3.PoolManager",
+    "urllib3.PoolManager": "urllib3.PoolManager", "urllib3.ProxyManager": "urllib3.PoolManager",
     "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
     "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
 }
@@ -334,13 +236,8 @@ SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
-XPATH_EVALUATORS = frozenset(
-    {
-        "lxml.etree.XPathEvaluator",
-        "lxml.etree.XPathDocumentEvaluator",
-        "lxml.etree.XPathElementEvaluator",
-    }
-)
+XPATH_EVALUATORS = frozenset({"lxml.etree.XPathEvaluator", "lxml.etree.XPathDocumentEvaluator",
+                              "lxml.etree.XPathElementEvaluator"})
 # ElementTree's path queries (a subset of XPath) by method name; only when the
 # argument is built from an XPath-looking literal (str.find shares the name).
 ETREE_FIND_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
@@ -362,81 +259,30 @@ SINK_METHODS: dict[str, Sink] = {
 # `extra()` on a Django queryset: these keyword arguments are SQL.
 DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")
 SUBPROCESS_FUNCS = frozenset(
-    {
-        "subprocess.call",
-        "subprocess.run",
-        "subprocess.Popen",
-        "subprocess.check_call",
-        "subprocess.check_output",
-        "asyncio.create_subprocess_exec",
-    }
+    {"subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call",
+     "subprocess.check_output", "asyncio.create_subprocess_exec"}
 )
 SHELLS = frozenset(
-    {
-        "sh",
-        "bash",
-        "zsh",
-        "dash",
-        "ksh",
-        "csh",
-        "/bin/sh",
-        "/bin/bash",
-        "/usr/bin/sh",
-        "/usr/bin/bash",
-        "cmd",
-        "cmd.exe",
-        "powershell",
-        "powershell.exe",
-        "pwsh",
-    }
+    {"sh", "bash", "zsh", "dash", "ksh", "csh", "/bin/sh", "/bin/bash", "/usr/bin/sh",
+     "/usr/bin/bash", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
 )
 YAML_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
 # pathlib.Path methods that touch the file system.
 PATH_METHODS = frozenset(
-    {
-        "open",
-        "read_text",
-        "read_bytes",
-        "write_text",
-        "write_bytes",
-        "unlink",
-        "rmdir",
-        "mkdir",
-        "touch",
-        "rename",
-        "replace",
-        "iterdir",
-        "exists",
-        "is_file",
-        "stat",
-        "symlink_to",
-        "chmod",
-    }
+    {"open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir",
+     "mkdir", "touch", "rename", "replace", "iterdir", "exists", "is_file", "stat",
+     "symlink_to", "chmod"}
 )
 XML_PARSE_FUNCS = frozenset(
-    {
-        "xml.dom.minidom.parseString",
-        "xml.dom.minidom.parse",
-        "xml.dom.pulldom.parseString",
-        "xml.dom.pulldom.parse",
-        "xml.sax.parseString",
-        "xml.sax.parse",
-    }
+    {"xml.dom.minidom.parseString", "xml.dom.minidom.parse", "xml.dom.pulldom.parseString",
+     "xml.dom.pulldom.parse", "xml.sax.parseString", "xml.sax.parse"}
 )
 LXML_PARSE_FUNCS = frozenset(
-    {
-        "lxml.etree.fromstring",
-        "lxml.etree.parse",
-        "lxml.etree.XML",
-        "lxml.etree.iterparse",
-        "lxml.etree.XMLID",
-        "lxml.objectify.fromstring",
-        "lxml.objectify.parse",
-    }
+    {"lxml.etree.fromstring", "lxml.etree.parse", "lxml.etree.XML", "lxml.etree.iterparse",
+     "lxml.etree.XMLID", "lxml.objectify.fromstring", "lxml.objectify.parse"}
 )
-LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "critical", "exception", "log", "fatal"}
-)
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception",
+                         "log", "fatal"})
 
 # -- sanitisers and propagation ------------------------------------------------------
 
@@ -468,7 +314,8 @@ SANITISERS: dict[str, frozenset[str]] = {
     "ldap.filter.filter_format": frozenset({"ldap"}),  # escapes its assertion values
     "ldap3.utils.dn.escape_rdn": frozenset({"ldap"}),
     "urllib.parse.quote": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
-    "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
+    "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap",
+                                          "xpath"}),
     "django.utils.http.urlencode": frozenset({"xss", "header", "log"}),
     "json.dumps": frozenset({"cmd", "header", "log"}),
     # repr() escapes CR and LF: a log line or header cannot be split with it
@@ -487,25 +334,13 @@ AFFIX_CHECKS: dict[str, frozenset[str]] = {
     "endswith": frozenset({"ssrf", "redirect"}),
 }
 # Decoders: what they return no longer carries the escaping applied before.
-DECODERS = frozenset(
-    {
-        "json.loads",
-        "html.unescape",
-        "urllib.parse.unquote",
-        "urllib.parse.unquote_plus",
-        "base64.b64decode",
-        "base64.urlsafe_b64decode",
-        "base64.b32decode",
-        "base64.b16decode",
-        "codecs.decode",
-        "binascii.unhexlify",
-        "binascii.a2b_base64",
-    }
-)
+DECODERS = frozenset({"json.loads", "html.unescape", "urllib.parse.unquote",
+                      "urllib.parse.unquote_plus", "base64.b64decode", "base64.urlsafe_b64decode",
+                      "base64.b32decode", "base64.b16decode", "codecs.decode",
+                      "binascii.unhexlify", "binascii.a2b_base64"})
 # Top-level packages whose `*Response` classes take a `headers=` mapping.
-WEB_RESPONSE_MODULES = frozenset(
-    {"flask", "werkzeug", "django", "starlette", "fastapi", "quart", "sanic", "aiohttp"}
-)
+WEB_RESPONSE_MODULES = frozenset({"flask", "werkzeug", "django", "starlette", "fastapi",
+                                  "quart", "sanic", "aiohttp"})
 # Functions rendering a template string with autoescaping on (Flask's Jinja setup).
 TEMPLATE_RENDERERS = frozenset({"flask.render_template_string", "quart.render_template_string"})
 # Template classes that escape their variables by default (Django's; not jinja2.Template).
@@ -515,125 +350,39 @@ WEAK_CASTS = frozenset({"int", "float", "round", "abs", "hex", "str", "format"})
 # Calls whose result carries nothing of their arguments (casts, predicates, digests).
 KILLERS = frozenset(
     {
-        "int",
-        "float",
-        "bool",
-        "complex",
-        "len",
-        "ord",
-        "hash",
-        "id",
-        "abs",
-        "round",
-        "isinstance",
-        "issubclass",
-        "callable",
-        "hasattr",
-        "type",
-        "decimal.Decimal",
-        "uuid.UUID",
-        "datetime.date.fromisoformat",
-        "datetime.datetime.fromisoformat",
-        "ipaddress.ip_address",
-        "ipaddress.ip_network",
-        "hmac.compare_digest",
-        "secrets.compare_digest",
-        "os.path.exists",
-        "os.path.isfile",
-        "os.path.isdir",
-        "ast.literal_eval",
-        "time.time",
-        "hashlib.sha256",
-        "hashlib.sha512",
-        "hashlib.sha384",
-        "hashlib.sha224",
-        "hashlib.sha3_256",
-        "hashlib.sha3_512",
-        "hashlib.blake2b",
-        "hashlib.md5",
-        "hashlib.sha1",
-        "hashlib.new",
-        "hmac.new",
-        "zlib.crc32",
+        "int", "float", "bool", "complex", "len", "ord", "hash", "id", "abs", "round",
+        "isinstance", "issubclass", "callable", "hasattr", "type", "decimal.Decimal",
+        "uuid.UUID", "datetime.date.fromisoformat", "datetime.datetime.fromisoformat",
+        "ipaddress.ip_address", "ipaddress.ip_network", "hmac.compare_digest",
+        "secrets.compare_digest", "os.path.exists", "os.path.isfile", "os.path.isdir",
+        "ast.literal_eval", "time.time", "hashlib.sha256", "hashlib.sha512", "hashlib.sha384",
+        "hashlib.sha224", "hashlib.sha3_256", "hashlib.sha3_512", "hashlib.blake2b",
+        "hashlib.md5", "hashlib.sha1", "hashlib.new", "hmac.new", "zlib.crc32",
     }
 )
 KILLER_METHODS = frozenset(
     {
-        "startswith",
-        "endswith",
-        "isdigit",
-        "isalnum",
-        "isalpha",
-        "isnumeric",
-        "isdecimal",
-        "isidentifier",
-        "isascii",
-        "islower",
-        "isupper",
-        "isspace",
-        "find",
-        "rfind",
-        "index",
-        "rindex",
-        "count",
-        "hexdigest",
-        "digest",
-        "exists",
-        "is_file",
-        "is_dir",
-        "__len__",
-        "keys_count",
-        "is_valid",
-        "has_key",
-        "timestamp",
-        "toordinal",
-        "weekday",
+        "startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
+        "isidentifier", "isascii", "islower", "isupper", "isspace", "find", "rfind", "index",
+        "rindex", "count", "hexdigest", "digest", "exists", "is_file", "is_dir", "__len__",
+        "keys_count", "is_valid", "has_key", "timestamp", "toordinal", "weekday",
         "isoweekday",
     }
 )
 # Predicates that validate a value when true: `if not x.isdigit(): abort(400)`.
 VALIDATING_METHODS = frozenset(
-    {
-        "startswith",
-        "endswith",
-        "isdigit",
-        "isalnum",
-        "isalpha",
-        "isnumeric",
-        "isdecimal",
-        "isidentifier",
-        "fullmatch",
-        "is_relative_to",
-    }
+    {"startswith", "endswith", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal",
+     "isidentifier", "fullmatch", "is_relative_to"}
 )
 VALIDATING_FUNCS = frozenset(
-    {
-        "re.fullmatch",
-        "re.match",
-        "url_has_allowed_host_and_scheme",
-        "is_safe_url",
-        "django.utils.http.url_has_allowed_host_and_scheme",
-        "django.utils.http.is_safe_url",
-        "validators.url",
-        "validators.domain",
-    }
+    {"re.fullmatch", "re.match", "url_has_allowed_host_and_scheme", "is_safe_url",
+     "django.utils.http.url_has_allowed_host_and_scheme",
+     "django.utils.http.is_safe_url", "validators.url", "validators.domain"}
 )
 # Functions that build a value from another one we still call by its origin
 # (a guard on `urlparse(x).netloc` or `Path(x).resolve()` validates x too).
 DERIVING_FUNCS = frozenset(
-    {
-        "urllib.parse.urlparse",
-        "urllib.parse.urlsplit",
-        "pathlib.Path",
-        "os.path.realpath",
-        "os.path.abspath",
-        "os.path.normpath",
-        "os.path.join",
-        "str",
-        "resolve",
-        "lower",
-        "upper",
-        "strip",
-        "casefold",
-    }
+    {"urllib.parse.urlparse", "urllib.parse.urlsplit", "pathlib.Path", "os.path.realpath",
+     "os.path.abspath", "os.path.normpath", "os.path.join", "str", "resolve", "lower",
+     "upper", "strip", "casefold"}
 )

@@ -35,106 +35,30 @@ Env = dict[str, Val]
 MAX_DEPTH = 3
 MAX_STR = 4096
 _BINOPS: dict[type[ast.operator], Any] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Mod: operator.mod,
-    ast.FloorDiv: operator.floordiv,
-    ast.Div: operator.truediv,
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Mod: operator.mod, ast.FloorDiv: operator.floordiv, ast.Div: operator.truediv,
     ast.Pow: operator.pow,
 }
 _CMPOPS: dict[type[ast.cmpop], Any] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
-    ast.Is: operator.is_,
-    ast.IsNot: operator.is_not,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }
-_STR_METHODS = frozenset(
-    {
-        "lower",
-        "upper",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "replace",
-        "split",
-        "title",
-        "capitalize",
-        "casefold",
-        "encode",
-        "decode",
-        "join",
-    }
-)
-_RESPONSE_BUILDERS = frozenset(
-    {
-        "flask.make_response",
-        "flask.Response",
-        "flask.jsonify",
-        "flask.redirect",
-        "flask.render_template",
-        "flask.abort",
-        "werkzeug.wrappers.Response",
-        "flask.send_file",
-        "flask.send_from_directory",
-        "flask.url_for",
-    }
-)
-_HTTP_VERBS = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "head",
-        "options",
-        "retrieve",
-        "update",
-        "partial_update",
-        "destroy",
-        "list",
-        "create",
-    }
-)
-_NORETURN = frozenset(
-    {
-        "flask.abort",
-        "werkzeug.exceptions.abort",
-        "quart.abort",
-        "bottle.abort",
-        "sys.exit",
-        "os._exit",
-        "exit",
-        "quit",
-    }
-)
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "replace", "split",
+                          "title", "capitalize", "casefold", "encode", "decode", "join"})
+_RESPONSE_BUILDERS = frozenset({"flask.make_response", "flask.Response", "flask.jsonify",
+                                "flask.redirect", "flask.render_template", "flask.abort",
+                                "werkzeug.wrappers.Response", "flask.send_file",
+                                "flask.send_from_directory", "flask.url_for"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                         "retrieve", "update", "partial_update", "destroy", "list", "create"})
+_NORETURN = frozenset({"flask.abort", "werkzeug.exceptions.abort", "quart.abort",
+                       "bottle.abort", "sys.exit", "os._exit", "exit", "quit"})
 _NORETURN_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in _NORETURN)
 _RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette's)
 _SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
-_MUTATORS = frozenset(
-    {
-        "append",
-        "add",
-        "insert",
-        "extend",
-        "update",
-        "write",
-        "writelines",
-        "put",
-        "push",
-        "appendleft",
-        "setdefault",
-        "set",
-        "__setitem__",
-    }
-)
+_MUTATORS = frozenset({"append", "add", "insert", "extend", "update", "write", "writelines",
+                       "put", "push", "appendleft", "setdefault", "set", "__setitem__"})
 
 
 def dotted(node: ast.expr) -> str | None:
@@ -162,15 +86,8 @@ class _Exit(Exception):
 class FunctionFlow:
     """Walks one function body once (loops twice) with an environment of Vals."""
 
-    def __init__(
-        self,
-        module: Module,
-        info: FunctionInfo | None,
-        *,
-        summary: Summary | None = None,
-        tainted_param: int | str | None = None,
-        depth: int = 0,
-    ) -> None:
+    def __init__(self, module: Module, info: FunctionInfo | None, *, summary: Summary | None
+                 = None, tainted_param: int | str | None = None, depth: int = 0) -> None:
         self.m = module
         self.info = info
         self.summary = summary  # collecting a summary: report nothing, record sinks
@@ -207,24 +124,17 @@ class FunctionFlow:
             for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
                 self.env[arg.arg] = CLEAN
             if self_name is not None:
-                self.env[f"{self_name}.{tainted_param[len('attr:') :]}"] = Val(param_taint(0))
+                self.env[f"{self_name}.{tainted_param[len('attr:'):]}"] = Val(param_taint(0))
             return
         routes = [d for d in node.decorator_list if _route_decorator(d)]
         self.route = bool(routes)
         route_paths: list[str] = []
         for d in routes:
-            if (
-                isinstance(d, ast.Call)
-                and d.args
-                and isinstance(d.args[0], ast.Constant)
-                and isinstance(d.args[0].value, str)
-            ):
+            if isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant) \
+                    and isinstance(d.args[0].value, str):
                 route_paths.append(d.args[0].value)
-        self.static_route = (
-            bool(route_paths)
-            and len(route_paths) == len(routes)
-            and all("<" not in p and "{" not in p for p in route_paths)
-        )
+        self.static_route = bool(route_paths) and len(route_paths) == len(routes) and all(
+            "<" not in p and "{" not in p for p in route_paths)
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
@@ -233,11 +143,8 @@ class FunctionFlow:
         for i, arg in enumerate(params):
             if captures <= i < required:
                 ann = _annotation_name(arg.annotation)
-                self.env[arg.arg] = (
-                    CLEAN
-                    if ann in _SAFE_ANNOTATIONS
-                    else Val(Taint(f"URL parameter `{arg.arg}`", node.lineno))
-                )
+                self.env[arg.arg] = CLEAN if ann in _SAFE_ANNOTATIONS else Val(
+                    Taint(f"URL parameter `{arg.arg}`", node.lineno))
                 continue
             name = arg.arg
             if tainted_param is not None:
@@ -245,13 +152,10 @@ class FunctionFlow:
                 if i == tainted_param and self.m.request_param(name):
                     self.env[name] = Val(param_taint(i), qual="<request>")
                 continue
-            if self.m.request_param(name) or (
-                self.m.web
-                and _annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest")
-            ):
-                self.env[name] = Val(
-                    Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
-                )
+            if self.m.request_param(name) or (self.m.web and _annotation_name(
+                    arg.annotation) in ("Request", "HttpRequest", "WSGIRequest")):
+                self.env[name] = Val(Taint(f"request parameter `{name}`", node.lineno),
+                                     qual="<request>")
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
@@ -262,40 +166,37 @@ class FunctionFlow:
                 elif fastapi or _route_converter(route_paths, name) is not None:
                     # a request body model of this module: its typed fields are known
                     model = f"<instance>{ann}" if ann in self.m.class_fields else None
-                    self.env[name] = Val(
-                        Taint(f"route parameter `{name}`", node.lineno), qual=model
-                    )
+                    self.env[name] = Val(Taint(f"route parameter `{name}`", node.lineno),
+                                         qual=model)
             else:
                 self.env[name] = CLEAN
         self._bind_defaults(info)
         # *args and **kwargs take the summary slots after the named parameters
         n = len(params)
         if node.args.vararg:
-            self.env[node.args.vararg.arg] = Val(param_taint(n)) if tainted_param == n else CLEAN
+            self.env[node.args.vararg.arg] = Val(param_taint(n)) \
+                if tainted_param == n else CLEAN
         if node.args.kwarg:
-            self.env[node.args.kwarg.arg] = (
-                Val(param_taint(n + 1)) if tainted_param == n + 1 else CLEAN
-            )
+            self.env[node.args.kwarg.arg] = Val(param_taint(n + 1)) \
+                if tainted_param == n + 1 else CLEAN
 
     def _django_captures(self, info: FunctionInfo, names: list[str]) -> int:
         """Index of the first URL capture of a Django view (`def detail(request, slug)`,
         `get(self, request, pk)`), len(names)+1 when the function is not one."""
         none = len(names) + 1
-        if (
-            self.route
-            or "request" not in names[:2]
-            or not ({"django", "rest_framework"} & self.m.imported)
-        ):
+        if self.route or "request" not in names[:2] or not (
+                {"django", "rest_framework"} & self.m.imported):
             return none
         node = info.node
         if info.class_name is not None:
             is_view = node.name in _HTTP_VERBS and any(
-                b.endswith(("View", "ViewSet")) for b in self.m.class_bases.get(info.class_name, ())
-            )
+                b.endswith(("View", "ViewSet")) for b in self.m.class_bases.get(
+                    info.class_name, ()))
             at = 1
         else:
             # a helper called in this module is not a view
-            is_view = not node.name.startswith("_") and self.m.text.count(f"{node.name}(") <= 1
+            is_view = not node.name.startswith("_") and \
+                self.m.text.count(f"{node.name}(") <= 1
             at = 0
         if not is_view or len(names) <= at + 1 or names[at] != "request":
             return none
@@ -306,14 +207,12 @@ class FunctionFlow:
         (`def put(resp, secure=False): resp.set_cookie(..., secure=secure)`)."""
         a = info.node.args
         positional = [*a.posonlyargs, *a.args]
-        pairs = list(zip(positional[len(positional) - len(a.defaults) :], a.defaults, strict=True))
-        pairs += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None]
-        pairs = [
-            (p, d)
-            for p, d in pairs
-            if self.env.get(p.arg) is CLEAN
-            and isinstance(d, ast.Constant | ast.Name | ast.Attribute)
-        ]
+        pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults,
+                         strict=True))
+        pairs += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True)
+                  if d is not None]
+        pairs = [(p, d) for p, d in pairs if self.env.get(p.arg) is CLEAN and isinstance(
+            d, ast.Constant | ast.Name | ast.Attribute)]
         if not pairs:
             return
         passed = self.m.passed_params(info)
@@ -329,15 +228,10 @@ class FunctionFlow:
         """In a method of a Django / DRF class-based view (`self.kwargs` holds the
         URL captures there)."""
         info = self.info
-        return (
-            info is not None
-            and info.class_name is not None
-            and bool({"django", "rest_framework"} & self.m.imported)
-            and any(
-                b.endswith(("View", "ViewSet", "Mixin"))
-                for b in self.m.class_bases.get(info.class_name, ())
-            )
-        )
+        return info is not None and info.class_name is not None and bool(
+            {"django", "rest_framework"} & self.m.imported) and any(
+            b.endswith(("View", "ViewSet", "Mixin")) for b in self.m.class_bases.get(
+                info.class_name, ()))
 
     def _seed_fields(self, info: FunctionInfo, self_name: str) -> None:
         """The objects `__init__` stores on `self` (a session, a parser, a connection):
@@ -384,12 +278,8 @@ class FunctionFlow:
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
             func = node.value.func if isinstance(node.value, ast.Call) else None
-            if (
-                func is not None
-                and (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
-                in _NORETURN_NAMES
-                and self.qual_of(func) in _NORETURN
-            ):
+            if func is not None and (func.attr if isinstance(func, ast.Attribute) else getattr(
+                    func, "id", "")) in _NORETURN_NAMES and self.qual_of(func) in _NORETURN:
                 return True  # abort(400) leaves like a raise
         elif isinstance(node, ast.Return):
             value = self.expr(node.value) if node.value is not None else const(None)
@@ -436,9 +326,8 @@ class FunctionFlow:
             for alias in node.names:
                 if alias.name == "*":
                     continue
-                self.env[alias.asname or alias.name] = Val(
-                    qual=f"{base}.{alias.name}" if base else alias.name
-                )
+                self.env[alias.asname or alias.name] = Val(qual=f"{base}.{alias.name}"
+                                                            if base else alias.name)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qual = f"{self.scope}.<locals>.{node.name}" if self.info else node.name
             self.env[node.name] = Val(qual=f"<func>{qual}")
@@ -536,14 +425,8 @@ class FunctionFlow:
             return None
         return None
 
-    def loop(
-        self,
-        body: list[ast.stmt],
-        orelse: list[ast.stmt],
-        *,
-        target: ast.expr | None = None,
-        iterable: ast.expr | None = None,
-    ) -> None:
+    def loop(self, body: list[ast.stmt], orelse: list[ast.stmt], *,
+             target: ast.expr | None = None, iterable: ast.expr | None = None) -> None:
         element = CLEAN
         if iterable is not None:
             it = self.expr(iterable)
@@ -617,9 +500,8 @@ class FunctionFlow:
                         # else it holds
                         t = v.deep_taint()
                         assert t is not None
-                        env[n] = Val(
-                            t.sanitised(partial[name]), v.consts, None, None, v.qual, v.flags
-                        )
+                        env[n] = Val(t.sanitised(partial[name]), v.consts, None, None, v.qual,
+                                     v.flags)
                     else:
                         env[n] = Val(None, v.consts, None, None, v.qual, v.flags)
         return env
@@ -690,23 +572,14 @@ class FunctionFlow:
             qual = self.qual_of(func)
             if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
                 # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
-                subject = (
-                    test.args[1 if qual in ("re.fullmatch", "re.match") else 0]
-                    if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0)
+                subject = test.args[1 if qual in ("re.fullmatch", "re.match") else 0] \
+                    if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0) \
                     else None
-                )
                 name = _root_name(subject) if subject is not None else None
-                pattern = (
-                    self.expr(test.args[0])
-                    if qual in ("re.fullmatch", "re.match") and test.args
-                    else None
-                )
-                if (
-                    pattern is not None
-                    and pattern.known
-                    and func.attr == "match"
-                    and not str(pattern.const).endswith(("$", "\\Z"))
-                ):
+                pattern = self.expr(test.args[0]) if qual in ("re.fullmatch", "re.match") \
+                    and test.args else None
+                if pattern is not None and pattern.known and func.attr == "match" and \
+                        not str(pattern.const).endswith(("$", "\\Z")):
                     return set()  # re.match checks a prefix only
                 return {name} if name else set()
             if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
@@ -730,12 +603,8 @@ class FunctionFlow:
         v = self.expr(node)
         if v.deep_taint() is not None:
             return False
-        return (
-            v.items is not None
-            or v.keys is not None
-            or not v.known
-            or isinstance(v.const, tuple | frozenset)
-        )
+        return v.items is not None or v.keys is not None or not v.known or \
+            isinstance(v.const, tuple | frozenset)
 
     # -- assignment ---------------------------------------------------------------------
 
@@ -746,11 +615,8 @@ class FunctionFlow:
                 # a module variable set here is seen by every function that reads it
                 old = self.globals.get(target.id)
                 self.globals[target.id] = value if old is None else join(old, value)
-            if (
-                self.summary is None
-                and isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.JoinedStr | ast.BinOp)
-            ):
+            if self.summary is None and isinstance(node, ast.Assign) and isinstance(
+                    node.value, ast.JoinedStr | ast.BinOp):
                 prefix = patterns.str_prefix(self, node.value)
                 if prefix.startswith(patterns.SHARED_TMP):
                     self.tmp_paths[target.id] = prefix
@@ -772,11 +638,8 @@ class FunctionFlow:
             self.store_item(target, value, node)
         elif isinstance(target, ast.Tuple | ast.List):
             n = len(target.elts)
-            if (
-                value.items is not None
-                and len(value.items) == n
-                and not any(isinstance(e, ast.Starred) for e in target.elts)
-            ):
+            if value.items is not None and len(value.items) == n and not any(
+                    isinstance(e, ast.Starred) for e in target.elts):
                 for elt, v in zip(target.elts, value.items, strict=True):
                     self.assign(elt, v, node)
             else:
@@ -804,11 +667,8 @@ class FunctionFlow:
             keys = dict(base.keys)
             keys.pop(key.const, None)
             self.env[path] = Val(base.taint, None, None, keys, base.qual, base.flags)
-        elif (
-            base.items is not None
-            and isinstance(key.const, int)
-            and -len(base.items) <= key.const < len(base.items)
-        ):
+        elif base.items is not None and isinstance(key.const, int) and \
+                -len(base.items) <= key.const < len(base.items):
             items = list(base.items)
             del items[key.const]
             self.env[path] = Val(base.taint, None, tuple(items), None, base.qual, base.flags)
@@ -835,22 +695,18 @@ class FunctionFlow:
             keys = dict(base.keys)
             keys[key.const] = value
             self.env[base_path] = Val(base.taint, None, None, keys, base.qual, base.flags)
-        elif (
-            base.items is not None
-            and key.known
-            and isinstance(key.const, int)
-            and -len(base.items) <= key.const < len(base.items)
-        ):
+        elif base.items is not None and key.known and isinstance(key.const, int) and \
+                -len(base.items) <= key.const < len(base.items):
             items = list(base.items)
             items[key.const] = value
-            self.env[base_path] = Val(base.taint, None, tuple(items), None, base.qual, base.flags)
+            self.env[base_path] = Val(base.taint, None, tuple(items), None, base.qual,
+                                      base.flags)
         else:
             t = join_taint(base.deep_taint(), value.deep_taint())
             self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
 
-    def sink_store(
-        self, target: ast.Subscript, base: Val, key: Val, value: Val, node: ast.stmt
-    ) -> None:
+    def sink_store(self, target: ast.Subscript, base: Val, key: Val, value: Val,
+                   node: ast.stmt) -> None:
         path = dotted(target.value) or ""
         last = path.rsplit(".", 1)[-1].lower()
         if _is_session(target.value, base):
@@ -865,11 +721,8 @@ class FunctionFlow:
     def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
         """A response header set to `value`; `Location` is a redirect as well."""
         t = value.deep_taint()
-        if (
-            self.sink("header", t, node, "a response header")
-            and key.known
-            and str(key.const).lower() == "location"
-        ):
+        if self.sink("header", t, node, "a response header") and key.known and \
+                str(key.const).lower() == "location":
             self.sink("redirect", t, node, "the Location header")
 
     def header_dict_sink(self, headers: Val, node: ast.AST) -> None:
@@ -913,22 +766,13 @@ class FunctionFlow:
         n = self.seen_keys.get(base, 0)
         self.seen_keys[base] = n + 1
         end = getattr(node, "end_lineno", None) or line
-        self.m.report(
-            rule_id,
-            message,
-            line,
-            min(end, line + 5),
-            self.resource,
-            base if n == 0 else f"{base}|{n}",
-        )
+        self.m.report(rule_id, message, line, min(end, line + 5), self.resource,
+                      base if n == 0 else f"{base}|{n}")
 
     def on_return(self, value: Val, node: ast.Return) -> None:
         t = _weak_taint(value)
-        if (
-            t is not None
-            and self.info is not None
-            and any(w in self.info.qualname.lower() for w in cat.SECRET_WORDS)
-        ):
+        if t is not None and self.info is not None and any(
+                w in self.info.qualname.lower() for w in cat.SECRET_WORDS):
             self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
         if not (self.route and "flask" in self.m.imported) or value.qual:
             return
@@ -1015,10 +859,8 @@ class FunctionFlow:
             test = self.expr(node.test)
             if test.known:
                 return self.expr(node.body if test.const else node.orelse)
-            return join(
-                self.guarded_expr(node.test, True, node.body),
-                self.guarded_expr(node.test, False, node.orelse),
-            )
+            return join(self.guarded_expr(node.test, True, node.body),
+                        self.guarded_expr(node.test, False, node.orelse))
         if isinstance(node, ast.List | ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 # ["git", *args]: the elements before the first splat stay known
@@ -1027,7 +869,8 @@ class FunctionFlow:
                 for e in node.elts:
                     if isinstance(e, ast.Starred):
                         inner = self.expr(e.value)
-                        spread.extend(inner.items if inner.items is not None else [collapse(inner)])
+                        spread.extend(inner.items if inner.items is not None
+                                      else [collapse(inner)])
                     else:
                         spread.append(self.expr(e))
                 return Val(items=tuple(spread))
@@ -1107,9 +950,8 @@ class FunctionFlow:
         finally:
             self.env = saved
 
-    def comprehension(
-        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
-    ) -> Val:
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp |
+                      ast.DictComp) -> Val:
         saved = self.env
         self.env = dict(saved)
         try:
@@ -1120,7 +962,8 @@ class FunctionFlow:
                 for cond in gen.ifs:
                     self.expr(cond)
             if isinstance(node, ast.DictComp):
-                t = join_taint(self.expr(node.key).deep_taint(), self.expr(node.value).deep_taint())
+                t = join_taint(self.expr(node.key).deep_taint(),
+                               self.expr(node.value).deep_taint())
             else:
                 t = self.expr(node.elt).deep_taint()
         finally:
@@ -1141,32 +984,18 @@ class FunctionFlow:
             if attr == "path" and self.static_route:
                 return CLEAN
             t = base.taint or Taint(f"request.{attr}", node.lineno)
-            return Val(
-                t
-                if base.taint is None
-                else Taint(
-                    f"request.{attr}" if base.taint.source != PARAM_SOURCE else PARAM_SOURCE,
-                    base.taint.line if base.taint.source == PARAM_SOURCE else node.lineno,
-                    base.taint.kind,
-                    base.taint.safe_for,
-                ),
-                qual=None,
-            )
-        if (
-            path is not None
-            and path.endswith(".request")
-            and path.startswith("self.")
-            and self.m.web
-        ):
+            return Val(t if base.taint is None else Taint(
+                f"request.{attr}" if base.taint.source != PARAM_SOURCE else PARAM_SOURCE,
+                base.taint.line if base.taint.source == PARAM_SOURCE else node.lineno,
+                base.taint.kind, base.taint.safe_for), qual=None)
+        if path is not None and path.endswith(".request") and path.startswith("self.") \
+                and self.m.web:
             return Val(base.taint or Taint("self.request", node.lineno), qual="<request>")
-        if (
-            path in ("self.kwargs", "self.args")
-            and self._django_view_method()
-            and path not in self.env
-        ):
+        if path in ("self.kwargs", "self.args") and self._django_view_method() \
+                and path not in self.env:
             return Val(base.taint or Taint(f"URL captures `{path}`", node.lineno))
         if (base.qual or "").startswith("<instance>") and base.deep_taint() is not None:
-            fields = self.m.class_fields.get((base.qual or "")[len("<instance>") :], {})
+            fields = self.m.class_fields.get((base.qual or "")[len("<instance>"):], {})
             if fields.get(attr) in _SAFE_ANNOTATIONS:
                 return CLEAN  # a field declared `n: int` on a validated model
         if base.keys is not None and (base.qual or "").startswith("<instance>"):
@@ -1193,7 +1022,8 @@ class FunctionFlow:
                     if base.known and isinstance(base.const, str | bytes | tuple):
                         return const(base.const[s])
                     head = base.str_prefix
-                    if head and (a is None or a >= 0) and b is not None and 0 <= b <= len(head):
+                    if head and (a is None or a >= 0) and b is not None and \
+                            0 <= b <= len(head):
                         return const(head[s])  # a slice of the constant start
                     if base.items is not None:
                         return Val(base.taint, None, base.items[s])
@@ -1233,25 +1063,16 @@ class FunctionFlow:
             return Val(None, None, left.items + right.items)
         if isinstance(op, ast.Div) and left.qual == "pathlib.Path":
             return Val(t, qual="pathlib.Path")
-        if (
-            isinstance(op, ast.Mod)
-            and left.known
-            and isinstance(left.const, str)
-            and right.known
-            and t is None
-        ):
+        if isinstance(op, ast.Mod) and left.known and isinstance(left.const, str) and \
+                right.known and t is None:
             return CLEAN
         if t is not None:
             if isinstance(op, ast.Add) and left.known and isinstance(left.const, str):
                 return Val(t, prefix=left.const + right.str_prefix)
             if isinstance(op, ast.Add) and left.prefix:
                 return Val(t, prefix=left.prefix)
-            if (
-                isinstance(op, ast.Mod)
-                and left.known
-                and isinstance(left.const, str)
-                and "%" in left.const
-            ):
+            if isinstance(op, ast.Mod) and left.known and isinstance(left.const, str) and \
+                    "%" in left.const:
                 return Val(t, prefix=left.const.split("%", 1)[0] or None)
         return Val(t)
 
@@ -1302,11 +1123,8 @@ class FunctionFlow:
             receiver = self.expr(func.value)
             method = func.attr
             fval = None
-            qual = (
-                f"{receiver.qual}.{method}"
-                if receiver.qual and not receiver.qual.startswith("<")
-                else None
-            )
+            qual = f"{receiver.qual}.{method}" if receiver.qual and \
+                not receiver.qual.startswith("<") else None
         else:
             fval = self.expr(func)
             qual = fval.qual
@@ -1324,24 +1142,17 @@ class FunctionFlow:
                 kwargs[kw.arg] = v
         self.run_callbacks(node, args, kwargs)
         if qual and qual.startswith("<func>"):
-            qual_name = qual[len("<func>") :]
+            qual_name = qual[len("<func>"):]
             info = self.m.by_qualname.get(qual_name)
             if info is not None:
-                if (
-                    ".<locals>." in qual_name
-                    and self.info is not None
-                    and qual_name.startswith(self.scope + ".<locals>.")
-                ):
+                if ".<locals>." in qual_name and self.info is not None and \
+                        qual_name.startswith(self.scope + ".<locals>."):
                     ran = self.run_closure(info, args)
                     if ran is not None:
                         return ran
                 return self.call_summary(info, node, args, kwargs, None)
-        if (
-            fval is not None
-            and fval.qual is None
-            and fval.deep_taint() is not None
-            and (isinstance(func, ast.Call) or _CALLABLE in fval.flags)
-        ):
+        if fval is not None and fval.qual is None and fval.deep_taint() is not None and (
+                isinstance(func, ast.Call) or _CALLABLE in fval.flags):
             # calling a lambda over tainted data, or what a factory returned (make(x)())
             return Val(join_taint(fval.deep_taint(), union_taint([*args, *kwargs.values()])))
         if self.summary is None:
@@ -1353,31 +1164,22 @@ class FunctionFlow:
         """A function defined in this one handed to a call (`Thread(target=worker)`,
         `executor.submit(worker, x)`) runs: its effects on the enclosing variables
         are applied here, as if it ran at this point."""
-        if (
-            self.info is None
-            or self.info.qualname not in self.m.with_nested
-            or not any((v.qual or "").startswith("<func>") for v in (*args, *kwargs.values()))
-        ):
+        if self.info is None or self.info.qualname not in self.m.with_nested or not any(
+                (v.qual or "").startswith("<func>") for v in (*args, *kwargs.values())):
             return
         prefix = self.info.qualname + ".<locals>."
         passed = [(a, v) for a, v in zip(node.args, args, strict=False)] + [
-            (kw.value, kwargs[kw.arg]) for kw in node.keywords if kw.arg in kwargs
-        ]
+            (kw.value, kwargs[kw.arg]) for kw in node.keywords if kw.arg in kwargs]
         for i, (anode, v) in enumerate(passed):
             if not isinstance(anode, ast.Name) or not (v.qual or "").startswith("<func>"):
                 continue
-            qual_name = (v.qual or "")[len("<func>") :]
+            qual_name = (v.qual or "")[len("<func>"):]
             info = self.m.by_qualname.get(qual_name)
             if info is None or not qual_name.startswith(prefix):
                 continue
             extra = kwargs.get("args")
-            cb_args = (
-                list(extra.items)
-                if extra is not None and extra.items is not None
-                else [a for j, a in enumerate(args) if j > i]
-                if i < len(node.args)
-                else []
-            )
+            cb_args = list(extra.items) if extra is not None and extra.items is not None \
+                else [a for j, a in enumerate(args) if j > i] if i < len(node.args) else []
             self.run_closure(info, cb_args)
 
     def run_closure(self, info: FunctionInfo, args: list[Val]) -> Val | None:
@@ -1389,8 +1191,7 @@ class FunctionFlow:
         if key in self.closures_running or self.depth >= MAX_DEPTH:
             return CLEAN
         if not any(v.deep_taint() is not None for v in args) and not any(
-            v.deep_taint() is not None for v in self.env.values()
-        ):
+                v.deep_taint() is not None for v in self.env.values()):
             return None  # nothing tainted in reach: the summary says as much
         node = info.node
         a = node.args
@@ -1406,14 +1207,12 @@ class FunctionFlow:
                 elif isinstance(sub, ast.Name):
                     (names if isinstance(sub.ctx, ast.Store) else loads).add(sub.id)
             local_names = frozenset(names - declared)
-            scopes = self.m.closure_locals[key] = (
-                local_names,
-                frozenset((loads | declared) - local_names),
-            )
+            scopes = self.m.closure_locals[key] = (local_names,
+                                                   frozenset((loads | declared) - local_names))
         local, free = scopes
         if not any(v.deep_taint() is not None for v in args) and not any(
-            (v := self.env.get(n)) is not None and v.deep_taint() is not None for n in free
-        ):
+                (v := self.env.get(n)) is not None and v.deep_taint() is not None
+                for n in free):
             return None
         saved_env, saved_ret, saved_route = self.env, self.ret, self.route
         saved_scope = self.scope
@@ -1435,9 +1234,8 @@ class FunctionFlow:
                 self.env[k] = v
         return ret
 
-    def call_handed_function(
-        self, node: ast.Call, name: str, method: str | None, args: list[Val]
-    ) -> Val | None:
+    def call_handed_function(self, node: ast.Call, name: str, method: str | None,
+                             args: list[Val]) -> Val | None:
         """`executor.submit(f, x)`, `map(f, xs)`, `pool.apply_async(f, (x,))`: the
         result holds what `f` returns for those arguments."""
         last = method or name
@@ -1446,10 +1244,10 @@ class FunctionFlow:
         at = 1 if last == "run_in_executor" else 0
         if at >= len(args) or not (args[at].qual or "").startswith("<func>"):
             return None
-        info = self.m.by_qualname.get((args[at].qual or "")[len("<func>") :])
+        info = self.m.by_qualname.get((args[at].qual or "")[len("<func>"):])
         if info is None:
             return None
-        rest = args[at + 1 :]
+        rest = args[at + 1:]
         if not rest:
             return None  # series.map(f): the data is the receiver's
         if last in ("map", "imap", "imap_unordered"):
@@ -1464,37 +1262,22 @@ class FunctionFlow:
                 return Val(ran.deep_taint())
         return self.call_summary(info, node, rest, {}, None)
 
-    def check_sinks(
-        self,
-        node: ast.Call,
-        qual: str | None,
-        method: str | None,
-        receiver: Val | None,
-        args: list[Val],
-        kwargs: dict[str, Val],
-    ) -> None:
+    def check_sinks(self, node: ast.Call, qual: str | None, method: str | None,
+                    receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
         name = qual or ""
-        if (
-            "headers" in kwargs
-            and name.rsplit(".", 1)[-1].endswith("Response")
-            and name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES
-        ):
+        if "headers" in kwargs and name.rsplit(".", 1)[-1].endswith("Response") and \
+                name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES:
             self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
         spec = cat.SINK_CALLS.get(name)
         if spec is not None:
-            if (
-                spec.cls == "xss"
-                and name.endswith("make_response")
-                and args
-                and args[0].items is not None
-            ):
+            if spec.cls == "xss" and name.endswith("make_response") and args and \
+                    args[0].items is not None:
                 args = [args[0].items[0]] if args[0].items else []
             if spec.cls == "xss" and _not_html(kwargs):
                 return
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
-            if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
-                spec, node, name, args
-            ):
+            if name.startswith(("os.exec", "os.spawn")) and self._shell_program(spec, node,
+                                                                               name, args):
                 return
             self._check_args(spec, node, shown, args, kwargs)
             return
@@ -1524,74 +1307,49 @@ class FunctionFlow:
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
             return
-        if (
-            receiver.qual == "<parser>"
-            and "xxe" in receiver.flags
-            and method in ("parse", "feed")
-            and args
-        ):
+        if receiver.qual == "<parser>" and "xxe" in receiver.flags and method in (
+                "parse", "feed") and args:
             self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
         mspec = cat.SINK_METHODS.get(method)
         if mspec is not None:
             if method in ("search_s", "search_st", "search_ext", "search_ext_s") and not (
-                {"ldap", "ldap3"} & self.m.imported
-            ):
+                    {"ldap", "ldap3"} & self.m.imported):
                 return
             if method == "from_string" and "jinja2" not in self.m.imported:
                 return
             self._check_args(mspec, node, f".{method}()", args, kwargs)
             return
-        if (
-            method in cat.ETREE_FIND_METHODS
-            and args
-            and receiver.qual != "re"
-            and {"xml", "lxml", "defusedxml"} & self.m.imported
-            and _xpathish(node.args[0])
-        ):
+        if method in cat.ETREE_FIND_METHODS and args and receiver.qual != "re" and \
+                {"xml", "lxml", "defusedxml"} & self.m.imported and _xpathish(node.args[0]):
             self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
             return
-        if (
-            method == "search"
-            and {"ldap3", "ldap"} & self.m.imported
-            and (receiver.qual or "") != "re"
-            and (len(args) >= 2 or {"search_filter", "filterstr"} & kwargs.keys())
-        ):
+        if method == "search" and {"ldap3", "ldap"} & self.m.imported and \
+                (receiver.qual or "") != "re" and (
+                    len(args) >= 2 or {"search_filter", "filterstr"} & kwargs.keys()):
             # python-ldap: search(base, scope, filterstr); ldap3: search(base, filter)
             at = 2 if len(args) >= 3 and (args[1].qual or "").startswith("ldap.SCOPE") else 1
-            self._check_args(
-                cat.Sink("ldap", (at,), ("search_filter", "filterstr")),
-                node,
-                "an LDAP search filter",
-                args,
-                kwargs,
-            )
+            self._check_args(cat.Sink("ldap", (at,), ("search_filter", "filterstr")), node,
+                             "an LDAP search filter", args, kwargs)
         elif method == "extra":
             for kw in cat.DJANGO_EXTRA_KWARGS:
                 if kw in kwargs:
                     self.sink("sql", kwargs[kw].deep_taint(), node, "`QuerySet.extra()`")
-        elif method in cat.LOG_METHODS and (
-            receiver.qual in ("logging", _LOGGER) or _looks_like_logger(node.func)
-        ):
+        elif method in cat.LOG_METHODS and (receiver.qual in ("logging", _LOGGER) or
+                                            _looks_like_logger(node.func)):
             # the message and the %-arguments logging interpolates into it
             msg_args = args[1:] if method == "log" else args
             if msg_args:
                 self.sink("log", union_taint(msg_args), node, "a log message")
-        elif (
-            method == "save"
-            and args
-            and receiver.deep_taint() is not None
-            and receiver.qual is None
-        ):
+        elif method == "save" and args and receiver.deep_taint() is not None and \
+                receiver.qual is None:
             # an uploaded file (or an object made from one) saved under a chosen path
             self.sink("path", args[0].deep_taint(), node, "`.save()` of uploaded data")
         elif method == "set_cookie":
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
-        elif len(args) > 1 and (
-            method in ("add_header", "set_header")
-            or (method in ("add", "set", "setdefault") and _attr_name(node.func) == "headers")
-        ):
+        elif len(args) > 1 and (method in ("add_header", "set_header") or (
+                method in ("add", "set", "setdefault") and _attr_name(node.func) == "headers")):
             self.header_sink(args[0], args[1], node)
         elif method in ("update", "extend") and _attr_name(node.func) == "headers":
             for v in args:
@@ -1599,46 +1357,35 @@ class FunctionFlow:
             if kwargs:
                 self.header_dict_sink(Val(keys={k: v for k, v in kwargs.items()}), node)
         elif method in ("update", "setdefault", "__setitem__") and _is_session(
-            node.func.value if isinstance(node.func, ast.Attribute) else None, receiver
-        ):
+                node.func.value if isinstance(node.func, ast.Attribute) else None, receiver):
             self.sink("trust", union_taint([*args, *kwargs.values()]), node, "the session")
 
-    def _shell_program(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val]) -> bool:
+    def _shell_program(self, spec: cat.Sink, node: ast.Call, name: str,
+                       args: list[Val]) -> bool:
         """os.execl("/bin/sh", "sh", "-c", cmd): the arguments of a shell are a command."""
         at = spec.args[0] if spec.args else 0
-        if (
-            at >= len(args)
-            or not args[at].known
-            or str(args[at].const).rsplit("/", 1)[-1] not in cat.SHELLS
-        ):
+        if at >= len(args) or not args[at].known or str(args[at].const).rsplit(
+                "/", 1)[-1] not in cat.SHELLS:
             return False
         rest: list[Val] = []
-        for v in args[at + 1 :]:
+        for v in args[at + 1:]:
             rest.extend(v.items if v.items is not None else [v])
         self.sink("cmd", union_taint(rest), node, f"`{name}` running a shell")
         return True
 
-    def _check_args(
-        self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
-    ) -> None:
+    def _check_args(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val],
+                    kwargs: dict[str, Val]) -> None:
         for i in spec.args:
-            if (
-                i < len(args)
-                and not _fixed_destination(spec.cls, args[i])
-                and self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`")
-            ):
+            if i < len(args) and not _fixed_destination(spec.cls, args[i]) and \
+                    self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`"):
                 return
         for kw in spec.kwargs:
-            if (
-                kw in kwargs
-                and not _fixed_destination(spec.cls, kwargs[kw])
-                and self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`")
-            ):
+            if kw in kwargs and not _fixed_destination(spec.cls, kwargs[kw]) and \
+                    self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`"):
                 return
 
-    def _check_subprocess(
-        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
-    ) -> None:
+    def _check_subprocess(self, node: ast.Call, name: str, args: list[Val],
+                          kwargs: dict[str, Val]) -> None:
         cmd = args[0] if args else kwargs.get("args")
         if cmd is None:
             return
@@ -1656,39 +1403,23 @@ class FunctionFlow:
         first = cmd.items[0]
         if shell_on:
             self.sink("cmd", cmd.deep_taint(), node, f"`{name}` with shell=True")
-        elif first.consts is not None and any(
-            str(c).rsplit("/", 1)[-1] in cat.SHELLS for c in first.consts
-        ):
+        elif first.consts is not None and any(str(c).rsplit("/", 1)[-1] in cat.SHELLS
+                                              for c in first.consts):
             self.sink("cmd", cmd.deep_taint(), node, f"`{name}` running a shell")
         else:
             self.sink("cmd", first.deep_taint(), node, f"`{name}` program")
 
-    def call_result(
-        self,
-        node: ast.Call,
-        qual: str | None,
-        method: str | None,
-        receiver: Val | None,
-        args: list[Val],
-        kwargs: dict[str, Val],
-    ) -> Val:
+    def call_result(self, node: ast.Call, qual: str | None, method: str | None,
+                    receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> Val:
         name = qual or ""
         last = name.rsplit(".", 1)[-1] if name else (method or "")
         all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
         # methods of the project's own classes win over models keyed on a method name
         # (`repo.find(x)` is not str.find)
-        if (
-            receiver is not None
-            and method is not None
-            and (
-                (receiver.qual or "").startswith("<instance>")
-                or (
-                    self.info is not None
-                    and self.info.class_name is not None
-                    and _on_self(node, self.info)
-                )
-            )
-        ):
+        if receiver is not None and method is not None and (
+                (receiver.qual or "").startswith("<instance>") or (
+                    self.info is not None and self.info.class_name is not None and
+                    _on_self(node, self.info))):
             info = self.resolve(node, qual, receiver, method, all_taint is not None)
             if info is None and method == "start" and not args:
                 # Thread.start() of a subclass runs its run()
@@ -1702,18 +1433,13 @@ class FunctionFlow:
         if name in cat.SOURCE_CALLS:
             label, kind = cat.SOURCE_CALLS[name]
             return Val(Taint(label, node.lineno, kind))
-        if (
-            last == "shuffle"
-            and (
-                name == "random.shuffle"
-                or (receiver is not None and receiver.qual == "random.Random")
-            )
-            and node.args
-        ):
+        if last == "shuffle" and (name == "random.shuffle" or (
+                receiver is not None and receiver.qual == "random.Random")) and node.args:
             # shuffled in place: what is taken from the list is as guessable as the rng
             path = dotted(node.args[0])
             if path:
-                self.env[path] = Val(Taint(f"`{name or 'shuffle'}()`", node.lineno, "weakrand"))
+                self.env[path] = Val(Taint(f"`{name or 'shuffle'}()`", node.lineno,
+                                           "weakrand"))
             return CLEAN
         if name.startswith(("random.", "numpy.random.")) and last in cat.WEAK_RANDOM_FUNCS:
             return Val(Taint(f"`{name}()`", node.lineno, "weakrand"))
@@ -1722,19 +1448,14 @@ class FunctionFlow:
         if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
             label, kind = cat.SOURCE_METHODS[method]
             return Val(Taint(label, node.lineno, kind))
-        if receiver is not None and (
-            receiver.qual == "<request>" or receiver.qual in cat.REQUEST_OBJECTS
-        ):
+        if receiver is not None and (receiver.qual == "<request>" or receiver.qual in
+                                     cat.REQUEST_OBJECTS):
             t = receiver.taint or Taint(f"request.{method}()", node.lineno)
             return Val(t)
         # sanitisers and killers
         classes = cat.SANITISERS.get(name)
-        if (
-            classes is None
-            and last
-            and "escape" in last.lower()
-            and (qual is not None or method is not None)
-        ):
+        if classes is None and last and "escape" in last.lower() and (
+                qual is not None or method is not None):
             classes = cat.XSS_ESCAPES
         if classes is not None:
             first = union_taint(args[:1]) if args else None
@@ -1760,27 +1481,16 @@ class FunctionFlow:
             return Val(qual=_LOGGER)
         if method == "bindparams" and receiver is not None:
             return receiver  # text(...).bindparams(x=v): v is bound, not spliced in
-        if (
-            name in cat.AUTOESCAPED_TEMPLATES
-            and args
-            and args[0].known
-            and isinstance(args[0].const, str)
-            and not _AUTOESCAPE_OFF.search(args[0].const)
-        ):
+        if name in cat.AUTOESCAPED_TEMPLATES and args and args[0].known and isinstance(
+                args[0].const, str) and not _AUTOESCAPE_OFF.search(args[0].const):
             return Val(qual=_ESCAPING_TEMPLATE)
         if receiver is not None and receiver.qual == _ESCAPING_TEMPLATE and method == "render":
             return Val(qual=_RESPONSE)  # its variables are escaped when rendered
-        if (
-            name in cat.TEMPLATE_RENDERERS
-            and args
-            and args[0].known
-            and isinstance(args[0].const, str)
-            and not _AUTOESCAPE_OFF.search(args[0].const)
-        ):
+        if name in cat.TEMPLATE_RENDERERS and args and args[0].known and isinstance(
+                args[0].const, str) and not _AUTOESCAPE_OFF.search(args[0].const):
             return Val(qual=_RESPONSE)  # a fixed template: its variables are escaped
-        if name in _RESPONSE_BUILDERS or (
-            name in cat.SINK_CALLS and cat.SINK_CALLS[name].cls in ("xss", "redirect")
-        ):
+        if name in _RESPONSE_BUILDERS or (name in cat.SINK_CALLS and cat.SINK_CALLS[
+                name].cls in ("xss", "redirect")):
             return Val(qual=_RESPONSE)
         # objects we model
         if name == "configparser.ConfigParser" or name == "configparser.RawConfigParser":
@@ -1826,15 +1536,9 @@ class FunctionFlow:
             if args[0].items is not None:
                 return Val(None, None, args[0].items)
             return Val(args[0].deep_taint())
-        if (
-            name == "getattr"
-            and len(args) in (2, 3)
-            and args[0].qual
-            and not args[0].qual.startswith("<")
-            and args[1].known
-            and isinstance(args[1].const, str)
-            and args[0].deep_taint() is None
-        ):
+        if name == "getattr" and len(args) in (2, 3) and args[0].qual and \
+                not args[0].qual.startswith("<") and args[1].known and \
+                isinstance(args[1].const, str) and args[0].deep_taint() is None:
             # getattr(yaml, "CSafeLoader", yaml.SafeLoader): the named attribute
             return Val(qual=f"{args[0].qual}.{args[1].const}")
         if name == "dict" and not args and kwargs:
@@ -1846,14 +1550,11 @@ class FunctionFlow:
         # functions of this module or of the project
         info = self.resolve(node, qual, receiver, method, all_taint is not None)
         if info is not None:
-            recv = (
-                receiver
-                if info.class_name is not None and receiver is not None and method is not None
-                else None
-            )
+            recv = receiver if info.class_name is not None and receiver is not None and \
+                method is not None else None
             return self.call_summary(info, node, args, kwargs, recv)
         if name.startswith("<class>"):
-            cname = name[len("<class>") :]
+            cname = name[len("<class>"):]
             init = self.m.method(cname, "__init__")
             if init is not None and self.depth < MAX_DEPTH:
                 return self.construct(cname, init, node, args, kwargs)
@@ -1882,24 +1583,19 @@ class FunctionFlow:
         t = join_taint(subject.deep_taint(), repl.deep_taint())
         if t is None or repl.deep_taint() is not None:
             return Val(t)
-        if (
-            pattern.known
-            and isinstance(pattern.const, str)
-            and repl.known
-            and isinstance(repl.const, str)
-            and "\\" not in repl.const
-        ):
+        if pattern.known and isinstance(pattern.const, str) and repl.known and \
+                isinstance(repl.const, str) and "\\" not in repl.const:
             # re.sub(r"[\r\n]+", " ", s): what is left, plus the replacement text
             left = charsets.removal_survivors(pattern.const)
             if left is not None:
                 return Val(t.sanitised(charsets.safe_classes(left | frozenset(repl.const))))
         return Val(t)
 
-    def method_call(
-        self, node: ast.Call, method: str, receiver: Val, args: list[Val], kwargs: dict[str, Val]
-    ) -> Val | None:
+    def method_call(self, node: ast.Call, method: str, receiver: Val, args: list[Val],
+                    kwargs: dict[str, Val]) -> Val | None:
         path = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
-        if receiver.known and method in _STR_METHODS and all(a.known for a in args) and not kwargs:
+        if receiver.known and method in _STR_METHODS and all(a.known for a in args) \
+                and not kwargs:
             try:
                 result = getattr(receiver.const, method)(*(a.const for a in args))
             except Exception:  # a str method on odd constants
@@ -1917,15 +1613,9 @@ class FunctionFlow:
                         return CLEAN
                 return Val(union_taint(list(seq.items)))
             return Val(seq.deep_taint())
-        if (
-            method in ("split", "partition")
-            and receiver.prefix
-            and args
-            and args[0].known
-            and isinstance(args[0].const, str)
-            and args[0].const
-            and args[0].const in receiver.prefix
-        ):
+        if method in ("split", "partition") and receiver.prefix and args and args[0].known \
+                and isinstance(args[0].const, str) and args[0].const and \
+                args[0].const in receiver.prefix:
             # ("safe_" + x).split("_", 1): the head before the separator is the constant's
             sep = args[0].const
             first = const(receiver.prefix.split(sep, 1)[0])
@@ -1933,20 +1623,13 @@ class FunctionFlow:
             if method == "partition":
                 return Val(items=(first, const(sep), rest))
             limit = args[1] if len(args) > 1 else kwargs.get("maxsplit")
-            if (
-                limit is not None
-                and limit.known
-                and limit.const == 1
-                and set(kwargs) <= {"maxsplit"}
-            ):
+            if limit is not None and limit.known and limit.const == 1 and \
+                    set(kwargs) <= {"maxsplit"}:
                 return Val(items=(first, rest))
         if method in ("format", "format_map"):
             t = union_taint([receiver, *args, *kwargs.values()])
-            head = (
-                receiver.const.split("{", 1)[0]
-                if receiver.known and isinstance(receiver.const, str)
-                else ""
-            )
+            head = receiver.const.split("{", 1)[0] if receiver.known and isinstance(
+                receiver.const, str) else ""
             return Val(t, prefix=head or None)
         if method == "replace" and args and args[0].known and receiver.deep_taint():
             old = str(args[0].const)
@@ -1960,29 +1643,20 @@ class FunctionFlow:
         if receiver.qual == "<parser>" and method in ("setFeature", "set_feature"):
             feature = args[0].qual or "" if args else ""
             on = len(args) > 1 and args[1].known and bool(args[1].const)
-            if feature.endswith(("feature_external_ges", "feature_external_pes")) and on and path:
+            if feature.endswith(("feature_external_ges", "feature_external_pes")) and on \
+                    and path:
                 self.env[path] = Val(qual="<parser>", flags=receiver.flags | {"xxe"})
             return CLEAN
         if receiver.qual == "<config>":
-            if (
-                method == "set"
-                and len(args) >= 3
-                and args[0].known
-                and args[1].known
-                and receiver.keys is not None
-            ):
+            if method == "set" and len(args) >= 3 and args[0].known and args[1].known \
+                    and receiver.keys is not None:
                 keys = dict(receiver.keys)
                 keys[(args[0].const, args[1].const)] = args[2]
                 if path:
                     self.env[path] = Val(keys=keys, qual="<config>")
                 return CLEAN
-            if (
-                method == "get"
-                and len(args) >= 2
-                and args[0].known
-                and args[1].known
-                and receiver.keys is not None
-            ):
+            if method == "get" and len(args) >= 2 and args[0].known and args[1].known \
+                    and receiver.keys is not None:
                 got = receiver.keys.get((args[0].const, args[1].const))
                 return got if got is not None else Val(union_taint(list(kwargs.values())))
             if method in ("read", "read_string", "read_file", "read_dict") and path:
@@ -2008,12 +1682,8 @@ class FunctionFlow:
             items.append(args[0])
         elif method == "extend" and len(args) == 1 and args[0].items is not None:
             items.extend(args[0].items)
-        elif (
-            method == "insert"
-            and len(args) == 2
-            and args[0].known
-            and isinstance(args[0].const, int)
-        ):
+        elif method == "insert" and len(args) == 2 and args[0].known and \
+                isinstance(args[0].const, int):
             items.insert(args[0].const, args[1])
         elif method == "pop" and not args and items:
             result = items.pop()
@@ -2021,20 +1691,14 @@ class FunctionFlow:
             result = items.pop(0)
         elif method == "appendleft" and len(args) == 1:
             items.insert(0, args[0])
-        elif (
-            method == "pop"
-            and len(args) == 1
-            and args[0].known
-            and isinstance(args[0].const, int)
-            and -len(items) <= args[0].const < len(items)
-        ):
+        elif method == "pop" and len(args) == 1 and args[0].known and \
+                isinstance(args[0].const, int) and -len(items) <= args[0].const < len(items):
             result = items.pop(args[0].const)
         elif method == "remove" and len(args) == 1:
             idx = next((i for i, v in enumerate(items) if v is args[0]), None)
             if idx is None and args[0].known:
-                idx = next(
-                    (i for i, v in enumerate(items) if v.known and v.const == args[0].const), None
-                )
+                idx = next((i for i, v in enumerate(items)
+                            if v.known and v.const == args[0].const), None)
             if idx is None:
                 return self._collapse_into(path, receiver, args)
             items.pop(idx)
@@ -2086,31 +1750,21 @@ class FunctionFlow:
 
     # -- interprocedural -------------------------------------------------------------------
 
-    def resolve(
-        self,
-        node: ast.Call,
-        qual: str | None,
-        receiver: Val | None,
-        method: str | None,
-        tainted: bool,
-    ) -> FunctionInfo | None:
+    def resolve(self, node: ast.Call, qual: str | None, receiver: Val | None,
+                method: str | None, tainted: bool) -> FunctionInfo | None:
         """The function called, when it is ours; other modules only for tainted calls."""
         m = self.m
         if receiver is not None and method is not None:
             rq = receiver.qual or ""
             if rq.startswith("<instance>"):
-                target = rq[len("<instance>") :]
+                target = rq[len("<instance>"):]
                 if "|" in target:
                     mod_name, cls = target.split("|", 1)
                     return self._project(f"{mod_name}.{cls}.{method}")
                 return m.method(target, method)
-            if (
-                isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in ("self", "cls")
-                and self.info
-                and self.info.class_name
-            ):
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id in ("self", "cls") and self.info and \
+                    self.info.class_name:
                 return m.method(self.info.class_name, method)
         if qual is None:
             return None
@@ -2141,14 +1795,8 @@ class FunctionFlow:
         module, rest = found
         return f"{module.name}|{rest}" if rest in module.classes else None
 
-    def call_summary(
-        self,
-        info: FunctionInfo,
-        node: ast.Call,
-        args: list[Val],
-        kwargs: dict[str, Val],
-        receiver: Val | None,
-    ) -> Val:
+    def call_summary(self, info: FunctionInfo, node: ast.Call, args: list[Val],
+                     kwargs: dict[str, Val], receiver: Val | None) -> Val:
         params = [*info.node.args.posonlyargs, *info.node.args.args]
         names = [p.arg for p in params]
         bound: dict[int, Val] = {}
@@ -2179,13 +1827,15 @@ class FunctionFlow:
             recv_path = dotted(node.func.value)
             fields = self.receiver_fields(recv_path, receiver)
             bound[0] = Val(receiver.taint)
-        any_taint = any(v.deep_taint() is not None for v in [*bound.values(), *fields.values()])
+        any_taint = any(v.deep_taint() is not None for v in [*bound.values(),
+                                                             *fields.values()])
         result_taint: Taint | None = None
         base: Val | None = None
         if info.module.may_read_source(info):
             own = self.summarise(info, None)
             base = own.ret
-            if base is not None and base.taint is not None and base.taint.source == PARAM_SOURCE:
+            if base is not None and base.taint is not None and \
+                    base.taint.source == PARAM_SOURCE:
                 base = Val(None, base.consts)
             if recv_path is not None:
                 for attr, v in own.writes.items():
@@ -2218,17 +1868,17 @@ class FunctionFlow:
                     # self.out = self.data.upper(): the receiver's other field now holds it
                     for other, safe in s.param_writes.items():
                         if other != attr:
-                            self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
+                            self.env[f"{recv_path}.{other}"] = Val(
+                                t.sanitised(safe) if safe else t)
         return Val(result_taint)
 
-    def _apply_summary(
-        self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call
-    ) -> Taint | None:
+    def _apply_summary(self, info: FunctionInfo, s: Summary, t: Taint,
+                       node: ast.Call) -> Taint | None:
         """Report the sinks data `t` reaches inside the callee; the taint it returns."""
         for cls, line, what in s.sinks:
             where = f"{info.qualname}" + (
-                f" ({info.module.rel}:{line})" if info.module is not self.m else f" (line {line})"
-            )
+                f" ({info.module.rel}:{line})" if info.module is not self.m else
+                f" (line {line})")
             self.sink(cls, t, node, f"{what} in `{where}`")
         if s.returns:
             return t.sanitised(s.return_safe) if s.return_safe else t
@@ -2248,9 +1898,8 @@ class FunctionFlow:
                     out[k[n:]] = v
         return out
 
-    def construct(
-        self, cls: str, init: FunctionInfo, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
-    ) -> Val:
+    def construct(self, cls: str, init: FunctionInfo, node: ast.Call, args: list[Val],
+                  kwargs: dict[str, Val]) -> Val:
         """`Cls(...)` of a class of this module: an instance whose attributes are what
         `__init__` stores on `self`, each with the taint of the arguments it holds."""
         params = [*init.node.args.posonlyargs, *init.node.args.args]
@@ -2291,9 +1940,8 @@ class FunctionFlow:
         module.in_progress.add(key)
         summary = Summary()
         try:
-            flow = FunctionFlow(
-                module, info, summary=summary, tainted_param=param, depth=self.depth + 1
-            )
+            flow = FunctionFlow(module, info, summary=summary, tainted_param=param,
+                                depth=self.depth + 1)
             ret = flow.run()
             t = ret.deep_taint()
             if param is not None and t is not None and t.source == PARAM_SOURCE:
@@ -2340,18 +1988,8 @@ def _as_argument(v: Val, node: ast.expr) -> Val:
 
 _LOGGER = "logging.Logger"
 # Calls that run a function they are handed on the arguments that follow it.
-_HANDING_CALLS = frozenset(
-    {
-        "submit",
-        "map",
-        "imap",
-        "imap_unordered",
-        "starmap",
-        "apply",
-        "apply_async",
-        "run_in_executor",
-    }
-)
+_HANDING_CALLS = frozenset({"submit", "map", "imap", "imap_unordered", "starmap", "apply",
+                            "apply_async", "run_in_executor"})
 _ESCAPING_TEMPLATE = "<escaping-template>"
 _CALLABLE = "callable"  # a flag: the value is a lambda
 _AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")
@@ -2385,11 +2023,9 @@ def _returns_constant(info: FunctionInfo) -> bool:
         node = info.node
         cached = False
         if len(node.body) <= _SMALL_BODY:
-            chunk = "\n".join(module.lines[node.lineno - 1 : node.end_lineno or node.lineno])
-            cached = any(
-                m.group(1) is None or m.group(1) in module.classes
-                for m in _RETURNS_LITERAL.finditer(chunk)
-            )
+            chunk = "\n".join(module.lines[node.lineno - 1: node.end_lineno or node.lineno])
+            cached = any(m.group(1) is None or m.group(1) in module.classes
+                         for m in _RETURNS_LITERAL.finditer(chunk))
         module.const_returners[info.qualname] = cached
     return cached
 
@@ -2413,13 +2049,8 @@ def _not_html(kwargs: dict[str, Val]) -> bool:
     for kw in ("mimetype", "content_type", "media_type"):
         v = kwargs.get(kw)
         if v is not None and v.consts:
-            return all(
-                isinstance(c, str)
-                and "html" not in c.lower()
-                and "xml" not in c.lower()
-                and "svg" not in c.lower()
-                for c in v.consts
-            )
+            return all(isinstance(c, str) and "html" not in c.lower() and "xml" not in
+                       c.lower() and "svg" not in c.lower() for c in v.consts)
     return False
 
 
@@ -2434,11 +2065,8 @@ def _containment_check(node: ast.expr) -> set[str]:
     """The paths an `os.path.commonpath([...])` call compares."""
     if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.List | ast.Tuple):
         func = node.func
-        name = (
-            func.attr
-            if isinstance(func, ast.Attribute)
-            else (func.id if isinstance(func, ast.Name) else "")
-        )
+        name = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
         if name in ("commonpath", "commonprefix"):
             return {n for n in map(_root_name, node.args[0].elts) if n}
     return set()
@@ -2447,11 +2075,8 @@ def _containment_check(node: ast.expr) -> set[str]:
 def _xpathish(node: ast.expr) -> bool:
     """An expression built around a literal that looks like an XPath step."""
     for sub in ast.walk(node):
-        if (
-            isinstance(sub, ast.Constant)
-            and isinstance(sub.value, str)
-            and ("[" in sub.value or "/" in sub.value or "@" in sub.value)
-        ):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and (
+                "[" in sub.value or "/" in sub.value or "@" in sub.value):
             return True
     return False
 
@@ -2461,22 +2086,17 @@ def _self_param(info: FunctionInfo) -> str | None:
     if info.class_name is None:
         return None
     args = [*info.node.args.posonlyargs, *info.node.args.args]
-    if not args or any(
-        isinstance(d, ast.Name) and d.id == "staticmethod" for d in info.node.decorator_list
-    ):
+    if not args or any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                       for d in info.node.decorator_list):
         return None
     return args[0].arg
 
 
 def _on_self(node: ast.Call, info: FunctionInfo | None) -> bool:
     func = node.func
-    return (
-        info is not None
-        and info.class_name is not None
-        and isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Name)
-        and func.value.id in ("self", "cls")
-    )
+    return info is not None and info.class_name is not None and \
+        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+        func.value.id in ("self", "cls")
 
 
 def _join_envs(a: Env, b: Env) -> Env:
@@ -2497,11 +2117,8 @@ def _root_name(node: ast.expr) -> str | None:
             if isinstance(node.func, ast.Attribute) and node.func.attr in cat.DERIVING_FUNCS:
                 node = node.func.value
                 continue
-            if (
-                isinstance(node.func, ast.Name)
-                and node.args
-                and (node.func.id in ("str", "repr") or node.func.id in _DERIVING_NAMES)
-            ):
+            if isinstance(node.func, ast.Name) and node.args and (
+                    node.func.id in ("str", "repr") or node.func.id in _DERIVING_NAMES):
                 node = node.args[0]  # urlparse(x).hostname, realpath(x): x is checked
                 continue
             return None
@@ -2517,25 +2134,10 @@ _DERIVING_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in cat.DERIVING_FUNCS if 
 def _derived_from(value: ast.expr) -> str | None:
     if isinstance(value, ast.Call):
         func = value.func
-        name = (
-            func.attr
-            if isinstance(func, ast.Attribute)
-            else (func.id if isinstance(func, ast.Name) else "")
-        )
-        if name in (
-            "urlparse",
-            "urlsplit",
-            "Path",
-            "realpath",
-            "abspath",
-            "normpath",
-            "resolve",
-            "lower",
-            "upper",
-            "strip",
-            "str",
-            "casefold",
-        ):
+        name = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else "")
+        if name in ("urlparse", "urlsplit", "Path", "realpath", "abspath", "normpath",
+                    "resolve", "lower", "upper", "strip", "str", "casefold"):
             if value.args:
                 inner = _root_name(value.args[0])
                 if inner:
@@ -2550,15 +2152,7 @@ def _derived_from(value: ast.expr) -> str | None:
 def _route_decorator(d: ast.expr) -> bool:
     target = d.func if isinstance(d, ast.Call) else d
     return isinstance(target, ast.Attribute) and target.attr in (
-        "route",
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "api_route",
-        "websocket",
-    )
+        "route", "get", "post", "put", "patch", "delete", "api_route", "websocket")
 
 
 def _route_converter(paths: list[str], name: str) -> str | None:
@@ -2593,11 +2187,8 @@ def _looks_like_logger(func: ast.expr) -> bool:
     if not isinstance(func, ast.Attribute):
         return False
     base = func.value
-    name = (
-        base.id
-        if isinstance(base, ast.Name)
-        else (base.attr if isinstance(base, ast.Attribute) else "")
-    )
+    name = base.id if isinstance(base, ast.Name) else (
+        base.attr if isinstance(base, ast.Attribute) else "")
     return "log" in name.lower()
 
 

@@ -110,11 +110,8 @@ def _fstring(text: str, i: int, q: str) -> tuple[str, int]:
                         plain = plain.replace("\\\\", "\\")
                         if q in plain or other in plain or "\\" in plain:
                             # Neither quote fits: spell the characters out.
-                            out.append(
-                                "(" + "+".join(f"chr({ord(x)})" for x in plain) + ")"
-                                if plain
-                                else "str()"
-                            )
+                            out.append("(" + "+".join(f"chr({ord(x)})" for x in plain) + ")"
+                                       if plain else "str()")
                         else:
                             out.append(other + plain + other)
                     else:

@@ -14,15 +14,8 @@ from shieldwall.analyzers.code.values import Taint, Val
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 # nodes without a line number that never hold a call
-_LEAVES = (
-    ast.expr_context,
-    ast.operator,
-    ast.boolop,
-    ast.unaryop,
-    ast.cmpop,
-    ast.Constant,
-    ast.Name,
-)
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop, ast.Constant,
+           ast.Name)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 # Markers of functions whose body may read a source (so their summary is worth computing).
 SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin", "random")
@@ -68,14 +61,8 @@ PARAM_SOURCE = "\x00param"
 
 
 class Module:
-    def __init__(
-        self,
-        rel: str,
-        text: str,
-        tree: ast.Module,
-        name: str,
-        resolver: Callable[[str], tuple[Module, str] | None] | None = None,
-    ) -> None:
+    def __init__(self, rel: str, text: str, tree: ast.Module, name: str,
+                 resolver: Callable[[str], tuple[Module, str] | None] | None = None) -> None:
         self.rel = rel
         self.text = text
         self.lines = text.splitlines()
@@ -122,10 +109,9 @@ class Module:
         out: set[str] = set()
         for call in self._calls_of(info.node.name):
             if any(isinstance(x, ast.Starred) for x in call.args) or any(
-                k.arg is None for k in call.keywords
-            ):
+                    k.arg is None for k in call.keywords):
                 return None
-            out.update(positional[: len(call.args)])
+            out.update(positional[:len(call.args)])
             out.update(k.arg for k in call.keywords if k.arg is not None)
         return frozenset(out)
 
@@ -141,7 +127,7 @@ class Module:
         while at >= 0:
             line += self.text.count("\n", counted, at)  # counted incrementally
             counted = at
-            if self.text[max(0, at - 4) : at] != "def ":  # not a definition
+            if self.text[max(0, at - 4):at] != "def ":  # not a definition
                 lines.append(line)
             at = self.text.find(needle, at + len(needle))
         found: list[ast.Call] = []
@@ -150,13 +136,8 @@ class Module:
             node = stack.pop()
             if isinstance(node, ast.Call):
                 f = node.func
-                if (
-                    f.id
-                    if isinstance(f, ast.Name)
-                    else f.attr
-                    if isinstance(f, ast.Attribute)
-                    else None
-                ) == name:
+                if (f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                        f, ast.Attribute) else None) == name:
                     found.append(node)
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, _LEAVES):
@@ -184,14 +165,11 @@ class Module:
             elif isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, {})
                 self.class_fields[node.name] = {
-                    s.target.id: _annotation(s.annotation)
-                    for s in node.body
-                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
-                }
+                    s.target.id: _annotation(s.annotation) for s in node.body
+                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
                 self.class_bases[node.name] = [
                     b.id if isinstance(b, ast.Name) else b.attr
-                    for b in node.bases
-                    if isinstance(b, ast.Name | ast.Attribute)
+                    for b in node.bases if isinstance(b, ast.Name | ast.Attribute)
                 ]
                 self._index(node.body, f"{prefix}{node.name}.", node.name)
             elif isinstance(node, ast.If | ast.Try | ast.With):
@@ -219,9 +197,8 @@ class Module:
     def request_param(self, name: str) -> bool:
         return self.web and name in REQUEST_PARAM_NAMES
 
-    def report(
-        self, rule: str, message: str, line: int, end_line: int, resource: str, key: str
-    ) -> None:
+    def report(self, rule: str, message: str, line: int, end_line: int, resource: str,
+               key: str) -> None:
         self.findings.append(RawFinding(rule, message, line, end_line, resource, key))
 
 

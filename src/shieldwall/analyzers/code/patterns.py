@@ -14,68 +14,29 @@ if TYPE_CHECKING:
     from shieldwall.analyzers.code.flow import FunctionFlow
 
 WEAK_HASH_FUNCS = {
-    "hashlib.md5": "MD5",
-    "hashlib.sha1": "SHA-1",
-    "hashlib.md4": "MD4",
-    "Crypto.Hash.MD5.new": "MD5",
-    "Crypto.Hash.SHA.new": "SHA-1",
-    "Crypto.Hash.SHA1.new": "SHA-1",
-    "Crypto.Hash.MD4.new": "MD4",
-    "Cryptodome.Hash.MD5.new": "MD5",
-    "Cryptodome.Hash.SHA1.new": "SHA-1",
+    "hashlib.md5": "MD5", "hashlib.sha1": "SHA-1", "hashlib.md4": "MD4",
+    "Crypto.Hash.MD5.new": "MD5", "Crypto.Hash.SHA.new": "SHA-1",
+    "Crypto.Hash.SHA1.new": "SHA-1", "Crypto.Hash.MD4.new": "MD4",
+    "Cryptodome.Hash.MD5.new": "MD5", "Cryptodome.Hash.SHA1.new": "SHA-1",
     "cryptography.hazmat.primitives.hashes.MD5": "MD5",
     "cryptography.hazmat.primitives.hashes.SHA1": "SHA-1",
 }
-WEAK_HASH_NAMES = {
-    "md5": "MD5",
-    "sha1": "SHA-1",
-    "md4": "MD4",
-    "sha": "SHA-1",
-    "md5-sha1": "MD5-SHA1",
-}
+WEAK_HASH_NAMES = {"md5": "MD5", "sha1": "SHA-1", "md4": "MD4", "sha": "SHA-1",
+                   "md5-sha1": "MD5-SHA1"}
 OLD_PROTOCOLS = frozenset(
-    {
-        "ssl.PROTOCOL_SSLv2",
-        "ssl.PROTOCOL_SSLv3",
-        "ssl.PROTOCOL_TLSv1",
-        "ssl.PROTOCOL_TLSv1_1",
-        "ssl.TLSVersion.SSLv3",
-        "ssl.TLSVersion.TLSv1",
-        "ssl.TLSVersion.TLSv1_1",
-        "OpenSSL.SSL.SSLv2_METHOD",
-        "OpenSSL.SSL.SSLv3_METHOD",
-        "OpenSSL.SSL.SSLv23_METHOD",
-        "OpenSSL.SSL.TLSv1_METHOD",
-        "OpenSSL.SSL.TLSv1_1_METHOD",
-    }
+    {"ssl.PROTOCOL_SSLv2", "ssl.PROTOCOL_SSLv3", "ssl.PROTOCOL_TLSv1", "ssl.PROTOCOL_TLSv1_1",
+     "ssl.TLSVersion.SSLv3", "ssl.TLSVersion.TLSv1", "ssl.TLSVersion.TLSv1_1",
+     "OpenSSL.SSL.SSLv2_METHOD", "OpenSSL.SSL.SSLv3_METHOD", "OpenSSL.SSL.SSLv23_METHOD",
+     "OpenSSL.SSL.TLSv1_METHOD", "OpenSSL.SSL.TLSv1_1_METHOD"}
 )
-WEAK_CIPHERS = frozenset(
-    {
-        "DES",
-        "DES3",
-        "TripleDES",
-        "ARC2",
-        "ARC4",
-        "RC2",
-        "RC4",
-        "Blowfish",
-        "IDEA",
-        "CAST",
-        "CAST5",
-        "SEED",
-        "XOR",
-    }
-)
-CIPHER_PACKAGES = (
-    "Crypto.Cipher.",
-    "Cryptodome.Cipher.",
-    "cryptography.hazmat.primitives.ciphers.algorithms.",
-    "cryptography.hazmat.decrepit.ciphers.algorithms.",
-)
+WEAK_CIPHERS = frozenset({"DES", "DES3", "TripleDES", "ARC2", "ARC4", "RC2", "RC4", "Blowfish",
+                          "IDEA", "CAST", "CAST5", "SEED", "XOR"})
+CIPHER_PACKAGES = ("Crypto.Cipher.", "Cryptodome.Cipher.",
+                   "cryptography.hazmat.primitives.ciphers.algorithms.",
+                   "cryptography.hazmat.decrepit.ciphers.algorithms.")
 # Framework objects and runners that take debug=...
-DEBUG_TAKERS = frozenset(
-    {"run", "run_simple", "Starlette", "FastAPI", "Sanic", "Quart", "Application", "make_app"}
-)
+DEBUG_TAKERS = frozenset({"run", "run_simple", "Starlette", "FastAPI", "Sanic", "Quart",
+                          "Application", "make_app"})
 # Flask/Django configuration keys and the value that makes them unsafe.
 CONFIG_KEYS: dict[str, tuple[bool, str, str]] = {
     "DEBUG": (True, "PY-DEBUG-ENABLED", "debug"),
@@ -86,45 +47,13 @@ CONFIG_KEYS: dict[str, tuple[bool, str, str]] = {
     "REMEMBER_COOKIE_HTTPONLY": (False, "PY-COOKIE-NOT-HTTPONLY", "cookie-httponly"),
 }
 SHARED_TMP = ("/tmp/", "/var/tmp/", "/dev/shm/")  # noqa: S108 - what the rule looks for
-HTTP_METHODS = frozenset(
-    {
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "head",
-        "options",
-        "request",
-        "send",
-        "stream",
-        "Client",
-        "AsyncClient",
-        "urlopen",
-    }
-)
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                          "request", "send", "stream", "Client", "AsyncClient", "urlopen"})
 ACCESS_NAMES = frozenset(
-    {
-        "is_authenticated",
-        "is_admin",
-        "is_staff",
-        "is_superuser",
-        "has_perm",
-        "has_perms",
-        "has_permission",
-        "is_authorized",
-        "is_authorised",
-        "authorized",
-        "authorised",
-        "authenticated",
-        "is_owner",
-        "can_access",
-        "logged_in",
-        "is_logged_in",
-        "check_password",
-        "has_role",
-        "is_allowed",
-    }
+    {"is_authenticated", "is_admin", "is_staff", "is_superuser", "has_perm", "has_perms",
+     "has_permission", "is_authorized", "is_authorised", "authorized", "authorised",
+     "authenticated", "is_owner", "can_access", "logged_in", "is_logged_in", "check_password",
+     "has_role", "is_allowed"}
 )
 ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - what the rule looks for
 
@@ -141,15 +70,8 @@ def _kw(flow: FunctionFlow, node: ast.AST, rule: str, message: str, key: str) ->
     flow.report(rule, message, node, key)
 
 
-def check_call(
-    flow: FunctionFlow,
-    node: ast.Call,
-    qual: str | None,
-    method: str | None,
-    receiver: Val | None,
-    args: list[Val],
-    kwargs: dict[str, Val],
-) -> None:
+def check_call(flow: FunctionFlow, node: ast.Call, qual: str | None, method: str | None,
+               receiver: Val | None, args: list[Val], kwargs: dict[str, Val]) -> None:
     name = qual or ""
     last = method or name.rsplit(".", 1)[-1]
     # weak hashes
@@ -158,15 +80,9 @@ def check_call(
         alg = WEAK_HASH_NAMES.get(str(args[0].const).lower())
     if alg is None and name in ("hmac.new", "hmac.digest", "hmac.HMAC", "hashlib.pbkdf2_hmac"):
         # the digest: hmac.new(key, msg, hashlib.md5), pbkdf2_hmac("sha1", ...)
-        digest = (
-            args[0]
-            if name == "hashlib.pbkdf2_hmac" and args
-            else (
-                args[2]
-                if len(args) > 2
-                else kwargs.get("digestmod") or kwargs.get("digest") or kwargs.get("hash_name")
-            )
-        )
+        digest = args[0] if name == "hashlib.pbkdf2_hmac" and args else (
+            args[2] if len(args) > 2 else kwargs.get("digestmod") or kwargs.get("digest")
+            or kwargs.get("hash_name"))
         alg = _weak_digest(digest)
     if alg is not None and not _false(kwargs.get("usedforsecurity")):
         _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
@@ -176,160 +92,88 @@ def check_call(
         _kw(flow, node, "PY-WEAK-CIPHER", f"{cipher} ({name}())", f"cipher|{cipher}")
     # TLS verification
     if _false(kwargs.get("verify")) and (
-        name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS
-    ):
+            name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS):
         _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{last}() with verify=False", f"verify|{last}")
     if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
-        _kw(
-            flow, node, "PY-TLS-VERIFY-DISABLED", f"{name}() accepts any certificate", f"ctx|{name}"
-        )
+        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{name}() accepts any certificate",
+            f"ctx|{name}")
     cert = kwargs.get("cert_reqs")
-    if cert is not None and (
-        (cert.qual or "").endswith("CERT_NONE")
-        or (cert.known and str(cert.const).upper() in ("CERT_NONE", "NONE"))
-    ):
-        _kw(
-            flow,
-            node,
-            "PY-TLS-VERIFY-DISABLED",
-            f"{last}() with cert_reqs=CERT_NONE",
-            f"cert_reqs|{last}",
-        )
+    if cert is not None and ((cert.qual or "").endswith("CERT_NONE") or
+                             (cert.known and str(cert.const).upper() in ("CERT_NONE", "NONE"))):
+        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{last}() with cert_reqs=CERT_NONE",
+            f"cert_reqs|{last}")
     # old protocols
     for v in [*args, *kwargs.values()]:
         if v.qual in OLD_PROTOCOLS:
-            _kw(
-                flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()", f"proto|{v.qual}"
-            )
+            _kw(flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()",
+                f"proto|{v.qual}")
     # cookies
     if last == "set_cookie":
         cookie = args[0] if args else kwargs.get("key")
         cname = str(cookie.const) if cookie is not None and cookie.known else "?"
         if "secure" not in kwargs or _false(kwargs.get("secure")):
-            _kw(
-                flow,
-                node,
-                "PY-COOKIE-NOT-SECURE",
-                f"cookie `{cname}` set without secure=True",
-                f"cookie-secure|{cname}",
-            )
+            _kw(flow, node, "PY-COOKIE-NOT-SECURE", f"cookie `{cname}` set without secure=True",
+                f"cookie-secure|{cname}")
         if "httponly" not in kwargs or _false(kwargs.get("httponly")):
-            _kw(
-                flow,
-                node,
-                "PY-COOKIE-NOT-HTTPONLY",
-                f"cookie `{cname}` set without httponly=True",
-                f"cookie-httponly|{cname}",
-            )
+            _kw(flow, node, "PY-COOKIE-NOT-HTTPONLY",
+                f"cookie `{cname}` set without httponly=True", f"cookie-httponly|{cname}")
     # JWT
     if name in ("jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"):
-        _kw(
-            flow,
-            node,
-            "PY-JWT-NOT-VERIFIED",
-            f"{name}() trusts claims it never verified",
-            "jwt-unverified",
-        )
+        _kw(flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() trusts claims it never verified",
+            "jwt-unverified")
     if name in ("jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"):
         options = kwargs.get("options")
         off = _false(kwargs.get("verify")) or (
-            options is not None
-            and options.keys is not None
-            and _false(options.keys.get("verify_signature"))
-        )
+            options is not None and options.keys is not None and
+            _false(options.keys.get("verify_signature")))
         algs = kwargs.get("algorithms")
-        if (
-            algs is not None
-            and algs.items is not None
-            and any(a.known and str(a.const).lower() == "none" for a in algs.items)
-        ):
+        if algs is not None and algs.items is not None and any(
+                a.known and str(a.const).lower() == "none" for a in algs.items):
             off = True
         if off:
-            _kw(
-                flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification", "jwt"
-            )
+            _kw(flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification",
+                "jwt")
     # debug and binds
     if last in DEBUG_TAKERS and _true(kwargs.get("debug")):
         _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
     # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
-    if (
-        last in ("update", "from_mapping")
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "config"
-    ):
+    if last in ("update", "from_mapping") and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "config":
         for mapping in [*args, Val(keys={k: v for k, v in kwargs.items()})]:
             for k, v in (mapping.keys or {}).items():
                 config_setting(flow, str(k), v, node)
     host = kwargs.get("host")
     if last == "run" and host is not None and host.known and host.const in ALL_INTERFACES:
-        _kw(
-            flow,
-            node,
-            "PY-BIND-ALL-INTERFACES",
-            f"server bound to {host.const!r}",
-            f"bind|{host.const}",
-        )
-    if (
-        last == "bind"
-        and args
-        and args[0].items
-        and args[0].items[0].known
-        and args[0].items[0].const in ALL_INTERFACES
-        and receiver is not None
-    ):
+        _kw(flow, node, "PY-BIND-ALL-INTERFACES", f"server bound to {host.const!r}",
+            f"bind|{host.const}")
+    if last == "bind" and args and args[0].items and args[0].items[0].known and \
+            args[0].items[0].const in ALL_INTERFACES and receiver is not None:
         _kw(flow, node, "PY-BIND-ALL-INTERFACES", "socket bound to all interfaces", "bind|socket")
     # temp files
     if name in ("tempfile.mktemp", "os.tempnam", "os.tmpnam"):
-        _kw(
-            flow,
-            node,
-            "PY-TEMPFILE-MKTEMP",
-            f"{name}() returns a name another process can take",
-            "mktemp",
-        )
+        _kw(flow, node, "PY-TEMPFILE-MKTEMP", f"{name}() returns a name another process can take",
+            "mktemp")
     if name in ("open", "io.open", "os.open", "codecs.open") and node.args:
         mode = args[1] if len(args) > 1 else kwargs.get("mode") or kwargs.get("flags")
-        writes = name == "os.open" or (
-            mode is not None
-            and mode.known
-            and isinstance(mode.const, str)
-            and any(c in mode.const for c in "wax+")
-        )
+        writes = name == "os.open" or (mode is not None and mode.known and isinstance(
+            mode.const, str) and any(c in mode.const for c in "wax+"))
         prefix = str_prefix(flow, node.args[0])
         if writes and prefix.startswith(SHARED_TMP):
-            _kw(
-                flow,
-                node,
-                "PY-TEMPFILE-PREDICTABLE",
-                f"{name}() writes {prefix!r}...",
-                f"tmp|{prefix}",
-            )
+            _kw(flow, node, "PY-TEMPFILE-PREDICTABLE", f"{name}() writes {prefix!r}...",
+                f"tmp|{prefix}")
     # YAML loaders (the taint rule takes the case where untrusted data reaches them)
-    if name in (
-        "yaml.load",
-        "yaml.load_all",
-        "yaml.unsafe_load",
-        "yaml.full_load",
-        "yaml.unsafe_load_all",
-        "yaml.full_load_all",
-    ):
+    if name in ("yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.full_load",
+                "yaml.unsafe_load_all", "yaml.full_load_all"):
         loader = kwargs.get("Loader") or (args[1] if len(args) > 1 else None)
         lname = ((loader.qual or "") if loader is not None else "").rsplit(".", 1)[-1]
         unsafe = name not in ("yaml.load", "yaml.load_all") or (
-            loader is not None and lname not in cat.YAML_SAFE_LOADERS
-        )
+            loader is not None and lname not in cat.YAML_SAFE_LOADERS)
         data = args[0] if args else kwargs.get("stream")
         if unsafe and data is not None and not data.known:
             t = data.deep_taint()
             if t is None or "deser" not in cat.KIND_REACHES.get(t.kind, frozenset()):
-                _kw(
-                    flow,
-                    node,
-                    "PY-YAML-UNSAFE-LOAD",
-                    f"{name}() with {lname or 'an unsafe loader'}",
-                    f"yaml|{name}",
-                )
+                _kw(flow, node, "PY-YAML-UNSAFE-LOAD",
+                    f"{name}() with {lname or 'an unsafe loader'}", f"yaml|{name}")
 
 
 def _weak_digest(v: Val | None) -> str | None:
@@ -347,7 +191,7 @@ def _weak_cipher(name: str, args: list[Val], kwargs: dict[str, Val]) -> str | No
         return None
     for pkg in CIPHER_PACKAGES:
         if name.startswith(pkg):
-            algo = name[len(pkg) :].split(".")[0]
+            algo = name[len(pkg):].split(".")[0]
             if algo in WEAK_CIPHERS:
                 return algo
             break
@@ -364,17 +208,13 @@ def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
     """The constant text a string expression starts with ('' when unknown)."""
     if isinstance(node, ast.JoinedStr):
         first = node.values[0] if node.values else None
-        return (
-            first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
-        )
+        return first.value if isinstance(first, ast.Constant) and isinstance(
+            first.value, str) else ""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
         left = str_prefix(flow, node.left)
         return left.split("%", 1)[0] if isinstance(node.op, ast.Mod) else left
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "format"
-    ):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "format":
         return str_prefix(flow, node.func.value).split("{", 1)[0]
     if isinstance(node, ast.Name) and node.id in flow.tmp_paths:
         return flow.tmp_paths[node.id]
@@ -390,18 +230,18 @@ def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> 
     if spec is None:
         return
     bad, rule, key = spec
-    if _true(value) if bad else _false(value):
+    if (_true(value) if bad else _false(value)):
         flow.report(rule, f"{name} = {bad}", node, f"{key}|{name}")
 
 
-def check_attr_store(
-    flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val, node: ast.stmt
-) -> None:
+def check_attr_store(flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val,
+                     node: ast.stmt) -> None:
     attr = target.attr
     if attr == "verify_mode" and (value.qual or "").endswith("CERT_NONE"):
         flow.report("PY-TLS-VERIFY-DISABLED", "verify_mode set to CERT_NONE", node, "verify_mode")
     elif attr == "check_hostname" and _false(value):
-        flow.report("PY-TLS-VERIFY-DISABLED", "check_hostname set to False", node, "check_hostname")
+        flow.report("PY-TLS-VERIFY-DISABLED", "check_hostname set to False", node,
+                    "check_hostname")
     elif attr in ("minimum_version", "maximum_version") and value.qual in OLD_PROTOCOLS:
         flow.report("PY-SSL-OLD-PROTOCOL", f"{attr} set to {value.qual}", node, f"proto|{attr}")
     elif attr == "verify" and _false(value):
@@ -428,16 +268,9 @@ def _settings(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None
 
 def check_assert(flow: FunctionFlow, node: ast.Assert) -> None:
     for sub in ast.walk(node.test):
-        word = (
-            sub.attr
-            if isinstance(sub, ast.Attribute)
-            else (sub.id if isinstance(sub, ast.Name) else "")
-        )
+        word = sub.attr if isinstance(sub, ast.Attribute) else (
+            sub.id if isinstance(sub, ast.Name) else "")
         if word.lower() in ACCESS_NAMES:
-            flow.report(
-                "PY-ASSERT-ACCESS-CONTROL",
-                f"access check `{word}` made with assert",
-                node,
-                f"assert|{word}",
-            )
+            flow.report("PY-ASSERT-ACCESS-CONTROL", f"access check `{word}` made with assert",
+                        node, f"assert|{word}")
             return

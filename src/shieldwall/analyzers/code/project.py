@@ -46,7 +46,7 @@ def parse(text: str, rel: str) -> ast.Module:
     try:
         return ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        if sys.version_info >= (3, 12) or ("f'" not in text and 'f"' not in text):
+        if sys.version_info >= (3, 12) or ("f'" not in text and "f\"" not in text):
             raise
         try:
             return ast.parse(requote(text), filename=rel)
@@ -93,7 +93,8 @@ class Project:
             self.cache.popitem(last=False)
         return module
 
-    def module(self, rel: str, text: str, tree: ast.Module, name: str, *, report: bool) -> Module:
+    def module(self, rel: str, text: str, tree: ast.Module, name: str, *,
+               report: bool) -> Module:
         from shieldwall.analyzers.code.flow import FunctionFlow
 
         module = Module(rel, text, tree, name, self.resolve)

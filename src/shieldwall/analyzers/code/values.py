@@ -8,21 +8,8 @@ from dataclasses import dataclass
 # Sink classes a value can be sanitised for (a taint may be safe for some only).
 ALL_CLASSES = frozenset(
     {
-        "sql",
-        "cmd",
-        "code",
-        "deser",
-        "path",
-        "ssrf",
-        "redirect",
-        "template",
-        "xss",
-        "xxe",
-        "ldap",
-        "xpath",
-        "header",
-        "log",
-        "trust",
+        "sql", "cmd", "code", "deser", "path", "ssrf", "redirect", "template", "xss",
+        "xxe", "ldap", "xpath", "header", "log", "trust",
     }
 )
 MAX_CONSTS = 4
@@ -92,7 +79,8 @@ class Val:
         return next(iter(self.consts))
 
     def with_taint(self, taint: Taint | None) -> Val:
-        return Val(taint, self.consts, self.items, self.keys, self.qual, self.flags, self.prefix)
+        return Val(taint, self.consts, self.items, self.keys, self.qual, self.flags,
+                   self.prefix)
 
     @property
     def str_prefix(self) -> str:

@@ -82,7 +82,7 @@ RULES = (
         "Compose service allows privilege escalation",
         "Without `no-new-privileges:true` a process can gain privileges through setuid "
         "binaries or file capabilities.",
-        'Add `security_opt: ["no-new-privileges:true"]` to the service.',
+        "Add `security_opt: [\"no-new-privileges:true\"]` to the service.",
         _SVC,
         cwe=("CWE-269",),
         references=(_RUN_REF + "#security-opt",),
@@ -118,7 +118,7 @@ RULES = (
         "Compose service runs as root",
         "With no `user:` (and no USER in the image) or `user: root`, the process runs as UID 0; "
         "a container escape then lands as root on the host.",
-        'Set `user: "10001:10001"` (a non-root UID) on the service, or USER in its Dockerfile.',
+        "Set `user: \"10001:10001\"` (a non-root UID) on the service, or USER in its Dockerfile.",
         _SVC,
         cwe=("CWE-250",),
         references=(_SPEC + "#user",),
@@ -170,9 +170,7 @@ RULES = (
         "Remove `bind.propagation` or set it to `rprivate` (the default).",
         _SVC,
         cwe=("CWE-668",),
-        references=(
-            "https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation",
-        ),
+        references=("https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation",),
     ),
     config_rule(
         "COMPOSE-HOST-NETWORK",
@@ -365,7 +363,7 @@ RULES = (
         "Compose service disables its health check",
         "With the health check off, a hung or hijacked service keeps receiving traffic and is "
         "never restarted.",
-        'Remove `disable: true` / `test: ["NONE"]` and define a `healthcheck.test` command.',
+        "Remove `disable: true` / `test: [\"NONE\"]` and define a `healthcheck.test` command.",
         _SVC,
         cwe=("CWE-693",),
         references=(_SPEC + "#healthcheck",),
@@ -505,9 +503,8 @@ class _Mount:
 def _service_hits(svc: _Service) -> Iterator[Hit]:
     privileged = svc.body.get("privileged") is True
     if privileged:
-        yield svc.hit(
-            "COMPOSE-PRIVILEGED", svc.key_line("privileged"), "runs privileged", "privileged"
-        )
+        yield svc.hit("COMPOSE-PRIVILEGED", svc.key_line("privileged"), "runs privileged",
+                      "privileged")
     yield from _capability_hits(svc, privileged)
     yield from _security_opt_hits(svc, privileged)
     yield from _namespace_hits(svc)
@@ -521,12 +518,8 @@ def _service_hits(svc: _Service) -> Iterator[Hit]:
     yield from _healthcheck_hits(svc)
     if svc.body.get("read_only") is not True:
         line = svc.key_line("read_only")
-        yield svc.hit(
-            "COMPOSE-READ-ONLY-ROOTFS",
-            line,
-            "root filesystem is writable (read_only is not true)",
-            "read_only",
-        )
+        yield svc.hit("COMPOSE-READ-ONLY-ROOTFS", line, "root filesystem is writable "
+                      "(read_only is not true)", "read_only")
 
 
 def _strings(node: Any) -> list[tuple[int, str]]:
@@ -551,24 +544,17 @@ def _capability_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
     dangerous = sorted({c for c in added if c in _DANGEROUS_CAPS})
     other = sorted({c for c in added if c not in _DANGEROUS_CAPS and c})
     if dangerous:
-        yield svc.hit(
-            "COMPOSE-CAP-ADD-DANGEROUS",
-            line,
-            f"adds dangerous capabilities {', '.join(dangerous)}",
-            "cap_add",
-        )
+        yield svc.hit("COMPOSE-CAP-ADD-DANGEROUS", line,
+                      f"adds dangerous capabilities {', '.join(dangerous)}", "cap_add")
     if other:
-        yield svc.hit("COMPOSE-CAP-ADD", line, f"adds capabilities {', '.join(other)}", "cap_add")
+        yield svc.hit("COMPOSE-CAP-ADD", line, f"adds capabilities {', '.join(other)}",
+                      "cap_add")
     if privileged:
         return
     dropped = {_cap_name(t) for _, t in _strings(svc.body.get("cap_drop"))}
     if "ALL" not in dropped:
-        yield svc.hit(
-            "COMPOSE-CAP-DROP-ALL-MISSING",
-            svc.key_line("cap_drop"),
-            "does not drop all capabilities (cap_drop: [ALL])",
-            "cap_drop",
-        )
+        yield svc.hit("COMPOSE-CAP-DROP-ALL-MISSING", svc.key_line("cap_drop"),
+                      "does not drop all capabilities (cap_drop: [ALL])", "cap_drop")
 
 
 def _security_opt_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
@@ -583,19 +569,11 @@ def _security_opt_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
             parts[-1] == "unconfined"
         )
         if unconfined or norm == "label:disable":
-            yield svc.hit(
-                "COMPOSE-SECURITY-OPT-UNCONFINED",
-                line,
-                f"security_opt {text!r} disables confinement",
-                f"security_opt[{norm}]",
-            )
+            yield svc.hit("COMPOSE-SECURITY-OPT-UNCONFINED", line,
+                          f"security_opt {text!r} disables confinement", f"security_opt[{norm}]")
     if not no_new_privileges and not privileged:
-        yield svc.hit(
-            "COMPOSE-NO-NEW-PRIVILEGES",
-            svc.key_line("security_opt"),
-            "does not set security_opt no-new-privileges:true",
-            "security_opt",
-        )
+        yield svc.hit("COMPOSE-NO-NEW-PRIVILEGES", svc.key_line("security_opt"),
+                      "does not set security_opt no-new-privileges:true", "security_opt")
 
 
 def _namespace_hits(svc: _Service) -> Iterator[Hit]:
@@ -613,12 +591,8 @@ def _namespace_hits(svc: _Service) -> Iterator[Hit]:
             yield svc.hit(rule, svc.key_line(field), message, field)
     parent = svc.body.get("cgroup_parent")
     if isinstance(parent, str) and parent.strip():
-        yield svc.hit(
-            "COMPOSE-CGROUP-PARENT",
-            svc.key_line("cgroup_parent"),
-            f"runs under parent cgroup {parent!r}",
-            "cgroup_parent",
-        )
+        yield svc.hit("COMPOSE-CGROUP-PARENT", svc.key_line("cgroup_parent"),
+                      f"runs under parent cgroup {parent!r}", "cgroup_parent")
 
 
 def _parse_mount(item: Any, item_line: int) -> _Mount | None:
@@ -658,22 +632,13 @@ def _parse_short_mount(text: str, line: int) -> _Mount | None:
         return _Mount("anonymous", "", parts[0], line)
     source, target = parts[0], parts[1]
     mode = parts[2] if len(parts) > 2 else ""
-    is_path = (
-        source.startswith(("/", ".", "~", "$"))
-        or "\\" in source
-        or (len(source) > 1 and source[1] == ":")
+    is_path = source.startswith(("/", ".", "~", "$")) or "\\" in source or (
+        len(source) > 1 and source[1] == ":"
     )
     read_only = "ro" in mode.split(",")
     propagation = next((m for m in mode.split(",") if m in _PROPAGATING), "")
-    return _Mount(
-        "bind" if is_path else "volume",
-        source,
-        target,
-        line,
-        propagation,
-        line if propagation else 0,
-        read_only,
-    )
+    return _Mount("bind" if is_path else "volume", source, target, line,
+                  propagation, line if propagation else 0, read_only)
 
 
 def _absolute_host_path(source: str) -> str | None:
@@ -713,12 +678,9 @@ def _mount_hits(svc: _Service) -> Iterator[Hit]:
             rule, message = _host_path_rule(path)
             yield svc.hit(rule, mount.line, f"{message} {mount.source}", key)
         if mount.propagation in _PROPAGATING:
-            yield svc.hit(
-                "COMPOSE-MOUNT-PROPAGATION",
-                mount.propagation_line,
-                f"mount of {mount.source or mount.target} uses {mount.propagation} propagation",
-                key,
-            )
+            yield svc.hit("COMPOSE-MOUNT-PROPAGATION", mount.propagation_line,
+                          f"mount of {mount.source or mount.target} uses "
+                          f"{mount.propagation} propagation", key)
 
 
 def _device_hits(svc: _Service) -> Iterator[Hit]:
@@ -732,25 +694,18 @@ def _device_hits(svc: _Service) -> Iterator[Hit]:
             text = item.split(":", 1)[0]
         else:
             continue
-        yield svc.hit(
-            "COMPOSE-DEVICES",
-            devices.line_of(index),
-            f"maps host device {text}",
-            f"devices[{text}]",
-        )
+        yield svc.hit("COMPOSE-DEVICES", devices.line_of(index), f"maps host device {text}",
+                      f"devices[{text}]")
 
 
 def _user_hits(svc: _Service) -> Iterator[Hit]:
     user = svc.body.get("user")
     if user is None or user == "":
-        yield svc.hit(
-            "COMPOSE-RUN-AS-ROOT",
-            svc.line,
-            "sets no user: it runs as root unless its image sets a USER",
-            "user",
-        )
+        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.line,
+                      "sets no user: it runs as root unless its image sets a USER", "user")
     elif isinstance(user, (str, int)) and _ROOT_USER.match(str(user).strip()):
-        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.key_line("user"), f"runs as user {user!r}", "user")
+        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.key_line("user"), f"runs as user {user!r}",
+                      "user")
 
 
 def _env_pairs(env: Any) -> Iterator[tuple[str, Any, int]]:
@@ -769,12 +724,9 @@ def _env_hits(svc: _Service) -> Iterator[Hit]:
         if isinstance(value, bool) or value is None:
             continue
         if isinstance(value, (str, int, float)) and is_secret_assignment(name, str(value)):
-            yield svc.hit(
-                "COMPOSE-ENV-SECRET",
-                line,
-                f"environment variable {name} holds a literal secret",
-                f"environment[{name}]",
-            )
+            yield svc.hit("COMPOSE-ENV-SECRET", line,
+                          f"environment variable {name} holds a literal secret",
+                          f"environment[{name}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,9 +783,8 @@ def _parse_port(item: Any, line: int) -> _Port | None:
         else:
             head, _, container = text.rpartition(":")
             ip, host_port = _split_host(head) if head else ("", "")
-        return _Port(
-            item, line, ip, _port_range(host_port) if host_port else None, _port_range(container)
-        )
+        return _Port(item, line, ip, _port_range(host_port) if host_port else None,
+                     _port_range(container))
     if isinstance(item, YMap):
         target = item.get("target")
         published = item.get("published")
@@ -844,13 +795,8 @@ def _parse_port(item: Any, line: int) -> _Port | None:
         if isinstance(host_ip, str):
             ip = host_ip
         inside = _port_range(str(target)) if isinstance(target, (str, int)) else None
-        return _Port(
-            f"{target}:{published}",
-            item.line_of("published", line),
-            ip.strip("[]"),
-            _port_range(port) if port else None,
-            inside,
-        )
+        return _Port(f"{target}:{published}", item.line_of("published", line),
+                     ip.strip("[]"), _port_range(port) if port else None, inside)
     return None
 
 
@@ -861,29 +807,18 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
     parsed = [p for i, item in enumerate(ports) if (p := _parse_port(item, ports.line_of(i)))]
     exposed = [p.raw for p in parsed if not p.loopback]
     if exposed and not svc.is_gateway:
-        yield svc.hit(
-            "COMPOSE-PUBLISHED-PORT",
-            svc.key_line("ports"),
-            f"is not the gateway but publishes {', '.join(map(str, exposed))} on the host",
-            "ports",
-        )
+        yield svc.hit("COMPOSE-PUBLISHED-PORT", svc.key_line("ports"),
+                      f"is not the gateway but publishes {', '.join(map(str, exposed))} on the "
+                      "host", "ports")
     for port in parsed:
         key = f"ports[{port.raw}]"
         if port.all_interfaces:
-            yield svc.hit(
-                "COMPOSE-PORT-ALL-INTERFACES",
-                port.line,
-                f"port {port.raw} listens on all host interfaces",
-                key,
-            )
+            yield svc.hit("COMPOSE-PORT-ALL-INTERFACES", port.line,
+                          f"port {port.raw} listens on all host interfaces", key)
         low = [r[0] for r in (port.host_ports, port.container_ports) if r and r[0] < 1024]
         if low:
-            yield svc.hit(
-                "COMPOSE-PRIVILEGED-PORT",
-                port.line,
-                f"port {port.raw} maps privileged port {min(low)}",
-                key,
-            )
+            yield svc.hit("COMPOSE-PRIVILEGED-PORT", port.line,
+                          f"port {port.raw} maps privileged port {min(low)}", key)
 
 
 def _limit_hits(svc: _Service) -> Iterator[Hit]:
@@ -895,11 +830,9 @@ def _limit_hits(svc: _Service) -> Iterator[Hit]:
         if isinstance(container, YMap) and key in container:
             parent_line = container.line_of(key)
     limit_map = limits if isinstance(limits, YMap) else YMap(parent_line)
-    checks = (
-        ("memory", "mem_limit", "memory", "COMPOSE-NO-MEMORY-LIMIT"),
-        ("cpus", "cpus", "CPU", "COMPOSE-NO-CPU-LIMIT"),
-        ("pids", "pids_limit", "PID", "COMPOSE-NO-PIDS-LIMIT"),
-    )
+    checks = (("memory", "mem_limit", "memory", "COMPOSE-NO-MEMORY-LIMIT"),
+              ("cpus", "cpus", "CPU", "COMPOSE-NO-CPU-LIMIT"),
+              ("pids", "pids_limit", "PID", "COMPOSE-NO-PIDS-LIMIT"))
     for deploy_key, legacy_key, label, rule in checks:
         where, value = None, None
         if deploy_key in limit_map:
@@ -909,11 +842,11 @@ def _limit_hits(svc: _Service) -> Iterator[Hit]:
             where, value = svc.body, svc.body.get(legacy_key)
             line = svc.key_line(legacy_key)
         if where is None:
-            yield svc.hit(rule, parent_line, f"has no {label} limit", f"limits.{deploy_key}")
+            yield svc.hit(rule, parent_line, f"has no {label} limit",
+                          f"limits.{deploy_key}")
         elif _unlimited(value):
-            yield svc.hit(
-                rule, line, f"sets an unlimited {label} limit ({value!r})", f"limits.{deploy_key}"
-            )
+            yield svc.hit(rule, line,
+                          f"sets an unlimited {label} limit ({value!r})", f"limits.{deploy_key}")
 
 
 def _unlimited(value: Any) -> bool:
@@ -934,9 +867,8 @@ def _image_hits(svc: _Service) -> Iterator[Hit]:
         return  # with `build:`, `image:` names the result rather than what is pulled
     problem = image_tag_problem(image)
     if problem:
-        yield svc.hit(
-            "COMPOSE-IMAGE-UNPINNED", svc.key_line("image"), f"image {image!r} {problem}", "image"
-        )
+        yield svc.hit("COMPOSE-IMAGE-UNPINNED", svc.key_line("image"),
+                      f"image {image!r} {problem}", "image")
 
 
 def image_tag_problem(image: str) -> str:
@@ -957,22 +889,14 @@ def _healthcheck_hits(svc: _Service) -> Iterator[Hit]:
     if not isinstance(health, YMap):
         return
     if health.get("disable") is True:
-        yield svc.hit(
-            "COMPOSE-HEALTHCHECK-DISABLED",
-            health.line_of("disable"),
-            "disables its health check",
-            "healthcheck",
-        )
+        yield svc.hit("COMPOSE-HEALTHCHECK-DISABLED", health.line_of("disable"),
+                      "disables its health check", "healthcheck")
         return
     test = health.get("test")
     first = test[0] if isinstance(test, YSeq) and test else test
     if isinstance(first, str) and first.strip().upper() == "NONE":
-        yield svc.hit(
-            "COMPOSE-HEALTHCHECK-DISABLED",
-            health.line_of("test"),
-            "disables its health check (test NONE)",
-            "healthcheck",
-        )
+        yield svc.hit("COMPOSE-HEALTHCHECK-DISABLED", health.line_of("test"),
+                      "disables its health check (test NONE)", "healthcheck")
 
 
 def _shared_volume_hits(

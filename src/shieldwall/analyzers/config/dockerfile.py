@@ -37,7 +37,8 @@ def _rule(
     cwe: tuple[str, ...] = (),
     references: tuple[str, ...] = (_PRACTICES,),
 ) -> Rule:
-    return config_rule(id, control, severity, title, description, remediation, _DF, cwe, references)
+    return config_rule(id, control, severity, title, description, remediation, _DF, cwe,
+                       references)
 
 
 RULES = (
@@ -249,7 +250,7 @@ RULES = (
         Severity.INFO,
         "Deprecated MAINTAINER instruction",
         "MAINTAINER is deprecated; ownership metadata belongs in standard labels that tools read.",
-        'Replace it with `LABEL org.opencontainers.image.authors="..."`.',
+        "Replace it with `LABEL org.opencontainers.image.authors=\"...\"`.",
         references=(_REF + "#maintainer-deprecated",),
     ),
     _rule(
@@ -269,7 +270,7 @@ RULES = (
         "CMD or ENTRYPOINT in shell form",
         "Shell form runs the process under `/bin/sh -c`: it does not receive SIGTERM (no graceful "
         "shutdown) and needs a shell in the image.",
-        'Use the exec (JSON) form: `CMD ["python", "app.py"]`.',
+        "Use the exec (JSON) form: `CMD [\"python\", \"app.py\"]`.",
         references=(_REF + "#shell-and-exec-form",),
     ),
     _rule(
@@ -298,7 +299,7 @@ RULES = (
         "Pipe in RUN without pipefail",
         "A RUN succeeds if the last command of a pipe succeeds: a failed download piped into tar "
         "or a shell goes unnoticed and the build ships a broken or partial image.",
-        'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or start it '
+        "Set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it "
         "with `set -o pipefail &&`.",
         references=(_PRACTICES + "#using-pipes",),
     ),
@@ -381,7 +382,7 @@ RULES = (
         "Default shell replaced with a RUN command",
         "Relinking /bin/sh changes the shell of every later RUN, and of the image's users, "
         "without it being visible in the Dockerfile's SHELL.",
-        'Use the SHELL instruction: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`.',
+        "Use the SHELL instruction: `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]`.",
         references=(_REF + "#shell",),
     ),
 )
@@ -391,7 +392,8 @@ RULES = (
 
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", "|&", ";;", "{", "}", "!"})
 _REDIRECTS = re.compile(r"^\d*(>|>>|<|<<<|>&|<&|&>|&>>)$")
-_WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "nice", "doas", "xargs"})
+_WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "nice", "doas",
+                       "xargs"})
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ash", "ksh", "mksh", "busybox"})
 _PIPE_TARGETS = _SHELLS | {"python", "python3", "perl", "ruby", "node", "php", "pwsh"}
@@ -492,10 +494,8 @@ def _run_of(ins: Instruction) -> _Run:
     if exec_form is not None:
         # JSON form: argv as written (`["sudo yum", "install", ...]` is joined and re-split).
         text = " ".join(exec_form)
-        if (
-            len(exec_form) >= 3
-            and exec_form[0].rsplit("/", 1)[-1] in _SHELLS
-            and (exec_form[1] == "-c")
+        if len(exec_form) >= 3 and exec_form[0].rsplit("/", 1)[-1] in _SHELLS and (
+            exec_form[1] == "-c"
         ):
             return _Run(ins, exec_form[2], True, _commands(exec_form[2]))
         return _Run(ins, text, False, _commands(text))
@@ -514,107 +514,24 @@ _APT = frozenset({"apt-get", "apt", "aptitude"})
 _RPM = frozenset({"yum", "dnf", "microdnf", "tdnf"})
 _PIP = re.compile(r"^pip(\d(\.\d+)?)?$")
 _APT_ARG_OPTS = frozenset({"-o", "-t", "-c", "--target-release", "--option", "--config-file"})
-_APK_ARG_OPTS = frozenset(
-    {
-        "-t",
-        "--virtual",
-        "-X",
-        "--repository",
-        "-p",
-        "--root",
-        "--arch",
-        "--keys-dir",
-        "--cache-dir",
-        "--repositories-file",
-    }
-)
-_RPM_ARG_OPTS = frozenset(
-    {
-        "-c",
-        "--config",
-        "--installroot",
-        "--releasever",
-        "-d",
-        "--debuglevel",
-        "-e",
-        "--errorlevel",
-        "--enablerepo",
-        "--disablerepo",
-        "--repo",
-        "--repoid",
-        "-x",
-        "--exclude",
-    }
-)
-_PIP_ARG_OPTS = frozenset(
-    {
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-e",
-        "--editable",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "--prefix",
-        "--root",
-        "--trusted-host",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--src",
-        "--upgrade-strategy",
-        "--progress-bar",
-        "--log",
-        "--proxy",
-        "--retries",
-        "--timeout",
-        "--cache-dir",
-        "--global-option",
-        "--install-option",
-        "-C",
-        "--config-settings",
-        "--only-binary",
-        "--no-binary",
-        "--python",
-        "--report",
-    }
-)
-_NPM_ARG_OPTS = frozenset(
-    {
-        "--prefix",
-        "--registry",
-        "--cache",
-        "--tag",
-        "-w",
-        "--workspace",
-        "--userconfig",
-        "--loglevel",
-    }
-)
-_GEM_ARG_OPTS = frozenset(
-    {
-        "-v",
-        "--version",
-        "-i",
-        "--install-dir",
-        "-n",
-        "--bindir",
-        "--source",
-        "-s",
-        "-P",
-        "--trust-policy",
-        "--platform",
-        "-g",
-        "--file",
-    }
-)
+_APK_ARG_OPTS = frozenset({"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch",
+                           "--keys-dir", "--cache-dir", "--repositories-file"})
+_RPM_ARG_OPTS = frozenset({"-c", "--config", "--installroot", "--releasever", "-d",
+                           "--debuglevel", "-e", "--errorlevel", "--enablerepo",
+                           "--disablerepo", "--repo", "--repoid", "-x", "--exclude"})
+_PIP_ARG_OPTS = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable",
+                           "-i", "--index-url", "--extra-index-url", "-f", "--find-links",
+                           "-t", "--target", "--prefix", "--root", "--trusted-host",
+                           "--platform", "--python-version", "--implementation", "--abi",
+                           "--src", "--upgrade-strategy", "--progress-bar", "--log", "--proxy",
+                           "--retries", "--timeout", "--cache-dir", "--global-option",
+                           "--install-option", "-C", "--config-settings", "--only-binary",
+                           "--no-binary", "--python", "--report"})
+_NPM_ARG_OPTS = frozenset({"--prefix", "--registry", "--cache", "--tag", "-w", "--workspace",
+                           "--userconfig", "--loglevel"})
+_GEM_ARG_OPTS = frozenset({"-v", "--version", "-i", "--install-dir", "-n", "--bindir",
+                           "--source", "-s", "-P", "--trust-policy", "--platform", "-g",
+                           "--file"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,11 +600,10 @@ def _action(word: str, install: set[str], update: set[str], clean: set[str]) -> 
 def _apt(tool: str, args: list[str]) -> _Pkg:
     positional, options = _split_args(args, _APT_ARG_OPTS)
     sub = next((w for w in positional if "::" not in w and "=" not in w), "")
-    packages = positional[positional.index(sub) + 1 :] if sub else []
+    packages = positional[positional.index(sub) + 1:] if sub else []
     action = _action(sub, {"install", "reinstall"}, {"update"}, {"clean", "autoclean"})
-    return _Pkg(
-        tool, "apt", action, tuple(packages), tuple(options + [w for w in positional if "::" in w])
-    )
+    return _Pkg(tool, "apt", action, tuple(packages), tuple(options + [w for w in positional
+                                                                        if "::" in w]))
 
 
 def _apk(args: list[str]) -> _Pkg:
@@ -701,19 +617,16 @@ def _apk(args: list[str]) -> _Pkg:
 def _rpm(tool: str, args: list[str]) -> _Pkg:
     positional, options = _split_args(args, _RPM_ARG_OPTS)
     sub = positional[0] if positional else ""
-    action = _action(
-        sub,
-        {"install", "in", "groupinstall", "localinstall", "reinstall"},
-        {"update", "upgrade", "makecache", "check-update", "up"},
-        {"clean"},
-    )
+    action = _action(sub, {"install", "in", "groupinstall", "localinstall", "reinstall"},
+                     {"update", "upgrade", "makecache", "check-update", "up"}, {"clean"})
     return _Pkg(tool, "rpm", action, tuple(positional[1:]), tuple(options))
 
 
 def _zypper(args: list[str]) -> _Pkg:
     positional, options = _split_args(args, frozenset({"--root", "-R", "--repo", "-r"}))
     sub = positional[0] if positional else ""
-    action = _action(sub, {"install", "in"}, {"refresh", "ref", "update", "up"}, {"clean", "cc"})
+    action = _action(sub, {"install", "in"}, {"refresh", "ref", "update", "up"},
+                     {"clean", "cc"})
     return _Pkg("zypper", "zypper", action, tuple(positional[1:]), tuple(options))
 
 
@@ -764,7 +677,8 @@ def _pacman(args: list[str]) -> _Pkg:
     if "S" in flags and ("y" in flags or "u" in flags) and not positional:
         return _Pkg("pacman", "pacman", "update", (), tuple(args))
     if "S" in flags:
-        return _Pkg("pacman", "pacman", "install", tuple(positional), tuple(args), "y" in flags)
+        return _Pkg("pacman", "pacman", "install", tuple(positional), tuple(args),
+                    "y" in flags)
     return _Pkg("pacman", "pacman", "other", (), tuple(args))
 
 
@@ -815,10 +729,8 @@ def _assumes_yes(pkg: _Pkg) -> bool:
     quiet = sum(o.count("q") for o in opts if re.match(r"^-[a-z]+$", o))
     quiet += sum(1 for o in opts if o == "--quiet")
     return (
-        any(
-            o in ("--yes", "--assume-yes", "--force-yes", "-q=2", "--quiet=2") or _short_has(o, "y")
-            for o in opts
-        )
+        any(o in ("--yes", "--assume-yes", "--force-yes", "-q=2", "--quiet=2") or _short_has(o, "y")
+            for o in opts)
         or quiet >= 2
         or any("assume-yes=true" in o.lower() for o in opts)
     )
@@ -898,37 +810,22 @@ def _stage_hits(doc: _Doc) -> Iterator[Hit]:
         base = stage.base.lower()
         label = _stage_label(stage)
         if stage.name and names[stage.name] > 1:
-            yield doc.hit(
-                "DOCKERFILE-DUPLICATE-STAGE",
-                ins.start_line,
-                f"stage alias {stage.name!r} is used by more than one FROM",
-                f"{label}.alias",
-            )
+            yield doc.hit("DOCKERFILE-DUPLICATE-STAGE", ins.start_line,
+                          f"stage alias {stage.name!r} is used by more than one FROM",
+                          f"{label}.alias")
         platform = ins.flags.get("platform")
         if platform is not None and "$" not in platform:
-            yield doc.hit(
-                "DOCKERFILE-FROM-PLATFORM",
-                ins.start_line,
-                f"FROM fixes --platform={platform}",
-                f"{label}.platform",
-            )
+            yield doc.hit("DOCKERFILE-FROM-PLATFORM", ins.start_line,
+                          f"FROM fixes --platform={platform}", f"{label}.platform")
         if not base or base == "scratch" or base in earlier or "$" in base:
             continue
         problem = _image_problem(stage.base)
         if problem:
-            yield doc.hit(
-                "DOCKERFILE-IMAGE-UNPINNED",
-                ins.start_line,
-                f"base image {stage.base!r} {problem}",
-                f"{label}.from",
-            )
+            yield doc.hit("DOCKERFILE-IMAGE-UNPINNED", ins.start_line,
+                          f"base image {stage.base!r} {problem}", f"{label}.from")
         elif "@" not in stage.base:
-            yield doc.hit(
-                "DOCKERFILE-IMAGE-NO-DIGEST",
-                ins.start_line,
-                f"base image {stage.base!r} is not pinned by digest",
-                f"{label}.from",
-            )
+            yield doc.hit("DOCKERFILE-IMAGE-NO-DIGEST", ins.start_line,
+                          f"base image {stage.base!r} is not pinned by digest", f"{label}.from")
 
 
 def _image_problem(image: str) -> str:
@@ -969,53 +866,32 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
     scratch = root.base.lower() == "scratch"
     if user is None:
         if not scratch:
-            yield doc.hit(
-                "DOCKERFILE-ROOT-USER",
-                final.from_instruction.start_line,
-                "the final stage sets no USER: the container runs as root",
-                f"{label}.user",
-            )
+            yield doc.hit("DOCKERFILE-ROOT-USER", final.from_instruction.start_line,
+                          "the final stage sets no USER: the container runs as root",
+                          f"{label}.user")
     elif re.match(r"^(root|0)(:.*)?$", user.arguments.strip()):
-        yield doc.hit(
-            "DOCKERFILE-ROOT-USER",
-            user.start_line,
-            f"the final stage ends with USER {user.arguments.strip()}",
-            f"{label}.user",
-        )
+        yield doc.hit("DOCKERFILE-ROOT-USER", user.start_line,
+                      f"the final stage ends with USER {user.arguments.strip()}",
+                      f"{label}.user")
     if _last(chain, "HEALTHCHECK") is None:
-        yield doc.hit(
-            "DOCKERFILE-HEALTHCHECK-MISSING",
-            final.from_instruction.start_line,
-            "the final stage defines no HEALTHCHECK",
-            f"{label}.healthcheck",
-        )
+        yield doc.hit("DOCKERFILE-HEALTHCHECK-MISSING", final.from_instruction.start_line,
+                      "the final stage defines no HEALTHCHECK", f"{label}.healthcheck")
     runtime_user = user.arguments.strip().split(":")[0] if user else ""
     for keyword in ("CMD", "ENTRYPOINT"):
         found = [i for i in final.instructions if i.keyword == keyword]
         for ins in found[:-1]:
-            yield doc.hit(
-                "DOCKERFILE-MULTIPLE-CMD",
-                ins.start_line,
-                f"{keyword} is overridden by a later {keyword} in the final stage",
-                _ins_key(final, ins),
-            )
+            yield doc.hit("DOCKERFILE-MULTIPLE-CMD", ins.start_line,
+                          f"{keyword} is overridden by a later {keyword} in the final stage",
+                          _ins_key(final, ins))
         if found and found[-1].exec_form is None and found[-1].arguments:
-            yield doc.hit(
-                "DOCKERFILE-SHELL-FORM-CMD",
-                found[-1].start_line,
-                f"{keyword} uses shell form",
-                f"{label}.{keyword.lower()}",
-            )
+            yield doc.hit("DOCKERFILE-SHELL-FORM-CMD", found[-1].start_line,
+                          f"{keyword} uses shell form", f"{label}.{keyword.lower()}")
     for ins in final.instructions:
         chown = ins.flags.get("chown", "").split(":")[0]
         if ins.keyword in ("COPY", "ADD") and chown and runtime_user and chown == runtime_user:
-            yield doc.hit(
-                "DOCKERFILE-COPY-CHOWN-RUNTIME-USER",
-                ins.start_line,
-                f"{ins.keyword} --chown gives the runtime user {chown!r} ownership "
-                "of the copied files",
-                _ins_key(final, ins),
-            )
+            yield doc.hit("DOCKERFILE-COPY-CHOWN-RUNTIME-USER", ins.start_line,
+                          f"{ins.keyword} --chown gives the runtime user {chown!r} ownership "
+                          "of the copied files", _ins_key(final, ins))
 
 
 # ---------------------------------------------------------------- other instructions
@@ -1034,9 +910,8 @@ def _instruction_hits(doc: _Doc, stage: Stage, ins: Instruction) -> Iterator[Hit
     elif ins.keyword == "WORKDIR":
         path = ins.arguments.strip().strip("\"'")
         if path and not path.startswith(("/", "$", "\\")) and not re.match(r"^[A-Za-z]:", path):
-            yield doc.hit(
-                "DOCKERFILE-WORKDIR-RELATIVE", ins.start_line, f"WORKDIR {path} is relative", key
-            )
+            yield doc.hit("DOCKERFILE-WORKDIR-RELATIVE", ins.start_line,
+                          f"WORKDIR {path} is relative", key)
     elif ins.keyword == "EXPOSE":
         yield from _expose_hits(doc, ins, key)
     elif ins.keyword in ("COPY", "ADD"):
@@ -1051,19 +926,15 @@ def _expose_hits(doc: _Doc, ins: Instruction, key: str) -> Iterator[Hit]:
             continue
         numbers = [int(b) for b in bounds]
         if any(n < 1 or n > 65535 for n in numbers):
-            yield doc.hit(
-                "DOCKERFILE-EXPOSE-INVALID",
-                ins.start_line,
-                f"EXPOSE {word} is not a valid port",
-                f"{key}[{word}]",
-            )
+            yield doc.hit("DOCKERFILE-EXPOSE-INVALID", ins.start_line,
+                          f"EXPOSE {word} is not a valid port", f"{key}[{word}]")
         elif numbers[0] <= 22 <= numbers[-1]:
-            yield doc.hit("DOCKERFILE-EXPOSE-SSH", ins.start_line, "EXPOSE 22 (SSH)", f"{key}[22]")
+            yield doc.hit("DOCKERFILE-EXPOSE-SSH", ins.start_line, "EXPOSE 22 (SSH)",
+                          f"{key}[22]")
 
 
-_ARCHIVE = re.compile(
-    r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz)$", re.IGNORECASE
-)
+_ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|gz|bz2|xz)$",
+                      re.IGNORECASE)
 _REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)", re.IGNORECASE)
 
 
@@ -1074,78 +945,49 @@ def _copy_hits(doc: _Doc, stage: Stage, ins: Instruction, key: str) -> Iterator[
     else:
         sources, dest = words[:-1], words[-1]
         if len(sources) > 1 and not dest.endswith(("/", "\\")) and "$" not in dest:
-            yield doc.hit(
-                "DOCKERFILE-COPY-MULTI-DEST",
-                ins.start_line,
-                f"{ins.keyword} of {len(sources)} sources to {dest} (no trailing /)",
-                key,
-            )
+            yield doc.hit("DOCKERFILE-COPY-MULTI-DEST", ins.start_line,
+                          f"{ins.keyword} of {len(sources)} sources to {dest} (no trailing /)",
+                          key)
     if ins.keyword == "ADD" and sources:
         remote = [s for s in sources if _REMOTE.match(s)]
         checksum = "checksum" in ins.flags
         for url in remote:
             if url.lower().startswith("http://"):
-                yield doc.hit(
-                    "DOCKERFILE-HTTP-DOWNLOAD",
-                    ins.start_line,
-                    f"ADD downloads {url} over plain HTTP",
-                    key,
-                )
+                yield doc.hit("DOCKERFILE-HTTP-DOWNLOAD", ins.start_line,
+                              f"ADD downloads {url} over plain HTTP", key)
             if not checksum:
-                yield doc.hit(
-                    "DOCKERFILE-ADD-REMOTE",
-                    ins.start_line,
-                    f"ADD fetches {url} without --checksum",
-                    key,
-                )
+                yield doc.hit("DOCKERFILE-ADD-REMOTE", ins.start_line,
+                              f"ADD fetches {url} without --checksum", key)
         if not remote and not any(_ARCHIVE.search(s) for s in sources):
-            yield doc.hit(
-                "DOCKERFILE-ADD-INSTEAD-OF-COPY",
-                ins.start_line,
-                "ADD copies local files: COPY suffices",
-                key,
-            )
+            yield doc.hit("DOCKERFILE-ADD-INSTEAD-OF-COPY", ins.start_line,
+                          "ADD copies local files: COPY suffices", key)
     source_stage = ins.flags.get("from")
     if ins.keyword == "COPY" and source_stage:
         yield from _copy_from_hits(doc, stage, ins, source_stage, key)
 
 
-def _copy_from_hits(doc: _Doc, stage: Stage, ins: Instruction, ref: str, key: str) -> Iterator[Hit]:
+def _copy_from_hits(
+    doc: _Doc, stage: Stage, ins: Instruction, ref: str, key: str
+) -> Iterator[Hit]:
     stages = doc.src.dockerfile.stages
     earlier = {s.name for s in stages[: stage.index] if s.name}
     ref_l = ref.lower()
     if ref.isdigit():
         if int(ref) >= stage.index:
-            yield doc.hit(
-                "DOCKERFILE-COPY-FROM-UNKNOWN",
-                ins.start_line,
-                f"COPY --from={ref} does not refer to an earlier stage",
-                key,
-            )
+            yield doc.hit("DOCKERFILE-COPY-FROM-UNKNOWN", ins.start_line,
+                          f"COPY --from={ref} does not refer to an earlier stage", key)
         else:
-            yield doc.hit(
-                "DOCKERFILE-COPY-FROM-INDEX",
-                ins.start_line,
-                f"COPY --from={ref} refers to a stage by number",
-                key,
-            )
+            yield doc.hit("DOCKERFILE-COPY-FROM-INDEX", ins.start_line,
+                          f"COPY --from={ref} refers to a stage by number", key)
         return
     if ref_l in earlier or "$" in ref:
         return
     if ref_l == stage.name or ref_l in {s.name for s in stages}:
-        yield doc.hit(
-            "DOCKERFILE-COPY-FROM-UNKNOWN",
-            ins.start_line,
-            f"COPY --from={ref} refers to the current or a later stage",
-            key,
-        )
+        yield doc.hit("DOCKERFILE-COPY-FROM-UNKNOWN", ins.start_line,
+                      f"COPY --from={ref} refers to the current or a later stage", key)
     elif not re.search(r"[:/@.]", ref):
-        yield doc.hit(
-            "DOCKERFILE-COPY-FROM-UNKNOWN",
-            ins.start_line,
-            f"COPY --from={ref} names no stage: it would be pulled as an image",
-            key,
-        )
+        yield doc.hit("DOCKERFILE-COPY-FROM-UNKNOWN", ins.start_line,
+                      f"COPY --from={ref} names no stage: it would be pulled as an image", key)
 
 
 def _env_pairs(ins: Instruction) -> list[tuple[str, str]]:
@@ -1184,19 +1026,13 @@ def _env_hits(doc: _Doc, stage: Stage | None, ins: Instruction) -> Iterator[Hit]
     for name, value in _env_pairs(ins):
         line = _line_of(doc, ins, name)
         if is_secret_assignment(name, value):
-            yield doc.hit(
-                "DOCKERFILE-SECRET-IN-ENV",
-                line,
-                f"{ins.keyword} {name} holds a literal secret",
-                f"{prefix}.{ins.keyword.lower()}[{name}]",
-            )
+            yield doc.hit("DOCKERFILE-SECRET-IN-ENV", line,
+                          f"{ins.keyword} {name} holds a literal secret",
+                          f"{prefix}.{ins.keyword.lower()}[{name}]")
         if _TLS_ENV.match(f"{name}={value.strip()}"):
-            yield doc.hit(
-                "DOCKERFILE-TLS-VERIFY-OFF",
-                line,
-                f"{ins.keyword} {name}={value} turns TLS verification off",
-                f"{prefix}.{ins.keyword.lower()}[{name}]",
-            )
+            yield doc.hit("DOCKERFILE-TLS-VERIFY-OFF", line,
+                          f"{ins.keyword} {name}={value} turns TLS verification off",
+                          f"{prefix}.{ins.keyword.lower()}[{name}]")
 
 
 # ---------------------------------------------------------------- RUN
@@ -1212,19 +1048,15 @@ def _run_hits(doc: _Doc, stage: Stage, run: _Run, pipefail: bool) -> Iterator[Hi
     key = _ins_key(stage, run.ins)
     line = run.line
     if _runs_download(run):
-        yield doc.hit(
-            "DOCKERFILE-CURL-PIPE-SHELL",
-            line,
-            "a downloaded script is piped into an interpreter",
-            key,
-        )
+        yield doc.hit("DOCKERFILE-CURL-PIPE-SHELL", line,
+                      "a downloaded script is piped into an interpreter", key)
     piped = any(c.piped_to for c in run.commands)
     if run.shell_form and piped and not pipefail and not _PIPEFAIL.search(run.text):
-        yield doc.hit(
-            "DOCKERFILE-PIPE-NO-PIPEFAIL", line, "RUN uses a pipe without `set -o pipefail`", key
-        )
+        yield doc.hit("DOCKERFILE-PIPE-NO-PIPEFAIL", line,
+                      "RUN uses a pipe without `set -o pipefail`", key)
     if _RELINK_SH.search(run.text):
-        yield doc.hit("DOCKERFILE-SHELL-VIA-RUN", line, "RUN relinks /bin/sh to another shell", key)
+        yield doc.hit("DOCKERFILE-SHELL-VIA-RUN", line, "RUN relinks /bin/sh to another shell",
+                      key)
     names = {c.name for c in run.commands}
     if any(c.sudo for c in run.commands):
         yield doc.hit("DOCKERFILE-SUDO", line, "RUN uses sudo", key)
@@ -1273,11 +1105,11 @@ def _world_writable(cmd: _Cmd) -> bool:
     if cmd.name != "chmod":
         return False
     for arg in cmd.argv[1:]:
-        if re.fullmatch(r"0?[0-7]?[0-7]{2}[2367]", arg) and not re.fullmatch(r"0?1[0-7]{3}", arg):
+        if re.fullmatch(r"0?[0-7]?[0-7]{2}[2367]", arg) and not re.fullmatch(r"0?1[0-7]{3}",
+                                                                              arg):
             return True
-        if re.fullmatch(r"([ugoa]*[+=][rwxXst]*,?)+", arg) and re.search(
-            r"[oa][ugo]*[+=]\w*w", arg
-        ):
+        if re.fullmatch(r"([ugoa]*[+=][rwxXst]*,?)+", arg) and re.search(r"[oa][ugo]*[+=]\w*w",
+                                                                          arg):
             return True
     return False
 
@@ -1285,27 +1117,19 @@ def _world_writable(cmd: _Cmd) -> bool:
 def _command_hits(doc: _Doc, run: _Run, key: str) -> Iterator[Hit]:
     tls = next((t for c in run.commands if (t := _tls_off(c))), "")
     if tls:
-        yield doc.hit(
-            "DOCKERFILE-TLS-VERIFY-OFF", run.line, f"RUN turns TLS verification off ({tls})", key
-        )
+        yield doc.hit("DOCKERFILE-TLS-VERIFY-OFF", run.line,
+                      f"RUN turns TLS verification off ({tls})", key)
     if any(_world_writable(c) for c in run.commands):
-        yield doc.hit(
-            "DOCKERFILE-WORLD-WRITABLE", run.line, "RUN makes files world-writable (chmod)", key
-        )
+        yield doc.hit("DOCKERFILE-WORLD-WRITABLE", run.line,
+                      "RUN makes files world-writable (chmod)", key)
     for cmd in run.commands:
-        if cmd.name in ("curl", "wget") or (cmd.name.startswith("pip") and "install" in cmd.argv):
-            plain = [
-                a
-                for a in cmd.argv[1:]
-                if a.lower().startswith("http://") and not _LOCAL_URL.match(a)
-            ]
+        if cmd.name in ("curl", "wget") or (cmd.name.startswith("pip") and "install" in
+                                            cmd.argv):
+            plain = [a for a in cmd.argv[1:] if a.lower().startswith("http://")
+                     and not _LOCAL_URL.match(a)]
             if plain:
-                yield doc.hit(
-                    "DOCKERFILE-HTTP-DOWNLOAD",
-                    run.line,
-                    f"RUN downloads {plain[0]} over plain HTTP",
-                    key,
-                )
+                yield doc.hit("DOCKERFILE-HTTP-DOWNLOAD", run.line,
+                              f"RUN downloads {plain[0]} over plain HTTP", key)
                 return
 
 
@@ -1317,46 +1141,28 @@ def _package_hits(doc: _Doc, stage: Stage, run: _Run, key: str) -> Iterator[Hit]
     pkgs = [(i, p) for i, c in enumerate(run.commands) if (p := _package_command(c))]
     unpinned = sorted({f"{p.tool}:{name}" for _, p in pkgs for name in _unpinned(p)})
     if unpinned:
-        yield doc.hit(
-            "DOCKERFILE-UNPINNED-PACKAGES",
-            run.line,
-            f"installs without a version: {', '.join(unpinned)}",
-            f"{_stage_label(stage)}.packages[{','.join(unpinned)}]",
-        )
+        yield doc.hit("DOCKERFILE-UNPINNED-PACKAGES", run.line,
+                      f"installs without a version: {', '.join(unpinned)}",
+                      f"{_stage_label(stage)}.packages[{','.join(unpinned)}]")
     installs = [p for _, p in pkgs if p.action == "install"]
     if any(p.family == "apt" and not _no_recommends(p) for p in installs):
-        yield doc.hit(
-            "DOCKERFILE-APT-RECOMMENDS",
-            run.line,
-            "apt-get install without --no-install-recommends",
-            key,
-        )
-    prompting = sorted(
-        {p.tool for p in installs if p.family in ("apt", "rpm", "zypper") and not _assumes_yes(p)}
-    )
+        yield doc.hit("DOCKERFILE-APT-RECOMMENDS", run.line,
+                      "apt-get install without --no-install-recommends", key)
+    prompting = sorted({p.tool for p in installs if p.family in ("apt", "rpm", "zypper")
+                        and not _assumes_yes(p)})
     if prompting:
-        yield doc.hit(
-            "DOCKERFILE-PKG-NOT-NONINTERACTIVE",
-            run.line,
-            f"{', '.join(prompting)} install without -y / -n",
-            key,
-        )
+        yield doc.hit("DOCKERFILE-PKG-NOT-NONINTERACTIVE", run.line,
+                      f"{', '.join(prompting)} install without -y / -n", key)
     if stage is doc.src.dockerfile.stages[-1] and not _cache_mounted(run):
         left = _cache_left(doc, stage, run, pkgs)
         if left:
-            yield doc.hit(
-                "DOCKERFILE-PKG-CACHE",
-                run.line,
-                f"{', '.join(left)} cache is left in the final image",
-                key,
-            )
+            yield doc.hit("DOCKERFILE-PKG-CACHE", run.line,
+                          f"{', '.join(left)} cache is left in the final image", key)
 
 
 def _no_recommends(pkg: _Pkg) -> bool:
-    return any(
-        "no-install-recommends" in o.lower() or "install-recommends=false" in o.lower()
-        for o in pkg.options
-    )
+    return any("no-install-recommends" in o.lower() or "install-recommends=false" in o.lower()
+               for o in pkg.options)
 
 
 _CACHE_DIRS = {
@@ -1370,21 +1176,18 @@ _CACHE_DIRS = {
 def _cache_left(doc: _Doc, stage: Stage, run: _Run, pkgs: list[tuple[int, _Pkg]]) -> list[str]:
     left: list[str] = []
     for family in ("apt", "apk", "rpm", "zypper"):
-        installs = [
-            i for i, p in pkgs if p.family == family and p.action == "install" and p.packages
-        ]
+        installs = [i for i, p in pkgs if p.family == family and p.action == "install"
+                    and p.packages]
         if not installs:
             continue
         if family == "apk" and all(
-            "--no-cache" in p.options
-            for _, p in pkgs
-            if p.family == "apk" and p.action == "install"
+            "--no-cache" in p.options for _, p in pkgs if p.family == "apk"
+            and p.action == "install"
         ):
             continue
         last = max(installs)
-        cleaned = any(
-            i > last and p.family == family and p.action == "clean" for i, p in pkgs
-        ) or any(
+        cleaned = any(i > last and p.family == family and p.action == "clean"
+                      for i, p in pkgs) or any(
             i > last and c.name == "rm" and re.search(_CACHE_DIRS[family], " ".join(c.argv))
             for i, c in enumerate(run.commands)
         )
@@ -1392,9 +1195,7 @@ def _cache_left(doc: _Doc, stage: Stage, run: _Run, pkgs: list[tuple[int, _Pkg]]
             left.append(family)
     pip_env = any(
         name.upper() == "PIP_NO_CACHE_DIR" and value.strip().lower() not in ("0", "false", "no")
-        for s in _chain(doc, stage)
-        for i in s.instructions
-        if i.keyword in ("ENV", "ARG")
+        for s in _chain(doc, stage) for i in s.instructions if i.keyword in ("ENV", "ARG")
         for name, value in _env_pairs(i)
     )
     if not pip_env and any(
@@ -1412,18 +1213,13 @@ def _update_alone_hits(doc: _Doc, stage: Stage, runs: list[_Run]) -> Iterator[Hi
         pkgs = [p for c in run.commands if (p := _package_command(c))]
         families = {p.family for p in pkgs}
         for family in families:
-            updates = any(
-                p.family == family and (p.action == "update" or p.updates_index) for p in pkgs
-            )
+            updates = any(p.family == family and (p.action == "update" or p.updates_index)
+                          for p in pkgs)
             installs = any(p.family == family and p.action == "install" for p in pkgs)
             if installs and not updates and family in stale:
-                yield doc.hit(
-                    "DOCKERFILE-UPDATE-ALONE",
-                    run.line,
-                    f"installs with the {family} index updated by the separate RUN "
-                    f"at line {stale[family]}",
-                    _ins_key(stage, run.ins),
-                )
+                yield doc.hit("DOCKERFILE-UPDATE-ALONE", run.line,
+                              f"installs with the {family} index updated by the separate RUN "
+                              f"at line {stale[family]}", _ins_key(stage, run.ins))
             if updates and not installs:
                 stale[family] = run.line
             elif updates:

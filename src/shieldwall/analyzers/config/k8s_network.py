@@ -183,6 +183,7 @@ RULES = (
 )
 
 
+
 def check(ctx: ConfigContext) -> Iterator[Hit]:
     policies = ctx.objects("NetworkPolicy")
     yield from _netpol_coverage(ctx, policies)
@@ -395,6 +396,7 @@ def _host_ports(ctx: ConfigContext) -> Iterator[Hit]:
                         "on its node, outside the gateway",
                         f"{c.key}.hostPort[{port.get('hostPort')}]",
                     )
+
 
 
 def _auth_protected_workloads(ctx: ConfigContext) -> set[str]:

@@ -99,7 +99,8 @@ def _freeze(
                 e.target,
                 e.port,
                 e.encrypted,
-                "; ".join(e.evidence) + (f"; mTLS STRICT by {e.mtls}" if e.mtls else ""),
+                "; ".join(e.evidence)
+                + (f"; mTLS STRICT by {e.mtls}" if e.mtls else ""),
                 e.via,
                 e.allowed,
                 e.through_gateway,

@@ -126,7 +126,8 @@ def _egress(node: NodeDraft) -> Iterator[GraphHit]:
         node.path,
         line,
         node.id,
-        f"{node.id} ({node.sensitive}) may open connections to any address on the internet: {why}",
+        f"{node.id} ({node.sensitive}) may open connections to any address on the internet: "
+        f"{why}",
         "egress",
         node=node.id,
     )

@@ -499,7 +499,9 @@ def _istio_routes(topo: Topology, objects: list[K8sObject], resolver: Resolver, 
                     for w in svc.workloads:
                         pod = topo.nodes[w.id].pod
                         assert pod is not None
-                        port = _pod_port(svc, port_map.get("number") if port_map else None, w, pod)
+                        port = _pod_port(
+                            svc, port_map.get("number") if port_map else None, w, pod
+                        )
                         _add_entry(
                             topo,
                             w,
@@ -671,11 +673,9 @@ def _names_pods(selector: Any) -> bool:
 
 def _policy_edge(topo: Topology, src: NodeDraft, dst: NodeDraft, rule: Any, mesh: Mesh) -> None:
     assert src.pod is not None and dst.pod is not None and dst.workload is not None
-    candidates: list[int | None] = (
-        [p for p, _ in dst.ports]
-        or [e.get("port") for e in rule.get("ports") or [] if isinstance(e, dict)]
-        or [None]
-    )
+    candidates: list[int | None] = [p for p, _ in dst.ports] or [
+        e.get("port") for e in rule.get("ports") or [] if isinstance(e, dict)
+    ] or [None]
     for port in dict.fromkeys(candidates):
         if not isinstance(port, int) and port is not None:
             continue

@@ -277,7 +277,9 @@ class PolicyEngine:
     def can_connect(self, src: Pod, dst: Pod, port: int | None, protocol: str = "TCP") -> bool:
         return self.connection(src, dst, port, protocol)[0]
 
-    def from_outside(self, dst: Pod, port: int | None, protocol: str = "TCP") -> tuple[bool, str]:
+    def from_outside(
+        self, dst: Pod, port: int | None, protocol: str = "TCP"
+    ) -> tuple[bool, str]:
         """May an address on the internet reach dst's port (ingress side only)?"""
         last = Verdict(False, "")
         for probe in INTERNET_PROBES:

@@ -226,7 +226,9 @@ def _highest(versions: Sequence[str], parse: Any) -> str:
     return _sorted_versions(dict.fromkeys(versions), parse)[-1]
 
 
-def open_matcher(path: Path, now: datetime | None = None) -> tuple[DatabaseMatcher | None, str]:
+def open_matcher(
+    path: Path, now: datetime | None = None
+) -> tuple[DatabaseMatcher | None, str]:
     """A matcher over the database at ``path``, and a warning ("" when none).
 
     No database at all is a warning (the scan goes on without it); a database

@@ -10,7 +10,7 @@ _CASE_INSENSITIVE = {"NuGet", "Packagist", "crates.io", "Maven", "Hex", "Pub"}
 
 
 def base_ecosystem(ecosystem: str) -> str:
-    """ "Debian:12" -> "Debian": distribution releases share one ordering and index."""
+    """"Debian:12" -> "Debian": distribution releases share one ordering and index."""
     return ecosystem.split(":", 1)[0].strip()
 
 

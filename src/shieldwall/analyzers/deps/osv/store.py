@@ -206,7 +206,9 @@ class Writer:
                 cursor.execute("DELETE FROM advisories WHERE id = ?", (record_id,))
                 cursor.execute("DELETE FROM affects WHERE id = ?", (record_id,))
 
-    def finish_export(self, export: str, bad: int, when: datetime, source: str, mode: str) -> None:
+    def finish_export(
+        self, export: str, bad: int, when: datetime, source: str, mode: str
+    ) -> None:
         (records,) = self.connection.execute(
             "SELECT count(*) FROM members WHERE export = ?", (export,)
         ).fetchone()
@@ -262,15 +264,12 @@ class Database:
         meta = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
         exports = tuple(
             ExportStatus(
-                export,
-                records,
-                bad,
-                parse_time(updated) or datetime.min.replace(tzinfo=UTC),
-                source,
-                mode,
+                export, records, bad, parse_time(updated) or datetime.min.replace(tzinfo=UTC),
+                source, mode,
             )
             for export, records, bad, updated, source, mode in self.connection.execute(
-                "SELECT export, records, bad, updated_at, source, mode FROM exports ORDER BY export"
+                "SELECT export, records, bad, updated_at, source, mode FROM exports "
+                "ORDER BY export"
             )
         )
         (advisories,) = self.connection.execute("SELECT count(*) FROM advisories").fetchone()

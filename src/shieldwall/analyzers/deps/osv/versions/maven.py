@@ -17,6 +17,7 @@ _SHORT = {"a": "alpha", "b": "beta", "m": "milestone"}
 _RELEASE_RANK = str(_QUALIFIERS.index(""))
 
 
+
 def _qualifier_rank(value: str) -> str:
     if value in _QUALIFIERS:
         return str(_QUALIFIERS.index(value))

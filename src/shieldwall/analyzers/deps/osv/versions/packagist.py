@@ -27,7 +27,9 @@ def _canonical(version: str) -> list[str]:
         if char in "-_+":
             if out[-1] != ".":
                 out.append(".")
-        elif (_is_non_digit(last) and _is_digit(char)) or (_is_digit(last) and _is_non_digit(char)):
+        elif (_is_non_digit(last) and _is_digit(char)) or (
+            _is_digit(last) and _is_non_digit(char)
+        ):
             if out[-1] != ".":
                 out.append(".")
             out.append(char)
