@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from shieldwall.analyzers.deps import collect
+from shieldwall.analyzers.deps import collect, markers
 from shieldwall.analyzers.deps.osv.matcher import Advisory, open_default_matcher
 from shieldwall.analyzers.deps.osv.severity import score_vector
 from shieldwall.cli import exit_codes
@@ -75,11 +75,25 @@ def _error(exc: ShieldwallError) -> None:
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE, not stdout.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@click.option(
+    "--python-version",
+    metavar="X.Y",
+    help="Evaluate environment markers for this Python (default: the running interpreter's).",
+)
 def sbom(
-    path: Path, fmt: str, with_vulns: bool, output: Path | None, exclude: tuple[str, ...]
+    path: Path,
+    fmt: str,
+    with_vulns: bool,
+    output: Path | None,
+    exclude: tuple[str, ...],
+    python_version: str | None,
 ) -> None:
-    """Write the SBOM of the lock files under PATH (default: the current directory)."""
+    """Write the SBOM of the lock files under PATH (default: the current directory).
+
+    Packages whose environment markers (`; python_version < "3"`) do not hold
+    for the target Python and platform are left out."""
     try:
+        target = markers.target(python_version)
         if not path.exists():
             raise UsageError(f"{path} does not exist", "give a directory or file")
         if output is not None:
@@ -96,9 +110,16 @@ def sbom(
         max_bytes = settings.max_file_bytes if settings else 5 * 1024 * 1024
         tree = walk(path, excludes=excludes)
         deps = collect(tree, max_bytes)
-        components = redact_components(deps.components)
+        installed, left_out = markers.select(deps.components, target)
+        components = redact_components(installed)
         for skipped in deps.skipped:
             click.echo(f"skipped {skipped.path}: {redact_text(skipped.reason)}", err=True)
+        if left_out:
+            click.echo(
+                f"left out {left_out} component entries whose environment markers exclude "
+                f"{target.label}",
+                err=True,
+            )
         name = tree.root.name or "project"
         if fmt == "spdx-json":
             text = spdx.render(components, name)
@@ -115,7 +136,7 @@ def sbom(
                     )
                 if warning:
                     click.echo(f"warning: {warning}", err=True)
-                vulns = _vulnerabilities(matcher.match([c for c in deps.components if c.pinned]))
+                vulns = _vulnerabilities(matcher.match([c for c in installed if c.pinned]))
             text = cyclonedx.render(components, name, vulns)
         if output is None:
             sys.stdout.write(text)

@@ -137,6 +137,8 @@ def redact_components(components: Sequence[Component]) -> list[Component]:
             version=redact_text(c.version),
             purl=redact_purl(c.purl),
             dependencies=tuple(redact_purl(d) for d in c.dependencies),
+            dependency_markers=tuple((redact_purl(d), m) for d, m in c.dependency_markers),
+            licenses=tuple(redact_text(x) for x in c.licenses),
         )
         out.append(c if clean == c else clean)
     return out

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import warnings
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from cyclonedx.model import Property, XsUri
+from cyclonedx.model import HashAlgorithm, HashType, Property, XsUri
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component as CdxComponent
 from cyclonedx.model.component import ComponentScope, ComponentType
 from cyclonedx.model.impact_analysis import ImpactAnalysisAffectedStatus
+from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.model.vulnerability import (
     BomTarget,
     BomTargetVersionRange,
@@ -28,8 +30,16 @@ from cyclonedx.output.json import JsonV1Dot6
 from packageurl import PackageURL
 
 from shieldwall import __version__
-from shieldwall.formats.sbom import Package, SbomVulnerability, merge
-from shieldwall.model import Component
+from shieldwall.formats.sbom import (
+    LockNode,
+    Package,
+    SbomVulnerability,
+    graph,
+    merge,
+    spdx_expression,
+)
+from shieldwall.model import Component, Hash
+from shieldwall.model.component import GO_H1
 
 try:
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
@@ -37,6 +47,14 @@ except ImportError:  # cyclonedx-python-lib < 8, as tools pinning it old install
     ComponentEvidence = None  # type: ignore[assignment,misc]
 
 ROOT_REF = "root-application"
+LOCK_REF = "lockfile:"  # bom-ref prefix of a lock file in the dependency graph
+_HASH_ALGORITHMS = {
+    "MD5": HashAlgorithm.MD5,
+    "SHA-1": HashAlgorithm.SHA_1,
+    "SHA-256": HashAlgorithm.SHA_256,
+    "SHA-384": HashAlgorithm.SHA_384,
+    "SHA-512": HashAlgorithm.SHA_512,
+}
 _OSV = "https://osv.dev/vulnerability/"
 _GROUPED = {"Maven": ":", "npm": "/", "Packagist": "/"}
 
@@ -56,6 +74,12 @@ def _component(p: Package) -> CdxComponent:
     scopes = sorted(s for s in p.scopes if s)
     if scopes and "" not in p.scopes:
         properties.append(Property(name="shieldwall:scope", value=",".join(scopes)))
+    properties.extend(Property(name="shieldwall:marker", value=m) for m in p.markers)
+    properties.extend(
+        Property(name="shieldwall:go-sum-h1", value=h.value)
+        for h in p.hashes
+        if h.algorithm == GO_H1
+    )
     evidence = _evidence(p, properties)
     return CdxComponent(
         name=name,
@@ -67,6 +91,46 @@ def _component(p: Package) -> CdxComponent:
         scope=ComponentScope.OPTIONAL if scopes and "" not in p.scopes else None,
         properties=properties,
         evidence=evidence,
+        hashes=_hashes(p.hashes),
+        licenses=_licenses(p.licenses),
+    )
+
+
+def _hashes(hashes: list[Hash]) -> list[HashType]:
+    """The archive digests; go.sum's h1 (a hash of the module tree, base64) is
+    no CycloneDX hash and goes in a property."""
+    return [
+        HashType(alg=_HASH_ALGORITHMS[h.algorithm], content=h.value)
+        for h in hashes
+        if h.algorithm in _HASH_ALGORITHMS
+    ]
+
+
+def _licenses(texts: list[str]) -> list[License]:
+    """SPDX ids and expressions as such, anything else as a licence name. A
+    CycloneDX list holds one expression or only single licences, so several
+    statements with an expression among them are all given as names."""
+    made: list[License] = []
+    for text in texts:
+        expression = spdx_expression(text)
+        if expression is None:
+            made.append(DisjunctiveLicense(name=text))
+        elif " " not in expression and "(" not in expression:  # one SPDX id
+            made.append(DisjunctiveLicense(id=expression))
+        else:
+            made.append(LicenseExpression(value=expression))
+    if len(made) > 1 and any(isinstance(x, LicenseExpression) for x in made):
+        return [DisjunctiveLicense(name=text) for text in texts]
+    return made
+
+
+def _lock_component(node: LockNode) -> CdxComponent:
+    """A lock file the packages it lists hang from, with the reason."""
+    return CdxComponent(
+        name=node.path,
+        type=ComponentType.FILE,
+        bom_ref=LOCK_REF + node.path,
+        properties=[Property(name="shieldwall:dependency-graph", value=node.reason)],
     )
 
 
@@ -173,10 +237,25 @@ def render(
         cdx = _component(p)
         by_purl[p.purl] = cdx
         bom.components.add(cdx)
+    tree = graph(components, packages)
+    tops = [by_purl[purl] for purl in tree.direct]
+    for node in tree.lock_files:
+        lock = _lock_component(node)
+        bom.components.add(lock)
+        bom.register_dependency(lock, [by_purl[purl] for purl in node.dependencies])
+        tops.append(lock)
     for p in packages:
         bom.register_dependency(by_purl[p.purl], [by_purl[d] for d in p.dependencies])
-    bom.register_dependency(root, [by_purl[p.purl] for p in packages if p.direct])
+    bom.register_dependency(root, tops)
     versions = {p.purl: p.first.version for p in packages}
     for v in vulnerabilities:
         bom.vulnerabilities.add(_vulnerability(v, versions))
-    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"
+    with warnings.catch_warnings():
+        if not packages:
+            # cyclonedx-python-lib < 8 warns that a root with no dependency makes the
+            # graph incomplete even when there is no component: an empty tree is complete.
+            warnings.filterwarnings(
+                "ignore", "The Component this BOM is describing", category=UserWarning
+            )
+        text = str(JsonV1Dot6(bom).output_as_string(indent=2))
+    return text + "\n"

@@ -1,6 +1,6 @@
 """Frozen data types shared by every layer. No I/O here."""
 
-from shieldwall.model.component import Component
+from shieldwall.model.component import Component, Hash
 from shieldwall.model.finding import Finding, Location, Skipped, Suppression
 from shieldwall.model.result import (
     DiffBase,
@@ -24,6 +24,7 @@ __all__ = [
     "FingerprintKey",
     "Gate",
     "GatewaySettings",
+    "Hash",
     "Location",
     "MapEdge",
     "MapNode",

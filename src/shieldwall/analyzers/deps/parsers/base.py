@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from shieldwall.analyzers.deps.ecosystems import normalise_name
 from shieldwall.analyzers.deps.purl import purl_for
 from shieldwall.errors import SourceError
-from shieldwall.model import Component, Skipped
+from shieldwall.model import Component, Hash, Skipped
+from shieldwall.model.component import HEX_LENGTHS
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,10 @@ def component(
     direct: bool | None = None,
     scope: str = "",
     dependencies: Iterable[str] = (),
+    licenses: Iterable[str] = (),
+    hashes: Iterable[Hash | None] = (),
+    marker: str = "",
+    dependency_markers: Iterable[tuple[str, str]] = (),
 ) -> Component:
     """A Component with its name normalised and its purl filled in."""
     norm = normalise_name(ecosystem, name)
@@ -82,6 +90,10 @@ def component(
         direct=direct,
         dependencies=tuple(dict.fromkeys(dependencies)),
         scope=scope,
+        licenses=tuple(dict.fromkeys(x.strip() for x in licenses if x.strip())),
+        hashes=tuple(dict.fromkeys(h for h in hashes if h is not None)),
+        marker=marker.strip(),
+        dependency_markers=tuple(dependency_markers),
     )
 
 
@@ -95,6 +107,10 @@ class Entry:
     direct: bool | None = None
     scope: str = ""
     deps: list[str] = field(default_factory=list)  # dependency keys, parser-specific
+    licenses: list[str] = field(default_factory=list)
+    hashes: list[Hash | None] = field(default_factory=list)
+    marker: str = ""  # the package's own environment marker
+    dep_markers: dict[str, str] = field(default_factory=dict)  # dependency key -> marker
 
 
 def build(
@@ -108,10 +124,13 @@ def build(
     out: list[Component] = []
     for e in entries:
         dep_purls: list[str] = []
+        markers: dict[str, list[str]] = {}
         if resolve is not None:
             for key in e.deps:
                 for name, version in resolve(key):
-                    dep_purls.append(purl_for(ecosystem, normalise_name(ecosystem, name), version))
+                    purl = purl_for(ecosystem, normalise_name(ecosystem, name), version)
+                    dep_purls.append(purl)
+                    markers.setdefault(purl, []).append(e.dep_markers.get(key, ""))
         out.append(
             component(
                 ecosystem,
@@ -122,6 +141,63 @@ def build(
                 direct=e.direct,
                 scope=e.scope,
                 dependencies=dep_purls,
+                licenses=e.licenses,
+                hashes=e.hashes,
+                marker=e.marker,
+                dependency_markers=_edge_markers(markers),
             )
         )
     return tuple(out)
+
+
+def _edge_markers(markers: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(purl, marker) of the dependencies required only under a marker: one
+    unconditional requirement makes the dependency unconditional."""
+    out: list[tuple[str, str]] = []
+    for purl, found in markers.items():
+        if all(found):
+            unique = list(dict.fromkeys(found))
+            joined = unique[0] if len(unique) == 1 else " or ".join(f"({m})" for m in unique)
+            out.append((purl, joined))
+    return out
+
+
+_ALGORITHMS = {
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+}
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+
+
+def hex_hash(algorithm: str, value: str) -> Hash | None:
+    """A Hash from an algorithm name (``sha256``, ``SHA-256``...) and a hex
+    digest; None when either is unknown or malformed (a placeholder digest)."""
+    name = _ALGORITHMS.get(algorithm.lower().replace("-", ""))
+    if name is None or len(value) != HEX_LENGTHS[name] or not _HEX.match(value):
+        return None
+    return Hash(name, value.lower())
+
+
+def prefixed_hash(text: str) -> Hash | None:
+    """``sha256:<hex>`` (or ``sha256=<hex>``) as pip, poetry, uv and pdm write them."""
+    algorithm, sep, value = text.strip().replace("=", ":", 1).partition(":")
+    return hex_hash(algorithm, value) if sep else None
+
+
+def sri_hashes(integrity: str) -> list[Hash | None]:
+    """The digests of a Subresource Integrity string (npm's ``integrity``:
+    ``sha512-<base64>``, several separated by spaces), as hex."""
+    out: list[Hash | None] = []
+    for part in integrity.split():
+        algorithm, sep, encoded = part.partition("-")
+        if not sep:
+            continue
+        try:
+            raw = base64.b64decode(encoded.split("?", 1)[0], validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        out.append(hex_hash(algorithm, raw.hex()))
+    return out

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import toml_lines
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    hex_hash,
+)
 
 KIND = "Cargo.lock"
 
@@ -35,7 +42,16 @@ def parse(lock: LockFile) -> Parsed:
             direct.update(deps)
             continue
         name, version = pkg["name"], str(pkg.get("version", ""))
-        entries.append(Entry(name, version, line, deps=[f"{n}\x00{v}" for n, v in deps]))
+        checksum = pkg.get("checksum")  # SHA-256 of the .crate archive; Cargo.lock has no licence
+        entries.append(
+            Entry(
+                name,
+                version,
+                line,
+                deps=[f"{n}\x00{v}" for n, v in deps],
+                hashes=[hex_hash("sha256", checksum)] if isinstance(checksum, str) else [],
+            )
+        )
         versions.setdefault(name, []).append(version)
     for entry in entries:
         entry.direct = (entry.name, entry.version) in direct or (entry.name, "") in direct

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import json_lines
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    hex_hash,
+)
+from shieldwall.model import Hash
 
 KIND = "composer.lock"
 SECTIONS = {"packages": "", "packages-dev": "dev"}
@@ -15,6 +24,23 @@ SECTIONS = {"packages": "", "packages-dev": "dev"}
 def _platform(name: str) -> bool:
     """``php``, ``ext-json``, ``lib-curl``, ``composer-plugin-api``: not packages."""
     return "/" not in name
+
+
+def _licenses(pkg: dict[str, Any]) -> list[str]:
+    """composer's ``license`` array lists alternatives (dual licensing): one expression."""
+    value = pkg.get("license")
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+    if len(names) > 1:
+        return [" OR ".join(f"({n})" if " " in n else n for n in names)]
+    return names
+
+
+def _shasum(pkg: dict[str, Any]) -> Hash | None:
+    """``dist.shasum``: SHA-1 of the dist archive (often empty for GitHub zipballs)."""
+    dist = pkg.get("dist")
+    shasum = dist.get("shasum") if isinstance(dist, dict) else None
+    return hex_hash("sha1", shasum) if isinstance(shasum, str) else None
 
 
 def parse(lock: LockFile) -> Parsed:
@@ -41,7 +67,17 @@ def parse(lock: LockFile) -> Parsed:
                 if isinstance(requires, dict)
                 else []
             )
-            entries.append(Entry(name, version, lines.get(id(pkg), 1), scope=scope, deps=deps))
+            entries.append(
+                Entry(
+                    name,
+                    version,
+                    lines.get(id(pkg), 1),
+                    scope=scope,
+                    deps=deps,
+                    licenses=_licenses(pkg),
+                    hashes=[_shasum(pkg)],
+                )
+            )
             versions.setdefault(name, version)
 
     def resolve(name: str) -> Iterator[tuple[str, str]]:

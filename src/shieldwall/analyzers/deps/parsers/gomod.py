@@ -6,11 +6,14 @@ match. ``// indirect`` marks dependencies that are not direct."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers.base import LockFile, Parsed, broken, component
-from shieldwall.model import Component
+from shieldwall.analyzers.deps.parsers.gosum import module_hashes
+from shieldwall.errors import SourceError
+from shieldwall.model import Component, Hash
 
 KIND = "go.mod"
 _VERBS = (
@@ -66,6 +69,7 @@ def parse(lock: LockFile) -> Parsed:
     if block:
         raise broken(KIND, f"`{block} (` block is not closed", None)
     components: list[Component] = []
+    sums = _sums(lock)
     for path, version, number, indirect in requires:
         new = replaces.get((path, version)) or replaces.get((path, ""))
         at = number
@@ -75,8 +79,27 @@ def parse(lock: LockFile) -> Parsed:
                 version = ""
             else:
                 path, version = new_path, new_version
-        components.append(component(eco.GO, path, version, lock.path, at, direct=not indirect))
+        components.append(
+            component(
+                eco.GO,
+                path,
+                version,
+                lock.path,
+                at,
+                direct=not indirect,
+                hashes=[sums.get((path, version))],
+            )
+        )
     return Parsed(tuple(components))
+
+
+def _sums(lock: LockFile) -> dict[tuple[str, str], Hash]:
+    """The h1: hashes of the go.sum beside go.mod (none when it is absent)."""
+    try:
+        text = lock.read_related(posixpath.join(posixpath.dirname(lock.path), "go.sum"))
+    except SourceError:
+        return {}
+    return module_hashes(text)
 
 
 def _directive(

@@ -11,7 +11,14 @@ from typing import Any
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import json_lines
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    sri_hashes,
+)
 
 KIND = "package-lock.json"
 _DEP_FIELDS = ("dependencies", "optionalDependencies", "peerDependencies")
@@ -25,6 +32,26 @@ def _scope(info: dict[str, Any]) -> str:
     if info.get("optional") is True:
         return "optional"
     return ""
+
+
+def _licenses(info: dict[str, Any]) -> list[str]:
+    """``license`` as a string (an SPDX expression), or the legacy ``{type}`` object
+    and ``licenses`` array some packages still publish."""
+    value = info.get("license")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and isinstance(value.get("type"), str):
+        return [value["type"]]
+    legacy = info.get("licenses")
+    if isinstance(legacy, list):
+        names = [x.get("type") if isinstance(x, dict) else x for x in legacy]
+        return [n for n in names if isinstance(n, str)]
+    return []
+
+
+def _integrity(info: dict[str, Any]) -> list[Any]:
+    value = info.get("integrity")
+    return list(sri_hashes(value)) if isinstance(value, str) else []
 
 
 def _name_from_path(path: str) -> str:
@@ -99,6 +126,8 @@ def _parse_packages(lock: LockFile, packages: dict[str, Any], lines: dict[int, i
             lines.get(id(info), 1),
             direct=top_level and _name_from_path(key) in direct_names if direct_names else None,
             scope=_scope(info),
+            licenses=_licenses(info),
+            hashes=_integrity(info),
         )
         for field in _DEP_FIELDS:
             names = info.get(field)
@@ -126,7 +155,14 @@ def _parse_v1(lock: LockFile, deps: dict[str, Any], lines: dict[int, int]) -> Pa
             if version.startswith("npm:") and "@" in version[5:]:  # an alias: npm:real@1.0.0
                 real, _, version = version[4:].rpartition("@")
                 name = real
-            entry = Entry(name, version, lines.get(id(info), 1), scope=_scope(info))
+            entry = Entry(
+                name,
+                version,
+                lines.get(id(info), 1),
+                scope=_scope(info),
+                licenses=_licenses(info),
+                hashes=_integrity(info),
+            )
             entry.direct = None
             requires = info.get("requires")
             if isinstance(requires, dict):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import toml_lines
 from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.poetry import file_hashes
 
 _DEP_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
@@ -26,15 +27,32 @@ def parse(lock: LockFile) -> Parsed:
         name = eco.pep503(pkg["name"])
         version = str(pkg.get("version", ""))
         deps: list[str] = []
+        dep_markers: dict[str, str] = {}
         for spec in pkg.get("dependencies", []) or []:
             m = _DEP_NAME.match(spec) if isinstance(spec, str) else None
             if m is not None:
-                deps.append(eco.pep503(m.group(1)))
+                dep = eco.pep503(m.group(1))
+                deps.append(dep)
+                _, sep, marker = spec.partition(";")
+                if sep and marker.strip():
+                    dep_markers[dep] = marker.strip()
         groups = pkg.get("groups")
         scope = ""
         if isinstance(groups, list) and groups and "default" not in groups:
             scope = ",".join(str(g) for g in groups)
-        entries.append(Entry(name, version, line, scope=scope, deps=deps))
+        marker = pkg.get("marker")
+        entries.append(
+            Entry(
+                name,
+                version,
+                line,
+                scope=scope,
+                deps=deps,
+                hashes=file_hashes(pkg.get("files")),
+                marker=marker if isinstance(marker, str) else "",
+                dep_markers=dep_markers,
+            )
+        )
         versions.setdefault(name, []).append(version)
 
     def resolve(dep: str) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@ from shieldwall.analyzers.deps.parsers.base import (
     Parsed,
     broken,
     build,
+    prefixed_hash,
 )
 
 SECTIONS = {"default": "", "develop": "dev"}
@@ -30,8 +31,19 @@ def parse(lock: LockFile) -> Parsed:
                 continue
             line = lines.get(id(info), 1)
             version = info.get("version", "")
+            hashes = info.get("hashes")
+            marker = info.get("markers")
+            entry = Entry(
+                name,
+                "",  # git, path or file entries pin no version
+                line,
+                scope=scope,
+                hashes=[prefixed_hash(h) for h in hashes if isinstance(h, str)]
+                if isinstance(hashes, list)
+                else [],
+                marker=marker if isinstance(marker, str) else "",
+            )
             if isinstance(version, str) and version.startswith("=="):
-                entries.append(Entry(name, version[2:].strip(), line, scope=scope))
-                continue
-            entries.append(Entry(name, "", line, scope=scope))  # git, path or file entries
+                entry.version = version[2:].strip()
+            entries.append(entry)
     return Parsed(build(eco.PYPI, lock.path, entries))

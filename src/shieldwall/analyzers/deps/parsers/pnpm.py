@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from shieldwall.analyzers.deps import ecosystems as eco
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    sri_hashes,
+)
+from shieldwall.model import Hash
 from shieldwall.sources.yaml_tree import BrokenDocument, YMap, parse_documents
 
 KIND = "pnpm-lock.yaml"
@@ -119,6 +127,7 @@ def parse(lock: LockFile) -> Parsed:
                 direct=(name, version) in direct if direct else None,
                 scope="dev" if info.get("dev") is True else "",
                 deps=[f"{n}\x00{v}" for n, v in deps],
+                hashes=_integrity(info),
             )
         )
 
@@ -127,6 +136,12 @@ def parse(lock: LockFile) -> Parsed:
         yield name, version
 
     return Parsed(build(eco.NPM, lock.path, entries, resolve))
+
+
+def _integrity(info: dict[str, Any]) -> list[Hash | None]:
+    resolution = info.get("resolution")
+    integrity = resolution.get("integrity") if isinstance(resolution, dict) else None
+    return sri_hashes(integrity) if isinstance(integrity, str) else []
 
 
 def _deps_of(info: dict[str, Any], major: int) -> list[tuple[str, str]]:

@@ -4,10 +4,30 @@ dependencies that name locked packages."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import toml_lines
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    hex_hash,
+)
+from shieldwall.model import Hash
+
+
+def _hashes(pkg: dict[str, Any]) -> list[Hash | None]:
+    """``hashes = {sha256 = "..."}`` of the sdist, the archive and every wheel."""
+    files = [pkg.get("sdist"), pkg.get("archive"), *(pkg.get("wheels") or [])]
+    out: list[Hash | None] = []
+    for f in files:
+        hashes = f.get("hashes") if isinstance(f, dict) else None
+        if isinstance(hashes, dict):
+            out.extend(hex_hash(a, v) for a, v in hashes.items() if isinstance(v, str))
+    return out
 
 
 def parse(lock: LockFile) -> Parsed:
@@ -29,7 +49,17 @@ def parse(lock: LockFile) -> Parsed:
         for dep in pkg.get("dependencies", []) or []:
             if isinstance(dep, dict) and isinstance(dep.get("name"), str):
                 deps.append(f"{eco.pep503(dep['name'])}\x00{dep.get('version', '')}")
-        entries.append(Entry(name, version, line, deps=deps))
+        marker = pkg.get("marker")
+        entries.append(
+            Entry(
+                name,
+                version,
+                line,
+                deps=deps,
+                hashes=_hashes(pkg),
+                marker=marker if isinstance(marker, str) else "",
+            )
+        )
         versions.setdefault(name, []).append(version)
 
     def resolve(key: str) -> Iterator[tuple[str, str]]:

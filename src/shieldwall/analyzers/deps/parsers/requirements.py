@@ -13,9 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 from shieldwall.analyzers.deps import ecosystems as eco
-from shieldwall.analyzers.deps.parsers.base import LockFile, Parsed, Unpinned, component
+from shieldwall.analyzers.deps.parsers.base import (
+    LockFile,
+    Parsed,
+    Unpinned,
+    component,
+    prefixed_hash,
+)
 from shieldwall.errors import SourceError
-from shieldwall.model import Component, Skipped
+from shieldwall.model import Component, Hash, Skipped
 
 MAX_INCLUDE_DEPTH = 20
 
@@ -32,6 +38,7 @@ _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _ARCHIVE = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9._]*?)-(\d[^-/]*?)(?:-[^/]*)?\.(?:whl|tar\.gz|zip|tar\.bz2|tgz)$"
 )
+_HASH = re.compile(r"--hash(?:\s*=\s*|\s+)(\S+)")
 _SPEC = re.compile(r"^\s*(===|==|~=|!=|<=|>=|<|>)\s*([^\s,;]+)\s*$")
 
 
@@ -79,7 +86,15 @@ def parse(lock: LockFile) -> Parsed:
         if pin is not None and entry.reason in ("range", "unpinned"):
             version, path, line = pin
             state.components.append(
-                component(eco.PYPI, comp.name, version, path, line, scope=comp.scope)
+                component(
+                    eco.PYPI,
+                    comp.name,
+                    version,
+                    path,
+                    line,
+                    scope=comp.scope,
+                    marker=comp.marker,
+                )
             )
         else:
             state.unpinned.append(entry)
@@ -174,17 +189,25 @@ def _url_reason(target: str) -> str:
     return "path"
 
 
+def _marker(requirement: str) -> str:
+    """The environment marker after ``;`` (for a URL, ``;`` after white space)."""
+    url = _SCHEME.match(requirement) or _is_vcs(requirement) or " @ " in requirement
+    parts = re.split(r"\s+;", requirement, maxsplit=1) if url else requirement.split(";", 1)
+    return parts[1].strip() if len(parts) == 2 else ""
+
+
 def _requirement(path: str, line: int, entry: str, state: _State, *, constraint: bool) -> None:
     requirement = _strip_options(entry)
     if not requirement:
         return
+    extra = _Extra(_marker(requirement), [prefixed_hash(h) for h in _HASH.findall(entry)])
     looks_local = requirement.startswith((".", "/", "~")) or (
         "/" in requirement.split(";", 1)[0] and "@" not in requirement.split("/", 1)[0]
     )
     if _SCHEME.match(requirement) or _is_vcs(requirement) or looks_local:
         target = re.split(r"\s+;", requirement, maxsplit=1)[0].strip()
         name = _url_name(target)
-        _add(state, path, line, name, "", requirement, _url_reason(target), constraint)
+        _add(state, path, line, name, "", requirement, _url_reason(target), constraint, extra)
         return
     match = _NAME.match(requirement)
     if match is None:
@@ -193,13 +216,21 @@ def _requirement(path: str, line: int, entry: str, state: _State, *, constraint:
     name, rest = match.group(1), match.group(3).strip()
     if rest.startswith("@"):
         target = re.split(r"\s+;", rest[1:].strip(), maxsplit=1)[0].strip()
-        _add(state, path, line, name, "", requirement, _url_reason(target), constraint)
+        _add(state, path, line, name, "", requirement, _url_reason(target), constraint, extra)
         return
     specs = rest.split(";", 1)[0].strip()
     if specs.startswith("(") and specs.endswith(")"):
         specs = specs[1:-1].strip()
     version, reason = _pinned(specs)
-    _add(state, path, line, name, version, requirement, reason, constraint)
+    _add(state, path, line, name, version, requirement, reason, constraint, extra)
+
+
+@dataclass(frozen=True, slots=True)
+class _Extra:
+    """What a requirement line says besides its name and version."""
+
+    marker: str = ""
+    hashes: list[Hash | None] = field(default_factory=list)
 
 
 def _pinned(specs: str) -> tuple[str, str]:
@@ -225,13 +256,14 @@ def _add(
     requirement: str,
     reason: str,
     constraint: bool,
+    extra: _Extra,
 ) -> None:
     norm = eco.pep503(name)
     if constraint:
         if version:
             state.constraints.setdefault(norm, (version, path, line))
         return
-    comp = component(eco.PYPI, norm, version, path, line)
+    comp = component(eco.PYPI, norm, version, path, line, hashes=extra.hashes, marker=extra.marker)
     if reason:
         entry = Unpinned(eco.PYPI, norm, requirement, reason, path, line)
         if reason in ("range", "unpinned"):

@@ -8,14 +8,27 @@ from typing import Any
 
 from shieldwall.analyzers.deps import ecosystems as eco
 from shieldwall.analyzers.deps.parsers import toml_lines
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    prefixed_hash,
+)
+from shieldwall.model import Hash
 
 _LOCAL_SOURCES = ("virtual", "editable", "directory", "path")
 
 
 def _dep_names(pkg: dict[str, Any], *tables: str) -> list[tuple[str, str]]:
     """(name, version or "") of dependencies listed in the given tables."""
-    out: list[tuple[str, str]] = []
+    return [(n, v) for n, v, _ in _deps(pkg, *tables)]
+
+
+def _deps(pkg: dict[str, Any], *tables: str) -> list[tuple[str, str, str]]:
+    """(name, version or "", marker or "") of dependencies listed in the given tables."""
+    out: list[tuple[str, str, str]] = []
     for table in tables:
         value = pkg.get(table)
         groups = (
@@ -28,8 +41,36 @@ def _dep_names(pkg: dict[str, Any], *tables: str) -> list[tuple[str, str]]:
                 continue
             for dep in group:
                 if isinstance(dep, dict) and isinstance(dep.get("name"), str):
-                    out.append((eco.pep503(dep["name"]), str(dep.get("version", ""))))
+                    marker = dep.get("marker")
+                    out.append(
+                        (
+                            eco.pep503(dep["name"]),
+                            str(dep.get("version", "")),
+                            marker if isinstance(marker, str) else "",
+                        )
+                    )
     return out
+
+
+def _hashes(pkg: dict[str, Any]) -> list[Hash | None]:
+    """The ``hash`` of the sdist and of every wheel."""
+    files = [pkg.get("sdist"), *(pkg.get("wheels") or [])]
+    return [
+        prefixed_hash(f["hash"])
+        for f in files
+        if isinstance(f, dict) and isinstance(f.get("hash"), str)
+    ]
+
+
+def _resolution_markers(pkg: dict[str, Any]) -> str:
+    """A package resolved for some environments only (``resolution-markers``: any of them)."""
+    markers = pkg.get("resolution-markers")
+    if not isinstance(markers, list):
+        return ""
+    found = [m for m in markers if isinstance(m, str) and m]
+    if len(found) != len(markers) or not found:
+        return ""
+    return found[0] if len(found) == 1 else " or ".join(f"({m})" for m in found)
 
 
 def parse(lock: LockFile) -> Parsed:
@@ -52,8 +93,19 @@ def parse(lock: LockFile) -> Parsed:
             continue
         name = eco.pep503(pkg["name"])
         version = str(pkg.get("version", ""))
-        deps = [f"{n}\x00{v}" for n, v in _dep_names(pkg, "dependencies", "optional-dependencies")]
-        entries.append(Entry(name, version, line, deps=deps))
+        entry = Entry(
+            name,
+            version,
+            line,
+            hashes=_hashes(pkg),
+            marker=_resolution_markers(pkg),
+        )
+        for n, v, marker in _deps(pkg, "dependencies", "optional-dependencies"):
+            key = f"{n}\x00{v}"
+            entry.deps.append(key)
+            if marker:
+                entry.dep_markers[key] = marker
+        entries.append(entry)
         versions.setdefault(name, []).append(version)
     for entry in entries:
         if direct or dev:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from shieldwall.analyzers.deps import ecosystems as eco
-from shieldwall.analyzers.deps.parsers.base import Entry, LockFile, Parsed, broken, build
+from shieldwall.analyzers.deps.parsers.base import (
+    Entry,
+    LockFile,
+    Parsed,
+    broken,
+    build,
+    sri_hashes,
+)
 
 KIND = "yarn.lock"
 _DEP_BLOCKS = ("dependencies", "optionalDependencies")
@@ -98,6 +105,8 @@ def parse(lock: LockFile) -> Parsed:
                 skip = True  # the project's own workspaces
             elif key == "linkType" and _unquote(value) == "soft":
                 skip = True
+            elif key == "integrity" and not berry:  # berry's checksum is of its own zip
+                current.hashes.extend(sri_hashes(_unquote(value)))
         elif block in _DEP_BLOCKS:
             dep_range = _unquote(value)
             current.deps.append(f"{key}@{dep_range}")
