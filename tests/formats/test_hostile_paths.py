@@ -215,7 +215,8 @@ def test_sboms_name_the_lock_file_safely(raw: bytes) -> None:
 
     component = Component("PyPI", "django", "2.0", os.fsdecode(raw), 1, purl="pkg:pypi/django@2.0")
     cdx = json.loads(cyclonedx.render((component,), "repo").encode("utf-8"))
-    located = cdx["components"][0]["evidence"]["occurrences"][0]["location"]
+    [django] = [c for c in cdx["components"] if c.get("purl") == "pkg:pypi/django@2.0"]
+    located = django["evidence"]["occurrences"][0]["location"]
     assert path_bytes(located) == raw
     packages = json.loads(spdx.render((component,), "repo"))["packages"]
     texts = [str(v) for p in packages for v in p.values() if isinstance(v, str)]

@@ -40,6 +40,7 @@ from shieldwall.formats.sbom import (
 )
 from shieldwall.model import Component, Hash
 from shieldwall.model.component import GO_H1
+from shieldwall.model.display import display_path, display_text
 
 try:
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
@@ -127,10 +128,12 @@ def _licenses(texts: list[str]) -> list[License]:
 def _lock_component(node: LockNode) -> CdxComponent:
     """A lock file the packages it lists hang from, with the reason."""
     return CdxComponent(
-        name=node.path,
+        name=display_path(node.path),
         type=ComponentType.FILE,
-        bom_ref=LOCK_REF + node.path,
-        properties=[Property(name="shieldwall:dependency-graph", value=node.reason)],
+        bom_ref=LOCK_REF + display_path(node.path),
+        properties=[
+            Property(name="shieldwall:dependency-graph", value=display_text(node.reason))
+        ],
     )
 
 

@@ -13,6 +13,7 @@ from shieldwall import __version__
 from shieldwall.formats.sbom import LockNode, Package, graph, merge, spdx_expression
 from shieldwall.model import Component
 from shieldwall.model.component import GO_H1
+from shieldwall.model.display import display_path, display_text
 
 NAMESPACE_BASE = "https://spdx.org/spdxdocs/shieldwall"
 ROOT_ID = "SPDXRef-RootPackage"
@@ -95,14 +96,14 @@ def _lock_package(spdx_id: str, node: LockNode) -> dict[str, object]:
     """A lock file the packages it lists hang from, with the reason."""
     return {
         "SPDXID": spdx_id,
-        "name": node.path,
+        "name": display_path(node.path),
         "downloadLocation": NOASSERTION,
         "filesAnalyzed": False,
         "licenseConcluded": NOASSERTION,
         "licenseDeclared": NOASSERTION,
         "copyrightText": NOASSERTION,
         "primaryPackagePurpose": "FILE",
-        "comment": node.reason,
+        "comment": display_text(node.reason),
     }
 
 
