@@ -104,7 +104,7 @@ class Hostile:
         return json.loads(done.stdout)
 
     def check(self, env: dict[str, str] | None = None) -> None:
-        for args in (["--history"], ["--since", self.base]):
+        for args in (["--history"], ["--history", "--since", self.base]):
             report = self.scan(*args, env=env)
             assert sorted(p.name for p in self.markers.iterdir()) == []
             [finding] = report["findings"]
