@@ -191,3 +191,20 @@ def test_shallow_clone_without_the_merge_base_is_a_usage_error(tmp_path: Path) -
     assert privileged(scan_json(clone, "--diff-base", "main")) == privileged(
         scan_json(origin, "--diff-base", "main")
     )
+
+
+def test_a_repository_filter_never_runs_and_the_changed_line_is_reported(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "repo", {"k8s/a.yaml": pod("a", "old"), ".gitattributes": "* filter=x\n"}
+    )
+    git(repo, "checkout", "-q", "-b", "pr")
+    marker = tmp_path / "marker"
+    tool = tmp_path / "filter.sh"
+    tool.write_text(f'#!/bin/sh\ntouch "{marker}"\ncat\n')
+    tool.chmod(0o755)
+    for key in ("clean", "smudge", "process"):
+        git(repo, "config", f"filter.x.{key}", str(tool))
+    (repo / "k8s/a.yaml").write_text(pod("a", "old", "added"))  # not committed
+    diff = privileged(scan_json(repo, "--diff-base", "main"))
+    assert not marker.exists()
+    assert ("k8s/a.yaml", 13) in diff and ("k8s/a.yaml", 9) not in diff

@@ -109,3 +109,64 @@ def test_a_file_git_does_not_track_is_new_even_when_ignored(tmp_path: Path) -> N
     assert "local.txt" not in changes.whole  # git does not list it ...
     assert changes.touches("local.txt", 1, 1)  # ... yet it is not part of main either
     assert not changes.touches("a.txt", 1, 1)
+
+
+def test_uncommitted_edits_move_the_committed_lines(tmp_path: Path) -> None:
+    repo = _branch(tmp_path, {"a.txt": TEN})
+    (repo / "a.txt").write_text(TEN.replace("line 5\n", "five\n"))
+    git(repo, "commit", "-q", "-am", "pr")
+    (repo / "a.txt").write_text("new top\n" + TEN.replace("line 5\n", "five\n"))
+    assert changed_lines(repo, "main").lines == {"a.txt": {1, 6}}
+
+
+def test_a_line_reverted_in_the_work_tree_still_counts(tmp_path: Path) -> None:
+    repo = _branch(tmp_path, {"a.txt": TEN})
+    (repo / "a.txt").write_text(TEN.replace("line 5\n", "five\n"))
+    git(repo, "commit", "-q", "-am", "pr")
+    (repo / "a.txt").write_text(TEN)
+    assert changed_lines(repo, "main").lines == {"a.txt": {5}}  # more, never fewer
+
+
+def test_staged_new_file_counts_in_full_and_a_deleted_one_is_gone(tmp_path: Path) -> None:
+    repo = _branch(tmp_path, {"a.txt": TEN, "b.txt": TEN})
+    (repo / "staged.txt").write_text("new\n")
+    git(repo, "add", "staged.txt")
+    (repo / "b.txt").unlink()
+    changes = changed_lines(repo, "main")
+    assert changes.whole == {"staged.txt"} and changes.lines == {}
+
+
+def test_a_symlink_retargeted_in_the_work_tree_counts(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.txt": TEN})
+    (repo / "link").symlink_to("a.txt")
+    git(repo, "add", "link")
+    git(repo, "commit", "-q", "-m", "link")
+    git(repo, "checkout", "-q", "-b", "pr")
+    assert not changed_lines(repo, "main").touches("link", 0, 0)
+    (repo / "link").unlink()
+    (repo / "link").symlink_to("b.txt")
+    assert changed_lines(repo, "main").touches("link", 0, 0)
+
+
+def test_clean_and_smudge_filters_never_run(tmp_path: Path) -> None:
+    repo = _branch(tmp_path, {"a.txt": TEN, ".gitattributes": "* filter=x\n"})
+    marker = tmp_path / "ran"
+    for key in ("clean", "smudge", "process"):
+        git(repo, "config", f"filter.x.{key}", f"touch {marker}-{key}; cat")
+    (repo / "a.txt").write_text(TEN.replace("line 3\n", "three\n"))
+    (repo / "b.txt").write_text("untracked\n")
+    changes = changed_lines(repo, "main")
+    assert changes.lines == {"a.txt": {3}} and changes.whole == {"b.txt"}
+    assert list(tmp_path.glob("ran*")) == []
+
+
+def test_sha256_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "--object-format=sha256", "-b", "main")
+    (repo / "a.txt").write_text(TEN)
+    git(repo, "add", "a.txt")
+    git(repo, "commit", "-q", "-m", "one")
+    (repo / "a.txt").write_text(TEN.replace("line 7\n", "seven\n"))
+    changes = changed_lines(repo, "main")
+    assert len(changes.base) == 64 and changes.lines == {"a.txt": {7}}

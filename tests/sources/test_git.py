@@ -186,12 +186,27 @@ def test_environment_cannot_point_git_at_a_program_or_another_repository(
 
 
 def test_only_read_only_commands_run_and_diffs_have_no_drivers() -> None:
-    for command in ("status", "diff", "checkout", "show", "cat-file", "fetch", "gc"):
+    for command in ("status", "diff", "checkout", "show", "cat-file", "fetch", "gc", "hash-object"):
         with pytest.raises(ValueError, match="not a command"):
             git_command(Path("."), command)
-    for modified in ("-m", "--modified", "-zm"):
+    for modified in ("-m", "--modified", "-zm", "--modi", "--m"):
         with pytest.raises(ValueError, match="not a command"):
             git_command(Path("."), "-c", "safe.directory=*", "ls-files", modified)
+    blob = "0123456789abcdef0123456789abcdef01234567"
+    for shown in (
+        ("--filters", blob),
+        ("--textconv", blob),
+        ("--batch", "--filters"),
+        ("--batch", "--text"),  # an abbreviation of --textconv
+        ("-p", blob),
+        ("blob", "HEAD:a.txt"),
+        ("--batch=%(objectname)",),
+    ):
+        with pytest.raises(ValueError, match="not a command"):
+            git_command(Path("."), "cat-file", *shown)
+    assert git_command(Path("."), "cat-file", "blob", blob)[-3:] == ["cat-file", "blob", blob]
+    assert git_command(Path("."), "cat-file", "--batch")[-2:] == ["cat-file", "--batch"]
+    assert git_command(Path("."), "merge-base", blob, "HEAD")[-3:] == ["merge-base", blob, "HEAD"]
     listing = git_command(Path("."), "-c", "safe.directory=*", "ls-files", "-z")
     assert listing[-4:] == ["-c", "safe.directory=*", "ls-files", "-z"]
     cmd = git_command(Path("."), "log", "-p")

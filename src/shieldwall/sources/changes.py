@@ -1,22 +1,35 @@
 """The lines a pull request changes: what `scan --diff-base REF` reports on.
 
 The comparison runs from the merge base of REF and HEAD to the working tree:
-the branch's commits (`git diff REF...HEAD`), the changes not committed yet,
-and every file the scan reads that git does not track, new in full. In CI the
-working tree is HEAD, so this is exactly the pull request's diff.
+the branch's commits, the changes not committed yet, and every file the scan
+reads that git does not track, new in full. In CI the working tree is HEAD, so
+this is exactly the pull request's diff.
 
-Names come from `git diff --raw -z`, NUL-separated and never quoted, so any
-file name is read as it is; each file's hunks come from the patch that follows
-in the same output, in the same order. A renamed file counts only for the lines
-changed in it; a new, binary or type-changed file in full; a deleted one is
-gone. A deletion marks the lines on either side of it: a finding caused by a
-removed line is usually reported on its neighbour.
+The commits are compared tree to tree (`git diff-tree`), which reads stored
+objects only. Git never compares the working tree here: that would run the
+clean filters the repository's `.gitattributes` and `.git/config` name. Each
+tracked file is hashed in Python as git would store it unfiltered; a file whose
+hash differs from HEAD's blob is compared line by line with that blob
+(`cat-file`, no filters) in `line_diff`, and the lines the commits changed are
+carried over to their new numbers. A file that a filter would have normalised
+(an LFS pointer, converted line endings other than CRLF) therefore counts as
+changed, in full if need be: more is reported, never less.
+
+Names come from `-z` output, NUL-separated and never quoted, so any file name
+is read as it is; each file's hunks come from the patch that follows in the
+same output, in the same order. A renamed file counts only for the lines
+changed in it (a rename not committed yet: in full); a new, binary or
+type-changed file in full; a deleted one is gone. A deletion marks the lines on
+either side of it: a finding caused by a removed line is usually reported on
+its neighbour.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +37,8 @@ from pathlib import Path
 
 from shieldwall.errors import SourceError, UsageError
 from shieldwall.sources.git import run_git
+from shieldwall.sources.line_diff import compare
+from shieldwall.sources.safe_files import read_bounded
 
 _SHALLOW_HINT = (
     "fetch it first; CI clones are often shallow (actions/checkout: fetch-depth: 0, "
@@ -31,6 +46,12 @@ _SHALLOW_HINT = (
 )
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _SAFE = ("-c", "safe.directory=*")
+# A work-tree file larger than this is not read to be compared: it counts in full
+# (the scan skips files this large unless told otherwise).
+COMPARE_MAX_BYTES = 32 * 1024 * 1024
+_BATCH_BYTES = 64 * 1024 * 1024  # HEAD's blobs read per `cat-file --batch`
+_GITLINK = "160000"
+_SYMLINK = "120000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +83,9 @@ class ChangedLines:
         return not changed.isdisjoint(range(start, max(start, end) + 1))
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def _git(root: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return run_git(root, *_SAFE, *args)
+        return run_git(root, *_SAFE, *args, input=input)
     except FileNotFoundError as exc:
         raise UsageError("--diff-base needs git, which is not installed", "install git") from exc
     except (OSError, subprocess.SubprocessError) as exc:
@@ -176,7 +197,8 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
     base = _merge_base(root, ref, commit)
     diff = _git(
         root,
-        "diff",
+        "diff-tree",
+        "-r",
         "--patch-with-raw",
         "-z",
         "--unified=0",
@@ -184,15 +206,18 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
         "--find-renames",
         "--relative",
         "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
         "--ignore-submodules=all",
         base,
+        "HEAD",
         "--",
     )
     if diff.returncode != 0:
-        raise SourceError(f"git diff {base[:12]} failed: {_first_line(diff)}", "run again")
+        raise SourceError(
+            f"git diff-tree {base[:12]} HEAD failed: {_first_line(diff)}", "run again"
+        )
     lines, whole = parse_diff(diff.stdout)
+    # A repository's object ids are as long as its hash's digest: sha1 or sha256.
+    _add_uncommitted(root, lines, whole, "sha256" if len(base) == 64 else "sha1")
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
     if untracked.returncode != 0:
         raise SourceError(f"git ls-files failed: {_first_line(untracked)}", "run again")
@@ -200,6 +225,144 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
     for path in whole:
         lines.pop(path, None)
     return ChangedLines(ref, base, lines, frozenset(whole), _tracked(root))
+
+
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    mode: str
+    oid: str
+    size: int
+
+
+def _head_blobs(root: Path) -> dict[str, _Blob]:
+    """HEAD's files under `root`, by path relative to it."""
+    done = _git(root, "ls-tree", "-r", "-l", "-z", "HEAD")
+    if done.returncode != 0:
+        raise SourceError(f"git ls-tree HEAD failed: {_first_line(done)}", "run again")
+    blobs: dict[str, _Blob] = {}
+    for record in done.stdout.split(b"\0"):
+        meta, tab, name = record.partition(b"\t")
+        fields = meta.decode("ascii", "replace").split()
+        if tab and len(fields) == 4:
+            size = int(fields[3]) if fields[3].isdigit() else 0
+            blobs[os.fsdecode(name)] = _Blob(fields[0], fields[2], size)
+    return blobs
+
+
+def _index_paths(root: Path) -> list[str]:
+    """The paths the index tracks under `root` (not submodules), once each."""
+    done = _git(root, "ls-files", "-s", "-z")
+    if done.returncode != 0:
+        raise SourceError(f"git ls-files failed: {_first_line(done)}", "run again")
+    paths: dict[str, None] = {}
+    for record in done.stdout.split(b"\0"):
+        meta, tab, name = record.partition(b"\t")
+        if tab and not meta.startswith(_GITLINK.encode()):
+            paths[os.fsdecode(name)] = None
+    return list(paths)
+
+
+def _work_tree_bytes(root: Path, path: str, blob: _Blob) -> bytes | None:
+    """What git would store for `path` unfiltered (a symlink: its target), if it
+    can be compared with `blob`; None when the file is gone. SourceError: count
+    it in full (its type changed, it is too large, or it cannot be read)."""
+    full = root / path
+    try:
+        st = full.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise SourceError(f"{path}: {exc.strerror or exc}") from exc
+    if stat.S_ISLNK(st.st_mode) != (blob.mode == _SYMLINK):
+        raise SourceError(f"{path}: type changed")
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            return os.fsencode(full.readlink())
+        except OSError as exc:
+            raise SourceError(f"{path}: {exc.strerror or exc}") from exc
+    return read_bounded(full, COMPARE_MAX_BYTES, root=root, what=path)
+
+
+def _add_uncommitted(
+    root: Path,
+    lines: dict[str, frozenset[int]],
+    whole: set[str],
+    algorithm: str,
+) -> None:
+    """Add to the committed change what differs between HEAD and the work tree."""
+    head = _head_blobs(root)
+    differing: dict[str, bytes] = {}
+    for path in _index_paths(root):
+        blob = head.get(path)
+        if path in whole or (blob is None and not os.path.lexists(root / path)):
+            continue
+        if blob is None or blob.mode == _GITLINK or blob.size > COMPARE_MAX_BYTES:
+            whole.add(path)  # added to the index since HEAD, or too large to compare
+            continue
+        try:
+            data = _work_tree_bytes(root, path, blob)
+        except SourceError:
+            whole.add(path)
+            continue
+        if data is None:
+            lines.pop(path, None)  # deleted: nothing left to report on
+        elif _object_id(algorithm, data) != blob.oid:
+            differing[path] = data
+    stored = _read_blobs(root, [head[path] for path in differing])
+    for path, data in differing.items():
+        old = stored[head[path].oid]
+        if _binary(old) or _binary(data):
+            whole.add(path)
+            continue
+        edit = compare(old, data)
+        lines[path] = edit.changed | frozenset(edit.carry(lines.get(path, ())))
+
+
+def _binary(data: bytes) -> bool:
+    """Git's test: a NUL byte in the first 8000."""
+    return b"\0" in data[:8000]
+
+
+def _object_id(algorithm: str, data: bytes) -> str:
+    """The id git gives `data` stored as a blob."""
+    digest = hashlib.new(algorithm, b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_blobs(root: Path, blobs: list[_Blob]) -> dict[str, bytes]:
+    """The stored content of each blob by id, as it is (`cat-file` runs no filter)."""
+    sizes = {blob.oid: blob.size for blob in blobs}
+    batches: list[list[str]] = []
+    total = 0
+    for oid, size in sizes.items():
+        if not batches or total + size > _BATCH_BYTES:
+            batches.append([])
+            total = 0
+        batches[-1].append(oid)
+        total += size
+    found: dict[str, bytes] = {}
+    for batch in batches:
+        done = _git(root, "cat-file", "--batch", input="".join(f"{o}\n" for o in batch).encode())
+        if done.returncode != 0:
+            raise SourceError(f"git cat-file failed: {_first_line(done)}", "run again")
+        found.update(_parse_batch(done.stdout, batch))
+    return found
+
+
+def _parse_batch(output: bytes, oids: list[str]) -> dict[str, bytes]:
+    """`cat-file --batch` output: per object `<id> blob <size>\\n<content>\\n`."""
+    found: dict[str, bytes] = {}
+    at = 0
+    for oid in oids:
+        end = output.find(b"\n", at)
+        header = output[at:end].split() if end >= 0 else []
+        if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+            raise SourceError(f"git cat-file: no blob {oid}", "run again; check the repository")
+        size = int(header[2])
+        found[oid] = output[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
 
 
 def _tracked(root: Path) -> frozenset[str]:

@@ -8,9 +8,11 @@ drivers, clean/smudge filters, hooks, an alternate-refs command. Its
 shieldwall runs goes through `git_command`, which
 
 - accepts only read-only commands that never run a filter, hook or merge
-  driver (`ALLOWED`); `status`, `diff` against the work tree, `checkout`...
-  would run the repository's clean/smudge filters, which no `-c` can switch off
-  since their names are the repository's own;
+  driver (`ALLOWED`, with the arguments of `ls-files` and `cat-file` checked);
+  `status`, `diff` against the work tree, `checkout`... would run the
+  repository's clean/smudge filters, which no `-c` can switch off since their
+  names are the repository's own. What changed in the work tree is found by
+  hashing its files in Python instead (`sources/changes.py`);
 - overrides every key that names a program with `-c` (command-line
   configuration wins over the repository's, its includes included);
 - adds `--no-textconv --no-ext-diff` (and `--no-show-signature`) to commands
@@ -54,11 +56,25 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
 )
 
 # Commands that read objects, refs and the index only: none runs a filter, hook or
-# merge driver (`ls-files` would with --modified, which compares file contents).
+# merge driver. `ls-files` would with --modified (any abbreviation of it: git
+# accepts unique prefixes), which compares file contents; `cat-file` would with
+# --filters or --textconv, so it may only print a blob (`cat-file blob <id>`) or
+# objects by id (`--batch`, `--batch-check`), as stored.
 ALLOWED = frozenset(
-    {"rev-parse", "log", "rev-list", "ls-tree", "ls-files", "for-each-ref", "diff-tree"}
+    {
+        "rev-parse",
+        "log",
+        "rev-list",
+        "ls-tree",
+        "ls-files",
+        "for-each-ref",
+        "diff-tree",
+        "merge-base",
+        "cat-file",
+    }
 )
-_REFUSED = re.compile(r"--modified|-[a-zA-Z]*m[a-zA-Z]*")
+_MODIFIED = re.compile(r"--m(?:o(?:d(?:i(?:f(?:i(?:e(?:d)?)?)?)?)?)?)?|-[a-zA-Z]*m[a-zA-Z]*")
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # Commands that print diffs: textconv and external diff drivers off on the command line.
 _DIFF_FLAGS = {
     "log": ("--no-textconv", "--no-ext-diff", "--no-show-signature"),
@@ -128,6 +144,16 @@ def work_tree(root: Path) -> Path | None:
     return None
 
 
+def _safe_arguments(command: str, args: tuple[str, ...]) -> bool:
+    if command == "ls-files":
+        return not any(_MODIFIED.fullmatch(a) for a in args)
+    if command == "cat-file":
+        return args in (("--batch",), ("--batch-check",)) or (
+            len(args) == 2 and args[0] == "blob" and _OBJECT_ID.fullmatch(args[1]) is not None
+        )
+    return True
+
+
 def git_command(root: Path, *args: str) -> list[str]:
     """`git --no-pager -C root <overrides> [-c k=v]... command <safe flags> args...`
     (`args` may start with the caller's own `-c k=v` pairs); ValueError for a
@@ -136,9 +162,7 @@ def git_command(root: Path, *args: str) -> list[str]:
     while at + 1 < len(args) and args[at] == "-c":
         at += 2
     command = args[at] if at < len(args) else ""
-    if command not in ALLOWED or (
-        command == "ls-files" and any(_REFUSED.fullmatch(a) for a in args[at + 1 :])
-    ):
+    if command not in ALLOWED or not _safe_arguments(command, args[at + 1 :]):
         raise ValueError(f"git {command}: not a command shieldwall may run")
     cmd = ["git", "--no-pager", "--no-replace-objects", "-C", str(root)]
     for key, value in SAFE_CONFIG:
@@ -149,15 +173,19 @@ def git_command(root: Path, *args: str) -> list[str]:
     return [*cmd, *args[: at + 1], *_DIFF_FLAGS.get(command, ()), *args[at + 1 :]]
 
 
-def run_git(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
-    """Run a git command to completion; FileNotFoundError when git is missing."""
+def run_git(
+    root: Path, *args: str, timeout: float = 120, input: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a git command to completion, `input` on its standard input (none
+    without); FileNotFoundError when git is missing."""
     return subprocess.run(
         git_command(root, *args),
         capture_output=True,
         check=False,
         timeout=timeout,
         env=git_env(),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if input is None else None,
+        input=input,
     )
 
 
