@@ -25,6 +25,8 @@ from shieldwall.cli.terminal import no_color_env
 from shieldwall.model.progress import Progress, no_progress
 
 DELAY_SECONDS = 1.0
+# Seconds before the line appears; 0 shows it at once (tests on a pty use it).
+DELAY_ENV = "SHIELDWALL_PROGRESS_DELAY"
 
 
 def progress_wanted(disabled: bool) -> bool:
@@ -42,7 +44,7 @@ def progress_wanted(disabled: bool) -> bool:
 class _StatusLine:
     """The latest status, drawn by Rich's refresh thread once the delay is over."""
 
-    def __init__(self, console: Console, delay: float) -> None:
+    def __init__(self, console: Console) -> None:
         self.status = "starting"
         self._started = time.monotonic()
         self._spinner = Spinner("dots", style="cyan")
@@ -56,8 +58,7 @@ class _StatusLine:
         self._lock = threading.Lock()
         self._shown = False
         self._stopped = False
-        self._timer = threading.Timer(delay, self._show)
-        self._timer.daemon = True
+        self._timer: threading.Timer | None = None
 
     def __call__(self, status: str) -> None:
         self.status = status  # one assignment: the refresh thread reads it when it draws
@@ -70,28 +71,41 @@ class _StatusLine:
     def _show(self) -> None:
         with self._lock:
             if not self._stopped:
-                self._live.start()
+                self._live.start(refresh=True)
                 self._shown = True
 
-    def start(self) -> None:
-        self._timer.start()
+    def start(self, delay: float) -> None:
+        if delay <= 0:
+            self._show()
+        else:
+            self._timer = threading.Timer(delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
 
     def stop(self) -> None:
-        self._timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
         with self._lock:
             self._stopped = True
             if self._shown:
                 self._live.stop()
 
 
+def _delay() -> float:
+    try:
+        return float(os.environ.get(DELAY_ENV, DELAY_SECONDS))
+    except ValueError:
+        return DELAY_SECONDS
+
+
 @contextmanager
-def scan_progress(disabled: bool, delay: float = DELAY_SECONDS) -> Iterator[Progress]:
+def scan_progress(disabled: bool) -> Iterator[Progress]:
     """The callback to give `run_scan`: a status line on standard error when wanted."""
     if not progress_wanted(disabled):
         yield no_progress
         return
-    line = _StatusLine(Console(file=sys.stderr, highlight=False), delay)
-    line.start()
+    line = _StatusLine(Console(file=sys.stderr, highlight=False))
+    line.start(_delay())
     try:
         yield line
     finally:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from shieldwall import __version__
-from shieldwall.model import ScanResult, Severity
+from shieldwall.model import ScanResult, Scorecard, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,13 @@ def displayed(result: ScanResult, severities: frozenset[Severity]) -> ScanResult
     if not severities:
         return result
     kept = tuple(f for f in result.findings if f.rule.severity in severities)
-    return replace(result, findings=kept)
+    # A resource whose failures are hidden is not shown as passing either.
+    hidden = [f for f in result.findings if f.rule.severity not in severities]
+    checked = {
+        control: ids - {f.resource for f in hidden if f.rule.control is control}
+        for control, ids in result.scorecard.checked.items()
+    }
+    return replace(result, findings=kept, scorecard=Scorecard(checked))
 
 
 Formatter = Callable[[ScanResult, ReportContext], str]
