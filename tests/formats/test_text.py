@@ -7,7 +7,7 @@ import pytest
 
 from shieldwall.formats import text
 from shieldwall.formats.base import ReportContext
-from shieldwall.model import Control, Finding, Location, ScanResult, Scorecard, Severity
+from shieldwall.model import Control, Finding, Gate, Location, ScanResult, Scorecard, Severity
 from tests.formats.conftest import (
     ERROR,
     FRONT_TLS,
@@ -150,7 +150,7 @@ def test_skipped_inputs_errors_and_summary(result: ScanResult) -> None:
     assert f"Analyzer errors (1): {ERROR}" in out
     assert out.endswith(
         "5 findings: 1 critical, 1 high, 2 medium, 1 low "
-        "(3 suppressed, 1 skipped, 1 analyzer error)."
+        "(3 suppressed, 1 skipped, 1 analyzer error). Gate passed at high."
     )
 
 
@@ -165,7 +165,7 @@ def test_severity_filter_hides_from_the_listing_and_the_summary_still_counts_all
     assert "(encryption)" not in out.split("Scorecard")[0]  # no empty group
     assert flat(out).endswith(
         "5 findings: 1 critical, 1 high, 2 medium, 1 low (3 suppressed, "
-        "2 hidden by --severity critical,medium, 1 skipped, 1 analyzer error)."
+        "2 hidden by --severity critical,medium, 1 skipped, 1 analyzer error). Gate passed at high."
     )
     # The scorecard is the state of the resources: the filter does not change it.
     assert scorecard(out) == scorecard(render(result))
@@ -180,19 +180,18 @@ def test_severity_filter_hides_from_the_listing_and_the_summary_still_counts_all
     ],
 )
 def test_quiet_is_the_summary_line_with_the_gate_verdict(
-    result: ScanResult, fail_on: Severity | None, failed: bool, verdict: str
+    fail_on: Severity | None, failed: bool, verdict: str
 ) -> None:
-    ctx = replace(PLAIN, quiet=True, fail_on=fail_on, gate_failed=failed)
-    out = render(result, ctx)
+    result = make_result(gate=Gate(fail_on, failed))
+    out = render(result, replace(PLAIN, quiet=True))
     assert out.strip().splitlines() == [
         "5 findings: 1 critical, 1 high, 2 medium, 1 low (3 suppressed, 1 skipped, "
         f"1 analyzer error). {verdict}"
     ]
 
 
-def test_the_gate_verdict_ends_the_full_report_when_known(result: ScanResult) -> None:
-    ctx = replace(PLAIN, fail_on=Severity.HIGH, gate_failed=True)
-    out = render(result, ctx)
+def test_the_gate_verdict_ends_the_full_report(result: ScanResult) -> None:
+    out = render(make_result(gate=Gate(Severity.HIGH, True)))
     assert flat(out).endswith("1 analyzer error). Gate failed at high.")
     assert "K8S-PRIVILEGED" in out
 
@@ -200,7 +199,7 @@ def test_the_gate_verdict_ends_the_full_report_when_known(result: ScanResult) ->
 def test_no_findings() -> None:
     empty = make_result(findings=(), skipped=(), errors=(), scorecard=Scorecard())
     out = render(empty)
-    assert out.rstrip().endswith("No findings.")
+    assert out.rstrip().endswith("No findings. Gate passed at high.")
     assert "Scorecard" not in out and "Skipped inputs" not in out and "suppressed" not in out
 
 
