@@ -309,7 +309,7 @@ class SecretsAnalyzer:
         provider = PROVIDER_OF.get(m.rule_id, "")
         generic = m.rule_id.startswith("SECRET-GENERIC")
         shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
-        parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
+        parts = [f"value {shown}"]  # the title, shown beside the message, says what it is
         if m.detail:
             parts[0] += f" ({m.detail})"
         if s.commit is not None:
