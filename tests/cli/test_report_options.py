@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.terminal import drain
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 from tests.gitrepo import git, make_repo, needs_git
@@ -153,20 +154,12 @@ def stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[bytes, b
         env=env,
     )
     os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the other side closed
-            break
-        if not data:
-            break
-        chunks.append(data)
+    written = drain(main)
     assert proc.stdout is not None
     stdout = proc.stdout.read()
     proc.wait(timeout=120)
     os.close(main)
-    return stdout, b"".join(chunks)
+    return stdout, written
 
 
 @needs_git
