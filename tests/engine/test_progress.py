@@ -17,6 +17,7 @@ def test_files_walked_and_each_analyzer_are_reported(
     root = write({"k8s/pod.yaml": PRIVILEGED_POD, "app/main.py": "print(1)\n"})
     statuses: list[str] = []
     run_scan(root, ScanOptions(analyzers="config,code"), progress=statuses.append)
+    assert statuses[0] == "loading analyzers"
     walked = [s for s in statuses if s.startswith("walking files: ")]
     # Once per directory entered (the root, app/, k8s/), with the files found before it.
     assert walked == ["walking files: 0", "walking files: 0", "walking files: 1"]

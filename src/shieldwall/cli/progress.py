@@ -45,7 +45,7 @@ class _StatusLine:
     """The latest status, drawn by Rich's refresh thread once the delay is over."""
 
     def __init__(self, console: Console) -> None:
-        self.status = "starting"
+        self.status = "starting"  # until the engine says what it does
         self._started = time.monotonic()
         self._spinner = Spinner("dots", style="cyan")
         self._live = Live(

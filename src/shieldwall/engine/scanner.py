@@ -197,6 +197,7 @@ def run_scan(
     report = progress or no_progress
     if not path.exists():
         raise UsageError(f"{path} does not exist", "give a directory or file to scan")
+    report("loading analyzers")
     analyzers = select(options.analyzers)
     if options.rules or options.skip_rules:
         check_patterns("--rule", options.rules, rule_ids())
