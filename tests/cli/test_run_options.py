@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli.terminal import drain
 from tests.cli.test_cli import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 
@@ -159,18 +160,10 @@ def on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
         [*SHIELDWALL, *args], stdin=secondary, stdout=secondary, stderr=secondary, env=env
     )
     os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the other side closed
-            break
-        if not data:
-            break
-        chunks.append(data)
+    written = drain(main)
     proc.wait(timeout=120)
     os.close(main)
-    return b"".join(chunks)
+    return written
 
 
 def test_no_color_means_no_escape_even_on_a_terminal(write) -> None:

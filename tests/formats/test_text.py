@@ -1,20 +1,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from shieldwall.formats import text
 from shieldwall.formats.base import ReportContext
-from shieldwall.model import Control, Finding, Location, ScanResult, Scorecard
+from shieldwall.model import Control, Finding, Gate, Location, ScanResult, Scorecard, Severity
 from tests.formats.conftest import (
     ERROR,
+    FRONT_TLS,
     GATEWAY,
     ODD_RESOURCE,
+    PAYMENTS_ROOT,
     PRIVILEGED,
     RUN_AS_ROOT,
     SKIPPED,
     UNICODE_MESSAGE,
+    WEB_ROOT,
     make_result,
 )
 
@@ -57,22 +61,35 @@ def test_gateway_line_left_out_when_no_analyzer_uses_it() -> None:
     assert "Gateway" not in render(result)
 
 
-def test_findings_grouped_by_control_in_enum_order(result: ScanResult) -> None:
+def test_critical_and_high_open_the_report_most_severe_first(result: ScanResult) -> None:
+    out = render(result)
+    first = out.index(" Fix first: 2 critical or high findings ")
+    assert first < out.index("(least-privilege): ")  # before every group by control
+    section = out[first : out.index("(least-privilege): ")]
+    badges = re.findall(r"^ (CRITICAL|HIGH|MEDIUM|LOW|INFO) ", section, flags=re.MULTILINE)
+    assert badges == ["CRITICAL", "HIGH"]
+    # Outside the groups, each names its control.
+    assert "k8s/pay.yaml:19  Deployment/shop/payments  [least-privilege]" in section
+    assert "Pod/odd/a<&>b  [isolation]" in section
+
+
+def test_the_rest_grouped_by_control_in_enum_order(result: ScanResult) -> None:
     out = render(result)
     headings = re.findall(r"^ .+ \(([a-z-]+)\): \d+ findings? ", out, flags=re.MULTILINE)
-    assert headings == ["least-privilege", "isolation", "encryption"]
+    # isolation's only active finding is high: listed under "Fix first" alone.
+    assert headings == ["least-privilege", "encryption"]
     order = [c.value for c in Control]
     assert headings == sorted(headings, key=order.index)
+    assert out.count("K8S-PRIVILEGED") == 1 and out.count("K8S-HOST-NETWORK  ") == 1
 
 
-def test_within_a_control_worst_first_then_path_and_line(result: ScanResult) -> None:
-    out = render(result)
-    section = out[out.index("(least-privilege)") : out.index("(isolation)")]
-    places = re.findall(r"(k8s/\S+\.yaml:[\d-]+)", section)
-    # critical first; the two medium ones by path.
-    assert places == ["k8s/pay.yaml:19", "k8s/pay.yaml:12", "k8s/web.yaml:5-7"]
-    badges = re.findall(r"^ (CRITICAL|HIGH|MEDIUM|LOW|INFO) ", section, flags=re.MULTILINE)
-    assert badges == ["CRITICAL", "MEDIUM", "MEDIUM"]
+def test_within_a_control_worst_first_then_path_and_line() -> None:
+    low_rule = replace(RUN_AS_ROOT, severity=Severity.LOW)
+    low = Finding(low_rule, "x", Location.at("k8s/a.yaml", 1), "Deployment/shop/a")
+    out = render(make_result(findings=(low, FRONT_TLS, WEB_ROOT, PAYMENTS_ROOT)))
+    places = re.findall(r"(k8s/\S+\.yaml:[\d-]+)", out)
+    # least-privilege: the two medium ones by path, then the low one; then encryption.
+    assert places == ["k8s/pay.yaml:12", "k8s/web.yaml:5-7", "k8s/a.yaml:1", "k8s/ingress.yaml:3"]
 
 
 def test_each_finding_shows_rule_title_place_resource_message_and_fix(result: ScanResult) -> None:
@@ -133,14 +150,56 @@ def test_skipped_inputs_errors_and_summary(result: ScanResult) -> None:
     assert f"Analyzer errors (1): {ERROR}" in out
     assert out.endswith(
         "5 findings: 1 critical, 1 high, 2 medium, 1 low "
-        "(3 suppressed, 1 skipped, 1 analyzer error)."
+        "(3 suppressed, 1 skipped, 1 analyzer error). Gate passed at high."
     )
+
+
+def test_severity_filter_hides_from_the_listing_and_the_summary_still_counts_all(
+    result: ScanResult,
+) -> None:
+    ctx = replace(PLAIN, severities=frozenset({Severity.CRITICAL, Severity.MEDIUM}))
+    out = render(result, ctx)
+    assert "K8S-PRIVILEGED" in out and out.count("K8S-RUN-AS-ROOT  ") == 2
+    assert "K8S-HOST-NETWORK  " not in out and "K8S-INGRESS-NO-TLS  " not in out
+    assert " Fix first: 1 critical or high finding " in out
+    assert "(encryption)" not in out.split("Scorecard")[0]  # no empty group
+    assert flat(out).endswith(
+        "5 findings: 1 critical, 1 high, 2 medium, 1 low (3 suppressed, "
+        "2 hidden by --severity critical,medium, 1 skipped, 1 analyzer error). Gate passed at high."
+    )
+    # The scorecard is the state of the resources: the filter does not change it.
+    assert scorecard(out) == scorecard(render(result))
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "failed", "verdict"),
+    [
+        (Severity.HIGH, True, "Gate failed at high."),
+        (Severity.CRITICAL, False, "Gate passed at critical."),
+        (None, False, "Gate off."),
+    ],
+)
+def test_quiet_is_the_summary_line_with_the_gate_verdict(
+    fail_on: Severity | None, failed: bool, verdict: str
+) -> None:
+    result = make_result(gate=Gate(fail_on, failed))
+    out = render(result, replace(PLAIN, quiet=True))
+    assert out.strip().splitlines() == [
+        "5 findings: 1 critical, 1 high, 2 medium, 1 low (3 suppressed, 1 skipped, "
+        f"1 analyzer error). {verdict}"
+    ]
+
+
+def test_the_gate_verdict_ends_the_full_report(result: ScanResult) -> None:
+    out = render(make_result(gate=Gate(Severity.HIGH, True)))
+    assert flat(out).endswith("1 analyzer error). Gate failed at high.")
+    assert "K8S-PRIVILEGED" in out
 
 
 def test_no_findings() -> None:
     empty = make_result(findings=(), skipped=(), errors=(), scorecard=Scorecard())
     out = render(empty)
-    assert out.rstrip().endswith("No findings.")
+    assert out.rstrip().endswith("No findings. Gate passed at high.")
     assert "Scorecard" not in out and "Skipped inputs" not in out and "suppressed" not in out
 
 

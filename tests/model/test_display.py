@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shieldwall.model import Finding, Location, Rule
-from shieldwall.model.display import display_path, display_text, path_bytes
+from shieldwall.model.display import display_path, display_text, path_bytes, shorten
 from shieldwall.model.taxonomy import Control, Severity
 
 
@@ -73,3 +73,28 @@ def test_a_finding_in_a_file_named_with_invalid_utf8_has_a_stable_fingerprint() 
         a.fingerprint == Finding(rule, "m", Location.at(name_of(b"bad\xff.py"), 9), "r").fingerprint
     )
     assert a.fingerprint != b.fingerprint
+
+
+def test_shorten_cuts_at_a_word_boundary_with_an_ellipsis() -> None:
+    text = "Werkzeug is a comprehensive WSGI web application library. Browsers may allow"
+    assert shorten(text, 40) == "Werkzeug is a comprehensive WSGI web\u2026"
+    assert shorten(text, len(text)) == text  # fits: unchanged
+    assert shorten("one two, three", 12) == "one two\u2026"  # no dangling comma
+    assert shorten("abc defgh", 9) == "abc defgh" and shorten("abc defghi", 9) == "abc\u2026"
+    assert shorten("x" * 50, 10) == "x" * 9 + "\u2026"  # one word longer than the limit
+    assert shorten("a\n  b", 10) == "a b"  # one line
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=12), max_size=30),
+    st.integers(min_value=2, max_value=80),
+)
+def test_shorten_never_ends_inside_a_word(words: list[str], limit: int) -> None:
+    text = " ".join(words)
+    out = shorten(text, limit)
+    assert len(out) <= limit
+    if out != text:
+        kept = out.removesuffix("\u2026").split()
+        # Every word kept is whole, unless the first word alone is longer than the limit.
+        assert kept == words[: len(kept)] or (len(kept) == 1 and len(words[0]) >= limit)

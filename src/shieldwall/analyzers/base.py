@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Protocol
 
 from shieldwall.model import Control, Finding, Rule, ServiceMap, Settings, Skipped
+from shieldwall.model.progress import Progress, no_progress
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
 
@@ -19,6 +20,8 @@ class ScanTarget:
 
     tree: FileTree
     settings: Settings = field(default_factory=Settings)
+    # Where a long analysis reports how far it got (commits of --history); never printed here.
+    progress: Progress = no_progress
 
     @cached_property
     def inventory(self) -> Inventory:

@@ -13,8 +13,16 @@ import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
-from shieldwall.cli.output import ReportTarget, check_report_targets, parse_format, write_reports
+from shieldwall.cli.output import (
+    Display,
+    ReportTarget,
+    check_report_targets,
+    parse_format,
+    parse_severities,
+    write_reports,
+)
 from shieldwall.cli.paths import scan_paths
+from shieldwall.cli.progress import scan_progress
 from shieldwall.cli.summary import summary_line
 from shieldwall.cli.terminal import exit_broken_pipe, flush_stdout, no_color_env
 from shieldwall.engine.analyzers import ANALYZERS
@@ -186,6 +194,16 @@ def cli() -> None:
     callback=lambda _ctx, _param, value: None if value is None else _age(value),
     help="Fail (exit 2) when the vulnerability database is older: 7d, 36h, 2w. Default: 7d.",
 )
+@click.option(
+    "--severity",
+    metavar="LIST",
+    help="Show only findings of these severities (e.g. critical,high) in every report; "
+    "display only: the gate (--fail-on, exit code) still counts every finding.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Text report: the summary line only; no progress."
+)
+@click.option("--no-progress", is_flag=True, help="No progress line on a terminal's stderr.")
 @click.option("--no-color", is_flag=True, help="Plain text output.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @click.option("--path-prefix", metavar="PREFIX", help="SARIF: PATH's place in the repository.")
@@ -210,6 +228,9 @@ def scan(
     verify: bool,
     offline: bool,
     max_db_age: float | None,
+    severity: str | None,
+    quiet: bool,
+    no_progress: bool,
     no_color: bool,
     verbose: bool,
     path_prefix: str | None,
@@ -226,6 +247,7 @@ def scan(
             "--diff-base compares the working tree; --history scans commits",
             "run two scans: --diff-base REF, and --history --since REF",
         )
+    severities = parse_severities(severity)
     path, only = scan_paths(paths, root)
     check_report_targets(targets)
     options = ScanOptions(
@@ -247,7 +269,8 @@ def scan(
         fail_on=fail_on,
         max_db_age_days=max_db_age,
     )
-    outcome = run_scan(path, options, target_label=str(path))
+    with scan_progress(disabled=no_progress or quiet) as progress:
+        outcome = run_scan(path, options, target_label=str(path), progress=progress)
     write_reports(
         outcome,
         targets,
@@ -255,6 +278,7 @@ def scan(
         verbose=verbose,
         path_prefix=path_prefix,
         include_suppressed=include_suppressed,
+        display=Display(severities, quiet),
     )
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)

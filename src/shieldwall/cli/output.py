@@ -6,14 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from shieldwall.engine.scanner import Scan
 from shieldwall.errors import UsageError
 from shieldwall.formats import sarif as sarif_module
-from shieldwall.formats.base import ReportContext
+from shieldwall.formats.base import ReportContext, displayed
 from shieldwall.formats.registry import FORMATS, formatter, names
+from shieldwall.model import Severity
 from shieldwall.model.display import display_text
 from shieldwall.sources.git import run_git
 from shieldwall.sources.safe_files import check_target, write_atomic
@@ -23,6 +24,32 @@ from shieldwall.sources.safe_files import check_target, write_atomic
 class ReportTarget:
     format: str
     file: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    """What the reports show: `--severity` (empty: all) and `--quiet`."""
+
+    severities: frozenset[Severity] = field(default_factory=frozenset)
+    quiet: bool = False
+
+
+def parse_severities(spec: str | None) -> frozenset[Severity]:
+    """`--severity critical,High`: the severities to show, any case; empty: all."""
+    if spec is None:
+        return frozenset()
+    chosen = set()
+    for name in filter(None, (part.strip() for part in spec.split(","))):
+        try:
+            chosen.add(Severity.parse(name))
+        except ValueError:
+            raise UsageError(
+                f"--severity {spec}: unknown severity {name!r}",
+                f"choose from: {', '.join(s.value for s in Severity)}",
+            ) from None
+    if not chosen:
+        raise UsageError("--severity needs at least one severity", "e.g. --severity critical,high")
+    return frozenset(chosen)
 
 
 def parse_format(spec: str) -> ReportTarget:
@@ -91,9 +118,13 @@ def write_reports(
     verbose: bool,
     path_prefix: str | None = None,
     include_suppressed: bool = False,
+    display: Display | None = None,
 ) -> None:
     """Each report to its place; SARIF paths from the repository's top level (see
-    `repository_base`; `path_prefix` is --path-prefix)."""
+    `repository_base`; `path_prefix` is --path-prefix). `--severity` filters the
+    findings of each format (the text report counts what it hid itself), `--quiet`
+    shortens the text report."""
+    display = display or Display()
     check_report_targets(targets)
     root_uri = scan.root.resolve().as_uri() + "/"
     in_repository = ("", root_uri)
@@ -109,8 +140,11 @@ def write_reports(
             verbose=verbose,
             path_prefix=prefix,
             include_suppressed=include_suppressed,
+            severities=display.severities,
+            quiet=display.quiet,
         )
-        text = formatter(target.format)(scan.result, ctx)
+        shown = scan.result if target.format == "text" else displayed(scan.result, ctx.severities)
+        text = formatter(target.format)(shown, ctx)
         if target.format == "sarif":
             for warning in sarif_module.upload_warnings(text):
                 sys.stderr.write(f"warning: {display_text(warning)}\n")

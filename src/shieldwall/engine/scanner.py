@@ -36,6 +36,7 @@ from shieldwall.model import (
     Settings,
     Skipped,
 )
+from shieldwall.model.progress import Progress, no_progress
 from shieldwall.sources.changes import changed_lines
 from shieldwall.sources.git import resolve_commit
 from shieldwall.sources.safe_files import read_bounded
@@ -185,10 +186,18 @@ def _selected(rel: str, only: Sequence[str]) -> bool:
     return any(p in (".", "") or rel == p or rel.startswith(p + "/") for p in only)
 
 
-def run_scan(path: Path, options: ScanOptions | None = None, target_label: str = "") -> Scan:
+def run_scan(
+    path: Path,
+    options: ScanOptions | None = None,
+    target_label: str = "",
+    progress: Progress | None = None,
+) -> Scan:
+    """`progress` is told what the scan is doing (files walked, the analyzer running)."""
     options = options or ScanOptions()
+    report = progress or no_progress
     if not path.exists():
         raise UsageError(f"{path} does not exist", "give a directory or file to scan")
+    report("loading analyzers")
     analyzers = select(options.analyzers)
     if options.rules or options.skip_rules:
         check_patterns("--rule", options.rules, rule_ids())
@@ -211,6 +220,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         path,
         excludes=(*options.excludes, *(() if by_repo else config.excludes)),
         repo_excludes=config.excludes if by_repo else (),
+        on_files=lambda n: report(f"walking files: {n}"),
     )
     if options.only:
         tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
@@ -220,7 +230,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
         key = scan_key(tree.root, options.baseline, options.new_baseline)
         settings = replace(settings, fingerprint_key=key)
     changes = changed_lines(tree.root, options.diff_base) if options.diff_base else None
-    target = ScanTarget(tree, settings)
+    target = ScanTarget(tree, settings, report)
 
     findings: list[Finding] = []
     skipped: list[Skipped] = list(tree.skipped)
@@ -232,6 +242,7 @@ def run_scan(path: Path, options: ScanOptions | None = None, target_label: str =
     warnings: list[str] = list(tree.warnings)
     rules: list[Rule] = []
     for analyzer in analyzers:
+        report(f"analyzer {analyzer.name} ({analyzers.index(analyzer) + 1}/{len(analyzers)})")
         rules.extend(analyzer.rules())
         try:
             output = analyzer.analyze(target)

@@ -1,4 +1,8 @@
-"""The human report: findings grouped by control, a scorecard, what was skipped."""
+"""The human report: the critical and high findings first ("Fix first"), the
+others grouped by control, a scorecard, what was skipped, one summary line.
+
+`--severity` hides findings from the listing only: the summary line counts them
+all and says how many it hid. `--quiet` leaves the summary line alone."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from rich.rule import Rule as Ruler
 from rich.table import Table
 from rich.text import Text
 
-from shieldwall.formats.base import ReportContext
+from shieldwall.formats.base import ReportContext, displayed
 from shieldwall.model import Control, Finding, PolicySource, ScanResult, Severity
 from shieldwall.model.display import display_path, display_text
 from shieldwall.model.settings import age_text
@@ -28,6 +32,8 @@ _BADGE_STYLE = {
 _BADGE_WIDTH = max(len(s.value) for s in Severity)
 _INDENT = _BADGE_WIDTH + 3
 _SUPPRESSION_KINDS = ("inline", "exception", "baseline")
+# Listed first, most severe first, before the findings grouped by control.
+FIX_FIRST = frozenset({Severity.CRITICAL, Severity.HIGH})
 # Analyzers whose rules depend on knowing the gateway.
 _GATEWAY_ANALYZERS = frozenset({"config", "topology"})
 
@@ -51,11 +57,12 @@ def render(result: ScanResult, ctx: ReportContext) -> str:
         emoji=False,
         markup=False,
     )
-    _header(console, result, ctx)
-    _findings(console, result)
-    _scorecard(console, result)
-    _problems(console, result, ctx.verbose)
-    console.print(_summary(result))
+    if not ctx.quiet:
+        _header(console, result, ctx)
+        _findings(console, displayed(result, ctx.severities))
+        _scorecard(console, result)
+        _problems(console, result, ctx.verbose)
+    console.print(_summary(result, ctx), soft_wrap=ctx.quiet)  # --quiet: one line, for logs
     output = buffer.getvalue()
     if ctx.color:
         return output
@@ -201,13 +208,16 @@ def finding_order(f: Finding) -> tuple[int, str, int, str, str]:
 
 def _findings(console: Console, result: ScanResult) -> None:
     active = result.active
+    first = sorted((f for f in active if f.rule.severity in FIX_FIRST), key=finding_order)
+    if first:
+        _section(console, f"Fix first: {_count(len(first), 'critical or high finding')}")
+        for finding in first:
+            _finding(console, finding, control=True)
+    rest = [f for f in active if f.rule.severity not in FIX_FIRST]
     for control in Control:
-        group = sorted((f for f in active if f.rule.control is control), key=finding_order)
-        if not group:
-            continue
-        noun = "finding" if len(group) == 1 else "findings"
-        title = Text(f" {control.label} ({control.value}): {len(group)} {noun} ", style="bold")
-        console.print(Ruler(title, align="left", characters="-"))
+        group = sorted((f for f in rest if f.rule.control is control), key=finding_order)
+        if group:
+            _section(console, f"{control.label} ({control.value}): {_count(len(group), 'finding')}")
         for finding in group:
             _finding(console, finding)
     suppressed = [f for f in result.findings if f.suppressed]
@@ -216,12 +226,23 @@ def _findings(console: Console, result: ScanResult) -> None:
         console.print()
 
 
-def _finding(console: Console, f: Finding) -> None:
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _section(console: Console, title: str) -> None:
+    console.print(Ruler(Text(f" {title} ", style="bold"), align="left", characters="-"))
+
+
+def _finding(console: Console, f: Finding, control: bool = False) -> None:
+    """One finding; `control`: name its control too (outside the groups by control)."""
     severity = f.rule.severity
     badge = Text(f"{severity.value.upper():<{_BADGE_WIDTH}}", style=_BADGE_STYLE[severity])
     head = Text.assemble(badge, "  ", (f.rule.id, "bold"), "  ", printable(f.rule.title))
     console.print(Padding(head, (0, 0, 0, 1), expand=False))
     where = Text.assemble((location(f), "underline"), "  ", (printable(f.resource), "italic"))
+    if control:
+        where.append(f"  [{f.rule.control.value}]", style="dim")
     body = [where, Text(printable(f.message))]
     if f.rule.remediation:
         body.append(Text.assemble(("fix: ", "bold green"), printable(f.rule.remediation)))
@@ -310,7 +331,9 @@ def _problems(console: Console, result: ScanResult, verbose: bool = False) -> No
         console.print()
 
 
-def summary_text(result: ScanResult) -> str:
+def summary_text(result: ScanResult, ctx: ReportContext | None = None) -> str:
+    """Every finding counted, whatever `--severity` hid, and the gate's verdict."""
+    ctx = ctx or ReportContext()
     counts = result.by_severity()
     total = sum(counts.values())
     if total:
@@ -323,6 +346,9 @@ def summary_text(result: ScanResult) -> str:
     suppressed = len(result.findings) - len(result.active)
     if suppressed:
         extras.append(f"{suppressed} suppressed")
+    hidden = total - len(displayed(result, ctx.severities).active)
+    if hidden:
+        extras.append(f"{hidden} hidden by --severity {','.join(sorted_severities(ctx))}")
     if result.skipped:
         extras.append(f"{len(result.skipped)} skipped")
     if result.errors:
@@ -330,12 +356,24 @@ def summary_text(result: ScanResult) -> str:
         extras.append(f"{n} analyzer error" + ("" if n == 1 else "s"))
     if extras:
         text += f" ({', '.join(extras)})"
-    return text + "."
+    return text + "." + gate_text(result)
 
 
-def _summary(result: ScanResult) -> Text:
+def sorted_severities(ctx: ReportContext) -> list[str]:
+    return [s.value for s in Severity if s in ctx.severities]
+
+
+def gate_text(result: ScanResult) -> str:
+    """` Gate failed at high.`, ` Gate passed at high.`, ` Gate off.`"""
+    gate = result.gate
+    if gate.fail_on is None:
+        return " Gate off."
+    return f" Gate {'failed' if gate.failed else 'passed'} at {gate.fail_on.value}."
+
+
+def _summary(result: ScanResult, ctx: ReportContext) -> Text:
     worst = max((f.rule.severity for f in result.active), key=lambda s: s.rank, default=None)
     style = _BADGE_STYLE[worst] if worst is not None else "bold green"
     if result.errors:
         style = "bold red"
-    return Text(summary_text(result), style=style)
+    return Text(summary_text(result, ctx), style=style)

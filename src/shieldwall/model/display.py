@@ -47,6 +47,18 @@ def display_text(value: str) -> str:
     return "".join(_shown(c, path=False) for c in value)
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line in at most `limit` characters: cut at the last space
+    that fits, never inside a word, and ended with an ellipsis when cut. Only a
+    first word longer than `limit` is cut inside."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit)  # the prefix before it leaves room for the ellipsis
+    head = text[:space] if space > 0 else text[: limit - 1]
+    return head.rstrip(" ,;:") + "\u2026"
+
+
 def display_path(path: str) -> str:
     """A file name or relative path as reports show it; `path_bytes` reverses it."""
     if path.isprintable() and "\\" not in path:

@@ -154,12 +154,14 @@ def walk(
     excludes: Sequence[str] = (),
     use_gitignore: bool = True,
     repo_excludes: Sequence[str] = (),
+    on_files: Callable[[int], None] | None = None,
 ) -> FileTree:
     """List the regular files under ``root`` that a scan should look at.
 
     ``excludes`` are the caller's own patterns; ``repo_excludes`` are patterns the
     scanned repository asked for: both apply, and the files each leaves out are
-    counted apart. In a git work tree, .gitignore applies only to untracked files."""
+    counted apart. In a git work tree, .gitignore applies only to untracked files.
+    ``on_files`` is told the number of files found so far, once per directory."""
     root = root.resolve() if root.is_dir() else root
     tree = FileTree(root, excludes=(*excludes, *repo_excludes))
     if root.is_file():
@@ -181,6 +183,7 @@ def walk(
         tracked,
         _parents(tracked) if tracked is not None else frozenset(),
         use_gitignore,
+        on_files,
     )
     st = root.stat()
     walker.seen_dirs.add((st.st_dev, st.st_ino))
@@ -256,6 +259,7 @@ class _Walker:
     tracked: frozenset[str] | None  # None: not a git work tree, .gitignore applies to all
     tracked_dirs: frozenset[str]
     use_gitignore: bool
+    on_files: Callable[[int], None] | None = None
     seen_dirs: set[tuple[int, int]] = field(default_factory=set)
 
     def excluded_by(self, rel: str, is_dir: bool) -> str | None:
@@ -283,6 +287,8 @@ class _Walker:
     ) -> None:
         """`ignored`: the directory itself is git-ignored (entered only for tracked files)."""
         tree = self.tree
+        if self.on_files is not None:
+            self.on_files(len(tree.files))
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:

@@ -621,9 +621,11 @@ def _shared_account_hits(
         if len(group) < 2:
             continue
         for w, ident in group:
-            others = [o.id for o, _ in group[:4] if o is not w][:3]
-            more = len(group) - 1 - len(others)
-            shown = ", ".join(others) + (f" and {more} more" if more else "")
+            # The same workload defined in several files is named once, never with itself.
+            distinct = list(dict.fromkeys(o.id for o, _ in group if o.id != w.id))
+            more = len(distinct) - len(distinct[:3])
+            shown = ", ".join(distinct[:3]) + (f" and {more} more" if more else "")
+            shown = shown or "another definition of the same workload"
             yield Hit(
                 "K8S-SA-SHARED",
                 w.path,

@@ -257,7 +257,7 @@ def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[
             if anchor
             else (workloads[0].path, _ns_line(workloads[0]))
         )
-        names = ", ".join(sorted(w.obj.name for w in workloads)[:5])
+        names = ", ".join(sorted({w.obj.name for w in workloads})[:5])
         if not deny_ingress:
             yield Hit(
                 "K8S-NETPOL-NO-DEFAULT-DENY",
@@ -359,7 +359,8 @@ def _services(ctx: ConfigContext) -> Iterator[Hit]:
         svc_type = spec.get("type")
         is_gateway = ctx.gateways.service_targets_gateway(svc)
         if svc_type in ("LoadBalancer", "NodePort") and not is_gateway:
-            targets = ", ".join(w.id for w in _service_workloads(ctx, svc)) or "its pods"
+            workloads = dict.fromkeys(w.id for w in _service_workloads(ctx, svc))
+            targets = ", ".join(workloads) or "its pods"
             yield Hit(
                 "K8S-SERVICE-EXPOSED",
                 svc.path,

@@ -222,8 +222,15 @@ class SecretsAnalyzer:
         settings = target.settings
         detector = default_detector()
         excluded = exclusion(target.tree.excludes)
+        commits = 0
+
+        def read_one() -> None:
+            nonlocal commits
+            commits += 1
+            target.progress(f"history: {commits} commit" + ("" if commits == 1 else "s"))
+
         added_lines = history.added_lines(
-            target.tree.root, settings.since, excluded, unscanned=unscanned
+            target.tree.root, settings.since, excluded, unscanned=unscanned, on_commit=read_one
         )
         for added in added_lines:
             # Self-hosted GitHub / GitLab hosts these added lines name, per rule.
@@ -302,7 +309,7 @@ class SecretsAnalyzer:
         provider = PROVIDER_OF.get(m.rule_id, "")
         generic = m.rule_id.startswith("SECRET-GENERIC")
         shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
-        parts = [f"{rule.title.removesuffix(' committed')}: {shown}"]
+        parts = [f"value {shown}"]  # the title, shown beside the message, says what it is
         if m.detail:
             parts[0] += f" ({m.detail})"
         if s.commit is not None:

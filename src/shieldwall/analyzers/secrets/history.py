@@ -275,10 +275,12 @@ def parse(
     excluded: Callable[[str], bool],
     chunk: int = CHUNK_BYTES,
     overlap: int = OVERLAP_BYTES,
+    on_commit: Callable[[], None] | None = None,
 ) -> Iterator[AddedLines | Unscanned]:
     """Read `git log -p --cc --unified=0 --no-renames --text` output with the
     commit format `\\x01%H%x00%an%x00%ae%x00%aI`. A merge's combined diff gives
-    the lines that are in none of its parents: those it added itself."""
+    the lines that are in none of its parents: those it added itself.
+    `on_commit` is called as each commit starts."""
     if not 0 < 2 * overlap < chunk:
         raise ValueError("the overlap must be under half a chunk")
     commit = Commit("", "", "", "")
@@ -318,6 +320,8 @@ def parse(
             yield from done()
             current = None
             commit = _commit(piece)
+            if on_commit is not None:
+                on_commit()
         elif piece.startswith((_DIFF, _COMBINED, _DENSE)):
             yield from done()
             current = None
@@ -344,11 +348,12 @@ def added_lines(
     unscanned: list[Unscanned],
     chunk: int = CHUNK_BYTES,
     overlap: int = OVERLAP_BYTES,
+    on_commit: Callable[[], None] | None = None,
 ) -> Iterator[AddedLines]:
     """Every (commit, file) with added lines, newest commit first, in chunks;
     paths that `excluded` rejects (by default: those in vendored directories)
     are left out, as the tree walk leaves them out. What is not scanned goes to
-    `unscanned`."""
+    `unscanned`; `on_commit` is called as each commit is read."""
     base = _check_repo(root, since)
     skip = excluded if excluded is not None else exclusion(())
     revisions = f"{base}..HEAD" if base else "HEAD"
@@ -374,7 +379,7 @@ def added_lines(
         )
         assert proc.stdout is not None
         try:
-            for item in parse(proc.stdout, skip, chunk, overlap):
+            for item in parse(proc.stdout, skip, chunk, overlap, on_commit):
                 if isinstance(item, Unscanned):
                     unscanned.append(item)
                 else:

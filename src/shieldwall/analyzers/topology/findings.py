@@ -5,6 +5,7 @@ they are and are not repeated."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
             node.line,
             node.id,
             f"{node.id} is reachable from the internet without passing the gateway: "
-            f"{_paths(direct)}; {policy} ({direct[0].policy_note})",
+            f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}",
             "exposed",
             node=node.id,
         )
@@ -77,6 +78,16 @@ def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
             "route-no-auth",
             node=node.id,
         )
+
+
+def _it(node: NodeDraft, note: str) -> str:
+    """A policy note about the finding's own node, naming it "it": the message names it."""
+    return re.sub(re.escape(node.id) + r"(?![\w.-])", "it", note)
+
+
+def _with_note(text: str, note: str) -> str:
+    """`text (note)`, or `text` alone when the note only says it again."""
+    return f"{text} ({note})" if note and note != text else text
 
 
 def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
@@ -114,7 +125,8 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             line,
             node.id,
             f"datastore {node.id} accepts connections"
-            f"{f' on port {port}' if port else ''} from {who} ({node.any_pod_note}); {mapped}",
+            f"{f' on port {port}' if port else ''} from {who} ({_it(node, node.any_pod_note)}); "
+            f"{mapped}",
             "any-pod",
             node=node.id,
         )
@@ -131,7 +143,8 @@ def _egress(node: NodeDraft) -> Iterator[GraphHit]:
         node.path,
         line,
         node.id,
-        f"{node.id} ({node.sensitive}) may open connections to any address on the internet: {why}",
+        f"{node.id} ({node.sensitive}) may open connections to any address on the internet: "
+        f"{_it(node, why)}",
         "egress",
         node=node.id,
     )

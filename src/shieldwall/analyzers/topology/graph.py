@@ -893,7 +893,7 @@ def _compose(topo: Topology, services: list[ComposeService], internal: set[str])
                 continue
             entry = Entry(
                 "compose-port",
-                f"published port {pub.raw} of compose service {svc.name}",
+                f"published port {pub.raw}",  # of the node it enters: said by the finding
                 pub.container_port,
                 role == "gateway",
                 False,
@@ -948,7 +948,7 @@ def _compose(topo: Topology, services: list[ComposeService], internal: set[str])
         callers = [o.id for o in services if o.id != svc.id and _compose_reach(o, svc)[0]]
         node.reachable_from, node.reachable_count = callers[:_SHOWN], len(callers)
         node.any_pod = len(callers) == len(services) - 1 and len(services) > 1
-        node.any_pod_note = "every service of the compose project shares a network with it"
+        node.any_pod_note = "all share a network with it"
 
 
 def _svc_nets(svc: ComposeService) -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 from shieldwall.analyzers.deps.osv.location import default_database_path
 from shieldwall.analyzers.deps.osv.matcher import (
     NO_DATABASE,
+    SUMMARY_CHARS,
     DatabaseMatcher,
     open_default_matcher,
     open_matcher,
@@ -120,6 +121,20 @@ def test_aliases_merged_into_one_advisory(tmp_path: Path) -> None:
     assert merged.fixed_versions == ("2.0", "2.1")
     assert merged.upgrade_to == "2.1"  # fixes both records
     assert found[1].summary == "another flaw" and found[1].severity is Severity.MEDIUM
+
+
+def test_summary_from_details_is_cut_between_words(tmp_path: Path) -> None:
+    sentence = "The parser accepts an unlimited number of multipart form parts. "
+    details = sentence * 8 + "\n\nMore paragraphs."
+    events = [{"introduced": "0"}, {"fixed": "2.0"}]
+    matcher = build(tmp_path, {"PyPI": [record("PYSEC-2024-9", "demo", events, details=details)]})
+    [(_, advisory)] = matcher.match([component("demo", "1.0")])
+    summary = advisory.summary
+    assert len(summary) <= SUMMARY_CHARS and summary.endswith("\u2026")
+    words = sentence.split()
+    kept = summary.removesuffix("\u2026").split()
+    assert kept == (words * 8)[: len(kept)]  # every word whole
+    assert advisory.details == details  # the full text stays in the advisory
 
 
 def test_withdrawn_records_never_match(tmp_path: Path) -> None:

@@ -25,9 +25,12 @@ from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
 from shieldwall.analyzers.deps.osv.versions import Comparable, InvalidVersionError
 from shieldwall.analyzers.deps.osv.versions import comparator_for as _comparator_for
 from shieldwall.model import Component, Settings, Severity
+from shieldwall.model.display import shorten
 from shieldwall.model.settings import DEFAULT_MAX_DB_AGE_DAYS, age_text
 
 STALE_AFTER_DAYS = DEFAULT_MAX_DB_AGE_DAYS
+# An advisory without a summary is told by the first line of its details, up to this long.
+SUMMARY_CHARS = 200
 NO_DATABASE = "no vulnerability database: run `shieldwall db update`"
 _REQUIRED_HINT = (
     "run `shieldwall db update` (`--source MIRROR` behind an air gap); to scan without "
@@ -161,7 +164,7 @@ class DatabaseMatcher:
         return Advisory(
             id=primary.record_id,
             aliases=tuple(sorted(i for i in ids if i != primary.record_id)),
-            summary=summary or details.strip().split("\n", 1)[0][:200],
+            summary=summary or shorten(details.strip().split("\n", 1)[0], SUMMARY_CHARS),
             severity=severity,
             cvss_vector=vector,
             fixed_versions=tuple(ordered_fixes),
