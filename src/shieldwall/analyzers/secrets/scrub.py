@@ -137,7 +137,7 @@ def _providers(text: str) -> str:
 
 def _token_user(user: str) -> bool:
     """A URL's user part that is a token (`https://TOKEN@host`,
-    `https://TOKEN:x-oauth-basic@host`), not a user name (`git`, `oauth2`)."""
+    a token followed by `:x-oauth-basic`), not a user name (`git`, `oauth2`)."""
     if _kept(user):
         return False
     return not (_USER_NAME.match(user) and not values.looks_random(user) and len(user) < 20)
