@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shieldwall.analyzers.topology.netpol import Pod, Policy, PolicyEngine
+from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 
 
 def pod(ns: str, name: str, named_ports: dict[str, tuple[int, str]] | None = None,

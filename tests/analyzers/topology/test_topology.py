@@ -9,7 +9,7 @@ import pytest
 
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.topology import TopologyAnalyzer, map_inventory
-from shieldwall.analyzers.topology.addresses import addresses
+from shieldwall.system.links import addresses
 from shieldwall.engine.project_config import load_config
 from shieldwall.model import GatewaySettings, ServiceMap, Settings
 from shieldwall.sources.tree import walk

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from shieldwall.model import Settings
-from shieldwall.sources.gateway import GatewayView, detect_gateways
+from shieldwall.system.gateway import GatewayView, detect_gateways
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, workload_of
 

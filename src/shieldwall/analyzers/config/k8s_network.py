@@ -11,7 +11,7 @@ from typing import Any
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
-from shieldwall.sources.ingress import ingress_authenticates, ingress_backends, ingress_tls
+from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,

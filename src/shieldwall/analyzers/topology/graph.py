@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.analyzers.topology.addresses import Address, addresses
-from shieldwall.analyzers.topology.compose_view import (
+from shieldwall.system.links import Address, addresses
+from shieldwall.system.compose import (
     ComposeService,
     compose_services,
     internal_networks,
 )
-from shieldwall.analyzers.topology.k8s import (
+from shieldwall.system.services import (
     Mesh,
     Resolver,
     ServicePort,
@@ -30,7 +30,7 @@ from shieldwall.analyzers.topology.k8s import (
     service_views,
     spec_of,
 )
-from shieldwall.analyzers.topology.netpol import INGRESS, Endpoint, Pod, PolicyEngine, Verdict
+from shieldwall.system.netpol import INGRESS, Endpoint, Pod, PolicyEngine, Verdict
 from shieldwall.model import Settings
 from shieldwall.model.service_map import (
     EXPOSURE_GATEWAY,
@@ -38,8 +38,8 @@ from shieldwall.model.service_map import (
     EXPOSURE_INTERNET,
     INTERNET,
 )
-from shieldwall.sources.gateway import GatewayView, detect_gateways
-from shieldwall.sources.ingress import ingress_authenticates, ingress_backends, ingress_tls
+from shieldwall.system.gateway import GatewayView, detect_gateways
+from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
 from shieldwall.sources.yaml_tree import YMap, YSeq

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.analyzers.topology.netpol import Pod, Policy, PolicyEngine
+from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
