@@ -20,9 +20,14 @@ _WORD = re.compile(r"[\w'./]+(?:-[\w'./]+)*")  # not "->"
 
 
 def repeated_phrases(message: str, length: int = 4) -> set[str]:
-    words = _WORD.findall(message.lower())
-    grams = Counter(" ".join(words[i : i + length]) for i in range(len(words) - length + 1))
-    return {gram for gram, n in grams.items() if n > 1}
+    """Phrases said twice within one clause: a list of paths ("...; ...") may name
+    two Services on the same ports."""
+    found: set[str] = set()
+    for clause in message.lower().split("; "):
+        words = _WORD.findall(clause)
+        grams = Counter(" ".join(words[i : i + length]) for i in range(len(words) - length + 1))
+        found |= {gram for gram, n in grams.items() if n > 1}
+    return found
 
 
 def repeated_ids(message: str) -> set[str]:

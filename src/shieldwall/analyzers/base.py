@@ -12,6 +12,7 @@ from shieldwall.model import Control, Finding, Rule, ServiceMap, Settings, Skipp
 from shieldwall.model.progress import Progress, no_progress
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
+from shieldwall.system.units import Units, partition
 
 
 @dataclass
@@ -26,6 +27,12 @@ class ScanTarget:
     @cached_property
     def inventory(self) -> Inventory:
         return load_inventory(self.tree, self.settings.max_file_bytes)
+
+    @cached_property
+    def units(self) -> Units:
+        """The deployment units of the inventory: cross-resource rules and the map
+        work within one."""
+        return partition(self.inventory, self.settings.units)
 
 
 @dataclass(frozen=True, slots=True)

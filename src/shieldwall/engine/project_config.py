@@ -16,7 +16,7 @@ from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 
 CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
-_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps"}
+_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps", "units"}
 _DEPS_KEYS = ("require_db", "max_db_age")
 
 
@@ -123,6 +123,7 @@ def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfi
             raise _fail(display, body.line_of("max_file_size"), "max_file_size must be bytes > 0")
         settings = Settings(gateway=settings.gateway, max_file_bytes=size)
     settings = _deps(body, display, settings)
+    settings = replace(settings, units=_units(body, display))
     fail_on = None
     if "fail_on" in body:
         try:
@@ -165,6 +166,22 @@ def _gateway(body: YMap, display: str) -> GatewaySettings:
     return GatewaySettings(
         workloads=_str_list(gw.get("workloads"), display, gw.line_of("workloads"), "workloads"),
         services=_str_list(gw.get("services"), display, gw.line_of("services"), "services"),
+    )
+
+
+def _units(body: YMap, display: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`units: {prod: [deploy/prod/**], staging: deploy/staging/**}`: deployment units
+    named by path globs, for layouts that the detection by kustomization, compose
+    project and directory gets wrong."""
+    units = body.get("units")
+    if units is None:
+        return ()
+    if not isinstance(units, YMap):
+        hint = "write `units: {prod: [deploy/prod/**]}`: a unit name and its path globs"
+        raise _fail(display, body.line_of("units"), "units must be a mapping", hint)
+    return tuple(
+        (str(name), _str_list(globs, display, units.line_of(name), f"units.{name}"))
+        for name, globs in units.items()
     )
 
 

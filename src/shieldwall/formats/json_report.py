@@ -28,6 +28,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
             "end_line": f.location.end_line,
         },
         "resource": display_text(f.resource),
+        "unit": display_text(f.unit) if f.unit else None,
         "cwe": list(f.rule.cwe),
         "references": list(f.rule.references),
         "remediation": f.rule.remediation,

@@ -43,6 +43,9 @@ class Finding:
     # For a data-flow finding, where the data went from the source to the sink
     # (the last step is `location`); empty for the others. Not in the fingerprint.
     flow: tuple[Location, ...] = ()
+    # The deployment unit the finding holds in ("kustomization:deploy/base"); "" for
+    # findings about no deployed resource. Not in the fingerprint.
+    unit: str = ""
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

@@ -34,6 +34,7 @@ class MapNode:
     # Resource ids whose findings belong to this node (the workload, its Services...).
     resources: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()  # fingerprints of the findings about this node
+    unit: str = ""  # the deployment unit it belongs to (see system/units.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class ServiceMap:
                     "kind": n.kind,
                     "name": n.name,
                     "namespace": n.namespace,
+                    "unit": n.unit,
                     "exposure": n.exposure,
                     "role": n.role,
                     "open_ingress": n.open_ingress,

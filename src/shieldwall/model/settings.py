@@ -55,6 +55,9 @@ class Settings:
     # max_db_age_days, stops the scan (exit 2) unless require_db is False.
     require_db: bool = True
     max_db_age_days: float = DEFAULT_MAX_DB_AGE_DAYS
+    # Deployment units named in `.shieldwall.yaml` (`units:`): a name and the path
+    # globs of its files, tried before the units found by layout.
+    units: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def parse_age(text: str) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.config.context import ConfigContext
@@ -25,34 +25,45 @@ class ConfigAnalyzer:
 
     def analyze(self, target: ScanTarget) -> AnalyzerOutput:
         inventory = target.inventory
-        ctx = ConfigContext(inventory, target.settings)
         findings: list[Finding] = []
         seen: set[str] = set()
+        gateways: dict[str, None] = {}
+        source = ""
+        # Rules about how resources relate hold within one deployment unit: each unit
+        # is checked on its own; a file two units hold gives its findings once.
+        for unit in target.units.units:
+            ctx = ConfigContext(unit.inventory, target.settings)
+            for finding in self._findings(ctx, unit.id):
+                if finding.fingerprint not in seen:
+                    seen.add(finding.fingerprint)
+                    findings.append(finding)
+            gateways.update(dict.fromkeys(ctx.gateways.describe()))
+            source = source or ctx.gateways.source
+        whole = ConfigContext(inventory, target.settings)
+        return AnalyzerOutput(
+            findings=tuple(findings),
+            skipped=(*inventory.skipped, *target.units.skipped),
+            checked=self._checked(whole),
+            gateways=tuple(gateways),
+            gateway_source=source or "detected",
+        )
+
+    def _findings(self, ctx: ConfigContext, unit: str) -> Iterator[Finding]:
         for check in all_checks():
             for hit in check(ctx):
                 rule = self._by_id.get(hit.rule)
                 if rule is None:
                     raise KeyError(f"rule {hit.rule} is not in the registry")
                 end = max(hit.end_line, hit.line)
-                finding = Finding(
+                yield Finding(
                     rule=rule,
                     message=hit.message,
                     location=Location(hit.path, hit.line, end),
                     resource=hit.resource,
                     key=hit.key,
                     path_in_fingerprint=hit.path_in_fingerprint,
+                    unit=unit,
                 )
-                if finding.fingerprint in seen:
-                    continue
-                seen.add(finding.fingerprint)
-                findings.append(finding)
-        return AnalyzerOutput(
-            findings=tuple(findings),
-            skipped=tuple(inventory.skipped),
-            checked=self._checked(ctx),
-            gateways=tuple(ctx.gateways.describe()),
-            gateway_source=ctx.gateways.source,
-        )
 
     def _checked(self, ctx: ConfigContext) -> dict[Control, frozenset[str]]:
         """Resources each control's rules looked at, by the kinds the rules apply to."""

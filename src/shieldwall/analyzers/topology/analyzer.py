@@ -3,8 +3,9 @@ hands both to the engine."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.topology.findings import check
@@ -13,6 +14,7 @@ from shieldwall.analyzers.topology.rules import ANALYZER, RULES
 from shieldwall.model import Control, Finding, Location, Rule, Settings
 from shieldwall.model.service_map import INTERNET, Aggregate, MapEdge, MapNode, ServiceMap
 from shieldwall.sources.manifests import Inventory
+from shieldwall.system.units import Unit
 
 
 class TopologyAnalyzer:
@@ -26,20 +28,66 @@ class TopologyAnalyzer:
 
     def analyze(self, target: ScanTarget) -> AnalyzerOutput:
         inventory = target.inventory
-        service_map, findings, topo = map_inventory(inventory, target.settings, self._by_id)
-        ids = frozenset(n.id for n in topo.nodes.values())
+        service_map, findings, topos = map_units(target.units.units, target.settings, self._by_id)
+        ids = frozenset(n.id for topo in topos for n in topo.nodes.values())
         checked = {r.control: ids for r in RULES} if ids else {}
         return AnalyzerOutput(
             findings=tuple(findings),
-            skipped=tuple(inventory.skipped),
+            skipped=(*inventory.skipped, *target.units.skipped),
             checked=checked,
             service_map=service_map,
-            warnings=tuple(topo.warnings),
+            warnings=tuple(dict.fromkeys(w for topo in topos for w in topo.warnings)),
         )
 
 
+def map_units(
+    units: Sequence[Unit], settings: Settings, rules: dict[str, Rule] | None = None
+) -> tuple[ServiceMap, list[Finding], list[Topology]]:
+    """One service map of every deployment unit, each mapped on its own: a node id
+    that two units hold is written `ID@UNIT` in the map, so that no unit's links
+    join another's. A finding that two units give (a file both hold) is listed once."""
+    maps: list[tuple[str, ServiceMap]] = []
+    findings: list[Finding] = []
+    topos: list[Topology] = []
+    seen: set[str] = set()
+    for unit in units:
+        service_map, found, topo = map_inventory(unit.inventory, settings, rules, unit.id)
+        maps.append((unit.id, service_map))
+        topos.append(topo)
+        for f in found:
+            if f.fingerprint not in seen:
+                seen.add(f.fingerprint)
+                findings.append(f)
+    return merge_maps(maps), findings, topos
+
+
+def merge_maps(maps: Sequence[tuple[str, ServiceMap]]) -> ServiceMap:
+    if len(maps) == 1:
+        return maps[0][1]
+    count = Counter(n.id for _, m in maps for n in m.nodes if n.id != INTERNET)
+    nodes: dict[str, MapNode] = {}
+    edges: list[MapEdge] = []
+    for unit, m in maps:
+
+        def new(node_id: str, unit: str = unit) -> str:
+            return f"{node_id}@{unit}" if count[node_id] > 1 else node_id
+
+        for n in m.nodes:
+            nodes.setdefault(new(n.id), replace(n, id=new(n.id)))
+        for e in m.edges:
+            agg = e.aggregate
+            if agg is not None:
+                agg = Aggregate(
+                    tuple(map(new, agg.sources)), tuple(map(new, agg.targets)), agg.pairs
+                )
+            edges.append(replace(e, source=new(e.source), target=new(e.target), aggregate=agg))
+    ordered = sorted(nodes.values(), key=lambda n: (n.id != INTERNET, n.id))
+    edges.sort(key=lambda e: (e.source, e.target, e.port or 0))
+    return ServiceMap(tuple(ordered), tuple(edges))
+
+
 def map_inventory(
-    inventory: Inventory, settings: Settings, rules: dict[str, Rule] | None = None
+    inventory: Inventory, settings: Settings, rules: dict[str, Rule] | None = None, unit: str = ""
 ) -> tuple[ServiceMap, list[Finding], Topology]:
     """The service map of an inventory and the findings read off it."""
     by_id = rules or {r.id: r for r in RULES}
@@ -55,6 +103,7 @@ def map_inventory(
             location=Location(hit.path, hit.line, hit.line),
             resource=hit.resource,
             key=hit.key,
+            unit=unit,
         )
         if finding.fingerprint in seen:
             continue
@@ -64,13 +113,14 @@ def map_inventory(
             node_fp[hit.node].append(finding.fingerprint)
         if hit.edge is not None:
             edge_fp[hit.edge].append(finding.fingerprint)
-    return _freeze(topo, node_fp, edge_fp), findings, topo
+    return _freeze(topo, node_fp, edge_fp, unit), findings, topo
 
 
 def _freeze(
     topo: Topology,
     node_fp: dict[str, list[str]],
     edge_fp: dict[tuple[str, str, int | None, str], list[str]],
+    unit: str = "",
 ) -> ServiceMap:
     nodes = []
     exposures = topo.exposures()
@@ -91,6 +141,7 @@ def _freeze(
                 n.open_egress,
                 tuple(dict.fromkeys(n.resources)),
                 tuple(node_fp.get(n.id, ())),
+                unit,
             )
         )
     edges = []
@@ -134,7 +185,7 @@ def _freeze(
     return ServiceMap(tuple(nodes), tuple(edges))
 
 
-__all__ = ["TopologyAnalyzer", "map_inventory"]
+__all__ = ["TopologyAnalyzer", "map_inventory", "map_units"]
 
 
 def controls() -> tuple[Control, ...]:

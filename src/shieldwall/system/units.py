@@ -1,0 +1,238 @@
+"""Deployment units: the parts of a repository that are deployed together.
+
+A repository often holds one application several times (a kustomize base, a
+directory of plain manifests, a release bundle) or several systems side by
+side. Rules about how resources relate (a ServiceAccount shared by workloads, a
+NetworkPolicy admitting a datastore's callers, the service map) hold within one
+unit only. The units, first match wins:
+
+- `units:` in `.shieldwall.yaml`, a unit name to path globs;
+- a Helm chart (a directory with `Chart.yaml`): skipped with a reason, since its
+  templates must be rendered first;
+- a kustomization that no other kustomization lists: the resources it lists,
+  directories and components followed through their own kustomization files (as
+  `kubectl kustomize` would read them; patches are not applied). A file that two
+  such kustomizations list belongs to both;
+- a compose project: the compose files of one directory;
+- the other manifests, and Dockerfiles, by directory.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from shieldwall.model import Skipped
+from shieldwall.sources.manifests import Inventory
+from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_RESOURCE_KEYS = ("resources", "bases", "components")
+KIND_CONFIGURED = "configured"
+KIND_KUSTOMIZATION = "kustomization"
+KIND_COMPOSE = "compose"
+KIND_DIRECTORY = "directory"
+KIND_HELM = "helm"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Resources deployed together, and the part of the inventory that holds them."""
+
+    kind: str  # configured | kustomization | compose | directory
+    path: str  # the unit's directory ("." for the scanned root), or its configured name
+    inventory: Inventory
+    note: str = ""  # what the reader should know (remote resources not read...)
+
+    @property
+    def id(self) -> str:
+        """`kustomization:deploy/base`, `directory:release`, `configured:prod`."""
+        return f"{self.kind}:{self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """The units, and the files left out of every unit with the reason."""
+
+    units: tuple[Unit, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass
+class _Kustomization:
+    path: str
+    directory: str
+    component: bool
+    entries: list[str] = field(default_factory=list)  # resources, bases, components as written
+
+
+def _parent(path: str) -> str:
+    return posixpath.dirname(path) or "."
+
+
+def _join(directory: str, entry: str) -> str:
+    joined = posixpath.normpath(posixpath.join(directory, entry))
+    return "." if joined in ("", ".") else joined
+
+
+def _is_remote(entry: str) -> bool:
+    lower = entry.lower()
+    return "://" in lower or lower.startswith(("github.com/", "gitlab.com/", "git@", "ssh:"))
+
+
+def _kustomizations(inventory: Inventory) -> dict[str, _Kustomization]:
+    found: dict[str, _Kustomization] = {}
+    for path, lines in inventory.lines.items():
+        if posixpath.basename(path) not in KUSTOMIZATION_NAMES:
+            continue
+        docs = [d for d in parse_documents("\n".join(lines)) if isinstance(d, Document)]
+        body = docs[0].content if docs else None
+        if not isinstance(body, YMap):
+            continue
+        k = _Kustomization(path, _parent(path), str(body.get("kind") or "") == "Component")
+        for key in _RESOURCE_KEYS:
+            value = body.get(key)
+            if isinstance(value, YSeq):
+                k.entries += [str(v) for v in value if isinstance(v, str)]
+        found[k.directory] = k
+    return found
+
+
+def _members(
+    directory: str,
+    kusts: dict[str, _Kustomization],
+    files: set[str],
+    remote: list[str],
+    seen: set[str],
+) -> set[str]:
+    """The files one kustomization deploys, through the kustomizations it lists."""
+    if directory in seen:
+        return set()
+    seen.add(directory)
+    out: set[str] = set()
+    for entry in kusts[directory].entries:
+        if _is_remote(entry):
+            remote.append(entry)
+            continue
+        target = _join(directory, entry)
+        if target in kusts:
+            out |= _members(target, kusts, files, remote, seen)
+        elif target in files:
+            out.add(target)
+    return out
+
+
+def _listed(kusts: dict[str, _Kustomization]) -> set[str]:
+    """Kustomization directories another kustomization lists."""
+    return {
+        t
+        for k in kusts.values()
+        for e in k.entries
+        if not _is_remote(e) and (t := _join(k.directory, e)) in kusts and t != k.directory
+    }
+
+
+def _configured(path: str, patterns: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    for name, globs in patterns:
+        for glob in globs:
+            pattern = glob.rstrip("/")
+            if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern + "/*"):
+                return name
+    return None
+
+
+def _charts(files: Iterable[str], chart_files: Iterable[str]) -> dict[str, list[str]]:
+    roots = sorted({_parent(c) for c in chart_files}, key=len)
+    charts: dict[str, list[str]] = {}
+    for f in files:
+        for root in roots:
+            if root == "." or f.startswith(root + "/"):
+                charts.setdefault(root, []).append(f)
+                break
+    return charts
+
+
+def partition(
+    inventory: Inventory, patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+) -> Units:
+    """The deployment units of an inventory, in a stable order."""
+    k8s_files = {o.path for o in inventory.kubernetes}
+    compose_files = {c.path for c in inventory.compose}
+    docker_files = {d.path for d in inventory.dockerfiles}
+    everything = k8s_files | compose_files | docker_files
+    members: dict[tuple[str, str], set[str]] = {}
+    notes: dict[tuple[str, str], str] = {}
+    placed: set[str] = set()
+    for f in sorted(everything):
+        name = _configured(f, patterns)
+        if name is not None:
+            members.setdefault((KIND_CONFIGURED, name), set()).add(f)
+            placed.add(f)
+    chart_files = [p for p in inventory.lines if posixpath.basename(p) == "Chart.yaml"]
+    charts = _charts(sorted(everything - placed), chart_files)
+    skipped: list[Skipped] = []
+    for root, files in charts.items():
+        placed |= set(files)
+        skipped.append(
+            Skipped(
+                posixpath.join(root, "Chart.yaml") if root != "." else "Chart.yaml",
+                f"Helm chart: its {len(files)} manifest file(s) are not analysed until the "
+                "chart is rendered (`helm template` and scan the output)",
+            )
+        )
+    kusts = _kustomizations(inventory)
+    listed = _listed(kusts)
+    for directory in sorted(kusts):
+        k = kusts[directory]
+        if directory in listed or k.component:
+            continue
+        remote: list[str] = []
+        files = _members(directory, kusts, k8s_files, remote, set()) - placed
+        if not files:
+            continue
+        key = (KIND_KUSTOMIZATION, directory)
+        reached = {kusts[d].path for d in _walk(directory, kusts)}
+        members[key] = files | (reached & k8s_files)
+        if remote:
+            notes[key] = f"remote resources not read: {', '.join(sorted(remote)[:3])}"
+    for (kind, _), files in members.items():
+        if kind == KIND_KUSTOMIZATION:
+            placed |= files
+    for f in sorted(compose_files - placed):
+        members.setdefault((KIND_COMPOSE, _parent(f)), set()).add(f)
+        placed.add(f)
+    kustomization_files = {k.path for k in kusts.values()}
+    for f in sorted((k8s_files | docker_files) - placed - kustomization_files):
+        members.setdefault((KIND_DIRECTORY, _parent(f)), set()).add(f)
+    units = [
+        Unit(kind, path, _sub_inventory(inventory, files), notes.get((kind, path), ""))
+        for (kind, path), files in sorted(members.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        if files
+    ]
+    return Units(tuple(units), tuple(skipped))
+
+
+def _walk(directory: str, kusts: dict[str, _Kustomization]) -> set[str]:
+    """The kustomization directories one kustomization reaches, itself included."""
+    seen = {directory}
+    todo = [directory]
+    while todo:
+        k = kusts[todo.pop()]
+        for e in k.entries:
+            t = _join(k.directory, e)
+            if not _is_remote(e) and t in kusts and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+def _sub_inventory(inventory: Inventory, files: set[str]) -> Inventory:
+    return Inventory(
+        kubernetes=[o for o in inventory.kubernetes if o.path in files],
+        compose=[c for c in inventory.compose if c.path in files],
+        dockerfiles=[d for d in inventory.dockerfiles if d.path in files],
+        skipped=[],
+        lines=inventory.lines,
+    )
