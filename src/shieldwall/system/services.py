@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
@@ -19,6 +18,7 @@ from shieldwall.sources.workloads import (
     labels_match,
 )
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 
 _DATASTORE_IMAGE = re.compile(
     r"(^|/)(postgres|postgresql|postgis|mysql|mariadb|percona|mongo|mongodb|redis|valkey|"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from shieldwall.model import Settings
-from shieldwall.system.gateway import GatewayView, detect_gateways
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, workload_of
+from shieldwall.system.gateway import GatewayView, detect_gateways
 
 
 @dataclass(frozen=True, slots=True)

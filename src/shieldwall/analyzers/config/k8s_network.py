@@ -11,7 +11,6 @@ from typing import Any
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
-from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
@@ -21,6 +20,7 @@ from shieldwall.sources.workloads import (
     labels_match,
 )
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 
 _NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
 _SVC = "https://kubernetes.io/docs/concepts/services-networking/service/"

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
-from shieldwall.sources.workloads import get_seq
-from shieldwall.sources.yaml_tree import YMap, YSeq
+from shieldwall.system.values import (
+    ConfigValue,
+    compose_values,
+    configmap_values,
+    container_values,
+)
 
 _APPLIES = ("workload", "compose-service", "ConfigMap")
 
@@ -72,7 +74,6 @@ _DB_TLS_OFF = re.compile(
     r"encrypt=false|requiressl=false|trustservercertificate=true|tlsinsecure=true|"
     r"tlsallowinvalidcertificates=true)\b"
 )
-_KEY = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]*\s*")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"}  # noqa: S104 (a host name, not a bind)
 _SCHEMA_HOSTS = re.compile(r"(^|\.)(w3\.org|xmlns\.com|purl\.org|schemas\.|example\.(com|org))")
 
@@ -93,18 +94,6 @@ _VERIFY_OFF: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
         frozenset({"1", "true", "yes", "on"}),
     ),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Value:
-    """A configuration string and where it is written."""
-
-    path: str
-    resource: str
-    name: str  # variable or key name ("" for args)
-    text: str
-    line: int
-    key: str
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
@@ -131,7 +120,7 @@ def _is_internal(host: str, internal: set[str]) -> bool:
     )
 
 
-def _check_value(v: _Value, internal: set[str]) -> Iterator[Hit]:
+def _check_value(v: ConfigValue, internal: set[str]) -> Iterator[Hit]:
     upper = v.name.upper()
     lowered = v.text.strip().lower()
     for pattern, values in _VERIFY_OFF:
@@ -140,8 +129,8 @@ def _check_value(v: _Value, internal: set[str]) -> Iterator[Hit]:
                 "NET-TLS-VERIFY-DISABLED",
                 v.path,
                 v.line,
-                v.resource,
-                f"{v.name}={v.text.strip()} in {v.resource} turns TLS certificate verification off",
+                v.owner,
+                f"{v.name}={v.text.strip()} in {v.owner} turns TLS certificate verification off",
                 f"{v.key}|verify",
             )
             break
@@ -151,8 +140,8 @@ def _check_value(v: _Value, internal: set[str]) -> Iterator[Hit]:
             "NET-DB-TLS-DISABLED",
             v.path,
             v.line,
-            v.resource,
-            f"{v.name or 'a connection string'} in {v.resource} sets {tls_off.group(1)}: the "
+            v.owner,
+            f"{v.name or 'a connection string'} in {v.owner} sets {tls_off.group(1)}: the "
             "database connection is not encrypted",
             f"{v.key}|db",
         )
@@ -165,113 +154,18 @@ def _check_value(v: _Value, internal: set[str]) -> Iterator[Hit]:
             "NET-PLAINTEXT-URL",
             v.path,
             v.line,
-            v.resource,
-            f"{v.name or 'argument'} in {v.resource} calls {where} {host!r} over {scheme}:// "
+            v.owner,
+            f"{v.name or 'argument'} in {v.owner} calls {where} {host!r} over {scheme}:// "
             "(plaintext)",
             f"{v.key}|{scheme}://{host}",
         )
 
 
-def _values(ctx: ConfigContext) -> Iterator[_Value]:
+def _values(ctx: ConfigContext) -> Iterator[ConfigValue]:
     for w in ctx.workloads:
-        for c in w.containers():
-            for item in get_seq(c.body, "env"):
-                if isinstance(item, YMap) and isinstance(item.get("value"), (str, int, bool)):
-                    name = str(item.get("name", ""))
-                    yield _Value(
-                        w.path,
-                        w.id,
-                        name,
-                        _text(item["value"]),
-                        item.line_of("value"),
-                        f"{c.key}.env[{name}]",
-                    )
-            for field in ("command", "args"):
-                seq = c.body.get(field)
-                if isinstance(seq, YSeq):
-                    for i, arg in enumerate(seq):
-                        if isinstance(arg, str):
-                            yield _Value(
-                                w.path,
-                                w.id,
-                                _flag_name(arg),
-                                _flag_value(arg),
-                                seq.line_of(i),
-                                f"{c.key}.{field}[{i}]",
-                            )
+        yield from container_values(w)
     for cm in ctx.objects("ConfigMap"):
-        data = cm.body.get("data")
-        if isinstance(data, YMap):
-            for key, value in data.items():
-                if isinstance(value, str):
-                    yield from _block_values(cm.path, cm.id, str(key), value, data.line_of(key))
+        yield from configmap_values(cm)
     for cf in ctx.inventory.compose:
         for name, svc in cf.services.items():
-            sid = cf.service_id(name)
-            env = svc.get("environment")
-            if isinstance(env, YMap):
-                for k, val in env.items():
-                    if val is not None:
-                        yield _Value(
-                            cf.path, sid, str(k), _text(val), env.line_of(k), f"environment[{k}]"
-                        )
-            elif isinstance(env, YSeq):
-                for i, item in enumerate(env):
-                    if isinstance(item, str) and "=" in item:
-                        k, _, val = item.partition("=")
-                        yield _Value(
-                            cf.path,
-                            sid,
-                            k.strip(),
-                            val,
-                            env.line_of(i),
-                            f"environment[{k.strip()}]",
-                        )
-            cmd = svc.get("command")
-            if isinstance(cmd, str):
-                yield _Value(cf.path, sid, "", cmd, svc.line_of("command"), "command")
-            elif isinstance(cmd, YSeq):
-                for i, arg in enumerate(cmd):
-                    if isinstance(arg, str):
-                        yield _Value(
-                            cf.path,
-                            sid,
-                            _flag_name(arg),
-                            _flag_value(arg),
-                            cmd.line_of(i),
-                            f"command[{i}]",
-                        )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _flag_name(arg: str) -> str:
-    if arg.startswith("-") and "=" in arg:
-        return arg.lstrip("-").split("=", 1)[0].replace("-", "_").upper()
-    return ""
-
-
-def _flag_value(arg: str) -> str:
-    return arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
-
-
-def _block_values(
-    path: str, resource: str, key: str, value: str, key_line: int
-) -> Iterator[_Value]:
-    """A ConfigMap value, line by line (block scalars start on the line after the key)."""
-    lines = value.splitlines()
-    if len(lines) <= 1:
-        yield _Value(path, resource, key, value.strip(), key_line, f"data[{key}]")
-        return
-    for i, text in enumerate(lines, start=1):
-        var, val = key, text
-        for sep in ("=", ":"):
-            name, found, rest = text.partition(sep)
-            if found and _KEY.fullmatch(name) and not rest.startswith("//"):
-                var, val = name.strip(), rest
-                break
-        yield _Value(path, resource, var, val.strip(), key_line + i, f"data[{key}]:{var}")
+            yield from compose_values(cf, name, svc)

@@ -10,12 +10,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.system.links import Address, addresses
+from shieldwall.model import Settings
+from shieldwall.model.service_map import (
+    EXPOSURE_GATEWAY,
+    EXPOSURE_INTERNAL,
+    EXPOSURE_INTERNET,
+    INTERNET,
+)
+from shieldwall.sources.manifests import Inventory, K8sObject
+from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
+from shieldwall.sources.yaml_tree import YMap
 from shieldwall.system.compose import (
     ComposeService,
     compose_services,
     internal_networks,
 )
+from shieldwall.system.gateway import GatewayView, detect_gateways
+from shieldwall.system.links import Address, addresses
+from shieldwall.system.netpol import INGRESS, Endpoint, Pod, PolicyEngine, Verdict
+from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.system.services import (
     Mesh,
     Resolver,
@@ -30,19 +43,7 @@ from shieldwall.system.services import (
     service_views,
     spec_of,
 )
-from shieldwall.system.netpol import INGRESS, Endpoint, Pod, PolicyEngine, Verdict
-from shieldwall.model import Settings
-from shieldwall.model.service_map import (
-    EXPOSURE_GATEWAY,
-    EXPOSURE_INTERNAL,
-    EXPOSURE_INTERNET,
-    INTERNET,
-)
-from shieldwall.system.gateway import GatewayView, detect_gateways
-from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
-from shieldwall.sources.manifests import Inventory, K8sObject
-from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
-from shieldwall.sources.yaml_tree import YMap, YSeq
+from shieldwall.system.values import ConfigValue, compose_values, workload_values
 
 _ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 # A pod of a new namespace, labelled with nothing: stands for "any pod".
@@ -566,61 +567,6 @@ def _istio_routes(topo: Topology, objects: list[K8sObject], resolver: Resolver, 
                         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Value:
-    what: str  # "env PAYMENTS_URL", "ConfigMap orders-config key CATALOG_URL", "args[2]"
-    name: str
-    text: str
-    path: str
-    line: int
-
-
-def _config_values(w: Workload, configmaps: dict[tuple[str, str], K8sObject]) -> Iterator[_Value]:
-    used_maps: list[tuple[str, str | None]] = []
-    for c in w.containers():
-        for item in get_seq(c.body, "env"):
-            if not isinstance(item, YMap):
-                continue
-            name = str(item.get("name", ""))
-            value = item.get("value")
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                yield _Value(f"env {name}", name, str(value), w.path, item.line_of("value"))
-            ref = get_map(item, "valueFrom", "configMapKeyRef")
-            if ref is not None and ref.get("name"):
-                used_maps.append((str(ref["name"]), str(ref.get("key", ""))))
-        for item in get_seq(c.body, "envFrom"):
-            ref = get_map(item, "configMapRef")
-            if ref is not None and ref.get("name"):
-                used_maps.append((str(ref["name"]), None))
-        for field_name in ("command", "args"):
-            seq = c.body.get(field_name)
-            if isinstance(seq, YSeq):
-                for i, arg in enumerate(seq):
-                    if isinstance(arg, str):
-                        flag, _, rest = arg.partition("=")
-                        name = flag.lstrip("-") if rest and arg.startswith("-") else ""
-                        yield _Value(f"{field_name}[{i}]", name, arg, w.path, seq.line_of(i))
-    for vol in w.volumes():
-        ref = get_map(vol, "configMap")
-        if ref is not None and ref.get("name"):
-            used_maps.append((str(ref["name"]), None))
-    for cm_name, key in dict.fromkeys(used_maps):
-        cm = configmaps.get((w.namespace, cm_name))
-        data = cm.body.get("data") if cm is not None else None
-        if cm is None or not isinstance(data, YMap):
-            continue
-        for k, value in data.items():
-            if key and str(k) != key:
-                continue
-            if isinstance(value, str):
-                base = data.line_of(k)
-                lines = value.splitlines() or [value]
-                for i, text in enumerate(lines):
-                    line = base + (i + 1 if len(lines) > 1 else 0)
-                    var = text.split("=", 1)[0].split(":", 1)[0].strip() if len(lines) > 1 else k
-                    yield _Value(f"ConfigMap {cm.name} key {k}", str(var), text, cm.path, line)
-
-
 def _k8s_addresses(
     topo: Topology, objects: list[K8sObject], resolver: Resolver, mesh: Mesh
 ) -> None:
@@ -629,7 +575,7 @@ def _k8s_addresses(
         w, src = node.workload, node.pod
         if w is None or src is None:
             continue
-        for value in _config_values(w, configmaps):
+        for value in workload_values(w, configmaps):
             for addr in addresses(value.name, value.text):
                 svc = resolver.resolve(addr.host, w.namespace)
                 if svc is None:
@@ -646,7 +592,7 @@ def _address_edge(
     dst_w: Workload,
     svc: ServiceView,
     addr: Address,
-    value: _Value,
+    value: ConfigValue,
     mesh: Mesh,
 ) -> None:
     src = node.pod
@@ -970,7 +916,7 @@ def _compose_addresses(
     topo: Topology, svc: ComposeService, by_alias: dict[str, ComposeService]
 ) -> None:
     node = topo.nodes[svc.id]
-    for value in _compose_values(svc):
+    for value in compose_values(svc.cf, svc.name, svc.body):
         for addr in addresses(value.name, value.text):
             target = by_alias.get(addr.host)
             if target is None or target.id == svc.id:
@@ -996,28 +942,6 @@ def _compose_addresses(
                     plaintext=[] if addr.encrypted else [evidence],
                 )
             )
-
-
-def _compose_values(svc: ComposeService) -> Iterator[_Value]:
-    path = svc.cf.path
-    env = svc.body.get("environment")
-    if isinstance(env, YMap):
-        for k, v in env.items():
-            if isinstance(v, (str, int)) and not isinstance(v, bool):
-                yield _Value(f"environment {k}", str(k), str(v), path, env.line_of(k))
-    elif isinstance(env, YSeq):
-        for i, item in enumerate(env):
-            if isinstance(item, str) and "=" in item:
-                k, _, v = item.partition("=")
-                yield _Value(f"environment {k.strip()}", k.strip(), v, path, env.line_of(i))
-    for key in ("command", "entrypoint", "healthcheck"):
-        cmd = svc.body.get(key)
-        if isinstance(cmd, str):
-            yield _Value(key, "", cmd, path, svc.body.line_of(key))
-        elif isinstance(cmd, YSeq):
-            for i, arg in enumerate(cmd):
-                if isinstance(arg, str):
-                    yield _Value(f"{key}[{i}]", "", arg, path, cmd.line_of(i))
 
 
 def _fold_weak_edges(topo: Topology) -> None:
