@@ -1,7 +1,14 @@
 """Service addresses written in configuration: URLs (`http://orders:8080`,
 `postgres://db/...`, `redis://cache`), `host:port` pairs and bare host names in
 variables named like an address. Each tells that one service talks to another,
-on which port, and whether the protocol encrypts."""
+on which port, and whether the protocol encrypts.
+
+This is the one definition of an encrypted link (`Address.encrypted`): a scheme
+that always runs over TLS, or a database URL whose parameters turn TLS on.
+Everything else carries plaintext unless a mesh enforces mTLS on the
+destination (`system/services.py`, `Mesh.mtls`). The topology analyzer reports
+the links it can follow to a workload of the unit; the config analyzer the URLs
+of a known protocol to anything else."""
 
 from __future__ import annotations
 
@@ -82,6 +89,14 @@ class Address:
     scheme: str  # "" when the value names no protocol
     encrypted: bool
     text: str  # the matched text, for the evidence (never a whole value: it may hold a secret)
+
+
+def known_protocol(scheme: str) -> bool:
+    """A network protocol whose encryption the scheme tells (not `s3://`, `file://`)."""
+    return scheme in DEFAULT_PORTS or scheme in TLS_SCHEMES or scheme in _OTHER_PROTOCOLS
+
+
+_OTHER_PROTOCOLS = frozenset({"ftp", "telnet", "smtp", "imap", "pop3", "rtsp"})
 
 
 def addresses(name: str, value: str) -> Iterator[Address]:

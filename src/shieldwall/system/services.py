@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.sources.manifests import K8sObject
+from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import (
     Workload,
     get_map,
@@ -18,7 +18,10 @@ from shieldwall.sources.workloads import (
     labels_match,
 )
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.compose import compose_services
+from shieldwall.system.links import addresses
 from shieldwall.system.netpol import Pod, Policy, PolicyEngine
+from shieldwall.system.values import ConfigValue, used_configmaps
 
 _DATASTORE_IMAGE = re.compile(
     r"(^|/)(postgres|postgresql|postgis|mysql|mariadb|percona|mongo|mongodb|redis|valkey|"
@@ -290,3 +293,41 @@ def mesh_of(objects: list[K8sObject]) -> Mesh:
 
 def selects_pods(selector: Any, w: Workload) -> bool:
     return label_selector_matches(selector, w.pod_labels)
+
+
+def resolver_of(objects: list[K8sObject], workloads: list[Workload]) -> Resolver:
+    """Cluster DNS over the Services of a unit and the workloads they select."""
+    namespaces = {w.namespace for w in workloads} | {
+        o.name for o in objects if o.kind == "Namespace"
+    }
+    services = service_views([o for o in objects if o.kind == "Service"], workloads)
+    return Resolver({(s.obj.namespace, s.obj.name): s for s in services}, namespaces)
+
+
+def mapped_links(
+    inventory: Inventory, workloads: list[Workload], values: list[ConfigValue]
+) -> set[tuple[str, str]]:
+    """(owner, host) of the configured addresses that name a workload of the same
+    unit: the links the service map follows (through a Service, or a compose
+    service's name), whether the network lets them through or not."""
+    resolver = resolver_of(inventory.kubernetes, workloads)
+    namespace_of = {w.id: w.namespace for w in workloads}
+    for w in workloads:
+        for name, _ in used_configmaps(w):
+            namespace_of.setdefault(f"ConfigMap/{w.namespace}/{name}", w.namespace)
+    compose_hosts: dict[str, set[str]] = {}
+    for cf in inventory.compose:
+        hosts = {alias for svc in compose_services(cf) for alias in svc.aliases}
+        compose_hosts.update(dict.fromkeys((cf.service_id(n) for n in cf.services), hosts))
+    out: set[tuple[str, str]] = set()
+    for v in values:
+        for addr in addresses(v.name, v.text):
+            if v.owner in compose_hosts:
+                if addr.host in compose_hosts[v.owner]:
+                    out.add((v.owner, addr.host))
+                continue
+            namespace = namespace_of.get(v.owner)
+            svc = resolver.resolve(addr.host, namespace) if namespace is not None else None
+            if svc is not None and svc.workloads:
+                out.add((v.owner, addr.host))
+    return out

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
+from shieldwall.system.links import addresses, known_protocol
+from shieldwall.system.services import mapped_links
 from shieldwall.system.values import (
     ConfigValue,
     compose_values,
@@ -64,10 +66,6 @@ RULES = (
     ),
 )
 
-_PLAIN_URL = re.compile(
-    r"\b(http|ws|redis|amqp|ldap|ftp|mqtt|nats|telnet)://"
-    r"(?:[^\s:@/]+(?::[^\s@/]*)?@)?([A-Za-z0-9._-]+|\[[0-9a-fA-F:]+\])(?::(\d+))?"
-)
 _DB_TLS_OFF = re.compile(
     r"(?i)\b(sslmode=disable|sslmode=allow|ssl=false|ssl=0|usessl=false|"
     r"ssl-mode=disabled|sslmode=disabled|tls=false|tls=disable|"
@@ -98,8 +96,12 @@ _VERIFY_OFF: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
     internal = _internal_hosts(ctx)
-    for value in _values(ctx):
-        yield from _check_value(value, internal)
+    values = list(_values(ctx))
+    # Links to a workload of the unit are the topology analyzer's (TOPO-PLAINTEXT-EDGE):
+    # it knows whether the network lets them through and whether a mesh encrypts them.
+    mapped = mapped_links(ctx.inventory, ctx.workloads, values)
+    for value in values:
+        yield from _check_value(value, internal, mapped)
 
 
 def _internal_hosts(ctx: ConfigContext) -> set[str]:
@@ -120,7 +122,7 @@ def _is_internal(host: str, internal: set[str]) -> bool:
     )
 
 
-def _check_value(v: ConfigValue, internal: set[str]) -> Iterator[Hit]:
+def _check_value(v: ConfigValue, internal: set[str], mapped: set[tuple[str, str]]) -> Iterator[Hit]:
     upper = v.name.upper()
     lowered = v.text.strip().lower()
     for pattern, values in _VERIFY_OFF:
@@ -145,9 +147,16 @@ def _check_value(v: ConfigValue, internal: set[str]) -> Iterator[Hit]:
             "database connection is not encrypted",
             f"{v.key}|db",
         )
-    for match in _PLAIN_URL.finditer(v.text):
-        scheme, host = match.group(1), match.group(2)
-        if host.lower() in _LOCAL_HOSTS or _SCHEMA_HOSTS.search(host.lower()):
+    for addr in addresses(v.name, v.text):
+        host = addr.host
+        if (
+            not addr.scheme
+            or addr.encrypted
+            or not known_protocol(addr.scheme)
+            or host in _LOCAL_HOSTS
+            or _SCHEMA_HOSTS.search(host)
+            or (v.owner, host) in mapped
+        ):
             continue
         where = "internal service" if _is_internal(host, internal) else "host"
         yield Hit(
@@ -155,9 +164,9 @@ def _check_value(v: ConfigValue, internal: set[str]) -> Iterator[Hit]:
             v.path,
             v.line,
             v.owner,
-            f"{v.name or 'argument'} in {v.owner} calls {where} {host!r} over {scheme}:// "
+            f"{v.name or 'argument'} in {v.owner} calls {where} {host!r} over {addr.scheme}:// "
             "(plaintext)",
-            f"{v.key}|{scheme}://{host}",
+            f"{v.key}|{addr.scheme}://{host}",
         )
 
 
