@@ -71,15 +71,37 @@ def load_baseline(path: Path) -> frozenset[str]:
     entries = doc.get("findings")
     if not isinstance(entries, list):
         raise ConfigError(f"baseline {path} has no findings list")
-    return frozenset(
+    accepted = {
         str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e
+    }
+    # Entries of a rule that another now reports for: matched by (rule, path) and by
+    # (rule, resource) instead, since the new rule's fingerprint differs.
+    accepted |= {
+        f"{_FORMER}{e.get('rule')}\x1f{where}"
+        for e in entries
+        if isinstance(e, dict)
+        for where in (f"path={e.get('path')}", f"resource={e.get('resource')}")
+    }
+    return frozenset(accepted)
+
+
+_FORMER = "former:"
+
+
+def _accepted(f: Finding, accepted: frozenset[str]) -> bool:
+    if f.fingerprint in accepted:
+        return True
+    return any(
+        f"{_FORMER}{former}\x1f{where}" in accepted
+        for former in f.rule.former_ids
+        for where in (f"path={f.location.path}", f"resource={f.resource}")
     )
 
 
 def apply_baseline(findings: Sequence[Finding], accepted: frozenset[str]) -> list[Finding]:
     return [
         f.suppress("baseline", "in the baseline")
-        if not f.suppressed and f.fingerprint in accepted
+        if not f.suppressed and _accepted(f, accepted)
         else f
         for f in findings
     ]

@@ -30,7 +30,7 @@ def expired_rule(control: Control) -> Rule:
 
 def _matches(entry: ExceptionEntry, f: Finding) -> bool:
     return (
-        fnmatch.fnmatchcase(f.rule.id, entry.rule)
+        f.rule.named_by(entry.rule)
         and fnmatch.fnmatchcase(f.location.path, entry.path)
         and fnmatch.fnmatchcase(f.resource, entry.resource)
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from shieldwall.engine.rule_ids import known, unknown_rule_finding
-from shieldwall.model import Finding
+from shieldwall.model import Finding, Rule
 
 _DIRECTIVE = re.compile(
     r"(?:#|//|/\*|<!--|--)\s*shieldwall:\s*ignore\[([A-Za-z0-9_,\s*-]+)\]\s*(.*?)\s*(?:\*/|-->)?$"
@@ -25,8 +25,8 @@ class InlineIgnore:
     rules: frozenset[str]
     reason: str
 
-    def covers(self, rule_id: str) -> bool:
-        return "*" in self.rules or rule_id in self.rules
+    def covers(self, rule: Rule) -> bool:
+        return "*" in self.rules or rule.id in self.rules or bool(self.rules & set(rule.former_ids))
 
 
 def _rule_ids(match: re.Match[str]) -> frozenset[str]:
@@ -90,7 +90,7 @@ def apply_inline(
         hit = None
         for line in range(f.location.start_line, f.location.end_line + 1):
             ignore = table.get(line)
-            if ignore is not None and ignore.covers(f.rule.id):
+            if ignore is not None and ignore.covers(f.rule):
                 hit = ignore
                 break
         out.append(f.suppress("inline", hit.reason) if hit else f)

@@ -80,6 +80,6 @@ def select_rules(
     return [
         f
         for f in findings
-        if (not wanted or any(fnmatch.fnmatchcase(f.rule.id, p) for p in wanted))
-        and not any(fnmatch.fnmatchcase(f.rule.id, p) for p in unwanted)
+        if (not wanted or any(f.rule.named_by(p) for p in wanted))
+        and not any(f.rule.named_by(p) for p in unwanted)
     ]

@@ -21,5 +21,8 @@ def rule_catalog() -> list[Rule]:
 
 @functools.cache
 def rule_ids() -> frozenset[str]:
-    """The id of every rule there is (whichever analyzers run)."""
-    return frozenset(r.id for r in rule_catalog())
+    """The id of every rule there is (whichever analyzers run), and the retired ids
+    that rules still answer to."""
+    return frozenset(r.id for r in rule_catalog()) | frozenset(
+        former for r in rule_catalog() for former in r.former_ids
+    )

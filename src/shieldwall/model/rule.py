@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 
 from shieldwall.model.taxonomy import Control, Severity
@@ -22,6 +23,14 @@ class Rule:
     # How often a finding of this rule is a true problem, as measured on a labelled
     # corpus (bench/): "very-high", "high", "medium" or "low"; "" when not measured.
     precision: str = ""
+    # Ids of retired or narrowed rules whose findings this rule now reports: a
+    # suppression, `--rule`/`--skip-rule` or baseline entry naming one of them
+    # exactly applies to this rule's findings too, so users' suppressions keep working.
+    former_ids: tuple[str, ...] = ()
+
+    def named_by(self, pattern: str) -> bool:
+        """Does an id or glob (upper case) name this rule, or one of its former ids?"""
+        return fnmatch.fnmatchcase(self.id, pattern) or pattern in self.former_ids
 
     def __post_init__(self) -> None:
         if not self.id or self.id.upper() != self.id or " " in self.id:

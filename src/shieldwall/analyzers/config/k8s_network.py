@@ -1,6 +1,7 @@
 """Kubernetes network rules across resources: NetworkPolicy coverage and default
-deny, Services and hostPorts that expose workloads past the gateway, Ingress
-routes without TLS or authentication, mesh mTLS."""
+deny, Ingress routes without TLS, mesh mTLS; Services and Ingress routes that
+expose workloads past the gateway or without authentication only when those
+workloads are not in the unit (the service map follows the others)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,9 @@ RULES = (
         Severity.HIGH,
         "Service exposes a workload other than the gateway",
         "A LoadBalancer or NodePort Service makes its pods reachable from outside the cluster "
-        "directly, bypassing the API gateway's authentication, rate limits and TLS.",
+        "directly, bypassing the API gateway's authentication, rate limits and TLS. Reported "
+        "here only when no workload of the deployment unit is behind the Service; otherwise "
+        "TOPO-EXPOSED-PAST-GATEWAY reports the workload with the whole path.",
         "Make the Service `type: ClusterIP` and route outside traffic through the gateway; if "
         "this workload is the gateway, declare it in .shieldwall.yaml (`gateway: workloads:`).",
         ("Service",),
@@ -115,18 +118,6 @@ RULES = (
         ("Service",),
         cwe=("CWE-668",),
         references=(_SVC + "#external-ips",),
-    ),
-    config_rule(
-        "K8S-HOSTPORT",
-        Control.API_EXPOSURE,
-        Severity.HIGH,
-        "Container binds a port on the node (hostPort)",
-        "A hostPort publishes the container on every address of its node, outside Services, "
-        "NetworkPolicy-aware routing and the gateway.",
-        "Remove `hostPort` and use a ClusterIP Service behind the gateway.",
-        ("workload",),
-        cwe=("CWE-668",),
-        references=("https://kubernetes.io/docs/concepts/configuration/overview/#services",),
     ),
     config_rule(
         "K8S-INGRESS-NO-TLS",
@@ -148,7 +139,8 @@ RULES = (
         "Ingress route reaches a service with no authentication in front",
         "The route sends outside requests to an internal service that no gateway, auth "
         "annotation (ingress-nginx auth-url/auth-type, Traefik or Kong auth plugins, oauth2-proxy) "
-        "or mesh authentication policy protects.",
+        "or mesh authentication policy protects. Reported here only when the backend's workloads "
+        "are not in the deployment unit; otherwise TOPO-ROUTE-NO-AUTH reports the route.",
         "Route through the gateway, or add authentication at the ingress (for ingress-nginx: "
         "`nginx.ingress.kubernetes.io/auth-url` to an oauth2-proxy) or an Istio "
         "RequestAuthentication + AuthorizationPolicy for the backend.",
@@ -162,7 +154,9 @@ RULES = (
         Severity.HIGH,
         "Ingress routes straight to a service behind the gateway",
         "The system has an API gateway, but this Ingress sends outside traffic to another service "
-        "directly, skipping the gateway's authentication, rate limiting and auditing.",
+        "directly, skipping the gateway's authentication, rate limiting and auditing. Reported "
+        "here only when the backend's workloads are not in the deployment unit; otherwise "
+        "TOPO-EXPOSED-PAST-GATEWAY reports the workload.",
         "Point the Ingress backend at the gateway's Service and let the gateway route inward.",
         ("Ingress",),
         cwe=("CWE-668",),
@@ -188,7 +182,6 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
     yield from _netpol_coverage(ctx, policies)
     yield from _netpol_rules(ctx, policies)
     yield from _services(ctx)
-    yield from _host_ports(ctx)
     yield from _ingresses(ctx)
     yield from _mesh(ctx)
 
@@ -358,16 +351,21 @@ def _services(ctx: ConfigContext) -> Iterator[Hit]:
         spec = _spec(svc)
         svc_type = spec.get("type")
         is_gateway = ctx.gateways.service_targets_gateway(svc)
-        if svc_type in ("LoadBalancer", "NodePort") and not is_gateway:
-            workloads = dict.fromkeys(w.id for w in _service_workloads(ctx, svc))
-            targets = ", ".join(workloads) or "its pods"
+        # A Service in front of workloads of the unit is the map's question
+        # (TOPO-EXPOSED-PAST-GATEWAY): it follows the path and the policies on it.
+        if (
+            svc_type in ("LoadBalancer", "NodePort")
+            and not is_gateway
+            and not _service_workloads(ctx, svc)
+        ):
             yield Hit(
                 "K8S-SERVICE-EXPOSED",
                 svc.path,
                 spec.line_of("type"),
                 svc.id,
-                f"{svc.id} is type {svc_type}: it exposes {targets} outside the cluster "
-                "without going through the gateway",
+                f"{svc.id} is type {svc_type}: it exposes its pods outside the cluster without "
+                "going through the gateway (no workload of this deployment unit matches its "
+                "selector, so the service map cannot follow it)",
             )
         ips = spec.get("externalIPs")
         if isinstance(ips, list) and ips and not is_gateway:
@@ -380,39 +378,6 @@ def _services(ctx: ConfigContext) -> Iterator[Hit]:
             )
 
 
-def _host_ports(ctx: ConfigContext) -> Iterator[Hit]:
-    for w in ctx.workloads:
-        if ctx.gateways.is_gateway(w.id):
-            continue
-        for c in w.containers():
-            for port in get_seq(c.body, "ports"):
-                if isinstance(port, YMap) and port.get("hostPort") not in (None, 0):
-                    yield Hit(
-                        "K8S-HOSTPORT",
-                        w.path,
-                        port.line_of("hostPort"),
-                        w.id,
-                        f"container {c.name!r} of {w.id} binds hostPort {port.get('hostPort')} "
-                        "on its node, outside the gateway",
-                        f"{c.key}.hostPort[{port.get('hostPort')}]",
-                    )
-
-
-def _auth_protected_workloads(ctx: ConfigContext) -> set[str]:
-    """Workloads covered by an Istio RequestAuthentication/AuthorizationPolicy."""
-    covered: set[str] = set()
-    for pol in ctx.objects("RequestAuthentication", "AuthorizationPolicy"):
-        selector = get_map(_spec(pol), "selector")
-        labels = selector.get("matchLabels") if selector is not None else None
-        for w in ctx.workloads:
-            ns_ok = pol.namespace in (w.namespace, "istio-system")
-            if ns_ok and (
-                labels is None or (isinstance(labels, dict) and labels_match(labels, w.pod_labels))
-            ):
-                covered.add(w.id)
-    return covered
-
-
 def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
     ingresses = ctx.objects("Ingress")
     if not ingresses:
@@ -420,7 +385,6 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
     services = {(s.namespace, s.name): s for s in ctx.objects("Service")}
     gateway_is_controller = ctx.gateways.serves_ingress
     has_gateway = bool(ctx.gateways.workloads)
-    mesh_auth = _auth_protected_workloads(ctx)
     for ing in ingresses:
         spec = _spec(ing)
         yield from _ingress_tls(ing, spec)
@@ -432,6 +396,8 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
             if to_gateway:
                 continue
             targets = _service_workloads(ctx, svc) if svc is not None else []
+            if targets:
+                continue  # the map follows the route (TOPO-EXPOSED-PAST-GATEWAY, -ROUTE-NO-AUTH)
             if has_gateway and not gateway_is_controller:
                 yield Hit(
                     "K8S-INGRESS-BYPASSES-GATEWAY",
@@ -443,8 +409,6 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
                     backend.key,
                 )
             if ann_auth or "oauth2-proxy" in backend.service:
-                continue
-            if targets and all(t.id in mesh_auth for t in targets):
                 continue
             yield Hit(
                 "K8S-INGRESS-NO-AUTH",

@@ -30,7 +30,9 @@ RULES = (
         "Service called over a plaintext protocol",
         "A URL such as http://, ws://, redis://, amqp:// or ldap:// sends requests, tokens and "
         "data between services in clear text; anyone on the network path (a compromised pod, "
-        "a node, a misrouted packet) can read or change them.",
+        "a node, a misrouted packet) can read or change them. Reported here for hosts outside "
+        "the deployment unit; a link to a workload of the unit is TOPO-PLAINTEXT-EDGE's, which "
+        "also knows whether the network lets it through and whether a mesh encrypts it.",
         "Use the TLS form (https://, wss://, rediss://, amqps://, ldaps://) or put the services "
         "in a mesh with STRICT mTLS.",
         _APPLIES,

@@ -18,6 +18,7 @@ def _rule(
     remediation: str,
     cwe: tuple[str, ...],
     references: tuple[str, ...],
+    former_ids: tuple[str, ...] = (),
 ) -> Rule:
     return Rule(
         id=id,
@@ -30,6 +31,7 @@ def _rule(
         applies_to=("workload", "compose-service"),
         cwe=cwe,
         references=references,
+        former_ids=former_ids,
     )
 
 
@@ -48,6 +50,9 @@ RULES = (
         "the gateway's pods to this workload.",
         ("CWE-668",),
         (_NETPOL, "https://kubernetes.io/docs/concepts/services-networking/service/"),
+        # The config rules that said it of one field; they report it now only where the
+        # map cannot follow the path (a Service or route whose pods are not in the unit).
+        former_ids=("K8S-HOSTPORT", "K8S-SERVICE-EXPOSED", "K8S-INGRESS-BYPASSES-GATEWAY"),
     ),
     _rule(
         "TOPO-ROUTE-NO-AUTH",
@@ -63,6 +68,7 @@ RULES = (
         "AuthorizationPolicy for the workload.",
         ("CWE-306",),
         ("https://istio.io/latest/docs/reference/config/security/authorization-policy/",),
+        former_ids=("K8S-INGRESS-NO-AUTH",),
     ),
     _rule(
         "TOPO-PLAINTEXT-EDGE",
@@ -76,6 +82,7 @@ RULES = (
         "credentials) or put both services in a mesh with PeerAuthentication mode STRICT.",
         ("CWE-319",),
         ("https://istio.io/latest/docs/reference/config/security/peer_authentication/",),
+        former_ids=("NET-PLAINTEXT-URL",),
     ),
     _rule(
         "TOPO-DATASTORE-FROM-INTERNET",
