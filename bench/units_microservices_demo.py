@@ -85,7 +85,11 @@ def main() -> int:
         for rule in sorted(before | after):
             print(f"{rule:40} {before[rule]:11} {after[rule]:8}")
         print(f"{'total':40} {sum(before.values()):11} {sum(after.values()):8}")
-        layouts = ("kustomization:kustomize", "kustomization:kubernetes-manifests", "directory:release")
+        layouts = (
+            "kustomization:kustomize",
+            "kustomization:kubernetes-manifests",
+            "directory:release",
+        )
         units = {u.id for u in target.units.units}
         open_redis = [
             f

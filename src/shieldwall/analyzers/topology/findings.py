@@ -55,10 +55,12 @@ def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
             if node.compose is None
             else "compose applies no ingress rules"
         )
+        # At the way in (the Service's type, the hostPort, the route): where it is closed,
+        # and where a suppression of the config rules it replaces was written.
         yield GraphHit(
             "TOPO-EXPOSED-PAST-GATEWAY",
-            node.path,
-            node.line,
+            direct[0].path or node.path,
+            direct[0].line or node.line,
             node.id,
             f"{node.id} is reachable from the internet without passing the gateway: "
             f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}",
@@ -69,8 +71,8 @@ def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
     if unauth:
         yield GraphHit(
             "TOPO-ROUTE-NO-AUTH",
-            node.path,
-            node.line,
+            unauth[0].path or node.path,
+            unauth[0].line or node.line,
             node.id,
             f"{node.id} can be called from the internet with no authentication on the path: "
             f"{_paths(unauth)} (no authenticating gateway, auth annotation or filter, and no "

@@ -1,0 +1,139 @@
+"""Each fact about the system is reported once, by its owner, and the map and the
+findings agree: exposure and plaintext links are the service map's questions."""
+
+from __future__ import annotations
+
+from shieldwall.engine.scanner import ScanOptions, run_scan
+from shieldwall.model import Control
+
+MANIFESTS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example/web:1.0
+          env:
+            - name: ORDERS_URL
+              value: grpc://orders:9000
+            - name: CACHE_URL
+              value: redis://orders:9000
+            - name: AUDIT_URL
+              value: http://orders:9100
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders, namespace: shop}
+spec:
+  selector: {matchLabels: {app: orders}}
+  template:
+    metadata: {labels: {app: orders}}
+    spec:
+      containers:
+        - name: orders
+          image: registry.example/orders:1.0
+          ports: [{containerPort: 9000}, {containerPort: 9100}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: orders, namespace: shop}
+spec:
+  selector: {app: orders}
+  ports: [{name: grpc, port: 9000}, {name: audit, port: 9100}]
+"""
+
+
+def _scan(root):
+    options = ScanOptions(analyzers="config,topology", offline=True, repo_config=False)
+    return run_scan(root, options, str(root)).result
+
+
+def test_one_exposure_and_one_plaintext_finding_per_link(write) -> None:
+    result = _scan(write({"k8s/app.yaml": MANIFESTS}))
+    exposure = [f for f in result.findings if f.rule.control is Control.API_EXPOSURE]
+    assert [(f.rule.id, f.resource) for f in exposure] == [
+        ("TOPO-EXPOSED-PAST-GATEWAY", "Deployment/shop/web")
+    ]
+    plaintext = [f for f in result.findings if f.rule.cwe == ("CWE-319",)]
+    assert sorted(f.rule.id for f in plaintext) == ["TOPO-PLAINTEXT-EDGE"] * 2
+    by_port = {f.key: f for f in plaintext}
+    assert set(by_port) == {"->Deployment/shop/orders:9000", "->Deployment/shop/orders:9100"}
+    # grpc:// is plaintext too: one definition of an encrypted link.
+    both = by_port["->Deployment/shop/orders:9000"].message
+    assert "grpc://orders:9000" in both and "redis://orders:9000" in both
+
+
+def test_map_and_findings_give_the_same_verdict(write) -> None:
+    result = _scan(write({"k8s/app.yaml": MANIFESTS}))
+    assert result.service_map is not None
+    findings = {f.fingerprint: f for f in result.findings}
+    web = result.service_map.node("Deployment/shop/web")
+    assert web is not None and web.exposure == "internet"
+    assert {findings[fp].rule.id for fp in web.findings} >= {"TOPO-EXPOSED-PAST-GATEWAY"}
+    links = [
+        e
+        for e in result.service_map.edges
+        if e.source == "Deployment/shop/web" and e.target == "Deployment/shop/orders"
+    ]
+    assert sorted(e.port for e in links) == [9000, 9100]
+    for edge in links:
+        assert not edge.encrypted
+        assert [findings[fp].rule.id for fp in edge.findings] == ["TOPO-PLAINTEXT-EDGE"]
+
+
+def test_a_plaintext_url_to_a_host_outside_the_unit_is_configs(write) -> None:
+    outside = MANIFESTS.replace("http://orders:9100", "http://audit.example.net/log")
+    result = _scan(write({"k8s/app.yaml": outside}))
+    rules = sorted(f.rule.id for f in result.findings if f.rule.cwe == ("CWE-319",))
+    assert rules == ["NET-PLAINTEXT-URL", "TOPO-PLAINTEXT-EDGE"]
+
+
+def test_a_suppression_of_a_retired_id_still_suppresses_its_fact(write) -> None:
+    ignored = MANIFESTS.replace(
+        "  type: LoadBalancer", "  type: LoadBalancer  # shieldwall: ignore[K8S-SERVICE-EXPOSED]"
+    )
+    root = write(
+        {
+            "k8s/app.yaml": ignored,
+            ".shieldwall.yaml": "exceptions:\n"
+            "  - rule: NET-PLAINTEXT-URL\n    path: k8s/*\n    reason: accepted\n",
+        }
+    )
+    options = ScanOptions(analyzers="config,topology", offline=True)
+    result = run_scan(root, options, str(root)).result
+    active = {f.rule.id for f in result.findings if not f.suppressed}
+    assert "TOPO-PLAINTEXT-EDGE" not in active
+    assert "TOPO-EXPOSED-PAST-GATEWAY" not in active  # at the Service's type line
+    assert not any(f.rule.id.startswith("SHIELDWALL-UNKNOWN") for f in result.findings)
+
+
+def test_a_baseline_entry_of_a_retired_rule_still_matches(write, tmp_path) -> None:
+    import json
+
+    from shieldwall.engine.baseline import apply_baseline, load_baseline
+
+    result = _scan(write({"k8s/app.yaml": MANIFESTS}))
+    [exposed] = [f for f in result.findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    entry = {"fingerprint": "0" * 32, "rule": "K8S-HOSTPORT", "path": "elsewhere.yaml"}
+    baseline = tmp_path / "baseline.json"
+    doc = {"schema": "shieldwall/baseline/v1", "findings": [entry | {"resource": exposed.resource}]}
+    baseline.write_text(json.dumps(doc))
+    [kept] = apply_baseline([exposed], load_baseline(baseline))
+    assert kept.suppressed
+    doc["findings"] = [entry | {"resource": "Deployment/shop/other"}]
+    baseline.write_text(json.dumps(doc))
+    [kept] = apply_baseline([exposed], load_baseline(baseline))
+    assert not kept.suppressed
