@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from shieldwall.model import GatewaySettings
-from shieldwall.system.gateway import _detect_reason, detect_gateways
 from shieldwall.sources.manifests import load_inventory
 from shieldwall.sources.tree import walk
 from shieldwall.sources.workloads import workload_of
+from shieldwall.system.gateway import _detect_reason, detect_gateways
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ import pytest
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.topology import map_inventory
 from shieldwall.analyzers.topology.graph import Topology
-from shieldwall.system.netpol import Endpoint, Pod, Policy, PolicyEngine
 from shieldwall.model import Finding, ServiceMap, Settings
 from shieldwall.sources.tree import walk
+from shieldwall.system.netpol import Endpoint, Pod, Policy, PolicyEngine
 from tests.analyzers.topology.test_topology import deploy, env
 
 Link = tuple[str, str, int | None]

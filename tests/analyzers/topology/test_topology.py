@@ -9,10 +9,10 @@ import pytest
 
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.topology import TopologyAnalyzer, map_inventory
-from shieldwall.system.links import addresses
 from shieldwall.engine.project_config import load_config
 from shieldwall.model import GatewaySettings, ServiceMap, Settings
 from shieldwall.sources.tree import walk
+from shieldwall.system.links import addresses
 from tests.conftest import REPO, config_findings
 from tests.reports import check
 
