@@ -186,7 +186,13 @@ def gateway_line(result: ScanResult) -> str:
             "gateway: workloads: [Deployment/<namespace>/<name>]"
         )
     source = printable(result.gateway_source)
-    return ", ".join(_gateway_item(printable(g), source) for g in result.gateways)
+    shown = ", ".join(_gateway_item(printable(g), source) for g in result.gateways)
+    if "configured" in source:
+        return shown
+    return (
+        f"{shown}. If that is wrong, declare the gateway in .shieldwall.yaml: "
+        "gateway: workloads: [Deployment/<namespace>/<name>]"
+    )
 
 
 def _gateway_item(described: str, source: str) -> str:

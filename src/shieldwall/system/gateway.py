@@ -1,5 +1,7 @@
 """Which workloads are the API gateway: configured in `.shieldwall.yaml`, or
-detected from ingress controllers, gateway products' images and names."""
+detected from ingress controllers, gateway products' images and names, or from
+the topology: the one published entry point of a unit, a proxy in front of the
+other services (Sentry's nginx). Jobs and CronJobs are never the gateway."""
 
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ from dataclasses import dataclass, field
 
 from shieldwall.model import GatewaySettings
 from shieldwall.sources.manifests import Inventory, K8sObject
-from shieldwall.sources.workloads import Workload, labels_match
+from shieldwall.sources.workloads import Workload, get_map, get_seq, labels_match
+from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.compose import compose_services
+
+# How to say which workload is the gateway, for reports and messages.
+DECLARE_HINT = "declare it in .shieldwall.yaml: `gateway: {workloads: [<id>]}`"
+# Run to completion and exit: never the way in.
+_ONE_SHOT_KINDS = frozenset({"Job", "CronJob"})
 
 # Images of products whose job is to be the gateway or ingress proxy.
 _GATEWAY_IMAGE = re.compile(
@@ -110,6 +119,8 @@ def detect_gateways(
                 view.ids.add(sid)
         return view
     for w in workloads:
+        if w.obj.kind in _ONE_SHOT_KINDS:
+            continue
         images = [c.image for c in w.containers()]
         reason = _detect_reason(w.obj.name, images)
         if reason:
@@ -122,4 +133,59 @@ def detect_gateways(
         if reason:
             view.ids.add(sid)
             view.reasons[sid] = reason
+    if not view.ids:
+        _only_entry_point(view, inventory, workloads)
     return view
+
+
+def _proxy_image(images: list[str]) -> str | None:
+    return next((i for i in images if _GENERIC_PROXY_IMAGE.search(i.lower())), None)
+
+
+def _only_entry_point(view: GatewayView, inventory: Inventory, workloads: list[Workload]) -> None:
+    """The topology's answer: when one workload alone is published to the outside,
+    runs a reverse proxy's image and has other services behind it, it is the
+    gateway (a compose project's nginx in front of everything)."""
+    published: list[tuple[str, str, Workload | None, int]] = []  # id, image, workload, others
+    for cf in inventory.compose:
+        services = compose_services(cf)
+        for svc in services:
+            if any(not p.loopback for p in svc.published()):
+                published.append((svc.id, svc.image, None, len(services) - 1))
+    exposed = _directly_exposed(inventory.kubernetes, workloads)
+    for w in workloads:
+        if w.id in exposed and w.obj.kind not in _ONE_SHOT_KINDS:
+            image = _proxy_image([c.image for c in w.containers(("containers",))]) or ""
+            published.append((w.id, image, w, len(workloads) - 1))
+    if len(published) != 1:
+        return
+    ident, image, workload, others = published[0]
+    proxy = _proxy_image([image]) if image else None
+    if proxy is None or others < 1:
+        return
+    view.ids.add(ident)
+    view.reasons[ident] = f"the only published entry point, a proxy (image {proxy})"
+    if workload is not None:
+        view.workloads.append(workload)
+
+
+def _directly_exposed(objects: list[K8sObject], workloads: list[Workload]) -> set[str]:
+    """Workloads behind a LoadBalancer/NodePort Service or with a hostPort."""
+    out: set[str] = set()
+    for svc in objects:
+        spec = get_map(svc.body, "spec")
+        if svc.kind != "Service" or spec is None:
+            continue
+        selector = spec.get("selector")
+        if spec.get("type") in ("LoadBalancer", "NodePort") and isinstance(selector, dict):
+            out |= {
+                w.id
+                for w in workloads
+                if w.namespace == svc.namespace and labels_match(selector, w.pod_labels)
+            }
+    for w in workloads:
+        for c in w.containers():
+            for port in get_seq(c.body, "ports"):
+                if isinstance(port, YMap) and port.get("hostPort") not in (None, 0):
+                    out.add(w.id)
+    return out

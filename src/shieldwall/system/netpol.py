@@ -25,6 +25,7 @@ by pod selectors as peers."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -141,6 +142,7 @@ class Verdict:
     why: str  # a sentence: which policy/rule decided, or "not isolated"
     policy: str = ""
     rule_line: int = 0
+    path: str = ""  # the file of the policy that decided (with rule_line)
 
 
 class PolicyEngine:
@@ -239,7 +241,11 @@ class PolicyEngine:
                 if self._rule_admits(policy, rule, direction, other, port_owner, port, protocol):
                     line = lines[i] if i < len(lines) else policy.line
                     return Verdict(
-                        True, f"{policy.id} {direction.lower()} rule {i + 1}", policy.id, line
+                        True,
+                        f"{policy.id} {direction.lower()} rule {i + 1}",
+                        policy.id,
+                        line,
+                        policy.path,
                     )
         names = ", ".join(p.id for p in policies)
         return Verdict(False, f"{direction.lower()} of {pod.id} is restricted by {names}")
@@ -310,6 +316,29 @@ class PolicyEngine:
                 return True, last.why
         return False, last.why
 
+    def from_ingress_controller(self, dst: Pod, port: int | None) -> Verdict | None:
+        """A route's requests arrive from the ingress controller's pods. When those run
+        outside the scanned files, an ingress rule that admits a namespace named or
+        labelled like an ingress controller's (`kubernetes.io/metadata.name:
+        ingress-nginx`) admits them: the route is not cut by it."""
+        for policy in self.selecting(dst, INGRESS):
+            for i, rule in enumerate(policy.ingress):
+                peers = rule.get("from") if isinstance(rule, dict) else None
+                if not isinstance(peers, list) or not any(_names_controller(p) for p in peers):
+                    continue
+                assert isinstance(rule, dict)
+                if _ports_match(rule.get("ports"), dst, port, "TCP"):
+                    lines = policy.ingress_lines
+                    return Verdict(
+                        True,
+                        f"{policy.id} ingress rule {i + 1} admits the ingress controller's "
+                        "namespace",
+                        policy.id,
+                        lines[i] if i < len(lines) else policy.line,
+                        policy.path,
+                    )
+        return None
+
     def to_internet(self, src: Pod, port: int | None = 443) -> Verdict:
         """May src open connections to addresses on the internet?"""
         last = Verdict(False, "")
@@ -370,3 +399,26 @@ def _ports_match(ports: Any, owner: Pod | None, port: int | None, protocol: str)
             if named is not None and named[0] == port and named[1].upper() == protocol.upper():
                 return True
     return False
+
+
+# Namespaces of ingress controllers and gateways, as policies name them.
+_CONTROLLER_NAMESPACE = re.compile(
+    r"ingress|gateway|traefik|kong|haproxy|contour|emissary|ambassador|istio|envoy|apisix|skipper"
+)
+
+
+def _names_controller(peer: Any) -> bool:
+    """A peer that admits the pods of an ingress controller's namespace."""
+    if not isinstance(peer, dict):
+        return False
+    selector = peer.get("namespaceSelector")
+    if not isinstance(selector, dict):
+        return False
+    values: list[str] = []
+    labels = selector.get("matchLabels")
+    if isinstance(labels, dict):
+        values += [str(v) for v in labels.values()]
+    for expr in selector.get("matchExpressions") or []:
+        if isinstance(expr, dict) and expr.get("operator") == "In":
+            values += [str(v) for v in expr.get("values") or []]
+    return any(_CONTROLLER_NAMESPACE.search(v.lower()) for v in values)

@@ -36,15 +36,21 @@ def _paths(entries: list[Entry], limit: int = 3) -> str:
 
 
 def check(topo: Topology) -> Iterator[GraphHit]:
+    entry_points = [
+        n.id
+        for n in topo.nodes.values()
+        if any(e.allowed and not e.through_gateway for e in n.entries)
+    ]
+    only = entry_points[0] if len(entry_points) == 1 and not topo.gateways.ids else ""
     for node in topo.nodes.values():
-        yield from _exposure(node)
+        yield from _exposure(node, only == node.id)
         yield from _datastore(node)
         yield from _egress(node)
     for key, edge in topo.edges.items():
         yield from _plaintext(topo, key, edge)
 
 
-def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
+def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
     if node.role == "gateway":
         return
     open_entries = [e for e in node.entries if e.allowed]
@@ -63,7 +69,13 @@ def _exposure(node: NodeDraft) -> Iterator[GraphHit]:
             direct[0].line or node.line,
             node.id,
             f"{node.id} is reachable from the internet without passing the gateway: "
-            f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}",
+            f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}"
+            + (
+                f"; it is the only way in and no gateway was found: if it is the gateway, "
+                f"declare it in .shieldwall.yaml (`gateway: {{workloads: [{node.name}]}}`)"
+                if only_way_in
+                else ""
+            ),
             "exposed",
             node=node.id,
         )
@@ -138,11 +150,14 @@ def _egress(node: NodeDraft) -> Iterator[GraphHit]:
     if not node.sensitive or not node.open_egress:
         return
     verdict = node.egress_verdict
-    line = verdict.rule_line if verdict is not None and verdict.rule_line else node.line
+    by_rule = verdict is not None and bool(verdict.rule_line)
+    line = verdict.rule_line if verdict is not None and by_rule else node.line
+    # A rule of a NetworkPolicy that admits every address is written in the policy's file.
+    path = verdict.path if verdict is not None and by_rule and verdict.path else node.path
     why = verdict.why if verdict is not None else "its networks are not internal"
     yield GraphHit(
         "TOPO-EGRESS-INTERNET",
-        node.path,
+        path,
         line,
         node.id,
         f"{node.id} ({node.sensitive}) may open connections to any address on the internet: "
