@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import sys
-import traceback
 from datetime import UTC, datetime
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from shieldwall.analyzers.deps.osv.location import ENV_VAR, default_database_path
-from shieldwall.analyzers.deps.osv.matcher import STALE_AFTER_DAYS
-from shieldwall.analyzers.deps.osv.mirror import DEFAULT_BASE, PROGRESS_BYTES, Network
-from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
-from shieldwall.analyzers.deps.osv.update import (
+from shieldwall.cli.errors import handle_errors
+from shieldwall.engine.vulndb import (
+    DEFAULT_BASE,
     DEFAULT_ECOSYSTEMS,
+    ENV_VAR,
+    PROGRESS_BYTES,
+    STALE_AFTER_DAYS,
+    Database,
+    Network,
+    default_database_path,
     remove_leftovers,
     update_database,
 )
-from shieldwall.cli import exit_codes
-from shieldwall.errors import ShieldwallError, UsageError
-
-
-def _fail(exc: ShieldwallError, verbose: bool) -> None:
-    if verbose:
-        traceback.print_exc()
-    click.secho(f"error: {exc.message}", fg="red", err=True)
-    if exc.hint:
-        click.echo(f"hint: {exc.hint}", err=True)
-    sys.exit(exit_codes.USAGE if isinstance(exc, UsageError) else exit_codes.TOOL_FAILED)
 
 
 class _RichProgress:
@@ -106,6 +97,7 @@ def db() -> None:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and every bad record.")
+@handle_errors
 def db_update(
     source: str | None,
     ecosystems: tuple[str, ...],
@@ -124,19 +116,15 @@ def db_update(
         TextColumn("{task.fields[amount]}"),
         TimeElapsedColumn(),
     )
-    try:
-        with Progress(*columns, console=console, disable=quiet, transient=False) as bars:
-            report = update_database(
-                path,
-                source,
-                ecosystems or None,
-                _RichProgress(bars),
-                allow_shrink=allow_shrink,
-                network=Network(timeout=timeout, retries=retries),
-            )
-    except ShieldwallError as exc:
-        _fail(exc, verbose)
-        return
+    with Progress(*columns, console=console, disable=quiet, transient=False) as bars:
+        report = update_database(
+            path,
+            source,
+            ecosystems or None,
+            _RichProgress(bars),
+            allow_shrink=allow_shrink,
+            network=Network(timeout=timeout, retries=retries),
+        )
     if report.rebuilt:
         click.echo(f"note: {report.rebuilt}", err=True)
     for export in report.exports:
@@ -156,6 +144,7 @@ def db_update(
 
 
 @db.command("status")
+@handle_errors
 def db_status() -> None:
     """Where the database is, how old, and what it holds."""
     path = default_database_path()
@@ -165,13 +154,9 @@ def db_status() -> None:
         click.echo(f"no vulnerability database at {path}")
         click.echo(f"create it with `shieldwall db update` (location: ${ENV_VAR} overrides)")
         return
-    try:
-        database = Database(path)
-        status = database.status()
-        database.close()
-    except DatabaseError as exc:
-        _fail(exc, verbose=False)
-        return
+    database = Database(path)
+    status = database.status()
+    database.close()
     click.echo(f"location:  {path}")
     if status.updated_at is not None:
         age = status.age_days(datetime.now(UTC)) or 0.0

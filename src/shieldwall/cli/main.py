@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from shieldwall import __version__
 from shieldwall.cli import exit_codes
+from shieldwall.cli.errors import error as _err
+from shieldwall.cli.errors import handle_errors
 from shieldwall.cli.output import (
     Display,
     ReportTarget,
@@ -27,24 +27,16 @@ from shieldwall.cli.summary import summary_line
 from shieldwall.cli.terminal import exit_broken_pipe, flush_stdout, no_color_env
 from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
-from shieldwall.engine.redaction import redact_text
 from shieldwall.engine.rules import rule_catalog
 from shieldwall.engine.scanner import ScanOptions, run_scan
-from shieldwall.errors import ShieldwallError, UsageError
+from shieldwall.errors import UsageError
 from shieldwall.formats.registry import names as format_names
 from shieldwall.model import Severity
 from shieldwall.model.display import display_text
 from shieldwall.model.settings import parse_age
 from shieldwall.sources.safe_files import check_target, write_atomic
 
-F = TypeVar("F", bound=Callable[..., Any])
 SEVERITIES = [s.value for s in Severity] + ["none"]
-
-
-def _print_traceback() -> None:
-    import traceback  # only with --verbose on failure: costs start-up time otherwise
-
-    click.echo(redact_text(traceback.format_exc()).rstrip("\n"), err=True)
 
 
 def _age(text: str) -> float:
@@ -52,48 +44,6 @@ def _age(text: str) -> float:
         return parse_age(text)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def _err(message: str, hint: str = "", keep_lines: bool = False) -> None:
-    """Print an error, secrets redacted; repository text in it reaches the terminal
-    escaped (a traceback, with --verbose, keeps its lines)."""
-    lines = message.split("\n") if keep_lines else [message]
-    shown = "\n".join(display_text(redact_text(line)) for line in lines)
-    click.secho(f"error: {shown}", fg="red", err=True)
-    if hint:
-        click.echo(f"hint: {display_text(redact_text(hint))}", err=True)
-
-
-def handle_errors(fn: F) -> F:
-    """Turn errors into messages and exit codes; tracebacks only with --verbose."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        verbose = bool(kwargs.get("verbose"))
-        try:
-            return fn(*args, **kwargs)
-        except UsageError as exc:
-            _err(exc.message, exc.hint)
-            sys.exit(exit_codes.USAGE)
-        except ShieldwallError as exc:
-            if verbose:
-                _print_traceback()
-            _err(exc.message, exc.hint)
-            sys.exit(exit_codes.TOOL_FAILED)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except BrokenPipeError:
-            exit_broken_pipe()
-        except Exception as exc:
-            if verbose:
-                _print_traceback()
-            _err(
-                f"shieldwall failed: {type(exc).__name__}: {exc}",
-                "run again with --verbose for the traceback and report it as a bug",
-            )
-            sys.exit(exit_codes.TOOL_FAILED)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class _Commands(click.Group):

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
-from shieldwall.cli import exit_codes
-from shieldwall.cli.terminal import exit_broken_pipe
-from shieldwall.engine.redaction import redact_text
+from shieldwall.cli.errors import handle_errors
 from shieldwall.engine.scanner import ScanOptions, run_scan
-from shieldwall.errors import ShieldwallError, UsageError
+from shieldwall.errors import ShieldwallError
 from shieldwall.formats.base import ReportContext
 from shieldwall.model.service_map import ServiceMap
 from shieldwall.sources.safe_files import check_target, write_atomic
 
 MAP_FORMATS = ("html", "svg", "json", "dot")
-
-
-def _fail(message: str, hint: str, code: int) -> None:
-    click.secho(f"error: {redact_text(message)}", fg="red", err=True)
-    if hint:
-        click.echo(f"hint: {redact_text(hint)}", err=True)
-    sys.exit(code)
 
 
 def render_map(fmt: str, path: Path, config: Path | None, exclude: tuple[str, ...]) -> str:
@@ -66,6 +56,7 @@ def render_map(fmt: str, path: Path, config: Path | None, exclude: tuple[str, ..
 @click.option("--config", type=click.Path(path_type=Path), help="Config file (.shieldwall.yaml).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+@handle_errors
 def map_command(
     path: Path,
     fmt: str,
@@ -76,29 +67,12 @@ def map_command(
 ) -> None:
     """Draw the service map of PATH: the internet, the gateway, each service and
     datastore, and the links between them, coloured by control."""
-    try:
-        if output is not None:
-            check_target(output)
-        text = render_map(fmt, path, config, exclude)
-        if output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            return
-        write_atomic(output, text.encode("utf-8"))
-        click.echo(f"service map ({fmt}) written to {output}", err=True)
-    except UsageError as exc:
-        _fail(exc.message, exc.hint, exit_codes.USAGE)
-    except ShieldwallError as exc:
-        if verbose:
-            traceback.print_exc()
-        _fail(exc.message, exc.hint, exit_codes.TOOL_FAILED)
-    except BrokenPipeError:
-        exit_broken_pipe()
-    except Exception as exc:
-        if verbose:
-            traceback.print_exc()
-        _fail(
-            f"shieldwall failed: {type(exc).__name__}: {exc}",
-            "run again with --verbose for the traceback and report it as a bug",
-            exit_codes.TOOL_FAILED,
-        )
+    if output is not None:
+        check_target(output)
+    text = render_map(fmt, path, config, exclude)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"service map ({fmt}) written to {output}", err=True)

@@ -6,6 +6,8 @@ from importlib import resources
 
 import click
 
+from shieldwall.cli.errors import handle_errors
+
 SCHEMAS = {"report": "report-v1.json", "map": "map-v1.json"}
 
 
@@ -16,6 +18,7 @@ def schema_text(name: str) -> str:
 
 @click.command("schema")
 @click.argument("name", type=click.Choice(sorted(SCHEMAS)))
+@handle_errors
 def schema(name: str) -> None:
     """Print the JSON Schema of `scan --format json` (report) or `map --format json` (map)."""
     click.echo(schema_text(name), nl=False)

@@ -21,7 +21,7 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from shieldwall.analyzers.deps.osv.matcher import Advisory
-from shieldwall.cli import sbom as sbom_cli
+from shieldwall.engine import sbom as sbom_cli
 from shieldwall.cli.main import cli
 from shieldwall.formats import cyclonedx, spdx
 from shieldwall.formats.sbom import SbomVulnerability, merge
