@@ -10,6 +10,7 @@ from typing import Protocol
 
 from shieldwall.model import Control, Finding, Rule, ServiceMap, Settings, Skipped
 from shieldwall.model.progress import Progress, no_progress
+from shieldwall.sources.kustomize import kubectl_available, render_identities
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
 from shieldwall.system.units import Units, partition
@@ -32,7 +33,14 @@ class ScanTarget:
     def units(self) -> Units:
         """The deployment units of the inventory: cross-resource rules and the map
         work within one."""
-        return partition(self.inventory, self.settings.units)
+        root = self.tree.root
+
+        def render(directory: str) -> frozenset[tuple[str, str]] | str:
+            return render_identities(root / directory)
+
+        return partition(
+            self.inventory, self.settings.units, render if kubectl_available() else None
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,11 @@ unit only. The units, first match wins:
 - a Helm chart (a directory with `Chart.yaml`): skipped with a reason, since its
   templates must be rendered first;
 - a kustomization that no other kustomization lists: the resources it lists,
-  directories and components followed through their own kustomization files (as
-  `kubectl kustomize` would read them; patches are not applied). A file that two
-  such kustomizations list belongs to both;
+  directories and components followed through their own kustomization files. A
+  file that two such kustomizations list belongs to both. When kubectl is on
+  PATH and nothing remote is listed, `kubectl kustomize` renders it and only the
+  objects it deploys stay (a component may delete one); patches are not applied
+  to what the analyzers read;
 - a compose project: the compose files of one directory;
 - the other manifests, and Dockerfiles, by directory.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from shieldwall.model import Skipped
@@ -154,8 +156,15 @@ def _charts(files: Iterable[str], chart_files: Iterable[str]) -> dict[str, list[
     return charts
 
 
+# Renders a kustomization directory (relative to the scanned root): the (kind, name)
+# of the objects it deploys, or why it could not (sources/kustomize.py).
+Renderer = Callable[[str], "frozenset[tuple[str, str]] | str"]
+
+
 def partition(
-    inventory: Inventory, patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    inventory: Inventory,
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    render: Renderer | None = None,
 ) -> Units:
     """The deployment units of an inventory, in a stable order."""
     k8s_files = {o.path for o in inventory.kubernetes}
@@ -173,17 +182,18 @@ def partition(
     chart_files = [p for p in inventory.lines if posixpath.basename(p) == "Chart.yaml"]
     charts = _charts(sorted(everything - placed), chart_files)
     skipped: list[Skipped] = []
-    for root, files in charts.items():
-        placed |= set(files)
+    for root, in_chart in charts.items():
+        placed |= set(in_chart)
         skipped.append(
             Skipped(
                 posixpath.join(root, "Chart.yaml") if root != "." else "Chart.yaml",
-                f"Helm chart: its {len(files)} manifest file(s) are not analysed until the "
+                f"Helm chart: its {len(in_chart)} manifest file(s) are not analysed until the "
                 "chart is rendered (`helm template` and scan the output)",
             )
         )
     kusts = _kustomizations(inventory)
     listed = _listed(kusts)
+    keep: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
     for directory in sorted(kusts):
         k = kusts[directory]
         if directory in listed or k.component:
@@ -197,9 +207,15 @@ def partition(
         members[key] = files | (reached & k8s_files)
         if remote:
             notes[key] = f"remote resources not read: {', '.join(sorted(remote)[:3])}"
-    for (kind, _), files in members.items():
+        elif render is not None:
+            rendered = render(directory)
+            if isinstance(rendered, str):
+                notes[key] = f"{rendered}: its resources are read as listed"
+            else:
+                keep[key] = rendered
+    for (kind, _), unit_files in members.items():
         if kind == KIND_KUSTOMIZATION:
-            placed |= files
+            placed |= unit_files
     for f in sorted(compose_files - placed):
         members.setdefault((KIND_COMPOSE, _parent(f)), set()).add(f)
         placed.add(f)
@@ -207,7 +223,12 @@ def partition(
     for f in sorted((k8s_files | docker_files) - placed - kustomization_files):
         members.setdefault((KIND_DIRECTORY, _parent(f)), set()).add(f)
     units = [
-        Unit(kind, path, _sub_inventory(inventory, files), notes.get((kind, path), ""))
+        Unit(
+            kind,
+            path,
+            _sub_inventory(inventory, files, keep.get((kind, path))),
+            notes.get((kind, path), ""),
+        )
         for (kind, path), files in sorted(members.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         if files
     ]
@@ -228,9 +249,22 @@ def _walk(directory: str, kusts: dict[str, _Kustomization]) -> set[str]:
     return seen
 
 
-def _sub_inventory(inventory: Inventory, files: set[str]) -> Inventory:
+def _rendered(kind: str, name: str, rendered: frozenset[tuple[str, str]]) -> bool:
+    """Is the object among what kustomize rendered (its name maybe prefixed or suffixed)?"""
+    if kind in ("Kustomization", "Component") or (kind, name) in rendered:
+        return True
+    return any(k == kind and name in n for k, n in rendered)
+
+
+def _sub_inventory(
+    inventory: Inventory, files: set[str], rendered: frozenset[tuple[str, str]] | None = None
+) -> Inventory:
     return Inventory(
-        kubernetes=[o for o in inventory.kubernetes if o.path in files],
+        kubernetes=[
+            o
+            for o in inventory.kubernetes
+            if o.path in files and (rendered is None or _rendered(o.kind, o.name, rendered))
+        ],
         compose=[c for c in inventory.compose if c.path in files],
         dockerfiles=[d for d in inventory.dockerfiles if d.path in files],
         skipped=[],
