@@ -13,7 +13,7 @@ import pytest
 
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.topology import map_inventory
-from shieldwall.analyzers.topology.graph import Topology
+from shieldwall.analyzers.topology.model import Topology
 from shieldwall.model import Finding, ServiceMap, Settings
 from shieldwall.sources.tree import walk
 from shieldwall.system.netpol import Endpoint, Pod, Policy, PolicyEngine
@@ -379,12 +379,12 @@ def test_group_edge_in_the_json_contract_and_the_drawing(tmp_path: Path) -> None
 def test_over_the_class_pair_budget_policy_links_are_left_out_with_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shieldwall.analyzers.topology import graph
+    from shieldwall.analyzers.topology import policy_links
 
     (tmp_path / "system.yaml").write_text(tier_system(60))
     m, findings, topo = build(tmp_path)
     assert any(e.via == "policy" for e in m.edges) and not topo.warnings
-    monkeypatch.setattr(graph, "CLASS_PAIR_BUDGET", 3)
+    monkeypatch.setattr(policy_links, "CLASS_PAIR_BUDGET", 3)
     small_m, small_findings, small_topo = build(tmp_path)
     assert not any(e.via == "policy" for e in small_m.edges)
     (warning,) = small_topo.warnings

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.topology.findings import check
-from shieldwall.analyzers.topology.graph import Topology, build
+from shieldwall.analyzers.topology.graph import build
+from shieldwall.analyzers.topology.model import Topology
 from shieldwall.analyzers.topology.rules import ANALYZER, RULES
 from shieldwall.model import Control, Finding, Location, Rule, Settings
 from shieldwall.model.service_map import INTERNET, Aggregate, MapEdge, MapNode, ServiceMap

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from shieldwall.analyzers.topology.graph import EdgeDraft, Entry, NodeDraft, Topology
+from shieldwall.analyzers.topology.model import EdgeDraft, Entry, NodeDraft, Topology
 from shieldwall.model.service_map import INTERNET
 
 
