@@ -24,90 +24,14 @@ from shieldwall.system.values import compose_values
 
 
 def add_compose(topo: Topology, services: list[ComposeService], internal: set[str]) -> None:
-    gw = topo.gateways
     by_alias: dict[str, ComposeService] = {}
     for svc in services:
         for alias in svc.aliases:
             by_alias.setdefault(alias, svc)
-        role = (
-            "gateway"
-            if gw.is_gateway(svc.id)
-            else "datastore"
-            if is_datastore(svc.name, [svc.image] if svc.image else [])
-            else "service"
-        )
-        node = NodeDraft(
-            svc.id,
-            "ComposeService",
-            svc.name,
-            svc.cf.project,
-            role,
-            svc.cf.path,
-            svc.line,
-            compose=svc,
-            resources=[svc.id],
-        )
-        node.ports = [(p, svc.line) for p in svc.exposed_ports()]
-        if role == "datastore":
-            node.sensitive = "a datastore"
-        elif svc.uses_secrets():
-            node.sensitive = "holds credentials (compose secrets)"
-        node.open_egress = svc.host_network or bool(svc.networks - internal - _svc_nets(svc))
-        node.open_ingress = True  # compose has no per-service ingress rules
-        topo.nodes[svc.id] = node
-        for pub in svc.published():
-            if pub.loopback:
-                continue
-            entry = Entry(
-                "compose-port",
-                f"published port {pub.raw}",  # of the node it enters: said by the finding
-                pub.container_port,
-                role == "gateway",
-                False,
-                False,
-                True,
-                "compose applies no ingress rules",
-                svc.cf.path,
-                pub.line,
-            )
-            node.entries.append(entry)
-            topo.add_edge(
-                EdgeDraft(
-                    INTERNET,
-                    svc.id,
-                    pub.container_port,
-                    False,
-                    [f"{entry.description} in {svc.cf.path}:{pub.line}"],
-                    "exposure",
-                    True,
-                    entry.policy_note,
-                    svc.cf.path,
-                    pub.line,
-                    through_gateway=role == "gateway",
-                )
-            )
+        _compose_node(topo, svc, internal)
     for svc in services:
         _compose_addresses(topo, svc, by_alias)
-        for dep, line in svc.depends_on():
-            target = by_alias.get(dep.lower())
-            if target is None or target.id == svc.id:
-                continue
-            ports = target.exposed_ports()
-            allowed, why = _compose_reach(svc, target)
-            topo.add_edge(
-                EdgeDraft(
-                    svc.id,
-                    target.id,
-                    ports[0] if len(ports) == 1 else None,
-                    False,
-                    [f"depends_on {dep} in {svc.cf.path}:{line}"],
-                    "depends_on",
-                    allowed,
-                    why,
-                    svc.cf.path,
-                    line,
-                )
-            )
+        _depends_on(topo, svc, by_alias)
     for svc in services:
         node = topo.nodes[svc.id]
         if node.role != "datastore":
@@ -116,6 +40,92 @@ def add_compose(topo: Topology, services: list[ComposeService], internal: set[st
         node.reachable_from, node.reachable_count = callers[:SHOWN], len(callers)
         node.any_pod = len(callers) == len(services) - 1 and len(services) > 1
         node.any_pod_note = "all share a network with it"
+
+
+def _compose_node(topo: Topology, svc: ComposeService, internal: set[str]) -> None:
+    """A compose service's node, and the ways in its published ports open."""
+    gw = topo.gateways
+    role = (
+        "gateway"
+        if gw.is_gateway(svc.id)
+        else "datastore"
+        if is_datastore(svc.name, [svc.image] if svc.image else [])
+        else "service"
+    )
+    node = NodeDraft(
+        svc.id,
+        "ComposeService",
+        svc.name,
+        svc.cf.project,
+        role,
+        svc.cf.path,
+        svc.line,
+        compose=svc,
+        resources=[svc.id],
+    )
+    node.ports = [(p, svc.line) for p in svc.exposed_ports()]
+    if role == "datastore":
+        node.sensitive = "a datastore"
+    elif svc.uses_secrets():
+        node.sensitive = "holds credentials (compose secrets)"
+    node.open_egress = svc.host_network or bool(svc.networks - internal - _svc_nets(svc))
+    node.open_ingress = True  # compose has no per-service ingress rules
+    topo.nodes[svc.id] = node
+    for pub in svc.published():
+        if pub.loopback:
+            continue
+        entry = Entry(
+            "compose-port",
+            f"published port {pub.raw}",  # of the node it enters: said by the finding
+            pub.container_port,
+            role == "gateway",
+            False,
+            False,
+            True,
+            "compose applies no ingress rules",
+            svc.cf.path,
+            pub.line,
+        )
+        node.entries.append(entry)
+        topo.add_edge(
+            EdgeDraft(
+                INTERNET,
+                svc.id,
+                pub.container_port,
+                False,
+                [f"{entry.description} in {svc.cf.path}:{pub.line}"],
+                "exposure",
+                True,
+                entry.policy_note,
+                svc.cf.path,
+                pub.line,
+                through_gateway=role == "gateway",
+            )
+        )
+
+
+def _depends_on(topo: Topology, svc: ComposeService, by_alias: dict[str, ComposeService]) -> None:
+    _compose_addresses(topo, svc, by_alias)
+    for dep, line in svc.depends_on():
+        target = by_alias.get(dep.lower())
+        if target is None or target.id == svc.id:
+            continue
+        ports = target.exposed_ports()
+        allowed, why = _compose_reach(svc, target)
+        topo.add_edge(
+            EdgeDraft(
+                svc.id,
+                target.id,
+                ports[0] if len(ports) == 1 else None,
+                False,
+                [f"depends_on {dep} in {svc.cf.path}:{line}"],
+                "depends_on",
+                allowed,
+                why,
+                svc.cf.path,
+                line,
+            )
+        )
 
 
 def _svc_nets(svc: ComposeService) -> set[str]:
