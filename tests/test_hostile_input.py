@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from shieldwall.analyzers.base import ScanTarget
 from shieldwall.analyzers.config import ConfigAnalyzer
+from shieldwall.analyzers.topology import TopologyAnalyzer
 from shieldwall.sources.dockerfile import parse_dockerfile
 from shieldwall.sources.tree import walk
 from shieldwall.sources.yaml_tree import parse_documents
@@ -158,8 +159,14 @@ def test_valid_inputs_raise_findings() -> None:
         (root / "deploy.yaml").write_text(VALID_MANIFEST)
         (root / "docker-compose.yaml").write_text(VALID_COMPOSE)
         (root / "Dockerfile").write_text(VALID_DOCKERFILE)
-        rules = {f.rule.id for f in ConfigAnalyzer().analyze(ScanTarget(walk(root))).findings}
-    assert {"K8S-PRIVILEGED", "K8S-SERVICE-EXPOSED", "NET-DB-TLS-DISABLED",
+        target = ScanTarget(walk(root))
+        rules = {
+            f.rule.id
+            for analyzer in (ConfigAnalyzer(), TopologyAnalyzer())
+            for f in analyzer.analyze(target).findings
+        }
+    # The NodePort's exposure is the service map's fact (one owner per question).
+    assert {"K8S-PRIVILEGED", "TOPO-EXPOSED-PAST-GATEWAY", "NET-DB-TLS-DISABLED",
             "K8S-INGRESS-NO-TLS"} <= rules
 
 
