@@ -21,8 +21,8 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from shieldwall.analyzers.deps.osv.matcher import Advisory
-from shieldwall.engine import sbom as sbom_cli
 from shieldwall.cli.main import cli
+from shieldwall.engine import sbom as sbom_cli
 from shieldwall.formats import cyclonedx, spdx
 from shieldwall.formats.sbom import SbomVulnerability, merge
 from shieldwall.formats.sbom import graph as sbom_graph
