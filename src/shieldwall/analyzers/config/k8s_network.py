@@ -17,11 +17,12 @@ from shieldwall.sources.workloads import (
     Workload,
     get_map,
     get_seq,
-    label_selector_matches,
     labels_match,
 )
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.netpol import Pod, Policy
 from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
+from shieldwall.system.services import pod_of
 
 _NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
 _SVC = "https://kubernetes.io/docs/concepts/services-networking/service/"
@@ -179,8 +180,9 @@ RULES = (
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
     policies = ctx.objects("NetworkPolicy")
-    yield from _netpol_coverage(ctx, policies)
-    yield from _netpol_rules(ctx, policies)
+    evaluated = _Policies(policies)
+    yield from _netpol_coverage(ctx, policies, evaluated)
+    yield from _netpol_rules(ctx, policies, evaluated)
     yield from _services(ctx)
     yield from _ingresses(ctx)
     yield from _mesh(ctx)
@@ -191,26 +193,33 @@ def _spec(obj: K8sObject) -> YMap:
     return spec if isinstance(spec, YMap) else YMap(obj.line)
 
 
-def _policy_types(policy: K8sObject) -> set[str]:
-    spec = _spec(policy)
-    types = spec.get("policyTypes")
-    if isinstance(types, list) and types:
-        return {str(t) for t in types}
-    # Defaults: Ingress always; Egress when the policy has egress rules.
-    return {"Ingress", "Egress"} if "egress" in spec else {"Ingress"}
+class _Policies:
+    """NetworkPolicies as the system layer evaluates them (policyTypes defaults
+    included), each read once, and the pods of the workloads they may select."""
 
+    def __init__(self, policies: list[K8sObject]) -> None:
+        self._policies = {
+            id(p): Policy.from_spec(p.id, p.namespace, _spec(p), p.path, p.line) for p in policies
+        }
+        self._pods: dict[str, Pod] = {}
 
-def _selects(policy: K8sObject, w: Workload) -> bool:
-    if policy.namespace != w.namespace:
-        return False
-    return label_selector_matches(_spec(policy).get("podSelector", {}), w.pod_labels)
+    def types(self, policy: K8sObject) -> frozenset[str]:
+        return self._policies[id(policy)].types
+
+    def selects(self, policy: K8sObject, w: Workload) -> bool:
+        pod = self._pods.get(w.id)
+        if pod is None:
+            pod = self._pods[w.id] = pod_of(w)
+        return self._policies[id(policy)].selects(pod)
 
 
 def _name_line(obj: K8sObject) -> int:
     return obj.metadata.line_of("name", obj.line)
 
 
-def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[Hit]:
+def _netpol_coverage(
+    ctx: ConfigContext, policies: list[K8sObject], evaluated: _Policies
+) -> Iterator[Hit]:
     by_ns: dict[str, list[K8sObject]] = defaultdict(list)
     for p in policies:
         by_ns[p.namespace].append(p)
@@ -219,7 +228,9 @@ def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[
         ns_workloads[w.namespace].append(w)
         if w.obj.kind in ("Job", "CronJob") or w.pod_spec.get("hostNetwork") is True:
             continue  # batch pods accept no traffic; hostNetwork pods are not policed
-        if not any(_selects(p, w) and "Ingress" in _policy_types(p) for p in by_ns[w.namespace]):
+        if not any(
+            evaluated.selects(p, w) and "Ingress" in evaluated.types(p) for p in by_ns[w.namespace]
+        ):
             yield Hit(
                 "K8S-NETPOL-MISSING",
                 w.path,
@@ -239,7 +250,7 @@ def _netpol_coverage(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[
             )
             if not selects_all:
                 continue
-            types = _policy_types(p)
+            types = evaluated.types(p)
             if "Ingress" in types and not spec.get("ingress"):
                 deny_ingress = True
             if "Egress" in types and not spec.get("egress"):
@@ -278,11 +289,13 @@ def _ns_line(w: Workload) -> int:
     return meta.line_of("namespace", meta.line_of("name", w.obj.line))
 
 
-def _netpol_rules(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[Hit]:
+def _netpol_rules(
+    ctx: ConfigContext, policies: list[K8sObject], evaluated: _Policies
+) -> Iterator[Hit]:
     ns_with_workloads = {w.namespace for w in ctx.workloads}
     for p in policies:
         spec = _spec(p)
-        selects_gateway = any(_selects(p, w) for w in ctx.gateways.workloads)
+        selects_gateway = any(evaluated.selects(p, w) for w in ctx.gateways.workloads)
         ingress = spec.get("ingress")
         if isinstance(ingress, list) and not selects_gateway:
             for i, rule in enumerate(ingress):
@@ -302,7 +315,7 @@ def _netpol_rules(ctx: ConfigContext, policies: list[K8sObject]) -> Iterator[Hit
             if (
                 isinstance(selector, dict)
                 and (selector.get("matchLabels") or selector.get("matchExpressions"))
-                and not any(_selects(p, w) for w in ctx.workloads)
+                and not any(evaluated.selects(p, w) for w in ctx.workloads)
             ):
                 yield Hit(
                     "K8S-NETPOL-SELECTS-NOTHING",
