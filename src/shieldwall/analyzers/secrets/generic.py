@@ -48,17 +48,41 @@ _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
 # each line cost the square of its length.
 _QUOTED = re.compile(
     r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
-    + r"""(?:\[\d*\])?["'\]]?\s*\)?\s*"""
-    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*(?:[A-Za-z_][\w.]*+\(\s*)?@?"""
+    + r"""(?:\[\d*\])?(?:["'`]\]?|\])?\s*\)?\s*"""
+    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*"""
+    + r"""(?:(?:new\s+)?(?P<call>[A-Za-z_][\w.]*+)\(\s*)?@?"""
     r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)"""
 )
+# A call around the literal keeps it the credential when it only wraps or types it
+# (`String("...")`, `SecretStr("...")`, `new CredentialValue("...")`); any other
+# call computes something from it (`read("$.password")`, `getenv("DB_PASSWORD")`).
+_WRAPPER = re.compile(
+    r"""(?i)^(?:[\w.]*\.)?(?:str|string|bytes|b|u|char|secretstr|secret|password|some|"""
+    r"""\w*(?:pass|pwd|secret|token|key|cred|auth)\w*|buffer\.from|encode|"""
+    r"""tochararray|securestring|text|literal)$"""
+)
+_NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|getenv|query)")
+# `KEY=value` inside a string, a command line or a URL query (`-e DB_PASSWORD=...`,
+# `"app.password=..."`, `?private_token=...&`).
+_PAIR = re.compile(
+    r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+)?"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+)
+# `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
+_BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
+# A value that is built at run time: interpolation and format directives.
+_TEMPLATE = re.compile(
+    r"""#\{|\$\{|\$\(|\{\{|\{%|%\(\w+\)[sd]|%[sd]\b|\{\d\}|<%=?|%%\w+%%|@\w+@|\s->\s"""
+)
+_OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$")
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
 )
 _BARE = re.compile(
-    r"""^\s*(?:export\s+|ENV\s+|ARG\s+|set\s+|setx?\s+|readonly\s+|declare\s+|-\s+)?["']?"""
+    r"""^\s*(?:(?:#+|//+|;+|\*|--)\s*)?"""
+    r"""(?:export\s+|ENV\s+|ARG\s+|set\s+|setx?\s+|readonly\s+|declare\s+|-\s+)?["'`]?"""
     + _KEY
-    + r"""["']?\s*(?::=|=|:(?!//))\s*"""
+    + r"""["'`]?\s*(?::=|=|:(?!//))\s*"""
     + r"""(?P<val>[^\s"'`#|>&{[!*](?:[^\n#]|(?<!\s)#)*?)\s*[,;]?\s*(?:\s#.*)?$"""
 )
 # A directive: `password "v";` (nginx, Chef and other Ruby DSLs, HCL-style config)
@@ -110,6 +134,15 @@ CONFIG_SUFFIXES = (
     ".sample",
     ".dist",
     ".local",
+    ".ldif",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".test",
+    ".tmpl",
+    ".template",
+    ".j2",
 )
 # C, C++, C# and Objective-C: a string is "..." (or @"..." verbatim / NSString);
 # '...' is a character constant, never a credential.
@@ -187,12 +220,14 @@ class GenericHit:
     line_offset: int  # 0 for the line itself, n for a value found n lines below
 
 
-_NAME_LIKE = re.compile(r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$")
+_NAME_LIKE = re.compile(r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$|^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$")
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 
 
 # Three or more words of letters (any script) and sentence punctuation.
-_PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
+_PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){1,}$")
+# A letter outside ASCII: user-interface text in some language, not a credential.
+_LOCAL_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
 
 def credential_word_in(value: str) -> bool:
@@ -211,7 +246,7 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     if kind is None:
         return None
     value = _clean(raw)
-    if len(value) < 4 or len(value) > 300:
+    if len(value) < 4 or len(value) > 300 or _TEMPLATE.search(value):
         return None
     if (
         values.is_placeholder(value)
@@ -226,6 +261,8 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None  # a name: `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
     if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
         return None  # prose, an escape sequence, a comment
+    if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or value.count(" ") >= 2:
+        return None
     if kind == "token" and not values.looks_random(value):
         return None
     return GenericHit(key, value, kind, 0)
@@ -238,6 +275,40 @@ def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
     return q in syntax.quotes or line.count('"', 0, m.start("q")) % 2 == 1
 
 
+_NESTED = re.compile(r"""["'`]\s*[:=]""")
+_NESTED_RETRIES = 8
+
+
+def _quoted(line: str) -> Iterator[re.Match[str]]:
+    """`_QUOTED` matches, tried again inside a value whose key names no credential
+    (`string: '{"access_token": "..."}'` holds one)."""
+    pos = 0
+    retries = _NESTED_RETRIES  # bounded: each retry may read up to a value's length again
+    while True:
+        m = _QUOTED.search(line, pos)
+        if m is None:
+            return
+        yield m
+        value = m.group("val")
+        pos = m.end()
+        if (
+            retries
+            and _NESTED.search(value)
+            and credential_kind(m.group("key").rsplit(".", 1)[-1].strip("$@")) is None
+        ):
+            retries -= 1
+            pos = m.start("q") + 1
+
+
+def _in_text(line: str, at: int) -> bool:
+    """Is position `at` inside a string literal, a URL query or a comment?"""
+    before = line[:at]
+    if before.count('"') % 2 == 1 or before.count("'") % 2 == 1:
+        return True
+    stripped = before.lstrip()
+    return before.endswith(("?", "&")) or stripped.startswith(("#", "//", "*", "--", "/*"))
+
+
 def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
     """Credential assignments on `line` in a file of `syntax`; `following(n)` gives
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
@@ -245,14 +316,37 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
     seen: set[str] = set()
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
-    for pattern in (_QUOTED, _REVERSED, _XML, _FLAG) if quoted else (_XML, _FLAG):
+    for m in _quoted(line) if quoted else ():
+        if not _quote_ok(line, m, syntax):
+            continue
+        call = m.group("call")
+        if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
+            continue
+        hit = acceptable(m.group("key"), m.group("val"))
+        if hit is not None and hit.value not in seen:
+            seen.add(hit.value)
+            yield hit
+    for pattern in (_REVERSED, _XML, _FLAG) if quoted else (_XML, _FLAG):
         for m in pattern.finditer(line):
-            if (pattern is _QUOTED or pattern is _REVERSED) and not _quote_ok(line, m, syntax):
+            if pattern is _REVERSED and not _quote_ok(line, m, syntax):
                 continue
             hit = acceptable(m.group("key"), m.group("val"))
             if hit is not None and hit.value not in seen:
                 seen.add(hit.value)
                 yield hit
+    if "=" in line:
+        for m in _PAIR.finditer(line):
+            if syntax.bare != "literal" and not _in_text(line, m.start()):
+                continue
+            hit = acceptable(m.group("key"), m.group("val"))
+            if hit is not None and hit.value not in seen:
+                seen.add(hit.value)
+                yield hit
+    for m in _BEARER.finditer(line) if "earer" in line else ():
+        hit = acceptable("bearer", m.group("val"))
+        if hit is not None and hit.value not in seen:
+            seen.add(hit.value)
+            yield hit
     if directive is not None and not seen and _quote_ok(line, directive, syntax):
         hit = acceptable(directive.group("key"), directive.group("val"))
         if hit is not None:

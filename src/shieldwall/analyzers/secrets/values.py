@@ -96,6 +96,7 @@ def looks_like_code(value: str) -> bool:
 
 
 _WORDS = re.compile(r"^[a-z]+(?:[_ -][a-z]+)*$")
+_DOTTED_WORDS = re.compile(r"^[a-z]+(?:[._ -][a-z]+)+$")
 
 
 def looks_random(value: str) -> bool:
@@ -103,6 +104,8 @@ def looks_random(value: str) -> bool:
     mixed character classes."""
     if len(value) < 8 or " " in value or (_WORDS.match(value) and len(value) < 16):
         return False
+    if _DOTTED_WORDS.match(value):
+        return False  # `paren.rparen.label-matcher`: words, not a token
     bits = entropy(value)
     classes = char_classes(value)
     if bits >= 3.0 and (classes >= 2 or len(value) >= 16):
