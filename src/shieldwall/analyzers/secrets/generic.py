@@ -72,7 +72,8 @@ _PAIR = re.compile(
 _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
-    r"""#\{|\$\{|\$\(|\{\{|\{%|%\(\w+\)[sd]|%[sd]\b|\{\d\}|<%=?|%%\w+%%|@\w+@|\s->\s"""
+    r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
+    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s"""
 )
 _OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$")
 _REVERSED = re.compile(
@@ -225,7 +226,9 @@ _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 
 
 # Three or more words of letters (any script) and sentence punctuation.
-_PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){1,}$")
+_PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
+# Two or more capitalised words: a title or a message (`Invalid Password`).
+_TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
 # A letter outside ASCII: user-interface text in some language, not a credential.
 _LOCAL_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
@@ -261,7 +264,7 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None  # a name: `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
     if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
         return None  # prose, an escape sequence, a comment
-    if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or value.count(" ") >= 2:
+    if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return None
     if kind == "token" and not values.looks_random(value):
         return None
