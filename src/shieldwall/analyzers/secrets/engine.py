@@ -198,6 +198,9 @@ class Detector:
                 spec.rule_id in _PASSWORD_RULES and not _url_password_ok(secret)
             ):
                 continue
+            if values.has_sequence(secret):
+                out.append(Match(spec.rule_id, secret, line_no, line_no, Severity.LOW, _TYPED))
+                continue
             out.append(Match(spec.rule_id, secret, line_no, line_no))
         return out
 
@@ -261,6 +264,8 @@ def _none(n: int) -> str | None:
 
 
 def _generic_severity(hit: generic.GenericHit, test_path: bool) -> Severity:
+    if values.has_sequence(hit.value):
+        return Severity.LOW
     if test_path or _TEST_WORD.search(hit.key) or _TEST_WORD.search(hit.value):
         return Severity.LOW
     score = values.strength(hit.value)
@@ -287,6 +292,7 @@ def _read_block(data: bytes, start: int, rule_id: str) -> tuple[str, int] | None
     return raw.decode("utf-8", "replace"), raw.count(b"\n")
 
 
+_TYPED = "holds a run typed by hand (1234567, abcdefgh, 1111111): likely a documentation example"
 _FILL = re.compile(r"(?i)x{5,}|\*{3,}|0{12,}|#{3,}|\.{3,}")
 
 

@@ -40,6 +40,9 @@ HINTS: tuple[str, ...] = (
     r"auth[_.-]?key",
     r"bearer",
     r"(?:access|signing|encryption|master|session|account|app|hmac|shared|crypt)[_.-]?key",
+    r"key['\"`\]]?\s*[:=]",
+    r"nonce",
+    r"salt",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -99,7 +102,9 @@ _GO_BARE = re.compile(
 _NOT_GO_CODE = re.compile(r"[$#?@\\]|[^\x00-\x7f]")
 _ENV_SPACE = re.compile(r"^\s*ENV\s+" + _KEY + r"\s+(?P<val>[^\s=\"'][^\s]*)\s*$")
 _FLAG = re.compile(
-    r"""(?<![\w-])--""" + _KEY + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$][^\s"']*)(?P=q)"""
+    r"""(?<![\w-])--"""
+    + _KEY
+    + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$][^\s"'=]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
@@ -221,7 +226,14 @@ class GenericHit:
     line_offset: int  # 0 for the line itself, n for a value found n lines below
 
 
-_NAME_LIKE = re.compile(r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$|^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$")
+_NAME_LIKE = re.compile(
+    r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)*[-_.:/](?:[A-Za-z]+|[0-9]{1,3})$|^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$"
+)
+# Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
+_PAYLOAD = re.compile(
+    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?\w+['"]?\s*=|['"]\s*--(?:\s|$)"""
+    r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
+)
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 
 
@@ -268,6 +280,10 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None
     if kind == "token" and not values.looks_random(value):
         return None
+    if kind == "key":
+        if not values.looks_like_key_material(value):
+            return None
+        kind = "token"
     return GenericHit(key, value, kind, 0)
 
 
@@ -317,6 +333,8 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
     `value: v` layouts)."""
     seen: set[str] = set()
+    if _PAYLOAD.search(line):
+        return
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
     for m in _quoted(line) if quoted else ():
@@ -325,6 +343,8 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
         call = m.group("call")
         if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
             continue
+        if m.group("q") == "`" and syntax is CONFIG:
+            continue  # shell command substitution: the output of a command
         hit = acceptable(m.group("key"), m.group("val"))
         if hit is not None and hit.value not in seen:
             seen.add(hit.value)

@@ -356,7 +356,7 @@ def name_words(name: str) -> list[str]:
 @functools.lru_cache(maxsize=8192)  # the same names come back on line after line
 def credential_kind(name: str) -> str | None:
     """ "password" when the key names a password, "token" when it names a token,
-    secret or key, None when it names neither."""
+    secret or key, "key" for a key named only `key`, None when it names neither."""
     words = name_words(name)
     if (
         not words
@@ -379,6 +379,8 @@ def credential_kind(name: str) -> str | None:
             return "token"
     if any(pair in _PAIRS for pair in itertools.pairwise(words)):
         return "token"
+    if words == ["key"] or words == ["x", "key"]:
+        return "key"  # the value must look like key material
     if words[-1] == "key" and not _PLAIN_KEY_OWNERS & set(words[:-1]):
-        return "token"  # `key`, `appKey`, `pagerduty.service_key`: the value must look random
+        return "token"  # `appKey`, `pagerduty.service_key`: the value must look random
     return None

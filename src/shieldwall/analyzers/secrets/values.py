@@ -60,6 +60,19 @@ def is_example(value: str) -> bool:
     return value in _EXAMPLE_VALUES or "EXAMPLE" in value
 
 
+# Runs a person types when filling in a documentation example (`xoxb-1234567890-...`,
+# `AKIAZZZZZZZZ`); a random token holds one by chance about once in a billion.
+_SEQUENCES = ("1234567", "2345678", "3456789", "abcdefgh", "bcdefghi", "qwertyui")
+
+
+_REPEAT = re.compile(r"(.)\1{6,}")
+
+
+def has_sequence(value: str) -> bool:
+    lowered = value.lower()
+    return any(run in lowered for run in _SEQUENCES) or bool(_REPEAT.search(value))
+
+
 def is_placeholder(value: str) -> bool:
     text = value.strip()
     return bool(
@@ -97,6 +110,7 @@ def looks_like_code(value: str) -> bool:
 
 _WORDS = re.compile(r"^[a-z]+(?:[_ -][a-z]+)*$")
 _DOTTED_WORDS = re.compile(r"^[a-z]+(?:[._ -][a-z]+)+$")
+_CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]{1,3}[a-z]{2,})+[A-Z]?$")
 
 
 def looks_random(value: str) -> bool:
@@ -104,8 +118,8 @@ def looks_random(value: str) -> bool:
     mixed character classes."""
     if len(value) < 8 or " " in value or (_WORDS.match(value) and len(value) < 16):
         return False
-    if _DOTTED_WORDS.match(value):
-        return False  # `paren.rparen.label-matcher`: words, not a token
+    if _DOTTED_WORDS.match(value) or _CAMEL_WORDS.match(value):
+        return False  # `paren.rparen.label-matcher`, `BlueLinkButtonBrush`: words, not a token
     bits = entropy(value)
     classes = char_classes(value)
     if bits >= 3.0 and (classes >= 2 or len(value) >= 16):
@@ -114,6 +128,19 @@ def looks_random(value: str) -> bool:
         return bits >= (2.0 if len(value) >= 16 else 2.5)
     return (len(value) >= 16 and bits >= 2.0 and not _WORDS.match(value)) or (
         len(value) >= 16 and bits >= 2.0 and "_" not in value and "-" not in value
+    )
+
+
+def looks_like_key_material(value: str) -> bool:
+    """For a key named only `key`: long, letters and digits, high entropy."""
+    return (
+        len(value) >= 16
+        and looks_random(value)
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and entropy(value) >= 3.5
+        and ":" not in value
+        and not value.startswith("/")
     )
 
 
