@@ -65,10 +65,16 @@ def test_other_lines_and_other_variables_stay_apart() -> None:
     assert "DOCKERFILE" in out[0].message and "DOCKERFILE" not in out[1].message
 
 
-def test_suppressed_findings_are_left_alone() -> None:
+def test_a_suppressed_config_finding_is_left_alone() -> None:
     config = _config(2, "DB_PASSWORD").suppress("inline", "lab")
     findings = [config, _secret(2, "DB_PASSWORD")]
     assert merge_overlaps(findings) == findings
+
+
+def test_a_baselined_secret_absorbs_the_config_finding_and_stays_suppressed() -> None:
+    secret = _secret(2, "DB_PASSWORD").suppress("baseline", "in the baseline")
+    out = merge_overlaps([_config(2, "DB_PASSWORD"), secret])
+    assert len(out) == 1 and out[0].suppressed
 
 
 def test_a_scan_reports_a_dockerfile_env_secret_once(write) -> None:

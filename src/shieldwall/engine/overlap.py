@@ -3,7 +3,9 @@
 report the same value - same file, same line, same variable - the report keeps
 the secrets analyzer's finding (redacted preview, keyed hash that survives moves,
 live verification) at the higher of the two severities, and its message names
-the config rule. Findings already suppressed are left as they are."""
+the config rule. The secrets finding keeps its own suppression (a baseline made
+from a report that had the one finding still covers the value); a config finding
+already suppressed is left as it is."""
 
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ def _partner(config: Finding, candidates: Sequence[Finding]) -> Finding | None:
 
 def merge_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     """The findings with each config/secrets pair on one value made one."""
-    secrets = [f for f in findings if f.rule.id.startswith(_SECRETS_PREFIX) and not f.suppressed]
+    secrets = [f for f in findings if f.rule.id.startswith(_SECRETS_PREFIX)]
     if not secrets:
         return list(findings)
     merged: dict[int, Finding] = {}  # id(secrets finding) -> its merged version

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import generic, values
+from shieldwall.analyzers.secrets import buildargs, generic, values
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
@@ -114,15 +114,17 @@ class Detector:
     # ---- the pass over one file -----------------------------------------------
     def scan(self, data: bytes, path: str = "", generic_rules: bool = True) -> list[Match]:
         """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
+        name = path.rsplit("/", 1)[-1].lower()
+        found: list[Match] = []
+        if generic_rules and buildargs.is_dockerfile(name):
+            found.extend(_persisted_args(data))
         hits = self.prefilter.scan(data)
         if not hits:
-            return []
+            return found
         regions = self._regions(data, hits)
-        name = path.rsplit("/", 1)[-1].lower()
         lock_file = name in _LOCK_FILES
         syntax = generic.syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
-        found: list[Match] = []
         line_no = 1
         last = 0
         for start in sorted(regions):
@@ -257,6 +259,16 @@ class Detector:
                 at = line_no + i + hit.line_offset
                 out.append(Match(rule_id, hit.value, at, at, severity, f"key {hit.key}"))
         return out
+
+
+def _persisted_args(data: bytes) -> list[Match]:
+    text = data[: 1024 * 1024].decode("utf-8", "replace")
+    return [
+        Match(
+            buildargs.RULE_ID, f"${p.arg}", p.line, p.line, None, f"ENV {p.env} copies ARG {p.arg}"
+        )
+        for p in buildargs.persisted(text)
+    ]
 
 
 def _none(n: int) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from shieldwall.analyzers.secrets.buildargs import RULE_ID as BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.engine import GENERIC_PASSWORD, GENERIC_TOKEN
 from shieldwall.analyzers.secrets.spec import Spec
@@ -81,6 +82,27 @@ _GENERIC_RULES = (
         applies_to=_APPLIES,
         cwe=("CWE-798",),
         references=("https://cwe.mitre.org/data/definitions/798.html",),
+    ),
+    Rule(
+        id=BUILD_ARG_IN_ENV,
+        analyzer=ANALYZER,
+        control=Control.SECRETS,
+        severity=Severity.HIGH,
+        title="Credential build argument persisted into the image",
+        description=(
+            "A Dockerfile ENV copies a build argument that names a credential "
+            "(`ARG NPM_TOKEN` then `ENV NPM_TOKEN=$NPM_TOKEN`): the value given with "
+            "--build-arg is written into the image configuration, where `docker inspect`, "
+            "every container's environment and anyone who pulls the image can read it."
+        ),
+        remediation=(
+            "Revoke any credential already built into a pushed image. Pass it as a build "
+            "secret instead (`RUN --mount=type=secret,id=...` with `docker build --secret`) "
+            "and, if the running container needs it, inject it at run time."
+        ),
+        applies_to=("file", "git-history"),
+        cwe=("CWE-538", "CWE-798"),
+        references=("https://docs.docker.com/build/building/secrets/",),
     ),
 )
 
