@@ -261,7 +261,16 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     if kind is None:
         return None
     value = _clean(raw)
-    if len(value) < 4 or len(value) > 300 or _TEMPLATE.search(value):
+    if len(value) < (4 if kind == "password" else 8 if kind == "token" else 16) or len(value) > 300:
+        return None
+    # the cheap shape tests first: most candidates fail them
+    if kind == "token" and not values.looks_random(value):
+        return None
+    if kind == "key":
+        if not values.looks_like_key_material(value):
+            return None
+        kind = "token"
+    if _TEMPLATE.search(value):
         return None
     if (
         values.is_placeholder(value)
@@ -278,12 +287,6 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None  # prose, an escape sequence, a comment
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return None
-    if kind == "token" and not values.looks_random(value):
-        return None
-    if kind == "key":
-        if not values.looks_like_key_material(value):
-            return None
-        kind = "token"
     return GenericHit(key, value, kind, 0)
 
 
@@ -331,10 +334,16 @@ def _in_text(line: str, at: int) -> bool:
 def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
     """Credential assignments on `line` in a file of `syntax`; `following(n)` gives
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
-    `value: v` layouts)."""
+    `value: v` layouts). None on a line that quotes an attack payload."""
+    hits = list(_find(line, syntax, following))
+    if hits and not _PAYLOAD.search(line):
+        yield from hits
+
+
+def _find(
+    line: str, syntax: Syntax, following: Callable[[int], str | None]
+) -> Iterator[GenericHit]:
     seen: set[str] = set()
-    if _PAYLOAD.search(line):
-        return
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
     for m in _quoted(line) if quoted else ():
@@ -349,7 +358,14 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
         if hit is not None and hit.value not in seen:
             seen.add(hit.value)
             yield hit
-    for pattern in (_REVERSED, _XML, _FLAG) if quoted else (_XML, _FLAG):
+    patterns = []
+    if quoted and "=" in line:
+        patterns.append(_REVERSED)
+    if "<" in line:
+        patterns.append(_XML)
+    if "--" in line:
+        patterns.append(_FLAG)
+    for pattern in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not _quote_ok(line, m, syntax):
                 continue

@@ -304,6 +304,15 @@ _PLAIN_KEY_OWNERS = frozenset(
         "entry",
         "state",
         "store",
+        "result",
+        "input",
+        "output",
+        "s3",
+        "bucket",
+        "start",
+        "last",
+        "exclusive",
+        "range",
     }
 )
 # A first word that makes the key a flag or an action about the credential.
