@@ -43,6 +43,8 @@ HINTS: tuple[str, ...] = (
     r"key['\"`\]]?\s*[:=]",
     r"nonce",
     r"salt",
+    r"\bpw\s*:?=",
+    r"\bpass['\"`]?\s*[:=]",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -54,7 +56,7 @@ _QUOTED = re.compile(
     + r"""(?:\[\d*\])?(?:["'`]\]?|\])?\s*\)?\s*"""
     + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*"""
     + r"""(?:(?:new\s+)?(?P<call>[A-Za-z_][\w.]*+)\(\s*)?@?"""
-    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)"""
+    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
 )
 # A call around the literal keeps it the credential when it only wraps or types it
 # (`String("...")`, `SecretStr("...")`, `new CredentialValue("...")`); any other
@@ -68,7 +70,7 @@ _NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|g
 # `KEY=value` inside a string, a command line or a URL query (`-e DB_PASSWORD=...`,
 # `"app.password=..."`, `?private_token=...&`).
 _PAIR = re.compile(
-    r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+)?"""
+    r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
     r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
 # `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
@@ -93,7 +95,7 @@ _BARE = re.compile(
 # - the key opens the line and a closed literal ends it.
 _DIRECTIVE = re.compile(
     r"""^\s*(?P<key>[A-Za-z_][\w.-]{0,80})[ \t]+"""
-    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)\s*[;,]?\s*$"""
+    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*[;,]?\s*$"""
 )
 # Go: `key = v` / `key := v` with an unquoted value (a stray closing quote or comma dropped).
 _GO_BARE = re.compile(
@@ -173,6 +175,8 @@ _CONFIG_NAMES = frozenset(
     {"makefile", "gnumakefile", "procfile", "credentials", "config", "envfile", "htpasswd"}
 )
 _SHELLS = re.compile(rb"^#!\s*\S*?/(?:env\s+)?(?:ba|z|k|da|a|fi)?sh\b")
+# A Dockerfile under another name: comments, then FROM or ARG.
+_DOCKERFILE_HEAD = re.compile(rb"^(?:\s*#[^\n]*\n)*\s*(?:FROM|ARG)\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +212,10 @@ def syntax_for(name: str, head: bytes = b"") -> Syntax:
         return C_FAMILY
     no_extension = "." not in lowered.lstrip(".")  # a dotfile, a known name, a script
     if no_extension and (
-        lowered.startswith(".") or lowered in _CONFIG_NAMES or _SHELLS.match(head)
+        lowered.startswith(".")
+        or lowered in _CONFIG_NAMES
+        or _SHELLS.match(head)
+        or _DOCKERFILE_HEAD.match(head)
     ):
         return CONFIG
     return CODE
@@ -231,7 +238,8 @@ _NAME_LIKE = re.compile(
 )
 # Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
 _PAYLOAD = re.compile(
-    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?\w+['"]?\s*=|['"]\s*--(?:\s|$)"""
+    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
+    r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)"""
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
@@ -336,8 +344,16 @@ def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> I
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
     `value: v` layouts). None on a line that quotes an attack payload."""
     hits = list(_find(line, syntax, following))
+    if '\\"' in line:  # JSON or code inside a string: `\"access_token\":\"...\"`
+        known = {h.value for h in hits}
+        unescaped = line.replace('\\"', '"')
+        hits.extend(h for h in _find(unescaped, syntax, _none) if h.value not in known)
     if hits and not _PAYLOAD.search(line):
         yield from hits
+
+
+def _none(n: int) -> str | None:
+    return None
 
 
 def _find(

@@ -374,10 +374,12 @@ def credential_kind(name: str) -> str | None:
         or _NOT_SECRET_WORDS & set(words)
     ):
         return None
-    if len(words) == 1 and words[0] == "pass":
-        return None  # `pass` alone is a keyword or a flag far more often than a password
     for w in words:
-        if w in PASSWORD_WORDS or w.endswith(("password", "passwd")):
+        if (
+            w in PASSWORD_WORDS
+            or w.endswith(("password", "passwd"))
+            or (len(w) > 5 and w.endswith("pwd"))
+        ):
             return "password"
     for w in words:
         if w in TOKEN_WORDS or w.endswith(
