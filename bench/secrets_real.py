@@ -173,12 +173,12 @@ def cross_validated(root: Path, files: list[Path], rows: list[Row]) -> Hits | No
 
 
 # ---- peers --------------------------------------------------------------------
-def detect_secrets_hits(root: Path) -> Hits | None:
+def detect_secrets_hits(root: Path, folder: str = "data") -> Hits | None:
     exe = ensure_peer("detect-secrets", DETECT_SECRETS_VERSION)
     if exe is None:
         return None
     done = subprocess.run(
-        [str(exe), "scan", "--all-files", "data"], cwd=root, capture_output=True, text=True
+        [str(exe), "scan", "--all-files", folder], cwd=root, capture_output=True, text=True
     )
     if done.returncode != 0:
         print("detect-secrets failed:", done.stderr.strip()[-300:], file=sys.stderr)
@@ -186,18 +186,18 @@ def detect_secrets_hits(root: Path) -> Hits | None:
     hits: Hits = defaultdict(set)
     for path, found in json.loads(done.stdout)["results"].items():
         for f in found:
-            hits[path].add(int(f["line_number"]))
+            hits[path.removeprefix("./")].add(int(f["line_number"]))
     return hits
 
 
-def credsweeper_hits(root: Path) -> Hits | None:
+def credsweeper_hits(root: Path, folder: str = "data") -> Hits | None:
     exe = ensure_peer("credsweeper", CREDSWEEPER_VERSION)
     if exe is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         done = subprocess.run(
-            [str(exe), "--path", "data", "--save-json", str(out)],
+            [str(exe), "--path", folder, "--save-json", str(out)],
             cwd=root,
             capture_output=True,
             text=True,
