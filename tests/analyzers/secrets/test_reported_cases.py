@@ -40,6 +40,9 @@ def scan(text: str, path: str) -> list[Match]:
         ("build.sh", "docker buildx build --secret id=npmrc,src=$HOME/.npmrc .\n"),
         ("README.md", "docker buildx build --secret id=mysecret,src=mysecret.txt .\n"),
         ("run.sh", "wrongsecret-cli --secret=wrongsecret-3\n"),
+        ("hint.adoc", "Run `gcloud secrets versions access latest --secret=wrongsecret-3`.\n"),
+        ("README.md", "- Password: $POSTGRES_PW (see .env)\n"),
+        ("app.properties", "challenge.password=if_you_see_this_please_use_vault\n"),
         # Go error and log format strings
         ("main.go", 'return fmt.Errorf("invalid token: %v", err)\n'),
         ("main.go", 'log.Printf("password=%q for user %s", pw, user)\n'),
@@ -48,6 +51,7 @@ def scan(text: str, path: str) -> list[Match]:
         ("docs/sqli.md", "password: ' OR '1'='1\n"),
         ("docs/sqli.md", "password=admin' --\n"),
         ("docs/xss.md", 'password: "<script>alert(1)</script>"\n'),
+        ("docs/rce.adoc", "template: $password = \"'; system('rm -rf /'); //\"\n"),
         # user-interface labels about passwords, in any language
         ("i18n/de.json", '{"LABEL_PASSWORD": "Passwort"}\n'),
         ("i18n/pl.json", '{"TITLE_FORGOT_PASSWORD": "Zapomnia\u0142em has\u0142a"}\n'),
@@ -93,6 +97,8 @@ def test_documentation_placeholder_of_a_provider_format_is_low() -> None:
         ("Creds.java", 'final CredentialValue password = new CredentialValue("{v}");\n', 1),
         ("signup.rb", 'password_confirmation: "{v}",\n', 1),
         ("oauth.js", "oauth_nonce: '{v}',\n", 1),
+        ("application.properties", "spring.datasource.password=${{DB_PASSWORD:{v}}}\n", 1),
+        ("run.sh", 'export DB_PASSWORD="${{DB_PASSWORD:-{v}}}"\n', 1),
     ],
 )
 def test_found(path: str, template: str, line: int) -> None:

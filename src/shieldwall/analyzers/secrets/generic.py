@@ -80,6 +80,8 @@ _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
     r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s"""
 )
+_SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
+_DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
 _OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$")
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
@@ -106,7 +108,7 @@ _ENV_SPACE = re.compile(r"^\s*ENV\s+" + _KEY + r"\s+(?P<val>[^\s=\"'][^\s]*)\s*$
 _FLAG = re.compile(
     r"""(?<![\w-])--"""
     + _KEY
-    + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$][^\s"'=]*)(?P=q)(?![=\w])"""
+    + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
@@ -239,7 +241,7 @@ _NAME_LIKE = re.compile(
 # Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
 _PAYLOAD = re.compile(
     r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
-    r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)"""
+    r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)|['"]\s*;\s*(?:system|exec|eval|passthru)\s*\("""
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
@@ -269,6 +271,9 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     if kind is None:
         return None
     value = _clean(raw)
+    default = _DEFAULTED.match(value)
+    if default:  # `${DB_PASSWORD:literal}`, `${DB_PASSWORD:-literal}`: the literal is used
+        value = default.group(1).strip()
     if len(value) < (4 if kind == "password" else 8 if kind == "token" else 16) or len(value) > 300:
         return None
     # the cheap shape tests first: most candidates fail them
@@ -293,6 +298,8 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None  # a name: `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
     if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
         return None  # prose, an escape sequence, a comment
+    if _SNAKE_SENTENCE.match(value):
+        return None  # `if_you_see_this_use_vault`: a sentence written with underscores
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return None
     return GenericHit(key, value, kind, 0)

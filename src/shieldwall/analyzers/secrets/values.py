@@ -40,7 +40,8 @@ _REFERENCE = re.compile(
         !(?:Ref|Sub|GetAtt|ImportValue|FindInMap)\b|
         (?:var|local|module|data)\.[A-Za-z_]|
         (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
-        secretKeyRef|valueFrom
+        secretKeyRef|valueFrom|
+        \$\{?[A-Za-z_]\w*\}?(?=\s|$)   # `$POSTGRES_PW (see .env)`
     )"""
 )
 # Documented example credentials (AWS's own docs) and generic example markers.
