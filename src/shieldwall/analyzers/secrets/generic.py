@@ -1,12 +1,20 @@
 """The generic detector: a key that names a credential, assigned a literal.
 
 Covers code (`password = "..."`, `"apiKey": "..."`, `token := "..."`,
-comparisons), and config formats (YAML, JSON, TOML, INI, .env, properties,
-Terraform, Dockerfile ENV/ARG, compose and Kubernetes env, XML elements, CLI
-flags). A value is kept when it is not a placeholder, a reference to where the
-secret lives, a path, an expression or a documented example, and - for keys
-that name tokens rather than passwords - when it looks random (entropy and
-character classes).
+`setPassword("...")`, `Some("...")`, comparisons), config formats (YAML, JSON,
+TOML, INI, .env, properties, LDIF, Terraform, Dockerfile ENV/ARG, compose and
+Kubernetes env, XML elements, CLI flags) and documentation, and the places real
+code leaks them: `KEY=value` inside a string, a command line (`docker run -e`,
+`-Dx.password=`), a URL query; JSON nested or escaped inside a string;
+`Authorization: Bearer`; commented-out config; `${VAR:default}` defaults.
+
+A value is kept when it is a literal - not a call, a variable, an environment
+or secret-store read, a template or format string, a shell command - and not a
+placeholder, a documented example, an attack payload, a path, an identifier
+(CamelCase, snake, dotted), a timestamp, a user-interface label or a sentence;
+and - for keys that name tokens rather than passwords - when it looks random
+(entropy and character classes). A key named only `key` needs key material
+(long, letters and digits, high entropy).
 
 What counts as a literal depends on the file type (`syntax_for`, by extension):
 config formats and shell scripts take bare values as text; in C, C++, C# and
