@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shieldwall.analyzers.secrets.buildargs import RULE_ID as BUILD_ARG_IN_ENV
+from shieldwall.analyzers.secrets import buildargs
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.engine import GENERIC_PASSWORD, GENERIC_TOKEN
 from shieldwall.analyzers.secrets.spec import Spec
 from shieldwall.model import Control, Rule, Severity
 
 ANALYZER = "secrets"
+BUILD_ARG_IN_ENV = buildargs.RULE_ID
 _APPLIES = ("file", "git-history")
 _AFTER = (
     " Then remove it from the file and read it at run time from a secret store or an "
