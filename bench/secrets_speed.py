@@ -19,8 +19,12 @@ adds a credential-shaped line built at run time), then
 `shieldwall scan REPO --analyzers secrets --history` is timed.
 
 detect-secrets is installed into bench/.peers/detect-secrets on first use.
+The detector's own speed is also printed as MB/s per core of CPU time in a
+child process (`--before ../main/src` times another source tree the same way):
+the figure other load on the machine moves least.
+
 Run:  .venv/bin/python bench/secrets_speed.py [--mb 200] [--peer-mb N] [--commits 10000]
-      [--no-peer] [--no-history]
+      [--no-peer] [--no-history] [--before SRC]
 Prints figures only; the exit code is 0 whatever they are.
 """
 
@@ -127,6 +131,37 @@ def history_repo(dest: Path, commits: int) -> None:
     subprocess.run(["git", "-C", str(dest), "checkout", "-q", "main"], check=True)
 
 
+_CPU_PROBE = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from shieldwall.analyzers.secrets.engine import Detector
+detector = Detector()
+files = [p for p in sorted(Path(sys.argv[2]).rglob("*")) if p.is_file()]
+blobs = [(p.as_posix(), p.read_bytes()) for p in files]
+blobs = [(n, b) for n, b in blobs if b"\\x00" not in b[:8192]]
+best = None
+for _ in range(2):
+    start = time.process_time()
+    for name, data in blobs:
+        detector.scan(data, name)
+    took = time.process_time() - start
+    best = took if best is None else min(best, took)
+print(sum(len(b) for _, b in blobs) / 1e6 / best)
+"""
+
+
+def detector_cpu_rate(src: Path, tree: Path) -> float:
+    """MB/s per core of CPU time: the detector of `src` over the text files of `tree`."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CPU_PROBE, str(src.resolve()), str(tree)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip())
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=200.0, help="tree size in MB (default 200)")
@@ -139,6 +174,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--commits", type=int, default=10000)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--no-history", action="store_true")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also time the detector of another source tree (e.g. ../main/src) in process",
+    )
     args = parser.parse_args(argv)
     shieldwall = Path(sys.executable).parent / "shieldwall"
     with tempfile.TemporaryDirectory(prefix="sw-secrets-speed-") as tmp:
@@ -157,6 +197,12 @@ def main(argv: list[str]) -> int:
             "--fail-on",
             "none",
         ]
+        # CPU time of the detector alone, in a child process per source tree: the
+        # figure other load on the machine moves least.
+        for label, src in (("this tree", REPO / "src"), ("--before", args.before)):
+            if src is not None:
+                rate = detector_cpu_rate(Path(src), tree)
+                print(f"detector ({label}): {rate:7.1f} MB/s per core of CPU time")
         sw_rate = 0.0
         for label, procs in (("shieldwall", jobs()), ("shieldwall, 1 process", 1)):
             run, out, err = run_once(["env", f"SHIELDWALL_JOBS={procs}", *cmd])

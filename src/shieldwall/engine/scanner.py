@@ -19,6 +19,7 @@ from shieldwall.engine.exceptions import apply_exceptions
 from shieldwall.engine.fingerprint_key import scan_key
 from shieldwall.engine.gate import database_warnings, threshold, verdict
 from shieldwall.engine.inline import apply_inline
+from shieldwall.engine.overlap import merge_overlaps
 from shieldwall.engine.project_config import ProjectConfig, find_config, load_config
 from shieldwall.engine.redaction import redact_result
 from shieldwall.engine.rule_ids import check_patterns, select_rules
@@ -286,6 +287,7 @@ def run_scan(
         findings = apply_baseline(findings, load_baseline(options.baseline))
     if options.rules or options.skip_rules:
         findings = select_rules(findings, options.rules, options.skip_rules)
+    findings = merge_overlaps(findings)  # one finding per secret value across analyzers
     findings, diff_base = keep_changed(findings, changes)
     capped = cap_findings(findings, options.max_per_file_rule)
     findings = capped.findings

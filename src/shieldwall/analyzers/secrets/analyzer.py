@@ -20,7 +20,13 @@ from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
 from shieldwall.analyzers.secrets import history, prefilter
 from shieldwall.analyzers.secrets.engine import Match, default_detector
 from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, is_password, preview
-from shieldwall.analyzers.secrets.rules import ANALYZER, PROVIDER_OF, all_rules, at_severity
+from shieldwall.analyzers.secrets.rules import (
+    ANALYZER,
+    BUILD_ARG_IN_ENV,
+    PROVIDER_OF,
+    all_rules,
+    at_severity,
+)
 from shieldwall.analyzers.secrets.verify import (
     AWS_KEY_ID,
     AWS_SECRET,
@@ -310,7 +316,9 @@ class SecretsAnalyzer:
         generic = m.rule_id.startswith("SECRET-GENERIC")
         shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
         parts = [f"value {shown}"]  # the title, shown beside the message, says what it is
-        if m.detail:
+        if m.rule_id == BUILD_ARG_IN_ENV:  # no value in the file: the build gives it
+            parts = [f"{m.detail}: the value given at build time is kept in the image"]
+        elif m.detail:
             parts[0] += f" ({m.detail})"
         if s.commit is not None:
             c = s.commit

@@ -82,14 +82,28 @@ def armour_body(block: str) -> str:
     inner = block.split("-----", 2)[-1] if block.count("-----") >= 2 else block
     inner = inner.split("-----END", 1)[0]
     inner = inner.replace("\\n", "\n").replace("\\r", "")
-    lines = [ln.strip().strip("\"',+") for ln in inner.splitlines()]
+    lines = (_armour_line(ln) for ln in inner.splitlines())
     return "".join(ln for ln in lines if ln and ":" not in ln)
 
 
+# Source-code wrapping around a base64 line: a closing quote and what may follow it
+# (`" +`, `",`, `");`, `' .`), an opening quote and what may precede it (`+ "`, `. '`),
+# or a concatenation operator set apart by a space. `+` is also a base64 character:
+# one at either end of a bare line is part of the key and is kept.
+_WRAP_END = re.compile(r"""["'`]\s*[+.&,;)\\]*\s*$|\s+[+.&]$|[,\\]$""")
+_WRAP_START = re.compile(r"""^(?:[+.&(]\s*)?["'`]|^[+.&]\s+""")
+
+
+def _armour_line(line: str) -> str:
+    text = _WRAP_END.sub("", line.strip())
+    return _WRAP_START.sub("", text).strip()
+
+
 def pem_body_parses(block: str) -> bool:
-    """The base64 of the block decodes to a DER SEQUENCE of key size."""
+    """The base64 of the block decodes to a DER SEQUENCE of key size (an Ed25519
+    or X25519 key in PKCS#8 is 48 bytes)."""
     raw = b64decode_loose(armour_body(block))
-    return raw is not None and len(raw) > 64 and raw[0] == 0x30
+    return raw is not None and len(raw) >= 40 and raw[0] == 0x30
 
 
 def openssh_body_parses(block: str) -> bool:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import generic, values
+from shieldwall.analyzers.secrets import buildargs, generic, values
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
@@ -114,15 +114,17 @@ class Detector:
     # ---- the pass over one file -----------------------------------------------
     def scan(self, data: bytes, path: str = "", generic_rules: bool = True) -> list[Match]:
         """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
+        name = path.rsplit("/", 1)[-1].lower()
+        found: list[Match] = []
+        if generic_rules and buildargs.is_dockerfile(name):
+            found.extend(_persisted_args(data))
         hits = self.prefilter.scan(data)
         if not hits:
-            return []
+            return found
         regions = self._regions(data, hits)
-        name = path.rsplit("/", 1)[-1].lower()
         lock_file = name in _LOCK_FILES
         syntax = generic.syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
-        found: list[Match] = []
         line_no = 1
         last = 0
         for start in sorted(regions):
@@ -198,6 +200,9 @@ class Detector:
                 spec.rule_id in _PASSWORD_RULES and not _url_password_ok(secret)
             ):
                 continue
+            if values.has_sequence(secret):
+                out.append(Match(spec.rule_id, secret, line_no, line_no, Severity.LOW, _TYPED))
+                continue
             out.append(Match(spec.rule_id, secret, line_no, line_no))
         return out
 
@@ -256,11 +261,23 @@ class Detector:
         return out
 
 
+def _persisted_args(data: bytes) -> list[Match]:
+    text = data[: 1024 * 1024].decode("utf-8", "replace")
+    return [
+        Match(
+            buildargs.RULE_ID, f"${p.arg}", p.line, p.line, None, f"ENV {p.env} copies ARG {p.arg}"
+        )
+        for p in buildargs.persisted(text)
+    ]
+
+
 def _none(n: int) -> str | None:
     return None
 
 
 def _generic_severity(hit: generic.GenericHit, test_path: bool) -> Severity:
+    if values.has_sequence(hit.value):
+        return Severity.LOW
     if test_path or _TEST_WORD.search(hit.key) or _TEST_WORD.search(hit.value):
         return Severity.LOW
     score = values.strength(hit.value)
@@ -287,6 +304,7 @@ def _read_block(data: bytes, start: int, rule_id: str) -> tuple[str, int] | None
     return raw.decode("utf-8", "replace"), raw.count(b"\n")
 
 
+_TYPED = "holds a run typed by hand (1234567, abcdefgh, 1111111): likely a documentation example"
 _FILL = re.compile(r"(?i)x{5,}|\*{3,}|0{12,}|#{3,}|\.{3,}")
 
 

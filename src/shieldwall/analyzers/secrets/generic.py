@@ -1,12 +1,20 @@
 """The generic detector: a key that names a credential, assigned a literal.
 
 Covers code (`password = "..."`, `"apiKey": "..."`, `token := "..."`,
-comparisons), and config formats (YAML, JSON, TOML, INI, .env, properties,
-Terraform, Dockerfile ENV/ARG, compose and Kubernetes env, XML elements, CLI
-flags). A value is kept when it is not a placeholder, a reference to where the
-secret lives, a path, an expression or a documented example, and - for keys
-that name tokens rather than passwords - when it looks random (entropy and
-character classes).
+`setPassword("...")`, `Some("...")`, comparisons), config formats (YAML, JSON,
+TOML, INI, .env, properties, LDIF, Terraform, Dockerfile ENV/ARG, compose and
+Kubernetes env, XML elements, CLI flags) and documentation, and the places real
+code leaks them: `KEY=value` inside a string, a command line (`docker run -e`,
+`-Dx.password=`), a URL query; JSON nested or escaped inside a string;
+`Authorization: Bearer`; commented-out config; `${VAR:default}` defaults.
+
+A value is kept when it is a literal - not a call, a variable, an environment
+or secret-store read, a template or format string, a shell command - and not a
+placeholder, a documented example, an attack payload, a path, an identifier
+(CamelCase, snake, dotted), a timestamp, a user-interface label or a sentence;
+and - for keys that name tokens rather than passwords - when it looks random
+(entropy and character classes). A key named only `key` needs key material
+(long, letters and digits, high entropy).
 
 What counts as a literal depends on the file type (`syntax_for`, by extension):
 config formats and shell scripts take bare values as text; in C, C++, C# and
@@ -40,6 +48,11 @@ HINTS: tuple[str, ...] = (
     r"auth[_.-]?key",
     r"bearer",
     r"(?:access|signing|encryption|master|session|account|app|hmac|shared|crypt)[_.-]?key",
+    r"key['\"`\]]?\s*[:=]",
+    r"nonce",
+    r"salt",
+    r"\bpw\s*:?=",
+    r"\bpass['\"`]?\s*[:=]",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -48,24 +61,51 @@ _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
 # each line cost the square of its length.
 _QUOTED = re.compile(
     r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
-    + r"""(?:\[\d*\])?["'\]]?\s*\)?\s*"""
-    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*(?:[A-Za-z_][\w.]*+\(\s*)?@?"""
-    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)"""
+    + r"""(?:\[\d*\])?(?:["'`]\]?|\])?\s*\)?\s*"""
+    + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*"""
+    + r"""(?:(?:new\s+)?(?P<call>[A-Za-z_][\w.]*+)\(\s*)?@?"""
+    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
 )
+# A call around the literal keeps it the credential when it only wraps or types it
+# (`String("...")`, `SecretStr("...")`, `new CredentialValue("...")`); any other
+# call computes something from it (`read("$.password")`, `getenv("DB_PASSWORD")`).
+_WRAPPER = re.compile(
+    r"""(?i)^(?:[\w.]*\.)?(?:str|string|bytes|b|u|char|secretstr|secret|password|some|"""
+    r"""\w*(?:pass|pwd|secret|token|key|cred|auth)\w*|buffer\.from|encode|"""
+    r"""tochararray|securestring|text|literal)$"""
+)
+_NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|getenv|query)")
+# `KEY=value` inside a string, a command line or a URL query (`-e DB_PASSWORD=...`,
+# `"app.password=..."`, `?private_token=...&`).
+_PAIR = re.compile(
+    r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+)
+# `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
+_BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
+# A value that is built at run time: interpolation and format directives.
+_TEMPLATE = re.compile(
+    r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
+    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s"""
+)
+_SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
+_DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
+_OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$")
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
 )
 _BARE = re.compile(
-    r"""^\s*(?:export\s+|ENV\s+|ARG\s+|set\s+|setx?\s+|readonly\s+|declare\s+|-\s+)?["']?"""
+    r"""^\s*(?:(?:#+|//+|;+|\*|--)\s*)?"""
+    r"""(?:export\s+|ENV\s+|ARG\s+|set\s+|setx?\s+|readonly\s+|declare\s+|-\s+)?["'`]?"""
     + _KEY
-    + r"""["']?\s*(?::=|=|:(?!//))\s*"""
+    + r"""["'`]?\s*(?::=|=|:(?!//))\s*"""
     + r"""(?P<val>[^\s"'`#|>&{[!*](?:[^\n#]|(?<!\s)#)*?)\s*[,;]?\s*(?:\s#.*)?$"""
 )
 # A directive: `password "v";` (nginx, Chef and other Ruby DSLs, HCL-style config)
 # - the key opens the line and a closed literal ends it.
 _DIRECTIVE = re.compile(
     r"""^\s*(?P<key>[A-Za-z_][\w.-]{0,80})[ \t]+"""
-    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q)).){1,300}?)(?P=q)\s*[;,]?\s*$"""
+    r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*[;,]?\s*$"""
 )
 # Go: `key = v` / `key := v` with an unquoted value (a stray closing quote or comma dropped).
 _GO_BARE = re.compile(
@@ -74,7 +114,9 @@ _GO_BARE = re.compile(
 _NOT_GO_CODE = re.compile(r"[$#?@\\]|[^\x00-\x7f]")
 _ENV_SPACE = re.compile(r"^\s*ENV\s+" + _KEY + r"\s+(?P<val>[^\s=\"'][^\s]*)\s*$")
 _FLAG = re.compile(
-    r"""(?<![\w-])--""" + _KEY + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$][^\s"']*)(?P=q)"""
+    r"""(?<![\w-])--"""
+    + _KEY
+    + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
@@ -110,6 +152,15 @@ CONFIG_SUFFIXES = (
     ".sample",
     ".dist",
     ".local",
+    ".ldif",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".test",
+    ".tmpl",
+    ".template",
+    ".j2",
 )
 # C, C++, C# and Objective-C: a string is "..." (or @"..." verbatim / NSString);
 # '...' is a character constant, never a credential.
@@ -134,6 +185,8 @@ _CONFIG_NAMES = frozenset(
     {"makefile", "gnumakefile", "procfile", "credentials", "config", "envfile", "htpasswd"}
 )
 _SHELLS = re.compile(rb"^#!\s*\S*?/(?:env\s+)?(?:ba|z|k|da|a|fi)?sh\b")
+# A Dockerfile under another name: comments, then FROM or ARG.
+_DOCKERFILE_HEAD = re.compile(rb"^(?:\s*#[^\n]*\n)*\s*(?:FROM|ARG)\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +222,10 @@ def syntax_for(name: str, head: bytes = b"") -> Syntax:
         return C_FAMILY
     no_extension = "." not in lowered.lstrip(".")  # a dotfile, a known name, a script
     if no_extension and (
-        lowered.startswith(".") or lowered in _CONFIG_NAMES or _SHELLS.match(head)
+        lowered.startswith(".")
+        or lowered in _CONFIG_NAMES
+        or _SHELLS.match(head)
+        or _DOCKERFILE_HEAD.match(head)
     ):
         return CONFIG
     return CODE
@@ -187,12 +243,24 @@ class GenericHit:
     line_offset: int  # 0 for the line itself, n for a value found n lines below
 
 
-_NAME_LIKE = re.compile(r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$")
+_NAME_LIKE = re.compile(
+    r"^[A-Za-z]+(?:[-_.:/][A-Za-z]+)*[-_.:/](?:[A-Za-z]+|[0-9]{1,3})$|^[A-Z]?[a-z]+(?:[A-Z][a-z]+)+$"
+)
+# Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
+_PAYLOAD = re.compile(
+    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
+    r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)|['"]\s*;\s*(?:system|exec|eval|passthru)\s*\("""
+    r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
+)
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 
 
 # Three or more words of letters (any script) and sentence punctuation.
 _PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
+# Two or more capitalised words: a title or a message (`Invalid Password`).
+_TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
+# A letter outside ASCII: user-interface text in some language, not a credential.
+_LOCAL_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
 
 def credential_word_in(value: str) -> bool:
@@ -211,7 +279,19 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     if kind is None:
         return None
     value = _clean(raw)
-    if len(value) < 4 or len(value) > 300:
+    default = _DEFAULTED.match(value)
+    if default:  # `${DB_PASSWORD:literal}`, `${DB_PASSWORD:-literal}`: the literal is used
+        value = default.group(1).strip()
+    if len(value) < (4 if kind == "password" else 8 if kind == "token" else 16) or len(value) > 300:
+        return None
+    # the cheap shape tests first: most candidates fail them
+    if kind == "token" and not values.looks_random(value):
+        return None
+    if kind == "key":
+        if not values.looks_like_key_material(value):
+            return None
+        kind = "token"
+    if _TEMPLATE.search(value):
         return None
     if (
         values.is_placeholder(value)
@@ -226,7 +306,9 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
         return None  # a name: `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
     if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
         return None  # prose, an escape sequence, a comment
-    if kind == "token" and not values.looks_random(value):
+    if _SNAKE_SENTENCE.match(value):
+        return None  # `if_you_see_this_use_vault`: a sentence written with underscores
+    if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return None
     return GenericHit(key, value, kind, 0)
 
@@ -238,21 +320,103 @@ def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
     return q in syntax.quotes or line.count('"', 0, m.start("q")) % 2 == 1
 
 
+_NESTED = re.compile(r"""["'`]\s*[:=]""")
+_NESTED_RETRIES = 8
+
+
+def _quoted(line: str) -> Iterator[re.Match[str]]:
+    """`_QUOTED` matches, tried again inside a value whose key names no credential
+    (`string: '{"access_token": "..."}'` holds one)."""
+    pos = 0
+    retries = _NESTED_RETRIES  # bounded: each retry may read up to a value's length again
+    while True:
+        m = _QUOTED.search(line, pos)
+        if m is None:
+            return
+        yield m
+        value = m.group("val")
+        pos = m.end()
+        if (
+            retries
+            and _NESTED.search(value)
+            and credential_kind(m.group("key").rsplit(".", 1)[-1].strip("$@")) is None
+        ):
+            retries -= 1
+            pos = m.start("q") + 1
+
+
+def _in_text(line: str, at: int) -> bool:
+    """Is position `at` inside a string literal, a URL query or a comment?"""
+    before = line[:at]
+    if before.count('"') % 2 == 1 or before.count("'") % 2 == 1:
+        return True
+    stripped = before.lstrip()
+    return before.endswith(("?", "&")) or stripped.startswith(("#", "//", "*", "--", "/*"))
+
+
 def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
     """Credential assignments on `line` in a file of `syntax`; `following(n)` gives
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
-    `value: v` layouts)."""
+    `value: v` layouts). None on a line that quotes an attack payload."""
+    hits = list(_find(line, syntax, following))
+    if '\\"' in line:  # JSON or code inside a string: `\"access_token\":\"...\"`
+        known = {h.value for h in hits}
+        unescaped = line.replace('\\"', '"')
+        hits.extend(h for h in _find(unescaped, syntax, _none) if h.value not in known)
+    if hits and not _PAYLOAD.search(line):
+        yield from hits
+
+
+def _none(n: int) -> str | None:
+    return None
+
+
+def _find(
+    line: str, syntax: Syntax, following: Callable[[int], str | None]
+) -> Iterator[GenericHit]:
     seen: set[str] = set()
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
-    for pattern in (_QUOTED, _REVERSED, _XML, _FLAG) if quoted else (_XML, _FLAG):
+    for m in _quoted(line) if quoted else ():
+        if not _quote_ok(line, m, syntax):
+            continue
+        call = m.group("call")
+        if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
+            continue
+        if m.group("q") == "`" and syntax is CONFIG:
+            continue  # shell command substitution: the output of a command
+        hit = acceptable(m.group("key"), m.group("val"))
+        if hit is not None and hit.value not in seen:
+            seen.add(hit.value)
+            yield hit
+    patterns = []
+    if quoted and "=" in line:
+        patterns.append(_REVERSED)
+    if "<" in line:
+        patterns.append(_XML)
+    if "--" in line:
+        patterns.append(_FLAG)
+    for pattern in patterns:
         for m in pattern.finditer(line):
-            if (pattern is _QUOTED or pattern is _REVERSED) and not _quote_ok(line, m, syntax):
+            if pattern is _REVERSED and not _quote_ok(line, m, syntax):
                 continue
             hit = acceptable(m.group("key"), m.group("val"))
             if hit is not None and hit.value not in seen:
                 seen.add(hit.value)
                 yield hit
+    if "=" in line:
+        for m in _PAIR.finditer(line):
+            if syntax.bare != "literal" and not _in_text(line, m.start()):
+                continue
+            hit = acceptable(m.group("key"), m.group("val"))
+            if hit is not None and hit.value not in seen:
+                seen.add(hit.value)
+                yield hit
+    for m in _BEARER.finditer(line) if "earer" in line else ():
+        hit = acceptable("bearer", m.group("val"))
+        if hit is not None and hit.value not in seen:
+            seen.add(hit.value)
+            yield hit
     if directive is not None and not seen and _quote_ok(line, directive, syntax):
         hit = acceptable(directive.group("key"), directive.group("val"))
         if hit is not None:

@@ -33,6 +33,12 @@ TOKEN_WORDS = frozenset(
         "sessionkey",
         "signingkey",
         "masterkey",
+        "consumerkey",
+        "consumersecret",
+        "nonce",
+        "salt",
+        "otp",
+        "totp",
     }
 )
 _PAIRS = frozenset(
@@ -53,6 +59,14 @@ _PAIRS = frozenset(
         ("crypt", "key"),
         ("hmac", "key"),
         ("shared", "key"),
+        ("consumer", "key"),
+        ("service", "key"),
+        ("validation", "key"),
+        ("sign", "key"),
+        ("license", "key"),
+        ("oauth", "key"),
+        ("client", "key"),
+        ("auth", "token"),
     }
 )
 # A last word that makes the key a pointer, a setting or a name, not the credential.
@@ -122,7 +136,6 @@ _NOT_SECRET_SUFFIX = frozenset(
         "hash",
         "hashed",
         "digest",
-        "salt",
         "rounds",
         "iterations",
         "strength",
@@ -180,8 +193,6 @@ _NOT_SECRET_SUFFIX = frozenset(
         "check",
         "request",
         "response",
-        "confirm",
-        "confirmation",
         "expired",
         "valid",
         "ok",
@@ -195,7 +206,115 @@ _NOT_SECRET_SUFFIX = frozenset(
         "re",
     }
 )
-_NOT_SECRET_WORDS = frozenset({"public", "pub", "publishable", "encrypted", "hashed", "sha", "md5"})
+_NOT_SECRET_WORDS = frozenset(
+    {
+        "public",
+        "pub",
+        "publishable",
+        "encrypted",
+        "hashed",
+        "sha",
+        "md5",
+        # user-interface text and messages about the credential, not the credential
+        "label",
+        "labels",
+        "lbl",
+        "title",
+        "mandatory",
+        "tooltip",
+        "caption",
+        "heading",
+        "status",
+        "invalid",
+        "incorrect",
+        "wrong",
+        "missing",
+        "mismatch",
+        "forgotten",
+        "weak",
+        "too",
+        "err",
+        "nerr",
+        "errno",
+        "cant",
+        "amz",
+        "next",
+        "prev",
+        "previous",
+        "pagination",
+        "continuation",
+    }
+)
+# `key` alone, or after these, names a lookup or index key, not a credential.
+_PLAIN_KEY_OWNERS = frozenset(
+    {
+        "primary",
+        "foreign",
+        "sort",
+        "partition",
+        "cache",
+        "map",
+        "dict",
+        "hash",
+        "index",
+        "unique",
+        "composite",
+        "lookup",
+        "idempotency",
+        "row",
+        "object",
+        "storage",
+        "route",
+        "group",
+        "i18n",
+        "translation",
+        "locale",
+        "message",
+        "list",
+        "item",
+        "registry",
+        "kms",
+        "ssh",
+        "host",
+        "public",
+        "pub",
+        "react",
+        "node",
+        "field",
+        "column",
+        "table",
+        "dedup",
+        "shard",
+        "routing",
+        "query",
+        "sequence",
+        "config",
+        "setting",
+        "settings",
+        "metadata",
+        "label",
+        "annotation",
+        "tag",
+        "event",
+        "menu",
+        "nav",
+        "page",
+        "file",
+        "path",
+        "entry",
+        "state",
+        "store",
+        "result",
+        "input",
+        "output",
+        "s3",
+        "bucket",
+        "start",
+        "last",
+        "exclusive",
+        "range",
+    }
+)
 # A first word that makes the key a flag or an action about the credential.
 _NOT_SECRET_PREFIX = frozenset(
     {
@@ -215,8 +334,6 @@ _NOT_SECRET_PREFIX = frozenset(
         "update",
         "validate",
         "check",
-        "verify",
-        "confirm",
         "forgot",
         "expire",
         "min",
@@ -240,14 +357,15 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def name_words(name: str) -> list[str]:
-    """`dbPassword`, `DB_PASSWORD`, `db-password` -> ["db", "password"]."""
-    return [w for w in _SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()) if w]
+    """`dbPassword`, `DB_PASSWORD`, `db-password2` -> ["db", "password"]."""
+    words = (w.rstrip("0123456789") for w in _SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()))
+    return [w for w in words if w]
 
 
 @functools.lru_cache(maxsize=8192)  # the same names come back on line after line
 def credential_kind(name: str) -> str | None:
     """ "password" when the key names a password, "token" when it names a token,
-    secret or key, None when it names neither."""
+    secret or key, "key" for a key named only `key`, None when it names neither."""
     words = name_words(name)
     if (
         not words
@@ -256,10 +374,12 @@ def credential_kind(name: str) -> str | None:
         or _NOT_SECRET_WORDS & set(words)
     ):
         return None
-    if len(words) == 1 and words[0] in ("pass", "pw"):
-        return None  # `pass` alone is a keyword or a flag far more often than a password
     for w in words:
-        if w in PASSWORD_WORDS or w.endswith(("password", "passwd")):
+        if (
+            w in PASSWORD_WORDS
+            or w.endswith(("password", "passwd"))
+            or (len(w) > 5 and w.endswith("pwd"))
+        ):
             return "password"
     for w in words:
         if w in TOKEN_WORDS or w.endswith(
@@ -270,4 +390,8 @@ def credential_kind(name: str) -> str | None:
             return "token"
     if any(pair in _PAIRS for pair in itertools.pairwise(words)):
         return "token"
+    if words == ["key"] or words == ["x", "key"]:
+        return "key"  # the value must look like key material
+    if words[-1] == "key" and not _PLAIN_KEY_OWNERS & set(words[:-1]):
+        return "token"  # `appKey`, `pagerduty.service_key`: the value must look random
     return None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from shieldwall.analyzers.secrets import buildargs
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.engine import GENERIC_PASSWORD, GENERIC_TOKEN
 from shieldwall.analyzers.secrets.spec import Spec
 from shieldwall.model import Control, Rule, Severity
 
 ANALYZER = "secrets"
+BUILD_ARG_IN_ENV = buildargs.RULE_ID
 _APPLIES = ("file", "git-history")
 _AFTER = (
     " Then remove it from the file and read it at run time from a secret store or an "
@@ -81,6 +83,27 @@ _GENERIC_RULES = (
         applies_to=_APPLIES,
         cwe=("CWE-798",),
         references=("https://cwe.mitre.org/data/definitions/798.html",),
+    ),
+    Rule(
+        id=BUILD_ARG_IN_ENV,
+        analyzer=ANALYZER,
+        control=Control.SECRETS,
+        severity=Severity.HIGH,
+        title="Credential build argument persisted into the image",
+        description=(
+            "A Dockerfile ENV copies a build argument that names a credential "
+            "(`ARG NPM_TOKEN` then `ENV NPM_TOKEN=$NPM_TOKEN`): the value given with "
+            "--build-arg is written into the image configuration, where `docker inspect`, "
+            "every container's environment and anyone who pulls the image can read it."
+        ),
+        remediation=(
+            "Revoke any credential already built into a pushed image. Pass it as a build "
+            "secret instead (`RUN --mount=type=secret,id=...` with `docker build --secret`) "
+            "and, if the running container needs it, inject it at run time."
+        ),
+        applies_to=("file", "git-history"),
+        cwe=("CWE-538", "CWE-798"),
+        references=("https://docs.docker.com/build/building/secrets/",),
     ),
 )
 

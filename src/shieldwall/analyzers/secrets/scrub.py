@@ -45,6 +45,8 @@ _MARKS = (
     "credential",
     "bearer",
     "auth",
+    "nonce",
+    "salt",
 )
 # Where a provider token may be: 16 letters and digits in a row, mixed (`ghp_` +
 # 36, `AKIA` + 16, `sk_live_` + 24, a JWT's header). Names made of short words

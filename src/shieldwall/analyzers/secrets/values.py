@@ -40,7 +40,8 @@ _REFERENCE = re.compile(
         !(?:Ref|Sub|GetAtt|ImportValue|FindInMap)\b|
         (?:var|local|module|data)\.[A-Za-z_]|
         (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
-        secretKeyRef|valueFrom
+        secretKeyRef|valueFrom|
+        \$\{?[A-Za-z_]\w*\}?(?=\s|$)   # `$POSTGRES_PW (see .env)`
     )"""
 )
 # Documented example credentials (AWS's own docs) and generic example markers.
@@ -58,6 +59,19 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 def is_example(value: str) -> bool:
     return value in _EXAMPLE_VALUES or "EXAMPLE" in value
+
+
+# Runs a person types when filling in a documentation example (`xoxb-1234567890-...`,
+# `AKIAZZZZZZZZ`); a random token holds one by chance about once in a billion.
+_SEQUENCES = ("1234567", "2345678", "3456789", "abcdefgh", "bcdefghi", "qwertyui")
+
+
+_REPEAT = re.compile(r"(.)\1{6,}")
+
+
+def has_sequence(value: str) -> bool:
+    lowered = value.lower()
+    return any(run in lowered for run in _SEQUENCES) or bool(_REPEAT.search(value))
 
 
 def is_placeholder(value: str) -> bool:
@@ -79,23 +93,49 @@ def is_uuid(value: str) -> bool:
     return bool(_UUID.match(value))
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:\\")
+_FILE_NAME = re.compile(r"^[\w.-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12|pfx|jks|conf)$")
+# `secrets/prod/api_token`: lower-case words between slashes.
+_RELATIVE_PATH = re.compile(r"^[a-z][a-z0-9_.-]*(?:/[a-z][a-z0-9_.-]*)+/?$")
+_PATH_WITH_EXTENSION = re.compile(r"^[\w.-]+(?:/[\w.-]+)*/[\w-]+\.[a-z]{2,4}$")
+_ATTRIBUTE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\))?$")
+_CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$")
+# `Jobs[-1].JobId`: a path into a document.
+_INDEXED = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]]*\])?)+$")
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
 def looks_like_path_or_url(value: str) -> bool:
-    if value.startswith(("/", "./", "../", "~/", "file:")) or re.match(r"^[A-Za-z]:\\", value):
+    if value.startswith(("/", "./", "../", "~/", "file:")) or _DRIVE.match(value):
         return True
     lowered = value.lower()
     if lowered.startswith(("http://", "https://", "s3://", "gs://")) and "@" not in value:
         return True
-    return bool(re.match(r"^[\w.-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12|pfx|jks|conf)$", value))
+    if "/" in value and (_RELATIVE_PATH.match(value) or _PATH_WITH_EXTENSION.match(value)):
+        return True
+    return bool(_FILE_NAME.match(value))
 
 
 def looks_like_code(value: str) -> bool:
-    """An expression, not a literal: `self.password`, `get_secret()`, `config["x"]`."""
-    if re.match(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\))?$", value):
-        return True
-    return bool(re.match(r"^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$", value))
+    """An expression or a datum, not a literal secret: `self.password`,
+    `get_secret()`, `config["x"]`, `Jobs[-1].JobId`, a timestamp."""
+    return bool(
+        _ATTRIBUTE.match(value)
+        or _CALL.match(value)
+        or ("[" in value and _INDEXED.match(value))
+        or (value[:1].isdigit() and _TIMESTAMP.match(value))
+    )
 
 
 _WORDS = re.compile(r"^[a-z]+(?:[_ -][a-z]+)*$")
+_DOTTED_WORDS = re.compile(r"^[a-z]+(?:[._ -][a-z]+)+$")
+# `_auth_user_id`, `DATE_INPUT_FORMATS`: an identifier, not a token.
+_SNAKE_WORDS = re.compile(r"^_*(?:[a-z]+|[A-Z]+)(?:_+(?:[a-z]+|[A-Z]+))+_*$")
+# An identifier of capitalised words (`PathToObjectIdentifiersList`, `MFADevices`,
+# `ServerlessV2PlatformVersions`): a name, not a token.
+_CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]+[a-z]+|[A-Z]?\d{1,2}(?=[A-Z]))+[A-Z]{0,4}$")
 
 
 def looks_random(value: str) -> bool:
@@ -103,6 +143,8 @@ def looks_random(value: str) -> bool:
     mixed character classes."""
     if len(value) < 8 or " " in value or (_WORDS.match(value) and len(value) < 16):
         return False
+    if _DOTTED_WORDS.match(value) or _CAMEL_WORDS.match(value) or _SNAKE_WORDS.match(value):
+        return False  # `paren.rparen.label-matcher`, `BlueLinkButtonBrush`: words, not a token
     bits = entropy(value)
     classes = char_classes(value)
     if bits >= 3.0 and (classes >= 2 or len(value) >= 16):
@@ -111,6 +153,19 @@ def looks_random(value: str) -> bool:
         return bits >= (2.0 if len(value) >= 16 else 2.5)
     return (len(value) >= 16 and bits >= 2.0 and not _WORDS.match(value)) or (
         len(value) >= 16 and bits >= 2.0 and "_" not in value and "-" not in value
+    )
+
+
+def looks_like_key_material(value: str) -> bool:
+    """For a key named only `key`: long, letters and digits, high entropy."""
+    return (
+        len(value) >= 16
+        and looks_random(value)
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and entropy(value) >= 3.5
+        and ":" not in value
+        and not value.startswith("/")
     )
 
 

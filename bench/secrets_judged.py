@@ -1,0 +1,95 @@
+"""Secrets on real code none of the three tools was tuned on, every finding judged
+by hand: shieldwall, CredSweeper and detect-secrets on the same repositories.
+
+`secrets_judged.json` lists, per repository (owner/name at a commit), every line
+any of the three tools reported when it was made, with a verdict: T (a literal
+credential, key or secret value a reviewer wants out of the repository, weak
+demo passwords included; a Dockerfile ENV that persists a credential build
+argument) or F (identifiers, hashes, placeholders, examples, references,
+ciphertexts meant to be public such as sealed secrets). The repositories are not
+part of this project: bring each one yourself at the listed commit into
+`--repos DIR/<owner>+<name>/`. A finding on a line not in the list is counted
+as unjudged (a new finding since the list was made: judge it and add it).
+
+Run:  .venv/bin/python bench/secrets_judged.py --repos DIR [--no-peer]
+Prints figures only; exit code 0 whatever they are (2 without the repositories).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from secrets_real import credsweeper_hits, detect_secrets_hits
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "src"))
+
+
+def shieldwall_hits(root: Path) -> dict[str, set[int]]:
+    from shieldwall.analyzers.secrets.engine import Detector
+
+    detector = Detector()
+    hits: dict[str, set[int]] = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or ".git" in path.relative_to(root).parts:
+            continue
+        data = path.read_bytes()
+        if b"\x00" in data[:8192] or len(data) > 2_000_000:
+            continue
+        rel = path.relative_to(root).as_posix()
+        for m in detector.scan(data, rel):
+            hits.setdefault(rel, set()).add(m.line)
+    return hits
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repos", type=Path, required=True)
+    ap.add_argument("--no-peer", action="store_true")
+    a = ap.parse_args()
+    judged = json.loads((HERE / "secrets_judged.json").read_text())
+    tally: Counter[tuple[str, str]] = Counter()
+    positives = 0
+    for name, entry in judged.items():
+        root = a.repos / name.replace("/", "+")
+        if not root.is_dir():
+            print(f"{name} not found in {root} (bring it at {entry['commit']}); nothing measured")
+            return 2
+        verdict = {(p, n): v for p, n, v in entry["lines"]}
+        positives += sum(1 for v in verdict.values() if v == "T")
+        tools = {"shieldwall": shieldwall_hits(root)}
+        if not a.no_peer:
+            for tool, run in (
+                ("credsweeper", credsweeper_hits),
+                ("detect-secrets", detect_secrets_hits),
+            ):
+                found = run(root, ".")
+                if found is not None:
+                    tools[tool] = found
+        for tool, hits in tools.items():
+            for path, lines in hits.items():
+                for n in lines:
+                    tally[(tool, verdict.get((path.removeprefix("./"), n), "unjudged"))] += 1
+    print(f"{len(judged)} repositories, {positives} judged credentials (T lines)\n")
+    print(
+        f"{'tool':16s} {'findings':>8s} {'TP':>5s} {'FP':>5s} {'unjudged':>8s} {'P':>6s} {'R':>6s}"
+    )
+    for tool in ("shieldwall", "credsweeper", "detect-secrets"):
+        tp, fp, new = tally[(tool, "T")], tally[(tool, "F")], tally[(tool, "unjudged")]
+        if tp + fp + new == 0:
+            continue
+        p = tp / (tp + fp) if tp + fp else 0.0
+        print(
+            f"{tool:16s} {tp + fp + new:8d} {tp:5d} {fp:5d} {new:8d} {p:6.3f} {tp / positives:6.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
