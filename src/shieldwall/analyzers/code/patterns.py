@@ -11,7 +11,7 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.values import Val
 
 if TYPE_CHECKING:
-    from shieldwall.analyzers.code.flow import FunctionFlow
+    from shieldwall.analyzers.code.state import FlowState
 
 WEAK_HASH_FUNCS = {
     "hashlib.md5": "MD5",
@@ -137,12 +137,12 @@ def _true(v: Val | None) -> bool:
     return v is not None and v.known and v.const is True
 
 
-def _kw(flow: FunctionFlow, node: ast.AST, rule: str, message: str, key: str) -> None:
+def _kw(flow: FlowState, node: ast.AST, rule: str, message: str, key: str) -> None:
     flow.report(rule, message, node, key)
 
 
 def check_call(
-    flow: FunctionFlow,
+    flow: FlowState,
     node: ast.Call,
     qual: str | None,
     method: str | None,
@@ -360,7 +360,7 @@ def _weak_cipher(name: str, args: list[Val], kwargs: dict[str, Val]) -> str | No
     return None
 
 
-def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
+def str_prefix(flow: FlowState, node: ast.expr) -> str:
     """The constant text a string expression starts with ('' when unknown)."""
     if isinstance(node, ast.JoinedStr):
         first = node.values[0] if node.values else None
@@ -384,7 +384,7 @@ def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
     return ""
 
 
-def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> None:
+def config_setting(flow: FlowState, name: str, value: Val, node: ast.AST) -> None:
     """A Flask/Django configuration key set to a value that turns a protection off."""
     spec = CONFIG_KEYS.get(name)
     if spec is None:
@@ -395,7 +395,7 @@ def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> 
 
 
 def check_attr_store(
-    flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val, node: ast.stmt
+    flow: FlowState, target: ast.Attribute, base: Val, value: Val, node: ast.stmt
 ) -> None:
     attr = target.attr
     if attr == "verify_mode" and (value.qual or "").endswith("CERT_NONE"):
@@ -410,7 +410,7 @@ def check_attr_store(
         flow.report("PY-DEBUG-ENABLED", "debug set to True", node, "debug-attr")
 
 
-def check_secret_store(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+def check_secret_store(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
     t = value.deep_taint()
     lowered = name.lower()
     if t is not None and t.kind == "weakrand" and any(w in lowered for w in cat.SECRET_WORDS):
@@ -419,14 +419,14 @@ def check_secret_store(flow: FunctionFlow, name: str, value: Val, node: ast.stmt
         _settings(flow, name, value, node)
 
 
-def _settings(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+def _settings(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
     """Django-style settings modules."""
     if "settings" not in flow.m.rel.rsplit("/", 1)[-1]:
         return
     config_setting(flow, name, value, node)
 
 
-def check_assert(flow: FunctionFlow, node: ast.Assert) -> None:
+def check_assert(flow: FlowState, node: ast.Assert) -> None:
     for sub in ast.walk(node.test):
         word = (
             sub.attr

@@ -1,0 +1,111 @@
+"""Web framework knowledge the interpreter consults: the names of view methods,
+response builders, calls that never return, annotations that validate, calls that
+mutate their receiver or run a function they are handed."""
+
+from __future__ import annotations
+
+import re
+
+STR_METHODS = frozenset(
+    {
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "split",
+        "title",
+        "capitalize",
+        "casefold",
+        "encode",
+        "decode",
+        "join",
+    }
+)
+
+RESPONSE_BUILDERS = frozenset(
+    {
+        "flask.make_response",
+        "flask.Response",
+        "flask.jsonify",
+        "flask.redirect",
+        "flask.render_template",
+        "flask.abort",
+        "werkzeug.wrappers.Response",
+        "flask.send_file",
+        "flask.send_from_directory",
+        "flask.url_for",
+    }
+)
+
+VIEW_METHODS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+        "list",
+        "create",
+    }
+)
+
+NORETURN = frozenset(
+    {
+        "flask.abort",
+        "werkzeug.exceptions.abort",
+        "quart.abort",
+        "bottle.abort",
+        "sys.exit",
+        "os._exit",
+        "exit",
+        "quit",
+    }
+)
+
+NORETURN_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in NORETURN)
+
+SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
+
+MUTATORS = frozenset(
+    {
+        "append",
+        "add",
+        "insert",
+        "extend",
+        "update",
+        "write",
+        "writelines",
+        "put",
+        "push",
+        "appendleft",
+        "setdefault",
+        "set",
+        "__setitem__",
+    }
+)
+
+# Calls that run a function they are handed on the arguments that follow it.
+HANDING_CALLS = frozenset(
+    {
+        "submit",
+        "map",
+        "imap",
+        "imap_unordered",
+        "starmap",
+        "apply",
+        "apply_async",
+        "run_in_executor",
+    }
+)
+
+HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
+
+AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")

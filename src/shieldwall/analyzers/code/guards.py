@@ -1,0 +1,157 @@
+"""Guards: which names a condition validates when it holds (membership, equality,
+regex matches, validating predicates, containment checks)."""
+
+from __future__ import annotations
+
+import ast
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.expressions import Expressions
+from shieldwall.analyzers.code.state import (
+    Env,
+)
+from shieldwall.analyzers.code.syntax import (
+    containment_check,
+    root_name,
+)
+from shieldwall.analyzers.code.values import (
+    Val,
+)
+
+
+class Guards(Expressions):
+    """Guards: which names a condition validates when it holds (membership, equality,"""
+
+    def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
+        """The environment where `test` evaluated to `truth`: validated names made clean."""
+        self.partial = {}
+        names = self.validated(test, truth)
+        partial, self.partial = self.partial, {}
+        for name in names:
+            for n in self._with_origins(name):
+                if n in env and env[n].deep_taint() is not None:
+                    v = env[n]
+                    if name in partial:
+                        # a prefix/suffix check pins where the value points, not what
+                        # else it holds
+                        t = v.deep_taint()
+                        assert t is not None
+                        env[n] = Val(
+                            t.sanitised(partial[name]), v.consts, None, None, v.qual, v.flags
+                        )
+                    else:
+                        env[n] = Val(None, v.consts, None, None, v.qual, v.flags)
+        return env
+
+    def _with_origins(self, name: str) -> list[str]:
+        out = [name]
+        seen = {name}
+        while name in self.derived and self.derived[name] not in seen:
+            name = self.derived[name]
+            seen.add(name)
+            out.append(name)
+        return out
+
+    def validated(self, test: ast.expr, truth: bool) -> set[str]:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.validated(test.operand, not truth)
+        if isinstance(test, ast.BoolOp):
+            if isinstance(test.op, ast.And) == truth:
+                out: set[str] = set()
+                full: set[str] = set()  # checked in full by some operand
+                outer = self.partial
+                for v in test.values:
+                    self.partial = {}
+                    got = self.validated(v, truth)
+                    for n in got:
+                        if n in self.partial:
+                            outer[n] = outer.get(n, frozenset()) | self.partial[n]
+                        else:
+                            full.add(n)
+                    out |= got
+                self.partial = outer
+                for n in full:
+                    self.partial.pop(n, None)
+                return out
+            return set()
+        if isinstance(test, ast.Attribute) and not truth and test.attr in cat.HOST_PARTS:
+            # `if parts.netloc: abort()` after `parts = urlparse(url)`: past it the
+            # URL names no host (a local path), whatever else it holds
+            name = root_name(test.value)
+            if name:
+                self.partial[name] = frozenset({"redirect", "ssrf"})
+                return {name}
+            return set()
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, left, right = test.ops[0], test.left, test.comparators[0]
+            if isinstance(op, ast.In | ast.NotIn):
+                positive = isinstance(op, ast.In) == truth
+                lname = root_name(left)
+                if positive and lname and self._is_collection(right):
+                    return {lname}
+                rname = root_name(right)
+                if not positive and rname and self.expr(left).known:
+                    return {rname}  # `'../' not in x` holds: x lacks the bad part
+                return set()
+            if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
+                positive = isinstance(op, ast.Eq | ast.Is) == truth
+                if positive:
+                    contained = containment_check(left) or containment_check(right)
+                    if contained:
+                        return contained  # commonpath([p, base]) == base: p is inside
+                    for a, b in ((left, right), (right, left)):
+                        name = root_name(a)
+                        if name and self.expr(b).known:
+                            return {name}
+            return set()
+        if isinstance(test, ast.Call) and truth:
+            func = test.func
+            qual = self.qual_of(func)
+            if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
+                # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
+                subject = (
+                    test.args[1 if qual in ("re.fullmatch", "re.match") else 0]
+                    if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0)
+                    else None
+                )
+                name = root_name(subject) if subject is not None else None
+                pattern = (
+                    self.expr(test.args[0])
+                    if qual in ("re.fullmatch", "re.match") and test.args
+                    else None
+                )
+                if (
+                    pattern is not None
+                    and pattern.known
+                    and func.attr == "match"
+                    and not str(pattern.const).endswith(("$", "\\Z"))
+                ):
+                    return set()  # re.match checks a prefix only
+                return {name} if name else set()
+            if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
+                name = root_name(func.value)
+                if name and func.attr in cat.AFFIX_CHECKS:
+                    self.partial[name] = cat.AFFIX_CHECKS[func.attr]
+                return {name} if name else set()
+            last = (qual or "").rsplit(".", 1)[-1]
+            if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
+                out = set()
+                for a in test.args[:2]:
+                    name = root_name(a)
+                    if name:
+                        out.add(name)
+                return out
+        return set()
+
+    def _is_collection(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            return True
+        v = self.expr(node)
+        if v.deep_taint() is not None:
+            return False
+        return (
+            v.items is not None
+            or v.keys is not None
+            or not v.known
+            or isinstance(v.const, tuple | frozenset)
+        )
