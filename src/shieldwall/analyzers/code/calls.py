@@ -216,8 +216,40 @@ class Calls(ContainerMethods):
         args: list[Val],
         kwargs: dict[str, Val],
     ) -> Val:
+        """What a call returns: the first stage that knows the callee decides."""
+        for stage in (
+            self._own_method_result,
+            self._source_result,
+            self._sanitised_result,
+            self._response_result,
+            self._object_result,
+            self._builtin_result,
+            self._project_result,
+        ):
+            got = stage(node, qual, method, receiver, args, kwargs)
+            if got is not None:
+                return got
+        # A whole request object handed to a function we cannot see into: the result
+        # is not request data itself (reverse(), render(request, ...)) but may wrap the
+        # request, so what is read from it later is (a wrapper's get_param()).
+        inputs = [*args, *kwargs.values(), *([receiver] if receiver else [])]
+        data = union_taint([v for v in inputs if v.qual != "<request>"])
+        if data is None and any(v.qual == "<request>" for v in inputs):
+            return Val(qual="<request>")
+        return Val(data)
+
+    def _own_method_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """A method of the project's own classes (they win over models keyed on a
+        method name: `repo.find(x)` is not str.find), or a function handed to an executor."""
         name = qual or ""
-        last = name.rsplit(".", 1)[-1] if name else (method or "")
         all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
         # methods of the project's own classes win over models keyed on a method name
         # (`repo.find(x)` is not str.find)
@@ -242,6 +274,20 @@ class Calls(ContainerMethods):
         handed = self.call_handed_function(node, name, method, args)
         if handed is not None:
             return handed
+        return None
+
+    def _source_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """A source: request data, data read from outside, a weak random value."""
+        name = qual or ""
+        last = name.rsplit(".", 1)[-1] if name else (method or "")
         # sources
         if name in cat.SOURCE_CALLS:
             label, kind = cat.SOURCE_CALLS[name]
@@ -271,6 +317,20 @@ class Calls(ContainerMethods):
         ):
             t = receiver.taint or Taint(f"request.{method}()", node.lineno)
             return Val(t)
+        return None
+
+    def _sanitised_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """A sanitiser, decoder or killer: what of the argument's taint survives."""
+        name = qual or ""
+        last = name.rsplit(".", 1)[-1] if name else (method or "")
         # sanitisers and killers
         classes = cat.SANITISERS.get(name)
         if (
@@ -302,6 +362,19 @@ class Calls(ContainerMethods):
                 except (TypeError, ValueError):
                     return CLEAN
             return CLEAN
+        return None
+
+    def _response_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """Loggers, bound SQL, templates that escape, response builders."""
+        name = qual or ""
         if name in ("logging.getLogger", "logging.Logger"):
             return Val(qual=LOGGER)
         if method == "bindparams" and receiver is not None:
@@ -328,30 +401,67 @@ class Calls(ContainerMethods):
             name in cat.SINK_CALLS and cat.SINK_CALLS[name].cls in ("xss", "redirect")
         ):
             return Val(qual=RESPONSE)
-        # objects we model
-        if name == "configparser.ConfigParser" or name == "configparser.RawConfigParser":
-            return Val(keys={}, qual="<config>")
-        if name in ("xml.sax.make_parser", "xml.sax.make_parser"):
-            return Val(qual="<parser>")
-        if name in ("lxml.etree.XMLParser", "lxml.etree.XMLPullParser"):
-            resolve = kwargs.get("resolve_entities")
-            if resolve is not None and resolve.known and resolve.const is False:
-                return Val(qual="<parser>", flags=frozenset({"safe"}))
-            if resolve is not None and resolve.known and resolve.const is True:
-                return Val(qual="<parser>", flags=frozenset({"xxe"}))
-            return Val(qual="<parser>")
+        return None
+
+    def _object_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """An object the interpreter models (parsers, HTTP clients, files, buffers)."""
+        name = qual or ""
+        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        model = cat.MODELLED_OBJECTS.get(name)
+        if model is not None:
+            return self._modelled_object(model, node, args, kwargs, all_taint)
         if name in cat.HTTP_CLIENTS:
             return Val(qual=cat.HTTP_CLIENTS[name])
         if name in cat.XPATH_EVALUATORS:
             return Val(qual="<xpatheval>")
-        if name in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
-            return Val(all_taint, qual="pathlib.Path")
-        if name in ("open", "io.open", "codecs.open"):
+        return None
+
+    def _modelled_object(
+        self,
+        model: str,
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        all_taint: Taint | None,
+    ) -> Val:
+        """A new object of a model in `catalog.MODELLED_OBJECTS`."""
+        if model == "<config>":
+            return Val(keys={}, qual=model)
+        if model == "<lxml-parser>":
+            resolve = kwargs.get("resolve_entities")
+            if resolve is not None and isinstance(resolve.const, bool):
+                flag = "xxe" if resolve.const else "safe"
+                return Val(qual="<parser>", flags=frozenset({flag}))
+            return Val(qual="<parser>")
+        if model == "pathlib.Path":
+            return Val(all_taint, qual=model)
+        if model == "<file>":
             if args and args[0].known:  # the application's own file, by a fixed name
-                return Val(qual="<file>")
-            return Val(Taint("file contents", node.lineno, "file"), qual="<file>")
-        if name in ("io.StringIO", "io.BytesIO"):
-            return Val(union_taint(args), qual="<buffer>")
+                return Val(qual=model)
+            return Val(Taint("file contents", node.lineno, "file"), qual=model)
+        if model == "<buffer>":
+            return Val(union_taint(args), qual=model)
+        return Val(qual=model)
+
+    def _builtin_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """Builtins and containers whose result is known from their arguments."""
+        name = qual or ""
         if name == "chr" and len(args) == 1 and args[0].known and isinstance(args[0].const, int):
             try:
                 return const(chr(args[0].const))
@@ -385,6 +495,20 @@ class Calls(ContainerMethods):
             return Val(qual=f"{args[0].qual}.{args[1].const}")
         if name == "dict" and not args and kwargs:
             return Val(keys={k: v for k, v in kwargs.items()})
+        return None
+
+    def _project_result(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """A modelled method, a function or class of this module or of the project."""
+        name = qual or ""
+        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
         if receiver is not None and method is not None:
             modelled = self.method_call(node, method, receiver, args, kwargs)
             if modelled is not None:
@@ -412,14 +536,7 @@ class Calls(ContainerMethods):
             if method in ("read_text", "read_bytes", "open"):
                 return Val(Taint("file contents", node.lineno, "file"))
             return Val(receiver.taint, qual="pathlib.Path")
-        # A whole request object handed to a function we cannot see into: the result
-        # is not request data itself (reverse(), render(request, ...)) but may wrap the
-        # request, so what is read from it later is (a wrapper's get_param()).
-        inputs = [*args, *kwargs.values(), *([receiver] if receiver else [])]
-        data = union_taint([v for v in inputs if v.qual != "<request>"])
-        if data is None and any(v.qual == "<request>" for v in inputs):
-            return Val(qual="<request>")
-        return Val(data)
+        return None
 
     def regex_removal(self, args: list[Val]) -> Val:
         """`re.sub(pattern, "", s)`: what survives is limited to the characters the

@@ -37,6 +37,17 @@ class SinkChecks(FlowState):
         kwargs: dict[str, Val],
     ) -> None:
         name = qual or ""
+        if self._call_sinks(node, name, args, kwargs):
+            return
+        if method is None or receiver is None:
+            return
+        if not self._typed_method_sinks(node, method, receiver, args, kwargs):
+            self._named_method_sinks(node, method, receiver, args, kwargs)
+
+    def _call_sinks(
+        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> bool:
+        """Sinks known by the function's qualified name; True when the name decided."""
         if (
             "headers" in kwargs
             and name.rsplit(".", 1)[-1].endswith("Response")
@@ -53,17 +64,17 @@ class SinkChecks(FlowState):
             ):
                 args = [args[0].items[0]] if args[0].items else []
             if spec.cls == "xss" and not_html(kwargs):
-                return
+                return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
                 spec, node, name, args
             ):
-                return
+                return True
             self._check_args(spec, node, shown, args, kwargs)
-            return
+            return True
         if name in cat.SUBPROCESS_FUNCS:
             self._check_subprocess(node, name, args, kwargs)
-            return
+            return True
         if name in ("yaml.load", "yaml.load_all"):
             loader = kwargs.get("Loader") or (args[1] if len(args) > 1 else None)
             lq = (loader.qual or "") if loader else ""
@@ -71,22 +82,32 @@ class SinkChecks(FlowState):
                 data = args[0] if args else kwargs.get("stream")
                 if data is not None:
                     self.sink("deser", data.deep_taint(), node, f"`{name}`")
-            return
+            return True
         if name in cat.XML_PARSE_FUNCS:
             parser = args[1] if len(args) > 1 else kwargs.get("parser")
             if parser is not None and "xxe" in parser.flags and args:
                 self.sink("xxe", args[0].deep_taint(), node, f"`{name}` with external entities")
-            return
+            return True
         if name in cat.LXML_PARSE_FUNCS:
             parser = args[1] if len(args) > 1 else kwargs.get("parser")
             if args and (parser is None or "safe" not in parser.flags):
                 self.sink("xxe", args[0].deep_taint(), node, f"`{name}`")
-            return
-        if method is None or receiver is None:
-            return
+            return True
+        return False
+
+    def _typed_method_sinks(
+        self,
+        node: ast.Call,
+        method: str,
+        receiver: Val,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> bool:
+        """Methods of values whose type is followed, and sink methods known by name;
+        True when the method decided."""
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
-            return
+            return True
         if (
             receiver.qual == "<parser>"
             and "xxe" in receiver.flags
@@ -96,14 +117,11 @@ class SinkChecks(FlowState):
             self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
         mspec = cat.SINK_METHODS.get(method)
         if mspec is not None:
-            if method in ("search_s", "search_st", "search_ext", "search_ext_s") and not (
-                {"ldap", "ldap3"} & self.m.imported
-            ):
-                return
-            if method == "from_string" and "jinja2" not in self.m.imported:
-                return
+            needs = cat.SINK_METHOD_LIBRARIES.get(method)
+            if needs is not None and not needs & self.m.imported:
+                return True  # a method of that name on something else
             self._check_args(mspec, node, f".{method}()", args, kwargs)
-            return
+            return True
         if (
             method in cat.ETREE_FIND_METHODS
             and args
@@ -112,7 +130,19 @@ class SinkChecks(FlowState):
             and xpathish(node.args[0])
         ):
             self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
-            return
+            return True
+        return False
+
+    def _named_method_sinks(
+        self,
+        node: ast.Call,
+        method: str,
+        receiver: Val,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> None:
+        """Sinks recognised by a method name and the shape of the call (LDAP searches,
+        `extra()`, loggers, uploads saved, cookies, response headers, the session)."""
         if (
             method == "search"
             and {"ldap3", "ldap"} & self.m.imported

@@ -109,3 +109,22 @@ HANDING_CALLS = frozenset(
 HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
 
 AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")
+
+# Constructors of the objects the interpreter models: qualified name -> the model
+# (`<config>`: a ConfigParser followed key by key; `<parser>`: an XML parser whose
+# entity settings are tracked; `<file>`, `<buffer>`: readable data; `pathlib.Path`).
+MODELLED_OBJECTS: dict[str, str] = {
+    "configparser.ConfigParser": "<config>",
+    "configparser.RawConfigParser": "<config>",
+    "xml.sax.make_parser": "<parser>",
+    "lxml.etree.XMLParser": "<lxml-parser>",
+    "lxml.etree.XMLPullParser": "<lxml-parser>",
+    "pathlib.Path": "pathlib.Path",
+    "pathlib.PurePath": "pathlib.Path",
+    "pathlib.PosixPath": "pathlib.Path",
+    "open": "<file>",
+    "io.open": "<file>",
+    "codecs.open": "<file>",
+    "io.StringIO": "<buffer>",
+    "io.BytesIO": "<buffer>",
+}

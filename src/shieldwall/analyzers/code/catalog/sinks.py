@@ -295,3 +295,11 @@ LXML_PARSE_FUNCS = frozenset(
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "exception", "log", "fatal"}
 )
+# Sink methods whose name is common: a sink only in a module importing one of these.
+SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
+    "search_s": frozenset({"ldap", "ldap3"}),
+    "search_st": frozenset({"ldap", "ldap3"}),
+    "search_ext": frozenset({"ldap", "ldap3"}),
+    "search_ext_s": frozenset({"ldap", "ldap3"}),
+    "from_string": frozenset({"jinja2"}),
+}
