@@ -35,7 +35,8 @@ from shieldwall.analyzers.code.values import (
 
 
 class Calls(ContainerMethods):
-    """Calls: what a call returns (sources, sanitisers, modelled objects, summaries) and"""
+    """Calls: what a call returns (sources, sanitisers, modelled objects, summaries)
+    and the functions it runs (callbacks, closures, functions handed to executors)."""
 
     def call(self, node: ast.Call) -> Val:
         func = node.func

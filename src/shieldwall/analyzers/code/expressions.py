@@ -57,7 +57,8 @@ _CMPOPS: dict[type[ast.cmpop], Any] = {
 
 
 class Expressions(Calls):
-    """Expressions: constants folded, containers kept element by element, attributes"""
+    """Expressions: constants folded, containers kept element by element, attributes
+    and subscripts of request objects, f-strings with their constant start."""
 
     def expr(self, node: ast.expr) -> Val:
         if isinstance(node, ast.Constant):
@@ -75,6 +76,44 @@ class Expressions(Calls):
             return self.call(node)
         if isinstance(node, ast.BinOp):
             return self.binop(node.op, self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.JoinedStr | ast.FormattedValue):
+            return self.fstring(node)
+        if isinstance(node, ast.BoolOp):
+            return self.boolop(node)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.UnaryOp | ast.IfExp):
+            return self.unary_or_conditional(node)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            return self.container(node)
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            return self.comprehension(node)
+        if isinstance(node, ast.Lambda):
+            return self.lambda_expr(node)
+        if isinstance(node, ast.Await):
+            return self.expr(node.value)
+        if isinstance(node, ast.NamedExpr):
+            v = self.expr(node.value)
+            self.assign(node.target, v, None)
+            return v
+        if isinstance(node, ast.Starred):
+            return collapse(self.expr(node.value))
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            if node.value is not None:
+                v = self.expr(node.value)
+                if not self.route:
+                    # what a generator yields is what iterating over its result gives
+                    self.ret = v if self.ret is None else join(self.ret, v)
+            return CLEAN
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                if part is not None:
+                    self.expr(part)
+            return CLEAN
+        return CLEAN
+
+    def fstring(self, node: ast.JoinedStr | ast.FormattedValue) -> Val:
+        """An f-string: known when every part is, else its constant start."""
         if isinstance(node, ast.JoinedStr):
             parts = [self.expr(v) for v in node.values]
             t = union_taint(parts)
@@ -97,10 +136,10 @@ class Expressions(Calls):
             if v.known and node.conversion in (-1, 115):
                 return Val(v.taint, frozenset((str(v.const),)))
             return Val(v.deep_taint())
-        if isinstance(node, ast.BoolOp):
-            return self.boolop(node)
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
+        return CLEAN
+
+    def unary_or_conditional(self, node: ast.UnaryOp | ast.IfExp) -> Val:
+        """`not x`, `-x`, `a if test else b` (a constant test decides)."""
         if isinstance(node, ast.UnaryOp):
             v = self.expr(node.operand)
             if v.known:
@@ -120,6 +159,10 @@ class Expressions(Calls):
                 self.guarded_expr(node.test, True, node.body),
                 self.guarded_expr(node.test, False, node.orelse),
             )
+        return CLEAN
+
+    def container(self, node: ast.List | ast.Tuple | ast.Set | ast.Dict) -> Val:
+        """Lists and tuples element by element, dicts key by key."""
         if isinstance(node, ast.List | ast.Tuple):
             if any(isinstance(e, ast.Starred) for e in node.elts):
                 # ["git", *args]: the elements before the first splat stay known
@@ -156,30 +199,6 @@ class Expressions(Calls):
             if rest:
                 return Val(union_taint([*rest, *keys.values()]))
             return Val(keys=keys)
-        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
-            return self.comprehension(node)
-        if isinstance(node, ast.Lambda):
-            return self.lambda_expr(node)
-        if isinstance(node, ast.Await):
-            return self.expr(node.value)
-        if isinstance(node, ast.NamedExpr):
-            v = self.expr(node.value)
-            self.assign(node.target, v, None)
-            return v
-        if isinstance(node, ast.Starred):
-            return collapse(self.expr(node.value))
-        if isinstance(node, ast.Yield | ast.YieldFrom):
-            if node.value is not None:
-                v = self.expr(node.value)
-                if not self.route:
-                    # what a generator yields is what iterating over its result gives
-                    self.ret = v if self.ret is None else join(self.ret, v)
-            return CLEAN
-        if isinstance(node, ast.Slice):
-            for part in (node.lower, node.upper, node.step):
-                if part is not None:
-                    self.expr(part)
-            return CLEAN
         return CLEAN
 
     def lambda_expr(self, node: ast.Lambda) -> Val:

@@ -20,7 +20,8 @@ from shieldwall.analyzers.code.values import (
 
 
 class Guards(Expressions):
-    """Guards: which names a condition validates when it holds (membership, equality,"""
+    """Guards: which names a condition validates when it holds (membership, equality,
+    regex matches, validating predicates, containment checks)."""
 
     def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
         """The environment where `test` evaluated to `truth`: validated names made clean."""

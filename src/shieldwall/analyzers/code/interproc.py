@@ -31,7 +31,8 @@ from shieldwall.analyzers.code.values import (
 
 
 class Interprocedural(SinkChecks):
-    """Calls into the project's own functions: summaries per tainted parameter,"""
+    """Calls into the project's own functions: summaries per tainted parameter,
+    methods and their receivers, constructors of the module's classes."""
 
     def resolve(
         self,

@@ -23,12 +23,38 @@ from shieldwall.analyzers.code.values import (
 
 
 class ContainerMethods(Interprocedural):
-    """Methods of values the interpreter follows: str methods on constants, lists,"""
+    """Methods of values the interpreter follows: str methods on constants, lists,
+    dicts, parsers and config objects."""
 
     def method_call(
         self, node: ast.Call, method: str, receiver: Val, args: list[Val], kwargs: dict[str, Val]
     ) -> Val | None:
         path = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
+        got = self.str_method(node, method, receiver, args, kwargs)
+        if got is not None:
+            return got
+        if receiver.qual == "<parser>" and method in ("setFeature", "set_feature"):
+            feature = args[0].qual or "" if args else ""
+            on = len(args) > 1 and args[1].known and bool(args[1].const)
+            if feature.endswith(("feature_external_ges", "feature_external_pes")) and on and path:
+                self.env[path] = Val(qual="<parser>", flags=receiver.flags | {"xxe"})
+            return CLEAN
+        if receiver.qual == "<config>":
+            return self.config_method(path, method, receiver, args, kwargs)
+        if receiver.items is not None and path:
+            return self.list_method(path, method, receiver, args)
+        if receiver.keys is not None and path and receiver.qual is None:
+            return self.dict_method(path, method, receiver, args)
+        if method in cat.MUTATORS and path and (args or kwargs):
+            t = join_taint(receiver.deep_taint(), union_taint([*args, *kwargs.values()]))
+            self.env[path] = Val(t, None, None, None, receiver.qual, receiver.flags)
+            return CLEAN
+        return None
+
+    def str_method(
+        self, node: ast.Call, method: str, receiver: Val, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """str methods: folded on constants, their constant start kept, escaping replaced."""
         if (
             receiver.known
             and method in cat.STR_METHODS
@@ -92,49 +118,39 @@ class ContainerMethods(Interprocedural):
             if old in ("\n", "\r", "\r\n"):
                 return Val(t.sanitised(frozenset({"header", "log"})))
             return Val(t)
-        if receiver.qual == "<parser>" and method in ("setFeature", "set_feature"):
-            feature = args[0].qual or "" if args else ""
-            on = len(args) > 1 and args[1].known and bool(args[1].const)
-            if feature.endswith(("feature_external_ges", "feature_external_pes")) and on and path:
-                self.env[path] = Val(qual="<parser>", flags=receiver.flags | {"xxe"})
-            return CLEAN
-        if receiver.qual == "<config>":
-            if (
-                method == "set"
-                and len(args) >= 3
-                and args[0].known
-                and args[1].known
-                and receiver.keys is not None
-            ):
-                keys = dict(receiver.keys)
-                keys[(args[0].const, args[1].const)] = args[2]
-                if path:
-                    self.env[path] = Val(keys=keys, qual="<config>")
-                return CLEAN
-            if (
-                method == "get"
-                and len(args) >= 2
-                and args[0].known
-                and args[1].known
-                and receiver.keys is not None
-            ):
-                got = receiver.keys.get((args[0].const, args[1].const))
-                return got if got is not None else Val(union_taint(list(kwargs.values())))
-            if method in ("read", "read_string", "read_file", "read_dict") and path:
-                self.env[path] = Val(union_taint(args), qual="<config>")
-                return CLEAN
-            if method in ("add_section", "has_section", "sections", "has_option"):
-                return CLEAN
-            return Val(receiver.deep_taint())
-        if receiver.items is not None and path:
-            return self.list_method(path, method, receiver, args)
-        if receiver.keys is not None and path and receiver.qual is None:
-            return self.dict_method(path, method, receiver, args)
-        if method in cat.MUTATORS and path and (args or kwargs):
-            t = join_taint(receiver.deep_taint(), union_taint([*args, *kwargs.values()]))
-            self.env[path] = Val(t, None, None, None, receiver.qual, receiver.flags)
-            return CLEAN
         return None
+
+    def config_method(
+        self, path: str | None, method: str, receiver: Val, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val:
+        """A ConfigParser followed (section, option) by (section, option)."""
+        if (
+            method == "set"
+            and len(args) >= 3
+            and args[0].known
+            and args[1].known
+            and receiver.keys is not None
+        ):
+            keys = dict(receiver.keys)
+            keys[(args[0].const, args[1].const)] = args[2]
+            if path:
+                self.env[path] = Val(keys=keys, qual="<config>")
+            return CLEAN
+        if (
+            method == "get"
+            and len(args) >= 2
+            and args[0].known
+            and args[1].known
+            and receiver.keys is not None
+        ):
+            got = receiver.keys.get((args[0].const, args[1].const))
+            return got if got is not None else Val(union_taint(list(kwargs.values())))
+        if method in ("read", "read_string", "read_file", "read_dict") and path:
+            self.env[path] = Val(union_taint(args), qual="<config>")
+            return CLEAN
+        if method in ("add_section", "has_section", "sections", "has_option"):
+            return CLEAN
+        return Val(receiver.deep_taint())
 
     def list_method(self, path: str, method: str, receiver: Val, args: list[Val]) -> Val | None:
         items = list(receiver.items or ())

@@ -25,7 +25,8 @@ from shieldwall.analyzers.code.values import (
 
 
 class SinkChecks(FlowState):
-    """Calls that are sinks: which argument of which call carries data where it must"""
+    """Calls that are sinks: which argument of which call carries data where it must
+    not go (commands, SQL, files, XML, headers, logs, the session)."""
 
     def check_sinks(
         self,

@@ -29,7 +29,8 @@ from shieldwall.analyzers.code.values import (
 
 
 class Statements(Guards):
-    """Statements: assignments, branches (constant conditions decide), loops walked"""
+    """Statements: assignments, branches (constant conditions decide), loops walked
+    twice, try/except, match, imports and nested definitions."""
 
     def run(self) -> Val:
         body = self.info.node.body if self.info else self.m.tree.body
