@@ -57,24 +57,7 @@ class Guards(Expressions):
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self.validated(test.operand, not truth)
         if isinstance(test, ast.BoolOp):
-            if isinstance(test.op, ast.And) == truth:
-                out: set[str] = set()
-                full: set[str] = set()  # checked in full by some operand
-                outer = self.partial
-                for v in test.values:
-                    self.partial = {}
-                    got = self.validated(v, truth)
-                    for n in got:
-                        if n in self.partial:
-                            outer[n] = outer.get(n, frozenset()) | self.partial[n]
-                        else:
-                            full.add(n)
-                    out |= got
-                self.partial = outer
-                for n in full:
-                    self.partial.pop(n, None)
-                return out
-            return set()
+            return self._validated_boolop(test, truth)
         if isinstance(test, ast.Attribute) and not truth and test.attr in cat.HOST_PARTS:
             # `if parts.netloc: abort()` after `parts = urlparse(url)`: past it the
             # URL names no host (a local path), whatever else it holds
@@ -84,64 +67,94 @@ class Guards(Expressions):
                 return {name}
             return set()
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            op, left, right = test.ops[0], test.left, test.comparators[0]
-            if isinstance(op, ast.In | ast.NotIn):
-                positive = isinstance(op, ast.In) == truth
-                lname = root_name(left)
-                if positive and lname and self._is_collection(right):
-                    return {lname}
-                rname = root_name(right)
-                if not positive and rname and self.expr(left).known:
-                    return {rname}  # `'../' not in x` holds: x lacks the bad part
-                return set()
-            if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
-                positive = isinstance(op, ast.Eq | ast.Is) == truth
-                if positive:
-                    contained = containment_check(left) or containment_check(right)
-                    if contained:
-                        return contained  # commonpath([p, base]) == base: p is inside
-                    for a, b in ((left, right), (right, left)):
-                        name = root_name(a)
-                        if name and self.expr(b).known:
-                            return {name}
-            return set()
+            return self._validated_compare(test, truth)
         if isinstance(test, ast.Call) and truth:
-            func = test.func
-            qual = self.qual_of(func)
-            if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
-                # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
-                subject = (
-                    test.args[1 if qual in ("re.fullmatch", "re.match") else 0]
-                    if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0)
-                    else None
-                )
-                name = root_name(subject) if subject is not None else None
-                pattern = (
-                    self.expr(test.args[0])
-                    if qual in ("re.fullmatch", "re.match") and test.args
-                    else None
-                )
-                if (
-                    pattern is not None
-                    and pattern.known
-                    and func.attr == "match"
-                    and not str(pattern.const).endswith(("$", "\\Z"))
-                ):
-                    return set()  # re.match checks a prefix only
-                return {name} if name else set()
-            if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
-                name = root_name(func.value)
-                if name and func.attr in cat.AFFIX_CHECKS:
-                    self.partial[name] = cat.AFFIX_CHECKS[func.attr]
-                return {name} if name else set()
-            last = (qual or "").rsplit(".", 1)[-1]
-            if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
-                out = set()
-                for a in test.args[:2]:
+            return self._validated_call(test)
+        return set()
+
+    def _validated_boolop(self, test: ast.BoolOp, truth: bool) -> set[str]:
+        """`a and b` true (or `a or b` false): what every operand validates."""
+        if isinstance(test.op, ast.And) == truth:
+            out: set[str] = set()
+            full: set[str] = set()  # checked in full by some operand
+            outer = self.partial
+            for v in test.values:
+                self.partial = {}
+                got = self.validated(v, truth)
+                for n in got:
+                    if n in self.partial:
+                        outer[n] = outer.get(n, frozenset()) | self.partial[n]
+                    else:
+                        full.add(n)
+                out |= got
+            self.partial = outer
+            for n in full:
+                self.partial.pop(n, None)
+            return out
+        return set()
+
+    def _validated_compare(self, test: ast.Compare, truth: bool) -> set[str]:
+        """Membership in a collection, equality with a constant, containment of a path."""
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.In | ast.NotIn):
+            positive = isinstance(op, ast.In) == truth
+            lname = root_name(left)
+            if positive and lname and self._is_collection(right):
+                return {lname}
+            rname = root_name(right)
+            if not positive and rname and self.expr(left).known:
+                return {rname}  # `'../' not in x` holds: x lacks the bad part
+            return set()
+        if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
+            positive = isinstance(op, ast.Eq | ast.Is) == truth
+            if positive:
+                contained = containment_check(left) or containment_check(right)
+                if contained:
+                    return contained  # commonpath([p, base]) == base: p is inside
+                for a, b in ((left, right), (right, left)):
                     name = root_name(a)
-                    if name:
-                        out.add(name)
-                return out
+                    if name and self.expr(b).known:
+                        return {name}
+        return set()
+
+    def _validated_call(self, test: ast.Call) -> set[str]:
+        """A regex match, a validating predicate or function that returned true."""
+        func = test.func
+        qual = self.qual_of(func)
+        if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
+            # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
+            subject = (
+                test.args[1 if qual in ("re.fullmatch", "re.match") else 0]
+                if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0)
+                else None
+            )
+            name = root_name(subject) if subject is not None else None
+            pattern = (
+                self.expr(test.args[0])
+                if qual in ("re.fullmatch", "re.match") and test.args
+                else None
+            )
+            if (
+                pattern is not None
+                and pattern.known
+                and func.attr == "match"
+                and not str(pattern.const).endswith(("$", "\\Z"))
+            ):
+                return set()  # re.match checks a prefix only
+            return {name} if name else set()
+        if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
+            name = root_name(func.value)
+            if name and func.attr in cat.AFFIX_CHECKS:
+                self.partial[name] = cat.AFFIX_CHECKS[func.attr]
+            return {name} if name else set()
+        last = (qual or "").rsplit(".", 1)[-1]
+        if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
+            out = set()
+            for a in test.args[:2]:
+                name = root_name(a)
+                if name:
+                    out.add(name)
+            return out
         return set()
 
     def _is_collection(self, node: ast.expr) -> bool:
