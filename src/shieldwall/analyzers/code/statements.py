@@ -104,7 +104,13 @@ class Statements(Guards):
             if self.exits:
                 self.exits[-1].append(self.env)
             return True
-        elif isinstance(node, ast.Import):
+        else:
+            self.declaration(node)
+        return False
+
+    def declaration(self, node: ast.stmt) -> None:
+        """Imports, nested definitions, `global`, `assert` and `del`: names bound or unbound."""
+        if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
                     self.env[alias.asname] = Val(qual=alias.name)
@@ -133,7 +139,6 @@ class Statements(Guards):
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target)
-        return False
 
     def _from_base(self, node: ast.ImportFrom) -> str:
         if not node.level:
