@@ -150,9 +150,22 @@ def check_call(
     args: list[Val],
     kwargs: dict[str, Val],
 ) -> None:
+    """Every pattern rule that looks at one call."""
+    for check in CALL_CHECKS:
+        check(flow, node, qual, method, receiver, args, kwargs)
+
+
+def _weak_hashes(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """MD5, SHA-1, MD4 for security (hashlib, hmac, pbkdf2, PyCryptodome, cryptography)."""
     name = qual or ""
-    last = method or name.rsplit(".", 1)[-1]
-    # weak hashes
     alg = WEAK_HASH_FUNCS.get(name)
     if alg is None and name == "hashlib.new" and args and args[0].known:
         alg = WEAK_HASH_NAMES.get(str(args[0].const).lower())
@@ -170,11 +183,36 @@ def check_call(
         alg = _weak_digest(digest)
     if alg is not None and not _false(kwargs.get("usedforsecurity")):
         _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
-    # ciphers
+
+
+def _weak_ciphers(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """DES, RC4 and other broken ciphers; ECB mode."""
+    name = qual or ""
     cipher = _weak_cipher(name, args, kwargs)
     if cipher is not None:
         _kw(flow, node, "PY-WEAK-CIPHER", f"{cipher} ({name}())", f"cipher|{cipher}")
-    # TLS verification
+
+
+def _tls_verification(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Certificate verification turned off."""
+    name = qual or ""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     if _false(kwargs.get("verify")) and (
         name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS
     ):
@@ -195,13 +233,37 @@ def check_call(
             f"{last}() with cert_reqs=CERT_NONE",
             f"cert_reqs|{last}",
         )
-    # old protocols
+
+
+def _old_protocols(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """SSLv2/3, TLS 1.0/1.1 chosen explicitly."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     for v in [*args, *kwargs.values()]:
         if v.qual in OLD_PROTOCOLS:
             _kw(
                 flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()", f"proto|{v.qual}"
             )
-    # cookies
+
+
+def _cookie_flags(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Cookies set without `secure` or `httponly`."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     if last == "set_cookie":
         cookie = args[0] if args else kwargs.get("key")
         cname = str(cookie.const) if cookie is not None and cookie.known else "?"
@@ -221,7 +283,19 @@ def check_call(
                 f"cookie `{cname}` set without httponly=True",
                 f"cookie-httponly|{cname}",
             )
-    # JWT
+
+
+def _jwt_verification(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """JWTs decoded without verifying their signature."""
+    name = qual or ""
     if name in ("jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"):
         _kw(
             flow,
@@ -248,7 +322,19 @@ def check_call(
             _kw(
                 flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification", "jwt"
             )
-    # debug and binds
+
+
+def _debug_and_binds(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Debug mode on; servers and sockets bound to every interface."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     if last in DEBUG_TAKERS and _true(kwargs.get("debug")):
         _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
     # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
@@ -279,7 +365,19 @@ def check_call(
         and receiver is not None
     ):
         _kw(flow, node, "PY-BIND-ALL-INTERFACES", "socket bound to all interfaces", "bind|socket")
-    # temp files
+
+
+def _temp_files(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Temporary file names another process can take or predict."""
+    name = qual or ""
     if name in ("tempfile.mktemp", "os.tempnam", "os.tmpnam"):
         _kw(
             flow,
@@ -305,7 +403,20 @@ def check_call(
                 f"{name}() writes {prefix!r}...",
                 f"tmp|{prefix}",
             )
-    # YAML loaders (the taint rule takes the case where untrusted data reaches them)
+
+
+def _yaml_loaders(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """YAML loaders that build arbitrary objects (the taint rule takes the
+    case where untrusted data reaches them)."""
+    name = qual or ""
     if name in (
         "yaml.load",
         "yaml.load_all",
@@ -330,6 +441,19 @@ def check_call(
                     f"{name}() with {lname or 'an unsafe loader'}",
                     f"yaml|{name}",
                 )
+
+
+CALL_CHECKS = (
+    _weak_hashes,
+    _weak_ciphers,
+    _tls_verification,
+    _old_protocols,
+    _cookie_flags,
+    _jwt_verification,
+    _debug_and_binds,
+    _temp_files,
+    _yaml_loaders,
+)
 
 
 def _weak_digest(v: Val | None) -> str | None:
