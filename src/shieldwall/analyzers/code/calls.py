@@ -310,6 +310,9 @@ class Calls(ContainerMethods):
             return Val(Taint(f"`{name}()`", node.lineno, "weakrand"))
         if name == "random.Random":  # a seeded Mersenne Twister (SystemRandom is not)
             return Val(qual="random.Random")
+        if receiver is not None and (receiver.qual, method) in cat.SOURCE_MODEL_METHODS:
+            label, kind = cat.SOURCE_MODEL_METHODS[(receiver.qual or "", method or "")]
+            return Val(Taint(label, node.lineno, kind))
         if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
             label, kind = cat.SOURCE_METHODS[method]
             return Val(Taint(label, node.lineno, kind))

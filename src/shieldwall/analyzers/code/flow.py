@@ -64,22 +64,7 @@ class FunctionFlow(Statements):
             if self_name is not None:
                 self.env[f"{self_name}.{tainted_param[len('attr:') :]}"] = Val(param_taint(0))
             return
-        routes = [d for d in node.decorator_list if route_decorator(d)]
-        self.route = bool(routes)
-        route_paths: list[str] = []
-        for d in routes:
-            if (
-                isinstance(d, ast.Call)
-                and d.args
-                and isinstance(d.args[0], ast.Constant)
-                and isinstance(d.args[0].value, str)
-            ):
-                route_paths.append(d.args[0].value)
-        self.static_route = (
-            bool(route_paths)
-            and len(route_paths) == len(routes)
-            and all("<" not in p and "{" not in p for p in route_paths)
-        )
+        route_paths = self._bind_route(node)
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
@@ -97,16 +82,15 @@ class FunctionFlow(Statements):
             name = arg.arg
             if tainted_param is not None:
                 self.env[name] = Val(param_taint(i)) if i == tainted_param else CLEAN
-                if i == tainted_param and self.m.request_param(name):
+                if i == tainted_param and self._request_param(info, i, arg):
                     self.env[name] = Val(param_taint(i), qual="<request>")
                 continue
-            if self.m.request_param(name) or (
-                self.m.web
-                and annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest")
-            ):
+            if self._request_param(info, i, arg):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
+            elif i == 0 and [p.arg for p in params[:2]] == list(cat.WSGI_ENVIRON):
+                self.env[name] = Val(Taint("the WSGI environ", node.lineno))
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
@@ -131,6 +115,60 @@ class FunctionFlow(Statements):
             self.env[node.args.kwarg.arg] = (
                 Val(param_taint(n + 1)) if tainted_param == n + 1 else CLEAN
             )
+
+    def _bind_route(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        """Whether the function is a route (and one with a fixed path); its paths."""
+        routes = [d for d in node.decorator_list if route_decorator(d)]
+        self.route = bool(routes)
+        route_paths: list[str] = []
+        for d in routes:
+            if (
+                isinstance(d, ast.Call)
+                and d.args
+                and isinstance(d.args[0], ast.Constant)
+                and isinstance(d.args[0].value, str)
+            ):
+                route_paths.append(d.args[0].value)
+        self.static_route = (
+            bool(route_paths)
+            and len(route_paths) == len(routes)
+            and all("<" not in p and "{" not in p for p in route_paths)
+        )
+        return route_paths
+
+    def _request_param(self, info: FunctionInfo, i: int, arg: ast.arg) -> bool:
+        """A parameter that holds a request: named so in a web module, annotated as
+        one, the argument after `self` of a class-based view's HTTP method whatever
+        its name, or named like one and read like one where no framework is imported
+        (the request is handed in by code elsewhere)."""
+        name = arg.arg
+        if self.m.request_param(name):
+            return True
+        if not self.m.web:
+            return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
+        if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
+            return True
+        return (
+            i == 1
+            and info.class_name is not None
+            and info.node.name in cat.VIEW_METHODS
+            and any(
+                b.endswith(cat.VIEW_BASE_SUFFIXES)
+                for b in self.m.class_bases.get(info.class_name, ())
+            )
+        )
+
+    def _read_as_request(self, info: FunctionInfo, name: str) -> bool:
+        """The function reads request data from `name` (`name.args`, `name.GET`...)."""
+        for sub in ast.walk(info.node):
+            if (
+                isinstance(sub, ast.Attribute)
+                and sub.attr in cat.REQUEST_DATA_ATTRS
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id == name
+            ):
+                return True
+        return False
 
     def _django_captures(self, info: FunctionInfo, names: list[str]) -> int:
         """Index of the first URL capture of a Django view (`def detail(request, slug)`,

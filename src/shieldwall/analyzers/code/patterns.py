@@ -72,6 +72,31 @@ CIPHER_PACKAGES = (
     "cryptography.hazmat.primitives.ciphers.algorithms.",
     "cryptography.hazmat.decrepit.ciphers.algorithms.",
 )
+# Protocols that negotiate the highest version both sides have (the minimum is left
+# to defaults) and the settings that pin a minimum.
+NEGOTIATING_PROTOCOLS = frozenset(
+    {
+        "ssl.PROTOCOL_TLS",
+        "ssl.PROTOCOL_SSLv23",
+        "ssl.PROTOCOL_TLS_CLIENT",
+        "ssl.PROTOCOL_TLS_SERVER",
+    }
+)
+MINIMUM_VERSION_SETTINGS = ("minimum_version", "OP_NO_TLSv1_1", "OP_NO_TLSv1")
+# Words that say a digest names content rather than protects a secret.
+FINGERPRINT_WORDS = ("cache", "etag", "fingerprint", "dedup", "shard", "bucket")
+SECURITY_WORDS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "sign",
+    "auth",
+    "salt",
+    "credential",
+    "nonce",
+    "session",
+)
 # Framework objects and runners that take debug=...
 DEBUG_TAKERS = frozenset(
     {"run", "run_simple", "Starlette", "FastAPI", "Sanic", "Quart", "Application", "make_app"}
@@ -181,8 +206,21 @@ def _weak_hashes(
             )
         )
         alg = _weak_digest(digest)
-    if alg is not None and not _false(kwargs.get("usedforsecurity")):
-        _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+    if alg is None or _false(kwargs.get("usedforsecurity")):
+        return
+    if name in WEAK_HASH_FUNCS and _fingerprint(flow, node):
+        return  # an ETag, a cache key: no one needs to forge it
+    _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+
+
+def _fingerprint(flow: FlowState, node: ast.Call) -> bool:
+    """A digest whose context (the function's name, the line) says it names content
+    (a cache key, an ETag, a fingerprint) and says nothing of secrets."""
+    line = flow.m.lines[node.lineno - 1] if 0 < node.lineno <= len(flow.m.lines) else ""
+    context = f"{flow.info.qualname if flow.info else ''} {line}".lower()
+    return any(w in context for w in FINGERPRINT_WORDS) and not any(
+        w in context for w in SECURITY_WORDS
+    )
 
 
 def _weak_ciphers(
@@ -250,6 +288,19 @@ def _old_protocols(
         if v.qual in OLD_PROTOCOLS:
             _kw(
                 flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()", f"proto|{v.qual}"
+            )
+    if qual == "ssl.SSLContext" and (not args or args[0].qual in NEGOTIATING_PROTOCOLS):
+        start = flow.info.node.lineno if flow.info else 1
+        end = (flow.info.node.end_lineno or start) if flow.info else len(flow.m.lines)
+        scope = "\n".join(flow.m.lines[start - 1 : end])
+        if not any(w in scope for w in MINIMUM_VERSION_SETTINGS):
+            _kw(
+                flow,
+                node,
+                "PY-SSL-OLD-PROTOCOL",
+                "ssl.SSLContext() without a minimum_version: TLS 1.0/1.1 are accepted "
+                "wherever Python (before 3.10) or the OpenSSL build still allows them",
+                "proto|no-minimum",
             )
 
 
@@ -335,7 +386,9 @@ def _debug_and_binds(
 ) -> None:
     """Debug mode on; servers and sockets bound to every interface."""
     last = method or (qual or "").rsplit(".", 1)[-1]
-    if last in DEBUG_TAKERS and _true(kwargs.get("debug")):
+    # Flask's app.run(host, port, debug) takes it third by position
+    positional = args[2] if last == "run" and len(args) > 2 else None
+    if last in DEBUG_TAKERS and (_true(kwargs.get("debug")) or _true(positional)):
         _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
     # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
     if (

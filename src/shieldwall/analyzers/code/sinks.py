@@ -160,9 +160,13 @@ class SinkChecks(FlowState):
                 kwargs,
             )
         elif method == "extra":
-            for kw in cat.DJANGO_EXTRA_KWARGS:
-                if kw in kwargs:
-                    self.sink("sql", kwargs[kw].deep_taint(), node, "`QuerySet.extra()`")
+            self._check_args(
+                cat.Sink("sql", cat.DJANGO_EXTRA_POSITIONS, cat.DJANGO_EXTRA_KWARGS),
+                node,
+                "QuerySet.extra()",
+                args,
+                kwargs,
+            )
         elif method in cat.LOG_METHODS and (
             receiver.qual in ("logging", LOGGER) or looks_like_logger(node.func)
         ):

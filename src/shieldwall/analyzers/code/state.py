@@ -218,7 +218,9 @@ class FlowState:
         self, target: ast.Subscript, base: Val, key: Val, value: Val, node: ast.stmt
     ) -> None:
         path = dotted(target.value) or ""
-        last = path.rsplit(".", 1)[-1].lower()
+        # make_response(...).headers[k] = v: the attribute named, whatever it hangs on
+        attr = target.value.attr if isinstance(target.value, ast.Attribute) else None
+        last = (attr or path.rsplit(".", 1)[-1]).lower()
         if is_session(target.value, base):
             t = value.deep_taint() or key.deep_taint()
             self.sink("trust", t, node, "the session")

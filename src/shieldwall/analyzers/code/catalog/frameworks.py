@@ -127,4 +127,14 @@ MODELLED_OBJECTS: dict[str, str] = {
     "codecs.open": "<file>",
     "io.StringIO": "<buffer>",
     "io.BytesIO": "<buffer>",
+    "argparse.ArgumentParser": "<argparser>",
+    "optparse.OptionParser": "<argparser>",
+    # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
+    "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
 }
+
+# Class-based views: the HTTP method handlers whose first argument after `self` is
+# the request whatever its name (`def get(self, req)`), by the base class suffix.
+VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")
+# Decorators that make a method a property: reading the attribute runs it.
+PROPERTY_DECORATORS = frozenset({"property", "cached_property"})

@@ -42,6 +42,12 @@ SINK_CALLS: dict[str, Sink] = {
     "os.spawnlp": Sink("cmd", (1,)),
     "os.spawnv": Sink("cmd", (1,)),
     "os.spawnvp": Sink("cmd", (1,)),
+    "os.spawnle": Sink("cmd", (1,)),
+    "os.spawnlpe": Sink("cmd", (1,)),
+    "os.spawnve": Sink("cmd", (1,)),
+    "os.spawnvpe": Sink("cmd", (1,)),
+    "os.posix_spawn": Sink("cmd", (0,), ("path",)),
+    "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
     # code
     "eval": Sink("code", (0,), ("source",)),
@@ -141,6 +147,11 @@ SINK_CALLS: dict[str, Sink] = {
     "django.shortcuts.redirect": Sink("redirect", (0,), ("to",)),
     "django.http.HttpResponseRedirect": Sink("redirect", (0,), ("redirect_to",)),
     "django.http.HttpResponsePermanentRedirect": Sink("redirect", (0,), ("redirect_to",)),
+    "aiohttp.web.HTTPFound": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPSeeOther": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPMovedPermanently": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPTemporaryRedirect": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPPermanentRedirect": Sink("redirect", (0,), ("location",)),
     "starlette.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
     "fastapi.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
     # templates
@@ -155,6 +166,11 @@ SINK_CALLS: dict[str, Sink] = {
     "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
     "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
     "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
+    **{
+        f"django.http{module}.HttpResponse{status}": Sink("xss", (0,), ("content",))
+        for module in ("", ".response")
+        for status in ("BadRequest", "NotFound", "Forbidden", "Gone", "ServerError")
+    },
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "markupsafe.Markup": Sink("xss"),
@@ -216,9 +232,18 @@ SINK_METHODS: dict[str, Sink] = {
     "search_st": Sink("ldap", (2,), ("filterstr",)),
     "search_ext": Sink("ldap", (2,), ("filterstr",)),
     "search_ext_s": Sink("ldap", (2,), ("filterstr",)),
+    # libxml2's XPath contexts and documents
+    "xpathEval": Sink("xpath", (0,), ("expr",)),
+    "xpathEval2": Sink("xpath", (0,), ("expr",)),
+    "xpathEvalExpression": Sink("xpath", (0,), ("expr",)),
+    # code.InteractiveConsole / InteractiveInterpreter: a line of Python to run
+    "push": Sink("code", (0,), ("line",)),
+    "runsource": Sink("code", (0,), ("source",)),
 }
-# `extra()` on a Django queryset: these keyword arguments are SQL.
+# `extra()` on a Django queryset: these keyword arguments are SQL, and their
+# positions (select, where, params, tables, order_by, select_params).
 DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")
+DJANGO_EXTRA_POSITIONS = (0, 1, 3, 4)
 SUBPROCESS_FUNCS = frozenset(
     {
         "subprocess.call",
@@ -302,4 +327,9 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "search_ext": frozenset({"ldap", "ldap3"}),
     "search_ext_s": frozenset({"ldap", "ldap3"}),
     "from_string": frozenset({"jinja2"}),
+    "xpathEval": frozenset({"libxml2"}),
+    "xpathEval2": frozenset({"libxml2"}),
+    "xpathEvalExpression": frozenset({"libxml2"}),
+    "push": frozenset({"code"}),
+    "runsource": frozenset({"code"}),
 }

@@ -59,6 +59,44 @@ WEB_FRAMEWORKS = frozenset(
     }
 )
 REQUEST_PARAM_NAMES = frozenset({"request"})
+# A parameter named so, in a module without a framework import, is a request when
+# the function reads one of these attributes from it (`def handle(request):
+# request.args["q"]`: a request handed in by code elsewhere).
+LOOSE_REQUEST_PARAM_NAMES = frozenset({"request", "req"})
+REQUEST_DATA_ATTRS = frozenset(
+    {
+        "args",
+        "form",
+        "values",
+        "json",
+        "data",
+        "files",
+        "cookies",
+        "headers",
+        "GET",
+        "POST",
+        "COOKIES",
+        "META",
+        "FILES",
+        "body",
+        "query",
+        "query_params",
+        "query_string",
+        "match_info",
+        "path_params",
+        "get_json",
+        "get_data",
+    }
+)
+# WSGI applications: `def app(environ, start_response)`; environ holds the request.
+WSGI_ENVIRON = ("environ", "start_response")
+# Methods of modelled objects whose result comes from outside: (model, method) ->
+# (source label, kind); argparse/optparse: what the person running the tool typed.
+SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
+    ("<argparser>", "parse_args"): ("command-line arguments", "cli"),
+    ("<argparser>", "parse_known_args"): ("command-line arguments", "cli"),
+    ("<argparser>", "parse_intermixed_args"): ("command-line arguments", "cli"),
+}
 # Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
 SOURCE_CALLS: dict[str, tuple[str, str]] = {
     "input": ("input()", "cli"),
