@@ -72,16 +72,10 @@ CIPHER_PACKAGES = (
     "cryptography.hazmat.primitives.ciphers.algorithms.",
     "cryptography.hazmat.decrepit.ciphers.algorithms.",
 )
-# Protocols that negotiate the highest version both sides have (the minimum is left
-# to defaults) and the settings that pin a minimum.
-NEGOTIATING_PROTOCOLS = frozenset(
-    {
-        "ssl.PROTOCOL_TLS",
-        "ssl.PROTOCOL_SSLv23",
-        "ssl.PROTOCOL_TLS_CLIENT",
-        "ssl.PROTOCOL_TLS_SERVER",
-    }
-)
+# The deprecated generic protocols: the minimum version is left to defaults that
+# accepted TLS 1.0 before Python 3.10 (PROTOCOL_TLS_CLIENT/SERVER are not listed);
+# and the settings that pin a minimum.
+NEGOTIATING_PROTOCOLS = frozenset({"ssl.PROTOCOL_TLS", "ssl.PROTOCOL_SSLv23"})
 MINIMUM_VERSION_SETTINGS = ("minimum_version", "OP_NO_TLSv1_1", "OP_NO_TLSv1")
 # Words that say a digest names content rather than protects a secret.
 FINGERPRINT_WORDS = ("cache", "etag", "fingerprint", "dedup", "shard", "bucket")
