@@ -91,7 +91,23 @@ class Calls(ContainerMethods):
         if self.summary is None:
             patterns.check_call(self, node, qual, method, receiver, args, kwargs)
         self.check_sinks(node, qual, method, receiver, args, kwargs)
-        return self.call_result(node, qual, method, receiver, args, kwargs)
+        result = self.call_result(node, qual, method, receiver, args, kwargs)
+        if qual in cat.NORMALISERS or (
+            method in cat.NORMALISING_METHODS
+            and receiver is not None
+            and receiver.qual == "pathlib.Path"
+        ):
+            # realpath(x), Path(x).resolve(): `..` and links resolved, a prefix check holds
+            return Val(
+                result.taint,
+                result.consts,
+                result.items,
+                result.keys,
+                result.qual,
+                result.flags | {cat.NORMALISED},
+                result.prefix,
+            )
+        return result
 
     def run_callbacks(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         """A function defined in this one handed to a call (`Thread(target=worker)`,

@@ -102,8 +102,15 @@ class Guards(Expressions):
             if positive and lname and self._is_collection(right):
                 return {lname}
             rname = root_name(right)
-            if not positive and rname and self.expr(left).known:
-                return {rname}  # `'../' not in x` holds: x lacks the bad part
+            absent = self.expr(left)
+            if not positive and rname and absent.known:
+                # `"'" not in x` holds: x lacks that character, which protects the
+                # sinks where it is the dangerous one (never `'../'`: absolute paths,
+                # encodings and backslashes still get out)
+                classes = cat.ABSENT_SUBSTRINGS.get(str(absent.const), frozenset())
+                if classes:
+                    self.partial[rname] = classes
+                    return {rname}
             return set()
         if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
             positive = isinstance(op, ast.Eq | ast.Is) == truth
@@ -145,7 +152,12 @@ class Guards(Expressions):
         if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
             name = root_name(func.value)
             if name and func.attr in cat.AFFIX_CHECKS:
-                self.partial[name] = cat.AFFIX_CHECKS[func.attr]
+                classes = cat.AFFIX_CHECKS[func.attr]
+                if "path" in classes and not self._normalised(func.value):
+                    # "/srv/files/../../etc/passwd".startswith("/srv/files"): only a
+                    # normalised path is inside the folder it starts with
+                    classes = classes - {"path"}
+                self.partial[name] = classes
             return {name} if name else set()
         last = (qual or "").rsplit(".", 1)[-1]
         if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
@@ -169,3 +181,13 @@ class Guards(Expressions):
             or not v.known
             or isinstance(v.const, tuple | frozenset)
         )
+
+    def _normalised(self, node: ast.expr) -> bool:
+        """A path with `..` resolved (through `str()` / `os.fspath()` of one)."""
+        if (
+            isinstance(node, ast.Call)
+            and len(node.args) == 1
+            and self.qual_of(node.func) in ("str", "os.fspath")
+        ):
+            node = node.args[0]
+        return cat.NORMALISED in self.expr(node).flags

@@ -49,6 +49,30 @@ AFFIX_CHECKS: dict[str, frozenset[str]] = {
     "startswith": frozenset({"path", "ssrf", "redirect"}),
     "endswith": frozenset({"ssrf", "redirect"}),
 }
+# `if c in x: abort()`: a value known to lack `c` is safe for these sinks only.
+ABSENT_SUBSTRINGS: dict[str, frozenset[str]] = {
+    "'": frozenset({"sql", "xpath"}),
+    "\n": frozenset({"header", "log"}),
+    "\r": frozenset({"header"}),
+    "<": frozenset({"xss"}),
+}
+# Calls that resolve `..` (and links) in a path: a prefix check on what they return
+# holds; on anything else it does not. NORMALISED is the flag their results carry.
+NORMALISED = "normalised"
+NORMALISERS = frozenset(
+    {
+        "os.path.realpath",
+        "os.path.abspath",
+        "os.path.normpath",
+        "posixpath.realpath",
+        "posixpath.abspath",
+        "posixpath.normpath",
+        "werkzeug.utils.safe_join",
+        "werkzeug.security.safe_join",
+        "flask.safe_join",
+    }
+)
+NORMALISING_METHODS = frozenset({"resolve"})
 # Decoders: what they return no longer carries the escaping applied before.
 DECODERS = frozenset(
     {
