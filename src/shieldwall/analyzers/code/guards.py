@@ -56,14 +56,34 @@ class Guards(Expressions):
     def validated(self, test: ast.expr, truth: bool) -> set[str]:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self.validated(test.operand, not truth)
+        if isinstance(test, ast.Name) and test.id in self.conditions:
+            return self.validated(self.conditions[test.id][0], truth)  # `if not ok:`
         if isinstance(test, ast.BoolOp):
+            local = self._local_url_check(test, truth)
+            if local is not None:
+                self.partial[local] = frozenset({"redirect", "ssrf"})
+                return {local}
             return self._validated_boolop(test, truth)
+        if (
+            isinstance(test, ast.Call)
+            and not truth
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr in cat.ABSOLUTE_URL_CHECKS
+        ):
+            # `if URL(u).is_absolute(): raise`: past it u is a path on this site
+            name = root_name(test.func.value)
+            if name:
+                self.partial[name] = frozenset({"redirect", "ssrf"})
+                return {name}
+            return set()
         if isinstance(test, ast.Attribute) and not truth and test.attr in cat.HOST_PARTS:
             # `if parts.netloc: abort()` after `parts = urlparse(url)`: past it the
             # URL names no host (a local path), whatever else it holds
+            # a URL with no host may still carry a scheme (`javascript:...`): a
+            # redirect needs the scheme checked too (see _local_url_check)
             name = root_name(test.value)
             if name:
-                self.partial[name] = frozenset({"redirect", "ssrf"})
+                self.partial[name] = frozenset({"ssrf"})
                 return {name}
             return set()
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
@@ -191,3 +211,33 @@ class Guards(Expressions):
         ):
             node = node.args[0]
         return cat.NORMALISED in self.expr(node).flags
+
+    def _local_url_check(self, test: ast.BoolOp, truth: bool) -> str | None:
+        """`if p.netloc or p.scheme or u.startswith(("//", "\\")): abort()`: past it
+        (every operand false) `u` is a path on this site. The name checked, or None."""
+        if not isinstance(test.op, ast.Or) or truth:
+            return None
+        seen: dict[str, set[str]] = {}
+        for v in test.values:
+            if isinstance(v, ast.Attribute) and v.attr in (*cat.HOST_PARTS, "scheme"):
+                aspect = "scheme" if v.attr == "scheme" else "host"
+                name = root_name(v.value)
+            elif (
+                isinstance(v, ast.Call)
+                and isinstance(v.func, ast.Attribute)
+                and v.func.attr == "startswith"
+                and v.args
+                and "//" in repr(self.expr(v.args[0]).const)
+            ):
+                aspect, name = "slashes", root_name(v.func.value)
+            else:
+                continue
+            if name:
+                for n in self._with_origins(name):
+                    seen.setdefault(n, set()).add(aspect)
+        for name, aspects in seen.items():
+            # host and scheme both empty: taken as a local path (`///x` and `/\\x`,
+            # which browsers read as `//x`, are left to the slashes check when there)
+            if aspects >= {"host", "scheme"}:
+                return name
+        return None

@@ -179,6 +179,9 @@ class FlowState:
         self.closures_running: set[str] = set()
         self.scope = info.qualname if info else ""  # where nested definitions live
         self.partial: dict[str, frozenset[str]] = {}  # names a guard checks only in part
+        # names holding the result of a check (`ok = is_safe_url(u)`): the test, and
+        # the names it reads (a check no longer holds once one of them is reassigned)
+        self.conditions: dict[str, tuple[ast.expr, frozenset[str]]] = {}
 
     # -- provided by the layers above ------------------------------------------------
 

@@ -287,6 +287,7 @@ class Statements(Guards):
     def assign(self, target: ast.expr, value: Val, node: ast.stmt | None) -> None:
         if isinstance(target, ast.Name):
             self.env[target.id] = value
+            self._note_condition(target.id, node)
             if target.id in self.global_names and self.summary is None:
                 # a module variable set here is seen by every function that reads it
                 old = self.globals.get(target.id)
@@ -392,3 +393,14 @@ class Statements(Guards):
         else:
             t = join_taint(base.deep_taint(), value.deep_taint())
             self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
+
+    def _note_condition(self, name: str, node: ast.stmt | None) -> None:
+        """Forget the checks on `name`'s old value; remember `name = <a check>`."""
+        for held in [k for k, (_, reads) in self.conditions.items() if name in reads]:
+            del self.conditions[held]
+        self.conditions.pop(name, None)
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp):
+            reads = frozenset(n.id for n in ast.walk(value) if isinstance(n, ast.Name))
+            if name not in reads:
+                self.conditions[name] = (value, reads)

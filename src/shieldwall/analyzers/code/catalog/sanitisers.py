@@ -73,6 +73,9 @@ NORMALISERS = frozenset(
     }
 )
 NORMALISING_METHODS = frozenset({"resolve"})
+# Methods true of a URL that names a host (yarl's URL.is_absolute()): false, the
+# URL is a path on this site.
+ABSOLUTE_URL_CHECKS = frozenset({"is_absolute"})
 # Decoders: what they return no longer carries the escaping applied before.
 DECODERS = frozenset(
     {
@@ -211,6 +214,7 @@ DERIVING_FUNCS = frozenset(
     {
         "urllib.parse.urlparse",
         "urllib.parse.urlsplit",
+        "yarl.URL",
         "pathlib.Path",
         "os.path.realpath",
         "os.path.abspath",
