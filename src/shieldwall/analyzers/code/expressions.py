@@ -11,6 +11,7 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.calls import Calls
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
+    FunctionInfo,
 )
 from shieldwall.analyzers.code.state import (
     CALLABLE,
@@ -19,6 +20,7 @@ from shieldwall.analyzers.code.state import (
 )
 from shieldwall.analyzers.code.syntax import (
     dotted,
+    self_param,
 )
 from shieldwall.analyzers.code.values import (
     CLEAN,
@@ -255,6 +257,11 @@ class Expressions(Calls):
                 return found
         base = self.expr(node.value)
         attr = node.attr
+        getter = self._property_getter(node, base)
+        if getter is not None:
+            # reading a property runs its getter on the object
+            call = ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node)
+            return self.call_summary(getter, call, [], {}, base)
         if base.qual == "<request>" or base.qual in cat.REQUEST_OBJECTS:
             if attr in cat.REQUEST_SAFE_ATTRS:
                 return CLEAN
@@ -300,6 +307,24 @@ class Expressions(Calls):
                 return Val(Taint(label, node.lineno, kind), qual=qual)
             return Val(base.taint, qual=qual)
         return Val(base.deep_taint())
+
+    def _property_getter(self, node: ast.Attribute, base: Val) -> FunctionInfo | None:
+        """The getter of a property of this module's classes `node` reads, if any."""
+        if not self.m.properties:
+            return None
+        qual = base.qual or ""
+        if qual.startswith("<instance>") and "|" not in qual:
+            cls: str | None = qual[len("<instance>") :]
+        elif (
+            isinstance(node.value, ast.Name)
+            and self.info is not None
+            and node.value.id == self_param(self.info)
+        ):
+            cls = self.info.class_name
+        else:
+            return None
+        getter = self.m.property_getter(cls, node.attr) if cls else None
+        return None if getter is self.info else getter
 
     def subscript(self, node: ast.Subscript) -> Val:
         base = self.expr(node.value)

@@ -24,6 +24,7 @@ from shieldwall.analyzers.code.values import (
     CLEAN,
     Taint,
     Val,
+    join,
     join_taint,
     placed,
     union_taint,
@@ -90,6 +91,23 @@ class Interprocedural(SinkChecks):
         return f"{module.name}|{rest}" if rest in module.classes else None
 
     def call_summary(
+        self,
+        info: FunctionInfo,
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        receiver: Val | None,
+    ) -> Val:
+        """What calling `info` returns, its sinks reported here; a name defined more
+        than once joins what every definition does."""
+        result = self._call_one(info, node, args, kwargs, receiver)
+        for other in info.module.shadowed.get(info.qualname, ()):
+            getters = info.module.properties.get(other.class_name or "", {}).values()
+            if other not in getters:
+                result = join(result, self._call_one(other, node, args, kwargs, receiver))
+        return result
+
+    def _call_one(
         self,
         info: FunctionInfo,
         node: ast.Call,
@@ -229,7 +247,7 @@ class Interprocedural(SinkChecks):
         return Val(whole, qual=f"<instance>{cls}", keys=fields)
 
     def summarise(self, info: FunctionInfo, param: int | str | None) -> Summary:
-        key = (f"{info.module.rel}:{info.qualname}", param)
+        key = (f"{info.module.rel}:{info.qualname}:{info.node.lineno}", param)
         module = info.module
         cached = module.summaries.get(key)
         if cached is not None:
