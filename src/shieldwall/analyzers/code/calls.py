@@ -31,6 +31,7 @@ from shieldwall.analyzers.code.values import (
     const,
     join_taint,
     union_taint,
+    unsafe_again,
 )
 
 
@@ -92,6 +93,8 @@ class Calls(ContainerMethods):
             patterns.check_call(self, node, qual, method, receiver, args, kwargs)
         self.check_sinks(node, qual, method, receiver, args, kwargs)
         result = self.call_result(node, qual, method, receiver, args, kwargs)
+        if qual in cat.PATH_JOINS and any(dotdot_only(a) for a in args[1:]):
+            result = Val(unsafe_again(result.taint, PATH_SAFETY), qual=result.qual)
         if qual in cat.NORMALISERS or (
             method in cat.NORMALISING_METHODS
             and receiver is not None
@@ -577,3 +580,12 @@ class Calls(ContainerMethods):
             if left is not None:
                 return Val(t.sanitised(charsets.safe_classes(left | frozenset(repl.const))))
         return Val(t)
+
+
+PATH_SAFETY = frozenset({"path", cat.DOTDOT})
+
+
+def dotdot_only(v: Val) -> bool:
+    """`v` is a path component checked for `../` only (see catalog.DOTDOT)."""
+    t = v.deep_taint()
+    return t is not None and cat.DOTDOT in t.safe_for

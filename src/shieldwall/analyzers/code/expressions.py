@@ -8,7 +8,7 @@ import operator
 from typing import Any
 
 from shieldwall.analyzers.code import catalog as cat
-from shieldwall.analyzers.code.calls import Calls
+from shieldwall.analyzers.code.calls import PATH_SAFETY, Calls, dotdot_only
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
@@ -31,6 +31,7 @@ from shieldwall.analyzers.code.values import (
     join,
     join_taint,
     union_taint,
+    unsafe_again,
 )
 
 _BINOPS: dict[type[ast.operator], Any] = {
@@ -377,6 +378,8 @@ class Expressions(Calls):
         if isinstance(op, ast.Add) and left.items is not None and right.items is not None:
             return Val(None, None, left.items + right.items)
         if isinstance(op, ast.Div) and left.qual == "pathlib.Path":
+            if dotdot_only(right):  # BASE / "/etc/passwd" is /etc/passwd
+                t = unsafe_again(t, PATH_SAFETY)
             return Val(t, qual="pathlib.Path")
         if (
             isinstance(op, ast.Mod)

@@ -50,12 +50,30 @@ AFFIX_CHECKS: dict[str, frozenset[str]] = {
     "endswith": frozenset({"ssrf", "redirect"}),
 }
 # `if c in x: abort()`: a value known to lack `c` is safe for these sinks only.
+# Lacking `../` keeps a name inside the folder a string puts in front of it
+# (f"{DIR}/{name}"), not inside one os.path.join() or `/` joins it to: an absolute
+# name replaces the folder there. DOTDOT marks that partial safety.
+DOTDOT = "dotdot"
 ABSENT_SUBSTRINGS: dict[str, frozenset[str]] = {
+    "../": frozenset({"path", DOTDOT}),
+    "..": frozenset({"path", DOTDOT}),
     "'": frozenset({"sql", "xpath"}),
     "\n": frozenset({"header", "log"}),
     "\r": frozenset({"header"}),
     "<": frozenset({"xss"}),
 }
+# Calls joining path components: a later component that is absolute replaces the
+# ones before it.
+PATH_JOINS = frozenset(
+    {
+        "os.path.join",
+        "posixpath.join",
+        "ntpath.join",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+    }
+)
 # Calls that resolve `..` (and links) in a path: a prefix check on what they return
 # holds; on anything else it does not. NORMALISED is the flag their results carry.
 NORMALISED = "normalised"
