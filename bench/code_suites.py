@@ -1,7 +1,7 @@
 """The code analyzer on labelled Python suites written by others: recall and
 precision per category, bandit's and semgrep's side by side on the same files.
 
-Suites (fetched at bench time into bench/.suites, never committed):
+Suites (fetched at bench time into bench/.work/suites, never committed):
 
 - semgrep-rules (HELD OUT: never used to tune shieldwall): the Python tests of
   semgrep's public rule set. Each test file marks the line after
@@ -55,7 +55,7 @@ from shieldwall.analyzers.code.rules import ALL_RULES  # noqa: E402
 from shieldwall.model import Settings  # noqa: E402
 from shieldwall.sources.tree import walk  # noqa: E402
 
-SUITES = REPO / "bench" / ".suites"
+SUITES = REPO / "bench" / ".work" / "suites"
 PINNED = {
     "semgrep-rules": ("https://github.com/semgrep/semgrep-rules",
                       "157ae4706d7f54aa33647332f234dd68f30da195"),
@@ -92,7 +92,7 @@ Hits = dict[str, list[tuple[int, int, frozenset[str]]]]
 
 
 def fetch(name: str) -> Path | None:
-    """The suite checked out at its pinned commit under bench/.suites (git clone)."""
+    """The suite checked out at its pinned commit under bench/.work/suites (git clone)."""
     url, commit = PINNED[name]
     dest = SUITES / name
     if not (dest / ".git").is_dir():
@@ -305,7 +305,7 @@ def report(title: str, cases: list[Case], tools: dict[str, Hits],
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fetch", action="store_true",
-                        help="git clone the suites at their pinned commits into bench/.suites")
+                        help="git clone the suites at their pinned commits into bench/.work/suites")
     parser.add_argument("--semgrep-rules", type=Path, help="semgrep-rules checkout (held out)")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")

@@ -63,6 +63,10 @@ class Guards(Expressions):
             if local is not None:
                 self.partial[local] = frozenset({"redirect", "ssrf"})
                 return {local}
+            literal = self._quoted_literal_check(test, truth)
+            if literal is not None:
+                self.partial[literal] = cat.QUOTED_LITERAL_SAFE
+                return {literal}
             return self._validated_boolop(test, truth)
         if (
             isinstance(test, ast.Call)
@@ -240,4 +244,51 @@ class Guards(Expressions):
             # which browsers read as `//x`, are left to the slashes check when there)
             if aspects >= {"host", "scheme"}:
                 return name
+        return None
+
+    def _quoted_literal_check(self, test: ast.BoolOp, truth: bool) -> str | None:
+        """`x.startswith(q) and x.endswith(q) and q not in x[1:-1]` true (or its
+        negation with `or` false): x is one quoted string literal, inert to eval."""
+        if isinstance(test.op, ast.Or) == truth:
+            return None
+        seen: dict[tuple[str, str], set[str]] = {}
+        for v in test.values:
+            want = truth  # `or` false: every operand false; `and` true: every one true
+            if isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not):
+                v, want = v.operand, not want
+            got = self._literal_aspect(v, want)
+            if got is not None:
+                name, quote, aspect = got
+                seen.setdefault((name, quote), set()).add(aspect)
+        for (name, _), aspects in seen.items():
+            if aspects >= {"starts", "ends", "inner"}:
+                return name
+        return None
+
+    def _literal_aspect(self, v: ast.expr, holds: bool) -> tuple[str, str, str] | None:
+        """(name, quote, aspect) when `v` having truth `holds` pins one side of a
+        quoted literal: it starts or ends with the quote, or has none inside."""
+        if (
+            holds
+            and isinstance(v, ast.Call)
+            and isinstance(v.func, ast.Attribute)
+            and v.func.attr in ("startswith", "endswith")
+            and isinstance(v.func.value, ast.Name)
+            and len(v.args) == 1
+        ):
+            q = self.expr(v.args[0])
+            if q.known and q.const in ("'", '"'):
+                aspect = "starts" if v.func.attr == "startswith" else "ends"
+                return v.func.value.id, str(q.const), aspect
+        if (
+            isinstance(v, ast.Compare)
+            and len(v.ops) == 1
+            and isinstance(v.ops[0], ast.In | ast.NotIn)
+            and isinstance(v.ops[0], ast.NotIn) == holds
+            and isinstance(v.comparators[0], ast.Subscript)
+            and isinstance(v.comparators[0].value, ast.Name)
+        ):
+            q = self.expr(v.left)
+            if q.known and q.const in ("'", '"'):
+                return v.comparators[0].value.id, str(q.const), "inner"
         return None

@@ -94,6 +94,9 @@ NORMALISING_METHODS = frozenset({"resolve"})
 # Methods true of a URL that names a host (yarl's URL.is_absolute()): false, the
 # URL is a path on this site.
 ABSOLUTE_URL_CHECKS = frozenset({"is_absolute"})
+# A value checked to be one quoted string literal with no quote inside: eval()
+# of it gives back a string, nothing runs.
+QUOTED_LITERAL_SAFE = frozenset({"code"})
 # Decoders: what they return no longer carries the escaping applied before.
 DECODERS = frozenset(
     {
