@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
 from code_peers import BANDIT_ALIASES, ensure_bandit
 from peers import ensure_peer
 
@@ -273,7 +274,8 @@ def report(title: str, cases: list[Case], tools: dict[str, Hits],
     totals = {n: {"taint": [0, 0, 0], "all": [0, 0, 0]} for n in names}  # tp fn fp
     for cat in sorted({c.category for c in cases}, key=lambda c: int(c[4:])):
         mine = [c for c in cases if c.category == cat]
-        row = f"{cat:<10} {sum(c.vulnerable for c in mine):>4} {sum(not c.vulnerable for c in mine):>4}"
+        vuln = sum(c.vulnerable for c in mine)
+        row = f"{cat:<10} {vuln:>4} {len(mine) - vuln:>4}"
         for n in names:
             tp = sum(1 for c in mine if c.vulnerable and flagged(c, tools[n], ends))
             fn = sum(1 for c in mine if c.vulnerable) - tp
@@ -345,7 +347,8 @@ def main(argv: list[str]) -> int:
             if semgrep is not None and rules is not None:
                 start = time.perf_counter()
                 tools["semgrep"] = semgrep_hits(semgrep, rules / "python", work)
-                note += f", semgrep {time.perf_counter() - start:.1f}s (rules: semgrep-rules/python)"
+                took = time.perf_counter() - start
+                note += f", semgrep {took:.1f}s (rules: semgrep-rules/python)"
             ends = statement_ends(work, {c.rel for c in cases})
             report(title, cases, tools, ends, args.details)
             print(note)
