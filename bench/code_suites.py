@@ -21,7 +21,7 @@ synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
 CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
-      [--no-peers] [--details]
+      [--only SUITE] [--no-peers] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
 
@@ -310,6 +310,8 @@ def main(argv: list[str]) -> int:
                         help="git clone the suites at their pinned commits into bench/.work/suites")
     parser.add_argument("--semgrep-rules", type=Path, help="semgrep-rules checkout (held out)")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
+    parser.add_argument("--only", choices=("semgrep-rules", "owasp"),
+                        help="measure one suite (semgrep still reads its rules from semgrep-rules)")
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
     parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
     args = parser.parse_args(argv)
@@ -328,6 +330,8 @@ def main(argv: list[str]) -> int:
         ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
     ):
         root = sources[name]
+        if args.only is not None and name != args.only:
+            continue
         if root is None or not root.is_dir():
             print(f"{name}: no checkout (pass --{name} DIR or --fetch)", file=sys.stderr)
             continue

@@ -171,7 +171,8 @@ class Interprocedural(SinkChecks):
             if t is None:
                 continue
             s = self.summarise(info, i)
-            result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
+            applied = self._apply_summary(info, s, t, node, v)
+            result_taint = join_taint(result_taint, applied)
             if recv_path is not None:
                 for attr, safe in s.param_writes.items():
                     self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
@@ -188,14 +189,19 @@ class Interprocedural(SinkChecks):
         return Val(result_taint)
 
     def _apply_summary(
-        self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call
+        self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call, program: Val | None = None
     ) -> Taint | None:
-        """Report the sinks data `t` reaches inside the callee; the taint it returns."""
+        """Report the sinks data `t` reaches inside the callee; the taint it returns.
+        `program`: the argument, when it is a list whose items are known (a sink on
+        the program a list names sees its first item only)."""
         for cls, line, what in s.sinks:
             where = f"{info.qualname}" + (
                 f" ({info.module.rel}:{line})" if info.module is not self.m else f" (line {line})"
             )
-            self.sink(cls, t, node, f"{what} in `{where}`")
+            reaching: Taint | None = t
+            if cls == "cmd" and what.endswith(" program") and program and program.items:
+                reaching = program.items[0].deep_taint()
+            self.sink(cls, reaching, node, f"{what} in `{where}`")
         if s.returns:
             return t.sanitised(s.return_safe) if s.return_safe else t
         return None

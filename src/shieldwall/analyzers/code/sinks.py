@@ -246,8 +246,9 @@ class SinkChecks(FlowState):
             if shell_on or cmd.known or cmd.consts is not None:
                 self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
             else:
-                # A string runs as a program name; a list we could not follow: element 0.
-                self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
+                # A string runs as a program name; a list we could not follow: element 0
+                # (a caller that passes a list of known shape is judged on its first item)
+                self.sink("cmd", cmd.deep_taint(), node, f"`{name}` program")
             return
         if not cmd.items:
             return
