@@ -58,17 +58,42 @@ from shieldwall.sources.tree import walk  # noqa: E402
 
 SUITES = REPO / "bench" / ".work" / "suites"
 PINNED = {
-    "semgrep-rules": ("https://github.com/semgrep/semgrep-rules",
-                      "157ae4706d7f54aa33647332f234dd68f30da195"),
-    "owasp": ("https://github.com/pilot-iast/BenchmarkPython",
-              "c403670b08226ecaff314e6a06ae5727021a842f"),
+    "semgrep-rules": (
+        "https://github.com/semgrep/semgrep-rules",
+        "157ae4706d7f54aa33647332f234dd68f30da195",
+    ),
+    "owasp": (
+        "https://github.com/pilot-iast/BenchmarkPython",
+        "c403670b08226ecaff314e6a06ae5727021a842f",
+    ),
 }
 SEMGREP_VERSION = "1.146.0"
-FOLD = {"CWE-95": "CWE-94", "CWE-96": "CWE-94", "CWE-77": "CWE-78", "CWE-328": "CWE-327",
-        "CWE-776": "CWE-611"}
-TAINT = frozenset({"CWE-78", "CWE-89", "CWE-94", "CWE-79", "CWE-918", "CWE-22", "CWE-502",
-                   "CWE-601", "CWE-611", "CWE-90", "CWE-643", "CWE-113", "CWE-117",
-                   "CWE-501", "CWE-1336"})
+FOLD = {
+    "CWE-95": "CWE-94",
+    "CWE-96": "CWE-94",
+    "CWE-77": "CWE-78",
+    "CWE-328": "CWE-327",
+    "CWE-776": "CWE-611",
+}
+TAINT = frozenset(
+    {
+        "CWE-78",
+        "CWE-89",
+        "CWE-94",
+        "CWE-79",
+        "CWE-918",
+        "CWE-22",
+        "CWE-502",
+        "CWE-601",
+        "CWE-611",
+        "CWE-90",
+        "CWE-643",
+        "CWE-113",
+        "CWE-117",
+        "CWE-501",
+        "CWE-1336",
+    }
+)
 ANNOTATION = re.compile(r"#\s*(ruleid|todoruleid|ok|todook)\s*:\s*([\w.,\s-]+)")
 CWE = re.compile(r"CWE-\d+")
 
@@ -98,8 +123,9 @@ def fetch(name: str) -> Path | None:
     dest = SUITES / name
     if not (dest / ".git").is_dir():
         SUITES.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["git", "clone", "--quiet", url, str(dest)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["git", "clone", "--quiet", url, str(dest)], capture_output=True, text=True
+        )
         if done.returncode != 0:
             print(f"could not fetch {url}: {done.stderr.strip()}", file=sys.stderr)
             return None
@@ -183,14 +209,16 @@ def shieldwall_hits(root: Path) -> Hits:
     hits: Hits = defaultdict(list)
     for f in out.findings:
         loc = f.location
-        hits[loc.path].append((loc.start_line, loc.end_line or loc.start_line,
-                               frozenset(fold(c) for c in f.rule.cwe)))
+        hits[loc.path].append(
+            (loc.start_line, loc.end_line or loc.start_line, frozenset(fold(c) for c in f.rule.cwe))
+        )
     return hits
 
 
 def bandit_hits(exe: Path, root: Path) -> Hits:
-    done = subprocess.run([str(exe), "-r", str(root), "-f", "json", "-q"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(exe), "-r", str(root), "-f", "json", "-q"], capture_output=True, text=True
+    )
     try:
         report = json.loads(done.stdout)
     except ValueError:
@@ -209,9 +237,23 @@ def bandit_hits(exe: Path, root: Path) -> Hits:
 def semgrep_hits(exe: Path, rules: Path, root: Path) -> Hits:
     env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
     done = subprocess.run(
-        [str(exe), "scan", "--config", str(rules), "--json", "--metrics", "off", "--quiet",
-         "--disable-version-check", "--no-git-ignore", str(root)],
-        capture_output=True, text=True, env=env)
+        [
+            str(exe),
+            "scan",
+            "--config",
+            str(rules),
+            "--json",
+            "--metrics",
+            "off",
+            "--quiet",
+            "--disable-version-check",
+            "--no-git-ignore",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     try:
         report = json.loads(done.stdout)
     except ValueError:
@@ -259,16 +301,24 @@ def flagged(case: Case, hits: Hits, ends: dict[str, dict[int, int]]) -> bool:
     return False
 
 
-def report(title: str, cases: list[Case], tools: dict[str, Hits],
-           ends: dict[str, dict[int, int]], details: bool) -> None:
+def report(
+    title: str,
+    cases: list[Case],
+    tools: dict[str, Hits],
+    ends: dict[str, dict[int, int]],
+    details: bool,
+) -> None:
     covered = {fold(c) for rule in ALL_RULES for c in rule.cwe}
     others = [c for c in cases if c.category not in covered]
     cases = [c for c in cases if c.category in covered]
-    print(f"\n== {title}: {len(cases)} cases, {sum(c.vulnerable for c in cases)} vulnerable "
-          f"({len(others)} more in categories shieldwall has no rule for, not scored) ==")
+    print(
+        f"\n== {title}: {len(cases)} cases, {sum(c.vulnerable for c in cases)} vulnerable "
+        f"({len(others)} more in categories shieldwall has no rule for, not scored) =="
+    )
     names = list(tools)
     header = f"{'category':<10} {'vuln':>4} {'safe':>4}" + "".join(
-        f" | {n[:10] + ' rec':>14} {'prec':>5}" for n in names)
+        f" | {n[:10] + ' rec':>14} {'prec':>5}" for n in names
+    )
     print(header)
     print("-" * len(header))
     totals = {n: {"taint": [0, 0, 0], "all": [0, 0, 0]} for n in names}  # tp fn fp
@@ -306,12 +356,18 @@ def report(title: str, cases: list[Case], tools: dict[str, Hits],
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fetch", action="store_true",
-                        help="git clone the suites at their pinned commits into bench/.work/suites")
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="git clone the suites at their pinned commits into bench/.work/suites",
+    )
     parser.add_argument("--semgrep-rules", type=Path, help="semgrep-rules checkout (held out)")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
-    parser.add_argument("--only", choices=("semgrep-rules", "owasp"),
-                        help="measure one suite (semgrep still reads its rules from semgrep-rules)")
+    parser.add_argument(
+        "--only",
+        choices=("semgrep-rules", "owasp"),
+        help="measure one suite (semgrep still reads its rules from semgrep-rules)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
     parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
     args = parser.parse_args(argv)
