@@ -41,10 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/deps_versions.py
 	$(BIN)/python bench/deps_lockfiles.py
 	$(BIN)/python bench/code_accuracy.py
-	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_blind
-	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_heldout
-	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_holdout3
-	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_holdout4
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_flows
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_propagators
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_call_chains
+	$(BIN)/python bench/code_accuracy.py --corpus tests/fixtures/code_request_sources
 	$(BIN)/python bench/code_speed.py
 	$(BIN)/python bench/topology_speed.py
 

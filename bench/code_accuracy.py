@@ -2,12 +2,12 @@
 
 Corpora (each scanned whole, once per tool):
 
-- own: tests/fixtures/code/<CWE>/bad_*.py (vulnerable) and good_*.py (safe
+- own: tests/fixtures/code_rules/<CWE>/bad_*.py (vulnerable) and good_*.py (safe
   look-alikes); the category is the folder's CWE.
 - any labelled corpus (--corpus DIR, instead of the own fixtures): every *.py
   whose first line is `# label: vulnerable CWE-89` or `# label: safe CWE-89`
   (files without a label fall back to the bad_/good_ naming above), e.g.
-  tests/fixtures/code_blind, written without looking at the analyzer.
+  tests/fixtures/code_flows, written without looking at the analyzer.
 - owasp (optional, --owasp DIR): an OWASP Benchmark for Python checkout
   (testcode/*.py, helpers/, expectedresults-*.csv naming each test's category,
   truth and CWE). It is only measured against, never copied into the project.
@@ -40,7 +40,7 @@ from shieldwall.analyzers.code import CodeAnalyzer  # noqa: E402
 from shieldwall.model import Settings  # noqa: E402
 from shieldwall.sources.tree import walk  # noqa: E402
 
-OWN = REPO / "tests" / "fixtures" / "code"
+OWN = REPO / "tests" / "fixtures" / "code_rules"
 LABEL = re.compile(r"#\s*label:\s*(vulnerable|safe)\s+(CWE-\d+)", re.IGNORECASE)
 
 
@@ -155,7 +155,7 @@ def report(title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]],
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path,
-                        help="labelled corpus to measure instead of tests/fixtures/code")
+                        help="labelled corpus to measure instead of tests/fixtures/code_rules")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
     parser.add_argument("--no-bandit", action="store_true", help="measure shieldwall only")
     parser.add_argument("--details", action="store_true", help="list shieldwall's misses")

@@ -1,4 +1,4 @@
-"""Mechanisms added after measuring on the blind corpus (tests/fixtures/code_blind):
+"""Mechanisms added after measuring on the blind corpus (tests/fixtures/code_flows):
 each with a case that must be found and a look-alike that must stay quiet."""
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def _analyze_tree(
     module = project.module(rel, text, tree, names[0] if names else "", report=True)
     # Functions that set module variables (`global x`) first: the others read them.
     infos = sorted(
-        module.by_qualname.values(),
+        module.definitions(),
         key=lambda i: not any(isinstance(s, ast.Global) for s in i.node.body),
     )
     for info in infos:

@@ -8,7 +8,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from shieldwall.analyzers.code.catalog import REQUEST_PARAM_NAMES, WEB_FRAMEWORKS
+from shieldwall.analyzers.code.catalog import (
+    PROPERTY_DECORATORS,
+    REQUEST_PARAM_NAMES,
+    WEB_FRAMEWORKS,
+)
 from shieldwall.analyzers.code.values import Taint, Val
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -86,6 +90,12 @@ class Module:
         self.resolver = resolver
         self.functions: dict[str, FunctionInfo] = {}  # by simple name (first wins)
         self.by_qualname: dict[str, FunctionInfo] = {}
+        # earlier definitions of a name defined again (`if fast: def f()... else: def
+        # f()...`, a property's getter before its setter): analysed too, and calls
+        # of the name join what every definition does
+        self.shadowed: dict[str, list[FunctionInfo]] = {}
+        # class -> attribute -> the getter that reading the attribute runs
+        self.properties: dict[str, dict[str, FunctionInfo]] = {}
         self.classes: dict[str, dict[str, FunctionInfo]] = {}
         self.class_bases: dict[str, list[str]] = {}
         self.imported: set[str] = set()  # top-level package names imported anywhere
@@ -175,7 +185,22 @@ class Module:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 qual = f"{prefix}{node.name}"
                 info = FunctionInfo(node, qual, cls, self)
+                earlier = self.by_qualname.get(qual)
+                if earlier is not None:
+                    self.shadowed.setdefault(qual, []).append(earlier)
                 self.by_qualname[qual] = info
+                if cls is not None and any(
+                    (
+                        d.id
+                        if isinstance(d, ast.Name)
+                        else d.attr
+                        if isinstance(d, ast.Attribute)
+                        else ""
+                    )
+                    in PROPERTY_DECORATORS
+                    for d in node.decorator_list
+                ):
+                    self.properties.setdefault(cls, {})[node.name] = info
                 if prefix.endswith(".<locals>."):
                     self.with_nested.add(prefix[: -len(".<locals>.")])
                 if cls is None:
@@ -211,6 +236,22 @@ class Module:
                 found = self.method(base, name, depth + 1)
                 if found is not None:
                     return found
+        return None
+
+    def definitions(self) -> list[FunctionInfo]:
+        """Every function and method defined, those defined again included."""
+        earlier = [info for infos in self.shadowed.values() for info in infos]
+        return [*earlier, *self.by_qualname.values()]
+
+    def property_getter(self, cls: str, name: str, depth: int = 0) -> FunctionInfo | None:
+        """The getter reading `obj.name` runs on an instance of `cls` (or a base)."""
+        found = self.properties.get(cls, {}).get(name)
+        if found is not None or depth >= 5:
+            return found
+        for base in self.class_bases.get(cls, ()):
+            found = self.property_getter(base, name, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def may_read_source(self, info: FunctionInfo) -> bool:

@@ -11,7 +11,7 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.values import Val
 
 if TYPE_CHECKING:
-    from shieldwall.analyzers.code.flow import FunctionFlow
+    from shieldwall.analyzers.code.state import FlowState
 
 WEAK_HASH_FUNCS = {
     "hashlib.md5": "MD5",
@@ -71,6 +71,25 @@ CIPHER_PACKAGES = (
     "Cryptodome.Cipher.",
     "cryptography.hazmat.primitives.ciphers.algorithms.",
     "cryptography.hazmat.decrepit.ciphers.algorithms.",
+)
+# The deprecated generic protocols: the minimum version is left to defaults that
+# accepted TLS 1.0 before Python 3.10 (PROTOCOL_TLS_CLIENT/SERVER are not listed);
+# and the settings that pin a minimum.
+NEGOTIATING_PROTOCOLS = frozenset({"ssl.PROTOCOL_TLS", "ssl.PROTOCOL_SSLv23"})
+MINIMUM_VERSION_SETTINGS = ("minimum_version", "OP_NO_TLSv1_1", "OP_NO_TLSv1")
+# Words that say a digest names content rather than protects a secret.
+FINGERPRINT_WORDS = ("cache", "etag", "fingerprint", "dedup", "shard", "bucket")
+SECURITY_WORDS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "sign",
+    "auth",
+    "salt",
+    "credential",
+    "nonce",
+    "session",
 )
 # Framework objects and runners that take debug=...
 DEBUG_TAKERS = frozenset(
@@ -137,12 +156,12 @@ def _true(v: Val | None) -> bool:
     return v is not None and v.known and v.const is True
 
 
-def _kw(flow: FunctionFlow, node: ast.AST, rule: str, message: str, key: str) -> None:
+def _kw(flow: FlowState, node: ast.AST, rule: str, message: str, key: str) -> None:
     flow.report(rule, message, node, key)
 
 
 def check_call(
-    flow: FunctionFlow,
+    flow: FlowState,
     node: ast.Call,
     qual: str | None,
     method: str | None,
@@ -150,9 +169,22 @@ def check_call(
     args: list[Val],
     kwargs: dict[str, Val],
 ) -> None:
+    """Every pattern rule that looks at one call."""
+    for check in CALL_CHECKS:
+        check(flow, node, qual, method, receiver, args, kwargs)
+
+
+def _weak_hashes(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """MD5, SHA-1, MD4 for security (hashlib, hmac, pbkdf2, PyCryptodome, cryptography)."""
     name = qual or ""
-    last = method or name.rsplit(".", 1)[-1]
-    # weak hashes
     alg = WEAK_HASH_FUNCS.get(name)
     if alg is None and name == "hashlib.new" and args and args[0].known:
         alg = WEAK_HASH_NAMES.get(str(args[0].const).lower())
@@ -168,13 +200,51 @@ def check_call(
             )
         )
         alg = _weak_digest(digest)
-    if alg is not None and not _false(kwargs.get("usedforsecurity")):
-        _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
-    # ciphers
+    if alg is None or _false(kwargs.get("usedforsecurity")):
+        return
+    if name in WEAK_HASH_FUNCS and _fingerprint(flow, node):
+        return  # an ETag, a cache key: no one needs to forge it
+    _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+
+
+def _fingerprint(flow: FlowState, node: ast.Call) -> bool:
+    """A digest whose context (the function's name, the line) says it names content
+    (a cache key, an ETag, a fingerprint) and says nothing of secrets."""
+    line = flow.m.lines[node.lineno - 1] if 0 < node.lineno <= len(flow.m.lines) else ""
+    context = f"{flow.info.qualname if flow.info else ''} {line}".lower()
+    return any(w in context for w in FINGERPRINT_WORDS) and not any(
+        w in context for w in SECURITY_WORDS
+    )
+
+
+def _weak_ciphers(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """DES, RC4 and other broken ciphers; ECB mode."""
+    name = qual or ""
     cipher = _weak_cipher(name, args, kwargs)
     if cipher is not None:
         _kw(flow, node, "PY-WEAK-CIPHER", f"{cipher} ({name}())", f"cipher|{cipher}")
-    # TLS verification
+
+
+def _tls_verification(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Certificate verification turned off."""
+    name = qual or ""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     if _false(kwargs.get("verify")) and (
         name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS
     ):
@@ -195,13 +265,50 @@ def check_call(
             f"{last}() with cert_reqs=CERT_NONE",
             f"cert_reqs|{last}",
         )
-    # old protocols
+
+
+def _old_protocols(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """SSLv2/3, TLS 1.0/1.1 chosen explicitly."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     for v in [*args, *kwargs.values()]:
         if v.qual in OLD_PROTOCOLS:
             _kw(
                 flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()", f"proto|{v.qual}"
             )
-    # cookies
+    if qual == "ssl.SSLContext" and (not args or args[0].qual in NEGOTIATING_PROTOCOLS):
+        start = flow.info.node.lineno if flow.info else 1
+        end = (flow.info.node.end_lineno or start) if flow.info else len(flow.m.lines)
+        scope = "\n".join(flow.m.lines[start - 1 : end])
+        if not any(w in scope for w in MINIMUM_VERSION_SETTINGS):
+            _kw(
+                flow,
+                node,
+                "PY-SSL-OLD-PROTOCOL",
+                "ssl.SSLContext() without a minimum_version: TLS 1.0/1.1 are accepted "
+                "wherever Python (before 3.10) or the OpenSSL build still allows them",
+                "proto|no-minimum",
+            )
+
+
+def _cookie_flags(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Cookies set without `secure` or `httponly`."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
     if last == "set_cookie":
         cookie = args[0] if args else kwargs.get("key")
         cname = str(cookie.const) if cookie is not None and cookie.known else "?"
@@ -221,7 +328,19 @@ def check_call(
                 f"cookie `{cname}` set without httponly=True",
                 f"cookie-httponly|{cname}",
             )
-    # JWT
+
+
+def _jwt_verification(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """JWTs decoded without verifying their signature."""
+    name = qual or ""
     if name in ("jose.jwt.get_unverified_claims", "jwt.get_unverified_claims"):
         _kw(
             flow,
@@ -248,8 +367,22 @@ def check_call(
             _kw(
                 flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification", "jwt"
             )
-    # debug and binds
-    if last in DEBUG_TAKERS and _true(kwargs.get("debug")):
+
+
+def _debug_and_binds(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Debug mode on; servers and sockets bound to every interface."""
+    last = method or (qual or "").rsplit(".", 1)[-1]
+    # Flask's app.run(host, port, debug) takes it third by position
+    positional = args[2] if last == "run" and len(args) > 2 else None
+    if last in DEBUG_TAKERS and (_true(kwargs.get("debug")) or _true(positional)):
         _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
     # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
     if (
@@ -279,7 +412,19 @@ def check_call(
         and receiver is not None
     ):
         _kw(flow, node, "PY-BIND-ALL-INTERFACES", "socket bound to all interfaces", "bind|socket")
-    # temp files
+
+
+def _temp_files(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """Temporary file names another process can take or predict."""
+    name = qual or ""
     if name in ("tempfile.mktemp", "os.tempnam", "os.tmpnam"):
         _kw(
             flow,
@@ -305,7 +450,20 @@ def check_call(
                 f"{name}() writes {prefix!r}...",
                 f"tmp|{prefix}",
             )
-    # YAML loaders (the taint rule takes the case where untrusted data reaches them)
+
+
+def _yaml_loaders(
+    flow: FlowState,
+    node: ast.Call,
+    qual: str | None,
+    method: str | None,
+    receiver: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    """YAML loaders that build arbitrary objects (the taint rule takes the
+    case where untrusted data reaches them)."""
+    name = qual or ""
     if name in (
         "yaml.load",
         "yaml.load_all",
@@ -330,6 +488,19 @@ def check_call(
                     f"{name}() with {lname or 'an unsafe loader'}",
                     f"yaml|{name}",
                 )
+
+
+CALL_CHECKS = (
+    _weak_hashes,
+    _weak_ciphers,
+    _tls_verification,
+    _old_protocols,
+    _cookie_flags,
+    _jwt_verification,
+    _debug_and_binds,
+    _temp_files,
+    _yaml_loaders,
+)
 
 
 def _weak_digest(v: Val | None) -> str | None:
@@ -360,7 +531,7 @@ def _weak_cipher(name: str, args: list[Val], kwargs: dict[str, Val]) -> str | No
     return None
 
 
-def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
+def str_prefix(flow: FlowState, node: ast.expr) -> str:
     """The constant text a string expression starts with ('' when unknown)."""
     if isinstance(node, ast.JoinedStr):
         first = node.values[0] if node.values else None
@@ -384,7 +555,7 @@ def str_prefix(flow: FunctionFlow, node: ast.expr) -> str:
     return ""
 
 
-def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> None:
+def config_setting(flow: FlowState, name: str, value: Val, node: ast.AST) -> None:
     """A Flask/Django configuration key set to a value that turns a protection off."""
     spec = CONFIG_KEYS.get(name)
     if spec is None:
@@ -395,7 +566,7 @@ def config_setting(flow: FunctionFlow, name: str, value: Val, node: ast.AST) -> 
 
 
 def check_attr_store(
-    flow: FunctionFlow, target: ast.Attribute, base: Val, value: Val, node: ast.stmt
+    flow: FlowState, target: ast.Attribute, base: Val, value: Val, node: ast.stmt
 ) -> None:
     attr = target.attr
     if attr == "verify_mode" and (value.qual or "").endswith("CERT_NONE"):
@@ -410,7 +581,7 @@ def check_attr_store(
         flow.report("PY-DEBUG-ENABLED", "debug set to True", node, "debug-attr")
 
 
-def check_secret_store(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+def check_secret_store(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
     t = value.deep_taint()
     lowered = name.lower()
     if t is not None and t.kind == "weakrand" and any(w in lowered for w in cat.SECRET_WORDS):
@@ -419,14 +590,14 @@ def check_secret_store(flow: FunctionFlow, name: str, value: Val, node: ast.stmt
         _settings(flow, name, value, node)
 
 
-def _settings(flow: FunctionFlow, name: str, value: Val, node: ast.stmt) -> None:
+def _settings(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
     """Django-style settings modules."""
     if "settings" not in flow.m.rel.rsplit("/", 1)[-1]:
         return
     config_setting(flow, name, value, node)
 
 
-def check_assert(flow: FunctionFlow, node: ast.Assert) -> None:
+def check_assert(flow: FlowState, node: ast.Assert) -> None:
     for sub in ast.walk(node.test):
         word = (
             sub.attr

@@ -164,6 +164,13 @@ def join_taint(a: Taint | None, b: Taint | None) -> Taint | None:
     return Taint(a.source, a.line, a.kind, a.safe_for & b.safe_for, a.path)
 
 
+def unsafe_again(t: Taint | None, classes: frozenset[str]) -> Taint | None:
+    """`t` no longer safe for `classes` (a check that stops holding)."""
+    if t is None or not t.safe_for & classes:
+        return t
+    return Taint(t.source, t.line, t.kind, t.safe_for - classes, t.path)
+
+
 def join(a: Val, b: Val) -> Val:
     """The value that may be either (at the end of an if/else, a loop...)."""
     if a is b:

@@ -1,151 +1,9 @@
-"""What is a source, a sink, a sanitiser: the tables the data-flow walk consults.
-
-Names are fully qualified after import aliases are resolved (``from flask import
-request as r`` makes ``r.args`` read ``flask.request.args``)."""
+"""Sinks: the calls and methods whose arguments must not carry untrusted data, by
+the class of harm (command, SQL, path, XML, XPath, LDAP, SSRF, redirect...)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from shieldwall.analyzers.code.values import ALL_CLASSES
-
-# -- sources -----------------------------------------------------------------------
-
-# Objects whose attributes and method results carry request data.
-REQUEST_OBJECTS = frozenset(
-    {
-        "flask.request",
-        "bottle.request",
-        "quart.request",
-        "sanic.request",
-    }
-)
-# Attributes of a request object that an attacker does not choose.
-REQUEST_SAFE_ATTRS = frozenset(
-    {
-        "method",
-        "endpoint",
-        "blueprint",
-        "blueprints",
-        "url_rule",
-        "is_secure",
-        "is_json",
-        "scheme",
-        "user",
-        "auth_user",
-        "session",
-        "app",
-        "routing_exception",
-        "content_length",
-        "max_content_length",
-        "is_ajax",
-        "csrf_processing_done",
-        "resolver_match",
-        "urlconf",
-        "encoding",
-        "accepted_renderer",
-    }
-)
-# Framework packages: a function parameter named like a request is one there.
-WEB_FRAMEWORKS = frozenset(
-    {
-        "flask",
-        "django",
-        "rest_framework",
-        "fastapi",
-        "starlette",
-        "quart",
-        "bottle",
-        "pyramid",
-        "tornado",
-        "sanic",
-        "aiohttp",
-        "falcon",
-        "werkzeug",
-    }
-)
-REQUEST_PARAM_NAMES = frozenset({"request"})
-# Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
-SOURCE_CALLS: dict[str, tuple[str, str]] = {
-    "input": ("input()", "cli"),
-    "raw_input": ("raw_input()", "cli"),
-    "os.getenv": ("os.getenv", "env"),
-    "os.environ.get": ("os.environ", "env"),
-    "os.getenvb": ("os.getenvb", "env"),
-}
-SOURCE_ATTRS: dict[str, tuple[str, str]] = {
-    "sys.argv": ("sys.argv", "cli"),
-    "os.environ": ("os.environ", "env"),
-    "sys.stdin": ("sys.stdin", "cli"),
-}
-# Methods whose result is data read from the outside (sockets).
-SOURCE_METHODS: dict[str, tuple[str, str]] = {
-    "recv": ("socket data", "input"),
-    "recvfrom": ("socket data", "input"),
-    "recv_into": ("socket data", "input"),
-    "makefile": ("socket data", "input"),
-}
-# Which sink classes each kind of taint reaches.
-KIND_REACHES: dict[str, frozenset[str]] = {
-    "input": ALL_CLASSES,
-    # The person running a command line tool chooses its files and URLs anyway.
-    "cli": frozenset({"cmd", "code", "sql", "deser", "template", "ldap", "xpath"}),
-    "env": frozenset({"cmd", "code", "deser"}),
-    "file": frozenset({"deser", "code"}),
-    "weakrand": frozenset({"weakrand"}),
-}
-# Names of values that hold secrets: a weak random value stored there is a finding.
-SECRET_WORDS = (
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "nonce",
-    "salt",
-    "otp",
-    "csrf",
-    "session",
-    "api_key",
-    "apikey",
-    "cookie",
-    "remember",
-    "key",
-    "pin",
-    "code",
-    "auth",
-    "reset",
-    "verif",
-    "invite",
-    "activation",
-    "captcha",
-)
-WEAK_RANDOM_FUNCS = frozenset(
-    {
-        "random",
-        "randint",
-        "randrange",
-        "randbytes",
-        "getrandbits",
-        "choice",
-        "choices",
-        "uniform",
-        "normalvariate",
-        "gauss",
-        "triangular",
-        "betavariate",
-        "expovariate",
-        "gammavariate",
-        "lognormvariate",
-        "vonmisesvariate",
-        "paretovariate",
-        "weibullvariate",
-        "sample",
-        "shuffle",
-        "binomialvariate",
-    }
-)
-
-# -- sinks -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +42,12 @@ SINK_CALLS: dict[str, Sink] = {
     "os.spawnlp": Sink("cmd", (1,)),
     "os.spawnv": Sink("cmd", (1,)),
     "os.spawnvp": Sink("cmd", (1,)),
+    "os.spawnle": Sink("cmd", (1,)),
+    "os.spawnlpe": Sink("cmd", (1,)),
+    "os.spawnve": Sink("cmd", (1,)),
+    "os.spawnvpe": Sink("cmd", (1,)),
+    "os.posix_spawn": Sink("cmd", (0,), ("path",)),
+    "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
     # code
     "eval": Sink("code", (0,), ("source",)),
@@ -283,6 +147,11 @@ SINK_CALLS: dict[str, Sink] = {
     "django.shortcuts.redirect": Sink("redirect", (0,), ("to",)),
     "django.http.HttpResponseRedirect": Sink("redirect", (0,), ("redirect_to",)),
     "django.http.HttpResponsePermanentRedirect": Sink("redirect", (0,), ("redirect_to",)),
+    "aiohttp.web.HTTPFound": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPSeeOther": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPMovedPermanently": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPTemporaryRedirect": Sink("redirect", (0,), ("location",)),
+    "aiohttp.web.HTTPPermanentRedirect": Sink("redirect", (0,), ("location",)),
     "starlette.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
     "fastapi.responses.RedirectResponse": Sink("redirect", (0,), ("url",)),
     # templates
@@ -297,6 +166,11 @@ SINK_CALLS: dict[str, Sink] = {
     "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
     "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
     "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
+    **{
+        f"django.http{module}.HttpResponse{status}": Sink("xss", (0,), ("content",))
+        for module in ("", ".response")
+        for status in ("BadRequest", "NotFound", "Forbidden", "Gone", "ServerError")
+    },
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "markupsafe.Markup": Sink("xss"),
@@ -358,9 +232,18 @@ SINK_METHODS: dict[str, Sink] = {
     "search_st": Sink("ldap", (2,), ("filterstr",)),
     "search_ext": Sink("ldap", (2,), ("filterstr",)),
     "search_ext_s": Sink("ldap", (2,), ("filterstr",)),
+    # libxml2's XPath contexts and documents
+    "xpathEval": Sink("xpath", (0,), ("expr",)),
+    "xpathEval2": Sink("xpath", (0,), ("expr",)),
+    "xpathEvalExpression": Sink("xpath", (0,), ("expr",)),
+    # code.InteractiveConsole / InteractiveInterpreter: a line of Python to run
+    "push": Sink("code", (0,), ("line",)),
+    "runsource": Sink("code", (0,), ("source",)),
 }
-# `extra()` on a Django queryset: these keyword arguments are SQL.
+# `extra()` on a Django queryset: these keyword arguments are SQL, and their
+# positions (select, where, params, tables, order_by, select_params).
 DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")
+DJANGO_EXTRA_POSITIONS = (0, 1, 3, 4)
 SUBPROCESS_FUNCS = frozenset(
     {
         "subprocess.call",
@@ -437,203 +320,16 @@ LXML_PARSE_FUNCS = frozenset(
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "critical", "exception", "log", "fatal"}
 )
-
-# -- sanitisers and propagation ------------------------------------------------------
-
-XSS_ESCAPES = frozenset({"xss"})
-SANITISERS: dict[str, frozenset[str]] = {
-    "html.escape": XSS_ESCAPES,
-    "cgi.escape": XSS_ESCAPES,
-    "markupsafe.escape": XSS_ESCAPES,
-    "flask.escape": XSS_ESCAPES,
-    "jinja2.escape": XSS_ESCAPES,
-    "django.utils.html.escape": XSS_ESCAPES,
-    "django.utils.html.conditional_escape": XSS_ESCAPES,
-    "django.utils.html.strip_tags": XSS_ESCAPES,
-    "bleach.clean": XSS_ESCAPES,
-    "xml.sax.saxutils.escape": XSS_ESCAPES,
-    "werkzeug.utils.escape": XSS_ESCAPES,
-    "shlex.quote": frozenset({"cmd"}),
-    "pipes.quote": frozenset({"cmd"}),
-    "shlex.join": frozenset({"cmd"}),
-    "os.path.basename": frozenset({"path"}),
-    "werkzeug.utils.secure_filename": frozenset({"path"}),
-    "werkzeug.secure_filename": frozenset({"path"}),
-    "werkzeug.security.safe_join": frozenset({"path"}),
-    "flask.safe_join": frozenset({"path"}),
-    "django.utils._os.safe_join": frozenset({"path"}),
-    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
-    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
-    "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
-    "ldap.filter.filter_format": frozenset({"ldap"}),  # escapes its assertion values
-    "ldap3.utils.dn.escape_rdn": frozenset({"ldap"}),
-    "urllib.parse.quote": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
-    "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
-    "django.utils.http.urlencode": frozenset({"xss", "header", "log"}),
-    "json.dumps": frozenset({"cmd", "header", "log"}),
-    # repr() escapes CR and LF: a log line or header cannot be split with it
-    "repr": frozenset({"header", "log"}),
-    # the output of a serialiser is data, not objects: loading it back is safe
-    "pickle.dumps": frozenset({"deser"}),
-    "marshal.dumps": frozenset({"deser"}),
-    "yaml.dump": frozenset({"deser"}),
-    "yaml.safe_dump": frozenset({"deser"}),
-    "jsonpickle.encode": frozenset({"deser"}),
+# Sink methods whose name is common: a sink only in a module importing one of these.
+SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
+    "search_s": frozenset({"ldap", "ldap3"}),
+    "search_st": frozenset({"ldap", "ldap3"}),
+    "search_ext": frozenset({"ldap", "ldap3"}),
+    "search_ext_s": frozenset({"ldap", "ldap3"}),
+    "from_string": frozenset({"jinja2"}),
+    "xpathEval": frozenset({"libxml2"}),
+    "xpathEval2": frozenset({"libxml2"}),
+    "xpathEvalExpression": frozenset({"libxml2"}),
+    "push": frozenset({"code"}),
+    "runsource": frozenset({"code"}),
 }
-# Prefix and suffix checks: they pin where a value points (a folder, a host, a site
-# path), not what else it holds (`if p.startswith("a"): os.system("cat " + p)`).
-AFFIX_CHECKS: dict[str, frozenset[str]] = {
-    "startswith": frozenset({"path", "ssrf", "redirect"}),
-    "endswith": frozenset({"ssrf", "redirect"}),
-}
-# Decoders: what they return no longer carries the escaping applied before.
-DECODERS = frozenset(
-    {
-        "json.loads",
-        "html.unescape",
-        "urllib.parse.unquote",
-        "urllib.parse.unquote_plus",
-        "base64.b64decode",
-        "base64.urlsafe_b64decode",
-        "base64.b32decode",
-        "base64.b16decode",
-        "codecs.decode",
-        "binascii.unhexlify",
-        "binascii.a2b_base64",
-    }
-)
-# Top-level packages whose `*Response` classes take a `headers=` mapping.
-WEB_RESPONSE_MODULES = frozenset(
-    {"flask", "werkzeug", "django", "starlette", "fastapi", "quart", "sanic", "aiohttp"}
-)
-# Functions rendering a template string with autoescaping on (Flask's Jinja setup).
-TEMPLATE_RENDERERS = frozenset({"flask.render_template_string", "quart.render_template_string"})
-# Template classes that escape their variables by default (Django's; not jinja2.Template).
-AUTOESCAPED_TEMPLATES = frozenset({"django.template.Template"})
-# Casts that keep a weak random number as guessable as it was.
-WEAK_CASTS = frozenset({"int", "float", "round", "abs", "hex", "str", "format"})
-# Calls whose result carries nothing of their arguments (casts, predicates, digests).
-KILLERS = frozenset(
-    {
-        "int",
-        "float",
-        "bool",
-        "complex",
-        "len",
-        "ord",
-        "hash",
-        "id",
-        "abs",
-        "round",
-        "isinstance",
-        "issubclass",
-        "callable",
-        "hasattr",
-        "type",
-        "decimal.Decimal",
-        "uuid.UUID",
-        "datetime.date.fromisoformat",
-        "datetime.datetime.fromisoformat",
-        "ipaddress.ip_address",
-        "ipaddress.ip_network",
-        "hmac.compare_digest",
-        "secrets.compare_digest",
-        "os.path.exists",
-        "os.path.isfile",
-        "os.path.isdir",
-        "ast.literal_eval",
-        "time.time",
-        "hashlib.sha256",
-        "hashlib.sha512",
-        "hashlib.sha384",
-        "hashlib.sha224",
-        "hashlib.sha3_256",
-        "hashlib.sha3_512",
-        "hashlib.blake2b",
-        "hashlib.md5",
-        "hashlib.sha1",
-        "hashlib.new",
-        "hmac.new",
-        "zlib.crc32",
-    }
-)
-KILLER_METHODS = frozenset(
-    {
-        "startswith",
-        "endswith",
-        "isdigit",
-        "isalnum",
-        "isalpha",
-        "isnumeric",
-        "isdecimal",
-        "isidentifier",
-        "isascii",
-        "islower",
-        "isupper",
-        "isspace",
-        "find",
-        "rfind",
-        "index",
-        "rindex",
-        "count",
-        "hexdigest",
-        "digest",
-        "exists",
-        "is_file",
-        "is_dir",
-        "__len__",
-        "keys_count",
-        "is_valid",
-        "has_key",
-        "timestamp",
-        "toordinal",
-        "weekday",
-        "isoweekday",
-    }
-)
-# Predicates that validate a value when true: `if not x.isdigit(): abort(400)`.
-VALIDATING_METHODS = frozenset(
-    {
-        "startswith",
-        "endswith",
-        "isdigit",
-        "isalnum",
-        "isalpha",
-        "isnumeric",
-        "isdecimal",
-        "isidentifier",
-        "fullmatch",
-        "is_relative_to",
-    }
-)
-VALIDATING_FUNCS = frozenset(
-    {
-        "re.fullmatch",
-        "re.match",
-        "url_has_allowed_host_and_scheme",
-        "is_safe_url",
-        "django.utils.http.url_has_allowed_host_and_scheme",
-        "django.utils.http.is_safe_url",
-        "validators.url",
-        "validators.domain",
-    }
-)
-# Functions that build a value from another one we still call by its origin
-# (a guard on `urlparse(x).netloc` or `Path(x).resolve()` validates x too).
-DERIVING_FUNCS = frozenset(
-    {
-        "urllib.parse.urlparse",
-        "urllib.parse.urlsplit",
-        "pathlib.Path",
-        "os.path.realpath",
-        "os.path.abspath",
-        "os.path.normpath",
-        "os.path.join",
-        "str",
-        "resolve",
-        "lower",
-        "upper",
-        "strip",
-        "casefold",
-    }
-)

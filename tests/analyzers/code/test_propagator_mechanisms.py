@@ -1,5 +1,5 @@
 """Mechanisms added after measuring on the held-out corpus
-(tests/fixtures/code_heldout): each with a case that must be found and a
+(tests/fixtures/code_propagators): each with a case that must be found and a
 look-alike that must stay quiet."""
 
 from __future__ import annotations

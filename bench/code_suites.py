@@ -1,0 +1,419 @@
+"""The code analyzer on labelled Python suites written by others: recall and
+precision per category, bandit's and semgrep's side by side on the same files.
+
+Suites (fetched at bench time into bench/.work/suites, never committed):
+
+- semgrep-rules (HELD OUT: never used to tune shieldwall): the Python tests of
+  semgrep's public rule set. Each test file marks the line after
+  `# ruleid: <rule>` (or `# todoruleid:`) as vulnerable and the line after
+  `# ok: <rule>` (or `# todook:`) as safe, for that rule's CWE. Only rules whose
+  metadata says `subcategory: vuln` count (the `audit` rules flag any use of an
+  API, not a vulnerability). semgrep's column here is its own test set: its
+  rules were written against these very lines.
+- OWASP Benchmark for Python (the suite shieldwall may be tuned on): one test
+  case per file, `expectedresults-*.csv` says which are real vulnerabilities.
+  Scored per file.
+
+A vulnerable line counts as found by a tool when the tool reports a finding of
+the line's category on that line or inside the statement that starts there; a
+safe line as a false alarm the same way. Categories are CWEs, with near
+synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
+CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
+
+Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
+      [--only SUITE] [--no-peers] [--details]
+Prints figures only; exit 0 (2 when no suite could be read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from code_peers import BANDIT_ALIASES, ensure_bandit
+from peers import ensure_peer
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from shieldwall.analyzers.base import ScanTarget  # noqa: E402
+from shieldwall.analyzers.code import CodeAnalyzer  # noqa: E402
+from shieldwall.analyzers.code.rules import ALL_RULES  # noqa: E402
+from shieldwall.model import Settings  # noqa: E402
+from shieldwall.sources.tree import walk  # noqa: E402
+
+SUITES = REPO / "bench" / ".work" / "suites"
+PINNED = {
+    "semgrep-rules": (
+        "https://github.com/semgrep/semgrep-rules",
+        "157ae4706d7f54aa33647332f234dd68f30da195",
+    ),
+    "owasp": (
+        "https://github.com/pilot-iast/BenchmarkPython",
+        "c403670b08226ecaff314e6a06ae5727021a842f",
+    ),
+}
+SEMGREP_VERSION = "1.146.0"
+FOLD = {
+    "CWE-95": "CWE-94",
+    "CWE-96": "CWE-94",
+    "CWE-77": "CWE-78",
+    "CWE-328": "CWE-327",
+    "CWE-776": "CWE-611",
+}
+TAINT = frozenset(
+    {
+        "CWE-78",
+        "CWE-89",
+        "CWE-94",
+        "CWE-79",
+        "CWE-918",
+        "CWE-22",
+        "CWE-502",
+        "CWE-601",
+        "CWE-611",
+        "CWE-90",
+        "CWE-643",
+        "CWE-113",
+        "CWE-117",
+        "CWE-501",
+        "CWE-1336",
+    }
+)
+ANNOTATION = re.compile(r"#\s*(ruleid|todoruleid|ok|todook)\s*:\s*([\w.,\s-]+)")
+CWE = re.compile(r"CWE-\d+")
+
+
+def fold(cwe: str) -> str:
+    return FOLD.get(cwe, cwe)
+
+
+@dataclass(frozen=True)
+class Case:
+    rel: str  # file, relative to the suite root
+    line: int  # 0: the whole file (OWASP)
+    category: str  # folded CWE
+    vulnerable: bool
+
+
+# A tool's findings: file -> [(first line, last line, folded CWEs)]
+Hits = dict[str, list[tuple[int, int, frozenset[str]]]]
+
+
+# -- suites ------------------------------------------------------------------------
+
+
+def fetch(name: str) -> Path | None:
+    """The suite checked out at its pinned commit under bench/.work/suites (git clone)."""
+    url, commit = PINNED[name]
+    dest = SUITES / name
+    if not (dest / ".git").is_dir():
+        SUITES.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            ["git", "clone", "--quiet", url, str(dest)], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            print(f"could not fetch {url}: {done.stderr.strip()}", file=sys.stderr)
+            return None
+    subprocess.run(["git", "-C", str(dest), "checkout", "--quiet", commit], check=False)
+    return dest
+
+
+def _next_code_line(lines: list[str], after: int) -> int:
+    for i in range(after, len(lines)):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith("#"):
+            return i + 1
+    return 0
+
+
+def semgrep_rule_cases(root: Path, work: Path) -> list[Case]:
+    """Cases from the Python tests of semgrep-rules' `vuln` rules; the test files
+    are copied into `work` (the tools scan only them)."""
+    cases: dict[tuple[str, int, str], bool] = {}
+    for spec in sorted((root / "python").rglob("*.yaml")):
+        test = spec.with_suffix(".py")
+        if not test.is_file():
+            continue
+        try:
+            rules = (yaml.safe_load(spec.read_text(encoding="utf-8")) or {}).get("rules", [])
+        except (yaml.YAMLError, AttributeError):
+            continue
+        wanted: dict[str, str] = {}
+        for rule in rules:
+            meta = rule.get("metadata") or {}
+            sub = meta.get("subcategory") or []
+            cwes = meta.get("cwe") or []
+            cwes = [cwes] if isinstance(cwes, str) else cwes
+            found = [fold(m.group(0)) for c in cwes for m in [CWE.search(str(c))] if m]
+            if "vuln" in sub and found:
+                wanted[str(rule.get("id", "")).rsplit(".", 1)[-1]] = found[0]
+        if not wanted:
+            continue
+        rel = test.relative_to(root).as_posix()
+        lines = test.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, text in enumerate(lines):
+            m = ANNOTATION.search(text)
+            if not m:
+                continue
+            target = _next_code_line(lines, i + 1)
+            for rid in (r.strip() for r in m.group(2).split(",")):
+                category = wanted.get(rid)
+                if category is None or not target:
+                    continue
+                key = (rel, target, category)
+                cases[key] = cases.get(key, False) or m.group(1) in ("ruleid", "todoruleid")
+        copy = work / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(test, copy)
+    return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
+
+
+def owasp_cases(root: Path, work: Path) -> list[Case]:
+    csvs = sorted(root.glob("expectedresults*.csv"))
+    if not csvs:
+        return []
+    cases = []
+    for line in csvs[-1].read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _category, truth, cwe = [x.strip() for x in line.split(",")[:4]]
+        rel = f"testcode/{name}.py"
+        if (root / rel).is_file():
+            cases.append(Case(rel, 0, fold(f"CWE-{cwe}"), truth.lower() == "true"))
+    shutil.copytree(root / "testcode", work / "testcode")
+    if (root / "helpers").is_dir():
+        shutil.copytree(root / "helpers", work / "helpers")
+    return cases
+
+
+# -- tools --------------------------------------------------------------------------
+
+
+def shieldwall_hits(root: Path) -> Hits:
+    out = CodeAnalyzer().analyze(ScanTarget(walk(root), Settings()))
+    hits: Hits = defaultdict(list)
+    for f in out.findings:
+        loc = f.location
+        hits[loc.path].append(
+            (loc.start_line, loc.end_line or loc.start_line, frozenset(fold(c) for c in f.rule.cwe))
+        )
+    return hits
+
+
+def bandit_hits(exe: Path, root: Path) -> Hits:
+    done = subprocess.run(
+        [str(exe), "-r", str(root), "-f", "json", "-q"], capture_output=True, text=True
+    )
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        return {}
+    hits: Hits = defaultdict(list)
+    for issue in report.get("results", []):
+        cwe = (issue.get("issue_cwe") or {}).get("id")
+        found = {fold(f"CWE-{cwe}")} if cwe else set()
+        found.update(fold(c) for c in BANDIT_ALIASES.get(issue.get("test_id", ""), ()))
+        rel = Path(issue["filename"]).resolve().relative_to(root.resolve()).as_posix()
+        rng = issue.get("line_range") or [issue["line_number"]]
+        hits[rel].append((min(rng), max(rng), frozenset(found)))
+    return hits
+
+
+def semgrep_hits(exe: Path, rules: Path, root: Path) -> Hits:
+    env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
+    done = subprocess.run(
+        [
+            str(exe),
+            "scan",
+            "--config",
+            str(rules),
+            "--json",
+            "--metrics",
+            "off",
+            "--quiet",
+            "--disable-version-check",
+            "--no-git-ignore",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        print(f"semgrep gave no report: {done.stderr.strip()[-300:]}", file=sys.stderr)
+        return {}
+    hits: Hits = defaultdict(list)
+    for r in report.get("results", []):
+        cwes = (r.get("extra", {}).get("metadata", {}) or {}).get("cwe") or []
+        cwes = [cwes] if isinstance(cwes, str) else cwes
+        found = frozenset(fold(m.group(0)) for c in cwes for m in [CWE.search(str(c))] if m)
+        rel = Path(r["path"]).resolve().relative_to(root.resolve()).as_posix()
+        hits[rel].append((r["start"]["line"], r["end"]["line"], found))
+    return hits
+
+
+# -- scoring ------------------------------------------------------------------------
+
+
+def statement_ends(root: Path, rels: Iterable[str]) -> dict[str, dict[int, int]]:
+    """Per file: the last line of the outermost statement starting on each line."""
+    out: dict[str, dict[int, int]] = {}
+    for rel in rels:
+        ends: dict[int, int] = {}
+        try:
+            tree = ast.parse((root / rel).read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError):
+            out[rel] = ends
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt):
+                ends[node.lineno] = max(ends.get(node.lineno, 0), node.end_lineno or node.lineno)
+        out[rel] = ends
+    return out
+
+
+def flagged(case: Case, hits: Hits, ends: dict[str, dict[int, int]]) -> bool:
+    for first, last, cwes in hits.get(case.rel, ()):
+        if case.category not in cwes:
+            continue
+        if case.line == 0:
+            return True
+        end = ends.get(case.rel, {}).get(case.line, case.line)
+        if case.line <= first <= end or first <= case.line <= last:
+            return True
+    return False
+
+
+def report(
+    title: str,
+    cases: list[Case],
+    tools: dict[str, Hits],
+    ends: dict[str, dict[int, int]],
+    details: bool,
+) -> None:
+    covered = {fold(c) for rule in ALL_RULES for c in rule.cwe}
+    others = [c for c in cases if c.category not in covered]
+    cases = [c for c in cases if c.category in covered]
+    print(
+        f"\n== {title}: {len(cases)} cases, {sum(c.vulnerable for c in cases)} vulnerable "
+        f"({len(others)} more in categories shieldwall has no rule for, not scored) =="
+    )
+    names = list(tools)
+    header = f"{'category':<10} {'vuln':>4} {'safe':>4}" + "".join(
+        f" | {n[:10] + ' rec':>14} {'prec':>5}" for n in names
+    )
+    print(header)
+    print("-" * len(header))
+    totals = {n: {"taint": [0, 0, 0], "all": [0, 0, 0]} for n in names}  # tp fn fp
+    for cat in sorted({c.category for c in cases}, key=lambda c: int(c[4:])):
+        mine = [c for c in cases if c.category == cat]
+        vuln = sum(c.vulnerable for c in mine)
+        row = f"{cat:<10} {vuln:>4} {len(mine) - vuln:>4}"
+        for n in names:
+            tp = sum(1 for c in mine if c.vulnerable and flagged(c, tools[n], ends))
+            fn = sum(1 for c in mine if c.vulnerable) - tp
+            fp = sum(1 for c in mine if not c.vulnerable and flagged(c, tools[n], ends))
+            for key in ("all", "taint") if cat in TAINT else ("all",):
+                t = totals[n][key]
+                t[0], t[1], t[2] = t[0] + tp, t[1] + fn, t[2] + fp
+            rec = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
+            prec = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+            row += f" | {rec:>14} {prec:>5}"
+        print(row + ("  (taint)" if cat in TAINT else ""))
+    print("-" * len(header))
+    for key in ("taint", "all"):
+        row = f"{key + ' (pooled)':<20}"
+        for n in names:
+            tp, fn, fp = totals[n][key]
+            rec = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
+            prec = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+            row += f" | {rec:>14} {prec:>5}"
+        print(row)
+    if details:
+        sw = tools[names[0]]
+        for c in cases:
+            if flagged(c, sw, ends) != c.vulnerable:
+                kind = "missed" if c.vulnerable else "false alarm"
+                print(f"  {kind:<12} {c.category:<9} {c.rel}:{c.line}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="git clone the suites at their pinned commits into bench/.work/suites",
+    )
+    parser.add_argument("--semgrep-rules", type=Path, help="semgrep-rules checkout (held out)")
+    parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
+    parser.add_argument(
+        "--only",
+        choices=("semgrep-rules", "owasp"),
+        help="measure one suite (semgrep still reads its rules from semgrep-rules)",
+    )
+    parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
+    parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
+    args = parser.parse_args(argv)
+    sources = {"semgrep-rules": args.semgrep_rules, "owasp": args.owasp}
+    for name in sources:
+        if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
+            sources[name] = fetch(name) if args.fetch else SUITES / name
+    bandit = None if args.no_peers else ensure_bandit()
+    semgrep = None if args.no_peers else ensure_peer("semgrep", SEMGREP_VERSION)
+    rules = sources["semgrep-rules"]
+    if semgrep is not None and rules is None:
+        print("semgrep needs its public rules: pass --semgrep-rules or --fetch", file=sys.stderr)
+    measured = 0
+    for name, title, build in (
+        ("semgrep-rules", "semgrep-rules Python tests, vuln rules (HELD OUT)", semgrep_rule_cases),
+        ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
+    ):
+        root = sources[name]
+        if args.only is not None and name != args.only:
+            continue
+        if root is None or not root.is_dir():
+            print(f"{name}: no checkout (pass --{name} DIR or --fetch)", file=sys.stderr)
+            continue
+        with tempfile.TemporaryDirectory(prefix="suite-") as tmp:
+            work = Path(tmp)
+            cases = build(root, work)
+            if not cases:
+                continue
+            measured += 1
+            start = time.perf_counter()
+            tools = {"shieldwall": shieldwall_hits(work)}
+            note = f"shieldwall {time.perf_counter() - start:.1f}s"
+            if bandit is not None:
+                start = time.perf_counter()
+                tools["bandit"] = bandit_hits(bandit, work)
+                note += f", bandit {time.perf_counter() - start:.1f}s"
+            if semgrep is not None and rules is not None:
+                start = time.perf_counter()
+                tools["semgrep"] = semgrep_hits(semgrep, rules / "python", work)
+                took = time.perf_counter() - start
+                note += f", semgrep {took:.1f}s (rules: semgrep-rules/python)"
+            ends = statement_ends(work, {c.rel for c in cases})
+            report(title, cases, tools, ends, args.details)
+            print(note)
+    return 0 if measured else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

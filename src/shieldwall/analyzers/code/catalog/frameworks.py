@@ -1,0 +1,140 @@
+"""Web framework knowledge the interpreter consults: the names of view methods,
+response builders, calls that never return, annotations that validate, calls that
+mutate their receiver or run a function they are handed."""
+
+from __future__ import annotations
+
+import re
+
+STR_METHODS = frozenset(
+    {
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "split",
+        "title",
+        "capitalize",
+        "casefold",
+        "encode",
+        "decode",
+        "join",
+    }
+)
+
+RESPONSE_BUILDERS = frozenset(
+    {
+        "flask.make_response",
+        "flask.Response",
+        "flask.jsonify",
+        "flask.redirect",
+        "flask.render_template",
+        "flask.abort",
+        "werkzeug.wrappers.Response",
+        "flask.send_file",
+        "flask.send_from_directory",
+        "flask.url_for",
+    }
+)
+
+VIEW_METHODS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+        "list",
+        "create",
+    }
+)
+
+NORETURN = frozenset(
+    {
+        "flask.abort",
+        "werkzeug.exceptions.abort",
+        "quart.abort",
+        "bottle.abort",
+        "sys.exit",
+        "os._exit",
+        "exit",
+        "quit",
+    }
+)
+
+NORETURN_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in NORETURN)
+
+SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
+
+MUTATORS = frozenset(
+    {
+        "append",
+        "add",
+        "insert",
+        "extend",
+        "update",
+        "write",
+        "writelines",
+        "put",
+        "push",
+        "appendleft",
+        "setdefault",
+        "set",
+        "__setitem__",
+    }
+)
+
+# Calls that run a function they are handed on the arguments that follow it.
+HANDING_CALLS = frozenset(
+    {
+        "submit",
+        "map",
+        "imap",
+        "imap_unordered",
+        "starmap",
+        "apply",
+        "apply_async",
+        "run_in_executor",
+    }
+)
+
+HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
+
+AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")
+
+# Constructors of the objects the interpreter models: qualified name -> the model
+# (`<config>`: a ConfigParser followed key by key; `<parser>`: an XML parser whose
+# entity settings are tracked; `<file>`, `<buffer>`: readable data; `pathlib.Path`).
+MODELLED_OBJECTS: dict[str, str] = {
+    "configparser.ConfigParser": "<config>",
+    "configparser.RawConfigParser": "<config>",
+    "xml.sax.make_parser": "<parser>",
+    "lxml.etree.XMLParser": "<lxml-parser>",
+    "lxml.etree.XMLPullParser": "<lxml-parser>",
+    "pathlib.Path": "pathlib.Path",
+    "pathlib.PurePath": "pathlib.Path",
+    "pathlib.PosixPath": "pathlib.Path",
+    "open": "<file>",
+    "io.open": "<file>",
+    "codecs.open": "<file>",
+    "io.StringIO": "<buffer>",
+    "io.BytesIO": "<buffer>",
+    "argparse.ArgumentParser": "<argparser>",
+    "optparse.OptionParser": "<argparser>",
+    # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
+    "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
+}
+
+# Class-based views: the HTTP method handlers whose first argument after `self` is
+# the request whatever its name (`def get(self, req)`), by the base class suffix.
+VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")
+# Decorators that make a method a property: reading the attribute runs it.
+PROPERTY_DECORATORS = frozenset({"property", "cached_property"})

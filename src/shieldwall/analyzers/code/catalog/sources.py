@@ -1,0 +1,178 @@
+"""Sources: the objects, calls and attributes whose values an attacker chooses, and
+which sinks each kind of taint reaches."""
+
+from __future__ import annotations
+
+from shieldwall.analyzers.code.values import ALL_CLASSES
+
+# Objects whose attributes and method results carry request data.
+REQUEST_OBJECTS = frozenset(
+    {
+        "flask.request",
+        "bottle.request",
+        "quart.request",
+        "sanic.request",
+    }
+)
+# Attributes of a request object that an attacker does not choose.
+REQUEST_SAFE_ATTRS = frozenset(
+    {
+        "method",
+        "endpoint",
+        "blueprint",
+        "blueprints",
+        "url_rule",
+        "is_secure",
+        "is_json",
+        "scheme",
+        "user",
+        "auth_user",
+        "session",
+        "app",
+        "routing_exception",
+        "content_length",
+        "max_content_length",
+        "is_ajax",
+        "csrf_processing_done",
+        "resolver_match",
+        "urlconf",
+        "encoding",
+        "accepted_renderer",
+    }
+)
+# Framework packages: a function parameter named like a request is one there.
+WEB_FRAMEWORKS = frozenset(
+    {
+        "flask",
+        "django",
+        "rest_framework",
+        "fastapi",
+        "starlette",
+        "quart",
+        "bottle",
+        "pyramid",
+        "tornado",
+        "sanic",
+        "aiohttp",
+        "falcon",
+        "werkzeug",
+    }
+)
+REQUEST_PARAM_NAMES = frozenset({"request"})
+# A parameter named so, in a module without a framework import, is a request when
+# the function reads one of these attributes from it (`def handle(request):
+# request.args["q"]`: a request handed in by code elsewhere).
+LOOSE_REQUEST_PARAM_NAMES = frozenset({"request", "req"})
+REQUEST_DATA_ATTRS = frozenset(
+    {
+        "args",
+        "form",
+        "values",
+        "json",
+        "data",
+        "files",
+        "cookies",
+        "headers",
+        "GET",
+        "POST",
+        "COOKIES",
+        "META",
+        "FILES",
+        "body",
+        "query",
+        "query_params",
+        "query_string",
+        "match_info",
+        "path_params",
+        "get_json",
+        "get_data",
+    }
+)
+# WSGI applications: `def app(environ, start_response)`; environ holds the request.
+WSGI_ENVIRON = ("environ", "start_response")
+# Methods of modelled objects whose result comes from outside: (model, method) ->
+# (source label, kind); argparse/optparse: what the person running the tool typed.
+SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
+    ("<argparser>", "parse_args"): ("command-line arguments", "cli"),
+    ("<argparser>", "parse_known_args"): ("command-line arguments", "cli"),
+    ("<argparser>", "parse_intermixed_args"): ("command-line arguments", "cli"),
+}
+# Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
+SOURCE_CALLS: dict[str, tuple[str, str]] = {
+    "input": ("input()", "cli"),
+    "raw_input": ("raw_input()", "cli"),
+    "os.getenv": ("os.getenv", "env"),
+    "os.environ.get": ("os.environ", "env"),
+    "os.getenvb": ("os.getenvb", "env"),
+}
+SOURCE_ATTRS: dict[str, tuple[str, str]] = {
+    "sys.argv": ("sys.argv", "cli"),
+    "os.environ": ("os.environ", "env"),
+    "sys.stdin": ("sys.stdin", "cli"),
+}
+# Methods whose result is data read from the outside (sockets).
+SOURCE_METHODS: dict[str, tuple[str, str]] = {
+    "recv": ("socket data", "input"),
+    "recvfrom": ("socket data", "input"),
+    "recv_into": ("socket data", "input"),
+    "makefile": ("socket data", "input"),
+}
+# Which sink classes each kind of taint reaches.
+KIND_REACHES: dict[str, frozenset[str]] = {
+    "input": ALL_CLASSES,
+    # The person running a command line tool chooses its files and URLs anyway.
+    "cli": frozenset({"cmd", "code", "sql", "deser", "template", "ldap", "xpath"}),
+    "env": frozenset({"cmd", "code", "deser"}),
+    "file": frozenset({"deser", "code"}),
+    "weakrand": frozenset({"weakrand"}),
+}
+# Names of values that hold secrets: a weak random value stored there is a finding.
+SECRET_WORDS = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "nonce",
+    "salt",
+    "otp",
+    "csrf",
+    "session",
+    "api_key",
+    "apikey",
+    "cookie",
+    "remember",
+    "key",
+    "pin",
+    "code",
+    "auth",
+    "reset",
+    "verif",
+    "invite",
+    "activation",
+    "captcha",
+)
+WEAK_RANDOM_FUNCS = frozenset(
+    {
+        "random",
+        "randint",
+        "randrange",
+        "randbytes",
+        "getrandbits",
+        "choice",
+        "choices",
+        "uniform",
+        "normalvariate",
+        "gauss",
+        "triangular",
+        "betavariate",
+        "expovariate",
+        "gammavariate",
+        "lognormvariate",
+        "vonmisesvariate",
+        "paretovariate",
+        "weibullvariate",
+        "sample",
+        "shuffle",
+        "binomialvariate",
+    }
+)

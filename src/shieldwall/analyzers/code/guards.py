@@ -1,0 +1,294 @@
+"""Guards: which names a condition validates when it holds (membership, equality,
+regex matches, validating predicates, containment checks)."""
+
+from __future__ import annotations
+
+import ast
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.expressions import Expressions
+from shieldwall.analyzers.code.state import (
+    Env,
+)
+from shieldwall.analyzers.code.syntax import (
+    containment_check,
+    root_name,
+)
+from shieldwall.analyzers.code.values import (
+    Val,
+)
+
+
+class Guards(Expressions):
+    """Guards: which names a condition validates when it holds (membership, equality,
+    regex matches, validating predicates, containment checks)."""
+
+    def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
+        """The environment where `test` evaluated to `truth`: validated names made clean."""
+        self.partial = {}
+        names = self.validated(test, truth)
+        partial, self.partial = self.partial, {}
+        for name in names:
+            for n in self._with_origins(name):
+                if n in env and env[n].deep_taint() is not None:
+                    v = env[n]
+                    if name in partial:
+                        # a prefix/suffix check pins where the value points, not what
+                        # else it holds
+                        t = v.deep_taint()
+                        assert t is not None
+                        env[n] = Val(
+                            t.sanitised(partial[name]), v.consts, None, None, v.qual, v.flags
+                        )
+                    else:
+                        env[n] = Val(None, v.consts, None, None, v.qual, v.flags)
+        return env
+
+    def _with_origins(self, name: str) -> list[str]:
+        out = [name]
+        seen = {name}
+        while name in self.derived and self.derived[name] not in seen:
+            name = self.derived[name]
+            seen.add(name)
+            out.append(name)
+        return out
+
+    def validated(self, test: ast.expr, truth: bool) -> set[str]:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.validated(test.operand, not truth)
+        if isinstance(test, ast.Name) and test.id in self.conditions:
+            return self.validated(self.conditions[test.id][0], truth)  # `if not ok:`
+        if isinstance(test, ast.BoolOp):
+            local = self._local_url_check(test, truth)
+            if local is not None:
+                self.partial[local] = frozenset({"redirect", "ssrf"})
+                return {local}
+            literal = self._quoted_literal_check(test, truth)
+            if literal is not None:
+                self.partial[literal] = cat.QUOTED_LITERAL_SAFE
+                return {literal}
+            return self._validated_boolop(test, truth)
+        if (
+            isinstance(test, ast.Call)
+            and not truth
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr in cat.ABSOLUTE_URL_CHECKS
+        ):
+            # `if URL(u).is_absolute(): raise`: past it u is a path on this site
+            name = root_name(test.func.value)
+            if name:
+                self.partial[name] = frozenset({"redirect", "ssrf"})
+                return {name}
+            return set()
+        if isinstance(test, ast.Attribute) and not truth and test.attr in cat.HOST_PARTS:
+            # `if parts.netloc: abort()` after `parts = urlparse(url)`: past it the
+            # URL names no host (a local path), whatever else it holds
+            # a URL with no host may still carry a scheme (`javascript:...`): a
+            # redirect needs the scheme checked too (see _local_url_check)
+            name = root_name(test.value)
+            if name:
+                self.partial[name] = frozenset({"ssrf"})
+                return {name}
+            return set()
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            return self._validated_compare(test, truth)
+        if isinstance(test, ast.Call) and truth:
+            return self._validated_call(test)
+        return set()
+
+    def _validated_boolop(self, test: ast.BoolOp, truth: bool) -> set[str]:
+        """`a and b` true (or `a or b` false): what every operand validates."""
+        if isinstance(test.op, ast.And) == truth:
+            out: set[str] = set()
+            full: set[str] = set()  # checked in full by some operand
+            outer = self.partial
+            for v in test.values:
+                self.partial = {}
+                got = self.validated(v, truth)
+                for n in got:
+                    if n in self.partial:
+                        outer[n] = outer.get(n, frozenset()) | self.partial[n]
+                    else:
+                        full.add(n)
+                out |= got
+            self.partial = outer
+            for n in full:
+                self.partial.pop(n, None)
+            return out
+        return set()
+
+    def _validated_compare(self, test: ast.Compare, truth: bool) -> set[str]:
+        """Membership in a collection, equality with a constant, containment of a path."""
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.In | ast.NotIn):
+            positive = isinstance(op, ast.In) == truth
+            lname = root_name(left)
+            if positive and lname and self._is_collection(right):
+                return {lname}
+            rname = root_name(right)
+            absent = self.expr(left)
+            if not positive and rname and absent.known:
+                # `"'" not in x` holds: x lacks that character, which protects the
+                # sinks where it is the dangerous one (never `'../'`: absolute paths,
+                # encodings and backslashes still get out)
+                classes = cat.ABSENT_SUBSTRINGS.get(str(absent.const), frozenset())
+                if classes:
+                    self.partial[rname] = classes
+                    return {rname}
+            return set()
+        if isinstance(op, ast.Eq | ast.NotEq | ast.Is):
+            positive = isinstance(op, ast.Eq | ast.Is) == truth
+            if positive:
+                contained = containment_check(left) or containment_check(right)
+                if contained:
+                    return contained  # commonpath([p, base]) == base: p is inside
+                for a, b in ((left, right), (right, left)):
+                    name = root_name(a)
+                    if name and self.expr(b).known:
+                        return {name}
+        return set()
+
+    def _validated_call(self, test: ast.Call) -> set[str]:
+        """A regex match, a validating predicate or function that returned true."""
+        func = test.func
+        qual = self.qual_of(func)
+        if isinstance(func, ast.Attribute) and func.attr in ("fullmatch", "match"):
+            # a regex: re.fullmatch(pattern, x) or compiled.fullmatch(x) checks x
+            subject = (
+                test.args[1 if qual in ("re.fullmatch", "re.match") else 0]
+                if len(test.args) > (1 if qual in ("re.fullmatch", "re.match") else 0)
+                else None
+            )
+            name = root_name(subject) if subject is not None else None
+            pattern = (
+                self.expr(test.args[0])
+                if qual in ("re.fullmatch", "re.match") and test.args
+                else None
+            )
+            if (
+                pattern is not None
+                and pattern.known
+                and func.attr == "match"
+                and not str(pattern.const).endswith(("$", "\\Z"))
+            ):
+                return set()  # re.match checks a prefix only
+            return {name} if name else set()
+        if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
+            name = root_name(func.value)
+            if name and func.attr in cat.AFFIX_CHECKS:
+                classes = cat.AFFIX_CHECKS[func.attr]
+                if "path" in classes and not self._normalised(func.value):
+                    # "/srv/files/../../etc/passwd".startswith("/srv/files"): only a
+                    # normalised path is inside the folder it starts with
+                    classes = classes - {"path"}
+                self.partial[name] = classes
+            return {name} if name else set()
+        last = (qual or "").rsplit(".", 1)[-1]
+        if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
+            out = set()
+            for a in test.args[:2]:
+                name = root_name(a)
+                if name:
+                    out.add(name)
+            return out
+        return set()
+
+    def _is_collection(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            return True
+        v = self.expr(node)
+        if v.deep_taint() is not None:
+            return False
+        return (
+            v.items is not None
+            or v.keys is not None
+            or not v.known
+            or isinstance(v.const, tuple | frozenset)
+        )
+
+    def _normalised(self, node: ast.expr) -> bool:
+        """A path with `..` resolved (through `str()` / `os.fspath()` of one)."""
+        if (
+            isinstance(node, ast.Call)
+            and len(node.args) == 1
+            and self.qual_of(node.func) in ("str", "os.fspath")
+        ):
+            node = node.args[0]
+        return cat.NORMALISED in self.expr(node).flags
+
+    def _local_url_check(self, test: ast.BoolOp, truth: bool) -> str | None:
+        """`if p.netloc or p.scheme or u.startswith(("//", "\\")): abort()`: past it
+        (every operand false) `u` is a path on this site. The name checked, or None."""
+        if not isinstance(test.op, ast.Or) or truth:
+            return None
+        seen: dict[str, set[str]] = {}
+        for v in test.values:
+            if isinstance(v, ast.Attribute) and v.attr in (*cat.HOST_PARTS, "scheme"):
+                aspect = "scheme" if v.attr == "scheme" else "host"
+                name = root_name(v.value)
+            elif (
+                isinstance(v, ast.Call)
+                and isinstance(v.func, ast.Attribute)
+                and v.func.attr == "startswith"
+                and v.args
+                and "//" in repr(self.expr(v.args[0]).const)
+            ):
+                aspect, name = "slashes", root_name(v.func.value)
+            else:
+                continue
+            if name:
+                for n in self._with_origins(name):
+                    seen.setdefault(n, set()).add(aspect)
+        for name, aspects in seen.items():
+            # host and scheme both empty: taken as a local path (`///x` and `/\\x`,
+            # which browsers read as `//x`, are left to the slashes check when there)
+            if aspects >= {"host", "scheme"}:
+                return name
+        return None
+
+    def _quoted_literal_check(self, test: ast.BoolOp, truth: bool) -> str | None:
+        """`x.startswith(q) and x.endswith(q) and q not in x[1:-1]` true (or its
+        negation with `or` false): x is one quoted string literal, inert to eval."""
+        if isinstance(test.op, ast.Or) == truth:
+            return None
+        seen: dict[tuple[str, str], set[str]] = {}
+        for v in test.values:
+            want = truth  # `or` false: every operand false; `and` true: every one true
+            if isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not):
+                v, want = v.operand, not want
+            got = self._literal_aspect(v, want)
+            if got is not None:
+                name, quote, aspect = got
+                seen.setdefault((name, quote), set()).add(aspect)
+        for (name, _), aspects in seen.items():
+            if aspects >= {"starts", "ends", "inner"}:
+                return name
+        return None
+
+    def _literal_aspect(self, v: ast.expr, holds: bool) -> tuple[str, str, str] | None:
+        """(name, quote, aspect) when `v` having truth `holds` pins one side of a
+        quoted literal: it starts or ends with the quote, or has none inside."""
+        if (
+            holds
+            and isinstance(v, ast.Call)
+            and isinstance(v.func, ast.Attribute)
+            and v.func.attr in ("startswith", "endswith")
+            and isinstance(v.func.value, ast.Name)
+            and len(v.args) == 1
+        ):
+            q = self.expr(v.args[0])
+            if q.known and q.const in ("'", '"'):
+                aspect = "starts" if v.func.attr == "startswith" else "ends"
+                return v.func.value.id, str(q.const), aspect
+        if (
+            isinstance(v, ast.Compare)
+            and len(v.ops) == 1
+            and isinstance(v.ops[0], ast.In | ast.NotIn)
+            and isinstance(v.ops[0], ast.NotIn) == holds
+            and isinstance(v.comparators[0], ast.Subscript)
+            and isinstance(v.comparators[0].value, ast.Name)
+        ):
+            q = self.expr(v.left)
+            if q.known and q.const in ("'", '"'):
+                return v.comparators[0].value.id, str(q.const), "inner"
+        return None

@@ -1,0 +1,292 @@
+"""Calls into the project's own functions: summaries per tainted parameter,
+methods and their receivers, constructors of the module's classes."""
+
+from __future__ import annotations
+
+import ast
+
+from shieldwall.analyzers.code.module import (
+    PARAM_SOURCE,
+    FunctionInfo,
+    Summary,
+)
+from shieldwall.analyzers.code.sinks import SinkChecks
+from shieldwall.analyzers.code.state import (
+    MAX_DEPTH,
+    joined,
+    returns_constant,
+)
+from shieldwall.analyzers.code.syntax import (
+    dotted,
+    self_param,
+)
+from shieldwall.analyzers.code.values import (
+    CLEAN,
+    Taint,
+    Val,
+    join,
+    join_taint,
+    placed,
+    union_taint,
+)
+
+
+class Interprocedural(SinkChecks):
+    """Calls into the project's own functions: summaries per tainted parameter,
+    methods and their receivers, constructors of the module's classes."""
+
+    def resolve(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        receiver: Val | None,
+        method: str | None,
+        tainted: bool,
+    ) -> FunctionInfo | None:
+        """The function called, when it is ours; other modules only for tainted calls."""
+        m = self.m
+        if receiver is not None and method is not None:
+            rq = receiver.qual or ""
+            if rq.startswith("<instance>"):
+                target = rq[len("<instance>") :]
+                if "|" in target:
+                    mod_name, cls = target.split("|", 1)
+                    return self._project(f"{mod_name}.{cls}.{method}")
+                return m.method(target, method)
+            if (
+                isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("self", "cls")
+                and self.info
+                and self.info.class_name
+            ):
+                return m.method(self.info.class_name, method)
+        if qual is None:
+            return None
+        if "." not in qual:
+            return m.functions.get(qual) if qual in m.functions and qual not in self.env else None
+        return self._project(qual) if tainted else None
+
+    def _project(self, qual: str) -> FunctionInfo | None:
+        if self.m.resolver is None or self.depth >= MAX_DEPTH:
+            return None
+        found = self.m.resolver(qual)
+        if found is None:
+            return None
+        module, rest = found
+        if rest in module.functions:
+            return module.functions[rest]
+        if "." in rest:
+            cls, meth = rest.rsplit(".", 1)
+            return module.method(cls, meth)
+        return None
+
+    def _project_class(self, qual: str) -> str | None:
+        if self.m.resolver is None or self.depth >= MAX_DEPTH or "." not in qual:
+            return None
+        found = self.m.resolver(qual)
+        if found is None:
+            return None
+        module, rest = found
+        return f"{module.name}|{rest}" if rest in module.classes else None
+
+    def call_summary(
+        self,
+        info: FunctionInfo,
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        receiver: Val | None,
+    ) -> Val:
+        """What calling `info` returns, its sinks reported here; a name defined more
+        than once joins what every definition does."""
+        result = self._call_one(info, node, args, kwargs, receiver)
+        for other in info.module.shadowed.get(info.qualname, ()):
+            getters = info.module.properties.get(other.class_name or "", {}).values()
+            if other not in getters:
+                result = join(result, self._call_one(other, node, args, kwargs, receiver))
+        return result
+
+    def _call_one(
+        self,
+        info: FunctionInfo,
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        receiver: Val | None,
+    ) -> Val:
+        params = [*info.node.args.posonlyargs, *info.node.args.args]
+        names = [p.arg for p in params]
+        bound: dict[int, Val] = {}
+        offset = 0
+        if info.class_name is not None and names and names[0] in ("self", "cls"):
+            if receiver is not None:
+                bound[0] = receiver
+            offset = 1
+        kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
+        varargs, varkw = len(kwnames), len(kwnames) + 1  # slots of *args, **kwargs
+        for i, a in enumerate(args):
+            if i + offset < len(names):
+                bound[i + offset] = a
+            elif info.node.args.vararg is not None:
+                bound[varargs] = joined(bound.get(varargs), a)
+        for k, v in kwargs.items():
+            if k in kwnames:
+                bound[kwnames.index(k)] = v
+            elif info.node.args.kwarg is not None:
+                bound[varkw] = joined(bound.get(varkw), v)
+        if info.node.name == "__init__" or self.depth >= MAX_DEPTH:
+            return Val(union_taint(list(bound.values())))
+        # A method: the receiver's attributes are followed one by one (what the
+        # constructor and earlier calls stored on it), its own taint as a whole.
+        fields: dict[str, Val] = {}
+        recv_path: str | None = None
+        if offset and receiver is not None and isinstance(node.func, ast.Attribute):
+            recv_path = dotted(node.func.value)
+            fields = self.receiver_fields(recv_path, receiver)
+            bound[0] = Val(receiver.taint)
+        any_taint = any(v.deep_taint() is not None for v in [*bound.values(), *fields.values()])
+        result_taint: Taint | None = None
+        base: Val | None = None
+        if info.module.may_read_source(info):
+            own = self.summarise(info, None)
+            base = own.ret
+            if base is not None and base.taint is not None and base.taint.source == PARAM_SOURCE:
+                base = Val(None, base.consts)
+            if recv_path is not None:
+                for attr, v in own.writes.items():
+                    self.env[f"{recv_path}.{attr}"] = v
+        elif returns_constant(info):
+            ret = self.summarise(info, None).ret
+            if ret is not None and ret.deep_taint() is None:
+                if ret.consts is not None:
+                    base = Val(None, ret.consts)  # def algorithm(): return "md5"
+                elif (ret.qual or "").startswith("<instance>"):
+                    base = Val(qual=ret.qual, keys=ret.keys)  # a factory of our classes
+        if not any_taint:
+            return base or CLEAN
+        result_taint = base.deep_taint() if base is not None else None
+        for i, v in bound.items():
+            t = v.deep_taint()
+            if t is None:
+                continue
+            s = self.summarise(info, i)
+            applied = self._apply_summary(info, s, t, node, v)
+            result_taint = join_taint(result_taint, applied)
+            if recv_path is not None:
+                for attr, safe in s.param_writes.items():
+                    self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
+        for attr, v in fields.items():
+            t = v.deep_taint()
+            if t is not None:
+                s = self.summarise(info, f"attr:{attr}")
+                result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
+                if recv_path is not None:
+                    # self.out = self.data.upper(): the receiver's other field now holds it
+                    for other, safe in s.param_writes.items():
+                        if other != attr:
+                            self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
+        return Val(result_taint)
+
+    def _apply_summary(
+        self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call, program: Val | None = None
+    ) -> Taint | None:
+        """Report the sinks data `t` reaches inside the callee; the taint it returns.
+        `program`: the argument, when it is a list whose items are known (a sink on
+        the program a list names sees its first item only)."""
+        for cls, line, what in s.sinks:
+            where = f"{info.qualname}" + (
+                f" ({info.module.rel}:{line})" if info.module is not self.m else f" (line {line})"
+            )
+            reaching: Taint | None = t
+            if cls == "cmd" and what.endswith(" program") and program and program.items:
+                reaching = program.items[0].deep_taint()
+            self.sink(cls, reaching, node, f"{what} in `{where}`")
+        if s.returns:
+            return t.sanitised(s.return_safe) if s.return_safe else t
+        return None
+
+    def receiver_fields(self, path: str | None, receiver: Val) -> dict[str, Val]:
+        """The attributes known on a method's receiver: those the constructor set,
+        updated by what this function stored on `path.attr` since."""
+        out: dict[str, Val] = {}
+        if receiver.keys is not None and (receiver.qual or "").startswith("<instance>"):
+            out.update((str(k), v) for k, v in receiver.keys.items())
+        if path:
+            prefix = path + "."
+            n = len(prefix)
+            for k, v in self.env.items():
+                if k.startswith(prefix) and "." not in k[n:]:
+                    out[k[n:]] = v
+        return out
+
+    def construct(
+        self, cls: str, init: FunctionInfo, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val:
+        """`Cls(...)` of a class of this module: an instance whose attributes are what
+        `__init__` stores on `self`, each with the taint of the arguments it holds."""
+        params = [*init.node.args.posonlyargs, *init.node.args.args]
+        names = [p.arg for p in params]
+        kwnames = names + [p.arg for p in init.node.args.kwonlyargs]
+        bound: dict[int, Val] = {}
+        for i, a in enumerate(args):
+            if i + 1 < len(names):
+                bound[i + 1] = a
+        for k, v in kwargs.items():
+            if k in kwnames:
+                bound[kwnames.index(k)] = v
+        fields: dict[object, Val] = {k: v for k, v in self.summarise(init, None).writes.items()}
+        whole: Taint | None = None
+        fed: dict[str, Taint | None] = {}
+        for i, v in bound.items():
+            t = v.deep_taint()
+            if t is None:
+                continue
+            s = self.summarise(init, i)
+            self._apply_summary(init, s, t, node)
+            if not s.param_writes:
+                whole = join_taint(whole, t)  # kept where we cannot see: the whole object
+            for attr, safe in s.param_writes.items():
+                fed[attr] = join_taint(fed.get(attr), t.sanitised(safe) if safe else t)
+        for attr, ft in fed.items():
+            fields[attr] = Val(ft)
+        return Val(whole, qual=f"<instance>{cls}", keys=fields)
+
+    def summarise(self, info: FunctionInfo, param: int | str | None) -> Summary:
+        key = (f"{info.module.rel}:{info.qualname}:{info.node.lineno}", param)
+        module = info.module
+        cached = module.summaries.get(key)
+        if cached is not None:
+            return cached
+        if key in module.in_progress:
+            return Summary(returns=True)
+        module.in_progress.add(key)
+        summary = Summary()
+        try:
+            flow = type(self)(
+                module, info, summary=summary, tainted_param=param, depth=self.depth + 1
+            )
+            ret = flow.run()
+            t = ret.deep_taint()
+            if param is not None and t is not None and t.source == PARAM_SOURCE:
+                summary.returns = True
+                summary.return_safe = t.safe_for
+            summary.ret = placed(ret, module.rel)
+            self_name = self_param(info)
+            if self_name is not None:
+                prefix = self_name + "."
+                n = len(prefix)
+                for k, v in flow.env.items():
+                    if not k.startswith(prefix) or "." in k[n:]:
+                        continue
+                    vt = v.deep_taint()
+                    if vt is not None and vt.source == PARAM_SOURCE:
+                        summary.param_writes[k[n:]] = vt.safe_for
+                    elif param is None:
+                        summary.writes[k[n:]] = placed(v, module.rel)
+        except (RecursionError, MemoryError):  # nested too deeply: assume the worst
+            summary = Summary(returns=True)
+        finally:
+            module.in_progress.discard(key)
+        module.summaries[key] = summary
+        return summary

@@ -1,0 +1,263 @@
+"""Calls that are sinks: which argument of which call carries data where it must
+not go (commands, SQL, files, XML, headers, logs, the session)."""
+
+from __future__ import annotations
+
+import ast
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.state import (
+    LOGGER,
+    FlowState,
+    fixed_destination,
+    not_html,
+)
+from shieldwall.analyzers.code.syntax import (
+    attr_name,
+    is_session,
+    looks_like_logger,
+    xpathish,
+)
+from shieldwall.analyzers.code.values import (
+    Val,
+    union_taint,
+)
+
+
+class SinkChecks(FlowState):
+    """Calls that are sinks: which argument of which call carries data where it must
+    not go (commands, SQL, files, XML, headers, logs, the session)."""
+
+    def check_sinks(
+        self,
+        node: ast.Call,
+        qual: str | None,
+        method: str | None,
+        receiver: Val | None,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> None:
+        name = qual or ""
+        if self._call_sinks(node, name, args, kwargs):
+            return
+        if method is None or receiver is None:
+            return
+        if not self._typed_method_sinks(node, method, receiver, args, kwargs):
+            self._named_method_sinks(node, method, receiver, args, kwargs)
+
+    def _call_sinks(
+        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> bool:
+        """Sinks known by the function's qualified name; True when the name decided."""
+        if (
+            "headers" in kwargs
+            and name.rsplit(".", 1)[-1].endswith("Response")
+            and name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES
+        ):
+            self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
+        spec = cat.SINK_CALLS.get(name)
+        if spec is not None:
+            if (
+                spec.cls == "xss"
+                and name.endswith("make_response")
+                and args
+                and args[0].items is not None
+            ):
+                args = [args[0].items[0]] if args[0].items else []
+            if spec.cls == "xss" and not_html(kwargs):
+                return True
+            shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
+            if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
+                spec, node, name, args
+            ):
+                return True
+            self._check_args(spec, node, shown, args, kwargs)
+            return True
+        if name in cat.SUBPROCESS_FUNCS:
+            self._check_subprocess(node, name, args, kwargs)
+            return True
+        if name in ("yaml.load", "yaml.load_all"):
+            loader = kwargs.get("Loader") or (args[1] if len(args) > 1 else None)
+            lq = (loader.qual or "") if loader else ""
+            if not loader or lq.rsplit(".", 1)[-1] not in cat.YAML_SAFE_LOADERS:
+                data = args[0] if args else kwargs.get("stream")
+                if data is not None:
+                    self.sink("deser", data.deep_taint(), node, f"`{name}`")
+            return True
+        if name in cat.XML_PARSE_FUNCS:
+            parser = args[1] if len(args) > 1 else kwargs.get("parser")
+            if parser is not None and "xxe" in parser.flags and args:
+                self.sink("xxe", args[0].deep_taint(), node, f"`{name}` with external entities")
+            return True
+        if name in cat.LXML_PARSE_FUNCS:
+            parser = args[1] if len(args) > 1 else kwargs.get("parser")
+            if args and (parser is None or "safe" not in parser.flags):
+                self.sink("xxe", args[0].deep_taint(), node, f"`{name}`")
+            return True
+        return False
+
+    def _typed_method_sinks(
+        self,
+        node: ast.Call,
+        method: str,
+        receiver: Val,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> bool:
+        """Methods of values whose type is followed, and sink methods known by name;
+        True when the method decided."""
+        if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
+            self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
+            return True
+        if (
+            receiver.qual == "<parser>"
+            and "xxe" in receiver.flags
+            and method in ("parse", "feed")
+            and args
+        ):
+            self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
+        mspec = cat.SINK_METHODS.get(method)
+        if mspec is not None:
+            needs = cat.SINK_METHOD_LIBRARIES.get(method)
+            if needs is not None and not needs & self.m.imported:
+                return True  # a method of that name on something else
+            self._check_args(mspec, node, f".{method}()", args, kwargs)
+            return True
+        if (
+            method in cat.ETREE_FIND_METHODS
+            and args
+            and receiver.qual != "re"
+            and {"xml", "lxml", "defusedxml"} & self.m.imported
+            and xpathish(node.args[0])
+        ):
+            self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
+            return True
+        return False
+
+    def _named_method_sinks(
+        self,
+        node: ast.Call,
+        method: str,
+        receiver: Val,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> None:
+        """Sinks recognised by a method name and the shape of the call (LDAP searches,
+        `extra()`, loggers, uploads saved, cookies, response headers, the session)."""
+        if (
+            method == "search"
+            and {"ldap3", "ldap"} & self.m.imported
+            and (receiver.qual or "") != "re"
+            and (len(args) >= 2 or {"search_filter", "filterstr"} & kwargs.keys())
+        ):
+            # python-ldap: search(base, scope, filterstr); ldap3: search(base, filter)
+            at = 2 if len(args) >= 3 and (args[1].qual or "").startswith("ldap.SCOPE") else 1
+            self._check_args(
+                cat.Sink("ldap", (at,), ("search_filter", "filterstr")),
+                node,
+                "an LDAP search filter",
+                args,
+                kwargs,
+            )
+        elif method == "extra":
+            self._check_args(
+                cat.Sink("sql", cat.DJANGO_EXTRA_POSITIONS, cat.DJANGO_EXTRA_KWARGS),
+                node,
+                "QuerySet.extra()",
+                args,
+                kwargs,
+            )
+        elif method in cat.LOG_METHODS and (
+            receiver.qual in ("logging", LOGGER) or looks_like_logger(node.func)
+        ):
+            # the message and the %-arguments logging interpolates into it
+            msg_args = args[1:] if method == "log" else args
+            if msg_args:
+                self.sink("log", union_taint(msg_args), node, "a log message")
+        elif (
+            method == "save"
+            and args
+            and receiver.deep_taint() is not None
+            and receiver.qual is None
+        ):
+            # an uploaded file (or an object made from one) saved under a chosen path
+            self.sink("path", args[0].deep_taint(), node, "`.save()` of uploaded data")
+        elif method == "set_cookie":
+            value = args[1] if len(args) > 1 else kwargs.get("value")
+            if value is not None:
+                self.sink("weakrand", value.deep_taint(), node, "a cookie value")
+        elif len(args) > 1 and (
+            method in ("add_header", "set_header")
+            or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")
+        ):
+            self.header_sink(args[0], args[1], node)
+        elif method in ("update", "extend") and attr_name(node.func) == "headers":
+            for v in args:
+                self.header_dict_sink(v, node)
+            if kwargs:
+                self.header_dict_sink(Val(keys={k: v for k, v in kwargs.items()}), node)
+        elif method in ("update", "setdefault", "__setitem__") and is_session(
+            node.func.value if isinstance(node.func, ast.Attribute) else None, receiver
+        ):
+            self.sink("trust", union_taint([*args, *kwargs.values()]), node, "the session")
+
+    def _shell_program(self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val]) -> bool:
+        """os.execl("/bin/sh", "sh", "-c", cmd): the arguments of a shell are a command."""
+        at = spec.args[0] if spec.args else 0
+        if (
+            at >= len(args)
+            or not args[at].known
+            or str(args[at].const).rsplit("/", 1)[-1] not in cat.SHELLS
+        ):
+            return False
+        rest: list[Val] = []
+        for v in args[at + 1 :]:
+            rest.extend(v.items if v.items is not None else [v])
+        self.sink("cmd", union_taint(rest), node, f"`{name}` running a shell")
+        return True
+
+    def _check_args(
+        self, spec: cat.Sink, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        for i in spec.args:
+            if (
+                i < len(args)
+                and not fixed_destination(spec.cls, args[i])
+                and self.sink(spec.cls, args[i].deep_taint(), node, f"`{name}`")
+            ):
+                return
+        for kw in spec.kwargs:
+            if (
+                kw in kwargs
+                and not fixed_destination(spec.cls, kwargs[kw])
+                and self.sink(spec.cls, kwargs[kw].deep_taint(), node, f"`{name}`")
+            ):
+                return
+
+    def _check_subprocess(
+        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        cmd = args[0] if args else kwargs.get("args")
+        if cmd is None:
+            return
+        shell = kwargs.get("shell")
+        shell_on = shell is not None and (not shell.known or bool(shell.const))
+        if cmd.items is None:
+            if shell_on or cmd.known or cmd.consts is not None:
+                self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
+            else:
+                # A string runs as a program name; a list we could not follow: element 0
+                # (a caller that passes a list of known shape is judged on its first item)
+                self.sink("cmd", cmd.deep_taint(), node, f"`{name}` program")
+            return
+        if not cmd.items:
+            return
+        first = cmd.items[0]
+        if shell_on:
+            self.sink("cmd", cmd.deep_taint(), node, f"`{name}` with shell=True")
+        elif first.consts is not None and any(
+            str(c).rsplit("/", 1)[-1] in cat.SHELLS for c in first.consts
+        ):
+            self.sink("cmd", cmd.deep_taint(), node, f"`{name}` running a shell")
+        else:
+            self.sink("cmd", first.deep_taint(), node, f"`{name}` program")

@@ -1,0 +1,339 @@
+"""The state of one function's walk, and how it reports: sinks reached, findings,
+response headers and returns; helpers on values shared by the interpreter's parts."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.module import (
+    PARAM_SOURCE,
+    FunctionInfo,
+    Module,
+    Summary,
+)
+from shieldwall.analyzers.code.rules import TAINT_RULES
+from shieldwall.analyzers.code.syntax import (
+    dotted,
+    is_session,
+)
+from shieldwall.analyzers.code.values import (
+    Taint,
+    Val,
+    const,
+    join,
+    join_taint,
+)
+
+Env = dict[str, Val]
+
+
+MAX_DEPTH = 3
+
+
+MAX_STR = 4096
+
+
+RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette's)
+
+
+LOGGER = "logging.Logger"
+
+
+ESCAPING_TEMPLATE = "<escaping-template>"
+
+
+CALLABLE = "callable"  # a flag: the value is a lambda
+
+
+_FIXED_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\@]+[/?#]")
+
+
+_LOCAL_PATH = re.compile(r"^/[^/\\]")
+
+
+def const_ok(value: object) -> bool:
+    if isinstance(value, str | bytes):
+        return len(value) <= MAX_STR
+    return isinstance(value, int | float | bool | type(None) | tuple)
+
+
+def joined(a: Val | None, b: Val) -> Val:
+    """Several arguments gathered into one `*args` / `**kwargs` parameter."""
+    return b if a is None else Val(join_taint(a.deep_taint(), b.deep_taint()))
+
+
+def as_argument(v: Val, node: ast.expr) -> Val:
+    """A request object passed on carries its data with it."""
+    if v.qual in cat.REQUEST_OBJECTS and v.taint is None:
+        return Val(Taint(v.qual or "request", node.lineno), qual="<request>")
+    return v
+
+
+def fixed_destination(cls: str, v: Val) -> bool:
+    """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
+    request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
+    is enough."""
+    if cls not in ("ssrf", "redirect"):
+        return False
+    head = v.str_prefix
+    return bool(_FIXED_URL.match(head)) or (cls == "redirect" and bool(_LOCAL_PATH.match(head)))
+
+
+_SMALL_BODY = 12
+
+
+_RETURNS_LITERAL = re.compile(r"\breturn\s+(?:[rRbBuU]?[\"']|([A-Za-z_]\w*)\()")
+
+
+def returns_constant(info: FunctionInfo) -> bool:
+    """A short function with a `return "literal"` or `return OurClass(...)`: its result
+    may be a known constant (an algorithm name, a mode) that pattern rules need to see
+    through the call, or an object whose methods we follow."""
+    module = info.module
+    cached = module.const_returners.get(info.qualname)
+    if cached is None:
+        node = info.node
+        cached = False
+        if len(node.body) <= _SMALL_BODY:
+            chunk = "\n".join(module.lines[node.lineno - 1 : node.end_lineno or node.lineno])
+            cached = any(
+                m.group(1) is None or m.group(1) in module.classes
+                for m in _RETURNS_LITERAL.finditer(chunk)
+            )
+        module.const_returners[info.qualname] = cached
+    return cached
+
+
+def weak_taint(v: Val, depth: int = 0) -> Taint | None:
+    """A weak-random taint held anywhere in `v` (joined taints keep request data
+    only, so the parts of a container are looked at one by one)."""
+    if v.taint is not None and v.taint.kind == "weakrand":
+        return v.taint
+    if depth > 3:
+        return None
+    for part in [*(v.items or ()), *(v.keys or {}).values()]:
+        t = weak_taint(part, depth + 1)
+        if t is not None:
+            return t
+    return None
+
+
+def not_html(kwargs: dict[str, Val]) -> bool:
+    """A response built with an explicit media type that browsers do not render."""
+    for kw in ("mimetype", "content_type", "media_type"):
+        v = kwargs.get(kw)
+        if v is not None and v.consts:
+            return all(
+                isinstance(c, str)
+                and "html" not in c.lower()
+                and "xml" not in c.lower()
+                and "svg" not in c.lower()
+                for c in v.consts
+            )
+    return False
+
+
+def join_envs(a: Env, b: Env) -> Env:
+    if a is b:
+        return a
+    out = dict(a)
+    for k, v in b.items():
+        mine = out.get(k)
+        out[k] = v if mine is None else join(mine, v)
+    return out
+
+
+class FlowState:
+    """What one walk of a function knows, and how it reports what it finds."""
+
+    def __init__(
+        self,
+        module: Module,
+        info: FunctionInfo | None,
+        *,
+        summary: Summary | None = None,
+        tainted_param: int | str | None = None,
+        depth: int = 0,
+    ) -> None:
+        self.m = module
+        self.info = info
+        self.summary = summary  # collecting a summary: report nothing, record sinks
+        self.depth = depth
+        # Local names only; module-level names are read from module.env (not copied:
+        # joins at every branch stay small).
+        self.env: Env = {}
+        self.globals: Env = module.env
+        self.ret: Val | None = None
+        self.resource = info.qualname if info else "<module>"
+        self.route = False
+        self.static_route = False
+        self.seen_keys: dict[str, int] = {}
+        self.reported: set[tuple[str, int]] = set()
+        self.derived: dict[str, str] = {}  # var -> var it was built from
+        self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
+        self.global_names: set[str] = set()  # names declared `global` here
+        self.tmp_paths: dict[str, str] = {}  # names bound to a string under a shared tmp dir
+        self.closures_running: set[str] = set()
+        self.scope = info.qualname if info else ""  # where nested definitions live
+        self.partial: dict[str, frozenset[str]] = {}  # names a guard checks only in part
+        # names holding the result of a check (`ok = is_safe_url(u)`): the test, and
+        # the names it reads (a check no longer holds once one of them is reassigned)
+        self.conditions: dict[str, tuple[ast.expr, frozenset[str]]] = {}
+
+    # -- provided by the layers above ------------------------------------------------
+
+    def run(self) -> Val:
+        raise NotImplementedError
+
+    def expr(self, node: ast.expr) -> Val:
+        raise NotImplementedError
+
+    def block(self, stmts: Iterable[ast.stmt]) -> bool:
+        raise NotImplementedError
+
+    def assign(self, target: ast.expr, value: Val, node: ast.stmt | None) -> None:
+        raise NotImplementedError
+
+    def refine(self, test: ast.expr, truth: bool, env: Env) -> Env:
+        raise NotImplementedError
+
+    def validated(self, test: ast.expr, truth: bool) -> set[str]:
+        raise NotImplementedError
+
+    def _django_view_method(self) -> bool:
+        """In a method of a Django / DRF class-based view (`self.kwargs` holds the
+        URL captures there)."""
+        info = self.info
+        return (
+            info is not None
+            and info.class_name is not None
+            and bool({"django", "rest_framework"} & self.m.imported)
+            and any(
+                b.endswith(("View", "ViewSet", "Mixin"))
+                for b in self.m.class_bases.get(info.class_name, ())
+            )
+        )
+
+    def sink_store(
+        self, target: ast.Subscript, base: Val, key: Val, value: Val, node: ast.stmt
+    ) -> None:
+        path = dotted(target.value) or ""
+        # make_response(...).headers[k] = v: the attribute named, whatever it hangs on
+        attr = target.value.attr if isinstance(target.value, ast.Attribute) else None
+        last = (attr or path.rsplit(".", 1)[-1]).lower()
+        if is_session(target.value, base):
+            t = value.deep_taint() or key.deep_taint()
+            self.sink("trust", t, node, "the session")
+        if "session" in last or "cookie" in last or "token" in last:
+            self.sink("weakrand", value.deep_taint(), node, f"`{path}[...]`")
+        if last == "headers" or base.qual == RESPONSE:
+            # resp.headers[k] = v, and Django's response[k] = v
+            self.header_sink(key, value, node)
+
+    def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
+        """A response header set to `value`; `Location` is a redirect as well."""
+        t = value.deep_taint()
+        if (
+            self.sink("header", t, node, "a response header")
+            and key.known
+            and str(key.const).lower() == "location"
+        ):
+            self.sink("redirect", t, node, "the Location header")
+
+    def header_dict_sink(self, headers: Val, node: ast.AST) -> None:
+        """A mapping of response headers (update(), a view's returned headers)."""
+        if headers.keys is not None:
+            for k, v in headers.keys.items():
+                self.header_sink(const(k), v, node)
+        else:
+            self.sink("header", headers.deep_taint(), node, "a response header")
+
+    def sink(self, cls: str, taint: Taint | None, node: ast.AST, what: str) -> bool:
+        if taint is None or not taint.dangerous_for(cls):
+            return False
+        if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):
+            return False
+        line = getattr(node, "lineno", 0)
+        if self.summary is not None:
+            if taint.source == PARAM_SOURCE:
+                self.summary.sinks.append((cls, line, what))
+            return True
+        if taint.source == PARAM_SOURCE:
+            return False
+
+        rule = TAINT_RULES[cls]
+        where = f"line {taint.line}" if taint.line else "here"
+        message = f"{taint.source} ({where}) reaches {what}"
+        self.report(
+            rule.id,
+            message,
+            node,
+            f"{cls}|{what}|{taint.source}",
+            (taint.path or self.m.rel, taint.line),
+        )
+        return True
+
+    def report(
+        self,
+        rule_id: str,
+        message: str,
+        node: ast.AST,
+        key: str,
+        source: tuple[str, int] | None = None,
+    ) -> None:
+        if self.summary is not None:
+            return
+        base = f"{self.resource}|{key}"
+        line = getattr(node, "lineno", 0)
+        if (base, line) in self.reported:
+            return  # the same sink seen again (loops are walked twice)
+        self.reported.add((base, line))
+        n = self.seen_keys.get(base, 0)
+        self.seen_keys[base] = n + 1
+        end = getattr(node, "end_lineno", None) or line
+        self.m.report(
+            rule_id,
+            message,
+            line,
+            min(end, line + 5),
+            self.resource,
+            base if n == 0 else f"{base}|{n}",
+            source,
+        )
+
+    def on_return(self, value: Val, node: ast.Return) -> None:
+        t = weak_taint(value)
+        if (
+            t is not None
+            and self.info is not None
+            and any(w in self.info.qualname.lower() for w in cat.SECRET_WORDS)
+        ):
+            self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
+        if not (self.route and "flask" in self.m.imported) or value.qual:
+            return
+        body = value
+        if value.items is not None:
+            if not value.items:
+                return
+            body = value.items[0]
+            if len(value.items) > 1 and value.items[-1].keys is not None:
+                self.header_dict_sink(value.items[-1], node)
+            if body.items is not None or body.keys is not None:
+                return
+        elif value.keys is not None:
+            return  # a dict becomes JSON
+        self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
+
+    def qual_of(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            v = self.env.get(node.id) or self.globals.get(node.id)
+            if v is None:
+                return node.id if node.id not in self.m.env else None
+            return v.qual
+        if isinstance(node, ast.Attribute):
+            base = self.qual_of(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
