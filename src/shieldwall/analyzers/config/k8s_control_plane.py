@@ -893,6 +893,7 @@ _HYPERKUBE = {
     "kubelet": _KUBELET,
 }
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_ARCH_SUFFIXES = ("-amd64", "-arm64", "-arm", "-ppc64le", "-s390x")
 
 _ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - a default we report on, not a bind
 # Compiled-in defaults of the versions still in use (1.2x), as flag strings.
@@ -1083,11 +1084,30 @@ def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
-def _identify(tokens: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]] | None:
+def _image_binary(image: str) -> str | None:
+    """The component an image ships as its entrypoint (``registry.k8s.io/kube-apiserver``)."""
+    name = _image_repo(image).rsplit("/", 1)[-1]
+    for suffix in _ARCH_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name if name in _EXECUTABLES else None
+
+
+def _identify(
+    tokens: list[tuple[str, int]], image: str = ""
+) -> tuple[str, list[tuple[str, int]]] | None:
+    """The component a container runs, by its binary: never by a flag's value.
+
+    With a ``command`` the binary is its first word. Without one the image's
+    entrypoint runs, so the image names the binary and every word is an argument.
+    """
     tokens = _unwrap(tokens)
     if not tokens:
         return None
-    exe = _basename(tokens[0][0])
+    first = tokens[0][0]
+    if first.startswith("-"):
+        binary = _image_binary(image)
+        return (binary, tokens) if binary is not None else None
+    exe = _basename(first)
     if exe in _EXECUTABLES:
         return exe, tokens[1:]
     if exe == "hyperkube" and len(tokens) > 1:
@@ -1126,7 +1146,7 @@ def _anchor(body: YMap) -> int:
 
 
 def _container_component(w: Workload, c: Container) -> Component | None:
-    found = _identify(_tokens(c.body))
+    found = _identify(_tokens(c.body), c.image)
     if found is None:
         return None
     name, rest = found
