@@ -55,6 +55,24 @@ class Settings:
     # max_db_age_days, stops the scan (exit 2) unless require_db is False.
     require_db: bool = True
     max_db_age_days: float = DEFAULT_MAX_DB_AGE_DAYS
+    # Config: the Kubernetes version the manifests run on, (major, minor); None is
+    # the current release. Some permissions mean more on older clusters.
+    kubernetes_version: tuple[int, int] | None = None
+    # Config: "default", or "strict" to also report the opt-in rules (hardening
+    # advice that is noise on most real systems).
+    config_profile: str = "default"
+
+
+CONFIG_PROFILES = ("default", "strict")
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?")
+
+
+def parse_kubernetes_version(text: str) -> tuple[int, int]:
+    """(1, 29) for `1.29`, `v1.29.3`; ValueError otherwise."""
+    match = _VERSION.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a Kubernetes version: write it as 1.29")
+    return int(match.group(1)), int(match.group(2))
 
 
 def parse_age(text: str) -> float:
