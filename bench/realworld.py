@@ -196,7 +196,9 @@ def print_table(title: str, findings: list[dict[str, object]]) -> None:
     by_sev = Counter(str(f["severity"]) for f in findings)
     summary = ", ".join(f"{by_sev[s]} {s}" for s in SEVERITIES if by_sev[s])
     print(f"\n{title}: {len(findings)} findings ({summary or 'none'})")
-    for (sev, rule), n in sorted(by_rule.items(), key=lambda kv: (_severity_rank(kv[0][0]), kv[0][1])):
+    for (sev, rule), n in sorted(
+        by_rule.items(), key=lambda kv: (_severity_rank(kv[0][0]), kv[0][1])
+    ):
         print(f"  {sev:<9}{n:>5}  {rule}")
 
 
