@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from types import ModuleType
 
 from shieldwall.analyzers.config import (
@@ -16,6 +17,7 @@ from shieldwall.analyzers.config import (
     traffic,
 )
 from shieldwall.analyzers.config.context import ConfigContext, Hit
+from shieldwall.analyzers.config.profiles import documented
 from shieldwall.model import Rule
 
 MODULES: tuple[ModuleType, ...] = (
@@ -40,7 +42,7 @@ def all_rules() -> tuple[Rule, ...]:
             if rule.id in seen:
                 raise ValueError(f"duplicate rule id {rule.id} in {module.__name__}")
             seen.add(rule.id)
-            rules.append(rule)
+            rules.append(replace(rule, description=documented(rule.id, rule.description)))
     return tuple(rules)
 
 
