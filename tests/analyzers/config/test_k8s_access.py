@@ -169,3 +169,17 @@ def test_bad_cluster_version_or_profile_names_the_line(
     cfg.write_text(text)
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(cfg, cfg.name)
+
+
+def test_wildcard_message_names_the_dangerous_permissions_it_covers(tmp_path: Path) -> None:
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        "metadata: {name: deleter}\nrules:\n"
+        '  - {apiGroups: ["*"], resources: ["*"], verbs: [delete, get, patch]}\n'
+    )
+    found = config_findings(tmp_path)
+    wildcard = [f.message for f in found if f.key == "rules[0].resources"]
+    assert wildcard and "proxy to the kubelet" in wildcard[0]
+    assert "modify admission webhooks" in wildcard[0]
+    ids = {f.rule.id for f in found}
+    assert not ids & {"K8S-RBAC-NODES-PROXY", "K8S-RBAC-ADMISSION-WEBHOOKS", "K8S-RBAC-POD-EXEC"}

@@ -488,8 +488,15 @@ def _policy_rules(obj: K8sObject) -> Iterator[tuple[int, YMap]]:
 
 
 def _grant_hit(
-    grant: _Grant, obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]
+    grant: _Grant,
+    obj: K8sObject,
+    index: int,
+    rule: YMap,
+    version: tuple[int, int],
+    skip_star: bool = False,
 ) -> Hit | None:
+    """The grant's finding for this policy rule; with ``skip_star``, only for
+    resources named explicitly (what `*` covers is told by K8S-RBAC-WILDCARD)."""
     if grant.skip_named and string_items(rule, "resourceNames"):
         return None
     if grant.cluster_scoped and obj.kind == "Role":
@@ -505,7 +512,7 @@ def _grant_hit(
         matched_res += [
             (r, line)
             for r, line in resources
-            if r == "*" or any(_resource_matches(r, t) for t in targets)
+            if (r == "*" and not skip_star) or any(_resource_matches(r, t) for t in targets)
         ]
     matched_verbs = [
         (v, line) for v, line in verbs if v == "*" or not wanted_verbs or v in wanted_verbs
@@ -544,13 +551,30 @@ def _reaches_builtin(rule: YMap) -> bool:
 
 
 def _is_broad_wildcard(rule: YMap) -> bool:
-    """`*` in apiGroups, or in resources of a built-in group: every resource there."""
-    return bool(_stars(rule, "apiGroups")) or (
-        bool(_stars(rule, "resources")) and _reaches_builtin(rule)
-    )
+    """`*` in resources of a built-in group (every resource there), or `*` in
+    apiGroups with a plain resource name (that resource in every group); `*` in
+    apiGroups for subresources only (`*/finalizers`) is confined."""
+    resources = [r.strip() for r, _ in string_items(rule, "resources")]
+    if "*" in resources:
+        return _reaches_builtin(rule)
+    return bool(_stars(rule, "apiGroups")) and any("/" not in r for r in resources)
 
 
-def _wildcard_hits(obj: K8sObject, index: int, rule: YMap) -> Iterator[Hit]:
+def _included(obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]) -> str:
+    """What a `*` in resources grants among the dangerous permissions."""
+    what = [
+        g.what
+        for g in _GRANTS
+        if g.point_at == "resources"
+        and _grant_hit(g, obj, index, rule, version) is not None
+        and _grant_hit(g, obj, index, rule, version, skip_star=True) is None
+    ]
+    return f", which lets it {', '.join(what)}" if what else ""
+
+
+def _wildcard_hits(
+    obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]
+) -> Iterator[Hit]:
     broad = _is_broad_wildcard(rule)
     for name in _WILDCARD_FIELDS:
         stars = _stars(rule, name)
@@ -558,6 +582,8 @@ def _wildcard_hits(obj: K8sObject, index: int, rule: YMap) -> Iterator[Hit]:
             continue
         if broad or name == "nonResourceURLs":  # every URL: /logs of the control plane too
             rule_id, what = "K8S-RBAC-WILDCARD", f"grants `*` in {name}"
+            if name == "resources":
+                what += _included(obj, index, rule, version)
         elif _reaches_builtin(rule):
             rule_id, what = "K8S-RBAC-WILDCARD-SCOPED", f"grants `*` in {name} on named resources"
         else:
@@ -576,9 +602,12 @@ def _wildcard_hits(obj: K8sObject, index: int, rule: YMap) -> Iterator[Hit]:
 
 def _role_hits(obj: K8sObject, version: tuple[int, int]) -> Iterator[Hit]:
     for index, rule in _policy_rules(obj):
-        yield from _wildcard_hits(obj, index, rule)
+        yield from _wildcard_hits(obj, index, rule, version)
+        broad = _is_broad_wildcard(rule)
         for grant in _GRANTS:
-            hit = _grant_hit(grant, obj, index, rule, version)
+            # A grant that would point at the `*` itself is told in the wildcard's message.
+            skip_star = broad and grant.point_at == "resources"
+            hit = _grant_hit(grant, obj, index, rule, version, skip_star=skip_star)
             if hit is not None:
                 yield hit
 
