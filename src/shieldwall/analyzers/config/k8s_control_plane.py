@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
+from shieldwall.analyzers.config.profiles import BASELINE_CAPABILITIES
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
@@ -1883,23 +1884,7 @@ def _audit_policy(obj: K8sObject) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------
 # PodSecurityPolicy
 
-_BASELINE_CAPS = frozenset(
-    {
-        "AUDIT_WRITE",
-        "CHOWN",
-        "DAC_OVERRIDE",
-        "FOWNER",
-        "FSETID",
-        "KILL",
-        "MKNOD",
-        "NET_BIND_SERVICE",
-        "SETFCAP",
-        "SETGID",
-        "SETPCAP",
-        "SETUID",
-        "SYS_CHROOT",
-    }
-)
+_BASELINE_CAPS = BASELINE_CAPABILITIES  # what PodSecurityPolicies may add
 
 
 def _cap(value: Any) -> str:
