@@ -9,6 +9,7 @@ negative files are counted too: each is either a false positive for that query
 or a real weakness the KICS query does not look for.
 
 Run:  .venv/bin/python bench/config_accuracy.py [--details] [--platform k8s]
+      [--profile default]   (default here: strict, every rule including opt-in ones)
 Prints figures only; the exit code is 0 whatever they are (2 when the corpus is
 missing or an argument is wrong).
 """
@@ -125,17 +126,19 @@ class Totals:
 class Scanner:
     """Scans one file alone and returns the lines each finding stands on."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: str = "strict") -> None:
         from shieldwall.analyzers.config import ConfigAnalyzer
+        from shieldwall.model import Settings
 
         self.analyzer = ConfigAnalyzer()
+        self.settings = Settings(config_profile=profile)
 
     def scan(self, path: Path) -> tuple[dict[int, list[str]], int]:
         """Lines with findings (line -> rule ids) and the number of findings."""
         from shieldwall.analyzers.base import ScanTarget
         from shieldwall.sources.tree import walk
 
-        output = self.analyzer.analyze(ScanTarget(walk(path)))
+        output = self.analyzer.analyze(ScanTarget(walk(path), self.settings))
         lines: dict[int, list[str]] = {}
         for finding in output.findings:
             loc = finding.location
@@ -293,6 +296,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="measure only this platform (repeatable)")
     parser.add_argument("--details", action="store_true", help="print one row per query")
     parser.add_argument("--query", help="measure only queries whose name contains this")
+    parser.add_argument("--profile", choices=("strict", "default"), default="strict",
+                        help="rules profile: strict (default here: every rule, opt-in "
+                        "ones included) or default (what a scan without configuration reports)")
     return parser.parse_args(argv)
 
 
@@ -307,8 +313,9 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    scanner = Scanner()
-    print(f"shieldwall config analyzer: {len(scanner.analyzer.rules())} rules\n")
+    scanner = Scanner(args.profile)
+    print(f"shieldwall config analyzer: {len(scanner.analyzer.rules())} rules, "
+          f"profile {args.profile}\n")
     by_platform: dict[str, list[QueryResult]] = {}
     seconds: dict[str, float] = {}
     for platform in args.platform or PLATFORMS:

@@ -232,3 +232,28 @@ def test_registered() -> None:
     from shieldwall.formats.registry import formatter
 
     assert formatter("text") is text.render
+
+
+def _compose(service: str, line: int) -> Finding:
+    return Finding(
+        RUN_AS_ROOT,
+        f"service {service!r}: runs as root",
+        Location.at("docker-compose.yml", line),
+        f"compose/shop/{service}",
+        key="user",
+    )
+
+
+def test_one_rule_over_many_services_of_a_compose_project_is_shown_once() -> None:
+    many = tuple(_compose(name, line) for name, line in (("web", 3), ("api", 9), ("db", 20)))
+    out = flat(render(make_result(findings=(*many, WEB_ROOT))))
+    assert out.count("K8S-RUN-AS-ROOT") == 2  # the group, and the Kubernetes finding
+    assert "compose/shop: 3 services" in out
+    assert "web:3, api:9, db:20" in out
+
+
+def test_two_services_are_still_shown_one_by_one() -> None:
+    two = (_compose("web", 3), _compose("api", 9))
+    out = flat(render(make_result(findings=two)))
+    assert out.count("K8S-RUN-AS-ROOT") == 2
+    assert "services (line)" not in out

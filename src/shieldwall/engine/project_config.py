@@ -11,12 +11,22 @@ from typing import Any
 
 from shieldwall.errors import ConfigError, SourceError
 from shieldwall.model import GatewaySettings, Settings, Severity
-from shieldwall.model.settings import parse_age
+from shieldwall.model.settings import CONFIG_PROFILES, parse_age, parse_kubernetes_version
 from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 
 CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
-_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps", "units"}
+_KNOWN_KEYS = {
+    "gateway",
+    "exceptions",
+    "exclude",
+    "fail_on",
+    "max_file_size",
+    "deps",
+    "kubernetes",
+    "profile",
+    "units",
+}
 _DEPS_KEYS = ("require_db", "max_db_age")
 
 
@@ -124,6 +134,7 @@ def load_config(file: Path, display: str, trusted: bool = False) -> ProjectConfi
         settings = Settings(gateway=settings.gateway, max_file_bytes=size)
     settings = _deps(body, display, settings)
     settings = replace(settings, units=_units(body, display))
+    settings = _kubernetes(body, display, settings)
     fail_on = None
     if "fail_on" in body:
         try:
@@ -208,6 +219,34 @@ def _deps(body: YMap, display: str, settings: Settings) -> Settings:
         except ValueError as exc:
             raise _fail(display, deps.line_of("max_db_age"), f"max_db_age: {exc}") from None
         settings = replace(settings, max_db_age_days=days)
+    return settings
+
+
+def _kubernetes(body: YMap, display: str, settings: Settings) -> Settings:
+    """`kubernetes: {version: "1.29"}` and `profile: strict` (config rules)."""
+    if "profile" in body:
+        profile = str(body["profile"]).strip().lower()
+        if profile not in CONFIG_PROFILES:
+            raise _fail(
+                display,
+                body.line_of("profile"),
+                f"profile: {_shown(repr(profile), 40)} is not a profile",
+                f"known profiles: {', '.join(CONFIG_PROFILES)}",
+            )
+        settings = replace(settings, config_profile=profile)
+    kube = body.get("kubernetes")
+    if kube is None:
+        return settings
+    if not isinstance(kube, YMap):
+        hint = 'write `kubernetes: {version: "1.29"}`'
+        raise _fail(display, body.line_of("kubernetes"), "kubernetes must be a mapping", hint)
+    _known_keys(kube, ("version",), display, "kubernetes.")
+    if "version" in kube:
+        try:
+            version = parse_kubernetes_version(str(kube["version"]))
+        except ValueError as exc:
+            raise _fail(display, kube.line_of("version"), f"version: {exc}") from None
+        settings = replace(settings, kubernetes_version=version)
     return settings
 
 

@@ -224,8 +224,11 @@ def _findings(console: Console, result: ScanResult) -> None:
         group = sorted((f for f in rest if f.rule.control is control), key=finding_order)
         if group:
             _section(console, f"{control.label} ({control.value}): {_count(len(group), 'finding')}")
-        for finding in group:
-            _finding(console, finding)
+        for item in group_per_project(group):
+            if isinstance(item, list):
+                _finding_group(console, item)
+            else:
+                _finding(console, item)
     suppressed = [f for f in result.findings if f.suppressed]
     if suppressed:
         console.print(Text(suppressed_line(suppressed), style="dim"))
@@ -252,6 +255,58 @@ def _finding(console: Console, f: Finding, control: bool = False) -> None:
     body = [where, Text(printable(f.message))]
     if f.rule.remediation:
         body.append(Text.assemble(("fix: ", "bold green"), printable(f.rule.remediation)))
+    for line in body:
+        console.print(Padding(line, (0, 0, 0, _INDENT), expand=False), overflow="fold")
+    console.print()
+
+
+# A rule that fails in this many services of one compose project is shown once.
+GROUP_AT = 3
+
+
+def _compose_project(f: Finding) -> str:
+    """`compose/<project>` for a finding on a compose service, else ""."""
+    parts = f.resource.split("/")
+    return "/".join(parts[:2]) if len(parts) == 3 and parts[0] == "compose" else ""
+
+
+def group_per_project(findings: list[Finding]) -> list[Finding | list[Finding]]:
+    """The findings in order, those of one rule over several services of one compose
+    project (the per-service baseline rules) gathered into one list at the first."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        project = _compose_project(f)
+        if project:
+            groups.setdefault((f.rule.id, project, f.location.path), []).append(f)
+    out: list[Finding | list[Finding]] = []
+    shown: set[tuple[str, str, str]] = set()
+    for f in findings:
+        key = (f.rule.id, _compose_project(f), f.location.path)
+        members = groups.get(key, [])
+        if len(members) < GROUP_AT:
+            out.append(f)
+        elif key not in shown:
+            shown.add(key)
+            out.append(members)
+    return out
+
+
+def _finding_group(console: Console, group: list[Finding]) -> None:
+    """One rule over many services of a compose project: one entry naming them."""
+    first = group[0]
+    severity = first.rule.severity
+    badge = Text(f"{severity.value.upper():<{_BADGE_WIDTH}}", style=_BADGE_STYLE[severity])
+    head = Text.assemble(badge, "  ", (first.rule.id, "bold"), "  ", printable(first.rule.title))
+    console.print(Padding(head, (0, 0, 0, 1), expand=False))
+    path = display_path(first.location.path) or "<unknown>"
+    project = _compose_project(first)
+    where = Text.assemble(
+        (path, "underline"), "  ", (printable(f"{project}: {len(group)} services"), "italic")
+    )
+    services = ", ".join(f"{f.resource.rsplit('/', 1)[-1]}:{f.location.start_line}" for f in group)
+    body = [where, Text(printable(f"services (line): {services}"))]
+    if first.rule.remediation:
+        body.append(Text.assemble(("fix: ", "bold green"), printable(first.rule.remediation)))
     for line in body:
         console.print(Padding(line, (0, 0, 0, _INDENT), expand=False), overflow="fold")
     console.print()

@@ -58,6 +58,24 @@ class Settings:
     # Deployment units named in `.shieldwall.yaml` (`units:`): a name and the path
     # globs of its files, tried before the units found by layout.
     units: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Config: the Kubernetes version the manifests run on, (major, minor); None is
+    # the current release. Some permissions mean more on older clusters.
+    kubernetes_version: tuple[int, int] | None = None
+    # Config: "default", or "strict" to also report the opt-in rules (hardening
+    # advice that is noise on most real systems).
+    config_profile: str = "default"
+
+
+CONFIG_PROFILES = ("default", "strict")
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?")
+
+
+def parse_kubernetes_version(text: str) -> tuple[int, int]:
+    """(1, 29) for `1.29`, `v1.29.3`; ValueError otherwise."""
+    match = _VERSION.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a Kubernetes version: write it as 1.29")
+    return int(match.group(1)), int(match.group(2))
 
 
 def parse_age(text: str) -> float:

@@ -96,3 +96,27 @@ def test_secret_values_never_appear_in_messages(write) -> None:
 )
 def test_image_tag_problem(image: str, floats: bool) -> None:
     assert bool(image_tag_problem(image)) is floats
+
+
+ANCHORED = """x-defaults: &defaults
+  image: app:1.0
+  security_opt: []
+services:
+  web:
+    <<: *defaults
+  worker:
+    <<: *defaults
+  cron:
+    <<: *defaults
+    security_opt: ["no-new-privileges:true"]
+"""
+
+
+def test_anchor_inherited_by_services_is_reported_once_at_the_anchor(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(ANCHORED)
+    found = [f for f in config_findings(tmp_path) if f.rule.id == "COMPOSE-NO-NEW-PRIVILEGES"]
+    assert len(found) == 1
+    assert found[0].location.start_line == 3
+    assert found[0].resource.endswith("/x-defaults")
+    assert "web" in found[0].message and "worker" in found[0].message
+    assert "cron" not in found[0].message

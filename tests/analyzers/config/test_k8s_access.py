@@ -3,8 +3,14 @@ resolution and the one-cause-one-finding split between service-account rules."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
+from shieldwall.engine.project_config import load_config
+from shieldwall.errors import ConfigError
+from shieldwall.model import Settings
 from tests.conftest import config_findings
 
 HOSTILE = """apiVersion: rbac.authorization.k8s.io/v1
@@ -120,3 +126,60 @@ spec:
     assert ("K8S-RBAC-DEFAULT-SA-BINDING", "crb.yaml", 5) in got
     assert ("K8S-SA-ADMIN-WORKLOAD", "pod.yaml", 4) in got
     assert ("K8S-DEFAULT-SA-TOKEN", "pod.yaml", 4) in got
+
+
+GET_ONLY_EXEC = """apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: viewer, namespace: ops}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/exec", "pods/portforward"]
+    verbs: ["get"]
+"""
+
+
+def test_get_only_exec_counts_on_clusters_before_websocket_needed_create(tmp_path: Path) -> None:
+    (tmp_path / "role.yaml").write_text(GET_ONLY_EXEC)
+    old = {f.rule.id for f in config_findings(tmp_path, Settings(kubernetes_version=(1, 29)))}
+    current = {f.rule.id for f in config_findings(tmp_path)}
+    assert {"K8S-RBAC-POD-EXEC", "K8S-RBAC-PORT-FORWARD"} <= old
+    assert not current & {"K8S-RBAC-POD-EXEC", "K8S-RBAC-PORT-FORWARD"}
+
+
+def test_cluster_version_and_profile_are_read_from_the_project_config(tmp_path: Path) -> None:
+    cfg = tmp_path / ".shieldwall.yaml"
+    cfg.write_text('kubernetes:\n  version: "v1.29.4"\nprofile: strict\n')
+    settings = load_config(cfg, cfg.name).settings
+    assert settings.kubernetes_version == (1, 29)
+    assert settings.config_profile == "strict"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("kubernetes:\n  version: soon\n", ":2: version: 'soon' is not a Kubernetes version"),
+        ("kubernetes: 1.29\n", ":1: kubernetes must be a mapping"),
+        ("profile: loud\n", ":1: profile: 'loud' is not a profile"),
+    ],
+)
+def test_bad_cluster_version_or_profile_names_the_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    cfg = tmp_path / ".shieldwall.yaml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(cfg, cfg.name)
+
+
+def test_wildcard_message_names_the_dangerous_permissions_it_covers(tmp_path: Path) -> None:
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        "metadata: {name: deleter}\nrules:\n"
+        '  - {apiGroups: ["*"], resources: ["*"], verbs: [delete, get, patch]}\n'
+    )
+    found = config_findings(tmp_path)
+    wildcard = [f.message for f in found if f.key == "rules[0].resources"]
+    assert wildcard and "proxy to the kubelet" in wildcard[0]
+    assert "modify admission webhooks" in wildcard[0]
+    ids = {f.rule.id for f in found}
+    assert not ids & {"K8S-RBAC-NODES-PROXY", "K8S-RBAC-ADMISSION-WEBHOOKS", "K8S-RBAC-POD-EXEC"}

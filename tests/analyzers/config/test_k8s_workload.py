@@ -14,6 +14,7 @@ from shieldwall.analyzers.config.k8s_workload import (
     _classify_host_path,
     _disables_auth,
 )
+from shieldwall.model import Settings
 from tests.conftest import config_findings
 
 HOSTILE = """apiVersion: apps/v1
@@ -158,3 +159,44 @@ def test_auth_disabling_env(name: str, value: object, expected: bool) -> None:
 )
 def test_host_path_classes(path: str, rule: str) -> None:
     assert _classify_host_path(path) == rule
+
+
+VERSIONED = """apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop}
+spec:
+  securityContext:
+    runAsUser: 1000
+  containers:
+    - name: app
+      image: registry.example/app:1.4.2
+      imagePullPolicy: IfNotPresent
+"""
+
+
+def test_pull_policy_and_low_uid_are_opt_in_next_to_the_digest_advice(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(VERSIONED)
+    default = {f.rule.id for f in config_findings(tmp_path)}
+    strict = {f.rule.id for f in config_findings(tmp_path, Settings(config_profile="strict"))}
+    assert "K8S-IMAGE-NO-DIGEST" in default
+    assert not default & {"K8S-IMAGE-PULL-POLICY", "K8S-LOW-UID"}
+    assert {"K8S-IMAGE-PULL-POLICY", "K8S-LOW-UID"} <= strict
+
+
+def test_findings_say_which_pod_security_profile_they_break(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(
+        VERSIONED.replace(
+            "      imagePullPolicy: IfNotPresent\n",
+            "      securityContext:\n        capabilities:\n          add: [NET_RAW, CHOWN]\n",
+        )
+    )
+    messages = {(f.rule.id, f.message.rsplit("(", 1)[-1]) for f in config_findings(tmp_path)}
+    assert (
+        "K8S-SECCOMP-NOT-SET",
+        "breaks the Pod Security Standards restricted profile)",
+    ) in messages
+    added = {m for rule, m in messages if rule == "K8S-CAPABILITY-ADDED"}
+    assert added == {
+        "breaks the Pod Security Standards baseline profile)",
+        "breaks the Pod Security Standards restricted profile)",
+    }

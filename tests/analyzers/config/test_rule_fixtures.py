@@ -4,7 +4,8 @@ Layout: tests/fixtures/rules/<RULE-ID>/ holds files whose names start with
 ``fail`` or ``pass`` (``fail.yaml``, ``fail.Dockerfile``,
 ``docker-compose.fail.yaml``, ``pass-2.yaml`` ...). A fail file starts with a
 comment ``# expect: 12, 20``: the exact lines where the rule must fire in it.
-A pass file must not raise the rule at all. Each file is scanned on its own.
+A pass file must not raise the rule at all. Each file is scanned on its own,
+with the strict profile (opt-in rules included).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from shieldwall.analyzers.config import ConfigAnalyzer
+from shieldwall.analyzers.config.profiles import OPT_IN
+from shieldwall.model import Settings
 from tests.conftest import FIXTURES, config_findings
 
 RULES_DIR = FIXTURES / "rules"
@@ -45,7 +48,16 @@ def test_rule_has_pass_and_fail_fixtures(rule_id: str) -> None:
 
 def _scan_alone(path: Path, tmp_path: Path) -> list[tuple[str, int]]:
     shutil.copy(path, tmp_path / path.name)
-    return [(f.rule.id, f.location.start_line) for f in config_findings(tmp_path)]
+    strict = Settings(config_profile="strict")
+    return [(f.rule.id, f.location.start_line) for f in config_findings(tmp_path, strict)]
+
+
+@pytest.mark.parametrize("rule_id", sorted(OPT_IN))
+def test_opt_in_rule_is_silent_without_the_strict_profile(rule_id: str, tmp_path: Path) -> None:
+    for path in _files(rule_id, "fail"):
+        shutil.copy(path, tmp_path / path.name)
+    assert _files(rule_id, "fail")
+    assert not [f for f in config_findings(tmp_path) if f.rule.id == rule_id]
 
 
 @pytest.mark.parametrize(

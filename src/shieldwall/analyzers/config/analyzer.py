@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.config.context import ConfigContext
+from shieldwall.analyzers.config.profiles import OPT_IN, with_profile
 from shieldwall.analyzers.config.registry import all_checks, all_rules
 from shieldwall.model import Control, Finding, Location, Rule
 
@@ -49,15 +50,18 @@ class ConfigAnalyzer:
         )
 
     def _findings(self, ctx: ConfigContext, unit: str) -> Iterator[Finding]:
+        strict = ctx.settings.config_profile == "strict"
         for check in all_checks():
             for hit in check(ctx):
                 rule = self._by_id.get(hit.rule)
                 if rule is None:
                     raise KeyError(f"rule {hit.rule} is not in the registry")
+                if (hit.opt_in or hit.rule in OPT_IN) and not strict:
+                    continue
                 end = max(hit.end_line, hit.line)
                 yield Finding(
                     rule=rule,
-                    message=hit.message,
+                    message=with_profile(hit.rule, hit.message),
                     location=Location(hit.path, hit.line, end),
                     resource=hit.resource,
                     key=hit.key,

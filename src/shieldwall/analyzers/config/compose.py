@@ -433,17 +433,64 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
         if not isinstance(services, YMap):
             continue
         shared: dict[str, list[tuple[str, _Mount]]] = defaultdict(list)
+        hits: list[tuple[str, Hit]] = []
         for raw_name, body in services.items():
             if not isinstance(body, YMap):
                 continue
             svc = _Service(cf, str(raw_name), body, services.line_of(raw_name))
             svc.is_gateway = ctx.gateways.is_gateway(svc.id)
-            yield from _service_hits(svc)
+            hits.extend((svc.name, hit) for hit in _service_hits(svc))
             for mount in svc.mounts():
                 if mount.shareable_source:
                     shared[mount.shareable_source].append((svc.name, mount))
-        yield from _shared_volume_hits(cf, shared)
+        hits.extend((_service_of(cf, hit), hit) for hit in _shared_volume_hits(cf, shared))
+        yield from _merge_anchored(cf, services, hits)
         yield from _top_level_volume_hits(cf)
+
+
+def _service_of(cf: ComposeFile, hit: Hit) -> str:
+    return hit.resource.removeprefix(cf.service_id(""))
+
+
+def _block_owner(cf: ComposeFile, services: YMap, line: int) -> str:
+    """The top-level key (an `x-` extension) or service whose block holds ``line``."""
+    owner = ""
+    for key in cf.body:
+        if cf.body.line_of(key) <= line:
+            owner = str(key)
+    if owner == "services":
+        owner = ""
+        for key in services:
+            if services.line_of(key) <= line:
+                owner = str(key)
+    return owner
+
+
+def _merge_anchored(cf: ComposeFile, services: YMap, hits: list[tuple[str, Hit]]) -> Iterator[Hit]:
+    """One finding per line for what YAML anchors and merge keys (`<<: *defaults`)
+    copy into several services: the line is the anchor's, and the finding names
+    the services that inherit it."""
+    groups: dict[tuple[str, int, str], list[tuple[str, Hit]]] = defaultdict(list)
+    for name, hit in hits:
+        groups[(hit.rule, hit.line, hit.key)].append((name, hit))
+    for (rule, line, key), group in groups.items():
+        names = sorted({name for name, _ in group})
+        if len(names) < 2:
+            yield from (hit for _, hit in group)
+            continue
+        owner = _block_owner(cf, services, line) or names[0]
+        first = group[0][1]
+        what = first.message.split(": ", 1)[-1]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        yield Hit(
+            rule,
+            cf.path,
+            line,
+            cf.service_id(owner),
+            f"{owner!r}, inherited by {len(names)} services ({shown}): {what}",
+            key,
+            first.end_line,
+        )
 
 
 @dataclass
@@ -876,12 +923,15 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
                 f"port {port.raw} listens on all host interfaces",
                 key,
             )
-        low = [r[0] for r in (port.host_ports, port.container_ports) if r and r[0] < 1024]
-        if low:
+        # The host side: Docker lets any process bind low ports inside its own
+        # network namespace (net.ipv4.ip_unprivileged_port_start=0), so only a
+        # low port on the host is reserved. A host port given by a variable
+        # (`$BIND:80`) or chosen by Docker is not known.
+        if port.host_ports and port.host_ports[0] < 1024:
             yield svc.hit(
                 "COMPOSE-PRIVILEGED-PORT",
                 port.line,
-                f"port {port.raw} maps privileged port {min(low)}",
+                f"port {port.raw} publishes privileged host port {port.host_ports[0]}",
                 key,
             )
 
@@ -980,16 +1030,20 @@ def _shared_volume_hits(
 ) -> Iterator[Hit]:
     for source, users in shared.items():
         names = sorted({name for name, _ in users})
-        if len(names) < 2:
+        # Read-only consumers cannot tamper: what matters is two services writing.
+        writers = sorted({name for name, mount in users if not mount.read_only})
+        if len(names) < 2 or len(writers) < 2:
             continue
         for name, mount in users:
-            others = ", ".join(n for n in names if n != name)
+            if mount.read_only:
+                continue
+            others = ", ".join(n for n in writers if n != name)
             yield Hit(
                 "COMPOSE-SHARED-VOLUME",
                 cf.path,
                 mount.line,
                 cf.service_id(name),
-                f"service {name!r}: {source.split(':', 1)[1]} is also mounted by {others}",
+                f"service {name!r}: {source.split(':', 1)[1]} is also mounted writable by {others}",
                 f"volumes[{mount.source}:{mount.target}]",
             )
 

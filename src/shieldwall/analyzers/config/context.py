@@ -24,6 +24,8 @@ class Hit:
     end_line: int = 0
     # False when the resource is not defined in one file (see Finding).
     path_in_fingerprint: bool = True
+    # Reported only with `profile: strict` (hardening advice, noise by default).
+    opt_in: bool = False
 
 
 @dataclass

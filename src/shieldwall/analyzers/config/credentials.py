@@ -106,9 +106,25 @@ def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", _CAMEL.sub(r"\1_\2", name).lower()) if w]
 
 
+# Services whose "access key" is the public half of a key pair (the key id, or a
+# user name): the credential is the "secret key" beside it.
+_ACCESS_KEY_IS_ID = frozenset({"aws", "minio", "s3"})
+
+
+def _names_key_id(words: list[str]) -> bool:
+    has_access_key = "accesskey" in words or ("access", "key") in itertools.pairwise(words)
+    return (
+        has_access_key
+        and bool(_ACCESS_KEY_IS_ID.intersection(words))
+        and not any("secret" in w for w in words)
+    )
+
+
 def secret_like_name(name: str) -> bool:
     words = name_words(name)
     if not words or name.upper() == "PWD" or words[-1] in _NOT_SECRET_SUFFIX:
+        return False
+    if _names_key_id(words):
         return False
     if any(
         w in _SECRET_WORDS or w.endswith(("password", "passwd", "secret", "token")) for w in words

@@ -54,6 +54,32 @@ RULES = (
         (_REF + "#user", _PRACTICES + "#user"),
     ),
     _rule(
+        "DOCKERFILE-ROOT-USER-UNKNOWN",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "Image may run as root: its base image is chosen at build time",
+        "The final stage sets no USER and is built FROM a build argument with no default "
+        "(`FROM ${BASE_IMAGE}`): whether the container runs as root depends on the image "
+        "given at build time, which the Dockerfile does not show.",
+        "End the final stage with `USER 10001:10001` (or `USER app`), so the image runs "
+        "unprivileged whatever base it is built on.",
+        ("CWE-250",),
+        (_REF + "#user", _PRACTICES + "#user"),
+    ),
+    _rule(
+        "DOCKERFILE-ADD-ARCHIVE",
+        Control.SUPPLY_CHAIN,
+        Severity.INFO,
+        "ADD unpacks a local archive",
+        "ADD extracts a local tar archive implicitly: whatever it holds (paths, symlinks, "
+        "setuid files) lands in the image, and renaming the file to a non-archive turns "
+        "the extraction into a plain copy without a word.",
+        "To copy the archive as a file, use COPY. To unpack it, keep ADD deliberately (or "
+        "COPY it and run `tar` with explicit options), and verify where the archive comes from.",
+        ("CWE-706",),
+        (_REF + "#add", _PRACTICES + "#add-or-copy"),
+    ),
+    _rule(
         "DOCKERFILE-IMAGE-UNPINNED",
         Control.SUPPLY_CHAIN,
         Severity.LOW,
@@ -966,15 +992,9 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
     root = chain[-1]
     label = _stage_label(final)
     user = _last(chain, "USER")
-    scratch = root.base.lower() == "scratch"
+    base = _resolve_args(root.base, doc.src.dockerfile.global_args)
     if user is None:
-        if not scratch:
-            yield doc.hit(
-                "DOCKERFILE-ROOT-USER",
-                final.from_instruction.start_line,
-                "the final stage sets no USER: the container runs as root",
-                f"{label}.user",
-            )
+        yield from _base_user_hits(doc, final, base, root.base, f"{label}.user")
     elif re.match(r"^(root|0)(:.*)?$", user.arguments.strip()):
         yield doc.hit(
             "DOCKERFILE-ROOT-USER",
@@ -1016,6 +1036,60 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
                 "of the copied files",
                 _ins_key(final, ins),
             )
+
+
+_ARG_REF = re.compile(r"\$(?:\{(\w+)(?::?[-+][^}]*)?\}|(\w+))")
+
+
+def _arg_defaults(args: list[Instruction]) -> dict[str, str]:
+    defaults: dict[str, str] = {}
+    for ins in args:
+        for word in ins.arguments.split():
+            name, sep, value = word.partition("=")
+            if sep:
+                defaults[name] = value.strip("\"'")
+    return defaults
+
+
+def _resolve_args(base: str, args: list[Instruction]) -> str:
+    """The base image with global ARG defaults filled in; `$` stays where none is given."""
+    if "$" not in base:
+        return base
+    defaults = _arg_defaults(args)
+
+    def fill(match: re.Match[str]) -> str:
+        return defaults.get(match.group(1) or match.group(2), match.group(0))
+
+    return _ARG_REF.sub(fill, base)
+
+
+def _runs_unprivileged(image: str) -> bool:
+    """Bases whose tag says they run as a non-root user (distroless `:nonroot`,
+    `:debug-nonroot`, `:nonroot-amd64` ...)."""
+    tag = image.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2].lower()
+    return "nonroot" in tag.split("-")
+
+
+def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) -> Iterator[Hit]:
+    """The final stage sets no USER: the base image decides."""
+    line = final.from_instruction.start_line
+    if base.lower() == "scratch" or _runs_unprivileged(base):
+        return
+    if "$" in base:
+        yield doc.hit(
+            "DOCKERFILE-ROOT-USER-UNKNOWN",
+            line,
+            f"the final stage sets no USER and its base {written!r} is chosen at build "
+            "time: it runs as root unless that image sets a user",
+            key,
+        )
+        return
+    yield doc.hit(
+        "DOCKERFILE-ROOT-USER",
+        line,
+        "the final stage sets no USER: the container runs as root",
+        key,
+    )
 
 
 # ---------------------------------------------------------------- other instructions
@@ -1098,12 +1172,20 @@ def _copy_hits(doc: _Doc, stage: Stage, ins: Instruction, key: str) -> Iterator[
                     f"ADD fetches {url} without --checksum",
                     key,
                 )
-        if not remote and not any(_ARCHIVE.search(s) for s in sources):
+        archives = [s for s in sources if not _REMOTE.match(s) and _ARCHIVE.search(s)]
+        if not remote and not archives:
             yield doc.hit(
                 "DOCKERFILE-ADD-INSTEAD-OF-COPY",
                 ins.start_line,
                 "ADD copies local files: COPY suffices",
                 key,
+            )
+        for archive in archives:
+            yield doc.hit(
+                "DOCKERFILE-ADD-ARCHIVE",
+                ins.start_line,
+                f"ADD unpacks the local archive {archive} into the image",
+                f"{key}[{archive}]",
             )
     source_stage = ins.flags.get("from")
     if ins.keyword == "COPY" and source_stage:

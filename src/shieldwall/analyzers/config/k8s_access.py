@@ -51,6 +51,62 @@ RULES = (
         references=(_RBAC_GOOD,),
     ),
     config_rule(
+        "K8S-RBAC-WILDCARD-SCOPED",
+        Control.LEAST_PRIVILEGE,
+        Severity.LOW,
+        "RBAC rule uses a wildcard confined to named resources or a tool's own API group",
+        "`*` in verbs on named resources, or in resources of an API group that is not a "
+        "built-in Kubernetes group (an operator's own custom resources): it also covers "
+        "what is added later, but cannot reach Secrets, "
+        "workloads or RBAC. What it grants on built-in resources is reported by the "
+        "specific rules (K8S-RBAC-READ-SECRETS, K8S-RBAC-CREATE-PODS...).",
+        "List the exact verbs and resources the subject needs.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-ADMISSION-WEBHOOKS",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can modify admission webhooks or policies",
+        "Whoever can create, change or delete webhook configurations or admission policies "
+        "can switch off the cluster's policy enforcement, or send every object (Secrets "
+        "included) to a webhook of their choice.",
+        "Remove the permission, or restrict it with `resourceNames` to the tool's own "
+        "webhook configuration.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-APPROVE-CSR",
+        Control.LEAST_PRIVILEGE,
+        Severity.HIGH,
+        "Role can approve certificate signing requests",
+        "Update on certificatesigningrequests/approval (or approve on signers) lets the "
+        "subject approve its own request for a client certificate, for example one naming "
+        "the group system:masters or a node: a credential the API server trusts.",
+        "Leave CSR approval to the controller manager and to cluster administrators.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD,),
+    ),
+    config_rule(
+        "K8S-RBAC-MANAGE-NETWORK",
+        Control.LEAST_PRIVILEGE,
+        Severity.MEDIUM,
+        "Role can modify Services, Endpoints or NetworkPolicies",
+        "Changing Services, Endpoints or EndpointSlices redirects traffic meant for other "
+        "workloads (CVE-2020-8554 class); changing NetworkPolicies removes the isolation "
+        "between them.",
+        "Grant these writes only to the deployment pipeline and network controllers, and "
+        "restrict them with `resourceNames` where possible.",
+        _ROLES,
+        cwe=("CWE-269",),
+        references=(_RBAC_GOOD, "https://github.com/kubernetes/kubernetes/issues/97076"),
+    ),
+    config_rule(
         "K8S-RBAC-READ-SECRETS",
         Control.LEAST_PRIVILEGE,
         Severity.HIGH,
@@ -246,9 +302,54 @@ class _Grant:
     verbs: frozenset[str]  # empty: any verb
     point_at: str  # "verbs" | "resources": the list whose item the hit points at
     skip_named: bool = False  # resourceNames narrows it enough
+    cluster_scoped: bool = False  # a namespaced Role cannot grant it
+    # Verbs that grant it only on clusters older than (major, minor).
+    older_verbs: frozenset[str] = frozenset()
+    older_than: tuple[int, int] = (0, 0)
+
+    def verbs_on(self, version: tuple[int, int]) -> frozenset[str]:
+        return self.verbs | self.older_verbs if version < self.older_than else self.verbs
 
 
 _CORE = frozenset({""})
+_WRITE = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+# From this release on, the API server asks for `create` (not only `get`) on
+# pods/exec, pods/attach and pods/portforward when the stream is opened over a
+# WebSocket (feature AuthorizePodWebsocketUpgradeCreatePermission); before it, a
+# get-only rule was enough to open a shell.
+_WEBSOCKET_NEEDS_CREATE = (1, 35)
+_CURRENT_KUBERNETES = (1, 35)
+# The API groups Kubernetes itself serves resources in: a wildcard there reaches
+# Secrets, workloads or RBAC. Any other group belongs to a tool (custom resources)
+# or is an aggregated read-only API such as metrics.k8s.io.
+_BUILTIN_GROUPS = frozenset(
+    {
+        "",
+        "apps",
+        "batch",
+        "extensions",
+        "policy",
+        "autoscaling",
+        "rbac.authorization.k8s.io",
+        "networking.k8s.io",
+        "admissionregistration.k8s.io",
+        "apiextensions.k8s.io",
+        "apiregistration.k8s.io",
+        "certificates.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
+        "events.k8s.io",
+        "storage.k8s.io",
+        "scheduling.k8s.io",
+        "node.k8s.io",
+        "authentication.k8s.io",
+        "authorization.k8s.io",
+        "flowcontrol.apiserver.k8s.io",
+        "internal.apiserver.k8s.io",
+        "resource.k8s.io",
+        "storagemigration.k8s.io",
+    }
+)
 _GRANTS = (
     _Grant(
         "K8S-RBAC-READ-SECRETS",
@@ -276,15 +377,19 @@ _GRANTS = (
         "K8S-RBAC-POD-EXEC",
         "exec or attach into pods",
         ((_CORE, frozenset({"pods/exec", "pods/attach"})),),
-        frozenset({"create", "get"}),
+        frozenset({"create"}),
         "resources",
+        older_verbs=frozenset({"get"}),
+        older_than=_WEBSOCKET_NEEDS_CREATE,
     ),
     _Grant(
         "K8S-RBAC-PORT-FORWARD",
         "port-forward to pods",
         ((_CORE, frozenset({"pods/portforward"})),),
-        frozenset({"create", "get"}),
+        frozenset({"create"}),
         "resources",
+        older_verbs=frozenset({"get"}),
+        older_than=_WEBSOCKET_NEEDS_CREATE,
     ),
     _Grant(
         "K8S-RBAC-NODES-PROXY",
@@ -292,6 +397,7 @@ _GRANTS = (
         ((_CORE, frozenset({"nodes/proxy"})),),
         frozenset(),
         "resources",
+        cluster_scoped=True,
     ),
     _Grant(
         "K8S-RBAC-ESCALATE-BIND",
@@ -309,6 +415,54 @@ _GRANTS = (
         ),
         frozenset({"impersonate"}),
         "verbs",
+        skip_named=True,
+    ),
+    _Grant(
+        "K8S-RBAC-ADMISSION-WEBHOOKS",
+        "modify admission webhooks or policies",
+        (
+            (
+                frozenset({"admissionregistration.k8s.io"}),
+                frozenset(
+                    {
+                        "validatingwebhookconfigurations",
+                        "mutatingwebhookconfigurations",
+                        "validatingadmissionpolicies",
+                        "validatingadmissionpolicybindings",
+                        "mutatingadmissionpolicies",
+                        "mutatingadmissionpolicybindings",
+                    }
+                ),
+            ),
+        ),
+        _WRITE,
+        "resources",
+        skip_named=True,
+        cluster_scoped=True,
+    ),
+    _Grant(
+        "K8S-RBAC-APPROVE-CSR",
+        "approve certificate signing requests",
+        (
+            (
+                frozenset({"certificates.k8s.io"}),
+                frozenset({"certificatesigningrequests/approval", "signers"}),
+            ),
+        ),
+        frozenset({"update", "patch", "approve"}),
+        "resources",
+        cluster_scoped=True,
+    ),
+    _Grant(
+        "K8S-RBAC-MANAGE-NETWORK",
+        "modify Services, Endpoints or NetworkPolicies",
+        (
+            (_CORE, frozenset({"services", "endpoints"})),
+            (frozenset({"discovery.k8s.io"}), frozenset({"endpointslices"})),
+            (frozenset({"networking.k8s.io", "extensions"}), frozenset({"networkpolicies"})),
+        ),
+        _WRITE,
+        "resources",
         skip_named=True,
     ),
 )
@@ -333,9 +487,21 @@ def _policy_rules(obj: K8sObject) -> Iterator[tuple[int, YMap]]:
             yield index, rule
 
 
-def _grant_hit(grant: _Grant, obj: K8sObject, index: int, rule: YMap) -> Hit | None:
+def _grant_hit(
+    grant: _Grant,
+    obj: K8sObject,
+    index: int,
+    rule: YMap,
+    version: tuple[int, int],
+    skip_star: bool = False,
+) -> Hit | None:
+    """The grant's finding for this policy rule; with ``skip_star``, only for
+    resources named explicitly (what `*` covers is told by K8S-RBAC-WILDCARD)."""
     if grant.skip_named and string_items(rule, "resourceNames"):
         return None
+    if grant.cluster_scoped and obj.kind == "Role":
+        return None  # a namespaced Role cannot grant cluster-scoped resources
+    wanted_verbs = grant.verbs_on(version)
     groups = [g for g, _ in string_items(rule, "apiGroups")] if "apiGroups" in rule else [""]
     resources = string_items(rule, "resources")
     verbs = [(v.lower(), line) for v, line in string_items(rule, "verbs")]
@@ -346,10 +512,10 @@ def _grant_hit(grant: _Grant, obj: K8sObject, index: int, rule: YMap) -> Hit | N
         matched_res += [
             (r, line)
             for r, line in resources
-            if r == "*" or any(_resource_matches(r, t) for t in targets)
+            if (r == "*" and not skip_star) or any(_resource_matches(r, t) for t in targets)
         ]
     matched_verbs = [
-        (v, line) for v, line in verbs if v == "*" or not grant.verbs or v in grant.verbs
+        (v, line) for v, line in verbs if v == "*" or not wanted_verbs or v in wanted_verbs
     ]
     if not matched_res or not matched_verbs:
         return None
@@ -371,31 +537,95 @@ def _grant_hit(grant: _Grant, obj: K8sObject, index: int, rule: YMap) -> Hit | N
 _WILDCARD_FIELDS = ("apiGroups", "resources", "verbs", "nonResourceURLs")
 
 
-def _role_hits(obj: K8sObject) -> Iterator[Hit]:
+def _stars(rule: YMap, name: str) -> list[int]:
+    return [line for value, line in string_items(rule, name) if value.strip() == "*"]
+
+
+def _reaches_builtin(rule: YMap) -> bool:
+    """Whether the rule's resources can be in a built-in API group (or any group)."""
+    if "apiGroups" not in rule:
+        return True  # the core group
+    return any(
+        g.strip() == "*" or g.strip() in _BUILTIN_GROUPS for g, _ in string_items(rule, "apiGroups")
+    )
+
+
+def _is_broad_wildcard(rule: YMap) -> bool:
+    """`*` in resources of a built-in group (every resource there), or `*` in
+    apiGroups with a plain resource name (that resource in every group); `*` in
+    apiGroups for subresources only (`*/finalizers`) is confined."""
+    resources = [r.strip() for r, _ in string_items(rule, "resources")]
+    if "*" in resources:
+        return _reaches_builtin(rule)
+    return bool(_stars(rule, "apiGroups")) and any("/" not in r for r in resources)
+
+
+def _included(obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]) -> str:
+    """What a `*` in resources grants among the dangerous permissions."""
+    what = [
+        g.what
+        for g in _GRANTS
+        if g.point_at == "resources"
+        and _grant_hit(g, obj, index, rule, version) is not None
+        and _grant_hit(g, obj, index, rule, version, skip_star=True) is None
+    ]
+    return f", which lets it {', '.join(what)}" if what else ""
+
+
+def _wildcard_hits(
+    obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]
+) -> Iterator[Hit]:
+    broad = _is_broad_wildcard(rule)
+    for name in _WILDCARD_FIELDS:
+        stars = _stars(rule, name)
+        if not stars:
+            continue
+        if broad or name == "nonResourceURLs":  # every URL: /logs of the control plane too
+            rule_id, what = "K8S-RBAC-WILDCARD", f"grants `*` in {name}"
+            if name == "resources":
+                what += _included(obj, index, rule, version)
+        elif _reaches_builtin(rule):
+            rule_id, what = "K8S-RBAC-WILDCARD-SCOPED", f"grants `*` in {name} on named resources"
+        else:
+            groups = ", ".join(g for g, _ in string_items(rule, "apiGroups"))
+            rule_id = "K8S-RBAC-WILDCARD-SCOPED"
+            what = f"grants `*` in {name}, confined to its own API group {groups}"
+        yield Hit(
+            rule_id,
+            obj.path,
+            stars[0],
+            obj.id,
+            f"{obj.id} {what} (rules[{index}])",
+            f"rules[{index}].{name}",
+        )
+
+
+def _role_hits(obj: K8sObject, version: tuple[int, int]) -> Iterator[Hit]:
     for index, rule in _policy_rules(obj):
-        for name in _WILDCARD_FIELDS:
-            stars = [line for value, line in string_items(rule, name) if value.strip() == "*"]
-            if stars:
-                yield Hit(
-                    "K8S-RBAC-WILDCARD",
-                    obj.path,
-                    stars[0],
-                    obj.id,
-                    f"{obj.id} grants `*` in {name} (rules[{index}])",
-                    f"rules[{index}].{name}",
-                )
+        yield from _wildcard_hits(obj, index, rule, version)
+        broad = _is_broad_wildcard(rule)
         for grant in _GRANTS:
-            hit = _grant_hit(grant, obj, index, rule)
+            # A grant that would point at the `*` itself is told in the wildcard's message.
+            skip_star = broad and grant.point_at == "resources"
+            hit = _grant_hit(grant, obj, index, rule, version, skip_star=skip_star)
             if hit is not None:
                 yield hit
 
 
+_ADMIN_VERBS = frozenset({"*", "create", "update", "patch", "delete", "deletecollection"})
+
+
 def _is_admin_like(obj: K8sObject) -> bool:
-    """A role whose rules use `*` for verbs or resources."""
+    """A role with `*` over every resource of a built-in group and a verb that writes.
+
+    A read-only `*` role (get, list, watch) is not admin: what it reads is
+    reported on the role (K8S-RBAC-READ-SECRETS, K8S-RBAC-WILDCARD).
+    """
     for _, rule in _policy_rules(obj):
-        for name in ("verbs", "resources"):
-            if any(value.strip() == "*" for value, _ in string_items(rule, name)):
-                return True
+        if not _is_broad_wildcard(rule):
+            continue
+        if any(v.strip().lower() in _ADMIN_VERBS for v, _ in string_items(rule, "verbs")):
+            return True
     return False
 
 
@@ -509,7 +739,7 @@ def _index_accounts(ctx: ConfigContext) -> _AccountIndex:
         if kind == "ClusterRole" and name == "cluster-admin":
             reason = f"cluster-admin through {binding.id}"
         elif role is not None and _is_admin_like(role):
-            reason = f"the wildcard role {role.id} through {binding.id}"
+            reason = f"the wildcard role {role.id} (writes any resource) through {binding.id}"
         for s in _subjects(binding):
             _record(index, s, reason)
     return index
@@ -641,8 +871,9 @@ def _shared_account_hits(
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
+    version = ctx.settings.kubernetes_version or _CURRENT_KUBERNETES
     for obj in ctx.objects(*_ROLES):
-        yield from _role_hits(obj)
+        yield from _role_hits(obj, version)
     for binding in ctx.objects(*_BINDINGS):
         yield from _binding_hits(binding)
     index = _index_accounts(ctx)

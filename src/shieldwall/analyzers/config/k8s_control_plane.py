@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
+from shieldwall.analyzers.config.profiles import BASELINE_CAPABILITIES
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
@@ -893,6 +894,7 @@ _HYPERKUBE = {
     "kubelet": _KUBELET,
 }
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_ARCH_SUFFIXES = ("-amd64", "-arm64", "-arm", "-ppc64le", "-s390x")
 
 _ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - a default we report on, not a bind
 # Compiled-in defaults of the versions still in use (1.2x), as flag strings.
@@ -1083,11 +1085,30 @@ def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
-def _identify(tokens: list[tuple[str, int]]) -> tuple[str, list[tuple[str, int]]] | None:
+def _image_binary(image: str) -> str | None:
+    """The component an image ships as its entrypoint (``registry.k8s.io/kube-apiserver``)."""
+    name = _image_repo(image).rsplit("/", 1)[-1]
+    for suffix in _ARCH_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name if name in _EXECUTABLES else None
+
+
+def _identify(
+    tokens: list[tuple[str, int]], image: str = ""
+) -> tuple[str, list[tuple[str, int]]] | None:
+    """The component a container runs, by its binary: never by a flag's value.
+
+    With a ``command`` the binary is its first word. Without one the image's
+    entrypoint runs, so the image names the binary and every word is an argument.
+    """
     tokens = _unwrap(tokens)
     if not tokens:
         return None
-    exe = _basename(tokens[0][0])
+    first = tokens[0][0]
+    if first.startswith("-"):
+        binary = _image_binary(image)
+        return (binary, tokens) if binary is not None else None
+    exe = _basename(first)
     if exe in _EXECUTABLES:
         return exe, tokens[1:]
     if exe == "hyperkube" and len(tokens) > 1:
@@ -1126,7 +1147,7 @@ def _anchor(body: YMap) -> int:
 
 
 def _container_component(w: Workload, c: Container) -> Component | None:
-    found = _identify(_tokens(c.body))
+    found = _identify(_tokens(c.body), c.image)
     if found is None:
         return None
     name, rest = found
@@ -1863,23 +1884,7 @@ def _audit_policy(obj: K8sObject) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------
 # PodSecurityPolicy
 
-_BASELINE_CAPS = frozenset(
-    {
-        "AUDIT_WRITE",
-        "CHOWN",
-        "DAC_OVERRIDE",
-        "FOWNER",
-        "FSETID",
-        "KILL",
-        "MKNOD",
-        "NET_BIND_SERVICE",
-        "SETFCAP",
-        "SETGID",
-        "SETPCAP",
-        "SETUID",
-        "SYS_CHROOT",
-    }
-)
+_BASELINE_CAPS = BASELINE_CAPABILITIES  # what PodSecurityPolicies may add
 
 
 def _cap(value: Any) -> str:

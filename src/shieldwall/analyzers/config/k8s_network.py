@@ -307,7 +307,7 @@ def _netpol_rules(
                         p.path,
                         line,
                         p.id,
-                        f"ingress rule {i + 1} of {p.id} {why}",
+                        f"ingress rule {i + 1} of {p.id} {why}{_only_ports(rule)}",
                         f"ingress[{i}]",
                     )
         if p.namespace in ns_with_workloads:
@@ -324,6 +324,22 @@ def _netpol_rules(
                     p.id,
                     f"{p.id} selects no workload of namespace {p.namespace!r}",
                 )
+
+
+def _only_ports(rule: Any) -> str:
+    """`, on port 8082 only` when the rule's ports narrow what it admits."""
+    ports = rule.get("ports") if isinstance(rule, dict) else None
+    if not isinstance(ports, list) or not ports:
+        return ""
+    shown = []
+    for item in ports:
+        if not isinstance(item, dict) or "port" not in item:
+            return ""  # a port entry without a port admits every port
+        port = str(item.get("port"))
+        end = item.get("endPort")
+        shown.append(f"{port}-{end}" if end is not None else port)
+    word = "port" if len(shown) == 1 and "-" not in shown[0] else "ports"
+    return f", but on {word} {', '.join(shown)} only"
 
 
 def _allows_everyone(rule: Any) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.credentials import is_secret_assignment, name_words
+from shieldwall.analyzers.config.profiles import BASELINE, BASELINE_CAPABILITIES, RESTRICTED, breaks
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Severity
 from shieldwall.sources.manifests import K8sObject
@@ -445,6 +447,37 @@ RULES = (
         references=(_SECRETS_GOOD,),
     ),
     config_rule(
+        "K8S-SYSTEM-NAMESPACE",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Application workload deployed in kube-system or kube-public",
+        "kube-system holds the cluster's own components and their powerful service "
+        "accounts, and is usually exempt from Pod Security admission and policy engines; "
+        "kube-public is readable by everyone. An application placed there shares that "
+        "trust. Cluster components (priorityClassName system-node-critical or "
+        "system-cluster-critical, control-plane static pods) are not reported.",
+        "Deploy the application into its own namespace.",
+        _W,
+        cwe=("CWE-653",),
+        references=(_NAMESPACES,),
+    ),
+    config_rule(
+        "K8S-VOLUME-TYPE",
+        Control.ISOLATION,
+        Severity.LOW,
+        "Pod uses a volume type the restricted profile does not allow",
+        "The restricted Pod Security Standard allows only configMap, csi, downwardAPI, "
+        "emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes. Other "
+        "in-tree types mount storage by node-side drivers with the node's credentials "
+        "(nfs, iscsi, rbd, cephfs...), and gitRepo runs git on the node "
+        "(CVE-2024-10220). hostPath is reported by its own rules.",
+        "Use a PersistentVolumeClaim (bound to a PersistentVolume of that type by the "
+        "cluster administrator) or a CSI volume instead.",
+        _W,
+        cwe=("CWE-668",),
+        references=(_PSS, "https://kubernetes.io/docs/concepts/storage/volumes/"),
+    ),
+    config_rule(
         "K8S-DEFAULT-NAMESPACE",
         Control.ISOLATION,
         Severity.LOW,
@@ -533,6 +566,22 @@ _SENSITIVE_DIRS = (
 )
 
 _SYSTEM_NAMESPACES = frozenset({"kube-system"})
+_RESERVED_NAMESPACES = frozenset({"kube-system", "kube-public"})
+_CRITICAL_PRIORITIES = frozenset({"system-node-critical", "system-cluster-critical"})
+_RESTRICTED_VOLUMES = frozenset(
+    {
+        "configMap",
+        "csi",
+        "downwardAPI",
+        "emptyDir",
+        "ephemeral",
+        "persistentVolumeClaim",
+        "projected",
+        "secret",
+        "hostPath",  # reported by the hostPath rules (baseline)
+        "name",
+    }
+)
 
 _SAFE_SYSCTLS = frozenset(
     {
@@ -589,8 +638,8 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
         yield from _persistent_volume(obj)
 
 
-def _hit(rule: str, w: Workload, line: int, message: str, key: str) -> Hit:
-    return Hit(rule, w.path, line, w.id, message, key)
+def _hit(rule: str, w: Workload, line: int, message: str, key: str, opt_in: bool = False) -> Hit:
+    return Hit(rule, w.path, line, w.id, message, key, opt_in=opt_in)
 
 
 def _is_windows(w: Workload) -> bool:
@@ -631,8 +680,11 @@ def _pod_checks(w: Workload) -> Iterator[Hit]:
             "spec.shareProcessNamespace",
         )
     yield from _sysctls(w)
+    yield from _root_groups(w)
     for vol in w.volumes():
         yield from _host_path(w, vol)
+        yield from _volume_type(w, vol)
+    yield from _system_namespace(w)
     ns_line = _explicit_default_namespace(w.obj)
     if ns_line:
         yield _hit(
@@ -642,6 +694,66 @@ def _pod_checks(w: Workload) -> Iterator[Hit]:
             f"{w.id} is deployed in the default namespace",
             "metadata.namespace",
         )
+
+
+def _root_groups(w: Workload) -> Iterator[Hit]:
+    """fsGroup 0 or group 0 among the supplemental groups of the pod."""
+    psc = w.pod_security_context
+    if psc is None:
+        return
+    if _is_int(psc.get("fsGroup")) and psc.get("fsGroup") == 0:
+        yield _hit(
+            "K8S-RUN-AS-ROOT-GROUP",
+            w,
+            psc.line_of("fsGroup"),
+            f"{w.id} sets fsGroup 0: its volumes are owned by the root group",
+            "spec.securityContext.fsGroup",
+        )
+    groups = psc.get("supplementalGroups")
+    if isinstance(groups, YSeq):
+        for i, group in enumerate(groups):
+            if _is_int(group) and group == 0:
+                yield _hit(
+                    "K8S-RUN-AS-ROOT-GROUP",
+                    w,
+                    groups.line_of(i),
+                    f"{w.id} adds the root group (GID 0) to its supplemental groups",
+                    "spec.securityContext.supplementalGroups",
+                )
+
+
+def _volume_type(w: Workload, vol: YMap) -> Iterator[Hit]:
+    name = str(vol.get("name", ""))
+    for key in vol:
+        kind = str(key)
+        if kind in _RESTRICTED_VOLUMES:
+            continue
+        yield _hit(
+            "K8S-VOLUME-TYPE",
+            w,
+            vol.line_of(key),
+            f"volume {name!r} of {w.id} is of type {kind}",
+            f"volumes[{name}]",
+        )
+
+
+def _system_namespace(w: Workload) -> Iterator[Hit]:
+    meta = w.obj.metadata
+    namespace = meta.get("namespace")
+    if namespace not in _RESERVED_NAMESPACES:
+        return
+    if str(w.pod_spec.get("priorityClassName", "")) in _CRITICAL_PRIORITIES:
+        return  # a cluster component, where it belongs
+    labels = get_map(w.template, "metadata", "labels") or get_map(w.obj.body, "metadata", "labels")
+    if labels is not None and labels.get("tier") == "control-plane":
+        return  # a control-plane static pod
+    yield _hit(
+        "K8S-SYSTEM-NAMESPACE",
+        w,
+        meta.line_of("namespace"),
+        f"{w.id} is deployed in {namespace}",
+        "metadata.namespace",
+    )
 
 
 def _explicit_default_namespace(obj: K8sObject) -> int:
@@ -779,11 +891,12 @@ def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
             if cap in _HARMLESS_CAPS or not cap:
                 continue
             rule = "K8S-CAPABILITY-DANGEROUS" if cap in _DANGEROUS_CAPS else "K8S-CAPABILITY-ADDED"
+            profile = RESTRICTED if cap in BASELINE_CAPABILITIES else BASELINE
             yield _hit(
                 rule,
                 w,
                 line,
-                f"{who} adds the capability {cap}",
+                f"{who} adds the capability {cap} ({breaks(profile)})",
                 f"{c.key}.capabilities.add[{cap}]",
             )
     dropped = {v.strip().upper() for v, _ in string_items(cap_map, "drop")} if cap_map else set()
@@ -989,15 +1102,21 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
         yield _hit("K8S-IMAGE-LATEST", w, line, f"{who} uses {image} with {what}", c.key)
     else:
         yield _hit("K8S-IMAGE-NO-DIGEST", w, line, f"{who} uses {image} without a digest", c.key)
+    # On a versioned tag K8S-IMAGE-NO-DIGEST already asks for the digest, which
+    # settles what the node runs whatever the pull policy: opt-in there.
+    opt_in = not mutable_default
     policy = c.body.get("imagePullPolicy")
     if policy is None:
         if not mutable_default:  # the default is IfNotPresent for tagged images
-            yield _hit(
-                "K8S-IMAGE-PULL-POLICY",
-                w,
-                c.line,
-                f"{who} pulls the mutable image {image} only if not present (default policy)",
-                c.key,
+            yield replace(
+                _hit(
+                    "K8S-IMAGE-PULL-POLICY",
+                    w,
+                    c.line,
+                    f"{who} pulls the mutable image {image} only if not present (default policy)",
+                    c.key,
+                ),
+                opt_in=True,
             )
     elif _word(policy) != "always":
         yield _hit(
@@ -1006,6 +1125,7 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
             c.body.line_of("imagePullPolicy"),
             f"{who} uses imagePullPolicy: {policy} with the mutable image {image}",
             c.key,
+            opt_in,
         )
 
 

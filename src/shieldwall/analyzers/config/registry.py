@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from types import ModuleType
 
 from shieldwall.analyzers.config import (
@@ -11,17 +12,20 @@ from shieldwall.analyzers.config import (
     dockerfile,
     k8s_access,
     k8s_control_plane,
+    k8s_ingress,
     k8s_network,
     k8s_workload,
     traffic,
 )
 from shieldwall.analyzers.config.context import ConfigContext, Hit
+from shieldwall.analyzers.config.profiles import documented
 from shieldwall.model import Rule
 
 MODULES: tuple[ModuleType, ...] = (
     k8s_workload,
     k8s_access,
     k8s_network,
+    k8s_ingress,
     traffic,
     k8s_control_plane,
     compose,
@@ -40,7 +44,7 @@ def all_rules() -> tuple[Rule, ...]:
             if rule.id in seen:
                 raise ValueError(f"duplicate rule id {rule.id} in {module.__name__}")
             seen.add(rule.id)
-            rules.append(rule)
+            rules.append(replace(rule, description=documented(rule.id, rule.description)))
     return tuple(rules)
 
 
