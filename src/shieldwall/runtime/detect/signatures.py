@@ -51,7 +51,14 @@ _SCANNER = re.compile(
     r"|xsstrike|\bhydra\b|brutus|nmap scripting engine|paros|webinspect|cgichk|grabber"
 )
 
+# What libinjection leaves to the browser: script URLs and handlers outside a tag.
+_XSS_URI = re.compile(
+    r"^\s*(?:javascript|vbscript|livescript)\s*:|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
+    r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
+)
+
 SIGNATURES: tuple[Signature, ...] = (
+    Signature("RT-XSS", "xss", _XSS_URI, _VALUES),
     Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL, _VALUES),
     Signature("RT-CMDI", "cmdi", _CMDI, _VALUES),
     Signature("RT-SSRF", "ssrf", _SSRF, frozenset({"query", "body"})),
