@@ -27,11 +27,11 @@ def parse_networks(values: Sequence[str], what: str) -> tuple[Network, ...]:
 class ClientResolver:
     """Maps a logged peer (and X-Forwarded-For) to the client key decisions use."""
 
-    __slots__ = ("_cache", "_proxies")
+    __slots__ = ("cache", "_proxies")
 
     def __init__(self, trusted_proxies: Sequence[Network] = ()) -> None:
         self._proxies = tuple(trusted_proxies)
-        self._cache: dict[str, str] = {}
+        self.cache: dict[str, str] = {}
 
     def _trusted(self, address: str) -> bool:
         if not self._proxies:
@@ -54,13 +54,13 @@ class ClientResolver:
 
     def key(self, address: str) -> str:
         """An IPv4 address as it is; an IPv6 one as its /64 (`2001:db8:1:2::/64`)."""
-        cached = self._cache.get(address)
+        cached = self.cache.get(address)
         if cached is not None:
             return cached
         key = client_key(address)
-        if len(self._cache) >= 65536:
-            self._cache.clear()
-        self._cache[address] = key
+        if len(self.cache) >= 65536:
+            self.cache.clear()  # the dict stays the same object: callers may hold it
+        self.cache[address] = key
         return key
 
 

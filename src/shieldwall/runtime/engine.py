@@ -58,6 +58,10 @@ class Engine:
             (s, self._tables[s.name]) for s in config.scenarios if s.on == "detection"
         ]
         self._allowed: dict[str, bool] = {}
+        self._allow_networks = bool(config.allow_networks)
+        self._proxies = bool(config.trusted_proxies)
+        self._keys = self._clients.cache
+        self._by_status: dict[int, list[tuple[Scenario, BucketTable]]] = {}
         self._active: dict[str, float] = {}  # value -> until, for dedup
         self._earlier: dict[str, int] = {}  # value -> decisions made before (escalation)
         self._since_sweep = 0
@@ -66,20 +70,24 @@ class Engine:
 
     def http(self, event: HttpEvent, ref: str) -> tuple[Output, ...] | list[Output]:
         now = event.time
-        if now > self.stats.last_time:
-            self.stats.last_time = now
+        stats = self.stats
+        if now > stats.last_time:
+            stats.last_time = now
         self._since_sweep += 1
         if self._since_sweep >= SWEEP_EVERY:
             self.sweep(now)
-        client = self._clients.client(event.remote, event.xff)
+        if event.xff and self._proxies:
+            client = self._clients.client(event.remote, event.xff)
+        else:
+            client = self._keys.get(event.remote) or self._clients.key(event.remote)
         out: list[Output] | None = None
         hits = self._payloads.scan(event)
-        allowed = self._allowed_client(client)
+        allowed = self._allowed_client(client) if self._allow_networks else False
         if hits:
             out = []
             request = event.request
             for hit in hits:
-                self.stats.detections[hit.kind] += 1
+                stats.detections[hit.kind] += 1
                 out.append(Detection(ref, client, hit.kind, hit.rule, request, now))
             if client and not allowed:
                 for scenario, table in self._on_detection:
@@ -93,12 +101,15 @@ class Engine:
         if agents is not None and event.user_agent and agents.search(event.user_agent):
             return out or _NONE
         status = event.status
+        candidates = self._by_status.get(status)
+        if candidates is None:
+            candidates = self._by_status[status] = [
+                (s, t)
+                for s, t in self._on_request
+                if (not s.status or status in s.status) and status not in s.status_not
+            ]
         login: bool | None = None
-        for scenario, table in self._on_request:
-            if scenario.status and status not in scenario.status:
-                continue
-            if scenario.status_not and status in scenario.status_not:
-                continue
+        for scenario, table in candidates:
             if scenario.login is not None:
                 if login is None:
                     login = (
@@ -109,7 +120,10 @@ class Engine:
                     continue
             if scenario.path is not None and scenario.path.search(event.path) is None:
                 continue
-            overflow = self._pour(scenario, table, client, event, ref)
+            if scenario.distinct or scenario.group_by != "client":
+                overflow = self._pour(scenario, table, client, event, ref)
+            else:
+                overflow = table.pour(client, now, ref)
             if overflow is not None:
                 if out is None:
                     out = []

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class HttpEvent:
+class HttpEvent(NamedTuple):
     """One request as a gateway logged it. `remote` is the peer address the log
-    gives; the client is decided later (trusted proxies)."""
+    gives; the client is decided later (trusted proxies). A named tuple, not a
+    dataclass: one is made per log line, and a tuple is built several times faster."""
 
     time: float  # seconds since the epoch, from the log
     remote: str

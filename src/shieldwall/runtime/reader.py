@@ -49,17 +49,31 @@ class LogSource:
 
     def feed(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
         self.lineno += 1
-        stats = self.engine.stats
-        stats.lines += 1
-        text = raw.decode("utf-8", "replace") if raw is not TOO_LONG else ""
+        if raw is TOO_LONG:
+            self.engine.stats.lines += 1
+            return self._one(self.lineno, "", True)
+        text = raw.decode("utf-8", "replace")
         if text.endswith("\r"):
             text = text[:-1]
         if self.parser is None:
+            self.engine.stats.lines += 1
             self._pending.append((self.lineno, text))
             if len(self._pending) >= _SNIFF_LINES:
                 return self.flush()
             return _NONE
-        return self._one(self.lineno, text, raw is TOO_LONG)
+        if not text or text.isspace():
+            return _NONE  # blank lines are not log lines
+        self.engine.stats.lines += 1
+        try:
+            event = self.parser.parse(text)
+        except _DAMAGED:
+            event = None
+        if event is None:
+            self.engine.stats.unparsed_line(f"{self.name}:{self.lineno}", text)
+            return _NONE
+        if type(event) is HttpEvent:
+            return self.engine.http(event, f"{self.name}:{self.lineno}")
+        return self.engine.audit(event, f"{self.name}:{self.lineno}")  # type: ignore[arg-type]
 
     def flush(self) -> list[Output]:
         """Decide the format from the lines held so far and read them."""

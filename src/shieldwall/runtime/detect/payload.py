@@ -67,10 +67,14 @@ class PayloadDetector:
     """Scans requests; header values (User-Agent, Referer) repeat, so their
     verdicts are cached."""
 
-    __slots__ = ("_header_cache",)
+    __slots__ = ("_caches",)
 
     def __init__(self) -> None:
-        self._header_cache: dict[tuple[str, str], tuple[Hit, ...]] = {}
+        self._caches: dict[str, dict[str, tuple[Hit, ...]]] = {
+            "user_agent": {},
+            "referer": {},
+            "xff": {},
+        }
 
     def scan(self, event: HttpEvent) -> list[Hit]:
         hits: dict[str, Hit] = {}
@@ -84,19 +88,23 @@ class PayloadDetector:
             values = query_values(event.body) if "=" in event.body else [decode(event.body)]
             for value in values:
                 _scan_text(value, "body", hits)
+        caches = self._caches
         for field, value in (
             ("user_agent", event.user_agent),
             ("referer", event.referer),
             ("xff", event.xff),
         ):
             if value:
-                for hit in self._header(field, value):
+                found = caches[field].get(value)
+                if found is None:
+                    found = self._header(field, value)
+                for hit in found:
                     hits.setdefault(hit.kind, hit)
-        return list(hits.values())
+        return list(hits.values()) if hits else []
 
     def _header(self, field: str, value: str) -> tuple[Hit, ...]:
-        key = (field, value)
-        cached = self._header_cache.get(key)
+        cache = self._caches[field]
+        cached = cache.get(value)
         if cached is None:
             found: dict[str, Hit] = {}
             text = decode(value, plus=False) if field != "user_agent" else value
@@ -112,7 +120,7 @@ class PayloadDetector:
             else:
                 _scan_text(text, field, found)
             cached = tuple(found.values())
-            if len(self._header_cache) >= _CACHE_MAX:
-                self._header_cache.clear()
-            self._header_cache[key] = cached
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            cache[value] = cached
         return cached

@@ -34,10 +34,11 @@ def unescape_nginx(text: str) -> str:
 def split_request(request: str) -> tuple[str, str, str]:
     """`GET /a?b=1 HTTP/1.1` -> (method, path, query). A request line that is not
     one (TLS bytes on the HTTP port) keeps its text as the path, method ""."""
-    parts = request.split(" ")
-    if len(parts) >= 2 and parts[0].isalpha() and parts[0].isupper():
-        target = " ".join(parts[1:-1]) if len(parts) >= 3 else parts[1]
-        method = parts[0]
+    method, sep, target = request.partition(" ")
+    if sep and method.isalpha() and method.isupper():
+        head, sep, protocol = target.rpartition(" ")
+        if sep and protocol.startswith("HTTP/"):
+            target = head
     else:
         method, target = "", request
     path, _, query = target.partition("?")

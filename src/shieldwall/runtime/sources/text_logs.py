@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from shieldwall.runtime.events import HttpEvent
 from shieldwall.runtime.sources.base import dash, split_request, split_target, unescape_nginx
@@ -12,14 +11,17 @@ from shieldwall.runtime.sources.timefmt import TimeCache, parse_clf, parse_iso
 # $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
 # "$http_referer" "$http_user_agent", then optionally "$http_x_forwarded_for"
 # and/or $request_time.
+# The request line is split by the expression when it is a plain one
+# (groups 9-11: method, path, query), else kept whole (group 4).
+_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*))? HTTP/[0-9.]{1,3}|([^"]*))"'
 _NGINX = re.compile(
-    r'(\S+) \S+ (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)"'
+    r"(\S+) \S+ (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)"'
     r'(?: "([^"]*)")?(?: (?:\d+(?:\.\d+)?|-))?\s*'
 )
 # ingress-nginx upstreaminfo: combined, then $request_length $request_time
 # [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr ...
 _INGRESS = re.compile(
-    r'(\S+) - (\S+) \[([^\]]+)\] "([^"]*)" (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)" '
+    r"(\S+) - (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)" '
     r"\d+ (?:\d+(?:\.\d+)?|-) \[([^\]]*)\] \[[^\]]*\] .*"
 )
 _clf_time = TimeCache(parse_clf)
@@ -27,19 +29,28 @@ _iso_time = TimeCache(parse_iso)
 
 
 def _combined(match: re.Match[str], xff: str) -> HttpEvent:
-    remote, user, when, request, status, referer, agent = match.group(1, 2, 3, 4, 5, 6, 7)
-    method, path, query = split_request(unescape_nginx(request))
+    remote, user, when, method, path, query, request, status, referer, agent = match.group(
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    )
+    if method is None or "\\x" in path or (query and "\\x" in query):
+        if request is None:
+            request = f"{method} {path}?{query}" if query is not None else f"{method} {path}"
+        method, path, query = split_request(unescape_nginx(request))
+    if "\\x" in agent:
+        agent = unescape_nginx(agent)
+    if "\\x" in referer:
+        referer = unescape_nginx(referer)
     return HttpEvent(
-        time=_clf_time(when),
-        remote=remote,
-        method=method,
-        path=path,
-        query=query,
-        status=int(status),
-        user_agent=unescape_nginx(dash(agent)),
-        referer=unescape_nginx(dash(referer)),
-        xff=dash(xff),
-        user=dash(user),
+        _clf_time(when),
+        remote,
+        method,
+        path,
+        query or "",
+        int(status),
+        "" if agent == "-" else agent,
+        "" if referer == "-" else referer,
+        "" if xff == "-" else xff,
+        "" if user == "-" else user,
     )
 
 
@@ -47,7 +58,7 @@ def parse_nginx(line: str) -> HttpEvent | None:
     match = _NGINX.fullmatch(line)
     if match is None:
         return None
-    return _combined(match, match.group(8) or "")
+    return _combined(match, match.group(11) or "")
 
 
 def parse_ingress_nginx(line: str) -> HttpEvent | None:
@@ -55,8 +66,8 @@ def parse_ingress_nginx(line: str) -> HttpEvent | None:
     if match is None:
         return None
     event = _combined(match, "")
-    upstream = match.group(8)
-    return replace(event, host=upstream) if upstream else event
+    upstream = match.group(11)
+    return event._replace(host=upstream) if upstream else event
 
 
 # [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%"
