@@ -27,7 +27,7 @@ def parse_networks(values: Sequence[str], what: str) -> tuple[Network, ...]:
 class ClientResolver:
     """Maps a logged peer (and X-Forwarded-For) to the client key decisions use."""
 
-    __slots__ = ("cache", "_proxies")
+    __slots__ = ("_proxies", "cache")
 
     def __init__(self, trusted_proxies: Sequence[Network] = ()) -> None:
         self._proxies = tuple(trusted_proxies)
