@@ -46,3 +46,22 @@ def test_runtime_only_audit_detections() -> None:
         _event("create", "clusterrolebindings", requestObject=binding),
     ]
     assert _kinds(lines) == ["k8s-exec", "k8s-secret-read", "k8s-anonymous", "k8s-cluster-admin"]
+
+
+def test_a_privileged_pod_created_by_hand_gets_the_rule_id_ci_would_use() -> None:
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "debug", "namespace": "shop"},
+        "spec": {
+            "containers": [
+                {"name": "sh", "image": "busybox:1.36", "securityContext": {"privileged": True}}
+            ]
+        },
+    }
+    line = _event("create", "pods", code=201, requestObject=pod)
+    source = LogSource("audit.log", Engine(WatchConfig(), DecisionStore()), PARSERS["k8s-audit"])
+    found = [o for o in source.feed(line) if isinstance(o, Detection)]
+    rules = {d.rule for d in found if d.kind == "k8s-config"}
+    assert "K8S-PRIVILEGED" in rules
+    assert all(d.line == "audit.log:1" for d in found)

@@ -46,3 +46,5 @@ class AuditEvent:
     source_ips: tuple[str, ...] = ()
     request_object: dict[str, Any] | None = field(default=None, compare=False)
     uri: str = ""
+    # The object as stored after the request (audit level RequestResponse).
+    response_object: dict[str, Any] | None = field(default=None, compare=False)

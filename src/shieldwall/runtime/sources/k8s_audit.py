@@ -29,6 +29,7 @@ def parse_k8s_audit(line: str) -> AuditEvent | None:
     status = status if isinstance(status, dict) else {}
     ips = data.get("sourceIPs")
     obj = data.get("requestObject")
+    stored = data.get("responseObject")
     when = text(data.get("stageTimestamp")) or text(data.get("requestReceivedTimestamp"))
     return AuditEvent(
         time=_iso_time(when),
@@ -43,4 +44,5 @@ def parse_k8s_audit(line: str) -> AuditEvent | None:
         source_ips=tuple(i for i in ips if isinstance(i, str)) if isinstance(ips, list) else (),
         request_object=obj if isinstance(obj, dict) else None,
         uri=text(data.get("requestURI")),
+        response_object=stored if isinstance(stored, dict) else None,
     )
