@@ -18,9 +18,13 @@ class Signature:
 _VALUES = frozenset({"path", "query", "body"})
 _ALL = frozenset({"path", "query", "body", "user_agent", "referer", "xff"})
 
+# Two steps up, one step up inside a path, or one towards a file worth reading;
+# a lone "../" in free text (a search for it) is not enough.
 _TRAVERSAL = re.compile(
-    r"\.\.[/\\]|[/\\]\.\.(?:$|[/\\;])|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)"
-    r"|proc[/\\]self[/\\]|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
+    r"(?:\.\.[/\\]){2,}|[/\\]\.\.(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc|windows"
+    r"|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
+    r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
+    r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
 )
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
