@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 
 class Bucket:
+    """Kept small, as there is one per client per scenario: a fresh bucket
+    shares its time, key and line reference with the event that made it, and
+    holds its first reference without a list."""
+
     __slots__ = ("count", "distinct", "first", "last", "level", "refs")
 
     def __init__(self, now: float) -> None:
-        self.level = 0.0
+        self.level: float = 0
         self.last = now
         self.first = now
         self.count = 0
-        self.refs: list[str] | None = None
+        self.refs: str | list[str] | None = None
         self.distinct: set[str] | None = None
 
 
@@ -69,20 +73,24 @@ class BucketTable:
                 return None
             else:
                 bucket.distinct.add(value)
-        bucket.level += 1.0
+        bucket.level += 1
         bucket.count += 1
         if self.evidence > 1:
-            if bucket.refs is None:
-                bucket.refs = [ref]
-            elif len(bucket.refs) < self.evidence:
-                bucket.refs.append(ref)
+            refs = bucket.refs
+            if refs is None:
+                bucket.refs = ref
+            elif isinstance(refs, str):
+                bucket.refs = [refs, ref]
+            elif len(refs) < self.evidence:
+                refs.append(ref)
             else:
-                bucket.refs[-1] = ref
+                refs[-1] = ref
         if bucket.level <= self.capacity:
             return None
         del self.buckets[key]
         self._blackholed[key] = now + self.blackhole
-        refs = tuple(bucket.refs) if bucket.refs else (ref,)
+        held = bucket.refs
+        refs = (held,) if isinstance(held, str) else tuple(held) if held else (ref,)
         return Overflow(
             key, bucket.count, bucket.first, now, refs, tuple(sorted(bucket.distinct or ()))
         )
