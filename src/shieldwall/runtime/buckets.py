@@ -95,7 +95,7 @@ class BucketTable:
             key, bucket.count, bucket.first, now, refs, tuple(sorted(bucket.distinct or ()))
         )
 
-    def sweep(self, now: float, keep: int) -> int:
+    def sweep(self, now: float, keep: int | None = None) -> int:
         """Forget empty buckets and ended blackholes, then the oldest past `keep`."""
         leak = self.leak
         empty = [k for k, b in self.buckets.items() if b.level - (now - b.last) / leak <= 0]
@@ -104,7 +104,7 @@ class BucketTable:
         ended = [k for k, until in self._blackholed.items() if until <= now]
         for key in ended:
             del self._blackholed[key]
-        extra = len(self.buckets) - keep
+        extra = len(self.buckets) - keep if keep is not None else 0
         if extra > 0:
             for key in list(self.buckets)[:extra]:
                 del self.buckets[key]

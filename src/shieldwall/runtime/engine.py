@@ -255,9 +255,13 @@ class Engine:
     def sweep(self, now: float) -> None:
         """Forget what leaked away; keep at most max_buckets buckets in all."""
         self._since_sweep = 0
-        keep = max(self.config.max_buckets // max(len(self._tables), 1), 1)
         for table in self._tables.values():
-            table.sweep(now, keep)
+            table.sweep(now)
+        total = self.buckets()
+        limit = self.config.max_buckets
+        if total > limit:  # the oldest go, from each scenario in proportion to its share
+            for table in self._tables.values():
+                table.sweep(now, len(table) - -(-len(table) * (total - limit) // total))
         if len(self._active) > 100_000:
             self._active = {v: u for v, u in self._active.items() if u > now}
 
