@@ -90,9 +90,9 @@ class BucketTable:
         del self.buckets[key]
         self._blackholed[key] = now + self.blackhole
         held = bucket.refs
-        refs = (held,) if isinstance(held, str) else tuple(held) if held else (ref,)
+        evidence = (held,) if isinstance(held, str) else tuple(held) if held else (ref,)
         return Overflow(
-            key, bucket.count, bucket.first, now, refs, tuple(sorted(bucket.distinct or ()))
+            key, bucket.count, bucket.first, now, evidence, tuple(sorted(bucket.distinct or ()))
         )
 
     def sweep(self, now: float, keep: int | None = None) -> int:
