@@ -80,3 +80,19 @@ def test_decisions_can_be_added_listed_and_deleted(tmp_path: Path) -> None:
     )
     assert sw("decisions", "delete", "203.0.113.0/24", "--database", db).returncode == 2
     assert sw("decisions", "add", "not-an-ip", "--database", db).returncode == 2
+
+
+def test_watch_follows_standard_input_and_prints_json_lines(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    log = _brute_force_log(tmp_path / "access.log").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "shieldwall", "watch", "--log", "-", "--format", "jsonl",
+         "--database", str(tmp_path / "d.db")],
+        input=log, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["event"], e["type"], e["value"]) for e in events] == [
+        ("decision", "ban", "203.0.113.7")
+    ]

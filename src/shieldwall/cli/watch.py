@@ -40,7 +40,7 @@ def _listen(value: str) -> tuple[str, int]:
 
 def _jsonl(item: Output) -> str:
     kind = "decision" if isinstance(item, Decision) else "detection"
-    return orjson.dumps({"type": kind, **item.to_json()}).decode()
+    return orjson.dumps({"event": kind, **item.to_json()}).decode()
 
 
 @click.group(invoke_without_command=True)
