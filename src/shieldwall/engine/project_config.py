@@ -26,6 +26,7 @@ _KNOWN_KEYS = {
     "kubernetes",
     "profile",
     "units",
+    "watch",
 }
 _DEPS_KEYS = ("require_db", "max_db_age")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.config.context import ConfigContext
@@ -34,7 +34,7 @@ class ConfigAnalyzer:
         # is checked on its own; a file two units hold gives its findings once.
         for unit in target.units.units:
             ctx = ConfigContext(unit.inventory, target.settings)
-            for finding in self._findings(ctx, unit.id):
+            for finding in self.findings(ctx, unit.id):
                 if finding.fingerprint not in seen:
                     seen.add(finding.fingerprint)
                     findings.append(finding)
@@ -49,8 +49,11 @@ class ConfigAnalyzer:
             gateway_source=source or "detected",
         )
 
-    def _findings(self, ctx: ConfigContext, unit: str) -> Iterator[Finding]:
+    def findings(self, ctx: ConfigContext, unit: str = "") -> list[Finding]:
+        """Every rule's findings over the context's inventory (no suppression applied)."""
         strict = ctx.settings.config_profile == "strict"
+        findings: list[Finding] = []
+        seen: set[str] = set()
         for check in all_checks():
             for hit in check(ctx):
                 rule = self._by_id.get(hit.rule)
@@ -59,7 +62,7 @@ class ConfigAnalyzer:
                 if (hit.opt_in or hit.rule in OPT_IN) and not strict:
                     continue
                 end = max(hit.end_line, hit.line)
-                yield Finding(
+                finding = Finding(
                     rule=rule,
                     message=with_profile(hit.rule, hit.message),
                     location=Location(hit.path, hit.line, end),
@@ -68,6 +71,11 @@ class ConfigAnalyzer:
                     path_in_fingerprint=hit.path_in_fingerprint,
                     unit=unit,
                 )
+                if finding.fingerprint in seen:
+                    continue
+                seen.add(finding.fingerprint)
+                findings.append(finding)
+        return findings
 
     def _checked(self, ctx: ConfigContext) -> dict[Control, frozenset[str]]:
         """Resources each control's rules looked at, by the kinds the rules apply to."""
