@@ -29,7 +29,7 @@ from shieldwall.model import (
     Skipped,
 )
 
-__all__ = ["redact_components", "redact_purl", "redact_result", "redact_text"]
+__all__ = ["redact_components", "redact_finding", "redact_purl", "redact_result", "redact_text"]
 
 
 def redact_purl(purl: str) -> str:
@@ -75,6 +75,11 @@ def _finding(f: Finding) -> Finding:
     if (message, resource, key, suppression) == (f.message, f.resource, f.key, f.suppression):
         return f
     return f.redacted(message, resource, key, suppression)
+
+
+def redact_finding(f: Finding) -> Finding:
+    """One finding as a report shows it (same fingerprint)."""
+    return _finding(f)
 
 
 def _node(n: MapNode) -> MapNode:

@@ -206,6 +206,12 @@ def _k8s_objects(path: str, index: int, body: Any) -> list[K8sObject]:
     return [K8sObject(path, index, kind, api, name, namespace, body)]
 
 
+def object_from_body(path: str, index: int, body: YMap) -> K8sObject | None:
+    """The one Kubernetes object a parsed mapping is (None: not one, or a List)."""
+    found = _k8s_objects(path, index, body)
+    return found[0] if len(found) == 1 and found[0].body is body else None
+
+
 def load_inventory(tree: FileTree, max_bytes: int) -> Inventory:
     inv = Inventory()
     for file in tree.files:

@@ -26,6 +26,17 @@ class ConfigAnalyzer:
     def analyze(self, target: ScanTarget) -> AnalyzerOutput:
         inventory = target.inventory
         ctx = ConfigContext(inventory, target.settings)
+        findings = self.findings(ctx)
+        return AnalyzerOutput(
+            findings=tuple(findings),
+            skipped=tuple(inventory.skipped),
+            checked=self._checked(ctx),
+            gateways=tuple(ctx.gateways.describe()),
+            gateway_source=ctx.gateways.source,
+        )
+
+    def findings(self, ctx: ConfigContext) -> list[Finding]:
+        """Every rule's findings over the context's inventory (no suppression applied)."""
         findings: list[Finding] = []
         seen: set[str] = set()
         for check in all_checks():
@@ -46,13 +57,7 @@ class ConfigAnalyzer:
                     continue
                 seen.add(finding.fingerprint)
                 findings.append(finding)
-        return AnalyzerOutput(
-            findings=tuple(findings),
-            skipped=tuple(inventory.skipped),
-            checked=self._checked(ctx),
-            gateways=tuple(ctx.gateways.describe()),
-            gateway_source=ctx.gateways.source,
-        )
+        return findings
 
     def _checked(self, ctx: ConfigContext) -> dict[Control, frozenset[str]]:
         """Resources each control's rules looked at, by the kinds the rules apply to."""

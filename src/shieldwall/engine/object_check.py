@@ -1,0 +1,200 @@
+"""Judge one Kubernetes object (a dict, as the API server sends it) with the
+config analyzer's rules, the project's settings and the same severities as
+`scan`: what the admission webhook and the audit-log watcher ask.
+
+`check_object(obj, source=...)` is the stable entry point:
+
+- `obj`: the object as a mapping (`apiVersion`, `kind`, `metadata`, `spec`...).
+- `source`: where it came from (`admission`, `audit.log:12`); it is the
+  findings' `location.path`, so exceptions in `.shieldwall.yaml` match it by
+  their `path` glob as they match a file path.
+- `config`: the project configuration (exceptions with expiry, gateway,
+  fail_on); `ProjectConfig()` when None.
+- `context`: other objects of the cluster (a snapshot) for the rules that need
+  them (bindings of a ServiceAccount, NetworkPolicies selecting the pod, the
+  gateway). None: no context, and those rules (`CONTEXT_RULES`) are left out,
+  since without the other objects they could only guess.
+- `today`: the date exceptions expire against (default: today).
+
+It returns the object's findings, suppressed ones included (`Finding.suppressed`),
+redacted like a scan's, each with `location.start_line` a key into
+`ObjectCheck.field_of` giving the offending field's path
+(`spec.template.spec.containers[0].securityContext.privileged`). `field_path`
+gives it for a finding of the last checked object. `ObjectCheck` keeps the
+rules and configuration between calls (a server checks many objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shieldwall.analyzers.config import ConfigAnalyzer
+from shieldwall.analyzers.config.context import ConfigContext
+from shieldwall.engine.exceptions import EXPIRED_RULE_ID, apply_exceptions
+from shieldwall.engine.gate import threshold, verdict
+from shieldwall.engine.project_config import ProjectConfig
+from shieldwall.engine.redaction import redact_finding
+from shieldwall.model import Finding, Gate, Rule
+from shieldwall.sources.manifests import Inventory, K8sObject, object_from_body
+from shieldwall.sources.yaml_tree import YMap, YSeq
+
+# Rules whose verdict on an object depends on other objects of the cluster: they
+# apply only when a snapshot of the cluster is given as context.
+CONTEXT_RULES = frozenset(
+    {
+        "K8S-DEFAULT-SA-TOKEN",
+        "K8S-SA-TOKEN-AUTOMOUNT",
+        "K8S-SA-ADMIN-WORKLOAD",
+        "K8S-SA-SHARED",
+        "K8S-ETCD-SHARED-CA",
+        "K8S-INGRESS-BYPASSES-GATEWAY",
+        "K8S-INGRESS-NO-AUTH",
+        "K8S-NETPOL-MISSING",
+        "K8S-NETPOL-NO-DEFAULT-DENY",
+        "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
+        "K8S-NETPOL-SELECTS-NOTHING",
+        "K8S-SERVICE-EXPOSED",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectVerdict:
+    """One object judged: its findings and the gate they give under fail_on."""
+
+    findings: tuple[Finding, ...]
+    gate: Gate
+    fields: Mapping[int, str] = field(default_factory=dict)
+    # False when cross-resource rules were left out (no cluster context).
+    with_context: bool = False
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.suppressed)
+
+    def field_of(self, finding: Finding) -> str:
+        return self.fields.get(finding.location.start_line, "")
+
+
+def _tree(value: Any, path: str, fields: dict[int, str]) -> Any:
+    """`value` as YMap/YSeq whose 'lines' are node numbers, each recorded with its path."""
+    line = len(fields) + 1
+    fields[line] = path
+    if isinstance(value, Mapping):
+        out = YMap(line)
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if isinstance(item, Mapping | list | tuple):
+                out[key] = _tree(item, child, fields)
+                out.key_lines[key] = out[key].line
+            else:
+                out.key_lines[key] = len(fields) + 1
+                fields[len(fields) + 1] = child
+                out[key] = item
+        return out
+    if isinstance(value, list | tuple):
+        seq = YSeq(line)
+        for index, item in enumerate(value):
+            child = f"{path}[{index}]"
+            if isinstance(item, Mapping | list | tuple):
+                node = _tree(item, child, fields)
+                seq.append(node)
+                seq.item_lines.append(node.line)
+            else:
+                seq.item_lines.append(len(fields) + 1)
+                fields[len(fields) + 1] = child
+                seq.append(item)
+        return seq
+    return value
+
+
+def to_k8s_object(obj: Mapping[str, Any], source: str, fields: dict[int, str]) -> K8sObject | None:
+    """The object as the analyzers read it (None when it is not a Kubernetes object)."""
+    body = _tree(obj, "", fields)
+    return object_from_body(source, 0, body) if isinstance(body, YMap) else None
+
+
+def _relevant_expired(
+    findings: Sequence[Finding], judged: Iterable[Finding], resource: str
+) -> list[Finding]:
+    """Keep an expired-exception finding only when it covered one of this object's."""
+    out = []
+    for f in judged:
+        if f.rule.id != EXPIRED_RULE_ID:
+            out.append(f)
+            continue
+        rule_glob, _, rest = f.key.partition("|")
+        _path, _, resource_glob = rest.partition("|")
+        if fnmatch.fnmatchcase(resource, resource_glob) and any(
+            fnmatch.fnmatchcase(g.rule.id, rule_glob) for g in findings
+        ):
+            out.append(f)
+    return out
+
+
+class ObjectCheck:
+    """Checks objects one by one with the same analyzer and configuration."""
+
+    def __init__(self, config: ProjectConfig | None = None) -> None:
+        self.config = config or ProjectConfig()
+        self._analyzer = ConfigAnalyzer()
+        self.fail_on, _ = threshold(None, self.config)
+
+    def rules(self, with_context: bool = False) -> tuple[Rule, ...]:
+        """The Kubernetes rules that apply to objects (all but compose and Dockerfile)."""
+        return tuple(
+            r
+            for r in self._analyzer.rules()
+            if not r.id.startswith(("COMPOSE-", "DOCKER"))
+            and (with_context or r.id not in CONTEXT_RULES)
+        )
+
+    def judge(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        source: str,
+        context: Sequence[Mapping[str, Any]] | None = None,
+        today: dt.date | None = None,
+    ) -> ObjectVerdict:
+        fields: dict[int, str] = {}
+        target = to_k8s_object(obj, source, fields)
+        if target is None:
+            return ObjectVerdict((), verdict((), (), self.fail_on), fields, context is not None)
+        objects = [target]
+        for other in context or ():
+            converted = to_k8s_object(other, "cluster", {})
+            if converted is not None and converted.id != target.id:
+                objects.append(converted)
+        ctx = ConfigContext(Inventory(kubernetes=objects), self.config.settings)
+        found = [
+            f
+            for f in self._analyzer.findings(ctx)
+            if f.resource == target.id
+            and f.location.path == source
+            and (context is not None or f.rule.id not in CONTEXT_RULES)
+        ]
+        if self.config.exceptions:
+            judged = apply_exceptions(
+                found, self.config.exceptions, self.config.path, today or dt.date.today()
+            )
+            found = _relevant_expired(found, judged, target.id)
+        found = [redact_finding(f) for f in found]
+        gate = verdict(found, (), self.fail_on)
+        return ObjectVerdict(tuple(found), gate, fields, context is not None)
+
+
+def check_object(
+    obj: Mapping[str, Any],
+    *,
+    source: str,
+    config: ProjectConfig | None = None,
+    context: Sequence[Mapping[str, Any]] | None = None,
+    today: dt.date | None = None,
+) -> list[Finding]:
+    """The findings of one Kubernetes object (see the module's docstring)."""
+    judged = ObjectCheck(config).judge(obj, source=source, context=context, today=today)
+    return list(judged.findings)
