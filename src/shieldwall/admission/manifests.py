@@ -16,8 +16,8 @@ NAME = "shieldwall-admission"
 PORT = 8443
 # What the cross-resource rules read from the cluster: never Secrets.
 WATCHED: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("", ("namespaces", "serviceaccounts", "services", "pods")),
-    ("apps", ("deployments", "statefulsets", "daemonsets", "replicasets")),
+    ("", ("namespaces", "serviceaccounts", "services")),
+    ("apps", ("deployments", "statefulsets", "daemonsets")),
     ("batch", ("jobs", "cronjobs")),
     ("networking.k8s.io", ("networkpolicies", "ingresses")),
     ("rbac.authorization.k8s.io", ("roles", "rolebindings", "clusterroles", "clusterrolebindings")),

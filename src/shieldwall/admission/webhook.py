@@ -26,9 +26,9 @@ SOURCE = "admission"
 
 
 class ClusterContext(Protocol):
-    """A snapshot of the cluster's objects, or None until it is synced."""
+    """The objects of a namespace and the cluster-scoped ones, or None until synced."""
 
-    def objects(self) -> Sequence[Mapping[str, Any]] | None: ...
+    def objects(self, namespace: str) -> Sequence[Mapping[str, Any]] | None: ...
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Webhook:
         if request.obj is None or request.kind in UNJUDGED_KINDS:
             self._log(request, "allowed", "", ())
             return response(request.uid, True), "allowed"
-        context = self.cluster.objects() if self.cluster is not None else None
+        context = self.cluster.objects(request.namespace) if self.cluster is not None else None
         judged = self.check.judge(request.obj, source=SOURCE, context=context)
         old_prints = self._old_fingerprints(request)
         blocking = [f for f in judged.active if _at_or_above(f, judged)]
