@@ -71,3 +71,53 @@ def netpol(path: Path, out_dir: Path | None, verify: bool, verbose: bool) -> Non
             click.echo(f"  {line}", err=True)
         if not result.ok:
             sys.exit(exit_codes.FINDINGS)
+
+
+@policy.command("vap")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--all", "all_rules", is_flag=True, help="Every rule that compiles.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write validating-admission-policies.yaml in DIR (default: print).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List which rules compile, and stop.")
+@click.option(
+    "--deny-at",
+    type=click.Choice(["critical", "high", "medium", "low", "info", "none"]),
+    help="Deny at or above this severity, warn and audit below (default: the config's "
+    "fail_on, else high).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
+@handle_errors
+def vap(
+    path: Path | None,
+    all_rules: bool,
+    out_dir: Path | None,
+    list_only: bool,
+    deny_at: str | None,
+    verbose: bool,
+) -> None:
+    """Compile the object-local rules CEL can express into ValidatingAdmissionPolicy
+    and ValidatingAdmissionPolicyBinding objects. With PATH: the rules none of PATH's
+    manifests fail (enforcing them breaks nothing deployed from PATH), the deny
+    threshold from its .shieldwall.yaml; with --all: every rule that compiles."""
+    from shieldwall.admission.vap_select import select_policies
+
+    if list_only:
+        from shieldwall.admission.vap_select import compile_table
+
+        click.echo(compile_table(), nl=False)
+        return
+    if (path is None) == (not all_rules):
+        raise UsageError("give PATH or --all (not both)", "shieldwall policy vap --all")
+    chosen = select_policies(path, deny_at)
+    for note in chosen.left_out:
+        click.echo(f"left out: {note}", err=True)
+    if out_dir is not None:
+        _write(out_dir, "validating-admission-policies.yaml", chosen.text)
+    else:
+        click.echo(chosen.text, nl=False)
+    click.echo(f"{chosen.compiled} rule(s) compiled to ValidatingAdmissionPolicy", err=True)
