@@ -1,7 +1,7 @@
 """Least-privilege NetworkPolicies from the service map: per namespace with
 workloads a default-deny (ingress and egress), and per workload one policy
 admitting exactly the links the map found into it (peer pod selectors and
-ports; the internet only into the gateway) and out of it (its dependencies),
+ports; the internet only into the gateway when there is one) and out of it (its dependencies),
 plus DNS. `verify` re-scans the system with them added, with the topology
 analyzer itself: every link kept, the any-pod and unselected-pod findings gone,
 no pair allowed that the map did not show."""
@@ -79,11 +79,13 @@ def _is_gateway(service_map: ServiceMap, node_id: str) -> bool:
 def _links(service_map: ServiceMap, workloads: Collection[str]) -> tuple[list[MapEdge], list[str]]:
     """The map's Kubernetes links to admit, and those left out (with why)."""
     keep, left_out = [], []
+    # Without a gateway the exposed workloads are the entry points: they stay reachable.
+    gateway = any(n.role == "gateway" and n.id in workloads for n in service_map.nodes)
     for e in service_map.edges:
         if e.target not in workloads:
             continue
         if e.source == INTERNET:
-            if _is_gateway(service_map, e.target) or e.through_gateway:
+            if not gateway or _is_gateway(service_map, e.target) or e.through_gateway:
                 keep.append(e)
             else:
                 left_out.append(
