@@ -20,7 +20,7 @@ from shieldwall.admission.run import Server, build_server
 
 def write_certs(folder: Path) -> tuple[Path, Path, Path]:
     ca = make_ca()
-    pair = make_serving_cert(ca, ["localhost"])
+    pair = make_serving_cert(ca, ["localhost", "127.0.0.1"])
     paths = (folder / "ca.crt", folder / "tls.crt", folder / "tls.key")
     for path, data in zip(paths, (ca.cert_pem, pair.cert_pem, pair.key_pem), strict=True):
         path.write_bytes(data)
@@ -36,7 +36,6 @@ def serving(folder: Path, **options: Any) -> Iterator[tuple[Server, ssl.SSLConte
     )
     server.start()
     client = ssl.create_default_context(cafile=str(ca))
-    client.check_hostname = False
     try:
         yield server, client, stream
     finally:

@@ -197,22 +197,36 @@ def test_slow_client_gets_408(tmp_path: Path) -> None:
 
 def test_certificate_is_reloaded_without_restart(tmp_path: Path) -> None:
     with serving(tmp_path) as (server, _client, _):
-        first = _peer_serial(server.port)
+        first = _peer_serial(server.port, tmp_path / "ca.crt")
         ca = make_ca()
+        (tmp_path / "new-ca.crt").write_bytes(ca.cert_pem)
         pair = make_serving_cert(ca, ["localhost"])
         time.sleep(0.01)
         server.certs.cert.write_bytes(pair.cert_pem)
         server.certs.key.write_bytes(pair.key_pem)
         assert server.certs.reload()
-        second = _peer_serial(server.port)
+        second = _peer_serial(server.port, tmp_path / "new-ca.crt")
     assert first != second
 
 
-def _peer_serial(port: int) -> bytes:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    with socket.create_connection(("127.0.0.1", port)) as raw, ctx.wrap_socket(raw) as tls:
+def _peer_serial(port: int, ca: Path) -> bytes:
+    """The certificate the server presents, verified against `ca`."""
+    ctx = ssl.create_default_context(cafile=str(ca))
+    with (
+        socket.create_connection(("127.0.0.1", port)) as raw,
+        ctx.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
         der = tls.getpeercert(binary_form=True)
     assert der is not None
     return der
+
+
+def test_mutation_never_adds_what_the_api_server_would_refuse() -> None:
+    from shieldwall.admission.mutate import secure_defaults
+
+    obj = _deployment(privileged=True, runAsNonRoot=False)
+    paths = {p["path"] for p in secure_defaults(obj)}
+    assert not any(p.endswith("allowPrivilegeEscalation") for p in paths)
+    assert not any(p.endswith("runAsNonRoot") for p in paths)
+    assert "/spec/template/spec/containers/0/securityContext/capabilities" in paths
+    assert secure_defaults({"kind": "ConfigMap", "data": {}}) == []

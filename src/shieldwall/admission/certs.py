@@ -4,6 +4,7 @@ cert-manager, and for tests): ECDSA P-256, the service's DNS names as SANs."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,7 +70,12 @@ def make_serving_cert(ca: CertPair, dns_names: Sequence[str], days: int = 365) -
     ca_cert = x509.load_pem_x509_certificate(ca.cert_pem)
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-    sans: list[x509.GeneralName] = [x509.DNSName(n) for n in dns_names]
+    sans: list[x509.GeneralName] = []
+    for name in dns_names:  # a name that is an IP address becomes an IP SAN
+        try:
+            sans.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            sans.append(x509.DNSName(name))
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(dns_names[0]))
