@@ -4,6 +4,7 @@ updates, mutation, health and metrics, TLS reload, and failures that never allow
 from __future__ import annotations
 
 import base64
+import json
 import socket
 import ssl
 import time
@@ -230,3 +231,15 @@ def test_mutation_never_adds_what_the_api_server_would_refuse() -> None:
     assert not any(p.endswith("runAsNonRoot") for p in paths)
     assert "/spec/template/spec/containers/0/securityContext/capabilities" in paths
     assert secure_defaults({"kind": "ConfigMap", "data": {}}) == []
+
+
+def test_deeply_nested_object_is_refused_not_allowed(tmp_path: Path) -> None:
+    # Written by hand: JSON encoders refuse this depth themselves.
+    nested = '{"x":' * 1000 + "{}" + "}" * 1000
+    template = json.dumps(review(_deployment()))
+    body = template.replace('"namespace": "shop"}', f'"namespace": "shop", "deep": {nested}}}', 1)
+    assert body != template
+    with serving(tmp_path) as (server, client, _):
+        status, answer = post(server, client, "/validate", body.encode())
+    assert 400 <= status < 500
+    assert answer["allowed"] is False

@@ -150,6 +150,9 @@ class _Handler(BaseHTTPRequestHandler):
         except TimeoutError:
             self._error(408, "request body not received in time")
             return
+        except RecursionError:
+            self._error(400, "object nested too deeply to judge")
+            return
         except Exception as exc:  # a bug must deny (500), never allow
             self.server.webhook.log("error", path=path, error=f"{type(exc).__name__}: {exc}")
             self._error(500, f"shieldwall failed to judge the request: {type(exc).__name__}")
