@@ -48,3 +48,12 @@ class UnsafeOutputError(FormatError, UsageError):
     """An output path shieldwall will not write through: a symlink, a device, a
     directory reached through a symlink. The command asks for something unsafe,
     so it is a usage error (exit 2), and nothing is written."""
+
+
+class AdmissionError(ShieldwallError):
+    """An admission request is malformed or cannot be judged; the webhook answers
+    with `status` (an HTTP 4xx/5xx), never with an allow."""
+
+    def __init__(self, message: str, hint: str = "", status: int = 400) -> None:
+        super().__init__(message, hint)
+        self.status = status

@@ -51,9 +51,11 @@ class _Commands(click.Group):
     does not pay for loading the SBOM, database and map code."""
 
     _LAZY: dict[str, tuple[str, str]] = {
+        "admission": ("shieldwall.cli.admission", "admission"),
         "db": ("shieldwall.cli.db", "db"),
         "decisions": ("shieldwall.cli.decisions", "decisions"),
         "map": ("shieldwall.cli.map", "map_command"),
+        "policy": ("shieldwall.cli.policy", "policy"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
         "schema": ("shieldwall.cli.schema", "schema"),
         "watch": ("shieldwall.cli.watch", "watch"),

@@ -37,6 +37,7 @@ from shieldwall.engine.exceptions import EXPIRED_RULE_ID, apply_exceptions
 from shieldwall.engine.gate import threshold, verdict
 from shieldwall.engine.project_config import ProjectConfig
 from shieldwall.engine.redaction import redact_finding
+from shieldwall.engine.rule_ids import check_patterns
 from shieldwall.model import Finding, Gate, Rule
 from shieldwall.sources.manifests import Inventory, K8sObject, object_from_body
 from shieldwall.sources.yaml_tree import YMap, YSeq
@@ -138,10 +139,23 @@ def _relevant_expired(
 class ObjectCheck:
     """Checks objects one by one with the same analyzer and configuration."""
 
-    def __init__(self, config: ProjectConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: ProjectConfig | None = None,
+        *,
+        rules: Sequence[str] = (),
+        skip_rules: Sequence[str] = (),
+        fail_on: str | None = None,
+    ) -> None:
+        """`rules`/`skip_rules`: ids or globs as `scan --rule/--skip-rule` take them;
+        `fail_on`: a severity or `none` over the config's (as `scan --fail-on`)."""
         self.config = config or ProjectConfig()
         self._analyzer = ConfigAnalyzer()
-        self.fail_on, _ = threshold(None, self.config)
+        ids = [r.id for r in self._analyzer.rules()]
+        check_patterns("--rule", rules, ids)
+        check_patterns("--skip-rule", skip_rules, ids)
+        self._only, self._skip = tuple(rules), tuple(skip_rules)
+        self.fail_on, _ = threshold(fail_on, self.config)
 
     def rules(self, with_context: bool = False) -> tuple[Rule, ...]:
         """The Kubernetes rules that apply to objects (all but compose and Dockerfile)."""
@@ -150,7 +164,14 @@ class ObjectCheck:
             for r in self._analyzer.rules()
             if not r.id.startswith(("COMPOSE-", "DOCKER"))
             and (with_context or r.id not in CONTEXT_RULES)
+            and self._selected(r.id)
         )
+
+    def _selected(self, rule_id: str) -> bool:
+        def hit(patterns: Sequence[str]) -> bool:
+            return any(fnmatch.fnmatchcase(rule_id, p.upper()) for p in patterns)
+
+        return (not self._only or hit(self._only)) and not hit(self._skip)
 
     def judge(
         self,
@@ -173,9 +194,12 @@ class ObjectCheck:
         found = [
             f
             for f in self._analyzer.findings(ctx)
-            if f.resource == target.id
+            # Objects that are files rather than API objects (KubeletConfiguration)
+            # are named by kind and path.
+            if f.resource in (target.id, f"{target.kind}/{source}")
             and f.location.path == source
             and (context is not None or f.rule.id not in CONTEXT_RULES)
+            and self._selected(f.rule.id)
         ]
         if self.config.exceptions:
             judged = apply_exceptions(
