@@ -105,6 +105,7 @@ class _Commands(click.Group):
         "map": ("shieldwall.cli.map", "map_command"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
         "schema": ("shieldwall.cli.schema", "schema"),
+        "serve": ("shieldwall.cli.serve", "serve"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -1,0 +1,179 @@
+"""`shieldwall serve`: the findings service, and its tokens."""
+
+from __future__ import annotations
+
+import click
+
+from shieldwall.errors import UsageError
+from shieldwall.model.settings import parse_age
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"{text!r} is not HOST:PORT")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _database_option(fn: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--database",
+        metavar="URL",
+        envvar="SHIELDWALL_DATABASE",
+        help="An SQLite file (default: under $XDG_DATA_HOME/shieldwall) or "
+        "postgresql://user@host:5432/name.",
+    )(fn)
+
+
+@click.group(invoke_without_command=True)
+@_database_option
+@click.option("--listen", default="127.0.0.1:8380", show_default=True, metavar="HOST:PORT")
+@click.option(
+    "--no-worker", is_flag=True, help="Serve the API only; other replicas process uploads."
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="API processes (each but with --no-worker also runs jobs).")
+@click.option("-v", "--verbose", is_flag=True)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    database: str | None,
+    listen: str,
+    no_worker: bool,
+    workers: int,
+    verbose: bool,
+) -> None:
+    """Run the findings service: every scan and SBOM, their history and triage."""
+    from shieldwall.cli.main import handle_errors
+
+    if ctx.invoked_subcommand is not None:
+        return
+    handle_errors(_run)(database, listen, no_worker, workers, verbose=verbose)
+
+
+def _run(database: str | None, listen: str, no_worker: bool, workers: int, verbose: bool) -> None:
+    import os
+
+    import uvicorn
+
+    from shieldwall.service.database import default_url, migrate, open_engine
+
+    host, port = _listen(listen)
+    url = database or default_url()
+    engine = open_engine(url)
+    migrate(engine)  # once, before any process serves
+    engine.dispose()
+    os.environ["SHIELDWALL_DATABASE"] = url
+    os.environ["SHIELDWALL_WORKER"] = "0" if no_worker else "1"
+    click.echo(f"shieldwall serve: http://{host}:{port}/api/v1 (database {_shown(url)})", err=True)
+    uvicorn.run(
+        "shieldwall.service.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info" if verbose else "warning",
+    )
+
+
+def _shown(url: str) -> str:
+    """The URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    from shieldwall.service.database import normalize
+
+    try:
+        return make_url(normalize(url)).render_as_string(hide_password=True)
+    except Exception:
+        return "(given)"
+
+
+@serve.group()
+def token() -> None:
+    """API tokens: scoped to projects and a role, expiring, revocable."""
+
+
+@token.command("create")
+@_database_option
+@click.option("--project", "projects", multiple=True, required=True, metavar="NAME",
+              help="A project the token may use (repeatable).")
+@click.option("--role", type=click.Choice(["viewer", "triager", "admin"]), required=True)
+@click.option("--name", default="", help="What the token is for (shown in lists and the audit).")
+@click.option("--expires", default="90d", show_default=True, metavar="AGE",
+              help="Lifetime: 90d, 12h, 2w; `never` for none.")
+@click.option("-v", "--verbose", is_flag=True)
+def token_create(
+    database: str | None,
+    projects: tuple[str, ...],
+    role: str,
+    name: str,
+    expires: str,
+    verbose: bool,
+) -> None:
+    """Print a new token once (only its hash is kept)."""
+    from shieldwall.cli.main import handle_errors
+
+    handle_errors(_create)(database, projects, role, name, expires, verbose=verbose)
+
+
+def _create(
+    database: str | None,
+    projects: tuple[str, ...],
+    role: str,
+    name: str,
+    expires: str,
+    verbose: bool,
+) -> None:
+    import datetime as dt
+    import re
+
+    from shieldwall.service.access import create_token
+    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+
+    for project in projects:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", project):
+            raise UsageError(f"project name {project!r} is not valid",
+                             "use letters, digits, '.', '_' and '-'")
+    lifetime = None
+    if expires != "never":
+        try:
+            lifetime = dt.timedelta(days=parse_age(expires))
+        except ValueError as exc:
+            raise UsageError(str(exc), "give 90d, 12h, 2w or never") from None
+    engine = open_engine(database or default_url())
+    migrate(engine)
+    with sessions(engine)() as session:
+        text, _row = create_token(
+            session, dict.fromkeys(projects, role), "cli", name=name, expires_in=lifetime
+        )
+        session.commit()
+    engine.dispose()
+    click.echo(text)
+
+
+@token.command("revoke")
+@_database_option
+@click.argument("token_id", type=int)
+@click.option("-v", "--verbose", is_flag=True)
+def token_revoke(database: str | None, token_id: int, verbose: bool) -> None:
+    """Revoke the token with this id (see GET /api/v1/projects/NAME/tokens)."""
+    from shieldwall.cli.main import handle_errors
+
+    handle_errors(_revoke)(database, token_id, verbose=verbose)
+
+
+def _revoke(database: str | None, token_id: int, verbose: bool) -> None:
+    from shieldwall.service.access import revoke_token
+    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.tables import Token
+
+    engine = open_engine(database or default_url())
+    migrate(engine)
+    with sessions(engine)() as session:
+        row = session.get(Token, token_id)
+        if row is None:
+            raise UsageError(f"no token {token_id}", "list them with the API's /tokens")
+        revoke_token(session, row, "cli")
+        session.commit()
+    engine.dispose()
+    click.echo(f"token {token_id} revoked", err=True)

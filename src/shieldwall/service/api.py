@@ -1,0 +1,427 @@
+"""The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json).
+
+Every route but /health needs `Authorization: Bearer TOKEN`. A project the caller
+holds no role on answers 404, as if it did not exist; a role too low answers 403."""
+
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shieldwall import __version__
+from shieldwall.service.access import (
+    ROLES,
+    Principal,
+    create_token,
+    principal_for,
+    revoke_token,
+)
+from shieldwall.service.database import migrate, open_engine, sessions
+from shieldwall.service.errors import BadUpload
+from shieldwall.service.ingest import accept, project_named
+from shieldwall.service.jobs import Worker
+from shieldwall.service.queries import (
+    dashboard,
+    expire_acceptances,
+    finding_detail,
+    iso,
+    list_findings,
+    list_scans,
+    scan_dict,
+    search_components,
+    trends,
+)
+from shieldwall.service.tables import AuditEntry, Project, Scan, Token
+from shieldwall.service.triage import Decision, clear_triage, exceptions, set_triage
+
+PROJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
+ProjectName = Annotated[str, Path(pattern=PROJECT_PATTERN, description="project name")]
+Fingerprint = Annotated[str, Path(min_length=1, max_length=200)]
+UPLOAD_TYPES = ["application/json", "application/sarif+json", "application/vnd.cyclonedx+json"]
+
+
+@dataclass
+class ServiceConfig:
+    database: str
+    worker: bool = True  # run jobs in this process (off for API-only replicas)
+    max_upload_bytes: int = 256 * 1024 * 1024
+    migrate: bool = True
+
+
+class TriageBody(BaseModel):
+    decision: str = Field(description="false-positive | accepted-risk | fixed")
+    reason: str = Field(max_length=4000)
+    owner: str = Field(default="", max_length=200)
+    expires: dt.date | None = Field(default=None, description="required for accepted-risk")
+
+
+class TokenBody(BaseModel):
+    role: str = Field(description="viewer | triager | admin")
+    name: str = Field(default="", max_length=200)
+    expires_in_days: int | None = Field(default=90, ge=1, le=3660)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def create_app(config: ServiceConfig) -> FastAPI:
+    engine = open_engine(config.database)
+    if config.migrate:
+        migrate(engine)
+    factory = sessions(engine)
+    worker = Worker(factory) if config.worker else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        if worker is not None:
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+        engine.dispose()
+
+    app = FastAPI(
+        title="shieldwall findings service",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.factory = factory
+    app.state.worker = worker
+    app.state.config = config
+    app.include_router(_router(factory, worker, config), prefix="/api/v1")
+
+    @app.exception_handler(BadUpload)
+    async def bad_upload(_request: Request, exc: BadUpload) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=400)
+
+    return app
+
+
+def _router(
+    factory: sessionmaker[Session], worker: Worker | None, config: ServiceConfig
+) -> APIRouter:
+    router = APIRouter()
+
+    def session_dep() -> Iterator[Session]:
+        with factory() as session:
+            yield session
+
+    SessionDep = Annotated[Session, Depends(session_dep)]
+
+    def principal_dep(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        found = principal_for(session, credentials.credentials) if credentials else None
+        if found is None:
+            raise HTTPException(
+                401,
+                "a valid, unexpired, unrevoked token is required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return found
+
+    Caller = Annotated[Principal, Depends(principal_dep)]
+
+    def project_for(session: Session, caller: Principal, name: str, role: str) -> Project:
+        if caller.role(name) is None:
+            raise HTTPException(404, f"no project {name!r}")
+        if not caller.may(name, role):
+            raise HTTPException(403, f"this needs the {role} role on {name!r}")
+        project = project_named(session, name)
+        if project is None:
+            raise HTTPException(404, f"no project {name!r}")
+        return project
+
+    @router.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @router.get("/projects", tags=["projects"])
+    def projects(session: SessionDep, caller: Caller) -> dict[str, Any]:
+        rows = session.scalars(select(Project).where(Project.name.in_(list(caller.grants))))
+        return {
+            "projects": [
+                {"name": p.name, "role": caller.role(p.name), "created_at": iso(p.created_at)}
+                for p in rows
+            ]
+        }
+
+    @router.get("/projects/{project}", tags=["projects"])
+    def project_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        return {"name": p.name, "role": caller.role(p.name), "created_at": iso(p.created_at)}
+
+    @router.post(
+        "/projects/{project}/scans",
+        tags=["scans"],
+        status_code=202,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "a shieldwall JSON report, a SARIF 2.1.0 log or a CycloneDX SBOM",
+                "content": {t: {"schema": {"type": "object"}} for t in UPLOAD_TYPES},
+            }
+        },
+        responses={200: {"description": "this (project, commit, tool) was uploaded before"}},
+    )
+    async def upload(
+        request: Request,
+        caller: Caller,
+        project: ProjectName,
+        branch: Annotated[str, Query(max_length=200)] = "main",
+        commit: Annotated[str, Query(max_length=200)] = "",
+        tool: Annotated[str, Query(max_length=200)] = "",
+    ) -> JSONResponse:
+        if caller.role(project) is None:
+            raise HTTPException(404, f"no project {project!r}")
+        if not caller.may(project, "triager"):
+            raise HTTPException(403, f"uploading needs the triager role on {project!r}")
+        body = await _read_body(request, config.max_upload_bytes)
+
+        def store() -> tuple[dict[str, Any], bool]:
+            with factory() as session:
+                done = accept(session, project, body, branch=branch, commit=commit, tool=tool)
+                return scan_dict(done.scan, project), done.created
+
+        scan, created = await run_in_threadpool(store)
+        if created and worker is not None:
+            worker.wake()
+        return JSONResponse({"scan": scan}, status_code=202 if created else 200)
+
+    @router.get("/projects/{project}/scans", tags=["scans"])
+    def scans(
+        session: SessionDep,
+        caller: Caller,
+        project: ProjectName,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        return {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
+
+    @router.get("/projects/{project}/scans/{scan_id}", tags=["scans"])
+    def scan_get(
+        session: SessionDep, caller: Caller, project: ProjectName, scan_id: int
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        s = session.get(Scan, scan_id)
+        if s is None or s.project_id != p.id:
+            raise HTTPException(404, f"no scan {scan_id} in {project!r}")
+        return {"scan": scan_dict(s, p.name)}
+
+    @router.get("/projects/{project}/findings", tags=["findings"])
+    def findings(
+        session: SessionDep,
+        caller: Caller,
+        project: ProjectName,
+        status: Annotated[list[str], Query()] = [],  # noqa: B006
+        severity: Annotated[list[str], Query()] = [],  # noqa: B006
+        control: Annotated[list[str], Query()] = [],  # noqa: B006
+        branch: str | None = None,
+        tool: str | None = None,
+        rule: str | None = None,
+        triaged: bool | None = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        today = _today()
+        expire_acceptances(session, p, today)
+        found = list_findings(
+            session,
+            p,
+            today,
+            status=_split(status),
+            severity=_split(severity),
+            control=_split(control),
+            branch=branch,
+            tool=tool,
+            rule=rule,
+            triaged=triaged,
+            limit=limit,
+            offset=offset,
+        )
+        return {"findings": found}
+
+    @router.get("/projects/{project}/findings/{finding_id}", tags=["findings"])
+    def finding_get(
+        session: SessionDep, caller: Caller, project: ProjectName, finding_id: int
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        found = finding_detail(session, p, finding_id, _today())
+        if found is None:
+            raise HTTPException(404, f"no finding {finding_id} in {project!r}")
+        return {"finding": found}
+
+    @router.put("/projects/{project}/triage/{fingerprint}", tags=["triage"])
+    def triage_put(
+        session: SessionDep,
+        caller: Caller,
+        project: ProjectName,
+        fingerprint: Fingerprint,
+        body: TriageBody,
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "triager")
+        decision = Decision(body.decision, body.reason, body.owner, body.expires)
+        row = set_triage(session, p, fingerprint, decision, caller.name)
+        session.commit()
+        return {"fingerprint": row.fingerprint, "decision": row.decision}
+
+    @router.delete("/projects/{project}/triage/{fingerprint}", tags=["triage"])
+    def triage_delete(
+        session: SessionDep, caller: Caller, project: ProjectName, fingerprint: Fingerprint
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "triager")
+        if not clear_triage(session, p, fingerprint, caller.name):
+            raise HTTPException(404, f"no decision on {fingerprint!r}")
+        session.commit()
+        return {"fingerprint": fingerprint, "decision": None}
+
+    @router.get("/projects/{project}/exceptions", tags=["triage"])
+    def exceptions_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        """The live false positives and accepted risks: what `scan --server` applies."""
+        p = project_for(session, caller, project, "viewer")
+        today = _today()
+        expire_acceptances(session, p, today)
+        return {
+            "schema": "shieldwall/exceptions/v1",
+            "project": p.name,
+            "exceptions": exceptions(session, p, today),
+        }
+
+    @router.get("/projects/{project}/trends", tags=["findings"])
+    def trends_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        return {"trends": trends(session, p)}
+
+    @router.get("/projects/{project}/sboms", tags=["sboms"])
+    def sboms(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        p = project_for(session, caller, project, "viewer")
+        rows = session.scalars(
+            select(Scan).where(Scan.project_id == p.id, Scan.kind == "cyclonedx").order_by(Scan.id)
+        )
+        return {"sboms": [scan_dict(s, p.name) for s in rows]}
+
+    @router.get("/components", tags=["sboms"])
+    def components(
+        session: SessionDep,
+        caller: Caller,
+        name: Annotated[str, Query(min_length=1, max_length=300)],
+        version: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+    ) -> dict[str, Any]:
+        """Which projects and services ship a component (name contains, exact version)."""
+        return {"components": search_components(session, list(caller.grants), name, version, limit)}
+
+    @router.get("/dashboard", tags=["findings"])
+    def dashboard_get(session: SessionDep, caller: Caller) -> dict[str, Any]:
+        """Open, untriaged findings by control and severity across the caller's projects."""
+        return dashboard(session, list(caller.grants))
+
+    @router.get("/projects/{project}/tokens", tags=["access"])
+    def tokens(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        project_for(session, caller, project, "admin")
+        rows = session.scalars(select(Token).order_by(Token.id))
+        return {"tokens": [_token_dict(t) for t in rows if project in t.grants]}
+
+    @router.post("/projects/{project}/tokens", tags=["access"], status_code=201)
+    def token_post(
+        session: SessionDep, caller: Caller, project: ProjectName, body: TokenBody
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "admin")
+        if body.role not in ROLES:
+            raise HTTPException(422, f"role must be one of {', '.join(ROLES)}")
+        days = body.expires_in_days
+        text, row = create_token(
+            session,
+            {p.name: body.role},
+            caller.name,
+            name=body.name,
+            expires_in=dt.timedelta(days=days) if days else None,
+        )
+        session.commit()
+        return {"token": text, **_token_dict(row)}
+
+    @router.delete("/projects/{project}/tokens/{token_id}", tags=["access"])
+    def token_delete(
+        session: SessionDep, caller: Caller, project: ProjectName, token_id: int
+    ) -> dict[str, Any]:
+        project_for(session, caller, project, "admin")
+        row = session.get(Token, token_id)
+        if row is None or project not in row.grants:
+            raise HTTPException(404, f"no token {token_id} on {project!r}")
+        if not all(caller.may(name, "admin") for name in row.grants):
+            raise HTTPException(403, "the token also holds projects you do not administer")
+        revoke_token(session, row, caller.name)
+        session.commit()
+        return _token_dict(row)
+
+    @router.get("/projects/{project}/audit", tags=["access"])
+    def audit_get(
+        session: SessionDep,
+        caller: Caller,
+        project: ProjectName,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> dict[str, Any]:
+        p = project_for(session, caller, project, "admin")
+        rows = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.project_id == p.id)
+            .order_by(AuditEntry.id)
+            .limit(limit)
+        )
+        return {
+            "audit": [
+                {"id": a.id, "at": iso(a.at), "actor": a.actor, "action": a.action, **a.detail}
+                for a in rows
+            ]
+        }
+
+    return router
+
+
+def _split(values: list[str]) -> list[str]:
+    """`?status=open,fixed` and `?status=open&status=fixed` alike."""
+    return [v for value in values for v in value.split(",") if v]
+
+
+def _token_dict(t: Token) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "grants": t.grants,
+        "created_at": iso(t.created_at),
+        "expires_at": iso(t.expires_at),
+        "revoked_at": iso(t.revoked_at),
+    }
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the upload is over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"the upload is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
