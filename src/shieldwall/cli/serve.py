@@ -31,8 +31,13 @@ def _database_option(fn: click.decorators.FC) -> click.decorators.FC:
 @click.option(
     "--no-worker", is_flag=True, help="Serve the API only; other replicas process uploads."
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="API processes (each but with --no-worker also runs jobs).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="API processes (each but with --no-worker also runs jobs).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -95,12 +100,23 @@ def token() -> None:
 
 @token.command("create")
 @_database_option
-@click.option("--project", "projects", multiple=True, required=True, metavar="NAME",
-              help="A project the token may use (repeatable).")
+@click.option(
+    "--project",
+    "projects",
+    multiple=True,
+    required=True,
+    metavar="NAME",
+    help="A project the token may use (repeatable).",
+)
 @click.option("--role", type=click.Choice(["viewer", "triager", "admin"]), required=True)
 @click.option("--name", default="", help="What the token is for (shown in lists and the audit).")
-@click.option("--expires", default="90d", show_default=True, metavar="AGE",
-              help="Lifetime: 90d, 12h, 2w; `never` for none.")
+@click.option(
+    "--expires",
+    default="90d",
+    show_default=True,
+    metavar="AGE",
+    help="Lifetime: 90d, 12h, 2w; `never` for none.",
+)
 @click.option("-v", "--verbose", is_flag=True)
 def token_create(
     database: str | None,
@@ -132,8 +148,9 @@ def _create(
 
     for project in projects:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", project):
-            raise UsageError(f"project name {project!r} is not valid",
-                             "use letters, digits, '.', '_' and '-'")
+            raise UsageError(
+                f"project name {project!r} is not valid", "use letters, digits, '.', '_' and '-'"
+            )
     lifetime = None
     if expires != "never":
         try:
@@ -177,3 +194,81 @@ def _revoke(database: str | None, token_id: int, verbose: bool) -> None:
         session.commit()
     engine.dispose()
     click.echo(f"token {token_id} revoked", err=True)
+
+
+class ServerLink:
+    """`scan --server URL` (pull triage as exceptions) and `scan --upload URL`
+    (send the JSON report) for one project; the token is `$SHIELDWALL_TOKEN`."""
+
+    def __init__(
+        self,
+        server: str | None,
+        upload: str | None,
+        project: str | None,
+        branch: str | None,
+        commit: str | None,
+    ) -> None:
+        import os
+
+        if project is None:
+            raise UsageError(
+                "--server and --upload need --project NAME", "name the project on the service"
+            )
+        self.server, self.upload_url, self.project = server, upload, project
+        self.branch = branch or _ci_branch() or "main"
+        self.commit = commit or ""
+        self.token = os.environ.get("SHIELDWALL_TOKEN", "")
+
+    def decisions(self) -> dict[str, str]:
+        if self.server is None:
+            return {}
+        from shieldwall.service.client import pull_decisions
+
+        pulled = pull_decisions(self.server, self.project, self.token)
+        if pulled.warning:
+            click.secho(f"warning: {pulled.warning}", fg="yellow", err=True)
+        return pulled.decisions
+
+    def upload(self, result: object, path: object) -> bool:
+        """Send the report; False (after saying why) when it could not be."""
+        if self.upload_url is None:
+            return True
+        import subprocess
+        from pathlib import Path
+
+        from shieldwall.errors import ShieldwallError
+        from shieldwall.formats.base import ReportContext
+        from shieldwall.formats.registry import formatter
+        from shieldwall.model import ScanResult
+        from shieldwall.service.client import upload
+        from shieldwall.sources.git import resolve_commit
+
+        assert isinstance(result, ScanResult) and isinstance(path, Path)
+        commit = self.commit
+        if not commit:
+            try:
+                commit = resolve_commit(path if path.is_dir() else path.parent, "HEAD") or ""
+            except (OSError, subprocess.SubprocessError):
+                commit = ""
+        report = formatter("json")(result, ReportContext()).encode("utf-8")
+        try:
+            scan = upload(self.upload_url, self.project, self.token, report, self.branch, commit)
+        except ShieldwallError as exc:
+            click.secho(f"error: upload failed: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(f"hint: {exc.hint}", err=True)
+            return False
+        click.echo(
+            f"uploaded to {self.upload_url}: project {self.project}, scan {scan.get('id')}",
+            err=True,
+        )
+        return True
+
+
+def _ci_branch() -> str:
+    import os
+
+    for name in ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME", "BRANCH_NAME"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return ""

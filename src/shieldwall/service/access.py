@@ -18,7 +18,7 @@ from shieldwall.service.errors import BadUpload
 from shieldwall.service.tables import AuditEntry, Token, utcnow
 
 ROLES = {"viewer": 1, "triager": 2, "admin": 3}
-TOKEN_PREFIX = "swt_"
+TOKEN_PREFIX = "swt_"  # noqa: S105 - a prefix that tells a token at a glance
 
 
 @dataclass(frozen=True)

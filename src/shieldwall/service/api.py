@@ -3,7 +3,6 @@
 Every route but /health needs `Authorization: Bearer TOKEN`. A project the caller
 holds no role on answers 404, as if it did not exist; a role too low answers 403."""
 
-
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import asynccontextmanager

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -241,7 +241,7 @@ def _clear_fixed_triage(
     back = {fp for fp in marked if fp in incoming and fp in existing}
     if back:
         session.execute(
-            Triage.__table__.delete().where(
+            delete(Triage).where(
                 Triage.project_id == project_id,
                 Triage.decision == "fixed",
                 Triage.fingerprint.in_(back),

@@ -56,7 +56,10 @@ def expire_acceptances(session: Session, project: Project, today: dt.date) -> in
             session.execute(update(Finding).where(Finding.id.in_(ids)).values(status="reopened"))
             session.execute(
                 insert(FindingEvent),
-                [{"finding_id": i, "status": "reopened:acceptance-expired", "at": now} for i in ids],
+                [
+                    {"finding_id": i, "status": "reopened:acceptance-expired", "at": now}
+                    for i in ids
+                ],
             )
         audit(
             session,
@@ -204,8 +207,7 @@ def dashboard(session: Session, names: Sequence[str]) -> dict[str, Any]:
         .join(Finding, Finding.project_id == Project.id)
         .outerjoin(
             Triage,
-            (Triage.project_id == Finding.project_id)
-            & (Triage.fingerprint == Finding.fingerprint),
+            (Triage.project_id == Finding.project_id) & (Triage.fingerprint == Finding.fingerprint),
         )
         .where(Project.name.in_(names), Finding.status.in_(OPEN), Triage.id.is_(None))
         .group_by(Project.name, Finding.control, Finding.severity)

@@ -98,8 +98,8 @@ def head(body: bytes) -> Head:
         return Head("sarif", name.strip().lower()[:100] or "sarif", doc)
     raise BadUpload(
         "the upload is neither a shieldwall report, SARIF 2.1.0 nor CycloneDX",
-        f"a shieldwall report has \"schema\": \"{REPORT_SCHEMA}\"; SARIF has \"version\": "
-        "\"2.1.0\" and runs; CycloneDX has \"bomFormat\": \"CycloneDX\"",
+        f'a shieldwall report has "schema": "{REPORT_SCHEMA}"; SARIF has "version": '
+        '"2.1.0" and runs; CycloneDX has "bomFormat": "CycloneDX"',
     )
 
 
@@ -233,7 +233,7 @@ def _sarif_result(
         )
         severity = _LEVELS.get(str(level), "medium")
     message = _dict(result.get("message"), "message").get("text", "")
-    location = {"path": "", "start_line": 0, "end_line": 0}
+    location: dict[str, Any] = {"path": "", "start_line": 0, "end_line": 0}
     locations = _list(result.get("locations"), "locations")
     if locations:
         physical = _dict(_dict(locations[0], "location").get("physicalLocation"), "physical")
@@ -245,7 +245,7 @@ def _sarif_result(
             "start_line": start,
             "end_line": _line(region.get("endLine")) or start,
         }
-    fingerprint = _sarif_fingerprint(result, tool, rule_id, location["path"], str(message))
+    fingerprint = _sarif_fingerprint(result, tool, rule_id, str(location["path"]), str(message))
     short = _dict(rule.get("shortDescription"), "shortDescription").get("text", "")
     help_uri = rule.get("helpUri")
     return {
@@ -298,7 +298,8 @@ def _cyclonedx(doc: dict[str, Any]) -> Contents:
         name = c.get("name")
         if not isinstance(name, str) or not name:
             continue
-        purl = c.get("purl") if isinstance(c.get("purl"), str) else ""
+        given = c.get("purl")
+        purl = given if isinstance(given, str) else ""
         components.append(
             SbomComponent(
                 name=name[:300],
