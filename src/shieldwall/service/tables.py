@@ -92,7 +92,7 @@ class FindingEvent(Base):
         ForeignKey("findings.id", ondelete="CASCADE"), index=True
     )
     scan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(40))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

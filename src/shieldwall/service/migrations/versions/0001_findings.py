@@ -77,7 +77,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("scan_id", sa.Integer, nullable=True),
-        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(40), nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_finding_events_finding_id", "finding_events", ["finding_id"])
