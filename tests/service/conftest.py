@@ -65,9 +65,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> str:
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """One database per kind for the session; tests keep apart by project names."""
     if request.param == "sqlite":
         return str(tmp_path_factory.mktemp("serve") / "serve.db")

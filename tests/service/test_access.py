@@ -97,7 +97,12 @@ def _operations(service: Service) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _call(
-    service: Service, method: str, path: str, op: dict[str, Any], ids: dict[str, Any], token: str,
+    service: Service,
+    method: str,
+    path: str,
+    op: dict[str, Any],
+    ids: dict[str, Any],
+    token: str,
     component: str,
 ) -> Any:
     spec = service.client.get("/api/v1/openapi.json").json()
@@ -193,9 +198,7 @@ def test_tokens_are_kept_only_as_hashes(service: Service, project: str) -> None:
     text = service.token({project: "viewer"}, name="hashed")
     with service.app.state.factory() as session:
         row = session.scalar(select(Token).where(Token.name == "hashed"))
-        stored = json.dumps(
-            {c.name: str(getattr(row, c.name)) for c in Token.__table__.columns}
-        )
+        stored = json.dumps({c.name: str(getattr(row, c.name)) for c in Token.__table__.columns})
     assert text not in stored
     assert text[4:] not in stored
 
