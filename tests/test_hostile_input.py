@@ -120,24 +120,8 @@ def _mutations(valid: str) -> st.SearchStrategy[str]:
             elif op == "duplicate":
                 out.insert(i, out[i])
             elif op == "replace":
-                token = draw(
-                    st.sampled_from(
-                        [
-                            "[]",
-                            "{}",
-                            "null",
-                            "1",
-                            "- x",
-                            "*a",
-                            "&a x",
-                            "'",
-                            "true",
-                            "{{ .Values.x }}",
-                            ":",
-                            "-",
-                        ]
-                    )
-                )
+                token = draw(st.sampled_from(["[]", "{}", "null", "1", "- x", "*a", "&a x", "'",
+                                              "true", "{{ .Values.x }}", ":", "-"]))
                 key, _, _ = out[i].partition(":")
                 out[i] = f"{key}: {token}" if draw(st.booleans()) else token
             elif op == "indent":
@@ -175,12 +159,8 @@ def test_valid_inputs_raise_findings() -> None:
         (root / "docker-compose.yaml").write_text(VALID_COMPOSE)
         (root / "Dockerfile").write_text(VALID_DOCKERFILE)
         rules = {f.rule.id for f in ConfigAnalyzer().analyze(ScanTarget(walk(root))).findings}
-    assert {
-        "K8S-PRIVILEGED",
-        "K8S-SERVICE-EXPOSED",
-        "NET-DB-TLS-DISABLED",
-        "K8S-INGRESS-NO-TLS",
-    } <= rules
+    assert {"K8S-PRIVILEGED", "K8S-SERVICE-EXPOSED", "NET-DB-TLS-DISABLED",
+            "K8S-INGRESS-NO-TLS"} <= rules
 
 
 # Every analyzer, not only config: random bytes and text under the names each one reads.

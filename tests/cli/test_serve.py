@@ -87,8 +87,9 @@ def test_triage_on_the_service_flows_back_and_an_outage_never_passes_the_gate(
 def test_a_failed_upload_fails_a_passing_scan(write, tmp_path: Path) -> None:
     root = write({"repo/k8s/pod.yaml": PRIVILEGED_POD}) / "repo"
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "SHIELDWALL_TOKEN": "swt_unknown"}
+    down = f"http://127.0.0.1:{free_port()}"
     out = sw("scan", str(root), "--analyzers", "config", "--fail-on", "none", "--format", "json",
-             "--upload", f"http://127.0.0.1:{free_port()}", "--project", "shop", env=env)  # fmt: skip
+             "--upload", down, "--project", "shop", env=env)  # fmt: skip
     assert out.returncode == 3
     assert "upload failed" in out.stderr
 
@@ -121,7 +122,7 @@ def test_serve_starts_with_one_command_and_token_create_prints_a_token(tmp_path:
             db,
             "--listen",
             f"127.0.0.1:{port}",
-        ],  # fmt: skip
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -57,7 +57,7 @@ def _b_state(service: Service, token: str, project: str) -> dict[str, Any]:
 def two_projects(service: Service, project: str) -> dict[str, Any]:
     a, b = f"{project}-a", f"{project}-b"
     b_admin = service.token({b: "admin"}, name="b-admin")
-    b_victim = service.token({b: "viewer"}, name="b-victim")
+    service.token({b: "viewer"}, name="b-victim")
     service.upload(b_admin, b, report([finding(1), finding(2)]), commit="b1")
     sbom = {
         "bomFormat": "CycloneDX",

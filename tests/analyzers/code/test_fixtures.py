@@ -63,23 +63,18 @@ def _cwe_findings(path: Path) -> list[str]:
 
 
 def _case(path: Path) -> object:
-    known = (
-        KNOWN_FAILURES.get(f"{path.parent.name}/{path.name}")
-        if path.parent.parent == HOLDOUT3
-        else KNOWN_FAILURES_4.get(f"{path.parent.name}/{path.name}")
-        if path.parent.parent == HOLDOUT4
-        else None
-    )
+    known = KNOWN_FAILURES.get(f"{path.parent.name}/{path.name}") \
+        if path.parent.parent == HOLDOUT3 else \
+        KNOWN_FAILURES_4.get(f"{path.parent.name}/{path.name}") \
+        if path.parent.parent == HOLDOUT4 else None
     marks = [pytest.mark.xfail(reason=known, strict=True)] if known else []
-    return pytest.param(
-        path, marks=marks, id=f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
-    )
+    return pytest.param(path, marks=marks,
+                        id=f"{path.parent.parent.name}/{path.parent.name}/{path.name}")
 
 
-@pytest.mark.parametrize(
-    "path",
-    [_case(p) for p in [*CASES, *BLIND_CASES, *HELDOUT_CASES, *HOLDOUT3_CASES, *HOLDOUT4_CASES]],
-)
+@pytest.mark.parametrize("path", [_case(p) for p in
+                                  [*CASES, *BLIND_CASES, *HELDOUT_CASES, *HOLDOUT3_CASES,
+                                   *HOLDOUT4_CASES]])
 def test_fixture(path: Path) -> None:
     vulnerable, cwe = _label(path)
     rules = _cwe_findings(path)
