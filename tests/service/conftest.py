@@ -88,7 +88,7 @@ class Service:
 
     def drain(self) -> int:
         done = 0
-        while run_one(self.app.state.factory):
+        while run_one(self.app.state.factory, self.app.state.handlers):
             done += 1
         return done
 

@@ -25,6 +25,15 @@ def _database_option(fn: click.decorators.FC) -> click.decorators.FC:
     )(fn)
 
 
+def _webhook_option(fn: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--webhook",
+        metavar="URL",
+        envvar="SHIELDWALL_WEBHOOK",
+        help="POST each new critical/high advisory in a stored SBOM here (Slack-compatible).",
+    )(fn)
+
+
 @click.group(invoke_without_command=True)
 @_database_option
 @click.option("--listen", default="127.0.0.1:8380", show_default=True, metavar="HOST:PORT")
@@ -38,6 +47,7 @@ def _database_option(fn: click.decorators.FC) -> click.decorators.FC:
     show_default=True,
     help="API processes (each but with --no-worker also runs jobs).",
 )
+@_webhook_option
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -46,6 +56,7 @@ def serve(
     listen: str,
     no_worker: bool,
     workers: int,
+    webhook: str | None,
     verbose: bool,
 ) -> None:
     """Run the findings service: every scan and SBOM, their history and triage."""
@@ -53,10 +64,17 @@ def serve(
 
     if ctx.invoked_subcommand is not None:
         return
-    handle_errors(_run)(database, listen, no_worker, workers, verbose=verbose)
+    handle_errors(_run)(database, listen, no_worker, workers, webhook, verbose=verbose)
 
 
-def _run(database: str | None, listen: str, no_worker: bool, workers: int, verbose: bool) -> None:
+def _run(
+    database: str | None,
+    listen: str,
+    no_worker: bool,
+    workers: int,
+    webhook: str | None,
+    verbose: bool,
+) -> None:
     import os
 
     import uvicorn
@@ -70,6 +88,8 @@ def _run(database: str | None, listen: str, no_worker: bool, workers: int, verbo
     engine.dispose()
     os.environ["SHIELDWALL_DATABASE"] = url
     os.environ["SHIELDWALL_WORKER"] = "0" if no_worker else "1"
+    if webhook:
+        os.environ["SHIELDWALL_WEBHOOK"] = webhook
     click.echo(f"shieldwall serve: http://{host}:{port}/api/v1 (database {_shown(url)})", err=True)
     uvicorn.run(
         "shieldwall.service.app:app_from_env",
@@ -166,6 +186,34 @@ def _create(
         session.commit()
     engine.dispose()
     click.echo(text)
+
+
+@serve.command("rematch")
+@_database_option
+@_webhook_option
+@click.option("-v", "--verbose", is_flag=True)
+def rematch_command(database: str | None, webhook: str | None, verbose: bool) -> None:
+    """Match stored SBOMs against the vulnerability database now (after `db update`)."""
+    from shieldwall.cli.main import handle_errors
+
+    handle_errors(_rematch)(database, webhook, verbose=verbose)
+
+
+def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
+    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.monitor import rematch, webhook_sender
+
+    engine = open_engine(database or default_url())
+    migrate(engine)
+    with sessions(engine)() as session:
+        opened = rematch(session, webhook_sender(webhook))
+    engine.dispose()
+    for item in opened:
+        where = ", ".join(item.services) or "-"
+        click.echo(
+            f"{item.project} {item.branch}: {item.severity} {item.advisory} {item.purl} ({where})"
+        )
+    click.echo(f"{len(opened)} new advisory finding(s)", err=True)
 
 
 @token.command("revoke")

@@ -28,7 +28,8 @@ from shieldwall.service.access import (
 from shieldwall.service.database import migrate, open_engine, sessions
 from shieldwall.service.errors import BadUpload
 from shieldwall.service.ingest import accept, project_named
-from shieldwall.service.jobs import Worker
+from shieldwall.service.jobs import Worker, handlers
+from shieldwall.service.monitor import webhook_sender
 from shieldwall.service.queries import (
     dashboard,
     expire_acceptances,
@@ -55,6 +56,8 @@ class ServiceConfig:
     worker: bool = True  # run jobs in this process (off for API-only replicas)
     max_upload_bytes: int = 256 * 1024 * 1024
     migrate: bool = True
+    webhook: str | None = None  # SBOM monitoring: where new critical/high advisories go
+    monitor_seconds: float = 300.0  # how often to look for a changed vulnerability database
 
 
 class TriageBody(BaseModel):
@@ -82,7 +85,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
     if config.migrate:
         migrate(engine)
     factory = sessions(engine)
-    worker = Worker(factory) if config.worker else None
+    notify = webhook_sender(config.webhook)
+    worker = (
+        Worker(factory, notify=notify, monitor_seconds=config.monitor_seconds)
+        if config.worker
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
@@ -103,6 +111,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     )
     app.state.factory = factory
     app.state.worker = worker
+    app.state.handlers = handlers(notify)  # what a worker runs (tests run it in step)
     app.state.config = config
     app.include_router(_router(factory, worker, config), prefix="/api/v1")
 

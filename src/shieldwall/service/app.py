@@ -11,11 +11,13 @@ from shieldwall.service.database import default_url
 
 
 def app_from_env() -> FastAPI:
-    """`SHIELDWALL_DATABASE` (URL) and `SHIELDWALL_WORKER` (0: API only)."""
+    """`SHIELDWALL_DATABASE` (URL), `SHIELDWALL_WORKER` (0: API only) and
+    `SHIELDWALL_WEBHOOK` (where new critical/high advisories are announced)."""
     return create_app(
         ServiceConfig(
             database=os.environ.get("SHIELDWALL_DATABASE") or default_url(),
             worker=os.environ.get("SHIELDWALL_WORKER", "1") != "0",
             migrate=False,
+            webhook=os.environ.get("SHIELDWALL_WEBHOOK") or None,
         )
     )

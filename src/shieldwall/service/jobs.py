@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shieldwall.errors import ShieldwallError
 from shieldwall.service.ingest import process
+from shieldwall.service.monitor import Notify, rematch, schedule
 from shieldwall.service.tables import Job, Scan, utcnow
 
 MAX_ATTEMPTS = 3
@@ -28,9 +30,22 @@ def _ingest(session: Session, job: Job) -> None:
     if scan is None or job.payload is None:
         return
     process(session, scan, job.payload)
+    job.payload = None  # the findings hold it now
+    if scan.kind == "cyclonedx":
+        try:  # what is known today is no news: matched without notifying
+            rematch(session, None, scan.id)
+        except ShieldwallError as exc:  # no vulnerability database yet
+            LOG.info("SBOM %s not matched: %s", scan.id, exc.message)
 
 
-HANDLERS: dict[str, Handler] = {"ingest": _ingest}
+def handlers(notify: Notify | None = None) -> dict[str, Handler]:
+    def _rematch(session: Session, _job: Job) -> None:
+        rematch(session, notify)
+
+    return {"ingest": _ingest, "rematch": _rematch}
+
+
+HANDLERS: dict[str, Handler] = handlers()
 
 
 def _take(session: Session) -> Job | None:
@@ -61,7 +76,6 @@ def run_one(factory: sessionmaker[Session], handlers: dict[str, Handler] | None 
         try:
             handlers[job.kind](session, job)
             job.state = "done"
-            job.payload = None  # the findings hold it now
             session.commit()
         except Exception as exc:
             session.rollback()
@@ -92,9 +106,18 @@ def _failed(factory: sessionmaker[Session], job_id: int, exc: Exception) -> None
 class Worker:
     """A thread running jobs until stopped; `wake()` after queueing one."""
 
-    def __init__(self, factory: sessionmaker[Session], poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        poll_seconds: float = 1.0,
+        notify: Notify | None = None,
+        monitor_seconds: float = 300.0,
+    ) -> None:
         self._factory = factory
         self._poll = poll_seconds
+        self._handlers = handlers(notify)
+        self._monitor = monitor_seconds
+        self._checked = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="shieldwall-jobs", daemon=True)
@@ -113,10 +136,19 @@ class Worker:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                busy = run_one(self._factory)
+                self._watch_database()
+                busy = run_one(self._factory, self._handlers)
             except Exception:  # the database went away: wait and try again
                 LOG.exception("job queue unavailable")
                 busy = False
             if not busy:
                 self._wake.wait(self._poll)
                 self._wake.clear()
+
+    def _watch_database(self) -> None:
+        """Every `monitor_seconds`: a changed vulnerability database queues a re-match."""
+        if time.monotonic() - self._checked < self._monitor:
+            return
+        self._checked = time.monotonic()
+        with self._factory() as session:
+            schedule(session)
