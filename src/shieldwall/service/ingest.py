@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shieldwall.service.bulk import insert_rows, update_rows
 from shieldwall.service.tables import (
     Component,
     Finding,
@@ -194,29 +195,40 @@ def _apply_findings(
         )
         if back:
             events.append({"finding_id": finding_id, "scan_id": scan.id, "status": "reopened"})
-    if inserts:
-        made = session.execute(insert(Finding).returning(Finding.id), inserts).scalars().all()
-        events.extend({"finding_id": i, "scan_id": scan.id, "status": "new"} for i in made)
-    if updates:
-        session.execute(update(Finding), updates)
+    table = cast(Table, Finding.__table__)
+    insert_rows(session, table, inserts)
+    update_rows(session, table, updates)
     gone = [
         finding_id
         for fingerprint, (finding_id, status) in existing.items()
         if full and status != "fixed" and fingerprint not in incoming
     ]
-    if gone:
-        session.execute(
-            update(Finding),
-            [{"id": i, "status": "fixed", "last_scan_id": scan.id} for i in gone],
-        )
-        events.extend({"finding_id": i, "scan_id": scan.id, "status": "fixed"} for i in gone)
+    update_rows(
+        session,
+        table,
+        [{"id": i, "status": "fixed", "last_scan_id": scan.id} for i in gone],
+    )
+    events.extend({"finding_id": i, "scan_id": scan.id, "status": "fixed"} for i in gone)
     if events:
-        session.execute(insert(FindingEvent), [{**e, "at": now} for e in events])
+        events_table = cast(Table, FindingEvent.__table__)
+        insert_rows(session, events_table, [{**e, "at": now} for e in events])
+    if inserts:  # each new finding's first event, made in the database
+        session.execute(
+            insert(FindingEvent).from_select(
+                ["finding_id", "scan_id", "status", "at"],
+                select(Finding.id, literal(scan.id), literal("new"), literal(now)).where(
+                    Finding.project_id == scan.project_id,
+                    Finding.branch == scan.branch,
+                    Finding.tool == scan.tool,
+                    Finding.first_scan_id == scan.id,
+                ),
+            )
+        )
     by_control = Counter(f["control"] for f in incoming.values() if not f["suppressed"])
     by_severity = Counter(f["severity"] for f in incoming.values() if not f["suppressed"])
     return {
         "new": len(inserts),
-        "reopened": sum(1 for e in events if e["status"] == "reopened"),
+        "reopened": sum(1 for e in events if e["status"] == "reopened"),  # before "new" ones
         "fixed": len(gone),
         "by_control": dict(by_control),
         "by_severity": dict(by_severity),
