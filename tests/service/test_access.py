@@ -50,6 +50,7 @@ def _b_state(service: Service, token: str, project: str) -> dict[str, Any]:
         "tokens": get("tokens"),
         "audit": get("audit"),
         "exceptions": get("exceptions"),
+        "members": get("members"),
     }
 
 
@@ -66,6 +67,12 @@ def two_projects(service: Service, project: str) -> dict[str, Any]:
     }
     service.upload(b_admin, b, sbom, commit="b2")
     service.upload(service.token({a: "admin"}), a, report([finding(7)]), commit="a1")
+    member = service.client.put(
+        f"/api/v1/projects/{b}/members/someone@example.org",
+        json={"role": "triager"},
+        headers=auth(b_admin),
+    )
+    assert member.status_code == 200
     state = _b_state(service, b_admin, b)
     with service.app.state.factory() as session:
         victim_id = session.scalar(select(Token.id).where(Token.name == "b-victim"))
@@ -81,6 +88,7 @@ def two_projects(service: Service, project: str) -> dict[str, Any]:
             "scan_id": state["scans"]["scans"][0]["id"],
             "fingerprint": state["findings"]["findings"][0]["fingerprint"],
             "token_id": victim_id,
+            "email": "someone@example.org",
         },
         "component": f"secretlib-{project}",
     }

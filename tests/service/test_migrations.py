@@ -22,6 +22,7 @@ TABLES = {
     "audit_log",
     "jobs",
     "components",
+    "members",
 }
 
 
@@ -34,9 +35,9 @@ def test_upgrade_from_empty_makes_every_table_at_head(empty_database: str) -> No
     engine = open_engine(empty_database)
     migrate(engine)
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == "0003"
     migrate(engine)  # again: nothing to do, nothing breaks
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == "0003"
     engine.dispose()
 
 
@@ -49,7 +50,7 @@ def test_upgrade_from_previous_revision_keeps_the_data(empty_database: str) -> N
             text("INSERT INTO projects (name, created_at) VALUES ('kept', CURRENT_TIMESTAMP)")
         )
     migrate(engine)
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == "0003"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM projects")).scalar_one() == "kept"
     assert "components" in inspect(engine).get_table_names()

@@ -110,3 +110,39 @@ def audit(
             at=utcnow(),
         )
     )
+
+
+def principal_for_email(session: Session, email: str) -> Principal:
+    """A signed-in person: their roles are their memberships."""
+    from shieldwall.service.tables import Member, Project
+
+    rows = session.execute(
+        select(Project.name, Member.role)
+        .join(Member, Member.project_id == Project.id)
+        .where(Member.email == email.lower())
+    ).all()
+    return Principal(name=f"user:{email.lower()}", grants={name: role for name, role in rows})
+
+
+def set_member(session: Session, project: str, email: str, role: str | None, actor: str) -> bool:
+    """Give `email` a role on `project` (None: remove it); audited. False: nothing to remove."""
+    from shieldwall.service.ingest import project_named
+    from shieldwall.service.tables import Member
+
+    found = project_named(session, project, create=True)
+    assert found is not None
+    email = email.lower()
+    row = session.scalar(select(Member).where(Member.project_id == found.id, Member.email == email))
+    if role is None:
+        if row is None:
+            return False
+        session.delete(row)
+        audit(session, project, actor, "member.remove", {"email": email})
+        return True
+    check_role(role)
+    if row is None:
+        session.add(Member(project_id=found.id, email=email, role=role, added_at=utcnow()))
+    else:
+        row.role = role
+    audit(session, project, actor, "member.set", {"email": email, "role": role})
+    return True

@@ -4,14 +4,15 @@ Every route but /health needs `Authorization: Bearer TOKEN`. A project the calle
 holds no role on answers 404, as if it did not exist; a role too low answers 403."""
 
 import datetime as dt
+import secrets
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -20,16 +21,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from shieldwall import __version__
 from shieldwall.service.access import (
     ROLES,
+    TOKEN_PREFIX,
     Principal,
     create_token,
     principal_for,
+    principal_for_email,
     revoke_token,
+    set_member,
 )
 from shieldwall.service.database import migrate, open_engine, sessions
 from shieldwall.service.errors import BadUpload
 from shieldwall.service.ingest import accept, project_named
 from shieldwall.service.jobs import Worker, handlers
 from shieldwall.service.monitor import webhook_sender
+from shieldwall.service.oidc import OidcSettings, Provider, Signer, SignInRefused
 from shieldwall.service.queries import (
     dashboard,
     expire_acceptances,
@@ -41,12 +46,16 @@ from shieldwall.service.queries import (
     search_components,
     trends,
 )
-from shieldwall.service.tables import AuditEntry, Project, Scan, Token
+from shieldwall.service.tables import AuditEntry, Member, Project, Scan, Token
 from shieldwall.service.triage import Decision, clear_triage, exceptions, set_triage
 
 PROJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 ProjectName = Annotated[str, Path(pattern=PROJECT_PATTERN, description="project name")]
 Fingerprint = Annotated[str, Path(min_length=1, max_length=200)]
+Email = Annotated[str, Path(pattern=r"^[^@/\s]{1,200}@[^@/\s]{1,200}$")]
+SESSION_COOKIE = "shieldwall_session"
+SIGNIN_COOKIE = "shieldwall_signin"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 UPLOAD_TYPES = ["application/json", "application/sarif+json", "application/vnd.cyclonedx+json"]
 
 
@@ -57,6 +66,8 @@ class ServiceConfig:
     max_upload_bytes: int = 256 * 1024 * 1024
     migrate: bool = True
     webhook: str | None = None  # SBOM monitoring: where new critical/high advisories go
+    oidc: OidcSettings | None = None  # sign-in for people; None: API tokens only
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     monitor_seconds: float = 300.0  # how often to look for a changed vulnerability database
 
 
@@ -65,6 +76,10 @@ class TriageBody(BaseModel):
     reason: str = Field(max_length=4000)
     owner: str = Field(default="", max_length=200)
     expires: dt.date | None = Field(default=None, description="required for accepted-risk")
+
+
+class MemberBody(BaseModel):
+    role: str = Field(description="viewer | triager | admin")
 
 
 class TokenBody(BaseModel):
@@ -109,11 +124,17 @@ def create_app(config: ServiceConfig) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    provider = Provider(config.oidc) if config.oidc is not None else None
+    signer = Signer(config.session_secret)
+    app.state.provider = provider
+    app.state.signer = signer
     app.state.factory = factory
     app.state.worker = worker
     app.state.handlers = handlers(notify)  # what a worker runs (tests run it in step)
     app.state.config = config
-    app.include_router(_router(factory, worker, config), prefix="/api/v1")
+    app.include_router(_router(factory, worker, config, provider, signer), prefix="/api/v1")
+    if provider is not None:
+        app.include_router(_signin_router(provider, signer), prefix="/auth")
 
     @app.exception_handler(BadUpload)
     async def bad_upload(_request: Request, exc: BadUpload) -> JSONResponse:
@@ -123,7 +144,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
 
 def _router(
-    factory: sessionmaker[Session], worker: Worker | None, config: ServiceConfig
+    factory: sessionmaker[Session],
+    worker: Worker | None,
+    config: ServiceConfig,
+    provider: Provider | None,
+    signer: Signer,
 ) -> APIRouter:
     router = APIRouter()
 
@@ -134,10 +159,17 @@ def _router(
     SessionDep = Annotated[Session, Depends(session_dep)]
 
     def principal_dep(
-        session: SessionDep,
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        found = principal_for(session, credentials.credentials) if credentials else None
+        found = None
+        with factory() as session:  # its own short session: an upload holds none meanwhile
+            if credentials is not None:
+                found = _from_bearer(session, credentials.credentials, provider)
+            elif request.method in SAFE_METHODS:  # a browser's session reads, never writes
+                signed_in = signer.load(request.cookies.get(SESSION_COOKIE))
+                if signed_in is not None:
+                    found = principal_for_email(session, str(signed_in["email"]))
         if found is None:
             raise HTTPException(
                 401,
@@ -382,6 +414,35 @@ def _router(
         session.commit()
         return _token_dict(row)
 
+    @router.get("/projects/{project}/members", tags=["access"])
+    def members(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
+        p = project_for(session, caller, project, "admin")
+        rows = session.scalars(
+            select(Member).where(Member.project_id == p.id).order_by(Member.email)
+        )
+        return {"members": [{"email": m.email, "role": m.role} for m in rows]}
+
+    @router.put("/projects/{project}/members/{email}", tags=["access"])
+    def member_put(
+        session: SessionDep, caller: Caller, project: ProjectName, email: Email, body: MemberBody
+    ) -> dict[str, Any]:
+        project_for(session, caller, project, "admin")
+        if body.role not in ROLES:
+            raise HTTPException(422, f"role must be one of {', '.join(ROLES)}")
+        set_member(session, project, email, body.role, caller.name)
+        session.commit()
+        return {"email": email.lower(), "role": body.role}
+
+    @router.delete("/projects/{project}/members/{email}", tags=["access"])
+    def member_delete(
+        session: SessionDep, caller: Caller, project: ProjectName, email: Email
+    ) -> dict[str, Any]:
+        project_for(session, caller, project, "admin")
+        if not set_member(session, project, email, None, caller.name):
+            raise HTTPException(404, f"{email} is no member of {project!r}")
+        session.commit()
+        return {"email": email.lower(), "role": None}
+
     @router.get("/projects/{project}/audit", tags=["access"])
     def audit_get(
         session: SessionDep,
@@ -402,6 +463,71 @@ def _router(
                 for a in rows
             ]
         }
+
+    return router
+
+
+def _from_bearer(session: Session, text: str, provider: Provider | None) -> Principal | None:
+    """Our API token, or (with OIDC on) a JWT of the provider for this service."""
+    if text.startswith(TOKEN_PREFIX) or provider is None:
+        return principal_for(session, text)
+    try:
+        claims = provider.verify(text)
+    except SignInRefused:
+        return None
+    email = claims.get("email")
+    if not isinstance(email, str) or claims.get("email_verified") is False:
+        return None
+    return principal_for_email(session, email)
+
+
+def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
+    router = APIRouter(tags=["sign-in"])
+
+    def callback_url(request: Request) -> str:
+        return str(request.url_for("signin_callback"))
+
+    @router.get("/login")
+    def login(request: Request, next: str = "/") -> RedirectResponse:
+        url, pending = provider.begin(callback_url(request))
+        safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
+        response = RedirectResponse(url, status_code=303)
+        response.set_cookie(
+            SIGNIN_COOKIE,
+            signer.dump({**pending, "next": safe_next}, seconds=600),
+            httponly=True,
+            samesite="lax",
+            max_age=600,
+        )
+        return response
+
+    @router.get("/callback", name="signin_callback")
+    def callback(request: Request, code: str = "", state: str = "") -> RedirectResponse:
+        pending = signer.load(request.cookies.get(SIGNIN_COOKIE))
+        if pending is None or not code or not secrets.compare_digest(state, pending["state"]):
+            raise HTTPException(401, "sign-in refused: start again from /auth/login")
+        try:
+            claims = provider.finish(code, pending, callback_url(request))
+        except SignInRefused as exc:
+            raise HTTPException(401, exc.message) from None
+        email = claims.get("email")
+        if not isinstance(email, str) or claims.get("email_verified") is False:
+            raise HTTPException(401, "sign-in refused: the provider vouches for no e-mail")
+        response = RedirectResponse(pending.get("next", "/"), status_code=303)
+        response.delete_cookie(SIGNIN_COOKIE)
+        response.set_cookie(
+            SESSION_COOKIE,
+            signer.dump({"email": email.lower()}),
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    @router.get("/logout")
+    def logout() -> RedirectResponse:
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
 
     return router
 

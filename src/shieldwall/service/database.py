@@ -65,7 +65,10 @@ def open_engine(url: str) -> Engine:
             f"database {parsed.get_backend_name()!r} is not supported",
             "use an SQLite file or PostgreSQL",
         )
-    return create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Requests beyond the pool wait for a connection (up to pool_timeout) rather than fail.
+    return create_engine(
+        parsed, pool_size=10, max_overflow=10, pool_timeout=300, pool_pre_ping=True
+    )
 
 
 def alembic_config(engine: Engine) -> Any:

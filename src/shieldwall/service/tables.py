@@ -167,3 +167,15 @@ class Component(Base):
     ecosystem: Mapped[str] = mapped_column(String(40))
     purl: Mapped[str] = mapped_column(String(500))
     service: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Member(Base):
+    """A person (by the e-mail their identity provider vouches for) and a role on a project."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("project_id", "email", name="uq_member"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
