@@ -107,13 +107,20 @@ async def main(args: argparse.Namespace) -> int:
             bodies = [report(args.findings, p) for p in projects]
             done = asyncio.Event()
 
-            async def timed(label: str, method: str, url: str, **kw: object) -> httpx.Response:
-                start = time.perf_counter()
-                response = await c.request(method, url, headers=headers, **kw)  # type: ignore[arg-type]
-                latencies[label].append(time.perf_counter() - start)
-                if response.status_code >= 400:
-                    errors[label] += 1
-                return response
+            async def timed(label: str, method: str, url: str, **kw: object) -> None:
+                """One request; a dropped connection is an error, and tried again
+                (an upload is idempotent, so trying again loses and doubles nothing)."""
+                for _attempt in range(5):
+                    start = time.perf_counter()
+                    try:
+                        response = await c.request(method, url, headers=headers, **kw)  # type: ignore[arg-type]
+                    except httpx.TransportError:
+                        errors[label] += 1
+                        continue
+                    latencies[label].append(time.perf_counter() - start)
+                    if response.status_code >= 400:
+                        errors[label] += 1
+                    return
 
             async def uploader(i: int) -> None:
                 await timed("POST /projects/{p}/scans", "POST",

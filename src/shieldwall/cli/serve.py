@@ -98,6 +98,7 @@ def _run(
         port=port,
         workers=workers,
         log_level="info" if verbose else "warning",
+        timeout_keep_alive=75,  # longer than the idle timeout of the usual load balancers
     )
 
 
