@@ -48,6 +48,13 @@ def _webhook_option(fn: click.decorators.FC) -> click.decorators.FC:
     help="API processes (each but with --no-worker also runs jobs).",
 )
 @_webhook_option
+@click.option(
+    "--oidc-issuer",
+    metavar="URL",
+    envvar="SHIELDWALL_OIDC_ISSUER",
+    help="Sign people in with this OpenID provider.",
+)
+@click.option("--oidc-client-id", metavar="ID", envvar="SHIELDWALL_OIDC_CLIENT_ID")
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -57,13 +64,30 @@ def serve(
     no_worker: bool,
     workers: int,
     webhook: str | None,
+    oidc_issuer: str | None,
+    oidc_client_id: str | None,
     verbose: bool,
 ) -> None:
-    """Run the findings service: every scan and SBOM, their history and triage."""
+    """Run the findings service: every scan and SBOM, their history and triage.
+
+    The OpenID client secret, when the provider wants one, is read from
+    $SHIELDWALL_OIDC_CLIENT_SECRET; $SHIELDWALL_SESSION_SECRET signs sessions
+    (give every replica the same)."""
+    import os
+
     from shieldwall.cli.main import handle_errors
 
     if ctx.invoked_subcommand is not None:
         return
+    if bool(oidc_issuer) != bool(oidc_client_id):
+        raise click.UsageError("--oidc-issuer and --oidc-client-id go together")
+    if oidc_issuer and oidc_client_id:
+        os.environ["SHIELDWALL_OIDC_ISSUER"] = oidc_issuer
+        os.environ["SHIELDWALL_OIDC_CLIENT_ID"] = oidc_client_id
+    if workers > 1 and not os.environ.get("SHIELDWALL_SESSION_SECRET"):
+        import secrets
+
+        os.environ["SHIELDWALL_SESSION_SECRET"] = secrets.token_hex(32)  # shared by the workers
     handle_errors(_run)(database, listen, no_worker, workers, webhook, verbose=verbose)
 
 
