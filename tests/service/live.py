@@ -34,8 +34,8 @@ class Live:
 
 
 @contextmanager
-def live_service(database: str, port: int | None = None) -> Iterator[Live]:
-    app = create_app(ServiceConfig(database=database, worker=True))
+def live_service(database: str, port: int | None = None, **config: Any) -> Iterator[Live]:
+    app = create_app(ServiceConfig(database=database, worker=True, **config))
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -48,6 +48,7 @@ from shieldwall.service.queries import (
 )
 from shieldwall.service.tables import AuditEntry, Member, Project, Scan, Token
 from shieldwall.service.triage import Decision, clear_triage, exceptions, set_triage
+from shieldwall.service.web import web_router
 
 PROJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 ProjectName = Annotated[str, Path(pattern=PROJECT_PATTERN, description="project name")]
@@ -135,6 +136,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     app.include_router(_router(factory, worker, config, provider, signer), prefix="/api/v1")
     if provider is not None:
         app.include_router(_signin_router(provider, signer), prefix="/auth")
+    app.include_router(web_router(factory, signer, signin=provider is not None))
 
     @app.exception_handler(BadUpload)
     async def bad_upload(_request: Request, exc: BadUpload) -> JSONResponse:
