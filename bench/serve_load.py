@@ -57,6 +57,25 @@ def report(n: int, tag: str) -> bytes:
                          "target": ".", "findings": findings, "diff_base": None})  # fmt: skip
 
 
+def _stored(url: str, projects: list[str]) -> int:
+    """Findings the service stored for the bench's projects, counted in the database."""
+    from sqlalchemy import func, select
+
+    from shieldwall.service.database import open_engine, sessions
+    from shieldwall.service.tables import Finding, Project
+
+    engine = open_engine(url)
+    with sessions(engine)() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Finding)
+            .join(Project, Project.id == Finding.project_id)
+            .where(Project.name.in_(projects))
+        )
+    engine.dispose()
+    return int(count or 0)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -152,14 +171,14 @@ async def main(args: argparse.Namespace) -> int:
             finished = await processed()
             done.set()
             await asyncio.gather(*readers)
-            stored = 0
-            for p in projects:
-                r = await c.get(f"{base}/projects/{p}/findings", headers=headers,
-                                params={"limit": 100_000})  # fmt: skip
-                stored += len(r.json()["findings"])
+            stored = await asyncio.to_thread(_stored, url, projects)
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         if not args.sqlite:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -123,6 +123,7 @@ def _run(
         workers=workers,
         log_level="info" if verbose else "warning",
         timeout_keep_alive=75,  # longer than the idle timeout of the usual load balancers
+        timeout_graceful_shutdown=10,
     )
 
 
