@@ -5,7 +5,7 @@ holds no role on answers 404, as if it did not exist; a role too low answers 403
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -154,9 +154,15 @@ def _router(
 ) -> APIRouter:
     router = APIRouter()
 
-    def session_dep() -> Iterator[Session]:
-        with factory() as session:
+    async def session_dep() -> AsyncIterator[Session]:
+        # Async, so that closing the session (giving its connection back) needs no
+        # thread of the pool: with every thread waiting for a connection, a sync
+        # dependency's exit could never run, and nothing would give one back.
+        session = factory()
+        try:
             yield session
+        finally:
+            session.close()
 
     SessionDep = Annotated[Session, Depends(session_dep)]
 
