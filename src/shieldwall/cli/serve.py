@@ -103,10 +103,11 @@ def _run(
 
     import uvicorn
 
+    from shieldwall.service.app import env_or_file
     from shieldwall.service.database import default_url, migrate, open_engine
 
     host, port = _listen(listen)
-    url = database or default_url()
+    url = database or env_or_file("SHIELDWALL_DATABASE") or default_url()
     engine = open_engine(url)
     migrate(engine)  # once, before any process serves
     engine.dispose()

@@ -12,6 +12,16 @@ from shieldwall.service.database import default_url
 from shieldwall.service.oidc import OidcSettings
 
 
+def env_or_file(name: str) -> str:
+    """`$NAME`, else the content of the file `$NAME_FILE` names (a mounted Secret)."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not value and path:
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().strip()
+    return value
+
+
 def _oidc() -> OidcSettings | None:
     issuer = os.environ.get("SHIELDWALL_OIDC_ISSUER")
     client = os.environ.get("SHIELDWALL_OIDC_CLIENT_ID")
@@ -20,7 +30,7 @@ def _oidc() -> OidcSettings | None:
     return OidcSettings(
         issuer=issuer,
         client_id=client,
-        client_secret=os.environ.get("SHIELDWALL_OIDC_CLIENT_SECRET", ""),
+        client_secret=env_or_file("SHIELDWALL_OIDC_CLIENT_SECRET"),
         audience=os.environ.get("SHIELDWALL_OIDC_AUDIENCE", ""),
     )
 
@@ -29,15 +39,16 @@ def app_from_env() -> FastAPI:
     """`SHIELDWALL_DATABASE` (URL), `SHIELDWALL_WORKER` (0: API only) and
     `SHIELDWALL_WEBHOOK` (where new critical/high advisories are announced),
     `SHIELDWALL_OIDC_ISSUER` / `_CLIENT_ID` / `_CLIENT_SECRET` / `_AUDIENCE` (sign-in),
-    `SHIELDWALL_SESSION_SECRET` (signs sessions: the same on every replica)."""
-    secret = os.environ.get("SHIELDWALL_SESSION_SECRET", "")
+    `SHIELDWALL_SESSION_SECRET` (signs sessions: the same on every replica); each
+    may instead name a file in `NAME_FILE`."""
+    secret = env_or_file("SHIELDWALL_SESSION_SECRET")
     return create_app(
         ServiceConfig(
             oidc=_oidc(),
             session_secret=secret.encode() if secret else secrets.token_bytes(32),
-            database=os.environ.get("SHIELDWALL_DATABASE") or default_url(),
+            database=env_or_file("SHIELDWALL_DATABASE") or default_url(),
             worker=os.environ.get("SHIELDWALL_WORKER", "1") != "0",
             migrate=False,
-            webhook=os.environ.get("SHIELDWALL_WEBHOOK") or None,
+            webhook=env_or_file("SHIELDWALL_WEBHOOK") or None,
         )
     )
