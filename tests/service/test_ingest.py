@@ -3,6 +3,9 @@ with their status over scans: new, open, fixed, reopened."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from tests.service.conftest import Service, finding, report
 
 
@@ -184,3 +187,19 @@ def test_a_failing_job_is_retried_then_marked_failed(service: Service, project: 
     scan = service.get(token, f"/api/v1/projects/{project}/scans").json()["scans"][0]
     assert scan["status"] == "failed"
     assert "database hiccup" in scan["error"]
+
+
+def test_a_service_map_is_kept_per_branch_and_shown(service: Service, project: str) -> None:
+    from shieldwall.engine.scanner import ScanOptions, run_scan
+    from shieldwall.formats.service_map_json import render_map
+
+    token = service.token({project: "triager"})
+    shop = Path(__file__).parents[2] / "examples" / "shop"
+    scanned = run_scan(shop, ScanOptions(analyzers="config,topology", offline=True))
+    assert scanned.result.service_map is not None
+    doc = json.loads(render_map(scanned.result.service_map))
+    assert service.upload(token, project, doc, commit="m1").json()["scan"]["kind"] == "map"
+    got = service.get(token, f"/api/v1/projects/{project}/map").json()["map"]
+    assert {n["id"] for n in got["nodes"]} == {n["id"] for n in doc["nodes"]}
+    assert len(got["edges"]) == len(doc["edges"])
+    assert service.get(token, f"/api/v1/projects/{project}/map", branch="x").status_code == 404

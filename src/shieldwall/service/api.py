@@ -40,6 +40,7 @@ from shieldwall.service.queries import (
     expire_acceptances,
     finding_detail,
     iso,
+    latest_map,
     list_findings,
     list_scans,
     scan_dict,
@@ -359,6 +360,17 @@ def _router(
     def trends_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         p = project_for(session, caller, project, "viewer")
         return {"trends": trends(session, p)}
+
+    @router.get("/projects/{project}/map", tags=["scans"])
+    def service_map(
+        session: SessionDep, caller: Caller, project: ProjectName, branch: str = "main"
+    ) -> dict[str, Any]:
+        """The service map (`shieldwall/map/v1`) of the branch's latest uploaded map."""
+        p = project_for(session, caller, project, "viewer")
+        found = latest_map(session, p, branch)
+        if found is None:
+            raise HTTPException(404, f"no service map uploaded for {project!r} on {branch!r}")
+        return {"scan": scan_dict(found, p.name), "map": found.service_map}
 
     @router.get("/projects/{project}/sboms", tags=["sboms"])
     def sboms(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:

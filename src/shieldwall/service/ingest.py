@@ -112,6 +112,10 @@ def process(session: Session, scan: Scan, body: bytes) -> None:
     if upload.kind == "cyclonedx":
         _store_components(session, scan, found.components, found.service)
         counts: dict[str, Any] = {"components": len(found.components)}
+    elif upload.kind == "map":
+        scan.service_map = found.service_map
+        shown = found.service_map or {}
+        counts = {"nodes": len(shown.get("nodes", [])), "edges": len(shown.get("edges", []))}
     else:
         counts = _apply_findings(session, scan, found.findings, found.full, now)
     scan.full = found.full

@@ -184,7 +184,11 @@ def trends(session: Session, project: Project) -> list[dict[str, Any]]:
     """Per processed scan, in order: active findings by control and severity."""
     rows = session.scalars(
         select(Scan)
-        .where(Scan.project_id == project.id, Scan.status == "done", Scan.kind != "cyclonedx")
+        .where(
+            Scan.project_id == project.id,
+            Scan.status == "done",
+            Scan.kind.in_(["shieldwall", "sarif"]),
+        )
         .order_by(Scan.id)
     )
     return [
@@ -249,3 +253,17 @@ def search_components(
         }
         for c, project, commit, branch in session.execute(q).all()
     ]
+
+
+def latest_map(session: Session, project: Project, branch: str) -> Scan | None:
+    return session.scalar(
+        select(Scan)
+        .where(
+            Scan.project_id == project.id,
+            Scan.branch == branch,
+            Scan.kind == "map",
+            Scan.status == "done",
+        )
+        .order_by(Scan.id.desc())
+        .limit(1)
+    )

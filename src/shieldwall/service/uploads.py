@@ -17,6 +17,8 @@ from shieldwall.model import Control, Severity
 from shieldwall.service.errors import BadUpload
 
 REPORT_SCHEMA = "shieldwall/report/v1"
+MAP_SCHEMA = "shieldwall/map/v1"
+MAX_MAP_ITEMS = 50_000
 MAX_TEXT = 4000
 MAX_FINDINGS = 200_000
 MAX_COMPONENTS = 200_000
@@ -50,6 +52,7 @@ class Contents:
     components: list[SbomComponent] = field(default_factory=list)
     full: bool = True  # a full scan: findings absent from it are fixed
     service: str = ""
+    service_map: dict[str, Any] | None = None
 
 
 def _text(value: Any, where: str, required: bool = True) -> str:
@@ -89,6 +92,8 @@ def head(body: bytes) -> Head:
         raise BadUpload("the upload must be a JSON object", "upload a report, SARIF or SBOM")
     if doc.get("schema") == REPORT_SCHEMA:
         return Head("shieldwall", "shieldwall", doc)
+    if doc.get("schema") == MAP_SCHEMA:
+        return Head("map", "shieldwall-map", doc)
     if doc.get("bomFormat") == "CycloneDX":
         return Head("cyclonedx", "sbom", doc)
     if isinstance(doc.get("runs"), list) and str(doc.get("version", "")).startswith("2.1"):
@@ -108,6 +113,8 @@ def contents(upload: Head) -> Contents:
         return _report(upload.document)
     if upload.kind == "sarif":
         return _sarif(upload.document, upload.tool)
+    if upload.kind == "map":
+        return Contents(service_map=_service_map(upload.document))
     return _cyclonedx(upload.document)
 
 
@@ -317,3 +324,33 @@ def _purl_type(purl: str) -> str:
     if not purl.startswith("pkg:") or "/" not in purl:
         return ""
     return purl[4:].split("/", 1)[0].lower()[:40]
+
+
+def _service_map(doc: dict[str, Any]) -> dict[str, Any]:
+    """`shieldwall map --format json`: nodes and edges, each field checked."""
+    nodes, edges = _list(doc.get("nodes"), "nodes"), _list(doc.get("edges"), "edges")
+    if len(nodes) + len(edges) > MAX_MAP_ITEMS:
+        raise BadUpload(f"the map has over {MAX_MAP_ITEMS} nodes and edges")
+    out_nodes = []
+    for i, item in enumerate(nodes):
+        n = _dict(item, f"nodes[{i}]")
+        out_nodes.append(
+            {
+                key: _text(n.get(key), f"nodes[{i}].{key}", required=key == "id")
+                for key in ("id", "kind", "name", "namespace", "exposure")
+            }
+        )
+    out_edges = []
+    for i, item in enumerate(edges):
+        e = _dict(item, f"edges[{i}]")
+        port = e.get("port")
+        out_edges.append(
+            {
+                "from": _text(e.get("from"), f"edges[{i}].from"),
+                "to": _text(e.get("to"), f"edges[{i}].to"),
+                "port": port if isinstance(port, int) and not isinstance(port, bool) else None,
+                "encrypted": e.get("encrypted") is True,
+                "evidence": _text(e.get("evidence"), f"edges[{i}].evidence", required=False),
+            }
+        )
+    return {"schema": MAP_SCHEMA, "nodes": out_nodes, "edges": out_edges}

@@ -24,6 +24,7 @@ from shieldwall.service.queries import (
     dashboard,
     expire_acceptances,
     finding_detail,
+    latest_map,
     list_findings,
     search_components,
 )
@@ -170,6 +171,16 @@ def web_router(factory: sessionmaker[Session], signer: Signer, signin: bool) -> 
             session.commit()
         target = f"/ui/projects/{quote(project)}/findings/{finding_id}"
         return RedirectResponse(target, status_code=303)
+
+    @router.get("/ui/projects/{project}/map", response_class=HTMLResponse)
+    def map_page(request: Request, project: str, branch: str = "main") -> Response:
+        with factory() as session:
+            who = person(request, session)
+            if who is None:
+                return sign_in_first(request)
+            found = latest_map(session, project_of(session, who, project), branch)
+        shown = found.service_map if found is not None else None
+        return page(request, "map.html", who, project=project, branch=branch, map=shown)
 
     @router.get("/ui/sbom", response_class=HTMLResponse)
     def sbom(request: Request, name: str = "", version: str = "") -> Response:
