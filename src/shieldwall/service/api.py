@@ -518,6 +518,7 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
             httponly=True,
             samesite="lax",
             max_age=600,
+            secure=request.url.scheme == "https",
         )
         return response
 
@@ -540,6 +541,7 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
             signer.dump({"email": email.lower()}),
             httponly=True,
             samesite="lax",
+            secure=request.url.scheme == "https",
         )
         return response
 
