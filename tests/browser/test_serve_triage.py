@@ -5,9 +5,6 @@ CI scan (`shieldwall scan --server`) suppress it."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -15,19 +12,10 @@ from typing import Any
 import httpx
 
 from shieldwall.service.oidc import OidcSettings
+from tests.cli.test_serve import sw
 from tests.engine.test_scanner import PRIVILEGED_POD
 from tests.service.live import live_service
 from tests.service.oidc_provider import CLIENT_ID, oidc_provider
-
-
-def sw(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "shieldwall", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
 
 
 def test_sign_in_triage_and_the_next_ci_scan_suppresses_it(

@@ -191,7 +191,7 @@ def _create(
     import re
 
     from shieldwall.service.access import create_token
-    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.database import database_session
 
     for project in projects:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", project):
@@ -204,14 +204,11 @@ def _create(
             lifetime = dt.timedelta(days=parse_age(expires))
         except ValueError as exc:
             raise UsageError(str(exc), "give 90d, 12h, 2w or never") from None
-    engine = open_engine(database or default_url())
-    migrate(engine)
-    with sessions(engine)() as session:
+    with database_session(database) as session:
         text, _row = create_token(
             session, dict.fromkeys(projects, role), "cli", name=name, expires_in=lifetime
         )
         session.commit()
-    engine.dispose()
     click.echo(text)
 
 
@@ -227,14 +224,11 @@ def rematch_command(database: str | None, webhook: str | None, verbose: bool) ->
 
 
 def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
-    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.database import database_session
     from shieldwall.service.monitor import rematch, webhook_sender
 
-    engine = open_engine(database or default_url())
-    migrate(engine)
-    with sessions(engine)() as session:
+    with database_session(database) as session:
         opened = rematch(session, webhook_sender(webhook))
-    engine.dispose()
     for item in opened:
         where = ", ".join(item.services) or "-"
         click.echo(
@@ -256,18 +250,15 @@ def token_revoke(database: str | None, token_id: int, verbose: bool) -> None:
 
 def _revoke(database: str | None, token_id: int, verbose: bool) -> None:
     from shieldwall.service.access import revoke_token
-    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.database import database_session
     from shieldwall.service.tables import Token
 
-    engine = open_engine(database or default_url())
-    migrate(engine)
-    with sessions(engine)() as session:
+    with database_session(database) as session:
         row = session.get(Token, token_id)
         if row is None:
             raise UsageError(f"no token {token_id}", "list them with the API's /tokens")
         revoke_token(session, row, "cli")
         session.commit()
-    engine.dispose()
     click.echo(f"token {token_id} revoked", err=True)
 
 

@@ -6,6 +6,8 @@ teams: `postgresql://user@host/db` (psycopg 3). Migrations ship in the package."
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +97,16 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def database_session(url: str | None) -> Iterator[Session]:
+    """One session on the database at `url` (default: `default_url()`), its schema
+    brought up to date first: what a one-off command (`serve token create`) needs."""
+    engine = open_engine(url or default_url())
+    try:
+        migrate(engine)
+        with sessions(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
