@@ -41,10 +41,11 @@ def test_upgrade_from_empty_makes_every_table_at_head(empty_database: str) -> No
     engine.dispose()
 
 
-def test_upgrade_from_previous_revision_keeps_the_data(empty_database: str) -> None:
+@pytest.mark.parametrize("previous", ["0001", "0002"])
+def test_upgrade_from_previous_revision_keeps_the_data(empty_database: str, previous: str) -> None:
     engine = open_engine(empty_database)
-    migrate(engine, "0001")
-    assert "components" not in inspect(engine).get_table_names()
+    migrate(engine, previous)
+    assert "members" not in inspect(engine).get_table_names()
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO projects (name, created_at) VALUES ('kept', CURRENT_TIMESTAMP)")
@@ -53,7 +54,7 @@ def test_upgrade_from_previous_revision_keeps_the_data(empty_database: str) -> N
     assert _revision(engine) == "0003"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM projects")).scalar_one() == "kept"
-    assert "components" in inspect(engine).get_table_names()
+    assert {"components", "members"} <= set(inspect(engine).get_table_names())
     engine.dispose()
 
 
