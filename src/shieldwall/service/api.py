@@ -511,7 +511,8 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
     def login(request: Request, next: str = "/") -> RedirectResponse:
         url, pending = provider.begin(callback_url(request))
         safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
-        response = RedirectResponse(url, status_code=303)
+        # The provider's own authorization endpoint, from its discovery document.
+        response = RedirectResponse(url, status_code=303)  # shieldwall: ignore[PY-OPEN-REDIRECT]
         response.set_cookie(
             SIGNIN_COOKIE,
             signer.dump({**pending, "next": safe_next}, seconds=600),
@@ -534,7 +535,10 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         email = claims.get("email")
         if not isinstance(email, str) or claims.get("email_verified") is False:
             raise HTTPException(401, "sign-in refused: the provider vouches for no e-mail")
-        response = RedirectResponse(pending.get("next", "/"), status_code=303)
+        # `next` is a path on this site, checked at /login and kept in a cookie we signed.
+        response = RedirectResponse(
+            pending.get("next", "/"), status_code=303
+        )  # shieldwall: ignore[PY-OPEN-REDIRECT]
         response.delete_cookie(SIGNIN_COOKIE)
         response.set_cookie(
             SESSION_COOKIE,
