@@ -35,26 +35,28 @@ def test_upgrade_from_empty_makes_every_table_at_head(empty_database: str) -> No
     engine = open_engine(empty_database)
     migrate(engine)
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0004"
     migrate(engine)  # again: nothing to do, nothing breaks
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0004"
     engine.dispose()
 
 
-@pytest.mark.parametrize("previous", ["0001", "0002"])
+@pytest.mark.parametrize("previous", ["0001", "0002", "0003"])
 def test_upgrade_from_previous_revision_keeps_the_data(empty_database: str, previous: str) -> None:
     engine = open_engine(empty_database)
     migrate(engine, previous)
-    assert "members" not in inspect(engine).get_table_names()
+    indexes = {i["name"] for i in inspect(engine).get_indexes("findings")}
+    assert "ix_findings_dashboard" not in indexes
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO projects (name, created_at) VALUES ('kept', CURRENT_TIMESTAMP)")
         )
     migrate(engine)
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0004"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM projects")).scalar_one() == "kept"
     assert {"components", "members"} <= set(inspect(engine).get_table_names())
+    assert "ix_findings_dashboard" in {i["name"] for i in inspect(engine).get_indexes("findings")}
     engine.dispose()
 
 

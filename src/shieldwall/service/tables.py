@@ -66,6 +66,7 @@ class Finding(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "branch", "tool", "fingerprint", name="uq_finding"),
         Index("ix_findings_project_status", "project_id", "status"),
+        Index("ix_findings_dashboard", "project_id", "status", "control", "severity"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
