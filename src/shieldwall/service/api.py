@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -29,7 +30,7 @@ from shieldwall.service.access import (
     revoke_token,
     set_member,
 )
-from shieldwall.service.database import migrate, open_engine, sessions
+from shieldwall.service.database import POOL_CONNECTIONS, migrate, open_engine, sessions
 from shieldwall.service.errors import BadUpload
 from shieldwall.service.ingest import accept, project_named
 from shieldwall.service.jobs import Worker, handlers
@@ -111,6 +112,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
+        # No more request threads than database connections: a thread never waits
+        # for a connection while holding one of the pool's threads.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_CONNECTIONS
         if worker is not None:
             worker.start()
         yield

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from shieldwall.service.errors import ServiceError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+POOL_SIZE, POOL_OVERFLOW = 10, 10
+POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW  # per process
 
 
 def default_url() -> str:
@@ -69,7 +71,11 @@ def open_engine(url: str) -> Engine:
         )
     # Requests beyond the pool wait for a connection (up to pool_timeout) rather than fail.
     return create_engine(
-        parsed, pool_size=10, max_overflow=10, pool_timeout=300, pool_pre_ping=True
+        parsed,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=300,
+        pool_pre_ping=True,
     )
 
 
