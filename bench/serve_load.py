@@ -116,7 +116,7 @@ async def main(args: argparse.Namespace) -> int:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     try:
-        async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=400)) as c:
+        async with httpx.AsyncClient(timeout=600, limits=httpx.Limits(max_connections=400)) as c:
             for _ in range(300):
                 try:
                     if (await c.get(f"{base}/health")).status_code == 200:
@@ -158,7 +158,11 @@ async def main(args: argparse.Namespace) -> int:
                 while True:
                     states = []
                     for p in projects:
-                        r = await c.get(f"{base}/projects/{p}/scans", headers=headers)
+                        try:
+                            r = await c.get(f"{base}/projects/{p}/scans", headers=headers)
+                        except httpx.TransportError:
+                            states.append("queued")  # ask again
+                            continue
                         states.extend(s["status"] for s in r.json()["scans"])
                     if len(states) == len(projects) and all(s != "queued" for s in states):
                         return time.perf_counter()
