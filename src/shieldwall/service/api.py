@@ -122,6 +122,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
             worker.stop()
         engine.dispose()
 
+    # Routes have response_model=None: FastAPI then encodes answers on the event loop.
+    # Validating them would take a second pool thread while the request still holds
+    # its database connection: with every thread waiting for a connection, nothing
+    # would be given back.
     app = FastAPI(
         title="shieldwall findings service",
         version=__version__,
@@ -203,11 +207,11 @@ def _router(
             raise HTTPException(404, f"no project {name!r}")
         return project
 
-    @router.get("/health", tags=["service"])
+    @router.get("/health", response_model=None, tags=["service"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @router.get("/projects", tags=["projects"])
+    @router.get("/projects", response_model=None, tags=["projects"])
     def projects(session: SessionDep, caller: Caller) -> dict[str, Any]:
         rows = session.scalars(select(Project).where(Project.name.in_(list(caller.grants))))
         return {
@@ -217,13 +221,14 @@ def _router(
             ]
         }
 
-    @router.get("/projects/{project}", tags=["projects"])
+    @router.get("/projects/{project}", response_model=None, tags=["projects"])
     def project_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         p = project_for(session, caller, project, "viewer")
         return {"name": p.name, "role": caller.role(p.name), "created_at": iso(p.created_at)}
 
     @router.post(
         "/projects/{project}/scans",
+        response_model=None,
         tags=["scans"],
         status_code=202,
         openapi_extra={
@@ -259,7 +264,7 @@ def _router(
             worker.wake()
         return JSONResponse({"scan": scan}, status_code=202 if created else 200)
 
-    @router.get("/projects/{project}/scans", tags=["scans"])
+    @router.get("/projects/{project}/scans", response_model=None, tags=["scans"])
     def scans(
         session: SessionDep,
         caller: Caller,
@@ -270,7 +275,7 @@ def _router(
         p = project_for(session, caller, project, "viewer")
         return {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
 
-    @router.get("/projects/{project}/scans/{scan_id}", tags=["scans"])
+    @router.get("/projects/{project}/scans/{scan_id}", response_model=None, tags=["scans"])
     def scan_get(
         session: SessionDep, caller: Caller, project: ProjectName, scan_id: int
     ) -> dict[str, Any]:
@@ -280,7 +285,7 @@ def _router(
             raise HTTPException(404, f"no scan {scan_id} in {project!r}")
         return {"scan": scan_dict(s, p.name)}
 
-    @router.get("/projects/{project}/findings", tags=["findings"])
+    @router.get("/projects/{project}/findings", response_model=None, tags=["findings"])
     def findings(
         session: SessionDep,
         caller: Caller,
@@ -314,7 +319,7 @@ def _router(
         )
         return {"findings": found}
 
-    @router.get("/projects/{project}/findings/{finding_id}", tags=["findings"])
+    @router.get("/projects/{project}/findings/{finding_id}", response_model=None, tags=["findings"])
     def finding_get(
         session: SessionDep, caller: Caller, project: ProjectName, finding_id: int
     ) -> dict[str, Any]:
@@ -324,7 +329,7 @@ def _router(
             raise HTTPException(404, f"no finding {finding_id} in {project!r}")
         return {"finding": found}
 
-    @router.put("/projects/{project}/triage/{fingerprint}", tags=["triage"])
+    @router.put("/projects/{project}/triage/{fingerprint}", response_model=None, tags=["triage"])
     def triage_put(
         session: SessionDep,
         caller: Caller,
@@ -338,7 +343,7 @@ def _router(
         session.commit()
         return {"fingerprint": row.fingerprint, "decision": row.decision}
 
-    @router.delete("/projects/{project}/triage/{fingerprint}", tags=["triage"])
+    @router.delete("/projects/{project}/triage/{fingerprint}", response_model=None, tags=["triage"])
     def triage_delete(
         session: SessionDep, caller: Caller, project: ProjectName, fingerprint: Fingerprint
     ) -> dict[str, Any]:
@@ -348,7 +353,7 @@ def _router(
         session.commit()
         return {"fingerprint": fingerprint, "decision": None}
 
-    @router.get("/projects/{project}/exceptions", tags=["triage"])
+    @router.get("/projects/{project}/exceptions", response_model=None, tags=["triage"])
     def exceptions_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         """The live false positives and accepted risks: what `scan --server` applies."""
         p = project_for(session, caller, project, "viewer")
@@ -360,12 +365,12 @@ def _router(
             "exceptions": exceptions(session, p, today),
         }
 
-    @router.get("/projects/{project}/trends", tags=["findings"])
+    @router.get("/projects/{project}/trends", response_model=None, tags=["findings"])
     def trends_get(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         p = project_for(session, caller, project, "viewer")
         return {"trends": trends(session, p)}
 
-    @router.get("/projects/{project}/map", tags=["scans"])
+    @router.get("/projects/{project}/map", response_model=None, tags=["scans"])
     def service_map(
         session: SessionDep, caller: Caller, project: ProjectName, branch: str = "main"
     ) -> dict[str, Any]:
@@ -376,7 +381,7 @@ def _router(
             raise HTTPException(404, f"no service map uploaded for {project!r} on {branch!r}")
         return {"scan": scan_dict(found, p.name), "map": found.service_map}
 
-    @router.get("/projects/{project}/sboms", tags=["sboms"])
+    @router.get("/projects/{project}/sboms", response_model=None, tags=["sboms"])
     def sboms(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         p = project_for(session, caller, project, "viewer")
         rows = session.scalars(
@@ -384,7 +389,7 @@ def _router(
         )
         return {"sboms": [scan_dict(s, p.name) for s in rows]}
 
-    @router.get("/components", tags=["sboms"])
+    @router.get("/components", response_model=None, tags=["sboms"])
     def components(
         session: SessionDep,
         caller: Caller,
@@ -395,18 +400,20 @@ def _router(
         """Which projects and services ship a component (name contains, exact version)."""
         return {"components": search_components(session, list(caller.grants), name, version, limit)}
 
-    @router.get("/dashboard", tags=["findings"])
+    @router.get("/dashboard", response_model=None, tags=["findings"])
     def dashboard_get(session: SessionDep, caller: Caller) -> dict[str, Any]:
         """Open, untriaged findings by control and severity across the caller's projects."""
         return dashboard(session, list(caller.grants))
 
-    @router.get("/projects/{project}/tokens", tags=["access"])
+    @router.get("/projects/{project}/tokens", response_model=None, tags=["access"])
     def tokens(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         project_for(session, caller, project, "admin")
         rows = session.scalars(select(Token).order_by(Token.id))
         return {"tokens": [_token_dict(t) for t in rows if project in t.grants]}
 
-    @router.post("/projects/{project}/tokens", tags=["access"], status_code=201)
+    @router.post(
+        "/projects/{project}/tokens", response_model=None, tags=["access"], status_code=201
+    )
     def token_post(
         session: SessionDep, caller: Caller, project: ProjectName, body: TokenBody
     ) -> dict[str, Any]:
@@ -424,7 +431,7 @@ def _router(
         session.commit()
         return {"token": text, **_token_dict(row)}
 
-    @router.delete("/projects/{project}/tokens/{token_id}", tags=["access"])
+    @router.delete("/projects/{project}/tokens/{token_id}", response_model=None, tags=["access"])
     def token_delete(
         session: SessionDep, caller: Caller, project: ProjectName, token_id: int
     ) -> dict[str, Any]:
@@ -438,7 +445,7 @@ def _router(
         session.commit()
         return _token_dict(row)
 
-    @router.get("/projects/{project}/members", tags=["access"])
+    @router.get("/projects/{project}/members", response_model=None, tags=["access"])
     def members(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
         p = project_for(session, caller, project, "admin")
         rows = session.scalars(
@@ -446,7 +453,7 @@ def _router(
         )
         return {"members": [{"email": m.email, "role": m.role} for m in rows]}
 
-    @router.put("/projects/{project}/members/{email}", tags=["access"])
+    @router.put("/projects/{project}/members/{email}", response_model=None, tags=["access"])
     def member_put(
         session: SessionDep, caller: Caller, project: ProjectName, email: Email, body: MemberBody
     ) -> dict[str, Any]:
@@ -457,7 +464,7 @@ def _router(
         session.commit()
         return {"email": email.lower(), "role": body.role}
 
-    @router.delete("/projects/{project}/members/{email}", tags=["access"])
+    @router.delete("/projects/{project}/members/{email}", response_model=None, tags=["access"])
     def member_delete(
         session: SessionDep, caller: Caller, project: ProjectName, email: Email
     ) -> dict[str, Any]:
@@ -467,7 +474,7 @@ def _router(
         session.commit()
         return {"email": email.lower(), "role": None}
 
-    @router.get("/projects/{project}/audit", tags=["access"])
+    @router.get("/projects/{project}/audit", response_model=None, tags=["access"])
     def audit_get(
         session: SessionDep,
         caller: Caller,
@@ -511,7 +518,7 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
     def callback_url(request: Request) -> str:
         return str(request.url_for("signin_callback"))
 
-    @router.get("/login")
+    @router.get("/login", response_model=None)
     def login(request: Request, next: str = "/") -> RedirectResponse:
         url, pending = provider.begin(callback_url(request))
         safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
@@ -527,7 +534,7 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         )
         return response
 
-    @router.get("/callback", name="signin_callback")
+    @router.get("/callback", response_model=None, name="signin_callback")
     def callback(request: Request, code: str = "", state: str = "") -> RedirectResponse:
         pending = signer.load(request.cookies.get(SIGNIN_COOKIE))
         if pending is None or not code or not secrets.compare_digest(state, pending["state"]):
@@ -553,7 +560,7 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         )
         return response
 
-    @router.get("/logout")
+    @router.get("/logout", response_model=None)
     def logout() -> RedirectResponse:
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
