@@ -59,6 +59,7 @@ class _Commands(click.Group):
         "sbom": ("shieldwall.cli.sbom", "sbom"),
         "schema": ("shieldwall.cli.schema", "schema"),
         "watch": ("shieldwall.cli.watch", "watch"),
+        "serve": ("shieldwall.cli.serve", "serve"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -162,6 +163,11 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
 @click.option("--path-prefix", metavar="PREFIX", help="SARIF: PATH's place in the repository.")
 @click.option("--include-suppressed", is_flag=True, help="SARIF: list suppressed findings too.")
+@click.option("--server", metavar="URL", help="Apply the triage of a findings service (cached).")
+@click.option("--upload", metavar="URL", help="Send the JSON report to a findings service.")
+@click.option("--project", metavar="NAME", help="With --server/--upload: the service's project.")
+@click.option("--branch", metavar="NAME", help="With --upload: the branch (default: CI's).")
+@click.option("--commit", metavar="SHA", help="With --upload: the commit (default: HEAD).")
 @handle_errors
 def scan(
     paths: tuple[Path, ...],
@@ -189,6 +195,11 @@ def scan(
     verbose: bool,
     path_prefix: str | None,
     include_suppressed: bool,
+    server: str | None = None,
+    upload: str | None = None,
+    project: str | None = None,
+    branch: str | None = None,
+    commit: str | None = None,
 ) -> None:
     """Scan PATH (default: the current directory).
 
@@ -204,6 +215,11 @@ def scan(
     severities = parse_severities(severity)
     path, only = scan_paths(paths, root)
     check_report_targets(targets)
+    link = None
+    if server or upload:
+        from shieldwall.cli.serve import ServerLink
+
+        link = ServerLink(server, upload, project, branch, commit)
     options = ScanOptions(
         only=only,
         analyzers=analyzers,
@@ -222,6 +238,7 @@ def scan(
         skip_rules=skip_rule,
         fail_on=fail_on,
         max_db_age_days=max_db_age,
+        server_decisions=link.decisions() if link else {},
     )
     with scan_progress(disabled=no_progress or quiet) as progress:
         outcome = run_scan(path, options, target_label=str(path), progress=progress)
@@ -237,6 +254,8 @@ def scan(
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     failed = outcome.result.gate.failed
+    if link is not None and not link.upload(outcome.result, path) and not failed:
+        sys.exit(exit_codes.TOOL_FAILED)  # the gate passed but the service lost this scan
     if all(t.file is not None for t in targets):
         files = [t.file for t in targets if t.file is not None]
         summary = summary_line(outcome.result, outcome.result.gate.fail_on, failed, files)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from shieldwall.engine.project_config import ExceptionEntry
 from shieldwall.engine.rule_ids import known, unknown_rule_finding
@@ -71,3 +71,14 @@ def apply_exceptions(
             if not known(e.rule, rule_ids)
         )
     return out
+
+
+def apply_decisions(findings: Sequence[Finding], decisions: Mapping[str, str]) -> list[Finding]:
+    """Suppress the findings a findings service's triage covers (fingerprint -> reason):
+    false positives and accepted risks not yet expired, as `scan --server` pulled them."""
+    return [
+        f.suppress("server", decisions[f.fingerprint])
+        if not f.suppressed and f.fingerprint in decisions
+        else f
+        for f in findings
+    ]

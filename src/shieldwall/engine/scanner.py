@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from shieldwall.engine.analyzers import select
 from shieldwall.engine.baseline import apply_baseline, load_baseline
 from shieldwall.engine.caps import FINDINGS_PER_FILE_RULE, cap_findings
 from shieldwall.engine.diff_base import keep_changed
-from shieldwall.engine.exceptions import apply_exceptions
+from shieldwall.engine.exceptions import apply_decisions, apply_exceptions
 from shieldwall.engine.fingerprint_key import scan_key
 from shieldwall.engine.gate import database_warnings, threshold, verdict
 from shieldwall.engine.inline import apply_inline
@@ -74,6 +74,8 @@ class ScanOptions:
     # Rule ids or globs: report only these (empty: all), and never those.
     rules: tuple[str, ...] = ()
     skip_rules: tuple[str, ...] = ()
+    # Triage pulled from a findings service (`scan --server`): fingerprint -> reason.
+    server_decisions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,6 +149,7 @@ def _policies(
         suppressed={
             "exception": kinds["exception"] if by_cli else 0,
             "baseline": kinds["baseline"],
+            **({"server": kinds["server"]} if options.server_decisions else {}),
         },
     )
     if not repo.config:
@@ -285,6 +288,8 @@ def run_scan(
         )
     if options.baseline is not None:
         findings = apply_baseline(findings, load_baseline(options.baseline))
+    if options.server_decisions:
+        findings = apply_decisions(findings, options.server_decisions)
     if options.rules or options.skip_rules:
         findings = select_rules(findings, options.rules, options.skip_rules)
     findings = merge_overlaps(findings)  # one finding per secret value across analyzers
