@@ -48,3 +48,8 @@ class UnsafeOutputError(FormatError, UsageError):
     """An output path shieldwall will not write through: a symlink, a device, a
     directory reached through a symlink. The command asks for something unsafe,
     so it is a usage error (exit 2), and nothing is written."""
+
+
+class GatewayError(UsageError):
+    """A gateway configuration cannot be generated as asked (an option or a value
+    from the service map that would not be safe or valid in the configuration)."""

@@ -102,6 +102,7 @@ class _Commands(click.Group):
 
     _LAZY: dict[str, tuple[str, str]] = {
         "db": ("shieldwall.cli.db", "db"),
+        "gateway": ("shieldwall.cli.gateway", "gateway"),
         "map": ("shieldwall.cli.map", "map_command"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
         "schema": ("shieldwall.cli.schema", "schema"),
