@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import GatewayError
-from shieldwall.gateway.kubernetes import MANIFEST, render_manifest
+from shieldwall.gateway.kubernetes import MANIFEST, NAME, manifest_namespace, render_manifest
 from shieldwall.gateway.nginx import render_modsecurity, render_nginx
 from shieldwall.gateway.plan import GatewayOptions, Upstream, checked, plan_upstreams
 from shieldwall.model.service_map import ServiceMap
@@ -49,4 +49,13 @@ def generate(path: Path, options: GatewayOptions, target: str = "nginx") -> Gate
             "could not map the services: " + "; ".join(scan.result.errors),
             "run `shieldwall map PATH --verbose` to see why",
         )
-    return config_from_map(scan.result.service_map or ServiceMap(), options)
+    config = config_from_map(scan.result.service_map or ServiceMap(), options)
+    declared = scan.config.settings.gateway
+    if config.platform == "kubernetes" and (declared.workloads or declared.services):
+        resource = f"Deployment/{manifest_namespace(config.upstreams, options)}/{NAME}"
+        note = (
+            f"the scanned repository declares its gateway in .shieldwall.yaml: add {resource} "
+            "to gateway: workloads there, or scans keep taking the old gateway for the way in"
+        )
+        config = replace(config, warnings=(*config.warnings, note))
+    return config
