@@ -170,3 +170,12 @@ def test_a_map_without_services_is_an_error(tmp_path: Path) -> None:
     code, output = run("gateway", "config", str(tmp_path), "-o", str(tmp_path / "out"))
     assert code == 2
     assert "no service" in output
+
+
+def test_decisions_off_leaves_no_auth_request_hook(tmp_path: Path) -> None:
+    code, output = run(
+        "gateway", "config", str(SHOP), "-o", str(tmp_path), "--decisions-url", "off"
+    )  # fmt: skip
+    assert code == 0, output
+    conf = (tmp_path / "nginx.conf").read_text()
+    assert "auth_request" not in conf and "shieldwall-decisions" not in conf

@@ -66,7 +66,7 @@ def gateway() -> None:
     "--decisions-url",
     default=_DEFAULTS.decisions_url,
     show_default=True,
-    help="shieldwall's auth_request endpoint (2xx allow, 401/403 deny).",
+    help="shieldwall's auth_request endpoint (2xx allow, 401/403 deny), or off.",
 )
 @click.option(
     "--decisions-unreachable",
@@ -151,6 +151,7 @@ def config(
     target: str,
     output: Path,
     http_listen: str,
+    decisions_url: str,
     decisions_unreachable: str,
     modsecurity: str,
     trusted_proxy: tuple[str, ...],
@@ -170,6 +171,7 @@ def config(
     options = GatewayOptions(
         http_listen=None if http_listen == "off" else http_listen,
         decisions_fail_open=decisions_unreachable == "allow",
+        decisions_url=None if decisions_url == "off" else decisions_url,
         trusted_proxies=trusted_proxy,
         routes=parse_pairs(route, "--route"),
         upstreams={name: endpoint for name, (endpoint, _) in endpoints.items()},

@@ -90,9 +90,10 @@ def _egress(
         rules.append(
             {"to": [peer], "ports": [{"protocol": "TCP", "port": p} for p in sorted(ports)]}
         )
-    decisions, _ = parse_endpoint(options.decisions_url, "--decisions-url")
-    if not decisions.host.startswith("127."):
-        rules.append({"ports": [{"protocol": "TCP", "port": decisions.port}]})
+    if options.decisions_url is not None:
+        decisions, _ = parse_endpoint(options.decisions_url, "--decisions-url")
+        if not decisions.host.startswith("127."):
+            rules.append({"ports": [{"protocol": "TCP", "port": decisions.port}]})
     dns = [{"protocol": proto, "port": 53} for proto in ("UDP", "TCP")]
     rules.append({"to": [{"namespaceSelector": {}}], "ports": dns})
     return rules

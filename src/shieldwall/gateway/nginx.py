@@ -85,8 +85,17 @@ def _route_map(upstreams: tuple[Upstream, ...]) -> list[str]:
     ]
 
 
-def _upstream_blocks(upstreams: tuple[Upstream, ...]) -> list[str]:
+def _upstream_blocks(upstreams: tuple[Upstream, ...], options: GatewayOptions) -> list[str]:
     out: list[str] = []
+    if options.decisions_url is not None:
+        endpoint, _ = parse_endpoint(options.decisions_url, "--decisions-url")
+        out += [
+            "    # shieldwall's decisions (auth_request), over kept-alive connections.",
+            "    upstream shieldwall-decisions {",
+            f"        server {endpoint.host}:{endpoint.port};",
+            "        keepalive 32;",
+            "    }",
+        ]
     for up in upstreams:
         source = f" ({up.source})" if up.source else " (--upstream)"
         out += [
@@ -133,6 +142,8 @@ def _route_locations(upstreams: tuple[Upstream, ...], options: GatewayOptions) -
 
 
 def _decision_location(options: GatewayOptions) -> list[str]:
+    if options.decisions_url is None:
+        return ["        # No hook to shieldwall decisions: --decisions-url off."]
     endpoint, path = parse_endpoint(options.decisions_url, "--decisions-url")
     scheme = "https" if endpoint.tls else "http"
     lines = [
@@ -141,7 +152,7 @@ def _decision_location(options: GatewayOptions) -> list[str]:
         "            internal;",
         "            auth_request off;",
         *(["            modsecurity off;"] if options.modsecurity else []),
-        f"            proxy_pass {scheme}://{endpoint.host}:{endpoint.port}{path or '/'};",
+        f"            proxy_pass {scheme}://shieldwall-decisions{path or '/'};",
         "            proxy_pass_request_body off;",
         '            proxy_set_header Content-Length "";',
         f"            proxy_set_header Host {endpoint.host};",
@@ -274,7 +285,7 @@ def render_nginx(upstreams: tuple[Upstream, ...], options: GatewayOptions) -> st
         "",
         *_route_map(upstreams),
         "",
-        *_upstream_blocks(upstreams),
+        *_upstream_blocks(upstreams, options),
         "",
     ]
     redirect = options.http_listen_at()
@@ -308,7 +319,7 @@ def render_nginx(upstreams: tuple[Upstream, ...], options: GatewayOptions) -> st
         "            return 405;",
         "        }",
         "        limit_conn shieldwall_conn 50;",
-        f"        auth_request {DECISION_LOCATION};",
+        *([f"        auth_request {DECISION_LOCATION};"] if options.decisions_url else []),
         "",
         *_decision_location(options),
         "",

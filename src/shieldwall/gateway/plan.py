@@ -74,7 +74,7 @@ class GatewayOptions:
     tls_cert: str = "/etc/nginx/tls/gateway.crt"
     tls_key: str = "/etc/nginx/tls/gateway.key"
     upstream_ca: str = "/etc/ssl/certs/ca-certificates.crt"
-    decisions_url: str = "http://127.0.0.1:8081/v1/gateway/auth"
+    decisions_url: str | None = "http://127.0.0.1:8081/v1/gateway/auth"  # None: no hook
     decisions_fail_open: bool = True
     modsecurity: bool = True
     modsecurity_module: str = "/usr/lib/nginx/modules/ngx_http_modsecurity_module.so"
@@ -161,7 +161,8 @@ def checked(options: GatewayOptions) -> GatewayOptions:
         ("--run-dir", options.run_dir),
     ):
         check_file(path, what)
-    parse_endpoint(options.decisions_url, "--decisions-url")
+    if options.decisions_url is not None:
+        parse_endpoint(options.decisions_url, "--decisions-url")
     for what, value, pattern, example in (
         ("--max-body", options.max_body, _SIZE, "1m"),
         ("--api-rate", options.api_rate, _RATE, "50r/s"),
