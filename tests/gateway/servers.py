@@ -25,6 +25,7 @@ def free_port() -> int:
 
 class _Quiet(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, no delayed-ACK stall
 
     def log_message(self, format: str, *args: object) -> None:
         pass
