@@ -42,51 +42,58 @@ def is_resource(value: str) -> bool:
     return _RESOURCE.fullmatch(value) is not None
 
 
-def check_route(value: str, what: str) -> str:
-    if not _ROUTE.fullmatch(value) or "/../" in value or "/./" in value:
-        raise GatewayError(
-            f"{what}: {value!r} is not a route prefix shieldwall writes into nginx",
-            "give a path of letters, digits, '.', '_', '~' and '-' segments, "
-            "starting and ending with '/' (e.g. /api/orders/)",
-        )
+def _require(ok: bool, value: str, message: str, hint: str) -> str:
+    if not ok:
+        raise GatewayError(message, hint)
     return value
+
+
+def check_route(value: str, what: str) -> str:
+    # A segment never starts with '.', so '.' and '..' segments cannot match.
+    return _require(
+        _ROUTE.fullmatch(value) is not None,
+        value,
+        f"{what}: {value!r} is not a route prefix shieldwall writes into nginx",
+        "give a path of letters, digits, '.', '_', '~' and '-' segments, "
+        "starting and ending with '/' (e.g. /api/orders/)",
+    )
 
 
 def check_file(value: str, what: str) -> str:
-    if not _FILE.fullmatch(value) or "/../" in f"{value}/":
-        raise GatewayError(
-            f"{what}: {value!r} is not an absolute path shieldwall writes into nginx",
-            "give an absolute path of letters, digits, '.', '_', '+' and '-' (no spaces, "
-            "quotes, '$', ';' or '..')",
-        )
-    return value
+    return _require(
+        _FILE.fullmatch(value) is not None and "/../" not in f"{value}/",
+        value,
+        f"{what}: {value!r} is not an absolute path shieldwall writes into nginx",
+        "give an absolute path of letters, digits, '.', '_', '+' and '-' (no spaces, "
+        "quotes, '$', ';' or '..')",
+    )
 
 
 def check_server_name(value: str) -> str:
-    if not _SERVER_NAME.fullmatch(value):
-        raise GatewayError(
-            f"--server-name: {value!r} is not a host name",
-            "give a lower-case DNS name, *.domain, or _ for any name",
-        )
-    return value
+    return _require(
+        _SERVER_NAME.fullmatch(value) is not None,
+        value,
+        f"--server-name: {value!r} is not a host name",
+        "give a lower-case DNS name, *.domain, or _ for any name",
+    )
 
 
 def check_host(value: str, what: str) -> str:
-    if not is_host(value):
-        raise GatewayError(
-            f"{what}: {value!r} is not a host name or IPv4 address",
-            "give a lower-case DNS name or an IPv4 address",
-        )
-    return value
+    return _require(
+        is_host(value),
+        value,
+        f"{what}: {value!r} is not a host name or IPv4 address",
+        "give a lower-case DNS name or an IPv4 address",
+    )
 
 
 def check_url_path(value: str, what: str) -> str:
-    if not _URL_PATH.fullmatch(value) or "/../" in f"{value}/":
-        raise GatewayError(
-            f"{what}: the path {value!r} holds characters shieldwall does not write into nginx",
-            "use letters, digits, '.', '_', '~', '-' and '/' only (no query string)",
-        )
-    return value
+    return _require(
+        _URL_PATH.fullmatch(value) is not None and "/../" not in f"{value}/",
+        value,
+        f"{what}: the path {value!r} holds characters shieldwall does not write into nginx",
+        "use letters, digits, '.', '_', '~', '-' and '/' only (no query string)",
+    )
 
 
 def check_network(value: str) -> str:
