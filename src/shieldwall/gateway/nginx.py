@@ -9,7 +9,7 @@ import re
 
 from shieldwall.gateway.plan import GatewayOptions, Listen, Upstream, parse_endpoint
 
-LOG_SCHEMA = "shieldwall/gateway-log/v1"
+LOG_FORMAT = "nginx-json"  # the name `shieldwall watch --log PATH:nginx-json` knows
 DECISION_LOCATION = "/_shieldwall/decision"
 ACCESS_LOG = "access.json"
 AUDIT_LOG = "modsec_audit.json"
@@ -35,27 +35,28 @@ SECURITY_HEADERS = (
     ("Cross-Origin-Resource-Policy", "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
-# One JSON object a line (`escape=json`); `watch` reads it. Numbers stay numbers.
+# One JSON object a line (`escape=json`): the `nginx-json` format `watch` reads
+# (its keys first, in its order), then what the gateway adds. Numbers stay numbers.
 LOG_FIELDS = (
-    ("schema", f'"{LOG_SCHEMA}"'),
     ("time", '"$time_iso8601"'),
     ("remote_addr", '"$remote_addr"'),
+    ("xff", '"$http_x_forwarded_for"'),
     ("method", '"$request_method"'),
     ("uri", '"$request_uri"'),
     ("protocol", '"$server_protocol"'),
     ("status", "$status"),
-    ("body_bytes_sent", "$body_bytes_sent"),
-    ("request_length", "$request_length"),
+    ("bytes", "$body_bytes_sent"),
+    ("referer", '"$http_referer"'),
+    ("user_agent", '"$http_user_agent"'),
     ("request_time", "$request_time"),
     ("host", '"$host"'),
-    ("user_agent", '"$http_user_agent"'),
-    ("referer", '"$http_referer"'),
-    ("x_forwarded_for", '"$http_x_forwarded_for"'),
+    ("upstream", '"$upstream_addr"'),
     ("request_id", '"$request_id"'),
+    ("user", '"$remote_user"'),
     ("route", '"$shieldwall_route"'),
-    ("upstream_addr", '"$upstream_addr"'),
     ("upstream_status", '"$upstream_status"'),
     ("upstream_response_time", '"$upstream_response_time"'),
+    ("request_length", "$request_length"),
     ("tls_protocol", '"$ssl_protocol"'),
 )
 
