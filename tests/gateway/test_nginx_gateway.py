@@ -68,6 +68,13 @@ class Gateway:
             time.sleep(0.05)
         return text.splitlines()
 
+    def record_of(self, client: str) -> dict[str, object]:
+        """The last access log record of this client."""
+        lines = self.log_lines(waiting_for=f'"{client}"')
+        records = [json.loads(line) for line in lines]
+        found: dict[str, object] = [r for r in records if r["remote_addr"] == client][-1]
+        return found
+
 
 def _prefix() -> Path:
     """A folder nginx's workers (nobody when nginx starts as root) can traverse."""
@@ -157,13 +164,18 @@ def test_unrouted_paths_reach_no_service(gateway: Gateway) -> None:
 
 
 def test_sql_injection_is_refused_by_the_core_rule_set(gateway: Gateway) -> None:
-    status, _, body = gateway.get("/api/orders/items?id=1%27%20OR%20%271%27%3D%271")
+    status, _, body = gateway.get(
+        "/api/orders/items?id=1%27%20OR%20%271%27%3D%271", client="198.51.100.60"
+    )
     assert status == 403
     assert b"orders" not in body
+    assert gateway.record_of("198.51.100.60")["upstream"] == ""  # never reached orders
 
 
 def test_a_banned_client_is_refused_and_others_pass(gateway: Gateway) -> None:
     assert gateway.get("/api/catalog/items", client=BANNED)[0] == 403
+    assert gateway.record_of(BANNED)["status"] == 403
+    assert gateway.record_of(BANNED)["upstream"] == ""
     assert gateway.get("/api/catalog/items", client="198.51.100.21")[0] == 200
 
 
