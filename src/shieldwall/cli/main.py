@@ -102,10 +102,12 @@ class _Commands(click.Group):
 
     _LAZY: dict[str, tuple[str, str]] = {
         "db": ("shieldwall.cli.db", "db"),
+        "decisions": ("shieldwall.cli.decisions", "decisions"),
         "gateway": ("shieldwall.cli.gateway", "gateway"),
         "map": ("shieldwall.cli.map", "map_command"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),
         "schema": ("shieldwall.cli.schema", "schema"),
+        "watch": ("shieldwall.cli.watch", "watch"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -16,7 +16,7 @@ from shieldwall.sources.safe_files import CONTROL_FILE_MAX_BYTES, read_bounded
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 
 CONFIG_NAMES = (".shieldwall.yaml", ".shieldwall.yml")
-_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps"}
+_KNOWN_KEYS = {"gateway", "exceptions", "exclude", "fail_on", "max_file_size", "deps", "watch"}
 _DEPS_KEYS = ("require_db", "max_db_age")
 
 

@@ -131,9 +131,7 @@ def _lock_component(node: LockNode) -> CdxComponent:
         name=display_path(node.path),
         type=ComponentType.FILE,
         bom_ref=LOCK_REF + display_path(node.path),
-        properties=[
-            Property(name="shieldwall:dependency-graph", value=display_text(node.reason))
-        ],
+        properties=[Property(name="shieldwall:dependency-graph", value=display_text(node.reason))],
     )
 
 

@@ -900,12 +900,23 @@ class FunctionFlow:
         rule = TAINT_RULES[cls]
         where = f"line {taint.line}" if taint.line else "here"
         message = f"{taint.source} ({where}) reaches {what}"
-        self.report(rule.id, message, node, f"{cls}|{what}|{taint.source}",
-                    (taint.path or self.m.rel, taint.line))
+        self.report(
+            rule.id,
+            message,
+            node,
+            f"{cls}|{what}|{taint.source}",
+            (taint.path or self.m.rel, taint.line),
+        )
         return True
 
-    def report(self, rule_id: str, message: str, node: ast.AST, key: str,
-               source: tuple[str, int] | None = None) -> None:
+    def report(
+        self,
+        rule_id: str,
+        message: str,
+        node: ast.AST,
+        key: str,
+        source: tuple[str, int] | None = None,
+    ) -> None:
         if self.summary is not None:
             return
         base = f"{self.resource}|{key}"
@@ -1746,8 +1757,9 @@ class FunctionFlow:
         if name in cat.DECODERS and args:
             coded = args[0].deep_taint()
             # decoding undoes an encoding applied on the way (json.loads(json.dumps(x)))
-            return Val(Taint(coded.source, coded.line, coded.kind, path=coded.path)
-                       if coded else None)
+            return Val(
+                Taint(coded.source, coded.line, coded.kind, path=coded.path) if coded else None
+            )
         if name in ("re.sub", "regex.sub") and len(args) >= 3:
             return self.regex_removal(args)
         if name in cat.WEAK_CASTS and args:

@@ -1,0 +1,60 @@
+"""What `watch` and `decisions` share: the config, the decisions database, printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from shieldwall.engine.project_config import find_config
+from shieldwall.model.display import display_text
+from shieldwall.runtime.config import WatchConfig, load_file
+from shieldwall.runtime.decisions import Decision, Detection
+from shieldwall.runtime.durations import format_duration
+from shieldwall.runtime.sources.timefmt import iso_z
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The .shieldwall.yaml whose `watch:` section to use (default: the one here, if any).",
+)
+database_option = click.option(
+    "--database",
+    metavar="FILE",
+    help="The decisions database (SQLite). Default: watch.database, .shieldwall/decisions.db.",
+)
+
+
+def watch_config(path: Path | None) -> WatchConfig:
+    found = path if path is not None else find_config(Path.cwd())
+    return load_file(found) if found is not None else WatchConfig()
+
+
+def detection_line(item: Detection) -> str:
+    return display_text(
+        f"detection {item.kind} {item.rule} from {item.source}: {item.request[:300]} ({item.line})"
+    )
+
+
+def decision_line(item: Decision) -> str:
+    tag = " [simulated]" if item.simulated else ""
+    ident = f"#{item.id} " if item.id else ""
+    return display_text(
+        f"decision {ident}{item.type} {item.scope} {item.value} for "
+        f"{format_duration(item.duration)} ({item.scenario}){tag}: {item.reason}"
+    )
+
+
+def decision_row(item: Decision, now: float) -> str:
+    if item.deleted_at is not None:
+        state = "deleted"
+    elif item.active(now):
+        state = "active"
+    else:
+        state = "expired"
+    tag = " simulated" if item.simulated else ""
+    return display_text(
+        f"{item.id:>6}  {item.type:<8} {item.scope:<5} {item.value:<24} {state:<7}{tag} "
+        f"until {iso_z(item.until)}  {item.scenario}: {item.reason}"
+    )

@@ -1,0 +1,1 @@
+"""Payload detection: decode as attackers encode, then match."""

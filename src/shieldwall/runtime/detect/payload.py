@@ -1,0 +1,126 @@
+"""Which payloads a request carries: libinjection for SQL injection and XSS,
+signatures for the rest, on every part of the request the log has, decoded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libinjection
+
+from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
+from shieldwall.runtime.events import HttpEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: str
+    rule: str
+    field: str
+
+
+# Text made only of these cannot carry a payload of any kind but SQL words and
+# scheme URLs, which _WORDS catches.
+_PLAIN = re.compile(r"[\w\-.,:/@ ]*")
+_WORDS = re.compile(
+    r"union|select|sleep|benchmark|waitfor|://|passwd|win\.ini|boot\.ini|javascript|localhost"
+    r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/self|etc/|having|order\s+by|exec"
+)
+_SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
+_XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
+_CACHE_MAX = 20000
+
+
+def _sqli(text: str) -> bool:
+    return bool(libinjection.is_sql_injection(text)["is_sqli"])
+
+
+def _xss(text: str) -> bool:
+    return bool(libinjection.is_xss(text)["is_xss"])
+
+
+def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
+    """Add the kinds found in one decoded value (first rule per kind)."""
+    lowered = text.lower()
+    plain = _PLAIN.fullmatch(lowered) is not None
+    if plain and _WORDS.search(lowered) is None:
+        if field == "user_agent" and "scanner" not in hits:
+            _signatures(lowered, field, hits)
+        return
+    if "sqli" not in hits and _SQL_HINT.search(lowered) and _sqli(text):
+        hits["sqli"] = Hit("sqli", "RT-SQLI", field)
+    if "xss" not in hits and _XSS_HINT.search(lowered) and _xss(text):
+        hits["xss"] = Hit("xss", "RT-XSS", field)
+    if "jndi" not in hits and jndi(lowered):
+        hits["jndi"] = Hit("jndi", "RT-JNDI", field)
+    _signatures(lowered, field, hits)
+
+
+def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
+    for sig in SIGNATURES:
+        if sig.kind not in hits and field in sig.fields and sig.pattern.search(lowered):
+            hits[sig.kind] = Hit(sig.kind, sig.rule, field)
+
+
+class PayloadDetector:
+    """Scans requests; header values (User-Agent, Referer) repeat, so their
+    verdicts are cached."""
+
+    __slots__ = ("_caches",)
+
+    def __init__(self) -> None:
+        self._caches: dict[str, dict[str, tuple[Hit, ...]]] = {
+            "user_agent": {},
+            "referer": {},
+            "xff": {},
+        }
+
+    def scan(self, event: HttpEvent) -> list[Hit]:
+        hits: dict[str, Hit] = {}
+        path = event.path
+        if not (_PLAIN.fullmatch(path) and ".." not in path and "etc/" not in path):
+            _scan_text(decode(path, plus=False), "path", hits)
+        if event.query:
+            for value in query_values(event.query):
+                _scan_text(value, "query", hits)
+        if event.body:
+            values = query_values(event.body) if "=" in event.body else [decode(event.body)]
+            for value in values:
+                _scan_text(value, "body", hits)
+        caches = self._caches
+        for field, value in (
+            ("user_agent", event.user_agent),
+            ("referer", event.referer),
+            ("xff", event.xff),
+        ):
+            if value:
+                found = caches[field].get(value)
+                if found is None:
+                    found = self._header(field, value)
+                for hit in found:
+                    hits.setdefault(hit.kind, hit)
+        return list(hits.values()) if hits else []
+
+    def _header(self, field: str, value: str) -> tuple[Hit, ...]:
+        cache = self._caches[field]
+        cached = cache.get(value)
+        if cached is None:
+            found: dict[str, Hit] = {}
+            text = decode(value, plus=False) if field != "user_agent" else value
+            if field == "referer":  # a referer is a URL: judge its query values
+                _, _, query = text.partition("?")
+                for part in query_values(query):
+                    _scan_text(part, field, found)
+                if jndi(text.lower()):
+                    found["jndi"] = Hit("jndi", "RT-JNDI", field)
+            elif field == "xff":
+                if jndi(text.lower()):
+                    found["jndi"] = Hit("jndi", "RT-JNDI", field)
+            else:
+                _scan_text(text, field, found)
+            cached = tuple(found.values())
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            cache[value] = cached
+        return cached

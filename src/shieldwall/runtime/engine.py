@@ -1,0 +1,265 @@
+"""The detection engine: events in, detections and decisions out. Log time is
+the clock, so a replay is deterministic and a follow is as fresh as its log."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from shieldwall.runtime.buckets import BucketTable, Overflow
+from shieldwall.runtime.clients import ClientResolver, range_of
+from shieldwall.runtime.config import WatchConfig
+from shieldwall.runtime.decisions import Decision, Detection, escalated
+from shieldwall.runtime.detect.payload import PayloadDetector
+from shieldwall.runtime.events import AuditEvent, HttpEvent
+from shieldwall.runtime.k8s import AuditWatcher
+from shieldwall.runtime.scenarios import Scenario
+from shieldwall.runtime.store import DecisionStore
+
+Output = Detection | Decision
+_NONE: tuple[Output, ...] = ()
+SWEEP_EVERY = 65536
+MAX_SAMPLES = 5
+
+
+@dataclass(slots=True)
+class Stats:
+    lines: int = 0
+    unparsed: int = 0
+    samples: list[str] = field(default_factory=list)
+    detections: Counter[str] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+    suppressed: int = 0  # overflows that found an active decision on the value
+    last_time: float = 0.0  # log time of the newest event
+
+    def unparsed_line(self, ref: str, text: str) -> None:
+        self.unparsed += 1
+        if len(self.samples) < MAX_SAMPLES:
+            shown = text[:200].encode("ascii", "backslashreplace").decode("ascii")
+            self.samples.append(f"{ref}: {shown}")
+
+
+class Engine:
+    def __init__(self, config: WatchConfig, store: DecisionStore) -> None:
+        self.config = config
+        self.store = store
+        self.stats = Stats()
+        self._clients = ClientResolver(config.trusted_proxies)
+        self._payloads = PayloadDetector()
+        self._audit = AuditWatcher()
+        self._tables = {
+            s.name: BucketTable(s.capacity, s.leak, s.blackhole, s.evidence)
+            for s in config.scenarios
+        }
+        self._on_request = [
+            (s, self._tables[s.name]) for s in config.scenarios if s.on == "request"
+        ]
+        self._on_detection = [
+            (s, self._tables[s.name]) for s in config.scenarios if s.on == "detection"
+        ]
+        self._allowed: dict[str, bool] = {}
+        self._allow_networks = bool(config.allow_networks)
+        self._proxies = bool(config.trusted_proxies)
+        self._keys = self._clients.cache
+        self._by_status: dict[int, list[tuple[Scenario, BucketTable]]] = {}
+        self._active: dict[str, float] = {}  # value -> until, for dedup
+        self._earlier: dict[str, int] = {}  # value -> decisions made before (escalation)
+        self._since_sweep = 0
+
+    # --- HTTP -----------------------------------------------------------------
+
+    def http(self, event: HttpEvent, ref: str) -> tuple[Output, ...] | list[Output]:
+        now = event.time
+        stats = self.stats
+        if now > stats.last_time:
+            stats.last_time = now
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self.sweep(now)
+        if event.xff and self._proxies:
+            client = self._clients.client(event.remote, event.xff)
+        else:
+            client = self._keys.get(event.remote) or self._clients.key(event.remote)
+        out: list[Output] | None = None
+        hits = self._payloads.scan(event)
+        allowed = self._allowed_client(client) if self._allow_networks else False
+        if hits:
+            out = []
+            request = event.request
+            for hit in hits:
+                stats.detections[hit.kind] += 1
+                out.append(Detection(ref, client, hit.kind, hit.rule, request, now))
+            if client and not allowed:
+                for scenario, table in self._on_detection:
+                    if any(self._kind_matches(scenario, h.kind) for h in hits):
+                        overflow = table.pour(client, now, ref)
+                        if overflow is not None:
+                            out.extend(self._decide(scenario, overflow, event, now))
+        if not client or allowed:
+            return out or _NONE
+        agents = self.config.allow_agents
+        if agents is not None and event.user_agent and agents.search(event.user_agent):
+            return out or _NONE
+        status = event.status
+        candidates = self._by_status.get(status)
+        if candidates is None:
+            candidates = self._by_status[status] = [
+                (s, t)
+                for s, t in self._on_request
+                if (not s.status or status in s.status) and status not in s.status_not
+            ]
+        login: bool | None = None
+        for scenario, table in candidates:
+            if scenario.login is not None:
+                if login is None:
+                    login = (
+                        event.method in self.config.login_methods
+                        and self.config.login_path.search(event.path) is not None
+                    )
+                if login != scenario.login:
+                    continue
+            if scenario.path is not None and scenario.path.search(event.path) is None:
+                continue
+            if scenario.distinct or scenario.group_by != "client":
+                overflow = self._pour(scenario, table, client, event, ref)
+            else:
+                overflow = table.pour(client, now, ref)
+            if overflow is not None:
+                if out is None:
+                    out = []
+                out.extend(self._decide(scenario, overflow, event, now))
+        return out or _NONE
+
+    @staticmethod
+    def _kind_matches(scenario: Scenario, kind: str) -> bool:
+        if scenario.kinds and kind not in scenario.kinds:
+            return False
+        return kind not in scenario.not_kinds
+
+    def _pour(
+        self, scenario: Scenario, table: BucketTable, client: str, event: HttpEvent, ref: str
+    ) -> Overflow | None:
+        key = client if scenario.group_by == "client" else f"{event.method} {event.path}"
+        distinct = scenario.distinct
+        if not distinct:
+            return table.pour(key, event.time, ref)
+        value = {"path": event.path, "user": event.user, "client": client}[distinct]
+        if not value:
+            return None
+        return table.pour(key, event.time, ref, value)
+
+    def _allowed_client(self, client: str) -> bool:
+        networks = self.config.allow_networks
+        if not networks or not client:
+            return False
+        known = self._allowed.get(client)
+        if known is None:
+            import ipaddress
+
+            try:
+                net = ipaddress.ip_network(client, strict=False)
+                known = any(net.subnet_of(a) for a in networks if a.version == net.version)  # type: ignore[arg-type]
+            except ValueError:
+                known = False
+            if len(self._allowed) > 65536:
+                self._allowed.clear()
+            self._allowed[client] = known
+        return known
+
+    # --- decisions ------------------------------------------------------------
+
+    def _decide(
+        self, scenario: Scenario, overflow: Overflow, event: HttpEvent, now: float
+    ) -> list[Output]:
+        route = f"{event.method} {event.path}"[:300]
+        reason = scenario.reason.format_map(
+            {
+                "events": overflow.events,
+                "seconds": int(overflow.last - overflow.first),
+                "route": route,
+                "distinct": len(overflow.distinct) if overflow.distinct else overflow.events,
+            }
+        )
+        out: list[Output] = []
+        if scenario.group_by == "route":
+            self.stats.detections[scenario.name] += 1
+            out.append(
+                Detection(overflow.refs[-1], route, scenario.name, scenario.name, route, now)
+            )
+            if scenario.scope != "range":
+                return out
+            clusters: dict[str, int] = {}
+            for client in overflow.distinct:
+                clusters[range_of(client)] = clusters.get(range_of(client), 0) + 1
+            for value, count in sorted(clusters.items()):
+                if count >= scenario.range_min:
+                    made = self._make(scenario, value, "range", reason, overflow, now)
+                    if made is not None:
+                        out.append(made)
+            return out
+        scope = "range" if "/" in overflow.key else "ip"
+        made = self._make(scenario, overflow.key, scope, reason, overflow, now)
+        if made is not None:
+            out.append(made)
+        return out
+
+    def _make(
+        self,
+        scenario: Scenario,
+        value: str,
+        scope: str,
+        reason: str,
+        overflow: Overflow,
+        now: float,
+    ) -> Decision | None:
+        until = self._active.get(value)
+        if until is not None and now < until:
+            self.stats.suppressed += 1
+            return None
+        earlier = self._earlier.get(value)
+        if earlier is None:
+            earlier = self.store.count_for(value)
+        duration = escalated(scenario.duration, earlier)
+        if earlier:
+            reason += f"; decision {earlier + 1} on {value}, duration escalated"
+        decision = Decision(
+            value=value,
+            scope=scope,
+            type=scenario.decision_type,
+            duration=duration,
+            scenario=scenario.name,
+            reason=reason,
+            created_at=now,
+            events=overflow.events,
+            evidence=overflow.refs,
+            simulated=self.config.simulate,
+        )
+        decision = self.store.add(decision)
+        self._earlier[value] = earlier + 1
+        self._active[value] = decision.until
+        self.stats.decisions[scenario.decision_type] += 1
+        return decision
+
+    # --- Kubernetes audit -----------------------------------------------------
+
+    def audit(self, event: AuditEvent, ref: str) -> list[Output]:
+        if event.time > self.stats.last_time:
+            self.stats.last_time = event.time
+        found = self._audit.check(event, ref)
+        for detection in found:
+            self.stats.detections[detection.kind] += 1
+        return list(found)
+
+    # --- bounds ---------------------------------------------------------------
+
+    def sweep(self, now: float) -> None:
+        """Forget what leaked away; keep at most max_buckets buckets in all."""
+        self._since_sweep = 0
+        keep = max(self.config.max_buckets // max(len(self._tables), 1), 1)
+        for table in self._tables.values():
+            table.sweep(now, keep)
+        if len(self._active) > 100_000:
+            self._active = {v: u for v, u in self._active.items() if u > now}
+
+    def buckets(self) -> int:
+        return sum(len(t) for t in self._tables.values())

@@ -1,0 +1,113 @@
+"""Reading log lines safely: a line is at most MAX_LINE bytes held in memory
+(the rest of a longer one is skipped), then handed to its source's parser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from shieldwall.runtime.decisions import Detection
+from shieldwall.runtime.engine import Engine, Output
+from shieldwall.runtime.events import HttpEvent
+from shieldwall.runtime.sources.base import Parser
+from shieldwall.runtime.sources.registry import sniff
+
+MAX_LINE = 65536
+TOO_LONG = b"\x00too long"  # stands for a line that was cut: never parsed
+_DAMAGED = (ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError)
+_SNIFF_LINES = 10
+_NONE: tuple[Output, ...] = ()
+
+
+def lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Lines without their newline; a line longer than MAX_LINE comes as TOO_LONG."""
+    readline = stream.readline
+    while True:
+        line = readline(MAX_LINE)
+        if not line:
+            return
+        if line.endswith(b"\n"):
+            yield line[:-1]
+        elif len(line) >= MAX_LINE:
+            while line and not line.endswith(b"\n"):
+                line = readline(MAX_LINE)
+            yield TOO_LONG
+        else:
+            yield line  # the last line, without its newline
+
+
+class LogSource:
+    """One log being read: its name (for evidence), its format (given or
+    sniffed from its first lines), and the line count."""
+
+    def __init__(self, name: str, engine: Engine, parser: Parser | None = None) -> None:
+        self.name = name
+        self.engine = engine
+        self.parser = parser
+        self.lineno = 0
+        self._pending: list[tuple[int, str]] = []
+
+    def feed(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
+        self.lineno += 1
+        if raw is TOO_LONG:
+            self.engine.stats.lines += 1
+            return self._one(self.lineno, "", True)
+        text = raw.decode("utf-8", "replace")
+        if text.endswith("\r"):
+            text = text[:-1]
+        if self.parser is None:
+            self.engine.stats.lines += 1
+            self._pending.append((self.lineno, text))
+            if len(self._pending) >= _SNIFF_LINES:
+                return self.flush()
+            return _NONE
+        if not text or text.isspace():
+            return _NONE  # blank lines are not log lines
+        self.engine.stats.lines += 1
+        try:
+            event = self.parser.parse(text)
+        except _DAMAGED:
+            event = None
+        if event is None:
+            self.engine.stats.unparsed_line(f"{self.name}:{self.lineno}", text)
+            return _NONE
+        if type(event) is HttpEvent:
+            return self.engine.http(event, f"{self.name}:{self.lineno}")
+        return self.engine.audit(event, f"{self.name}:{self.lineno}")  # type: ignore[arg-type]
+
+    def flush(self) -> list[Output]:
+        """Decide the format from the lines held so far and read them."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return []
+        if self.parser is None:
+            self.parser = sniff(text for _, text in pending)
+        out: list[Output] = []
+        for lineno, text in pending:
+            out.extend(self._one(lineno, text, False))
+        return out
+
+    def _one(self, lineno: int, text: str, too_long: bool) -> tuple[Output, ...] | list[Output]:
+        ref = f"{self.name}:{lineno}"
+        if too_long:
+            self.engine.stats.unparsed_line(ref, f"(a line longer than {MAX_LINE} bytes)")
+            return _NONE
+        if not text.strip():
+            self.engine.stats.lines -= 1  # blank lines are not log lines
+            return _NONE
+        event = None
+        if self.parser is not None:
+            try:
+                event = self.parser.parse(text)
+            except _DAMAGED:
+                event = None
+        if event is None:
+            self.engine.stats.unparsed_line(ref, text)
+            return _NONE
+        if isinstance(event, HttpEvent):
+            return self.engine.http(event, ref)
+        return self.engine.audit(event, ref)
+
+
+def is_detection(output: Output) -> bool:
+    return isinstance(output, Detection)

@@ -1,0 +1,143 @@
+"""Line formats: nginx combined, ingress-nginx upstreaminfo, Envoy's default, HAProxy HTTP."""
+
+from __future__ import annotations
+
+import re
+
+from shieldwall.runtime.events import HttpEvent
+from shieldwall.runtime.sources.base import dash, split_request, split_target, unescape_nginx
+from shieldwall.runtime.sources.timefmt import TimeCache, parse_clf, parse_iso
+
+# $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
+# "$http_referer" "$http_user_agent", then optionally "$http_x_forwarded_for"
+# and/or $request_time.
+# The request line is split by the expression when it is a plain one
+# (groups 9-11: method, path, query), else kept whole (group 4).
+_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*))? HTTP/[0-9.]{1,3}|([^"]*))"'
+_NGINX = re.compile(
+    r"(\S+) \S+ (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)"'
+    r'(?: "([^"]*)")?(?: (?:\d+(?:\.\d+)?|-))?\s*'
+)
+# ingress-nginx upstreaminfo: combined, then $request_length $request_time
+# [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr ...
+_INGRESS = re.compile(
+    r"(\S+) - (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)" '
+    r"\d+ (?:\d+(?:\.\d+)?|-) \[([^\]]*)\] \[[^\]]*\] .*"
+)
+_clf_time = TimeCache(parse_clf)
+_iso_time = TimeCache(parse_iso)
+
+
+def _combined(match: re.Match[str], xff: str) -> HttpEvent:
+    remote, user, when, method, path, query, request, status, referer, agent = match.group(
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    )
+    if method is None or "\\x" in path or (query and "\\x" in query):
+        if request is None:
+            request = f"{method} {path}?{query}" if query is not None else f"{method} {path}"
+        method, path, query = split_request(unescape_nginx(request))
+    if "\\x" in agent:
+        agent = unescape_nginx(agent)
+    if "\\x" in referer:
+        referer = unescape_nginx(referer)
+    return HttpEvent(
+        _clf_time(when),
+        remote,
+        method,
+        path,
+        query or "",
+        int(status),
+        "" if agent == "-" else agent,
+        "" if referer == "-" else referer,
+        "" if xff == "-" else xff,
+        "" if user == "-" else user,
+    )
+
+
+def parse_nginx(line: str) -> HttpEvent | None:
+    match = _NGINX.fullmatch(line)
+    if match is None:
+        return None
+    return _combined(match, match.group(11) or "")
+
+
+def parse_ingress_nginx(line: str) -> HttpEvent | None:
+    match = _INGRESS.fullmatch(line)
+    if match is None:
+        return None
+    event = _combined(match, "")
+    upstream = match.group(11)
+    return event._replace(host=upstream) if upstream else event
+
+
+# [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%"
+# %RESPONSE_CODE% %RESPONSE_FLAGS% ... "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%"
+# "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" [istio's tail:
+# %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS%
+# %DOWNSTREAM_REMOTE_ADDRESS% ...]
+_ENVOY = re.compile(r'\[([^\]]+)\] "(\S+) (\S*) ([^"]*)" (\d{3}|0) (.*)')
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def _strip_port(address: str) -> str:
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    if address.count(":") == 1:
+        return address.partition(":")[0]
+    return address
+
+
+def parse_envoy(line: str) -> HttpEvent | None:
+    match = _ENVOY.fullmatch(line)
+    if match is None:
+        return None
+    when, method, target, _protocol, status, rest = match.groups()
+    tokens = [(m.group(1) is not None, m.group(1) or m.group(2)) for m in _TOKEN.finditer(rest)]
+    last_quoted = max((i for i, (quoted, _) in enumerate(tokens) if quoted), default=-1)
+    if last_quoted < 4:
+        return None
+    xff, agent, _request_id, authority, _upstream = (v for _, v in tokens[last_quoted - 4 :][:5])
+    tail = [v for _, v in tokens[last_quoted + 1 :]]
+    if len(tail) >= 4 and tail[3] != "-":
+        remote = _strip_port(tail[3])  # DOWNSTREAM_REMOTE_ADDRESS (istio)
+    else:  # Envoy appended its peer to X-Forwarded-For
+        remote = dash(xff).rpartition(",")[2].strip() or "-"
+    path, query = split_target(target)
+    return HttpEvent(
+        time=_iso_time(when),
+        remote=remote,
+        method=method,
+        path=path,
+        query=query,
+        status=int(status),
+        user_agent=dash(agent),
+        xff=dash(xff),
+        host=dash(authority),
+    )
+
+
+# [syslog prefix] haproxy[pid]: ip:port [accept_date] frontend backend/server
+# Tq/Tw/Tc/Tr/Ta status bytes cookie cookie state conns queues {req hdrs} {resp hdrs} "request"
+_HAPROXY = re.compile(
+    r"(?:.*?haproxy\[\d+\]: )?(\S+):\d+ \[([^\]]+)\] \S+ \S+ \S+ (-?\d{1,3}) \S+ \S+ \S+ \S+ "
+    r'\S+ \S+(?: \{([^}]*)\})?(?: \{[^}]*\})? "([^"]*)"?\s*'
+)
+
+
+def parse_haproxy(line: str) -> HttpEvent | None:
+    match = _HAPROXY.fullmatch(line)
+    if match is None:
+        return None
+    remote, when, status, captured, request = match.groups()
+    method, path, query = split_request(request)
+    headers = (captured or "").split("|")
+    agent = max(headers, key=len) if len(headers) > 1 else ""
+    return HttpEvent(
+        time=_clf_time(when),
+        remote=remote.strip("[]"),
+        method=method,
+        path=path,
+        query=query,
+        status=int(status) if not status.startswith("-") else 0,
+        user_agent=agent,
+    )
