@@ -115,7 +115,7 @@ def running_nginx(prefix: Path, conf: Path, port: int) -> Iterator[subprocess.Po
         stderr=subprocess.PIPE,
     )
     try:
-        _wait_listening(port, proc)
+        wait_listening(port, proc)
         yield proc
     finally:
         proc.terminate()
@@ -126,14 +126,15 @@ def running_nginx(prefix: Path, conf: Path, port: int) -> Iterator[subprocess.Po
             proc.wait()
 
 
-def _wait_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
+def wait_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
+    """Until something accepts on 127.0.0.1:port; RuntimeError if `proc` exits first."""
     for _ in range(200):
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"nginx exited: {err}")
+            raise RuntimeError(f"{proc.args[0]} exited: {err}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
             return
         except OSError:
             threading.Event().wait(0.05)
-    raise RuntimeError("nginx did not start listening")
+    raise RuntimeError(f"{proc.args[0]} did not start listening")
