@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,31 @@ def test_decisions_off_leaves_no_auth_request_hook(tmp_path: Path) -> None:
     assert code == 0, output
     conf = (tmp_path / "nginx.conf").read_text()
     assert "auth_request" not in conf and "shieldwall-decisions" not in conf
+
+
+def test_compose_services_are_reached_by_their_names(tmp_path: Path) -> None:
+    code, output = run(
+        "gateway", "config", str(SHOP), "-o", str(tmp_path), "--platform", "compose"
+    )  # fmt: skip
+    assert code == 0, output
+    conf = (tmp_path / "nginx.conf").read_text()
+    assert "server orders:8080;" in conf
+    assert "catalog: the map gives no port; port 80 assumed" in output.replace("\n", " ")
+    assert not (tmp_path / "kubernetes.yaml").exists()
+
+
+@pytest.mark.parametrize(("port", "encrypted"), [(8080, True), (8443, False)])
+def test_services_that_serve_tls_are_reached_over_verified_tls(port: int, encrypted: bool) -> None:
+    plain = _map("orders")
+    edge = replace(plain.edges[0], port=port, encrypted=encrypted)
+    config = config_from_map(replace(plain, edges=(edge,)), GatewayOptions(modsecurity=False))
+    conf = config.files["nginx.conf"]
+    assert "proxy_pass https://upstream-orders;" in conf
+    assert "proxy_ssl_verify on;" in conf
+    assert "proxy_ssl_name orders.shop.svc.cluster.local;" in conf
+
+
+def test_plain_services_are_reached_over_http() -> None:
+    conf = config_from_map(_map("orders"), GatewayOptions(modsecurity=False)).files["nginx.conf"]
+    assert "proxy_pass http://upstream-orders;" in conf
+    assert "proxy_ssl_verify" not in conf
