@@ -208,3 +208,25 @@ def test_plain_services_are_reached_over_http() -> None:
     conf = config_from_map(_map("orders"), GatewayOptions(modsecurity=False)).files["nginx.conf"]
     assert "proxy_pass http://upstream-orders;" in conf
     assert "proxy_ssl_verify" not in conf
+
+
+def test_the_kubernetes_manifest_holds_the_files_and_a_hardened_deployment(tmp_path: Path) -> None:
+    import yaml
+
+    code, output = run("gateway", "config", str(SHOP), "-o", str(tmp_path), "--modsecurity", "on")
+    assert code == 0, output
+    docs = list(yaml.safe_load_all((tmp_path / "kubernetes.yaml").read_text()))
+    kinds = {d["kind"]: d for d in docs}
+    assert set(kinds) == {"ConfigMap", "Deployment", "Service", "NetworkPolicy"}
+    data = kinds["ConfigMap"]["data"]
+    assert data["nginx.conf"] == (tmp_path / "nginx.conf").read_text()
+    assert data["modsecurity.conf"] == (tmp_path / "modsecurity.conf").read_text()
+    pod = kinds["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    egress_ports = {
+        p["port"] for rule in kinds["NetworkPolicy"]["spec"]["egress"] for p in rule["ports"]
+    }
+    assert egress_ports == {3000, 8080, 53}

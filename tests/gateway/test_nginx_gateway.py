@@ -7,6 +7,7 @@ import http.client
 import json
 import shutil
 import ssl
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -107,12 +108,17 @@ def gateway() -> Iterator[Gateway]:
     cert, _ = self_signed(prefix / "conf")
     upstream_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     upstream_tls.load_cert_chain(cert, prefix / "conf" / "key.pem")
+    (prefix / "other").mkdir()
+    other_cert, other_key = self_signed(prefix / "other")  # a certificate nginx does not trust
+    untrusted_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    untrusted_tls.load_cert_chain(other_cert, other_key)
     port = free_port()
     try:
         with (
             serving(echo_handler("orders")) as orders,
             serving(echo_handler("catalog")) as catalog,
             serving(echo_handler("payments"), tls=upstream_tls) as payments,
+            serving(echo_handler("impostor"), tls=untrusted_tls) as impostor,
             serving(Decisions) as decisions,
         ):
             conf = generate(
@@ -120,6 +126,7 @@ def gateway() -> Iterator[Gateway]:
                 "--upstream", f"orders=http://127.0.0.1:{orders}",
                 "--upstream", f"catalog=http://127.0.0.1:{catalog}",
                 "--upstream", f"payments=https://localhost:{payments}",
+                "--upstream", f"impostor=https://localhost:{impostor}",
                 "--decisions-url", f"http://127.0.0.1:{decisions}/v1/gateway/auth",
                 "--decisions-unreachable", "deny",
             )  # fmt: skip
@@ -131,8 +138,6 @@ def gateway() -> Iterator[Gateway]:
 
 def test_nginx_accepts_the_generated_configuration(gateway: Gateway) -> None:
     conf = gateway.prefix / "conf" / "nginx.conf"
-    import subprocess
-
     checked = subprocess.run(
         ["nginx", "-t", "-p", str(gateway.prefix), "-c", str(conf)], capture_output=True
     )
@@ -148,6 +153,12 @@ def test_normal_requests_reach_each_upstream(gateway: Gateway) -> None:
         assert seen["service"] == service
         assert seen["path"] == f"/api/{service}/items?page=2"
         assert seen["real_ip"] == "198.51.100.20"  # the client, from the trusted proxy
+
+
+def test_an_upstream_whose_certificate_is_not_trusted_gets_no_request(gateway: Gateway) -> None:
+    status, _, body = gateway.get("/api/impostor/items")
+    assert status == 502
+    assert b"impostor" not in body
 
 
 def test_responses_carry_the_security_headers(gateway: Gateway) -> None:
