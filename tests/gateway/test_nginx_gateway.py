@@ -242,6 +242,19 @@ def test_watch_reads_the_access_log(gateway: Gateway) -> None:
     assert (mine[-1].method, mine[-1].path, mine[-1].status) == ("GET", "/api/orders/watched", 200)
 
 
+def test_watch_replay_finds_the_injection_in_the_gateway_log(gateway: Gateway) -> None:
+    pytest.importorskip("shieldwall.runtime.replay", reason="shieldwall watch is not here")
+    gateway.get("/api/orders/items?id=1%27%20OR%20%271%27%3D%271", client="198.51.100.61")
+    gateway.log_lines(waiting_for='"198.51.100.61"')
+    log = gateway.prefix / "logs" / ACCESS_LOG
+    result = CliRunner().invoke(cli, ["watch", "replay", f"{log}:{LOG_FORMAT}", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["stats"]["unparsed"] == 0
+    kinds = {d["kind"] for d in report["detections"] if d["source"] == "198.51.100.61"}
+    assert "sqli" in kinds
+
+
 def test_decisions_unreachable_lets_requests_through_by_default() -> None:
     prefix = _prefix()
     try:
