@@ -68,8 +68,9 @@ class _Answer(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def _serving() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+def _serving(server: ThreadingHTTPServer | None = None) -> Iterator[int]:
+    """The server (by default one answering 200) in a thread; yields its port."""
+    server = server or ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield int(server.server_address[1])
@@ -86,13 +87,10 @@ def _shieldwall_endpoint(bans: int) -> Iterator[int]:
     for n in range(bans):
         value = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
         store.add(Decision(value, "ip", "ban", 86400.0, "bench", "bench", now, 1, ()))
-    server = auth_server(store, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield int(server.server_address[1])
+        with _serving(auth_server(store, "127.0.0.1", 0)) as port:
+            yield port
     finally:
-        server.shutdown()
-        server.server_close()
         store.close()
 
 

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 BANNED = "203.0.113.7"  # documentation address (TEST-NET-3)
 
 
@@ -105,6 +107,13 @@ def modsecurity_missing() -> str | None:
     if not Path("/usr/share/modsecurity-crs/rules").is_dir():
         return "the OWASP Core Rule Set is not installed (modsecurity-crs)"
     return None
+
+
+def _missing() -> str | None:
+    return nginx_missing() or modsecurity_missing()
+
+
+needs_nginx = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
 
 
 @contextmanager

@@ -25,17 +25,13 @@ from tests.gateway.servers import (
     Decisions,
     echo_handler,
     free_port,
-    modsecurity_missing,
-    nginx_missing,
+    needs_nginx,
     running_nginx,
     self_signed,
     serving,
 )
 
-pytestmark = pytest.mark.skipif(
-    (nginx_missing() or modsecurity_missing()) is not None,
-    reason=str(nginx_missing() or modsecurity_missing()),
-)
+pytestmark = needs_nginx
 SHOP = REPO / "examples" / "shop"
 
 

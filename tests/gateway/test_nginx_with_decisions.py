@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from click.testing import CliRunner
 
 from shieldwall.cli.main import cli
@@ -17,8 +16,7 @@ from shieldwall.runtime.auth_endpoint import AUTH_PATH
 from tests.gateway.servers import (
     echo_handler,
     free_port,
-    modsecurity_missing,
-    nginx_missing,
+    needs_nginx,
     running_nginx,
     self_signed,
     serving,
@@ -26,10 +24,7 @@ from tests.gateway.servers import (
 )
 from tests.gateway.test_nginx_gateway import Gateway, _prefix, generate
 
-pytestmark = pytest.mark.skipif(
-    (nginx_missing() or modsecurity_missing()) is not None,
-    reason=str(nginx_missing() or modsecurity_missing()),
-)
+pytestmark = needs_nginx
 CLIENT = "203.0.113.9"
 OTHER = "198.51.100.70"
 
