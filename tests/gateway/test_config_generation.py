@@ -230,3 +230,13 @@ def test_the_kubernetes_manifest_holds_the_files_and_a_hardened_deployment(tmp_p
         p["port"] for rule in kinds["NetworkPolicy"]["spec"]["egress"] for p in rule["ports"]
     }
     assert egress_ports == {3000, 8080, 53}
+
+
+@pytest.mark.parametrize(
+    ("listen", "target"),
+    [("443", "https://$host$request_uri"), ("8443", "https://$host:8443$request_uri")],
+)
+def test_plain_http_is_redirected_to_the_tls_port(listen: str, target: str) -> None:
+    options = GatewayOptions(modsecurity=False, listen=listen)
+    conf = config_from_map(_map("orders"), options).files["nginx.conf"]
+    assert f"return 308 {target};" in conf

@@ -156,6 +156,7 @@ def _decision_location(options: GatewayOptions) -> list[str]:
         f"            proxy_pass {scheme}://shieldwall-decisions{path or '/'};",
         "            proxy_pass_request_body off;",
         '            proxy_set_header Content-Length "";',
+        '            proxy_set_header Connection "";  # keep-alive to shieldwall',
         f"            proxy_set_header Host {endpoint.host};",
         "            proxy_set_header X-Real-IP $remote_addr;",
         "            proxy_set_header X-Forwarded-For $remote_addr;",
@@ -188,6 +189,10 @@ def _decision_location(options: GatewayOptions) -> list[str]:
             "        }",
         ]
     return lines
+
+
+def _port_suffix(at: Listen) -> str:
+    return "" if at.port == 443 else f":{at.port}"
 
 
 def _listen(at: Listen, ssl: bool) -> str:
@@ -295,7 +300,7 @@ def render_nginx(upstreams: tuple[Upstream, ...], options: GatewayOptions) -> st
             "    server {",
             _listen(redirect, ssl=False),
             f"        server_name {options.server_name};",
-            "        return 308 https://$host$request_uri;",
+            f"        return 308 https://$host{_port_suffix(options.listen_at())}$request_uri;",
             "    }",
             "",
         ]
