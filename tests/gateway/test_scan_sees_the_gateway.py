@@ -52,3 +52,23 @@ def test_a_repository_that_declares_its_gateway_is_told_to_declare_the_new_one(
     result = CliRunner().invoke(cli, ["gateway", "config", str(SHOP), "-o", str(tmp_path)])
     assert result.exit_code == 0
     assert f"add {GENERATED} to gateway: workloads" in result.output
+
+
+def test_scan_reports_the_generated_compose_gateway_as_the_gateway(tmp_path: Path) -> None:
+    system = tmp_path / "app"
+    system.mkdir()
+    (system / "docker-compose.yaml").write_text(
+        "name: app\nservices:\n"
+        "  orders:\n    image: orders:1\n    ports: ['8080:8080']\n"
+        "  catalog:\n    image: catalog:1\n    ports: ['3000:3000']\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["gateway", "config", str(system), "-o", str(system / "gateway-nginx")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (system / "gateway-nginx" / "compose.gateway.yaml").exists()
+    scan = run_scan(system, ScanOptions(analyzers="config,topology", offline=True))
+    generated = "compose/app/shieldwall-gateway"
+    assert any(g.startswith(generated) for g in scan.result.gateways), scan.result.gateways
+    about_it = {f.rule.id for f in scan.result.findings if generated in f.resource}
+    assert not about_it & {"COMPOSE-PORT-PUBLISHED", "TOPO-EXPOSED-PAST-GATEWAY"}, about_it

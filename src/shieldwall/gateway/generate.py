@@ -7,6 +7,7 @@ from pathlib import Path
 
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import GatewayError
+from shieldwall.gateway.compose import COMPOSE_FILE, compose_project, render_compose
 from shieldwall.gateway.kubernetes import MANIFEST, NAME, manifest_namespace, render_manifest
 from shieldwall.gateway.nginx import render_modsecurity, render_nginx
 from shieldwall.gateway.plan import GatewayOptions, Upstream, checked, plan_upstreams
@@ -36,6 +37,8 @@ def config_from_map(service_map: ServiceMap, options: GatewayOptions) -> Gateway
         files["modsecurity.conf"] = render_modsecurity(options)
     if platform == "kubernetes":
         files[MANIFEST] = render_manifest(upstreams, options, files)
+    else:
+        files[COMPOSE_FILE] = render_compose(upstreams, options, files)
     return GatewayConfig(files, upstreams, platform, tuple(warnings))
 
 
@@ -51,8 +54,12 @@ def generate(path: Path, options: GatewayOptions, target: str = "nginx") -> Gate
         )
     config = config_from_map(scan.result.service_map or ServiceMap(), options)
     declared = scan.config.settings.gateway
-    if config.platform == "kubernetes" and (declared.workloads or declared.services):
-        resource = f"Deployment/{manifest_namespace(config.upstreams, options)}/{NAME}"
+    if declared.workloads or declared.services:
+        resource = (
+            f"Deployment/{manifest_namespace(config.upstreams, options)}/{NAME}"
+            if config.platform == "kubernetes"
+            else f"compose/{compose_project(config.upstreams)}/{NAME}"
+        )
         note = (
             f"the scanned repository declares its gateway in .shieldwall.yaml: add {resource} "
             "to gateway: workloads there, or scans keep taking the old gateway for the way in"

@@ -21,7 +21,7 @@ MANIFEST = "kubernetes.yaml"
 TLS_SECRET = f"{NAME}-tls"
 
 
-class _Dumper(yaml.SafeDumper):
+class Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True  # the documents share their metadata: write it out each time
 
@@ -31,7 +31,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _str)
+Dumper.add_representer(str, _str)
 
 
 def manifest_namespace(upstreams: tuple[Upstream, ...], options: GatewayOptions) -> str:
@@ -198,6 +198,6 @@ def render_manifest(
         "# the certificate (tls.crt) and key (tls.key).\n"
     )
     docs = yaml.dump_all(
-        [config_map, deployment, service, policy], Dumper=_Dumper, sort_keys=False, width=100
+        [config_map, deployment, service, policy], Dumper=Dumper, sort_keys=False, width=100
     )
     return header + docs
