@@ -240,3 +240,13 @@ def test_plain_http_is_redirected_to_the_tls_port(listen: str, target: str) -> N
     options = GatewayOptions(modsecurity=False, listen=listen)
     conf = config_from_map(_map("orders"), options).files["nginx.conf"]
     assert f"return 308 {target};" in conf
+
+
+@pytest.mark.parametrize(("fail_open", "present"), [(True, True), (False, False)])
+def test_shieldwall_unreachable_lets_requests_through_only_when_asked(
+    fail_open: bool, present: bool
+) -> None:
+    options = GatewayOptions(modsecurity=False, decisions_fail_open=fail_open)
+    conf = config_from_map(_map("orders"), options).files["nginx.conf"]
+    assert ("error_page 500 502 503 504 = @shieldwall_unreachable;" in conf) is present
+    assert "auth_request /_shieldwall/decision;" in conf
