@@ -52,6 +52,13 @@ MODSEC = Path("/usr/lib/nginx/modules/ngx_http_modsecurity_module.so")
 MAX_REQUESTS = 20_000
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # nginx resetting a kept-alive connection when it stops
+
+
 class _Answer(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body leave at once, no delayed-ACK stall
@@ -70,7 +77,7 @@ class _Answer(BaseHTTPRequestHandler):
 @contextmanager
 def _serving(server: ThreadingHTTPServer | None = None) -> Iterator[int]:
     """The server (by default one answering 200) in a thread; yields its port."""
-    server = server or ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    server = server or _QuietServer(("127.0.0.1", 0), _Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield int(server.server_address[1])

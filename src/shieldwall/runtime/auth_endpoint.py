@@ -108,10 +108,16 @@ def handler_for(gatekeeper: Gatekeeper, header: str) -> type[BaseHTTPRequestHand
     return AuthHandler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A gateway dropping a kept-alive connection is no error; others are not
+        printed either (the gateway sees them as failed checks)."""
+
+
 def auth_server(
     store: DecisionStore, host: str, port: int, header: str = DEFAULT_HEADER, refresh: float = 1.0
 ) -> ThreadingHTTPServer:
     """A server (not yet serving) answering GET AUTH_PATH with 204 or 403."""
-    server = ThreadingHTTPServer((host, port), handler_for(Gatekeeper(store, refresh), header))
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler_for(Gatekeeper(store, refresh), header))
