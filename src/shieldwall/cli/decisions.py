@@ -125,3 +125,47 @@ def delete_decision(
             f"no active decision matches {target!r}", "see `shieldwall decisions list`"
         )
     click.echo(f"{count} decision(s) deleted")
+
+
+@decisions.command("serve")
+@click.option(
+    "--listen",
+    default="127.0.0.1:8081",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where gateways ask; keep it reachable by the gateway only.",
+)
+@click.option(
+    "--header",
+    default="X-Real-IP",
+    show_default=True,
+    help="Request header holding the client address (the gateway sets it).",
+)
+@config_option
+@database_option
+@click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
+@handle_errors
+def serve_decisions(
+    listen: str, header: str, config_path: Path | None, database: str | None, verbose: bool
+) -> None:
+    """Answer gateways' auth_request: GET /v1/gateway/auth gives 204 (allow) or 403
+    (the address in --header is banned). `shieldwall gateway config` points nginx here."""
+    from shieldwall.runtime.auth_endpoint import AUTH_PATH, auth_server
+
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--listen {listen!r}: give HOST:PORT", "for example 127.0.0.1:8081")
+    store = _store(config_path, database)
+    try:
+        server = auth_server(store, host.strip("[]") or "127.0.0.1", int(port), header)
+    except OSError as exc:
+        store.close()
+        raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
+    click.echo(f"answering gateways at http://{listen}{AUTH_PATH}", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        store.close()

@@ -54,6 +54,7 @@ class _Commands(click.Group):
         "admission": ("shieldwall.cli.admission", "admission"),
         "db": ("shieldwall.cli.db", "db"),
         "decisions": ("shieldwall.cli.decisions", "decisions"),
+        "gateway": ("shieldwall.cli.gateway", "gateway"),
         "map": ("shieldwall.cli.map", "map_command"),
         "policy": ("shieldwall.cli.policy", "policy"),
         "sbom": ("shieldwall.cli.sbom", "sbom"),

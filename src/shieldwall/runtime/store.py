@@ -156,3 +156,13 @@ class DecisionStore:
                 (since, since, now),
             )
         )
+
+    def active_networks(self, now: float) -> list[Decision]:
+        """Active decisions on a network (a range, or an IPv6 client's /64)."""
+        return list(
+            self._query(
+                _SELECT + " WHERE deleted_at IS NULL AND until > ? AND instr(value, '/') > 0 "
+                "ORDER BY id",
+                (now,),
+            )
+        )

@@ -1,0 +1,1 @@
+"""Gateway configurations generated from the service map (`shieldwall gateway config`)."""
