@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from shieldwall.cli.main import handle_errors
+from shieldwall.cli.errors import handle_errors
 
 
 @click.group("admission")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import orjson
 
-from shieldwall.cli.main import handle_errors
+from shieldwall.cli.errors import handle_errors
 from shieldwall.cli.watch_common import (
     config_option,
     database_option,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from shieldwall.cli.main import handle_errors
+from shieldwall.cli.errors import handle_errors
 from shieldwall.errors import UsageError
 from shieldwall.gateway.generate import TARGETS, generate
 from shieldwall.gateway.plan import PLATFORMS, GatewayOptions, parse_endpoint, parse_pairs

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from shieldwall.cli import exit_codes
-from shieldwall.cli.main import handle_errors
+from shieldwall.cli.errors import handle_errors
 from shieldwall.errors import UsageError
 from shieldwall.sources.safe_files import check_target, write_atomic
 

@@ -75,7 +75,7 @@ def serve(
     (give every replica the same)."""
     import os
 
-    from shieldwall.cli.main import handle_errors
+    from shieldwall.cli.errors import handle_errors
 
     if ctx.invoked_subcommand is not None:
         return
@@ -174,7 +174,7 @@ def token_create(
     verbose: bool,
 ) -> None:
     """Print a new token once (only its hash is kept)."""
-    from shieldwall.cli.main import handle_errors
+    from shieldwall.cli.errors import handle_errors
 
     handle_errors(_create)(database, projects, role, name, expires, verbose=verbose)
 
@@ -218,7 +218,7 @@ def _create(
 @click.option("-v", "--verbose", is_flag=True)
 def rematch_command(database: str | None, webhook: str | None, verbose: bool) -> None:
     """Match stored SBOMs against the vulnerability database now (after `db update`)."""
-    from shieldwall.cli.main import handle_errors
+    from shieldwall.cli.errors import handle_errors
 
     handle_errors(_rematch)(database, webhook, verbose=verbose)
 
@@ -243,7 +243,7 @@ def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True)
 def token_revoke(database: str | None, token_id: int, verbose: bool) -> None:
     """Revoke the token with this id (see GET /api/v1/projects/NAME/tokens)."""
-    from shieldwall.cli.main import handle_errors
+    from shieldwall.cli.errors import handle_errors
 
     handle_errors(_revoke)(database, token_id, verbose=verbose)
 

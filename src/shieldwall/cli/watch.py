@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from shieldwall.cli.main import handle_errors
+from shieldwall.cli.errors import handle_errors
 from shieldwall.cli.watch_common import (
     config_option,
     database_option,
