@@ -22,7 +22,9 @@ def _shop_with_generated_gateway(tmp_path: Path) -> Path:
     shutil.copytree(SHOP, system)
     shutil.rmtree(system / "gateway")
     (system / "k8s" / "gateway.yaml").unlink()
-    (system / ".shieldwall.yaml").unlink()  # it names the old gateway
+    # The old configuration names the old gateway; the generated one is deployed with
+    # the shop, so it is declared part of the shop's deployment unit.
+    (system / ".shieldwall.yaml").write_text('units:\n  shop: ["k8s/**", "gateway-nginx/**"]\n')
     result = CliRunner().invoke(
         cli, ["gateway", "config", str(SHOP), "-o", str(system / "gateway-nginx")]
     )

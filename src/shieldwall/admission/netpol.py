@@ -225,14 +225,28 @@ def _counts(findings: Iterable[Any]) -> dict[str, int]:
     return counts
 
 
+def _namespace_homes(service_map: ServiceMap) -> dict[str, str]:
+    """The directory of the deployment unit that holds each namespace's workloads:
+    policies apply within their unit, so they go beside the workloads they select."""
+    homes: dict[str, str] = {}
+    for n in sorted(service_map.nodes, key=lambda n: n.id):
+        parts = n.id.split("/")
+        kind, _, where = n.unit.partition(":")
+        if len(parts) == 3 and kind == "directory" and where:
+            homes.setdefault(parts[1], where)
+    return homes
+
+
 def verify(path: Path, generated: Generated) -> Verification:
     """Re-scan a copy of `path` with the generated policies added."""
     before = run_scan(path, ScanOptions(analyzers="config,topology"), str(path)).result
+    homes = _namespace_homes(before.service_map or ServiceMap())
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "system"
         shutil.copytree(path, copy, symlinks=True)
         for ns in generated.by_namespace:
-            (copy / f"shieldwall-netpol-{ns}.yaml").write_text(generated.yaml(ns))
+            home = copy / homes.get(ns, ".")
+            (home / f"shieldwall-netpol-{ns}.yaml").write_text(generated.yaml(ns))
         after = run_scan(copy, ScanOptions(analyzers="config,topology"), str(copy)).result
     old_map, new_map = before.service_map or ServiceMap(), after.service_map or ServiceMap()
     workloads = {n.id for n in old_map.nodes if not n.id.startswith("compose/")}

@@ -145,7 +145,13 @@ EXPRESSIONS: dict[str, str] = {
     "K8S-LOW-UID": _linux(
         _each("allContainers", _shared("runAsUser", "{v} == 0 || {v} >= 10000 || {v} < 0"))
     ),
-    "K8S-RUN-AS-ROOT-GROUP": _linux(_each("allContainers", _shared("runAsGroup", "{v} != 0"))),
+    "K8S-RUN-AS-ROOT-GROUP": (
+        f"({_linux(_each('allContainers', _shared('runAsGroup', '{v} != 0')))})"
+        f" && !(has({PS}.securityContext) && has({PS}.securityContext.fsGroup)"
+        f" && {PS}.securityContext.fsGroup == 0)"
+        f" && !(has({PS}.securityContext) && has({PS}.securityContext.supplementalGroups)"
+        f" && 0 in {PS}.securityContext.supplementalGroups)"
+    ),
     "K8S-CAPABILITIES-NOT-DROPPED": _linux(
         _each(
             "allContainers",

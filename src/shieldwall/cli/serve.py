@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from shieldwall.cli.errors import handle_errors
 from shieldwall.errors import UsageError
 from shieldwall.model.settings import parse_age
 
@@ -165,6 +166,7 @@ def token() -> None:
     help="Lifetime: 90d, 12h, 2w; `never` for none.",
 )
 @click.option("-v", "--verbose", is_flag=True)
+@handle_errors
 def token_create(
     database: str | None,
     projects: tuple[str, ...],
@@ -174,9 +176,7 @@ def token_create(
     verbose: bool,
 ) -> None:
     """Print a new token once (only its hash is kept)."""
-    from shieldwall.cli.errors import handle_errors
-
-    handle_errors(_create)(database, projects, role, name, expires, verbose=verbose)
+    _create(database, projects, role, name, expires, verbose)
 
 
 def _create(
@@ -216,11 +216,10 @@ def _create(
 @_database_option
 @_webhook_option
 @click.option("-v", "--verbose", is_flag=True)
+@handle_errors
 def rematch_command(database: str | None, webhook: str | None, verbose: bool) -> None:
     """Match stored SBOMs against the vulnerability database now (after `db update`)."""
-    from shieldwall.cli.errors import handle_errors
-
-    handle_errors(_rematch)(database, webhook, verbose=verbose)
+    _rematch(database, webhook, verbose)
 
 
 def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
@@ -241,11 +240,10 @@ def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
 @_database_option
 @click.argument("token_id", type=int)
 @click.option("-v", "--verbose", is_flag=True)
+@handle_errors
 def token_revoke(database: str | None, token_id: int, verbose: bool) -> None:
     """Revoke the token with this id (see GET /api/v1/projects/NAME/tokens)."""
-    from shieldwall.cli.errors import handle_errors
-
-    handle_errors(_revoke)(database, token_id, verbose=verbose)
+    _revoke(database, token_id, verbose)
 
 
 def _revoke(database: str | None, token_id: int, verbose: bool) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 
 from shieldwall.analyzers.config import ConfigAnalyzer
 from shieldwall.analyzers.config.context import ConfigContext
+from shieldwall.analyzers.config.profiles import OPT_IN
 from shieldwall.engine.exceptions import EXPIRED_RULE_ID, apply_exceptions
 from shieldwall.engine.gate import threshold, verdict
 from shieldwall.engine.project_config import ProjectConfig
@@ -158,11 +159,14 @@ class ObjectCheck:
         self.fail_on, _ = threshold(fail_on, self.config)
 
     def rules(self, with_context: bool = False) -> tuple[Rule, ...]:
-        """The Kubernetes rules that apply to objects (all but compose and Dockerfile)."""
+        """The Kubernetes rules that apply to objects (all but compose and Dockerfile;
+        the opt-in ones only under `profile: strict`, as in `scan`)."""
+        strict = self.config.settings.config_profile == "strict"
         return tuple(
             r
             for r in self._analyzer.rules()
             if not r.id.startswith(("COMPOSE-", "DOCKER"))
+            and (strict or r.id not in OPT_IN)
             and (with_context or r.id not in CONTEXT_RULES)
             and self._selected(r.id)
         )
