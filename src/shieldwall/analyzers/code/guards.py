@@ -216,6 +216,11 @@ class Guards(Expressions):
             node = node.args[0]
         return cat.NORMALISED in self.expr(node).flags
 
+    def _mentions_slashes(self, arg: ast.expr) -> bool:
+        """A prefix argument known to hold `//` (a prefix not known statically: no)."""
+        value = self.expr(arg)
+        return value.known and "//" in repr(value.const)
+
     def _local_url_check(self, test: ast.BoolOp, truth: bool) -> str | None:
         """`if p.netloc or p.scheme or u.startswith(("//", "\\")): abort()`: past it
         (every operand false) `u` is a path on this site. The name checked, or None."""
@@ -231,7 +236,7 @@ class Guards(Expressions):
                 and isinstance(v.func, ast.Attribute)
                 and v.func.attr == "startswith"
                 and v.args
-                and "//" in repr(self.expr(v.args[0]).const)
+                and self._mentions_slashes(v.args[0])
             ):
                 aspect, name = "slashes", root_name(v.func.value)
             else:
