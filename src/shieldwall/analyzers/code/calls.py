@@ -35,6 +35,11 @@ from shieldwall.analyzers.code.values import (
 )
 
 
+def _all_taint(args: list[Val], kwargs: dict[str, Val], receiver: Val | None) -> Taint | None:
+    """The taint of everything a call is given: arguments, keywords and receiver."""
+    return union_taint([*args, *kwargs.values(), *([receiver] if receiver else [])])
+
+
 class Calls(ContainerMethods):
     """Calls: what a call returns (sources, sanitisers, modelled objects, summaries)
     and the functions it runs (callbacks, closures, functions handed to executors)."""
@@ -270,7 +275,7 @@ class Calls(ContainerMethods):
         """A method of the project's own classes (they win over models keyed on a
         method name: `repo.find(x)` is not str.find), or a function handed to an executor."""
         name = qual or ""
-        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        all_taint = _all_taint(args, kwargs, receiver)
         # methods of the project's own classes win over models keyed on a method name
         # (`repo.find(x)` is not str.find)
         if (
@@ -437,7 +442,7 @@ class Calls(ContainerMethods):
     ) -> Val | None:
         """An object the interpreter models (parsers, HTTP clients, files, buffers)."""
         name = qual or ""
-        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        all_taint = _all_taint(args, kwargs, receiver)
         model = cat.MODELLED_OBJECTS.get(name)
         if model is not None:
             return self._modelled_object(model, node, args, kwargs, all_taint)
@@ -531,7 +536,7 @@ class Calls(ContainerMethods):
     ) -> Val | None:
         """A modelled method, a function or class of this module or of the project."""
         name = qual or ""
-        all_taint = union_taint([*(args), *kwargs.values(), *([receiver] if receiver else [])])
+        all_taint = _all_taint(args, kwargs, receiver)
         if receiver is not None and method is not None:
             modelled = self.method_call(node, method, receiver, args, kwargs)
             if modelled is not None:

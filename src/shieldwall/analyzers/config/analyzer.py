@@ -29,6 +29,7 @@ class ConfigAnalyzer:
         findings: list[Finding] = []
         seen: set[str] = set()
         gateways: dict[str, None] = {}
+        checked: dict[Control, set[str]] = defaultdict(set)
         source = ""
         # Rules about how resources relate hold within one deployment unit: each unit
         # is checked on its own; a file two units hold gives its findings once.
@@ -40,11 +41,14 @@ class ConfigAnalyzer:
                     findings.append(finding)
             gateways.update(dict.fromkeys(ctx.gateways.describe()))
             source = source or ctx.gateways.source
-        whole = ConfigContext(inventory, target.settings)
+            # What each unit's rules looked at, from the unit's own context: the
+            # inventory's workloads are not read a second time as a whole.
+            for control, ids in self._checked(ctx).items():
+                checked[control] |= ids
         return AnalyzerOutput(
             findings=tuple(findings),
             skipped=(*inventory.skipped, *target.units.skipped),
-            checked=self._checked(whole),
+            checked={control: frozenset(ids) for control, ids in checked.items()},
             gateways=tuple(gateways),
             gateway_source=source or "detected",
         )
