@@ -25,9 +25,10 @@ scan: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2
 
-## ruff, mypy (strict on src/) and the layer contracts.
+## ruff (lint and format), mypy (strict on src/) and the layer contracts.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -115,14 +115,15 @@ def rates(c: tuple[int, int, int, int]) -> tuple[float, float]:
     return (tp / (tp + fn) if tp + fn else 0.0), (fp / (fp + tn) if fp + tn else 0.0)
 
 
-def report(title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]],
-           details: bool) -> None:
-    print(f"\n== {title}: {len(cases)} cases, "
-          f"{sum(c.vulnerable for c in cases)} vulnerable ==")
+def report(
+    title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]], details: bool
+) -> None:
+    print(f"\n== {title}: {len(cases)} cases, {sum(c.vulnerable for c in cases)} vulnerable ==")
     scores = {name: score(cases, flagged) for name, flagged in tools.items()}
     names = list(tools)
     header = f"{'category':<16} {'cases':>5}" + "".join(
-        f" | {n[:10] + ' TPR':>14} {'FPR':>5} {'score':>6}" for n in names)
+        f" | {n[:10] + ' TPR':>14} {'FPR':>5} {'score':>6}" for n in names
+    )
     print(header)
     print("-" * len(header))
     categories = sorted({c.category for c in cases})
@@ -140,8 +141,9 @@ def report(title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]],
             above += 1
         print(row)
     print("-" * len(header))
-    print(f"{'mean (TPR-FPR)':<22}" + "".join(f" | {'':>14} {'':>5} {means[n]:>+6.2f}"
-                                             for n in names))
+    print(
+        f"{'mean (TPR-FPR)':<22}" + "".join(f" | {'':>14} {'':>5} {means[n]:>+6.2f}" for n in names)
+    )
     if len(names) > 1:
         print(f"{names[0]} above {names[1]} in {above} of {len(categories)} categories")
     if details:
@@ -154,8 +156,11 @@ def report(title: str, cases: list[Case], tools: dict[str, dict[str, set[str]]],
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path,
-                        help="labelled corpus to measure instead of tests/fixtures/code_rules")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="labelled corpus to measure instead of tests/fixtures/code_rules",
+    )
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
     parser.add_argument("--no-bandit", action="store_true", help="measure shieldwall only")
     parser.add_argument("--details", action="store_true", help="list shieldwall's misses")

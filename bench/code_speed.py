@@ -36,20 +36,35 @@ MEMORY_TARGET_MIB = 500
 def download_django(dest: Path, version: str | None) -> Path | None:
     spec = f"django=={version}" if version else "django"
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         "--disable-pip-version-check", "--quiet", "-d", str(dest / "dl"), spec],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--quiet",
+            "-d",
+            str(dest / "dl"),
+            spec,
+        ],
+        capture_output=True,
+        text=True,
     )
     wheels = sorted((dest / "dl").glob("*.whl")) if (dest / "dl").is_dir() else []
     if done.returncode != 0 or not wheels:
-        print(f"could not download {spec}: {done.stderr.strip().splitlines()[-1:]}",
-              file=sys.stderr)
+        print(
+            f"could not download {spec}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr
+        )
         return None
     tree = dest / "src"
     with zipfile.ZipFile(wheels[0]) as zf:
         zf.extractall(tree)
-    print(f"tree: {wheels[0].name}, {sum(1 for _ in tree.rglob('*.py'))} .py files, "
-          f"{sum(p.stat().st_size for p in tree.rglob('*.py')) // 1024} KiB of Python")
+    print(
+        f"tree: {wheels[0].name}, {sum(1 for _ in tree.rglob('*.py'))} .py files, "
+        f"{sum(p.stat().st_size for p in tree.rglob('*.py')) // 1024} KiB of Python"
+    )
     return tree
 
 
@@ -73,26 +88,48 @@ def main(argv: list[str]) -> int:
         if tree is None:
             return 2
         print(f"runs per tool: {runs}")
-        sw = measure("shieldwall (code)",
-                     [str(shieldwall_bin()), "scan", str(tree), "--analyzers", "code",
-                      "--format", "json", "--fail-on", "none"], runs, shieldwall_findings)
+        sw = measure(
+            "shieldwall (code)",
+            [
+                str(shieldwall_bin()),
+                "scan",
+                str(tree),
+                "--analyzers",
+                "code",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+            runs,
+            shieldwall_findings,
+        )
         measures = [sw]
         bd = Measure("none")
         if bandit is not None:
-            bd = measure(bandit_version(bandit), [str(bandit), "-r", str(tree), "-f", "json",
-                                                  "-q"], runs, bandit_findings, ok_codes=(0, 1))
+            bd = measure(
+                bandit_version(bandit),
+                [str(bandit), "-r", str(tree), "-f", "json", "-q"],
+                runs,
+                bandit_findings,
+                ok_codes=(0, 1),
+            )
             measures.append(bd)
     print()
     print_table(measures)
     if sw.ok:
         verdict = "meets" if sw.peak_tree_mib < MEMORY_TARGET_MIB else "misses"
-        print(f"\nshieldwall peak tree memory {sw.peak_tree_mib:.0f} MiB: {verdict} the "
-              f"< {MEMORY_TARGET_MIB} MiB target")
+        print(
+            f"\nshieldwall peak tree memory {sw.peak_tree_mib:.0f} MiB: {verdict} the "
+            f"< {MEMORY_TARGET_MIB} MiB target"
+        )
     if sw.ok and bd.ok:
         ratio = bd.median_wall / sw.median_wall
         verdict = "meets" if ratio >= 1.0 else "misses"
-        print(f"bandit/shieldwall: wall time x{ratio:.2f} ({verdict} the 'at least as fast' "
-              f"target), peak tree memory x{bd.peak_tree_mib / sw.peak_tree_mib:.2f}")
+        print(
+            f"bandit/shieldwall: wall time x{ratio:.2f} ({verdict} the 'at least as fast' "
+            f"target), peak tree memory x{bd.peak_tree_mib / sw.peak_tree_mib:.2f}"
+        )
     return 0
 
 

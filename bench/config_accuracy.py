@@ -41,14 +41,17 @@ _LIVE = "only the live cluster knows whether it exists, not the scanned files"
 
 OUT_OF_SCOPE: dict[str, dict[str, str]] = {
     "k8s": {
-        "cni_plugin_does_not_support_network_policies":
-            "the cluster's CNI plugin is platform state, not a workload manifest",
+        "cni_plugin_does_not_support_network_policies": (
+            "the cluster's CNI plugin is platform state, not a workload manifest"
+        ),
         "pod_or_container_without_limit_range": "LimitRange: " + _LIVE,
         "pod_or_container_without_resource_quota": "ResourceQuota: " + _LIVE,
-        "using_kubernetes_native_secret_management":
-            "advice to use an external secret store, no misconfiguration to point at",
-        "ensure_administrative_boundaries_between_resources":
-            "organisational advice about namespaces, no checkable misconfiguration",
+        "using_kubernetes_native_secret_management": (
+            "advice to use an external secret store, no misconfiguration to point at"
+        ),
+        "ensure_administrative_boundaries_between_resources": (
+            "organisational advice about namespaces, no checkable misconfiguration"
+        ),
         "deployment_without_pod_disruption_budget": _AVAILABILITY,
         "statefulset_without_pod_disruption_budget": _AVAILABILITY,
         "deployment_has_no_pod_anti_affinity": _AVAILABILITY,
@@ -69,11 +72,13 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
     },
     "dockerfile": {
         "multiple_run_add_copy_instructions_listed": "layer count, no security bearing",
-        "run_utilities_and_posix_commands":
-            "running ps/top/ssh-style tools at build time is style, no security bearing",
+        "run_utilities_and_posix_commands": (
+            "running ps/top/ssh-style tools at build time is style, no security bearing"
+        ),
         "run_using_wget_and_curl": "using both download tools is style, no security bearing",
-        "curl_or_wget_instead_of_add":
-            "asks for ADD <url> over curl; we advise the opposite (download and verify)",
+        "curl_or_wget_instead_of_add": (
+            "asks for ADD <url> over curl; we advise the opposite (download and verify)"
+        ),
     },
     "dockerCompose": {
         "healthcheck_not_set": _AVAILABILITY,
@@ -279,8 +284,10 @@ def print_summary(by_platform: dict[str, list[QueryResult]], seconds: dict[str, 
             )
     unread = sum(r.unreadable for rs in by_platform.values() for r in rs)
     if unread:
-        print(f"\n{unread} expected pairs are in files the config analyzer does not read "
-              "(JSON manifests); they count as missed.")
+        print(
+            f"\n{unread} expected pairs are in files the config analyzer does not read "
+            "(JSON manifests); they count as missed."
+        )
     errors = [(r, e) for rs in by_platform.values() for r in rs for e in r.errors]
     if errors:
         print(f"\n{len(errors)} files made the analyzer fail (counted as no finding):")
@@ -290,15 +297,27 @@ def print_summary(by_platform: dict[str, list[QueryResult]], seconds: dict[str, 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="KICS corpus folder holding dockerfile/, dockerCompose/, k8s/")
-    parser.add_argument("--platform", choices=PLATFORMS, action="append",
-                        help="measure only this platform (repeatable)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="KICS corpus folder holding dockerfile/, dockerCompose/, k8s/",
+    )
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        action="append",
+        help="measure only this platform (repeatable)",
+    )
     parser.add_argument("--details", action="store_true", help="print one row per query")
     parser.add_argument("--query", help="measure only queries whose name contains this")
-    parser.add_argument("--profile", choices=("strict", "default"), default="strict",
-                        help="rules profile: strict (default here: every rule, opt-in "
-                        "ones included) or default (what a scan without configuration reports)")
+    parser.add_argument(
+        "--profile",
+        choices=("strict", "default"),
+        default="strict",
+        help="rules profile: strict (default here: every rule, opt-in "
+        "ones included) or default (what a scan without configuration reports)",
+    )
     return parser.parse_args(argv)
 
 
@@ -314,8 +333,10 @@ def main(argv: list[str]) -> int:
         )
         return 2
     scanner = Scanner(args.profile)
-    print(f"shieldwall config analyzer: {len(scanner.analyzer.rules())} rules, "
-          f"profile {args.profile}\n")
+    print(
+        f"shieldwall config analyzer: {len(scanner.analyzer.rules())} rules, "
+        f"profile {args.profile}\n"
+    )
     by_platform: dict[str, list[QueryResult]] = {}
     seconds: dict[str, float] = {}
     for platform in args.platform or PLATFORMS:

@@ -147,7 +147,10 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[Run, str, str]:
         with out_path.open("wb") as out, err_path.open("wb") as err:
             launcher = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", LAUNCHER, str(report), *cmd],
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
             )
             tree_peak = 0
             while launcher.poll() is None:
@@ -206,8 +209,7 @@ def ensure_checkov() -> Path | None:
 
 def checkov_version(exe: Path) -> str:
     try:
-        done = subprocess.run([str(exe), "--version"], capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     return done.stdout.strip() or "?"
@@ -224,9 +226,14 @@ def build_tree(corpus: Path, dest: Path) -> dict[str, int]:
     return counts
 
 
-def measure(name: str, cmd: list[str], runs: int, count: Callable[[str], int | None],
-            cwd: Path | None = None,
-            ok_codes: tuple[int, ...] = (0,)) -> Measure:
+def measure(
+    name: str,
+    cmd: list[str],
+    runs: int,
+    count: Callable[[str], int | None],
+    cwd: Path | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> Measure:
     m = Measure(name)
     print(f"  {name}: ", end="", flush=True)
     for i in range(runs):
@@ -246,8 +253,9 @@ def measure(name: str, cmd: list[str], runs: int, count: Callable[[str], int | N
 
 def shieldwall_supports(flag: str) -> bool:
     try:
-        done = subprocess.run([str(shieldwall_bin()), "scan", "--help"], capture_output=True,
-                              text=True, timeout=60)
+        done = subprocess.run(
+            [str(shieldwall_bin()), "scan", "--help"], capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return flag in done.stdout
@@ -257,8 +265,10 @@ def shieldwall_supports(flag: str) -> bool:
 
 
 def print_table(measures: list[Measure]) -> None:
-    header = (f"{'tool':<28} {'runs':>4} {'median wall s':>13} {'peak RSS MiB':>12} "
-              f"{'peak tree MiB':>13} {'findings':>8}")
+    header = (
+        f"{'tool':<28} {'runs':>4} {'median wall s':>13} {'peak RSS MiB':>12} "
+        f"{'peak tree MiB':>13} {'findings':>8}"
+    )
     print(header)
     print("-" * len(header))
     for m in measures:
@@ -266,8 +276,10 @@ def print_table(measures: list[Measure]) -> None:
             print(f"{m.name:<28} {'-':>4}  not measured: {m.note}")
             continue
         findings = "?" if m.findings is None else str(m.findings)
-        print(f"{m.name:<28} {len(m.runs):>4} {m.median_wall:>13.3f} {m.peak_rss_mib:>12.1f} "
-              f"{m.peak_tree_mib:>13.1f} {findings:>8}")
+        print(
+            f"{m.name:<28} {len(m.runs):>4} {m.median_wall:>13.3f} {m.peak_rss_mib:>12.1f} "
+            f"{m.peak_tree_mib:>13.1f} {findings:>8}"
+        )
 
 
 def print_ratios(shieldwall: Measure, checkov: Measure) -> None:
@@ -276,36 +288,51 @@ def print_ratios(shieldwall: Measure, checkov: Measure) -> None:
     speed = checkov.median_wall / shieldwall.median_wall
     mem = checkov.peak_tree_mib / shieldwall.peak_tree_mib
     verdict = "meets" if speed >= SPEED_TARGET else "below"
-    print(f"\ncheckov/shieldwall: wall time x{speed:.1f} "
-          f"({verdict} the x{SPEED_TARGET:.0f} target), "
-          f"peak tree memory x{mem:.1f}, peak single-process memory "
-          f"x{checkov.peak_rss_mib / shieldwall.peak_rss_mib:.1f}")
-    print("(checkov has no compose support: it reads the Kubernetes and Dockerfile files only; "
-          "shieldwall reads the compose files too.)")
+    print(
+        f"\ncheckov/shieldwall: wall time x{speed:.1f} "
+        f"({verdict} the x{SPEED_TARGET:.0f} target), "
+        f"peak tree memory x{mem:.1f}, peak single-process memory "
+        f"x{checkov.peak_rss_mib / shieldwall.peak_rss_mib:.1f}"
+    )
+    print(
+        "(checkov has no compose support: it reads the Kubernetes and Dockerfile files only; "
+        "shieldwall reads the compose files too.)"
+    )
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per tool (default 5)")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="KICS corpus folder holding dockerfile/, dockerCompose/, k8s/")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="KICS corpus folder holding dockerfile/, dockerCompose/, k8s/",
+    )
     parser.add_argument("--no-checkov", action="store_true", help="measure shieldwall only")
     args = parser.parse_args(argv)
     runs = max(1, args.runs)
 
     if not shieldwall_bin().exists():
-        print(f"shieldwall is not installed next to {sys.executable}: run `make` first",
-              file=sys.stderr)
+        print(
+            f"shieldwall is not installed next to {sys.executable}: run `make` first",
+            file=sys.stderr,
+        )
         return 2
     corpus_ok = all((args.corpus / p).is_dir() for p in PLATFORMS)
     if not corpus_ok:
-        print(f"KICS corpus not found at {args.corpus}: only examples/shop is timed. "
-              "Put the corpus in ../shared/corpus/kics beside the repository or pass --corpus.",
-              file=sys.stderr)
+        print(
+            f"KICS corpus not found at {args.corpus}: only examples/shop is timed. "
+            "Put the corpus in ../shared/corpus/kics beside the repository or pass --corpus.",
+            file=sys.stderr,
+        )
 
     # Time the tool as installed, not Python compiling its sources on every start.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")],
-                   check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src")],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     checkov = None if args.no_checkov or not corpus_ok else ensure_checkov()
     measures: list[Measure] = []
     sw = ck = Measure("none")
@@ -317,35 +344,76 @@ def main(argv: list[str]) -> int:
             print(f"runs per tool: {runs}")
             empty = tree / "empty"
             empty.mkdir()
-            measures.append(measure(
-                "shieldwall start-up (empty)",
-                [str(shieldwall_bin()), "scan", str(empty), "--analyzers", "config",
-                 "--format", "json", "--fail-on", "none"],
-                runs, shieldwall_findings,
-            ))
+            measures.append(
+                measure(
+                    "shieldwall start-up (empty)",
+                    [
+                        str(shieldwall_bin()),
+                        "scan",
+                        str(empty),
+                        "--analyzers",
+                        "config",
+                        "--format",
+                        "json",
+                        "--fail-on",
+                        "none",
+                    ],
+                    runs,
+                    shieldwall_findings,
+                )
+            )
             sw = measure(
                 "shieldwall (config)",
-                [str(shieldwall_bin()), "scan", str(tree), "--analyzers", "config",
-                 "--format", "json", "--fail-on", "none"],
-                runs, shieldwall_findings,
+                [
+                    str(shieldwall_bin()),
+                    "scan",
+                    str(tree),
+                    "--analyzers",
+                    "config",
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "none",
+                ],
+                runs,
+                shieldwall_findings,
             )
             measures.append(sw)
             if checkov is not None:
                 ck = measure(
                     f"checkov {checkov_version(checkov)}",
-                    [str(checkov), "-d", str(tree), "--framework", "kubernetes", "dockerfile",
-                     "--quiet", "--compact", "-o", "json", "--skip-download",
-                     "--skip-results-upload"],
-                    runs, checkov_findings, ok_codes=(0, 1),
+                    [
+                        str(checkov),
+                        "-d",
+                        str(tree),
+                        "--framework",
+                        "kubernetes",
+                        "dockerfile",
+                        "--quiet",
+                        "--compact",
+                        "-o",
+                        "json",
+                        "--skip-download",
+                        "--skip-results-upload",
+                    ],
+                    runs,
+                    checkov_findings,
+                    ok_codes=(0, 1),
                 )
                 measures.append(ck)
 
-        shop_cmd = [str(shieldwall_bin()), "scan", "examples/shop", "--format", "json",
-                    "--fail-on", "none"]
+        shop_cmd = [
+            str(shieldwall_bin()),
+            "scan",
+            "examples/shop",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]
         if shieldwall_supports("--offline"):
             shop_cmd.append("--offline")
-        shop = measure("shieldwall examples/shop", shop_cmd, runs, shieldwall_findings,
-                       cwd=REPO)
+        shop = measure("shieldwall examples/shop", shop_cmd, runs, shieldwall_findings, cwd=REPO)
         measures.append(shop)
 
     print()
@@ -353,8 +421,10 @@ def main(argv: list[str]) -> int:
     print_ratios(sw, ck)
     if shop.ok:
         verdict = "meets" if shop.median_wall < SHOP_TARGET_SECONDS else "misses"
-        print(f"\n`{' '.join(shop_cmd[1:])}` (all analyzers): median {shop.median_wall:.3f}s, "
-              f"{verdict} the < {SHOP_TARGET_SECONDS:.0f}s target")
+        print(
+            f"\n`{' '.join(shop_cmd[1:])}` (all analyzers): median {shop.median_wall:.3f}s, "
+            f"{verdict} the < {SHOP_TARGET_SECONDS:.0f}s target"
+        )
     return 0
 
 

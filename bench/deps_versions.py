@@ -89,9 +89,7 @@ def main() -> int:
     all_good = sum(r[2] for r in rows)
     print(f"{'all':<28} {all_total:>7} {all_good:>8} {100.0 * all_good / all_total:>8.3f}%")
     print(f"({elapsed:.2f} s)")
-    skipped = sorted(
-        p.name for p in args.corpus.glob("*.txt") if p.name.split("-")[0] not in FILES
-    )
+    skipped = sorted(p.name for p in args.corpus.glob("*.txt") if p.name.split("-")[0] not in FILES)
     if skipped:
         print(f"not measured (ecosystems without an ordering here): {', '.join(skipped)}")
     for label, items in failures.items():

@@ -184,15 +184,19 @@ def main() -> None:
 
         t_html, page = best(args.runs, do_html)
     internet = sum(1 for e in service_map.edges if e.source == "internet")
-    print(f"system: {args.services} services, {len(service_map.nodes)} nodes, "
-          f"{len(service_map.edges)} edges ({internet} from the internet), "
-          f"{len(findings)} topology findings")
+    print(
+        f"system: {args.services} services, {len(service_map.nodes)} nodes, "
+        f"{len(service_map.edges)} edges ({internet} from the internet), "
+        f"{len(findings)} topology findings"
+    )
     print(f"map (parse + graph + policies + findings): {t_map:.2f} s")
     print(f"svg layout (Graphviz dot):                 {t_svg:.2f} s  ({len(svg) / 1e6:.2f} MB)")
     print(f"map + svg:                                 {t_map + t_svg:.2f} s  (target < 2 s)")
     print(f"html page (config + topology + layout):    {t_html:.2f} s")
-    print(f"html size:                                 {len(page.encode()) / 1e6:.2f} MB "
-          "(target < 5 MB)")
+    print(
+        f"html size:                                 {len(page.encode()) / 1e6:.2f} MB "
+        "(target < 5 MB)"
+    )
 
 
 if __name__ == "__main__":

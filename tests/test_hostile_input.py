@@ -121,8 +121,24 @@ def _mutations(valid: str) -> st.SearchStrategy[str]:
             elif op == "duplicate":
                 out.insert(i, out[i])
             elif op == "replace":
-                token = draw(st.sampled_from(["[]", "{}", "null", "1", "- x", "*a", "&a x", "'",
-                                              "true", "{{ .Values.x }}", ":", "-"]))
+                token = draw(
+                    st.sampled_from(
+                        [
+                            "[]",
+                            "{}",
+                            "null",
+                            "1",
+                            "- x",
+                            "*a",
+                            "&a x",
+                            "'",
+                            "true",
+                            "{{ .Values.x }}",
+                            ":",
+                            "-",
+                        ]
+                    )
+                )
                 key, _, _ = out[i].partition(":")
                 out[i] = f"{key}: {token}" if draw(st.booleans()) else token
             elif op == "indent":
@@ -166,8 +182,12 @@ def test_valid_inputs_raise_findings() -> None:
             for f in analyzer.analyze(target).findings
         }
     # The NodePort's exposure is the service map's fact (one owner per question).
-    assert {"K8S-PRIVILEGED", "TOPO-EXPOSED-PAST-GATEWAY", "NET-DB-TLS-DISABLED",
-            "K8S-INGRESS-NO-TLS"} <= rules
+    assert {
+        "K8S-PRIVILEGED",
+        "TOPO-EXPOSED-PAST-GATEWAY",
+        "NET-DB-TLS-DISABLED",
+        "K8S-INGRESS-NO-TLS",
+    } <= rules
 
 
 # Every analyzer, not only config: random bytes and text under the names each one reads.

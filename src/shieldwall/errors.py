@@ -57,6 +57,8 @@ class AdmissionError(ShieldwallError):
     def __init__(self, message: str, hint: str = "", status: int = 400) -> None:
         super().__init__(message, hint)
         self.status = status
+
+
 class GatewayError(UsageError):
     """A gateway configuration cannot be generated as asked (an option or a value
     from the service map that would not be safe or valid in the configuration)."""

@@ -43,8 +43,18 @@ def test_json_contract_and_several_formats_at_once(write, tmp_path: Path) -> Non
     root = write({"k8s/pod.yaml": PRIVILEGED_POD, "broken.yaml": "a: [\n"})
     sarif = tmp_path / "out" / "r.sarif"
     junit = tmp_path / "out" / "r.xml"
-    out = sw("scan", str(root), "--format", "json", "--format", f"sarif:{sarif}",
-             "--format", f"junit:{junit}", "--fail-on", "none")
+    out = sw(
+        "scan",
+        str(root),
+        "--format",
+        "json",
+        "--format",
+        f"sarif:{sarif}",
+        "--format",
+        f"junit:{junit}",
+        "--fail-on",
+        "none",
+    )
     assert out.returncode == 0, out.stderr
     report = load_report(out.stdout)
     assert report["schema"] == "shieldwall/report/v1"
@@ -53,8 +63,16 @@ def test_json_contract_and_several_formats_at_once(write, tmp_path: Path) -> Non
     assert priv["location"] == {"path": "k8s/pod.yaml", "start_line": 9, "end_line": 9}
     assert priv["control"] == "least-privilege" and priv["severity"] == "high"
     assert priv["resource"] == "Pod/shop/p"
-    assert set(priv) >= {"fingerprint", "analyzer", "title", "message", "cwe", "references",
-                         "remediation", "suppressed"}
+    assert set(priv) >= {
+        "fingerprint",
+        "analyzer",
+        "title",
+        "message",
+        "cwe",
+        "references",
+        "remediation",
+        "suppressed",
+    }
     assert report["summary"]["findings"] == len(report["findings"])
     assert report["skipped"][0]["path"] == "broken.yaml"
     assert json.loads(sarif.read_text())["version"] == "2.1.0"

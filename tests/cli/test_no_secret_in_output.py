@@ -52,9 +52,7 @@ def test_no_planted_secret_in_any_output_of_any_command(tmp_path: Path) -> None:
     report = json.loads(outputs["scan json"])
     messages = {f["rule"]: f["message"] for f in report["findings"]}
     assert "DOCKERFILE-ADD-REMOTE" in messages
-    assert (
-        "https://deploy:****@files.example.com" in messages["DOCKERFILE-ADD-REMOTE"]
-    )
+    assert "https://deploy:****@files.example.com" in messages["DOCKERFILE-ADD-REMOTE"]
     unpinned = [f for f in report["findings"] if f["rule"] == "DEPS-UNPINNED"]
     assert {f["resource"] for f in unpinned} >= {
         "pkg:pypi/pkg-one",

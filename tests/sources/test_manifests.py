@@ -14,8 +14,12 @@ def test_recognises_file_kinds() -> None:
     assert not is_dockerfile("docker-compose.yaml")
     for name in ("dockerfile.py", "test_dockerfile.py", "Dockerfile.md", "dockerfiles"):
         assert not is_dockerfile(name), name
-    for name in ("compose.yaml", "docker-compose.yml", "docker-compose.prod.yaml",
-                 "compose.override.yml"):
+    for name in (
+        "compose.yaml",
+        "docker-compose.yml",
+        "docker-compose.prod.yaml",
+        "compose.override.yml",
+    ):
         assert is_compose_name(name), name
     assert not is_compose_name("values.yaml")
 

@@ -31,8 +31,13 @@ from shieldwall.analyzers.code.analyzer import analyze_text
 from shieldwall.analyzers.code.rules import ALL_RULES, BY_ID
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures"
-CORPORA = ("code_rules", "code_flows", "code_propagators", "code_call_chains",
-           "code_request_sources")
+CORPORA = (
+    "code_rules",
+    "code_flows",
+    "code_propagators",
+    "code_call_chains",
+    "code_request_sources",
+)
 CASES = {name: sorted((ROOT / name).rglob("*.py")) for name in CORPORA}
 # corpus/CWE/file: why the analyzer still gets it wrong
 KNOWN_FAILURES = {
@@ -72,8 +77,11 @@ EXPECTED = {name: _expected(name) for name in CORPORA}
 
 def _findings(path: Path) -> set[tuple[int, str]]:
     cwe = _label(path)[1]
-    return {(r.line, r.rule) for r in analyze_text(path.name, path.read_text())
-            if cwe in BY_ID[r.rule].cwe}
+    return {
+        (r.line, r.rule)
+        for r in analyze_text(path.name, path.read_text())
+        if cwe in BY_ID[r.rule].cwe
+    }
 
 
 def _case(corpus: str, path: Path) -> object:
@@ -83,15 +91,15 @@ def _case(corpus: str, path: Path) -> object:
     return pytest.param(corpus, path, marks=marks, id=key)
 
 
-@pytest.mark.parametrize(("corpus", "path"),
-                         [_case(c, p) for c in CORPORA for p in CASES[c]])
+@pytest.mark.parametrize(("corpus", "path"), [_case(c, p) for c in CORPORA for p in CASES[c]])
 def test_case_raises_exactly_the_expected_findings(corpus: str, path: Path) -> None:
     vulnerable, cwe = _label(path)
     want = EXPECTED[corpus][path.relative_to(ROOT / corpus).as_posix()]
     assert bool(want) == vulnerable, f"{path.name}: expected.txt disagrees with the label"
     got = _findings(path)
-    assert got == want, f"{path.name} ({cwe}): missed {sorted(want - got)}, " \
-                        f"unexpected {sorted(got - want)}"
+    assert got == want, (
+        f"{path.name} ({cwe}): missed {sorted(want - got)}, unexpected {sorted(got - want)}"
+    )
 
 
 @pytest.mark.parametrize("corpus", CORPORA)
@@ -103,12 +111,15 @@ def test_every_case_has_an_expectation(corpus: str) -> None:
             assert rule in BY_ID, f"{rel}: unknown rule {rule}"
 
 
-@pytest.mark.parametrize(("corpus", "at_least", "per_side", "min_side"), [
-    ("code_flows", 250, None, 1),
-    ("code_propagators", 17 * 16, None, 8),
-    ("code_call_chains", 20 * 12, 6, 6),
-    ("code_request_sources", 18 * 10, 5, 5),
-])
+@pytest.mark.parametrize(
+    ("corpus", "at_least", "per_side", "min_side"),
+    [
+        ("code_flows", 250, None, 1),
+        ("code_propagators", 17 * 16, None, 8),
+        ("code_call_chains", 20 * 12, 6, 6),
+        ("code_request_sources", 18 * 10, 5, 5),
+    ],
+)
 def test_labelled_corpus_is_balanced(
     corpus: str, at_least: int, per_side: int | None, min_side: int
 ) -> None:

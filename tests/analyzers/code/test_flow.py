@@ -39,10 +39,8 @@ def view(body: str) -> str:
         ("p = bool(request.args['a'])\ndb.execute(f'{p}')\nreturn 'ok'", False),
         ("p = request.args['a']\nx = 'safe' if 3 > 2 else p\ndb.execute(x)\nreturn 'ok'", False),
         ("p = request.args['a']\nx = 'safe' if 3 < 2 else p\ndb.execute(x)\nreturn 'ok'", True),
-        ("p = request.args['a']\nif 'a' in 'abc':\n    p = 'k'\ndb.execute(p)\nreturn 'ok'",
-         False),
-        ("p = request.args['a']\ns = 'x'\ns += p\nt = s\ns = ''\ndb.execute(t)\nreturn 'ok'",
-         True),
+        ("p = request.args['a']\nif 'a' in 'abc':\n    p = 'k'\ndb.execute(p)\nreturn 'ok'", False),
+        ("p = request.args['a']\ns = 'x'\ns += p\nt = s\ns = ''\ndb.execute(t)\nreturn 'ok'", True),
         ("p = request.args['a']\ns = ''\nc = s\ns += p\ndb.execute(c)\nreturn 'ok'", False),
         ("p = request.args['a']\nfor ch in p:\n    db.execute(ch)\nreturn 'ok'", True),
         ("p = request.args['a']\nif p in ('x', 'y'):\n    db.execute(p)\nreturn 'ok'", False),
@@ -77,7 +75,8 @@ def test_same_module_summary_parameter_to_sink() -> None:
 def test_imported_project_module_summary(tmp_path: Path) -> None:
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("")
-    (tmp_path / "helpers" / "wrap.py").write_text(textwrap.dedent("""
+    (tmp_path / "helpers" / "wrap.py").write_text(
+        textwrap.dedent("""
         import flask
         class Wrapper:
             def __init__(self, request):
@@ -86,8 +85,11 @@ def test_imported_project_module_summary(tmp_path: Path) -> None:
                 return self.request.args.get(name)
             def safe(self, name):
                 return 'bar'
-    """))
-    (tmp_path / "app.py").write_text(HEAD + textwrap.dedent("""
+    """)
+    )
+    (tmp_path / "app.py").write_text(
+        HEAD
+        + textwrap.dedent("""
         import helpers.wrap
         @app.get('/a')
         def a():
@@ -99,7 +101,8 @@ def test_imported_project_module_summary(tmp_path: Path) -> None:
             w = helpers.wrap.Wrapper(request)
             eval(w.safe('x'))
             return 'ok'
-    """))
+    """)
+    )
     out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
     hits = [(f.rule.id, f.location.start_line) for f in out.findings]
     assert hits == [("PY-CODE-INJECTION", 8)]
@@ -171,6 +174,7 @@ def test_tls_rule_is_encryption_and_others_code() -> None:
 
 
 def test_sink_in_loop_reported_once() -> None:
-    raws = analyze_text("m.py", HEAD + view(
-        "for x in request.args.getlist('a'):\n    eval(x)\nreturn 'ok'"))
+    raws = analyze_text(
+        "m.py", HEAD + view("for x in request.args.getlist('a'):\n    eval(x)\nreturn 'ok'")
+    )
     assert [r.rule for r in raws] == ["PY-CODE-INJECTION"]

@@ -21,7 +21,7 @@ def _scan(write, text: str) -> list[tuple[str, int]]:
         "RUN echo before any FROM\n",
         "FROM\nUSER\nEXPOSE\nCOPY\nADD\nWORKDIR\nENV\nARG\n",
         "FROM a:1\nRUN echo 'unbalanced \\\n",
-        "FROM a:1\nRUN [\"apt-get\", 1]\nCMD [\nENTRYPOINT {}\n",
+        'FROM a:1\nRUN ["apt-get", 1]\nCMD [\nENTRYPOINT {}\n',
         "FROM a:1\nCOPY --from= x y\nEXPOSE 99999999999999999999 -1 a-b\n",
         "FROM a:1\nRUN <<EOF\n",
         "FROM a:1\nRUN apk add --virtual\nRUN pip install -r\nRUN gem install -v\n",
@@ -37,18 +37,12 @@ def test_user_in_a_builder_stage_does_not_count(write) -> None:
 
 
 def test_user_inherited_through_stage_chain_counts(write) -> None:
-    text = "FROM debian:12 AS base\nUSER 1000\nFROM base\nCMD [\"/app\"]\n"
+    text = 'FROM debian:12 AS base\nUSER 1000\nFROM base\nCMD ["/app"]\n'
     assert not [r for r, _ in _scan(write, text) if r == "DOCKERFILE-ROOT-USER"]
 
 
 def test_heredoc_script_is_analysed_as_shell(write) -> None:
-    text = (
-        "FROM debian:12\n"
-        "RUN <<EOF\n"
-        "set -e\n"
-        "curl -fsSL https://example.com/i.sh | bash\n"
-        "EOF\n"
-    )
+    text = "FROM debian:12\nRUN <<EOF\nset -e\ncurl -fsSL https://example.com/i.sh | bash\nEOF\n"
     found = _scan(write, text)
     assert ("DOCKERFILE-CURL-PIPE-SHELL", 2) in found
     assert ("DOCKERFILE-PIPE-NO-PIPEFAIL", 2) in found

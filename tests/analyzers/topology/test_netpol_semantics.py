@@ -19,8 +19,13 @@ import yaml
 from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 
 
-def pod(ns: str, name: str, named_ports: dict[str, tuple[int, str]] | None = None,
-        host_network: bool = False, **labels: str) -> Pod:
+def pod(
+    ns: str,
+    name: str,
+    named_ports: dict[str, tuple[int, str]] | None = None,
+    host_network: bool = False,
+    **labels: str,
+) -> Pod:
     return Pod(f"{ns}/{name}", ns, labels, named_ports or {}, host_network)
 
 
@@ -363,8 +368,11 @@ spec:
   podSelector: {matchLabels: {app: b}}
   ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}]}]
 """,
-        [(A, B, 80, "TCP", False), ("203.0.113.9", B, 80, "TCP", True),
-         ("2001:db8::1", B, 80, "TCP", False)],
+        [
+            (A, B, 80, "TCP", False),
+            ("203.0.113.9", B, 80, "TCP", True),
+            ("2001:db8::1", B, 80, "TCP", False),
+        ],
     ),
 ]
 
@@ -374,8 +382,9 @@ def engine_for(case: Case) -> PolicyEngine:
     for doc in yaml.safe_load_all(case.policies):
         meta = doc["metadata"]
         policies.append(
-            Policy.from_spec(f"NetworkPolicy/{meta['namespace']}/{meta['name']}",
-                             meta["namespace"], doc["spec"])
+            Policy.from_spec(
+                f"NetworkPolicy/{meta['namespace']}/{meta['name']}", meta["namespace"], doc["spec"]
+            )
         )
     return PolicyEngine(policies, case.namespaces)
 
@@ -392,11 +401,7 @@ def _label(x: Any) -> str:
     return x.id if isinstance(x, Pod) else str(x)
 
 
-ROWS = [
-    (case, q)
-    for case in CASES
-    for q in case.questions
-]
+ROWS = [(case, q) for case in CASES for q in case.questions]
 
 
 @pytest.mark.parametrize(

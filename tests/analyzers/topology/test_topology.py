@@ -35,8 +35,15 @@ def rules_of(findings, resource: str | None = None) -> set[str]:
     return {f.rule.id for f in findings if resource is None or f.resource == resource}
 
 
-def deploy(name: str, ns: str = "app", image: str = "registry/x:1", port: int = 8080,
-           env: str = "", labels: str = "", extra: str = "") -> str:
+def deploy(
+    name: str,
+    ns: str = "app",
+    image: str = "registry/x:1",
+    port: int = 8080,
+    env: str = "",
+    labels: str = "",
+    extra: str = "",
+) -> str:
     return f"""
 apiVersion: apps/v1
 kind: Deployment
@@ -62,7 +69,7 @@ spec:
 
 
 def env(**values: str) -> str:
-    items = "".join(f"            - {{name: {k}, value: \"{v}\"}}\n" for k, v in values.items())
+    items = "".join(f'            - {{name: {k}, value: "{v}"}}\n' for k, v in values.items())
     return "          env:\n" + items
 
 
@@ -92,9 +99,10 @@ def test_shop_edges_and_exposure(shop) -> None:
     assert edge(m, "Deployment/shop/payments", "StatefulSet/shop/postgres").encrypted
     assert not edge(m, "Deployment/shop/orders", "StatefulSet/shop/postgres").encrypted
     # the ConfigMap the orders workload loads with envFrom
-    assert "ConfigMap orders-config" in edge(
-        m, "Deployment/shop/orders", "Deployment/shop/catalog"
-    ).evidence
+    assert (
+        "ConfigMap orders-config"
+        in edge(m, "Deployment/shop/orders", "Deployment/shop/catalog").evidence
+    )
     # paths only the gateway's egress policy names
     gw = edge(m, "Deployment/shop/gateway", "Deployment/shop/catalog")
     assert (gw.via, gw.port) == ("policy", 3000)
@@ -170,10 +178,14 @@ spec:
   podSelector: {matchLabels: {app: api}}
   ingress: [{from: [{podSelector: {matchLabels: {app: gateway}}}]}]
 """
-    root = write({
-        "k8s.yaml": deploy("api").replace("ports: [{port", "type: LoadBalancer\n  ports: [{port")
-        + policy
-    })
+    root = write(
+        {
+            "k8s.yaml": deploy("api").replace(
+                "ports: [{port", "type: LoadBalancer\n  ports: [{port"
+            )
+            + policy
+        }
+    )
     m, findings = build(root)
     assert "TOPO-EXPOSED-PAST-GATEWAY" not in rules_of(findings)
     assert not edge(m, "internet", "Deployment/app/api").allowed
@@ -241,16 +253,21 @@ kind: NetworkPolicy
 metadata: {name: deny, namespace: app}
 spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Ingress]}
 """
-    root = write({"k8s.yaml": deploy("web", env=env(API_URL="http://api:8080")) + deploy("api")
-                  + deny})
+    root = write(
+        {"k8s.yaml": deploy("web", env=env(API_URL="http://api:8080")) + deploy("api") + deny}
+    )
     m, findings = build(root)
     assert not edge(m, "Deployment/app/web", "Deployment/app/api").allowed
     assert "TOPO-PLAINTEXT-EDGE" not in rules_of(findings)
 
 
 def test_grpc_host_port_and_named_service_port(write) -> None:
-    root = write({"k8s.yaml": deploy("web", env=env(CART_ADDR="cart.app.svc.cluster.local:7070"))
-                  + deploy("cart", port=7070)})
+    root = write(
+        {
+            "k8s.yaml": deploy("web", env=env(CART_ADDR="cart.app.svc.cluster.local:7070"))
+            + deploy("cart", port=7070)
+        }
+    )
     m, _ = build(root)
     e = edge(m, "Deployment/app/web", "Deployment/app/cart")
     assert (e.port, e.encrypted) == (7070, False)
@@ -270,8 +287,9 @@ spec:
   podSelector: {matchLabels: {app: cache}}
   ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 6379}]}]
 """
-    m, findings = build(write({"k8s.yaml": deploy("web", env=env(R="redis://cache")) + db
-                               + policy}))
+    m, findings = build(
+        write({"k8s.yaml": deploy("web", env=env(R="redis://cache")) + db + policy})
+    )
     assert "TOPO-DATASTORE-FROM-ANY-POD" not in rules_of(findings)
     assert edge(m, "Deployment/app/web", "Deployment/app/cache").allowed
     wide = policy.replace("podSelector: {matchLabels: {app: web}}", "namespaceSelector: {}")

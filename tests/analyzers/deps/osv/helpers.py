@@ -69,8 +69,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path, handler: type[http.server.BaseHTTPRequestHandler] | None = None
-          ) -> Iterator[str]:
+def serve(
+    directory: Path, handler: type[http.server.BaseHTTPRequestHandler] | None = None
+) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (a free port) for the duration; yields the base URL."""
     factory = handler or partial(_Quiet, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), factory)

@@ -154,10 +154,17 @@ def test_go_and_crates_versions(tmp_path: Path) -> None:
     matcher = build(
         tmp_path,
         {
-            "Go": [record("GO-1", "example.com/mod", [{"introduced": "0"}, {"fixed": "1.2.0"}],
-                          ecosystem="Go")],
-            "crates.io": [record("RUSTSEC-1", "my-crate", [{"introduced": "0.3.0"}],
-                                 ecosystem="crates.io")],
+            "Go": [
+                record(
+                    "GO-1",
+                    "example.com/mod",
+                    [{"introduced": "0"}, {"fixed": "1.2.0"}],
+                    ecosystem="Go",
+                )
+            ],
+            "crates.io": [
+                record("RUSTSEC-1", "my-crate", [{"introduced": "0.3.0"}], ecosystem="crates.io")
+            ],
         },
     )
     go = [a.id for _, a in matcher.match([component("example.com/mod", "v1.1.9", "Go")])]
