@@ -158,7 +158,7 @@ def test_auth_disabling_env(name: str, value: object, expected: bool) -> None:
     ],
 )
 def test_host_path_classes(path: str, rule: str) -> None:
-    assert _classify_host_path(path) == rule
+    assert _classify_host_path(path).id == rule
 
 
 VERSIONED = """apiVersion: v1

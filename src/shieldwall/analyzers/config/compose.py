@@ -17,7 +17,7 @@ from typing import Any
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.credentials import is_secret_assignment
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import ComposeFile
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
@@ -27,349 +27,466 @@ _RUN_REF = "https://docs.docker.com/reference/cli/docker/container/run/"
 _SVC = ("compose-service",)
 _DEPLOY = "https://docs.docker.com/reference/compose-file/deploy/"
 
-RULES = (
-    config_rule(
-        "COMPOSE-PRIVILEGED",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Compose service runs privileged",
+COMPOSE_PRIVILEGED = config_rule(
+    id="COMPOSE-PRIVILEGED",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Compose service runs privileged",
+    description=(
         "`privileged: true` gives the container every capability and all host devices, and "
-        "turns off seccomp and AppArmor: a compromise of it is a compromise of the host.",
-        "Remove `privileged: true`; add only the single capability or device the service needs.",
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#privileged", _DOCKER_SECURITY),
+        "turns off seccomp and AppArmor: a compromise of it is a compromise of the host."
     ),
-    config_rule(
-        "COMPOSE-CAP-ADD-DANGEROUS",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Compose service adds a dangerous capability",
+    remediation=(
+        "Remove `privileged: true`; add only the single capability or device the service needs."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#privileged", _DOCKER_SECURITY),
+)
+COMPOSE_CAP_ADD_DANGEROUS = config_rule(
+    id="COMPOSE-CAP-ADD-DANGEROUS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Compose service adds a dangerous capability",
+    description=(
         "Capabilities such as ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE or SYS_MODULE let a process "
-        "escape the container or take over the host's network or kernel.",
-        "Remove the capability from `cap_add`; redesign the service so it does not need it.",
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#cap_add", _RUN_REF + "#privileged"),
+        "escape the container or take over the host's network or kernel."
     ),
-    config_rule(
-        "COMPOSE-CAP-ADD",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Compose service adds capabilities",
-        "Every added capability widens what a compromised process can do.",
-        "Check each entry of `cap_add` is needed; prefer `cap_drop: [ALL]` plus the minimum.",
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#cap_add",),
+    remediation=(
+        "Remove the capability from `cap_add`; redesign the service so it does not need it."
     ),
-    config_rule(
-        "COMPOSE-CAP-DROP-ALL-MISSING",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Compose service keeps the default capabilities",
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#cap_add", _RUN_REF + "#privileged"),
+)
+COMPOSE_CAP_ADD = config_rule(
+    id="COMPOSE-CAP-ADD",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Compose service adds capabilities",
+    description="Every added capability widens what a compromised process can do.",
+    remediation=(
+        "Check each entry of `cap_add` is needed; prefer `cap_drop: [ALL]` plus the minimum."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#cap_add",),
+)
+COMPOSE_CAP_DROP_ALL_MISSING = config_rule(
+    id="COMPOSE-CAP-DROP-ALL-MISSING",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Compose service keeps the default capabilities",
+    description=(
         "Without `cap_drop: [ALL]` the container keeps Docker's default set (NET_RAW, "
-        "SETUID, CHOWN, DAC_OVERRIDE...), most of which a service never uses.",
-        "Add `cap_drop: [ALL]` and list in `cap_add` only what the service needs.",
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#cap_drop",),
+        "SETUID, CHOWN, DAC_OVERRIDE...), most of which a service never uses."
     ),
-    config_rule(
-        "COMPOSE-NO-NEW-PRIVILEGES",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Compose service allows privilege escalation",
+    remediation="Add `cap_drop: [ALL]` and list in `cap_add` only what the service needs.",
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#cap_drop",),
+)
+COMPOSE_NO_NEW_PRIVILEGES = config_rule(
+    id="COMPOSE-NO-NEW-PRIVILEGES",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Compose service allows privilege escalation",
+    description=(
         "Without `no-new-privileges:true` a process can gain privileges through setuid "
-        "binaries or file capabilities.",
-        'Add `security_opt: ["no-new-privileges:true"]` to the service.',
-        _SVC,
-        cwe=("CWE-269",),
-        references=(_RUN_REF + "#security-opt",),
+        "binaries or file capabilities."
     ),
-    config_rule(
-        "COMPOSE-SECURITY-OPT-UNCONFINED",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Compose service disables a kernel confinement profile",
+    remediation='Add `security_opt: ["no-new-privileges:true"]` to the service.',
+    applies_to=_SVC,
+    cwe=("CWE-269",),
+    references=(_RUN_REF + "#security-opt",),
+)
+COMPOSE_SECURITY_OPT_UNCONFINED = config_rule(
+    id="COMPOSE-SECURITY-OPT-UNCONFINED",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Compose service disables a kernel confinement profile",
+    description=(
         "`seccomp:unconfined`, `apparmor:unconfined` or `label:disable` remove the syscall "
-        "filter or mandatory access control that contain a compromised container.",
-        "Remove the option; if a syscall is missing, use a custom seccomp profile that adds it.",
-        _SVC,
-        cwe=("CWE-693",),
-        references=("https://docs.docker.com/engine/security/seccomp/", _RUN_REF + "#security-opt"),
+        "filter or mandatory access control that contain a compromised container."
     ),
-    config_rule(
-        "COMPOSE-READ-ONLY-ROOTFS",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Compose service has a writable root filesystem",
+    remediation=(
+        "Remove the option; if a syscall is missing, use a custom seccomp profile that adds it."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-693",),
+    references=("https://docs.docker.com/engine/security/seccomp/", _RUN_REF + "#security-opt"),
+)
+COMPOSE_READ_ONLY_ROOTFS = config_rule(
+    id="COMPOSE-READ-ONLY-ROOTFS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Compose service has a writable root filesystem",
+    description=(
         "A writable root filesystem lets an attacker drop tools or modify the application "
-        "inside the running container.",
-        "Set `read_only: true` and mount `tmpfs` or volumes for the paths that must be written.",
-        _SVC,
-        cwe=("CWE-732",),
-        references=(_SPEC + "#read_only",),
+        "inside the running container."
     ),
-    config_rule(
-        "COMPOSE-RUN-AS-ROOT",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Compose service runs as root",
+    remediation=(
+        "Set `read_only: true` and mount `tmpfs` or volumes for the paths that must be written."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-732",),
+    references=(_SPEC + "#read_only",),
+)
+COMPOSE_RUN_AS_ROOT = config_rule(
+    id="COMPOSE-RUN-AS-ROOT",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Compose service runs as root",
+    description=(
         "With no `user:` (and no USER in the image) or `user: root`, the process runs as UID 0; "
-        "a container escape then lands as root on the host.",
-        'Set `user: "10001:10001"` (a non-root UID) on the service, or USER in its Dockerfile.',
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#user",),
+        "a container escape then lands as root on the host."
     ),
-    config_rule(
-        "COMPOSE-DOCKER-SOCKET",
-        Control.ISOLATION,
-        Severity.CRITICAL,
-        "Compose service mounts the container runtime socket",
+    remediation=(
+        'Set `user: "10001:10001"` (a non-root UID) on the service, or USER in its Dockerfile.'
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#user",),
+)
+COMPOSE_DOCKER_SOCKET = config_rule(
+    id="COMPOSE-DOCKER-SOCKET",
+    control=Control.ISOLATION,
+    severity=Severity.CRITICAL,
+    title="Compose service mounts the container runtime socket",
+    description=(
         "Access to the Docker (or containerd/Podman) socket is root on the host: the service can "
-        "start a privileged container that mounts `/`.",
+        "start a privileged container that mounts `/`."
+    ),
+    remediation=(
         "Remove the socket mount; if the service must talk to the daemon, put a filtering "
-        "socket proxy in between that allows only the calls it needs.",
-        _SVC,
-        cwe=("CWE-250", "CWE-668"),
-        references=(_DOCKER_SECURITY + "#docker-daemon-attack-surface",),
+        "socket proxy in between that allows only the calls it needs."
     ),
-    config_rule(
-        "COMPOSE-SENSITIVE-HOST-MOUNT",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Compose service mounts a sensitive host directory",
+    applies_to=_SVC,
+    cwe=("CWE-250", "CWE-668"),
+    references=(_DOCKER_SECURITY + "#docker-daemon-attack-surface",),
+)
+COMPOSE_SENSITIVE_HOST_MOUNT = config_rule(
+    id="COMPOSE-SENSITIVE-HOST-MOUNT",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Compose service mounts a sensitive host directory",
+    description=(
         "Mounting `/`, `/etc`, `/proc`, `/sys`, `/root`, `/var/run`, `/dev` or another system "
-        "directory exposes host secrets and lets a compromised container tamper with the host.",
-        "Mount only the application's own directory or a named volume, read-only where possible.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#volumes",),
+        "directory exposes host secrets and lets a compromised container tamper with the host."
     ),
-    config_rule(
-        "COMPOSE-HOST-PATH-MOUNT",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Compose service bind-mounts an absolute host path",
+    remediation=(
+        "Mount only the application's own directory or a named volume, read-only where possible."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#volumes",),
+)
+COMPOSE_HOST_PATH_MOUNT = config_rule(
+    id="COMPOSE-HOST-PATH-MOUNT",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Compose service bind-mounts an absolute host path",
+    description=(
         "A bind mount of an absolute host path ties the container to the host's filesystem, as a "
-        "Kubernetes hostPath does; the container can read, and often write, host files.",
-        "Use a named volume, or a path inside the project (`./data`) mounted read-only (`:ro`).",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#volumes", "https://docs.docker.com/engine/storage/bind-mounts/"),
+        "Kubernetes hostPath does; the container can read, and often write, host files."
     ),
-    config_rule(
-        "COMPOSE-MOUNT-PROPAGATION",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Compose bind mount propagates mounts between host and container",
+    remediation=(
+        "Use a named volume, or a path inside the project (`./data`) mounted read-only (`:ro`)."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#volumes", "https://docs.docker.com/engine/storage/bind-mounts/"),
+)
+COMPOSE_MOUNT_PROPAGATION = config_rule(
+    id="COMPOSE-MOUNT-PROPAGATION",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Compose bind mount propagates mounts between host and container",
+    description=(
         "`shared`/`slave` propagation makes mounts made on the host appear in the container "
-        "(and, for `shared`, the container's mounts appear on the host).",
-        "Remove `bind.propagation` or set it to `rprivate` (the default).",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(
-            "https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation",
-        ),
+        "(and, for `shared`, the container's mounts appear on the host)."
     ),
-    config_rule(
-        "COMPOSE-HOST-NETWORK",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Compose service uses the host network",
+    remediation="Remove `bind.propagation` or set it to `rprivate` (the default).",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=("https://docs.docker.com/engine/storage/bind-mounts/#configure-bind-propagation",),
+)
+COMPOSE_HOST_NETWORK = config_rule(
+    id="COMPOSE-HOST-NETWORK",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Compose service uses the host network",
+    description=(
         "`network_mode: host` removes network isolation: the service sees every host interface, "
-        "can bind any host port and reach services listening on localhost.",
-        "Remove `network_mode: host`; attach the service to a user-defined network instead.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#network_mode",),
+        "can bind any host port and reach services listening on localhost."
     ),
-    config_rule(
-        "COMPOSE-HOST-PID",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Compose service shares the host PID namespace",
+    remediation=(
+        "Remove `network_mode: host`; attach the service to a user-defined network instead."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#network_mode",),
+)
+COMPOSE_HOST_PID = config_rule(
+    id="COMPOSE-HOST-PID",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Compose service shares the host PID namespace",
+    description=(
         "`pid: host` lets the container see and signal every host process and read their "
-        "environment through /proc.",
-        "Remove `pid: host`.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#pid",),
+        "environment through /proc."
     ),
-    config_rule(
-        "COMPOSE-HOST-IPC",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Compose service shares the host IPC namespace",
-        "`ipc: host` gives access to the host's shared memory and IPC objects of other processes.",
-        "Remove `ipc: host`; use `ipc: shareable` between the services that need it.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#ipc",),
+    remediation="Remove `pid: host`.",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#pid",),
+)
+COMPOSE_HOST_IPC = config_rule(
+    id="COMPOSE-HOST-IPC",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Compose service shares the host IPC namespace",
+    description=(
+        "`ipc: host` gives access to the host's shared memory and IPC objects of other processes."
     ),
-    config_rule(
-        "COMPOSE-HOST-NAMESPACE",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Compose service shares a host namespace (user, cgroup or UTS)",
+    remediation="Remove `ipc: host`; use `ipc: shareable` between the services that need it.",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#ipc",),
+)
+COMPOSE_HOST_NAMESPACE = config_rule(
+    id="COMPOSE-HOST-NAMESPACE",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Compose service shares a host namespace (user, cgroup or UTS)",
+    description=(
         "`userns_mode: host` turns off user-namespace remapping (root in the container is root "
-        "on the host); `cgroup: host` and `uts: host` share the host's cgroup tree and hostname.",
-        "Remove `userns_mode: host`, `cgroup: host` and `uts: host`.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#userns_mode", _SPEC + "#cgroup"),
+        "on the host); `cgroup: host` and `uts: host` share the host's cgroup tree and hostname."
     ),
-    config_rule(
-        "COMPOSE-CGROUP-PARENT",
-        Control.ISOLATION,
-        Severity.INFO,
-        "Compose service is placed in a custom parent cgroup",
+    remediation="Remove `userns_mode: host`, `cgroup: host` and `uts: host`.",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#userns_mode", _SPEC + "#cgroup"),
+)
+COMPOSE_CGROUP_PARENT = config_rule(
+    id="COMPOSE-CGROUP-PARENT",
+    control=Control.ISOLATION,
+    severity=Severity.INFO,
+    title="Compose service is placed in a custom parent cgroup",
+    description=(
         "With `cgroup_parent` the resource limits that apply come from a cgroup managed outside "
-        "the compose file, so they cannot be reviewed here.",
-        "Remove `cgroup_parent` and declare limits on the service, or document the parent's "
-        "limits.",
-        _SVC,
-        cwe=("CWE-770",),
-        references=(_SPEC + "#cgroup_parent",),
+        "the compose file, so they cannot be reviewed here."
     ),
-    config_rule(
-        "COMPOSE-DEVICES",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Compose service maps a host device",
+    remediation=(
+        "Remove `cgroup_parent` and declare limits on the service, or document the parent's limits."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-770",),
+    references=(_SPEC + "#cgroup_parent",),
+)
+COMPOSE_DEVICES = config_rule(
+    id="COMPOSE-DEVICES",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Compose service maps a host device",
+    description=(
         "A host device in the container gives direct access to hardware or kernel interfaces "
-        "(disks, /dev/mem, GPUs) outside the container's isolation.",
+        "(disks, /dev/mem, GPUs) outside the container's isolation."
+    ),
+    remediation=(
         "Remove the device mapping unless the service cannot work without it; never map "
-        "block devices or /dev/mem.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#devices",),
+        "block devices or /dev/mem."
     ),
-    config_rule(
-        "COMPOSE-ENV-SECRET",
-        Control.SECRETS,
-        Severity.HIGH,
-        "Compose service has a literal secret in its environment",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#devices",),
+)
+COMPOSE_ENV_SECRET = config_rule(
+    id="COMPOSE-ENV-SECRET",
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Compose service has a literal secret in its environment",
+    description=(
         "A password, token or key written in the compose file is readable by everyone with the "
-        "repository and by anyone who can inspect the container.",
+        "repository and by anyone who can inspect the container."
+    ),
+    remediation=(
         "Use `${VAR}` interpolation from an untracked .env file, or compose `secrets:` mounted "
-        "as files (`*_FILE` variables); rotate the exposed value.",
-        _SVC,
-        cwe=("CWE-798",),
-        references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
+        "as files (`*_FILE` variables); rotate the exposed value."
     ),
-    config_rule(
-        "COMPOSE-PUBLISHED-PORT",
-        Control.API_EXPOSURE,
-        Severity.MEDIUM,
-        "Internal compose service publishes ports",
+    applies_to=_SVC,
+    cwe=("CWE-798",),
+    references=("https://docs.docker.com/compose/how-tos/use-secrets/",),
+)
+COMPOSE_PUBLISHED_PORT = config_rule(
+    id="COMPOSE-PUBLISHED-PORT",
+    control=Control.API_EXPOSURE,
+    severity=Severity.MEDIUM,
+    title="Internal compose service publishes ports",
+    description=(
         "A service other than the gateway that publishes a port on the host is reachable "
-        "without going through the gateway's authentication, TLS and rate limits.",
+        "without going through the gateway's authentication, TLS and rate limits."
+    ),
+    remediation=(
         "Replace `ports:` with `expose:` (reachable on the compose network only) and route "
-        "outside traffic through the gateway; bind to 127.0.0.1 for local debugging.",
-        _SVC,
-        cwe=("CWE-284",),
-        references=(_SPEC + "#ports",),
+        "outside traffic through the gateway; bind to 127.0.0.1 for local debugging."
     ),
-    config_rule(
-        "COMPOSE-PORT-ALL-INTERFACES",
-        Control.API_EXPOSURE,
-        Severity.INFO,
-        "Compose port is bound to all host interfaces",
+    applies_to=_SVC,
+    cwe=("CWE-284",),
+    references=(_SPEC + "#ports",),
+)
+COMPOSE_PORT_ALL_INTERFACES = config_rule(
+    id="COMPOSE-PORT-ALL-INTERFACES",
+    control=Control.API_EXPOSURE,
+    severity=Severity.INFO,
+    title="Compose port is bound to all host interfaces",
+    description=(
         "A published port without a host IP listens on every interface of the host, including "
-        "those facing other networks.",
-        "Give the port a host IP (`127.0.0.1:8080:80`, or the interface that should serve it).",
-        _SVC,
-        cwe=("CWE-1327",),
-        references=(_SPEC + "#ports",),
+        "those facing other networks."
     ),
-    config_rule(
-        "COMPOSE-PRIVILEGED-PORT",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Compose service maps a privileged port",
+    remediation=(
+        "Give the port a host IP (`127.0.0.1:8080:80`, or the interface that should serve it)."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-1327",),
+    references=(_SPEC + "#ports",),
+)
+COMPOSE_PRIVILEGED_PORT = config_rule(
+    id="COMPOSE-PRIVILEGED-PORT",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Compose service maps a privileged port",
+    description=(
         "A port below 1024 on the host is reserved for system services, and inside the container "
-        "it usually means the process runs as root or holds NET_BIND_SERVICE.",
+        "it usually means the process runs as root or holds NET_BIND_SERVICE."
+    ),
+    remediation=(
         "Listen on a port of 1024 or above in the container and publish it on a high host port; "
-        "let the gateway own ports 80/443.",
-        _SVC,
-        cwe=("CWE-250",),
-        references=(_SPEC + "#ports",),
+        "let the gateway own ports 80/443."
     ),
-    config_rule(
-        "COMPOSE-NO-MEMORY-LIMIT",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Compose service has no memory limit",
+    applies_to=_SVC,
+    cwe=("CWE-250",),
+    references=(_SPEC + "#ports",),
+)
+COMPOSE_NO_MEMORY_LIMIT = config_rule(
+    id="COMPOSE-NO-MEMORY-LIMIT",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Compose service has no memory limit",
+    description=(
         "Without a memory limit one compromised or leaking service can exhaust the host's "
-        "memory and get other containers killed.",
-        "Set `deploy.resources.limits.memory` (or `mem_limit`) on the service.",
-        _SVC,
-        cwe=("CWE-770",),
-        references=(_DEPLOY,),
+        "memory and get other containers killed."
     ),
-    config_rule(
-        "COMPOSE-NO-CPU-LIMIT",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Compose service has no CPU limit",
+    remediation="Set `deploy.resources.limits.memory` (or `mem_limit`) on the service.",
+    applies_to=_SVC,
+    cwe=("CWE-770",),
+    references=(_DEPLOY,),
+)
+COMPOSE_NO_CPU_LIMIT = config_rule(
+    id="COMPOSE-NO-CPU-LIMIT",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Compose service has no CPU limit",
+    description=(
         "Without a CPU limit one busy or compromised service (a miner, a hot loop) can starve "
-        "every other container on the host.",
-        "Set `deploy.resources.limits.cpus` (or `cpus`) on the service.",
-        _SVC,
-        cwe=("CWE-770",),
-        references=(_DEPLOY,),
+        "every other container on the host."
     ),
-    config_rule(
-        "COMPOSE-NO-PIDS-LIMIT",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Compose service has no PID limit",
-        "Without a PID limit a fork bomb in one container exhausts the host's process table.",
-        "Set `deploy.resources.limits.pids` (or `pids_limit`) to a positive number.",
-        _SVC,
-        cwe=("CWE-770",),
-        references=(_SPEC + "#pids_limit", _DEPLOY),
+    remediation="Set `deploy.resources.limits.cpus` (or `cpus`) on the service.",
+    applies_to=_SVC,
+    cwe=("CWE-770",),
+    references=(_DEPLOY,),
+)
+COMPOSE_NO_PIDS_LIMIT = config_rule(
+    id="COMPOSE-NO-PIDS-LIMIT",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Compose service has no PID limit",
+    description=(
+        "Without a PID limit a fork bomb in one container exhausts the host's process table."
     ),
-    config_rule(
-        "COMPOSE-IMAGE-UNPINNED",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Compose service image is `latest` or untagged",
+    remediation="Set `deploy.resources.limits.pids` (or `pids_limit`) to a positive number.",
+    applies_to=_SVC,
+    cwe=("CWE-770",),
+    references=(_SPEC + "#pids_limit", _DEPLOY),
+)
+COMPOSE_IMAGE_UNPINNED = config_rule(
+    id="COMPOSE-IMAGE-UNPINNED",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Compose service image is `latest` or untagged",
+    description=(
         "A moving tag pulls whatever was pushed last: builds and deployments are not "
-        "reproducible and a compromised upstream push is picked up silently.",
-        "Pin the image to a version tag and, better, a digest (`image: name:1.2.3@sha256:...`).",
-        _SVC,
-        cwe=("CWE-1357",),
-        references=(_SPEC + "#image",),
+        "reproducible and a compromised upstream push is picked up silently."
     ),
-    config_rule(
-        "COMPOSE-SHARED-VOLUME",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Compose volume is shared between services",
+    remediation=(
+        "Pin the image to a version tag and, better, a digest (`image: name:1.2.3@sha256:...`)."
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-1357",),
+    references=(_SPEC + "#image",),
+)
+COMPOSE_SHARED_VOLUME = config_rule(
+    id="COMPOSE-SHARED-VOLUME",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Compose volume is shared between services",
+    description=(
         "A volume or host directory mounted by several services lets a compromise of one "
-        "tamper with files the others read.",
+        "tamper with files the others read."
+    ),
+    remediation=(
         "Give each service its own volume; if data must be shared, mount it read-only (`:ro`) "
-        "in every consumer.",
-        _SVC,
-        cwe=("CWE-668",),
-        references=(_SPEC + "#volumes", _SPEC + "#volumes_from"),
+        "in every consumer."
     ),
-    config_rule(
-        "COMPOSE-HEALTHCHECK-DISABLED",
-        Control.ISOLATION,
-        Severity.INFO,
-        "Compose service disables its health check",
+    applies_to=_SVC,
+    cwe=("CWE-668",),
+    references=(_SPEC + "#volumes", _SPEC + "#volumes_from"),
+)
+COMPOSE_HEALTHCHECK_DISABLED = config_rule(
+    id="COMPOSE-HEALTHCHECK-DISABLED",
+    control=Control.ISOLATION,
+    severity=Severity.INFO,
+    title="Compose service disables its health check",
+    description=(
         "With the health check off, a hung or hijacked service keeps receiving traffic and is "
-        "never restarted.",
-        'Remove `disable: true` / `test: ["NONE"]` and define a `healthcheck.test` command.',
-        _SVC,
-        cwe=("CWE-693",),
-        references=(_SPEC + "#healthcheck",),
+        "never restarted."
     ),
+    remediation=(
+        'Remove `disable: true` / `test: ["NONE"]` and define a `healthcheck.test` command.'
+    ),
+    applies_to=_SVC,
+    cwe=("CWE-693",),
+    references=(_SPEC + "#healthcheck",),
+)
+RULES: tuple[Rule, ...] = (
+    COMPOSE_PRIVILEGED,
+    COMPOSE_CAP_ADD_DANGEROUS,
+    COMPOSE_CAP_ADD,
+    COMPOSE_CAP_DROP_ALL_MISSING,
+    COMPOSE_NO_NEW_PRIVILEGES,
+    COMPOSE_SECURITY_OPT_UNCONFINED,
+    COMPOSE_READ_ONLY_ROOTFS,
+    COMPOSE_RUN_AS_ROOT,
+    COMPOSE_DOCKER_SOCKET,
+    COMPOSE_SENSITIVE_HOST_MOUNT,
+    COMPOSE_HOST_PATH_MOUNT,
+    COMPOSE_MOUNT_PROPAGATION,
+    COMPOSE_HOST_NETWORK,
+    COMPOSE_HOST_PID,
+    COMPOSE_HOST_IPC,
+    COMPOSE_HOST_NAMESPACE,
+    COMPOSE_CGROUP_PARENT,
+    COMPOSE_DEVICES,
+    COMPOSE_ENV_SECRET,
+    COMPOSE_PUBLISHED_PORT,
+    COMPOSE_PORT_ALL_INTERFACES,
+    COMPOSE_PRIVILEGED_PORT,
+    COMPOSE_NO_MEMORY_LIMIT,
+    COMPOSE_NO_CPU_LIMIT,
+    COMPOSE_NO_PIDS_LIMIT,
+    COMPOSE_IMAGE_UNPINNED,
+    COMPOSE_SHARED_VOLUME,
+    COMPOSE_HEALTHCHECK_DISABLED,
 )
 
 # Capabilities that amount to host or kernel control.
@@ -470,7 +587,7 @@ def _merge_anchored(cf: ComposeFile, services: YMap, hits: list[tuple[str, Hit]]
     """One finding per line for what YAML anchors and merge keys (`<<: *defaults`)
     copy into several services: the line is the anchor's, and the finding names
     the services that inherit it."""
-    groups: dict[tuple[str, int, str], list[tuple[str, Hit]]] = defaultdict(list)
+    groups: dict[tuple[Rule, int, str], list[tuple[str, Hit]]] = defaultdict(list)
     for name, hit in hits:
         groups[(hit.rule, hit.line, hit.key)].append((name, hit))
     for (rule, line, key), group in groups.items():
@@ -505,7 +622,7 @@ class _Service:
     def id(self) -> str:
         return self.cf.service_id(self.name)
 
-    def hit(self, rule: str, line: int, message: str, key: str) -> Hit:
+    def hit(self, rule: Rule, line: int, message: str, key: str) -> Hit:
         return Hit(rule, self.cf.path, line, self.id, f"service {self.name!r}: {message}", key)
 
     def key_line(self, key: str) -> int:
@@ -553,7 +670,7 @@ def _service_hits(svc: _Service) -> Iterator[Hit]:
     privileged = svc.body.get("privileged") is True
     if privileged:
         yield svc.hit(
-            "COMPOSE-PRIVILEGED", svc.key_line("privileged"), "runs privileged", "privileged"
+            COMPOSE_PRIVILEGED, svc.key_line("privileged"), "runs privileged", "privileged"
         )
     yield from _capability_hits(svc, privileged)
     yield from _security_opt_hits(svc, privileged)
@@ -569,7 +686,7 @@ def _service_hits(svc: _Service) -> Iterator[Hit]:
     if svc.body.get("read_only") is not True:
         line = svc.key_line("read_only")
         yield svc.hit(
-            "COMPOSE-READ-ONLY-ROOTFS",
+            COMPOSE_READ_ONLY_ROOTFS,
             line,
             "root filesystem is writable (read_only is not true)",
             "read_only",
@@ -599,19 +716,19 @@ def _capability_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
     other = sorted({c for c in added if c not in _DANGEROUS_CAPS and c})
     if dangerous:
         yield svc.hit(
-            "COMPOSE-CAP-ADD-DANGEROUS",
+            COMPOSE_CAP_ADD_DANGEROUS,
             line,
             f"adds dangerous capabilities {', '.join(dangerous)}",
             "cap_add",
         )
     if other:
-        yield svc.hit("COMPOSE-CAP-ADD", line, f"adds capabilities {', '.join(other)}", "cap_add")
+        yield svc.hit(COMPOSE_CAP_ADD, line, f"adds capabilities {', '.join(other)}", "cap_add")
     if privileged:
         return
     dropped = {_cap_name(t) for _, t in _strings(svc.body.get("cap_drop"))}
     if "ALL" not in dropped:
         yield svc.hit(
-            "COMPOSE-CAP-DROP-ALL-MISSING",
+            COMPOSE_CAP_DROP_ALL_MISSING,
             svc.key_line("cap_drop"),
             "does not drop all capabilities (cap_drop: [ALL])",
             "cap_drop",
@@ -631,14 +748,14 @@ def _security_opt_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
         )
         if unconfined or norm == "label:disable":
             yield svc.hit(
-                "COMPOSE-SECURITY-OPT-UNCONFINED",
+                COMPOSE_SECURITY_OPT_UNCONFINED,
                 line,
                 f"security_opt {text!r} disables confinement",
                 f"security_opt[{norm}]",
             )
     if not no_new_privileges and not privileged:
         yield svc.hit(
-            "COMPOSE-NO-NEW-PRIVILEGES",
+            COMPOSE_NO_NEW_PRIVILEGES,
             svc.key_line("security_opt"),
             "does not set security_opt no-new-privileges:true",
             "security_opt",
@@ -647,12 +764,12 @@ def _security_opt_hits(svc: _Service, privileged: bool) -> Iterator[Hit]:
 
 def _namespace_hits(svc: _Service) -> Iterator[Hit]:
     fields = (
-        ("network_mode", "COMPOSE-HOST-NETWORK", "uses the host network"),
-        ("pid", "COMPOSE-HOST-PID", "shares the host PID namespace"),
-        ("ipc", "COMPOSE-HOST-IPC", "shares the host IPC namespace"),
-        ("userns_mode", "COMPOSE-HOST-NAMESPACE", "shares the host user namespace"),
-        ("cgroup", "COMPOSE-HOST-NAMESPACE", "shares the host cgroup namespace"),
-        ("uts", "COMPOSE-HOST-NAMESPACE", "shares the host UTS namespace"),
+        ("network_mode", COMPOSE_HOST_NETWORK, "uses the host network"),
+        ("pid", COMPOSE_HOST_PID, "shares the host PID namespace"),
+        ("ipc", COMPOSE_HOST_IPC, "shares the host IPC namespace"),
+        ("userns_mode", COMPOSE_HOST_NAMESPACE, "shares the host user namespace"),
+        ("cgroup", COMPOSE_HOST_NAMESPACE, "shares the host cgroup namespace"),
+        ("uts", COMPOSE_HOST_NAMESPACE, "shares the host UTS namespace"),
     )
     for field, rule, message in fields:
         value = svc.body.get(field)
@@ -661,7 +778,7 @@ def _namespace_hits(svc: _Service) -> Iterator[Hit]:
     parent = svc.body.get("cgroup_parent")
     if isinstance(parent, str) and parent.strip():
         yield svc.hit(
-            "COMPOSE-CGROUP-PARENT",
+            COMPOSE_CGROUP_PARENT,
             svc.key_line("cgroup_parent"),
             f"runs under parent cgroup {parent!r}",
             "cgroup_parent",
@@ -744,12 +861,12 @@ def _is_sensitive(path: str) -> bool:
     return any(path == d or path.startswith(d + "/") for d in _SENSITIVE_TREES)
 
 
-def _host_path_rule(path: str) -> tuple[str, str]:
+def _host_path_rule(path: str) -> tuple[Rule, str]:
     if _is_socket(path):
-        return "COMPOSE-DOCKER-SOCKET", "mounts the container runtime socket"
+        return COMPOSE_DOCKER_SOCKET, "mounts the container runtime socket"
     if _is_sensitive(path):
-        return "COMPOSE-SENSITIVE-HOST-MOUNT", "mounts sensitive host path"
-    return "COMPOSE-HOST-PATH-MOUNT", "bind-mounts host path"
+        return COMPOSE_SENSITIVE_HOST_MOUNT, "mounts sensitive host path"
+    return COMPOSE_HOST_PATH_MOUNT, "bind-mounts host path"
 
 
 def _mount_hits(svc: _Service) -> Iterator[Hit]:
@@ -761,7 +878,7 @@ def _mount_hits(svc: _Service) -> Iterator[Hit]:
             yield svc.hit(rule, mount.line, f"{message} {mount.source}", key)
         if mount.propagation in _PROPAGATING:
             yield svc.hit(
-                "COMPOSE-MOUNT-PROPAGATION",
+                COMPOSE_MOUNT_PROPAGATION,
                 mount.propagation_line,
                 f"mount of {mount.source or mount.target} uses {mount.propagation} propagation",
                 key,
@@ -780,7 +897,7 @@ def _device_hits(svc: _Service) -> Iterator[Hit]:
         else:
             continue
         yield svc.hit(
-            "COMPOSE-DEVICES",
+            COMPOSE_DEVICES,
             devices.line_of(index),
             f"maps host device {text}",
             f"devices[{text}]",
@@ -791,13 +908,13 @@ def _user_hits(svc: _Service) -> Iterator[Hit]:
     user = svc.body.get("user")
     if user is None or user == "":
         yield svc.hit(
-            "COMPOSE-RUN-AS-ROOT",
+            COMPOSE_RUN_AS_ROOT,
             svc.line,
             "sets no user: it runs as root unless its image sets a USER",
             "user",
         )
     elif isinstance(user, (str, int)) and _ROOT_USER.match(str(user).strip()):
-        yield svc.hit("COMPOSE-RUN-AS-ROOT", svc.key_line("user"), f"runs as user {user!r}", "user")
+        yield svc.hit(COMPOSE_RUN_AS_ROOT, svc.key_line("user"), f"runs as user {user!r}", "user")
 
 
 def _env_pairs(env: Any) -> Iterator[tuple[str, Any, int]]:
@@ -817,7 +934,7 @@ def _env_hits(svc: _Service) -> Iterator[Hit]:
             continue
         if isinstance(value, (str, int, float)) and is_secret_assignment(name, str(value)):
             yield svc.hit(
-                "COMPOSE-ENV-SECRET",
+                COMPOSE_ENV_SECRET,
                 line,
                 f"environment variable {name} holds a literal secret",
                 f"environment[{name}]",
@@ -909,7 +1026,7 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
     exposed = [p.raw for p in parsed if not p.loopback]
     if exposed and not svc.is_gateway:
         yield svc.hit(
-            "COMPOSE-PUBLISHED-PORT",
+            COMPOSE_PUBLISHED_PORT,
             svc.key_line("ports"),
             f"is not the gateway but publishes {', '.join(map(str, exposed))} on the host",
             "ports",
@@ -918,7 +1035,7 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
         key = f"ports[{port.raw}]"
         if port.all_interfaces:
             yield svc.hit(
-                "COMPOSE-PORT-ALL-INTERFACES",
+                COMPOSE_PORT_ALL_INTERFACES,
                 port.line,
                 f"port {port.raw} listens on all host interfaces",
                 key,
@@ -929,7 +1046,7 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
         # (`$BIND:80`) or chosen by Docker is not known.
         if port.host_ports and port.host_ports[0] < 1024:
             yield svc.hit(
-                "COMPOSE-PRIVILEGED-PORT",
+                COMPOSE_PRIVILEGED_PORT,
                 port.line,
                 f"port {port.raw} publishes privileged host port {port.host_ports[0]}",
                 key,
@@ -946,9 +1063,9 @@ def _limit_hits(svc: _Service) -> Iterator[Hit]:
             parent_line = container.line_of(key)
     limit_map = limits if isinstance(limits, YMap) else YMap(parent_line)
     checks = (
-        ("memory", "mem_limit", "memory", "COMPOSE-NO-MEMORY-LIMIT"),
-        ("cpus", "cpus", "CPU", "COMPOSE-NO-CPU-LIMIT"),
-        ("pids", "pids_limit", "PID", "COMPOSE-NO-PIDS-LIMIT"),
+        ("memory", "mem_limit", "memory", COMPOSE_NO_MEMORY_LIMIT),
+        ("cpus", "cpus", "CPU", COMPOSE_NO_CPU_LIMIT),
+        ("pids", "pids_limit", "PID", COMPOSE_NO_PIDS_LIMIT),
     )
     for deploy_key, legacy_key, label, rule in checks:
         where, value = None, None
@@ -985,7 +1102,7 @@ def _image_hits(svc: _Service) -> Iterator[Hit]:
     problem = image_tag_problem(image)
     if problem:
         yield svc.hit(
-            "COMPOSE-IMAGE-UNPINNED", svc.key_line("image"), f"image {image!r} {problem}", "image"
+            COMPOSE_IMAGE_UNPINNED, svc.key_line("image"), f"image {image!r} {problem}", "image"
         )
 
 
@@ -1008,7 +1125,7 @@ def _healthcheck_hits(svc: _Service) -> Iterator[Hit]:
         return
     if health.get("disable") is True:
         yield svc.hit(
-            "COMPOSE-HEALTHCHECK-DISABLED",
+            COMPOSE_HEALTHCHECK_DISABLED,
             health.line_of("disable"),
             "disables its health check",
             "healthcheck",
@@ -1018,7 +1135,7 @@ def _healthcheck_hits(svc: _Service) -> Iterator[Hit]:
     first = test[0] if isinstance(test, YSeq) and test else test
     if isinstance(first, str) and first.strip().upper() == "NONE":
         yield svc.hit(
-            "COMPOSE-HEALTHCHECK-DISABLED",
+            COMPOSE_HEALTHCHECK_DISABLED,
             health.line_of("test"),
             "disables its health check (test NONE)",
             "healthcheck",
@@ -1039,7 +1156,7 @@ def _shared_volume_hits(
                 continue
             others = ", ".join(n for n in writers if n != name)
             yield Hit(
-                "COMPOSE-SHARED-VOLUME",
+                COMPOSE_SHARED_VOLUME,
                 cf.path,
                 mount.line,
                 cf.service_id(name),

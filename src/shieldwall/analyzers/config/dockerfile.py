@@ -28,6 +28,7 @@ _DF = ("dockerfile",)
 
 
 def _rule(
+    *,
     id: str,
     control: Control,
     severity: Severity,
@@ -37,379 +38,526 @@ def _rule(
     cwe: tuple[str, ...] = (),
     references: tuple[str, ...] = (_PRACTICES,),
 ) -> Rule:
-    return config_rule(id, control, severity, title, description, remediation, _DF, cwe, references)
+    return config_rule(
+        id=id,
+        control=control,
+        severity=severity,
+        title=title,
+        description=description,
+        remediation=remediation,
+        applies_to=_DF,
+        cwe=cwe,
+        references=references,
+    )
 
 
-RULES = (
-    _rule(
-        "DOCKERFILE-ROOT-USER",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Image runs as root",
+DOCKERFILE_ROOT_USER = _rule(
+    id="DOCKERFILE-ROOT-USER",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Image runs as root",
+    description=(
         "The final stage sets no USER (or sets root), so the container's process runs as UID 0; "
-        "any code execution in it is root in the container and one step from the host.",
-        "Create an unprivileged user and end the final stage with `USER 10001:10001` "
-        "(or `USER app`).",
-        ("CWE-250",),
-        (_REF + "#user", _PRACTICES + "#user"),
+        "any code execution in it is root in the container and one step from the host."
     ),
-    _rule(
-        "DOCKERFILE-ROOT-USER-UNKNOWN",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Image may run as root: its base image is chosen at build time",
+    remediation=(
+        "Create an unprivileged user and end the final stage with `USER 10001:10001` "
+        "(or `USER app`)."
+    ),
+    cwe=("CWE-250",),
+    references=(_REF + "#user", _PRACTICES + "#user"),
+)
+DOCKERFILE_ROOT_USER_UNKNOWN = _rule(
+    id="DOCKERFILE-ROOT-USER-UNKNOWN",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Image may run as root: its base image is chosen at build time",
+    description=(
         "The final stage sets no USER and is built FROM a build argument with no default "
         "(`FROM ${BASE_IMAGE}`): whether the container runs as root depends on the image "
-        "given at build time, which the Dockerfile does not show.",
-        "End the final stage with `USER 10001:10001` (or `USER app`), so the image runs "
-        "unprivileged whatever base it is built on.",
-        ("CWE-250",),
-        (_REF + "#user", _PRACTICES + "#user"),
+        "given at build time, which the Dockerfile does not show."
     ),
-    _rule(
-        "DOCKERFILE-ADD-ARCHIVE",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "ADD unpacks a local archive",
+    remediation=(
+        "End the final stage with `USER 10001:10001` (or `USER app`), so the image runs "
+        "unprivileged whatever base it is built on."
+    ),
+    cwe=("CWE-250",),
+    references=(_REF + "#user", _PRACTICES + "#user"),
+)
+DOCKERFILE_ADD_ARCHIVE = _rule(
+    id="DOCKERFILE-ADD-ARCHIVE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="ADD unpacks a local archive",
+    description=(
         "ADD extracts a local tar archive implicitly: whatever it holds (paths, symlinks, "
         "setuid files) lands in the image, and renaming the file to a non-archive turns "
-        "the extraction into a plain copy without a word.",
+        "the extraction into a plain copy without a word."
+    ),
+    remediation=(
         "To copy the archive as a file, use COPY. To unpack it, keep ADD deliberately (or "
-        "COPY it and run `tar` with explicit options), and verify where the archive comes from.",
-        ("CWE-706",),
-        (_REF + "#add", _PRACTICES + "#add-or-copy"),
+        "COPY it and run `tar` with explicit options), and verify where the archive comes from."
     ),
-    _rule(
-        "DOCKERFILE-IMAGE-UNPINNED",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Base image is `latest` or untagged",
+    cwe=("CWE-706",),
+    references=(_REF + "#add", _PRACTICES + "#add-or-copy"),
+)
+DOCKERFILE_IMAGE_UNPINNED = _rule(
+    id="DOCKERFILE-IMAGE-UNPINNED",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Base image is `latest` or untagged",
+    description=(
         "A moving base tag changes under the build: builds are not reproducible and a "
-        "compromised upstream push is picked up silently.",
-        "Pin the base image to a version tag and a digest: `FROM python:3.12-slim@sha256:...`.",
-        ("CWE-1357",),
-        (_REF + "#from",),
+        "compromised upstream push is picked up silently."
     ),
-    _rule(
-        "DOCKERFILE-IMAGE-NO-DIGEST",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Base image is not pinned by digest",
-        "A tag can be moved to other content at any time; only a digest names fixed content.",
-        "Append the digest to the base image: `FROM name:tag@sha256:...` (let a bot update it).",
-        ("CWE-1357",),
-        (_REF + "#from",),
+    remediation=(
+        "Pin the base image to a version tag and a digest: `FROM python:3.12-slim@sha256:...`."
     ),
-    _rule(
-        "DOCKERFILE-CURL-PIPE-SHELL",
-        Control.SUPPLY_CHAIN,
-        Severity.HIGH,
-        "Remote script piped into a shell",
+    cwe=("CWE-1357",),
+    references=(_REF + "#from",),
+)
+DOCKERFILE_IMAGE_NO_DIGEST = _rule(
+    id="DOCKERFILE-IMAGE-NO-DIGEST",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Base image is not pinned by digest",
+    description=(
+        "A tag can be moved to other content at any time; only a digest names fixed content."
+    ),
+    remediation=(
+        "Append the digest to the base image: `FROM name:tag@sha256:...` (let a bot update it)."
+    ),
+    cwe=("CWE-1357",),
+    references=(_REF + "#from",),
+)
+DOCKERFILE_CURL_PIPE_SHELL = _rule(
+    id="DOCKERFILE-CURL-PIPE-SHELL",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.HIGH,
+    title="Remote script piped into a shell",
+    description=(
         "`curl ... | sh` runs whatever the server returns at build time, unverified: a compromised "
-        "or spoofed server owns the image.",
+        "or spoofed server owns the image."
+    ),
+    remediation=(
         "Download the script to a file, verify its checksum or signature, then run it; or "
-        "install the tool from a package with a pinned version.",
-        ("CWE-494",),
+        "install the tool from a package with a pinned version."
     ),
-    _rule(
-        "DOCKERFILE-ADD-REMOTE",
-        Control.SUPPLY_CHAIN,
-        Severity.MEDIUM,
-        "ADD fetches a remote URL without a checksum",
-        "ADD of a URL or git repository downloads content at build time with no integrity check.",
+    cwe=("CWE-494",),
+)
+DOCKERFILE_ADD_REMOTE = _rule(
+    id="DOCKERFILE-ADD-REMOTE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.MEDIUM,
+    title="ADD fetches a remote URL without a checksum",
+    description=(
+        "ADD of a URL or git repository downloads content at build time with no integrity check."
+    ),
+    remediation=(
         "Use `ADD --checksum=sha256:... <url>`, or download with curl and verify the checksum "
-        "in the same RUN.",
-        ("CWE-494",),
-        (_REF + "#add",),
+        "in the same RUN."
     ),
-    _rule(
-        "DOCKERFILE-ADD-INSTEAD-OF-COPY",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "ADD used where COPY suffices",
+    cwe=("CWE-494",),
+    references=(_REF + "#add",),
+)
+DOCKERFILE_ADD_INSTEAD_OF_COPY = _rule(
+    id="DOCKERFILE-ADD-INSTEAD-OF-COPY",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="ADD used where COPY suffices",
+    description=(
         "ADD also fetches URLs and unpacks archives; using it for plain files invites those "
-        "implicit behaviours when a source changes.",
-        "Use COPY for local files; keep ADD for local tar archives that must be extracted.",
-        ("CWE-706",),
-        (_REF + "#add", _PRACTICES + "#add-or-copy"),
+        "implicit behaviours when a source changes."
     ),
-    _rule(
-        "DOCKERFILE-SECRET-IN-ENV",
-        Control.SECRETS,
-        Severity.HIGH,
-        "Secret written in ENV or ARG",
+    remediation="Use COPY for local files; keep ADD for local tar archives that must be extracted.",
+    cwe=("CWE-706",),
+    references=(_REF + "#add", _PRACTICES + "#add-or-copy"),
+)
+DOCKERFILE_SECRET_IN_ENV = _rule(
+    id="DOCKERFILE-SECRET-IN-ENV",
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Secret written in ENV or ARG",
+    description=(
         "ENV and ARG values are stored in the image configuration and history: anyone who can "
-        "pull the image can read them.",
+        "pull the image can read them."
+    ),
+    remediation=(
         "Pass secrets at build time with `RUN --mount=type=secret` and at run time through the "
-        "orchestrator's secrets; rotate the exposed value.",
-        ("CWE-798",),
-        ("https://docs.docker.com/build/building/secrets/",),
+        "orchestrator's secrets; rotate the exposed value."
     ),
-    _rule(
-        "DOCKERFILE-SUDO",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "sudo used in RUN",
+    cwe=("CWE-798",),
+    references=("https://docs.docker.com/build/building/secrets/",),
+)
+DOCKERFILE_SUDO = _rule(
+    id="DOCKERFILE-SUDO",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="sudo used in RUN",
+    description=(
         "Build steps already run as the current USER; sudo in an image means sudo is installed "
-        "and configured, a ready-made privilege escalation at run time.",
+        "and configured, a ready-made privilege escalation at run time."
+    ),
+    remediation=(
         "Switch with `USER root` for the privileged steps and back to the unprivileged user; do "
-        "not install sudo.",
-        ("CWE-250",),
+        "not install sudo."
     ),
-    _rule(
-        "DOCKERFILE-EXPOSE-SSH",
-        Control.ACCESS_CONTROL,
-        Severity.MEDIUM,
-        "SSH port exposed",
+    cwe=("CWE-250",),
+)
+DOCKERFILE_EXPOSE_SSH = _rule(
+    id="DOCKERFILE-EXPOSE-SSH",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    title="SSH port exposed",
+    description=(
         "An SSH server in a container is a second way in, with its own local accounts and keys "
-        "outside the platform's identity and access control.",
-        "Remove the SSH server and `EXPOSE 22`; use `docker exec` / `kubectl exec` with audited "
-        "access instead.",
-        ("CWE-284",),
-        (_REF + "#expose",),
+        "outside the platform's identity and access control."
     ),
-    _rule(
-        "DOCKERFILE-TLS-VERIFY-OFF",
-        Control.ENCRYPTION,
-        Severity.HIGH,
-        "TLS certificate verification turned off",
+    remediation=(
+        "Remove the SSH server and `EXPOSE 22`; use `docker exec` / `kubectl exec` with audited "
+        "access instead."
+    ),
+    cwe=("CWE-284",),
+    references=(_REF + "#expose",),
+)
+DOCKERFILE_TLS_VERIFY_OFF = _rule(
+    id="DOCKERFILE-TLS-VERIFY-OFF",
+    control=Control.ENCRYPTION,
+    severity=Severity.HIGH,
+    title="TLS certificate verification turned off",
+    description=(
         "`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `strict-ssl false` or "
         "`http.sslVerify=false` accept any certificate: a network attacker can substitute what is "
-        "downloaded.",
+        "downloaded."
+    ),
+    remediation=(
         "Remove the flag; install the CA certificate the server needs (`ca-certificates`, "
-        "`--cacert`, `PIP_CERT`) instead.",
-        ("CWE-295",),
+        "`--cacert`, `PIP_CERT`) instead."
     ),
-    _rule(
-        "DOCKERFILE-HTTP-DOWNLOAD",
-        Control.ENCRYPTION,
-        Severity.MEDIUM,
-        "Build downloads over plain HTTP",
-        "Content fetched over http:// can be read and replaced by anyone on the network path.",
-        "Use the https:// URL, and verify a checksum of what is downloaded.",
-        ("CWE-319", "CWE-494"),
+    cwe=("CWE-295",),
+)
+DOCKERFILE_HTTP_DOWNLOAD = _rule(
+    id="DOCKERFILE-HTTP-DOWNLOAD",
+    control=Control.ENCRYPTION,
+    severity=Severity.MEDIUM,
+    title="Build downloads over plain HTTP",
+    description=(
+        "Content fetched over http:// can be read and replaced by anyone on the network path."
     ),
-    _rule(
-        "DOCKERFILE-WORLD-WRITABLE",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Files made world-writable",
+    remediation="Use the https:// URL, and verify a checksum of what is downloaded.",
+    cwe=("CWE-319", "CWE-494"),
+)
+DOCKERFILE_WORLD_WRITABLE = _rule(
+    id="DOCKERFILE-WORLD-WRITABLE",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Files made world-writable",
+    description=(
         "chmod 777 / o+w lets any user in the container, including a compromised low-privilege "
-        "process, modify the files (often code or configuration).",
-        "Give write access only to the owning user (`chmod 755` / `chmod 644`, or `chown` to the "
-        "runtime user for data directories only).",
-        ("CWE-732",),
+        "process, modify the files (often code or configuration)."
     ),
-    _rule(
-        "DOCKERFILE-UNPINNED-PACKAGES",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Packages installed without a version",
+    remediation=(
+        "Give write access only to the owning user (`chmod 755` / `chmod 644`, or `chown` to the "
+        "runtime user for data directories only)."
+    ),
+    cwe=("CWE-732",),
+)
+DOCKERFILE_UNPINNED_PACKAGES = _rule(
+    id="DOCKERFILE-UNPINNED-PACKAGES",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Packages installed without a version",
+    description=(
         "Unpinned installs take whatever version the repository serves on the day of the build: "
-        "builds are not reproducible and a malicious release is picked up silently.",
+        "builds are not reproducible and a malicious release is picked up silently."
+    ),
+    remediation=(
         "Pin versions (`apt-get install curl=7.88.1-10`, `apk add curl=8.5.0-r0`, "
         "`pip install requests==2.32.3`, `npm install left-pad@1.3.0`, `gem install rake:13.2.1`) "
-        "or install from a lock file.",
-        ("CWE-1357",),
+        "or install from a lock file."
     ),
-    _rule(
-        "DOCKERFILE-APT-RECOMMENDS",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "apt-get installs recommended packages",
+    cwe=("CWE-1357",),
+)
+DOCKERFILE_APT_RECOMMENDS = _rule(
+    id="DOCKERFILE-APT-RECOMMENDS",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="apt-get installs recommended packages",
+    description=(
         "Without `--no-install-recommends` apt installs extra packages the image does not need, "
-        "each one more attack surface and more CVEs to patch.",
-        "Add `--no-install-recommends` to `apt-get install`.",
-        ("CWE-1104",),
+        "each one more attack surface and more CVEs to patch."
     ),
-    _rule(
-        "DOCKERFILE-PKG-NOT-NONINTERACTIVE",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Package install may prompt for input",
+    remediation="Add `--no-install-recommends` to `apt-get install`.",
+    cwe=("CWE-1104",),
+)
+DOCKERFILE_PKG_NOT_NONINTERACTIVE = _rule(
+    id="DOCKERFILE-PKG-NOT-NONINTERACTIVE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Package install may prompt for input",
+    description=(
         "Without `-y` (apt-get, yum, dnf) or `-n` (zypper) the install waits for a confirmation "
-        "that never comes in a build, or behaves differently across versions.",
-        "Add `-y` (`zypper -n install`) to the install command.",
+        "that never comes in a build, or behaves differently across versions."
     ),
-    _rule(
-        "DOCKERFILE-PKG-CACHE",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Package manager cache left in the image",
+    remediation="Add `-y` (`zypper -n install`) to the install command.",
+)
+DOCKERFILE_PKG_CACHE = _rule(
+    id="DOCKERFILE-PKG-CACHE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Package manager cache left in the image",
+    description=(
         "Package indexes and caches left in a layer bloat the final image and ship stale "
-        "metadata that scanners and attackers can read.",
+        "metadata that scanners and attackers can read."
+    ),
+    remediation=(
         "Clean up in the same RUN: `rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, "
-        "`dnf clean all`, `zypper clean`, `pip install --no-cache-dir`; or use a cache mount.",
+        "`dnf clean all`, `zypper clean`, `pip install --no-cache-dir`; or use a cache mount."
     ),
-    _rule(
-        "DOCKERFILE-UPDATE-ALONE",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Packages installed after an update in a separate layer",
+)
+DOCKERFILE_UPDATE_ALONE = _rule(
+    id="DOCKERFILE-UPDATE-ALONE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Packages installed after an update in a separate layer",
+    description=(
         "Docker caches a lone `RUN apt-get update`: later installs reuse the stale index, miss "
-        "security fixes and can fail on versions that left the mirror.",
-        "Update and install in the same RUN: `RUN apt-get update && apt-get install -y ...`.",
-        ("CWE-1104",),
+        "security fixes and can fail on versions that left the mirror."
     ),
-    _rule(
-        "DOCKERFILE-RUN-APT",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "`apt` used in a build script",
-        "`apt` is meant for interactive use and its interface is not stable for scripts.",
-        "Use `apt-get` (or `apt-cache`) in Dockerfiles.",
+    remediation=(
+        "Update and install in the same RUN: `RUN apt-get update && apt-get install -y ...`."
     ),
-    _rule(
-        "DOCKERFILE-HEALTHCHECK-MISSING",
-        Control.ISOLATION,
-        Severity.INFO,
-        "Image has no HEALTHCHECK",
+    cwe=("CWE-1104",),
+)
+DOCKERFILE_RUN_APT = _rule(
+    id="DOCKERFILE-RUN-APT",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="`apt` used in a build script",
+    description="`apt` is meant for interactive use and its interface is not stable for scripts.",
+    remediation="Use `apt-get` (or `apt-cache`) in Dockerfiles.",
+)
+DOCKERFILE_HEALTHCHECK_MISSING = _rule(
+    id="DOCKERFILE-HEALTHCHECK-MISSING",
+    control=Control.ISOLATION,
+    severity=Severity.INFO,
+    title="Image has no HEALTHCHECK",
+    description=(
         "Without a health check the runtime cannot tell a hung or hijacked container from a "
-        "healthy one, and keeps routing traffic to it.",
-        "Add `HEALTHCHECK CMD <probe>` to the final stage (or define probes in the orchestrator).",
-        references=(_REF + "#healthcheck",),
+        "healthy one, and keeps routing traffic to it."
     ),
-    _rule(
-        "DOCKERFILE-MAINTAINER",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Deprecated MAINTAINER instruction",
-        "MAINTAINER is deprecated; ownership metadata belongs in standard labels that tools read.",
-        'Replace it with `LABEL org.opencontainers.image.authors="..."`.',
-        references=(_REF + "#maintainer-deprecated",),
+    remediation=(
+        "Add `HEALTHCHECK CMD <probe>` to the final stage (or define probes in the orchestrator)."
     ),
-    _rule(
-        "DOCKERFILE-MULTIPLE-CMD",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "CMD or ENTRYPOINT overridden in the same stage",
+    references=(_REF + "#healthcheck",),
+)
+DOCKERFILE_MAINTAINER = _rule(
+    id="DOCKERFILE-MAINTAINER",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Deprecated MAINTAINER instruction",
+    description=(
+        "MAINTAINER is deprecated; ownership metadata belongs in standard labels that tools read."
+    ),
+    remediation='Replace it with `LABEL org.opencontainers.image.authors="..."`.',
+    references=(_REF + "#maintainer-deprecated",),
+)
+DOCKERFILE_MULTIPLE_CMD = _rule(
+    id="DOCKERFILE-MULTIPLE-CMD",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="CMD or ENTRYPOINT overridden in the same stage",
+    description=(
         "Only the last CMD and the last ENTRYPOINT of the final stage take effect; earlier ones "
-        "are dead code that misleads reviewers about what the image runs.",
-        "Keep a single CMD and a single ENTRYPOINT in the final stage.",
-        references=(_REF + "#cmd",),
+        "are dead code that misleads reviewers about what the image runs."
     ),
-    _rule(
-        "DOCKERFILE-SHELL-FORM-CMD",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "CMD or ENTRYPOINT in shell form",
+    remediation="Keep a single CMD and a single ENTRYPOINT in the final stage.",
+    references=(_REF + "#cmd",),
+)
+DOCKERFILE_SHELL_FORM_CMD = _rule(
+    id="DOCKERFILE-SHELL-FORM-CMD",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="CMD or ENTRYPOINT in shell form",
+    description=(
         "Shell form runs the process under `/bin/sh -c`: it does not receive SIGTERM (no graceful "
-        "shutdown) and needs a shell in the image.",
-        'Use the exec (JSON) form: `CMD ["python", "app.py"]`.',
-        references=(_REF + "#shell-and-exec-form",),
+        "shutdown) and needs a shell in the image."
     ),
-    _rule(
-        "DOCKERFILE-WORKDIR-RELATIVE",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "WORKDIR is a relative path",
+    remediation='Use the exec (JSON) form: `CMD ["python", "app.py"]`.',
+    references=(_REF + "#shell-and-exec-form",),
+)
+DOCKERFILE_WORKDIR_RELATIVE = _rule(
+    id="DOCKERFILE-WORKDIR-RELATIVE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="WORKDIR is a relative path",
+    description=(
         "A relative WORKDIR depends on every earlier WORKDIR, including the base image's; files "
-        "end up in unexpected places.",
-        "Use an absolute path: `WORKDIR /app`.",
-        references=(_REF + "#workdir",),
+        "end up in unexpected places."
     ),
-    _rule(
-        "DOCKERFILE-RUN-CD",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "`cd` in RUN instead of WORKDIR",
-        "A `cd` lasts only for its RUN; later instructions silently run elsewhere.",
-        "Use `WORKDIR /path` before the commands that need it.",
-        references=(_PRACTICES + "#workdir",),
-    ),
-    _rule(
-        "DOCKERFILE-PIPE-NO-PIPEFAIL",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Pipe in RUN without pipefail",
+    remediation="Use an absolute path: `WORKDIR /app`.",
+    references=(_REF + "#workdir",),
+)
+DOCKERFILE_RUN_CD = _rule(
+    id="DOCKERFILE-RUN-CD",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="`cd` in RUN instead of WORKDIR",
+    description="A `cd` lasts only for its RUN; later instructions silently run elsewhere.",
+    remediation="Use `WORKDIR /path` before the commands that need it.",
+    references=(_PRACTICES + "#workdir",),
+)
+DOCKERFILE_PIPE_NO_PIPEFAIL = _rule(
+    id="DOCKERFILE-PIPE-NO-PIPEFAIL",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Pipe in RUN without pipefail",
+    description=(
         "A RUN succeeds if the last command of a pipe succeeds: a failed download piped into tar "
-        "or a shell goes unnoticed and the build ships a broken or partial image.",
+        "or a shell goes unnoticed and the build ships a broken or partial image."
+    ),
+    remediation=(
         'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN, or start it '
-        "with `set -o pipefail &&`.",
-        references=(_PRACTICES + "#using-pipes",),
+        "with `set -o pipefail &&`."
     ),
-    _rule(
-        "DOCKERFILE-FROM-PLATFORM",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "FROM hard-codes --platform",
+    references=(_PRACTICES + "#using-pipes",),
+)
+DOCKERFILE_FROM_PLATFORM = _rule(
+    id="DOCKERFILE-FROM-PLATFORM",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="FROM hard-codes --platform",
+    description=(
         "A fixed platform builds an image for one architecture, emulated on others; it is rarely "
-        "what a multi-platform build wants.",
-        "Drop `--platform`, or use `--platform=$BUILDPLATFORM` for cross-compiling stages.",
-        references=(_REF + "#from",),
+        "what a multi-platform build wants."
     ),
-    _rule(
-        "DOCKERFILE-COPY-FROM-UNKNOWN",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "COPY --from names no earlier stage",
+    remediation="Drop `--platform`, or use `--platform=$BUILDPLATFORM` for cross-compiling stages.",
+    references=(_REF + "#from",),
+)
+DOCKERFILE_COPY_FROM_UNKNOWN = _rule(
+    id="DOCKERFILE-COPY-FROM-UNKNOWN",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="COPY --from names no earlier stage",
+    description=(
         "`--from` that names the current or a later stage fails; a name that is not a stage is "
-        "pulled as an image from the registry, so a typo copies files from a stranger's image.",
-        "Point `--from` at an earlier stage alias, or at a fully qualified image with a tag.",
-        ("CWE-829",),
-        (_REF + "#copy---from",),
+        "pulled as an image from the registry, so a typo copies files from a stranger's image."
     ),
-    _rule(
-        "DOCKERFILE-DUPLICATE-STAGE",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Stage alias used twice",
-        "Two stages with the same name make `COPY --from` and `FROM` references ambiguous.",
-        "Give each stage a unique `AS` name.",
-        references=(_REF + "#from",),
+    remediation=(
+        "Point `--from` at an earlier stage alias, or at a fully qualified image with a tag."
     ),
-    _rule(
-        "DOCKERFILE-COPY-FROM-INDEX",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "COPY --from refers to a stage by number",
+    cwe=("CWE-829",),
+    references=(_REF + "#copy---from",),
+)
+DOCKERFILE_DUPLICATE_STAGE = _rule(
+    id="DOCKERFILE-DUPLICATE-STAGE",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Stage alias used twice",
+    description="Two stages with the same name make `COPY --from` and `FROM` references ambiguous.",
+    remediation="Give each stage a unique `AS` name.",
+    references=(_REF + "#from",),
+)
+DOCKERFILE_COPY_FROM_INDEX = _rule(
+    id="DOCKERFILE-COPY-FROM-INDEX",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="COPY --from refers to a stage by number",
+    description=(
         "A numeric stage reference silently points at another stage when stages are added or "
-        "reordered.",
-        "Name the stage (`FROM golang:1.22 AS build`) and use `COPY --from=build`.",
-        references=(_REF + "#copy---from",),
+        "reordered."
     ),
-    _rule(
-        "DOCKERFILE-EXPOSE-INVALID",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "EXPOSE port out of range",
+    remediation="Name the stage (`FROM golang:1.22 AS build`) and use `COPY --from=build`.",
+    references=(_REF + "#copy---from",),
+)
+DOCKERFILE_EXPOSE_INVALID = _rule(
+    id="DOCKERFILE-EXPOSE-INVALID",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="EXPOSE port out of range",
+    description=(
         "A port outside 1-65535 cannot be used; the instruction documents a port that does not "
-        "exist.",
-        "Expose the port the service really listens on (1-65535).",
-        references=(_REF + "#expose",),
+        "exist."
     ),
-    _rule(
-        "DOCKERFILE-COPY-CHOWN-RUNTIME-USER",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Files copied as owned by the runtime user",
+    remediation="Expose the port the service really listens on (1-65535).",
+    references=(_REF + "#expose",),
+)
+DOCKERFILE_COPY_CHOWN_RUNTIME_USER = _rule(
+    id="DOCKERFILE-COPY-CHOWN-RUNTIME-USER",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Files copied as owned by the runtime user",
+    description=(
         "COPY --chown to the user the container runs as lets a compromised process rewrite its "
-        "own code and configuration.",
+        "own code and configuration."
+    ),
+    remediation=(
         "Leave application files owned by root and readable by the runtime user; chown only the "
-        "directories it must write.",
-        ("CWE-732",),
-        (_REF + "#copy---chown---chmod",),
+        "directories it must write."
     ),
-    _rule(
-        "DOCKERFILE-COPY-MULTI-DEST",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "COPY of several sources to a destination without a trailing slash",
+    cwe=("CWE-732",),
+    references=(_REF + "#copy---chown---chmod",),
+)
+DOCKERFILE_COPY_MULTI_DEST = _rule(
+    id="DOCKERFILE-COPY-MULTI-DEST",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="COPY of several sources to a destination without a trailing slash",
+    description=(
         "With more than one source the destination must be a directory ending in `/`; the build "
-        "fails otherwise.",
-        "End the destination with `/`: `COPY a b dir/`.",
-        references=(_REF + "#copy",),
+        "fails otherwise."
     ),
-    _rule(
-        "DOCKERFILE-SHELL-VIA-RUN",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Default shell replaced with a RUN command",
+    remediation="End the destination with `/`: `COPY a b dir/`.",
+    references=(_REF + "#copy",),
+)
+DOCKERFILE_SHELL_VIA_RUN = _rule(
+    id="DOCKERFILE-SHELL-VIA-RUN",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Default shell replaced with a RUN command",
+    description=(
         "Relinking /bin/sh changes the shell of every later RUN, and of the image's users, "
-        "without it being visible in the Dockerfile's SHELL.",
-        'Use the SHELL instruction: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`.',
-        references=(_REF + "#shell",),
+        "without it being visible in the Dockerfile's SHELL."
     ),
+    remediation='Use the SHELL instruction: `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`.',
+    references=(_REF + "#shell",),
+)
+RULES: tuple[Rule, ...] = (
+    DOCKERFILE_ROOT_USER,
+    DOCKERFILE_ROOT_USER_UNKNOWN,
+    DOCKERFILE_ADD_ARCHIVE,
+    DOCKERFILE_IMAGE_UNPINNED,
+    DOCKERFILE_IMAGE_NO_DIGEST,
+    DOCKERFILE_CURL_PIPE_SHELL,
+    DOCKERFILE_ADD_REMOTE,
+    DOCKERFILE_ADD_INSTEAD_OF_COPY,
+    DOCKERFILE_SECRET_IN_ENV,
+    DOCKERFILE_SUDO,
+    DOCKERFILE_EXPOSE_SSH,
+    DOCKERFILE_TLS_VERIFY_OFF,
+    DOCKERFILE_HTTP_DOWNLOAD,
+    DOCKERFILE_WORLD_WRITABLE,
+    DOCKERFILE_UNPINNED_PACKAGES,
+    DOCKERFILE_APT_RECOMMENDS,
+    DOCKERFILE_PKG_NOT_NONINTERACTIVE,
+    DOCKERFILE_PKG_CACHE,
+    DOCKERFILE_UPDATE_ALONE,
+    DOCKERFILE_RUN_APT,
+    DOCKERFILE_HEALTHCHECK_MISSING,
+    DOCKERFILE_MAINTAINER,
+    DOCKERFILE_MULTIPLE_CMD,
+    DOCKERFILE_SHELL_FORM_CMD,
+    DOCKERFILE_WORKDIR_RELATIVE,
+    DOCKERFILE_RUN_CD,
+    DOCKERFILE_PIPE_NO_PIPEFAIL,
+    DOCKERFILE_FROM_PLATFORM,
+    DOCKERFILE_COPY_FROM_UNKNOWN,
+    DOCKERFILE_DUPLICATE_STAGE,
+    DOCKERFILE_COPY_FROM_INDEX,
+    DOCKERFILE_EXPOSE_INVALID,
+    DOCKERFILE_COPY_CHOWN_RUNTIME_USER,
+    DOCKERFILE_COPY_MULTI_DEST,
+    DOCKERFILE_SHELL_VIA_RUN,
 )
 
 
@@ -866,10 +1014,10 @@ class _Doc:
     def id(self) -> str:
         return self.src.id
 
-    def hit(self, rule: str, line: int, message: str, key: str) -> Hit:
+    def hit(self, rule: Rule, line: int, message: str, key: str) -> Hit:
         # identical instructions in one file get distinct, edit-stable keys
-        self.key_counts[rule + key] += 1
-        n = self.key_counts[rule + key]
+        self.key_counts[rule.id + key] += 1
+        n = self.key_counts[rule.id + key]
         return Hit(rule, self.src.path, line, self.id, message, key if n == 1 else f"{key}#{n}")
 
 
@@ -925,7 +1073,7 @@ def _stage_hits(doc: _Doc) -> Iterator[Hit]:
         label = _stage_label(stage)
         if stage.name and names[stage.name] > 1:
             yield doc.hit(
-                "DOCKERFILE-DUPLICATE-STAGE",
+                DOCKERFILE_DUPLICATE_STAGE,
                 ins.start_line,
                 f"stage alias {stage.name!r} is used by more than one FROM",
                 f"{label}.alias",
@@ -933,7 +1081,7 @@ def _stage_hits(doc: _Doc) -> Iterator[Hit]:
         platform = ins.flags.get("platform")
         if platform is not None and "$" not in platform:
             yield doc.hit(
-                "DOCKERFILE-FROM-PLATFORM",
+                DOCKERFILE_FROM_PLATFORM,
                 ins.start_line,
                 f"FROM fixes --platform={platform}",
                 f"{label}.platform",
@@ -943,14 +1091,14 @@ def _stage_hits(doc: _Doc) -> Iterator[Hit]:
         problem = _image_problem(stage.base)
         if problem:
             yield doc.hit(
-                "DOCKERFILE-IMAGE-UNPINNED",
+                DOCKERFILE_IMAGE_UNPINNED,
                 ins.start_line,
                 f"base image {stage.base!r} {problem}",
                 f"{label}.from",
             )
         elif "@" not in stage.base:
             yield doc.hit(
-                "DOCKERFILE-IMAGE-NO-DIGEST",
+                DOCKERFILE_IMAGE_NO_DIGEST,
                 ins.start_line,
                 f"base image {stage.base!r} is not pinned by digest",
                 f"{label}.from",
@@ -997,14 +1145,14 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
         yield from _base_user_hits(doc, final, base, root.base, f"{label}.user")
     elif re.match(r"^(root|0)(:.*)?$", user.arguments.strip()):
         yield doc.hit(
-            "DOCKERFILE-ROOT-USER",
+            DOCKERFILE_ROOT_USER,
             user.start_line,
             f"the final stage ends with USER {user.arguments.strip()}",
             f"{label}.user",
         )
     if _last(chain, "HEALTHCHECK") is None:
         yield doc.hit(
-            "DOCKERFILE-HEALTHCHECK-MISSING",
+            DOCKERFILE_HEALTHCHECK_MISSING,
             final.from_instruction.start_line,
             "the final stage defines no HEALTHCHECK",
             f"{label}.healthcheck",
@@ -1014,14 +1162,14 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
         found = [i for i in final.instructions if i.keyword == keyword]
         for ins in found[:-1]:
             yield doc.hit(
-                "DOCKERFILE-MULTIPLE-CMD",
+                DOCKERFILE_MULTIPLE_CMD,
                 ins.start_line,
                 f"{keyword} is overridden by a later {keyword} in the final stage",
                 _ins_key(final, ins),
             )
         if found and found[-1].exec_form is None and found[-1].arguments:
             yield doc.hit(
-                "DOCKERFILE-SHELL-FORM-CMD",
+                DOCKERFILE_SHELL_FORM_CMD,
                 found[-1].start_line,
                 f"{keyword} uses shell form",
                 f"{label}.{keyword.lower()}",
@@ -1030,7 +1178,7 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
         chown = ins.flags.get("chown", "").split(":")[0]
         if ins.keyword in ("COPY", "ADD") and chown and runtime_user and chown == runtime_user:
             yield doc.hit(
-                "DOCKERFILE-COPY-CHOWN-RUNTIME-USER",
+                DOCKERFILE_COPY_CHOWN_RUNTIME_USER,
                 ins.start_line,
                 f"{ins.keyword} --chown gives the runtime user {chown!r} ownership "
                 "of the copied files",
@@ -1077,7 +1225,7 @@ def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) 
         return
     if "$" in base:
         yield doc.hit(
-            "DOCKERFILE-ROOT-USER-UNKNOWN",
+            DOCKERFILE_ROOT_USER_UNKNOWN,
             line,
             f"the final stage sets no USER and its base {written!r} is chosen at build "
             "time: it runs as root unless that image sets a user",
@@ -1085,7 +1233,7 @@ def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) 
         )
         return
     yield doc.hit(
-        "DOCKERFILE-ROOT-USER",
+        DOCKERFILE_ROOT_USER,
         line,
         "the final stage sets no USER: the container runs as root",
         key,
@@ -1104,12 +1252,12 @@ def _copy_sources(ins: Instruction) -> list[str]:
 def _instruction_hits(doc: _Doc, stage: Stage, ins: Instruction) -> Iterator[Hit]:
     key = _ins_key(stage, ins)
     if ins.keyword == "MAINTAINER":
-        yield doc.hit("DOCKERFILE-MAINTAINER", ins.start_line, "MAINTAINER is deprecated", key)
+        yield doc.hit(DOCKERFILE_MAINTAINER, ins.start_line, "MAINTAINER is deprecated", key)
     elif ins.keyword == "WORKDIR":
         path = ins.arguments.strip().strip("\"'")
         if path and not path.startswith(("/", "$", "\\")) and not re.match(r"^[A-Za-z]:", path):
             yield doc.hit(
-                "DOCKERFILE-WORKDIR-RELATIVE", ins.start_line, f"WORKDIR {path} is relative", key
+                DOCKERFILE_WORKDIR_RELATIVE, ins.start_line, f"WORKDIR {path} is relative", key
             )
     elif ins.keyword == "EXPOSE":
         yield from _expose_hits(doc, ins, key)
@@ -1126,13 +1274,13 @@ def _expose_hits(doc: _Doc, ins: Instruction, key: str) -> Iterator[Hit]:
         numbers = [int(b) for b in bounds]
         if any(n < 1 or n > 65535 for n in numbers):
             yield doc.hit(
-                "DOCKERFILE-EXPOSE-INVALID",
+                DOCKERFILE_EXPOSE_INVALID,
                 ins.start_line,
                 f"EXPOSE {word} is not a valid port",
                 f"{key}[{word}]",
             )
         elif numbers[0] <= 22 <= numbers[-1]:
-            yield doc.hit("DOCKERFILE-EXPOSE-SSH", ins.start_line, "EXPOSE 22 (SSH)", f"{key}[22]")
+            yield doc.hit(DOCKERFILE_EXPOSE_SSH, ins.start_line, "EXPOSE 22 (SSH)", f"{key}[22]")
 
 
 _ARCHIVE = re.compile(
@@ -1149,7 +1297,7 @@ def _copy_hits(doc: _Doc, stage: Stage, ins: Instruction, key: str) -> Iterator[
         sources, dest = words[:-1], words[-1]
         if len(sources) > 1 and not dest.endswith(("/", "\\")) and "$" not in dest:
             yield doc.hit(
-                "DOCKERFILE-COPY-MULTI-DEST",
+                DOCKERFILE_COPY_MULTI_DEST,
                 ins.start_line,
                 f"{ins.keyword} of {len(sources)} sources to {dest} (no trailing /)",
                 key,
@@ -1160,14 +1308,14 @@ def _copy_hits(doc: _Doc, stage: Stage, ins: Instruction, key: str) -> Iterator[
         for url in remote:
             if url.lower().startswith("http://"):
                 yield doc.hit(
-                    "DOCKERFILE-HTTP-DOWNLOAD",
+                    DOCKERFILE_HTTP_DOWNLOAD,
                     ins.start_line,
                     f"ADD downloads {url} over plain HTTP",
                     key,
                 )
             if not checksum:
                 yield doc.hit(
-                    "DOCKERFILE-ADD-REMOTE",
+                    DOCKERFILE_ADD_REMOTE,
                     ins.start_line,
                     f"ADD fetches {url} without --checksum",
                     key,
@@ -1175,14 +1323,14 @@ def _copy_hits(doc: _Doc, stage: Stage, ins: Instruction, key: str) -> Iterator[
         archives = [s for s in sources if not _REMOTE.match(s) and _ARCHIVE.search(s)]
         if not remote and not archives:
             yield doc.hit(
-                "DOCKERFILE-ADD-INSTEAD-OF-COPY",
+                DOCKERFILE_ADD_INSTEAD_OF_COPY,
                 ins.start_line,
                 "ADD copies local files: COPY suffices",
                 key,
             )
         for archive in archives:
             yield doc.hit(
-                "DOCKERFILE-ADD-ARCHIVE",
+                DOCKERFILE_ADD_ARCHIVE,
                 ins.start_line,
                 f"ADD unpacks the local archive {archive} into the image",
                 f"{key}[{archive}]",
@@ -1199,14 +1347,14 @@ def _copy_from_hits(doc: _Doc, stage: Stage, ins: Instruction, ref: str, key: st
     if ref.isdigit():
         if int(ref) >= stage.index:
             yield doc.hit(
-                "DOCKERFILE-COPY-FROM-UNKNOWN",
+                DOCKERFILE_COPY_FROM_UNKNOWN,
                 ins.start_line,
                 f"COPY --from={ref} does not refer to an earlier stage",
                 key,
             )
         else:
             yield doc.hit(
-                "DOCKERFILE-COPY-FROM-INDEX",
+                DOCKERFILE_COPY_FROM_INDEX,
                 ins.start_line,
                 f"COPY --from={ref} refers to a stage by number",
                 key,
@@ -1216,14 +1364,14 @@ def _copy_from_hits(doc: _Doc, stage: Stage, ins: Instruction, ref: str, key: st
         return
     if ref_l == stage.name or ref_l in {s.name for s in stages}:
         yield doc.hit(
-            "DOCKERFILE-COPY-FROM-UNKNOWN",
+            DOCKERFILE_COPY_FROM_UNKNOWN,
             ins.start_line,
             f"COPY --from={ref} refers to the current or a later stage",
             key,
         )
     elif not re.search(r"[:/@.]", ref):
         yield doc.hit(
-            "DOCKERFILE-COPY-FROM-UNKNOWN",
+            DOCKERFILE_COPY_FROM_UNKNOWN,
             ins.start_line,
             f"COPY --from={ref} names no stage: it would be pulled as an image",
             key,
@@ -1267,14 +1415,14 @@ def _env_hits(doc: _Doc, stage: Stage | None, ins: Instruction) -> Iterator[Hit]
         line = _line_of(doc, ins, name)
         if is_secret_assignment(name, value):
             yield doc.hit(
-                "DOCKERFILE-SECRET-IN-ENV",
+                DOCKERFILE_SECRET_IN_ENV,
                 line,
                 f"{ins.keyword} {name} holds a literal secret",
                 f"{prefix}.{ins.keyword.lower()}[{name}]",
             )
         if _TLS_ENV.match(f"{name}={value.strip()}"):
             yield doc.hit(
-                "DOCKERFILE-TLS-VERIFY-OFF",
+                DOCKERFILE_TLS_VERIFY_OFF,
                 line,
                 f"{ins.keyword} {name}={value} turns TLS verification off",
                 f"{prefix}.{ins.keyword.lower()}[{name}]",
@@ -1295,7 +1443,7 @@ def _run_hits(doc: _Doc, stage: Stage, run: _Run, pipefail: bool) -> Iterator[Hi
     line = run.line
     if _runs_download(run):
         yield doc.hit(
-            "DOCKERFILE-CURL-PIPE-SHELL",
+            DOCKERFILE_CURL_PIPE_SHELL,
             line,
             "a downloaded script is piped into an interpreter",
             key,
@@ -1303,17 +1451,17 @@ def _run_hits(doc: _Doc, stage: Stage, run: _Run, pipefail: bool) -> Iterator[Hi
     piped = any(c.piped_to for c in run.commands)
     if run.shell_form and piped and not pipefail and not _PIPEFAIL.search(run.text):
         yield doc.hit(
-            "DOCKERFILE-PIPE-NO-PIPEFAIL", line, "RUN uses a pipe without `set -o pipefail`", key
+            DOCKERFILE_PIPE_NO_PIPEFAIL, line, "RUN uses a pipe without `set -o pipefail`", key
         )
     if _RELINK_SH.search(run.text):
-        yield doc.hit("DOCKERFILE-SHELL-VIA-RUN", line, "RUN relinks /bin/sh to another shell", key)
+        yield doc.hit(DOCKERFILE_SHELL_VIA_RUN, line, "RUN relinks /bin/sh to another shell", key)
     names = {c.name for c in run.commands}
     if any(c.sudo for c in run.commands):
-        yield doc.hit("DOCKERFILE-SUDO", line, "RUN uses sudo", key)
+        yield doc.hit(DOCKERFILE_SUDO, line, "RUN uses sudo", key)
     if "cd" in names:
-        yield doc.hit("DOCKERFILE-RUN-CD", line, "RUN changes directory with cd", key)
+        yield doc.hit(DOCKERFILE_RUN_CD, line, "RUN changes directory with cd", key)
     if "apt" in names:
-        yield doc.hit("DOCKERFILE-RUN-APT", line, "RUN uses apt instead of apt-get", key)
+        yield doc.hit(DOCKERFILE_RUN_APT, line, "RUN uses apt instead of apt-get", key)
     yield from _command_hits(doc, run, key)
     yield from _package_hits(doc, stage, run, key)
 
@@ -1368,11 +1516,11 @@ def _command_hits(doc: _Doc, run: _Run, key: str) -> Iterator[Hit]:
     tls = next((t for c in run.commands if (t := _tls_off(c))), "")
     if tls:
         yield doc.hit(
-            "DOCKERFILE-TLS-VERIFY-OFF", run.line, f"RUN turns TLS verification off ({tls})", key
+            DOCKERFILE_TLS_VERIFY_OFF, run.line, f"RUN turns TLS verification off ({tls})", key
         )
     if any(_world_writable(c) for c in run.commands):
         yield doc.hit(
-            "DOCKERFILE-WORLD-WRITABLE", run.line, "RUN makes files world-writable (chmod)", key
+            DOCKERFILE_WORLD_WRITABLE, run.line, "RUN makes files world-writable (chmod)", key
         )
     for cmd in run.commands:
         if cmd.name in ("curl", "wget") or (cmd.name.startswith("pip") and "install" in cmd.argv):
@@ -1383,7 +1531,7 @@ def _command_hits(doc: _Doc, run: _Run, key: str) -> Iterator[Hit]:
             ]
             if plain:
                 yield doc.hit(
-                    "DOCKERFILE-HTTP-DOWNLOAD",
+                    DOCKERFILE_HTTP_DOWNLOAD,
                     run.line,
                     f"RUN downloads {plain[0]} over plain HTTP",
                     key,
@@ -1400,7 +1548,7 @@ def _package_hits(doc: _Doc, stage: Stage, run: _Run, key: str) -> Iterator[Hit]
     unpinned = sorted({f"{p.tool}:{name}" for _, p in pkgs for name in _unpinned(p)})
     if unpinned:
         yield doc.hit(
-            "DOCKERFILE-UNPINNED-PACKAGES",
+            DOCKERFILE_UNPINNED_PACKAGES,
             run.line,
             f"installs without a version: {', '.join(unpinned)}",
             f"{_stage_label(stage)}.packages[{','.join(unpinned)}]",
@@ -1408,7 +1556,7 @@ def _package_hits(doc: _Doc, stage: Stage, run: _Run, key: str) -> Iterator[Hit]
     installs = [p for _, p in pkgs if p.action == "install"]
     if any(p.family == "apt" and not _no_recommends(p) for p in installs):
         yield doc.hit(
-            "DOCKERFILE-APT-RECOMMENDS",
+            DOCKERFILE_APT_RECOMMENDS,
             run.line,
             "apt-get install without --no-install-recommends",
             key,
@@ -1418,7 +1566,7 @@ def _package_hits(doc: _Doc, stage: Stage, run: _Run, key: str) -> Iterator[Hit]
     )
     if prompting:
         yield doc.hit(
-            "DOCKERFILE-PKG-NOT-NONINTERACTIVE",
+            DOCKERFILE_PKG_NOT_NONINTERACTIVE,
             run.line,
             f"{', '.join(prompting)} install without -y / -n",
             key,
@@ -1427,7 +1575,7 @@ def _package_hits(doc: _Doc, stage: Stage, run: _Run, key: str) -> Iterator[Hit]
         left = _cache_left(doc, stage, run, pkgs)
         if left:
             yield doc.hit(
-                "DOCKERFILE-PKG-CACHE",
+                DOCKERFILE_PKG_CACHE,
                 run.line,
                 f"{', '.join(left)} cache is left in the final image",
                 key,
@@ -1500,7 +1648,7 @@ def _update_alone_hits(doc: _Doc, stage: Stage, runs: list[_Run]) -> Iterator[Hi
             installs = any(p.family == family and p.action == "install" for p in pkgs)
             if installs and not updates and family in stale:
                 yield doc.hit(
-                    "DOCKERFILE-UPDATE-ALONE",
+                    DOCKERFILE_UPDATE_ALONE,
                     run.line,
                     f"installs with the {family} index updated by the separate RUN "
                     f"at line {stale[family]}",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import Workload, get_map, get_seq, string_items
 from shieldwall.sources.yaml_tree import YMap
@@ -37,255 +37,334 @@ _SA_TASK = "https://kubernetes.io/docs/tasks/configure-pod-container/configure-s
 _ROLES = ("Role", "ClusterRole")
 _BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 
-RULES = (
-    config_rule(
-        "K8S-RBAC-WILDCARD",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "RBAC rule uses a wildcard",
+K8S_RBAC_WILDCARD = config_rule(
+    id="K8S-RBAC-WILDCARD",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="RBAC rule uses a wildcard",
+    description=(
         "`*` in verbs, resources, apiGroups or nonResourceURLs grants everything that "
-        "exists now and every resource or verb added later, secrets and RBAC included.",
-        "List the exact apiGroups, resources and verbs the subject needs.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "exists now and every resource or verb added later, secrets and RBAC included."
     ),
-    config_rule(
-        "K8S-RBAC-WILDCARD-SCOPED",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "RBAC rule uses a wildcard confined to named resources or a tool's own API group",
+    remediation="List the exact apiGroups, resources and verbs the subject needs.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_WILDCARD_SCOPED = config_rule(
+    id="K8S-RBAC-WILDCARD-SCOPED",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="RBAC rule uses a wildcard confined to named resources or a tool's own API group",
+    description=(
         "`*` in verbs on named resources, or in resources of an API group that is not a "
         "built-in Kubernetes group (an operator's own custom resources): it also covers "
         "what is added later, but cannot reach Secrets, "
         "workloads or RBAC. What it grants on built-in resources is reported by the "
-        "specific rules (K8S-RBAC-READ-SECRETS, K8S-RBAC-CREATE-PODS...).",
-        "List the exact verbs and resources the subject needs.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "specific rules (K8S-RBAC-READ-SECRETS, K8S-RBAC-CREATE-PODS...)."
     ),
-    config_rule(
-        "K8S-RBAC-ADMISSION-WEBHOOKS",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can modify admission webhooks or policies",
+    remediation="List the exact verbs and resources the subject needs.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_ADMISSION_WEBHOOKS = config_rule(
+    id="K8S-RBAC-ADMISSION-WEBHOOKS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can modify admission webhooks or policies",
+    description=(
         "Whoever can create, change or delete webhook configurations or admission policies "
         "can switch off the cluster's policy enforcement, or send every object (Secrets "
-        "included) to a webhook of their choice.",
-        "Remove the permission, or restrict it with `resourceNames` to the tool's own "
-        "webhook configuration.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "included) to a webhook of their choice."
     ),
-    config_rule(
-        "K8S-RBAC-APPROVE-CSR",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can approve certificate signing requests",
+    remediation=(
+        "Remove the permission, or restrict it with `resourceNames` to the tool's own "
+        "webhook configuration."
+    ),
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_APPROVE_CSR = config_rule(
+    id="K8S-RBAC-APPROVE-CSR",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can approve certificate signing requests",
+    description=(
         "Update on certificatesigningrequests/approval (or approve on signers) lets the "
         "subject approve its own request for a client certificate, for example one naming "
-        "the group system:masters or a node: a credential the API server trusts.",
-        "Leave CSR approval to the controller manager and to cluster administrators.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "the group system:masters or a node: a credential the API server trusts."
     ),
-    config_rule(
-        "K8S-RBAC-MANAGE-NETWORK",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Role can modify Services, Endpoints or NetworkPolicies",
+    remediation="Leave CSR approval to the controller manager and to cluster administrators.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_MANAGE_NETWORK = config_rule(
+    id="K8S-RBAC-MANAGE-NETWORK",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Role can modify Services, Endpoints or NetworkPolicies",
+    description=(
         "Changing Services, Endpoints or EndpointSlices redirects traffic meant for other "
         "workloads (CVE-2020-8554 class); changing NetworkPolicies removes the isolation "
-        "between them.",
+        "between them."
+    ),
+    remediation=(
         "Grant these writes only to the deployment pipeline and network controllers, and "
-        "restrict them with `resourceNames` where possible.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD, "https://github.com/kubernetes/kubernetes/issues/97076"),
+        "restrict them with `resourceNames` where possible."
     ),
-    config_rule(
-        "K8S-RBAC-READ-SECRETS",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can read Secrets",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD, "https://github.com/kubernetes/kubernetes/issues/97076"),
+)
+K8S_RBAC_READ_SECRETS = config_rule(
+    id="K8S-RBAC-READ-SECRETS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can read Secrets",
+    description=(
         "get, list or watch on secrets returns their content: every credential of the "
-        "namespace (or of the cluster for a ClusterRole), service-account tokens included.",
-        "Remove the permission, or restrict `get` to the named Secrets with `resourceNames`.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "namespace (or of the cluster for a ClusterRole), service-account tokens included."
     ),
-    config_rule(
-        "K8S-RBAC-CREATE-PODS",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Role can create pods or workloads",
+    remediation=(
+        "Remove the permission, or restrict `get` to the named Secrets with `resourceNames`."
+    ),
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_CREATE_PODS = config_rule(
+    id="K8S-RBAC-CREATE-PODS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Role can create pods or workloads",
+    description=(
         "Whoever can create pods (directly or through Deployments, Jobs, DaemonSets...) can "
         "run them as any service account of the namespace and mount any Secret or hostPath "
-        "the admission policy allows: an indirect path to every privilege in it.",
+        "the admission policy allows: an indirect path to every privilege in it."
+    ),
+    remediation=(
         "Grant workload creation only to the deployment pipeline, and enforce Pod "
-        "Security admission on the namespace.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "Security admission on the namespace."
     ),
-    config_rule(
-        "K8S-RBAC-POD-EXEC",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can exec or attach into pods",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_POD_EXEC = config_rule(
+    id="K8S-RBAC-POD-EXEC",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can exec or attach into pods",
+    description=(
         "pods/exec and pods/attach give a shell in running containers, with their "
-        "credentials, mounted secrets and network position.",
-        "Remove pods/exec and pods/attach; use a just-in-time, audited access tool for debugging.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "credentials, mounted secrets and network position."
     ),
-    config_rule(
-        "K8S-RBAC-PORT-FORWARD",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Role can port-forward to pods",
+    remediation=(
+        "Remove pods/exec and pods/attach; use a just-in-time, audited access tool for debugging."
+    ),
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_PORT_FORWARD = config_rule(
+    id="K8S-RBAC-PORT-FORWARD",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Role can port-forward to pods",
+    description=(
         "pods/portforward opens a tunnel to any port of the pods, past Services, gateways "
-        "and NetworkPolicies.",
-        "Remove pods/portforward from roles that do not strictly need it.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "and NetworkPolicies."
     ),
-    config_rule(
-        "K8S-RBAC-NODES-PROXY",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can proxy to the kubelet",
+    remediation="Remove pods/portforward from roles that do not strictly need it.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_NODES_PROXY = config_rule(
+    id="K8S-RBAC-NODES-PROXY",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can proxy to the kubelet",
+    description=(
         "nodes/proxy reaches the kubelet API, which can run commands in every pod of the "
-        "node and bypasses audit logging and admission control.",
-        "Remove nodes/proxy; monitoring agents can read /metrics through nodes/metrics.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "node and bypasses audit logging and admission control."
     ),
-    config_rule(
-        "K8S-RBAC-ESCALATE-BIND",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can escalate or bind roles",
+    remediation="Remove nodes/proxy; monitoring agents can read /metrics through nodes/metrics.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_ESCALATE_BIND = config_rule(
+    id="K8S-RBAC-ESCALATE-BIND",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can escalate or bind roles",
+    description=(
         "The escalate and bind verbs on roles let the subject grant itself or others "
-        "permissions it does not hold, up to cluster-admin.",
-        "Remove escalate and bind; let only cluster administrators manage RBAC.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "permissions it does not hold, up to cluster-admin."
     ),
-    config_rule(
-        "K8S-RBAC-IMPERSONATE",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Role can impersonate users, groups or service accounts",
+    remediation="Remove escalate and bind; let only cluster administrators manage RBAC.",
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_IMPERSONATE = config_rule(
+    id="K8S-RBAC-IMPERSONATE",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Role can impersonate users, groups or service accounts",
+    description=(
         "impersonate lets the subject act as another identity, including more privileged "
-        "users, groups such as system:masters, or service accounts.",
-        "Remove impersonate, or restrict it with `resourceNames` to the exact identities needed.",
-        _ROLES,
-        cwe=("CWE-269",),
-        references=(_RBAC_GOOD,),
+        "users, groups such as system:masters, or service accounts."
     ),
-    config_rule(
-        "K8S-RBAC-CLUSTER-ADMIN-BINDING",
-        Control.ACCESS_CONTROL,
-        Severity.HIGH,
-        "Binding grants cluster-admin",
+    remediation=(
+        "Remove impersonate, or restrict it with `resourceNames` to the exact identities needed."
+    ),
+    applies_to=_ROLES,
+    cwe=("CWE-269",),
+    references=(_RBAC_GOOD,),
+)
+K8S_RBAC_CLUSTER_ADMIN_BINDING = config_rule(
+    id="K8S-RBAC-CLUSTER-ADMIN-BINDING",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.HIGH,
+    title="Binding grants cluster-admin",
+    description=(
         "cluster-admin can do anything in every namespace; a binding to it outside the "
-        "built-in system:masters group makes its subjects a single point of total compromise.",
-        "Bind a role with only the permissions needed; keep cluster-admin for break-glass "
-        "accounts managed centrally.",
-        _BINDINGS,
-        cwe=("CWE-269",),
-        references=(_RBAC, _RBAC_GOOD),
+        "built-in system:masters group makes its subjects a single point of total compromise."
     ),
-    config_rule(
-        "K8S-RBAC-ANONYMOUS-SUBJECT",
-        Control.ACCESS_CONTROL,
-        Severity.CRITICAL,
-        "Binding grants rights to anonymous or all users",
+    remediation=(
+        "Bind a role with only the permissions needed; keep cluster-admin for break-glass "
+        "accounts managed centrally."
+    ),
+    applies_to=_BINDINGS,
+    cwe=("CWE-269",),
+    references=(_RBAC, _RBAC_GOOD),
+)
+K8S_RBAC_ANONYMOUS_SUBJECT = config_rule(
+    id="K8S-RBAC-ANONYMOUS-SUBJECT",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.CRITICAL,
+    title="Binding grants rights to anonymous or all users",
+    description=(
         "system:anonymous and system:unauthenticated are requests without credentials; "
         "system:authenticated is every identity the cluster knows, service accounts of all "
-        "namespaces included. Binding a role to them gives it to everyone.",
-        "Bind the role to named users, groups or service accounts instead.",
-        _BINDINGS,
-        cwe=("CWE-306", "CWE-269"),
-        references=(_RBAC,),
+        "namespaces included. Binding a role to them gives it to everyone."
     ),
-    config_rule(
-        "K8S-RBAC-DEFAULT-SA-BINDING",
-        Control.ACCESS_CONTROL,
-        Severity.MEDIUM,
-        "Binding grants rights to a default service account",
+    remediation="Bind the role to named users, groups or service accounts instead.",
+    applies_to=_BINDINGS,
+    cwe=("CWE-306", "CWE-269"),
+    references=(_RBAC,),
+)
+K8S_RBAC_DEFAULT_SA_BINDING = config_rule(
+    id="K8S-RBAC-DEFAULT-SA-BINDING",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    title="Binding grants rights to a default service account",
+    description=(
         "Every pod of a namespace that names no service account runs as `default`: rights "
-        "bound to it are silently given to all of them.",
-        "Create a dedicated ServiceAccount for the workload that needs the rights and bind "
-        "the role to it.",
-        _BINDINGS,
-        cwe=("CWE-269",),
-        references=(_SA, _RBAC_GOOD),
+        "bound to it are silently given to all of them."
     ),
-    config_rule(
-        "K8S-SA-ADMIN-WORKLOAD",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Workload runs as a service account with admin rights",
+    remediation=(
+        "Create a dedicated ServiceAccount for the workload that needs the rights and bind "
+        "the role to it."
+    ),
+    applies_to=_BINDINGS,
+    cwe=("CWE-269",),
+    references=(_SA, _RBAC_GOOD),
+)
+K8S_SA_ADMIN_WORKLOAD = config_rule(
+    id="K8S-SA-ADMIN-WORKLOAD",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Workload runs as a service account with admin rights",
+    description=(
         "The workload's service account is bound to cluster-admin or to a role with "
         "wildcard verbs or resources, and its token is available in the pod: whoever "
         "compromises the application controls the cluster (or the namespace). Reported on "
-        "the workload; the binding and role are reported by their own rules.",
-        "Give the workload its own service account bound to a role with only the verbs and "
-        "resources it uses; set `automountServiceAccountToken: false` if it needs none.",
-        ("workload",),
-        cwe=("CWE-250", "CWE-269"),
-        references=(_RBAC_GOOD, _SA),
+        "the workload; the binding and role are reported by their own rules."
     ),
-    config_rule(
-        "K8S-DEFAULT-SA-TOKEN",
-        Control.ACCESS_CONTROL,
-        Severity.MEDIUM,
-        "Workload runs as the default service account with its token mounted",
+    remediation=(
+        "Give the workload its own service account bound to a role with only the verbs and "
+        "resources it uses; set `automountServiceAccountToken: false` if it needs none."
+    ),
+    applies_to=("workload",),
+    cwe=("CWE-250", "CWE-269"),
+    references=(_RBAC_GOOD, _SA),
+)
+K8S_DEFAULT_SA_TOKEN = config_rule(
+    id="K8S-DEFAULT-SA-TOKEN",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    title="Workload runs as the default service account with its token mounted",
+    description=(
         "The pod uses the namespace's `default` service account (serviceAccountName unset "
         "or `default`) and gets its token mounted: its identity is shared with every other "
-        "such pod, and the token is there to steal even if the application never calls the API.",
-        "Create a ServiceAccount per workload, and set `automountServiceAccountToken: false` "
-        "on the pod (or on the `default` ServiceAccount) when the API is not used.",
-        ("workload",),
-        cwe=("CWE-284",),
-        references=(_SA, _SA_TASK),
+        "such pod, and the token is there to steal even if the application never calls the API."
     ),
-    config_rule(
-        "K8S-SA-TOKEN-AUTOMOUNT",
-        Control.ACCESS_CONTROL,
-        Severity.MEDIUM,
-        "Service account token mounted in a pod that does not use the API",
+    remediation=(
+        "Create a ServiceAccount per workload, and set `automountServiceAccountToken: false` "
+        "on the pod (or on the `default` ServiceAccount) when the API is not used."
+    ),
+    applies_to=("workload",),
+    cwe=("CWE-284",),
+    references=(_SA, _SA_TASK),
+)
+K8S_SA_TOKEN_AUTOMOUNT = config_rule(
+    id="K8S-SA-TOKEN-AUTOMOUNT",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    title="Service account token mounted in a pod that does not use the API",
+    description=(
         "The pod mounts its service-account token although no RoleBinding or "
         "ClusterRoleBinding in the scanned files grants that account anything: a token the "
-        "application does not need, available to anyone who compromises it.",
+        "application does not need, available to anyone who compromises it."
+    ),
+    remediation=(
         "Set `automountServiceAccountToken: false` on the pod or its ServiceAccount; mount "
-        "a projected token only where the API is used.",
-        ("workload",),
-        cwe=("CWE-284",),
-        references=(_SA, _SA_TASK),
+        "a projected token only where the API is used."
     ),
-    config_rule(
-        "K8S-SA-SHARED",
-        Control.ACCESS_CONTROL,
-        Severity.LOW,
-        "Service account shared by several workloads",
+    applies_to=("workload",),
+    cwe=("CWE-284",),
+    references=(_SA, _SA_TASK),
+)
+K8S_SA_SHARED = config_rule(
+    id="K8S-SA-SHARED",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.LOW,
+    title="Service account shared by several workloads",
+    description=(
         "Workloads sharing one service account share its permissions and identity: each "
-        "gets the union of what the others need, and audit logs cannot tell them apart.",
-        "Give each workload its own ServiceAccount.",
-        ("workload",),
-        cwe=("CWE-284",),
-        references=(_SA, _RBAC_GOOD),
+        "gets the union of what the others need, and audit logs cannot tell them apart."
     ),
+    remediation="Give each workload its own ServiceAccount.",
+    applies_to=("workload",),
+    cwe=("CWE-284",),
+    references=(_SA, _RBAC_GOOD),
+)
+RULES: tuple[Rule, ...] = (
+    K8S_RBAC_WILDCARD,
+    K8S_RBAC_WILDCARD_SCOPED,
+    K8S_RBAC_ADMISSION_WEBHOOKS,
+    K8S_RBAC_APPROVE_CSR,
+    K8S_RBAC_MANAGE_NETWORK,
+    K8S_RBAC_READ_SECRETS,
+    K8S_RBAC_CREATE_PODS,
+    K8S_RBAC_POD_EXEC,
+    K8S_RBAC_PORT_FORWARD,
+    K8S_RBAC_NODES_PROXY,
+    K8S_RBAC_ESCALATE_BIND,
+    K8S_RBAC_IMPERSONATE,
+    K8S_RBAC_CLUSTER_ADMIN_BINDING,
+    K8S_RBAC_ANONYMOUS_SUBJECT,
+    K8S_RBAC_DEFAULT_SA_BINDING,
+    K8S_SA_ADMIN_WORKLOAD,
+    K8S_DEFAULT_SA_TOKEN,
+    K8S_SA_TOKEN_AUTOMOUNT,
+    K8S_SA_SHARED,
 )
 
 # ---------------------------------------------------------------------------
@@ -296,7 +375,7 @@ RULES = (
 class _Grant:
     """A dangerous permission: any of these verbs on any of these resources."""
 
-    rule: str
+    rule: Rule
     what: str
     targets: tuple[tuple[frozenset[str], frozenset[str]], ...]  # (apiGroups, resources)
     verbs: frozenset[str]  # empty: any verb
@@ -352,7 +431,7 @@ _BUILTIN_GROUPS = frozenset(
 )
 _GRANTS = (
     _Grant(
-        "K8S-RBAC-READ-SECRETS",
+        K8S_RBAC_READ_SECRETS,
         "read Secrets",
         ((_CORE, frozenset({"secrets"})),),
         frozenset({"get", "list", "watch"}),
@@ -360,7 +439,7 @@ _GRANTS = (
         skip_named=True,
     ),
     _Grant(
-        "K8S-RBAC-CREATE-PODS",
+        K8S_RBAC_CREATE_PODS,
         "create pods or workloads",
         (
             (_CORE, frozenset({"pods", "replicationcontrollers"})),
@@ -374,7 +453,7 @@ _GRANTS = (
         "verbs",
     ),
     _Grant(
-        "K8S-RBAC-POD-EXEC",
+        K8S_RBAC_POD_EXEC,
         "exec or attach into pods",
         ((_CORE, frozenset({"pods/exec", "pods/attach"})),),
         frozenset({"create"}),
@@ -383,7 +462,7 @@ _GRANTS = (
         older_than=_WEBSOCKET_NEEDS_CREATE,
     ),
     _Grant(
-        "K8S-RBAC-PORT-FORWARD",
+        K8S_RBAC_PORT_FORWARD,
         "port-forward to pods",
         ((_CORE, frozenset({"pods/portforward"})),),
         frozenset({"create"}),
@@ -392,7 +471,7 @@ _GRANTS = (
         older_than=_WEBSOCKET_NEEDS_CREATE,
     ),
     _Grant(
-        "K8S-RBAC-NODES-PROXY",
+        K8S_RBAC_NODES_PROXY,
         "proxy to the kubelet",
         ((_CORE, frozenset({"nodes/proxy"})),),
         frozenset(),
@@ -400,14 +479,14 @@ _GRANTS = (
         cluster_scoped=True,
     ),
     _Grant(
-        "K8S-RBAC-ESCALATE-BIND",
+        K8S_RBAC_ESCALATE_BIND,
         "escalate or bind roles",
         ((frozenset({"rbac.authorization.k8s.io"}), frozenset({"roles", "clusterroles"})),),
         frozenset({"escalate", "bind"}),
         "verbs",
     ),
     _Grant(
-        "K8S-RBAC-IMPERSONATE",
+        K8S_RBAC_IMPERSONATE,
         "impersonate identities",
         (
             (_CORE, frozenset({"users", "groups", "serviceaccounts"})),
@@ -418,7 +497,7 @@ _GRANTS = (
         skip_named=True,
     ),
     _Grant(
-        "K8S-RBAC-ADMISSION-WEBHOOKS",
+        K8S_RBAC_ADMISSION_WEBHOOKS,
         "modify admission webhooks or policies",
         (
             (
@@ -441,7 +520,7 @@ _GRANTS = (
         cluster_scoped=True,
     ),
     _Grant(
-        "K8S-RBAC-APPROVE-CSR",
+        K8S_RBAC_APPROVE_CSR,
         "approve certificate signing requests",
         (
             (
@@ -454,7 +533,7 @@ _GRANTS = (
         cluster_scoped=True,
     ),
     _Grant(
-        "K8S-RBAC-MANAGE-NETWORK",
+        K8S_RBAC_MANAGE_NETWORK,
         "modify Services, Endpoints or NetworkPolicies",
         (
             (_CORE, frozenset({"services", "endpoints"})),
@@ -581,14 +660,14 @@ def _wildcard_hits(
         if not stars:
             continue
         if broad or name == "nonResourceURLs":  # every URL: /logs of the control plane too
-            rule_id, what = "K8S-RBAC-WILDCARD", f"grants `*` in {name}"
+            rule_id, what = K8S_RBAC_WILDCARD, f"grants `*` in {name}"
             if name == "resources":
                 what += _included(obj, index, rule, version)
         elif _reaches_builtin(rule):
-            rule_id, what = "K8S-RBAC-WILDCARD-SCOPED", f"grants `*` in {name} on named resources"
+            rule_id, what = K8S_RBAC_WILDCARD_SCOPED, f"grants `*` in {name} on named resources"
         else:
             groups = ", ".join(g for g, _ in string_items(rule, "apiGroups"))
-            rule_id = "K8S-RBAC-WILDCARD-SCOPED"
+            rule_id = K8S_RBAC_WILDCARD_SCOPED
             what = f"grants `*` in {name}, confined to its own API group {groups}"
         yield Hit(
             rule_id,
@@ -671,7 +750,7 @@ def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
         )
         if not builtin:
             yield Hit(
-                "K8S-RBAC-CLUSTER-ADMIN-BINDING",
+                K8S_RBAC_CLUSTER_ADMIN_BINDING,
                 binding.path,
                 ref_line,
                 binding.id,
@@ -681,7 +760,7 @@ def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
     for s in subjects:
         if s.name in _EVERYONE and s.kind in ("User", "Group") and name not in _PUBLIC_ROLES:
             yield Hit(
-                "K8S-RBAC-ANONYMOUS-SUBJECT",
+                K8S_RBAC_ANONYMOUS_SUBJECT,
                 binding.path,
                 s.line,
                 binding.id,
@@ -690,7 +769,7 @@ def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
             )
         if s.kind == "ServiceAccount" and s.name == "default":
             yield Hit(
-                "K8S-RBAC-DEFAULT-SA-BINDING",
+                K8S_RBAC_DEFAULT_SA_BINDING,
                 binding.path,
                 s.line,
                 binding.id,
@@ -810,7 +889,7 @@ def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> It
     reason = index.admin_reason(w.namespace, ident.account)
     if reason and token_available:
         yield Hit(
-            "K8S-SA-ADMIN-WORKLOAD",
+            K8S_SA_ADMIN_WORKLOAD,
             w.path,
             ident.account_line or line,
             w.id,
@@ -821,7 +900,7 @@ def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> It
         return
     if ident.account == "default":
         yield Hit(
-            "K8S-DEFAULT-SA-TOKEN",
+            K8S_DEFAULT_SA_TOKEN,
             w.path,
             line,
             w.id,
@@ -830,7 +909,7 @@ def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> It
         )
     elif not index.is_bound(w.namespace, ident.account):
         yield Hit(
-            "K8S-SA-TOKEN-AUTOMOUNT",
+            K8S_SA_TOKEN_AUTOMOUNT,
             w.path,
             line,
             w.id,
@@ -857,7 +936,7 @@ def _shared_account_hits(
             shown = ", ".join(distinct[:3]) + (f" and {more} more" if more else "")
             shown = shown or "another definition of the same workload"
             yield Hit(
-                "K8S-SA-SHARED",
+                K8S_SA_SHARED,
                 w.path,
                 ident.account_line or w.template.line_of("spec"),
                 w.id,

@@ -55,6 +55,7 @@ _PSP = ("PodSecurityPolicy",)
 
 
 def _rule(
+    *,
     id: str,
     control: Control,
     severity: Severity,
@@ -63,18 +64,18 @@ def _rule(
     remediation: str,
     applies_to: tuple[str, ...],
     cwe: str,
-    *refs: str,
+    references: tuple[str, ...] = (),
 ) -> Rule:
     return config_rule(
-        id,
-        control,
-        severity,
-        title,
-        description,
-        remediation,
-        applies_to,
+        id=id,
+        control=control,
+        severity=severity,
+        title=title,
+        description=description,
+        remediation=remediation,
+        applies_to=applies_to,
         cwe=(cwe,),
-        references=refs,
+        references=references,
     )
 
 
@@ -88,792 +89,1007 @@ _AC, _ENC, _LP, _ISO, _EXP, _SEC = (
 )
 _CRIT, _HIGH, _MED, _LOW = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 
-RULES: tuple[Rule, ...] = (
-    # ---- kube-apiserver: authentication and authorization
-    _rule(
-        "K8S-APISERVER-AUTHZ-ALWAYS-ALLOW",
-        _AC,
-        _CRIT,
-        "API server authorizes every request",
+K8S_APISERVER_AUTHZ_ALWAYS_ALLOW = _rule(
+    id="K8S-APISERVER-AUTHZ-ALWAYS-ALLOW",
+    control=_AC,
+    severity=_CRIT,
+    title="API server authorizes every request",
+    description=(
         "With `--authorization-mode` containing AlwaysAllow every authenticated (and, with "
         "anonymous auth, every unauthenticated) caller may do anything in the cluster. "
         "A missing flag counts as its default, AlwaysAllow, unless `--authorization-config` "
-        "is given.",
+        "is given."
+    ),
+    remediation=(
         "Set `--authorization-mode=Node,RBAC` (or use `--authorization-config`) and remove "
-        "AlwaysAllow.",
-        _WL,
-        "CWE-862",
+        "AlwaysAllow."
+    ),
+    applies_to=_WL,
+    cwe="CWE-862",
+    references=(
         _AUTHZ_REF,
         _APISERVER_REF,
     ),
-    _rule(
-        "K8S-APISERVER-NO-RBAC",
-        _AC,
-        _MED,
-        "API server authorization does not use RBAC",
+)
+K8S_APISERVER_NO_RBAC = _rule(
+    id="K8S-APISERVER-NO-RBAC",
+    control=_AC,
+    severity=_MED,
+    title="API server authorization does not use RBAC",
+    description=(
         "`--authorization-mode` lists neither RBAC nor Webhook, so roles and bindings are "
-        "not enforced and permissions cannot be scoped per user or service account.",
-        "Add RBAC to `--authorization-mode`, e.g. `--authorization-mode=Node,RBAC`.",
-        _WL,
-        "CWE-285",
-        _AUTHZ_REF,
+        "not enforced and permissions cannot be scoped per user or service account."
     ),
-    _rule(
-        "K8S-APISERVER-NO-NODE-AUTHORIZER",
-        _AC,
-        _MED,
-        "API server authorization does not use the Node authorizer",
+    remediation="Add RBAC to `--authorization-mode`, e.g. `--authorization-mode=Node,RBAC`.",
+    applies_to=_WL,
+    cwe="CWE-285",
+    references=(_AUTHZ_REF,),
+)
+K8S_APISERVER_NO_NODE_AUTHORIZER = _rule(
+    id="K8S-APISERVER-NO-NODE-AUTHORIZER",
+    control=_AC,
+    severity=_MED,
+    title="API server authorization does not use the Node authorizer",
+    description=(
         "Without the Node authorizer kubelets need broad RBAC grants, so one compromised "
-        "node can read the secrets and pods of every other node.",
-        "Put Node first in `--authorization-mode`, e.g. `--authorization-mode=Node,RBAC`, "
-        "and enable the NodeRestriction admission plugin.",
-        _WL,
-        "CWE-285",
-        _AUTHZ_REF + "#authorization-modules",
+        "node can read the secrets and pods of every other node."
     ),
-    _rule(
-        "K8S-APISERVER-ANONYMOUS-AUTH",
-        _AC,
-        _LOW,
-        "API server accepts anonymous requests",
+    remediation=(
+        "Put Node first in `--authorization-mode`, e.g. `--authorization-mode=Node,RBAC`, "
+        "and enable the NodeRestriction admission plugin."
+    ),
+    applies_to=_WL,
+    cwe="CWE-285",
+    references=(_AUTHZ_REF + "#authorization-modules",),
+)
+K8S_APISERVER_ANONYMOUS_AUTH = _rule(
+    id="K8S-APISERVER-ANONYMOUS-AUTH",
+    control=_AC,
+    severity=_LOW,
+    title="API server accepts anonymous requests",
+    description=(
         "`--anonymous-auth` is not false (default: true), so requests without credentials "
         "run as system:anonymous; any binding granted to system:unauthenticated becomes "
-        "public.",
-        "Set `--anonymous-auth=false`, or restrict anonymous access to health endpoints "
-        "with an AuthenticationConfiguration (Kubernetes 1.32+).",
-        _WL,
-        "CWE-306",
-        _APISERVER_REF,
+        "public."
     ),
-    _rule(
-        "K8S-APISERVER-STATIC-CREDENTIALS",
-        _AC,
-        _MED,
-        "API server authenticates with a static token or password file",
+    remediation=(
+        "Set `--anonymous-auth=false`, or restrict anonymous access to health endpoints "
+        "with an AuthenticationConfiguration (Kubernetes 1.32+)."
+    ),
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_STATIC_CREDENTIALS = _rule(
+    id="K8S-APISERVER-STATIC-CREDENTIALS",
+    control=_AC,
+    severity=_MED,
+    title="API server authenticates with a static token or password file",
+    description=(
         "`--token-auth-file` and `--basic-auth-file` keep long-lived credentials in clear "
         "text on the control-plane host; they cannot be rotated without a restart and "
-        "never expire.",
-        "Remove `--token-auth-file` / `--basic-auth-file`; use client certificates, OIDC "
-        "or service account tokens.",
-        _WL,
-        "CWE-798",
-        _APISERVER_REF,
+        "never expire."
     ),
-    _rule(
-        "K8S-APISERVER-INSECURE-PORT",
-        _AC,
-        _HIGH,
-        "API server serves an unauthenticated HTTP port",
+    remediation=(
+        "Remove `--token-auth-file` / `--basic-auth-file`; use client certificates, OIDC "
+        "or service account tokens."
+    ),
+    applies_to=_WL,
+    cwe="CWE-798",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_INSECURE_PORT = _rule(
+    id="K8S-APISERVER-INSECURE-PORT",
+    control=_AC,
+    severity=_HIGH,
+    title="API server serves an unauthenticated HTTP port",
+    description=(
         "Requests on the insecure port bypass authentication and authorization entirely. "
         "Kubernetes 1.20+ ignores any value but 0; a non-zero `--insecure-port`, or an "
-        "`--insecure-bind-address` on older versions (default port 8080), opens it.",
-        "Remove `--insecure-bind-address` and set `--insecure-port=0` (or drop it on 1.24+).",
-        _WL,
-        "CWE-306",
-        _APISERVER_REF,
+        "`--insecure-bind-address` on older versions (default port 8080), opens it."
     ),
-    _rule(
-        "K8S-APISERVER-SECURE-PORT-DISABLED",
-        _ENC,
-        _HIGH,
-        "API server HTTPS port is disabled",
+    remediation=(
+        "Remove `--insecure-bind-address` and set `--insecure-port=0` (or drop it on 1.24+)."
+    ),
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_SECURE_PORT_DISABLED = _rule(
+    id="K8S-APISERVER-SECURE-PORT-DISABLED",
+    control=_ENC,
+    severity=_HIGH,
+    title="API server HTTPS port is disabled",
+    description=(
         "`--secure-port=0` turns off the TLS endpoint; clients then talk to the API server "
-        "in clear text or not at all.",
-        "Remove `--secure-port=0` (default 6443).",
-        _WL,
-        "CWE-319",
-        _APISERVER_REF,
+        "in clear text or not at all."
     ),
-    _rule(
-        "K8S-APISERVER-SA-LOOKUP-DISABLED",
-        _AC,
-        _MED,
-        "API server accepts tokens of deleted service accounts",
+    remediation="Remove `--secure-port=0` (default 6443).",
+    applies_to=_WL,
+    cwe="CWE-319",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_SA_LOOKUP_DISABLED = _rule(
+    id="K8S-APISERVER-SA-LOOKUP-DISABLED",
+    control=_AC,
+    severity=_MED,
+    title="API server accepts tokens of deleted service accounts",
+    description=(
         "With `--service-account-lookup=false` (default: true) a legacy service account "
-        "token stays valid after its service account or secret is deleted.",
-        "Remove `--service-account-lookup=false`.",
-        _WL,
-        "CWE-613",
-        _APISERVER_REF,
+        "token stays valid after its service account or secret is deleted."
     ),
-    _rule(
-        "K8S-APISERVER-PROFILING",
-        _AC,
-        _LOW,
-        "API server exposes profiling endpoints",
+    remediation="Remove `--service-account-lookup=false`.",
+    applies_to=_WL,
+    cwe="CWE-613",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_PROFILING = _rule(
+    id="K8S-APISERVER-PROFILING",
+    control=_AC,
+    severity=_LOW,
+    title="API server exposes profiling endpoints",
+    description=(
         "`--profiling` is not false (default: true): /debug/pprof reveals internals and "
-        "lets any caller allowed to reach it load the control plane.",
-        "Set `--profiling=false`.",
-        _WL,
-        "CWE-215",
-        _APISERVER_REF,
+        "lets any caller allowed to reach it load the control plane."
     ),
-    _rule(
-        "K8S-APISERVER-AUDIT-DISABLED",
-        _AC,
-        _MED,
-        "API server does not record an audit log",
+    remediation="Set `--profiling=false`.",
+    applies_to=_WL,
+    cwe="CWE-215",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_AUDIT_DISABLED = _rule(
+    id="K8S-APISERVER-AUDIT-DISABLED",
+    control=_AC,
+    severity=_MED,
+    title="API server does not record an audit log",
+    description=(
         "Without both `--audit-policy-file` and an audit backend (`--audit-log-path` or "
         "`--audit-webhook-config-file`) the API server records no audit events, so abuse "
-        "of the cluster leaves no trace (all three are unset by default).",
-        "Set `--audit-policy-file` to a policy and `--audit-log-path` (or a webhook backend).",
-        _WL,
-        "CWE-778",
-        _AUDIT_REF,
+        "of the cluster leaves no trace (all three are unset by default)."
     ),
-    # ---- kube-apiserver: admission
-    _rule(
-        "K8S-APISERVER-ALWAYS-ADMIT",
-        _LP,
-        _MED,
-        "API server enables the AlwaysAdmit admission plugin",
+    remediation=(
+        "Set `--audit-policy-file` to a policy and `--audit-log-path` (or a webhook backend)."
+    ),
+    applies_to=_WL,
+    cwe="CWE-778",
+    references=(_AUDIT_REF,),
+)
+# ---- kube-apiserver: admission
+K8S_APISERVER_ALWAYS_ADMIT = _rule(
+    id="K8S-APISERVER-ALWAYS-ADMIT",
+    control=_LP,
+    severity=_MED,
+    title="API server enables the AlwaysAdmit admission plugin",
+    description=(
         "AlwaysAdmit is deprecated and signals that admission control is meant to let "
-        "everything in; it admits every request regardless of policy.",
-        "Remove AlwaysAdmit from `--enable-admission-plugins` / `--admission-control`.",
-        _WL,
-        "CWE-285",
-        _ADMISSION_REF + "#alwaysadmit",
+        "everything in; it admits every request regardless of policy."
     ),
-    _rule(
-        "K8S-APISERVER-NODE-RESTRICTION",
-        _ISO,
-        _MED,
-        "API server does not enable the NodeRestriction admission plugin",
+    remediation="Remove AlwaysAdmit from `--enable-admission-plugins` / `--admission-control`.",
+    applies_to=_WL,
+    cwe="CWE-285",
+    references=(_ADMISSION_REF + "#alwaysadmit",),
+)
+K8S_APISERVER_NODE_RESTRICTION = _rule(
+    id="K8S-APISERVER-NODE-RESTRICTION",
+    control=_ISO,
+    severity=_MED,
+    title="API server does not enable the NodeRestriction admission plugin",
+    description=(
         "NodeRestriction is not enabled by default; without it a kubelet may modify other "
-        "nodes and pods scheduled elsewhere, so one compromised node spreads to others.",
-        "Add NodeRestriction to `--enable-admission-plugins` (with the Node authorizer).",
-        _WL,
-        "CWE-284",
-        _ADMISSION_REF + "#noderestriction",
+        "nodes and pods scheduled elsewhere, so one compromised node spreads to others."
     ),
-    _rule(
-        "K8S-APISERVER-ALWAYS-PULL-IMAGES",
-        _ISO,
-        _LOW,
-        "API server does not enable the AlwaysPullImages admission plugin",
+    remediation="Add NodeRestriction to `--enable-admission-plugins` (with the Node authorizer).",
+    applies_to=_WL,
+    cwe="CWE-284",
+    references=(_ADMISSION_REF + "#noderestriction",),
+)
+K8S_APISERVER_ALWAYS_PULL_IMAGES = _rule(
+    id="K8S-APISERVER-ALWAYS-PULL-IMAGES",
+    control=_ISO,
+    severity=_LOW,
+    title="API server does not enable the AlwaysPullImages admission plugin",
+    description=(
         "AlwaysPullImages is off by default; on shared nodes a pod can then start a private "
-        "image another tenant already pulled, without having the registry credentials.",
-        "Add AlwaysPullImages to `--enable-admission-plugins` on multi-tenant clusters.",
-        _WL,
-        "CWE-284",
-        _ADMISSION_REF + "#alwayspullimages",
+        "image another tenant already pulled, without having the registry credentials."
     ),
-    _rule(
-        "K8S-APISERVER-ADMISSION-PLUGIN-DISABLED",
-        _LP,
-        _MED,
-        "API server disables a security admission plugin",
+    remediation="Add AlwaysPullImages to `--enable-admission-plugins` on multi-tenant clusters.",
+    applies_to=_WL,
+    cwe="CWE-284",
+    references=(_ADMISSION_REF + "#alwayspullimages",),
+)
+K8S_APISERVER_ADMISSION_PLUGIN_DISABLED = _rule(
+    id="K8S-APISERVER-ADMISSION-PLUGIN-DISABLED",
+    control=_LP,
+    severity=_MED,
+    title="API server disables a security admission plugin",
+    description=(
         "`--disable-admission-plugins` turns off a plugin that enforces security "
         "(ServiceAccount, NamespaceLifecycle, PodSecurity, NodeRestriction, admission "
-        "webhooks or ValidatingAdmissionPolicy, certificate approval plugins).",
-        "Remove the plugin from `--disable-admission-plugins`.",
-        _WL,
-        "CWE-284",
-        _ADMISSION_REF,
+        "webhooks or ValidatingAdmissionPolicy, certificate approval plugins)."
     ),
-    # ---- kube-apiserver: TLS and encryption
-    _rule(
-        "K8S-APISERVER-ETCD-TLS",
-        _ENC,
-        _MED,
-        "API server talks to etcd without mutual TLS",
+    remediation="Remove the plugin from `--disable-admission-plugins`.",
+    applies_to=_WL,
+    cwe="CWE-284",
+    references=(_ADMISSION_REF,),
+)
+# ---- kube-apiserver: TLS and encryption
+K8S_APISERVER_ETCD_TLS = _rule(
+    id="K8S-APISERVER-ETCD-TLS",
+    control=_ENC,
+    severity=_MED,
+    title="API server talks to etcd without mutual TLS",
+    description=(
         "`--etcd-certfile`, `--etcd-keyfile` and `--etcd-cafile` are unset by default; "
         "without them, or with http:// `--etcd-servers`, every secret of the cluster "
-        "crosses the network unauthenticated or in clear text.",
+        "crosses the network unauthenticated or in clear text."
+    ),
+    remediation=(
         "Set `--etcd-cafile`, `--etcd-certfile` and `--etcd-keyfile` and use https:// "
-        "etcd endpoints.",
-        _WL,
-        "CWE-319",
-        _ETCD_K8S_REF,
+        "etcd endpoints."
     ),
-    _rule(
-        "K8S-APISERVER-KUBELET-HTTPS",
-        _ENC,
-        _MED,
-        "API server talks to kubelets over plain HTTP",
+    applies_to=_WL,
+    cwe="CWE-319",
+    references=(_ETCD_K8S_REF,),
+)
+K8S_APISERVER_KUBELET_HTTPS = _rule(
+    id="K8S-APISERVER-KUBELET-HTTPS",
+    control=_ENC,
+    severity=_MED,
+    title="API server talks to kubelets over plain HTTP",
+    description=(
         "`--kubelet-https=false` (default: true; flag removed in 1.22) sends exec, logs "
-        "and port-forward traffic to kubelets in clear text.",
-        "Remove `--kubelet-https=false`.",
-        _WL,
-        "CWE-319",
-        _APISERVER_REF,
+        "and port-forward traffic to kubelets in clear text."
     ),
-    _rule(
-        "K8S-APISERVER-KUBELET-CA",
-        _ENC,
-        _LOW,
-        "API server does not verify kubelet serving certificates",
+    remediation="Remove `--kubelet-https=false`.",
+    applies_to=_WL,
+    cwe="CWE-319",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_KUBELET_CA = _rule(
+    id="K8S-APISERVER-KUBELET-CA",
+    control=_ENC,
+    severity=_LOW,
+    title="API server does not verify kubelet serving certificates",
+    description=(
         "Without `--kubelet-certificate-authority` (unset by default) the API server "
         "accepts any certificate from a kubelet, so exec and log streams can be "
-        "intercepted.",
-        "Set `--kubelet-certificate-authority` and have kubelets use CA-signed serving "
-        "certificates (serverTLSBootstrap).",
-        _WL,
-        "CWE-295",
-        _KUBELET_AUTH_REF,
+        "intercepted."
     ),
-    _rule(
-        "K8S-APISERVER-KUBELET-CLIENT-CERT",
-        _ENC,
-        _MED,
-        "API server has no client certificate for kubelets",
+    remediation=(
+        "Set `--kubelet-certificate-authority` and have kubelets use CA-signed serving "
+        "certificates (serverTLSBootstrap)."
+    ),
+    applies_to=_WL,
+    cwe="CWE-295",
+    references=(_KUBELET_AUTH_REF,),
+)
+K8S_APISERVER_KUBELET_CLIENT_CERT = _rule(
+    id="K8S-APISERVER-KUBELET-CLIENT-CERT",
+    control=_ENC,
+    severity=_MED,
+    title="API server has no client certificate for kubelets",
+    description=(
         "Without `--kubelet-client-certificate` and `--kubelet-client-key` (unset by "
         "default) the API server cannot authenticate to kubelets, which forces kubelets "
-        "to accept anonymous requests.",
-        "Set `--kubelet-client-certificate` and `--kubelet-client-key`.",
-        _WL,
-        "CWE-306",
-        _KUBELET_AUTH_REF,
+        "to accept anonymous requests."
     ),
-    _rule(
-        "K8S-APISERVER-TLS-CERT",
-        _ENC,
-        _LOW,
-        "API server serves a self-generated certificate",
+    remediation="Set `--kubelet-client-certificate` and `--kubelet-client-key`.",
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_KUBELET_AUTH_REF,),
+)
+K8S_APISERVER_TLS_CERT = _rule(
+    id="K8S-APISERVER-TLS-CERT",
+    control=_ENC,
+    severity=_LOW,
+    title="API server serves a self-generated certificate",
+    description=(
         "Without `--tls-cert-file` and `--tls-private-key-file` (unset by default) the API "
-        "server generates a self-signed certificate, which clients cannot verify.",
-        "Set `--tls-cert-file` and `--tls-private-key-file` to a CA-signed pair.",
-        _WL,
-        "CWE-295",
-        _APISERVER_REF,
+        "server generates a self-signed certificate, which clients cannot verify."
     ),
-    _rule(
-        "K8S-APISERVER-ENCRYPTION-AT-REST",
-        _ENC,
-        _MED,
-        "API server does not encrypt secrets at rest",
+    remediation="Set `--tls-cert-file` and `--tls-private-key-file` to a CA-signed pair.",
+    applies_to=_WL,
+    cwe="CWE-295",
+    references=(_APISERVER_REF,),
+)
+K8S_APISERVER_ENCRYPTION_AT_REST = _rule(
+    id="K8S-APISERVER-ENCRYPTION-AT-REST",
+    control=_ENC,
+    severity=_MED,
+    title="API server does not encrypt secrets at rest",
+    description=(
         "Without `--encryption-provider-config` (unset by default) secrets are stored "
-        "unencrypted in etcd and in its backups.",
-        "Set `--encryption-provider-config` to an EncryptionConfiguration using a kms "
-        "(v2) or secretbox provider first.",
-        _WL,
-        "CWE-311",
-        _ENCRYPT_REF,
+        "unencrypted in etcd and in its backups."
     ),
-    _rule(
-        "K8S-CONTROL-PLANE-WEAK-TLS",
-        _ENC,
-        _MED,
-        "Control-plane component allows weak TLS",
+    remediation=(
+        "Set `--encryption-provider-config` to an EncryptionConfiguration using a kms "
+        "(v2) or secretbox provider first."
+    ),
+    applies_to=_WL,
+    cwe="CWE-311",
+    references=(_ENCRYPT_REF,),
+)
+K8S_CONTROL_PLANE_WEAK_TLS = _rule(
+    id="K8S-CONTROL-PLANE-WEAK-TLS",
+    control=_ENC,
+    severity=_MED,
+    title="Control-plane component allows weak TLS",
+    description=(
         "The cipher suite list includes suites Go itself classes as insecure (RC4, 3DES, "
-        "CBC-SHA256, NULL, export), or the minimum TLS version is below 1.2.",
+        "CBC-SHA256, NULL, export), or the minimum TLS version is below 1.2."
+    ),
+    remediation=(
         "Remove the weak suites from `--tls-cipher-suites` / `--cipher-suites` / "
-        "`tlsCipherSuites` and set the minimum version to TLS 1.2 or later.",
-        _KUBELET_KINDS,
-        "CWE-327",
+        "`tlsCipherSuites` and set the minimum version to TLS 1.2 or later."
+    ),
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-327",
+    references=(
         _APISERVER_REF,
         _KUBELET_CONFIG_REF,
     ),
-    # ---- kube-controller-manager
-    _rule(
-        "K8S-CONTROLLER-PROFILING",
-        _AC,
-        _LOW,
-        "Controller manager exposes profiling endpoints",
-        "`--profiling` is not false (default: true): /debug/pprof reveals internals.",
-        "Set `--profiling=false`.",
-        _WL,
-        "CWE-215",
-        _CONTROLLER_REF,
-    ),
-    _rule(
-        "K8S-CONTROLLER-SA-CREDENTIALS",
-        _LP,
-        _LOW,
-        "Controllers share the controller manager's credentials",
+)
+# ---- kube-controller-manager
+K8S_CONTROLLER_PROFILING = _rule(
+    id="K8S-CONTROLLER-PROFILING",
+    control=_AC,
+    severity=_LOW,
+    title="Controller manager exposes profiling endpoints",
+    description="`--profiling` is not false (default: true): /debug/pprof reveals internals.",
+    remediation="Set `--profiling=false`.",
+    applies_to=_WL,
+    cwe="CWE-215",
+    references=(_CONTROLLER_REF,),
+)
+K8S_CONTROLLER_SA_CREDENTIALS = _rule(
+    id="K8S-CONTROLLER-SA-CREDENTIALS",
+    control=_LP,
+    severity=_LOW,
+    title="Controllers share the controller manager's credentials",
+    description=(
         "`--use-service-account-credentials` is not true (default: false), so every "
         "controller acts with the controller manager's own, broad identity instead of "
-        "a per-controller service account.",
-        "Set `--use-service-account-credentials=true`.",
-        _WL,
-        "CWE-250",
-        _CONTROLLER_REF,
+        "a per-controller service account."
     ),
-    _rule(
-        "K8S-CONTROLLER-ROOT-CA",
-        _ENC,
-        _LOW,
-        "Controller manager does not publish the cluster CA to pods",
+    remediation="Set `--use-service-account-credentials=true`.",
+    applies_to=_WL,
+    cwe="CWE-250",
+    references=(_CONTROLLER_REF,),
+)
+K8S_CONTROLLER_ROOT_CA = _rule(
+    id="K8S-CONTROLLER-ROOT-CA",
+    control=_ENC,
+    severity=_LOW,
+    title="Controller manager does not publish the cluster CA to pods",
+    description=(
         "Without `--root-ca-file` (unset by default) service account token volumes lack "
-        "the CA bundle, so pods cannot verify the API server's certificate.",
-        "Set `--root-ca-file` to the cluster CA certificate.",
-        _WL,
-        "CWE-295",
-        _CONTROLLER_REF,
+        "the CA bundle, so pods cannot verify the API server's certificate."
     ),
-    _rule(
-        "K8S-CONTROLLER-BIND-ADDRESS",
-        _EXP,
-        _LOW,
-        "Controller manager listens on all interfaces",
+    remediation="Set `--root-ca-file` to the cluster CA certificate.",
+    applies_to=_WL,
+    cwe="CWE-295",
+    references=(_CONTROLLER_REF,),
+)
+K8S_CONTROLLER_BIND_ADDRESS = _rule(
+    id="K8S-CONTROLLER-BIND-ADDRESS",
+    control=_EXP,
+    severity=_LOW,
+    title="Controller manager listens on all interfaces",
+    description=(
         "`--bind-address` is not a loopback address (default: 0.0.0.0), so its metrics, "
-        "health and debug endpoints are reachable from the network.",
-        "Set `--bind-address=127.0.0.1`.",
-        _WL,
-        "CWE-668",
-        _CONTROLLER_REF,
+        "health and debug endpoints are reachable from the network."
     ),
-    # ---- kube-scheduler
-    _rule(
-        "K8S-SCHEDULER-PROFILING",
-        _AC,
-        _LOW,
-        "Scheduler exposes profiling endpoints",
+    remediation="Set `--bind-address=127.0.0.1`.",
+    applies_to=_WL,
+    cwe="CWE-668",
+    references=(_CONTROLLER_REF,),
+)
+# ---- kube-scheduler
+K8S_SCHEDULER_PROFILING = _rule(
+    id="K8S-SCHEDULER-PROFILING",
+    control=_AC,
+    severity=_LOW,
+    title="Scheduler exposes profiling endpoints",
+    description=(
         "`--profiling` / `enableProfiling` is not false (default: true): /debug/pprof "
-        "reveals internals.",
-        "Set `--profiling=false` or `enableProfiling: false` in KubeSchedulerConfiguration.",
-        ("workload", "KubeSchedulerConfiguration"),
-        "CWE-215",
-        _SCHEDULER_REF,
+        "reveals internals."
     ),
-    _rule(
-        "K8S-SCHEDULER-BIND-ADDRESS",
-        _EXP,
-        _LOW,
-        "Scheduler listens on all interfaces",
+    remediation=(
+        "Set `--profiling=false` or `enableProfiling: false` in KubeSchedulerConfiguration."
+    ),
+    applies_to=("workload", "KubeSchedulerConfiguration"),
+    cwe="CWE-215",
+    references=(_SCHEDULER_REF,),
+)
+K8S_SCHEDULER_BIND_ADDRESS = _rule(
+    id="K8S-SCHEDULER-BIND-ADDRESS",
+    control=_EXP,
+    severity=_LOW,
+    title="Scheduler listens on all interfaces",
+    description=(
         "`--bind-address` is not a loopback address (default: 0.0.0.0), so its metrics, "
-        "health and debug endpoints are reachable from the network.",
-        "Set `--bind-address=127.0.0.1`.",
-        _WL,
-        "CWE-668",
-        _SCHEDULER_REF,
+        "health and debug endpoints are reachable from the network."
     ),
-    # ---- etcd
-    _rule(
-        "K8S-ETCD-CLIENT-TLS",
-        _ENC,
-        _MED,
-        "etcd serves clients without TLS",
+    remediation="Set `--bind-address=127.0.0.1`.",
+    applies_to=_WL,
+    cwe="CWE-668",
+    references=(_SCHEDULER_REF,),
+)
+# ---- etcd
+K8S_ETCD_CLIENT_TLS = _rule(
+    id="K8S-ETCD-CLIENT-TLS",
+    control=_ENC,
+    severity=_MED,
+    title="etcd serves clients without TLS",
+    description=(
         "Without both `--cert-file` and `--key-file` (unset by default) etcd serves "
         "clients over plain HTTP; everything it stores, secrets included, crosses the "
-        "network in clear text.",
-        "Set `--cert-file` and `--key-file` and use https:// client URLs.",
-        _WL,
-        "CWE-319",
-        _ETCD_REF,
+        "network in clear text."
     ),
-    _rule(
-        "K8S-ETCD-CLIENT-CERT-AUTH",
-        _AC,
-        _MED,
-        "etcd does not require client certificates",
+    remediation="Set `--cert-file` and `--key-file` and use https:// client URLs.",
+    applies_to=_WL,
+    cwe="CWE-319",
+    references=(_ETCD_REF,),
+)
+K8S_ETCD_CLIENT_CERT_AUTH = _rule(
+    id="K8S-ETCD-CLIENT-CERT-AUTH",
+    control=_AC,
+    severity=_MED,
+    title="etcd does not require client certificates",
+    description=(
         "`--client-cert-auth` is not true (default: false), so anyone who reaches the "
-        "client port can read and write all data, including every cluster secret.",
-        "Set `--client-cert-auth=true` with `--trusted-ca-file`.",
-        _WL,
-        "CWE-306",
-        _ETCD_REF,
+        "client port can read and write all data, including every cluster secret."
     ),
-    _rule(
-        "K8S-ETCD-PEER-TLS",
-        _ENC,
-        _MED,
-        "etcd peers talk without TLS",
+    remediation="Set `--client-cert-auth=true` with `--trusted-ca-file`.",
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_ETCD_REF,),
+)
+K8S_ETCD_PEER_TLS = _rule(
+    id="K8S-ETCD-PEER-TLS",
+    control=_ENC,
+    severity=_MED,
+    title="etcd peers talk without TLS",
+    description=(
         "A clustered etcd (or one with a partial peer TLS setup) lacks `--peer-cert-file` "
-        "or `--peer-key-file` (unset by default): replication traffic is in clear text.",
-        "Set `--peer-cert-file`, `--peer-key-file` and `--peer-trusted-ca-file`.",
-        _WL,
-        "CWE-319",
-        _ETCD_REF,
+        "or `--peer-key-file` (unset by default): replication traffic is in clear text."
     ),
-    _rule(
-        "K8S-ETCD-PEER-CLIENT-CERT-AUTH",
-        _AC,
-        _MED,
-        "etcd does not authenticate its peers",
+    remediation="Set `--peer-cert-file`, `--peer-key-file` and `--peer-trusted-ca-file`.",
+    applies_to=_WL,
+    cwe="CWE-319",
+    references=(_ETCD_REF,),
+)
+K8S_ETCD_PEER_CLIENT_CERT_AUTH = _rule(
+    id="K8S-ETCD-PEER-CLIENT-CERT-AUTH",
+    control=_AC,
+    severity=_MED,
+    title="etcd does not authenticate its peers",
+    description=(
         "`--peer-client-cert-auth` is not true (default: false) on a clustered or "
-        "peer-TLS etcd, so any host reaching the peer port can join or read replication.",
-        "Set `--peer-client-cert-auth=true`.",
-        _WL,
-        "CWE-306",
-        _ETCD_REF,
+        "peer-TLS etcd, so any host reaching the peer port can join or read replication."
     ),
-    _rule(
-        "K8S-ETCD-AUTO-TLS",
-        _ENC,
-        _MED,
-        "etcd uses self-signed certificates",
+    remediation="Set `--peer-client-cert-auth=true`.",
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_ETCD_REF,),
+)
+K8S_ETCD_AUTO_TLS = _rule(
+    id="K8S-ETCD-AUTO-TLS",
+    control=_ENC,
+    severity=_MED,
+    title="etcd uses self-signed certificates",
+    description=(
         "`--auto-tls` / `--peer-auto-tls` (default: false) make etcd generate self-signed "
-        "certificates that nobody can verify, so connections can be intercepted.",
-        "Set `--auto-tls=false` / `--peer-auto-tls=false` and provide CA-signed certificates.",
-        _WL,
-        "CWE-295",
-        _ETCD_REF,
+        "certificates that nobody can verify, so connections can be intercepted."
     ),
-    _rule(
-        "K8S-ETCD-SHARED-CA",
-        _AC,
-        _MED,
-        "etcd trusts the Kubernetes client CA",
+    remediation=(
+        "Set `--auto-tls=false` / `--peer-auto-tls=false` and provide CA-signed certificates."
+    ),
+    applies_to=_WL,
+    cwe="CWE-295",
+    references=(_ETCD_REF,),
+)
+K8S_ETCD_SHARED_CA = _rule(
+    id="K8S-ETCD-SHARED-CA",
+    control=_AC,
+    severity=_MED,
+    title="etcd trusts the Kubernetes client CA",
+    description=(
         "etcd's `--trusted-ca-file` is the API server's `--client-ca-file`: every "
         "certificate the cluster CA signs (kubelets, users) can then read and write etcd "
-        "directly.",
-        "Give etcd its own CA and use a dedicated client certificate for the API server.",
-        _WL,
-        "CWE-287",
-        _ETCD_K8S_REF,
+        "directly."
     ),
-    # ---- kubelet
-    _rule(
-        "K8S-KUBELET-ANONYMOUS-AUTH",
-        _AC,
-        _HIGH,
-        "Kubelet accepts anonymous requests",
+    remediation="Give etcd its own CA and use a dedicated client certificate for the API server.",
+    applies_to=_WL,
+    cwe="CWE-287",
+    references=(_ETCD_K8S_REF,),
+)
+# ---- kubelet
+K8S_KUBELET_ANONYMOUS_AUTH = _rule(
+    id="K8S-KUBELET-ANONYMOUS-AUTH",
+    control=_AC,
+    severity=_HIGH,
+    title="Kubelet accepts anonymous requests",
+    description=(
         "Anonymous requests to the kubelet API (exec, logs, pod listing) are allowed. "
         "Defaults: `--anonymous-auth` true when no `--config` is given; "
-        "`authentication.anonymous.enabled` false in KubeletConfiguration.",
-        "Set `--anonymous-auth=false` or `authentication.anonymous.enabled: false`.",
-        _KUBELET_KINDS,
-        "CWE-306",
-        _KUBELET_AUTH_REF,
+        "`authentication.anonymous.enabled` false in KubeletConfiguration."
     ),
-    _rule(
-        "K8S-KUBELET-AUTHZ-ALWAYS-ALLOW",
-        _AC,
-        _HIGH,
-        "Kubelet authorizes every request",
+    remediation="Set `--anonymous-auth=false` or `authentication.anonymous.enabled: false`.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-306",
+    references=(_KUBELET_AUTH_REF,),
+)
+K8S_KUBELET_AUTHZ_ALWAYS_ALLOW = _rule(
+    id="K8S-KUBELET-AUTHZ-ALWAYS-ALLOW",
+    control=_AC,
+    severity=_HIGH,
+    title="Kubelet authorizes every request",
+    description=(
         "With AlwaysAllow any caller that reaches the kubelet may exec into its pods. "
         "Defaults: `--authorization-mode` AlwaysAllow when no `--config` is given; "
-        "`authorization.mode` Webhook in KubeletConfiguration.",
-        "Set `--authorization-mode=Webhook` or `authorization.mode: Webhook`.",
-        _KUBELET_KINDS,
-        "CWE-862",
-        _KUBELET_AUTH_REF,
+        "`authorization.mode` Webhook in KubeletConfiguration."
     ),
-    _rule(
-        "K8S-KUBELET-READ-ONLY-PORT",
-        _AC,
-        _MED,
-        "Kubelet serves the unauthenticated read-only port",
+    remediation="Set `--authorization-mode=Webhook` or `authorization.mode: Webhook`.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-862",
+    references=(_KUBELET_AUTH_REF,),
+)
+K8S_KUBELET_READ_ONLY_PORT = _rule(
+    id="K8S-KUBELET-READ-ONLY-PORT",
+    control=_AC,
+    severity=_MED,
+    title="Kubelet serves the unauthenticated read-only port",
+    description=(
         "The read-only port exposes pod specs (environment, images) and metrics without "
         "any authentication. Defaults: `--read-only-port` 10255 when no `--config` is "
-        "given; `readOnlyPort` 0 in KubeletConfiguration.",
-        "Set `--read-only-port=0` or `readOnlyPort: 0`.",
-        _KUBELET_KINDS,
-        "CWE-306",
-        _KUBELET_CONFIG_REF,
+        "given; `readOnlyPort` 0 in KubeletConfiguration."
     ),
-    _rule(
-        "K8S-KUBELET-PROTECT-KERNEL-DEFAULTS",
-        _ISO,
-        _LOW,
-        "Kubelet does not protect kernel defaults",
+    remediation="Set `--read-only-port=0` or `readOnlyPort: 0`.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-306",
+    references=(_KUBELET_CONFIG_REF,),
+)
+K8S_KUBELET_PROTECT_KERNEL_DEFAULTS = _rule(
+    id="K8S-KUBELET-PROTECT-KERNEL-DEFAULTS",
+    control=_ISO,
+    severity=_LOW,
+    title="Kubelet does not protect kernel defaults",
+    description=(
         "`protectKernelDefaults` / `--protect-kernel-defaults` is not true (default: "
         "false), so the kubelet silently changes kernel tunables instead of refusing to "
-        "run on a host that differs from what it expects.",
-        "Set `protectKernelDefaults: true` (and the matching sysctls on the host).",
-        _KUBELET_KINDS,
-        "CWE-1188",
-        _KUBELET_CONFIG_REF,
+        "run on a host that differs from what it expects."
     ),
-    _rule(
-        "K8S-KUBELET-IPTABLES-CHAINS",
-        _ISO,
-        _LOW,
-        "Kubelet does not manage iptables utility chains",
+    remediation="Set `protectKernelDefaults: true` (and the matching sysctls on the host).",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-1188",
+    references=(_KUBELET_CONFIG_REF,),
+)
+K8S_KUBELET_IPTABLES_CHAINS = _rule(
+    id="K8S-KUBELET-IPTABLES-CHAINS",
+    control=_ISO,
+    severity=_LOW,
+    title="Kubelet does not manage iptables utility chains",
+    description=(
         "`makeIPTablesUtilChains: false` (default: true) leaves the node's pod network "
-        "rules unmanaged and prone to drift from what the network policy expects.",
-        "Remove `--make-iptables-util-chains=false` / `makeIPTablesUtilChains: false`.",
-        _KUBELET_KINDS,
-        "CWE-1188",
-        _KUBELET_CONFIG_REF,
+        "rules unmanaged and prone to drift from what the network policy expects."
     ),
-    _rule(
-        "K8S-KUBELET-STREAMING-TIMEOUT",
-        _AC,
-        _LOW,
-        "Kubelet streaming sessions never time out",
+    remediation="Remove `--make-iptables-util-chains=false` / `makeIPTablesUtilChains: false`.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-1188",
+    references=(_KUBELET_CONFIG_REF,),
+)
+K8S_KUBELET_STREAMING_TIMEOUT = _rule(
+    id="K8S-KUBELET-STREAMING-TIMEOUT",
+    control=_AC,
+    severity=_LOW,
+    title="Kubelet streaming sessions never time out",
+    description=(
         "A streaming connection idle timeout of 0 (default: 4h) keeps idle exec and "
-        "port-forward sessions open forever.",
-        "Set `streamingConnectionIdleTimeout` to a bounded value such as 5m.",
-        _KUBELET_KINDS,
-        "CWE-613",
-        _KUBELET_CONFIG_REF,
+        "port-forward sessions open forever."
     ),
-    _rule(
-        "K8S-KUBELET-CERT-ROTATION",
-        _ENC,
-        _LOW,
-        "Kubelet does not rotate its client certificate",
+    remediation="Set `streamingConnectionIdleTimeout` to a bounded value such as 5m.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-613",
+    references=(_KUBELET_CONFIG_REF,),
+)
+K8S_KUBELET_CERT_ROTATION = _rule(
+    id="K8S-KUBELET-CERT-ROTATION",
+    control=_ENC,
+    severity=_LOW,
+    title="Kubelet does not rotate its client certificate",
+    description=(
         "`rotateCertificates` / `--rotate-certificates` is not true (default: false); the "
-        "kubelet keeps its client certificate until it expires and the node drops out.",
-        "Set `rotateCertificates: true`.",
-        _KUBELET_KINDS,
-        "CWE-324",
-        _CERT_ROTATION_REF,
+        "kubelet keeps its client certificate until it expires and the node drops out."
     ),
-    _rule(
-        "K8S-KUBELET-SERVER-CERT-ROTATION",
-        _ENC,
-        _LOW,
-        "Kubelet serving certificate rotation is turned off",
+    remediation="Set `rotateCertificates: true`.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-324",
+    references=(_CERT_ROTATION_REF,),
+)
+K8S_KUBELET_SERVER_CERT_ROTATION = _rule(
+    id="K8S-KUBELET-SERVER-CERT-ROTATION",
+    control=_ENC,
+    severity=_LOW,
+    title="Kubelet serving certificate rotation is turned off",
+    description=(
         "The RotateKubeletServerCertificate feature gate (default: true) is set to false, "
-        "so kubelets keep self-managed serving certificates nobody can verify or rotate.",
-        "Remove `RotateKubeletServerCertificate=false` from the feature gates.",
-        _KUBELET_KINDS,
-        "CWE-324",
-        _CERT_ROTATION_REF,
+        "so kubelets keep self-managed serving certificates nobody can verify or rotate."
     ),
-    _rule(
-        "K8S-KUBELET-TLS-CERT",
-        _ENC,
-        _LOW,
-        "Kubelet serves a self-signed certificate",
+    remediation="Remove `RotateKubeletServerCertificate=false` from the feature gates.",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-324",
+    references=(_CERT_ROTATION_REF,),
+)
+K8S_KUBELET_TLS_CERT = _rule(
+    id="K8S-KUBELET-TLS-CERT",
+    control=_ENC,
+    severity=_LOW,
+    title="Kubelet serves a self-signed certificate",
+    description=(
         "Without `tlsCertFile` / `--tls-cert-file` and without `serverTLSBootstrap` "
         "(all unset by default) the kubelet generates a self-signed serving certificate, "
-        "which the API server cannot verify.",
+        "which the API server cannot verify."
+    ),
+    remediation=(
         "Set `serverTLSBootstrap: true` (and approve the CSRs) or `tlsCertFile` / "
-        "`tlsPrivateKeyFile`.",
-        _KUBELET_KINDS,
-        "CWE-295",
-        _KUBELET_CONFIG_REF,
+        "`tlsPrivateKeyFile`."
     ),
-    # ---- EncryptionConfiguration
-    _rule(
-        "K8S-ENCRYPTION-IDENTITY-FIRST",
-        _ENC,
-        _MED,
-        "Encryption at rest writes data unencrypted",
+    applies_to=_KUBELET_KINDS,
+    cwe="CWE-295",
+    references=(_KUBELET_CONFIG_REF,),
+)
+# ---- EncryptionConfiguration
+K8S_ENCRYPTION_IDENTITY_FIRST = _rule(
+    id="K8S-ENCRYPTION-IDENTITY-FIRST",
+    control=_ENC,
+    severity=_MED,
+    title="Encryption at rest writes data unencrypted",
+    description=(
         "The first provider of a resource list is `identity`: new and updated objects "
-        "are written to etcd in plain text; the providers after it only decrypt.",
-        "Put a kms (v2), secretbox or aesgcm provider first and keep `identity` last.",
-        ("EncryptionConfiguration",),
-        "CWE-311",
-        _ENCRYPT_REF,
+        "are written to etcd in plain text; the providers after it only decrypt."
     ),
-    _rule(
-        "K8S-ENCRYPTION-WEAK-PROVIDER",
-        _ENC,
-        _LOW,
-        "Encryption at rest uses a weak local provider",
+    remediation="Put a kms (v2), secretbox or aesgcm provider first and keep `identity` last.",
+    applies_to=("EncryptionConfiguration",),
+    cwe="CWE-311",
+    references=(_ENCRYPT_REF,),
+)
+K8S_ENCRYPTION_WEAK_PROVIDER = _rule(
+    id="K8S-ENCRYPTION-WEAK-PROVIDER",
+    control=_ENC,
+    severity=_LOW,
+    title="Encryption at rest uses a weak local provider",
+    description=(
         "The first provider is aescbc (padding-oracle prone) or aesgcm (needs key "
-        "rotation every 200k writes); both keep the key on the control-plane disk.",
-        "Prefer a kms v2 provider; otherwise secretbox.",
-        ("EncryptionConfiguration",),
-        "CWE-327",
-        _ENCRYPT_REF + "#providers",
+        "rotation every 200k writes); both keep the key on the control-plane disk."
     ),
-    _rule(
-        "K8S-ENCRYPTION-SECRETS-NOT-COVERED",
-        _ENC,
-        _MED,
-        "Encryption at rest does not cover secrets",
+    remediation="Prefer a kms v2 provider; otherwise secretbox.",
+    applies_to=("EncryptionConfiguration",),
+    cwe="CWE-327",
+    references=(_ENCRYPT_REF + "#providers",),
+)
+K8S_ENCRYPTION_SECRETS_NOT_COVERED = _rule(
+    id="K8S-ENCRYPTION-SECRETS-NOT-COVERED",
+    control=_ENC,
+    severity=_MED,
+    title="Encryption at rest does not cover secrets",
+    description=(
         "No resource list of the EncryptionConfiguration names `secrets` (or a wildcard), "
-        "so secrets are stored in plain text in etcd.",
-        "Add `secrets` to the resources of an encrypted provider list.",
-        ("EncryptionConfiguration",),
-        "CWE-311",
-        _ENCRYPT_REF,
+        "so secrets are stored in plain text in etcd."
     ),
-    # ---- audit Policy
-    _rule(
-        "K8S-AUDIT-POLICY-EMPTY",
-        _AC,
-        _MED,
-        "Audit policy records nothing",
-        "An audit Policy without rules logs no event at all.",
-        "Add rules, ending with a catch-all `- level: Metadata`.",
-        ("Policy",),
-        "CWE-778",
-        _AUDIT_REF + "#audit-policy",
-    ),
-    _rule(
-        "K8S-AUDIT-POLICY-SENSITIVE-ACTIONS",
-        _AC,
-        _LOW,
-        "Audit policy does not record exec, attach or port-forward",
+    remediation="Add `secrets` to the resources of an encrypted provider list.",
+    applies_to=("EncryptionConfiguration",),
+    cwe="CWE-311",
+    references=(_ENCRYPT_REF,),
+)
+# ---- audit Policy
+K8S_AUDIT_POLICY_EMPTY = _rule(
+    id="K8S-AUDIT-POLICY-EMPTY",
+    control=_AC,
+    severity=_MED,
+    title="Audit policy records nothing",
+    description="An audit Policy without rules logs no event at all.",
+    remediation="Add rules, ending with a catch-all `- level: Metadata`.",
+    applies_to=("Policy",),
+    cwe="CWE-778",
+    references=(_AUDIT_REF + "#audit-policy",),
+)
+K8S_AUDIT_POLICY_SENSITIVE_ACTIONS = _rule(
+    id="K8S-AUDIT-POLICY-SENSITIVE-ACTIONS",
+    control=_AC,
+    severity=_LOW,
+    title="Audit policy does not record exec, attach or port-forward",
+    description=(
         "Requests to pods/exec, pods/attach or pods/portforward match no rule or a "
-        "`level: None` rule, so interactive access to containers leaves no audit trace.",
-        "Log these subresources at Metadata level or above before any `level: None` "
-        "rule that would match them.",
-        ("Policy",),
-        "CWE-778",
-        _AUDIT_REF + "#audit-policy",
+        "`level: None` rule, so interactive access to containers leaves no audit trace."
     ),
-    _rule(
-        "K8S-AUDIT-POLICY-SECRET-BODIES",
-        _SEC,
-        _MED,
-        "Audit policy writes secret contents to the audit log",
+    remediation=(
+        "Log these subresources at Metadata level or above before any `level: None` "
+        "rule that would match them."
+    ),
+    applies_to=("Policy",),
+    cwe="CWE-778",
+    references=(_AUDIT_REF + "#audit-policy",),
+)
+K8S_AUDIT_POLICY_SECRET_BODIES = _rule(
+    id="K8S-AUDIT-POLICY-SECRET-BODIES",
+    control=_SEC,
+    severity=_MED,
+    title="Audit policy writes secret contents to the audit log",
+    description=(
         "A rule logs secrets, token requests or token reviews at Request or "
         "RequestResponse level, so credentials are copied into audit logs and their "
-        "backends.",
-        "Log these resources at Metadata level only, in a rule placed before broader ones.",
-        ("Policy",),
-        "CWE-532",
-        _AUDIT_REF + "#audit-policy",
+        "backends."
     ),
-    # ---- PodSecurityPolicy (removed in 1.25 but still found in repositories)
-    _rule(
-        "K8S-PSP-PRIVILEGED",
-        _LP,
-        _HIGH,
-        "PodSecurityPolicy allows privileged containers",
-        "Pods admitted by this policy may run privileged, with full access to the host.",
-        "Set `privileged: false`; migrate to Pod Security Admission (baseline/restricted).",
-        _PSP,
-        "CWE-250",
+    remediation="Log these resources at Metadata level only, in a rule placed before broader ones.",
+    applies_to=("Policy",),
+    cwe="CWE-532",
+    references=(_AUDIT_REF + "#audit-policy",),
+)
+# ---- PodSecurityPolicy (removed in 1.25 but still found in repositories)
+K8S_PSP_PRIVILEGED = _rule(
+    id="K8S-PSP-PRIVILEGED",
+    control=_LP,
+    severity=_HIGH,
+    title="PodSecurityPolicy allows privileged containers",
+    description="Pods admitted by this policy may run privileged, with full access to the host.",
+    remediation="Set `privileged: false`; migrate to Pod Security Admission (baseline/restricted).",
+    applies_to=_PSP,
+    cwe="CWE-250",
+    references=(
         _PSP_REF,
         _PSS_REF,
     ),
-    _rule(
-        "K8S-PSP-PRIVILEGE-ESCALATION",
-        _LP,
-        _MED,
-        "PodSecurityPolicy allows privilege escalation",
+)
+K8S_PSP_PRIVILEGE_ESCALATION = _rule(
+    id="K8S-PSP-PRIVILEGE-ESCALATION",
+    control=_LP,
+    severity=_MED,
+    title="PodSecurityPolicy allows privilege escalation",
+    description=(
         "`allowPrivilegeEscalation` is not false (default: true), so admitted containers "
-        "may gain privileges through setuid binaries or file capabilities.",
-        "Set `allowPrivilegeEscalation: false`.",
-        _PSP,
-        "CWE-269",
-        _PSP_REF,
+        "may gain privileges through setuid binaries or file capabilities."
     ),
-    _rule(
-        "K8S-PSP-HOST-NAMESPACES",
-        _ISO,
-        _MED,
-        "PodSecurityPolicy allows host namespaces",
+    remediation="Set `allowPrivilegeEscalation: false`.",
+    applies_to=_PSP,
+    cwe="CWE-269",
+    references=(_PSP_REF,),
+)
+K8S_PSP_HOST_NAMESPACES = _rule(
+    id="K8S-PSP-HOST-NAMESPACES",
+    control=_ISO,
+    severity=_MED,
+    title="PodSecurityPolicy allows host namespaces",
+    description=(
         "`hostNetwork`, `hostPID` or `hostIPC` is true, so admitted pods may share the "
-        "node's network, processes or IPC.",
-        "Set `hostNetwork`, `hostPID` and `hostIPC` to false.",
-        _PSP,
-        "CWE-653",
-        _PSP_REF,
+        "node's network, processes or IPC."
     ),
-    _rule(
-        "K8S-PSP-CAPABILITIES",
-        _LP,
-        _MED,
-        "PodSecurityPolicy allows dangerous capabilities",
+    remediation="Set `hostNetwork`, `hostPID` and `hostIPC` to false.",
+    applies_to=_PSP,
+    cwe="CWE-653",
+    references=(_PSP_REF,),
+)
+K8S_PSP_CAPABILITIES = _rule(
+    id="K8S-PSP-CAPABILITIES",
+    control=_LP,
+    severity=_MED,
+    title="PodSecurityPolicy allows dangerous capabilities",
+    description=(
         "`allowedCapabilities` or `defaultAddCapabilities` lists `*` or a capability "
-        "outside the Pod Security baseline set (such as SYS_ADMIN or NET_ADMIN).",
-        "Allow only the capabilities a workload needs, within the baseline set.",
-        _PSP,
-        "CWE-250",
+        "outside the Pod Security baseline set (such as SYS_ADMIN or NET_ADMIN)."
+    ),
+    remediation="Allow only the capabilities a workload needs, within the baseline set.",
+    applies_to=_PSP,
+    cwe="CWE-250",
+    references=(
         _PSP_REF,
         _PSS_REF,
     ),
-    _rule(
-        "K8S-PSP-HOST-PATH",
-        _ISO,
-        _MED,
-        "PodSecurityPolicy allows writable host paths",
+)
+K8S_PSP_HOST_PATH = _rule(
+    id="K8S-PSP-HOST-PATH",
+    control=_ISO,
+    severity=_MED,
+    title="PodSecurityPolicy allows writable host paths",
+    description=(
         "The policy allows hostPath volumes with no `allowedHostPaths`, or allows a host "
-        "path without `readOnly: true`, so admitted pods may write to the node.",
-        "List `allowedHostPaths` with narrow `pathPrefix` values and `readOnly: true`.",
-        _PSP,
-        "CWE-668",
-        _PSP_REF,
+        "path without `readOnly: true`, so admitted pods may write to the node."
     ),
-    _rule(
-        "K8S-PSP-RUN-AS-ROOT",
-        _LP,
-        _MED,
-        "PodSecurityPolicy allows containers to run as root",
-        "`runAsUser.rule` is RunAsAny, or a MustRunAs range starts at 0.",
-        "Use `runAsUser.rule: MustRunAsNonRoot` or ranges starting above 0.",
-        _PSP,
-        "CWE-250",
-        _PSP_REF,
-    ),
-    _rule(
-        "K8S-PSP-NET-RAW",
-        _LP,
-        _LOW,
-        "PodSecurityPolicy does not drop NET_RAW",
+    remediation="List `allowedHostPaths` with narrow `pathPrefix` values and `readOnly: true`.",
+    applies_to=_PSP,
+    cwe="CWE-668",
+    references=(_PSP_REF,),
+)
+K8S_PSP_RUN_AS_ROOT = _rule(
+    id="K8S-PSP-RUN-AS-ROOT",
+    control=_LP,
+    severity=_MED,
+    title="PodSecurityPolicy allows containers to run as root",
+    description="`runAsUser.rule` is RunAsAny, or a MustRunAs range starts at 0.",
+    remediation="Use `runAsUser.rule: MustRunAsNonRoot` or ranges starting above 0.",
+    applies_to=_PSP,
+    cwe="CWE-250",
+    references=(_PSP_REF,),
+)
+K8S_PSP_NET_RAW = _rule(
+    id="K8S-PSP-NET-RAW",
+    control=_LP,
+    severity=_LOW,
+    title="PodSecurityPolicy does not drop NET_RAW",
+    description=(
         "`requiredDropCapabilities` contains neither NET_RAW nor ALL, so admitted "
-        "containers may craft raw packets (ARP/DNS spoofing inside the node's network).",
-        "Add ALL (or at least NET_RAW) to `requiredDropCapabilities`.",
-        _PSP,
-        "CWE-250",
-        _PSP_REF,
+        "containers may craft raw packets (ARP/DNS spoofing inside the node's network)."
     ),
-    _rule(
-        "K8S-PSP-UNSAFE-SYSCTLS",
-        _ISO,
-        _MED,
-        "PodSecurityPolicy allows unsafe sysctls",
+    remediation="Add ALL (or at least NET_RAW) to `requiredDropCapabilities`.",
+    applies_to=_PSP,
+    cwe="CWE-250",
+    references=(_PSP_REF,),
+)
+K8S_PSP_UNSAFE_SYSCTLS = _rule(
+    id="K8S-PSP-UNSAFE-SYSCTLS",
+    control=_ISO,
+    severity=_MED,
+    title="PodSecurityPolicy allows unsafe sysctls",
+    description=(
         "`allowedUnsafeSysctls` lets pods set kernel parameters that are not namespaced "
-        "and affect every pod on the node.",
-        "Remove `allowedUnsafeSysctls`.",
-        _PSP,
-        "CWE-653",
-        "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
+        "and affect every pod on the node."
     ),
-    _rule(
-        "K8S-PSP-UNMASKED-PROC",
-        _ISO,
-        _MED,
-        "PodSecurityPolicy allows an unmasked /proc",
+    remediation="Remove `allowedUnsafeSysctls`.",
+    applies_to=_PSP,
+    cwe="CWE-653",
+    references=("https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",),
+)
+K8S_PSP_UNMASKED_PROC = _rule(
+    id="K8S-PSP-UNMASKED-PROC",
+    control=_ISO,
+    severity=_MED,
+    title="PodSecurityPolicy allows an unmasked /proc",
+    description=(
         "`allowedProcMountTypes` includes Unmasked, which exposes host kernel information "
-        "and writable /proc paths to the container.",
-        "Allow only the Default proc mount type.",
-        _PSP,
-        "CWE-653",
-        _PSP_REF,
+        "and writable /proc paths to the container."
     ),
-    # ---- add-ons
-    _rule(
-        "K8S-TILLER-DEPLOYED",
-        _AC,
-        _MED,
-        "Tiller (Helm v2) is deployed",
+    remediation="Allow only the Default proc mount type.",
+    applies_to=_PSP,
+    cwe="CWE-653",
+    references=(_PSP_REF,),
+)
+# ---- add-ons
+K8S_TILLER_DEPLOYED = _rule(
+    id="K8S-TILLER-DEPLOYED",
+    control=_AC,
+    severity=_MED,
+    title="Tiller (Helm v2) is deployed",
+    description=(
         "Tiller runs with cluster-wide rights and, unless set up with TLS, serves "
-        "unauthenticated gRPC; Helm v2 has been unsupported since 2020.",
-        "Migrate to Helm 3 (no in-cluster component) and remove Tiller.",
-        _WL,
-        "CWE-1104",
-        _HELM_REF,
+        "unauthenticated gRPC; Helm v2 has been unsupported since 2020."
     ),
-    _rule(
-        "K8S-TILLER-EXPOSED",
-        _AC,
-        _HIGH,
-        "Tiller listens beyond localhost",
+    remediation="Migrate to Helm 3 (no in-cluster component) and remove Tiller.",
+    applies_to=_WL,
+    cwe="CWE-1104",
+    references=(_HELM_REF,),
+)
+K8S_TILLER_EXPOSED = _rule(
+    id="K8S-TILLER-EXPOSED",
+    control=_AC,
+    severity=_HIGH,
+    title="Tiller listens beyond localhost",
+    description=(
         "Tiller's gRPC API (default `--listen=:44134`, all interfaces) lets any pod in "
-        "the cluster install charts with Tiller's cluster-wide rights.",
-        "Remove Tiller; until then run it with `--listen=127.0.0.1:44134` and TLS.",
-        _WL,
-        "CWE-306",
-        _HELM_REF,
+        "the cluster install charts with Tiller's cluster-wide rights."
     ),
-    _rule(
-        "K8S-TILLER-SERVICE",
-        _EXP,
-        _MED,
-        "A Service exposes Tiller",
+    remediation="Remove Tiller; until then run it with `--listen=127.0.0.1:44134` and TLS.",
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_HELM_REF,),
+)
+K8S_TILLER_SERVICE = _rule(
+    id="K8S-TILLER-SERVICE",
+    control=_EXP,
+    severity=_MED,
+    title="A Service exposes Tiller",
+    description=(
         "A Service routes to Tiller's gRPC port, making its cluster-wide install rights "
-        "reachable from other pods.",
-        "Delete the Tiller Service.",
-        ("Service",),
-        "CWE-668",
-        _HELM_REF,
+        "reachable from other pods."
     ),
-    _rule(
-        "K8S-DASHBOARD-DEPLOYED",
-        _AC,
-        _LOW,
-        "Kubernetes dashboard is deployed",
+    remediation="Delete the Tiller Service.",
+    applies_to=("Service",),
+    cwe="CWE-668",
+    references=(_HELM_REF,),
+)
+K8S_DASHBOARD_DEPLOYED = _rule(
+    id="K8S-DASHBOARD-DEPLOYED",
+    control=_AC,
+    severity=_LOW,
+    title="Kubernetes dashboard is deployed",
+    description=(
         "The dashboard is a web console to the cluster; exposed or bound to a broad "
-        "service account it has been a common entry point for attackers.",
+        "service account it has been a common entry point for attackers."
+    ),
+    remediation=(
         "Remove it if unused; otherwise keep it internal, behind authentication, with a "
-        "minimal service account.",
-        _WL,
-        "CWE-668",
-        _DASHBOARD_REF,
+        "minimal service account."
     ),
-    _rule(
-        "K8S-DASHBOARD-SKIP-LOGIN",
-        _AC,
-        _HIGH,
-        "Kubernetes dashboard allows access without login",
+    applies_to=_WL,
+    cwe="CWE-668",
+    references=(_DASHBOARD_REF,),
+)
+K8S_DASHBOARD_SKIP_LOGIN = _rule(
+    id="K8S-DASHBOARD-SKIP-LOGIN",
+    control=_AC,
+    severity=_HIGH,
+    title="Kubernetes dashboard allows access without login",
+    description=(
         "`--enable-skip-login` or `--enable-insecure-login` (both default false) let "
-        "visitors use the dashboard's own service account without credentials.",
-        "Remove `--enable-skip-login` and `--enable-insecure-login`.",
-        _WL,
-        "CWE-306",
-        _DASHBOARD_REF,
+        "visitors use the dashboard's own service account without credentials."
     ),
+    remediation="Remove `--enable-skip-login` and `--enable-insecure-login`.",
+    applies_to=_WL,
+    cwe="CWE-306",
+    references=(_DASHBOARD_REF,),
+)
+RULES: tuple[Rule, ...] = (
+    K8S_APISERVER_AUTHZ_ALWAYS_ALLOW,
+    K8S_APISERVER_NO_RBAC,
+    K8S_APISERVER_NO_NODE_AUTHORIZER,
+    K8S_APISERVER_ANONYMOUS_AUTH,
+    K8S_APISERVER_STATIC_CREDENTIALS,
+    K8S_APISERVER_INSECURE_PORT,
+    K8S_APISERVER_SECURE_PORT_DISABLED,
+    K8S_APISERVER_SA_LOOKUP_DISABLED,
+    K8S_APISERVER_PROFILING,
+    K8S_APISERVER_AUDIT_DISABLED,
+    K8S_APISERVER_ALWAYS_ADMIT,
+    K8S_APISERVER_NODE_RESTRICTION,
+    K8S_APISERVER_ALWAYS_PULL_IMAGES,
+    K8S_APISERVER_ADMISSION_PLUGIN_DISABLED,
+    K8S_APISERVER_ETCD_TLS,
+    K8S_APISERVER_KUBELET_HTTPS,
+    K8S_APISERVER_KUBELET_CA,
+    K8S_APISERVER_KUBELET_CLIENT_CERT,
+    K8S_APISERVER_TLS_CERT,
+    K8S_APISERVER_ENCRYPTION_AT_REST,
+    K8S_CONTROL_PLANE_WEAK_TLS,
+    K8S_CONTROLLER_PROFILING,
+    K8S_CONTROLLER_SA_CREDENTIALS,
+    K8S_CONTROLLER_ROOT_CA,
+    K8S_CONTROLLER_BIND_ADDRESS,
+    K8S_SCHEDULER_PROFILING,
+    K8S_SCHEDULER_BIND_ADDRESS,
+    K8S_ETCD_CLIENT_TLS,
+    K8S_ETCD_CLIENT_CERT_AUTH,
+    K8S_ETCD_PEER_TLS,
+    K8S_ETCD_PEER_CLIENT_CERT_AUTH,
+    K8S_ETCD_AUTO_TLS,
+    K8S_ETCD_SHARED_CA,
+    K8S_KUBELET_ANONYMOUS_AUTH,
+    K8S_KUBELET_AUTHZ_ALWAYS_ALLOW,
+    K8S_KUBELET_READ_ONLY_PORT,
+    K8S_KUBELET_PROTECT_KERNEL_DEFAULTS,
+    K8S_KUBELET_IPTABLES_CHAINS,
+    K8S_KUBELET_STREAMING_TIMEOUT,
+    K8S_KUBELET_CERT_ROTATION,
+    K8S_KUBELET_SERVER_CERT_ROTATION,
+    K8S_KUBELET_TLS_CERT,
+    K8S_ENCRYPTION_IDENTITY_FIRST,
+    K8S_ENCRYPTION_WEAK_PROVIDER,
+    K8S_ENCRYPTION_SECRETS_NOT_COVERED,
+    K8S_AUDIT_POLICY_EMPTY,
+    K8S_AUDIT_POLICY_SENSITIVE_ACTIONS,
+    K8S_AUDIT_POLICY_SECRET_BODIES,
+    K8S_PSP_PRIVILEGED,
+    K8S_PSP_PRIVILEGE_ESCALATION,
+    K8S_PSP_HOST_NAMESPACES,
+    K8S_PSP_CAPABILITIES,
+    K8S_PSP_HOST_PATH,
+    K8S_PSP_RUN_AS_ROOT,
+    K8S_PSP_NET_RAW,
+    K8S_PSP_UNSAFE_SYSCTLS,
+    K8S_PSP_UNMASKED_PROC,
+    K8S_TILLER_DEPLOYED,
+    K8S_TILLER_EXPOSED,
+    K8S_TILLER_SERVICE,
+    K8S_DASHBOARD_DEPLOYED,
+    K8S_DASHBOARD_SKIP_LOGIN,
 )
 
 # ---------------------------------------------------------------------------
@@ -1001,7 +1217,7 @@ class Component:
     def unset(self, name: str) -> bool:
         return self.value(name) == ""
 
-    def hit(self, rule: str, name: str, message: str, suffix: str = "") -> Hit:
+    def hit(self, rule: Rule, name: str, message: str, suffix: str = "") -> Hit:
         """A finding on flag ``name``: its item when present, else the anchor."""
         flag = self.flags.get(name)
         line = flag.line if flag is not None else self.anchor
@@ -1014,7 +1230,7 @@ class Component:
             f"{self.key}.{name}{suffix}",
         )
 
-    def hit_missing(self, rule: str, topic: str, missing: list[str]) -> Hit:
+    def hit_missing(self, rule: Rule, topic: str, missing: list[str]) -> Hit:
         """A finding about flags that are absent: always at the anchor."""
         return Hit(
             rule,
@@ -1332,14 +1548,14 @@ def _apiserver_authn(c: Component) -> Iterator[Hit]:
     anonymous = c.value("anonymous-auth")
     if anonymous is not None and not _is_false(anonymous):
         yield c.hit(
-            "K8S-APISERVER-ANONYMOUS-AUTH",
+            K8S_APISERVER_ANONYMOUS_AUTH,
             "anonymous-auth",
             _explicit_or_default(c, "anonymous-auth", "anonymous requests are allowed"),
         )
     for name in ("token-auth-file", "basic-auth-file"):
         if c.value(name):
             yield c.hit(
-                "K8S-APISERVER-STATIC-CREDENTIALS",
+                K8S_APISERVER_STATIC_CREDENTIALS,
                 name,
                 f"--{name} keeps static credentials in a file",
             )
@@ -1347,30 +1563,30 @@ def _apiserver_authn(c: Component) -> Iterator[Hit]:
         c.value("service-account-lookup")
     ):
         yield c.hit(
-            "K8S-APISERVER-SA-LOOKUP-DISABLED",
+            K8S_APISERVER_SA_LOOKUP_DISABLED,
             "service-account-lookup",
             "tokens of deleted service accounts stay valid",
         )
     insecure_port = c.value("insecure-port")
     if c.flag("insecure-port") is not None and insecure_port != "0":
         yield c.hit(
-            "K8S-APISERVER-INSECURE-PORT",
+            K8S_APISERVER_INSECURE_PORT,
             "insecure-port",
             f"--insecure-port={insecure_port} serves the API without authentication",
         )
     if c.value("insecure-bind-address") and c.flag("insecure-port") is None:
         yield c.hit(
-            "K8S-APISERVER-INSECURE-PORT",
+            K8S_APISERVER_INSECURE_PORT,
             "insecure-bind-address",
             "--insecure-bind-address enables the unauthenticated port (8080 before 1.20)",
         )
     if c.value("secure-port") == "0":
         yield c.hit(
-            "K8S-APISERVER-SECURE-PORT-DISABLED", "secure-port", "--secure-port=0 disables HTTPS"
+            K8S_APISERVER_SECURE_PORT_DISABLED, "secure-port", "--secure-port=0 disables HTTPS"
         )
     if c.value("profiling") is not None and not _is_false(c.value("profiling")):
         yield c.hit(
-            "K8S-APISERVER-PROFILING",
+            K8S_APISERVER_PROFILING,
             "profiling",
             _explicit_or_default(c, "profiling", "profiling endpoints are on"),
         )
@@ -1389,19 +1605,19 @@ def _apiserver_authz(c: Component) -> Iterator[Hit]:
     modes = _items(mode)
     if "AlwaysAllow" in modes and c.flag("authorization-config") is None:
         msg = _explicit_or_default(c, "authorization-mode", "every request is authorized")
-        yield c.hit("K8S-APISERVER-AUTHZ-ALWAYS-ALLOW", "authorization-mode", msg)
+        yield c.hit(K8S_APISERVER_AUTHZ_ALWAYS_ALLOW, "authorization-mode", msg)
         return
     if c.flag("authorization-mode") is None:
         return
     if "RBAC" not in modes and "Webhook" not in modes:
         yield c.hit(
-            "K8S-APISERVER-NO-RBAC",
+            K8S_APISERVER_NO_RBAC,
             "authorization-mode",
             f"--authorization-mode={mode} does not include RBAC",
         )
     if "Node" not in modes:
         yield c.hit(
-            "K8S-APISERVER-NO-NODE-AUTHORIZER",
+            K8S_APISERVER_NO_NODE_AUTHORIZER,
             "authorization-mode",
             f"--authorization-mode={mode} does not include Node",
         )
@@ -1429,23 +1645,23 @@ def _apiserver_admission(c: Component) -> Iterator[Hit]:
     if enabled is not None:
         plugins = _items(enabled)
         if "AlwaysAdmit" in plugins:
-            yield c.hit("K8S-APISERVER-ALWAYS-ADMIT", enable_name, "AlwaysAdmit is enabled")
+            yield c.hit(K8S_APISERVER_ALWAYS_ADMIT, enable_name, "AlwaysAdmit is enabled")
         if "NodeRestriction" not in plugins:
             yield c.hit(
-                "K8S-APISERVER-NODE-RESTRICTION",
+                K8S_APISERVER_NODE_RESTRICTION,
                 enable_name,
                 "NodeRestriction is not among the enabled admission plugins",
             )
         if "AlwaysPullImages" not in plugins:
             yield c.hit(
-                "K8S-APISERVER-ALWAYS-PULL-IMAGES",
+                K8S_APISERVER_ALWAYS_PULL_IMAGES,
                 enable_name,
                 "AlwaysPullImages is not among the enabled admission plugins",
             )
     disabled = [p for p in _items(c.value("disable-admission-plugins")) if p in _SECURITY_PLUGINS]
     if disabled:
         yield c.hit(
-            "K8S-APISERVER-ADMISSION-PLUGIN-DISABLED",
+            K8S_APISERVER_ADMISSION_PLUGIN_DISABLED,
             "disable-admission-plugins",
             f"security admission plugins disabled: {', '.join(disabled)}",
         )
@@ -1458,35 +1674,35 @@ def _missing(c: Component, names: Iterable[str]) -> list[str]:
 def _apiserver_tls(c: Component) -> Iterator[Hit]:
     missing = _missing(c, ("etcd-cafile", "etcd-certfile", "etcd-keyfile"))
     if missing:
-        yield c.hit_missing("K8S-APISERVER-ETCD-TLS", "etcd-client-tls", missing)
+        yield c.hit_missing(K8S_APISERVER_ETCD_TLS, "etcd-client-tls", missing)
     plain = [s for s in _items(c.value("etcd-servers")) if s.lower().startswith("http://")]
     if plain:
         yield c.hit(
-            "K8S-APISERVER-ETCD-TLS",
+            K8S_APISERVER_ETCD_TLS,
             "etcd-servers",
             f"etcd reached over plain HTTP: {', '.join(plain)}",
         )
     if _is_false(c.value("kubelet-https")):
         yield c.hit(
-            "K8S-APISERVER-KUBELET-HTTPS",
+            K8S_APISERVER_KUBELET_HTTPS,
             "kubelet-https",
             "--kubelet-https=false sends kubelet traffic in clear text",
         )
     if c.unset("kubelet-certificate-authority"):
         yield c.hit(
-            "K8S-APISERVER-KUBELET-CA",
+            K8S_APISERVER_KUBELET_CA,
             "kubelet-certificate-authority",
             "--kubelet-certificate-authority is unset",
         )
     missing = _missing(c, ("kubelet-client-certificate", "kubelet-client-key"))
     if missing:
-        yield c.hit_missing("K8S-APISERVER-KUBELET-CLIENT-CERT", "kubelet-client-cert", missing)
+        yield c.hit_missing(K8S_APISERVER_KUBELET_CLIENT_CERT, "kubelet-client-cert", missing)
     missing = _missing(c, ("tls-cert-file", "tls-private-key-file"))
     if missing:
-        yield c.hit_missing("K8S-APISERVER-TLS-CERT", "serving-cert", missing)
+        yield c.hit_missing(K8S_APISERVER_TLS_CERT, "serving-cert", missing)
     if c.unset("encryption-provider-config"):
         yield c.hit(
-            "K8S-APISERVER-ENCRYPTION-AT-REST",
+            K8S_APISERVER_ENCRYPTION_AT_REST,
             "encryption-provider-config",
             "--encryption-provider-config is unset: secrets are stored in plain text",
         )
@@ -1499,10 +1715,10 @@ def _apiserver_audit(c: Component) -> Iterator[Hit]:
     if c.unset("audit-log-path") and c.unset("audit-webhook-config-file"):
         missing.append("--audit-log-path (or --audit-webhook-config-file)")
     if missing:
-        yield c.hit_missing("K8S-APISERVER-AUDIT-DISABLED", "audit", missing)
+        yield c.hit_missing(K8S_APISERVER_AUDIT_DISABLED, "audit", missing)
 
 
-def _profiling(c: Component, rule: str) -> Iterator[Hit]:
+def _profiling(c: Component, rule: Rule) -> Iterator[Hit]:
     value = c.value("profiling")
     if value is not None and not _is_false(value):
         yield c.hit(
@@ -1510,7 +1726,7 @@ def _profiling(c: Component, rule: str) -> Iterator[Hit]:
         )
 
 
-def _bind_address(c: Component, rule: str) -> Iterator[Hit]:
+def _bind_address(c: Component, rule: Rule) -> Iterator[Hit]:
     value = c.value("bind-address")
     if value and not _is_loopback(value):
         yield c.hit(
@@ -1524,35 +1740,35 @@ def _is_loopback(address: str) -> bool:
 
 
 def _controller(c: Component) -> Iterator[Hit]:
-    yield from _profiling(c, "K8S-CONTROLLER-PROFILING")
-    yield from _bind_address(c, "K8S-CONTROLLER-BIND-ADDRESS")
+    yield from _profiling(c, K8S_CONTROLLER_PROFILING)
+    yield from _bind_address(c, K8S_CONTROLLER_BIND_ADDRESS)
     value = c.value("use-service-account-credentials")
     if value is not None and not _is_true(value):
         yield c.hit(
-            "K8S-CONTROLLER-SA-CREDENTIALS",
+            K8S_CONTROLLER_SA_CREDENTIALS,
             "use-service-account-credentials",
             _explicit_or_default(
                 c, "use-service-account-credentials", "controllers share one identity"
             ),
         )
     if c.unset("root-ca-file"):
-        yield c.hit("K8S-CONTROLLER-ROOT-CA", "root-ca-file", "--root-ca-file is unset")
+        yield c.hit(K8S_CONTROLLER_ROOT_CA, "root-ca-file", "--root-ca-file is unset")
     yield from _server_rotation(c)
 
 
 def _scheduler(c: Component) -> Iterator[Hit]:
-    yield from _profiling(c, "K8S-SCHEDULER-PROFILING")
-    yield from _bind_address(c, "K8S-SCHEDULER-BIND-ADDRESS")
+    yield from _profiling(c, K8S_SCHEDULER_PROFILING)
+    yield from _bind_address(c, K8S_SCHEDULER_BIND_ADDRESS)
 
 
 def _etcd(c: Component) -> Iterator[Hit]:
     missing = _missing(c, ("cert-file", "key-file"))
     if missing and not _is_true(c.value("auto-tls")):
-        yield c.hit_missing("K8S-ETCD-CLIENT-TLS", "client-tls", missing)
+        yield c.hit_missing(K8S_ETCD_CLIENT_TLS, "client-tls", missing)
     value = c.value("client-cert-auth")
     if value is not None and not _is_true(value):
         yield c.hit(
-            "K8S-ETCD-CLIENT-CERT-AUTH",
+            K8S_ETCD_CLIENT_CERT_AUTH,
             "client-cert-auth",
             _explicit_or_default(
                 c, "client-cert-auth", "clients are not required to present certificates"
@@ -1560,7 +1776,7 @@ def _etcd(c: Component) -> Iterator[Hit]:
         )
     for name in ("auto-tls", "peer-auto-tls"):
         if _is_true(c.value(name)):
-            yield c.hit("K8S-ETCD-AUTO-TLS", name, f"--{name} uses self-signed certificates")
+            yield c.hit(K8S_ETCD_AUTO_TLS, name, f"--{name} uses self-signed certificates")
     yield from _etcd_peers(c)
 
 
@@ -1571,13 +1787,13 @@ def _etcd_peers(c: Component) -> Iterator[Hit]:
     members = [m for m in _items(c.value("initial-cluster")) if "=" in m]
     clustered = len(members) > 1
     if missing and (partial or clustered):
-        yield c.hit_missing("K8S-ETCD-PEER-TLS", "peer-tls", missing)
+        yield c.hit_missing(K8S_ETCD_PEER_TLS, "peer-tls", missing)
     value = c.value("peer-client-cert-auth")
     explicit_off = c.flag("peer-client-cert-auth") is not None and not _is_true(value)
     relevant = clustered or len(missing) < len(peer_files)
     if explicit_off or (relevant and value is not None and not _is_true(value)):
         yield c.hit(
-            "K8S-ETCD-PEER-CLIENT-CERT-AUTH",
+            K8S_ETCD_PEER_CLIENT_CERT_AUTH,
             "peer-client-cert-auth",
             _explicit_or_default(
                 c, "peer-client-cert-auth", "peers are not required to present certificates"
@@ -1589,47 +1805,47 @@ def _kubelet(c: Component) -> Iterator[Hit]:
     value = c.value("anonymous-auth")
     if value is not None and not _is_false(value):
         yield c.hit(
-            "K8S-KUBELET-ANONYMOUS-AUTH",
+            K8S_KUBELET_ANONYMOUS_AUTH,
             "anonymous-auth",
             _explicit_or_default(c, "anonymous-auth", "anonymous requests are allowed"),
         )
     value = c.value("authorization-mode")
     if value is not None and "AlwaysAllow" in _items(value):
         yield c.hit(
-            "K8S-KUBELET-AUTHZ-ALWAYS-ALLOW",
+            K8S_KUBELET_AUTHZ_ALWAYS_ALLOW,
             "authorization-mode",
             _explicit_or_default(c, "authorization-mode", "every request is authorized"),
         )
     value = c.value("read-only-port")
     if value is not None and value.strip() not in ("0", ""):
         yield c.hit(
-            "K8S-KUBELET-READ-ONLY-PORT",
+            K8S_KUBELET_READ_ONLY_PORT,
             "read-only-port",
             _explicit_or_default(c, "read-only-port", f"read-only port {value} is open"),
         )
     value = c.value("protect-kernel-defaults")
     if value is not None and not _is_true(value):
         yield c.hit(
-            "K8S-KUBELET-PROTECT-KERNEL-DEFAULTS",
+            K8S_KUBELET_PROTECT_KERNEL_DEFAULTS,
             "protect-kernel-defaults",
             _explicit_or_default(c, "protect-kernel-defaults", "kernel defaults are not protected"),
         )
     if _is_false(c.value("make-iptables-util-chains")):
         yield c.hit(
-            "K8S-KUBELET-IPTABLES-CHAINS",
+            K8S_KUBELET_IPTABLES_CHAINS,
             "make-iptables-util-chains",
             "iptables utility chains are not managed",
         )
     if _is_zero_duration(c.value("streaming-connection-idle-timeout")):
         yield c.hit(
-            "K8S-KUBELET-STREAMING-TIMEOUT",
+            K8S_KUBELET_STREAMING_TIMEOUT,
             "streaming-connection-idle-timeout",
             "idle streaming connections never time out",
         )
     value = c.value("rotate-certificates")
     if value is not None and not _is_true(value):
         yield c.hit(
-            "K8S-KUBELET-CERT-ROTATION",
+            K8S_KUBELET_CERT_ROTATION,
             "rotate-certificates",
             _explicit_or_default(c, "rotate-certificates", "client certificate rotation is off"),
         )
@@ -1640,7 +1856,7 @@ def _kubelet(c: Component) -> Iterator[Hit]:
 def _kubelet_serving_cert(c: Component) -> Iterator[Hit]:
     if c.unset("tls-cert-file") and not _is_true(c.value("rotate-server-certificates")):
         yield c.hit(
-            "K8S-KUBELET-TLS-CERT",
+            K8S_KUBELET_TLS_CERT,
             "tls-cert-file",
             "no serving certificate and no serverTLSBootstrap: self-signed certificate",
         )
@@ -1651,7 +1867,7 @@ def _server_rotation(c: Component) -> Iterator[Hit]:
         name, _, value = gate.partition("=")
         if name.strip() == "RotateKubeletServerCertificate" and _is_false(value):
             yield c.hit(
-                "K8S-KUBELET-SERVER-CERT-ROTATION",
+                K8S_KUBELET_SERVER_CERT_ROTATION,
                 "feature-gates",
                 "RotateKubeletServerCertificate=false",
             )
@@ -1690,12 +1906,12 @@ def _weak_tls(c: Component) -> Iterator[Hit]:
         ]
         if weak:
             yield c.hit(
-                "K8S-CONTROL-PLANE-WEAK-TLS", name, f"weak cipher suites allowed: {', '.join(weak)}"
+                K8S_CONTROL_PLANE_WEAK_TLS, name, f"weak cipher suites allowed: {', '.join(weak)}"
             )
     version = c.value("tls-min-version")
     if version and version.strip() in _OLD_TLS:
         yield c.hit(
-            "K8S-CONTROL-PLANE-WEAK-TLS", "tls-min-version", f"minimum TLS version is {version}"
+            K8S_CONTROL_PLANE_WEAK_TLS, "tls-min-version", f"minimum TLS version is {version}"
         )
 
 
@@ -1720,7 +1936,7 @@ def _shared_ca(components: list[Component]) -> Iterator[Hit]:
         trusted = c.value("trusted-ca-file") if c.name == _ETCD else None
         if trusted and trusted.strip() in client_cas:
             yield c.hit(
-                "K8S-ETCD-SHARED-CA",
+                K8S_ETCD_SHARED_CA,
                 "trusted-ca-file",
                 f"--trusted-ca-file {trusted} is also the API server's client CA",
             )
@@ -1751,7 +1967,7 @@ def _encryption(obj: K8sObject) -> Iterator[Hit]:
         line = entry.line_of("providers")
         if kind == "identity":
             yield Hit(
-                "K8S-ENCRYPTION-IDENTITY-FIRST",
+                K8S_ENCRYPTION_IDENTITY_FIRST,
                 obj.path,
                 line,
                 _resource(obj),
@@ -1760,7 +1976,7 @@ def _encryption(obj: K8sObject) -> Iterator[Hit]:
             )
         elif kind in ("aescbc", "aesgcm"):
             yield Hit(
-                "K8S-ENCRYPTION-WEAK-PROVIDER",
+                K8S_ENCRYPTION_WEAK_PROVIDER,
                 obj.path,
                 line,
                 _resource(obj),
@@ -1769,7 +1985,7 @@ def _encryption(obj: K8sObject) -> Iterator[Hit]:
             )
     if not covered:
         yield Hit(
-            "K8S-ENCRYPTION-SECRETS-NOT-COVERED",
+            K8S_ENCRYPTION_SECRETS_NOT_COVERED,
             obj.path,
             obj.body.line_of("resources"),
             _resource(obj),
@@ -1845,7 +2061,7 @@ def _audit_policy(obj: K8sObject) -> Iterator[Hit]:
     res = _resource(obj)
     if not isinstance(rules, YSeq) or not rules:
         line = body.line_of("rules") if "rules" in body else body.line_of("kind")
-        yield Hit("K8S-AUDIT-POLICY-EMPTY", obj.path, line, res, "the policy has no rules", "rules")
+        yield Hit(K8S_AUDIT_POLICY_EMPTY, obj.path, line, res, "the policy has no rules", "rules")
         return
     unlogged: dict[int, list[str]] = {}
     for sub in _SENSITIVE_SUBRESOURCES:
@@ -1857,7 +2073,7 @@ def _audit_policy(obj: K8sObject) -> Iterator[Hit]:
     for index, subs in unlogged.items():
         line = body.line_of("rules") if index < 0 else rules[index].line_of("level")
         yield Hit(
-            "K8S-AUDIT-POLICY-SENSITIVE-ACTIONS",
+            K8S_AUDIT_POLICY_SENSITIVE_ACTIONS,
             obj.path,
             line,
             res,
@@ -1872,7 +2088,7 @@ def _audit_policy(obj: K8sObject) -> Iterator[Hit]:
                 leaking.setdefault(index, set()).add(resource)
     for index, names in sorted(leaking.items()):
         yield Hit(
-            "K8S-AUDIT-POLICY-SECRET-BODIES",
+            K8S_AUDIT_POLICY_SECRET_BODIES,
             obj.path,
             rules[index].line_of("level"),
             res,
@@ -1898,12 +2114,12 @@ def _psp(obj: K8sObject) -> Iterator[Hit]:
         return
     res = obj.id
 
-    def hit(rule: str, line: int, message: str, key: str) -> Hit:
+    def hit(rule: Rule, line: int, message: str, key: str) -> Hit:
         return Hit(rule, obj.path, line, res, f"{obj.id}: {message}", key)
 
     if spec.get("privileged") is True:
         yield hit(
-            "K8S-PSP-PRIVILEGED",
+            K8S_PSP_PRIVILEGED,
             spec.line_of("privileged"),
             "privileged pods are allowed",
             "privileged",
@@ -1911,20 +2127,20 @@ def _psp(obj: K8sObject) -> Iterator[Hit]:
     if spec.get("allowPrivilegeEscalation") is not False:
         line = spec.line_of("allowPrivilegeEscalation", obj.body.line_of("spec"))
         yield hit(
-            "K8S-PSP-PRIVILEGE-ESCALATION",
+            K8S_PSP_PRIVILEGE_ESCALATION,
             line,
             "privilege escalation is allowed",
             "allowPrivilegeEscalation",
         )
     for key in ("hostNetwork", "hostPID", "hostIPC"):
         if spec.get(key) is True:
-            yield hit("K8S-PSP-HOST-NAMESPACES", spec.line_of(key), f"{key} is allowed", key)
+            yield hit(K8S_PSP_HOST_NAMESPACES, spec.line_of(key), f"{key} is allowed", key)
     for key in ("allowedCapabilities", "defaultAddCapabilities"):
         caps = [_cap(c) for c in get_seq(spec, key)]
         bad = [c for c in caps if c not in _BASELINE_CAPS]
         if bad:
             yield hit(
-                "K8S-PSP-CAPABILITIES", spec.line_of(key), f"{key} includes {', '.join(bad)}", key
+                K8S_PSP_CAPABILITIES, spec.line_of(key), f"{key} includes {', '.join(bad)}", key
             )
     yield from _psp_host_paths(spec, hit)
     yield from _psp_run_as(spec, hit)
@@ -1932,28 +2148,28 @@ def _psp(obj: K8sObject) -> Iterator[Hit]:
     if not drops & {"ALL", "NET_RAW"}:
         line = spec.line_of("requiredDropCapabilities", obj.body.line_of("spec"))
         yield hit(
-            "K8S-PSP-NET-RAW",
+            K8S_PSP_NET_RAW,
             line,
             "NET_RAW is not required to be dropped",
             "requiredDropCapabilities",
         )
     if get_seq(spec, "allowedUnsafeSysctls"):
         yield hit(
-            "K8S-PSP-UNSAFE-SYSCTLS",
+            K8S_PSP_UNSAFE_SYSCTLS,
             spec.line_of("allowedUnsafeSysctls"),
             "unsafe sysctls are allowed",
             "allowedUnsafeSysctls",
         )
     if "Unmasked" in [str(t) for t in get_seq(spec, "allowedProcMountTypes")]:
         yield hit(
-            "K8S-PSP-UNMASKED-PROC",
+            K8S_PSP_UNMASKED_PROC,
             spec.line_of("allowedProcMountTypes"),
             "the Unmasked proc mount type is allowed",
             "allowedProcMountTypes",
         )
 
 
-_PspHit = Callable[[str, int, str, str], Hit]
+_PspHit = Callable[[Rule, int, str, str], Hit]
 
 
 def _psp_host_paths(spec: YMap, hit: _PspHit) -> Iterator[Hit]:
@@ -1966,7 +2182,7 @@ def _psp_host_paths(spec: YMap, hit: _PspHit) -> Iterator[Hit]:
             prefix = str(entry.get("pathPrefix", ""))
             line = entry.line_of("readOnly") if "readOnly" in entry else allowed.line_of(index)
             yield hit(
-                "K8S-PSP-HOST-PATH",
+                K8S_PSP_HOST_PATH,
                 line,
                 f"host path {prefix!r} is writable",
                 f"allowedHostPaths[{prefix}]",
@@ -1975,7 +2191,7 @@ def _psp_host_paths(spec: YMap, hit: _PspHit) -> Iterator[Hit]:
     for index, volume in enumerate(volumes):
         if str(volume) in ("*", "hostPath"):
             yield hit(
-                "K8S-PSP-HOST-PATH",
+                K8S_PSP_HOST_PATH,
                 volumes.line_of(index),
                 f"volumes allows {volume!s} with no allowedHostPaths",
                 "volumes",
@@ -1990,14 +2206,14 @@ def _psp_run_as(spec: YMap, hit: _PspHit) -> Iterator[Hit]:
     rule = run_as.get("rule")
     if rule == "RunAsAny":
         yield hit(
-            "K8S-PSP-RUN-AS-ROOT", run_as.line_of("rule"), "runAsUser rule is RunAsAny", "runAsUser"
+            K8S_PSP_RUN_AS_ROOT, run_as.line_of("rule"), "runAsUser rule is RunAsAny", "runAsUser"
         )
     elif rule == "MustRunAs":
         ranges = get_seq(run_as, "ranges")
         for index, item in enumerate(ranges):
             if isinstance(item, YMap) and item.get("min") == 0:
                 yield hit(
-                    "K8S-PSP-RUN-AS-ROOT",
+                    K8S_PSP_RUN_AS_ROOT,
                     item.line_of("min"),
                     "runAsUser range includes UID 0",
                     f"runAsUser.ranges[{index}]",
@@ -2047,14 +2263,14 @@ def _addons(views: list[Workload]) -> Iterator[Hit]:
 def _tiller(w: Workload, c: Container) -> Iterator[Hit]:
     where = f"container {c.name!r} of {w.id}"
     yield Hit(
-        "K8S-TILLER-DEPLOYED", w.path, c.body.line_of("image"), w.id, f"{where} runs Tiller", c.key
+        K8S_TILLER_DEPLOYED, w.path, c.body.line_of("image"), w.id, f"{where} runs Tiller", c.key
     )
     flags = _parse_flags(_tokens(c.body))
     listen = flags.get("listen")
     if listen is None:
         line = c.body.line_of("args") if "args" in c.body else c.line
         yield Hit(
-            "K8S-TILLER-EXPOSED",
+            K8S_TILLER_EXPOSED,
             w.path,
             line,
             w.id,
@@ -2063,7 +2279,7 @@ def _tiller(w: Workload, c: Container) -> Iterator[Hit]:
         )
     elif not _is_loopback(listen.value.rsplit(":", 1)[0]):
         yield Hit(
-            "K8S-TILLER-EXPOSED",
+            K8S_TILLER_EXPOSED,
             w.path,
             listen.line,
             w.id,
@@ -2075,7 +2291,7 @@ def _tiller(w: Workload, c: Container) -> Iterator[Hit]:
 def _dashboard(w: Workload, c: Container) -> Iterator[Hit]:
     where = f"container {c.name!r} of {w.id}"
     yield Hit(
-        "K8S-DASHBOARD-DEPLOYED",
+        K8S_DASHBOARD_DEPLOYED,
         w.path,
         c.body.line_of("image"),
         w.id,
@@ -2087,7 +2303,7 @@ def _dashboard(w: Workload, c: Container) -> Iterator[Hit]:
         flag = flags.get(name)
         if flag is not None and _is_true(flag.value):
             yield Hit(
-                "K8S-DASHBOARD-SKIP-LOGIN",
+                K8S_DASHBOARD_SKIP_LOGIN,
                 w.path,
                 flag.line,
                 w.id,
@@ -2112,7 +2328,7 @@ def _tiller_services(ctx: ConfigContext) -> Iterator[Hit]:
         )
         if by_selector or by_port:
             yield Hit(
-                "K8S-TILLER-SERVICE",
+                K8S_TILLER_SERVICE,
                 svc.path,
                 svc.metadata.line_of("name"),
                 svc.id,

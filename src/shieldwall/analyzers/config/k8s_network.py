@@ -11,7 +11,7 @@ from typing import Any
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import (
     Workload,
@@ -28,153 +28,202 @@ _NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-polic
 _SVC = "https://kubernetes.io/docs/concepts/services-networking/service/"
 _INGRESS = "https://kubernetes.io/docs/concepts/services-networking/ingress/"
 
-RULES = (
-    config_rule(
-        "K8S-NETPOL-MISSING",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Workload selected by no NetworkPolicy",
+K8S_NETPOL_MISSING = config_rule(
+    id="K8S-NETPOL-MISSING",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Workload selected by no NetworkPolicy",
+    description=(
         "Pods that no NetworkPolicy selects accept traffic from every pod in the cluster: one "
-        "compromised service can reach this one directly.",
+        "compromised service can reach this one directly."
+    ),
+    remediation=(
         "Add a NetworkPolicy whose podSelector matches these pods and allows only the callers "
-        "that need them (and a default-deny policy for the namespace).",
-        ("workload",),
-        cwe=("CWE-923",),
-        references=(_NETPOL,),
+        "that need them (and a default-deny policy for the namespace)."
     ),
-    config_rule(
-        "K8S-NETPOL-NO-DEFAULT-DENY",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Namespace has workloads and no default-deny ingress policy",
+    applies_to=("workload",),
+    cwe=("CWE-923",),
+    references=(_NETPOL,),
+)
+K8S_NETPOL_NO_DEFAULT_DENY = config_rule(
+    id="K8S-NETPOL-NO-DEFAULT-DENY",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Namespace has workloads and no default-deny ingress policy",
+    description=(
         "Without a policy that selects every pod of the namespace for Ingress, each new workload "
-        "starts reachable from the whole cluster until someone remembers to write its policy.",
+        "starts reachable from the whole cluster until someone remembers to write its policy."
+    ),
+    remediation=(
         "Add `kind: NetworkPolicy` with `podSelector: {}` and `policyTypes: [Ingress]` and no "
-        "ingress rules in the namespace, then allow traffic per workload.",
-        ("Namespace",),
-        cwe=("CWE-923",),
-        references=(_NETPOL + "#default-deny-all-ingress-traffic",),
+        "ingress rules in the namespace, then allow traffic per workload."
     ),
-    config_rule(
-        "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Namespace has workloads and no default-deny egress policy",
+    applies_to=("Namespace",),
+    cwe=("CWE-923",),
+    references=(_NETPOL + "#default-deny-all-ingress-traffic",),
+)
+K8S_NETPOL_NO_DEFAULT_DENY_EGRESS = config_rule(
+    id="K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Namespace has workloads and no default-deny egress policy",
+    description=(
         "Pods that may open connections anywhere make data exfiltration and lateral movement easy "
-        "after a compromise.",
+        "after a compromise."
+    ),
+    remediation=(
         "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Egress]`, then allow DNS "
-        "and the destinations each workload needs.",
-        ("Namespace",),
-        cwe=("CWE-923",),
-        references=(_NETPOL + "#default-deny-all-egress-traffic",),
+        "and the destinations each workload needs."
     ),
-    config_rule(
-        "K8S-NETPOL-ALLOW-ALL",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "NetworkPolicy allows ingress from everywhere",
+    applies_to=("Namespace",),
+    cwe=("CWE-923",),
+    references=(_NETPOL + "#default-deny-all-egress-traffic",),
+)
+K8S_NETPOL_ALLOW_ALL = config_rule(
+    id="K8S-NETPOL-ALLOW-ALL",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="NetworkPolicy allows ingress from everywhere",
+    description=(
         "An ingress rule with no `from` (or an empty peer, every namespace, or 0.0.0.0/0) lets "
-        "every pod and address in, which undoes the isolation the policy seems to give.",
-        "List the callers explicitly with podSelector/namespaceSelector, and ports.",
-        ("NetworkPolicy",),
-        cwe=("CWE-923",),
-        references=(_NETPOL,),
+        "every pod and address in, which undoes the isolation the policy seems to give."
     ),
-    config_rule(
-        "K8S-NETPOL-SELECTS-NOTHING",
-        Control.ISOLATION,
-        Severity.LOW,
-        "NetworkPolicy selects no pod",
+    remediation="List the callers explicitly with podSelector/namespaceSelector, and ports.",
+    applies_to=("NetworkPolicy",),
+    cwe=("CWE-923",),
+    references=(_NETPOL,),
+)
+K8S_NETPOL_SELECTS_NOTHING = config_rule(
+    id="K8S-NETPOL-SELECTS-NOTHING",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="NetworkPolicy selects no pod",
+    description=(
         "A policy whose podSelector matches no workload in its namespace protects nothing; the "
-        "workload it was written for is probably unprotected (label typo, wrong namespace).",
-        "Fix the podSelector labels or the namespace so that it selects the intended pods.",
-        ("NetworkPolicy",),
-        cwe=("CWE-923",),
-        references=(_NETPOL,),
+        "workload it was written for is probably unprotected (label typo, wrong namespace)."
     ),
-    config_rule(
-        "K8S-SERVICE-EXPOSED",
-        Control.API_EXPOSURE,
-        Severity.HIGH,
-        "Service exposes a workload other than the gateway",
+    remediation="Fix the podSelector labels or the namespace so that it selects the intended pods.",
+    applies_to=("NetworkPolicy",),
+    cwe=("CWE-923",),
+    references=(_NETPOL,),
+)
+K8S_SERVICE_EXPOSED = config_rule(
+    id="K8S-SERVICE-EXPOSED",
+    control=Control.API_EXPOSURE,
+    severity=Severity.HIGH,
+    title="Service exposes a workload other than the gateway",
+    description=(
         "A LoadBalancer or NodePort Service makes its pods reachable from outside the cluster "
         "directly, bypassing the API gateway's authentication, rate limits and TLS. Reported "
         "here only when no workload of the deployment unit is behind the Service; otherwise "
-        "TOPO-EXPOSED-PAST-GATEWAY reports the workload with the whole path.",
+        "TOPO-EXPOSED-PAST-GATEWAY reports the workload with the whole path."
+    ),
+    remediation=(
         "Make the Service `type: ClusterIP` and route outside traffic through the gateway; if "
-        "this workload is the gateway, declare it in .shieldwall.yaml (`gateway: workloads:`).",
-        ("Service",),
-        cwe=("CWE-668",),
-        references=(_SVC + "#publishing-services-service-types",),
+        "this workload is the gateway, declare it in .shieldwall.yaml (`gateway: workloads:`)."
     ),
-    config_rule(
-        "K8S-SERVICE-EXTERNAL-IPS",
-        Control.API_EXPOSURE,
-        Severity.MEDIUM,
-        "Service has externalIPs",
+    applies_to=("Service",),
+    cwe=("CWE-668",),
+    references=(_SVC + "#publishing-services-service-types",),
+)
+K8S_SERVICE_EXTERNAL_IPS = config_rule(
+    id="K8S-SERVICE-EXTERNAL-IPS",
+    control=Control.API_EXPOSURE,
+    severity=Severity.MEDIUM,
+    title="Service has externalIPs",
+    description=(
         "externalIPs route outside traffic straight to the Service's pods and can be abused to "
-        "intercept traffic for other addresses (CVE-2020-8554).",
+        "intercept traffic for other addresses (CVE-2020-8554)."
+    ),
+    remediation=(
         "Remove `externalIPs`; expose through the gateway, and block the field with an admission "
-        "policy.",
-        ("Service",),
-        cwe=("CWE-668",),
-        references=(_SVC + "#external-ips",),
+        "policy."
     ),
-    config_rule(
-        "K8S-INGRESS-NO-TLS",
-        Control.ENCRYPTION,
-        Severity.HIGH,
-        "Ingress host served without TLS",
+    applies_to=("Service",),
+    cwe=("CWE-668",),
+    references=(_SVC + "#external-ips",),
+)
+K8S_INGRESS_NO_TLS = config_rule(
+    id="K8S-INGRESS-NO-TLS",
+    control=Control.ENCRYPTION,
+    severity=Severity.HIGH,
+    title="Ingress host served without TLS",
+    description=(
         "Requests to this host travel in clear text between clients and the cluster: tokens, "
-        "cookies and personal data can be read and changed on the way.",
-        "Add a `tls` entry listing the host with a certificate secret (cert-manager can issue "
-        "it) and redirect HTTP to HTTPS.",
-        ("Ingress",),
-        cwe=("CWE-319",),
-        references=(_INGRESS + "#tls",),
+        "cookies and personal data can be read and changed on the way."
     ),
-    config_rule(
-        "K8S-INGRESS-NO-AUTH",
-        Control.ACCESS_CONTROL,
-        Severity.MEDIUM,
-        "Ingress route reaches a service with no authentication in front",
+    remediation=(
+        "Add a `tls` entry listing the host with a certificate secret (cert-manager can issue "
+        "it) and redirect HTTP to HTTPS."
+    ),
+    applies_to=("Ingress",),
+    cwe=("CWE-319",),
+    references=(_INGRESS + "#tls",),
+)
+K8S_INGRESS_NO_AUTH = config_rule(
+    id="K8S-INGRESS-NO-AUTH",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    title="Ingress route reaches a service with no authentication in front",
+    description=(
         "The route sends outside requests to an internal service that no gateway, auth "
         "annotation (ingress-nginx auth-url/auth-type, Traefik or Kong auth plugins, oauth2-proxy) "
         "or mesh authentication policy protects. Reported here only when the backend's workloads "
-        "are not in the deployment unit; otherwise TOPO-ROUTE-NO-AUTH reports the route.",
+        "are not in the deployment unit; otherwise TOPO-ROUTE-NO-AUTH reports the route."
+    ),
+    remediation=(
         "Route through the gateway, or add authentication at the ingress (for ingress-nginx: "
         "`nginx.ingress.kubernetes.io/auth-url` to an oauth2-proxy) or an Istio "
-        "RequestAuthentication + AuthorizationPolicy for the backend.",
-        ("Ingress",),
-        cwe=("CWE-306",),
-        references=(_INGRESS,),
+        "RequestAuthentication + AuthorizationPolicy for the backend."
     ),
-    config_rule(
-        "K8S-INGRESS-BYPASSES-GATEWAY",
-        Control.API_EXPOSURE,
-        Severity.HIGH,
-        "Ingress routes straight to a service behind the gateway",
+    applies_to=("Ingress",),
+    cwe=("CWE-306",),
+    references=(_INGRESS,),
+)
+K8S_INGRESS_BYPASSES_GATEWAY = config_rule(
+    id="K8S-INGRESS-BYPASSES-GATEWAY",
+    control=Control.API_EXPOSURE,
+    severity=Severity.HIGH,
+    title="Ingress routes straight to a service behind the gateway",
+    description=(
         "The system has an API gateway, but this Ingress sends outside traffic to another service "
         "directly, skipping the gateway's authentication, rate limiting and auditing. Reported "
         "here only when the backend's workloads are not in the deployment unit; otherwise "
-        "TOPO-EXPOSED-PAST-GATEWAY reports the workload.",
-        "Point the Ingress backend at the gateway's Service and let the gateway route inward.",
-        ("Ingress",),
-        cwe=("CWE-668",),
-        references=(_INGRESS,),
+        "TOPO-EXPOSED-PAST-GATEWAY reports the workload."
     ),
-    config_rule(
-        "K8S-MESH-MTLS-NOT-STRICT",
-        Control.ENCRYPTION,
-        Severity.MEDIUM,
-        "Service mesh accepts plaintext between services",
+    remediation=(
+        "Point the Ingress backend at the gateway's Service and let the gateway route inward."
+    ),
+    applies_to=("Ingress",),
+    cwe=("CWE-668",),
+    references=(_INGRESS,),
+)
+K8S_MESH_MTLS_NOT_STRICT = config_rule(
+    id="K8S-MESH-MTLS-NOT-STRICT",
+    control=Control.ENCRYPTION,
+    severity=Severity.MEDIUM,
+    title="Service mesh accepts plaintext between services",
+    description=(
         "A PeerAuthentication in PERMISSIVE or DISABLE mode (or a DestinationRule with TLS "
-        "DISABLE) lets services talk in clear text inside the cluster.",
-        "Set `spec.mtls.mode: STRICT` (and `trafficPolicy.tls.mode: ISTIO_MUTUAL`).",
-        ("PeerAuthentication", "DestinationRule"),
-        cwe=("CWE-319",),
-        references=("https://istio.io/latest/docs/reference/config/security/peer_authentication/",),
+        "DISABLE) lets services talk in clear text inside the cluster."
     ),
+    remediation="Set `spec.mtls.mode: STRICT` (and `trafficPolicy.tls.mode: ISTIO_MUTUAL`).",
+    applies_to=("PeerAuthentication", "DestinationRule"),
+    cwe=("CWE-319",),
+    references=("https://istio.io/latest/docs/reference/config/security/peer_authentication/",),
+)
+RULES: tuple[Rule, ...] = (
+    K8S_NETPOL_MISSING,
+    K8S_NETPOL_NO_DEFAULT_DENY,
+    K8S_NETPOL_NO_DEFAULT_DENY_EGRESS,
+    K8S_NETPOL_ALLOW_ALL,
+    K8S_NETPOL_SELECTS_NOTHING,
+    K8S_SERVICE_EXPOSED,
+    K8S_SERVICE_EXTERNAL_IPS,
+    K8S_INGRESS_NO_TLS,
+    K8S_INGRESS_NO_AUTH,
+    K8S_INGRESS_BYPASSES_GATEWAY,
+    K8S_MESH_MTLS_NOT_STRICT,
 )
 
 
@@ -232,7 +281,7 @@ def _netpol_coverage(
             evaluated.selects(p, w) and "Ingress" in evaluated.types(p) for p in by_ns[w.namespace]
         ):
             yield Hit(
-                "K8S-NETPOL-MISSING",
+                K8S_NETPOL_MISSING,
                 w.path,
                 _name_line(w.obj),
                 w.id,
@@ -264,7 +313,7 @@ def _netpol_coverage(
         names = ", ".join(sorted({w.obj.name for w in workloads})[:5])
         if not deny_ingress:
             yield Hit(
-                "K8S-NETPOL-NO-DEFAULT-DENY",
+                K8S_NETPOL_NO_DEFAULT_DENY,
                 path,
                 line,
                 f"Namespace/{ns}",
@@ -274,7 +323,7 @@ def _netpol_coverage(
             )
         if not deny_egress:
             yield Hit(
-                "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
+                K8S_NETPOL_NO_DEFAULT_DENY_EGRESS,
                 path,
                 line,
                 f"Namespace/{ns}",
@@ -303,7 +352,7 @@ def _netpol_rules(
                 why = _allows_everyone(rule)
                 if why:
                     yield Hit(
-                        "K8S-NETPOL-ALLOW-ALL",
+                        K8S_NETPOL_ALLOW_ALL,
                         p.path,
                         line,
                         p.id,
@@ -318,7 +367,7 @@ def _netpol_rules(
                 and not any(evaluated.selects(p, w) for w in ctx.workloads)
             ):
                 yield Hit(
-                    "K8S-NETPOL-SELECTS-NOTHING",
+                    K8S_NETPOL_SELECTS_NOTHING,
                     p.path,
                     spec.line_of("podSelector"),
                     p.id,
@@ -388,7 +437,7 @@ def _services(ctx: ConfigContext) -> Iterator[Hit]:
             and not _service_workloads(ctx, svc)
         ):
             yield Hit(
-                "K8S-SERVICE-EXPOSED",
+                K8S_SERVICE_EXPOSED,
                 svc.path,
                 spec.line_of("type"),
                 svc.id,
@@ -399,7 +448,7 @@ def _services(ctx: ConfigContext) -> Iterator[Hit]:
         ips = spec.get("externalIPs")
         if isinstance(ips, list) and ips and not is_gateway:
             yield Hit(
-                "K8S-SERVICE-EXTERNAL-IPS",
+                K8S_SERVICE_EXTERNAL_IPS,
                 svc.path,
                 spec.line_of("externalIPs"),
                 svc.id,
@@ -429,7 +478,7 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
                 continue  # the map follows the route (TOPO-EXPOSED-PAST-GATEWAY, -ROUTE-NO-AUTH)
             if has_gateway and not gateway_is_controller:
                 yield Hit(
-                    "K8S-INGRESS-BYPASSES-GATEWAY",
+                    K8S_INGRESS_BYPASSES_GATEWAY,
                     ing.path,
                     backend.line,
                     ing.id,
@@ -440,7 +489,7 @@ def _ingresses(ctx: ConfigContext) -> Iterator[Hit]:
             if ann_auth or "oauth2-proxy" in backend.service:
                 continue
             yield Hit(
-                "K8S-INGRESS-NO-AUTH",
+                K8S_INGRESS_NO_AUTH,
                 ing.path,
                 backend.line,
                 ing.id,
@@ -457,7 +506,7 @@ def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
         default = get_map(spec, "defaultBackend") or get_map(spec, "backend")
         if default is not None:
             yield Hit(
-                "K8S-INGRESS-NO-TLS",
+                K8S_INGRESS_NO_TLS,
                 ing.path,
                 spec.line_of("defaultBackend", spec.line_of("backend")),
                 ing.id,
@@ -471,7 +520,7 @@ def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
         host = rule.get("host")
         if not tls.covers(None if host is None else str(host)):
             yield Hit(
-                "K8S-INGRESS-NO-TLS",
+                K8S_INGRESS_NO_TLS,
                 ing.path,
                 rule.line_of("host", rules.line_of(i)),
                 ing.id,
@@ -486,7 +535,7 @@ def _mesh(ctx: ConfigContext) -> Iterator[Hit]:
         mode = mtls.get("mode") if mtls is not None else None
         if mtls is not None and str(mode).upper() in ("PERMISSIVE", "DISABLE"):
             yield Hit(
-                "K8S-MESH-MTLS-NOT-STRICT",
+                K8S_MESH_MTLS_NOT_STRICT,
                 pa.path,
                 mtls.line_of("mode"),
                 pa.id,
@@ -501,7 +550,7 @@ def _mesh(ctx: ConfigContext) -> Iterator[Hit]:
                     "DISABLE",
                 ):
                     yield Hit(
-                        "K8S-MESH-MTLS-NOT-STRICT",
+                        K8S_MESH_MTLS_NOT_STRICT,
                         pa.path,
                         ports.line_of(port),
                         pa.id,
@@ -512,7 +561,7 @@ def _mesh(ctx: ConfigContext) -> Iterator[Hit]:
         tls = get_map(_spec(dr), "trafficPolicy", "tls")
         if tls is not None and str(tls.get("mode")).upper() == "DISABLE":
             yield Hit(
-                "K8S-MESH-MTLS-NOT-STRICT",
+                K8S_MESH_MTLS_NOT_STRICT,
                 dr.path,
                 tls.line_of("mode"),
                 dr.id,

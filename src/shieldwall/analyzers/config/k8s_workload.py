@@ -18,7 +18,7 @@ from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.credentials import is_secret_assignment, name_words
 from shieldwall.analyzers.config.profiles import BASELINE, BASELINE_CAPABILITIES, RESTRICTED, breaks
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.workloads import Container, Workload, get_map, get_seq, string_items
 from shieldwall.sources.yaml_tree import YMap, YSeq
@@ -40,456 +40,589 @@ _NAMESPACES = "https://kubernetes.io/docs/concepts/overview/working-with-objects
 
 _W = ("workload",)
 
-RULES = (
-    config_rule(
-        "K8S-PRIVILEGED",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Container runs privileged",
+K8S_PRIVILEGED = config_rule(
+    id="K8S-PRIVILEGED",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Container runs privileged",
+    description=(
         "A privileged container has every capability and access to all host devices; "
-        "a compromise of it is a compromise of the node.",
-        "Remove `securityContext.privileged: true`; grant the single capability needed instead.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_PSS,),
+        "a compromise of it is a compromise of the node."
     ),
-    config_rule(
-        "K8S-PRIVILEGE-ESCALATION",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Container allows privilege escalation",
+    remediation=(
+        "Remove `securityContext.privileged: true`; grant the single capability needed instead."
+    ),
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_PSS,),
+)
+K8S_PRIVILEGE_ESCALATION = config_rule(
+    id="K8S-PRIVILEGE-ESCALATION",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Container allows privilege escalation",
+    description=(
         "Without `allowPrivilegeEscalation: false` a process can gain more privileges than "
-        "its parent (setuid binaries, file capabilities).",
-        "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
-        _W,
-        cwe=("CWE-269",),
-        references=(_PSS,),
+        "its parent (setuid binaries, file capabilities)."
     ),
-    config_rule(
-        "K8S-RUN-AS-ROOT",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Container may run as root",
+    remediation="Set `securityContext.allowPrivilegeEscalation: false` on every container.",
+    applies_to=_W,
+    cwe=("CWE-269",),
+    references=(_PSS,),
+)
+K8S_RUN_AS_ROOT = config_rule(
+    id="K8S-RUN-AS-ROOT",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Container may run as root",
+    description=(
         "The container sets `runAsUser: 0`, or neither `runAsNonRoot: true` nor a non-zero "
         "`runAsUser` (container or pod level), so it runs as root whenever the image does. "
-        "Root in a container is root on the node once a kernel or runtime flaw is used.",
+        "Root in a container is root on the node once a kernel or runtime flaw is used."
+    ),
+    remediation=(
         "Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` (10000 or above) "
-        "on the pod or the container, and build the image with a non-root USER.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_PSS, _SC),
+        "on the pod or the container, and build the image with a non-root USER."
     ),
-    config_rule(
-        "K8S-LOW-UID",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Container runs with a low user id",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_PSS, _SC),
+)
+K8S_LOW_UID = config_rule(
+    id="K8S-LOW-UID",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Container runs with a low user id",
+    description=(
         "A UID below 10000 may coincide with a privileged or service account of the node "
-        "(files owned by it, host accounts), which matters after a container escape.",
-        "Run with `runAsUser` of 10000 or above (e.g. 10001 or 65532).",
-        _W,
-        cwe=("CWE-250",),
-        references=(_SC,),
+        "(files owned by it, host accounts), which matters after a container escape."
     ),
-    config_rule(
-        "K8S-RUN-AS-ROOT-GROUP",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Container runs with the root group",
+    remediation="Run with `runAsUser` of 10000 or above (e.g. 10001 or 65532).",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_SC,),
+)
+K8S_RUN_AS_ROOT_GROUP = config_rule(
+    id="K8S-RUN-AS-ROOT-GROUP",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Container runs with the root group",
+    description=(
         "`runAsGroup: 0` gives the process the root group: it can read and write every "
-        "file the image or a mounted volume leaves group-accessible to root.",
-        "Set `runAsGroup` to a non-zero group id (e.g. 10001).",
-        _W,
-        cwe=("CWE-250",),
-        references=(_SC,),
+        "file the image or a mounted volume leaves group-accessible to root."
     ),
-    config_rule(
-        "K8S-CAPABILITY-DANGEROUS",
-        Control.LEAST_PRIVILEGE,
-        Severity.HIGH,
-        "Container adds a dangerous Linux capability",
+    remediation="Set `runAsGroup` to a non-zero group id (e.g. 10001).",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_SC,),
+)
+K8S_CAPABILITY_DANGEROUS = config_rule(
+    id="K8S-CAPABILITY-DANGEROUS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.HIGH,
+    title="Container adds a dangerous Linux capability",
+    description=(
         "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE or ALL give "
         "near-root power over the kernel, the network stack or other processes, and are "
-        "the usual way out of a container.",
+        "the usual way out of a container."
+    ),
+    remediation=(
         "Remove the capability from `securityContext.capabilities.add`; if a feature needs "
-        "it, move that feature to a dedicated, reviewed component.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_PSS, _CAPS),
+        "it, move that feature to a dedicated, reviewed component."
     ),
-    config_rule(
-        "K8S-CAPABILITY-ADDED",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Container adds a Linux capability",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_PSS, _CAPS),
+)
+K8S_CAPABILITY_ADDED = config_rule(
+    id="K8S-CAPABILITY-ADDED",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Container adds a Linux capability",
+    description=(
         "Every added capability (NET_RAW, CHOWN, SETUID...) widens what a compromised "
-        "process can do; the restricted Pod Security Standard allows only NET_BIND_SERVICE.",
-        "Remove the capability from `capabilities.add`, or keep only NET_BIND_SERVICE.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_PSS, _CAPS),
+        "process can do; the restricted Pod Security Standard allows only NET_BIND_SERVICE."
     ),
-    config_rule(
-        "K8S-CAPABILITIES-NOT-DROPPED",
-        Control.LEAST_PRIVILEGE,
-        Severity.MEDIUM,
-        "Container does not drop all capabilities",
+    remediation="Remove the capability from `capabilities.add`, or keep only NET_BIND_SERVICE.",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_PSS, _CAPS),
+)
+K8S_CAPABILITIES_NOT_DROPPED = config_rule(
+    id="K8S-CAPABILITIES-NOT-DROPPED",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.MEDIUM,
+    title="Container does not drop all capabilities",
+    description=(
         "Container runtimes grant a default set of capabilities (NET_RAW, CHOWN, SETUID, "
         "DAC_OVERRIDE...) unless they are dropped; NET_RAW alone allows spoofing on the "
-        "pod network.",
-        "Set `securityContext.capabilities.drop: [ALL]` and add back only what is needed.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_PSS, _CAPS),
+        "pod network."
     ),
-    config_rule(
-        "K8S-WRITABLE-ROOT-FS",
-        Control.LEAST_PRIVILEGE,
-        Severity.LOW,
-        "Container root filesystem is writable",
+    remediation="Set `securityContext.capabilities.drop: [ALL]` and add back only what is needed.",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_PSS, _CAPS),
+)
+K8S_WRITABLE_ROOT_FS = config_rule(
+    id="K8S-WRITABLE-ROOT-FS",
+    control=Control.LEAST_PRIVILEGE,
+    severity=Severity.LOW,
+    title="Container root filesystem is writable",
+    description=(
         "A writable root filesystem lets an intruder drop tools, alter binaries and persist "
-        "in the container.",
+        "in the container."
+    ),
+    remediation=(
         "Set `securityContext.readOnlyRootFilesystem: true`; mount an emptyDir where the "
-        "application must write.",
-        _W,
-        cwe=("CWE-732",),
-        references=(_SC,),
+        "application must write."
     ),
-    config_rule(
-        "K8S-HOST-NETWORK",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Pod shares the host network namespace",
+    applies_to=_W,
+    cwe=("CWE-732",),
+    references=(_SC,),
+)
+K8S_HOST_NETWORK = config_rule(
+    id="K8S-HOST-NETWORK",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Pod shares the host network namespace",
+    description=(
         "With `hostNetwork: true` the pod sees every interface of the node, can bind its "
-        "ports, reach node-local services and bypasses NetworkPolicies.",
-        "Remove `hostNetwork: true`; expose ports through a Service.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_PSS,),
+        "ports, reach node-local services and bypasses NetworkPolicies."
     ),
-    config_rule(
-        "K8S-HOST-PID",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Pod shares the host process namespace",
+    remediation="Remove `hostNetwork: true`; expose ports through a Service.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_PSS,),
+)
+K8S_HOST_PID = config_rule(
+    id="K8S-HOST-PID",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Pod shares the host process namespace",
+    description=(
         "With `hostPID: true` the containers see every process of the node, can read their "
-        "environment and, with enough privilege, trace or kill them.",
-        "Remove `hostPID: true`.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_PSS,),
+        "environment and, with enough privilege, trace or kill them."
     ),
-    config_rule(
-        "K8S-HOST-IPC",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Pod shares the host IPC namespace",
+    remediation="Remove `hostPID: true`.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_PSS,),
+)
+K8S_HOST_IPC = config_rule(
+    id="K8S-HOST-IPC",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Pod shares the host IPC namespace",
+    description=(
         "With `hostIPC: true` the containers share System V IPC and POSIX shared memory with "
-        "every process of the node and can read or tamper with it.",
-        "Remove `hostIPC: true`.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_PSS,),
+        "every process of the node and can read or tamper with it."
     ),
-    config_rule(
-        "K8S-RUNTIME-SOCKET",
-        Control.ISOLATION,
-        Severity.CRITICAL,
-        "Container runtime socket mounted from the host",
+    remediation="Remove `hostIPC: true`.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_PSS,),
+)
+K8S_RUNTIME_SOCKET = config_rule(
+    id="K8S-RUNTIME-SOCKET",
+    control=Control.ISOLATION,
+    severity=Severity.CRITICAL,
+    title="Container runtime socket mounted from the host",
+    description=(
         "A hostPath to the Docker, containerd or CRI-O socket (or to the directory holding "
-        "it) lets the pod start privileged containers on the node: full node takeover.",
-        "Remove the volume; build images with a daemonless builder (BuildKit rootless, "
-        "kaniko) and query the runtime through the Kubernetes API instead.",
-        ("workload", "PersistentVolume"),
-        cwe=("CWE-668", "CWE-250"),
-        references=(_HOSTPATH, _PSS),
+        "it) lets the pod start privileged containers on the node: full node takeover."
     ),
-    config_rule(
-        "K8S-HOSTPATH-SENSITIVE",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Sensitive host directory mounted",
+    remediation=(
+        "Remove the volume; build images with a daemonless builder (BuildKit rootless, "
+        "kaniko) and query the runtime through the Kubernetes API instead."
+    ),
+    applies_to=("workload", "PersistentVolume"),
+    cwe=("CWE-668", "CWE-250"),
+    references=(_HOSTPATH, _PSS),
+)
+K8S_HOSTPATH_SENSITIVE = config_rule(
+    id="K8S-HOSTPATH-SENSITIVE",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Sensitive host directory mounted",
+    description=(
         "A hostPath to /, /etc, /proc, /sys, /root, /var/run, /var/lib/kubelet, /var/log "
         "and the like exposes node credentials, kubelet and runtime state, or other pods' "
-        "data, and often leads to node takeover.",
+        "data, and often leads to node takeover."
+    ),
+    remediation=(
         "Remove the hostPath volume; use a ConfigMap, Secret, emptyDir or a "
         "PersistentVolumeClaim. If a node agent really needs it, mount the narrowest path "
-        "read-only in a dedicated namespace.",
-        ("workload", "PersistentVolume"),
-        cwe=("CWE-668",),
-        references=(_HOSTPATH, _PSS),
+        "read-only in a dedicated namespace."
     ),
-    config_rule(
-        "K8S-HOSTPATH",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Host directory mounted",
+    applies_to=("workload", "PersistentVolume"),
+    cwe=("CWE-668",),
+    references=(_HOSTPATH, _PSS),
+)
+K8S_HOSTPATH = config_rule(
+    id="K8S-HOSTPATH",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Host directory mounted",
+    description=(
         "A hostPath volume ties the pod to a node's filesystem: data written there is "
         "visible to other pods and to the node, and symlink tricks can reach beyond it. "
         "Not reported in kube-system, where node agents are expected to use host "
-        "directories (sensitive paths and runtime sockets still are).",
-        "Use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead of hostPath.",
-        ("workload", "PersistentVolume"),
-        cwe=("CWE-668",),
-        references=(_HOSTPATH, _PSS),
+        "directories (sensitive paths and runtime sockets still are)."
     ),
-    config_rule(
-        "K8S-SECCOMP-UNCONFINED",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Seccomp is explicitly disabled",
+    remediation=(
+        "Use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim instead of hostPath."
+    ),
+    applies_to=("workload", "PersistentVolume"),
+    cwe=("CWE-668",),
+    references=(_HOSTPATH, _PSS),
+)
+K8S_SECCOMP_UNCONFINED = config_rule(
+    id="K8S-SECCOMP-UNCONFINED",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Seccomp is explicitly disabled",
+    description=(
         "An `Unconfined` seccomp profile lets the container make every system call, "
-        "including the rarely used ones that most kernel exploits need.",
-        "Set `securityContext.seccompProfile.type: RuntimeDefault` (or a Localhost profile).",
-        _W,
-        cwe=("CWE-693",),
-        references=(_SECCOMP, _PSS),
+        "including the rarely used ones that most kernel exploits need."
     ),
-    config_rule(
-        "K8S-SECCOMP-NOT-SET",
-        Control.ISOLATION,
-        Severity.LOW,
-        "No seccomp profile",
+    remediation=(
+        "Set `securityContext.seccompProfile.type: RuntimeDefault` (or a Localhost profile)."
+    ),
+    applies_to=_W,
+    cwe=("CWE-693",),
+    references=(_SECCOMP, _PSS),
+)
+K8S_SECCOMP_NOT_SET = config_rule(
+    id="K8S-SECCOMP-NOT-SET",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="No seccomp profile",
+    description=(
         "Without a seccomp profile Kubernetes runs containers unconfined by default, so the "
-        "whole system call surface of the kernel is reachable.",
-        "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
-        _W,
-        cwe=("CWE-693",),
-        references=(_SECCOMP, _PSS),
+        "whole system call surface of the kernel is reachable."
     ),
-    config_rule(
-        "K8S-APPARMOR-UNCONFINED",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "AppArmor is disabled or not a valid profile",
+    remediation="Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod.",
+    applies_to=_W,
+    cwe=("CWE-693",),
+    references=(_SECCOMP, _PSS),
+)
+K8S_APPARMOR_UNCONFINED = config_rule(
+    id="K8S-APPARMOR-UNCONFINED",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="AppArmor is disabled or not a valid profile",
+    description=(
         "An `unconfined` AppArmor profile (field or annotation), or a value that names no "
         "valid profile, removes the mandatory access control that limits file and "
-        "capability use inside the container.",
+        "capability use inside the container."
+    ),
+    remediation=(
         "Use `appArmorProfile.type: RuntimeDefault` (or Localhost with a profile name), or "
-        "the annotation value `runtime/default` / `localhost/<profile>`.",
-        _W,
-        cwe=("CWE-693",),
-        references=(_APPARMOR, _PSS),
+        "the annotation value `runtime/default` / `localhost/<profile>`."
     ),
-    config_rule(
-        "K8S-PROC-MOUNT-UNMASKED",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Container /proc is unmasked",
+    applies_to=_W,
+    cwe=("CWE-693",),
+    references=(_APPARMOR, _PSS),
+)
+K8S_PROC_MOUNT_UNMASKED = config_rule(
+    id="K8S-PROC-MOUNT-UNMASKED",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Container /proc is unmasked",
+    description=(
         "`procMount: Unmasked` removes the masking of sensitive /proc paths (kcore, "
-        "sysrq-trigger, timer_list...) that protects the node's kernel.",
-        "Remove `procMount` or set it to `Default`.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_PSS,),
+        "sysrq-trigger, timer_list...) that protects the node's kernel."
     ),
-    config_rule(
-        "K8S-UNSAFE-SYSCTL",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Pod sets an unsafe sysctl",
+    remediation="Remove `procMount` or set it to `Default`.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_PSS,),
+)
+K8S_UNSAFE_SYSCTL = config_rule(
+    id="K8S-UNSAFE-SYSCTL",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Pod sets an unsafe sysctl",
+    description=(
         "Sysctls outside the safe set are not isolated per pod or can exhaust node "
-        "resources; they affect other pods on the node or the node itself.",
-        "Remove the sysctl, or set it on dedicated, tainted nodes only.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_SYSCTL, _PSS),
+        "resources; they affect other pods on the node or the node itself."
     ),
-    config_rule(
-        "K8S-SHARE-PROCESS-NAMESPACE",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Containers of the pod share one process namespace",
+    remediation="Remove the sysctl, or set it on dedicated, tainted nodes only.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_SYSCTL, _PSS),
+)
+K8S_SHARE_PROCESS_NAMESPACE = config_rule(
+    id="K8S-SHARE-PROCESS-NAMESPACE",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Containers of the pod share one process namespace",
+    description=(
         "With `shareProcessNamespace: true` each container sees the processes, environment "
-        "and filesystem (/proc/<pid>/root) of its neighbours, secrets included.",
-        "Remove `shareProcessNamespace: true` unless a sidecar truly needs it.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_SHARE_PID,),
+        "and filesystem (/proc/<pid>/root) of its neighbours, secrets included."
     ),
-    config_rule(
-        "K8S-SELINUX-CUSTOM",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Custom SELinux user, role or type",
+    remediation="Remove `shareProcessNamespace: true` unless a sidecar truly needs it.",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_SHARE_PID,),
+)
+K8S_SELINUX_CUSTOM = config_rule(
+    id="K8S-SELINUX-CUSTOM",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Custom SELinux user, role or type",
+    description=(
         "Setting the SELinux user or role, or a type other than the container types "
         "(container_t, container_init_t, container_kvm_t, container_engine_t), can give the "
-        "process an unconfined or host-level domain.",
-        "Remove `seLinuxOptions.user`, `.role` and any custom `.type`; keep only `level`.",
-        _W,
-        cwe=("CWE-693",),
-        references=(_PSS,),
+        "process an unconfined or host-level domain."
     ),
-    config_rule(
-        "K8S-WINDOWS-HOST-PROCESS",
-        Control.ISOLATION,
-        Severity.HIGH,
-        "Windows HostProcess container",
+    remediation="Remove `seLinuxOptions.user`, `.role` and any custom `.type`; keep only `level`.",
+    applies_to=_W,
+    cwe=("CWE-693",),
+    references=(_PSS,),
+)
+K8S_WINDOWS_HOST_PROCESS = config_rule(
+    id="K8S-WINDOWS-HOST-PROCESS",
+    control=Control.ISOLATION,
+    severity=Severity.HIGH,
+    title="Windows HostProcess container",
+    description=(
         "A HostProcess container runs directly on the Windows node with the privileges of a "
-        "host account; it is not isolated at all.",
+        "host account; it is not isolated at all."
+    ),
+    remediation=(
         "Remove `windowsOptions.hostProcess: true`; run node agents as reviewed DaemonSets "
-        "in a dedicated namespace.",
-        _W,
-        cwe=("CWE-250",),
-        references=(_HOSTPROCESS, _PSS),
+        "in a dedicated namespace."
     ),
-    config_rule(
-        "K8S-MEMORY-LIMIT-MISSING",
-        Control.ISOLATION,
-        Severity.MEDIUM,
-        "Container has no memory limit",
+    applies_to=_W,
+    cwe=("CWE-250",),
+    references=(_HOSTPROCESS, _PSS),
+)
+K8S_MEMORY_LIMIT_MISSING = config_rule(
+    id="K8S-MEMORY-LIMIT-MISSING",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Container has no memory limit",
+    description=(
         "Without `resources.limits.memory` one container can use all the node's memory "
-        "and get its neighbours evicted or killed (noisy neighbour, denial of service).",
-        "Set `resources.limits.memory` on every container (or a namespace LimitRange).",
-        _W,
-        cwe=("CWE-770",),
-        references=(_RESOURCES,),
+        "and get its neighbours evicted or killed (noisy neighbour, denial of service)."
     ),
-    config_rule(
-        "K8S-CPU-LIMIT-MISSING",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Container has no CPU limit",
+    remediation="Set `resources.limits.memory` on every container (or a namespace LimitRange).",
+    applies_to=_W,
+    cwe=("CWE-770",),
+    references=(_RESOURCES,),
+)
+K8S_CPU_LIMIT_MISSING = config_rule(
+    id="K8S-CPU-LIMIT-MISSING",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Container has no CPU limit",
+    description=(
         "Without `resources.limits.cpu` a busy or hijacked container (cryptominer) can "
-        "starve the other pods of the node.",
-        "Set `resources.limits.cpu` (or a namespace LimitRange).",
-        _W,
-        cwe=("CWE-770",),
-        references=(_RESOURCES,),
+        "starve the other pods of the node."
     ),
-    config_rule(
-        "K8S-RESOURCE-REQUESTS-MISSING",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Container has no CPU or memory request",
+    remediation="Set `resources.limits.cpu` (or a namespace LimitRange).",
+    applies_to=_W,
+    cwe=("CWE-770",),
+    references=(_RESOURCES,),
+)
+K8S_RESOURCE_REQUESTS_MISSING = config_rule(
+    id="K8S-RESOURCE-REQUESTS-MISSING",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Container has no CPU or memory request",
+    description=(
         "Without a request (and no limit to default it from) the scheduler places the pod "
-        "blind and it is the first evicted under pressure (BestEffort).",
-        "Set `resources.requests.cpu` and `resources.requests.memory`.",
-        _W,
-        cwe=("CWE-770",),
-        references=(_RESOURCES,),
+        "blind and it is the first evicted under pressure (BestEffort)."
     ),
-    config_rule(
-        "K8S-IMAGE-LATEST",
-        Control.SUPPLY_CHAIN,
-        Severity.MEDIUM,
-        "Image uses the latest tag or no tag",
+    remediation="Set `resources.requests.cpu` and `resources.requests.memory`.",
+    applies_to=_W,
+    cwe=("CWE-770",),
+    references=(_RESOURCES,),
+)
+K8S_IMAGE_LATEST = config_rule(
+    id="K8S-IMAGE-LATEST",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.MEDIUM,
+    title="Image uses the latest tag or no tag",
+    description=(
         "`latest` (or no tag) points at whatever was pushed last: deployments are not "
-        "reproducible and a pushed image is picked up without review.",
-        "Pin the image to a version tag and preferably a digest (`name:1.2.3@sha256:...`).",
-        _W,
-        cwe=("CWE-1357",),
-        references=(_IMAGES,),
+        "reproducible and a pushed image is picked up without review."
     ),
-    config_rule(
-        "K8S-IMAGE-NO-DIGEST",
-        Control.SUPPLY_CHAIN,
-        Severity.INFO,
-        "Image not pinned by digest",
+    remediation="Pin the image to a version tag and preferably a digest (`name:1.2.3@sha256:...`).",
+    applies_to=_W,
+    cwe=("CWE-1357",),
+    references=(_IMAGES,),
+)
+K8S_IMAGE_NO_DIGEST = config_rule(
+    id="K8S-IMAGE-NO-DIGEST",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.INFO,
+    title="Image not pinned by digest",
+    description=(
         "A tag can be moved to other content at any time; only a digest names exactly the "
-        "image that was reviewed and scanned.",
-        "Reference the image by digest (`name:1.2.3@sha256:...`), updated by a bot.",
-        _W,
-        cwe=("CWE-1357",),
-        references=(_IMAGES,),
+        "image that was reviewed and scanned."
     ),
-    config_rule(
-        "K8S-IMAGE-PULL-POLICY",
-        Control.SUPPLY_CHAIN,
-        Severity.LOW,
-        "Mutable image not pulled on every start",
+    remediation="Reference the image by digest (`name:1.2.3@sha256:...`), updated by a bot.",
+    applies_to=_W,
+    cwe=("CWE-1357",),
+    references=(_IMAGES,),
+)
+K8S_IMAGE_PULL_POLICY = config_rule(
+    id="K8S-IMAGE-PULL-POLICY",
+    control=Control.SUPPLY_CHAIN,
+    severity=Severity.LOW,
+    title="Mutable image not pulled on every start",
+    description=(
         "With `IfNotPresent` or `Never` (the default for tagged images) a node reuses "
         "whatever it cached under that tag, and any pod can start a cached private image "
-        "without the pull credentials.",
-        "Pin the image by digest, or set `imagePullPolicy: Always`.",
-        _W,
-        cwe=("CWE-1357",),
-        references=(_IMAGES,),
+        "without the pull credentials."
     ),
-    config_rule(
-        "K8S-ENV-LITERAL-SECRET",
-        Control.SECRETS,
-        Severity.HIGH,
-        "Credential written in an environment variable",
+    remediation="Pin the image by digest, or set `imagePullPolicy: Always`.",
+    applies_to=_W,
+    cwe=("CWE-1357",),
+    references=(_IMAGES,),
+)
+K8S_ENV_LITERAL_SECRET = config_rule(
+    id="K8S-ENV-LITERAL-SECRET",
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Credential written in an environment variable",
+    description=(
         "An env var named like a password, token or key carries a literal value: it is "
         "stored in the repository, in the object (readable by anyone who can get the "
-        "workload) and in every copy of the manifest.",
+        "workload) and in every copy of the manifest."
+    ),
+    remediation=(
         "Move the value to a Secret (ideally from an external secret manager) and mount it "
-        "as a file; rotate the exposed credential.",
-        _W,
-        cwe=("CWE-798",),
-        references=(_SECRETS_GOOD,),
+        "as a file; rotate the exposed credential."
     ),
-    config_rule(
-        "K8S-ENV-SECRET-REF",
-        Control.SECRETS,
-        Severity.LOW,
-        "Secret exposed as environment variables",
+    applies_to=_W,
+    cwe=("CWE-798",),
+    references=(_SECRETS_GOOD,),
+)
+K8S_ENV_SECRET_REF = config_rule(
+    id="K8S-ENV-SECRET-REF",
+    control=Control.SECRETS,
+    severity=Severity.LOW,
+    title="Secret exposed as environment variables",
+    description=(
         "Secrets in env vars are inherited by child processes, shown in crash dumps and "
-        "debug endpoints, and cannot be rotated without a restart.",
-        "Mount the Secret as a volume (read-only files) and read it from there.",
-        _W,
-        cwe=("CWE-526",),
-        references=(_SECRETS, _SECRETS_GOOD),
+        "debug endpoints, and cannot be rotated without a restart."
     ),
-    config_rule(
-        "K8S-ENV-AUTH-DISABLED",
-        Control.ACCESS_CONTROL,
-        Severity.HIGH,
-        "Environment variable disables authentication",
+    remediation="Mount the Secret as a volume (read-only files) and read it from there.",
+    applies_to=_W,
+    cwe=("CWE-526",),
+    references=(_SECRETS, _SECRETS_GOOD),
+)
+K8S_ENV_AUTH_DISABLED = config_rule(
+    id="K8S-ENV-AUTH-DISABLED",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.HIGH,
+    title="Environment variable disables authentication",
+    description=(
         "An env var turns authentication off or allows anonymous or empty-password access "
         "(AUTH_DISABLED=true, *_AUTH_ENABLED=false, ALLOW_EMPTY_PASSWORD=yes, "
-        "*_AUTH_METHOD=trust...): anyone who reaches the service is let in.",
-        "Keep authentication on and give clients credentials, ideally from a central "
-        "identity provider.",
-        _W,
-        cwe=("CWE-306",),
-        references=(_SECRETS_GOOD,),
+        "*_AUTH_METHOD=trust...): anyone who reaches the service is let in."
     ),
-    config_rule(
-        "K8S-SYSTEM-NAMESPACE",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Application workload deployed in kube-system or kube-public",
+    remediation=(
+        "Keep authentication on and give clients credentials, ideally from a central "
+        "identity provider."
+    ),
+    applies_to=_W,
+    cwe=("CWE-306",),
+    references=(_SECRETS_GOOD,),
+)
+K8S_SYSTEM_NAMESPACE = config_rule(
+    id="K8S-SYSTEM-NAMESPACE",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Application workload deployed in kube-system or kube-public",
+    description=(
         "kube-system holds the cluster's own components and their powerful service "
         "accounts, and is usually exempt from Pod Security admission and policy engines; "
         "kube-public is readable by everyone. An application placed there shares that "
         "trust. Cluster components (priorityClassName system-node-critical or "
-        "system-cluster-critical, control-plane static pods) are not reported.",
-        "Deploy the application into its own namespace.",
-        _W,
-        cwe=("CWE-653",),
-        references=(_NAMESPACES,),
+        "system-cluster-critical, control-plane static pods) are not reported."
     ),
-    config_rule(
-        "K8S-VOLUME-TYPE",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Pod uses a volume type the restricted profile does not allow",
+    remediation="Deploy the application into its own namespace.",
+    applies_to=_W,
+    cwe=("CWE-653",),
+    references=(_NAMESPACES,),
+)
+K8S_VOLUME_TYPE = config_rule(
+    id="K8S-VOLUME-TYPE",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Pod uses a volume type the restricted profile does not allow",
+    description=(
         "The restricted Pod Security Standard allows only configMap, csi, downwardAPI, "
         "emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes. Other "
         "in-tree types mount storage by node-side drivers with the node's credentials "
         "(nfs, iscsi, rbd, cephfs...), and gitRepo runs git on the node "
-        "(CVE-2024-10220). hostPath is reported by its own rules.",
+        "(CVE-2024-10220). hostPath is reported by its own rules."
+    ),
+    remediation=(
         "Use a PersistentVolumeClaim (bound to a PersistentVolume of that type by the "
-        "cluster administrator) or a CSI volume instead.",
-        _W,
-        cwe=("CWE-668",),
-        references=(_PSS, "https://kubernetes.io/docs/concepts/storage/volumes/"),
+        "cluster administrator) or a CSI volume instead."
     ),
-    config_rule(
-        "K8S-DEFAULT-NAMESPACE",
-        Control.ISOLATION,
-        Severity.LOW,
-        "Workload deployed in the default namespace",
+    applies_to=_W,
+    cwe=("CWE-668",),
+    references=(_PSS, "https://kubernetes.io/docs/concepts/storage/volumes/"),
+)
+K8S_DEFAULT_NAMESPACE = config_rule(
+    id="K8S-DEFAULT-NAMESPACE",
+    control=Control.ISOLATION,
+    severity=Severity.LOW,
+    title="Workload deployed in the default namespace",
+    description=(
         "The `default` namespace is shared by everything nobody placed elsewhere; policies, "
-        "quotas and RBAC scoped to it cannot separate this workload from others.",
-        "Deploy each application into its own namespace with its own NetworkPolicies, "
-        "quotas and RBAC.",
-        _W,
-        cwe=("CWE-653",),
-        references=(_NAMESPACES,),
+        "quotas and RBAC scoped to it cannot separate this workload from others."
     ),
+    remediation=(
+        "Deploy each application into its own namespace with its own NetworkPolicies, "
+        "quotas and RBAC."
+    ),
+    applies_to=_W,
+    cwe=("CWE-653",),
+    references=(_NAMESPACES,),
+)
+RULES: tuple[Rule, ...] = (
+    K8S_PRIVILEGED,
+    K8S_PRIVILEGE_ESCALATION,
+    K8S_RUN_AS_ROOT,
+    K8S_LOW_UID,
+    K8S_RUN_AS_ROOT_GROUP,
+    K8S_CAPABILITY_DANGEROUS,
+    K8S_CAPABILITY_ADDED,
+    K8S_CAPABILITIES_NOT_DROPPED,
+    K8S_WRITABLE_ROOT_FS,
+    K8S_HOST_NETWORK,
+    K8S_HOST_PID,
+    K8S_HOST_IPC,
+    K8S_RUNTIME_SOCKET,
+    K8S_HOSTPATH_SENSITIVE,
+    K8S_HOSTPATH,
+    K8S_SECCOMP_UNCONFINED,
+    K8S_SECCOMP_NOT_SET,
+    K8S_APPARMOR_UNCONFINED,
+    K8S_PROC_MOUNT_UNMASKED,
+    K8S_UNSAFE_SYSCTL,
+    K8S_SHARE_PROCESS_NAMESPACE,
+    K8S_SELINUX_CUSTOM,
+    K8S_WINDOWS_HOST_PROCESS,
+    K8S_MEMORY_LIMIT_MISSING,
+    K8S_CPU_LIMIT_MISSING,
+    K8S_RESOURCE_REQUESTS_MISSING,
+    K8S_IMAGE_LATEST,
+    K8S_IMAGE_NO_DIGEST,
+    K8S_IMAGE_PULL_POLICY,
+    K8S_ENV_LITERAL_SECRET,
+    K8S_ENV_SECRET_REF,
+    K8S_ENV_AUTH_DISABLED,
+    K8S_SYSTEM_NAMESPACE,
+    K8S_VOLUME_TYPE,
+    K8S_DEFAULT_NAMESPACE,
 )
 
 # ---------------------------------------------------------------------------
@@ -638,7 +771,7 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
         yield from _persistent_volume(obj)
 
 
-def _hit(rule: str, w: Workload, line: int, message: str, key: str, opt_in: bool = False) -> Hit:
+def _hit(rule: Rule, w: Workload, line: int, message: str, key: str, opt_in: bool = False) -> Hit:
     return Hit(rule, w.path, line, w.id, message, key, opt_in=opt_in)
 
 
@@ -665,15 +798,15 @@ def _word(value: Any) -> str:
 def _pod_checks(w: Workload) -> Iterator[Hit]:
     spec = w.pod_spec
     for field, rule in (
-        ("hostNetwork", "K8S-HOST-NETWORK"),
-        ("hostPID", "K8S-HOST-PID"),
-        ("hostIPC", "K8S-HOST-IPC"),
+        ("hostNetwork", K8S_HOST_NETWORK),
+        ("hostPID", K8S_HOST_PID),
+        ("hostIPC", K8S_HOST_IPC),
     ):
         if spec.get(field) is True:
             yield _hit(rule, w, spec.line_of(field), f"{w.id} sets {field}: true", f"spec.{field}")
     if spec.get("shareProcessNamespace") is True:
         yield _hit(
-            "K8S-SHARE-PROCESS-NAMESPACE",
+            K8S_SHARE_PROCESS_NAMESPACE,
             w,
             spec.line_of("shareProcessNamespace"),
             f"containers of {w.id} share one process namespace",
@@ -688,7 +821,7 @@ def _pod_checks(w: Workload) -> Iterator[Hit]:
     ns_line = _explicit_default_namespace(w.obj)
     if ns_line:
         yield _hit(
-            "K8S-DEFAULT-NAMESPACE",
+            K8S_DEFAULT_NAMESPACE,
             w,
             ns_line,
             f"{w.id} is deployed in the default namespace",
@@ -703,7 +836,7 @@ def _root_groups(w: Workload) -> Iterator[Hit]:
         return
     if _is_int(psc.get("fsGroup")) and psc.get("fsGroup") == 0:
         yield _hit(
-            "K8S-RUN-AS-ROOT-GROUP",
+            K8S_RUN_AS_ROOT_GROUP,
             w,
             psc.line_of("fsGroup"),
             f"{w.id} sets fsGroup 0: its volumes are owned by the root group",
@@ -714,7 +847,7 @@ def _root_groups(w: Workload) -> Iterator[Hit]:
         for i, group in enumerate(groups):
             if _is_int(group) and group == 0:
                 yield _hit(
-                    "K8S-RUN-AS-ROOT-GROUP",
+                    K8S_RUN_AS_ROOT_GROUP,
                     w,
                     groups.line_of(i),
                     f"{w.id} adds the root group (GID 0) to its supplemental groups",
@@ -729,7 +862,7 @@ def _volume_type(w: Workload, vol: YMap) -> Iterator[Hit]:
         if kind in _RESTRICTED_VOLUMES:
             continue
         yield _hit(
-            "K8S-VOLUME-TYPE",
+            K8S_VOLUME_TYPE,
             w,
             vol.line_of(key),
             f"volume {name!r} of {w.id} is of type {kind}",
@@ -748,7 +881,7 @@ def _system_namespace(w: Workload) -> Iterator[Hit]:
     if labels is not None and labels.get("tier") == "control-plane":
         return  # a control-plane static pod
     yield _hit(
-        "K8S-SYSTEM-NAMESPACE",
+        K8S_SYSTEM_NAMESPACE,
         w,
         meta.line_of("namespace"),
         f"{w.id} is deployed in {namespace}",
@@ -776,7 +909,7 @@ def _sysctls(w: Workload) -> Iterator[Hit]:
         name = item["name"].strip().replace("/", ".")
         if name not in _SAFE_SYSCTLS:
             yield _hit(
-                "K8S-UNSAFE-SYSCTL",
+                K8S_UNSAFE_SYSCTL,
                 w,
                 sysctls.line_of(i),
                 f"{w.id} sets the unsafe sysctl {name}",
@@ -789,20 +922,20 @@ def _normal_path(path: str) -> str:
     return posixpath.normpath(path) if path.startswith("/") else path
 
 
-def _classify_host_path(path: str) -> str:
-    """Rule id for a hostPath: runtime socket, sensitive directory, or other."""
+def _classify_host_path(path: str) -> Rule:
+    """The rule for a hostPath: runtime socket, sensitive directory, or other."""
     norm = _normal_path(path)
     if posixpath.basename(norm) in _SOCKET_FILES or norm in _SOCKET_DIRS:
-        return "K8S-RUNTIME-SOCKET"
+        return K8S_RUNTIME_SOCKET
     if norm == "/" or any(norm == d or norm.startswith(d + "/") for d in _SENSITIVE_DIRS):
-        return "K8S-HOSTPATH-SENSITIVE"
-    return "K8S-HOSTPATH"
+        return K8S_HOSTPATH_SENSITIVE
+    return K8S_HOSTPATH
 
 
 _HOSTPATH_MESSAGES = {
-    "K8S-RUNTIME-SOCKET": "mounts the container runtime socket {path} from the host",
-    "K8S-HOSTPATH-SENSITIVE": "mounts the sensitive host path {path}",
-    "K8S-HOSTPATH": "mounts the host path {path}",
+    K8S_RUNTIME_SOCKET: "mounts the container runtime socket {path} from the host",
+    K8S_HOSTPATH_SENSITIVE: "mounts the sensitive host path {path}",
+    K8S_HOSTPATH: "mounts the host path {path}",
 }
 
 
@@ -812,7 +945,7 @@ def _host_path(w: Workload, vol: YMap) -> Iterator[Hit]:
         return
     path = hp["path"]
     rule = _classify_host_path(path)
-    if rule == "K8S-HOSTPATH" and w.namespace in _SYSTEM_NAMESPACES:
+    if rule == K8S_HOSTPATH and w.namespace in _SYSTEM_NAMESPACES:
         return  # node agents there are expected to use plain host directories
     name = str(vol.get("name", ""))
     message = f"volume {name!r} of {w.id} " + _HOSTPATH_MESSAGES[rule].format(path=path)
@@ -837,7 +970,7 @@ def _privilege(w: Workload, c: Container) -> Iterator[Hit]:
     privileged = c.security("privileged")
     if privileged.value is True:
         yield _hit(
-            "K8S-PRIVILEGED",
+            K8S_PRIVILEGED,
             w,
             privileged.line,
             f"container {c.name!r} of {w.id} runs privileged",
@@ -847,7 +980,7 @@ def _privilege(w: Workload, c: Container) -> Iterator[Hit]:
     if escalation.value is not False and privileged.value is not True:
         line = escalation.line if escalation.is_set else c.missing_line()
         yield _hit(
-            "K8S-PRIVILEGE-ESCALATION",
+            K8S_PRIVILEGE_ESCALATION,
             w,
             line,
             f"container {c.name!r} of {w.id} does not set allowPrivilegeEscalation: false",
@@ -860,17 +993,15 @@ def _identity(w: Workload, c: Container) -> Iterator[Hit]:
     user = c.security("runAsUser")
     if _is_int(user.value):
         if user.value == 0:
-            yield _hit("K8S-RUN-AS-ROOT", w, user.line, f"{who} runs as UID 0 (root)", c.key)
+            yield _hit(K8S_RUN_AS_ROOT, w, user.line, f"{who} runs as UID 0 (root)", c.key)
         elif 0 < user.value < 10000:
-            yield _hit(
-                "K8S-LOW-UID", w, user.line, f"{who} runs as the low UID {user.value}", c.key
-            )
+            yield _hit(K8S_LOW_UID, w, user.line, f"{who} runs as the low UID {user.value}", c.key)
     elif not user.is_set or user.value is None:
         non_root = c.security("runAsNonRoot")
         if non_root.value is not True:
             line = non_root.line if non_root.is_set else c.missing_line()
             yield _hit(
-                "K8S-RUN-AS-ROOT",
+                K8S_RUN_AS_ROOT,
                 w,
                 line,
                 f"{who} sets neither runAsNonRoot: true nor a non-zero runAsUser",
@@ -878,7 +1009,7 @@ def _identity(w: Workload, c: Container) -> Iterator[Hit]:
             )
     group = c.security("runAsGroup")
     if _is_int(group.value) and group.value == 0:
-        yield _hit("K8S-RUN-AS-ROOT-GROUP", w, group.line, f"{who} runs with GID 0", c.key)
+        yield _hit(K8S_RUN_AS_ROOT_GROUP, w, group.line, f"{who} runs with GID 0", c.key)
 
 
 def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
@@ -890,7 +1021,7 @@ def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
             cap = raw.strip().upper().removeprefix("CAP_")
             if cap in _HARMLESS_CAPS or not cap:
                 continue
-            rule = "K8S-CAPABILITY-DANGEROUS" if cap in _DANGEROUS_CAPS else "K8S-CAPABILITY-ADDED"
+            rule = K8S_CAPABILITY_DANGEROUS if cap in _DANGEROUS_CAPS else K8S_CAPABILITY_ADDED
             profile = RESTRICTED if cap in BASELINE_CAPABILITIES else BASELINE
             yield _hit(
                 rule,
@@ -909,7 +1040,7 @@ def _capabilities(w: Workload, c: Container) -> Iterator[Hit]:
     else:
         line = c.missing_line()
     yield _hit(
-        "K8S-CAPABILITIES-NOT-DROPPED", w, line, f"{who} does not drop ALL capabilities", c.key
+        K8S_CAPABILITIES_NOT_DROPPED, w, line, f"{who} does not drop ALL capabilities", c.key
     )
 
 
@@ -919,7 +1050,7 @@ def _confinement(w: Workload, c: Container) -> Iterator[Hit]:
     if read_only.value is not True:
         line = read_only.line if read_only.is_set else c.missing_line()
         yield _hit(
-            "K8S-WRITABLE-ROOT-FS",
+            K8S_WRITABLE_ROOT_FS,
             w,
             line,
             f"{who} does not set readOnlyRootFilesystem: true",
@@ -928,7 +1059,7 @@ def _confinement(w: Workload, c: Container) -> Iterator[Hit]:
     proc_mount = c.security("procMount")
     if _word(proc_mount.value) == "unmasked":
         yield _hit(
-            "K8S-PROC-MOUNT-UNMASKED", w, proc_mount.line, f"{who} sets procMount: Unmasked", c.key
+            K8S_PROC_MOUNT_UNMASKED, w, proc_mount.line, f"{who} sets procMount: Unmasked", c.key
         )
     yield from _seccomp(w, c)
     yield from _apparmor(w, c)
@@ -949,7 +1080,7 @@ def _seccomp(w: Workload, c: Container) -> Iterator[Hit]:
         kind = _word(profile.value.get("type"))
         if kind == "unconfined":
             line = profile.value.line_of("type")
-            yield _hit("K8S-SECCOMP-UNCONFINED", w, line, f"{who} runs seccomp Unconfined", c.key)
+            yield _hit(K8S_SECCOMP_UNCONFINED, w, line, f"{who} runs seccomp Unconfined", c.key)
         return
     if profile.is_set:
         return  # odd shape: not ours to judge
@@ -961,7 +1092,7 @@ def _seccomp(w: Workload, c: Container) -> Iterator[Hit]:
         value, line = found
         if value == "unconfined":
             yield _hit(
-                "K8S-SECCOMP-UNCONFINED",
+                K8S_SECCOMP_UNCONFINED,
                 w,
                 line,
                 f"{who} runs seccomp unconfined (annotation {key})",
@@ -969,14 +1100,14 @@ def _seccomp(w: Workload, c: Container) -> Iterator[Hit]:
             )
         elif not value.startswith(("runtime/default", "docker/default", "localhost/")):
             yield _hit(
-                "K8S-SECCOMP-NOT-SET",
+                K8S_SECCOMP_NOT_SET,
                 w,
                 line,
                 f"{who}: annotation {key} names no seccomp profile that applies",
                 c.key,
             )
         return
-    yield _hit("K8S-SECCOMP-NOT-SET", w, c.missing_line(), f"{who} has no seccomp profile", c.key)
+    yield _hit(K8S_SECCOMP_NOT_SET, w, c.missing_line(), f"{who} has no seccomp profile", c.key)
 
 
 def _apparmor(w: Workload, c: Container) -> Iterator[Hit]:
@@ -985,7 +1116,7 @@ def _apparmor(w: Workload, c: Container) -> Iterator[Hit]:
     if isinstance(profile.value, YMap):
         if _word(profile.value.get("type")) == "unconfined":
             yield _hit(
-                "K8S-APPARMOR-UNCONFINED",
+                K8S_APPARMOR_UNCONFINED,
                 w,
                 profile.value.line_of("type"),
                 f"{who} runs AppArmor Unconfined",
@@ -999,7 +1130,7 @@ def _apparmor(w: Workload, c: Container) -> Iterator[Hit]:
     if value == "runtime/default" or value.startswith("localhost/"):
         return
     what = "unconfined" if value == "unconfined" else f"set to the invalid profile {value!r}"
-    yield _hit("K8S-APPARMOR-UNCONFINED", w, line, f"AppArmor of {who} is {what}", c.key)
+    yield _hit(K8S_APPARMOR_UNCONFINED, w, line, f"AppArmor of {who} is {what}", c.key)
 
 
 def _selinux(w: Workload, c: Container) -> Iterator[Hit]:
@@ -1011,7 +1142,7 @@ def _selinux(w: Workload, c: Container) -> Iterator[Hit]:
     for field in ("user", "role"):
         if opts.get(field):
             yield _hit(
-                "K8S-SELINUX-CUSTOM",
+                K8S_SELINUX_CUSTOM,
                 w,
                 opts.line_of(field),
                 f"{who} sets the SELinux {field}",
@@ -1020,7 +1151,7 @@ def _selinux(w: Workload, c: Container) -> Iterator[Hit]:
     kind = opts.get("type")
     if isinstance(kind, str) and kind.strip() not in _SELINUX_TYPES:
         yield _hit(
-            "K8S-SELINUX-CUSTOM",
+            K8S_SELINUX_CUSTOM,
             w,
             opts.line_of("type"),
             f"{who} runs with the SELinux type {kind.strip()}",
@@ -1032,7 +1163,7 @@ def _windows(w: Workload, c: Container) -> Iterator[Hit]:
     options = c.security("windowsOptions")
     if isinstance(options.value, YMap) and options.value.get("hostProcess") is True:
         yield _hit(
-            "K8S-WINDOWS-HOST-PROCESS",
+            K8S_WINDOWS_HOST_PROCESS,
             w,
             options.value.line_of("hostProcess"),
             f"container {c.name!r} of {w.id} is a Windows HostProcess container",
@@ -1051,8 +1182,8 @@ def _resources(w: Workload, c: Container) -> Iterator[Hit]:
         return res.line_of(section) if res is not None and section in res else res_line
 
     for resource, rule in (
-        ("memory", "K8S-MEMORY-LIMIT-MISSING"),
-        ("cpu", "K8S-CPU-LIMIT-MISSING"),
+        ("memory", K8S_MEMORY_LIMIT_MISSING),
+        ("cpu", K8S_CPU_LIMIT_MISSING),
     ):
         if limits is None or limits.get(resource) in (None, ""):
             yield _hit(rule, w, where("limits"), f"{who} has no {resource} limit", c.key)
@@ -1065,7 +1196,7 @@ def _resources(w: Workload, c: Container) -> Iterator[Hit]:
     ]
     if missing:
         yield _hit(
-            "K8S-RESOURCE-REQUESTS-MISSING",
+            K8S_RESOURCE_REQUESTS_MISSING,
             w,
             where("requests"),
             f"{who} requests no {' and no '.join(missing)}",
@@ -1099,9 +1230,9 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
     mutable_default = not tag or tag == "latest"
     if mutable_default:
         what = "the latest tag" if tag else "no tag (latest)"
-        yield _hit("K8S-IMAGE-LATEST", w, line, f"{who} uses {image} with {what}", c.key)
+        yield _hit(K8S_IMAGE_LATEST, w, line, f"{who} uses {image} with {what}", c.key)
     else:
-        yield _hit("K8S-IMAGE-NO-DIGEST", w, line, f"{who} uses {image} without a digest", c.key)
+        yield _hit(K8S_IMAGE_NO_DIGEST, w, line, f"{who} uses {image} without a digest", c.key)
     # On a versioned tag K8S-IMAGE-NO-DIGEST already asks for the digest, which
     # settles what the node runs whatever the pull policy: opt-in there.
     opt_in = not mutable_default
@@ -1110,7 +1241,7 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
         if not mutable_default:  # the default is IfNotPresent for tagged images
             yield replace(
                 _hit(
-                    "K8S-IMAGE-PULL-POLICY",
+                    K8S_IMAGE_PULL_POLICY,
                     w,
                     c.line,
                     f"{who} pulls the mutable image {image} only if not present (default policy)",
@@ -1120,7 +1251,7 @@ def _image(w: Workload, c: Container) -> Iterator[Hit]:
             )
     elif _word(policy) != "always":
         yield _hit(
-            "K8S-IMAGE-PULL-POLICY",
+            K8S_IMAGE_PULL_POLICY,
             w,
             c.body.line_of("imagePullPolicy"),
             f"{who} uses imagePullPolicy: {policy} with the mutable image {image}",
@@ -1172,7 +1303,7 @@ def _env(w: Workload, c: Container) -> Iterator[Hit]:
             line = item.line_of("value")
             if _disables_auth(name, value):
                 yield _hit(
-                    "K8S-ENV-AUTH-DISABLED",
+                    K8S_ENV_AUTH_DISABLED,
                     w,
                     line,
                     f"{who} sets {name}={_word(value)}, which turns authentication off",
@@ -1180,7 +1311,7 @@ def _env(w: Workload, c: Container) -> Iterator[Hit]:
                 )
             elif is_secret_assignment(name, value):
                 yield _hit(
-                    "K8S-ENV-LITERAL-SECRET",
+                    K8S_ENV_LITERAL_SECRET,
                     w,
                     line,
                     f"{who} sets the credential {name} as a literal env value",
@@ -1189,7 +1320,7 @@ def _env(w: Workload, c: Container) -> Iterator[Hit]:
         value_from = get_map(item, "valueFrom")
         if value_from is not None and isinstance(value_from.get("secretKeyRef"), YMap):
             yield _hit(
-                "K8S-ENV-SECRET-REF",
+                K8S_ENV_SECRET_REF,
                 w,
                 value_from.line_of("secretKeyRef"),
                 f"{who} reads a Secret into the env var {name}",
@@ -1200,7 +1331,7 @@ def _env(w: Workload, c: Container) -> Iterator[Hit]:
         if ref is not None:
             secret = str(ref.get("name", ""))
             yield _hit(
-                "K8S-ENV-SECRET-REF",
+                K8S_ENV_SECRET_REF,
                 w,
                 c.body.line_of("envFrom"),
                 f"{who} loads the whole Secret {secret!r} into its environment",
