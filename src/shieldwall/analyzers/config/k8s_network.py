@@ -20,6 +20,7 @@ from shieldwall.sources.workloads import (
     labels_match,
 )
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.mesh import destination_host, destination_tls, peer_mode, port_modes
 from shieldwall.system.netpol import Pod, Policy
 from shieldwall.system.routes import ingress_authenticates, ingress_backends, ingress_tls
 from shieldwall.system.services import pod_of
@@ -530,41 +531,36 @@ def _ingress_tls(ing: K8sObject, spec: YMap) -> Iterator[Hit]:
 
 
 def _mesh(ctx: ConfigContext) -> Iterator[Hit]:
+    """The mesh settings that accept plaintext, as `system/mesh.py` reads them."""
     for pa in ctx.objects("PeerAuthentication"):
-        mtls = get_map(_spec(pa), "mtls")
-        mode = mtls.get("mode") if mtls is not None else None
-        if mtls is not None and str(mode).upper() in ("PERMISSIVE", "DISABLE"):
+        whole = peer_mode(pa)
+        if whole is not None and whole.plaintext:
             yield Hit(
                 K8S_MESH_MTLS_NOT_STRICT,
                 pa.path,
-                mtls.line_of("mode"),
+                whole.line,
                 pa.id,
-                f"{pa.id} sets mTLS mode {mode}: services accept plaintext",
-                "mtls",
+                f"{pa.id} sets mTLS mode {whole.written}: services accept plaintext",
+                whole.key,
             )
-        ports = get_map(_spec(pa), "portLevelMtls")
-        if ports is not None:
-            for port, cfg in ports.items():
-                if isinstance(cfg, dict) and str(cfg.get("mode")).upper() in (
-                    "PERMISSIVE",
-                    "DISABLE",
-                ):
-                    yield Hit(
-                        K8S_MESH_MTLS_NOT_STRICT,
-                        pa.path,
-                        ports.line_of(port),
-                        pa.id,
-                        f"{pa.id} sets mTLS mode {cfg.get('mode')} on port {port}",
-                        f"port[{port}]",
-                    )
+        for port in port_modes(pa):
+            if port.plaintext:
+                yield Hit(
+                    K8S_MESH_MTLS_NOT_STRICT,
+                    pa.path,
+                    port.line,
+                    pa.id,
+                    f"{pa.id} sets mTLS mode {port.written} on port {port.port}",
+                    port.key,
+                )
     for dr in ctx.objects("DestinationRule"):
-        tls = get_map(_spec(dr), "trafficPolicy", "tls")
-        if tls is not None and str(tls.get("mode")).upper() == "DISABLE":
+        tls = destination_tls(dr)
+        if tls is not None and tls.mode == "DISABLE":
             yield Hit(
                 K8S_MESH_MTLS_NOT_STRICT,
                 dr.path,
-                tls.line_of("mode"),
+                tls.line,
                 dr.id,
-                f"{dr.id} disables TLS to host {_spec(dr).get('host')}",
-                "trafficPolicy.tls",
+                f"{dr.id} disables TLS to host {destination_host(dr)}",
+                tls.key,
             )
