@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
-from shieldwall.analyzers.hits import findings_from
+from shieldwall.analyzers.hits import RuleModule, findings_from
+from shieldwall.analyzers.topology import findings as rule_module
 from shieldwall.analyzers.topology.findings import ANALYZER, RULES, check
 from shieldwall.analyzers.topology.graph import build
 from shieldwall.analyzers.topology.model import Topology
@@ -16,6 +17,9 @@ from shieldwall.model import Control, Finding, Rule, Settings
 from shieldwall.model.service_map import INTERNET, Aggregate, MapEdge, MapNode, ServiceMap
 from shieldwall.sources.manifests import Inventory
 from shieldwall.system.units import Unit
+
+# The rules and the check that reads them off the map (mypy checks the module).
+_RULES_MODULE: RuleModule[Topology] = rule_module
 
 
 class TopologyAnalyzer:
