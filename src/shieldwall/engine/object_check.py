@@ -31,10 +31,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shieldwall.analyzers.config import ConfigAnalyzer, k8s_network
+from shieldwall.analyzers.config import ConfigAnalyzer
 from shieldwall.analyzers.config.context import ConfigContext
 from shieldwall.analyzers.config.k8s_access import accounts
 from shieldwall.analyzers.config.k8s_control_plane import etcd
+from shieldwall.analyzers.config.k8s_network import exposure, netpol
 from shieldwall.analyzers.config.profiles import OPT_IN
 from shieldwall.engine.exceptions import EXPIRED_RULE_ID, apply_exceptions
 from shieldwall.engine.gate import threshold, verdict
@@ -55,13 +56,13 @@ CONTEXT_RULES = frozenset(
         accounts.K8S_SA_ADMIN_WORKLOAD,
         accounts.K8S_SA_SHARED,
         etcd.K8S_ETCD_SHARED_CA,
-        k8s_network.K8S_INGRESS_BYPASSES_GATEWAY,
-        k8s_network.K8S_INGRESS_NO_AUTH,
-        k8s_network.K8S_NETPOL_MISSING,
-        k8s_network.K8S_NETPOL_NO_DEFAULT_DENY,
-        k8s_network.K8S_NETPOL_NO_DEFAULT_DENY_EGRESS,
-        k8s_network.K8S_NETPOL_SELECTS_NOTHING,
-        k8s_network.K8S_SERVICE_EXPOSED,
+        exposure.K8S_INGRESS_BYPASSES_GATEWAY,
+        exposure.K8S_INGRESS_NO_AUTH,
+        netpol.K8S_NETPOL_MISSING,
+        netpol.K8S_NETPOL_NO_DEFAULT_DENY,
+        netpol.K8S_NETPOL_NO_DEFAULT_DENY_EGRESS,
+        netpol.K8S_NETPOL_SELECTS_NOTHING,
+        exposure.K8S_SERVICE_EXPOSED,
     )
 )
 
