@@ -33,6 +33,9 @@ from typing import Any
 
 from shieldwall.analyzers.config import ConfigAnalyzer
 from shieldwall.analyzers.config.context import ConfigContext
+from shieldwall.analyzers.config.k8s_access import accounts
+from shieldwall.analyzers.config.k8s_control_plane import etcd
+from shieldwall.analyzers.config.k8s_network import exposure, netpol
 from shieldwall.analyzers.config.profiles import OPT_IN
 from shieldwall.engine.exceptions import EXPIRED_RULE_ID, apply_exceptions
 from shieldwall.engine.gate import threshold, verdict
@@ -46,20 +49,21 @@ from shieldwall.sources.yaml_tree import YMap, YSeq
 # Rules whose verdict on an object depends on other objects of the cluster: they
 # apply only when a snapshot of the cluster is given as context.
 CONTEXT_RULES = frozenset(
-    {
-        "K8S-DEFAULT-SA-TOKEN",
-        "K8S-SA-TOKEN-AUTOMOUNT",
-        "K8S-SA-ADMIN-WORKLOAD",
-        "K8S-SA-SHARED",
-        "K8S-ETCD-SHARED-CA",
-        "K8S-INGRESS-BYPASSES-GATEWAY",
-        "K8S-INGRESS-NO-AUTH",
-        "K8S-NETPOL-MISSING",
-        "K8S-NETPOL-NO-DEFAULT-DENY",
-        "K8S-NETPOL-NO-DEFAULT-DENY-EGRESS",
-        "K8S-NETPOL-SELECTS-NOTHING",
-        "K8S-SERVICE-EXPOSED",
-    }
+    r.id
+    for r in (
+        accounts.K8S_DEFAULT_SA_TOKEN,
+        accounts.K8S_SA_TOKEN_AUTOMOUNT,
+        accounts.K8S_SA_ADMIN_WORKLOAD,
+        accounts.K8S_SA_SHARED,
+        etcd.K8S_ETCD_SHARED_CA,
+        exposure.K8S_INGRESS_BYPASSES_GATEWAY,
+        exposure.K8S_INGRESS_NO_AUTH,
+        netpol.K8S_NETPOL_MISSING,
+        netpol.K8S_NETPOL_NO_DEFAULT_DENY,
+        netpol.K8S_NETPOL_NO_DEFAULT_DENY_EGRESS,
+        netpol.K8S_NETPOL_SELECTS_NOTHING,
+        exposure.K8S_SERVICE_EXPOSED,
+    )
 )
 
 

@@ -20,6 +20,7 @@ from shieldwall.sources.workloads import (
 from shieldwall.sources.yaml_tree import YMap
 from shieldwall.system.compose import compose_services
 from shieldwall.system.links import addresses
+from shieldwall.system.mesh import peer_mode, port_modes
 from shieldwall.system.netpol import Pod, Policy, PolicyEngine
 from shieldwall.system.values import ConfigValue, used_configmaps
 
@@ -226,7 +227,8 @@ def _selector_labels(obj: K8sObject) -> dict[str, str] | None:
 
 @dataclass
 class Mesh:
-    """Istio PeerAuthentication mTLS modes and authentication coverage."""
+    """Istio PeerAuthentication mTLS modes (read by `system/mesh.py`) and
+    authentication coverage."""
 
     peer_auth: list[K8sObject] = field(default_factory=list)
     auth: list[K8sObject] = field(default_factory=list)
@@ -254,16 +256,12 @@ class Mesh:
 
     @staticmethod
     def _mode(pa: K8sObject, port: int | None, workload_level: bool) -> str:
-        spec = spec_of(pa)
         if workload_level and port is not None:
-            levels = get_map(spec, "portLevelMtls")
-            if levels is not None:
-                for key, cfg in levels.items():
-                    if str(key) == str(port) and isinstance(cfg, dict) and cfg.get("mode"):
-                        return str(cfg["mode"]).upper()
-        mtls = get_map(spec, "mtls")
-        mode = mtls.get("mode") if mtls is not None else None
-        return str(mode).upper() if mode else ""
+            for setting in port_modes(pa):
+                if setting.port == str(port) and setting.written:
+                    return setting.mode
+        whole = peer_mode(pa)
+        return whole.mode if whole is not None and whole.written else ""
 
     def authenticated(self, w: Workload) -> K8sObject | None:
         """An AuthorizationPolicy/RequestAuthentication that covers the workload."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shieldwall.analyzers.config.compose import image_tag_problem
+from shieldwall.analyzers.config.compose.image import image_tag_problem
 from shieldwall.model import GatewaySettings, Settings
 from tests.conftest import config_findings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shieldwall.analyzers.config.dockerfile import is_secret_assignment
+from shieldwall.analyzers.config.credentials import is_secret_assignment
 from tests.conftest import config_findings
 
 

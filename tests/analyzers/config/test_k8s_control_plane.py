@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from shieldwall.analyzers.config.k8s_control_plane import _is_zero_duration, _parse_flags
+from shieldwall.analyzers.config.k8s_control_plane.components import _parse_flags
+from shieldwall.analyzers.config.k8s_control_plane.kubelet import _is_zero_duration
 from tests.conftest import config_findings
 
 

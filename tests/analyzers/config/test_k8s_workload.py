@@ -10,10 +10,8 @@ import pytest
 
 from shieldwall.analyzers.config.credentials import literal_secret as _literal_secret
 from shieldwall.analyzers.config.credentials import secret_like_name as _secret_like_name
-from shieldwall.analyzers.config.k8s_workload import (
-    _classify_host_path,
-    _disables_auth,
-)
+from shieldwall.analyzers.config.k8s_workload.env import _disables_auth
+from shieldwall.analyzers.config.k8s_workload.pod import _classify_host_path
 from shieldwall.model import Settings
 from tests.conftest import config_findings
 
@@ -158,7 +156,7 @@ def test_auth_disabling_env(name: str, value: object, expected: bool) -> None:
     ],
 )
 def test_host_path_classes(path: str, rule: str) -> None:
-    assert _classify_host_path(path) == rule
+    assert _classify_host_path(path).id == rule
 
 
 VERSIONED = """apiVersion: v1

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.config.context import ConfigContext
 from shieldwall.analyzers.config.profiles import OPT_IN, with_profile
-from shieldwall.analyzers.config.registry import all_checks, all_rules
-from shieldwall.model import Control, Finding, Location, Rule
+from shieldwall.analyzers.config.registry import MODULES, all_rules
+from shieldwall.analyzers.hits import findings_from
+from shieldwall.model import Control, Finding, Rule
 
 ANALYZER = "config"
 
@@ -19,7 +20,6 @@ class ConfigAnalyzer:
 
     def __init__(self) -> None:
         self._rules = all_rules()
-        self._by_id = {r.id: r for r in self._rules}
 
     def rules(self) -> Sequence[Rule]:
         return self._rules
@@ -56,30 +56,12 @@ class ConfigAnalyzer:
     def findings(self, ctx: ConfigContext, unit: str = "") -> list[Finding]:
         """Every rule's findings over the context's inventory (no suppression applied)."""
         strict = ctx.settings.config_profile == "strict"
-        findings: list[Finding] = []
-        seen: set[str] = set()
-        for check in all_checks():
-            for hit in check(ctx):
-                rule = self._by_id.get(hit.rule)
-                if rule is None:
-                    raise KeyError(f"rule {hit.rule} is not in the registry")
-                if (hit.opt_in or hit.rule in OPT_IN) and not strict:
-                    continue
-                end = max(hit.end_line, hit.line)
-                finding = Finding(
-                    rule=rule,
-                    message=with_profile(hit.rule, hit.message),
-                    location=Location(hit.path, hit.line, end),
-                    resource=hit.resource,
-                    key=hit.key,
-                    path_in_fingerprint=hit.path_in_fingerprint,
-                    unit=unit,
-                )
-                if finding.fingerprint in seen:
-                    continue
-                seen.add(finding.fingerprint)
-                findings.append(finding)
-        return findings
+        return findings_from(
+            (hit for module in MODULES for hit in module.check(ctx)),
+            unit=unit,
+            keep=lambda hit: strict or not (hit.opt_in or hit.rule.id in OPT_IN),
+            message=lambda hit: with_profile(hit.rule.id, hit.message),
+        )
 
     def _checked(self, ctx: ConfigContext) -> dict[Control, frozenset[str]]:
         """Resources each control's rules looked at, by the kinds the rules apply to."""

@@ -1,31 +1,16 @@
-"""What a config rule module is given, and what it yields."""
+"""What a config rule module is given, and what it yields (`Hit`, shared by every
+analyzer)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from shieldwall.analyzers.hits import Hit
 from shieldwall.model import Settings
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, workload_of
 from shieldwall.system.gateway import GatewayView, detect_gateways
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A rule that fails at one place. The analyzer turns it into a Finding."""
-
-    rule: str
-    path: str
-    line: int
-    resource: str
-    message: str
-    key: str = ""  # stable locator inside the resource (never a line number)
-    end_line: int = 0
-    # False when the resource is not defined in one file (see Finding).
-    path_in_fingerprint: bool = True
-    # Reported only with `profile: strict` (hardening advice, noise by default).
-    opt_in: bool = False
 
 
 @dataclass
@@ -49,3 +34,6 @@ class ConfigContext:
     @cached_property
     def gateways(self) -> GatewayView:
         return detect_gateways(self.inventory, self.workloads, self.settings.gateway)
+
+
+__all__ = ["ConfigContext", "Hit"]

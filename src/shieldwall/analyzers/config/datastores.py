@@ -10,27 +10,30 @@ from dataclasses import dataclass
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
-RULES = (
-    config_rule(
-        "DATASTORE-NO-AUTH",
-        Control.ACCESS_CONTROL,
-        Severity.HIGH,
-        "Datastore accepts clients without authentication",
+DATASTORE_NO_AUTH = config_rule(
+    id="DATASTORE-NO-AUTH",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.HIGH,
+    title="Datastore accepts clients without authentication",
+    description=(
         "The datastore is started with its authentication turned off (Redis `--protected-mode "
         "no` without `--requirepass`, `mongod --noauth`, Elasticsearch "
         "`xpack.security.enabled=false`): any pod or host that reaches its port reads and "
-        "writes all of its data.",
+        "writes all of its data."
+    ),
+    remediation=(
         "Turn authentication on (Redis `--requirepass` from a Secret or ACL users, mongod "
         "`--auth`, Elasticsearch security enabled) and restrict who reaches the port with a "
-        "NetworkPolicy.",
-        ("workload", "compose-service"),
-        cwe=("CWE-306",),
-        references=("https://redis.io/docs/latest/operate/oss_and_stack/management/security/",),
+        "NetworkPolicy."
     ),
+    applies_to=("workload", "compose-service"),
+    cwe=("CWE-306",),
+    references=("https://redis.io/docs/latest/operate/oss_and_stack/management/security/",),
 )
+RULES: tuple[Rule, ...] = (DATASTORE_NO_AUTH,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def _redis(p: _Process) -> Hit | None:
     if _flag(p.args, "--requirepass") or any("REDIS_PASSWORD" in k for k in p.env):
         return None
     return Hit(
-        "DATASTORE-NO-AUTH",
+        DATASTORE_NO_AUTH,
         p.path,
         mode[1],
         p.resource,
@@ -128,7 +131,7 @@ def _mongo(p: _Process) -> Hit | None:
     for arg, line in p.args:
         if arg == "--noauth":
             return Hit(
-                "DATASTORE-NO-AUTH",
+                DATASTORE_NO_AUTH,
                 p.path,
                 line,
                 p.resource,
@@ -142,7 +145,7 @@ def _elastic(p: _Process) -> Hit | None:
     for arg, line in p.args:
         if arg.replace(" ", "") == "-Expack.security.enabled=false":
             return Hit(
-                "DATASTORE-NO-AUTH",
+                DATASTORE_NO_AUTH,
                 p.path,
                 line,
                 p.resource,
@@ -152,7 +155,7 @@ def _elastic(p: _Process) -> Hit | None:
     value, line = p.env.get("xpack.security.enabled", ("", 0))
     if value.lower() == "false":
         return Hit(
-            "DATASTORE-NO-AUTH",
+            DATASTORE_NO_AUTH,
             p.path,
             line,
             p.resource,

@@ -1,10 +1,7 @@
-"""The explicit list of config rule modules. A module joins by being named here."""
+"""The explicit list of config rule modules. A module joins by being named here;
+mypy checks that each is a `RuleModule` (its `RULES` and its `check`)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from types import ModuleType
 
 from shieldwall.analyzers.config import (
     compose,
@@ -17,11 +14,12 @@ from shieldwall.analyzers.config import (
     k8s_workload,
     traffic,
 )
-from shieldwall.analyzers.config.context import ConfigContext, Hit
-from shieldwall.analyzers.config.profiles import documented
+from shieldwall.analyzers.config.context import ConfigContext
+from shieldwall.analyzers.config.profiles import OPT_IN, PSS_PROFILE
+from shieldwall.analyzers.hits import RuleModule, rules_of
 from shieldwall.model import Rule
 
-MODULES: tuple[ModuleType, ...] = (
+MODULES: tuple[RuleModule[ConfigContext], ...] = (
     k8s_workload,
     k8s_access,
     k8s_network,
@@ -33,20 +31,19 @@ MODULES: tuple[ModuleType, ...] = (
     datastores,
 )
 
-CheckFn = Callable[[ConfigContext], Iterator[Hit]]
-
 
 def all_rules() -> tuple[Rule, ...]:
-    rules: list[Rule] = []
-    seen: set[str] = set()
-    for module in MODULES:
-        for rule in module.RULES:
-            if rule.id in seen:
-                raise ValueError(f"duplicate rule id {rule.id} in {module.__name__}")
-            seen.add(rule.id)
-            rules.append(replace(rule, description=documented(rule.id, rule.description)))
-    return tuple(rules)
+    return _RULES
 
 
-def all_checks() -> tuple[CheckFn, ...]:
-    return tuple(module.check for module in MODULES)
+def _declared() -> tuple[Rule, ...]:
+    rules = rules_of(MODULES)
+    ids = {r.id for r in rules}
+    # The profile tables name rules by id: an id no module declares is a typo.
+    unknown = sorted((set(PSS_PROFILE) | OPT_IN) - ids)
+    if unknown:
+        raise ValueError(f"profiles.py names rules no config module declares: {unknown}")
+    return rules
+
+
+_RULES = _declared()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.system.links import addresses, known_protocol
 from shieldwall.system.services import mapped_links
 from shieldwall.system.values import (
@@ -22,50 +22,65 @@ from shieldwall.system.values import (
 
 _APPLIES = ("workload", "compose-service", "ConfigMap")
 
-RULES = (
-    config_rule(
-        "NET-PLAINTEXT-URL",
-        Control.ENCRYPTION,
-        Severity.MEDIUM,
-        "Service called over a plaintext protocol",
+NET_PLAINTEXT_URL = config_rule(
+    id="NET-PLAINTEXT-URL",
+    control=Control.ENCRYPTION,
+    severity=Severity.MEDIUM,
+    title="Service called over a plaintext protocol",
+    description=(
         "A URL such as http://, ws://, redis://, amqp:// or ldap:// sends requests, tokens and "
         "data between services in clear text; anyone on the network path (a compromised pod, "
         "a node, a misrouted packet) can read or change them. Reported here for hosts outside "
         "the deployment unit; a link to a workload of the unit is TOPO-PLAINTEXT-EDGE's, which "
-        "also knows whether the network lets it through and whether a mesh encrypts it.",
+        "also knows whether the network lets it through and whether a mesh encrypts it."
+    ),
+    remediation=(
         "Use the TLS form (https://, wss://, rediss://, amqps://, ldaps://) or put the services "
-        "in a mesh with STRICT mTLS.",
-        _APPLIES,
-        cwe=("CWE-319",),
-        references=("https://owasp.org/Top10/A02_2021-Cryptographic_Failures/",),
+        "in a mesh with STRICT mTLS."
     ),
-    config_rule(
-        "NET-DB-TLS-DISABLED",
-        Control.ENCRYPTION,
-        Severity.HIGH,
-        "Database connection with TLS disabled",
+    applies_to=_APPLIES,
+    cwe=("CWE-319",),
+    references=("https://owasp.org/Top10/A02_2021-Cryptographic_Failures/",),
+)
+NET_DB_TLS_DISABLED = config_rule(
+    id="NET-DB-TLS-DISABLED",
+    control=Control.ENCRYPTION,
+    severity=Severity.HIGH,
+    title="Database connection with TLS disabled",
+    description=(
         "`sslmode=disable`, `ssl=false`, `useSSL=false`, `tls=false` or similar make the "
-        "application send credentials and query results to the database in clear text.",
-        "Use `sslmode=verify-full` (PostgreSQL), `ssl-mode=VERIFY_IDENTITY` (MySQL), `tls=true` "
-        "(MongoDB, Redis) with the server's CA.",
-        _APPLIES,
-        cwe=("CWE-319",),
-        references=("https://www.postgresql.org/docs/current/libpq-ssl.html",),
+        "application send credentials and query results to the database in clear text."
     ),
-    config_rule(
-        "NET-TLS-VERIFY-DISABLED",
-        Control.ENCRYPTION,
-        Severity.HIGH,
-        "TLS certificate verification disabled by configuration",
+    remediation=(
+        "Use `sslmode=verify-full` (PostgreSQL), `ssl-mode=VERIFY_IDENTITY` (MySQL), `tls=true` "
+        "(MongoDB, Redis) with the server's CA."
+    ),
+    applies_to=_APPLIES,
+    cwe=("CWE-319",),
+    references=("https://www.postgresql.org/docs/current/libpq-ssl.html",),
+)
+NET_TLS_VERIFY_DISABLED = config_rule(
+    id="NET-TLS-VERIFY-DISABLED",
+    control=Control.ENCRYPTION,
+    severity=Severity.HIGH,
+    title="TLS certificate verification disabled by configuration",
+    description=(
         "Variables such as NODE_TLS_REJECT_UNAUTHORIZED=0, PYTHONHTTPSVERIFY=0 or "
         "GIT_SSL_NO_VERIFY=true turn off certificate checks for every connection of the "
-        "process: TLS then protects against nobody in the middle.",
-        "Remove the variable and give the process the CA bundle it needs "
-        "(SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS).",
-        _APPLIES,
-        cwe=("CWE-295",),
-        references=("https://cwe.mitre.org/data/definitions/295.html",),
+        "process: TLS then protects against nobody in the middle."
     ),
+    remediation=(
+        "Remove the variable and give the process the CA bundle it needs "
+        "(SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)."
+    ),
+    applies_to=_APPLIES,
+    cwe=("CWE-295",),
+    references=("https://cwe.mitre.org/data/definitions/295.html",),
+)
+RULES: tuple[Rule, ...] = (
+    NET_PLAINTEXT_URL,
+    NET_DB_TLS_DISABLED,
+    NET_TLS_VERIFY_DISABLED,
 )
 
 _DB_TLS_OFF = re.compile(
@@ -130,7 +145,7 @@ def _check_value(v: ConfigValue, internal: set[str], mapped: set[tuple[str, str]
     for pattern, values in _VERIFY_OFF:
         if pattern.match(upper) and lowered in values:
             yield Hit(
-                "NET-TLS-VERIFY-DISABLED",
+                NET_TLS_VERIFY_DISABLED,
                 v.path,
                 v.line,
                 v.owner,
@@ -141,7 +156,7 @@ def _check_value(v: ConfigValue, internal: set[str], mapped: set[tuple[str, str]
     tls_off = _DB_TLS_OFF.search(v.text)
     if tls_off and ("://" in v.text or "=" in v.text):
         yield Hit(
-            "NET-DB-TLS-DISABLED",
+            NET_DB_TLS_DISABLED,
             v.path,
             v.line,
             v.owner,
@@ -162,7 +177,7 @@ def _check_value(v: ConfigValue, internal: set[str], mapped: set[tuple[str, str]
             continue
         where = "internal service" if _is_internal(host, internal) else "host"
         yield Hit(
-            "NET-PLAINTEXT-URL",
+            NET_PLAINTEXT_URL,
             v.path,
             v.line,
             v.owner,

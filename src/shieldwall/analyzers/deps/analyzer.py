@@ -9,10 +9,14 @@ from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.deps.lockfiles import Dependencies, collect
 from shieldwall.analyzers.deps.osv import findings as osv_findings
 from shieldwall.analyzers.deps.osv.matcher import VulnerabilityMatcher, open_default_matcher
-from shieldwall.analyzers.deps.parsers.base import Unpinned
-from shieldwall.analyzers.deps.purl import purl_for
-from shieldwall.analyzers.deps.rules import ANALYZER, UNPINNED, unpinned_message
-from shieldwall.model import Control, Finding, Location, Rule, Settings, Skipped
+from shieldwall.analyzers.deps.unpinned import (
+    ANALYZER,
+    DEPS_UNPINNED,
+    unpinned_hit,
+    unpinned_resource,
+)
+from shieldwall.analyzers.hits import Hit, findings_from
+from shieldwall.model import Control, Rule, Settings, Skipped
 
 # Settings -> (matcher or None, warning or ""): the local OSV database by default.
 MatcherOpener = Callable[[Settings], tuple[VulnerabilityMatcher | None, str]]
@@ -25,11 +29,11 @@ class DepsAnalyzer:
         self._open_matcher = open_matcher
 
     def rules(self) -> Sequence[Rule]:
-        return (UNPINNED, *osv_findings.RULES)
+        return (DEPS_UNPINNED, *osv_findings.RULES)
 
     def analyze(self, target: ScanTarget) -> AnalyzerOutput:
         deps = collect(target.tree, target.settings.max_file_bytes)
-        findings = [_unpinned_finding(u) for u in deps.unpinned]
+        hits: list[Hit] = [unpinned_hit(u) for u in deps.unpinned]
         skipped = list(deps.skipped)
         pinned = [c for c in deps.components if c.pinned]
         warnings: list[str] = []
@@ -40,38 +44,16 @@ class DepsAnalyzer:
             if matcher is None:
                 skipped.append(_not_matched(deps, warning))
             else:
-                findings.extend(
-                    osv_findings.advisory_finding(c, a) for c, a in matcher.match(pinned)
-                )
-        seen: set[str] = set()
-        unique: list[Finding] = []
-        for f in findings:
-            if f.fingerprint not in seen:
-                seen.add(f.fingerprint)
-                unique.append(f)
+                hits.extend(osv_findings.advisory_hit(c, a) for c, a in matcher.match(pinned))
         checked = frozenset(
-            {c.purl for c in deps.components} | {_unpinned_resource(u) for u in deps.unpinned}
+            {c.purl for c in deps.components} | {unpinned_resource(u) for u in deps.unpinned}
         )
         return AnalyzerOutput(
-            findings=tuple(unique),
+            findings=tuple(findings_from(hits)),
             skipped=tuple(skipped),
             checked={Control.SUPPLY_CHAIN: checked} if checked else {},
             warnings=tuple(warnings),
         )
-
-
-def _unpinned_resource(u: Unpinned) -> str:
-    return purl_for(u.ecosystem, u.name)
-
-
-def _unpinned_finding(u: Unpinned) -> Finding:
-    return Finding(
-        rule=UNPINNED,
-        message=unpinned_message(u.name, u.requirement, u.reason),
-        location=Location.at(u.path, u.line),
-        resource=_unpinned_resource(u),
-        key=u.reason,
-    )
 
 
 def _not_matched(deps: Dependencies, warning: str) -> Skipped:

@@ -8,28 +8,29 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
-from shieldwall.analyzers.topology.findings import check
+from shieldwall.analyzers.hits import RuleModule, findings_from
+from shieldwall.analyzers.topology import findings as rule_module
+from shieldwall.analyzers.topology.findings import ANALYZER, RULES, check
 from shieldwall.analyzers.topology.graph import build
 from shieldwall.analyzers.topology.model import Topology
-from shieldwall.analyzers.topology.rules import ANALYZER, RULES
-from shieldwall.model import Control, Finding, Location, Rule, Settings
+from shieldwall.model import Control, Finding, Rule, Settings
 from shieldwall.model.service_map import INTERNET, Aggregate, MapEdge, MapNode, ServiceMap
 from shieldwall.sources.manifests import Inventory
 from shieldwall.system.units import Unit
 
+# The rules and the check that reads them off the map (mypy checks the module).
+_RULES_MODULE: RuleModule[Topology] = rule_module
+
 
 class TopologyAnalyzer:
     name = ANALYZER
-
-    def __init__(self) -> None:
-        self._by_id = {r.id: r for r in RULES}
 
     def rules(self) -> Sequence[Rule]:
         return RULES
 
     def analyze(self, target: ScanTarget) -> AnalyzerOutput:
         inventory = target.inventory
-        service_map, findings, topos = map_units(target.units.units, target.settings, self._by_id)
+        service_map, findings, topos = map_units(target.units.units, target.settings)
         ids = frozenset(n.id for topo in topos for n in topo.nodes.values())
         checked = {r.control: ids for r in RULES} if ids else {}
         return AnalyzerOutput(
@@ -42,7 +43,7 @@ class TopologyAnalyzer:
 
 
 def map_units(
-    units: Sequence[Unit], settings: Settings, rules: dict[str, Rule] | None = None
+    units: Sequence[Unit], settings: Settings
 ) -> tuple[ServiceMap, list[Finding], list[Topology]]:
     """One service map of every deployment unit, each mapped on its own: a node id
     that two units hold is written `ID@UNIT` in the map, so that no unit's links
@@ -52,7 +53,7 @@ def map_units(
     topos: list[Topology] = []
     seen: set[str] = set()
     for unit in units:
-        service_map, found, topo = map_inventory(unit.inventory, settings, rules, unit.id)
+        service_map, found, topo = map_inventory(unit.inventory, settings, unit.id)
         maps.append((unit.id, service_map))
         topos.append(topo)
         for f in found:
@@ -88,32 +89,23 @@ def merge_maps(maps: Sequence[tuple[str, ServiceMap]]) -> ServiceMap:
 
 
 def map_inventory(
-    inventory: Inventory, settings: Settings, rules: dict[str, Rule] | None = None, unit: str = ""
+    inventory: Inventory, settings: Settings, unit: str = ""
 ) -> tuple[ServiceMap, list[Finding], Topology]:
     """The service map of an inventory and the findings read off it."""
-    by_id = rules or {r.id: r for r in RULES}
     topo = build(inventory, settings)
     findings: list[Finding] = []
     node_fp: dict[str, list[str]] = defaultdict(list)
     edge_fp: dict[tuple[str, str, int | None, str], list[str]] = defaultdict(list)
     seen: set[str] = set()
     for hit in check(topo):
-        finding = Finding(
-            rule=by_id[hit.rule],
-            message=hit.message,
-            location=Location(hit.path, hit.line, hit.line),
-            resource=hit.resource,
-            key=hit.key,
-            unit=unit,
-        )
-        if finding.fingerprint in seen:
-            continue
-        seen.add(finding.fingerprint)
-        findings.append(finding)
-        if hit.node:
-            node_fp[hit.node].append(finding.fingerprint)
-        if hit.edge is not None:
-            edge_fp[hit.edge].append(finding.fingerprint)
+        # One hit at a time: the map records the fingerprint of each new finding
+        # on the node or the edge it belongs to.
+        for finding in findings_from((hit,), unit=unit, seen=seen):
+            findings.append(finding)
+            if hit.node:
+                node_fp[hit.node].append(finding.fingerprint)
+            if hit.edge is not None:
+                edge_fp[hit.edge].append(finding.fingerprint)
     return _freeze(topo, node_fp, edge_fp, unit), findings, topo
 
 

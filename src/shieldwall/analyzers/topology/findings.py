@@ -1,7 +1,8 @@
-"""Findings read off the graph. Each is a statement about paths (who reaches
-whom, how), located on the workload it concerns; the config analyzer's findings
-about single fields (a Service type, an env URL, a missing policy) stay where
-they are and are not repeated."""
+"""The topology rules, each declared beside its check, and the findings read off
+the graph. Each is a statement about paths (who reaches whom, how), located on
+the workload it concerns; the config analyzer's findings about single fields (a
+Service type, an env URL, a missing policy) stay where they are and are not
+repeated."""
 
 from __future__ import annotations
 
@@ -9,18 +10,46 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from shieldwall.analyzers.hits import Hit, rule
 from shieldwall.analyzers.topology.model import EdgeDraft, Entry, NodeDraft, Topology
+from shieldwall.model import Control, Rule, Severity
 from shieldwall.model.service_map import INTERNET
+
+ANALYZER = "topology"
+_NETPOL = "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
+
+
+def _rule(
+    *,
+    id: str,
+    control: Control,
+    severity: Severity,
+    title: str,
+    description: str,
+    remediation: str,
+    cwe: tuple[str, ...],
+    references: tuple[str, ...],
+    former_ids: tuple[str, ...] = (),
+) -> Rule:
+    return rule(
+        id=id,
+        analyzer=ANALYZER,
+        control=control,
+        severity=severity,
+        title=title,
+        description=description,
+        remediation=remediation,
+        applies_to=("workload", "compose-service"),
+        cwe=cwe,
+        references=references,
+        former_ids=former_ids,
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class GraphHit:
-    rule: str
-    path: str
-    line: int
-    resource: str
-    message: str
-    key: str
+class GraphHit(Hit):
+    """A hit on the map: the node or the edge the finding belongs to as well."""
+
     node: str = ""  # node id the finding belongs to
     edge: tuple[str, str, int | None, str] | None = None  # or edge key
 
@@ -50,6 +79,50 @@ def check(topo: Topology) -> Iterator[GraphHit]:
         yield from _plaintext(topo, key, edge)
 
 
+TOPO_EXPOSED_PAST_GATEWAY = _rule(
+    id="TOPO-EXPOSED-PAST-GATEWAY",
+    control=Control.API_EXPOSURE,
+    severity=Severity.HIGH,
+    title="Workload reachable from the internet other than through the gateway",
+    description=(
+        "Following the system's Services, hostPorts, Ingress routes and published ports, and "
+        "evaluating the NetworkPolicies on the way, this workload can be reached from the "
+        "internet on a path that does not pass the API gateway: its authentication, rate limits "
+        "and audit log do not apply."
+    ),
+    remediation=(
+        "Close the direct path (ClusterIP instead of NodePort/LoadBalancer, no hostPort, no "
+        "published port, Ingress backend = the gateway) or add a NetworkPolicy that admits only "
+        "the gateway's pods to this workload."
+    ),
+    cwe=("CWE-668",),
+    references=(_NETPOL, "https://kubernetes.io/docs/concepts/services-networking/service/"),
+    # The config rules that said it of one field; they report it now only where the
+    # map cannot follow the path (a Service or route whose pods are not in the unit).
+    former_ids=("K8S-HOSTPORT", "K8S-SERVICE-EXPOSED", "K8S-INGRESS-BYPASSES-GATEWAY"),
+)
+TOPO_ROUTE_NO_AUTH = _rule(
+    id="TOPO-ROUTE-NO-AUTH",
+    control=Control.ACCESS_CONTROL,
+    severity=Severity.HIGH,
+    title="Route from the internet reaches a workload with no authentication on the path",
+    description=(
+        "An HTTP route into the system (Ingress, Gateway API route, Istio VirtualService) ends at "
+        "this workload, and nothing on the path authenticates the caller: no gateway that "
+        "authenticates, no auth annotation or filter, no Istio RequestAuthentication or "
+        "AuthorizationPolicy covering the workload."
+    ),
+    remediation=(
+        "Route through the gateway, or add authentication on the route (ingress auth-url to an "
+        "oauth2-proxy, a Gateway API security policy) or an Istio RequestAuthentication plus "
+        "AuthorizationPolicy for the workload."
+    ),
+    cwe=("CWE-306",),
+    references=("https://istio.io/latest/docs/reference/config/security/authorization-policy/",),
+    former_ids=("K8S-INGRESS-NO-AUTH",),
+)
+
+
 def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
     if node.role == "gateway":
         return
@@ -64,7 +137,7 @@ def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
         # At the way in (the Service's type, the hostPort, the route): where it is closed,
         # and where a suppression of the config rules it replaces was written.
         yield GraphHit(
-            "TOPO-EXPOSED-PAST-GATEWAY",
+            TOPO_EXPOSED_PAST_GATEWAY,
             direct[0].path or node.path,
             direct[0].line or node.line,
             node.id,
@@ -82,7 +155,7 @@ def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
     unauth = [e for e in open_entries if e.layer7 and not e.authenticated]
     if unauth:
         yield GraphHit(
-            "TOPO-ROUTE-NO-AUTH",
+            TOPO_ROUTE_NO_AUTH,
             unauth[0].path or node.path,
             unauth[0].line or node.line,
             node.id,
@@ -104,13 +177,48 @@ def _with_note(text: str, note: str) -> str:
     return f"{text} ({note})" if note and note != text else text
 
 
+TOPO_DATASTORE_FROM_INTERNET = _rule(
+    id="TOPO-DATASTORE-FROM-INTERNET",
+    control=Control.ISOLATION,
+    severity=Severity.CRITICAL,
+    title="Datastore reachable from the internet",
+    description=(
+        "A database, cache or message broker can be connected to from outside the system: "
+        "its data is one credential (or one unauthenticated default) away from anyone."
+    ),
+    remediation=(
+        "Remove the outside path (published port, NodePort/LoadBalancer, hostPort) and admit "
+        "only the services that use the datastore with a NetworkPolicy."
+    ),
+    cwe=("CWE-668", "CWE-923"),
+    references=(_NETPOL,),
+)
+TOPO_DATASTORE_FROM_ANY_POD = _rule(
+    id="TOPO-DATASTORE-FROM-ANY-POD",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Datastore reachable from every pod",
+    description=(
+        "Evaluating the NetworkPolicies in force, a pod of any namespace with any labels may open "
+        "a connection to this datastore: one compromised workload anywhere in the cluster reaches "
+        "the data directly."
+    ),
+    remediation=(
+        "Add a NetworkPolicy selecting the datastore's pods that admits only the workloads that "
+        "use it, on its port (and a default-deny ingress policy for the namespace)."
+    ),
+    cwe=("CWE-923",),
+    references=(_NETPOL,),
+)
+
+
 def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
     if node.role != "datastore":
         return
     open_entries = [e for e in node.entries if e.allowed]
     if open_entries:
         yield GraphHit(
-            "TOPO-DATASTORE-FROM-INTERNET",
+            TOPO_DATASTORE_FROM_INTERNET,
             node.path,
             node.line,
             node.id,
@@ -134,7 +242,7 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             else "every other service of the compose project"
         )
         yield GraphHit(
-            "TOPO-DATASTORE-FROM-ANY-POD",
+            TOPO_DATASTORE_FROM_ANY_POD,
             node.path,
             line,
             node.id,
@@ -144,6 +252,25 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             "any-pod",
             node=node.id,
         )
+
+
+TOPO_EGRESS_INTERNET = _rule(
+    id="TOPO-EGRESS-INTERNET",
+    control=Control.ISOLATION,
+    severity=Severity.MEDIUM,
+    title="Sensitive workload may connect anywhere on the internet",
+    description=(
+        "A datastore or a workload holding credentials is not restricted for egress (or a rule "
+        "admits every address): after a compromise, data and credentials can leave the system "
+        "directly."
+    ),
+    remediation=(
+        "Select the workload with an egress NetworkPolicy that allows DNS and the destinations "
+        "it needs only; for compose, put it on an `internal: true` network."
+    ),
+    cwe=("CWE-923",),
+    references=(_NETPOL + "#default-deny-all-egress-traffic",),
+)
 
 
 def _egress(node: NodeDraft) -> Iterator[GraphHit]:
@@ -156,7 +283,7 @@ def _egress(node: NodeDraft) -> Iterator[GraphHit]:
     path = verdict.path if verdict is not None and by_rule and verdict.path else node.path
     why = verdict.why if verdict is not None else "its networks are not internal"
     yield GraphHit(
-        "TOPO-EGRESS-INTERNET",
+        TOPO_EGRESS_INTERNET,
         path,
         line,
         node.id,
@@ -165,6 +292,26 @@ def _egress(node: NodeDraft) -> Iterator[GraphHit]:
         "egress",
         node=node.id,
     )
+
+
+TOPO_PLAINTEXT_EDGE = _rule(
+    id="TOPO-PLAINTEXT-EDGE",
+    control=Control.ENCRYPTION,
+    severity=Severity.MEDIUM,
+    title="Service-to-service link carries plaintext",
+    description=(
+        "One service is configured to call another over a protocol without TLS, the network "
+        "lets the connection through, and no service mesh enforces mTLS on the destination: "
+        "requests, credentials and data cross the network in clear text."
+    ),
+    remediation=(
+        "Use TLS on the link (https://, rediss://, sslmode=verify-full, gRPC with TLS "
+        "credentials) or put both services in a mesh with PeerAuthentication mode STRICT."
+    ),
+    cwe=("CWE-319",),
+    references=("https://istio.io/latest/docs/reference/config/security/peer_authentication/",),
+    former_ids=("NET-PLAINTEXT-URL",),
+)
 
 
 def _plaintext(
@@ -179,7 +326,7 @@ def _plaintext(
     evidence = "; ".join(edge.plaintext[:3])
     mesh = "no service mesh enforces mTLS on it" if src.compose is None else "compose has no mTLS"
     yield GraphHit(
-        "TOPO-PLAINTEXT-EDGE",
+        TOPO_PLAINTEXT_EDGE,
         src.path,
         src.line,
         src.id,
@@ -188,3 +335,13 @@ def _plaintext(
         f"->{edge.target}:{edge.port or '*'}",
         edge=key,
     )
+
+
+RULES: tuple[Rule, ...] = (
+    TOPO_EXPOSED_PAST_GATEWAY,
+    TOPO_ROUTE_NO_AUTH,
+    TOPO_PLAINTEXT_EDGE,
+    TOPO_DATASTORE_FROM_INTERNET,
+    TOPO_DATASTORE_FROM_ANY_POD,
+    TOPO_EGRESS_INTERNET,
+)

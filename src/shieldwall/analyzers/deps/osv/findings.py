@@ -13,7 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from shieldwall.analyzers.deps.osv.matcher import Advisory
-from shieldwall.model import Component, Control, Finding, Location, Rule, Severity
+from shieldwall.analyzers.hits import Hit, rule
+from shieldwall.model import Component, Control, Finding, Rule, Severity
 
 RULE_ID = "DEPS-VULNERABLE"
 _TITLE = "Dependency with a known vulnerability"
@@ -35,7 +36,7 @@ def vulnerable_rule(
     remediation: str = _REMEDIATION,
     references: tuple[str, ...] = (),
 ) -> Rule:
-    return Rule(
+    return rule(
         id=RULE_ID,
         analyzer="deps",
         control=Control.SUPPLY_CHAIN,
@@ -70,7 +71,7 @@ def remediation(component: Component, advisory: Advisory) -> str:
     )
 
 
-def advisory_finding(component: Component, advisory: Advisory) -> Finding:
+def advisory_hit(component: Component, advisory: Advisory) -> Hit:
     ids = ", ".join(advisory.aliases)
     named = f"{advisory.id} ({ids})" if ids else advisory.id
     message = f"{component.name} {component.version} is affected by {named}"
@@ -81,14 +82,12 @@ def advisory_finding(component: Component, advisory: Advisory) -> Finding:
     elif not advisory.fixed_versions:
         message += "; no fixed version known"
     references = (f"https://osv.dev/vulnerability/{advisory.id}", *advisory.references[:4])
-    rule = vulnerable_rule(
+    variant = vulnerable_rule(
         advisory.severity, remediation(component, advisory), tuple(dict.fromkeys(references))
     )
     resource = component.purl or f"{component.ecosystem}/{component.name}@{component.version}"
-    return Finding(
-        rule=rule,
-        message=message,
-        location=Location.at(component.path, max(component.line, 1)),
-        resource=resource,
-        key=advisory.id,
-    )
+    return Hit(variant, component.path, max(component.line, 1), resource, message, advisory.id)
+
+
+def advisory_finding(component: Component, advisory: Advisory) -> Finding:
+    return advisory_hit(component, advisory).finding()

@@ -1,12 +1,16 @@
-"""Rules of the dependency analyzer that do not need the vulnerability database."""
+"""DEPS-UNPINNED, the dependency rule that needs no vulnerability database, and
+its check: a requirement that does not pin one version."""
 
 from __future__ import annotations
 
-from shieldwall.model import Control, Rule, Severity
+from shieldwall.analyzers.deps.parsers.base import Unpinned
+from shieldwall.analyzers.deps.purl import purl_for
+from shieldwall.analyzers.hits import Hit, rule
+from shieldwall.model import Control, Severity
 
 ANALYZER = "deps"
 
-UNPINNED = Rule(
+DEPS_UNPINNED = rule(
     id="DEPS-UNPINNED",
     analyzer=ANALYZER,
     control=Control.SUPPLY_CHAIN,
@@ -45,3 +49,18 @@ _REASONS = {
 def unpinned_message(name: str, requirement: str, reason: str) -> str:
     why = _REASONS.get(reason, "is not pinned")
     return f"Requirement {name!r} {why} (`{requirement}`): pin it to one version."
+
+
+def unpinned_resource(u: Unpinned) -> str:
+    return purl_for(u.ecosystem, u.name)
+
+
+def unpinned_hit(u: Unpinned) -> Hit:
+    return Hit(
+        DEPS_UNPINNED,
+        u.path,
+        u.line,
+        unpinned_resource(u),
+        unpinned_message(u.name, u.requirement, u.reason),
+        u.reason,
+    )
