@@ -407,6 +407,13 @@ class Calls(ContainerMethods):
             return Val(qual=LOGGER)
         if method == "bindparams" and receiver is not None:
             return receiver  # text(...).bindparams(x=v): v is bound, not spliced in
+        if name in cat.SQL_STATEMENT_BUILDERS or (
+            receiver is not None and receiver.qual == cat.SQL_STATEMENT
+        ):
+            # a statement object, not SQL text: executing it binds what it holds
+            built = _all_taint(args, kwargs, receiver)
+            safe = built.sanitised(frozenset({"sql"})) if built else None
+            return Val(safe, qual=cat.SQL_STATEMENT)
         if (
             name in cat.AUTOESCAPED_TEMPLATES
             and args
