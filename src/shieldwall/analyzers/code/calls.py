@@ -100,6 +100,17 @@ class Calls(ContainerMethods):
         result = self.call_result(node, qual, method, receiver, args, kwargs)
         if qual in cat.PATH_JOINS and any(dotdot_only(a) for a in args[1:]):
             result = Val(unsafe_again(result.taint, PATH_SAFETY), qual=result.qual)
+        if qual in cat.PATH_JOINS and any(a.deep_taint() is not None for a in args[1:]):
+            # a later component may be absolute: what is joined may not start with the base
+            result = Val(
+                result.taint,
+                result.consts,
+                result.items,
+                result.keys,
+                result.qual,
+                result.flags | {cat.JOINED},
+                result.prefix,
+            )
         if qual in cat.NORMALISERS or (
             method in cat.NORMALISING_METHODS
             and receiver is not None

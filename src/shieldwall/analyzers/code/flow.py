@@ -68,6 +68,7 @@ class FunctionFlow(Statements):
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
+        entry = (params[0].arg, params[1].arg) if len(params) >= 2 else ("", "")
         # URL captures are required arguments; those with defaults come from the URLconf
         required = len(node.args.posonlyargs) + len(node.args.args) - len(node.args.defaults)
         for i, arg in enumerate(params):
@@ -89,8 +90,8 @@ class FunctionFlow(Statements):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
-            elif i == 0 and [p.arg for p in params[:2]] == list(cat.WSGI_ENVIRON):
-                self.env[name] = Val(Taint("the WSGI environ", node.lineno))
+            elif i == 0 and "." not in info.qualname and entry in cat.ENTRY_PARAMS:
+                self.env[name] = Val(Taint(cat.ENTRY_PARAMS[entry], node.lineno))
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue

@@ -160,8 +160,21 @@ def containment_check(node: ast.expr) -> set[str]:
             else (func.id if isinstance(func, ast.Name) else "")
         )
         if name in ("commonpath", "commonprefix"):
-            return {n for n in map(root_name, node.args[0].elts) if n}
+            return {n for n in map(root_name, map(_unnormalised, node.args[0].elts)) if n}
     return set()
+
+
+_NORMALISER_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in cat.NORMALISERS)
+
+
+def _unnormalised(node: ast.expr) -> ast.expr:
+    """The path inside `realpath(p)` (and the other normalisers), else the node."""
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _NORMALISER_NAMES:
+            return node.args[0]
+    return node
 
 
 def self_param(info: FunctionInfo) -> str | None:

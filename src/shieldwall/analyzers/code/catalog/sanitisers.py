@@ -72,7 +72,9 @@ ABSENT_SUBSTRINGS: dict[str, frozenset[str]] = {
     "<": frozenset({"xss"}),
 }
 # Calls joining path components: a later component that is absolute replaces the
-# ones before it.
+# ones before it. JOINED is the flag their results carry when a later component
+# is untrusted: checking such a result for `../` proves nothing.
+JOINED = "joined"
 PATH_JOINS = frozenset(
     {
         "os.path.join",

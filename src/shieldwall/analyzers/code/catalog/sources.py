@@ -88,8 +88,13 @@ REQUEST_DATA_ATTRS = frozenset(
         "get_data",
     }
 )
-# WSGI applications: `def app(environ, start_response)`; environ holds the request.
-WSGI_ENVIRON = ("environ", "start_response")
+# Entry points known by their first two parameters: the first holds the request.
+# WSGI applications (`def app(environ, start_response)`) and AWS Lambda handlers
+# (`def handler(event, context)`, module level: API Gateway, SQS, S3 events).
+ENTRY_PARAMS: dict[tuple[str, str], str] = {
+    ("environ", "start_response"): "the WSGI environ",
+    ("event", "context"): "the Lambda event",
+}
 # Methods of modelled objects whose result comes from outside: (model, method) ->
 # (source label, kind); argparse/optparse: what the person running the tool typed.
 SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
