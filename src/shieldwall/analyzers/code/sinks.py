@@ -57,14 +57,21 @@ class SinkChecks(FlowState):
             self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
         spec = cat.SINK_CALLS.get(name)
         if spec is not None:
-            if (
-                spec.cls == "xss"
-                and name.endswith("make_response")
-                and args
-                and args[0].items is not None
-            ):
-                args = [args[0].items[0]] if args[0].items else []
-            if spec.cls == "xss" and not_html(kwargs):
+            headers: list[Val] = []
+            if spec.cls == "xss" and name.endswith("make_response"):
+                if args and args[0].items is not None:
+                    args = list(args[0].items)  # make_response((body, status, headers))
+                # make_response(body, status, headers): the mappings are headers
+                headers = [
+                    v
+                    for i, v in enumerate(args[1:], 1)
+                    if v.keys is not None
+                    or (i < len(node.args) and isinstance(node.args[i], ast.Dict))
+                ]
+                for h in headers:
+                    self.header_dict_sink(h, node)
+                args = args[:1]
+            if spec.cls == "xss" and not_html(kwargs, headers):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
@@ -186,6 +193,9 @@ class SinkChecks(FlowState):
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
+        elif receiver.qual == "<headers>" and method in ("add", "set", "setdefault") and args:
+            # werkzeug's Headers() rejects newlines in values, not in names
+            self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
             method in ("add_header", "set_header")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")

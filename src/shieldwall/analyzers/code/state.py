@@ -121,10 +121,14 @@ def weak_taint(v: Val, depth: int = 0) -> Taint | None:
     return None
 
 
-def not_html(kwargs: dict[str, Val]) -> bool:
-    """A response built with an explicit media type that browsers do not render."""
-    for kw in ("mimetype", "content_type", "media_type"):
-        v = kwargs.get(kw)
+def not_html(kwargs: dict[str, Val], headers: list[Val] | None = None) -> bool:
+    """A response built with an explicit media type that browsers do not render
+    (a keyword, or a `Content-Type` in a headers mapping passed along)."""
+    types = [kwargs.get(kw) for kw in ("mimetype", "content_type", "media_type")]
+    for h in [*(headers or []), kwargs.get("headers")]:
+        if h is not None and h.keys is not None:
+            types.extend(v for k, v in h.keys.items() if str(k).lower() == "content-type")
+    for v in types:
         if v is not None and v.consts:
             return all(
                 isinstance(c, str)
@@ -234,7 +238,10 @@ class FlowState:
             self.header_sink(key, value, node)
 
     def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
-        """A response header set to `value`; `Location` is a redirect as well."""
+        """A response header set to `value`; `Location` is a redirect as well. A
+        header name from input splits the response as a value does."""
+        if self.sink("header", key.deep_taint(), node, "a response header name"):
+            return
         t = value.deep_taint()
         if (
             self.sink("header", t, node, "a response header")

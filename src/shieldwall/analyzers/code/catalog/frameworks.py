@@ -129,6 +129,9 @@ MODELLED_OBJECTS: dict[str, str] = {
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",
+    # a mapping of response headers built apart (werkzeug checks its values)
+    "werkzeug.datastructures.Headers": "<headers>",
+    "werkzeug.Headers": "<headers>",
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
 }
