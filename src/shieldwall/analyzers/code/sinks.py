@@ -116,6 +116,10 @@ class SinkChecks(FlowState):
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
             return True
+        if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
+            # the host the connection was opened to decides where the request goes
+            self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
+            return True
         if (
             receiver.qual == "<parser>"
             and "xxe" in receiver.flags

@@ -129,6 +129,11 @@ MODELLED_OBJECTS: dict[str, str] = {
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",
+    # http.client connections: the host is chosen here, the request sent by .request()
+    "http.client.HTTPConnection": "<http-connection>",
+    "http.client.HTTPSConnection": "<http-connection>",
+    "httplib.HTTPConnection": "<http-connection>",
+    "httplib.HTTPSConnection": "<http-connection>",
     # a mapping of response headers built apart (werkzeug checks its values)
     "werkzeug.datastructures.Headers": "<headers>",
     "werkzeug.Headers": "<headers>",

@@ -143,8 +143,6 @@ SINK_CALLS: dict[str, Sink] = {
     "urllib.request.urlretrieve": Sink("ssrf", (0,), ("url",)),
     "urllib2.urlopen": Sink("ssrf"),
     "urllib.urlopen": Sink("ssrf"),
-    "http.client.HTTPConnection": Sink("ssrf", (0,), ("host",)),
-    "http.client.HTTPSConnection": Sink("ssrf", (0,), ("host",)),
     "socket.create_connection": Sink("ssrf", (0,), ("address",)),
     # XPath evaluator objects, called with the expression
     "<xpatheval>": Sink("xpath", (0,), ("_path",)),
