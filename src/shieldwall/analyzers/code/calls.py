@@ -348,6 +348,9 @@ class Calls(ContainerMethods):
         if receiver is not None and (receiver.qual, method) in cat.SOURCE_MODEL_METHODS:
             label, kind = cat.SOURCE_MODEL_METHODS[(receiver.qual or "", method or "")]
             return Val(Taint(label, node.lineno, kind))
+        needs = cat.FRAMEWORK_SOURCE_METHODS.get(method or "")
+        if needs is not None and receiver is not None and needs & self.m.imported:
+            return Val(Taint(f"request `{method}()`", node.lineno))
         if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
             label, kind = cat.SOURCE_METHODS[method]
             return Val(Taint(label, node.lineno, kind))

@@ -241,6 +241,10 @@ SINK_METHODS: dict[str, Sink] = {
     "xpathEval": Sink("xpath", (0,), ("expr",)),
     "xpathEval2": Sink("xpath", (0,), ("expr",)),
     "xpathEvalExpression": Sink("xpath", (0,), ("expr",)),
+    # SQLAlchemy connections: a plain SQL string run as is
+    "exec_driver_sql": Sink("sql", (0,), ("statement",)),
+    # Tornado handlers: self.redirect(url)
+    "redirect": Sink("redirect", (0,), ("url",)),
     # asyncpg connections and pools: the query is the first argument
     "fetch": Sink("sql", (0,), ("query",)),
     "fetchrow": Sink("sql", (0,), ("query",)),
@@ -352,5 +356,6 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "prepare": frozenset({"asyncpg"}),
     "cursor": frozenset({"asyncpg"}),
     "paged_search": frozenset({"ldap3"}),
+    "redirect": frozenset({"tornado"}),
     "runsource": frozenset({"code"}),
 }

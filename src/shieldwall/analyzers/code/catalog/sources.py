@@ -122,6 +122,34 @@ SOURCE_METHODS: dict[str, tuple[str, str]] = {
     "recv_into": ("socket data", "input"),
     "makefile": ("socket data", "input"),
 }
+# Request accessors of frameworks whose handlers read the request through a method
+# (Tornado's `self.get_argument()`, Falcon's `req.get_param()`): method -> the
+# packages that give it that meaning (a module must import one of them).
+FRAMEWORK_SOURCE_METHODS: dict[str, frozenset[str]] = {
+    **{
+        m: frozenset({"tornado"})
+        for m in (
+            "get_argument",
+            "get_arguments",
+            "get_query_argument",
+            "get_query_arguments",
+            "get_body_argument",
+            "get_body_arguments",
+            "get_cookie",
+            "decode_argument",
+        )
+    },
+    **{
+        m: frozenset({"falcon"})
+        for m in (
+            "get_param",
+            "get_param_as_list",
+            "get_header",
+            "get_media",
+            "bounded_stream",
+        )
+    },
+}
 # Which sink classes each kind of taint reaches.
 KIND_REACHES: dict[str, frozenset[str]] = {
     "input": ALL_CLASSES,
