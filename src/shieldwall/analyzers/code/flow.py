@@ -92,12 +92,17 @@ class FunctionFlow(Statements):
                 )
             elif i == 0 and "." not in info.qualname and entry in cat.ENTRY_PARAMS:
                 self.env[name] = Val(Taint(cat.ENTRY_PARAMS[entry], node.lineno))
+            elif i == 1 and "." not in info.qualname and entry == cat.WSGI_PARAMS:
+                self.env[name] = Val(qual=cat.START_RESPONSE)  # start_response(status, headers)
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
                 ann = annotation_name(arg.annotation)
                 converter = route_converter(route_paths, name)
-                if ann in cat.SAFE_ANNOTATIONS or converter in ("int", "float", "uuid"):
+                enum = any(
+                    b.rsplit(".", 1)[-1] in cat.ENUM_BASES for b in self.m.class_bases.get(ann, [])
+                )
+                if ann in cat.SAFE_ANNOTATIONS or enum or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
                 elif fastapi or route_converter(route_paths, name) is not None:
                     # a request body model of this module: its typed fields are known

@@ -4,6 +4,7 @@ not go (commands, SQL, files, XML, headers, logs, the session)."""
 from __future__ import annotations
 
 import ast
+import re
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.state import (
@@ -22,6 +23,16 @@ from shieldwall.analyzers.code.values import (
     Val,
     union_taint,
 )
+
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([a-zA-Z%])")
+
+
+def repr_only(message: Val) -> bool:
+    """A %-format message whose every conversion is `%r` (repr() of the argument)."""
+    if not message.known or not isinstance(message.const, str):
+        return False
+    kinds = [k for k in _CONVERSION.findall(message.const) if k != "%"]
+    return bool(kinds) and all(k == "r" for k in kinds)
 
 
 class SinkChecks(FlowState):
@@ -55,6 +66,14 @@ class SinkChecks(FlowState):
             and name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES
         ):
             self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
+        if name == cat.START_RESPONSE and len(args) > 1:
+            pairs = args[1].items if args[1].items is not None else [args[1]]
+            for pair in pairs:
+                if pair.items is not None and len(pair.items) == 2:
+                    self.header_sink(pair.items[0], pair.items[1], node)
+                else:
+                    self.sink("header", pair.deep_taint(), node, "a response header")
+            return True
         spec = cat.SINK_CALLS.get(name)
         if spec is not None:
             headers: list[Val] = []
@@ -183,6 +202,8 @@ class SinkChecks(FlowState):
         ):
             # the message and the %-arguments logging interpolates into it
             msg_args = args[1:] if method == "log" else args
+            if msg_args and repr_only(msg_args[0]):
+                msg_args = msg_args[:1]  # "%r" escapes CR and LF in what it formats
             if msg_args:
                 self.sink("log", union_taint(msg_args), node, "a log message")
         elif (

@@ -95,6 +95,10 @@ ENTRY_PARAMS: dict[tuple[str, str], str] = {
     ("environ", "start_response"): "the WSGI environ",
     ("event", "context"): "the Lambda event",
 }
+WSGI_PARAMS = ("environ", "start_response")
+# What a WSGI application's second parameter stands for: called with the status
+# and the response headers, a list of (name, value) pairs.
+START_RESPONSE = "<start-response>"
 # Methods of modelled objects whose result comes from outside: (model, method) ->
 # (source label, kind); argparse/optparse: what the person running the tool typed.
 SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
