@@ -78,6 +78,7 @@ SINK_CALLS: dict[str, Sink] = {
     "jsonpickle.loads": Sink("deser"),
     "pandas.read_pickle": Sink("deser"),
     "joblib.load": Sink("deser"),
+    "torch.load": Sink("deser", (0,), ("f",)),
     "numpy.load": Sink("deser"),
     "yaml.unsafe_load": Sink("deser", (0,), ("stream",)),
     "yaml.full_load": Sink("deser", (0,), ("stream",)),
@@ -86,6 +87,7 @@ SINK_CALLS: dict[str, Sink] = {
     # file paths
     "open": Sink("path", (0,), ("file",)),
     "io.open": Sink("path", (0,), ("file",)),
+    "aiofiles.open": Sink("path", (0,), ("file",)),
     "codecs.open": Sink("path", (0,), ("filename",)),
     "os.open": Sink("path", (0,), ("path",)),
     "os.remove": Sink("path"),
