@@ -92,6 +92,7 @@ class FunctionFlow(Statements):
                 )
             elif i == 0 and "." not in info.qualname and entry in cat.ENTRY_PARAMS:
                 self.env[name] = Val(Taint(cat.ENTRY_PARAMS[entry], node.lineno))
+                self.lambda_handler = entry == cat.LAMBDA_PARAMS
             elif i == 1 and "." not in info.qualname and entry == cat.WSGI_PARAMS:
                 self.env[name] = Val(qual=cat.START_RESPONSE)  # start_response(status, headers)
             elif (self.route and i > 0) or (self.route and info.class_name is None):

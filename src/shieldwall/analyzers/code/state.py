@@ -173,6 +173,7 @@ class FlowState:
         self.ret: Val | None = None
         self.resource = info.qualname if info else "<module>"
         self.route = False
+        self.lambda_handler = False  # an AWS Lambda handler: what it returns is the response
         self.static_route = False
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
@@ -236,6 +237,20 @@ class FlowState:
         if last == "headers" or base.qual == RESPONSE:
             # resp.headers[k] = v, and Django's response[k] = v
             self.header_sink(key, value, node)
+
+    def lambda_response(self, value: Val, node: ast.AST) -> None:
+        """An API Gateway proxy response ({"statusCode", "headers", "body"}): its
+        headers are response headers; its body is HTML when a Content-Type says so."""
+        assert value.keys is not None
+        headers = value.keys.get("headers")
+        if headers is not None:
+            self.header_dict_sink(headers, node)
+        body = value.keys.get("body")
+        if body is None or headers is None or headers.keys is None:
+            return
+        types = [v for k, v in headers.keys.items() if str(k).lower() == "content-type"]
+        if any(v.consts and any("html" in str(c).lower() for c in v.consts) for v in types):
+            self.sink("xss", body.deep_taint(), node, "the HTML body of a Lambda response")
 
     def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
         """A response header set to `value`; `Location` is a redirect as well. A
@@ -319,6 +334,9 @@ class FlowState:
             and any(w in self.info.qualname.lower() for w in cat.SECRET_WORDS)
         ):
             self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
+        if self.lambda_handler and value.keys is not None:
+            self.lambda_response(value, node)
+            return
         if not (self.route and "flask" in self.m.imported) or value.qual:
             return
         body = value

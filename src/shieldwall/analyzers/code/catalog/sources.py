@@ -96,6 +96,7 @@ ENTRY_PARAMS: dict[tuple[str, str], str] = {
     ("event", "context"): "the Lambda event",
 }
 WSGI_PARAMS = ("environ", "start_response")
+LAMBDA_PARAMS = ("event", "context")
 # What a WSGI application's second parameter stands for: called with the status
 # and the response headers, a list of (name, value) pairs.
 START_RESPONSE = "<start-response>"
