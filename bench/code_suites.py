@@ -13,6 +13,15 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
 - OWASP Benchmark for Python (the suite shieldwall may be tuned on): one test
   case per file, `expectedresults-*.csv` says which are real vulnerabilities.
   Scored per file.
+- CodeQL's Python security query tests (a second tuning suite): the test files
+  under python/ql/test/query-tests/Security/CWE-*/ of github/codeql, each
+  annotated line by line by CodeQL's authors. The folder names the CWE. A line
+  whose trailing comment says `$ Alert` / `$ MISSING: Alert` / `$result=BAD`,
+  or (older tests) `# NOT OK` / `# BAD`, is vulnerable; `$ SPURIOUS: Alert`,
+  `$result=OK`, `# OK` / `# GOOD` is safe. In files written with `$`
+  annotations every other statement with a call is safe too (CodeQL's tests
+  fail on any alert at an unannotated line). Comments saying both (`OK if only
+  running on UNIX, NOT OK on windows`) are not scored.
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -21,7 +30,7 @@ synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
 CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
-      [--only SUITE] [--no-peers] [--details]
+      [--codeql DIR] [--only SUITE] [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
 
@@ -37,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,7 +76,13 @@ PINNED = {
         "https://github.com/pilot-iast/BenchmarkPython",
         "c403670b08226ecaff314e6a06ae5727021a842f",
     ),
+    "codeql": (
+        "https://github.com/github/codeql",
+        "7a9e03d1be3171f1ed0789cc4dfd10393e25a3f5",
+    ),
 }
+# Only this folder of github/codeql is checked out (a sparse, blob-less clone).
+CODEQL_TESTS = "python/ql/test/query-tests/Security"
 SEMGREP_VERSION = "1.146.0"
 FOLD = {
     "CWE-95": "CWE-94",
@@ -75,6 +91,8 @@ FOLD = {
     "CWE-328": "CWE-327",
     "CWE-776": "CWE-611",
 }
+# CodeQL files its template injection tests under CWE-074 (injection at large).
+CODEQL_FOLDERS = {"CWE-74": "CWE-1336"}
 TAINT = frozenset(
     {
         "CWE-78",
@@ -123,12 +141,17 @@ def fetch(name: str) -> Path | None:
     dest = SUITES / name
     if not (dest / ".git").is_dir():
         SUITES.mkdir(parents=True, exist_ok=True)
+        sparse = ["--filter=blob:none", "--sparse"] if name == "codeql" else []
         done = subprocess.run(
-            ["git", "clone", "--quiet", url, str(dest)], capture_output=True, text=True
+            ["git", "clone", "--quiet", *sparse, url, str(dest)], capture_output=True, text=True
         )
         if done.returncode != 0:
             print(f"could not fetch {url}: {done.stderr.strip()}", file=sys.stderr)
             return None
+        if sparse:
+            subprocess.run(
+                ["git", "-C", str(dest), "sparse-checkout", "set", CODEQL_TESTS], check=False
+            )
     subprocess.run(["git", "-C", str(dest), "checkout", "--quiet", commit], check=False)
     return dest
 
@@ -199,6 +222,109 @@ def owasp_cases(root: Path, work: Path) -> list[Case]:
     if (root / "helpers").is_dir():
         shutil.copytree(root / "helpers", work / "helpers")
     return cases
+
+
+CODEQL_TAGS = re.compile(r"(?:(MISSING|SPURIOUS):\s*)?(result=(?:BAD|OK)|Alert\b(?:\[[^\]]*\])?)")
+
+
+def _codeql_truth(comment: str) -> bool | None:
+    """What one trailing comment of a CodeQL test says of its line: True
+    vulnerable, False safe, None nothing (or both)."""
+    text = comment.lstrip("#").strip()
+    if "$" in text:
+        tags = CODEQL_TAGS.findall(text.split("$", 1)[1])
+        results = [(pre, tag) for pre, tag in tags if tag.startswith("result=")]
+        if results:
+            return any(tag == "result=BAD" and pre != "SPURIOUS" for pre, tag in results)
+        alerts = [pre for pre, tag in tags if tag.startswith("Alert")]
+        if alerts:
+            return any(pre != "SPURIOUS" for pre in alerts)
+        return None
+    upper = text.upper()
+    if re.match(r"(NOT OK|BAD)\b", upper):
+        return True
+    if re.match(r"(OK|GOOD)\b", upper) and "NOT OK" not in upper:
+        return False
+    return None
+
+
+def _trailing_comments(text: str) -> dict[int, str]:
+    """Line -> the comment that ends a line of code (not a comment line)."""
+    out: dict[int, str] = {}
+    code_lines: set[int] = set()
+    try:
+        for tok in tokenize.generate_tokens(iter(text.splitlines(keepends=True)).__next__):
+            if tok.type == tokenize.COMMENT:
+                if tok.start[0] in code_lines:
+                    out[tok.start[0]] = tok.string
+            elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+                code_lines.update(range(tok.start[0], tok.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return out
+
+
+def _simple_statements(tree: ast.AST) -> list[tuple[int, int, bool]]:
+    """(first line, last line, has a call) of every statement that is not compound."""
+    compound = (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.If,
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.With,
+        ast.AsyncWith,
+        ast.Try,
+        ast.Match,
+    )
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, compound):
+            has_call = any(isinstance(n, ast.Call) for n in ast.walk(node))
+            out.append((node.lineno, node.end_lineno or node.lineno, has_call))
+    return out
+
+
+def codeql_cases(root: Path, work: Path) -> list[Case]:
+    """Cases from CodeQL's annotated Python security tests; each test folder
+    `CWE-NNN-Name` gives its files' category."""
+    base = root / CODEQL_TESTS
+    cases: dict[tuple[str, int, str], bool] = {}
+    for test in sorted(base.glob("CWE-*/**/*.py")):
+        m = re.match(r"CWE-0*(\d+)", test.relative_to(base).parts[0])
+        if m is None:
+            continue
+        category = fold(CODEQL_FOLDERS.get(f"CWE-{m.group(1)}", f"CWE-{m.group(1)}"))
+        text = test.read_text(encoding="utf-8", errors="replace")
+        try:
+            statements = _simple_statements(ast.parse(text))
+        except (SyntaxError, ValueError):
+            continue
+        rel = test.relative_to(base).as_posix()
+        comments = _trailing_comments(text)
+        inline = any("$" in c for c in comments.values())
+        marked: dict[int, bool] = {}
+        for line, comment in comments.items():
+            truth = _codeql_truth(comment)
+            if truth is None:
+                continue
+            inner = [s for s in statements if s[0] <= line <= s[1]]
+            start = max(inner)[0] if inner else line
+            marked[start] = marked.get(start, False) or truth
+        if inline:
+            for first, _last, has_call in statements:
+                if has_call and first not in marked:
+                    marked[first] = False
+        if not marked:
+            continue
+        for line, vulnerable in marked.items():
+            cases[(rel, line, category)] = vulnerable
+        copy = work / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(test, copy)
+    return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
 # -- tools --------------------------------------------------------------------------
@@ -364,19 +490,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--semgrep-rules", type=Path, help="semgrep-rules checkout (held out)")
     parser.add_argument("--owasp", type=Path, help="OWASP Benchmark for Python checkout")
     parser.add_argument(
+        "--codeql", type=Path, help="github/codeql checkout (only its Python security tests)"
+    )
+    parser.add_argument(
         "--only",
-        choices=("semgrep-rules", "owasp"),
+        choices=("semgrep-rules", "owasp", "codeql"),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
+    parser.add_argument(
+        "--no-semgrep",
+        action="store_true",
+        help="bandit as the only peer (semgrep takes over ten minutes per suite)",
+    )
     parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
     args = parser.parse_args(argv)
-    sources = {"semgrep-rules": args.semgrep_rules, "owasp": args.owasp}
+    sources = {"semgrep-rules": args.semgrep_rules, "owasp": args.owasp, "codeql": args.codeql}
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
             sources[name] = fetch(name) if args.fetch else SUITES / name
     bandit = None if args.no_peers else ensure_bandit()
-    semgrep = None if args.no_peers else ensure_peer("semgrep", SEMGREP_VERSION)
+    semgrep = None if args.no_peers or args.no_semgrep else ensure_peer("semgrep", SEMGREP_VERSION)
     rules = sources["semgrep-rules"]
     if semgrep is not None and rules is None:
         print("semgrep needs its public rules: pass --semgrep-rules or --fetch", file=sys.stderr)
@@ -384,6 +518,7 @@ def main(argv: list[str]) -> int:
     for name, title, build in (
         ("semgrep-rules", "semgrep-rules Python tests, vuln rules (HELD OUT)", semgrep_rule_cases),
         ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
+        ("codeql", "CodeQL Python security query tests (tuning set)", codeql_cases),
     ):
         root = sources[name]
         if args.only is not None and name != args.only:

@@ -178,3 +178,12 @@ def test_sink_in_loop_reported_once() -> None:
         "m.py", HEAD + view("for x in request.args.getlist('a'):\n    eval(x)\nreturn 'ok'")
     )
     assert [r.rule for r in raws] == ["PY-CODE-INJECTION"]
+
+
+def test_two_views_of_the_same_name_each_keep_their_finding(tmp_path: Path) -> None:
+    case = Path(__file__).parents[2] / "fixtures/code_cases/redefined_functions"
+    (tmp_path / "views.py").write_text((case / "views_sharing_a_name.py").read_text())
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    hits = sorted((f.rule.id, f.location.start_line) for f in out.findings)
+    assert hits == [("PY-PATH-TRAVERSAL", 11), ("PY-PATH-TRAVERSAL", 17)]
+    assert len({f.fingerprint for f in out.findings}) == 2

@@ -119,23 +119,32 @@ class CodeAnalyzer:
             results = [_analyze_file(project, rel, size) for rel, size in jobs]
         findings: list[Finding] = []
         skipped: list[Skipped] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # fingerprint -> line
         for rel, raws, reason in results:
             if reason is not None:
                 skipped.append(Skipped(rel, reason))
             for raw in raws:
                 where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
                 sink = Location(rel, raw.line, max(raw.line, raw.end_line))
-                finding = Finding(
-                    rule=BY_ID[raw.rule],
-                    message=f"{raw.message} (in {where})",
-                    location=sink,
-                    resource=rel,
-                    key=raw.key,
-                    flow=_flow(raw.source, sink),
-                )
-                if finding.fingerprint not in seen:
-                    seen.add(finding.fingerprint)
+                key, n = raw.key, 0
+                while True:
+                    finding = Finding(
+                        rule=BY_ID[raw.rule],
+                        message=f"{raw.message} (in {where})",
+                        location=sink,
+                        resource=rel,
+                        key=key,
+                        flow=_flow(raw.source, sink),
+                    )
+                    line = seen.get(finding.fingerprint)
+                    if line is None or line == raw.line:
+                        break
+                    # the same flow in another definition of the same name (two views
+                    # both called `download`): a finding of its own
+                    n += 1
+                    key = f"{raw.key}|def{n}"
+                if line is None:
+                    seen[finding.fingerprint] = raw.line
                     findings.append(finding)
         scanned = frozenset(rel for rel, _, reason in results if reason is None)
         return AnalyzerOutput(

@@ -100,6 +100,17 @@ class Calls(ContainerMethods):
         result = self.call_result(node, qual, method, receiver, args, kwargs)
         if qual in cat.PATH_JOINS and any(dotdot_only(a) for a in args[1:]):
             result = Val(unsafe_again(result.taint, PATH_SAFETY), qual=result.qual)
+        if qual in cat.PATH_JOINS and any(a.deep_taint() is not None for a in args[1:]):
+            # a later component may be absolute: what is joined may not start with the base
+            result = Val(
+                result.taint,
+                result.consts,
+                result.items,
+                result.keys,
+                result.qual,
+                result.flags | {cat.JOINED},
+                result.prefix,
+            )
         if qual in cat.NORMALISERS or (
             method in cat.NORMALISING_METHODS
             and receiver is not None
@@ -337,6 +348,9 @@ class Calls(ContainerMethods):
         if receiver is not None and (receiver.qual, method) in cat.SOURCE_MODEL_METHODS:
             label, kind = cat.SOURCE_MODEL_METHODS[(receiver.qual or "", method or "")]
             return Val(Taint(label, node.lineno, kind))
+        needs = cat.FRAMEWORK_SOURCE_METHODS.get(method or "")
+        if needs is not None and receiver is not None and needs & self.m.imported:
+            return Val(Taint(f"request `{method}()`", node.lineno))
         if method in cat.SOURCE_METHODS and receiver is not None and not receiver.known:
             label, kind = cat.SOURCE_METHODS[method]
             return Val(Taint(label, node.lineno, kind))
@@ -407,6 +421,13 @@ class Calls(ContainerMethods):
             return Val(qual=LOGGER)
         if method == "bindparams" and receiver is not None:
             return receiver  # text(...).bindparams(x=v): v is bound, not spliced in
+        if name in cat.SQL_STATEMENT_BUILDERS or (
+            receiver is not None and receiver.qual == cat.SQL_STATEMENT
+        ):
+            # a statement object, not SQL text: executing it binds what it holds
+            built = _all_taint(args, kwargs, receiver)
+            safe = built.sanitised(frozenset({"sql"})) if built else None
+            return Val(safe, qual=cat.SQL_STATEMENT)
         if (
             name in cat.AUTOESCAPED_TEMPLATES
             and args
@@ -477,6 +498,9 @@ class Calls(ContainerMethods):
             return Val(Taint("file contents", node.lineno, "file"), qual=model)
         if model == "<buffer>":
             return Val(union_taint(args), qual=model)
+        if model == "<http-connection>":
+            host = args[0] if args else kwargs.get("host")
+            return Val(host.deep_taint() if host else None, qual=model)
         return Val(qual=model)
 
     def _builtin_result(

@@ -68,6 +68,7 @@ class FunctionFlow(Statements):
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
+        entry = (params[0].arg, params[1].arg) if len(params) >= 2 else ("", "")
         # URL captures are required arguments; those with defaults come from the URLconf
         required = len(node.args.posonlyargs) + len(node.args.args) - len(node.args.defaults)
         for i, arg in enumerate(params):
@@ -89,14 +90,20 @@ class FunctionFlow(Statements):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
-            elif i == 0 and [p.arg for p in params[:2]] == list(cat.WSGI_ENVIRON):
-                self.env[name] = Val(Taint("the WSGI environ", node.lineno))
+            elif i == 0 and "." not in info.qualname and entry in cat.ENTRY_PARAMS:
+                self.env[name] = Val(Taint(cat.ENTRY_PARAMS[entry], node.lineno))
+                self.lambda_handler = entry == cat.LAMBDA_PARAMS
+            elif i == 1 and "." not in info.qualname and entry == cat.WSGI_PARAMS:
+                self.env[name] = Val(qual=cat.START_RESPONSE)  # start_response(status, headers)
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
                 ann = annotation_name(arg.annotation)
                 converter = route_converter(route_paths, name)
-                if ann in cat.SAFE_ANNOTATIONS or converter in ("int", "float", "uuid"):
+                enum = any(
+                    b.rsplit(".", 1)[-1] in cat.ENUM_BASES for b in self.m.class_bases.get(ann, [])
+                )
+                if ann in cat.SAFE_ANNOTATIONS or enum or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
                 elif fastapi or route_converter(route_paths, name) is not None:
                     # a request body model of this module: its typed fields are known

@@ -115,7 +115,16 @@ class Guards(Expressions):
             for n in full:
                 self.partial.pop(n, None)
             return out
-        return set()
+        # `a or b` true (`a and b` false): what each operand validates in full
+        # (`x == "foo" or x == "bar"`: x is one of two constants)
+        outer = self.partial
+        common: set[str] | None = None
+        for v in test.values:
+            self.partial = {}
+            got = {n for n in self.validated(v, truth) if n not in self.partial}
+            common = got if common is None else common & got
+        self.partial = outer
+        return common or set()
 
     def _validated_compare(self, test: ast.Compare, truth: bool) -> set[str]:
         """Membership in a collection, equality with a constant, containment of a path."""
@@ -132,6 +141,9 @@ class Guards(Expressions):
                 # sinks where it is the dangerous one (never `'../'`: absolute paths,
                 # encodings and backslashes still get out)
                 classes = cat.ABSENT_SUBSTRINGS.get(str(absent.const), frozenset())
+                if cat.JOINED in self.expr(right).flags:
+                    # join(base, name) lacking `../`: name may have been absolute
+                    classes = classes - {"path", cat.DOTDOT}
                 if classes:
                     self.partial[rname] = classes
                     return {rname}
@@ -175,6 +187,15 @@ class Guards(Expressions):
             return {name} if name else set()
         if isinstance(func, ast.Attribute) and func.attr in cat.VALIDATING_METHODS:
             name = root_name(func.value)
+            inner = func.value
+            if (
+                name is None
+                and isinstance(inner, ast.Call)
+                and inner.args
+                and self.qual_of(inner.func) in cat.NORMALISERS
+            ):
+                # abspath(p).startswith(base): p itself resolves inside base
+                name = root_name(inner.args[0])
             if name and func.attr in cat.AFFIX_CHECKS:
                 classes = cat.AFFIX_CHECKS[func.attr]
                 if "path" in classes and not self._normalised(func.value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
@@ -29,6 +30,9 @@ from shieldwall.analyzers.code.values import (
     placed,
     union_taint,
 )
+
+# Facts about a returned value a call keeps from its callee's summary.
+RETURNED_FACTS = frozenset({cat.NORMALISED})
 
 
 class Interprocedural(SinkChecks):
@@ -166,6 +170,9 @@ class Interprocedural(SinkChecks):
         if not any_taint:
             return base or CLEAN
         result_taint = base.deep_taint() if base is not None else None
+        # facts about what the callee returns from its parameters (a wrapper of
+        # os.path.normpath returns a normalised path): kept when every path says so
+        kept: frozenset[str] | None = None
         for i, v in bound.items():
             t = v.deep_taint()
             if t is None:
@@ -173,6 +180,9 @@ class Interprocedural(SinkChecks):
             s = self.summarise(info, i)
             applied = self._apply_summary(info, s, t, node, v)
             result_taint = join_taint(result_taint, applied)
+            if applied is not None:
+                facts = (s.ret.flags if s.ret is not None else frozenset()) & RETURNED_FACTS
+                kept = facts if kept is None else kept & facts
             if recv_path is not None:
                 for attr, safe in s.param_writes.items():
                     self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
@@ -186,6 +196,8 @@ class Interprocedural(SinkChecks):
                     for other, safe in s.param_writes.items():
                         if other != attr:
                             self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
+        if kept and base is None and not fields:
+            return Val(result_taint, flags=kept)
         return Val(result_taint)
 
     def _apply_summary(

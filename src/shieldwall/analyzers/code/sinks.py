@@ -4,6 +4,7 @@ not go (commands, SQL, files, XML, headers, logs, the session)."""
 from __future__ import annotations
 
 import ast
+import re
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.state import (
@@ -22,6 +23,16 @@ from shieldwall.analyzers.code.values import (
     Val,
     union_taint,
 )
+
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([a-zA-Z%])")
+
+
+def repr_only(message: Val) -> bool:
+    """A %-format message whose every conversion is `%r` (repr() of the argument)."""
+    if not message.known or not isinstance(message.const, str):
+        return False
+    kinds = [k for k in _CONVERSION.findall(message.const) if k != "%"]
+    return bool(kinds) and all(k == "r" for k in kinds)
 
 
 class SinkChecks(FlowState):
@@ -55,16 +66,31 @@ class SinkChecks(FlowState):
             and name.split(".", 1)[0] in cat.WEB_RESPONSE_MODULES
         ):
             self.header_dict_sink(kwargs["headers"], node)  # Response(..., headers={...})
+        if name == cat.START_RESPONSE and len(args) > 1:
+            pairs = args[1].items if args[1].items is not None else [args[1]]
+            for pair in pairs:
+                if pair.items is not None and len(pair.items) == 2:
+                    self.header_sink(pair.items[0], pair.items[1], node)
+                else:
+                    self.sink("header", pair.deep_taint(), node, "a response header")
+            return True
         spec = cat.SINK_CALLS.get(name)
         if spec is not None:
-            if (
-                spec.cls == "xss"
-                and name.endswith("make_response")
-                and args
-                and args[0].items is not None
-            ):
-                args = [args[0].items[0]] if args[0].items else []
-            if spec.cls == "xss" and not_html(kwargs):
+            headers: list[Val] = []
+            if spec.cls == "xss" and name.endswith("make_response"):
+                if args and args[0].items is not None:
+                    args = list(args[0].items)  # make_response((body, status, headers))
+                # make_response(body, status, headers): the mappings are headers
+                headers = [
+                    v
+                    for i, v in enumerate(args[1:], 1)
+                    if v.keys is not None
+                    or (i < len(node.args) and isinstance(node.args[i], ast.Dict))
+                ]
+                for h in headers:
+                    self.header_dict_sink(h, node)
+                args = args[:1]
+            if spec.cls == "xss" and not_html(kwargs, headers):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
@@ -108,6 +134,10 @@ class SinkChecks(FlowState):
         True when the method decided."""
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
+            return True
+        if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
+            # the host the connection was opened to decides where the request goes
+            self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
             return True
         if (
             receiver.qual == "<parser>"
@@ -172,6 +202,8 @@ class SinkChecks(FlowState):
         ):
             # the message and the %-arguments logging interpolates into it
             msg_args = args[1:] if method == "log" else args
+            if msg_args and repr_only(msg_args[0]):
+                msg_args = msg_args[:1]  # "%r" escapes CR and LF in what it formats
             if msg_args:
                 self.sink("log", union_taint(msg_args), node, "a log message")
         elif (
@@ -186,6 +218,9 @@ class SinkChecks(FlowState):
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
+        elif receiver.qual == "<headers>" and method in ("add", "set", "setdefault") and args:
+            # werkzeug's Headers() rejects newlines in values, not in names
+            self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
             method in ("add_header", "set_header")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")

@@ -121,10 +121,14 @@ def weak_taint(v: Val, depth: int = 0) -> Taint | None:
     return None
 
 
-def not_html(kwargs: dict[str, Val]) -> bool:
-    """A response built with an explicit media type that browsers do not render."""
-    for kw in ("mimetype", "content_type", "media_type"):
-        v = kwargs.get(kw)
+def not_html(kwargs: dict[str, Val], headers: list[Val] | None = None) -> bool:
+    """A response built with an explicit media type that browsers do not render
+    (a keyword, or a `Content-Type` in a headers mapping passed along)."""
+    types = [kwargs.get(kw) for kw in ("mimetype", "content_type", "media_type")]
+    for h in [*(headers or []), kwargs.get("headers")]:
+        if h is not None and h.keys is not None:
+            types.extend(v for k, v in h.keys.items() if str(k).lower() == "content-type")
+    for v in types:
         if v is not None and v.consts:
             return all(
                 isinstance(c, str)
@@ -169,6 +173,7 @@ class FlowState:
         self.ret: Val | None = None
         self.resource = info.qualname if info else "<module>"
         self.route = False
+        self.lambda_handler = False  # an AWS Lambda handler: what it returns is the response
         self.static_route = False
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
@@ -233,8 +238,25 @@ class FlowState:
             # resp.headers[k] = v, and Django's response[k] = v
             self.header_sink(key, value, node)
 
+    def lambda_response(self, value: Val, node: ast.AST) -> None:
+        """An API Gateway proxy response ({"statusCode", "headers", "body"}): its
+        headers are response headers; its body is HTML when a Content-Type says so."""
+        assert value.keys is not None
+        headers = value.keys.get("headers")
+        if headers is not None:
+            self.header_dict_sink(headers, node)
+        body = value.keys.get("body")
+        if body is None or headers is None or headers.keys is None:
+            return
+        types = [v for k, v in headers.keys.items() if str(k).lower() == "content-type"]
+        if any(v.consts and any("html" in str(c).lower() for c in v.consts) for v in types):
+            self.sink("xss", body.deep_taint(), node, "the HTML body of a Lambda response")
+
     def header_sink(self, key: Val, value: Val, node: ast.AST) -> None:
-        """A response header set to `value`; `Location` is a redirect as well."""
+        """A response header set to `value`; `Location` is a redirect as well. A
+        header name from input splits the response as a value does."""
+        if self.sink("header", key.deep_taint(), node, "a response header name"):
+            return
         t = value.deep_taint()
         if (
             self.sink("header", t, node, "a response header")
@@ -312,6 +334,9 @@ class FlowState:
             and any(w in self.info.qualname.lower() for w in cat.SECRET_WORDS)
         ):
             self.sink("weakrand", t, node, f"the value `{self.info.qualname}` returns")
+        if self.lambda_handler and value.keys is not None:
+            self.lambda_response(value, node)
+            return
         if not (self.route and "flask" in self.m.imported) or value.qual:
             return
         body = value

@@ -111,6 +111,21 @@ def route_converter(paths: list[str], name: str) -> str | None:
 
 
 def annotation_name(node: ast.expr | None) -> str:
+    """The type an annotation names, through Optional[...], Annotated[...] and
+    `X | None` (Union[X, None])."""
+    if isinstance(node, ast.Subscript) and annotation_name(node.value) in (
+        cat.WRAPPING_ANNOTATIONS
+    ):
+        inner = node.slice
+        if isinstance(inner, ast.Tuple) and inner.elts:
+            named = [e for e in inner.elts if not _is_none(e)]
+            if annotation_name(node.value) == "Union" and len(named) != 1:
+                return ""
+            inner = named[0] if named else inner.elts[0]
+        return annotation_name(inner)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        named = [e for e in (node.left, node.right) if not _is_none(e)]
+        return annotation_name(named[0]) if len(named) == 1 else ""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -160,8 +175,21 @@ def containment_check(node: ast.expr) -> set[str]:
             else (func.id if isinstance(func, ast.Name) else "")
         )
         if name in ("commonpath", "commonprefix"):
-            return {n for n in map(root_name, node.args[0].elts) if n}
+            return {n for n in map(root_name, map(_unnormalised, node.args[0].elts)) if n}
     return set()
+
+
+_NORMALISER_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in cat.NORMALISERS)
+
+
+def _unnormalised(node: ast.expr) -> ast.expr:
+    """The path inside `realpath(p)` (and the other normalisers), else the node."""
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _NORMALISER_NAMES:
+            return node.args[0]
+    return node
 
 
 def self_param(info: FunctionInfo) -> str | None:
@@ -192,3 +220,7 @@ def is_session(node: ast.expr | None, value: Val | None) -> bool:
         return True
     path = (dotted(node) or "") if node is not None else ""
     return path == "session" or path.endswith(".session")
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

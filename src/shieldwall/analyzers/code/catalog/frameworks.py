@@ -72,7 +72,40 @@ NORETURN = frozenset(
 
 NORETURN_NAMES = frozenset(q.rsplit(".", 1)[-1] for q in NORETURN)
 
-SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
+SAFE_ANNOTATIONS = frozenset(
+    {
+        "int",
+        "float",
+        "bool",
+        "UUID",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "Decimal",
+        # pydantic's validated types
+        "UUID1",
+        "UUID3",
+        "UUID4",
+        "UUID5",
+        "StrictInt",
+        "StrictFloat",
+        "StrictBool",
+        "PositiveInt",
+        "NegativeInt",
+        "NonNegativeInt",
+        "NonPositiveInt",
+        "PositiveFloat",
+        "NegativeFloat",
+        "IPv4Address",
+        "IPv6Address",
+    }
+)
+# Annotations that wrap the type a parameter is validated as (Optional[int],
+# Annotated[int, Path()]): the first argument is the type.
+WRAPPING_ANNOTATIONS = frozenset({"Optional", "Annotated", "Union"})
+# Bases of enumerations: a parameter annotated with one is one of its values.
+ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
 
 MUTATORS = frozenset(
     {
@@ -129,6 +162,14 @@ MODELLED_OBJECTS: dict[str, str] = {
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",
+    # http.client connections: the host is chosen here, the request sent by .request()
+    "http.client.HTTPConnection": "<http-connection>",
+    "http.client.HTTPSConnection": "<http-connection>",
+    "httplib.HTTPConnection": "<http-connection>",
+    "httplib.HTTPSConnection": "<http-connection>",
+    # a mapping of response headers built apart (werkzeug checks its values)
+    "werkzeug.datastructures.Headers": "<headers>",
+    "werkzeug.Headers": "<headers>",
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
 }

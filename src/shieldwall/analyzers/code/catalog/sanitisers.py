@@ -43,6 +43,15 @@ SANITISERS: dict[str, frozenset[str]] = {
     "yaml.safe_dump": frozenset({"deser"}),
     "jsonpickle.encode": frozenset({"deser"}),
 }
+# SQLAlchemy statement builders: what they return is a statement object whose
+# values are bound parameters, not SQL text (`text()` is a sink of its own), and
+# so is what their methods (`.where()`, `.values()`, `.order_by()`...) return.
+SQL_STATEMENT = "<sql-statement>"
+SQL_STATEMENT_BUILDERS = frozenset(
+    f"sqlalchemy{module}.{builder}"
+    for module in ("", ".sql", ".sql.expression", ".future")
+    for builder in ("select", "insert", "update", "delete", "text", "TextClause")
+)
 # Prefix and suffix checks: they pin where a value points (a folder, a host, a site
 # path), not what else it holds (`if p.startswith("a"): os.system("cat " + p)`).
 AFFIX_CHECKS: dict[str, frozenset[str]] = {
@@ -63,7 +72,9 @@ ABSENT_SUBSTRINGS: dict[str, frozenset[str]] = {
     "<": frozenset({"xss"}),
 }
 # Calls joining path components: a later component that is absolute replaces the
-# ones before it.
+# ones before it. JOINED is the flag their results carry when a later component
+# is untrusted: checking such a result for `../` proves nothing.
+JOINED = "joined"
 PATH_JOINS = frozenset(
     {
         "os.path.join",

@@ -88,8 +88,18 @@ REQUEST_DATA_ATTRS = frozenset(
         "get_data",
     }
 )
-# WSGI applications: `def app(environ, start_response)`; environ holds the request.
-WSGI_ENVIRON = ("environ", "start_response")
+# Entry points known by their first two parameters: the first holds the request.
+# WSGI applications (`def app(environ, start_response)`) and AWS Lambda handlers
+# (`def handler(event, context)`, module level: API Gateway, SQS, S3 events).
+ENTRY_PARAMS: dict[tuple[str, str], str] = {
+    ("environ", "start_response"): "the WSGI environ",
+    ("event", "context"): "the Lambda event",
+}
+WSGI_PARAMS = ("environ", "start_response")
+LAMBDA_PARAMS = ("event", "context")
+# What a WSGI application's second parameter stands for: called with the status
+# and the response headers, a list of (name, value) pairs.
+START_RESPONSE = "<start-response>"
 # Methods of modelled objects whose result comes from outside: (model, method) ->
 # (source label, kind); argparse/optparse: what the person running the tool typed.
 SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
@@ -116,6 +126,34 @@ SOURCE_METHODS: dict[str, tuple[str, str]] = {
     "recvfrom": ("socket data", "input"),
     "recv_into": ("socket data", "input"),
     "makefile": ("socket data", "input"),
+}
+# Request accessors of frameworks whose handlers read the request through a method
+# (Tornado's `self.get_argument()`, Falcon's `req.get_param()`): method -> the
+# packages that give it that meaning (a module must import one of them).
+FRAMEWORK_SOURCE_METHODS: dict[str, frozenset[str]] = {
+    **{
+        m: frozenset({"tornado"})
+        for m in (
+            "get_argument",
+            "get_arguments",
+            "get_query_argument",
+            "get_query_arguments",
+            "get_body_argument",
+            "get_body_arguments",
+            "get_cookie",
+            "decode_argument",
+        )
+    },
+    **{
+        m: frozenset({"falcon"})
+        for m in (
+            "get_param",
+            "get_param_as_list",
+            "get_header",
+            "get_media",
+            "bounded_stream",
+        )
+    },
 }
 # Which sink classes each kind of taint reaches.
 KIND_REACHES: dict[str, frozenset[str]] = {
