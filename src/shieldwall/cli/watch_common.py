@@ -21,8 +21,9 @@ config_option = click.option(
 )
 database_option = click.option(
     "--database",
-    metavar="FILE",
-    help="The decisions database (SQLite). Default: watch.database, .shieldwall/decisions.db.",
+    metavar="PATH|URL",
+    help="The decisions store: an SQLite file, or postgresql://USER@HOST:PORT/NAME shared by "
+    "a cluster. Default: watch.database, .shieldwall/decisions.db.",
 )
 
 
