@@ -38,13 +38,21 @@ class Bus:
     subjects: Subjects = field(default_factory=Subjects)
 
 
+async def _quiet(_error: Exception) -> None:
+    return None
+
+
 async def connect(url: str) -> Any:
     import nats
     from nats.errors import Error as NatsError
 
     try:
         return await nats.connect(
-            url, connect_timeout=3, max_reconnect_attempts=3, allow_reconnect=True
+            url,
+            connect_timeout=3,
+            max_reconnect_attempts=3,
+            allow_reconnect=True,
+            error_cb=_quiet,  # the failure is raised, and said once, by the caller
         )
     except (TimeoutError, OSError, NatsError) as exc:
         raise SourceError(

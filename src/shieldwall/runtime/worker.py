@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from shieldwall.errors import SourceError
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.engine import Engine, Output
@@ -62,6 +63,7 @@ class Partition:
         self.sources: dict[str, LogSource] = {}
         self.pending: deque[tuple[float, Any]] = deque()
         self.last_seq = 0
+        self.delivered = 0  # the consumer's delivery number of the last message
         self.messages = 0
         self._seeded = False
 
@@ -143,6 +145,16 @@ async def _subscribe(js: Any, options: WorkerOptions, partition: str, window: fl
     return await js.pull_subscribe_bind(durable=name, stream=bus.stream)
 
 
+def _in_order(part: Partition, delivery: int) -> None:
+    """Deliveries come numbered; one missing would be acknowledged with the next."""
+    if part.delivered and delivery != part.delivered + 1:
+        raise SourceError(
+            f"partition {part.name}: delivery {part.delivered + 1} never arrived",
+            "start the worker again: it resumes after its last acknowledged line",
+        )
+    part.delivered = delivery
+
+
 async def _consume(
     sub: Any, part: Partition, options: WorkerOptions, emit: Emit, stop: asyncio.Event
 ) -> None:
@@ -157,11 +169,14 @@ async def _consume(
                 emit(item)
             idle = time.monotonic() - idle_since
             if options.idle_exit is not None and idle >= options.idle_exit:
-                return
+                info = await sub.consumer_info()
+                if not info.num_pending:  # the stream has nothing more for it
+                    return
             continue
         idle_since = time.monotonic()
         newest = None
         for message in messages:
+            _in_order(part, message.metadata.sequence.consumer)
             seq = message.metadata.sequence.stream
             if seq <= part.last_seq:
                 continue  # delivered again while this worker still had it
