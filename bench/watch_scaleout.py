@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -145,17 +146,24 @@ def worker(bus: Bus, db: str, durable: str, parts: list[str], idle: float | None
 
 def throughput(bus: Bus, workers: int, lines: int, expected: list[Any]) -> None:
     db = new_database(f"w{workers}")
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = cpu.ru_utime + cpu.ru_stime
     started = time.perf_counter()
     procs = [
         worker(bus, db, f"bench{workers}-{uuid.uuid4().hex[:6]}", parts, IDLE)
         for parts in split(workers)
     ]
     for proc in procs:
-        proc.wait()
+        _, err = proc.communicate()
+        if proc.returncode:
+            print(f"a worker failed: {err.decode().strip().splitlines()[-2:]}")
     wall = time.perf_counter() - started - IDLE
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = cpu.ru_utime + cpu.ru_stime - cpu_before
     same = stored(db) == expected
     print(
-        f"{workers} worker(s): {lines} lines in {wall:.1f} s: {lines / wall:,.0f} lines/s; "
+        f"{workers} worker(s): {lines} lines in {wall:.1f} s wall: {lines / wall:,.0f} lines/s; "
+        f"{used:.1f} s CPU in all ({lines / used:,.0f} lines per CPU second); "
         f"decisions identical to one process: {same}; {load()}"
     )
     drop_database(db)
@@ -206,12 +214,13 @@ def main() -> int:
         write_bench_log(log, args.lines)
     print(f"{log.name}: {args.lines} lines and attacks; {os.cpu_count()} cores; {load()}")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = replay_files([(str(log), PARSERS["nginx"])], WatchConfig())
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     expected = sorted(key(d) for d in result.decisions)
     print(
-        f"one process (replay): {result.stats.lines / wall:,.0f} lines/s, "
+        f"one process (replay): {wall:.1f} s wall: {result.stats.lines / wall:,.0f} lines/s; "
+        f"{cpu:.1f} s CPU ({result.stats.lines / cpu:,.0f} lines per CPU second); "
         f"{len(expected)} decisions; {load()}"
     )
 

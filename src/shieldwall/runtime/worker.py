@@ -49,7 +49,7 @@ class WorkerOptions:
     durable: str = "shieldwall-watch"
     window: float | None = None  # seconds of log kept unacknowledged; None: window_of(config)
     idle_exit: float | None = None  # stop after this long without a message (a backlog)
-    fetch: int = 32
+    fetch: int = 8
 
 
 class Partition:
@@ -169,7 +169,10 @@ async def _consume(
                 emit(item)
             idle = time.monotonic() - idle_since
             if options.idle_exit is not None and idle >= options.idle_exit:
-                info = await sub.consumer_info()
+                try:
+                    info = await sub.consumer_info()
+                except (TimeoutError, NatsTimeout):
+                    continue
                 if not info.num_pending:  # the stream has nothing more for it
                     return
             continue
@@ -184,6 +187,7 @@ async def _consume(
             for item in part.process(message.data):
                 emit(item)
             newest = part.settle(message) or newest
+            await asyncio.sleep(0)  # the other partitions' requests and the server's pings
         if newest is not None:
             await newest.ack()
 
@@ -205,7 +209,13 @@ async def run_worker(
         await ensure_stream(js, options.bus)
         subs = [await _subscribe(js, options, name, window) for name in parts]
         pairs = zip(subs, parts.values(), strict=True)
-        await asyncio.gather(*(_consume(sub, part, options, emit, stop) for sub, part in pairs))
+        tasks = [asyncio.create_task(_consume(s, p, options, emit, stop)) for s, p in pairs]
+        try:
+            await asyncio.gather(*tasks)
+        finally:  # one partition failed: stop the others before saying why
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         await nc.close()
     return parts
