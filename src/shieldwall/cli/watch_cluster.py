@@ -5,27 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import orjson
 
 from shieldwall.cli.errors import handle_errors
 from shieldwall.cli.watch_common import (
     config_option,
     database_option,
-    decision_line,
-    detection_line,
+    emitter,
+    output_option,
     watch_config,
 )
 from shieldwall.errors import SourceError, UsageError
-from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.durations import parse_duration
-from shieldwall.runtime.engine import Output
 from shieldwall.runtime.partition import DEFAULT_STREAM, DEFAULT_SUBJECT, Subjects
 
 T = TypeVar("T")
@@ -144,13 +140,7 @@ def ship(
     metavar="SECONDS",
     help="Stop after this long without a new line (for a backlog).",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "jsonl"]),
-    default="text",
-    help="text: one line per detection and decision on stderr; jsonl: JSON lines on stdout.",
-)
+@output_option
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated (enforce nothing).")
 @config_option
 @database_option
@@ -194,20 +184,10 @@ def worker(
         idle_exit=idle_exit,
     )
 
-    def emit(item: Output) -> None:
-        if output == "jsonl":
-            kind = "decision" if isinstance(item, Decision) else "detection"
-            click.echo(orjson.dumps({"event": kind, **item.to_json()}).decode())
-            sys.stdout.flush()
-        elif isinstance(item, Decision):
-            click.secho(decision_line(item), fg="red", err=True)
-        else:
-            click.echo(detection_line(item), err=True)
-
     store = DecisionStore(database or config.database)
     stop = asyncio.Event()
     try:
-        parts = _run(run_worker(options, config, store, emit, stop), stop)
+        parts = _run(run_worker(options, config, store, emitter(output), stop), stop)
     finally:
         store.close()
     lines = sum(p.engine.stats.lines for name, p in parts.items() if name != "routes")
