@@ -180,7 +180,7 @@ def test_a_worker_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
     batcher = Batcher(str(log), NGINX, Router(WatchConfig(), 2))
     asyncio.run(_publish(bus, batcher, lines[:cut]))
     killed = _worker(bus, store_location, ["0", "routes"], None)
-    other = _worker(bus, store_location, ["1"], 20.0)
+    other = _worker(bus, store_location, ["1"], None)
     try:
         _wait(
             "the decisions of the first five hours",
@@ -192,13 +192,16 @@ def test_a_worker_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
         asyncio.run(_publish(bus, batcher, lines[cut:]))
         again = _worker(bus, store_location, ["0", "routes"], 3.0)
         _, err = again.communicate(timeout=120)
-        other.communicate(timeout=120)
+        _wait("every decision", lambda: len(_stored(store_location)) >= len(expected))
+        other.send_signal(signal.SIGTERM)
+        other.communicate(timeout=60)
     finally:
         for proc in (killed, other):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
     assert again.returncode == 0, err
+    assert other.returncode == 0  # SIGTERM: a clean stop
     assert _stored(store_location) == expected
     # The restarted worker read again what its buckets needed, not only the new lines.
     router = Router(WatchConfig(), 2)

@@ -85,3 +85,14 @@ def test_an_unreachable_postgresql_says_which_database_and_what_to_check() -> No
     assert "127.0.0.1:1/nowhere" in caught.value.message
     assert "secret" not in caught.value.message
     assert "watch.database" in (caught.value.hint or "")
+
+
+def test_stores_opened_at_once_on_a_new_database_all_open(store_location: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        stores = list(pool.map(DecisionStore, [store_location] * 4))
+    made = stores[0].add(_decision("203.0.113.7", 1000.0))
+    assert [d.id for d in stores[3].active(1500.0)] == [made.id]
+    for store in stores:
+        store.close()

@@ -60,6 +60,7 @@ DECISIONS = Table(
     Index("shieldwall_decisions_deleted", "deleted_at"),
 )
 _C = DECISIONS.c
+_SCHEMA_LOCK = 0x5357_4443  # an advisory lock id held while the table is made
 _HINT = "check watch.database (or --database): postgresql://USER@HOST:5432/NAME, and that it runs"
 
 
@@ -103,7 +104,9 @@ class SqlDecisions:
             )
         try:
             self._engine = create_engine(parsed, pool_pre_ping=True, pool_size=2)
-            _META.create_all(self._engine)
+            with self._engine.begin() as conn:  # workers starting at once make it once
+                conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                _META.create_all(conn)
         except SQLAlchemyError as exc:
             raise SourceError(
                 f"decisions database {parsed.render_as_string(hide_password=True)}: "
