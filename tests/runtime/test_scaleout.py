@@ -208,3 +208,46 @@ def test_a_worker_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
     new_lines = sum(1 for line in lines[cut:] if router.route(NGINX, line.encode())[0] == 0)
     read = int(re.findall(r"(\d+) lines read", err)[-1])
     assert new_lines < read < cut
+
+
+def test_ship_follows_a_growing_log_across_a_rotation(tmp_path: Path, bus: Bus) -> None:
+    lines = generate()[:3000]
+    path = tmp_path / "access.log"
+    path.write_text("\n".join(lines[:1000]) + "\n")
+    done = False
+
+    async def run() -> dict[str, Any]:
+        nonlocal done
+        shipping = asyncio.create_task(
+            ship(str(path), NGINX, WatchConfig(), bus, 2, from_start=True, poll=0.05,
+                 stopped=lambda: done)
+        )  # fmt: skip
+        await asyncio.sleep(1.0)
+        with path.open("a") as log:
+            log.write("\n".join(lines[1000:2000]) + "\n")
+        await asyncio.sleep(1.0)
+        path.rename(tmp_path / "access.log.1")
+        path.write_text("\n".join(lines[2000:]) + "\n")
+        await _settled(bus)
+        done = True
+        assert (await shipping).lines == 3000
+        store = DecisionStore()
+        options = WorkerOptions(bus, ("0", "1"), durable="follow", idle_exit=1.0)
+        return await run_worker(options, WatchConfig(), store, lambda _: None)
+
+    parts = asyncio.run(run())
+    assert sum(p.engine.stats.lines for p in parts.values()) == 3000
+    assert max(p.sources[str(path)].lineno for p in parts.values()) == 3000  # numbered on
+
+
+async def _settled(bus: Bus) -> None:
+    """Wait until the stream has stopped growing for a while."""
+    nc = await connect(bus.url)
+    try:
+        js, last, quiet = nc.jetstream(), -1, 0
+        while quiet < 4:
+            await asyncio.sleep(0.5)
+            count = (await js.stream_info(bus.stream)).state.messages
+            quiet, last = (quiet + 1, last) if count == last else (0, count)
+    finally:
+        await nc.close()

@@ -53,6 +53,7 @@ partitions_option = click.option(
 def _run(coroutine: Coroutine[Any, Any, T], stop: asyncio.Event | None = None) -> T:
     """Run on a new loop; SIGTERM and Ctrl-C set `stop`; NATS failures say what to check."""
     from nats.errors import Error as NatsError
+    from nats.errors import TimeoutError as NatsTimeout
 
     async def main() -> T:
         if stop is not None:
@@ -63,6 +64,12 @@ def _run(coroutine: Coroutine[Any, Any, T], stop: asyncio.Event | None = None) -
 
     try:
         return asyncio.run(main())
+    except NatsTimeout:
+        raise SourceError(
+            "NATS did not answer in time",
+            "check that the server runs and is not overloaded, then start again "
+            "(a worker resumes after its last acknowledged line)",
+        ) from None
     except NatsError as exc:
         raise SourceError(
             f"NATS: {exc or type(exc).__name__}",
