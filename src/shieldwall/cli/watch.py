@@ -168,3 +168,13 @@ def replay(
         click.echo(orjson.dumps(payload).decode())
     else:
         click.echo(_summary(result))
+
+
+def _cluster_commands() -> None:
+    from shieldwall.cli.watch_cluster import ship, worker
+
+    watch.add_command(ship)
+    watch.add_command(worker)
+
+
+_cluster_commands()

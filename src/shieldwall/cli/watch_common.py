@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+import orjson
 
 from shieldwall.engine.project_config import find_config
 from shieldwall.model.display import display_text
@@ -21,9 +24,34 @@ config_option = click.option(
 )
 database_option = click.option(
     "--database",
-    metavar="FILE",
-    help="The decisions database (SQLite). Default: watch.database, .shieldwall/decisions.db.",
+    metavar="PATH|URL",
+    help="The decisions store: an SQLite file, or postgresql://USER@HOST:PORT/NAME shared by "
+    "a cluster. Default: watch.database, .shieldwall/decisions.db.",
 )
+
+output_option = click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    help="text: one line per detection and decision on stderr; jsonl: JSON lines on stdout.",
+)
+
+
+def emitter(output: str) -> Callable[[Decision | Detection], None]:
+    """Print each detection and decision as it happens, as `--format` says."""
+
+    def emit(item: Decision | Detection) -> None:
+        if output == "jsonl":
+            kind = "decision" if isinstance(item, Decision) else "detection"
+            click.echo(orjson.dumps({"event": kind, **item.to_json()}).decode())
+            sys.stdout.flush()
+        elif isinstance(item, Decision):
+            click.secho(decision_line(item), fg="red", err=True)
+        else:
+            click.echo(detection_line(item), err=True)
+
+    return emit
 
 
 def watch_config(path: Path | None) -> WatchConfig:

@@ -75,7 +75,7 @@ def from_mapping(body: Any, where: str = ".shieldwall.yaml") -> WatchConfig:
         raise ConfigError(f"{where}: watch.max_buckets must be a number of at least 1000", _HINT)
     database = body.get("database", ".shieldwall/decisions.db")
     if not isinstance(database, str) or not database:
-        raise ConfigError(f"{where}: watch.database must be a path", _HINT)
+        raise ConfigError(f"{where}: watch.database must be a path or a postgresql:// URL", _HINT)
     overrides = body.get("scenarios") or {}
     if not isinstance(overrides, dict):
         raise ConfigError(f"{where}: watch.scenarios must map scenario names to keys", _HINT)

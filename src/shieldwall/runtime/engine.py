@@ -240,6 +240,11 @@ class Engine:
         self.stats.decisions[scenario.decision_type] += 1
         return decision
 
+    def remember(self, decision: Decision) -> None:
+        """A decision made earlier (a worker before its restart): none again while it lasts."""
+        if decision.until > self._active.get(decision.value, 0.0):
+            self._active[decision.value] = decision.until
+
     # --- Kubernetes audit -----------------------------------------------------
 
     def audit(self, event: AuditEvent, ref: str) -> list[Output]:

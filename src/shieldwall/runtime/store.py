@@ -1,168 +1,88 @@
-"""Decisions in SQLite: what is active, what was added or deleted since a time
-(what a bouncer pulling the decisions API needs), escalation counts."""
+"""The decisions store: what is active, what was added or deleted since a time
+(what a bouncer pulling the decisions API needs), escalation counts.
+
+One interface, two backends chosen by `watch.database` (or `--database`): a
+path (or `sqlite:///PATH`, or `:memory:`) is an SQLite file, the single-machine
+default; `postgresql://USER@HOST:PORT/NAME` is PostgreSQL, shared by the
+workers of a cluster and every decisions API replica."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
-import orjson
-
-from shieldwall.errors import SourceError
 from shieldwall.runtime.decisions import Decision
+from shieldwall.runtime.store_sqlite import SqliteDecisions
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS decisions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  value TEXT NOT NULL,
-  scope TEXT NOT NULL,
-  type TEXT NOT NULL,
-  duration REAL NOT NULL,
-  scenario TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  origin TEXT NOT NULL,
-  created_at REAL NOT NULL,
-  until REAL NOT NULL,
-  deleted_at REAL,
-  events INTEGER NOT NULL,
-  evidence TEXT NOT NULL,
-  simulated INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS decisions_value ON decisions(value);
-CREATE INDEX IF NOT EXISTS decisions_until ON decisions(until);
-CREATE INDEX IF NOT EXISTS decisions_created ON decisions(created_at);
-CREATE INDEX IF NOT EXISTS decisions_deleted ON decisions(deleted_at);
-"""
-_SELECT = (
-    "SELECT id, value, scope, type, duration, scenario, reason, origin, created_at, "
-    "deleted_at, events, evidence, simulated FROM decisions"
-)
+SQL_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
-def _row(row: tuple[object, ...]) -> Decision:
-    (id_, value, scope, type_, duration, scenario, reason, origin, created, deleted, events,
-     evidence, simulated) = row  # fmt: skip
-    return Decision(
-        value=str(value),
-        scope=str(scope),
-        type=str(type_),
-        duration=float(duration),  # type: ignore[arg-type]
-        scenario=str(scenario),
-        reason=str(reason),
-        created_at=float(created),  # type: ignore[arg-type]
-        events=int(events),  # type: ignore[call-overload]
-        evidence=tuple(orjson.loads(str(evidence))),
-        simulated=bool(simulated),
-        origin=str(origin),
-        id=int(id_),  # type: ignore[call-overload]
-        deleted_at=None if deleted is None else float(deleted),  # type: ignore[arg-type]
-    )
+class Backend(Protocol):
+    def close(self) -> None: ...
+    def add(self, decision: Decision) -> Decision: ...
+    def active(self, now: float, value: str | None = None) -> list[Decision]: ...
+    def all(self, limit: int = 1000) -> list[Decision]: ...
+    def count_for(self, value: str, scenario: str | None = None) -> int: ...
+    def delete(self, now: float, *, id: int | None = None, value: str | None = None) -> int: ...
+    def new_since(self, since: float, now: float) -> list[Decision]: ...
+    def gone_since(self, since: float, now: float) -> list[Decision]: ...
+    def active_networks(self, now: float) -> list[Decision]: ...
+
+
+def is_shared(location: str) -> bool:
+    """A database several machines can share (PostgreSQL), not an SQLite file."""
+    return location.startswith(SQL_SCHEMES)
+
+
+def open_backend(location: str) -> Backend:
+    if is_shared(location):
+        from shieldwall.runtime.store_sql import SqlDecisions
+
+        return SqlDecisions(location)
+    if location.startswith("sqlite:///"):
+        location = location[len("sqlite:///") :] or ":memory:"
+    return SqliteDecisions(location)
 
 
 class DecisionStore:
-    """One SQLite database (a file, or `:memory:` for replay). A decision is never
-    removed by a delete: it gets `deleted_at`, so pullers learn of it; expired
-    ones are `until` in the past."""
+    """A decision is never removed by a delete: it gets `deleted_at`, so pullers
+    learn of it; expired ones are `until` in the past. Adding a decision whose
+    value, scenario and creation time are those of a stored one returns the
+    stored one (a worker replaying its window after a restart adds nothing)."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "SELECT 1")
-            self._db.executescript(_SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise SourceError(
-                f"decisions database {self.path}: {exc}",
-                "check the path in watch.database (or --database) and its permissions",
-            ) from None
+    def __init__(self, location: str | Path = ":memory:") -> None:
+        self.path = str(location)
+        self.shared = is_shared(self.path)
+        self._backend = open_backend(self.path)
 
     def close(self) -> None:
-        self._db.close()
-
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> Iterator[Decision]:
-        with closing(self._db.execute(sql, args)) as cursor:
-            for row in cursor:
-                yield _row(row)
+        self._backend.close()
 
     def add(self, decision: Decision) -> Decision:
-        cursor = self._db.execute(
-            "INSERT INTO decisions (value, scope, type, duration, scenario, reason, origin, "
-            "created_at, until, deleted_at, events, evidence, simulated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-            (
-                decision.value, decision.scope, decision.type, decision.duration,
-                decision.scenario, decision.reason, decision.origin, decision.created_at,
-                decision.until, decision.events, orjson.dumps(list(decision.evidence)).decode(),
-                int(decision.simulated),
-            ),
-        )  # fmt: skip
-        return replace(decision, id=int(cursor.lastrowid or 0))
+        return self._backend.add(decision)
 
     def active(self, now: float, value: str | None = None) -> list[Decision]:
-        sql = _SELECT + " WHERE deleted_at IS NULL AND until > ?"
-        args: tuple[object, ...] = (now,)
-        if value is not None:
-            sql += " AND value = ?"
-            args = (now, value)
-        return list(self._query(sql + " ORDER BY id", args))
+        return self._backend.active(now, value)
 
     def all(self, limit: int = 1000) -> list[Decision]:
-        return list(self._query(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,)))
+        return self._backend.all(limit)
 
     def count_for(self, value: str, scenario: str | None = None) -> int:
         """Decisions ever made on a value (for escalation), deleted ones included."""
-        if scenario is None:
-            row = self._db.execute("SELECT COUNT(*) FROM decisions WHERE value = ?", (value,))
-        else:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM decisions WHERE value = ? AND scenario = ?", (value, scenario)
-            )
-        return int(row.fetchone()[0])
+        return self._backend.count_for(value, scenario)
 
     def delete(self, now: float, *, id: int | None = None, value: str | None = None) -> int:
         """Mark active decisions deleted (by id or by value); how many were."""
-        if id is not None:
-            cursor = self._db.execute(
-                "UPDATE decisions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now, id)
-            )
-        else:
-            cursor = self._db.execute(
-                "UPDATE decisions SET deleted_at = ? WHERE value = ? AND deleted_at IS NULL "
-                "AND until > ?",
-                (now, value, now),
-            )
-        return cursor.rowcount
+        return self._backend.delete(now, id=id, value=value)
 
     def new_since(self, since: float, now: float) -> list[Decision]:
         """Active decisions created after `since` (a bouncer's `new` list)."""
-        return list(
-            self._query(
-                _SELECT + " WHERE created_at > ? AND deleted_at IS NULL AND until > ? ORDER BY id",
-                (since, now),
-            )
-        )
+        return self._backend.new_since(since, now)
 
     def gone_since(self, since: float, now: float) -> list[Decision]:
         """Decisions deleted or expired after `since` (a bouncer's `deleted` list)."""
-        return list(
-            self._query(
-                _SELECT + " WHERE (deleted_at > ?) "
-                "OR (deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
-                (since, since, now),
-            )
-        )
+        return self._backend.gone_since(since, now)
 
     def active_networks(self, now: float) -> list[Decision]:
         """Active decisions on a network (a range, or an IPv6 client's /64)."""
-        return list(
-            self._query(
-                _SELECT + " WHERE deleted_at IS NULL AND until > ? AND instr(value, '/') > 0 "
-                "ORDER BY id",
-                (now,),
-            )
-        )
+        return self._backend.active_networks(now)

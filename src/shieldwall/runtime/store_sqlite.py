@@ -1,0 +1,180 @@
+"""Decisions in SQLite, the single-machine store: what is active, what was
+added or deleted since a time (what a bouncer pulling the decisions API needs),
+escalation counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+
+import orjson
+
+from shieldwall.errors import SourceError
+from shieldwall.runtime.decisions import Decision
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  value TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  type TEXT NOT NULL,
+  duration REAL NOT NULL,
+  scenario TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  until REAL NOT NULL,
+  deleted_at REAL,
+  events INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  simulated INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_value ON decisions(value);
+CREATE INDEX IF NOT EXISTS decisions_until ON decisions(until);
+CREATE INDEX IF NOT EXISTS decisions_created ON decisions(created_at);
+CREATE INDEX IF NOT EXISTS decisions_deleted ON decisions(deleted_at);
+"""
+_SELECT = (
+    "SELECT id, value, scope, type, duration, scenario, reason, origin, created_at, "
+    "deleted_at, events, evidence, simulated FROM decisions"
+)
+
+
+def _row(row: tuple[object, ...]) -> Decision:
+    (id_, value, scope, type_, duration, scenario, reason, origin, created, deleted, events,
+     evidence, simulated) = row  # fmt: skip
+    return Decision(
+        value=str(value),
+        scope=str(scope),
+        type=str(type_),
+        duration=float(duration),  # type: ignore[arg-type]
+        scenario=str(scenario),
+        reason=str(reason),
+        created_at=float(created),  # type: ignore[arg-type]
+        events=int(events),  # type: ignore[call-overload]
+        evidence=tuple(orjson.loads(str(evidence))),
+        simulated=bool(simulated),
+        origin=str(origin),
+        id=int(id_),  # type: ignore[call-overload]
+        deleted_at=None if deleted is None else float(deleted),  # type: ignore[arg-type]
+    )
+
+
+class SqliteDecisions:
+    """One SQLite database (a file, or `:memory:` for replay). A decision is never
+    removed by a delete: it gets `deleted_at`, so pullers learn of it; expired
+    ones are `until` in the past."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "SELECT 1")
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise SourceError(
+                f"decisions database {self.path}: {exc}",
+                "check the path in watch.database (or --database) and its permissions",
+            ) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> Iterator[Decision]:
+        with closing(self._db.execute(sql, args)) as cursor:
+            for row in cursor:
+                yield _row(row)
+
+    def add(self, decision: Decision) -> Decision:
+        """Stored once: a decision with the same value, scenario and creation time
+        as a stored one is that one (a worker replaying its window makes it again)."""
+        with closing(
+            self._db.execute(
+                _SELECT + " WHERE value = ? AND scenario = ? AND created_at = ? LIMIT 1",
+                (decision.value, decision.scenario, decision.created_at),
+            )
+        ) as found:
+            row = found.fetchone()
+        if row is not None:
+            return _row(row)
+        cursor = self._db.execute(
+            "INSERT INTO decisions (value, scope, type, duration, scenario, reason, origin, "
+            "created_at, until, deleted_at, events, evidence, simulated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            (
+                decision.value, decision.scope, decision.type, decision.duration,
+                decision.scenario, decision.reason, decision.origin, decision.created_at,
+                decision.until, decision.events, orjson.dumps(list(decision.evidence)).decode(),
+                int(decision.simulated),
+            ),
+        )  # fmt: skip
+        return replace(decision, id=int(cursor.lastrowid or 0))
+
+    def active(self, now: float, value: str | None = None) -> list[Decision]:
+        sql = _SELECT + " WHERE deleted_at IS NULL AND until > ?"
+        args: tuple[object, ...] = (now,)
+        if value is not None:
+            sql += " AND value = ?"
+            args = (now, value)
+        return list(self._query(sql + " ORDER BY id", args))
+
+    def all(self, limit: int = 1000) -> list[Decision]:
+        return list(self._query(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,)))
+
+    def count_for(self, value: str, scenario: str | None = None) -> int:
+        """Decisions ever made on a value (for escalation), deleted ones included."""
+        if scenario is None:
+            row = self._db.execute("SELECT COUNT(*) FROM decisions WHERE value = ?", (value,))
+        else:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM decisions WHERE value = ? AND scenario = ?", (value, scenario)
+            )
+        return int(row.fetchone()[0])
+
+    def delete(self, now: float, *, id: int | None = None, value: str | None = None) -> int:
+        """Mark active decisions deleted (by id or by value); how many were."""
+        if id is not None:
+            cursor = self._db.execute(
+                "UPDATE decisions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now, id)
+            )
+        else:
+            cursor = self._db.execute(
+                "UPDATE decisions SET deleted_at = ? WHERE value = ? AND deleted_at IS NULL "
+                "AND until > ?",
+                (now, value, now),
+            )
+        return cursor.rowcount
+
+    def new_since(self, since: float, now: float) -> list[Decision]:
+        """Active decisions created after `since` (a bouncer's `new` list)."""
+        return list(
+            self._query(
+                _SELECT + " WHERE created_at > ? AND deleted_at IS NULL AND until > ? ORDER BY id",
+                (since, now),
+            )
+        )
+
+    def gone_since(self, since: float, now: float) -> list[Decision]:
+        """Decisions deleted or expired after `since` (a bouncer's `deleted` list)."""
+        return list(
+            self._query(
+                _SELECT + " WHERE (deleted_at > ?) "
+                "OR (deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
+                (since, since, now),
+            )
+        )
+
+    def active_networks(self, now: float) -> list[Decision]:
+        """Active decisions on a network (a range, or an IPv6 client's /64)."""
+        return list(
+            self._query(
+                _SELECT + " WHERE deleted_at IS NULL AND until > ? AND instr(value, '/') > 0 "
+                "ORDER BY id",
+                (now,),
+            )
+        )
