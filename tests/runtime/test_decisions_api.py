@@ -135,6 +135,18 @@ def test_a_decision_stamped_before_the_last_pull_still_reaches_the_stream_once()
     assert api.stream(api.keys.list()[0], {})["new"] is None
 
 
+def test_a_bouncer_back_after_a_long_absence_gets_what_it_missed() -> None:
+    api, clock = _api(_ban("203.0.113.7"))
+    api.keys.add("fw")
+    api.stream(api.keys.list()[0], {"startup": "true"})
+    clock.now = NOW + 2 * DecisionsAPI.FEED_SPAN
+    api.store.add(_ban("203.0.113.8", created_at=NOW + 30))
+    api.store.delete(NOW + 40, value="203.0.113.7")
+    back = api.stream(api.keys.list()[0], {})
+    assert [d["value"] for d in back["new"] or []] == ["203.0.113.8"]
+    assert [d["value"] for d in back["deleted"] or []] == ["203.0.113.7"]
+
+
 def test_each_key_has_its_own_stream() -> None:
     api, clock = _api()
     api.keys.add("fw1")

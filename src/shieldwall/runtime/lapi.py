@@ -133,37 +133,79 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return ip
 
 
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    """What changed in a recent window, read once for every key that pulls."""
+
+    at: float  # the store was read at this time
+    start: float  # `new` holds what was created after start - lookback
+    new: list[Decision]
+    gone: list[Decision]
+
+
+_Gone = list[Decision]
+
+
+def _gone_at(decision: Decision) -> float:
+    return decision.until if decision.deleted_at is None else decision.deleted_at
+
+
 class DecisionsAPI:
-    """Answers over one store and its keys; safe to call from many threads."""
+    """Answers over one store and its keys; safe to call from many threads (the
+    store's SQLite connection is serialized).
+
+    Slow reads are shared: the decisions on networks are read again at most
+    once a `refresh`, in the background while lookups use the previous list;
+    the stream reads what changed in the last `FEED_SPAN` seconds at most once a
+    `feed_age`, and each key takes its part from that."""
+
+    FEED_SPAN = 60.0
 
     def __init__(
         self,
         store: DecisionStore,
         keys: BouncerKeys,
-        lock: threading.Lock | None = None,
         clock: Callable[[], float] = time.time,
         lookback: float = DEFAULT_LOOKBACK,
         refresh: float = 1.0,
+        feed_age: float = 0.25,
     ) -> None:
         self.store = store
         self.keys = keys
-        self.lock = lock or threading.Lock()
         self.clock = clock
         self.lookback = lookback
         self._refresh = refresh
-        self._networks: list[tuple[Network, Decision]] = []
+        self._feed_age = feed_age
+        self._networks: list[tuple[Network, Decision]] | None = None
         self._loaded_at = float("-inf")
+        self._loading = threading.Lock()
+        self._feed: _Feed | None = None
+        self._feed_lock = threading.Lock()
 
-    def _ranges(self, now: float) -> list[tuple[Network, Decision]]:
-        """Active decisions on networks, read again at most once a `refresh`."""
-        if now - self._loaded_at >= self._refresh:
+    def _load_networks(self) -> None:
+        try:
+            now = self.clock()
             found = []
             for d in self.store.active_networks(now):
                 net = _network(d.value)
                 if net is not None:
                     found.append((net, d))
             self._networks, self._loaded_at = found, now
-        return [(n, d) for n, d in self._networks if d.until > now]
+        finally:
+            self._loading.release()
+
+    def _ranges(self, now: float) -> list[tuple[Network, Decision]]:
+        """Active decisions on networks, at most `refresh` seconds old (the first
+        read waits; later ones are made in the background)."""
+        if now - self._loaded_at >= self._refresh and self._loading.acquire(blocking=False):
+            if self._networks is None:
+                self._load_networks()
+            else:
+                threading.Thread(target=self._load_networks, daemon=True).start()
+        if self._networks is None:  # another thread is making the first read
+            with self._loading:
+                pass
+        return [(n, d) for n, d in self._networks or [] if d.until > now]
 
     def _matching(self, query: Mapping[str, str], now: float) -> Iterable[Decision]:
         contains = _flag(query.get("contains"), True)
@@ -198,9 +240,34 @@ class DecisionsAPI:
         """`GET /v1/decisions`: the active decisions matching the filters, or None."""
         wanted = _Filter.of(query, "scope", "")
         now = self.clock()
-        with self.lock:
-            found = [d for d in self._matching(query, now) if wanted.keeps(d)]
+        found = [d for d in self._matching(query, now) if wanted.keeps(d)]
         return [decision_json(d, now) for d in found] or None
+
+    def _read_feed(self, now: float) -> _Feed:
+        start = now - self.FEED_SPAN
+        new = self.store.new_since(start - self.lookback, now)
+        return _Feed(now, start, new, self.store.gone_since(start, now))
+
+    def _changes(
+        self, bouncer: Bouncer, now: float
+    ) -> tuple[float, list[Decision], list[Decision]]:
+        """(as of when, new, gone) for a key that pulled before."""
+        since = bouncer.last_pull or 0.0
+        with self._feed_lock:
+            feed = self._feed
+            if feed is None or now - feed.at >= self._feed_age or feed.at < since:
+                feed = self._feed = self._read_feed(now)
+        if since < feed.start:  # away longer than the feed covers: read for it alone
+            new = self.store.new_since(since - self.lookback, now)
+            return (
+                now,
+                [d for d in new if d.id > bouncer.last_id],
+                self.store.gone_since(since, now),
+            )
+        new = [
+            d for d in feed.new if d.id > bouncer.last_id and d.created_at > since - self.lookback
+        ]
+        return feed.at, new, [d for d in feed.gone if _gone_at(d) > since]
 
     def stream(
         self,
@@ -213,18 +280,11 @@ class DecisionsAPI:
         startup = _flag(query.get("startup"), False)
         wanted = _Filter.of(query, "scopes", "ip,range")
         now = self.clock()
-        with self.lock:
-            if startup or bouncer.last_pull is None:
-                fresh = self.store.active(now)
-                gone: list[Decision] = []
-            else:
-                since = bouncer.last_pull
-                fresh = [
-                    d
-                    for d in self.store.new_since(since - self.lookback, now)
-                    if d.id > bouncer.last_id
-                ]
-                gone = self.store.gone_since(since, now)
+        gone: _Gone = []
+        if startup or bouncer.last_pull is None:
+            fresh = self.store.active(now)
+        else:
+            now, fresh, gone = self._changes(bouncer, now)
         last_id = max([bouncer.last_id, *(d.id for d in fresh)])
         self.keys.pulled(bouncer, now, last_id, address, user_agent)
         new = [decision_json(d, now) for d in fresh if wanted.keeps(d)]
@@ -259,11 +319,9 @@ class DecisionsAPI:
             evidence=(),
             origin=origin,
         )
-        with self.lock:
-            return self.store.add(decision)
+        return self.store.add(decision)
 
     def delete(self, *, id: int | None = None, value: str | None = None) -> int:
         if id is None and not value:
             raise UsageError("nothing to delete", "give a decision id or ?ip=ADDRESS")
-        with self.lock:
-            return self.store.delete(self.clock(), id=id, value=value)
+        return self.store.delete(self.clock(), id=id, value=value)
