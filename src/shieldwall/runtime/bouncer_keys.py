@@ -110,8 +110,12 @@ def _bouncer(row: object) -> Bouncer:
 class BouncerKeys:
     """The keys table of one decisions database (a file path or a database URL)."""
 
-    def __init__(self, database: str | Path = ":memory:") -> None:
+    CACHE_SECONDS = 1.0  # a deleted key is refused within this time
+
+    def __init__(self, database: str | Path = ":memory:", cache_seconds: float = CACHE_SECONDS):
         self.url = database_url(database)
+        self._cache: dict[str, tuple[float, Bouncer]] = {}
+        self._cache_seconds = cache_seconds
         try:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -162,16 +166,31 @@ class BouncerKeys:
             return [_bouncer(r) for r in conn.execute(select(_KEYS).order_by(_KEYS.c.id))]
 
     def delete(self, name: str) -> bool:
+        self._cache.clear()
         with self._engine.begin() as conn:
             return bool(conn.execute(delete(_KEYS).where(_KEYS.c.name == name)).rowcount)
 
-    def find(self, key: str | None) -> Bouncer | None:
-        """The bouncer holding `key`, or None (no key, unknown or deleted)."""
+    def find(self, key: str | None, fresh: bool = False) -> Bouncer | None:
+        """The bouncer holding `key`, or None (no key, unknown or deleted). A known
+        key is remembered for `cache_seconds` unless `fresh` (the stream needs its
+        last pull as it is now)."""
         if not key:
             return None
+        digest = _digest(key)
+        now = time.monotonic()
+        cached = self._cache.get(digest)
+        if cached is not None and not fresh and now - cached[0] < self._cache_seconds:
+            return cached[1]
         with self._engine.connect() as conn:
-            row = conn.execute(select(_KEYS).where(_KEYS.c.key_sha256 == _digest(key))).first()
-        return None if row is None else _bouncer(row)
+            row = conn.execute(select(_KEYS).where(_KEYS.c.key_sha256 == digest)).first()
+        if row is None:
+            self._cache.pop(digest, None)
+            return None
+        found = _bouncer(row)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (now, found)
+        return found
 
     def pulled(
         self, bouncer: Bouncer, now: float, last_id: int, address: str, user_agent: str

@@ -70,8 +70,8 @@ def handler_for(
             split = urlsplit(self.path)
             return split.path.rstrip("/") or "/", dict(parse_qsl(split.query))
 
-        def _key(self, admin: bool) -> Bouncer | None:
-            bouncer = api.keys.find(self.headers.get("X-Api-Key"))
+        def _key(self, admin: bool, fresh: bool = False) -> Bouncer | None:
+            bouncer = api.keys.find(self.headers.get("X-Api-Key"), fresh)
             if bouncer is None or (admin and not bouncer.admin):
                 self.close_connection = True  # a body sent with it is left unread
                 self._send(403, _FORBIDDEN)
@@ -85,7 +85,7 @@ def handler_for(
             elif path == AUTH_PATH:
                 self._send(403 if gatekeeper.banned(self.headers.get(header, "")) else 204)
             elif path in (DECISIONS_PATH, STREAM_PATH):
-                bouncer = self._key(admin=False)
+                bouncer = self._key(admin=False, fresh=path == STREAM_PATH)
                 if bouncer is None:
                     return
                 try:
