@@ -186,12 +186,15 @@ def serve_decisions(
     tls = tls_context(tls_cert, tls_key) if tls_cert and tls_key else None
     path = database or watch_config(config_path).database
     store = DecisionStore(path)
+    reader = DecisionStore(path) if str(path) != ":memory:" else store
     keys = BouncerKeys(path)
-    api = DecisionsAPI(store, keys, lookback=lookback)
+    api = DecisionsAPI(store, keys, lookback=lookback, reader=reader)
+    api.warm()
     try:
         server = decisions_server(api, host.strip("[]") or "127.0.0.1", int(port), header, tls)
     except OSError as exc:
         store.close()
+        reader.close()
         keys.close()
         raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
     scheme = "https" if tls else "http"
@@ -203,4 +206,5 @@ def serve_decisions(
     finally:
         server.server_close()
         store.close()
+        reader.close()
         keys.close()

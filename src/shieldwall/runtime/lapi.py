@@ -169,8 +169,10 @@ class DecisionsAPI:
         lookback: float = DEFAULT_LOOKBACK,
         refresh: float = 1.0,
         feed_age: float = 0.25,
+        reader: DecisionStore | None = None,
     ) -> None:
         self.store = store
+        self._reader = reader or store  # a second connection: long scans block no lookup
         self.keys = keys
         self.clock = clock
         self.lookback = lookback
@@ -186,13 +188,19 @@ class DecisionsAPI:
         try:
             now = self.clock()
             found = []
-            for d in self.store.active_networks(now):
+            for d in self._reader.active_networks(now):
                 net = _network(d.value)
                 if net is not None:
                     found.append((net, d))
             self._networks, self._loaded_at = found, now
         finally:
             self._loading.release()
+
+    def warm(self) -> None:
+        """Read what lookups and streams share now, before the first request waits for it."""
+        self._ranges(self.clock())
+        with self._feed_lock:
+            self._feed = self._read_feed(self.clock())
 
     def _ranges(self, now: float) -> list[tuple[Network, Decision]]:
         """Active decisions on networks, at most `refresh` seconds old (the first
@@ -245,8 +253,8 @@ class DecisionsAPI:
 
     def _read_feed(self, now: float) -> _Feed:
         start = now - self.FEED_SPAN
-        new = self.store.new_since(start - self.lookback, now)
-        return _Feed(now, start, new, self.store.gone_since(start, now))
+        new = self._reader.new_since(start - self.lookback, now)
+        return _Feed(now, start, new, self._reader.gone_since(start, now))
 
     def _changes(
         self, bouncer: Bouncer, now: float
