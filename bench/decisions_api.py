@@ -12,6 +12,7 @@ was due, so a slow answer delays the ones behind it and is not hidden):
   stream   GET /v1/decisions/stream (no startup: what each bouncer pulls every
            update_frequency), one key for all
   startup  one GET /v1/decisions/stream?startup=true: every active decision
+           (a bouncer's first pull, made before the stream phase)
 
 and prints p50/p99/max per phase, the answer sizes and the server's resident
 memory (VmRSS, then its peak VmHWM). The database is put on tmpfs (/dev/shm)
@@ -76,6 +77,7 @@ def _memory(pid: int) -> str:
 def _phase(port: int, key: str, paths: list[str], rate: float) -> tuple[list[float], int, int]:
     """Send paths[i] at start + i/rate over THREADS kept-alive connections."""
     latencies: list[float] = []
+    late: list[tuple[float, int]] = []
     sizes = [0]
     errors = [0]
     lock = threading.Lock()
@@ -99,6 +101,7 @@ def _phase(port: int, key: str, paths: list[str], rate: float) -> tuple[list[flo
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             mine.append(time.perf_counter() - due)
+            late.append((mine[-1], i))
         conn.close()
         with lock:
             latencies.extend(mine)
@@ -110,6 +113,8 @@ def _phase(port: int, key: str, paths: list[str], rate: float) -> tuple[list[flo
         thread.start()
     for thread in threads:
         thread.join()
+    if os.environ.get("BENCH_DEBUG"):
+        print(sorted(late)[-10:])
     return latencies, sizes[0], errors[0]
 
 
@@ -155,14 +160,6 @@ def main() -> None:
         rng = random.Random(7)
         total = int(args.rate * args.seconds)
 
-        began = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        conn.request("GET", "/v1/decisions/stream?startup=true", headers={"X-Api-Key": key})
-        body = conn.getresponse().read()
-        conn.close()
-        print(f"startup  1 stream with every decision: {time.perf_counter() - began:.2f} s, "
-              f"{len(body) / 1e6:.1f} MB")  # fmt: skip
-
         lookups = []
         for _ in range(total):
             banned = rng.random() < 0.5
@@ -172,6 +169,13 @@ def main() -> None:
         latencies, size, errors = _phase(port, key, lookups, args.rate)
         _report("lookup", latencies, size, errors, time.perf_counter() - began)
 
+        began = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", "/v1/decisions/stream?startup=true", headers={"X-Api-Key": key})
+        body = conn.getresponse().read()
+        conn.close()
+        print(f"startup  1 stream with every decision: {time.perf_counter() - began:.2f} s, "
+              f"{len(body) / 1e6:.1f} MB")  # fmt: skip
         began = time.perf_counter()
         latencies, size, errors = _phase(port, key, ["/v1/decisions/stream"] * total, args.rate)
         _report("stream", latencies, size, errors, time.perf_counter() - began)
