@@ -217,6 +217,31 @@ def _call(
     return response.status, json.loads(raw) if raw else None
 
 
+def test_the_gateway_endpoint_refuses_real_bans_only() -> None:
+    api, _ = _api(
+        _ban("203.0.113.7"),
+        _ban("198.51.100.0/24", "range"),
+        _ban("203.0.113.8", type="captcha"),
+        _ban("203.0.113.9", simulated=True),
+    )
+    with _serving(api) as port:
+
+        def asks(address: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/v1/gateway/auth", headers={"X-Real-IP": address})
+            status = conn.getresponse().status
+            conn.close()
+            return status
+
+        assert [asks(a) for a in ("203.0.113.7", "198.51.100.20", "::ffff:203.0.113.7")] == [
+            403,
+            403,
+            403,
+        ]
+        assert [asks(a) for a in ("203.0.113.8", "203.0.113.9", "192.0.2.1")] == [204, 204, 204]
+        assert asks("not an address") == 403
+
+
 def test_requests_without_a_key_or_with_a_deleted_one_are_refused() -> None:
     api, _ = _api(_ban("203.0.113.7"))
     key = api.keys.add("fw")

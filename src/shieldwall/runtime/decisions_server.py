@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 import orjson
 
 from shieldwall.errors import UsageError
-from shieldwall.runtime.auth_endpoint import AUTH_PATH, HEALTH_PATH, Gatekeeper
+from shieldwall.runtime.auth_endpoint import AUTH_PATH, HEALTH_PATH
 from shieldwall.runtime.bouncer_keys import Bouncer
 from shieldwall.runtime.lapi import BadQuery, DecisionsAPI, decision_json
 
@@ -43,9 +43,7 @@ def _value(text: str) -> str:
     return str(net.network_address) if net.num_addresses == 1 else str(net)
 
 
-def handler_for(
-    api: DecisionsAPI, gatekeeper: Gatekeeper, header: str
-) -> type[BaseHTTPRequestHandler]:
+def handler_for(api: DecisionsAPI, header: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
@@ -83,7 +81,7 @@ def handler_for(
             if path == HEALTH_PATH:
                 self._send(204)
             elif path == AUTH_PATH:
-                self._send(403 if gatekeeper.banned(self.headers.get(header, "")) else 204)
+                self._send(403 if api.banned(self.headers.get(header, "")) else 204)
             elif path in (DECISIONS_PATH, STREAM_PATH):
                 bouncer = self._key(admin=False, fresh=path == STREAM_PATH)
                 if bouncer is None:
@@ -178,7 +176,7 @@ def decisions_server(
     tls: ssl.SSLContext | None = None,
 ) -> ThreadingHTTPServer:
     """A server (not yet serving) for gateways, bouncers and admins over `api`."""
-    server = _Server((host, port), handler_for(api, Gatekeeper(api.store), header))
+    server = _Server((host, port), handler_for(api, header))
     if tls is not None:  # the handshake happens in the request's thread, not in accept()
         server.socket = tls.wrap_socket(
             server.socket, server_side=True, do_handshake_on_connect=False

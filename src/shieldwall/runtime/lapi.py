@@ -215,6 +215,18 @@ class DecisionsAPI:
                 pass
         return [(n, d) for n, d in self._networks or [] if d.until > now]
 
+    def banned(self, address: str) -> bool:
+        """The gateway's question: is this address under an active ban that is not
+        simulated (on itself or a network holding it)? No usable address: yes."""
+        try:
+            ip = _address(address)
+        except BadQuery:
+            return True
+        now = self.clock()
+        found = self.store.active(now, value=str(ip))
+        found += [d for net, d in self._ranges(now) if ip in net]
+        return any(d.type == "ban" and not d.simulated for d in found)
+
     def _matching(self, query: Mapping[str, str], now: float) -> Iterable[Decision]:
         contains = _flag(query.get("contains"), True)
         if query.get("ip"):
