@@ -43,109 +43,113 @@ def _value(text: str) -> str:
     return str(net.network_address) if net.num_addresses == 1 else str(net)
 
 
-def handler_for(api: DecisionsAPI, header: str) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-        server_version = "shieldwall"
-        sys_version = ""
-        timeout = 30  # a client that stops sending lets go of its thread
+class _Handler(BaseHTTPRequestHandler):
+    api: DecisionsAPI
+    header: str
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "shieldwall"
+    sys_version = ""
+    timeout = 30  # a client that stops sending lets go of its thread
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass  # no request log: it would hold addresses and, on errors, headers
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # no request log: it would hold addresses and, on errors, headers
 
-        def _send(self, status: int, body: object = None, head: bool = False) -> None:
-            data = b"" if body is None and status == 204 else orjson.dumps(body)
-            self.send_response(status)
-            if status != 204:
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if not head and status != 204:
-                self.wfile.write(data)
+    def _send(self, status: int, body: object = None, head: bool = False) -> None:
+        data = b"" if body is None and status == 204 else orjson.dumps(body)
+        self.send_response(status)
+        if status != 204:
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if not head and status != 204:
+            self.wfile.write(data)
 
-        def _parts(self) -> tuple[str, dict[str, str]]:
-            split = urlsplit(self.path)
-            return split.path.rstrip("/") or "/", dict(parse_qsl(split.query))
+    def _parts(self) -> tuple[str, dict[str, str]]:
+        split = urlsplit(self.path)
+        return split.path.rstrip("/") or "/", dict(parse_qsl(split.query))
 
-        def _key(self, admin: bool, fresh: bool = False) -> Bouncer | None:
-            bouncer = api.keys.find(self.headers.get("X-Api-Key"), fresh)
-            if bouncer is None or (admin and not bouncer.admin):
-                self.close_connection = True  # a body sent with it is left unread
-                self._send(403, _FORBIDDEN)
-                return None
-            return bouncer
+    def _key(self, admin: bool, fresh: bool = False) -> Bouncer | None:
+        bouncer = self.api.keys.find(self.headers.get("X-Api-Key"), fresh)
+        if bouncer is None or (admin and not bouncer.admin):
+            self.close_connection = True  # a body sent with it is left unread
+            self._send(403, _FORBIDDEN)
+            return None
+        return bouncer
 
-        def _get(self, head: bool) -> None:
-            path, query = self._parts()
-            if path == HEALTH_PATH:
-                self._send(204)
-            elif path == AUTH_PATH:
-                self._send(403 if api.banned(self.headers.get(header, "")) else 204)
-            elif path in (DECISIONS_PATH, STREAM_PATH):
-                bouncer = self._key(admin=False, fresh=path == STREAM_PATH)
-                if bouncer is None:
-                    return
-                try:
-                    if path == DECISIONS_PATH:
-                        self._send(200, api.lookup(query), head)
-                    else:
-                        agent = self.headers.get("User-Agent", "")
-                        found = api.stream(bouncer, query, self.client_address[0], agent)
-                        self._send(200, found, head)
-                except BadQuery as exc:
-                    self._send(400, {"message": str(exc)}, head)
-            else:
-                self._send(404, {"message": "not found"}, head)
-
-        def do_GET(self) -> None:
-            self._get(head=False)
-
-        def do_HEAD(self) -> None:
-            self._get(head=True)
-
-        def _body(self) -> object:
-            length = int(self.headers.get("Content-Length") or 0)
-            if not 0 < length <= MAX_BODY:
-                raise BadQuery(f"a JSON body of 1 to {MAX_BODY} bytes")
+    def _get(self, head: bool) -> None:
+        path, query = self._parts()
+        if path == HEALTH_PATH:
+            self._send(204)
+        elif path == AUTH_PATH:
+            self._send(403 if self.api.banned(self.headers.get(self.header, "")) else 204)
+        elif path in (DECISIONS_PATH, STREAM_PATH):
+            bouncer = self._key(admin=False, fresh=path == STREAM_PATH)
+            if bouncer is None:
+                return
             try:
-                return orjson.loads(self.rfile.read(length))
-            except orjson.JSONDecodeError:
-                raise BadQuery("the body is not JSON") from None
+                if path == DECISIONS_PATH:
+                    self._send(200, self.api.lookup(query), head)
+                else:
+                    agent = self.headers.get("User-Agent", "")
+                    found = self.api.stream(bouncer, query, self.client_address[0], agent)
+                    self._send(200, found, head)
+            except BadQuery as exc:
+                self._send(400, {"message": str(exc)}, head)
+        else:
+            self._send(404, {"message": "not found"}, head)
 
-        def do_POST(self) -> None:
-            path, _ = self._parts()
-            if path != ADMIN_PATH:
-                self.close_connection = True
-                self._send(404, {"message": "not found"})
-            elif self._key(admin=True) is not None:
-                try:
-                    made = api.add(self._body())
-                except BadQuery as exc:
-                    self.close_connection = True  # the body may be left unread
-                    self._send(400, {"message": str(exc)})
-                    return
-                self._send(201, {**decision_json(made, api.clock()), "reason": made.reason})
+    def do_GET(self) -> None:
+        self._get(head=False)
 
-        def do_DELETE(self) -> None:
-            path, query = self._parts()
-            if not path.startswith(ADMIN_PATH):
-                self._send(404, {"message": "not found"})
-            elif self._key(admin=True) is not None:
-                tail = path[len(ADMIN_PATH) :].strip("/")
-                try:
-                    if tail.isdigit():
-                        count = api.delete(id=int(tail))
-                    elif not tail and (query.get("ip") or query.get("value")):
-                        count = api.delete(value=_value(query.get("ip") or query["value"]))
-                    else:
-                        raise BadQuery("delete /v1/admin/decisions/ID or ?ip=ADDRESS")
-                except BadQuery as exc:
-                    self._send(400, {"message": str(exc)})
-                    return
-                self._send(200, {"deleted": count})
+    def do_HEAD(self) -> None:
+        self._get(head=True)
 
-    return Handler
+    def _body(self) -> object:
+        text = self.headers.get("Content-Length") or "0"
+        length = int(text) if text.isdigit() else 0
+        if not 0 < length <= MAX_BODY:
+            raise BadQuery(f"a JSON body of 1 to {MAX_BODY} bytes")
+        try:
+            return orjson.loads(self.rfile.read(length))
+        except orjson.JSONDecodeError:
+            raise BadQuery("the body is not JSON") from None
+
+    def do_POST(self) -> None:
+        path, _ = self._parts()
+        if path != ADMIN_PATH:
+            self.close_connection = True
+            self._send(404, {"message": "not found"})
+        elif self._key(admin=True) is not None:
+            try:
+                made = self.api.add(self._body())
+            except BadQuery as exc:
+                self.close_connection = True  # the body may be left unread
+                self._send(400, {"message": str(exc)})
+                return
+            self._send(201, {**decision_json(made, self.api.clock()), "reason": made.reason})
+
+    def do_DELETE(self) -> None:
+        path, query = self._parts()
+        if not path.startswith(ADMIN_PATH):
+            self._send(404, {"message": "not found"})
+        elif self._key(admin=True) is not None:
+            tail = path[len(ADMIN_PATH) :].strip("/")
+            try:
+                if tail.isdigit():
+                    count = self.api.delete(id=int(tail))
+                elif not tail and (query.get("ip") or query.get("value")):
+                    count = self.api.delete(value=_value(query.get("ip") or query["value"]))
+                else:
+                    raise BadQuery("delete /v1/admin/decisions/ID or ?ip=ADDRESS")
+            except BadQuery as exc:
+                self._send(400, {"message": str(exc)})
+                return
+            self._send(200, {"deleted": count})
+
+
+def handler_for(api: DecisionsAPI, header: str) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"api": api, "header": header})
 
 
 class _Server(ThreadingHTTPServer):
