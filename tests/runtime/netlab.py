@@ -15,6 +15,7 @@ Needs root, `ip` (iproute2), `nft` (nftables) and crowdsec-firewall-bouncer."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -134,6 +135,7 @@ except OSError as exc:
 """
 
 
+@functools.cache
 def missing() -> str | None:
     """Why the lab cannot run here, or None."""
     if not sys.platform.startswith("linux"):
@@ -144,9 +146,21 @@ def missing() -> str | None:
         if shutil.which(tool) is None:
             return f"{tool} is not installed (apt-get install {package})"
     if not Path(BOUNCER).exists():
-        return (
-            "crowdsec-firewall-bouncer is not installed (apt-get install crowdsec-firewall-bouncer)"
-        )
+        return "crowdsec-firewall-bouncer is not installed (apt-get install it, Debian 12)"
+    return _namespaces_work()
+
+
+def _namespaces_work() -> str | None:
+    """None when a network namespace with nftables can be made here (a container
+    without CAP_SYS_ADMIN/CAP_NET_ADMIN cannot)."""
+    probe = f"swprobe-{os.getpid()}"
+    try:
+        _run("ip", "netns", "add", probe)
+        _run("ip", "netns", "exec", probe, "nft", "list", "tables")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        return f"cannot make a network namespace with nftables here: {exc}"
+    finally:
+        subprocess.run(["ip", "netns", "del", probe], capture_output=True, timeout=30)
     return None
 
 
