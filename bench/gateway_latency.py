@@ -43,8 +43,11 @@ from pathlib import Path
 
 from shieldwall.gateway.generate import generate
 from shieldwall.gateway.plan import Endpoint, GatewayOptions
-from shieldwall.runtime.auth_endpoint import AUTH_PATH, auth_server
+from shieldwall.runtime.auth_endpoint import AUTH_PATH
+from shieldwall.runtime.bouncer_keys import BouncerKeys
 from shieldwall.runtime.decisions import Decision
+from shieldwall.runtime.decisions_server import decisions_server
+from shieldwall.runtime.lapi import DecisionsAPI
 from shieldwall.runtime.store import DecisionStore
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
@@ -88,14 +91,16 @@ def _serving(server: ThreadingHTTPServer | None = None) -> Iterator[int]:
 
 @contextmanager
 def _shieldwall_endpoint(bans: int) -> Iterator[int]:
-    """shieldwall's auth endpoint over an in-memory store of `bans` active bans."""
+    """`decisions serve`'s server over an in-memory store of `bans` active bans."""
     store = DecisionStore()
     now = time.time()
     for n in range(bans):
         value = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
         store.add(Decision(value, "ip", "ban", 86400.0, "bench", "bench", now, 1, ()))
     try:
-        with _serving(auth_server(store, "127.0.0.1", 0)) as port:
+        api = DecisionsAPI(store, BouncerKeys())
+        api.warm()
+        with _serving(decisions_server(api, "127.0.0.1", 0)) as port:
             yield port
     finally:
         store.close()

@@ -18,6 +18,7 @@ from shieldwall.cli.watch_common import (
     watch_config,
 )
 from shieldwall.errors import UsageError
+from shieldwall.runtime.auth_endpoint import AUTH_PATH
 from shieldwall.runtime.decisions import SCHEMA, Decision
 from shieldwall.runtime.durations import parse_duration
 from shieldwall.runtime.store import DecisionStore
@@ -133,7 +134,8 @@ def delete_decision(
     default="127.0.0.1:8081",
     show_default=True,
     metavar="HOST:PORT",
-    help="Where gateways ask; keep it reachable by the gateway only.",
+    help="Where gateways and bouncers ask (the gateway endpoint trusts --header: "
+    "keep it reachable by them only).",
 )
 @click.option(
     "--header",
@@ -141,27 +143,62 @@ def delete_decision(
     show_default=True,
     help="Request header holding the client address (the gateway sets it).",
 )
+@click.option("--tls-cert", type=click.Path(path_type=Path, dir_okay=False), help="Serve HTTPS.")
+@click.option("--tls-key", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--stream-lookback",
+    default="5m",
+    show_default=True,
+    help="How far before a bouncer's last pull the stream looks for new decisions "
+    "(watch stamps a decision with its log line's time).",
+)
 @config_option
 @database_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
 @handle_errors
 def serve_decisions(
-    listen: str, header: str, config_path: Path | None, database: str | None, verbose: bool
+    listen: str,
+    header: str,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    stream_lookback: str,
+    config_path: Path | None,
+    database: str | None,
+    verbose: bool,
 ) -> None:
-    """Answer gateways' auth_request: GET /v1/gateway/auth gives 204 (allow) or 403
-    (the address in --header is banned). `shieldwall gateway config` points nginx here."""
-    from shieldwall.runtime.auth_endpoint import AUTH_PATH, auth_server
+    """Serve the decisions: GET /v1/gateway/auth for gateways' auth_request (204, or
+    403 when the address in --header is banned), the CrowdSec LAPI bouncer endpoints
+    GET /v1/decisions and /v1/decisions/stream (X-Api-Key from `shieldwall bouncers
+    add`), and POST/DELETE /v1/admin/decisions for admin keys."""
+    from shieldwall.runtime.bouncer_keys import BouncerKeys
+    from shieldwall.runtime.decisions_server import decisions_server, tls_context
+    from shieldwall.runtime.lapi import DecisionsAPI
 
     host, sep, port = listen.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
         raise UsageError(f"--listen {listen!r}: give HOST:PORT", "for example 127.0.0.1:8081")
-    store = _store(config_path, database)
+    if (tls_cert is None) != (tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together", "give both, or neither")
     try:
-        server = auth_server(store, host.strip("[]") or "127.0.0.1", int(port), header)
+        lookback = parse_duration(stream_lookback)
+    except ValueError as exc:
+        raise UsageError(f"--stream-lookback: {exc}", "e.g. 5m") from None
+    tls = tls_context(tls_cert, tls_key) if tls_cert and tls_key else None
+    path = database or watch_config(config_path).database
+    store = DecisionStore(path)
+    reader = DecisionStore(path) if str(path) != ":memory:" else store
+    keys = BouncerKeys(path)
+    api = DecisionsAPI(store, keys, lookback=lookback, reader=reader)
+    api.warm()
+    try:
+        server = decisions_server(api, host.strip("[]") or "127.0.0.1", int(port), header, tls)
     except OSError as exc:
         store.close()
+        reader.close()
+        keys.close()
         raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
-    click.echo(f"answering gateways at http://{listen}{AUTH_PATH}", err=True)
+    scheme = "https" if tls else "http"
+    click.echo(f"serving decisions at {scheme}://{listen} (gateways: {AUTH_PATH})", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -169,3 +206,5 @@ def serve_decisions(
     finally:
         server.server_close()
         store.close()
+        reader.close()
+        keys.close()

@@ -52,6 +52,7 @@ class _Commands(click.Group):
 
     _LAZY: dict[str, tuple[str, str]] = {
         "admission": ("shieldwall.cli.admission", "admission"),
+        "bouncers": ("shieldwall.cli.bouncers", "bouncers"),
         "db": ("shieldwall.cli.db", "db"),
         "decisions": ("shieldwall.cli.decisions", "decisions"),
         "gateway": ("shieldwall.cli.gateway", "gateway"),
