@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import anyio
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -271,9 +272,11 @@ def _router(
         project: ProjectName,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> Response:
         p = project_for(session, caller, project, "viewer")
-        return {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
+        return _json(
+            {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
+        )
 
     @router.get("/projects/{project}/scans/{scan_id}", response_model=None, tags=["scans"])
     def scan_get(
@@ -299,7 +302,7 @@ def _router(
         triaged: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> Response:
         p = project_for(session, caller, project, "viewer")
         today = _today()
         expire_acceptances(session, p, today)
@@ -317,7 +320,7 @@ def _router(
             limit=limit,
             offset=offset,
         )
-        return {"findings": found}
+        return _json({"findings": found})
 
     @router.get("/projects/{project}/findings/{finding_id}", response_model=None, tags=["findings"])
     def finding_get(
@@ -401,9 +404,9 @@ def _router(
         return {"components": search_components(session, list(caller.grants), name, version, limit)}
 
     @router.get("/dashboard", response_model=None, tags=["findings"])
-    def dashboard_get(session: SessionDep, caller: Caller) -> dict[str, Any]:
+    def dashboard_get(session: SessionDep, caller: Caller) -> Response:
         """Open, untriaged findings by control and severity across the caller's projects."""
-        return dashboard(session, list(caller.grants))
+        return _json(dashboard(session, list(caller.grants)))
 
     @router.get("/projects/{project}/tokens", response_model=None, tags=["access"])
     def tokens(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
@@ -567,6 +570,12 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         return response
 
     return router
+
+
+def _json(body: dict[str, Any]) -> Response:
+    """An answer encoded by orjson at once: FastAPI's own encoder walks every value
+    in Python first, which costs more than the query behind a list of findings."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _split(values: list[str]) -> list[str]:
