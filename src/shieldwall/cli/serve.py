@@ -56,6 +56,14 @@ def _webhook_option(fn: click.decorators.FC) -> click.decorators.FC:
     help="Sign people in with this OpenID provider.",
 )
 @click.option("--oidc-client-id", metavar="ID", envvar="SHIELDWALL_OIDC_CLIENT_ID")
+@click.option(
+    "--oidc-group",
+    "oidc_groups",
+    multiple=True,
+    metavar="GROUP=PROJECT:ROLE",
+    help="Members of the provider's group (the token's `groups` claim) get ROLE on "
+    "PROJECT (repeatable; also $SHIELDWALL_OIDC_GROUPS, space-separated).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -67,6 +75,7 @@ def serve(
     webhook: str | None,
     oidc_issuer: str | None,
     oidc_client_id: str | None,
+    oidc_groups: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Run the findings service: every scan and SBOM, their history and triage.
@@ -85,6 +94,8 @@ def serve(
     if oidc_issuer and oidc_client_id:
         os.environ["SHIELDWALL_OIDC_ISSUER"] = oidc_issuer
         os.environ["SHIELDWALL_OIDC_CLIENT_ID"] = oidc_client_id
+    if oidc_groups:
+        os.environ["SHIELDWALL_OIDC_GROUPS"] = " ".join(oidc_groups)
     if workers > 1 and not os.environ.get("SHIELDWALL_SESSION_SECRET"):
         import secrets
 
@@ -106,7 +117,9 @@ def _run(
 
     from shieldwall.service.app import env_or_file
     from shieldwall.service.database import default_url, migrate, open_engine
+    from shieldwall.service.oidc import parse_group_roles
 
+    parse_group_roles(os.environ.get("SHIELDWALL_OIDC_GROUPS", "").split())  # before any worker
     host, port = _listen(listen)
     url = database or env_or_file("SHIELDWALL_DATABASE") or default_url()
     engine = open_engine(url)

@@ -187,7 +187,9 @@ def _router(
             elif request.method in SAFE_METHODS:  # a browser's session reads, never writes
                 signed_in = signer.load(request.cookies.get(SESSION_COOKIE))
                 if signed_in is not None:
-                    found = principal_for_email(session, str(signed_in["email"]))
+                    found = principal_for_email(
+                        session, str(signed_in["email"]), signed_in.get("group_grants")
+                    )
         if found is None:
             raise HTTPException(
                 401,
@@ -512,7 +514,7 @@ def _from_bearer(session: Session, text: str, provider: Provider | None) -> Prin
     email = claims.get("email")
     if not isinstance(email, str) or claims.get("email_verified") is False:
         return None
-    return principal_for_email(session, email)
+    return principal_for_email(session, email, provider.settings.grants_of(claims))
 
 
 def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
@@ -556,7 +558,10 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         response.delete_cookie(SIGNIN_COOKIE)
         response.set_cookie(
             SESSION_COOKIE,
-            signer.dump({"email": email.lower()}),
+            # The roles its groups give, fixed at sign-in (for the session's 8 hours).
+            signer.dump(
+                {"email": email.lower(), "group_grants": provider.settings.grants_of(claims)}
+            ),
             httponly=True,
             samesite="lax",
             secure=request.url.scheme == "https",

@@ -43,7 +43,7 @@ def web_router(factory: sessionmaker[Session], signer: Signer, signin: bool) -> 
         signed_in = signer.load(request.cookies.get(SESSION_COOKIE))
         if signed_in is None:
             return None
-        return principal_for_email(session, str(signed_in["email"]))
+        return principal_for_email(session, str(signed_in["email"]), signed_in.get("group_grants"))
 
     def page(request: Request, template: str, who: Principal | None, **context: Any) -> Response:
         user = who.name.removeprefix("user:") if who else ""
