@@ -38,6 +38,7 @@ from shieldwall.service.jobs import Worker, handlers
 from shieldwall.service.monitor import webhook_sender
 from shieldwall.service.oidc import OidcSettings, Provider, Signer, SignInRefused
 from shieldwall.service.queries import (
+    control_trend,
     dashboard,
     expire_acceptances,
     finding_detail,
@@ -407,8 +408,12 @@ def _router(
 
     @router.get("/dashboard", response_model=None, tags=["findings"])
     def dashboard_get(session: SessionDep, caller: Caller) -> Response:
-        """Open, untriaged findings by control and severity across the caller's projects."""
-        return _json(dashboard(session, list(caller.grants)))
+        """Open, untriaged findings by control and severity across the caller's projects,
+        and per day of the last 30 the findings by control their latest scans reported."""
+        names = list(caller.grants)
+        return _json(
+            {**dashboard(session, names), "trend": control_trend(session, names, _today())}
+        )
 
     @router.get("/projects/{project}/tokens", response_model=None, tags=["access"])
     def tokens(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from shieldwall.service.access import audit
@@ -220,6 +220,46 @@ def dashboard(session: Session, names: Sequence[str]) -> dict[str, Any]:
         by = controls.setdefault(control, {})
         by[severity] = by.get(severity, 0) + count
     return {"controls": controls, "projects": projects}
+
+
+TREND_DAYS = 30
+
+
+def control_trend(
+    session: Session, names: Sequence[str], today: dt.date, days: int = TREND_DAYS
+) -> list[dict[str, Any]]:
+    """Per day of the last `days` (oldest first): the findings, by control, that
+    the latest full scan of each project, branch and tool up to that day reported
+    (suppressed ones left out; server-side triage is not subtracted)."""
+    start = today - dt.timedelta(days=days - 1)
+    start_at = dt.datetime.combine(start, dt.time())
+    scans = (Scan.status == "done", Scan.full.is_(True), Scan.kind.in_(["shieldwall", "sarif"]))
+    mine = Scan.project_id.in_(select(Project.id).where(Project.name.in_(names)))
+    before = (
+        select(func.max(Scan.id))
+        .where(mine, *scans, Scan.received_at < start_at)
+        .group_by(Scan.project_id, Scan.branch, Scan.tool)
+    )
+    rows = session.execute(
+        select(Scan.project_id, Scan.branch, Scan.tool, Scan.received_at, Scan.summary)
+        .where(mine, *scans, or_(Scan.received_at >= start_at, Scan.id.in_(before)))
+        .order_by(Scan.id)
+    ).all()
+    by_day: dict[dt.date, list[Any]] = {}
+    for row in rows:
+        by_day.setdefault(max(row.received_at.date(), start), []).append(row)
+    latest: dict[tuple[int, str, str], dict[str, int]] = {}
+    out = []
+    for n in range(days):
+        day = start + dt.timedelta(days=n)
+        for row in by_day.get(day, []):
+            latest[(row.project_id, row.branch, row.tool)] = row.summary.get("by_control", {})
+        total: dict[str, int] = {}
+        for counts in latest.values():
+            for control, count in counts.items():
+                total[control] = total.get(control, 0) + int(count)
+        out.append({"day": day.isoformat(), "by_control": total})
+    return out
 
 
 def search_components(

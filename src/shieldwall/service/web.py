@@ -21,6 +21,7 @@ from shieldwall.service.errors import BadUpload
 from shieldwall.service.ingest import project_named
 from shieldwall.service.oidc import Signer
 from shieldwall.service.queries import (
+    control_trend,
     dashboard,
     expire_acceptances,
     finding_detail,
@@ -68,8 +69,18 @@ def web_router(factory: sessionmaker[Session], signer: Signer, signin: bool) -> 
             if who is None:
                 return sign_in_first(request)
             board = dashboard(session, list(who.grants))
+            trend = control_trend(session, list(who.grants), dt.date.today(), days=14)
         projects = [(n, who.role(n), _sum(board["projects"][n])) for n in sorted(who.grants)]
-        return page(request, "dashboard.html", who, controls=board["controls"], projects=projects)
+        shown = sorted({c for day in trend for c in day["by_control"]})
+        return page(
+            request,
+            "dashboard.html",
+            who,
+            controls=board["controls"],
+            projects=projects,
+            trend=trend,
+            trend_controls=shown,
+        )
 
     @router.get("/ui/projects/{project}", response_class=HTMLResponse)
     def project_page(
