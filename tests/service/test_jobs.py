@@ -172,3 +172,37 @@ def test_a_worker_whose_job_was_taken_over_discards_its_work(
         assert session.get(Scan, scan_id).status == "queued"  # type: ignore[union-attr]
         kept = select(func.count()).select_from(Finding).where(Finding.last_scan_id == scan_id)
         assert session.scalar(kept) == 0
+
+
+def test_serve_jobs_lists_the_dead_letters_and_queues_one_again(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from shieldwall.cli.main import cli
+
+    url = str(tmp_path / "serve.db")
+    engine = open_engine(url)
+    migrate(engine)
+    with sessions(engine)() as session:
+        scan_id = accept(session, "dead", json.dumps(report([finding(1)])).encode()).scan.id
+        job = _job_of(session, scan_id)
+        job.state, job.attempts, job.error = "failed", 3, "RuntimeError: disk full"
+        session.commit()
+        job_id = job.id
+    engine.dispose()
+    listed = CliRunner().invoke(cli, ["serve", "jobs", "--database", url])
+    assert listed.exit_code == 0, listed.output
+    assert (
+        f"{job_id}\tingest\tscan {scan_id}\t3 attempt(s)\tRuntimeError: disk full" in listed.output
+    )
+    again = CliRunner().invoke(cli, ["serve", "jobs", "--database", url, "--retry", str(job_id)])
+    assert again.exit_code == 0, again.output
+    unknown = CliRunner().invoke(cli, ["serve", "jobs", "--database", url, "--retry", str(job_id)])
+    assert unknown.exit_code != 0
+    assert f"job {job_id} is not a failed job" in unknown.output
+    engine = open_engine(url)
+    with sessions(engine)() as session:
+        assert (_job_of(session, scan_id).state, _job_of(session, scan_id).attempts) == (
+            "queued",
+            0,
+        )
+    engine.dispose()
