@@ -99,3 +99,17 @@ def test_an_unreachable_service_with_no_cache_denies(tmp_path: Path) -> None:
     feed.stop()
     assert not _allowed(_webhook(feed), _deployment("web"))
     assert "every finding counts" in warnings[0]
+
+
+def test_admission_serve_with_a_server_needs_a_project(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from shieldwall.cli.main import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["admission", "serve", "--tls-cert", str(tmp_path / "c.pem"),
+         "--tls-key", str(tmp_path / "k.pem"), "--server", "http://127.0.0.1:9"],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "--server needs --project NAME" in result.output
