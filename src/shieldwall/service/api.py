@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import anyio
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -96,6 +95,9 @@ class TokenBody(BaseModel):
 _bearer = HTTPBearer(auto_error=False)
 
 
+UPLOAD_THREADS = 4  # per process, out of POOL_CONNECTIONS
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -116,7 +118,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def lifespan(_app: FastAPI) -> Any:
         # No more request threads than database connections: a thread never waits
         # for a connection while holding one of the pool's threads.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_CONNECTIONS
+        # Uploads have threads of their own, so that a queue of readers never holds
+        # back accepting a scan; together never more than the connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = (
+            POOL_CONNECTIONS - UPLOAD_THREADS
+        )
         if worker is not None:
             worker.start()
         yield
@@ -164,6 +170,7 @@ def _router(
     signer: Signer,
 ) -> APIRouter:
     router = APIRouter()
+    uploading: list[anyio.CapacityLimiter] = []
 
     async def session_dep() -> AsyncIterator[Session]:
         # Async, so that closing the session (giving its connection back) needs no
@@ -263,7 +270,9 @@ def _router(
                 done = accept(session, project, body, branch=branch, commit=commit, tool=tool)
                 return scan_dict(done.scan, project), done.created
 
-        scan, created = await run_in_threadpool(store)
+        if not uploading:  # made on the event loop, once per process
+            uploading.append(anyio.CapacityLimiter(UPLOAD_THREADS))
+        scan, created = await anyio.to_thread.run_sync(store, limiter=uploading[0])
         if created and worker is not None:
             worker.wake()
         return JSONResponse({"scan": scan}, status_code=202 if created else 200)
