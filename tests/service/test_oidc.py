@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from shieldwall.service.api import ServiceConfig, create_app
-from shieldwall.service.oidc import OidcSettings
+from shieldwall.service.errors import ServiceError
+from shieldwall.service.oidc import OidcSettings, parse_group_roles
 from tests.service.conftest import Service, auth, finding, report
 from tests.service.oidc_provider import CLIENT_ID, Provider, oidc_provider
 
@@ -110,3 +111,47 @@ def test_a_callback_with_another_state_is_refused(signed) -> None:
     refused = service.client.get(f"{back.path}?{forged}", follow_redirects=False)
     assert refused.status_code == 401
     assert "shieldwall_session" not in refused.cookies
+
+
+@pytest.fixture
+def grouped(database: str, project: str) -> Iterator[tuple[Service, Provider, str]]:
+    """OIDC with `platform` mapped to admin and `devs` to viewer of the project."""
+    with oidc_provider() as provider:
+        provider.email = f"nobody-{project}@example.org"  # a member of no project
+        settings = OidcSettings(
+            issuer=provider.issuer,
+            client_id=CLIENT_ID,
+            group_roles=parse_group_roles([f"platform={project}:admin", f"devs={project}:viewer"]),
+        )
+        app = create_app(ServiceConfig(database=database, worker=False, oidc=settings))
+        with TestClient(app) as client:
+            service = Service(client)
+            service.upload(service.token({project: "admin"}), project, report([finding(1)]))
+            yield service, provider, project
+
+
+def test_a_provider_group_mapped_to_a_project_gives_its_role(grouped) -> None:
+    service, provider, project = grouped
+    audit = f"/api/v1/projects/{project}/audit"
+    assert service.get(provider.mint(groups=["devs", "platform"]), audit).status_code == 200
+    viewer = provider.mint(groups=["devs"])
+    assert service.get(viewer, f"/api/v1/projects/{project}/findings").status_code == 200
+    assert service.get(viewer, audit).status_code == 403  # viewer: no audit log
+    for other in (provider.mint(groups=["sales"]), provider.mint()):
+        assert service.get(other, audit).status_code == 404
+
+
+def test_a_signed_in_persons_groups_give_their_roles_in_the_session(grouped) -> None:
+    service, provider, project = grouped
+    provider.extra = {"groups": ["devs"]}
+    assert _sign_in(service).status_code == 303
+    projects = service.client.get("/api/v1/projects").json()["projects"]
+    assert [(p["name"], p["role"]) for p in projects] == [(project, "viewer")]
+
+
+@pytest.mark.parametrize(
+    "entry", ["platform", "platform=shop", "platform=shop:owner", "=shop:admin"]
+)
+def test_a_group_mapping_that_is_not_group_project_role_is_refused(entry: str) -> None:
+    with pytest.raises(ServiceError, match="GROUP=PROJECT:ROLE"):
+        parse_group_roles([entry])

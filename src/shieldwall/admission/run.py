@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shieldwall.admission.jsonlog import JsonLog
@@ -37,6 +37,7 @@ def build_server(
     skip_rules: Sequence[str] = (),
     fail_on: str | None = None,
     log: JsonLog | None = None,
+    decisions: Callable[[], Mapping[str, str]] | None = None,
 ) -> Server:
     project = ProjectConfig()
     if config is not None:
@@ -51,7 +52,9 @@ def build_server(
         snapshot.start()
         cluster = snapshot
     webhook = Webhook(
-        ObjectCheck(project, rules=rules, skip_rules=skip_rules, fail_on=fail_on),
+        ObjectCheck(
+            project, rules=rules, skip_rules=skip_rules, fail_on=fail_on, decisions=decisions
+        ),
         parse_modes(default_mode, modes, mutate),
         cluster,
         log,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from shieldwall.cli.errors import handle_errors
+from shieldwall.errors import UsageError
+
+if TYPE_CHECKING:
+    from shieldwall.service.client import DecisionFeed
 
 
 @click.group("admission")
@@ -58,6 +63,20 @@ def admission() -> None:
     help="Deny at or above this severity (default: the config's fail_on, else high).",
 )
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Apply the triage of this findings service (token: $SHIELDWALL_TOKEN); cached, "
+    "and an unreachable service never turns a deny into an allow.",
+)
+@click.option("--project", metavar="NAME", help="With --server: the service's project.")
+@click.option(
+    "--server-every",
+    type=click.FloatRange(5, 86400),
+    default=60.0,
+    show_default=True,
+    help="Seconds between pulls of the triage.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
 @handle_errors
 def serve(
@@ -74,13 +93,17 @@ def serve(
     skip_rules: tuple[str, ...],
     fail_on: str | None,
     timeout: float,
+    server: str | None,
+    project: str | None,
+    server_every: float,
     verbose: bool,
 ) -> None:
     """Serve POST /validate and /mutate (admission.k8s.io/v1) over HTTPS, with
     /healthz, /readyz and Prometheus /metrics."""
     from shieldwall.admission.run import build_server
 
-    server = build_server(
+    feed = _triage_feed(server, project, server_every)
+    webhook_server = build_server(
         cert=tls_cert,
         key=tls_key,
         host=host,
@@ -94,9 +117,31 @@ def serve(
         rules=rules,
         skip_rules=skip_rules,
         fail_on=fail_on,
+        decisions=feed.current if feed is not None else None,
     )
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown_soon())
-    server.serve_forever()
+    signal.signal(signal.SIGTERM, lambda *_: webhook_server.shutdown_soon())
+    webhook_server.serve_forever()
+
+
+def _triage_feed(server: str | None, project: str | None, every: float) -> DecisionFeed | None:
+    """The findings service's triage, pulled now and every `every` seconds."""
+    if server is None:
+        return None
+    if not project:
+        raise UsageError("--server needs --project NAME", "name the project on the service")
+    import os
+
+    from shieldwall.service.client import DecisionFeed
+
+    feed = DecisionFeed(
+        server,
+        project,
+        os.environ.get("SHIELDWALL_TOKEN", ""),
+        every=every,
+        warn=lambda text: click.secho(f"warning: {text}", fg="yellow", err=True),
+    )
+    feed.start()
+    return feed
 
 
 @admission.command("manifests")

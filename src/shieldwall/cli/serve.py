@@ -56,6 +56,14 @@ def _webhook_option(fn: click.decorators.FC) -> click.decorators.FC:
     help="Sign people in with this OpenID provider.",
 )
 @click.option("--oidc-client-id", metavar="ID", envvar="SHIELDWALL_OIDC_CLIENT_ID")
+@click.option(
+    "--oidc-group",
+    "oidc_groups",
+    multiple=True,
+    metavar="GROUP=PROJECT:ROLE",
+    help="Members of the provider's group (the token's `groups` claim) get ROLE on "
+    "PROJECT (repeatable; also $SHIELDWALL_OIDC_GROUPS, space-separated).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -67,6 +75,7 @@ def serve(
     webhook: str | None,
     oidc_issuer: str | None,
     oidc_client_id: str | None,
+    oidc_groups: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Run the findings service: every scan and SBOM, their history and triage.
@@ -85,6 +94,8 @@ def serve(
     if oidc_issuer and oidc_client_id:
         os.environ["SHIELDWALL_OIDC_ISSUER"] = oidc_issuer
         os.environ["SHIELDWALL_OIDC_CLIENT_ID"] = oidc_client_id
+    if oidc_groups:
+        os.environ["SHIELDWALL_OIDC_GROUPS"] = " ".join(oidc_groups)
     if workers > 1 and not os.environ.get("SHIELDWALL_SESSION_SECRET"):
         import secrets
 
@@ -106,7 +117,9 @@ def _run(
 
     from shieldwall.service.app import env_or_file
     from shieldwall.service.database import default_url, migrate, open_engine
+    from shieldwall.service.oidc import parse_group_roles
 
+    parse_group_roles(os.environ.get("SHIELDWALL_OIDC_GROUPS", "").split())  # before any worker
     host, port = _listen(listen)
     url = database or env_or_file("SHIELDWALL_DATABASE") or default_url()
     engine = open_engine(url)
@@ -234,6 +247,94 @@ def _rematch(database: str | None, webhook: str | None, verbose: bool) -> None:
             f"{item.project} {item.branch}: {item.severity} {item.advisory} {item.purl} ({where})"
         )
     click.echo(f"{len(opened)} new advisory finding(s)", err=True)
+
+
+@serve.command("worker")
+@_database_option
+@_webhook_option
+@click.option(
+    "--lease-seconds",
+    type=click.FloatRange(1, 3600),
+    default=60.0,
+    show_default=True,
+    help="A job whose worker stops renewing it this long is taken again by another.",
+)
+@click.option("-v", "--verbose", is_flag=True)
+@handle_errors
+def worker_command(
+    database: str | None, webhook: str | None, lease_seconds: float, verbose: bool
+) -> None:
+    """Run queued jobs (uploads, SBOM re-matching) without serving the API: beside
+    API replicas started with --no-worker. Stops on SIGTERM or Ctrl-C."""
+    _worker(database, webhook, lease_seconds, verbose)
+
+
+def _worker(database: str | None, webhook: str | None, lease_seconds: float, verbose: bool) -> None:
+    import logging
+    import signal
+    import threading
+
+    from shieldwall.service.app import env_or_file
+    from shieldwall.service.database import default_url, migrate, open_engine, sessions
+    from shieldwall.service.jobs import Worker
+    from shieldwall.service.monitor import webhook_sender
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING)
+    url = database or env_or_file("SHIELDWALL_DATABASE") or default_url()
+    engine = open_engine(url)
+    migrate(engine)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker = Worker(
+        sessions(engine),
+        notify=webhook_sender(webhook or env_or_file("SHIELDWALL_WEBHOOK") or None),
+        lease_seconds=lease_seconds,
+    )
+    worker.start()
+    click.echo(f"shieldwall serve worker: jobs of {_shown(url)}", err=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()  # the job in hand is finished first (or its lease runs out)
+        engine.dispose()
+
+
+@serve.command("jobs")
+@_database_option
+@click.option("--retry", "retry_ids", type=int, multiple=True, metavar="ID",
+              help="Queue this failed job again (repeatable).")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True)
+@handle_errors
+def jobs_command(database: str | None, retry_ids: tuple[int, ...], verbose: bool) -> None:
+    """List the failed jobs (the dead letters) with why they failed, or queue some again."""
+    _jobs(database, retry_ids)
+
+
+def _jobs(database: str | None, retry_ids: tuple[int, ...]) -> None:
+    from sqlalchemy import select
+
+    from shieldwall.service.database import database_session
+    from shieldwall.service.jobs import retry
+    from shieldwall.service.tables import Job
+
+    with database_session(database) as session:
+        for job_id in retry_ids:
+            if not retry(session, job_id):
+                raise UsageError(f"job {job_id} is not a failed job", "list them with serve jobs")
+        session.commit()
+        if retry_ids:
+            click.echo(f"{len(retry_ids)} job(s) queued again", err=True)
+            return
+        failed = session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id))
+        count = 0
+        for job in failed:
+            count += 1
+            scan = f"scan {job.scan_id}" if job.scan_id else "-"
+            click.echo(f"{job.id}\t{job.kind}\t{scan}\t{job.attempts} attempt(s)\t{job.error}")
+        click.echo(f"{count} failed job(s)", err=True)
 
 
 @token.command("revoke")

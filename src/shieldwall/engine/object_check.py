@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,10 +151,14 @@ class ObjectCheck:
         rules: Sequence[str] = (),
         skip_rules: Sequence[str] = (),
         fail_on: str | None = None,
+        decisions: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         """`rules`/`skip_rules`: ids or globs as `scan --rule/--skip-rule` take them;
-        `fail_on`: a severity or `none` over the config's (as `scan --fail-on`)."""
+        `fail_on`: a severity or `none` over the config's (as `scan --fail-on`);
+        `decisions`: the triage of a findings service now ("RULE|resource" ->
+        reason), suppressing what it covers as `scan --server` does."""
         self.config = config or ProjectConfig()
+        self._decisions = decisions
         self._analyzer = ConfigAnalyzer()
         ids = [r.id for r in self._analyzer.rules()]
         check_patterns("--rule", rules, ids)
@@ -214,9 +218,20 @@ class ObjectCheck:
                 found, self.config.exceptions, self.config.path, today or dt.date.today()
             )
             found = _relevant_expired(found, judged, target.id)
+        if self._decisions is not None:
+            found = _triaged(found, self._decisions())
         found = [redact_finding(f) for f in found]
         gate = verdict(found, (), self.fail_on)
         return ObjectVerdict(tuple(found), gate, fields, context is not None)
+
+
+def _triaged(found: Sequence[Finding], held: Mapping[str, str]) -> list[Finding]:
+    return [
+        f.suppress("server", held[f"{f.rule.id}|{f.resource}"])
+        if not f.suppressed and f"{f.rule.id}|{f.resource}" in held
+        else f
+        for f in found
+    ]
 
 
 def check_object(

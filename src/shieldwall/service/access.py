@@ -112,8 +112,11 @@ def audit(
     )
 
 
-def principal_for_email(session: Session, email: str) -> Principal:
-    """A signed-in person: their roles are their memberships."""
+def principal_for_email(
+    session: Session, email: str, from_groups: dict[str, str] | None = None
+) -> Principal:
+    """A signed-in person: their roles are their memberships and those their
+    provider's groups give (`from_groups`); the higher one where both hold."""
     from shieldwall.service.tables import Member, Project
 
     rows = session.execute(
@@ -121,7 +124,11 @@ def principal_for_email(session: Session, email: str) -> Principal:
         .join(Member, Member.project_id == Project.id)
         .where(Member.email == email.lower())
     ).all()
-    return Principal(name=f"user:{email.lower()}", grants={name: role for name, role in rows})
+    grants = dict(from_groups or {})
+    for name, role in rows:
+        if ROLES[role] > ROLES.get(grants.get(name, ""), -1):
+            grants[name] = role
+    return Principal(name=f"user:{email.lower()}", grants=grants)
 
 
 def set_member(session: Session, project: str, email: str, role: str | None, actor: str) -> bool:

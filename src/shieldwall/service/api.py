@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import anyio
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from shieldwall.service.jobs import Worker, handlers
 from shieldwall.service.monitor import webhook_sender
 from shieldwall.service.oidc import OidcSettings, Provider, Signer, SignInRefused
 from shieldwall.service.queries import (
+    control_trend,
     dashboard,
     expire_acceptances,
     finding_detail,
@@ -94,6 +95,9 @@ class TokenBody(BaseModel):
 _bearer = HTTPBearer(auto_error=False)
 
 
+UPLOAD_THREADS = 4  # per process, out of POOL_CONNECTIONS
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -114,7 +118,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def lifespan(_app: FastAPI) -> Any:
         # No more request threads than database connections: a thread never waits
         # for a connection while holding one of the pool's threads.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = POOL_CONNECTIONS
+        # Uploads have threads of their own, so that a queue of readers never holds
+        # back accepting a scan; together never more than the connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = (
+            POOL_CONNECTIONS - UPLOAD_THREADS
+        )
         if worker is not None:
             worker.start()
         yield
@@ -162,6 +170,7 @@ def _router(
     signer: Signer,
 ) -> APIRouter:
     router = APIRouter()
+    uploading: list[anyio.CapacityLimiter] = []
 
     async def session_dep() -> AsyncIterator[Session]:
         # Async, so that closing the session (giving its connection back) needs no
@@ -186,7 +195,9 @@ def _router(
             elif request.method in SAFE_METHODS:  # a browser's session reads, never writes
                 signed_in = signer.load(request.cookies.get(SESSION_COOKIE))
                 if signed_in is not None:
-                    found = principal_for_email(session, str(signed_in["email"]))
+                    found = principal_for_email(
+                        session, str(signed_in["email"]), signed_in.get("group_grants")
+                    )
         if found is None:
             raise HTTPException(
                 401,
@@ -259,7 +270,9 @@ def _router(
                 done = accept(session, project, body, branch=branch, commit=commit, tool=tool)
                 return scan_dict(done.scan, project), done.created
 
-        scan, created = await run_in_threadpool(store)
+        if not uploading:  # made on the event loop, once per process
+            uploading.append(anyio.CapacityLimiter(UPLOAD_THREADS))
+        scan, created = await anyio.to_thread.run_sync(store, limiter=uploading[0])
         if created and worker is not None:
             worker.wake()
         return JSONResponse({"scan": scan}, status_code=202 if created else 200)
@@ -271,9 +284,11 @@ def _router(
         project: ProjectName,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> Response:
         p = project_for(session, caller, project, "viewer")
-        return {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
+        return _json(
+            {"scans": [scan_dict(s, p.name) for s in list_scans(session, p, limit, offset)]}
+        )
 
     @router.get("/projects/{project}/scans/{scan_id}", response_model=None, tags=["scans"])
     def scan_get(
@@ -299,7 +314,7 @@ def _router(
         triaged: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
         offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    ) -> Response:
         p = project_for(session, caller, project, "viewer")
         today = _today()
         expire_acceptances(session, p, today)
@@ -317,7 +332,7 @@ def _router(
             limit=limit,
             offset=offset,
         )
-        return {"findings": found}
+        return _json({"findings": found})
 
     @router.get("/projects/{project}/findings/{finding_id}", response_model=None, tags=["findings"])
     def finding_get(
@@ -401,9 +416,13 @@ def _router(
         return {"components": search_components(session, list(caller.grants), name, version, limit)}
 
     @router.get("/dashboard", response_model=None, tags=["findings"])
-    def dashboard_get(session: SessionDep, caller: Caller) -> dict[str, Any]:
-        """Open, untriaged findings by control and severity across the caller's projects."""
-        return dashboard(session, list(caller.grants))
+    def dashboard_get(session: SessionDep, caller: Caller) -> Response:
+        """Open, untriaged findings by control and severity across the caller's projects,
+        and per day of the last 30 the findings by control their latest scans reported."""
+        names = list(caller.grants)
+        return _json(
+            {**dashboard(session, names), "trend": control_trend(session, names, _today())}
+        )
 
     @router.get("/projects/{project}/tokens", response_model=None, tags=["access"])
     def tokens(session: SessionDep, caller: Caller, project: ProjectName) -> dict[str, Any]:
@@ -509,7 +528,7 @@ def _from_bearer(session: Session, text: str, provider: Provider | None) -> Prin
     email = claims.get("email")
     if not isinstance(email, str) or claims.get("email_verified") is False:
         return None
-    return principal_for_email(session, email)
+    return principal_for_email(session, email, provider.settings.grants_of(claims))
 
 
 def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
@@ -553,7 +572,10 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         response.delete_cookie(SIGNIN_COOKIE)
         response.set_cookie(
             SESSION_COOKIE,
-            signer.dump({"email": email.lower()}),
+            # The roles its groups give, fixed at sign-in (for the session's 8 hours).
+            signer.dump(
+                {"email": email.lower(), "group_grants": provider.settings.grants_of(claims)}
+            ),
             httponly=True,
             samesite="lax",
             secure=request.url.scheme == "https",
@@ -567,6 +589,12 @@ def _signin_router(provider: Provider, signer: Signer) -> APIRouter:
         return response
 
     return router
+
+
+def _json(body: dict[str, Any]) -> Response:
+    """An answer encoded by orjson at once: FastAPI's own encoder walks every value
+    in Python first, which costs more than the query behind a list of findings."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _split(values: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from shieldwall.service.api import ServiceConfig, create_app
 from shieldwall.service.database import default_url
-from shieldwall.service.oidc import OidcSettings
+from shieldwall.service.oidc import OidcSettings, parse_group_roles
 
 
 def env_or_file(name: str) -> str:
@@ -32,6 +32,8 @@ def _oidc() -> OidcSettings | None:
         client_id=client,
         client_secret=env_or_file("SHIELDWALL_OIDC_CLIENT_SECRET"),
         audience=os.environ.get("SHIELDWALL_OIDC_AUDIENCE", ""),
+        group_roles=parse_group_roles(os.environ.get("SHIELDWALL_OIDC_GROUPS", "").split()),
+        groups_claim=os.environ.get("SHIELDWALL_OIDC_GROUPS_CLAIM", "groups"),
     )
 
 
@@ -39,6 +41,8 @@ def app_from_env() -> FastAPI:
     """`SHIELDWALL_DATABASE` (URL), `SHIELDWALL_WORKER` (0: API only) and
     `SHIELDWALL_WEBHOOK` (where new critical/high advisories are announced),
     `SHIELDWALL_OIDC_ISSUER` / `_CLIENT_ID` / `_CLIENT_SECRET` / `_AUDIENCE` (sign-in),
+    `SHIELDWALL_OIDC_GROUPS` (`GROUP=PROJECT:ROLE` ..., space-separated) and
+    `SHIELDWALL_OIDC_GROUPS_CLAIM` (the claim naming them, `groups` by default),
     `SHIELDWALL_SESSION_SECRET` (signs sessions: the same on every replica); each
     may instead name a file in `NAME_FILE`."""
     secret = env_or_file("SHIELDWALL_SESSION_SECRET")

@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ SCHEMA = "shieldwall/exceptions/v1"
 class Pulled:
     decisions: dict[str, str]  # fingerprint -> reason shown on the suppressed finding
     warning: str = ""
+    # "RULE|kind/namespace/name" -> reason: what an admission review can match.
+    by_resource: dict[str, str] = field(default_factory=dict)
 
 
 def cache_dir() -> Path:
@@ -111,7 +115,19 @@ def pull_decisions(
         reason = exc.message if isinstance(exc, ServerUnavailable) else str(exc)
         return _from_cache(cache, server, reason, today)
     _store(cache, doc)
-    return Pulled(_decisions(doc, today))
+    return Pulled(_decisions(doc, today), by_resource=_by_resource(doc, today))
+
+
+def _by_resource(doc: dict[str, Any], today: dt.date) -> dict[str, str]:
+    live = _decisions(doc, today)
+    out = {}
+    for entry in doc.get("exceptions") or []:
+        if not isinstance(entry, dict) or entry.get("fingerprint") not in live:
+            continue
+        rule, resource = entry.get("rule"), entry.get("resource")
+        if isinstance(rule, str) and isinstance(resource, str) and rule and resource:
+            out[f"{rule}|{resource}"] = live[entry["fingerprint"]]
+    return out
 
 
 def _decisions(doc: dict[str, Any], today: dt.date) -> dict[str, str]:
@@ -163,4 +179,51 @@ def _from_cache(cache: Path, server: str, reason: str, today: dt.date) -> Pulled
         _decisions(doc, today),
         f"findings service {server} unavailable ({reason}): applying the triage decisions "
         f"cached at {when}",
+        _by_resource(doc, today),
     )
+
+
+class DecisionFeed:
+    """Triage for a gate that runs for days (`admission serve`): pulled at start and
+    every `every` seconds in a background thread, through the same cache as `scan
+    --server`. While the service is unreachable the cached decisions hold (expired
+    acceptances left out), or none: an outage can deny more, never allow more."""
+
+    def __init__(
+        self,
+        server: str,
+        project: str,
+        token: str,
+        every: float = 60.0,
+        warn: Callable[[str], None] | None = None,
+        directory: Path | None = None,
+    ) -> None:
+        self._args = (server, project, token)
+        self._every, self._warn, self._directory = every, warn, directory
+        self._held: dict[str, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shieldwall-triage", daemon=True)
+
+    def refresh(self) -> None:
+        pulled = pull_decisions(*self._args, directory=self._directory)
+        if pulled.warning and self._warn is not None:
+            self._warn(pulled.warning)
+        self._held = pulled.by_resource  # one assignment: readers see old or new, whole
+
+    def current(self) -> dict[str, str]:
+        return self._held
+
+    def start(self) -> None:
+        self.refresh()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                self.refresh()
+            except Exception as exc:  # keep what is held; say why
+                if self._warn is not None:
+                    self._warn(f"triage not refreshed: {exc}")

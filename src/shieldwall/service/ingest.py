@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shieldwall.service.bulk import insert_rows, update_rows
+from shieldwall.service.counts import refresh_counts
 from shieldwall.service.tables import (
     Component,
     Finding,
@@ -118,6 +119,7 @@ def process(session: Session, scan: Scan, body: bytes) -> None:
         counts = {"nodes": len(shown.get("nodes", [])), "edges": len(shown.get("edges", []))}
     else:
         counts = _apply_findings(session, scan, found.findings, found.full, now)
+        refresh_counts(session, [scan.project_id])
     scan.full = found.full
     scan.findings = len(found.findings)
     scan.summary = counts

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from shieldwall.engine.advisories import Match, database_updated, match_purls
 from shieldwall.formats.json_report import finding_to_dict
+from shieldwall.service.counts import refresh_counts
 from shieldwall.service.tables import Component, Finding, FindingEvent, Job, Project, Scan, utcnow
 
 TOOL = "sbom-monitor"
@@ -70,6 +71,8 @@ def rematch(
         by_purl[purl].append((scan, service))
     matches = list(match_purls(list(by_purl)))
     opened = _open(session, {s.id: s for s in scans}, by_purl, matches)
+    if opened:
+        refresh_counts(session, [s.project_id for s in scans])
     session.commit()
     if notify is not None:
         for item in opened:

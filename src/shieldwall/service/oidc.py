@@ -1,7 +1,8 @@
 """Sign-in with OpenID Connect: the authorization code flow with PKCE (S256), and
 JWTs verified against the provider's JWKS (signature, issuer, audience, expiry,
 and the nonce of the sign-in that asked for them). A signed-in person's roles are
-the project memberships of the e-mail address the provider vouches for."""
+the project memberships of the e-mail address the provider vouches for, and the
+roles the service's group mapping gives the groups in the token's groups claim."""
 
 from __future__ import annotations
 
@@ -35,6 +36,38 @@ class OidcSettings:
     client_secret: str = ""
     audience: str = ""  # the `aud` API tokens must carry (default: the client id)
     scopes: str = "openid email profile"
+    # (group, project, role): members of the provider's group get the role.
+    group_roles: tuple[tuple[str, str, str], ...] = ()
+    groups_claim: str = "groups"
+
+    def grants_of(self, claims: dict[str, Any]) -> dict[str, str]:
+        """The roles the token's groups give (the highest per project)."""
+        from shieldwall.service.access import ROLES
+
+        held = claims.get(self.groups_claim)
+        groups = {g for g in held if isinstance(g, str)} if isinstance(held, list) else set()
+        grants: dict[str, str] = {}
+        for group, project, role in self.group_roles:
+            if group in groups and ROLES[role] > ROLES.get(grants.get(project, ""), -1):
+                grants[project] = role
+        return grants
+
+
+def parse_group_roles(entries: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """`GROUP=PROJECT:ROLE` entries (from --oidc-group or $SHIELDWALL_OIDC_GROUPS)."""
+    from shieldwall.service.access import ROLES
+
+    out = []
+    for entry in entries:
+        group, eq, rest = entry.strip().partition("=")
+        project, colon, role = rest.rpartition(":")
+        if not eq or not colon or not group or not project or role not in ROLES:
+            raise ServiceError(
+                f"group mapping {entry!r} is not GROUP=PROJECT:ROLE",
+                f"for example platform-team=shop:admin; roles: {', '.join(ROLES)}",
+            )
+        out.append((group, project, role))
+    return tuple(out)
 
 
 @dataclass

@@ -4,26 +4,25 @@ scans, trends, the dashboard, SBOM components."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from shieldwall.service.access import audit
+from shieldwall.service.counts import OPEN, refresh_counts
 from shieldwall.service.tables import (
     Component,
     Finding,
     FindingEvent,
     Project,
+    ProjectCount,
     Scan,
     Triage,
     utcnow,
 )
 from shieldwall.service.triage import live, triage_dict
-
-OPEN = ("new", "open", "reopened")
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -73,6 +72,7 @@ def expire_acceptances(session: Session, project: Project, today: dt.date) -> in
         )
         session.delete(row)
     if expired:
+        refresh_counts(session, [project.id])
         session.commit()
     return len(expired)
 
@@ -205,36 +205,13 @@ def trends(session: Session, project: Project) -> list[dict[str, Any]]:
     ]
 
 
-_DASHBOARDS: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
-DASHBOARD_SECONDS = 5.0
-
-
 def dashboard(session: Session, names: Sequence[str]) -> dict[str, Any]:
-    """Open, untriaged findings by control and severity, per project; the same
-    answer for DASHBOARD_SECONDS to everyone who holds the same projects (a
-    hundred people looking at it cost one query)."""
-    key = tuple(sorted(names))
-    cached = _DASHBOARDS.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < DASHBOARD_SECONDS:
-        return cached[1]
-    fresh = _dashboard(session, key)
-    if len(_DASHBOARDS) > 10_000:
-        _DASHBOARDS.clear()
-    _DASHBOARDS[key] = (now, fresh)
-    return fresh
-
-
-def _dashboard(session: Session, names: Sequence[str]) -> dict[str, Any]:
+    """Open, untriaged findings by control and severity, per project and in all
+    (from the counts kept at each change: a few rows per project)."""
     rows = session.execute(
-        select(Project.name, Finding.control, Finding.severity, func.count())
-        .join(Finding, Finding.project_id == Project.id)
-        .outerjoin(
-            Triage,
-            (Triage.project_id == Finding.project_id) & (Triage.fingerprint == Finding.fingerprint),
-        )
-        .where(Project.name.in_(names), Finding.status.in_(OPEN), Triage.id.is_(None))
-        .group_by(Project.name, Finding.control, Finding.severity)
+        select(Project.name, ProjectCount.control, ProjectCount.severity, ProjectCount.count)
+        .join(ProjectCount, ProjectCount.project_id == Project.id)
+        .where(Project.name.in_(names))
     ).all()
     projects: dict[str, dict[str, dict[str, int]]] = {n: {} for n in names}
     controls: dict[str, dict[str, int]] = {}
@@ -243,6 +220,46 @@ def _dashboard(session: Session, names: Sequence[str]) -> dict[str, Any]:
         by = controls.setdefault(control, {})
         by[severity] = by.get(severity, 0) + count
     return {"controls": controls, "projects": projects}
+
+
+TREND_DAYS = 30
+
+
+def control_trend(
+    session: Session, names: Sequence[str], today: dt.date, days: int = TREND_DAYS
+) -> list[dict[str, Any]]:
+    """Per day of the last `days` (oldest first): the findings, by control, that
+    the latest full scan of each project, branch and tool up to that day reported
+    (suppressed ones left out; server-side triage is not subtracted)."""
+    start = today - dt.timedelta(days=days - 1)
+    start_at = dt.datetime.combine(start, dt.time())
+    scans = (Scan.status == "done", Scan.full.is_(True), Scan.kind.in_(["shieldwall", "sarif"]))
+    mine = Scan.project_id.in_(select(Project.id).where(Project.name.in_(names)))
+    before = (
+        select(func.max(Scan.id))
+        .where(mine, *scans, Scan.received_at < start_at)
+        .group_by(Scan.project_id, Scan.branch, Scan.tool)
+    )
+    rows = session.execute(
+        select(Scan.project_id, Scan.branch, Scan.tool, Scan.received_at, Scan.summary)
+        .where(mine, *scans, or_(Scan.received_at >= start_at, Scan.id.in_(before)))
+        .order_by(Scan.id)
+    ).all()
+    by_day: dict[dt.date, list[Any]] = {}
+    for row in rows:
+        by_day.setdefault(max(row.received_at.date(), start), []).append(row)
+    latest: dict[tuple[int, str, str], dict[str, int]] = {}
+    out = []
+    for n in range(days):
+        day = start + dt.timedelta(days=n)
+        for row in by_day.get(day, []):
+            latest[(row.project_id, row.branch, row.tool)] = row.summary.get("by_control", {})
+        total: dict[str, int] = {}
+        for counts in latest.values():
+            for control, count in counts.items():
+                total[control] = total.get(control, 0) + int(count)
+        out.append({"day": day.isoformat(), "by_control": total})
+    return out
 
 
 def search_components(

@@ -153,6 +153,22 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     run_after: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Revision 5: the lease of a running job; past it, the worker is taken for dead.
+    locked_by: Mapped[str] = mapped_column(String(64), default="")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ProjectCount(Base):
+    """Revision 5: open, untriaged findings of a project by control and severity,
+    rewritten whenever its findings or triage change: what the dashboard reads."""
+
+    __tablename__ = "project_counts"
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    control: Mapped[str] = mapped_column(String(40), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class Component(Base):

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from shieldwall.service.access import audit
+from shieldwall.service.counts import refresh_counts
 from shieldwall.service.errors import BadUpload
 from shieldwall.service.tables import Finding, FindingEvent, Project, Triage, utcnow
 
@@ -115,6 +116,8 @@ def set_triage(
             "expires": decision.expires.isoformat() if decision.expires else None,
         },
     )
+    session.flush()
+    refresh_counts(session, [project.id])
     return row
 
 
@@ -126,16 +129,36 @@ def clear_triage(session: Session, project: Project, fingerprint: str, actor: st
         return False
     session.delete(row)
     audit(session, project.name, actor, "triage.clear", {"fingerprint": fingerprint})
+    session.flush()
+    refresh_counts(session, [project.id])
     return True
 
 
 def exceptions(session: Session, project: Project, today: dt.date) -> list[dict[str, Any]]:
-    """The live suppressing decisions of a project: what `scan --server` applies."""
-    rows = session.scalars(
-        select(Triage)
-        .where(Triage.project_id == project.id, Triage.decision.in_(SUPPRESSING))
-        .order_by(Triage.fingerprint)
-    )
+    """The live suppressing decisions of a project: what `scan --server` applies
+    (by fingerprint) and `admission` (by the rule and resource of the finding
+    decided on, since an object under review has no file path)."""
+    rows = [
+        t
+        for t in session.scalars(
+            select(Triage)
+            .where(Triage.project_id == project.id, Triage.decision.in_(SUPPRESSING))
+            .order_by(Triage.fingerprint)
+        )
+        if live(t, today)
+    ]
+    seen: dict[str, tuple[str, str]] = {}
+    if rows:
+        found = session.execute(
+            select(Finding.fingerprint, Finding.rule, Finding.data)
+            .where(
+                Finding.project_id == project.id,
+                Finding.fingerprint.in_([t.fingerprint for t in rows]),
+            )
+            .order_by(Finding.id.desc())
+        )
+        for fingerprint, rule, data in found:
+            seen.setdefault(fingerprint, (rule, str(data.get("resource") or "")))
     return [
         {
             "fingerprint": t.fingerprint,
@@ -143,7 +166,11 @@ def exceptions(session: Session, project: Project, today: dt.date) -> list[dict[
             "reason": t.reason,
             "owner": t.owner,
             "expires": t.expires.isoformat() if t.expires else None,
+            **(
+                {"rule": seen[t.fingerprint][0], "resource": seen[t.fingerprint][1]}
+                if t.fingerprint in seen
+                else {}
+            ),
         }
         for t in rows
-        if live(t, today)
     ]

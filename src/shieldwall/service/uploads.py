@@ -122,38 +122,67 @@ def _report(doc: dict[str, Any]) -> Contents:
     items = _list(doc.get("findings"), "findings")
     if len(items) > MAX_FINDINGS:
         raise BadUpload(f"the report has {len(items)} findings, over {MAX_FINDINGS}")
-    findings = []
-    for i, item in enumerate(items):
-        where = f"findings[{i}]"
-        f = _dict(item, where)
-        severity = _text(f.get("severity"), f"{where}.severity")
-        control = _text(f.get("control"), f"{where}.control")
-        if severity not in SEVERITIES:
-            raise BadUpload(f"{where}.severity {severity!r} is not a severity")
-        if control not in CONTROLS:
-            raise BadUpload(f"{where}.control {control!r} is not a control")
-        location = _dict(f.get("location"), f"{where}.location")
-        findings.append(
-            {
-                "fingerprint": _required(f.get("fingerprint"), f"{where}.fingerprint")[:200],
-                "rule": _required(f.get("rule"), f"{where}.rule")[:300],
-                "analyzer": _text(f.get("analyzer"), f"{where}.analyzer", False),
-                "control": control,
-                "severity": severity,
-                "title": _text(f.get("title"), f"{where}.title", False),
-                "message": _text(f.get("message"), f"{where}.message", False),
-                "location": _location(location, where),
-                "resource": _text(f.get("resource"), f"{where}.resource", False),
-                "cwe": [_text(c, f"{where}.cwe") for c in _list(f.get("cwe"), f"{where}.cwe")],
-                "references": [
-                    _text(r, f"{where}.references")
-                    for r in _list(f.get("references"), f"{where}.references")
-                ],
-                "remediation": _text(f.get("remediation"), f"{where}.remediation", False),
-                "suppressed": bool(f.get("suppressed", False)),
-            }
-        )
-    return Contents(findings=findings, full=doc.get("diff_base") is None)
+    return Contents(
+        findings=[_report_finding(item, i) for i, item in enumerate(items)],
+        full=doc.get("diff_base") is None,
+    )
+
+
+def _str(f: dict[str, Any], key: str, i: int, required: bool = False) -> str:
+    """`f[key]` as text; the field's path (`findings[12].title`) is made only for
+    an error, since a 10,000-finding report would make 150,000 of them otherwise."""
+    value = f.get(key)
+    if isinstance(value, str):
+        return value[:MAX_TEXT]
+    return _text(value, f"findings[{i}].{key}", required)
+
+
+def _strs(f: dict[str, Any], key: str, i: int) -> list[str]:
+    values = f.get(key)
+    if values is None:
+        return []
+    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+        return [v[:MAX_TEXT] for v in values]
+    where = f"findings[{i}].{key}"
+    return [_text(v, where) for v in _list(values, where)]
+
+
+def _report_finding(item: Any, i: int) -> dict[str, Any]:
+    where = f"findings[{i}]"
+    f = _dict(item, where)
+    severity = _str(f, "severity", i, True)
+    control = _str(f, "control", i, True)
+    if severity not in SEVERITIES:
+        raise BadUpload(f"{where}.severity {severity!r} is not a severity")
+    if control not in CONTROLS:
+        raise BadUpload(f"{where}.control {control!r} is not a control")
+    location = _dict(f.get("location"), f"{where}.location")
+    fingerprint, rule = _str(f, "fingerprint", i, True), _str(f, "rule", i, True)
+    if not fingerprint or not rule:
+        _required(fingerprint, f"{where}.fingerprint")
+        _required(rule, f"{where}.rule")
+    path = location.get("path")
+    return {
+        "fingerprint": fingerprint[:200],
+        "rule": rule[:300],
+        "analyzer": _str(f, "analyzer", i),
+        "control": control,
+        "severity": severity,
+        "title": _str(f, "title", i),
+        "message": _str(f, "message", i),
+        "location": {
+            "path": path[:MAX_TEXT]
+            if isinstance(path, str)
+            else _location(location, where)["path"],
+            "start_line": _line(location.get("start_line")),
+            "end_line": _line(location.get("end_line")),
+        },
+        "resource": _str(f, "resource", i),
+        "cwe": _strs(f, "cwe", i),
+        "references": _strs(f, "references", i),
+        "remediation": _str(f, "remediation", i),
+        "suppressed": bool(f.get("suppressed", False)),
+    }
 
 
 def _required(value: Any, where: str) -> str:

@@ -21,6 +21,7 @@ from shieldwall.service.errors import BadUpload
 from shieldwall.service.ingest import project_named
 from shieldwall.service.oidc import Signer
 from shieldwall.service.queries import (
+    control_trend,
     dashboard,
     expire_acceptances,
     finding_detail,
@@ -43,7 +44,7 @@ def web_router(factory: sessionmaker[Session], signer: Signer, signin: bool) -> 
         signed_in = signer.load(request.cookies.get(SESSION_COOKIE))
         if signed_in is None:
             return None
-        return principal_for_email(session, str(signed_in["email"]))
+        return principal_for_email(session, str(signed_in["email"]), signed_in.get("group_grants"))
 
     def page(request: Request, template: str, who: Principal | None, **context: Any) -> Response:
         user = who.name.removeprefix("user:") if who else ""
@@ -68,8 +69,18 @@ def web_router(factory: sessionmaker[Session], signer: Signer, signin: bool) -> 
             if who is None:
                 return sign_in_first(request)
             board = dashboard(session, list(who.grants))
+            trend = control_trend(session, list(who.grants), dt.date.today(), days=14)
         projects = [(n, who.role(n), _sum(board["projects"][n])) for n in sorted(who.grants)]
-        return page(request, "dashboard.html", who, controls=board["controls"], projects=projects)
+        shown = sorted({c for day in trend for c in day["by_control"]})
+        return page(
+            request,
+            "dashboard.html",
+            who,
+            controls=board["controls"],
+            projects=projects,
+            trend=trend,
+            trend_controls=shown,
+        )
 
     @router.get("/ui/projects/{project}", response_class=HTMLResponse)
     def project_page(
