@@ -4,19 +4,24 @@ decoded, lower-cased text. Rule ids are stable: they appear in decisions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from shieldwall.runtime.detect.shell import shell_command
+from shieldwall.runtime.detect.sql import sql_shape
+from shieldwall.runtime.detect.ssrf import internal_url
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
     rule: str
     kind: str
-    pattern: re.Pattern[str]
+    test: Callable[[str], object]  # truthy when the lower-cased text matches
     fields: frozenset[str]  # which request parts it applies to
 
 
-_VALUES = frozenset({"path", "query", "body"})
-_ALL = frozenset({"path", "query", "body", "user_agent", "referer", "xff"})
+_VALUES = frozenset({"path", "query", "body", "header", "cookie"})
+_HEADERS = _VALUES | {"user_agent", "referer"}
 
 # Two steps up, one step up inside a path, or one towards a file worth reading;
 # a lone "../" in free text (a search for it) is not enough.
@@ -59,15 +64,26 @@ _SCANNER = re.compile(
 _XSS_URI = re.compile(
     r"^\s*(?:javascript|vbscript|livescript)\s*:|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
+    # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
+    r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
+    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\bdocument\s*\.\s*(?:cookie|domain"
+    r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
+    r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+"
+    r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
+    r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]"
+    r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
 )
 
 SIGNATURES: tuple[Signature, ...] = (
-    Signature("RT-XSS", "xss", _XSS_URI, _VALUES),
-    Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL, _VALUES),
-    Signature("RT-CMDI", "cmdi", _CMDI, _VALUES),
-    Signature("RT-SSRF", "ssrf", _SSRF, frozenset({"query", "body"})),
-    Signature("RT-SSTI", "ssti", _SSTI, _VALUES),
-    Signature("RT-SCANNER", "scanner", _SCANNER, frozenset({"user_agent"})),
+    Signature("RT-SQLI", "sqli", sql_shape, _HEADERS),
+    Signature("RT-XSS", "xss", _XSS_URI.search, _HEADERS),
+    Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL.search, _HEADERS),
+    Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
+    Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),
+    Signature("RT-SSRF", "ssrf", _SSRF.search, _VALUES - {"path"}),
+    Signature("RT-SSRF", "ssrf", internal_url, _VALUES - {"path"}),
+    Signature("RT-SSTI", "ssti", _SSTI.search, _HEADERS),
+    Signature("RT-SCANNER", "scanner", _SCANNER.search, frozenset({"user_agent"})),
 )
 
 
