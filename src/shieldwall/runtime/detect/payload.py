@@ -53,6 +53,7 @@ _QUIET_HEADERS = frozenset(
 )
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
 _CACHE_MAX = 20000
+_NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
 
 def _sqli(text: str) -> bool:
@@ -86,50 +87,79 @@ def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
             hits[sig.kind] = Hit(sig.kind, sig.rule, field)
 
 
-class PayloadDetector:
-    """Scans requests; header values (User-Agent, Referer) repeat, so their
-    verdicts are cached."""
+def _path_hits(path: str) -> tuple[Hit, ...]:
+    found: dict[str, Hit] = {}
+    decoded = decode(path, plus=False)
+    _scan_text(decoded, "path", found)
+    for segment in decoded.split("/"):  # a value in the path: /item/1 or 1=1
+        if segment and not _PLAIN.fullmatch(segment):
+            _scan_text(segment, "path", found)
+    return tuple(found.values())
 
-    __slots__ = ("_caches",)
+
+def _query_hits(query: str) -> tuple[Hit, ...]:
+    found: dict[str, Hit] = {}
+    for value in query_values(query):
+        _scan_text(value, "query", found)
+    return tuple(found.values())
+
+
+class PayloadDetector:
+    """Scans requests; paths, query strings and header values (User-Agent,
+    Referer) repeat, so their verdicts are cached (each cache bounded)."""
+
+    __slots__ = ("_agents", "_caches", "_paths", "_queries", "_referers", "_xffs")
 
     def __init__(self) -> None:
-        self._caches: dict[str, dict[str, tuple[Hit, ...]]] = {
-            "user_agent": {},
-            "referer": {},
-            "xff": {},
-        }
+        self._agents: dict[str, tuple[Hit, ...]] = {}
+        self._referers: dict[str, tuple[Hit, ...]] = {}
+        self._xffs: dict[str, tuple[Hit, ...]] = {}
+        self._caches = {"user_agent": self._agents, "referer": self._referers, "xff": self._xffs}
+        self._paths: dict[str, tuple[Hit, ...]] = {}
+        self._queries: dict[str, tuple[Hit, ...]] = {}
 
     def scan(self, event: HttpEvent) -> list[Hit]:
         hits: dict[str, Hit] = {}
         path = event.path
         if not (_PLAIN.fullmatch(path) and ".." not in path and "etc/" not in path):
-            decoded = decode(path, plus=False)
-            _scan_text(decoded, "path", hits)
-            for segment in decoded.split("/"):  # a value in the path: /item/1 or 1=1
-                if segment and not _PLAIN.fullmatch(segment):
-                    _scan_text(segment, "path", hits)
-        if event.query:
-            for value in query_values(event.query):
-                _scan_text(value, "query", hits)
+            found = self._paths.get(path)
+            if found is None:
+                found = _remember(self._paths, path, _path_hits(path))
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        query = event.query
+        if query:
+            found = self._queries.get(query)
+            if found is None:
+                found = _remember(self._queries, query, _query_hits(query))
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
         content_type = ""
         if event.headers:
             content_type = _other_headers(event.headers, hits)
         if event.body:
             for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
-        caches = self._caches
-        for field, value in (
-            ("user_agent", event.user_agent),
-            ("referer", event.referer),
-            ("xff", event.xff),
-        ):
-            if value:
-                found = caches[field].get(value)
-                if found is None:
-                    found = self._header(field, value)
-                for hit in found:
-                    hits.setdefault(hit.kind, hit)
-        return list(hits.values()) if hits else []
+        agent, referer, xff = event.user_agent, event.referer, event.xff
+        if agent:
+            found = self._agents.get(agent)
+            if found is None:
+                found = self._header("user_agent", agent)
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        if referer:
+            found = self._referers.get(referer)
+            if found is None:
+                found = self._header("referer", referer)
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        if xff:
+            found = self._xffs.get(xff)
+            if found is None:
+                found = self._header("xff", xff)
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        return list(hits.values()) if hits else _NO_HITS
 
     def _header(self, field: str, value: str) -> tuple[Hit, ...]:
         cache = self._caches[field]
@@ -158,6 +188,16 @@ class PayloadDetector:
                 cache.clear()
             cache[value] = cached
         return cached
+
+
+def _remember(
+    cache: dict[str, tuple[Hit, ...]], key: str, found: tuple[Hit, ...]
+) -> tuple[Hit, ...]:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    if len(key) <= 2048:
+        cache[key] = found
+    return found
 
 
 def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -> str:

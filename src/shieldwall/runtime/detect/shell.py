@@ -22,14 +22,19 @@ _SHELL_ONLY = (
     "|visudo|useradd|usermod|userdel|adduser|chpasswd|iptables|systemctl|journalctl"
     "|kubectl|crictl|ansible|ansible-[a-z]+|chef-[a-z]+|cscli|cpulimit|eval|exec"
     "|sendmail|vim|nano|uniq|wc|readlink|realpath|shred|chattr|lsattr|setfacl|getfacl"
-    "|apt-get|yum|dnf|pip3?|jrunscript|jjs|osascript"
+    "|apt-get|yum|dnf|pip3?|jrunscript|jjs|osascript|strace|ltrace|flock|aptitude|rmt|rmt-\\w+"
+)
+# Commands no one types for anything else: enough as a whole value.
+_ALONE = (
+    "whoami|uname|ifconfig|ipconfig|systeminfo|nslookup|visudo|netstat|tasklist|ansible(?:-\\w+)?"
+    "|chef-\\w+|cscli|crontab|chpasswd|useradd|usermod|getent|lastlog|dmesg|lsof"
 )
 # Commands that are English words too: they need an option or a path after them.
 _WORDS = (
     "time|set|type|start|call|file|more|less|head|tail|sort|find|host|last|who|top|make|ip"
     "|wall|mail|net|reg|route|env|export|history|alias|source|trap|bridge|perf|service"
     "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
-    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|w"
+    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm"
 )
 _ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z]|~/|\.\./|\$|%)"
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
@@ -37,30 +42,40 @@ _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*" + _PREFIX + r"?(?:[\w.~-]*/)*(?:(?:" + _SHELL_ONLY + r")"
     r"(?=$|[\s;|&<>`)},]|\$)|(?:" + _WORDS + r")" + _ARGUMENT + r")"
 )
+_WEAK_END = re.compile(r"[;|`\n]\s*(?:" + _WORDS + r")\s*$")
 # At the start of a value a command needs an option or a path after it, or a prefix before.
+_ANY = _SHELL_ONLY + "|" + _WORDS
 _LEADING = re.compile(
     r"^\s*(?:"
     + _PREFIX
     + r"?(?:/[\w.-]+)*/?(?:"
-    + _SHELL_ONLY
-    + r"|"
-    + _WORDS
+    + _ANY
     + r")"
     + _ARGUMENT
     + r"|"
     + _PREFIX
     + r"(?:/[\w.-]+)*/?(?:"
     + _SHELL_ONLY
-    + r")\b)"
+    + r")\b"
+    + r"|(?:"
+    + _ALONE
+    + r")\s*$|(?:"
+    + _SHELL_ONLY
+    + r")\s+(?:"
+    + _SHELL_ONLY
+    + r")\s)"
 )
 _EXPANSION = re.compile(
-    r"\$\{\s*ifs\s*\}|\$ifs\b|\$\(\(?[^)]{0,200}\)|`[^`]{1,200}`|\$\[[^\]]{1,100}\]"
+    r"\$\{\s*ifs\s*\}|\$ifs\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
+    + _SHELL_ONLY
+    + r")\b[^`]{0,200}`|\$\[[^\]]{1,100}\]"
     r"|\$\{(?:shell|path|home|user|pwd|ifs|0|#\w*)\}|\{\s*,?\s*\$?(?:" + _SHELL_ONLY + r"),"
     r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
-    r"|\(\)\s*\{\s*:\s*;\s*\}|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b"
+    r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
+    r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]"
 )
 _WINDOWS = re.compile(
-    r"\bfor\s+(?:/[dlfr]\s+(?:\"[^\"]*\"\s+|[\w:\\.]+\s+)?)?%%?[\w\[~]+\s+in\s*\(.{0,300}?\)\s*do\b"
+    r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\s"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?\S+\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\S+"
     r"\s+(?:\(|echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|start\b|exit\b|\w+$)"
@@ -72,7 +87,7 @@ _MAIL = re.compile(
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
 )
 _UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d-]|\{\w?\}|[a-z](?![\w{]))")
-_GLOB_PATH = re.compile(r"/[\w.?*\[\]!-]+/[\w.?*\[\]!-]+")
+_GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",
     "/etc/shadow",
@@ -88,12 +103,16 @@ _SENSITIVE = (
 )
 
 
+_BIN_FOLDERS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin")
+
+
 def shell_command(lowered: str) -> bool:
     text = _UNSPLIT.sub("", lowered) if _UNSPLIT.search(lowered) else lowered
     for candidate in (text, lowered) if text != lowered else (text,):
         if (
             _SEPARATED.search(candidate)
             or _LEADING.search(candidate)
+            or _WEAK_END.search(candidate)
             or _EXPANSION.search(candidate)
         ):
             return True
@@ -114,5 +133,8 @@ def _globbed(lowered: str) -> bool:
         if not any(c in path for c in "?*["):
             continue
         if any(fnmatchcase(target, path) for target in _SENSITIVE):
+            return True
+        folder = path.rpartition("/")[0]
+        if any(fnmatchcase(target, folder) for target in _BIN_FOLDERS):
             return True
     return False

@@ -30,6 +30,10 @@ _TRAVERSAL = re.compile(
     r"|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
+    # a value that starts by going up; files only an intruder reads
+    r"|^\.\.\.?[/\\]|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx|mysql"
+    r"|ssh|master\.passwd|resolv\.conf|fstab|profile|environment)|root[/\\]|\.ssh[/\\]"
+    r"|id_[rd]sa\b|\.htpasswd|proc[/\\]\d+[/\\]|var[/\\]log[/\\]|web\.config\b|wp-config\.php)"
 )
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
@@ -70,13 +74,25 @@ _XSS_URI = re.compile(
     r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
     r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+"
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
-    r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]"
+    r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
     r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
 )
 
+_XSS_NOISE = re.compile(r"[\t\n\r]|/\*.{0,200}?\*/")
+
+
+def _xss(lowered: str) -> bool:
+    """Browsers skip tabs and newlines inside `javascript:` and comments in script."""
+    if _XSS_URI.search(lowered):
+        return True
+    if "\t" in lowered or "\n" in lowered or "\r" in lowered or "/*" in lowered:
+        return _XSS_URI.search(_XSS_NOISE.sub("", lowered)) is not None
+    return False
+
+
 SIGNATURES: tuple[Signature, ...] = (
     Signature("RT-SQLI", "sqli", sql_shape, _HEADERS),
-    Signature("RT-XSS", "xss", _XSS_URI.search, _HEADERS),
+    Signature("RT-XSS", "xss", _xss, _HEADERS),
     Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL.search, _HEADERS),
     Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
     Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),

@@ -38,6 +38,8 @@ SQL_SHAPES = re.compile(
     r"|\bhaving\s+count\s*\(|\border\s+by\s+(?:\d+\s*(?:--|#|$)|if\s*\(|\(?\s*select\b)"
     r"|\binsert\s+into\b.{0,120}?\bvalues\s*\(|\binto\s+\w+\s*\(.{0,80}\)\s*values\b"
     r"|\bfrom\s+(?:dual|`information_schema`)\b|\blike\s+null\b|\bis\s+not\s+null\s*\)"
+    r"|'[^']{0,40}'\s*(?:!=|<>|=)\s*'|\"[^\"]{0,40}\"\s*(?:!=|<>|=)\s*\"|\bhaving\s+\d+\s*="
+    r"|\b(?:database|user|version|schema|current_user|session_user|system_user)\s*\(\s*(?:\)|$)"
 )
 
 
