@@ -29,7 +29,8 @@ _WORDS = re.compile(
     r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/self|etc/|having|order\s+by|exec"
     r"|https?:|\s-{1,2}[a-z]|\b(?:whoami|sh|bash|ifconfig|ipconfig|sleep|time|sudo|nohup|cmd"
     r"|powershell|certutil|insert|drop|delete|update|create|alter|truncate|declare|waitfor"
-    r"|information_schema|xp_cmdshell)\b"
+    r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
+    r"|wp-config|web\.config|proc/\d"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).

@@ -42,7 +42,11 @@ _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*" + _PREFIX + r"?(?:[\w.~-]*/)*(?:(?:" + _SHELL_ONLY + r")"
     r"(?=$|[\s;|&<>`)},]|\$)|(?:" + _WORDS + r")" + _ARGUMENT + r")"
 )
-_WEAK_END = re.compile(r"[;|`\n]\s*(?:" + _WORDS + r")\s*$")
+# Shell words that are enough at the very end, after a separator (`;env`, `|who`).
+_WEAK_END = re.compile(
+    r"[;|`\n]\s*(?:who|env|set|export|history|alias|jobs|top|last|ip|route|reg|net|perf|trap"
+    r"|bridge|time)\s*$"
+)
 # At the start of a value a command needs an option or a path after it, or a prefix before.
 _ANY = _SHELL_ONLY + "|" + _WORDS
 _LEADING = re.compile(

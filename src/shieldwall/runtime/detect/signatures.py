@@ -30,8 +30,8 @@ _TRAVERSAL = re.compile(
     r"|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
-    # a value that starts by going up; files only an intruder reads
-    r"|^\.\.\.?[/\\]|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx|mysql"
+    # a path-like value that starts by going up; files only an intruder reads
+    r"|^\.\.\.?[/\\]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx|mysql"
     r"|ssh|master\.passwd|resolv\.conf|fstab|profile|environment)|root[/\\]|\.ssh[/\\]"
     r"|id_[rd]sa\b|\.htpasswd|proc[/\\]\d+[/\\]|var[/\\]log[/\\]|web\.config\b|wp-config\.php)"
 )
