@@ -331,3 +331,19 @@ def test_block_lines_gives_the_same_lines_as_lines(monkeypatch: pytest.MonkeyPat
         data = b"\n".join(parts) + ending
         expected = list(reader.lines(io.BytesIO(data)))
         assert list(reader.block_lines(io.BytesIO(data))) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        f"{a}{sep} {b} {c}"
+        for a, sep, b, c in [
+            ("a hero", ";", "more", "than"),
+            ("size 42", ";", "type", "leather"),
+            ("call me", "|", "head", "office"),
+            ("red & blue", ";", "tail", "lights"),
+        ]
+    ],
+)
+def test_sentences_with_separators_and_command_like_words_raise_nothing(sentence: str) -> None:
+    assert _kinds(query="q=" + quote(sentence)) == set()

@@ -38,7 +38,7 @@ _TRAVERSAL = re.compile(
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
     r"python[23]?|perl|php|ruby|powershell|cmd(?:\.exe)?|nslookup|sleep|ifconfig|ipconfig|"
-    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|net(?:\.exe)?\s+user|type|more|head|tail)"
+    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|net(?:\.exe)?\s+user)"
 )
 _CMDI = re.compile(
     r"(?:[;&|`\n]|\$\(|\|\|)\s*(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
