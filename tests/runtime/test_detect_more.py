@@ -347,3 +347,23 @@ def test_block_lines_gives_the_same_lines_as_lines(monkeypatch: pytest.MonkeyPat
 )
 def test_sentences_with_separators_and_command_like_words_raise_nothing(sentence: str) -> None:
     assert _kinds(query="q=" + quote(sentence)) == set()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["1.2.3.4", "01.2.3.4", "256.1.1.1", "1.2.3", " 9.9.9.9 ", "::ffff:1.2.3.4", "fe80::1"],
+)
+def test_the_fast_ipv4_path_gives_the_same_key_as_the_parser(address: str) -> None:
+    from shieldwall.runtime.clients import client_key
+
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        expected = ""
+    else:
+        if isinstance(ip, ipaddress.IPv6Address):
+            mapped = ip.ipv4_mapped
+            expected = str(mapped) if mapped else str(ipaddress.ip_network(f"{ip}/64", False))
+        else:
+            expected = str(ip)
+    assert client_key(address) == expected
