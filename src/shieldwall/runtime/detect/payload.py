@@ -141,25 +141,17 @@ class PayloadDetector:
         if event.body:
             for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
-        agent, referer, xff = event.user_agent, event.referer, event.xff
-        if agent:
-            found = self._agents.get(agent)
-            if found is None:
-                found = self._header("user_agent", agent)
-            for hit in found:
-                hits.setdefault(hit.kind, hit)
-        if referer:
-            found = self._referers.get(referer)
-            if found is None:
-                found = self._header("referer", referer)
-            for hit in found:
-                hits.setdefault(hit.kind, hit)
-        if xff:
-            found = self._xffs.get(xff)
-            if found is None:
-                found = self._header("xff", xff)
-            for hit in found:
-                hits.setdefault(hit.kind, hit)
+        for field, value, cache in (
+            ("user_agent", event.user_agent, self._agents),
+            ("referer", event.referer, self._referers),
+            ("xff", event.xff, self._xffs),
+        ):
+            if value:
+                found = cache.get(value)
+                if found is None:
+                    found = self._header(field, value)
+                for hit in found:
+                    hits.setdefault(hit.kind, hit)
         return list(hits.values()) if hits else _NO_HITS
 
     def _header(self, field: str, value: str) -> tuple[Hit, ...]:
