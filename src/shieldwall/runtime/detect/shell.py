@@ -63,7 +63,7 @@ _LEADING = re.compile(
     + r")\b"
     + r"|(?:"
     + _ALONE
-    + r")\s*$|(?:"
+    + r")\s*(?:$|[;|&`])|(?:"
     + _SHELL_ONLY
     + r")\s+(?:"
     + _SHELL_ONLY
@@ -76,7 +76,7 @@ _EXPANSION = re.compile(
     r"|\$\{(?:shell|path|home|user|pwd|ifs|0|#\w*)\}|\{\s*,?\s*\$?(?:" + _SHELL_ONLY + r"),"
     r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
-    r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]"
+    r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
 )
 _WINDOWS = re.compile(
     r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
@@ -90,7 +90,7 @@ _MAIL = re.compile(
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
 )
-_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d-]|\{\w?\}|[a-z](?![\w{]))")
+_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d-]|\{\w?\}|_(?!\w)|[a-z](?![\w{]))")
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",

@@ -51,7 +51,7 @@ _SSRF = re.compile(
     r"|0(?:[:/]|$))|(?:^|[^\w])(?:file|gopher|dict|jar|netdoc)://"
 )
 _JNDI = re.compile(r"\$\{\s*jndi\s*:")
-_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]+:[^:${}]*:-)([^${}]*)\}")
+_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)([^${}]*)\}")
 _SSTI = re.compile(
     r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{.{0,200}?\}"
     r"|<%=.{0,200}?%>|\$\{.{0,200}?(?:getclass|forname|runtime|freemarker|new\s).{0,200}?\}"
