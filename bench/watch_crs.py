@@ -16,9 +16,11 @@ Each request expected to match a rule of our kinds is replayed
   the payload scenarios, distinct on the arguments) overflow when its filters
   match the request; any alert on that address counts as caught.
 Requests expected NOT to match are counted as "negatives flagged": they are
-rules' boundary cases, not a benign set.
+rules' boundary cases, not a benign set. The benign requests of
+bench/watch_traffic.py (--seed) are then written as ModSecurity lines with
+ordinary headers and bodies of our making: how many are flagged.
 
-Run:  .venv/bin/python bench/watch_crs.py --crs DIR [--no-crowdsec]
+Run:  .venv/bin/python bench/watch_crs.py --crs DIR [--no-crowdsec] [--seed N]
 (DIR: a coreruleset checkout or git directory, fetched at bench time.)
 """
 
@@ -38,7 +40,7 @@ from urllib.parse import quote
 import yaml
 
 from watch_peers import crowdsec_missing, crowdsec_version, run_crowdsec
-from watch_traffic import _clf, _esc
+from watch_traffic import Req, _clf, _esc, generate
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -282,12 +284,89 @@ def _row(
     )
 
 
+# ---- benign requests with bodies and headers ------------------------------------
+
+_NOTES = [
+    "Please leave it at the door; ring twice",
+    "Gift for Mum & Dad - don't open!",
+    "Size 42 (EU) / 8.5 (US), colour: navy",
+    "Call me at +44 20 7946 0958 if late",
+    "Order #1234: swap the red one for blue; thanks",
+    "rock 'n' roll t-shirt, select the large one",
+    "O'Neil family, 3rd floor, flat 3/B",
+    "Use code SAVE10 = 10% off?",
+]
+_PASSWORDS = ["correct horse battery staple", "P@ssw0rd!2024", "it's-my-pass;word", "a&b=c#1"]
+
+
+def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
+    """The benign requests of our traffic as ModSecurity audit lines, with the
+    headers browsers send and bodies of our making: logins (form), orders
+    (JSON), notes (multipart)."""
+    import random
+
+    rng = random.Random(seed)
+    lines = []
+    for n, r in enumerate(x for x in reqs if x.client == "benign"):
+        headers = {
+            "Host": "shop.example",
+            "User-Agent": r.ua,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language": "en-GB,en;q=0.7",
+            "Cookie": f"session={rng.getrandbits(64):016x}; theme=dark; cart={rng.randint(0, 9)}",
+        }
+        if r.referer:
+            headers["Referer"] = r.referer
+        body = ""
+        roll = rng.random()
+        if r.method == "POST" or roll < 0.1:
+            note = rng.choice(_NOTES)
+            if r.user or roll < 0.03:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                body = f"username={quote(r.user or 'ann')}&password={quote(rng.choice(_PASSWORDS))}"
+            elif roll < 0.07:
+                headers["Content-Type"] = "application/json"
+                body = json.dumps({"items": [{"sku": f"SKU-{n}", "qty": 2}], "note": note})
+            else:
+                headers["Content-Type"] = "multipart/form-data; boundary=xYzZY"
+                body = (
+                    '--xYzZY\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
+                    f"{note}\r\n--xYzZY\r\nContent-Disposition: form-data; "
+                    'name="photo"; filename="my photo (1).jpg"\r\n'
+                    "Content-Type: image/jpeg\r\n\r\nJFIF...\r\n--xYzZY--\r\n"
+                )
+        target = f"{r.path}?{r.query}" if r.query else r.path
+        inp: dict[str, object] = {
+            "method": r.method,
+            "uri": target,
+            "headers": headers,
+            "data": body,
+        }
+        lines.append(modsec_line(n, inp))
+    return lines
+
+
+def benign_scores(seed: int) -> None:
+    lines = benign_modsec_lines(generate(seed))
+    log = _write(WORK / "benign.modsec.json", lines)
+    result = replay_files([(str(log), PARSERS["modsecurity-json"])], WatchConfig())
+    flagged = {d.line for d in result.detections}
+    kinds = sorted({d.kind for d in result.detections})
+    print(
+        f"\nbenign requests as ModSecurity lines (traffic seed {seed}, bodies and headers of "
+        f"our making): {len(flagged)}/{len(lines)} flagged {kinds}, "
+        f"{len(result.decisions)} decisions"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crs", type=Path, required=True, help="coreruleset checkout or git dir")
     parser.add_argument("--no-crowdsec", action="store_true")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     args = parser.parse_args()
     crs_scores(args.crs, crowdsec=not args.no_crowdsec)
+    benign_scores(args.seed)
     return 0
 
 
