@@ -4,10 +4,8 @@ Inputs:
 - our labelled traffic (bench/watch_traffic.py, --seed): every benign and attack
   pattern of the watch issue, written in every log format shieldwall reads;
 - the OWASP Core Rule Set regression tests (--crs DIR: a coreruleset checkout
-  or git directory, fetched at bench time, never copied into the project):
-  each test request expected to match a rule (or not), turned into ModSecurity
-  JSON audit lines and replayed; tuned on: no (held out), PL = the rule's
-  paranoia level.
+  or git directory, fetched at bench time, never copied into the project),
+  split by rule into a tuning and a held-out half: see bench/watch_crs.py.
 
 Figures: attacker recall per kind (a client with a decision on its address or
 range), benign clients wrongly banned, request-level precision/recall per
@@ -22,18 +20,13 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import json
-import re
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import quote
 
-import yaml
-
+from watch_crs import crs_scores
 from watch_peers import crowdsec_missing, crowdsec_version, run_crowdsec
 from watch_traffic import FORMATS, Req, generate, render
 
@@ -113,159 +106,6 @@ def request_scores(reqs: list[Req], detections: list[Detection]) -> dict[str, tu
             for k in kinds & set(PAYLOAD_KINDS):
                 scores[k][2] += 1
     return {k: (v[0], v[1], v[2]) for k, v in scores.items()}
-
-
-# ---- OWASP CRS regression tests ---------------------------------------------------
-
-CRS_KINDS = {
-    "930": "path-traversal",
-    "932": "cmdi",
-    "941": "xss",
-    "942": "sqli",
-    "913": "scanner",
-    "934110": "ssrf",
-    "934120": "ssrf",
-    "944150": "jndi",
-    "944151": "jndi",
-    "944152": "jndi",
-}
-
-
-def _crs_kind(rule: str) -> str:
-    return CRS_KINDS.get(rule) or CRS_KINDS.get(rule[:3], "")
-
-
-class CrsTree:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.git = (root / "HEAD").exists() and not (root / "tests").exists()
-
-    def files(self, prefix: str) -> list[str]:
-        if self.git:
-            out = subprocess.run(
-                [
-                    "git",
-                    "--git-dir",
-                    str(self.root),
-                    "ls-tree",
-                    "-r",
-                    "--name-only",
-                    "HEAD",
-                    prefix,
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            return out.split()
-        return [
-            str(p.relative_to(self.root)) for p in (self.root / prefix).rglob("*") if p.is_file()
-        ]
-
-    def read(self, path: str) -> str:
-        if self.git:
-            return subprocess.run(
-                ["git", "--git-dir", str(self.root), "show", f"HEAD:{path}"],
-                capture_output=True,
-                text=True,
-                check=True,
-                errors="replace",
-            ).stdout
-        return (self.root / path).read_text(errors="replace")
-
-
-def crs_paranoia(tree: CrsTree) -> dict[str, int]:
-    levels: dict[str, int] = {}
-    for path in tree.files("rules"):
-        if not path.endswith(".conf"):
-            continue
-        for block in re.split(r"\n(?=SecRule|SecAction)", tree.read(path)):
-            ident = re.search(r"id:(\d+)", block)
-            level = re.search(r"paranoia-level/(\d)", block)
-            if ident:
-                levels[ident.group(1)] = int(level.group(1)) if level else 1
-    return levels
-
-
-def crs_cases(tree: CrsTree) -> list[tuple[str, str, bool, dict[str, object]]]:
-    """(rule, kind, expected to match, input) for the rules of our kinds."""
-    cases = []
-    for path in tree.files("tests/regression/tests"):
-        if not path.endswith(".yaml"):
-            continue
-        rule = Path(path).stem
-        kind = _crs_kind(rule)
-        if not kind:
-            continue
-        try:
-            doc = yaml.safe_load(tree.read(path))
-        except yaml.YAMLError:
-            continue
-        for test in (doc or {}).get("tests", []) or []:
-            for stage in test.get("stages", []) or []:
-                stage = stage.get("stage", stage)
-                inp, out = stage.get("input") or {}, (stage.get("output") or {}).get("log") or {}
-                if "expect_ids" in out and int(rule) in out["expect_ids"]:
-                    cases.append((rule, kind, True, inp))
-                elif "no_expect_ids" in out and int(rule) in out["no_expect_ids"]:
-                    cases.append((rule, kind, False, inp))
-    return cases
-
-
-def _modsec_line(n: int, inp: dict[str, object]) -> str:
-    headers = inp.get("headers") or {}
-    headers = {str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
-    uri = str(inp.get("uri", "/"))
-    uri = "".join(c if 32 < ord(c) < 127 else quote(c) for c in uri)
-    data = inp.get("data", "")
-    if isinstance(data, list):
-        data = "\n".join(map(str, data))
-    return json.dumps(
-        {
-            "transaction": {
-                "client_ip": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}",
-                "time_stamp": "Thu Dec  3 10:15:02 2026",
-                "request": {
-                    "method": str(inp.get("method", "GET")),
-                    "uri": uri,
-                    "headers": headers,
-                    "body": str(data or ""),
-                },
-                "response": {"http_code": 200},
-            }
-        }
-    )
-
-
-def crs_scores(root: Path) -> None:
-    tree = CrsTree(root)
-    levels = crs_paranoia(tree)
-    cases = crs_cases(tree)
-    WORK.mkdir(parents=True, exist_ok=True)
-    log = WORK / "crs.modsec.json"
-    log.write_text("\n".join(_modsec_line(i, c[3]) for i, c in enumerate(cases)) + "\n")
-    result = replay_files([(str(log), PARSERS["modsecurity-json"])], WatchConfig())
-    found: dict[int, set[str]] = defaultdict(set)
-    for d in result.detections:
-        found[int(d.line.rsplit(":", 1)[1]) - 1].add(d.kind)
-    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for i, (rule, kind, expected, _) in enumerate(cases):
-        level = "PL1" if levels.get(rule, 1) == 1 else "PL2-4"
-        hit = kind in found.get(i, set())
-        row = table[(kind, level)]
-        if expected:
-            row[0 if hit else 1] += 1
-        else:
-            row[2 if hit else 3] += 1
-    print(
-        f"\nOWASP CRS regression tests ({len(cases)} requests of our kinds, "
-        f"{result.stats.unparsed} unparsed; held out, never tuned on)"
-    )
-    print(f"  {'kind':<16}{'level':<7}{'recall':>14}{'negatives flagged':>20}")
-    for (kind, level), (tp, fn, fp, tn) in sorted(table.items()):
-        rec = f"{tp}/{tp + fn} {tp / (tp + fn):.2f}" if tp + fn else "-"
-        neg = f"{fp}/{fp + tn}" if fp + tn else "-"
-        print(f"  {kind:<16}{level:<7}{rec:>14}{neg:>20}")
 
 
 # ---- report --------------------------------------------------------------------------
@@ -361,7 +201,7 @@ def main() -> int:
         print(f"  {fmt:<14}{caught:>5}/{tot[1]}{len(cl['false_bans']):>6}{seconds:>8.2f}")  # type: ignore[arg-type]
 
     if args.crs:
-        crs_scores(args.crs)
+        crs_scores(args.crs, crowdsec=not args.no_crowdsec)
     return 0
 
 

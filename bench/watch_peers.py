@@ -94,9 +94,15 @@ class CrowdsecRun:
 
 
 def run_crowdsec(
-    log: Path, work: Path, kind: str = "nginx", port: int = 18090, one_core: bool = False
+    log: Path,
+    work: Path,
+    kind: str = "nginx",
+    port: int = 18400,
+    one_core: bool = False,
+    dump: bool = False,
 ) -> CrowdsecRun:
-    """Replay one log (`crowdsec -dsn file://LOG -type KIND`, its forensic mode)."""
+    """Replay one log (`crowdsec -dsn file://LOG -type KIND`, its forensic mode);
+    `dump` keeps what each line was poured into (`-dump-data WORK/dump`)."""
     config = _setup(work, port)
     started = time.perf_counter()
     pin = ["taskset", "-c", "0"] if one_core and shutil.which("taskset") else []
@@ -113,6 +119,7 @@ def run_crowdsec(
             f"file://{log}",
             "-type",
             kind,
+            *(["-dump-data", str(work / "dump")] if dump else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -126,7 +126,7 @@ def main() -> int:
                 dst.write(line)
     p_lines, p_wall, p_cpu, _, _, _ = shieldwall(part)
     started = time.perf_counter()
-    run = run_crowdsec(part, WORK / "crowdsec-speed", port=18091, one_core=True)
+    run = run_crowdsec(part, WORK / "crowdsec-speed", port=18401, one_core=True)
     wall_cs = time.perf_counter() - started
     print(
         f"same {p_lines} lines: shieldwall {p_lines / p_cpu:,.0f} lines/s CPU "

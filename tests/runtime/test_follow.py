@@ -4,6 +4,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import Detection
 from shieldwall.runtime.store import DecisionStore
@@ -76,3 +78,63 @@ def test_a_partial_last_line_waits_for_its_newline(tmp_path: Path) -> None:
         watcher.step(seen.append)
     watcher.close()
     assert [type(x).__name__ for x in seen] == ["Detection"]
+
+
+def test_the_directory_waiter_wakes_on_an_append_and_times_out_when_quiet(
+    tmp_path: Path,
+) -> None:
+    from shieldwall.runtime.inotify import DirectoryWaiter
+
+    log = tmp_path / "access.log"
+    log.write_text("")
+    waiter = DirectoryWaiter.for_paths([str(log)])
+    if waiter is None:
+        pytest.skip("inotify is not available here (the watcher polls instead)")
+    try:
+        assert waiter.wait(0.05) is False
+        with log.open("a") as f:
+            f.write(_line(1, False))
+        assert waiter.wait(5.0) is True
+        os.rename(log, tmp_path / "access.log.1")
+        assert waiter.wait(5.0) is True
+    finally:
+        waiter.close()
+
+
+def test_a_running_watcher_detects_attacks_across_two_rotations(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    log = tmp_path / "access.log"
+    log.write_text("")
+    watcher = Watcher([(str(log), None)], WatchConfig(), DecisionStore(), poll=0.02)
+    seen: list[Detection] = []
+    got = threading.Event()
+    attacks = {7, 14, 21, 28, 35, 42}
+
+    def emit(item: object) -> None:
+        if isinstance(item, Detection):
+            seen.append(item)
+            if len(seen) >= len(attacks):
+                got.set()
+
+    thread = threading.Thread(target=watcher.run, args=(emit,), daemon=True)
+    thread.start()
+    try:
+        for n in range(1, 43):
+            with log.open("a") as f:
+                f.write(_line(n, n in attacks))
+            if n in (15, 30):  # rotate by rename, twice, once the watcher read this far
+                deadline = time.monotonic() + 20
+                while len(seen) < len([a for a in attacks if a <= n]):
+                    assert time.monotonic() < deadline, "the watcher fell behind"
+                    time.sleep(0.01)
+                os.rename(log, tmp_path / f"access.log.{n}")
+                log.write_text("")
+        assert got.wait(20), f"only {len(seen)} of {len(attacks)} attacks seen"
+    finally:
+        watcher.stop()
+        thread.join(5)
+        watcher.close()
+    found = sorted(int(d.request.split("id=")[1].split("%")[0]) for d in seen)
+    assert found == sorted(attacks)

@@ -65,7 +65,8 @@ class BucketTable:
                 bucket.distinct = None
                 bucket.refs = None
             bucket.level = level
-            bucket.last = max(now, bucket.last)
+            if now > bucket.last:
+                bucket.last = now
         if value is not None:
             if bucket.distinct is None:
                 bucket.distinct = {value}

@@ -4,6 +4,7 @@ IPv6 clients grouped per /64."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 
 from shieldwall.errors import ConfigError
@@ -64,7 +65,13 @@ class ClientResolver:
         return key
 
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_CANONICAL_V4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def client_key(address: str) -> str:
+    if _CANONICAL_V4.fullmatch(address):  # already as str(IPv4Address) writes it
+        return address
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:

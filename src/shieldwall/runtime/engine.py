@@ -20,6 +20,7 @@ Output = Detection | Decision
 _NONE: tuple[Output, ...] = ()
 SWEEP_EVERY = 65536
 MAX_SAMPLES = 5
+PATH_CACHE = 65536
 
 
 @dataclass(slots=True)
@@ -37,6 +38,16 @@ class Stats:
         if len(self.samples) < MAX_SAMPLES:
             shown = text[:200].encode("ascii", "backslashreplace").decode("ascii")
             self.samples.append(f"{ref}: {shown}")
+
+
+def _simple(scenario: Scenario) -> bool:
+    """Every request of a client counts: no login, path or distinct test."""
+    return (
+        scenario.login is None
+        and scenario.path is None
+        and not scenario.distinct
+        and scenario.group_by == "client"
+    )
 
 
 class Engine:
@@ -61,10 +72,11 @@ class Engine:
         self._allow_networks = bool(config.allow_networks)
         self._proxies = bool(config.trusted_proxies)
         self._keys = self._clients.cache
-        self._by_status: dict[int, list[tuple[Scenario, BucketTable]]] = {}
+        self._by_status: dict[int, list[tuple[Scenario, BucketTable, bool]]] = {}
         self._active: dict[str, float] = {}  # value -> until, for dedup
         self._earlier: dict[str, int] = {}  # value -> decisions made before (escalation)
         self._since_sweep = 0
+        self._paths: dict[str, dict[str, bool]] = {s.name: {} for s in config.scenarios}
 
     # --- HTTP -----------------------------------------------------------------
 
@@ -104,31 +116,46 @@ class Engine:
         candidates = self._by_status.get(status)
         if candidates is None:
             candidates = self._by_status[status] = [
-                (s, t)
+                (s, t, _simple(s))
                 for s, t in self._on_request
                 if (not s.status or status in s.status) and status not in s.status_not
             ]
         login: bool | None = None
-        for scenario, table in candidates:
-            if scenario.login is not None:
-                if login is None:
-                    login = (
-                        event.method in self.config.login_methods
-                        and self.config.login_path.search(event.path) is not None
-                    )
-                if login != scenario.login:
-                    continue
-            if scenario.path is not None and scenario.path.search(event.path) is None:
-                continue
-            if scenario.distinct or scenario.group_by != "client":
-                overflow = self._pour(scenario, table, client, event, ref)
-            else:
+        for scenario, table, simple in candidates:
+            if simple:  # every request of the client counts
                 overflow = table.pour(client, now, ref)
+            else:
+                if scenario.login is not None:
+                    if login is None:
+                        login = (
+                            event.method in self.config.login_methods
+                            and self.config.login_path.search(event.path) is not None
+                        )
+                    if login != scenario.login:
+                        continue
+                if scenario.path is not None and not self._path_matches(scenario, event.path):
+                    continue
+                if scenario.distinct or scenario.group_by != "client":
+                    overflow = self._pour(scenario, table, client, event, ref)
+                else:
+                    overflow = table.pour(client, now, ref)
             if overflow is not None:
                 if out is None:
                     out = []
                 out.extend(self._decide(scenario, overflow, event, now))
         return out or _NONE
+
+    def _path_matches(self, scenario: Scenario, path: str) -> bool:
+        """A scenario's path expression on a path; paths repeat, so verdicts are kept."""
+        cache = self._paths[scenario.name]
+        known = cache.get(path)
+        if known is None:
+            assert scenario.path is not None
+            known = scenario.path.search(path) is not None
+            if len(cache) >= PATH_CACHE:
+                cache.clear()
+            cache[path] = known
+        return known
 
     @staticmethod
     def _kind_matches(scenario: Scenario, kind: str) -> bool:

@@ -23,6 +23,9 @@ class HttpEvent(NamedTuple):
     user: str = ""  # the user name when the log has one
     body: str = ""  # only sources that log bodies (ModSecurity)
     host: str = ""
+    # Other request headers where the source logs them (ModSecurity): lower-cased
+    # names, Cookie and Content-Type included.
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def request(self) -> str:

@@ -36,6 +36,42 @@ def lines(stream: BinaryIO) -> Iterator[bytes]:
             yield line  # the last line, without its newline
 
 
+BLOCK = 1 << 20
+
+
+def block_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """As `lines`, reading a block at a time (for replay: a file read to its end,
+    where a line need not be handed on the moment it is written). At most a block
+    and MAX_LINE bytes are held."""
+    read = stream.read
+    rest = b""
+    skipping = False  # inside a line longer than MAX_LINE
+    while True:
+        block = read(BLOCK)
+        if not block:
+            break
+        if skipping:
+            end = block.find(b"\n")
+            if end < 0:
+                continue
+            skipping = False
+            yield TOO_LONG
+            block = block[end + 1 :]
+        if rest:
+            block = rest + block
+        parts = block.split(b"\n")
+        rest = parts.pop()
+        for line in parts:
+            yield line if len(line) < MAX_LINE else TOO_LONG
+        if len(rest) >= MAX_LINE:
+            rest = b""
+            skipping = True
+    if skipping:
+        yield TOO_LONG
+    elif rest:
+        yield rest if len(rest) < MAX_LINE else TOO_LONG
+
+
 class LogSource:
     """One log being read: its name (for evidence), its format (given or
     sniffed from its first lines), and the line count."""

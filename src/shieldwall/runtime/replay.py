@@ -12,7 +12,7 @@ from shieldwall.errors import SourceError
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import SCHEMA, Decision, Detection
 from shieldwall.runtime.engine import Engine, Output, Stats
-from shieldwall.runtime.reader import LogSource, lines
+from shieldwall.runtime.reader import LogSource, block_lines
 from shieldwall.runtime.sources.base import Parser
 from shieldwall.runtime.store import DecisionStore
 
@@ -63,7 +63,7 @@ def replay_streams(
     for name, stream, parser in streams:
         source = LogSource(name, engine, parser)
         feed = source.feed
-        for raw in lines(stream):
+        for raw in block_lines(stream):
             out = feed(raw)
             if out:
                 _collect(out, decisions, detections)

@@ -12,6 +12,7 @@ from shieldwall.errors import UsageError
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.engine import Engine, Output
 from shieldwall.runtime.follow import FileFollower
+from shieldwall.runtime.inotify import DirectoryWaiter
 from shieldwall.runtime.reader import LogSource, lines
 from shieldwall.runtime.sources.base import Parser
 from shieldwall.runtime.store import DecisionStore
@@ -81,9 +82,17 @@ class Watcher:
             assert stdin is not None
             self.run_stream(stdin, emit)
             return
-        while not self.stopped.is_set():
-            if self.step(emit) == 0:
-                self.stopped.wait(self.poll)
+        waiter = DirectoryWaiter.for_paths(f.path for f, _ in self._files)
+        try:
+            while not self.stopped.is_set():
+                if self.step(emit) == 0:
+                    if waiter is None:
+                        self.stopped.wait(self.poll)
+                    else:  # woken by a change; a poll now and then all the same
+                        waiter.wait(self.poll * 4)
+        finally:
+            if waiter is not None:
+                waiter.close()
 
     def close(self) -> None:
         for follower, _ in self._files:

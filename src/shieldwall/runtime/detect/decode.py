@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import unquote_to_bytes
 
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
@@ -12,6 +13,32 @@ _BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
 # Overlong two-byte forms of ASCII (%c0%ae is `.`, %c0%af `/`), after URL decoding.
 _OVERLONG = re.compile(rb"[\xc0\xc1][\x80-\xbf]")
+# Named entities browsers accept in any case, which html.unescape reads in one case only.
+_ENTITIES = {
+    "tab": "\t",
+    "newline": "\n",
+    "colon": ":",
+    "lpar": "(",
+    "rpar": ")",
+    "lbrace": "{",
+    "rbrace": "}",
+    "lsqb": "[",
+    "rsqb": "]",
+    "dollar": "$",
+    "sol": "/",
+    "bsol": "\\",
+    "quot": '"',
+    "apos": "'",
+    "lt": "<",
+    "gt": ">",
+    "amp": "&",
+    "semi": ";",
+    "excl": "!",
+    "num": "#",
+    "period": ".",
+    "equals": "=",
+}
+_NAMED = re.compile(r"&(" + "|".join(_ENTITIES) + r");?", re.IGNORECASE)
 _MAX_ROUNDS = 4
 _MAX_LEN = 16384
 
@@ -43,10 +70,16 @@ def decode(text: str, plus: bool = True) -> str:
             text = _BACKSLASH_U.sub(lambda m: chr(int(m.group(1), 16)), text)
             text = _BACKSLASH_X.sub(lambda m: chr(int(m.group(1), 16)), text)
         if "&" in text:
-            text = html.unescape(text)
+            text = html.unescape(_NAMED.sub(_entity, text))
         if text == before:
             break
+    if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
+        text = unicodedata.normalize("NFKC", text)
     return text
+
+
+def _entity(match: re.Match[str]) -> str:
+    return _ENTITIES[match.group(1).lower()]
 
 
 def query_values(query: str) -> list[str]:

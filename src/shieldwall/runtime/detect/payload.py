@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import libinjection
 
+from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import decode, query_values
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.events import HttpEvent
@@ -26,10 +27,35 @@ _PLAIN = re.compile(r"[\w\-.,:/@ ]*")
 _WORDS = re.compile(
     r"union|select|sleep|benchmark|waitfor|://|passwd|win\.ini|boot\.ini|javascript|localhost"
     r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/self|etc/|having|order\s+by|exec"
+    r"|https?:|\s-{1,2}[a-z]|\b(?:whoami|sh|bash|ifconfig|ipconfig|sleep|time|sudo|nohup|cmd"
+    r"|powershell|certutil|insert|drop|delete|update|create|alter|truncate|declare|waitfor"
+    r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
+    r"|wp-config|web\.config|proc/\d|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
+    r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
+# Headers that say nothing a payload could hide in (or that the event has as fields).
+_QUIET_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "accept-charset",
+        "cache-control",
+        "pragma",
+        "keep-alive",
+        "upgrade-insecure-requests",
+        "dnt",
+        "te",
+        "if-modified-since",
+        "if-none-match",
+        "content-type",
+        "proxy-connection",
+    }
+)
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
 _CACHE_MAX = 20000
+_NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
 
 def _sqli(text: str) -> bool:
@@ -59,59 +85,91 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
 
 def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
     for sig in SIGNATURES:
-        if sig.kind not in hits and field in sig.fields and sig.pattern.search(lowered):
+        if sig.kind not in hits and field in sig.fields and sig.test(lowered):
             hits[sig.kind] = Hit(sig.kind, sig.rule, field)
 
 
-class PayloadDetector:
-    """Scans requests; header values (User-Agent, Referer) repeat, so their
-    verdicts are cached."""
+def _path_hits(path: str) -> tuple[Hit, ...]:
+    found: dict[str, Hit] = {}
+    decoded = decode(path, plus=False)
+    _scan_text(decoded, "path", found)
+    for segment in decoded.split("/"):  # a value in the path: /item/1 or 1=1
+        if segment and not _PLAIN.fullmatch(segment):
+            _scan_text(segment, "path", found)
+    return tuple(found.values())
 
-    __slots__ = ("_caches",)
+
+def _query_hits(query: str) -> tuple[Hit, ...]:
+    found: dict[str, Hit] = {}
+    for value in query_values(query):
+        _scan_text(value, "query", found)
+    return tuple(found.values())
+
+
+class PayloadDetector:
+    """Scans requests; paths, query strings and header values (User-Agent,
+    Referer) repeat, so their verdicts are cached (each cache bounded)."""
+
+    __slots__ = ("_agents", "_caches", "_paths", "_queries", "_referers", "_xffs")
 
     def __init__(self) -> None:
-        self._caches: dict[str, dict[str, tuple[Hit, ...]]] = {
-            "user_agent": {},
-            "referer": {},
-            "xff": {},
-        }
+        self._agents: dict[str, tuple[Hit, ...]] = {}
+        self._referers: dict[str, tuple[Hit, ...]] = {}
+        self._xffs: dict[str, tuple[Hit, ...]] = {}
+        self._caches = {"user_agent": self._agents, "referer": self._referers, "xff": self._xffs}
+        self._paths: dict[str, tuple[Hit, ...]] = {}
+        self._queries: dict[str, tuple[Hit, ...]] = {}
 
     def scan(self, event: HttpEvent) -> list[Hit]:
         hits: dict[str, Hit] = {}
         path = event.path
         if not (_PLAIN.fullmatch(path) and ".." not in path and "etc/" not in path):
-            _scan_text(decode(path, plus=False), "path", hits)
-        if event.query:
-            for value in query_values(event.query):
-                _scan_text(value, "query", hits)
+            found = self._paths.get(path)
+            if found is None:
+                found = _remember(self._paths, path, _path_hits(path))
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        query = event.query
+        if query:
+            found = self._queries.get(query)
+            if found is None:
+                found = _remember(self._queries, query, _query_hits(query))
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
+        content_type = ""
+        if event.headers:
+            content_type = _other_headers(event.headers, hits)
         if event.body:
-            values = query_values(event.body) if "=" in event.body else [decode(event.body)]
-            for value in values:
+            for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
-        caches = self._caches
-        for field, value in (
-            ("user_agent", event.user_agent),
-            ("referer", event.referer),
-            ("xff", event.xff),
+        for field, value, cache in (
+            ("user_agent", event.user_agent, self._agents),
+            ("referer", event.referer, self._referers),
+            ("xff", event.xff, self._xffs),
         ):
             if value:
-                found = caches[field].get(value)
+                found = cache.get(value)
                 if found is None:
                     found = self._header(field, value)
                 for hit in found:
                     hits.setdefault(hit.kind, hit)
-        return list(hits.values()) if hits else []
+        return list(hits.values()) if hits else _NO_HITS
 
     def _header(self, field: str, value: str) -> tuple[Hit, ...]:
         cache = self._caches[field]
         cached = cache.get(value)
         if cached is None:
             found: dict[str, Hit] = {}
-            text = decode(value, plus=False) if field != "user_agent" else value
+            if field != "user_agent" or "%" in value or "&" in value:
+                text = decode(value, plus=False)
+            else:
+                text = value
             if field == "referer":  # a referer is a URL: judge its query values
-                _, _, query = text.partition("?")
+                _, mark, query = text.partition("?")
                 for part in query_values(query):
                     _scan_text(part, field, found)
+                if not mark:  # no query: judge it whole
+                    _scan_text(text, field, found)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
             elif field == "xff":
@@ -124,3 +182,34 @@ class PayloadDetector:
                 cache.clear()
             cache[value] = cached
         return cached
+
+
+def _remember(
+    cache: dict[str, tuple[Hit, ...]], key: str, found: tuple[Hit, ...]
+) -> tuple[Hit, ...]:
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    if len(key) <= 2048:
+        cache[key] = found
+    return found
+
+
+def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -> str:
+    """Scan the cookies and the other logged headers; the Content-Type, if any."""
+    content_type = ""
+    for name, value in headers:
+        if name == "content-type":
+            content_type = value
+            continue
+        if name in _QUIET_HEADERS or not value:
+            continue
+        if name == "cookie":
+            for pair in value.split(";"):
+                key, _, cookie = pair.strip().partition("=")
+                if cookie:
+                    _scan_text(decode(cookie, plus=False), "cookie", hits)
+                if key and not key.replace("_", "").replace("-", "").isalnum():
+                    _scan_text(decode(key, plus=False), "cookie", hits)
+        else:
+            _scan_text(decode(value, plus=False), "header", hits)
+    return content_type

@@ -4,19 +4,24 @@ decoded, lower-cased text. Rule ids are stable: they appear in decisions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from shieldwall.runtime.detect.shell import shell_command
+from shieldwall.runtime.detect.sql import sql_shape
+from shieldwall.runtime.detect.ssrf import internal_url
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
     rule: str
     kind: str
-    pattern: re.Pattern[str]
+    test: Callable[[str], object]  # truthy when the lower-cased text matches
     fields: frozenset[str]  # which request parts it applies to
 
 
-_VALUES = frozenset({"path", "query", "body"})
-_ALL = frozenset({"path", "query", "body", "user_agent", "referer", "xff"})
+_VALUES = frozenset({"path", "query", "body", "header", "cookie"})
+_HEADERS = _VALUES | {"user_agent", "referer"}
 
 # Two steps up, one step up inside a path, or one towards a file worth reading;
 # a lone "../" in free text (a search for it) is not enough.
@@ -25,11 +30,15 @@ _TRAVERSAL = re.compile(
     r"|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
+    # a path-like value that starts by going up; files only an intruder reads
+    r"|^\.\.\.?[/\\]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx|mysql"
+    r"|ssh|master\.passwd|resolv\.conf|fstab|profile|environment)|root[/\\]|\.ssh[/\\]"
+    r"|id_[rd]sa\b|\.htpasswd|proc[/\\]\d+[/\\]|var[/\\]log[/\\]|web\.config\b|wp-config\.php)"
 )
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
     r"python[23]?|perl|php|ruby|powershell|cmd(?:\.exe)?|nslookup|sleep|ifconfig|ipconfig|"
-    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|net(?:\.exe)?\s+user|type|more|head|tail)"
+    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|net(?:\.exe)?\s+user)"
 )
 _CMDI = re.compile(
     r"(?:[;&|`\n]|\$\(|\|\|)\s*(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
@@ -42,7 +51,7 @@ _SSRF = re.compile(
     r"|0(?:[:/]|$))|(?:^|[^\w])(?:file|gopher|dict|jar|netdoc)://"
 )
 _JNDI = re.compile(r"\$\{\s*jndi\s*:")
-_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]+:[^:${}]*:-)([^${}]*)\}")
+_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)([^${}]*)\}")
 _SSTI = re.compile(
     r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{.{0,200}?\}"
     r"|<%=.{0,200}?%>|\$\{.{0,200}?(?:getclass|forname|runtime|freemarker|new\s).{0,200}?\}"
@@ -59,15 +68,38 @@ _SCANNER = re.compile(
 _XSS_URI = re.compile(
     r"^\s*(?:javascript|vbscript|livescript)\s*:|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
+    # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
+    r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
+    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\bdocument\s*\.\s*(?:cookie|domain"
+    r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
+    r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+"
+    r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
+    r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
+    r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
 )
 
+_XSS_NOISE = re.compile(r"[\t\n\r]|/\*.{0,200}?\*/")
+
+
+def _xss(lowered: str) -> bool:
+    """Browsers skip tabs and newlines inside `javascript:` and comments in script."""
+    if _XSS_URI.search(lowered):
+        return True
+    if "\t" in lowered or "\n" in lowered or "\r" in lowered or "/*" in lowered:
+        return _XSS_URI.search(_XSS_NOISE.sub("", lowered)) is not None
+    return False
+
+
 SIGNATURES: tuple[Signature, ...] = (
-    Signature("RT-XSS", "xss", _XSS_URI, _VALUES),
-    Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL, _VALUES),
-    Signature("RT-CMDI", "cmdi", _CMDI, _VALUES),
-    Signature("RT-SSRF", "ssrf", _SSRF, frozenset({"query", "body"})),
-    Signature("RT-SSTI", "ssti", _SSTI, _VALUES),
-    Signature("RT-SCANNER", "scanner", _SCANNER, frozenset({"user_agent"})),
+    Signature("RT-SQLI", "sqli", sql_shape, _HEADERS),
+    Signature("RT-XSS", "xss", _xss, _HEADERS),
+    Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL.search, _HEADERS),
+    Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
+    Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),
+    Signature("RT-SSRF", "ssrf", _SSRF.search, _VALUES - {"path"}),
+    Signature("RT-SSRF", "ssrf", internal_url, _VALUES - {"path"}),
+    Signature("RT-SSTI", "ssti", _SSTI.search, _HEADERS),
+    Signature("RT-SCANNER", "scanner", _SCANNER.search, frozenset({"user_agent"})),
 )
 
 

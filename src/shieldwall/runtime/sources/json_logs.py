@@ -102,6 +102,20 @@ def _header(headers: dict[str, Any], name: str) -> str:
     return ""
 
 
+# Headers the event carries as fields of their own, or that say nothing about a payload.
+_OWN_HEADERS = frozenset(
+    {"user-agent", "referer", "x-forwarded-for", "host", "content-length", "connection"}
+)
+
+
+def _other_headers(headers: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key, value in headers.items():
+        if isinstance(key, str) and key.lower() not in _OWN_HEADERS:
+            out.append((key.lower(), text(value)[:8192]))
+    return tuple(out[:64])
+
+
 def parse_modsecurity_json(line: str) -> HttpEvent | None:
     data = load_object(line)
     transaction = data.get("transaction") if data else None
@@ -126,4 +140,5 @@ def parse_modsecurity_json(line: str) -> HttpEvent | None:
         xff=_header(headers, "x-forwarded-for"),
         body=text(request.get("body"))[:65536],
         host=_header(headers, "host"),
+        headers=_other_headers(headers),
     )

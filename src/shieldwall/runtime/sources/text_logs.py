@@ -25,6 +25,8 @@ _INGRESS = re.compile(
     r"\d+ (?:\d+(?:\.\d+)?|-) \[([^\]]*)\] \[[^\]]*\] .*"
 )
 _clf_time = TimeCache(parse_clf)
+_new = tuple.__new__
+assert len(HttpEvent._fields) == 13, "_combined gives every field of HttpEvent"
 _iso_time = TimeCache(parse_iso)
 
 
@@ -40,17 +42,23 @@ def _combined(match: re.Match[str], xff: str) -> HttpEvent:
         agent = unescape_nginx(agent)
     if "\\x" in referer:
         referer = unescape_nginx(referer)
-    return HttpEvent(
-        _clf_time(when),
-        remote,
-        method,
-        path,
-        query or "",
-        int(status),
-        "" if agent == "-" else agent,
-        "" if referer == "-" else referer,
-        "" if xff == "-" else xff,
-        "" if user == "-" else user,
+    return _new(  # every field given: a plain tuple's constructor, without the defaults' call
+        HttpEvent,
+        (
+            _clf_time(when),
+            remote,
+            method,
+            path,
+            query or "",
+            int(status),
+            "" if agent == "-" else agent,
+            "" if referer == "-" else referer,
+            "" if xff == "-" else xff,
+            "" if user == "-" else user,
+            "",
+            "",
+            (),
+        ),
     )
 
 

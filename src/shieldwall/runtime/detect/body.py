@@ -1,0 +1,86 @@
+"""The values a request body carries, as the application would read them: form
+fields, JSON keys and strings, multipart fields and file names, XML attributes
+and text. Each value is decoded (see decode.py); a body that does not parse as
+its declared type is judged as text."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+
+from shieldwall.runtime.detect.decode import decode, query_values
+
+MAX_VALUES = 256
+_PART_TEXT = 4096
+_BOUNDARY = re.compile(r"boundary=\"?([^\";,\s]+)", re.IGNORECASE)
+_DISPOSITION = re.compile(r"\b(?:name|filename)\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
+_XML_ATTR = re.compile(r"\s[\w:.-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_XML_TEXT = re.compile(r">([^<]+)<")
+
+
+def body_values(body: str, content_type: str = "") -> list[str]:
+    """Decoded values of a body; `content_type` is the request's header, if logged."""
+    kind = content_type.lower()
+    stripped = body.lstrip()
+    if "json" in kind or (not kind and stripped[:1] in ("{", "[")):
+        found = _json_values(stripped)
+        if found is not None:
+            return found
+    if "multipart" in kind or (not kind and stripped.startswith("--")):
+        found = _multipart_values(body, content_type)
+        if found is not None:
+            return found
+    if "xml" in kind or (not kind and stripped.startswith("<?xml")):
+        return _xml_values(body)
+    if "=" in body:
+        return query_values(body)
+    return [decode(body)]
+
+
+def _json_values(body: str) -> list[str] | None:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    values: list[str] = []
+    stack: list[object] = [data]
+    while stack and len(values) < MAX_VALUES:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item:
+                values.append(decode(item, plus=False))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if not key.isalnum():
+                    values.append(decode(key, plus=False))
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return values
+
+
+def _multipart_values(body: str, content_type: str) -> list[str] | None:
+    match = _BOUNDARY.search(content_type)
+    first = body.lstrip().split("\n", 1)[0].strip()
+    boundary = "--" + match.group(1) if match else first
+    if len(boundary) < 3 or boundary not in body:
+        return None
+    values: list[str] = []
+    for part in body.split(boundary)[1 : MAX_VALUES + 1]:
+        head, sep, content = part.replace("\r\n", "\n").lstrip("\n").partition("\n\n")
+        if not sep:
+            continue
+        for name in _DISPOSITION.findall(head):
+            if name and not name.isalnum():
+                values.append(decode(name, plus=False))
+        content = content.rstrip("-\n")[:_PART_TEXT]
+        if content:
+            values.append(decode(content, plus=False))
+    return values
+
+
+def _xml_values(body: str) -> list[str]:
+    values = [a or b for a, b in _XML_ATTR.findall(body)]
+    values += [t for t in _XML_TEXT.findall(body) if t.strip()]
+    return [decode(v, plus=False) for v in values[:MAX_VALUES] if v]

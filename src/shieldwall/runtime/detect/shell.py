@@ -1,0 +1,144 @@
+"""OS command injection: a command after a shell separator, shell expansions,
+Windows batch syntax, and mail-protocol commands smuggled after a newline. Runs
+on decoded, lower-cased text; quotes, backslashes and empty variables that split
+a command word (`c'a't`, `w\\hoami`, `cat$u`) are taken out first."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+
+# Commands that are nothing but commands: a separator before one is enough.
+_SHELL_ONLY = (
+    "whoami|uname|wget|curl|nc|ncat|netcat|socat|bash|sh|zsh|ksh|csh|tcsh|dash|busybox"
+    "|id|ifconfig|ipconfig|systeminfo|nslookup|chmod|chown|chgrp|passwd|sudo|su|crontab|nohup"
+    "|telnet|tftp|ssh|scp|rsync|python[23]?|perl|php|ruby|lua|gcc|c89|c99"
+    "|powershell|pwsh|cmd|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic|netstat|tasklist"
+    "|taskkill|schtasks|ping|traceroute|tracert|dig|whois|ps|htop|kill|pkill"
+    "|killall|ls|dir|cat|tac|nl|od|xxd|base64|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
+    "|unset|uptime|lastlog|hostname|df|du|mount|umount|dmesg"
+    "|lsof|strace|gdb|awk|gawk|sed|grep|egrep|fgrep|xargs|tar|unzip|gzip"
+    "|gunzip|bzip2|zcat|zstdcat|bzcat|xzcat|openssl|getent|sleep"
+    "|visudo|useradd|usermod|userdel|adduser|chpasswd|iptables|systemctl|journalctl"
+    "|kubectl|crictl|ansible|ansible-[a-z]+|chef-[a-z]+|cscli|cpulimit|eval|exec"
+    "|sendmail|vim|nano|uniq|wc|readlink|realpath|shred|chattr|lsattr|setfacl|getfacl"
+    "|apt-get|yum|dnf|pip3?|jrunscript|jjs|osascript|strace|ltrace|flock|aptitude|rmt|rmt-\\w+"
+)
+# Commands no one types for anything else: enough as a whole value.
+_ALONE = (
+    "whoami|uname|ifconfig|ipconfig|systeminfo|nslookup|visudo|netstat|tasklist|ansible(?:-\\w+)?"
+    "|chef-\\w+|cscli|crontab|chpasswd|useradd|usermod|getent|lastlog|dmesg|lsof"
+)
+# Commands that are English words too: they need an option or a path after them.
+_WORDS = (
+    "time|set|type|start|call|file|more|less|head|tail|sort|find|host|last|who|top|make|ip"
+    "|wall|mail|net|reg|route|env|export|history|alias|source|trap|bridge|perf|service"
+    "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
+    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm"
+)
+_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z]|~/|\.\./|\$|%)"
+_PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
+_SEPARATED = re.compile(
+    r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*" + _PREFIX + r"?(?:[\w.~-]*/)*(?:(?:" + _SHELL_ONLY + r")"
+    r"(?=$|[\s;|&<>`)},]|\$)|(?:" + _WORDS + r")" + _ARGUMENT + r")"
+)
+# Shell words that are enough at the very end, after a separator (`;env`, `|who`).
+_WEAK_END = re.compile(
+    r"[;|`\n]\s*(?:who|env|set|export|history|alias|jobs|top|last|ip|route|reg|net|perf|trap"
+    r"|bridge|time)\s*$"
+)
+# At the start of a value a command needs an option or a path after it, or a prefix before.
+_ANY = _SHELL_ONLY + "|" + _WORDS
+_LEADING = re.compile(
+    r"^\s*(?:"
+    + _PREFIX
+    + r"?(?:/[\w.-]+)*/?(?:"
+    + _ANY
+    + r")"
+    + _ARGUMENT
+    + r"|"
+    + _PREFIX
+    + r"(?:/[\w.-]+)*/?(?:"
+    + _SHELL_ONLY
+    + r")\b"
+    + r"|(?:"
+    + _ALONE
+    + r")\s*(?:$|[;|&`])|(?:"
+    + _SHELL_ONLY
+    + r")\s+(?:"
+    + _SHELL_ONLY
+    + r")\s)"
+)
+_EXPANSION = re.compile(
+    r"\$\{\s*ifs\s*\}|\$ifs\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
+    + _SHELL_ONLY
+    + r")\b[^`]{0,200}`|\$\[[^\]]{1,100}\]"
+    r"|\$\{(?:shell|path|home|user|pwd|ifs|0|#\w*)\}|\{\s*,?\s*\$?(?:" + _SHELL_ONLY + r"),"
+    r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
+    r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
+    r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
+)
+_WINDOWS = re.compile(
+    r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
+    r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\s"
+    r"|\bif\s+(?:/i\s+)?(?:not\s+)?\S+\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\S+"
+    r"\s+(?:\(|echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|start\b|exit\b|\w+$)"
+)
+_MAIL = re.compile(
+    r"[\r\n]\s*(?:rcpt\s+to|mail\s+from|helo\s|ehlo\s|auth\s+(?:login|plain)|vrfy\s|expn\s"
+    r"|\w{1,10}\s+(?:login|authenticate|examine|select|search|fetch|store|uid|lsub|list"
+    r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
+    r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
+)
+_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d-]|\{\w?\}|_(?!\w)|[a-z](?![\w{]))")
+_GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
+_SENSITIVE = (
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/hosts",
+    "/bin/sh",
+    "/bin/bash",
+    "/bin/cat",
+    "/bin/nc",
+    "/usr/bin/id",
+    "/usr/bin/wget",
+    "/usr/bin/curl",
+)
+
+
+_BIN_FOLDERS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin")
+
+
+def shell_command(lowered: str) -> bool:
+    text = _UNSPLIT.sub("", lowered) if _UNSPLIT.search(lowered) else lowered
+    for candidate in (text, lowered) if text != lowered else (text,):
+        if (
+            _SEPARATED.search(candidate)
+            or _LEADING.search(candidate)
+            or _WEAK_END.search(candidate)
+            or _EXPANSION.search(candidate)
+        ):
+            return True
+    if ("%" in lowered and _WINDOWS.search(lowered)) or (
+        "if" in lowered and _WINDOWS.search(lowered)
+    ):
+        return True
+    if ("\n" in lowered or "\r" in lowered) and _MAIL.search(lowered):
+        return True
+    return _globbed(lowered)
+
+
+def _globbed(lowered: str) -> bool:
+    """`/e?c/pa[s]swd`, `/etc/[!q]asswd`: a wildcard path that names a sensitive file."""
+    if "?" not in lowered and "*" not in lowered and "[" not in lowered:
+        return False
+    for path in _GLOB_PATH.findall(lowered):
+        if not any(c in path for c in "?*["):
+            continue
+        if any(fnmatchcase(target, path) for target in _SENSITIVE):
+            return True
+        folder = path.rpartition("/")[0]
+        if any(fnmatchcase(target, folder) for target in _BIN_FOLDERS):
+            return True
+    return False
