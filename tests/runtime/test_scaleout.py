@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -35,6 +36,14 @@ __all__ = ["store_location"]
 
 NATS = "nats://127.0.0.1:4222"
 NGINX = PARSERS["nginx"]
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` on a loop of its own, in a thread of its own: a session-wide browser
+    fixture (Playwright's sync API) leaves an event loop running in the test thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _nats_reachable() -> bool:
@@ -69,7 +78,7 @@ def bus() -> Iterator[Bus]:
         finally:
             await nc.close()
 
-    asyncio.run(drop())
+    _run(drop())
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +119,7 @@ def test_workers_make_the_decisions_a_single_process_replay_makes(
             for store in stores:
                 store.close()
 
-    states = asyncio.run(run())
+    states = _run(run())
     store = DecisionStore(store_location)
     stored = sorted(_key(d) for d in store.all(10_000))
     store.close()
@@ -178,7 +187,7 @@ def test_a_worker_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
     assert 0 < before_kill < len(expected)
 
     batcher = Batcher(str(log), NGINX, Router(WatchConfig(), 2))
-    asyncio.run(_publish(bus, batcher, lines[:cut]))
+    _run(_publish(bus, batcher, lines[:cut]))
     killed = _worker(bus, store_location, ["0", "routes"], None)
     other = _worker(bus, store_location, ["1"], None)
     try:
@@ -186,10 +195,10 @@ def test_a_worker_killed_mid_stream_and_started_again_loses_and_duplicates_nothi
             "the decisions of the first five hours",
             lambda: len(_stored(store_location)) >= before_kill,
         )
-        _wait("an acknowledgement", lambda: asyncio.run(_ack_floor(bus, "kill-0")) > 0)
+        _wait("an acknowledgement", lambda: _run(_ack_floor(bus, "kill-0")) > 0)
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait(30)
-        asyncio.run(_publish(bus, batcher, lines[cut:]))
+        _run(_publish(bus, batcher, lines[cut:]))
         again = _worker(bus, store_location, ["0", "routes"], 3.0)
         _, err = again.communicate(timeout=120)
         _wait("every decision", lambda: len(_stored(store_location)) >= len(expected))
@@ -235,7 +244,7 @@ def test_ship_follows_a_growing_log_across_a_rotation(tmp_path: Path, bus: Bus) 
         options = WorkerOptions(bus, ("0", "1"), durable="follow", idle_exit=1.0)
         return await run_worker(options, WatchConfig(), store, lambda _: None)
 
-    parts = asyncio.run(run())
+    parts = _run(run())
     assert sum(p.engine.stats.lines for p in parts.values()) == 3000
     assert max(p.sources[str(path)].lineno for p in parts.values()) == 3000  # numbered on
 
