@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 TREES, DEPTH, RATE, LEAF = 120, 3, 0.1, 10
+# A candidate the rules accept is dropped only when the model is this sure it is
+# not a credential: a policy, not fitted.
+VETO = 0.05
 
 
 def _fit(x: Any, y: Any) -> Any:
@@ -79,6 +82,7 @@ def export(model: Any, names: list[str], threshold: float) -> dict[str, Any]:
         "features": names,
         "base": round(base, 6),
         "threshold": threshold,
+        "veto": VETO,
         "trees": trees,
     }
 
@@ -90,7 +94,10 @@ def main() -> int:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--train-repos", type=Path)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--trees", type=int, default=TREES)
+    ap.add_argument("--depth", type=int, default=DEPTH)
     a = ap.parse_args()
+    globals().update(TREES=a.trees, DEPTH=a.depth)
     doc = json.loads(a.data.read_text())
     keep = set(a.train_repos.read_text().split()) if a.train_repos else None
     rows = [r for r in doc["rows"] if keep is None or r[0] in keep]

@@ -161,7 +161,7 @@ def shieldwall_hits(root: Path, files: list[Path], decider: object = "shipped") 
 class _Recorder:
     """Keeps every candidate and records its features (bench only)."""
 
-    threshold = 0.0
+    threshold = veto = 0.0
 
     def __init__(self) -> None:
         self.rows: list[list[float]] = []
@@ -345,6 +345,11 @@ def main() -> int:
             f"repositories; label rows: {counts['T']} T, {counts['F']} F, {counts['X']} X"
         )
         results: dict[str, tuple[Hits, float | None]] = {}
+        cv: Hits | None = None
+        if not a.no_cv:  # first: --write-model refits the model the next line scans with
+            start = time.perf_counter()
+            cv = cross_validated(root, files, rows, a.write_model)
+            cv_seconds = time.perf_counter() - start
         start = time.perf_counter()
         results["shieldwall (shipped model: tuned)"] = (
             shieldwall_hits(root, files),
@@ -356,11 +361,8 @@ def main() -> int:
                 shieldwall_hits(root, files, None),
                 time.perf_counter() - start,
             )
-        if not a.no_cv:
-            start = time.perf_counter()
-            cv = cross_validated(root, files, rows, a.write_model)
-            if cv is not None:
-                results["shieldwall (5-fold CV by repo)"] = (cv, time.perf_counter() - start)
+        if cv is not None:
+            results["shieldwall (5-fold CV by repo)"] = (cv, cv_seconds)
         if not a.no_peer:
             for name, run in (
                 ("credsweeper (trained on CredData)", credsweeper_hits),
@@ -408,13 +410,13 @@ def main() -> int:
                     cells.append(f"{s.prf()[1]:6.3f} {s.fp:5d}")
                 print(f"{cat:32s} {n:5d} " + " ".join(cells))
         if a.misses:
-            _, _, misses, alarms = scored[honest]
-            print(f"\nmissed ({honest}):")
-            for r in misses[: a.misses]:
-                print(f"  {r.path}:{r.start} {':'.join(r.categories)}")
-            print("false alarms:")
-            for r in alarms[: a.misses]:
-                print(f"  {r.path}:{r.start} {':'.join(r.categories)}")
+            found = results[honest][0]
+            _, _, misses, alarms = score(rows, found, lambda r: r.categories != ("UUID",))
+            for title, listed in (("missed", misses), ("false alarms", alarms)):
+                print(f"\n{title} ({honest}, without UUID-only rows):")
+                for r in listed[: a.misses]:
+                    text = (root / r.path).read_text("utf-8", "replace").split("\n")[r.start - 1]
+                    print(f"  {r.path}:{r.start} {':'.join(r.categories)} | {text.strip()[:120]}")
     return 0
 
 

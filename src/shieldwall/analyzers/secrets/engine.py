@@ -273,7 +273,8 @@ class Detector:
                     continue
                 if decider is not None:
                     x = scorer.features(hit, syntax, path, test_path, line, len(hits))
-                    if decider.probability(x) < decider.threshold:
+                    floor = decider.threshold if hit.reason else decider.veto
+                    if decider.probability(x) < floor:
                         continue
                 rule_id = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
                 severity = _generic_severity(hit, test_path)

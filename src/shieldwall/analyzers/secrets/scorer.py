@@ -135,6 +135,11 @@ def feature_names() -> list[str]:
         "line-offset",
         "line-length",
         "values-on-line",
+        "vowels",
+        "value-words",
+        "line-example",
+        "line-comment",
+        "padding",
     ]
     return names
 
@@ -183,15 +188,24 @@ def features(
         float(hit.line_offset),
         float(len(line)),
         float(on_line),
+        sum(c in "aeiouAEIOU" for c in v) / max(1, upper + lower),
+        float(len(name_words(v))),
+        float(bool(_TEST_WORD.search(line.replace(v, "")))),
+        float(line.lstrip().startswith(("#", "//", "*", "--", "/*", ";", "<!--"))),
+        float(v.endswith("=")),
     ]
     return out
 
 
 class Decider(Protocol):
-    """What decides on a candidate: its probability, and the one to keep at."""
+    """What decides on a candidate: its probability, the one to keep a candidate
+    at, and the lower one to keep a candidate the rules accept at."""
 
     @property
     def threshold(self) -> float: ...
+
+    @property
+    def veto(self) -> float: ...
 
     def probability(self, x: Sequence[float]) -> float: ...
 
@@ -217,31 +231,38 @@ class Tree:
 
 @dataclass(frozen=True, slots=True)
 class Scorer:
-    """A fitted model: base log-odds, trees, and the probability to keep at."""
+    """A fitted model: base log-odds, trees, the probability to keep a candidate
+    at, and `veto`: a candidate the rules accept is dropped only below it (the
+    scorer overrules the rules only when it is confident)."""
 
     base: float
     trees: tuple[Tree, ...]
     threshold: float
-    features: tuple[str, ...] = FEATURES
+    veto: float
 
     def probability(self, x: Sequence[float]) -> float:
         raw = self.base + sum(t.leaf(x) for t in self.trees)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, raw))))
 
     def keep(self, x: Sequence[float]) -> bool:
-        return self.probability(x) >= self.threshold
+        """`x[0]` is the `accepted` feature: did the rules keep the candidate?"""
+        return self.probability(x) >= (self.veto if x[0] else self.threshold)
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Scorer:
-        names = tuple(doc["features"])
-        if names != FEATURES:
+        """A model from its data; its features are named, so a model fitted before
+        features were added still reads (each tree's feature index is remapped)."""
+        names = list(doc["features"])
+        unknown = [n for n in names if n not in FEATURES]
+        if unknown:
             raise ValueError(
-                "the scorer's features do not match this version's: refit it "
-                "(bench/secrets_real.py --write-model)"
+                f"the scorer uses features this version does not compute ({', '.join(unknown)}): "
+                "refit it with bench/secrets_real.py --write-model"
             )
+        where = [FEATURES.index(n) for n in names]
         trees = tuple(
             Tree(
-                tuple(t["feature"]),
+                tuple(where[f] for f in t["feature"]),
                 tuple(t["threshold"]),
                 tuple(t["left"]),
                 tuple(t["right"]),
@@ -249,7 +270,7 @@ class Scorer:
             )
             for t in doc["trees"]
         )
-        return cls(float(doc["base"]), trees, float(doc["threshold"]), names)
+        return cls(float(doc["base"]), trees, float(doc["threshold"]), float(doc["veto"]))
 
 
 _SHIPPED: Scorer | None = None
