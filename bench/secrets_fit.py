@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-TREES, DEPTH, RATE, LEAF = 120, 3, 0.1, 10
+TREES, DEPTH, RATE, LEAF = 250, 4, 0.1, 10
 # A candidate the rules accept is dropped only when the model is this sure it is
 # not a credential: a policy, not fitted.
 VETO = 0.05

@@ -32,6 +32,8 @@ _BLOCK_RULES = {
     "SECRET-PRIVATE-KEY-PGP",
     "SECRET-PRIVATE-KEY-PUTTY",
 }
+# Base64 key material that is also a PEM block's body line.
+_BASE64_KEY_RULES = {"SECRET-PRIVATE-KEY-BASE64-DER", "SECRET-PKCS12-BASE64"}
 _PASSWORD_RULES = {
     "SECRET-URL-PASSWORD",
     "SECRET-CONNECTION-STRING-PASSWORD",
@@ -208,6 +210,8 @@ class Detector:
                 out.extend(self._block(spec, block, line_no + text.count("\n", 0, m.start())))
                 continue
             secret = m.group("s") if "s" in target.regex.groupindex else m.group(0)
+            if spec.rule_id in _BASE64_KEY_RULES and _in_pem_block(data, offset, text, m.start()):
+                continue  # a line of a PEM key's body: the PEM rule reports the key
             if values.is_example(secret) or (spec.check is not None and not spec.check(secret)):
                 continue
             if not _body_ok(secret) or (
@@ -291,6 +295,12 @@ def _persisted_args(data: bytes) -> list[Match]:
         )
         for p in buildargs.persisted(text)
     ]
+
+
+def _in_pem_block(data: bytes, offset: int, text: str, at: int) -> bool:
+    """Does a `-----BEGIN` line stand just above position `at` of `text`?"""
+    pos = offset + len(text[:at].encode("utf-8"))
+    return data.rfind(b"-----BEGIN", max(0, pos - 160), pos) >= 0
 
 
 def _none(n: int) -> str | None:

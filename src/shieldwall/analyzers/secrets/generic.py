@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from shieldwall.analyzers.secrets import values
-from shieldwall.analyzers.secrets.names import credential_kind
+from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
 
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
@@ -146,15 +146,37 @@ _ARRAY = re.compile(
 _ITEM = re.compile(r"""(?P<q>["'])(?P<val>[^"'\n]{4,300})(?P=q)""")
 # Passwords in SQL and on command lines, whatever the file type:
 # `IDENTIFIED BY 'v'`, `CREATE USER u WITH PASSWORD 'v'`, `ConvertTo-SecureString 'v'`,
-# `-Password v`, `/credpassword:v`, `mysql -p'v'`, psql's `\set PGPASS v`.
-_COMMAND = re.compile(
-    r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q1>['"]?)(?P<v1>[^\s'";]{3,200})(?P=q1)"""
-    r"""|\b(?:with|user|role|login)\b[^;'"\n]{0,60}?\bpassword\s+(?P<q2>['"])(?P<v2>[^'"\n]{3,200})(?P=q2)"""
-    r"""|convertto-securestring\s+(?:-string\s+)?(?P<q3>['"])(?P<v3>[^'"\n]{3,200})(?P=q3)"""
-    r"""|(?<![\w-])-(?:password|passwd|pass|pw)[ \t]+(?P<q4>['"]?)(?P<v4>[^\s'"$(]{3,200})(?P=q4)"""
-    r"""|(?<![\w-])/\w*pass\w*:(?P<v5>[^\s'"]{3,200})"""
-    r"""|(?<=\s)-p(?P<q6>['"])(?P<v6>[^'"\n]{3,200})(?P=q6)"""
-    r"""|^\s*\\set\s+\w*pass\w*\s+(?P<v7>\S{3,200})"""
+# `-Password v`, `/credpassword:v`, `mysql -p'v'`, psql's `\set PGPASS v`. Each
+# pattern has a word the line must hold before the pattern is tried.
+_COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "identified",
+        re.compile(
+            r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"]?)(?P<v>[^\s'";]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "password",
+        re.compile(
+            r"""(?i)\b(?:with|user|role|login)\b[^;'"\n]{0,60}?\bpassword\s+(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "securestring",
+        re.compile(
+            r"""(?i)convertto-securestring\s+(?:-string\s+)?(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "-p",
+        re.compile(
+            r"""(?i)(?<![\w-])-(?:password|passwd|pass|pw)[ \t]+"""
+            r"""(?P<q>['"]?)(?P<v>[^\s'"$(]{3,200})(?P=q)"""
+        ),
+    ),
+    ("-p", re.compile(r"""(?<=\s)-p(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)""")),
+    ("pass", re.compile(r"""(?i)(?<![\w-])/\w*pass\w*:(?P<v>[^\s'"]{3,200})""")),
+    ("\\set", re.compile(r"""(?i)^\s*\\set\s+\w*pass\w*\s+(?P<v>\S{3,200})""")),
 )
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
 _VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
@@ -333,7 +355,7 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     name = key.rsplit(".", 1)[-1].strip("$@")
     kind = credential_kind(name)
     weak = kind is None
-    if weak and not (wide and _WEAK_KEY.search(name)):
+    if weak and not (wide and _WEAK_KEY.search(name) and not names_no_secret(name)):
         return None
     value = _clean(raw)
     default = _DEFAULTED.match(value)
@@ -349,7 +371,13 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = "short"
     else:
         reason = _rejection(kind or "token", value)
+        if reason in _FINAL:
+            return None  # a documented example or a placeholder: never a credential
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
+
+
+# Reasons the scorer does not overrule.
+_FINAL = frozenset({"example", "placeholder"})
 
 
 def _rejection(kind: str, value: str) -> str:
@@ -521,12 +549,13 @@ def _find(
         hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:
             yield hit
-    if "-" in line or "/" in line or "\\" in line or " " in line:
-        for m in _COMMAND.finditer(line):
-            raw = next(v for n in range(1, 8) if (v := m.group(f"v{n}")) is not None)
-            hit = got.take("password", raw, "command")
-            if hit is not None:
-                yield hit
+    lowered = line.lower()
+    for word, pattern in _COMMANDS:
+        if word in lowered:
+            for m in pattern.finditer(line):
+                hit = got.take("password", m.group("v"), "command")
+                if hit is not None:
+                    yield hit
     if got.wide:
         yield from _wide(line, got)
     if directive is not None and not got.kept and _quote_ok(line, directive, syntax):

@@ -362,6 +362,20 @@ def name_words(name: str) -> list[str]:
     return [w for w in words if w]
 
 
+def names_no_secret(name: str) -> bool:
+    """Does the name say its value is not a secret (`token_type`, `secret_id`,
+    `isPasswordSet`, `public_key`)?"""
+    words = name_words(name)
+    return bool(
+        words
+        and (
+            words[-1] in _NOT_SECRET_SUFFIX
+            or (len(words) > 1 and words[0] in _NOT_SECRET_PREFIX)
+            or _NOT_SECRET_WORDS & set(words)
+        )
+    )
+
+
 @functools.lru_cache(maxsize=8192)  # the same names come back on line after line
 def credential_kind(name: str) -> str | None:
     """ "password" when the key names a password, "token" when it names a token,

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from shieldwall.analyzers.secrets import checks
-from shieldwall.analyzers.secrets.catalog.common import (
-    C,
-    H,
-    M,
-)
+from shieldwall.analyzers.secrets.catalog.common import C, H, M
 from shieldwall.analyzers.secrets.spec import B, Spec
 
 SPECS: tuple[Spec, ...] = (
@@ -70,6 +66,61 @@ SPECS: tuple[Spec, ...] = (
         "remove the public key from every server that trusts it "
         "and generate a new key with PuTTYgen",
         "https://the.earth.li/~sgtatham/putty/0.78/htmldoc/AppendixC.html",
+    ),
+    Spec(
+        "PRIVATE-KEY-BASE64-PEM",
+        "PEM",
+        "Private key (base64 of a PEM file)",
+        r"(?<![A-Za-z0-9+/])(?P<s>LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})",
+        ("ls0tls1crudjti",),
+        C,
+        "the value decodes to a PEM private key: treat the key as compromised, generate a "
+        "new key pair and keep it in a secret store",
+        "https://cwe.mitre.org/data/definitions/321.html",
+        checks.base64_pem_private_key,
+    ),
+    Spec(
+        "PRIVATE-KEY-BASE64-DER",
+        "PKCS",
+        "Private key (base64 of DER: PKCS#1, PKCS#8 or SEC1)",
+        r"(?<![A-Za-z0-9+/])(?P<s>(?:MII[A-Za-z0-9+/]{2}[AQgw]IBA(?:AK[BC]|DANBgkqhkiG9w0BAQEFAAS)"
+        r"|MIG[A-Za-z0-9+/]AgEAMBMGByqGSM49AgEG|MHcCAQEEI|MC4CAQAwBQYDK2Vw)"
+        r"[A-Za-z0-9+/]{40,}={0,2})",
+        (
+            "ibaak",
+            "ibadanbgkqhkig9w0baqefaas",
+            "agEAMBMGByqGSM49AgEG",
+            "mhccaqeei",
+            "mc4caqawbqydk2vw",
+        ),
+        C,
+        "the value is a private key in base64: treat the key as compromised, generate a new "
+        "key pair and keep it in a secret store",
+        "https://datatracker.ietf.org/doc/html/rfc5208",
+        checks.der_private_key,
+    ),
+    Spec(
+        "PKCS12-BASE64",
+        "PKCS",
+        "PKCS#12 key store (base64)",
+        r"(?<![A-Za-z0-9+/])(?P<s>MII[A-Za-z0-9+/]{2}[AQgw]IBAzCC[A-Za-z0-9+/]{100,}={0,2})",
+        ("ibazcc",),
+        H,
+        "the store holds a private key (its password may be weak or stored nearby): revoke "
+        "its certificate, issue a new one and keep the store in a secret store",
+        "https://datatracker.ietf.org/doc/html/rfc7292",
+        checks.der_private_key,
+    ),
+    Spec(
+        "JWK-PRIVATE-KEY",
+        "JWK",
+        "Private key (JSON Web Key)",
+        r"""["']d["']\s*:\s*["'](?P<s>[A-Za-z0-9_-]{32,})["']""",
+        (r"[\"']d[\"']\s*:\s*[\"'][a-z0-9_-]{32}",),
+        C,
+        "the JWK's private part (`d`) is in the repository: remove the key from every JWKS "
+        "that trusts it and generate a new one",
+        "https://datatracker.ietf.org/doc/html/rfc7517",
     ),
     Spec(
         "KUBECONFIG-CLIENT-KEY",
