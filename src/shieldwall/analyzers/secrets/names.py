@@ -319,6 +319,7 @@ _PLAIN_KEY_OWNERS = frozenset(
 _NOT_SECRET_PREFIX = frozenset(
     {
         "has",
+        "not",
         "is",
         "allow",
         "allows",

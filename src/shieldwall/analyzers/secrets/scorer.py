@@ -18,10 +18,11 @@ probability reaches the model's threshold."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Protocol
@@ -150,24 +151,53 @@ FEATURES = tuple(feature_names())
 def features(
     hit: GenericHit, syntax: Syntax, path: str, test_path: bool, line: str, on_line: int
 ) -> list[float]:
-    """The candidate's feature vector, in the order of FEATURES."""
+    """The candidate's feature vector, in the order of FEATURES. The parts that
+    depend on the value, the key or the path alone are cached: generated files
+    repeat them on line after line."""
     v = hit.value
-    n = len(v)
+    shape = _value_part(v)
     out: list[float] = [float(not hit.reason), float(hit.kind == "password")]
     out += [float(hit.reason == r) for r in REASONS]
     out += [float(hit.via == w) for w in VIAS]
     out += [float(syntax.name == s) for s in SYNTAXES]
+    out += _path_part(path)
+    key_flags, key_length, key_words = _key_part(hit.key)
+    out += key_flags
+    out.append(float(test_path))
+    out += shape[:-3]
+    out += [key_length, key_words, float(hit.line_offset), float(len(line)), float(on_line)]
+    out += shape[-3:-1]
+    out.append(
+        float(bool(_TEST_WORD.search(line)) and bool(_TEST_WORD.search(line.replace(v, ""))))
+    )
+    out.append(float(line.lstrip().startswith(("#", "//", "*", "--", "/*", ";", "<!--"))))
+    out.append(shape[-1])
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_part(path: str) -> tuple[float, ...]:
     name = path.rsplit("/", 1)[-1].lower()
     group = _EXT_GROUP.get(name.rsplit(".", 1)[-1] if "." in name else "", "other")
-    out += [float(group == g) for g in EXTENSIONS] + [float(group == "other")]
-    key = hit.key.lower()
-    out += [float(w in key) for w in KEY_WORDS]
+    return (*(float(group == g) for g in EXTENSIONS), float(group == "other"))
+
+
+@functools.lru_cache(maxsize=16384)
+def _key_part(key: str) -> tuple[tuple[float, ...], float, float]:
+    lowered = key.lower()
+    flags = tuple(float(w in lowered) for w in KEY_WORDS)
+    return flags, float(len(key)), float(len(name_words(key)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _value_part(v: str) -> tuple[float, ...]:
+    """test-word-value .. all-digits, then vowels, value-words, padding."""
+    n = len(v)
     digits = sum(c.isdigit() for c in v)
     upper = sum(c.isupper() for c in v)
     lower = sum(c.islower() for c in v)
     spaces = v.count(" ")
-    out += [
-        float(test_path),
+    return (
         float(bool(_TEST_WORD.search(v))),
         float(n),
         entropy(v),
@@ -183,18 +213,10 @@ def features(
         float(bool(_HEX.match(v))),
         float(bool(_B64.match(v)) and n >= 16),
         float(v.isdigit()),
-        float(len(hit.key)),
-        float(len(name_words(hit.key))),
-        float(hit.line_offset),
-        float(len(line)),
-        float(on_line),
         sum(c in "aeiouAEIOU" for c in v) / max(1, upper + lower),
         float(len(name_words(v))),
-        float(bool(_TEST_WORD.search(line.replace(v, "")))),
-        float(line.lstrip().startswith(("#", "//", "*", "--", "/*", ";", "<!--"))),
         float(v.endswith("=")),
-    ]
-    return out
+    )
 
 
 class Decider(Protocol):
@@ -229,7 +251,32 @@ class Tree:
         return self.value[i]
 
 
-@dataclass(frozen=True, slots=True)
+def _compiled(base: float, trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
+    """The ensemble as one Python function of nested comparisons: a candidate costs
+    a few comparisons per tree instead of a loop. Built from the model's numbers
+    only (indices and floats formatted here), so no text of the file is run."""
+    lines = ["def raw(x):", f"    s = {float(base)!r}"]
+
+    def node(t: Tree, i: int, depth: int) -> None:
+        pad = "    " * depth
+        if t.left[i] == -1:
+            lines.append(f"{pad}s += {float(t.value[i])!r}")
+            return
+        lines.append(f"{pad}if x[{int(t.feature[i])}] <= {float(t.threshold[i])!r}:")
+        node(t, t.left[i], depth + 1)
+        lines.append(f"{pad}else:")
+        node(t, t.right[i], depth + 1)
+
+    for t in trees:
+        node(t, 0, 1)
+    lines.append("    return s")
+    scope: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<scorer trees>", "exec"), scope)  # noqa: S102 - numbers only
+    fn: Callable[[Sequence[float]], float] = scope["raw"]
+    return fn
+
+
+@dataclass(frozen=True)
 class Scorer:
     """A fitted model: base log-odds, trees, the probability to keep a candidate
     at, and `veto`: a candidate the rules accept is dropped only below it (the
@@ -240,9 +287,25 @@ class Scorer:
     threshold: float
     veto: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_raw", _compiled(self.base, self.trees))
+        object.__setattr__(self, "_cache", {})
+
     def probability(self, x: Sequence[float]) -> float:
-        raw = self.base + sum(t.leaf(x) for t in self.trees)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, raw))))
+        key = tuple(x)
+        cache: dict[tuple[float, ...], float] = self._cache  # type: ignore[attr-defined]
+        p = cache.get(key)
+        if p is None:
+            raw: float = self._raw(x)  # type: ignore[attr-defined]
+            p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, raw))))
+            if len(cache) >= 65536:
+                cache.clear()
+            cache[key] = p
+        return p
+
+    def walked(self, x: Sequence[float]) -> float:
+        """The same log-odds by walking each tree (what `_compiled` unrolls)."""
+        return self.base + sum(t.leaf(x) for t in self.trees)
 
     def keep(self, x: Sequence[float]) -> bool:
         """`x[0]` is the `accepted` feature: did the rules keep the candidate?"""
