@@ -25,7 +25,7 @@ from typing import Any
 TREES, DEPTH, RATE, LEAF = 250, 4, 0.1, 10
 # A candidate the rules accept is dropped only when the model is this sure it is
 # not a credential: a policy, not fitted.
-VETO = 0.01
+VETO = 0.005
 
 
 def _fit(x: Any, y: Any) -> Any:

@@ -364,6 +364,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     floor = 4 if kind in ("password", None) else 8 if kind == "token" else 16
     if len(value) < (4 if wide else floor) or len(value) > 300 or _TEMPLATE.search(value):
         return None
+    if weak and (" " in value or value.lower() in name.lower()):
+        return None  # prose, or the key's own name, under a key that only hints
     if weak:
         reason = "weak-key"
         kind = "token"
