@@ -16,21 +16,20 @@ findings on X rows or unlabelled lines are ignored. Per category: recall over
 the T rows of that category, and the false positives on its F rows.
 
 shieldwall runs in-process through the analyzer's detector, every file whole,
-each match at its own line (the report names the other places of a repeated
-value in the finding's message). Nothing in the analyzer is learned from this
-set (no fitted model ships), but its rules were written while reading this
-set's misses and false alarms: the figure is a development figure, not a
-held-out one. Should the analyzer ship a scorer with a `fit_on_corpus(root,
-keep_repo)` function (`analyzers/secrets/scorer.py`), the script also scores
-the set by 5-fold cross-validation by repository (refitted on 4/5 of the
-repositories, applied to the 5th), the honest figure; `--no-cv` skips it.
+each match at its own line, with the shipped scorer ("tuned": fitted on this
+set). The honest figure is the 5-fold cross-validation by repository: every
+generic candidate is recorded with its features, the scorer is refitted on 4/5
+of the repositories (`secrets_fit.py`, in the bench's own environment
+bench/.peers/scorer-fit with numpy and scikit-learn) and applied to the 5th.
+`--write-model` refits on every repository and writes the shipped model;
+`--no-cv` skips the fitting.
 
 Peers, each installed on first use into its own virtualenv under bench/.peers:
   credsweeper --path DIR --save-json OUT     (its model was trained on CredData:
                                               not a fair yardstick here)
   detect-secrets scan --all-files DIR
 
-Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv]
+Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv] [--write-model]
       [--misses N] [--category]
 Prints figures only; the exit code is 0 whatever they are (2 without the corpus).
 """
