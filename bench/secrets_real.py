@@ -16,21 +16,20 @@ findings on X rows or unlabelled lines are ignored. Per category: recall over
 the T rows of that category, and the false positives on its F rows.
 
 shieldwall runs in-process through the analyzer's detector, every file whole,
-each match at its own line (the report names the other places of a repeated
-value in the finding's message). Nothing in the analyzer is learned from this
-set (no fitted model ships), but its rules were written while reading this
-set's misses and false alarms: the figure is a development figure, not a
-held-out one. Should the analyzer ship a scorer with a `fit_on_corpus(root,
-keep_repo)` function (`analyzers/secrets/scorer.py`), the script also scores
-the set by 5-fold cross-validation by repository (refitted on 4/5 of the
-repositories, applied to the 5th), the honest figure; `--no-cv` skips it.
+each match at its own line, with the shipped scorer ("tuned": fitted on this
+set). The honest figure is the 5-fold cross-validation by repository: every
+generic candidate is recorded with its features, the scorer is refitted on 4/5
+of the repositories (`secrets_fit.py`, in the bench's own environment
+bench/.peers/scorer-fit with numpy and scikit-learn) and applied to the 5th.
+`--write-model` refits on every repository and writes the shipped model;
+`--no-cv` skips the fitting.
 
 Peers, each installed on first use into its own virtualenv under bench/.peers:
   credsweeper --path DIR --save-json OUT     (its model was trained on CredData:
                                               not a fair yardstick here)
   detect-secrets scan --all-files DIR
 
-Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv]
+Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv] [--write-model]
       [--misses N] [--category]
 Prints figures only; the exit code is 0 whatever they are (2 without the corpus).
 """
@@ -141,10 +140,15 @@ def score(
 
 
 # ---- shieldwall ---------------------------------------------------------------
-def shieldwall_hits(root: Path, files: list[Path], scorer: object | None = None) -> Hits:
+GENERIC_RULES = ("SECRET-GENERIC-PASSWORD", "SECRET-GENERIC-TOKEN")
+FIT_PYTHON = REPO / "bench" / ".peers" / "scorer-fit" / "bin" / "python"
+SHIPPED_MODEL = REPO / "src" / "shieldwall" / "analyzers" / "secrets" / "scorer.json"
+
+
+def shieldwall_hits(root: Path, files: list[Path], decider: object = "shipped") -> Hits:
     from shieldwall.analyzers.secrets.engine import Detector
 
-    detector = Detector() if scorer is None else Detector(scorer=scorer)  # type: ignore[call-arg]
+    detector = Detector(decider=decider)  # type: ignore[arg-type]
     hits: Hits = defaultdict(set)
     for path in files:
         rel = path.relative_to(root).as_posix()
@@ -153,22 +157,110 @@ def shieldwall_hits(root: Path, files: list[Path], scorer: object | None = None)
     return hits
 
 
-def cross_validated(root: Path, files: list[Path], rows: list[Row]) -> Hits | None:
+class _Recorder:
+    """Keeps every candidate and records its features (bench only)."""
+
+    threshold = veto = 0.0
+
+    def __init__(self) -> None:
+        self.rows: list[list[float]] = []
+
+    def probability(self, x: list[float]) -> float:
+        self.rows.append(list(x))
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str
+    line: int
+    label: int | None  # 1 on a T row, 0 on an F row, None elsewhere
+    x: list[float]
+
+
+def record(root: Path, files: list[Path], rows: list[Row]) -> tuple[Hits, list[Candidate]]:
+    """Every candidate of the generic detector with its features and label, and
+    the lines of the other rules' findings (kept whatever the scorer says)."""
+    from shieldwall.analyzers.secrets.engine import Detector
+
+    truth: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for r in rows:
+        for n in range(r.start, r.end + 1):
+            truth[(r.path, n)].add(r.truth)
+    recorder = _Recorder()
+    detector = Detector(decider=recorder)
+    fixed: Hits = defaultdict(set)
+    cands: list[Candidate] = []
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        recorder.rows.clear()
+        found = detector.scan(path.read_bytes(), rel)
+        generic = [m for m in found if m.rule_id in GENERIC_RULES]
+        if len(generic) != len(recorder.rows):  # a value repeated on a line: rare
+            generic = generic[: len(recorder.rows)]
+        for m in found:
+            if m.rule_id not in GENERIC_RULES:
+                fixed[rel].add(m.line)
+        for m, x in zip(generic, recorder.rows, strict=False):
+            marks = truth.get((rel, m.line), set())
+            label = 1 if "T" in marks else 0 if "F" in marks else None
+            cands.append(Candidate(rel, m.line, label, x))
+    return fixed, cands
+
+
+def fit(data: Path, out: Path, repos: set[str] | None) -> None:
+    cmd = [str(FIT_PYTHON), str(REPO / "bench" / "secrets_fit.py"), "--data", str(data)]
+    if repos is not None:
+        keep = out.with_suffix(".repos")
+        keep.write_text("\n".join(sorted(repos)))
+        cmd += ["--train-repos", str(keep)]
+    subprocess.run([*cmd, "--out", str(out)], check=True)
+
+
+def cross_validated(
+    root: Path, files: list[Path], rows: list[Row], write_model: bool
+) -> Hits | None:
     """Hits with the scorer refitted on 4/5 of the repositories, for the 5th."""
-    try:
-        from shieldwall.analyzers.secrets import scorer as scorer_mod
-    except ImportError:
+    from shieldwall.analyzers.secrets.scorer import FEATURES, Scorer
+
+    if not FIT_PYTHON.exists():
+        print(
+            "no fitting environment (bench/.peers/scorer-fit with numpy and scikit-learn): "
+            "cross-validation skipped",
+            file=sys.stderr,
+        )
         return None
-    train = getattr(scorer_mod, "fit_on_corpus", None)
-    if train is None:
-        return None
+    fixed, cands = record(root, files, rows)
+    labelled = [c for c in cands if c.label is not None]
+    print(
+        f"generic candidates: {len(cands)}, on labelled lines {len(labelled)} "
+        f"({sum(c.label == 1 for c in labelled)} T)"
+    )
     repos = sorted({r.repo for r in rows})
-    hits: Hits = {}
-    for fold in range(FOLDS):
-        held = {repo for i, repo in enumerate(repos) if i % FOLDS == fold}
-        model = train(root, lambda repo, held=held: repo not in held)  # type: ignore[misc]
-        fold_files = [f for f in files if f.relative_to(root).parts[1] in held]
-        hits.update(shieldwall_hits(root, fold_files, model))
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.json"
+        data.write_text(
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "rows": [[c.path.split("/")[1], c.label, *c.x] for c in labelled],
+                }
+            )
+        )
+        hits: Hits = defaultdict(set)
+        for path, lines in fixed.items():
+            hits[path].update(lines)
+        for fold in range(FOLDS):
+            held = {repo for i, repo in enumerate(repos) if i % FOLDS == fold}
+            out = Path(tmp) / f"fold{fold}.json"
+            fit(data, out, set(repos) - held)
+            model = Scorer.from_json(json.loads(out.read_text()))
+            for c in cands:
+                if c.path.split("/")[1] in held and model.keep(c.x):
+                    hits[c.path].add(c.line)
+        if write_model:
+            fit(data, SHIPPED_MODEL, None)
+            print(f"model fitted on every repository written to {SHIPPED_MODEL.relative_to(REPO)}")
     return hits
 
 
@@ -226,7 +318,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--rules-only", action="store_true", help="also the rules without scorer")
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument(
+        "--write-model", action="store_true", help="refit the shipped scorer on every repository"
+    )
     ap.add_argument("--category", action="store_true", help="per-category table")
     ap.add_argument("--misses", type=int, default=0, help="print N misses and N false alarms")
     ap.add_argument("--hits-json", type=Path, help="write shieldwall's findings for score.py")
@@ -248,16 +344,24 @@ def main() -> int:
             f"repositories; label rows: {counts['T']} T, {counts['F']} F, {counts['X']} X"
         )
         results: dict[str, tuple[Hits, float | None]] = {}
+        cv: Hits | None = None
+        if not a.no_cv:  # first: --write-model refits the model the next line scans with
+            start = time.perf_counter()
+            cv = cross_validated(root, files, rows, a.write_model)
+            cv_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        results["shieldwall (fitted on this set)"] = (
+        results["shieldwall (shipped model: tuned)"] = (
             shieldwall_hits(root, files),
             time.perf_counter() - start,
         )
-        if not a.no_cv:
+        if a.rules_only:
             start = time.perf_counter()
-            cv = cross_validated(root, files, rows)
-            if cv is not None:
-                results["shieldwall (5-fold CV by repo)"] = (cv, time.perf_counter() - start)
+            results["shieldwall rules without scorer"] = (
+                shieldwall_hits(root, files, None),
+                time.perf_counter() - start,
+            )
+        if cv is not None:
+            results["shieldwall (5-fold CV by repo)"] = (cv, cv_seconds)
         if not a.no_peer:
             for name, run in (
                 ("credsweeper (trained on CredData)", credsweeper_hits),
@@ -305,13 +409,13 @@ def main() -> int:
                     cells.append(f"{s.prf()[1]:6.3f} {s.fp:5d}")
                 print(f"{cat:32s} {n:5d} " + " ".join(cells))
         if a.misses:
-            _, _, misses, alarms = scored[honest]
-            print(f"\nmissed ({honest}):")
-            for r in misses[: a.misses]:
-                print(f"  {r.path}:{r.start} {':'.join(r.categories)}")
-            print("false alarms:")
-            for r in alarms[: a.misses]:
-                print(f"  {r.path}:{r.start} {':'.join(r.categories)}")
+            found = results[honest][0]
+            _, _, misses, alarms = score(rows, found, lambda r: r.categories != ("UUID",))
+            for title, listed in (("missed", misses), ("false alarms", alarms)):
+                print(f"\n{title} ({honest}, without UUID-only rows):")
+                for r in listed[: a.misses]:
+                    text = (root / r.path).read_text("utf-8", "replace").split("\n")[r.start - 1]
+                    print(f"  {r.path}:{r.start} {':'.join(r.categories)} | {text.strip()[:120]}")
     return 0
 
 

@@ -118,8 +118,9 @@ def test_weak_password_is_medium_strong_is_high() -> None:
 
 
 def test_bare_values_in_code_are_expressions_not_literals() -> None:
-    assert generic("password = user_supplied\n", "app.py") == []
-    assert generic("password = user_supplied\n", "app.env") != []
+    bare = "Vq7" + "r2Lm9xTz"  # a name in code, a password in a config file
+    assert generic(f"password = {bare}\n", "app.py") == []
+    assert generic(f"password = {bare}\n", "app.env") != []
 
 
 # ---- file types: how each writes a literal --------------------------------------

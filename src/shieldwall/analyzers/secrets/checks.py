@@ -42,6 +42,25 @@ def b64decode_loose(text: str) -> bytes | None:
         return None
 
 
+def _b64_head(text: str, chars: int = 4096) -> bytes | None:
+    """The first bytes a long base64 value decodes to (whole quanta only)."""
+    head = re.sub(r"\s+", "", text)[:chars]
+    return b64decode_loose(head[: len(head) - len(head) % 4])
+
+
+def base64_pem_private_key(value: str) -> bool:
+    """Base64 of a PEM private key (a Kubernetes secret, an environment variable)."""
+    head = _b64_head(value)
+    return head is not None and b"PRIVATE KEY-----" in head
+
+
+def der_private_key(value: str) -> bool:
+    """Base64 of a DER private key or PKCS#12 file: an ASN.1 SEQUENCE whose
+    first bytes decode, long enough to hold a key."""
+    head = _b64_head(value)
+    return head is not None and len(head) >= 48 and head[0] == 0x30
+
+
 def _json_object(segment: str) -> dict[str, object] | None:
     raw = b64decode_loose(segment)
     if raw is None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import buildargs, generic, values
+from shieldwall.analyzers.secrets import buildargs, generic, scorer, values
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
@@ -32,6 +32,8 @@ _BLOCK_RULES = {
     "SECRET-PRIVATE-KEY-PGP",
     "SECRET-PRIVATE-KEY-PUTTY",
 }
+# Base64 key material that is also a PEM block's body line.
+_BASE64_KEY_RULES = {"SECRET-PRIVATE-KEY-BASE64-DER", "SECRET-PKCS12-BASE64"}
 _PASSWORD_RULES = {
     "SECRET-URL-PASSWORD",
     "SECRET-CONNECTION-STRING-PASSWORD",
@@ -87,9 +89,21 @@ class _Target:
 
 
 class Detector:
-    """All provider rules and the generic detector, compiled once."""
+    """All provider rules and the generic detector, compiled once. `decider`
+    decides on the generic detector's candidates: the shipped scorer by default,
+    None for the rules alone."""
 
-    def __init__(self, specs: Sequence[Spec] = SPECS, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        specs: Sequence[Spec] = SPECS,
+        backend: str = "auto",
+        decider: scorer.Decider | str | None = "shipped",
+    ) -> None:
+        if isinstance(decider, str) and decider != "shipped":
+            raise ValueError("decider: a scorer, None or 'shipped'")
+        self._decider: scorer.Decider | None = (
+            scorer.shipped() if isinstance(decider, str) else decider
+        )
         hints: list[str] = []
         owners: list[list[int]] = []
         index: dict[str, int] = {}
@@ -141,7 +155,9 @@ class Detector:
                     found.append(match)
             if _GENERIC in targets and generic_rules and not lock_file:
                 found.extend(
-                    self._generic(text, data, stop, line_no, syntax, test_path, provider_values)
+                    self._generic(
+                        text, data, stop, line_no, (syntax, path, test_path), provider_values
+                    )
                 )
         return _dedupe(found)
 
@@ -194,6 +210,8 @@ class Detector:
                 out.extend(self._block(spec, block, line_no + text.count("\n", 0, m.start())))
                 continue
             secret = m.group("s") if "s" in target.regex.groupindex else m.group(0)
+            if spec.rule_id in _BASE64_KEY_RULES and _in_pem_block(data, offset, text, m.start()):
+                continue  # a line of a PEM key's body: the PEM rule reports the key
             if values.is_example(secret) or (spec.check is not None and not spec.check(secret)):
                 continue
             if not _body_ok(secret) or (
@@ -235,8 +253,7 @@ class Detector:
         data: bytes,
         stop: int,
         line_no: int,
-        syntax: generic.Syntax,
-        test_path: bool,
+        where: tuple[generic.Syntax, str, bool],
         provider_values: set[str],
     ) -> list[Match]:
         out: list[Match] = []
@@ -250,10 +267,19 @@ class Detector:
                 below_cache = tail.split("\n")[:3]
             return below_cache[n - 1] if n - 1 < len(below_cache) else None
 
+        syntax, path, test_path = where
+        decider = self._decider
         for i, line in enumerate(lines):
-            for hit in generic.find(line, syntax, following if i == len(lines) - 1 else _none):
+            below = following if i == len(lines) - 1 else _none
+            hits = list(generic.find(line, syntax, below, decider is not None))
+            for hit in hits:
                 if any(hit.value in v or v in hit.value for v in provider_values):
                     continue
+                if decider is not None:
+                    x = scorer.features(hit, syntax, path, test_path, line, len(hits))
+                    floor = decider.threshold if hit.reason else decider.veto
+                    if decider.probability(x) < floor:
+                        continue
                 rule_id = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
                 severity = _generic_severity(hit, test_path)
                 at = line_no + i + hit.line_offset
@@ -269,6 +295,12 @@ def _persisted_args(data: bytes) -> list[Match]:
         )
         for p in buildargs.persisted(text)
     ]
+
+
+def _in_pem_block(data: bytes, offset: int, text: str, at: int) -> bool:
+    """Does a `-----BEGIN` line stand just above position `at` of `text`?"""
+    pos = offset + len(text[:at].encode("utf-8"))
+    return data.rfind(b"-----BEGIN", max(0, pos - 160), pos) >= 0
 
 
 def _none(n: int) -> str | None:

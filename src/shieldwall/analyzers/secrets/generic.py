@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from shieldwall.analyzers.secrets import values
-from shieldwall.analyzers.secrets.names import credential_kind
+from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
 
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
@@ -53,6 +53,18 @@ HINTS: tuple[str, ...] = (
     r"salt",
     r"\bpw\s*:?=",
     r"\bpass['\"`]?\s*[:=]",
+    # for the scorer's wider candidates: schemes, SQL and command-line passwords
+    r"auth[^o]",
+    r"authori[sz]",
+    r"\bbasic\s+[a-z0-9+/]{8}",
+    r"identified\s",
+    r"securestring",
+    r"verifier",
+    r"cookie",
+    r"\bsid\b",
+    r"otp",
+    r"\s-p['\"]",
+    r"\\set\s",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -119,6 +131,53 @@ _FLAG = re.compile(
     + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
+# Read for the scorer (`wide`): an authorization scheme's credential, a JSON or
+# YAML list of values under a credential key.
+_SCHEME = re.compile(
+    r"""(?i)authori[sz]ation["'`]?\s*(?:[:=,]|=>)?\s*["'`]?"""
+    r"""(?:basic|apikey|api-key|ntlm|negotiate|digest|token|oauth|sso-key)[ \t]+"""
+    r"""(?P<val>[^\s"'`,;\\]{6,300})"""
+)
+_BASIC = re.compile(r"""\bBasic[ \t]+(?P<val>[A-Za-z0-9+/]{8,300}={0,2})(?![\w+/=])""")
+_ARRAY = re.compile(
+    r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)["'`]?\s*[:=]\s*\[\s*"""
+    r"""(?P<vals>(?:(?P<q>["'])[^"'\n]{4,300}(?P=q)\s*,?\s*){1,20})\]"""
+)
+_ITEM = re.compile(r"""(?P<q>["'])(?P<val>[^"'\n]{4,300})(?P=q)""")
+# Passwords in SQL and on command lines, whatever the file type:
+# `IDENTIFIED BY 'v'`, `CREATE USER u WITH PASSWORD 'v'`, `ConvertTo-SecureString 'v'`,
+# `-Password v`, `/credpassword:v`, `mysql -p'v'`, psql's `\set PGPASS v`. Each
+# pattern has a word the line must hold before the pattern is tried.
+_COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "identified",
+        re.compile(
+            r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"]?)(?P<v>[^\s'";]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "password",
+        re.compile(
+            r"""(?i)\b(?:with|user|role|login)\b[^;'"\n]{0,60}?\bpassword\s+(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "securestring",
+        re.compile(
+            r"""(?i)convertto-securestring\s+(?:-string\s+)?(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
+        ),
+    ),
+    (
+        "-p",
+        re.compile(
+            r"""(?i)(?<![\w-])-(?:password|passwd|pass|pw)[ \t]+"""
+            r"""(?P<q>['"]?)(?P<v>[^\s'"$(]{3,200})(?P=q)"""
+        ),
+    ),
+    ("-p", re.compile(r"""(?<=\s)-p(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)""")),
+    ("pass", re.compile(r"""(?i)(?<![\w-])/\w*pass\w*:(?P<v>[^\s'"]{3,200})""")),
+    ("\\set", re.compile(r"""(?i)^\s*\\set\s+\w*pass\w*\s+(?P<v>\S{3,200})""")),
+)
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
 _VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
 
@@ -241,6 +300,8 @@ class GenericHit:
     value: str
     kind: str  # "password" | "token"
     line_offset: int  # 0 for the line itself, n for a value found n lines below
+    reason: str = ""  # the rule that rejects the value; "" when the rules keep it
+    via: str = ""  # the layout it was read from (quoted, pair, bare, flag, ...)
 
 
 _NAME_LIKE = re.compile(
@@ -253,6 +314,11 @@ _PAYLOAD = re.compile(
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
+# For the scorer only: a key that hints at a credential without naming one.
+_WEAK_KEY = re.compile(
+    r"(?i)pass|pwd|secret|token|key|auth|cred|sid|nonce|salt|verifier|cookie|otp|session"
+    r"|sign|hmac|private|signature|code$"
+)
 
 
 # Three or more words of letters (any script) and sentence punctuation.
@@ -275,42 +341,75 @@ def _clean(raw: str) -> str:
 
 
 def acceptable(key: str, raw: str) -> GenericHit | None:
-    kind = credential_kind(key.rsplit(".", 1)[-1].strip("$@"))
-    if kind is None:
+    """The hit when the rules keep the value, else None."""
+    hit = judge(key, raw)
+    return hit if hit is not None and not hit.reason else None
+
+
+def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
+    """The hit with the first rule that rejects its value (`reason`, "" when none
+    does), or None when the key names no credential or the value cannot be one
+    (too long, a template). The scorer decides on the rejected ones. `wide`: also
+    keys that only hint at a credential (`auth`, `sid`, `passwords`: reason
+    "weak-key") and values shorter than the rules' floor (reason "short")."""
+    name = key.rsplit(".", 1)[-1].strip("$@")
+    kind = credential_kind(name)
+    weak = kind is None
+    if weak and not (wide and _WEAK_KEY.search(name) and not names_no_secret(name)):
         return None
     value = _clean(raw)
     default = _DEFAULTED.match(value)
     if default:  # `${DB_PASSWORD:literal}`, `${DB_PASSWORD:-literal}`: the literal is used
         value = default.group(1).strip()
-    if len(value) < (4 if kind == "password" else 8 if kind == "token" else 16) or len(value) > 300:
+    floor = 4 if kind in ("password", None) else 8 if kind == "token" else 16
+    if len(value) < (4 if wide else floor) or len(value) > 300 or _TEMPLATE.search(value):
         return None
-    # the cheap shape tests first: most candidates fail them
-    if kind == "token" and not values.looks_random(value):
-        return None
-    if kind == "key":
-        if not values.looks_like_key_material(value):
-            return None
+    if weak and (" " in value or value.lower() in name.lower()):
+        return None  # prose, or the key's own name, under a key that only hints
+    if weak:
+        reason = "weak-key"
         kind = "token"
-    if _TEMPLATE.search(value):
-        return None
-    if (
-        values.is_placeholder(value)
-        or values.is_reference(value)
-        or values.is_example(value)
-        or values.is_hash_or_integrity(value)
-        or values.looks_like_path_or_url(value)
-        or values.looks_like_code(value)
-    ):
-        return None
+    elif len(value) < floor:
+        reason = "short"
+    else:
+        reason = _rejection(kind or "token", value)
+        if reason in _FINAL:
+            return None  # a documented example or a placeholder: never a credential
+    return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
+
+
+# Reasons the scorer does not overrule.
+_FINAL = frozenset({"example", "placeholder"})
+
+
+def _rejection(kind: str, value: str) -> str:
+    """The first rule that rejects the value, "" when none does (cheap shape tests
+    first: most candidates fail them)."""
+    if kind == "token" and not values.looks_random(value):
+        return "not-random"
+    if kind == "key" and not values.looks_like_key_material(value):
+        return "not-key-material"
+    if values.is_placeholder(value):
+        return "placeholder"
+    if values.is_reference(value):
+        return "reference"
+    if values.is_example(value):
+        return "example"
+    if values.is_hash_or_integrity(value):
+        return "hash"
+    if values.looks_like_path_or_url(value):
+        return "path"
+    if values.looks_like_code(value):
+        return "code"
     if _NAME_LIKE.match(value) and credential_word_in(value):
-        return None  # a name: `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
+        return "name"  # `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
     if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
-        return None  # prose, an escape sequence, a comment
+        return "prose"  # prose, an escape sequence, a comment
     if _SNAKE_SENTENCE.match(value):
-        return None  # `if_you_see_this_use_vault`: a sentence written with underscores
+        return "prose"  # `if_you_see_this_use_vault`: a sentence written with underscores
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
-        return None
-    return GenericHit(key, value, kind, 0)
+        return "label"
+    return ""
 
 
 def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
@@ -354,15 +453,18 @@ def _in_text(line: str, at: int) -> bool:
     return before.endswith(("?", "&")) or stripped.startswith(("#", "//", "*", "--", "/*"))
 
 
-def find(line: str, syntax: Syntax, following: Callable[[int], str | None]) -> Iterator[GenericHit]:
+def find(
+    line: str, syntax: Syntax, following: Callable[[int], str | None], wide: bool = False
+) -> Iterator[GenericHit]:
     """Credential assignments on `line` in a file of `syntax`; `following(n)` gives
     the n-th line below it (for YAML's `- name: X` / `value: v` and `key:` /
-    `value: v` layouts). None on a line that quotes an attack payload."""
-    hits = list(_find(line, syntax, following))
+    `value: v` layouts). None on a line that quotes an attack payload. `wide`:
+    also the values the rules reject, each with its `reason`, for the scorer."""
+    hits = list(_find(line, syntax, following, wide))
     if '\\"' in line:  # JSON or code inside a string: `\"access_token\":\"...\"`
         known = {h.value for h in hits}
         unescaped = line.replace('\\"', '"')
-        hits.extend(h for h in _find(unescaped, syntax, _none) if h.value not in known)
+        hits.extend(h for h in _find(unescaped, syntax, _none, wide) if h.value not in known)
     if hits and not _PAYLOAD.search(line):
         yield from hits
 
@@ -371,10 +473,46 @@ def _none(n: int) -> str | None:
     return None
 
 
+class _Collect:
+    """The hits of one line: each value once; `kept` the values the rules keep."""
+
+    def __init__(self, wide: bool) -> None:
+        self.wide = wide
+        self.values: set[str] = set()
+        self.kept = False
+
+    def take(self, key: str, raw: str, via: str) -> GenericHit | None:
+        hit = judge(key, raw, self.wide)
+        if hit is None or hit.value in self.values or (hit.reason and not self.wide):
+            return None
+        self.values.add(hit.value)
+        self.kept = self.kept or not hit.reason
+        return GenericHit(hit.key, hit.value, hit.kind, 0, hit.reason, via)
+
+
+def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
+    """The scorer's extra candidates: authorization schemes and lists of values."""
+    lowered = line.lower()
+    found: list[GenericHit | None] = []
+    if "authori" in lowered:
+        found += [
+            got.take("authorization", m.group("val"), "scheme") for m in _SCHEME.finditer(line)
+        ]
+    if "Basic" in line:
+        found += [got.take("basic-auth", m.group("val"), "scheme") for m in _BASIC.finditer(line)]
+    if "[" in line:
+        for m in _ARRAY.finditer(line):
+            key = m.group("key")
+            found += [
+                got.take(key, i.group("val"), "array") for i in _ITEM.finditer(m.group("vals"))
+            ]
+    yield from (h for h in found if h is not None)
+
+
 def _find(
-    line: str, syntax: Syntax, following: Callable[[int], str | None]
+    line: str, syntax: Syntax, following: Callable[[int], str | None], wide: bool
 ) -> Iterator[GenericHit]:
-    seen: set[str] = set()
+    got = _Collect(wide)
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
     for m in _quoted(line) if quoted else ():
@@ -385,59 +523,64 @@ def _find(
             continue
         if m.group("q") == "`" and syntax is CONFIG:
             continue  # shell command substitution: the output of a command
-        hit = acceptable(m.group("key"), m.group("val"))
-        if hit is not None and hit.value not in seen:
-            seen.add(hit.value)
+        hit = got.take(m.group("key"), m.group("val"), "call" if call else "quoted")
+        if hit is not None:
             yield hit
-    patterns = []
+    patterns: list[tuple[re.Pattern[str], str]] = []
     if quoted and "=" in line:
-        patterns.append(_REVERSED)
+        patterns.append((_REVERSED, "reversed"))
     if "<" in line:
-        patterns.append(_XML)
+        patterns.append((_XML, "xml"))
     if "--" in line:
-        patterns.append(_FLAG)
-    for pattern in patterns:
+        patterns.append((_FLAG, "flag"))
+    for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not _quote_ok(line, m, syntax):
                 continue
-            hit = acceptable(m.group("key"), m.group("val"))
-            if hit is not None and hit.value not in seen:
-                seen.add(hit.value)
+            hit = got.take(m.group("key"), m.group("val"), via)
+            if hit is not None:
                 yield hit
     if "=" in line:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
                 continue
-            hit = acceptable(m.group("key"), m.group("val"))
-            if hit is not None and hit.value not in seen:
-                seen.add(hit.value)
+            hit = got.take(m.group("key"), m.group("val"), "pair")
+            if hit is not None:
                 yield hit
     for m in _BEARER.finditer(line) if "earer" in line else ():
-        hit = acceptable("bearer", m.group("val"))
-        if hit is not None and hit.value not in seen:
-            seen.add(hit.value)
-            yield hit
-    if directive is not None and not seen and _quote_ok(line, directive, syntax):
-        hit = acceptable(directive.group("key"), directive.group("val"))
+        hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:
-            seen.add(hit.value)
             yield hit
-    if seen or syntax.bare == "never":
+    lowered = line.lower()
+    for word, pattern in _COMMANDS:
+        if word in lowered:
+            for m in pattern.finditer(line):
+                hit = got.take("password", m.group("v"), "command")
+                if hit is not None:
+                    yield hit
+    if got.wide:
+        yield from _wide(line, got)
+    if directive is not None and not got.kept and _quote_ok(line, directive, syntax):
+        hit = got.take(directive.group("key"), directive.group("val"), "directive")
+        if hit is not None:
+            yield hit
+    if got.kept or syntax.bare == "never":
         return
     if syntax.bare == "not-code":
         bare = _GO_BARE.match(line)
         if bare and _NOT_GO_CODE.search(bare.group("val")):
-            hit = acceptable(bare.group("key"), bare.group("val"))
+            hit = got.take(bare.group("key"), bare.group("val"), "bare")
             if hit is not None:
                 yield hit
         return
     for pattern in (_BARE, _ENV_SPACE):
         bare = pattern.match(line)
         if bare:
-            hit = acceptable(bare.group("key"), bare.group("val"))
+            hit = got.take(bare.group("key"), bare.group("val"), "bare")
             if hit is not None:
                 yield hit
-                return
+                if not hit.reason:
+                    return
     key_only = _KEY_ONLY.match(line)
     if key_only and credential_kind(key_only.group("key")) is not None:
         for n in (1, 2, 3):
@@ -446,7 +589,7 @@ def _find(
                 return
             vm = _VALUE_LINE.match(below)
             if vm:
-                hit = acceptable(key_only.group("key"), vm.group("val"))
+                hit = got.take(key_only.group("key"), vm.group("val"), "below")
                 if hit is not None:
-                    yield GenericHit(hit.key, hit.value, hit.kind, n)
+                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
                 return

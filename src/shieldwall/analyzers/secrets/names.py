@@ -319,6 +319,7 @@ _PLAIN_KEY_OWNERS = frozenset(
 _NOT_SECRET_PREFIX = frozenset(
     {
         "has",
+        "not",
         "is",
         "allow",
         "allows",
@@ -360,6 +361,20 @@ def name_words(name: str) -> list[str]:
     """`dbPassword`, `DB_PASSWORD`, `db-password2` -> ["db", "password"]."""
     words = (w.rstrip("0123456789") for w in _SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()))
     return [w for w in words if w]
+
+
+def names_no_secret(name: str) -> bool:
+    """Does the name say its value is not a secret (`token_type`, `secret_id`,
+    `isPasswordSet`, `public_key`)?"""
+    words = name_words(name)
+    return bool(
+        words
+        and (
+            words[-1] in _NOT_SECRET_SUFFIX
+            or (len(words) > 1 and words[0] in _NOT_SECRET_PREFIX)
+            or _NOT_SECRET_WORDS & set(words)
+        )
+    )
 
 
 @functools.lru_cache(maxsize=8192)  # the same names come back on line after line

@@ -47,6 +47,16 @@ _MARKS = (
     "auth",
     "nonce",
     "salt",
+    "basic",
+    "identified",
+    "securestring",
+    "verifier",
+    "cookie",
+    "sid",
+    "otp",
+    "-p'",
+    '-p"',
+    "\\set",
 )
 # Where a provider token may be: 16 letters and digits in a row, mixed (`ghp_` +
 # 36, `AKIA` + 16, `sk_live_` + 24, a JWT's header). Names made of short words
