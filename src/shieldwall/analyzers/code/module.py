@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.catalog import (
     WEB_FRAMEWORKS,
 )
 from shieldwall.analyzers.code.values import Taint, Val
+from shieldwall.model import Rule
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -34,9 +35,10 @@ SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin
 
 @dataclass(frozen=True, slots=True)
 class RawFinding:
-    """A finding before it meets the Rule objects (picklable, cheap to send back)."""
+    """A finding as the walk reports it, before it becomes a `Hit` (picklable: it
+    travels back from the worker processes, its rule a frozen dataclass)."""
 
-    rule: str
+    rule: Rule
     message: str
     line: int
     end_line: int
@@ -264,7 +266,7 @@ class Module:
 
     def report(
         self,
-        rule: str,
+        rule: Rule,
         message: str,
         line: int,
         end_line: int,
