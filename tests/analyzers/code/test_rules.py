@@ -5,6 +5,7 @@ the worker processes."""
 from __future__ import annotations
 
 import pickle
+from typing import get_args
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.analyzer import ALL_RULES, analyze_text
@@ -19,6 +20,7 @@ def test_every_rule_is_declared_once() -> None:
 
 
 def test_every_sink_class_has_its_rule() -> None:
+    assert set(get_args(cat.SinkClass)) == set(cat.TAINT_RULES)
     used = {s.cls for s in (*cat.SINK_CALLS.values(), *cat.SINK_METHODS.values())}
     reached = set().union(*cat.KIND_REACHES.values())
     missing = (used | reached | ALL_CLASSES) - set(cat.TAINT_RULES)

@@ -12,6 +12,7 @@ from shieldwall.analyzers.code.catalog import (
     PROPERTY_DECORATORS,
     REQUEST_PARAM_NAMES,
     WEB_FRAMEWORKS,
+    SinkClass,
 )
 from shieldwall.analyzers.code.values import Taint, Val
 from shieldwall.model import Rule
@@ -54,7 +55,7 @@ class Summary:
 
     returns: bool = False  # the parameter's data reaches the return value
     return_safe: frozenset[str] = frozenset()  # ... made safe for these sink classes
-    sinks: list[tuple[str, int, str]] = field(default_factory=list)  # (class, line, what)
+    sinks: list[tuple[SinkClass, int, str]] = field(default_factory=list)  # (class, line, what)
     ret: Val | None = None  # the return value when no parameter is tainted
     # Methods: the attributes of `self` the call leaves set. `writes` (param=None):
     # their values; `param_writes`: those holding the parameter's data, with what it

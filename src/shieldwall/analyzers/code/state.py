@@ -273,7 +273,7 @@ class FlowState:
         else:
             self.sink("header", headers.deep_taint(), node, "a response header")
 
-    def sink(self, cls: str, taint: Taint | None, node: ast.AST, what: str) -> bool:
+    def sink(self, cls: cat.SinkClass, taint: Taint | None, node: ast.AST, what: str) -> bool:
         if taint is None or not taint.dangerous_for(cls):
             return False
         if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):

@@ -4,6 +4,7 @@ the class of harm (command, SQL, path, XML, XPath, LDAP, SSRF, redirect...)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from shieldwall.analyzers.code.rules import OWASP, H, L, M, code_rule
 from shieldwall.model import Rule
@@ -237,8 +238,29 @@ INSECURE_RANDOM = code_rule(
     cwe=("CWE-330",),
 )
 
-# Each sink class and the rule its findings break (the classes are values.ALL_CLASSES).
-TAINT_RULES: dict[str, Rule] = {
+# The sink classes: the kinds of harm untrusted data does where it arrives (those a
+# value can be sanitised for are values.ALL_CLASSES; a weak random value is never
+# made safe). A class is a literal type, so that mypy refuses a misspelt one.
+SinkClass = Literal[
+    "sql",
+    "cmd",
+    "code",
+    "deser",
+    "path",
+    "ssrf",
+    "redirect",
+    "template",
+    "xss",
+    "xxe",
+    "ldap",
+    "xpath",
+    "header",
+    "log",
+    "trust",
+    "weakrand",
+]
+# Each sink class and the rule its findings break.
+TAINT_RULES: dict[SinkClass, Rule] = {
     "sql": SQL_INJECTION,
     "cmd": COMMAND_INJECTION,
     "code": CODE_INJECTION,
@@ -260,7 +282,7 @@ TAINT_RULES: dict[str, Rule] = {
 
 @dataclass(frozen=True, slots=True)
 class Sink:
-    cls: str  # sink class (a key of TAINT_RULES)
+    cls: SinkClass
     args: tuple[int, ...] = (0,)  # positional arguments that must not be tainted
     kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
 
