@@ -62,7 +62,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from shieldwall.analyzers.base import ScanTarget  # noqa: E402
 from shieldwall.analyzers.code import CodeAnalyzer  # noqa: E402
-from shieldwall.analyzers.code.rules import ALL_RULES  # noqa: E402
+from shieldwall.analyzers.code.analyzer import ALL_RULES  # noqa: E402
 from shieldwall.model import Settings  # noqa: E402
 from shieldwall.sources.tree import walk  # noqa: E402
 

@@ -20,7 +20,7 @@ DJANGO = "import subprocess\nfrom django.http import HttpResponse\nfrom django.v
 
 
 def rules_of(code: str) -> list[str]:
-    return [r.rule for r in analyze_text("m.py", textwrap.dedent(code))]
+    return [r.rule.id for r in analyze_text("m.py", textwrap.dedent(code))]
 
 
 def view(body: str, helpers: str = "") -> str:

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def rules_of(body: str, head: str = HEAD) -> list[str]:
-    return [r.rule for r in analyze_text("m.py", head + textwrap.dedent(body))]
+    return [r.rule.id for r in analyze_text("m.py", head + textwrap.dedent(body))]
 
 
 def view(body: str) -> str:
@@ -68,7 +68,7 @@ def test_same_module_summary_parameter_to_sink() -> None:
             return 'ok'
     """)
     raws = analyze_text("m.py", code)
-    cmd = [r for r in raws if r.rule == "PY-COMMAND-INJECTION"]
+    cmd = [r for r in raws if r.rule.id == "PY-COMMAND-INJECTION"]
     assert len(cmd) == 1 and "run" in cmd[0].message
 
 
@@ -130,7 +130,7 @@ def test_python_312_fstrings_parse_on_older_interpreters() -> None:
     assert fixed.count("\n") == src.count("\n")
     compile(fixed, "x.py", "exec")
     code = HEAD + view("p = request.args['a']\neval(f'{p.strip('x')}')\nreturn 'ok'")
-    assert "PY-CODE-INJECTION" in [r.rule for r in analyze_text("m.py", code)]
+    assert "PY-CODE-INJECTION" in [r.rule.id for r in analyze_text("m.py", code)]
 
 
 def test_fingerprint_survives_lines_added_above(tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ def test_sink_in_loop_reported_once() -> None:
     raws = analyze_text(
         "m.py", HEAD + view("for x in request.args.getlist('a'):\n    eval(x)\nreturn 'ok'")
     )
-    assert [r.rule for r in raws] == ["PY-CODE-INJECTION"]
+    assert [r.rule.id for r in raws] == ["PY-CODE-INJECTION"]
 
 
 def test_two_views_of_the_same_name_each_keep_their_finding(tmp_path: Path) -> None:

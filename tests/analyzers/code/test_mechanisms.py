@@ -14,7 +14,7 @@ DJANGO = "from django.http import HttpResponse\n"
 
 
 def rules_of(code: str, name: str = "m.py") -> list[str]:
-    return [r.rule for r in analyze_text(name, textwrap.dedent(code))]
+    return [r.rule.id for r in analyze_text(name, textwrap.dedent(code))]
 
 
 def flask_view(body: str, extra: str = "") -> str:

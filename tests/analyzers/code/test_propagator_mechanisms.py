@@ -23,7 +23,7 @@ FASTAPI = (
 
 
 def rules_of(code: str) -> list[str]:
-    return [r.rule for r in analyze_text("m.py", textwrap.dedent(code))]
+    return [r.rule.id for r in analyze_text("m.py", textwrap.dedent(code))]
 
 
 def flask_view(body: str, extra: str = "") -> str:

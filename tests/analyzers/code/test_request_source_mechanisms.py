@@ -16,7 +16,7 @@ FLASK = (
 
 
 def rules_of(code: str) -> list[str]:
-    return [r.rule for r in analyze_text("m.py", textwrap.dedent(code))]
+    return [r.rule.id for r in analyze_text("m.py", textwrap.dedent(code))]
 
 
 def view(body: str) -> str:

@@ -4,17 +4,20 @@ rules, one process per core over chunks of files."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
+from shieldwall.analyzers.code.catalog import TAINT_RULES
 from shieldwall.analyzers.code.flow import FunctionFlow
 from shieldwall.analyzers.code.module import RawFinding
+from shieldwall.analyzers.code.patterns import PATTERN_RULES
 from shieldwall.analyzers.code.project import Project, build_index, module_names, parse
-from shieldwall.analyzers.code.rules import ALL_RULES, ANALYZER, BY_ID
+from shieldwall.analyzers.code.rules import ANALYZER
+from shieldwall.analyzers.hits import Hit, findings_from
 from shieldwall.analyzers.workers import isolated_map
 from shieldwall.errors import SourceError
-from shieldwall.model import Control, Finding, Location, Rule, Skipped
+from shieldwall.model import Control, Location, Rule, Skipped
 from shieldwall.sources.tree import SourceFile
 
 # Below this many files one process is faster than starting workers.
@@ -22,6 +25,9 @@ PARALLEL_MIN_FILES = 48
 CHUNK_FILES = 16
 
 FileResult = tuple[str, list[RawFinding], str | None]
+
+# Taint rules (one per sink class), then pattern rules.
+ALL_RULES: tuple[Rule, ...] = (*TAINT_RULES.values(), *PATTERN_RULES)
 
 _project: Project | None = None
 
@@ -95,6 +101,36 @@ def _flow(source: tuple[str, int] | None, sink: Location) -> tuple[Location, ...
     return (Location.at(*source), sink)
 
 
+def _hits(results: list[FileResult]) -> Iterator[Hit]:
+    """The hits of the files' findings, each with the key its fingerprint needs."""
+    seen: dict[str, int] = {}  # fingerprint -> line
+    for rel, raws, _ in results:
+        for raw in raws:
+            where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
+            sink = Location(rel, raw.line, max(raw.line, raw.end_line))
+            key, n = raw.key, 0
+            while True:
+                hit = Hit(
+                    raw.rule,
+                    rel,
+                    raw.line,
+                    rel,
+                    f"{raw.message} (in {where})",
+                    key,
+                    end_line=raw.end_line,
+                    flow=_flow(raw.source, sink),
+                )
+                fingerprint = hit.finding().fingerprint
+                line = seen.setdefault(fingerprint, raw.line)
+                if line == raw.line:
+                    break  # new, or the same finding again (findings_from keeps one)
+                # the same flow in another definition of the same name (two views
+                # both called `download`): a finding of its own
+                n += 1
+                key = f"{raw.key}|def{n}"
+            yield hit
+
+
 class CodeAnalyzer:
     name = ANALYZER
 
@@ -117,38 +153,10 @@ class CodeAnalyzer:
         else:
             project = Project(tree.root, index, max_bytes)
             results = [_analyze_file(project, rel, size) for rel, size in jobs]
-        findings: list[Finding] = []
-        skipped: list[Skipped] = []
-        seen: dict[str, int] = {}  # fingerprint -> line
-        for rel, raws, reason in results:
-            if reason is not None:
-                skipped.append(Skipped(rel, reason))
-            for raw in raws:
-                where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
-                sink = Location(rel, raw.line, max(raw.line, raw.end_line))
-                key, n = raw.key, 0
-                while True:
-                    finding = Finding(
-                        rule=BY_ID[raw.rule],
-                        message=f"{raw.message} (in {where})",
-                        location=sink,
-                        resource=rel,
-                        key=key,
-                        flow=_flow(raw.source, sink),
-                    )
-                    line = seen.get(finding.fingerprint)
-                    if line is None or line == raw.line:
-                        break
-                    # the same flow in another definition of the same name (two views
-                    # both called `download`): a finding of its own
-                    n += 1
-                    key = f"{raw.key}|def{n}"
-                if line is None:
-                    seen[finding.fingerprint] = raw.line
-                    findings.append(finding)
+        skipped = [Skipped(rel, reason) for rel, _, reason in results if reason is not None]
         scanned = frozenset(rel for rel, _, reason in results if reason is None)
         return AnalyzerOutput(
-            findings=tuple(findings),
+            findings=tuple(findings_from(_hits(results))),
             skipped=tuple(skipped),
             checked={Control.CODE: scanned, Control.ENCRYPTION: scanned} if scanned else {},
         )

@@ -12,8 +12,10 @@ from shieldwall.analyzers.code.catalog import (
     PROPERTY_DECORATORS,
     REQUEST_PARAM_NAMES,
     WEB_FRAMEWORKS,
+    SinkClass,
 )
 from shieldwall.analyzers.code.values import Taint, Val
+from shieldwall.model import Rule
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 _FROM = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -34,9 +36,10 @@ SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin
 
 @dataclass(frozen=True, slots=True)
 class RawFinding:
-    """A finding before it meets the Rule objects (picklable, cheap to send back)."""
+    """A finding as the walk reports it, before it becomes a `Hit` (picklable: it
+    travels back from the worker processes, its rule a frozen dataclass)."""
 
-    rule: str
+    rule: Rule
     message: str
     line: int
     end_line: int
@@ -52,7 +55,7 @@ class Summary:
 
     returns: bool = False  # the parameter's data reaches the return value
     return_safe: frozenset[str] = frozenset()  # ... made safe for these sink classes
-    sinks: list[tuple[str, int, str]] = field(default_factory=list)  # (class, line, what)
+    sinks: list[tuple[SinkClass, int, str]] = field(default_factory=list)  # (class, line, what)
     ret: Val | None = None  # the return value when no parameter is tainted
     # Methods: the attributes of `self` the call leaves set. `writes` (param=None):
     # their values; `param_writes`: those holding the parameter's data, with what it
@@ -264,7 +267,7 @@ class Module:
 
     def report(
         self,
-        rule: str,
+        rule: Rule,
         message: str,
         line: int,
         end_line: int,

@@ -8,75 +8,22 @@ import ast
 from typing import TYPE_CHECKING
 
 from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code.catalog.crypto import (
+    CIPHER_PACKAGES,
+    MINIMUM_VERSION_SETTINGS,
+    NEGOTIATING_PROTOCOLS,
+    OLD_PROTOCOLS,
+    WEAK_CIPHERS,
+    WEAK_HASH_FUNCS,
+    WEAK_HASH_NAMES,
+)
+from shieldwall.analyzers.code.rules import H, L, M, code_rule
 from shieldwall.analyzers.code.values import Val
+from shieldwall.model import Control, Rule
 
 if TYPE_CHECKING:
     from shieldwall.analyzers.code.state import FlowState
 
-WEAK_HASH_FUNCS = {
-    "hashlib.md5": "MD5",
-    "hashlib.sha1": "SHA-1",
-    "hashlib.md4": "MD4",
-    "Crypto.Hash.MD5.new": "MD5",
-    "Crypto.Hash.SHA.new": "SHA-1",
-    "Crypto.Hash.SHA1.new": "SHA-1",
-    "Crypto.Hash.MD4.new": "MD4",
-    "Cryptodome.Hash.MD5.new": "MD5",
-    "Cryptodome.Hash.SHA1.new": "SHA-1",
-    "cryptography.hazmat.primitives.hashes.MD5": "MD5",
-    "cryptography.hazmat.primitives.hashes.SHA1": "SHA-1",
-}
-WEAK_HASH_NAMES = {
-    "md5": "MD5",
-    "sha1": "SHA-1",
-    "md4": "MD4",
-    "sha": "SHA-1",
-    "md5-sha1": "MD5-SHA1",
-}
-OLD_PROTOCOLS = frozenset(
-    {
-        "ssl.PROTOCOL_SSLv2",
-        "ssl.PROTOCOL_SSLv3",
-        "ssl.PROTOCOL_TLSv1",
-        "ssl.PROTOCOL_TLSv1_1",
-        "ssl.TLSVersion.SSLv3",
-        "ssl.TLSVersion.TLSv1",
-        "ssl.TLSVersion.TLSv1_1",
-        "OpenSSL.SSL.SSLv2_METHOD",
-        "OpenSSL.SSL.SSLv3_METHOD",
-        "OpenSSL.SSL.SSLv23_METHOD",
-        "OpenSSL.SSL.TLSv1_METHOD",
-        "OpenSSL.SSL.TLSv1_1_METHOD",
-    }
-)
-WEAK_CIPHERS = frozenset(
-    {
-        "DES",
-        "DES3",
-        "TripleDES",
-        "ARC2",
-        "ARC4",
-        "RC2",
-        "RC4",
-        "Blowfish",
-        "IDEA",
-        "CAST",
-        "CAST5",
-        "SEED",
-        "XOR",
-    }
-)
-CIPHER_PACKAGES = (
-    "Crypto.Cipher.",
-    "Cryptodome.Cipher.",
-    "cryptography.hazmat.primitives.ciphers.algorithms.",
-    "cryptography.hazmat.decrepit.ciphers.algorithms.",
-)
-# The deprecated generic protocols: the minimum version is left to defaults that
-# accepted TLS 1.0 before Python 3.10 (PROTOCOL_TLS_CLIENT/SERVER are not listed);
-# and the settings that pin a minimum.
-NEGOTIATING_PROTOCOLS = frozenset({"ssl.PROTOCOL_TLS", "ssl.PROTOCOL_SSLv23"})
-MINIMUM_VERSION_SETTINGS = ("minimum_version", "OP_NO_TLSv1_1", "OP_NO_TLSv1")
 # Words that say a digest names content rather than protects a secret.
 FINGERPRINT_WORDS = ("cache", "etag", "fingerprint", "dedup", "shard", "bucket")
 SECURITY_WORDS = (
@@ -95,15 +42,6 @@ SECURITY_WORDS = (
 DEBUG_TAKERS = frozenset(
     {"run", "run_simple", "Starlette", "FastAPI", "Sanic", "Quart", "Application", "make_app"}
 )
-# Flask/Django configuration keys and the value that makes them unsafe.
-CONFIG_KEYS: dict[str, tuple[bool, str, str]] = {
-    "DEBUG": (True, "PY-DEBUG-ENABLED", "debug"),
-    "SESSION_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
-    "CSRF_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
-    "REMEMBER_COOKIE_SECURE": (False, "PY-COOKIE-NOT-SECURE", "cookie-secure"),
-    "SESSION_COOKIE_HTTPONLY": (False, "PY-COOKIE-NOT-HTTPONLY", "cookie-httponly"),
-    "REMEMBER_COOKIE_HTTPONLY": (False, "PY-COOKIE-NOT-HTTPONLY", "cookie-httponly"),
-}
 SHARED_TMP = ("/tmp/", "/var/tmp/", "/dev/shm/")  # noqa: S108 - what the rule looks for
 HTTP_METHODS = frozenset(
     {
@@ -156,7 +94,7 @@ def _true(v: Val | None) -> bool:
     return v is not None and v.known and v.const is True
 
 
-def _kw(flow: FlowState, node: ast.AST, rule: str, message: str, key: str) -> None:
+def _kw(flow: FlowState, node: ast.AST, rule: Rule, message: str, key: str) -> None:
     flow.report(rule, message, node, key)
 
 
@@ -172,6 +110,22 @@ def check_call(
     """Every pattern rule that looks at one call."""
     for check in CALL_CHECKS:
         check(flow, node, qual, method, receiver, args, kwargs)
+
+
+WEAK_HASH = code_rule(
+    id="PY-WEAK-HASH",
+    severity=M,
+    title="Weak hash algorithm (MD5/SHA-1)",
+    description=(
+        "MD5 and SHA-1 are broken for passwords and signatures: collisions are cheap "
+        "and brute force is fast."
+    ),
+    remediation=(
+        "Use hashlib.sha256 or better; for passwords a slow KDF (hashlib.scrypt, "
+        "argon2, bcrypt). For non-security uses pass usedforsecurity=False."
+    ),
+    cwe=("CWE-328",),
+)
 
 
 def _weak_hashes(
@@ -204,7 +158,7 @@ def _weak_hashes(
         return
     if name in WEAK_HASH_FUNCS and _fingerprint(flow, node):
         return  # an ETag, a cache key: no one needs to forge it
-    _kw(flow, node, "PY-WEAK-HASH", f"{alg} hash ({name}())", f"hash|{alg}")
+    _kw(flow, node, WEAK_HASH, f"{alg} hash ({name}())", f"hash|{alg}")
 
 
 def _fingerprint(flow: FlowState, node: ast.Call) -> bool:
@@ -215,6 +169,23 @@ def _fingerprint(flow: FlowState, node: ast.Call) -> bool:
     return any(w in context for w in FINGERPRINT_WORDS) and not any(
         w in context for w in SECURITY_WORDS
     )
+
+
+WEAK_CIPHER = code_rule(
+    id="PY-WEAK-CIPHER",
+    severity=H,
+    title="Broken cipher or cipher mode",
+    description=(
+        "DES, 3DES, RC2, RC4, Blowfish, IDEA, CAST and XOR are broken or have blocks "
+        "small enough to attack; ECB mode leaks the structure of the plaintext (equal "
+        "blocks encrypt alike)."
+    ),
+    remediation=(
+        "Use an authenticated cipher: AES-GCM or ChaCha20-Poly1305 (cryptography's "
+        "AESGCM / ChaCha20Poly1305, or Fernet)."
+    ),
+    cwe=("CWE-327",),
+)
 
 
 def _weak_ciphers(
@@ -230,7 +201,22 @@ def _weak_ciphers(
     name = qual or ""
     cipher = _weak_cipher(name, args, kwargs)
     if cipher is not None:
-        _kw(flow, node, "PY-WEAK-CIPHER", f"{cipher} ({name}())", f"cipher|{cipher}")
+        _kw(flow, node, WEAK_CIPHER, f"{cipher} ({name}())", f"cipher|{cipher}")
+
+
+TLS_VERIFY_DISABLED = code_rule(
+    id="PY-TLS-VERIFY-DISABLED",
+    severity=H,
+    title="TLS certificate verification turned off",
+    description=(
+        "The connection accepts any certificate (verify=False, CERT_NONE, an "
+        "unverified context, check_hostname=False): anyone on the path can read and "
+        "change the traffic."
+    ),
+    remediation="Keep verification on; point verify= at the CA bundle of an internal CA.",
+    cwe=("CWE-295",),
+    control=Control.ENCRYPTION,
+)
 
 
 def _tls_verification(
@@ -248,11 +234,9 @@ def _tls_verification(
     if _false(kwargs.get("verify")) and (
         name.startswith(("requests.", "httpx.", "aiohttp.")) or last in HTTP_METHODS
     ):
-        _kw(flow, node, "PY-TLS-VERIFY-DISABLED", f"{last}() with verify=False", f"verify|{last}")
+        _kw(flow, node, TLS_VERIFY_DISABLED, f"{last}() with verify=False", f"verify|{last}")
     if name in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
-        _kw(
-            flow, node, "PY-TLS-VERIFY-DISABLED", f"{name}() accepts any certificate", f"ctx|{name}"
-        )
+        _kw(flow, node, TLS_VERIFY_DISABLED, f"{name}() accepts any certificate", f"ctx|{name}")
     cert = kwargs.get("cert_reqs")
     if cert is not None and (
         (cert.qual or "").endswith("CERT_NONE")
@@ -261,10 +245,20 @@ def _tls_verification(
         _kw(
             flow,
             node,
-            "PY-TLS-VERIFY-DISABLED",
+            TLS_VERIFY_DISABLED,
             f"{last}() with cert_reqs=CERT_NONE",
             f"cert_reqs|{last}",
         )
+
+
+SSL_OLD_PROTOCOL = code_rule(
+    id="PY-SSL-OLD-PROTOCOL",
+    severity=H,
+    title="Insecure SSL/TLS protocol version",
+    description="SSLv2, SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated.",
+    remediation="Use ssl.create_default_context() and a minimum of TLS 1.2.",
+    cwe=("CWE-327",),
+)
 
 
 def _old_protocols(
@@ -280,9 +274,7 @@ def _old_protocols(
     last = method or (qual or "").rsplit(".", 1)[-1]
     for v in [*args, *kwargs.values()]:
         if v.qual in OLD_PROTOCOLS:
-            _kw(
-                flow, node, "PY-SSL-OLD-PROTOCOL", f"{v.qual} passed to {last}()", f"proto|{v.qual}"
-            )
+            _kw(flow, node, SSL_OLD_PROTOCOL, f"{v.qual} passed to {last}()", f"proto|{v.qual}")
     if qual == "ssl.SSLContext" and (not args or args[0].qual in NEGOTIATING_PROTOCOLS):
         start = flow.info.node.lineno if flow.info else 1
         end = (flow.info.node.end_lineno or start) if flow.info else len(flow.m.lines)
@@ -291,11 +283,30 @@ def _old_protocols(
             _kw(
                 flow,
                 node,
-                "PY-SSL-OLD-PROTOCOL",
+                SSL_OLD_PROTOCOL,
                 "ssl.SSLContext() without a minimum_version: TLS 1.0/1.1 are accepted "
                 "wherever Python (before 3.10) or the OpenSSL build still allows them",
                 "proto|no-minimum",
             )
+
+
+COOKIE_NOT_SECURE = code_rule(
+    id="PY-COOKIE-NOT-SECURE",
+    severity=M,
+    title="Cookie set without the Secure flag",
+    description="The cookie may travel over plain HTTP, where it can be read.",
+    remediation="Pass secure=True (and SESSION_COOKIE_SECURE = True in Django).",
+    cwe=("CWE-614",),
+)
+
+COOKIE_NOT_HTTPONLY = code_rule(
+    id="PY-COOKIE-NOT-HTTPONLY",
+    severity=L,
+    title="Cookie set without the HttpOnly flag",
+    description="Scripts in the page can read the cookie; an XSS steals it.",
+    remediation="Pass httponly=True unless the page's scripts must read it.",
+    cwe=("CWE-1004",),
+)
 
 
 def _cookie_flags(
@@ -316,7 +327,7 @@ def _cookie_flags(
             _kw(
                 flow,
                 node,
-                "PY-COOKIE-NOT-SECURE",
+                COOKIE_NOT_SECURE,
                 f"cookie `{cname}` set without secure=True",
                 f"cookie-secure|{cname}",
             )
@@ -324,10 +335,26 @@ def _cookie_flags(
             _kw(
                 flow,
                 node,
-                "PY-COOKIE-NOT-HTTPONLY",
+                COOKIE_NOT_HTTPONLY,
                 f"cookie `{cname}` set without httponly=True",
                 f"cookie-httponly|{cname}",
             )
+
+
+JWT_NOT_VERIFIED = code_rule(
+    id="PY-JWT-NOT-VERIFIED",
+    severity=H,
+    title="JWT decoded without verifying its signature",
+    description=(
+        "The token's claims are trusted without checking the signature "
+        "(verify_signature False, verify=False or the 'none' algorithm)."
+    ),
+    remediation=(
+        "Decode with the key and an explicit algorithms=[...] list; never turn "
+        "signature checks off."
+    ),
+    cwe=("CWE-347",),
+)
 
 
 def _jwt_verification(
@@ -345,7 +372,7 @@ def _jwt_verification(
         _kw(
             flow,
             node,
-            "PY-JWT-NOT-VERIFIED",
+            JWT_NOT_VERIFIED,
             f"{name}() trusts claims it never verified",
             "jwt-unverified",
         )
@@ -364,9 +391,38 @@ def _jwt_verification(
         ):
             off = True
         if off:
-            _kw(
-                flow, node, "PY-JWT-NOT-VERIFIED", f"{name}() without signature verification", "jwt"
-            )
+            _kw(flow, node, JWT_NOT_VERIFIED, f"{name}() without signature verification", "jwt")
+
+
+DEBUG_ENABLED = code_rule(
+    id="PY-DEBUG-ENABLED",
+    severity=H,
+    title="Debug mode enabled",
+    description=(
+        "Flask's debugger (debug=True) runs code sent from the browser; Django's DEBUG "
+        "= True shows settings and stack traces to anyone."
+    ),
+    remediation="Read debug from the environment and keep it off in deployed builds.",
+    cwe=(
+        "CWE-489",
+        "CWE-215",
+    ),
+)
+
+BIND_ALL_INTERFACES = code_rule(
+    id="PY-BIND-ALL-INTERFACES",
+    severity=L,
+    title="Server bound to all network interfaces",
+    description=(
+        "Binding 0.0.0.0 exposes the service on every interface of the host, not only "
+        "the one the gateway reaches."
+    ),
+    remediation=(
+        "Bind the interface you mean (127.0.0.1 behind a sidecar, or the pod IP) or "
+        "make the address configurable."
+    ),
+    cwe=("CWE-1327",),
+)
 
 
 def _debug_and_binds(
@@ -383,7 +439,7 @@ def _debug_and_binds(
     # Flask's app.run(host, port, debug) takes it third by position
     positional = args[2] if last == "run" and len(args) > 2 else None
     if last in DEBUG_TAKERS and (_true(kwargs.get("debug")) or _true(positional)):
-        _kw(flow, node, "PY-DEBUG-ENABLED", f"{last}() with debug=True", "debug")
+        _kw(flow, node, DEBUG_ENABLED, f"{last}() with debug=True", "debug")
     # app.config.update(DEBUG=True, ...), app.config.from_mapping({...})
     if (
         last in ("update", "from_mapping")
@@ -399,7 +455,7 @@ def _debug_and_binds(
         _kw(
             flow,
             node,
-            "PY-BIND-ALL-INTERFACES",
+            BIND_ALL_INTERFACES,
             f"server bound to {host.const!r}",
             f"bind|{host.const}",
         )
@@ -411,7 +467,29 @@ def _debug_and_binds(
         and args[0].items[0].const in ALL_INTERFACES
         and receiver is not None
     ):
-        _kw(flow, node, "PY-BIND-ALL-INTERFACES", "socket bound to all interfaces", "bind|socket")
+        _kw(flow, node, BIND_ALL_INTERFACES, "socket bound to all interfaces", "bind|socket")
+
+
+TEMPFILE_MKTEMP = code_rule(
+    id="PY-TEMPFILE-MKTEMP",
+    severity=M,
+    title="Race-prone temporary file name (mktemp)",
+    description="tempfile.mktemp returns a name that another process can create first.",
+    remediation="Use tempfile.mkstemp, NamedTemporaryFile or TemporaryDirectory.",
+    cwe=("CWE-377",),
+)
+
+TEMPFILE_PREDICTABLE = code_rule(
+    id="PY-TEMPFILE-PREDICTABLE",
+    severity=M,
+    title="File created at a fixed path in a shared temp folder",
+    description=(
+        "A file written at a name chosen in advance under /tmp (or /var/tmp, /dev/shm) "
+        "can be created or linked first by another local user."
+    ),
+    remediation="Use tempfile.mkstemp, NamedTemporaryFile or TemporaryDirectory.",
+    cwe=("CWE-377",),
+)
 
 
 def _temp_files(
@@ -429,7 +507,7 @@ def _temp_files(
         _kw(
             flow,
             node,
-            "PY-TEMPFILE-MKTEMP",
+            TEMPFILE_MKTEMP,
             f"{name}() returns a name another process can take",
             "mktemp",
         )
@@ -446,10 +524,23 @@ def _temp_files(
             _kw(
                 flow,
                 node,
-                "PY-TEMPFILE-PREDICTABLE",
+                TEMPFILE_PREDICTABLE,
                 f"{name}() writes {prefix!r}...",
                 f"tmp|{prefix}",
             )
+
+
+YAML_UNSAFE_LOAD = code_rule(
+    id="PY-YAML-UNSAFE-LOAD",
+    severity=M,
+    title="yaml.load with a loader that builds objects",
+    description=(
+        "yaml.load with Loader/UnsafeLoader/FullLoader (or unsafe_load, full_load) can "
+        "construct arbitrary Python objects from the document."
+    ),
+    remediation="Use yaml.safe_load or Loader=yaml.SafeLoader.",
+    cwe=("CWE-502",),
+)
 
 
 def _yaml_loaders(
@@ -484,7 +575,7 @@ def _yaml_loaders(
                 _kw(
                     flow,
                     node,
-                    "PY-YAML-UNSAFE-LOAD",
+                    YAML_UNSAFE_LOAD,
                     f"{name}() with {lname or 'an unsafe loader'}",
                     f"yaml|{name}",
                 )
@@ -555,6 +646,17 @@ def str_prefix(flow: FlowState, node: ast.expr) -> str:
     return ""
 
 
+# Flask/Django configuration keys and the value that makes them unsafe.
+CONFIG_KEYS: dict[str, tuple[bool, Rule, str]] = {
+    "DEBUG": (True, DEBUG_ENABLED, "debug"),
+    "SESSION_COOKIE_SECURE": (False, COOKIE_NOT_SECURE, "cookie-secure"),
+    "CSRF_COOKIE_SECURE": (False, COOKIE_NOT_SECURE, "cookie-secure"),
+    "REMEMBER_COOKIE_SECURE": (False, COOKIE_NOT_SECURE, "cookie-secure"),
+    "SESSION_COOKIE_HTTPONLY": (False, COOKIE_NOT_HTTPONLY, "cookie-httponly"),
+    "REMEMBER_COOKIE_HTTPONLY": (False, COOKIE_NOT_HTTPONLY, "cookie-httponly"),
+}
+
+
 def config_setting(flow: FlowState, name: str, value: Val, node: ast.AST) -> None:
     """A Flask/Django configuration key set to a value that turns a protection off."""
     spec = CONFIG_KEYS.get(name)
@@ -570,15 +672,15 @@ def check_attr_store(
 ) -> None:
     attr = target.attr
     if attr == "verify_mode" and (value.qual or "").endswith("CERT_NONE"):
-        flow.report("PY-TLS-VERIFY-DISABLED", "verify_mode set to CERT_NONE", node, "verify_mode")
+        flow.report(TLS_VERIFY_DISABLED, "verify_mode set to CERT_NONE", node, "verify_mode")
     elif attr == "check_hostname" and _false(value):
-        flow.report("PY-TLS-VERIFY-DISABLED", "check_hostname set to False", node, "check_hostname")
+        flow.report(TLS_VERIFY_DISABLED, "check_hostname set to False", node, "check_hostname")
     elif attr in ("minimum_version", "maximum_version") and value.qual in OLD_PROTOCOLS:
-        flow.report("PY-SSL-OLD-PROTOCOL", f"{attr} set to {value.qual}", node, f"proto|{attr}")
+        flow.report(SSL_OLD_PROTOCOL, f"{attr} set to {value.qual}", node, f"proto|{attr}")
     elif attr == "verify" and _false(value):
-        flow.report("PY-TLS-VERIFY-DISABLED", "session verify set to False", node, "verify")
+        flow.report(TLS_VERIFY_DISABLED, "session verify set to False", node, "verify")
     elif attr == "debug" and _true(value):
-        flow.report("PY-DEBUG-ENABLED", "debug set to True", node, "debug-attr")
+        flow.report(DEBUG_ENABLED, "debug set to True", node, "debug-attr")
 
 
 def check_secret_store(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
@@ -597,6 +699,19 @@ def _settings(flow: FlowState, name: str, value: Val, node: ast.stmt) -> None:
     config_setting(flow, name, value, node)
 
 
+ASSERT_ACCESS_CONTROL = code_rule(
+    id="PY-ASSERT-ACCESS-CONTROL",
+    severity=M,
+    title="assert used for an access check",
+    description=(
+        "assert statements are removed when Python runs with -O: the check disappears "
+        "in optimised builds."
+    ),
+    remediation="Raise an exception (PermissionError, an HTTP 403) instead of asserting.",
+    cwe=("CWE-617",),
+)
+
+
 def check_assert(flow: FlowState, node: ast.Assert) -> None:
     for sub in ast.walk(node.test):
         word = (
@@ -606,9 +721,27 @@ def check_assert(flow: FlowState, node: ast.Assert) -> None:
         )
         if word.lower() in ACCESS_NAMES:
             flow.report(
-                "PY-ASSERT-ACCESS-CONTROL",
+                ASSERT_ACCESS_CONTROL,
                 f"access check `{word}` made with assert",
                 node,
                 f"assert|{word}",
             )
             return
+
+
+# In the order `shieldwall rules` lists them.
+PATTERN_RULES: tuple[Rule, ...] = (
+    WEAK_HASH,
+    TLS_VERIFY_DISABLED,
+    COOKIE_NOT_SECURE,
+    COOKIE_NOT_HTTPONLY,
+    JWT_NOT_VERIFIED,
+    DEBUG_ENABLED,
+    BIND_ALL_INTERFACES,
+    TEMPFILE_MKTEMP,
+    ASSERT_ACCESS_CONTROL,
+    SSL_OLD_PROTOCOL,
+    WEAK_CIPHER,
+    TEMPFILE_PREDICTABLE,
+    YAML_UNSAFE_LOAD,
+)

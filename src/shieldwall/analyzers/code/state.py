@@ -14,7 +14,6 @@ from shieldwall.analyzers.code.module import (
     Module,
     Summary,
 )
-from shieldwall.analyzers.code.rules import TAINT_RULES
 from shieldwall.analyzers.code.syntax import (
     dotted,
     is_session,
@@ -26,6 +25,7 @@ from shieldwall.analyzers.code.values import (
     join,
     join_taint,
 )
+from shieldwall.model import Rule
 
 Env = dict[str, Val]
 
@@ -273,7 +273,7 @@ class FlowState:
         else:
             self.sink("header", headers.deep_taint(), node, "a response header")
 
-    def sink(self, cls: str, taint: Taint | None, node: ast.AST, what: str) -> bool:
+    def sink(self, cls: cat.SinkClass, taint: Taint | None, node: ast.AST, what: str) -> bool:
         if taint is None or not taint.dangerous_for(cls):
             return False
         if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):
@@ -286,11 +286,10 @@ class FlowState:
         if taint.source == PARAM_SOURCE:
             return False
 
-        rule = TAINT_RULES[cls]
         where = f"line {taint.line}" if taint.line else "here"
         message = f"{taint.source} ({where}) reaches {what}"
         self.report(
-            rule.id,
+            cat.TAINT_RULES[cls],
             message,
             node,
             f"{cls}|{what}|{taint.source}",
@@ -300,7 +299,7 @@ class FlowState:
 
     def report(
         self,
-        rule_id: str,
+        rule: Rule,
         message: str,
         node: ast.AST,
         key: str,
@@ -317,7 +316,7 @@ class FlowState:
         self.seen_keys[base] = n + 1
         end = getattr(node, "end_lineno", None) or line
         self.m.report(
-            rule_id,
+            rule,
             message,
             line,
             min(end, line + 5),

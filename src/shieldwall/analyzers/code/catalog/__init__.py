@@ -4,6 +4,7 @@ framework knowledge as data (one module per subject).
 Names are fully qualified after import aliases are resolved (``from flask import
 request as r`` makes ``r.args`` read ``flask.request.args``)."""
 
+from shieldwall.analyzers.code.catalog.crypto import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.frameworks import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sanitisers import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sinks import *  # noqa: F403
