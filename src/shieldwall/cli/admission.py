@@ -9,10 +9,90 @@ from typing import TYPE_CHECKING
 import click
 
 from shieldwall.cli.errors import handle_errors
+from shieldwall.cli.option_groups import option_group
 from shieldwall.errors import UsageError
 
 if TYPE_CHECKING:
     from shieldwall.service.client import DecisionFeed
+
+
+# Where the webhook listens, with its TLS certificate.
+LISTEN = option_group(
+    click.option(
+        "--tls-cert", type=click.Path(path_type=Path), required=True, help="PEM certificate."
+    ),
+    click.option(
+        "--tls-key", type=click.Path(path_type=Path), required=True, help="PEM private key."
+    ),
+    click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on."),  # noqa: S104
+    click.option("--port", type=int, default=8443, show_default=True),
+)
+
+# What is judged, how strictly, and in which namespaces.
+POLICY = option_group(
+    click.option(
+        "--config",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Policy file (.shieldwall.yaml): exceptions with expiry, fail_on, gateway.",
+    ),
+    click.option(
+        "--default-mode",
+        type=click.Choice(["enforce", "warn", "audit"]),
+        default="enforce",
+        show_default=True,
+        help="What a failing object gets in namespaces no --mode names.",
+    ),
+    click.option(
+        "--mode",
+        "modes",
+        multiple=True,
+        metavar="NS=MODE",
+        help="Mode of the namespaces matching the glob NS: enforce, warn or audit.",
+    ),
+    click.option(
+        "--mutate",
+        multiple=True,
+        metavar="NS",
+        help="Namespaces (globs) where /mutate sets secure defaults left unset.",
+    ),
+    click.option(
+        "--in-cluster/--no-cluster",
+        default=False,
+        help="Watch the API server for the cross-resource rules (needs the RBAC of the manifests).",
+    ),
+    click.option(
+        "--rule", "rules", multiple=True, metavar="ID", help="Judge with these rules only."
+    ),
+    click.option(
+        "--skip-rule", "skip_rules", multiple=True, metavar="ID", help="Never these rules."
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["critical", "high", "medium", "low", "info", "none"]),
+        help="Deny at or above this severity (default: the config's fail_on, else high).",
+    ),
+    click.option(
+        "--timeout", type=float, default=10.0, show_default=True, help="Seconds per request."
+    ),
+)
+
+# The triage of a findings service.
+TRIAGE = option_group(
+    click.option(
+        "--server",
+        metavar="URL",
+        help="Apply the triage of this findings service (token: $SHIELDWALL_TOKEN); cached, "
+        "and an unreachable service never turns a deny into an allow.",
+    ),
+    click.option("--project", metavar="NAME", help="With --server: the service's project."),
+    click.option(
+        "--server-every",
+        type=click.FloatRange(5, 86400),
+        default=60.0,
+        show_default=True,
+        help="Seconds between pulls of the triage.",
+    ),
+)
 
 
 @click.group("admission")
@@ -21,62 +101,9 @@ def admission() -> None:
 
 
 @admission.command("serve")
-@click.option("--tls-cert", type=click.Path(path_type=Path), required=True, help="PEM certificate.")
-@click.option("--tls-key", type=click.Path(path_type=Path), required=True, help="PEM private key.")
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")  # noqa: S104
-@click.option("--port", type=int, default=8443, show_default=True)
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Policy file (.shieldwall.yaml): exceptions with expiry, fail_on, gateway.",
-)
-@click.option(
-    "--default-mode",
-    type=click.Choice(["enforce", "warn", "audit"]),
-    default="enforce",
-    show_default=True,
-    help="What a failing object gets in namespaces no --mode names.",
-)
-@click.option(
-    "--mode",
-    "modes",
-    multiple=True,
-    metavar="NS=MODE",
-    help="Mode of the namespaces matching the glob NS: enforce, warn or audit.",
-)
-@click.option(
-    "--mutate",
-    multiple=True,
-    metavar="NS",
-    help="Namespaces (globs) where /mutate sets secure defaults left unset.",
-)
-@click.option(
-    "--in-cluster/--no-cluster",
-    default=False,
-    help="Watch the API server for the cross-resource rules (needs the RBAC of the manifests).",
-)
-@click.option("--rule", "rules", multiple=True, metavar="ID", help="Judge with these rules only.")
-@click.option("--skip-rule", "skip_rules", multiple=True, metavar="ID", help="Never these rules.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["critical", "high", "medium", "low", "info", "none"]),
-    help="Deny at or above this severity (default: the config's fail_on, else high).",
-)
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
-@click.option(
-    "--server",
-    metavar="URL",
-    help="Apply the triage of this findings service (token: $SHIELDWALL_TOKEN); cached, "
-    "and an unreachable service never turns a deny into an allow.",
-)
-@click.option("--project", metavar="NAME", help="With --server: the service's project.")
-@click.option(
-    "--server-every",
-    type=click.FloatRange(5, 86400),
-    default=60.0,
-    show_default=True,
-    help="Seconds between pulls of the triage.",
-)
+@LISTEN
+@POLICY
+@TRIAGE
 @click.option("-v", "--verbose", is_flag=True, help="Tracebacks on errors.")
 @handle_errors
 def serve(

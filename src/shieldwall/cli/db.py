@@ -16,6 +16,7 @@ from shieldwall.engine.vulndb import (
     PROGRESS_BYTES,
     STALE_AFTER_DAYS,
     Database,
+    ExportReport,
     Network,
     default_database_path,
     remove_leftovers,
@@ -128,19 +129,24 @@ def db_update(
     if report.rebuilt:
         click.echo(f"note: {report.rebuilt}", err=True)
     for export in report.exports:
-        line = f"{export.export}: {export.records} record(s) ({export.mode}"
-        if export.mode != "unchanged":
-            line += f", {export.imported} imported, {export.removed} removed"
-        line += ")"
-        if export.bad:
-            line += f", {export.bad} bad record(s) not imported"
-        click.echo(line)
-        shown = export.problems if verbose else export.problems[:5]
-        for problem in shown:
-            click.echo(f"  bad record: {problem}", err=True)
-        if len(export.problems) > len(shown):
-            click.echo(f"  ... and {len(export.problems) - len(shown)} more (--verbose)", err=True)
+        _print_export(export, verbose)
     click.echo(f"database {report.path} updated from {report.source}")
+
+
+def _print_export(export: ExportReport, verbose: bool) -> None:
+    """One export's line: its records, what changed, and its bad records."""
+    line = f"{export.export}: {export.records} record(s) ({export.mode}"
+    if export.mode != "unchanged":
+        line += f", {export.imported} imported, {export.removed} removed"
+    line += ")"
+    if export.bad:
+        line += f", {export.bad} bad record(s) not imported"
+    click.echo(line)
+    shown = export.problems if verbose else export.problems[:5]
+    for problem in shown:
+        click.echo(f"  bad record: {problem}", err=True)
+    if len(export.problems) > len(shown):
+        click.echo(f"  ... and {len(export.problems) - len(shown)} more (--verbose)", err=True)
 
 
 @db.command("status")

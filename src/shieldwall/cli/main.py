@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from shieldwall import __version__
-from shieldwall.cli import exit_codes
+from shieldwall.cli import exit_codes, scan_options
 from shieldwall.cli.errors import error as _err
 from shieldwall.cli.errors import handle_errors
 from shieldwall.cli.output import (
@@ -25,25 +25,16 @@ from shieldwall.cli.paths import scan_paths
 from shieldwall.cli.progress import scan_progress
 from shieldwall.cli.summary import summary_line
 from shieldwall.cli.terminal import exit_broken_pipe, flush_stdout, no_color_env
-from shieldwall.engine.analyzers import ANALYZERS
 from shieldwall.engine.baseline import DEFAULT_NAME, baseline_text
 from shieldwall.engine.rules import rule_catalog
+from shieldwall.engine.scanner import Scan as ScanOutcome
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.errors import UsageError
-from shieldwall.formats.registry import names as format_names
-from shieldwall.model import Severity
 from shieldwall.model.display import display_text
-from shieldwall.model.settings import parse_age
 from shieldwall.sources.safe_files import check_target, write_atomic
 
-SEVERITIES = [s.value for s in Severity] + ["none"]
-
-
-def _age(text: str) -> float:
-    try:
-        return parse_age(text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+if TYPE_CHECKING:
+    from shieldwall.cli.serve import ServerLink
 
 
 class _Commands(click.Group):
@@ -89,87 +80,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The repository to scan, when PATHS name only some of its files (pre-commit).",
-)
-@click.option(
-    "--analyzers",
-    metavar="LIST",
-    help=f"Comma-separated analyzers to run (default: all). Available: {', '.join(ANALYZERS)}.",
-)
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="FMT[:FILE]",
-    help=f"Report format ({', '.join(format_names())}), optionally written to FILE. Repeatable.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(SEVERITIES, case_sensitive=False),
-    default=None,
-    help="Fail (exit 1) on unsuppressed findings at or above this severity. Default: high.",
-)
-@click.option(
-    "--baseline", type=click.Path(path_type=Path), help="Only fail on findings not in it."
-)
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path),
-    help="Config file to use instead of the scanned repository's .shieldwall.yaml.",
-)
-@click.option(
-    "--no-repo-config",
-    is_flag=True,
-    help="Ignore the scanned repository's .shieldwall.yaml and its inline ignore comments.",
-)
-@click.option("--max-file-size", type=int, metavar="BYTES", help="Skip files larger than this.")
-@click.option("--history", is_flag=True, help="Also scan every commit's added lines for secrets.")
-@click.option("--since", metavar="REF", help="With --history: only commits after REF.")
-@click.option(
-    "--diff-base",
-    metavar="REF",
-    help="Report only findings on lines changed since the merge base of REF and HEAD "
-    "(committed or not; pull-request mode).",
-)
-@click.option(
-    "--rule", "rule", multiple=True, metavar="ID", help="Report only this rule (glob). Repeatable."
-)
-@click.option("--skip-rule", multiple=True, metavar="ID", help="Leave out this rule (glob).")
-@click.option("--verify", is_flag=True, help="Check found credentials against their provider.")
-@click.option(
-    "--offline",
-    is_flag=True,
-    help="Never use the network; scan on without a vulnerability database (saying so).",
-)
-@click.option(
-    "--max-db-age",
-    metavar="AGE",
-    callback=lambda _ctx, _param, value: None if value is None else _age(value),
-    help="Fail (exit 2) when the vulnerability database is older: 7d, 36h, 2w. Default: 7d.",
-)
-@click.option(
-    "--severity",
-    metavar="LIST",
-    help="Show only findings of these severities (e.g. critical,high) in every report; "
-    "display only: the gate (--fail-on, exit code) still counts every finding.",
-)
-@click.option(
-    "-q", "--quiet", is_flag=True, help="Text report: the summary line only; no progress."
-)
-@click.option("--no-progress", is_flag=True, help="No progress line on a terminal's stderr.")
-@click.option("--no-color", is_flag=True, help="Plain text output.")
-@click.option("-v", "--verbose", is_flag=True, help="Tracebacks and details on errors.")
-@click.option("--path-prefix", metavar="PREFIX", help="SARIF: PATH's place in the repository.")
-@click.option("--include-suppressed", is_flag=True, help="SARIF: list suppressed findings too.")
-@click.option("--server", metavar="URL", help="Apply the triage of a findings service (cached).")
-@click.option("--upload", metavar="URL", help="Send the JSON report to a findings service.")
-@click.option("--project", metavar="NAME", help="With --server/--upload: the service's project.")
-@click.option("--branch", metavar="NAME", help="With --upload: the branch (default: CI's).")
-@click.option("--commit", metavar="SHA", help="With --upload: the commit (default: HEAD).")
+@scan_options.TARGET
+@scan_options.GATE
+@scan_options.FILES
+@scan_options.CHANGES
+@scan_options.RULES
+@scan_options.OUTPUT
+@scan_options.SERVICE
 @handle_errors
 def scan(
     paths: tuple[Path, ...],
@@ -207,21 +124,11 @@ def scan(
 
     With --root, scan that repository but report only on the files under PATHS."""
     targets = [parse_format(f) for f in formats] or [ReportTarget("text", None)]
-    if since is not None and not history:
-        raise UsageError("--since works with --history", "add --history, or drop --since")
-    if diff_base is not None and history:
-        raise UsageError(
-            "--diff-base compares the working tree; --history scans commits",
-            "run two scans: --diff-base REF, and --history --since REF",
-        )
-    severities = parse_severities(severity)
+    _check_history_flags(history, since, diff_base)
+    display = Display(parse_severities(severity), quiet)
     path, only = scan_paths(paths, root)
     check_report_targets(targets)
-    link = None
-    if server or upload:
-        from shieldwall.cli.serve import ServerLink
-
-        link = ServerLink(server, upload, project, branch, commit)
+    link = _server_link(server, upload, project, branch, commit)
     options = ScanOptions(
         only=only,
         analyzers=analyzers,
@@ -244,15 +151,45 @@ def scan(
     )
     with scan_progress(disabled=no_progress or quiet) as progress:
         outcome = run_scan(path, options, target_label=str(path), progress=progress)
-    write_reports(
-        outcome,
-        targets,
-        color=not no_color and not no_color_env(),
-        verbose=verbose,
-        path_prefix=path_prefix,
-        include_suppressed=include_suppressed,
-        display=Display(severities, quiet),
-    )
+    color = not no_color and not no_color_env()
+    write_reports(outcome, targets, color, verbose, path_prefix, include_suppressed, display)
+    _exit(outcome, targets, link, path, bool(only), history or bool(since), verbose)
+
+
+def _check_history_flags(history: bool, since: str | None, diff_base: str | None) -> None:
+    if since is not None and not history:
+        raise UsageError("--since works with --history", "add --history, or drop --since")
+    if diff_base is not None and history:
+        raise UsageError(
+            "--diff-base compares the working tree; --history scans commits",
+            "run two scans: --diff-base REF, and --history --since REF",
+        )
+
+
+def _server_link(
+    server: str | None,
+    upload: str | None,
+    project: str | None,
+    branch: str | None,
+    commit: str | None,
+) -> ServerLink | None:
+    if not (server or upload):
+        return None
+    from shieldwall.cli.serve import ServerLink  # the service's client only when asked
+
+    return ServerLink(server, upload, project, branch, commit)
+
+
+def _exit(
+    outcome: ScanOutcome,
+    targets: list[ReportTarget],
+    link: ServerLink | None,
+    path: Path,
+    only: bool,
+    history: bool,
+    verbose: bool,
+) -> NoReturn:
+    """Warnings, the upload, the summary and errors on stderr; then the exit code."""
     for warning in outcome.result.warnings:
         click.secho(f"warning: {display_text(warning)}", fg="yellow", err=True)
     failed = outcome.result.gate.failed
@@ -269,7 +206,7 @@ def scan(
     if outcome.result.files_scanned == 0 and only:
         click.echo("no file to scan among those given: all are left out", err=True)
         sys.exit(exit_codes.OK)
-    if outcome.result.files_scanned == 0 and not (history or since):  # history was input
+    if outcome.result.files_scanned == 0 and not history:  # history was input
         left_out = outcome.result.left_out_text()
         why = f"every file was left out: {left_out}" if left_out else "it holds no file to scan"
         hint = "check the path and the excludes"

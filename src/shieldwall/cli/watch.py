@@ -17,13 +17,11 @@ from shieldwall.cli.watch_common import (
     config_option,
     database_option,
     decision_line,
-    detection_line,
+    emitter,
     watch_config,
 )
 from shieldwall.errors import UsageError
 from shieldwall.model.display import display_text
-from shieldwall.runtime.decisions import Decision
-from shieldwall.runtime.engine import Output
 from shieldwall.runtime.replay import ReplayResult, replay_files
 from shieldwall.runtime.sources.registry import PARSERS, split_log_arg
 from shieldwall.runtime.store import DecisionStore
@@ -36,11 +34,6 @@ def _listen(value: str) -> tuple[str, int]:
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
         raise UsageError(f"--listen {value!r}: give HOST:PORT", "for example 127.0.0.1:9464")
     return host.strip("[]") or "127.0.0.1", int(port)
-
-
-def _jsonl(item: Output) -> str:
-    kind = "decision" if isinstance(item, Decision) else "detection"
-    return orjson.dumps({"event": kind, **item.to_json()}).decode()
 
 
 @click.group(invoke_without_command=True)
@@ -90,16 +83,6 @@ def watch(
         config = replace(config, simulate=True)
     store = DecisionStore(database or config.database)
     watcher = Watcher([split_log_arg(a) for a in logs], config, store, from_start=from_start)
-
-    def emit(item: Output) -> None:
-        if output == "jsonl":
-            click.echo(_jsonl(item))
-            sys.stdout.flush()
-        elif isinstance(item, Decision):
-            click.secho(decision_line(item), fg="red", err=True)
-        else:
-            click.echo(detection_line(item), err=True)
-
     server = None
     if listen:
         host, port = _listen(listen)
@@ -116,7 +99,7 @@ def watch(
             ) from None
     signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
     try:
-        watcher.run(emit, stdin=sys.stdin.buffer)
+        watcher.run(emitter(output), stdin=sys.stdin.buffer)
     except KeyboardInterrupt:
         pass
     finally:

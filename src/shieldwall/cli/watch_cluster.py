@@ -174,12 +174,7 @@ def worker(
     from shieldwall.runtime.store import DecisionStore
     from shieldwall.runtime.worker import WorkerOptions, run_worker
 
-    seconds = None
-    if window is not None:
-        try:
-            seconds = parse_duration(window)
-        except ValueError as exc:
-            raise UsageError(f"--window {window!r}: {exc}", "write it as 90s, 15m or 3h") from None
+    seconds = None if window is None else _window_seconds(window)
     config = watch_config(config_path)
     if simulate:
         config = replace(config, simulate=True)
@@ -190,7 +185,6 @@ def worker(
         window=seconds,
         idle_exit=idle_exit,
     )
-
     store = DecisionStore(database or config.database)
     stop = asyncio.Event()
     try:
@@ -200,3 +194,11 @@ def worker(
     lines = sum(p.engine.stats.lines for name, p in parts.items() if name != "routes")
     made = sum(sum(p.engine.stats.decisions.values()) for p in parts.values())
     click.echo(f"{lines} lines read, {made} decision(s) made", err=True)
+
+
+def _window_seconds(window: str) -> float:
+    """--window as seconds: 90s, 15m, 3h."""
+    try:
+        return parse_duration(window)
+    except ValueError as exc:
+        raise UsageError(f"--window {window!r}: {exc}", "write it as 90s, 15m or 3h") from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -190,6 +190,106 @@ def _selected(rel: str, only: Sequence[str]) -> bool:
     return any(p in (".", "") or rel == p or rel.startswith(p + "/") for p in only)
 
 
+def _settings(settings: Settings, options: ScanOptions) -> Settings:
+    """The configuration file's settings with the command line's over them."""
+    if options.max_file_bytes is not None:
+        settings = replace(settings, max_file_bytes=options.max_file_bytes)
+    return replace(
+        settings,
+        history=options.history or options.since is not None,
+        since=options.since,
+        verify=options.verify,
+        offline=options.offline,
+        require_db=settings.require_db and not options.offline,
+        max_db_age_days=options.max_db_age_days or settings.max_db_age_days,
+    )
+
+
+def _walk(path: Path, options: ScanOptions, config: ProjectConfig, report: Progress) -> FileTree:
+    """The files to scan: the excludes applied, narrowed to the paths given."""
+    by_repo = config.origin == "repository"
+    tree = walk(
+        path,
+        excludes=(*options.excludes, *(() if by_repo else config.excludes)),
+        repo_excludes=config.excludes if by_repo else (),
+        on_files=lambda n: report(f"walking files: {n}"),
+    )
+    if options.only:
+        tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
+    if options.since is not None:
+        _check_since(tree.root, options.since)
+    return tree
+
+
+@dataclass(frozen=True, slots=True)
+class _Outputs:
+    """What every analyzer gave, together (an analyzer that failed gives an error)."""
+
+    findings: list[Finding]
+    skipped: list[Skipped]
+    errors: list[str]
+    checked: dict[Control, set[str]]
+    gateways: list[str]
+    gateway_source: str
+    service_map: ServiceMap | None
+    warnings: list[str]
+    rules: list[Rule]
+
+
+def _run_analyzers(
+    analyzers: list[Analyzer], target: ScanTarget, verbose: bool, report: Progress
+) -> _Outputs:
+    out = _Outputs([], [], [], {}, [], "", None, [], [])
+    gateway_source, service_map = "", None
+    for analyzer in analyzers:
+        report(f"analyzer {analyzer.name} ({analyzers.index(analyzer) + 1}/{len(analyzers)})")
+        out.rules.extend(analyzer.rules())
+        try:
+            output = analyzer.analyze(target)
+        except UsageError:  # the environment is wrong (a corrupt database): no report is right
+            raise
+        except Exception as exc:  # an analyzer's bug must not stop the scan
+            detail = _traceback() if verbose else f"{type(exc).__name__}: {exc}"
+            out.errors.append(f"analyzer {analyzer.name} failed: {detail}")
+            continue
+        out.findings.extend(output.findings)
+        out.skipped.extend(output.skipped)
+        for control, ids in output.checked.items():
+            out.checked.setdefault(control, set()).update(ids)
+        out.gateways.extend(output.gateways)
+        gateway_source = gateway_source or output.gateway_source
+        service_map = service_map or output.service_map
+        out.warnings.extend(output.warnings)
+    return replace(out, gateway_source=gateway_source, service_map=service_map)
+
+
+def _suppress(
+    findings: list[Finding],
+    options: ScanOptions,
+    config: ProjectConfig,
+    lines_of: Callable[[str], Sequence[str] | None],
+) -> list[Finding]:
+    """Inline ignores, exceptions, the baseline, the service's triage and the rule
+    selection applied; one finding per secret value across analyzers."""
+    if options.repo_config:
+        findings = apply_inline(findings, lines_of, rule_ids)
+    if config.exceptions:
+        findings = apply_exceptions(
+            findings,
+            config.exceptions,
+            config.path,
+            options.today or dt.date.today(),
+            rule_ids(),
+        )
+    if options.baseline is not None:
+        findings = apply_baseline(findings, load_baseline(options.baseline))
+    if options.server_decisions:
+        findings = apply_decisions(findings, options.server_decisions)
+    if options.rules or options.skip_rules:
+        findings = select_rules(findings, options.rules, options.skip_rules)
+    return merge_overlaps(findings)  # one finding per secret value across analyzers
+
+
 def run_scan(
     path: Path,
     options: ScanOptions | None = None,
@@ -207,64 +307,15 @@ def run_scan(
         check_patterns("--rule", options.rules, rule_ids())
         check_patterns("--skip-rule", options.skip_rules, rule_ids())
     config = _project_config(path, options.config, options.repo_config)
-    settings = config.settings
-    if options.max_file_bytes is not None:
-        settings = replace(settings, max_file_bytes=options.max_file_bytes)
-    settings = replace(
-        settings,
-        history=options.history or options.since is not None,
-        since=options.since,
-        verify=options.verify,
-        offline=options.offline,
-        require_db=settings.require_db and not options.offline,
-        max_db_age_days=options.max_db_age_days or settings.max_db_age_days,
-    )
-    by_repo = config.origin == "repository"
-    tree = walk(
-        path,
-        excludes=(*options.excludes, *(() if by_repo else config.excludes)),
-        repo_excludes=config.excludes if by_repo else (),
-        on_files=lambda n: report(f"walking files: {n}"),
-    )
-    if options.only:
-        tree.files = [f for f in tree.files if _selected(f.rel, options.only)]
-    if options.since is not None:
-        _check_since(tree.root, options.since)
+    settings = _settings(config.settings, options)
+    tree = _walk(path, options, config, report)
     if any(a.name == "secrets" for a in analyzers):
         key = scan_key(tree.root, options.baseline, options.new_baseline)
         settings = replace(settings, fingerprint_key=key)
     changes = changed_lines(tree.root, options.diff_base) if options.diff_base else None
     target = ScanTarget(tree, settings, report)
-
-    findings: list[Finding] = []
-    skipped: list[Skipped] = list(tree.skipped)
-    errors: list[str] = []
-    checked: dict[Control, set[str]] = {}
-    gateways: list[str] = []
-    gateway_source = ""
-    service_map: ServiceMap | None = None
-    warnings: list[str] = list(tree.warnings)
-    rules: list[Rule] = []
-    for analyzer in analyzers:
-        report(f"analyzer {analyzer.name} ({analyzers.index(analyzer) + 1}/{len(analyzers)})")
-        rules.extend(analyzer.rules())
-        try:
-            output = analyzer.analyze(target)
-        except UsageError:  # the environment is wrong (a corrupt database): no report is right
-            raise
-        except Exception as exc:  # an analyzer's bug must not stop the scan
-            detail = _traceback() if options.verbose else f"{type(exc).__name__}: {exc}"
-            errors.append(f"analyzer {analyzer.name} failed: {detail}")
-            continue
-        findings.extend(output.findings)
-        skipped.extend(output.skipped)
-        for control, ids in output.checked.items():
-            checked.setdefault(control, set()).update(ids)
-        gateways.extend(output.gateways)
-        gateway_source = gateway_source or output.gateway_source
-        service_map = service_map or output.service_map
-        warnings.extend(output.warnings)
-
+    out = _run_analyzers(analyzers, target, options.verbose, report)
+    warnings = [*tree.warnings, *out.warnings]
     lines_cache = target.inventory.lines if "config" in {a.name for a in analyzers} else {}
 
     def lines_of(rel: str) -> Sequence[str] | None:
@@ -276,23 +327,7 @@ def run_scan(
             return None
         return data.decode("utf-8", errors="replace").splitlines()
 
-    if options.repo_config:
-        findings = apply_inline(findings, lines_of, rule_ids)
-    if config.exceptions:
-        findings = apply_exceptions(
-            findings,
-            config.exceptions,
-            config.path,
-            options.today or dt.date.today(),
-            rule_ids(),
-        )
-    if options.baseline is not None:
-        findings = apply_baseline(findings, load_baseline(options.baseline))
-    if options.server_decisions:
-        findings = apply_decisions(findings, options.server_decisions)
-    if options.rules or options.skip_rules:
-        findings = select_rules(findings, options.rules, options.skip_rules)
-    findings = merge_overlaps(findings)  # one finding per secret value across analyzers
+    findings = _suppress(out.findings, options, config, lines_of)
     findings, diff_base = keep_changed(findings, changes)
     capped = cap_findings(findings, options.max_per_file_rule)
     findings = capped.findings
@@ -306,17 +341,17 @@ def run_scan(
     result = ScanResult(
         target=target_label or str(path),
         findings=tuple(findings),
-        skipped=tuple(dict.fromkeys(skipped)),
-        rules=tuple(dict.fromkeys([*rules, *(f.rule for f in findings)])),
+        skipped=tuple(dict.fromkeys([*tree.skipped, *out.skipped])),
+        rules=tuple(dict.fromkeys([*out.rules, *(f.rule for f in findings)])),
         analyzers=tuple(a.name for a in analyzers),
         scorecard=Scorecard(
-            {c: frozenset(ids) for c, ids in checked.items()}, capped.unlisted_failing
+            {c: frozenset(ids) for c, ids in out.checked.items()}, capped.unlisted_failing
         ),
-        gateways=tuple(gateways),
-        gateway_source=gateway_source,
-        errors=tuple(errors),
+        gateways=tuple(out.gateways),
+        gateway_source=out.gateway_source,
+        errors=tuple(out.errors),
         files_scanned=len(tree.files),
-        service_map=service_map,
+        service_map=out.service_map,
         warnings=tuple(dict.fromkeys(warnings)),
         selection=FileSelection(
             tracked_by_git=tree.tracked_by_git,
@@ -326,6 +361,6 @@ def run_scan(
         command_line=command_line,
         repository=repository,
         diff_base=diff_base,
-        gate=verdict(findings, errors, fail_on),
+        gate=verdict(findings, list(out.errors), fail_on),
     )
     return Scan(redact_result(result), config, tree.root, analyzers)

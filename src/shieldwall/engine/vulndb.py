@@ -10,6 +10,7 @@ from shieldwall.analyzers.deps.osv.mirror import DEFAULT_BASE, PROGRESS_BYTES, N
 from shieldwall.analyzers.deps.osv.store import Database, DatabaseError
 from shieldwall.analyzers.deps.osv.update import (
     DEFAULT_ECOSYSTEMS,
+    ExportReport,
     remove_leftovers,
     update_database,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "STALE_AFTER_DAYS",
     "Database",
     "DatabaseError",
+    "ExportReport",
     "Network",
     "default_database_path",
     "remove_leftovers",

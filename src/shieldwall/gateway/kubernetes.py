@@ -99,31 +99,15 @@ def _egress(
     return rules
 
 
-def render_manifest(
-    upstreams: tuple[Upstream, ...], options: GatewayOptions, files: Mapping[str, str]
-) -> str:
-    namespace = manifest_namespace(upstreams, options)
-    labels = {
-        "app.kubernetes.io/name": NAME,
-        "app.kubernetes.io/component": "gateway",
-        "app.kubernetes.io/managed-by": "shieldwall",
-    }
-    https = options.listen_at().port
-    http = options.http_listen_at()
-    ports = [{"name": "https", "containerPort": https}]
-    service_ports = [{"name": "https", "port": 443, "targetPort": "https"}]
-    if http is not None:
-        ports.append({"name": "http", "containerPort": http.port})
-        service_ports.append({"name": "http", "port": 80, "targetPort": "http"})
+def _deployment(
+    meta: dict[str, Any],
+    labels: dict[str, str],
+    options: GatewayOptions,
+    ports: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Two unprivileged nginx replicas on a read-only root, the generated files mounted."""
     volumes, mounts = _volumes(options)
-    meta = {"name": NAME, "namespace": namespace, "labels": labels}
-    config_map = {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": meta,
-        "data": {name: text for name, text in sorted(files.items())},
-    }
-    deployment = {
+    return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": meta,
@@ -142,34 +126,64 @@ def render_manifest(
                         # Lets the unprivileged nginx bind 443 and 80 (a namespaced, safe sysctl).
                         "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}],
                     },
-                    "containers": [
-                        {
-                            "name": "nginx",
-                            "image": options.image,
-                            "imagePullPolicy": "IfNotPresent" if "@" in options.image else "Always",
-                            "command": ["nginx"],
-                            "args": ["-c", f"{options.conf_dir}/nginx.conf", "-g", "daemon off;"],
-                            "ports": ports,
-                            "securityContext": {
-                                "allowPrivilegeEscalation": False,
-                                "readOnlyRootFilesystem": True,
-                                "privileged": False,
-                                "capabilities": {"drop": ["ALL"]},
-                            },
-                            "resources": {
-                                "requests": {"cpu": "100m", "memory": "128Mi"},
-                                "limits": {"cpu": "1", "memory": "512Mi"},
-                            },
-                            "readinessProbe": {"tcpSocket": {"port": "https"}},
-                            "livenessProbe": {"tcpSocket": {"port": "https"}},
-                            "volumeMounts": mounts,
-                        }
-                    ],
+                    "containers": [_nginx_container(options, ports, mounts)],
                     "volumes": volumes,
                 },
             },
         },
     }
+
+
+def _nginx_container(
+    options: GatewayOptions, ports: list[dict[str, Any]], mounts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "name": "nginx",
+        "image": options.image,
+        "imagePullPolicy": "IfNotPresent" if "@" in options.image else "Always",
+        "command": ["nginx"],
+        "args": ["-c", f"{options.conf_dir}/nginx.conf", "-g", "daemon off;"],
+        "ports": ports,
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "privileged": False,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "1", "memory": "512Mi"},
+        },
+        "readinessProbe": {"tcpSocket": {"port": "https"}},
+        "livenessProbe": {"tcpSocket": {"port": "https"}},
+        "volumeMounts": mounts,
+    }
+
+
+def render_manifest(
+    upstreams: tuple[Upstream, ...], options: GatewayOptions, files: Mapping[str, str]
+) -> str:
+    namespace = manifest_namespace(upstreams, options)
+    labels = {
+        "app.kubernetes.io/name": NAME,
+        "app.kubernetes.io/component": "gateway",
+        "app.kubernetes.io/managed-by": "shieldwall",
+    }
+    https = options.listen_at().port
+    http = options.http_listen_at()
+    ports = [{"name": "https", "containerPort": https}]
+    service_ports = [{"name": "https", "port": 443, "targetPort": "https"}]
+    if http is not None:
+        ports.append({"name": "http", "containerPort": http.port})
+        service_ports.append({"name": "http", "port": 80, "targetPort": "http"})
+    meta = {"name": NAME, "namespace": namespace, "labels": labels}
+    config_map = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": meta,
+        "data": {name: text for name, text in sorted(files.items())},
+    }
+    deployment = _deployment(meta, labels, options, ports)
     service = {
         "apiVersion": "v1",
         "kind": "Service",

@@ -169,23 +169,7 @@ def _apply_findings(
     inserts, updates, events = [], [], []
     for fingerprint, f in incoming.items():
         if fingerprint not in existing:
-            inserts.append(
-                {
-                    "project_id": scan.project_id,
-                    "branch": scan.branch,
-                    "tool": scan.tool,
-                    "fingerprint": fingerprint,
-                    "rule": f["rule"],
-                    "control": f["control"],
-                    "severity": f["severity"],
-                    "status": "new",
-                    "data": f,
-                    "first_seen": now,
-                    "last_seen": now,
-                    "first_scan_id": scan.id,
-                    "last_scan_id": scan.id,
-                }
-            )
+            inserts.append(_new_finding(scan, fingerprint, f, now))
             continue
         finding_id, status = existing[fingerprint]
         back = status == "fixed" or fingerprint in fixed_by_triage
@@ -215,10 +199,45 @@ def _apply_findings(
         [{"id": i, "status": "fixed", "last_scan_id": scan.id} for i in gone],
     )
     events.extend({"finding_id": i, "scan_id": scan.id, "status": "fixed"} for i in gone)
+    _record_events(session, scan, events, bool(inserts), now)
+    by_control = Counter(f["control"] for f in incoming.values() if not f["suppressed"])
+    by_severity = Counter(f["severity"] for f in incoming.values() if not f["suppressed"])
+    return {
+        "new": len(inserts),
+        "reopened": sum(1 for e in events if e["status"] == "reopened"),  # before "new" ones
+        "fixed": len(gone),
+        "by_control": dict(by_control),
+        "by_severity": dict(by_severity),
+    }
+
+
+def _new_finding(scan: Scan, fingerprint: str, f: dict[str, Any], now: Any) -> dict[str, Any]:
+    """The row of a finding this project, branch and tool never had."""
+    return {
+        "project_id": scan.project_id,
+        "branch": scan.branch,
+        "tool": scan.tool,
+        "fingerprint": fingerprint,
+        "rule": f["rule"],
+        "control": f["control"],
+        "severity": f["severity"],
+        "status": "new",
+        "data": f,
+        "first_seen": now,
+        "last_seen": now,
+        "first_scan_id": scan.id,
+        "last_scan_id": scan.id,
+    }
+
+
+def _record_events(
+    session: Session, scan: Scan, events: list[dict[str, Any]], any_new: bool, now: Any
+) -> None:
+    """The scan's reopened and fixed events, and the first event of each new finding."""
     if events:
         events_table = cast(Table, FindingEvent.__table__)
         insert_rows(session, events_table, [{**e, "at": now} for e in events])
-    if inserts:  # each new finding's first event, made in the database
+    if any_new:  # each new finding's first event, made in the database
         session.execute(
             insert(FindingEvent).from_select(
                 ["finding_id", "scan_id", "status", "at"],
@@ -230,15 +249,6 @@ def _apply_findings(
                 ),
             )
         )
-    by_control = Counter(f["control"] for f in incoming.values() if not f["suppressed"])
-    by_severity = Counter(f["severity"] for f in incoming.values() if not f["suppressed"])
-    return {
-        "new": len(inserts),
-        "reopened": sum(1 for e in events if e["status"] == "reopened"),  # before "new" ones
-        "fixed": len(gone),
-        "by_control": dict(by_control),
-        "by_severity": dict(by_severity),
-    }
 
 
 def _clear_fixed_triage(

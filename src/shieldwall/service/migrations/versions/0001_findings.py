@@ -14,6 +14,14 @@ down_revision = None
 
 
 def upgrade() -> None:
+    _projects_and_scans()
+    _findings()
+    _access()
+    _jobs()
+
+
+def _projects_and_scans() -> None:
+    """Projects and the scans uploaded to them."""
     op.create_table(
         "projects",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -43,6 +51,10 @@ def upgrade() -> None:
         sa.Column("processed_at", sa.DateTime, nullable=True),
         sa.UniqueConstraint("project_id", "commit", "tool", name="uq_scan_identity"),
     )
+
+
+def _findings() -> None:
+    """Findings, their history of events, and triage decisions."""
     op.create_table(
         "findings",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -99,6 +111,10 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime, nullable=False),
         sa.UniqueConstraint("project_id", "fingerprint", name="uq_triage"),
     )
+
+
+def _access() -> None:
+    """API tokens and the audit log."""
     op.create_table(
         "tokens",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -119,6 +135,10 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_audit_log_project_id", "audit_log", ["project_id"])
+
+
+def _jobs() -> None:
+    """The job queue."""
     op.create_table(
         "jobs",
         sa.Column("id", sa.Integer, primary_key=True),
