@@ -149,8 +149,9 @@ def delete_decision(
     "--stream-lookback",
     default="5m",
     show_default=True,
-    help="How far before a bouncer's last pull the stream looks for new decisions "
-    "(watch stamps a decision with its log line's time).",
+    hidden=True,
+    help="Ignored: the stream follows the store's change sequence, whatever a "
+    "decision's time (kept so that existing command lines still start).",
 )
 @config_option
 @database_option
@@ -180,7 +181,7 @@ def serve_decisions(
     if (tls_cert is None) != (tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together", "give both, or neither")
     try:
-        lookback = parse_duration(stream_lookback)
+        parse_duration(stream_lookback)
     except ValueError as exc:
         raise UsageError(f"--stream-lookback: {exc}", "e.g. 5m") from None
     tls = tls_context(tls_cert, tls_key) if tls_cert and tls_key else None
@@ -188,7 +189,7 @@ def serve_decisions(
     store = DecisionStore(path)
     reader = DecisionStore(path) if str(path) != ":memory:" else store
     keys = BouncerKeys(path)
-    api = DecisionsAPI(store, keys, lookback=lookback, reader=reader)
+    api = DecisionsAPI(store, keys, reader=reader)
     api.warm()
     try:
         server = decisions_server(api, host.strip("[]") or "127.0.0.1", int(port), header, tls)
