@@ -192,7 +192,7 @@ class SqliteDecisions:
         """Active decisions created after `since` (a bouncer's `new` list)."""
         return list(
             self._query(
-                _SELECT + " WHERE created_at > ? AND deleted_at IS NULL AND until > ? ORDER BY id",
+                _SELECT + " WHERE created_at > ? AND +deleted_at IS NULL AND until > ? ORDER BY id",
                 (since, now),
             )
         )
@@ -202,7 +202,7 @@ class SqliteDecisions:
         return list(
             self._query(
                 _SELECT + " WHERE (deleted_at > ?) "
-                "OR (deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
+                "OR (+deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
                 (since, since, now),
             )
         )
@@ -233,7 +233,7 @@ class SqliteDecisions:
         """Decisions not deleted whose time ran out in (since, now]."""
         return list(
             self._query(
-                _SELECT + " WHERE until > ? AND until <= ? AND deleted_at IS NULL ORDER BY id",
+                _SELECT + " WHERE until > ? AND until <= ? AND +deleted_at IS NULL ORDER BY id",
                 (since, now),
             )
         )
