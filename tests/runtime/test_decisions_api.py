@@ -19,6 +19,9 @@ from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.decisions_server import decisions_server, tls_context
 from shieldwall.runtime.lapi import BadQuery, DecisionsAPI, go_duration
 from shieldwall.runtime.store import DecisionStore
+from tests.runtime.stores import store_location
+
+__all__ = ["store_location"]
 
 NOW = 1_800_000_000.0
 
@@ -344,3 +347,24 @@ def test_the_api_serves_https_when_given_a_certificate(tmp_path: Path) -> None:
     with _serving(api, tls_context(cert, key_file)) as port:
         status, body = _call(port, "GET", "/v1/decisions?ip=203.0.113.7", key, context=client)
     assert status == 200 and isinstance(body, list) and body[0]["value"] == "203.0.113.7"
+
+
+def test_the_stream_follows_each_backend_s_change_sequence(store_location: str) -> None:
+    store = DecisionStore(store_location)
+    clock = Clock()
+    api = DecisionsAPI(store, BouncerKeys(), clock=clock, reader=DecisionStore(store_location))
+    api.keys.add("fw")
+    api.stream(api.keys.list()[0], {"startup": "true"})
+    clock.now = NOW + 3 * 3600
+    api.store.add(_ban("203.0.113.7", created_at=NOW - 3600, duration=8 * 3600.0))
+    api.store.add(_ban("198.51.100.0/24", "range", created_at=NOW, duration=8 * 3600.0))
+    got = api.stream(api.keys.list()[0], {})
+    assert [d["value"] for d in got["new"] or []] == ["203.0.113.7", "198.51.100.0/24"]
+    assert api.banned("198.51.100.9")
+    clock.now += 1
+    api.store.delete(clock.now, value="198.51.100.0/24")
+    clock.now += 1
+    got = api.stream(api.keys.list()[0], {})
+    assert (got["new"], [d["value"] for d in got["deleted"] or []]) == (None, ["198.51.100.0/24"])
+    assert not api.banned("198.51.100.9")
+    store.close()
