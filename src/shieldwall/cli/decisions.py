@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import time
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from shieldwall.runtime.auth_endpoint import AUTH_PATH
 from shieldwall.runtime.decisions import SCHEMA, Decision
 from shieldwall.runtime.durations import parse_duration
 from shieldwall.runtime.store import DecisionStore
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _store(config_path: Path | None, database: str | None) -> DecisionStore:
@@ -200,6 +205,7 @@ def serve_decisions(
         raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
     scheme = "https" if tls else "http"
     click.echo(f"serving decisions at {scheme}://{listen} (gateways: {AUTH_PATH})", err=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the keys' pulls get written
     try:
         server.serve_forever()
     except KeyboardInterrupt:
