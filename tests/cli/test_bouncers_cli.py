@@ -109,3 +109,32 @@ def test_serve_refuses_a_deleted_key_and_never_writes_one(tmp_path: Path) -> Non
         assert secret not in listed
     files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert key.encode() not in files and admin.encode() not in files
+
+
+def _last_pull(db: str) -> str | None:
+    out = _run("bouncers", "list", "--database", db, "--format", "json")[1]
+    return json.loads(out)["bouncers"][0]["last_pull"]  # type: ignore[no-any-return]
+
+
+def test_serve_stops_on_sigterm_and_writes_each_key_s_last_pull(tmp_path: Path) -> None:
+    db = str(tmp_path / "decisions.db")
+    key = _run("bouncers", "add", "fw", "--database", db)[1].strip()
+    port = _free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "shieldwall", "decisions", "serve", "--database", db,
+         "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait(port, serve)
+        assert _get(port, "/v1/decisions/stream?startup=true", key) == 200
+        first = _last_pull(db)
+        assert first is not None  # a key's first pull is written at once
+        time.sleep(0.01)
+        assert _get(port, "/v1/decisions/stream", key) == 200  # kept until written
+    finally:
+        serve.terminate()
+        serve.communicate(timeout=10)
+    assert serve.returncode == 0
+    last = _last_pull(db)
+    assert last is not None and last >= first

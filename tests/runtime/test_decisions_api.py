@@ -19,6 +19,9 @@ from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.decisions_server import decisions_server, tls_context
 from shieldwall.runtime.lapi import BadQuery, DecisionsAPI, go_duration
 from shieldwall.runtime.store import DecisionStore
+from tests.runtime.stores import store_location
+
+__all__ = ["store_location"]
 
 NOW = 1_800_000_000.0
 
@@ -135,16 +138,50 @@ def test_a_decision_stamped_before_the_last_pull_still_reaches_the_stream_once()
     assert api.stream(api.keys.list()[0], {})["new"] is None
 
 
-def test_a_bouncer_back_after_a_long_absence_gets_what_it_missed() -> None:
-    api, clock = _api(_ban("203.0.113.7"))
+def test_a_decision_stored_long_after_its_log_time_reaches_the_stream() -> None:
+    """A worker that catches up on an old log stores decisions hours after their line."""
+    api, clock = _api()
     api.keys.add("fw")
     api.stream(api.keys.list()[0], {"startup": "true"})
-    clock.now = NOW + 2 * DecisionsAPI.FEED_SPAN
-    api.store.add(_ban("203.0.113.8", created_at=NOW + 30))
+    clock.now = NOW + 3 * 3600
+    old = _ban("203.0.113.7", created_at=NOW - 3600, duration=8 * 3600.0)
+    api.store.add(old)
+    late = api.stream(api.keys.list()[0], {})
+    assert [d["value"] for d in late["new"] or []] == ["203.0.113.7"]
+    assert api.stream(api.keys.list()[0], {})["new"] is None
+
+
+def test_a_bouncer_back_after_a_long_absence_gets_what_it_missed() -> None:
+    api, clock = _api(_ban("203.0.113.7"), _ban("203.0.113.6", duration=600.0))
+    api.feed.KEEP_CHANGES = 1  # the feed forgets: the key reads the store for itself
+    api.feed.KEEP_SECONDS = 60.0
+    api.keys.add("fw")
+    api.stream(api.keys.list()[0], {"startup": "true"})
+    for n in range(3):
+        api.store.add(_ban(f"203.0.113.{8 + n}", created_at=NOW + 30 + n))
     api.store.delete(NOW + 40, value="203.0.113.7")
+    clock.now = NOW + 1200
+    api.warm()  # another key's pull moves the feed on
+    assert len(api.feed.state(clock.now).changes) == 1
     back = api.stream(api.keys.list()[0], {})
-    assert [d["value"] for d in back["new"] or []] == ["203.0.113.8"]
-    assert [d["value"] for d in back["deleted"] or []] == ["203.0.113.7"]
+    assert [d["value"] for d in back["new"] or []] == ["203.0.113.8", "203.0.113.9", "203.0.113.10"]
+    assert sorted(d["value"] for d in back["deleted"] or []) == ["203.0.113.6", "203.0.113.7"]
+
+
+def test_a_restarted_api_continues_each_key_where_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.db"
+    clock = Clock()
+    first = DecisionsAPI(DecisionStore(path), BouncerKeys(path), clock=clock)
+    first.store.add(_ban("203.0.113.7"))
+    first.keys.add("fw")
+    first.stream(first.keys.list()[0], {"startup": "true"})
+    first.keys.close()
+    first.store.close()
+    again = DecisionsAPI(DecisionStore(path), BouncerKeys(path), clock=clock)
+    again.store.add(_ban("203.0.113.8"))
+    clock.now = NOW + 1
+    got = again.stream(again.keys.list()[0], {})
+    assert [d["value"] for d in got["new"] or []] == ["203.0.113.8"]
 
 
 def test_each_key_has_its_own_stream() -> None:
@@ -310,3 +347,24 @@ def test_the_api_serves_https_when_given_a_certificate(tmp_path: Path) -> None:
     with _serving(api, tls_context(cert, key_file)) as port:
         status, body = _call(port, "GET", "/v1/decisions?ip=203.0.113.7", key, context=client)
     assert status == 200 and isinstance(body, list) and body[0]["value"] == "203.0.113.7"
+
+
+def test_the_stream_follows_each_backend_s_change_sequence(store_location: str) -> None:
+    store = DecisionStore(store_location)
+    clock = Clock()
+    api = DecisionsAPI(store, BouncerKeys(), clock=clock, reader=DecisionStore(store_location))
+    api.keys.add("fw")
+    api.stream(api.keys.list()[0], {"startup": "true"})
+    clock.now = NOW + 3 * 3600
+    api.store.add(_ban("203.0.113.7", created_at=NOW - 3600, duration=8 * 3600.0))
+    api.store.add(_ban("198.51.100.0/24", "range", created_at=NOW, duration=8 * 3600.0))
+    got = api.stream(api.keys.list()[0], {})
+    assert [d["value"] for d in got["new"] or []] == ["203.0.113.7", "198.51.100.0/24"]
+    assert api.banned("198.51.100.9")
+    clock.now += 1
+    api.store.delete(clock.now, value="198.51.100.0/24")
+    clock.now += 1
+    got = api.stream(api.keys.list()[0], {})
+    assert (got["new"], [d["value"] for d in got["deleted"] or []]) == (None, ["198.51.100.0/24"])
+    assert not api.banned("198.51.100.9")
+    store.close()

@@ -96,3 +96,101 @@ def test_stores_opened_at_once_on_a_new_database_all_open(store_location: str) -
     assert [d.id for d in stores[3].active(1500.0)] == [made.id]
     for store in stores:
         store.close()
+
+
+def test_every_add_and_delete_takes_the_next_change_number(store_location: str) -> None:
+    store = DecisionStore(store_location)
+    assert store.last_seq() == 0
+    a = store.add(_decision("203.0.113.7", 1000.0))
+    b = store.add(_decision("203.0.113.8", 900.0))  # made later, stamped earlier
+    store.add(_decision("203.0.113.7", 1000.0))  # stored already: no change
+    start = store.last_seq()
+    assert [(d.id, d.deleted_at) for _, d in store.changes_after(0)] == [(a.id, None), (b.id, None)]
+    assert store.delete(2000.0, value="203.0.113.7") == 1
+    ((seq, gone),) = store.changes_after(start)
+    assert (gone.id, gone.deleted_at, seq) == (a.id, 2000.0, store.last_seq())
+    assert [d.id for _, d in store.changes_after(0)] == [b.id, a.id]  # in change order
+    assert [d.id for d in store.expired_between(4000.0, 4600.0)] == [b.id]
+    assert store.expired_between(4600.0, 9000.0) == []  # a deleted one does not expire
+    store.close()
+
+
+def test_a_delete_of_several_decisions_comes_after_every_earlier_change(
+    store_location: str,
+) -> None:
+    store = DecisionStore(store_location)
+    store.add(_decision("203.0.113.7", 1000.0))
+    store.add(Decision("203.0.113.7", "ip", "ban", 3600.0, "other", "r", 1000.0, 3, ()))
+    before = store.last_seq()
+    assert store.delete(2000.0, value="203.0.113.7") == 2
+    changed = store.changes_after(before)
+    assert len(changed) == 2 and all(seq > before for seq, _ in changed)
+    store.close()
+
+
+_OLD_SQLITE = """
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, value TEXT NOT NULL, scope TEXT NOT NULL,
+  type TEXT NOT NULL, duration REAL NOT NULL, scenario TEXT NOT NULL, reason TEXT NOT NULL,
+  origin TEXT NOT NULL, created_at REAL NOT NULL, until REAL NOT NULL, deleted_at REAL,
+  events INTEGER NOT NULL, evidence TEXT NOT NULL, simulated INTEGER NOT NULL);
+CREATE INDEX decisions_value ON decisions(value);
+CREATE INDEX decisions_deleted ON decisions(deleted_at);
+INSERT INTO decisions VALUES (1, '203.0.113.7', 'ip', 'ban', 3600, 's', 'r', 'shieldwall',
+  1000, 4600, NULL, 3, '[]', 0);
+INSERT INTO decisions VALUES (2, '203.0.113.8', 'ip', 'ban', 1e12, 's', 'r', 'shieldwall',
+  1000, 1e12, 1500, 3, '[]', 0);
+INSERT INTO decisions VALUES (3, '198.51.100.0/24', 'range', 'ban', 1e12, 's', 'r', 'cli',
+  1000, 1e12, NULL, 0, '[]', 0);
+"""
+
+
+def test_a_decisions_file_made_before_the_change_sequence_is_migrated_in_place(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "decisions.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(_OLD_SQLITE)
+    store = DecisionStore(path)
+    seqs = {d.id: seq for seq, d in store.changes_after(0)}
+    # kept rows keep their id as seq; a deleted decision that would still be
+    # active comes after them all, so a bouncer that pulled before learns of it
+    assert seqs[1] == 1 and seqs[3] == 3 and seqs[2] > 3
+    made = store.add(_decision("203.0.113.9", 2000.0))
+    assert store.changes_after(store.last_seq() - 1)[0][1].id == made.id
+    assert [d.value for d in store.active_networks(2000.0)] == ["198.51.100.0/24"]
+    store.close()
+    store = DecisionStore(path)  # a second open migrates nothing more
+    assert {d.id: seq for seq, d in store.changes_after(0)} == {**seqs, made.id: seqs[2] + 1}
+    store.close()
+
+
+def test_a_postgresql_table_made_before_the_change_sequence_is_migrated(
+    store_location: str,
+) -> None:
+    if not is_shared(store_location):
+        pytest.skip("the PostgreSQL table: the SQLite file has its own test")
+    import psycopg
+
+    with psycopg.connect(store_location, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE shieldwall_decisions (id BIGSERIAL PRIMARY KEY, value TEXT NOT NULL,"
+            " scope TEXT NOT NULL, type TEXT NOT NULL, duration DOUBLE PRECISION NOT NULL,"
+            " scenario TEXT NOT NULL, reason TEXT NOT NULL, origin TEXT NOT NULL,"
+            " created_at DOUBLE PRECISION NOT NULL, until DOUBLE PRECISION NOT NULL,"
+            " deleted_at DOUBLE PRECISION, events INTEGER NOT NULL, evidence TEXT NOT NULL,"
+            " simulated BOOLEAN NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO shieldwall_decisions (value, scope, type, duration, scenario, reason,"
+            " origin, created_at, until, deleted_at, events, evidence, simulated) VALUES"
+            " ('203.0.113.7', 'ip', 'ban', 3600, 's', 'r', 'shieldwall', 1000, 4600, NULL, 3,"
+            " '[]', false)"
+        )
+    store = DecisionStore(store_location)
+    assert [(seq, d.value) for seq, d in store.changes_after(0)] == [(1, "203.0.113.7")]
+    made = store.add(_decision("203.0.113.9", 2000.0))
+    assert store.changes_after(1) == [(2, made)]
+    store.close()

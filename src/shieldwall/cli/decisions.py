@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import time
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from shieldwall.runtime.auth_endpoint import AUTH_PATH
 from shieldwall.runtime.decisions import SCHEMA, Decision
 from shieldwall.runtime.durations import parse_duration
 from shieldwall.runtime.store import DecisionStore
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _store(config_path: Path | None, database: str | None) -> DecisionStore:
@@ -149,8 +154,9 @@ def delete_decision(
     "--stream-lookback",
     default="5m",
     show_default=True,
-    help="How far before a bouncer's last pull the stream looks for new decisions "
-    "(watch stamps a decision with its log line's time).",
+    hidden=True,
+    help="Ignored: the stream follows the store's change sequence, whatever a "
+    "decision's time (kept so that existing command lines still start).",
 )
 @config_option
 @database_option
@@ -180,7 +186,7 @@ def serve_decisions(
     if (tls_cert is None) != (tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together", "give both, or neither")
     try:
-        lookback = parse_duration(stream_lookback)
+        parse_duration(stream_lookback)
     except ValueError as exc:
         raise UsageError(f"--stream-lookback: {exc}", "e.g. 5m") from None
     tls = tls_context(tls_cert, tls_key) if tls_cert and tls_key else None
@@ -188,7 +194,7 @@ def serve_decisions(
     store = DecisionStore(path)
     reader = DecisionStore(path) if str(path) != ":memory:" else store
     keys = BouncerKeys(path)
-    api = DecisionsAPI(store, keys, lookback=lookback, reader=reader)
+    api = DecisionsAPI(store, keys, reader=reader)
     api.warm()
     try:
         server = decisions_server(api, host.strip("[]") or "127.0.0.1", int(port), header, tls)
@@ -199,6 +205,7 @@ def serve_decisions(
         raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
     scheme = "https" if tls else "http"
     click.echo(f"serving decisions at {scheme}://{listen} (gateways: {AUTH_PATH})", err=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the keys' pulls get written
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -4,7 +4,8 @@ the same code runs on the SQLite file and on PostgreSQL).
 A key is shown once when it is made and stored only as its SHA-256 (a key is
 256 random bits: a fast hash loses nothing to guessing). A `bouncer` key reads
 decisions; an `admin` key also adds and deletes them. Each key remembers, for
-the stream, when it last pulled and the highest decision id it was given."""
+the stream, when it last pulled and the store's change sequence number it was
+given up to (column `last_id`)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,7 @@ class BouncerKeys:
     """The keys table of one decisions database (a file path or a database URL)."""
 
     CACHE_SECONDS = 1.0  # a deleted key is refused within this time
+    WRITE_SECONDS = 1.0  # a key's pulls are written at most this often
 
     def __init__(self, database: str | Path = ":memory:", cache_seconds: float = CACHE_SECONDS):
         self.url = database_url(database)
@@ -127,8 +129,11 @@ class BouncerKeys:
                 "check the path in watch.database (or --database) and its permissions",
             ) from None
         self._lock = threading.Lock()
+        self._pending: dict[int, dict[str, object]] = {}
+        self._written: dict[int, float] = {}
 
     def close(self) -> None:
+        self.flush()
         self._engine.dispose()
 
     def add(self, name: str, role: str = "bouncer", now: float | None = None) -> str:
@@ -162,6 +167,7 @@ class BouncerKeys:
         return key
 
     def list(self) -> list[Bouncer]:
+        self.flush()
         with self._engine.connect() as conn:
             return [_bouncer(r) for r in conn.execute(select(_KEYS).order_by(_KEYS.c.id))]
 
@@ -195,15 +201,34 @@ class BouncerKeys:
     def pulled(
         self, bouncer: Bouncer, now: float, last_id: int, address: str, user_agent: str
     ) -> None:
-        """Remember a stream pull: when, the highest id given, from where."""
-        with self._lock, self._engine.begin() as conn:
-            conn.execute(
-                update(_KEYS)
-                .where(_KEYS.c.id == bouncer.id)
-                .values(
-                    last_pull=now,
-                    last_id=last_id,
-                    last_address=address[:64],
-                    user_agent=user_agent[:256],
-                )
-            )
+        """Remember a stream pull: when, the store's change seq given up to (kept
+        in `last_id`), from where. Written at most once a `WRITE_SECONDS` per key
+        (the latest pull is kept until then, and written by `flush` or `close`):
+        a stream poll costs no database write. A pull not yet written makes the
+        next process resend what it gave, never miss it."""
+        values = {
+            "last_pull": now,
+            "last_id": last_id,
+            "last_address": address[:64],
+            "user_agent": user_agent[:256],
+        }
+        clock = time.monotonic()
+        with self._lock:
+            self._pending[bouncer.id] = values
+            if clock - self._written.get(bouncer.id, float("-inf")) < self.WRITE_SECONDS:
+                return
+            self._written[bouncer.id] = clock
+        self._write(bouncer.id)
+
+    def _write(self, key_id: int) -> None:
+        with self._lock:
+            values = self._pending.pop(key_id, None)
+        if values is None:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(update(_KEYS).where(_KEYS.c.id == key_id).values(**values))
+
+    def flush(self) -> None:
+        """Write the pulls not yet written."""
+        for key_id in list(self._pending):
+            self._write(key_id)

@@ -154,6 +154,9 @@ def handler_for(api: DecisionsAPI, header: str) -> type[BaseHTTPRequestHandler]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # the accept queue: bouncers and gateway workers connecting at once are
+    # queued, not refused (a refused SYN is retried a second later)
+    request_queue_size = 1024
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client dropping its connection is no error worth a traceback."""

@@ -7,17 +7,16 @@ Field names and forms follow the LAPI's decision model: `scope` is `Ip` or
 decision that is gone), `until` RFC 3339. A lookup with no match answers JSON
 `null`, as the LAPI does (the nginx/Lua bouncers test for it).
 
-The stream remembers, per key, when it last pulled and the highest decision id
-it gave: `new` holds the active decisions made since (by their `created_at`,
-looked back `lookback` seconds further, because watch stamps a decision with its
-log line's time, which may trail the clock), minus those already given;
-`deleted` those deleted or expired since. Simulated decisions are never
-served: there is nothing to enforce."""
+The stream remembers, per key, the store's change sequence number it has seen
+and when it last pulled: `new` holds the active decisions added after that
+number (whatever their `created_at`: watch stamps a decision with its log
+line's time, which may trail the clock by any amount), `deleted` those deleted
+after it or expired since the pull. Simulated decisions are never served:
+there is nothing to enforce."""
 
 from __future__ import annotations
 
 import ipaddress
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,14 +24,13 @@ from typing import Any
 
 from shieldwall.errors import UsageError
 from shieldwall.runtime.bouncer_keys import Bouncer, BouncerKeys
+from shieldwall.runtime.change_feed import ChangeFeed, Network, network_of
 from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.durations import parse_duration
 from shieldwall.runtime.sources.timefmt import iso_z
 from shieldwall.runtime.store import DecisionStore
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 TYPES = ("ban", "captcha", "throttle")
-DEFAULT_LOOKBACK = 300.0
 _SCOPES = {"ip": "Ip", "range": "Range"}
 
 
@@ -116,11 +114,7 @@ class _Filter:
         )
 
 
-def _network(value: str) -> Network | None:
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
+_network = network_of
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -133,87 +127,37 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     return ip
 
 
-@dataclass(frozen=True, slots=True)
-class _Feed:
-    """What changed in a recent window, read once for every key that pulls."""
-
-    at: float  # the store was read at this time
-    start: float  # `new` holds what was created after start - lookback
-    new: list[Decision]
-    gone: list[Decision]
-
-
-_Gone = list[Decision]
-
-
-def _gone_at(decision: Decision) -> float:
-    return decision.until if decision.deleted_at is None else decision.deleted_at
-
-
 class DecisionsAPI:
     """Answers over one store and its keys; safe to call from many threads (the
     store's SQLite connection is serialized).
 
-    Slow reads are shared: the decisions on networks are read again at most
-    once a `refresh`, in the background while lookups use the previous list;
-    the stream reads what changed in the last `FEED_SPAN` seconds at most once a
-    `feed_age`, and each key takes its part from that."""
-
-    FEED_SPAN = 60.0
+    A single address is looked up in the store (an indexed read); the decisions
+    on networks, the recent changes and expiries are kept in memory by a
+    `ChangeFeed` refreshed from the store's change sequence at most once a
+    `refresh` (on a second connection, `reader`), and each key's stream pull
+    takes its part from it. Where each key stands (its last change seq and pull
+    time) is kept in memory and written to the keys table at most once a second."""
 
     def __init__(
         self,
         store: DecisionStore,
         keys: BouncerKeys,
         clock: Callable[[], float] = time.time,
-        lookback: float = DEFAULT_LOOKBACK,
-        refresh: float = 1.0,
-        feed_age: float = 0.25,
+        refresh: float = 0.25,
         reader: DecisionStore | None = None,
     ) -> None:
         self.store = store
-        self._reader = reader or store  # a second connection: long scans block no lookup
         self.keys = keys
         self.clock = clock
-        self.lookback = lookback
-        self._refresh = refresh
-        self._feed_age = feed_age
-        self._networks: list[tuple[Network, Decision]] | None = None
-        self._loaded_at = float("-inf")
-        self._loading = threading.Lock()
-        self._feed: _Feed | None = None
-        self._feed_lock = threading.Lock()
-
-    def _load_networks(self) -> None:
-        try:
-            now = self.clock()
-            found = []
-            for d in self._reader.active_networks(now):
-                net = _network(d.value)
-                if net is not None:
-                    found.append((net, d))
-            self._networks, self._loaded_at = found, now
-        finally:
-            self._loading.release()
+        self.feed = ChangeFeed(reader or store, max_age=refresh)
+        self._positions: dict[int, tuple[float, int]] = {}  # key id: (last pull, seq)
 
     def warm(self) -> None:
         """Read what lookups and streams share now, before the first request waits for it."""
-        self._ranges(self.clock())
-        with self._feed_lock:
-            self._feed = self._read_feed(self.clock())
+        self.feed.state(self.clock())
 
     def _ranges(self, now: float) -> list[tuple[Network, Decision]]:
-        """Active decisions on networks, at most `refresh` seconds old (the first
-        read waits; later ones are made in the background)."""
-        if now - self._loaded_at >= self._refresh and self._loading.acquire(blocking=False):
-            if self._networks is None:
-                self._load_networks()
-            else:
-                threading.Thread(target=self._load_networks, daemon=True).start()
-        if self._networks is None:  # another thread is making the first read
-            with self._loading:
-                pass
-        return [(n, d) for n, d in self._networks or [] if d.until > now]
+        return self.feed.networks(now)
 
     def banned(self, address: str) -> bool:
         """The gateway's question: is this address under an active ban that is not
@@ -263,31 +207,14 @@ class DecisionsAPI:
         found = [d for d in self._matching(query, now) if wanted.keeps(d)]
         return [decision_json(d, now) for d in found] or None
 
-    def _read_feed(self, now: float) -> _Feed:
-        start = now - self.FEED_SPAN
-        new = self._reader.new_since(start - self.lookback, now)
-        return _Feed(now, start, new, self._reader.gone_since(start, now))
-
-    def _changes(
-        self, bouncer: Bouncer, now: float
-    ) -> tuple[float, list[Decision], list[Decision]]:
-        """(as of when, new, gone) for a key that pulled before."""
-        since = bouncer.last_pull or 0.0
-        with self._feed_lock:
-            feed = self._feed
-            if feed is None or now - feed.at >= self._feed_age or feed.at < since:
-                feed = self._feed = self._read_feed(now)
-        if since < feed.start:  # away longer than the feed covers: read for it alone
-            new = self.store.new_since(since - self.lookback, now)
-            return (
-                now,
-                [d for d in new if d.id > bouncer.last_id],
-                self.store.gone_since(since, now),
-            )
-        new = [
-            d for d in feed.new if d.id > bouncer.last_id and d.created_at > since - self.lookback
-        ]
-        return feed.at, new, [d for d in feed.gone if _gone_at(d) > since]
+    def _position(self, bouncer: Bouncer) -> tuple[float, int] | None:
+        """(last pull, last change seq) of a key: this process's own record when
+        it is newer than the keys table's (written at most once a second)."""
+        mine = self._positions.get(bouncer.id)
+        if bouncer.last_pull is None and mine is None:
+            return None
+        stored = (bouncer.last_pull or 0.0, bouncer.last_id)
+        return mine if mine is not None and mine[0] >= stored[0] else stored
 
     def stream(
         self,
@@ -296,17 +223,23 @@ class DecisionsAPI:
         address: str = "",
         user_agent: str = "",
     ) -> dict[str, list[dict[str, Any]] | None]:
-        """`GET /v1/decisions/stream`: what is new and gone since this key's last pull."""
+        """`GET /v1/decisions/stream`: what is new and gone since this key's last
+        pull, by the store's change sequence (so a decision stored long after its
+        log line's time is new all the same)."""
         startup = _flag(query.get("startup"), False)
         wanted = _Filter.of(query, "scopes", "ip,range")
         now = self.clock()
-        gone: _Gone = []
-        if startup or bouncer.last_pull is None:
-            fresh = self.store.active(now)
+        position = None if startup else self._position(bouncer)
+        gone: list[Decision] = []
+        if position is None:
+            seq = self.feed.state(now).seq  # before reading: what changes after comes next
+            fresh, at = self.store.active(now), now
         else:
-            now, fresh, gone = self._changes(bouncer, now)
-        last_id = max([bouncer.last_id, *(d.id for d in fresh)])
-        self.keys.pulled(bouncer, now, last_id, address, user_agent)
+            self.feed.state(now)
+            changes = self.feed.since(position[1], position[0], now)
+            fresh, gone, seq, at = changes.new, changes.gone, changes.seq, changes.at
+        self._positions[bouncer.id] = (at, seq)
+        self.keys.pulled(bouncer, at, seq, address, user_agent)
         new = [decision_json(d, now) for d in fresh if wanted.keeps(d)]
         deleted = [decision_json(d, now) for d in gone if wanted.keeps(d)]
         return {"new": new or None, "deleted": deleted or None}

@@ -27,6 +27,9 @@ class Backend(Protocol):
     def new_since(self, since: float, now: float) -> list[Decision]: ...
     def gone_since(self, since: float, now: float) -> list[Decision]: ...
     def active_networks(self, now: float) -> list[Decision]: ...
+    def last_seq(self) -> int: ...
+    def changes_after(self, seq: int, limit: int = 100_000) -> list[tuple[int, Decision]]: ...
+    def expired_between(self, since: float, now: float) -> list[Decision]: ...
 
 
 def is_shared(location: str) -> bool:
@@ -46,7 +49,9 @@ def open_backend(location: str) -> Backend:
 
 class DecisionStore:
     """A decision is never removed by a delete: it gets `deleted_at`, so pullers
-    learn of it; expired ones are `until` in the past. Adding a decision whose
+    learn of it; expired ones are `until` in the past. Every add and every delete
+    takes the next number of the store's change sequence (`seq`, in commit
+    order), so a puller asks for what changed after the last number it saw. Adding a decision whose
     value, scenario and creation time are those of a stored one returns the
     stored one (a worker replaying its window after a restart adds nothing)."""
 
@@ -86,3 +91,16 @@ class DecisionStore:
     def active_networks(self, now: float) -> list[Decision]:
         """Active decisions on a network (a range, or an IPv6 client's /64)."""
         return self._backend.active_networks(now)
+
+    def last_seq(self) -> int:
+        """The change sequence now (0 for an empty store)."""
+        return self._backend.last_seq()
+
+    def changes_after(self, seq: int, limit: int = 100_000) -> list[tuple[int, Decision]]:
+        """(seq, decision) added or deleted after `seq`, oldest first, at most `limit`:
+        a decision with `deleted_at` was deleted, one without was added."""
+        return self._backend.changes_after(seq, limit)
+
+    def expired_between(self, since: float, now: float) -> list[Decision]:
+        """Decisions not deleted whose time ran out after `since`, by `now`."""
+        return self._backend.expired_between(since, now)

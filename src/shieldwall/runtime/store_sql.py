@@ -27,6 +27,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
@@ -54,13 +55,33 @@ DECISIONS = Table(
     Column("events", Integer, nullable=False),
     Column("evidence", Text, nullable=False),
     Column("simulated", Boolean, nullable=False),
+    Column("seq", BigInteger, nullable=False, server_default="0"),
     Index("shieldwall_decisions_key", "value", "scenario", "created_at", unique=True),
     Index("shieldwall_decisions_until", "until"),
     Index("shieldwall_decisions_created", "created_at"),
     Index("shieldwall_decisions_deleted", "deleted_at"),
+    Index("shieldwall_decisions_seq", "seq"),
+    Index(  # what `active_networks` reads: decisions on networks only
+        "shieldwall_decisions_networks",
+        "until",
+        postgresql_where=text("deleted_at IS NULL AND strpos(value, '/') > 0"),
+    ),
 )
 _C = DECISIONS.c
 _SCHEMA_LOCK = 0x5357_4443  # an advisory lock id held while the table is made
+_SEQ_LOCK = 0x5357_5351  # held from taking the next seq to commit: seqs commit in order
+# A table made before the change sequence gets it in place (see store_sqlite._migrate).
+_MIGRATE = (
+    "ALTER TABLE shieldwall_decisions ADD COLUMN IF NOT EXISTS seq BIGINT NOT NULL DEFAULT 0",
+    "UPDATE shieldwall_decisions SET seq = CASE WHEN deleted_at IS NOT NULL AND until > "
+    "extract(epoch FROM now()) THEN id + (SELECT COALESCE(MAX(id), 0) FROM shieldwall_decisions)"
+    " ELSE id END",
+)
+_HAS_SEQ = (
+    "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+    "AND table_name = 'shieldwall_decisions' AND column_name = 'seq'"
+)
+_NEXT_SEQ = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM shieldwall_decisions)"
 _HINT = "check watch.database (or --database): postgresql://USER@HOST:5432/NAME, and that it runs"
 
 
@@ -107,6 +128,11 @@ class SqlDecisions:
             with self._engine.begin() as conn:  # workers starting at once make it once
                 conn.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
                 _META.create_all(conn)
+                columns = conn.execute(text(_HAS_SEQ)).scalar()
+                for statement in _MIGRATE if not columns else ():
+                    conn.execute(text(statement))
+                for index in DECISIONS.indexes:  # those of a table made before them
+                    index.create(conn, checkfirst=True)
         except SQLAlchemyError as exc:
             raise SourceError(
                 f"decisions database {parsed.render_as_string(hide_password=True)}: "
@@ -128,7 +154,7 @@ class SqlDecisions:
             "reason": decision.reason, "origin": decision.origin,
             "created_at": decision.created_at, "until": decision.until, "deleted_at": None,
             "events": decision.events, "evidence": orjson.dumps(list(decision.evidence)).decode(),
-            "simulated": decision.simulated,
+            "simulated": decision.simulated, "seq": text(_NEXT_SEQ),
         }  # fmt: skip
         statement = (
             insert(DECISIONS)
@@ -137,6 +163,7 @@ class SqlDecisions:
             .returning(_C.id)
         )
         with self._engine.begin() as conn:
+            conn.execute(select(func.pg_advisory_xact_lock(_SEQ_LOCK)))
             made = conn.execute(statement).scalar()
             if made is not None:
                 return replace(decision, id=int(made))
@@ -175,7 +202,9 @@ class SqlDecisions:
         else:
             where = and_(_C.value == value, self._live(now))
         with self._engine.begin() as conn:
-            return conn.execute(update(DECISIONS).where(where).values(deleted_at=now)).rowcount
+            conn.execute(select(func.pg_advisory_xact_lock(_SEQ_LOCK)))
+            changed = update(DECISIONS).where(where).values(deleted_at=now, seq=text(_NEXT_SEQ))
+            return conn.execute(changed).rowcount
 
     def new_since(self, since: float, now: float) -> list[Decision]:
         query = select(DECISIONS).where(_C.created_at > since, self._live(now))
@@ -187,5 +216,19 @@ class SqlDecisions:
         return self._all(query.order_by(_C.id))
 
     def active_networks(self, now: float) -> list[Decision]:
-        query = select(DECISIONS).where(self._live(now), _C.value.contains("/"))
-        return self._all(query.order_by(_C.id))
+        """Through the partial index that holds only decisions on networks."""
+        networks = and_(_C.deleted_at.is_(None), func.strpos(_C.value, "/") > 0)
+        return self._all(select(DECISIONS).where(networks, _C.until > now).order_by(_C.id))
+
+    def last_seq(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(_C.seq), 0))).scalar() or 0)
+
+    def changes_after(self, seq: int, limit: int = 100_000) -> list[tuple[int, Decision]]:
+        query = select(DECISIONS).where(_C.seq > seq).order_by(_C.seq).limit(limit)
+        with self._engine.connect() as conn:
+            return [(int(row.seq), _decision(row)) for row in conn.execute(query)]
+
+    def expired_between(self, since: float, now: float) -> list[Decision]:
+        expired = and_(_C.deleted_at.is_(None), _C.until > since, _C.until <= now)
+        return self._all(select(DECISIONS).where(expired).order_by(_C.id))

@@ -5,6 +5,7 @@ escalation counts."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -30,17 +31,47 @@ CREATE TABLE IF NOT EXISTS decisions (
   deleted_at REAL,
   events INTEGER NOT NULL,
   evidence TEXT NOT NULL,
-  simulated INTEGER NOT NULL
+  simulated INTEGER NOT NULL,
+  seq INTEGER NOT NULL DEFAULT 0
 );
+"""
+# After the table exists (and, in a file made before `seq`, once the column is added).
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS decisions_value ON decisions(value);
 CREATE INDEX IF NOT EXISTS decisions_until ON decisions(until);
 CREATE INDEX IF NOT EXISTS decisions_created ON decisions(created_at);
 CREATE INDEX IF NOT EXISTS decisions_deleted ON decisions(deleted_at);
+CREATE INDEX IF NOT EXISTS decisions_seq ON decisions(seq);
+CREATE INDEX IF NOT EXISTS decisions_networks ON decisions(until)
+  WHERE deleted_at IS NULL AND instr(value, '/') > 0;
 """
 _SELECT = (
     "SELECT id, value, scope, type, duration, scenario, reason, origin, created_at, "
     "deleted_at, events, evidence, simulated FROM decisions"
 )
+_SELECT_SEQ = _SELECT.replace("SELECT id,", "SELECT seq, id,")
+
+
+def _migrate(db: sqlite3.Connection, now: float) -> None:
+    """Give a file made before the change sequence its `seq` column: each row
+    its id, except deleted decisions that would still be active, which come
+    after every id (a bouncer whose last pull was before learns of them once)."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(decisions)")]
+    if "seq" in columns:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("ALTER TABLE decisions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+        top = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
+        db.execute(
+            "UPDATE decisions SET seq = CASE WHEN deleted_at IS NOT NULL AND until > ? "
+            "THEN id + ? ELSE id END",
+            (now, top),
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _row(row: tuple[object, ...]) -> Decision:
@@ -76,6 +107,8 @@ class SqliteDecisions:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "SELECT 1")
             self._db.executescript(_SCHEMA)
+            _migrate(self._db, time.time())
+            self._db.executescript(_INDEXES)
         except (sqlite3.Error, OSError) as exc:
             raise SourceError(
                 f"decisions database {self.path}: {exc}",
@@ -104,8 +137,9 @@ class SqliteDecisions:
             return _row(row)
         cursor = self._db.execute(
             "INSERT INTO decisions (value, scope, type, duration, scenario, reason, origin, "
-            "created_at, until, deleted_at, events, evidence, simulated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            "created_at, until, deleted_at, events, evidence, simulated, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, "
+            "(SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions))",
             (
                 decision.value, decision.scope, decision.type, decision.duration,
                 decision.scenario, decision.reason, decision.origin, decision.created_at,
@@ -140,12 +174,16 @@ class SqliteDecisions:
         """Mark active decisions deleted (by id or by value); how many were."""
         if id is not None:
             cursor = self._db.execute(
-                "UPDATE decisions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (now, id)
+                "UPDATE decisions SET deleted_at = ?, "
+                "seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions) "
+                "WHERE id = ? AND deleted_at IS NULL",
+                (now, id),
             )
         else:
             cursor = self._db.execute(
-                "UPDATE decisions SET deleted_at = ? WHERE value = ? AND deleted_at IS NULL "
-                "AND until > ?",
+                "UPDATE decisions SET deleted_at = ?, "
+                "seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions) "
+                "WHERE value = ? AND deleted_at IS NULL AND until > ?",
                 (now, value, now),
             )
         return cursor.rowcount
@@ -154,7 +192,7 @@ class SqliteDecisions:
         """Active decisions created after `since` (a bouncer's `new` list)."""
         return list(
             self._query(
-                _SELECT + " WHERE created_at > ? AND deleted_at IS NULL AND until > ? ORDER BY id",
+                _SELECT + " WHERE created_at > ? AND +deleted_at IS NULL AND until > ? ORDER BY id",
                 (since, now),
             )
         )
@@ -164,17 +202,38 @@ class SqliteDecisions:
         return list(
             self._query(
                 _SELECT + " WHERE (deleted_at > ?) "
-                "OR (deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
+                "OR (+deleted_at IS NULL AND until > ? AND until <= ?) ORDER BY id",
                 (since, since, now),
             )
         )
 
     def active_networks(self, now: float) -> list[Decision]:
-        """Active decisions on a network (a range, or an IPv6 client's /64)."""
+        """Active decisions on a network (a range, or an IPv6 client's /64), read
+        through a partial index that holds only those."""
         return list(
             self._query(
-                _SELECT + " WHERE deleted_at IS NULL AND until > ? AND instr(value, '/') > 0 "
-                "ORDER BY id",
+                _SELECT + " INDEXED BY decisions_networks WHERE deleted_at IS NULL "
+                "AND instr(value, '/') > 0 AND until > ? ORDER BY id",
                 (now,),
+            )
+        )
+
+    def last_seq(self) -> int:
+        """The store's change sequence now: every add and delete takes the next one."""
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM decisions").fetchone()[0])
+
+    def changes_after(self, seq: int, limit: int = 100_000) -> list[tuple[int, Decision]]:
+        """(seq, decision) for what was added or deleted after `seq`, in order."""
+        with closing(
+            self._db.execute(_SELECT_SEQ + " WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))
+        ) as cursor:
+            return [(int(row[0]), _row(row[1:])) for row in cursor]
+
+    def expired_between(self, since: float, now: float) -> list[Decision]:
+        """Decisions not deleted whose time ran out in (since, now]."""
+        return list(
+            self._query(
+                _SELECT + " WHERE until > ? AND until <= ? AND +deleted_at IS NULL ORDER BY id",
+                (since, now),
             )
         )
