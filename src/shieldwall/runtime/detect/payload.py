@@ -26,11 +26,11 @@ class Hit:
 _PLAIN = re.compile(r"[\w\-.,:/@ ]*")
 _WORDS = re.compile(
     r"union|select|sleep|benchmark|waitfor|://|passwd|win\.ini|boot\.ini|javascript|localhost"
-    r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/self|etc/|having|order\s+by|exec"
+    r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/|etc/|0x2e|_history|c:/|run/secrets|having|order\s+by|exec"
     r"|https?:|\s-{1,2}[a-z]|\b(?:whoami|sh|bash|ifconfig|ipconfig|sleep|time|sudo|nohup|cmd"
     r"|powershell|certutil|insert|drop|delete|update|create|alter|truncate|declare|waitfor"
     r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
-    r"|wp-config|web\.config|proc/\d|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
+    r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
