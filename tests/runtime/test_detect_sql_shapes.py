@@ -83,6 +83,15 @@ def test_a_quote_escaped_with_a_backslash_before_a_condition_is_sqli(quote: str,
         "overlay(pass placing 'x' from 1)::int",
         "'alter a",
         "x' div 1 #",
+        "1 /*!50000union*/ 2",
+        "iif((select 1)=1,1,0)",
+        "sleep(@t)",
+        "merge into t using s on 1=1",
+        "1; declare @x int",
+        "1 in (select id from t)",
+        "group by id having count(*)>1",
+        "load data infile 'f' into table t",
+        "openrowset('x','y','z')",
     ],
 )
 def test_sql_fragments_libinjection_leaves_are_sqli_in_a_query_and_a_body(value: str) -> None:
@@ -136,6 +145,11 @@ def test_a_body_that_is_not_a_form_is_also_judged_whole() -> None:
         "null island",
         "drop-off at the back door",
         "I like 'em",
+        "merge into one file",
+        "if (it rains) stay in",
+        "in (select) cities",
+        "group by size, having fun",
+        "/* note */ see below",
     ],
 )
 def test_ordinary_values_with_quotes_and_sql_words_are_not_sqli(value: str) -> None:

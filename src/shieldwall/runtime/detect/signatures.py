@@ -23,16 +23,17 @@ class Signature:
 _VALUES = frozenset({"path", "query", "body", "header", "cookie"})
 _HEADERS = _VALUES | {"user_agent", "referer"}
 
-# Two steps up, one step up inside a path (`/../`, `/..;/` as Tomcat reads it, `\\..\\`),
-# or one towards a file worth reading; a lone "../" in free text (a search for it)
+# Two steps up (also `....//`, which a filter removing `../` once leaves as
+# `../`), one step up inside a path (`/../`, `/..;/` as Tomcat reads it,
+# `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|[/\\;]\.{2,3}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.{2,}[/\\]{2,}){2}|[/\\;]\.{2,}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
     # a path-like value that starts by going up; files only an intruder reads
-    r"|^\.{2,3}[/\\;]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx"
+    r"|^\.{2,}[/\\;]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx"
     r"|mysql|ssh|master\.passwd|resolv\.conf|fstab|profile|environment|hostname|os-release|motd"
     r"|security[/\\]|pam\.d|ld\.so\.preload|gshadow|subuid)|root[/\\]|\.ssh[/\\]|id_[rd]sa\b"
     r"|\.htpasswd|proc[/\\](?:\d+|self|thread-self|sys|net|version|cmdline|environ|cpuinfo"

@@ -52,6 +52,13 @@ SQL_SHAPES = re.compile(
     # JSON operators and functions of SQL databases
     r"|::\s*jsonb?\b|\bjson_(?:extract|keys|array_length|each|value|query)\s*\(|\bjsonb_\w+\s*\("
     r"|->>?\s*'[^']*'\s*(?:=|<|>|\bis\b|\blike\b|\))"
+    # conditions, procedures and file access of one dialect or another
+    r"|\bi?if\s*\(\s*\(?\s*(?:select|ascii|substr(?:ing)?|length|mid|ord)\b"
+    r"|\bsleep\s*\(\s*(?:@|\(|select\b)|\bmerge\s+into\s+[\w`.]+\s+using\b|\bdeclare\s+@\w+"
+    r"|\bin\s*\(\s*select\b[^)]{0,80}?\bfrom\b|\bgroup\s+by\b.{0,60}?\bhaving\s+(?:count|sum|min|max"
+    r"|avg|\d|\w+\s*[=<>])|\bload\s+data\s+(?:local\s+)?infile"
+    r"|\b(?:sp_password|sp_makewebtask|utl_file|dbms_java|xp_regread|xp_dirtree|xp_fileexist"
+    r"|openrowset|opendatasource)\b"
     # PostgreSQL casts and overlay()
     r"|\)::(?:int|integer|bigint|text|varchar|numeric|bool)\b|\boverlay\s*\(.{0,80}?\bplacing\b"
     # union select, stacked statements
@@ -83,5 +90,7 @@ SQL_SHAPES = re.compile(
 
 def sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
+        if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
+            return True
         lowered = _COMMENT.sub(" ", lowered)
     return SQL_SHAPES.search(lowered) is not None
