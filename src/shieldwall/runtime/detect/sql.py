@@ -63,8 +63,15 @@ SQL_SHAPES = re.compile(
     r"|\)::(?:int|integer|bigint|text|varchar|numeric|bool)\b|\boverlay\s*\(.{0,80}?\bplacing\b"
     # union select, stacked statements
     r"|\bunion\b[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b"
-    r"|;\s*(?:select|insert|update|delete|drop|truncate|alter|create|replace|declare|exec"
-    r"|execute|shutdown|set\s+@|prepare|grant|rename)\b"
+    # (a statement, not the same word in a sentence: "; drop-off", "; select a size")
+    r"|;\s*(?:select\b[\s(]*(?:\*|@@|null\b|\d+\s*(?:,|--|#|$|\bfrom\b|\bunion\b)"
+    r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b|\w+\s*\()|insert\s+into\b|update\s+[\w`.]+\s+set\b"
+    r"|delete\s+from\b|drop\s+(?:\w+\s+)?(?:table|database|schema|view|function|procedure|user"
+    r"|index)\b|truncate\s*(?:table\b|[\[`\"(])|truncate\s+[\w`.]+\s*(?:;|--|#|$)|alter\s+(?:table|database|user|system)\b"
+    r"|create\s+(?:table|function|procedure|user|database|view|trigger|or\s+replace)\b"
+    r"|replace\s+into\b|declare\s+@|exec(?:ute)?\s*(?:\(|@|sp_|xp_|master\b|immediate\b)"
+    r"|shutdown\s*(?:--|#|;|$|with\b)|set\s+@|prepare\s+\w+\s+from\b|grant\s+\w+\s+on\b"
+    r"|rename\s+(?:table|user)\b)"
     r"|^\s*(?:insert\s+into|update\s+\w+\s+set|delete\s+from|declare\s+@|set\s+@"
     r"|drop\s+(?:table|database|function|procedure|view)|prepare\s+\w+\s+from"
     r"|create\s+(?:table|function|procedure|user|database|view|trigger))"
