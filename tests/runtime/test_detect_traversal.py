@@ -10,10 +10,7 @@ import itertools
 import pytest
 
 from shieldwall.runtime.detect.decode import decode
-from shieldwall.runtime.detect.payload import PayloadDetector
-from shieldwall.runtime.events import HttpEvent
-
-UA = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+from tests.runtime.payloads import payload_kinds
 
 # How a dot and a slash are spelled: plain, URL encoded (once, twice), %uXXXX,
 # overlong UTF-8 of two to six bytes, IIS's lax forms, look-alike characters,
@@ -58,18 +55,7 @@ SLASHES = [
 ]
 
 
-def _kinds(**kw: object) -> set[str]:
-    fields: dict[str, object] = {
-        "time": 0.0,
-        "remote": "203.0.113.7",
-        "method": "GET",
-        "path": "/",
-        "query": "",
-        "status": 200,
-        "user_agent": UA,
-    }
-    fields.update(kw)
-    return {hit.kind for hit in PayloadDetector().scan(HttpEvent(**fields))}  # type: ignore[arg-type]
+_kinds = payload_kinds
 
 
 # Hex literals next to IIS double percents read as other hex digits: not mixed.
