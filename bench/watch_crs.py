@@ -295,6 +295,13 @@ _NOTES = [
     "rock 'n' roll t-shirt, select the large one",
     "O'Neil family, 3rd floor, flat 3/B",
     "Use code SAVE10 = 10% off?",
+    # near misses of the SQL and traversal signatures
+    "Length (cm): 42; sizes in (S, M, L); it's 1=2 or so",
+    "Zoë O\u2019Brien & 'rock 'n' roll' - I like 'em",
+    "see release..notes.txt and my..backup..2024.tar.gz",
+    "wait... what? and/or.... maybe; C: drive full",
+    "from London where to go, order by price, select your size",
+    "Please 'update' the address; drop-off at the back door",
 ]
 _PASSWORDS = ["correct horse battery staple", "P@ssw0rd!2024", "it's-my-pass;word", "a&b=c#1"]
 

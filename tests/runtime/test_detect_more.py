@@ -23,22 +23,9 @@ from shieldwall.runtime.detect.sql import sql_shape
 from shieldwall.runtime.detect.ssrf import internal_url
 from shieldwall.runtime.events import HttpEvent
 from shieldwall.runtime.sources.json_logs import parse_modsecurity_json
+from tests.runtime.payloads import payload_kinds
 
-UA = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
-
-
-def _kinds(**kw: object) -> set[str]:
-    fields: dict[str, object] = {
-        "time": 0.0,
-        "remote": "203.0.113.7",
-        "method": "GET",
-        "path": "/",
-        "query": "",
-        "status": 200,
-        "user_agent": UA,
-    }
-    fields.update(kw)
-    return {hit.kind for hit in PayloadDetector().scan(HttpEvent(**fields))}  # type: ignore[arg-type]
+_kinds = payload_kinds
 
 
 def _modsec(headers: dict[str, str], body: str = "", uri: str = "/post") -> HttpEvent:

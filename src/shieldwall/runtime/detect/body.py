@@ -17,6 +17,8 @@ _BOUNDARY = re.compile(r"boundary=\"?([^\";,\s]+)", re.IGNORECASE)
 _DISPOSITION = re.compile(r"\b(?:name|filename)\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
 _XML_ATTR = re.compile(r"\s[\w:.-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _XML_TEXT = re.compile(r">([^<]+)<")
+# A form body whose every name is a name (`a`, `user[name]`, `x.y`, URL-encoded).
+_FORM = re.compile(r"[\w.\[\]%+-]*=[^&]*(?:&[\w.\[\]%+-]*=[^&]*)*&?")
 
 
 def body_values(body: str, content_type: str = "") -> list[str]:
@@ -34,7 +36,10 @@ def body_values(body: str, content_type: str = "") -> list[str]:
     if "xml" in kind or (not kind and stripped.startswith("<?xml")):
         return _xml_values(body)
     if "=" in body:
-        return query_values(body)
+        values = query_values(body)
+        if _FORM.fullmatch(body) is None:  # not a form after all: the text too
+            values.append(decode(body))
+        return values
     return [decode(body)]
 
 

@@ -1,5 +1,7 @@
 """Undo the encodings attackers stack to slip past matching: URL (repeatedly), `+`,
-HTML entities, `\\uXXXX` and `%uXXXX`, overlong UTF-8, and case (callers lower)."""
+HTML entities, `\\uXXXX` and `%uXXXX`, overlong UTF-8 (two to six bytes, and the
+invalid two-byte forms IIS reads), slashes and dots spelled with look-alike
+characters, NUL bytes, and case (callers lower)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,29 @@ from urllib.parse import unquote_to_bytes
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 _BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
-# Overlong two-byte forms of ASCII (%c0%ae is `.`, %c0%af `/`), after URL decoding.
-_OVERLONG = re.compile(rb"[\xc0\xc1][\x80-\xbf]")
+# Overlong forms of ASCII after URL decoding: two bytes (%c0%ae is `.`, %c0%af `/`;
+# IIS also reads an invalid second byte by its low six bits: %c0%2f, %c1%1c), and
+# three to six bytes (%e0%80%ae, %f0%80%80%af, %f8%80%80%80%ae, %fc%80%80%80%80%af).
+_OVERLONG = re.compile(
+    rb"[\xc0\xc1][\x00-\x24\x26-\xff]|\xe0[\x80-\x81][\x80-\xbf]|\xf0\x80[\x80-\x81][\x80-\xbf]"
+    rb"|\xf8\x80\x80[\x80-\x81][\x80-\xbf]|\xfc\x80\x80\x80[\x80-\x81][\x80-\xbf]"
+)
+# Characters that a path or a shell reads as a slash, a backslash or a dot, and
+# that NFKC leaves alone (division slash, set minus, fraction slash, the
+# private-use forms some IIS versions fold) or folds away (the acute accent,
+# used as a quote, would become a space and a combining mark).
+_LOOKALIKE = str.maketrans(
+    {
+        "\u2215": "/",
+        "\u2044": "/",
+        "\uefc8": "/",
+        "\uf025": "/",
+        "\u2216": "\\",
+        "\u00b4": "'",
+        "\u2018": "'",
+        "\u2019": "'",
+    }
+)
 # Named entities browsers accept in any case, which html.unescape reads in one case only.
 _ENTITIES = {
     "tab": "\t",
@@ -44,13 +67,15 @@ _MAX_LEN = 16384
 
 
 def _overlong(match: re.Match[bytes]) -> bytes:
-    first, second = match.group(0)
-    return bytes([((first & 0x1F) << 6) | (second & 0x3F)])
+    seq = match.group(0)
+    if len(seq) == 2:
+        return bytes([((seq[0] & 0x1F) << 6) | (seq[1] & 0x3F)])
+    return bytes([((seq[-2] & 0x01) << 6) | (seq[-1] & 0x3F)])  # the leading bits are zero
 
 
 def _url_once(text: str) -> str:
     raw = unquote_to_bytes(text)
-    if b"\xc0" in raw or b"\xc1" in raw:
+    if not raw.isascii() and _OVERLONG.search(raw):
         raw = _OVERLONG.sub(_overlong, raw)
     return raw.decode("utf-8", "replace")
 
@@ -73,8 +98,10 @@ def decode(text: str, plus: bool = True) -> str:
             text = html.unescape(_NAMED.sub(_entity, text))
         if text == before:
             break
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKE))
     return text
 
 

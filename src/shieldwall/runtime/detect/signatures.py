@@ -23,18 +23,41 @@ class Signature:
 _VALUES = frozenset({"path", "query", "body", "header", "cookie"})
 _HEADERS = _VALUES | {"user_agent", "referer"}
 
-# Two steps up, one step up inside a path, or one towards a file worth reading;
-# a lone "../" in free text (a search for it) is not enough.
+# Two steps up (also `....//`, which a filter removing `../` once leaves as
+# `../`), one step up inside a path (`/../`, `/..;/` as Tomcat reads it,
+# `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
+# is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|[/\\]\.\.(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc|windows"
-    r"|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
+    r"(?:\.\.[/\\]){2,}|(?:\.{2,}[/\\]{2,}){2}|[/\\;]\.{2,}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
     # a path-like value that starts by going up; files only an intruder reads
-    r"|^\.\.\.?[/\\]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx|mysql"
-    r"|ssh|master\.passwd|resolv\.conf|fstab|profile|environment)|root[/\\]|\.ssh[/\\]"
-    r"|id_[rd]sa\b|\.htpasswd|proc[/\\]\d+[/\\]|var[/\\]log[/\\]|web\.config\b|wp-config\.php)"
+    r"|^\.{2,}[/\\;]\S*$|(?:^|[\s/\\=:;'\"])(?:etc[/\\](?:sudoers|crontab|apache2|httpd|nginx"
+    r"|mysql|ssh|master\.passwd|resolv\.conf|fstab|profile|environment|hostname|os-release|motd"
+    r"|security[/\\]|pam\.d|ld\.so\.preload|gshadow|subuid)|root[/\\]|\.ssh[/\\]|id_[rd]sa\b"
+    r"|\.htpasswd|proc[/\\](?:\d+|self|thread-self|sys|net|version|cmdline|environ|cpuinfo"
+    r"|meminfo|mounts|kcore|kallsyms|modules|partitions|sched_debug)\b|var[/\\]log[/\\]"
+    r"|web\.config\b|wp-config\.php|\.(?:bash|zsh|mysql|psql|python|node_repl)_history\b"
+    r"|\.(?:docker|kube)[/\\]config|\.aws[/\\]credentials|\.git-credentials|\.netrc\b"
+    r"|\.pgpass\b|c:[/\\](?:windows|winnt|inetpub|boot\.ini)|var[/\\]run[/\\]secrets)"
 )
+# Dots and slashes some servers read though they are not URL encoding: hex
+# literals, IIS's double percent (%%32%%66, left as %2%f after URL decoding) and
+# its invalid hex digits after an overlong lead byte.
+_ODD_SPELLING = re.compile(r"0x2e|0x2f|0x5c|%2%e|%2%f|%5%c|%bg%qf|\ufffd%(?:9v|qf|8s|pc)")
+_ODD_CHARS = {"0x2e": ".", "%2%e": ".", "0x5c": "\\", "%5%c": "\\"}
+
+
+def _traversal(lowered: str) -> bool:
+    if _TRAVERSAL.search(lowered):
+        return True
+    if "0x" in lowered or "%" in lowered:
+        respelled = _ODD_SPELLING.sub(lambda m: _ODD_CHARS.get(m.group(0), "/"), lowered)
+        return respelled != lowered and _TRAVERSAL.search(respelled) is not None
+    return False
+
+
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
     r"python[23]?|perl|php|ruby|powershell|cmd(?:\.exe)?|nslookup|sleep|ifconfig|ipconfig|"
@@ -93,7 +116,7 @@ def _xss(lowered: str) -> bool:
 SIGNATURES: tuple[Signature, ...] = (
     Signature("RT-SQLI", "sqli", sql_shape, _HEADERS),
     Signature("RT-XSS", "xss", _xss, _HEADERS),
-    Signature("RT-TRAVERSAL", "path-traversal", _TRAVERSAL.search, _HEADERS),
+    Signature("RT-TRAVERSAL", "path-traversal", _traversal, _HEADERS),
     Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
     Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),
     Signature("RT-SSRF", "ssrf", _SSRF.search, _VALUES - {"path"}),

@@ -12,14 +12,66 @@ _QUOTE = r"['\"`\u00b4\u2018\u2019]"
 SQL_SHAPES = re.compile(
     # a quote (or a closing parenthesis after one) followed by SQL
     _QUOTE + r"\s*\)*\s*(?:;|--|#|\|\||&&|(?:union|select|having|order\s+by|group\s+by|limit"
-    r"|procedure|collate|into|rlike|regexp|glob|notnull|isnull|sounds\s+like|xor|div"
+    r"|procedure|collate|into|rlike|regexp|glob|notnull|isnull|sounds\s+like|xor|div|alter"
+    r"|truncate|shutdown|declare|waitfor"
     r"|(?:and|or|not)\s*\(|(?:and|or)\s+(?:not\s+)?(?:\w+\s*(?:=|<|>|!|\bis\b|\blike\b|\bin\b"
     r"|\bbetween\b|\bregexp\b|\bglob\b|\bsimilar\b|~|\()|true\b|false\b|null\b|exists\b"
-    r"|" + _QUOTE + r"|\d|@|array\[|sleep|benchmark|email|user|pass|name|id\b|like\b))\b)"
+    r"|" + _QUOTE + r"|\d|@|array\[|sleep|benchmark|email|user|pass|name|id\b|like\b))"
+    r"(?:\b|(?<=\W)))"
+    # a quote escaped for the query that the database reads as closing it
+    r"|\\" + _QUOTE + r"\s*(?:or|and|xor|div|like|\|\||&&)(?:\b|(?<=\W))"
+    # a value that is only an SQL operand: a list of numbers, a NULL test
+    r"|^\s*(?:not\s+)?in\s*\(\s*-?\d+(?:\s*,\s*-?\d+)+\s*\)\s*$"
+    r"|^\s*is\s+(?:not\s+)?null\s*$|\blike\s*" + _QUOTE + r"\s*$|\)\s*like\s*\("
+    # a comparison of a number with itself, a condition in if()
+    r"|(?:^|[^\w.])(\d+)\s*(?:=|<=>|\blike\b)\s*\1(?![\w.])|\bif\s*\(\s*\d+\s*[=<>]"
+    # a column alias before FROM, a FROM with a condition, VALUES and EXCEPT
+    r"|(?:[`\"]|\d)\s*as\s*[`\"]\w*[`\"]?\s*from\b|[`\"]\s*as\s+\w+\s+from\b"
+    r"|^\s*from\s+[\w`.]+\s+(?:where\s+[\w`.]+\s*(?:=|<|>|\(|\blike\b|\bin\s*\()|group\s+by"
+    r"|order\s+by)|\bvalues\s*\(\s*(?:'[^']*'|\d+)\s*,|\bexcept\s+(?:values|select)\b"
+    # functions that only read the database's own data, nested in each other
+    r"|\b(?:ascii|ord|hex|unhex|length|lower|upper|char|concat|substr(?:ing)?|mid|cast|convert"
+    r"|reverse)\s*\(\s*\(?\s*(?:ascii|ord|hex|substr(?:ing)?|mid|select|char|concat|cast|database"
+    r"|user|version|@@)\b|\bcast\s*\(.{0,60}?\bas\s+(?:n?(?:var)?char|int|integer|signed|unsigned"
+    r"|numeric|decimal|binary)\b|\bconvert\s*\(.{0,80}?\busing\s+\w+\s*\)"
+    r"|\bmatch\s*\(.{0,60}?\)\s*against\s*\(|\bprocedure\s+analyse\s*\(|\bexecute\s+immediate\b"
+    r"|\bexec(?:ute)?\s*\(?\s*(?:sp_|xp_|master\.|@)|dbms_\w+\.|\brandomblob\s*\(|sqlite_version"
+    r"|\b(?:msysaccessobjects|msysobjects|pg_user|pg_shadow|all_tables|user_tables|sysibm"
+    r"|sys\.databases|mysql\.db|sqlite_schema)\b|\bcharacter\s+set\b.{0,20}?\b(?:alter|convert)\b"
+    r"|\b(?:alter|convert)\b.{0,60}?\bchar(?:acter)?\s+set\b"
+    # a condition on constants in parentheses or after && / ||
+    r"|\b(?:and|or|xor|having|where)\s*\(\s*(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|<>|!=|\blike\b)"
+    r"|(?:&&|\|\|)\s*\(?\s*(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|<>|!=)\s*(?:\d+|'\w*'|\"\w*\")"
+    # MongoDB operators in a parameter name or a JSON key
+    r"|\[\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not)\s*\]"
+    r"|^\$(?:ne|eq|gt|gte|lt|lte|regex|where|nin|exists|expr|function)$|\$where\b"
+    # numbers that overflow an integer or a float column (a probe), MySQL's 1.e(
+    r"|^\s*-?(?:2147483648|4294967295|4294967296|9223372036854775807|9223372036854775808"
+    r"|18446744073709551615|18446744073709551616|2\.2250738585072011e-308|1e309)\s*$"
+    r"|(?:^|\W)\d+\.e\d*\s*(?:[()]|\bunion\b|\bselect\b|\bfrom\b)"
+    # JSON operators and functions of SQL databases
+    r"|::\s*jsonb?\b|\bjson_(?:extract|keys|array_length|each|value|query)\s*\(|\bjsonb_\w+\s*\("
+    r"|->>?\s*'[^']*'\s*(?:=|<|>|\bis\b|\blike\b|\))"
+    # conditions, procedures and file access of one dialect or another
+    r"|\bi?if\s*\(\s*\(?\s*(?:select|ascii|substr(?:ing)?|length|mid|ord)\b"
+    r"|\bsleep\s*\(\s*(?:@|\(|select\b)|\bmerge\s+into\s+[\w`.]+\s+using\b|\bdeclare\s+@\w+"
+    r"|\bin\s*\(\s*select\b[^)]{0,80}?\bfrom\b|\bgroup\s+by\b.{0,60}?\bhaving\s+(?:count|sum|min|max"
+    r"|avg|\d|\w+\s*[=<>])|\bload\s+data\s+(?:local\s+)?infile"
+    r"|\b(?:sp_password|sp_makewebtask|utl_file|dbms_java|xp_regread|xp_dirtree|xp_fileexist"
+    r"|openrowset|opendatasource)\b"
+    # PostgreSQL casts and overlay()
+    r"|\)::(?:int|integer|bigint|text|varchar|numeric|bool)\b|\boverlay\s*\(.{0,80}?\bplacing\b"
     # union select, stacked statements
     r"|\bunion\b[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b"
-    r"|;\s*(?:select|insert|update|delete|drop|truncate|alter|create|replace|declare|exec"
-    r"|execute|shutdown|set\s+@|prepare|grant|rename)\b"
+    # (a statement, not the same word in a sentence: "; drop-off", "; select a size")
+    r"|;\s*(?:select\b[\s(]*(?:\*|@@|null\b|\d+\s*(?:,|--|#|$|\bfrom\b|\bunion\b)"
+    r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b|\w+\s*\()|insert\s+into\b|update\s+[\w`.]+\s+set\b"
+    r"|delete\s+from\b|drop\s+(?:\w+\s+)?(?:table|database|schema|view|function|procedure|user"
+    r"|index)\b|truncate\s*(?:table\b|[\[`\"(])|truncate\s+[\w`.]+\s*(?:;|--|#|$)|alter\s+(?:table|database|user|system)\b"
+    r"|create\s+(?:table|function|procedure|user|database|view|trigger|or\s+replace)\b"
+    r"|replace\s+into\b|declare\s+@|exec(?:ute)?\s*(?:\(|@|sp_|xp_|master\b|immediate\b)"
+    r"|shutdown\s*(?:--|#|;|$|with\b)|set\s+@|prepare\s+\w+\s+from\b|grant\s+\w+\s+on\b"
+    r"|rename\s+(?:table|user)\b)"
     r"|^\s*(?:insert\s+into|update\s+\w+\s+set|delete\s+from|declare\s+@|set\s+@"
     r"|drop\s+(?:table|database|function|procedure|view)|prepare\s+\w+\s+from"
     r"|create\s+(?:table|function|procedure|user|database|view|trigger))"
@@ -30,7 +82,7 @@ SQL_SHAPES = re.compile(
     r"|waitfor\s+(?:delay|time)|extractvalue\s*\(|updatexml\s*\(|group_concat\s*\("
     r"|concat_ws\s*\(|make_set\s*\(|lo_get\s*\(|lo_import|pg_read_file|current_user\s*\("
     r"|@@(?:version|datadir|hostname|basedir)|exec\s+master\.|char\s*\(\s*\d+\s*[,)])"
-    r"|\bselect\b[\s(]+(?:\*|@@|null\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
+    r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
     r"|\bcase\s+when\b.{0,80}?\bthen\b|\bwhen\s+\d+\s+then\b"
@@ -45,5 +97,7 @@ SQL_SHAPES = re.compile(
 
 def sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
+        if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
+            return True
         lowered = _COMMENT.sub(" ", lowered)
     return SQL_SHAPES.search(lowered) is not None
