@@ -110,6 +110,7 @@ def test_base64_that_is_not_a_key_is_not_reported_as_one() -> None:
     [
         ("CREATE USER 'app'@'%' IDENTIFIED BY '{pw}';", "init.sql"),
         ("ALTER USER root IDENTIFIED WITH mysql_native_password BY '{pw}';", "init.sql"),
+        ("CREATE USER scott IDENTIFIED BY {pw};", "oracle.sql"),
         ("CREATE USER app WITH PASSWORD '{pw}';", "init.sql"),
         ("CREATE ROLE app LOGIN PASSWORD '{pw}';", "schema.sql"),
         ("mysql -u root -p'{pw}' app < dump.sql", "restore.sh"),
@@ -120,6 +121,12 @@ def test_base64_that_is_not_a_key_is_not_reported_as_one() -> None:
 )
 def test_passwords_in_sql_and_on_command_lines_are_found(template: str, path: str) -> None:
     assert "SECRET-GENERIC-PASSWORD" in _rules(template.format(pw=_password()) + "\n", path)
+
+
+def test_prose_saying_identified_by_is_not_a_password() -> None:
+    text = "A finding is identified by HMAC-SHA256 of the value, so no report holds a password.\n"
+    assert "SECRET-GENERIC-PASSWORD" not in _rules(text, "fingerprints.py")
+    assert "SECRET-GENERIC-PASSWORD" not in _rules(text, "README.md")
 
 
 def test_a_password_read_from_a_variable_on_a_command_line_is_not_reported() -> None:

@@ -152,7 +152,16 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "identified",
         re.compile(
-            r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"]?)(?P<v>[^\s'";]{3,200})(?P=q)"""
+            r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"])(?P<v>[^\s'";]{3,200})(?P=q)"""
+        ),
+    ),
+    # Oracle's unquoted form, only in a statement that names the user or role: prose
+    # such as "identified by HMAC-SHA256" is not a password.
+    (
+        "identified",
+        re.compile(
+            r"""(?i)\b(?:user|role|to)\s+[\w"$#@.-]{1,80}\s+identified\s+by\s+"""
+            r"""(?P<v>[A-Za-z0-9_$#!@%^&*+=-]{3,200})(?=\s|;|$)"""
         ),
     ),
     (
