@@ -30,8 +30,50 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets import values
 from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
+from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
+from shieldwall.model import Control, Severity
+
+GENERIC_PASSWORD = rule(
+    id="SECRET-GENERIC-PASSWORD",
+    analyzer=ANALYZER,
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Password written as a literal",
+    description=(
+        "A key that names a password (password, passwd, pwd, passphrase, db_pass...) is "
+        "assigned a literal in code or configuration. Placeholders, references to "
+        "environment variables or secret stores, paths and expressions are not reported. "
+        "Weak-looking values are reported at medium, values in test code or named as "
+        "test/mock/example at low."
+    ),
+    remediation=(
+        "Change the password on the system it opens, and inject it at run time (a "
+        "Kubernetes Secret with secretKeyRef, a compose secret, a secret store)." + AFTER_LEAK
+    ),
+    applies_to=APPLIES,
+    cwe=("CWE-798", "CWE-259"),
+    references=("https://cwe.mitre.org/data/definitions/259.html",),
+)
+GENERIC_TOKEN = rule(
+    id="SECRET-GENERIC-TOKEN",
+    analyzer=ANALYZER,
+    control=Control.SECRETS,
+    severity=Severity.MEDIUM,
+    title="Secret, token or key written as a literal",
+    description=(
+        "A key that names a secret, token or key (secret, token, api_key, "
+        "client_secret, private_key...) is assigned a literal that looks random "
+        "(entropy and character classes) and matches no provider format. Strong values "
+        "are reported at high, values in test code or named as test/mock/example at low."
+    ),
+    remediation="Revoke it with whoever issued it and inject it at run time." + AFTER_LEAK,
+    applies_to=APPLIES,
+    cwe=("CWE-798",),
+    references=("https://cwe.mitre.org/data/definitions/798.html",),
+)
 
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
