@@ -555,8 +555,24 @@ def _find(
     line: str, syntax: Syntax, following: Callable[[int], str | None], wide: bool
 ) -> Iterator[GenericHit]:
     got = _Collect(wide)
+    yield from _assigned(line, syntax, got)
+    if got.wide:
+        yield from _wide(line, got)
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
+    if directive is not None and not got.kept and _quote_ok(line, directive, syntax):
+        hit = got.take(directive.group("key"), directive.group("val"), "directive")
+        if hit is not None:
+            yield hit
+    if got.kept or syntax.bare == "never":
+        return
+    yield from _bare_values(line, syntax, following, got)
+
+
+def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
+    """Values written as literals: quoted (or a wrapper call's argument), reversed
+    comparisons, XML elements, CLI flags, `KEY=value` in text, Bearer, commands."""
+    quoted = '"' in line or "'" in line or "`" in line
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
             continue
@@ -600,14 +616,13 @@ def _find(
                 hit = got.take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
-    if got.wide:
-        yield from _wide(line, got)
-    if directive is not None and not got.kept and _quote_ok(line, directive, syntax):
-        hit = got.take(directive.group("key"), directive.group("val"), "directive")
-        if hit is not None:
-            yield hit
-    if got.kept or syntax.bare == "never":
-        return
+
+
+def _bare_values(
+    line: str, syntax: Syntax, following: Callable[[int], str | None], got: _Collect
+) -> Iterator[GenericHit]:
+    """Unquoted values, where the file's syntax makes them literals: `key: value`,
+    `KEY value`, Go's bare literals, and a value on one of the lines below a key."""
     if syntax.bare == "not-code":
         bare = _GO_BARE.match(line)
         if bare and _NOT_GO_CODE.search(bare.group("val")):
@@ -628,6 +643,12 @@ def _find(
         for n in (1, 2, 3):
             below = following(n)
             if below is None:
+                return
+            vm = _VALUE_LINE.match(below)
+            if vm:
+                hit = got.take(key_only.group("key"), vm.group("val"), "below")
+                if hit is not None:
+                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
                 return
             vm = _VALUE_LINE.match(below)
             if vm:
