@@ -6,18 +6,18 @@ from __future__ import annotations
 import pytest
 
 from shieldwall.analyzers.secrets.engine import GENERIC_PASSWORD, GENERIC_TOKEN, Detector
-from shieldwall.model import Severity
+from shieldwall.model import Rule, Severity
 
 DETECTOR = Detector()
 PW = "Vq7" + "-r2Lm" + "9xTz"  # a password-looking literal
 TOK = "k3Jd9" + "Qw82mZx7" + "Lp0aVb5nR4"  # a token-looking literal
 
 
-def generic(text: str, path: str) -> list[tuple[str, int, Severity | None]]:
+def generic(text: str, path: str) -> list[tuple[Rule, int, Severity | None]]:
     return [
-        (m.rule_id, m.line, m.severity)
+        (m.rule, m.line, m.severity)
         for m in DETECTOR.scan(text.encode(), path)
-        if m.rule_id.startswith("SECRET-GENERIC")
+        if m.rule in (GENERIC_PASSWORD, GENERIC_TOKEN)
     ]
 
 

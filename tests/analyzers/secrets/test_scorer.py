@@ -35,4 +35,4 @@ def test_without_a_scorer_the_rules_alone_decide() -> None:
 def test_the_scorer_keeps_a_password_the_rules_keep() -> None:
     password = "Vq7" + "-r2Lm" + "9xTz"
     found = Detector().scan(f'DB_PASSWORD = "{password}"\n'.encode(), "settings.py")
-    assert [m.rule_id for m in found] == [GENERIC_PASSWORD]
+    assert [m.rule for m in found] == [GENERIC_PASSWORD]

@@ -17,8 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget, worker_count
+from shieldwall.analyzers.hits import Hit, findings_from
 from shieldwall.analyzers.secrets import history, prefilter
-from shieldwall.analyzers.secrets.engine import Match, default_detector
+from shieldwall.analyzers.secrets.engine import (
+    GENERIC_PASSWORD,
+    GENERIC_TOKEN,
+    Match,
+    default_detector,
+)
 from shieldwall.analyzers.secrets.redact import HASH_PREFIX, SecretHasher, is_password, preview
 from shieldwall.analyzers.secrets.rules import (
     ANALYZER,
@@ -38,7 +44,7 @@ from shieldwall.analyzers.secrets.verify import (
 )
 from shieldwall.analyzers.workers import isolated_map
 from shieldwall.errors import SourceError
-from shieldwall.model import Control, Finding, Location, Rule, Severity, Skipped
+from shieldwall.model import Control, Rule, Severity, Skipped
 from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import exclusion
 
@@ -150,7 +156,6 @@ class SecretsAnalyzer:
 
     def __init__(self) -> None:
         self._rules = all_rules()
-        self._by_id = {r.id: r for r in self._rules}
         self._hasher = SecretHasher(_PROCESS_KEY)
 
     def rules(self) -> Sequence[Rule]:
@@ -164,9 +169,9 @@ class SecretsAnalyzer:
         skipped = [Skipped(rel, reason) for rel, reason in skips]
         seen: dict[tuple[str, str], _Seen] = {}
         for rel, m in found:
-            entry = seen.get((m.rule_id, m.secret))
+            entry = seen.get((m.rule.id, m.secret))
             if entry is None:
-                seen[(m.rule_id, m.secret)] = _Seen(m, rel, files={rel})
+                seen[(m.rule.id, m.secret)] = _Seen(m, rel, files={rel})
             elif (rel, m.line) != (entry.path, entry.match.line):
                 entry.files.add(rel)
                 where = f"{rel}:{m.line}"
@@ -194,7 +199,7 @@ class SecretsAnalyzer:
                 problem = self._verify(seen, root, settings.max_file_bytes)
                 if problem:
                     skipped.append(Skipped("(verification)", problem))
-        findings = [self._finding(s) for s in seen.values()]
+        findings = findings_from(self._hit(s) for s in seen.values())
         resources = frozenset(f.resource for f in findings) | frozenset(
             f.rel for f in target.tree.files
         )
@@ -244,12 +249,13 @@ class SecretsAnalyzer:
             for m in detector.scan(added.blob(), added.path):
                 line = added.line_of(m.line)
                 end = added.line_of(m.end_line) if m.end_line != m.line else line
-                placed = Match(m.rule_id, m.secret, line, max(end, line), m.severity, m.detail)
-                entry = seen.get((m.rule_id, m.secret))
-                if m.rule_id in SHARED_FORMAT and m.rule_id not in hosts:
-                    hosts[m.rule_id] = self_hosted_hosts(m.rule_id, _added_text(added))
+                rule_id = m.rule.id
+                placed = Match(m.rule, m.secret, line, max(end, line), m.severity, m.detail)
+                entry = seen.get((rule_id, m.secret))
+                if rule_id in SHARED_FORMAT and rule_id not in hosts:
+                    hosts[rule_id] = self_hosted_hosts(rule_id, _added_text(added))
                 if entry is None:
-                    entry = seen[(m.rule_id, m.secret)] = _Seen(
+                    entry = seen[(rule_id, m.secret)] = _Seen(
                         placed, added.path, commit=added.commit
                     )
                 elif entry.commit is None:
@@ -261,7 +267,7 @@ class SecretsAnalyzer:
                             f"{entry.path}:{entry.match.line}@{entry.commit.sha[:12]}"
                         )
                     entry.match, entry.path, entry.commit = placed, added.path, added.commit
-                entry.hosts |= hosts.get(m.rule_id, frozenset())
+                entry.hosts |= hosts.get(rule_id, frozenset())
 
     def _verify(self, seen: dict[tuple[str, str], _Seen], root: Path, max_bytes: int) -> str:
         """Ask providers about the verifiable secrets; what went wrong ("" when nothing)."""
@@ -271,11 +277,11 @@ class SecretsAnalyzer:
             return f"--verify not run: {exc}"
         key_ids: dict[str, str] = {}
         for entry in seen.values():
-            if entry.match.rule_id == AWS_KEY_ID:
+            if entry.match.rule.id == AWS_KEY_ID:
                 key_ids.setdefault(entry.path, entry.match.secret)
         named: dict[tuple[str, str], frozenset[str] | None] = {}  # (file, rule) -> hosts
         for entry in seen.values():
-            rule_id = entry.match.rule_id
+            rule_id = entry.match.rule.id
             if rule_id not in VERIFIABLE:
                 continue
             partner = key_ids.get(entry.path) if rule_id == AWS_SECRET else None
@@ -307,16 +313,13 @@ class SecretsAnalyzer:
             )
         return ""
 
-    def _finding(self, s: _Seen) -> Finding:
+    def _hit(self, s: _Seen) -> Hit:
         m = s.match
-        rule = self._by_id[m.rule_id]
-        severity = Severity.CRITICAL if s.live else m.severity
-        rule = at_severity(rule, severity)
-        provider = PROVIDER_OF.get(m.rule_id, "")
-        generic = m.rule_id.startswith("SECRET-GENERIC")
-        shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule_id))
+        provider = PROVIDER_OF.get(m.rule.id, "")
+        generic = m.rule in (GENERIC_PASSWORD, GENERIC_TOKEN)
+        shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule.id))
         parts = [f"value {shown}"]  # the title, shown beside the message, says what it is
-        if m.rule_id == BUILD_ARG_IN_ENV:  # no value in the file: the build gives it
+        if m.rule == BUILD_ARG_IN_ENV:  # no value in the file: the build gives it
             parts = [f"{m.detail}: the value given at build time is kept in the image"]
         elif m.detail:
             parts[0] += f" ({m.detail})"
@@ -336,12 +339,14 @@ class SecretsAnalyzer:
             parts.append(s.verdict_note)
         key = self._hasher(m.secret)
         slug = (provider or "generic").lower().replace(" ", "-")
-        return Finding(
-            rule=rule,
-            message="; ".join(parts),
-            location=Location(s.path, m.line, max(m.end_line, m.line)),
-            resource=f"secret/{slug}/{key.removeprefix(HASH_PREFIX)[:12]}",
-            key=key,
+        return Hit(
+            at_severity(m.rule, Severity.CRITICAL if s.live else m.severity),
+            s.path,
+            m.line,
+            f"secret/{slug}/{key.removeprefix(HASH_PREFIX)[:12]}",
+            "; ".join(parts),
+            key,
+            end_line=m.end_line,
             path_in_fingerprint=False,
         )
 

@@ -10,9 +10,32 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets.names import credential_kind
+from shieldwall.analyzers.secrets.spec import ANALYZER
+from shieldwall.model import Control, Severity
 
-RULE_ID = "SECRET-BUILD-ARG-IN-ENV"
+BUILD_ARG_IN_ENV = rule(
+    id="SECRET-BUILD-ARG-IN-ENV",
+    analyzer=ANALYZER,
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Credential build argument persisted into the image",
+    description=(
+        "A Dockerfile ENV copies a build argument that names a credential "
+        "(`ARG NPM_TOKEN` then `ENV NPM_TOKEN=$NPM_TOKEN`): the value given with "
+        "--build-arg is written into the image configuration, where `docker inspect`, "
+        "every container's environment and anyone who pulls the image can read it."
+    ),
+    remediation=(
+        "Revoke any credential already built into a pushed image. Pass it as a build "
+        "secret instead (`RUN --mount=type=secret,id=...` with `docker build --secret`) "
+        "and, if the running container needs it, inject it at run time."
+    ),
+    applies_to=("file", "git-history"),
+    cwe=("CWE-538", "CWE-798"),
+    references=("https://docs.docker.com/build/building/secrets/",),
+)
 _ARG = re.compile(r"(?im)^[ \t]*ARG[ \t]+(.+)$")
 _ENV = re.compile(r"(?im)^[ \t]*ENV[ \t]+((?:[^\n]*\\\n)*[^\n]*)$")
 _PAIR = re.compile(

@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shieldwall.analyzers.secrets import buildargs, generic, scorer, values
+from shieldwall.analyzers.secrets.buildargs import BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
+from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
+from shieldwall.analyzers.secrets.rules import known
 from shieldwall.analyzers.secrets.spec import Spec
-from shieldwall.model import Severity
+from shieldwall.model import Rule, Severity
 
-GENERIC_PASSWORD = "SECRET-GENERIC-PASSWORD"  # noqa: S105 - a rule id
-GENERIC_TOKEN = "SECRET-GENERIC-TOKEN"  # noqa: S105 - a rule id
+__all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
 _GENERIC = -1
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
@@ -25,20 +27,38 @@ _LONG_LINE = 4096
 _WINDOW = 1024
 _REGION_CAP = 64 * 1024
 # PEM-style blocks whose body is read beyond the header line.
-_BLOCK_RULES = {
-    "SECRET-PRIVATE-KEY",
-    "SECRET-PRIVATE-KEY-ENCRYPTED",
-    "SECRET-PRIVATE-KEY-OPENSSH",
-    "SECRET-PRIVATE-KEY-PGP",
-    "SECRET-PRIVATE-KEY-PUTTY",
-}
+_BLOCK_RULES = known(
+    (
+        "SECRET-PRIVATE-KEY",
+        "SECRET-PRIVATE-KEY-ENCRYPTED",
+        "SECRET-PRIVATE-KEY-OPENSSH",
+        "SECRET-PRIVATE-KEY-PGP",
+        "SECRET-PRIVATE-KEY-PUTTY",
+    ),
+    "engine._BLOCK_RULES",
+)
 # Base64 key material that is also a PEM block's body line.
-_BASE64_KEY_RULES = {"SECRET-PRIVATE-KEY-BASE64-DER", "SECRET-PKCS12-BASE64"}
-_PASSWORD_RULES = {
-    "SECRET-URL-PASSWORD",
-    "SECRET-CONNECTION-STRING-PASSWORD",
-    "SECRET-NETRC-PASSWORD",
-}
+_BASE64_KEY_RULES = known(
+    ("SECRET-PRIVATE-KEY-BASE64-DER", "SECRET-PKCS12-BASE64"), "engine._BASE64_KEY_RULES"
+)
+_PASSWORD_RULES = known(
+    ("SECRET-URL-PASSWORD", "SECRET-CONNECTION-STRING-PASSWORD", "SECRET-NETRC-PASSWORD"),
+    "engine._PASSWORD_RULES",
+)
+
+
+def _provider_rule(rule_id: str) -> Rule:
+    """The provider rule of that id (an unknown id fails at import)."""
+    for spec in SPECS:
+        if spec.rule.id == rule_id:
+            return spec.rule
+    raise ValueError(f"engine names a rule no module declares: {rule_id}")
+
+
+_PEM_KEY = _provider_rule("SECRET-PRIVATE-KEY")
+_ENCRYPTED_KEY = _provider_rule("SECRET-PRIVATE-KEY-ENCRYPTED")  # PEM, Proc-Type ENCRYPTED
+_PGP_KEY = _provider_rule("SECRET-PRIVATE-KEY-PGP")
+_PUTTY_KEY = _provider_rule("SECRET-PRIVATE-KEY-PUTTY")
 _LOCK_FILES = frozenset(
     {
         "package-lock.json",
@@ -74,12 +94,16 @@ _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev
 class Match:
     """A secret found in one file (or one commit's added lines of it)."""
 
-    rule_id: str
+    rule: Rule
     secret: str
     line: int
     end_line: int
     severity: Severity | None = None  # None: the rule's own severity
     detail: str = ""
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,49 +227,47 @@ class Detector:
         assert spec is not None and target.regex is not None
         out: list[Match] = []
         for m in target.regex.finditer(text):
-            if spec.rule_id in _BLOCK_RULES:
+            if spec.rule.id in _BLOCK_RULES:
                 block = _read_block(
-                    data, offset + len(text[: m.start()].encode("utf-8")), spec.rule_id
+                    data, offset + len(text[: m.start()].encode("utf-8")), spec.rule
                 )
                 out.extend(self._block(spec, block, line_no + text.count("\n", 0, m.start())))
                 continue
             secret = m.group("s") if "s" in target.regex.groupindex else m.group(0)
-            if spec.rule_id in _BASE64_KEY_RULES and _in_pem_block(data, offset, text, m.start()):
+            if spec.rule.id in _BASE64_KEY_RULES and _in_pem_block(data, offset, text, m.start()):
                 continue  # a line of a PEM key's body: the PEM rule reports the key
             if values.is_example(secret) or (spec.check is not None and not spec.check(secret)):
                 continue
             if not _body_ok(secret) or (
-                spec.rule_id in _PASSWORD_RULES and not _url_password_ok(secret)
+                spec.rule.id in _PASSWORD_RULES and not _url_password_ok(secret)
             ):
                 continue
             if values.has_sequence(secret):
-                out.append(Match(spec.rule_id, secret, line_no, line_no, Severity.LOW, _TYPED))
+                out.append(Match(spec.rule, secret, line_no, line_no, Severity.LOW, _TYPED))
                 continue
-            out.append(Match(spec.rule_id, secret, line_no, line_no))
+            out.append(Match(spec.rule, secret, line_no, line_no))
         return out
 
     def _block(self, spec: Spec, block: tuple[str, int] | None, line: int) -> list[Match]:
         if block is None:
             return []
         text, lines = block
-        rule_id = spec.rule_id
-        if rule_id == "SECRET-PRIVATE-KEY" and "Proc-Type: 4,ENCRYPTED" in text:
-            rule_id = "SECRET-PRIVATE-KEY-ENCRYPTED"
-        elif rule_id == "SECRET-PRIVATE-KEY-PUTTY":
+        rule = spec.rule
+        if rule == _PEM_KEY and "Proc-Type: 4,ENCRYPTED" in text:
+            rule = _ENCRYPTED_KEY
+        elif rule == _PUTTY_KEY:
             if "Private-Lines:" not in text:
                 return []
             if "Encryption: none" not in text:
                 return [
-                    Match(
-                        rule_id, text, line, line + lines, Severity.MEDIUM, "passphrase-protected"
-                    )
+                    Match(rule, text, line, line + lines, Severity.MEDIUM, "passphrase-protected")
                 ]
-        elif rule_id in ("SECRET-PRIVATE-KEY-PGP", "SECRET-PRIVATE-KEY-ENCRYPTED"):
+        elif rule in (_PGP_KEY, _ENCRYPTED_KEY):
             if len(armour_body(text)) < 64:
                 return []
         elif spec.check is not None and not spec.check(text):
             return []
-        return [Match(rule_id, text, line, line + lines)]
+        return [Match(rule, text, line, line + lines)]
 
     def _generic(
         self,
@@ -280,10 +302,10 @@ class Detector:
                     floor = decider.threshold if hit.reason else decider.veto
                     if decider.probability(x) < floor:
                         continue
-                rule_id = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
+                rule = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
                 severity = _generic_severity(hit, test_path)
                 at = line_no + i + hit.line_offset
-                out.append(Match(rule_id, hit.value, at, at, severity, f"key {hit.key}"))
+                out.append(Match(rule, hit.value, at, at, severity, f"key {hit.key}"))
         return out
 
 
@@ -291,7 +313,7 @@ def _persisted_args(data: bytes) -> list[Match]:
     text = data[: 1024 * 1024].decode("utf-8", "replace")
     return [
         Match(
-            buildargs.RULE_ID, f"${p.arg}", p.line, p.line, None, f"ENV {p.env} copies ARG {p.arg}"
+            BUILD_ARG_IN_ENV, f"${p.arg}", p.line, p.line, None, f"ENV {p.env} copies ARG {p.arg}"
         )
         for p in buildargs.persisted(text)
     ]
@@ -318,11 +340,11 @@ def _generic_severity(hit: generic.GenericHit, test_path: bool) -> Severity:
     return Severity.HIGH if score >= 0.75 and len(hit.value) >= 20 else Severity.MEDIUM
 
 
-def _read_block(data: bytes, start: int, rule_id: str) -> tuple[str, int] | None:
+def _read_block(data: bytes, start: int, rule: Rule) -> tuple[str, int] | None:
     """The armoured block starting at `start`, and how many lines it spans after
     its first."""
     limit = min(len(data), start + 64 * 1024)
-    if rule_id == "SECRET-PRIVATE-KEY-PUTTY":
+    if rule == _PUTTY_KEY:
         end = data.find(b"Private-MAC:", start, limit)
         end = limit if end < 0 else data.find(b"\n", end, limit)
     else:
@@ -358,7 +380,7 @@ def _dedupe(found: list[Match]) -> list[Match]:
     seen: set[tuple[str, str, int]] = set()
     out: list[Match] = []
     for m in found:
-        key = (m.rule_id, m.secret, m.line)
+        key = (m.rule.id, m.secret, m.line)
         if key not in seen:
             seen.add(key)
             out.append(m)
@@ -378,5 +400,5 @@ def default_detector() -> Detector:
 def group_by_rule(matches: Sequence[Match]) -> dict[str, list[Match]]:
     out: dict[str, list[Match]] = defaultdict(list)
     for m in matches:
-        out[m.rule_id].append(m)
+        out[m.rule.id].append(m)
     return out

@@ -30,8 +30,50 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets import values
 from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
+from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
+from shieldwall.model import Control, Severity
+
+GENERIC_PASSWORD = rule(
+    id="SECRET-GENERIC-PASSWORD",
+    analyzer=ANALYZER,
+    control=Control.SECRETS,
+    severity=Severity.HIGH,
+    title="Password written as a literal",
+    description=(
+        "A key that names a password (password, passwd, pwd, passphrase, db_pass...) is "
+        "assigned a literal in code or configuration. Placeholders, references to "
+        "environment variables or secret stores, paths and expressions are not reported. "
+        "Weak-looking values are reported at medium, values in test code or named as "
+        "test/mock/example at low."
+    ),
+    remediation=(
+        "Change the password on the system it opens, and inject it at run time (a "
+        "Kubernetes Secret with secretKeyRef, a compose secret, a secret store)." + AFTER_LEAK
+    ),
+    applies_to=APPLIES,
+    cwe=("CWE-798", "CWE-259"),
+    references=("https://cwe.mitre.org/data/definitions/259.html",),
+)
+GENERIC_TOKEN = rule(
+    id="SECRET-GENERIC-TOKEN",
+    analyzer=ANALYZER,
+    control=Control.SECRETS,
+    severity=Severity.MEDIUM,
+    title="Secret, token or key written as a literal",
+    description=(
+        "A key that names a secret, token or key (secret, token, api_key, "
+        "client_secret, private_key...) is assigned a literal that looks random "
+        "(entropy and character classes) and matches no provider format. Strong values "
+        "are reported at high, values in test code or named as test/mock/example at low."
+    ),
+    remediation="Revoke it with whoever issued it and inject it at run time." + AFTER_LEAK,
+    applies_to=APPLIES,
+    cwe=("CWE-798",),
+    references=("https://cwe.mitre.org/data/definitions/798.html",),
+)
 
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
@@ -522,8 +564,24 @@ def _find(
     line: str, syntax: Syntax, following: Callable[[int], str | None], wide: bool
 ) -> Iterator[GenericHit]:
     got = _Collect(wide)
+    yield from _assigned(line, syntax, got)
+    if got.wide:
+        yield from _wide(line, got)
     quoted = '"' in line or "'" in line or "`" in line
     directive = _DIRECTIVE.match(line) if quoted else None
+    if directive is not None and not got.kept and _quote_ok(line, directive, syntax):
+        hit = got.take(directive.group("key"), directive.group("val"), "directive")
+        if hit is not None:
+            yield hit
+    if got.kept or syntax.bare == "never":
+        return
+    yield from _bare_values(line, syntax, following, got)
+
+
+def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
+    """Values written as literals: quoted (or a wrapper call's argument), reversed
+    comparisons, XML elements, CLI flags, `KEY=value` in text, Bearer, commands."""
+    quoted = '"' in line or "'" in line or "`" in line
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
             continue
@@ -567,14 +625,13 @@ def _find(
                 hit = got.take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
-    if got.wide:
-        yield from _wide(line, got)
-    if directive is not None and not got.kept and _quote_ok(line, directive, syntax):
-        hit = got.take(directive.group("key"), directive.group("val"), "directive")
-        if hit is not None:
-            yield hit
-    if got.kept or syntax.bare == "never":
-        return
+
+
+def _bare_values(
+    line: str, syntax: Syntax, following: Callable[[int], str | None], got: _Collect
+) -> Iterator[GenericHit]:
+    """Unquoted values, where the file's syntax makes them literals: `key: value`,
+    `KEY value`, Go's bare literals, and a value on one of the lines below a key."""
     if syntax.bare == "not-code":
         bare = _GO_BARE.match(line)
         if bare and _NOT_GO_CODE.search(bare.group("val")):
@@ -595,6 +652,12 @@ def _find(
         for n in (1, 2, 3):
             below = following(n)
             if below is None:
+                return
+            vm = _VALUE_LINE.match(below)
+            if vm:
+                hit = got.take(key_only.group("key"), vm.group("val"), "below")
+                if hit is not None:
+                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
                 return
             vm = _VALUE_LINE.match(below)
             if vm:

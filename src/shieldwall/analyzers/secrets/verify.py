@@ -60,6 +60,8 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from shieldwall.analyzers.secrets.rules import known
+
 LIVE, REJECTED, UNKNOWN = "live", "rejected", "unknown"
 
 _DEFAULTS = {
@@ -81,9 +83,10 @@ _SLACK = ("SECRET-SLACK-BOT-TOKEN", "SECRET-SLACK-USER-TOKEN", "SECRET-SLACK-LEG
 _STRIPE = ("SECRET-STRIPE-SECRET-KEY", "SECRET-STRIPE-RESTRICTED-KEY", "SECRET-STRIPE-TEST-KEY")
 AWS_SECRET = "SECRET-AWS-SECRET-ACCESS-KEY"  # noqa: S105 - a rule id
 AWS_KEY_ID = "SECRET-AWS-ACCESS-KEY-ID"
-VERIFIABLE = frozenset((*_GITHUB, *_GITLAB, *_SLACK, *_STRIPE, AWS_SECRET))
+VERIFIABLE = known((*_GITHUB, *_GITLAB, *_SLACK, *_STRIPE, AWS_SECRET), "verify.VERIFIABLE")
+known((AWS_KEY_ID,), "verify.AWS_KEY_ID")  # the secret key's partner, sent with it
 # Formats that self-hosted instances issue too: sent only without a sign of one.
-SHARED_FORMAT = frozenset((*_GITHUB, *_GITLAB))
+SHARED_FORMAT = known((*_GITHUB, *_GITLAB), "verify.SHARED_FORMAT")
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_BUDGET = 60.0
