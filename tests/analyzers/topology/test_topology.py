@@ -518,6 +518,7 @@ def test_compose_ports_bound_to_loopback_are_not_exposed(write) -> None:
         "    ports:\n"
         "      - '127.0.0.1:5005:5005'\n"
         "      - '[::1]:5006:5006'\n"
+        "      - 'LOCALHOST:5008:5008'\n"
         "      - target: 5007\n"
         "        host_ip: 127.0.0.1\n"
         "        published: '5007'\n"
