@@ -4,7 +4,8 @@ For every query of the dockerfile, dockerCompose and k8s platforms, each test
 file is scanned alone with shieldwall's config analyzer (in-process, through
 the library). A query's ``positive_expected_result.json`` lists the lines where
 a finding is expected; an expected (file, line) pair is *hit* when any
-shieldwall finding, whatever its rule, stands on that line. Findings on the
+shieldwall finding (config or topology), whatever its rule, stands on that line
+or inside the value of the key written there. Findings on the
 negative files are counted too: each is either a false positive for that query
 or a real weakness the KICS query does not look for.
 
@@ -133,9 +134,13 @@ class Scanner:
 
     def __init__(self, profile: str = "strict") -> None:
         from shieldwall.analyzers.config import ConfigAnalyzer
+        from shieldwall.analyzers.topology import TopologyAnalyzer
         from shieldwall.model import Settings
 
         self.analyzer = ConfigAnalyzer()
+        # The service map owns exposure (a compose service's published port, a hostPort):
+        # its findings count like the config analyzer's.
+        self.topology = TopologyAnalyzer()
         self.settings = Settings(config_profile=profile)
 
     def scan(self, path: Path) -> tuple[dict[int, list[str]], int]:
@@ -143,13 +148,49 @@ class Scanner:
         from shieldwall.analyzers.base import ScanTarget
         from shieldwall.sources.tree import walk
 
-        output = self.analyzer.analyze(ScanTarget(walk(path), self.settings))
+        target = ScanTarget(walk(path), self.settings)
+        findings = [
+            *self.analyzer.analyze(target).findings,
+            *self.topology.analyze(target).findings,
+        ]
         lines: dict[int, list[str]] = {}
-        for finding in output.findings:
+        for finding in findings:
             loc = finding.location
             for line in range(loc.start_line, max(loc.end_line, loc.start_line) + 1):
                 lines.setdefault(line, []).append(finding.rule.id)
-        return lines, len(output.findings)
+        return lines, len(findings)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def block(lines: list[str], line: int) -> range:
+    """The lines of the key (or sequence item, or instruction) on 1-based `line`: from
+    it to the end of its value. A YAML block is the deeper-indented lines after it (and
+    the sequence items at its own indent when the key's value starts on the next line);
+    a Dockerfile instruction runs on while its lines end with a backslash."""
+    if not 1 <= line <= len(lines):
+        return range(line, line + 1)
+    head = lines[line - 1]
+    own = _indent(head)
+    items_too = head.rstrip().endswith(":") and not head.lstrip().startswith("-")
+    end = line
+    for number in range(line + 1, len(lines) + 1):
+        text = lines[number - 1]
+        stripped = text.strip()
+        if lines[number - 2].rstrip().endswith("\\"):
+            end = number
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        deeper = _indent(text) > own or (
+            items_too and _indent(text) == own and stripped.startswith("- ")
+        )
+        if not deeper:
+            break
+        end = number
+    return range(line, end + 1)
 
 
 def is_readable(name: str) -> bool:
@@ -168,6 +209,7 @@ def measure_query(scanner: Scanner, platform: str, query_dir: Path) -> QueryResu
     negatives = [p for p in files if p.name.startswith("negative")]
 
     lines_by_file: dict[str, dict[int, list[str]]] = {}
+    texts: dict[str, list[str]] = {}
     for path in files:
         try:
             lines, count = scanner.scan(path)
@@ -177,6 +219,7 @@ def measure_query(scanner: Scanner, platform: str, query_dir: Path) -> QueryResu
             result.errors.append(f"{path.name}: {type(exc).__name__}: {exc} (at {where})")
             lines, count = {}, 0
         lines_by_file[path.name] = lines
+        texts[path.name] = _read_lines(path)
         if path in negatives:
             result.negative_files += 1
             result.negative_findings += count
@@ -188,8 +231,15 @@ def measure_query(scanner: Scanner, platform: str, query_dir: Path) -> QueryResu
     except (OSError, ValueError) as exc:
         result.errors.append(f"{expected_file.name}: {exc}")
         return result
-    _match(result, expected, positives, lines_by_file)
+    _match(result, expected, positives, lines_by_file, texts)
     return result
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def _match(
@@ -197,6 +247,7 @@ def _match(
     expected: list[dict[str, object]],
     positives: list[Path],
     lines_by_file: dict[str, dict[int, list[str]]],
+    texts: dict[str, list[str]],
 ) -> None:
     """Count expected pairs and hits.
 
@@ -205,7 +256,16 @@ def _match(
     when there are several positive files could stand in any of them: for each
     line L, the n such entries are min(n, positive files) pairs, of which as
     many are hit as there are positive files with a finding on L.
+
+    A finding is *on* an expected line when it stands anywhere in the block of the
+    key written there (the key's line to the end of its value, see `block`): the
+    expectation names a key, the finding may name the item of it that is wrong.
     """
+
+    def found(name: str, line: int) -> bool:
+        on = lines_by_file.get(name, {})
+        return any(n in on for n in block(texts.get(name, []), line))
+
     known: set[tuple[str, int]] = set()
     unknown: Counter[int] = Counter()
     for entry in expected:
@@ -223,13 +283,13 @@ def _match(
         result.expected += 1
         if not is_readable(name):
             result.unreadable += 1
-        if line in lines_by_file.get(name, {}):
+        if found(name, line):
             result.hit += 1
         else:
             result.missed.append((name, line))
     for line, n in sorted(unknown.items()):
         pairs = min(n, len(positives))
-        with_hit = [p.name for p in positives if line in lines_by_file.get(p.name, {})]
+        with_hit = [p.name for p in positives if found(p.name, line)]
         hits = min(pairs, len(with_hit))
         result.expected += pairs
         result.hit += hits

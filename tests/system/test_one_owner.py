@@ -137,3 +137,106 @@ def test_a_baseline_entry_of_a_retired_rule_still_matches(write, tmp_path) -> No
     baseline.write_text(json.dumps(doc))
     [kept] = apply_baseline([exposed], load_baseline(baseline))
     assert not kept.suppressed
+
+
+COMPOSE = """\
+services:
+  gateway:
+    image: envoyproxy/envoy:v1.31.0
+    ports: ["443:8443"]
+  orders:
+    image: registry.example/orders:1.0
+    ports:
+      - "8080:8080"
+  cache:
+    image: redis:7
+    ports:
+      - "6379:6379"
+"""
+
+
+def _published(result) -> list[tuple[str, str, bool]]:
+    return sorted(
+        (f.rule.id, f.resource, f.suppressed)
+        for f in result.findings
+        if f.rule.named_by("COMPOSE-PUBLISHED-PORT")
+    )
+
+
+def test_a_compose_published_port_is_one_finding_of_the_map(write) -> None:
+    result = _scan(write({"shop/docker-compose.yaml": COMPOSE}))
+    assert _published(result) == [
+        ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", False),
+        ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", False),
+    ]
+    assert not any(f.rule.id == "COMPOSE-PUBLISHED-PORT" for f in result.findings)
+    [exposed] = [f for f in result.findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    assert exposed.location.start_line == 8  # the published item
+
+
+def test_suppressions_naming_compose_published_port_still_apply(write) -> None:
+    ignored = COMPOSE.replace(
+        '- "8080:8080"', '- "8080:8080"  # shieldwall: ignore[COMPOSE-PUBLISHED-PORT] demo only'
+    )
+    root = write(
+        {
+            "shop/docker-compose.yaml": ignored,
+            ".shieldwall.yaml": "exceptions:\n  - rule: COMPOSE-PUBLISHED-PORT\n"
+            "    resource: compose/shop/cache\n    reason: local cache\n",
+        }
+    )
+    options = ScanOptions(analyzers="config,topology", offline=True)
+    result = run_scan(root, options, str(root)).result
+    assert _published(result) == [
+        ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", True),
+        ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", True),
+    ]
+    assert not any(f.rule.id.startswith("SHIELDWALL-UNKNOWN") for f in result.findings)
+
+
+def test_rule_selection_naming_compose_published_port_selects_the_map_findings(write) -> None:
+    root = write({"shop/docker-compose.yaml": COMPOSE})
+    chosen = ScanOptions(
+        analyzers="config,topology",
+        offline=True,
+        repo_config=False,
+        rules=("COMPOSE-PUBLISHED-PORT",),
+    )
+    found = run_scan(root, chosen, str(root)).result.findings
+    assert sorted(f.rule.id for f in found) == [
+        "TOPO-DATASTORE-FROM-INTERNET",
+        "TOPO-EXPOSED-PAST-GATEWAY",
+    ]
+    skipped = ScanOptions(
+        analyzers="config,topology",
+        offline=True,
+        repo_config=False,
+        skip_rules=("COMPOSE-PUBLISHED-PORT",),
+    )
+    rest = {f.rule.id for f in run_scan(root, skipped, str(root)).result.findings}
+    assert rest and not rest & {"TOPO-DATASTORE-FROM-INTERNET", "TOPO-EXPOSED-PAST-GATEWAY"}
+
+
+def test_a_baseline_entry_of_compose_published_port_still_matches(write, tmp_path) -> None:
+    import json
+
+    from shieldwall.engine.baseline import apply_baseline, load_baseline
+
+    result = _scan(write({"shop/docker-compose.yaml": COMPOSE}))
+    [exposed] = [f for f in result.findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    # What a baseline written before the retirement holds: the config finding's entry.
+    entry = {"fingerprint": "0" * 32, "rule": "COMPOSE-PUBLISHED-PORT"}
+    baseline = tmp_path / "baseline.json"
+    doc = {
+        "schema": "shieldwall/baseline/v1",
+        "findings": [
+            entry | {"path": "shop/docker-compose.yaml", "resource": "compose/shop/orders"}
+        ],
+    }
+    baseline.write_text(json.dumps(doc))
+    [kept] = apply_baseline([exposed], load_baseline(baseline))
+    assert kept.suppressed
+    doc["findings"] = [entry | {"path": "other/docker-compose.yaml", "resource": "compose/x/y"}]
+    baseline.write_text(json.dumps(doc))
+    [kept] = apply_baseline([exposed], load_baseline(baseline))
+    assert not kept.suppressed

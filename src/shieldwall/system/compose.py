@@ -21,7 +21,7 @@ class Published:
 
     @property
     def loopback(self) -> bool:
-        return self.host_ip.startswith(_LOOPBACK)
+        return self.host_ip.lower().startswith(_LOOPBACK)
 
 
 @dataclass

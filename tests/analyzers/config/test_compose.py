@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shieldwall.analyzers.config.compose.image import image_tag_problem
-from shieldwall.model import GatewaySettings, Settings
+from shieldwall.model import Settings
 from tests.conftest import config_findings
 
 
@@ -38,25 +38,13 @@ def test_odd_shapes_do_not_crash(write, text: str) -> None:
     assert all(line >= 1 for _, line in found)
 
 
-def test_gateway_may_publish_ports_but_internal_service_may_not(write) -> None:
-    text = (
-        "services:\n"
-        "  gateway:\n"
-        "    image: envoyproxy/envoy:v1.31\n"
-        "    ports: ['443:443']\n"
-        "  orders:\n"
-        "    image: orders:1.0\n"
-        "    ports: ['8080:8080']\n"
-    )
-    published = [line for rule, line in _compose(write, text) if rule == "COMPOSE-PUBLISHED-PORT"]
-    assert published == [7]
-
-
-def test_configured_gateway_is_respected(write) -> None:
-    text = "services:\n  front:\n    image: web:1.0\n    ports: ['80:8080']\n"
-    settings = Settings(gateway=GatewaySettings(workloads=("front",)))
-    assert ("COMPOSE-PUBLISHED-PORT", 4) not in _compose(write, text, settings)
-    assert ("COMPOSE-PUBLISHED-PORT", 4) in _compose(write, text)
+def test_published_port_is_left_to_the_service_map(write) -> None:
+    # Whether a published port lets the internet past the gateway is the map's question
+    # (TOPO-EXPOSED-PAST-GATEWAY, which answers to the retired COMPOSE-PUBLISHED-PORT);
+    # the single-field facts of the port stay here.
+    text = "services:\n  orders:\n    image: orders:1.0\n    ports: ['80:8080']\n"
+    on_ports = [rule for rule, line in _compose(write, text) if line == 4]
+    assert on_ports == ["COMPOSE-PORT-ALL-INTERFACES", "COMPOSE-PRIVILEGED-PORT"]
 
 
 def test_two_dangerous_and_plain_caps_give_one_finding_each(write) -> None:

@@ -132,15 +132,13 @@ def test_shop_findings(shop) -> None:
 _RELATED = {
     "TOPO-EXPOSED-PAST-GATEWAY": {
         "K8S-SERVICE-EXPOSED",
-        "K8S-HOSTPORT",
-        "COMPOSE-PUBLISHED-PORT",
         "K8S-INGRESS-BYPASSES-GATEWAY",
         "K8S-SERVICE-EXTERNAL-IPS",
     },
     "TOPO-ROUTE-NO-AUTH": {"K8S-INGRESS-NO-AUTH", "K8S-INGRESS-BYPASSES-GATEWAY"},
     "TOPO-PLAINTEXT-EDGE": {"NET-PLAINTEXT-URL", "NET-DB-TLS-DISABLED"},
     "TOPO-DATASTORE-FROM-ANY-POD": {"K8S-NETPOL-MISSING", "K8S-NETPOL-ALLOW-ALL"},
-    "TOPO-DATASTORE-FROM-INTERNET": {"COMPOSE-PUBLISHED-PORT", "K8S-SERVICE-EXPOSED"},
+    "TOPO-DATASTORE-FROM-INTERNET": {"K8S-SERVICE-EXPOSED"},
     "TOPO-EGRESS-INTERNET": {"K8S-NETPOL-NO-DEFAULT-DENY-EGRESS"},
 }
 
@@ -465,3 +463,83 @@ def test_analyzer_output_carries_the_map() -> None:
 def test_addresses(name: str, value: str, expected: list[tuple]) -> None:
     got = [(a.host, a.port, a.scheme, a.encrypted) for a in addresses(name, value)]
     assert got == expected
+
+
+# -- compose published ports: the map owns them (COMPOSE-PUBLISHED-PORT retired) ------------
+
+
+def _exposed(findings) -> list[tuple[str, str, int]]:
+    return sorted(
+        (f.rule.id, f.resource.rsplit("/", 1)[-1], f.location.start_line)
+        for f in findings
+        if f.rule.id in ("TOPO-EXPOSED-PAST-GATEWAY", "TOPO-DATASTORE-FROM-INTERNET")
+    )
+
+
+def test_compose_gateway_may_publish_ports_but_internal_service_may_not(write) -> None:
+    text = (
+        "services:\n"
+        "  gateway:\n"
+        "    image: envoyproxy/envoy:v1.31\n"
+        "    ports: ['443:443']\n"
+        "  orders:\n"
+        "    image: orders:1.0\n"
+        "    ports:\n"
+        "      - '127.0.0.1:9001:9001'\n"
+        "      - '8080:8080'\n"
+    )
+    _, findings = build(write({"docker-compose.yaml": text}))
+    # At the published item, not the loopback one before it nor the `ports:` key.
+    assert _exposed(findings) == [("TOPO-EXPOSED-PAST-GATEWAY", "orders", 9)]
+    [exposed] = [f for f in findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    assert "COMPOSE-PUBLISHED-PORT" in exposed.rule.former_ids
+
+
+def test_compose_configured_gateway_is_respected(write) -> None:
+    text = "services:\n  front:\n    image: web:1.0\n    ports: ['80:8080']\n"
+    settings = Settings(gateway=GatewaySettings(workloads=("front",)))
+    _, findings = build(write({"docker-compose.yaml": text}), settings)
+    assert _exposed(findings) == []
+    _, findings = build(write({"docker-compose.yaml": text}))
+    assert _exposed(findings) == [("TOPO-EXPOSED-PAST-GATEWAY", "front", 4)]
+
+
+def test_compose_ports_bound_to_loopback_are_not_exposed(write) -> None:
+    text = (
+        "services:\n"
+        "  edge-proxy:\n"
+        "    image: nginx:1.27\n"
+        "    ports: ['80:80', '443:443']\n"
+        "  orders:\n"
+        "    image: orders:1.0\n"
+        "    expose: ['8080']\n"
+        "  debug:\n"
+        "    image: debug:1.0\n"
+        "    ports:\n"
+        "      - '127.0.0.1:5005:5005'\n"
+        "      - '[::1]:5006:5006'\n"
+        "      - 'LOCALHOST:5008:5008'\n"
+        "      - target: 5007\n"
+        "        host_ip: 127.0.0.1\n"
+        "        published: '5007'\n"
+    )
+    _, findings = build(write({"docker-compose.yaml": text}))
+    assert _exposed(findings) == []
+
+
+def test_compose_published_datastore_is_reachable_from_the_internet(write) -> None:
+    text = "services:\n  cache:\n    image: redis:7\n    ports:\n      - '6379:6379'\n"
+    _, findings = build(write({"docker-compose.yaml": text}))
+    assert _exposed(findings) == [("TOPO-DATASTORE-FROM-INTERNET", "cache", 2)]
+    [found] = [f for f in findings if f.rule.id == "TOPO-DATASTORE-FROM-INTERNET"]
+    assert "COMPOSE-PUBLISHED-PORT" in found.rule.former_ids
+
+
+@pytest.mark.parametrize(
+    "ports",
+    ["80", "[null, true, {published: [1]}, '::', '[', 'a:b:c:d']", "[{mode: host}, 7]"],
+)
+def test_compose_odd_port_shapes_do_not_crash_the_map(write, ports: str) -> None:
+    text = f"services:\n  web:\n    image: web:1.0\n    ports: {ports}\n"
+    _, findings = build(write({"docker-compose.yaml": text}))
+    assert all(f.location.start_line >= 1 for f in findings)

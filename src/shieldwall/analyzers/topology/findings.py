@@ -98,8 +98,14 @@ TOPO_EXPOSED_PAST_GATEWAY = _rule(
     cwe=("CWE-668",),
     references=(_NETPOL, "https://kubernetes.io/docs/concepts/services-networking/service/"),
     # The config rules that said it of one field; they report it now only where the
-    # map cannot follow the path (a Service or route whose pods are not in the unit).
-    former_ids=("K8S-HOSTPORT", "K8S-SERVICE-EXPOSED", "K8S-INGRESS-BYPASSES-GATEWAY"),
+    # map cannot follow the path (a Service or route whose pods are not in the unit),
+    # or not at all (K8S-HOSTPORT, COMPOSE-PUBLISHED-PORT: retired).
+    former_ids=(
+        "K8S-HOSTPORT",
+        "K8S-SERVICE-EXPOSED",
+        "K8S-INGRESS-BYPASSES-GATEWAY",
+        "COMPOSE-PUBLISHED-PORT",
+    ),
 )
 TOPO_ROUTE_NO_AUTH = _rule(
     id="TOPO-ROUTE-NO-AUTH",
@@ -192,6 +198,8 @@ TOPO_DATASTORE_FROM_INTERNET = _rule(
     ),
     cwe=("CWE-668", "CWE-923"),
     references=(_NETPOL,),
+    # A datastore's published port or hostPort was one of these before the map said it.
+    former_ids=("K8S-HOSTPORT", "K8S-SERVICE-EXPOSED", "COMPOSE-PUBLISHED-PORT"),
 )
 TOPO_DATASTORE_FROM_ANY_POD = _rule(
     id="TOPO-DATASTORE-FROM-ANY-POD",

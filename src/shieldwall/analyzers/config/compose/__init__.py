@@ -48,7 +48,6 @@ RULES: tuple[Rule, ...] = (
     privileges.COMPOSE_CGROUP_PARENT,
     privileges.COMPOSE_DEVICES,
     env.COMPOSE_ENV_SECRET,
-    ports.COMPOSE_PUBLISHED_PORT,
     ports.COMPOSE_PORT_ALL_INTERFACES,
     ports.COMPOSE_PRIVILEGED_PORT,
     limits.COMPOSE_NO_MEMORY_LIMIT,
@@ -71,7 +70,6 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
             if not isinstance(body, YMap):
                 continue
             svc = service._Service(cf, str(raw_name), body, services.line_of(raw_name))
-            svc.is_gateway = ctx.gateways.is_gateway(svc.id)
             hits.extend((svc.name, hit) for hit in _service_hits(svc))
             for mount in svc.mounts():
                 if mount.shareable_source:

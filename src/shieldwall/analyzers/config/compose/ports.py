@@ -1,8 +1,11 @@
-"""Published ports: on all interfaces, privileged, and published past the gateway."""
+"""Published ports: on all interfaces, and privileged.
+
+Whether a published port lets the internet past the gateway is the service map's
+question: TOPO-EXPOSED-PAST-GATEWAY (TOPO-DATASTORE-FROM-INTERNET for a datastore)
+reports it at the port, and answers to the retired id COMPOSE-PUBLISHED-PORT."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,23 +16,6 @@ from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
-COMPOSE_PUBLISHED_PORT = config_rule(
-    id="COMPOSE-PUBLISHED-PORT",
-    control=Control.API_EXPOSURE,
-    severity=Severity.MEDIUM,
-    title="Internal compose service publishes ports",
-    description=(
-        "A service other than the gateway that publishes a port on the host is reachable "
-        "without going through the gateway's authentication, TLS and rate limits."
-    ),
-    remediation=(
-        "Replace `ports:` with `expose:` (reachable on the compose network only) and route "
-        "outside traffic through the gateway; bind to 127.0.0.1 for local debugging."
-    ),
-    applies_to=_SVC,
-    cwe=("CWE-284",),
-    references=(_SPEC + "#ports",),
-)
 COMPOSE_PORT_ALL_INTERFACES = config_rule(
     id="COMPOSE-PORT-ALL-INTERFACES",
     control=Control.API_EXPOSURE,
@@ -63,7 +49,6 @@ COMPOSE_PRIVILEGED_PORT = config_rule(
     cwe=("CWE-250",),
     references=(_SPEC + "#ports",),
 )
-_LOOPBACK = re.compile(r"^(127\.\d+\.\d+\.\d+|::1|localhost)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +58,6 @@ class _Port:
     host_ip: str
     host_ports: tuple[int, int] | None  # None: ephemeral or unknown (a variable)
     container_ports: tuple[int, int] | None
-
-    @property
-    def loopback(self) -> bool:
-        return bool(_LOOPBACK.match(self.host_ip))
 
     @property
     def all_interfaces(self) -> bool:
@@ -148,14 +129,6 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
     if not isinstance(ports, YSeq):
         return
     parsed = [p for i, item in enumerate(ports) if (p := _parse_port(item, ports.line_of(i)))]
-    exposed = [p.raw for p in parsed if not p.loopback]
-    if exposed and not svc.is_gateway:
-        yield svc.hit(
-            COMPOSE_PUBLISHED_PORT,
-            svc.key_line("ports"),
-            f"is not the gateway but publishes {', '.join(map(str, exposed))} on the host",
-            "ports",
-        )
     for port in parsed:
         key = f"ports[{port.raw}]"
         if port.all_interfaces:
@@ -179,7 +152,6 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
 
 
 RULES: tuple[Rule, ...] = (
-    COMPOSE_PUBLISHED_PORT,
     COMPOSE_PORT_ALL_INTERFACES,
     COMPOSE_PRIVILEGED_PORT,
 )

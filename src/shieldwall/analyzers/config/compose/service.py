@@ -34,7 +34,6 @@ class _Service:
     name: str
     body: YMap
     line: int
-    is_gateway: bool = False
 
     @property
     def id(self) -> str:
