@@ -167,6 +167,35 @@ def test_a_decisions_file_made_before_the_change_sequence_is_migrated_in_place(
     store.close()
 
 
+def test_a_burst_of_decisions_made_in_one_second_is_found_through_its_key(
+    tmp_path: Path,
+) -> None:
+    """Before adding, a decision is looked up by (value, scenario, created_at): the
+    lookup must search one index on all three, not walk every decision made in the
+    same second (adding a burst of bans was quadratic). A file with the old
+    single-column index gets the key on opening."""
+    import sqlite3
+
+    path = tmp_path / "decisions.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(_OLD_SQLITE)
+    store = DecisionStore(path)
+    for n in range(50):
+        store.add(_decision(f"203.0.113.{n}", 2000.0))
+    store.close()
+    with sqlite3.connect(path) as db:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM decisions "
+            "WHERE value = ? AND scenario = ? AND created_at = ?",
+            ("203.0.113.7", "http-bruteforce", 2000.0),
+        ).fetchall()
+        indexes = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+    assert "decisions_key (value=? AND scenario=? AND created_at=?)" in plan[0][3]
+    assert "decisions_value" not in indexes
+
+
 def test_a_postgresql_table_made_before_the_change_sequence_is_migrated(
     store_location: str,
 ) -> None:
