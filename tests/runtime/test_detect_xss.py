@@ -56,3 +56,9 @@ def test_script_shapes_libinjection_leaves_are_xss(payload: str) -> None:
 )
 def test_ordinary_text_near_those_shapes_is_not_xss(text: str) -> None:
     assert "xss" not in _query(text)
+
+
+def test_javascript_code_point_escapes_and_tagged_calls_are_xss() -> None:
+    assert "xss" in _query("\\u{61}lert(1)")
+    assert "xss" in _query("top.confirm`1`")
+    assert "xss" not in _query("say `hello` to the prompt")

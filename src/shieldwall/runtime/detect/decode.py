@@ -11,7 +11,7 @@ import unicodedata
 from urllib.parse import unquote_to_bytes
 
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
-_BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
+_BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})|\\u\{0*([0-9A-Fa-f]{1,5})\}")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
 # Overlong forms of ASCII after URL decoding: two bytes (%c0%ae is `.`, %c0%af `/`;
 # IIS also reads an invalid second byte by its low six bits: %c0%2f, %c1%1c), and
@@ -99,7 +99,7 @@ def decode(text: str, plus: bool = True) -> str:
                 text = _PERCENT_U.sub(lambda m: chr(int(m.group(1), 16)), text)
             text = _url_once(text)
         if "\\" in text:
-            text = _BACKSLASH_U.sub(lambda m: chr(int(m.group(1), 16)), text)
+            text = _BACKSLASH_U.sub(_code_point, text)
             text = _BACKSLASH_X.sub(lambda m: chr(int(m.group(1), 16)), text)
         if "&" in text:
             text = html.unescape(_NAMED.sub(_entity, text))
@@ -112,6 +112,11 @@ def decode(text: str, plus: bool = True) -> str:
     if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
         text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKE))
     return text
+
+
+def _code_point(match: re.Match[str]) -> str:
+    """`\\u003c`, and JavaScript's `\\u{3c}` (at most U+FFFFF)."""
+    return chr(int(match.group(1) or match.group(2), 16))
 
 
 def _entity(match: re.Match[str]) -> str:

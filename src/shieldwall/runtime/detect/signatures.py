@@ -97,7 +97,7 @@ _XSS_URI = re.compile(
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
     # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
     r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
-    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\bdocument\s*\.\s*(?:cookie|domain"
+    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\b(?:alert|confirm|prompt|eval)\s*`|\bdocument\s*\.\s*(?:cookie|domain"
     r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
     r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+|<\s*:\s*[a-z]"
     # a namespaced script tag with spaces, attributes that run or load script, CSS bindings
