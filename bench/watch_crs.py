@@ -21,7 +21,11 @@ bench/watch_traffic.py (--seed) are then written as ModSecurity lines with
 ordinary headers and bodies of our making: how many are flagged.
 
 Run:  .venv/bin/python bench/watch_crs.py --crs DIR [--no-crowdsec] [--seed N]
+          [--half tuning|held-out|both] [--misses]
 (DIR: a coreruleset checkout or git directory, fetched at bench time.)
+`--half tuning` replays the tuning half alone, so that a round of fixes never
+computes held-out figures; `--misses` prints the tuning half's missed requests
+(rule, kind, what shieldwall saw) and is refused with any other half.
 """
 
 from __future__ import annotations
@@ -204,10 +208,12 @@ def _ratio(hits: list[bool]) -> str:
     return f"{sum(hits)}/{len(hits)} {sum(hits) / len(hits):.2f}" if hits else "-"
 
 
-def crs_scores(root: Path, crowdsec: bool = True) -> None:
+def crs_scores(root: Path, crowdsec: bool = True, half: str = "both", misses: bool = False) -> None:
+    if misses and half != "tuning":
+        raise SystemExit("--misses shows the tuning half only: add --half tuning")
     tree = CrsTree(root)
     levels = crs_paranoia(tree)
-    cases = crs_cases(tree)
+    cases = [c for c in crs_cases(tree) if half == "both" or crs_half(c[0]) == half]
     WORK.mkdir(parents=True, exist_ok=True)
     modsec = _caught(
         _write(WORK / "crs.modsec.json", (modsec_line(i, c[3]) for i, c in enumerate(cases))),
@@ -234,6 +240,18 @@ def crs_scores(root: Path, crowdsec: bool = True) -> None:
     else:
         print(f"crowdsec: not run ({why})")
     _report(cases, levels, modsec, nginx, cs)
+    if misses:
+        _misses(cases, modsec)
+
+
+def _misses(cases: list[Case], modsec: list[bool]) -> None:
+    """The tuning half's requests expected to match that the ModSecurity line missed."""
+    print("\n  tuning half, missed requests (ModSecurity lines):")
+    for i, (rule, kind, expected, inp) in enumerate(cases):
+        if expected and not modsec[i] and crs_half(rule) == "tuning":
+            data = inp.get("data", "")
+            shown = {"uri": inp.get("uri", "/"), "headers": _headers(inp), "data": data}
+            print(f"  {rule} {kind} {json.dumps(shown)[:600]}")
 
 
 def _report(
@@ -248,6 +266,8 @@ def _report(
         "split by rule-id hash (tuning: looked at while fixing; held-out: never)"
     )
     for half in ("tuning", "held-out"):
+        if not any(crs_half(c[0]) == half for c in cases):
+            continue
         print(f"\n  {half}: recall on requests expected to match (PL = the rule's paranoia level)")
         print(
             f"  {'kind':<16}{'sw modsec':>16}{'sw nginx':>16}{'crowdsec nginx':>16}"
@@ -371,8 +391,10 @@ def main() -> int:
     parser.add_argument("--crs", type=Path, required=True, help="coreruleset checkout or git dir")
     parser.add_argument("--no-crowdsec", action="store_true")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
+    parser.add_argument("--half", choices=("tuning", "held-out", "both"), default="both")
+    parser.add_argument("--misses", action="store_true", help="print the tuning half's misses")
     args = parser.parse_args()
-    crs_scores(args.crs, crowdsec=not args.no_crowdsec)
+    crs_scores(args.crs, crowdsec=not args.no_crowdsec, half=args.half, misses=args.misses)
     benign_scores(args.seed)
     return 0
 

@@ -361,3 +361,9 @@ def test_the_fast_ipv4_path_gives_the_same_key_as_the_parser(address: str) -> No
         else:
             expected = str(ip)
     assert client_key(address) == expected
+
+
+def test_a_body_that_only_starts_like_multipart_is_judged_as_text() -> None:
+    assert "xss" in _kinds(method="POST", body="--><svg/onload=alert(1)>=1")
+    assert "sqli" in _kinds(method="POST", body="--'or 1=1--")
+    assert _kinds(method="POST", body="--\nregards, Ann") == set()

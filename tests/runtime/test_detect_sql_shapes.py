@@ -151,3 +151,15 @@ def test_a_body_that_is_not_a_form_is_also_judged_whole() -> None:
 def test_ordinary_values_with_quotes_and_sql_words_are_not_sqli(value: str) -> None:
     assert "sqli" not in _kinds(path="/search", query="q=" + quote(value))
     assert "sqli" not in _kinds(method="POST", path="/notes", body="note=" + quote(value))
+
+
+def test_a_condition_joined_to_mongodb_javascript_is_sqli() -> None:
+    assert "sqli" in _kinds(path="/items/7||this.price/reviews")
+    assert "sqli" in _kinds(query="id=" + quote("1&&this.owner=='a'"))
+    assert "sqli" not in _kinds(query="q=" + quote("this.and that || more"))
+
+
+def test_a_statement_after_a_slash_or_a_semicolon_at_the_start_is_sqli() -> None:
+    assert "sqli" in _kinds(query="a=" + quote("/DROP TABLE orders"))
+    assert "sqli" in _kinds(query="a=" + quote(");insert into t values (1)"))
+    assert "sqli" not in _kinds(query="a=" + quote("/drop the table by the door"))

@@ -31,7 +31,7 @@ def body_values(body: str, content_type: str = "") -> list[str]:
             return found
     if "multipart" in kind or (not kind and stripped.startswith("--")):
         found = _multipart_values(body, content_type)
-        if found is not None:
+        if found:  # no part at all: a body that only starts like one (`-->`, `--'`)
             return found
     if "xml" in kind or (not kind and stripped.startswith("<?xml")):
         return _xml_values(body)

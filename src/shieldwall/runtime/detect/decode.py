@@ -11,7 +11,7 @@ import unicodedata
 from urllib.parse import unquote_to_bytes
 
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
-_BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})")
+_BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})|\\u\{0*([0-9A-Fa-f]{1,5})\}")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
 # Overlong forms of ASCII after URL decoding: two bytes (%c0%ae is `.`, %c0%af `/`;
 # IIS also reads an invalid second byte by its low six bits: %c0%2f, %c1%1c), and
@@ -31,6 +31,8 @@ _LOOKALIKE = str.maketrans(
         "\uefc8": "/",
         "\uf025": "/",
         "\u2216": "\\",
+        "\u3002": ".",
+        "\uff61": ".",
         "\u00b4": "'",
         "\u2018": "'",
         "\u2019": "'",
@@ -62,6 +64,9 @@ _ENTITIES = {
     "equals": "=",
 }
 _NAMED = re.compile(r"&(" + "|".join(_ENTITIES) + r");?", re.IGNORECASE)
+# A server that reads US-ASCII drops the high bit: 0xBC is `<`, 0xBE `>`, 0xA2 `"`.
+_HIGH_BIT = re.compile(r"\u00bc/?[a-z]")
+_SEVEN_BITS = {c: c & 0x7F for c in range(0x80, 0x100)}
 _MAX_ROUNDS = 4
 _MAX_LEN = 16384
 
@@ -85,14 +90,16 @@ def decode(text: str, plus: bool = True) -> str:
     text = text[:_MAX_LEN]
     if plus and "+" in text:
         text = text.replace("+", " ")
-    for _ in range(_MAX_ROUNDS):
+    for round_ in range(_MAX_ROUNDS):
         before = text
         if "%" in text:
+            if plus and round_ and "+" in text:  # `%2B` encoded twice meant a space
+                text = text.replace("+", " ")
             if "%u" in text or "%U" in text:
                 text = _PERCENT_U.sub(lambda m: chr(int(m.group(1), 16)), text)
             text = _url_once(text)
         if "\\" in text:
-            text = _BACKSLASH_U.sub(lambda m: chr(int(m.group(1), 16)), text)
+            text = _BACKSLASH_U.sub(_code_point, text)
             text = _BACKSLASH_X.sub(lambda m: chr(int(m.group(1), 16)), text)
         if "&" in text:
             text = html.unescape(_NAMED.sub(_entity, text))
@@ -100,9 +107,16 @@ def decode(text: str, plus: bool = True) -> str:
             break
     if "\x00" in text:
         text = text.replace("\x00", "")
+    if "\u00bc" in text and "\u00be" in text and _HIGH_BIT.search(text):
+        text = text.translate(_SEVEN_BITS)  # US-ASCII read as 7 bits: \xbcscript\xbe
     if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
         text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKE))
     return text
+
+
+def _code_point(match: re.Match[str]) -> str:
+    """`\\u003c`, and JavaScript's `\\u{3c}` (at most U+FFFFF)."""
+    return chr(int(match.group(1) or match.group(2), 16))
 
 
 def _entity(match: re.Match[str]) -> str:

@@ -10,7 +10,13 @@ import libinjection
 
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
+from shieldwall.runtime.detect.upload import (
+    UPLOAD_HEADERS,
+    multipart_file_names,
+    restricted_file_name,
+)
 from shieldwall.runtime.events import HttpEvent
 
 
@@ -32,6 +38,7 @@ _WORDS = re.compile(
     r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
     r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
+    r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).
@@ -53,6 +60,7 @@ _QUIET_HEADERS = frozenset(
         "proxy-connection",
     }
 )
+_SHELL_HINT = re.compile(r"[;|`]|\$\(")
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
 _CACHE_MAX = 20000
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
@@ -148,6 +156,8 @@ class PayloadDetector:
         if event.body:
             for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
+            if "cmdi" not in hits and _restricted_upload(event.body):
+                hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "body")
         for field, value, cache in (
             ("user_agent", event.user_agent, self._agents),
             ("referer", event.referer, self._referers),
@@ -176,6 +186,8 @@ class PayloadDetector:
                     _scan_text(part, field, found)
                 if not mark:  # no query: judge it whole
                     _scan_text(text, field, found)
+                elif _command_before_query(text, found):  # `host/p;cmd?x=1`
+                    found["cmdi"] = Hit("cmdi", "RT-CMDI", field)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
             elif field == "xff":
@@ -188,6 +200,19 @@ class PayloadDetector:
                 cache.clear()
             cache[value] = cached
         return cached
+
+
+def _restricted_upload(body: str) -> bool:
+    return "filename" in body and any(restricted_file_name(n) for n in multipart_file_names(body))
+
+
+def _command_before_query(referer: str, found: dict[str, Hit]) -> bool:
+    """A referer judged whole for a command (its query values were judged apart)."""
+    return (
+        "cmdi" not in found
+        and _SHELL_HINT.search(referer) is not None
+        and shell_command(decode(referer).lower())
+    )
 
 
 def _remember(
@@ -209,6 +234,8 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
             continue
         if name in _QUIET_HEADERS or not value:
             continue
+        if name in UPLOAD_HEADERS and "cmdi" not in hits and restricted_file_name(value):
+            hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "header")
         if name == "cookie":
             for pair in value.split(";"):
                 key, _, cookie = pair.strip().partition("=")

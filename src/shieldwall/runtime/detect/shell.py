@@ -12,12 +12,12 @@ from fnmatch import fnmatchcase
 _SHELL_ONLY = (
     "whoami|uname|wget|curl|nc|ncat|netcat|socat|bash|sh|zsh|ksh|csh|tcsh|dash|busybox"
     "|id|ifconfig|ipconfig|systeminfo|nslookup|chmod|chown|chgrp|passwd|sudo|su|crontab|nohup"
-    "|telnet|tftp|ssh|scp|rsync|python[23]?|perl|php|ruby|lua|gcc|c89|c99"
+    "|telnet|tftp|ssh|scp|rsync|python[23]?(?:\\.\\d+)?|perl|php|ruby|irb|lua|gcc|c89|c99"
     "|powershell|pwsh|cmd|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic|netstat|tasklist"
     "|taskkill|schtasks|ping|traceroute|tracert|dig|whois|ps|htop|kill|pkill"
     "|killall|ls|dir|cat|tac|nl|od|xxd|base64|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
-    "|unset|uptime|lastlog|hostname|df|du|mount|umount|dmesg"
-    "|lsof|strace|gdb|awk|gawk|sed|grep|egrep|fgrep|xargs|tar|unzip|gzip"
+    "|unset|uptime|lastlog|lastlogin|hostname|df|du|mount|umount|dmesg|regedit"
+    "|lsof|strace|gdb|awk|gawk|sed|grep|egrep|fgrep|xargs|tar|bsdtar|unzip|gzip"
     "|gunzip|bzip2|zcat|zstdcat|bzcat|xzcat|openssl|getent|sleep"
     "|visudo|useradd|usermod|userdel|adduser|chpasswd|iptables|systemctl|journalctl"
     "|kubectl|crictl|ansible|ansible-[a-z]+|chef-[a-z]+|cscli|cpulimit|eval|exec"
@@ -26,8 +26,17 @@ _SHELL_ONLY = (
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
-    "whoami|uname|ifconfig|ipconfig|systeminfo|nslookup|visudo|netstat|tasklist|ansible(?:-\\w+)?"
-    "|chef-\\w+|cscli|crontab|chpasswd|useradd|usermod|getent|lastlog|dmesg|lsof"
+    "whoami|uname|ifconfig|ipconfig|systeminfo|nslookup|visudo|netstat|tasklist"
+    "|cscli|crontab|chpasswd|useradd|usermod|getent|lastlog|dmesg|lsof"
+)
+# Configuration-management tools by their command names, with what follows them on a
+# command line (a product name alone, or Ansible's own `ansible-httpget` agent, is not one).
+_TOOLS = (
+    r"ansible(?:-(?:playbook|galaxy|vault|doc|config|console|inventory|pull|test|lint))?"
+    r"\s+(?:[\w.-]+\s+)?-{1,2}[a-z]|ansible-(?:playbook|galaxy|vault|doc|config|console"
+    r"|inventory|pull|test|lint)\b(?!-)|chef-(?:run|client|solo|shell|apply|zero)\b(?!-)"
+    r"|cscli\s+(?:alerts|decisions|bouncers|machines|hub|collections|parsers|scenarios|config"
+    r"|lapi|capi|console|metrics|postoverflows|notifications|simulation|explain)\b"
 )
 # Commands that are English words too: they need an option or a path after them.
 _WORDS = (
@@ -36,10 +45,14 @@ _WORDS = (
     "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
     "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm"
 )
-_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z]|~/|\.\./|\$|%)"
+_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|~/|\.\./|\$|%)"
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
-    r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*" + _PREFIX + r"?(?:[\w.~-]*/)*(?:(?:" + _SHELL_ONLY + r")"
+    r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"
+    + _PREFIX
+    + r"?(?:[\w.~-]*/)*(?:(?:"
+    + _SHELL_ONLY
+    + r")"
     r"(?=$|[\s;|&<>`)},]|\$)|(?:" + _WORDS + r")" + _ARGUMENT + r")"
 )
 # Shell words that are enough at the very end, after a separator (`;env`, `|who`).
@@ -64,16 +77,31 @@ _LEADING = re.compile(
     + r"|(?:"
     + _ALONE
     + r")\s*(?:$|[;|&`])|(?:"
+    + _TOOLS
+    + r")|\\(?:"
+    + _SHELL_ONLY
+    + r")(?:$|\s)|(?:usr/(?:local/)?)?s?bin/(?:"
+    + _SHELL_ONLY
+    + "|"
+    + _ALONE
+    + "|"
+    + _TOOLS
+    + r")|(?:"
     + _SHELL_ONLY
     + r")\s+(?:"
     + _SHELL_ONLY
     + r")\s)"
 )
 _EXPANSION = re.compile(
-    r"\$\{\s*ifs\s*\}|\$ifs\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
+    r"\$\{\s*ifs\s*\}|\$(?:ifs|shell|bash)\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
     + _SHELL_ONLY
     + r")\b[^`]{0,200}`|\$\[[^\]]{1,100}\]"
     r"|\$\{(?:shell|path|home|user|pwd|ifs|0|#\w*)\}|\{\s*,?\s*\$?(?:" + _SHELL_ONLY + r"),"
+    # parameter expansion with an operator (`${x#*}`, `${p/a/b}`, `${v:-d}`), arithmetic
+    r"|\$\{\w*(?:[#%^,]|/{1,2}|:[-=?+])[^}]{0,100}\}|\$\{[\w:]*:-|\$\[[^\]]{0,100}\]"
+    # going to the root before a command, forced removal, a job for later
+    r"|\bcd\s+(?:/|~|\.\.)[\w./-]*\s*(?:;|&&|\|\|)|\brm\s+-(?:rf|fr|r|f)\b"
+    r"|[;|&`]\s*at\s+\d{1,2}:\d{2}\s*(?:[ap]m\s*)?[\"'`]"
     r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
     r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
@@ -83,6 +111,9 @@ _WINDOWS = re.compile(
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\s"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?\S+\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\S+"
     r"\s+(?:\(|echo\b|goto\b|set\b|call\b|cmd\b|del\b|copy\b|start\b|exit\b|\w+$)"
+    # a comparison of quoted or bracketed operands, as batch files write them, or if/i
+    r"|\bif(?:\s*/i)?\s+(?:not\s+)?(?:\"[^\"]*\"|\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*=="
+    r"|\bif\s*/i\s*[^\s=]+\s*=="
 )
 _MAIL = re.compile(
     r"[\r\n]\s*(?:rcpt\s+to|mail\s+from|helo\s|ehlo\s|auth\s+(?:login|plain)|vrfy\s|expn\s"
@@ -90,7 +121,7 @@ _MAIL = re.compile(
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
 )
-_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d-]|\{\w?\}|_(?!\w)|[a-z](?![\w{]))")
+_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{]))")
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",

@@ -71,10 +71,14 @@ _SSRF = re.compile(
     r"(?:https?|gopher|dict|ftp|ldap|tftp|sftp)://(?:[^/@\s]*@)?\[?(?:169\.254\.\d+\.\d+"
     r"|metadata(?:\.google\.internal)?\b|100\.100\.100\.200|127\.\d+\.\d+\.\d+|localhost\b"
     r"|0\.0\.0\.0|0x7f[0-9a-f.]*|2130706433|017700000001|::1?\]|::ffff:|fd00:ec2::254|fe80:"
-    r"|0(?:[:/]|$))|(?:^|[^\w])(?:file|gopher|dict|jar|netdoc)://"
+    r"|0(?:[:/]|$))|(?:^|[^\w])(?:file|local_file|gopher|dict|jar|netdoc)://"
+    # a host spelled as one number (`http:2852039166`), or with a backslash before each letter
+    r"|\b(?:https?|ftp):/{0,3}(?:[^/@\s]*@)?(?:\d{8,10}|0x[0-9a-f]{6,8}|0[0-7]{9,11})(?:[:/?#]|$)"
+    r"|\b(?:https?|ftp):/{0,3}(?:\\+[a-z0-9.]){3,}"
 )
 _JNDI = re.compile(r"\$\{\s*jndi\s*:")
-_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)([^${}]*)\}")
+# A lookup that spells its value (`${lower:j}`, `${::-j}`, `${env:x:-$}`): its value.
+_JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)((?:[^${}]|\$(?!\{))*)\}")
 _SSTI = re.compile(
     r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{.{0,200}?\}"
     r"|<%=.{0,200}?%>|\$\{.{0,200}?(?:getclass|forname|runtime|freemarker|new\s).{0,200}?\}"
@@ -93,20 +97,38 @@ _XSS_URI = re.compile(
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
     # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
     r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
-    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\bdocument\s*\.\s*(?:cookie|domain"
+    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\b(?:alert|confirm|prompt|eval)\s*`|\bdocument\s*\.\s*(?:cookie|domain"
     r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
-    r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+"
+    r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+|<\s*:\s*[a-z]"
+    # a namespaced script tag with spaces, attributes that run or load script, CSS bindings
+    r"|<\s*[a-z]+\s*:\s*(?:script|svg|iframe|vmlframe|img|image)\b|\b(?:formaction|srcdoc)\s*="
+    r"|-moz-binding\s*:|\bbehavior\s*:\s*url\s*\("
+    # out of a JavaScript string into an assignment: `" in valueOf=`, `' in a.b=`
+    r"|[\"'`]\s*in\s*(?:[a-z_$][\w$]*\.[\w$.]+|valueof|location|name|onerror)\s*="
+    r"|^\s*--!?>\s*$"
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
     r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
     r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
 )
 
 _XSS_NOISE = re.compile(r"[\t\n\r]|/\*.{0,200}?\*/")
+# A tag spelled with spaces between its letters (`<f o r m`, `<s c r i p t`).
+_SPACED_TAG = re.compile(r"<\s*((?:[a-z]\s+){2,}[a-z])(?![a-z])")
+_TAGS = frozenset(
+    {
+        *("script", "form", "dialog", "iframe", "svg", "object", "embed", "img", "image"),
+        *("body", "style", "link", "meta", "input", "button", "video", "audio", "details"),
+        *("marquee", "math", "base", "frame", "frameset", "applet", "isindex", "textarea"),
+        *("select", "keygen", "template", "source", "track"),
+    }
+)
 
 
 def _xss(lowered: str) -> bool:
     """Browsers skip tabs and newlines inside `javascript:` and comments in script."""
     if _XSS_URI.search(lowered):
+        return True
+    if "<" in lowered and any("".join(m.split()) in _TAGS for m in _SPACED_TAG.findall(lowered)):
         return True
     if "\t" in lowered or "\n" in lowered or "\r" in lowered or "/*" in lowered:
         return _XSS_URI.search(_XSS_NOISE.sub("", lowered)) is not None

@@ -45,6 +45,8 @@ SQL_SHAPES = re.compile(
     # MongoDB operators in a parameter name or a JSON key
     r"|\[\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not)\s*\]"
     r"|^\$(?:ne|eq|gt|gte|lt|lte|regex|where|nin|exists|expr|function)$|\$where\b"
+    # a condition joined to MongoDB's `$where` JavaScript (`1||this.x`)
+    r"|(?:\|\||&&)\s*this\.\w"
     # numbers that overflow an integer or a float column (a probe), MySQL's 1.e(
     r"|^\s*-?(?:2147483648|4294967295|4294967296|9223372036854775807|9223372036854775808"
     r"|18446744073709551615|18446744073709551616|2\.2250738585072011e-308|1e309)\s*$"
@@ -72,7 +74,7 @@ SQL_SHAPES = re.compile(
     r"|replace\s+into\b|declare\s+@|exec(?:ute)?\s*(?:\(|@|sp_|xp_|master\b|immediate\b)"
     r"|shutdown\s*(?:--|#|;|$|with\b)|set\s+@|prepare\s+\w+\s+from\b|grant\s+\w+\s+on\b"
     r"|rename\s+(?:table|user)\b)"
-    r"|^\s*(?:insert\s+into|update\s+\w+\s+set|delete\s+from|declare\s+@|set\s+@"
+    r"|^[\s/;)]*(?:insert\s+into|update\s+\w+\s+set|delete\s+from|declare\s+@|set\s+@"
     r"|drop\s+(?:table|database|function|procedure|view)|prepare\s+\w+\s+from"
     r"|create\s+(?:table|function|procedure|user|database|view|trigger))"
     # words and functions only SQL has

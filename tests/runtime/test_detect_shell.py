@@ -1,0 +1,138 @@
+"""Command injection shapes: shell parameter expansion, a command in parentheses
+or behind a backslash, commands that go to the root first, batch comparisons,
+configuration-management tools, uploads that replace a server's configuration.
+Each payload has a near miss in ordinary words that must stay quiet."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from shieldwall.runtime.detect.payload import PayloadDetector
+from shieldwall.runtime.detect.shell import shell_command
+from shieldwall.runtime.sources.json_logs import parse_modsecurity_json
+from tests.runtime.payloads import payload_kinds
+
+
+def _query(value: str) -> set[str]:
+    return payload_kinds(query="v=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "${HOME#/}",  # expansion with an operator
+        "${PWD//x/y}",
+        "${undefined:-/bin}",
+        "$[7+1]",
+        "$[]",
+        "$SHELL -c true",
+        "a&&(sh)<x",  # a command in parentheses after a separator
+        "\\whoami",  # a backslash that skips an alias
+        "cd ..;ls",  # to the root (or up) before a command
+        "cd /tmp && id",
+        "x; rm -rf ./data",
+        ";at 23:59 'touch x'",
+        ";irb -e 1",
+        ";lastlogin -u root",
+        ";regedit /s a.reg",
+        "time bsdtar -cf x .",
+        "cat /[d]ev/nul?",  # a globbed path after a command
+        "bin/visudo",
+        "ansible web -m shell",
+        "ansible-vault view x.yml",
+        "chef-client --local-mode",
+        "cscli decisions list",
+    ],
+)
+def test_shell_expansions_and_command_shapes_are_cmdi(payload: str) -> None:
+    assert "cmdi" in _query(payload)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello ${user.name}",  # a template placeholder
+        "price $5 or $[10",
+        "cd player; tape deck",
+        "meet me; at 10:30 in room 4",
+        "rm the old one",
+        "ansible",
+        "ansible tutorial",
+        "how to learn chef cooking",
+        "cscli is a tool",
+        "see bin/run.sh",
+        "cat food /kg",
+    ],
+)
+def test_ordinary_words_near_those_shapes_are_not_cmdi(text: str) -> None:
+    assert "cmdi" not in _query(text)
+
+
+def test_ansibles_own_user_agent_is_not_a_command() -> None:
+    assert payload_kinds(user_agent="ansible-httpget") == set()
+    assert "cmdi" in payload_kinds(user_agent="ansible-playbook -i hosts site.yml")
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        'if "%X%"=="1" goto end',
+        "IF [%1]==[] echo none",
+        "if (%2)==(a) cd c:\\x",
+        "if not {%3} == {} set y=1",
+        'IF /I "%v%"=="yes" (echo y)',
+        "if/i a==b ver",
+    ],
+)
+def test_batch_comparisons_of_quoted_or_bracketed_operands_are_cmdi(condition: str) -> None:
+    assert shell_command(condition.lower())
+
+
+@pytest.mark.parametrize("text", ["if a is b then c", 'if "a" is fine', "a == b"])
+def test_comparisons_in_prose_are_not_batch(text: str) -> None:
+    assert not shell_command(text)
+
+
+def test_a_command_hidden_by_an_empty_underscore_variable_is_cmdi() -> None:
+    assert shell_command(";c$_a$_t /e$_tc/ho$_sts")
+    assert not shell_command("php: $_get and $_post")
+
+
+def test_a_referer_carrying_a_command_before_its_query_is_cmdi() -> None:
+    assert "cmdi" in payload_kinds(referer="https://a.example/p;c$@at+/etc/hosts?x=1")
+    assert payload_kinds(referer="https://a.example/p;jsessionid=4f2?x=1") == set()
+
+
+def _upload(headers: dict[str, str], body: str = "") -> set[str]:
+    line = json.dumps(
+        {
+            "transaction": {
+                "client_ip": "203.0.113.9",
+                "time_stamp": "Thu Dec  3 10:15:02 2026",
+                "request": {"method": "POST", "uri": "/upload", "headers": headers, "body": body},
+                "response": {"http_code": 200},
+            }
+        }
+    )
+    event = parse_modsecurity_json(line)
+    assert event is not None
+    return {hit.kind for hit in PayloadDetector().scan(event)}
+
+
+@pytest.mark.parametrize(
+    "name", ["wp-config.php", "wp-config-old.bak", ".htaccess", "settings. php"]
+)
+def test_an_upload_named_like_server_configuration_is_cmdi(name: str) -> None:
+    assert "cmdi" in _upload({"X-Filename": name})
+    part = f'--b\r\nContent-Disposition: form-data; name="f"; filename="{name}"\r\n\r\nx\r\n--b--'
+    assert "cmdi" in _upload({"Content-Type": "multipart/form-data; boundary=b"}, part)
+
+
+@pytest.mark.parametrize("name", ["settings.png", "my config.pdf", "htaccess-notes.txt"])
+def test_an_upload_of_an_ordinary_file_is_not_flagged(name: str) -> None:
+    assert _upload({"X-Filename": name}) == set()
+    part = f'--b\r\nContent-Disposition: form-data; name="f"; filename="{name}"\r\n\r\nx\r\n--b--'
+    assert _upload({"Content-Type": "multipart/form-data; boundary=b"}, part) == set()

@@ -1,0 +1,64 @@
+"""Script injection that libinjection leaves: tags spelled with spaces or a
+namespace, attributes that run or load script, CSS bindings, a way out of a
+JavaScript string, the end of an HTML comment, and US-ASCII read as seven
+bits. Each payload has a near miss in ordinary words that must stay quiet."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.runtime.payloads import payload_kinds
+
+
+def _query(value: str) -> set[str]:
+    return payload_kinds(query="v=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "x<s v g onload",  # a tag with spaces between its letters
+        "<i f r a m e src",
+        "< a : svg",  # a namespaced tag with spaces
+        "<:vmlframe href=x>",
+        '"formaction=//a.example',
+        "x' srcdoc=&lt;b&gt;",
+        "width:1px;-moz-binding:url(//a.example/b.xml#c)",
+        "a{behavior: url(x.htc)}",
+        '" in \\u006eame=1',  # out of a string into an assignment
+        "' in top.x=1",
+        "-->",
+        "\\xbcsvg onload\\xbe",  # US-ASCII read as seven bits: 0xbc is <
+    ],
+)
+def test_script_shapes_libinjection_leaves_are_xss(payload: str) -> None:
+    assert "xss" in _query(payload)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a < b: c",
+        "if a<b: return",
+        "<3 items",
+        "s v g",
+        "< b i g deal",
+        "formation=4-4-2",
+        "behavior: calm",
+        '"in stock"',
+        "it is in=stock",
+        "A --> B",
+        "1/4 cup = \\xbc cup, \\xbe cup sugar",
+        "2 x ¼ cup, ¾ cup sugar",
+    ],
+)
+def test_ordinary_text_near_those_shapes_is_not_xss(text: str) -> None:
+    assert "xss" not in _query(text)
+
+
+def test_javascript_code_point_escapes_and_tagged_calls_are_xss() -> None:
+    assert "xss" in _query("\\u{61}lert(1)")
+    assert "xss" in _query("top.confirm`1`")
+    assert "xss" not in _query("say `hello` to the prompt")
