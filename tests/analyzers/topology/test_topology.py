@@ -410,6 +410,32 @@ networks: {front: {}, back: {internal: true}}
     assert m.node("compose/demo/web").open_egress
 
 
+def test_plaintext_link_copied_by_an_anchor_is_one_finding_at_the_anchor(write) -> None:
+    compose = """name: demo
+x-defaults: &defaults
+  image: registry/worker:1
+  environment:
+    CACHE_URL: "redis://cache:6379"
+services:
+  cache: {image: registry/redis:7, expose: ["6379"]}
+  ingest: *defaults
+  export: {<<: *defaults, command: export}
+  report:
+    image: registry/report:1
+    environment: {CACHE_URL: "redis://cache:6379"}
+"""
+    m, findings = build(write({"docker-compose.yaml": compose}))
+    plain = sorted(
+        (f.location.start_line, f.message) for f in findings if f.rule.id == "TOPO-PLAINTEXT-EDGE"
+    )
+    # The anchor's line once, naming both services; report's own line apart.
+    assert [line for line, _ in plain] == [5, 10]
+    assert plain[0][1].startswith("links of 2 services (export, ingest) -> compose/demo/cache")
+    merged = {f.fingerprint for f in findings if f.location.start_line == 5}
+    for src in ("compose/demo/ingest", "compose/demo/export"):
+        assert merged <= set(edge(m, src, "compose/demo/cache").findings)
+
+
 def test_gateway_configured_for_hostport(write) -> None:
     hostport = deploy("web").replace("containerPort: 8080}", "containerPort: 8080, hostPort: 80}")
     settings = Settings(gateway=GatewaySettings(workloads=("Deployment/app/web",)))

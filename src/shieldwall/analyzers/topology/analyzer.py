@@ -104,8 +104,8 @@ def map_inventory(
             findings.append(finding)
             if hit.node:
                 node_fp[hit.node].append(finding.fingerprint)
-            if hit.edge is not None:
-                edge_fp[hit.edge].append(finding.fingerprint)
+            for edge in (hit.edge, *hit.also) if hit.edge is not None else ():
+                edge_fp[edge].append(finding.fingerprint)
     return _freeze(topo, node_fp, edge_fp, unit), findings, topo
 
 

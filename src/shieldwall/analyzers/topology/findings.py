@@ -52,6 +52,7 @@ class GraphHit(Hit):
 
     node: str = ""  # node id the finding belongs to
     edge: tuple[str, str, int | None, str] | None = None  # or edge key
+    also: tuple[tuple[str, str, int | None, str], ...] = ()  # further edges it stands for
 
 
 def _short(node_id: str) -> str:
@@ -75,8 +76,7 @@ def check(topo: Topology) -> Iterator[GraphHit]:
         yield from _exposure(node, only == node.id)
         yield from _datastore(node)
         yield from _egress(node)
-    for key, edge in topo.edges.items():
-        yield from _plaintext(topo, key, edge)
+    yield from _plaintext_links(topo)
 
 
 TOPO_EXPOSED_PAST_GATEWAY = _rule(
@@ -322,27 +322,65 @@ TOPO_PLAINTEXT_EDGE = _rule(
 )
 
 
-def _plaintext(
-    topo: Topology, key: tuple[str, str, int | None, str], edge: EdgeDraft
-) -> Iterator[GraphHit]:
-    if edge.source == INTERNET or edge.encrypted or not edge.plaintext or not edge.allowed:
-        return
-    src = topo.nodes.get(edge.source)
-    if src is None:
-        return
+EdgeKey = tuple[str, str, int | None, str]
+
+
+def _plaintext_links(topo: Topology) -> Iterator[GraphHit]:
+    """One finding per plaintext link; the links that one configured line gives to
+    several services (a YAML anchor or merge key copies it) are one finding, at that
+    line, naming the services."""
+    by_line: dict[tuple[str, int, str, int | None], list[tuple[EdgeKey, EdgeDraft]]] = {}
+    for key, edge in topo.edges.items():
+        if edge.source == INTERNET or edge.encrypted or not edge.plaintext or not edge.allowed:
+            continue
+        if edge.source not in topo.nodes:
+            continue
+        by_line.setdefault((edge.path, edge.line, edge.target, edge.port), []).append((key, edge))
+    for links in by_line.values():
+        if len({edge.source for _, edge in links}) < 2 or not links[0][1].path:
+            yield from (_plaintext(topo, key, edge) for key, edge in links)
+        else:
+            yield _inherited_plaintext(topo, links)
+
+
+def _plaintext(topo: Topology, key: EdgeKey, edge: EdgeDraft) -> GraphHit:
+    src = topo.nodes[edge.source]
     port = f" port {edge.port}" if edge.port else ""
     evidence = "; ".join(edge.plaintext[:3])
-    mesh = "no service mesh enforces mTLS on it" if src.compose is None else "compose has no mTLS"
-    yield GraphHit(
+    return GraphHit(
         TOPO_PLAINTEXT_EDGE,
         src.path,
         src.line,
         src.id,
         f"link {src.id} -> {edge.target}{port} carries plaintext: configured as {evidence}; "
-        f"the network lets it through ({edge.allowed_note}) and {mesh}",
+        f"the network lets it through ({edge.allowed_note}) and {_no_mtls(src)}",
         f"->{edge.target}:{edge.port or '*'}",
         edge=key,
     )
+
+
+def _inherited_plaintext(topo: Topology, links: list[tuple[EdgeKey, EdgeDraft]]) -> GraphHit:
+    links = sorted(links, key=lambda link: link[1].source)
+    key, edge = links[0]
+    names = [_short(e.source) for _, e in links]
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    port = f" port {edge.port}" if edge.port else ""
+    return GraphHit(
+        TOPO_PLAINTEXT_EDGE,
+        edge.path,
+        edge.line,
+        edge.source,
+        f"links of {len(names)} services ({shown}) -> {edge.target}{port} carry plaintext: "
+        f"each inherits {edge.plaintext[0]}; the network lets them through "
+        f"({edge.allowed_note}) and {_no_mtls(topo.nodes[edge.source])}",
+        f"->{edge.target}:{edge.port or '*'}",
+        edge=key,
+        also=tuple(k for k, _ in links[1:]),
+    )
+
+
+def _no_mtls(src: NodeDraft) -> str:
+    return "no service mesh enforces mTLS on it" if src.compose is None else "compose has no mTLS"
 
 
 RULES: tuple[Rule, ...] = (

@@ -126,6 +126,7 @@ def _netpol_coverage(
     for p in policies:
         by_ns[p.namespace].append(p)
     ns_workloads: dict[str, list[Workload]] = defaultdict(list)
+    open_ns: set[str] = set()  # namespaces with a workload no ingress policy selects
     for w in ctx.workloads:
         ns_workloads[w.namespace].append(w)
         if w.obj.kind in ("Job", "CronJob") or w.pod_spec.get("hostNetwork") is True:
@@ -133,6 +134,7 @@ def _netpol_coverage(
         if not any(
             evaluated.selects(p, w) and "Ingress" in evaluated.types(p) for p in by_ns[w.namespace]
         ):
+            open_ns.add(w.namespace)
             yield Hit(
                 K8S_NETPOL_MISSING,
                 w.path,
@@ -165,14 +167,24 @@ def _netpol_coverage(
         )
         names = ", ".join(sorted({w.obj.name for w in workloads})[:5])
         if not deny_ingress:
+            # Every workload selected by an ingress policy of its own: nothing is open
+            # today, and the default-deny only guards the next workload (hardening advice).
+            covered = ns not in open_ns
             yield Hit(
                 K8S_NETPOL_NO_DEFAULT_DENY,
                 path,
                 line,
                 f"Namespace/{ns}",
                 f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
-                "default-deny ingress NetworkPolicy",
+                "default-deny ingress NetworkPolicy"
+                + (
+                    "; each of them is selected by an ingress policy today, but the next "
+                    "workload added would start reachable from the whole cluster"
+                    if covered
+                    else ""
+                ),
                 path_in_fingerprint=anchor is not None,
+                opt_in=covered,
             )
         if not deny_egress:
             yield Hit(
