@@ -240,3 +240,48 @@ def test_a_baseline_entry_of_compose_published_port_still_matches(write, tmp_pat
     baseline.write_text(json.dumps(doc))
     [kept] = apply_baseline([exposed], load_baseline(baseline))
     assert not kept.suppressed
+
+
+def _scan_with_repo_config(root):
+    return run_scan(root, ScanOptions(analyzers="config,topology", offline=True), str(root)).result
+
+
+def test_an_ignore_on_the_ports_key_line_covers_the_port_list_findings(write) -> None:
+    # Users write it on the key as often as on the item: the retired rule stood there.
+    for rule_id in ("COMPOSE-PUBLISHED-PORT", "TOPO-EXPOSED-PAST-GATEWAY"):
+        ignored = COMPOSE.replace(
+            '    ports:\n      - "8080:8080"',
+            f'    ports:  # shieldwall: ignore[{rule_id}] demo only\n      - "8080:8080"',
+        )
+        result = _scan_with_repo_config(write({"shop/docker-compose.yaml": ignored}))
+        assert _published(result) == [
+            ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", False),
+            ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", True),
+        ], rule_id
+
+
+def test_an_ignore_above_a_datastore_s_ports_key_covers_its_internet_finding(write) -> None:
+    # The finding stands at the service; the published port below it is its cause.
+    for rule_id in ("COMPOSE-PUBLISHED-PORT", "TOPO-DATASTORE-FROM-INTERNET"):
+        ignored = COMPOSE.replace(
+            "    image: redis:7\n    ports:",
+            f"    image: redis:7\n    # shieldwall: ignore[{rule_id}] local cache\n    ports:",
+        )
+        result = _scan_with_repo_config(write({"shop/docker-compose.yaml": ignored}))
+        assert _published(result) == [
+            ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", True),
+            ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", False),
+        ], rule_id
+        [cache] = [f for f in result.findings if f.rule.id == "TOPO-DATASTORE-FROM-INTERNET"]
+        assert cache.suppression is not None and cache.suppression.reason == "local cache"
+
+
+def test_an_ignore_on_a_service_key_covers_that_service_only(write) -> None:
+    ignored = COMPOSE.replace(
+        "  orders:\n", "  orders:  # shieldwall: ignore[TOPO-EXPOSED-PAST-GATEWAY] demo\n"
+    ).replace("  cache:\n", "  cache:  # shieldwall: ignore[TOPO-EXPOSED-PAST-GATEWAY] no\n")
+    result = _scan_with_repo_config(write({"shop/docker-compose.yaml": ignored}))
+    assert _published(result) == [
+        ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", False),
+        ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", True),
+    ]

@@ -67,6 +67,8 @@ class Hit:
     opt_in: bool = False
     # For a data-flow finding, where the data went (see Finding.flow).
     flow: tuple[Location, ...] = ()
+    # Where an inline ignore of it may be written as well (see Finding.ignorable_at).
+    ignorable_at: tuple[Location, ...] = ()
 
     def finding(self, unit: str = "", message: str | None = None) -> Finding:
         return Finding(
@@ -78,6 +80,7 @@ class Hit:
             path_in_fingerprint=self.path_in_fingerprint,
             flow=self.flow,
             unit=unit,
+            ignorable_at=self.ignorable_at,
         )
 
 

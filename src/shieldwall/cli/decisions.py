@@ -1,11 +1,13 @@
-"""`shieldwall decisions list|add|delete`: the decisions database by hand."""
+"""`shieldwall decisions list|add|delete|serve`: the decisions database by hand, and served."""
 
 from __future__ import annotations
 
 import ipaddress
 import signal
 import time
+from contextlib import ExitStack, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
@@ -23,6 +25,12 @@ from shieldwall.runtime.auth_endpoint import AUTH_PATH
 from shieldwall.runtime.decisions import SCHEMA, Decision
 from shieldwall.runtime.durations import parse_duration
 from shieldwall.runtime.store import DecisionStore
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+    from ssl import SSLContext
+
+    from shieldwall.runtime.lapi import DecisionsAPI
 
 
 def _interrupt(*_: object) -> None:
@@ -176,13 +184,9 @@ def serve_decisions(
     403 when the address in --header is banned), the CrowdSec LAPI bouncer endpoints
     GET /v1/decisions and /v1/decisions/stream (X-Api-Key from `shieldwall bouncers
     add`), and POST/DELETE /v1/admin/decisions for admin keys."""
-    from shieldwall.runtime.bouncer_keys import BouncerKeys
-    from shieldwall.runtime.decisions_server import decisions_server, tls_context
-    from shieldwall.runtime.lapi import DecisionsAPI
+    from shieldwall.runtime.decisions_server import tls_context
 
-    host, sep, port = listen.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"--listen {listen!r}: give HOST:PORT", "for example 127.0.0.1:8081")
+    host, port = _listen_address(listen)
     if (tls_cert is None) != (tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together", "give both, or neither")
     try:
@@ -190,28 +194,50 @@ def serve_decisions(
     except ValueError as exc:
         raise UsageError(f"--stream-lookback: {exc}", "e.g. 5m") from None
     tls = tls_context(tls_cert, tls_key) if tls_cert and tls_key else None
-    path = database or watch_config(config_path).database
+    with ExitStack() as opened:
+        api = _decisions_api(database or watch_config(config_path).database, opened)
+        server = _bind(api, listen, host, port, header, tls)
+        opened.callback(server.server_close)
+        scheme = "https" if tls else "http"
+        click.echo(f"serving decisions at {scheme}://{listen} (gateways: {AUTH_PATH})", err=True)
+        signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the keys' pulls get written
+        with suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+def _listen_address(listen: str) -> tuple[str, int]:
+    """--listen HOST:PORT as (host, port); an IPv6 host may be bracketed, an empty
+    one is the loopback address."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--listen {listen!r}: give HOST:PORT", "for example 127.0.0.1:8081")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _decisions_api(path: str | Path, opened: ExitStack) -> DecisionsAPI:
+    """The API over the decisions database at `path` (a writer, a reader and the
+    bouncer keys), warmed; what it opens is closed when `opened` closes."""
+    from shieldwall.runtime.bouncer_keys import BouncerKeys
+    from shieldwall.runtime.lapi import DecisionsAPI
+
     store = DecisionStore(path)
+    opened.callback(store.close)
     reader = DecisionStore(path) if str(path) != ":memory:" else store
+    opened.callback(reader.close)
     keys = BouncerKeys(path)
+    opened.callback(keys.close)
     api = DecisionsAPI(store, keys, reader=reader)
     api.warm()
+    return api
+
+
+def _bind(
+    api: DecisionsAPI, listen: str, host: str, port: int, header: str, tls: SSLContext | None
+) -> ThreadingHTTPServer:
+    """The server listening on host:port; a port taken or refused is a usage error."""
+    from shieldwall.runtime.decisions_server import decisions_server
+
     try:
-        server = decisions_server(api, host.strip("[]") or "127.0.0.1", int(port), header, tls)
+        return decisions_server(api, host, port, header, tls)
     except OSError as exc:
-        store.close()
-        reader.close()
-        keys.close()
         raise UsageError(f"--listen {listen}: {exc.strerror or exc}", "pick a free port") from None
-    scheme = "https" if tls else "http"
-    click.echo(f"serving decisions at {scheme}://{listen} (gateways: {AUTH_PATH})", err=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the keys' pulls get written
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        store.close()
-        reader.close()
-        keys.close()

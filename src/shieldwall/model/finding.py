@@ -46,6 +46,10 @@ class Finding:
     # The deployment unit the finding holds in ("kustomization:deploy/base"); "" for
     # findings about no deployed resource. Not in the fingerprint.
     unit: str = ""
+    # Other places an inline ignore of this finding may be written: the settings
+    # that cause it, when it stands elsewhere (a datastore's published ports). Not
+    # in the fingerprint.
+    ignorable_at: tuple[Location, ...] = ()
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:

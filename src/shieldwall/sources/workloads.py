@@ -134,12 +134,6 @@ class Container:
             return self.body.line_of("securityContext")
         return self.line
 
-    def env(self) -> Iterator[tuple[str, Any, int]]:
-        """(name, literal value or None, line) for each env entry."""
-        for item in get_seq(self.body, "env"):
-            if isinstance(item, YMap):
-                yield str(item.get("name", "")), item.get("value"), item.line_of("value")
-
 
 @dataclass(frozen=True, slots=True)
 class Workload:

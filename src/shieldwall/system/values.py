@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shieldwall.sources.manifests import ComposeFile, K8sObject
-from shieldwall.sources.workloads import Workload, get_map, get_seq
+from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _KEY = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.-]*\s*")
@@ -28,6 +28,9 @@ class ConfigValue:
     path: str
     line: int
     key: str  # stable locator inside the owner (never a line number)
+    # The value as written (a str, or an int or bool YAML read unquoted: a number or
+    # a boolean is a setting, never a credential); None for a command-line argument.
+    written: object = None
 
 
 def text_of(value: Any) -> str:
@@ -44,21 +47,27 @@ def _flag(arg: str) -> tuple[str, str]:
     return "", arg
 
 
+def env_values(w: Workload, c: Container) -> Iterator[ConfigValue]:
+    """A container's literal env values (`value:`; not those read from elsewhere)."""
+    for item in get_seq(c.body, "env"):
+        if isinstance(item, YMap) and isinstance(item.get("value"), (str, int, bool)):
+            name = str(item.get("name", ""))
+            yield ConfigValue(
+                w.id,
+                f"env {name}",
+                name,
+                text_of(item["value"]),
+                w.path,
+                item.line_of("value"),
+                f"{c.key}.env[{name}]",
+                item["value"],
+            )
+
+
 def container_values(w: Workload) -> Iterator[ConfigValue]:
     """Literal env values and command/args of every container of a workload."""
     for c in w.containers():
-        for item in get_seq(c.body, "env"):
-            if isinstance(item, YMap) and isinstance(item.get("value"), (str, int, bool)):
-                name = str(item.get("name", ""))
-                yield ConfigValue(
-                    w.id,
-                    f"env {name}",
-                    name,
-                    text_of(item["value"]),
-                    w.path,
-                    item.line_of("value"),
-                    f"{c.key}.env[{name}]",
-                )
+        yield from env_values(w, c)
         for field in ("command", "args"):
             seq = c.body.get(field)
             if isinstance(seq, YSeq):
@@ -82,15 +91,14 @@ def configmap_values(cm: K8sObject, only_key: str | None = None) -> Iterator[Con
     if not isinstance(data, YMap):
         return
     for key, value in data.items():
-        if not isinstance(value, str) or (only_key and str(key) != only_key):
+        if not isinstance(value, (str, int, bool)) or (only_key and str(key) != only_key):
             continue
         key_line = data.line_of(key)
         what = f"ConfigMap {cm.name} key {key}"
-        lines = value.splitlines()
+        lines = value.splitlines() if isinstance(value, str) else [text_of(value)]
         if len(lines) <= 1:
-            yield ConfigValue(
-                cm.id, what, str(key), value.strip(), cm.path, key_line, f"data[{key}]"
-            )
+            text = text_of(value).strip()
+            yield ConfigValue(cm.id, what, str(key), text, cm.path, key_line, f"data[{key}]", value)
             continue
         for i, text in enumerate(lines, start=1):
             var, val = str(key), text
@@ -100,7 +108,7 @@ def configmap_values(cm: K8sObject, only_key: str | None = None) -> Iterator[Con
                     var, val = name.strip(), rest
                     break
             yield ConfigValue(
-                cm.id, what, var, val.strip(), cm.path, key_line + i, f"data[{key}]:{var}"
+                cm.id, what, var, val.strip(), cm.path, key_line + i, f"data[{key}]:{var}", val
             )
 
 
@@ -124,6 +132,36 @@ def used_configmaps(w: Workload) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(used))
 
 
+@dataclass(frozen=True, slots=True)
+class SecretUse:
+    """A container reading a Secret into its environment."""
+
+    env: str  # the variable (`env` with `secretKeyRef`), "" for a whole Secret (`envFrom`)
+    secret: str  # the Secret's name as written ("" when it is not)
+    line: int
+    key: str  # stable locator inside the workload (never a line number)
+
+
+def env_secrets(c: Container) -> Iterator[SecretUse]:
+    """The Secrets a container reads into its environment: one variable each
+    (`valueFrom.secretKeyRef`), then whole (`envFrom[].secretRef`), in order."""
+    for item in get_seq(c.body, "env"):
+        if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
+            continue
+        value_from = get_map(item, "valueFrom")
+        ref = value_from.get("secretKeyRef") if value_from is not None else None
+        if value_from is not None and isinstance(ref, YMap):
+            name = item["name"]
+            secret = str(ref.get("name") or "")
+            line = value_from.line_of("secretKeyRef")
+            yield SecretUse(name, secret, line, f"{c.key}.env[{name}]")
+    for item in get_seq(c.body, "envFrom"):
+        whole = get_map(item, "secretRef")
+        if whole is not None:
+            secret = str(whole.get("name", ""))
+            yield SecretUse("", secret, c.body.line_of("envFrom"), f"{c.key}.envFrom[{secret}]")
+
+
 def workload_values(
     w: Workload, configmaps: dict[tuple[str, str], K8sObject]
 ) -> Iterator[ConfigValue]:
@@ -136,8 +174,8 @@ def workload_values(
             yield from configmap_values(cm, key)
 
 
-def compose_values(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
-    """A compose service's environment, command and entrypoint."""
+def compose_env(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
+    """A compose service's `environment:`, as a mapping or as `NAME=value` items."""
     sid = cf.service_id(name)
     env = svc.get("environment")
     if isinstance(env, YMap):
@@ -151,6 +189,7 @@ def compose_values(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValu
                     cf.path,
                     env.line_of(k),
                     f"environment[{k}]",
+                    val,
                 )
     elif isinstance(env, YSeq):
         for i, item in enumerate(env):
@@ -164,7 +203,14 @@ def compose_values(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValu
                     cf.path,
                     env.line_of(i),
                     f"environment[{k.strip()}]",
+                    val,
                 )
+
+
+def compose_values(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
+    """A compose service's environment, command and entrypoint."""
+    sid = cf.service_id(name)
+    yield from compose_env(cf, name, svc)
     for field in ("command", "entrypoint"):
         cmd = svc.get(field)
         if isinstance(cmd, str):

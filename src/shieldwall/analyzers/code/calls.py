@@ -45,21 +45,43 @@ class Calls(ContainerMethods):
     and the functions it runs (callbacks, closures, functions handed to executors)."""
 
     def call(self, node: ast.Call) -> Val:
-        func = node.func
-        receiver: Val | None = None
-        method: str | None = None
+        receiver, method, fval, qual = self._callee(node.func)
+        args, kwargs = self._arguments(node)
+        self.run_callbacks(node, args, kwargs)
+        ours = self._call_nested_or_own(qual, node, args, kwargs)
+        if ours is not None:
+            return ours
+        if (
+            fval is not None
+            and fval.qual is None
+            and fval.deep_taint() is not None
+            and (isinstance(node.func, ast.Call) or CALLABLE in fval.flags)
+        ):
+            # calling a lambda over tainted data, or what a factory returned (make(x)())
+            return Val(join_taint(fval.deep_taint(), union_taint([*args, *kwargs.values()])))
+        if self.summary is None:
+            patterns.check_call(self, node, qual, method, receiver, args, kwargs)
+        self.check_sinks(node, qual, method, receiver, args, kwargs)
+        result = self.call_result(node, qual, method, receiver, args, kwargs)
+        return path_facts(result, qual, method, receiver, args)
+
+    def _callee(self, func: ast.expr) -> tuple[Val | None, str | None, Val | None, str | None]:
+        """What is called: (receiver, method name) for `x.m(...)`, the function's
+        value otherwise, and its dotted name when known."""
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value)
-            method = func.attr
-            fval = None
             qual = (
-                f"{receiver.qual}.{method}"
+                f"{receiver.qual}.{func.attr}"
                 if receiver.qual and not receiver.qual.startswith("<")
                 else None
             )
-        else:
-            fval = self.expr(func)
-            qual = fval.qual
+            return receiver, func.attr, None, qual
+        fval = self.expr(func)
+        return None, None, fval, fval.qual
+
+    def _arguments(self, node: ast.Call) -> tuple[list[Val], dict[str, Val]]:
+        """The positional and keyword arguments' values; `**d` gives its keywords
+        one by one when its keys are known, one collapsed argument otherwise."""
         args = [as_argument(self.expr(a), a) for a in node.args]
         kwargs: dict[str, Val] = {}
         for kw in node.keywords:
@@ -72,61 +94,29 @@ class Calls(ContainerMethods):
                     args.append(collapse(v))
             else:
                 kwargs[kw.arg] = v
-        self.run_callbacks(node, args, kwargs)
-        if qual and qual.startswith("<func>"):
-            qual_name = qual[len("<func>") :]
-            info = self.m.by_qualname.get(qual_name)
-            if info is not None:
-                if (
-                    ".<locals>." in qual_name
-                    and self.info is not None
-                    and qual_name.startswith(self.scope + ".<locals>.")
-                ):
-                    ran = self.run_closure(info, args)
-                    if ran is not None:
-                        return ran
-                return self.call_summary(info, node, args, kwargs, None)
+        return args, kwargs
+
+    def _call_nested_or_own(
+        self, qual: str | None, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """A call of a function of this module: a function nested in this one runs
+        in place (it reads the variables it closes over), another one by its
+        summary. None when the function called is not one of this module's."""
+        if not qual or not qual.startswith("<func>"):
+            return None
+        qual_name = qual[len("<func>") :]
+        info = self.m.by_qualname.get(qual_name)
+        if info is None:
+            return None
         if (
-            fval is not None
-            and fval.qual is None
-            and fval.deep_taint() is not None
-            and (isinstance(func, ast.Call) or CALLABLE in fval.flags)
+            ".<locals>." in qual_name
+            and self.info is not None
+            and qual_name.startswith(self.scope + ".<locals>.")
         ):
-            # calling a lambda over tainted data, or what a factory returned (make(x)())
-            return Val(join_taint(fval.deep_taint(), union_taint([*args, *kwargs.values()])))
-        if self.summary is None:
-            patterns.check_call(self, node, qual, method, receiver, args, kwargs)
-        self.check_sinks(node, qual, method, receiver, args, kwargs)
-        result = self.call_result(node, qual, method, receiver, args, kwargs)
-        if qual in cat.PATH_JOINS and any(dotdot_only(a) for a in args[1:]):
-            result = Val(unsafe_again(result.taint, PATH_SAFETY), qual=result.qual)
-        if qual in cat.PATH_JOINS and any(a.deep_taint() is not None for a in args[1:]):
-            # a later component may be absolute: what is joined may not start with the base
-            result = Val(
-                result.taint,
-                result.consts,
-                result.items,
-                result.keys,
-                result.qual,
-                result.flags | {cat.JOINED},
-                result.prefix,
-            )
-        if qual in cat.NORMALISERS or (
-            method in cat.NORMALISING_METHODS
-            and receiver is not None
-            and receiver.qual == "pathlib.Path"
-        ):
-            # realpath(x), Path(x).resolve(): `..` and links resolved, a prefix check holds
-            return Val(
-                result.taint,
-                result.consts,
-                result.items,
-                result.keys,
-                result.qual,
-                result.flags | {cat.NORMALISED},
-                result.prefix,
-            )
-        return result
+            ran = self.run_closure(info, args)
+            if ran is not None:
+                return ran
+        return self.call_summary(info, node, args, kwargs, None)
 
     def run_callbacks(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         """A function defined in this one handed to a call (`Thread(target=worker)`,
@@ -618,3 +608,23 @@ def dotdot_only(v: Val) -> bool:
     """`v` is a path component checked for `../` only (see catalog.DOTDOT)."""
     t = v.deep_taint()
     return t is not None and cat.DOTDOT in t.safe_for
+
+
+def path_facts(
+    result: Val, qual: str | None, method: str | None, receiver: Val | None, args: list[Val]
+) -> Val:
+    """What a path call's result is known to be: a join with a `..` component is
+    no longer safe as a path, one with a tainted later component may not start with
+    the base (it may be absolute), and realpath(x) or Path(x).resolve() is
+    normalised (`..` and links resolved: a prefix check on it holds)."""
+    if qual in cat.PATH_JOINS and any(dotdot_only(a) for a in args[1:]):
+        result = Val(unsafe_again(result.taint, PATH_SAFETY), qual=result.qual)
+    if qual in cat.PATH_JOINS and any(a.deep_taint() is not None for a in args[1:]):
+        result = result.with_flags(cat.JOINED)
+    if qual in cat.NORMALISERS or (
+        method in cat.NORMALISING_METHODS
+        and receiver is not None
+        and receiver.qual == "pathlib.Path"
+    ):
+        return result.with_flags(cat.NORMALISED)
+    return result

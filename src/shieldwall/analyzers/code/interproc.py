@@ -119,39 +119,33 @@ class Interprocedural(SinkChecks):
         kwargs: dict[str, Val],
         receiver: Val | None,
     ) -> Val:
-        params = [*info.node.args.posonlyargs, *info.node.args.args]
-        names = [p.arg for p in params]
-        bound: dict[int, Val] = {}
-        offset = 0
-        if info.class_name is not None and names and names[0] in ("self", "cls"):
-            if receiver is not None:
-                bound[0] = receiver
-            offset = 1
-        kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
-        varargs, varkw = len(kwnames), len(kwnames) + 1  # slots of *args, **kwargs
-        for i, a in enumerate(args):
-            if i + offset < len(names):
-                bound[i + offset] = a
-            elif info.node.args.vararg is not None:
-                bound[varargs] = joined(bound.get(varargs), a)
-        for k, v in kwargs.items():
-            if k in kwnames:
-                bound[kwnames.index(k)] = v
-            elif info.node.args.kwarg is not None:
-                bound[varkw] = joined(bound.get(varkw), v)
+        """What calling one definition of a function returns, its sinks reported here."""
+        bound, is_method = bind_arguments(info, args, kwargs, receiver)
         if info.node.name == "__init__" or self.depth >= MAX_DEPTH:
             return Val(union_taint(list(bound.values())))
         # A method: the receiver's attributes are followed one by one (what the
         # constructor and earlier calls stored on it), its own taint as a whole.
         fields: dict[str, Val] = {}
         recv_path: str | None = None
-        if offset and receiver is not None and isinstance(node.func, ast.Attribute):
+        if is_method and receiver is not None and isinstance(node.func, ast.Attribute):
             recv_path = dotted(node.func.value)
             fields = self.receiver_fields(recv_path, receiver)
             bound[0] = Val(receiver.taint)
-        any_taint = any(v.deep_taint() is not None for v in [*bound.values(), *fields.values()])
-        result_taint: Taint | None = None
-        base: Val | None = None
+        base = self._own_return(info, recv_path)
+        if all(v.deep_taint() is None for v in [*bound.values(), *fields.values()]):
+            return base or CLEAN
+        result_taint, kept = self._through_parameters(
+            info, node, bound, recv_path, base.deep_taint() if base is not None else None
+        )
+        result_taint = self._through_fields(info, node, fields, recv_path, result_taint)
+        if kept and base is None and not fields:
+            return Val(result_taint, flags=kept)
+        return Val(result_taint)
+
+    def _own_return(self, info: FunctionInfo, recv_path: str | None) -> Val | None:
+        """What the callee returns whatever its arguments: the data it reads from
+        sources itself (and, for a method, what it stores on the receiver), a
+        constant, or an instance of our classes from a factory."""
         if info.module.may_read_source(info):
             own = self.summarise(info, None)
             base = own.ret
@@ -160,18 +154,28 @@ class Interprocedural(SinkChecks):
             if recv_path is not None:
                 for attr, v in own.writes.items():
                     self.env[f"{recv_path}.{attr}"] = v
-        elif returns_constant(info):
+            return base
+        if returns_constant(info):
             ret = self.summarise(info, None).ret
             if ret is not None and ret.deep_taint() is None:
                 if ret.consts is not None:
-                    base = Val(None, ret.consts)  # def algorithm(): return "md5"
-                elif (ret.qual or "").startswith("<instance>"):
-                    base = Val(qual=ret.qual, keys=ret.keys)  # a factory of our classes
-        if not any_taint:
-            return base or CLEAN
-        result_taint = base.deep_taint() if base is not None else None
-        # facts about what the callee returns from its parameters (a wrapper of
-        # os.path.normpath returns a normalised path): kept when every path says so
+                    return Val(None, ret.consts)  # def algorithm(): return "md5"
+                if (ret.qual or "").startswith("<instance>"):
+                    return Val(qual=ret.qual, keys=ret.keys)  # a factory of our classes
+        return None
+
+    def _through_parameters(
+        self,
+        info: FunctionInfo,
+        node: ast.Call,
+        bound: dict[int, Val],
+        recv_path: str | None,
+        result_taint: Taint | None,
+    ) -> tuple[Taint | None, frozenset[str] | None]:
+        """`result_taint` joined with the taint the callee returns from its tainted
+        parameters (their sinks reported here), and the facts about it every such
+        path keeps (a wrapper of os.path.normpath returns a normalised path); None
+        when no path returns it."""
         kept: frozenset[str] | None = None
         for i, v in bound.items():
             t = v.deep_taint()
@@ -186,19 +190,31 @@ class Interprocedural(SinkChecks):
             if recv_path is not None:
                 for attr, safe in s.param_writes.items():
                     self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
+        return result_taint, kept
+
+    def _through_fields(
+        self,
+        info: FunctionInfo,
+        node: ast.Call,
+        fields: dict[str, Val],
+        recv_path: str | None,
+        result_taint: Taint | None,
+    ) -> Taint | None:
+        """`result_taint` joined with the taint a method returns from its receiver's
+        tainted attributes (their sinks reported here); where it copies one into
+        another, the receiver's other attribute now holds it."""
         for attr, v in fields.items():
             t = v.deep_taint()
-            if t is not None:
-                s = self.summarise(info, f"attr:{attr}")
-                result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
-                if recv_path is not None:
-                    # self.out = self.data.upper(): the receiver's other field now holds it
-                    for other, safe in s.param_writes.items():
-                        if other != attr:
-                            self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
-        if kept and base is None and not fields:
-            return Val(result_taint, flags=kept)
-        return Val(result_taint)
+            if t is None:
+                continue
+            s = self.summarise(info, f"attr:{attr}")
+            result_taint = join_taint(result_taint, self._apply_summary(info, s, t, node))
+            if recv_path is not None:
+                # self.out = self.data.upper(): the receiver's other field now holds it
+                for other, safe in s.param_writes.items():
+                    if other != attr:
+                        self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
+        return result_taint
 
     def _apply_summary(
         self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call, program: Val | None = None
@@ -302,3 +318,32 @@ class Interprocedural(SinkChecks):
             module.in_progress.discard(key)
         module.summaries[key] = summary
         return summary
+
+
+def bind_arguments(
+    info: FunctionInfo, args: list[Val], kwargs: dict[str, Val], receiver: Val | None
+) -> tuple[dict[int, Val], bool]:
+    """The values a call gives the callee's parameters, by slot: its parameters in
+    order, keyword-only ones after them, then *args and **kwargs each joining what
+    lands in them. True with them when the callee is a method (slot 0 is `self`
+    or `cls`, the receiver's when known)."""
+    names = [p.arg for p in [*info.node.args.posonlyargs, *info.node.args.args]]
+    bound: dict[int, Val] = {}
+    offset = 0
+    if info.class_name is not None and names and names[0] in ("self", "cls"):
+        if receiver is not None:
+            bound[0] = receiver
+        offset = 1
+    kwnames = names + [p.arg for p in info.node.args.kwonlyargs]
+    varargs, varkw = len(kwnames), len(kwnames) + 1  # slots of *args, **kwargs
+    for i, a in enumerate(args):
+        if i + offset < len(names):
+            bound[i + offset] = a
+        elif info.node.args.vararg is not None:
+            bound[varargs] = joined(bound.get(varargs), a)
+    for k, v in kwargs.items():
+        if k in kwnames:
+            bound[kwnames.index(k)] = v
+        elif info.node.args.kwarg is not None:
+            bound[varkw] = joined(bound.get(varkw), v)
+    return bound, offset == 1

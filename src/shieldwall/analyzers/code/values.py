@@ -101,6 +101,18 @@ class Val:
     def with_taint(self, taint: Taint | None) -> Val:
         return Val(taint, self.consts, self.items, self.keys, self.qual, self.flags, self.prefix)
 
+    def with_flags(self, *flags: str) -> Val:
+        """The same value with these facts added to its flags."""
+        return Val(
+            self.taint,
+            self.consts,
+            self.items,
+            self.keys,
+            self.qual,
+            self.flags | frozenset(flags),
+            self.prefix,
+        )
+
     @property
     def str_prefix(self) -> str:
         """The known start of the string this value is ("" when none is known)."""

@@ -5,13 +5,14 @@ Read from the command line of Kubernetes containers and compose services."""
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
-from shieldwall.sources.yaml_tree import YMap, YSeq
+from shieldwall.sources.yaml_tree import YSeq
+from shieldwall.system.values import ConfigValue, compose_env, env_values
 
 DATASTORE_NO_AUTH = config_rule(
     id="DATASTORE-NO-AUTH",
@@ -63,8 +64,7 @@ def _processes(ctx: ConfigContext) -> Iterator[_Process]:
                 if isinstance(seq, YSeq):
                     for i, arg in enumerate(seq):
                         args.extend(_split(arg, seq.line_of(i)))
-            env = {name: (str(value), line) for name, value, line in c.env() if value is not None}
-            yield _Process(w.path, w.id, c.key, tuple(args), env)
+            yield _Process(w.path, w.id, c.key, tuple(args), _env(env_values(w, c)))
     for cf in ctx.inventory.compose:
         for name, svc in cf.services.items():
             cmd = svc.get("command")
@@ -74,7 +74,9 @@ def _processes(ctx: ConfigContext) -> Iterator[_Process]:
             elif isinstance(cmd, YSeq):
                 for i, arg in enumerate(cmd):
                     args.extend(_split(arg, cmd.line_of(i)))
-            yield _Process(cf.path, cf.service_id(name), name, tuple(args), _compose_env(svc))
+            yield _Process(
+                cf.path, cf.service_id(name), name, tuple(args), _env(compose_env(cf, name, svc))
+            )
 
 
 def _split(value: object, line: int) -> tuple[tuple[str, int], ...]:
@@ -86,17 +88,8 @@ def _split(value: object, line: int) -> tuple[tuple[str, int], ...]:
     return tuple((p, line) for p in parts)
 
 
-def _compose_env(svc: YMap) -> dict[str, tuple[str, int]]:
-    env = svc.get("environment")
-    if isinstance(env, YMap):
-        return {str(k): (str(v), env.line_of(k)) for k, v in env.items() if v is not None}
-    out: dict[str, tuple[str, int]] = {}
-    if isinstance(env, YSeq):
-        for i, item in enumerate(env):
-            name, sep, value = str(item).partition("=")
-            if sep:
-                out[name] = (value, env.line_of(i))
-    return out
+def _env(values: Iterable[ConfigValue]) -> dict[str, tuple[str, int]]:
+    return {v.name: (v.text, v.line) for v in values}
 
 
 def _flag(args: tuple[tuple[str, int], ...], name: str) -> tuple[str, int] | None:

@@ -9,6 +9,7 @@ from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.workloads import get_map
+from shieldwall.system.values import configmap_values
 
 _CVE = "https://github.com/kubernetes/ingress-nginx/issues/7837"
 _DOCS = "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/"
@@ -61,20 +62,17 @@ def _ingress_hits(ctx: ConfigContext) -> Iterator[Hit]:
 
 def _controller_hits(ctx: ConfigContext) -> Iterator[Hit]:
     for obj in ctx.objects("ConfigMap"):
-        data = get_map(obj.body, "data")
-        if data is None or "allow-snippet-annotations" not in data:
-            continue
-        if str(data.get("allow-snippet-annotations")).strip().lower() != "true":
-            continue
-        yield Hit(
-            K8S_INGRESS_NGINX_SNIPPET,
-            obj.path,
-            data.line_of("allow-snippet-annotations"),
-            obj.id,
-            f"{obj.id} lets every Ingress inject raw NGINX configuration "
-            "(allow-snippet-annotations: true)",
-            "data.allow-snippet-annotations",
-        )
+        for v in configmap_values(obj, "allow-snippet-annotations"):
+            if v.text.strip().lower() == "true":
+                yield Hit(
+                    K8S_INGRESS_NGINX_SNIPPET,
+                    obj.path,
+                    v.line,
+                    obj.id,
+                    f"{obj.id} lets every Ingress inject raw NGINX configuration "
+                    "(allow-snippet-annotations: true)",
+                    "data.allow-snippet-annotations",
+                )
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:

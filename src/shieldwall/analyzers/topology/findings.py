@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from shieldwall.analyzers.hits import Hit, rule
 from shieldwall.analyzers.topology.model import EdgeDraft, Entry, NodeDraft, Topology
-from shieldwall.model import Control, Rule, Severity
+from shieldwall.model import Control, Location, Rule, Severity
 from shieldwall.model.service_map import INTERNET
 
 ANALYZER = "topology"
@@ -233,6 +233,11 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             f"datastore {node.id} is reachable from the internet: {_paths(open_entries)}",
             "internet",
             node=node.id,
+            # at the datastore; an ignore written at a way in (its published port,
+            # the Service's type) covers it as it covered the rules it replaces
+            ignorable_at=tuple(
+                Location.at(e.path, e.line) for e in open_entries if e.path and e.line
+            ),
         )
     if node.any_pod:
         port, line = node.ports[0] if node.ports else (None, node.line)

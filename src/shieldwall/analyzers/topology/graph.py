@@ -20,7 +20,7 @@ from shieldwall.analyzers.topology.policy_links import k8s_isolation, pod_classe
 from shieldwall.analyzers.topology.routes import gateway_api, ingresses, istio_routes
 from shieldwall.model import Settings
 from shieldwall.sources.manifests import Inventory, K8sObject
-from shieldwall.sources.workloads import Workload, get_map, get_seq, workload_of
+from shieldwall.sources.workloads import Workload, get_seq, workload_of
 from shieldwall.sources.yaml_tree import YMap
 from shieldwall.system.compose import (
     compose_services,
@@ -42,7 +42,7 @@ from shieldwall.system.services import (
     service_views,
     spec_of,
 )
-from shieldwall.system.values import ConfigValue, workload_values
+from shieldwall.system.values import ConfigValue, env_secrets, workload_values
 
 
 def build(inventory: Inventory, settings: Settings) -> Topology:
@@ -107,12 +107,8 @@ def _k8s_nodes(topo: Topology, workloads: list[Workload], services: list[Service
 
 def _secret_use(w: Workload) -> str:
     for c in w.containers():
-        for item in get_seq(c.body, "env"):
-            if isinstance(item, YMap) and get_map(item, "valueFrom", "secretKeyRef") is not None:
-                return f"env {item.get('name')} from a Secret"
-        for item in get_seq(c.body, "envFrom"):
-            if isinstance(item, YMap) and "secretRef" in item:
-                return "envFrom a Secret"
+        for use in env_secrets(c):
+            return f"env {use.env} from a Secret" if use.env else "envFrom a Secret"
     for vol in w.volumes():
         if "secret" in vol:
             return f"Secret volume {vol.get('name')}"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from shieldwall.analyzers.config.compose.service import _SVC, _Service
 from shieldwall.analyzers.config.context import Hit
 from shieldwall.analyzers.config.credentials import is_secret_assignment
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
-from shieldwall.sources.yaml_tree import YMap, YSeq
+from shieldwall.system.values import compose_env
 
 COMPOSE_ENV_SECRET = config_rule(
     id="COMPOSE-ENV-SECRET",
@@ -31,27 +30,15 @@ COMPOSE_ENV_SECRET = config_rule(
 )
 
 
-def _env_pairs(env: Any) -> Iterator[tuple[str, Any, int]]:
-    if isinstance(env, YMap):
-        for key, value in env.items():
-            yield str(key), value, env.line_of(key)
-    elif isinstance(env, YSeq):
-        for index, item in enumerate(env):
-            if isinstance(item, str) and "=" in item:
-                key, _, value = item.partition("=")
-                yield key.strip(), value, env.line_of(index)
-
-
 def _env_hits(svc: _Service) -> Iterator[Hit]:
-    for name, value, line in _env_pairs(svc.body.get("environment")):
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, (str, int, float)) and is_secret_assignment(name, str(value)):
+    for v in compose_env(svc.cf, svc.name, svc.body):
+        # an unquoted number counts (PASSWORD: 12345678), a boolean does not
+        if not isinstance(v.written, bool) and is_secret_assignment(v.name, v.text):
             yield svc.hit(
                 COMPOSE_ENV_SECRET,
-                line,
-                f"environment variable {name} holds a literal secret",
-                f"environment[{name}]",
+                v.line,
+                f"environment variable {v.name} holds a literal secret",
+                v.key,
             )
 
 

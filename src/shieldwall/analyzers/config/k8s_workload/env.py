@@ -21,8 +21,8 @@ from shieldwall.analyzers.config.k8s_workload.common import (
 )
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
-from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
-from shieldwall.sources.yaml_tree import YMap
+from shieldwall.sources.workloads import Container, Workload
+from shieldwall.system.values import env_secrets, env_values
 
 K8S_ENV_LITERAL_SECRET = config_rule(
     id="K8S-ENV-LITERAL-SECRET",
@@ -105,49 +105,33 @@ def _disables_auth(name: str, value: Any) -> bool:
 
 def _env(w: Workload, c: Container) -> Iterator[Hit]:
     who = f"container {c.name!r} of {w.id}"
-    for item in get_seq(c.body, "env"):
-        if not isinstance(item, YMap) or not isinstance(item.get("name"), str):
-            continue
-        name = item["name"]
-        if "value" in item:
-            value = item.get("value")
-            line = item.line_of("value")
-            if _disables_auth(name, value):
-                yield _hit(
-                    K8S_ENV_AUTH_DISABLED,
-                    w,
-                    line,
-                    f"{who} sets {name}={_word(value)}, which turns authentication off",
-                    f"{c.key}.env[{name}]",
-                )
-            elif is_secret_assignment(name, value):
-                yield _hit(
-                    K8S_ENV_LITERAL_SECRET,
-                    w,
-                    line,
-                    f"{who} sets the credential {name} as a literal env value",
-                    f"{c.key}.env[{name}]",
-                )
-        value_from = get_map(item, "valueFrom")
-        if value_from is not None and isinstance(value_from.get("secretKeyRef"), YMap):
+    for v in env_values(w, c):
+        if _disables_auth(v.name, v.written):
             yield _hit(
-                K8S_ENV_SECRET_REF,
+                K8S_ENV_AUTH_DISABLED,
                 w,
-                value_from.line_of("secretKeyRef"),
-                f"{who} reads a Secret into the env var {name}",
-                f"{c.key}.env[{name}]",
+                v.line,
+                f"{who} sets {v.name}={_word(v.written)}, which turns authentication off",
+                v.key,
             )
-    for item in get_seq(c.body, "envFrom"):
-        ref = get_map(item, "secretRef")
-        if ref is not None:
-            secret = str(ref.get("name", ""))
+        elif is_secret_assignment(v.name, v.written):
             yield _hit(
-                K8S_ENV_SECRET_REF,
+                K8S_ENV_LITERAL_SECRET,
                 w,
-                c.body.line_of("envFrom"),
-                f"{who} loads the whole Secret {secret!r} into its environment",
-                f"{c.key}.envFrom[{secret}]",
+                v.line,
+                f"{who} sets the credential {v.name} as a literal env value",
+                v.key,
             )
+    for use in env_secrets(c):
+        yield _hit(
+            K8S_ENV_SECRET_REF,
+            w,
+            use.line,
+            f"{who} reads a Secret into the env var {use.env}"
+            if use.env
+            else f"{who} loads the whole Secret {use.secret!r} into its environment",
+            use.key,
+        )
 
 
 RULES: tuple[Rule, ...] = (
