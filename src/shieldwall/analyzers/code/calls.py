@@ -14,10 +14,12 @@ from shieldwall.analyzers.code.module import (
 from shieldwall.analyzers.code.state import (
     CALLABLE,
     ESCAPING_TEMPLATE,
+    HTML_BODY,
     LOGGER,
     MAX_DEPTH,
     RESPONSE,
     as_argument,
+    not_html,
 )
 from shieldwall.analyzers.code.syntax import (
     dotted,
@@ -48,6 +50,8 @@ class Calls(ContainerMethods):
         func = node.func
         receiver: Val | None = None
         method: str | None = None
+        if isinstance(func, ast.Name) and func.id in self.bound_methods:
+            func = self.bound_methods[func.id]  # search = conn.search_s; search(...)
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value)
             method = func.attr
@@ -449,7 +453,9 @@ class Calls(ContainerMethods):
         if name in cat.RESPONSE_BUILDERS or (
             name in cat.SINK_CALLS and cat.SINK_CALLS[name].cls in ("xss", "redirect")
         ):
-            return Val(qual=RESPONSE)
+            spec = cat.SINK_CALLS.get(name)
+            html = spec is not None and spec.cls == "xss" and not not_html(kwargs)
+            return Val(qual=RESPONSE, flags=frozenset({HTML_BODY}) if html else frozenset())
         return None
 
     def _object_result(

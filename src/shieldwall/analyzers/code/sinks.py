@@ -8,7 +8,9 @@ import re
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.state import (
+    HTML_BODY,
     LOGGER,
+    RESPONSE,
     FlowState,
     fixed_destination,
     not_html,
@@ -135,6 +137,15 @@ class SinkChecks(FlowState):
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
             return True
+        if (
+            receiver.qual == RESPONSE
+            and HTML_BODY in receiver.flags
+            and method in cat.RESPONSE_BODY_METHODS
+            and args
+        ):
+            # HttpResponse().write(x), Response().set_data(x): x is the HTML served
+            self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
+            return True
         if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
             # the host the connection was opened to decides where the request goes
             self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
@@ -189,6 +200,14 @@ class SinkChecks(FlowState):
                 args,
                 kwargs,
             )
+        elif (
+            method == "setopt"
+            and "pycurl" in self.m.imported
+            and len(args) > 1
+            and (args[0].qual or "").endswith(".URL")
+        ):
+            # pycurl: c.setopt(pycurl.URL, url) sets where c.perform() connects
+            self.sink("ssrf", args[1].deep_taint(), node, "pycurl's URL option")
         elif method == "extra":
             self._check_args(
                 cat.Sink("sql", cat.DJANGO_EXTRA_POSITIONS, cat.DJANGO_EXTRA_KWARGS),

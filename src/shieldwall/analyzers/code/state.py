@@ -37,6 +37,9 @@ MAX_STR = 4096
 
 
 RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette's)
+# A fact on a response object whose body is served as HTML (HttpResponse(),
+# Response() without a non-HTML Content-Type): what is written into it later is XSS.
+HTML_BODY = "html-body"
 
 
 LOGGER = "logging.Logger"
@@ -187,6 +190,9 @@ class FlowState:
         # names holding the result of a check (`ok = is_safe_url(u)`): the test, and
         # the names it reads (a check no longer holds once one of them is reassigned)
         self.conditions: dict[str, tuple[ast.expr, frozenset[str]]] = {}
+        # names bound to a method of an object (`search = conn.search_s`): a call
+        # through the name is that method's call on the object
+        self.bound_methods: dict[str, ast.Attribute] = {}
 
     # -- provided by the layers above ------------------------------------------------
 

@@ -327,6 +327,7 @@ SINK_CALLS: dict[str, Sink] = {
     "os.posix_spawn": Sink("cmd", (0,), ("path",)),
     "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
+    "pty.spawn": Sink("cmd", (0,), ("argv",)),
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
@@ -452,6 +453,8 @@ SINK_CALLS: dict[str, Sink] = {
         for module in ("", ".response")
         for status in ("BadRequest", "NotFound", "Forbidden", "Gone", "ServerError")
     },
+    "django.http.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
+    "django.http.response.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "markupsafe.Markup": Sink("xss"),
@@ -489,6 +492,10 @@ SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
+# What sets the body of a response object once it is built (Django's write(),
+# Flask's set_data(); the attributes Django, Flask and Starlette serve).
+RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
+RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body"})
 XPATH_EVALUATORS = frozenset(
     {
         "lxml.etree.XPathEvaluator",
