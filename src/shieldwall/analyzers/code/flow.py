@@ -155,6 +155,10 @@ class FunctionFlow(Statements):
             return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
         if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
             return True
+        if {"django", "rest_framework"} & self.m.imported and self._read_as_request(
+            info, name, cat.DJANGO_REQUEST_ATTRS
+        ):
+            return True
         return (
             i == 1
             and info.class_name is not None
@@ -165,12 +169,14 @@ class FunctionFlow(Statements):
             )
         )
 
-    def _read_as_request(self, info: FunctionInfo, name: str) -> bool:
+    def _read_as_request(
+        self, info: FunctionInfo, name: str, attrs: frozenset[str] = cat.REQUEST_DATA_ATTRS
+    ) -> bool:
         """The function reads request data from `name` (`name.args`, `name.GET`...)."""
         for sub in ast.walk(info.node):
             if (
                 isinstance(sub, ast.Attribute)
-                and sub.attr in cat.REQUEST_DATA_ATTRS
+                and sub.attr in attrs
                 and isinstance(sub.value, ast.Name)
                 and sub.value.id == name
             ):
