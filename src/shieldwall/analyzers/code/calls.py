@@ -504,6 +504,8 @@ class Calls(ContainerMethods):
             return Val(Taint("file contents", node.lineno, "file"), qual=model)
         if model == "<buffer>":
             return Val(union_taint(args), qual=model)
+        if model == "<tar-archive>":
+            return Val(all_taint, qual=model)  # tarfile.open(fileobj=upload)
         if model == "<http-connection>":
             host = args[0] if args else kwargs.get("host")
             return Val(host.deep_taint() if host else None, qual=model)

@@ -146,6 +146,9 @@ class SinkChecks(FlowState):
             # HttpResponse().write(x), Response().set_data(x): x is the HTML served
             self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
             return True
+        if receiver.qual == "<tar-archive>" and method == "extractall":
+            self._tar_extraction(node, receiver, args, kwargs)
+            return True
         if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
             # the host the connection was opened to decides where the request goes
             self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
@@ -174,6 +177,22 @@ class SinkChecks(FlowState):
             self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
             return True
         return False
+
+    def _tar_extraction(
+        self, node: ast.Call, archive: Val, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        """TarFile.extractall() of an archive from input: a member named `../x` or
+        `/etc/x` is written there, unless a filter refuses it or the members are
+        chosen by the caller (anything but the archive itself)."""
+        filt = kwargs.get("filter")
+        if filt is not None and (
+            (filt.known and filt.const in cat.TAR_SAFE_FILTERS) or filt.qual in cat.TAR_SAFE_FILTERS
+        ):
+            return
+        members = kwargs.get("members") or (args[1] if len(args) > 1 else None)
+        if members is not None and members.qual != "<tar-archive>":
+            return
+        self.sink("path", archive.taint, node, "`TarFile.extractall()` of an archive from input")
 
     def _named_method_sinks(
         self,

@@ -167,6 +167,10 @@ MODELLED_OBJECTS: dict[str, str] = {
     "http.client.HTTPSConnection": "<http-connection>",
     "httplib.HTTPConnection": "<http-connection>",
     "httplib.HTTPSConnection": "<http-connection>",
+    # tar archives: extracting one from input writes where its member names say
+    "tarfile.open": "<tar-archive>",
+    "tarfile.TarFile": "<tar-archive>",
+    "tarfile.TarFile.open": "<tar-archive>",
     # a mapping of response headers built apart (werkzeug checks its values)
     "werkzeug.datastructures.Headers": "<headers>",
     "werkzeug.Headers": "<headers>",

@@ -496,6 +496,8 @@ SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
 # Flask's set_data(); the attributes Django, Flask and Starlette serve).
 RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
 RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body"})
+# tarfile's extraction filters that refuse members outside the destination.
+TAR_SAFE_FILTERS = frozenset({"data", "tar", "tarfile.data_filter", "tarfile.tar_filter"})
 XPATH_EVALUATORS = frozenset(
     {
         "lxml.etree.XPathEvaluator",
