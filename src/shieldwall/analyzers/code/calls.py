@@ -16,6 +16,7 @@ from shieldwall.analyzers.code.state import (
     ESCAPING_TEMPLATE,
     HTML_BODY,
     LOGGER,
+    MARKUP,
     MAX_DEPTH,
     RESPONSE,
     as_argument,
@@ -377,6 +378,8 @@ class Calls(ContainerMethods):
         """A sanitiser, decoder or killer: what of the argument's taint survives."""
         name = qual or ""
         last = name.rsplit(".", 1)[-1] if name else (method or "")
+        if receiver is not None and MARKUP in receiver.flags and method in ("format", "join"):
+            return Val(qual=RESPONSE, flags=receiver.flags)  # Markup escapes what it inserts
         # sanitisers and killers
         classes = cat.SANITISERS.get(name)
         if (
@@ -455,6 +458,8 @@ class Calls(ContainerMethods):
         ):
             spec = cat.SINK_CALLS.get(name)
             html = spec is not None and spec.cls == "xss" and not not_html(kwargs)
+            if name in cat.MARKUP_CLASSES:
+                return Val(qual=RESPONSE, flags=frozenset({MARKUP}))
             return Val(qual=RESPONSE, flags=frozenset({HTML_BODY}) if html else frozenset())
         return None
 

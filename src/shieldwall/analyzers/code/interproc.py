@@ -13,6 +13,7 @@ from shieldwall.analyzers.code.module import (
 )
 from shieldwall.analyzers.code.sinks import SinkChecks
 from shieldwall.analyzers.code.state import (
+    DICT_RESULT,
     MAX_DEPTH,
     joined,
     returns_constant,
@@ -173,6 +174,7 @@ class Interprocedural(SinkChecks):
         # facts about what the callee returns from its parameters (a wrapper of
         # os.path.normpath returns a normalised path): kept when every path says so
         kept: frozenset[str] | None = None
+        dicts: list[bool] = []  # per summary applied: it returns a dict display
         for i, v in bound.items():
             t = v.deep_taint()
             if t is None:
@@ -180,6 +182,7 @@ class Interprocedural(SinkChecks):
             s = self.summarise(info, i)
             applied = self._apply_summary(info, s, t, node, v)
             result_taint = join_taint(result_taint, applied)
+            dicts.append(s.ret is not None and s.ret.keys is not None and s.ret.qual is None)
             if applied is not None:
                 facts = (s.ret.flags if s.ret is not None else frozenset()) & RETURNED_FACTS
                 kept = facts if kept is None else kept & facts
@@ -196,9 +199,10 @@ class Interprocedural(SinkChecks):
                     for other, safe in s.param_writes.items():
                         if other != attr:
                             self.env[f"{recv_path}.{other}"] = Val(t.sanitised(safe) if safe else t)
+        shape = frozenset({DICT_RESULT}) if dicts and all(dicts) and not fields else frozenset()
         if kept and base is None and not fields:
-            return Val(result_taint, flags=kept)
-        return Val(result_taint)
+            return Val(result_taint, flags=kept | shape)
+        return Val(result_taint, flags=shape)
 
     def _apply_summary(
         self, info: FunctionInfo, s: Summary, t: Taint, node: ast.Call, program: Val | None = None

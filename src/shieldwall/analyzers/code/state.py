@@ -40,6 +40,11 @@ RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette
 # A fact on a response object whose body is served as HTML (HttpResponse(),
 # Response() without a non-HTML Content-Type): what is written into it later is XSS.
 HTML_BODY = "html-body"
+# A fact on Markup("...") objects: format() and join() escape what they insert.
+MARKUP = "markup"
+# A fact on what a project function returns when every return is a dict display
+# (`return {"name": name}`): a Flask view returning it answers JSON, not HTML.
+DICT_RESULT = "dict-result"
 
 
 LOGGER = "logging.Logger"
@@ -353,7 +358,7 @@ class FlowState:
                 self.header_dict_sink(value.items[-1], node)
             if body.items is not None or body.keys is not None:
                 return
-        elif value.keys is not None:
+        elif value.keys is not None or DICT_RESULT in value.flags:
             return  # a dict becomes JSON
         self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
 

@@ -498,6 +498,8 @@ RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
 RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body"})
 # tarfile's extraction filters that refuse members outside the destination.
 TAR_SAFE_FILTERS = frozenset({"data", "tar", "tarfile.data_filter", "tarfile.tar_filter"})
+# Markup classes: Markup("<p>{}</p>").format(x) escapes x.
+MARKUP_CLASSES = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 XPATH_EVALUATORS = frozenset(
     {
         "lxml.etree.XPathEvaluator",
