@@ -331,7 +331,6 @@ SINK_CALLS: dict[str, Sink] = {
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
-    "compile": Sink("code", (0,), ("source",)),
     "builtins.eval": Sink("code"),
     "builtins.exec": Sink("code"),
     # deserialisation
