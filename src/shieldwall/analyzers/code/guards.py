@@ -9,6 +9,7 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.expressions import Expressions
 from shieldwall.analyzers.code.state import (
     Env,
+    pins_destination,
 )
 from shieldwall.analyzers.code.syntax import (
     containment_check,
@@ -276,19 +277,11 @@ class Guards(Expressions):
         prefixes: list[object] = []
         for c in value.consts:
             prefixes.extend(c if isinstance(c, tuple) else (c,))
-        hosts = [
-            isinstance(p, str) and "://" in p and "/" in p.split("://", 1)[1] for p in prefixes
-        ]
-        local = [
-            isinstance(p, str) and len(p) > 1 and p[0] == "/" and p[1] not in "/\\"
-            for p in prefixes
-        ]
-        open_to: set[str] = set()
-        if not all(hosts):
-            open_to.add("ssrf")
-        if not all(h or p for h, p in zip(hosts, local, strict=True)):
-            open_to.add("redirect")
-        return frozenset(open_to)
+        return frozenset(
+            cls
+            for cls in ("ssrf", "redirect")
+            if not all(isinstance(p, str) and pins_destination(cls, p) for p in prefixes)
+        )
 
     def _mentions_slashes(self, arg: ast.expr) -> bool:
         """A prefix argument known to hold `//` (a prefix not known statically: no)."""

@@ -84,9 +84,12 @@ def fixed_destination(cls: str, v: Val) -> bool:
     """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
     request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
     is enough."""
-    if cls not in ("ssrf", "redirect"):
-        return False
-    head = v.str_prefix
+    return cls in ("ssrf", "redirect") and pins_destination(cls, v.str_prefix)
+
+
+def pins_destination(cls: str, head: str) -> bool:
+    """A URL starting with `head` goes to one host (scheme and host ended by `/`,
+    `?` or `#`), or for a redirect stays on this site (`/a`, not `//a` nor `/\\a`)."""
     return bool(_FIXED_URL.match(head)) or (cls == "redirect" and bool(_LOCAL_PATH.match(head)))
 
 
