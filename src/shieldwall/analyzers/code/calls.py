@@ -482,6 +482,8 @@ class Calls(ContainerMethods):
             return Val(qual=cat.HTTP_CLIENTS[name])
         if name in cat.XPATH_EVALUATORS:
             return Val(qual="<xpatheval>")
+        if method in cat.GUARDED_SESSION_FACTORIES:
+            return Val(qual=cat.GUARDED_SESSION)
         return None
 
     def _modelled_object(

@@ -488,6 +488,10 @@ for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
         SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
     SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
+# Sessions whose transport refuses internal addresses (AntiSSRF's policy): no SSRF
+# sink until another adapter is mounted on them (then a plain requests.Session).
+GUARDED_SESSION = "<guarded-session>"
+GUARDED_SESSION_FACTORIES = frozenset({"get_antissrf_session"})
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
