@@ -224,7 +224,7 @@ class Calls(ContainerMethods):
     ) -> Val | None:
         """`executor.submit(f, x)`, `map(f, xs)`, `pool.apply_async(f, (x,))`: the
         result holds what `f` returns for those arguments."""
-        last = method or name
+        last = (method or name).rsplit(".", 1)[-1]
         if last not in cat.HANDING_CALLS or not args:
             return None
         at = 1 if last == "run_in_executor" else 0
@@ -315,7 +315,31 @@ class Calls(ContainerMethods):
         handed = self.call_handed_function(node, name, method, args)
         if handed is not None:
             return handed
+        if name in cat.TARGET_RUNNERS and "target" in kwargs:
+            self._run_target(node, kwargs)
         return None
+
+    def _run_target(self, node: ast.Call, kwargs: dict[str, Val]) -> None:
+        """`Thread(target=f, args=(x,))`: f runs on x (reported here, where it is
+        handed over); a nested function's effects are applied by run_callbacks."""
+        target = kwargs["target"]
+        info = self.m.by_qualname.get((target.qual or "")[len("<func>") :])
+        if info is None or not (target.qual or "").startswith("<func>"):
+            return
+        if info.qualname.startswith(self.scope + ".<locals>."):
+            return
+        extra = kwargs.get("args")
+        rest = list(extra.items) if extra is not None and extra.items is not None else []
+        if extra is not None and extra.items is None:
+            rest = [Val(extra.deep_taint())]
+        more = kwargs.get("kwargs")
+        named = (
+            {str(k): v for k, v in more.keys.items()}
+            if more is not None and more.keys is not None
+            else {}
+        )
+        if rest or named:
+            self.call_summary(info, node, rest, named, None)
 
     def _source_result(
         self,

@@ -58,6 +58,15 @@ class Interprocedural(SinkChecks):
                     mod_name, cls = target.split("|", 1)
                     return self._project(f"{mod_name}.{cls}.{method}")
                 return m.method(target, method)
+            if rq.startswith("<class>"):
+                # Cls.method(x) of a static or class method of this module's class
+                found = m.method(rq[len("<class>") :], method)
+                kinds = (
+                    {d.id for d in found.node.decorator_list if isinstance(d, ast.Name)}
+                    if found
+                    else set()
+                )
+                return found if kinds & {"staticmethod", "classmethod"} else None
             if (
                 isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name)

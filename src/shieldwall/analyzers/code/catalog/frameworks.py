@@ -136,7 +136,12 @@ HANDING_CALLS = frozenset(
         "apply",
         "apply_async",
         "run_in_executor",
+        "partial",  # functools.partial(f, x): f runs on x when the result is called
     }
+)
+# Constructors that run `target` on `args` (and `kwargs`) once started.
+TARGET_RUNNERS = frozenset(
+    {"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"}
 )
 
 HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
