@@ -155,9 +155,7 @@ class FunctionFlow(Statements):
             return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
         if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
             return True
-        if {"django", "rest_framework"} & self.m.imported and self._read_as_request(
-            info, name, cat.DJANGO_REQUEST_ATTRS
-        ):
+        if {"django", "rest_framework"} & self.m.imported and name in self._django_reads(info):
             return True
         return (
             i == 1
@@ -169,14 +167,27 @@ class FunctionFlow(Statements):
             )
         )
 
-    def _read_as_request(
-        self, info: FunctionInfo, name: str, attrs: frozenset[str] = cat.REQUEST_DATA_ATTRS
-    ) -> bool:
+    def _django_reads(self, info: FunctionInfo) -> frozenset[str]:
+        """The names the function reads `.GET`, `.POST`... from (once per function)."""
+        key = f"{info.qualname}:{info.node.lineno}"
+        found = self.m.django_request_reads.get(key)
+        if found is None:
+            found = frozenset(
+                sub.value.id
+                for sub in ast.walk(info.node)
+                if isinstance(sub, ast.Attribute)
+                and sub.attr in cat.DJANGO_REQUEST_ATTRS
+                and isinstance(sub.value, ast.Name)
+            )
+            self.m.django_request_reads[key] = found
+        return found
+
+    def _read_as_request(self, info: FunctionInfo, name: str) -> bool:
         """The function reads request data from `name` (`name.args`, `name.GET`...)."""
         for sub in ast.walk(info.node):
             if (
                 isinstance(sub, ast.Attribute)
-                and sub.attr in attrs
+                and sub.attr in cat.REQUEST_DATA_ATTRS
                 and isinstance(sub.value, ast.Name)
                 and sub.value.id == name
             ):
