@@ -155,7 +155,11 @@ class FunctionFlow(Statements):
             return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
         if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
             return True
-        if {"django", "rest_framework"} & self.m.imported and name in self._django_reads(info):
+        if (
+            {"django", "rest_framework"} & self.m.imported
+            and name in self._django_reads(info)
+            and not (i == 0 and info.class_name is not None)  # HttpRequest's own `self`
+        ):
             return True
         return (
             i == 1
