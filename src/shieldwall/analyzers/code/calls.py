@@ -626,6 +626,9 @@ class Calls(ContainerMethods):
         if receiver is not None and receiver.qual == "pathlib.Path":
             if method in ("read_text", "read_bytes", "open"):
                 return Val(Taint("file contents", node.lineno, "file"))
+            if method in cat.PATH_BUILDING_METHODS:
+                # Path(base).joinpath(name), .with_name(name): the name is part of it
+                return Val(union_taint([receiver, *args]), qual="pathlib.Path")
             return Val(receiver.taint, qual="pathlib.Path")
         return None
 

@@ -397,6 +397,10 @@ SINK_CALLS: dict[str, Sink] = {
     "tarfile.open": Sink("path", (0,), ("name",)),
     "zipfile.ZipFile": Sink("path", (0,), ("file",)),
     "linecache.getline": Sink("path"),
+    "os.walk": Sink("path", (0,), ("top",)),
+    "glob.glob": Sink("path", (0,), ("pathname",)),
+    "glob.iglob": Sink("path", (0,), ("pathname",)),
+    "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
     "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
     "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
     # SSRF
@@ -582,6 +586,8 @@ SHELLS = frozenset(
     }
 )
 YAML_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+# pathlib.Path methods whose result holds their arguments.
+PATH_BUILDING_METHODS = frozenset({"joinpath", "with_name", "with_stem", "with_suffix"})
 # pathlib.Path methods that touch the file system.
 PATH_METHODS = frozenset(
     {
