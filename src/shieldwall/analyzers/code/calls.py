@@ -51,6 +51,12 @@ class Calls(ContainerMethods):
         func = node.func
         receiver: Val | None = None
         method: str | None = None
+        if (
+            isinstance(func, ast.Name)
+            and func.id in self.lambdas
+            and id(self.lambdas[func.id]) not in self.lambdas_running
+        ):
+            return self.call_lambda(self.lambdas[func.id], node)
         if isinstance(func, ast.Name) and func.id in self.bound_methods:
             func = self.bound_methods[func.id]  # search = conn.search_s; search(...)
         if isinstance(func, ast.Attribute):
@@ -132,6 +138,26 @@ class Calls(ContainerMethods):
                 result.prefix,
             )
         return result
+
+    def call_lambda(self, fn: ast.Lambda, call: ast.Call) -> Val:
+        """A lambda called here: its body on the arguments passed (positional and by
+        keyword; what is not passed is clean)."""
+        values = [self.expr(a) for a in call.args if not isinstance(a, ast.Starred)]
+        named = {kw.arg: self.expr(kw.value) for kw in call.keywords if kw.arg}
+        saved = self.env
+        self.env = dict(saved)
+        a = fn.args
+        for i, arg in enumerate([*a.posonlyargs, *a.args]):
+            self.env[arg.arg] = values[i] if i < len(values) else named.get(arg.arg, CLEAN)
+        for extra in [*a.kwonlyargs, a.vararg, a.kwarg]:
+            if extra is not None:
+                self.env[extra.arg] = named.get(extra.arg, CLEAN)
+        self.lambdas_running.add(id(fn))
+        try:
+            return self.expr(fn.body)
+        finally:
+            self.lambdas_running.discard(id(fn))
+            self.env = saved
 
     def run_callbacks(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         """A function defined in this one handed to a call (`Thread(target=worker)`,

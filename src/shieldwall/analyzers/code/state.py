@@ -201,6 +201,8 @@ class FlowState:
         # names bound to a method of an object (`search = conn.search_s`): a call
         # through the name is that method's call on the object
         self.bound_methods: dict[str, ast.Attribute] = {}
+        self.lambdas: dict[str, ast.Lambda] = {}  # names bound to a lambda here
+        self.lambdas_running: set[int] = set()
 
     # -- provided by the layers above ------------------------------------------------
 

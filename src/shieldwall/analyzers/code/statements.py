@@ -408,7 +408,10 @@ class Statements(Guards):
     def _note_bound_method(self, name: str, value: Val, node: ast.stmt | None) -> None:
         """Remember `name = obj.method` when the attribute is no value we follow."""
         self.bound_methods.pop(name, None)
+        self.lambdas.pop(name, None)
         attr = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(attr, ast.Lambda):
+            self.lambdas[name] = attr  # f = lambda x: ...; f(data) runs its body on data
         if (
             isinstance(attr, ast.Attribute)
             and (value.qual is None or value.qual.startswith("<instance>"))
