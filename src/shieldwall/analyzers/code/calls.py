@@ -14,10 +14,13 @@ from shieldwall.analyzers.code.module import (
 from shieldwall.analyzers.code.state import (
     CALLABLE,
     ESCAPING_TEMPLATE,
+    HTML_BODY,
     LOGGER,
+    MARKUP,
     MAX_DEPTH,
     RESPONSE,
     as_argument,
+    not_html,
 )
 from shieldwall.analyzers.code.syntax import (
     dotted,
@@ -45,6 +48,9 @@ class Calls(ContainerMethods):
     and the functions it runs (callbacks, closures, functions handed to executors)."""
 
     def call(self, node: ast.Call) -> Val:
+        lam = self._lambda_called(node.func)
+        if lam is not None:
+            return self.call_lambda(lam, node)
         receiver, method, fval, qual = self._callee(node.func)
         args, kwargs = self._arguments(node)
         self.run_callbacks(node, args, kwargs)
@@ -65,9 +71,19 @@ class Calls(ContainerMethods):
         result = self.call_result(node, qual, method, receiver, args, kwargs)
         return path_facts(result, qual, method, receiver, args)
 
+    def _lambda_called(self, func: ast.expr) -> ast.Lambda | None:
+        """A lambda kept in a name and called through it (not from its own body)."""
+        if isinstance(func, ast.Name) and func.id in self.lambdas:
+            lam = self.lambdas[func.id]
+            if id(lam) not in self.lambdas_running:
+                return lam
+        return None
+
     def _callee(self, func: ast.expr) -> tuple[Val | None, str | None, Val | None, str | None]:
         """What is called: (receiver, method name) for `x.m(...)`, the function's
         value otherwise, and its dotted name when known."""
+        if isinstance(func, ast.Name) and func.id in self.bound_methods:
+            func = self.bound_methods[func.id]  # search = conn.search_s; search(...)
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value)
             qual = (
@@ -117,6 +133,26 @@ class Calls(ContainerMethods):
             if ran is not None:
                 return ran
         return self.call_summary(info, node, args, kwargs, None)
+
+    def call_lambda(self, fn: ast.Lambda, call: ast.Call) -> Val:
+        """A lambda called here: its body on the arguments passed (positional and by
+        keyword; what is not passed is clean)."""
+        values = [self.expr(a) for a in call.args if not isinstance(a, ast.Starred)]
+        named = {kw.arg: self.expr(kw.value) for kw in call.keywords if kw.arg}
+        saved = self.env
+        self.env = dict(saved)
+        a = fn.args
+        for i, arg in enumerate([*a.posonlyargs, *a.args]):
+            self.env[arg.arg] = values[i] if i < len(values) else named.get(arg.arg, CLEAN)
+        for extra in [*a.kwonlyargs, a.vararg, a.kwarg]:
+            if extra is not None:
+                self.env[extra.arg] = named.get(extra.arg, CLEAN)
+        self.lambdas_running.add(id(fn))
+        try:
+            return self.expr(fn.body)
+        finally:
+            self.lambdas_running.discard(id(fn))
+            self.env = saved
 
     def run_callbacks(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         """A function defined in this one handed to a call (`Thread(target=worker)`,
@@ -209,7 +245,7 @@ class Calls(ContainerMethods):
     ) -> Val | None:
         """`executor.submit(f, x)`, `map(f, xs)`, `pool.apply_async(f, (x,))`: the
         result holds what `f` returns for those arguments."""
-        last = method or name
+        last = (method or name).rsplit(".", 1)[-1]
         if last not in cat.HANDING_CALLS or not args:
             return None
         at = 1 if last == "run_in_executor" else 0
@@ -300,7 +336,31 @@ class Calls(ContainerMethods):
         handed = self.call_handed_function(node, name, method, args)
         if handed is not None:
             return handed
+        if name in cat.TARGET_RUNNERS and "target" in kwargs:
+            self._run_target(node, kwargs)
         return None
+
+    def _run_target(self, node: ast.Call, kwargs: dict[str, Val]) -> None:
+        """`Thread(target=f, args=(x,))`: f runs on x (reported here, where it is
+        handed over); a nested function's effects are applied by run_callbacks."""
+        target = kwargs["target"]
+        info = self.m.by_qualname.get((target.qual or "")[len("<func>") :])
+        if info is None or not (target.qual or "").startswith("<func>"):
+            return
+        if info.qualname.startswith(self.scope + ".<locals>."):
+            return
+        extra = kwargs.get("args")
+        rest = list(extra.items) if extra is not None and extra.items is not None else []
+        if extra is not None and extra.items is None:
+            rest = [Val(extra.deep_taint())]
+        more = kwargs.get("kwargs")
+        named = (
+            {str(k): v for k, v in more.keys.items()}
+            if more is not None and more.keys is not None
+            else {}
+        )
+        if rest or named:
+            self.call_summary(info, node, rest, named, None)
 
     def _source_result(
         self,
@@ -363,6 +423,8 @@ class Calls(ContainerMethods):
         """A sanitiser, decoder or killer: what of the argument's taint survives."""
         name = qual or ""
         last = name.rsplit(".", 1)[-1] if name else (method or "")
+        if receiver is not None and MARKUP in receiver.flags and method in ("format", "join"):
+            return Val(qual=RESPONSE, flags=receiver.flags)  # Markup escapes what it inserts
         # sanitisers and killers
         classes = cat.SANITISERS.get(name)
         if (
@@ -439,7 +501,11 @@ class Calls(ContainerMethods):
         if name in cat.RESPONSE_BUILDERS or (
             name in cat.SINK_CALLS and cat.SINK_CALLS[name].cls in ("xss", "redirect")
         ):
-            return Val(qual=RESPONSE)
+            spec = cat.SINK_CALLS.get(name)
+            html = spec is not None and spec.cls == "xss" and not not_html(kwargs)
+            if name in cat.MARKUP_CLASSES:
+                return Val(qual=RESPONSE, flags=frozenset({MARKUP}))
+            return Val(qual=RESPONSE, flags=frozenset({HTML_BODY}) if html else frozenset())
         return None
 
     def _object_result(
@@ -461,6 +527,8 @@ class Calls(ContainerMethods):
             return Val(qual=cat.HTTP_CLIENTS[name])
         if name in cat.XPATH_EVALUATORS:
             return Val(qual="<xpatheval>")
+        if method in cat.GUARDED_SESSION_FACTORIES:
+            return Val(qual=cat.GUARDED_SESSION)
         return None
 
     def _modelled_object(
@@ -488,6 +556,8 @@ class Calls(ContainerMethods):
             return Val(Taint("file contents", node.lineno, "file"), qual=model)
         if model == "<buffer>":
             return Val(union_taint(args), qual=model)
+        if model == "<tar-archive>":
+            return Val(all_taint, qual=model)  # tarfile.open(fileobj=upload)
         if model == "<http-connection>":
             host = args[0] if args else kwargs.get("host")
             return Val(host.deep_taint() if host else None, qual=model)
@@ -577,6 +647,9 @@ class Calls(ContainerMethods):
         if receiver is not None and receiver.qual == "pathlib.Path":
             if method in ("read_text", "read_bytes", "open"):
                 return Val(Taint("file contents", node.lineno, "file"))
+            if method in cat.PATH_BUILDING_METHODS:
+                # Path(base).joinpath(name), .with_name(name): the name is part of it
+                return Val(union_taint([receiver, *args]), qual="pathlib.Path")
             return Val(receiver.taint, qual="pathlib.Path")
         return None
 

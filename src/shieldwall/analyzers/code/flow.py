@@ -155,6 +155,12 @@ class FunctionFlow(Statements):
             return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
         if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
             return True
+        if (
+            {"django", "rest_framework"} & self.m.imported
+            and name in self._django_reads(info)
+            and not (i == 0 and info.class_name is not None)  # HttpRequest's own `self`
+        ):
+            return True
         return (
             i == 1
             and info.class_name is not None
@@ -164,6 +170,21 @@ class FunctionFlow(Statements):
                 for b in self.m.class_bases.get(info.class_name, ())
             )
         )
+
+    def _django_reads(self, info: FunctionInfo) -> frozenset[str]:
+        """The names the function reads `.GET`, `.POST`... from (once per function)."""
+        key = f"{info.qualname}:{info.node.lineno}"
+        found = self.m.django_request_reads.get(key)
+        if found is None:
+            found = frozenset(
+                sub.value.id
+                for sub in ast.walk(info.node)
+                if isinstance(sub, ast.Attribute)
+                and sub.attr in cat.DJANGO_REQUEST_ATTRS
+                and isinstance(sub.value, ast.Name)
+            )
+            self.m.django_request_reads[key] = found
+        return found
 
     def _read_as_request(self, info: FunctionInfo, name: str) -> bool:
         """The function reads request data from `name` (`name.args`, `name.GET`...)."""

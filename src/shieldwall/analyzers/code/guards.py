@@ -9,6 +9,7 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.expressions import Expressions
 from shieldwall.analyzers.code.state import (
     Env,
+    pins_destination,
 )
 from shieldwall.analyzers.code.syntax import (
     containment_check,
@@ -111,6 +112,8 @@ class Guards(Expressions):
                     else:
                         full.add(n)
                 out |= got
+            for n in self._slash_path_checks(test.values) & outer.keys():
+                outer[n] = outer[n] | {"redirect"}  # "/x" and not "//x": a path here
             self.partial = outer
             for n in full:
                 self.partial.pop(n, None)
@@ -202,6 +205,8 @@ class Guards(Expressions):
                     # "/srv/files/../../etc/passwd".startswith("/srv/files"): only a
                     # normalised path is inside the folder it starts with
                     classes = classes - {"path"}
+                if func.attr == "startswith" and test.args:
+                    classes = classes - self._open_url_prefix(test.args[0])
                 self.partial[name] = classes
             return {name} if name else set()
         last = (qual or "").rsplit(".", 1)[-1]
@@ -236,6 +241,47 @@ class Guards(Expressions):
         ):
             node = node.args[0]
         return cat.NORMALISED in self.expr(node).flags
+
+    def _slash_path_checks(self, values: list[ast.expr]) -> set[str]:
+        """Names `u.startswith("/") and not u.startswith("//")` holds for."""
+        starts: set[str] = set()
+        not_double: set[str] = set()
+        for v in values:
+            negated = isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not)
+            call = v.operand if isinstance(v, ast.UnaryOp) and negated else v
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "startswith"
+                and isinstance(call.func.value, ast.Name)
+                and len(call.args) == 1
+            ):
+                continue
+            name = call.func.value.id
+            if negated and self._mentions_slashes(call.args[0]):
+                not_double.add(name)
+            elif not negated:
+                prefix = self.expr(call.args[0])
+                if prefix.known and isinstance(prefix.const, str) and prefix.const[:1] == "/":
+                    starts.add(name)
+        return starts & not_double
+
+    def _open_url_prefix(self, arg: ast.expr) -> frozenset[str]:
+        """The URL sinks a prefix known statically leaves open: "http", "https://",
+        "https://site.com" (site.com.evil.com) and "/" (//evil.com) let the URL
+        go anywhere; only a host ended by "/" pins the destination, or for a
+        redirect a path on this site ("/app/")."""
+        value = self.expr(arg)
+        if value.consts is None:
+            return frozenset()  # a prefix from elsewhere: taken as a check
+        prefixes: list[object] = []
+        for c in value.consts:
+            prefixes.extend(c if isinstance(c, tuple) else (c,))
+        return frozenset(
+            cls
+            for cls in ("ssrf", "redirect")
+            if not all(isinstance(p, str) and pins_destination(cls, p) for p in prefixes)
+        )
 
     def _mentions_slashes(self, arg: ast.expr) -> bool:
         """A prefix argument known to hold `//` (a prefix not known statically: no)."""

@@ -13,6 +13,7 @@ from shieldwall.analyzers.code.module import (
 )
 from shieldwall.analyzers.code.sinks import SinkChecks
 from shieldwall.analyzers.code.state import (
+    DICT_RESULT,
     MAX_DEPTH,
     joined,
     returns_constant,
@@ -57,6 +58,15 @@ class Interprocedural(SinkChecks):
                     mod_name, cls = target.split("|", 1)
                     return self._project(f"{mod_name}.{cls}.{method}")
                 return m.method(target, method)
+            if rq.startswith("<class>"):
+                # Cls.method(x) of a static or class method of this module's class
+                found = m.method(rq[len("<class>") :], method)
+                kinds = (
+                    {d.id for d in found.node.decorator_list if isinstance(d, ast.Name)}
+                    if found
+                    else set()
+                )
+                return found if kinds & {"staticmethod", "classmethod"} else None
             if (
                 isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name)
@@ -134,13 +144,14 @@ class Interprocedural(SinkChecks):
         base = self._own_return(info, recv_path)
         if all(v.deep_taint() is None for v in [*bound.values(), *fields.values()]):
             return base or CLEAN
-        result_taint, kept = self._through_parameters(
+        result_taint, kept, dict_shaped = self._through_parameters(
             info, node, bound, recv_path, base.deep_taint() if base is not None else None
         )
         result_taint = self._through_fields(info, node, fields, recv_path, result_taint)
+        shape = frozenset({DICT_RESULT}) if dict_shaped and not fields else frozenset()
         if kept and base is None and not fields:
-            return Val(result_taint, flags=kept)
-        return Val(result_taint)
+            return Val(result_taint, flags=kept | shape)
+        return Val(result_taint, flags=shape)
 
     def _own_return(self, info: FunctionInfo, recv_path: str | None) -> Val | None:
         """What the callee returns whatever its arguments: the data it reads from
@@ -171,12 +182,14 @@ class Interprocedural(SinkChecks):
         bound: dict[int, Val],
         recv_path: str | None,
         result_taint: Taint | None,
-    ) -> tuple[Taint | None, frozenset[str] | None]:
+    ) -> tuple[Taint | None, frozenset[str] | None, bool]:
         """`result_taint` joined with the taint the callee returns from its tainted
-        parameters (their sinks reported here), and the facts about it every such
-        path keeps (a wrapper of os.path.normpath returns a normalised path); None
-        when no path returns it."""
+        parameters (their sinks reported here); the facts about it every such
+        path keeps (a wrapper of os.path.normpath returns a normalised path), None
+        when no path returns it; and whether every summary applied returns a dict
+        display."""
         kept: frozenset[str] | None = None
+        dicts: list[bool] = []  # per summary applied: it returns a dict display
         for i, v in bound.items():
             t = v.deep_taint()
             if t is None:
@@ -184,13 +197,14 @@ class Interprocedural(SinkChecks):
             s = self.summarise(info, i)
             applied = self._apply_summary(info, s, t, node, v)
             result_taint = join_taint(result_taint, applied)
+            dicts.append(s.ret is not None and s.ret.keys is not None and s.ret.qual is None)
             if applied is not None:
                 facts = (s.ret.flags if s.ret is not None else frozenset()) & RETURNED_FACTS
                 kept = facts if kept is None else kept & facts
             if recv_path is not None:
                 for attr, safe in s.param_writes.items():
                     self.env[f"{recv_path}.{attr}"] = Val(t.sanitised(safe) if safe else t)
-        return result_taint, kept
+        return result_taint, kept, bool(dicts) and all(dicts)
 
     def _through_fields(
         self,

@@ -41,6 +41,10 @@ class ContainerMethods(Interprocedural):
             return CLEAN
         if receiver.qual == "<config>":
             return self.config_method(path, method, receiver, args, kwargs)
+        if receiver.qual == cat.GUARDED_SESSION and method == "mount" and path:
+            # another transport adapter mounted: the session's filter no longer applies
+            self.env[path] = Val(qual="requests.Session")
+            return CLEAN
         if receiver.items is not None and path:
             return self.list_method(path, method, receiver, args)
         if receiver.keys is not None and path and receiver.qual is None:

@@ -113,6 +113,9 @@ class Module:
         self.with_nested: set[str] = set()  # qualnames of functions that define functions
         # nested function -> (its local names, the names it reads from outside)
         self.closure_locals: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        # per function (qualname:line): the names it reads Django request attributes
+        # from (`req.GET`), found in one walk of its body
+        self.django_request_reads: dict[str, frozenset[str]] = {}
         self._index(tree.body, "", None)
         # Top-level packages imported anywhere in the file (a text scan: much cheaper
         # than walking the tree, and only used to tell which frameworks are in play).

@@ -8,7 +8,9 @@ import re
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.state import (
+    HTML_BODY,
     LOGGER,
+    RESPONSE,
     FlowState,
     fixed_destination,
     not_html,
@@ -135,6 +137,18 @@ class SinkChecks(FlowState):
         if receiver.qual == "pathlib.Path" and method in cat.PATH_METHODS:
             self.sink("path", receiver.deep_taint(), node, f"`Path.{method}`")
             return True
+        if (
+            receiver.qual == RESPONSE
+            and HTML_BODY in receiver.flags
+            and method in cat.RESPONSE_BODY_METHODS
+            and args
+        ):
+            # HttpResponse().write(x), Response().set_data(x): x is the HTML served
+            self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
+            return True
+        if receiver.qual == "<tar-archive>" and method == "extractall":
+            self._tar_extraction(node, receiver, args, kwargs)
+            return True
         if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
             # the host the connection was opened to decides where the request goes
             self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
@@ -164,6 +178,22 @@ class SinkChecks(FlowState):
             return True
         return False
 
+    def _tar_extraction(
+        self, node: ast.Call, archive: Val, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        """TarFile.extractall() of an archive from input: a member named `../x` or
+        `/etc/x` is written there, unless a filter refuses it or the members are
+        chosen by the caller (anything but the archive itself)."""
+        filt = kwargs.get("filter")
+        if filt is not None and (
+            (filt.known and filt.const in cat.TAR_SAFE_FILTERS) or filt.qual in cat.TAR_SAFE_FILTERS
+        ):
+            return
+        members = kwargs.get("members") or (args[1] if len(args) > 1 else None)
+        if members is not None and members.qual != "<tar-archive>":
+            return
+        self.sink("path", archive.taint, node, "`TarFile.extractall()` of an archive from input")
+
     def _named_method_sinks(
         self,
         node: ast.Call,
@@ -189,6 +219,14 @@ class SinkChecks(FlowState):
                 args,
                 kwargs,
             )
+        elif (
+            method == "setopt"
+            and "pycurl" in self.m.imported
+            and len(args) > 1
+            and (args[0].qual or "").endswith(".URL")
+        ):
+            # pycurl: c.setopt(pycurl.URL, url) sets where c.perform() connects
+            self.sink("ssrf", args[1].deep_taint(), node, "pycurl's URL option")
         elif method == "extra":
             self._check_args(
                 cat.Sink("sql", cat.DJANGO_EXTRA_POSITIONS, cat.DJANGO_EXTRA_KWARGS),

@@ -37,6 +37,14 @@ MAX_STR = 4096
 
 
 RESPONSE = "flask.Response"  # any response object (Flask's, Django's, Starlette's)
+# A fact on a response object whose body is served as HTML (HttpResponse(),
+# Response() without a non-HTML Content-Type): what is written into it later is XSS.
+HTML_BODY = "html-body"
+# A fact on Markup("...") objects: format() and join() escape what they insert.
+MARKUP = "markup"
+# A fact on what a project function returns when every return is a dict display
+# (`return {"name": name}`): a Flask view returning it answers JSON, not HTML.
+DICT_RESULT = "dict-result"
 
 
 LOGGER = "logging.Logger"
@@ -76,9 +84,12 @@ def fixed_destination(cls: str, v: Val) -> bool:
     """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
     request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
     is enough."""
-    if cls not in ("ssrf", "redirect"):
-        return False
-    head = v.str_prefix
+    return cls in ("ssrf", "redirect") and pins_destination(cls, v.str_prefix)
+
+
+def pins_destination(cls: str, head: str) -> bool:
+    """A URL starting with `head` goes to one host (scheme and host ended by `/`,
+    `?` or `#`), or for a redirect stays on this site (`/a`, not `//a` nor `/\\a`)."""
     return bool(_FIXED_URL.match(head)) or (cls == "redirect" and bool(_LOCAL_PATH.match(head)))
 
 
@@ -187,6 +198,11 @@ class FlowState:
         # names holding the result of a check (`ok = is_safe_url(u)`): the test, and
         # the names it reads (a check no longer holds once one of them is reassigned)
         self.conditions: dict[str, tuple[ast.expr, frozenset[str]]] = {}
+        # names bound to a method of an object (`search = conn.search_s`): a call
+        # through the name is that method's call on the object
+        self.bound_methods: dict[str, ast.Attribute] = {}
+        self.lambdas: dict[str, ast.Lambda] = {}  # names bound to a lambda here
+        self.lambdas_running: set[int] = set()
 
     # -- provided by the layers above ------------------------------------------------
 
@@ -347,7 +363,7 @@ class FlowState:
                 self.header_dict_sink(value.items[-1], node)
             if body.items is not None or body.keys is not None:
                 return
-        elif value.keys is not None:
+        elif value.keys is not None or DICT_RESULT in value.flags:
             return  # a dict becomes JSON
         self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
 

@@ -10,6 +10,8 @@ from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code import patterns
 from shieldwall.analyzers.code.guards import Guards
 from shieldwall.analyzers.code.state import (
+    HTML_BODY,
+    RESPONSE,
     Env,
     join_envs,
 )
@@ -287,6 +289,7 @@ class Statements(Guards):
     def assign(self, target: ast.expr, value: Val, node: ast.stmt | None) -> None:
         if isinstance(target, ast.Name):
             self.env[target.id] = value
+            self._note_bound_method(target.id, value, node)
             self._note_condition(target.id, node)
             if target.id in self.global_names and self.summary is None:
                 # a module variable set here is seen by every function that reads it
@@ -310,6 +313,14 @@ class Statements(Guards):
             if path:
                 self.env[path] = value
             base = self.expr(target.value)
+            if (
+                node is not None
+                and base.qual == RESPONSE
+                and HTML_BODY in base.flags
+                and target.attr in cat.RESPONSE_BODY_ATTRS
+            ):
+                # response.content = x on an HTML response: x is the page served
+                self.sink("xss", value.deep_taint(), node, f"the response's `{target.attr}`")
             if node is not None and self.summary is None:
                 patterns.check_attr_store(self, target, base, value, node)
             if node is not None:
@@ -393,6 +404,21 @@ class Statements(Guards):
         else:
             t = join_taint(base.deep_taint(), value.deep_taint())
             self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
+
+    def _note_bound_method(self, name: str, value: Val, node: ast.stmt | None) -> None:
+        """Remember `name = obj.method` when the attribute is no value we follow."""
+        self.bound_methods.pop(name, None)
+        self.lambdas.pop(name, None)
+        attr = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(attr, ast.Lambda):
+            self.lambdas[name] = attr  # f = lambda x: ...; f(data) runs its body on data
+        if (
+            isinstance(attr, ast.Attribute)
+            and (value.qual is None or value.qual.startswith("<instance>"))
+            and value.deep_taint() is None
+            and name not in {n.id for n in ast.walk(attr.value) if isinstance(n, ast.Name)}
+        ):
+            self.bound_methods[name] = attr
 
     def _note_condition(self, name: str, node: ast.stmt | None) -> None:
         """Forget the checks on `name`'s old value; remember `name = <a check>`."""

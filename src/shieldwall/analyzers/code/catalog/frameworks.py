@@ -136,7 +136,12 @@ HANDING_CALLS = frozenset(
         "apply",
         "apply_async",
         "run_in_executor",
+        "partial",  # functools.partial(f, x): f runs on x when the result is called
     }
+)
+# Constructors that run `target` on `args` (and `kwargs`) once started.
+TARGET_RUNNERS = frozenset(
+    {"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"}
 )
 
 HOST_PARTS = ("netloc", "hostname")  # of a parsed URL: empty when it names no host
@@ -167,6 +172,10 @@ MODELLED_OBJECTS: dict[str, str] = {
     "http.client.HTTPSConnection": "<http-connection>",
     "httplib.HTTPConnection": "<http-connection>",
     "httplib.HTTPSConnection": "<http-connection>",
+    # tar archives: extracting one from input writes where its member names say
+    "tarfile.open": "<tar-archive>",
+    "tarfile.TarFile": "<tar-archive>",
+    "tarfile.TarFile.open": "<tar-archive>",
     # a mapping of response headers built apart (werkzeug checks its values)
     "werkzeug.datastructures.Headers": "<headers>",
     "werkzeug.Headers": "<headers>",

@@ -327,10 +327,10 @@ SINK_CALLS: dict[str, Sink] = {
     "os.posix_spawn": Sink("cmd", (0,), ("path",)),
     "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
+    "pty.spawn": Sink("cmd", (0,), ("argv",)),
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
-    "compile": Sink("code", (0,), ("source",)),
     "builtins.eval": Sink("code"),
     "builtins.exec": Sink("code"),
     # deserialisation
@@ -397,6 +397,10 @@ SINK_CALLS: dict[str, Sink] = {
     "tarfile.open": Sink("path", (0,), ("name",)),
     "zipfile.ZipFile": Sink("path", (0,), ("file",)),
     "linecache.getline": Sink("path"),
+    "os.walk": Sink("path", (0,), ("top",)),
+    "glob.glob": Sink("path", (0,), ("pathname",)),
+    "glob.iglob": Sink("path", (0,), ("pathname",)),
+    "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
     "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
     "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
     # SSRF
@@ -452,6 +456,8 @@ SINK_CALLS: dict[str, Sink] = {
         for module in ("", ".response")
         for status in ("BadRequest", "NotFound", "Forbidden", "Gone", "ServerError")
     },
+    "django.http.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
+    "django.http.response.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "markupsafe.Markup": Sink("xss"),
@@ -486,9 +492,21 @@ for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
         SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
     SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
+# Sessions whose transport refuses internal addresses (AntiSSRF's policy): no SSRF
+# sink until another adapter is mounted on them (then a plain requests.Session).
+GUARDED_SESSION = "<guarded-session>"
+GUARDED_SESSION_FACTORIES = frozenset({"get_antissrf_session"})
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
+# What sets the body of a response object once it is built (Django's write(),
+# Flask's set_data(); the attributes Django, Flask and Starlette serve).
+RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
+RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body"})
+# tarfile's extraction filters that refuse members outside the destination.
+TAR_SAFE_FILTERS = frozenset({"data", "tar", "tarfile.data_filter", "tarfile.tar_filter"})
+# Markup classes: Markup("<p>{}</p>").format(x) escapes x.
+MARKUP_CLASSES = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 XPATH_EVALUATORS = frozenset(
     {
         "lxml.etree.XPathEvaluator",
@@ -568,6 +586,8 @@ SHELLS = frozenset(
     }
 )
 YAML_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+# pathlib.Path methods whose result holds their arguments.
+PATH_BUILDING_METHODS = frozenset({"joinpath", "with_name", "with_stem", "with_suffix"})
 # pathlib.Path methods that touch the file system.
 PATH_METHODS = frozenset(
     {

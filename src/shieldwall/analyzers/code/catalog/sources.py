@@ -63,6 +63,9 @@ REQUEST_PARAM_NAMES = frozenset({"request"})
 # the function reads one of these attributes from it (`def handle(request):
 # request.args["q"]`: a request handed in by code elsewhere).
 LOOSE_REQUEST_PARAM_NAMES = frozenset({"request", "req"})
+# Attributes only Django's HttpRequest has: a parameter read so in a module that
+# imports Django is the request, whatever its name (`def view(req): req.GET`).
+DJANGO_REQUEST_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 REQUEST_DATA_ATTRS = frozenset(
     {
         "args",
