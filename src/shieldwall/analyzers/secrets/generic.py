@@ -26,6 +26,7 @@ scripts (shebang), else code."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -397,8 +398,10 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     return hit if hit is not None and not hit.reason else None
 
 
+@functools.lru_cache(maxsize=16384)
 def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
-    """The hit with the first rule that rejects its value (`reason`, "" when none
+    """(Remembered: generated files and histories judge the same pair again and
+    again.) The hit with the first rule that rejects its value (`reason`, "" when none
     does), or None when the key names no credential or the value cannot be one
     (too long, a template). The scorer decides on the rejected ones. `wide`: also
     keys that only hint at a credential (`auth`, `sid`, `passwords`: reason

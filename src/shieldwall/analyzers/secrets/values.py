@@ -3,6 +3,7 @@ reference to where the secret really lives, a documented example, a hash."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from shieldwall.analyzers.secrets.checks import char_classes, entropy
@@ -169,11 +170,16 @@ def looks_like_key_material(value: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def strength(value: str) -> float:
     """0..1: how much a literal looks like a real credential (entropy and classes)."""
     if not value:
         return 0.0
-    bits = min(entropy(value) / 4.5, 1.0)
-    classes = char_classes(value) / 4
-    length = min(len(value) / 20, 1.0)
-    return round(0.45 * bits + 0.3 * classes + 0.25 * length, 3)
+    return strength_of(entropy(value), char_classes(value), len(value))
+
+
+def strength_of(bits: float, classes: int, length: int) -> float:
+    """`strength` from a value's entropy, character classes and length."""
+    return round(
+        0.45 * min(bits / 4.5, 1.0) + 0.3 * (classes / 4) + 0.25 * min(length / 20, 1.0), 3
+    )
