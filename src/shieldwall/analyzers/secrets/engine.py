@@ -245,6 +245,9 @@ class Detector:
                 spec.rule.id in _PASSWORD_RULES and not _url_password_ok(secret)
             ):
                 continue
+            if "h" in target.regex.groupindex and _EXAMPLE_HOST.search(m.group("h") or ""):
+                continue  # `user:pass@example.com`: a documented example
+
             if values.has_sequence(secret):
                 out.append(Match(spec.rule, secret, line_no, line_no, Severity.LOW, _TYPED))
                 continue
@@ -350,6 +353,10 @@ _FILL = re.compile(r"(?i)x{5,}|\*{3,}|0{12,}|#{3,}|\.{3,}")
 def _body_ok(secret: str) -> bool:
     """Reject a placeholder fill (`ghp_xxxxxxxx...`, `****`)."""
     return not _FILL.search(secret)
+
+
+# The domains reserved for documentation (RFC 2606): example.com, .org, .net.
+_EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)example\.(?:com|org|net)$")
 
 
 def _url_password_ok(secret: str) -> bool:

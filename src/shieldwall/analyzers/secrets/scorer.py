@@ -61,6 +61,8 @@ VIAS = (
     "command",
     "scheme",
     "array",
+    "header",
+    "comment",
 )
 SYNTAXES = ("config", "code", "c-family", "go")
 KEY_WORDS = (

@@ -13,7 +13,7 @@ _PLACEHOLDER = re.compile(
         \$\(.+\)|\$\{.*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|   # shell / env refs
         <[^<>]*>|\{.*|\{\{.*\}\}|\{%.*%\}|\{[A-Za-z0-9_.]*\}|\#\{.*\}|@[A-Za-z_]+@|  # templates
         \[[A-Za-z _-]*\]|%\(?[A-Za-z_]*\)?[sd]|%[sd]|\?+|:[a-z_]+|
-        [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?)|
+        [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?|abc123)|
         (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ][a-z_ .-]*|.*[-_ ]here|
         change[-_ ]?(?:me|it|this)|replace[-_ ]?me|placeholder|todo|tbd|fixme|none|null|nil|
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
@@ -55,6 +55,11 @@ _EXAMPLE_VALUES = frozenset(
     }
 )
 _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:=]")
+# A password hash in crypt(3) form (bcrypt `$2b$10$...`, sha-crypt `$6$...`, argon2,
+# scrypt): what a server stores to check a password, not the password.
+_CRYPT = re.compile(
+    r"^\$(?:2[abxy]?\$\d\d|[156]|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$[./A-Za-z0-9$=,+-]{8,}$"
+)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -87,7 +92,7 @@ def is_reference(value: str) -> bool:
 
 
 def is_hash_or_integrity(value: str) -> bool:
-    return bool(_HASH_PREFIX.match(value))
+    return bool(_HASH_PREFIX.match(value) or _CRYPT.match(value))
 
 
 def is_uuid(value: str) -> bool:
