@@ -75,3 +75,16 @@ def test_the_key_s_own_name_is_not_its_value() -> None:
 def test_commented_out_config_in_code_is_read() -> None:
     value = _value(7, 16)
     assert _found(f"# password: {value}\n", "app/settings.py") == [(value, 1)]
+
+
+def test_a_call_naming_two_parameters_holds_no_credential() -> None:
+    line = '@sensitive_variables("password1", "password2")\n'
+    assert _found(line, "auth/forms.py") == []
+
+
+def test_a_comment_saying_what_a_password_is_holds_none() -> None:
+    assert _found("# Password: Test\n", "tests/test_xml.py") == []
+
+
+def test_basic_followed_by_a_word_is_no_authorization() -> None:
+    assert _found("    # Basic univariate case:\n", "solvers/solveset.py") == []

@@ -246,10 +246,13 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SETTER = re.compile(
     r"""\bset(?P<key>[A-Z][\w]{0,60}+)\(\s*@?(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
 )
-# A call given a credential's name and its literal (`props.setProperty("db.password",
-# "...")`, `map.put("api_key", "...")`, `localStorage.setItem('token', '...')`).
+# A call that stores a value under a name, given a credential's name and a literal
+# (`props.setProperty("db.password", "...")`, `map.put("api_key", "...")`,
+# `localStorage.setItem('token', '...')`); not any call given two strings
+# (`sensitive_variables("password1", "password2")` names parameters).
 _NAMED_ARG = re.compile(
-    r"""\b[A-Za-z_][\w]{0,60}+\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{0,80}+)(?P=kq)\s*,\s*"""
+    r"""(?i)\b(?:set|put|add|with|define|store|save|setdefault|setenv|putenv)"""
+    r"""(?:item|property|header|env|value|config|option|param|parameter|string|var)?\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{0,80}+)(?P=kq)\s*,\s*"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
 )
 # An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
@@ -582,8 +585,12 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
         found += [
             got.take("authorization", m.group("val"), "scheme") for m in _SCHEME.finditer(line)
         ]
-    if "Basic" in line:
-        found += [got.take("basic-auth", m.group("val"), "scheme") for m in _BASIC.finditer(line)]
+    if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
+        found += [
+            got.take("basic-auth", m.group("val"), "scheme")
+            for m in _BASIC.finditer(line)
+            if not (m.group("val").isalpha() and m.group("val").islower())
+        ]
     if "[" in line:
         for m in _ARRAY.finditer(line):
             key = m.group("key")
@@ -611,9 +618,12 @@ def _find(
     if syntax.bare == "never" and got.wide and line.lstrip().startswith(_COMMENTS):
         # commented-out config in code: `// password: v`, `# DB_PASSWORD=v`
         bare = _BARE.match(line)
-        hit = got.take(bare.group("key"), bare.group("val"), "comment") if bare else None
-        if hit is not None:
-            yield hit
+        value = bare.group("val") if bare else ""
+        # a value, not a word of prose (`# Password: Test`)
+        if bare and (values.looks_random(value) or any(c.isdigit() for c in value)):
+            hit = got.take(bare.group("key"), value, "comment")
+            if hit is not None:
+                yield hit
     if syntax.bare != "never":
         yield from _bare_values(line, syntax, following, got)
 
