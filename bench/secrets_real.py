@@ -188,7 +188,7 @@ def record(root: Path, files: list[Path], rows: list[Row]) -> tuple[Hits, list[C
         for n in range(r.start, r.end + 1):
             truth[(r.path, n)].add(r.truth)
     recorder = _Recorder()
-    detector = Detector(decider=recorder)
+    detector = Detector(decider=recorder, remember=False)
     fixed: Hits = defaultdict(set)
     cands: list[Candidate] = []
     for path in files:

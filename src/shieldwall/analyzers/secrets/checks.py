@@ -154,11 +154,13 @@ def entropy(text: str) -> float:
 
 def char_classes(text: str) -> int:
     """How many of lower, upper, digit and other characters the text uses."""
+    if not text:
+        return 0
     return (
-        any(c.islower() for c in text)
-        + any(c.isupper() for c in text)
-        + any(c.isdigit() for c in text)
-        + any(not c.isalnum() for c in text)
+        any(map(str.islower, text))
+        + any(map(str.isupper, text))
+        + any(map(str.isdigit, text))
+        + (not text.isalnum())  # some character is not a letter or a digit
     )
 
 

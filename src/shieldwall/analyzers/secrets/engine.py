@@ -17,6 +17,7 @@ from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
 from shieldwall.analyzers.secrets.rules import known
 from shieldwall.analyzers.secrets.spec import Spec
+from shieldwall.analyzers.secrets.verdicts import LineVerdicts
 from shieldwall.model import Rule, Severity
 
 __all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
@@ -87,7 +88,6 @@ _TEST_PATH = re.compile(
     r"examples?|samples?|demo|docs?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|"
     r"[^/]*\.(?:spec|test)\.[a-z]+|conftest\.py)$"
 )
-_TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,19 +115,22 @@ class _Target:
 class Detector:
     """All provider rules and the generic detector, compiled once. `decider`
     decides on the generic detector's candidates: the shipped scorer by default,
-    None for the rules alone."""
+    None for the rules alone. `remember=False`: no line's verdict is reused (for
+    a decider that records every candidate it is shown)."""
 
     def __init__(
         self,
         specs: Sequence[Spec] = SPECS,
         backend: str = "auto",
         decider: scorer.Decider | str | None = "shipped",
+        remember: bool = True,
     ) -> None:
         if isinstance(decider, str) and decider != "shipped":
             raise ValueError("decider: a scorer, None or 'shipped'")
         self._decider: scorer.Decider | None = (
             scorer.shipped() if isinstance(decider, str) else decider
         )
+        self._verdicts = LineVerdicts(self._decider, remember)
         hints: list[str] = []
         owners: list[list[int]] = []
         index: dict[str, int] = {}
@@ -242,6 +245,9 @@ class Detector:
                 spec.rule.id in _PASSWORD_RULES and not _url_password_ok(secret)
             ):
                 continue
+            if "h" in target.regex.groupindex and _EXAMPLE_HOST.search(m.group("h") or ""):
+                continue  # `user:pass@example.com`: a documented example
+
             if values.has_sequence(secret):
                 out.append(Match(spec.rule, secret, line_no, line_no, Severity.LOW, _TYPED))
                 continue
@@ -289,23 +295,16 @@ class Detector:
                 below_cache = tail.split("\n")[:3]
             return below_cache[n - 1] if n - 1 < len(below_cache) else None
 
-        syntax, path, test_path = where
-        decider = self._decider
+        last = len(lines) - 1
         for i, line in enumerate(lines):
-            below = following if i == len(lines) - 1 else _none
-            hits = list(generic.find(line, syntax, below, decider is not None))
-            for hit in hits:
-                if any(hit.value in v or v in hit.value for v in provider_values):
+            below = following if i == last else _none
+            for verdict in self._verdicts.of(line, where, below, provider_values):
+                if not verdict.keep:
                     continue
-                if decider is not None:
-                    x = scorer.features(hit, syntax, path, test_path, line, len(hits))
-                    floor = decider.threshold if hit.reason else decider.veto
-                    if decider.probability(x) < floor:
-                        continue
+                hit = verdict.hit
                 rule = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
-                severity = _generic_severity(hit, test_path)
                 at = line_no + i + hit.line_offset
-                out.append(Match(rule, hit.value, at, at, severity, f"key {hit.key}"))
+                out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
 
 
@@ -327,17 +326,6 @@ def _in_pem_block(data: bytes, offset: int, text: str, at: int) -> bool:
 
 def _none(n: int) -> str | None:
     return None
-
-
-def _generic_severity(hit: generic.GenericHit, test_path: bool) -> Severity:
-    if values.has_sequence(hit.value):
-        return Severity.LOW
-    if test_path or _TEST_WORD.search(hit.key) or _TEST_WORD.search(hit.value):
-        return Severity.LOW
-    score = values.strength(hit.value)
-    if hit.kind == "password":
-        return Severity.HIGH if score >= 0.6 else Severity.MEDIUM
-    return Severity.HIGH if score >= 0.75 and len(hit.value) >= 20 else Severity.MEDIUM
 
 
 def _read_block(data: bytes, start: int, rule: Rule) -> tuple[str, int] | None:
@@ -365,6 +353,10 @@ _FILL = re.compile(r"(?i)x{5,}|\*{3,}|0{12,}|#{3,}|\.{3,}")
 def _body_ok(secret: str) -> bool:
     """Reject a placeholder fill (`ghp_xxxxxxxx...`, `****`)."""
     return not _FILL.search(secret)
+
+
+# The domains reserved for documentation (RFC 2606): example.com, .org, .net.
+_EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)example\.(?:com|org|net)$")
 
 
 def _url_password_ok(secret: str) -> bool:

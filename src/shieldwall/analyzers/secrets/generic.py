@@ -26,6 +26,7 @@ scripts (shebang), else code."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -107,6 +108,8 @@ HINTS: tuple[str, ...] = (
     r"otp",
     r"\s-p['\"]",
     r"\\set\s",
+    r"setkey\(",
+    r"(?:--user|\s-u)[ =]+['\"]?[^\s:'\"]+:",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -144,7 +147,8 @@ _TEMPLATE = re.compile(
 )
 _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
-_OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$")
+# An OID or a version, also a dependency's version range (`^3.0`, `~1.3.0`, `>=2.1`).
+_OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$|^(?:[~^]|[<>]=?|==?)\s*v?\d+(?:\.[\dx*]+)+$")
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
 )
@@ -228,6 +232,33 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("-p", re.compile(r"""(?<=\s)-p(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)""")),
     ("pass", re.compile(r"""(?i)(?<![\w-])/\w*pass\w*:(?P<v>[^\s'"]{3,200})""")),
     ("\\set", re.compile(r"""(?i)^\s*\\set\s+\w*pass\w*\s+(?P<v>\S{3,200})""")),
+    # curl's `--user name:password` / `-u name:password`
+    (
+        "-u",
+        re.compile(
+            r"""(?<![\w-])(?:--user|-u)[ \t=]+(?P<q>["']?)(?!\d+:)[^\s:"'$]{1,80}:"""
+            r"""(?P<v>[^\s"'$@]{3,200})(?P=q)(?=\s|$)"""
+        ),
+    ),
+)
+# A setter given a literal (`cfg.setJwtSecretKey("...")`, `setPassword('...')`): the
+# key is the name after `set`; the literal must be the only argument.
+_SETTER = re.compile(
+    r"""\bset(?P<key>[A-Z][\w]{0,60}+)\(\s*@?(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
+)
+# A call that stores a value under a name, given a credential's name and a literal
+# (`props.setProperty("db.password", "...")`, `map.put("api_key", "...")`,
+# `localStorage.setItem('token', '...')`); not any call given two strings
+# (`sensitive_variables("password1", "password2")` names parameters).
+_NAMED_ARG = re.compile(
+    r"""(?i)\b(?:set|put|add|with|define|store|save|setdefault|setenv|putenv)"""
+    r"""(?:item|property|header|env|value|config|option|param|parameter|string|var)?\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{0,80}+)(?P=kq)\s*,\s*"""
+    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
+)
+# An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
+_HEADER = re.compile(
+    r"""(?:-H|--header)[ \t=]*(?P<q>["'])(?P<key>[A-Za-z][\w-]{0,60}):[ \t]*"""
+    r"""(?P<val>[^\s"']{8,300})(?P=q)"""
 )
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
 _VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
@@ -397,8 +428,10 @@ def acceptable(key: str, raw: str) -> GenericHit | None:
     return hit if hit is not None and not hit.reason else None
 
 
+@functools.lru_cache(maxsize=16384)
 def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
-    """The hit with the first rule that rejects its value (`reason`, "" when none
+    """(Remembered: generated files and histories judge the same pair again and
+    again.) The hit with the first rule that rejects its value (`reason`, "" when none
     does), or None when the key names no credential or the value cannot be one
     (too long, a template). The scorer decides on the rejected ones. `wide`: also
     keys that only hint at a credential (`auth`, `sid`, `passwords`: reason
@@ -417,6 +450,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
+    if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
+        return None  # the key's own name (`secret_data = "secret-data"`)
     if weak:
         reason = "weak-key"
         kind = "token"
@@ -424,11 +459,12 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = "short"
     else:
         reason = _rejection(kind or "token", value)
-        if reason in _FINAL:
-            return None  # a documented example or a placeholder: never a credential
+        if reason in _FINAL or not any(c.isalnum() for c in value):
+            return None  # a documented example, a placeholder, punctuation: never a credential
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
 
 
+_SEPARATORS = re.compile(r"[\s_.:-]+")
 # Reasons the scorer does not overrule.
 _FINAL = frozenset({"example", "placeholder"})
 
@@ -454,7 +490,7 @@ def _rejection(kind: str, value: str) -> str:
         return "code"
     if _NAME_LIKE.match(value) and credential_word_in(value):
         return "name"  # `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
-    if not any(c.isalnum() for c in value) or _PROSE.match(value) or value.startswith(("\\", "#")):
+    if _PROSE.match(value) or value.startswith(("\\", "#")):
         return "prose"  # prose, an escape sequence, a comment
     if _SNAKE_SENTENCE.match(value):
         return "prose"  # `if_you_see_this_use_vault`: a sentence written with underscores
@@ -549,8 +585,12 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
         found += [
             got.take("authorization", m.group("val"), "scheme") for m in _SCHEME.finditer(line)
         ]
-    if "Basic" in line:
-        found += [got.take("basic-auth", m.group("val"), "scheme") for m in _BASIC.finditer(line)]
+    if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
+        found += [
+            got.take("basic-auth", m.group("val"), "scheme")
+            for m in _BASIC.finditer(line)
+            if not (m.group("val").isalpha() and m.group("val").islower())
+        ]
     if "[" in line:
         for m in _ARRAY.finditer(line):
             key = m.group("key")
@@ -573,9 +613,22 @@ def _find(
         hit = got.take(directive.group("key"), directive.group("val"), "directive")
         if hit is not None:
             yield hit
-    if got.kept or syntax.bare == "never":
+    if got.kept:
         return
-    yield from _bare_values(line, syntax, following, got)
+    if syntax.bare == "never" and got.wide and line.lstrip().startswith(_COMMENTS):
+        # commented-out config in code: `// password: v`, `# DB_PASSWORD=v`
+        bare = _BARE.match(line)
+        value = bare.group("val") if bare else ""
+        # a value, not a word of prose (`# Password: Test`)
+        if bare and (values.looks_random(value) or any(c.isdigit() for c in value)):
+            hit = got.take(bare.group("key"), value, "comment")
+            if hit is not None:
+                yield hit
+    if syntax.bare != "never":
+        yield from _bare_values(line, syntax, following, got)
+
+
+_COMMENTS = ("//", "#", "*", "--", "/*")
 
 
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
@@ -614,6 +667,17 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
             hit = got.take(m.group("key"), m.group("val"), "pair")
             if hit is not None:
                 yield hit
+    calls: list[tuple[re.Pattern[str], str]] = []
+    if quoted and "(" in line:
+        calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
+    if quoted and ("-H" in line or "--header" in line):
+        calls.append((_HEADER, "header"))
+    for pattern, via in calls:
+        for m in pattern.finditer(line):
+            if _quote_ok(line, m, syntax):
+                hit = got.take(m.group("key"), m.group("val"), via)
+                if hit is not None:
+                    yield hit
     for m in _BEARER.finditer(line) if "earer" in line else ():
         hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:

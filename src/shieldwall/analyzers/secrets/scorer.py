@@ -61,6 +61,8 @@ VIAS = (
     "command",
     "scheme",
     "array",
+    "header",
+    "comment",
 )
 SYNTAXES = ("config", "code", "c-family", "go")
 KEY_WORDS = (
@@ -105,6 +107,7 @@ _EXT_GROUP = {ext: group for group, exts in EXTENSIONS.items() for ext in exts}
 _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_VOWELS = frozenset("aeiouAEIOU")
 
 
 def feature_names() -> list[str]:
@@ -160,7 +163,7 @@ def features(
     out += [float(hit.reason == r) for r in REASONS]
     out += [float(hit.via == w) for w in VIAS]
     out += [float(syntax.name == s) for s in SYNTAXES]
-    out += _path_part(path)
+    out += path_part(path)
     key_flags, key_length, key_words = _key_part(hit.key)
     out += key_flags
     out.append(float(test_path))
@@ -176,7 +179,7 @@ def features(
 
 
 @functools.lru_cache(maxsize=4096)
-def _path_part(path: str) -> tuple[float, ...]:
+def path_part(path: str) -> tuple[float, ...]:
     name = path.rsplit("/", 1)[-1].lower()
     group = _EXT_GROUP.get(name.rsplit(".", 1)[-1] if "." in name else "", "other")
     return (*(float(group == g) for g in EXTENSIONS), float(group == "other"))
@@ -193,27 +196,29 @@ def _key_part(key: str) -> tuple[tuple[float, ...], float, float]:
 def _value_part(v: str) -> tuple[float, ...]:
     """test-word-value .. all-digits, then vowels, value-words, padding."""
     n = len(v)
-    digits = sum(c.isdigit() for c in v)
-    upper = sum(c.isupper() for c in v)
-    lower = sum(c.islower() for c in v)
+    digits = sum(map(str.isdigit, v))
+    upper = sum(map(str.isupper, v))
+    lower = sum(map(str.islower, v))
     spaces = v.count(" ")
+    bits = entropy(v)
+    classes = char_classes(v)
     return (
         float(bool(_TEST_WORD.search(v))),
         float(n),
-        entropy(v),
-        float(char_classes(v)),
+        bits,
+        float(classes),
         digits / n,
         upper / n,
         lower / n,
         (n - digits - upper - lower - spaces) / n,
         float(spaces),
         float(values.has_sequence(v)),
-        values.strength(v),
+        values.strength_of(bits, classes, n),
         float(values.is_uuid(v)),
         float(bool(_HEX.match(v))),
         float(bool(_B64.match(v)) and n >= 16),
         float(v.isdigit()),
-        sum(c in "aeiouAEIOU" for c in v) / max(1, upper + lower),
+        sum(map(_VOWELS.__contains__, v)) / max(1, upper + lower),
         float(len(name_words(v))),
         float(v.endswith("=")),
     )

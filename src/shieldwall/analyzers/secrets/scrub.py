@@ -57,6 +57,7 @@ _MARKS = (
     "-p'",
     '-p"',
     "\\set",
+    "-u",  # curl's --user / -u name:password
 )
 # Where a provider token may be: 16 letters and digits in a row, mixed (`ghp_` +
 # 36, `AKIA` + 16, `sk_live_` + 24, a JWT's header). Names made of short words

@@ -3,6 +3,7 @@ reference to where the secret really lives, a documented example, a hash."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from shieldwall.analyzers.secrets.checks import char_classes, entropy
@@ -12,7 +13,7 @@ _PLACEHOLDER = re.compile(
         \$\(.+\)|\$\{.*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|   # shell / env refs
         <[^<>]*>|\{.*|\{\{.*\}\}|\{%.*%\}|\{[A-Za-z0-9_.]*\}|\#\{.*\}|@[A-Za-z_]+@|  # templates
         \[[A-Za-z _-]*\]|%\(?[A-Za-z_]*\)?[sd]|%[sd]|\?+|:[a-z_]+|
-        [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?)|
+        [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?|abc123)|
         (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ][a-z_ .-]*|.*[-_ ]here|
         change[-_ ]?(?:me|it|this)|replace[-_ ]?me|placeholder|todo|tbd|fixme|none|null|nil|
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
@@ -54,6 +55,11 @@ _EXAMPLE_VALUES = frozenset(
     }
 )
 _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:=]")
+# A password hash in crypt(3) form (bcrypt `$2b$10$...`, sha-crypt `$6$...`, argon2,
+# scrypt): what a server stores to check a password, not the password.
+_CRYPT = re.compile(
+    r"^\$(?:2[abxy]?\$\d\d|[156]|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$[./A-Za-z0-9$=,+-]{8,}$"
+)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -86,7 +92,7 @@ def is_reference(value: str) -> bool:
 
 
 def is_hash_or_integrity(value: str) -> bool:
-    return bool(_HASH_PREFIX.match(value))
+    return bool(_HASH_PREFIX.match(value) or _CRYPT.match(value))
 
 
 def is_uuid(value: str) -> bool:
@@ -169,11 +175,16 @@ def looks_like_key_material(value: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def strength(value: str) -> float:
     """0..1: how much a literal looks like a real credential (entropy and classes)."""
     if not value:
         return 0.0
-    bits = min(entropy(value) / 4.5, 1.0)
-    classes = char_classes(value) / 4
-    length = min(len(value) / 20, 1.0)
-    return round(0.45 * bits + 0.3 * classes + 0.25 * length, 3)
+    return strength_of(entropy(value), char_classes(value), len(value))
+
+
+def strength_of(bits: float, classes: int, length: int) -> float:
+    """`strength` from a value's entropy, character classes and length."""
+    return round(
+        0.45 * min(bits / 4.5, 1.0) + 0.3 * (classes / 4) + 0.25 * min(length / 20, 1.0), 3
+    )

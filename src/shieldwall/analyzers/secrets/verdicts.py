@@ -1,0 +1,105 @@
+"""The generic detector's verdicts on one line: its candidates, whether the
+decider keeps each, and at what severity - remembered per line.
+
+Generated files (API models, lock-like JSON, translations) repeat the same line
+thousands of times, and a history scan meets each line again in every commit
+that keeps it. A verdict depends on the line's text, the file's syntax, the
+extension group and test-path flag the scorer reads, and - for YAML's `key:` /
+`value: v` layouts - on the lines below; a line whose verdict read a line below
+is not remembered. Everything else is a pure function of those inputs, so the
+remembered verdict is the one a fresh pass would give."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shieldwall.analyzers.secrets import generic, scorer, values
+from shieldwall.model import Severity
+
+# Lines longer than this are not remembered: they seldom repeat, and the memory
+# stays bounded (entries x line length).
+_LONGEST = 1024
+_ENTRIES = 16384
+_TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
+
+
+Where = tuple[generic.Syntax, str, bool]  # the file's syntax, its path, a test path?
+Below = Callable[[int], str | None]  # the n-th line below, None past the region
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    hit: generic.GenericHit
+    keep: bool
+    severity: Severity | None  # None when not kept
+
+
+class LineVerdicts:
+    """Verdicts of one decider (None: the rules alone), remembered per line in a
+    bounded table (the oldest half is dropped when it is full); `remember=False`
+    decides every line afresh (a decider that records its calls sees each one)."""
+
+    def __init__(self, decider: scorer.Decider | None, remember: bool = True) -> None:
+        self._decider = decider
+        self._remember = remember
+        self._seen: dict[tuple[str, str, tuple[float, ...], bool], tuple[Verdict, ...]] = {}
+
+    def of(
+        self, line: str, where: Where, following: Below, provided: set[str]
+    ) -> tuple[Verdict, ...]:
+        """The verdicts on the generic candidates of `line` in a file `where`
+        (syntax, path, test path?), leaving out a value that overlaps one a
+        provider rule reported in the same place (`provided`)."""
+        if provided or not self._remember:
+            return self._decide(line, where, following, provided)
+        syntax, path, test_path = where
+        place = scorer.path_part(path)
+        key = (line, syntax.name, place, test_path)
+        known = self._seen.get(key)
+        if known is not None:
+            return known
+        read_below = False
+
+        def below(n: int) -> str | None:
+            nonlocal read_below
+            read_below = True
+            return following(n)
+
+        found = self._decide(line, where, below, provided)
+        if not read_below and len(line) <= _LONGEST:
+            if len(self._seen) >= _ENTRIES:
+                for old in list(self._seen)[: _ENTRIES // 2]:
+                    del self._seen[old]
+            self._seen[key] = found
+        return found
+
+    def _decide(
+        self, line: str, where: Where, following: Below, provided: set[str]
+    ) -> tuple[Verdict, ...]:
+        syntax, path, test_path = where
+        decider = self._decider
+        hits = list(generic.find(line, syntax, following, decider is not None))
+        out = []
+        for hit in hits:
+            if any(hit.value in v or v in hit.value for v in provided):
+                continue
+            keep = True
+            if decider is not None:
+                x = scorer.features(hit, syntax, path, test_path, line, len(hits))
+                floor = decider.threshold if hit.reason else decider.veto
+                keep = decider.probability(x) >= floor
+            out.append(Verdict(hit, keep, severity(hit, test_path) if keep else None))
+        return tuple(out)
+
+
+def severity(hit: generic.GenericHit, test_path: bool) -> Severity:
+    if values.has_sequence(hit.value):
+        return Severity.LOW
+    if test_path or _TEST_WORD.search(hit.key) or _TEST_WORD.search(hit.value):
+        return Severity.LOW
+    score = values.strength(hit.value)
+    if hit.kind == "password":
+        return Severity.HIGH if score >= 0.6 else Severity.MEDIUM
+    return Severity.HIGH if score >= 0.75 and len(hit.value) >= 20 else Severity.MEDIUM

@@ -1,0 +1,90 @@
+"""Layouts real code leaks credentials in (setters, named arguments, curl's user and
+headers, commented-out config) and values a reviewer would not call one (a URL on a
+documentation domain, a password hash, a typed example, punctuation, the key's own
+name). Values are built at test time."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from shieldwall.analyzers.secrets.engine import Detector
+
+
+def _value(seed: int, n: int = 20, pool: str = string.ascii_letters + string.digits) -> str:
+    rnd = random.Random(seed)
+    while True:
+        out = "".join(rnd.choice(pool) for _ in range(n))
+        if any(c.isdigit() for c in out) and any(c.isalpha() for c in out):
+            return out
+
+
+def _found(text: str, path: str) -> list[tuple[str, int]]:
+    return [(m.secret, m.line) for m in Detector().scan(text.encode(), path)]
+
+
+def test_a_setter_given_a_literal_is_a_credential() -> None:
+    value = _value(1)
+    assert _found(f'config.setJwtSecretKey("{value}");\n', "src/Config.java") == [(value, 1)]
+
+
+def test_a_call_given_a_credential_name_and_a_literal_is_a_credential() -> None:
+    value = _value(2, 14)
+    found = _found(f'props.setProperty("db.password", "{value}");\n', "src/Db.java")
+    assert found == [(value, 1)]
+
+
+def test_curl_user_password_is_a_credential_and_a_uid_gid_pair_is_not() -> None:
+    value = _value(3, 12)
+    assert _found(f'curl -s --user "admin:{value}" https://registry.local/v2/\n', "setup.sh") == [
+        (value, 1)
+    ]
+    assert _found("docker run -u 1000:1000 --rm img\n", "run.sh") == []
+
+
+def test_a_token_in_a_curl_header_is_a_credential() -> None:
+    value = _value(4, 32, "0123456789abcdef")
+    line = f'curl -k https://10.0.0.2:8000 -H "Accept: text/plain" -H "X-Auth-Token: {value}"\n'
+    assert _found(line, "docs/api.md") == [(value, 1)]
+
+
+def test_url_credentials_on_a_documentation_domain_are_an_example() -> None:
+    value = _value(5, 12)
+    assert _found(f'url = "https://john:{value}@proxy.example.com"\n', "settings.py") == []
+    assert _found(f'url = "https://john:{value}@proxy.corp.lan"\n', "settings.py") != []
+
+
+def test_a_password_hash_in_crypt_form_is_not_a_password() -> None:
+    salted = _value(6, 53, string.ascii_letters + string.digits + "./")
+    assert _found(f"password: $2a$10${salted}\n", "users.yml") == []
+
+
+def test_a_typed_example_token_in_a_url_query_is_not_a_credential() -> None:
+    line = '"current_user_url": "https://github.com/octocat.private?token=abc123",\n'
+    assert _found(line, "testdata/user.json") == []
+
+
+def test_punctuation_alone_is_not_a_password() -> None:
+    assert _found('password = ",.:-@*?!"\n', "check.py") == []
+
+
+def test_the_key_s_own_name_is_not_its_value() -> None:
+    assert _found('  secret_data = "secret-data"\n', "main.tf") == []
+
+
+def test_commented_out_config_in_code_is_read() -> None:
+    value = _value(7, 16)
+    assert _found(f"# password: {value}\n", "app/settings.py") == [(value, 1)]
+
+
+def test_a_call_naming_two_parameters_holds_no_credential() -> None:
+    line = '@sensitive_variables("password1", "password2")\n'
+    assert _found(line, "auth/forms.py") == []
+
+
+def test_a_comment_saying_what_a_password_is_holds_none() -> None:
+    assert _found("# Password: Test\n", "tests/test_xml.py") == []
+
+
+def test_basic_followed_by_a_word_is_no_authorization() -> None:
+    assert _found("    # Basic univariate case:\n", "solvers/solveset.py") == []
