@@ -42,6 +42,20 @@ def test_curl_user_password_is_a_credential_and_a_uid_gid_pair_is_not() -> None:
     assert _found("docker run -u 1000:1000 --rm img\n", "run.sh") == []
 
 
+def test_curl_user_in_documentation_backticks_is_the_syntax_not_a_credential() -> None:
+    assert _found("Pass curl's `--user name:password` or `-u name:password`.\n", "README.md") == []
+    value = _value(11, 12)
+    assert _found(f"Run `curl -u admin:{value} http://10.0.0.2/`\n", "README.md") != []
+
+
+def test_a_bare_add_call_naming_a_secret_is_a_registry_not_a_credential() -> None:
+    rule_id = "RT-K8S-" + "SECRET-READ"
+    assert _found(f'add("k8s-secret-read", "{rule_id}")\n', "src/events.py") == []
+    value = _value(12, 24)
+    found = _found(f'req.addHeader("X-Api-Key", "{value}");\n', "src/Client.java")
+    assert found == [(value, 1)]
+
+
 def test_a_token_in_a_curl_header_is_a_credential() -> None:
     value = _value(4, 32, "0123456789abcdef")
     line = f'curl -k https://10.0.0.2:8000 -H "Accept: text/plain" -H "X-Auth-Token: {value}"\n'

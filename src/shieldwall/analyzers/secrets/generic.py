@@ -237,7 +237,7 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "-u",
         re.compile(
             r"""(?<![\w-])(?:--user|-u)[ \t=]+(?P<q>["']?)(?!\d+:)[^\s:"'$]{1,80}:"""
-            r"""(?P<v>[^\s"'$@]{3,200})(?P=q)(?=\s|$)"""
+            r"""(?P<v>[^\s"'$@`]{3,200})(?P=q)(?=\s|$)"""
         ),
     ),
 )
@@ -249,10 +249,12 @@ _SETTER = re.compile(
 # A call that stores a value under a name, given a credential's name and a literal
 # (`props.setProperty("db.password", "...")`, `map.put("api_key", "...")`,
 # `localStorage.setItem('token', '...')`); not any call given two strings
-# (`sensitive_variables("password1", "password2")` names parameters).
+# (`sensitive_variables("password1", "password2")` names parameters); a bare `add(`
+# is a set's or a registry's (`add("k8s-secret-read", "RULE-ID")`), `addHeader(` is not.
+_STORE_SUFFIX = "item|property|header|env|value|config|option|param|parameter|string|var"
 _NAMED_ARG = re.compile(
-    r"""(?i)\b(?:set|put|add|with|define|store|save|setdefault|setenv|putenv)"""
-    r"""(?:item|property|header|env|value|config|option|param|parameter|string|var)?\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{0,80}+)(?P=kq)\s*,\s*"""
+    rf"""(?i)\b(?:(?:set|put|with|define|store|save|setdefault|setenv|putenv)(?:{_STORE_SUFFIX})?"""
+    rf"""|add(?:{_STORE_SUFFIX}))\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{{0,80}}+)(?P=kq)\s*,\s*"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
 )
 # An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
