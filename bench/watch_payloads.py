@@ -7,7 +7,8 @@ same detector as the CRS bench: each payload as the value of a query
 parameter, URL-encoded as a client sends it (`quote(payload, safe="")`), in an
 nginx access line from an address of its own. A payload counts as caught when
 a detection of its kind is reported on its line. Placeholders (`{FILE}`) become
-`etc/passwd`; empty lines and duplicates are dropped. The lists hold fragments
+`etc/passwd`; empty lines, the lists' comments (`# from wapiti`) and duplicates are
+dropped. The lists hold fragments
 that are not attacks on their own (`1'`, `|`, `[1]`): recall cannot reach 1.
 
 The same run replays the benign requests of bench/watch_traffic.py (--seed) as
@@ -23,6 +24,7 @@ looked at while fixing the detectors: their figures are tuned figures.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -40,6 +42,7 @@ from shieldwall.runtime.replay import replay_files  # noqa: E402
 from shieldwall.runtime.sources.registry import PARSERS  # noqa: E402
 
 T0 = 1_796_284_800
+_COMMENT = re.compile(r"#\s+[a-z][\w-]*\s+[a-z]", re.IGNORECASE)
 
 LISTS = {
     "path-traversal": [
@@ -103,6 +106,8 @@ def payload_cases(tree: CrsTree) -> tuple[list[Case], list[str]]:
                 continue
             for raw in text.splitlines():
                 payload = raw.strip("\r\n").replace("{FILE}", "etc/passwd")
+                if _COMMENT.match(payload):  # a list's own comment, not a payload
+                    continue
                 if payload.strip() and payload not in seen:
                     seen.add(payload)
                     cases.append((kind, payload))
