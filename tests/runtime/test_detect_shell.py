@@ -136,3 +136,34 @@ def test_an_upload_of_an_ordinary_file_is_not_flagged(name: str) -> None:
     assert _upload({"X-Filename": name}) == set()
     part = f'--b\r\nContent-Disposition: form-data; name="f"; filename="{name}"\r\n\r\nx\r\n--b--'
     assert _upload({"Content-Type": "multipart/form-data; boundary=b"}, part) == set()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "| net localgroup " + "Administrators eve /ADD",
+        "net user eve " + "S3cret /add",
+        "; net view",
+        "& netsh firewall set " + "opmode disable",
+        "&& reg add " + '"HKLM\\System\\X" /v y /t REG_DWORD /d 0 /f',
+        "; pwd",
+        '<!--#exec cmd="/usr/' + "bin/id;-->",
+    ],
+)
+def test_windows_account_firewall_and_registry_commands_and_ssi_exec_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="q=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "net user count grew",
+        "the net view from the hill",
+        "reg add-on for cars",
+        "password & pwd reset",
+        "<!-- exec summary -->",
+        "netsh is a Windows tool",
+    ],
+)
+def test_sentences_near_those_commands_are_not_cmdi(value: str) -> None:
+    assert "cmdi" not in payload_kinds(query="q=" + quote(value))

@@ -163,3 +163,40 @@ def test_a_statement_after_a_slash_or_a_semicolon_at_the_start_is_sqli() -> None
     assert "sqli" in _kinds(query="a=" + quote("/DROP TABLE orders"))
     assert "sqli" in _kinds(query="a=" + quote(");insert into t values (1)"))
     assert "sqli" not in _kinds(query="a=" + quote("/drop the table by the door"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        " OR col=col",
+        "x' or tbl_1 = tbl_1",
+        " OR a=b-- ",
+        "or true#",
+        "select session_user;",
+        "'create user " + "sw identified by " + "pw1 temporary tablespace temp",
+        "' grant connect to " + "sw; grant resource to sw; --",
+        "BACKUP database master " + "to disk='x.bak'",
+        "'),NULL) /*",
+    ],
+)
+def test_tautologies_accounts_backups_and_null_lists_are_sqli(value: str) -> None:
+    assert "sqli" in _kinds(query="q=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "this or that=this",
+        "color=red or blue=blue-ish",
+        "either or true love",
+        "select current user settings",
+        "how to create user accounts identified by email",
+        "identified by name, default tablespace",
+        "we grant access to everyone",
+        "backup database weekly to tape",
+        "'a', nullable)",
+        "or x.x=x",
+    ],
+)
+def test_sentences_near_those_sql_shapes_are_not_sqli(value: str) -> None:
+    assert "sqli" not in _kinds(query="q=" + quote(value))

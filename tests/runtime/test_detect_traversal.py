@@ -45,6 +45,8 @@ SLASHES = [
     "%c0%2f",
     "%c1%1c",
     "%c1%9c",
+    "%c1%af",
+    "%c0%5c",
     "%e0%80%af",
     "%f0%80%80%af",
     "0x2f",
@@ -58,8 +60,8 @@ SLASHES = [
 _kinds = payload_kinds
 
 
-# Hex literals next to IIS double percents read as other hex digits: not mixed.
-SPELLINGS = [(d, s) for d, s in itertools.product(DOTS, SLASHES) if {d[:2], s[:2]} != {"0x", "%%"}]
+# Hex literals next to IIS double percents too: `0x2e0x2e%%32%%66`.
+SPELLINGS = list(itertools.product(DOTS, SLASHES))
 
 
 @pytest.mark.parametrize(("dot", "slash"), SPELLINGS)
@@ -102,6 +104,16 @@ def test_kernel_files_in_the_user_agent_are_traversal(value: str) -> None:
     assert "path-traversal" in _kinds(user_agent=value)
 
 
+def test_an_iis_double_percent_before_a_word_does_not_eat_its_first_letter() -> None:
+    assert decode("%%32%%66boot.ini") == "/boot.ini"
+    assert decode("%%35%%63etc") == "\\etc"
+    assert "path-traversal" in _kinds(query="f=" + "0x2e0x2e%%35%%63" * 3 + "boot.ini")
+
+
+def test_lax_two_byte_forms_read_as_their_low_six_bits() -> None:
+    assert decode("%c1%af%c1%ae%c0%5c") == "/.\\"
+
+
 def test_look_alike_slashes_and_overlong_dots_decode_to_ascii() -> None:
     assert decode("%u2215etc%u2216x") == "/etc\\x"
     assert decode("%e0%80%ae%f0%80%80%af") == "./"
@@ -128,6 +140,9 @@ def test_look_alike_slashes_and_overlong_dots_decode_to_ascii() -> None:
         ("/profile", "name=Zo%C3%AB+O%E2%80%99Neil"),
         ("/api/colors", "hex=0x2e2e2e"),
         ("/bash-history-tips", "q=history+command"),
+        ("/search", "q=100%25%25+sure%2C+50%25%25+off"),
+        ("/search", "q=%25%2532%25%2566+is+an+IIS+encoding"),
+        ("/profile", "name=%C3%80%5Cb+%C3%81%2Fc"),
     ],
 )
 def test_ordinary_values_with_dots_slashes_and_kernel_words_are_not_traversal(

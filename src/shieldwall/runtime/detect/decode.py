@@ -67,6 +67,14 @@ _NAMED = re.compile(r"&(" + "|".join(_ENTITIES) + r");?", re.IGNORECASE)
 # A server that reads US-ASCII drops the high bit: 0xBC is `<`, 0xBE `>`, 0xA2 `"`.
 _HIGH_BIT = re.compile(r"\u00bc/?[a-z]")
 _SEVEN_BITS = {c: c & 0x7F for c in range(0x80, 0x100)}
+# A lax two-byte decoder keeps only the second byte's low six bits, whatever the
+# lead byte says: those that are a dot or a slash are read as one (`%c1%af` is `/`,
+# `%c1%ae` is `.`, `%c0%5c` is `\\`), never as the letters strict decoding gives.
+_LAX_LOW = {0x2E: b".", 0x2F: b"/", 0x1C: b"\\"}
+# IIS's double percent: each hex digit of an escape encoded again (`%%32%%65` is
+# `%2e`); read before URL decoding, which would otherwise take the `%fb` of
+# `%%32%%66boot.ini` as an escape of its own.
+_DOUBLE_PERCENT = re.compile(r"%%(3[0-9]|[46][1-6])%%(3[0-9]|[46][1-6])")
 _MAX_ROUNDS = 4
 _MAX_LEN = 16384
 
@@ -74,7 +82,10 @@ _MAX_LEN = 16384
 def _overlong(match: re.Match[bytes]) -> bytes:
     seq = match.group(0)
     if len(seq) == 2:
-        return bytes([((seq[0] & 0x1F) << 6) | (seq[1] & 0x3F)])
+        low = seq[1] & 0x3F
+        if low in _LAX_LOW:  # lax decoders keep the low six bits: %c1%af, %c0%5c
+            return _LAX_LOW[low]
+        return bytes([((seq[0] & 0x1F) << 6) | low])
     return bytes([((seq[-2] & 0x01) << 6) | (seq[-1] & 0x3F)])  # the leading bits are zero
 
 
@@ -93,6 +104,8 @@ def decode(text: str, plus: bool = True) -> str:
     for round_ in range(_MAX_ROUNDS):
         before = text
         if "%" in text:
+            if "%%" in text:
+                text = _DOUBLE_PERCENT.sub(_double_percent, text)
             if plus and round_ and "+" in text:  # `%2B` encoded twice meant a space
                 text = text.replace("+", " ")
             if "%u" in text or "%U" in text:
@@ -112,6 +125,10 @@ def decode(text: str, plus: bool = True) -> str:
     if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
         text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKE))
     return text
+
+
+def _double_percent(match: re.Match[str]) -> str:
+    return "%" + chr(int(match.group(1), 16)) + chr(int(match.group(2), 16))
 
 
 def _code_point(match: re.Match[str]) -> str:

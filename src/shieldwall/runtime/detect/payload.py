@@ -38,7 +38,7 @@ _WORDS = re.compile(
     r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
     r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
-    r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-"
+    r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
 )
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).

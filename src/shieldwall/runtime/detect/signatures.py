@@ -61,11 +61,16 @@ def _traversal(lowered: str) -> bool:
 _CMD_WORDS = (
     r"(?:cat|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|rm|chmod|"
     r"python[23]?|perl|php|ruby|powershell|cmd(?:\.exe)?|nslookup|sleep|ifconfig|ipconfig|"
-    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|net(?:\.exe)?\s+user)"
+    r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|netsh|reg(?:\.exe)?\s+(?:add|query|delete)\b"
+    r"|net(?:\.exe)?\s+(?:user|localgroup|view|group|share))"
 )
 _CMDI = re.compile(
     r"(?:[;&|`\n]|\$\(|\|\|)\s*(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
     r"|\$\{ifs\}|/bin/(?:ba|z|da)?sh\b|\bcmd(?:\.exe)?\s*/c\b|`[^`]*\b" + _CMD_WORDS + r"\b"
+    # `pwd` alone after a separator, server-side includes that run a command, Windows
+    # accounts and firewall changed
+    r"|(?:[;&|`\n]|\$\()\s*pwd\s*(?:$|[;&|#`)])|<!--\s*#\s*exec\s+cmd\s*=|\bnetsh\s+(?:advfirewall|firewall)\s+set\b"
+    r"|\bnet(?:\.exe)?\s+(?:user|localgroup)\s+\S+\s+(?:\S+\s+)?/add\b"
 )
 _SSRF = re.compile(
     r"(?:https?|gopher|dict|ftp|ldap|tftp|sftp)://(?:[^/@\s]*@)?\[?(?:169\.254\.\d+\.\d+"

@@ -94,6 +94,13 @@ SQL_SHAPES = re.compile(
     r"|\bfrom\s+(?:dual|`information_schema`)\b|\blike\s+null\b|\bis\s+not\s+null\s*\)"
     r"|'[^']{0,40}'\s*(?:!=|<>|=)\s*'|\"[^\"]{0,40}\"\s*(?:!=|<>|=)\s*\"|\bhaving\s+\d+\s*="
     r"|\b(?:database|user|version|schema|current_user|session_user|system_user)\s*\(\s*(?:\)|$)"
+    # a condition always true (`or x=x`), or ended by a comment; the session's own user
+    r"|\b(?:or|and)\s+([a-z_]\w*)\s*=\s*\2(?![\w.(]|-(?!-))|\bor\s+(?:true|\w+\s*=\s*\w+)\s*(?:--|#)"
+    r"|\bselect\s+(?:current_user|session_user|system_user)\b"
+    # accounts and backups of Oracle and SQL Server, an INSERT's value list closed early
+    r"|['\";]\s*create\s+user\s+\S+\s+identified\s+by\b"
+    r"|\bidentified\s+by\s+\S+\s+(?:temporary|default)\s+tablespace\b|\bbackup\s+(?:database|log)\s+\S+\s+to\s+disk"
+    r"|;\s*grant\s+\w+\s+to\s+\w+\s*(?:;|--|#|$)|" + _QUOTE + r"\s*\)*\s*,\s*null\s*[,)]"
 )
 
 

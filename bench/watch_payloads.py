@@ -1,0 +1,187 @@
+"""Payload recall of `shieldwall watch` on public payload lists, a tuning source
+independent of the OWASP CRS regression tests.
+
+The "Intruder" lists of swisskyrepo/PayloadsAllTheThings (a checkout or git
+directory fetched at bench time, never copied here) are replayed through the
+same detector as the CRS bench: each payload as the value of a query
+parameter, URL-encoded as a client sends it (`quote(payload, safe="")`), in an
+nginx access line from an address of its own. A payload counts as caught when
+a detection of its kind is reported on its line. Placeholders (`{FILE}`) become
+`etc/passwd`; empty lines, the lists' comments (`# from wapiti`) and duplicates are
+dropped. The lists hold fragments
+that are not attacks on their own (`1'`, `|`, `[1]`): recall cannot reach 1.
+
+The same run replays the benign requests of bench/watch_traffic.py (--seed) as
+nginx lines and as ModSecurity lines with headers and bodies (the set
+bench/watch_crs.py uses), and prints how many are flagged and the precision of
+the payload-list detections against them.
+
+Run:  .venv/bin/python bench/watch_payloads.py --lists DIR [--seed N] [--misses KIND]
+(DIR: a PayloadsAllTheThings checkout or git directory.) These lists are
+looked at while fixing the detectors: their figures are tuned figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
+from watch_traffic import _clf, _esc, generate, render
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from shieldwall.runtime.config import WatchConfig  # noqa: E402
+from shieldwall.runtime.replay import replay_files  # noqa: E402
+from shieldwall.runtime.sources.registry import PARSERS  # noqa: E402
+
+T0 = 1_796_284_800
+_COMMENT = re.compile(r"#\s+[a-z][\w-]*\s+[a-z]", re.IGNORECASE)
+
+LISTS = {
+    "path-traversal": [
+        "Directory Traversal/Intruder/directory_traversal.txt",
+        "Directory Traversal/Intruder/deep_traversal.txt",
+        "Directory Traversal/Intruder/traversals-8-deep-exotic-encoding.txt",
+        "Directory Traversal/Intruder/dotdotpwn.txt",
+    ],
+    "sqli": [
+        "SQL Injection/Intruder/Auth_Bypass.txt",
+        "SQL Injection/Intruder/Auth_Bypass2.txt",
+        "SQL Injection/Intruder/FUZZDB_MSSQL-WHERE_Time.txt",
+        "SQL Injection/Intruder/FUZZDB_MSSQL.txt",
+        "SQL Injection/Intruder/FUZZDB_MSSQL_Enumeration.txt",
+        "SQL Injection/Intruder/FUZZDB_MYSQL.txt",
+        "SQL Injection/Intruder/FUZZDB_MySQL-WHERE_Time.txt",
+        "SQL Injection/Intruder/FUZZDB_MySQL_ReadLocalFiles.txt",
+        "SQL Injection/Intruder/FUZZDB_Oracle.txt",
+        "SQL Injection/Intruder/FUZZDB_Postgres_Enumeration.txt",
+        "SQL Injection/Intruder/Generic_ErrorBased.txt",
+        "SQL Injection/Intruder/Generic_Fuzz.txt",
+        "SQL Injection/Intruder/Generic_TimeBased.txt",
+        "SQL Injection/Intruder/Generic_UnionSelect.txt",
+        "SQL Injection/Intruder/SQLi_Polyglots.txt",
+        "SQL Injection/Intruder/payloads-sql-blind-MSSQL-INSERT",
+        "SQL Injection/Intruder/payloads-sql-blind-MSSQL-WHERE",
+        "SQL Injection/Intruder/payloads-sql-blind-MySQL-INSERT",
+        "SQL Injection/Intruder/payloads-sql-blind-MySQL-ORDER_BY",
+        "SQL Injection/Intruder/payloads-sql-blind-MySQL-WHERE",
+    ],
+    "cmdi": [
+        "Command Injection/Intruder/command-execution-unix.txt",
+        "Command Injection/Intruder/command_exec.txt",
+    ],
+    "xss": [
+        "XSS Injection/Intruders/BRUTELOGIC-XSS-STRINGS.txt",
+        "XSS Injection/Intruders/IntrudersXSS.txt",
+        "XSS Injection/Intruders/JHADDIX_XSS.txt",
+        "XSS Injection/Intruders/MarioXSSVectors.txt",
+        "XSS Injection/Intruders/RSNAKE_XSS.txt",
+        "XSS Injection/Intruders/XSS_Polyglots.txt",
+        "XSS Injection/Intruders/xss_alert.txt",
+        "XSS Injection/Intruders/xss_payloads_quick.txt",
+    ],
+}
+
+Case = tuple[str, str]  # kind, payload
+
+
+def payload_cases(tree: CrsTree) -> tuple[list[Case], list[str]]:
+    """The payloads per kind, and the lists named above that the tree lacks."""
+    cases: list[Case] = []
+    absent: list[str] = []
+    for kind, paths in LISTS.items():
+        seen: set[str] = set()
+        for path in paths:
+            try:
+                text = tree.read(path)
+            except (OSError, subprocess.CalledProcessError):
+                absent.append(path)
+                continue
+            for raw in text.splitlines():
+                payload = raw.strip("\r\n").replace("{FILE}", "etc/passwd")
+                if _COMMENT.match(payload):  # a list's own comment, not a payload
+                    continue
+                if payload.strip() and payload not in seen:
+                    seen.add(payload)
+                    cases.append((kind, payload))
+    return cases, absent
+
+
+def payload_line(n: int, payload: str) -> str:
+    ip = f"12.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+    uri = f"/search?q={quote(payload, safe='')}"
+    ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+    return f'{ip} - - [{_clf(T0 + n)}] "GET {_esc(uri)} HTTP/1.1" 200 512 "-" "{ua}" 0.012'
+
+
+def _flagged(log: Path, fmt: str) -> dict[int, set[str]]:
+    result = replay_files([(str(log), PARSERS[fmt])], WatchConfig())
+    found: dict[int, set[str]] = defaultdict(set)
+    for d in result.detections:
+        found[int(d.line.rsplit(":", 1)[1]) - 1].add(d.kind)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lists", type=Path, required=True, help="PayloadsAllTheThings dir")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
+    parser.add_argument("--misses", help="print the missed payloads of this kind")
+    args = parser.parse_args()
+    tree = CrsTree(args.lists)
+    cases, absent = payload_cases(tree)
+    if not cases:
+        raise SystemExit(f"no payload list found under {args.lists}: fetch PayloadsAllTheThings")
+    for path in absent:
+        print(f"list absent, skipped: {path}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[1]) for i, c in enumerate(cases)))
+    found = _flagged(log, "nginx")
+    caught = [kind in found.get(i, set()) for i, (kind, _) in enumerate(cases)]
+    any_kind = [bool(found.get(i)) for i in range(len(cases))]
+
+    reqs = [r for r in generate(args.seed) if r.client == "benign"]
+    nginx = _flagged(_write(WORK / "benign.nginx.log", (render(r, "nginx") for r in reqs)), "nginx")
+    modsec_lines = benign_modsec_lines(generate(args.seed))
+    modsec = _flagged(_write(WORK / "benign.modsec.json", modsec_lines), "modsecurity-json")
+
+    print(f"\npayload lists: {len(cases)} payloads as a query parameter value, nginx lines (tuned)")
+    print(f"  {'kind':<16}{'payloads':>10}{'recall':>10}{'any kind':>10}{'precision':>11}")
+    kinds = sorted({k for k, _ in cases})
+    for kind in [*kinds, "overall"]:
+        idx = [i for i, c in enumerate(cases) if kind in ("overall", c[0])]
+        tp = sum(caught[i] for i in idx)
+        fp = sum(
+            1
+            for flagged in (nginx, modsec)
+            for kinds_seen in flagged.values()
+            if kind == "overall" or kind in kinds_seen
+        )
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        print(
+            f"  {kind:<16}{len(idx):>10}{tp / len(idx):>10.3f}"
+            f"{sum(any_kind[i] for i in idx) / len(idx):>10.3f}{precision:>11.3f}"
+        )
+    benign_kinds = sorted({k for f in (nginx, modsec) for ks in f.values() for k in ks})
+    print(
+        f"\nbenign requests (traffic seed {args.seed}): nginx lines {len(nginx)}/{len(reqs)} "
+        f"flagged, ModSecurity lines with headers and bodies {len(modsec)}/{len(modsec_lines)} "
+        f"flagged {benign_kinds}"
+    )
+    if args.misses:
+        print(f"\nmissed {args.misses} payloads:")
+        for i, (kind, payload) in enumerate(cases):
+            if kind == args.misses and not caught[i]:
+                print(f"  {payload[:200]!r}  (seen as {sorted(found.get(i, set()))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
