@@ -183,3 +183,30 @@ def test_wildcard_message_names_the_dangerous_permissions_it_covers(tmp_path: Pa
     assert "modify admission webhooks" in wildcard[0]
     ids = {f.rule.id for f in found}
     assert not ids & {"K8S-RBAC-NODES-PROXY", "K8S-RBAC-ADMISSION-WEBHOOKS", "K8S-RBAC-POD-EXEC"}
+
+
+def _rules_of(tmp_path: Path, rule: str) -> list[tuple[str, str, int]]:
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        f"metadata: {{name: r}}\nrules:\n  - {rule}\n"
+    )
+    return [(f.rule.id, f.key or "", f.location.start_line) for f in config_findings(tmp_path)]
+
+
+def test_read_all_rule_is_one_wildcard_finding_that_says_it_reads_secrets(
+    tmp_path: Path,
+) -> None:
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: ["*"], verbs: [get, list, watch]}')
+    assert [r for r, _, _ in found if r.startswith("K8S-RBAC")] == ["K8S-RBAC-WILDCARD"]
+    message = [f.message for f in config_findings(tmp_path) if f.rule.id == "K8S-RBAC-WILDCARD"]
+    assert "read Secrets" in message[0]
+    # named, Secrets are still a finding of their own
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: [secrets], verbs: [get]}')
+    assert ("K8S-RBAC-READ-SECRETS", "rules[0]", 5) in found
+
+
+def test_create_verb_next_to_a_wildcard_stays_a_finding_at_the_verb(tmp_path: Path) -> None:
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: ["*"], verbs: [get, create]}')
+    rules = {r for r, _, _ in found}
+    assert {"K8S-RBAC-WILDCARD", "K8S-RBAC-CREATE-PODS"} <= rules
+    assert "K8S-RBAC-READ-SECRETS" not in rules
