@@ -107,6 +107,16 @@ def test_unbound_account_token_is_reported_once(tmp_path: Path) -> None:
     assert account_rules == ["K8S-SA-TOKEN-AUTOMOUNT"]
 
 
+def test_token_a_vault_agent_logs_in_with_is_not_unused(tmp_path: Path) -> None:
+    inject = '    metadata: {annotations: {vault.hashicorp.com/agent-inject: "true"}}\n'
+    injected = WORKLOAD.replace("  template:\n", "  template:\n" + inject)
+    got = _rules(tmp_path, {"deploy.yaml": injected})
+    assert not any(rule == "K8S-SA-TOKEN-AUTOMOUNT" for rule, _, _ in got)
+    # switched off, the agent is not injected: the token is unused again
+    got = _rules(tmp_path, {"deploy.yaml": injected.replace('"true"', '"false"')})
+    assert any(rule == "K8S-SA-TOKEN-AUTOMOUNT" for rule, _, _ in got)
+
+
 def test_default_account_with_admin_rights(tmp_path: Path) -> None:
     binding = """apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
