@@ -107,6 +107,16 @@ def test_unbound_account_token_is_reported_once(tmp_path: Path) -> None:
     assert account_rules == ["K8S-SA-TOKEN-AUTOMOUNT"]
 
 
+def test_token_a_vault_agent_logs_in_with_is_not_unused(tmp_path: Path) -> None:
+    inject = '    metadata: {annotations: {vault.hashicorp.com/agent-inject: "true"}}\n'
+    injected = WORKLOAD.replace("  template:\n", "  template:\n" + inject)
+    got = _rules(tmp_path, {"deploy.yaml": injected})
+    assert not any(rule == "K8S-SA-TOKEN-AUTOMOUNT" for rule, _, _ in got)
+    # switched off, the agent is not injected: the token is unused again
+    got = _rules(tmp_path, {"deploy.yaml": injected.replace('"true"', '"false"')})
+    assert any(rule == "K8S-SA-TOKEN-AUTOMOUNT" for rule, _, _ in got)
+
+
 def test_default_account_with_admin_rights(tmp_path: Path) -> None:
     binding = """apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -183,3 +193,30 @@ def test_wildcard_message_names_the_dangerous_permissions_it_covers(tmp_path: Pa
     assert "modify admission webhooks" in wildcard[0]
     ids = {f.rule.id for f in found}
     assert not ids & {"K8S-RBAC-NODES-PROXY", "K8S-RBAC-ADMISSION-WEBHOOKS", "K8S-RBAC-POD-EXEC"}
+
+
+def _rules_of(tmp_path: Path, rule: str) -> list[tuple[str, str, int]]:
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        f"metadata: {{name: r}}\nrules:\n  - {rule}\n"
+    )
+    return [(f.rule.id, f.key or "", f.location.start_line) for f in config_findings(tmp_path)]
+
+
+def test_read_all_rule_is_one_wildcard_finding_that_says_it_reads_secrets(
+    tmp_path: Path,
+) -> None:
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: ["*"], verbs: [get, list, watch]}')
+    assert [r for r, _, _ in found if r.startswith("K8S-RBAC")] == ["K8S-RBAC-WILDCARD"]
+    message = [f.message for f in config_findings(tmp_path) if f.rule.id == "K8S-RBAC-WILDCARD"]
+    assert "read Secrets" in message[0]
+    # named, Secrets are still a finding of their own
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: [secrets], verbs: [get]}')
+    assert ("K8S-RBAC-READ-SECRETS", "rules[0]", 5) in found
+
+
+def test_create_verb_next_to_a_wildcard_stays_a_finding_at_the_verb(tmp_path: Path) -> None:
+    found = _rules_of(tmp_path, '{apiGroups: [""], resources: ["*"], verbs: [get, create]}')
+    rules = {r for r, _, _ in found}
+    assert {"K8S-RBAC-WILDCARD", "K8S-RBAC-CREATE-PODS"} <= rules
+    assert "K8S-RBAC-READ-SECRETS" not in rules

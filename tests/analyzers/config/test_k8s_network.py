@@ -91,3 +91,13 @@ def test_missing_default_deny_is_reported_while_a_workload_has_no_policy(tmp_pat
     docs = [_workload("api"), _workload("db"), _own_policy("api")]
     (finding,) = _default_deny_findings(tmp_path, docs, "default")
     assert finding.endswith("has no default-deny ingress NetworkPolicy")
+
+
+def test_missing_default_deny_counts_a_workload_written_twice_once(tmp_path: Path) -> None:
+    (tmp_path / "variant.yaml").write_text(_workload("api"))
+    docs = [_workload("api"), _workload("db")]
+    (finding,) = _default_deny_findings(tmp_path, docs, "default")
+    assert "runs 2 workload(s) (api, db)" in finding
+    many = [_workload(f"w{i}") for i in range(7)]
+    (finding,) = _default_deny_findings(tmp_path, many, "default")
+    assert "runs 8 workload(s) (api, w0, w1, w2, w3 and 3 more)" in finding

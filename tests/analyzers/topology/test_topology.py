@@ -337,6 +337,60 @@ spec:
     assert "TOPO-EGRESS-INTERNET" not in rules_of(findings)
 
 
+def _with_secret_volume(name: str, volume: str, items: str = "", mount: str = "/etc/x") -> str:
+    mounts = f"""          volumeMounts: [{{name: {volume}, mountPath: {mount}, readOnly: true}}]
+"""
+    volumes = f"""      volumes:
+        - name: {volume}
+          secret: {{secretName: {name}{items}}}
+"""
+    return deploy("hook", env=mounts, extra=volumes)
+
+
+def test_egress_internet_not_for_a_tls_certificate_secret_alone(write) -> None:
+    tls_secret = """
+apiVersion: v1
+kind: Secret
+metadata: {name: serving, namespace: app}
+type: kubernetes.io/tls
+data: {tls.crt: eA==, tls.key: eA==}
+---"""
+    # a kubernetes.io/tls Secret written beside the workload
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("serving", "v") + tls_secret}))
+    assert "TOPO-EGRESS-INTERNET" not in rules_of(findings)
+    # made at install time: certificate keys projected, or a certificate by name and mount
+    keys = ", items: [{key: tls.crt, path: tls.crt}, {key: ca.crt, path: ca.crt}]"
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("made-later", "v", keys)}))
+    assert "TOPO-EGRESS-INTERNET" not in rules_of(findings)
+    mounted = _with_secret_volume("hook-admission", "webhook-cert", mount="/usr/local/certificates")
+    _, findings = build(write({"k8s.yaml": mounted}))
+    assert "TOPO-EGRESS-INTERNET" not in rules_of(findings)
+
+
+def test_egress_internet_still_for_a_credential_secret_volume(write) -> None:
+    opaque = """
+apiVersion: v1
+kind: Secret
+metadata: {name: webhook-cert, namespace: app}
+stringData: {password: x, tls.crt: y}
+---"""
+    # written with a password: a credential, whatever its name says
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("webhook-cert", "v") + opaque}))
+    hit = [f for f in findings if f.rule.id == "TOPO-EGRESS-INTERNET"]
+    assert hit and "Secret volume v" in hit[0].message
+    # not written, named for nothing certificate-like
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("cloud-keys", "creds")}))
+    assert "TOPO-EGRESS-INTERNET" in rules_of(findings, "Deployment/app/hook")
+    # a token projected beside a certificate
+    keys = ", items: [{key: ca.crt, path: ca.crt}, {key: token, path: token}]"
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("made-later", "v", keys)}))
+    assert "TOPO-EGRESS-INTERNET" in rules_of(findings, "Deployment/app/hook")
+    # an API key file is not the private key of a TLS pair
+    keys = ", items: [{key: ca.crt, path: ca.crt}, {key: api.key, path: api.key}]"
+    _, findings = build(write({"k8s.yaml": _with_secret_volume("made-later", "v", keys)}))
+    assert "TOPO-EGRESS-INTERNET" in rules_of(findings, "Deployment/app/hook")
+
+
 def test_gateway_api_route_through_gateway_without_auth(write) -> None:
     gw = """
 apiVersion: gateway.networking.k8s.io/v1

@@ -22,6 +22,7 @@ from shieldwall.model import Settings
 from shieldwall.sources.manifests import Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, get_seq, workload_of
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.certificates import CertificateSecrets
 from shieldwall.system.compose import (
     compose_services,
     internal_networks,
@@ -56,7 +57,7 @@ def build(inventory: Inventory, settings: Settings) -> Topology:
     services = service_views([o for o in objects if o.kind == "Service"], workloads)
     resolver = Resolver({(s.obj.namespace, s.obj.name): s for s in services}, namespaces)
     mesh = mesh_of(objects)
-    _k8s_nodes(topo, workloads, services)
+    _k8s_nodes(topo, workloads, services, CertificateSecrets(objects))
     _k8s_exposure(topo, objects, services, resolver, mesh)
     _k8s_addresses(topo, objects, resolver, mesh)
     classes = pod_classes(topo)
@@ -71,7 +72,12 @@ def build(inventory: Inventory, settings: Settings) -> Topology:
 # -- Kubernetes ------------------------------------------------------------------------------
 
 
-def _k8s_nodes(topo: Topology, workloads: list[Workload], services: list[ServiceView]) -> None:
+def _k8s_nodes(
+    topo: Topology,
+    workloads: list[Workload],
+    services: list[ServiceView],
+    certificates: CertificateSecrets,
+) -> None:
     for w in workloads:
         images = [c.image for c in w.containers(("containers",))]
         role = (
@@ -94,7 +100,7 @@ def _k8s_nodes(topo: Topology, workloads: list[Workload], services: list[Service
             resources=[w.id],
             ports=container_ports(w),
         )
-        secrets = _secret_use(w)
+        secrets = _secret_use(w, certificates)
         if role == "datastore":
             node.sensitive = "a datastore"
         elif secrets:
@@ -105,12 +111,15 @@ def _k8s_nodes(topo: Topology, workloads: list[Workload], services: list[Service
             topo.nodes[w.id].resources.append(svc.obj.id)
 
 
-def _secret_use(w: Workload) -> str:
+def _secret_use(w: Workload, certificates: CertificateSecrets) -> str:
+    """The first credential a workload holds, "" for none; a Secret volume of TLS
+    certificates only (its own serving certificate, its client certificate to a
+    peer) is not one."""
     for c in w.containers():
         for use in env_secrets(c):
             return f"env {use.env} from a Secret" if use.env else "envFrom a Secret"
     for vol in w.volumes():
-        if "secret" in vol:
+        if "secret" in vol and not certificates.is_certificate(w, vol):
             return f"Secret volume {vol.get('name')}"
     return ""
 

@@ -14,7 +14,7 @@ from shieldwall.analyzers.config.k8s_access.roles import _is_admin_like
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
 from shieldwall.sources.manifests import K8sObject
-from shieldwall.sources.workloads import Workload, get_seq
+from shieldwall.sources.workloads import Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap
 
 K8S_SA_ADMIN_WORKLOAD = config_rule(
@@ -62,7 +62,8 @@ K8S_SA_TOKEN_AUTOMOUNT = config_rule(
     description=(
         "The pod mounts its service-account token although no RoleBinding or "
         "ClusterRoleBinding in the scanned files grants that account anything: a token the "
-        "application does not need, available to anyone who compromises it."
+        "application does not need, available to anyone who compromises it. A pod whose "
+        "Vault agent logs in with the token (`vault.hashicorp.com/agent-inject`) uses it."
     ),
     remediation=(
         "Set `automountServiceAccountToken: false` on the pod or its ServiceAccount; mount "
@@ -212,7 +213,7 @@ def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> It
             f"{w.id} runs as the default service account with its token mounted",
             key,
         )
-    elif not index.is_bound(w.namespace, ident.account):
+    elif not index.is_bound(w.namespace, ident.account) and not _token_logs_in_elsewhere(w):
         yield Hit(
             K8S_SA_TOKEN_AUTOMOUNT,
             w.path,
@@ -222,6 +223,19 @@ def _workload_hits(w: Workload, ident: _PodIdentity, index: _AccountIndex) -> It
             "binding in the scanned files grants any permission",
             key,
         )
+
+
+# Pod annotations of Vault's agent injector: the injected agent logs in to Vault
+# with the pod's service-account token (Vault's Kubernetes auth method), so the
+# token is used although no RBAC binding grants the account anything.
+_VAULT_AGENT_INJECT = "vault.hashicorp.com/agent-inject"
+
+
+def _token_logs_in_elsewhere(w: Workload) -> bool:
+    """Whether the pod's token is its login to another system (Vault's agent)."""
+    annotations = get_map(w.template, "metadata", "annotations")
+    value = annotations.get(_VAULT_AGENT_INJECT) if annotations is not None else None
+    return str(value).strip().lower() == "true"
 
 
 def _shared_account_hits(

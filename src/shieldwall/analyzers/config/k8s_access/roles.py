@@ -227,6 +227,7 @@ class _Grant:
 
 _CORE = frozenset({""})
 _WRITE = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+_READ = frozenset({"get", "list", "watch"})
 # From this release on, the API server asks for `create` (not only `get`) on
 # pods/exec, pods/attach and pods/portforward when the stream is opened over a
 # WebSocket (feature AuthorizePodWebsocketUpgradeCreatePermission); before it, a
@@ -474,12 +475,20 @@ def _is_broad_wildcard(rule: YMap) -> bool:
     return bool(_stars(rule, "apiGroups")) and any("/" not in r for r in resources)
 
 
+def _folded(grant: _Grant) -> bool:
+    """Whether the wildcard's finding tells this grant when `*` in resources is
+    what gives it: those that point at the resource, and reading (a read-all
+    rule is one finding, not a wildcard and a Secrets reader). A write verb named
+    next to `*` (create: pods or workloads) stays a finding of its own at the verb."""
+    return grant.point_at == "resources" or not (grant.verbs - _READ)
+
+
 def _included(obj: K8sObject, index: int, rule: YMap, version: tuple[int, int]) -> str:
     """What a `*` in resources grants among the dangerous permissions."""
     what = [
         g.what
         for g in _GRANTS
-        if g.point_at == "resources"
+        if _folded(g)
         and _grant_hit(g, obj, index, rule, version) is not None
         and _grant_hit(g, obj, index, rule, version, skip_star=True) is None
     ]
@@ -519,8 +528,8 @@ def _role_hits(obj: K8sObject, version: tuple[int, int]) -> Iterator[Hit]:
         yield from _wildcard_hits(obj, index, rule, version)
         broad = _is_broad_wildcard(rule)
         for grant in _GRANTS:
-            # A grant that would point at the `*` itself is told in the wildcard's message.
-            skip_star = broad and grant.point_at == "resources"
+            # What `*` in resources grants is told in the wildcard's message.
+            skip_star = broad and _folded(grant)
             hit = _grant_hit(grant, obj, index, rule, version, skip_star=skip_star)
             if hit is not None:
                 yield hit
@@ -533,7 +542,7 @@ def _is_admin_like(obj: K8sObject) -> bool:
     """A role with `*` over every resource of a built-in group and a verb that writes.
 
     A read-only `*` role (get, list, watch) is not admin: what it reads is
-    reported on the role (K8S-RBAC-READ-SECRETS, K8S-RBAC-WILDCARD).
+    reported on the role (K8S-RBAC-WILDCARD names the Secrets it reads).
     """
     for _, rule in _policy_rules(obj):
         if not _is_broad_wildcard(rule):

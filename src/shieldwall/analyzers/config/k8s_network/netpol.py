@@ -165,7 +165,10 @@ def _netpol_coverage(
             if anchor
             else (workloads[0].path, _ns_line(workloads[0]))
         )
-        names = ", ".join(sorted({w.obj.name for w in workloads})[:5])
+        # A workload written in several files (variants of one app) is one workload.
+        distinct = sorted({w.id: w.obj.name for w in workloads}.values())
+        more = len(distinct) - 5
+        names = ", ".join(distinct[:5]) + (f" and {more} more" if more > 0 else "")
         if not deny_ingress:
             # Every workload selected by an ingress policy of its own: nothing is open
             # today, and the default-deny only guards the next workload (hardening advice).
@@ -175,7 +178,7 @@ def _netpol_coverage(
                 path,
                 line,
                 f"Namespace/{ns}",
-                f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
+                f"namespace {ns!r} runs {len(distinct)} workload(s) ({names}) and has no "
                 "default-deny ingress NetworkPolicy"
                 + (
                     "; each of them is selected by an ingress policy today, but the next "
@@ -192,7 +195,7 @@ def _netpol_coverage(
                 path,
                 line,
                 f"Namespace/{ns}",
-                f"namespace {ns!r} runs {len(workloads)} workload(s) ({names}) and has no "
+                f"namespace {ns!r} runs {len(distinct)} workload(s) ({names}) and has no "
                 "default-deny egress NetworkPolicy",
                 path_in_fingerprint=anchor is not None,
             )
