@@ -12,7 +12,8 @@ part of this project: bring each one yourself at the listed commit into
 as unjudged (a new finding since the list was made: judge it and add it).
 
 Run:  .venv/bin/python bench/secrets_judged.py --repos DIR [--no-peer]
-Prints figures only; exit code 0 whatever they are (2 without the repositories).
+Prints figures only (all repositories, then each one); exit code 0 whatever
+they are (2 without the repositories).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def main() -> int:
     a = ap.parse_args()
     judged = json.loads((HERE / "secrets_judged.json").read_text())
     tally: Counter[tuple[str, str]] = Counter()
+    per_repo: dict[str, Counter[tuple[str, str]]] = {}
+    repo_positives: dict[str, int] = {}
     positives = 0
     for name, entry in judged.items():
         root = a.repos / name.replace("/", "+")
@@ -62,7 +65,9 @@ def main() -> int:
             print(f"{name} not found in {root} (bring it at {entry['commit']}); nothing measured")
             return 2
         verdict = {(p, n): v for p, n, v in entry["lines"]}
-        positives += sum(1 for v in verdict.values() if v == "T")
+        repo_positives[name] = sum(1 for v in verdict.values() if v == "T")
+        positives += repo_positives[name]
+        here = per_repo.setdefault(name, Counter())
         tools = {"shieldwall": shieldwall_hits(root)}
         if not a.no_peer:
             for tool, run in (
@@ -75,8 +80,18 @@ def main() -> int:
         for tool, hits in tools.items():
             for path, lines in hits.items():
                 for n in lines:
-                    tally[(tool, verdict.get((path.removeprefix("./"), n), "unjudged"))] += 1
+                    key = (tool, verdict.get((path.removeprefix("./"), n), "unjudged"))
+                    tally[key] += 1
+                    here[key] += 1
     print(f"{len(judged)} repositories, {positives} judged credentials (T lines)\n")
+    print_table(tally, positives)
+    for name, counts in per_repo.items():
+        print(f"\n{name} ({repo_positives[name]} T lines)")
+        print_table(counts, repo_positives[name])
+    return 0
+
+
+def print_table(tally: Counter[tuple[str, str]], positives: int) -> None:
     print(
         f"{'tool':16s} {'findings':>8s} {'TP':>5s} {'FP':>5s} {'unjudged':>8s} {'P':>6s} {'R':>6s}"
     )
@@ -85,10 +100,8 @@ def main() -> int:
         if tp + fp + new == 0:
             continue
         p = tp / (tp + fp) if tp + fp else 0.0
-        print(
-            f"{tool:16s} {tp + fp + new:8d} {tp:5d} {fp:5d} {new:8d} {p:6.3f} {tp / positives:6.3f}"
-        )
-    return 0
+        r = tp / positives if positives else 0.0
+        print(f"{tool:16s} {tp + fp + new:8d} {tp:5d} {fp:5d} {new:8d} {p:6.3f} {r:6.3f}")
 
 
 if __name__ == "__main__":
