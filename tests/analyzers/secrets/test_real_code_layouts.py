@@ -102,3 +102,13 @@ def test_a_comment_saying_what_a_password_is_holds_none() -> None:
 
 def test_basic_followed_by_a_word_is_no_authorization() -> None:
     assert _found("    # Basic univariate case:\n", "solvers/solveset.py") == []
+
+
+def test_the_http_basic_specification_s_example_pair_is_documentation() -> None:
+    import base64
+
+    example = base64.b64encode(b"Aladdin:" + b"open sesame").decode()
+    assert _found(f"Authorization: Basic {example}\n", "docs/auth.md") == []
+    pair = f"deploy:{_value(13, 16)}".encode()
+    real = base64.b64encode(pair).decode()
+    assert _found(f"Authorization: Basic {real}\n", "docs/auth.md") == [(real, 1)]

@@ -3,6 +3,7 @@ reference to where the secret really lives, a documented example, a hash."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 
@@ -45,13 +46,18 @@ _REFERENCE = re.compile(
         \$\{?[A-Za-z_]\w*\}?(?=\s|$)   # `$POSTGRES_PW (see .env)`
     )"""
 )
-# Documented example credentials (AWS's own docs) and generic example markers.
+# The pairs the HTTP Basic specifications use as their examples (RFC 2617, RFC 7617),
+# copied into READMEs and tests: documentation, not anyone's credentials.
+_DOCUMENTED_BASIC_PAIRS = ("Aladdin:open sesame", "test:123\u00a3")
+# Documented example credentials (AWS's own docs, the HTTP Basic examples, encoded as
+# they are sent) and generic example markers.
 _EXAMPLE_VALUES = frozenset(
     {
         "AKIAIOSFODNN7EXAMPLE",
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
         "AKIAI44QH8DHBEXAMPLE",
+        *(base64.b64encode(p.encode()).decode() for p in _DOCUMENTED_BASIC_PAIRS),
     }
 )
 _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:=]")
@@ -64,7 +70,12 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 
 def is_example(value: str) -> bool:
-    return value in _EXAMPLE_VALUES or "EXAMPLE" in value
+    return is_documented(value) or "EXAMPLE" in value
+
+
+def is_documented(value: str) -> bool:
+    """One of the documented example credentials themselves: never reported."""
+    return value in _EXAMPLE_VALUES
 
 
 # Runs a person types when filling in a documentation example (`xoxb-1234567890-...`,

@@ -85,6 +85,8 @@ class LineVerdicts:
         for hit in hits:
             if any(hit.value in v or v in hit.value for v in provided):
                 continue
+            if values.is_documented(hit.value):
+                continue  # a specification's or provider's own example, whatever the scorer says
             keep = True
             if decider is not None:
                 x = scorer.features(hit, syntax, path, test_path, line, len(hits))
