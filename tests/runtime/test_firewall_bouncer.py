@@ -46,9 +46,11 @@ def test_the_firewall_bouncer_drops_the_attacker_watch_bans_until_the_ban_goes()
                       "--database", db, "--listen", "127.0.0.1:8081")  # fmt: skip
             lab.wait_for("the decisions API", lambda: lab.api("GET", "/healthz", "")[0] == 204, 20)
             bouncer = lab.start_bouncer(bouncer_key)
+            # From the start of the log: watch may still be importing when the attack's lines
+            # are written, and a follower that starts at the end would never see them.
             watch = lab.start(
                 lab.gateway, sys.executable, "-m", "shieldwall", "watch", "--log",
-                f"{lab.access_log}:nginx", "--database", db, "--format", "jsonl",
+                f"{lab.access_log}:nginx", "--from-start", "--database", db, "--format", "jsonl",
             )  # fmt: skip
             assert lab.web_status(lab.attacker) == 200
             assert lab.web_status(lab.innocent) == 200

@@ -60,19 +60,45 @@ _SELECT_SEQ = _SELECT.replace("SELECT id,", "SELECT seq, id,")
 def _migrate(db: sqlite3.Connection, now: float) -> None:
     """Give a file made before the change sequence its `seq` column: each row
     its id, except deleted decisions that would still be active, which come
-    after every id (a bouncer whose last pull was before learns of them once)."""
+    after every id (a bouncer whose last pull was before learns of them once).
+    Runs inside the caller's immediate transaction."""
     columns = [row[1] for row in db.execute("PRAGMA table_info(decisions)")]
     if "seq" in columns:
         return
+    db.execute("ALTER TABLE decisions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+    top = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
+    db.execute(
+        "UPDATE decisions SET seq = CASE WHEN deleted_at IS NOT NULL AND until > ? "
+        "THEN id + ? ELSE id END",
+        (now, top),
+    )
+
+
+_BUSY_SECONDS = 15.0
+
+
+def _prepare(db: sqlite3.Connection, *, on_disk: bool) -> None:
+    """WAL mode, the table, its migration and indexes, safe when several processes
+    open a new file at once (a watch, a decisions API, a CLI call). Switching to WAL
+    needs the file to itself and SQLite reports "locked" at once, without waiting,
+    when two connections race for it; the schema is made in one immediate
+    transaction, which waits its turn."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while on_disk:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                break
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("ALTER TABLE decisions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
-        top = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM decisions").fetchone()[0])
-        db.execute(
-            "UPDATE decisions SET seq = CASE WHEN deleted_at IS NOT NULL AND until > ? "
-            "THEN id + ? ELSE id END",
-            (now, top),
-        )
+        db.execute(_SCHEMA)
+        _migrate(db, time.time())
+        for statement in filter(None, (part.strip() for part in _INDEXES.split(";"))):
+            db.execute(statement)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -109,11 +135,10 @@ class SqliteDecisions:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "SELECT 1")
-            self._db.executescript(_SCHEMA)
-            _migrate(self._db, time.time())
-            self._db.executescript(_INDEXES)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
+            )
+            _prepare(self._db, on_disk=self.path != ":memory:")
         except (sqlite3.Error, OSError) as exc:
             raise SourceError(
                 f"decisions database {self.path}: {exc}",
