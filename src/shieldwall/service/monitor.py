@@ -87,7 +87,7 @@ def _open(
     by_purl: dict[str, list[tuple[int, str]]],
     matches: list[Match],
 ) -> list[Opened]:
-    names = dict(session.execute(select(Project.id, Project.name)).tuples().all())
+    names = {pid: name for pid, name in session.execute(select(Project.id, Project.name))}
     now = utcnow()
     opened = []
     for match in matches:
