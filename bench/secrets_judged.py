@@ -6,19 +6,27 @@ any of the three tools reported when it was made, with a verdict: T (a literal
 credential, key or secret value a reviewer wants out of the repository, weak
 demo passwords included; a Dockerfile ENV that persists a credential build
 argument) or F (identifiers, hashes, placeholders, examples, references,
-ciphertexts meant to be public such as sealed secrets). The repositories are not
-part of this project: bring each one yourself at the listed commit into
-`--repos DIR/<owner>+<name>/`. A finding on a line not in the list is counted
-as unjudged (a new finding since the list was made: judge it and add it).
+ciphertexts meant to be public such as sealed secrets). Credential lines none of
+the tools reported that a keyword search found are listed too (T lines count in
+the recall denominator). `false_files` names whole files (globs) judged F: every
+line reported in them is false (lockfile integrity hashes, translation tables).
+Each repository belongs to a `group`: `tuned` (judged first, fixes took cases
+from them), `tuned-later` (held out at first, tuned on since) and `held-out`
+(judged before the change that followed, never read while fixing). The
+repositories are not part of this project: bring each one yourself at the listed
+commit into `--repos DIR/<owner>+<name>/`. A finding on a line not in the list
+is counted as unjudged (a new finding since the list was made: judge it and add
+it).
 
 Run:  .venv/bin/python bench/secrets_judged.py --repos DIR [--no-peer]
-Prints figures only (all repositories, then each one); exit code 0 whatever
+Prints figures only (all repositories, each group, then each repository); exit code 0 whatever
 they are (2 without the repositories).
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 from collections import Counter
@@ -57,6 +65,8 @@ def main() -> int:
     judged = json.loads((HERE / "secrets_judged.json").read_text())
     tally: Counter[tuple[str, str]] = Counter()
     per_repo: dict[str, Counter[tuple[str, str]]] = {}
+    per_group: dict[str, Counter[tuple[str, str]]] = {}
+    group_positives: Counter[str] = Counter()
     repo_positives: dict[str, int] = {}
     positives = 0
     for name, entry in judged.items():
@@ -65,9 +75,12 @@ def main() -> int:
             print(f"{name} not found in {root} (bring it at {entry['commit']}); nothing measured")
             return 2
         verdict = {(p, n): v for p, n, v in entry["lines"]}
+        false_files = entry.get("false_files", [])
         repo_positives[name] = sum(1 for v in verdict.values() if v == "T")
         positives += repo_positives[name]
+        group_positives[entry["group"]] += repo_positives[name]
         here = per_repo.setdefault(name, Counter())
+        in_group = per_group.setdefault(entry["group"], Counter())
         tools = {"shieldwall": shieldwall_hits(root)}
         if not a.no_peer:
             for tool, run in (
@@ -79,12 +92,19 @@ def main() -> int:
                     tools[tool] = found
         for tool, hits in tools.items():
             for path, lines in hits.items():
+                rel = path.removeprefix("./")
+                judged_false = any(fnmatch.fnmatch(rel, glob) for glob in false_files)
                 for n in lines:
-                    key = (tool, verdict.get((path.removeprefix("./"), n), "unjudged"))
+                    key = (tool, "F" if judged_false else verdict.get((rel, n), "unjudged"))
                     tally[key] += 1
                     here[key] += 1
+                    in_group[key] += 1
     print(f"{len(judged)} repositories, {positives} judged credentials (T lines)\n")
     print_table(tally, positives)
+    for group, counts in per_group.items():
+        members = " + ".join(n for n, e in judged.items() if e["group"] == group)
+        print(f"\ngroup {group}: {members} ({group_positives[group]} T lines)")
+        print_table(counts, group_positives[group])
     for name, counts in per_repo.items():
         print(f"\n{name} ({repo_positives[name]} T lines)")
         print_table(counts, repo_positives[name])

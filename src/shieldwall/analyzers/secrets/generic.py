@@ -6,7 +6,10 @@ TOML, INI, .env, properties, LDIF, Terraform, Dockerfile ENV/ARG, compose and
 Kubernetes env, XML elements, CLI flags) and documentation, and the places real
 code leaks them: `KEY=value` inside a string, a command line (`docker run -e`,
 `-Dx.password=`), a URL query; JSON nested or escaped inside a string;
-`Authorization: Bearer`; commented-out config; `${VAR:default}` defaults.
+`Authorization: Bearer`; commented-out config; `${VAR:default}` defaults and an
+environment read's fallback (`process.env.X || "..."`, `getenv('X') ?: '...'`);
+the password given by position to a database connection (`new mysqli(...)`,
+`new PDO(...)`, `DriverManager.getConnection(...)`).
 
 A value is kept when it is a literal - not a call, a variable, an environment
 or secret-store read, a template or format string, a shell command - and not a
@@ -110,6 +113,10 @@ HINTS: tuple[str, ...] = (
     r"\\set\s",
     r"setkey\(",
     r"(?:--user|\s-u)[ =]+['\"]?[^\s:'\"]+:",
+    # a password given by position to a database connection
+    r"mysqli?_p?connect\s*\(",
+    r"new\s+(?:mysqli|pdo|sequelize)\s*\(",
+    r"drivermanager\.getconnection\s*\(",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -118,7 +125,7 @@ _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
 # each line cost the square of its length.
 _QUOTED = re.compile(
     r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
-    + r"""(?:\[\d*\])?(?:["'`]\]?|\])?\s*\)?\s*"""
+    + r"""(?:\[\d*\])?(?:["'`][ \t]*\]?|\])?\s*\)?\s*"""
     + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*"""
     + r"""(?:(?:new\s+)?(?P<call>[A-Za-z_][\w.]*+)\(\s*)?@?"""
     r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
@@ -256,6 +263,30 @@ _NAMED_ARG = re.compile(
     rf"""(?i)\b(?:(?:set|put|with|define|store|save|setdefault|setenv|putenv)(?:{_STORE_SUFFIX})?"""
     rf"""|add(?:{_STORE_SUFFIX}))\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{{0,80}}+)(?P=kq)\s*,\s*"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
+)
+# The literal an environment read falls back to is used when the variable is unset:
+# `process.env.DB_PASSWORD || "v"`, `getenv('DB_PASS') ?: 'v'`,
+# `os.getenv("DB_PASSWORD", "v")`, `ENV.fetch("SECRET", "v")`.
+_LIT = r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
+_ENV_DEFAULTS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"""(?:process\.env|import\.meta\.env)(?:\.(?P<key>\w{1,80}+)|\[\s*["'`](?P<k2>[\w.-]{1,80}+)"""
+        r"""["'`]\s*\])\s*(?:\|\||\?\?)\s*""" + _LIT
+    ),
+    re.compile(
+        r"""\b(?:getenv|env)\(\s*["'](?P<key>[\w.-]{1,80}+)["']\s*\)\s*(?:\?:|\?\?|\|\||\bor\b)\s*"""
+        + _LIT
+    ),
+    re.compile(
+        r"""(?i)\b(?:getenv|environ\.get|env\.get|env\.fetch|getenvironmentvariable|env)"""
+        r"""\(\s*["'](?P<key>[\w.-]{1,80}+)["']\s*,\s*""" + _LIT + r"""\s*\)"""
+    ),
+)
+# The password given by position to a database connection (PHP's mysqli and PDO,
+# JDBC's DriverManager, Sequelize): the third argument, after host or URL and user.
+_CONNECT = re.compile(
+    r"""(?i)(?:\bnew\s+(?:mysqli|PDO|Sequelize)|\bmysqli?_p?connect|\bDriverManager\.getConnection)"""
+    r"""\s*\(\s*(?:[^,()]{1,200}?,\s*){2}""" + _LIT + r"""\s*[,)]"""
 )
 # An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
 _HEADER = re.compile(
@@ -678,6 +709,19 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         for m in pattern.finditer(line):
             if _quote_ok(line, m, syntax):
                 hit = got.take(m.group("key"), m.group("val"), via)
+                if hit is not None:
+                    yield hit
+    if quoted and ("env" in line or "ENV" in line):
+        for pattern in _ENV_DEFAULTS:
+            for m in pattern.finditer(line):
+                key = m.group("key") or m.groupdict().get("k2") or ""
+                hit = got.take(key, m.group("val"), "quoted")
+                if hit is not None:
+                    yield hit
+    if quoted and "(" in line:
+        for m in _CONNECT.finditer(line):
+            if _quote_ok(line, m, syntax):
+                hit = got.take("password", m.group("val"), "call")
                 if hit is not None:
                     yield hit
     for m in _BEARER.finditer(line) if "earer" in line else ():

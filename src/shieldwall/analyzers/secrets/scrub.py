@@ -58,6 +58,10 @@ _MARKS = (
     '-p"',
     "\\set",
     "-u",  # curl's --user / -u name:password
+    "connect",  # a password given by position to a database connection
+    "mysqli",
+    "pdo",
+    "sequelize",
 )
 # Where a provider token may be: 16 letters and digits in a row, mixed (`ghp_` +
 # 36, `AKIA` + 16, `sk_live_` + 24, a JWT's header). Names made of short words

@@ -20,8 +20,7 @@ _PLACEHOLDER = re.compile(
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
         passwd|pass|pwd|token|apikey|api[-_]key|key|value|string|str|text|dummy|example|
         sample|fake|foo|bar|baz|foobar|qux|hunter2|true|false|yes|no|on|off|default|
-        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated|
-        s3cr3t|p@ssw0rd|p@ssword|passw0rd
+        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -91,10 +90,37 @@ def has_sequence(value: str) -> bool:
     return any(run in lowered for run in _SEQUENCES) or bool(_REPEAT.search(value))
 
 
+# Markers written where the value goes, recognised by shape: a sentence written with
+# underscores or hyphens (`if_you_see_this_please_use_vault`: four words or more, two
+# of them small English words) and a constant's name (`ACTUAL_ANSWER_CHALLENGE7`:
+# upper case, three parts or more, two of them words).
+_WORD_SPLIT = re.compile(r"[_-]")
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "by", "do", "for", "from", "here", "if", "in"}
+    | {"is", "it", "me", "my", "no", "not", "of", "on", "or", "please", "see", "so", "the"}
+    | {"this", "to", "use", "we", "you", "your"}
+)
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++){2,}$")
+
+
+def is_marker(value: str) -> bool:
+    if "_" not in value and "-" not in value:
+        return False
+    parts = _WORD_SPLIT.split(value)
+    sentence = len(parts) >= 4 and all(p.isalnum() and p.isascii() for p in parts)
+    if sentence and sum(p.lower() in _SMALL_WORDS for p in parts) >= 2:
+        return True
+    words = sum(p.isalpha() and len(p) >= 3 for p in parts)
+    return words >= 2 and bool(_CONSTANT_NAME.match(value))
+
+
 def is_placeholder(value: str) -> bool:
     text = value.strip()
     return bool(
-        _PLACEHOLDER.match(text) or _PLACEHOLDER_WORDS.search(text) or _MARKER_COMPOUND.match(text)
+        _PLACEHOLDER.match(text)
+        or _PLACEHOLDER_WORDS.search(text)
+        or _MARKER_COMPOUND.match(text)
+        or is_marker(text)
     )
 
 
