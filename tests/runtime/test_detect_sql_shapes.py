@@ -200,3 +200,23 @@ def test_tautologies_accounts_backups_and_null_lists_are_sqli(value: str) -> Non
 )
 def test_sentences_near_those_sql_shapes_are_not_sqli(value: str) -> None:
     assert "sqli" not in _kinds(query="q=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "@@version",
+        "1 and @@servername like 'x%'",
+        "sys_eval('id')",
+        "1 group by 1,2--",
+        "1 xor 1",
+        "1%a0union%a0select%a01",
+    ],
+)
+def test_server_variables_udf_calls_grouping_by_position_and_xor_are_sqli(value: str) -> None:
+    assert "sqli" in _kinds(query="id=" + value.replace(" ", "%20"))
+
+
+@pytest.mark.parametrize("text", ["group by colour", "xor gate kit", "@@ in email?", "team@@home"])
+def test_words_near_those_shapes_are_not_sqli(text: str) -> None:
+    assert "sqli" not in _kinds(query="q=" + quote(text))

@@ -62,3 +62,25 @@ def test_javascript_code_point_escapes_and_tagged_calls_are_xss() -> None:
     assert "xss" in _query("\\u{61}lert(1)")
     assert "xss" in _query("top.confirm`1`")
     assert "xss" not in _query("say `hello` to the prompt")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x.innerHTML=location.hash",
+        "el.outerHTML = name",
+        "b.insertAdjacentHTML('beforeend', name)",
+        "window.onerror=alert;throw 1",
+        "{{constructor.constructor('alert(1)')()}}",
+        "location.href='javascript:alert(1)'",
+    ],
+)
+def test_dom_sinks_handlers_set_to_sinks_and_sandbox_escapes_are_xss(value: str) -> None:
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "text", ["innerHTML explained", "the constructor of a class", "location = London"]
+)
+def test_prose_about_the_dom_is_not_xss(text: str) -> None:
+    assert "xss" not in payload_kinds(query="q=" + quote(text))

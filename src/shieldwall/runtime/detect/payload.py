@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libinjection
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.decode import base64_text, decode, query_values
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
@@ -39,7 +39,12 @@ _WORDS = re.compile(
     r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
     r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
+    r"|/\.|^\.|web-inf|meta-inf|\.(?:ini|conf|cnf|tfstate)\b|system32|inetpub|winnt|id_ed25519"
+    r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b"
 )
+# A path of plain characters still worth judging: a dot file or folder, a Java
+# application's private folders, a step up, a system folder.
+_PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).
 _QUIET_HEADERS = frozenset(
@@ -81,7 +86,17 @@ def _xss(text: str) -> bool:
 
 
 def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
-    """Add the kinds found in one decoded value (first rule per kind)."""
+    """Add the kinds found in one decoded value (first rule per kind), and in the
+    text it carries base64-encoded, if any."""
+    if len(text) >= 12 and (carried := base64_text(text)) is not None:
+        # judged as a body without a type would be: JSON (`{"return": "/cart"}`) by its
+        # values, a form by its fields, text whole
+        for value in body_values(carried):
+            _scan_value(value, field, hits)
+    _scan_value(text, field, hits)
+
+
+def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
     lowered = text.lower()
     plain = _PLAIN.fullmatch(lowered) is not None
     if plain and _WORDS.search(lowered) is None:
@@ -137,7 +152,7 @@ class PayloadDetector:
     def scan(self, event: HttpEvent) -> list[Hit]:
         hits: dict[str, Hit] = {}
         path = event.path
-        if not (_PLAIN.fullmatch(path) and ".." not in path and "etc/" not in path):
+        if not _PLAIN.fullmatch(path) or _PATH_WORDS.search(path):
             found = self._paths.get(path)
             if found is None:
                 found = _remember(self._paths, path, _path_hits(path))

@@ -23,6 +23,15 @@ _SHELL_ONLY = (
     "|kubectl|crictl|ansible|ansible-[a-z]+|chef-[a-z]+|cscli|cpulimit|eval|exec"
     "|sendmail|vim|nano|uniq|wc|readlink|realpath|shred|chattr|lsattr|setfacl|getfacl"
     "|apt-get|yum|dnf|pip3?|jrunscript|jjs|osascript|strace|ltrace|flock|aptitude|rmt|rmt-\\w+"
+    "|mkfifo|mknod|xterm|lynx|nmap|printenv|lsb_release|whereis|ldd|objdump|readelf"
+    "|hexdump|base32|md5sum|sha1sum|sha256sum|chroot|setsid|nsenter|unshare|pgrep|tcpdump"
+    "|tshark|smbclient|rpcclient|ldapsearch|sqlite3|redis-cli|aria2c|wput|ifup|ifdown"
+    "|iex|iwr|irm|invoke-(?:webrequest|restmethod|expression|command|item|wmimethod)"
+    "|get-(?:process|content|childitem|item|wmiobject|ciminstance|localuser|service|acl"
+    "|itemproperty|executionpolicy)|set-(?:content|executionpolicy|itemproperty|mppreference)"
+    "|new-(?:object|item|service|localuser)|start-(?:process|service|job|bitstransfer)"
+    "|stop-(?:process|service)|remove-item|out-file|add-(?:content|type|mppreference)"
+    "|copy-item|select-string|convertto-securestring|test-connection|resolve-dnsname"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -43,9 +52,14 @@ _WORDS = (
     "time|set|type|start|call|file|more|less|head|tail|sort|find|host|last|who|top|make|ip"
     "|wall|mail|net|reg|route|env|export|history|alias|source|trap|bridge|perf|service"
     "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
-    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm"
+    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
+    "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
+    "|links"
 )
-_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|~/|\.\./|\$|%)"
+# What follows a command word on a command line: an option, an absolute or home or
+# parent path, the root before an option (`find / -name`), a variable, a drive
+# (`type c:\x`), dd's operands.
+_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w])"
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"

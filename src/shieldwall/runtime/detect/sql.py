@@ -83,7 +83,12 @@ SQL_SHAPES = re.compile(
     r"|dbms_xmlgen|load_file|into\s+(?:out|dump)file|benchmark\s*\(|sleep\s*\(\s*\d"
     r"|waitfor\s+(?:delay|time)|extractvalue\s*\(|updatexml\s*\(|group_concat\s*\("
     r"|concat_ws\s*\(|make_set\s*\(|lo_get\s*\(|lo_import|pg_read_file|current_user\s*\("
-    r"|@@(?:version|datadir|hostname|basedir)|exec\s+master\.|char\s*\(\s*\d+\s*[,)])"
+    r"|exec\s+master\.|char\s*\(\s*\d+\s*[,)])"
+    # the server's own variables, functions a UDF library adds, grouping by position
+    r"|(?<![\w@])@@(?:version|datadir|hostname|basedir|servername|spid|language|tmpdir|port"
+    r"|microsoftversion|global\.|session\.|innodb_|secure_file_priv|plugin_dir)"
+    r"|\b(?:sys_eval|sys_exec|sys_get|sys_set|lib_mysqludf_\w+|do_system)\s*\("
+    r"|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
     r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
