@@ -326,6 +326,11 @@ _NOTES = [
     "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
     "Sort the parcels: group by size, then xor the odd ones out (joke)",
 ]
+# A gift card's picture as a data URI (a 1x1 PNG), as a shop's page posts it.
+_CARD = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 _PASSWORDS = ["correct horse battery staple", "P@ssw0rd!2024", "it's-my-pass;word", "a&b=c#1"]
 
 
@@ -356,7 +361,9 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
                 body = f"username={quote(r.user or 'ann')}&password={quote(rng.choice(_PASSWORDS))}"
             elif roll < 0.07:
                 headers["Content-Type"] = "application/json"
-                body = json.dumps({"items": [{"sku": f"SKU-{n}", "qty": 2}], "note": note})
+                body = json.dumps(
+                    {"items": [{"sku": f"SKU-{n}", "qty": 2}], "note": note, "card": _CARD}
+                )
             else:
                 headers["Content-Type"] = "multipart/form-data; boundary=xYzZY"
                 body = (

@@ -203,3 +203,9 @@ def test_more_unix_and_powershell_commands_after_a_separator_are_cmdi(value: str
 )
 def test_words_that_are_also_those_commands_stay_quiet(text: str) -> None:
     assert "cmdi" not in payload_kinds(query="q=" + quote(text))
+
+
+def test_a_data_uri_is_not_the_base64_command() -> None:
+    image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg"
+    assert "cmdi" not in payload_kinds(query="avatar=" + quote(image, safe=""))
+    assert "cmdi" in payload_kinds(query="c=" + quote(";base64 -d /tmp/x", safe=""))

@@ -5,6 +5,7 @@ bits. Each payload has a near miss in ordinary words that must stay quiet."""
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import quote
 
 import pytest
@@ -84,3 +85,24 @@ def test_dom_sinks_handlers_set_to_sinks_and_sandbox_escapes_are_xss(value: str)
 )
 def test_prose_about_the_dom_is_not_xss(text: str) -> None:
     assert "xss" not in payload_kinds(query="q=" + quote(text))
+
+
+def test_a_script_in_a_base64_data_uri_is_xss() -> None:
+    inner = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script>")
+    value = '<object data="data:text/html;base64,' + inner.decode() + '"/>'
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+    assert (
+        payload_kinds(query="img=" + quote("data:image/png;base64,iVBORw0KGgoAAAANSUhEUg")) == set()
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '<LAYER SRC="http://203.0.113.9/s.html"></LAYER>',
+        '<IMG SRC="mocha:[code]">',
+        "<bgsound src=x>",
+    ],
+)
+def test_legacy_script_tags_and_schemes_are_xss(value: str) -> None:
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))

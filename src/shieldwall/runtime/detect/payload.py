@@ -45,6 +45,7 @@ _WORDS = re.compile(
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder.
 _PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
+_DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
 # Headers that say nothing a payload could hide in (or that the event has as fields).
 _QUIET_HEADERS = frozenset(
@@ -88,6 +89,10 @@ def _xss(text: str) -> bool:
 def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
     """Add the kinds found in one decoded value (first rule per kind), and in the
     text it carries base64-encoded, if any."""
+    if "base64," in text:  # a data: URI's content (`data:text/html;base64,PHN2Zz4...`)
+        for run in _DATA_BASE64.findall(text):
+            if (inner := base64_text(decode(run, plus=False))) is not None:
+                _scan_value(inner, field, hits)
     if len(text) >= 12 and (carried := base64_text(text)) is not None:
         # judged as a body without a type would be: JSON (`{"return": "/cart"}`) by its
         # values, a form by its fields, text whole

@@ -15,7 +15,7 @@ _SHELL_ONLY = (
     "|telnet|tftp|ssh|scp|rsync|python[23]?(?:\\.\\d+)?|perl|php|ruby|irb|lua|gcc|c89|c99"
     "|powershell|pwsh|cmd|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic|netstat|tasklist"
     "|taskkill|schtasks|ping|traceroute|tracert|dig|whois|ps|htop|kill|pkill"
-    "|killall|ls|dir|cat|tac|nl|od|xxd|base64|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
+    "|killall|ls|dir|cat|tac|nl|od|xxd|base64(?!,)|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
     "|unset|uptime|lastlog|lastlogin|hostname|df|du|mount|umount|dmesg|regedit"
     "|lsof|strace|gdb|awk|gawk|sed|grep|egrep|fgrep|xargs|tar|bsdtar|unzip|gzip"
     "|gunzip|bzip2|zcat|zstdcat|bzcat|xzcat|openssl|getent|sleep"

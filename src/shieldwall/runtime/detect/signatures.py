@@ -126,7 +126,8 @@ _SCANNER = re.compile(
 
 # What libinjection leaves to the browser: script URLs and handlers outside a tag.
 _XSS_URI = re.compile(
-    r"^\s*(?:javascript|vbscript|livescript)\s*:|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
+    r"^\s*(?:javascript|vbscript|livescript|mocha)\s*:|\b(?:src|href|action)\s*=\s*[\"'`]?\s*(?:livescript|mocha)\s*:"
+    r"|<\s*(?:layer|ilayer|bgsound)\b|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
     # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
     r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
