@@ -209,3 +209,9 @@ def test_a_data_uri_is_not_the_base64_command() -> None:
     image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg"
     assert "cmdi" not in payload_kinds(query="avatar=" + quote(image, safe=""))
     assert "cmdi" in payload_kinds(query="c=" + quote(";base64 -d /tmp/x", safe=""))
+
+
+@pytest.mark.parametrize("value", ["%comspec% /c dir", "$'\\x63\\x61\\x74' /etc/passwd"])
+def test_the_windows_shell_variable_and_bash_ansi_c_quoting_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
+    assert "cmdi" not in payload_kinds(query="q=" + quote("100% comspec and $'5' off"))

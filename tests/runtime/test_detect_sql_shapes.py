@@ -220,3 +220,25 @@ def test_server_variables_udf_calls_grouping_by_position_and_xor_are_sqli(value:
 @pytest.mark.parametrize("text", ["group by colour", "xor gate kit", "@@ in email?", "team@@home"])
 def test_words_near_those_shapes_are_not_sqli(text: str) -> None:
     assert "sqli" not in _kinds(query="q=" + quote(text))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1 union#x\nselect 1,2",
+        "1' or--\n1=1",
+        "1 and polygon((select * from (select user())a))",
+        "select banner from v$version",
+        "1 and current_setting('is_superuser')='on'",
+        "x' and 1=dbms_lock.sleep(5)--",
+    ],
+)
+def test_line_comments_before_a_newline_error_functions_and_catalogues_are_sqli(value: str) -> None:
+    assert "sqli" in _kinds(query="v=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "text", ["#1 seller\nfree shipping", "-- notes --\nbring 2 bags", "polygon shapes for kids"]
+)
+def test_notes_with_hashes_dashes_and_shape_words_are_not_sqli(text: str) -> None:
+    assert "sqli" not in _kinds(query="v=" + quote(text, safe=""))

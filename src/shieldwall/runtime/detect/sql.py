@@ -88,7 +88,14 @@ SQL_SHAPES = re.compile(
     r"|(?<![\w@])@@(?:version|datadir|hostname|basedir|servername|spid|language|tmpdir|port"
     r"|microsoftversion|global\.|session\.|innodb_|secure_file_priv|plugin_dir)"
     r"|\b(?:sys_eval|sys_exec|sys_get|sys_set|lib_mysqludf_\w+|do_system)\s*\("
-    r"|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
+    # errors that print a value: floor(rand()), exp(~x), spatial functions over a subquery
+    r"|\bfloor\s*\(\s*rand\s*\(|\bexp\s*\(\s*~|\b(?:geometrycollection|multipoint|polygon"
+    r"|multipolygon|linestring|multilinestring)\s*\(\s*\(?\s*select\b|\bgtid_subset\s*\("
+    r"|\bst_latfromgeohash\s*\(|\bxmltype\s*\(|\bctxsys\.|\bdbms_lock\.sleep\b"
+    # catalogues of Oracle, SQL Server and PostgreSQL
+    r"|\b(?:all_users|dba_users|v\$version|all_tab_columns|user_tab_columns|sysdatabases"
+    r"|sys\.(?:objects|tables|columns|sql_logins)|pg_database|pg_tables|pg_shadow)\b"
+    r"|\bcurrent_setting\s*\(|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
     r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
@@ -109,9 +116,15 @@ SQL_SHAPES = re.compile(
 )
 
 
+# A line comment ended by a newline inside a statement (`union#x\nselect`, `or--\n1=1`).
+_LINE_COMMENT = re.compile(r"(?:#|--)[^\n]{0,100}\n")
+
+
 def sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
         if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
             return True
         lowered = _COMMENT.sub(" ", lowered)
-    return SQL_SHAPES.search(lowered) is not None
+    if SQL_SHAPES.search(lowered) is not None:
+        return True
+    return "\n" in lowered and (SQL_SHAPES.search(_LINE_COMMENT.sub(" ", lowered)) is not None)
