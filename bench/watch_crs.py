@@ -326,6 +326,16 @@ _NOTES = [
     "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
     "Sort the parcels: group by size, then xor the odd ones out (joke)",
 ]
+# Chromium's brand lists, each with the "greased" brand of one release.
+_BRANDS = [
+    '"Not_A Brand";v="8", "Chromium";v="120", "Google Chrome";v="120"',
+    '"Not?A_Brand";v="24", "Chromium";v="116"',
+    '"Not A(Brand";v="99", "Google Chrome";v="121", "Chromium";v="121"',
+    '"Not)A;Brand";v="99", "Google Chrome";v="127", "Chromium";v="127"',
+    '"Not/A)Brand";v="8", "Chromium";v="126", "Microsoft Edge";v="126"',
+    '"Not.A/Brand";v="8", "Chromium";v="114"',
+    '"Not=A?Brand";v="99", "Chromium";v="118"',
+]
 # A gift card's picture as a data URI (a 1x1 PNG), as a shop's page posts it.
 _CARD = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -350,6 +360,11 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
             "Accept-Language": "en-GB,en;q=0.7",
             "Cookie": f"session={rng.getrandbits(64):016x}; theme=dark; cart={rng.randint(0, 9)}",
         }
+        if "Chrome/" in r.ua:  # Chromium's client hints, brand punctuation and all
+            headers["Sec-CH-UA"] = _BRANDS[n % len(_BRANDS)]
+            headers["Sec-CH-UA-Mobile"] = "?0"
+            headers["Sec-CH-UA-Platform"] = '"Windows"'
+            headers["Sec-Fetch-Site"] = "same-origin"
         if r.referer:
             headers["Referer"] = r.referer
         body = ""

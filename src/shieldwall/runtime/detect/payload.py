@@ -66,6 +66,18 @@ _QUIET_HEADERS = frozenset(
         "proxy-connection",
     }
 )
+# The values those headers take (`text/html,*/*;q=0.8`, `en-GB,en;q=0.7`, `W/"x1"`,
+# `Wed, 21 Oct 2015 07:28:00 GMT`, a multipart boundary): anything else is judged
+# (`Accept: ../../../../etc/passwd{{` reads a file from some frameworks).
+_ORDINARY_HEADER = re.compile(r'[\w\-.,;:=/*+ "]*')
+# Client hints and fetch metadata are structured fields: quoted brands with their
+# versions (`"Not?A_Brand";v="24"`, whose punctuation varies by design), `?0`, tokens.
+_HINT_ITEM = (
+    r'(?:"[\w ;:?()/.=!-]{0,64}"|\?[01]|[\w.-]+)(?:\s*;\s*[a-z]+=(?:"[\w.]{0,32}"|[\w.]+))*'
+)
+_STRUCTURED = re.compile(rf"\s*(?:{_HINT_ITEM}(?:\s*,\s*{_HINT_ITEM})*)?\s*")
+# A header name is a token; one that is not may carry a payload of its own.
+_HEADER_NAME = re.compile(r"[\w-]+")
 _SHELL_HINT = re.compile(r"[;|`]|\$\(")
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
 _CACHE_MAX = 20000
@@ -201,12 +213,11 @@ class PayloadDetector:
             else:
                 text = value
             if field == "referer":  # a referer is a URL: judge its query values
-                _, mark, query = text.partition("?")
+                url, mark, query = text.partition("?")
                 for part in query_values(query):
                     _scan_text(part, field, found)
-                if not mark:  # no query: judge it whole
-                    _scan_text(text, field, found)
-                elif _command_before_query(text, found):  # `host/p;cmd?x=1`
+                _scan_text(url, field, found)  # the URL before its query (all of it if none)
+                if mark and _command_before_query(text, found):  # `host/p;cmd?x=1`
                     found["cmdi"] = Hit("cmdi", "RT-CMDI", field)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
@@ -252,7 +263,13 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
         if name == "content-type":
             content_type = value
             continue
-        if name in _QUIET_HEADERS or not value:
+        if _HEADER_NAME.fullmatch(name) is None:
+            _scan_text(decode(name, plus=False), "header", hits)
+        if not value or (
+            name in _QUIET_HEADERS and _ORDINARY_HEADER.fullmatch(value) and ".." not in value
+        ):
+            continue
+        if name.startswith(("sec-ch-", "sec-fetch-")) and _STRUCTURED.fullmatch(value):
             continue
         if name in UPLOAD_HEADERS and "cmdi" not in hits and restricted_file_name(value):
             hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "header")
