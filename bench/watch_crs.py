@@ -325,6 +325,7 @@ _NOTES = [
     "Ship to C:/ Office, Windows House; find / ask reception; at 5 pm",
     "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
     "Sort the parcels: group by size, then xor the odd ones out (joke)",
+    'Book club: Die "Union von Europa", then "select" poems; team having fun = great',
 ]
 # Chromium's brand lists, each with the "greased" brand of one release.
 _BRANDS = [

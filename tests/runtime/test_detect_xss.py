@@ -65,26 +65,40 @@ def test_javascript_code_point_escapes_and_tagged_calls_are_xss() -> None:
     assert "xss" not in _query("say `hello` to the prompt")
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        "x.innerHTML=location.hash",
-        "el.outerHTML = name",
-        "b.insertAdjacentHTML('beforeend', name)",
-        "window.onerror=alert;throw 1",
-        "{{constructor.constructor('alert(1)')()}}",
-        "location.href='javascript:alert(1)'",
-    ],
-)
-def test_dom_sinks_handlers_set_to_sinks_and_sandbox_escapes_are_xss(value: str) -> None:
-    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+SCRIPT_SHAPES = [
+    "x.innerHTML=location.hash",
+    "el.outerHTML = name",
+    "b.insertAdjacentHTML('beforeend', name)",
+    "window.onerror=alert;throw 1",
+    "{{constructor.constructor('alert(1)')()}}",
+    "location.href='javascript:alert(1)'",
+    'window.location="//203.0.113.9"',
+    "x.parentNode.removeChild(x)",
+    '{{[].pop.constructor("alert(1)")()}}',
+    '{{$eval("x")}}',
+    'Function("alert(1)")()',
+    "[1].map(alert.call, alert)",
+    "<![CDATA[<img src=x onerror=alert(1)>]]>",
+    "'+onerror=alert+'",
+]
+NEAR_SCRIPT = [
+    "innerHTML explained",
+    "the constructor of a class",
+    "location = London",
+    "class constructor (basics)",
+    "the window location",
+    "function (maths)",
+    "parent node",
+]
 
 
 @pytest.mark.parametrize(
-    "text", ["innerHTML explained", "the constructor of a class", "location = London"]
+    ("value", "is_xss"), [(v, True) for v in SCRIPT_SHAPES] + [(t, False) for t in NEAR_SCRIPT]
 )
-def test_prose_about_the_dom_is_not_xss(text: str) -> None:
-    assert "xss" not in payload_kinds(query="q=" + quote(text))
+def test_dom_sinks_and_functions_made_from_strings_are_xss_prose_about_them_is_not(
+    value: str, is_xss: bool
+) -> None:
+    assert ("xss" in payload_kinds(query="q=" + quote(value, safe=""))) is is_xss
 
 
 def test_a_script_in_a_base64_data_uri_is_xss() -> None:

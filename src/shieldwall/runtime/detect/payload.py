@@ -40,13 +40,17 @@ _WORDS = re.compile(
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
     r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
     r"|/\.|^\.|web-inf|meta-inf|\.(?:ini|conf|cnf|tfstate)\b|system32|inetpub|winnt|id_ed25519"
-    r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b"
+    r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b|\bdiv\b|\blike\b|\bbetween\b|\blimit\b"
+    r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder.
 _PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
-_SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
+_SQL_HINT = re.compile(
+    r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
+    r"|limit|procedure)\b"
+)
 # Headers that say nothing a payload could hide in (or that the event has as fields).
 _QUIET_HEADERS = frozenset(
     {

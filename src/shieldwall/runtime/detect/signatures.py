@@ -144,6 +144,12 @@ _XSS_URI = re.compile(
     r"|\.(?:innerhtml|outerhtml)\s*=|\.insertadjacenthtml\s*\(|\bdocument\s*\.\s*writeln\b"
     r"|\bon[a-z]{3,}\s*=\s*(?:alert|confirm|prompt|eval)\b|\bconstructor\s*\.\s*constructor\s*\("
     r"|\blocation\s*(?:\.\s*href\s*)?=\s*[\"'`]?\s*(?:javascript|vbscript|data)\s*:"
+    # the page's location and DOM tree reached, a function made from a string (`[].pop.
+    # constructor('...')`, `Function('...')`, Angular's `$eval(`), a sink passed on
+    # (`alert.call`), character data opened in a value
+    r"|\bwindow\s*\.\s*location\b|\.\s*parentnode\b|\.\s*constructor\s*\(|\$eval\s*\("
+    r"|\bfunction\s*\(\s*[\"'`]|\b(?:alert|eval|prompt|confirm)\s*\.\s*(?:call|apply|bind)\b"
+    r"|<!\[cdata\[|[\"'`]\s*[;+\-*/|&,(]\s*(?:window\.|self\.|top\.)?(?:onerror|valueof)\s*="
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
     r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
     r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
