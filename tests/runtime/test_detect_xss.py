@@ -120,3 +120,20 @@ def test_a_script_in_a_base64_data_uri_is_xss() -> None:
 )
 def test_legacy_script_tags_and_schemes_are_xss(value: str) -> None:
     assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{{$on.constructor("alert(1)")()}}',
+        "{{'a'.constructor.prototype.charAt=[].join}}",
+        "[].sort.call(x, alert)",
+        'document["cookie"]',
+        '<br size="&{alert(1)}">',
+    ],
+)
+def test_angular_expressions_reaching_code_and_array_methods_called_on_sinks_are_xss(
+    value: str,
+) -> None:
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+    assert "xss" not in payload_kinds(query="q=" + quote("{{ item.price }} and [] . map"))

@@ -41,7 +41,9 @@ _WORDS = re.compile(
     r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
     r"|/\.|^\.|web-inf|meta-inf|\.(?:ini|conf|cnf|tfstate)\b|system32|inetpub|winnt|id_ed25519"
     r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b|\bdiv\b|\blike\b|\bbetween\b|\blimit\b"
-    r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+"
+    r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+|ntuser\.dat|\.sys\b|autoexec"
+    r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
+    r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder.

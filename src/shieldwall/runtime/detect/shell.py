@@ -32,6 +32,14 @@ _SHELL_ONLY = (
     "|new-(?:object|item|service|localuser)|start-(?:process|service|job|bitstransfer)"
     "|stop-(?:process|service)|remove-item|out-file|add-(?:content|type|mppreference)"
     "|copy-item|select-string|convertto-securestring|test-connection|resolve-dnsname"
+    "|expr|seq|sftp|tclsh|7za?|bunzip2|unxz|lzma|cpio|sqlplus|gpg|jq|nsupdate|fping|arping"
+    "|ldconfig|modprobe|insmod|lsmod|rmmod|chsh|chfn|lsblk|fdisk|blkid|sysctl|ulimit|umask"
+    "|dpkg|rpm|mysqldump|pg_dump|mongodump|rclone|doas|pkexec|runuser|newgrp|stdbuf"
+    # Windows commands no one types for anything else
+    "|findstr|attrib|cacls|icacls|takeown|vssadmin|wevtutil|fsutil|diskpart|bcdedit|net1"
+    "|qwinsta|quser|nbtstat|nltest|dsquery|csvde|ntdsutil|klist|setspn|msiexec|cscript"
+    "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
+    "|openfiles|runas|esentutl|makecab|mklink|tskill"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -54,7 +62,7 @@ _WORDS = (
     "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
     "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
     "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
-    "|links"
+    "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
 )
 # What follows a command word on a command line: an option, an absolute or home or
 # parent path, the root before an option (`find / -name`), a variable, a drive
@@ -104,7 +112,8 @@ _LEADING = re.compile(
     + _SHELL_ONLY
     + r")\s+(?:"
     + _SHELL_ONLY
-    + r")\s)"
+    + r")\s|(?:wget|curl|nc|ncat|netcat|socat|telnet|tftp|ssh|ping|nslookup|dig|lynx|ftp|sftp"
+    r"|fetch|iwr|invoke-webrequest)\s+(?:[a-z]+://|\d{1,3}(?:\.\d{1,3}){3}\b))"
 )
 _EXPANSION = re.compile(
     r"\$\{\s*ifs\s*\}|\$(?:ifs|shell|bash)\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"

@@ -47,7 +47,11 @@ _TRAVERSAL = re.compile(
     r"|\.git[/\\](?:config|head|index|logs|refs|objects|description|packed-refs|fetch_head)\b"
     r"|\.svn[/\\](?:entries|wc\.db|pristine)\b|\.hg[/\\](?:hgrc|store|requires)\b|\.bzr[/\\]"
     r"|\.env(?:\.[a-z]+)?$|\.dockerenv\b|\.npmrc\b|\.pypirc\b|\.s3cfg\b|\.git-credentials"
-    r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst)$|\.gnupg[/\\]|terraform\.tfstate\b"
+    r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst|bash_profile|bash_logout|cshrc|tcshrc|rhosts"
+    r"|xauthority|sh_history|history|pinerc)$|\.gnupg[/\\]|terraform\.tfstate\b"
+    r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
+    r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
+    r"|module)|boot[/\\]grub)[/\\]"
     r"|id_(?:ed25519|ecdsa)\b)"
     # server configuration named by a path (a slash before it: not prose)
     r"|[/\\](?:httpd\.conf|apache2?\.conf|nginx\.conf|lighttpd\.conf|php\.ini|my\.cnf"
@@ -149,6 +153,11 @@ _XSS_URI = re.compile(
     # (`alert.call`), character data opened in a value
     r"|\bwindow\s*\.\s*location\b|\.\s*parentnode\b|\.\s*constructor\s*\(|\$eval\s*\("
     r"|\bfunction\s*\(\s*[\"'`]|\b(?:alert|eval|prompt|confirm)\s*\.\s*(?:call|apply|bind)\b"
+    # Angular expressions that reach code, a method of an empty array called on a sink,
+    # the document's properties by name, Netscape's script entities
+    r"|\{\{[^}]{0,200}?(?:constructor|\$on\b|\$eval|\$parent|\$root|tostring|charat|alert|prompt"
+    r"|confirm)[^}]{0,200}?\}\}|\[\s*\]\s*\.\s*\w+\s*\.\s*(?:call|apply|bind)\s*\("
+    r"|\bdocument\s*\[\s*[\"'`]|=\s*[\"']?&\{[^}]{1,100}\}"
     r"|<!\[cdata\[|[\"'`]\s*[;+\-*/|&,(]\s*(?:window\.|self\.|top\.)?(?:onerror|valueof)\s*="
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
     r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
