@@ -31,6 +31,7 @@ computes held-out figures; `--misses` prints the tuning half's missed requests
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import re
@@ -366,6 +367,9 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
             headers["Sec-CH-UA-Mobile"] = "?0"
             headers["Sec-CH-UA-Platform"] = '"Windows"'
             headers["Sec-Fetch-Site"] = "same-origin"
+        if r.ua.startswith("ShopApp/"):  # the app signs in with Basic credentials
+            secret = f"{r.user or 'ann'}:{_PASSWORDS[n % len(_PASSWORDS)]}"
+            headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
         if r.referer:
             headers["Referer"] = r.referer
         body = ""

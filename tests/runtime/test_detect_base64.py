@@ -79,3 +79,12 @@ def test_base64_of_ordinary_text_is_read_and_stays_quiet() -> None:
     encoded = base64.b64encode(b"Notes for O'Brien's order; ring twice").decode()
     assert base64_text(encoded) == "Notes for O'Brien's order; ring twice"
     assert _kinds(query="n=" + quote(encoded, safe="")) == set()
+
+
+def test_basic_credentials_are_judged_as_what_they_carry() -> None:
+    def basic(secret: str) -> tuple[tuple[str, str], ...]:
+        return (("authorization", "Basic " + base64.b64encode(secret.encode()).decode()),)
+
+    assert "sqli" in _kinds(headers=basic("admin' or '1'='1:x"))
+    assert _kinds(headers=basic("ann:it's-my-pass;word")) == set()
+    assert _kinds(headers=basic("ann:a&b=c#1")) == set()

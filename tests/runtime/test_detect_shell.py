@@ -249,3 +249,8 @@ def test_windows_commands_and_network_tools_given_a_target_are_cmdi_their_names_
     value: str, is_cmdi: bool
 ) -> None:
     assert ("cmdi" in payload_kinds(query="c=" + quote(value, safe=""))) is is_cmdi
+
+
+def test_a_windows_variable_cut_to_a_substring_is_cmdi() -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote("&%comspec:~-7,1%ho%comspec:~-1%", safe=""))
+    assert "cmdi" not in payload_kinds(query="q=" + quote("50%:~1,2% off"))

@@ -279,6 +279,10 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
             continue
         if name in UPLOAD_HEADERS and "cmdi" not in hits and restricted_file_name(value):
             hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "header")
+        if name == "authorization" and value[:6].lower() == "basic ":  # user:password
+            carried = base64_text(value[6:].strip())
+            if carried is not None:
+                _scan_text(carried, "header", hits)
         if name == "cookie":
             for pair in value.split(";"):
                 key, _, cookie = pair.strip().partition("=")

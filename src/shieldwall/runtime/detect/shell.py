@@ -128,8 +128,8 @@ _EXPANSION = re.compile(
     r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
     r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
-    # Windows variables naming the shell or the system folder
-    r"|%(?:comspec|systemroot|windir)%"
+    # Windows variables naming the shell or the system folder, or cut to a substring
+    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%"
 )
 _WINDOWS = re.compile(
     r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
