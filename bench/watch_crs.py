@@ -31,6 +31,7 @@ computes held-out figures; `--misses` prints the tuning half's missed requests
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import re
@@ -322,7 +323,26 @@ _NOTES = [
     "wait... what? and/or.... maybe; C: drive full",
     "from London where to go, order by price, select your size",
     "Please 'update' the address; drop-off at the back door",
+    "Ship to C:/ Office, Windows House; find / ask reception; at 5 pm",
+    "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
+    "Sort the parcels: group by size, then xor the odd ones out (joke)",
+    'Book club: Die "Union von Europa", then "select" poems; team having fun = great',
 ]
+# Chromium's brand lists, each with the "greased" brand of one release.
+_BRANDS = [
+    '"Not_A Brand";v="8", "Chromium";v="120", "Google Chrome";v="120"',
+    '"Not?A_Brand";v="24", "Chromium";v="116"',
+    '"Not A(Brand";v="99", "Google Chrome";v="121", "Chromium";v="121"',
+    '"Not)A;Brand";v="99", "Google Chrome";v="127", "Chromium";v="127"',
+    '"Not/A)Brand";v="8", "Chromium";v="126", "Microsoft Edge";v="126"',
+    '"Not.A/Brand";v="8", "Chromium";v="114"',
+    '"Not=A?Brand";v="99", "Chromium";v="118"',
+]
+# A gift card's picture as a data URI (a 1x1 PNG), as a shop's page posts it.
+_CARD = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 _PASSWORDS = ["correct horse battery staple", "P@ssw0rd!2024", "it's-my-pass;word", "a&b=c#1"]
 
 
@@ -342,6 +362,14 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
             "Accept-Language": "en-GB,en;q=0.7",
             "Cookie": f"session={rng.getrandbits(64):016x}; theme=dark; cart={rng.randint(0, 9)}",
         }
+        if "Chrome/" in r.ua:  # Chromium's client hints, brand punctuation and all
+            headers["Sec-CH-UA"] = _BRANDS[n % len(_BRANDS)]
+            headers["Sec-CH-UA-Mobile"] = "?0"
+            headers["Sec-CH-UA-Platform"] = '"Windows"'
+            headers["Sec-Fetch-Site"] = "same-origin"
+        if r.ua.startswith("ShopApp/"):  # the app signs in with Basic credentials
+            secret = f"{r.user or 'ann'}:{_PASSWORDS[n % len(_PASSWORDS)]}"
+            headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
         if r.referer:
             headers["Referer"] = r.referer
         body = ""
@@ -353,7 +381,9 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
                 body = f"username={quote(r.user or 'ann')}&password={quote(rng.choice(_PASSWORDS))}"
             elif roll < 0.07:
                 headers["Content-Type"] = "application/json"
-                body = json.dumps({"items": [{"sku": f"SKU-{n}", "qty": 2}], "note": note})
+                body = json.dumps(
+                    {"items": [{"sku": f"SKU-{n}", "qty": 2}], "note": note, "card": _CARD}
+                )
             else:
                 headers["Content-Type"] = "multipart/form-data; boundary=xYzZY"
                 body = (

@@ -67,6 +67,17 @@ TRICKY = [
     "C# basics",
     "tom & jerry's",
     "it's 5 o'clock",
+    # near misses of file, SQL, shell and base64 signatures
+    "php.ini settings explained",
+    "windows 11 system32 folder size",
+    "group by colour",
+    "xor gate kit",
+    "date format dd/mm; at 5 pm",
+    "find / replace in word",
+    "eyJyZXR1cm4iOiIvY2FydCJ9",
+    "C:\\Users\\ann\\Pictures",
+    ".env file tutorial",
+    "@@ in email?",
 ]
 PAYLOADS = {
     "sqli": [

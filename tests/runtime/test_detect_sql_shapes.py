@@ -200,3 +200,65 @@ def test_tautologies_accounts_backups_and_null_lists_are_sqli(value: str) -> Non
 )
 def test_sentences_near_those_sql_shapes_are_not_sqli(value: str) -> None:
     assert "sqli" not in _kinds(query="q=" + quote(value))
+
+
+# Shapes of SQL libinjection leaves: server variables, UDF calls, grouping by
+# position, xor, a no-break space, line comments before a newline, error-printing
+# and SQL-only functions, catalogues, punctuated unions, a quote closing a value.
+SQL_FRAGMENTS = [
+    "@@version",
+    "1 and @@servername like 'x%'",
+    "sys_eval('id')",
+    "1 group by 1,2--",
+    "1 xor 1",
+    "1\xa0union\xa0select\xa01",
+    "1 union#x\nselect 1,2",
+    "1' or--\n1=1",
+    "1 and polygon((select * from (select user())a))",
+    "select banner from v$version",
+    "1 and current_setting('is_superuser')='on'",
+    "x' and 1=dbms_lock.sleep(5)--",
+    "1 and char_length(user())>1",
+    "1 and ifnull(1,2)=1",
+    "select name from master..sysobjects",
+    "select * from msdb..backupset",
+    "substr(1) union(!select 1",
+    "x having a=1",
+    "user[$size]=1",
+    "declare #t table",
+    "1 limit 1,1",
+    "-1 between 0 and 2",
+    "' union/",
+    "'UNION A",
+    '" UNION A',
+    "1'select",
+    "x' union all",
+]
+NEAR_SQL = [
+    "group by colour",
+    "xor gate kit",
+    "@@ in email?",
+    "team@@home",
+    "#1 seller\nfree shipping",
+    "-- notes --\nbring 2 bags",
+    "polygon shapes for kids",
+    'Die "Union von Europa"',
+    'the "union jack" flag',
+    '"union station"',
+    '"select" plan',
+    "team building having fun = great",
+    "limit 2 per order",
+    "I like it, between you and me",
+    "rpad and lpad",
+]
+
+
+@pytest.mark.parametrize("value", SQL_FRAGMENTS)
+def test_sql_fragments_libinjection_leaves_are_sqli(value: str) -> None:
+    encoded = quote(value, safe="", encoding="latin-1")  # `\xa0` as the single byte %A0
+    assert "sqli" in _kinds(query="v=" + encoded)
+
+
+@pytest.mark.parametrize("text", NEAR_SQL)
+def test_words_phrases_and_notes_near_those_fragments_are_not_sqli(text: str) -> None:
+    assert "sqli" not in _kinds(query="q=" + quote(text, safe=""))

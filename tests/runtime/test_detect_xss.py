@@ -5,6 +5,7 @@ bits. Each payload has a near miss in ordinary words that must stay quiet."""
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import quote
 
 import pytest
@@ -62,3 +63,77 @@ def test_javascript_code_point_escapes_and_tagged_calls_are_xss() -> None:
     assert "xss" in _query("\\u{61}lert(1)")
     assert "xss" in _query("top.confirm`1`")
     assert "xss" not in _query("say `hello` to the prompt")
+
+
+SCRIPT_SHAPES = [
+    "x.innerHTML=location.hash",
+    "el.outerHTML = name",
+    "b.insertAdjacentHTML('beforeend', name)",
+    "window.onerror=alert;throw 1",
+    "{{constructor.constructor('alert(1)')()}}",
+    "location.href='javascript:alert(1)'",
+    'window.location="//203.0.113.9"',
+    "x.parentNode.removeChild(x)",
+    '{{[].pop.constructor("alert(1)")()}}',
+    '{{$eval("x")}}',
+    'Function("alert(1)")()',
+    "[1].map(alert.call, alert)",
+    "<![CDATA[<img src=x onerror=alert(1)>]]>",
+    "'+onerror=alert+'",
+]
+NEAR_SCRIPT = [
+    "innerHTML explained",
+    "the constructor of a class",
+    "location = London",
+    "class constructor (basics)",
+    "the window location",
+    "function (maths)",
+    "parent node",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "is_xss"), [(v, True) for v in SCRIPT_SHAPES] + [(t, False) for t in NEAR_SCRIPT]
+)
+def test_dom_sinks_and_functions_made_from_strings_are_xss_prose_about_them_is_not(
+    value: str, is_xss: bool
+) -> None:
+    assert ("xss" in payload_kinds(query="q=" + quote(value, safe=""))) is is_xss
+
+
+def test_a_script_in_a_base64_data_uri_is_xss() -> None:
+    inner = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script>")
+    value = '<object data="data:text/html;base64,' + inner.decode() + '"/>'
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+    assert (
+        payload_kinds(query="img=" + quote("data:image/png;base64,iVBORw0KGgoAAAANSUhEUg")) == set()
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '<LAYER SRC="http://203.0.113.9/s.html"></LAYER>',
+        '<IMG SRC="mocha:[code]">',
+        "<bgsound src=x>",
+    ],
+)
+def test_legacy_script_tags_and_schemes_are_xss(value: str) -> None:
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{{$on.constructor("alert(1)")()}}',
+        "{{'a'.constructor.prototype.charAt=[].join}}",
+        "[].sort.call(x, alert)",
+        'document["cookie"]',
+        '<br size="&{alert(1)}">',
+    ],
+)
+def test_angular_expressions_reaching_code_and_array_methods_called_on_sinks_are_xss(
+    value: str,
+) -> None:
+    assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
+    assert "xss" not in payload_kinds(query="q=" + quote("{{ item.price }} and [] . map"))

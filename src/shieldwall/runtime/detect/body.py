@@ -17,6 +17,10 @@ _BOUNDARY = re.compile(r"boundary=\"?([^\";,\s]+)", re.IGNORECASE)
 _DISPOSITION = re.compile(r"\b(?:name|filename)\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
 _XML_ATTR = re.compile(r"\s[\w:.-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _XML_TEXT = re.compile(r">([^<]+)<")
+# Character data, and the literals of declarations (an external entity's SYSTEM
+# "file:///etc/passwd"), which the text between tags does not hold.
+_XML_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_XML_LITERAL = re.compile(r"<!(?:ENTITY|DOCTYPE)\b[^>]*?(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 # A form body whose every name is a name (`a`, `user[name]`, `x.y`, URL-encoded).
 _FORM = re.compile(r"[\w.\[\]%+-]*=[^&]*(?:&[\w.\[\]%+-]*=[^&]*)*&?")
 
@@ -88,4 +92,7 @@ def _multipart_values(body: str, content_type: str) -> list[str] | None:
 def _xml_values(body: str) -> list[str]:
     values = [a or b for a, b in _XML_ATTR.findall(body)]
     values += [t for t in _XML_TEXT.findall(body) if t.strip()]
+    if "<!" in body:
+        values += _XML_CDATA.findall(body)
+        values += [a or b for a, b in _XML_LITERAL.findall(body)]
     return [decode(v, plus=False) for v in values[:MAX_VALUES] if v]

@@ -5,6 +5,9 @@ characters, NUL bytes, and case (callers lower)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import html
 import re
 import unicodedata
@@ -89,11 +92,25 @@ def _overlong(match: re.Match[bytes]) -> bytes:
     return bytes([((seq[-2] & 0x01) << 6) | (seq[-1] & 0x3F)])  # the leading bits are zero
 
 
+def _single_bytes(error: UnicodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8 read as Latin-1, as a single-byte server reads it
+    (`%a0` is a no-break space that MySQL takes for a space, `%bc` is `¼`); the
+    lead bytes of overlong forms, which no charset reads, stay unknown."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join("\ufffd" if b in (0xC0, 0xC1) else chr(b) for b in bad), error.end
+
+
+codecs.register_error("shieldwall-latin1", _single_bytes)
+
+
 def _url_once(text: str) -> str:
     raw = unquote_to_bytes(text)
-    if not raw.isascii() and _OVERLONG.search(raw):
+    if raw.isascii():
+        return raw.decode("ascii")
+    if _OVERLONG.search(raw):
         raw = _OVERLONG.sub(_overlong, raw)
-    return raw.decode("utf-8", "replace")
+    return raw.decode("utf-8", "shieldwall-latin1")
 
 
 def decode(text: str, plus: bool = True) -> str:
@@ -152,3 +169,31 @@ def query_values(query: str) -> list[str]:
         if name and not name.isalnum():
             values.append(decode(name))
     return values
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}|[A-Za-z0-9_-]{12,}={0,2}")
+
+
+def base64_text(text: str) -> str | None:
+    """The text a base64 value carries (standard or URL-safe alphabet, padded or
+    not), when it is printable text; None for tokens, hashes and other bytes."""
+    if (
+        len(text) > _MAX_LEN
+        or text.islower()
+        or text.isupper()
+        or text.isdigit()
+        or _BASE64.fullmatch(text) is None
+    ):
+        return None
+    body = text.rstrip("=")
+    if len(body) % 4 == 1:
+        return None
+    padded = body + "=" * (-len(body) % 4)
+    try:
+        raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not decoded.isprintable() and not all(c.isprintable() or c in "\t\r\n" for c in decoded):
+        return None
+    return decoded

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libinjection
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.decode import base64_text, decode, query_values
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
@@ -39,8 +39,20 @@ _WORDS = re.compile(
     r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
     r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
+    r"|/\.|^\.|web-inf|meta-inf|\.(?:ini|conf|cnf|tfstate)\b|system32|inetpub|winnt|id_ed25519"
+    r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b|\bdiv\b|\blike\b|\bbetween\b|\blimit\b"
+    r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+|ntuser\.dat|\.sys\b|autoexec"
+    r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
+    r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
 )
-_SQL_HINT = re.compile(r"['\"`;#()=*]|--|/\*|\b(?:union|select|or|and|sleep|having|order)\b")
+# A path of plain characters still worth judging: a dot file or folder, a Java
+# application's private folders, a step up, a system folder.
+_PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
+_DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
+_SQL_HINT = re.compile(
+    r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
+    r"|limit|procedure)\b"
+)
 # Headers that say nothing a payload could hide in (or that the event has as fields).
 _QUIET_HEADERS = frozenset(
     {
@@ -60,6 +72,18 @@ _QUIET_HEADERS = frozenset(
         "proxy-connection",
     }
 )
+# The values those headers take (`text/html,*/*;q=0.8`, `en-GB,en;q=0.7`, `W/"x1"`,
+# `Wed, 21 Oct 2015 07:28:00 GMT`, a multipart boundary): anything else is judged
+# (`Accept: ../../../../etc/passwd{{` reads a file from some frameworks).
+_ORDINARY_HEADER = re.compile(r'[\w\-.,;:=/*+ "]*')
+# Client hints and fetch metadata are structured fields: quoted brands with their
+# versions (`"Not?A_Brand";v="24"`, whose punctuation varies by design), `?0`, tokens.
+_HINT_ITEM = (
+    r'(?:"[\w ;:?()/.=!-]{0,64}"|\?[01]|[\w.-]+)(?:\s*;\s*[a-z]+=(?:"[\w.]{0,32}"|[\w.]+))*'
+)
+_STRUCTURED = re.compile(rf"\s*(?:{_HINT_ITEM}(?:\s*,\s*{_HINT_ITEM})*)?\s*")
+# A header name is a token; one that is not may carry a payload of its own.
+_HEADER_NAME = re.compile(r"[\w-]+")
 _SHELL_HINT = re.compile(r"[;|`]|\$\(")
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
 _CACHE_MAX = 20000
@@ -81,7 +105,21 @@ def _xss(text: str) -> bool:
 
 
 def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
-    """Add the kinds found in one decoded value (first rule per kind)."""
+    """Add the kinds found in one decoded value (first rule per kind), and in the
+    text it carries base64-encoded, if any."""
+    if "base64," in text:  # a data: URI's content (`data:text/html;base64,PHN2Zz4...`)
+        for run in _DATA_BASE64.findall(text):
+            if (inner := base64_text(decode(run, plus=False))) is not None:
+                _scan_value(inner, field, hits)
+    if len(text) >= 12 and (carried := base64_text(text)) is not None:
+        # judged as a body without a type would be: JSON (`{"return": "/cart"}`) by its
+        # values, a form by its fields, text whole
+        for value in body_values(carried):
+            _scan_value(value, field, hits)
+    _scan_value(text, field, hits)
+
+
+def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
     lowered = text.lower()
     plain = _PLAIN.fullmatch(lowered) is not None
     if plain and _WORDS.search(lowered) is None:
@@ -137,7 +175,7 @@ class PayloadDetector:
     def scan(self, event: HttpEvent) -> list[Hit]:
         hits: dict[str, Hit] = {}
         path = event.path
-        if not (_PLAIN.fullmatch(path) and ".." not in path and "etc/" not in path):
+        if not _PLAIN.fullmatch(path) or _PATH_WORDS.search(path):
             found = self._paths.get(path)
             if found is None:
                 found = _remember(self._paths, path, _path_hits(path))
@@ -181,12 +219,11 @@ class PayloadDetector:
             else:
                 text = value
             if field == "referer":  # a referer is a URL: judge its query values
-                _, mark, query = text.partition("?")
+                url, mark, query = text.partition("?")
                 for part in query_values(query):
                     _scan_text(part, field, found)
-                if not mark:  # no query: judge it whole
-                    _scan_text(text, field, found)
-                elif _command_before_query(text, found):  # `host/p;cmd?x=1`
+                _scan_text(url, field, found)  # the URL before its query (all of it if none)
+                if mark and _command_before_query(text, found):  # `host/p;cmd?x=1`
                     found["cmdi"] = Hit("cmdi", "RT-CMDI", field)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
@@ -232,10 +269,20 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
         if name == "content-type":
             content_type = value
             continue
-        if name in _QUIET_HEADERS or not value:
+        if _HEADER_NAME.fullmatch(name) is None:
+            _scan_text(decode(name, plus=False), "header", hits)
+        if not value or (
+            name in _QUIET_HEADERS and _ORDINARY_HEADER.fullmatch(value) and ".." not in value
+        ):
+            continue
+        if name.startswith(("sec-ch-", "sec-fetch-")) and _STRUCTURED.fullmatch(value):
             continue
         if name in UPLOAD_HEADERS and "cmdi" not in hits and restricted_file_name(value):
             hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "header")
+        if name == "authorization" and value[:6].lower() == "basic ":  # user:password
+            carried = base64_text(value[6:].strip())
+            if carried is not None:
+                _scan_text(carried, "header", hits)
         if name == "cookie":
             for pair in value.split(";"):
                 key, _, cookie = pair.strip().partition("=")

@@ -15,7 +15,7 @@ _SHELL_ONLY = (
     "|telnet|tftp|ssh|scp|rsync|python[23]?(?:\\.\\d+)?|perl|php|ruby|irb|lua|gcc|c89|c99"
     "|powershell|pwsh|cmd|certutil|bitsadmin|mshta|rundll32|regsvr32|wmic|netstat|tasklist"
     "|taskkill|schtasks|ping|traceroute|tracert|dig|whois|ps|htop|kill|pkill"
-    "|killall|ls|dir|cat|tac|nl|od|xxd|base64|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
+    "|killall|ls|dir|cat|tac|nl|od|xxd|base64(?!,)|rm|rmdir|mv|cp|mkdir|touch|echo|printf"
     "|unset|uptime|lastlog|lastlogin|hostname|df|du|mount|umount|dmesg|regedit"
     "|lsof|strace|gdb|awk|gawk|sed|grep|egrep|fgrep|xargs|tar|bsdtar|unzip|gzip"
     "|gunzip|bzip2|zcat|zstdcat|bzcat|xzcat|openssl|getent|sleep"
@@ -23,6 +23,23 @@ _SHELL_ONLY = (
     "|kubectl|crictl|ansible|ansible-[a-z]+|chef-[a-z]+|cscli|cpulimit|eval|exec"
     "|sendmail|vim|nano|uniq|wc|readlink|realpath|shred|chattr|lsattr|setfacl|getfacl"
     "|apt-get|yum|dnf|pip3?|jrunscript|jjs|osascript|strace|ltrace|flock|aptitude|rmt|rmt-\\w+"
+    "|mkfifo|mknod|xterm|lynx|nmap|printenv|lsb_release|whereis|ldd|objdump|readelf"
+    "|hexdump|base32|md5sum|sha1sum|sha256sum|chroot|setsid|nsenter|unshare|pgrep|tcpdump"
+    "|tshark|smbclient|rpcclient|ldapsearch|sqlite3|redis-cli|aria2c|wput|ifup|ifdown"
+    "|iex|iwr|irm|invoke-(?:webrequest|restmethod|expression|command|item|wmimethod)"
+    "|get-(?:process|content|childitem|item|wmiobject|ciminstance|localuser|service|acl"
+    "|itemproperty|executionpolicy)|set-(?:content|executionpolicy|itemproperty|mppreference)"
+    "|new-(?:object|item|service|localuser)|start-(?:process|service|job|bitstransfer)"
+    "|stop-(?:process|service)|remove-item|out-file|add-(?:content|type|mppreference)"
+    "|copy-item|select-string|convertto-securestring|test-connection|resolve-dnsname"
+    "|expr|seq|sftp|tclsh|7za?|bunzip2|unxz|lzma|cpio|sqlplus|gpg|jq|nsupdate|fping|arping"
+    "|ldconfig|modprobe|insmod|lsmod|rmmod|chsh|chfn|lsblk|fdisk|blkid|sysctl|ulimit|umask"
+    "|dpkg|rpm|mysqldump|pg_dump|mongodump|rclone|doas|pkexec|runuser|newgrp|stdbuf"
+    # Windows commands no one types for anything else
+    "|findstr|attrib|cacls|icacls|takeown|vssadmin|wevtutil|fsutil|diskpart|bcdedit|net1"
+    "|qwinsta|quser|nbtstat|nltest|dsquery|csvde|ntdsutil|klist|setspn|msiexec|cscript"
+    "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
+    "|openfiles|runas|esentutl|makecab|mklink|tskill"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -43,9 +60,14 @@ _WORDS = (
     "time|set|type|start|call|file|more|less|head|tail|sort|find|host|last|who|top|make|ip"
     "|wall|mail|net|reg|route|env|export|history|alias|source|trap|bridge|perf|service"
     "|docker|vault|knife|terraform|locate|zip|xz|cut|tr|tee|stat|dd|ln|node|java|go|apt"
-    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm"
+    "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
+    "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
+    "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
 )
-_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|~/|\.\./|\$|%)"
+# What follows a command word on a command line: an option, an absolute or home or
+# parent path, the root before an option (`find / -name`), a variable, a drive
+# (`type c:\x`), dd's operands.
+_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w])"
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"
@@ -90,7 +112,8 @@ _LEADING = re.compile(
     + _SHELL_ONLY
     + r")\s+(?:"
     + _SHELL_ONLY
-    + r")\s)"
+    + r")\s|(?:wget|curl|nc|ncat|netcat|socat|telnet|tftp|ssh|ping|nslookup|dig|lynx|ftp|sftp"
+    r"|fetch|iwr|invoke-webrequest)\s+(?:[a-z]+://|\d{1,3}(?:\.\d{1,3}){3}\b))"
 )
 _EXPANSION = re.compile(
     r"\$\{\s*ifs\s*\}|\$(?:ifs|shell|bash)\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
@@ -105,6 +128,8 @@ _EXPANSION = re.compile(
     r"|/bin/(?:ba|z|da|k|c|tc)?sh\b|\bcmd(?:\.exe)?\s*/[ck]\b|\bpowershell(?:\.exe)?\s+-"
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
     r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
+    # Windows variables naming the shell or the system folder, or cut to a substring
+    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%"
 )
 _WINDOWS = re.compile(
     r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
@@ -121,7 +146,8 @@ _MAIL = re.compile(
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
 )
-_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{]))")
+# ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
+_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{])|(?=['\"]))")
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",

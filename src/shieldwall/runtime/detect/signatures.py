@@ -41,6 +41,30 @@ _TRAVERSAL = re.compile(
     r"|web\.config\b|wp-config\.php|\.(?:bash|zsh|mysql|psql|python|node_repl)_history\b"
     r"|\.(?:docker|kube)[/\\]config|\.aws[/\\]credentials|\.git-credentials|\.netrc\b"
     r"|\.pgpass\b|c:[/\\](?:windows|winnt|inetpub|boot\.ini)|var[/\\]run[/\\]secrets)"
+    # files a web server never serves: its access rules, a Java application's private
+    # folders, version-control internals, environment files, a container's marker
+    r"|(?:^|[/\\=:;'\"])(?:\.htaccess\b|\.htdigest\b|web-inf[/\\]|meta-inf[/\\]|web-inf$"
+    r"|\.git[/\\](?:config|head|index|logs|refs|objects|description|packed-refs|fetch_head)\b"
+    r"|\.svn[/\\](?:entries|wc\.db|pristine)\b|\.hg[/\\](?:hgrc|store|requires)\b|\.bzr[/\\]"
+    r"|\.env(?:\.[a-z]+)?$|\.dockerenv\b|\.npmrc\b|\.pypirc\b|\.s3cfg\b|\.git-credentials"
+    r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst|bash_profile|bash_logout|cshrc|tcshrc|rhosts"
+    r"|xauthority|sh_history|history|pinerc)$|\.gnupg[/\\]|terraform\.tfstate\b"
+    r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
+    r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
+    r"|module)|boot[/\\]grub)[/\\]"
+    r"|id_(?:ed25519|ecdsa)\b)"
+    # server configuration named by a path (a slash before it: not prose)
+    r"|[/\\](?:httpd\.conf|apache2?\.conf|nginx\.conf|lighttpd\.conf|php\.ini|my\.cnf"
+    r"|my\.ini|system\.ini|boot\.ini|win\.ini|sshd_config|ssh_config|smb\.conf|krb5\.conf"
+    r"|applicationhost\.config|tomcat-users\.xml|ntds\.dit)$"
+    r"|(?:^|[/\\=:])etc[/\\](?:php|httpd|apache|lighttpd|ssl[/\\]private|shells|inittab"
+    r"|lsb-release|redhat-release|debian_version|aliases|exports|hosts\.(?:allow|deny)"
+    r"|sysctl\.conf|init\.d|xinetd|cron|logrotate|network[/\\]|sysconfig|postfix|dovecot"
+    r"|samba|openvpn|wireguard|docker|kubernetes|krb5|ldap|my\.cnf|passwd-|shadow-|netplan"
+    r"|machine-id|timezone|locale|vsftpd|proftpd|mail|snmp|named|bind|redis|mongod)"
+    r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump)\b"
+    r"|system32[/\\](?:config|drivers|inetsrv|logfiles)\b"
+    r"|inetpub[/\\]|(?:^|[/\\])(?:usr[/\\]local|opt)[/\\][\w.-]+[/\\](?:conf|etc)[/\\]"
 )
 # Dots and slashes some servers read though they are not URL encoding: hex
 # literals, IIS's double percent (%%32%%66, left as %2%f after URL decoding) and
@@ -49,8 +73,16 @@ _ODD_SPELLING = re.compile(r"0x2e|0x2f|0x5c|%2%e|%2%f|%5%c|%bg%qf|\ufffd%(?:9v|q
 _ODD_CHARS = {"0x2e": ".", "%2%e": ".", "0x5c": "\\", "%5%c": "\\"}
 
 
+# `/etc//passwd`, `/etc/./passwd`: the same file to any path resolver.
+_SAME_FOLDER = re.compile(r"(?<=[/\\])(?:\.?[/\\])+")
+
+
 def _traversal(lowered: str) -> bool:
     if _TRAVERSAL.search(lowered):
+        return True
+    if ("//" in lowered or "/./" in lowered or "\\" in lowered) and _TRAVERSAL.search(
+        _SAME_FOLDER.sub("", lowered)
+    ):
         return True
     if "0x" in lowered or "%" in lowered:
         respelled = _ODD_SPELLING.sub(lambda m: _ODD_CHARS.get(m.group(0), "/"), lowered)
@@ -98,7 +130,8 @@ _SCANNER = re.compile(
 
 # What libinjection leaves to the browser: script URLs and handlers outside a tag.
 _XSS_URI = re.compile(
-    r"^\s*(?:javascript|vbscript|livescript)\s*:|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
+    r"^\s*(?:javascript|vbscript|livescript|mocha)\s*:|\b(?:src|href|action)\s*=\s*[\"'`]?\s*(?:livescript|mocha)\s*:"
+    r"|<\s*(?:layer|ilayer|bgsound)\b|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
     # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
     r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
@@ -111,6 +144,21 @@ _XSS_URI = re.compile(
     # out of a JavaScript string into an assignment: `" in valueOf=`, `' in a.b=`
     r"|[\"'`]\s*in\s*(?:[a-z_$][\w$]*\.[\w$.]+|valueof|location|name|onerror)\s*="
     r"|^\s*--!?>\s*$"
+    # DOM sinks written to, a handler set to a sink, Angular's sandbox escape
+    r"|\.(?:innerhtml|outerhtml)\s*=|\.insertadjacenthtml\s*\(|\bdocument\s*\.\s*writeln\b"
+    r"|\bon[a-z]{3,}\s*=\s*(?:alert|confirm|prompt|eval)\b|\bconstructor\s*\.\s*constructor\s*\("
+    r"|\blocation\s*(?:\.\s*href\s*)?=\s*[\"'`]?\s*(?:javascript|vbscript|data)\s*:"
+    # the page's location and DOM tree reached, a function made from a string (`[].pop.
+    # constructor('...')`, `Function('...')`, Angular's `$eval(`), a sink passed on
+    # (`alert.call`), character data opened in a value
+    r"|\bwindow\s*\.\s*location\b|\.\s*parentnode\b|\.\s*constructor\s*\(|\$eval\s*\("
+    r"|\bfunction\s*\(\s*[\"'`]|\b(?:alert|eval|prompt|confirm)\s*\.\s*(?:call|apply|bind)\b"
+    # Angular expressions that reach code, a method of an empty array called on a sink,
+    # the document's properties by name, Netscape's script entities
+    r"|\{\{[^}]{0,200}?(?:constructor|\$on\b|\$eval|\$parent|\$root|tostring|charat|alert|prompt"
+    r"|confirm)[^}]{0,200}?\}\}|\[\s*\]\s*\.\s*\w+\s*\.\s*(?:call|apply|bind)\s*\("
+    r"|\bdocument\s*\[\s*[\"'`]|=\s*[\"']?&\{[^}]{1,100}\}"
+    r"|<!\[cdata\[|[\"'`]\s*[;+\-*/|&,(]\s*(?:window\.|self\.|top\.)?(?:onerror|valueof)\s*="
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
     r"|frameset|marquee)\b|\[\]\s*\+\s*\[\]|!\+\[\]|!!\[\]|\(!\[\]|\bnew\s+function\s*\("
     r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"

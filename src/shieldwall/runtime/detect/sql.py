@@ -11,7 +11,9 @@ _QUOTE = r"['\"`\u00b4\u2018\u2019]"
 
 SQL_SHAPES = re.compile(
     # a quote (or a closing parenthesis after one) followed by SQL
-    _QUOTE + r"\s*\)*\s*(?:;|--|#|\|\||&&|(?:union|select|having|order\s+by|group\s+by|limit"
+    # (`union` and `select` with what follows them in SQL; alone, see _quote_then_union)
+    _QUOTE + r"\s*\)*\s*(?:;|--|#|\|\||&&|(?:union\b[\s(]*(?:all|distinct|select)\b"
+    r"|select\b[\s(]*(?:\*|@@|null\b|\d|[\w`.]+\s*(?:,|\bfrom\b|\()|$)|having|order\s+by|group\s+by|limit"
     r"|procedure|collate|into|rlike|regexp|glob|notnull|isnull|sounds\s+like|xor|div|alter"
     r"|truncate|shutdown|declare|waitfor"
     r"|(?:and|or|not)\s*\(|(?:and|or)\s+(?:not\s+)?(?:\w+\s*(?:=|<|>|!|\bis\b|\blike\b|\bin\b"
@@ -83,7 +85,39 @@ SQL_SHAPES = re.compile(
     r"|dbms_xmlgen|load_file|into\s+(?:out|dump)file|benchmark\s*\(|sleep\s*\(\s*\d"
     r"|waitfor\s+(?:delay|time)|extractvalue\s*\(|updatexml\s*\(|group_concat\s*\("
     r"|concat_ws\s*\(|make_set\s*\(|lo_get\s*\(|lo_import|pg_read_file|current_user\s*\("
-    r"|@@(?:version|datadir|hostname|basedir)|exec\s+master\.|char\s*\(\s*\d+\s*[,)])"
+    r"|exec\s+master\.|char\s*\(\s*\d+\s*[,)])"
+    # the server's own variables, functions a UDF library adds, grouping by position
+    r"|(?<![\w@])@@(?:version|datadir|hostname|basedir|servername|spid|language|tmpdir|port"
+    r"|microsoftversion|global\.|session\.|innodb_|secure_file_priv|plugin_dir)"
+    r"|\b(?:sys_eval|sys_exec|sys_get|sys_set|lib_mysqludf_\w+|do_system)\s*\("
+    # errors that print a value: floor(rand()), exp(~x), spatial functions over a subquery
+    r"|\bfloor\s*\(\s*rand\s*\(|\bexp\s*\(\s*~|\b(?:geometrycollection|multipoint|polygon"
+    r"|multipolygon|linestring|multilinestring)\s*\(\s*\(?\s*select\b|\bgtid_subset\s*\("
+    r"|\bst_latfromgeohash\s*\(|\bxmltype\s*\(|\bctxsys\.|\bdbms_lock\.sleep\b"
+    # catalogues of Oracle, SQL Server and PostgreSQL
+    r"|\b(?:all_users|dba_users|v\$version|all_tab_columns|user_tab_columns|sysdatabases"
+    r"|sys\.(?:objects|tables|columns|sql_logins)|pg_database|pg_tables|pg_shadow)\b"
+    r"|\bcurrent_setting\s*\("
+    # functions only SQL dialects have (no English word, no common language's function)
+    r"|\b(?:char_length|octet_length|bit_length|str_to_date|from_base64|to_base64|unhex|lpad"
+    r"|rpad|ifnull|nullif|nvl2?|to_char|to_number|find_in_set|export_set|soundex|last_insert_id"
+    r"|row_count|found_rows|connection_id|session_user|system_user|sys_context|userenv"
+    r"|coercibility|inet_aton|inet_ntoa|master_pos_wait|get_lock|release_lock|is_free_lock"
+    r"|is_used_lock|name_const|uncompress|aes_decrypt|des_decrypt|old_password|pg_ls_dir"
+    r"|pg_stat_file|pg_backend_pid|pg_client_encoding|txid_current|quote_ident|quote_literal"
+    r"|has_database_privilege|db_name|host_name|suser_sname|is_srvrolemember|is_member"
+    r"|object_id|object_name|col_name|serverproperty|fn_varbintohexstr|openquery|openxml"
+    r"|sql_variant_property|sqlite_compileoption_used|load_extension|zeroblob|last_insert_rowid"
+    r"|schema_name)\s*\("
+    # databases and system tables of one server or another
+    r"|\b(?:sqlite_temp_master|pg_toast|msysaccessstorage|msysaccessxml|msysmodules2?"
+    r"|msysqueries|msysrelationships|sysaux)\b|\bmaster\.\.sys\w+|\b(?:msdb|tempdb)\.\.?\w"
+    # union before select with only punctuation between them (`union(!select`,
+    # `union-- x\nselect`), a condition in having, MongoDB's other operators
+    r"|\bunion[^a-z]+(?:(?:all|distinct|distinctrow)[^a-z]+)?select\b"
+    r"|\bhaving\s+[\w'\"`()]+\s*(?:=|<|>|!=|<>|\blike\b)\s*[\d'\"(@]"
+    r"|\[\s*\$(?:mod|all|size|type|slice|xor|nor|elemmatch|text|jsonschema)\s*\]"
+    r"|\bdeclare\W+[@#]\s*\w|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
     r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
@@ -104,9 +138,35 @@ SQL_SHAPES = re.compile(
 )
 
 
+# A line comment ended by a newline inside a statement (`union#x\nselect`, `or--\n1=1`).
+_LINE_COMMENT = re.compile(r"(?:#|--)[^\n]{0,100}\n")
+
+
+_QUOTE_UNION = re.compile(_QUOTE + r"\s*\)*\s*(?:union|select)\b")
+
+
+def _quote_then_union(lowered: str) -> bool:
+    """A quote that closes a value before `union`/`select` (`1'union`, `' union/`, an
+    unmatched `'UNION A`), not one that opens a phrase (`the "union jack"`)."""
+    for match in _QUOTE_UNION.finditer(lowered):
+        at = match.start()
+        quote = lowered[at]
+        before = lowered[at - 1] if at else ""
+        if (
+            before.isalnum()
+            or before == ")"
+            or lowered[at + 1].isspace()
+            or quote not in lowered[at + 1 :]
+        ):
+            return True
+    return False
+
+
 def sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
         if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
             return True
         lowered = _COMMENT.sub(" ", lowered)
-    return SQL_SHAPES.search(lowered) is not None
+    if SQL_SHAPES.search(lowered) is not None or _quote_then_union(lowered):
+        return True
+    return "\n" in lowered and (SQL_SHAPES.search(_LINE_COMMENT.sub(" ", lowered)) is not None)
