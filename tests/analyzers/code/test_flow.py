@@ -72,6 +72,31 @@ def test_same_module_summary_parameter_to_sink() -> None:
     assert len(cmd) == 1 and "run" in cmd[0].message
 
 
+def test_sink_inside_a_helper_is_reported_at_the_sink_with_the_calls_leading_there(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "shell.py").write_text(
+        "import os\n\ndef run(cmd):\n    os.system(cmd)\n\ndef twice(cmd):\n    run(cmd)\n"
+    )
+    (tmp_path / "app.py").write_text(
+        HEAD
+        + textwrap.dedent("""
+        import shell
+
+        @app.post('/x')
+        def view():
+            c = request.form['c']
+            shell.twice(c)
+            return 'ok'
+    """)
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    (finding,) = [f for f in out.findings if f.rule.id == "PY-COMMAND-INJECTION"]
+    assert (finding.location.path, finding.location.start_line) == ("shell.py", 4)
+    steps = [(loc.path, loc.start_line) for loc in finding.flow]
+    assert steps == [("app.py", 8), ("app.py", 9), ("shell.py", 7), ("shell.py", 4)]
+
+
 def test_imported_project_module_summary(tmp_path: Path) -> None:
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("")

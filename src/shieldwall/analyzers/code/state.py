@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
+    Chain,
     FunctionInfo,
     Module,
     Summary,
@@ -289,15 +290,26 @@ class FlowState:
         else:
             self.sink("header", headers.deep_taint(), node, "a response header")
 
-    def sink(self, cls: cat.SinkClass, taint: Taint | None, node: ast.AST, what: str) -> bool:
+    def sink(
+        self,
+        cls: cat.SinkClass,
+        taint: Taint | None,
+        node: ast.AST,
+        what: str,
+        inside: Chain = (),
+    ) -> bool:
+        """Report data `taint` reaching a sink of class `cls` at `node`; `inside`:
+        when `node` is a call of a project function, the calls from there on to
+        the sink within it (the finding is reported at the sink, with the calls)."""
         if taint is None or not taint.dangerous_for(cls):
             return False
         if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):
             return False
         line = getattr(node, "lineno", 0)
+        chain: Chain = ((self.m.rel, line), *inside) if inside else ()
         if self.summary is not None:
             if taint.source == PARAM_SOURCE:
-                self.summary.sinks.append((cls, line, what))
+                self.summary.sinks.append((cls, line, what, chain or ((self.m.rel, line),)))
             return True
         if taint.source == PARAM_SOURCE:
             return False
@@ -310,6 +322,7 @@ class FlowState:
             node,
             f"{cls}|{what}|{taint.source}",
             (taint.path or self.m.rel, taint.line),
+            chain,
         )
         return True
 
@@ -320,6 +333,7 @@ class FlowState:
         node: ast.AST,
         key: str,
         source: tuple[str, int] | None = None,
+        chain: Chain = (),
     ) -> None:
         if self.summary is not None:
             return
@@ -339,6 +353,7 @@ class FlowState:
             self.resource,
             base if n == 0 else f"{base}|{n}",
             source,
+            chain,
         )
 
     def on_return(self, value: Val, node: ast.Return) -> None:
