@@ -59,6 +59,23 @@ _CMPOPS: dict[type[ast.cmpop], Any] = {
 }
 
 
+def literal_text(node: ast.expr) -> str:
+    """The string literals of an expression in source order, a space for each
+    other part (`"SELECT * FROM " + t + " WHERE id = " + x`: the statement's shape)."""
+    return "".join(
+        p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else " "
+        for p in _parts(node)
+    )
+
+
+def _parts(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return [*_parts(node.left), *_parts(node.right)]
+    if isinstance(node, ast.JoinedStr):
+        return [p for v in node.values for p in _parts(v)]
+    return [node]
+
+
 class Expressions(Calls):
     """Expressions: constants folded, containers kept element by element, attributes
     and subscripts of request objects, f-strings with their constant start."""
@@ -76,11 +93,28 @@ class Expressions(Calls):
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
         if isinstance(node, ast.Call):
-            return self.call(node)
+            v = self.call(node)
+            func = node.func
+            if (
+                v.taint is not None
+                and isinstance(func, ast.Attribute)
+                and func.attr in ("format", "format_map")
+                and isinstance(func.value, ast.Constant | ast.Name)
+            ):
+                template = self.expr(func.value)
+                if template.known and isinstance(template.const, str):
+                    self.sql_text(v, template.const, node)
+            return v
         if isinstance(node, ast.BinOp):
-            return self.binop(node.op, self.expr(node.left), self.expr(node.right))
+            v = self.binop(node.op, self.expr(node.left), self.expr(node.right))
+            if v.taint is not None:
+                self.sql_text(v, v.prefix or literal_text(node), node)
+            return v
         if isinstance(node, ast.JoinedStr | ast.FormattedValue):
-            return self.fstring(node)
+            v = self.fstring(node)
+            if v.taint is not None and isinstance(node, ast.JoinedStr):
+                self.sql_text(v, literal_text(node), node)
+            return v
         if isinstance(node, ast.BoolOp):
             return self.boolop(node)
         if isinstance(node, ast.Compare):

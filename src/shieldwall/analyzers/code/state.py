@@ -189,6 +189,9 @@ class FlowState:
         self.static_route = False
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
+        # SQL text built from input here, not yet seen reaching a SQL sink:
+        # (source, line of the source) -> (taint, where it was built)
+        self.sql_texts: dict[tuple[str, int], tuple[Taint, ast.AST]] = {}
         self.derived: dict[str, str] = {}  # var -> var it was built from
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
         self.global_names: set[str] = set()  # names declared `global` here
@@ -307,6 +310,8 @@ class FlowState:
             return False
         line = getattr(node, "lineno", 0)
         chain: Chain = ((self.m.rel, line), *inside) if inside else ()
+        if cls == "sql":
+            self.sql_texts.pop((taint.source, taint.line), None)
         if self.summary is not None:
             if taint.source == PARAM_SOURCE:
                 self.summary.sinks.append((cls, line, what, chain or ((self.m.rel, line),)))
@@ -325,6 +330,36 @@ class FlowState:
             chain,
         )
         return True
+
+    def sql_text(self, value: Val, text: str, node: ast.AST) -> None:
+        """`value`, built here from literal `text` and other parts, is SQL text
+        from input when `text` begins a statement: kept until it reaches a SQL sink
+        (see `sql_texts_left`)."""
+        t = value.taint
+        if (
+            self.summary is not None
+            or t is None
+            or t.source == PARAM_SOURCE
+            or not t.dangerous_for("sql")
+            or "sql" not in cat.KIND_REACHES.get(t.kind, frozenset())
+            or not cat.is_sql_text(text)
+        ):
+            return
+        self.sql_texts.setdefault((t.source, t.line), (t, node))
+
+    def sql_texts_left(self) -> None:
+        """Report the SQL text built from input that no known SQL sink ran: it
+        goes to a database layer the walk does not know, or is kept for later."""
+        for t, node in self.sql_texts.values():
+            where = f"line {t.line}" if t.line else "here"
+            self.report(
+                cat.TAINT_RULES["sql"],
+                f"{t.source} ({where}) is formatted into SQL text",
+                node,
+                f"sql|SQL text|{t.source}",
+                (t.path or self.m.rel, t.line),
+            )
+        self.sql_texts.clear()
 
     def report(
         self,

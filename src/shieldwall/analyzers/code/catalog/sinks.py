@@ -3,6 +3,7 @@ the class of harm (command, SQL, path, XML, XPath, LDAP, SSRF, redirect...)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -517,6 +518,28 @@ XPATH_EVALUATORS = frozenset(
 # ElementTree's path queries (a subset of XPath) by method name; only when the
 # argument is built from an XPath-looking literal (str.find shares the name).
 ETREE_FIND_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
+
+# SQL text: a string whose literal parts begin a statement, its verb in capitals
+# or in lower case (`SELECT ... FROM`, `INSERT INTO`, `UPDATE t SET`, `DELETE
+# FROM`). Built from input by concatenation or formatting it is SQL injection
+# wherever it is run, even by a database layer the walk does not know; it is
+# reported where it is built unless it reaches a known SQL sink (reported there).
+SQL_TEXT = re.compile(
+    r"\s*(?:(select)\s[^;]*?\sfrom\b|(insert)\s+(?:ignore\s+)?into\s"
+    r"|(update)\s+[\w.\"`\[\]]+\s+set\s|(delete)\s+from\s|(replace)\s+into\s"
+    r"|(merge)\s+into\s)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_sql_text(text: str) -> bool:
+    """Whether literal text begins a SQL statement (see SQL_TEXT)."""
+    m = SQL_TEXT.match(text)
+    if m is None:
+        return False
+    verb = next(g for g in m.groups() if g)
+    return verb.isupper() or verb.islower()
+
 
 # Methods recognised by name on objects whose type is not followed.
 SINK_METHODS: dict[str, Sink] = {
