@@ -425,6 +425,25 @@ SINK_CALLS: dict[str, Sink] = {
     "urllib2.urlopen": Sink("ssrf"),
     "urllib.urlopen": Sink("ssrf"),
     "socket.create_connection": Sink("ssrf", (0,), ("address",)),
+    "aiohttp.request": Sink("ssrf", (1,), ("url",)),
+    "requests.Request": Sink("ssrf", (1,), ("url",)),
+    "xmlrpc.client.ServerProxy": Sink("ssrf", (0,), ("uri",)),
+    "xmlrpclib.ServerProxy": Sink("ssrf", (0,), ("uri",)),
+    # clients of other protocols, connecting to the host they are given
+    **{
+        name: Sink("ssrf", (0,), ("host",))
+        for name in (
+            "ftplib.FTP",
+            "ftplib.FTP_TLS",
+            "smtplib.SMTP",
+            "smtplib.SMTP_SSL",
+            "poplib.POP3",
+            "poplib.POP3_SSL",
+            "imaplib.IMAP4",
+            "imaplib.IMAP4_SSL",
+            "telnetlib.Telnet",
+        )
+    },
     # XPath evaluator objects, called with the expression
     "<xpatheval>": Sink("xpath", (0,), ("_path",)),
     # redirects
@@ -487,6 +506,13 @@ HTTP_CLIENTS: dict[str, str] = {
     "urllib3.ProxyManager": "urllib3.PoolManager",
     "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
     "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
+    "httplib2.Http": "httplib2.Http",
+    "tornado.httpclient.AsyncHTTPClient": "tornado.httpclient.HTTPClient",
+    "tornado.httpclient.HTTPClient": "tornado.httpclient.HTTPClient",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
+    "urllib.request.OpenerDirector": "urllib.request.OpenerDirector",
+    "urllib2.build_opener": "urllib.request.OpenerDirector",
+    "socket.socket": "socket.socket",
 }
 for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
     for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
@@ -497,6 +523,11 @@ SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
 # sink until another adapter is mounted on them (then a plain requests.Session).
 GUARDED_SESSION = "<guarded-session>"
 GUARDED_SESSION_FACTORIES = frozenset({"get_antissrf_session"})
+SINK_CALLS["httplib2.Http.request"] = Sink("ssrf", (0,), ("uri",))
+SINK_CALLS["tornado.httpclient.HTTPClient.fetch"] = Sink("ssrf", (0,), ("request",))
+SINK_CALLS["urllib.request.OpenerDirector.open"] = Sink("ssrf", (0,), ("fullurl",))
+SINK_CALLS["socket.socket.connect"] = Sink("ssrf", (0,), ("address",))
+SINK_CALLS["socket.socket.connect_ex"] = Sink("ssrf", (0,), ("address",))
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
