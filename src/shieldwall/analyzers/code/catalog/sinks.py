@@ -329,6 +329,15 @@ SINK_CALLS: dict[str, Sink] = {
     "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
     "pty.spawn": Sink("cmd", (0,), ("argv",)),
+    # pexpect, sh and fabric run a command line
+    "pexpect.spawn": Sink("cmd", (0,), ("command",)),
+    "pexpect.run": Sink("cmd", (0,), ("command",)),
+    "pexpect.runu": Sink("cmd", (0,), ("command",)),
+    "pexpect.popen_spawn.PopenSpawn": Sink("cmd", (0,), ("cmd",)),
+    "sh.Command": Sink("cmd", (0,), ("path",)),
+    "fabric.api.local": Sink("cmd", (0,), ("command",)),
+    "fabric.api.run": Sink("cmd", (0,), ("command",)),
+    "fabric.api.sudo": Sink("cmd", (0,), ("command",)),
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
@@ -605,6 +614,10 @@ SINK_METHODS: dict[str, Sink] = {
     # code.InteractiveConsole / InteractiveInterpreter: a line of Python to run
     "push": Sink("code", (0,), ("line",)),
     "runsource": Sink("code", (0,), ("source",)),
+    # paramiko's SSHClient: a command line run on the remote host
+    "exec_command": Sink("cmd", (0,), ("command",)),
+    # asyncio event loops: a command line run by a shell
+    "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
 }
 # `extra()` on a Django queryset: these keyword arguments are SQL, and their
 # positions (select, where, params, tables, order_by, select_params).
@@ -708,4 +721,6 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "paged_search": frozenset({"ldap3"}),
     "redirect": frozenset({"tornado"}),
     "runsource": frozenset({"code"}),
+    "exec_command": frozenset({"paramiko"}),
+    "subprocess_shell": frozenset({"asyncio"}),
 }
