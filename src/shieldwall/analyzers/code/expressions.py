@@ -59,6 +59,14 @@ _CMPOPS: dict[type[ast.cmpop], Any] = {
 }
 
 
+def upload(base: ast.expr, v: Val) -> Val:
+    """`v`, read from `base` by key: an uploaded file object when `base` is a
+    request's files (`request.files["f"]`, `request.FILES.get("f")`)."""
+    if v.taint is not None and isinstance(base, ast.Attribute) and base.attr in cat.UPLOAD_ATTRS:
+        return v.with_flags(cat.UPLOAD)
+    return v
+
+
 def literal_text(node: ast.expr) -> str:
     """The string literals of an expression in source order, a space for each
     other part (`"SELECT * FROM " + t + " WHERE id = " + x`: the statement's shape)."""
@@ -89,11 +97,21 @@ class Expressions(Calls):
                 return found
             return Val(qual=node.id)  # a builtin or a global we did not see bound
         if isinstance(node, ast.Attribute):
-            return self.attribute(node)
+            v = self.attribute(node)
+            if (
+                v.taint is not None
+                and node.attr in cat.UPLOAD_FILE_ATTRS
+                and isinstance(node.value, ast.Name)
+                and cat.UPLOAD in self.expr(node.value).flags
+            ):
+                return v.with_flags(cat.UPLOAD)  # upload.stream: the file object
+            return v
         if isinstance(node, ast.Subscript):
-            return self.subscript(node)
+            return upload(node.value, self.subscript(node))
         if isinstance(node, ast.Call):
             v = self.call(node)
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+                v = upload(node.func.value, v)
             func = node.func
             if (
                 v.taint is not None

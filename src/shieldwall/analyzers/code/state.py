@@ -84,7 +84,9 @@ def as_argument(v: Val, node: ast.expr) -> Val:
 def fixed_destination(cls: str, v: Val) -> bool:
     """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
     request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
-    is enough."""
+    is enough. An uploaded file object names no file (`ZipFile(request.files["f"])`)."""
+    if cls == "path" and cat.UPLOAD in v.flags:
+        return True  # an uploaded file object read where a path or a file is taken
     return cls in ("ssrf", "redirect") and pins_destination(cls, v.str_prefix)
 
 

@@ -91,6 +91,12 @@ REQUEST_DATA_ATTRS = frozenset(
         "get_data",
     }
 )
+# The uploaded files of a request (`request.files["f"]`, `request.FILES.get("f")`):
+# file objects, flagged UPLOAD. Passed where a path or a file object is taken
+# (`zipfile.ZipFile(upload)`) they name no file; their `.filename` does.
+UPLOAD_ATTRS = frozenset({"files", "FILES"})
+UPLOAD = "upload"
+UPLOAD_FILE_ATTRS = frozenset({"stream", "file"})  # the file object inside an upload
 # Entry points known by their first two parameters: the first holds the request.
 # WSGI applications (`def app(environ, start_response)`) and AWS Lambda handlers
 # (`def handler(event, context)`, module level: API Gateway, SQS, S3 events).
