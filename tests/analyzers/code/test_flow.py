@@ -143,6 +143,17 @@ def test_syntax_error_is_skipped_with_line(tmp_path: Path) -> None:
     assert out.checked[Control.CODE] == frozenset({"ok.py"})
 
 
+def test_python2_file_is_analysed_and_one_still_broken_is_skipped_at_its_first_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "legacy.py").write_text("import os\nprint 'run'\nos.system(raw_input())\n")
+    (tmp_path / "broken.py").write_text("print 'a'\ndef f(:\n    pass\n")
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert [(f.location.path, f.location.start_line) for f in out.findings] == [("legacy.py", 3)]
+    assert [s.path for s in out.skipped] == ["broken.py"]
+    assert "line 1" in out.skipped[0].reason
+
+
 def test_non_utf8_file_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
     out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
