@@ -494,6 +494,11 @@ SINK_CALLS: dict[str, Sink] = {
     "jinja2.Markup": Sink("xss"),
     "django.utils.safestring.mark_safe": Sink("xss"),
     "django.utils.html.format_html": Sink("xss"),
+    # HTML e-mail: the body is rendered by the recipient's mail client
+    "django.core.mail.send_mail": Sink("xss", (8,), ("html_message",)),
+    "django.core.mail.mail_admins": Sink("xss", (4,), ("html_message",)),
+    "django.core.mail.mail_managers": Sink("xss", (4,), ("html_message",)),
+    "flask_mail.Message": Sink("xss", (3,), ("html",)),
     # XPath
     "lxml.etree.XPath": Sink("xpath", (0,), ("path",)),
     "lxml.etree.ETXPath": Sink("xpath", (0,), ("path",)),
@@ -614,6 +619,8 @@ SINK_METHODS: dict[str, Sink] = {
     # code.InteractiveConsole / InteractiveInterpreter: a line of Python to run
     "push": Sink("code", (0,), ("line",)),
     "runsource": Sink("code", (0,), ("source",)),
+    # Django's EmailMultiAlternatives: an HTML alternative body
+    "attach_alternative": Sink("xss", (0,), ("content",)),
     # paramiko's SSHClient: a command line run on the remote host
     "exec_command": Sink("cmd", (0,), ("command",)),
     # asyncio event loops: a command line run by a shell
@@ -722,5 +729,6 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "redirect": frozenset({"tornado"}),
     "runsource": frozenset({"code"}),
     "exec_command": frozenset({"paramiko"}),
+    "attach_alternative": frozenset({"django", "flask_mailman"}),
     "subprocess_shell": frozenset({"asyncio"}),
 }
