@@ -167,6 +167,8 @@ MODELLED_OBJECTS: dict[str, str] = {
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",
+    "flask_restful.reqparse.RequestParser": "<reqparser>",
+    "flask_restx.reqparse.RequestParser": "<reqparser>",
     # http.client connections: the host is chosen here, the request sent by .request()
     "http.client.HTTPConnection": "<http-connection>",
     "http.client.HTTPSConnection": "<http-connection>",
