@@ -128,9 +128,8 @@ class Statements(Guards):
             for alias in node.names:
                 if alias.name == "*":
                     continue
-                self.env[alias.asname or alias.name] = Val(
-                    qual=f"{base}.{alias.name}" if base else alias.name
-                )
+                qual = f"{base}.{alias.name}" if base else alias.name
+                self.env[alias.asname or alias.name] = Val(qual=cat.REEXPORTS.get(qual, qual))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qual = f"{self.scope}.<locals>.{node.name}" if self.info else node.name
             self.env[node.name] = Val(qual=f"<func>{qual}")

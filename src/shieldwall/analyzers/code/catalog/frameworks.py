@@ -185,6 +185,30 @@ MODELLED_OBJECTS: dict[str, str] = {
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
 }
 
+# Names a module re-exports from another, imported from the first
+# (`from django.shortcuts import HttpResponse` is django.http's class).
+REEXPORTS: dict[str, str] = {
+    f"django.shortcuts.{name}": f"django.http.{name}"
+    for name in (
+        "HttpResponse",
+        "HttpResponseRedirect",
+        "HttpResponsePermanentRedirect",
+        "Http404",
+    )
+}
+REEXPORTS.update(
+    {
+        "flask.helpers.redirect": "flask.redirect",
+        "flask.helpers.send_file": "flask.send_file",
+        "flask.helpers.send_from_directory": "flask.send_from_directory",
+        "flask.helpers.make_response": "flask.make_response",
+        "flask.wrappers.Response": "flask.Response",
+        "werkzeug.Response": "werkzeug.wrappers.Response",
+        "werkzeug.wrappers.response.Response": "werkzeug.wrappers.Response",
+        "werkzeug.redirect": "werkzeug.utils.redirect",
+    }
+)
+
 # Class-based views: the HTTP method handlers whose first argument after `self` is
 # the request whatever its name (`def get(self, req)`), by the base class suffix.
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")
