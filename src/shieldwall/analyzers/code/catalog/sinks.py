@@ -413,6 +413,14 @@ SINK_CALLS: dict[str, Sink] = {
     "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
     "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
     "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
+    # readers of data files by name (an uploaded file object passed instead is no path)
+    "PIL.Image.open": Sink("path", (0,), ("fp",)),
+    **{
+        f"pandas.read_{kind}": Sink("path", (0,), ("filepath_or_buffer", "io", "path"))
+        for kind in ("csv", "table", "excel", "json", "parquet", "feather", "fwf", "xml")
+    },
+    "numpy.loadtxt": Sink("path", (0,), ("fname",)),
+    "numpy.genfromtxt": Sink("path", (0,), ("fname",)),
     # SSRF
     "requests.get": Sink("ssrf", (0,), ("url",)),
     "requests.post": Sink("ssrf", (0,), ("url",)),
@@ -714,7 +722,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "search_st": frozenset({"ldap", "ldap3"}),
     "search_ext": frozenset({"ldap", "ldap3"}),
     "search_ext_s": frozenset({"ldap", "ldap3"}),
-    "from_string": frozenset({"jinja2"}),
+    "from_string": frozenset({"jinja2", "django"}),
     "xpathEval": frozenset({"libxml2"}),
     "xpathEval2": frozenset({"libxml2"}),
     "xpathEvalExpression": frozenset({"libxml2"}),
