@@ -343,6 +343,10 @@ SINK_CALLS: dict[str, Sink] = {
     "exec": Sink("code", (0,), ("source",)),
     "builtins.eval": Sink("code"),
     "builtins.exec": Sink("code"),
+    # a file or module of Python run by name (Python 2's execfile)
+    "execfile": Sink("code", (0,), ("filename",)),
+    "runpy.run_path": Sink("code", (0,), ("path_name",)),
+    "runpy.run_module": Sink("code", (0,), ("mod_name",)),
     # deserialisation
     "pickle.loads": Sink("deser", (0,), ("data",)),
     "pickle.load": Sink("deser", (0,), ("file",)),
