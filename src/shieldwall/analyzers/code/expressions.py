@@ -15,8 +15,11 @@ from shieldwall.analyzers.code.module import (
 )
 from shieldwall.analyzers.code.state import (
     CALLABLE,
+    HOST_ENDED,
+    HOST_FIXED,
     MAX_STR,
     const_ok,
+    ends_host,
 )
 from shieldwall.analyzers.code.syntax import (
     dotted,
@@ -57,6 +60,23 @@ _CMPOPS: dict[type[ast.cmpop], Any] = {
     ast.Is: operator.is_,
     ast.IsNot: operator.is_not,
 }
+
+
+def base_url_flag(parts: list[Val]) -> str | None:
+    """For a string built of `parts` in order: HOST_FIXED when input comes after
+    a value the code holds (a base URL) and a literal ending its host, HOST_ENDED
+    when no input came yet and the host is ended (see state.HOST_ENDED)."""
+    base = ended = False
+    for p in parts:
+        if p.taint is not None:
+            return HOST_FIXED if ended or (base and ends_host(p.str_prefix)) else None
+        if HOST_ENDED in p.flags:
+            base = ended = True
+        elif p.known:
+            ended = ended or (base and isinstance(p.const, str) and ends_host(p.const))
+        else:
+            base = True
+    return HOST_ENDED if ended else None
 
 
 def upload(base: ast.expr, v: Val) -> Val:
@@ -182,7 +202,8 @@ class Expressions(Calls):
                     head += p.str_prefix
                     break
                 head += str(p.const)
-            return Val(t, prefix=head or None)
+            flag = base_url_flag(parts)
+            return Val(t, prefix=head or None, flags=frozenset({flag} if flag else ()))
         if isinstance(node, ast.FormattedValue):
             v = self.expr(node.value)
             if node.format_spec is not None:
@@ -441,6 +462,10 @@ class Expressions(Calls):
             and t is None
         ):
             return CLEAN
+        if isinstance(op, ast.Add):
+            flag = base_url_flag([left, right])
+            if flag is not None:
+                return Val(t, flags=frozenset({flag}))
         if t is not None:
             if isinstance(op, ast.Add) and left.known and isinstance(left.const, str):
                 return Val(t, prefix=left.const + right.str_prefix)

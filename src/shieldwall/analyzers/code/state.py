@@ -61,6 +61,17 @@ _FIXED_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\@]+[/?#]")
 
 
 _LOCAL_PATH = re.compile(r"^/[^/\\]")
+# A URL begun by a value the code holds (a base URL from settings) then a literal
+# that ends the host (`/`, `?`, `#` after any `://`): HOST_ENDED while no input is
+# in it, HOST_FIXED once input follows (partial SSRF at most, not reported).
+HOST_ENDED = "host-ended"
+HOST_FIXED = "host-fixed"
+
+
+def ends_host(literal: str) -> bool:
+    """Whether text written after a base URL ends its host."""
+    tail = literal.split("://", 1)[1] if "://" in literal else literal
+    return any(c in tail for c in "/?#")
 
 
 def const_ok(value: object) -> bool:
@@ -87,6 +98,8 @@ def fixed_destination(cls: str, v: Val) -> bool:
     is enough. An uploaded file object names no file (`ZipFile(request.files["f"])`)."""
     if cls == "path" and cat.UPLOAD in v.flags:
         return True  # an uploaded file object read where a path or a file is taken
+    if cls == "ssrf" and HOST_FIXED in v.flags:
+        return True  # f"{settings.API}/items/{x}": the code's base URL, then a path
     return cls in ("ssrf", "redirect") and pins_destination(cls, v.str_prefix)
 
 
