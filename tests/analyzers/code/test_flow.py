@@ -97,6 +97,33 @@ def test_sink_inside_a_helper_is_reported_at_the_sink_with_the_calls_leading_the
     assert steps == [("app.py", 8), ("app.py", 9), ("shell.py", 7), ("shell.py", 4)]
 
 
+def test_a_helper_sink_reached_by_several_views_is_one_finding(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        HEAD
+        + textwrap.dedent("""
+        import os
+
+        def run(cmd):
+            os.system(cmd)
+
+        @app.post('/a')
+        def a():
+            run(request.form['a'])
+            run(request.form['b'])
+            return 'ok'
+
+        @app.post('/b')
+        def b():
+            run(request.args['c'])
+            return 'ok'
+    """)
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert [(f.rule.id, f.location.start_line) for f in out.findings] == [
+        ("PY-COMMAND-INJECTION", 7)
+    ]
+
+
 def test_imported_project_module_summary(tmp_path: Path) -> None:
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("")

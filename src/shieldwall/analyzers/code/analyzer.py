@@ -118,7 +118,7 @@ def _hits(results: list[FileResult]) -> Iterator[Hit]:
                     raw.rule,
                     path,
                     raw.line,
-                    rel,
+                    path,  # the file of the sink: one finding whichever file reached it
                     f"{raw.message} (in {where})",
                     key,
                     end_line=raw.end_line,

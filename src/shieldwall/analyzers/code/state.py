@@ -340,7 +340,10 @@ class FlowState:
             cat.TAINT_RULES[cls],
             message,
             node,
-            f"{cls}|{what}|{taint.source}",
+            # one finding per sink inside a callee, whatever reached it and how
+            f"{cls}|{' in `'.join(what.split(' in `')[:2])}"
+            if chain
+            else f"{cls}|{what}|{taint.source}",
             (taint.path or self.m.rel, taint.line),
             chain,
         )
@@ -387,9 +390,10 @@ class FlowState:
     ) -> None:
         if self.summary is not None:
             return
-        base = f"{self.resource}|{key}"
+        # a sink inside a callee is one finding whichever call reached it
+        base = f"<callee>|{key}" if chain else f"{self.resource}|{key}"
         line = getattr(node, "lineno", 0)
-        if (base, line) in self.reported:
+        if (base, line) in self.reported or (chain and base in self.seen_keys):
             return  # the same sink seen again (loops are walked twice)
         self.reported.add((base, line))
         n = self.seen_keys.get(base, 0)
