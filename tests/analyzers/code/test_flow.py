@@ -72,6 +72,58 @@ def test_same_module_summary_parameter_to_sink() -> None:
     assert len(cmd) == 1 and "run" in cmd[0].message
 
 
+def test_sink_inside_a_helper_is_reported_at_the_sink_with_the_calls_leading_there(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "shell.py").write_text(
+        "import os\n\ndef run(cmd):\n    os.system(cmd)\n\ndef twice(cmd):\n    run(cmd)\n"
+    )
+    (tmp_path / "app.py").write_text(
+        HEAD
+        + textwrap.dedent("""
+        import shell
+
+        @app.post('/x')
+        def view():
+            c = request.form['c']
+            shell.twice(c)
+            return 'ok'
+    """)
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    (finding,) = [f for f in out.findings if f.rule.id == "PY-COMMAND-INJECTION"]
+    assert (finding.location.path, finding.location.start_line) == ("shell.py", 4)
+    steps = [(loc.path, loc.start_line) for loc in finding.flow]
+    assert steps == [("app.py", 8), ("app.py", 9), ("shell.py", 7), ("shell.py", 4)]
+
+
+def test_a_helper_sink_reached_by_several_views_is_one_finding(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        HEAD
+        + textwrap.dedent("""
+        import os
+
+        def run(cmd):
+            os.system(cmd)
+
+        @app.post('/a')
+        def a():
+            run(request.form['a'])
+            run(request.form['b'])
+            return 'ok'
+
+        @app.post('/b')
+        def b():
+            run(request.args['c'])
+            return 'ok'
+    """)
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert [(f.rule.id, f.location.start_line) for f in out.findings] == [
+        ("PY-COMMAND-INJECTION", 7)
+    ]
+
+
 def test_imported_project_module_summary(tmp_path: Path) -> None:
     (tmp_path / "helpers").mkdir()
     (tmp_path / "helpers" / "__init__.py").write_text("")
@@ -116,6 +168,17 @@ def test_syntax_error_is_skipped_with_line(tmp_path: Path) -> None:
     assert "line 1" in out.skipped[0].reason
     assert [f.rule.id for f in out.findings] == ["PY-COMMAND-INJECTION"]
     assert out.checked[Control.CODE] == frozenset({"ok.py"})
+
+
+def test_python2_file_is_analysed_and_one_still_broken_is_skipped_at_its_first_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "legacy.py").write_text("import os\nprint 'run'\nos.system(raw_input())\n")
+    (tmp_path / "broken.py").write_text("print 'a'\ndef f(:\n    pass\n")
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert [(f.location.path, f.location.start_line) for f in out.findings] == [("legacy.py", 3)]
+    assert [s.path for s in out.skipped] == ["broken.py"]
+    assert "line 1" in out.skipped[0].reason
 
 
 def test_non_utf8_file_is_skipped(tmp_path: Path) -> None:

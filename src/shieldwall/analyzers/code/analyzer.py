@@ -94,11 +94,14 @@ def _worker_died(job: tuple[str, int], how: str) -> FileResult:
     return job[0], [], f"the process analysing this file died ({how})"
 
 
-def _flow(source: tuple[str, int] | None, sink: Location) -> tuple[Location, ...]:
-    """Source then sink, for a data-flow finding whose source line is known."""
+def _flow(
+    source: tuple[str, int] | None, calls: tuple[tuple[str, int], ...], sink: Location
+) -> tuple[Location, ...]:
+    """Source, the calls that lead into the function holding the sink, then the
+    sink, for a data-flow finding whose source line is known."""
     if source is None or source[1] < 1:
         return ()
-    return (Location.at(*source), sink)
+    return (Location.at(*source), *(Location.at(*c) for c in calls), sink)
 
 
 def _hits(results: list[FileResult]) -> Iterator[Hit]:
@@ -107,18 +110,19 @@ def _hits(results: list[FileResult]) -> Iterator[Hit]:
     for rel, raws, _ in results:
         for raw in raws:
             where = "module level" if raw.resource == "<module>" else f"`{raw.resource}`"
-            sink = Location(rel, raw.line, max(raw.line, raw.end_line))
+            path = raw.path or rel
+            sink = Location(path, raw.line, max(raw.line, raw.end_line))
             key, n = raw.key, 0
             while True:
                 hit = Hit(
                     raw.rule,
-                    rel,
+                    path,
                     raw.line,
-                    rel,
+                    path,  # the file of the sink: one finding whichever file reached it
                     f"{raw.message} (in {where})",
                     key,
                     end_line=raw.end_line,
-                    flow=_flow(raw.source, sink),
+                    flow=_flow(raw.source, raw.chain[:-1], sink),
                 )
                 fingerprint = hit.finding().fingerprint
                 line = seen.setdefault(fingerprint, raw.line)

@@ -636,6 +636,8 @@ class Calls(ContainerMethods):
             return self.call_summary(info, node, args, kwargs, recv)
         if name.startswith("<class>"):
             cname = name[len("<class>") :]
+            if not args and self._request_form(cname):
+                return Val(Taint("a submitted form", node.lineno), qual=f"<instance>{cname}")
             init = self.m.method(cname, "__init__")
             if init is not None and self.depth < MAX_DEPTH:
                 return self.construct(cname, init, node, args, kwargs)
@@ -652,6 +654,14 @@ class Calls(ContainerMethods):
                 return Val(union_taint([receiver, *args]), qual="pathlib.Path")
             return Val(receiver.taint, qual="pathlib.Path")
         return None
+
+    def _request_form(self, cname: str) -> bool:
+        """A form class of this module that fills itself from the request (see
+        catalog.REQUEST_FORM_BASES)."""
+        bases = self.m.class_bases.get(cname, ())
+        return bool(cat.REQUEST_FORM_BASES & set(bases)) or (
+            "Form" in bases and bool(cat.REQUEST_FORM_PACKAGES & self.m.imported)
+        )
 
     def regex_removal(self, args: list[Val]) -> Val:
         """`re.sub(pattern, "", s)`: what survives is limited to the characters the

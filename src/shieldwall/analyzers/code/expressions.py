@@ -15,8 +15,11 @@ from shieldwall.analyzers.code.module import (
 )
 from shieldwall.analyzers.code.state import (
     CALLABLE,
+    HOST_ENDED,
+    HOST_FIXED,
     MAX_STR,
     const_ok,
+    ends_host,
 )
 from shieldwall.analyzers.code.syntax import (
     dotted,
@@ -59,6 +62,48 @@ _CMPOPS: dict[type[ast.cmpop], Any] = {
 }
 
 
+def base_url_flag(parts: list[Val]) -> str | None:
+    """For a string built of `parts` in order: HOST_FIXED when input comes after
+    a value the code holds (a base URL) and a literal ending its host, HOST_ENDED
+    when no input came yet and the host is ended (see state.HOST_ENDED)."""
+    base = ended = False
+    for p in parts:
+        if p.taint is not None:
+            return HOST_FIXED if ended or (base and ends_host(p.str_prefix)) else None
+        if HOST_ENDED in p.flags:
+            base = ended = True
+        elif p.known:
+            ended = ended or (base and isinstance(p.const, str) and ends_host(p.const))
+        else:
+            base = True
+    return HOST_ENDED if ended else None
+
+
+def upload(base: ast.expr, v: Val) -> Val:
+    """`v`, read from `base` by key: an uploaded file object when `base` is a
+    request's files (`request.files["f"]`, `request.FILES.get("f")`)."""
+    if v.taint is not None and isinstance(base, ast.Attribute) and base.attr in cat.UPLOAD_ATTRS:
+        return v.with_flags(cat.UPLOAD)
+    return v
+
+
+def literal_text(node: ast.expr) -> str:
+    """The string literals of an expression in source order, a space for each
+    other part (`"SELECT * FROM " + t + " WHERE id = " + x`: the statement's shape)."""
+    return "".join(
+        p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else " "
+        for p in _parts(node)
+    )
+
+
+def _parts(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return [*_parts(node.left), *_parts(node.right)]
+    if isinstance(node, ast.JoinedStr):
+        return [p for v in node.values for p in _parts(v)]
+    return [node]
+
+
 class Expressions(Calls):
     """Expressions: constants folded, containers kept element by element, attributes
     and subscripts of request objects, f-strings with their constant start."""
@@ -72,15 +117,42 @@ class Expressions(Calls):
                 return found
             return Val(qual=node.id)  # a builtin or a global we did not see bound
         if isinstance(node, ast.Attribute):
-            return self.attribute(node)
+            v = self.attribute(node)
+            if (
+                v.taint is not None
+                and node.attr in cat.UPLOAD_FILE_ATTRS
+                and isinstance(node.value, ast.Name)
+                and cat.UPLOAD in self.expr(node.value).flags
+            ):
+                return v.with_flags(cat.UPLOAD)  # upload.stream: the file object
+            return v
         if isinstance(node, ast.Subscript):
-            return self.subscript(node)
+            return upload(node.value, self.subscript(node))
         if isinstance(node, ast.Call):
-            return self.call(node)
+            v = self.call(node)
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+                v = upload(node.func.value, v)
+            func = node.func
+            if (
+                v.taint is not None
+                and isinstance(func, ast.Attribute)
+                and func.attr in ("format", "format_map")
+                and isinstance(func.value, ast.Constant | ast.Name)
+            ):
+                template = self.expr(func.value)
+                if template.known and isinstance(template.const, str):
+                    self.sql_text(v, template.const, node)
+            return v
         if isinstance(node, ast.BinOp):
-            return self.binop(node.op, self.expr(node.left), self.expr(node.right))
+            v = self.binop(node.op, self.expr(node.left), self.expr(node.right))
+            if v.taint is not None:
+                self.sql_text(v, v.prefix or literal_text(node), node)
+            return v
         if isinstance(node, ast.JoinedStr | ast.FormattedValue):
-            return self.fstring(node)
+            v = self.fstring(node)
+            if v.taint is not None and isinstance(node, ast.JoinedStr):
+                self.sql_text(v, literal_text(node), node)
+            return v
         if isinstance(node, ast.BoolOp):
             return self.boolop(node)
         if isinstance(node, ast.Compare):
@@ -130,7 +202,8 @@ class Expressions(Calls):
                     head += p.str_prefix
                     break
                 head += str(p.const)
-            return Val(t, prefix=head or None)
+            flag = base_url_flag(parts)
+            return Val(t, prefix=head or None, flags=frozenset({flag} if flag else ()))
         if isinstance(node, ast.FormattedValue):
             v = self.expr(node.value)
             if node.format_spec is not None:
@@ -389,6 +462,10 @@ class Expressions(Calls):
             and t is None
         ):
             return CLEAN
+        if isinstance(op, ast.Add):
+            flag = base_url_flag([left, right])
+            if flag is not None:
+                return Val(t, flags=frozenset({flag}))
         if t is not None:
             if isinstance(op, ast.Add) and left.known and isinstance(left.const, str):
                 return Val(t, prefix=left.const + right.str_prefix)

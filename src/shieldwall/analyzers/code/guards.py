@@ -157,11 +157,26 @@ class Guards(Expressions):
                 contained = containment_check(left) or containment_check(right)
                 if contained:
                     return contained  # commonpath([p, base]) == base: p is inside
+                for part, other in ((left, right), (right, left)):
+                    host = self._host_pinned(part, other)
+                    if host:
+                        self.partial[host] = frozenset({"redirect", "ssrf"})
+                        return {host}
                 for a, b in ((left, right), (right, left)):
                     name = root_name(a)
                     if name and self.expr(b).known:
                         return {name}
         return set()
+
+    def _host_pinned(self, part: ast.expr, other: ast.expr) -> str | None:
+        """`urlparse(u).netloc == expected` holds, `expected` not a constant: u
+        names that host (a URL without a host fails the test). Equality with a
+        constant is the check of a constant below."""
+        if not (isinstance(part, ast.Attribute) and part.attr in cat.HOST_PARTS):
+            return None
+        if self.expr(other).consts is not None:
+            return None
+        return root_name(part.value)
 
     def _validated_call(self, test: ast.Call) -> set[str]:
         """A regex match, a validating predicate or function that returned true."""

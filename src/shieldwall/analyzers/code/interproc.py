@@ -236,14 +236,14 @@ class Interprocedural(SinkChecks):
         """Report the sinks data `t` reaches inside the callee; the taint it returns.
         `program`: the argument, when it is a list whose items are known (a sink on
         the program a list names sees its first item only)."""
-        for cls, line, what in s.sinks:
+        for cls, line, what, chain in s.sinks:
             where = f"{info.qualname}" + (
                 f" ({info.module.rel}:{line})" if info.module is not self.m else f" (line {line})"
             )
             reaching: Taint | None = t
             if cls == "cmd" and what.endswith(" program") and program and program.items:
                 reaching = program.items[0].deep_taint()
-            self.sink(cls, reaching, node, f"{what} in `{where}`")
+            self.sink(cls, reaching, node, f"{what} in `{where}`", chain)
         if s.returns:
             return t.sanitised(s.return_safe) if s.return_safe else t
         return None

@@ -47,6 +47,15 @@ class RawFinding:
     key: str
     # A data-flow finding's source: (file, line), the file relative to the root.
     source: tuple[str, int] | None = None
+    # A sink reached inside a function of the project: the calls that lead to it
+    # from the line the data entered (file, line each; the last is `line` itself,
+    # in `path`). Empty for a sink in the function reported.
+    chain: tuple[tuple[str, int], ...] = ()
+    path: str = ""  # the file of `line`, when not the file analysed
+
+
+# Where a sink inside a callee is: the calls leading to it, then the sink; (file, line).
+Chain = tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -55,7 +64,9 @@ class Summary:
 
     returns: bool = False  # the parameter's data reaches the return value
     return_safe: frozenset[str] = frozenset()  # ... made safe for these sink classes
-    sinks: list[tuple[SinkClass, int, str]] = field(default_factory=list)  # (class, line, what)
+    # (class, line of the sink or of the call reaching it, what, the calls from
+    # there to the sink: (file, line) each, the sink last)
+    sinks: list[tuple[SinkClass, int, str, Chain]] = field(default_factory=list)
     ret: Val | None = None  # the return value when no parameter is tainted
     # Methods: the attributes of `self` the call leaves set. `writes` (param=None):
     # their values; `param_writes`: those holding the parameter's data, with what it
@@ -277,7 +288,26 @@ class Module:
         resource: str,
         key: str,
         source: tuple[str, int] | None = None,
+        chain: Chain = (),
     ) -> None:
+        if chain:
+            # reported at the sink, in the callee; the calls lead there
+            path, line = chain[-1]
+            end_line = line
+            self.findings.append(
+                RawFinding(
+                    rule,
+                    message,
+                    line,
+                    end_line,
+                    resource,
+                    key,
+                    source,
+                    chain,
+                    "" if path == self.rel else path,
+                )
+            )
+            return
         self.findings.append(RawFinding(rule, message, line, end_line, resource, key, source))
 
 

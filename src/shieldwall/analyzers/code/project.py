@@ -10,6 +10,7 @@ from pathlib import Path
 
 from shieldwall.analyzers.code.fstrings import requote
 from shieldwall.analyzers.code.module import Module, Summary
+from shieldwall.analyzers.code.python2 import looks_like_python2, modernise
 
 MAX_CACHED_MODULES = 64
 
@@ -43,10 +44,18 @@ def parse(text: str, rel: str) -> ast.Module:
     deep for the parser) for the caller to report.
 
     A file written with Python 3.12 f-strings is parsed again after rewriting them
-    (see fstrings.py) when this interpreter is older."""
+    (see fstrings.py) when this interpreter is older; a file whose first error is
+    on a Python 2 statement, after rewriting those (see python2.py)."""
     try:
         return ast.parse(text, filename=rel)
     except SyntaxError as exc:
+        lines = text.split("\n")
+        at = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+        if looks_like_python2(at):
+            try:
+                return ast.parse(modernise(text), filename=rel)
+            except SyntaxError:
+                raise exc from None
         if sys.version_info >= (3, 12) or ("f'" not in text and 'f"' not in text):
             raise
         try:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
+    Chain,
     FunctionInfo,
     Module,
     Summary,
@@ -60,6 +61,17 @@ _FIXED_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\@]+[/?#]")
 
 
 _LOCAL_PATH = re.compile(r"^/[^/\\]")
+# A URL begun by a value the code holds (a base URL from settings) then a literal
+# that ends the host (`/`, `?`, `#` after any `://`): HOST_ENDED while no input is
+# in it, HOST_FIXED once input follows (partial SSRF at most, not reported).
+HOST_ENDED = "host-ended"
+HOST_FIXED = "host-fixed"
+
+
+def ends_host(literal: str) -> bool:
+    """Whether text written after a base URL ends its host."""
+    tail = literal.split("://", 1)[1] if "://" in literal else literal
+    return any(c in tail for c in "/?#")
 
 
 def const_ok(value: object) -> bool:
@@ -83,7 +95,11 @@ def as_argument(v: Val, node: ast.expr) -> Val:
 def fixed_destination(cls: str, v: Val) -> bool:
     """A URL whose scheme and host are constant (`"https://api.example.com/" + x`): a
     request cannot be sent elsewhere; for a redirect a path on this site (`"/a/" + x`)
-    is enough."""
+    is enough. An uploaded file object names no file (`ZipFile(request.files["f"])`)."""
+    if cls == "path" and cat.UPLOAD in v.flags:
+        return True  # an uploaded file object read where a path or a file is taken
+    if cls == "ssrf" and HOST_FIXED in v.flags:
+        return True  # f"{settings.API}/items/{x}": the code's base URL, then a path
     return cls in ("ssrf", "redirect") and pins_destination(cls, v.str_prefix)
 
 
@@ -188,6 +204,9 @@ class FlowState:
         self.static_route = False
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
+        # SQL text built from input here, not yet seen reaching a SQL sink:
+        # (source, line of the source) -> (taint, where it was built)
+        self.sql_texts: dict[tuple[str, int], tuple[Taint, ast.AST]] = {}
         self.derived: dict[str, str] = {}  # var -> var it was built from
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
         self.global_names: set[str] = set()  # names declared `global` here
@@ -289,15 +308,28 @@ class FlowState:
         else:
             self.sink("header", headers.deep_taint(), node, "a response header")
 
-    def sink(self, cls: cat.SinkClass, taint: Taint | None, node: ast.AST, what: str) -> bool:
+    def sink(
+        self,
+        cls: cat.SinkClass,
+        taint: Taint | None,
+        node: ast.AST,
+        what: str,
+        inside: Chain = (),
+    ) -> bool:
+        """Report data `taint` reaching a sink of class `cls` at `node`; `inside`:
+        when `node` is a call of a project function, the calls from there on to
+        the sink within it (the finding is reported at the sink, with the calls)."""
         if taint is None or not taint.dangerous_for(cls):
             return False
         if cls not in cat.KIND_REACHES.get(taint.kind, frozenset()):
             return False
         line = getattr(node, "lineno", 0)
+        chain: Chain = ((self.m.rel, line), *inside) if inside else ()
+        if cls == "sql":
+            self.sql_texts.pop((taint.source, taint.line), None)
         if self.summary is not None:
             if taint.source == PARAM_SOURCE:
-                self.summary.sinks.append((cls, line, what))
+                self.summary.sinks.append((cls, line, what, chain or ((self.m.rel, line),)))
             return True
         if taint.source == PARAM_SOURCE:
             return False
@@ -308,10 +340,44 @@ class FlowState:
             cat.TAINT_RULES[cls],
             message,
             node,
-            f"{cls}|{what}|{taint.source}",
+            # one finding per sink inside a callee, whatever reached it and how
+            f"{cls}|{' in `'.join(what.split(' in `')[:2])}"
+            if chain
+            else f"{cls}|{what}|{taint.source}",
             (taint.path or self.m.rel, taint.line),
+            chain,
         )
         return True
+
+    def sql_text(self, value: Val, text: str, node: ast.AST) -> None:
+        """`value`, built here from literal `text` and other parts, is SQL text
+        from input when `text` begins a statement: kept until it reaches a SQL sink
+        (see `sql_texts_left`)."""
+        t = value.taint
+        if (
+            self.summary is not None
+            or t is None
+            or t.source == PARAM_SOURCE
+            or not t.dangerous_for("sql")
+            or "sql" not in cat.KIND_REACHES.get(t.kind, frozenset())
+            or not cat.is_sql_text(text)
+        ):
+            return
+        self.sql_texts.setdefault((t.source, t.line), (t, node))
+
+    def sql_texts_left(self) -> None:
+        """Report the SQL text built from input that no known SQL sink ran: it
+        goes to a database layer the walk does not know, or is kept for later."""
+        for t, node in self.sql_texts.values():
+            where = f"line {t.line}" if t.line else "here"
+            self.report(
+                cat.TAINT_RULES["sql"],
+                f"{t.source} ({where}) is formatted into SQL text",
+                node,
+                f"sql|SQL text|{t.source}",
+                (t.path or self.m.rel, t.line),
+            )
+        self.sql_texts.clear()
 
     def report(
         self,
@@ -320,12 +386,14 @@ class FlowState:
         node: ast.AST,
         key: str,
         source: tuple[str, int] | None = None,
+        chain: Chain = (),
     ) -> None:
         if self.summary is not None:
             return
-        base = f"{self.resource}|{key}"
+        # a sink inside a callee is one finding whichever call reached it
+        base = f"<callee>|{key}" if chain else f"{self.resource}|{key}"
         line = getattr(node, "lineno", 0)
-        if (base, line) in self.reported:
+        if (base, line) in self.reported or (chain and base in self.seen_keys):
             return  # the same sink seen again (loops are walked twice)
         self.reported.add((base, line))
         n = self.seen_keys.get(base, 0)
@@ -339,6 +407,7 @@ class FlowState:
             self.resource,
             base if n == 0 else f"{base}|{n}",
             source,
+            chain,
         )
 
     def on_return(self, value: Val, node: ast.Return) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code import patterns
+from shieldwall.analyzers.code.expressions import literal_text
 from shieldwall.analyzers.code.guards import Guards
 from shieldwall.analyzers.code.state import (
     HTML_BODY,
@@ -37,6 +38,7 @@ class Statements(Guards):
     def run(self) -> Val:
         body = self.info.node.body if self.info else self.m.tree.body
         self.block(body)
+        self.sql_texts_left()
         return self.ret or CLEAN
 
     def block(self, stmts: Iterable[ast.stmt]) -> bool:
@@ -59,6 +61,8 @@ class Statements(Guards):
         elif isinstance(node, ast.AugAssign):
             current = self.expr(node.target)
             value = self.binop(node.op, current, self.expr(node.value))
+            if value.taint is not None:
+                self.sql_text(value, current.str_prefix + literal_text(node.value), node)
             self.assign(node.target, value, node)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
@@ -124,9 +128,8 @@ class Statements(Guards):
             for alias in node.names:
                 if alias.name == "*":
                     continue
-                self.env[alias.asname or alias.name] = Val(
-                    qual=f"{base}.{alias.name}" if base else alias.name
-                )
+                qual = f"{base}.{alias.name}" if base else alias.name
+                self.env[alias.asname or alias.name] = Val(qual=cat.REEXPORTS.get(qual, qual))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qual = f"{self.scope}.<locals>.{node.name}" if self.info else node.name
             self.env[node.name] = Val(qual=f"<func>{qual}")

@@ -167,6 +167,8 @@ MODELLED_OBJECTS: dict[str, str] = {
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",
+    "flask_restful.reqparse.RequestParser": "<reqparser>",
+    "flask_restx.reqparse.RequestParser": "<reqparser>",
     # http.client connections: the host is chosen here, the request sent by .request()
     "http.client.HTTPConnection": "<http-connection>",
     "http.client.HTTPSConnection": "<http-connection>",
@@ -182,6 +184,30 @@ MODELLED_OBJECTS: dict[str, str] = {
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
 }
+
+# Names a module re-exports from another, imported from the first
+# (`from django.shortcuts import HttpResponse` is django.http's class).
+REEXPORTS: dict[str, str] = {
+    f"django.shortcuts.{name}": f"django.http.{name}"
+    for name in (
+        "HttpResponse",
+        "HttpResponseRedirect",
+        "HttpResponsePermanentRedirect",
+        "Http404",
+    )
+}
+REEXPORTS.update(
+    {
+        "flask.helpers.redirect": "flask.redirect",
+        "flask.helpers.send_file": "flask.send_file",
+        "flask.helpers.send_from_directory": "flask.send_from_directory",
+        "flask.helpers.make_response": "flask.make_response",
+        "flask.wrappers.Response": "flask.Response",
+        "werkzeug.Response": "werkzeug.wrappers.Response",
+        "werkzeug.wrappers.response.Response": "werkzeug.wrappers.Response",
+        "werkzeug.redirect": "werkzeug.utils.redirect",
+    }
+)
 
 # Class-based views: the HTTP method handlers whose first argument after `self` is
 # the request whatever its name (`def get(self, req)`), by the base class suffix.

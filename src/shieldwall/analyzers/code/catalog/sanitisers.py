@@ -17,6 +17,10 @@ SANITISERS: dict[str, frozenset[str]] = {
     "xml.sax.saxutils.escape": XSS_ESCAPES,
     "werkzeug.utils.escape": XSS_ESCAPES,
     "shlex.quote": frozenset({"cmd"}),
+    # Django's URL reversing: a path of this site, its arguments quoted into it
+    "django.urls.reverse": frozenset({"redirect"}),
+    "django.urls.reverse_lazy": frozenset({"redirect"}),
+    "django.core.urlresolvers.reverse": frozenset({"redirect"}),
     "pipes.quote": frozenset({"cmd"}),
     "shlex.join": frozenset({"cmd"}),
     "os.path.basename": frozenset({"path"}),

@@ -3,6 +3,7 @@ the class of harm (command, SQL, path, XML, XPath, LDAP, SSRF, redirect...)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -328,11 +329,24 @@ SINK_CALLS: dict[str, Sink] = {
     "os.posix_spawnp": Sink("cmd", (0,), ("path",)),
     "os.startfile": Sink("cmd"),
     "pty.spawn": Sink("cmd", (0,), ("argv",)),
+    # pexpect, sh and fabric run a command line
+    "pexpect.spawn": Sink("cmd", (0,), ("command",)),
+    "pexpect.run": Sink("cmd", (0,), ("command",)),
+    "pexpect.runu": Sink("cmd", (0,), ("command",)),
+    "pexpect.popen_spawn.PopenSpawn": Sink("cmd", (0,), ("cmd",)),
+    "sh.Command": Sink("cmd", (0,), ("path",)),
+    "fabric.api.local": Sink("cmd", (0,), ("command",)),
+    "fabric.api.run": Sink("cmd", (0,), ("command",)),
+    "fabric.api.sudo": Sink("cmd", (0,), ("command",)),
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
     "builtins.eval": Sink("code"),
     "builtins.exec": Sink("code"),
+    # a file or module of Python run by name (Python 2's execfile)
+    "execfile": Sink("code", (0,), ("filename",)),
+    "runpy.run_path": Sink("code", (0,), ("path_name",)),
+    "runpy.run_module": Sink("code", (0,), ("mod_name",)),
     # deserialisation
     "pickle.loads": Sink("deser", (0,), ("data",)),
     "pickle.load": Sink("deser", (0,), ("file",)),
@@ -403,6 +417,14 @@ SINK_CALLS: dict[str, Sink] = {
     "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
     "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
     "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
+    # readers of data files by name (an uploaded file object passed instead is no path)
+    "PIL.Image.open": Sink("path", (0,), ("fp",)),
+    **{
+        f"pandas.read_{kind}": Sink("path", (0,), ("filepath_or_buffer", "io", "path"))
+        for kind in ("csv", "table", "excel", "json", "parquet", "feather", "fwf", "xml")
+    },
+    "numpy.loadtxt": Sink("path", (0,), ("fname",)),
+    "numpy.genfromtxt": Sink("path", (0,), ("fname",)),
     # SSRF
     "requests.get": Sink("ssrf", (0,), ("url",)),
     "requests.post": Sink("ssrf", (0,), ("url",)),
@@ -424,6 +446,25 @@ SINK_CALLS: dict[str, Sink] = {
     "urllib2.urlopen": Sink("ssrf"),
     "urllib.urlopen": Sink("ssrf"),
     "socket.create_connection": Sink("ssrf", (0,), ("address",)),
+    "aiohttp.request": Sink("ssrf", (1,), ("url",)),
+    "requests.Request": Sink("ssrf", (1,), ("url",)),
+    "xmlrpc.client.ServerProxy": Sink("ssrf", (0,), ("uri",)),
+    "xmlrpclib.ServerProxy": Sink("ssrf", (0,), ("uri",)),
+    # clients of other protocols, connecting to the host they are given
+    **{
+        name: Sink("ssrf", (0,), ("host",))
+        for name in (
+            "ftplib.FTP",
+            "ftplib.FTP_TLS",
+            "smtplib.SMTP",
+            "smtplib.SMTP_SSL",
+            "poplib.POP3",
+            "poplib.POP3_SSL",
+            "imaplib.IMAP4",
+            "imaplib.IMAP4_SSL",
+            "telnetlib.Telnet",
+        )
+    },
     # XPath evaluator objects, called with the expression
     "<xpatheval>": Sink("xpath", (0,), ("_path",)),
     # redirects
@@ -465,6 +506,11 @@ SINK_CALLS: dict[str, Sink] = {
     "jinja2.Markup": Sink("xss"),
     "django.utils.safestring.mark_safe": Sink("xss"),
     "django.utils.html.format_html": Sink("xss"),
+    # HTML e-mail: the body is rendered by the recipient's mail client
+    "django.core.mail.send_mail": Sink("xss", (8,), ("html_message",)),
+    "django.core.mail.mail_admins": Sink("xss", (4,), ("html_message",)),
+    "django.core.mail.mail_managers": Sink("xss", (4,), ("html_message",)),
+    "flask_mail.Message": Sink("xss", (3,), ("html",)),
     # XPath
     "lxml.etree.XPath": Sink("xpath", (0,), ("path",)),
     "lxml.etree.ETXPath": Sink("xpath", (0,), ("path",)),
@@ -486,6 +532,13 @@ HTTP_CLIENTS: dict[str, str] = {
     "urllib3.ProxyManager": "urllib3.PoolManager",
     "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
     "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
+    "httplib2.Http": "httplib2.Http",
+    "tornado.httpclient.AsyncHTTPClient": "tornado.httpclient.HTTPClient",
+    "tornado.httpclient.HTTPClient": "tornado.httpclient.HTTPClient",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
+    "urllib.request.OpenerDirector": "urllib.request.OpenerDirector",
+    "urllib2.build_opener": "urllib.request.OpenerDirector",
+    "socket.socket": "socket.socket",
 }
 for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
     for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
@@ -496,6 +549,11 @@ SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
 # sink until another adapter is mounted on them (then a plain requests.Session).
 GUARDED_SESSION = "<guarded-session>"
 GUARDED_SESSION_FACTORIES = frozenset({"get_antissrf_session"})
+SINK_CALLS["httplib2.Http.request"] = Sink("ssrf", (0,), ("uri",))
+SINK_CALLS["tornado.httpclient.HTTPClient.fetch"] = Sink("ssrf", (0,), ("request",))
+SINK_CALLS["urllib.request.OpenerDirector.open"] = Sink("ssrf", (0,), ("fullurl",))
+SINK_CALLS["socket.socket.connect"] = Sink("ssrf", (0,), ("address",))
+SINK_CALLS["socket.socket.connect_ex"] = Sink("ssrf", (0,), ("address",))
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
@@ -517,6 +575,28 @@ XPATH_EVALUATORS = frozenset(
 # ElementTree's path queries (a subset of XPath) by method name; only when the
 # argument is built from an XPath-looking literal (str.find shares the name).
 ETREE_FIND_METHODS = frozenset({"find", "findall", "iterfind", "findtext"})
+
+# SQL text: a string whose literal parts begin a statement, its verb in capitals
+# or in lower case (`SELECT ... FROM`, `INSERT INTO`, `UPDATE t SET`, `DELETE
+# FROM`). Built from input by concatenation or formatting it is SQL injection
+# wherever it is run, even by a database layer the walk does not know; it is
+# reported where it is built unless it reaches a known SQL sink (reported there).
+SQL_TEXT = re.compile(
+    r"\s*(?:(select)\s[^;]*?\sfrom\b|(insert)\s+(?:ignore\s+)?into\s"
+    r"|(update)\s+[\w.\"`\[\]]+\s+set\s|(delete)\s+from\s|(replace)\s+into\s"
+    r"|(merge)\s+into\s)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_sql_text(text: str) -> bool:
+    """Whether literal text begins a SQL statement (see SQL_TEXT)."""
+    m = SQL_TEXT.match(text)
+    if m is None:
+        return False
+    verb = next(g for g in m.groups() if g)
+    return verb.isupper() or verb.islower()
+
 
 # Methods recognised by name on objects whose type is not followed.
 SINK_METHODS: dict[str, Sink] = {
@@ -551,6 +631,12 @@ SINK_METHODS: dict[str, Sink] = {
     # code.InteractiveConsole / InteractiveInterpreter: a line of Python to run
     "push": Sink("code", (0,), ("line",)),
     "runsource": Sink("code", (0,), ("source",)),
+    # Django's EmailMultiAlternatives: an HTML alternative body
+    "attach_alternative": Sink("xss", (0,), ("content",)),
+    # paramiko's SSHClient: a command line run on the remote host
+    "exec_command": Sink("cmd", (0,), ("command",)),
+    # asyncio event loops: a command line run by a shell
+    "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
 }
 # `extra()` on a Django queryset: these keyword arguments are SQL, and their
 # positions (select, where, params, tables, order_by, select_params).
@@ -640,7 +726,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "search_st": frozenset({"ldap", "ldap3"}),
     "search_ext": frozenset({"ldap", "ldap3"}),
     "search_ext_s": frozenset({"ldap", "ldap3"}),
-    "from_string": frozenset({"jinja2"}),
+    "from_string": frozenset({"jinja2", "django"}),
     "xpathEval": frozenset({"libxml2"}),
     "xpathEval2": frozenset({"libxml2"}),
     "xpathEvalExpression": frozenset({"libxml2"}),
@@ -654,4 +740,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "paged_search": frozenset({"ldap3"}),
     "redirect": frozenset({"tornado"}),
     "runsource": frozenset({"code"}),
+    "exec_command": frozenset({"paramiko"}),
+    "attach_alternative": frozenset({"django", "flask_mailman"}),
+    "subprocess_shell": frozenset({"asyncio"}),
 }

@@ -91,6 +91,17 @@ REQUEST_DATA_ATTRS = frozenset(
         "get_data",
     }
 )
+# The uploaded files of a request (`request.files["f"]`, `request.FILES.get("f")`):
+# file objects, flagged UPLOAD. Passed where a path or a file object is taken
+# (`zipfile.ZipFile(upload)`) they name no file; their `.filename` does.
+UPLOAD_ATTRS = frozenset({"files", "FILES"})
+UPLOAD = "upload"
+UPLOAD_FILE_ATTRS = frozenset({"stream", "file"})  # the file object inside an upload
+# Form classes that read the request being served when built without data
+# (Flask-WTF's FlaskForm; a wtforms Form in a module importing these): an
+# instance's fields (`form.name.data`) hold what was submitted.
+REQUEST_FORM_BASES = frozenset({"FlaskForm"})
+REQUEST_FORM_PACKAGES = frozenset({"flask_wtf", "wtforms"})
 # Entry points known by their first two parameters: the first holds the request.
 # WSGI applications (`def app(environ, start_response)`) and AWS Lambda handlers
 # (`def handler(event, context)`, module level: API Gateway, SQS, S3 events).
@@ -109,6 +120,8 @@ SOURCE_MODEL_METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("<argparser>", "parse_args"): ("command-line arguments", "cli"),
     ("<argparser>", "parse_known_args"): ("command-line arguments", "cli"),
     ("<argparser>", "parse_intermixed_args"): ("command-line arguments", "cli"),
+    # Flask-RESTful's request parser: the arguments of the request being served
+    ("<reqparser>", "parse_args"): ("request arguments (reqparse)", "input"),
 }
 # Calls whose result is untrusted by nature: (qualified name) -> (source label, kind).
 SOURCE_CALLS: dict[str, tuple[str, str]] = {
