@@ -89,3 +89,41 @@ def test_random_words_joined_by_separators_are_not_markers() -> None:
     words = ["".join(rnd.choice(string.ascii_lowercase) for _ in range(5)) for _ in range(4)]
     assert not values.is_marker("_".join(words))
     assert not values.is_marker("-".join(["xoxb", "1234", "abcd", "efgh"]))
+
+
+# What sits where a value goes without being one: a comparison with a word, a type
+# declared in a schema, text built around a variable, a word set in code type.
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("if ($this->authtype == 'ntlm') {{", "lib/client.php"),
+        ("if ($this->proxy['authtype'] != 'certificate') {{", "lib/client.php"),
+        ("if ($authtype == 'basic') {{", "lib/client.php"),
+        ("if ($key == 'xmlns') {{", "lib/parser.php"),
+        ("    'password' => 'xsd:{t}',", "ws/user.php"),
+        ("    'client_secret' => 'xsd:{t}',", "ws/login.php"),
+        ("    'token' => '{t}', 'language' => '',", "lib/types.php"),
+        ('  "AND password=\'".$pPassword."\';";', "lib/query.php"),
+        ('  "client_secret = \'".$lClientSecret."\'";', "lib/query.php"),
+        ("'<td>Posted Token: '.$lPostedCSRFToken.'<br/>'.PHP_EOL.", "lib/csrf.php"),
+        ('$lPasswordJSMessage = "This password is for {{$lUsernameForJS}}";', "page.php"),
+        ('var lPasswordCharset = "{alphabet}";', "page.php"),
+        (
+            'Send a POST request to the <a href="ws-login.html">WS Login Service</a> using '
+            "your <code>client_id</code> and <code>client_secret</code> to authenticate. "
+            "If successful, the response will include a JWT token.",
+            "docs/a.html",
+        ),
+        ("Password: ' or ('{w}' = '{w}' and username='jeremy') or '", "hints/bypass.inc"),
+    ],
+)
+def test_what_only_sits_where_a_credential_goes_is_not_one(text: str, path: str) -> None:
+    word = "".join(random.Random(len(text)).choice(string.ascii_lowercase) for _ in range(9))
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits
+    line = text.format(w=word, t="str" + "ing", alphabet=alphabet)
+    assert _found(line + "\n", path) == []
+
+
+def test_a_credential_compared_with_a_password_name_is_still_found() -> None:
+    value = _value(7)
+    assert value in _found(f"if ($password == '{value}') {{\n", "login.php")

@@ -150,7 +150,10 @@ _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
-    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s"""
+    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s|\{\$\w"""
+    # a literal closed and opened again around a variable: `password='".$pPassword."'`,
+    # `token: '" + token + "'` - text built around the value, not the value
+    r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
 )
 _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
@@ -184,6 +187,11 @@ _FLAG = re.compile(
     + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
+# HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
+# code type, not a value under a key named `code`.
+_HTML_INLINE = frozenset(
+    {"code", "b", "i", "em", "strong", "tt", "kbd", "samp", "var", "span", "a", "p", "li", "td"}
+)
 # Read for the scorer (`wide`): an authorization scheme's credential, a JSON or
 # YAML list of values under a credential key.
 _SCHEME = re.compile(
@@ -424,7 +432,7 @@ _NAME_LIKE = re.compile(
 )
 # Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
 _PAYLOAD = re.compile(
-    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
+    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+\(?['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
     r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)|['"]\s*;\s*(?:system|exec|eval|passthru)\s*\("""
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
@@ -481,6 +489,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     floor = 4 if kind in ("password", None) else 8 if kind == "token" else 16
     if len(value) < (4 if wide else floor) or len(value) > 300 or _TEMPLATE.search(value):
         return None
+    if values.is_type_name(value):
+        return None  # a declaration's type (`'password' => 'xsd:string'`), not a value
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -662,6 +672,14 @@ def _find(
 
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
+_COMPARISONS = frozenset({"==", "===", "!=", "!=="})
+
+
+def _kept(key: str, raw: str) -> bool:
+    """Do the rules alone keep the value? A value compared with a credential's name
+    is one only then: the scorer is not asked about comparisons."""
+    hit = judge(key, raw)
+    return hit is not None and not hit.reason
 
 
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
@@ -671,6 +689,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
             continue
+        if m.group("op") in _COMPARISONS and not _kept(m.group("key"), m.group("val")):
+            continue  # a comparison the rules reject (`$this->authtype == 'ntlm'`)
         call = m.group("call")
         if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
             continue
@@ -688,7 +708,11 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_FLAG, "flag"))
     for pattern, via in patterns:
         for m in pattern.finditer(line):
-            if pattern is _REVERSED and not _quote_ok(line, m, syntax):
+            if pattern is _REVERSED and not (
+                _quote_ok(line, m, syntax) and _kept(m.group("key"), m.group("val"))
+            ):
+                continue
+            if pattern is _XML and m.group("key").lower() in _HTML_INLINE:
                 continue
             hit = got.take(m.group("key"), m.group("val"), via)
             if hit is not None:

@@ -100,6 +100,8 @@ _NOT_SECRET_SUFFIX = frozenset(
         "disabled",
         "type",
         "types",
+        "charset",
+        "alphabet",
         "header",
         "mode",
         "policy",
@@ -243,6 +245,10 @@ _NOT_SECRET_WORDS = frozenset(
         "previous",
         "pagination",
         "continuation",
+        # the kind of authentication, not its credential (`$this->authtype == 'ntlm'`)
+        "authtype",
+        "authmethod",
+        "authscheme",
     }
 )
 # `key` alone, or after these, names a lookup or index key, not a credential.

@@ -124,6 +124,20 @@ def is_placeholder(value: str) -> bool:
     )
 
 
+# A type's name written where a value goes: a schema's or a signature's declaration
+# (`'password' => 'xsd:string'`, `token: 'string'`, `password VARCHAR(255)`).
+_TYPE_NAME = re.compile(
+    r"""(?ix)^(?:(?:xsd?|xs|xsi|tns|soapenc|wsdl):[A-Za-z]+|
+        (?:(?:n|long|medium|tiny)?(?:var)?char|varchar2|n?text|varbinary|binary|blob|
+        string|str|int|integer|bigint|smallint|bool|boolean|number|float|double|long|
+        bytes|byte|object|date|datetime|timestamp|uuid|any)(?:\(\d{1,5}\))?(?:\[\])?)$"""
+)
+
+
+def is_type_name(value: str) -> bool:
+    return bool(_TYPE_NAME.match(value.strip()))
+
+
 def is_reference(value: str) -> bool:
     return bool(_REFERENCE.match(value.strip()))
 
