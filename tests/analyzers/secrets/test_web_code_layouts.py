@@ -127,3 +127,9 @@ def test_what_only_sits_where_a_credential_goes_is_not_one(text: str, path: str)
 def test_a_credential_compared_with_a_password_name_is_still_found() -> None:
     value = _value(7)
     assert value in _found(f"if ($password == '{value}') {{\n", "login.php")
+
+
+def test_a_test_asserting_a_secret_equals_a_short_literal_is_still_asked() -> None:
+    value = "qwh" + "zkd"  # shorter than a token's floor: the scorer decides
+    line = f"        assert json_body['secret'] == '{value}'\n"
+    assert value in _found(line, "test/test_api.py")

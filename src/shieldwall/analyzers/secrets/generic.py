@@ -675,11 +675,14 @@ _COMMENTS = ("//", "#", "*", "--", "/*")
 _COMPARISONS = frozenset({"==", "===", "!=", "!=="})
 
 
-def _kept(key: str, raw: str) -> bool:
-    """Do the rules alone keep the value? A value compared with a credential's name
-    is one only then: the scorer is not asked about comparisons."""
-    hit = judge(key, raw)
-    return hit is not None and not hit.reason
+def _compared(key: str, raw: str, wide: bool) -> bool:
+    """Is a literal compared with `key` a candidate? Not when the key only hints at a
+    credential (`authtype == 'ntlm'`) or is a plain `key` (`$key == 'xmlns'`: a
+    lookup's key) and the rules reject the value; a test's `secret == '...'` is."""
+    hit = judge(key, raw, wide)
+    if hit is None or not hit.reason:
+        return hit is not None
+    return hit.reason != "weak-key" and credential_kind(key.rsplit(".", 1)[-1].strip("$@")) != "key"
 
 
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
@@ -689,7 +692,9 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
             continue
-        if m.group("op") in _COMPARISONS and not _kept(m.group("key"), m.group("val")):
+        if m.group("op") in _COMPARISONS and not _compared(
+            m.group("key"), m.group("val"), got.wide
+        ):
             continue  # a comparison the rules reject (`$this->authtype == 'ntlm'`)
         call = m.group("call")
         if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
@@ -709,7 +714,7 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not (
-                _quote_ok(line, m, syntax) and _kept(m.group("key"), m.group("val"))
+                _quote_ok(line, m, syntax) and _compared(m.group("key"), m.group("val"), got.wide)
             ):
                 continue
             if pattern is _XML and m.group("key").lower() in _HTML_INLINE:
