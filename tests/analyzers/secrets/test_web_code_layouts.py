@@ -6,6 +6,7 @@ Values are built at test time."""
 
 from __future__ import annotations
 
+import base64
 import random
 import string
 
@@ -133,3 +134,59 @@ def test_a_test_asserting_a_secret_equals_a_short_literal_is_still_asked() -> No
     value = "qwh" + "zkd"  # shorter than a token's floor: the scorer decides
     line = f"        assert json_body['secret'] == '{value}'\n"
     assert value in _found(line, "test/test_api.py")
+
+
+def _b64url(doc: str) -> str:
+    return base64.urlsafe_b64encode(doc.encode()).decode().rstrip("=")
+
+
+def _jwt(alg: str, signature: str) -> str:
+    payload = '{"data":{"email":"' + _value(5) + '@shop.test"},"iat":1508639612}'
+    return _b64url('{"alg":"' + alg + '","typ":"JWT"}') + "." + _b64url(payload) + "." + signature
+
+
+def test_an_unsigned_jwt_is_an_attack_sample_not_a_credential() -> None:
+    line = f"  req.headers = {{ authorization: 'Bearer {_jwt('none', '')}' }}\n"
+    assert _found(line, "test/server/verify.unit.test.ts") == []
+
+
+def test_a_signed_jwt_is_still_found() -> None:
+    token = _jwt("HS256", _b64url(_value(11, 32)))
+    assert token in _found(f"  req.headers = {{ authorization: 'Bearer {token}' }}\n", "app.ts")
+
+
+# Test filler, markers and names that sit where a value goes (tuned on judged lines).
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ('    vaultPassword.setPassword("test" + "value");', "src/test/java/Challenge7Test.java"),
+        ('      "vaultpassword=test7",', "src/test/java/ControllerTest.java"),
+        ("        const password = 'a' * 5", "src/app/register.component.spec.ts"),
+        ('            "lastCanaryToken": "mock-canary-token-12345",', "scripts/previews.py"),
+        ("const BeeTokenAddress = '0x{hex}'", "src/app/faucet.component.ts"),
+        ("    const challengeKey = 'testChallenge1' as ChallengeKey", "test/accuracy.test.ts"),
+        (
+            "$MYSQL_PASS = 'Database password: <em>' . ( $_DVWA[ 'db_password' ] ) . '</em>';",
+            "includes/page.inc.php",
+        ),
+        (
+            "$this->setHeader('Authorization', 'Digest username=\"' . $username . '\", "
+            "realm=\"' . $digestRequest['realm'] . '\", nonce=\"' . $nonce . '\", "
+            "uri=\"' . $this->digest_uri . $opaque . '\", cnonce=\"' . $cnonce . '\", "
+            "nc=' . sprintf(\"%08x\", $digestRequest['nc']) . ', qop=\"' . "
+            "$digestRequest['qop'] . '\", response=\"' . $hashedDigest . '\"');",
+            "lib/nusoap.php",
+        ),
+        ("sqlmap -d mysql://root:&quot;&quot;@192.168.56.102:5123/nowasp", "hints/sqlmap.inc"),
+        (
+            "models.sequelize.query(`SELECT * FROM Users WHERE email = '${{req.body.email || ''}}'"
+            " AND password = '${{security.hash(req.body.password || '')}}' AND deletedAt IS NULL`)",
+            "routes/login.ts",
+        ),
+    ],
+)
+def test_filler_markers_and_names_are_not_credentials(text: str, path: str) -> None:
+    address = "36435796Ca9be2bf" + "150CE0dECc2D8Fab5C4d6E13"  # a contract's public address
+    line = text.format(hex=address).replace("'a' * 5", "'" + "a" * 5 + "'")
+    line = line.replace('"test" + "value"', '"' + "test" + "value" + '"')
+    assert _found(line + "\n", path) == []

@@ -150,7 +150,7 @@ _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
-    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s|\{\$\w"""
+    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s|\{\$\w|\$\{\s*[A-Za-z_][\w.]*\("""
     # a literal closed and opened again around a variable: `password='".$pPassword."'`,
     # `token: '" + token + "'` - text built around the value, not the value
     r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
@@ -199,6 +199,7 @@ _SCHEME = re.compile(
     r"""(?:basic|apikey|api-key|ntlm|negotiate|digest|token|oauth|sso-key)[ \t]+"""
     r"""(?P<val>[^\s"'`,;\\]{6,300})"""
 )
+_PARAMETER = re.compile(r"^[a-z]+=")
 _BASIC = re.compile(r"""\bBasic[ \t]+(?P<val>[A-Za-z0-9+/]{8,300}={0,2})(?![\w+/=])""")
 _ARRAY = re.compile(
     r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)["'`]?\s*[:=]\s*\[\s*"""
@@ -448,6 +449,8 @@ _WEAK_KEY = re.compile(
 _PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
 # Two or more capitalised words: a title or a message (`Invalid Password`).
 _TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
+# An HTML tag inside a value: markup, not a credential.
+_MARKUP = re.compile(r"</?(?:em|b|i|strong|code|span|div|p|br|td|tr|li|a|pre|small|u)\s*/?>", re.I)
 # A letter outside ASCII: user-interface text in some language, not a credential.
 _LOCAL_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
@@ -539,6 +542,8 @@ def _rejection(kind: str, value: str) -> str:
         return "prose"  # `if_you_see_this_use_vault`: a sentence written with underscores
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return "label"
+    if _MARKUP.search(value):
+        return "label"  # `Database password: <em>`: markup around a label
     return ""
 
 
@@ -626,7 +631,9 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
     found: list[GenericHit | None] = []
     if "authori" in lowered:
         found += [
-            got.take("authorization", m.group("val"), "scheme") for m in _SCHEME.finditer(line)
+            got.take("authorization", m.group("val"), "scheme")
+            for m in _SCHEME.finditer(line)
+            if not _PARAMETER.match(m.group("val"))  # `Digest username="...`
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [

@@ -102,6 +102,7 @@ _NOT_SECRET_SUFFIX = frozenset(
         "types",
         "charset",
         "alphabet",
+        "address",
         "header",
         "mode",
         "policy",
@@ -256,6 +257,7 @@ _PLAIN_KEY_OWNERS = frozenset(
     {
         "primary",
         "foreign",
+        "challenge",
         "sort",
         "partition",
         "cache",

@@ -7,7 +7,7 @@ import base64
 import functools
 import re
 
-from shieldwall.analyzers.secrets.checks import char_classes, entropy
+from shieldwall.analyzers.secrets.checks import char_classes, entropy, jwt_unsigned
 
 _PLACEHOLDER = re.compile(
     r"""^(?:
@@ -20,13 +20,14 @@ _PLACEHOLDER = re.compile(
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
         passwd|pass|pwd|token|apikey|api[-_]key|key|value|string|str|text|dummy|example|
         sample|fake|foo|bar|baz|foobar|qux|hunter2|true|false|yes|no|on|off|default|
-        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated
+        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated|
+        test(?:value|ing)?\d{0,2}|(?P<ch>[a-z])(?P=ch){3,}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _PLACEHOLDER_WORDS = re.compile(
     r"(?i)(?:^|[^a-z])(?:x{4,}|example|placeholder|changeme|change_me|replace_?me|your[-_]|"
-    r"redacted|dummy|fake|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
+    r"redacted|dummy|fake|mock|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
 )
 # Letters only, with a marker word run in: `somefakekey`, `dummypassword`, `FakeToken`.
 _MARKER_COMPOUND = re.compile(r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted)[a-z]*$")
@@ -69,7 +70,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 
 def is_example(value: str) -> bool:
-    return is_documented(value) or "EXAMPLE" in value
+    return is_documented(value) or "EXAMPLE" in value or jwt_unsigned(value)
 
 
 def is_documented(value: str) -> bool:
