@@ -190,3 +190,14 @@ def test_filler_markers_and_names_are_not_credentials(text: str, path: str) -> N
     line = text.format(hex=address).replace("'a' * 5", "'" + "a" * 5 + "'")
     line = line.replace('"test" + "value"', '"' + "test" + "value" + '"')
     assert _found(line + "\n", path) == []
+
+
+@pytest.mark.parametrize("word", ["s" + "3Cur3", "h" + "4ck3r", "m0nk3y"])
+def test_a_short_word_spelled_with_digits_under_a_secret_key_is_found(word: str) -> None:
+    line = f'  app.use(session({{ secret: "{word}", saveUninitialized: true }}))\n'
+    assert word in _found(f'    secret: "{word}",\n', "app/views/tutorial/a2.html")
+    assert word in _found(line, "server.js")
+
+
+def test_a_version_name_under_a_token_key_is_not_a_leet_word() -> None:
+    assert _found("  token: 'v1" + "beta1',\n", "config/app.js") == []

@@ -196,6 +196,20 @@ _SNAKE_WORDS = re.compile(r"^_*(?:[a-z]+|[A-Z]+)(?:_+(?:[a-z]+|[A-Z]+))+_*$")
 _CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]+[a-z]+|[A-Z]?\d{1,2}(?=[A-Z]))+[A-Z]{0,4}$")
 
 
+# A word spelled with digits for letters (`s3Cur3`, `p4ssw0rd`): a chosen password,
+# however short: two or more such digits, one of them between letters.
+_LEET_DIGITS = str.maketrans("013457", "oieast")
+_LEET_INSIDE = re.compile(r"[A-Za-z][013457][A-Za-z]")
+_VERSION_NAME = re.compile(r"^v\d|\d(?:alpha|beta|rc)\d")  # `v1beta1`, `2beta3`
+
+
+def is_leet_word(value: str) -> bool:
+    if not 5 <= len(value) <= 16 or not _LEET_INSIDE.search(value) or _VERSION_NAME.match(value):
+        return False
+    digits = sum(c in "013457" for c in value)
+    return digits >= 2 and value.translate(_LEET_DIGITS).isalpha()
+
+
 def looks_random(value: str) -> bool:
     """Token-shaped: long enough, not lower-case words, and either high entropy or
     mixed character classes."""
