@@ -201,3 +201,16 @@ def test_a_short_word_spelled_with_digits_under_a_secret_key_is_found(word: str)
 
 def test_a_version_name_under_a_token_key_is_not_a_leet_word() -> None:
     assert _found("  token: 'v1" + "beta1',\n", "config/app.js") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("ctf_key=random{w}", "src/main/resources/application.properties"),
+        ('  -d "username=john&password=pass{n}&firstname=John"', "docs/ws-user-account.html"),
+        ("username=john&password=newpass{n}", "docs/ws-user-account.html"),
+    ],
+)
+def test_a_sample_made_of_its_own_words_is_a_placeholder(text: str, path: str) -> None:
+    line = text.format(w="text" + "for" + "key", n=str(100 + 23))
+    assert _found(line + "\n", path) == []

@@ -30,7 +30,10 @@ _PLACEHOLDER_WORDS = re.compile(
     r"redacted|dummy|fake|mock|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
 )
 # Letters only, with a marker word run in: `somefakekey`, `dummypassword`, `FakeToken`.
-_MARKER_COMPOUND = re.compile(r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted)[a-z]*$")
+_MARKER_COMPOUND = re.compile(
+    r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random)[a-z]*$"
+    r"|^(?:new|old|my)?pass(?:word)?\d{1,4}$"  # `pass123`, `newpass123`: a documentation's sample
+)
 # Where a secret lives when it is not in the file: references, not values.
 _REFERENCE = re.compile(
     r"""(?ix)^(?:
