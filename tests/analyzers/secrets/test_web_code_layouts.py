@@ -214,3 +214,8 @@ def test_a_version_name_under_a_token_key_is_not_a_leet_word() -> None:
 def test_a_sample_made_of_its_own_words_is_a_placeholder(text: str, path: str) -> None:
     line = text.format(w="text" + "for" + "key", n=str(100 + 23))
     assert _found(line + "\n", path) == []
+
+
+def test_a_field_and_a_number_under_a_token_key_is_a_claim_not_a_token() -> None:
+    line = '    $token = "userid' + ':2";\n'
+    assert _found(line, "vulnerabilities/cryptography/source/token_library_high.php") == []

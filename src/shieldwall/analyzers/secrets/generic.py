@@ -437,6 +437,7 @@ _PAYLOAD = re.compile(
     r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)|['"]\s*;\s*(?:system|exec|eval|passthru)\s*\("""
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
+_FIELD_NUMBER = re.compile(r"^[a-z]+(?:_[a-z]+)*[:=]\d{1,6}$")
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 # For the scorer only: a key that hints at a credential without naming one.
 _WEAK_KEY = re.compile(
@@ -540,6 +541,8 @@ def _rejection(kind: str, value: str) -> str:
         return "code"
     if _NAME_LIKE.match(value) and credential_word_in(value):
         return "name"  # `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
+    if _FIELD_NUMBER.match(value):
+        return "name"  # `userid:2`: a field and a number, a claim written out
     if _PROSE.match(value) or value.startswith(("\\", "#")):
         return "prose"  # prose, an escape sequence, a comment
     if _SNAKE_SENTENCE.match(value):
