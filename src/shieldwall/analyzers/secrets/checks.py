@@ -81,7 +81,22 @@ def jwt_valid(token: str) -> bool:
     header = _json_object(parts[0])
     if header is None or not ({"alg", "typ", "kid", "enc"} & header.keys()):
         return False
-    return _json_object(parts[1]) is not None
+    return _json_object(parts[1]) is not None and not _unsigned(header)
+
+
+def _unsigned(header: dict[str, object]) -> bool:
+    """`alg: none`: a token anyone can forge (an attack's sample), signed by no key."""
+    alg = header.get("alg")
+    return isinstance(alg, str) and alg.lower() == "none"
+
+
+def jwt_unsigned(token: str) -> bool:
+    """A JWT whose header says `alg: none`."""
+    parts = token.split(".")
+    if len(parts) not in (2, 3) or not parts[0].startswith("eyJ"):
+        return False
+    header = _json_object(parts[0])
+    return header is not None and _unsigned(header)
 
 
 def pypi_macaroon(token: str) -> bool:

@@ -359,11 +359,15 @@ def _body_ok(secret: str) -> bool:
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|\.)example\.(?:com|org|net)$")
 
 
+_ENTITIES = re.compile(r"^(?:&#?\w+;)+$")
+
+
 def _url_password_ok(secret: str) -> bool:
     return not (
         values.is_placeholder(secret)
         or values.is_reference(secret)
         or secret.startswith(("$", "%", "{", "<"))
+        or bool(_ENTITIES.match(secret))  # `root:&quot;&quot;@`: an empty password, escaped
         or secret.isdigit()  # host:port@ mistaken for user:password@
     )
 

@@ -150,7 +150,10 @@ _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
-    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s"""
+    r"""|%[-+#0-9.]*[sdvqwxT]\b|\{\d\}|<%=?|%%\w+%%|\s->\s|\{\$\w|\$\{\s*[A-Za-z_][\w.]*\("""
+    # a literal closed and opened again around a variable: `password='".$pPassword."'`,
+    # `token: '" + token + "'` - text built around the value, not the value
+    r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
 )
 _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
@@ -184,6 +187,11 @@ _FLAG = re.compile(
     + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
+# HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
+# code type, not a value under a key named `code`.
+_HTML_INLINE = frozenset(
+    {"code", "b", "i", "em", "strong", "tt", "kbd", "samp", "var", "span", "a", "p", "li", "td"}
+)
 # Read for the scorer (`wide`): an authorization scheme's credential, a JSON or
 # YAML list of values under a credential key.
 _SCHEME = re.compile(
@@ -191,6 +199,7 @@ _SCHEME = re.compile(
     r"""(?:basic|apikey|api-key|ntlm|negotiate|digest|token|oauth|sso-key)[ \t]+"""
     r"""(?P<val>[^\s"'`,;\\]{6,300})"""
 )
+_PARAMETER = re.compile(r"^[a-z]+=")
 _BASIC = re.compile(r"""\bBasic[ \t]+(?P<val>[A-Za-z0-9+/]{8,300}={0,2})(?![\w+/=])""")
 _ARRAY = re.compile(
     r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)["'`]?\s*[:=]\s*\[\s*"""
@@ -424,10 +433,11 @@ _NAME_LIKE = re.compile(
 )
 # Attack payloads quoted in documentation and tests: SQL injection, XSS, traversal, JNDI.
 _PAYLOAD = re.compile(
-    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
+    r"""(?i)<script|javascript:|['"]\s*(?:or|and)\s+\(?['"]?(\w+)['"]?\s*=\s*['"]?\1\b"""
     r"""|\bor\s+1\s*=\s*1\b|['"]\s*--(?:\s|$)|['"]\s*;\s*(?:system|exec|eval|passthru)\s*\("""
     r"""|;\s*drop\s+table|union\s+(?:all\s+)?select|(?:\.\./){2}|\$\{jndi:"""
 )
+_FIELD_NUMBER = re.compile(r"^[a-z]+(?:_[a-z]+)*[:=]\d{1,6}$")
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
 # For the scorer only: a key that hints at a credential without naming one.
 _WEAK_KEY = re.compile(
@@ -440,6 +450,8 @@ _WEAK_KEY = re.compile(
 _PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
 # Two or more capitalised words: a title or a message (`Invalid Password`).
 _TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
+# An HTML tag inside a value: markup, not a credential.
+_MARKUP = re.compile(r"</?(?:em|b|i|strong|code|span|div|p|br|td|tr|li|a|pre|small|u)\s*/?>", re.I)
 # A letter outside ASCII: user-interface text in some language, not a credential.
 _LOCAL_LETTER = re.compile(r"[^\W\d_A-Za-z]")
 
@@ -481,6 +493,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     floor = 4 if kind in ("password", None) else 8 if kind == "token" else 16
     if len(value) < (4 if wide else floor) or len(value) > 300 or _TEMPLATE.search(value):
         return None
+    if values.is_type_name(value):
+        return None  # a declaration's type (`'password' => 'xsd:string'`), not a value
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -488,6 +502,10 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     if weak:
         reason = "weak-key"
         kind = "token"
+    elif len(value) < floor and kind == "token" and values.is_leet_word(value):
+        reason = _rejection("password", value)  # `secret: "s3Cur3"`: a chosen password
+        if reason in _FINAL:
+            return None
     elif len(value) < floor:
         reason = "short"
     else:
@@ -523,12 +541,16 @@ def _rejection(kind: str, value: str) -> str:
         return "code"
     if _NAME_LIKE.match(value) and credential_word_in(value):
         return "name"  # `SECRET-GENERIC-PASSWORD`, `db-secret`, `api_key`
+    if _FIELD_NUMBER.match(value):
+        return "name"  # `userid:2`: a field and a number, a claim written out
     if _PROSE.match(value) or value.startswith(("\\", "#")):
         return "prose"  # prose, an escape sequence, a comment
     if _SNAKE_SENTENCE.match(value):
         return "prose"  # `if_you_see_this_use_vault`: a sentence written with underscores
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return "label"
+    if _MARKUP.search(value):
+        return "label"  # `Database password: <em>`: markup around a label
     return ""
 
 
@@ -616,7 +638,9 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
     found: list[GenericHit | None] = []
     if "authori" in lowered:
         found += [
-            got.take("authorization", m.group("val"), "scheme") for m in _SCHEME.finditer(line)
+            got.take("authorization", m.group("val"), "scheme")
+            for m in _SCHEME.finditer(line)
+            if not _PARAMETER.match(m.group("val"))  # `Digest username="...`
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [
@@ -662,6 +686,17 @@ def _find(
 
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
+_COMPARISONS = frozenset({"==", "===", "!=", "!=="})
+
+
+def _compared(key: str, raw: str, wide: bool) -> bool:
+    """Is a literal compared with `key` a candidate? Not when the key only hints at a
+    credential (`authtype == 'ntlm'`) or is a plain `key` (`$key == 'xmlns'`: a
+    lookup's key) and the rules reject the value; a test's `secret == '...'` is."""
+    hit = judge(key, raw, wide)
+    if hit is None or not hit.reason:
+        return hit is not None
+    return hit.reason != "weak-key" and credential_kind(key.rsplit(".", 1)[-1].strip("$@")) != "key"
 
 
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
@@ -671,6 +706,10 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
             continue
+        if m.group("op") in _COMPARISONS and not _compared(
+            m.group("key"), m.group("val"), got.wide
+        ):
+            continue  # a comparison the rules reject (`$this->authtype == 'ntlm'`)
         call = m.group("call")
         if call and (_NOT_WRAPPER.search(call) or not _WRAPPER.match(call)):
             continue
@@ -688,7 +727,11 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_FLAG, "flag"))
     for pattern, via in patterns:
         for m in pattern.finditer(line):
-            if pattern is _REVERSED and not _quote_ok(line, m, syntax):
+            if pattern is _REVERSED and not (
+                _quote_ok(line, m, syntax) and _compared(m.group("key"), m.group("val"), got.wide)
+            ):
+                continue
+            if pattern is _XML and m.group("key").lower() in _HTML_INLINE:
                 continue
             hit = got.take(m.group("key"), m.group("val"), via)
             if hit is not None:

@@ -100,6 +100,9 @@ _NOT_SECRET_SUFFIX = frozenset(
         "disabled",
         "type",
         "types",
+        "charset",
+        "alphabet",
+        "address",
         "header",
         "mode",
         "policy",
@@ -243,6 +246,10 @@ _NOT_SECRET_WORDS = frozenset(
         "previous",
         "pagination",
         "continuation",
+        # the kind of authentication, not its credential (`$this->authtype == 'ntlm'`)
+        "authtype",
+        "authmethod",
+        "authscheme",
     }
 )
 # `key` alone, or after these, names a lookup or index key, not a credential.
@@ -250,6 +257,7 @@ _PLAIN_KEY_OWNERS = frozenset(
     {
         "primary",
         "foreign",
+        "challenge",
         "sort",
         "partition",
         "cache",

@@ -7,7 +7,7 @@ import base64
 import functools
 import re
 
-from shieldwall.analyzers.secrets.checks import char_classes, entropy
+from shieldwall.analyzers.secrets.checks import char_classes, entropy, jwt_unsigned
 
 _PLACEHOLDER = re.compile(
     r"""^(?:
@@ -20,16 +20,20 @@ _PLACEHOLDER = re.compile(
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
         passwd|pass|pwd|token|apikey|api[-_]key|key|value|string|str|text|dummy|example|
         sample|fake|foo|bar|baz|foobar|qux|hunter2|true|false|yes|no|on|off|default|
-        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated
+        required|optional|n/?a|env|environment|unknown|not[-_ ]?set|unset|auto|generated|
+        test(?:value|ing)?\d{0,2}|(?P<ch>[a-z])(?P=ch){3,}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _PLACEHOLDER_WORDS = re.compile(
     r"(?i)(?:^|[^a-z])(?:x{4,}|example|placeholder|changeme|change_me|replace_?me|your[-_]|"
-    r"redacted|dummy|fake|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
+    r"redacted|dummy|fake|mock|sample|insert[-_]|todo)(?:[^a-z]|$)|x{6,}|\*{3,}|\.\.\.|\u2026"
 )
 # Letters only, with a marker word run in: `somefakekey`, `dummypassword`, `FakeToken`.
-_MARKER_COMPOUND = re.compile(r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted)[a-z]*$")
+_MARKER_COMPOUND = re.compile(
+    r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random)[a-z]*$"
+    r"|^(?:new|old|my)?pass(?:word)?\d{1,4}$"  # `pass123`, `newpass123`: a documentation's sample
+)
 # Where a secret lives when it is not in the file: references, not values.
 _REFERENCE = re.compile(
     r"""(?ix)^(?:
@@ -69,7 +73,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 
 def is_example(value: str) -> bool:
-    return is_documented(value) or "EXAMPLE" in value
+    return is_documented(value) or "EXAMPLE" in value or jwt_unsigned(value)
 
 
 def is_documented(value: str) -> bool:
@@ -122,6 +126,20 @@ def is_placeholder(value: str) -> bool:
         or _MARKER_COMPOUND.match(text)
         or is_marker(text)
     )
+
+
+# A type's name written where a value goes: a schema's or a signature's declaration
+# (`'password' => 'xsd:string'`, `token: 'string'`, `password VARCHAR(255)`).
+_TYPE_NAME = re.compile(
+    r"""(?ix)^(?:(?:xsd?|xs|xsi|tns|soapenc|wsdl):[A-Za-z]+|
+        (?:(?:n|long|medium|tiny)?(?:var)?char|varchar2|n?text|varbinary|binary|blob|
+        string|str|int|integer|bigint|smallint|bool|boolean|number|float|double|long|
+        bytes|byte|object|date|datetime|timestamp|uuid|any)(?:\(\d{1,5}\))?(?:\[\])?)$"""
+)
+
+
+def is_type_name(value: str) -> bool:
+    return bool(_TYPE_NAME.match(value.strip()))
 
 
 def is_reference(value: str) -> bool:
@@ -179,6 +197,20 @@ _SNAKE_WORDS = re.compile(r"^_*(?:[a-z]+|[A-Z]+)(?:_+(?:[a-z]+|[A-Z]+))+_*$")
 # An identifier of capitalised words (`PathToObjectIdentifiersList`, `MFADevices`,
 # `ServerlessV2PlatformVersions`): a name, not a token.
 _CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]+[a-z]+|[A-Z]?\d{1,2}(?=[A-Z]))+[A-Z]{0,4}$")
+
+
+# A word spelled with digits for letters (`s3Cur3`, `p4ssw0rd`): a chosen password,
+# however short: two or more such digits, one of them between letters.
+_LEET_DIGITS = str.maketrans("013457", "oieast")
+_LEET_INSIDE = re.compile(r"[A-Za-z][013457][A-Za-z]")
+_VERSION_NAME = re.compile(r"^v\d|\d(?:alpha|beta|rc)\d")  # `v1beta1`, `2beta3`
+
+
+def is_leet_word(value: str) -> bool:
+    if not 5 <= len(value) <= 16 or not _LEET_INSIDE.search(value) or _VERSION_NAME.match(value):
+        return False
+    digits = sum(c in "013457" for c in value)
+    return digits >= 2 and value.translate(_LEET_DIGITS).isalpha()
 
 
 def looks_random(value: str) -> bool:
