@@ -21,7 +21,7 @@ directory fetched at bench time, never copied here): LFI and Windows
 traversal, SQL injection detection and exploitation, and XSS (the lists of
 other vectors, URI handlers and polyglots, and the exploit strings of the
 JHaddix list with context), each list's payloads as above; a tab ends a
-payload (what follows is the list's note), `<username>`-like placeholders
+payload of fuzzdb (what follows is the list's note), `<username>`-like placeholders
 become `admin`. Its figures are printed as a source of their own.
 
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR] [--seed N]
@@ -133,6 +133,8 @@ Case = tuple[str, str, str]  # source, kind, payload
 def _payloads(path: str, text: str) -> list[str]:
     if path.endswith(".doc.txt"):
         return [line[len(_EXPLOIT) :] for line in text.splitlines() if line.startswith(_EXPLOIT)]
+    if not path.startswith("attack/"):  # PayloadsAllTheThings: each line as it is
+        return text.splitlines()
     return [_PLACEHOLDER.sub("admin", line.split("\t", 1)[0]) for line in text.splitlines()]
 
 
