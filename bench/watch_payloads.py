@@ -22,11 +22,12 @@ traversal, SQL injection detection and exploitation, and XSS (the lists of
 other vectors, URI handlers and polyglots, and the exploit strings of the
 JHaddix list with context), each list's payloads as above; a tab ends a
 payload of fuzzdb (what follows is the list's note), `<username>`-like placeholders
-become `admin`. Its figures are printed as a source of their own.
+become `admin`. Its figures are printed as a source of their own, as are those of
+`--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
 
-Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR] [--seed N]
-      [--misses KIND]
-(at least one of the two.) These lists are looked at while fixing the
+Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
+      [--payloadbox-xss DIR] [--seed N] [--misses KIND]
+(at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
 
@@ -124,6 +125,7 @@ FUZZDB_LISTS = {
         "attack/xss/JHADDIX_XSS_WITH_CONTEXT.doc.txt",
     ],
 }
+PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}
 _EXPLOIT = "Exploit String: "  # the JHaddix list with context: only these lines are payloads
 _PLACEHOLDER = re.compile(r"<(?:username|user-fieldname|pass-fieldname)>")
 
@@ -181,16 +183,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lists", type=Path, help="PayloadsAllTheThings dir")
     parser.add_argument("--fuzzdb", type=Path, help="fuzzdb dir")
+    parser.add_argument("--payloadbox-xss", type=Path, help="payloadbox/xss-payload-list dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
-    if not args.lists and not args.fuzzdb:
-        raise SystemExit("give --lists (PayloadsAllTheThings) or --fuzzdb (fuzzdb), or both")
+    if not (args.lists or args.fuzzdb or args.payloadbox_xss):
+        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss")
     cases: list[Case] = []
     absent: list[str] = []
     for root, source, lists in (
         (args.lists, "payload lists", LISTS),
         (args.fuzzdb, "fuzzdb lists", FUZZDB_LISTS),
+        (args.payloadbox_xss, "payloadbox xss list", PAYLOADBOX_XSS_LISTS),
     ):
         if root:
             got, missing = payload_cases(CrsTree(root), source, lists)
@@ -211,7 +215,7 @@ def main() -> int:
     modsec_lines = benign_modsec_lines(generate(args.seed))
     modsec = _flagged(_write(WORK / "benign.modsec.json", modsec_lines), "modsecurity-json")
 
-    for source in sorted({c[0] for c in cases}, reverse=True):
+    for source in dict.fromkeys(c[0] for c in cases):
         mine = [i for i, c in enumerate(cases) if c[0] == source]
         print(f"\n{source}: {len(mine)} payloads as a query parameter value, nginx lines (tuned)")
         print(f"  {'kind':<16}{'payloads':>10}{'recall':>10}{'any kind':>10}{'precision':>11}")
