@@ -164,6 +164,9 @@ def test_ordinary_values_with_dots_slashes_and_kernel_words_are_not_traversal(
         "d:\\AppServ\\MySQL",
         "admin/access_log",
         "/logs/error.log%00",
+        "/.forward",
+        "/.shosts",
+        "/master.passwd",
     ],
 )
 def test_a_parameter_that_is_a_system_path_or_a_server_log_is_traversal(value: str) -> None:
@@ -190,6 +193,9 @@ def test_steps_up_whose_slashes_lost_their_percent_are_traversal() -> None:
         ("/", "doc=/docs/access-log-format"),
         ("/", "file=C%3A%5CUsers%5Cme%5Cnotes.txt"),
         ("/", "q=2..2f"),
+        ("/", "q=forward"),
+        ("/", "next=/forward-planning"),
+        ("/", "q=master+passwd+reset"),
         ("/usr/local/share/readme", ""),
         ("/var/items/42", ""),
     ],

@@ -152,6 +152,9 @@ def test_angular_expressions_reaching_code_and_array_methods_called_on_sinks_are
         "document.__parent__._=alert",
         "with(document)getElementsByTagName('head')[0].appendChild(x)",
         "createElement('script').src='//x.test'",
+        "(alert)(1)",
+        "[1].find(alert)",
+        "[document.domain].map(prompt)",
     ],
 )
 def test_sinks_stored_glued_or_reached_by_prototype_are_xss(value: str) -> None:
@@ -168,6 +171,9 @@ def test_sinks_stored_glued_or_reached_by_prototype_are_xss(value: str) -> None:
         "the __proto__ property explained",
         "with (documents) in hand",
         "createElement('div')",
+        "(alert) (see manual)",
+        "list.find(alerts)",
+        "[1].map(alert_level)",
     ],
 )
 def test_notes_near_hidden_sinks_are_not_xss(value: str) -> None:

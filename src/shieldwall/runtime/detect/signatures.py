@@ -74,6 +74,8 @@ _SYSTEM_PATH = re.compile(
     r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
     r"|(?<=:[/\\])(?:program files|apache|xampp|appserv|wamp|inetpub|windows|winnt)\b)"
     r"|.*[/\\](?:access|error)[._]log(?:\x00|$)"
+    # an account's own dot files, BSD's password file
+    r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
 )
 _PARAMETERS = frozenset({"query", "body", "cookie"})
 
@@ -192,12 +194,15 @@ _TAGS = frozenset(
 # Script that hides its sinks from a filter: a sink stored in a variable and called
 # through it (`a=eval;b=alert;a(b(1))`, `_=eval,...,_(...)`), names glued from regular
 # expressions' sources (`/ev/.source+/al/.source`), a document's prototype chain
-# reached, `with(document)`, a script element made.
+# reached, `with(document)`, a script element made, a sink passed as a value.
 _HIDDEN_SINK = re.compile(
     r"([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
     r"\s*[;,].{0,200}?(?<![\w$.])\1\s*\("
     r"|/[\w.]+/\s*\.\s*source\b|\b(?:document|top|window|self|parent)\s*\.\s*__(?:proto|parent)__\b"
     r"|\bwith\s*\(\s*document\s*\)|\bcreateelement\s*\(\s*[\"'`]\s*(?:script|iframe)\b"
+    # a sink passed as a value: called from parentheses, or handed to an array's method
+    r"|\(\s*(?:alert|prompt|confirm|eval)\s*\)\(|\.\s*(?:find|map|filter|foreach|some|every"
+    r"|reduce|sort|then)\s*\(\s*(?:alert|prompt|confirm|eval)\s*\)"
 )
 
 
