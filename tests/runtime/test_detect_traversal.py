@@ -167,6 +167,8 @@ def test_ordinary_values_with_dots_slashes_and_kernel_words_are_not_traversal(
         "/.forward",
         "/.shosts",
         "/master.passwd",
+        "\\Program Files\\Apache Group\\Apache\\conf\\httpd.conf",
+        "/apache/logs/error.log ",
     ],
 )
 def test_a_parameter_that_is_a_system_path_or_a_server_log_is_traversal(value: str) -> None:

@@ -74,7 +74,7 @@ _TRAVERSAL = re.compile(
 _SYSTEM_PATH = re.compile(
     r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
     r"|(?<=:[/\\])(?:program files|apache|xampp|appserv|wamp|inetpub|windows|winnt)\b)"
-    r"|.*[/\\](?:access|error)[._]log(?:\x00|$)"
+    r"|\\(?:program files|inetpub|windows|winnt)\b|.*[/\\](?:access|error)[._]log\s*(?:\x00|$)"
     # an account's own dot files, BSD's password file
     r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
 )
