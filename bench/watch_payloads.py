@@ -17,7 +17,7 @@ bench/watch_crs.py uses), and prints how many are flagged and the precision of
 the payload-list detections against them.
 
 `--fuzzdb DIR` adds fuzzdb-project/fuzzdb's attack lists (a checkout or git
-directory fetched at bench time, never copied here): LFI and Windows
+directory fetched at bench time, never copied here): LFI, server log locations and Windows
 traversal, SQL injection detection and exploitation, and XSS (the lists of
 other vectors, URI handlers and polyglots, and the exploit strings of the
 JHaddix list with context), each list's payloads as above; a tab ends a
@@ -102,6 +102,8 @@ LISTS = {
 FUZZDB_LISTS = {
     "path-traversal": [
         "attack/lfi/JHADDIX_LFI.txt",
+        "attack/lfi/common-ms-httpd-log-locations.txt",
+        "attack/lfi/common-unix-httpd-log-locations.txt",
         "attack/path-traversal/path-traversal-windows.txt",
     ],
     "sqli": [
