@@ -327,6 +327,9 @@ _NOTES = [
     "Gift card code QmlydGhkYXkgZm9yIE8nTmVpbA== (from the app)",
     "Sort the parcels: group by size, then xor the odd ones out (joke)",
     'Book club: Die "Union von Europa", then "select" poems; team having fun = great',
+    "Return via /account/settings; the access log guide is at /docs/access-log-format",
+    "Priority=alert, status=open; mode=eval; run(tests); (alert) (see manual)",
+    "Tea (green) or (black)=fine; room 1or2 = floor 1; print @home; list.find(alerts)",
 ]
 # Chromium's brand lists, each with the "greased" brand of one release.
 _BRANDS = [

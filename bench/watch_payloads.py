@@ -16,9 +16,19 @@ nginx lines and as ModSecurity lines with headers and bodies (the set
 bench/watch_crs.py uses), and prints how many are flagged and the precision of
 the payload-list detections against them.
 
-Run:  .venv/bin/python bench/watch_payloads.py --lists DIR [--seed N] [--misses KIND]
-(DIR: a PayloadsAllTheThings checkout or git directory.) These lists are
-looked at while fixing the detectors: their figures are tuned figures.
+`--fuzzdb DIR` adds fuzzdb-project/fuzzdb's attack lists (a checkout or git
+directory fetched at bench time, never copied here): LFI, server log locations and Windows
+traversal, SQL injection detection and exploitation, and XSS (the lists of
+other vectors, URI handlers and polyglots, and the exploit strings of the
+JHaddix list with context), each list's payloads as above; a tab ends a
+payload of fuzzdb (what follows is the list's note), `<username>`-like placeholders
+become `admin`. Its figures are printed as a source of their own, as are those of
+`--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
+
+Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
+      [--payloadbox-xss DIR] [--seed N] [--misses KIND]
+(at least one source.) These lists are looked at while fixing the
+detectors: their figures are tuned figures.
 """
 
 from __future__ import annotations
@@ -89,14 +99,56 @@ LISTS = {
     ],
 }
 
-Case = tuple[str, str]  # kind, payload
+FUZZDB_LISTS = {
+    "path-traversal": [
+        "attack/lfi/JHADDIX_LFI.txt",
+        "attack/lfi/common-ms-httpd-log-locations.txt",
+        "attack/lfi/common-unix-httpd-log-locations.txt",
+        "attack/path-traversal/path-traversal-windows.txt",
+    ],
+    "sqli": [
+        "attack/sql-injection/detect/GenericBlind.txt",
+        "attack/sql-injection/detect/MSSQL.txt",
+        "attack/sql-injection/detect/MSSQL_blind.txt",
+        "attack/sql-injection/detect/MySQL.txt",
+        "attack/sql-injection/detect/MySQL_MSSQL.txt",
+        "attack/sql-injection/detect/oracle.txt",
+        "attack/sql-injection/detect/xplatform.txt",
+        "attack/sql-injection/exploit/db2-enumeration.txt",
+        "attack/sql-injection/exploit/ms-sql-enumeration.txt",
+        "attack/sql-injection/exploit/mysql-injection-login-bypass.txt",
+        "attack/sql-injection/exploit/mysql-read-local-files.txt",
+        "attack/sql-injection/exploit/postgres-enumeration.txt",
+    ],
+    "xss": [
+        "attack/xss/xss-other.txt",
+        "attack/xss/xss-uri.txt",
+        "attack/xss/XSSPolyglot.txt",
+        "attack/xss/JHADDIX_XSS_WITH_CONTEXT.doc.txt",
+    ],
+}
+PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}
+_EXPLOIT = "Exploit String: "  # the JHaddix list with context: only these lines are payloads
+_PLACEHOLDER = re.compile(r"<(?:username|user-fieldname|pass-fieldname)>")
+
+Case = tuple[str, str, str]  # source, kind, payload
 
 
-def payload_cases(tree: CrsTree) -> tuple[list[Case], list[str]]:
+def _payloads(path: str, text: str) -> list[str]:
+    if path.endswith(".doc.txt"):
+        return [line[len(_EXPLOIT) :] for line in text.splitlines() if line.startswith(_EXPLOIT)]
+    if not path.startswith("attack/"):  # PayloadsAllTheThings: each line as it is
+        return text.splitlines()
+    return [_PLACEHOLDER.sub("admin", line.split("\t", 1)[0]) for line in text.splitlines()]
+
+
+def payload_cases(
+    tree: CrsTree, source: str = "payload lists", lists: dict[str, list[str]] | None = None
+) -> tuple[list[Case], list[str]]:
     """The payloads per kind, and the lists named above that the tree lacks."""
     cases: list[Case] = []
     absent: list[str] = []
-    for kind, paths in LISTS.items():
+    for kind, paths in (LISTS if lists is None else lists).items():
         seen: set[str] = set()
         for path in paths:
             try:
@@ -104,13 +156,13 @@ def payload_cases(tree: CrsTree) -> tuple[list[Case], list[str]]:
             except (OSError, subprocess.CalledProcessError):
                 absent.append(path)
                 continue
-            for raw in text.splitlines():
+            for raw in _payloads(path, text):
                 payload = raw.strip("\r\n").replace("{FILE}", "etc/passwd")
                 if _COMMENT.match(payload):  # a list's own comment, not a payload
                     continue
                 if payload.strip() and payload not in seen:
                     seen.add(payload)
-                    cases.append((kind, payload))
+                    cases.append((source, kind, payload))
     return cases, absent
 
 
@@ -131,20 +183,33 @@ def _flagged(log: Path, fmt: str) -> dict[int, set[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lists", type=Path, required=True, help="PayloadsAllTheThings dir")
+    parser.add_argument("--lists", type=Path, help="PayloadsAllTheThings dir")
+    parser.add_argument("--fuzzdb", type=Path, help="fuzzdb dir")
+    parser.add_argument("--payloadbox-xss", type=Path, help="payloadbox/xss-payload-list dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
-    tree = CrsTree(args.lists)
-    cases, absent = payload_cases(tree)
-    if not cases:
-        raise SystemExit(f"no payload list found under {args.lists}: fetch PayloadsAllTheThings")
+    if not (args.lists or args.fuzzdb or args.payloadbox_xss):
+        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss")
+    cases: list[Case] = []
+    absent: list[str] = []
+    for root, source, lists in (
+        (args.lists, "payload lists", LISTS),
+        (args.fuzzdb, "fuzzdb lists", FUZZDB_LISTS),
+        (args.payloadbox_xss, "payloadbox xss list", PAYLOADBOX_XSS_LISTS),
+    ):
+        if root:
+            got, missing = payload_cases(CrsTree(root), source, lists)
+            if not got:
+                raise SystemExit(f"no payload list found under {root}: fetch it again")
+            cases += got
+            absent += missing
     for path in absent:
         print(f"list absent, skipped: {path}")
     WORK.mkdir(parents=True, exist_ok=True)
-    log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[1]) for i, c in enumerate(cases)))
+    log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[2]) for i, c in enumerate(cases)))
     found = _flagged(log, "nginx")
-    caught = [kind in found.get(i, set()) for i, (kind, _) in enumerate(cases)]
+    caught = [kind in found.get(i, set()) for i, (_, kind, _) in enumerate(cases)]
     any_kind = [bool(found.get(i)) for i in range(len(cases))]
 
     reqs = [r for r in generate(args.seed) if r.client == "benign"]
@@ -152,23 +217,24 @@ def main() -> int:
     modsec_lines = benign_modsec_lines(generate(args.seed))
     modsec = _flagged(_write(WORK / "benign.modsec.json", modsec_lines), "modsecurity-json")
 
-    print(f"\npayload lists: {len(cases)} payloads as a query parameter value, nginx lines (tuned)")
-    print(f"  {'kind':<16}{'payloads':>10}{'recall':>10}{'any kind':>10}{'precision':>11}")
-    kinds = sorted({k for k, _ in cases})
-    for kind in [*kinds, "overall"]:
-        idx = [i for i, c in enumerate(cases) if kind in ("overall", c[0])]
-        tp = sum(caught[i] for i in idx)
-        fp = sum(
-            1
-            for flagged in (nginx, modsec)
-            for kinds_seen in flagged.values()
-            if kind == "overall" or kind in kinds_seen
-        )
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        print(
-            f"  {kind:<16}{len(idx):>10}{tp / len(idx):>10.3f}"
-            f"{sum(any_kind[i] for i in idx) / len(idx):>10.3f}{precision:>11.3f}"
-        )
+    for source in dict.fromkeys(c[0] for c in cases):
+        mine = [i for i, c in enumerate(cases) if c[0] == source]
+        print(f"\n{source}: {len(mine)} payloads as a query parameter value, nginx lines (tuned)")
+        print(f"  {'kind':<16}{'payloads':>10}{'recall':>10}{'any kind':>10}{'precision':>11}")
+        for kind in [*sorted({cases[i][1] for i in mine}), "overall"]:
+            idx = [i for i in mine if kind in ("overall", cases[i][1])]
+            tp = sum(caught[i] for i in idx)
+            fp = sum(
+                1
+                for flagged in (nginx, modsec)
+                for kinds_seen in flagged.values()
+                if kind == "overall" or kind in kinds_seen
+            )
+            precision = tp / (tp + fp) if tp + fp else 1.0
+            print(
+                f"  {kind:<16}{len(idx):>10}{tp / len(idx):>10.3f}"
+                f"{sum(any_kind[i] for i in idx) / len(idx):>10.3f}{precision:>11.3f}"
+            )
     benign_kinds = sorted({k for f in (nginx, modsec) for ks in f.values() for k in ks})
     print(
         f"\nbenign requests (traffic seed {args.seed}): nginx lines {len(nginx)}/{len(reqs)} "
@@ -177,9 +243,9 @@ def main() -> int:
     )
     if args.misses:
         print(f"\nmissed {args.misses} payloads:")
-        for i, (kind, payload) in enumerate(cases):
+        for i, (source, kind, payload) in enumerate(cases):
             if kind == args.misses and not caught[i]:
-                print(f"  {payload[:200]!r}  (seen as {sorted(found.get(i, set()))})")
+                print(f"  [{source}] {payload[:200]!r}  (seen as {sorted(found.get(i, set()))})")
     return 0
 
 

@@ -78,6 +78,15 @@ TRICKY = [
     "C:\\Users\\ann\\Pictures",
     ".env file tutorial",
     "@@ in email?",
+    # near misses of system paths, hidden sinks and spaceless tautologies
+    "how to read the access log",
+    "/photos/2024/",
+    "program files folder",
+    "(alert) (see manual)",
+    "level=alert; notify(team)",
+    "1or2 rooms",
+    "print @home",
+    "import (and perhaps wait)",
 ]
 PAYLOADS = {
     "sqli": [

@@ -262,3 +262,35 @@ def test_sql_fragments_libinjection_leaves_are_sqli(value: str) -> None:
 @pytest.mark.parametrize("text", NEAR_SQL)
 def test_words_phrases_and_notes_near_those_fragments_are_not_sqli(text: str) -> None:
     assert "sqli" not in _kinds(query="q=" + quote(text, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1or1=1",
+        "2and2=2",
+        ") or (a=a",
+        "') or ('x'='x",
+        "PRINT @@version",
+        "uni/**/on sel/**/ect 1,2",
+    ],
+)
+def test_tautologies_without_spaces_print_and_split_keywords_are_sqli(value: str) -> None:
+    assert sql_shape(value.lower())
+    assert "sqli" in payload_kinds(query="q=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1or2=3",
+        "room 1or2 = floor 1",
+        "pick (one) or (the other)",
+        "tea (green) or (black)=fine",
+        "print @home",
+        "a/**/b union of sets",
+        "--sp-password-reset",
+    ],
+)
+def test_notes_near_those_tautologies_are_not_sqli(value: str) -> None:
+    assert "sqli" not in payload_kinds(query="q=" + quote(value, safe=""))

@@ -149,3 +149,70 @@ def test_ordinary_values_with_dots_slashes_and_kernel_words_are_not_traversal(
     path: str, query: str
 ) -> None:
     assert "path-traversal" not in _kinds(path=path, query=query)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "/etc/inetd.conf",
+        "/var/adm/messages",
+        "/usr/local/apache2/logs/error_log",
+        "/opt/lampp/logs/access.log",
+        "/srv/app/settings.py",
+        "c:\\apache\\logs\\access.log",
+        "/C:\\Program Files\\",
+        "d:\\AppServ\\MySQL",
+        "admin/access_log",
+        "/logs/error.log%00",
+        "/.forward",
+        "/.shosts",
+        "/master.passwd",
+        "\\Program Files\\Apache Group\\Apache\\conf\\httpd.conf",
+        "/apache/logs/error.log ",
+    ],
+)
+def test_a_parameter_that_is_a_system_path_or_a_server_log_is_traversal(value: str) -> None:
+    encoded = value.replace("%", "%25").replace("\\", "%5C").replace(" ", "%20")
+    assert "path-traversal" in payload_kinds(query="file=" + encoded)
+    assert "path-traversal" in payload_kinds(method="POST", body="file=" + encoded)
+    assert "path-traversal" in payload_kinds(headers=(("x-file", value.replace("%00", "")),))
+
+
+@pytest.mark.parametrize("value", ["/etc/inetd.conf", "/var/adm/messages"])
+def test_a_system_path_as_the_user_agent_is_traversal(value: str) -> None:
+    assert "path-traversal" in payload_kinds(user_agent=value)
+
+
+def test_steps_up_whose_slashes_lost_their_percent_are_traversal() -> None:
+    assert "path-traversal" in payload_kinds(query="f=" + "..2f" * 6 + "etc2fpasswd")
+    assert "path-traversal" in payload_kinds(query="f=" + "..5c" * 4 + "boot.ini")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/", "next=/account/settings"),
+        ("/", "return=/photos/2024/"),
+        ("/", "next=/etc-shop/offers"),
+        ("/", "next=/user/profile"),
+        ("/", "next=/variety/boxes"),
+        ("/", "q=program+files"),
+        ("/", "q=how+to+read+the+access+log"),
+        ("/", "doc=/docs/access-log-format"),
+        ("/", "file=C%3A%5CUsers%5Cme%5Cnotes.txt"),
+        ("/", "q=2..2f"),
+        ("/", "q=forward"),
+        ("/", "next=/forward-planning"),
+        ("/", "q=master+passwd+reset"),
+        ("/usr/local/share/readme", ""),
+        ("/var/items/42", ""),
+    ],
+)
+def test_app_paths_and_words_near_system_paths_are_not_traversal(path: str, query: str) -> None:
+    assert "path-traversal" not in payload_kinds(path=path, query=query)
+
+
+def test_a_referer_to_a_site_page_under_usr_is_not_traversal() -> None:
+    referer = (("referer", "https://shop.example/usr/local-deals"),)
+    assert "path-traversal" not in payload_kinds(path="/usr/local/share/x", headers=referer)
+    assert "path-traversal" not in payload_kinds(headers=(("x-original-url", "/account/x"),))

