@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from shieldwall.errors import ConfigError
 from shieldwall.runtime.config import WatchConfig, from_mapping
 from shieldwall.runtime.decisions import Decision, Detection
 from shieldwall.runtime.engine import Engine
@@ -174,6 +175,8 @@ def test_the_rules_a_detection_scenario_matches_are_data() -> None:
     config = from_mapping({"scenarios": {"http-payload-certain": {"match": {"rules": ["RT-X"]}}}})
     made = _decisions(_engine(config), [_req(T0, "203.0.113.7", "/view?file=../../etc/passwd")])
     assert made == []
+    with pytest.raises(ConfigError, match="http-payload-certain"):
+        from_mapping({"scenarios": {"http-payload-certain": {"match": {"rules": "RT-JNDI"}}}})
 
 
 def test_a_scenario_can_be_overridden_or_disabled_in_the_config() -> None:
