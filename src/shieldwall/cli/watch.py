@@ -54,6 +54,12 @@ def _listen(value: str) -> tuple[str, int]:
 )
 @click.option("--listen", metavar="HOST:PORT", help="Serve Prometheus metrics at /metrics.")
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated (enforce nothing).")
+@click.option(
+    "--paranoia",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="1-4 (default watch.paranoia, else 1): level 2+ adds stricter fragment detections.",
+)
 @config_option
 @database_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
@@ -66,6 +72,7 @@ def watch(
     output: str,
     listen: str | None,
     simulate: bool,
+    paranoia: int | None,
     config_path: Path | None,
     database: str | None,
     verbose: bool,
@@ -81,6 +88,8 @@ def watch(
     config = watch_config(config_path)
     if simulate:
         config = replace(config, simulate=True)
+    if paranoia is not None:
+        config = replace(config, paranoia=paranoia)
     store = DecisionStore(database or config.database)
     watcher = Watcher([split_log_arg(a) for a in logs], config, store, from_start=from_start)
     server = None
@@ -135,16 +144,29 @@ def _summary(result: ReplayResult) -> str:
 @click.argument("logs", nargs=-1, required=True, metavar="LOG[:FORMAT]...")
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="text")
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated.")
+@click.option(
+    "--paranoia",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="1-4 (default watch.paranoia, else 1): level 2+ adds stricter fragment detections.",
+)
 @config_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
 @handle_errors
 def replay(
-    logs: tuple[str, ...], output: str, simulate: bool, config_path: Path | None, verbose: bool
+    logs: tuple[str, ...],
+    output: str,
+    simulate: bool,
+    paranoia: int | None,
+    config_path: Path | None,
+    verbose: bool,
 ) -> None:
     """Read whole logs with log time as the clock (forensics, tests, comparisons)."""
     config = watch_config(config_path)
     if simulate:
         config = replace(config, simulate=True)
+    if paranoia is not None:
+        config = replace(config, paranoia=paranoia)
     result = replay_files([split_log_arg(a) for a in logs], config)
     if output == "json":
         payload: dict[str, Any] = result.to_json()

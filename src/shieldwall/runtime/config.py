@@ -22,8 +22,9 @@ DEFAULT_LOGIN = (
 )
 _KEYS = {
     "trusted_proxies", "login_paths", "login_methods", "allowlist", "simulate", "database",
-    "max_buckets", "scenarios",
+    "max_buckets", "scenarios", "paranoia",
 }  # fmt: skip
+PARANOIA_LEVELS = (1, 2, 3, 4)
 _HINT = "see the `watch:` keys in docs/DESIGN.md (runtime section)"
 
 
@@ -37,6 +38,7 @@ class WatchConfig:
     simulate: bool = False
     database: str = ".shieldwall/decisions.db"
     max_buckets: int = 2_000_000
+    paranoia: int = 1  # 1-4: level 2+ adds the stricter fragment detections
     scenarios: tuple[Scenario, ...] = field(default_factory=scenario_data.load)
 
 
@@ -73,6 +75,9 @@ def from_mapping(body: Any, where: str = ".shieldwall.yaml") -> WatchConfig:
     max_buckets = body.get("max_buckets", 2_000_000)
     if not isinstance(max_buckets, int) or isinstance(max_buckets, bool) or max_buckets < 1000:
         raise ConfigError(f"{where}: watch.max_buckets must be a number of at least 1000", _HINT)
+    paranoia = body.get("paranoia", 1)
+    if paranoia not in PARANOIA_LEVELS or isinstance(paranoia, bool):
+        raise ConfigError(f"{where}: watch.paranoia must be 1, 2, 3 or 4", _HINT)
     database = body.get("database", ".shieldwall/decisions.db")
     if not isinstance(database, str) or not database:
         raise ConfigError(f"{where}: watch.database must be a path or a postgresql:// URL", _HINT)
@@ -91,6 +96,7 @@ def from_mapping(body: Any, where: str = ".shieldwall.yaml") -> WatchConfig:
         simulate=bool(body.get("simulate", False)),
         database=database,
         max_buckets=max_buckets,
+        paranoia=paranoia,
         scenarios=scenario_data.load(overrides),
     )
 

@@ -56,7 +56,7 @@ class Engine:
         self.store = store
         self.stats = Stats()
         self._clients = ClientResolver(config.trusted_proxies)
-        self._payloads = PayloadDetector()
+        self._payloads = PayloadDetector(config.paranoia)
         self._audit = AuditWatcher()
         self._tables = {
             s.name: BucketTable(s.capacity, s.leak, s.blackhole, s.evidence)
@@ -103,7 +103,7 @@ class Engine:
                 out.append(Detection(ref, client, hit.kind, hit.rule, request, now))
             if client and not allowed:
                 for scenario, table in self._on_detection:
-                    if any(self._kind_matches(scenario, h.kind) for h in hits):
+                    if any(self._hit_matches(scenario, h.kind, h.rule) for h in hits):
                         overflow = table.pour(client, now, ref)
                         if overflow is not None:
                             out.extend(self._decide(scenario, overflow, event, now))
@@ -158,8 +158,10 @@ class Engine:
         return known
 
     @staticmethod
-    def _kind_matches(scenario: Scenario, kind: str) -> bool:
+    def _hit_matches(scenario: Scenario, kind: str, rule: str) -> bool:
         if scenario.kinds and kind not in scenario.kinds:
+            return False
+        if scenario.rules and rule not in scenario.rules:
             return False
         return kind not in scenario.not_kinds
 

@@ -18,7 +18,7 @@ _KEYS = {
     "description", "trigger", "match", "group_by", "distinct", "capacity", "leak", "blackhole",
     "decision", "reason", "evidence", "enabled",
 }  # fmt: skip
-_MATCH_KEYS = {"login", "status", "status_not", "path", "kinds", "not_kinds"}
+_MATCH_KEYS = {"login", "status", "status_not", "path", "kinds", "not_kinds", "rules"}
 _HINT = "see the scenarios shipped in shieldwall/runtime/scenarios.yaml for the keys"
 
 
@@ -40,6 +40,7 @@ class Scenario:
     path: re.Pattern[str] | None = None
     kinds: frozenset[str] = frozenset()
     not_kinds: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()  # detection rules (RT-JNDI, ...); empty: any
     distinct: str = ""  # "" | "path" | "user" | "client"
     scope: str = "ip"  # "ip" | "range"
     range_min: int = 3
@@ -126,6 +127,7 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
         path=pattern,
         kinds=_strs(name, match.get("kinds", []), "match.kinds"),
         not_kinds=_strs(name, match.get("not_kinds", []), "match.not_kinds"),
+        rules=_strs(name, match.get("rules", []), "match.rules"),
         distinct=_choice(name, body, "distinct", ("", "path", "user", "client"))
         if "distinct" in body
         else "",

@@ -10,6 +10,7 @@ import libinjection
 
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import base64_text, decode, query_values
+from shieldwall.runtime.detect.fragments import fragments_at, request_values
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
@@ -87,6 +88,14 @@ _STRUCTURED = re.compile(rf"\s*(?:{_HINT_ITEM}(?:\s*,\s*{_HINT_ITEM})*)?\s*")
 _HEADER_NAME = re.compile(r"[\w-]+")
 _SHELL_HINT = re.compile(r"[;|`]|\$\(")
 _XSS_HINT = re.compile(r"[<>]|javascript:|vbscript:|\bon\w+\s*=|expression\s*\(|data:")
+# Shapes that leave no doubt once a detector has found the kind: a UNION query,
+# a comparison true by construction (`' or '1'='1`, `or 1=1`), the password
+# file reached by stepping up. Scenarios may decide on one such request.
+_UNION_SELECT = re.compile(r"\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b")
+_TAUTOLOGY = re.compile(
+    r"\b(?:or|and|\|\||&&)\s*(?:\(\s*)?(['\"]?)(\w+)\1\s*(?:=|like)\s*\1\2(?!\w)"
+)
+_PASSWORD_FILE = re.compile(r"\.\.[/\\][^?#]*?(?:etc[/\\]+(?:passwd|shadow)\b|win\.ini\b)")
 _CACHE_MAX = 20000
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
@@ -128,7 +137,7 @@ def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
             _signatures(lowered, field, hits)
         return
     if "sqli" not in hits and _SQL_HINT.search(lowered) and _sqli(text):
-        hits["sqli"] = Hit("sqli", "RT-SQLI", field)
+        hits["sqli"] = Hit("sqli", _sql_rule(lowered), field)
     if "xss" not in hits and _XSS_HINT.search(lowered) and _xss(text):
         hits["xss"] = Hit("xss", "RT-XSS", field)
     if "jndi" not in hits and jndi(lowered):
@@ -136,10 +145,22 @@ def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
     _signatures(lowered, field, hits)
 
 
+def _sql_rule(lowered: str) -> str:
+    """libinjection's verdict, named for its shape when that shape is unambiguous."""
+    if _UNION_SELECT.search(lowered):
+        return "RT-SQLI-UNION"
+    if _TAUTOLOGY.search(lowered):
+        return "RT-SQLI-TAUTOLOGY"
+    return "RT-SQLI"
+
+
 def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
     for sig in SIGNATURES:
         if sig.kind not in hits and field in sig.fields and sig.test(lowered):
-            hits[sig.kind] = Hit(sig.kind, sig.rule, field)
+            rule = sig.rule
+            if sig.kind == "path-traversal" and _PASSWORD_FILE.search(lowered):
+                rule = "RT-TRAVERSAL-PASSWD"
+            hits[sig.kind] = Hit(sig.kind, rule, field)
 
 
 def _path_hits(path: str) -> tuple[Hit, ...]:
@@ -161,11 +182,14 @@ def _query_hits(query: str) -> tuple[Hit, ...]:
 
 class PayloadDetector:
     """Scans requests; paths, query strings and header values (User-Agent,
-    Referer) repeat, so their verdicts are cached (each cache bounded)."""
+    Referer) repeat, so their verdicts are cached (each cache bounded). At
+    paranoia 2-4 the fragments of those levels are judged too, on the kinds
+    level 1 did not find in the request."""
 
-    __slots__ = ("_agents", "_caches", "_paths", "_queries", "_referers", "_xffs")
+    __slots__ = ("_agents", "_caches", "_fragments", "_paths", "_queries", "_referers", "_xffs")
 
-    def __init__(self) -> None:
+    def __init__(self, paranoia: int = 1) -> None:
+        self._fragments = fragments_at(paranoia)
         self._agents: dict[str, tuple[Hit, ...]] = {}
         self._referers: dict[str, tuple[Hit, ...]] = {}
         self._xffs: dict[str, tuple[Hit, ...]] = {}
@@ -208,7 +232,22 @@ class PayloadDetector:
                     found = self._header(field, value)
                 for hit in found:
                     hits.setdefault(hit.kind, hit)
+        if self._fragments:
+            self._stricter(event, hits)
         return list(hits.values()) if hits else _NO_HITS
+
+    def _stricter(self, event: HttpEvent, hits: dict[str, Hit]) -> None:
+        """The fragments of paranoia levels 2+, for kinds not found already."""
+        fragments = self._fragments
+        for field, value in request_values(event):
+            lowered = value.lower()
+            for fragment in fragments:
+                if (
+                    fragment.kind not in hits
+                    and field in fragment.fields
+                    and fragment.test(lowered)
+                ):
+                    hits[fragment.kind] = Hit(fragment.kind, fragment.rule, field)
 
     def _header(self, field: str, value: str) -> tuple[Hit, ...]:
         cache = self._caches[field]
