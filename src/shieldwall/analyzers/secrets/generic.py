@@ -503,7 +503,7 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = "weak-key"
         kind = "token"
     elif len(value) < floor and kind == "token" and values.is_leet_word(value):
-        reason = _rejection("password", value)  # a word spelled with digits under `secret:`: a chosen password
+        reason = _rejection("password", value)  # a leet word under `secret:`: a chosen password
         if reason in _FINAL:
             return None
     elif len(value) < floor:
