@@ -80,3 +80,16 @@ def test_file_of_newer_syntax_is_analysed_and_one_still_broken_is_skipped(
 def test_rewrite_leaves_files_of_older_syntax_alone() -> None:
     source = "x = f'{a}' + f\"{b['k']}\"\ntype(x)\nitems[0]\n"
     assert newer_syntax(source) == source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = fr'\\{{{a['k']}'\n",
+        "x = f'{v!s  :10}{a['k']}'\n",
+        "x = f'{v:{w:{d}}}{a['k']}'\n",
+    ],
+)
+def test_fstring_corners_parse_after_rewrite(source: str) -> None:
+    fixed = requote(source)
+    assert {"a"} <= names(fixed)

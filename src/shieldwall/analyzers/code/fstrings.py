@@ -115,8 +115,9 @@ def _fstring(text: str, i: int, prefix: str, inner: tuple[str, ...]) -> tuple[st
                 out.append(text[i : j + 1])
                 i = j + 1
                 continue
-            out.append(text[i : i + 2])
-            i += 2
+            step = 1 if text[i + 1 : i + 2] in ("{", "}") else 2  # `\{` opens a field
+            out.append(text[i : i + step])
+            i += step
             continue
         if ch == "\n" and len(close) == 1:
             return "".join(out), close, i
@@ -135,9 +136,11 @@ def _fstring(text: str, i: int, prefix: str, inner: tuple[str, ...]) -> tuple[st
     return "".join(out), close, n
 
 
-def _field(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
+def _field(text: str, i: int, enclosing: tuple[str, ...], in_spec: bool = False) -> tuple[str, int]:
     """A replacement field after its `{`: expression, `=`, `!conversion`, `:spec`;
-    returns its rewritten text (without braces) and the index after its `}`."""
+    returns its rewritten text (without braces) and the index after its `}`.
+
+    A field inside a format spec loses its own spec (Python 3.11 allows two levels)."""
     expr, i = _expr(text, i, enclosing)
     out = [expr]
     n = len(text)
@@ -145,20 +148,23 @@ def _field(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
         j = i + 1
         while j < n and text[j] not in ":}":
             j += 1
-        out.append(text[i:j])
+        out.append(text[i:j].rstrip(" \t"))  # 3.12 allows `{x!s  }`
         i = j
+    spec: list[str] = []
     if i < n and text[i] == ":":
-        out.append(":")
+        spec.append(":")
         i += 1
         while i < n and text[i] != "}":
             if text[i] == "{":
-                nested, i = _field(text, i + 1, enclosing)
-                out.append("{" + nested + "}")
+                nested, i = _field(text, i + 1, enclosing, in_spec=True)
+                spec.append("{" + nested + "}")
                 continue
             if text[i] == "\n":
                 break
-            out.append(text[i])
+            spec.append(text[i])
             i += 1
+    if not in_spec:
+        out.extend(spec)
     if i < n and text[i] == "}":
         i += 1
     return "".join(out), i
@@ -268,7 +274,7 @@ def _joined(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> str:
     while i < n:
         ch = text[i]
         if ch == "\\":
-            i += 2
+            i += 1 if text[i + 1 : i + 2] in ("{", "}") else 2
             continue
         if text.startswith(close, i) or (ch == "\n" and not triple):
             break
