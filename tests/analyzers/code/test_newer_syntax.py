@@ -93,3 +93,12 @@ def test_rewrite_leaves_files_of_older_syntax_alone() -> None:
 def test_fstring_corners_parse_after_rewrite(source: str) -> None:
     fixed = requote(source)
     assert {"a"} <= names(fixed)
+
+
+def test_hostile_nesting_is_skipped_at_the_files_own_error(tmp_path: Path) -> None:
+    (tmp_path / "deep.py").write_text("x = " + "f'{" * 3000 + "a" + "}'" * 3000 + "\n")
+    (tmp_path / "brackets.py").write_text("def f[\n" * 5000)
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    reasons = {s.path: s.reason for s in out.skipped}
+    assert set(reasons) == {"deep.py", "brackets.py"}
+    assert all(r.startswith("Python syntax error at line ") for r in reasons.values())

@@ -236,11 +236,13 @@ def _nested(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> tuple
     """A string literal inside a field, in a form Python 3.11 accepts there."""
     free = [q for q in _QUOTES if q not in enclosing]
     if _is_fstring(prefix):
+        if not free:
+            return _joined(text, i, enclosing)
         q = text[i]
-        use = q if q in free else (free or [q])[0]
+        use = q if q in free else free[0]
         body, close, end = _fstring(text, i, prefix, (*enclosing, use))
-        if not free or any(c in body for c in "'\"\\\n"):
-            return _joined(text, i, prefix, enclosing), end
+        if any(c in body for c in "'\"\\\n"):
+            return _joined(text, i, enclosing)
         return prefix + use * len(close) + body + use * len(close), end
     end = _literal_end(text, i, "r" in prefix.lower())
     source = prefix + text[i:end]
@@ -261,9 +263,9 @@ def _nested(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> tuple
     return (f"({spelt})" if plain else "str()"), end
 
 
-def _joined(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> str:
+def _joined(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
     """An f-string nested deeper than Python 3.11 allows, as `(str(a)+str(b))` of
-    its fields' expressions (its literal text dropped)."""
+    its fields' expressions (its literal text dropped), and where it ends."""
     q = text[i]
     triple = text.startswith(q * 3, i)
     close = q * 3 if triple else q
@@ -276,7 +278,10 @@ def _joined(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> str:
         if ch == "\\":
             i += 1 if text[i + 1 : i + 2] in ("{", "}") else 2
             continue
-        if text.startswith(close, i) or (ch == "\n" and not triple):
+        if text.startswith(close, i):
+            i += len(close)
+            break
+        if ch == "\n" and not triple:
             break
         if text.startswith("{{", i) or text.startswith("}}", i):
             i += 2
@@ -287,7 +292,7 @@ def _joined(text: str, i: int, prefix: str, enclosing: tuple[str, ...]) -> str:
             exprs.append(f"str({expr.rstrip().rstrip('=')}{field})")
             continue
         i += 1
-    return "(" + "+".join(exprs) + ")" if exprs else "str()"
+    return ("(" + "+".join(exprs) + ")" if exprs else "str()"), i
 
 
 def _field_rest(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:

@@ -56,8 +56,8 @@ def parse(text: str, rel: str) -> ast.Module:
         rewrite = modernise if looks_like_python2(at) else newer_syntax
         try:
             return ast.parse(rewrite(text), filename=rel)
-        except SyntaxError:
-            raise exc from None
+        except (SyntaxError, RecursionError, MemoryError):
+            raise exc from None  # the error of the file as written
 
 
 def newer_syntax(text: str) -> str:

@@ -25,9 +25,12 @@ def drop_type_parameters(text: str) -> str:
         return text
     out: list[str] = []
     last = 0
+    unclosed = 0
     for m in _HEADER.finditer(text):
         if m.start() < last:
             continue
+        if unclosed > MAX_UNCLOSED:
+            break  # not type parameters: a hostile or broken file
         out.append(text[last : m.start()])
         head = m.group(1) or f"{m.group(2)}{m.group(3)}"
         last = m.end()
@@ -36,6 +39,7 @@ def drop_type_parameters(text: str) -> str:
             continue
         close_at = _matching(text, last)
         if close_at is None:
+            unclosed += 1
             out.append(text[m.start() : last])
             continue
         newlines = text.count("\n", last, close_at)
@@ -56,10 +60,16 @@ def drop_type_parameters(text: str) -> str:
     return "".join(out)
 
 
+# A type parameter list longer than this is not one (and a file of unclosed
+# `def f[` cannot make the search quadratic).
+MAX_PARAMETERS_CHARS = 2000
+MAX_UNCLOSED = 50
+
+
 def _matching(text: str, i: int) -> int | None:
     """Index of the `]` that closes the `[` at i."""
     depth = 0
-    for j in range(i, len(text)):
+    for j in range(i, min(len(text), i + MAX_PARAMETERS_CHARS)):
         ch = text[j]
         if ch in "([{":
             depth += 1
