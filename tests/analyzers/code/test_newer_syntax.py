@@ -102,3 +102,14 @@ def test_hostile_nesting_is_skipped_at_the_files_own_error(tmp_path: Path) -> No
     reasons = {s.path: s.reason for s in out.skipped}
     assert set(reasons) == {"deep.py", "brackets.py"}
     assert all(r.startswith("Python syntax error at line ") for r in reasons.values())
+
+
+def test_fstring_line_that_looks_like_python2_is_still_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "modern.py").write_text(
+        "import os\nfrom flask import request\n\n"
+        "def run():\n"
+        "    os.system(f'echo `{request.args['c']}`')\n"
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    assert [(f.location.path, f.location.start_line) for f in out.findings] == [("modern.py", 5)]
+    assert not out.skipped

@@ -44,8 +44,8 @@ def parse(text: str, rel: str) -> ast.Module:
     deep for the parser) for the caller to report.
 
     A file whose first error is on a Python 2 statement is parsed again after
-    rewriting those (see python2.py); any other, after rewriting the syntax of
-    newer Pythons than this one: 3.12 f-strings and t-strings (fstrings.py), type
+    rewriting those (see python2.py); any failing file, after rewriting the syntax
+    of newer Pythons than this one: 3.12 f-strings (fstrings.py), type
     parameters and aliases (typeparams.py). A file that still fails is reported
     at its first error as written."""
     try:
@@ -53,11 +53,14 @@ def parse(text: str, rel: str) -> ast.Module:
     except SyntaxError as exc:
         lines = text.split("\n")
         at = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
-        rewrite = modernise if looks_like_python2(at) else newer_syntax
-        try:
-            return ast.parse(rewrite(text), filename=rel)
-        except (SyntaxError, RecursionError, MemoryError):
-            raise exc from None  # the error of the file as written
+        # a backtick or `<>` in a 3.12 f-string looks like Python 2 too: both are tried
+        rewrites = (modernise, newer_syntax) if looks_like_python2(at) else (newer_syntax,)
+        for rewrite in rewrites:
+            try:
+                return ast.parse(rewrite(text), filename=rel)
+            except (SyntaxError, RecursionError, MemoryError):
+                continue
+        raise exc from None  # the error of the file as written
 
 
 def newer_syntax(text: str) -> str:
