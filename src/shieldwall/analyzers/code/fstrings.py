@@ -178,7 +178,7 @@ def _expr(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
     while i < n:
         ch = text[i]
         if depth == 0:
-            if ch == "}" or (ch == ":" and not text.startswith(":=", i)):
+            if ch in "}:":  # `{x:=10}` is x with the spec `=10`
                 break
             if ch == "!" and not text.startswith("!=", i):
                 break
