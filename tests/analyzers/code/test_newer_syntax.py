@@ -89,6 +89,7 @@ def test_rewrite_leaves_files_of_older_syntax_alone() -> None:
         "x = f'{v!s  :10}{a['k']}'\n",
         "x = f'{v:{w:{d}}}{a['k']}'\n",
         "x = f'{v:=10}{a['k']}'\n",
+        "x = f'{'p' '''it's''' + a['k']}'\n",
     ],
 )
 def test_fstring_corners_parse_after_rewrite(source: str) -> None:

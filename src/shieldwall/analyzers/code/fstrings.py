@@ -171,8 +171,25 @@ def _field(text: str, i: int, enclosing: tuple[str, ...], in_spec: bool = False)
 
 
 def _expr(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
-    """A field's expression, up to the `=`, `!`, `:` or `}` that ends it."""
+    """A field's expression, up to the `=`, `!`, `:` or `}` that ends it.
+
+    Adjacent string literals (implicit concatenation) are joined with `+` inside
+    parentheses: one of them may have become chr() calls."""
     out: list[str] = []
+    run: list[int] = []  # where in `out` each adjacent string literal is
+
+    def literal(seg: str) -> None:
+        if run:
+            out.append("+")
+        run.append(len(out))
+        out.append(seg)
+
+    def flush() -> None:
+        if len(run) > 1:
+            out.insert(run[0], "(")
+            out.append(")")
+        run.clear()
+
     depth = 0
     n = len(text)
     while i < n:
@@ -186,6 +203,7 @@ def _expr(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
                 j = i + 1
                 while j < n and text[j] in " \t":
                     j += 1
+                flush()
                 out.append(text[i:j])
                 i = j
                 break
@@ -204,21 +222,25 @@ def _expr(text: str, i: int, enclosing: tuple[str, ...]) -> tuple[str, int]:
             word = text[i:j]
             if j < n and text[j] in _QUOTES and _is_prefix(word):
                 seg, i = _nested(text, j, word, enclosing)
-                out.append(seg)
+                literal(seg)
                 continue
+            flush()
             out.append(word)
             i = j
             continue
         if ch in _QUOTES:
             seg, i = _nested(text, i, "", enclosing)
-            out.append(seg)
+            literal(seg)
             continue
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
+        if ch not in " \t\n":
+            flush()
         out.append(ch)
         i += 1
+    flush()
     return "".join(out), i
 
 
