@@ -4,13 +4,13 @@ file imports (so calls into them use summaries instead of guesses)."""
 from __future__ import annotations
 
 import ast
-import sys
 from collections import OrderedDict
 from pathlib import Path
 
 from shieldwall.analyzers.code.fstrings import requote
 from shieldwall.analyzers.code.module import Module, Summary
 from shieldwall.analyzers.code.python2 import looks_like_python2, modernise
+from shieldwall.analyzers.code.typeparams import drop_type_parameters
 
 MAX_CACHED_MODULES = 64
 
@@ -43,25 +43,30 @@ def parse(text: str, rel: str) -> ast.Module:
     """ast.parse, raising SyntaxError/ValueError/MemoryError/RecursionError (nesting too
     deep for the parser) for the caller to report.
 
-    A file written with Python 3.12 f-strings is parsed again after rewriting them
-    (see fstrings.py) when this interpreter is older; a file whose first error is
-    on a Python 2 statement, after rewriting those (see python2.py)."""
+    A file whose first error is on a Python 2 statement is parsed again after
+    rewriting those (see python2.py); any failing file, after rewriting the syntax
+    of newer Pythons than this one: 3.12 f-strings (fstrings.py), type
+    parameters and aliases (typeparams.py). A file that still fails is reported
+    at its first error as written."""
     try:
         return ast.parse(text, filename=rel)
     except SyntaxError as exc:
         lines = text.split("\n")
         at = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
-        if looks_like_python2(at):
+        # a backtick or `<>` in a 3.12 f-string looks like Python 2 too: both are tried
+        rewrites = (modernise, newer_syntax) if looks_like_python2(at) else (newer_syntax,)
+        for rewrite in rewrites:
             try:
-                return ast.parse(modernise(text), filename=rel)
-            except SyntaxError:
-                raise exc from None
-        if sys.version_info >= (3, 12) or ("f'" not in text and 'f"' not in text):
-            raise
-        try:
-            return ast.parse(requote(text), filename=rel)
-        except SyntaxError:
-            raise exc from None
+                return ast.parse(rewrite(text), filename=rel)
+            except (SyntaxError, RecursionError, MemoryError):
+                continue
+        raise exc from None  # the error of the file as written
+
+
+def newer_syntax(text: str) -> str:
+    """The file with Python 3.12+ forms rewritten to ones this parser reads, on the
+    same lines."""
+    return drop_type_parameters(requote(text))
 
 
 class Project:

@@ -37,6 +37,39 @@ def repr_only(message: Val) -> bool:
     return bool(kinds) and all(k == "r" for k in kinds)
 
 
+def formatted_text(node: ast.expr) -> bool:
+    """A string formatted here from literal text: `"..." % x`, `"..." + x`,
+    `"...".format(x)`, an f-string with fields."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return any(
+            formatted_text(side) or (isinstance(side, ast.Constant) and isinstance(side.value, str))
+            for side in (node.left, node.right)
+        )
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+    )
+
+
+def on_query(node: ast.expr | None) -> bool:
+    """Whether a method is called on a query: `Model.query...`, `session.query(...)...`."""
+    while node is not None:
+        if isinstance(node, ast.Attribute):
+            if node.attr == "query":
+                return True
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return False
+    return False
+
+
 class SinkChecks(FlowState):
     """Calls that are sinks: which argument of which call carries data where it must
     not go (commands, SQL, files, XML, headers, logs, the session)."""
@@ -256,6 +289,20 @@ class SinkChecks(FlowState):
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
+        elif method == "setdefault" and receiver.qual == RESPONSE and len(args) > 1:
+            # Django: response.setdefault(header, value) sets it unless already set
+            self.header_sink(args[0], args[1], node)
+        elif (
+            method in cat.SQLALCHEMY_CRITERIA_METHODS
+            and node.args
+            and formatted_text(node.args[0])
+            and (
+                {"sqlalchemy", "flask_sqlalchemy"} & self.m.imported
+                or on_query(node.func.value if isinstance(node.func, ast.Attribute) else None)
+            )
+        ):
+            # SQLAlchemy before 2.0 reads a plain string criterion as SQL text
+            self.sink("sql", args[0].deep_taint(), node, f"SQL text given to `{method}()`")
         elif receiver.qual == "<headers>" and method in ("add", "set", "setdefault") and args:
             # werkzeug's Headers() rejects newlines in values, not in names
             self.sink("header", args[0].deep_taint(), node, "a response header name")

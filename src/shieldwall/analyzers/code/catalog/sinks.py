@@ -638,6 +638,9 @@ SINK_METHODS: dict[str, Sink] = {
     # asyncio event loops: a command line run by a shell
     "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
 }
+# SQLAlchemy Query/Select methods whose criterion may be a string of SQL text
+# (read as text() before SQLAlchemy 2.0): `filter("name = '%s'" % x)`.
+SQLALCHEMY_CRITERIA_METHODS = frozenset({"filter", "having"})
 # `extra()` on a Django queryset: these keyword arguments are SQL, and their
 # positions (select, where, params, tables, order_by, select_params).
 DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")
