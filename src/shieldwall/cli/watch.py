@@ -18,6 +18,7 @@ from shieldwall.cli.watch_common import (
     database_option,
     decision_line,
     emitter,
+    paranoia_option,
     watch_config,
 )
 from shieldwall.errors import UsageError
@@ -54,12 +55,7 @@ def _listen(value: str) -> tuple[str, int]:
 )
 @click.option("--listen", metavar="HOST:PORT", help="Serve Prometheus metrics at /metrics.")
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated (enforce nothing).")
-@click.option(
-    "--paranoia",
-    type=click.IntRange(1, 4),
-    default=None,
-    help="1-4 (default watch.paranoia, else 1): level 2+ adds stricter fragment detections.",
-)
+@paranoia_option
 @config_option
 @database_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
@@ -85,11 +81,9 @@ def watch(
     from shieldwall.runtime.metrics import exposition, serve
     from shieldwall.runtime.watcher import Watcher
 
-    config = watch_config(config_path)
+    config = watch_config(config_path, paranoia=paranoia)
     if simulate:
         config = replace(config, simulate=True)
-    if paranoia is not None:
-        config = replace(config, paranoia=paranoia)
     store = DecisionStore(database or config.database)
     watcher = Watcher([split_log_arg(a) for a in logs], config, store, from_start=from_start)
     server = None
@@ -144,12 +138,7 @@ def _summary(result: ReplayResult) -> str:
 @click.argument("logs", nargs=-1, required=True, metavar="LOG[:FORMAT]...")
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="text")
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated.")
-@click.option(
-    "--paranoia",
-    type=click.IntRange(1, 4),
-    default=None,
-    help="1-4 (default watch.paranoia, else 1): level 2+ adds stricter fragment detections.",
-)
+@paranoia_option
 @config_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
 @handle_errors
@@ -162,11 +151,9 @@ def replay(
     verbose: bool,
 ) -> None:
     """Read whole logs with log time as the clock (forensics, tests, comparisons)."""
-    config = watch_config(config_path)
+    config = watch_config(config_path, paranoia=paranoia)
     if simulate:
         config = replace(config, simulate=True)
-    if paranoia is not None:
-        config = replace(config, paranoia=paranoia)
     result = replay_files([split_log_arg(a) for a in logs], config)
     if output == "json":
         payload: dict[str, Any] = result.to_json()

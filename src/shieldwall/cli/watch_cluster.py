@@ -18,6 +18,7 @@ from shieldwall.cli.watch_common import (
     database_option,
     emitter,
     output_option,
+    paranoia_option,
     watch_config,
 )
 from shieldwall.errors import SourceError, UsageError
@@ -149,6 +150,7 @@ def ship(
 )
 @output_option
 @click.option("--simulate", is_flag=True, help="Mark every decision simulated (enforce nothing).")
+@paranoia_option
 @config_option
 @database_option
 @click.option("--verbose", is_flag=True, help="Tracebacks on failure.")
@@ -164,6 +166,7 @@ def worker(
     idle_exit: float | None,
     output: str,
     simulate: bool,
+    paranoia: int | None,
     config_path: Path | None,
     database: str | None,
     verbose: bool,
@@ -175,7 +178,7 @@ def worker(
     from shieldwall.runtime.worker import WorkerOptions, run_worker
 
     seconds = None if window is None else _window_seconds(window)
-    config = watch_config(config_path)
+    config = watch_config(config_path, paranoia=paranoia)
     if simulate:
         config = replace(config, simulate=True)
     options = WorkerOptions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -27,6 +28,13 @@ database_option = click.option(
     metavar="PATH|URL",
     help="The decisions store: an SQLite file, or postgresql://USER@HOST:PORT/NAME shared by "
     "a cluster. Default: watch.database, .shieldwall/decisions.db.",
+)
+
+paranoia_option = click.option(
+    "--paranoia",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="1-4 (default watch.paranoia, else 1): level 2+ adds stricter fragment detections.",
 )
 
 output_option = click.option(
@@ -54,9 +62,12 @@ def emitter(output: str) -> Callable[[Decision | Detection], None]:
     return emit
 
 
-def watch_config(path: Path | None) -> WatchConfig:
+def watch_config(path: Path | None, *, paranoia: int | None = None) -> WatchConfig:
+    """The `watch:` section of the config file given or found here; `--paranoia`
+    over the file's level when given."""
     found = path if path is not None else find_config(Path.cwd())
-    return load_file(found) if found is not None else WatchConfig()
+    config = load_file(found) if found is not None else WatchConfig()
+    return config if paranoia is None else replace(config, paranoia=paranoia)
 
 
 def detection_line(item: Detection) -> str:
