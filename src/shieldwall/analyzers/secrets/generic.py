@@ -30,6 +30,7 @@ scripts (shebang), else code."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -140,10 +141,11 @@ _WRAPPER = re.compile(
 )
 _NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|getenv|query)")
 # `KEY=value` inside a string, a command line or a URL query (`-e DB_PASSWORD=...`,
-# `"app.password=..."`, `?private_token=...&`).
+# `"app.password=..."`, `?private_token=...&`); not `==`, a comparison
+# (`req.body.password==req.body.cpassword`).
 _PAIR = re.compile(
     r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
-    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
 # `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
 _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
@@ -272,6 +274,11 @@ _NAMED_ARG = re.compile(
     rf"""(?i)\b(?:(?:set|put|with|define|store|save|setdefault|setenv|putenv)(?:{_STORE_SUFFIX})?"""
     rf"""|add(?:{_STORE_SUFFIX}))\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{{0,80}}+)(?P=kq)\s*,\s*"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
+)
+# A form field filled in by a browser test (Capybara's `fill_in "user_password", with: "..."`).
+_FILL_IN = re.compile(
+    r"""\bfill_in\(?\s*(?P<kq>["'])(?P<key>[\w.\[\]-]{1,80}+)(?P=kq)\s*,\s*with:\s*"""
+    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
 )
 # The literal an environment read falls back to is used when the variable is unset:
 # `process.env.DB_PASSWORD || "v"`, `getenv('DB_PASS') ?: 'v'`,
@@ -495,6 +502,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if values.is_type_name(value):
         return None  # a declaration's type (`'password' => 'xsd:string'`), not a value
+    if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
+        return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -516,6 +525,12 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
 
 
 _SEPARATORS = re.compile(r"[\s_.:-]+")
+# Character references and escapes only: an icon font's code points
+# (`'icon-key': '&#xe086;'`, `$fa-var-user-secret: "\\f21b"`).
+_CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a-fA-F]{1,6})+$")
+# A route's target, a controller and its action in snake case
+# (`"password_resets" => "password_resets#confirm_token"`).
+_ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
 # Reasons the scorer does not overrule.
 _FINAL = frozenset({"example", "placeholder"})
 
@@ -740,12 +755,16 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
                 continue
+            if _digest_of_a_word(m.group("val"), line):
+                continue
             hit = got.take(m.group("key"), m.group("val"), "pair")
             if hit is not None:
                 yield hit
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
+    if quoted and "fill_in" in line:
+        calls.append((_FILL_IN, "call"))
     if quoted and ("-H" in line or "--header" in line):
         calls.append((_HEADER, "header"))
     for pattern, via in calls:
@@ -778,6 +797,21 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
                 hit = got.take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
+
+
+_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
+_LINE_WORD = re.compile(r"[\w.@-]{1,80}")
+
+
+def _digest_of_a_word(value: str, line: str) -> bool:
+    """Is the value the MD5, SHA-1 or SHA-256 of a word written on the same line
+    (`?login=user&token=<md5 of "user">`)? Then whoever reads the line can compute
+    it: a sample of a weak token scheme, not a secret."""
+    if not _HEX_DIGEST.match(value):
+        return False
+    algorithm = {32: "md5", 40: "sha1", 64: "sha256"}[len(value)]
+    words = {w for w in _LINE_WORD.findall(line) if w != value}
+    return any(hashlib.new(algorithm, w.encode()).hexdigest() == value for w in words)
 
 
 def _bare_values(
