@@ -171,3 +171,32 @@ def test_a_browser_test_filling_in_a_password_field_holds_a_password() -> None:
     value = "hackety" + "hack"
     text = f'fill_in "user_password", with: "{value}"\nfill_in "user_email", with: "a@b.c"\n'
     assert _found(text, "spec/vulnerabilities/sql_injection_spec.rb") == [(value, 1)]
+
+
+def test_a_tutorial_typing_into_a_password_field_by_css_id_holds_a_password() -> None:
+    value = _value(5, 12)
+    text = f"resolved: waitForInputToHaveValue('#password', '{value}')\n"
+    assert _found(text, "src/challenges/loginJim.ts") == [(value, 1)]
+    assert _found(f"await page.fill('#password', '{value}');\n", "e2e/login.spec.ts") == [
+        (value, 1)
+    ]
+
+
+def test_a_form_field_that_names_no_credential_is_not_filled_with_one() -> None:
+    value = _value(6, 12)
+    assert _found(f"await page.fill('#email', '{value}');\n", "e2e/login.spec.ts") == []
+
+
+def test_the_key_given_to_a_keyed_hash_or_a_token_signer_is_a_credential() -> None:
+    value = _value(7, 24)
+    node = f"const h = crypto.createHmac('sha256', '{value}').update(d).digest('hex')\n"
+    assert _found(node, "lib/insecurity.ts") == [(value, 1)]
+    python = f"digest = hmac.new(b'{value}', msg, hashlib.sha256).hexdigest()\n"
+    assert _found(python, "app/sign.py") == [(value, 1)]
+    signer = f"const t = jwt.sign(payload, '{value}', {{ expiresIn: '1h' }})\n"
+    assert _found(signer, "routes/login.js") == [(value, 1)]
+
+
+def test_a_keyed_hash_given_a_variable_holds_no_literal() -> None:
+    text = "const h = crypto.createHmac('sha256', process.env.HMAC_KEY).update(d)\n"
+    assert _found(text, "lib/insecurity.ts") == []

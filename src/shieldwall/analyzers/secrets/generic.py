@@ -118,6 +118,10 @@ HINTS: tuple[str, ...] = (
     r"mysqli?_p?connect\s*\(",
     r"new\s+(?:mysqli|pdo|sequelize)\s*\(",
     r"drivermanager\.getconnection\s*\(",
+    # a key given by position to a keyed hash or a token signer
+    r"createhmac\(",
+    r"hmac\.new\(",
+    r"jwt\.(?:sign|encode)\(",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -275,11 +279,6 @@ _NAMED_ARG = re.compile(
     rf"""|add(?:{_STORE_SUFFIX}))\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{{0,80}}+)(?P=kq)\s*,\s*"""
     r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
 )
-# A form field filled in by a browser test (Capybara's `fill_in "user_password", with: "..."`).
-_FILL_IN = re.compile(
-    r"""\bfill_in\(?\s*(?P<kq>["'])(?P<key>[\w.\[\]-]{1,80}+)(?P=kq)\s*,\s*with:\s*"""
-    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
-)
 # The literal an environment read falls back to is used when the variable is unset:
 # `process.env.DB_PASSWORD || "v"`, `getenv('DB_PASS') ?: 'v'`,
 # `os.getenv("DB_PASSWORD", "v")`, `ENV.fetch("SECRET", "v")`.
@@ -303,6 +302,21 @@ _ENV_DEFAULTS: tuple[re.Pattern[str], ...] = (
 _CONNECT = re.compile(
     r"""(?i)(?:\bnew\s+(?:mysqli|PDO|Sequelize)|\bmysqli?_p?connect|\bDriverManager\.getConnection)"""
     r"""\s*\(\s*(?:[^,()]{1,200}?,\s*){2}""" + _LIT + r"""\s*[,)]"""
+)
+# A form field filled in by a browser test, the field named by its name or CSS id
+# (Capybara's `fill_in "user_password", with: "..."`, Playwright's
+# `page.fill('#password', '...')`, a tutorial's `waitForInputToHaveValue('#password', '...')`).
+_FORM_FILL = re.compile(
+    r"""\b(?:fill_in|fill|type|waitForInput\w*)\(?\s*(?P<kq>["'])[#.]?(?P<key>[\w.\[\]-]{1,80}+)(?P=kq)"""
+    r"""\s*,\s*(?:with:\s*)?""" + _LIT
+)
+# The key given by position to a keyed hash or a token signer: Node's
+# `crypto.createHmac('sha256', '...')`, Python's `hmac.new(b'...', ...)`,
+# `jwt.sign(payload, '...')` and `jwt.encode(payload, '...')`.
+_KEYED_CALLS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hmac_secret", re.compile(r"""\bcreateHmac\(\s*["'][\w-]{2,20}["']\s*,\s*""" + _LIT)),
+    ("hmac_secret", re.compile(r"""\bhmac\.new\(\s*b?""" + _LIT)),
+    ("jwt_secret", re.compile(r"""\bjwt\.(?:sign|encode)\(\s*[^,()]{1,200}?,\s*""" + _LIT)),
 )
 # An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
 _HEADER = re.compile(
@@ -763,8 +777,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
-    if quoted and "fill_in" in line:
-        calls.append((_FILL_IN, "call"))
+    if quoted and ("fill" in line or "type" in line or "waitForInput" in line):
+        calls.append((_FORM_FILL, "call"))
     if quoted and ("-H" in line or "--header" in line):
         calls.append((_HEADER, "header"))
     for pattern, via in calls:
@@ -780,6 +794,13 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
                 hit = got.take(key, m.group("val"), "quoted")
                 if hit is not None:
                     yield hit
+    lowered = line.lower()
+    for key, pattern in _KEYED_CALLS if quoted and ("hmac" in lowered or "jwt." in line) else ():
+        for m in pattern.finditer(line):
+            if _quote_ok(line, m, syntax):
+                hit = got.take(key, m.group("val"), "call")
+                if hit is not None:
+                    yield hit
     if quoted and "(" in line:
         for m in _CONNECT.finditer(line):
             if _quote_ok(line, m, syntax):
@@ -790,7 +811,6 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:
             yield hit
-    lowered = line.lower()
     for word, pattern in _COMMANDS:
         if word in lowered:
             for m in pattern.finditer(line):
