@@ -777,7 +777,7 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
-    if quoted and ("fill" in line or "type" in line or "waitForInput" in line):
+    if quoted and ("fill" in line or "type(" in line or "waitForInput" in line):
         calls.append((_FORM_FILL, "call"))
     if quoted and ("-H" in line or "--header" in line):
         calls.append((_HEADER, "header"))
