@@ -79,6 +79,22 @@ def test_a_sentence_written_with_underscores_is_a_marker_not_a_credential() -> N
     assert _found(f"  value: {marker}\n", "k8s/deployment.yml") == []
 
 
+def test_a_sentence_with_underscores_and_a_numbered_word_is_a_marker_too() -> None:
+    marker = "_".join(["my", "wrongsecrets", "challenge" + "62", "answer"])
+    line = f"- Recommended format: `<secret>{marker}</secret>`\n"
+    assert _found(line, "docs/CHALLENGE62_SETUP.md") == []
+
+
+def test_a_random_value_with_separators_and_digits_is_still_a_credential() -> None:
+    rnd = random.Random(11)
+    parts = [
+        "".join(rnd.choice(string.ascii_letters + string.digits) for _ in range(9))
+        for _ in range(4)
+    ]
+    value = "_".join(parts)
+    assert _found(f"<secret>{value}</secret>\n", "docs/setup.md") == [value]
+
+
 def test_a_constant_name_written_as_the_value_is_a_marker_not_a_credential() -> None:
     marker = "_".join(["ACTUAL", "ANSWER", "CHALLENGE7"])
     assert values.is_marker(marker)
