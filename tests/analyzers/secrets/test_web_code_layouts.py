@@ -235,3 +235,14 @@ def test_a_sample_made_of_its_own_words_is_a_placeholder(text: str, path: str) -
 def test_a_field_and_a_number_under_a_token_key_is_a_claim_not_a_token() -> None:
     line = '    $token = "userid' + ':2";\n'
     assert _found(line, "vulnerabilities/cryptography/source/token_library_high.php") == []
+
+
+def test_express_session_s_documented_secret_copied_into_an_app_is_a_credential() -> None:
+    value = "keyboard" + " cat"
+    text = f"app.use(session({{\n  secret: '{value}',\n  resave: true\n}}))\n"
+    assert _found(text, "server.js") == [value]
+
+
+def test_two_ordinary_words_under_a_secret_key_are_still_not_a_credential() -> None:
+    value = "keyboard" + " mouse"
+    assert _found(f"  secret: '{value}',\n", "server.js") == []

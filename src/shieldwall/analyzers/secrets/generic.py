@@ -535,6 +535,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = _rejection(kind or "token", value)
         if reason in _FINAL or not any(c.isalnum() for c in value):
             return None  # a documented example, a placeholder, punctuation: never a credential
+        if value.lower() in _COPIED_DEFAULTS:
+            reason = ""  # a framework's documented default, copied into an application
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
 
 
@@ -545,6 +547,9 @@ _CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a
 # A route's target, a controller and its action in snake case
 # (`"password_resets" => "password_resets#confirm_token"`).
 _ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
+# Secrets a framework's documentation shows and applications copy unchanged
+# (express-session's `secret: 'keyboard cat'`): anyone can guess them.
+_COPIED_DEFAULTS = frozenset({"keyboard cat"})
 # Reasons the scorer does not overrule.
 _FINAL = frozenset({"example", "placeholder"})
 
