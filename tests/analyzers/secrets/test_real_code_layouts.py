@@ -1,10 +1,12 @@
 """Layouts real code leaks credentials in (setters, named arguments, curl's user and
 headers, commented-out config) and values a reviewer would not call one (a URL on a
 documentation domain, a password hash, a typed example, punctuation, the key's own
-name). Values are built at test time."""
+name, an icon font's code point, a route's target, a comparison, a stylesheet after a
+provider's word, the digest of a word on the same line). Values are built at test time."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 
@@ -112,3 +114,89 @@ def test_the_http_basic_specification_s_example_pair_is_documentation() -> None:
     pair = f"deploy:{_value(13, 16)}".encode()
     real = base64.b64encode(pair).decode()
     assert _found(f"Authorization: Basic {real}\n", "docs/auth.md") == [(real, 1)]
+
+
+def test_an_icon_font_s_code_point_under_a_key_name_is_not_a_credential() -> None:
+    entity = "&#x" + "e086;"
+    assert _found(f"  'icon-key' : '{entity}',\n", "fonts/lte-ie7.js") == []
+    escape = "\\" + "f21b"
+    assert _found(f'@fa-var-user-secret: "{escape}";\n', "less/variables.less") == []
+
+
+def test_an_entity_next_to_a_real_password_leaves_the_password_found() -> None:
+    value = _value(1, 14)
+    assert _found(f'password = "{value}"\n', "app.py") == [(value, 1)]
+
+
+def test_a_route_s_controller_and_action_is_not_a_token() -> None:
+    target = "password_resets" + "#" + "confirm_token"
+    line = f'  get "password_resets" => "{target}"\n'
+    assert _found(line, "config/routes.rb") == []
+
+
+def test_two_fields_compared_without_spaces_hold_no_value() -> None:
+    line = "if(req.body.password==req.body.c" + "password){\n"
+    assert _found(line, "docs/solution.md") == []
+
+
+def test_a_pair_in_text_is_still_read() -> None:
+    value = _value(2, 14)
+    assert _found(f"run with -e DB_PASSWORD={value} set\n", "docs/run.md") == [(value, 1)]
+
+
+def test_a_stylesheet_after_a_provider_s_word_is_not_its_password() -> None:
+    css = '.fa-snowflake-o:before{content:"\\' + 'f2dc"}.fa-meetup:before{content:"\\' + 'f2e0"}\n'
+    assert _found(css, "css/font-awesome.min.css") == []
+
+
+def test_a_provider_keyword_password_is_still_found() -> None:
+    value = _value(3, 16)
+    found = _found(f"SNOWFLAKE_PASSWORD={value}\n", ".env")
+    assert (value, 1) in found
+
+
+def test_the_digest_of_a_word_on_the_line_is_a_sample_not_a_token() -> None:
+    digest = hashlib.md5(b"user").hexdigest()
+    line = f"http://127.0.0.1:9090/resetpw?login=user&token={digest}\n"
+    assert _found(line, "docs/solution/a2.md") == []
+
+
+def test_a_hex_token_that_digests_no_word_on_the_line_is_found() -> None:
+    token = hashlib.sha256(_value(4).encode()).hexdigest()[:32]
+    line = f"http://127.0.0.1:9090/resetpw?login=user&token={token}\n"
+    assert [v for v, _ in _found(line, "docs/solution/a2.md")] == [token]
+
+
+def test_a_browser_test_filling_in_a_password_field_holds_a_password() -> None:
+    value = "hackety" + "hack"
+    text = f'fill_in "user_password", with: "{value}"\nfill_in "user_email", with: "a@b.c"\n'
+    assert _found(text, "spec/vulnerabilities/sql_injection_spec.rb") == [(value, 1)]
+
+
+def test_a_tutorial_typing_into_a_password_field_by_css_id_holds_a_password() -> None:
+    value = _value(5, 12)
+    text = f"resolved: waitForInputToHaveValue('#password', '{value}')\n"
+    assert _found(text, "src/challenges/loginJim.ts") == [(value, 1)]
+    assert _found(f"await page.fill('#password', '{value}');\n", "e2e/login.spec.ts") == [
+        (value, 1)
+    ]
+
+
+def test_a_form_field_that_names_no_credential_is_not_filled_with_one() -> None:
+    value = _value(6, 12)
+    assert _found(f"await page.fill('#email', '{value}');\n", "e2e/login.spec.ts") == []
+
+
+def test_the_key_given_to_a_keyed_hash_or_a_token_signer_is_a_credential() -> None:
+    value = _value(7, 24)
+    node = f"const h = crypto.createHmac('sha256', '{value}').update(d).digest('hex')\n"
+    assert _found(node, "lib/insecurity.ts") == [(value, 1)]
+    python = f"digest = hmac.new(b'{value}', msg, hashlib.sha256).hexdigest()\n"
+    assert _found(python, "app/sign.py") == [(value, 1)]
+    signer = f"const t = jwt.sign(payload, '{value}', {{ expiresIn: '1h' }})\n"
+    assert _found(signer, "routes/login.js") == [(value, 1)]
+
+
+def test_a_keyed_hash_given_a_variable_holds_no_literal() -> None:
+    text = "const h = crypto.createHmac('sha256', process.env.HMAC_KEY).update(d)\n"
+    assert _found(text, "lib/insecurity.ts") == []

@@ -79,6 +79,22 @@ def test_a_sentence_written_with_underscores_is_a_marker_not_a_credential() -> N
     assert _found(f"  value: {marker}\n", "k8s/deployment.yml") == []
 
 
+def test_a_sentence_with_underscores_and_a_numbered_word_is_a_marker_too() -> None:
+    marker = "_".join(["my", "wrongsecrets", "challenge" + "62", "answer"])
+    line = f"- Recommended format: `<secret>{marker}</secret>`\n"
+    assert _found(line, "docs/CHALLENGE62_SETUP.md") == []
+
+
+def test_a_random_value_with_separators_and_digits_is_still_a_credential() -> None:
+    rnd = random.Random(11)
+    parts = [
+        "".join(rnd.choice(string.ascii_letters + string.digits) for _ in range(9))
+        for _ in range(4)
+    ]
+    value = "_".join(parts)
+    assert _found(f"<secret>{value}</secret>\n", "docs/setup.md") == [value]
+
+
 def test_a_constant_name_written_as_the_value_is_a_marker_not_a_credential() -> None:
     marker = "_".join(["ACTUAL", "ANSWER", "CHALLENGE7"])
     assert values.is_marker(marker)
@@ -219,3 +235,14 @@ def test_a_sample_made_of_its_own_words_is_a_placeholder(text: str, path: str) -
 def test_a_field_and_a_number_under_a_token_key_is_a_claim_not_a_token() -> None:
     line = '    $token = "userid' + ':2";\n'
     assert _found(line, "vulnerabilities/cryptography/source/token_library_high.php") == []
+
+
+def test_express_session_s_documented_secret_copied_into_an_app_is_a_credential() -> None:
+    value = "keyboard" + " cat"
+    text = f"app.use(session({{\n  secret: '{value}',\n  resave: true\n}}))\n"
+    assert _found(text, "server.js") == [value]
+
+
+def test_two_ordinary_words_under_a_secret_key_are_still_not_a_credential() -> None:
+    value = "keyboard" + " mouse"
+    assert _found(f"  secret: '{value}',\n", "server.js") == []

@@ -185,3 +185,12 @@ def not_repetitive(value: str) -> bool:
     if len(set(core)) <= 2:
         return False
     return not (len(core) >= 12 and len(set(core)) <= 4 and entropy(core) < 2.0)
+
+
+_STYLE_RULE = re.compile(r"[{;][a-z-]+:")
+
+
+def not_style_rule(value: str) -> bool:
+    """False for a stylesheet's text caught after a provider's word (an icon class
+    `.fa-snowflake-o:before{content:...}`), not a password."""
+    return not _STYLE_RULE.search(value)

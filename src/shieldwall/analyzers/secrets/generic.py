@@ -30,6 +30,7 @@ scripts (shebang), else code."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -117,6 +118,10 @@ HINTS: tuple[str, ...] = (
     r"mysqli?_p?connect\s*\(",
     r"new\s+(?:mysqli|pdo|sequelize)\s*\(",
     r"drivermanager\.getconnection\s*\(",
+    # a key given by position to a keyed hash or a token signer
+    r"createhmac\(",
+    r"hmac\.new\(",
+    r"jwt\.(?:sign|encode)\(",
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -140,10 +145,11 @@ _WRAPPER = re.compile(
 )
 _NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|getenv|query)")
 # `KEY=value` inside a string, a command line or a URL query (`-e DB_PASSWORD=...`,
-# `"app.password=..."`, `?private_token=...&`).
+# `"app.password=..."`, `?private_token=...&`); not `==`, a comparison
+# (`req.body.password==req.body.cpassword`).
 _PAIR = re.compile(
     r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
-    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
 # `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
 _BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
@@ -155,7 +161,7 @@ _TEMPLATE = re.compile(
     # `token: '" + token + "'` - text built around the value, not the value
     r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
 )
-_SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+){3,}$")
+_SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+\d{0,3}){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
 # An OID or a version, also a dependency's version range (`^3.0`, `~1.3.0`, `>=2.1`).
 _OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$|^(?:[~^]|[<>]=?|==?)\s*v?\d+(?:\.[\dx*]+)+$")
@@ -296,6 +302,21 @@ _ENV_DEFAULTS: tuple[re.Pattern[str], ...] = (
 _CONNECT = re.compile(
     r"""(?i)(?:\bnew\s+(?:mysqli|PDO|Sequelize)|\bmysqli?_p?connect|\bDriverManager\.getConnection)"""
     r"""\s*\(\s*(?:[^,()]{1,200}?,\s*){2}""" + _LIT + r"""\s*[,)]"""
+)
+# A form field filled in by a browser test, the field named by its name or CSS id
+# (Capybara's `fill_in "user_password", with: "..."`, Playwright's
+# `page.fill('#password', '...')`, a tutorial's `waitForInputToHaveValue('#password', '...')`).
+_FORM_FILL = re.compile(
+    r"""\b(?:fill_in|fill|type|waitForInput\w*)\(?\s*(?P<kq>["'])[#.]?(?P<key>[\w.\[\]-]{1,80}+)(?P=kq)"""
+    r"""\s*,\s*(?:with:\s*)?""" + _LIT
+)
+# The key given by position to a keyed hash or a token signer: Node's
+# `crypto.createHmac('sha256', '...')`, Python's `hmac.new(b'...', ...)`,
+# `jwt.sign(payload, '...')` and `jwt.encode(payload, '...')`.
+_KEYED_CALLS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hmac_secret", re.compile(r"""\bcreateHmac\(\s*["'][\w-]{2,20}["']\s*,\s*""" + _LIT)),
+    ("hmac_secret", re.compile(r"""\bhmac\.new\(\s*b?""" + _LIT)),
+    ("jwt_secret", re.compile(r"""\bjwt\.(?:sign|encode)\(\s*[^,()]{1,200}?,\s*""" + _LIT)),
 )
 # An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
 _HEADER = re.compile(
@@ -495,6 +516,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if values.is_type_name(value):
         return None  # a declaration's type (`'password' => 'xsd:string'`), not a value
+    if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
+        return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -512,10 +535,21 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = _rejection(kind or "token", value)
         if reason in _FINAL or not any(c.isalnum() for c in value):
             return None  # a documented example, a placeholder, punctuation: never a credential
+        if value.lower() in _COPIED_DEFAULTS:
+            reason = ""  # a framework's documented default, copied into an application
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
 
 
 _SEPARATORS = re.compile(r"[\s_.:-]+")
+# Character references and escapes only: an icon font's code points
+# (`'icon-key': '&#xe086;'`, `$fa-var-user-secret: "\\f21b"`).
+_CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a-fA-F]{1,6})+$")
+# A route's target, a controller and its action in snake case
+# (`"password_resets" => "password_resets#confirm_token"`).
+_ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
+# Secrets a framework's documentation shows and applications copy unchanged
+# (express-session's `secret: 'keyboard cat'`): anyone can guess them.
+_COPIED_DEFAULTS = frozenset({"keyboard cat"})
 # Reasons the scorer does not overrule.
 _FINAL = frozenset({"example", "placeholder"})
 
@@ -740,12 +774,16 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
                 continue
+            if _digest_of_a_word(m.group("val"), line):
+                continue
             hit = got.take(m.group("key"), m.group("val"), "pair")
             if hit is not None:
                 yield hit
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
+    if quoted and ("fill" in line or "type(" in line or "waitForInput" in line):
+        calls.append((_FORM_FILL, "call"))
     if quoted and ("-H" in line or "--header" in line):
         calls.append((_HEADER, "header"))
     for pattern, via in calls:
@@ -761,6 +799,13 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
                 hit = got.take(key, m.group("val"), "quoted")
                 if hit is not None:
                     yield hit
+    lowered = line.lower()
+    for key, pattern in _KEYED_CALLS if quoted and ("hmac" in lowered or "jwt." in line) else ():
+        for m in pattern.finditer(line):
+            if _quote_ok(line, m, syntax):
+                hit = got.take(key, m.group("val"), "call")
+                if hit is not None:
+                    yield hit
     if quoted and "(" in line:
         for m in _CONNECT.finditer(line):
             if _quote_ok(line, m, syntax):
@@ -771,13 +816,27 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:
             yield hit
-    lowered = line.lower()
     for word, pattern in _COMMANDS:
         if word in lowered:
             for m in pattern.finditer(line):
                 hit = got.take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
+
+
+_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
+_LINE_WORD = re.compile(r"[\w.@-]{1,80}")
+
+
+def _digest_of_a_word(value: str, line: str) -> bool:
+    """Is the value the MD5, SHA-1 or SHA-256 of a word written on the same line
+    (`?login=user&token=<md5 of "user">`)? Then whoever reads the line can compute
+    it: a sample of a weak token scheme, not a secret."""
+    if not _HEX_DIGEST.match(value):
+        return False
+    algorithm = {32: "md5", 40: "sha1", 64: "sha256"}[len(value)]
+    words = {w for w in _LINE_WORD.findall(line) if w != value}
+    return any(hashlib.new(algorithm, w.encode()).hexdigest() == value for w in words)
 
 
 def _bare_values(

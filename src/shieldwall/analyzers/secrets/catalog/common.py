@@ -68,6 +68,7 @@ def kw(
         sev,
         f"revoke the key in {where} and issue a new one",
         docs,
+        checks.not_style_rule,
     )
 
 
