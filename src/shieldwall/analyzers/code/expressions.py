@@ -366,6 +366,13 @@ class Expressions(Calls):
             and path not in self.env
         ):
             return Val(base.taint or Taint(f"URL captures `{path}`", node.lineno))
+        if (
+            isinstance(node.value, ast.Name)
+            and attr in cat.HTTP_HANDLER_ATTRS
+            and path not in self.env
+            and self._http_handler_method(node.value.id)
+        ):
+            return Val(Taint(f"request `self.{attr}`", node.lineno))
         if (base.qual or "").startswith("<instance>") and base.deep_taint() is not None:
             fields = self.m.class_fields.get((base.qual or "")[len("<instance>") :], {})
             if fields.get(attr) in cat.SAFE_ANNOTATIONS:

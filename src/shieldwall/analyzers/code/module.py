@@ -31,7 +31,19 @@ _LEAVES = (
 )
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 # Markers of functions whose body may read a source (so their summary is worth computing).
-SOURCE_HINTS = ("request", "input(", "argv", "environ", "getenv", "recv", "stdin", "random")
+SOURCE_HINTS = (
+    "request",
+    "input(",
+    "argv",
+    "environ",
+    "getenv",
+    "recv",
+    "stdin",
+    "random",
+    "self.path",
+    "self.headers",
+    "self.rfile",
+)
 
 
 @dataclass(frozen=True, slots=True)

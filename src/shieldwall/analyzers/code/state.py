@@ -18,6 +18,7 @@ from shieldwall.analyzers.code.module import (
 from shieldwall.analyzers.code.syntax import (
     dotted,
     is_session,
+    self_param,
 )
 from shieldwall.analyzers.code.values import (
     Taint,
@@ -254,6 +255,18 @@ class FlowState:
             and any(
                 b.endswith(("View", "ViewSet", "Mixin"))
                 for b in self.m.class_bases.get(info.class_name, ())
+            )
+        )
+
+    def _http_handler_method(self, name: str) -> bool:
+        """`name` is the self of a method of an http.server request handler class."""
+        info = self.info
+        return (
+            info is not None
+            and info.class_name is not None
+            and name == self_param(info)
+            and any(
+                b in cat.HTTP_HANDLER_BASES for b in self.m.class_bases.get(info.class_name, ())
             )
         )
 

@@ -110,6 +110,12 @@ ENTRY_PARAMS: dict[tuple[str, str], str] = {
     ("event", "context"): "the Lambda event",
 }
 WSGI_PARAMS = ("environ", "start_response")
+# The standard library's HTTP server: in a method of a handler class the request
+# is on self (`self.path` holds the query string, `self.headers`, `self.rfile` the body).
+HTTP_HANDLER_BASES = frozenset(
+    {"BaseHTTPRequestHandler", "SimpleHTTPRequestHandler", "CGIHTTPRequestHandler"}
+)
+HTTP_HANDLER_ATTRS = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"})
 LAMBDA_PARAMS = ("event", "context")
 # What a WSGI application's second parameter stands for: called with the status
 # and the response headers, a list of (name, value) pairs.
