@@ -110,6 +110,9 @@ def check_call(
     """Every pattern rule that looks at one call."""
     for check in CALL_CHECKS:
         check(flow, node, qual, method, receiver, args, kwargs)
+    if qual in AUTOESCAPE_TAKERS and _false(kwargs.get("autoescape")):
+        # Jinja2 set up with autoescape=False said in so many words
+        _kw(flow, node, TEMPLATE_AUTOESCAPE_OFF, f"{qual}() with autoescape=False", "autoescape")
 
 
 WEAK_HASH = code_rule(
@@ -581,6 +584,31 @@ def _yaml_loaders(
                 )
 
 
+TEMPLATE_AUTOESCAPE_OFF = code_rule(
+    id="PY-TEMPLATE-AUTOESCAPE-OFF",
+    severity=M,
+    title="HTML templates rendered with autoescaping turned off",
+    description=(
+        "A Jinja2 environment made with autoescape=False writes every value into the "
+        "page as it is: any text a user stored or sent becomes markup and script."
+    ),
+    remediation=(
+        "Pass autoescape=True (or jinja2.select_autoescape()) and mark the few values "
+        "that are markup with Markup()."
+    ),
+    cwe=("CWE-79",),
+)
+# Calls that set up Jinja2 for HTML pages and take `autoescape`.
+AUTOESCAPE_TAKERS = frozenset(
+    {
+        "jinja2.Environment",
+        "jinja2.environment.Environment",
+        "jinja2.Template",
+        "aiohttp_jinja2.setup",
+    }
+)
+
+
 CALL_CHECKS = (
     _weak_hashes,
     _weak_ciphers,
@@ -744,4 +772,5 @@ PATTERN_RULES: tuple[Rule, ...] = (
     WEAK_CIPHER,
     TEMPFILE_PREDICTABLE,
     YAML_UNSAFE_LOAD,
+    TEMPLATE_AUTOESCAPE_OFF,
 )
