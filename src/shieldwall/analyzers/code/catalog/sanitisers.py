@@ -38,6 +38,11 @@ SANITISERS: dict[str, frozenset[str]] = {
     "urllib.parse.quote_plus": frozenset({"xss", "header", "log", "path", "cmd", "ldap", "xpath"}),
     "django.utils.http.urlencode": frozenset({"xss", "header", "log"}),
     "json.dumps": frozenset({"cmd", "header", "log"}),
+    # a signed token and base64 text: letters, digits and a few marks, never markup,
+    # a quote, a line break or a shell metacharacter
+    "jwt.encode": frozenset({"xss", "header", "log", "cmd", "sql", "ldap", "xpath"}),
+    "base64.b64encode": frozenset({"xss", "header", "log", "cmd", "sql", "ldap", "xpath"}),
+    "base64.urlsafe_b64encode": frozenset({"xss", "header", "log", "cmd", "sql", "ldap", "xpath"}),
     # repr() escapes CR and LF: a log line or header cannot be split with it
     "repr": frozenset({"header", "log"}),
     # the output of a serialiser is data, not objects: loading it back is safe
