@@ -179,6 +179,18 @@ class SinkChecks(FlowState):
             # HttpResponse().write(x), Response().set_data(x): x is the HTML served
             self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
             return True
+        handler = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if (
+            method in ("write", "writelines")
+            and args
+            and isinstance(handler, ast.Attribute)
+            and handler.attr == "wfile"
+            and isinstance(handler.value, ast.Name)
+            and self._http_handler_method(handler.value.id)
+        ):
+            # an http.server handler's self.wfile: the response as it goes out
+            self.sink("xss", union_taint(args), node, "the handler's `wfile.write()`")
+            return True
         if receiver.qual == "<tar-archive>" and method == "extractall":
             self._tar_extraction(node, receiver, args, kwargs)
             return True
