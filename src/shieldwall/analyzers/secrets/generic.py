@@ -530,8 +530,10 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # the key's own name (`secret_data = "secret-data"`)
     if not weak and _qualified_word(name, value):
         # `EventBusPassword=password`, `ClientSecret = "secret"`, `new Secret("secret")`:
-        # the well-known weak default of a named credential, not a placeholder
-        return GenericHit(key, value, "password" if kind == "password" else "token", 0, "")
+        # a named credential's weak default; verdicts.py keeps it in the layouts where
+        # it is one (a compose environment item, C#), elsewhere it is a placeholder
+        kind = "password" if kind == "password" else "token"
+        return GenericHit(key, value, kind, 0, OWN_WORD)
     if weak:
         reason = "weak-key"
         kind = "token"
@@ -552,12 +554,13 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
 
 _SEPARATORS = re.compile(r"[\s_.:-]+")
 _CREDENTIAL_WORDS = frozenset({"password", "passwd", "secret"})
+OWN_WORD = "own-word"
 
 
 def _qualified_word(name: str, value: str) -> bool:
     """The value is the credential's own word and the key names more than that word
     (`EventBusPassword`, `SECRET_KEY_HMAC`) or is a credential type's constructor."""
-    word = value.lower()
+    word = value
     if word not in _CREDENTIAL_WORDS:
         return False
     bare = _SEPARATORS.sub("", name).lower()

@@ -4,9 +4,11 @@
 
 The keyword rules read `key = value` pairs on one line; a row puts the name in a
 column list and the value at the same position in each tuple, often lines below.
-The column name is authoritative here (the value is what the table stores), so a
+A password column is authoritative (the value is what the table stores), so its
 value is reported unless it is a placeholder, a reference, an example, a hash, a
-path or code - the rejections the keyword rules apply to every value.
+path or code - the rejections the keyword rules apply to every value. A token or
+key column must hold a random-looking value of 16 characters or more: such columns
+also hold public identifiers (a video's `identificationToken`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|key|index|constraint|c
 # what the value is, so a weak or short value there is still the stored credential
 _WAIVED = frozenset({"", "short", "not-random", "not-key-material"})
 _MAX_STATEMENT = 1 << 20
+_TOKEN_FLOOR = 16
 
 
 Found = tuple[int, str, str, Severity]
@@ -65,6 +68,8 @@ def rows(data: bytes) -> Iterator[Found]:
                 hit = generic.judge(column, value)
                 if hit is None or hit.reason not in _WAIVED:
                     continue
+                if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
+                    continue  # `identificationToken` of a video: an id unless it is key-like
                 line += text.count("\n", counted, at)
                 counted = at
                 yield line, column, hit.value, severity(hit, False)

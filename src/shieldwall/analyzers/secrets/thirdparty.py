@@ -24,7 +24,8 @@ _TRANSLATION_PATH = re.compile(
     r"|(?:^|/)(?:messages|labels?|strings|text|resources?|translations?)[\w-]*"
     r"_[a-z]{2}(?:[_-][A-Za-z]{2,4})?\.properties$"
 )
-_SCRIPT = re.compile(r"(?i)\.(?:js|mjs|cjs|css)$")
+# front-end assets: a library copied in whole, read by browsers, not configured
+_SCRIPT = re.compile(r"(?i)\.(?:js|mjs|cjs|css|map)$")
 # the licence banner a library keeps at the top of its distributed file
 # (`/*!` keeps a comment through minifiers; a project's own files rarely use it)
 _BANNER = re.compile(
@@ -37,12 +38,12 @@ _HEAD = 65536
 
 def keyword_exempt(path: str, data: bytes) -> str | None:
     """Why the keyword rules skip this file (`None`: they read it)."""
-    if _VENDORED_PATH.search(path):
-        return "a third-party library or generated file (by its path)"
     if _TRANSLATION_PATH.search(path):
         return "a translation table"
     if not _SCRIPT.search(path):
-        return None
+        return None  # a vendored Go module or PHP package is read: it may hold real settings
+    if _VENDORED_PATH.search(path):
+        return "a third-party library or generated file (by its path)"
     head = data[:_HEAD]
     if head.startswith(b'{"version":3'):
         return "a source map"
