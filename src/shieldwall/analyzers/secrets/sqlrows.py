@@ -43,8 +43,8 @@ Found = tuple[int, str, str, Severity]
 
 def rows(data: bytes) -> Iterator[Found]:
     """(line, column, value, severity) of each credential in the file's INSERT rows."""
-    if b"INSERT" not in data and b"insert" not in data and b"Insert" not in data:
-        return
+    if b"INSERT INTO" not in data and b"insert into" not in data:
+        return  # (`list.insert(` is everywhere in Python: the phrase, not the word)
     text = data.decode("utf-8", "replace")
     tables = _created_tables(text)
     counted, line = 0, 1  # rows come in file order: count newlines once
