@@ -160,13 +160,13 @@ class Detector:
         found: list[Match] = []
         if generic_rules and thirdparty.keyword_exempt(path, data) is not None:
             generic_rules = False  # provider rules only: see thirdparty.py
-        if generic_rules:
-            found.extend(_sql_rows(data))
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
         hits = self.prefilter.scan(data)
         if not hits:
-            return found
+            return found  # no credential word: no column named for one either
+        if generic_rules:
+            found.extend(_sql_rows(data))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES
         syntax = generic.syntax_for(name, data[:128])

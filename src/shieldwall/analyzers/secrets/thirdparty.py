@@ -24,8 +24,9 @@ _TRANSLATION_PATH = re.compile(
     r"|(?:^|/)(?:messages|labels?|strings|text|resources?|translations?)[\w-]*"
     r"_[a-z]{2}(?:[_-][A-Za-z]{2,4})?\.properties$"
 )
+_TABLE_SUFFIXES = (".properties", ".json", ".yml", ".yaml", ".po")
 # front-end assets: a library copied in whole, read by browsers, not configured
-_SCRIPT = re.compile(r"(?i)\.(?:js|mjs|cjs|css|map)$")
+_SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".css", ".map")
 # the licence banner a library keeps at the top of its distributed file
 # (`/*!` keeps a comment through minifiers; a project's own files rarely use it)
 _BANNER = re.compile(
@@ -38,9 +39,10 @@ _HEAD = 65536
 
 def keyword_exempt(path: str, data: bytes) -> str | None:
     """Why the keyword rules skip this file (`None`: they read it)."""
-    if _TRANSLATION_PATH.search(path):
-        return "a translation table"
-    if not _SCRIPT.search(path):
+    lowered = path[-12:].lower()
+    if lowered.endswith(_TABLE_SUFFIXES):
+        return "a translation table" if _TRANSLATION_PATH.search(path) else None
+    if not lowered.endswith(_SCRIPT_SUFFIXES):
         return None  # a vendored Go module or PHP package is read: it may hold real settings
     if _VENDORED_PATH.search(path):
         return "a third-party library or generated file (by its path)"
