@@ -143,3 +143,13 @@ def sample_for(spec: Spec) -> str:
             re.sub(r"[^a-z_]", "", spec.pattern.split("(?P<s>", 1)[1].split("[", 1)[0])
         )
     return from_pattern(spec.pattern)
+
+
+def mixed_value(seed: int, n: int = 14) -> str:
+    """A reproducible value of letters and digits holding at least one of each."""
+    rnd = random.Random(seed)
+    pool = string.ascii_letters + string.digits
+    while True:
+        out = "".join(rnd.choice(pool) for _ in range(n))
+        if any(c.isdigit() for c in out) and any(c.isalpha() for c in out):
+            return out

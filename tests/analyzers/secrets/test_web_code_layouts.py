@@ -14,15 +14,9 @@ import pytest
 
 from shieldwall.analyzers.secrets import values
 from shieldwall.analyzers.secrets.engine import Detector
+from tests.analyzers.secrets.samples import mixed_value
 
-
-def _value(seed: int, n: int = 14) -> str:
-    rnd = random.Random(seed)
-    pool = string.ascii_letters + string.digits
-    while True:
-        out = "".join(rnd.choice(pool) for _ in range(n))
-        if any(c.isdigit() for c in out) and any(c.isalpha() for c in out):
-            return out
+_value = mixed_value
 
 
 def _found(text: str, path: str) -> list[str]:

@@ -9,11 +9,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import buildargs, generic, scorer, values
+from shieldwall.analyzers.secrets import buildargs, generic, scorer, sqlrows, thirdparty, values
 from shieldwall.analyzers.secrets.buildargs import BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
 from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN
+from shieldwall.analyzers.secrets.names import credential_kind
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
 from shieldwall.analyzers.secrets.rules import known
 from shieldwall.analyzers.secrets.spec import Spec
@@ -157,11 +158,15 @@ class Detector:
         """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
         name = path.rsplit("/", 1)[-1].lower()
         found: list[Match] = []
+        if generic_rules and thirdparty.keyword_exempt(path, data) is not None:
+            generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
         hits = self.prefilter.scan(data)
         if not hits:
-            return found
+            return found  # no credential word: no column named for one either
+        if generic_rules:
+            found.extend(_sql_rows(data))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES
         syntax = generic.syntax_for(name, data[:128])
@@ -306,6 +311,21 @@ class Detector:
                 at = line_no + i + hit.line_offset
                 out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
+
+
+def _sql_rows(data: bytes) -> list[Match]:
+    """Credentials in INSERT rows whose column names one (see sqlrows.py)."""
+    return [
+        Match(
+            GENERIC_PASSWORD if credential_kind(column) == "password" else GENERIC_TOKEN,
+            value,
+            line,
+            line,
+            severity,
+            f"column {column}",
+        )
+        for line, column, value, severity in sqlrows.rows(data)
+    ]
 
 
 def _persisted_args(data: bytes) -> list[Match]:

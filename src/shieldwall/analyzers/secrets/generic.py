@@ -273,6 +273,12 @@ _SETTER = re.compile(
 # `localStorage.setItem('token', '...')`); not any call given two strings
 # (`sensitive_variables("password1", "password2")` names parameters); a bare `add(`
 # is a set's or a registry's (`add("k8s-secret-read", "RULE-ID")`), `addHeader(` is not.
+# A credential type built from a literal (C#'s IdentityServer `new Secret("...")`,
+# `new NetworkCredential(...)` is not: its first argument is a user name).
+_CONSTRUCTOR = re.compile(
+    r"""\b(?P<key>new\s+(?:Secret|Password|ClientSecret|ApiSecret|SharedSecret))\(\s*@?"""
+    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
+)
 _STORE_SUFFIX = "item|property|header|env|value|config|option|param|parameter|string|var"
 _NAMED_ARG = re.compile(
     rf"""(?i)\b(?:(?:set|put|with|define|store|save|setdefault|setenv|putenv)(?:{_STORE_SUFFIX})?"""
@@ -522,6 +528,12 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
         return None  # the key's own name (`secret_data = "secret-data"`)
+    if not weak and _qualified_word(name, value):
+        # `EventBusPassword=password`, `ClientSecret = "secret"`, `new Secret("secret")`:
+        # a named credential's weak default; verdicts.py keeps it in the layouts where
+        # it is one (a compose environment item, C#), elsewhere it is a placeholder
+        kind = "password" if kind == "password" else "token"
+        return GenericHit(key, value, kind, 0, OWN_WORD)
     if weak:
         reason = "weak-key"
         kind = "token"
@@ -541,6 +553,20 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
 
 
 _SEPARATORS = re.compile(r"[\s_.:-]+")
+_CREDENTIAL_WORDS = frozenset({"password", "passwd", "secret"})
+OWN_WORD = "own-word"
+
+
+def _qualified_word(name: str, value: str) -> bool:
+    """The value is the credential's own word and the key names more than that word
+    (`EventBusPassword`, `SECRET_KEY_HMAC`) or is a credential type's constructor."""
+    word = value
+    if word not in _CREDENTIAL_WORDS:
+        return False
+    bare = _SEPARATORS.sub("", name).lower()
+    return word in bare and (bare != word or name.startswith("new "))
+
+
 # Character references and escapes only: an icon font's code points
 # (`'icon-key': '&#xe086;'`, `$fa-var-user-secret: "\\f21b"`).
 _CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a-fA-F]{1,6})+$")
@@ -782,6 +808,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
+        if "new " in line:
+            calls.append((_CONSTRUCTOR, "call"))
     if quoted and ("fill" in line or "type(" in line or "waitForInput" in line):
         calls.append((_FORM_FILL, "call"))
     if quoted and ("-H" in line or "--header" in line):

@@ -22,6 +22,9 @@ from shieldwall.model import Severity
 # stays bounded (entries x line length).
 _LONGEST = 1024
 _ENTRIES = 16384
+# where a credential's own word (`password`, `secret`) is its value, not a label: an
+# item of a compose `environment:` list (`- EventBusPassword=password`), C# code
+_OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
 _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
 
 
@@ -88,6 +91,10 @@ class LineVerdicts:
             if values.is_documented(hit.value):
                 continue  # a specification's or provider's own example, whatever the scorer says
             keep = True
+            if hit.reason == generic.OWN_WORD:
+                keep = not test_path and _OWN_WORD_LAYOUT.search(path + "\n" + line) is not None
+                out.append(Verdict(hit, keep, Severity.MEDIUM if keep else None))
+                continue
             if decider is not None:
                 x = scorer.features(hit, syntax, path, test_path, line, len(hits))
                 floor = decider.threshold if hit.reason else decider.veto

@@ -1,0 +1,197 @@
+"""Credentials in SQL seed data: an `INSERT INTO t (..., password, ...) VALUES
+(..., 'value', ...)` row, whose column is named in the statement or in the file's
+`CREATE TABLE t (...)`.
+
+The keyword rules read `key = value` pairs on one line; a row puts the name in a
+column list and the value at the same position in each tuple, often lines below.
+A password column is authoritative (the value is what the table stores), so its
+value is reported unless it is a placeholder, a reference, an example, a hash, a
+path or code - the rejections the keyword rules apply to every value. A token or
+key column must hold a random-looking value of 16 characters or more: such columns
+also hold public identifiers (a video's `identificationToken`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from shieldwall.analyzers.secrets import generic
+from shieldwall.analyzers.secrets.names import credential_kind
+from shieldwall.analyzers.secrets.verdicts import severity
+from shieldwall.model import Severity
+
+_NAME = r"""[`"\[]?[\w$]+[`"\]]?(?:\s*\.\s*[`"\[]?[\w$]+[`"\]]?)*"""
+_CREATE = re.compile(
+    r"(?is)\bcreate\s+(?:temporary\s+)?table\s+(?:if\s+not\s+exists\s+)?(?P<t>" + _NAME + r")\s*\("
+)
+_INSERT = re.compile(
+    r"(?is)\binsert\s+(?:ignore\s+)?into\s+(?P<t>"
+    + _NAME
+    + r")\s*(?:\((?P<cols>[^()]{1,4000})\)\s*)?values\s*"
+)
+_CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|key|index|constraint|check)\b")
+# the shape tests the keyword rules apply to tokens and keys: a table's column says
+# what the value is, so a weak or short value there is still the stored credential
+_WAIVED = frozenset({"", "short", "not-random", "not-key-material"})
+_MAX_STATEMENT = 1 << 20
+_TOKEN_FLOOR = 16
+
+
+Found = tuple[int, str, str, Severity]
+
+
+def rows(data: bytes) -> Iterator[Found]:
+    """(line, column, value, severity) of each credential in the file's INSERT rows."""
+    if b"INSERT INTO" not in data and b"insert into" not in data:
+        return  # (`list.insert(` is everywhere in Python: the phrase, not the word)
+    text = data.decode("utf-8", "replace")
+    tables = _created_tables(text)
+    counted, line = 0, 1  # rows come in file order: count newlines once
+    for m in _INSERT.finditer(text):
+        table = _bare(m.group("t"))
+        cols = [_bare(c) for c in _split(m.group("cols"))] if m.group("cols") else None
+        columns = cols if cols is not None else tables.get(table)
+        if not columns:
+            continue
+        wanted = {i: c for i, c in enumerate(columns) if credential_kind(c) is not None}
+        if not wanted:
+            continue
+        for values in _tuples(text, m.end()):
+            for i, column in wanted.items():
+                if i >= len(values):
+                    continue
+                item = values[i]
+                if item is None:
+                    continue
+                value, at = item
+                hit = generic.judge(column, value)
+                if hit is None or hit.reason not in _WAIVED:
+                    continue
+                if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
+                    continue  # `identificationToken` of a video: an id unless it is key-like
+                line += text.count("\n", counted, at)
+                counted = at
+                yield line, column, hit.value, severity(hit, False)
+
+
+def _created_tables(text: str) -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    for m in _CREATE.finditer(text):
+        body = _balanced(text, m.end())
+        if body is None:
+            continue
+        names = []
+        for part in _split(body):
+            part = part.strip()
+            if not part or _CONSTRAINT.match(part):
+                continue
+            names.append(_bare(part.split()[0]))
+        tables[_bare(m.group("t"))] = names
+    return tables
+
+
+def _balanced(text: str, start: int) -> str | None:
+    """The text up to the parenthesis closing the one just before `start`."""
+    depth = 1
+    end = min(len(text), start + 20000)
+    for i in range(start, end):
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start:i]
+    return None
+
+
+def _split(body: str) -> list[str]:
+    """Split on commas outside parentheses (`decimal(10,2)` stays one part)."""
+    parts, depth, last = [], 0, 0
+    for i, c in enumerate(body):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(body[last:i])
+            last = i + 1
+    parts.append(body[last:])
+    return parts
+
+
+def _bare(name: str) -> str:
+    return name.strip().rsplit(".", 1)[-1].strip().strip('`"[]').lower()
+
+
+# a tuple's items: (value, offset in the tuple's text) for a quoted string, None else
+Item = tuple[str, int] | None
+
+
+def _tuples(text: str, start: int) -> Iterator[list[Item]]:
+    """The VALUES tuples from `start` to the statement's end."""
+    i, end = start, min(len(text), start + _MAX_STATEMENT)
+    while i < end:
+        c = text[i]
+        if c == "(":
+            items, i = _items(text, i + 1, end)
+            yield items
+        elif c == ";":
+            return
+        elif c in "'\"":
+            i = _skip_string(text, i, end)
+        elif not (c.isspace() or c == ","):
+            return
+        i += 1
+
+
+def _items(text: str, i: int, end: int) -> tuple[list[Item], int]:
+    items: list[Item] = []
+    current: Item = None
+    raw = False
+    while i < end:
+        c = text[i]
+        if c in "'\"":
+            stop = _skip_string(text, i, end)
+            current = (_unquote(text[i + 1 : stop], c), i + 1)
+            i = stop
+        elif c == ",":
+            items.append(current if not raw else None)
+            current, raw = None, False
+        elif c == ")":
+            items.append(current if not raw else None)
+            return items, i
+        elif c == "(":  # a function call: its value is not a literal
+            depth = 1
+            while i + 1 < end and depth:
+                i += 1
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+            raw = True
+        elif not c.isspace():
+            raw = True
+        i += 1
+    return items, i
+
+
+def _skip_string(text: str, i: int, end: int) -> int:
+    q = text[i]
+    j = i + 1
+    while j < end:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == q:
+            if j + 1 < end and text[j + 1] == q:
+                j += 2
+                continue
+            return j
+        if c == "\n" and j - i > 4000:
+            return j
+        j += 1
+    return j
+
+
+def _unquote(body: str, q: str) -> str:
+    return body.replace(q + q, q).replace("\\" + q, q)
