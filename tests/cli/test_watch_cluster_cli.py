@@ -44,9 +44,14 @@ def test_a_bad_window_is_a_usage_error() -> None:
     assert "--window 'soon'" in result.stderr
 
 
-def test_a_worker_takes_the_paranoia_level_of_watch_and_refuses_one_out_of_range() -> None:
+def test_a_worker_takes_the_paranoia_level_of_watch_and_refuses_one_out_of_range(
+    tmp_path: Path,
+) -> None:
     result = sw("watch", "worker", "--nats", "nats://127.0.0.1:1", "--paranoia", "5")
     assert result.returncode == 2
     assert "'--paranoia'" in result.stderr and "1<=x<=4" in result.stderr
-    reached = sw("watch", "worker", "--nats", "nats://127.0.0.1:1", "--paranoia", "2")
+    db = str(tmp_path / "decisions.db")
+    reached = sw(
+        "watch", "worker", "--nats", "nats://127.0.0.1:1", "--paranoia", "2", "--database", db
+    )
     assert "cannot connect" in reached.stderr  # the level is accepted; NATS is what fails

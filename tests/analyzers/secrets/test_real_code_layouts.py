@@ -155,6 +155,19 @@ def test_a_provider_keyword_password_is_still_found() -> None:
     assert (value, 1) in found
 
 
+def test_a_template_field_or_a_reference_after_a_providers_word_is_not_a_password() -> None:
+    field = "{" + "value}"
+    for line in (
+        f'found = scan(f"SNOWFLAKE_PASSWORD={field}\\n")\n',
+        "SNOWFLAKE_PASSWORD={{ snowflake_pw }}\n",
+        "SNOWFLAKE_PASSWORD=%(pw)s\n",
+        "SNOWFLAKE_PASSWORD=${SNOWFLAKE_PW}\n",
+    ):
+        assert _found(line, "tests/test_client.py") == [], line
+    value = _value(4, 16)
+    assert _found(f"SNOWFLAKE_PASSWORD={value}\n", ".env") == [(value, 1)]
+
+
 def test_the_digest_of_a_word_on_the_line_is_a_sample_not_a_token() -> None:
     digest = hashlib.md5(b"user").hexdigest()
     line = f"http://127.0.0.1:9090/resetpw?login=user&token={digest}\n"

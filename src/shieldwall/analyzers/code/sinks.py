@@ -188,8 +188,10 @@ class SinkChecks(FlowState):
             and isinstance(handler.value, ast.Name)
             and self._http_handler_method(handler.value.id)
         ):
-            # an http.server handler's self.wfile: the response as it goes out
-            self.sink("xss", union_taint(args), node, "the handler's `wfile.write()`")
+            # an http.server handler's self.wfile: the response as it goes out, HTML
+            # unless the method declares a type a browser does not render as a page
+            if not (self.info is not None and _serves_no_html(self.info.node)):
+                self.sink("xss", union_taint(args), node, "the handler's `wfile.write()`")
             return True
         if receiver.qual == "<tar-archive>" and method == "extractall":
             self._tar_extraction(node, receiver, args, kwargs)
@@ -393,3 +395,25 @@ class SinkChecks(FlowState):
             self.sink("cmd", cmd.deep_taint(), node, f"`{name}` running a shell")
         else:
             self.sink("cmd", first.deep_taint(), node, f"`{name}` program")
+
+
+def _serves_no_html(function: ast.AST) -> bool:
+    """The method sets its Content-Type only to constants, none of them HTML or
+    XML (`send_header("Content-Type", "application/json")`): what it writes is
+    data a browser does not render as a page."""
+    types = []
+    for call in ast.walk(function):
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "send_header"
+            and len(call.args) == 2
+        ):
+            continue
+        name, value = call.args
+        if not (isinstance(name, ast.Constant) and str(name.value).lower() == "content-type"):
+            continue
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            return False  # a type decided elsewhere: may be HTML
+        types.append(value.value.lower())
+    return bool(types) and not any("html" in t or "xml" in t or "svg" in t for t in types)

@@ -574,7 +574,7 @@ _CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a
 # (`"password_resets" => "password_resets#confirm_token"`).
 _ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
 # Secrets a framework's documentation shows and applications copy unchanged
-# (express-session's `secret: 'keyboard cat'`): anyone can guess them.
+# (express-session's example secret, below): anyone can guess them.
 _COPIED_DEFAULTS = frozenset({"keyboard cat"})
 # Reasons the scorer does not overrule.
 _FINAL = frozenset({"example", "placeholder"})

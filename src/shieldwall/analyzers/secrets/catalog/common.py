@@ -3,7 +3,9 @@ the rules of one family (GitHub, GitLab, keyword-anchored keys, prefixed tokens)
 
 from __future__ import annotations
 
-from shieldwall.analyzers.secrets import checks
+import re
+
+from shieldwall.analyzers.secrets import checks, values
 from shieldwall.analyzers.secrets.spec import Spec, keyed, min_repeats, token
 from shieldwall.model import Severity
 
@@ -48,6 +50,22 @@ def gl(key: str, prefix: str, what: str, body: str, sev: Severity = C) -> Spec:
     )
 
 
+_ESCAPES_AT_END = re.compile(r"(?:\\[nrt])+$")
+
+
+def _keyword_value(value: str) -> bool:
+    """What a provider's keyword rule (`SNOWFLAKE_PASSWORD=...`) accepts after the
+    word: a value, not a stylesheet's text, a template's field (`{value}`,
+    `{{ pw }}`, `%(pw)s`) or a reference to where the secret lives (`${DB_PASS}`).
+    In source code the value may end with a string's escapes (`%(pw)s\\n`)."""
+    bare = _ESCAPES_AT_END.sub("", value)
+    return (
+        checks.not_style_rule(value)
+        and not values.is_placeholder(bare)
+        and not values.is_reference(bare)
+    )
+
+
 def kw(
     key: str,
     provider: str,
@@ -68,7 +86,7 @@ def kw(
         sev,
         f"revoke the key in {where} and issue a new one",
         docs,
-        checks.not_style_rule,
+        _keyword_value,
     )
 
 
