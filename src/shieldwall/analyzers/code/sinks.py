@@ -303,7 +303,20 @@ class SinkChecks(FlowState):
             value = args[1] if len(args) > 1 else kwargs.get("value")
             if value is not None:
                 self.sink("weakrand", value.deep_taint(), node, "a cookie value")
-        elif method == "setdefault" and receiver.qual == RESPONSE and len(args) > 1:
+        else:
+            self._response_and_query_sinks(node, method, receiver, args, kwargs)
+
+    def _response_and_query_sinks(
+        self,
+        node: ast.Call,
+        method: str,
+        receiver: Val,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> None:
+        """The rest of `_named_method_sinks`: response headers, SQLAlchemy criteria
+        given as text, the session."""
+        if method == "setdefault" and receiver.qual == RESPONSE and len(args) > 1:
             # Django: response.setdefault(header, value) sets it unless already set
             self.header_sink(args[0], args[1], node)
         elif (

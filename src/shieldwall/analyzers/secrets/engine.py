@@ -18,6 +18,7 @@ from shieldwall.analyzers.secrets.names import credential_kind
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
 from shieldwall.analyzers.secrets.rules import known
 from shieldwall.analyzers.secrets.spec import Spec
+from shieldwall.analyzers.secrets.syntax import Syntax, syntax_for
 from shieldwall.analyzers.secrets.verdicts import LineVerdicts
 from shieldwall.model import Rule, Severity
 
@@ -169,7 +170,7 @@ class Detector:
             found.extend(_sql_rows(data))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES
-        syntax = generic.syntax_for(name, data[:128])
+        syntax = syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
         line_no = 1
         last = 0
@@ -286,7 +287,7 @@ class Detector:
         data: bytes,
         stop: int,
         line_no: int,
-        where: tuple[generic.Syntax, str, bool],
+        where: tuple[Syntax, str, bool],
         provider_values: set[str],
     ) -> list[Match]:
         out: list[Match] = []

@@ -30,7 +30,6 @@ scripts (shebang), else code."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets import values
 from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
+from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Control, Severity
 
 GENERIC_PASSWORD = rule(
@@ -331,118 +331,6 @@ _HEADER = re.compile(
 )
 _KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
 _VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
-
-# Files where bare (unquoted) values are literal strings.
-CONFIG_SUFFIXES = (
-    ".yaml",
-    ".yml",
-    ".env",
-    ".properties",
-    ".ini",
-    ".cfg",
-    ".conf",
-    ".toml",
-    ".sh",
-    ".bash",
-    ".zsh",
-    ".txt",
-    ".npmrc",
-    ".pypirc",
-    ".netrc",
-    ".envrc",
-    ".service",
-    ".desktop",
-    ".config",
-    ".tfvars",
-    ".hcl",
-    ".dockerfile",
-    ".cnf",
-    ".rc",
-    ".example",
-    ".sample",
-    ".dist",
-    ".local",
-    ".ldif",
-    ".md",
-    ".markdown",
-    ".rst",
-    ".adoc",
-    ".test",
-    ".tmpl",
-    ".template",
-    ".j2",
-)
-# C, C++, C# and Objective-C: a string is "..." (or @"..." verbatim / NSString);
-# '...' is a character constant, never a credential.
-C_FAMILY_SUFFIXES = (
-    ".c",
-    ".h",
-    ".cc",
-    ".cpp",
-    ".cxx",
-    ".c++",
-    ".hpp",
-    ".hh",
-    ".hxx",
-    ".cs",
-    ".m",
-    ".mm",
-    ".ino",
-)
-GO_SUFFIXES = (".go",)
-# Files without an extension whose bare values are literals.
-_CONFIG_NAMES = frozenset(
-    {"makefile", "gnumakefile", "procfile", "credentials", "config", "envfile", "htpasswd"}
-)
-_SHELLS = re.compile(rb"^#!\s*\S*?/(?:env\s+)?(?:ba|z|k|da|a|fi)?sh\b")
-# A Dockerfile under another name: comments, then FROM or ARG.
-_DOCKERFILE_HEAD = re.compile(rb"^(?:\s*#[^\n]*\n)*\s*(?:FROM|ARG)\s+\S")
-
-
-@dataclass(frozen=True, slots=True)
-class Syntax:
-    """How a file type writes the value of an assignment.
-
-    `quotes`: the characters that open a string literal. `bare`: what an unquoted
-    value is - "literal" (config formats, shell: text), "not-code" (Go: a literal
-    only when Go's lexer could not read it as an expression: it holds `$`, `#`,
-    `?`, `@`, `\\` or non-ASCII outside quotes), "never" (other code: an expression)."""
-
-    name: str
-    quotes: str
-    bare: str
-
-
-CONFIG = Syntax("config", "\"'`", "literal")
-CODE = Syntax("code", "\"'`", "never")
-C_FAMILY = Syntax("c-family", '"', "never")
-GO = Syntax("go", "\"'`", "not-code")
-
-
-def syntax_for(name: str, head: bytes = b"") -> Syntax:
-    """The syntax of a file from its name (the last path part) and its first bytes."""
-    lowered = name.lower()
-    if lowered.startswith((".env", "dockerfile", "containerfile")):
-        return CONFIG
-    if lowered.endswith(CONFIG_SUFFIXES):
-        return CONFIG
-    if lowered.endswith(GO_SUFFIXES):
-        return GO
-    if lowered.endswith(C_FAMILY_SUFFIXES):
-        return C_FAMILY
-    no_extension = "." not in lowered.lstrip(".")  # a dotfile, a known name, a script
-    if no_extension and (
-        lowered.startswith(".")
-        or lowered in _CONFIG_NAMES
-        or _SHELLS.match(head)
-        or _DOCKERFILE_HEAD.match(head)
-    ):
-        return CONFIG
-    return CODE
-
-
-def config_like(name: str) -> bool:
-    return syntax_for(name) is CONFIG
 
 
 @dataclass(frozen=True, slots=True)
@@ -761,7 +649,7 @@ def _compared(key: str, raw: str, wide: bool) -> bool:
 
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     """Values written as literals: quoted (or a wrapper call's argument), reversed
-    comparisons, XML elements, CLI flags, `KEY=value` in text, Bearer, commands."""
+    comparisons, XML elements, CLI flags, `KEY=value` in text; then `_called`."""
     quoted = '"' in line or "'" in line or "`" in line
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax):
@@ -800,11 +688,18 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
                 continue
-            if _digest_of_a_word(m.group("val"), line):
+            if values.is_digest_of_a_word(m.group("val"), line):
                 continue
             hit = got.take(m.group("key"), m.group("val"), "pair")
             if hit is not None:
                 yield hit
+    yield from _called(line, syntax, got, quoted)
+
+
+def _called(line: str, syntax: Syntax, got: _Collect, quoted: bool) -> Iterator[GenericHit]:
+    """Values given to calls (setters, named arguments, constructors, form fills,
+    curl headers, environment reads' fallbacks, HMAC and JWT keys, database
+    connections), Bearer tokens and passwords on command lines."""
     calls: list[tuple[re.Pattern[str], str]] = []
     if quoted and "(" in line:
         calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
@@ -850,21 +745,6 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
                 hit = got.take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
-
-
-_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
-_LINE_WORD = re.compile(r"[\w.@-]{1,80}")
-
-
-def _digest_of_a_word(value: str, line: str) -> bool:
-    """Is the value the MD5, SHA-1 or SHA-256 of a word written on the same line
-    (`?login=user&token=<md5 of "user">`)? Then whoever reads the line can compute
-    it: a sample of a weak token scheme, not a secret."""
-    if not _HEX_DIGEST.match(value):
-        return False
-    algorithm = {32: "md5", 40: "sha1", 64: "sha256"}[len(value)]
-    words = {w for w in _LINE_WORD.findall(line) if w != value}
-    return any(hashlib.new(algorithm, w.encode()).hexdigest() == value for w in words)
 
 
 def _bare_values(

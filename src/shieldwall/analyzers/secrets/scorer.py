@@ -29,8 +29,9 @@ from typing import Any, Protocol
 
 from shieldwall.analyzers.secrets import values
 from shieldwall.analyzers.secrets.checks import char_classes, entropy
-from shieldwall.analyzers.secrets.generic import GenericHit, Syntax
+from shieldwall.analyzers.secrets.generic import GenericHit
 from shieldwall.analyzers.secrets.names import name_words
+from shieldwall.analyzers.secrets.syntax import Syntax
 
 REASONS = (
     "not-random",

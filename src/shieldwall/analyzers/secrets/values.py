@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import re
 
 from shieldwall.analyzers.secrets.checks import char_classes, entropy, jwt_unsigned
@@ -257,3 +258,18 @@ def strength_of(bits: float, classes: int, length: int) -> float:
     return round(
         0.45 * min(bits / 4.5, 1.0) + 0.3 * (classes / 4) + 0.25 * min(length / 20, 1.0), 3
     )
+
+
+_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
+_LINE_WORD = re.compile(r"[\w.@-]{1,80}")
+
+
+def is_digest_of_a_word(value: str, line: str) -> bool:
+    """Is the value the MD5, SHA-1 or SHA-256 of a word written on the same line
+    (`?login=user&token=<md5 of "user">`)? Then whoever reads the line can compute
+    it: a sample of a weak token scheme, not a secret."""
+    if not _HEX_DIGEST.match(value):
+        return False
+    algorithm = {32: "md5", 40: "sha1", 64: "sha256"}[len(value)]
+    words = {w for w in _LINE_WORD.findall(line) if w != value}
+    return any(hashlib.new(algorithm, w.encode()).hexdigest() == value for w in words)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shieldwall.analyzers.secrets import generic, scorer, values
+from shieldwall.analyzers.secrets.syntax import Syntax
 from shieldwall.model import Severity
 
 # Lines longer than this are not remembered: they seldom repeat, and the memory
@@ -28,7 +29,7 @@ _OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
 _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
 
 
-Where = tuple[generic.Syntax, str, bool]  # the file's syntax, its path, a test path?
+Where = tuple[Syntax, str, bool]  # the file's syntax, its path, a test path?
 Below = Callable[[int], str | None]  # the n-th line below, None past the region
 
 
