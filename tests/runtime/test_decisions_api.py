@@ -116,6 +116,20 @@ def test_the_stream_gives_everything_at_startup_then_only_what_changed() -> None
     assert api.stream(api.keys.list()[0], {}) == {"new": None, "deleted": None}
 
 
+def test_a_key_s_last_pull_never_goes_back_when_the_feed_trails_the_clock() -> None:
+    api, clock = _api(_ban("203.0.113.7"))
+    api.keys.add("fw")
+    api.feed.state(clock.now)  # another key's pull: the feed is read at NOW
+    clock.now = NOW + 0.1  # within the feed's max_age: it is not read again
+    api.stream(api.keys.list()[0], {"startup": "true"})
+    started = api.keys.list()[0].last_pull
+    clock.now = NOW + 0.2
+    assert api.stream(api.keys.list()[0], {}) == {"new": None, "deleted": None}
+    api.keys.flush()
+    latest = api.keys.list()[0].last_pull
+    assert started is not None and latest is not None and latest >= started
+
+
 def test_the_stream_tells_of_expiry() -> None:
     api, clock = _api(_ban("203.0.113.7", duration=20.0))
     api.keys.add("fw")

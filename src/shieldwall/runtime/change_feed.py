@@ -139,7 +139,8 @@ class ChangeFeed:
                 expired = state.expired[start:]
             else:
                 expired = self._reader.expired_between(at, state.at)
-            read_at = state.at
+            read_at = max(state.at, at)  # a position never goes back: a pull
+            # read at startup (at its own `now`) may be newer than the feed's last refresh
         new = [d for _, d in changes if d.deleted_at is None and d.until > now]
         gone = {d.id: d for _, d in changes if d.deleted_at is not None}
         for d in expired:
