@@ -22,6 +22,12 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
   annotations every other statement with a call is safe too (CodeQL's tests
   fail on any alert at an unannotated line). Comments saying both (`OK if only
   running on UNIX, NOT OK on windows`) are not scored.
+- Bearer rules' Python tests (HELD OUT since it was added; the held-out suite
+  that replaced semgrep-rules): `tests/python/<group>/<rule>/testdata/*.py` of
+  Bearer/bearer-rules. The line after `# bearer:expected <rule id>` is
+  vulnerable for the rule's `cwe_id` (two rules mapped by what their sink is,
+  see BEARER_RULE_CWE; CWE-73 is the path category); every other statement
+  holding a call is safe for it (Bearer's tests fail on an unexpected finding).
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -30,7 +36,7 @@ synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
 CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
-      [--codeql DIR] [--only SUITE] [--no-peers | --no-semgrep] [--details]
+      [--codeql DIR] [--bearer-rules DIR] [--only SUITE] [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
 
@@ -80,6 +86,10 @@ PINNED = {
         "https://github.com/github/codeql",
         "7a9e03d1be3171f1ed0789cc4dfd10393e25a3f5",
     ),
+    "bearer-rules": (
+        "https://github.com/Bearer/bearer-rules",
+        "82c335f781a61a6d8b052394f84fd1d93edec467",
+    ),
 }
 # Only this folder of github/codeql is checked out (a sparse, blob-less clone).
 CODEQL_TESTS = "python/ql/test/query-tests/Security"
@@ -112,6 +122,16 @@ TAINT = frozenset(
         "CWE-1336",
     }
 )
+# Bearer's CWE for two rules names the effect, not the weakness its sink has:
+# `http_response_splitting` (CRLF into a response header, filed as XSS) and
+# `crlf_injection` (CRLF into a log message, filed as CWE-93); CWE-73 (a file
+# name from input) is the path category.
+BEARER_RULE_CWE = {
+    "python_lang_http_response_splitting": "CWE-113",
+    "python_django_crlf_injection": "CWE-117",
+}
+BEARER_FOLD = {"CWE-73": "CWE-22"}
+BEARER_EXPECTED = re.compile(r"#\s*bearer:expected\s+([\w,\s]+)")
 ANNOTATION = re.compile(r"#\s*(ruleid|todoruleid|ok|todook)\s*:\s*([\w.,\s-]+)")
 CWE = re.compile(r"CWE-\d+")
 
@@ -327,6 +347,65 @@ def codeql_cases(root: Path, work: Path) -> list[Case]:
     return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
+def _bearer_rule_cwe(spec: Path) -> str | None:
+    try:
+        rule = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return None
+    meta = rule.get("metadata") or {}
+    rid = str(meta.get("id", ""))
+    if rid in BEARER_RULE_CWE:
+        return BEARER_RULE_CWE[rid]
+    cwes = meta.get("cwe_id") or []
+    if not cwes:
+        return None
+    cwe = f"CWE-{cwes[0]}"
+    return fold(BEARER_FOLD.get(cwe, cwe))
+
+
+def bearer_cases(root: Path, work: Path) -> list[Case]:
+    """Cases from the Python tests of Bearer's rules: `tests/python/<group>/<rule>/
+    testdata/*.py` holds the test files of rule `python_<group>_<rule>`
+    (`rules/python/<group>/<rule>.yml`, whose `cwe_id` gives the category). The
+    line after `# bearer:expected <rule id>` is vulnerable; every other statement
+    holding a call is safe for that rule (Bearer's test fails on any finding it
+    does not expect)."""
+    cases: dict[tuple[str, int, str], bool] = {}
+    for spec in sorted((root / "rules" / "python").glob("*/*.yml")):
+        group, name = spec.parent.name, spec.stem
+        if group == "shared":
+            continue
+        category = _bearer_rule_cwe(spec)
+        tests = root / "tests" / "python" / group / name / "testdata"
+        if category is None or not tests.is_dir():
+            continue
+        rid = f"python_{group}_{name}"
+        for test in sorted(tests.rglob("*.py")):
+            text = test.read_text(encoding="utf-8", errors="replace")
+            try:
+                statements = _simple_statements(ast.parse(text))
+            except (SyntaxError, ValueError):
+                continue
+            rel = test.relative_to(root).as_posix()
+            lines = text.splitlines()
+            marked: dict[int, bool] = {}
+            for i, line in enumerate(lines):
+                m = BEARER_EXPECTED.search(line)
+                if m and rid in re.findall(r"python_\w+", m.group(1)):
+                    target = _next_code_line(lines, i + 1)
+                    if target:
+                        marked[target] = True
+            for first, _last, has_call in statements:
+                if has_call and first not in marked:
+                    marked[first] = False
+            for line_no, vulnerable in marked.items():
+                cases[(rel, line_no, category)] = vulnerable
+            copy = work / rel
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(test, copy)
+    return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
+
+
 # -- tools --------------------------------------------------------------------------
 
 
@@ -492,9 +571,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--codeql", type=Path, help="github/codeql checkout (only its Python security tests)"
     )
+    parser.add_argument("--bearer-rules", type=Path, help="Bearer/bearer-rules checkout (held out)")
     parser.add_argument(
         "--only",
-        choices=("semgrep-rules", "owasp", "codeql"),
+        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules"),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
@@ -505,7 +585,12 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
     args = parser.parse_args(argv)
-    sources = {"semgrep-rules": args.semgrep_rules, "owasp": args.owasp, "codeql": args.codeql}
+    sources = {
+        "semgrep-rules": args.semgrep_rules,
+        "owasp": args.owasp,
+        "codeql": args.codeql,
+        "bearer-rules": args.bearer_rules,
+    }
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
             sources[name] = fetch(name) if args.fetch else SUITES / name
@@ -519,6 +604,7 @@ def main(argv: list[str]) -> int:
         ("semgrep-rules", "semgrep-rules Python tests, vuln rules (HELD OUT)", semgrep_rule_cases),
         ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
         ("codeql", "CodeQL Python security query tests (tuning set)", codeql_cases),
+        ("bearer-rules", "Bearer rules' Python tests (HELD OUT)", bearer_cases),
     ):
         root = sources[name]
         if args.only is not None and name != args.only:
