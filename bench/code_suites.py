@@ -307,6 +307,15 @@ def _simple_statements(tree: ast.AST) -> list[tuple[int, int, bool]]:
     return out
 
 
+def _read_statements(test: Path) -> tuple[str, list[tuple[int, int, bool]]] | None:
+    """A test file's text and its simple statements; None when it does not parse."""
+    text = test.read_text(encoding="utf-8", errors="replace")
+    try:
+        return text, _simple_statements(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return None
+
+
 def codeql_cases(root: Path, work: Path) -> list[Case]:
     """Cases from CodeQL's annotated Python security tests; each test folder
     `CWE-NNN-Name` gives its files' category."""
@@ -317,11 +326,10 @@ def codeql_cases(root: Path, work: Path) -> list[Case]:
         if m is None:
             continue
         category = fold(CODEQL_FOLDERS.get(f"CWE-{m.group(1)}", f"CWE-{m.group(1)}"))
-        text = test.read_text(encoding="utf-8", errors="replace")
-        try:
-            statements = _simple_statements(ast.parse(text))
-        except (SyntaxError, ValueError):
+        read = _read_statements(test)
+        if read is None:
             continue
+        text, statements = read
         rel = test.relative_to(base).as_posix()
         comments = _trailing_comments(text)
         inline = any("$" in c for c in comments.values())
@@ -381,11 +389,10 @@ def bearer_cases(root: Path, work: Path) -> list[Case]:
             continue
         rid = f"python_{group}_{name}"
         for test in sorted(tests.rglob("*.py")):
-            text = test.read_text(encoding="utf-8", errors="replace")
-            try:
-                statements = _simple_statements(ast.parse(text))
-            except (SyntaxError, ValueError):
+            read = _read_statements(test)
+            if read is None:
                 continue
+            text, statements = read
             rel = test.relative_to(root).as_posix()
             lines = text.splitlines()
             marked: dict[int, bool] = {}
