@@ -146,6 +146,9 @@ class Case:
     line: int  # 0: the whole file (OWASP)
     category: str  # folded CWE
     vulnerable: bool
+    # Last line of the case's region when it is more than its statement (semgrep's
+    # pattern rules match from the annotated line on to the sink): 0 for none.
+    end: int = 0
 
 
 # A tool's findings: file -> [(first line, last line, folded CWEs)]
@@ -184,10 +187,45 @@ def _next_code_line(lines: list[str], after: int) -> int:
     return 0
 
 
-def semgrep_rule_cases(root: Path, work: Path) -> list[Case]:
+def _function_ends(text: str) -> list[tuple[int, int]]:
+    """(first, last line) of every function's body in a file."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    return [
+        (node.body[0].lineno, node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+
+
+def _regions(text: str, lines: list[str]) -> dict[int, int]:
+    """Annotated line -> the last line semgrep's match starting there may reach:
+    the line before the next annotation, within the innermost function holding
+    the line (none outside functions)."""
+    notes = [i + 1 for i, t in enumerate(lines) if ANNOTATION.search(t)]
+    functions = _function_ends(text)
+    out: dict[int, int] = {}
+    for note in notes:
+        target = _next_code_line(lines, note)
+        holders = [f for f in functions if f[0] <= target <= f[1]]
+        if not target or not holders:
+            continue
+        end = min(holders, key=lambda f: f[1] - f[0])[1]
+        later = [n for n in notes if n > target]
+        out[target] = min(end, later[0] - 1) if later else end
+    return out
+
+
+def semgrep_rule_cases(root: Path, work: Path, strict: bool = False) -> list[Case]:
     """Cases from the Python tests of semgrep-rules' `vuln` rules; the test files
-    are copied into `work` (the tools scan only them)."""
+    are copied into `work` (the tools scan only them). semgrep's pattern rules
+    match from the annotated line (often where the input is read) on to the sink:
+    a case covers that region, up to the next annotation in the same function,
+    unless `strict` (the annotated statement only)."""
     cases: dict[tuple[str, int, str], bool] = {}
+    regions: dict[str, dict[int, int]] = {}
     for spec in sorted((root / "python").rglob("*.yaml")):
         test = spec.with_suffix(".py")
         if not test.is_file():
@@ -208,7 +246,9 @@ def semgrep_rule_cases(root: Path, work: Path) -> list[Case]:
         if not wanted:
             continue
         rel = test.relative_to(root).as_posix()
-        lines = test.read_text(encoding="utf-8", errors="replace").splitlines()
+        source = test.read_text(encoding="utf-8", errors="replace")
+        lines = source.splitlines()
+        regions[rel] = {} if strict else _regions(source, lines)
         for i, text in enumerate(lines):
             m = ANNOTATION.search(text)
             if not m:
@@ -223,7 +263,10 @@ def semgrep_rule_cases(root: Path, work: Path) -> list[Case]:
         copy = work / rel
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(test, copy)
-    return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
+    return [
+        Case(rel, line, cat, vuln, regions[rel].get(line, 0))
+        for (rel, line, cat), vuln in sorted(cases.items())
+    ]
 
 
 def owasp_cases(root: Path, work: Path) -> list[Case]:
@@ -507,7 +550,7 @@ def flagged(case: Case, hits: Hits, ends: dict[str, dict[int, int]]) -> bool:
             continue
         if case.line == 0:
             return True
-        end = ends.get(case.rel, {}).get(case.line, case.line)
+        end = max(case.end, ends.get(case.rel, {}).get(case.line, case.line))
         if case.line <= first <= end or first <= case.line <= last:
             return True
     return False
@@ -591,6 +634,11 @@ def main(argv: list[str]) -> int:
         help="bandit as the only peer (semgrep takes over ten minutes per suite)",
     )
     parser.add_argument("--details", action="store_true", help="list shieldwall's errors")
+    parser.add_argument(
+        "--strict-lines",
+        action="store_true",
+        help="semgrep-rules: a case is its annotated statement only (the scoring before round 5)",
+    )
     args = parser.parse_args(argv)
     sources = {
         "semgrep-rules": args.semgrep_rules,
@@ -621,7 +669,11 @@ def main(argv: list[str]) -> int:
             continue
         with tempfile.TemporaryDirectory(prefix="suite-") as tmp:
             work = Path(tmp)
-            cases = build(root, work)
+            cases = (
+                semgrep_rule_cases(root, work, args.strict_lines)
+                if build is semgrep_rule_cases
+                else build(root, work)
+            )
             if not cases:
                 continue
             measured += 1

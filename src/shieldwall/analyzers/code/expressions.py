@@ -17,7 +17,9 @@ from shieldwall.analyzers.code.state import (
     CALLABLE,
     HOST_ENDED,
     HOST_FIXED,
+    HTML_BODY,
     MAX_STR,
+    RESPONSE,
     const_ok,
     ends_host,
 )
@@ -339,6 +341,9 @@ class Expressions(Calls):
         if base.qual == "<request>" or base.qual in cat.REQUEST_OBJECTS:
             if attr in cat.REQUEST_SAFE_ATTRS:
                 return CLEAN
+            if attr == "response":
+                # Pyramid: the response the view returns, text/html unless set otherwise
+                return Val(qual=RESPONSE, flags=frozenset({HTML_BODY}))
             if attr == "path" and self.static_route:
                 return CLEAN
             t = base.taint or Taint(f"request.{attr}", node.lineno)

@@ -57,8 +57,12 @@ class Guards(Expressions):
     def validated(self, test: ast.expr, truth: bool) -> set[str]:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self.validated(test.operand, not truth)
-        if isinstance(test, ast.Name) and test.id in self.conditions:
-            return self.validated(self.conditions[test.id][0], truth)  # `if not ok:`
+        if isinstance(test, ast.Name):
+            # `not x` holds: x is empty (None, "", 0), nothing to inject
+            empty = set() if truth else {test.id}
+            if test.id in self.conditions:
+                return self.validated(self.conditions[test.id][0], truth) | empty  # `if ok:`
+            return empty
         if isinstance(test, ast.BoolOp):
             local = self._local_url_check(test, truth)
             if local is not None:
@@ -227,7 +231,8 @@ class Guards(Expressions):
         last = (qual or "").rsplit(".", 1)[-1]
         if qual in cat.VALIDATING_FUNCS or last in cat.VALIDATING_FUNCS:
             out = set()
-            for a in test.args[:2]:
+            checked = [*test.args[:2], *(k.value for k in test.keywords if k.arg in ("url",))]
+            for a in checked:
                 name = root_name(a)
                 if name:
                     out.add(name)

@@ -19,6 +19,7 @@ from shieldwall.analyzers.code.syntax import (
     attr_name,
     is_session,
     looks_like_logger,
+    on_query,
     xpathish,
 )
 from shieldwall.analyzers.code.values import (
@@ -54,20 +55,6 @@ def formatted_text(node: ast.expr) -> bool:
         and isinstance(node.func.value, ast.Constant)
         and isinstance(node.func.value.value, str)
     )
-
-
-def on_query(node: ast.expr | None) -> bool:
-    """Whether a method is called on a query: `Model.query...`, `session.query(...)...`."""
-    while node is not None:
-        if isinstance(node, ast.Attribute):
-            if node.attr == "query":
-                return True
-            node = node.value
-        elif isinstance(node, ast.Call):
-            node = node.func
-        else:
-            return False
-    return False
 
 
 class SinkChecks(FlowState):
@@ -325,7 +312,10 @@ class SinkChecks(FlowState):
             and formatted_text(node.args[0])
             and (
                 {"sqlalchemy", "flask_sqlalchemy"} & self.m.imported
-                or on_query(node.func.value if isinstance(node.func, ast.Attribute) else None)
+                or on_query(
+                    node.func.value if isinstance(node.func, ast.Attribute) else None,
+                    self.query_names,
+                )
             )
         ):
             # SQLAlchemy before 2.0 reads a plain string criterion as SQL text

@@ -209,6 +209,7 @@ class FlowState:
         # (source, line of the source) -> (taint, where it was built)
         self.sql_texts: dict[tuple[str, int], tuple[Taint, ast.AST]] = {}
         self.derived: dict[str, str] = {}  # var -> var it was built from
+        self.query_names: set[str] = set()  # names bound to a query (`q = s.query(M)`)
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
         self.global_names: set[str] = set()  # names declared `global` here
         self.tmp_paths: dict[str, str] = {}  # names bound to a string under a shared tmp dir

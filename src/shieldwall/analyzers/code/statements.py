@@ -19,6 +19,7 @@ from shieldwall.analyzers.code.state import (
 from shieldwall.analyzers.code.syntax import (
     derived_from,
     dotted,
+    on_query,
 )
 from shieldwall.analyzers.code.values import (
     CLEAN,
@@ -375,6 +376,10 @@ class Statements(Guards):
 
     def _note_derivation(self, name: str, node: ast.stmt) -> None:
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if value is not None and on_query(value, self.query_names):
+            self.query_names.add(name)
+        else:
+            self.query_names.discard(name)
         src = derived_from(value) if value is not None else None
         if src and src != name:
             self.derived[name] = src

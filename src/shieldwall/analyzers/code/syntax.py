@@ -4,6 +4,7 @@ check is about, route decorators, a method's `self`."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.module import (
@@ -224,3 +225,20 @@ def is_session(node: ast.expr | None, value: Val | None) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def on_query(node: ast.expr | None, names: Collection[str] = ()) -> bool:
+    """Whether a method is called on a query: `Model.query...`, `session.query(...)...`,
+    or a name in `names` (bound to one of those: `q = session.query(M); q.filter(...)`)."""
+    while node is not None:
+        if isinstance(node, ast.Name):
+            return node.id in names
+        if isinstance(node, ast.Attribute):
+            if node.attr == "query":
+                return True
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return False
+    return False

@@ -500,6 +500,9 @@ SINK_CALLS: dict[str, Sink] = {
     "django.http.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "django.http.response.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
+    # Pyramid (WebOb): text/html unless a content type says otherwise
+    "pyramid.response.Response": Sink("xss", (0,), ("body",)),
+    "pyramid.request.Response": Sink("xss", (0,), ("body",)),
     "fastapi.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
     "markupsafe.Markup": Sink("xss"),
     "flask.Markup": Sink("xss"),
@@ -560,7 +563,7 @@ SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
 # What sets the body of a response object once it is built (Django's write(),
 # Flask's set_data(); the attributes Django, Flask and Starlette serve).
 RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
-RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body"})
+RESPONSE_BODY_ATTRS = frozenset({"content", "data", "body", "text"})
 # tarfile's extraction filters that refuse members outside the destination.
 TAR_SAFE_FILTERS = frozenset({"data", "tar", "tarfile.data_filter", "tarfile.tar_filter"})
 # Markup classes: Markup("<p>{}</p>").format(x) escapes x.
@@ -639,8 +642,9 @@ SINK_METHODS: dict[str, Sink] = {
     "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
 }
 # SQLAlchemy Query/Select methods whose criterion may be a string of SQL text
-# (read as text() before SQLAlchemy 2.0): `filter("name = '%s'" % x)`.
-SQLALCHEMY_CRITERIA_METHODS = frozenset({"filter", "having"})
+# (read as text() before SQLAlchemy 2.0): `filter("name = '%s'" % x)`,
+# `order_by("%s desc" % x)`.
+SQLALCHEMY_CRITERIA_METHODS = frozenset({"filter", "having", "order_by", "group_by", "distinct"})
 # `extra()` on a Django queryset: these keyword arguments are SQL, and their
 # positions (select, where, params, tables, order_by, select_params).
 DJANGO_EXTRA_KWARGS = ("where", "select", "tables", "order_by")

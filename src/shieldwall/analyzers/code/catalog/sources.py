@@ -38,6 +38,7 @@ REQUEST_SAFE_ATTRS = frozenset(
         "urlconf",
         "encoding",
         "accepted_renderer",
+        "dbsession",  # Pyramid: the database session the application set up
     }
 )
 # Framework packages: a function parameter named like a request is one there.
