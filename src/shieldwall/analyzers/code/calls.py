@@ -407,6 +407,10 @@ class Calls(ContainerMethods):
         if receiver is not None and (
             receiver.qual == "<request>" or receiver.qual in cat.REQUEST_OBJECTS
         ):
+            if method == "build_absolute_uri" and args:
+                # Django: this site's scheme and host (checked against ALLOWED_HOSTS)
+                # before the location given, which carries what the URL holds
+                return Val(union_taint(args))
             t = receiver.taint or Taint(f"request.{method}()", node.lineno)
             return Val(t)
         return None
@@ -435,6 +439,8 @@ class Calls(ContainerMethods):
         ):
             classes = cat.XSS_ESCAPES
         if classes is not None:
+            if "xss" in classes:
+                self.markup_handled(node, args[:1], anywhere=True)
             first = union_taint(args[:1]) if args else None
             return Val(first.sanitised(classes) if first else None)
         if name in cat.DECODERS and args:

@@ -71,6 +71,12 @@ class SinkChecks(FlowState):
         kwargs: dict[str, Val],
     ) -> None:
         name = qual or ""
+        if name == "print" or (
+            method in cat.LOG_METHODS
+            and receiver is not None
+            and (receiver.qual in ("logging", LOGGER) or looks_like_logger(node.func))
+        ):
+            self.markup_handled(node, args)  # markup printed or logged is not served
         if self._call_sinks(node, name, args, kwargs):
             return
         if method is None or receiver is None:

@@ -208,6 +208,8 @@ class FlowState:
         # SQL text built from input here, not yet seen reaching a SQL sink:
         # (source, line of the source) -> (taint, where it was built)
         self.sql_texts: dict[tuple[str, int], tuple[Taint, ast.AST]] = {}
+        # the same for HTML markup built from input, not yet seen reaching a page sink
+        self.html_texts: dict[tuple[str, int, int], tuple[Taint, ast.AST]] = {}
         self.derived: dict[str, str] = {}  # var -> var it was built from
         self.query_names: set[str] = set()  # names bound to a query (`q = s.query(M)`)
         self.exits: list[list[Env]] = []  # per enclosing loop: envs at break/continue
@@ -341,6 +343,9 @@ class FlowState:
         chain: Chain = ((self.m.rel, line), *inside) if inside else ()
         if cls == "sql":
             self.sql_texts.pop((taint.source, taint.line), None)
+        elif cls == "xss":
+            for key in [k for k in self.html_texts if k[:2] == (taint.source, taint.line)]:
+                del self.html_texts[key]
         if self.summary is not None:
             if taint.source == PARAM_SOURCE:
                 self.summary.sinks.append((cls, line, what, chain or ((self.m.rel, line),)))
@@ -365,33 +370,55 @@ class FlowState:
 
     def sql_text(self, value: Val, text: str, node: ast.AST) -> None:
         """`value`, built here from literal `text` and other parts, is SQL text
-        from input when `text` begins a statement: kept until it reaches a SQL sink
-        (see `sql_texts_left`)."""
+        from input when `text` begins a statement, HTML markup from input when it
+        holds a tag: kept until it reaches a sink of its class (see `texts_left`)."""
         t = value.taint
-        if (
-            self.summary is not None
-            or t is None
-            or t.source == PARAM_SOURCE
-            or not t.dangerous_for("sql")
-            or "sql" not in cat.KIND_REACHES.get(t.kind, frozenset())
-            or not cat.is_sql_text(text)
-        ):
+        if self.summary is not None or t is None or t.source == PARAM_SOURCE:
             return
-        self.sql_texts.setdefault((t.source, t.line), (t, node))
+        reaches = cat.KIND_REACHES.get(t.kind, frozenset())
+        if t.dangerous_for("sql") and "sql" in reaches and cat.is_sql_text(text):
+            self.sql_texts.setdefault((t.source, t.line), (t, node))
+        if t.dangerous_for("xss") and "xss" in reaches and cat.HTML_TEXT.search(text):
+            key = (t.source, t.line, getattr(node, "lineno", 0))
+            self.html_texts.setdefault(key, (t, node))
 
-    def sql_texts_left(self) -> None:
-        """Report the SQL text built from input that no known SQL sink ran: it
-        goes to a database layer the walk does not know, or is kept for later."""
-        for t, node in self.sql_texts.values():
-            where = f"line {t.line}" if t.line else "here"
-            self.report(
-                cat.TAINT_RULES["sql"],
-                f"{t.source} ({where}) is formatted into SQL text",
-                node,
-                f"sql|SQL text|{t.source}",
-                (t.path or self.m.rel, t.line),
-            )
+    def markup_handled(self, call: ast.Call, values: list[Val], anywhere: bool = False) -> None:
+        """The HTML markup built in the arguments `values` of `call` (`anywhere`:
+        or before it) is taken care of: escaped or cleaned, or it goes to a
+        console or a log, not a page."""
+        first, last = (0, 1 << 30) if anywhere else (call.lineno, call.end_lineno or call.lineno)
+        for v in values:
+            t = v.deep_taint()
+            if t is not None:
+                for key in [
+                    k
+                    for k in self.html_texts
+                    if k[:2] == (t.source, t.line) and first <= k[2] <= last
+                ]:
+                    del self.html_texts[key]
+
+    def texts_left(self) -> None:
+        """Report the SQL text and HTML markup built from input that no known sink
+        of its class took: it goes to a database layer or a page the walk does not
+        know (a template's context, a handler's result), or is kept for later."""
+        texts: tuple[tuple[cat.SinkClass, list[tuple[Taint, ast.AST]], str], ...] = (
+            ("sql", list(self.sql_texts.values()), "SQL text"),
+            ("xss", list(self.html_texts.values()), "HTML markup"),
+        )
+        for cls, kept, what in texts:
+            for t, node in kept:
+                where = f"line {t.line}" if t.line else "here"
+                self.report(
+                    cat.TAINT_RULES[cls],
+                    f"{t.source} ({where}) is formatted into {what}",
+                    node,
+                    # SQL text: one finding per input; markup: per fragment built
+                    f"{cls}|{what}|{t.source}"
+                    + ("" if cls == "sql" else f"|{getattr(node, 'lineno', 0)}"),
+                    (t.path or self.m.rel, t.line),
+                )
         self.sql_texts.clear()
+        self.html_texts.clear()
 
     def report(
         self,

@@ -39,7 +39,7 @@ class Statements(Guards):
     def run(self) -> Val:
         body = self.info.node.body if self.info else self.m.tree.body
         self.block(body)
-        self.sql_texts_left()
+        self.texts_left()
         return self.ret or CLEAN
 
     def block(self, stmts: Iterable[ast.stmt]) -> bool:

@@ -6,6 +6,18 @@ from __future__ import annotations
 
 import re
 
+# Literal text that holds HTML markup (an element's start or end tag). Built from
+# input by concatenation or formatting it is a page fragment with the input
+# unescaped: reported where it is built unless it reaches a known page sink
+# (reported there) or an escaping function.
+HTML_TEXT = re.compile(
+    r"</?(?:a|abbr|article|audio|b|base|body|br|button|center|code|div|em|embed|font|footer"
+    r"|form|h[1-6]|head|header|hr|html|i|iframe|img|input|label|li|link|main|meta|nav"
+    r"|object|ol|option|p|pre|script|section|select|small|source|span|strong|style|svg"
+    r"|table|td|textarea|th|title|tr|u|ul|video)(?=[\s>/])",
+    re.IGNORECASE,
+)
+
 STR_METHODS = frozenset(
     {
         "lower",
