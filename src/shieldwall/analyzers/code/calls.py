@@ -249,7 +249,15 @@ class Calls(ContainerMethods):
         if last not in cat.HANDING_CALLS or not args:
             return None
         at = 1 if last == "run_in_executor" else 0
-        if at >= len(args) or not (args[at].qual or "").startswith("<func>"):
+        handed = (args[at].qual or "") if at < len(args) else ""
+        if handed in cat.SINK_CALLS and last not in ("map", "imap", "imap_unordered", "starmap"):
+            # loop.run_in_executor(None, exec, code): the sink runs on what follows
+            rest = list(args[at + 1 :])
+            if last in ("apply", "apply_async") and rest and rest[0].items is not None:
+                rest = list(rest[0].items)
+            self.check_sinks(node, handed, None, None, rest, {})
+            return None
+        if not handed.startswith("<func>"):
             return None
         info = self.m.by_qualname.get((args[at].qual or "")[len("<func>") :])
         if info is None:

@@ -121,9 +121,9 @@ class SinkChecks(FlowState):
             if spec.cls == "xss" and not_html(kwargs, headers):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
-            if name.startswith(("os.exec", "os.spawn")) and self._shell_program(
-                spec, node, name, args
-            ):
+            if (
+                name.startswith(("os.exec", "os.spawn")) or name.endswith("create_subprocess_exec")
+            ) and self._shell_program(spec, node, name, args):
                 return True
             self._check_args(spec, node, shown, args, kwargs)
             return True
@@ -388,6 +388,10 @@ class SinkChecks(FlowState):
         if cmd.items is None:
             if shell_on or cmd.known or cmd.consts is not None:
                 self.sink("cmd", cmd.deep_taint(), node, f"`{name}`")
+            elif cmd.prefix is not None and any(c.isspace() for c in cmd.prefix):
+                # "grep -R %s ." without a shell is one program name, "grep -R ...",
+                # under a folder named by the fixed start: input cannot pick another
+                return
             else:
                 # A string runs as a program name; a list we could not follow: element 0
                 # (a caller that passes a list of known shape is judged on its first item)

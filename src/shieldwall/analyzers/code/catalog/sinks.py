@@ -311,6 +311,10 @@ SINK_CALLS: dict[str, Sink] = {
     "subprocess.getoutput": Sink("cmd", (0,), ("cmd",)),
     "subprocess.getstatusoutput": Sink("cmd", (0,), ("cmd",)),
     "asyncio.create_subprocess_shell": Sink("cmd", (0,), ("cmd",)),
+    "asyncio.subprocess.create_subprocess_shell": Sink("cmd", (0,), ("cmd",)),
+    # (program, *args): the program, or a shell's arguments
+    "asyncio.create_subprocess_exec": Sink("cmd", (0,), ("program",)),
+    "asyncio.subprocess.create_subprocess_exec": Sink("cmd", (0,), ("program",)),
     "os.execl": Sink("cmd"),
     "os.execlp": Sink("cmd"),
     "os.execv": Sink("cmd"),
@@ -341,6 +345,11 @@ SINK_CALLS: dict[str, Sink] = {
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
+    # CPython's sub-interpreters: the source text runs there
+    "_xxsubinterpreters.run_string": Sink("code", (1,), ("script",)),
+    "_interpreters.run_string": Sink("code", (1,), ("script",)),
+    "_testcapi.run_in_subinterp": Sink("code", (0,)),
+    "test.support.run_in_subinterp": Sink("code", (0,), ("code",)),
     "builtins.eval": Sink("code"),
     "builtins.exec": Sink("code"),
     # a file or module of Python run by name (Python 2's execfile)
@@ -640,6 +649,7 @@ SINK_METHODS: dict[str, Sink] = {
     "exec_command": Sink("cmd", (0,), ("command",)),
     # asyncio event loops: a command line run by a shell
     "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
+    "subprocess_exec": Sink("cmd", (1,), ("program",)),
 }
 # SQLAlchemy Query/Select methods whose criterion may be a string of SQL text
 # (read as text() before SQLAlchemy 2.0): `filter("name = '%s'" % x)`,
@@ -656,7 +666,6 @@ SUBPROCESS_FUNCS = frozenset(
         "subprocess.Popen",
         "subprocess.check_call",
         "subprocess.check_output",
-        "asyncio.create_subprocess_exec",
     }
 )
 SHELLS = frozenset(
@@ -750,4 +759,5 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "exec_command": frozenset({"paramiko"}),
     "attach_alternative": frozenset({"django", "flask_mailman"}),
     "subprocess_shell": frozenset({"asyncio"}),
+    "subprocess_exec": frozenset({"asyncio"}),
 }
