@@ -343,7 +343,7 @@ class FlowState:
         chain: Chain = ((self.m.rel, line), *inside) if inside else ()
         if cls == "sql":
             self.sql_texts.pop((taint.source, taint.line), None)
-        elif cls == "xss":
+        elif cls in ("xss", "template"):  # markup served, or rendered as a template
             for key in [k for k in self.html_texts if k[:2] == (taint.source, taint.line)]:
                 del self.html_texts[key]
         if self.summary is not None:
