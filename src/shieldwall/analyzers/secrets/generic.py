@@ -363,8 +363,9 @@ _WEAK_KEY = re.compile(
 
 # Three or more words of letters (any script) and sentence punctuation.
 _PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
-# Two or more capitalised words: a title or a message (`Invalid Password`).
-_TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
+# Two or more capitalised words, or one with a full stop: a title, a message or a
+# form's label (`Invalid Password`, `Updated.`, `Account Password:`).
+_TITLE = re.compile(r"^[A-Z][a-z]+(?:(?: [A-Za-z][a-z]*)+[.!:]?|\.)$")
 # An HTML tag inside a value: markup, not a credential.
 _MARKUP = re.compile(r"</?(?:em|b|i|strong|code|span|div|p|br|td|tr|li|a|pre|small|u)\s*/?>", re.I)
 # A letter outside ASCII: user-interface text in some language, not a credential.
