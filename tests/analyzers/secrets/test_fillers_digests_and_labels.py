@@ -82,7 +82,7 @@ def test_an_account_a_test_makes_up_with_its_name_as_password_is_filler() -> Non
 
 
 def test_a_hex_digest_in_a_users_record_is_what_the_application_stores() -> None:
-    digest = hashlib.md5(_word(7).encode()).hexdigest()
+    digest = hashlib.md5(_word(7).encode(), usedforsecurity=False).hexdigest()
     record = f'row = users_table(id="admin", password="{digest}")\n'
     assert _found(record, "app/views.py") == []
     sql = f"    \"INSERT INTO users (name, password) VALUES ('ann', '{digest}');\"\n"
