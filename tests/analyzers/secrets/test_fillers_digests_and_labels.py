@@ -90,3 +90,12 @@ def test_a_hex_digest_in_a_users_record_is_what_the_application_stores() -> None
     plain = mixed_value(8, 10)
     sql = f"    \"INSERT INTO users (name, password) VALUES ('ann', '{plain}');\"\n"
     assert _found(f"SQL = [\n{sql}]\n", "app/migrations/0002_users.py") == [plain]
+
+
+def test_a_short_word_as_the_signing_secret_is_a_weak_key() -> None:
+    word = _word(9, 5)
+    for line in (f"JWT_SECRET={word}\n", f"  SECRET_KEY: {word}\n", f"jwtSecret: {word}\n"):
+        assert _found(line, "deploy/config.yaml") == [word], line
+    placeholder = "ran" + "dom"
+    assert _found(f'SECRET_KEY = "{placeholder}"\n', "app/config.py") == []
+    assert _found(f"generateSecret: {word}\n", "deploy/config.yaml") == []
