@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets import values
-from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret
+from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret, signing_secret
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Control, Severity
@@ -363,8 +363,9 @@ _WEAK_KEY = re.compile(
 
 # Three or more words of letters (any script) and sentence punctuation.
 _PROSE = re.compile(r"^(?:[^\W\d_]|['\u2019,.!?-])+(?: (?:[^\W\d_]|['\u2019,.!?-])+){2,}$")
-# Two or more capitalised words: a title or a message (`Invalid Password`).
-_TITLE = re.compile(r"^[A-Z][a-z]+(?: [A-Za-z][a-z]*)+[.!]?$")
+# Two or more capitalised words, or one with a full stop: a title, a message or a
+# form's label (`Invalid Password`, `Updated.`, `Account Password:`).
+_TITLE = re.compile(r"^[A-Z][a-z]+(?:(?: [A-Za-z][a-z]*)+[.!:]?|\.)$")
 # An HTML tag inside a value: markup, not a credential.
 _MARKUP = re.compile(r"</?(?:em|b|i|strong|code|span|div|p|br|td|tr|li|a|pre|small|u)\s*/?>", re.I)
 # A letter outside ASCII: user-interface text in some language, not a credential.
@@ -429,6 +430,10 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = _rejection("password", value)  # a leet word under `secret:`: a chosen password
         if reason in _FINAL:
             return None
+    elif len(value) < floor and signing_secret(name) and _ONE_WORD.match(value):
+        reason = _rejection("password", value)  # `JWT_SECRET=crapi`: a weak signing secret
+        if reason in _FINAL:
+            return None
     elif len(value) < floor:
         reason = "short"
     else:
@@ -438,6 +443,9 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         if value.lower() in _COPIED_DEFAULTS:
             reason = ""  # a framework's documented default, copied into an application
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
+
+
+_ONE_WORD = re.compile(r"^[a-z]{4,7}$")  # a short word: a weak signing secret
 
 
 _SEPARATORS = re.compile(r"[\s_.:-]+")

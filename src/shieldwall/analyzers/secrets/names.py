@@ -418,3 +418,19 @@ def credential_kind(name: str) -> str | None:
     if words[-1] == "key" and not _PLAIN_KEY_OWNERS & set(words[:-1]):
         return "token"  # `appKey`, `pagerduty.service_key`: the value must look random
     return None
+
+
+# The secret an application signs its sessions or tokens with (`JWT_SECRET`,
+# `SECRET_KEY`, `sessionSecret`): whatever its length, a literal word there is the
+# key, and a short one is the weakest of keys.
+_SIGNING_OWNERS = frozenset({"jwt", "session", "cookie", "app", "token", "signing", "flask"})
+
+
+def signing_secret(name: str) -> bool:
+    words = name_words(name)
+    if len(words) != 2:
+        return False
+    first, last = words
+    return (last == "secret" and first in _SIGNING_OWNERS) or (
+        last == "key" and first in ("secret", "jwt", "signing")
+    )

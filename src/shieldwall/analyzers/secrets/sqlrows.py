@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.secrets import generic
 from shieldwall.analyzers.secrets.names import credential_kind
+from shieldwall.analyzers.secrets.values import is_hex_digest
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
@@ -70,6 +71,8 @@ def rows(data: bytes) -> Iterator[Found]:
                     continue
                 if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
                     continue  # `identificationToken` of a video: an id unless it is key-like
+                if hit.kind == "password" and is_hex_digest(hit.value):
+                    continue  # an MD5, SHA-1 or SHA-256 digest: what the table stores instead
                 line += text.count("\n", counted, at)
                 counted = at
                 yield line, column, hit.value, severity(hit, False)

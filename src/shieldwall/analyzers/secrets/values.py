@@ -34,6 +34,16 @@ _PLACEHOLDER_WORDS = re.compile(
 _MARKER_COMPOUND = re.compile(
     r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random)[a-z]*$"
     r"|^(?:new|old|my)?pass(?:word)?\d{1,4}$"  # `pass123`, `newpass123`: a documentation's sample
+    # an instruction run together (`YOURSECRETKEYGOESHERE`, `insertkeyhere`)
+    r"|^(?:your|insert|enter|put|paste|add)[a-z]*here$|^[a-z]+goes?here$"
+    # a deliberately wrong value, as a test or an API example sends it (`wrong_pass`)
+    r"|^(?:wrong|invalid|incorrect|bad)(?:[-_]?(?:pass(?:word)?|pwd|secret|token|key))?\d{0,3}$"
+)
+# A credential's word with an owner in front, in camel case: `myPass`, `yourApiKey`,
+# `theSecretToken`: what a test or a tutorial types where a value goes.
+_OWNED_WORD = re.compile(
+    r"^(?:my|your|some|the)(?:[A-Z][a-z]+)*(?:Pass(?:word)?|Passwd|Pwd|Secret|Token|Key)"
+    r"(?:[A-Z][a-z]+)*\d{0,3}$"
 )
 # Where a secret lives when it is not in the file: references, not values.
 _REFERENCE = re.compile(
@@ -47,7 +57,7 @@ _REFERENCE = re.compile(
         (?:var|local|module|data)\.[A-Za-z_]|
         (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
         secretKeyRef|valueFrom|
-        \$\{?[A-Za-z_]\w*\}?(?=\s|$)   # `$POSTGRES_PW (see .env)`
+        \$\{?[A-Za-z_]\w*\}?(?=[\s/]|$)   # `$POSTGRES_PW (see .env)`, `$DIR/certs/server.key`
     )"""
 )
 # The pairs the HTTP Basic specifications use as their examples (RFC 2617, RFC 7617),
@@ -121,10 +131,13 @@ def is_marker(value: str) -> bool:
 
 def is_placeholder(value: str) -> bool:
     text = value.strip()
+    if text[:1] == "_" and text[-1:] == "_":
+        text = text.strip("_") or "_"  # `___password___`: a marker set off by underscores
     return bool(
         _PLACEHOLDER.match(text)
         or _PLACEHOLDER_WORDS.search(text)
         or _MARKER_COMPOUND.match(text)
+        or _OWNED_WORD.match(text)
         or is_marker(text)
     )
 
@@ -160,7 +173,8 @@ _FILE_NAME = re.compile(r"^[\w.-]+\.(?:pem|key|crt|json|ya?ml|txt|env|p12|pfx|jk
 # `secrets/prod/api_token`: lower-case words between slashes.
 _RELATIVE_PATH = re.compile(r"^[a-z][a-z0-9_.-]*(?:/[a-z][a-z0-9_.-]*)+/?$")
 _PATH_WITH_EXTENSION = re.compile(r"^[\w.-]+(?:/[\w.-]+)*/[\w-]+\.[a-z]{2,4}$")
-_ATTRIBUTE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\))?$")
+# `self.password`, `generic.text.commentMessage.1` (a message's key, numbered)
+_ATTRIBUTE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\)|\.\d{1,3})?$")
 _CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$")
 # `Jobs[-1].JobId`: a path into a document.
 _INDEXED = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]]*\])?)+$")
@@ -262,6 +276,11 @@ def strength_of(bits: float, classes: int, length: int) -> float:
 
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
 _LINE_WORD = re.compile(r"[\w.@-]{1,80}")
+
+
+def is_hex_digest(value: str) -> bool:
+    """An MD5, SHA-1 or SHA-256 digest in lower-case hex."""
+    return bool(_HEX_DIGEST.match(value))
 
 
 def is_digest_of_a_word(value: str, line: str) -> bool:

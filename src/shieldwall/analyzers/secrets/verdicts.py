@@ -33,6 +33,29 @@ Where = tuple[Syntax, str, bool]  # the file's syntax, its path, a test path?
 Below = Callable[[int], str | None]  # the n-th line below, None past the region
 
 
+# A user name given on the line: `username: "vulntest", password: "vulntest"`.
+_USER_NAME = re.compile(r"""(?i)\buser(?:_?name)?["'`]?\s*[:=]\s*["'`](?P<u>[^"'`\s]{1,64})["'`]""")
+
+
+# A user's record on the line (`id="admin", password=...`, `"username": ...`) and a
+# hex digest for the password: what the application stores, not the password.
+_USER_RECORD = re.compile(r"""(?i)\b(?:user(?:_?name)?|login|id)["'`]?\s*[:=]\s*["'`]""")
+
+
+def _stored_digest(line: str, hit: generic.GenericHit) -> bool:
+    return (
+        hit.kind == "password"
+        and values.is_hex_digest(hit.value)
+        and _USER_RECORD.search(line) is not None
+    )
+
+
+def _account_of_a_test(line: str, password: str) -> bool:
+    """An account a test makes up with its user name as its password: filler the
+    test registers and logs in with, not anyone's credential."""
+    return any(m.group("u") == password for m in _USER_NAME.finditer(line))
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     hit: generic.GenericHit
@@ -91,6 +114,10 @@ class LineVerdicts:
                 continue
             if values.is_documented(hit.value):
                 continue  # a specification's or provider's own example, whatever the scorer says
+            filler = test_path and hit.kind == "password" and _account_of_a_test(line, hit.value)
+            if filler or _stored_digest(line, hit):
+                out.append(Verdict(hit, False, None))
+                continue
             keep = True
             if hit.reason == generic.OWN_WORD:
                 keep = not test_path and _OWN_WORD_LAYOUT.search(path + "\n" + line) is not None
