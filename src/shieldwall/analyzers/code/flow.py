@@ -64,7 +64,7 @@ class FunctionFlow(Statements):
             if self_name is not None:
                 self.env[f"{self_name}.{tainted_param[len('attr:') :]}"] = Val(param_taint(0))
             return
-        route_paths = self._bind_route(node)
+        route_paths = self._bind_route(info)
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
@@ -86,7 +86,7 @@ class FunctionFlow(Statements):
                 if i == tainted_param and self._request_param(info, i, arg):
                     self.env[name] = Val(param_taint(i), qual="<request>")
                 continue
-            if self._request_param(info, i, arg):
+            if (i == 0 and self.request_first) or self._request_param(info, i, arg):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
@@ -105,7 +105,7 @@ class FunctionFlow(Statements):
                 )
                 if ann in cat.SAFE_ANNOTATIONS or enum or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
-                elif fastapi or route_converter(route_paths, name) is not None:
+                elif fastapi or converter is not None or (self.routed_all and i < required):
                     # a request body model of this module: its typed fields are known
                     model = f"<instance>{ann}" if ann in self.m.class_fields else None
                     self.env[name] = Val(
@@ -123,10 +123,15 @@ class FunctionFlow(Statements):
                 Val(param_taint(n + 1)) if tainted_param == n + 1 else CLEAN
             )
 
-    def _bind_route(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-        """Whether the function is a route (and one with a fixed path); its paths."""
+    def _bind_route(self, info: FunctionInfo) -> list[str]:
+        """Whether the function is a route (and one with a fixed path); its paths.
+        A route is decorated as one, registered by a call (`add_url_rule`, a router's
+        `add_get`, `Route(...)`), or a method of a Flask class-based view or a Tornado
+        handler (whose parameters are all URL captures when no path says otherwise)."""
+        node = info.node
         routes = [d for d in node.decorator_list if route_decorator(d)]
         self.route = bool(routes)
+        self.request_first = self.routed_all = False
         route_paths: list[str] = []
         for d in routes:
             if (
@@ -141,7 +146,39 @@ class FunctionFlow(Statements):
             and len(route_paths) == len(routes)
             and all("<" not in p and "{" not in p for p in route_paths)
         )
+        if not routes:
+            self._bind_registered_route(info, route_paths)
         return route_paths
+
+    def _bind_registered_route(self, info: FunctionInfo, route_paths: list[str]) -> None:
+        handler_method = info.node.name in cat.VIEW_METHODS or info.node.name in cat.VIEW_DISPATCH
+        if info.class_name is None and "." not in info.qualname:
+            reg = self.m.registered(info.node.name)
+        elif info.class_name is not None and handler_method:
+            reg = self.m.registered(info.class_name)
+        else:
+            return
+        if reg is not None:
+            self.route = True
+            self.request_first = reg.request_first
+            route_paths.extend(reg.paths)
+        if info.class_name is not None and (
+            self._flask_view(info.class_name) or self._tornado_handler(info.class_name)
+        ):
+            self.route = True
+        self.routed_all = self.route and not route_paths and not self.request_first
+
+    def _flask_view(self, cls: str) -> bool:
+        """A Flask class-based view: its handlers take URL captures after `self`."""
+        bases = self.m.class_bases.get(cls, ())
+        return "flask" in self.m.imported and (
+            "MethodView" in bases
+            or ("View" in bases and not ({"django", "rest_framework"} & self.m.imported))
+        )
+
+    def _tornado_handler(self, cls: str) -> bool:
+        """A Tornado RequestHandler: its HTTP methods take the URL's groups."""
+        return "tornado" in self.m.imported and "RequestHandler" in self.m.class_bases.get(cls, ())
 
     def _request_param(self, info: FunctionInfo, i: int, arg: ast.arg) -> bool:
         """A parameter that holds a request: named so in a web module, annotated as
@@ -164,6 +201,7 @@ class FunctionFlow(Statements):
         return (
             i == 1
             and info.class_name is not None
+            and not self._flask_view(info.class_name)
             and info.node.name in cat.VIEW_METHODS
             and any(
                 b.endswith(cat.VIEW_BASE_SUFFIXES)

@@ -203,6 +203,8 @@ class FlowState:
         self.route = False
         self.lambda_handler = False  # an AWS Lambda handler: what it returns is the response
         self.static_route = False
+        self.request_first = False  # a registered handler's first parameter: the request
+        self.routed_all = False  # every required parameter is a URL capture
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
         # SQL text built from input here, not yet seen reaching a SQL sink:
@@ -462,7 +464,7 @@ class FlowState:
         if self.lambda_handler and value.keys is not None:
             self.lambda_response(value, node)
             return
-        if not (self.route and "flask" in self.m.imported) or value.qual:
+        if not (self.route and cat.HTML_RETURNING & self.m.imported) or value.qual:
             return
         body = value
         if value.items is not None:
@@ -475,7 +477,7 @@ class FlowState:
                 return
         elif value.keys is not None or DICT_RESULT in value.flags:
             return  # a dict becomes JSON
-        self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
+        self.sink("xss", body.deep_taint(), node, "the HTML response of a view")
 
     def qual_of(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):

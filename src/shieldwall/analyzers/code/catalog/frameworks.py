@@ -48,6 +48,10 @@ RESPONSE_BUILDERS = frozenset(
         "flask.send_file",
         "flask.send_from_directory",
         "flask.url_for",
+        "bottle.static_file",
+        "bottle.template",
+        "bottle.redirect",
+        "bottle.abort",
     }
 )
 
@@ -221,6 +225,10 @@ REEXPORTS.update(
     }
 )
 
+# Frameworks whose views' returned text is served as an HTML page.
+HTML_RETURNING = frozenset({"flask", "bottle", "quart"})
+# Methods of Flask's class-based views called for every HTTP method.
+VIEW_DISPATCH = frozenset({"dispatch_request"})
 # Class-based views: the HTTP method handlers whose first argument after `self` is
 # the request whatever its name (`def get(self, req)`), by the base class suffix.
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")

@@ -288,6 +288,10 @@ class Sink:
     kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 SINK_CALLS: dict[str, Sink] = {
     # SQL
     "sqlalchemy.text": Sink("sql", (0,), ("text",)),
@@ -403,6 +407,35 @@ SINK_CALLS: dict[str, Sink] = {
     "os.symlink": Sink("path", (0, 1)),
     "os.path.exists": Sink("path"),
     "os.path.isfile": Sink("path"),
+    "builtins.open": Sink("path", (0,), ("file",)),
+    # the rest of os/os.path that takes a file name: what they stat, link, change or
+    # list is the file input names (also the implementations os.path stands for)
+    **{
+        f"{mod}.{name}": Sink("path", (0,), ("path", "s"))
+        for mod in ("os.path", "posixpath", "ntpath", "genericpath")
+        for name in ("exists", "isfile", "isdir", "islink", "ismount", "lexists", "getsize")
+    },
+    **{
+        f"os.{name}": Sink("path", (0,), ("path",))
+        for name in _words(
+            "access chdir chflags chroot lchflags lchmod lchown lstat mkfifo mknod pathconf"
+            " readlink stat statvfs utime getxattr listxattr removexattr setxattr"
+        )
+    },
+    "os.fwalk": Sink("path", (0,), ("top",)),
+    "os.link": Sink("path", (0, 1), ("src", "dst")),
+    "os.renames": Sink("path", (0, 1), ("old", "new")),
+    "shutil.disk_usage": Sink("path", (0,), ("path",)),
+    # temporary files: the name is joined from dir, prefix and suffix
+    **{
+        f"tempfile.{name}": Sink("path", (0, 1, 2), ("suffix", "prefix", "dir"))
+        for name in ("mkstemp", "mkdtemp", "TemporaryDirectory")
+    },
+    **{
+        f"tempfile.{name}": Sink("path", (4, 5, 6), ("suffix", "prefix", "dir"))
+        for name in ("NamedTemporaryFile", "TemporaryFile")
+    },
+    "tempfile.SpooledTemporaryFile": Sink("path", (5, 6, 7), ("suffix", "prefix", "dir")),
     "os.path.getsize": Sink("path"),
     "shutil.copy": Sink("path", (0, 1)),
     "shutil.copyfile": Sink("path", (0, 1)),
@@ -426,6 +459,7 @@ SINK_CALLS: dict[str, Sink] = {
     "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
     "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
     "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
+    "aiohttp.web.FileResponse": Sink("path", (0,), ("path",)),
     # readers of data files by name (an uploaded file object passed instead is no path)
     "PIL.Image.open": Sink("path", (0,), ("fp",)),
     **{
@@ -483,6 +517,7 @@ SINK_CALLS: dict[str, Sink] = {
     "django.http.HttpResponseRedirect": Sink("redirect", (0,), ("redirect_to",)),
     "django.http.HttpResponsePermanentRedirect": Sink("redirect", (0,), ("redirect_to",)),
     "aiohttp.web.HTTPFound": Sink("redirect", (0,), ("location",)),
+    "bottle.redirect": Sink("redirect", (0,), ("url",)),
     "aiohttp.web.HTTPSeeOther": Sink("redirect", (0,), ("location",)),
     "aiohttp.web.HTTPMovedPermanently": Sink("redirect", (0,), ("location",)),
     "aiohttp.web.HTTPTemporaryRedirect": Sink("redirect", (0,), ("location",)),
@@ -498,6 +533,7 @@ SINK_CALLS: dict[str, Sink] = {
     # reflected output
     "flask.make_response": Sink("xss", (0,)),
     "flask.Response": Sink("xss", (0,), ("response",)),
+    "flask.Flask.response_class": Sink("xss", (0,), ("response",)),  # flask.Response
     "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
     "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
     "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
