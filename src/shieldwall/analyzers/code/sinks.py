@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.state import (
     FlowState,
     fixed_destination,
     not_html,
+    said_html,
 )
 from shieldwall.analyzers.code.syntax import (
     attr_name,
@@ -119,6 +120,8 @@ class SinkChecks(FlowState):
                     self.header_dict_sink(h, node)
                 args = args[:1]
             if spec.cls == "xss" and not_html(kwargs, headers):
+                return True
+            if name in cat.HTML_ONLY_WHEN_SAID and not said_html(kwargs):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if (

@@ -168,6 +168,13 @@ def not_html(kwargs: dict[str, Val], headers: list[Val] | None = None) -> bool:
     return False
 
 
+def said_html(kwargs: dict[str, Val]) -> bool:
+    """A response built with a media type saying HTML (`media_type="text/html"`)."""
+    v = kwargs.get("media_type") or kwargs.get("content_type")
+    consts = v.consts if v is not None else None
+    return bool(consts) and any(isinstance(c, str) and "html" in c.lower() for c in consts or ())
+
+
 def join_envs(a: Env, b: Env) -> Env:
     if a is b:
         return a

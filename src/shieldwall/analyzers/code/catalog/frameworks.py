@@ -199,6 +199,10 @@ MODELLED_OBJECTS: dict[str, str] = {
     "werkzeug.Headers": "<headers>",
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
+    # fabric's and invoke's runners: their run/sudo/local run a command line
+    "fabric.Connection": "fabric.Connection",
+    "fabric.connection.Connection": "fabric.Connection",
+    "invoke.Context": "invoke.Context",
 }
 
 # Names a module re-exports from another, imported from the first

@@ -288,10 +288,6 @@ class Sink:
     kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
 SINK_CALLS: dict[str, Sink] = {
     # SQL
     "sqlalchemy.text": Sink("sql", (0,), ("text",)),
@@ -346,6 +342,11 @@ SINK_CALLS: dict[str, Sink] = {
     "fabric.api.local": Sink("cmd", (0,), ("command",)),
     "fabric.api.run": Sink("cmd", (0,), ("command",)),
     "fabric.api.sudo": Sink("cmd", (0,), ("command",)),
+    **{
+        f"{runner}.{name}": Sink("cmd", (0,), ("command",))
+        for runner in ("invoke", "invoke.Context", "fabric.Connection")
+        for name in ("run", "sudo", "local")
+    },
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
@@ -407,35 +408,6 @@ SINK_CALLS: dict[str, Sink] = {
     "os.symlink": Sink("path", (0, 1)),
     "os.path.exists": Sink("path"),
     "os.path.isfile": Sink("path"),
-    "builtins.open": Sink("path", (0,), ("file",)),
-    # the rest of os/os.path that takes a file name: what they stat, link, change or
-    # list is the file input names (also the implementations os.path stands for)
-    **{
-        f"{mod}.{name}": Sink("path", (0,), ("path", "s"))
-        for mod in ("os.path", "posixpath", "ntpath", "genericpath")
-        for name in ("exists", "isfile", "isdir", "islink", "ismount", "lexists", "getsize")
-    },
-    **{
-        f"os.{name}": Sink("path", (0,), ("path",))
-        for name in _words(
-            "access chdir chflags chroot lchflags lchmod lchown lstat mkfifo mknod pathconf"
-            " readlink stat statvfs utime getxattr listxattr removexattr setxattr"
-        )
-    },
-    "os.fwalk": Sink("path", (0,), ("top",)),
-    "os.link": Sink("path", (0, 1), ("src", "dst")),
-    "os.renames": Sink("path", (0, 1), ("old", "new")),
-    "shutil.disk_usage": Sink("path", (0,), ("path",)),
-    # temporary files: the name is joined from dir, prefix and suffix
-    **{
-        f"tempfile.{name}": Sink("path", (0, 1, 2), ("suffix", "prefix", "dir"))
-        for name in ("mkstemp", "mkdtemp", "TemporaryDirectory")
-    },
-    **{
-        f"tempfile.{name}": Sink("path", (4, 5, 6), ("suffix", "prefix", "dir"))
-        for name in ("NamedTemporaryFile", "TemporaryFile")
-    },
-    "tempfile.SpooledTemporaryFile": Sink("path", (5, 6, 7), ("suffix", "prefix", "dir")),
     "os.path.getsize": Sink("path"),
     "shutil.copy": Sink("path", (0, 1)),
     "shutil.copyfile": Sink("path", (0, 1)),
@@ -545,6 +517,10 @@ SINK_CALLS: dict[str, Sink] = {
     "django.http.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "django.http.response.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
+    # a plain Response is a page only with an HTML media type (see HTML_ONLY_WHEN_SAID)
+    "starlette.responses.Response": Sink("xss", (0,), ("content",)),
+    "fastapi.responses.Response": Sink("xss", (0,), ("content",)),
+    "fastapi.Response": Sink("xss", (0,), ("content",)),
     # Pyramid (WebOb): text/html unless a content type says otherwise
     "pyramid.response.Response": Sink("xss", (0,), ("body",)),
     "pyramid.request.Response": Sink("xss", (0,), ("body",)),
@@ -593,6 +569,9 @@ for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
         SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
     SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
+# clients given the base every later relative URL is joined to
+SINK_CALLS["httpx.Client"] = SINK_CALLS["httpx.AsyncClient"] = Sink("ssrf", (), ("base_url",))
+SINK_CALLS["aiohttp.ClientSession"] = Sink("ssrf", (0,), ("base_url",))
 # Sessions whose transport refuses internal addresses (AntiSSRF's policy): no SSRF
 # sink until another adapter is mounted on them (then a plain requests.Session).
 GUARDED_SESSION = "<guarded-session>"
@@ -647,6 +626,11 @@ def is_sql_text(text: str) -> bool:
 
 
 # Methods recognised by name on objects whose type is not followed.
+# Response classes that have no media type of their own: a page only when told so.
+HTML_ONLY_WHEN_SAID = frozenset(
+    {"starlette.responses.Response", "fastapi.responses.Response", "fastapi.Response"}
+)
+
 SINK_METHODS: dict[str, Sink] = {
     "execute": Sink("sql", (0,), ("sql", "query", "operation", "statement")),
     "executemany": Sink("sql", (0,), ("sql", "query", "operation")),

@@ -1,0 +1,45 @@
+"""File-name sinks beyond open(): the rest of os, os.path (and the modules it
+stands for), shutil and tempfile that take a file name. What they stat, link,
+change or list is the file input names. Added to SINK_CALLS."""
+
+from __future__ import annotations
+
+from shieldwall.analyzers.code.catalog.sinks import SINK_CALLS, Sink
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FILE_NAME_SINKS: dict[str, Sink] = {
+    "builtins.open": Sink("path", (0,), ("file",)),
+    # the rest of os/os.path that takes a file name: what they stat, link, change or
+    # list is the file input names (also the implementations os.path stands for)
+    **{
+        f"{mod}.{name}": Sink("path", (0,), ("path", "s"))
+        for mod in ("os.path", "posixpath", "ntpath", "genericpath")
+        for name in ("exists", "isfile", "isdir", "islink", "ismount", "lexists", "getsize")
+    },
+    **{
+        f"os.{name}": Sink("path", (0,), ("path",))
+        for name in _words(
+            "access chdir chflags chroot lchflags lchmod lchown lstat mkfifo mknod pathconf"
+            " readlink stat statvfs utime getxattr listxattr removexattr setxattr"
+        )
+    },
+    "os.fwalk": Sink("path", (0,), ("top",)),
+    "os.link": Sink("path", (0, 1), ("src", "dst")),
+    "os.renames": Sink("path", (0, 1), ("old", "new")),
+    "shutil.disk_usage": Sink("path", (0,), ("path",)),
+    # temporary files: the name is joined from dir, prefix and suffix
+    **{
+        f"tempfile.{name}": Sink("path", (0, 1, 2), ("suffix", "prefix", "dir"))
+        for name in ("mkstemp", "mkdtemp", "TemporaryDirectory")
+    },
+    **{
+        f"tempfile.{name}": Sink("path", (4, 5, 6), ("suffix", "prefix", "dir"))
+        for name in ("NamedTemporaryFile", "TemporaryFile")
+    },
+    "tempfile.SpooledTemporaryFile": Sink("path", (5, 6, 7), ("suffix", "prefix", "dir")),
+}
+SINK_CALLS.update(FILE_NAME_SINKS)
