@@ -160,7 +160,8 @@ class FunctionFlow(Statements):
             return
         if reg is not None:
             self.route = True
-            self.request_first = reg.request_first
+            # a function's first parameter; a class's own handlers read `self.request`
+            self.request_first = reg.request_first and info.class_name is None
             route_paths.extend(reg.paths)
         if info.class_name is not None and (
             self._flask_view(info.class_name) or self._tornado_handler(info.class_name)

@@ -170,9 +170,16 @@ def not_html(kwargs: dict[str, Val], headers: list[Val] | None = None) -> bool:
 
 def said_html(kwargs: dict[str, Val]) -> bool:
     """A response built with a media type saying HTML (`media_type="text/html"`)."""
-    v = kwargs.get("media_type") or kwargs.get("content_type")
-    consts = v.consts if v is not None else None
-    return bool(consts) and any(isinstance(c, str) and "html" in c.lower() for c in consts or ())
+    types = [kwargs.get("media_type"), kwargs.get("content_type")]
+    h = kwargs.get("headers")
+    if h is not None and h.keys is not None:
+        types.extend(v for k, v in h.keys.items() if str(k).lower() == "content-type")
+    return any(
+        isinstance(c, str) and "html" in c.lower()
+        for v in types
+        if v is not None
+        for c in v.consts or ()
+    )
 
 
 def join_envs(a: Env, b: Env) -> Env:

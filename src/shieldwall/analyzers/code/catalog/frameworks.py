@@ -48,6 +48,8 @@ RESPONSE_BUILDERS = frozenset(
         "flask.send_file",
         "flask.send_from_directory",
         "flask.url_for",
+        "flask.Flask.make_response",
+        "flask.Flask.response_class",
         "bottle.static_file",
         "bottle.template",
         "bottle.redirect",
@@ -199,6 +201,8 @@ MODELLED_OBJECTS: dict[str, str] = {
     "werkzeug.Headers": "<headers>",
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
+    # a Flask application: its response_class and make_response build pages
+    "flask.Flask": "flask.Flask",
     # fabric's and invoke's runners: their run/sudo/local run a command line
     "fabric.Connection": "fabric.Connection",
     "fabric.connection.Connection": "fabric.Connection",

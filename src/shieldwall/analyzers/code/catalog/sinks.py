@@ -506,6 +506,7 @@ SINK_CALLS: dict[str, Sink] = {
     "flask.make_response": Sink("xss", (0,)),
     "flask.Response": Sink("xss", (0,), ("response",)),
     "flask.Flask.response_class": Sink("xss", (0,), ("response",)),  # flask.Response
+    "flask.Flask.make_response": Sink("xss", (0,), ("rv",)),
     "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
     "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
     "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
@@ -521,6 +522,7 @@ SINK_CALLS: dict[str, Sink] = {
     "starlette.responses.Response": Sink("xss", (0,), ("content",)),
     "fastapi.responses.Response": Sink("xss", (0,), ("content",)),
     "fastapi.Response": Sink("xss", (0,), ("content",)),
+    "aiohttp.web.Response": Sink("xss", (0,), ("body", "text")),
     # Pyramid (WebOb): text/html unless a content type says otherwise
     "pyramid.response.Response": Sink("xss", (0,), ("body",)),
     "pyramid.request.Response": Sink("xss", (0,), ("body",)),
@@ -628,7 +630,12 @@ def is_sql_text(text: str) -> bool:
 # Methods recognised by name on objects whose type is not followed.
 # Response classes that have no media type of their own: a page only when told so.
 HTML_ONLY_WHEN_SAID = frozenset(
-    {"starlette.responses.Response", "fastapi.responses.Response", "fastapi.Response"}
+    {
+        "starlette.responses.Response",
+        "fastapi.responses.Response",
+        "fastapi.Response",
+        "aiohttp.web.Response",
+    }
 )
 
 SINK_METHODS: dict[str, Sink] = {
