@@ -105,7 +105,11 @@ class FunctionFlow(Statements):
                 )
                 if ann in cat.SAFE_ANNOTATIONS or enum or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
-                elif fastapi or converter is not None or (self.routed_all and i < required):
+                elif (
+                    fastapi
+                    or converter is not None
+                    or (self.routed_all and (i < required or self.routed_every))
+                ):
                     # a request body model of this module: its typed fields are known
                     model = f"<instance>{ann}" if ann in self.m.class_fields else None
                     self.env[name] = Val(
@@ -131,7 +135,7 @@ class FunctionFlow(Statements):
         node = info.node
         routes = [d for d in node.decorator_list if route_decorator(d)]
         self.route = bool(routes)
-        self.request_first = self.routed_all = False
+        self.request_first = self.routed_all = self.routed_every = False
         route_paths: list[str] = []
         for d in routes:
             if (
@@ -152,6 +156,11 @@ class FunctionFlow(Statements):
 
     def _bind_registered_route(self, info: FunctionInfo, route_paths: list[str]) -> None:
         handler_method = info.node.name in cat.VIEW_METHODS or info.node.name in cat.VIEW_DISPATCH
+        if info.class_name is not None and self._tornado_handler(info.class_name):
+            # every parameter is a URL group (or a WebSocket message), defaults too
+            if handler_method or info.node.name in cat.WEBSOCKET_HANDLERS:
+                self.route = self.routed_all = self.routed_every = True
+            return
         if info.class_name is None and "." not in info.qualname:
             reg = self.m.registered(info.node.name)
         elif info.class_name is not None and handler_method:
@@ -163,9 +172,7 @@ class FunctionFlow(Statements):
             # a function's first parameter; a class's own handlers read `self.request`
             self.request_first = reg.request_first and info.class_name is None
             route_paths.extend(reg.paths)
-        if info.class_name is not None and (
-            self._flask_view(info.class_name) or self._tornado_handler(info.class_name)
-        ):
+        if info.class_name is not None and self._flask_view(info.class_name):
             self.route = True
         self.routed_all = self.route and not route_paths and not self.request_first
 
@@ -179,7 +186,10 @@ class FunctionFlow(Statements):
 
     def _tornado_handler(self, cls: str) -> bool:
         """A Tornado RequestHandler: its HTTP methods take the URL's groups."""
-        return "tornado" in self.m.imported and "RequestHandler" in self.m.class_bases.get(cls, ())
+        bases = self.m.class_bases.get(cls, ())
+        return "tornado" in self.m.imported and (
+            "RequestHandler" in bases or "WebSocketHandler" in bases
+        )
 
     def _request_param(self, info: FunctionInfo, i: int, arg: ast.arg) -> bool:
         """A parameter that holds a request: named so in a web module, annotated as

@@ -219,6 +219,7 @@ class FlowState:
         self.static_route = False
         self.request_first = False  # a registered handler's first parameter: the request
         self.routed_all = False  # every required parameter is a URL capture
+        self.routed_every = False  # ... and those with defaults (Tornado's groups)
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
         # SQL text built from input here, not yet seen reaching a SQL sink:
@@ -478,6 +479,10 @@ class FlowState:
         if self.lambda_handler and value.keys is not None:
             self.lambda_response(value, node)
             return
+        if self.info is not None and self.info.class_name is not None:
+            for base in self.m.class_bases.get(self.info.class_name, ()):
+                if cat.REDIRECT_URL_METHODS.get(base) == self.info.node.name:
+                    self.sink("redirect", value.deep_taint(), node, "the view's redirect URL")
         if not (self.route and cat.HTML_RETURNING & self.m.imported) or value.qual:
             return
         body = value

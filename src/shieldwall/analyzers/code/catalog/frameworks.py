@@ -220,6 +220,26 @@ REEXPORTS: dict[str, str] = {
         "Http404",
     )
 }
+# django.http re-exports its response module's classes
+REEXPORTS.update(
+    {
+        f"django.http.response.{name}": f"django.http.{name}"
+        for name in (
+            "HttpResponse",
+            "HttpResponseRedirect",
+            "HttpResponsePermanentRedirect",
+            "HttpResponseNotFound",
+            "HttpResponseBadRequest",
+            "HttpResponseForbidden",
+            "HttpResponseNotAllowed",
+            "HttpResponseGone",
+            "HttpResponseServerError",
+            "JsonResponse",
+            "StreamingHttpResponse",
+            "FileResponse",
+        )
+    }
+)
 REEXPORTS.update(
     {
         "flask.helpers.redirect": "flask.redirect",
@@ -237,6 +257,10 @@ REEXPORTS.update(
 HTML_RETURNING = frozenset({"flask", "bottle", "quart"})
 # Methods of Flask's class-based views called for every HTTP method.
 VIEW_DISPATCH = frozenset({"dispatch_request"})
+# Tornado WebSocketHandler methods: their parameters come from the client.
+WEBSOCKET_HANDLERS = frozenset({"open", "on_message"})
+# Class-based views whose method returns where to redirect: base -> method.
+REDIRECT_URL_METHODS = {"RedirectView": "get_redirect_url"}
 # Class-based views: the HTTP method handlers whose first argument after `self` is
 # the request whatever its name (`def get(self, req)`), by the base class suffix.
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")
