@@ -24,6 +24,7 @@ from shieldwall.analyzers.code.state import (
 from shieldwall.analyzers.code.statements import Statements
 from shieldwall.analyzers.code.syntax import (
     annotation_name,
+    decorator_name,
     dotted,
     route_converter,
     route_decorator,
@@ -86,7 +87,7 @@ class FunctionFlow(Statements):
                 if i == tainted_param and self._request_param(info, i, arg):
                     self.env[name] = Val(param_taint(i), qual="<request>")
                 continue
-            if (i == 0 and self.request_first) or self._request_param(info, i, arg):
+            if i == self.request_at or self._request_param(info, i, arg):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
@@ -135,7 +136,8 @@ class FunctionFlow(Statements):
         node = info.node
         routes = [d for d in node.decorator_list if route_decorator(d)]
         self.route = bool(routes)
-        self.request_first = self.routed_all = self.routed_every = False
+        self.routed_all = self.routed_every = False
+        self.request_at = -1
         route_paths: list[str] = []
         for d in routes:
             if (
@@ -150,9 +152,35 @@ class FunctionFlow(Statements):
             and len(route_paths) == len(routes)
             and all("<" not in p and "{" not in p for p in route_paths)
         )
-        if not routes:
+        if not routes and not self._bind_other_handler(info):
             self._bind_registered_route(info, route_paths)
         return route_paths
+
+    def _bind_other_handler(self, info: FunctionInfo) -> bool:
+        """Pyramid's `@view_config` views (the request is the last of one or two
+        parameters: `(request)`, `(context, request)`), Twisted resources' `render`
+        methods (the request after `self`, their result the page) and CherryPy's
+        `@cherrypy.expose` handlers (every parameter from the query or the path)."""
+        node = info.node
+        names = {decorator_name(d) for d in node.decorator_list}
+        positional = len(node.args.posonlyargs) + len(node.args.args)
+        if "view_config" in names and "pyramid" in self.m.imported and info.class_name is None:
+            if positional in (1, 2):
+                self.route, self.request_at = True, positional - 1
+            return True
+        if "expose" in names and "cherrypy" in self.m.imported:
+            self.route = self.routed_all = self.routed_every = True
+            return True
+        if (
+            info.class_name is not None
+            and "twisted" in self.m.imported
+            and (node.name == "render" or node.name.startswith("render_"))
+            and "Resource" in self.m.class_bases.get(info.class_name, ())
+            and positional == 2
+        ):
+            self.route, self.request_at = True, 1
+            return True
+        return False
 
     def _bind_registered_route(self, info: FunctionInfo, route_paths: list[str]) -> None:
         handler_method = info.node.name in cat.VIEW_METHODS or info.node.name in cat.VIEW_DISPATCH
@@ -170,11 +198,12 @@ class FunctionFlow(Statements):
         if reg is not None:
             self.route = True
             # a function's first parameter; a class's own handlers read `self.request`
-            self.request_first = reg.request_first and info.class_name is None
+            if reg.request_first and info.class_name is None:
+                self.request_at = 0
             route_paths.extend(reg.paths)
         if info.class_name is not None and self._flask_view(info.class_name):
             self.route = True
-        self.routed_all = self.route and not route_paths and not self.request_first
+        self.routed_all = self.route and not route_paths and self.request_at < 0
 
     def _flask_view(self, cls: str) -> bool:
         """A Flask class-based view: its handlers take URL captures after `self`."""

@@ -175,6 +175,10 @@ class SinkChecks(FlowState):
             # HttpResponse().write(x), Response().set_data(x): x is the HTML served
             self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
             return True
+        if receiver.qual == "<request>" and method == "write" and "twisted" in self.m.imported:
+            # Twisted's request is the response too: what it is given is the page
+            self.sink("xss", union_taint(args), node, "the request's `write()`")
+            return True
         handler = node.func.value if isinstance(node.func, ast.Attribute) else None
         if (
             method in ("write", "writelines")
@@ -333,7 +337,7 @@ class SinkChecks(FlowState):
             # werkzeug's Headers() rejects newlines in values, not in names
             self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
-            method in ("add_header", "set_header")
+            method in ("add_header", "set_header", "setHeader")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")
         ):
             self.header_sink(args[0], args[1], node)

@@ -217,7 +217,7 @@ class FlowState:
         self.route = False
         self.lambda_handler = False  # an AWS Lambda handler: what it returns is the response
         self.static_route = False
-        self.request_first = False  # a registered handler's first parameter: the request
+        self.request_at = -1  # the parameter holding the request, by its framework's rule
         self.routed_all = False  # every required parameter is a URL capture
         self.routed_every = False  # ... and those with defaults (Tornado's groups)
         self.seen_keys: dict[str, int] = {}

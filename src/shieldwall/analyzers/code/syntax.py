@@ -85,6 +85,14 @@ def derived_from(value: ast.expr) -> str | None:
     return None
 
 
+def decorator_name(d: ast.expr) -> str:
+    """The last name of a decorator (`@cherrypy.expose`, `@view_config(...)`)."""
+    target = d.func if isinstance(d, ast.Call) else d
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
 def route_decorator(d: ast.expr) -> bool:
     target = d.func if isinstance(d, ast.Call) else d
     if isinstance(target, ast.Name) and isinstance(d, ast.Call):

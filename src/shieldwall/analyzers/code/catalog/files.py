@@ -1,6 +1,7 @@
-"""File-name sinks beyond open(): the rest of os, os.path (and the modules it
-stands for), shutil and tempfile that take a file name. What they stat, link,
-change or list is the file input names. Added to SINK_CALLS."""
+"""File-name sinks beyond open(): web frameworks' file responses, the rest of os,
+os.path (and the modules it stands for), shutil and tempfile that take a file
+name. What they send, stat, link, change or list is the file input names. Added
+to SINK_CALLS."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 FILE_NAME_SINKS: dict[str, Sink] = {
+    # web frameworks' responses that send a file by its name
+    "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
+    "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
+    "flask.send_from_directory": Sink("path", (0,), ("directory",)),
+    "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
+    "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
+    "aiohttp.web.FileResponse": Sink("path", (0,), ("path",)),
+    "cherrypy.lib.static.serve_file": Sink("path", (0,), ("path",)),
+    "cherrypy.lib.static.serve_download": Sink("path", (0,), ("path",)),
+    "cherrypy.lib.static.staticfile": Sink("path", (0,), ("filename",)),
     "builtins.open": Sink("path", (0,), ("file",)),
     # the rest of os/os.path that takes a file name: what they stat, link, change or
     # list is the file input names (also the implementations os.path stands for)

@@ -54,6 +54,9 @@ RESPONSE_BUILDERS = frozenset(
         "bottle.template",
         "bottle.redirect",
         "bottle.abort",
+        "cherrypy.lib.static.serve_file",
+        "cherrypy.lib.static.serve_download",
+        "cherrypy.lib.static.staticfile",
     }
 )
 
@@ -254,7 +257,7 @@ REEXPORTS.update(
 )
 
 # Frameworks whose views' returned text is served as an HTML page.
-HTML_RETURNING = frozenset({"flask", "bottle", "quart"})
+HTML_RETURNING = frozenset({"flask", "bottle", "quart", "cherrypy", "twisted"})
 # Methods of Flask's class-based views called for every HTTP method.
 VIEW_DISPATCH = frozenset({"dispatch_request"})
 # Tornado WebSocketHandler methods: their parameters come from the client.

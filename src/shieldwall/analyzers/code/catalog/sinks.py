@@ -288,6 +288,10 @@ class Sink:
     kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 SINK_CALLS: dict[str, Sink] = {
     # SQL
     "sqlalchemy.text": Sink("sql", (0,), ("text",)),
@@ -418,9 +422,6 @@ SINK_CALLS: dict[str, Sink] = {
     "shutil.copymode": Sink("path", (0, 1)),
     "shutil.copystat": Sink("path", (0, 1)),
     "shutil.chown": Sink("path"),
-    "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
-    "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
-    "flask.send_from_directory": Sink("path", (0,), ("directory",)),
     "fileinput.input": Sink("path", (0,), ("files",)),
     "tarfile.open": Sink("path", (0,), ("name",)),
     "zipfile.ZipFile": Sink("path", (0,), ("file",)),
@@ -429,9 +430,6 @@ SINK_CALLS: dict[str, Sink] = {
     "glob.glob": Sink("path", (0,), ("pathname",)),
     "glob.iglob": Sink("path", (0,), ("pathname",)),
     "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
-    "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
-    "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
-    "aiohttp.web.FileResponse": Sink("path", (0,), ("path",)),
     # readers of data files by name (an uploaded file object passed instead is no path)
     "PIL.Image.open": Sink("path", (0,), ("fp",)),
     **{
@@ -490,6 +488,14 @@ SINK_CALLS: dict[str, Sink] = {
     "django.http.HttpResponsePermanentRedirect": Sink("redirect", (0,), ("redirect_to",)),
     "aiohttp.web.HTTPFound": Sink("redirect", (0,), ("location",)),
     "bottle.redirect": Sink("redirect", (0,), ("url",)),
+    "cherrypy.HTTPRedirect": Sink("redirect", (0,), ("urls",)),
+    **{
+        f"pyramid.httpexceptions.{name}": Sink("redirect", (0,), ("location",))
+        for name in _words(
+            "HTTPFound HTTPSeeOther HTTPMovedPermanently HTTPTemporaryRedirect"
+            " HTTPPermanentRedirect HTTPMultipleChoices HTTPUseProxy"
+        )
+    },
     "aiohttp.web.HTTPSeeOther": Sink("redirect", (0,), ("location",)),
     "aiohttp.web.HTTPMovedPermanently": Sink("redirect", (0,), ("location",)),
     "aiohttp.web.HTTPTemporaryRedirect": Sink("redirect", (0,), ("location",)),
@@ -781,7 +787,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "prepare": frozenset({"asyncpg"}),
     "cursor": frozenset({"asyncpg"}),
     "paged_search": frozenset({"ldap3"}),
-    "redirect": frozenset({"tornado"}),
+    "redirect": frozenset({"tornado", "twisted"}),
     "runsource": frozenset({"code"}),
     "exec_command": frozenset({"paramiko"}),
     "attach_alternative": frozenset({"django", "flask_mailman"}),
