@@ -99,6 +99,9 @@ class FunctionFlow(Statements):
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
+                if self.request_at == 1 and i == 2:
+                    self.env[name] = CLEAN  # Falcon's response object
+                    continue
                 ann = annotation_name(arg.annotation)
                 converter = route_converter(route_paths, name)
                 enum = any(
@@ -152,6 +155,8 @@ class FunctionFlow(Statements):
             and len(route_paths) == len(routes)
             and all("<" not in p and "{" not in p for p in route_paths)
         )
+        if routes and "sanic" in self.m.imported and info.class_name is None:
+            self.request_at = 0  # a Sanic handler's first parameter, whatever its name
         if not routes and not self._bind_other_handler(info):
             self._bind_registered_route(info, route_paths)
         return route_paths
@@ -167,6 +172,16 @@ class FunctionFlow(Statements):
         if "view_config" in names and "pyramid" in self.m.imported and info.class_name is None:
             if positional in (1, 2):
                 self.route, self.request_at = True, positional - 1
+            return True
+        if (
+            info.class_name is not None
+            and "falcon" in self.m.imported
+            and cat.FALCON_RESPONDER.match(node.name)
+            and positional >= 3
+        ):
+            # on_get(self, req, resp, *URL fields)
+            self.route = self.routed_all = self.routed_every = True
+            self.request_at = 1
             return True
         if "expose" in names and "cherrypy" in self.m.imported:
             self.route = self.routed_all = self.routed_every = True

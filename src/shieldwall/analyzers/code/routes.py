@@ -8,16 +8,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from shieldwall.analyzers.code.catalog.sinks import words
 
 # registrar -> (index of the path, index of the handler) among positional arguments
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
 _REGISTRARS: dict[str, tuple[int, int]] = {
     "add_url_rule": (0, 2),
     **dict.fromkeys(
-        _words(
+        words(
             "add_get add_post add_put add_patch add_delete add_head add_view add_route"
             " add_api_route Route WebSocketRoute"
         ),

@@ -5,15 +5,12 @@ to SINK_CALLS."""
 
 from __future__ import annotations
 
-from shieldwall.analyzers.code.catalog.sinks import SINK_CALLS, Sink
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
+from shieldwall.analyzers.code.catalog.sinks import SINK_CALLS, Sink, words
 
 FILE_NAME_SINKS: dict[str, Sink] = {
     # web frameworks' responses that send a file by its name
+    "sanic.response.file": Sink("path", (0,), ("location",)),
+    "sanic.response.file_stream": Sink("path", (0,), ("location",)),
     "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
     "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
     "flask.send_from_directory": Sink("path", (0,), ("directory",)),
@@ -33,7 +30,7 @@ FILE_NAME_SINKS: dict[str, Sink] = {
     },
     **{
         f"os.{name}": Sink("path", (0,), ("path",))
-        for name in _words(
+        for name in words(
             "access chdir chflags chroot lchflags lchmod lchown lstat mkfifo mknod pathconf"
             " readlink stat statvfs utime getxattr listxattr removexattr setxattr"
         )

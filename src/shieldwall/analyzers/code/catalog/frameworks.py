@@ -54,6 +54,11 @@ RESPONSE_BUILDERS = frozenset(
         "bottle.template",
         "bottle.redirect",
         "bottle.abort",
+        "sanic.response.html",
+        "sanic.response.text",
+        "sanic.response.json",
+        "sanic.response.redirect",
+        "sanic.response.file",
         "cherrypy.lib.static.serve_file",
         "cherrypy.lib.static.serve_download",
         "cherrypy.lib.static.staticfile",
@@ -260,6 +265,8 @@ REEXPORTS.update(
 HTML_RETURNING = frozenset({"flask", "bottle", "quart", "cherrypy", "twisted"})
 # Methods of Flask's class-based views called for every HTTP method.
 VIEW_DISPATCH = frozenset({"dispatch_request"})
+# Falcon's responders: on_get, on_post, on_get_collection...
+FALCON_RESPONDER = re.compile(r"on_(?:get|post|put|patch|delete|head|options)(?:_\w+)?\Z")
 # Tornado WebSocketHandler methods: their parameters come from the client.
 WEBSOCKET_HANDLERS = frozenset({"open", "on_message"})
 # Class-based views whose method returns where to redirect: base -> method.
