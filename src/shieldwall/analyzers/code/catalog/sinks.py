@@ -452,6 +452,12 @@ SINK_CALLS: dict[str, Sink] = {
     "httpx.post": Sink("ssrf", (0,), ("url",)),
     "httpx.put": Sink("ssrf", (0,), ("url",)),
     "httpx.delete": Sink("ssrf", (0,), ("url",)),
+    "httpx.head": Sink("ssrf", (0,), ("url",)),
+    "httpx.patch": Sink("ssrf", (0,), ("url",)),
+    "httpx.options": Sink("ssrf", (0,), ("url",)),
+    "urllib3.HTTPConnectionPool": Sink("ssrf", (0,), ("host",)),
+    "urllib3.HTTPSConnectionPool": Sink("ssrf", (0,), ("host",)),
+    "urllib3.connection_from_url": Sink("ssrf", (0,), ("url",)),
     "httpx.request": Sink("ssrf", (1,), ("url",)),
     "httpx.stream": Sink("ssrf", (1,), ("url",)),
     "urllib.request.urlopen": Sink("ssrf", (0,), ("url",)),
@@ -569,6 +575,7 @@ for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
     for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
         SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
     SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["aiohttp.ClientSession.ws_connect"] = Sink("ssrf", (0,), ("url",))
 SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
 # clients given the base every later relative URL is joined to
 SINK_CALLS["httpx.Client"] = SINK_CALLS["httpx.AsyncClient"] = Sink("ssrf", (), ("base_url",))
