@@ -130,7 +130,8 @@ class SinkChecks(FlowState):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if (
-                name.startswith(("os.exec", "os.spawn")) or name.endswith("create_subprocess_exec")
+                name.startswith(("os.exec", "os.spawn", "os.posix_spawn"))
+                or name.endswith("create_subprocess_exec")
             ) and self._shell_program(spec, node, name, args):
                 return True
             self._check_args(spec, node, shown, args, kwargs)

@@ -309,6 +309,9 @@ SINK_CALLS: dict[str, Sink] = {
     # commands (subprocess is handled apart: it depends on shell= and the argument form)
     "os.system": Sink("cmd"),
     "os.popen": Sink("cmd"),
+    "platform.popen": Sink("cmd", (0,), ("cmd",)),
+    "os.posix_spawn": Sink("cmd", (0,), ("path",)),
+    "os.posix_spawnp": Sink("cmd", (0,), ("file",)),
     "os.popen2": Sink("cmd"),
     "os.popen3": Sink("cmd"),
     "commands.getoutput": Sink("cmd"),
