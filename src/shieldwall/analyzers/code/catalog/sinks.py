@@ -310,8 +310,6 @@ SINK_CALLS: dict[str, Sink] = {
     "os.system": Sink("cmd"),
     "os.popen": Sink("cmd"),
     "platform.popen": Sink("cmd", (0,), ("cmd",)),
-    "os.posix_spawn": Sink("cmd", (0,), ("path",)),
-    "os.posix_spawnp": Sink("cmd", (0,), ("file",)),
     "os.popen2": Sink("cmd"),
     "os.popen3": Sink("cmd"),
     "commands.getoutput": Sink("cmd"),
