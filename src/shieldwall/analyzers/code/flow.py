@@ -78,6 +78,7 @@ class FunctionFlow(Statements):
                 self.env[arg.arg] = (
                     CLEAN
                     if ann in cat.SAFE_ANNOTATIONS
+                    or route_converter(self.url_paths, arg.arg) in ("int", "uuid")
                     else Val(Taint(f"URL parameter `{arg.arg}`", node.lineno))
                 )
                 continue
@@ -122,14 +123,27 @@ class FunctionFlow(Statements):
             else:
                 self.env[name] = CLEAN
         self._bind_defaults(info)
-        # *args and **kwargs take the summary slots after the named parameters
-        n = len(params)
+        self._bind_rest(info, len(params), tainted_param)
+
+    def _bind_rest(self, info: FunctionInfo, n: int, tainted_param: int | str | None) -> None:
+        """*args and **kwargs take the summary slots after the `n` named parameters;
+        in a Django view they hold the URL's captures by position or by name."""
+        node = info.node
         if node.args.vararg:
             self.env[node.args.vararg.arg] = Val(param_taint(n)) if tainted_param == n else CLEAN
         if node.args.kwarg:
             self.env[node.args.kwarg.arg] = (
                 Val(param_taint(n + 1)) if tainted_param == n + 1 else CLEAN
             )
+        names = [p.arg for p in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]]
+        if (
+            tainted_param is None
+            and (node.args.vararg or node.args.kwarg)
+            and self._django_captures(info, [*names, "*"]) <= n
+        ):
+            for rest in (node.args.vararg, node.args.kwarg):
+                if rest is not None:
+                    self.env[rest.arg] = Val(Taint(f"URL parameters `{rest.arg}`", node.lineno))
 
     def _bind_route(self, info: FunctionInfo) -> list[str]:
         """Whether the function is a route (and one with a fixed path); its paths.
@@ -141,6 +155,7 @@ class FunctionFlow(Statements):
         self.route = bool(routes)
         self.routed_all = self.routed_every = False
         self.request_at = -1
+        self.url_paths: list[str] = []
         route_paths: list[str] = []
         for d in routes:
             if (
@@ -210,7 +225,9 @@ class FunctionFlow(Statements):
             reg = self.m.registered(info.class_name)
         else:
             return
-        if reg is not None:
+        if reg is not None and reg.django:
+            self.url_paths = list(reg.paths)  # a Django URLconf's: their converters
+        elif reg is not None:
             self.route = True
             # a function's first parameter; a class's own handlers read `self.request`
             if reg.request_first and info.class_name is None:

@@ -23,20 +23,24 @@ _REGISTRARS: dict[str, tuple[int, int]] = {
 }
 # aiohttp's route table helpers (`web.get("/x/{id}", handler)`), on `web` only
 _AIOHTTP_DEFS = frozenset({"get", "post", "put", "patch", "delete", "head", "view", "route"})
-_HANDLER_KEYWORDS = ("view_func", "handler", "endpoint")
-_PATH_KEYWORDS = ("rule", "path")
+_HANDLER_KEYWORDS = ("view_func", "handler", "endpoint", "view")
+_PATH_KEYWORDS = ("rule", "path", "route")
+_DJANGO_ROUTES = frozenset({"path", "re_path", "url"})
 
 
 @dataclass(frozen=True, slots=True)
 class Registration:
     paths: tuple[str, ...]  # literal paths registered ("" entries dropped)
     request_first: bool  # the handler's first parameter is the request (aiohttp, Starlette)
+    django: bool = False  # a Django URLconf entry (path, re_path, url)
 
 
 def registered_handlers(tree: ast.Module, text: str) -> dict[str, Registration]:
     """Handler name (a function, or the class whose `as_view()` is registered) ->
     how it is registered."""
-    if not any(name in text for name in ("add_url_rule", "add_", "Route(", "web.")):
+    if not any(
+        name in text for name in ("add_url_rule", "add_", "Route(", "web.", "path(", "url(")
+    ):
         return {}
     views: dict[str, str] = {}  # `user_view = UserAPI.as_view("users")`
     calls: list[ast.Call] = []
@@ -62,7 +66,12 @@ def registered_handlers(tree: ast.Module, text: str) -> dict[str, Registration]:
             continue
         before = out.get(name)
         paths = (*(before.paths if before else ()), *((path,) if path else ()))
-        out[name] = Registration(paths, request_first or bool(before and before.request_first))
+        django = _django_route(call)
+        out[name] = Registration(
+            paths,
+            request_first or bool(before and before.request_first),
+            django or bool(before and before.django),
+        )
     return out
 
 
@@ -83,6 +92,8 @@ def _registration(call: ast.Call) -> tuple[str, ast.expr, bool] | None:
         at_path, at_handler, request_first = 0, 1, True
         if attr == "route" and len(call.args) >= 3:
             at_path, at_handler = 1, 2
+    elif _django_route(call):
+        at_path, at_handler, request_first = 0, 1, True
     else:
         return None
     handler = call.args[at_handler] if len(call.args) > at_handler else None
@@ -96,6 +107,12 @@ def _registration(call: ast.Call) -> tuple[str, ast.expr, bool] | None:
         return None
     text = path.value if isinstance(path, ast.Constant) and isinstance(path.value, str) else ""
     return text, handler, request_first
+
+
+def _django_route(call: ast.Call) -> bool:
+    f = call.func
+    name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+    return name in _DJANGO_ROUTES
 
 
 def _as_view_class(node: ast.expr) -> str | None:

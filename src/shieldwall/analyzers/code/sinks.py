@@ -124,6 +124,9 @@ class SinkChecks(FlowState):
                 for h in headers:
                     self.header_dict_sink(h, node)
                 args = args[:1]
+            at = cat.CONTENT_TYPE_AT.get(name)
+            if at is not None and len(args) > at and "content_type" not in kwargs:
+                kwargs = {**kwargs, "content_type": args[at]}  # HttpResponse(body, type)
             if spec.cls == "xss" and not_html(kwargs, headers):
                 return True
             if name in cat.HTML_ONLY_WHEN_SAID and not said_html(kwargs):

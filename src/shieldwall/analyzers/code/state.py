@@ -220,6 +220,7 @@ class FlowState:
         self.request_at = -1  # the parameter holding the request, by its framework's rule
         self.routed_all = False  # every required parameter is a URL capture
         self.routed_every = False  # ... and those with defaults (Tornado's groups)
+        self.url_paths: list[str] = []  # the paths a URLconf routes to this view
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
         # SQL text built from input here, not yet seen reaching a SQL sink:

@@ -261,6 +261,14 @@ REEXPORTS.update(
     }
 )
 
+# Response classes whose content type may be given by position.
+CONTENT_TYPE_AT = {
+    "django.http.HttpResponse": 1,
+    "django.http.HttpResponseNotFound": 1,
+    "django.http.HttpResponseBadRequest": 1,
+    "django.http.HttpResponseForbidden": 1,
+    "django.http.HttpResponseServerError": 1,
+}
 # Frameworks whose views' returned text is served as an HTML page.
 HTML_RETURNING = frozenset({"flask", "bottle", "quart", "cherrypy", "twisted"})
 # Methods of Flask's class-based views called for every HTTP method.
