@@ -11,3 +11,4 @@ from shieldwall.analyzers.code.catalog.redirects import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sanitisers import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sinks import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sources import *  # noqa: F403
+from shieldwall.analyzers.code.catalog.templates import *  # noqa: F403
