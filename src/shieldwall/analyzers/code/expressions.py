@@ -382,6 +382,9 @@ class Expressions(Calls):
             fields = self.m.class_fields.get((base.qual or "")[len("<instance>") :], {})
             if fields.get(attr) in cat.SAFE_ANNOTATIONS:
                 return CLEAN  # a field declared `n: int` on a validated model
+            if fields.get(attr) in self.m.class_fields:
+                # a nested model (`main_foo: Foo`): its own fields are typed too
+                return Val(base.deep_taint(), qual=f"<instance>{fields[attr]}")
         if base.keys is not None and (base.qual or "").startswith("<instance>"):
             return base.keys.get(attr, Val(base.taint))  # a field set by __init__
         if base.qual and not base.qual.startswith("<"):

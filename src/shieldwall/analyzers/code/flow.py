@@ -24,6 +24,7 @@ from shieldwall.analyzers.code.state import (
 from shieldwall.analyzers.code.statements import Statements
 from shieldwall.analyzers.code.syntax import (
     annotation_name,
+    decorator_name,
     dotted,
     route_converter,
     route_decorator,
@@ -64,7 +65,7 @@ class FunctionFlow(Statements):
             if self_name is not None:
                 self.env[f"{self_name}.{tainted_param[len('attr:') :]}"] = Val(param_taint(0))
             return
-        route_paths = self._bind_route(node)
+        route_paths = self._bind_route(info)
         params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         fastapi = "fastapi" in self.m.imported or "starlette" in self.m.imported
         captures = self._django_captures(info, [p.arg for p in params])
@@ -77,6 +78,7 @@ class FunctionFlow(Statements):
                 self.env[arg.arg] = (
                     CLEAN
                     if ann in cat.SAFE_ANNOTATIONS
+                    or route_converter(self.url_paths, arg.arg) in ("int", "uuid")
                     else Val(Taint(f"URL parameter `{arg.arg}`", node.lineno))
                 )
                 continue
@@ -86,7 +88,7 @@ class FunctionFlow(Statements):
                 if i == tainted_param and self._request_param(info, i, arg):
                     self.env[name] = Val(param_taint(i), qual="<request>")
                 continue
-            if self._request_param(info, i, arg):
+            if i == self.request_at or self._request_param(info, i, arg):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
@@ -98,6 +100,9 @@ class FunctionFlow(Statements):
             elif (self.route and i > 0) or (self.route and info.class_name is None):
                 if name in ("self", "cls"):
                     continue
+                if self.request_at == 1 and i == 2:
+                    self.env[name] = CLEAN  # Falcon's response object
+                    continue
                 ann = annotation_name(arg.annotation)
                 converter = route_converter(route_paths, name)
                 enum = any(
@@ -105,7 +110,11 @@ class FunctionFlow(Statements):
                 )
                 if ann in cat.SAFE_ANNOTATIONS or enum or converter in ("int", "float", "uuid"):
                     self.env[name] = CLEAN
-                elif fastapi or route_converter(route_paths, name) is not None:
+                elif (
+                    fastapi
+                    or converter is not None
+                    or (self.routed_all and (i < required or self.routed_every))
+                ):
                     # a request body model of this module: its typed fields are known
                     model = f"<instance>{ann}" if ann in self.m.class_fields else None
                     self.env[name] = Val(
@@ -114,19 +123,39 @@ class FunctionFlow(Statements):
             else:
                 self.env[name] = CLEAN
         self._bind_defaults(info)
-        # *args and **kwargs take the summary slots after the named parameters
-        n = len(params)
+        self._bind_rest(info, len(params), tainted_param)
+
+    def _bind_rest(self, info: FunctionInfo, n: int, tainted_param: int | str | None) -> None:
+        """*args and **kwargs take the summary slots after the `n` named parameters;
+        in a Django view they hold the URL's captures by position or by name."""
+        node = info.node
         if node.args.vararg:
             self.env[node.args.vararg.arg] = Val(param_taint(n)) if tainted_param == n else CLEAN
         if node.args.kwarg:
             self.env[node.args.kwarg.arg] = (
                 Val(param_taint(n + 1)) if tainted_param == n + 1 else CLEAN
             )
+        names = [p.arg for p in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]]
+        if (
+            tainted_param is None
+            and (node.args.vararg or node.args.kwarg)
+            and self._django_captures(info, [*names, "*"]) <= n
+        ):
+            for rest in (node.args.vararg, node.args.kwarg):
+                if rest is not None:
+                    self.env[rest.arg] = Val(Taint(f"URL parameters `{rest.arg}`", node.lineno))
 
-    def _bind_route(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-        """Whether the function is a route (and one with a fixed path); its paths."""
+    def _bind_route(self, info: FunctionInfo) -> list[str]:
+        """Whether the function is a route (and one with a fixed path); its paths.
+        A route is decorated as one, registered by a call (`add_url_rule`, a router's
+        `add_get`, `Route(...)`), or a method of a Flask class-based view or a Tornado
+        handler (whose parameters are all URL captures when no path says otherwise)."""
+        node = info.node
         routes = [d for d in node.decorator_list if route_decorator(d)]
         self.route = bool(routes)
+        self.routed_all = self.routed_every = False
+        self.request_at = -1
+        self.url_paths: list[str] = []
         route_paths: list[str] = []
         for d in routes:
             if (
@@ -141,7 +170,87 @@ class FunctionFlow(Statements):
             and len(route_paths) == len(routes)
             and all("<" not in p and "{" not in p for p in route_paths)
         )
+        if routes and "sanic" in self.m.imported and info.class_name is None:
+            self.request_at = 0  # a Sanic handler's first parameter, whatever its name
+        if not routes and not self._bind_other_handler(info):
+            self._bind_registered_route(info, route_paths)
         return route_paths
+
+    def _bind_other_handler(self, info: FunctionInfo) -> bool:
+        """Pyramid's `@view_config` views (the request is the last of one or two
+        parameters: `(request)`, `(context, request)`), Twisted resources' `render`
+        methods (the request after `self`, their result the page) and CherryPy's
+        `@cherrypy.expose` handlers (every parameter from the query or the path)."""
+        node = info.node
+        names = {decorator_name(d) for d in node.decorator_list}
+        positional = len(node.args.posonlyargs) + len(node.args.args)
+        if "view_config" in names and "pyramid" in self.m.imported and info.class_name is None:
+            if positional in (1, 2):
+                self.route, self.request_at = True, positional - 1
+            return True
+        if (
+            info.class_name is not None
+            and "falcon" in self.m.imported
+            and cat.FALCON_RESPONDER.match(node.name)
+            and positional >= 3
+        ):
+            # on_get(self, req, resp, *URL fields)
+            self.route = self.routed_all = self.routed_every = True
+            self.request_at = 1
+            return True
+        if "expose" in names and "cherrypy" in self.m.imported:
+            self.route = self.routed_all = self.routed_every = True
+            return True
+        if (
+            info.class_name is not None
+            and "twisted" in self.m.imported
+            and (node.name == "render" or node.name.startswith("render_"))
+            and "Resource" in self.m.class_bases.get(info.class_name, ())
+            and positional == 2
+        ):
+            self.route, self.request_at = True, 1
+            return True
+        return False
+
+    def _bind_registered_route(self, info: FunctionInfo, route_paths: list[str]) -> None:
+        handler_method = info.node.name in cat.VIEW_METHODS or info.node.name in cat.VIEW_DISPATCH
+        if info.class_name is not None and self._tornado_handler(info.class_name):
+            # every parameter is a URL group (or a WebSocket message), defaults too
+            if handler_method or info.node.name in cat.WEBSOCKET_HANDLERS:
+                self.route = self.routed_all = self.routed_every = True
+            return
+        if info.class_name is None and "." not in info.qualname:
+            reg = self.m.registered(info.node.name)
+        elif info.class_name is not None and handler_method:
+            reg = self.m.registered(info.class_name)
+        else:
+            return
+        if reg is not None and reg.django:
+            self.url_paths = list(reg.paths)  # a Django URLconf's: their converters
+        elif reg is not None:
+            self.route = True
+            # a function's first parameter; a class's own handlers read `self.request`
+            if reg.request_first and info.class_name is None:
+                self.request_at = 0
+            route_paths.extend(reg.paths)
+        if info.class_name is not None and self._flask_view(info.class_name):
+            self.route = True
+        self.routed_all = self.route and not route_paths and self.request_at < 0
+
+    def _flask_view(self, cls: str) -> bool:
+        """A Flask class-based view: its handlers take URL captures after `self`."""
+        bases = self.m.class_bases.get(cls, ())
+        return "flask" in self.m.imported and (
+            "MethodView" in bases
+            or ("View" in bases and not ({"django", "rest_framework"} & self.m.imported))
+        )
+
+    def _tornado_handler(self, cls: str) -> bool:
+        """A Tornado RequestHandler: its HTTP methods take the URL's groups."""
+        bases = self.m.class_bases.get(cls, ())
+        return "tornado" in self.m.imported and (
+            "RequestHandler" in bases or "WebSocketHandler" in bases
+        )
 
     def _request_param(self, info: FunctionInfo, i: int, arg: ast.arg) -> bool:
         """A parameter that holds a request: named so in a web module, annotated as
@@ -164,6 +273,7 @@ class FunctionFlow(Statements):
         return (
             i == 1
             and info.class_name is not None
+            and not self._flask_view(info.class_name)
             and info.node.name in cat.VIEW_METHODS
             and any(
                 b.endswith(cat.VIEW_BASE_SUFFIXES)

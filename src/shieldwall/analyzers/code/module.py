@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.catalog import (
     WEB_FRAMEWORKS,
     SinkClass,
 )
+from shieldwall.analyzers.code.routes import Registration, registered_handlers
 from shieldwall.analyzers.code.values import Taint, Val
 from shieldwall.model import Rule
 
@@ -149,6 +150,7 @@ class Module:
                 if words and words[0].split(".")[0].isidentifier():
                     self.imported.add(words[0].split(".")[0])
         self.web = bool(self.imported & WEB_FRAMEWORKS)
+        self._registered: dict[str, Registration] | None = None
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
 
@@ -287,6 +289,13 @@ class Module:
         start, end = info.node.lineno, info.node.end_lineno or info.node.lineno
         chunk = "\n".join(self.lines[start - 1 : end])
         return any(h in chunk for h in SOURCE_HINTS)
+
+    def registered(self, name: str) -> Registration | None:
+        """How a handler of this name is registered by a call (add_url_rule, a
+        router's add_get, Route(...)), None when it is not."""
+        if self._registered is None:
+            self._registered = registered_handlers(self.tree, self.text) if self.web else {}
+        return self._registered.get(name)
 
     def request_param(self, name: str) -> bool:
         return self.web and name in REQUEST_PARAM_NAMES

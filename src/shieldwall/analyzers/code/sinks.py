@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.state import (
     FlowState,
     fixed_destination,
     not_html,
+    said_html,
 )
 from shieldwall.analyzers.code.syntax import (
     attr_name,
@@ -103,6 +104,11 @@ class SinkChecks(FlowState):
                     self.sink("header", pair.deep_taint(), node, "a response header")
             return True
         spec = cat.SINK_CALLS.get(name)
+        if name == "numpy.load":
+            # unpickles only when allowed to (allow_pickle is False since numpy 1.16.3)
+            allow = kwargs.get("allow_pickle") or (args[2] if len(args) > 2 else None)
+            if allow is None or allow.consts != frozenset({True}):
+                return True
         if spec is not None:
             headers: list[Val] = []
             if spec.cls == "xss" and name.endswith("make_response"):
@@ -118,11 +124,17 @@ class SinkChecks(FlowState):
                 for h in headers:
                     self.header_dict_sink(h, node)
                 args = args[:1]
+            at = cat.CONTENT_TYPE_AT.get(name)
+            if at is not None and len(args) > at and "content_type" not in kwargs:
+                kwargs = {**kwargs, "content_type": args[at]}  # HttpResponse(body, type)
             if spec.cls == "xss" and not_html(kwargs, headers):
+                return True
+            if name in cat.HTML_ONLY_WHEN_SAID and not said_html(kwargs):
                 return True
             shown = "XPathEvaluator()(...)" if name == "<xpatheval>" else name
             if (
-                name.startswith(("os.exec", "os.spawn")) or name.endswith("create_subprocess_exec")
+                name.startswith(("os.exec", "os.spawn", "os.posix_spawn"))
+                or name.endswith("create_subprocess_exec")
             ) and self._shell_program(spec, node, name, args):
                 return True
             self._check_args(spec, node, shown, args, kwargs)
@@ -171,6 +183,10 @@ class SinkChecks(FlowState):
         ):
             # HttpResponse().write(x), Response().set_data(x): x is the HTML served
             self.sink("xss", union_taint(args), node, f"the response's `{method}()`")
+            return True
+        if receiver.qual == "<request>" and method == "write" and "twisted" in self.m.imported:
+            # Twisted's request is the response too: what it is given is the page
+            self.sink("xss", union_taint(args), node, "the request's `write()`")
             return True
         handler = node.func.value if isinstance(node.func, ast.Attribute) else None
         if (
@@ -330,7 +346,7 @@ class SinkChecks(FlowState):
             # werkzeug's Headers() rejects newlines in values, not in names
             self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
-            method in ("add_header", "set_header")
+            method in ("add_header", "set_header", "setHeader")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")
         ):
             self.header_sink(args[0], args[1], node)

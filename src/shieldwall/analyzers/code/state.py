@@ -168,6 +168,20 @@ def not_html(kwargs: dict[str, Val], headers: list[Val] | None = None) -> bool:
     return False
 
 
+def said_html(kwargs: dict[str, Val]) -> bool:
+    """A response built with a media type saying HTML (`media_type="text/html"`)."""
+    types = [kwargs.get("media_type"), kwargs.get("content_type")]
+    h = kwargs.get("headers")
+    if h is not None and h.keys is not None:
+        types.extend(v for k, v in h.keys.items() if str(k).lower() == "content-type")
+    return any(
+        isinstance(c, str) and "html" in c.lower()
+        for v in types
+        if v is not None
+        for c in v.consts or ()
+    )
+
+
 def join_envs(a: Env, b: Env) -> Env:
     if a is b:
         return a
@@ -203,6 +217,10 @@ class FlowState:
         self.route = False
         self.lambda_handler = False  # an AWS Lambda handler: what it returns is the response
         self.static_route = False
+        self.request_at = -1  # the parameter holding the request, by its framework's rule
+        self.routed_all = False  # every required parameter is a URL capture
+        self.routed_every = False  # ... and those with defaults (Tornado's groups)
+        self.url_paths: list[str] = []  # the paths a URLconf routes to this view
         self.seen_keys: dict[str, int] = {}
         self.reported: set[tuple[str, int]] = set()
         # SQL text built from input here, not yet seen reaching a SQL sink:
@@ -462,7 +480,11 @@ class FlowState:
         if self.lambda_handler and value.keys is not None:
             self.lambda_response(value, node)
             return
-        if not (self.route and "flask" in self.m.imported) or value.qual:
+        if self.info is not None and self.info.class_name is not None:
+            for base in self.m.class_bases.get(self.info.class_name, ()):
+                if cat.REDIRECT_URL_METHODS.get(base) == self.info.node.name:
+                    self.sink("redirect", value.deep_taint(), node, "the view's redirect URL")
+        if not (self.route and cat.HTML_RETURNING & self.m.imported) or value.qual:
             return
         body = value
         if value.items is not None:
@@ -475,7 +497,7 @@ class FlowState:
                 return
         elif value.keys is not None or DICT_RESULT in value.flags:
             return  # a dict becomes JSON
-        self.sink("xss", body.deep_taint(), node, "the HTML response of a Flask view")
+        self.sink("xss", body.deep_taint(), node, "the HTML response of a view")
 
     def qual_of(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):

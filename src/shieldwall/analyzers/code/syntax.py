@@ -85,8 +85,19 @@ def derived_from(value: ast.expr) -> str | None:
     return None
 
 
+def decorator_name(d: ast.expr) -> str:
+    """The last name of a decorator (`@cherrypy.expose`, `@view_config(...)`)."""
+    target = d.func if isinstance(d, ast.Call) else d
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
 def route_decorator(d: ast.expr) -> bool:
     target = d.func if isinstance(d, ast.Call) else d
+    if isinstance(target, ast.Name) and isinstance(d, ast.Call):
+        # bottle's module-level decorators: @route("/hello/<name>"), @get("/x")
+        return target.id in _BARE_ROUTE_DECORATORS and _literal_path(d)
     return isinstance(target, ast.Attribute) and target.attr in (
         "route",
         "get",
@@ -96,6 +107,18 @@ def route_decorator(d: ast.expr) -> bool:
         "delete",
         "api_route",
         "websocket",
+    )
+
+
+_BARE_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+
+
+def _literal_path(d: ast.Call) -> bool:
+    return bool(
+        d.args
+        and isinstance(d.args[0], ast.Constant)
+        and isinstance(d.args[0].value, str)
+        and d.args[0].value.startswith("/")
     )
 
 

@@ -48,6 +48,20 @@ RESPONSE_BUILDERS = frozenset(
         "flask.send_file",
         "flask.send_from_directory",
         "flask.url_for",
+        "flask.Flask.make_response",
+        "flask.Flask.response_class",
+        "bottle.static_file",
+        "bottle.template",
+        "bottle.redirect",
+        "bottle.abort",
+        "sanic.response.html",
+        "sanic.response.text",
+        "sanic.response.json",
+        "sanic.response.redirect",
+        "sanic.response.file",
+        "cherrypy.lib.static.serve_file",
+        "cherrypy.lib.static.serve_download",
+        "cherrypy.lib.static.staticfile",
     }
 )
 
@@ -195,6 +209,12 @@ MODELLED_OBJECTS: dict[str, str] = {
     "werkzeug.Headers": "<headers>",
     # Flask-SQLAlchemy's `db` re-exports SQLAlchemy (`db.text(...)` is sqlalchemy.text)
     "flask_sqlalchemy.SQLAlchemy": "sqlalchemy",
+    # a Flask application: its response_class and make_response build pages
+    "flask.Flask": "flask.Flask",
+    # fabric's and invoke's runners: their run/sudo/local run a command line
+    "fabric.Connection": "fabric.Connection",
+    "fabric.connection.Connection": "fabric.Connection",
+    "invoke.Context": "invoke.Context",
 }
 
 # Names a module re-exports from another, imported from the first
@@ -208,6 +228,26 @@ REEXPORTS: dict[str, str] = {
         "Http404",
     )
 }
+# django.http re-exports its response module's classes
+REEXPORTS.update(
+    {
+        f"django.http.response.{name}": f"django.http.{name}"
+        for name in (
+            "HttpResponse",
+            "HttpResponseRedirect",
+            "HttpResponsePermanentRedirect",
+            "HttpResponseNotFound",
+            "HttpResponseBadRequest",
+            "HttpResponseForbidden",
+            "HttpResponseNotAllowed",
+            "HttpResponseGone",
+            "HttpResponseServerError",
+            "JsonResponse",
+            "StreamingHttpResponse",
+            "FileResponse",
+        )
+    }
+)
 REEXPORTS.update(
     {
         "flask.helpers.redirect": "flask.redirect",
@@ -221,6 +261,24 @@ REEXPORTS.update(
     }
 )
 
+# Response classes whose content type may be given by position.
+CONTENT_TYPE_AT = {
+    "django.http.HttpResponse": 1,
+    "django.http.HttpResponseNotFound": 1,
+    "django.http.HttpResponseBadRequest": 1,
+    "django.http.HttpResponseForbidden": 1,
+    "django.http.HttpResponseServerError": 1,
+}
+# Frameworks whose views' returned text is served as an HTML page.
+HTML_RETURNING = frozenset({"flask", "bottle", "quart", "cherrypy", "twisted"})
+# Methods of Flask's class-based views called for every HTTP method.
+VIEW_DISPATCH = frozenset({"dispatch_request"})
+# Falcon's responders: on_get, on_post, on_get_collection...
+FALCON_RESPONDER = re.compile(r"on_(?:get|post|put|patch|delete|head|options)(?:_\w+)?\Z")
+# Tornado WebSocketHandler methods: their parameters come from the client.
+WEBSOCKET_HANDLERS = frozenset({"open", "on_message"})
+# Class-based views whose method returns where to redirect: base -> method.
+REDIRECT_URL_METHODS = {"RedirectView": "get_redirect_url"}
 # Class-based views: the HTTP method handlers whose first argument after `self` is
 # the request whatever its name (`def get(self, req)`), by the base class suffix.
 VIEW_BASE_SUFFIXES = ("View", "ViewSet", "APIView")

@@ -288,6 +288,11 @@ class Sink:
     kwargs: tuple[str, ...] = ()  # keyword arguments that must not be tainted
 
 
+def words(text: str) -> tuple[str, ...]:
+    """The names in a space-separated list (keeps long tables of names short)."""
+    return tuple(text.split())
+
+
 SINK_CALLS: dict[str, Sink] = {
     # SQL
     "sqlalchemy.text": Sink("sql", (0,), ("text",)),
@@ -304,6 +309,7 @@ SINK_CALLS: dict[str, Sink] = {
     # commands (subprocess is handled apart: it depends on shell= and the argument form)
     "os.system": Sink("cmd"),
     "os.popen": Sink("cmd"),
+    "platform.popen": Sink("cmd", (0,), ("cmd",)),
     "os.popen2": Sink("cmd"),
     "os.popen3": Sink("cmd"),
     "commands.getoutput": Sink("cmd"),
@@ -342,6 +348,11 @@ SINK_CALLS: dict[str, Sink] = {
     "fabric.api.local": Sink("cmd", (0,), ("command",)),
     "fabric.api.run": Sink("cmd", (0,), ("command",)),
     "fabric.api.sudo": Sink("cmd", (0,), ("command",)),
+    **{
+        f"{runner}.{name}": Sink("cmd", (0,), ("command",))
+        for runner in ("invoke", "invoke.Context", "fabric.Connection")
+        for name in ("run", "sudo", "local")
+    },
     # code
     "eval": Sink("code", (0,), ("source",)),
     "exec": Sink("code", (0,), ("source",)),
@@ -413,9 +424,6 @@ SINK_CALLS: dict[str, Sink] = {
     "shutil.copymode": Sink("path", (0, 1)),
     "shutil.copystat": Sink("path", (0, 1)),
     "shutil.chown": Sink("path"),
-    "flask.send_file": Sink("path", (0,), ("path_or_file", "filename_or_fp")),
-    "flask.helpers.send_file": Sink("path", (0,), ("path_or_file",)),
-    "flask.send_from_directory": Sink("path", (0,), ("directory",)),
     "fileinput.input": Sink("path", (0,), ("files",)),
     "tarfile.open": Sink("path", (0,), ("name",)),
     "zipfile.ZipFile": Sink("path", (0,), ("file",)),
@@ -424,8 +432,6 @@ SINK_CALLS: dict[str, Sink] = {
     "glob.glob": Sink("path", (0,), ("pathname",)),
     "glob.iglob": Sink("path", (0,), ("pathname",)),
     "shutil.make_archive": Sink("path", (0, 2), ("base_name", "root_dir")),
-    "starlette.responses.FileResponse": Sink("path", (0,), ("path",)),
-    "fastapi.responses.FileResponse": Sink("path", (0,), ("path",)),
     # readers of data files by name (an uploaded file object passed instead is no path)
     "PIL.Image.open": Sink("path", (0,), ("fp",)),
     **{
@@ -447,6 +453,12 @@ SINK_CALLS: dict[str, Sink] = {
     "httpx.post": Sink("ssrf", (0,), ("url",)),
     "httpx.put": Sink("ssrf", (0,), ("url",)),
     "httpx.delete": Sink("ssrf", (0,), ("url",)),
+    "httpx.head": Sink("ssrf", (0,), ("url",)),
+    "httpx.patch": Sink("ssrf", (0,), ("url",)),
+    "httpx.options": Sink("ssrf", (0,), ("url",)),
+    "urllib3.HTTPConnectionPool": Sink("ssrf", (0,), ("host",)),
+    "urllib3.HTTPSConnectionPool": Sink("ssrf", (0,), ("host",)),
+    "urllib3.connection_from_url": Sink("ssrf", (0,), ("url",)),
     "httpx.request": Sink("ssrf", (1,), ("url",)),
     "httpx.stream": Sink("ssrf", (1,), ("url",)),
     "urllib.request.urlopen": Sink("ssrf", (0,), ("url",)),
@@ -498,6 +510,8 @@ SINK_CALLS: dict[str, Sink] = {
     # reflected output
     "flask.make_response": Sink("xss", (0,)),
     "flask.Response": Sink("xss", (0,), ("response",)),
+    "flask.Flask.response_class": Sink("xss", (0,), ("response",)),  # flask.Response
+    "flask.Flask.make_response": Sink("xss", (0,), ("rv",)),
     "werkzeug.wrappers.Response": Sink("xss", (0,), ("response",)),
     "django.http.HttpResponse": Sink("xss", (0,), ("content",)),
     "django.http.response.HttpResponse": Sink("xss", (0,), ("content",)),
@@ -509,6 +523,12 @@ SINK_CALLS: dict[str, Sink] = {
     "django.http.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "django.http.response.StreamingHttpResponse": Sink("xss", (0,), ("streaming_content",)),
     "starlette.responses.HTMLResponse": Sink("xss", (0,), ("content",)),
+    # a plain Response is a page only with an HTML media type (see HTML_ONLY_WHEN_SAID)
+    "starlette.responses.Response": Sink("xss", (0,), ("content",)),
+    "fastapi.responses.Response": Sink("xss", (0,), ("content",)),
+    "fastapi.Response": Sink("xss", (0,), ("content",)),
+    "sanic.response.html": Sink("xss", (0,), ("body",)),
+    "aiohttp.web.Response": Sink("xss", (0,), ("body", "text")),
     # Pyramid (WebOb): text/html unless a content type says otherwise
     "pyramid.response.Response": Sink("xss", (0,), ("body",)),
     "pyramid.request.Response": Sink("xss", (0,), ("body",)),
@@ -556,7 +576,11 @@ for _client in ("requests.Session", "httpx.Client", "aiohttp.ClientSession"):
     for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
         SINK_CALLS[f"{_client}.{_verb}"] = Sink("ssrf", (0,), ("url",))
     SINK_CALLS[f"{_client}.request"] = Sink("ssrf", (1,), ("url",))
+SINK_CALLS["aiohttp.ClientSession.ws_connect"] = Sink("ssrf", (0,), ("url",))
 SINK_CALLS["httpx.Client.stream"] = Sink("ssrf", (1,), ("url",))
+# clients given the base every later relative URL is joined to
+SINK_CALLS["httpx.Client"] = SINK_CALLS["httpx.AsyncClient"] = Sink("ssrf", (), ("base_url",))
+SINK_CALLS["aiohttp.ClientSession"] = Sink("ssrf", (0,), ("base_url",))
 # Sessions whose transport refuses internal addresses (AntiSSRF's policy): no SSRF
 # sink until another adapter is mounted on them (then a plain requests.Session).
 GUARDED_SESSION = "<guarded-session>"
@@ -611,6 +635,16 @@ def is_sql_text(text: str) -> bool:
 
 
 # Methods recognised by name on objects whose type is not followed.
+# Response classes that have no media type of their own: a page only when told so.
+HTML_ONLY_WHEN_SAID = frozenset(
+    {
+        "starlette.responses.Response",
+        "fastapi.responses.Response",
+        "fastapi.Response",
+        "aiohttp.web.Response",
+    }
+)
+
 SINK_METHODS: dict[str, Sink] = {
     "execute": Sink("sql", (0,), ("sql", "query", "operation", "statement")),
     "executemany": Sink("sql", (0,), ("sql", "query", "operation")),
@@ -754,7 +788,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "prepare": frozenset({"asyncpg"}),
     "cursor": frozenset({"asyncpg"}),
     "paged_search": frozenset({"ldap3"}),
-    "redirect": frozenset({"tornado"}),
+    "redirect": frozenset({"tornado", "twisted"}),
     "runsource": frozenset({"code"}),
     "exec_command": frozenset({"paramiko"}),
     "attach_alternative": frozenset({"django", "flask_mailman"}),

@@ -12,6 +12,7 @@ REQUEST_OBJECTS = frozenset(
         "bottle.request",
         "quart.request",
         "sanic.request",
+        "cherrypy.request",
     }
 )
 # Attributes of a request object that an attacker does not choose.
@@ -57,6 +58,8 @@ WEB_FRAMEWORKS = frozenset(
         "aiohttp",
         "falcon",
         "werkzeug",
+        "cherrypy",
+        "twisted",
     }
 )
 REQUEST_PARAM_NAMES = frozenset({"request"})
