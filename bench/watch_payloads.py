@@ -119,12 +119,23 @@ FUZZDB_LISTS = {
         "attack/sql-injection/exploit/mysql-injection-login-bypass.txt",
         "attack/sql-injection/exploit/mysql-read-local-files.txt",
         "attack/sql-injection/exploit/postgres-enumeration.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MSSQL-INSERT.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MSSQL-WHERE.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-INSERT.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-ORDER_BY.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-WHERE.txt",
     ],
     "xss": [
         "attack/xss/xss-other.txt",
         "attack/xss/xss-uri.txt",
         "attack/xss/XSSPolyglot.txt",
         "attack/xss/JHADDIX_XSS_WITH_CONTEXT.doc.txt",
+        "attack/xss/xss-rsnake.txt",
+        "attack/html_js_fuzz/HTML5sec_Injections.txt",
+    ],
+    "cmdi": [
+        "attack/os-cmd-execution/command-execution-unix.txt",
+        "attack/os-cmd-execution/OSCommandInject.Windows.txt",
     ],
 }
 PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}

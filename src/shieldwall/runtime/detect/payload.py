@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libinjection
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import base64_text, decode, query_values
+from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
@@ -46,10 +46,14 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder.
-_PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
+_PATH_WORDS = re.compile(
+    r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)",
+    re.IGNORECASE,
+)
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(
     r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
@@ -126,6 +130,8 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
         # values, a form by its fields, text whole
         for value in body_values(carried):
             _scan_value(value, field, hits)
+    if "+A" in text and (utf7 := utf7_text(text)) is not None:
+        _scan_value(utf7, field, hits)
     _scan_value(text, field, hits)
 
 
