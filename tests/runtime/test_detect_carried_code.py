@@ -190,3 +190,21 @@ def test_php_stream_wrappers_that_read_local_files_are_traversal(value: str) -> 
 def test_words_near_php_wrappers_are_not_traversal() -> None:
     assert not _query("path-traversal", "php is fun, zip it")
     assert not _query("path-traversal", "glob pattern://")
+
+
+@pytest.mark.parametrize(
+    "value", ["CMD=$'id';$CMD", 'c="cat /etc/hosts";$c', "\rC=$\\'whoami\\';${C}"]
+)
+def test_a_command_kept_in_a_variable_then_run_is_cmdi(value: str) -> None:
+    assert _query("cmdi", value)
+
+
+@pytest.mark.parametrize("value", ['name="joe"; $name', "c='hello';$c", "a='id';$b"])
+def test_a_variable_holding_no_command_or_not_run_is_not_cmdi(value: str) -> None:
+    assert not _query("cmdi", value)
+
+
+def test_a_backup_restored_from_a_disk_share_is_sqli() -> None:
+    assert _query("sqli", "RESTORE LOG [T] FROM DISK = '\\\\10.0.0.1\\f'")
+    assert _query("sqli", "RESTORE HEADERONLY FROM DISK = 'c:\\x.bak'")
+    assert not _query("sqli", "restore the database from disk images")

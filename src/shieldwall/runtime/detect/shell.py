@@ -198,13 +198,23 @@ def shell_command(lowered: str) -> bool:
         return True
     if ("\n" in lowered or "\r" in lowered) and _MAIL.search(lowered):
         return True
-    if "(" in lowered and _runs_shell(lowered):
+    if ("(" in lowered or "$" in lowered) and _runs_shell(lowered):
         return True
     return _globbed(lowered)
 
 
+# A variable given a quoted command line, then expanded as the command (`c=$'id';$c`).
+_VARIABLE_RUN = re.compile(
+    r"\b([a-z_]\w*)=\$?\\?['\"]([^'\"\\]{1,200})\\?['\"]\s*[;&|\n]+\s*\$\{?\1\b"
+)
+
+
 def _runs_shell(lowered: str) -> bool:
-    """A string given to a call that runs it in a shell, when it is a command line."""
+    """A string given to a call that runs it in a shell, or kept in a variable that is
+    then run, when it is a command line."""
+    for found in _VARIABLE_RUN.finditer(lowered):
+        if _SEPARATED.search("; " + found.group(2)) or _LEADING.search(found.group(2)):
+            return True
     for match in _RUNS_SHELL.finditer(lowered):
         line = match.group(1)
         if line is None or line.strip() == "pwd":  # the request's own parameter, or `pwd`

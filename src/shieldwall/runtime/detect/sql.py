@@ -145,6 +145,8 @@ SQL_SHAPES = re.compile(
     r"|declare|sp_|xp_)\b|\bcopy\b.{0,200}?\b(?:to|from)\s+program\s*['\"$]"
     r"|\battach\s+(?:database\s+)?['\"][^'\"]{1,200}['\"]\s+as\b|\brow_number\s*\(\s*\)\s*over\s*\("
     r"|" + _QUOTE + r"\s*allow\s+filtering\b|^[\s/;)]*create\s+or\s+replace\s+function\b"
+    r"|\brestore\s+(?:log|database|headeronly|filelistonly|labelonly|rewindonly|verifyonly)\b"
+    r".{0,80}?\bfrom\s+disk\s*="
     r"|\b(?:len|datalength)\s*\(\s*\(?\s*select\s+(?:top\s+\d|\*|@@|[\w`.]+\s*(?:,|\bfrom\b))"
 )
 
