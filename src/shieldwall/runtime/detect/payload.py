@@ -49,9 +49,10 @@ _WORDS = re.compile(
     r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
-# application's private folders, a step up, a system folder.
+# application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
-    r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)",
+    r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)"
+    r"|/(?:web\.config|php\.ini)$|/wp-config\.php",
     re.IGNORECASE,
 )
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")

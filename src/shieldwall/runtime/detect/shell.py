@@ -129,7 +129,10 @@ _EXPANSION = re.compile(
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
     r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
     # Windows variables naming the shell or the system folder, or cut to a substring
-    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%"
+    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%|\$\{\w+:-?\d+(?::-?\d+)?\}"
+    # PowerShell running what it downloads
+    r"|\b(?:iex|invoke-expression)\s*\(|\bnew-object\s+(?:system\.)?net\.webclient\b"
+    r"|\.download(?:string|file|data)\s*\(\s*['\"]?\s*(?:https?|ftp)://"
     # the Windows registry changed or read by its hive's name
     r"|\breg(?:\.exe)?\s+(?:add|query|delete|save|export)\s+[\"']?(?:hklm|hkcu|hkcr|hku|hkcc|hkey_)"
     # a script written to the server by echo (`echo "<?php ...?>" > x.php`)
@@ -205,7 +208,8 @@ def shell_command(lowered: str) -> bool:
 
 # A variable given a quoted command line, then expanded as the command (`c=$'id';$c`).
 _VARIABLE_RUN = re.compile(
-    r"\b([a-z_]\w*)=\$?\\?['\"]([^'\"\\]{1,200})\\?['\"]\s*[;&|\n]+\s*\$\{?\1\b"
+    r"\b([a-z_]\w*)=(?:\$?\\?['\"]([^'\"\\]{1,200})\\?['\"]|([\w./-]{1,100}))\s*[;&|\n]+\s*"
+    r"\$\{?\1\b"
 )
 
 
@@ -213,7 +217,8 @@ def _runs_shell(lowered: str) -> bool:
     """A string given to a call that runs it in a shell, or kept in a variable that is
     then run, when it is a command line."""
     for found in _VARIABLE_RUN.finditer(lowered):
-        if _SEPARATED.search("; " + found.group(2)) or _LEADING.search(found.group(2)):
+        kept = found.group(2) or found.group(3)
+        if _SEPARATED.search("; " + kept) or _LEADING.search(kept):
             return True
     for match in _RUNS_SHELL.finditer(lowered):
         line = match.group(1)

@@ -214,8 +214,12 @@ _HIDDEN_SINK = re.compile(
     # a sink passed as a value: called from parentheses, or handed to an array's method
     r"|\(\s*(?:alert|prompt|confirm|eval)\s*\)\(|\.\s*(?:find|map|filter|foreach|some|every"
     r"|reduce|sort|then)\s*\(\s*(?:alert|prompt|confirm|eval)\s*\)"
-    # a module imported from another host
+    # a module imported from another host, the page sent to where its name or fragment
+    # says, a sink applied through Reflect
     r"|\bimport\s*\(\s*[\"'`]\s*(?:https?:)?//"
+    r"|(?:^|[;{(,])\s*(?:(?:window|document|top|self)\s*\.\s*)?location\s*=\s*"
+    r"(?:window\s*\.\s*)?(?:name|location\s*\.\s*hash)\b"
+    r"|\breflect\s*\.\s*(?:apply|construct)\s*\(\s*(?:alert|eval|prompt|confirm|function)\b"
 )
 
 

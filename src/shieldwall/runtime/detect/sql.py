@@ -47,6 +47,7 @@ SQL_SHAPES = re.compile(
     # MongoDB operators in a parameter name or a JSON key
     r"|\[\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not)\s*\]"
     r"|^\$(?:ne|eq|gt|gte|lt|lte|regex|where|nin|exists|expr|function)$|\$where\b"
+    r"|[{,]\s*[\"']\$(?:ne|eq|gt|gte|lt|lte|regex|nin|exists|expr|or|and|not)[\"']\s*:"
     # a condition joined to MongoDB's `$where` JavaScript (`1||this.x`)
     r"|(?:\|\||&&)\s*this\.\w"
     # numbers that overflow an integer or a float column (a probe), MySQL's 1.e(
@@ -117,7 +118,7 @@ SQL_SHAPES = re.compile(
     r"|\bunion[^a-z]+(?:(?:all|distinct|distinctrow)[^a-z]+)?select\b"
     r"|\bhaving\s+[\w'\"`()]+\s*(?:=|<|>|!=|<>|\blike\b)\s*[\d'\"(@]"
     r"|\[\s*\$(?:mod|all|size|type|slice|xor|nor|elemmatch|text|jsonschema)\s*\]"
-    r"|\bdeclare\W+[@#]\s*\w|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
+    r"|\bdeclare\W+[@#]\s*\w|\b(?:group|order)\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
     r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
