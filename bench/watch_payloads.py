@@ -18,9 +18,10 @@ the payload-list detections against them.
 
 `--fuzzdb DIR` adds fuzzdb-project/fuzzdb's attack lists (a checkout or git
 directory fetched at bench time, never copied here): LFI, server log locations and Windows
-traversal, SQL injection detection and exploitation, and XSS (the lists of
-other vectors, URI handlers and polyglots, and the exploit strings of the
-JHaddix list with context), each list's payloads as above; a tab ends a
+traversal, SQL injection detection, exploitation and blind payloads, XSS (the lists of
+other vectors, URI handlers, polyglots, RSnake's and HTML5 Security's vectors, and the
+exploit strings of the JHaddix list with context) and command execution on Unix and
+Windows, each list's payloads as above; a tab ends a
 payload of fuzzdb (what follows is the list's note), `<username>`-like placeholders
 become `admin`. Its figures are printed as a source of their own, as are those of
 `--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
