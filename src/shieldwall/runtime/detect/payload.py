@@ -100,7 +100,7 @@ _UNION_SELECT = re.compile(r"\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b"
 _TAUTOLOGY = re.compile(
     r"\b(?:or|and|\|\||&&)\s*(?:\(\s*)?(['\"]?)(\w+)\1\s*(?:=|like)\s*\1\2(?!\w)"
 )
-_PASSWORD_FILE = re.compile(r"\.\.[/\\][^?#]*?(?:etc[/\\]+(?:passwd|shadow)\b|win\.ini\b)")
+_PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 _CACHE_MAX = 20000
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
@@ -165,9 +165,20 @@ def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
     for sig in SIGNATURES:
         if sig.kind not in hits and field in sig.fields and sig.test(lowered):
             rule = sig.rule
-            if sig.kind == "path-traversal" and _PASSWORD_FILE.search(lowered):
+            if sig.kind == "path-traversal" and _password_file(lowered):
                 rule = "RT-TRAVERSAL-PASSWD"
             hits[sig.kind] = Hit(sig.kind, rule, field)
+
+
+def _password_file(lowered: str) -> bool:
+    """A step up (`../`, `..\\`) before the password file or `win.ini`, with no `?` or
+    `#` between them; found from the file back, in linear time."""
+    for match in _PASSWORD_FILE.finditer(lowered):
+        before = lowered[: match.start()]
+        since = before[max(before.rfind("?"), before.rfind("#")) + 1 :]
+        if "../" in since or "..\\" in since:
+            return True
+    return False
 
 
 def _path_hits(path: str) -> tuple[Hit, ...]:
