@@ -263,3 +263,21 @@ def test_mongodb_operators_as_quoted_json_keys_and_column_lists_are_sqli() -> No
     assert _query("sqli", "ORDER BY 1,2,3")
     assert not _query("sqli", "use $ne in mongo")
     assert not _query("sqli", "sort: order by 1, 2 items")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "..2fetc2fpasswd",
+        "..2fetc2fpasswd\x00",
+        "..5cwindows5cwin.ini",
+        "..2fapache2flogs2ferror.log",
+    ],
+)
+def test_a_step_up_whose_slashes_all_lost_their_percent_is_traversal(value: str) -> None:
+    assert _query("path-traversal", value)
+
+
+@pytest.mark.parametrize("value", ["v1..2f3 notes", "abc..2fdef", "2f5c..2 files"])
+def test_near_misses_of_percentless_slashes_are_not_traversal(value: str) -> None:
+    assert not _query("path-traversal", value)

@@ -108,6 +108,10 @@ def _traversal(lowered: str) -> bool:
         _SAME_FOLDER.sub("", lowered)
     ):
         return True
+    if ("..2f" in lowered or "..5c" in lowered) and _TRAVERSAL.search(
+        lowered.replace("2f", "/").replace("5c", "\\")
+    ):  # slashes that lost their percent all along: `..2fetc2fpasswd`
+        return True
     if "0x" in lowered or "%" in lowered:
         respelled = _ODD_SPELLING.sub(lambda m: _ODD_CHARS.get(m.group(0), "/"), lowered)
         return respelled != lowered and _TRAVERSAL.search(respelled) is not None
