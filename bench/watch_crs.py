@@ -372,6 +372,8 @@ _NOTES = [
     "Return via /account/settings; the access log guide is at /docs/access-log-format",
     "Priority=alert, status=open; mode=eval; run(tests); (alert) (see manual)",
     "Tea (green) or (black)=fine; room 1or2 = floor 1; print @home; list.find(alerts)",
+    "Reg add-on for HKLM fans; attach a file as PDF, hello > notes.txt; 'ev' + 'ening'"
+    " dress; C+AD0-1 and D; please allow filtering; .vscode tips, my.vimrc",
 ]
 # Chromium's brand lists, each with the "greased" brand of one release.
 _BRANDS = [

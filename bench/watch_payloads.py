@@ -18,9 +18,10 @@ the payload-list detections against them.
 
 `--fuzzdb DIR` adds fuzzdb-project/fuzzdb's attack lists (a checkout or git
 directory fetched at bench time, never copied here): LFI, server log locations and Windows
-traversal, SQL injection detection and exploitation, and XSS (the lists of
-other vectors, URI handlers and polyglots, and the exploit strings of the
-JHaddix list with context), each list's payloads as above; a tab ends a
+traversal, SQL injection detection, exploitation and blind payloads, XSS (the lists of
+other vectors, URI handlers, polyglots, RSnake's and HTML5 Security's vectors, and the
+exploit strings of the JHaddix list with context) and command execution on Unix and
+Windows, each list's payloads as above; a tab ends a
 payload of fuzzdb (what follows is the list's note), `<username>`-like placeholders
 become `admin`. Its figures are printed as a source of their own, as are those of
 `--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
@@ -119,12 +120,23 @@ FUZZDB_LISTS = {
         "attack/sql-injection/exploit/mysql-injection-login-bypass.txt",
         "attack/sql-injection/exploit/mysql-read-local-files.txt",
         "attack/sql-injection/exploit/postgres-enumeration.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MSSQL-INSERT.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MSSQL-WHERE.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-INSERT.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-ORDER_BY.txt",
+        "attack/sql-injection/payloads-sql-blind/payloads-sql-blind-MySQL-WHERE.txt",
     ],
     "xss": [
         "attack/xss/xss-other.txt",
         "attack/xss/xss-uri.txt",
         "attack/xss/XSSPolyglot.txt",
         "attack/xss/JHADDIX_XSS_WITH_CONTEXT.doc.txt",
+        "attack/xss/xss-rsnake.txt",
+        "attack/html_js_fuzz/HTML5sec_Injections.txt",
+    ],
+    "cmdi": [
+        "attack/os-cmd-execution/command-execution-unix.txt",
+        "attack/os-cmd-execution/OSCommandInject.Windows.txt",
     ],
 }
 PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}

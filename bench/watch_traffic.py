@@ -87,6 +87,14 @@ TRICKY = [
     "1or2 rooms",
     "print @home",
     "import (and perhaps wait)",
+    # near misses of code that runs commands, joined strings, dialects and tool files
+    "the system('s) design",
+    "copy to program files",
+    "restore the database from disk images",
+    "'rock' + 'roll'",
+    "my location=name tag",
+    "unattend.xml guide",
+    "send to 0x" + "ab12" * 10,
 ]
 PAYLOADS = {
     "sqli": [

@@ -16,6 +16,10 @@ from urllib.parse import unquote_to_bytes
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 _BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})|\\u\{0*([0-9A-Fa-f]{1,5})\}")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
+# JavaScript's octal escapes, read only in runs of three or more (`\152\141\166`): a
+# Windows path's `\100` alone stays as it is.
+_OCTAL_RUN = re.compile(r"(?:\\[0-3][0-7]{2}){3,}")
+_OCTAL = re.compile(r"\\([0-3][0-7]{2})")
 # Overlong forms of ASCII after URL decoding: two bytes (%c0%ae is `.`, %c0%af `/`;
 # IIS also reads an invalid second byte by its low six bits: %c0%2f, %c1%1c), and
 # three to six bytes (%e0%80%ae, %f0%80%80%af, %f8%80%80%80%ae, %fc%80%80%80%80%af).
@@ -131,6 +135,7 @@ def decode(text: str, plus: bool = True) -> str:
         if "\\" in text:
             text = _BACKSLASH_U.sub(_code_point, text)
             text = _BACKSLASH_X.sub(lambda m: chr(int(m.group(1), 16)), text)
+            text = _OCTAL_RUN.sub(_octal_run, text)
         if "&" in text:
             text = html.unescape(_NAMED.sub(_entity, text))
         if text == before:
@@ -142,6 +147,10 @@ def decode(text: str, plus: bool = True) -> str:
     if not text.isascii():  # fullwidth and enclosed forms (U+FF1C is <, U+2460 is 1)
         text = unicodedata.normalize("NFKC", text.translate(_LOOKALIKE))
     return text
+
+
+def _octal_run(match: re.Match[str]) -> str:
+    return _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), match.group(0))
 
 
 def _double_percent(match: re.Match[str]) -> str:
@@ -197,3 +206,19 @@ def base64_text(text: str) -> str | None:
     if not decoded.isprintable() and not all(c.isprintable() or c in "\t\r\n" for c in decoded):
         return None
     return decoded
+
+
+# UTF-7's shifted base64 for the characters markup needs (`+ADw-` is `<`, `+AD4-` `>`,
+# `+ACI-` `"`): a page served without a charset may be read as UTF-7.
+_UTF7_MARKUP = re.compile(r"\+AD[w4s0]|\+AC[IcgkU8]")
+
+
+def utf7_text(text: str) -> str | None:
+    """The text a UTF-7 value spells when it shifts into markup characters; None otherwise."""
+    if _UTF7_MARKUP.search(text) is None or not text.isascii():
+        return None
+    try:
+        decoded = text.encode("ascii").decode("utf-7")
+    except UnicodeDecodeError:
+        return None
+    return decoded if decoded != text else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libinjection
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import base64_text, decode, query_values
+from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
@@ -46,10 +46,15 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)"
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
-# application's private folders, a step up, a system folder.
-_PATH_WORDS = re.compile(r"/\.|\.\.|web-inf|meta-inf|etc/", re.IGNORECASE)
+# application's private folders, a step up, a system folder, server configuration.
+_PATH_WORDS = re.compile(
+    r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)"
+    r"|/(?:web\.config|php\.ini)$|/wp-config\.php",
+    re.IGNORECASE,
+)
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(
     r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
@@ -95,7 +100,7 @@ _UNION_SELECT = re.compile(r"\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b"
 _TAUTOLOGY = re.compile(
     r"\b(?:or|and|\|\||&&)\s*(?:\(\s*)?(['\"]?)(\w+)\1\s*(?:=|like)\s*\1\2(?!\w)"
 )
-_PASSWORD_FILE = re.compile(r"\.\.[/\\][^?#]*?(?:etc[/\\]+(?:passwd|shadow)\b|win\.ini\b)")
+_PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 _CACHE_MAX = 20000
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
@@ -126,6 +131,8 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
         # values, a form by its fields, text whole
         for value in body_values(carried):
             _scan_value(value, field, hits)
+    if "+A" in text and (utf7 := utf7_text(text)) is not None:
+        _scan_value(utf7, field, hits)
     _scan_value(text, field, hits)
 
 
@@ -158,9 +165,20 @@ def _signatures(lowered: str, field: str, hits: dict[str, Hit]) -> None:
     for sig in SIGNATURES:
         if sig.kind not in hits and field in sig.fields and sig.test(lowered):
             rule = sig.rule
-            if sig.kind == "path-traversal" and _PASSWORD_FILE.search(lowered):
+            if sig.kind == "path-traversal" and _password_file(lowered):
                 rule = "RT-TRAVERSAL-PASSWD"
             hits[sig.kind] = Hit(sig.kind, rule, field)
+
+
+def _password_file(lowered: str) -> bool:
+    """A step up (`../`, `..\\`) before the password file or `win.ini`, with no `?` or
+    `#` between them; found from the file back, in linear time."""
+    for match in _PASSWORD_FILE.finditer(lowered):
+        before = lowered[: match.start()]
+        since = before[max(before.rfind("?"), before.rfind("#")) + 1 :]
+        if "../" in since or "..\\" in since:
+            return True
+    return False
 
 
 def _path_hits(path: str) -> tuple[Hit, ...]:

@@ -129,7 +129,14 @@ _EXPANSION = re.compile(
     r"|\(\)\s*\{|\bcertutil\s+-urlcache|\|\s*(?:ba)?sh\b|[<>]\(\s*\w|\{\s*,\s*[\w$/.-]+\s*,"
     r"|(?:^|[\s;|&`(])(?:/usr(?:/local)?)?/s?bin/[a-z]|/dev/(?:tcp|udp)/"
     # Windows variables naming the shell or the system folder, or cut to a substring
-    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%"
+    r"|%(?:comspec|systemroot|windir)%|%\w+:~-?\d+(?:,-?\d+)?%|\$\{\w+:-?\d+(?::-?\d+)?\}"
+    # PowerShell running what it downloads
+    r"|\b(?:iex|invoke-expression)\s*\(|\bnew-object\s+(?:system\.)?net\.webclient\b"
+    r"|\.download(?:string|file|data)\s*\(\s*['\"]?\s*(?:https?|ftp)://"
+    # the Windows registry changed or read by its hive's name
+    r"|\breg(?:\.exe)?\s+(?:add|query|delete|save|export)\s+[\"']?(?:hklm|hkcu|hkcr|hku|hkcc|hkey_)"
+    # a script written to the server by echo (`echo "<?php ...?>" > x.php`)
+    r"|\becho\b.{0,300}?>\s*[\w./-]+\.(?:php\d?|phtml|jsp|aspx?|sh|py|pl|cgi)\b"
 )
 _WINDOWS = re.compile(
     r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
@@ -165,6 +172,17 @@ _SENSITIVE = (
 
 
 _BIN_FOLDERS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin")
+# A language's call that hands a string to the shell (PHP's `system('id')`, Python's
+# `os.popen("...")`, Java's `Runtime.getRuntime().exec("...")`): the string is judged
+# as a command line.
+_RUNS_SHELL = re.compile(
+    r"(?:\b(?:system|passthru|shell_exec|popen|proc_open|pcntl_exec|exec)|\bos\s*\.\s*"
+    r"(?:system|popen)|\bsubprocess\s*\.\s*\w+|\bgetruntime\s*\(\s*\)\s*\.\s*exec)"
+    r"\s*\(\s*\[?\s*['\"`]([^'\"`]{1,1000})['\"`]"
+    # or the request's own parameter (`system($_GET['cmd'])`)
+    r"|\b(?:system|passthru|shell_exec|popen|proc_open|exec)\s*\(\s*\$_(?:get|post|request"
+    r"|cookie|server)\b"
+)
 
 
 def shell_command(lowered: str) -> bool:
@@ -183,7 +201,32 @@ def shell_command(lowered: str) -> bool:
         return True
     if ("\n" in lowered or "\r" in lowered) and _MAIL.search(lowered):
         return True
+    if ("(" in lowered or "$" in lowered) and _runs_shell(lowered):
+        return True
     return _globbed(lowered)
+
+
+# A variable given a quoted command line, then expanded as the command (`c=$'id';$c`).
+_VARIABLE_RUN = re.compile(
+    r"\b([a-z_]\w*)=(?:\$?\\?['\"]([^'\"\\]{1,200})\\?['\"]|([\w./-]{1,100}))\s*[;&|\n]+\s*"
+    r"\$\{?\1\b"
+)
+
+
+def _runs_shell(lowered: str) -> bool:
+    """A string given to a call that runs it in a shell, or kept in a variable that is
+    then run, when it is a command line."""
+    for found in _VARIABLE_RUN.finditer(lowered):
+        kept = found.group(2) or found.group(3)
+        if _SEPARATED.search("; " + kept) or _LEADING.search(kept):
+            return True
+    for match in _RUNS_SHELL.finditer(lowered):
+        line = match.group(1)
+        if line is None or line.strip() == "pwd":  # the request's own parameter, or `pwd`
+            return True
+        if _SEPARATED.search("; " + line) or _LEADING.search(line):
+            return True
+    return False
 
 
 def _globbed(lowered: str) -> bool:

@@ -28,7 +28,7 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}[/\\]{2,}){2}|[/\\;]\.{2,}(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}+[/\\]{2,}){2}|[/\\;]\.{2,}+(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
@@ -52,7 +52,14 @@ _TRAVERSAL = re.compile(
     r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
     r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
     r"|module)|boot[/\\]grub)[/\\]"
-    r"|id_(?:ed25519|ecdsa)\b)"
+    r"|id_(?:ed25519|ecdsa)\b"
+    # an account's settings and tools' credentials, editors' project folders, CVS,
+    # Windows set-up answer files
+    r"|\.(?:gitconfig|vimrc|nano_history|sqlite_history|rediscli_history|wget-hsts|boto"
+    r"|ds_store|user\.ini)$|\.(?:idea|vscode|azure|terraform\.d|cargo|gcloud)[/\\]"
+    r"|\.config[/\\](?:gcloud|hub|gh)\b|\.m2[/\\]settings\.xml|\.gradle[/\\]gradle\.properties"
+    r"|\.composer[/\\]auth\.json|cvs[/\\](?:root|entries|repository)$"
+    r"|sysprep[/\\]|sysprep\.(?:inf|xml)$|unattend\.xml$)"
     # server configuration named by a path (a slash before it: not prose)
     r"|[/\\](?:httpd\.conf|apache2?\.conf|nginx\.conf|lighttpd\.conf|php\.ini|my\.cnf"
     r"|my\.ini|system\.ini|boot\.ini|win\.ini|sshd_config|ssh_config|smb\.conf|krb5\.conf"
@@ -65,6 +72,8 @@ _TRAVERSAL = re.compile(
     r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump)\b"
     r"|system32[/\\](?:config|drivers|inetsrv|logfiles)\b"
     r"|inetpub[/\\]|(?:^|[/\\])(?:usr[/\\]local|opt)[/\\][\w.-]+[/\\](?:conf|etc)[/\\]"
+    # PHP's stream wrappers that read a local file or the request's own body for an include
+    r"|\bphp://(?:filter|input|fd)\b|(?:^|[^\w])(?:phar|zip|compress\.(?:zlib|bzip2)|glob)://"
 )
 # A value that is a whole absolute path into the system's own trees (`/etc/inetd.conf`,
 # `/var/adm/messages`, `/usr/local/apache/logs/error_log`, `c:\\apache\\logs`), or to a
@@ -98,6 +107,10 @@ def _traversal(lowered: str) -> bool:
     if ("//" in lowered or "/./" in lowered or "\\" in lowered) and _TRAVERSAL.search(
         _SAME_FOLDER.sub("", lowered)
     ):
+        return True
+    if ("..2f" in lowered or "..5c" in lowered) and _TRAVERSAL.search(
+        lowered.replace("2f", "/").replace("5c", "\\")
+    ):  # slashes that lost their percent all along: `..2fetc2fpasswd`
         return True
     if "0x" in lowered or "%" in lowered:
         respelled = _ODD_SPELLING.sub(lambda m: _ODD_CHARS.get(m.group(0), "/"), lowered)
@@ -150,7 +163,7 @@ _XSS_URI = re.compile(
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
     # handlers after a quote, JavaScript sinks, namespaced and dangerous tags, JSFuck
     r"|(?:^|[\"'\s/;>])on[a-z]{3,}\s*=|\b(?:alert|confirm|prompt|eval|setinterval|settimeout"
-    r"|atob|btoa|globaleval|fromcharcode|execscript)\s*\(|\b(?:alert|confirm|prompt|eval)\s*`|\bdocument\s*\.\s*(?:cookie|domain"
+    r"|atob|btoa|globaleval|fromcharcode|execscript|msgbox)\s*\(|\b(?:alert|confirm|prompt|eval)\s*`|\bdocument\s*\.\s*(?:cookie|domain"
     r"|write|location)\b|\[\s*[\"'](?:cookie|alert|document|globaleval|constructor)[\"']\s*\]"
     r"|\b(?:window|self|top|parent|frames|globalthis)\s*\[|<\s*[a-z]+:[a-z]+|<\s*:\s*[a-z]"
     # a namespaced script tag with spaces, attributes that run or load script, CSS bindings
@@ -198,21 +211,43 @@ _TAGS = frozenset(
 # reached, `with(document)`, a script element made, a sink passed as a value, a
 # module imported from another host.
 _HIDDEN_SINK = re.compile(
-    r"([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
+    r"(?<![\w$])([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
     r"\s*[;,].{0,200}?(?<![\w$.])\1\s*\("
     r"|/[\w.]+/\s*\.\s*source\b|\b(?:document|top|window|self|parent)\s*\.\s*__(?:proto|parent)__\b"
     r"|\bwith\s*\(\s*document\s*\)|\bcreateelement\s*\(\s*[\"'`]\s*(?:script|iframe)\b"
     # a sink passed as a value: called from parentheses, or handed to an array's method
     r"|\(\s*(?:alert|prompt|confirm|eval)\s*\)\(|\.\s*(?:find|map|filter|foreach|some|every"
     r"|reduce|sort|then)\s*\(\s*(?:alert|prompt|confirm|eval)\s*\)"
-    # a module imported from another host
+    # a module imported from another host, the page sent to where its name or fragment
+    # says, a sink applied through Reflect
     r"|\bimport\s*\(\s*[\"'`]\s*(?:https?:)?//"
+    r"|(?:^|[;{(,])\s*(?:(?:window|document|top|self)\s*\.\s*)?location\s*=\s*"
+    r"(?:window\s*\.\s*)?(?:name|location\s*\.\s*hash)\b"
+    r"|\breflect\s*\.\s*(?:apply|construct)\s*\(\s*(?:alert|eval|prompt|confirm|function)\b"
 )
+
+
+# Quoted pieces joined into one string (`'ev'+'al'`, `"java"+"script:"`): the
+# string they spell, once joined, names a sink or a script URL.
+_JOIN = re.compile(r"['\"`]\s*\+\s*['\"`]")
+_SPELLED_SINK = re.compile(
+    r"['\"`](?:eval|alert|prompt|confirm|settimeout|setinterval|unescape|fromcharcode"
+    r"|constructor|execscript|innerhtml|outerhtml|cookie)['\"`]"
+)
+
+
+def _joined_sink(lowered: str) -> bool:
+    joined = _JOIN.sub("", lowered)
+    return joined != lowered and (
+        _SPELLED_SINK.search(joined) is not None or _XSS_URI.search(joined) is not None
+    )
 
 
 def _xss(lowered: str) -> bool:
     """Browsers skip tabs and newlines inside `javascript:` and comments in script."""
     if _XSS_URI.search(lowered) or _HIDDEN_SINK.search(lowered):
+        return True
+    if "+" in lowered and _joined_sink(lowered):
         return True
     if "<" in lowered and any("".join(m.split()) in _TAGS for m in _SPACED_TAG.findall(lowered)):
         return True

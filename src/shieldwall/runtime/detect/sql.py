@@ -13,7 +13,7 @@ SQL_SHAPES = re.compile(
     # a quote (or a closing parenthesis after one) followed by SQL
     # (`union` and `select` with what follows them in SQL; alone, see _quote_then_union)
     _QUOTE + r"\s*\)*\s*(?:;|--|#|\|\||&&|(?:union\b[\s(]*(?:all|distinct|select)\b"
-    r"|select\b[\s(]*(?:\*|@@|null\b|\d|[\w`.]+\s*(?:,|\bfrom\b|\()|$)|having|order\s+by|group\s+by|limit"
+    r"|select\b[\s(]*(?:\*|@@|null\b|\d|[\w`.]+\s*(?:,|\bfrom\b|\()|$)|\(\s*select\s+top\s+\d|having|order\s+by|group\s+by|limit"
     r"|procedure|collate|into|rlike|regexp|glob|notnull|isnull|sounds\s+like|xor|div|alter"
     r"|truncate|shutdown|declare|waitfor"
     r"|(?:and|or|not)\s*\(|(?:and|or)\s+(?:not\s+)?(?:\w+\s*(?:=|<|>|!|\bis\b|\blike\b|\bin\b"
@@ -47,6 +47,7 @@ SQL_SHAPES = re.compile(
     # MongoDB operators in a parameter name or a JSON key
     r"|\[\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not)\s*\]"
     r"|^\$(?:ne|eq|gt|gte|lt|lte|regex|where|nin|exists|expr|function)$|\$where\b"
+    r"|[{,]\s*[\"']\$(?:ne|eq|gt|gte|lt|lte|regex|nin|exists|expr|or|and|not)[\"']\s*:"
     # a condition joined to MongoDB's `$where` JavaScript (`1||this.x`)
     r"|(?:\|\||&&)\s*this\.\w"
     # numbers that overflow an integer or a float column (a probe), MySQL's 1.e(
@@ -117,7 +118,7 @@ SQL_SHAPES = re.compile(
     r"|\bunion[^a-z]+(?:(?:all|distinct|distinctrow)[^a-z]+)?select\b"
     r"|\bhaving\s+[\w'\"`()]+\s*(?:=|<|>|!=|<>|\blike\b)\s*[\d'\"(@]"
     r"|\[\s*\$(?:mod|all|size|type|slice|xor|nor|elemmatch|text|jsonschema)\s*\]"
-    r"|\bdeclare\W+[@#]\s*\w|\bgroup\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
+    r"|\bdeclare\W+[@#]\s*\w|\b(?:group|order)\s+by\s+\d+(?:\s*,\s*\d+)*\s*(?:--|#|;|$)|(?:\d|['\"])\s*\bxor\s+(?:\d|['\"(])"
     r"|\bselect\b[\s(]+(?:\*|@@|null\b|0x[0-9a-f]+\b|count\s*\(|concat|char\s*\(|case\b|if\s*\(|\d+\s*,"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
@@ -139,6 +140,15 @@ SQL_SHAPES = re.compile(
     # (`) or (a=a`); SQL Server's PRINT of a server variable
     r"|\d(?:or|and)(\d+)=\3(?![\w.])|\)\s*or\s*\(\s*([a-z_]\w*|\d+)\s*=\s*\4\b"
     r"|\bprint\s+@@\w"
+    # statements run from a string, PostgreSQL's COPY to a program, SQLite's ATTACH of a
+    # file, a window function, Cassandra's ALLOW FILTERING after a quote, a function made
+    r"|\bexec(?:ute)?\s*\(\s*'+\s*(?:exec(?:ute)?|create|select|insert|update|delete|drop|alter"
+    r"|declare|sp_|xp_)\b|\bcopy\b.{0,200}?\b(?:to|from)\s+program\s*['\"$]"
+    r"|\battach\s+(?:database\s+)?['\"][^'\"]{1,200}['\"]\s+as\b|\brow_number\s*\(\s*\)\s*over\s*\("
+    r"|" + _QUOTE + r"\s*allow\s+filtering\b|^[\s/;)]*create\s+or\s+replace\s+function\b"
+    r"|\brestore\s+(?:log|database|headeronly|filelistonly|labelonly|rewindonly|verifyonly)\b"
+    r".{0,80}?\bfrom\s+disk\s*="
+    r"|\b(?:len|datalength)\s*\(\s*\(?\s*select\s+(?:top\s+\d|\*|@@|[\w`.]+\s*(?:,|\bfrom\b))"
 )
 
 
@@ -167,6 +177,22 @@ def _quote_then_union(lowered: str) -> bool:
 
 
 _EMPTY_COMMENT = re.compile(r"/\*\*/")
+# A hex literal long enough to hold a statement (`0x77616974666f72...`, SQL Server's
+# `DECLARE @q ...; SET @q=0x...; EXEC(@q)`), in ASCII or UTF-16.
+_HEX_LITERAL = re.compile(r"\b0x((?:[0-9a-f]{2}){8,})\b")
+
+
+def _hex_text(lowered: str) -> bool:
+    """A hex literal that spells printable text holding an SQL shape."""
+    for digits in _HEX_LITERAL.findall(lowered):
+        raw = bytes.fromhex(digits)
+        if not any(raw[1::2]):
+            raw = raw[::2]  # UTF-16 little endian, as SQL Server's nvarchar
+        if raw.isascii() and all(32 <= b < 127 for b in raw):
+            text = raw.decode("ascii").lower()
+            if SQL_SHAPES.search(text) or _quote_then_union(text):
+                return True
+    return False
 
 
 def sql_shape(lowered: str) -> bool:
@@ -179,5 +205,7 @@ def sql_shape(lowered: str) -> bool:
             return True
         lowered = _COMMENT.sub(" ", lowered)
     if SQL_SHAPES.search(lowered) is not None or _quote_then_union(lowered):
+        return True
+    if "0x" in lowered and _hex_text(lowered):
         return True
     return "\n" in lowered and (SQL_SHAPES.search(_LINE_COMMENT.sub(" ", lowered)) is not None)
