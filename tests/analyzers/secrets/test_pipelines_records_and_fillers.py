@@ -96,3 +96,10 @@ def test_the_name_a_pipeline_binds_a_credential_to_is_not_the_credential() -> No
 def test_an_svg_attribute_after_a_providers_word_is_not_its_password() -> None:
     glyph = '<glyph glyph-name="snowflake" unicode="&#xf2dc;" horiz-adv-x="448"\n'
     assert _found(glyph, "fonts/icons.svg") == []
+
+
+def test_a_character_escape_is_not_a_secret() -> None:
+    escape = "\\" + "xc2"
+    assert _found(f'secret = "{escape}"\n', "tests/test_api_jws.py") == []
+    real = mixed_value(13, 20)
+    assert _found(f'secret = "{real}"\n', "tests/test_api_jws.py") != []

@@ -466,7 +466,9 @@ def _qualified_word(name: str, value: str) -> bool:
 
 # Character references and escapes only: an icon font's code points
 # (`'icon-key': '&#xe086;'`, `$fa-var-user-secret: "\\f21b"`).
-_CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a-fA-F]{1,6})+$")
+_CHARACTER_ESCAPE = re.compile(
+    r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\(?:[xu]?[0-9a-fA-F]{1,6}))+$"  # `\xc2` too
+)
 # A route's target, a controller and its action in snake case
 # (`"password_resets" => "password_resets#confirm_token"`).
 _ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
