@@ -18,7 +18,10 @@ from shieldwall.analyzers.secrets import generic
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
-_EMAIL = re.compile(rb"""["'][\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+["']""")
+# An e-mail address as a whole literal, found from its `@` (a literal the regex engine
+# looks for quickly), then its local part and opening quote read backwards.
+_DOMAIN = re.compile(rb"""@[\w-]{1,63}(?:\.[\w-]{1,63})+["']""")
+_LOCAL = re.compile(rb"""["'][\w.+-]{1,64}$""")
 # an argument that is a whole string literal, between commas or the parentheses
 _ARG = re.compile(r"""(?:^|,)\s*(?P<q>["'])(?P<v>[^"'\\\n]{1,200})(?P=q)\s*(?=,|$)""")
 # a symbol other than an identifier's or a version's (`-`, `.`): not a UUID, not a slug
@@ -32,7 +35,9 @@ def passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, Severity
     if b"@" not in data:
         return
     seen: set[int] = set()
-    for m in _EMAIL.finditer(data):
+    for m in _DOMAIN.finditer(data):
+        if _LOCAL.search(data, max(0, m.start() - 66), m.start()) is None:
+            continue
         opening = data.rfind(b"(", max(0, m.start() - _REACH), m.start())
         if opening < 0 or opening in seen or b")" in data[opening : m.start()]:
             continue
