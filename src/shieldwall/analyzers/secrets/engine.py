@@ -9,7 +9,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import buildargs, generic, scorer, sqlrows, thirdparty, values
+from shieldwall.analyzers.secrets import (
+    buildargs,
+    generic,
+    scorer,
+    seedcalls,
+    sqlrows,
+    thirdparty,
+    values,
+)
 from shieldwall.analyzers.secrets.buildargs import BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
@@ -163,6 +171,8 @@ class Detector:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
+        if generic_rules:  # a seed user's record names no key: before the prefilter
+            found.extend(_seed_users(data, path))
         hits = self.prefilter.scan(data)
         if not hits:
             return found  # no credential word: no column named for one either
@@ -326,6 +336,16 @@ def _sql_rows(data: bytes) -> list[Match]:
             f"column {column}",
         )
         for line, column, value, severity in sqlrows.rows(data)
+    ]
+
+
+def _seed_users(data: bytes, path: str) -> list[Match]:
+    """Strong passwords in user records given by position (see seedcalls.py)."""
+    if not any(True for _ in seedcalls.passwords(data, False)):
+        return []  # most files: no record (the path's test is asked only when there is)
+    return [
+        Match(GENERIC_PASSWORD, value, line, line, sev, "a user record's argument")
+        for line, value, sev in seedcalls.passwords(data, bool(_TEST_PATH.search(path)))
     ]
 
 

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from shieldwall.analyzers.hits import rule
-from shieldwall.analyzers.secrets import values
+from shieldwall.analyzers.secrets import layouts, values
 from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret, signing_secret
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
@@ -122,6 +122,7 @@ HINTS: tuple[str, ...] = (
     r"createhmac\(",
     r"hmac\.new\(",
     r"jwt\.(?:sign|encode)\(",
+    r"""(?:uri|url|dsn)["']?[ \t]*[:=][ \t]*["']?[^\s:/'"]+:[^\s@/'"]+@""",  # no scheme
 )
 
 _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
@@ -409,8 +410,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     floor = 4 if kind in ("password", None) else 8 if kind == "token" else 16
     if len(value) < (4 if wide else floor) or len(value) > 300 or _TEMPLATE.search(value):
         return None
-    if values.is_type_name(value):
-        return None  # a declaration's type (`'password' => 'xsd:string'`), not a value
+    if values.is_type_name(value) or values.is_not_a_value(value):
+        return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if weak and (" " in value or value.lower() in name.lower()):
@@ -465,7 +466,9 @@ def _qualified_word(name: str, value: str) -> bool:
 
 # Character references and escapes only: an icon font's code points
 # (`'icon-key': '&#xe086;'`, `$fa-var-user-secret: "\\f21b"`).
-_CHARACTER_ESCAPE = re.compile(r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\[0-9a-fA-F]{1,6})+$")
+_CHARACTER_ESCAPE = re.compile(
+    r"^(?:&#(?:[xX][0-9a-fA-F]{1,6}|\d{1,7});|\\(?:[xu]?[0-9a-fA-F]{1,6}))+$"  # `\xc2` too
+)
 # A route's target, a controller and its action in snake case
 # (`"password_resets" => "password_resets#confirm_token"`).
 _ROUTE_TARGET = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:/[a-z]+(?:_[a-z]+)*)*#[a-z]+(?:_[a-z]+)*$")
@@ -743,6 +746,7 @@ def _called(line: str, syntax: Syntax, got: _Collect, quoted: bool) -> Iterator[
                 hit = got.take("password", m.group("val"), "call")
                 if hit is not None:
                     yield hit
+    yield from layouts.find(line, got.take, quoted)
     for m in _BEARER.finditer(line) if "earer" in line else ():
         hit = got.take("bearer", m.group("val"), "bearer")
         if hit is not None:

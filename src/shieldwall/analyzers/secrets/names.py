@@ -108,6 +108,9 @@ _NOT_SECRET_SUFFIX = frozenset(
         "policy",
         "algorithm",
         "alg",
+        "algo",
+        "variable",  # `passwordVariable: 'FLAG'`: the name a pipeline binds the value to
+        "macro",
         "audience",
         "issuer",
         "prefix",

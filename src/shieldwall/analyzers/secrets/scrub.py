@@ -64,6 +64,9 @@ _MARKS = (
     "sequelize",
     "hmac",  # the key given to createHmac / hmac.new
     "jwt",  # the key given to jwt.sign / jwt.encode
+    "uri",  # a connection setting's `user:password@host` without a scheme
+    "url",
+    "dsn",
 )
 # Where a provider token may be: 16 letters and digits in a row, mixed (`ghp_` +
 # 36, `AKIA` + 16, `sk_live_` + 24, a JWT's header). Names made of short words

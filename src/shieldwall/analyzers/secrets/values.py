@@ -42,8 +42,11 @@ _MARKER_COMPOUND = re.compile(
 # A credential's word with an owner in front, in camel case: `myPass`, `yourApiKey`,
 # `theSecretToken`: what a test or a tutorial types where a value goes.
 _OWNED_WORD = re.compile(
-    r"^(?:my|your|some|the)(?:[A-Z][a-z]+)*(?:Pass(?:word)?|Passwd|Pwd|Secret|Token|Key)"
+    r"^(?:my|your|some|the)(?:[A-Z][a-z]+)*(?:Pass(?:word)?|Passwd|Pwd|Secret|Token|Key|Salt)"
     r"(?:[A-Z][a-z]+)*\d{0,3}$"
+    # run together in lower case with a word between (`mystrongsalt`, `yourapitoken`);
+    # not a password made of credential words (`mysecretpassword`: a weak default)
+    r"|^(?:my|your)(?:(?!secret|pass)[a-z])+(?:pass(?:word)?|secret|token|key|salt)$"
 )
 # Where a secret lives when it is not in the file: references, not values.
 _REFERENCE = re.compile(
@@ -57,7 +60,8 @@ _REFERENCE = re.compile(
         (?:var|local|module|data)\.[A-Za-z_]|
         (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
         secretKeyRef|valueFrom|
-        \$\{?[A-Za-z_]\w*\}?(?=[\s/]|$)   # `$POSTGRES_PW (see .env)`, `$DIR/certs/server.key`
+        \$\{?[A-Za-z_]\w*\}?(?=[\s/]|$)|  # `$POSTGRES_PW (see .env)`, `$DIR/certs/server.key`
+        \$[A-Za-z_]\w*(?:->|\{|\[)      # a Perl or PHP variable's member: `$o->{clock}`
     )"""
 )
 # The pairs the HTTP Basic specifications use as their examples (RFC 2617, RFC 7617),
@@ -150,6 +154,20 @@ _TYPE_NAME = re.compile(
         string|str|int|integer|bigint|smallint|bool|boolean|number|float|double|long|
         bytes|byte|object|date|datetime|timestamp|uuid|any)(?:\(\d{1,5}\))?(?:\[\])?)$"""
 )
+
+
+# Not a value at all: a character encoding's name (`password.encode("utf-8")` gives
+# the literal to a call on the password), text with a named format field
+# (`"Password Reset Request from {ctf_name}"`).
+_ENCODING = re.compile(
+    r"(?i)^(?:utf-?(?:8|16|32)(?:-?[bl]e)?|ascii|us-ascii|latin-?1|iso-?8859-?\d{1,2}|cp\d{3,4})$"
+)
+_FORMAT_FIELD = re.compile(r"\{[a-z]+_[a-z_]+\}")
+
+
+def is_not_a_value(value: str) -> bool:
+    """An encoding's name, a format string, a credential's word with an owner."""
+    return bool(_ENCODING.match(value) or _FORMAT_FIELD.search(value) or _OWNED_WORD.match(value))
 
 
 def is_type_name(value: str) -> bool:

@@ -51,6 +51,9 @@ def gl(key: str, prefix: str, what: str, body: str, sev: Severity = C) -> Spec:
 
 
 _ESCAPES_AT_END = re.compile(r"(?:\\[nrt])+$")
+# The next attribute's name: the provider's word was another attribute's value
+# (`glyph-name="snowflake" unicode="&#xf2dc;"`), not a key.
+_ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z:-]*=$")
 
 
 def _keyword_value(value: str) -> bool:
@@ -61,6 +64,7 @@ def _keyword_value(value: str) -> bool:
     bare = _ESCAPES_AT_END.sub("", value)
     return (
         checks.not_style_rule(value)
+        and not _ATTRIBUTE_NAME.match(bare)
         and not values.is_placeholder(bare)
         and not values.is_reference(bare)
     )

@@ -1,0 +1,61 @@
+"""Seed users given by position: a constructor or a call whose string arguments
+make a user record (`new SeedUser("Adam", "adam@example.com", "<password>", ...)`,
+one argument a line or all on one), the password among them with no key beside it.
+
+The keyword rules need a name next to the value; here the record says what it is:
+one argument is an e-mail address, and the password is the argument that has a
+password's strong shape - letters, digits and a symbol other than `-` or
+`.`, no space, not an address,
+a path, a URL or a date. Weaker values in such a record (a name, a phone number, a
+VIN) are not reported: nothing says which of them would be the password."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from shieldwall.analyzers.secrets import generic
+from shieldwall.analyzers.secrets.verdicts import severity
+from shieldwall.model import Severity
+
+# An e-mail address as a whole literal, found from its `@` (a literal the regex engine
+# looks for quickly), then its local part and opening quote read backwards.
+_DOMAIN = re.compile(rb"""@[\w-]{1,63}(?:\.[\w-]{1,63})+["']""")
+_LOCAL = re.compile(rb"""["'][\w.+-]{1,64}$""")
+# an argument that is a whole string literal, between commas or the parentheses
+_ARG = re.compile(r"""(?:^|,)\s*(?P<q>["'])(?P<v>[^"'\\\n]{1,200})(?P=q)\s*(?=,|$)""")
+# a symbol other than an identifier's or a version's (`-`, `.`): not a UUID, not a slug
+_STRONG = re.compile(r"""^(?=[^\d]*\d)(?=[^A-Za-z]*[A-Za-z])(?=.*[^\w\s.-])[^\s"'@/:]{8,64}$""")
+_DATE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+_REACH = 800  # how far a record's opening parenthesis may stand before its address
+
+
+def passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, Severity]]:
+    """(line, value, severity) of each strong password in a user record's arguments."""
+    if b"@" not in data:
+        return
+    seen: set[int] = set()
+    for m in _DOMAIN.finditer(data):
+        if _LOCAL.search(data, max(0, m.start() - 66), m.start()) is None:
+            continue
+        opening = data.rfind(b"(", max(0, m.start() - _REACH), m.start())
+        if opening < 0 or opening in seen or b")" in data[opening : m.start()]:
+            continue
+        closing = data.find(b")", m.end(), m.end() + _REACH)
+        if closing < 0:
+            continue
+        seen.add(opening)
+        yield from _record(data, opening, closing, test_path)
+
+
+def _record(
+    data: bytes, opening: int, closing: int, test_path: bool
+) -> Iterator[tuple[int, str, Severity]]:
+    body = data[opening + 1 : closing].decode("utf-8", "replace")
+    line = data.count(b"\n", 0, opening + 1) + 1
+    for m in _ARG.finditer(body):
+        value = m.group("v")
+        if _STRONG.match(value) and not _DATE.match(value):
+            hit = generic.judge("password", value)
+            if hit is not None and not hit.reason:
+                yield line + body.count("\n", 0, m.start("v")), value, severity(hit, test_path)
