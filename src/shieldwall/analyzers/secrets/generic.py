@@ -130,7 +130,7 @@ _KEY = r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80})"""
 # of one, so giving characters back never helps a match, and trying to would make
 # each line cost the square of its length.
 _QUOTED = re.compile(
-    r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
+    r"""(?<![A-Za-z_$@])(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)"""
     + r"""(?:\[\d*\])?(?:["'`][ \t]*\]?|\])?\s*\)?\s*"""
     + r"""(?P<op>:=|=>|===?|!==?|\?\?=|\|\|=|=|:|<-)\s*"""
     + r"""(?:(?:new\s+)?(?P<call>[A-Za-z_][\w.]*+)\(\s*)?@?"""
@@ -209,7 +209,7 @@ _SCHEME = re.compile(
 _PARAMETER = re.compile(r"^[a-z]+=")
 _BASIC = re.compile(r"""\bBasic[ \t]+(?P<val>[A-Za-z0-9+/]{8,300}={0,2})(?![\w+/=])""")
 _ARRAY = re.compile(
-    r"""(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)["'`]?\s*[:=]\s*\[\s*"""
+    r"""(?<![A-Za-z_$@])(?P<key>[A-Za-z_$@][\w.$@-]{0,80}+)["'`]?\s*[:=]\s*\[\s*"""
     r"""(?P<vals>(?:(?P<q>["'])[^"'\n]{4,300}(?P=q)\s*,?\s*){1,20})\]"""
 )
 _ITEM = re.compile(r"""(?P<q>["'])(?P<val>[^"'\n]{4,300})(?P=q)""")
