@@ -109,3 +109,19 @@ def test_a_literal_given_to_a_credential_constructor_is_a_credential() -> None:
     assert _found(line, "Identity/Config.cs") == [(secret, 1)]
     value = _value(8, 16)
     assert _found(f'new Secret("{value}")\n', "Identity/Config.cs") == [(value, 1)]
+
+
+def test_a_key_in_a_documentation_source_folder_is_rated_low() -> None:
+    # a framework's docs build their examples from `docs_src/` (FastAPI's tutorial
+    # signing key); copied into a repository with the framework, it is documentation
+    line = f'SECRET_KEY = "{_value(3)}"\n'
+
+    def ratings(path: str) -> set[str]:
+        return {m.severity.value for m in Detector().scan(line.encode(), path)}
+
+    assert ratings("app/settings.py") == {"medium"}
+    for path in (
+        "vendored/fastapi/docs_src/security/tutorial004.py",
+        "docs/security.py",
+    ):
+        assert ratings(path) == {"low"}, path

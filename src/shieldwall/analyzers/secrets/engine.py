@@ -95,7 +95,7 @@ _LOCK_FILES = frozenset(
 )
 _TEST_PATH = re.compile(
     r"(?i)(?:^|/)(?:tests?|spec|specs|__tests__|testdata|test_data|fixtures?|mocks?|"
-    r"examples?|samples?|demo|docs?)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|"
+    r"examples?|samples?|demo|docs?|docs_src)(?:/|$)|(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|"
     r"[^/]*\.(?:spec|test)\.[a-z]+|conftest\.py)$"
 )
 
