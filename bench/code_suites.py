@@ -363,6 +363,22 @@ def _read_statements(test: Path) -> tuple[str, list[tuple[int, int, bool]]] | No
         return None
 
 
+def _keep(
+    cases: dict[tuple[str, int, str], bool],
+    marked: dict[int, bool],
+    rel: str,
+    category: str,
+    test: Path,
+    work: Path,
+) -> None:
+    """Record a test file's marked lines as cases and copy the file under `work`."""
+    for line, vulnerable in marked.items():
+        cases[(rel, line, category)] = vulnerable
+    copy = work / rel
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(test, copy)
+
+
 def codeql_cases(root: Path, work: Path) -> list[Case]:
     """Cases from CodeQL's annotated Python security tests; each test folder
     `CWE-NNN-Name` gives its files' category."""
@@ -394,11 +410,7 @@ def codeql_cases(root: Path, work: Path) -> list[Case]:
                     marked[first] = False
         if not marked:
             continue
-        for line, vulnerable in marked.items():
-            cases[(rel, line, category)] = vulnerable
-        copy = work / rel
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(test, copy)
+        _keep(cases, marked, rel, category, test, work)
     return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
@@ -452,11 +464,7 @@ def bearer_cases(root: Path, work: Path) -> list[Case]:
             for first, _last, has_call in statements:
                 if has_call and first not in marked:
                     marked[first] = False
-            for line_no, vulnerable in marked.items():
-                cases[(rel, line_no, category)] = vulnerable
-            copy = work / rel
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(test, copy)
+            _keep(cases, marked, rel, category, test, work)
     return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
