@@ -117,6 +117,8 @@ class Expressions(Calls):
             found = self.env.get(node.id) or self.globals.get(node.id)
             if found is not None:
                 return found
+            if node.id == "request" and self.m.request_unbound():
+                return Val(qual="<request>")  # a request the framework makes a global
             return Val(qual=node.id)  # a builtin or a global we did not see bound
         if isinstance(node, ast.Attribute):
             v = self.attribute(node)
