@@ -103,6 +103,12 @@ class SinkChecks(FlowState):
                 else:
                     self.sink("header", pair.deep_taint(), node, "a response header")
             return True
+        if name in cat.MODULE_IMPORTS:
+            module = args[0] if args else kwargs.get("name")
+            t = module.deep_taint() if module is not None else None
+            if t is not None and t.kind == "input":
+                self.sink("code", t, node, f"`{name}` of a module named by input")
+            return True
         spec = cat.SINK_CALLS.get(name)
         if name == "numpy.load":
             # unpickles only when allowed to (allow_pickle is False since numpy 1.16.3)
@@ -216,6 +222,9 @@ class SinkChecks(FlowState):
             and args
         ):
             self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
+        if receiver.qual == cat.UNPICKLER and method == "load":
+            self.sink("deser", receiver.taint, node, "`Unpickler.load`")
+            return True
         mspec = cat.SINK_METHODS.get(method)
         if mspec is not None:
             needs = cat.SINK_METHOD_LIBRARIES.get(method)

@@ -98,7 +98,6 @@ SINK_CALLS: dict[str, Sink] = {
     # deserialisation
     "pickle.loads": Sink("deser", (0,), ("data",)),
     "pickle.load": Sink("deser", (0,), ("file",)),
-    "pickle.Unpickler": Sink("deser"),
     "_pickle.loads": Sink("deser"),
     "_pickle.load": Sink("deser"),
     "cPickle.loads": Sink("deser"),
@@ -412,6 +411,10 @@ SINK_METHODS: dict[str, Sink] = {
     # asyncio event loops: a command line run by a shell
     "subprocess_shell": Sink("cmd", (1,), ("cmd",)),
     "subprocess_exec": Sink("cmd", (1,), ("program",)),
+    # DB-API cursors: the name of the stored procedure called
+    "callproc": Sink("sql", (0,), ("procname",)),
+    # pg8000's native connections: the SQL run
+    "run": Sink("sql", (0,), ("sql",)),
 }
 # SQLAlchemy Query/Select methods whose criterion may be a string of SQL text
 # (read as text() before SQLAlchemy 2.0): `filter("name = '%s'" % x)`,
@@ -522,4 +525,9 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "attach_alternative": frozenset({"django", "flask_mailman"}),
     "subprocess_shell": frozenset({"asyncio"}),
     "subprocess_exec": frozenset({"asyncio"}),
+    "run": frozenset({"pg8000"}),
 }
+# Imports of a module by name: a name from a request picks the code that runs
+# (its top-level statements); only request input counts (a plugin named in the
+# environment or on the command line is the operator's choice).
+MODULE_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
