@@ -633,6 +633,11 @@ class Calls(ContainerMethods):
             return Val(qual=f"{args[0].qual}.{args[1].const}")
         if name == "dict" and not args and kwargs:
             return Val(keys={k: v for k, v in kwargs.items()})
+        if name in cat.MODULE_IMPORTS and args and args[0].known:
+            module = str(args[0].const)
+            if module and not module.startswith("."):
+                # __import__("os.path") gives the package `os`; import_module the module
+                return Val(qual=module.split(".")[0] if name.endswith("__import__") else module)
         return None
 
     def _project_result(

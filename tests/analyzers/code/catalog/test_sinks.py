@@ -3,23 +3,7 @@ a request, an unpickler's load()."""
 
 from __future__ import annotations
 
-import textwrap
-
-from shieldwall.analyzers.code.analyzer import analyze_text
-
-HEAD = """
-import importlib, os, pickle, pg8000.native
-from flask import Flask, request
-app = Flask(__name__)
-@app.route("/x")
-def view():
-"""
-
-
-def findings(body: str) -> list[tuple[str, int]]:
-    code = HEAD + textwrap.indent(textwrap.dedent(body), "    ")
-    first = HEAD.count("\n") + 1
-    return [(r.rule.id, r.line - first + 1) for r in analyze_text("m.py", code)]
+from tests.analyzers.code.view_findings import view_findings as findings
 
 
 def test_stored_procedure_named_by_input_is_sql_injection() -> None:
