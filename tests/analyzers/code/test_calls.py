@@ -1,4 +1,4 @@
-"""Calls: what a call of a builtin gives back."""
+"""Calls: what a call of a builtin gives back (a module imported by name, a file)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,12 @@ def test_module_imported_by_a_fixed_name_is_that_module() -> None:
         getattr(shell, "getcwd")()
     """
     assert findings(body) == [("PY-COMMAND-INJECTION", 3), ("PY-COMMAND-INJECTION", 4)]
+
+
+def test_python2_file_builtin_opens_a_file_like_open() -> None:
+    body = """
+        stream = file(request.args["p"])
+        pickle.load(stream)
+        pickle.load(file("/srv/cache.pkl"))
+    """
+    assert findings(body) == [("PY-PATH-TRAVERSAL", 2), ("PY-UNSAFE-DESERIALIZATION", 3)]

@@ -105,9 +105,10 @@ class SinkChecks(FlowState):
             return True
         if name in cat.MODULE_IMPORTS:
             module = args[0] if args else kwargs.get("name")
-            t = module.deep_taint() if module is not None else None
-            if t is not None and t.kind == "input":
-                self.sink("code", t, node, f"`{name}` of a module named by input")
+            if module is not None:
+                self.sink(
+                    "import", module.deep_taint(), node, f"`{name}` of a module named by input"
+                )
             return True
         spec = cat.SINK_CALLS.get(name)
         if name == "numpy.load":
@@ -355,7 +356,7 @@ class SinkChecks(FlowState):
             # werkzeug's Headers() rejects newlines in values, not in names
             self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
-            method in ("add_header", "set_header", "setHeader")
+            method in ("add_header", "set_header", "setHeader", "send_header")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")
         ):
             self.header_sink(args[0], args[1], node)

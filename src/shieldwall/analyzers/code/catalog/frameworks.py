@@ -188,6 +188,7 @@ MODELLED_OBJECTS: dict[str, str] = {
     "pathlib.PurePath": "pathlib.Path",
     "pathlib.PosixPath": "pathlib.Path",
     "open": "<file>",
+    "file": "<file>",  # Python 2's builtin (a name `file` the module binds is that value)
     "io.open": "<file>",
     "codecs.open": "<file>",
     "io.StringIO": "<buffer>",

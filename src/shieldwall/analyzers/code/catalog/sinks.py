@@ -528,6 +528,7 @@ SINK_METHOD_LIBRARIES: dict[str, frozenset[str]] = {
     "run": frozenset({"pg8000"}),
 }
 # Imports of a module by name: a name from a request picks the code that runs
-# (its top-level statements); only request input counts (a plugin named in the
-# environment or on the command line is the operator's choice).
+# (its top-level statements); the sink class `import` is reached by request input
+# only (a plugin named in the environment or on the command line is the
+# operator's choice).
 MODULE_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})

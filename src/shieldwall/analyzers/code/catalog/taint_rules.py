@@ -257,6 +257,7 @@ SinkClass = Literal[
     "log",
     "trust",
     "weakrand",
+    "import",
 ]
 # Each sink class and the rule its findings break.
 TAINT_RULES: dict[SinkClass, Rule] = {
@@ -276,4 +277,6 @@ TAINT_RULES: dict[SinkClass, Rule] = {
     "log": LOG_INJECTION,
     "trust": TRUST_BOUNDARY,
     "weakrand": INSECURE_RANDOM,
+    # a module imported by a name from a request: its code runs (request input only)
+    "import": CODE_INJECTION,
 }
