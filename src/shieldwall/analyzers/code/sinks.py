@@ -104,11 +104,7 @@ class SinkChecks(FlowState):
                     self.sink("header", pair.deep_taint(), node, "a response header")
             return True
         if name in cat.MODULE_IMPORTS:
-            module = args[0] if args else kwargs.get("name")
-            if module is not None:
-                self.sink(
-                    "import", module.deep_taint(), node, f"`{name}` of a module named by input"
-                )
+            self._module_import(node, name, args, kwargs)
             return True
         spec = cat.SINK_CALLS.get(name)
         if name == "numpy.load":
@@ -168,6 +164,14 @@ class SinkChecks(FlowState):
                 self.sink("xxe", args[0].deep_taint(), node, f"`{name}`")
             return True
         return False
+
+    def _module_import(
+        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        """import_module(name) / __import__(name): the module named runs."""
+        module = args[0] if args else kwargs.get("name")
+        if module is not None:
+            self.sink("import", module.deep_taint(), node, f"`{name}` of a module named by input")
 
     def _typed_method_sinks(
         self,
