@@ -26,12 +26,19 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
   annotations every other statement with a call is safe too (CodeQL's tests
   fail on any alert at an unannotated line). Comments saying both (`OK if only
   running on UNIX, NOT OK on windows`) are not scored.
-- Bearer rules' Python tests (HELD OUT since it was added; the held-out suite
-  that replaced semgrep-rules): `tests/python/<group>/<rule>/testdata/*.py` of
-  Bearer/bearer-rules. The line after `# bearer:expected <rule id>` is
+- Bearer rules' Python tests (held out from round 5 to round 6, a tuning set
+  since round 7: its misses were examined and fixed then):
+  `tests/python/<group>/<rule>/testdata/*.py` of Bearer/bearer-rules. The line
+  after `# bearer:expected <rule id>` is
   vulnerable for the rule's `cwe_id` (two rules mapped by what their sink is,
   see BEARER_RULE_CWE; CWE-73 is the path category); every other statement
   holding a call is safe for it (Bearer's tests fail on an unexpected finding).
+- SecurityEval (HELD OUT since round 7, the held-out suite that replaced
+  Bearer's): `dataset.jsonl` of s2e-lab/SecurityEval, one insecure example file
+  per sample, vulnerable as a whole for the CWE its ID names (CWE-80, basic XSS,
+  counts as CWE-79). The suite marks no line and holds no safe example: a file
+  is found when a finding of its category is anywhere in it, and precision is
+  not measured (findings of another taint category are counted apart).
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -40,7 +47,8 @@ synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
 CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
-      [--codeql DIR] [--bearer-rules DIR] [--only SUITE] [--no-peers | --no-semgrep] [--details]
+      [--codeql DIR] [--bearer-rules DIR] [--securityeval DIR] [--only SUITE]
+      [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
 
@@ -94,6 +102,10 @@ PINNED = {
         "https://github.com/Bearer/bearer-rules",
         "82c335f781a61a6d8b052394f84fd1d93edec467",
     ),
+    "securityeval": (
+        "https://github.com/s2e-lab/SecurityEval",
+        "6f4fb70f782c6d47b02ea24341e8ef8c1eb04a6a",
+    ),
 }
 # Only this folder of github/codeql is checked out (a sparse, blob-less clone).
 CODEQL_TESTS = "python/ql/test/query-tests/Security"
@@ -135,6 +147,9 @@ BEARER_RULE_CWE = {
     "python_django_crlf_injection": "CWE-117",
 }
 BEARER_FOLD = {"CWE-73": "CWE-22"}
+# SecurityEval files basic XSS (CWE-80, a kind of CWE-79) apart; CWE-95 and
+# CWE-776 fold as everywhere (into CWE-94 and CWE-611).
+SECURITYEVAL_CWE = {"CWE-80": "CWE-79"}
 BEARER_EXPECTED = re.compile(r"#\s*bearer:expected\s+([\w,\s]+)")
 ANNOTATION = re.compile(r"#\s*(ruleid|todoruleid|ok|todook)\s*:\s*([\w.,\s-]+)")
 CWE = re.compile(r"CWE-\d+")
@@ -468,6 +483,53 @@ def bearer_cases(root: Path, work: Path) -> list[Case]:
     return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
+def securityeval_cases(root: Path, work: Path) -> list[Case]:
+    """Cases from SecurityEval (`dataset.jsonl`, version 2.1): each sample is one
+    insecure example file, `ID` `CWE-NNN_<name>.py`, vulnerable for that CWE as a
+    whole (the suite marks no line, so a file is found when a finding of its
+    category is anywhere in it). The suite holds no safe example: precision is
+    not measured by it (the column shows 1.00 or -); findings of another taint
+    category in a sample are counted apart by `off_label`."""
+    data = root / "dataset.jsonl"
+    if not data.is_file():
+        return []
+    cases = []
+    for raw in data.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        row = json.loads(raw)
+        m = re.match(r"(CWE-0*(\d+))_(.+\.py)$", str(row.get("ID", "")))
+        if m is None:
+            continue
+        cwe = f"CWE-{m.group(2)}"
+        rel = f"{m.group(1)}/{m.group(3)}"
+        copy = work / rel
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(str(row.get("Insecure_code", "")), encoding="utf-8")
+        cases.append(Case(rel, 0, fold(SECURITYEVAL_CWE.get(cwe, cwe)), True))
+    return cases
+
+
+def off_label(cases: list[Case], hits: Hits) -> dict[str, int]:
+    """Taint category -> how many whole-file cases hold a finding of it while
+    labelled for another (real or not: the suite does not say)."""
+    out: dict[str, int] = defaultdict(int)
+    for case in cases:
+        if case.line != 0:
+            continue
+        found = {c for _f, _l, cwes in hits.get(case.rel, ()) for c in cwes}
+        for cat in sorted(found & TAINT - {case.category}):
+            out[cat] += 1
+    return dict(out)
+
+
+def print_off_label(cases: list[Case], tools: dict[str, Hits]) -> None:
+    for tool, found in tools.items():
+        counts = sorted(off_label(cases, found).items())
+        extra = ", ".join(f"{cat} {n}" for cat, n in counts) or "none"
+        print(f"{tool}: samples with a taint finding off their label: {extra}")
+
+
 # -- tools --------------------------------------------------------------------------
 
 
@@ -633,10 +695,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--codeql", type=Path, help="github/codeql checkout (only its Python security tests)"
     )
-    parser.add_argument("--bearer-rules", type=Path, help="Bearer/bearer-rules checkout (held out)")
+    parser.add_argument("--bearer-rules", type=Path, help="Bearer/bearer-rules checkout")
+    parser.add_argument(
+        "--securityeval", type=Path, help="s2e-lab/SecurityEval checkout (held out)"
+    )
     parser.add_argument(
         "--only",
-        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules"),
+        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules", "securityeval"),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
@@ -657,6 +722,7 @@ def main(argv: list[str]) -> int:
         "owasp": args.owasp,
         "codeql": args.codeql,
         "bearer-rules": args.bearer_rules,
+        "securityeval": args.securityeval,
     }
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
@@ -671,7 +737,8 @@ def main(argv: list[str]) -> int:
         ("semgrep-rules", "semgrep-rules Python tests, vuln rules (tuned)", semgrep_rule_cases),
         ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
         ("codeql", "CodeQL Python security query tests (tuning set)", codeql_cases),
-        ("bearer-rules", "Bearer rules' Python tests (HELD OUT)", bearer_cases),
+        ("bearer-rules", "Bearer rules' Python tests (tuned)", bearer_cases),
+        ("securityeval", "SecurityEval insecure examples (HELD OUT)", securityeval_cases),
     ):
         root = sources[name]
         if args.only is not None and name != args.only:
@@ -703,6 +770,8 @@ def main(argv: list[str]) -> int:
                 note += f", semgrep {took:.1f}s (rules: semgrep-rules/python)"
             ends = statement_ends(work, {c.rel for c in cases})
             report(title, cases, tools, ends, args.details)
+            if build is securityeval_cases:
+                print_off_label(cases, tools)
             print(note)
     return 0 if measured else 2
 

@@ -250,3 +250,45 @@ def test_two_views_of_the_same_name_each_keep_their_finding(tmp_path: Path) -> N
     hits = sorted((f.rule.id, f.location.start_line) for f in out.findings)
     assert hits == [("PY-PATH-TRAVERSAL", 11), ("PY-PATH-TRAVERSAL", 17)]
     assert len({f.fingerprint for f in out.findings}) == 2
+
+
+DJANGO = "import os\nfrom django import forms\nfrom django.views.generic.edit import FormView\n"
+
+
+@pytest.mark.parametrize(
+    ("base", "signature"),
+    [
+        ("FormView", "form_valid(self, form)"),
+        ("admin.ModelAdmin", "save_model(self, request, obj, form, change)"),
+    ],
+)
+def test_form_a_django_hook_is_handed_holds_the_submitted_data(base: str, signature: str) -> None:
+    body = f"""
+        class Hooked({base}):
+            def {signature}:
+                os.system("mail " + form.cleaned_data["to"])
+                os.system("mail " + self.success_url)
+    """
+    assert rules_of(body, DJANGO) == ["PY-COMMAND-INJECTION"]
+
+
+def test_django_form_methods_read_the_submitted_data_from_self() -> None:
+    body = """
+        class Upload(forms.Form):
+            def clean_name(self):
+                os.system("touch " + self.cleaned_data["name"])
+                return self.cleaned_data["name"]
+        class Plain:
+            def clean_name(self):
+                os.system("touch " + self.cleaned_data["name"])
+    """
+    assert rules_of(body, DJANGO) == ["PY-COMMAND-INJECTION"]
+
+
+def test_form_hooks_outside_django_are_not_sources() -> None:
+    body = """
+        class Contact:
+            def form_valid(self, form):
+                os.system("mail " + form.cleaned_data["to"])
+    """
+    assert rules_of(body, "import os\n") == []

@@ -27,7 +27,8 @@ CHUNK_FILES = 16
 FileResult = tuple[str, list[RawFinding], str | None]
 
 # Taint rules (one per sink class), then pattern rules.
-ALL_RULES: tuple[Rule, ...] = (*TAINT_RULES.values(), *PATTERN_RULES)
+# one rule may be broken by several sink classes (code run by exec() or imported)
+ALL_RULES: tuple[Rule, ...] = tuple(dict.fromkeys((*TAINT_RULES.values(), *PATTERN_RULES)))
 
 _project: Project | None = None
 

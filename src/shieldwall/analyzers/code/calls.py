@@ -423,6 +423,15 @@ class Calls(ContainerMethods):
             return Val(t)
         return None
 
+    def _sql_escape(self, last: str, qual: str | None, method: str | None) -> frozenset[str] | None:
+        """The classes a database driver's quoting function makes its argument safe for."""
+        if last in cat.SQL_ESCAPE_NAMES and (qual is not None or method is not None):
+            return cat.SQL_ESCAPED
+        needs = cat.SQL_ESCAPE_METHODS.get(method or "")
+        if qual is None and needs is not None and needs & self.m.imported:
+            return cat.SQL_ESCAPED
+        return None
+
     def _sanitised_result(
         self,
         node: ast.Call,
@@ -438,7 +447,7 @@ class Calls(ContainerMethods):
         if receiver is not None and MARKUP in receiver.flags and method in ("format", "join"):
             return Val(qual=RESPONSE, flags=receiver.flags)  # Markup escapes what it inserts
         # sanitisers and killers
-        classes = cat.SANITISERS.get(name)
+        classes = cat.SANITISERS.get(name) or self._sql_escape(last, qual, method)
         if (
             classes is None
             and last
@@ -570,6 +579,9 @@ class Calls(ContainerMethods):
             return Val(Taint("file contents", node.lineno, "file"), qual=model)
         if model == "<buffer>":
             return Val(union_taint(args), qual=model)
+        if model == cat.UNPICKLER:  # Unpickler(file): what its load() will read
+            source = args[:1] or [v for k, v in kwargs.items() if k == "file"]
+            return Val(union_taint(source), qual=model)
         if model == "<tar-archive>":
             return Val(all_taint, qual=model)  # tarfile.open(fileobj=upload)
         if model == "<http-connection>":
@@ -621,6 +633,11 @@ class Calls(ContainerMethods):
             return Val(qual=f"{args[0].qual}.{args[1].const}")
         if name == "dict" and not args and kwargs:
             return Val(keys={k: v for k, v in kwargs.items()})
+        if name in cat.MODULE_IMPORTS and args and args[0].known:
+            module = str(args[0].const)
+            if module and not module.startswith("."):
+                # __import__("os.path") gives the package `os`; import_module the module
+                return Val(qual=module.split(".")[0] if name.endswith("__import__") else module)
         return None
 
     def _project_result(

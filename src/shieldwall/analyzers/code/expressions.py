@@ -114,10 +114,7 @@ class Expressions(Calls):
         if isinstance(node, ast.Constant):
             return const(node.value) if const_ok(node.value) else CLEAN
         if isinstance(node, ast.Name):
-            found = self.env.get(node.id) or self.globals.get(node.id)
-            if found is not None:
-                return found
-            return Val(qual=node.id)  # a builtin or a global we did not see bound
+            return self.name_value(node)
         if isinstance(node, ast.Attribute):
             v = self.attribute(node)
             if (
@@ -188,6 +185,15 @@ class Expressions(Calls):
                     self.expr(part)
             return CLEAN
         return CLEAN
+
+    def name_value(self, node: ast.Name) -> Val:
+        """A name: its value in this function or module, else what it stands for."""
+        found = self.env.get(node.id) or self.globals.get(node.id)
+        if found is not None:
+            return found
+        if node.id == "request" and self.m.request_unbound():
+            return Val(qual="<request>")  # a request the framework makes a global
+        return Val(qual=node.id)  # a builtin or a global we did not see bound
 
     def fstring(self, node: ast.JoinedStr | ast.FormattedValue) -> Val:
         """An f-string: known when every part is, else its constant start."""

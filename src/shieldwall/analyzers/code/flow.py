@@ -58,6 +58,10 @@ class FunctionFlow(Statements):
         self_name = self_param(info) if info.class_name is not None else None
         if self_name is not None and node.name != "__init__":
             self._seed_fields(info, self_name)
+            if self._django_form_class(info.class_name):
+                for attr in cat.DJANGO_FORM_DATA:
+                    what = f"submitted form data `{self_name}.{attr}`"
+                    self.env[f"{self_name}.{attr}"] = Val(Taint(what, node.lineno))
         if isinstance(tainted_param, str):
             # one attribute of `self` holds the data (a summary per attribute)
             for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
@@ -92,6 +96,8 @@ class FunctionFlow(Statements):
                 self.env[name] = Val(
                     Taint(f"request parameter `{name}`", node.lineno), qual="<request>"
                 )
+            elif self._django_form_param(info, i):
+                self.env[name] = Val(Taint(f"submitted form `{name}`", node.lineno))
             elif i == 0 and "." not in info.qualname and entry in cat.ENTRY_PARAMS:
                 self.env[name] = Val(Taint(cat.ENTRY_PARAMS[entry], node.lineno))
                 self.lambda_handler = entry == cat.LAMBDA_PARAMS
@@ -250,6 +256,22 @@ class FunctionFlow(Statements):
         bases = self.m.class_bases.get(cls, ())
         return "tornado" in self.m.imported and (
             "RequestHandler" in bases or "WebSocketHandler" in bases
+        )
+
+    def _django_form_class(self, cls: str | None) -> bool:
+        """A Django form class of this module (`class F(forms.Form)`, a ModelForm)."""
+        return (
+            cls is not None
+            and "django" in self.m.imported
+            and any(b.endswith("Form") for b in self.m.class_bases.get(cls, ()))
+        )
+
+    def _django_form_param(self, info: FunctionInfo, i: int) -> bool:
+        """The parameter at `i` is the bound form a Django hook is handed."""
+        return (
+            info.class_name is not None
+            and "django" in self.m.imported
+            and cat.DJANGO_FORM_HOOKS.get(info.node.name) == i
         )
 
     def _request_param(self, info: FunctionInfo, i: int, arg: ast.arg) -> bool:

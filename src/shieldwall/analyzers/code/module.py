@@ -47,6 +47,23 @@ SOURCE_HINTS = (
 )
 
 
+def bound_names(node: ast.AST) -> tuple[str, ...]:
+    """The names one node of a module's tree binds (or declares global)."""
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return (node.id,)
+    if isinstance(node, ast.arg):
+        return (node.arg,)
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name.split(".")[0],)
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return (node.name,)
+    if isinstance(node, ast.Global | ast.Nonlocal):
+        return tuple(node.names)
+    if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+        return (node.name,)
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class RawFinding:
     """A finding as the walk reports it, before it becomes a `Hit` (picklable: it
@@ -151,6 +168,7 @@ class Module:
                     self.imported.add(words[0].split(".")[0])
         self.web = bool(self.imported & WEB_FRAMEWORKS)
         self._registered: dict[str, Registration] | None = None
+        self._request_unbound: bool | None = None
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
 
@@ -296,6 +314,16 @@ class Module:
         if self._registered is None:
             self._registered = registered_handlers(self.tree, self.text) if self.web else {}
         return self._registered.get(name)
+
+    def request_unbound(self) -> bool:
+        """The module reads a name `request` it never binds (no import, assignment,
+        parameter or definition of it): the request its framework puts among the
+        globals (web2py's controllers), or a snippet's."""
+        if self._request_unbound is None:
+            self._request_unbound = "request" in self.text and not any(
+                "request" in bound_names(node) for node in ast.walk(self.tree)
+            )
+        return self._request_unbound
 
     def request_param(self, name: str) -> bool:
         return self.web and name in REQUEST_PARAM_NAMES

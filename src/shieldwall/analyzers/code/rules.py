@@ -2,7 +2,7 @@
 `analyzers.hits.rule` that fills in the analyzer, the language and the CWE links.
 
 The rules themselves are declared beside what reports them: the taint rules with
-their sink classes in `catalog/sinks.py`, the pattern rules beside their checks in
+their sink classes in `catalog/taint_rules.py`, the pattern rules beside their checks in
 `patterns.py`."""
 
 from __future__ import annotations

@@ -103,6 +103,9 @@ class SinkChecks(FlowState):
                 else:
                     self.sink("header", pair.deep_taint(), node, "a response header")
             return True
+        if name in cat.MODULE_IMPORTS:
+            self._module_import(node, name, args, kwargs)
+            return True
         spec = cat.SINK_CALLS.get(name)
         if name == "numpy.load":
             # unpickles only when allowed to (allow_pickle is False since numpy 1.16.3)
@@ -162,6 +165,14 @@ class SinkChecks(FlowState):
             return True
         return False
 
+    def _module_import(
+        self, node: ast.Call, name: str, args: list[Val], kwargs: dict[str, Val]
+    ) -> None:
+        """import_module(name) / __import__(name): the module named runs."""
+        module = args[0] if args else kwargs.get("name")
+        if module is not None:
+            self.sink("import", module.deep_taint(), node, f"`{name}` of a module named by input")
+
     def _typed_method_sinks(
         self,
         node: ast.Call,
@@ -216,6 +227,9 @@ class SinkChecks(FlowState):
             and args
         ):
             self.sink("xxe", args[0].deep_taint(), node, f"`{method}` with external entities")
+        if receiver.qual == cat.UNPICKLER and method == "load":
+            self.sink("deser", receiver.taint, node, "`Unpickler.load`")
+            return True
         mspec = cat.SINK_METHODS.get(method)
         if mspec is not None:
             needs = cat.SINK_METHOD_LIBRARIES.get(method)
@@ -346,7 +360,7 @@ class SinkChecks(FlowState):
             # werkzeug's Headers() rejects newlines in values, not in names
             self.sink("header", args[0].deep_taint(), node, "a response header name")
         elif len(args) > 1 and (
-            method in ("add_header", "set_header", "setHeader")
+            method in ("add_header", "set_header", "setHeader", "send_header")
             or (method in ("add", "set", "setdefault") and attr_name(node.func) == "headers")
         ):
             self.header_sink(args[0], args[1], node)

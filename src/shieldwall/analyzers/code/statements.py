@@ -23,6 +23,7 @@ from shieldwall.analyzers.code.syntax import (
 )
 from shieldwall.analyzers.code.values import (
     CLEAN,
+    Taint,
     Val,
     collapse,
     const,
@@ -30,6 +31,15 @@ from shieldwall.analyzers.code.values import (
     join_taint,
     union_taint,
 )
+
+
+def imported_value(qual: str, line: int) -> Val:
+    """What `from m import x` binds: a name standing for `m.x`, tainted when `m.x`
+    is itself data from outside (`from sys import stdin, argv`)."""
+    if qual in cat.SOURCE_ATTRS:
+        label, kind = cat.SOURCE_ATTRS[qual]
+        return Val(Taint(label, line, kind), qual=qual)
+    return Val(qual=qual)
 
 
 class Statements(Guards):
@@ -130,7 +140,9 @@ class Statements(Guards):
                 if alias.name == "*":
                     continue
                 qual = f"{base}.{alias.name}" if base else alias.name
-                self.env[alias.asname or alias.name] = Val(qual=cat.REEXPORTS.get(qual, qual))
+                self.env[alias.asname or alias.name] = imported_value(
+                    cat.REEXPORTS.get(qual, qual), node.lineno
+                )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qual = f"{self.scope}.<locals>.{node.name}" if self.info else node.name
             self.env[node.name] = Val(qual=f"<func>{qual}")

@@ -23,6 +23,7 @@ ALL_CLASSES = frozenset(
         "header",
         "log",
         "trust",
+        "import",
     }
 )
 MAX_CONSTS = 4

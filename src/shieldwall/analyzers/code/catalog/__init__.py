@@ -11,4 +11,5 @@ from shieldwall.analyzers.code.catalog.redirects import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sanitisers import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sinks import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.sources import *  # noqa: F403
+from shieldwall.analyzers.code.catalog.taint_rules import *  # noqa: F403
 from shieldwall.analyzers.code.catalog.templates import *  # noqa: F403

@@ -21,6 +21,10 @@ FILE_NAME_SINKS: dict[str, Sink] = {
     "cherrypy.lib.static.serve_download": Sink("path", (0,), ("path",)),
     "cherrypy.lib.static.staticfile": Sink("path", (0,), ("filename",)),
     "builtins.open": Sink("path", (0,), ("file",)),
+    "file": Sink("path", (0,), ("name",)),  # Python 2's builtin open
+    # Django's file storage rooted at a folder: every name it saves or opens is there
+    "django.core.files.storage.FileSystemStorage": Sink("path", (0,), ("location",)),
+    "django.core.files.storage.filesystem.FileSystemStorage": Sink("path", (0,), ("location",)),
     # the rest of os/os.path that takes a file name: what they stat, link, change or
     # list is the file input names (also the implementations os.path stands for)
     **{

@@ -177,6 +177,7 @@ AUTOESCAPE_OFF = re.compile(r"\|\s*safe\b|autoescape\s+(?:false|off)|Markup")
 # Constructors of the objects the interpreter models: qualified name -> the model
 # (`<config>`: a ConfigParser followed key by key; `<parser>`: an XML parser whose
 # entity settings are tracked; `<file>`, `<buffer>`: readable data; `pathlib.Path`).
+UNPICKLER = "<unpickler>"
 MODELLED_OBJECTS: dict[str, str] = {
     "configparser.ConfigParser": "<config>",
     "configparser.RawConfigParser": "<config>",
@@ -187,9 +188,14 @@ MODELLED_OBJECTS: dict[str, str] = {
     "pathlib.PurePath": "pathlib.Path",
     "pathlib.PosixPath": "pathlib.Path",
     "open": "<file>",
+    "file": "<file>",  # Python 2's builtin (a name `file` the module binds is that value)
     "io.open": "<file>",
     "codecs.open": "<file>",
     "io.StringIO": "<buffer>",
+    # an unpickler over a file: its load() is where the objects are made
+    "pickle.Unpickler": UNPICKLER,
+    "_pickle.Unpickler": UNPICKLER,
+    "dill.Unpickler": UNPICKLER,
     "io.BytesIO": "<buffer>",
     "argparse.ArgumentParser": "<argparser>",
     "optparse.OptionParser": "<argparser>",

@@ -51,7 +51,19 @@ SANITISERS: dict[str, frozenset[str]] = {
     "yaml.dump": frozenset({"deser"}),
     "yaml.safe_dump": frozenset({"deser"}),
     "jsonpickle.encode": frozenset({"deser"}),
+    # psycopg2's quoting: `adapt(x).getquoted()` is x as one SQL literal
+    "psycopg2.extensions.adapt": frozenset({"sql"}),
+    "psycopg2.extensions.QuotedString": frozenset({"sql"}),
+    "psycopg2.extensions.quote_ident": frozenset({"sql"}),
+    "mysql.connector.conversion.MySQLConverter.escape": frozenset({"sql"}),
 }
+# The database drivers' quoting of a value for a quoted SQL literal (quotes,
+# backslashes and line breaks escaped, not markup): by function name, MySQLdb's
+# and pymysql's `escape_string` (also a connection's), and by method name in a
+# module importing the driver, mysql-connector's `MySQLConverter.escape`.
+SQL_ESCAPED = frozenset({"sql"})
+SQL_ESCAPE_NAMES = frozenset({"escape_string", "real_escape_string", "escape_literal"})
+SQL_ESCAPE_METHODS: dict[str, frozenset[str]] = {"escape": frozenset({"mysql"})}
 # SQLAlchemy statement builders: what they return is a statement object whose
 # values are bound parameters, not SQL text (`text()` is a sink of its own), and
 # so is what their methods (`.where()`, `.values()`, `.order_by()`...) return.

@@ -109,6 +109,17 @@ REQUEST_FORM_PACKAGES = frozenset({"flask_wtf", "wtforms"})
 # Entry points known by their first two parameters: the first holds the request.
 # WSGI applications (`def app(environ, start_response)`) and AWS Lambda handlers
 # (`def handler(event, context)`, module level: API Gateway, SQS, S3 events).
+# Django hooks handed a form bound to the submitted data: method -> the position
+# of the form among its parameters (`self` first): class-based views' form_valid()
+# and form_invalid(), ModelAdmin's save_model() and save_related().
+DJANGO_FORM_HOOKS: dict[str, int] = {
+    "form_valid": 1,
+    "form_invalid": 1,
+    "save_model": 3,
+    "save_related": 2,
+}
+# What a Django form's own methods (`clean_name`, `save`) read of the submitted data.
+DJANGO_FORM_DATA = ("cleaned_data", "data", "files")
 ENTRY_PARAMS: dict[tuple[str, str], str] = {
     ("environ", "start_response"): "the WSGI environ",
     ("event", "context"): "the Lambda event",
