@@ -61,9 +61,10 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("-p", re.compile(r"""(?<=\s)-p(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)""")),
     ("pass", re.compile(r"""(?i)(?<![\w-])/\w*pass\w*:(?P<v>[^\s'"]{3,200})""")),
     ("\\set", re.compile(r"""(?i)^\s*\\set\s+\w*pass\w*\s+(?P<v>\S{3,200})""")),
-    # curl's `--user name:password` / `-u name:password`
+    # curl's `--user name:password` / `-u name:password` (only curl's: `oc login -u
+    # system:admin` and `docker run -u root:root` give a user name with a colon)
     (
-        "-u",
+        "curl",
         re.compile(
             r"""(?<![\w-])(?:--user|-u)[ \t=]+(?P<q>["']?)(?!\d+:)[^\s:"'$]{1,80}:"""
             r"""(?P<v>[^\s"'$@`]{3,200})(?P=q)(?=\s|$)"""

@@ -150,7 +150,7 @@ _NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|g
 # (`req.body.password==req.body.cpassword`).
 _PAIR = re.compile(
     r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
-    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
@@ -159,6 +159,14 @@ _TEMPLATE = re.compile(
     # a literal closed and opened again around a variable: `password='".$pPassword."'`,
     # `token: '" + token + "'` - text built around the value, not the value
     r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
+)
+# A shell or Dockerfile line continued on the next: ` \` ends the value.
+_CONTINUED = re.compile(r"\s+\\$")
+# A form validation's message under the field it is about (`password: ['is too short
+# (minimum is 8 characters)']`, `'email or password': ['is invalid']`).
+_MESSAGE = re.compile(
+    r"^(?:is|are|must|should|cannot|can't|can not|does not|doesn't|do not|don't|has|have"
+    r"|was|were|not|too)\s+[a-z(]"
 )
 _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+\d{0,3}){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
@@ -190,6 +198,12 @@ _FLAG = re.compile(
     r"""(?<![\w-])--"""
     + _KEY
     + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
+)
+# A `KEY=value` pair given as a flag's value (`kubectl create secret generic db
+# --from-literal=password=admin`, `--build-arg=DB_PASSWORD=...`).
+_FLAG_PAIR = re.compile(
+    r"""(?<![\w-])--[A-Za-z][\w-]{0,40}+=(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)"""
+    r"""(?P<q>["']?)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?P=q)(?=$|[\s;,)\\])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
 # HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
@@ -259,7 +273,7 @@ def credential_word_in(value: str) -> bool:
 
 
 def _clean(raw: str) -> str:
-    value = raw.strip()
+    value = _CONTINUED.sub("", raw.strip())  # `ENV A=yes \`: the line goes on below
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
         value = value[1:-1]
     return value.strip()
@@ -295,6 +309,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
+    if _MESSAGE.match(value) or values.is_file_name(value):
+        return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -481,12 +497,14 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
             got.take("authorization", m.group("val"), "scheme")
             for m in _SCHEME.finditer(line)
             if not _PARAMETER.match(m.group("val"))  # `Digest username="...`
+            and not values.is_basic_without_password(m.group("val"))
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [
             got.take("basic-auth", m.group("val"), "scheme")
             for m in _BASIC.finditer(line)
             if not (m.group("val").isalpha() and m.group("val").islower())
+            and not values.is_basic_without_password(m.group("val"))
         ]
     if "[" in line:
         for m in _ARRAY.finditer(line):
@@ -539,13 +557,48 @@ def _compared(key: str, raw: str, wide: bool) -> bool:
     return hit.reason != "weak-key" and credential_kind(key.rsplit(".", 1)[-1].strip("$@")) != "key"
 
 
+# A tuple assignment: `email, username, password = "a@b.c", "name", "pw"` gives each
+# name the literal at its position, not the last name the first literal.
+_UNPACKED = re.compile(
+    r"""^\s*(?P<names>[A-Za-z_][\w.]{0,80}(?:\s*,\s*[A-Za-z_][\w.]{0,80}){1,15})\s*=\s*(?P<vals>.+)$"""
+)
+_ITEMS = re.compile(
+    r"""\s*(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){0,300}?)(?P=q)\s*(?:,|;?\s*$)"""
+)
+
+
+def _unpacked(line: str) -> tuple[int, list[tuple[str, str]]]:
+    """(where the names of a tuple assignment end, 0 when the line is none; the
+    (name, literal) pairs when every value is a literal)."""
+    m = _UNPACKED.match(line)
+    if m is None:
+        return 0, []
+    names = [n.strip() for n in m.group("names").split(",")]
+    vals: list[str] = []
+    pos, text = 0, m.group("vals")
+    while pos < len(text) and len(vals) <= len(names):
+        item = _ITEMS.match(text, pos)
+        if item is None:
+            return m.end("names"), []
+        vals.append(item.group("val"))
+        pos = item.end()
+    return m.end("names"), list(zip(names, vals, strict=True)) if len(vals) == len(names) else []
+
+
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     """Values written as literals: quoted (or a wrapper call's argument), reversed
     comparisons, XML elements, CLI flags, `KEY=value` in text; then `calls.find`."""
     quoted = '"' in line or "'" in line or "`" in line
+    names_end = 0
+    if quoted and "," in line:
+        names_end, pairs = _unpacked(line)
+        for key, raw in pairs:
+            hit = got.take(key, raw, "quoted")
+            if hit is not None:
+                yield hit
     for m in _quoted(line) if quoted else ():
-        if not _quote_ok(line, m, syntax):
-            continue
+        if not _quote_ok(line, m, syntax) or m.start("key") < names_end:
+            continue  # a name of a tuple assignment: paired by position above
         if m.group("op") in _COMPARISONS and not _compared(
             m.group("key"), m.group("val"), got.wide
         ):
@@ -565,6 +618,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_XML, "xml"))
     if "--" in line:
         patterns.append((_FLAG, "flag"))
+        if "=" in line:
+            patterns.append((_FLAG_PAIR, "pair"))
     for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not (
