@@ -49,7 +49,8 @@ def test_a_key_value_pair_given_as_a_flags_value() -> None:
 
 def test_a_tuple_assignment_pairs_names_and_literals_by_position() -> None:
     real = _strong(2)
-    assert _found(f'user, password = "admin", "{real}"\n', "app/seed.py") == [real]
+    names = ", ".join(("user", _WORD))
+    assert _found(f'{names} = "admin", "{real}"\n', "app/seed.py") == [real]
     line = f'    email, username, {_WORD} = "test@test.com", "username", "{_WORD}"\n'
     assert _found(line, "app/tests_registration.py") == []
 
@@ -92,3 +93,27 @@ def test_a_pairs_value_followed_by_a_parenthesis_is_a_calls_name() -> None:
 
 def test_a_files_name_under_a_secrets_key_is_where_it_is_kept() -> None:
     assert _found("JWT_SECRET=jwt-secret.yaml\n", "init/install-script.sh") == []
+
+
+def test_a_hash_function_given_a_literal_in_a_seed_rows_password_column() -> None:
+    weak, strong = _WORD, _strong(5)
+    sql = (
+        "INSERT INTO users (first_name, username, pwd_hash, is_admin)\nVALUES\n"
+        f"  ('Super', 'superadmin', md5('{weak}'), TRUE),\n"
+        f"  ('Peter', 'p.parker', MD5('{strong}'), FALSE);\n"
+    )
+    found = [(m.secret, m.line) for m in Detector().scan(sql.encode(), "migrations/001.sql")]
+    assert found == [(weak, 3), (strong, 4)]
+    template = "INSERT INTO users (name, pwd_hash) VALUES ('ann', md5('{$pw}'));\n"
+    assert _found(template, "setup.php") == []
+    computed = "INSERT INTO users (name, pwd_hash) VALUES ('ann', upper('abcdefgh'));\n"
+    assert _found(computed, "migrations/002.sql") == []
+
+
+def test_the_password_given_by_position_to_a_call_that_creates_a_user() -> None:
+    real, other = _strong(6), _strong(7)
+    java = f'    insertUser("admin", "{real}");\n    insertUser("eve", "{other}");\n'
+    assert _found(java, "src/main/java/Postgres.java") == [real, other]
+    django = f"User.objects.create_superuser('admin', 'admin@example.com', '{real}')\n"
+    assert _found(django, "deploy/entrypoint.sh") == [real]
+    assert _found("create_user(form.name, 'x@example.com')\n", "app/views.py") == []

@@ -118,6 +118,8 @@ HINTS: tuple[str, ...] = (
     r"mysqli?_p?connect\s*\(",
     r"new\s+(?:mysqli|pdo|sequelize)\s*\(",
     r"drivermanager\.getconnection\s*\(",
+    # a password given by position to a call that creates a user
+    r"(?:insert|create|add|register)_?(?:super)?user\(",
     # a key given by position to a keyed hash or a token signer
     r"createhmac\(",
     r"hmac\.new\(",
