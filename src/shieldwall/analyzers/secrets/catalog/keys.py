@@ -115,11 +115,13 @@ SPECS: tuple[Spec, ...] = (
         "JWK-PRIVATE-KEY",
         "JWK",
         "Private key (JSON Web Key)",
-        r"""["']d["']\s*:\s*["'](?P<s>[A-Za-z0-9_-]{32,})["']""",
-        (r"[\"']d[\"']\s*:\s*[\"'][a-z0-9_-]{32}",),
+        # the private members: `d`, an RSA key's primes and CRT values, a symmetric key's `k`
+        r"""["'](?:d|p|q|dp|dq|qi|k)["']\s*:\s*["'](?P<s>[A-Za-z0-9_-]{32,})["']""",
+        (r"[\"'](?:d|p|q|dp|dq|qi|k)[\"']\s*:\s*[\"'][a-z0-9_-]{32}",),
         C,
-        "the JWK's private part (`d`) is in the repository: remove the key from every JWKS "
-        "that trusts it and generate a new one",
+        "the JWK's private part (`d`, `p`, `q`, `dp`, `dq`, `qi`, or a symmetric key's `k`) "
+        "is in the repository: remove the key from every JWKS that trusts it and generate "
+        "a new one",
         "https://datatracker.ietf.org/doc/html/rfc7517",
     ),
     Spec(
