@@ -117,3 +117,25 @@ def test_the_password_given_by_position_to_a_call_that_creates_a_user() -> None:
     django = f"User.objects.create_superuser('admin', 'admin@example.com', '{real}')\n"
     assert _found(django, "deploy/entrypoint.sh") == [real]
     assert _found("create_user(form.name, 'x@example.com')\n", "app/views.py") == []
+
+
+def test_a_terraform_blocks_value_under_a_key_that_names_a_credential() -> None:
+    token = mixed_value(8, 32).lower()
+    block = (
+        'resource "gitlab_group_variable" "token_variable" {\n'
+        "  group   = gitlab_group.main.id\n"
+        '  key     = "TOKEN"\n'
+        "  masked  = true\n"
+        f'  value   = "{token}"\n'
+        "}\n"
+    )
+    found = [(m.secret, m.line) for m in Detector().scan(block.encode(), "gitlab/gitlab.tf")]
+    assert found == [(token, 5)]
+    other = block.replace('"TOKEN"', '"REGION"')
+    assert _found(other, "gitlab/gitlab.tf") == []
+
+
+def test_a_pairs_value_that_hashes_a_literal_gives_the_literal() -> None:
+    real = _strong(9)
+    line = f"mysql -e \"UPDATE users SET pwd=md5('{real}') WHERE id=1\"\n"
+    assert _found(line, "install.sh") == [real]

@@ -154,6 +154,13 @@ _PAIR = re.compile(
     r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
     r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
+# A pair whose value is a password or hash function given a literal (MySQL's `set
+# password=password('...')`, `pwd=md5('...')`): the literal is the password.
+_PAIR_HASHED = re.compile(
+    r"""(?:(?<=[\s"'?&;,(\[])|^)(?P<key>[A-Za-z_][\w.-]{0,80}+)\s*=\s*"""
+    r"""(?i:password|old_password|md5|sha1|sha2|crypt|encrypt)\(\s*"""
+    r"""(?P<q>['"])(?P<val>[^'"\n]{3,128})(?P=q)\s*[,)]"""
+)
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
@@ -227,8 +234,14 @@ _ARRAY = re.compile(
     r"""(?P<vals>(?:(?P<q>["'])[^"'\n]{4,300}(?P=q)\s*,?\s*){1,20})\]"""
 )
 _ITEM = re.compile(r"""(?P<q>["'])(?P<val>[^"'\n]{4,300})(?P=q)""")
-_KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
-_VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
+# A key alone on its line, its value on one of the lines below: YAML's `- name: X` /
+# `value: v` and `key:` / `value: v`, and a Terraform block's `key = "X"` / `value =
+# "v"` (a CI variable: `gitlab_project_variable`'s key and value).
+_KEY_ONLY = re.compile(
+    r"""^\s*(?:-\s*)?(?:(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?"""
+    r"""|(?:key|name)\s*=\s*["'](?P<named>[\w.-]{1,80})["'])\s*$"""
+)
+_VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)\s*$""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,6 +556,10 @@ def _find(
                 yield hit
     if syntax.bare != "never":
         yield from _bare_values(line, syntax, following, got)
+    elif quoted and "=" in line:  # HCL's `key = "TOKEN"` / `value = "..."`, read as code
+        named = _KEY_ONLY.match(line)
+        if named and named.group("named"):
+            yield from _value_below(named.group("named"), following, got)
 
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
@@ -633,6 +650,11 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
             hit = got.take(m.group("key"), m.group("val"), via)
             if hit is not None:
                 yield hit
+    if "=" in line and "(" in line:
+        for m in _PAIR_HASHED.finditer(line):
+            hit = got.take(m.group("key"), m.group("val"), "pair")
+            if hit is not None:
+                yield hit
     if "=" in line:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
@@ -666,20 +688,23 @@ def _bare_values(
                 if not hit.reason:
                     return
     key_only = _KEY_ONLY.match(line)
-    if key_only and credential_kind(key_only.group("key")) is not None:
-        for n in (1, 2, 3):
-            below = following(n)
-            if below is None:
-                return
-            vm = _VALUE_LINE.match(below)
-            if vm:
-                hit = got.take(key_only.group("key"), vm.group("val"), "below")
-                if hit is not None:
-                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
-                return
-            vm = _VALUE_LINE.match(below)
-            if vm:
-                hit = got.take(key_only.group("key"), vm.group("val"), "below")
-                if hit is not None:
-                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
-                return
+    if key_only and key_only.group("key"):
+        yield from _value_below(key_only.group("key"), following, got)
+
+
+def _value_below(
+    key: str, following: Callable[[int], str | None], got: _Collect
+) -> Iterator[GenericHit]:
+    """The value on one of the three lines below a key that names a credential."""
+    if credential_kind(key) is None:
+        return
+    for n in (1, 2, 3):
+        below = following(n)
+        if below is None:
+            return
+        vm = _VALUE_LINE.match(below)
+        if vm:
+            hit = got.take(key, vm.group("val"), "below")
+            if hit is not None:
+                yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
+            return
