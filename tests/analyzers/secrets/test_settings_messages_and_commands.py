@@ -139,3 +139,11 @@ def test_a_pairs_value_that_hashes_a_literal_gives_the_literal() -> None:
     real = _strong(9)
     line = f"mysql -e \"UPDATE users SET pwd=md5('{real}') WHERE id=1\"\n"
     assert _found(line, "install.sh") == [real]
+
+
+def test_a_urls_password_when_its_host_is_filled_in_at_run_time() -> None:
+    real = _strong(10)
+    go = f'\tamqpUri = fmt.Sprintf("amqp://guest:{real}@%s:5672/", amqpHost)\n'
+    assert _found(go, "dispatch/main.go") == [real]
+    python = 'url = f"postgres://app:{pw}@{host}/db"\n'
+    assert _found(python, "app/db.py") == []

@@ -151,7 +151,10 @@ SPECS: tuple[Spec, ...] = (
         "URL-PASSWORD",
         "URL",
         "Password in a connection URL",
-        r"(?i:\b[a-z][a-z0-9+.-]{1,30})://(?P<u>[^\s:@/\"'<>{}$]{0,64}):(?P<s>[^\s:@/\"'<>]{2,128})@(?P<h>[A-Za-z0-9_.-]+)",
+        # the host may be filled in at run time (`@%s:5672`, `@{}`, `@${HOST}`): the
+        # user and password before it are still literals
+        r"(?i:\b[a-z][a-z0-9+.-]{1,30})://(?P<u>[^\s:@/\"'<>{}$]{0,64}):(?P<s>[^\s:@/\"'<>]{2,128})@"
+        r"(?P<h>[A-Za-z0-9_.-]+|%[sv]|\{\w*\}|\$\{?\w+\}?)",
         (r"://[^\s:@/]{0,64}:[^\s:@/]{2,128}@",),
         H,
         "change the password on the server it opens, and build the URL at run time from a "
