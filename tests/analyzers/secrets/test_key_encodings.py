@@ -94,6 +94,19 @@ def test_the_private_part_of_a_json_web_key_is_found() -> None:
     assert "SECRET-JWK-PRIVATE-KEY" in _rules(text, "jwks.json")
 
 
+def test_every_private_member_of_a_json_web_key_is_found() -> None:
+    def part() -> str:
+        return base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("=")
+
+    members = ("p", "q", "dp", "dq", "qi")
+    rsa = "{\n" + "".join(f'  "{m}": "{part()}",\n' for m in members) + '  "kty": "RSA"\n}\n'
+    lines = {m.line for m in Detector().scan(rsa.encode(), "keys/jwks.json")}
+    assert lines == {2, 3, 4, 5, 6}
+    oct_key = '{"kty": "oct", "k": "%s"}\n' % part()  # noqa: UP031
+    assert "SECRET-JWK-PRIVATE-KEY" in _rules(oct_key, "keys/jwk_hmac.json")
+    assert "SECRET-JWK-PRIVATE-KEY" not in _rules('{"k": "short-id"}\n', "data.json")
+
+
 def test_a_public_json_web_key_is_not_reported() -> None:
     x = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
     text = '{"kty": "EC", "crv": "P-256", "x": "%s", "y": "%s"}\n' % (x, x)  # noqa: UP031

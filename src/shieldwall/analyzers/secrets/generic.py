@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from shieldwall.analyzers.hits import rule
-from shieldwall.analyzers.secrets import layouts, values
+from shieldwall.analyzers.secrets import calls, values
 from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret, signing_secret
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
@@ -118,6 +118,8 @@ HINTS: tuple[str, ...] = (
     r"mysqli?_p?connect\s*\(",
     r"new\s+(?:mysqli|pdo|sequelize)\s*\(",
     r"drivermanager\.getconnection\s*\(",
+    # a password given by position to a call that creates a user
+    r"(?:insert|create|add|register)_?(?:super)?user\(",
     # a key given by position to a keyed hash or a token signer
     r"createhmac\(",
     r"hmac\.new\(",
@@ -150,10 +152,15 @@ _NOT_WRAPPER = re.compile(r"(?i)(?:^|\.)(?:get|read|fetch|load|lookup|find|env|g
 # (`req.body.password==req.body.cpassword`).
 _PAIR = re.compile(
     r"""(?:(?<=[\s"'?&;,(\[])|^)(?:-e\s+|--env[=\s]+|-D)?"""
-    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>)`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
+    r"""(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?=$|[\s"'&;,<>)\\])"""
 )
-# `Authorization: Bearer <token>`, `-H "Bearer <token>"`.
-_BEARER = re.compile(r"""(?i)\bbearer[ \t]+(?P<val>[A-Za-z0-9._~+/=-]{16,}+)""")
+# A pair whose value is a password or hash function given a literal (MySQL's `set
+# password=password('...')`, `pwd=md5('...')`): the literal is the password.
+_PAIR_HASHED = re.compile(
+    r"""(?:(?<=[\s"'?&;,(\[])|^)(?P<key>[A-Za-z_][\w.-]{0,80}+)\s*=\s*"""
+    r"""(?i:password|old_password|md5|sha1|sha2|crypt|encrypt)\(\s*"""
+    r"""(?P<q>['"])(?P<val>[^'"\n]{3,128})(?P=q)\s*[,)]"""
+)
 # A value that is built at run time: interpolation and format directives.
 _TEMPLATE = re.compile(
     r"""#\{[^{}]*\}|\$\{[\w.:-]+\}|\$\([^()]*\)|\{\{[^{}]*\}\}|\{%[^%]*%\}|%\(\w+\)[sd]"""
@@ -161,6 +168,14 @@ _TEMPLATE = re.compile(
     # a literal closed and opened again around a variable: `password='".$pPassword."'`,
     # `token: '" + token + "'` - text built around the value, not the value
     r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
+)
+# A shell or Dockerfile line continued on the next: ` \` ends the value.
+_CONTINUED = re.compile(r"\s+\\$")
+# A form validation's message under the field it is about (`password: ['is too short
+# (minimum is 8 characters)']`, `'email or password': ['is invalid']`).
+_MESSAGE = re.compile(
+    r"^(?:is|are|must|should|cannot|can't|can not|does not|doesn't|do not|don't|has|have"
+    r"|was|were|not|too)\s+[a-z(]"
 )
 _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+\d{0,3}){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
@@ -193,6 +208,12 @@ _FLAG = re.compile(
     + _KEY
     + r"""(?:=|\s+)(?P<q>["']?)(?P<val>[^\s"'$`][^\s"'=`]*)(?P=q)(?![=\w])"""
 )
+# A `KEY=value` pair given as a flag's value (`kubectl create secret generic db
+# --from-literal=password=admin`, `--build-arg=DB_PASSWORD=...`).
+_FLAG_PAIR = re.compile(
+    r"""(?<![\w-])--[A-Za-z][\w-]{0,40}+=(?P<key>[A-Za-z_][\w.-]{0,80}+)=(?!=)"""
+    r"""(?P<q>["']?)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?P=q)(?=$|[\s;,)\\])"""
+)
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
 # HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
 # code type, not a value under a key named `code`.
@@ -213,125 +234,14 @@ _ARRAY = re.compile(
     r"""(?P<vals>(?:(?P<q>["'])[^"'\n]{4,300}(?P=q)\s*,?\s*){1,20})\]"""
 )
 _ITEM = re.compile(r"""(?P<q>["'])(?P<val>[^"'\n]{4,300})(?P=q)""")
-# Passwords in SQL and on command lines, whatever the file type:
-# `IDENTIFIED BY 'v'`, `CREATE USER u WITH PASSWORD 'v'`, `ConvertTo-SecureString 'v'`,
-# `-Password v`, `/credpassword:v`, `mysql -p'v'`, psql's `\set PGPASS v`. Each
-# pattern has a word the line must hold before the pattern is tried.
-_COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "identified",
-        re.compile(
-            r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"])(?P<v>[^\s'";]{3,200})(?P=q)"""
-        ),
-    ),
-    # Oracle's unquoted form, only in a statement that names the user or role: prose
-    # such as "identified by HMAC-SHA256" is not a password.
-    (
-        "identified",
-        re.compile(
-            r"""(?i)\b(?:user|role|to)\s+[\w"$#@.-]{1,80}\s+identified\s+by\s+"""
-            r"""(?P<v>[A-Za-z0-9_$#!@%^&*+=-]{3,200})(?=\s|;|$)"""
-        ),
-    ),
-    (
-        "password",
-        re.compile(
-            r"""(?i)\b(?:with|user|role|login)\b[^;'"\n]{0,60}?\bpassword\s+(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
-        ),
-    ),
-    (
-        "securestring",
-        re.compile(
-            r"""(?i)convertto-securestring\s+(?:-string\s+)?(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)"""
-        ),
-    ),
-    (
-        "-p",
-        re.compile(
-            r"""(?i)(?<![\w-])-(?:password|passwd|pass|pw)[ \t]+"""
-            r"""(?P<q>['"]?)(?P<v>[^\s'"$(]{3,200})(?P=q)"""
-        ),
-    ),
-    ("-p", re.compile(r"""(?<=\s)-p(?P<q>['"])(?P<v>[^'"\n]{3,200})(?P=q)""")),
-    ("pass", re.compile(r"""(?i)(?<![\w-])/\w*pass\w*:(?P<v>[^\s'"]{3,200})""")),
-    ("\\set", re.compile(r"""(?i)^\s*\\set\s+\w*pass\w*\s+(?P<v>\S{3,200})""")),
-    # curl's `--user name:password` / `-u name:password`
-    (
-        "-u",
-        re.compile(
-            r"""(?<![\w-])(?:--user|-u)[ \t=]+(?P<q>["']?)(?!\d+:)[^\s:"'$]{1,80}:"""
-            r"""(?P<v>[^\s"'$@`]{3,200})(?P=q)(?=\s|$)"""
-        ),
-    ),
+# A key alone on its line, its value on one of the lines below: YAML's `- name: X` /
+# `value: v` and `key:` / `value: v`, and a Terraform block's `key = "X"` / `value =
+# "v"` (a CI variable: `gitlab_project_variable`'s key and value).
+_KEY_ONLY = re.compile(
+    r"""^\s*(?:-\s*)?(?:(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?"""
+    r"""|(?:key|name)\s*=\s*["'](?P<named>[\w.-]{1,80})["'])\s*$"""
 )
-# A setter given a literal (`cfg.setJwtSecretKey("...")`, `setPassword('...')`): the
-# key is the name after `set`; the literal must be the only argument.
-_SETTER = re.compile(
-    r"""\bset(?P<key>[A-Z][\w]{0,60}+)\(\s*@?(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
-)
-# A call that stores a value under a name, given a credential's name and a literal
-# (`props.setProperty("db.password", "...")`, `map.put("api_key", "...")`,
-# `localStorage.setItem('token', '...')`); not any call given two strings
-# (`sensitive_variables("password1", "password2")` names parameters); a bare `add(`
-# is a set's or a registry's (`add("k8s-secret-read", "RULE-ID")`), `addHeader(` is not.
-# A credential type built from a literal (C#'s IdentityServer `new Secret("...")`,
-# `new NetworkCredential(...)` is not: its first argument is a user name).
-_CONSTRUCTOR = re.compile(
-    r"""\b(?P<key>new\s+(?:Secret|Password|ClientSecret|ApiSecret|SharedSecret))\(\s*@?"""
-    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
-)
-_STORE_SUFFIX = "item|property|header|env|value|config|option|param|parameter|string|var"
-_NAMED_ARG = re.compile(
-    rf"""(?i)\b(?:(?:set|put|with|define|store|save|setdefault|setenv|putenv)(?:{_STORE_SUFFIX})?"""
-    rf"""|add(?:{_STORE_SUFFIX}))\(\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.-]{{0,80}}+)(?P=kq)\s*,\s*"""
-    r"""(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
-)
-# The literal an environment read falls back to is used when the variable is unset:
-# `process.env.DB_PASSWORD || "v"`, `getenv('DB_PASS') ?: 'v'`,
-# `os.getenv("DB_PASSWORD", "v")`, `ENV.fetch("SECRET", "v")`.
-_LIT = r"""(?P<q>["'`])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)"""
-_ENV_DEFAULTS: tuple[re.Pattern[str], ...] = (
-    re.compile(
-        r"""(?:process\.env|import\.meta\.env)(?:\.(?P<key>\w{1,80}+)|\[\s*["'`](?P<k2>[\w.-]{1,80}+)"""
-        r"""["'`]\s*\])\s*(?:\|\||\?\?)\s*""" + _LIT
-    ),
-    re.compile(
-        r"""\b(?:getenv|env)\(\s*["'](?P<key>[\w.-]{1,80}+)["']\s*\)\s*(?:\?:|\?\?|\|\||\bor\b)\s*"""
-        + _LIT
-    ),
-    re.compile(
-        r"""(?i)\b(?:getenv|environ\.get|env\.get|env\.fetch|getenvironmentvariable|env)"""
-        r"""\(\s*["'](?P<key>[\w.-]{1,80}+)["']\s*,\s*""" + _LIT + r"""\s*\)"""
-    ),
-)
-# The password given by position to a database connection (PHP's mysqli and PDO,
-# JDBC's DriverManager, Sequelize): the third argument, after host or URL and user.
-_CONNECT = re.compile(
-    r"""(?i)(?:\bnew\s+(?:mysqli|PDO|Sequelize)|\bmysqli?_p?connect|\bDriverManager\.getConnection)"""
-    r"""\s*\(\s*(?:[^,()]{1,200}?,\s*){2}""" + _LIT + r"""\s*[,)]"""
-)
-# A form field filled in by a browser test, the field named by its name or CSS id
-# (Capybara's `fill_in "user_password", with: "..."`, Playwright's
-# `page.fill('#password', '...')`, a tutorial's `waitForInputToHaveValue('#password', '...')`).
-_FORM_FILL = re.compile(
-    r"""\b(?:fill_in|fill|type|waitForInput\w*)\(?\s*(?P<kq>["'])[#.]?(?P<key>[\w.\[\]-]{1,80}+)(?P=kq)"""
-    r"""\s*,\s*(?:with:\s*)?""" + _LIT
-)
-# The key given by position to a keyed hash or a token signer: Node's
-# `crypto.createHmac('sha256', '...')`, Python's `hmac.new(b'...', ...)`,
-# `jwt.sign(payload, '...')` and `jwt.encode(payload, '...')`.
-_KEYED_CALLS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("hmac_secret", re.compile(r"""\bcreateHmac\(\s*["'][\w-]{2,20}["']\s*,\s*""" + _LIT)),
-    ("hmac_secret", re.compile(r"""\bhmac\.new\(\s*b?""" + _LIT)),
-    ("jwt_secret", re.compile(r"""\bjwt\.(?:sign|encode)\(\s*[^,()]{1,200}?,\s*""" + _LIT)),
-)
-# An HTTP header given on a command line (`curl -H "X-Auth-Token: ..."`).
-_HEADER = re.compile(
-    r"""(?:-H|--header)[ \t=]*(?P<q>["'])(?P<key>[A-Za-z][\w-]{0,60}):[ \t]*"""
-    r"""(?P<val>[^\s"']{8,300})(?P=q)"""
-)
-_KEY_ONLY = re.compile(r"""^\s*(?:-\s*)?(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?\s*$""")
-_VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value:\s*(?P<val>.+?)\s*$""")
+_VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)\s*$""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +288,7 @@ def credential_word_in(value: str) -> bool:
 
 
 def _clean(raw: str) -> str:
-    value = raw.strip()
+    value = _CONTINUED.sub("", raw.strip())  # `ENV A=yes \`: the line goes on below
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
         value = value[1:-1]
     return value.strip()
@@ -414,6 +324,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
+    if _MESSAGE.match(value) or values.is_file_name(value):
+        return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
     if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
@@ -600,12 +512,14 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
             got.take("authorization", m.group("val"), "scheme")
             for m in _SCHEME.finditer(line)
             if not _PARAMETER.match(m.group("val"))  # `Digest username="...`
+            and not values.is_basic_without_password(m.group("val"))
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [
             got.take("basic-auth", m.group("val"), "scheme")
             for m in _BASIC.finditer(line)
             if not (m.group("val").isalpha() and m.group("val").islower())
+            and not values.is_basic_without_password(m.group("val"))
         ]
     if "[" in line:
         for m in _ARRAY.finditer(line):
@@ -642,6 +556,10 @@ def _find(
                 yield hit
     if syntax.bare != "never":
         yield from _bare_values(line, syntax, following, got)
+    elif quoted and "=" in line:  # HCL's `key = "TOKEN"` / `value = "..."`, read as code
+        named = _KEY_ONLY.match(line)
+        if named and named.group("named"):
+            yield from _value_below(named.group("named"), following, got)
 
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
@@ -658,13 +576,48 @@ def _compared(key: str, raw: str, wide: bool) -> bool:
     return hit.reason != "weak-key" and credential_kind(key.rsplit(".", 1)[-1].strip("$@")) != "key"
 
 
+# A tuple assignment: `email, username, password = "a@b.c", "name", "pw"` gives each
+# name the literal at its position, not the last name the first literal.
+_UNPACKED = re.compile(
+    r"""^\s*(?P<names>[A-Za-z_][\w.]{0,80}(?:\s*,\s*[A-Za-z_][\w.]{0,80}){1,15})\s*=\s*(?P<vals>.+)$"""
+)
+_ITEMS = re.compile(
+    r"""\s*(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){0,300}?)(?P=q)\s*(?:,|;?\s*$)"""
+)
+
+
+def _unpacked(line: str) -> tuple[int, list[tuple[str, str]]]:
+    """(where the names of a tuple assignment end, 0 when the line is none; the
+    (name, literal) pairs when every value is a literal)."""
+    m = _UNPACKED.match(line)
+    if m is None:
+        return 0, []
+    names = [n.strip() for n in m.group("names").split(",")]
+    vals: list[str] = []
+    pos, text = 0, m.group("vals")
+    while pos < len(text) and len(vals) <= len(names):
+        item = _ITEMS.match(text, pos)
+        if item is None:
+            return m.end("names"), []
+        vals.append(item.group("val"))
+        pos = item.end()
+    return m.end("names"), list(zip(names, vals, strict=True)) if len(vals) == len(names) else []
+
+
 def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     """Values written as literals: quoted (or a wrapper call's argument), reversed
-    comparisons, XML elements, CLI flags, `KEY=value` in text; then `_called`."""
+    comparisons, XML elements, CLI flags, `KEY=value` in text; then `calls.find`."""
     quoted = '"' in line or "'" in line or "`" in line
+    names_end = 0
+    if quoted and "," in line:
+        names_end, pairs = _unpacked(line)
+        for key, raw in pairs:
+            hit = got.take(key, raw, "quoted")
+            if hit is not None:
+                yield hit
     for m in _quoted(line) if quoted else ():
-        if not _quote_ok(line, m, syntax):
-            continue
+        if not _quote_ok(line, m, syntax) or m.start("key") < names_end:
+            continue  # a name of a tuple assignment: paired by position above
         if m.group("op") in _COMPARISONS and not _compared(
             m.group("key"), m.group("val"), got.wide
         ):
@@ -684,6 +637,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_XML, "xml"))
     if "--" in line:
         patterns.append((_FLAG, "flag"))
+        if "=" in line:
+            patterns.append((_FLAG_PAIR, "pair"))
     for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not (
@@ -695,6 +650,11 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
             hit = got.take(m.group("key"), m.group("val"), via)
             if hit is not None:
                 yield hit
+    if "=" in line and "(" in line:
+        for m in _PAIR_HASHED.finditer(line):
+            hit = got.take(m.group("key"), m.group("val"), "pair")
+            if hit is not None:
+                yield hit
     if "=" in line:
         for m in _PAIR.finditer(line):
             if syntax.bare != "literal" and not _in_text(line, m.start()):
@@ -704,59 +664,7 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
             hit = got.take(m.group("key"), m.group("val"), "pair")
             if hit is not None:
                 yield hit
-    yield from _called(line, syntax, got, quoted)
-
-
-def _called(line: str, syntax: Syntax, got: _Collect, quoted: bool) -> Iterator[GenericHit]:
-    """Values given to calls (setters, named arguments, constructors, form fills,
-    curl headers, environment reads' fallbacks, HMAC and JWT keys, database
-    connections), Bearer tokens and passwords on command lines."""
-    calls: list[tuple[re.Pattern[str], str]] = []
-    if quoted and "(" in line:
-        calls = [(_SETTER, "call"), (_NAMED_ARG, "call")]
-        if "new " in line:
-            calls.append((_CONSTRUCTOR, "call"))
-    if quoted and ("fill" in line or "type(" in line or "waitForInput" in line):
-        calls.append((_FORM_FILL, "call"))
-    if quoted and ("-H" in line or "--header" in line):
-        calls.append((_HEADER, "header"))
-    for pattern, via in calls:
-        for m in pattern.finditer(line):
-            if _quote_ok(line, m, syntax):
-                hit = got.take(m.group("key"), m.group("val"), via)
-                if hit is not None:
-                    yield hit
-    if quoted and ("env" in line or "ENV" in line):
-        for pattern in _ENV_DEFAULTS:
-            for m in pattern.finditer(line):
-                key = m.group("key") or m.groupdict().get("k2") or ""
-                hit = got.take(key, m.group("val"), "quoted")
-                if hit is not None:
-                    yield hit
-    lowered = line.lower()
-    for key, pattern in _KEYED_CALLS if quoted and ("hmac" in lowered or "jwt." in line) else ():
-        for m in pattern.finditer(line):
-            if _quote_ok(line, m, syntax):
-                hit = got.take(key, m.group("val"), "call")
-                if hit is not None:
-                    yield hit
-    if quoted and "(" in line:
-        for m in _CONNECT.finditer(line):
-            if _quote_ok(line, m, syntax):
-                hit = got.take("password", m.group("val"), "call")
-                if hit is not None:
-                    yield hit
-    yield from layouts.find(line, got.take, quoted)
-    for m in _BEARER.finditer(line) if "earer" in line else ():
-        hit = got.take("bearer", m.group("val"), "bearer")
-        if hit is not None:
-            yield hit
-    for word, pattern in _COMMANDS:
-        if word in lowered:
-            for m in pattern.finditer(line):
-                hit = got.take("password", m.group("v"), "command")
-                if hit is not None:
-                    yield hit
+    yield from calls.find(line, got.take, lambda m: _quote_ok(line, m, syntax), quoted)
 
 
 def _bare_values(
@@ -780,20 +688,23 @@ def _bare_values(
                 if not hit.reason:
                     return
     key_only = _KEY_ONLY.match(line)
-    if key_only and credential_kind(key_only.group("key")) is not None:
-        for n in (1, 2, 3):
-            below = following(n)
-            if below is None:
-                return
-            vm = _VALUE_LINE.match(below)
-            if vm:
-                hit = got.take(key_only.group("key"), vm.group("val"), "below")
-                if hit is not None:
-                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
-                return
-            vm = _VALUE_LINE.match(below)
-            if vm:
-                hit = got.take(key_only.group("key"), vm.group("val"), "below")
-                if hit is not None:
-                    yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
-                return
+    if key_only and key_only.group("key"):
+        yield from _value_below(key_only.group("key"), following, got)
+
+
+def _value_below(
+    key: str, following: Callable[[int], str | None], got: _Collect
+) -> Iterator[GenericHit]:
+    """The value on one of the three lines below a key that names a credential."""
+    if credential_kind(key) is None:
+        return
+    for n in (1, 2, 3):
+        below = following(n)
+        if below is None:
+            return
+        vm = _VALUE_LINE.match(below)
+        if vm:
+            hit = got.take(key, vm.group("val"), "below")
+            if hit is not None:
+                yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
+            return

@@ -63,6 +63,7 @@ _MARKS = (
     "pdo",
     "sequelize",
     "hmac",  # the key given to createHmac / hmac.new
+    "user(",  # the password given by position to a call that creates a user
     "jwt",  # the key given to jwt.sign / jwt.encode
     "uri",  # a connection setting's `user:password@host` without a scheme
     "url",

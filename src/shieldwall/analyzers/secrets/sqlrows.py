@@ -8,7 +8,10 @@ A password column is authoritative (the value is what the table stores), so its
 value is reported unless it is a placeholder, a reference, an example, a hash, a
 path or code - the rejections the keyword rules apply to every value. A token or
 key column must hold a random-looking value of 16 characters or more: such columns
-also hold public identifiers (a video's `identificationToken`).
+also hold public identifiers (a video's `identificationToken`). A hash function
+applied to a literal in a password column (`MD5('...')`, `sha2('...', 256)`; the
+column may name the digest, `pwd_hash`) stores the digest of that literal: the
+literal is the password, whatever word it is.
 """
 
 from __future__ import annotations
@@ -35,6 +38,15 @@ _CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|key|index|constraint|c
 # the shape tests the keyword rules apply to tokens and keys: a table's column says
 # what the value is, so a weak or short value there is still the stored credential
 _WAIVED = frozenset({"", "short", "not-random", "not-key-material"})
+# a digest SQL computes from its first argument, and a column that stores one
+_HASH_CALL = re.compile(
+    r"(?i)(?:^|[^\w$])(?:md5|sha1?|sha2|sha256|sha512|crypt|password|encrypt|digest|"
+    r"crypt_blowfish|hash)\s*$"
+)
+_HASHED_LITERAL = re.compile(r"""\(\s*(?P<q>['"])(?P<v>[^'"\\\n{}$]{3,128})(?P=q)\s*[,)]""")
+_DIGEST_COLUMN = re.compile(
+    r"(?i)^(?:(?:pass(?:word)?|passwd|pwd|pw)_?(?:hash|digest)|hashed_?pass\w*)$"
+)
 _MAX_STATEMENT = 1 << 20
 _TOKEN_FLOOR = 16
 
@@ -55,7 +67,7 @@ def rows(data: bytes) -> Iterator[Found]:
         columns = cols if cols is not None else tables.get(table)
         if not columns:
             continue
-        wanted = {i: c for i, c in enumerate(columns) if credential_kind(c) is not None}
+        wanted = {i: c for i, c in enumerate(columns) if _stores_credential(c)}
         if not wanted:
             continue
         for values in _tuples(text, m.end()):
@@ -65,7 +77,14 @@ def rows(data: bytes) -> Iterator[Found]:
                 item = values[i]
                 if item is None:
                     continue
-                value, at = item
+                value, at, hashed = item
+                if hashed:
+                    line += text.count("\n", counted, at)
+                    counted = at
+                    yield line, column, value, _hashed_severity(value)
+                    continue
+                if credential_kind(column) is None:
+                    continue  # a digest column holds a digest unless SQL computes it here
                 hit = generic.judge(column, value)
                 if hit is None or hit.reason not in _WAIVED:
                     continue
@@ -76,6 +95,14 @@ def rows(data: bytes) -> Iterator[Found]:
                 line += text.count("\n", counted, at)
                 counted = at
                 yield line, column, hit.value, severity(hit, False)
+
+
+def _stores_credential(column: str) -> bool:
+    return credential_kind(column) is not None or _DIGEST_COLUMN.match(column) is not None
+
+
+def _hashed_severity(value: str) -> Severity:
+    return severity(generic.GenericHit("password", value, "password", 0), False)
 
 
 def _created_tables(text: str) -> dict[str, list[str]]:
@@ -128,8 +155,9 @@ def _bare(name: str) -> str:
     return name.strip().rsplit(".", 1)[-1].strip().strip('`"[]').lower()
 
 
-# a tuple's items: (value, offset in the tuple's text) for a quoted string, None else
-Item = tuple[str, int] | None
+# a tuple's items: (value, offset in the text, hashed?) for a quoted string or a hash
+# function's literal argument, None else
+Item = tuple[str, int, bool] | None
 
 
 def _tuples(text: str, start: int) -> Iterator[list[Item]]:
@@ -157,7 +185,7 @@ def _items(text: str, i: int, end: int) -> tuple[list[Item], int]:
         c = text[i]
         if c in "'\"":
             stop = _skip_string(text, i, end)
-            current = (_unquote(text[i + 1 : stop], c), i + 1)
+            current = (_unquote(text[i + 1 : stop], c), i + 1, False)
             i = stop
         elif c == ",":
             items.append(current if not raw else None)
@@ -166,15 +194,24 @@ def _items(text: str, i: int, end: int) -> tuple[list[Item], int]:
             items.append(current if not raw else None)
             return items, i
         elif c == "(":  # a function call: its value is not a literal
+            hashed = _hashed(text, i, end)
             depth = 1
             while i + 1 < end and depth:
                 i += 1
                 depth += {"(": 1, ")": -1}.get(text[i], 0)
-            raw = True
+            current, raw = hashed, hashed is None
         elif not c.isspace():
             raw = True
         i += 1
     return items, i
+
+
+def _hashed(text: str, opening: int, end: int) -> Item:
+    """The literal a hash function is given at `opening` (`MD5('...')`), else None."""
+    if _HASH_CALL.search(text, max(0, opening - 40), opening) is None:
+        return None
+    m = _HASHED_LITERAL.match(text, opening, min(end, opening + 200))
+    return (m.group("v"), m.start("v"), True) if m else None
 
 
 def _skip_string(text: str, i: int, end: int) -> int:

@@ -201,6 +201,23 @@ _TIMESTAMP = re.compile(
 )
 
 
+def is_basic_without_password(value: str) -> bool:
+    """Base64 of `name:` - an HTTP Basic credential whose password is empty (an
+    OAuth client's id alone, `browser:`): nothing secret in it."""
+    try:
+        text = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("ascii")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return False
+    name, colon, password = text.partition(":")
+    return bool(colon) and not password and name.isprintable()
+
+
+def is_file_name(value: str) -> bool:
+    """A file's name with a key's, a certificate's or a configuration's extension
+    (`jwt-secret.yaml`, `server.key`): where a credential is kept, not one."""
+    return bool(_FILE_NAME.match(value))
+
+
 def looks_like_path_or_url(value: str) -> bool:
     if value.startswith(("/", "./", "../", "~/", "file:")) or _DRIVE.match(value):
         return True

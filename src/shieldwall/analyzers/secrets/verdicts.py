@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shieldwall.analyzers.secrets import generic, scorer, values
-from shieldwall.analyzers.secrets.syntax import Syntax
+from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Severity
 
 # Lines longer than this are not remembered: they seldom repeat, and the memory
@@ -26,6 +26,25 @@ _ENTRIES = 16384
 # where a credential's own word (`password`, `secret`) is its value, not a label: an
 # item of a compose `environment:` list (`- EventBusPassword=password`), C# code
 _OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
+# and a setting of a configuration file, `.env` or manifest, its key opening the line
+# (`POSTGRES_PASSWORD: password`, `MONGODB_PASSWORD=password`): what the service is
+# started with; not a variable set for one command (`RUN APP_SECRET_TOKEN=secret
+# rake assets:precompile`: a dummy the build needs) nor a call's argument in a
+# document (`jwt_secret='secret'` in a README's example)
+_OWN_WORD_SETTINGS = frozenset({"bare", "pair", "quoted"})
+_SETTING = re.compile(r"""^\s*(?:-\s+)?(?:export\s+|ENV\s+)?["']?(?P<key>[\w.-]+)""")
+
+
+def _own_word_setting(syntax: Syntax, line: str, hit: generic.GenericHit) -> bool:
+    setting = _SETTING.match(line)
+    return (
+        syntax is CONFIG
+        and hit.via in _OWN_WORD_SETTINGS
+        and setting is not None
+        and setting.group("key") == hit.key
+    )
+
+
 _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev(?:elop)?")
 
 
@@ -120,7 +139,10 @@ class LineVerdicts:
                 continue
             keep = True
             if hit.reason == generic.OWN_WORD:
-                keep = not test_path and _OWN_WORD_LAYOUT.search(path + "\n" + line) is not None
+                keep = not test_path and (
+                    _OWN_WORD_LAYOUT.search(path + "\n" + line) is not None
+                    or _own_word_setting(syntax, line, hit)
+                )
                 out.append(Verdict(hit, keep, Severity.MEDIUM if keep else None))
                 continue
             if decider is not None:

@@ -115,11 +115,13 @@ SPECS: tuple[Spec, ...] = (
         "JWK-PRIVATE-KEY",
         "JWK",
         "Private key (JSON Web Key)",
-        r"""["']d["']\s*:\s*["'](?P<s>[A-Za-z0-9_-]{32,})["']""",
-        (r"[\"']d[\"']\s*:\s*[\"'][a-z0-9_-]{32}",),
+        # the private members: `d`, an RSA key's primes and CRT values, a symmetric key's `k`
+        r"""["'](?:d|p|q|dp|dq|qi|k)["']\s*:\s*["'](?P<s>[A-Za-z0-9_-]{32,})["']""",
+        (r"[\"'](?:d|p|q|dp|dq|qi|k)[\"']\s*:\s*[\"'][a-z0-9_-]{32}",),
         C,
-        "the JWK's private part (`d`) is in the repository: remove the key from every JWKS "
-        "that trusts it and generate a new one",
+        "the JWK's private part (`d`, `p`, `q`, `dp`, `dq`, `qi`, or a symmetric key's `k`) "
+        "is in the repository: remove the key from every JWKS that trusts it and generate "
+        "a new one",
         "https://datatracker.ietf.org/doc/html/rfc7517",
     ),
     Spec(
@@ -149,7 +151,10 @@ SPECS: tuple[Spec, ...] = (
         "URL-PASSWORD",
         "URL",
         "Password in a connection URL",
-        r"(?i:\b[a-z][a-z0-9+.-]{1,30})://(?P<u>[^\s:@/\"'<>{}$]{0,64}):(?P<s>[^\s:@/\"'<>]{2,128})@(?P<h>[A-Za-z0-9_.-]+)",
+        # the host may be filled in at run time (`@%s:5672`, `@{}`, `@${HOST}`): the
+        # user and password before it are still literals
+        r"(?i:\b[a-z][a-z0-9+.-]{1,30})://(?P<u>[^\s:@/\"'<>{}$]{0,64}):(?P<s>[^\s:@/\"'<>]{2,128})@"
+        r"(?P<h>[A-Za-z0-9_.-]+|%[sv]|\{\w*\}|\$\{?\w+\}?)",
         (r"://[^\s:@/]{0,64}:[^\s:@/]{2,128}@",),
         H,
         "change the password on the server it opens, and build the URL at run time from a "
