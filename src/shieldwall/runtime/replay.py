@@ -12,7 +12,7 @@ from shieldwall.errors import SourceError
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import SCHEMA, Decision, Detection
 from shieldwall.runtime.engine import Engine, Output, Stats
-from shieldwall.runtime.reader import LogSource, block_lines
+from shieldwall.runtime.reader import LogSource, blocks
 from shieldwall.runtime.sources.base import Parser
 from shieldwall.runtime.store import DecisionStore
 
@@ -62,9 +62,8 @@ def replay_streams(
     detections: list[Detection] = []
     for name, stream, parser in streams:
         source = LogSource(name, engine, parser)
-        feed = source.feed
-        for raw in block_lines(stream):
-            out = feed(raw)
+        for part in blocks(stream):
+            out = source.feed_many(part)
             if out:
                 _collect(out, decisions, detections)
                 if len(detections) > keep_detections:
