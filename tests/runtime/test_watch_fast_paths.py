@@ -4,7 +4,10 @@ verdicts."""
 
 from __future__ import annotations
 
+import gc
+import io
 import random
+import re
 from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +18,7 @@ from shieldwall.runtime.detect.payload import PayloadDetector
 from shieldwall.runtime.engine import Engine, Output
 from shieldwall.runtime.events import HttpEvent
 from shieldwall.runtime.reader import _DAMAGED, TOO_LONG, LogSource
+from shieldwall.runtime.replay import replay_streams
 from shieldwall.runtime.sources import text_logs
 from shieldwall.runtime.sources.base import dash, split_request, unescape_nginx
 from shieldwall.runtime.sources.registry import PARSERS
@@ -75,6 +79,23 @@ def _nginx_lines(draw: st.DrawFn) -> str:
 @given(line=_nginx_lines())
 def test_the_nginx_reader_gives_the_event_a_plain_reading_gives(line: str) -> None:
     assert _outcome(text_logs.parse_nginx, line) == _outcome(_reference, line)
+
+
+# The combined format's expression spelled with `?` for its optional parts.
+_PLAIN_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*))? HTTP/[0-9.]{1,3}|([^"]*))"'
+_PLAIN_NGINX = re.compile(
+    r"(\S+) \S+ (\S+) \[([^\]]+)\] " + _PLAIN_REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" '
+    r'"([^"]*)"(?: "([^"]*)")?(?: (?:\d+(?:\.\d+)?|-))?\s*'
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=_nginx_lines())
+def test_the_nginx_expression_matches_as_its_plain_spelling_does(line: str) -> None:
+    for text in (line, line.replace(" 0.012", ""), line.replace(' "198.51.100.2"', "")):
+        plain = _PLAIN_NGINX.fullmatch(text)
+        match = text_logs._NGINX.fullmatch(text)
+        assert (match and match.groups()) == (plain and plain.groups())
 
 
 def _outcome(parse: Callable[[str], HttpEvent | None], line: str) -> object:
@@ -158,3 +179,32 @@ def test_cached_verdicts_give_the_same_hits_in_the_same_order() -> None:
     ]
     plain = event._replace(path="/shop/item", query="", user_agent=UA, referer="")
     assert detector.scan(plain) == detector.scan(plain) == []
+
+
+def _garbage_after_replay(lines: list[bytes]) -> int:
+    """Cyclic objects a replay of these lines leaves for the collector."""
+    gc.collect()
+    gc.disable()
+    try:
+        replay_streams([("t.log", io.BytesIO(b"\n".join(lines)), None)], WatchConfig())
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def test_a_replay_makes_no_reference_cycles_per_line() -> None:
+    few, many = _lines(3), _lines(3) * 8  # payloads, failed logins, decisions, damaged lines
+    assert _garbage_after_replay(many) <= _garbage_after_replay(few) + 50
+
+
+def test_a_replay_leaves_the_cycle_collector_as_it_found_it() -> None:
+    log = [b"junk", LINE.encode()]
+    assert gc.isenabled()
+    replay_streams([("t.log", io.BytesIO(b"\n".join(log)), None)], WatchConfig())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        replay_streams([("t.log", io.BytesIO(b"\n".join(log)), None)], WatchConfig())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -62,9 +62,8 @@ def blocks(stream: BinaryIO) -> Iterator[list[bytes]]:
             block = rest + block
         parts = block.split(b"\n")
         rest = parts.pop()
-        for i, line in enumerate(parts):
-            if len(line) >= MAX_LINE:
-                parts[i] = TOO_LONG
+        if parts and max(map(len, parts)) >= MAX_LINE:
+            parts = [line if len(line) < MAX_LINE else TOO_LONG for line in parts]
         yield head + parts if head else parts
         if len(rest) >= MAX_LINE:
             rest = b""
@@ -103,31 +102,36 @@ class LogSource:
         stats = engine.stats
         http = engine.http
         prefix = f"{self.name}:"
-        for raw in raws:
-            self.lineno += 1
-            parser = self.parser
-            if parser is None or raw is TOO_LONG:
-                found = self._held(raw)
-            else:
-                text = raw.decode("utf-8", "replace")
-                if text.endswith("\r"):
-                    text = text[:-1]
-                if not text or text.isspace():
-                    continue  # blank lines are not log lines
-                stats.lines += 1
-                try:
-                    event = parser.parse(text)
-                except _DAMAGED:
-                    event = None
-                if event is None:
-                    stats.unparsed_line(f"{prefix}{self.lineno}", text)
-                    continue
-                if type(event) is HttpEvent:
-                    found = http(event, f"{prefix}{self.lineno}")
+        lineno = self.lineno
+        try:
+            for raw in raws:
+                lineno += 1
+                parser = self.parser
+                if parser is None or raw is TOO_LONG:
+                    self.lineno = lineno
+                    found = self._held(raw)
                 else:
-                    found = engine.audit(event, f"{prefix}{self.lineno}")  # type: ignore[arg-type]
-            if found:
-                out.extend(found)
+                    text = raw.decode("utf-8", "replace")
+                    if text.endswith("\r"):
+                        text = text[:-1]
+                    if not text or text.isspace():
+                        continue  # blank lines are not log lines
+                    stats.lines += 1
+                    try:
+                        event = parser.parse(text)
+                    except _DAMAGED:
+                        event = None
+                    if event is None:
+                        stats.unparsed_line(f"{prefix}{lineno}", text)
+                        continue
+                    if type(event) is HttpEvent:
+                        found = http(event, f"{prefix}{lineno}")
+                    else:
+                        found = engine.audit(event, f"{prefix}{lineno}")  # type: ignore[arg-type]
+                if found:
+                    out.extend(found)
+        finally:
+            self.lineno = lineno
         return out
 
     def _held(self, raw: bytes) -> tuple[Output, ...] | list[Output]:

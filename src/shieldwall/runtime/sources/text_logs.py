@@ -12,11 +12,13 @@ from shieldwall.runtime.sources.timefmt import TimeCache, parse_clf, parse_iso
 # "$http_referer" "$http_user_agent", then optionally "$http_x_forwarded_for"
 # and/or $request_time.
 # The request line is split by the expression when it is a plain one
-# (groups 9-11: method, path, query), else kept whole (group 4).
-_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*))? HTTP/[0-9.]{1,3}|([^"]*))"'
+# (groups 4-6: method, path, query), else kept whole (group 7). An optional part
+# is spelled `(?:X|)`, not `(?:X)?`: the same matches, tried in the same order,
+# found sooner by Python's engine.
+_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*)|) HTTP/[0-9.]{1,3}|([^"]*))"'
 _NGINX = re.compile(
     r"(\S+) \S+ (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)"'
-    r'(?: "([^"]*)")?(?: (?:\d+(?:\.\d+)?|-))?\s*'
+    r'(?: "([^"]*)"|)(?: (?:\d+(?:\.\d+|)|-)|)\s*'
 )
 # ingress-nginx upstreaminfo: combined, then $request_length $request_time
 # [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr ...
