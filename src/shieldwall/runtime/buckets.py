@@ -54,8 +54,10 @@ class BucketTable:
                     return None
                 del self._blackholed[key]
         bucket = self.buckets.get(key)
+        level: float
         if bucket is None:
             bucket = self.buckets[key] = Bucket(now)
+            level = 0
         else:
             level = bucket.level - (now - bucket.last) / self.leak
             if level <= 0:
@@ -64,17 +66,17 @@ class BucketTable:
                 bucket.count = 0
                 bucket.distinct = None
                 bucket.refs = None
-            bucket.level = level
             if now > bucket.last:
                 bucket.last = now
         if value is not None:
             if bucket.distinct is None:
                 bucket.distinct = {value}
             elif value in bucket.distinct or len(bucket.distinct) > 4 * self.capacity + 64:
+                bucket.level = level
                 return None
             else:
                 bucket.distinct.add(value)
-        bucket.level += 1
+        bucket.level = level = level + 1
         bucket.count += 1
         if self.evidence > 1:
             refs = bucket.refs
@@ -86,7 +88,7 @@ class BucketTable:
                 refs.append(ref)
             else:
                 refs[-1] = ref
-        if bucket.level <= self.capacity:
+        if level <= self.capacity:
             return None
         del self.buckets[key]
         self._blackholed[key] = now + self.blackhole

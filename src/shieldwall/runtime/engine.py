@@ -72,7 +72,12 @@ class Engine:
         self._allow_networks = bool(config.allow_networks)
         self._proxies = bool(config.trusted_proxies)
         self._keys = self._clients.cache
-        self._by_status: dict[int, list[tuple[Scenario, BucketTable, bool]]] = {}
+        self._allow_agents = config.allow_agents
+        # per status: the request scenarios it may count for, whether every request
+        # counts, and the scenario's verdicts on paths (when it has a path expression)
+        self._by_status: dict[
+            int, list[tuple[Scenario, BucketTable, bool, dict[str, bool] | None]]
+        ] = {}
         self._active: dict[str, float] = {}  # value -> until, for dedup
         self._earlier: dict[str, int] = {}  # value -> decisions made before (escalation)
         self._since_sweep = 0
@@ -109,19 +114,19 @@ class Engine:
                             out.extend(self._decide(scenario, overflow, event, now))
         if not client or allowed:
             return out or _NONE
-        agents = self.config.allow_agents
+        agents = self._allow_agents
         if agents is not None and event.user_agent and agents.search(event.user_agent):
             return out or _NONE
         status = event.status
         candidates = self._by_status.get(status)
         if candidates is None:
             candidates = self._by_status[status] = [
-                (s, t, _simple(s))
+                (s, t, _simple(s), self._paths[s.name] if s.path is not None else None)
                 for s, t in self._on_request
                 if (not s.status or status in s.status) and status not in s.status_not
             ]
         login: bool | None = None
-        for scenario, table, simple in candidates:
+        for scenario, table, simple, paths in candidates:
             if simple:  # every request of the client counts
                 overflow = table.pour(client, now, ref)
             else:
@@ -133,8 +138,12 @@ class Engine:
                         )
                     if login != scenario.login:
                         continue
-                if scenario.path is not None and not self._path_matches(scenario, event.path):
-                    continue
+                if paths is not None:
+                    known = paths.get(event.path)
+                    if known is None:
+                        known = self._path_matches(scenario, event.path)
+                    if not known:
+                        continue
                 if scenario.distinct or scenario.group_by != "client":
                     overflow = self._pour(scenario, table, client, event, ref)
                 else:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from shieldwall.runtime.decisions import Detection
@@ -39,8 +39,8 @@ def lines(stream: BinaryIO) -> Iterator[bytes]:
 BLOCK = 1 << 20
 
 
-def block_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """As `lines`, reading a block at a time (for replay: a file read to its end,
+def blocks(stream: BinaryIO) -> Iterator[list[bytes]]:
+    """As `lines`, a block's lines at a time (for replay: a file read to its end,
     where a line need not be handed on the moment it is written). At most a block
     and MAX_LINE bytes are held."""
     read = stream.read
@@ -50,26 +50,34 @@ def block_lines(stream: BinaryIO) -> Iterator[bytes]:
         block = read(BLOCK)
         if not block:
             break
+        head: list[bytes] = []
         if skipping:
             end = block.find(b"\n")
             if end < 0:
                 continue
             skipping = False
-            yield TOO_LONG
+            head.append(TOO_LONG)
             block = block[end + 1 :]
         if rest:
             block = rest + block
         parts = block.split(b"\n")
         rest = parts.pop()
-        for line in parts:
-            yield line if len(line) < MAX_LINE else TOO_LONG
+        if parts and max(map(len, parts)) >= MAX_LINE:
+            parts = [line if len(line) < MAX_LINE else TOO_LONG for line in parts]
+        yield head + parts if head else parts
         if len(rest) >= MAX_LINE:
             rest = b""
             skipping = True
     if skipping:
-        yield TOO_LONG
+        yield [TOO_LONG]
     elif rest:
-        yield rest if len(rest) < MAX_LINE else TOO_LONG
+        yield [rest if len(rest) < MAX_LINE else TOO_LONG]
+
+
+def block_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """As `blocks`, a line at a time."""
+    for part in blocks(stream):
+        yield from part
 
 
 class LogSource:
@@ -83,33 +91,62 @@ class LogSource:
         self.lineno = 0
         self._pending: list[tuple[int, str]] = []
 
-    def feed(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
-        self.lineno += 1
+    def feed(self, raw: bytes) -> list[Output]:
+        """One line, without its newline: what it gave."""
+        return self.feed_many((raw,))
+
+    def feed_many(self, raws: Iterable[bytes]) -> list[Output]:
+        """Lines in order, without their newlines: what they gave, in order."""
+        out: list[Output] = []
+        engine = self.engine
+        stats = engine.stats
+        http = engine.http
+        prefix = f"{self.name}:"
+        lineno = self.lineno
+        try:
+            for raw in raws:
+                lineno += 1
+                parser = self.parser
+                if parser is None or raw is TOO_LONG:
+                    self.lineno = lineno
+                    found = self._held(raw)
+                else:
+                    text = raw.decode("utf-8", "replace")
+                    if text.endswith("\r"):
+                        text = text[:-1]
+                    if not text or text.isspace():
+                        continue  # blank lines are not log lines
+                    stats.lines += 1
+                    try:
+                        event = parser.parse(text)
+                    except _DAMAGED:
+                        event = None
+                    if event is None:
+                        stats.unparsed_line(f"{prefix}{lineno}", text)
+                        continue
+                    if type(event) is HttpEvent:
+                        found = http(event, f"{prefix}{lineno}")
+                    else:
+                        found = engine.audit(event, f"{prefix}{lineno}")  # type: ignore[arg-type]
+                if found:
+                    out.extend(found)
+        finally:
+            self.lineno = lineno
+        return out
+
+    def _held(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
+        """A line too long to read, or one while the format is not yet known."""
         if raw is TOO_LONG:
             self.engine.stats.lines += 1
             return self._one(self.lineno, "", True)
         text = raw.decode("utf-8", "replace")
         if text.endswith("\r"):
             text = text[:-1]
-        if self.parser is None:
-            self.engine.stats.lines += 1
-            self._pending.append((self.lineno, text))
-            if len(self._pending) >= _SNIFF_LINES:
-                return self.flush()
-            return _NONE
-        if not text or text.isspace():
-            return _NONE  # blank lines are not log lines
         self.engine.stats.lines += 1
-        try:
-            event = self.parser.parse(text)
-        except _DAMAGED:
-            event = None
-        if event is None:
-            self.engine.stats.unparsed_line(f"{self.name}:{self.lineno}", text)
-            return _NONE
-        if type(event) is HttpEvent:
-            return self.engine.http(event, f"{self.name}:{self.lineno}")
-        return self.engine.audit(event, f"{self.name}:{self.lineno}")  # type: ignore[arg-type]
+        self._pending.append((self.lineno, text))
+        if len(self._pending) >= _SNIFF_LINES:
+            return self.flush()
+        return _NONE
 
     def flush(self) -> list[Output]:
         """Decide the format from the lines held so far and read them."""

@@ -71,8 +71,7 @@ class Watcher:
             batch = follower.read()
             count += len(batch)
             with self.lock:
-                for raw in batch:
-                    self._emit_all(source.feed(raw), emit)
+                self._emit_all(source.feed_many(batch), emit)
                 if not batch:
                     self._emit_all(source.flush(), emit)  # a quiet log: sniff what it has
         return count

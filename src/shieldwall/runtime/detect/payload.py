@@ -102,6 +102,7 @@ _TAUTOLOGY = re.compile(
 )
 _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 _CACHE_MAX = 20000
+_NONE: tuple[Hit, ...] = ()
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
 
@@ -182,6 +183,8 @@ def _password_file(lowered: str) -> bool:
 
 
 def _path_hits(path: str) -> tuple[Hit, ...]:
+    if _PLAIN.fullmatch(path) and not _PATH_WORDS.search(path):
+        return _NONE  # plain characters and no word worth judging: nothing to find
     found: dict[str, Hit] = {}
     decoded = decode(path, plus=False)
     _scan_text(decoded, "path", found)
@@ -216,19 +219,46 @@ class PayloadDetector:
         self._queries: dict[str, tuple[Hit, ...]] = {}
 
     def scan(self, event: HttpEvent) -> list[Hit]:
-        hits: dict[str, Hit] = {}
         path = event.path
-        if not _PLAIN.fullmatch(path) or _PATH_WORDS.search(path):
-            found = self._paths.get(path)
-            if found is None:
-                found = _remember(self._paths, path, _path_hits(path))
-            for hit in found:
-                hits.setdefault(hit.kind, hit)
+        on_path = self._paths.get(path)
+        if on_path is None:
+            on_path = _remember(self._paths, path, _path_hits(path))
         query = event.query
+        on_query: tuple[Hit, ...] | None = _NONE
         if query:
-            found = self._queries.get(query)
-            if found is None:
-                found = _remember(self._queries, query, _query_hits(query))
+            on_query = self._queries.get(query)
+            if on_query is None:
+                on_query = _remember(self._queries, query, _query_hits(query))
+        on_agent: tuple[Hit, ...] | None = _NONE
+        on_referer: tuple[Hit, ...] | None = _NONE
+        on_xff: tuple[Hit, ...] | None = _NONE
+        if value := event.user_agent:
+            on_agent = self._agents.get(value)
+            if on_agent is None:
+                on_agent = self._header("user_agent", value)
+        if value := event.referer:
+            on_referer = self._referers.get(value)
+            if on_referer is None:
+                on_referer = self._header("referer", value)
+        if value := event.xff:
+            on_xff = self._xffs.get(value)
+            if on_xff is None:
+                on_xff = self._header("xff", value)
+        if (
+            not (
+                on_path
+                or on_query
+                or on_agent
+                or on_referer
+                or on_xff
+                or event.headers
+                or event.body
+            )
+            and not self._fragments
+        ):
+            return _NO_HITS  # the usual request: nothing found, nothing more to judge
+        hits: dict[str, Hit] = {}
+        for found in (on_path, on_query or _NONE):
             for hit in found:
                 hits.setdefault(hit.kind, hit)
         content_type = ""
@@ -239,17 +269,9 @@ class PayloadDetector:
                 _scan_text(value, "body", hits)
             if "cmdi" not in hits and _restricted_upload(event.body):
                 hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "body")
-        for field, value, cache in (
-            ("user_agent", event.user_agent, self._agents),
-            ("referer", event.referer, self._referers),
-            ("xff", event.xff, self._xffs),
-        ):
-            if value:
-                found = cache.get(value)
-                if found is None:
-                    found = self._header(field, value)
-                for hit in found:
-                    hits.setdefault(hit.kind, hit)
+        for found in (on_agent or _NONE, on_referer or _NONE, on_xff or _NONE):
+            for hit in found:
+                hits.setdefault(hit.kind, hit)
         if self._fragments:
             self._stricter(event, hits)
         return list(hits.values()) if hits else _NO_HITS

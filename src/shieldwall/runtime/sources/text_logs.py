@@ -12,11 +12,13 @@ from shieldwall.runtime.sources.timefmt import TimeCache, parse_clf, parse_iso
 # "$http_referer" "$http_user_agent", then optionally "$http_x_forwarded_for"
 # and/or $request_time.
 # The request line is split by the expression when it is a plain one
-# (groups 9-11: method, path, query), else kept whole (group 4).
-_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*))? HTTP/[0-9.]{1,3}|([^"]*))"'
+# (groups 4-6: method, path, query), else kept whole (group 7). An optional part
+# is spelled `(?:X|)`, not `(?:X)?`: the same matches, tried in the same order,
+# found sooner by Python's engine.
+_REQUEST = r'"(?:([A-Z]{1,20}) ([^ "?]*)(?:\?([^ "]*)|) HTTP/[0-9.]{1,3}|([^"]*))"'
 _NGINX = re.compile(
     r"(\S+) \S+ (\S+) \[([^\]]+)\] " + _REQUEST + r' (\d{3}) (?:\d+|-) "([^"]*)" "([^"]*)"'
-    r'(?: "([^"]*)")?(?: (?:\d+(?:\.\d+)?|-))?\s*'
+    r'(?: "([^"]*)"|)(?: (?:\d+(?:\.\d+|)|-)|)\s*'
 )
 # ingress-nginx upstreaminfo: combined, then $request_length $request_time
 # [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr ...
@@ -25,27 +27,27 @@ _INGRESS = re.compile(
     r"\d+ (?:\d+(?:\.\d+)?|-) \[([^\]]*)\] \[[^\]]*\] .*"
 )
 _clf_time = TimeCache(parse_clf)
+_clf_known = _clf_time.known  # the cache itself (cleared in place), read without a call
 _new = tuple.__new__
 assert len(HttpEvent._fields) == 13, "_combined gives every field of HttpEvent"
 _iso_time = TimeCache(parse_iso)
 
 
-def _combined(match: re.Match[str], xff: str) -> HttpEvent:
-    remote, user, when, method, path, query, request, status, referer, agent = match.group(
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    )
-    if method is None or "\\x" in path or (query and "\\x" in query):
-        if request is None:
-            request = f"{method} {path}?{query}" if query is not None else f"{method} {path}"
-        method, path, query = split_request(unescape_nginx(request))
-    if "\\x" in agent:
-        agent = unescape_nginx(agent)
-    if "\\x" in referer:
-        referer = unescape_nginx(referer)
+def _combined(match: re.Match[str], xff_logged: bool) -> HttpEvent:
+    """A combined line's event (nginx's, or ingress-nginx's whose group 11 is not
+    X-Forwarded-For)."""
+    remote, user, when, method, path, query, request, status, referer, agent, last = match.groups()
+    if method is None or "\\" in match.string:  # a request line split by hand, or escapes
+        method, path, query, referer, agent = _unescaped(
+            method, path, query, request, referer, agent
+        )
+    at = _clf_known.get(when)
+    if at is None:
+        at = _clf_time(when)
     return _new(  # every field given: a plain tuple's constructor, without the defaults' call
         HttpEvent,
         (
-            _clf_time(when),
+            at,
             remote,
             method,
             path,
@@ -53,7 +55,7 @@ def _combined(match: re.Match[str], xff: str) -> HttpEvent:
             int(status),
             "" if agent == "-" else agent,
             "" if referer == "-" else referer,
-            "" if xff == "-" else xff,
+            last if xff_logged and last is not None and last != "-" else "",
             "" if user == "-" else user,
             "",
             "",
@@ -62,18 +64,31 @@ def _combined(match: re.Match[str], xff: str) -> HttpEvent:
     )
 
 
+def _unescaped(
+    method: str | None, path: str, query: str | None, request: str | None, referer: str, agent: str
+) -> tuple[str, str, str, str, str]:
+    """nginx's `\\xHH` escapes given back; a request line the expression kept whole, split."""
+    if method is None or "\\x" in path or (query and "\\x" in query):
+        if request is None:
+            request = f"{method} {path}?{query}" if query is not None else f"{method} {path}"
+        method, path, query = split_request(unescape_nginx(request))
+    if "\\x" in agent:
+        agent = unescape_nginx(agent)
+    if "\\x" in referer:
+        referer = unescape_nginx(referer)
+    return method, path, query or "", referer, agent
+
+
 def parse_nginx(line: str) -> HttpEvent | None:
     match = _NGINX.fullmatch(line)
-    if match is None:
-        return None
-    return _combined(match, match.group(11) or "")
+    return None if match is None else _combined(match, True)
 
 
 def parse_ingress_nginx(line: str) -> HttpEvent | None:
     match = _INGRESS.fullmatch(line)
     if match is None:
         return None
-    event = _combined(match, "")
+    event = _combined(match, False)
     upstream = match.group(11)
     return event._replace(host=upstream) if upstream else event
 

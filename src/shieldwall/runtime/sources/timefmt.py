@@ -17,19 +17,19 @@ _MONTHS = {
 class TimeCache:
     """Parse a timestamp once per distinct string (the last few kept)."""
 
-    __slots__ = ("_cache", "_parse")
+    __slots__ = ("_parse", "known")
 
     def __init__(self, parse: Callable[[str], float]) -> None:
-        self._cache: dict[str, float] = {}
+        self.known: dict[str, float] = {}  # always the same dict: cleared, never replaced
         self._parse = parse
 
     def __call__(self, text: str) -> float:
-        value = self._cache.get(text)
+        value = self.known.get(text)
         if value is None:
             value = self._parse(text)
-            if len(self._cache) > 4096:
-                self._cache.clear()
-            self._cache[text] = value
+            if len(self.known) > 4096:
+                self.known.clear()
+            self.known[text] = value
         return value
 
 
