@@ -28,6 +28,16 @@ class Hit:
     field: str
 
 
+# Files named in a value or a path that the signatures judge: a PHP session, a process's
+# descriptors, web applications' settings, Windows' start-up files, SSH's key lists,
+# a project's build and deployment files.
+_FILE_WORDS = (
+    r"tmp/sess_|dev/(?:std|fd/|tcp/|udp/|shm/|k?mem\b)|global\.asa|config\.sys|system\.ini"
+    r"|configuration\.php|localsettings\.php|config/(?:database|secrets|credentials|storage)\.yml"
+    r"|master\.key|app/etc/|appsettings|local_settings\.py|authorized_keys|known_hosts"
+    r"|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|gemfile|dockerfile"
+    r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml"
+)
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
 _PLAIN = re.compile(r"[\w\-.,:/@ ]*")
@@ -46,13 +56,15 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
-    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)"
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
     r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)"
-    r"|/(?:web\.config|php\.ini)$|/wp-config\.php",
+    r"|/(?:web\.config|php\.ini)$|/wp-config\.php|proc/|var/(?:log|lib|mail|spool|run|backups)/"
+    r"|usr/local/|/opt/\w|/sys/(?:class|kernel|devices|fs|power|block|bus|module)/|boot/grub"
+    r"|\.ini$|system32|winnt|windows/|inetpub|id_(?:[rd]sa|ed25519|ecdsa)|:/|" + _FILE_WORDS,
     re.IGNORECASE,
 )
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
