@@ -314,3 +314,56 @@ def test_a_files_named_data_stream_is_traversal(path: str) -> None:
 @pytest.mark.parametrize("query", ["price=" + quote("US$ 20: data"), "q=" + quote("a::b $data")])
 def test_dollars_and_double_colons_in_text_stay_quiet(query: str) -> None:
     assert "path-traversal" not in _kinds(query=query)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git",
+        "/.git/",
+        "/shop/.svn",
+        "/.hg/",
+        "/.bzr",
+        "/.idea",
+        "/.vscode/",
+        "/.ssh",
+        "/.aws/",
+        "/web.config.old",
+        "/wp-config.php.bak",
+        "/wp-config.old",
+        "/.env~",
+        "/config.php.save",
+        "/app/etc/local.xml.1",
+        "/.vnc/passwd",
+        "/.purple/accounts.xml",
+        "/.config/filezilla/sitemanager.xml",
+        "/.local/share/keyrings/login.keyring",
+        "/windows/debug/netsetup.log",
+        "/winnt/system32/",
+    ],
+)
+def test_version_control_and_tool_folders_and_configuration_backups_are_traversal(
+    path: str,
+) -> None:
+    assert "path-traversal" in _kinds(path=path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/org/repo.git/info/refs",
+        "/org/repo.git",
+        "/blog/git",
+        "/docs/settings",
+        "/windows/downloads",
+        "/windows/11/tips",
+        "/api/config",
+        "/a/.gitkeep",
+        "/.well-known/change-password",
+        "/docs/web.config-guide",
+        "/archive/2024.bak.html",
+        "/photos/img~1.jpg",
+    ],
+)
+def test_repositories_routes_and_pages_named_like_those_folders_stay_quiet(path: str) -> None:
+    assert "path-traversal" not in _kinds(path=path)

@@ -36,7 +36,8 @@ _FILE_WORDS = (
     r"|configuration\.php|localsettings\.php|config/(?:database|secrets|credentials|storage)\.yml"
     r"|master\.key|app/etc/|appsettings|local_settings\.py|authorized_keys|known_hosts"
     r"|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|gemfile|dockerfile"
-    r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml"
+    r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml|config\.php|settings\.php"
+    r"|database\.yml|local\.xml"
 )
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
@@ -62,7 +63,7 @@ _WORDS = re.compile(
 # application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
     r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)"
-    r"|/(?:web\.config|php\.ini)$|/wp-config\.php|proc/|var/(?:log|lib|mail|spool|run|backups)/"
+    r"|/(?:web\.config|php\.ini)$|/wp-config|\.(?:bak|old|orig|save|swp|tmp|backup|copy|\d)$|~$|proc/|var/(?:log|lib|mail|spool|run|backups)/"
     r"|usr/local/|/opt/\w|/sys/(?:class|kernel|devices|fs|power|block|bus|module)/|boot/grub"
     r"|\.ini$|system32|winnt|windows/|inetpub|id_(?:[rd]sa|ed25519|ecdsa)|:/|" + _FILE_WORDS,
     re.IGNORECASE,

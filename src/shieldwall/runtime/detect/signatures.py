@@ -50,7 +50,8 @@ _TRAVERSAL = re.compile(
     r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst|bash_profile|bash_logout|cshrc|tcshrc|rhosts"
     r"|xauthority|sh_history|history|pinerc|muttrc|fetchmailrc|procmailrc|wgetrc|curlrc|netrc"
     r"|forward|shosts|login|logout|selected_editor|xsession-errors|lynx_cookies|k5login)$"
-    r"|\.(?:gnupg|aws|subversion|mozilla|thunderbird|docker|kube)[/\\]|terraform\.tfstate\b"
+    r"|\.(?:gnupg|aws|subversion|mozilla|thunderbird|docker|kube|vnc|purple|filezilla|pki|lftp"
+    r"|remmina)[/\\]|\.local[/\\]share[/\\]keyrings\b|terraform\.tfstate\b"
     r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
     r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
     r"|module)|boot[/\\]grub)[/\\]"
@@ -59,7 +60,7 @@ _TRAVERSAL = re.compile(
     # Windows set-up answer files
     r"|\.(?:gitconfig|vimrc|nano_history|sqlite_history|rediscli_history|wget-hsts|boto"
     r"|ds_store|user\.ini)$|\.(?:idea|vscode|azure|terraform\.d|cargo|gcloud)[/\\]"
-    r"|\.config[/\\](?:gcloud|hub|gh)\b|\.m2[/\\]settings\.xml|\.gradle[/\\]gradle\.properties"
+    r"|\.config[/\\](?:gcloud|hub|gh|filezilla|remmina)\b|\.m2[/\\]settings\.xml|\.gradle[/\\]gradle\.properties"
     r"|\.composer[/\\]auth\.json|cvs[/\\](?:root|entries|repository)$"
     r"|sysprep[/\\]|sysprep\.(?:inf|xml)$|unattend\.xml$)"
     # server configuration named by a path (a slash before it: not prose)
@@ -87,7 +88,13 @@ _TRAVERSAL = re.compile(
     r"|(?:^|[/\\=:])(?:configuration\.php|localsettings\.php|config[/\\](?:database|secrets"
     r"|credentials|storage)\.yml|config[/\\]master\.key|app[/\\]etc[/\\](?:local\.xml|env\.php)"
     r"|appsettings(?:\.\w+)?\.json|local_settings\.py)$"
-    r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump)\b"
+    r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump"
+    r"|debug[/\\]|system32[/\\]|syswow64[/\\]|win\.ini|\w+\.log$|memory\.dmp|prefetch[/\\]|tasks[/\\])"
+    # a version-control or tool folder itself, a backup of a configuration file
+    r"|(?:^|[/\\])\.(?:git|svn|hg|bzr|cvs|idea|vscode|ssh|aws|gnupg|kube|azure|gcloud)[/\\]?$"
+    r"|(?:^|[/\\=:])(?:web\.config|wp-config(?:\.php)?|\.env|\.htaccess|\.htpasswd|config\.php"
+    r"|configuration\.php|settings\.php|localsettings\.php|local\.xml|database\.yml|php\.ini)"
+    r"(?:\.(?:bak|old|orig|save|swp|tmp|backup|copy|\d)|~)$"
     r"|system32[/\\](?:config|drivers|inetsrv|logfiles)\b"
     r"|inetpub[/\\]|(?:^|[/\\])(?:usr[/\\]local|opt)[/\\][\w.-]+[/\\](?:conf|etc)[/\\]"
     # PHP's stream wrappers that read a local file or the request's own body for an include
