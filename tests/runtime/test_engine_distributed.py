@@ -62,3 +62,13 @@ def test_a_companys_few_addresses_mistyping_minutes_apart_are_not_banned_during_
     events += [_fail(T0 + 40 + 90 * i, "198.51.100.200") for i in range(6)]  # one NAT address
     alerts, bans = _run(events)
     assert len(alerts) == 1 and bans == []
+
+
+def test_a_clients_range_is_the_24_or_48_ipaddress_gives() -> None:
+    import ipaddress
+
+    from shieldwall.runtime.clients import range_of
+
+    for key in ("45.13.7.10", "1.2.3.4", "255.255.255.255", "0.0.0.0", "10.0.0.1"):
+        assert range_of(key) == str(ipaddress.ip_network(f"{key}/24", strict=False))
+    assert range_of("2001:db8:1:2::/64") == "2001:db8:1::/48"
