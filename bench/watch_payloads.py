@@ -10,6 +10,8 @@ a detection of its kind is reported on its line. Placeholders (`{FILE}`) become
 `etc/passwd`; empty lines, the lists' comments (`# from wapiti`) and duplicates are
 dropped. The lists hold fragments
 that are not attacks on their own (`1'`, `|`, `[1]`): recall cannot reach 1.
+Its File Inclusion lists (files to read, steps up towards them) are reported
+apart, as "file inclusion lists".
 
 The same run replays the benign requests of bench/watch_traffic.py (--seed) as
 nginx lines and as ModSecurity lines with headers and bodies (the set
@@ -139,6 +141,28 @@ FUZZDB_LISTS = {
         "attack/os-cmd-execution/OSCommandInject.Windows.txt",
     ],
 }
+# PayloadsAllTheThings' file inclusion lists (with --lists): files to read and the steps
+# up towards them. Not its web-application file names (`/robots.txt`, `config.php`:
+# no attack on their own) nor its PHP filter chain pieces (`convert.iconv.L1.UTF7`).
+FILE_INCLUSION_LISTS = {
+    "path-traversal": [
+        f"File Inclusion/Intruders/{name}"
+        for name in (
+            "BSD-files.txt",
+            "JHADDIX_LFI.txt",
+            "LFI-FD-check.txt",
+            "LFI-WindowsFileCheck.txt",
+            "Linux-files.txt",
+            "List_Of_File_To_Include.txt",
+            "List_Of_File_To_Include_NullByteAdded.txt",
+            "Mac-files.txt",
+            "Traversal.txt",
+            "Windows-files.txt",
+            "dot-slash-PathTraversal_and_LFI_pairing.txt",
+            "simple-check.txt",
+        )
+    ]
+}
 PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}
 _EXPLOIT = "Exploit String: "  # the JHaddix list with context: only these lines are payloads
 _PLACEHOLDER = re.compile(r"<(?:username|user-fieldname|pass-fieldname)>")
@@ -207,6 +231,7 @@ def main() -> int:
     absent: list[str] = []
     for root, source, lists in (
         (args.lists, "payload lists", LISTS),
+        (args.lists, "file inclusion lists", FILE_INCLUSION_LISTS),
         (args.fuzzdb, "fuzzdb lists", FUZZDB_LISTS),
         (args.payloadbox_xss, "payloadbox xss list", PAYLOADBOX_XSS_LISTS),
     ):

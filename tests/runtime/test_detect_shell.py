@@ -254,3 +254,36 @@ def test_windows_commands_and_network_tools_given_a_target_are_cmdi_their_names_
 def test_a_windows_variable_cut_to_a_substring_is_cmdi() -> None:
     assert "cmdi" in payload_kinds(query="c=" + quote("&%comspec:~-7,1%ho%comspec:~-1%", safe=""))
     assert "cmdi" not in payload_kinds(query="q=" + quote("50%:~1,2% off"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ";gci env:",
+        "|gc c:\\windows\\win.ini",
+        "&gwmi win32_process",
+        ";!-1",
+        "|!!",
+        "; alias ls=id",
+        ";. /tmp/x.sh",
+        "&& . ~/run",
+    ],
+)
+def test_powershell_aliases_history_recall_aliases_and_sourcing_are_cmdi(value: str) -> None:
+    assert "cmdi" in payload_kinds(query="c=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wow!!",
+        "hi; ni hao",
+        "GCI score; gc content",
+        "color: red; !important",
+        "a; alias names for you",
+        "done; ./configure next",
+        "dose; .5 ml",
+    ],
+)
+def test_words_near_powershell_aliases_and_history_recall_stay_quiet(text: str) -> None:
+    assert "cmdi" not in payload_kinds(query="q=" + quote(text))

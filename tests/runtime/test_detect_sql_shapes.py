@@ -294,3 +294,25 @@ def test_tautologies_without_spaces_print_and_split_keywords_are_sqli(value: str
 )
 def test_notes_near_those_tautologies_are_not_sqli(value: str) -> None:
     assert "sqli" not in payload_kinds(query="q=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1 and json_objectagg(a,b)",
+        "select current_database()",
+        "1 and getpgusername()",
+        "1 and lo_from_bytea(0,'a')",
+        "1 or inet_server_addr() is not null",
+    ],
+)
+def test_postgresql_and_mysql_functions_that_read_the_server_are_sqli(value: str) -> None:
+    assert "sqli" in payload_kinds(query="id=" + quote(value, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["current database size", "the current_database setting", "json objectagg docs"],
+)
+def test_words_naming_those_functions_without_a_call_stay_quiet(value: str) -> None:
+    assert "sqli" not in payload_kinds(query="q=" + quote(value))

@@ -85,6 +85,8 @@ def client_key(address: str) -> str:
 
 def range_of(key: str) -> str:
     """The /24 (IPv4) or /48 (IPv6) around a client key, for range decisions."""
+    if _CANONICAL_V4.fullmatch(key):  # a key as str(IPv4Address) writes it: its first three
+        return key.rpartition(".")[0] + ".0/24"
     if "/" in key:
         net = ipaddress.ip_network(key)
         return str(net.supernet(new_prefix=48))

@@ -40,6 +40,23 @@ class Stats:
             self.samples.append(f"{ref}: {shown}")
 
 
+@dataclass(slots=True)
+class _Attack:
+    """A route whose bucket of a range scenario overflowed: until `until`, the
+    clients failing on it are gathered by range (each with the time of its last
+    failure), and a range is decided on as soon as `range_min` of its clients failed
+    within `range_min` leaks of each other, not only the ranges of the first overflow.
+    A range's few people mistyping a password minutes apart do not add up."""
+
+    until: float
+    since: float
+    clusters: dict[str, dict[str, float]]
+    decided: set[str]
+
+
+MAX_ATTACK_RANGES = 65536  # ranges gathered on one route under attack, at most
+
+
 def _simple(scenario: Scenario) -> bool:
     """Every request of a client counts: no login, path or distinct test."""
     return (
@@ -82,6 +99,7 @@ class Engine:
         self._earlier: dict[str, int] = {}  # value -> decisions made before (escalation)
         self._since_sweep = 0
         self._paths: dict[str, dict[str, bool]] = {s.name: {} for s in config.scenarios}
+        self._attacks: dict[tuple[str, str], _Attack] = {}  # (scenario, route) under attack
 
     # --- HTTP -----------------------------------------------------------------
 
@@ -143,6 +161,12 @@ class Engine:
                     if known is None:
                         known = self._path_matches(scenario, event.path)
                     if not known:
+                        continue
+                if self._attacks and scenario.group_by == "route":
+                    followed = self._follow(scenario, client, event, ref)
+                    if followed is not None:
+                        if followed:
+                            out = [*(out or ()), *followed]
                         continue
                 if scenario.distinct or scenario.group_by != "client":
                     overflow = self._pour(scenario, table, client, event, ref)
@@ -226,11 +250,14 @@ class Engine:
             )
             if scenario.scope != "range":
                 return out
-            clusters: dict[str, int] = {}
+            clusters: dict[str, dict[str, float]] = {}
             for client in overflow.distinct:
-                clusters[range_of(client)] = clusters.get(range_of(client), 0) + 1
-            for value, count in sorted(clusters.items()):
-                if count >= scenario.range_min:
+                clusters.setdefault(range_of(client), {})[client] = now
+            attack = _Attack(now + scenario.blackhole, overflow.first, clusters, set())
+            self._attacks[(scenario.name, overflow.key)] = attack
+            for value, clients in sorted(clusters.items()):
+                if len(clients) >= scenario.range_min:
+                    attack.decided.add(value)
                     made = self._make(scenario, value, "range", reason, overflow, now)
                     if made is not None:
                         out.append(made)
@@ -240,6 +267,48 @@ class Engine:
         if made is not None:
             out.append(made)
         return out
+
+    def _follow(
+        self, scenario: Scenario, client: str, event: HttpEvent, ref: str
+    ) -> list[Output] | None:
+        """On a route under attack, the client's range decided on once it holds
+        `range_min` of the route's failing clients; None when the route is not."""
+        key = (scenario.name, f"{event.method} {event.path}")
+        attack = self._attacks.get(key)
+        if attack is None:
+            return None
+        now = event.time
+        if now >= attack.until:
+            del self._attacks[key]
+            return None
+        value = range_of(client)
+        clients = attack.clusters.get(value)
+        if clients is None:
+            if len(attack.clusters) >= MAX_ATTACK_RANGES:
+                return []
+            clients = attack.clusters[value] = {}
+        if value in attack.decided:
+            return []
+        clients[client] = now
+        if len(clients) < scenario.range_min:
+            return []
+        since = now - scenario.range_min * scenario.leak
+        for old in [c for c, t in clients.items() if t < since]:
+            del clients[old]
+        if len(clients) < scenario.range_min:
+            return []
+        attack.decided.add(value)
+        overflow = Overflow(key[1], len(clients), attack.since, now, (ref,), tuple(sorted(clients)))
+        reason = scenario.reason.format_map(
+            {
+                "events": len(clients),
+                "seconds": int(now - attack.since),
+                "route": key[1][:300],
+                "distinct": len(clients),
+            }
+        )
+        made = self._make(scenario, value, "range", reason, overflow, now)
+        return [made] if made is not None else []
 
     def _make(
         self,
@@ -305,6 +374,8 @@ class Engine:
         if total > limit:  # the oldest go, from each scenario in proportion to its share
             for table in self._tables.values():
                 table.sweep(now, len(table) - -(-len(table) * (total - limit) // total))
+        for key in [k for k, a in self._attacks.items() if a.until <= now]:
+            del self._attacks[key]
         if len(self._active) > 100_000:
             self._active = {v: u for v, u in self._active.items() if u > now}
 

@@ -28,6 +28,17 @@ class Hit:
     field: str
 
 
+# Files named in a value or a path that the signatures judge: a PHP session, a process's
+# descriptors, web applications' settings, Windows' start-up files, SSH's key lists,
+# a project's build and deployment files.
+_FILE_WORDS = (
+    r"tmp/sess_|dev/(?:std|fd/|tcp/|udp/|shm/|k?mem\b)|global\.asa|config\.sys|system\.ini"
+    r"|configuration\.php|localsettings\.php|config/(?:database|secrets|credentials|storage)\.yml"
+    r"|master\.key|app/etc/|appsettings|local_settings\.py|authorized_keys|known_hosts"
+    r"|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|gemfile|dockerfile"
+    r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml|config\.php|settings\.php"
+    r"|database\.yml|local\.xml"
+)
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
 _PLAIN = re.compile(r"[\w\-.,:/@ ]*")
@@ -46,15 +57,24 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
-    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)"
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
     r"/\.|\.\.|web-inf|meta-inf|etc/|0x(?:2e|2f|5c)|cvs/(?:root|entries|repository)"
-    r"|/(?:web\.config|php\.ini)$|/wp-config\.php",
+    r"|/(?:web\.config|php\.ini)$|/wp-config",
     re.IGNORECASE,
 )
+# A segment of a lowered path naming a system tree or a file the signatures judge: one
+# alternation behind a literal slash, which the matcher finds fast.
+_PATH_SEGMENTS = re.compile(
+    r"/(?:proc/|var/(?:log|lib|mail|spool|run|backups)/|usr/local/|opt/\w|sys/(?:class|kernel"
+    r"|devices|fs|power|block|bus|module)/|boot/grub|system32|winnt|windows/|inetpub"
+    r"|id_(?:[rd]sa|ed25519|ecdsa)|" + _FILE_WORDS + ")"
+)
+# A path ending like a backup or an INI file.
+_BACKUP_ENDS = (".bak", ".old", ".orig", ".save", ".swp", ".tmp", ".backup", ".copy", "~", ".ini")
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(
     r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
@@ -183,8 +203,8 @@ def _password_file(lowered: str) -> bool:
 
 
 def _path_hits(path: str) -> tuple[Hit, ...]:
-    if _PLAIN.fullmatch(path) and not _PATH_WORDS.search(path):
-        return _NONE  # plain characters and no word worth judging: nothing to find
+    if not _judged_path(path):
+        return _NONE  # plain characters and nothing worth judging: nothing to find
     found: dict[str, Hit] = {}
     decoded = decode(path, plus=False)
     _scan_text(decoded, "path", found)
@@ -317,6 +337,20 @@ class PayloadDetector:
                 cache.clear()
             cache[value] = cached
         return cached
+
+
+def _judged_path(path: str) -> bool:
+    """A path worth the signatures: not plain, or naming a dot file, a step up, a
+    system tree or file, a scheme (`file:/`), a backup."""
+    if not _PLAIN.fullmatch(path) or _PATH_WORDS.search(path):
+        return True
+    lowered = path.lower()
+    return (
+        _PATH_SEGMENTS.search(lowered) is not None
+        or lowered.endswith(_BACKUP_ENDS)
+        or (lowered[-2:-1] == "." and lowered[-1:].isdigit())
+        or ":/" in lowered
+    )
 
 
 def _restricted_upload(body: str) -> bool:

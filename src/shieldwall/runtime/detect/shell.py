@@ -40,6 +40,8 @@ _SHELL_ONLY = (
     "|qwinsta|quser|nbtstat|nltest|dsquery|csvde|ntdsutil|klist|setspn|msiexec|cscript"
     "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
     "|openfiles|runas|esentutl|makecab|mklink|tskill"
+    # PowerShell's aliases that are no word of any language
+    "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -63,6 +65,7 @@ _WORDS = (
     "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
     "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
     "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
+    "|gc|ni|ri|sls|sal"
 )
 # What follows a command word on a command line: an option, an absolute or home or
 # parent path, the root before an option (`find / -name`), a variable, a drive
@@ -135,6 +138,10 @@ _EXPANSION = re.compile(
     r"|\.download(?:string|file|data)\s*\(\s*['\"]?\s*(?:https?|ftp)://"
     # the Windows registry changed or read by its hive's name
     r"|\breg(?:\.exe)?\s+(?:add|query|delete|save|export)\s+[\"']?(?:hklm|hkcu|hkcr|hku|hkcc|hkey_)"
+    # a command of the shell's history run again (`;!-1`, `|!!`), an alias defined, a
+    # script read into the shell (`;. /tmp/x`)
+    r"|[;|&`\n]\s*!(?:-?\d+|!)(?=$|[\s;|&`])|[;|&`\n]\s*alias\s+[\w.-]+="
+    r"|[;|&`\n]\s*\.\s+(?:/|~/|\./)[\w.-]"
     # a script written to the server by echo (`echo "<?php ...?>" > x.php`)
     r"|\becho\b.{0,300}?>\s*[\w./-]+\.(?:php\d?|phtml|jsp|aspx?|sh|py|pl|cgi)\b"
 )

@@ -28,7 +28,7 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}+[/\\]{2,}){2}|[/\\;]\.{2,}+(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}+[/\\]{2,}){2}|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
@@ -38,7 +38,7 @@ _TRAVERSAL = re.compile(
     r"|security[/\\]|pam\.d|ld\.so\.preload|gshadow|subuid)|root[/\\]|\.ssh[/\\]|id_[rd]sa\b"
     r"|\.htpasswd|proc[/\\](?:\d+|self|thread-self|sys|net|version|cmdline|environ|cpuinfo"
     r"|meminfo|mounts|kcore|kallsyms|modules|partitions|sched_debug)\b|var[/\\]log[/\\]"
-    r"|web\.config\b|wp-config\.php|\.(?:bash|zsh|mysql|psql|python|node_repl)_history\b"
+    r"|web\.config\b|wp-config\.php|\.[a-z_]+_history\b|\.(?:my\.cnf|dockercfg|cvspass)\b"
     r"|\.(?:docker|kube)[/\\]config|\.aws[/\\]credentials|\.git-credentials|\.netrc\b"
     r"|\.pgpass\b|c:[/\\](?:windows|winnt|inetpub|boot\.ini)|var[/\\]run[/\\]secrets)"
     # files a web server never serves: its access rules, a Java application's private
@@ -48,7 +48,10 @@ _TRAVERSAL = re.compile(
     r"|\.svn[/\\](?:entries|wc\.db|pristine)\b|\.hg[/\\](?:hgrc|store|requires)\b|\.bzr[/\\]"
     r"|\.env(?:\.[a-z]+)?$|\.dockerenv\b|\.npmrc\b|\.pypirc\b|\.s3cfg\b|\.git-credentials"
     r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst|bash_profile|bash_logout|cshrc|tcshrc|rhosts"
-    r"|xauthority|sh_history|history|pinerc)$|\.gnupg[/\\]|terraform\.tfstate\b"
+    r"|xauthority|sh_history|history|pinerc|muttrc|fetchmailrc|procmailrc|wgetrc|curlrc|netrc"
+    r"|forward|shosts|login|logout|selected_editor|xsession-errors|lynx_cookies|k5login)$"
+    r"|\.(?:gnupg|aws|subversion|mozilla|thunderbird|docker|kube|vnc|purple|filezilla|pki|lftp"
+    r"|remmina)[/\\]|\.local[/\\]share[/\\]keyrings\b|terraform\.tfstate\b"
     r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
     r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
     r"|module)|boot[/\\]grub)[/\\]"
@@ -57,7 +60,7 @@ _TRAVERSAL = re.compile(
     # Windows set-up answer files
     r"|\.(?:gitconfig|vimrc|nano_history|sqlite_history|rediscli_history|wget-hsts|boto"
     r"|ds_store|user\.ini)$|\.(?:idea|vscode|azure|terraform\.d|cargo|gcloud)[/\\]"
-    r"|\.config[/\\](?:gcloud|hub|gh)\b|\.m2[/\\]settings\.xml|\.gradle[/\\]gradle\.properties"
+    r"|\.config[/\\](?:gcloud|hub|gh|filezilla|remmina)\b|\.m2[/\\]settings\.xml|\.gradle[/\\]gradle\.properties"
     r"|\.composer[/\\]auth\.json|cvs[/\\](?:root|entries|repository)$"
     r"|sysprep[/\\]|sysprep\.(?:inf|xml)$|unattend\.xml$)"
     # server configuration named by a path (a slash before it: not prose)
@@ -68,12 +71,37 @@ _TRAVERSAL = re.compile(
     r"|lsb-release|redhat-release|debian_version|aliases|exports|hosts\.(?:allow|deny)"
     r"|sysctl\.conf|init\.d|xinetd|cron|logrotate|network[/\\]|sysconfig|postfix|dovecot"
     r"|samba|openvpn|wireguard|docker|kubernetes|krb5|ldap|my\.cnf|passwd-|shadow-|netplan"
-    r"|machine-id|timezone|locale|vsftpd|proftpd|mail|snmp|named|bind|redis|mongod)"
-    r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump)\b"
+    r"|machine-id|timezone|locale|vsftpd|proftpd|mail|snmp|named|bind|redis|mongod|mtab"
+    r"|ftpusers|netconfig|pam\.|lilo|grub|syslog|rsyslog|rc\.|wgetrc|ld\.so|modules|updatedb"
+    r"|at\.(?:allow|deny)|chrootusers|anacrontab|nsswitch|default[/\\]|x11[/\\]|skel[/\\]"
+    r"|smbpasswd|spwd\.db|pwd\.db|login\.defs|securetty|services|protocols|openldap|vhcs"
+    r"|(?:[\w-]+[/\\])?[\w.-]+\.(?:conf|cnf|cfg|ini|db)\b)"
+    # a PHP session file, a process's descriptors and a shell's sockets, a process's
+    # working folder and root, Windows' start-up and recovery files, ASP's application file
+    r"|(?:^|[/\\=:])(?:tmp[/\\]sess_\w|authorized_keys2?\b|known_hosts\b|dev[/\\](?:stdin|stdout|stderr|fd[/\\]\d|tcp[/\\]"
+    r"|udp[/\\]|shm[/\\]|k?mem\b)|proc[/\\][\w-]+[/\\](?:cwd|root|fd|maps|mem|status)\b"
+    r"|system\.ini\b|config\.sys\b|global\.asax?\b)"
+    r"|[a-z]:[/\\]+(?:\$recycle\.bin|system volume information|minint[/\\]"
+    r"|(?:users|documents and settings)[/\\][^/\\]+[/\\]ntuser|unattend(?:ed)?\.(?:txt|xml))"
+    # secrets of web applications named by a path: Joomla's, MediaWiki's, Rails',
+    # Magento's, ASP.NET Core's and Django's settings
+    r"|(?:^|[/\\=:])(?:configuration\.php|localsettings\.php|config[/\\](?:database|secrets"
+    r"|credentials|storage)\.yml|config[/\\]master\.key|app[/\\]etc[/\\](?:local\.xml|env\.php)"
+    r"|appsettings(?:\.\w+)?\.json|local_settings\.py)$"
+    r"|(?:^|[/\\=:])(?:windows|winnt)[/\\](?:repair|system\.ini|panther|php\.ini|ntds|minidump"
+    r"|debug[/\\]|system32[/\\]|syswow64[/\\]|win\.ini|\w+\.log$|memory\.dmp|prefetch[/\\]|tasks[/\\])"
+    # a version-control or tool folder itself, a backup of a configuration file
+    r"|(?:^|[/\\])\.(?:git|svn|hg|bzr|cvs|idea|vscode|ssh|aws|gnupg|kube|azure|gcloud)[/\\]?$"
+    r"|(?:^|[/\\=:])(?:web\.config|wp-config(?:\.php)?|\.env|\.htaccess|\.htpasswd|config\.php"
+    r"|configuration\.php|settings\.php|localsettings\.php|local\.xml|database\.yml|php\.ini)"
+    r"(?:\.(?:bak|old|orig|save|swp|tmp|backup|copy|\d)|~)$"
     r"|system32[/\\](?:config|drivers|inetsrv|logfiles)\b"
     r"|inetpub[/\\]|(?:^|[/\\])(?:usr[/\\]local|opt)[/\\][\w.-]+[/\\](?:conf|etc)[/\\]"
     # PHP's stream wrappers that read a local file or the request's own body for an include
-    r"|\bphp://(?:filter|input|fd)\b|(?:^|[^\w])(?:phar|zip|compress\.(?:zlib|bzip2)|glob)://"
+    r"|\bphp://(?:filter|input|fd)\b|(?:^|[^\w])(?:phar|zip|compress\.(?:zlib|bzip2)|glob|expect"
+    r"|data)://|(?:^|[^\w])file:/"
+    # a file's data stream named, for IIS to send a script's source (`index.asp::$DATA`)
+    r"|::\$(?:data|index_allocation)\b"
 )
 # A value that is a whole absolute path into the system's own trees (`/etc/inetd.conf`,
 # `/var/adm/messages`, `/usr/local/apache/logs/error_log`, `c:\\apache\\logs`), or to a
@@ -82,12 +110,25 @@ _TRAVERSAL = re.compile(
 # `/usr/...`) nor on a referer (a URL of the site).
 _SYSTEM_PATH = re.compile(
     r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
-    r"|(?<=:[/\\])(?:program files|apache|xampp|appserv|wamp|inetpub|windows|winnt)\b)"
-    r"|\\(?:program files|inetpub|windows|winnt)\b|.*[/\\](?:access|error)[._]log\s*(?:\x00|$)"
+    r"|(?<=:[/\\])(?:program\s?files|apache\d?|xampp|appserv|wamp|inetpub|windows|winnt|mysql"
+    r"|php\d?[/\\])\b)"
+    r"|\\(?:program files|inetpub|windows|winnt|xampp|wamp)\b"
+    r"|.*[/\\](?:access|error)[._]log\s*(?:\x00|$)"
     # an account's own dot files, BSD's password file
     r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
 )
 _PARAMETERS = frozenset({"query", "body", "cookie", "header", "user_agent"})
+# A project's build, deployment and editor-upload files asked for at the top of a site
+# (or one folder down): no page links to them; they give away its dependencies,
+# its layout and, often, the credentials of its deployment. Deeper, they are a code
+# host's pages (`/org/repo/blob/main/package.json`), which stay quiet.
+_DEPLOYMENT_FILE = re.compile(
+    r"/(?:[\w.-]+/)?(?:composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock"
+    r"|gemfile(?:\.lock)?|dockerfile|docker-compose\.ya?ml|vagrantfile|sftp-config\.json"
+    r"|\.ftpconfig|\.remote-sync\.json|phpunit\.xml(?:\.dist)?|\.travis\.yml|\.gitlab-ci\.yml"
+    r"|\.circleci/config\.yml|\.git(?:ignore|attributes|modules)|\.(?:docker|npm|eslint)ignore"
+    r"|\.editorconfig|\.user\.ini|\.boto|\.pearrc|\.yarnrc)"
+)
 
 
 # Dots and slashes some servers read though they are not URL encoding: hex
@@ -261,6 +302,7 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature("RT-XSS", "xss", _xss, _HEADERS),
     Signature("RT-TRAVERSAL", "path-traversal", _traversal, _HEADERS),
     Signature("RT-TRAVERSAL", "path-traversal", _SYSTEM_PATH.match, _PARAMETERS),
+    Signature("RT-TRAVERSAL", "path-traversal", _DEPLOYMENT_FILE.fullmatch, frozenset({"path"})),
     Signature("RT-CMDI", "cmdi", _CMDI.search, _HEADERS),
     Signature("RT-CMDI", "cmdi", shell_command, _HEADERS),
     Signature("RT-SSRF", "ssrf", _SSRF.search, _VALUES - {"path"}),

@@ -109,7 +109,9 @@ SQL_SHAPES = re.compile(
     r"|has_database_privilege|db_name|host_name|suser_sname|is_srvrolemember|is_member"
     r"|object_id|object_name|col_name|serverproperty|fn_varbintohexstr|openquery|openxml"
     r"|sql_variant_property|sqlite_compileoption_used|load_extension|zeroblob|last_insert_rowid"
-    r"|schema_name)\s*\("
+    r"|schema_name|current_database|current_schema|getpgusername|lo_from_bytea|lo_export"
+    r"|json_objectagg|json_arrayagg|inet_server_addr|inet_client_addr|pg_postmaster_start_time"
+    r"|pg_is_in_recovery|pg_read_binary_file|pg_sleep_for|pg_sleep_until)\s*\("
     # databases and system tables of one server or another
     r"|\b(?:sqlite_temp_master|pg_toast|msysaccessstorage|msysaccessxml|msysmodules2?"
     r"|msysqueries|msysrelationships|sysaux)\b|\bmaster\.\.sys\w+|\b(?:msdb|tempdb)\.\.?\w"
