@@ -4,6 +4,7 @@ generic detector."""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from shieldwall.model import Rule, Severity
 
 __all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
 _GENERIC = -1
+_END = operator.itemgetter(1)  # a hint's (index, end offset): by its end
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
 _LONG_LINE = 4096
@@ -184,13 +186,12 @@ class Detector:
         test_path = bool(_TEST_PATH.search(path))
         line_no = 1
         last = 0
-        for start in sorted(regions):
-            stop, targets = regions[start]
+        for start, (stop, targets) in sorted(regions.items()):
             line_no += data.count(b"\n", last, start)
             last = start
             text = data[start:stop].decode("utf-8", "replace")
             provider_values: set[str] = set()
-            for t in sorted(targets):
+            for t in sorted(targets) if len(targets) > 1 or _GENERIC not in targets else ():
                 if t == _GENERIC:
                     continue
                 for match in self._provider(self._targets[t], text, data, start, line_no):
@@ -210,17 +211,22 @@ class Detector:
         then a new one starts a window earlier), so each byte is read a bounded
         number of times however many hints a minified line holds."""
         regions: dict[int, tuple[int, set[int]]] = {}
-        hits.sort(key=lambda h: h[1])
-        line_start, line_stop = 0, -1
+        hits.sort(key=_END)
+        all_owners, rfind, find, size = self._owners, data.rfind, data.find, len(data)
+        line_start, line_stop, short = 0, -1, True
         cur_start, cur_stop = -1, -1
         cur: set[int] = set()
         for hint, end in hits:
             if end > line_stop:  # hits are sorted: search back only to the last line's end
-                line_start = data.rfind(b"\n", max(line_stop, 0), end) + 1
-                found = data.find(b"\n", end)
-                line_stop = len(data) if found < 0 else found
-            owners = self._owners[hint]
-            if line_stop - line_start <= _LONG_LINE:
+                line_start = rfind(b"\n", max(line_stop, 0), end) + 1
+                found = find(b"\n", end)
+                line_stop = size if found < 0 else found
+                short = line_stop - line_start <= _LONG_LINE
+            owners = all_owners[hint]
+            if short:
+                if line_start == cur_start:  # another hint on the region's line
+                    cur.update(owners)
+                    continue
                 lo, hi = line_start, line_stop
             else:
                 lo, hi = max(line_start, end - _WINDOW), min(line_stop, end + _WINDOW)
