@@ -34,6 +34,10 @@ from shieldwall.model import Rule, Severity
 __all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
 _GENERIC = -1
 _END = operator.itemgetter(1)  # a hint's (index, end offset): by its end
+# Whole-file searches run only where the prefilter saw what each needs: a seed
+# record's address (gate 0), an INSERT phrase (gates 1..): the same pass as the hints.
+_GATES = (seedcalls.GATE, *(re.escape(p) for p in sqlrows.PHRASES))
+_SEED_GATE, _SQL_GATES = 0, frozenset(range(1, len(_GATES)))
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
 _LONG_LINE = 4096
@@ -162,7 +166,7 @@ class Detector:
         for hint in generic.HINTS:
             add(hint, _GENERIC)
         self._owners = [tuple(o) for o in owners]
-        self.prefilter: Prefilter = build(hints, backend)
+        self.prefilter: Prefilter = build(hints, backend, _GATES)
 
     # ---- the pass over one file -----------------------------------------------
     def scan(self, data: bytes, path: str = "", generic_rules: bool = True) -> list[Match]:
@@ -173,12 +177,12 @@ class Detector:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
-        if generic_rules:  # a seed user's record names no key: before the prefilter
+        hits, gates = self.prefilter.scan_gated(data)
+        if generic_rules and _SEED_GATE in gates:  # a seed user's record names no key
             found.extend(_seed_users(data, path))
-        hits = self.prefilter.scan(data)
         if not hits:
             return found  # no credential word: no column named for one either
-        if generic_rules:
+        if generic_rules and not gates.isdisjoint(_SQL_GATES):
             found.extend(_sql_rows(data))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES

@@ -42,11 +42,13 @@ _TOKEN_FLOOR = 16
 
 
 Found = tuple[int, str, str, Severity]
+# a file holds a row only if it holds one of these (the prefilter's gates, exact case)
+PHRASES = (b"INSERT INTO", b"insert into")
 
 
 def rows(data: bytes) -> Iterator[Found]:
     """(line, column, value, severity) of each credential in the file's INSERT rows."""
-    if b"INSERT INTO" not in data and b"insert into" not in data:
+    if not any(phrase in data for phrase in PHRASES):
         return  # (`list.insert(` is everywhere in Python: the phrase, not the word)
     text = data.decode("utf-8", "replace")
     tables = _created_tables(text)
