@@ -8,7 +8,7 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.secrets import (
     buildargs,
@@ -188,25 +188,25 @@ class Detector:
         lock_file = name in _LOCK_FILES
         syntax = syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
-        line_no = 1
-        last = 0
+        line_no, counted = 1, 0  # lines are counted up to a region only when it reports
         for start, (stop, targets) in sorted(regions.items()):
-            line_no += data.count(b"\n", last, start)
-            last = start
             text = data[start:stop].decode("utf-8", "replace")
+            here: list[Match] = []  # lines counted from the region's first, as 0
             provider_values: set[str] = set()
             for t in sorted(targets) if len(targets) > 1 or _GENERIC not in targets else ():
                 if t == _GENERIC:
                     continue
-                for match in self._provider(self._targets[t], text, data, start, line_no):
+                for match in self._provider(self._targets[t], text, data, start, 0):
                     provider_values.add(match.secret)
-                    found.append(match)
+                    here.append(match)
             if _GENERIC in targets and generic_rules and not lock_file:
-                found.extend(
-                    self._generic(
-                        text, data, stop, line_no, (syntax, path, test_path), provider_values
-                    )
+                here.extend(
+                    self._generic(text, data, stop, 0, (syntax, path, test_path), provider_values)
                 )
+            if here:
+                line_no += data.count(b"\n", counted, start)
+                counted = start
+                found.extend(_moved(m, line_no) for m in here)
         return _dedupe(found)
 
     def _regions(self, data: bytes, hits: list[tuple[int, int]]) -> dict[int, tuple[int, set[int]]]:
@@ -332,6 +332,11 @@ class Detector:
                 at = line_no + i + hit.line_offset
                 out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
+
+
+def _moved(match: Match, line_no: int) -> Match:
+    """`match`, its lines counted from `line_no` instead of 0."""
+    return replace(match, line=match.line + line_no, end_line=match.end_line + line_no)
 
 
 def _sql_rows(data: bytes) -> list[Match]:
