@@ -30,7 +30,7 @@ Peers, each installed on first use into its own virtualenv under bench/.peers:
   detect-secrets scan --all-files DIR
 
 Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv] [--write-model]
-      [--misses N] [--category]
+      [--misses N] [--category] [--dump FILE]
 Prints figures only; the exit code is 0 whatever they are (2 without the corpus).
 """
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import subprocess
 import sys
@@ -155,6 +156,25 @@ def shieldwall_hits(root: Path, files: list[Path], decider: object = "shipped") 
         for m in detector.scan(path.read_bytes(), rel):
             hits[rel].add(m.line)
     return hits
+
+
+def dump_lines(root: Path, files: list[Path]) -> list[str]:
+    """Every finding of the shipped analyzer, one tab-separated line each: rule, path,
+    line, end line, severity, the first 16 hex digits of the value's SHA-256, detail.
+    Two source trees' dumps are equal when they report the same."""
+    from shieldwall.analyzers.secrets.engine import Detector
+
+    detector = Detector()
+    out = []
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        for m in detector.scan(path.read_bytes(), rel):
+            digest = hashlib.sha256(m.secret.encode("utf-8")).hexdigest()[:16]
+            severity = m.severity.name if m.severity else "-"
+            out.append(
+                f"{m.rule_id}\t{rel}\t{m.line}\t{m.end_line}\t{severity}\t{digest}\t{m.detail}\n"
+            )
+    return out
 
 
 class _Recorder:
@@ -326,6 +346,11 @@ def main() -> int:
     ap.add_argument("--category", action="store_true", help="per-category table")
     ap.add_argument("--misses", type=int, default=0, help="print N misses and N false alarms")
     ap.add_argument("--hits-json", type=Path, help="write shieldwall's findings for score.py")
+    ap.add_argument(
+        "--dump",
+        type=Path,
+        help="write every finding (rule, path, lines, severity, value's hash) to compare trees",
+    )
     a = ap.parse_args()
     packed = a.corpus / "creddata-dev.tar.gz"
     if not packed.exists():
@@ -371,6 +396,8 @@ def main() -> int:
                 found = run(root)
                 if found is not None:
                     results[name] = (found, time.perf_counter() - start)
+        if a.dump:
+            a.dump.write_text("".join(dump_lines(root, files)))
         if a.hits_json:
             first = next(iter(results.values()))[0]
             a.hits_json.write_text(

@@ -4,10 +4,11 @@ generic detector."""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.secrets import (
     buildargs,
@@ -32,6 +33,11 @@ from shieldwall.model import Rule, Severity
 
 __all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
 _GENERIC = -1
+_END = operator.itemgetter(1)  # a hint's (index, end offset): by its end
+# Whole-file searches run only where the prefilter saw what each needs: a seed
+# record's address (gate 0), an INSERT phrase (gates 1..): the same pass as the hints.
+_GATES = (seedcalls.GATE, *(re.escape(p) for p in sqlrows.PHRASES))
+_SEED_GATE, _SQL_GATES = 0, frozenset(range(1, len(_GATES)))
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
 _LONG_LINE = 4096
@@ -160,7 +166,7 @@ class Detector:
         for hint in generic.HINTS:
             add(hint, _GENERIC)
         self._owners = [tuple(o) for o in owners]
-        self.prefilter: Prefilter = build(hints, backend)
+        self.prefilter: Prefilter = build(hints, backend, _GATES)
 
     # ---- the pass over one file -----------------------------------------------
     def scan(self, data: bytes, path: str = "", generic_rules: bool = True) -> list[Match]:
@@ -171,37 +177,36 @@ class Detector:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
-        if generic_rules:  # a seed user's record names no key: before the prefilter
+        hits, gates = self.prefilter.scan_gated(data)
+        if generic_rules and _SEED_GATE in gates:  # a seed user's record names no key
             found.extend(_seed_users(data, path))
-        hits = self.prefilter.scan(data)
         if not hits:
             return found  # no credential word: no column named for one either
-        if generic_rules:
+        if generic_rules and not gates.isdisjoint(_SQL_GATES):
             found.extend(_sql_rows(data))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES
         syntax = syntax_for(name, data[:128])
         test_path = bool(_TEST_PATH.search(path))
-        line_no = 1
-        last = 0
-        for start in sorted(regions):
-            stop, targets = regions[start]
-            line_no += data.count(b"\n", last, start)
-            last = start
+        line_no, counted = 1, 0  # lines are counted up to a region only when it reports
+        for start, (stop, targets) in sorted(regions.items()):
             text = data[start:stop].decode("utf-8", "replace")
+            here: list[Match] = []  # lines counted from the region's first, as 0
             provider_values: set[str] = set()
-            for t in sorted(targets):
+            for t in sorted(targets) if len(targets) > 1 or _GENERIC not in targets else ():
                 if t == _GENERIC:
                     continue
-                for match in self._provider(self._targets[t], text, data, start, line_no):
+                for match in self._provider(self._targets[t], text, data, start, 0):
                     provider_values.add(match.secret)
-                    found.append(match)
+                    here.append(match)
             if _GENERIC in targets and generic_rules and not lock_file:
-                found.extend(
-                    self._generic(
-                        text, data, stop, line_no, (syntax, path, test_path), provider_values
-                    )
+                here.extend(
+                    self._generic(text, data, stop, 0, (syntax, path, test_path), provider_values)
                 )
+            if here:
+                line_no += data.count(b"\n", counted, start)
+                counted = start
+                found.extend(_moved(m, line_no) for m in here)
         return _dedupe(found)
 
     def _regions(self, data: bytes, hits: list[tuple[int, int]]) -> dict[int, tuple[int, set[int]]]:
@@ -210,17 +215,22 @@ class Detector:
         then a new one starts a window earlier), so each byte is read a bounded
         number of times however many hints a minified line holds."""
         regions: dict[int, tuple[int, set[int]]] = {}
-        hits.sort(key=lambda h: h[1])
-        line_start, line_stop = 0, -1
+        hits.sort(key=_END)
+        all_owners, rfind, find, size = self._owners, data.rfind, data.find, len(data)
+        line_start, line_stop, short = 0, -1, True
         cur_start, cur_stop = -1, -1
         cur: set[int] = set()
         for hint, end in hits:
             if end > line_stop:  # hits are sorted: search back only to the last line's end
-                line_start = data.rfind(b"\n", max(line_stop, 0), end) + 1
-                found = data.find(b"\n", end)
-                line_stop = len(data) if found < 0 else found
-            owners = self._owners[hint]
-            if line_stop - line_start <= _LONG_LINE:
+                line_start = rfind(b"\n", max(line_stop, 0), end) + 1
+                found = find(b"\n", end)
+                line_stop = size if found < 0 else found
+                short = line_stop - line_start <= _LONG_LINE
+            owners = all_owners[hint]
+            if short:
+                if line_start == cur_start:  # another hint on the region's line
+                    cur.update(owners)
+                    continue
                 lo, hi = line_start, line_stop
             else:
                 lo, hi = max(line_start, end - _WINDOW), min(line_stop, end + _WINDOW)
@@ -322,6 +332,11 @@ class Detector:
                 at = line_no + i + hit.line_offset
                 out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
+
+
+def _moved(match: Match, line_no: int) -> Match:
+    """`match`, its lines counted from `line_no` instead of 0."""
+    return replace(match, line=match.line + line_no, end_line=match.end_line + line_no)
 
 
 def _sql_rows(data: bytes) -> list[Match]:

@@ -29,31 +29,46 @@ class Prefilter(Protocol):
         """(hint index, end offset) of every hint occurrence, in any order."""
         ...
 
+    def scan_gated(self, data: bytes) -> tuple[list[tuple[int, int]], set[int]]:
+        """`scan`'s hits, and the indices of the gates (case-sensitive expressions
+        over the whole file, given to `build`) that occur in `data`."""
+        ...
+
 
 class HyperscanPrefilter:
+    """Hints (any case) and gates (exact) in one automaton, one pass a file."""
+
     name = "hyperscan"
 
-    def __init__(self, hints: Sequence[str]) -> None:
+    def __init__(self, hints: Sequence[str], gates: Sequence[bytes] = ()) -> None:
         assert _hs is not None
+        self._hints = len(hints)
         self._db: Any = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         self._db.compile(
-            expressions=[h.encode("utf-8") for h in hints],
-            ids=list(range(len(hints))),
-            elements=len(hints),
-            flags=[_hs.HS_FLAG_CASELESS] * len(hints),
+            expressions=[h.encode("utf-8") for h in hints] + list(gates),
+            ids=list(range(len(hints) + len(gates))),
+            elements=len(hints) + len(gates),
+            flags=[_hs.HS_FLAG_CASELESS] * len(hints) + [0] * len(gates),
         )
         self._scratch: Any = _hs.Scratch(self._db)
 
     def scan(self, data: bytes) -> list[tuple[int, int]]:
+        return self.scan_gated(data)[0]
+
+    def scan_gated(self, data: bytes) -> tuple[list[tuple[int, int]], set[int]]:
         hits: list[tuple[int, int]] = []
-        append = hits.append
+        gates: set[int] = set()
+        append, hints = hits.append, self._hints
 
         def on_match(hint: int, start: int, end: int, flags: int, context: object) -> None:
-            append((hint, end))
+            if hint < hints:
+                append((hint, end))
+            else:
+                gates.add(hint - hints)
 
         if data:
             self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        return hits
+        return hits, gates
 
 
 class RegexPrefilter:
@@ -61,9 +76,14 @@ class RegexPrefilter:
 
     name = "re"
 
-    def __init__(self, hints: Sequence[str]) -> None:
+    def __init__(self, hints: Sequence[str], gates: Sequence[bytes] = ()) -> None:
         self._any = re.compile("|".join(f"(?:{h})" for h in hints).encode("utf-8"), re.IGNORECASE)
         self._each = [re.compile(h.encode("utf-8"), re.IGNORECASE) for h in hints]
+        self._gates = [re.compile(g) for g in gates]
+
+    def scan_gated(self, data: bytes) -> tuple[list[tuple[int, int]], set[int]]:
+        gates = {i for i, gate in enumerate(self._gates) if gate.search(data)}
+        return self.scan(data), gates
 
     def scan(self, data: bytes) -> list[tuple[int, int]]:
         hits: list[tuple[int, int]] = []
@@ -91,7 +111,9 @@ def notice() -> tuple[str, ...]:
     )
 
 
-def build(hints: Sequence[str], backend: str = "auto") -> Prefilter:
+def build(hints: Sequence[str], backend: str = "auto", gates: Sequence[bytes] = ()) -> Prefilter:
+    """The prefilter of `hints`; `gates`: expressions `scan_gated` says are present
+    (a file's whole-text searches run only when theirs is)."""
     if backend == "hyperscan" or (backend == "auto" and HAVE_HYPERSCAN):
-        return HyperscanPrefilter(hints)
-    return RegexPrefilter(hints)
+        return HyperscanPrefilter(hints, gates)
+    return RegexPrefilter(hints, gates)

@@ -160,10 +160,7 @@ def features(
     repeat them on line after line."""
     v = hit.value
     shape = _value_part(v)
-    out: list[float] = [float(not hit.reason), float(hit.kind == "password")]
-    out += [float(hit.reason == r) for r in REASONS]
-    out += [float(hit.via == w) for w in VIAS]
-    out += [float(syntax.name == s) for s in SYNTAXES]
+    out = list(_head(hit.reason, hit.kind, hit.via, syntax.name))
     out += path_part(path)
     key_flags, key_length, key_words = _key_part(hit.key)
     out += key_flags
@@ -177,6 +174,18 @@ def features(
     out.append(float(line.lstrip().startswith(("#", "//", "*", "--", "/*", ";", "<!--"))))
     out.append(shape[-1])
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _head(reason: str, kind: str, via: str, syntax: str) -> tuple[float, ...]:
+    """accepted, password, then the reason, the layout and the syntax, one-hot."""
+    return (
+        float(not reason),
+        float(kind == "password"),
+        *(float(reason == r) for r in REASONS),
+        *(float(via == w) for w in VIAS),
+        *(float(syntax == s) for s in SYNTAXES),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -261,14 +270,16 @@ def _compiled(base: float, trees: Sequence[Tree]) -> Callable[[Sequence[float]],
     """The ensemble as one Python function of nested comparisons: a candidate costs
     a few comparisons per tree instead of a loop. Built from the model's numbers
     only (indices and floats formatted here), so no text of the file is run."""
-    lines = ["def raw(x):", f"    s = {float(base)!r}"]
+    used = sorted({int(t.feature[i]) for t in trees for i in range(len(t.left)) if t.left[i] != -1})
+    # each feature the trees read is fetched once into a local (`x3 = x[3]`)
+    lines = ["def raw(x):", *(f"    x{f} = x[{f}]" for f in used), f"    s = {float(base)!r}"]
 
     def node(t: Tree, i: int, depth: int) -> None:
         pad = "    " * depth
         if t.left[i] == -1:
             lines.append(f"{pad}s += {float(t.value[i])!r}")
             return
-        lines.append(f"{pad}if x[{int(t.feature[i])}] <= {float(t.threshold[i])!r}:")
+        lines.append(f"{pad}if x{int(t.feature[i])} <= {float(t.threshold[i])!r}:")
         node(t, t.left[i], depth + 1)
         lines.append(f"{pad}else:")
         node(t, t.right[i], depth + 1)

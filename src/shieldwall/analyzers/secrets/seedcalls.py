@@ -21,6 +21,8 @@ from shieldwall.model import Severity
 # An e-mail address as a whole literal, found from its `@` (a literal the regex engine
 # looks for quickly), then its local part and opening quote read backwards.
 _DOMAIN = re.compile(rb"""@[\w-]{1,63}(?:\.[\w-]{1,63})+["']""")
+# every record holds a match of it: the prefilter's gate (a file without one has none)
+GATE = _DOMAIN.pattern
 _LOCAL = re.compile(rb"""["'][\w.+-]{1,64}$""")
 # an argument that is a whole string literal, between commas or the parentheses
 _ARG = re.compile(r"""(?:^|,)\s*(?P<q>["'])(?P<v>[^"'\\\n]{1,200})(?P=q)\s*(?=,|$)""")

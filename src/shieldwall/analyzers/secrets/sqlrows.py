@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from shieldwall.analyzers.secrets import generic
+from shieldwall.analyzers.secrets import anchored, generic
 from shieldwall.analyzers.secrets.names import credential_kind
 from shieldwall.analyzers.secrets.values import is_hex_digest
 from shieldwall.analyzers.secrets.verdicts import severity
@@ -34,6 +34,8 @@ _INSERT = re.compile(
     + _NAME
     + r")\s*(?:\((?P<cols>[^()]{1,4000})\)\s*)?values\s*"
 )
+# the word each statement begins with: the whole file is searched from there only
+_CREATE_WORD, _INSERT_WORD = anchored.leading_word(_CREATE), anchored.leading_word(_INSERT)
 _CONSTRAINT = re.compile(r"(?i)^(?:primary|foreign|unique|key|index|constraint|check)\b")
 # the shape tests the keyword rules apply to tokens and keys: a table's column says
 # what the value is, so a weak or short value there is still the stored credential
@@ -52,16 +54,18 @@ _TOKEN_FLOOR = 16
 
 
 Found = tuple[int, str, str, Severity]
+# a file holds a row only if it holds one of these (the prefilter's gates, exact case)
+PHRASES = (b"INSERT INTO", b"insert into")
 
 
 def rows(data: bytes) -> Iterator[Found]:
     """(line, column, value, severity) of each credential in the file's INSERT rows."""
-    if b"INSERT INTO" not in data and b"insert into" not in data:
+    if not any(phrase in data for phrase in PHRASES):
         return  # (`list.insert(` is everywhere in Python: the phrase, not the word)
     text = data.decode("utf-8", "replace")
     tables = _created_tables(text)
     counted, line = 0, 1  # rows come in file order: count newlines once
-    for m in _INSERT.finditer(text):
+    for m in anchored.finditer(_INSERT, text, _INSERT_WORD):
         table = _bare(m.group("t"))
         cols = [_bare(c) for c in _split(m.group("cols"))] if m.group("cols") else None
         columns = cols if cols is not None else tables.get(table)
@@ -107,7 +111,7 @@ def _hashed_severity(value: str) -> Severity:
 
 def _created_tables(text: str) -> dict[str, list[str]]:
     tables: dict[str, list[str]] = {}
-    for m in _CREATE.finditer(text):
+    for m in anchored.finditer(_CREATE, text, _CREATE_WORD):
         body = _balanced(text, m.end())
         if body is None:
             continue

@@ -91,6 +91,7 @@ class LineVerdicts:
         self._decider = decider
         self._remember = remember
         self._seen: dict[tuple[str, str, tuple[float, ...], bool], tuple[Verdict, ...]] = {}
+        self._path, self._place = "", scorer.path_part("")
 
     def of(
         self, line: str, where: Where, following: Below, provided: set[str]
@@ -101,8 +102,9 @@ class LineVerdicts:
         if provided or not self._remember:
             return self._decide(line, where, following, provided)
         syntax, path, test_path = where
-        place = scorer.path_part(path)
-        key = (line, syntax.name, place, test_path)
+        if path != self._path:  # the lines of one file come together
+            self._path, self._place = path, scorer.path_part(path)
+        key = (line, syntax.name, self._place, test_path)
         known = self._seen.get(key)
         if known is not None:
             return known
