@@ -33,12 +33,16 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
   vulnerable for the rule's `cwe_id` (two rules mapped by what their sink is,
   see BEARER_RULE_CWE; CWE-73 is the path category); every other statement
   holding a call is safe for it (Bearer's tests fail on an unexpected finding).
-- SecurityEval (HELD OUT since round 7, the held-out suite that replaced
-  Bearer's): `dataset.jsonl` of s2e-lab/SecurityEval, one insecure example file
-  per sample, vulnerable as a whole for the CWE its ID names (CWE-80, basic XSS,
-  counts as CWE-79). The suite marks no line and holds no safe example: a file
-  is found when a finding of its category is anywhere in it, and precision is
-  not measured (findings of another taint category are counted apart).
+- SecurityEval (held out in round 7, a tuning set since round 8: its misses
+  were examined and fixed then): `dataset.jsonl` of s2e-lab/SecurityEval, one
+  insecure example file per sample, vulnerable as a whole for the CWE its ID
+  names (CWE-80, basic XSS, counts as CWE-79); see code_samples.py.
+- SALLM (HELD OUT since round 8): `PythonDataset/dataset.jsonl` of s2e-lab/SALLM,
+  one insecure sample file each, vulnerable as a whole for the CWE its name
+  gives; samples taken from SecurityEval are left out (code_samples.py). Both
+  sample suites mark no line and hold no safe example: a file is found when a
+  finding of its category is anywhere in it, and precision is not measured
+  (findings of another taint category are counted apart).
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -47,7 +51,8 @@ synonyms folded (CWE-95/96 into CWE-94, CWE-77 into CWE-78, CWE-328 into
 CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
-      [--codeql DIR] [--bearer-rules DIR] [--securityeval DIR] [--only SUITE]
+      [--codeql DIR] [--bearer-rules DIR] [--securityeval DIR] [--sallm DIR]
+      [--only SUITE]
       [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
@@ -67,12 +72,13 @@ import time
 import tokenize
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from code_cases import TAINT, Case, Hits, fold
 from code_peers import BANDIT_ALIASES, ensure_bandit
+from code_samples import print_off_label, sallm_cases, securityeval_cases
 from peers import ensure_peer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,38 +112,16 @@ PINNED = {
         "https://github.com/s2e-lab/SecurityEval",
         "6f4fb70f782c6d47b02ea24341e8ef8c1eb04a6a",
     ),
+    "sallm": (
+        "https://github.com/s2e-lab/SALLM",
+        "7f17a76b5a1cb54870df673b173795fa1014c9e9",
+    ),
 }
 # Only this folder of github/codeql is checked out (a sparse, blob-less clone).
 CODEQL_TESTS = "python/ql/test/query-tests/Security"
 SEMGREP_VERSION = "1.146.0"
-FOLD = {
-    "CWE-95": "CWE-94",
-    "CWE-96": "CWE-94",
-    "CWE-77": "CWE-78",
-    "CWE-328": "CWE-327",
-    "CWE-776": "CWE-611",
-}
 # CodeQL files its template injection tests under CWE-074 (injection at large).
 CODEQL_FOLDERS = {"CWE-74": "CWE-1336"}
-TAINT = frozenset(
-    {
-        "CWE-78",
-        "CWE-89",
-        "CWE-94",
-        "CWE-79",
-        "CWE-918",
-        "CWE-22",
-        "CWE-502",
-        "CWE-601",
-        "CWE-611",
-        "CWE-90",
-        "CWE-643",
-        "CWE-113",
-        "CWE-117",
-        "CWE-501",
-        "CWE-1336",
-    }
-)
 # Bearer's CWE for two rules names the effect, not the weakness its sink has:
 # `http_response_splitting` (CRLF into a response header, filed as XSS) and
 # `crlf_injection` (CRLF into a log message, filed as CWE-93); CWE-73 (a file
@@ -147,31 +131,9 @@ BEARER_RULE_CWE = {
     "python_django_crlf_injection": "CWE-117",
 }
 BEARER_FOLD = {"CWE-73": "CWE-22"}
-# SecurityEval files basic XSS (CWE-80, a kind of CWE-79) apart; CWE-95 and
-# CWE-776 fold as everywhere (into CWE-94 and CWE-611).
-SECURITYEVAL_CWE = {"CWE-80": "CWE-79"}
 BEARER_EXPECTED = re.compile(r"#\s*bearer:expected\s+([\w,\s]+)")
 ANNOTATION = re.compile(r"#\s*(ruleid|todoruleid|ok|todook)\s*:\s*([\w.,\s-]+)")
 CWE = re.compile(r"CWE-\d+")
-
-
-def fold(cwe: str) -> str:
-    return FOLD.get(cwe, cwe)
-
-
-@dataclass(frozen=True)
-class Case:
-    rel: str  # file, relative to the suite root
-    line: int  # 0: the whole file (OWASP)
-    category: str  # folded CWE
-    vulnerable: bool
-    # Last line of the case's region when it is more than its statement (semgrep's
-    # pattern rules match from the annotated line on to the sink): 0 for none.
-    end: int = 0
-
-
-# A tool's findings: file -> [(first line, last line, folded CWEs)]
-Hits = dict[str, list[tuple[int, int, frozenset[str]]]]
 
 
 # -- suites ------------------------------------------------------------------------
@@ -483,53 +445,6 @@ def bearer_cases(root: Path, work: Path) -> list[Case]:
     return [Case(rel, line, cat, vuln) for (rel, line, cat), vuln in sorted(cases.items())]
 
 
-def securityeval_cases(root: Path, work: Path) -> list[Case]:
-    """Cases from SecurityEval (`dataset.jsonl`, version 2.1): each sample is one
-    insecure example file, `ID` `CWE-NNN_<name>.py`, vulnerable for that CWE as a
-    whole (the suite marks no line, so a file is found when a finding of its
-    category is anywhere in it). The suite holds no safe example: precision is
-    not measured by it (the column shows 1.00 or -); findings of another taint
-    category in a sample are counted apart by `off_label`."""
-    data = root / "dataset.jsonl"
-    if not data.is_file():
-        return []
-    cases = []
-    for raw in data.read_text(encoding="utf-8").splitlines():
-        if not raw.strip():
-            continue
-        row = json.loads(raw)
-        m = re.match(r"(CWE-0*(\d+))_(.+\.py)$", str(row.get("ID", "")))
-        if m is None:
-            continue
-        cwe = f"CWE-{m.group(2)}"
-        rel = f"{m.group(1)}/{m.group(3)}"
-        copy = work / rel
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(str(row.get("Insecure_code", "")), encoding="utf-8")
-        cases.append(Case(rel, 0, fold(SECURITYEVAL_CWE.get(cwe, cwe)), True))
-    return cases
-
-
-def off_label(cases: list[Case], hits: Hits) -> dict[str, int]:
-    """Taint category -> how many whole-file cases hold a finding of it while
-    labelled for another (real or not: the suite does not say)."""
-    out: dict[str, int] = defaultdict(int)
-    for case in cases:
-        if case.line != 0:
-            continue
-        found = {c for _f, _l, cwes in hits.get(case.rel, ()) for c in cwes}
-        for cat in sorted(found & TAINT - {case.category}):
-            out[cat] += 1
-    return dict(out)
-
-
-def print_off_label(cases: list[Case], tools: dict[str, Hits]) -> None:
-    for tool, found in tools.items():
-        counts = sorted(off_label(cases, found).items())
-        extra = ", ".join(f"{cat} {n}" for cat, n in counts) or "none"
-        print(f"{tool}: samples with a taint finding off their label: {extra}")
-
-
 # -- tools --------------------------------------------------------------------------
 
 
@@ -696,12 +611,11 @@ def main(argv: list[str]) -> int:
         "--codeql", type=Path, help="github/codeql checkout (only its Python security tests)"
     )
     parser.add_argument("--bearer-rules", type=Path, help="Bearer/bearer-rules checkout")
-    parser.add_argument(
-        "--securityeval", type=Path, help="s2e-lab/SecurityEval checkout (held out)"
-    )
+    parser.add_argument("--securityeval", type=Path, help="s2e-lab/SecurityEval checkout (tuned)")
+    parser.add_argument("--sallm", type=Path, help="s2e-lab/SALLM checkout (held out)")
     parser.add_argument(
         "--only",
-        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules", "securityeval"),
+        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules", "securityeval", "sallm"),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
@@ -723,6 +637,7 @@ def main(argv: list[str]) -> int:
         "codeql": args.codeql,
         "bearer-rules": args.bearer_rules,
         "securityeval": args.securityeval,
+        "sallm": args.sallm,
     }
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
@@ -738,7 +653,8 @@ def main(argv: list[str]) -> int:
         ("owasp", "OWASP Benchmark for Python (tuning set)", owasp_cases),
         ("codeql", "CodeQL Python security query tests (tuning set)", codeql_cases),
         ("bearer-rules", "Bearer rules' Python tests (tuned)", bearer_cases),
-        ("securityeval", "SecurityEval insecure examples (HELD OUT)", securityeval_cases),
+        ("securityeval", "SecurityEval insecure examples (tuned)", securityeval_cases),
+        ("sallm", "SALLM insecure samples (HELD OUT)", sallm_cases),
     ):
         root = sources[name]
         if args.only is not None and name != args.only:
@@ -770,7 +686,7 @@ def main(argv: list[str]) -> int:
                 note += f", semgrep {took:.1f}s (rules: semgrep-rules/python)"
             ends = statement_ends(work, {c.rel for c in cases})
             report(title, cases, tools, ends, args.details)
-            if build is securityeval_cases:
+            if build in (securityeval_cases, sallm_cases):
                 print_off_label(cases, tools)
             print(note)
     return 0 if measured else 2

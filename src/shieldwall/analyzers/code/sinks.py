@@ -213,8 +213,8 @@ class SinkChecks(FlowState):
             if not (self.info is not None and _serves_no_html(self.info.node)):
                 self.sink("xss", union_taint(args), node, "the handler's `wfile.write()`")
             return True
-        if receiver.qual == "<tar-archive>" and method == "extractall":
-            self._tar_extraction(node, receiver, args, kwargs)
+        if receiver.qual == "<tar-archive>" and method in ("extractall", "extract"):
+            self._tar_extraction(node, method, receiver, args, kwargs)
             return True
         if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
             # the host the connection was opened to decides where the request goes
@@ -242,27 +242,35 @@ class SinkChecks(FlowState):
             and args
             and receiver.qual != "re"
             and {"xml", "lxml", "defusedxml"} & self.m.imported
-            and xpathish(node.args[0])
+            and (xpathish(node.args[0]) or xpathish(ast.Constant(args[0].prefix or "")))
         ):
+            # the query written in the call or held in a variable built from a literal step
             self.sink("xpath", args[0].deep_taint(), node, f"ElementTree `{method}()`")
             return True
         return False
 
     def _tar_extraction(
-        self, node: ast.Call, archive: Val, args: list[Val], kwargs: dict[str, Val]
+        self, node: ast.Call, method: str, archive: Val, args: list[Val], kwargs: dict[str, Val]
     ) -> None:
-        """TarFile.extractall() of an archive from input: a member named `../x` or
-        `/etc/x` is written there, unless a filter refuses it or the members are
-        chosen by the caller (anything but the archive itself)."""
+        """TarFile.extractall() or extract(member) of an archive from input: a member
+        named `../x` or `/etc/x` is written there, unless a filter refuses it, the
+        members are chosen by the caller (anything but the archive itself) or the
+        one member extracted is named by the application."""
         filt = kwargs.get("filter")
         if filt is not None and (
             (filt.known and filt.const in cat.TAR_SAFE_FILTERS) or filt.qual in cat.TAR_SAFE_FILTERS
         ):
             return
-        members = kwargs.get("members") or (args[1] if len(args) > 1 else None)
-        if members is not None and members.qual != "<tar-archive>":
-            return
-        self.sink("path", archive.taint, node, "`TarFile.extractall()` of an archive from input")
+        if method == "extract":
+            member = args[0] if args else kwargs.get("member")
+            if member is None or member.known:
+                return
+        else:
+            members = kwargs.get("members") or (args[1] if len(args) > 1 else None)
+            if members is not None and members.qual != "<tar-archive>":
+                return
+        what = f"`TarFile.{method}()` of an archive from input"
+        self.sink("path", archive.taint, node, what)
 
     def _named_method_sinks(
         self,

@@ -88,3 +88,19 @@ def test_http_server_send_header_is_a_response_header() -> None:
         ("PY-HEADER-INJECTION", 6),
         ("PY-OPEN-REDIRECT", 6),
     ]
+
+
+def test_elementtree_query_held_in_a_variable_is_xpath_injection() -> None:
+    code = textwrap.dedent("""
+        import xml.etree.ElementTree as ET
+        from flask import Flask, request
+        app = Flask(__name__)
+        root = ET.parse("users.xml").getroot()
+        @app.route("/user")
+        def user():
+            query = "./users/user/[@name='" + request.args["name"] + "']/location"
+            root.findall(query)
+            root.findall(request.args["tag"])
+            return "done"
+    """)
+    assert [(r.rule.id, r.line) for r in analyze_text("m.py", code)] == [("PY-XPATH-INJECTION", 9)]
