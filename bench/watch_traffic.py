@@ -519,11 +519,46 @@ class Traffic:
                     client="scanner",
                 )
 
+    # ---- one account, many clients (made last: the traffic above stays as it was) ----
+    def accounts(self) -> None:
+        rng = self.rng
+        span = HOURS * 3600
+        login = {"method": "POST", "path": "/api/login", "query": "", "status": 401}
+        monitors = [self.ip() for _ in range(4)]  # a shared account, its password changed
+        for i in range(span // 300):
+            for m, ip in enumerate(monitors):
+                t = T0 + i * 300.0 + m
+                self.add(t=t, ip=ip, ua="check_http/v2.3", user="svc-reports", **login)
+        for n in range(20):  # a person mistyping on a laptop, then on a phone
+            t = T0 + rng.uniform(0, span - 600)
+            for ip, ua in ((self.ip(), BROWSERS[0]), (self.ip(), BROWSERS[4])):
+                for _ in range(rng.randint(2, 4)):
+                    t += rng.uniform(5, 30)
+                    self.add(t=t, ip=ip, ua=ua, user=f"pat{n}@mail.example", **login)
+        # many clients of four /24s trying one account, each once or twice, a client
+        # every 20-40 s (slower than the route alert's leak), the whole list twice
+        t = T0 + rng.uniform(0, span - 3600)
+        nets = ("5.188.10", "5.188.11", "5.188.62", "2.57.122")
+        hosts = [f"{net}.{h}" for net in nets for h in range(20, 26)]
+        for _ in range(2):
+            for ip in hosts:
+                t += rng.uniform(20, 40)
+                for _ in range(rng.randint(1, 2)):
+                    self.add(
+                        t=t + rng.uniform(0, 3),
+                        ip=ip,
+                        ua=rng.choice(BROWSERS),
+                        user="admin@shop.example",
+                        client="distributed-account",
+                        **{**login, "path": "/user/login"},
+                    )
+
 
 def generate(seed: int = 7) -> list[Req]:
     traffic = Traffic(seed)
     traffic.benign()
     traffic.attacks()
+    traffic.accounts()
     return sorted(traffic.reqs, key=lambda r: r.t)
 
 

@@ -72,3 +72,16 @@ def test_a_clients_range_is_the_24_or_48_ipaddress_gives() -> None:
     for key in ("45.13.7.10", "1.2.3.4", "255.255.255.255", "0.0.0.0", "10.0.0.1"):
         assert range_of(key) == str(ipaddress.ip_network(f"{key}/24", strict=False))
     assert range_of("2001:db8:1:2::/64") == "2001:db8:1::/48"
+
+
+def test_the_route_alert_bans_a_range_at_once_only_when_its_bucket_spans_two_minutes_at_most() -> (
+    None
+):
+    spread = [_fail(T0 + 25 * i, f"45.13.7.{10 + i}") for i in range(4)]  # 75 s apart in all
+    spread += [_fail(T0 + 100 + 10 * i, f"203.{i}.0.9") for i in range(14)]
+    alerts, bans = _run(spread)
+    assert len(alerts) == 1 and alerts[0].time - T0 > 120 and bans == []
+    close = [_fail(T0 + 2 * i, f"45.13.7.{10 + i}") for i in range(4)]
+    close += [_fail(T0 + 10 + i, f"203.{i}.0.9") for i in range(7)]
+    alerts, bans = _run(close)
+    assert len(alerts) == 1 and [b.value for b in bans] == ["45.13.7.0/24"]

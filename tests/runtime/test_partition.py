@@ -82,7 +82,7 @@ def test_client_partitions_and_the_routes_partition_split_the_scenarios() -> Non
     config = WatchConfig()
     routes = {s.name for s in scenarios_for(ROUTES, config)}
     clients = {s.name for s in scenarios_for("0", config)}
-    assert routes == {"http-distributed-bruteforce"}
+    assert routes == {"http-distributed-bruteforce", "http-distributed-account"}
     assert routes | clients == {s.name for s in config.scenarios}
     assert not routes & clients
 

@@ -42,10 +42,11 @@ class Stats:
 
 @dataclass(slots=True)
 class _Attack:
-    """A route whose bucket of a range scenario overflowed: until `until`, the
-    clients failing on it are gathered by range (each with the time of its last
+    """A route or account whose bucket of a range scenario overflowed: until `until`,
+    the clients failing on it are gathered by range (each with the time of its last
     failure), and a range is decided on as soon as `range_min` of its clients failed
-    within `range_min` leaks of each other, not only the ranges of the first overflow.
+    within `range_within` (default `range_min` leaks) of each other, not only the
+    ranges of the first overflow.
     A range's few people mistyping a password minutes apart do not add up."""
 
     until: float
@@ -54,7 +55,7 @@ class _Attack:
     decided: set[str]
 
 
-MAX_ATTACK_RANGES = 65536  # ranges gathered on one route under attack, at most
+MAX_ATTACK_RANGES = 65536  # ranges gathered on one route or account under attack, at most
 
 
 def _simple(scenario: Scenario) -> bool:
@@ -65,6 +66,21 @@ def _simple(scenario: Scenario) -> bool:
         and not scenario.distinct
         and scenario.group_by == "client"
     )
+
+
+def _within(scenario: Scenario) -> float:
+    """How close together `range_min` clients of a range must fail."""
+    return scenario.range_within or scenario.range_min * scenario.leak
+
+
+def _group(scenario: Scenario, client: str, event: HttpEvent) -> str:
+    """The bucket key: the client, the route, or the account (the user name the log
+    gives, folded to lower case; "" when it gives none, and the event is not counted)."""
+    if scenario.group_by == "client":
+        return client
+    if scenario.group_by == "route":
+        return f"{event.method} {event.path}"
+    return event.user.strip().lower()[:200]
 
 
 class Engine:
@@ -162,7 +178,7 @@ class Engine:
                         known = self._path_matches(scenario, event.path)
                     if not known:
                         continue
-                if self._attacks and scenario.group_by == "route":
+                if self._attacks and scenario.group_by != "client":
                     followed = self._follow(scenario, client, event, ref)
                     if followed is not None:
                         if followed:
@@ -201,7 +217,9 @@ class Engine:
     def _pour(
         self, scenario: Scenario, table: BucketTable, client: str, event: HttpEvent, ref: str
     ) -> Overflow | None:
-        key = client if scenario.group_by == "client" else f"{event.method} {event.path}"
+        key = _group(scenario, client, event)
+        if not key:
+            return None
         distinct = scenario.distinct
         if not distinct:
             return table.pour(key, event.time, ref)
@@ -240,40 +258,64 @@ class Engine:
                 "seconds": int(overflow.last - overflow.first),
                 "route": route,
                 "distinct": len(overflow.distinct) if overflow.distinct else overflow.events,
+                "account": overflow.key if scenario.group_by == "account" else "",
             }
         )
+        if scenario.group_by != "client":
+            return self._group_alert(scenario, overflow, route, reason, now)
         out: list[Output] = []
-        if scenario.group_by == "route":
-            self.stats.detections[scenario.name] += 1
-            out.append(
-                Detection(overflow.refs[-1], route, scenario.name, scenario.name, route, now)
-            )
-            if scenario.scope != "range":
-                return out
-            clusters: dict[str, dict[str, float]] = {}
-            for client in overflow.distinct:
-                clusters.setdefault(range_of(client), {})[client] = now
-            attack = _Attack(now + scenario.blackhole, overflow.first, clusters, set())
-            self._attacks[(scenario.name, overflow.key)] = attack
-            for value, clients in sorted(clusters.items()):
-                if len(clients) >= scenario.range_min:
-                    attack.decided.add(value)
-                    made = self._make(scenario, value, "range", reason, overflow, now)
-                    if made is not None:
-                        out.append(made)
-            return out
         scope = "range" if "/" in overflow.key else "ip"
         made = self._make(scenario, overflow.key, scope, reason, overflow, now)
         if made is not None:
             out.append(made)
         return out
 
+    def _group_alert(
+        self, scenario: Scenario, overflow: Overflow, route: str, reason: str, now: float
+    ) -> list[Output]:
+        """The alert on a route or an account, then, with scope range, the ranges
+        holding `range_min` of its failing clients. The bucket keeps no time per
+        client, so each is taken as failing at the bucket's start: a range is decided
+        on now only when the whole bucket fits in the window."""
+        self.stats.detections[scenario.name] += 1
+        if scenario.group_by == "account":
+            source = f"account:{overflow.key}"
+            request = (
+                f"{route} as {overflow.key!r}: {len(overflow.distinct)} clients "
+                f"({', '.join(overflow.distinct[:20])}); lines {', '.join(overflow.refs)}"
+            )
+        else:
+            source = request = route
+        out: list[Output] = [
+            Detection(overflow.refs[-1], source, scenario.name, scenario.name, request, now)
+        ]
+        if scenario.scope != "range":
+            return out
+        clusters: dict[str, dict[str, float]] = {}
+        for client in overflow.distinct:
+            clusters.setdefault(range_of(client), {})[client] = overflow.first
+        attack = _Attack(now + scenario.blackhole, overflow.first, clusters, set())
+        self._attacks[(scenario.name, overflow.key)] = attack
+        if overflow.last - overflow.first > _within(scenario):
+            return out
+        for value, clients in sorted(clusters.items()):
+            if len(clients) >= scenario.range_min:
+                attack.decided.add(value)
+                made = self._make(scenario, value, "range", reason, overflow, now)
+                if made is not None:
+                    out.append(made)
+        return out
+
     def _follow(
         self, scenario: Scenario, client: str, event: HttpEvent, ref: str
     ) -> list[Output] | None:
-        """On a route under attack, the client's range decided on once it holds
-        `range_min` of the route's failing clients; None when the route is not."""
-        key = (scenario.name, f"{event.method} {event.path}")
+        """On a route or account under attack, the client's range decided on once it
+        holds `range_min` of the failing clients within the window; None when the
+        route or account is not under attack."""
+        group = _group(scenario, client, event)
+        if not group:
+            return None
+        key = (scenario.name, group)
         attack = self._attacks.get(key)
         if attack is None:
             return None
@@ -292,7 +334,7 @@ class Engine:
         clients[client] = now
         if len(clients) < scenario.range_min:
             return []
-        since = now - scenario.range_min * scenario.leak
+        since = now - _within(scenario)
         for old in [c for c, t in clients.items() if t < since]:
             del clients[old]
         if len(clients) < scenario.range_min:
@@ -303,8 +345,9 @@ class Engine:
             {
                 "events": len(clients),
                 "seconds": int(now - attack.since),
-                "route": key[1][:300],
+                "route": f"{event.method} {event.path}"[:300],
                 "distinct": len(clients),
+                "account": group if scenario.group_by == "account" else "",
             }
         )
         made = self._make(scenario, value, "range", reason, overflow, now)

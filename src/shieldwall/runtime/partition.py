@@ -60,8 +60,9 @@ def scenarios_for(partition: str, config: WatchConfig) -> tuple[Scenario, ...]:
 
 
 def per_route(scenario: Scenario) -> bool:
-    """Buckets per route (a detection-triggered scenario always pours per client)."""
-    return scenario.group_by == "route" and scenario.on == "request"
+    """Buckets per route or account, not per client (a detection-triggered scenario
+    always pours per client)."""
+    return scenario.group_by != "client" and scenario.on == "request"
 
 
 class Router:

@@ -27,7 +27,7 @@ class Scenario:
     name: str
     description: str
     on: str  # "request" | "detection"
-    group_by: str  # "client" | "route"
+    group_by: str  # "client" | "route" | "account" (the user name the log gives)
     capacity: int
     leak: float  # seconds for one event to leak out
     blackhole: float
@@ -44,6 +44,7 @@ class Scenario:
     distinct: str = ""  # "" | "path" | "user" | "client"
     scope: str = "ip"  # "ip" | "range"
     range_min: int = 3
+    range_within: float = 0.0  # range_min clients of a range fail this close; 0: range_min leaks
     evidence: int = 5
 
 
@@ -112,7 +113,7 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
         name=name,
         description=str(body.get("description", "")),
         on=_choice(name, body, "trigger", ("request", "detection")),
-        group_by=_choice(name, body, "group_by", ("client", "route")),
+        group_by=_choice(name, body, "group_by", ("client", "route", "account")),
         capacity=_number(name, body, "capacity", 0),
         leak=_duration(name, body.get("leak"), "leak"),
         blackhole=_duration(name, body.get("blackhole", "1m"), "blackhole"),
@@ -120,6 +121,9 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
         duration=_duration(name, decision.get("duration"), "decision.duration"),
         scope=_choice(name, decision, "scope", ("ip", "range")),
         range_min=int(decision.get("range_min", 3)),
+        range_within=_duration(name, decision["range_within"], "decision.range_within")
+        if "range_within" in decision
+        else 0.0,
         reason=reason,
         login=login,
         status=_ints(name, match.get("status", []), "match.status"),
