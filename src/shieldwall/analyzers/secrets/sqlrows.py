@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.secrets import generic
 from shieldwall.analyzers.secrets.names import credential_kind
-from shieldwall.analyzers.secrets.values import is_hex_digest
+from shieldwall.analyzers.secrets.values import is_hex_digest, is_salted_digest
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
@@ -54,9 +54,14 @@ _TOKEN_FLOOR = 16
 Found = tuple[int, str, str, Severity]
 
 
+# the phrase as SQL is written: upper case, lower case, or the verb alone in capitals
+# (`executeUpdate("INSERT into users(...) values (...)")`)
+_PHRASES = (b"INSERT INTO", b"insert into", b"INSERT into", b"Insert into", b"Insert Into")
+
+
 def rows(data: bytes) -> Iterator[Found]:
     """(line, column, value, severity) of each credential in the file's INSERT rows."""
-    if b"INSERT INTO" not in data and b"insert into" not in data:
+    if not any(phrase in data for phrase in _PHRASES):
         return  # (`list.insert(` is everywhere in Python: the phrase, not the word)
     text = data.decode("utf-8", "replace")
     tables = _created_tables(text)
@@ -90,7 +95,9 @@ def rows(data: bytes) -> Iterator[Found]:
                     continue
                 if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
                     continue  # `identificationToken` of a video: an id unless it is key-like
-                if hit.kind == "password" and is_hex_digest(hit.value):
+                if hit.kind == "password" and (
+                    is_hex_digest(hit.value) or is_salted_digest(hit.value)
+                ):
                     continue  # an MD5, SHA-1 or SHA-256 digest: what the table stores instead
                 line += text.count("\n", counted, at)
                 counted = at
