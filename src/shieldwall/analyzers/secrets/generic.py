@@ -36,7 +36,12 @@ from dataclasses import dataclass
 
 from shieldwall.analyzers.hits import rule
 from shieldwall.analyzers.secrets import calls, values
-from shieldwall.analyzers.secrets.names import credential_kind, names_no_secret, signing_secret
+from shieldwall.analyzers.secrets.names import (
+    PASS_OWNERS,
+    credential_kind,
+    names_no_secret,
+    signing_secret,
+)
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Control, Severity
@@ -100,6 +105,7 @@ HINTS: tuple[str, ...] = (
     r"salt",
     r"\bpw\s*:?=",
     r"\bpass['\"`]?\s*[:=]",
+    rf"(?:{'|'.join(PASS_OWNERS)})pass\b",  # `dbpass=`, `name="adminpass"`
     # for the scorer's wider candidates: schemes, SQL and command-line passwords
     r"auth[^o]",
     r"authori[sz]",

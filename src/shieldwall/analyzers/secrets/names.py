@@ -388,6 +388,12 @@ def names_no_secret(name: str) -> bool:
     )
 
 
+# A password's key written as one word with its owner in front (`dbpass`, `adminpass`):
+# a closed list, since `bypass`, `compass` and `surpass` end the same way.
+PASS_OWNERS = ("db", "admin", "root", "user", "mysql", "sql", "pg", "smtp", "mail", "ftp")
+_OWNED_PASS = frozenset(f"{owner}pass" for owner in PASS_OWNERS)
+
+
 @functools.lru_cache(maxsize=8192)  # the same names come back on line after line
 def credential_kind(name: str) -> str | None:
     """ "password" when the key names a password, "token" when it names a token,
@@ -405,6 +411,7 @@ def credential_kind(name: str) -> str | None:
             w in PASSWORD_WORDS
             or w.endswith(("password", "passwd"))
             or (len(w) > 5 and w.endswith("pwd"))
+            or w in _OWNED_PASS
         ):
             return "password"
     for w in words:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.secrets import anchored, generic
 from shieldwall.analyzers.secrets.names import credential_kind
-from shieldwall.analyzers.secrets.values import is_hex_digest
+from shieldwall.analyzers.secrets.values import is_hex_digest, is_salted_digest
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
@@ -54,8 +54,10 @@ _TOKEN_FLOOR = 16
 
 
 Found = tuple[int, str, str, Severity]
-# a file holds a row only if it holds one of these (the prefilter's gates, exact case)
-PHRASES = (b"INSERT INTO", b"insert into")
+# a file holds a row only if it holds one of these (the prefilter's gates, exact case):
+# the phrase as SQL is written, upper case, lower case, or the verb alone in capitals
+# (`executeUpdate("INSERT into users(...) values (...)")`)
+PHRASES = (b"INSERT INTO", b"insert into", b"INSERT into", b"Insert into", b"Insert Into")
 
 
 def rows(data: bytes) -> Iterator[Found]:
@@ -94,7 +96,9 @@ def rows(data: bytes) -> Iterator[Found]:
                     continue
                 if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
                     continue  # `identificationToken` of a video: an id unless it is key-like
-                if hit.kind == "password" and is_hex_digest(hit.value):
+                if hit.kind == "password" and (
+                    is_hex_digest(hit.value) or is_salted_digest(hit.value)
+                ):
                     continue  # an MD5, SHA-1 or SHA-256 digest: what the table stores instead
                 line += text.count("\n", counted, at)
                 counted = at

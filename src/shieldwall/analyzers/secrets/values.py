@@ -84,6 +84,9 @@ _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*
 _CRYPT = re.compile(
     r"^\$(?:2[abxy]?\$\d\d|[156]|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$[./A-Za-z0-9$=,+-]{8,}$"
 )
+# A digest with its salt after a colon (`53de0be7...c33806b8:26165517952a`), as a
+# seed row's password column stores it.
+_SALTED_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}):[0-9a-f]{4,64}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -311,6 +314,10 @@ def strength_of(bits: float, classes: int, length: int) -> float:
 
 _HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$")
 _LINE_WORD = re.compile(r"[\w.@-]{1,80}")
+
+
+def is_salted_digest(value: str) -> bool:
+    return bool(_SALTED_DIGEST.match(value))
 
 
 def is_hex_digest(value: str) -> bool:
