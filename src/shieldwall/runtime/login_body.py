@@ -51,8 +51,6 @@ def _best(pairs: list[tuple[str, object]]) -> str:
 
 
 def _from_json(text: str) -> str:
-    if len(text) >= MAX_BODY:
-        return ""  # cut short: not parsed
     try:
         data = orjson.loads(text)
     except (orjson.JSONDecodeError, RecursionError):
@@ -118,7 +116,7 @@ def account_from_body(body: str, content_type: str = "") -> str:
     kind = content_type.lower()
     try:
         if "json" in kind or (not kind and text.lstrip().startswith("{")):
-            return _from_json(text.strip())
+            return _from_json(text) if len(body) < MAX_BODY else ""  # cut short: not parsed
         if kind.startswith("multipart/form-data"):
             boundary = _boundary(content_type)
             return _from_multipart(text, boundary) if boundary else ""
