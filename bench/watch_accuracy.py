@@ -42,6 +42,11 @@ WORK = REPO / "bench" / ".work" / "watch"
 PAYLOAD_KINDS = ("sqli", "xss", "path-traversal", "cmdi", "ssrf", "jndi", "ssti", "scanner")
 
 
+# The scenarios that read the user name, and the attacker kinds they are for.
+USER_SCENARIOS = ("http-credential-stuffing", "http-distributed-account")
+USER_KINDS = ("credential-stuffing", "distributed-account")
+
+
 def _covered(
     decisions: list[tuple[str, float]],
 ) -> tuple[dict[str, float], list[tuple[object, float]]]:
@@ -157,10 +162,13 @@ def main() -> int:
     )
 
     sw = {}
+    users: dict[str, dict[str, list[int]]] = {}
     for fmt in FORMATS:
         decisions, detections, seconds = shieldwall_run(logs[fmt], fmt)
         decided = [(d.value, d.created_at) for d in decisions]
         sw[fmt] = (client_scores(reqs, decided), request_scores(reqs, detections), seconds)
+        by_user = [(d.value, d.created_at) for d in decisions if d.scenario in USER_SCENARIOS]
+        users[fmt] = client_scores(reqs, by_user)["per_kind"]  # type: ignore[assignment]
     cs = None
     why = "--no-crowdsec" if args.no_crowdsec else crowdsec_missing()
     if not why:
@@ -217,11 +225,18 @@ def main() -> int:
     print(f"  overall precision {tp / (tp + fp):.4f}; benign requests flagged {fp}/{benign_lines}")
     _paranoia_cost(reqs, logs["nginx"], benign_lines)
 
-    print("\nsame events, each log format (shieldwall): attackers caught / false bans / seconds")
+    print(
+        "\nsame events, each log format (shieldwall): attackers caught / false bans / seconds"
+        " / account attackers caught by the user-name scenarios"
+    )
     for fmt in FORMATS:
         cl, _, seconds = sw[fmt]
         caught = sum(v[0] for v in cl["per_kind"].values())  # type: ignore[union-attr]
-        print(f"  {fmt:<14}{caught:>5}/{tot[1]}{len(cl['false_bans']):>6}{seconds:>8.2f}")  # type: ignore[arg-type]
+        named = [users[fmt].get(k, [0, 0]) for k in USER_KINDS]
+        print(
+            f"  {fmt:<18}{caught:>5}/{tot[1]}{len(cl['false_bans']):>6}{seconds:>8.2f}"  # type: ignore[arg-type]
+            f"{sum(n[0] for n in named):>6}/{sum(n[1] for n in named)}"
+        )
 
     if args.crs:
         crs_scores(args.crs, crowdsec=not args.no_crowdsec)

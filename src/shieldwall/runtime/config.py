@@ -41,6 +41,10 @@ class WatchConfig:
     paranoia: int = 1  # 1-4: level 2+ adds the stricter fragment detections
     scenarios: tuple[Scenario, ...] = field(default_factory=scenario_data.load)
 
+    def is_login(self, method: str, path: str) -> bool:
+        """A login request: a login method on a login route."""
+        return method in self.login_methods and self.login_path.search(path) is not None
+
 
 def _list(body: dict[str, Any], key: str, where: str) -> list[str]:
     value = body.get(key, [])

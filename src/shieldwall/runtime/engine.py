@@ -13,6 +13,7 @@ from shieldwall.runtime.decisions import Decision, Detection, escalated
 from shieldwall.runtime.detect.payload import PayloadDetector
 from shieldwall.runtime.events import AuditEvent, HttpEvent
 from shieldwall.runtime.k8s import AuditWatcher
+from shieldwall.runtime.login_body import account_from_body
 from shieldwall.runtime.scenarios import Scenario
 from shieldwall.runtime.store import DecisionStore
 
@@ -81,6 +82,14 @@ def _group(scenario: Scenario, client: str, event: HttpEvent) -> str:
     if scenario.group_by == "route":
         return f"{event.method} {event.path}"
     return event.user.strip().lower()[:200]
+
+
+def _with_body_account(event: HttpEvent) -> HttpEvent:
+    """A login request whose log gives no user name but its body (ModSecurity): the
+    account its body names, as `user`, for every scenario after."""
+    content_type = next((v for k, v in event.headers if k == "content-type"), "")
+    account = account_from_body(event.body, content_type)
+    return event._replace(user=account) if account else event
 
 
 class Engine:
@@ -160,16 +169,17 @@ class Engine:
                 if (not s.status or status in s.status) and status not in s.status_not
             ]
         login: bool | None = None
+        if event.body and not event.user:  # the account a login form or object names
+            login = self.config.is_login(event.method, event.path)
+            if login:
+                event = _with_body_account(event)
         for scenario, table, simple, paths in candidates:
             if simple:  # every request of the client counts
                 overflow = table.pour(client, now, ref)
             else:
                 if scenario.login is not None:
                     if login is None:
-                        login = (
-                            event.method in self.config.login_methods
-                            and self.config.login_path.search(event.path) is not None
-                        )
+                        login = self.config.is_login(event.method, event.path)
                     if login != scenario.login:
                         continue
                 if paths is not None:

@@ -98,13 +98,10 @@ class Router:
             return False
         if event.status in scenario.status_not:
             return False
-        if scenario.login is not None:
-            login = (
-                event.method in self.config.login_methods
-                and self.config.login_path.search(event.path) is not None
-            )
-            if login != scenario.login:
-                return False
+        if scenario.login is not None and (
+            self.config.is_login(event.method, event.path) != scenario.login
+        ):
+            return False
         return scenario.path is None or scenario.path.search(event.path) is not None
 
 
