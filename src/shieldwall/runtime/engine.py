@@ -4,8 +4,9 @@ the clock, so a replay is deterministic and a follow is as fresh as its log."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from shieldwall.runtime import audit_buckets
 from shieldwall.runtime.buckets import BucketTable, Overflow
 from shieldwall.runtime.clients import ClientResolver, range_of
 from shieldwall.runtime.config import WatchConfig
@@ -84,6 +85,18 @@ def _group(scenario: Scenario, client: str, event: HttpEvent) -> str:
     return event.user.strip().lower()[:200]
 
 
+def _reason(scenario: Scenario, overflow: Overflow, route: str) -> str:
+    return scenario.reason.format_map(
+        {
+            "events": overflow.events,
+            "seconds": int(overflow.last - overflow.first),
+            "route": route,
+            "distinct": len(overflow.distinct) if overflow.distinct else overflow.events,
+            "account": overflow.key if scenario.group_by == "account" else "",
+        }
+    )
+
+
 def _with_body_account(event: HttpEvent) -> HttpEvent:
     """A login request whose log gives no user name but its body (ModSecurity): the
     account its body names, as `user`, for every scenario after."""
@@ -110,6 +123,7 @@ class Engine:
         self._on_detection = [
             (s, self._tables[s.name]) for s in config.scenarios if s.on == "detection"
         ]
+        self._on_audit = [(s, self._tables[s.name]) for s in config.scenarios if s.on == "audit"]
         self._allowed: dict[str, bool] = {}
         self._allow_networks = bool(config.allow_networks)
         self._proxies = bool(config.trusted_proxies)
@@ -262,15 +276,9 @@ class Engine:
         self, scenario: Scenario, overflow: Overflow, event: HttpEvent, now: float
     ) -> list[Output]:
         route = f"{event.method} {event.path}"[:300]
-        reason = scenario.reason.format_map(
-            {
-                "events": overflow.events,
-                "seconds": int(overflow.last - overflow.first),
-                "route": route,
-                "distinct": len(overflow.distinct) if overflow.distinct else overflow.events,
-                "account": overflow.key if scenario.group_by == "account" else "",
-            }
-        )
+        reason = _reason(scenario, overflow, route)
+        if scenario.decision_type == "alert":
+            return [self._alert(scenario, overflow, reason, now)]
         if scenario.group_by != "client":
             return self._group_alert(scenario, overflow, route, reason, now)
         out: list[Output] = []
@@ -405,15 +413,52 @@ class Engine:
         if decision.until > self._active.get(decision.value, 0.0):
             self._active[decision.value] = decision.until
 
+    def _alert(self, scenario: Scenario, overflow: Overflow, reason: str, now: float) -> Detection:
+        """A scenario whose decision is `alert`: a detection naming the bucket's key
+        (the client, or `account:NAME`), the distinct values and the evidence lines."""
+        self.stats.detections[scenario.name] += 1
+        source = f"account:{overflow.key}" if scenario.group_by == "account" else overflow.key
+        seen = f" ({', '.join(overflow.distinct[:20])})" if overflow.distinct else ""
+        request = f"{reason}{seen}; lines {', '.join(overflow.refs)}"
+        return Detection(overflow.refs[-1], source, scenario.name, scenario.name, request, now)
+
     # --- Kubernetes audit -----------------------------------------------------
 
     def audit(self, event: AuditEvent, ref: str) -> list[Output]:
-        if event.time > self.stats.last_time:
-            self.stats.last_time = event.time
-        found = self._audit.check(event, ref)
-        for detection in found:
+        now = event.time
+        if now > self.stats.last_time:
+            self.stats.last_time = now
+        checked = self._audit.check(event, ref)
+        for detection in checked:
             self.stats.detections[detection.kind] += 1
-        return list(found)
+        found: list[Output] = list(checked)
+        if not self._on_audit or 200 <= event.code < 400:
+            return found
+        client = audit_buckets.client_of(event, self._clients)
+        if client and self._allow_networks and self._allowed_client(client):
+            return found
+        for scenario, table in self._on_audit:
+            if not audit_buckets.counts(scenario, event):
+                continue
+            key = audit_buckets.key_of(scenario, event, client)
+            value = audit_buckets.value_of(scenario, event, client)
+            if not key or value == "":
+                continue
+            overflow = table.pour(key, now, ref, value)
+            if overflow is None:
+                continue
+            reason = _reason(scenario, overflow, audit_buckets.request_of(event))
+            chosen = audit_buckets.decision_type(scenario, overflow.key)
+            if chosen == "alert":
+                found.append(self._alert(scenario, overflow, reason, now))
+            else:
+                if chosen != scenario.decision_type:
+                    scenario = replace(scenario, decision_type=chosen)
+                scope = "range" if "/" in overflow.key else "ip"
+                made = self._make(scenario, overflow.key, scope, reason, overflow, now)
+                if made is not None:
+                    found.append(made)
+        return found
 
     # --- bounds ---------------------------------------------------------------
 

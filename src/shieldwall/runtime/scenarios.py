@@ -18,7 +18,11 @@ _KEYS = {
     "description", "trigger", "match", "group_by", "distinct", "capacity", "leak", "blackhole",
     "decision", "reason", "evidence", "enabled",
 }  # fmt: skip
-_MATCH_KEYS = {"login", "status", "status_not", "path", "kinds", "not_kinds", "rules"}
+_MATCH_KEYS = {
+    "login", "status", "status_not", "path", "kinds", "not_kinds", "rules", "status_anonymous",
+    "anonymous",
+}  # fmt: skip
+_DECISIONS = (*DECISION_TYPES, "alert")  # alert: a detection, no decision stored
 _HINT = "see the scenarios shipped in shieldwall/runtime/scenarios.yaml for the keys"
 
 
@@ -26,7 +30,7 @@ _HINT = "see the scenarios shipped in shieldwall/runtime/scenarios.yaml for the 
 class Scenario:
     name: str
     description: str
-    on: str  # "request" | "detection"
+    on: str  # "request" | "detection" | "audit" (Kubernetes audit events)
     group_by: str  # "client" | "route" | "account" (the user name the log gives)
     capacity: int
     leak: float  # seconds for one event to leak out
@@ -41,11 +45,18 @@ class Scenario:
     kinds: frozenset[str] = frozenset()
     not_kinds: frozenset[str] = frozenset()
     rules: frozenset[str] = frozenset()  # detection rules (RT-JNDI, ...); empty: any
-    distinct: str = ""  # "" | "path" | "user" | "client"
+    distinct: str = ""  # "" | "path" | "user" | "client" | "request" (audit: verb resource)
     scope: str = "ip"  # "ip" | "range"
     range_min: int = 3
     range_within: float = 0.0  # range_min clients of a range fail this close; 0: range_min leaks
     evidence: int = 5
+    # audit: status codes that count only from an anonymous identity (system:anonymous,
+    # system:unauthenticated); anonymous: only (true) or never (false) such identities
+    status_anonymous: frozenset[int] = frozenset()
+    anonymous: bool | None = None
+    # audit, per client: the decision type instead for a private, loopback or link-local
+    # client (a pod or node address, reused by the next pod); "" keeps decision_type
+    private_type: str = ""
 
 
 def _fail(name: str, message: str) -> ConfigError:
@@ -103,22 +114,25 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
         pattern = re.compile(path, re.VERBOSE | re.IGNORECASE) if path else None
     except (re.error, TypeError) as exc:
         raise _fail(name, f"match.path is not a regular expression: {exc}") from None
-    login = match.get("login")
-    if login is not None and not isinstance(login, bool):
-        raise _fail(name, "match.login must be true or false")
+    login, anonymous = match.get("login"), match.get("anonymous")
+    for key, flag in (("login", login), ("anonymous", anonymous)):
+        if flag is not None and not isinstance(flag, bool):
+            raise _fail(name, f"match.{key} must be true or false")
     reason = body.get("reason", "{events} events in {seconds} s")
     if not isinstance(reason, str):
         raise _fail(name, "reason must be text")
     return Scenario(
         name=name,
         description=str(body.get("description", "")),
-        on=_choice(name, body, "trigger", ("request", "detection")),
+        on=_choice(name, body, "trigger", ("request", "detection", "audit")),
         group_by=_choice(name, body, "group_by", ("client", "route", "account")),
         capacity=_number(name, body, "capacity", 0),
         leak=_duration(name, body.get("leak"), "leak"),
         blackhole=_duration(name, body.get("blackhole", "1m"), "blackhole"),
-        decision_type=_choice(name, decision, "type", DECISION_TYPES),
-        duration=_duration(name, decision.get("duration"), "decision.duration"),
+        decision_type=_choice(name, decision, "type", _DECISIONS),
+        duration=0.0
+        if decision.get("type") == "alert"
+        else _duration(name, decision.get("duration"), "decision.duration"),
         scope=_choice(name, decision, "scope", ("ip", "range")),
         range_min=int(decision.get("range_min", 3)),
         range_within=_duration(name, decision["range_within"], "decision.range_within")
@@ -132,10 +146,15 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
         kinds=_strs(name, match.get("kinds", []), "match.kinds"),
         not_kinds=_strs(name, match.get("not_kinds", []), "match.not_kinds"),
         rules=_strs(name, match.get("rules", []), "match.rules"),
-        distinct=_choice(name, body, "distinct", ("", "path", "user", "client"))
+        distinct=_choice(name, body, "distinct", ("", "path", "user", "client", "request"))
         if "distinct" in body
         else "",
         evidence=_number(name, {"evidence": body.get("evidence", 5)}, "evidence", 1),
+        status_anonymous=_ints(name, match.get("status_anonymous", []), "match.status_anonymous"),
+        anonymous=anonymous,
+        private_type=_choice(name, decision, "private", ("", *_DECISIONS))
+        if "private" in decision
+        else "",
     )
 
 
