@@ -190,6 +190,15 @@ def test_an_audit_scenario_decision_private_takes_a_decision_type() -> None:
         from_mapping({"scenarios": {"k8s-auth-bruteforce": wrong}})
 
 
+def test_a_grouping_its_trigger_cannot_count_is_refused_at_load_naming_the_scenario() -> None:
+    with pytest.raises(ConfigError, match=r"k8s-auth-bruteforce.*trigger audit.*'route'"):
+        from_mapping({"scenarios": {"k8s-auth-bruteforce": {"group_by": "route"}}})
+    with pytest.raises(ConfigError, match=r"http-scanner-ua.*trigger detection.*'account'"):
+        from_mapping({"scenarios": {"http-scanner-ua": {"group_by": "account"}}})
+    routed = from_mapping({"scenarios": {"http-bruteforce": {"group_by": "route"}}})
+    assert {s.name: s.group_by for s in routed.scenarios}["http-bruteforce"] == "route"
+
+
 def test_an_allowlisted_network_never_counts_for_audit_scenarios() -> None:
     config = from_mapping({"allowlist": {"cidrs": ["203.0.113.0/24"]}})
     assert _named(_feed(_failures(30), config)) == []

@@ -77,6 +77,15 @@ def _strs(name: str, value: Any, what: str) -> frozenset[str]:
     return frozenset(value)
 
 
+# What each trigger's events can be counted by: a detection counts against its client;
+# an audit event has no route a bucket could follow.
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "request": ("client", "route", "account"),
+    "detection": ("client",),
+    "audit": ("client", "account"),
+}
+
+
 def _choice(name: str, body: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
     value = body.get(key, choices[0])
     if value not in choices:
@@ -121,11 +130,18 @@ def build(name: str, body: dict[str, Any]) -> Scenario:
     reason = body.get("reason", "{events} events in {seconds} s")
     if not isinstance(reason, str):
         raise _fail(name, "reason must be text")
+    on = _choice(name, body, "trigger", tuple(_GROUPS))
+    group_by = body.get("group_by", "client")
+    if group_by not in _GROUPS[on]:
+        raise _fail(
+            name,
+            f"group_by for trigger {on} must be one of {', '.join(_GROUPS[on])}, not {group_by!r}",
+        )
     return Scenario(
         name=name,
         description=str(body.get("description", "")),
-        on=_choice(name, body, "trigger", ("request", "detection", "audit")),
-        group_by=_choice(name, body, "group_by", ("client", "route", "account")),
+        on=on,
+        group_by=str(group_by),
         capacity=_number(name, body, "capacity", 0),
         leak=_duration(name, body.get("leak"), "leak"),
         blackhole=_duration(name, body.get("blackhole", "1m"), "blackhole"),
