@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from shieldwall.errors import ConfigError
 from shieldwall.runtime import engine as engine_module
-from shieldwall.runtime.config import WatchConfig
+from shieldwall.runtime.config import WatchConfig, from_mapping
 from shieldwall.runtime.engine import Engine
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.login_body import MAX_BODY, account_from_body
+from shieldwall.runtime.login_body import MAX_BODY, account_from_body, ranks
 from shieldwall.runtime.replay import replay_streams
 from shieldwall.runtime.sources.registry import parser
 from shieldwall.runtime.store import DecisionStore
@@ -127,9 +128,11 @@ def _form(user: str) -> str:
     return urlencode({"username": user, "password": _secret()})
 
 
-def _decided(lines: list[str], fmt: str) -> list[tuple[str, str, str, float]]:
+def _decided(
+    lines: list[str], fmt: str, config: WatchConfig | None = None
+) -> list[tuple[str, str, str, float]]:
     data = io.BytesIO(("\n".join(lines) + "\n").encode())
-    result = replay_streams([("t.log", data, parser(fmt))], WatchConfig())
+    result = replay_streams([("t.log", data, parser(fmt))], config or WatchConfig())
     out = [(d.scenario, d.value, d.scope, d.created_at) for d in result.decisions]
     out += [(d.kind, d.source, "alert", d.time) for d in result.detections]
     return sorted(out)
@@ -161,7 +164,7 @@ def test_the_distributed_account_scenario_fires_from_modsecurity_bodies_as_from_
 def test_a_body_off_the_login_routes_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[str] = []
 
-    def spy(body: str, content_type: str = "") -> str:
+    def spy(body: str, *_: object) -> str:
         read.append(body)
         return "someone"
 
@@ -176,3 +179,33 @@ def test_a_body_off_the_login_routes_is_not_read(monkeypatch: pytest.MonkeyPatch
     assert read == []
     engine.http(HttpEvent(T0, "192.0.2.1", "POST", "/login", "", 401, UA, body=body), "t:4")
     assert read == [body]
+
+
+def test_java_form_login_s_j_username_names_the_account() -> None:
+    body = urlencode({"j_username": "Erin", "j_password": _secret()})
+    assert account_from_body(body, FORM) == "erin"
+
+
+def test_a_site_s_own_user_name_field_is_read_first_when_configured() -> None:
+    body = urlencode({"uname": "dave", "login": "Sign in", "pass": _secret()})
+    assert account_from_body(body, FORM) == ""
+    assert account_from_body(body, FORM, ranks(["uname"])) == "dave"
+    both = urlencode({"email": "d@x.example", "uname": "dave"})
+    assert account_from_body(both, FORM, ranks(["uname"])) == "dave"
+    config = from_mapping({"login_fields": ["uname"]})
+    tries = [(T0 + 2 * i, f"user{i}") for i in range(12)]
+    lines = [
+        _modsec(t, "198.51.100.4", urlencode({"uname": u, "pass": _secret()})) for t, u in tries
+    ]
+    assert not [
+        d for d in _decided(lines, "modsecurity-json") if d[0] == "http-credential-stuffing"
+    ]
+    assert ("http-credential-stuffing", "198.51.100.4", "ip", T0 + 16) in _decided(
+        lines, "modsecurity-json", config
+    )
+
+
+@pytest.mark.parametrize("name", ["password", "j_password", "api_token", "otp", " "])
+def test_a_password_or_empty_field_is_refused_as_a_login_field(name: str) -> None:
+    with pytest.raises(ConfigError, match=r"watch\.login_fields"):
+        from_mapping({"login_fields": [name]})

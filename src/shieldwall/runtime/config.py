@@ -21,9 +21,11 @@ DEFAULT_LOGIN = (
     r"|token|oauth/token|oauth2/token|wp-login\.php|j_security_check|users/sign_in)(?:$|[/.])"
 )
 _KEYS = {
-    "trusted_proxies", "login_paths", "login_methods", "allowlist", "simulate", "database",
-    "max_buckets", "scenarios", "paranoia",
+    "trusted_proxies", "login_paths", "login_methods", "login_fields", "allowlist", "simulate",
+    "database", "max_buckets", "scenarios", "paranoia",
 }  # fmt: skip
+# A login body's field that holds a secret: never an account field (`watch.login_fields`).
+_SECRET_FIELD = re.compile(r"pass|pwd|secret|token|otp|pin\b", re.IGNORECASE)
 PARANOIA_LEVELS = (1, 2, 3, 4)
 _HINT = "see the `watch:` keys in docs/DESIGN.md (runtime section)"
 
@@ -33,6 +35,7 @@ class WatchConfig:
     trusted_proxies: tuple[Network, ...] = ()
     login_path: re.Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_LOGIN, re.I))
     login_methods: frozenset[str] = frozenset({"POST"})
+    login_fields: tuple[str, ...] = ()  # a site's own user-name fields, before the usual ones
     allow_networks: tuple[Network, ...] = ()
     allow_agents: re.Pattern[str] | None = None
     simulate: bool = False
@@ -76,6 +79,14 @@ def from_mapping(body: Any, where: str = ".shieldwall.yaml") -> WatchConfig:
     if not isinstance(allow, dict) or set(allow) - {"cidrs", "user_agents"}:
         raise ConfigError(f"{where}: watch.allowlist takes cidrs and user_agents", _HINT)
     login = _list(body, "login_paths", where)
+    fields = _list(body, "login_fields", where)
+    for name in fields:
+        if not name.strip() or _SECRET_FIELD.search(name):
+            raise ConfigError(
+                f"{where}: watch.login_fields: {name!r} is not a user-name field "
+                "(a password, token or empty name is never read)",
+                _HINT,
+            )
     max_buckets = body.get("max_buckets", 2_000_000)
     if not isinstance(max_buckets, int) or isinstance(max_buckets, bool) or max_buckets < 1000:
         raise ConfigError(f"{where}: watch.max_buckets must be a number of at least 1000", _HINT)
@@ -95,6 +106,7 @@ def from_mapping(body: Any, where: str = ".shieldwall.yaml") -> WatchConfig:
         login_path=_regex(login, "login_paths", where) or re.compile(DEFAULT_LOGIN, re.I),
         login_methods=frozenset(m.upper() for m in _list(body, "login_methods", where))
         or frozenset({"POST"}),
+        login_fields=tuple(fields),
         allow_networks=parse_networks(_list(allow, "cidrs", where), "watch.allowlist.cidrs"),
         allow_agents=_regex(_list(allow, "user_agents", where), "allowlist.user_agents", where),
         simulate=bool(body.get("simulate", False)),

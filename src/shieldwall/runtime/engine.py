@@ -14,7 +14,7 @@ from shieldwall.runtime.decisions import Decision, Detection, escalated
 from shieldwall.runtime.detect.payload import PayloadDetector
 from shieldwall.runtime.events import AuditEvent, HttpEvent
 from shieldwall.runtime.k8s import AuditWatcher
-from shieldwall.runtime.login_body import account_from_body
+from shieldwall.runtime.login_body import Ranks, account_from_body, ranks
 from shieldwall.runtime.scenarios import Scenario
 from shieldwall.runtime.store import DecisionStore
 
@@ -97,11 +97,11 @@ def _reason(scenario: Scenario, overflow: Overflow, route: str) -> str:
     )
 
 
-def _with_body_account(event: HttpEvent) -> HttpEvent:
+def _with_body_account(event: HttpEvent, fields: Ranks) -> HttpEvent:
     """A login request whose log gives no user name but its body (ModSecurity): the
     account its body names, as `user`, for every scenario after."""
     content_type = next((v for k, v in event.headers if k == "content-type"), "")
-    account = account_from_body(event.body, content_type)
+    account = account_from_body(event.body, content_type, fields)
     return event._replace(user=account) if account else event
 
 
@@ -113,6 +113,7 @@ class Engine:
         self._clients = ClientResolver(config.trusted_proxies)
         self._payloads = PayloadDetector(config.paranoia)
         self._audit = AuditWatcher()
+        self._login_fields = ranks(config.login_fields)
         self._tables = {
             s.name: BucketTable(s.capacity, s.leak, s.blackhole, s.evidence)
             for s in config.scenarios
@@ -186,7 +187,7 @@ class Engine:
         if event.body and not event.user:  # the account a login form or object names
             login = self.config.is_login(event.method, event.path)
             if login:
-                event = _with_body_account(event)
+                event = _with_body_account(event, self._login_fields)
         for scenario, table, simple, paths in candidates:
             if simple:  # every request of the client counts
                 overflow = table.pour(client, now, ref)
