@@ -173,6 +173,8 @@ class Detector:
         """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
         name = path.rsplit("/", 1)[-1].lower()
         found: list[Match] = []
+        if thirdparty.published_standard(path, data):
+            return found  # a standard's examples: see thirdparty.py
         if generic_rules and thirdparty.keyword_exempt(path, data) is not None:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):

@@ -570,6 +570,10 @@ def _find(
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
 _COMPARISONS = frozenset({"==", "===", "!=", "!=="})
+# `cond ? "pass" : "fail"`: a literal opened right after a conditional's `?`
+_TERNARY = re.compile(r"""\?\s*["'`]$""")
+# `'variable' === $token[0]`: an element of a list (a tokenizer's token) compared
+_INDEXED = re.compile(r"\[\d+\]")
 
 
 def _compared(key: str, raw: str, wide: bool) -> bool:
@@ -624,6 +628,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax) or m.start("key") < names_end:
             continue  # a name of a tuple assignment: paired by position above
+        if m.group("op") == ":" and _TERNARY.search(line, 0, m.start("key")):
+            continue  # `? "pass" : "fail"`: a conditional's two results, not a pair
         if m.group("op") in _COMPARISONS and not _compared(
             m.group("key"), m.group("val"), got.wide
         ):
@@ -648,7 +654,9 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not (
-                _quote_ok(line, m, syntax) and _compared(m.group("key"), m.group("val"), got.wide)
+                _quote_ok(line, m, syntax)
+                and not _INDEXED.match(line, m.end())
+                and _compared(m.group("key"), m.group("val"), got.wide)
             ):
                 continue
             if pattern is _XML and m.group("key").lower() in _HTML_INLINE:
