@@ -1,6 +1,6 @@
 """Values a reviewer does not take for a credential: a published RFC's example
 keys and grammar rules, a conditional's two results, a literal compared with an
-element of a list. Values are built at test time."""
+element of a list, a dependency's version constraint. Values are built at test time."""
 
 from __future__ import annotations
 
@@ -45,3 +45,17 @@ def test_a_literal_compared_with_an_indexed_element_is_code() -> None:
     word = mixed_value(13)
     assert _found(f"if ('{word}' === $token[0]) {{\n", "src/Generator.php") == []
     assert (word, 1) in _found(f"if ('{word}' === $token) {{\n", "src/Generator.php")
+
+
+def test_a_dependencys_version_constraint_is_not_a_value() -> None:
+    major, minor, patch = (str(n) for n in (1, 3, 7))
+    manifest = (
+        "{\n"
+        f'  "acme/password-compat": "{major}.{minor}.*",\n'
+        f'  "acme/php-token-stream": ">={major}.{minor}.{patch},<{major}.{patch}.0@stable",\n'
+        f'  "acme/token-kit": "^{major}.0 || ^{minor}.0"\n'
+        "}\n"
+    )
+    assert _found(manifest, "vendor/acme/app/composer.json") == []
+    word = mixed_value(14)
+    assert (word, 2) in _found(manifest.replace(f"{major}.{minor}.*", word), "composer.json")

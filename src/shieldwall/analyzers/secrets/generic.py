@@ -187,6 +187,13 @@ _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+\d{0,3}){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
 # An OID or a version, also a dependency's version range (`^3.0`, `~1.3.0`, `>=2.1`).
 _OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$|^(?:[~^]|[<>]=?|==?)\s*v?\d+(?:\.[\dx*]+)+$")
+# A dependency manifest's version constraint (Composer, npm): `1.0.*`,
+# `>=1.1.3,<1.3.0@stable`, `^2.0 || ^3.0`.
+_CONSTRAINT = r"(?:[~^]|[<>]=?|[=!]=)?\s*v?\d+(?:\.(?:\d+|[x*]))+(?:@[a-z]+)?"
+_VERSION_RANGE = re.compile(
+    rf"^v?\d+(?:\.\d+)*\.[x*](?:@[a-z]+)?$|^{_CONSTRAINT}@[a-z]+$"
+    rf"|^{_CONSTRAINT}(?:\s*(?:,|\|\|?)\s*{_CONSTRAINT})+$"
+)
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
 )
@@ -330,6 +337,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
+    if _VERSION_RANGE.match(value):
+        return None  # `"vendor/password-compat": "1.0.*"`: a dependency's version
     if _MESSAGE.match(value) or values.is_file_name(value):
         return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
