@@ -1,6 +1,7 @@
 """Values a reviewer does not take for a credential: a published RFC's example
 keys and grammar rules, a conditional's two results, a literal compared with an
-element of a list, a dependency's version constraint. Values are built at test time."""
+element of a list, a dependency's version constraint; a password field's literal
+default in a form is one. Values are built at test time."""
 
 from __future__ import annotations
 
@@ -59,3 +60,15 @@ def test_a_dependencys_version_constraint_is_not_a_value() -> None:
     assert _found(manifest, "vendor/acme/app/composer.json") == []
     word = mixed_value(14)
     assert (word, 2) in _found(manifest.replace(f"{major}.{minor}.*", word), "composer.json")
+
+
+def test_a_password_fields_literal_default_in_a_form_is_reported() -> None:
+    word = mixed_value(15, 8)
+    page = (
+        "<tr><td>Database Password:</td> <td>"
+        f'<input type="text" name="dbpass" value="{word}"/></td></tr>\n'
+        f'<input value="{mixed_value(16, 8)}" name="username">\n'
+        '<input type="password" name="password" value="Hint: try the proxy">\n'
+        '<input type="password" name="password" value="<%= pw %>">\n'
+    )
+    assert _found(page, "src/main/webapp/install.jsp") == [(word, 1)]
