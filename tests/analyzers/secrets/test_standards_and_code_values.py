@@ -50,10 +50,11 @@ def test_a_literal_compared_with_an_indexed_element_is_code() -> None:
 
 def test_a_dependencys_version_constraint_is_not_a_value() -> None:
     major, minor, patch = (str(n) for n in (1, 3, 7))
+    ranged = f">={major}.{minor}.{patch},<{major}.{patch}.0@stable"
     manifest = (
         "{\n"
         f'  "acme/password-compat": "{major}.{minor}.*",\n'
-        f'  "acme/php-token-stream": ">={major}.{minor}.{patch},<{major}.{patch}.0@stable",\n'
+        f'  "acme/php-token-stream": "{ranged}",\n'
         f'  "acme/token-kit": "^{major}.0 || ^{minor}.0"\n'
         "}\n"
     )
