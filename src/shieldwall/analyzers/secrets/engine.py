@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.secrets import (
     buildargs,
+    forminputs,
     generic,
     scorer,
     seedcalls,
@@ -173,6 +174,8 @@ class Detector:
         """Matches in one file's bytes; `generic_rules=False`: provider rules only."""
         name = path.rsplit("/", 1)[-1].lower()
         found: list[Match] = []
+        if thirdparty.published_standard(path, data):
+            return found  # a standard's examples: see thirdparty.py
         if generic_rules and thirdparty.keyword_exempt(path, data) is not None:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
@@ -184,6 +187,8 @@ class Detector:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
             found.extend(_sql_rows(data))
+        if generic_rules and forminputs.GATE in data:
+            found.extend(_form_inputs(data, path))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES
         syntax = syntax_for(name, data[:128])
@@ -361,6 +366,14 @@ def _seed_users(data: bytes, path: str) -> list[Match]:
     return [
         Match(GENERIC_PASSWORD, value, line, line, sev, "a user record's argument")
         for line, value, sev in seedcalls.passwords(data, bool(_TEST_PATH.search(path)))
+    ]
+
+
+def _form_inputs(data: bytes, path: str) -> list[Match]:
+    """Password fields' literal defaults in a page's forms (see forminputs.py)."""
+    return [
+        Match(GENERIC_PASSWORD, value, line, line, sev, f"form field {name}")
+        for line, name, value, sev in forminputs.passwords(data, bool(_TEST_PATH.search(path)))
     ]
 
 

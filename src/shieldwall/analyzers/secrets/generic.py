@@ -187,6 +187,13 @@ _SNAKE_SENTENCE = re.compile(r"^[A-Za-z]+(?:[_-][A-Za-z]+\d{0,3}){3,}$")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_][\w.-]*:-?([^${}:][^${}]*)\}$")
 # An OID or a version, also a dependency's version range (`^3.0`, `~1.3.0`, `>=2.1`).
 _OID_OR_VERSION = re.compile(r"^v?\d+(?:[.:-]\d+){2,}$|^(?:[~^]|[<>]=?|==?)\s*v?\d+(?:\.[\dx*]+)+$")
+# A dependency manifest's version constraint (Composer, npm): `1.0.*`,
+# `>=1.1.3,<1.3.0@stable`, `^2.0 || ^3.0`.
+_CONSTRAINT = r"(?:[~^]|[<>]=?|[=!]=)?\s*v?\d+(?:\.(?:\d+|[x*]))+(?:@[a-z]+)?"
+_VERSION_RANGE = re.compile(
+    rf"^v?\d+(?:\.\d+)*\.[x*](?:@[a-z]+)?$|^{_CONSTRAINT}@[a-z]+$"
+    rf"|^{_CONSTRAINT}(?:\s*(?:,|\|\|?)\s*{_CONSTRAINT})+$"
+)
 _REVERSED = re.compile(
     r"""(?P<q>["'`])(?P<val>(?:(?!(?P=q)).){1,300}?)(?P=q)\s*(?:===?|!==?)\s*""" + _KEY
 )
@@ -330,6 +337,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
+    if _VERSION_RANGE.match(value):
+        return None  # `"vendor/password-compat": "1.0.*"`: a dependency's version
     if _MESSAGE.match(value) or values.is_file_name(value):
         return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
@@ -570,6 +579,10 @@ def _find(
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
 _COMPARISONS = frozenset({"==", "===", "!=", "!=="})
+# `cond ? "pass" : "fail"`: a literal opened right after a conditional's `?`
+_TERNARY = re.compile(r"""\?\s*["'`]$""")
+# `'variable' === $token[0]`: an element of a list (a tokenizer's token) compared
+_INDEXED = re.compile(r"\[\d+\]")
 
 
 def _compared(key: str, raw: str, wide: bool) -> bool:
@@ -624,6 +637,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for m in _quoted(line) if quoted else ():
         if not _quote_ok(line, m, syntax) or m.start("key") < names_end:
             continue  # a name of a tuple assignment: paired by position above
+        if m.group("op") == ":" and _TERNARY.search(line, 0, m.start("key")):
+            continue  # `? "pass" : "fail"`: a conditional's two results, not a pair
         if m.group("op") in _COMPARISONS and not _compared(
             m.group("key"), m.group("val"), got.wide
         ):
@@ -648,7 +663,9 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
     for pattern, via in patterns:
         for m in pattern.finditer(line):
             if pattern is _REVERSED and not (
-                _quote_ok(line, m, syntax) and _compared(m.group("key"), m.group("val"), got.wide)
+                _quote_ok(line, m, syntax)
+                and not _INDEXED.match(line, m.end())
+                and _compared(m.group("key"), m.group("val"), got.wide)
             ):
                 continue
             if pattern is _XML and m.group("key").lower() in _HTML_INLINE:
