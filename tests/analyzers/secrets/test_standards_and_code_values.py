@@ -73,3 +73,9 @@ def test_a_password_fields_literal_default_in_a_form_is_reported() -> None:
         '<input type="password" name="password" value="<%= pw %>">\n'
     )
     assert _found(page, "src/main/webapp/install.jsp") == [(word, 1)]
+
+
+def test_a_password_field_written_in_upper_case_html_is_reported() -> None:
+    word = mixed_value(17, 8)
+    page = f'<FORM><INPUT TYPE="password" NAME="adminpass" VALUE="{word}"></FORM>\n'
+    assert _found(page, "admin/setup.html") == [(word, 1)]

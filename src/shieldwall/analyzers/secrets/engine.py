@@ -187,7 +187,7 @@ class Detector:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
             found.extend(_sql_rows(data))
-        if generic_rules and forminputs.GATE in data:
+        if generic_rules and forminputs.has_field(data):
             found.extend(_form_inputs(data, path))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES

@@ -14,15 +14,20 @@ from shieldwall.analyzers.secrets.names import credential_kind
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
-# every file with a form field holds it: the cheap test before the element's
-GATE = b"<input"
+# every file with a form field holds one of them (HTML as written: lower or upper
+# case): the cheap test before the element's
+GATES = (b"<input", b"<INPUT", b"<Input")
 _INPUT = re.compile(r"(?i)<input\b[^<>]{0,600}>")
 _ATTR = re.compile(r"""(?i)\s(?P<name>name|value)\s*=\s*(?P<q>["'])(?P<v>[^"'<>\n]{1,200})(?P=q)""")
 
 
+def has_field(data: bytes) -> bool:
+    return any(gate in data for gate in GATES)
+
+
 def passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, str, Severity]]:
     """(line, field name, value, severity) of each password field's literal default."""
-    if GATE not in data:
+    if not has_field(data):
         return
     text = data.decode("utf-8", "replace")
     for m in _INPUT.finditer(text):
