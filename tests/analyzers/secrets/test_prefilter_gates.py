@@ -1,5 +1,5 @@
-"""The seed-record and SQL-row searches read a file only when the prefilter's pass
-saw what they need (a record's address, an INSERT phrase): the gates are the
+"""The seed-record, SQL-row and form-field searches read a file only when the prefilter's pass
+saw what they need (a record's address, an INSERT phrase, a form's input tag): the gates are the
 searches' own definitions, they open wherever those searches would find
 anything, and a scan finds the same with the gates as with every gate open.
 Texts and values are built at run time."""
@@ -12,7 +12,7 @@ import string
 
 import pytest
 
-from shieldwall.analyzers.secrets import engine, prefilter, seedcalls, sqlrows
+from shieldwall.analyzers.secrets import engine, forminputs, prefilter, seedcalls, sqlrows
 from shieldwall.analyzers.secrets.engine import Detector, Match
 
 _BACKENDS = ["re", *(["hyperscan"] if prefilter.HAVE_HYPERSCAN else [])]
@@ -37,6 +37,8 @@ def _pieces(rnd: random.Random) -> list[str]:
         f"@{user}.decorator\n",
         f"@property\ndef {user}(self): return '{secret}'\n",
         f'password = "{secret}"\n',
+        f'<INPUT TYPE="password" NAME="dbpass" VALUE="{secret}">\n',
+        f'<input name="adminpass" value="{secret}"/>\n',
         "list.insert(0, x)\n",
         "INSERT\nINTO x VALUES ('a')\n",
         "mail: a@b\n",
@@ -59,6 +61,8 @@ def test_the_gates_are_the_searches_own_definitions() -> None:
     assert sorted(re.escape(p) for p in sqlrows.PHRASES) == sql
     for phrase in sqlrows.PHRASES:
         assert any(re.fullmatch(gate, phrase) for gate in sql)
+    form = sorted(engine._GATES[i] for i in engine._FORM_GATES)
+    assert sorted(re.escape(g) for g in forminputs.GATES) == form
 
 
 @pytest.mark.parametrize("backend", _BACKENDS)
@@ -71,6 +75,8 @@ def test_a_gate_opens_wherever_its_search_would_find(backend: str) -> None:
             assert engine._SEED_GATE in gates, data
         if any(phrase in data for phrase in sqlrows.PHRASES):
             assert gates & engine._SQL_GATES, data
+        if any(tag in data for tag in forminputs.GATES):
+            assert gates & engine._FORM_GATES, data
         opened += bool(gates)
     assert opened > 300
 
@@ -87,7 +93,7 @@ def test_a_gated_scan_reports_every_record_and_row_the_searches_find(backend: st
         path = f"db/seed{i}.sql" if i % 2 else f"app/users{i}.py"
         want = engine._seed_users(data, path)
         if detector.prefilter.scan(data):  # rows are read in a file with a credential word
-            want += engine._sql_rows(data)
+            want += engine._sql_rows(data) + engine._form_inputs(data, path)
         found = set(_key(detector.scan(data, path)))
         assert set(_key(want)) <= found, data
         reported += len(want)

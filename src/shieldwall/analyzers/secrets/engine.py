@@ -36,9 +36,17 @@ __all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_de
 _GENERIC = -1
 _END = operator.itemgetter(1)  # a hint's (index, end offset): by its end
 # Whole-file searches run only where the prefilter saw what each needs: a seed
-# record's address (gate 0), an INSERT phrase (gates 1..): the same pass as the hints.
-_GATES = (seedcalls.GATE, *(re.escape(p) for p in sqlrows.PHRASES))
-_SEED_GATE, _SQL_GATES = 0, frozenset(range(1, len(_GATES)))
+# record's address (gate 0), an INSERT phrase, a form's input field: the same pass
+# as the hints.
+_SQL_AT, _FORM_AT = 1, 1 + len(sqlrows.PHRASES)
+_GATES = (
+    seedcalls.GATE,
+    *(re.escape(p) for p in sqlrows.PHRASES),
+    *(re.escape(g) for g in forminputs.GATES),
+)
+_SEED_GATE = 0
+_SQL_GATES = frozenset(range(_SQL_AT, _FORM_AT))
+_FORM_GATES = frozenset(range(_FORM_AT, len(_GATES)))
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
 _LONG_LINE = 4096
@@ -187,7 +195,7 @@ class Detector:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
             found.extend(_sql_rows(data))
-        if generic_rules and forminputs.has_field(data):
+        if generic_rules and not gates.isdisjoint(_FORM_GATES):
             found.extend(_form_inputs(data, path))
         regions = self._regions(data, hits)
         lock_file = name in _LOCK_FILES

@@ -15,20 +15,15 @@ from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
 # every file with a form field holds one of them (HTML as written: lower or upper
-# case): the cheap test before the element's
+# case): the scanner's prefilter looks for them in its one pass over a file, and
+# `passwords` is called only where one stands
 GATES = (b"<input", b"<INPUT", b"<Input")
 _INPUT = re.compile(r"(?i)<input\b[^<>]{0,600}>")
 _ATTR = re.compile(r"""(?i)\s(?P<name>name|value)\s*=\s*(?P<q>["'])(?P<v>[^"'<>\n]{1,200})(?P=q)""")
 
 
-def has_field(data: bytes) -> bool:
-    return any(gate in data for gate in GATES)
-
-
 def passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, str, Severity]]:
     """(line, field name, value, severity) of each password field's literal default."""
-    if not has_field(data):
-        return
     text = data.decode("utf-8", "replace")
     for m in _INPUT.finditer(text):
         attrs = {a.group("name").lower(): a.group("v") for a in _ATTR.finditer(m.group())}
