@@ -47,6 +47,9 @@ class Case:
     # Last line of the case's region when it is more than its statement (semgrep's
     # pattern rules match from the annotated line on to the sink): 0 for none.
     end: int = 0
+    # Other (file, line) places where a finding of the category counts for this
+    # case (pyt: a sink inside a helper counts at the helper's call too).
+    also: tuple[tuple[str, int], ...] = ()
 
 
 # A tool's findings: file -> [(first line, last line, folded CWEs)]

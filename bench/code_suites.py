@@ -43,6 +43,10 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
   sample suites mark no line and hold no safe example: a file is found when a
   finding of its category is anywhere in it, and precision is not measured
   (findings of another taint category are counted apart).
+- pyt's examples (held out in round 9, measured before any change; a tuning
+  set from then on): the example programs of python-security/pyt, each sink
+  call vulnerable or safe as pyt's own tests expect, safe calls included (see
+  code_pyt.py for the rules that read the tests).
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -52,7 +56,7 @@ CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
       [--codeql DIR] [--bearer-rules DIR] [--securityeval DIR] [--sallm DIR]
-      [--only SUITE]
+      [--pyt DIR] [--only SUITE]
       [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
@@ -78,6 +82,7 @@ import yaml
 
 from code_cases import TAINT, Case, Hits, fold
 from code_peers import BANDIT_ALIASES, ensure_bandit
+from code_pyt import pyt_cases
 from code_samples import print_off_label, sallm_cases, securityeval_cases
 from peers import ensure_peer
 
@@ -115,6 +120,10 @@ PINNED = {
     "sallm": (
         "https://github.com/s2e-lab/SALLM",
         "7f17a76b5a1cb54870df673b173795fa1014c9e9",
+    ),
+    "pyt": (
+        "https://github.com/python-security/pyt",
+        "f4ec9e127497a7ba7d08d68e8fca8b2f06756679",
     ),
 }
 # Only this folder of github/codeql is checked out (a sparse, blob-less clone).
@@ -534,6 +543,11 @@ def statement_ends(root: Path, rels: Iterable[str]) -> dict[str, dict[int, int]]
 
 
 def flagged(case: Case, hits: Hits, ends: dict[str, dict[int, int]]) -> bool:
+    if any(
+        flagged(Case(rel, line, case.category, case.vulnerable), hits, ends)
+        for rel, line in case.also
+    ):
+        return True
     for first, last, cwes in hits.get(case.rel, ()):
         if case.category not in cwes:
             continue
@@ -612,10 +626,19 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--bearer-rules", type=Path, help="Bearer/bearer-rules checkout")
     parser.add_argument("--securityeval", type=Path, help="s2e-lab/SecurityEval checkout (tuned)")
-    parser.add_argument("--sallm", type=Path, help="s2e-lab/SALLM checkout (held out)")
+    parser.add_argument("--sallm", type=Path, help="s2e-lab/SALLM checkout")
+    parser.add_argument("--pyt", type=Path, help="python-security/pyt checkout")
     parser.add_argument(
         "--only",
-        choices=("semgrep-rules", "owasp", "codeql", "bearer-rules", "securityeval", "sallm"),
+        choices=(
+            "semgrep-rules",
+            "owasp",
+            "codeql",
+            "bearer-rules",
+            "securityeval",
+            "sallm",
+            "pyt",
+        ),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
     parser.add_argument("--no-peers", action="store_true", help="measure shieldwall only")
@@ -638,6 +661,7 @@ def main(argv: list[str]) -> int:
         "bearer-rules": args.bearer_rules,
         "securityeval": args.securityeval,
         "sallm": args.sallm,
+        "pyt": args.pyt,
     }
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
@@ -655,6 +679,11 @@ def main(argv: list[str]) -> int:
         ("bearer-rules", "Bearer rules' Python tests (tuned)", bearer_cases),
         ("securityeval", "SecurityEval insecure examples (tuned)", securityeval_cases),
         ("sallm", "SALLM insecure samples (HELD OUT)", sallm_cases),
+        (
+            "pyt",
+            "pyt's examples, labelled by pyt's tests (held out in round 9, tuned since)",
+            pyt_cases,
+        ),
     ):
         root = sources[name]
         if args.only is not None and name != args.only:

@@ -295,13 +295,38 @@ class Interprocedural(SinkChecks):
         return Val(whole, qual=f"<instance>{cls}", keys=fields)
 
     def summarise(self, info: FunctionInfo, param: int | str | None) -> Summary:
+        """What calling `info` with `param` tainted does. A recursive call met while
+        the summary is computed first returns nothing of the parameter (a function
+        recursing only on values it builds and returning constants passes nothing
+        on); only when the summary then returns the parameter anyway is it computed
+        again with that call returning it, and the summaries made meanwhile
+        dropped (they may rest on the first assumption)."""
         key = (f"{info.module.rel}:{info.qualname}:{info.node.lineno}", param)
         module = info.module
         cached = module.summaries.get(key)
         if cached is not None:
             return cached
         if key in module.in_progress:
-            return Summary(returns=True)
+            if key in module.pessimistic:
+                return Summary(returns=True)
+            module.assumed.add(key)
+            return Summary()
+        before = set(module.summaries)
+        summary = self._summarise_once(info, param, key)
+        if key in module.assumed and summary.returns:
+            for made in set(module.summaries) - before:
+                del module.summaries[made]
+            module.pessimistic.add(key)
+            summary = self._summarise_once(info, param, key)
+            module.pessimistic.discard(key)
+        module.assumed.discard(key)
+        module.summaries[key] = summary
+        return summary
+
+    def _summarise_once(
+        self, info: FunctionInfo, param: int | str | None, key: tuple[str, int | str | None]
+    ) -> Summary:
+        module = info.module
         module.in_progress.add(key)
         summary = Summary()
         try:
@@ -330,7 +355,6 @@ class Interprocedural(SinkChecks):
             summary = Summary(returns=True)
         finally:
             module.in_progress.discard(key)
-        module.summaries[key] = summary
         return summary
 
 

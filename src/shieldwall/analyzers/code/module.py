@@ -148,6 +148,12 @@ class Module:
         # of `self`, or None for the function on its own
         self.summaries: dict[tuple[str, int | str | None], Summary] = {}
         self.in_progress: set[tuple[str, int | str | None]] = set()
+        # Recursion: a call of a function whose summary is being computed assumes
+        # first that it returns nothing of its parameter (`assumed` records that it
+        # did); when the summary then says it does, it is computed again with the
+        # call assumed to return it (`pessimistic`).
+        self.assumed: set[tuple[str, int | str | None]] = set()
+        self.pessimistic: set[tuple[str, int | str | None]] = set()
         self.const_returners: dict[str, bool] = {}  # qualname -> may return a literal
         # annotated fields of classes (pydantic models, dataclasses): name -> annotation
         self.class_fields: dict[str, dict[str, str]] = {}

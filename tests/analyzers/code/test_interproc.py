@@ -1,0 +1,71 @@
+"""Summaries of the module's own functions: what a call passes on and reaches."""
+
+from __future__ import annotations
+
+import textwrap
+
+from shieldwall.analyzers.code.analyzer import analyze_text
+
+HEAD = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n"
+
+RECURSIVE = """
+def constant_at_the_end(x):
+    if len(x) < 20:
+        return constant_at_the_end(x + "!")
+    return "done"
+
+def value_at_the_end(x):
+    if len(x) < 20:
+        return value_at_the_end(x + "!")
+    return x
+
+def value_only_first(x):
+    if len(x) > 3:
+        return x
+    return value_only_first(x + "a").strip()
+
+def runs_what_it_returns(x):
+    if len(x) > 3:
+        return x
+    os.system(runs_what_it_returns(x + "a"))
+    return "k"
+
+@app.route("/r")
+def view(db):
+    p = request.args.get("p")
+    db.execute(constant_at_the_end(p))
+    db.execute(value_at_the_end(p))
+    db.execute(value_only_first(p))
+    runs_what_it_returns(p)
+    return "ok"
+"""
+
+
+def lines_of(rule: str, text: str) -> list[int]:
+    return sorted(
+        f.line for f in analyze_text("m.py", HEAD + textwrap.dedent(text)) if f.rule.id == rule
+    )
+
+
+def line_of(code: str) -> int:
+    """The line of `code` in the analysed text (HEAD, then RECURSIVE dedented)."""
+    lines = (HEAD + textwrap.dedent(RECURSIVE)).splitlines()
+    return next(i for i, line in enumerate(lines, 1) if code in line)
+
+
+def test_a_recursive_function_returning_a_constant_passes_no_input_on() -> None:
+    sql = lines_of("PY-SQL-INJECTION", RECURSIVE)
+    assert line_of("db.execute(constant_at_the_end(p))") not in sql
+
+
+def test_a_recursive_function_returning_its_parameter_passes_input_on() -> None:
+    assert lines_of("PY-SQL-INJECTION", RECURSIVE) == [
+        line_of("db.execute(value_at_the_end(p))"),
+        line_of("db.execute(value_only_first(p))"),
+    ]
+
+
+def test_a_sink_fed_by_the_recursive_call_itself_is_reached() -> None:
+    assert lines_of("PY-COMMAND-INJECTION", RECURSIVE) == [
+        line_of("os.system(runs_what_it_returns")
+    ]
