@@ -80,6 +80,8 @@ class Statements(Guards):
                 self.assign(node.target, self.expr(node.value), node)
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
+            if isinstance(node.value, ast.Call):
+                self.env = self.refine_by_callee(node.value, self.env)
             func = node.value.func if isinstance(node.value, ast.Call) else None
             if (
                 func is not None
@@ -154,6 +156,9 @@ class Statements(Guards):
             if self.summary is None:
                 patterns.check_assert(self, node)
             self.expr(node.test)
+            # past `assert x in {"+", "-"}` the test held (a failed one raises), as
+            # past `if x not in ...: raise`
+            self.env = self.refine(node.test, True, self.env)
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target)
