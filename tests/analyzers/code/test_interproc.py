@@ -69,3 +69,58 @@ def test_a_sink_fed_by_the_recursive_call_itself_is_reached() -> None:
     assert lines_of("PY-COMMAND-INJECTION", RECURSIVE) == [
         line_of("os.system(runs_what_it_returns")
     ]
+
+
+def code_injections(code: str) -> list[int]:
+    return lines_of("PY-CODE-INJECTION", code)
+
+
+def line_in(text: str, code: str) -> int:
+    """The line of `code` in the analysed text (HEAD, then `text` dedented)."""
+    lines = (HEAD + textwrap.dedent(text)).splitlines()
+    return next(i for i, line in enumerate(lines, 1) if code in line)
+
+
+WRAPPED = """
+def with_logging(f):
+    def inner(x):
+        eval(x)
+        f(x)
+    return inner
+
+def plain(f):
+    return f
+
+@with_logging
+def logged(x):
+    print(x)
+
+@plain
+def unwrapped(x):
+    print(x)
+"""
+
+
+def view_calling(call: str) -> str:
+    return (
+        WRAPPED
+        + f"""
+@app.route("/d")
+def view():
+    {call}
+    return "ok"
+"""
+    )
+
+
+def test_a_call_of_a_decorated_function_runs_the_wrapper_its_decorator_returns() -> None:
+    code = view_calling('logged(request.args["x"])')
+    assert code_injections(code) == [line_in(code, "eval(x)")]  # in the wrapper
+
+
+def test_a_decorator_returning_the_function_itself_adds_no_sink() -> None:
+    assert code_injections(view_calling('unwrapped(request.args["x"])')) == []
+
+
+def test_a_decorated_function_called_with_a_constant_reaches_nothing() -> None:
+    assert code_injections(view_calling('logged("1 + 1")')) == []
