@@ -124,3 +124,26 @@ def test_a_decorator_returning_the_function_itself_adds_no_sink() -> None:
 
 def test_a_decorated_function_called_with_a_constant_reaches_nothing() -> None:
     assert code_injections(view_calling('logged("1 + 1")')) == []
+
+
+SINKS = """
+class Runner:
+    def run(self, command):
+        eval(command)
+        return ""
+"""
+
+
+def sinks_view(*body: str) -> str:
+    lines = "".join(f"    {b}\n" for b in body)
+    return SINKS + f'\n@app.route("/l")\ndef view():\n{lines}    return "ok"\n'
+
+
+def test_a_method_called_on_each_instance_of_a_list_in_a_loop_is_ours() -> None:
+    code = sinks_view("for r in [Runner(), Runner()]:", '    r.run(request.args["c"])')
+    assert code_injections(code) == [line_in(code, "eval(command)")]
+
+
+def test_a_method_called_on_each_instance_in_a_comprehension_is_ours() -> None:
+    code = sinks_view("runners = [Runner()]", 'str([r.run(request.args["c"]) for r in runners])')
+    assert code_injections(code) == [line_in(code, "eval(command)")]

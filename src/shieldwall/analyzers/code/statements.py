@@ -27,6 +27,7 @@ from shieldwall.analyzers.code.values import (
     Val,
     collapse,
     const,
+    instance_kind,
     join,
     join_taint,
     union_taint,
@@ -257,7 +258,11 @@ class Statements(Guards):
                 element = CLEAN
                 for v in it.items:
                     element = join(element, v) if element is not CLEAN else v
-                element = Val(element.taint, element.consts) if element is not CLEAN else CLEAN
+                element = (
+                    Val(element.taint, element.consts, qual=instance_kind(it))
+                    if element is not CLEAN
+                    else CLEAN
+                )
             elif it.keys is not None:
                 element = Val(union_taint(list(it.keys.values())))
             else:

@@ -148,6 +148,8 @@ MUTATORS = frozenset(
         "setdefault",
         "set",
         "__setitem__",
+        "intersection_update",  # the elements kept equal the argument's
+        "symmetric_difference_update",
     }
 )
 
