@@ -17,6 +17,7 @@ from shieldwall.analyzers.code.state import (
     join_envs,
 )
 from shieldwall.analyzers.code.syntax import (
+    annotation_name,
     derived_from,
     dotted,
     on_query,
@@ -77,7 +78,11 @@ class Statements(Guards):
                 self.sql_text(value, current.str_prefix + literal_text(node.value), node)
             self.assign(node.target, value, node)
         elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
+            if self._declared_request(node):
+                # `request: HttpRequest` declared, set elsewhere: a request
+                name = node.target.id if isinstance(node.target, ast.Name) else ""
+                self.env[name] = Val(Taint(f"request `{name}`", node.lineno), qual="<request>")
+            elif node.value is not None:
                 self.assign(node.target, self.expr(node.value), node)
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
@@ -163,6 +168,19 @@ class Statements(Guards):
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target)
+
+    def _declared_request(self, node: ast.AnnAssign) -> bool:
+        """A name annotated as a request class of a web module and given no value
+        (or `...`): the request is set by code elsewhere."""
+        return (
+            isinstance(node.target, ast.Name)
+            and self.m.web
+            and annotation_name(node.annotation) in cat.REQUEST_ANNOTATIONS
+            and (
+                node.value is None
+                or (isinstance(node.value, ast.Constant) and node.value.value is Ellipsis)
+            )
+        )
 
     def _from_base(self, node: ast.ImportFrom) -> str:
         if not node.level:
