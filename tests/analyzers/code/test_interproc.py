@@ -147,3 +147,31 @@ def test_a_method_called_on_each_instance_of_a_list_in_a_loop_is_ours() -> None:
 def test_a_method_called_on_each_instance_in_a_comprehension_is_ours() -> None:
     code = sinks_view("runners = [Runner()]", 'str([r.run(request.args["c"]) for r in runners])')
     assert code_injections(code) == [line_in(code, "eval(command)")]
+
+
+HANDING = """
+def api_wrapper(func):
+    def inner(request):
+        func(request, **request.GET)
+    return inner
+
+def fixed_wrapper(func):
+    def inner(request):
+        func(request, operator="+")
+    return inner
+
+@api_wrapper
+def from_query(request, operator):
+    exec(f"result = 3 {operator} 3")
+
+@fixed_wrapper
+def from_constant(request, operator):
+    exec(f"result = 3 {operator} 3")
+"""
+
+
+def test_a_decorated_function_takes_what_its_decorators_wrapper_hands_it() -> None:
+    found = [f for f in analyze_text("views.py", HANDING) if f.rule.id == "PY-CODE-INJECTION"]
+    assert [f.line for f in found] == [
+        HANDING.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
+    ]

@@ -124,6 +124,35 @@ class Interprocedural(SinkChecks):
             result = join(result, self._call_one(wrapper, node, args, kwargs, None))
         return result
 
+    def call_decorated(
+        self, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """In a wrapper a decorator of the module defines, a call of the function the
+        decorator was handed: each function of the module it decorates runs on the
+        wrapper's arguments (`def deco(func): def inner(request): func(request,
+        **request.GET)`). None elsewhere."""
+        if self.info is None or ".<locals>." not in self.info.qualname:
+            return None
+        outer = self.m.by_qualname.get(self.info.qualname.rsplit(".<locals>.", 1)[0])
+        if outer is None or outer.class_name is not None or "." in outer.qualname:
+            return None
+        params = [p.arg for p in [*outer.node.args.posonlyargs, *outer.node.args.args]]
+        if params[:1] != [name] or name in self.env:
+            return None
+        decorated = [
+            f
+            for f in self.m.functions.values()
+            if any(
+                isinstance(d, ast.Name) and d.id == outer.node.name for d in f.node.decorator_list
+            )
+        ]
+        if not decorated:
+            return None
+        result = CLEAN
+        for f in decorated:
+            result = join(result, self._call_one(f, node, args, kwargs, None))
+        return result
+
     def _call_one(
         self,
         info: FunctionInfo,
