@@ -47,6 +47,11 @@ Suites (fetched at bench time into bench/.work/suites, never committed):
   set from then on): the example programs of python-security/pyt, each sink
   call vulnerable or safe as pyt's own tests expect, safe calls included (see
   code_pyt.py for the rules that read the tests).
+- Pysa's material with real inputs (held out in round 10, measured before any
+  change; a tuning set from then on): facebook/pyre-check's
+  deliberately vulnerable Flask app, the integration tests of its stubs that
+  read a Django request, and its tutorial's exercises, file by file at pinned
+  commits, each sink call vulnerable or safe (see code_pysa.py).
 
 A vulnerable line counts as found by a tool when the tool reports a finding of
 the line's category on that line or inside the statement that starts there; a
@@ -56,7 +61,7 @@ CWE-327). Target: recall >= 0.90 at precision >= 0.95 on taint categories.
 
 Run:  .venv/bin/python bench/code_suites.py [--fetch] [--semgrep-rules DIR] [--owasp DIR]
       [--codeql DIR] [--bearer-rules DIR] [--securityeval DIR] [--sallm DIR]
-      [--pyt DIR] [--only SUITE]
+      [--pyt DIR] [--pysa DIR] [--only SUITE]
       [--no-peers | --no-semgrep] [--details]
 Prints figures only; exit 0 (2 when no suite could be read).
 """
@@ -82,6 +87,7 @@ import yaml
 
 from code_cases import TAINT, Case, Hits, fold
 from code_peers import BANDIT_ALIASES, ensure_bandit
+from code_pysa import EXCLUDED, fetch_pysa, pysa_cases
 from code_pyt import pyt_cases
 from code_samples import print_off_label, sallm_cases, securityeval_cases
 from peers import ensure_peer
@@ -628,6 +634,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--securityeval", type=Path, help="s2e-lab/SecurityEval checkout (tuned)")
     parser.add_argument("--sallm", type=Path, help="s2e-lab/SALLM checkout")
     parser.add_argument("--pyt", type=Path, help="python-security/pyt checkout")
+    parser.add_argument("--pysa", type=Path, help="facebook/pyre-check's Pysa files (code_pysa.py)")
     parser.add_argument(
         "--only",
         choices=(
@@ -638,6 +645,7 @@ def main(argv: list[str]) -> int:
             "securityeval",
             "sallm",
             "pyt",
+            "pysa",
         ),
         help="measure one suite (semgrep still reads its rules from semgrep-rules)",
     )
@@ -662,10 +670,14 @@ def main(argv: list[str]) -> int:
         "securityeval": args.securityeval,
         "sallm": args.sallm,
         "pyt": args.pyt,
+        "pysa": args.pysa,
     }
     for name in sources:
         if sources[name] is None and (args.fetch or (SUITES / name).is_dir()):
-            sources[name] = fetch(name) if args.fetch else SUITES / name
+            if name == "pysa":
+                sources[name] = fetch_pysa(SUITES / name) if args.fetch else SUITES / name
+            else:
+                sources[name] = fetch(name) if args.fetch else SUITES / name
     bandit = None if args.no_peers else ensure_bandit()
     semgrep = None if args.no_peers or args.no_semgrep else ensure_peer("semgrep", SEMGREP_VERSION)
     rules = sources["semgrep-rules"]
@@ -683,6 +695,11 @@ def main(argv: list[str]) -> int:
             "pyt",
             "pyt's examples, labelled by pyt's tests (held out in round 9, tuned since)",
             pyt_cases,
+        ),
+        (
+            "pysa",
+            "Pysa's material with real inputs (held out in round 10, tuned since)",
+            pysa_cases,
         ),
     ):
         root = sources[name]
@@ -717,6 +734,9 @@ def main(argv: list[str]) -> int:
             report(title, cases, tools, ends, args.details)
             if build in (securityeval_cases, sallm_cases):
                 print_off_label(cases, tools)
+            if build is pysa_cases:
+                for reason, count in EXCLUDED.items():
+                    print(f"not scored: {count} sink calls, {reason}")
             print(note)
     return 0 if measured else 2
 

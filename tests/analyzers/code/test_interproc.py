@@ -69,3 +69,109 @@ def test_a_sink_fed_by_the_recursive_call_itself_is_reached() -> None:
     assert lines_of("PY-COMMAND-INJECTION", RECURSIVE) == [
         line_of("os.system(runs_what_it_returns")
     ]
+
+
+def code_injections(code: str) -> list[int]:
+    return lines_of("PY-CODE-INJECTION", code)
+
+
+def line_in(text: str, code: str) -> int:
+    """The line of `code` in the analysed text (HEAD, then `text` dedented)."""
+    lines = (HEAD + textwrap.dedent(text)).splitlines()
+    return next(i for i, line in enumerate(lines, 1) if code in line)
+
+
+WRAPPED = """
+def with_logging(f):
+    def inner(x):
+        eval(x)
+        f(x)
+    return inner
+
+def plain(f):
+    return f
+
+@with_logging
+def logged(x):
+    print(x)
+
+@plain
+def unwrapped(x):
+    print(x)
+"""
+
+
+def view_calling(call: str) -> str:
+    return (
+        WRAPPED
+        + f"""
+@app.route("/d")
+def view():
+    {call}
+    return "ok"
+"""
+    )
+
+
+def test_a_call_of_a_decorated_function_runs_the_wrapper_its_decorator_returns() -> None:
+    code = view_calling('logged(request.args["x"])')
+    assert code_injections(code) == [line_in(code, "eval(x)")]  # in the wrapper
+
+
+def test_a_decorator_returning_the_function_itself_adds_no_sink() -> None:
+    assert code_injections(view_calling('unwrapped(request.args["x"])')) == []
+
+
+def test_a_decorated_function_called_with_a_constant_reaches_nothing() -> None:
+    assert code_injections(view_calling('logged("1 + 1")')) == []
+
+
+SINKS = """
+class Runner:
+    def run(self, command):
+        eval(command)
+        return ""
+"""
+
+
+def sinks_view(*body: str) -> str:
+    lines = "".join(f"    {b}\n" for b in body)
+    return SINKS + f'\n@app.route("/l")\ndef view():\n{lines}    return "ok"\n'
+
+
+def test_a_method_called_on_each_instance_of_a_list_in_a_loop_is_ours() -> None:
+    code = sinks_view("for r in [Runner(), Runner()]:", '    r.run(request.args["c"])')
+    assert code_injections(code) == [line_in(code, "eval(command)")]
+
+
+def test_a_method_called_on_each_instance_in_a_comprehension_is_ours() -> None:
+    code = sinks_view("runners = [Runner()]", 'str([r.run(request.args["c"]) for r in runners])')
+    assert code_injections(code) == [line_in(code, "eval(command)")]
+
+
+HANDING = """
+def api_wrapper(func):
+    def inner(request):
+        func(request, **request.GET)
+    return inner
+
+def fixed_wrapper(func):
+    def inner(request):
+        func(request, operator="+")
+    return inner
+
+@api_wrapper
+def from_query(request, operator):
+    exec(f"result = 3 {operator} 3")
+
+@fixed_wrapper
+def from_constant(request, operator):
+    exec(f"result = 3 {operator} 3")
+"""
+
+
+def test_a_decorated_function_takes_what_its_decorators_wrapper_hands_it() -> None:
+    found = [f for f in analyze_text("views.py", HANDING) if f.rule.id == "PY-CODE-INJECTION"]
+    assert [f.line for f in found] == [
+        HANDING.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
+    ]

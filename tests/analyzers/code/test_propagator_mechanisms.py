@@ -662,6 +662,34 @@ CASES: list[tuple[str, str, str, bool]] = [
         "PY-WEAK-HASH",
         False,
     ),
+    # -- sets: what an in-place intersection keeps equals the argument's elements
+    (
+        "set-intersection-update-tainted",
+        flask_view(
+            P + "s = {'ls'}\ns.intersection_update({p})\n"
+            "for e in s:\n    subprocess.run(e, shell=True)\nreturn 'ok'"
+        ),
+        "PY-COMMAND-INJECTION",
+        True,
+    ),
+    (
+        "set-symmetric-difference-update-tainted",
+        flask_view(
+            P + "s = {'ls'}\ns.symmetric_difference_update({p})\n"
+            "for e in s:\n    subprocess.run(e, shell=True)\nreturn 'ok'"
+        ),
+        "PY-COMMAND-INJECTION",
+        True,
+    ),
+    (
+        "set-difference-update-constant",
+        flask_view(
+            P + "s = {'ls'}\ns.difference_update({p})\n"
+            "for e in s:\n    subprocess.run(e, shell=True)\nreturn 'ok'"
+        ),
+        "PY-COMMAND-INJECTION",
+        False,
+    ),
 ]
 
 

@@ -38,3 +38,30 @@ def test_other_names_imported_from_sys_are_not_input() -> None:
             os.system(executable + " -V")
     """
     assert rules_of(code) == []
+
+
+def test_a_name_declared_as_a_request_and_set_elsewhere_is_input() -> None:
+    code = """
+        from django.http import HttpRequest
+        request: HttpRequest = ...
+        eval(request.GET["q"])
+    """
+    assert rules_of(code) == ["PY-CODE-INJECTION"]
+
+
+def test_a_request_built_in_place_is_not_declared_input() -> None:
+    code = """
+        from django.http import HttpRequest
+        request: HttpRequest = HttpRequest()
+        eval(request.GET["q"])
+    """
+    assert rules_of(code) == []
+
+
+def test_a_name_declared_as_another_type_is_not_input() -> None:
+    code = """
+        from django.http import HttpRequest
+        query: str = ...
+        eval(query)
+    """
+    assert rules_of(code) == []

@@ -55,6 +55,8 @@ class Calls(ContainerMethods):
         args, kwargs = self._arguments(node)
         self.run_callbacks(node, args, kwargs)
         ours = self._call_nested_or_own(qual, node, args, kwargs)
+        if ours is None and isinstance(node.func, ast.Name):
+            ours = self.call_decorated(node.func.id, node, args, kwargs)
         if ours is not None:
             return ours
         if (

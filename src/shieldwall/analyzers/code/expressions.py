@@ -33,6 +33,7 @@ from shieldwall.analyzers.code.values import (
     Val,
     collapse,
     const,
+    instance_kind,
     join,
     join_taint,
     union_taint,
@@ -319,7 +320,7 @@ class Expressions(Calls):
         try:
             for gen in node.generators:
                 it = self.expr(gen.iter)
-                element = Val(it.deep_taint())
+                element = Val(it.deep_taint(), qual=instance_kind(it))
                 self.assign(gen.target, element, None)
                 for cond in gen.ifs:
                     self.expr(cond)

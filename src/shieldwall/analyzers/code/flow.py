@@ -284,7 +284,7 @@ class FunctionFlow(Statements):
             return True
         if not self.m.web:
             return name in cat.LOOSE_REQUEST_PARAM_NAMES and self._read_as_request(info, name)
-        if annotation_name(arg.annotation) in ("Request", "HttpRequest", "WSGIRequest"):
+        if annotation_name(arg.annotation) in cat.REQUEST_ANNOTATIONS:
             return True
         if (
             {"django", "rest_framework"} & self.m.imported

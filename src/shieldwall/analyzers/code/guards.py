@@ -4,6 +4,7 @@ regex matches, validating predicates, containment checks)."""
 from __future__ import annotations
 
 import ast
+import copy
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code.expressions import Expressions
@@ -43,6 +44,37 @@ class Guards(Expressions):
                         )
                     else:
                         env[n] = Val(None, v.consts, None, None, v.qual, v.flags)
+        return env
+
+    def refine_by_callee(self, call: ast.Call, env: Env) -> Env:
+        """`assert_numeric(x)` returned: the checks its callee makes of its parameters
+        before anything else (`assert p.isnumeric()`, `if not ok(p): raise`) hold of
+        the arguments given for them."""
+        qual = self.qual_of(call.func) or ""
+        if qual.startswith("<func>"):
+            info = self.m.by_qualname.get(qual[len("<func>") :])
+        else:
+            info = self._project(qual) if "." in qual else None
+        if info is None:
+            return env
+        params = [p.arg for p in [*info.node.args.posonlyargs, *info.node.args.args]]
+        stored = {
+            n.id
+            for n in ast.walk(info.node)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        given = {
+            params[i]: a
+            for i, a in enumerate(call.args)
+            if i < len(params) and not isinstance(a, ast.Starred) and params[i] not in stored
+        }
+        given.update(
+            (k.arg, k.value) for k in call.keywords if k.arg in params and k.arg not in stored
+        )
+        if not given:
+            return env
+        for test, truth in leading_checks(info.node.body):
+            env = self.refine(_substituted(test, given), truth, env)
         return env
 
     def _with_origins(self, name: str) -> list[str]:
@@ -384,3 +416,38 @@ class Guards(Expressions):
             if q.known and q.const in ("'", '"'):
                 return v.comparators[0].value.id, str(q.const), "inner"
         return None
+
+
+def leading_checks(body: list[ast.stmt]) -> list[tuple[ast.expr, bool]]:
+    """The checks a function makes first, each with the truth it must have for the
+    function to go on: `assert t` (t true), `if t: raise` (t false); up to the first
+    statement that may return."""
+    out: list[tuple[ast.expr, bool]] = []
+    for stmt in body:
+        if any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+            break
+        if isinstance(stmt, ast.Assert):
+            out.append((stmt.test, True))
+        elif (
+            isinstance(stmt, ast.If)
+            and not stmt.orelse
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Raise)
+        ):
+            out.append((stmt.test, False))
+    return out
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, given: dict[str, ast.expr]) -> None:
+        self.given = given
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.given.get(node.id, node)
+
+
+def _substituted(test: ast.expr, given: dict[str, ast.expr]) -> ast.expr:
+    """The callee's check with its parameters replaced by the caller's arguments."""
+    out = _Substitute(given).visit(copy.deepcopy(test))
+    assert isinstance(out, ast.expr)
+    return out

@@ -119,6 +119,38 @@ class Interprocedural(SinkChecks):
             getters = info.module.properties.get(other.class_name or "", {}).values()
             if other not in getters:
                 result = join(result, self._call_one(other, node, args, kwargs, receiver))
+        for wrapper in decorator_wrappers(info):
+            # `@with_logging def foo(x)`: a call of foo runs the wrapper first
+            result = join(result, self._call_one(wrapper, node, args, kwargs, None))
+        return result
+
+    def call_decorated(
+        self, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """In a wrapper a decorator of the module defines, a call of the function the
+        decorator was handed: each function of the module it decorates runs on the
+        wrapper's arguments (`def deco(func): def inner(request): func(request,
+        **request.GET)`). None elsewhere."""
+        if self.info is None or ".<locals>." not in self.info.qualname:
+            return None
+        outer = self.m.by_qualname.get(self.info.qualname.rsplit(".<locals>.", 1)[0])
+        if outer is None or outer.class_name is not None or "." in outer.qualname:
+            return None
+        params = [p.arg for p in [*outer.node.args.posonlyargs, *outer.node.args.args]]
+        if params[:1] != [name] or name in self.env:
+            return None
+        decorated = [
+            f
+            for f in self.m.functions.values()
+            if any(
+                isinstance(d, ast.Name) and d.id == outer.node.name for d in f.node.decorator_list
+            )
+        ]
+        if not decorated:
+            return None
+        result = CLEAN
+        for f in decorated:
+            result = join(result, self._call_one(f, node, args, kwargs, None))
         return result
 
     def _call_one(
@@ -385,3 +417,22 @@ def bind_arguments(
         elif info.node.args.kwarg is not None:
             bound[varkw] = joined(bound.get(varkw), v)
     return bound, offset == 1
+
+
+def decorator_wrappers(info: FunctionInfo) -> list[FunctionInfo]:
+    """The functions a call of `info` runs in its place: for each decorator that is a
+    function of the same module returning a function it defines (`def deco(f): def
+    inner(x): ...; return inner`), that inner function."""
+    out: list[FunctionInfo] = []
+    if info.class_name is not None:
+        return out
+    for d in info.node.decorator_list:
+        deco = info.module.functions.get(d.id) if isinstance(d, ast.Name) else None
+        if deco is None or deco is info:
+            continue
+        for stmt in deco.node.body:
+            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+                inner = info.module.by_qualname.get(f"{deco.qualname}.<locals>.{stmt.value.id}")
+                if inner is not None and inner is not info:
+                    out.append(inner)
+    return out

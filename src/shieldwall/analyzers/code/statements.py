@@ -17,6 +17,7 @@ from shieldwall.analyzers.code.state import (
     join_envs,
 )
 from shieldwall.analyzers.code.syntax import (
+    annotation_name,
     derived_from,
     dotted,
     on_query,
@@ -27,6 +28,7 @@ from shieldwall.analyzers.code.values import (
     Val,
     collapse,
     const,
+    instance_kind,
     join,
     join_taint,
     union_taint,
@@ -76,10 +78,16 @@ class Statements(Guards):
                 self.sql_text(value, current.str_prefix + literal_text(node.value), node)
             self.assign(node.target, value, node)
         elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
+            if self._declared_request(node):
+                # `request: HttpRequest` declared, set elsewhere: a request
+                name = node.target.id if isinstance(node.target, ast.Name) else ""
+                self.env[name] = Val(Taint(f"request `{name}`", node.lineno), qual="<request>")
+            elif node.value is not None:
                 self.assign(node.target, self.expr(node.value), node)
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
+            if isinstance(node.value, ast.Call):
+                self.env = self.refine_by_callee(node.value, self.env)
             func = node.value.func if isinstance(node.value, ast.Call) else None
             if (
                 func is not None
@@ -154,9 +162,25 @@ class Statements(Guards):
             if self.summary is None:
                 patterns.check_assert(self, node)
             self.expr(node.test)
+            # past `assert x in {"+", "-"}` the test held (a failed one raises), as
+            # past `if x not in ...: raise`
+            self.env = self.refine(node.test, True, self.env)
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target)
+
+    def _declared_request(self, node: ast.AnnAssign) -> bool:
+        """A name annotated as a request class of a web module and given no value
+        (or `...`): the request is set by code elsewhere."""
+        return (
+            isinstance(node.target, ast.Name)
+            and self.m.web
+            and annotation_name(node.annotation) in cat.REQUEST_ANNOTATIONS
+            and (
+                node.value is None
+                or (isinstance(node.value, ast.Constant) and node.value.value is Ellipsis)
+            )
+        )
 
     def _from_base(self, node: ast.ImportFrom) -> str:
         if not node.level:
@@ -252,7 +276,11 @@ class Statements(Guards):
                 element = CLEAN
                 for v in it.items:
                     element = join(element, v) if element is not CLEAN else v
-                element = Val(element.taint, element.consts) if element is not CLEAN else CLEAN
+                element = (
+                    Val(element.taint, element.consts, qual=instance_kind(it))
+                    if element is not CLEAN
+                    else CLEAN
+                )
             elif it.keys is not None:
                 element = Val(union_taint(list(it.keys.values())))
             else:

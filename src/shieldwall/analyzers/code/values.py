@@ -237,3 +237,13 @@ def union_taint(vals: list[Val]) -> Taint | None:
     for v in vals:
         t = join_taint(t, v.deep_taint())
     return t
+
+
+def instance_kind(v: Val) -> str | None:
+    """The class every known element of a list or tuple is an instance of
+    (`[Sink(), Sink()]`), so that what iterates over it calls that class's methods."""
+    if not v.items:
+        return None
+    quals = {x.qual for x in v.items}
+    (qual,) = quals if len(quals) == 1 else (None,)
+    return qual if qual is not None and qual.startswith("<instance>") else None

@@ -127,6 +127,8 @@ SAFE_ANNOTATIONS = frozenset(
         "IPv6Address",
     }
 )
+# Annotations naming a request class (a parameter or declared name holding one).
+REQUEST_ANNOTATIONS = frozenset({"Request", "HttpRequest", "WSGIRequest"})
 # Annotations that wrap the type a parameter is validated as (Optional[int],
 # Annotated[int, Path()]): the first argument is the type.
 WRAPPING_ANNOTATIONS = frozenset({"Optional", "Annotated", "Union"})
@@ -148,6 +150,8 @@ MUTATORS = frozenset(
         "setdefault",
         "set",
         "__setitem__",
+        "intersection_update",  # the elements kept equal the argument's
+        "symmetric_difference_update",
     }
 )
 
