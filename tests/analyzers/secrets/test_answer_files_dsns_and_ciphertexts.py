@@ -79,3 +79,16 @@ def test_a_phpass_hash_in_a_seed_rows_password_column_is_not_reported() -> None:
     row = "INSERT INTO `wp_users` (`ID`, `user_login`, `user_pass`) VALUES (1,'admin','{}');\n"
     assert _found(row.format(phpass), "wordpress.sql") == []
     assert _found(row.format(mixed_value(37)), "wordpress.sql") != []
+
+
+def _leet(word: str) -> str:
+    return word.translate(str.maketrans("aeo", "430"))
+
+
+def test_a_tests_leet_own_word_under_that_key_is_a_fixtures_filler() -> None:
+    value = _leet("secret")
+    fixture = f"    'secret' => '{value}',\n"
+    assert _found(fixture, "Tests/Fixtures/php/full.php") == []
+    assert (value, 1) in _found(fixture, "config/parameters.php")
+    named = f"MYSQL_PASSWORD={_leet('password')}\n"
+    assert _found(named, "docs/setup.md") != []  # a key naming more than the word
