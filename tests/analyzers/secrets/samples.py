@@ -135,6 +135,8 @@ def sample_for(spec: Spec) -> str:
         "SECRET-JWT": lambda: "auth = " + jwt(),
         "SECRET-DOCKER-CONFIG-AUTH": lambda: '"auth": "' + basic_auth() + '"',
         "SECRET-HTTP-BASIC-AUTH": lambda: "Authorization: Basic " + basic_auth(),
+        # its pattern's conditional (a scheme, or Go's `@tcp(`) is beyond from_pattern
+        "SECRET-URL-PASSWORD": lambda: "url = postgres://app:" + mixed_value(3) + "@db:5432/app",
     }
     if spec.rule_id in special:
         return special[spec.rule_id]()

@@ -254,7 +254,12 @@ _KEY_ONLY = re.compile(
     r"""^\s*(?:-\s*)?(?:(?:name:\s*)?["']?(?P<key>[\w.-]{1,80})["']?\s*:?"""
     r"""|(?:key|name)\s*=\s*["'](?P<named>[\w.-]{1,80})["'])\s*$"""
 )
-_VALUE_LINE = re.compile(r"""^\s*(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)\s*$""")
+_VALUE_LINE = re.compile(
+    r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<Value>(?P<xml>[^<>]+)</Value>)\s*$"""
+)
+# An element that holds its value in a `<Value>` below it (a Windows answer file's
+# `<AdministratorPassword>` / `<Value>...</Value>`).
+_XML_OPEN = re.compile(r"^\s*<(?P<key>[A-Za-z][\w.:-]{0,60})>\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +309,8 @@ def _clean(raw: str) -> str:
     value = _CONTINUED.sub("", raw.strip())  # `ENV A=yes \`: the line goes on below
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'`":
         value = value[1:-1]
+    elif value.endswith("`") and value.count("`") == 1:
+        value = value[:-1]  # `` `token = <token>` ``: the closing mark of a code span
     return value.strip()
 
 
@@ -335,6 +342,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if values.is_type_name(value) or values.is_not_a_value(value):
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
+    if values.is_encrypted_key_blob(value):
+        return None  # IIS's `sessionKey="AQIAAA..."`: a key encrypted to the machine's
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if _VERSION_RANGE.match(value):
@@ -569,7 +578,9 @@ def _find(
             hit = got.take(bare.group("key"), value, "comment")
             if hit is not None:
                 yield hit
-    if syntax.bare != "never":
+    if "<" in line and (opened := _XML_OPEN.match(line)):
+        yield from _value_below(opened.group("key"), following, got)
+    elif syntax.bare != "never":
         yield from _bare_values(line, syntax, following, got)
     elif quoted and "=" in line:  # HCL's `key = "TOKEN"` / `value = "..."`, read as code
         named = _KEY_ONLY.match(line)
@@ -578,6 +589,7 @@ def _find(
 
 
 _COMMENTS = ("//", "#", "*", "--", "/*")
+_SETTINGS_PASS = re.compile(r"<settings\s+pass$")
 _COMPARISONS = frozenset({"==", "===", "!=", "!=="})
 # `cond ? "pass" : "fail"`: a literal opened right after a conditional's `?`
 _TERNARY = re.compile(r"""\?\s*["'`]$""")
@@ -639,6 +651,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
             continue  # a name of a tuple assignment: paired by position above
         if m.group("op") == ":" and _TERNARY.search(line, 0, m.start("key")):
             continue  # `? "pass" : "fail"`: a conditional's two results, not a pair
+        if _SETTINGS_PASS.search(line, 0, m.end("key")):
+            continue  # an answer file's `<settings pass="windowsPE">`: a configuration pass
         if m.group("op") in _COMPARISONS and not _compared(
             m.group("key"), m.group("val"), got.wide
         ):
@@ -727,7 +741,7 @@ def _value_below(
             return
         vm = _VALUE_LINE.match(below)
         if vm:
-            hit = got.take(key, vm.group("val"), "below")
+            hit = got.take(key, vm.group("val") or vm.group("xml"), "below")
             if hit is not None:
                 yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
             return

@@ -21,7 +21,11 @@ from collections.abc import Iterator
 
 from shieldwall.analyzers.secrets import anchored, generic
 from shieldwall.analyzers.secrets.names import credential_kind
-from shieldwall.analyzers.secrets.values import is_hex_digest, is_salted_digest
+from shieldwall.analyzers.secrets.values import (
+    is_hash_or_integrity,
+    is_hex_digest,
+    is_salted_digest,
+)
 from shieldwall.analyzers.secrets.verdicts import severity
 from shieldwall.model import Severity
 
@@ -97,9 +101,11 @@ def rows(data: bytes) -> Iterator[Found]:
                 if hit.kind != "password" and (hit.reason or len(value) < _TOKEN_FLOOR):
                     continue  # `identificationToken` of a video: an id unless it is key-like
                 if hit.kind == "password" and (
-                    is_hex_digest(hit.value) or is_salted_digest(hit.value)
+                    is_hex_digest(hit.value)
+                    or is_salted_digest(hit.value)
+                    or is_hash_or_integrity(hit.value)
                 ):
-                    continue  # an MD5, SHA-1 or SHA-256 digest: what the table stores instead
+                    continue  # a digest or a crypt(3) hash: what the table stores instead
                 line += text.count("\n", counted, at)
                 counted = at
                 yield line, column, hit.value, severity(hit, False)

@@ -80,9 +80,10 @@ _EXAMPLE_VALUES = frozenset(
 )
 _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|xxh\d*)[-:=]")
 # A password hash in crypt(3) form (bcrypt `$2b$10$...`, sha-crypt `$6$...`, argon2,
-# scrypt): what a server stores to check a password, not the password.
+# scrypt, phpass's `$P$` and `$H$` as WordPress and phpBB store them): what a server
+# stores to check a password, not the password.
 _CRYPT = re.compile(
-    r"^\$(?:2[abxy]?\$\d\d|[156]|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$[./A-Za-z0-9$=,+-]{8,}$"
+    r"^\$(?:2[abxy]?\$\d\d|[156PH]|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$[./A-Za-z0-9$=,+-]{8,}$"
 )
 # A digest with its salt after a colon (`53de0be7...c33806b8:26165517952a`), as a
 # seed row's password column stores it.
@@ -197,6 +198,10 @@ _PATH_WITH_EXTENSION = re.compile(r"^[\w.-]+(?:/[\w.-]+)*/[\w-]+\.[a-z]{2,4}$")
 # `self.password`, `generic.text.commentMessage.1` (a message's key, numbered)
 _ATTRIBUTE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*\)|\.\d{1,3})?$")
 _CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\(.*\)|\[.*\])$")
+# `sys.argv[1].encode()`: a chain of attributes, indexes and calls ending in a call
+_CALL_CHAIN = re.compile(
+    r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^\]]{0,40}\]|\([^()]{0,80}\))*\([^()]{0,80}\)$"
+)
 # `Jobs[-1].JobId`: a path into a document.
 _INDEXED = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]]*\])?)+$")
 _TIMESTAMP = re.compile(
@@ -213,6 +218,20 @@ def is_basic_without_password(value: str) -> bool:
         return False
     name, colon, password = text.partition(":")
     return bool(colon) and not password and name.isprintable()
+
+
+def is_encrypted_key_blob(value: str) -> bool:
+    """Base64 of a CryptoAPI SIMPLEBLOB (`AQIAAA...`: type 1, version 2, then the
+    session key's algorithm and the key-exchange key's, RSA): a session key
+    encrypted to a machine's key container, as IIS writes its `sessionKey`.
+    Ciphertext, not a key."""
+    if not value.startswith("AQIAAA") or len(value) < 40:
+        return False
+    try:
+        head = base64.b64decode(value[:16] + "=" * (-len(value[:16]) % 4))
+    except ValueError:
+        return False
+    return len(head) >= 12 and head[8:10] == b"\x00\xa4"  # CALG_RSA_KEYX
 
 
 def is_file_name(value: str) -> bool:
@@ -238,6 +257,7 @@ def looks_like_code(value: str) -> bool:
     return bool(
         _ATTRIBUTE.match(value)
         or _CALL.match(value)
+        or ("(" in value and _CALL_CHAIN.match(value))
         or ("[" in value and _INDEXED.match(value))
         or (value[:1].isdigit() and _TIMESTAMP.match(value))
     )

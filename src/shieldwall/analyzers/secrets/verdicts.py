@@ -75,6 +75,20 @@ def _account_of_a_test(line: str, password: str) -> bool:
     return any(m.group("u") == password for m in _USER_NAME.finditer(line))
 
 
+# A credential's own word written in leetspeak (`3` for `e`, `0` for `o`...) under a
+# key that is that word alone: in a test, a fixture's filler (Symfony's `secret`).
+_LEET = str.maketrans("013457@$", "oieastas")
+_OWN_WORDS = ("secret", "password", "passwd")
+
+
+def _leet_own_word(hit: generic.GenericHit) -> bool:
+    lowered = hit.value.lower()
+    word = lowered.translate(_LEET)
+    if word == lowered or word not in _OWN_WORDS:
+        return False
+    return word == hit.key.lower().strip("$@'\"")  # `secret:`, not `MYSQL_PASSWORD=`
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     hit: generic.GenericHit
@@ -135,7 +149,10 @@ class LineVerdicts:
                 continue
             if values.is_documented(hit.value):
                 continue  # a specification's or provider's own example, whatever the scorer says
-            filler = test_path and hit.kind == "password" and _account_of_a_test(line, hit.value)
+            filler = test_path and (
+                (hit.kind == "password" and _account_of_a_test(line, hit.value))
+                or _leet_own_word(hit)
+            )
             if filler or _stored_digest(line, hit):
                 out.append(Verdict(hit, False, None))
                 continue
