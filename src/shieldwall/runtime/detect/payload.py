@@ -11,7 +11,7 @@ import libinjection
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
-from shieldwall.runtime.detect.shell import shell_command
+from shieldwall.runtime.detect.shell import POWERSHELL_HINT, shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
     UPLOAD_HEADERS,
@@ -37,7 +37,9 @@ _FILE_WORDS = (
     r"|master\.key|app/etc/|appsettings|local_settings\.py|authorized_keys|known_hosts"
     r"|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|gemfile|dockerfile"
     r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml|config\.php|settings\.php"
-    r"|database\.yml|local\.xml"
+    r"|database\.yml|local\.xml|jenkinsfile|pipfile|pom\.xml|build\.gradle|gruntfile\.js"
+    r"|gulpfile\.js|webpack\.config\.js|terraform\.tf|tomcat-users|server\.key|private\.key"
+    r"|privkey\.pem|server\.pem"
 )
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
@@ -57,7 +59,10 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
-    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|"
+    + _FILE_WORDS
+    + "|"
+    + POWERSHELL_HINT
 )
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder, server configuration.
@@ -73,8 +78,10 @@ _PATH_SEGMENTS = re.compile(
     r"|devices|fs|power|block|bus|module)/|boot/grub|system32|winnt|windows/|inetpub"
     r"|id_(?:[rd]sa|ed25519|ecdsa)|" + _FILE_WORDS + ")"
 )
-# A path ending like a backup or an INI file.
+# A path ending like a backup or an INI file ...
 _BACKUP_ENDS = (".bak", ".old", ".orig", ".save", ".swp", ".tmp", ".backup", ".copy", "~", ".ini")
+# ... or like server configuration (`/nginx.conf`, judged by the signatures' names)
+_CONFIG_ENDS = (".conf", ".cnf")
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(
     r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
@@ -348,6 +355,7 @@ def _judged_path(path: str) -> bool:
     return (
         _PATH_SEGMENTS.search(lowered) is not None
         or lowered.endswith(_BACKUP_ENDS)
+        or lowered.endswith(_CONFIG_ENDS)
         or (lowered[-2:-1] == "." and lowered[-1:].isdigit())
         or ":/" in lowered
     )

@@ -127,7 +127,13 @@ _DEPLOYMENT_FILE = re.compile(
     r"|gemfile(?:\.lock)?|dockerfile|docker-compose\.ya?ml|vagrantfile|sftp-config\.json"
     r"|\.ftpconfig|\.remote-sync\.json|phpunit\.xml(?:\.dist)?|\.travis\.yml|\.gitlab-ci\.yml"
     r"|\.circleci/config\.yml|\.git(?:ignore|attributes|modules)|\.(?:docker|npm|eslint)ignore"
-    r"|\.editorconfig|\.user\.ini|\.boto|\.pearrc|\.yarnrc)"
+    r"|\.editorconfig|\.user\.ini|\.boto|\.pearrc|\.yarnrc(?:\.yml)?|\.hgignore|\.drone\.yml"
+    r"|\.github/workflows/[\w.-]+\.ya?ml|jenkinsfile|pipfile(?:\.lock)?|pom\.xml|build\.gradle"
+    r"|(?:gruntfile|gulpfile|webpack\.config)\.js|\.(?:bower|babel|jshint|terraform)rc"
+    r"|\.eslintrc(?:\.\w+)?|\.vault-token|\.deployment-config\.json|\.mailmap"
+    r"|terraform\.tfvars|[\w-]*\.tfstate(?:\.backup)?|\.[\w.-]+\.sw[op]|(?:server|private|privkey)\.(?:key|pem)"
+    # an account's or a tool's own folders, which a site's top never holds
+    r"|\.(?:vagrant|terraform|cache|config|local|java|gem|nuget|bundle|cargo)(?:/[\w.-]*)?)"
 )
 
 
