@@ -321,7 +321,7 @@ class PayloadDetector:
         cached = cache.get(value)
         if cached is None:
             found: dict[str, Hit] = {}
-            if field != "user_agent" or "%" in value or "&" in value:
+            if field != "user_agent" or "%" in value or "&" in value or "\\" in value:
                 text = decode(value, plus=False)
             else:
                 text = value
