@@ -128,6 +128,10 @@ _TAUTOLOGY = re.compile(
     r"\b(?:or|and|\|\||&&)\s*(?:\(\s*)?(['\"]?)(\w+)\1\s*(?:=|like)\s*\1\2(?!\w)"
 )
 _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
+# What X-Forwarded-For and Host hold when they hold no payload: addresses, ports,
+# `unknown`, obfuscated identifiers (`_hidden`), a host name.
+_ADDRESSES = re.compile(r"[\w.:, \[\]-]*")
+_HOST = re.compile(r"[\w.:\[\]-]*")
 _CACHE_MAX = 20000
 _NONE: tuple[Hit, ...] = ()
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
@@ -234,14 +238,29 @@ class PayloadDetector:
     paranoia 2-4 the fragments of those levels are judged too, on the kinds
     level 1 did not find in the request."""
 
-    __slots__ = ("_agents", "_caches", "_fragments", "_paths", "_queries", "_referers", "_xffs")
+    __slots__ = (
+        "_agents",
+        "_caches",
+        "_fragments",
+        "_hosts",
+        "_paths",
+        "_queries",
+        "_referers",
+        "_xffs",
+    )
 
     def __init__(self, paranoia: int = 1) -> None:
         self._fragments = fragments_at(paranoia)
         self._agents: dict[str, tuple[Hit, ...]] = {}
         self._referers: dict[str, tuple[Hit, ...]] = {}
         self._xffs: dict[str, tuple[Hit, ...]] = {}
-        self._caches = {"user_agent": self._agents, "referer": self._referers, "xff": self._xffs}
+        self._hosts: dict[str, tuple[Hit, ...]] = {}
+        self._caches = {
+            "user_agent": self._agents,
+            "referer": self._referers,
+            "xff": self._xffs,
+            "host": self._hosts,
+        }
         self._paths: dict[str, tuple[Hit, ...]] = {}
         self._queries: dict[str, tuple[Hit, ...]] = {}
 
@@ -271,6 +290,8 @@ class PayloadDetector:
             on_xff = self._xffs.get(value)
             if on_xff is None:
                 on_xff = self._header("xff", value)
+        if (value := event.host) and _HOST.fullmatch(value) is None:  # `Host: x' or 1=1`
+            on_xff = (on_xff or _NONE) + self._header("host", value)
         if (
             not (
                 on_path
@@ -334,9 +355,11 @@ class PayloadDetector:
                     found["cmdi"] = Hit("cmdi", "RT-CMDI", field)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
-            elif field == "xff":
+            elif field in ("xff", "host"):
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
+                if _ADDRESSES.fullmatch(value) is None:  # not a list of addresses: a value
+                    _scan_text(text, "header", found)
             else:
                 _scan_text(text, field, found)
             cached = tuple(found.values())
