@@ -91,3 +91,25 @@ def test_sqlite_shell_commands_after_a_separator_are_cmdi() -> None:
 def test_a_dot_word_after_a_semicolon_stays_quiet() -> None:
     assert _query("tips; .system32 folder") == set()
     assert _query("my.shell script, the .system font") == set()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ";" + "gwmi win32_process",
+        ";" + "ii .\\calc.exe",
+        "| " + "gal -Name x",
+        "; " + "ipcsv .\\a.csv",
+        "& " + "rni C:\\a.txt b",
+    ],
+)
+def test_powershell_aliases_after_a_separator_are_cmdi(value: str) -> None:
+    assert "cmdi" in _query(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["rent; ac $50 a month", "index; sp 500 up", "notes; cli tools and gal pals", "a; ii b"],
+)
+def test_abbreviations_after_a_semicolon_stay_quiet(value: str) -> None:
+    assert _query(value) == set()

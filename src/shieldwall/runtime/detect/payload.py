@@ -413,6 +413,8 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
     for name, value in headers:
         if name == "content-type":
             content_type = value
+            if _ORDINARY_HEADER.fullmatch(value) is None:  # `text/html; x=<svg onload=...>`
+                _scan_text(decode(value, plus=False), "header", hits)
             continue
         if _HEADER_NAME.fullmatch(name) is None:
             _scan_text(decode(name, plus=False), "header", hits)

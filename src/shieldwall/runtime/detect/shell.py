@@ -41,7 +41,9 @@ _SHELL_ONLY = (
     "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
     "|openfiles|runas|esentutl|makecab|mklink|tskill"
     # PowerShell's aliases that are no word of any language
-    "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb"
+    "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb|iwmi|rwmi|swmi|ipcsv|epcsv"
+    "|rvpa|cvpa|gcs|shcm|trcm|sasv|spsv|rdr|ndr|rnp|rni|clhy|cnsn|ipsn|epsn|ipal|epal|gbp"
+    "|sbp|rbp|dbp|ebp|clv"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -65,12 +67,15 @@ _WORDS = (
     "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
     "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
     "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
-    "|gc|ni|ri|sls|sal"
+    "|gc|ni|ri|sls|sal|gal|ii|nal|cpi|cpp|clc|cli|clp|cls"
 )
 # What follows a command word on a command line: an option, an absolute or home or
 # parent path, the root before an option (`find / -name`), a variable, a drive
 # (`type c:\x`), dd's operands.
-_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w])"
+_ARGUMENT = (
+    r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\.\\|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w]"
+    r"|(?:hklm|hkcu|env|variable|function|alias|cert):)"
+)
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"
