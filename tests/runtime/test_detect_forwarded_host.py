@@ -43,3 +43,7 @@ def test_lists_of_addresses_stay_quiet(xff: str) -> None:
 @pytest.mark.parametrize("host", ["shop.example.com", "shop.example.com:8443", "[2001:db8::1]"])
 def test_host_names_stay_quiet(host: str) -> None:
     assert payload_kinds(host=host) == set()
+
+
+def test_words_with_spaces_in_x_forwarded_for_are_judged() -> None:
+    assert "sqli" in payload_kinds(xff="1 " + "union select " + "null--")

@@ -130,7 +130,7 @@ _TAUTOLOGY = re.compile(
 _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 # What X-Forwarded-For and Host hold when they hold no payload: addresses, ports,
 # `unknown`, obfuscated identifiers (`_hidden`), a host name.
-_ADDRESSES = re.compile(r"[\w.:, \[\]-]*")
+_ADDRESSES = re.compile(r"\s*[\w.:\[\]-]*(?:\s*,\s*[\w.:\[\]-]+)*\s*")
 _HOST = re.compile(r"[\w.:\[\]-]*")
 _CACHE_MAX = 20000
 _NONE: tuple[Hit, ...] = ()
@@ -348,7 +348,11 @@ class PayloadDetector:
                 text = value
             if field == "referer":  # a referer is a URL: judge its query values
                 url, mark, query = text.partition("?")
-                for part in query_values(query):
+                parts = query_values(query)
+                raw_mark, raw_query = value.partition("?")[1:]
+                if raw_mark and text != value:  # split before decoding too: `?q=a%26b`
+                    parts += query_values(raw_query)
+                for part in parts:
                     _scan_text(part, field, found)
                 _scan_text(url, field, found)  # the URL before its query (all of it if none)
                 if mark and _command_before_query(text, found):  # `host/p;cmd?x=1`
