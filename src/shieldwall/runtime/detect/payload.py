@@ -59,11 +59,10 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
-    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|"
-    + _FILE_WORDS
-    + "|"
-    + POWERSHELL_HINT
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
 )
+# ... and PowerShell's cmdlets, looked for only in text with a hyphen.
+_POWERSHELL_WORDS = re.compile(POWERSHELL_HINT)
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
@@ -171,7 +170,11 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
 def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
     lowered = text.lower()
     plain = _PLAIN.fullmatch(lowered) is not None
-    if plain and _WORDS.search(lowered) is None:
+    if (
+        plain
+        and _WORDS.search(lowered) is None
+        and ("-" not in lowered or _POWERSHELL_WORDS.search(lowered) is None)
+    ):
         if field == "user_agent" and "scanner" not in hits:
             _signatures(lowered, field, hits)
         return
@@ -290,8 +293,6 @@ class PayloadDetector:
             on_xff = self._xffs.get(value)
             if on_xff is None:
                 on_xff = self._header("xff", value)
-        if (value := event.host) and _HOST.fullmatch(value) is None:  # `Host: x' or 1=1`
-            on_xff = (on_xff or _NONE) + self._header("host", value)
         if (
             not (
                 on_path
@@ -310,8 +311,11 @@ class PayloadDetector:
             for hit in found:
                 hits.setdefault(hit.kind, hit)
         content_type = ""
-        if event.headers:
+        if event.headers:  # a source that logs headers: Host too (`Host: x' or 1=1`)
             content_type = _other_headers(event.headers, hits)
+            if (value := event.host) and _HOST.fullmatch(value) is None:
+                for hit in self._header("host", value):
+                    hits.setdefault(hit.kind, hit)
         if event.body:
             for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
