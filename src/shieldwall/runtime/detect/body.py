@@ -15,6 +15,9 @@ MAX_VALUES = 256
 _PART_TEXT = 4096
 _BOUNDARY = re.compile(r"boundary=\"?([^\";,\s]+)", re.IGNORECASE)
 _DISPOSITION = re.compile(r"\b(?:name|filename)\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
+# The last parameter of a disposition, to the line's last quote.
+_QUOTED_FILE = re.compile(r"\bfilename\s*=\s*\"(.*)\"", re.IGNORECASE)
+_QUOTED_NAME = re.compile(r"\bname\s*=\s*\"(.*)\"", re.IGNORECASE)
 _XML_ATTR = re.compile(r"\s[\w:.-]+\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _XML_TEXT = re.compile(r">([^<]+)<")
 # Character data, and the literals of declarations (an external entity's SYSTEM
@@ -83,7 +86,16 @@ def _multipart_values(body: str, content_type: str) -> list[str] | None:
         for name in _DISPOSITION.findall(head):
             if name and not name.isalnum():
                 values.append(decode(name, plus=False))
-        content = content.rstrip("-\n")[:_PART_TEXT]
+        for line in head.split("\n"):
+            # a name or file name with quotes of its own (`filename=""><svg ...>"`),
+            # which the quoted values above cut short: the parameters whole
+            if line[:19].lower() == "content-disposition" and line.count('"') > 2 * len(
+                _DISPOSITION.findall(line)
+            ):
+                whole = _QUOTED_FILE.search(line) or _QUOTED_NAME.search(line)
+                if whole:
+                    values.append(decode(whole.group(1), plus=False))
+        content = content.rstrip("\n")[:_PART_TEXT]
         if content:
             values.append(decode(content, plus=False))
     return values

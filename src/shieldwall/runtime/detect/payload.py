@@ -11,7 +11,7 @@ import libinjection
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
-from shieldwall.runtime.detect.shell import shell_command
+from shieldwall.runtime.detect.shell import POWERSHELL_HINT, shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
     UPLOAD_HEADERS,
@@ -37,7 +37,9 @@ _FILE_WORDS = (
     r"|master\.key|app/etc/|appsettings|local_settings\.py|authorized_keys|known_hosts"
     r"|composer\.(?:json|lock)|package(?:-lock)?\.json|yarn\.lock|gemfile|dockerfile"
     r"|docker-compose|vagrantfile|sftp-config|phpunit\.xml|config\.php|settings\.php"
-    r"|database\.yml|local\.xml"
+    r"|database\.yml|local\.xml|jenkinsfile|pipfile|pom\.xml|build\.gradle|gruntfile\.js"
+    r"|gulpfile\.js|webpack\.config\.js|terraform\.tf|tomcat-users|server\.key|private\.key"
+    r"|privkey\.pem|server\.pem"
 )
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
@@ -59,6 +61,8 @@ _WORDS = re.compile(
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
     r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
 )
+# ... and PowerShell's cmdlets, looked for only in text with a hyphen.
+_POWERSHELL_WORDS = re.compile(POWERSHELL_HINT)
 # A path of plain characters still worth judging: a dot file or folder, a Java
 # application's private folders, a step up, a system folder, server configuration.
 _PATH_WORDS = re.compile(
@@ -73,8 +77,10 @@ _PATH_SEGMENTS = re.compile(
     r"|devices|fs|power|block|bus|module)/|boot/grub|system32|winnt|windows/|inetpub"
     r"|id_(?:[rd]sa|ed25519|ecdsa)|" + _FILE_WORDS + ")"
 )
-# A path ending like a backup or an INI file.
+# A path ending like a backup or an INI file ...
 _BACKUP_ENDS = (".bak", ".old", ".orig", ".save", ".swp", ".tmp", ".backup", ".copy", "~", ".ini")
+# ... or like server configuration (`/nginx.conf`, judged by the signatures' names)
+_CONFIG_ENDS = (".conf", ".cnf")
 _DATA_BASE64 = re.compile(r"base64,\s*([A-Za-z0-9+/=%_-]{12,})")
 _SQL_HINT = re.compile(
     r"['\"`;#()=*]|--|/\*|@@|\b(?:union|select|or|and|sleep|having|order|like|xor|div|between"
@@ -121,6 +127,10 @@ _TAUTOLOGY = re.compile(
     r"\b(?:or|and|\|\||&&)\s*(?:\(\s*)?(['\"]?)(\w+)\1\s*(?:=|like)\s*\1\2(?!\w)"
 )
 _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
+# What X-Forwarded-For and Host hold when they hold no payload: addresses, ports,
+# `unknown`, obfuscated identifiers (`_hidden`), a host name.
+_ADDRESSES = re.compile(r"\s*[\w.:\[\]-]*(?:\s*,\s*[\w.:\[\]-]+)*\s*")
+_HOST = re.compile(r"[\w.:\[\]-]*")
 _CACHE_MAX = 20000
 _NONE: tuple[Hit, ...] = ()
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
@@ -160,7 +170,11 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
 def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
     lowered = text.lower()
     plain = _PLAIN.fullmatch(lowered) is not None
-    if plain and _WORDS.search(lowered) is None:
+    if (
+        plain
+        and _WORDS.search(lowered) is None
+        and ("-" not in lowered or _POWERSHELL_WORDS.search(lowered) is None)
+    ):
         if field == "user_agent" and "scanner" not in hits:
             _signatures(lowered, field, hits)
         return
@@ -227,14 +241,29 @@ class PayloadDetector:
     paranoia 2-4 the fragments of those levels are judged too, on the kinds
     level 1 did not find in the request."""
 
-    __slots__ = ("_agents", "_caches", "_fragments", "_paths", "_queries", "_referers", "_xffs")
+    __slots__ = (
+        "_agents",
+        "_caches",
+        "_fragments",
+        "_hosts",
+        "_paths",
+        "_queries",
+        "_referers",
+        "_xffs",
+    )
 
     def __init__(self, paranoia: int = 1) -> None:
         self._fragments = fragments_at(paranoia)
         self._agents: dict[str, tuple[Hit, ...]] = {}
         self._referers: dict[str, tuple[Hit, ...]] = {}
         self._xffs: dict[str, tuple[Hit, ...]] = {}
-        self._caches = {"user_agent": self._agents, "referer": self._referers, "xff": self._xffs}
+        self._hosts: dict[str, tuple[Hit, ...]] = {}
+        self._caches = {
+            "user_agent": self._agents,
+            "referer": self._referers,
+            "xff": self._xffs,
+            "host": self._hosts,
+        }
         self._paths: dict[str, tuple[Hit, ...]] = {}
         self._queries: dict[str, tuple[Hit, ...]] = {}
 
@@ -282,8 +311,11 @@ class PayloadDetector:
             for hit in found:
                 hits.setdefault(hit.kind, hit)
         content_type = ""
-        if event.headers:
+        if event.headers:  # a source that logs headers: Host too (`Host: x' or 1=1`)
             content_type = _other_headers(event.headers, hits)
+            if (value := event.host) and _HOST.fullmatch(value) is None:
+                for hit in self._header("host", value):
+                    hits.setdefault(hit.kind, hit)
         if event.body:
             for value in body_values(event.body, content_type):
                 _scan_text(value, "body", hits)
@@ -314,22 +346,28 @@ class PayloadDetector:
         cached = cache.get(value)
         if cached is None:
             found: dict[str, Hit] = {}
-            if field != "user_agent" or "%" in value or "&" in value:
+            if field != "user_agent" or "%" in value or "&" in value or "\\" in value:
                 text = decode(value, plus=False)
             else:
                 text = value
             if field == "referer":  # a referer is a URL: judge its query values
                 url, mark, query = text.partition("?")
-                for part in query_values(query):
+                parts = query_values(query)
+                raw_mark, raw_query = value.partition("?")[1:]
+                if raw_mark and text != value:  # split before decoding too: `?q=a%26b`
+                    parts += query_values(raw_query)
+                for part in parts:
                     _scan_text(part, field, found)
                 _scan_text(url, field, found)  # the URL before its query (all of it if none)
                 if mark and _command_before_query(text, found):  # `host/p;cmd?x=1`
                     found["cmdi"] = Hit("cmdi", "RT-CMDI", field)
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
-            elif field == "xff":
+            elif field in ("xff", "host"):
                 if jndi(text.lower()):
                     found["jndi"] = Hit("jndi", "RT-JNDI", field)
+                if _ADDRESSES.fullmatch(value) is None:  # not a list of addresses: a value
+                    _scan_text(text, "header", found)
             else:
                 _scan_text(text, field, found)
             cached = tuple(found.values())
@@ -348,6 +386,7 @@ def _judged_path(path: str) -> bool:
     return (
         _PATH_SEGMENTS.search(lowered) is not None
         or lowered.endswith(_BACKUP_ENDS)
+        or lowered.endswith(_CONFIG_ENDS)
         or (lowered[-2:-1] == "." and lowered[-1:].isdigit())
         or ":/" in lowered
     )
@@ -382,6 +421,8 @@ def _other_headers(headers: tuple[tuple[str, str], ...], hits: dict[str, Hit]) -
     for name, value in headers:
         if name == "content-type":
             content_type = value
+            if _ORDINARY_HEADER.fullmatch(value) is None:  # `text/html; x=<svg onload=...>`
+                _scan_text(decode(value, plus=False), "header", hits)
             continue
         if _HEADER_NAME.fullmatch(name) is None:
             _scan_text(decode(name, plus=False), "header", hits)

@@ -41,7 +41,9 @@ _SHELL_ONLY = (
     "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
     "|openfiles|runas|esentutl|makecab|mklink|tskill"
     # PowerShell's aliases that are no word of any language
-    "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb"
+    "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb|iwmi|rwmi|swmi|ipcsv|epcsv"
+    "|rvpa|cvpa|gcs|shcm|trcm|sasv|spsv|rdr|ndr|rnp|rni|clhy|cnsn|ipsn|epsn|ipal|epal|gbp"
+    "|sbp|rbp|dbp|ebp|clv"
 )
 # Commands no one types for anything else: enough as a whole value.
 _ALONE = (
@@ -65,12 +67,15 @@ _WORDS = (
     "|npm|gem|expect|screen|tmux|vi|ed|timeout|jobs|comm|strings|rev|diff|cmp|which|git|mysql"
     "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
     "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
-    "|gc|ni|ri|sls|sal"
+    "|gc|ni|ri|sls|sal|gal|ii|nal|cpi|cpp|clc|cli|clp|cls"
 )
 # What follows a command word on a command line: an option, an absolute or home or
 # parent path, the root before an option (`find / -name`), a variable, a drive
 # (`type c:\x`), dd's operands.
-_ARGUMENT = r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w])"
+_ARGUMENT = (
+    r"\s+(?:-{1,2}[a-z]|/[a-z\[?*]|/\s+-|~/|\.\./|\.\\|\$|%|[a-z]:[\\/]|(?:if|of)=[/\w]"
+    r"|(?:hklm|hkcu|env|variable|function|alias|cert):)"
+)
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
     r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"
@@ -160,6 +165,49 @@ _MAIL = re.compile(
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
 )
+# PowerShell: a cmdlet (verb-noun) at the start of a value or after a separator, with
+# arguments as PowerShell writes them (a parameter, a variable, a drive or provider
+# path, a quoted or bracketed value, a program to start, a pipe); nouns no language
+# writes after such a verb are enough alone. `new-job offers` and `/get-help` stay quiet.
+_PS_VERBS = (
+    "get|set|new|remove|invoke|start|stop|add|copy|move|out|export|import|convertto"
+    "|convertfrom|select|write|test|enable|disable|register|unregister|clear|enter|compress"
+    "|expand|resolve|restart|install|uninstall|mount|grant|connect|read|format"
+)
+_PS_STRICT_NOUNS = (
+    "childitem|wmiobject|ciminstance|cimmethod|wmimethod|psdrive|pssession|psremoting"
+    "|itemproperty|executionpolicy|mppreference|localuser|localgroup|localgroupmember"
+    "|scheduledtask|netfirewallrule|netfirewallprofile|nettcpconnection|netipaddress"
+    "|netadapter|smbshare|computerinfo|hotfix|mimikatz|shellcode|webrequest|restmethod"
+    "|aduser|adcomputer|adgroup|adgroupmember|addomain|adobject|winevent|eventlog"
+    "|bitstransfer|securestring|psreadlineoption|authenticodesignature|filehash|clixml"
+)
+_PS_NOUNS = (
+    _PS_STRICT_NOUNS
+    + "|content|process|service|object|expression|command|job|module|variable|alias"
+    "|location|acl|item|output|host|credential|clipboard|archive|type|string|dnsname"
+    "|netconnection|connection|member|history|csv"
+)
+POWERSHELL_HINT = rf"\b(?:{_PS_VERBS})-(?:{_PS_NOUNS})\b|\$env:|\]::|-executionpolicy\b"
+_PS_ARGUMENT = (
+    r"\s+(?:-[a-z]|\$|[a-z]:\\|\.{0,2}\\|(?:hklm|hkcu|hkcr|hku|env|cert|wsman):|['\"(@]"
+    r"|[\w.-]+\.(?:exe|ps1|psm1|bat|cmd|dll|vbs|hta|msi|scr)\b)|\s*\|"
+)
+_POWERSHELL = re.compile(
+    rf"(?:^|[;|&`\n(]|\$\()\s*(?:(?:{_PS_VERBS})-(?:{_PS_NOUNS})(?:{_PS_ARGUMENT})"
+    rf"|(?:{_PS_VERBS})-(?:{_PS_STRICT_NOUNS})(?![\w-]))"
+    # .NET classes a script reaches for, the switches of a hidden or unchecked run,
+    # the environment's names of the machine and the account
+    r"|\[(?:system\.)?(?:convert|text\.encoding|reflection\.assembly|io\.file|net\.webclient"
+    r"|diagnostics\.process|runtime\.interopservices\.marshal|io\.compression\.\w+)\]::\w"
+    r"|-(?:executionpolicy|ep|exec)\s+(?:bypass|unrestricted)\b|-(?:windowstyle|w)\s+hidden\b"
+    r"|-(?:encodedcommand|enc)\s+[a-z0-9+/]{16,}=*(?:$|\s)"
+    r"|\$env:(?:computername|username|userprofile|userdomain|temp|tmp|appdata|localappdata"
+    r"|windir|systemroot|comspec|programfiles|programdata|path|psmodulepath)\b"
+)
+# SQLite's shell commands after a separator (`;.shell id`, `.system`): the shell of
+# a database console reached through the application.
+_SQLITE_DOT = re.compile(r"[;\n]\s*\.(?:shell|system)\s+\S")
 # ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
 _UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{])|(?=['\"]))")
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
@@ -209,6 +257,10 @@ def shell_command(lowered: str) -> bool:
     if ("\n" in lowered or "\r" in lowered) and _MAIL.search(lowered):
         return True
     if ("(" in lowered or "$" in lowered) and _runs_shell(lowered):
+        return True
+    if ("-" in lowered or "::" in lowered or "$env:" in lowered) and _POWERSHELL.search(lowered):
+        return True
+    if ".s" in lowered and _SQLITE_DOT.search(lowered):
         return True
     return _globbed(lowered)
 

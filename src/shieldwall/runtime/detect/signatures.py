@@ -49,9 +49,10 @@ _TRAVERSAL = re.compile(
     r"|\.env(?:\.[a-z]+)?$|\.dockerenv\b|\.npmrc\b|\.pypirc\b|\.s3cfg\b|\.git-credentials"
     r"|\.(?:bashrc|zshrc|profile|viminfo|lesshst|bash_profile|bash_logout|cshrc|tcshrc|rhosts"
     r"|xauthority|sh_history|history|pinerc|muttrc|fetchmailrc|procmailrc|wgetrc|curlrc|netrc"
-    r"|forward|shosts|login|logout|selected_editor|xsession-errors|lynx_cookies|k5login)$"
+    r"|forward|shosts|login|logout|selected_editor|xsession-errors|lynx_cookies|k5login|xinitrc"
+    r"|xsession|xprofile|inputrc|nanorc|screenrc|tmux\.conf)$"
     r"|\.(?:gnupg|aws|subversion|mozilla|thunderbird|docker|kube|vnc|purple|filezilla|pki|lftp"
-    r"|remmina)[/\\]|\.local[/\\]share[/\\]keyrings\b|terraform\.tfstate\b"
+    r"|remmina|aptitude)[/\\]|\.local[/\\]share[/\\]keyrings\b|terraform\.tfstate\b"
     r"|ntuser\.dat\b|(?:pagefile|hiberfil)\.sys\b|autoexec\.bat\b"
     r"|(?:var[/\\](?:lib|mail|spool|backups)|sys[/\\](?:class|kernel|devices|fs|power|block|bus"
     r"|module)|boot[/\\]grub)[/\\]"
@@ -75,7 +76,8 @@ _TRAVERSAL = re.compile(
     r"|ftpusers|netconfig|pam\.|lilo|grub|syslog|rsyslog|rc\.|wgetrc|ld\.so|modules|updatedb"
     r"|at\.(?:allow|deny)|chrootusers|anacrontab|nsswitch|default[/\\]|x11[/\\]|skel[/\\]"
     r"|smbpasswd|spwd\.db|pwd\.db|login\.defs|securetty|services|protocols|openldap|vhcs"
-    r"|(?:[\w-]+[/\\])?[\w.-]+\.(?:conf|cnf|cfg|ini|db)\b)"
+    r"|[\w-]*release\b|bashrc|zshrc|csh\.(?:cshrc|login)|printcap|termcap|inputrc|hosts\.equiv"
+    r"|issue\.net|opasswd|mailname|sudoers\.d|(?:[\w-]+[/\\])?[\w.-]+\.(?:conf|cnf|cfg|ini|db)\b)"
     # a PHP session file, a process's descriptors and a shell's sockets, a process's
     # working folder and root, Windows' start-up and recovery files, ASP's application file
     r"|(?:^|[/\\=:])(?:tmp[/\\]sess_\w|authorized_keys2?\b|known_hosts\b|dev[/\\](?:stdin|stdout|stderr|fd[/\\]\d|tcp[/\\]"
@@ -116,6 +118,8 @@ _SYSTEM_PATH = re.compile(
     r"|.*[/\\](?:access|error)[._]log\s*(?:\x00|$)"
     # an account's own dot files, BSD's password file
     r"|/?\.(?:forward|shosts|rhosts|passwd|logout)$|/master\.passwd$"
+    # a system tree itself, for a listing (`/etc/`)
+    r"|/(?:etc|proc|root|sys|boot)/?$"
 )
 _PARAMETERS = frozenset({"query", "body", "cookie", "header", "user_agent"})
 # A project's build, deployment and editor-upload files asked for at the top of a site
@@ -127,7 +131,13 @@ _DEPLOYMENT_FILE = re.compile(
     r"|gemfile(?:\.lock)?|dockerfile|docker-compose\.ya?ml|vagrantfile|sftp-config\.json"
     r"|\.ftpconfig|\.remote-sync\.json|phpunit\.xml(?:\.dist)?|\.travis\.yml|\.gitlab-ci\.yml"
     r"|\.circleci/config\.yml|\.git(?:ignore|attributes|modules)|\.(?:docker|npm|eslint)ignore"
-    r"|\.editorconfig|\.user\.ini|\.boto|\.pearrc|\.yarnrc)"
+    r"|\.editorconfig|\.user\.ini|\.boto|\.pearrc|\.yarnrc(?:\.yml)?|\.hgignore|\.drone\.yml"
+    r"|\.github/workflows/[\w.-]+\.ya?ml|jenkinsfile|pipfile(?:\.lock)?|pom\.xml|build\.gradle"
+    r"|(?:gruntfile|gulpfile|webpack\.config)\.js|\.(?:bower|babel|jshint|terraform)rc"
+    r"|\.eslintrc(?:\.\w+)?|\.vault-token|\.deployment-config\.json|\.mailmap"
+    r"|terraform\.tfvars|[\w-]*\.tfstate(?:\.backup)?|\.[\w.-]+\.sw[op]|(?:server|private|privkey)\.(?:key|pem)"
+    # an account's or a tool's own folders, which a site's top never holds
+    r"|\.(?:vagrant|terraform|cache|config|local|java|gem|nuget|bundle|cargo)(?:/[\w.-]*)?)"
 )
 
 
