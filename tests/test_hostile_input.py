@@ -184,7 +184,7 @@ def test_valid_inputs_raise_findings() -> None:
     # The NodePort's exposure is the service map's fact (one owner per question).
     assert {
         "K8S-PRIVILEGED",
-        "TOPO-EXPOSED-PAST-GATEWAY",
+        "TOPO-ENTRY-NO-GATEWAY",
         "NET-DB-TLS-DISABLED",
         "K8S-INGRESS-NO-TLS",
     } <= rules

@@ -40,7 +40,12 @@ def test_scan_reports_the_generated_gateway_as_the_gateway(tmp_path: Path) -> No
     assert service_map is not None
     node = service_map.node(GENERATED)
     assert node is not None and node.role == "gateway"
-    exposed = {"K8S-SERVICE-EXPOSED", "TOPO-EXPOSED-PAST-GATEWAY", "K8S-NETPOL-MISSING"}
+    exposed = {
+        "K8S-SERVICE-EXPOSED",
+        "TOPO-EXPOSED-PAST-GATEWAY",
+        "TOPO-ENTRY-NO-GATEWAY",
+        "K8S-NETPOL-MISSING",
+    }
     about_it = [f.rule.id for f in scan.result.findings if GENERATED in f.resource]
     assert not exposed & set(about_it), about_it
     # nginx.conf in its ConfigMap names the upstreams: the map links the gateway to them.
@@ -73,4 +78,8 @@ def test_scan_reports_the_generated_compose_gateway_as_the_gateway(tmp_path: Pat
     generated = "compose/app/shieldwall-gateway"
     assert any(g.startswith(generated) for g in scan.result.gateways), scan.result.gateways
     about_it = {f.rule.id for f in scan.result.findings if generated in f.resource}
-    assert not about_it & {"COMPOSE-PORT-PUBLISHED", "TOPO-EXPOSED-PAST-GATEWAY"}, about_it
+    assert not about_it & {
+        "COMPOSE-PORT-PUBLISHED",
+        "TOPO-EXPOSED-PAST-GATEWAY",
+        "TOPO-ENTRY-NO-GATEWAY",
+    }, about_it

@@ -97,9 +97,14 @@ def test_a_storefront_that_is_the_only_way_in_gives_one_finding_saying_how_to_de
     exposure = [
         f
         for f in result.findings
-        if f.rule.id.startswith(("TOPO-EXPOSED", "TOPO-ROUTE", "K8S-SERVICE", "K8S-INGRESS"))
+        if f.rule.id.startswith(
+            ("TOPO-EXPOSED", "TOPO-ENTRY", "TOPO-ROUTE", "K8S-SERVICE", "K8S-INGRESS")
+        )
     ]
-    assert [f.rule.id for f in exposure] == ["TOPO-EXPOSED-PAST-GATEWAY"]
+    # No gateway to bypass: the only way in is its own medium finding, not a high one.
+    assert [(f.rule.id, f.rule.severity.value) for f in exposure] == [
+        ("TOPO-ENTRY-NO-GATEWAY", "medium")
+    ]
     assert "gateway: {workloads: [frontend]}" in exposure[0].message
 
 

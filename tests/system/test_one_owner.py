@@ -65,7 +65,7 @@ def test_one_exposure_and_one_plaintext_finding_per_link(write) -> None:
     result = _scan(write({"k8s/app.yaml": MANIFESTS}))
     exposure = [f for f in result.findings if f.rule.control is Control.API_EXPOSURE]
     assert [(f.rule.id, f.resource) for f in exposure] == [
-        ("TOPO-EXPOSED-PAST-GATEWAY", "Deployment/shop/web")
+        ("TOPO-ENTRY-NO-GATEWAY", "Deployment/shop/web")
     ]
     plaintext = [f for f in result.findings if f.rule.cwe == ("CWE-319",)]
     assert sorted(f.rule.id for f in plaintext) == ["TOPO-PLAINTEXT-EDGE"] * 2
@@ -82,7 +82,7 @@ def test_map_and_findings_give_the_same_verdict(write) -> None:
     findings = {f.fingerprint: f for f in result.findings}
     web = result.service_map.node("Deployment/shop/web")
     assert web is not None and web.exposure == "internet"
-    assert {findings[fp].rule.id for fp in web.findings} >= {"TOPO-EXPOSED-PAST-GATEWAY"}
+    assert {findings[fp].rule.id for fp in web.findings} >= {"TOPO-ENTRY-NO-GATEWAY"}
     links = [
         e
         for e in result.service_map.edges
@@ -116,7 +116,8 @@ def test_a_suppression_of_a_retired_id_still_suppresses_its_fact(write) -> None:
     result = run_scan(root, options, str(root)).result
     active = {f.rule.id for f in result.findings if not f.suppressed}
     assert "TOPO-PLAINTEXT-EDGE" not in active
-    assert "TOPO-EXPOSED-PAST-GATEWAY" not in active  # at the Service's type line
+    assert "TOPO-ENTRY-NO-GATEWAY" not in active  # at the Service's type line
+    assert any(f.rule.id == "TOPO-ENTRY-NO-GATEWAY" for f in result.findings)
     assert not any(f.rule.id.startswith("SHIELDWALL-UNKNOWN") for f in result.findings)
 
 
@@ -126,7 +127,7 @@ def test_a_baseline_entry_of_a_retired_rule_still_matches(write, tmp_path) -> No
     from shieldwall.engine.baseline import apply_baseline, load_baseline
 
     result = _scan(write({"k8s/app.yaml": MANIFESTS}))
-    [exposed] = [f for f in result.findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    [exposed] = [f for f in result.findings if f.rule.id == "TOPO-ENTRY-NO-GATEWAY"]
     entry = {"fingerprint": "0" * 32, "rule": "K8S-HOSTPORT", "path": "elsewhere.yaml"}
     baseline = tmp_path / "baseline.json"
     doc = {"schema": "shieldwall/baseline/v1", "findings": [entry | {"resource": exposed.resource}]}

@@ -13,7 +13,7 @@ from shieldwall.errors import ConfigError
 from shieldwall.model import Settings
 from shieldwall.sources.manifests import load_inventory
 from shieldwall.sources.tree import walk
-from shieldwall.system.units import partition
+from shieldwall.system.units import kustomize_pins, partition
 
 
 def _deploy(name: str, sa: str = "shared") -> str:
@@ -122,3 +122,17 @@ def test_a_component_that_deletes_a_resource_removes_it_from_the_unit(write) -> 
     [unit] = ScanTarget(walk(root)).units.units
     names = {o.name for o in unit.inventory.kubernetes if o.kind == "Deployment"}
     assert names == {"web"}
+
+
+def test_an_overlays_image_tags_reach_the_files_of_its_base(write) -> None:
+    root = write(
+        {
+            "base/kustomization.yaml": KUSTOMIZATION + "resources: [app.yaml]\n",
+            "base/app.yaml": _deploy("app"),
+            "prod/kustomization.yaml": KUSTOMIZATION
+            + "resources: [../base]\n"
+            + "images: [{name: registry.example/app, newTag: '2.0'}, {name: other}]\n",
+        }
+    )
+    pins = kustomize_pins(load_inventory(walk(root), 1 << 20))
+    assert pins == {"base/app.yaml": {"registry.example/app": ":2.0"}}

@@ -68,6 +68,7 @@ class _Kustomization:
     directory: str
     component: bool
     entries: list[str] = field(default_factory=list)  # resources, bases, components as written
+    pins: dict[str, str] = field(default_factory=dict)  # `images:` name -> the tag or digest set
 
 
 def _parent(path: str) -> str:
@@ -98,8 +99,36 @@ def _kustomizations(inventory: Inventory) -> dict[str, _Kustomization]:
             value = body.get(key)
             if isinstance(value, YSeq):
                 k.entries += [str(v) for v in value if isinstance(v, str)]
+        k.pins = _pins(body.get("images"))
         found[k.directory] = k
     return found
+
+
+def _pins(images: object) -> dict[str, str]:
+    """The images an `images:` list pins: name -> `@digest` or `:tag`."""
+    pins: dict[str, str] = {}
+    for entry in images if isinstance(images, YSeq) else ():
+        if not isinstance(entry, YMap) or not isinstance(entry.get("name"), str):
+            continue
+        digest, tag = entry.get("digest"), entry.get("newTag")
+        if isinstance(digest, str) and digest:
+            pins[str(entry.get("name"))] = f"@{digest}"
+        elif isinstance(tag, (str, int, float)) and str(tag):
+            pins[str(entry.get("name"))] = f":{tag}"
+    return pins
+
+
+def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
+    """Per manifest file, the images a kustomization that deploys it (directly or
+    through the kustomizations it lists) gives a tag or digest with `images:`."""
+    kusts = _kustomizations(inventory)
+    files = {o.path for o in inventory.kubernetes}
+    out: dict[str, dict[str, str]] = {}
+    for directory, k in sorted(kusts.items()):
+        if k.pins:
+            for f in _members(directory, kusts, files, [], set()):
+                out.setdefault(f, {}).update(k.pins)
+    return out
 
 
 def _members(

@@ -157,14 +157,18 @@ def test_no_topology_finding_repeats_a_config_finding_on_its_line(shop) -> None:
 # -- rules: pass and fail --------------------------------------------------------------------
 
 
+_EXPOSURE = {"TOPO-EXPOSED-PAST-GATEWAY", "TOPO-ENTRY-NO-GATEWAY"}
+
+
 def test_exposed_past_gateway_fail_and_pass(write) -> None:
     node_port = "type: NodePort\n  ports: [{port"
     bad = write({"k8s.yaml": deploy("api").replace("ports: [{port", node_port)})
     _, findings = build(bad)
-    hit = [f for f in findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    # The only way in, no gateway found: its own rule (nothing is bypassed).
+    hit = [f for f in findings if f.rule.id in _EXPOSURE]
     assert hit and "NodePort Service Service/app/api" in hit[0].message
     _, findings = build(write({"k8s.yaml": deploy("api")}))
-    assert "TOPO-EXPOSED-PAST-GATEWAY" not in rules_of(findings)
+    assert not rules_of(findings) & _EXPOSURE
 
 
 def test_exposed_service_blocked_by_policy_is_not_reachable(write) -> None:
@@ -494,9 +498,9 @@ def test_gateway_configured_for_hostport(write) -> None:
     hostport = deploy("web").replace("containerPort: 8080}", "containerPort: 8080, hostPort: 80}")
     settings = Settings(gateway=GatewaySettings(workloads=("Deployment/app/web",)))
     _, findings = build(write({"k8s.yaml": hostport}), settings)
-    assert "TOPO-EXPOSED-PAST-GATEWAY" not in rules_of(findings)
+    assert not rules_of(findings) & _EXPOSURE
     _, findings = build(write({"k8s.yaml": hostport}))
-    assert "TOPO-EXPOSED-PAST-GATEWAY" in rules_of(findings)
+    assert "TOPO-ENTRY-NO-GATEWAY" in rules_of(findings)
 
 
 def test_map_json_contract(shop) -> None:
@@ -552,7 +556,8 @@ def _exposed(findings) -> list[tuple[str, str, int]]:
     return sorted(
         (f.rule.id, f.resource.rsplit("/", 1)[-1], f.location.start_line)
         for f in findings
-        if f.rule.id in ("TOPO-EXPOSED-PAST-GATEWAY", "TOPO-DATASTORE-FROM-INTERNET")
+        if f.rule.id
+        in ("TOPO-EXPOSED-PAST-GATEWAY", "TOPO-ENTRY-NO-GATEWAY", "TOPO-DATASTORE-FROM-INTERNET")
     )
 
 
@@ -581,7 +586,7 @@ def test_compose_configured_gateway_is_respected(write) -> None:
     _, findings = build(write({"docker-compose.yaml": text}), settings)
     assert _exposed(findings) == []
     _, findings = build(write({"docker-compose.yaml": text}))
-    assert _exposed(findings) == [("TOPO-EXPOSED-PAST-GATEWAY", "front", 4)]
+    assert _exposed(findings) == [("TOPO-ENTRY-NO-GATEWAY", "front", 4)]
 
 
 def test_compose_ports_bound_to_loopback_are_not_exposed(write) -> None:

@@ -107,6 +107,27 @@ TOPO_EXPOSED_PAST_GATEWAY = _rule(
         "COMPOSE-PUBLISHED-PORT",
     ),
 )
+TOPO_ENTRY_NO_GATEWAY = _rule(
+    id="TOPO-ENTRY-NO-GATEWAY",
+    control=Control.API_EXPOSURE,
+    severity=Severity.MEDIUM,
+    title="The only way in from the internet has no gateway in front of it",
+    description=(
+        "One workload alone is reachable from the internet and no gateway was found: there is "
+        "no gateway to pass, so none is bypassed, but nothing in front of the workload "
+        "authenticates, rate-limits or logs the calls for it (a web application published "
+        "directly, a storefront behind its own load balancer)."
+    ),
+    remediation=(
+        "If the workload is the gateway (it authenticates and proxies to the others), declare "
+        "it in .shieldwall.yaml (`gateway: {workloads: [NAME]}`); otherwise put a gateway or "
+        "reverse proxy in front of it, or confirm that the workload authenticates its callers."
+    ),
+    cwe=("CWE-668",),
+    references=("https://kubernetes.io/docs/concepts/services-networking/service/",),
+    # Said by TOPO-EXPOSED-PAST-GATEWAY before: its suppressions and baselines still hold.
+    former_ids=("TOPO-EXPOSED-PAST-GATEWAY", *TOPO_EXPOSED_PAST_GATEWAY.former_ids),
+)
 TOPO_ROUTE_NO_AUTH = _rule(
     id="TOPO-ROUTE-NO-AUTH",
     control=Control.ACCESS_CONTROL,
@@ -142,18 +163,21 @@ def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
         )
         # At the way in (the Service's type, the hostPort, the route): where it is closed,
         # and where a suppression of the config rules it replaces was written.
+        # The only way in, with no gateway found: there is no gateway to bypass (the
+        # published web application, the storefront); its own rule, at medium.
         yield GraphHit(
-            TOPO_EXPOSED_PAST_GATEWAY,
+            TOPO_ENTRY_NO_GATEWAY if only_way_in else TOPO_EXPOSED_PAST_GATEWAY,
             direct[0].path or node.path,
             direct[0].line or node.line,
             node.id,
-            f"{node.id} is reachable from the internet without passing the gateway: "
-            f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}"
-            + (
-                f"; it is the only way in and no gateway was found: if it is the gateway, "
+            (
+                f"{node.id} is the only way in from the internet and no gateway was found in "
+                f"front of it: {_paths(direct)}; "
+                f"{_with_note(policy, _it(node, direct[0].policy_note))}; if it is the gateway, "
                 f"declare it in .shieldwall.yaml (`gateway: {{workloads: [{node.name}]}}`)"
                 if only_way_in
-                else ""
+                else f"{node.id} is reachable from the internet without passing the gateway: "
+                f"{_paths(direct)}; {_with_note(policy, _it(node, direct[0].policy_note))}"
             ),
             "exposed",
             node=node.id,
@@ -390,6 +414,7 @@ def _no_mtls(src: NodeDraft) -> str:
 
 RULES: tuple[Rule, ...] = (
     TOPO_EXPOSED_PAST_GATEWAY,
+    TOPO_ENTRY_NO_GATEWAY,
     TOPO_ROUTE_NO_AUTH,
     TOPO_PLAINTEXT_EDGE,
     TOPO_DATASTORE_FROM_INTERNET,

@@ -25,6 +25,7 @@ from shieldwall.analyzers.config.k8s_workload import (
     security_context,
 )
 from shieldwall.model import Rule
+from shieldwall.system.units import kustomize_pins
 
 RULES: tuple[Rule, ...] = (
     security_context.K8S_PRIVILEGED,
@@ -66,6 +67,7 @@ RULES: tuple[Rule, ...] = (
 
 
 def check(ctx: ConfigContext) -> Iterator[Hit]:
+    pins = kustomize_pins(ctx.inventory)
     for w in ctx.workloads:
         yield from pod._pod_checks(w)
         linux = not common._is_windows(w)
@@ -78,7 +80,7 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
             yield from security_context._windows(w, c)
             if c.list_name != "ephemeralContainers":
                 yield from resources._resources(w, c)
-            yield from images._image(w, c)
+            yield from images._image(w, c, pins.get(w.path, {}))
             yield from env._env(w, c)
     for obj in ctx.objects("PersistentVolume"):
         yield from pod._persistent_volume(obj)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from shieldwall.analyzers.config.context import Hit
@@ -68,14 +68,19 @@ def _split_image(image: str) -> tuple[str, str, str]:
     return rest, "", digest
 
 
-def _image(w: Workload, c: Container) -> Iterator[Hit]:
+def _image(w: Workload, c: Container, pins: Mapping[str, str]) -> Iterator[Hit]:
+    """`pins`: the images a kustomization deploying the file sets a tag or digest for."""
     raw = c.body.get("image")
     if not isinstance(raw, str) or not raw.strip():
         return
     image = raw.strip()
     who = f"container {c.name!r} of {w.id}"
     line = c.body.line_of("image")
-    _, tag, digest = _split_image(image)
+    name, tag, digest = _split_image(image)
+    if not digest and name in pins:
+        # The kustomization's `images:` entry is what is deployed (its tag replaces this one).
+        image = f"{name}{pins[name]} (set by the kustomization)"
+        _, tag, digest = _split_image(f"{name}{pins[name]}")
     if digest or _TEMPLATED.search(tag) or (not tag and _TEMPLATED.search(image)):
         return  # pinned, or the tag is filled in at deploy time
     mutable_default = not tag or tag == "latest"

@@ -365,7 +365,7 @@ def _volume_type(w: Workload, vol: YMap) -> Iterator[Hit]:
 def _system_namespace(w: Workload) -> Iterator[Hit]:
     meta = w.obj.metadata
     namespace = meta.get("namespace")
-    if namespace not in _RESERVED_NAMESPACES:
+    if not isinstance(namespace, str) or namespace not in _RESERVED_NAMESPACES:
         return
     if str(w.pod_spec.get("priorityClassName", "")) in _CRITICAL_PRIORITIES:
         return  # a cluster component, where it belongs
