@@ -342,8 +342,10 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if values.is_type_name(value) or values.is_not_a_value(value):
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
-    if values.is_encrypted_key_blob(value):
+    if values.is_encrypted_key_blob(value) or values.is_armour_fragment(value):
         return None  # IIS's `sessionKey="AQIAAA..."`: a key encrypted to the machine's
+    if values.is_validation_rules(value):
+        return None  # `'password' => 'required|min:6'`: a form validator's rules
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if _VERSION_RANGE.match(value):
@@ -352,8 +354,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
-    if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
-        return None  # the key's own name (`secret_data = "secret-data"`)
+    if _SEPARATORS.sub("", value.rstrip("]),;")).lower() == _SEPARATORS.sub("", name).lower():
+        return None  # the key's own name (`secret_data = "secret-data"`, `[--api-token API_TOKEN]`)
     if not weak and _qualified_word(name, value):
         # `EventBusPassword=password`, `ClientSecret = "secret"`, `new Secret("secret")`:
         # a named credential's weak default; verdicts.py keeps it in the layouts where
