@@ -89,3 +89,22 @@ def test_a_vendored_cookbooks_readme_is_left_to_the_provider_rules() -> None:
     text = f"mysql_service 'default' do\n  initial_root_password '{password}'\nend\n"
     assert _found(text, "chef/cookbooks/mysql/README.md") == []
     assert (password, 2) in _found(text, "chef/cookbooks/mysql/recipes/default.rb")
+
+
+def test_a_data_protection_keys_value_is_read_below_its_element() -> None:
+    key = base64.b64encode(mixed_value(47, 48).encode()).decode()
+    text = (
+        '<masterKey p4:requiresEncryption="true" xmlns:p4="urn:dataProtection">\n'
+        "  <!-- Warning: the key below is in an unencrypted form. -->\n"
+        f"  <value>{key}</value>\n"
+        "</masterKey>\n"
+    )
+    assert _found(text, "src/Web/key-ring.xml") == [(key, 3)]
+
+
+def test_a_frameworks_hidden_form_field_name_is_not_a_token() -> None:
+    field = "__" + "RequestVerification" + "Token"
+    line = f'    public static string TokenTag = "{field}";\n'
+    assert _found(line, "tests/FunctionalTests/WebPageHelpers.cs") == []
+    token = mixed_value(48, 24)
+    assert (token, 1) in _found(line.replace(field, token), "src/Web/Helpers.cs")

@@ -255,11 +255,12 @@ _KEY_ONLY = re.compile(
     r"""|(?:key|name)\s*=\s*["'](?P<named>[\w.-]{1,80})["'])\s*$"""
 )
 _VALUE_LINE = re.compile(
-    r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<Value>(?P<xml>[^<>]+)</Value>)\s*$"""
+    r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<([Vv])alue>(?P<xml>[^<>]+)</\2alue>)\s*$"""
 )
 # An element that holds its value in a `<Value>` below it (a Windows answer file's
-# `<AdministratorPassword>` / `<Value>...</Value>`).
-_XML_OPEN = re.compile(r"^\s*<(?P<key>[A-Za-z][\w.:-]{0,60})>\s*$")
+# `<AdministratorPassword>` / `<Value>...</Value>`; ASP.NET Data Protection's
+# `<masterKey requiresEncryption="true">` / `<value>...</value>`).
+_XML_OPEN = re.compile(r"""^\s*<(?P<key>[A-Za-z][\w.:-]{0,60})(?:\s+[\w.:-]+="[^"]*")*\s*>\s*$""")
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,11 +168,19 @@ _ENCODING = re.compile(
     r"(?i)^(?:utf-?(?:8|16|32)(?:-?[bl]e)?|ascii|us-ascii|latin-?1|iso-?8859-?\d{1,2}|cp\d{3,4})$"
 )
 _FORMAT_FIELD = re.compile(r"\{[a-z]+_[a-z_]+\}")
+# ASP.NET's hidden form fields (`__RequestVerificationToken`, `__VIEWSTATE`): a name
+_FORM_FIELD = re.compile(r"^__[A-Z][A-Za-z]{3,}$")
 
 
 def is_not_a_value(value: str) -> bool:
-    """An encoding's name, a format string, a credential's word with an owner."""
-    return bool(_ENCODING.match(value) or _FORMAT_FIELD.search(value) or _OWNED_WORD.match(value))
+    """An encoding's name, a format string, a credential's word with an owner, a
+    framework's hidden form field's name."""
+    return bool(
+        _ENCODING.match(value)
+        or _FORMAT_FIELD.search(value)
+        or _OWNED_WORD.match(value)
+        or _FORM_FIELD.match(value)
+    )
 
 
 def is_type_name(value: str) -> bool:
