@@ -108,3 +108,19 @@ def test_a_frameworks_hidden_form_field_name_is_not_a_token() -> None:
     assert _found(line, "tests/FunctionalTests/WebPageHelpers.cs") == []
     token = mixed_value(48, 24)
     assert (token, 1) in _found(line.replace(field, token), "src/Web/Helpers.cs")
+
+
+def test_a_list_of_users_name_and_password_pairs_gives_the_passwords() -> None:
+    first, second = mixed_value(49), mixed_value(50)
+    filler = "1234" + "5678"
+    text = (
+        "def db_init_users():\n"
+        "    users = [\n"
+        f"        ('admin', '{first}'),\n"
+        f"        ('elliot', '{second}'),\n"
+        f"        ('tim', '{filler}')\n"
+        "    ]\n"
+    )
+    assert _found(text, "app/db_init.py") == [(first, 3), (second, 4)]
+    pairs = text.replace("users = [", "colours = [")
+    assert _found(pairs, "app/db_init.py") == []
