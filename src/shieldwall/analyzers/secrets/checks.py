@@ -137,7 +137,21 @@ def pem_body_parses(block: str) -> bool:
     """The base64 of the block decodes to a DER SEQUENCE of key size (an Ed25519
     or X25519 key in PKCS#8 is 48 bytes)."""
     raw = b64decode_loose(armour_body(block))
-    return raw is not None and len(raw) >= 40 and raw[0] == 0x30
+    return raw is not None and len(raw) >= 40 and raw[0] == 0x30 and not _truncated(raw)
+
+
+def _truncated(der: bytes) -> bool:
+    """The outer SEQUENCE declares more than twice the bytes there are: a few lines
+    of a key standing in for one (a chart test's `MIIEpAIBAAKCAQEA...` cut after six
+    short lines), not a key."""
+    first = der[1]
+    if first < 0x80:
+        return False
+    size = first & 0x7F
+    if size not in (1, 2, 3) or len(der) < 2 + size:
+        return False
+    declared = int.from_bytes(der[2 : 2 + size], "big")
+    return declared > 2 * len(der)
 
 
 def openssh_body_parses(block: str) -> bool:

@@ -43,10 +43,12 @@ _GATES = (
     seedcalls.GATE,
     *(re.escape(p) for p in sqlrows.PHRASES),
     *(re.escape(g) for g in forminputs.GATES),
+    seedcalls.TUPLE_GATE,
 )
 _SEED_GATE = 0
+_PAIRS_GATE = len(_GATES) - 1
 _SQL_GATES = frozenset(range(_SQL_AT, _FORM_AT))
-_FORM_GATES = frozenset(range(_FORM_AT, len(_GATES)))
+_FORM_GATES = frozenset(range(_FORM_AT, _PAIRS_GATE))
 # A line longer than this (minified code, data blobs) is looked at in windows
 # around each hint instead of whole, so time stays linear in the file size.
 _LONG_LINE = 4096
@@ -191,6 +193,8 @@ class Detector:
         hits, gates = self.prefilter.scan_gated(data)
         if generic_rules and _SEED_GATE in gates:  # a seed user's record names no key
             found.extend(_seed_users(data, path))
+        if generic_rules and _PAIRS_GATE in gates:  # `users = [('admin', '...'), ...]`
+            found.extend(_seed_pairs(data, path))
         if not hits:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
@@ -374,6 +378,15 @@ def _seed_users(data: bytes, path: str) -> list[Match]:
     return [
         Match(GENERIC_PASSWORD, value, line, line, sev, "a user record's argument")
         for line, value, sev in seedcalls.passwords(data, bool(_TEST_PATH.search(path)))
+    ]
+
+
+def _seed_pairs(data: bytes, path: str) -> list[Match]:
+    """Passwords in a list of users' (name, password) pairs (see seedcalls.py)."""
+    test_path = bool(_TEST_PATH.search(path))
+    return [
+        Match(GENERIC_PASSWORD, value, line, line, sev, "a user pair's password")
+        for line, value, sev in seedcalls.pair_passwords(data, test_path)
     ]
 
 

@@ -255,11 +255,12 @@ _KEY_ONLY = re.compile(
     r"""|(?:key|name)\s*=\s*["'](?P<named>[\w.-]{1,80})["'])\s*$"""
 )
 _VALUE_LINE = re.compile(
-    r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<Value>(?P<xml>[^<>]+)</Value>)\s*$"""
+    r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<([Vv])alue>(?P<xml>[^<>]+)</\2alue>)\s*$"""
 )
 # An element that holds its value in a `<Value>` below it (a Windows answer file's
-# `<AdministratorPassword>` / `<Value>...</Value>`).
-_XML_OPEN = re.compile(r"^\s*<(?P<key>[A-Za-z][\w.:-]{0,60})>\s*$")
+# `<AdministratorPassword>` / `<Value>...</Value>`; ASP.NET Data Protection's
+# `<masterKey requiresEncryption="true">` / `<value>...</value>`).
+_XML_OPEN = re.compile(r"""^\s*<(?P<key>[A-Za-z][\w.:-]{0,60})(?:\s+[\w.:-]+="[^"]*")*\s*>\s*$""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,8 +343,10 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None
     if values.is_type_name(value) or values.is_not_a_value(value):
         return None  # a declaration's type (`'password' => 'xsd:string'`), `utf-8`, `mySecret`
-    if values.is_encrypted_key_blob(value):
+    if values.is_encrypted_key_blob(value) or values.is_armour_fragment(value):
         return None  # IIS's `sessionKey="AQIAAA..."`: a key encrypted to the machine's
+    if values.is_validation_rules(value):
+        return None  # `'password' => 'required|min:6'`: a form validator's rules
     if _CHARACTER_ESCAPE.match(value) or _ROUTE_TARGET.match(value):
         return None  # an icon's code point (`'icon-key': '&#xe086;'`), a `controller#action`
     if _VERSION_RANGE.match(value):
@@ -352,8 +355,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         return None  # a validation message (`is invalid`), a file (`jwt-secret.yaml`)
     if weak and (" " in value or value.lower() in name.lower()):
         return None  # prose, or the key's own name, under a key that only hints
-    if _SEPARATORS.sub("", value).lower() == _SEPARATORS.sub("", name).lower():
-        return None  # the key's own name (`secret_data = "secret-data"`)
+    if _SEPARATORS.sub("", value.rstrip("]),;")).lower() == _SEPARATORS.sub("", name).lower():
+        return None  # the key's own name (`secret_data = "secret-data"`, `[--api-token API_TOKEN]`)
     if not weak and _qualified_word(name, value):
         # `EventBusPassword=password`, `ClientSecret = "secret"`, `new Secret("secret")`:
         # a named credential's weak default; verdicts.py keeps it in the layouts where

@@ -61,3 +61,29 @@ def _record(
             hit = generic.judge("password", value)
             if hit is not None and not hit.reason:
                 yield line + body.count("\n", 0, m.start("v")), value, severity(hit, test_path)
+
+
+# A list of users given as (name, password) pairs, one a line
+# (`users = [\n    ('admin', '<password>'),\n ...]`): the list's name says what the pairs are.
+TUPLE_GATE = rb"[Uu][Ss][Ee][Rr][Ss] ?= ?[\[(]"
+_USERS_LIST = re.compile(rb"(?i)\busers ?= ?[\[(][ \t]*\r?\n")
+_PAIR = re.compile(
+    r"""^\s*\(\s*(?P<q>["'])(?P<u>[\w.@+-]{1,64})(?P=q)\s*,\s*"""
+    r"""(?P<r>["'])(?P<p>[^"'\\\n]{4,64})(?P=r)\s*\)\s*,?\s*$"""
+)
+_PAIRS_READ = 50  # lines of a list read at most
+
+
+def pair_passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, Severity]]:
+    """(line, value, severity) of each password in a list of users' (name, password)
+    pairs; a value the rules call an example or a placeholder is left out."""
+    for m in _USERS_LIST.finditer(data):
+        line = data.count(b"\n", 0, m.end()) + 1
+        rows = data[m.end() : m.end() + 8192].decode("utf-8", "replace").split("\n")
+        for offset, text in enumerate(rows[:_PAIRS_READ]):
+            pair = _PAIR.match(text)
+            if pair is None:
+                break
+            hit = generic.judge("password", pair.group("p"))
+            if hit is not None and hit.reason not in ("example", "placeholder"):
+                yield line + offset, hit.value, severity(hit, test_path)

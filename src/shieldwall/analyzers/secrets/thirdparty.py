@@ -42,9 +42,16 @@ _MINIFIED_LINE = 1000  # average characters per line above which a script is min
 _HEAD = 65536
 
 
+# a Chef cookbook's own documentation, as Berkshelf vendors community cookbooks side by
+# side (`cookbooks/mysql/README.md`: `initial_root_password 'Ch4ng3me'` shows a resource)
+_COOKBOOK_DOC = re.compile(r"(?i)(?:^|/)cookbooks/[\w.-]+/(?:README|CHANGELOG)\.md$")
+
+
 def keyword_exempt(path: str, data: bytes) -> str | None:
     """Why the keyword rules skip this file (`None`: they read it)."""
     lowered = path[-12:].lower()
+    if lowered.endswith(".md") and _COOKBOOK_DOC.search(path):
+        return "a vendored cookbook's documentation"
     if lowered.endswith(_TABLE_SUFFIXES):
         return "a translation table" if _TRANSLATION_PATH.search(path) else None
     if not lowered.endswith(_SCRIPT_SUFFIXES):

@@ -16,6 +16,7 @@ _PLACEHOLDER = re.compile(
         <[^<>]*>|\{.*|\{\{.*\}\}|\{%.*%\}|\{[A-Za-z0-9_.]*\}|\#\{.*\}|@[A-Za-z_]+@|  # templates
         \[[A-Za-z _-]*\]|%\(?[A-Za-z_]*\)?[sd]|%[sd]|\?+|:[a-z_]+|
         [xX*.\#_=~-]{2,}|[0]+|[1]+|(?:0123456789?|1234567890?|123456|12345678|abcdef?|abc123)|
+        1234(?:5|56|567|5678|56789)?abc(?:d|de|def|defg|defgh)?|  # `123456abcdefg`: typed runs
         (?:your|my|the|some|insert|enter|put|add|replace|change|fill)[-_ ][a-z_ .-]*|.*[-_ ]here|
         change[-_ ]?(?:me|it|this)|replace[-_ ]?me|placeholder|todo|tbd|fixme|none|null|nil|
         undefined|empty|blank|redacted|removed|hidden|masked|omitted|secret|secrets|password|
@@ -32,7 +33,7 @@ _PLACEHOLDER_WORDS = re.compile(
 )
 # Letters only, with a marker word run in: `somefakekey`, `dummypassword`, `FakeToken`.
 _MARKER_COMPOUND = re.compile(
-    r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random)[a-z]*$"
+    r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random|sample)[a-z]*$"
     r"|^(?:new|old|my)?pass(?:word)?\d{1,4}$"  # `pass123`, `newpass123`: a documentation's sample
     # an instruction run together (`YOURSECRETKEYGOESHERE`, `insertkeyhere`)
     r"|^(?:your|insert|enter|put|paste|add)[a-z]*here$|^[a-z]+goes?here$"
@@ -60,7 +61,7 @@ _REFERENCE = re.compile(
         (?:var|local|module|data)\.[A-Za-z_]|
         (?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\(|env\()|
         secretKeyRef|valueFrom|
-        \$\{?[A-Za-z_]\w*\}?(?=[\s/]|$)|  # `$POSTGRES_PW (see .env)`, `$DIR/certs/server.key`
+        \$\$?\{?[A-Za-z_]\w*\}?(?=[\s/]|$)|  # `$POSTGRES_PW (see .env)`, Make's `$$DOCKER_PASSWORD`
         \$[A-Za-z_]\w*(?:->|\{|\[)      # a Perl or PHP variable's member: `$o->{clock}`
     )"""
 )
@@ -167,11 +168,19 @@ _ENCODING = re.compile(
     r"(?i)^(?:utf-?(?:8|16|32)(?:-?[bl]e)?|ascii|us-ascii|latin-?1|iso-?8859-?\d{1,2}|cp\d{3,4})$"
 )
 _FORMAT_FIELD = re.compile(r"\{[a-z]+_[a-z_]+\}")
+# ASP.NET's hidden form fields (`__RequestVerificationToken`, `__VIEWSTATE`): a name
+_FORM_FIELD = re.compile(r"^__[A-Z][A-Za-z]{3,}$")
 
 
 def is_not_a_value(value: str) -> bool:
-    """An encoding's name, a format string, a credential's word with an owner."""
-    return bool(_ENCODING.match(value) or _FORMAT_FIELD.search(value) or _OWNED_WORD.match(value))
+    """An encoding's name, a format string, a credential's word with an owner, a
+    framework's hidden form field's name."""
+    return bool(
+        _ENCODING.match(value)
+        or _FORMAT_FIELD.search(value)
+        or _OWNED_WORD.match(value)
+        or _FORM_FIELD.match(value)
+    )
 
 
 def is_type_name(value: str) -> bool:
@@ -232,6 +241,33 @@ def is_encrypted_key_blob(value: str) -> bool:
     except ValueError:
         return False
     return len(head) >= 12 and head[8:10] == b"\x00\xa4"  # CALG_RSA_KEYX
+
+
+def is_armour_fragment(value: str) -> bool:
+    """Base64 of a PEM armour line and at most a few characters after it
+    (`LS0tLS1CRUdJTi...`, a chart test's stand-in for a key): no key in it. Base64 of
+    a whole PEM block is longer and holds its END line."""
+    if not value.startswith(("LS", "LU")) or len(value) > 120:
+        return False
+    try:
+        text = base64.b64decode(value + "=" * (-len(value) % 4)).decode("ascii", "replace")
+    except ValueError:
+        return False
+    return text.lstrip("-").startswith("BEGIN") and "END" not in text
+
+
+# A form validator's rules, `|`-separated (Laravel's `'password' => 'required|min:6'`).
+_VALIDATION_RULE = re.compile(r"^[a-z_]+(?::[\w,.]+)?$")
+_VALIDATION_WORDS = frozenset({"required", "sometimes", "nullable", "confirmed", "string", "min"})
+
+
+def is_validation_rules(value: str) -> bool:
+    parts = value.split("|")
+    return (
+        len(parts) >= 2
+        and all(_VALIDATION_RULE.match(p) for p in parts)
+        and any(p.partition(":")[0] in _VALIDATION_WORDS for p in parts)
+    )
 
 
 def is_file_name(value: str) -> bool:

@@ -89,6 +89,25 @@ def _leet_own_word(hit: generic.GenericHit) -> bool:
     return word == hit.key.lower().strip("$@'\"")  # `secret:`, not `MYSQL_PASSWORD=`
 
 
+# The example users Tomcat ships commented out in `tomcat-users.xml` (`tomcat`,
+# `both`, `role1`), copied into templates with the comment around them.
+_TOMCAT_SAMPLE_USER = re.compile(r"""<user\s+username=["'](?:tomcat|both|role1)["']""")
+_COMMENT_SCAN = 12  # lines below read for the comment's end
+
+
+def _tomcat_sample(line: str, following: Below) -> bool:
+    """Inside an XML comment (its `-->` comes below before any `<!--`)."""
+    if not _TOMCAT_SAMPLE_USER.search(line):
+        return False
+    for n in range(1, _COMMENT_SCAN + 1):
+        text = following(n)
+        if text is None or "<!--" in text:
+            return False
+        if "-->" in text:
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     hit: generic.GenericHit
@@ -153,7 +172,7 @@ class LineVerdicts:
                 (hit.kind == "password" and _account_of_a_test(line, hit.value))
                 or _leet_own_word(hit)
             )
-            if filler or _stored_digest(line, hit):
+            if filler or _stored_digest(line, hit) or _tomcat_sample(line, following):
                 out.append(Verdict(hit, False, None))
                 continue
             keep = True

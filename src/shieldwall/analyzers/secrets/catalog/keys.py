@@ -151,13 +151,15 @@ SPECS: tuple[Spec, ...] = (
         "URL-PASSWORD",
         "URL",
         "Password in a connection URL",
-        # the host may be filled in at run time (`@%s:5672`, `@{}`, `@${HOST}`) or left
-        # for the reader (`@<rds-instance>`): the user and password before it are still
-        # literals. Go's MySQL driver writes the URL without a scheme, the host in the
-        # protocol's parentheses (`user:password@tcp(db:3306)/app`).
+        # the host may be filled in at run time (`@%s:5672`, `@{}`, `@${HOST}`,
+        # `@{{ host_ip }}`) or left for the reader (`@<rds-instance>`): the user and
+        # password before it are still literals. Go's MySQL driver writes the URL
+        # without a scheme, the host in the protocol's parentheses
+        # (`user:password@tcp(db:3306)/app`).
         r"(?:(?P<sc>(?i:\b[a-z][a-z0-9+.-]{1,30}))://|(?<=[\s\"'`=]))"
         r"(?P<u>[^\s:@/\"'<>{}$]{0,64}):(?P<s>[^\s:@/\"'<>]{2,128})@"
-        r"(?(sc)(?P<h>[A-Za-z0-9_.-]+|%[sv]|\{\w*\}|\$\{?\w+\}?|<[\w.-]{1,40}>)|(?:tcp|unix)\()",
+        r"(?(sc)(?P<h>[A-Za-z0-9_.-]+|%[sv]|\{\w*\}|\{\{ ?[\w.]{1,40} ?\}\}|\$\{?\w+\}?"
+        r"|<[\w.-]{1,40}>)|(?:tcp|unix)\()",
         (r"://[^\s:@/]{0,64}:[^\s:@/]{2,128}@", r"@(?:tcp|unix)\("),
         H,
         "change the password on the server it opens, and build the URL at run time from a "
