@@ -18,6 +18,7 @@ class Published:
     host_ip: str
     container_port: int | None
     line: int
+    end_line: int = 0  # the last line of a long-syntax item (`target:`, `published:` ...)
 
     @property
     def loopback(self) -> bool:
@@ -111,7 +112,8 @@ def _parse_port(item: Any, line: int) -> Published | None:
             return None
         host_ip = str(item.get("host_ip") or "")
         port = int(str(target)) if str(target).isdigit() else None
-        return Published(f"{item.get('published', '')}:{target}", host_ip, port, line)
+        last = max([line, *item.key_lines.values()])
+        return Published(f"{item.get('published', '')}:{target}", host_ip, port, line, last)
     return None
 
 
