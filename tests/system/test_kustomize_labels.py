@@ -99,3 +99,20 @@ def test_labels_are_written_where_kustomize_writes_them(tmp_path: Path) -> None:
     assert peer == {"role": "web", "team": "shop"}
     # a policy for every pod stays one: kustomize creates no matchLabels there
     assert by_name[("NetworkPolicy", "deny-all")]["spec"]["podSelector"] == {}
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        "commonLabels: [a, b]",
+        "commonLabels: {7: null, x: [1]}",
+        "labels: {pairs: {a: b}}",
+        "labels: [null, {pairs: [a]}, {pairs: {a: b}, includeSelectors: yes-please}]",
+    ],
+)
+def test_odd_label_shapes_do_not_crash(tmp_path: Path, labels: str) -> None:
+    _write(tmp_path, labels)
+    (tmp_path / "policy.yaml").write_text(
+        "kind: NetworkPolicy\nmetadata: [x]\nspec: {ingress: 3}\n"
+    )
+    assert all(f.location.start_line >= 1 for f in config_findings(tmp_path))
