@@ -48,3 +48,41 @@ def test_configured_gateway_wins_over_detection(write) -> None:
     configured = detect_gateways(inv, workloads, GatewaySettings(workloads=("Deployment/a/front",)))
     assert configured.ids == {"Deployment/a/front"}
     assert configured.source == "configured in .shieldwall.yaml"
+
+
+_BUILT_PROXY = """\
+services:
+  app:
+    image: cloud:29-fpm
+    environment: [VIRTUAL_HOST=cloud.example]
+  proxy:
+    build: {build}
+    ports: ["80:80", "443:443"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("build", "dockerfile", "base"),
+    [
+        ("./proxy", "proxy/Dockerfile", "nginxproxy/nginx-proxy:1.7-alpine"),
+        ("{context: ., dockerfile: web.Dockerfile}", "web.Dockerfile", "traefik:v3.1"),
+    ],
+)
+def test_a_service_built_on_a_proxy_image_is_the_gateway(
+    write, build: str, dockerfile: str, base: str
+) -> None:
+    root = write(
+        {
+            "stack/compose.yaml": _BUILT_PROXY.format(build=build),
+            f"stack/{dockerfile}": f"FROM {base} AS run\nFROM run\nCOPY a.conf /etc/nginx/\n",
+        }
+    )
+    view = detect_gateways(load_inventory(walk(root), 1 << 20), [], GatewaySettings())
+    assert view.ids == {"compose/stack/proxy"}
+    assert base in view.reasons["compose/stack/proxy"]
+
+
+def test_a_built_service_whose_dockerfile_was_not_scanned_is_not_taken_for_one(write) -> None:
+    root = write({"stack/compose.yaml": _BUILT_PROXY.format(build="./elsewhere")})
+    view = detect_gateways(load_inventory(walk(root), 1 << 20), [], GatewaySettings())
+    assert view.ids == set()

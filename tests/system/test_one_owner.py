@@ -3,6 +3,8 @@ findings agree: exposure and plaintext links are the service map's questions."""
 
 from __future__ import annotations
 
+import pytest
+
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Control
 
@@ -286,3 +288,49 @@ def test_an_ignore_on_a_service_key_covers_that_service_only(write) -> None:
         ("TOPO-DATASTORE-FROM-INTERNET", "compose/shop/cache", False),
         ("TOPO-EXPOSED-PAST-GATEWAY", "compose/shop/orders", True),
     ]
+
+
+_TWO_WAYS_IN = """\
+services:
+  front:
+    image: web:1.0
+    ports: ["80:80"]
+  orders:
+    image: orders:1.0
+    ports:
+      - "8080:8080"
+      - target: 9090{second}
+        published: 9090{long}
+"""
+
+
+@pytest.mark.parametrize(
+    ("second", "long"),
+    [
+        ("", "  # shieldwall: ignore[TOPO-EXPOSED-PAST-GATEWAY] admin port"),
+        ("  # shieldwall: ignore[TOPO-EXPOSED-PAST-GATEWAY] admin port", ""),
+    ],
+)
+def test_an_ignore_on_any_published_item_covers_the_services_exposure(
+    write, second: str, long: str
+) -> None:
+    root = write({"shop/docker-compose.yaml": _TWO_WAYS_IN.format(second=second, long=long)})
+    options = ScanOptions(analyzers="config,topology", offline=True)
+    result = run_scan(root, options, str(root)).result
+    exposed = [
+        (f.resource, f.location.start_line, f.suppressed)
+        for f in result.findings
+        if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"
+    ]
+    # It stands at the first published item; the ignore was written at the second.
+    assert ("compose/shop/orders", 8, True) in exposed
+    assert ("compose/shop/front", 4, False) in exposed
+
+
+def test_an_ignore_of_another_rule_on_a_published_item_covers_nothing_else(write) -> None:
+    text = _TWO_WAYS_IN.format(second="", long="  # shieldwall: ignore[COMPOSE-PRIVILEGED-PORT]")
+    root = write({"shop/docker-compose.yaml": text})
+    options = ScanOptions(analyzers="config,topology", offline=True)
+    result = run_scan(root, options, str(root)).result
+    exposed = [f for f in result.findings if f.rule.id == "TOPO-EXPOSED-PAST-GATEWAY"]
+    assert exposed and not any(f.suppressed for f in exposed)

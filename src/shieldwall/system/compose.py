@@ -3,9 +3,12 @@ published ports, depends_on, and which networks reach the internet."""
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shieldwall.sources.dockerfile import Dockerfile, parse_dockerfile
 from shieldwall.sources.manifests import ComposeFile
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
@@ -18,6 +21,7 @@ class Published:
     host_ip: str
     container_port: int | None
     line: int
+    end_line: int = 0  # the last line of a long-syntax item (`target:`, `published:` ...)
 
     @property
     def loopback(self) -> bool:
@@ -111,7 +115,8 @@ def _parse_port(item: Any, line: int) -> Published | None:
             return None
         host_ip = str(item.get("host_ip") or "")
         port = int(str(target)) if str(target).isdigit() else None
-        return Published(f"{item.get('published', '')}:{target}", host_ip, port, line)
+        last = max([line, *item.key_lines.values()])
+        return Published(f"{item.get('published', '')}:{target}", host_ip, port, line, last)
     return None
 
 
@@ -142,3 +147,35 @@ def internal_networks(cf: ComposeFile) -> set[str]:
     if not isinstance(nets, YMap):
         return set()
     return {str(k) for k, v in nets.items() if isinstance(v, YMap) and v.get("internal") is True}
+
+
+def built_from(cf: ComposeFile, body: YMap, lines: Mapping[str, Sequence[str]]) -> str:
+    """The base image of the final stage of the Dockerfile a service's `build:` names
+    (`build: ./proxy`, or `context:` and `dockerfile:`), when that file was scanned
+    (`lines`: every scanned file's, a unit's Dockerfiles being in their own unit);
+    else "". What a built service runs is its Dockerfile's base plus its own layers."""
+    build = body.get("build")
+    if isinstance(build, str):
+        context, name = build, "Dockerfile"
+    elif isinstance(build, YMap):
+        context, name = (
+            str(build.get("context") or "."),
+            str(build.get("dockerfile") or "Dockerfile"),
+        )
+    else:
+        return ""
+    if "://" in context:
+        return ""
+    wanted = posixpath.normpath(posixpath.join(posixpath.dirname(cf.path), context, name))
+    written = lines.get(wanted)
+    return _final_base(parse_dockerfile("\n".join(written), wanted)) if written else ""
+
+
+def _final_base(dockerfile: Dockerfile) -> str:
+    """The image the final stage is built on, through the stages it names."""
+    stages = dockerfile.stages
+    base = stages[-1].base if stages else ""
+    for stage in reversed(stages[:-1]):
+        if stage.name and stage.name == base.lower():
+            base = stage.base
+    return "" if "$" in base else base

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from shieldwall.model import GatewaySettings
-from shieldwall.sources.manifests import Inventory, K8sObject
+from shieldwall.sources.manifests import ComposeFile, Inventory, K8sObject
 from shieldwall.sources.workloads import Workload, get_map, get_seq, labels_match
 from shieldwall.sources.yaml_tree import YMap
-from shieldwall.system.compose import compose_services
+from shieldwall.system.compose import built_from, compose_services
 
 # How to say which workload is the gateway, for reports and messages.
 DECLARE_HINT = "declare it in .shieldwall.yaml: `gateway: {workloads: [<id>]}`"
@@ -25,7 +25,8 @@ _GATEWAY_IMAGE = re.compile(
     r"(^|/)(envoy|envoyproxy/envoy|kong|kong-gateway|traefik|haproxy|haproxytech/[\w-]*ingress"
     r"|ingress-nginx/controller|nginx-ingress|nginx-ingress-controller|proxyv2|apisix"
     r"|tykio/tyk-gateway|tyk-gateway|krakend|devopsfaith/krakend|contour|emissary"
-    r"|ambassador|oauth2-proxy/oauth2-proxy|gloo|gateway-proxy|caddy|skipper)(:|@|$)"
+    r"|ambassador|oauth2-proxy/oauth2-proxy|gloo|gateway-proxy|caddy|skipper"
+    r"|nginxproxy/nginx-proxy|jwilder/nginx-proxy)(:|@|$)"
 )
 # Generic web servers count only when the name also says gateway/proxy.
 _GENERIC_PROXY_IMAGE = re.compile(r"(^|/)(nginx|nginxinc/[\w-]+|httpd|caddy)(:|@|$)")
@@ -101,7 +102,7 @@ def detect_gateways(
     view = GatewayView()
     configured = settings.workloads + settings.services
     compose_services = [
-        (cf.service_id(name), name, body)
+        (cf.service_id(name), name, _images(cf, body, inventory))
         for cf in inventory.compose
         for name, body in cf.services.items()
     ]
@@ -127,15 +128,23 @@ def detect_gateways(
             view.ids.add(w.id)
             view.reasons[w.id] = reason
             view.workloads.append(w)
-    for sid, name, body in compose_services:
-        image = body.get("image")
-        reason = _detect_reason(name, [str(image)] if image else [])
+    for sid, name, images in compose_services:
+        reason = _detect_reason(name, images)
         if reason:
             view.ids.add(sid)
             view.reasons[sid] = reason
     if not view.ids:
         _only_entry_point(view, inventory, workloads)
     return view
+
+
+def _images(cf: ComposeFile, body: YMap, inventory: Inventory) -> list[str]:
+    """A compose service's image, or the base its scanned Dockerfile builds on."""
+    image = body.get("image")
+    if image:
+        return [str(image)]
+    built = built_from(cf, body, inventory.lines)
+    return [built] if built else []
 
 
 def _proxy_image(images: list[str]) -> str | None:
@@ -151,7 +160,8 @@ def _only_entry_point(view: GatewayView, inventory: Inventory, workloads: list[W
         services = compose_services(cf)
         for svc in services:
             if any(not p.loopback for p in svc.published()):
-                published.append((svc.id, svc.image, None, len(services) - 1))
+                image = (_images(cf, svc.body, inventory) or [""])[0]
+                published.append((svc.id, image, None, len(services) - 1))
     exposed = _directly_exposed(inventory.kubernetes, workloads)
     for w in workloads:
         if w.id in exposed and w.obj.kind not in _ONE_SHOT_KINDS:

@@ -69,6 +69,18 @@ class _Kustomization:
     component: bool
     entries: list[str] = field(default_factory=list)  # resources, bases, components as written
     pins: dict[str, str] = field(default_factory=dict)  # `images:` name -> the tag or digest set
+    labels: list[LabelSet] = field(default_factory=list)  # `commonLabels:`, `labels:`
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSet:
+    """Labels a kustomization adds to what it deploys: to every object's metadata,
+    and to pod templates and selectors as its `commonLabels` (or a `labels:` entry's
+    `includeTemplates` / `includeSelectors`) say."""
+
+    pairs: tuple[tuple[str, str], ...]
+    templates: bool
+    selectors: bool
 
 
 def _parent(path: str) -> str:
@@ -100,6 +112,7 @@ def _kustomizations(inventory: Inventory) -> dict[str, _Kustomization]:
             if isinstance(value, YSeq):
                 k.entries += [str(v) for v in value if isinstance(v, str)]
         k.pins = _pins(body.get("images"))
+        k.labels = _label_sets(body)
         found[k.directory] = k
     return found
 
@@ -116,6 +129,35 @@ def _pins(images: object) -> dict[str, str]:
         elif isinstance(tag, (str, int, float)) and str(tag):
             pins[str(entry.get("name"))] = f":{tag}"
     return pins
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, YMap):
+        return ()
+    return tuple((str(k), str(v)) for k, v in value.items() if v is not None)
+
+
+def _label_sets(body: YMap) -> list[LabelSet]:
+    found = [LabelSet(p, True, True)] if (p := _pairs(body.get("commonLabels"))) else []
+    entries = body.get("labels")
+    for entry in entries if isinstance(entries, YSeq) else ():
+        if isinstance(entry, YMap) and (pairs := _pairs(entry.get("pairs"))):
+            selectors = entry.get("includeSelectors") is True
+            templates = selectors or entry.get("includeTemplates") is True
+            found.append(LabelSet(pairs, templates, selectors))
+    return found
+
+
+def kustomize_labels(inventory: Inventory) -> dict[str, list[LabelSet]]:
+    """Per manifest file, the labels the kustomizations that deploy it add."""
+    kusts = _kustomizations(inventory)
+    files = {o.path for o in inventory.kubernetes}
+    out: dict[str, list[LabelSet]] = {}
+    for directory, k in sorted(kusts.items()):
+        if k.labels:
+            for f in sorted(_members(directory, kusts, files, [], set())):
+                out.setdefault(f, []).extend(k.labels)
+    return out
 
 
 def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:

@@ -94,3 +94,16 @@ def test_env_secret_points_at_its_continuation_line(write) -> None:
 )
 def test_is_secret_assignment(name: str, value: str, secret: bool) -> None:
     assert is_secret_assignment(name, value) is secret
+
+
+@pytest.mark.parametrize("name", ["Dockerfile.base", "core/Dockerfile.base", "base.Dockerfile"])
+def test_a_base_images_dockerfile_leaves_the_user_to_its_children(write, name: str) -> None:
+    root = write({name: "FROM photon:5.0\nRUN tdnf install -y shadow\n"})
+    rules = {f.rule.id for f in config_findings(root)}
+    assert "DOCKERFILE-ROOT-USER" not in rules
+    assert "DOCKERFILE-ROOT-USER-UNKNOWN" in rules
+
+
+def test_a_base_named_dockerfile_that_runs_something_still_runs_as_root(write) -> None:
+    root = write({"Dockerfile.base": 'FROM photon:5.0\nCMD ["/app"]\n'})
+    assert "DOCKERFILE-ROOT-USER" in {f.rule.id for f in config_findings(root)}

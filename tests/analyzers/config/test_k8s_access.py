@@ -220,3 +220,49 @@ def test_create_verb_next_to_a_wildcard_stays_a_finding_at_the_verb(tmp_path: Pa
     rules = {r for r, _, _ in found}
     assert {"K8S-RBAC-WILDCARD", "K8S-RBAC-CREATE-PODS"} <= rules
     assert "K8S-RBAC-READ-SECRETS" not in rules
+
+
+def _everyone_bound_to(rules: str, kind: str = "Role") -> str:
+    return f"""apiVersion: rbac.authorization.k8s.io/v1
+kind: {kind}
+metadata: {{name: info, namespace: tools}}
+rules:
+{rules}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: info, namespace: tools}}
+subjects: [{{kind: Group, name: system:authenticated, apiGroup: rbac.authorization.k8s.io}}]
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: info}}
+"""
+
+
+def test_everyone_may_read_one_named_config_map(tmp_path: Path) -> None:
+    rules = '  - {apiGroups: [""], resources: [configmaps], resourceNames: [info], verbs: [get]}'
+    (tmp_path / "rbac.yaml").write_text(_everyone_bound_to(rules))
+    assert "K8S-RBAC-ANONYMOUS-SUBJECT" not in {f.rule.id for f in config_findings(tmp_path)}
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        '  - {apiGroups: [""], resources: [configmaps], verbs: [get]}',
+        '  - {apiGroups: [""], resources: [secrets], resourceNames: [info], verbs: [get]}',
+        '  - {apiGroups: [""], resources: [configmaps], resourceNames: [info], verbs: [update]}',
+        '  - {apiGroups: [""], resources: [configmaps], resourceNames: [info], verbs: [get]}\n'
+        '  - {apiGroups: [""], resources: [pods], verbs: [list]}',
+    ],
+)
+def test_everyone_given_more_than_named_reads_is_critical(tmp_path: Path, rules: str) -> None:
+    (tmp_path / "rbac.yaml").write_text(_everyone_bound_to(rules))
+    hits = [f for f in config_findings(tmp_path) if f.rule.id == "K8S-RBAC-ANONYMOUS-SUBJECT"]
+    assert [str(f.rule.severity) for f in hits] == ["critical"]
+
+
+def test_a_role_of_another_namespace_is_not_the_one_granted(tmp_path: Path) -> None:
+    rules = '  - {apiGroups: [""], resources: [configmaps], resourceNames: [info], verbs: [get]}'
+    text = _everyone_bound_to(rules).replace(
+        "{name: info, namespace: tools}\nrules", "{name: info, namespace: other}\nrules"
+    )
+    (tmp_path / "rbac.yaml").write_text(text)
+    assert "K8S-RBAC-ANONYMOUS-SUBJECT" in {f.rule.id for f in config_findings(tmp_path)}

@@ -54,3 +54,10 @@ def test_a_kustomization_that_only_renames_the_image_leaves_it_latest(tmp_path: 
 
 def test_without_a_kustomization_an_untagged_image_is_latest(tmp_path: Path) -> None:
     assert "K8S-IMAGE-LATEST" in _image_findings(tmp_path, None)
+
+
+def test_a_ko_build_reference_is_not_an_image_tag(tmp_path: Path) -> None:
+    text = _DEPLOYMENT.replace("registry.example/dns-sync}", "ko://example.com/dns-sync/cmd/sync}")
+    (tmp_path / "deployment.yaml").write_text(text)
+    assert "ko://" in text
+    assert not [f for f in config_findings(tmp_path) if f.rule.id.startswith("K8S-IMAGE")]

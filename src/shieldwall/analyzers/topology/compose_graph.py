@@ -85,6 +85,7 @@ def _compose_node(topo: Topology, svc: ComposeService, internal: set[str]) -> No
             "compose applies no ingress rules",
             svc.cf.path,
             pub.line,
+            end_line=pub.end_line,
         )
         node.entries.append(entry)
         topo.add_edge(

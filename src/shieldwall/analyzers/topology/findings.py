@@ -181,6 +181,9 @@ def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
             ),
             "exposed",
             node=node.id,
+            # at its first way in; an ignore written at any of them (each line of a
+            # long-syntax published port) covers it, as for a datastore below
+            ignorable_at=_ways_in(direct),
         )
     unauth = [e for e in open_entries if e.layer7 and not e.authenticated]
     if unauth:
@@ -194,7 +197,13 @@ def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
             "Istio RequestAuthentication/AuthorizationPolicy covers it)",
             "route-no-auth",
             node=node.id,
+            ignorable_at=_ways_in(unauth),
         )
+
+
+def _ways_in(entries: list[Entry]) -> tuple[Location, ...]:
+    """Where the ways in are written: an inline ignore there covers the finding."""
+    return tuple(dict.fromkeys(e.location for e in entries if e.path and e.line))
 
 
 def _it(node: NodeDraft, note: str) -> str:
@@ -259,9 +268,7 @@ def _datastore(node: NodeDraft) -> Iterator[GraphHit]:
             node=node.id,
             # at the datastore; an ignore written at a way in (its published port,
             # the Service's type) covers it as it covered the rules it replaces
-            ignorable_at=tuple(
-                Location.at(e.path, e.line) for e in open_entries if e.path and e.line
-            ),
+            ignorable_at=_ways_in(open_entries),
         )
     if node.any_pod:
         port, line = node.ports[0] if node.ports else (None, node.line)

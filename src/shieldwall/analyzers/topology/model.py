@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from shieldwall.model.finding import Location
 from shieldwall.model.service_map import (
     EXPOSURE_GATEWAY,
     EXPOSURE_INTERNAL,
@@ -42,6 +43,11 @@ class Entry:
     line: int
     encrypted: bool = False
     resource: str = ""
+    end_line: int = 0  # where the way in is written over several lines (a long-syntax port)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, max(self.line, self.end_line))
 
 
 @dataclass

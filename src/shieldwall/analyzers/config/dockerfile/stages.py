@@ -37,7 +37,9 @@ DOCKERFILE_ROOT_USER_UNKNOWN = _rule(
     description=(
         "The final stage sets no USER and is built FROM a build argument with no default "
         "(`FROM ${BASE_IMAGE}`): whether the container runs as root depends on the image "
-        "given at build time, which the Dockerfile does not show."
+        "given at build time, which the Dockerfile does not show. Also raised for a base "
+        "image's Dockerfile (`Dockerfile.base`, `base.Dockerfile`, with no CMD or "
+        "ENTRYPOINT): no container runs from it, the images built FROM it set the user."
     ),
     remediation=(
         "End the final stage with `USER 10001:10001` (or `USER app`), so the image runs "
@@ -230,7 +232,15 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
     label = _stage_label(final)
     user = _last(chain, "USER")
     base = _resolve_args(root.base, doc.src.dockerfile.global_args)
-    if user is None:
+    if user is None and _builds_a_base_image(doc, chain):
+        yield doc.hit(
+            DOCKERFILE_ROOT_USER_UNKNOWN,
+            final.from_instruction.start_line,
+            "the final stage sets no USER, but this file builds a base image (named so, "
+            "with no CMD or ENTRYPOINT): the images built FROM it decide the user",
+            f"{label}.user",
+        )
+    elif user is None:
         yield from _base_user_hits(doc, final, base, root.base, f"{label}.user")
     elif re.match(r"^(root|0)(:.*)?$", user.arguments.strip()):
         yield doc.hit(
@@ -273,6 +283,17 @@ def _final_stage_hits(doc: _Doc) -> Iterator[Hit]:
                 "of the copied files",
                 _ins_key(final, ins),
             )
+
+
+_BASE_IMAGE_FILE = re.compile(r"^(dockerfile\.base(\..+)?|(.+[.-])?base\.dockerfile)$")
+
+
+def _builds_a_base_image(doc: _Doc, chain: list[Stage]) -> bool:
+    """A base image's Dockerfile: named so, and nothing in it says what to run."""
+    name = doc.src.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if not _BASE_IMAGE_FILE.match(name):
+        return False
+    return _last(chain, "CMD") is None and _last(chain, "ENTRYPOINT") is None
 
 
 _ARG_REF = re.compile(r"\$(?:\{(\w+)(?::?[-+][^}]*)?\}|(\w+))")

@@ -55,8 +55,9 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
     version = ctx.settings.kubernetes_version or roles._CURRENT_KUBERNETES
     for obj in ctx.objects(*common._ROLES):
         yield from roles._role_hits(obj, version)
+    granted = bindings.index_roles(ctx.objects(*common._ROLES))
     for binding in ctx.objects(*common._BINDINGS):
-        yield from bindings._binding_hits(binding)
+        yield from bindings._binding_hits(binding, granted)
     index = accounts._index_accounts(ctx)
     identities = [(w, accounts._identity(w, index)) for w in ctx.workloads]
     for w, ident in identities:

@@ -3,7 +3,7 @@ accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from shieldwall.analyzers.config.context import Hit
@@ -68,6 +68,44 @@ _EVERYONE = frozenset({"system:anonymous", "system:unauthenticated", "system:aut
 _PUBLIC_ROLES = frozenset({"system:discovery", "system:basic-user", "system:public-info-viewer"})
 
 
+_READ_VERBS = frozenset({"get", "list", "watch"})
+
+
+def _reads_named_objects_only(role: K8sObject) -> bool:
+    """Every rule of the role reads objects named in `resourceNames`, none of them a
+    Secret: what tekton's `pipelines-info` Role gives everyone (one ConfigMap's
+    version), the shape of the built-in public-info roles."""
+    rules = [r for r in get_seq(role.body, "rules") if isinstance(r, YMap)]
+    if not rules or get_map(role.body, "aggregationRule") is not None:
+        return False
+    for rule in rules:
+        verbs = {str(v).lower() for v in get_seq(rule, "verbs")}
+        resources = {str(r).lower() for r in get_seq(rule, "resources")}
+        names = [n for n in get_seq(rule, "resourceNames") if str(n) not in ("", "*")]
+        if not verbs or not verbs <= _READ_VERBS or not names or not resources:
+            return False
+        if resources & {"*", "secrets"} or get_seq(rule, "nonResourceURLs"):
+            return False
+    return True
+
+
+def _granted_role(
+    binding: K8sObject, roles: Mapping[tuple[str, str, str], K8sObject]
+) -> K8sObject | None:
+    kind, name, _ = _role_ref(binding)
+    namespace = (binding.namespace or "default") if kind == "Role" else ""
+    return roles.get((kind, name, namespace))
+
+
+def index_roles(objects: Iterable[K8sObject]) -> dict[tuple[str, str, str], K8sObject]:
+    """Roles by (kind, name, namespace), ClusterRoles with no namespace."""
+    found: dict[tuple[str, str, str], K8sObject] = {}
+    for role in objects:
+        namespace = (role.namespace or "default") if role.kind == "Role" else ""
+        found.setdefault((role.kind, role.name, namespace), role)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class _Subject:
     kind: str
@@ -93,9 +131,13 @@ def _role_ref(binding: K8sObject) -> tuple[str, str, int]:
     return str(ref.get("kind", "")), str(ref.get("name", "")), ref.line_of("name")
 
 
-def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
+def _binding_hits(
+    binding: K8sObject, roles: Mapping[tuple[str, str, str], K8sObject]
+) -> Iterator[Hit]:
     kind, name, ref_line = _role_ref(binding)
     subjects = list(_subjects(binding))
+    granted = _granted_role(binding, roles)
+    public = name in _PUBLIC_ROLES or (granted is not None and _reads_named_objects_only(granted))
     if kind == "ClusterRole" and name == "cluster-admin":
         builtin = subjects and all(
             s.kind == "Group" and s.name == "system:masters" for s in subjects
@@ -110,7 +152,7 @@ def _binding_hits(binding: K8sObject) -> Iterator[Hit]:
                 "roleRef",
             )
     for s in subjects:
-        if s.name in _EVERYONE and s.kind in ("User", "Group") and name not in _PUBLIC_ROLES:
+        if s.name in _EVERYONE and s.kind in ("User", "Group") and not public:
             yield Hit(
                 K8S_RBAC_ANONYMOUS_SUBJECT,
                 binding.path,

@@ -55,6 +55,7 @@ K8S_IMAGE_PULL_POLICY = config_rule(
     cwe=("CWE-1357",),
     references=(_IMAGES,),
 )
+_BUILT_AT_RELEASE = ("ko://",)
 _TEMPLATED = re.compile(r"\$\{|\$\(|\{\{|^\$[A-Za-z_]")
 
 
@@ -83,6 +84,8 @@ def _image(w: Workload, c: Container, pins: Mapping[str, str]) -> Iterator[Hit]:
         _, tag, digest = _split_image(f"{name}{pins[name]}")
     if digest or _TEMPLATED.search(tag) or (not tag and _TEMPLATED.search(image)):
         return  # pinned, or the tag is filled in at deploy time
+    if image.lower().startswith(_BUILT_AT_RELEASE):
+        return  # a build reference: `ko resolve` replaces it with the image it pushes, by digest
     mutable_default = not tag or tag == "latest"
     if mutable_default:
         what = "the latest tag" if tag else "no tag (latest)"
