@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from shieldwall.analyzers.base import ScanTarget
+from shieldwall.analyzers.code import CodeAnalyzer
 from shieldwall.analyzers.code.analyzer import analyze_text
+from shieldwall.model import Settings
+from shieldwall.sources.tree import walk
 
 HEAD = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n"
 
@@ -175,3 +180,43 @@ def test_a_decorated_function_takes_what_its_decorators_wrapper_hands_it() -> No
     assert [f.line for f in found] == [
         HANDING.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
     ]
+
+
+def imported_decorator_findings(
+    tmp_path: Path, imports: str, decorator: str
+) -> list[tuple[str, int]]:
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "logs.py").write_text(WRAPPED)  # eval(x) on line 4
+    (pkg / "views.py").write_text(
+        HEAD
+        + imports
+        + f"\n@{decorator}\ndef logged(x):\n    print(x)\n\n"
+        + '@app.route("/d")\ndef view():\n    logged(request.args["x"])\n    return "ok"\n'
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    return [
+        (f.location.path, f.location.start_line)
+        for f in out.findings
+        if f.rule.id == "PY-CODE-INJECTION"
+    ]
+
+
+def test_a_decorator_imported_by_name_from_a_module_of_the_project_runs_its_wrapper(
+    tmp_path: Path,
+) -> None:
+    found = imported_decorator_findings(
+        tmp_path, "from .logs import with_logging\n", "with_logging"
+    )
+    assert found == [("app/logs.py", 4)]
+
+
+def test_a_decorator_named_through_its_imported_module_runs_its_wrapper(tmp_path: Path) -> None:
+    found = imported_decorator_findings(tmp_path, "from . import logs\n", "logs.with_logging")
+    assert found == [("app/logs.py", 4)]
+
+
+def test_an_imported_decorator_of_another_package_is_not_the_projects(tmp_path: Path) -> None:
+    found = imported_decorator_findings(tmp_path, "from functools import cache\n", "cache")
+    assert found == []

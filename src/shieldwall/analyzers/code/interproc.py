@@ -4,11 +4,14 @@ methods and their receivers, constructors of the module's classes."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code import registries
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
+    Module,
     Summary,
 )
 from shieldwall.analyzers.code.sinks import SinkChecks
@@ -146,11 +149,41 @@ class Interprocedural(SinkChecks):
                 isinstance(d, ast.Name) and d.id == outer.node.name for d in f.node.decorator_list
             )
         ]
-        if not decorated:
+        return self._run_each(decorated, node, args, kwargs, wrapped=False)
+
+    def call_registered(
+        self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """A call of what is looked up in a container the module's own decorators fill
+        (`HANDLERS[name](x)`, `HANDLERS.get(name)(x)`, a name bound to either, a loop
+        over the container): each function registered there runs on the arguments.
+        None for any other call."""
+        func = node.func
+        container = (
+            self.registry_lookups.get(func.id)
+            if isinstance(func, ast.Name)
+            else registries.lookup(func)
+        )
+        funcs = self.m.registries.get(container, ()) if container is not None else ()
+        return self._run_each(funcs, node, args, kwargs, wrapped=True)
+
+    def _run_each(
+        self,
+        funcs: Sequence[FunctionInfo],
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        *,
+        wrapped: bool,
+    ) -> Val | None:
+        """What one call running each of `funcs` returns (None for none); `wrapped`:
+        each through its own decorators' wrappers too."""
+        if not funcs:
             return None
+        run = self.call_summary if wrapped else self._call_one
         result = CLEAN
-        for f in decorated:
-            result = join(result, self._call_one(f, node, args, kwargs, None))
+        for f in funcs:
+            result = join(result, run(f, node, args, kwargs, None))
         return result
 
     def _call_one(
@@ -421,18 +454,39 @@ def bind_arguments(
 
 def decorator_wrappers(info: FunctionInfo) -> list[FunctionInfo]:
     """The functions a call of `info` runs in its place: for each decorator that is a
-    function of the same module returning a function it defines (`def deco(f): def
-    inner(x): ...; return inner`), that inner function."""
+    function of the project returning a function it defines (`def deco(f): def
+    inner(x): ...; return inner`), that inner function. The decorator is one of the
+    same module or one it imports from another module of the project (`from .log
+    import with_logging`, `@log.with_logging`)."""
     out: list[FunctionInfo] = []
     if info.class_name is not None:
         return out
     for d in info.node.decorator_list:
-        deco = info.module.functions.get(d.id) if isinstance(d, ast.Name) else None
+        deco = _decorator_function(info.module, d)
         if deco is None or deco is info:
             continue
         for stmt in deco.node.body:
             if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-                inner = info.module.by_qualname.get(f"{deco.qualname}.<locals>.{stmt.value.id}")
+                inner = deco.module.by_qualname.get(f"{deco.qualname}.<locals>.{stmt.value.id}")
                 if inner is not None and inner is not info:
                     out.append(inner)
     return out
+
+
+def _decorator_function(module: Module, d: ast.expr) -> FunctionInfo | None:
+    """The project's function a decorator names: the module's own by its name, else
+    the one its import of the name (or of the module holding it) stands for."""
+    if isinstance(d, ast.Name) and d.id in module.functions:
+        return module.functions[d.id]
+    name = dotted(d) if isinstance(d, ast.Name | ast.Attribute) else None
+    if not name or module.resolver is None:
+        return None
+    head, _, rest = name.partition(".")
+    bound = module.env.get(head)
+    if bound is None or not bound.qual or bound.qual.startswith("<"):
+        return None
+    found = module.resolver(f"{bound.qual}.{rest}" if rest else bound.qual)
+    if found is None:
+        return None
+    other, local = found
+    return other.functions.get(local) if other is not module else None

@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.catalog import (
     WEB_FRAMEWORKS,
     SinkClass,
 )
+from shieldwall.analyzers.code.registries import registered
 from shieldwall.analyzers.code.routes import Registration, registered_handlers
 from shieldwall.analyzers.code.values import Taint, Val
 from shieldwall.model import Rule
@@ -175,6 +176,7 @@ class Module:
         self.web = bool(self.imported & WEB_FRAMEWORKS)
         self._registered: dict[str, Registration] | None = None
         self._request_unbound: bool | None = None
+        self._registries: dict[str, tuple[FunctionInfo, ...]] | None = None
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
 
@@ -279,6 +281,17 @@ class Module:
             elif isinstance(node, ast.If | ast.Try | ast.With):
                 for sub in ("body", "orelse", "finalbody"):
                     self._index(getattr(node, sub, []) or [], prefix, cls)
+
+    @property
+    def registries(self) -> dict[str, tuple[FunctionInfo, ...]]:
+        """Module container -> the functions a decorator of the module registers in it
+        (`registries.registered`)."""
+        if self._registries is None:
+            self._registries = {
+                name: tuple(self.functions[f] for f in funcs if f in self.functions)
+                for name, funcs in registered(self.tree).items()
+            }
+        return self._registries
 
     def method(self, cls: str, name: str, depth: int = 0) -> FunctionInfo | None:
         methods = self.classes.get(cls)
