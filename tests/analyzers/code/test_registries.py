@@ -57,7 +57,7 @@ def line_of(code: str) -> int:
 
 def test_a_decorator_storing_the_function_it_returns_registers_it_in_that_container() -> None:
     found = registered(ast.parse(textwrap.dedent(REGISTRY)))
-    assert found == {"HANDLERS": ("ping",), "HOOKS": ("run_hook",)}
+    assert found.members == {"HANDLERS": ("ping",), "HOOKS": ("run_hook",)}
 
 
 def test_a_call_of_what_a_registry_holds_runs_the_functions_registered_there() -> None:
@@ -84,3 +84,58 @@ def test_a_container_no_decorator_fills_runs_nothing_when_called_through() -> No
         'OTHERS[request.args["name"]](request.args["arg"])', before='OTHERS = {"x": print}'
     )
     assert found == []
+
+
+ROUTER = """
+class Router:
+    def __init__(self):
+        self.routes = {}
+        self.hooks = []
+
+    def route(self, path):
+        def deco(f):
+            self.routes[path] = f
+            return f
+        return deco
+
+    def on_request(self, f):
+        self.hooks.append(f)
+        return f
+
+    def dispatch(self, path, params):
+        for hook in self.hooks:
+            hook(params)
+        handler = self.routes.get(path)
+        return handler(params)
+
+router = Router()
+
+@router.route("/ping")
+def ping(params):
+    os.system("ping " + params["host"])
+    return "ok"
+
+@router.on_request
+def audit(params):
+    os.popen("logger " + params["who"])
+"""
+
+
+def test_a_router_class_of_the_module_registers_what_its_instances_decorate() -> None:
+    found = registered(ast.parse(textwrap.dedent(ROUTER)))
+    assert found.members == {"Router.routes": ("ping",), "Router.hooks": ("audit",)}
+
+
+def test_a_method_calling_what_its_own_registry_holds_runs_the_registered_functions() -> None:
+    text = HEAD + textwrap.dedent(ROUTER)
+    text += (
+        '\n@app.route("/x")\ndef view():\n    return router.dispatch(request.path, request.args)\n'
+    )
+    found = sorted(
+        f.line for f in analyze_text("m.py", text) if f.rule.id == "PY-COMMAND-INJECTION"
+    )
+    lines = text.splitlines()
+    assert found == [
+        next(i for i, line in enumerate(lines, 1) if "os.system(" in line),
+        next(i for i, line in enumerate(lines, 1) if "os.popen(" in line),
+    ]

@@ -162,7 +162,7 @@ class Interprocedural(SinkChecks):
         container = (
             self.registry_lookups.get(func.id)
             if isinstance(func, ast.Name)
-            else registries.lookup(func)
+            else self.m.registry_key(registries.lookup(func), self.class_name())
         )
         funcs = self.m.registries.get(container, ()) if container is not None else ()
         return self._run_each(funcs, node, args, kwargs, wrapped=True)

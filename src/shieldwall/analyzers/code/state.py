@@ -248,6 +248,10 @@ class FlowState:
         self.registry_lookups: dict[str, str] = {}
         self.lambdas_running: set[int] = set()
 
+    def class_name(self) -> str | None:
+        """The class of the method being walked, if it is one."""
+        return self.info.class_name if self.info else None
+
     # -- provided by the layers above ------------------------------------------------
 
     def run(self) -> Val:

@@ -309,8 +309,9 @@ class Statements(Guards):
         """`for handler in HANDLERS.values()`: the loop name holds what a container
         the module's decorators fill holds."""
         found = registries.iterated(target, iterable) if iterable is not None else None
-        if found is not None and found[1] in self.m.registries:
-            self.registry_lookups[found[0]] = found[1]
+        container = self.m.registry_key(found[1] if found else None, self.class_name())
+        if found is not None and container is not None:
+            self.registry_lookups[found[0]] = container
 
     def try_stmt(self, node: ast.Try | ast.TryStar) -> bool:
         before = dict(self.env)
@@ -467,8 +468,10 @@ class Statements(Guards):
         self.lambdas.pop(name, None)
         self.registry_lookups.pop(name, None)
         attr = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        container = registries.lookup(attr) if attr is not None else None
-        if container is not None and container in self.m.registries:
+        container = self.m.registry_key(
+            registries.lookup(attr) if attr is not None else None, self.class_name()
+        )
+        if container is not None:
             self.registry_lookups[name] = container  # handler = HANDLERS[name]
         if isinstance(attr, ast.Lambda):
             self.lambdas[name] = attr  # f = lambda x: ...; f(data) runs its body on data
