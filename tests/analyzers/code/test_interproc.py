@@ -220,3 +220,45 @@ def test_a_decorator_named_through_its_imported_module_runs_its_wrapper(tmp_path
 def test_an_imported_decorator_of_another_package_is_not_the_projects(tmp_path: Path) -> None:
     found = imported_decorator_findings(tmp_path, "from functools import cache\n", "cache")
     assert found == []
+
+
+AUDITED = """
+def audited(tag):
+    def deco(f):
+        def wrapper(x):
+            eval(x)
+            return f(x)
+        return wrapper
+    return deco
+
+@audited("calls")
+def logged(x):
+    print(x)
+"""
+
+HANDING_FACTORY = """
+def handing(tag):
+    def deco(func):
+        def inner(request):
+            func(request, **request.GET)
+        return inner
+    return deco
+
+@handing("api")
+def from_query(request, operator):
+    exec(f"result = 3 {operator} 3")
+"""
+
+
+def test_a_call_of_a_function_decorated_by_a_factorys_decorator_runs_its_wrapper() -> None:
+    view = '\n@app.route("/d")\ndef view():\n    logged(request.args["x"])\n    return "ok"\n'
+    code = AUDITED + view
+    assert code_injections(code) == [line_in(code, "eval(x)")]
+    assert code_injections(AUDITED + view.replace('request.args["x"]', '"1 + 1"')) == []
+
+
+def test_a_factorys_wrapper_hands_the_decorated_function_what_it_is_given() -> None:
+    found = analyze_text("views.py", HANDING_FACTORY)
+    assert [f.line for f in found if f.rule.id == "PY-CODE-INJECTION"] == [
+        HANDING_FACTORY.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
+    ]

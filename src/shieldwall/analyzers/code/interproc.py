@@ -130,24 +130,29 @@ class Interprocedural(SinkChecks):
     def call_decorated(
         self, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
     ) -> Val | None:
-        """In a wrapper a decorator of the module defines, a call of the function the
+        """In a wrapper a decorator of the module defines (or the decorator a factory
+        of the module returns, `@audited("tag")`), a call of the function the
         decorator was handed: each function of the module it decorates runs on the
         wrapper's arguments (`def deco(func): def inner(request): func(request,
         **request.GET)`). None elsewhere."""
         if self.info is None or ".<locals>." not in self.info.qualname:
             return None
         outer = self.m.by_qualname.get(self.info.qualname.rsplit(".<locals>.", 1)[0])
-        if outer is None or outer.class_name is not None or "." in outer.qualname:
+        if outer is None or outer.class_name is not None:
             return None
+        top, called = outer, False
+        if "." in outer.qualname:
+            found = self.m.by_qualname.get(outer.qualname.rsplit(".<locals>.", 1)[0])
+            if found is None or "." in found.qualname or outer not in _returned(found):
+                return None
+            top, called = found, True
         params = [p.arg for p in [*outer.node.args.posonlyargs, *outer.node.args.args]]
         if params[:1] != [name] or name in self.env:
             return None
         decorated = [
             f
             for f in self.m.functions.values()
-            if any(
-                isinstance(d, ast.Name) and d.id == outer.node.name for d in f.node.decorator_list
-            )
+            if any(_names(d, top.node.name, called=called) for d in f.node.decorator_list)
         ]
         return self._run_each(decorated, node, args, kwargs, wrapped=False)
 
@@ -455,21 +460,38 @@ def bind_arguments(
 def decorator_wrappers(info: FunctionInfo) -> list[FunctionInfo]:
     """The functions a call of `info` runs in its place: for each decorator that is a
     function of the project returning a function it defines (`def deco(f): def
-    inner(x): ...; return inner`), that inner function. The decorator is one of the
-    same module or one it imports from another module of the project (`from .log
-    import with_logging`, `@log.with_logging`)."""
+    inner(x): ...; return inner`), that inner function; for a decorator factory's
+    call (`@audited("tag")`), the function the decorator it returns returns. The
+    decorator is one of the same module or one it imports from another module of
+    the project (`from .log import with_logging`, `@log.with_logging`)."""
     out: list[FunctionInfo] = []
     if info.class_name is not None:
         return out
     for d in info.node.decorator_list:
-        deco = _decorator_function(info.module, d)
+        factory = isinstance(d, ast.Call)
+        deco = _decorator_function(info.module, d.func if isinstance(d, ast.Call) else d)
         if deco is None or deco is info:
             continue
-        for stmt in deco.node.body:
-            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-                inner = deco.module.by_qualname.get(f"{deco.qualname}.<locals>.{stmt.value.id}")
-                if inner is not None and inner is not info:
-                    out.append(inner)
+        decorators = _returned(deco) if factory else [deco]
+        out.extend(w for f in decorators for w in _returned(f) if w is not info)
+    return out
+
+
+def _names(d: ast.expr, name: str, *, called: bool) -> bool:
+    """A decorator `@name`, or `@name(...)` when `called`."""
+    if called:
+        return isinstance(d, ast.Call) and isinstance(d.func, ast.Name) and d.func.id == name
+    return isinstance(d, ast.Name) and d.id == name
+
+
+def _returned(fn: FunctionInfo) -> list[FunctionInfo]:
+    """The functions `fn` defines and returns by name (`return inner`)."""
+    out: list[FunctionInfo] = []
+    for stmt in fn.node.body:
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+            inner = fn.module.by_qualname.get(f"{fn.qualname}.<locals>.{stmt.value.id}")
+            if inner is not None:
+                out.append(inner)
     return out
 
 
