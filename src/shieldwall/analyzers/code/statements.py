@@ -463,7 +463,8 @@ class Statements(Guards):
             self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
 
     def _note_bound_method(self, name: str, value: Val, node: ast.stmt | None) -> None:
-        """Remember `name = obj.method` when the attribute is no value we follow."""
+        """Remember `name = obj.method` when the attribute is no value we follow, and
+        `name = HANDLERS[key]` of a container the module's decorators fill."""
         self.bound_methods.pop(name, None)
         self.lambdas.pop(name, None)
         self.registry_lookups.pop(name, None)
