@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from shieldwall.analyzers.base import ScanTarget
+from shieldwall.analyzers.code import CodeAnalyzer
 from shieldwall.analyzers.code.analyzer import analyze_text
+from shieldwall.model import Settings
+from shieldwall.sources.tree import walk
 
 HEAD = "import os\nfrom flask import Flask, request\napp = Flask(__name__)\n"
 
@@ -174,4 +179,86 @@ def test_a_decorated_function_takes_what_its_decorators_wrapper_hands_it() -> No
     found = [f for f in analyze_text("views.py", HANDING) if f.rule.id == "PY-CODE-INJECTION"]
     assert [f.line for f in found] == [
         HANDING.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
+    ]
+
+
+def imported_decorator_findings(
+    tmp_path: Path, imports: str, decorator: str
+) -> list[tuple[str, int]]:
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "logs.py").write_text(WRAPPED)  # eval(x) on line 4
+    (pkg / "views.py").write_text(
+        HEAD
+        + imports
+        + f"\n@{decorator}\ndef logged(x):\n    print(x)\n\n"
+        + '@app.route("/d")\ndef view():\n    logged(request.args["x"])\n    return "ok"\n'
+    )
+    out = CodeAnalyzer().analyze(ScanTarget(walk(tmp_path), Settings()))
+    return [
+        (f.location.path, f.location.start_line)
+        for f in out.findings
+        if f.rule.id == "PY-CODE-INJECTION"
+    ]
+
+
+def test_a_decorator_imported_by_name_from_a_module_of_the_project_runs_its_wrapper(
+    tmp_path: Path,
+) -> None:
+    found = imported_decorator_findings(
+        tmp_path, "from .logs import with_logging\n", "with_logging"
+    )
+    assert found == [("app/logs.py", 4)]
+
+
+def test_a_decorator_named_through_its_imported_module_runs_its_wrapper(tmp_path: Path) -> None:
+    found = imported_decorator_findings(tmp_path, "from . import logs\n", "logs.with_logging")
+    assert found == [("app/logs.py", 4)]
+
+
+def test_an_imported_decorator_of_another_package_is_not_the_projects(tmp_path: Path) -> None:
+    found = imported_decorator_findings(tmp_path, "from functools import cache\n", "cache")
+    assert found == []
+
+
+AUDITED = """
+def audited(tag):
+    def deco(f):
+        def wrapper(x):
+            eval(x)
+            return f(x)
+        return wrapper
+    return deco
+
+@audited("calls")
+def logged(x):
+    print(x)
+"""
+
+HANDING_FACTORY = """
+def handing(tag):
+    def deco(func):
+        def inner(request):
+            func(request, **request.GET)
+        return inner
+    return deco
+
+@handing("api")
+def from_query(request, operator):
+    exec(f"result = 3 {operator} 3")
+"""
+
+
+def test_a_call_of_a_function_decorated_by_a_factorys_decorator_runs_its_wrapper() -> None:
+    view = '\n@app.route("/d")\ndef view():\n    logged(request.args["x"])\n    return "ok"\n'
+    code = AUDITED + view
+    assert code_injections(code) == [line_in(code, "eval(x)")]
+    assert code_injections(AUDITED + view.replace('request.args["x"]', '"1 + 1"')) == []
+
+
+def test_a_factorys_wrapper_hands_the_decorated_function_what_it_is_given() -> None:
+    found = analyze_text("views.py", HANDING_FACTORY)
+    assert [f.line for f in found if f.rule.id == "PY-CODE-INJECTION"] == [
+        HANDING_FACTORY.splitlines().index('    exec(f"result = 3 {operator} 3")') + 1
     ]

@@ -57,6 +57,8 @@ class Calls(ContainerMethods):
         ours = self._call_nested_or_own(qual, node, args, kwargs)
         if ours is None and isinstance(node.func, ast.Name):
             ours = self.call_decorated(node.func.id, node, args, kwargs)
+        if ours is None:
+            ours = self.call_registered(node, args, kwargs)
         if ours is not None:
             return ours
         if (

@@ -4,11 +4,14 @@ methods and their receivers, constructors of the module's classes."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from shieldwall.analyzers.code import catalog as cat
+from shieldwall.analyzers.code import registries
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
+    Module,
     Summary,
 )
 from shieldwall.analyzers.code.sinks import SinkChecks
@@ -127,30 +130,65 @@ class Interprocedural(SinkChecks):
     def call_decorated(
         self, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
     ) -> Val | None:
-        """In a wrapper a decorator of the module defines, a call of the function the
+        """In a wrapper a decorator of the module defines (or the decorator a factory
+        of the module returns, `@audited("tag")`), a call of the function the
         decorator was handed: each function of the module it decorates runs on the
         wrapper's arguments (`def deco(func): def inner(request): func(request,
         **request.GET)`). None elsewhere."""
         if self.info is None or ".<locals>." not in self.info.qualname:
             return None
         outer = self.m.by_qualname.get(self.info.qualname.rsplit(".<locals>.", 1)[0])
-        if outer is None or outer.class_name is not None or "." in outer.qualname:
+        if outer is None or outer.class_name is not None:
             return None
+        top, called = outer, False
+        if "." in outer.qualname:
+            found = self.m.by_qualname.get(outer.qualname.rsplit(".<locals>.", 1)[0])
+            if found is None or "." in found.qualname or outer not in _returned(found):
+                return None
+            top, called = found, True
         params = [p.arg for p in [*outer.node.args.posonlyargs, *outer.node.args.args]]
         if params[:1] != [name] or name in self.env:
             return None
         decorated = [
             f
             for f in self.m.functions.values()
-            if any(
-                isinstance(d, ast.Name) and d.id == outer.node.name for d in f.node.decorator_list
-            )
+            if any(_names(d, top.node.name, called=called) for d in f.node.decorator_list)
         ]
-        if not decorated:
+        return self._run_each(decorated, node, args, kwargs, wrapped=False)
+
+    def call_registered(
+        self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val | None:
+        """A call of what is looked up in a container the module's own decorators fill
+        (`HANDLERS[name](x)`, `HANDLERS.get(name)(x)`, a name bound to either, a loop
+        over the container): each function registered there runs on the arguments.
+        None for any other call."""
+        func = node.func
+        container = (
+            self.registry_lookups.get(func.id)
+            if isinstance(func, ast.Name)
+            else self.m.registry_key(registries.lookup(func), self.class_name())
+        )
+        funcs = self.m.registries.get(container, ()) if container is not None else ()
+        return self._run_each(funcs, node, args, kwargs, wrapped=True)
+
+    def _run_each(
+        self,
+        funcs: Sequence[FunctionInfo],
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        *,
+        wrapped: bool,
+    ) -> Val | None:
+        """What one call running each of `funcs` returns (None for none); `wrapped`:
+        each through its own decorators' wrappers too."""
+        if not funcs:
             return None
+        run = self.call_summary if wrapped else self._call_one
         result = CLEAN
-        for f in decorated:
-            result = join(result, self._call_one(f, node, args, kwargs, None))
+        for f in funcs:
+            result = join(result, run(f, node, args, kwargs, None))
         return result
 
     def _call_one(
@@ -421,18 +459,56 @@ def bind_arguments(
 
 def decorator_wrappers(info: FunctionInfo) -> list[FunctionInfo]:
     """The functions a call of `info` runs in its place: for each decorator that is a
-    function of the same module returning a function it defines (`def deco(f): def
-    inner(x): ...; return inner`), that inner function."""
+    function of the project returning a function it defines (`def deco(f): def
+    inner(x): ...; return inner`), that inner function; for a decorator factory's
+    call (`@audited("tag")`), the function the decorator it returns returns. The
+    decorator is one of the same module or one it imports from another module of
+    the project (`from .log import with_logging`, `@log.with_logging`)."""
     out: list[FunctionInfo] = []
     if info.class_name is not None:
         return out
     for d in info.node.decorator_list:
-        deco = info.module.functions.get(d.id) if isinstance(d, ast.Name) else None
+        factory = isinstance(d, ast.Call)
+        deco = _decorator_function(info.module, d.func if isinstance(d, ast.Call) else d)
         if deco is None or deco is info:
             continue
-        for stmt in deco.node.body:
-            if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-                inner = info.module.by_qualname.get(f"{deco.qualname}.<locals>.{stmt.value.id}")
-                if inner is not None and inner is not info:
-                    out.append(inner)
+        decorators = _returned(deco) if factory else [deco]
+        out.extend(w for f in decorators for w in _returned(f) if w is not info)
     return out
+
+
+def _names(d: ast.expr, name: str, *, called: bool) -> bool:
+    """A decorator `@name`, or `@name(...)` when `called`."""
+    if called:
+        return isinstance(d, ast.Call) and isinstance(d.func, ast.Name) and d.func.id == name
+    return isinstance(d, ast.Name) and d.id == name
+
+
+def _returned(fn: FunctionInfo) -> list[FunctionInfo]:
+    """The functions `fn` defines and returns by name (`return inner`)."""
+    out: list[FunctionInfo] = []
+    for stmt in fn.node.body:
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+            inner = fn.module.by_qualname.get(f"{fn.qualname}.<locals>.{stmt.value.id}")
+            if inner is not None:
+                out.append(inner)
+    return out
+
+
+def _decorator_function(module: Module, d: ast.expr) -> FunctionInfo | None:
+    """The project's function a decorator names: the module's own by its name, else
+    the one its import of the name (or of the module holding it) stands for."""
+    if isinstance(d, ast.Name) and d.id in module.functions:
+        return module.functions[d.id]
+    name = dotted(d) if isinstance(d, ast.Name | ast.Attribute) else None
+    if not name or module.resolver is None:
+        return None
+    head, _, rest = name.partition(".")
+    bound = module.env.get(head)
+    if bound is None or not bound.qual or bound.qual.startswith("<"):
+        return None
+    found = module.resolver(f"{bound.qual}.{rest}" if rest else bound.qual)
+    if found is None:
+        return None
+    other, local = found
+    return other.functions.get(local) if other is not module else None

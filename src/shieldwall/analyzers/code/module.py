@@ -14,6 +14,7 @@ from shieldwall.analyzers.code.catalog import (
     WEB_FRAMEWORKS,
     SinkClass,
 )
+from shieldwall.analyzers.code.registries import Registries, registered
 from shieldwall.analyzers.code.routes import Registration, registered_handlers
 from shieldwall.analyzers.code.values import Taint, Val
 from shieldwall.model import Rule
@@ -175,6 +176,7 @@ class Module:
         self.web = bool(self.imported & WEB_FRAMEWORKS)
         self._registered: dict[str, Registration] | None = None
         self._request_unbound: bool | None = None
+        self._registries: Registries | None = None
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
 
@@ -279,6 +281,29 @@ class Module:
             elif isinstance(node, ast.If | ast.Try | ast.With):
                 for sub in ("body", "orelse", "finalbody"):
                     self._index(getattr(node, sub, []) or [], prefix, cls)
+
+    @property
+    def registries(self) -> dict[str, tuple[FunctionInfo, ...]]:
+        """Container -> the functions a decorator of the module registers in it
+        (`registries.registered`)."""
+        return {
+            name: tuple(self.functions[f] for f in funcs if f in self.functions)
+            for name, funcs in self._registry_data().members.items()
+        }
+
+    def registry_key(self, container: str | None, class_name: str | None) -> str | None:
+        """The registry a container's text names (`self.routes` in a method of the
+        router class), when the module's decorators fill it."""
+        if container is None:
+            return None
+        data = self._registry_data()
+        key = data.key(container, class_name)
+        return key if key in data.members else None
+
+    def _registry_data(self) -> Registries:
+        if self._registries is None:
+            self._registries = registered(self.tree)
+        return self._registries
 
     def method(self, cls: str, name: str, depth: int = 0) -> FunctionInfo | None:
         methods = self.classes.get(cls)

@@ -28,6 +28,8 @@ from shieldwall.analyzers.code.values import (
     union_taint,
 )
 
+# What sends a request on an http.client (or urllib3) connection.
+HTTP_CONNECTION_SENDS = frozenset({"request", "putrequest", "request_chunked"})
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([a-zA-Z%])")
 
 
@@ -216,9 +218,14 @@ class SinkChecks(FlowState):
         if receiver.qual == "<tar-archive>" and method in ("extractall", "extract"):
             self._tar_extraction(node, method, receiver, args, kwargs)
             return True
-        if receiver.qual == "<http-connection>" and method in ("request", "putrequest"):
+        if receiver.qual == "<http-connection>" and method in HTTP_CONNECTION_SENDS:
             # the host the connection was opened to decides where the request goes
             self.sink("ssrf", receiver.taint, node, f"`HTTPConnection.{method}`")
+            return True
+        if receiver.qual == "<http-connection>" and method == "set_tunnel":
+            # the host a proxy is asked to open a tunnel to
+            host = args[0] if args else kwargs.get("host")
+            self.sink("ssrf", host.deep_taint() if host else None, node, "`set_tunnel`")
             return True
         if (
             receiver.qual == "<parser>"

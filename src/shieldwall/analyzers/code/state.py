@@ -243,7 +243,14 @@ class FlowState:
         # through the name is that method's call on the object
         self.bound_methods: dict[str, ast.Attribute] = {}
         self.lambdas: dict[str, ast.Lambda] = {}  # names bound to a lambda here
+        # names bound to what a container the module's decorators fill holds
+        # (`handler = HANDLERS[name]`): the container
+        self.registry_lookups: dict[str, str] = {}
         self.lambdas_running: set[int] = set()
+
+    def class_name(self) -> str | None:
+        """The class of the method being walked, if it is one."""
+        return self.info.class_name if self.info else None
 
     # -- provided by the layers above ------------------------------------------------
 

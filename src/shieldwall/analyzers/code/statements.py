@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterable
 
 from shieldwall.analyzers.code import catalog as cat
-from shieldwall.analyzers.code import patterns
+from shieldwall.analyzers.code import patterns, registries
 from shieldwall.analyzers.code.expressions import literal_text
 from shieldwall.analyzers.code.guards import Guards
 from shieldwall.analyzers.code.state import (
@@ -295,6 +295,7 @@ class Statements(Guards):
                     self.env = env
                     self.assign(target, element, None)
                     env = self.env
+                    self._note_registry_loop(target, iterable)
                 out, _ends = self.branch(body, env)
                 self.env = join_envs(self.env, out)
                 for other in exits:
@@ -303,6 +304,14 @@ class Statements(Guards):
             self.exits.pop()
         self.env = join_envs(before, self.env)
         self.block(orelse)
+
+    def _note_registry_loop(self, target: ast.expr, iterable: ast.expr | None) -> None:
+        """`for handler in HANDLERS.values()`: the loop name holds what a container
+        the module's decorators fill holds."""
+        found = registries.iterated(target, iterable) if iterable is not None else None
+        container = self.m.registry_key(found[1] if found else None, self.class_name())
+        if found is not None and container is not None:
+            self.registry_lookups[found[0]] = container
 
     def try_stmt(self, node: ast.Try | ast.TryStar) -> bool:
         before = dict(self.env)
@@ -454,10 +463,17 @@ class Statements(Guards):
             self.env[base_path] = Val(t, None, None, None, base.qual, base.flags)
 
     def _note_bound_method(self, name: str, value: Val, node: ast.stmt | None) -> None:
-        """Remember `name = obj.method` when the attribute is no value we follow."""
+        """Remember `name = obj.method` when the attribute is no value we follow, and
+        `name = HANDLERS[key]` of a container the module's decorators fill."""
         self.bound_methods.pop(name, None)
         self.lambdas.pop(name, None)
+        self.registry_lookups.pop(name, None)
         attr = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        container = self.m.registry_key(
+            registries.lookup(attr) if attr is not None else None, self.class_name()
+        )
+        if container is not None:
+            self.registry_lookups[name] = container  # handler = HANDLERS[name]
         if isinstance(attr, ast.Lambda):
             self.lambdas[name] = attr  # f = lambda x: ...; f(data) runs its body on data
         if (

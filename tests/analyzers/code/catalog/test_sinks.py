@@ -104,3 +104,33 @@ def test_elementtree_query_held_in_a_variable_is_xpath_injection() -> None:
             return "done"
     """)
     assert [(r.rule.id, r.line) for r in analyze_text("m.py", code)] == [("PY-XPATH-INJECTION", 9)]
+
+
+def test_urllib3_proxies_and_pools_for_a_host_from_input_are_ssrf() -> None:
+    body = """
+        import urllib3
+        u = request.args["u"]
+        urllib3.ProxyManager(u)
+        urllib3.ProxyManager("http://proxy:3128")
+        pm = urllib3.PoolManager()
+        pm.connection_from_host(u, 80)
+        pm.connection_from_host("internal", 80)
+        pm.connection_from_url(u)
+        urllib3.connectionpool.connection_from_url(u)
+    """
+    assert findings(body) == [("PY-SSRF", 4), ("PY-SSRF", 7), ("PY-SSRF", 9), ("PY-SSRF", 10)]
+
+
+def test_a_connection_to_a_host_from_input_sends_there_and_a_tunnel_opens_there() -> None:
+    body = """
+        import http.client, urllib3
+        u = request.args["u"]
+        c = urllib3.connection.HTTPConnection(u, 80)
+        c.request_chunked("GET", "/")
+        proxy = http.client.HTTPConnection("proxy", 3128)
+        proxy.set_tunnel(u, 443)
+        proxy.set_tunnel("internal", 443)
+        fixed = urllib3.connection.HTTPConnection("internal", 80)
+        fixed.request("GET", "/" + u)
+    """
+    assert findings(body) == [("PY-SSRF", 5), ("PY-SSRF", 7)]

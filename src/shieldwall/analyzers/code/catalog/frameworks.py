@@ -210,6 +210,8 @@ MODELLED_OBJECTS: dict[str, str] = {
     "http.client.HTTPSConnection": "<http-connection>",
     "httplib.HTTPConnection": "<http-connection>",
     "httplib.HTTPSConnection": "<http-connection>",
+    "urllib3.connection.HTTPConnection": "<http-connection>",
+    "urllib3.connection.HTTPSConnection": "<http-connection>",
     # tar archives: extracting one from input writes where its member names say
     "tarfile.open": "<tar-archive>",
     "tarfile.TarFile": "<tar-archive>",

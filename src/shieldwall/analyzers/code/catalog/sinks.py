@@ -186,6 +186,11 @@ SINK_CALLS: dict[str, Sink] = {
     "urllib3.HTTPConnectionPool": Sink("ssrf", (0,), ("host",)),
     "urllib3.HTTPSConnectionPool": Sink("ssrf", (0,), ("host",)),
     "urllib3.connection_from_url": Sink("ssrf", (0,), ("url",)),
+    "urllib3.connectionpool.connection_from_url": Sink("ssrf", (0,), ("url",)),
+    "urllib3.connectionpool.HTTPConnectionPool": Sink("ssrf", (0,), ("host",)),
+    "urllib3.connectionpool.HTTPSConnectionPool": Sink("ssrf", (0,), ("host",)),
+    # every request of a proxy manager goes through the proxy it is given
+    "urllib3.ProxyManager": Sink("ssrf", (0,), ("proxy_url",)),
     "httpx.request": Sink("ssrf", (1,), ("url",)),
     "httpx.stream": Sink("ssrf", (1,), ("url",)),
     "urllib.request.urlopen": Sink("ssrf", (0,), ("url",)),
@@ -291,6 +296,8 @@ HTTP_CLIENTS: dict[str, str] = {
     "urllib3.ProxyManager": "urllib3.PoolManager",
     "urllib3.HTTPConnectionPool": "urllib3.PoolManager",
     "urllib3.HTTPSConnectionPool": "urllib3.PoolManager",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.PoolManager",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.PoolManager",
     "httplib2.Http": "httplib2.Http",
     "tornado.httpclient.AsyncHTTPClient": "tornado.httpclient.HTTPClient",
     "tornado.httpclient.HTTPClient": "tornado.httpclient.HTTPClient",
@@ -320,6 +327,9 @@ SINK_CALLS["socket.socket.connect_ex"] = Sink("ssrf", (0,), ("address",))
 SINK_CALLS["urllib3.PoolManager.request"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.PoolManager.urlopen"] = Sink("ssrf", (1,), ("url",))
 SINK_CALLS["urllib3.request"] = Sink("ssrf", (1,), ("url",))
+# a pool manager's pool for a host (its requests go there, their URLs only paths)
+SINK_CALLS["urllib3.PoolManager.connection_from_host"] = Sink("ssrf", (0,), ("host",))
+SINK_CALLS["urllib3.PoolManager.connection_from_url"] = Sink("ssrf", (0,), ("url",))
 # What sets the body of a response object once it is built (Django's write(),
 # Flask's set_data(); the attributes Django, Flask and Starlette serve).
 RESPONSE_BODY_METHODS = frozenset({"write", "writelines", "set_data"})
