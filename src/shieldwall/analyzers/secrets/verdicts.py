@@ -113,6 +113,9 @@ class Verdict:
     hit: generic.GenericHit
     keep: bool
     severity: Severity | None  # None when not kept
+    # the decider's probability; None when the rules decided alone (a test's filler,
+    # a stored digest, a credential's own word) or there is no decider
+    probability: float | None = None
 
 
 class LineVerdicts:
@@ -183,11 +186,13 @@ class LineVerdicts:
                 )
                 out.append(Verdict(hit, keep, Severity.MEDIUM if keep else None))
                 continue
+            probability = None
             if decider is not None:
                 x = scorer.features(hit, syntax, path, test_path, line, len(hits))
                 floor = decider.threshold if hit.reason else decider.veto
-                keep = decider.probability(x) >= floor
-            out.append(Verdict(hit, keep, severity(hit, test_path) if keep else None))
+                probability = decider.probability(x)
+                keep = probability >= floor
+            out.append(Verdict(hit, keep, severity(hit, test_path) if keep else None, probability))
         return tuple(out)
 
 
