@@ -45,8 +45,8 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,10 @@ from peers import ensure_peer
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+
+from shieldwall.analyzers.secrets.engine import Match  # noqa: E402
+from shieldwall.analyzers.secrets.verdicts import Below, LineVerdicts, Verdict, Where  # noqa: E402
+
 CORPUS = REPO.parent / "shared" / "corpus" / "creddata-dev"
 DETECT_SECRETS_VERSION = "1.5.0"
 CREDSWEEPER_VERSION = "1.11.2"
@@ -185,9 +189,71 @@ class _Recorder:
     def __init__(self) -> None:
         self.rows: list[list[float]] = []
 
-    def probability(self, x: list[float]) -> float:
+    def probability(self, x: Sequence[float]) -> float:
         self.rows.append(list(x))
         return 1.0
+
+
+Kept = tuple[str, str, list[float] | None]  # rule, value, features (None: kept by the rules)
+
+
+class _KeptVerdicts(LineVerdicts):
+    """The generic detector's line verdicts, noting each kept one in order with the
+    features the decider was shown for it (None when the rules kept it alone)."""
+
+    def __init__(self, recorder: _Recorder) -> None:
+        super().__init__(recorder, remember=False)
+        self.recorder = recorder
+        self.kept: list[Kept] = []
+
+    def of(
+        self, line: str, where: Where, following: Below, provided: set[str]
+    ) -> tuple[Verdict, ...]:
+        asked = len(self.recorder.rows)
+        found = super().of(line, where, following, provided)
+        rows = iter(self.recorder.rows[asked:])
+        for v in found:
+            x = next(rows) if v.probability is not None else None
+            if v.keep:
+                rule = GENERIC_RULES[0] if v.hit.kind == "password" else GENERIC_RULES[1]
+                self.kept.append((rule, v.hit.value, x))
+        if next(rows, None) is not None:
+            raise AssertionError("the decider was asked about a candidate no verdict gives")
+        return found
+
+
+def pair(found: list[Match], kept: list[Kept]) -> tuple[set[int], list[tuple[int, list[float]]]]:
+    """The lines of the findings the rules keep whatever the scorer says, and each
+    candidate the decider was asked about at its line: the findings of the line
+    verdicts (generic rule, detail `key ...`) come in the order of their verdicts,
+    less a verdict dropped as a duplicate of an earlier finding (a long line read
+    in overlapping windows), which stands on that finding's line."""
+    fixed: set[int] = set()
+    cands: list[tuple[int, list[float]]] = []
+    last: dict[tuple[str, str], int] = {}
+    queue = deque(kept)
+
+    def take(line: int, x: list[float] | None) -> None:
+        if x is None:
+            fixed.add(line)
+        else:
+            cands.append((line, x))
+
+    for m in found:
+        ident = (m.rule_id, m.secret)
+        if m.rule_id in GENERIC_RULES and m.detail.startswith("key "):
+            while queue and queue[0][:2] != ident:
+                rule, value, x = queue.popleft()
+                take(last[(rule, value)], x)
+            if not queue:
+                raise AssertionError(f"a finding no verdict kept: {m.rule_id} line {m.line}")
+            take(m.line, queue.popleft()[2])
+        else:
+            fixed.add(m.line)
+        last[ident] = m.line
+    for rule, value, x in queue:
+        take(last[(rule, value)], x)
+    return fixed, cands
 
 
 @dataclass(frozen=True)
@@ -199,8 +265,9 @@ class Candidate:
 
 
 def record(root: Path, files: list[Path], rows: list[Row]) -> tuple[Hits, list[Candidate]]:
-    """Every candidate of the generic detector with its features and label, and
-    the lines of the other rules' findings (kept whatever the scorer says)."""
+    """Every candidate the generic detector asks its decider about, with its
+    features and label, and the lines of the findings kept whatever the scorer
+    says (other rules, the generic detector's rules alone)."""
     from shieldwall.analyzers.secrets.engine import Detector
 
     truth: dict[tuple[str, int], set[str]] = defaultdict(set)
@@ -208,23 +275,21 @@ def record(root: Path, files: list[Path], rows: list[Row]) -> tuple[Hits, list[C
         for n in range(r.start, r.end + 1):
             truth[(r.path, n)].add(r.truth)
     recorder = _Recorder()
+    verdicts = _KeptVerdicts(recorder)
     detector = Detector(decider=recorder, remember=False)
+    detector._verdicts = verdicts  # the same decider, its verdicts noted
     fixed: Hits = defaultdict(set)
     cands: list[Candidate] = []
     for path in files:
         rel = path.relative_to(root).as_posix()
         recorder.rows.clear()
-        found = detector.scan(path.read_bytes(), rel)
-        generic = [m for m in found if m.rule_id in GENERIC_RULES]
-        if len(generic) != len(recorder.rows):  # a value repeated on a line: rare
-            generic = generic[: len(recorder.rows)]
-        for m in found:
-            if m.rule_id not in GENERIC_RULES:
-                fixed[rel].add(m.line)
-        for m, x in zip(generic, recorder.rows, strict=False):
-            marks = truth.get((rel, m.line), set())
+        verdicts.kept.clear()
+        lines, asked = pair(detector.scan(path.read_bytes(), rel), verdicts.kept)
+        fixed[rel].update(lines)
+        for line, x in asked:
+            marks = truth.get((rel, line), set())
             label = 1 if "T" in marks else 0 if "F" in marks else None
-            cands.append(Candidate(rel, m.line, label, x))
+            cands.append(Candidate(rel, line, label, x))
     return fixed, cands
 
 

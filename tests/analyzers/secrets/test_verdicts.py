@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Sequence
 
 from shieldwall.analyzers.secrets.engine import Detector, Match
+from shieldwall.analyzers.secrets.syntax import syntax_for
+from shieldwall.analyzers.secrets.verdicts import LineVerdicts, Verdict
 
 
 def _token(seed: int, n: int = 24) -> str:
@@ -57,3 +60,39 @@ def test_a_key_whose_value_stands_below_is_decided_with_that_value() -> None:
     second = detector.scan(b"- name: DB_PASSWORD\n  value: changeme\n", "k8s.yaml")
     assert [m.line for m in first] == [2]
     assert second == []
+
+
+class _Fixed:
+    """A decider giving every candidate the same probability."""
+
+    threshold = veto = 0.5
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+        self.asked = 0
+
+    def probability(self, x: Sequence[float]) -> float:
+        self.asked += 1
+        return self.p
+
+
+def _verdicts(decider: _Fixed | None, line: str, name: str) -> tuple[Verdict, ...]:
+    where = (syntax_for(name), name, False)
+    return LineVerdicts(decider, remember=False).of(line, where, lambda n: None, set())
+
+
+def test_a_verdict_carries_the_probability_the_decider_gave() -> None:
+    decider = _Fixed(0.75)
+    found = _verdicts(decider, f'api_token = "{_token(4)}"', "app/settings.py")
+    assert [(v.keep, v.probability) for v in found] == [(True, 0.75)]
+    assert decider.asked == 1
+
+
+def test_a_verdict_the_rules_gave_alone_carries_no_probability() -> None:
+    word = "pass" + "word"
+    decider = _Fixed(0.0)
+    own_word = _verdicts(decider, f"MONGODB_{word.upper()}={word}", ".env")
+    assert [(v.keep, v.probability) for v in own_word] == [(True, None)]
+    assert decider.asked == 0
+    rules_alone = _verdicts(None, f'api_token = "{_token(5)}"', "app/settings.py")
+    assert [(v.keep, v.probability) for v in rules_alone] == [(True, None)]

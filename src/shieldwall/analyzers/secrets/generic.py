@@ -378,6 +378,16 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
         reason = "short"
     else:
         reason = _rejection(kind or "token", value)
+        if (
+            wide
+            and kind == "password"
+            and reason == "placeholder"
+            and value.lower() in _WEAK_VALUES
+        ):
+            # a weak real password (`secret`, `123456`) under a password key where a
+            # setting starts a service; verdicts.py keeps it there (the generic
+            # detector's candidates only: seed records and SQL rows keep their rules)
+            return GenericHit(key, value, "password", 0, WEAK_VALUE)
         if reason in _FINAL or not any(c.isalnum() for c in value):
             return None  # a documented example, a placeholder, punctuation: never a credential
         if value.lower() in _COPIED_DEFAULTS:
@@ -391,6 +401,9 @@ _ONE_WORD = re.compile(r"^[a-z]{4,7}$")  # a short word: a weak signing secret
 _SEPARATORS = re.compile(r"[\s_.:-]+")
 _CREDENTIAL_WORDS = frozenset({"password", "passwd", "secret"})
 OWN_WORD = "own-word"
+# Weak passwords the rules otherwise call placeholders (see `judge`).
+_WEAK_VALUES = frozenset({"secret", "123456", "12345678"})
+WEAK_VALUE = "weak-value"
 
 
 def _qualified_word(name: str, value: str) -> bool:

@@ -26,6 +26,9 @@ _ENTRIES = 16384
 # where a credential's own word (`password`, `secret`) is its value, not a label: an
 # item of a compose `environment:` list (`- EventBusPassword=password`), C# code
 _OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
+# a weak value (`secret`, `123456`) is kept in such a list item and such a setting,
+# not in C# code
+_LIST_ITEM = re.compile(r"\n\s*-\s*[\w.]+=")
 # and a setting of a configuration file, `.env` or manifest, its key opening the line
 # (`POSTGRES_PASSWORD: password`, `MONGODB_PASSWORD=password`): what the service is
 # started with; not a variable set for one command (`RUN APP_SECRET_TOKEN=secret
@@ -113,6 +116,9 @@ class Verdict:
     hit: generic.GenericHit
     keep: bool
     severity: Severity | None  # None when not kept
+    # the decider's probability; None when the rules decided alone (a test's filler,
+    # a stored digest, a credential's own word) or there is no decider
+    probability: float | None = None
 
 
 class LineVerdicts:
@@ -176,18 +182,21 @@ class LineVerdicts:
                 out.append(Verdict(hit, False, None))
                 continue
             keep = True
-            if hit.reason == generic.OWN_WORD:
+            if hit.reason in (generic.OWN_WORD, generic.WEAK_VALUE):
+                layout = _OWN_WORD_LAYOUT if hit.reason == generic.OWN_WORD else _LIST_ITEM
                 keep = not test_path and (
-                    _OWN_WORD_LAYOUT.search(path + "\n" + line) is not None
+                    layout.search(path + "\n" + line) is not None
                     or _own_word_setting(syntax, line, hit)
                 )
                 out.append(Verdict(hit, keep, Severity.MEDIUM if keep else None))
                 continue
+            probability = None
             if decider is not None:
                 x = scorer.features(hit, syntax, path, test_path, line, len(hits))
                 floor = decider.threshold if hit.reason else decider.veto
-                keep = decider.probability(x) >= floor
-            out.append(Verdict(hit, keep, severity(hit, test_path) if keep else None))
+                probability = decider.probability(x)
+                keep = probability >= floor
+            out.append(Verdict(hit, keep, severity(hit, test_path) if keep else None, probability))
         return tuple(out)
 
 
