@@ -70,6 +70,7 @@ class _Kustomization:
     entries: list[str] = field(default_factory=list)  # resources, bases, components as written
     pins: dict[str, str] = field(default_factory=dict)  # `images:` name -> the tag or digest set
     labels: list[LabelSet] = field(default_factory=list)  # `commonLabels:`, `labels:`
+    body: YMap | None = None  # the kustomization as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ def _kustomizations(inventory: Inventory) -> dict[str, _Kustomization]:
                 k.entries += [str(v) for v in value if isinstance(v, str)]
         k.pins = _pins(body.get("images"))
         k.labels = _label_sets(body)
+        k.body = body
         found[k.directory] = k
     return found
 
@@ -170,6 +172,57 @@ def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
         if k.pins:
             for f in _members(directory, kusts, files, [], set()):
                 out.setdefault(f, {}).update(k.pins)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One kustomization's own transformations, and the manifest files they apply to."""
+
+    path: str  # the kustomization file
+    body: YMap
+    files: frozenset[str]
+
+
+def kustomize_layers(inventory: Inventory) -> list[Layer]:
+    """The kustomizations in the order `kustomize build` applies them (what one lists
+    before itself), each with the files it transforms. A file that several top-level
+    kustomizations deploy is transformed only by the kustomizations every one of them
+    goes through: the others would give it contradictory values."""
+    kusts = _kustomizations(inventory)
+    files = {o.path for o in inventory.kubernetes}
+    listed = _listed(kusts)
+    roots = [d for d in sorted(kusts) if d not in listed and not kusts[d].component]
+    reach = {r: _walk(r, kusts) for r in roots}
+    deployed_by: dict[str, list[str]] = {}
+    for r in roots:
+        for f in _members(r, kusts, files, [], set()):
+            deployed_by.setdefault(f, []).append(r)
+    order: list[str] = []
+
+    def visit(directory: str) -> None:
+        if directory in order:
+            return
+        order.append(directory)  # marks it; moved after what it lists below
+        for e in kusts[directory].entries:
+            t = _join(directory, e)
+            if not _is_remote(e) and t in kusts:
+                visit(t)
+        order.remove(directory)
+        order.append(directory)
+
+    for r in roots:
+        visit(r)
+    out: list[Layer] = []
+    for d in order:
+        k = kusts[d]
+        own = {
+            f
+            for f in _members(d, kusts, files, [], set())
+            if all(d in reach[r] for r in deployed_by.get(f, []))
+        }
+        if own and k.body is not None:
+            out.append(Layer(k.path, k.body, frozenset(own)))
     return out
 
 
