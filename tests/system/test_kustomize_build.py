@@ -183,3 +183,25 @@ def test_a_patch_file_that_is_missing_is_reported_at_the_kustomization(tmp_path:
     _, skipped = _scan(root)
     assert [p for p, r in skipped if "gone.yaml" in r] == ["overlay/kustomization.yaml"]
     assert any(r.startswith("line 3:") for _, r in skipped)
+
+
+def test_a_component_patches_what_the_kustomization_listing_it_deploys(tmp_path: Path) -> None:
+    overlay = "resources: [../base]\ncomponents: [../hardening]\n"
+    root = _system(tmp_path, overlay)
+    (root / "hardening").mkdir()
+    (root / "hardening" / "kustomization.yaml").write_text(
+        "kind: Component\npatches: [{path: patch.yaml}]\n"
+    )
+    (root / "hardening" / "patch.yaml").write_text(_HARDEN)
+    findings, skipped = _scan(root)
+    assert _of(findings, "K8S-PRIVILEGED") == []
+    assert skipped == []
+
+
+def test_a_base_two_overlays_deploy_keeps_what_only_one_of_them_patches(tmp_path: Path) -> None:
+    root = _system(tmp_path, "resources: [../base]\npatches: [{path: patch.yaml}]\n", _HARDEN)
+    (root / "other").mkdir()
+    (root / "other" / "kustomization.yaml").write_text("resources: [../base]\n")
+    findings, skipped = _scan(root)
+    assert _of(findings, "K8S-PRIVILEGED")  # the other overlay deploys it privileged
+    assert skipped == []  # not a patch that selects nothing

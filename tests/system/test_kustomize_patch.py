@@ -68,6 +68,12 @@ def test_a_value_the_patch_writes_carries_the_patch_line_shifted() -> None:
     assert base["spec"].line_of("containers") == 2  # untouched: the base line
 
 
+def test_a_value_the_patch_repeats_keeps_the_base_line() -> None:
+    base = _yaml(_POD)
+    merge(base, _yaml("spec:\n  containers: [{name: app, image: app:1}]\n"), 100)
+    assert base["spec"]["containers"][0].line_of("image") == 4
+
+
 def test_json6902_operations_follow_rfc6902() -> None:
     doc = _yaml(_POD)
     ops = _yaml("""\

@@ -36,18 +36,20 @@ class _Build:
         self.inv = inventory
         self.names: dict[int, set[str]] = {}  # object index -> every name it had
         self.patch_files: set[str] = set()
+        self.blocks: dict[tuple[str, str], int] = {}  # (object file, patch file) -> shift
 
     # --- virtual lines -----------------------------------------------------
 
     def shift(self, target: str, source: str) -> int:
         """Offset that makes `source`'s line L a virtual line of `target`."""
+        known = self.blocks.get((target, source))
+        if known is not None:
+            return known
         table = self.inv.line_origins.setdefault(target, {})
-        for virtual, (src, line) in table.items():
-            if src == source:
-                return virtual - line
         start = max(len(self.inv.lines.get(target, ())), max(table, default=0)) + 1
         for line in range(1, len(self.inv.lines.get(source, ())) + 2):
             table[start + line] = (source, line)
+        self.blocks[(target, source)] = start
         return start
 
     # --- selection ---------------------------------------------------------
@@ -61,9 +63,16 @@ class _Build:
     def chosen(
         self, layer: Layer, indexes: list[int], target: YMap, source: str, line: int
     ) -> list[int]:
-        """The objects a patch's target selects (none: reported at the patch's line)."""
+        """The objects a patch's target selects. None: reported at the patch's line,
+        unless it selects an object another top-level kustomization deploys too (then
+        the patch is not applied, as the other build would not apply it)."""
         found = [i for i in indexes if self._selects(i, target)]
-        if not found:
+        shared = [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every and o.path not in layer.files
+        ]
+        if not found and not any(self._selects(i, target) for i in shared):
             what = f"selects no object that {layer.path} deploys ({_describe(target)})"
             self.fail(source, line, what)
         return found
@@ -91,8 +100,6 @@ class _Build:
 
     def layer(self, layer: Layer) -> None:
         indexes = self.objects(layer)
-        if not indexes:
-            return
         body = layer.body
         json_patches: list[tuple[YMap | None, Any, str, int]] = []
         for entry, target, line in _targeted(body, "patchesStrategicMerge"):
@@ -146,7 +153,7 @@ class _Build:
                 self.fail(
                     layer.path,
                     line,
-                    f"patch file {source} was not read (a YAML file among those scanned)",
+                    f"patch file {source} is not among the scanned YAML files",
                 )
                 return None
             self.patch_files.add(source)

@@ -70,6 +70,8 @@ def merge(base: YMap, patch: YMap, shift: int) -> None:
             base.key_lines.pop(key, None)
             continue
         current = base.get(key)
+        if key in base and not isinstance(value, (YMap, YSeq)) and value == current:
+            continue  # the same value (a patch's own name, kind): still the base's line
         if isinstance(value, YMap) and value.get(_DIRECTIVE) == "delete":
             base.pop(key, None)
             base.key_lines.pop(key, None)

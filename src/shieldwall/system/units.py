@@ -13,8 +13,8 @@ unit only. The units, first match wins:
   directories and components followed through their own kustomization files. A
   file that two such kustomizations list belongs to both. When kubectl is on
   PATH and nothing remote is listed, `kubectl kustomize` renders it and only the
-  objects it deploys stay (a component may delete one); patches are not applied
-  to what the analyzers read;
+  objects it deploys stay (a component may delete one); its patches, namespace
+  and names are applied to what the analyzers read (`kustomize_build`);
 - a compose project: the compose files of one directory;
 - the other manifests, and Dockerfiles, by directory.
 """
@@ -181,7 +181,10 @@ class Layer:
 
     path: str  # the kustomization file
     body: YMap
-    files: frozenset[str]
+    files: frozenset[str]  # transformed here
+    # Everything it deploys; a file of these not in `files` is deployed by another
+    # top-level kustomization too, without this one's transformations.
+    every: frozenset[str] = frozenset()
 
 
 def kustomize_layers(inventory: Inventory) -> list[Layer]:
@@ -213,16 +216,21 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
 
     for r in roots:
         visit(r)
+    parents: dict[str, set[str]] = {}
+    for k in kusts.values():
+        for e in k.entries:
+            t = _join(k.directory, e)
+            if not _is_remote(e) and t in kusts and t != k.directory:
+                parents.setdefault(t, set()).add(k.directory)
     out: list[Layer] = []
     for d in order:
         k = kusts[d]
-        own = {
-            f
-            for f in _members(d, kusts, files, [], set())
-            if all(d in reach[r] for r in deployed_by.get(f, []))
-        }
-        if own and k.body is not None:
-            out.append(Layer(k.path, k.body, frozenset(own)))
+        # A component transforms what the kustomization listing it deploys.
+        scope = parents.get(d, set()) if k.component else {d}
+        every = {f for s in scope for f in _members(s, kusts, files, [], set())}
+        own = {f for f in every if all(d in reach[r] for r in deployed_by.get(f, []))}
+        if every and k.body is not None:
+            out.append(Layer(k.path, k.body, frozenset(own), frozenset(every)))
     return out
 
 
