@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.model import Finding
 from shieldwall.sources.manifests import load_inventory
@@ -205,3 +207,43 @@ def test_a_base_two_overlays_deploy_keeps_what_only_one_of_them_patches(tmp_path
     findings, skipped = _scan(root)
     assert _of(findings, "K8S-PRIVILEGED")  # the other overlay deploys it privileged
     assert skipped == []  # not a patch that selects nothing
+
+
+def test_a_patch_may_delete_the_object(tmp_path: Path) -> None:
+    patch = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n$patch: delete\n"
+    root = _system(tmp_path, "resources: [../base]\npatches: [{path: patch.yaml}]\n", patch)
+    assert "ServiceAccount/default/api" not in _built(root)
+    assert "Deployment/default/api" in _built(root)
+
+
+def test_an_inline_strategic_merge_patch_points_at_its_line(tmp_path: Path) -> None:
+    overlay = """\
+resources: [../base]
+patchesStrategicMerge:
+  - |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: api}
+    spec: {template: {spec: {hostIPC: true}}}
+"""
+    [found] = _of(_scan(_system(tmp_path, overlay))[0], "K8S-HOST-IPC")
+    assert (found.location.path, found.location.start_line) == ("overlay/kustomization.yaml", 7)
+
+
+@pytest.mark.parametrize(
+    "patches",
+    [
+        "patches: [42, {target: 5, patch: 7}, {path: [x]}]",
+        "patches: [{target: {kind: Deployment}, patch: '- op: add'}]",
+        "patches: [{patch: 'just text'}, {patch: '[1, 2]', target: {name: '('}}]",
+        "patchesStrategicMerge: ['kind: Deployment', {a: b}]",
+        "patchesJson6902: [{target: {kind: Deployment}, patch: '- {op: add, path: /a/b}'}]",
+        "patches: [{target: {kind: Deployment}, patch: '- {op: move, from: /x, path: /spec/x}'}]",
+        "namespace: [x]\nnamePrefix: 3\nreplicas: [{name: api, count: x}, 5]",
+    ],
+)
+def test_odd_patch_input_is_reported_never_a_crash(tmp_path: Path, patches: str) -> None:
+    root = _system(tmp_path, f"resources: [../base]\n{patches}\n")
+    scan = run_scan(root, ScanOptions(analyzers="config", offline=True))
+    assert tuple(scan.result.errors) == ()
+    assert _of(list(scan.result.findings), "K8S-PRIVILEGED")

@@ -28,6 +28,7 @@ from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
 from shieldwall.system.kustomize_refs import rename_references
 from shieldwall.system.units import Layer, kustomize_layers
 
+_UNESCAPE = re.compile(r"\\(.)")  # what re.escape added
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 
 
@@ -36,6 +37,7 @@ class _Build:
         self.inv = inventory
         self.names: dict[int, set[str]] = {}  # object index -> every name it had
         self.patch_files: set[str] = set()
+        self.deleted: set[int] = set()  # bodies a `$patch: delete` removed
         self.blocks: dict[tuple[str, str], int] = {}  # (object file, patch file) -> shift
 
     # --- virtual lines -----------------------------------------------------
@@ -139,14 +141,17 @@ class _Build:
                 json_patches.append((target, doc, source, shift))
             elif isinstance(doc, YMap):
                 self.strategic(layer, indexes, target, doc, source, shift)
+            else:
+                what = "a patch is a map (strategic merge) or a list of operations (JSON 6902)"
+                self.fail(source, (entry.line if isinstance(entry, YMap) else line), what)
 
     def load(self, layer: Layer, entry: Any, line: int) -> tuple[str, list[tuple[Any, int]]] | None:
         """The patch's documents, each with the shift of its lines, or None (reported)."""
         directory = posixpath.dirname(layer.path)
         path = entry.get("path") if isinstance(entry, YMap) else None
         text = entry.get("patch") if isinstance(entry, YMap) else entry
-        if isinstance(path, str) or (
-            isinstance(text, str) and "\n" not in text and ":" not in text
+        if isinstance(path, str) or (  # a patchesStrategicMerge entry may be a file name
+            isinstance(entry, str) and "\n" not in entry and ":" not in entry
         ):
             source = posixpath.normpath(posixpath.join(directory, str(path or text)))
             if source not in self.inv.lines:
@@ -161,6 +166,8 @@ class _Build:
         elif isinstance(text, str):
             source = layer.path
             base_line = entry.line_of("patch") if isinstance(entry, YMap) else line
+            if "\n" not in text.strip():
+                base_line -= 1  # on the key's own line, not a block below it
         else:
             self.fail(layer.path, line, "a patch needs `path` or `patch`")
             return None
@@ -196,6 +203,9 @@ class _Build:
                     target[key] = re.escape(str(value)) if key == "name" else value
         for i in self.chosen(layer, indexes, target, source, doc.line + base):
             obj = self.inv.kubernetes[i]
+            if doc.get("$patch") == "delete":  # the object leaves the build
+                self.deleted.add(id(obj.body))
+                continue
             shift = self.shift(obj.path, source) + base
             patch = doc
             if explicit and isinstance(doc.get("metadata"), YMap):
@@ -314,7 +324,10 @@ def apply_kustomize_build(inventory: Inventory) -> None:
         build.layer(layer)
     deployed = set().union(*(layer.files for layer in layers))
     inventory.kubernetes[:] = [
-        o for o in inventory.kubernetes if o.path not in build.patch_files or o.path in deployed
+        o
+        for o in inventory.kubernetes
+        if (o.path not in build.patch_files or o.path in deployed)
+        and id(o.body) not in build.deleted
     ]
 
 
@@ -395,11 +408,11 @@ def _selector(selector: object, labels: dict[str, str]) -> bool:
 
 
 def _describe(target: YMap) -> str:
-    return (
-        ", ".join(
-            f"{k}={target[k]}"
-            for k in ("kind", "name", "namespace", "labelSelector")
-            if k in target
-        )
-        or "any"
-    )
+    """`kind=Deployment, name=api`, as the user wrote them (a name unescaped)."""
+    parts = []
+    for key in ("kind", "name", "namespace", "labelSelector"):
+        if key in target:
+            value = str(target[key])
+            shown = _UNESCAPE.sub(r"\1", value) if key == "name" else value
+            parts.append(f"{key}={shown}")
+    return ", ".join(parts) or "any"
