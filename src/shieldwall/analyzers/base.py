@@ -13,6 +13,7 @@ from shieldwall.model.progress import Progress, no_progress
 from shieldwall.sources.kustomize import kubectl_available, render_identities
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
+from shieldwall.system.kustomize_build import apply_kustomize_build
 from shieldwall.system.kustomize_labels import apply_kustomize_labels
 from shieldwall.system.units import Units, partition
 
@@ -29,7 +30,8 @@ class ScanTarget:
     @cached_property
     def inventory(self) -> Inventory:
         inventory = load_inventory(self.tree, self.settings.max_file_bytes)
-        apply_kustomize_labels(inventory)  # what the cluster will see on the objects
+        apply_kustomize_build(inventory)  # what `kustomize build` writes into the objects
+        apply_kustomize_labels(inventory)  # and the labels it adds
         return inventory
 
     @cached_property

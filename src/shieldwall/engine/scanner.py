@@ -42,6 +42,7 @@ from shieldwall.sources.changes import changed_lines
 from shieldwall.sources.git import resolve_commit
 from shieldwall.sources.safe_files import read_bounded
 from shieldwall.sources.tree import FileTree, walk
+from shieldwall.system.kustomize_build import relocate
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +253,9 @@ def _run_analyzers(
             detail = _traceback() if verbose else f"{type(exc).__name__}: {exc}"
             out.errors.append(f"analyzer {analyzer.name} failed: {detail}")
             continue
-        out.findings.extend(output.findings)
+        inventory = target.__dict__.get("inventory")  # read by this analyzer, or before
+        found = list(output.findings)
+        out.findings.extend(found if inventory is None else relocate(found, inventory))
         out.skipped.extend(output.skipped)
         for control, ids in output.checked.items():
             out.checked.setdefault(control, set()).update(ids)

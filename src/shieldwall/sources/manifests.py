@@ -126,6 +126,9 @@ class Inventory:
     skipped: list[Skipped] = field(default_factory=list)
     # Raw lines of every parsed file, for inline suppressions and snippets.
     lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per file, the virtual lines past its end that a kustomize patch wrote into its
+    # objects: virtual line -> (the patch's file, its line) (system/kustomize_build).
+    line_origins: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
 
 
 # Suffixes that make `dockerfile.<ext>` a source file about Dockerfiles, not one.

@@ -4,7 +4,7 @@
 selectors that must keep matching them (a workload's `selector.matchLabels`, a
 Service's `selector`, a NetworkPolicy's pod selectors). So the selector matching
 of NetworkPolicies and Services, and the messages that show a pod's labels, see
-the labels the cluster will see. Patches and other transformers are not applied."""
+the labels the cluster will see. Patches, namespace and names: `kustomize_build`."""
 
 from __future__ import annotations
 

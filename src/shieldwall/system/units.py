@@ -13,8 +13,8 @@ unit only. The units, first match wins:
   directories and components followed through their own kustomization files. A
   file that two such kustomizations list belongs to both. When kubectl is on
   PATH and nothing remote is listed, `kubectl kustomize` renders it and only the
-  objects it deploys stay (a component may delete one); patches are not applied
-  to what the analyzers read;
+  objects it deploys stay (a component may delete one); its patches, namespace
+  and names are applied to what the analyzers read (`kustomize_build`);
 - a compose project: the compose files of one directory;
 - the other manifests, and Dockerfiles, by directory.
 """
@@ -70,6 +70,7 @@ class _Kustomization:
     entries: list[str] = field(default_factory=list)  # resources, bases, components as written
     pins: dict[str, str] = field(default_factory=dict)  # `images:` name -> the tag or digest set
     labels: list[LabelSet] = field(default_factory=list)  # `commonLabels:`, `labels:`
+    body: YMap | None = None  # the kustomization as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ def _kustomizations(inventory: Inventory) -> dict[str, _Kustomization]:
                 k.entries += [str(v) for v in value if isinstance(v, str)]
         k.pins = _pins(body.get("images"))
         k.labels = _label_sets(body)
+        k.body = body
         found[k.directory] = k
     return found
 
@@ -170,6 +172,65 @@ def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
         if k.pins:
             for f in _members(directory, kusts, files, [], set()):
                 out.setdefault(f, {}).update(k.pins)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One kustomization's own transformations, and the manifest files they apply to."""
+
+    path: str  # the kustomization file
+    body: YMap
+    files: frozenset[str]  # transformed here
+    # Everything it deploys; a file of these not in `files` is deployed by another
+    # top-level kustomization too, without this one's transformations.
+    every: frozenset[str] = frozenset()
+
+
+def kustomize_layers(inventory: Inventory) -> list[Layer]:
+    """The kustomizations in the order `kustomize build` applies them (what one lists
+    before itself), each with the files it transforms. A file that several top-level
+    kustomizations deploy is transformed only by the kustomizations every one of them
+    goes through: the others would give it contradictory values."""
+    kusts = _kustomizations(inventory)
+    files = {o.path for o in inventory.kubernetes}
+    listed = _listed(kusts)
+    roots = [d for d in sorted(kusts) if d not in listed and not kusts[d].component]
+    reach = {r: _walk(r, kusts) for r in roots}
+    deployed_by: dict[str, list[str]] = {}
+    for r in roots:
+        for f in _members(r, kusts, files, [], set()):
+            deployed_by.setdefault(f, []).append(r)
+    order: list[str] = []
+
+    def visit(directory: str) -> None:
+        if directory in order:
+            return
+        order.append(directory)  # marks it; moved after what it lists below
+        for e in kusts[directory].entries:
+            t = _join(directory, e)
+            if not _is_remote(e) and t in kusts:
+                visit(t)
+        order.remove(directory)
+        order.append(directory)
+
+    for r in roots:
+        visit(r)
+    parents: dict[str, set[str]] = {}
+    for k in kusts.values():
+        for e in k.entries:
+            t = _join(k.directory, e)
+            if not _is_remote(e) and t in kusts and t != k.directory:
+                parents.setdefault(t, set()).add(k.directory)
+    out: list[Layer] = []
+    for d in order:
+        k = kusts[d]
+        # A component transforms what the kustomization listing it deploys.
+        scope = parents.get(d, set()) if k.component else {d}
+        every = {f for s in scope for f in _members(s, kusts, files, [], set())}
+        own = {f for f in every if all(d in reach[r] for r in deployed_by.get(f, []))}
+        if every and k.body is not None:
+            out.append(Layer(k.path, k.body, frozenset(own), frozenset(every)))
     return out
 
 

@@ -1,0 +1,418 @@
+"""What `kustomize build` does to the objects a kustomization deploys, applied to
+the parsed objects before any rule reads them, kustomization by kustomization
+(what one lists first), each in kustomize's order: strategic merge patches
+(`patchesStrategicMerge:`, `patches:`), `namespace:`, `namePrefix:` /
+`nameSuffix:`, JSON 6902 patches (`patchesJson6902:`, and `patches:` whose
+patch is a list of operations, applied with the others of `patches:`),
+`replicas:`. Labels and `images:` are applied elsewhere (`kustomize_labels`,
+the image rules).
+
+A value a patch or a kustomization writes gets a virtual line past the end of
+the object's file, remembered in `Inventory.line_origins`; `relocate` moves a
+finding there to the patch's (or kustomization's) own file and line. A patch
+that does not apply, or selects nothing, is reported as skipped with its file
+and line; the objects keep what applied before it. Patch files that no
+kustomization lists as a resource are not deployed and are left out."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import replace
+from typing import Any
+
+from shieldwall.model import Finding, Location, Skipped
+from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory
+from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
+from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
+from shieldwall.system.kustomize_refs import rename_references
+from shieldwall.system.units import Layer, kustomize_layers
+
+_UNESCAPE = re.compile(r"\\(.)")  # what re.escape added
+_REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+
+
+class _Build:
+    def __init__(self, inventory: Inventory) -> None:
+        self.inv = inventory
+        self.names: dict[int, set[str]] = {}  # object index -> every name it had
+        self.patch_files: set[str] = set()
+        self.deleted: set[int] = set()  # bodies a `$patch: delete` removed
+        self.blocks: dict[tuple[str, str], int] = {}  # (object file, patch file) -> shift
+
+    # --- virtual lines -----------------------------------------------------
+
+    def shift(self, target: str, source: str) -> int:
+        """Offset that makes `source`'s line L a virtual line of `target`."""
+        known = self.blocks.get((target, source))
+        if known is not None:
+            return known
+        table = self.inv.line_origins.setdefault(target, {})
+        start = max(len(self.inv.lines.get(target, ())), max(table, default=0)) + 1
+        for line in range(1, len(self.inv.lines.get(source, ())) + 2):
+            table[start + line] = (source, line)
+        self.blocks[(target, source)] = start
+        return start
+
+    # --- selection ---------------------------------------------------------
+
+    def objects(self, layer: Layer) -> list[int]:
+        return [i for i, o in enumerate(self.inv.kubernetes) if o.path in layer.files]
+
+    def named(self, i: int, name: str) -> bool:
+        return name == self.inv.kubernetes[i].name or name in self.names.get(i, ())
+
+    def chosen(
+        self, layer: Layer, indexes: list[int], target: YMap, source: str, line: int
+    ) -> list[int]:
+        """The objects a patch's target selects. None: reported at the patch's line,
+        unless it selects an object another top-level kustomization deploys too (then
+        the patch is not applied, as the other build would not apply it)."""
+        found = [i for i in indexes if self._selects(i, target)]
+        shared = [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every and o.path not in layer.files
+        ]
+        if not found and not any(self._selects(i, target) for i in shared):
+            what = f"selects no object that {layer.path} deploys ({_describe(target)})"
+            self.fail(source, line, what)
+        return found
+
+    def _selects(self, i: int, target: YMap) -> bool:
+        obj = self.inv.kubernetes[i]
+        group, _, version = obj.api_version.rpartition("/")
+        for key, have in (("kind", obj.kind), ("group", group), ("version", version)):
+            want = target.get(key)
+            if want is not None and str(want) != have:
+                return False
+        name = target.get("name")
+        if name is not None and not any(
+            _matches(str(name), n) for n in {obj.name, *self.names.get(i, ())}
+        ):
+            return False
+        ns = target.get("namespace")
+        if ns is not None and str(ns) != obj.namespace:
+            return False
+        return _selector(target.get("labelSelector"), obj.labels) and _selector(
+            target.get("annotationSelector"), obj.annotations
+        )
+
+    # --- the steps ---------------------------------------------------------
+
+    def layer(self, layer: Layer) -> None:
+        indexes = self.objects(layer)
+        body = layer.body
+        json_patches: list[tuple[YMap | None, Any, str, int]] = []
+        for entry, target, line in _targeted(body, "patchesStrategicMerge"):
+            self.patch(layer, indexes, entry, target, line, json_patches)
+        for entry, target, line in _targeted(body, "patches"):
+            self.patch(layer, indexes, entry, target, line, json_patches)
+        self.refresh(indexes)
+        self.namespace(layer, indexes)
+        self.rename(layer, indexes)
+        for entry, target, line in _targeted(body, "patchesJson6902"):
+            self.patch(layer, indexes, entry, target or YMap(line), line, json_patches)
+        for target, ops, source, shift in json_patches:
+            self.json6902(layer, indexes, target, ops, source, shift)
+        self.replicas(layer, indexes)
+        self.refresh(indexes)
+
+    def fail(self, source: str, line: int, message: str) -> None:
+        self.inv.skipped.append(
+            Skipped(source, f"line {line}: kustomize patch not applied: {message}")
+        )
+
+    def patch(
+        self,
+        layer: Layer,
+        indexes: list[int],
+        entry: Any,
+        target: YMap | None,
+        line: int,
+        json_patches: list[tuple[YMap | None, Any, str, int]],
+    ) -> None:
+        loaded = self.load(layer, entry, line)
+        if loaded is None:
+            return
+        source, docs = loaded
+        for doc, shift in docs:
+            if isinstance(doc, YSeq):  # JSON 6902 operations
+                json_patches.append((target, doc, source, shift))
+            elif isinstance(doc, YMap):
+                self.strategic(layer, indexes, target, doc, source, shift)
+            else:
+                what = "a patch is a map (strategic merge) or a list of operations (JSON 6902)"
+                self.fail(source, (entry.line if isinstance(entry, YMap) else line), what)
+
+    def load(self, layer: Layer, entry: Any, line: int) -> tuple[str, list[tuple[Any, int]]] | None:
+        """The patch's documents, each with the shift of its lines, or None (reported)."""
+        directory = posixpath.dirname(layer.path)
+        path = entry.get("path") if isinstance(entry, YMap) else None
+        text = entry.get("patch") if isinstance(entry, YMap) else entry
+        if isinstance(path, str) or (  # a patchesStrategicMerge entry may be a file name
+            isinstance(entry, str) and "\n" not in entry and ":" not in entry
+        ):
+            source = posixpath.normpath(posixpath.join(directory, str(path or text)))
+            if source not in self.inv.lines:
+                self.fail(
+                    layer.path,
+                    line,
+                    f"patch file {source} is not among the scanned YAML files",
+                )
+                return None
+            self.patch_files.add(source)
+            text, base_line = "\n".join(self.inv.lines[source]), 0
+        elif isinstance(text, str):
+            source = layer.path
+            base_line = entry.line_of("patch") if isinstance(entry, YMap) else line
+            if "\n" not in text.strip():
+                base_line -= 1  # on the key's own line, not a block below it
+        else:
+            self.fail(layer.path, line, "a patch needs `path` or `patch`")
+            return None
+        docs: list[tuple[Any, int]] = []
+        for doc in parse_documents(text):
+            if not isinstance(doc, Document):
+                self.fail(source, doc.start_line + base_line, f"invalid YAML: {doc.error.message}")
+                return None
+            if doc.content is not None:
+                docs.append((doc.content, base_line))
+        return source, docs
+
+    def strategic(
+        self,
+        layer: Layer,
+        indexes: list[int],
+        target: YMap | None,
+        doc: YMap,
+        source: str,
+        base: int,
+    ) -> None:
+        explicit = target is not None
+        if target is None:
+            meta = doc.get("metadata")
+            meta = meta if isinstance(meta, YMap) else YMap(doc.line)
+            target = YMap(doc.line)
+            for key, value in (
+                ("kind", doc.get("kind")),
+                ("name", meta.get("name")),
+                ("namespace", meta.get("namespace")),
+            ):
+                if value is not None:
+                    target[key] = re.escape(str(value)) if key == "name" else value
+        for i in self.chosen(layer, indexes, target, source, doc.line + base):
+            obj = self.inv.kubernetes[i]
+            if doc.get("$patch") == "delete":  # the object leaves the build
+                self.deleted.add(id(obj.body))
+                continue
+            shift = self.shift(obj.path, source) + base
+            patch = doc
+            if explicit and isinstance(doc.get("metadata"), YMap):
+                patch = YMap(doc.line)  # the patch's own name is not a rename of each target
+                for key, value in doc.items():
+                    patch[key] = value
+                    patch.key_lines[key] = doc.line_of(key)
+                meta = YMap(doc["metadata"].line)
+                for key, value in doc["metadata"].items():
+                    if key not in ("name", "namespace"):
+                        meta[key] = value
+                        meta.key_lines[key] = doc["metadata"].line_of(key)
+                patch["metadata"] = meta
+            merge(obj.body, patch, shift)
+
+    def json6902(
+        self,
+        layer: Layer,
+        indexes: list[int],
+        target: YMap | None,
+        ops: YSeq,
+        source: str,
+        base: int,
+    ) -> None:
+        if target is None:
+            self.fail(source, ops.line + base, "a JSON 6902 patch needs a `target`")
+            return
+        for i in self.chosen(layer, indexes, target, source, ops.line + base):
+            obj = self.inv.kubernetes[i]
+            shift = self.shift(obj.path, source) + base
+            try:
+                apply_json6902(obj.body, ops, shift)
+            except PatchError as err:
+                self.fail(source, err.line - shift + base, f"{err} (in {obj.id})")
+
+    def namespace(self, layer: Layer, indexes: list[int]) -> None:
+        ns = layer.body.get("namespace")
+        if not isinstance(ns, str) or not ns:
+            return
+        accounts = {
+            (o.name, o.namespace)
+            for i in indexes
+            if (o := self.inv.kubernetes[i]).kind == "ServiceAccount"
+        }
+        for i in indexes:
+            obj = self.inv.kubernetes[i]
+            line = self.shift(obj.path, layer.path) + layer.body.line_of("namespace")
+            if obj.kind not in CLUSTER_SCOPED:
+                _set(obj.body, ("metadata", "namespace"), ns, line)
+            if obj.kind in ("RoleBinding", "ClusterRoleBinding"):
+                for subject in _maps(obj.body.get("subjects")):
+                    name, where = (
+                        str(subject.get("name") or ""),
+                        str(subject.get("namespace") or "default"),
+                    )
+                    own = subject.get("kind") == "ServiceAccount" and (name, where) in accounts
+                    if name == "default" or own:
+                        subject["namespace"] = ns
+                        subject.key_lines["namespace"] = line
+
+    def rename(self, layer: Layer, indexes: list[int]) -> None:
+        prefix, suffix = layer.body.get("namePrefix"), layer.body.get("nameSuffix")
+        prefix = prefix if isinstance(prefix, str) else ""
+        suffix = suffix if isinstance(suffix, str) else ""
+        if not prefix and not suffix:
+            return
+        key = "namePrefix" if prefix else "nameSuffix"
+        renames: dict[tuple[str, str], str] = {}
+        for i in indexes:
+            obj = self.inv.kubernetes[i]
+            if obj.kind == "CustomResourceDefinition":
+                continue
+            new = f"{prefix}{obj.name}{suffix}"
+            renames[(obj.kind, obj.name)] = new
+            line = self.shift(obj.path, layer.path) + layer.body.line_of(key)
+            _set(obj.body, ("metadata", "name"), new, line)
+            self.names.setdefault(i, set()).add(obj.name)
+        for i in indexes:
+            obj = self.inv.kubernetes[i]
+            rename_references(
+                obj, renames, self.shift(obj.path, layer.path) + layer.body.line_of(key)
+            )
+
+    def replicas(self, layer: Layer, indexes: list[int]) -> None:
+        for entry, _ in _entries(layer.body, "replicas"):
+            if not isinstance(entry, YMap) or not isinstance(entry.get("count"), int):
+                continue
+            name = str(entry.get("name") or "")
+            for i in indexes:
+                obj = self.inv.kubernetes[i]
+                if obj.kind in _REPLICATED and self.named(i, name):
+                    at = self.shift(obj.path, layer.path) + entry.line_of("count")
+                    _set(obj.body, ("spec", "replicas"), entry["count"], at)
+
+    def refresh(self, indexes: list[int]) -> None:
+        """Objects' names and namespaces as their bodies now say."""
+        for i in indexes:
+            obj = self.inv.kubernetes[i]
+            meta = obj.body.get("metadata")
+            if not isinstance(meta, YMap):
+                continue
+            name = str(meta.get("name") or meta.get("generateName") or obj.name)
+            ns = "" if obj.kind in CLUSTER_SCOPED else str(meta.get("namespace") or "default")
+            if (name, ns) != (obj.name, obj.namespace):
+                self.inv.kubernetes[i] = replace(obj, name=name, namespace=ns)
+
+
+def apply_kustomize_build(inventory: Inventory) -> None:
+    """Apply each kustomization's patches, namespace, name prefix/suffix and replicas
+    to the objects it deploys (see the module's docstring)."""
+    layers = kustomize_layers(inventory)
+    if not layers:
+        return
+    build = _Build(inventory)
+    for layer in layers:
+        build.layer(layer)
+    deployed = set().union(*(layer.files for layer in layers))
+    inventory.kubernetes[:] = [
+        o
+        for o in inventory.kubernetes
+        if (o.path not in build.patch_files or o.path in deployed)
+        and id(o.body) not in build.deleted
+    ]
+
+
+def relocate(findings: list[Finding], inventory: Inventory) -> list[Finding]:
+    """Findings at a virtual line moved to the patch or kustomization that wrote it."""
+    if not inventory.line_origins:
+        return findings
+    out = []
+    for f in findings:
+        origin = inventory.line_origins.get(f.location.path, {}).get(f.location.start_line)
+        if origin is not None:
+            path, line = origin
+            end = inventory.line_origins[f.location.path].get(f.location.end_line)
+            last = end[1] if end is not None and end[0] == path and end[1] >= line else line
+            f = replace(f, location=Location(path, line, last))
+        out.append(f)
+    return out
+
+
+def _entries(body: YMap, key: str) -> list[tuple[Any, int]]:
+    value = body.get(key)
+    return [(v, value.line_of(i)) for i, v in enumerate(value)] if isinstance(value, YSeq) else []
+
+
+def _targeted(body: YMap, key: str) -> list[tuple[Any, YMap | None, int]]:
+    """A patch list's entries with their `target:` (None: the patch names its own)."""
+    out: list[tuple[Any, YMap | None, int]] = []
+    for entry, line in _entries(body, key):
+        target = entry.get("target") if isinstance(entry, YMap) else None
+        if isinstance(entry, YMap) or (isinstance(entry, str) and key == "patchesStrategicMerge"):
+            out.append((entry, target if isinstance(target, YMap) else None, line))
+    return out
+
+
+def _maps(value: object) -> list[YMap]:
+    return [v for v in value if isinstance(v, YMap)] if isinstance(value, YSeq) else []
+
+
+def _set(node: YMap, keys: tuple[str, ...], value: Any, line: int) -> None:
+    for key in keys[:-1]:
+        child = node.get(key)
+        if not isinstance(child, YMap):
+            child = YMap(line)
+            node[key] = child
+            node.key_lines[key] = line
+        node = child
+    node[keys[-1]] = value
+    node.key_lines[keys[-1]] = line
+
+
+def _matches(pattern: str, name: str) -> bool:
+    try:
+        return re.fullmatch(pattern, name) is not None
+    except re.error:
+        return pattern == name
+
+
+def _selector(selector: object, labels: dict[str, str]) -> bool:
+    """Equality-based selectors (`a=b`, `a==b`, `a!=b`, `a`, `!a`); set-based ones
+    (`a in (x)`) are not read and match."""
+    if not isinstance(selector, str) or not selector.strip():
+        return True
+    for term in (t.strip() for t in selector.split(",")):
+        if "!=" in term:
+            key, value = (s.strip() for s in term.split("!=", 1))
+            if labels.get(key) == value:
+                return False
+        elif "=" in term:
+            key, value = (s.strip() for s in term.replace("==", "=").split("=", 1))
+            if labels.get(key) != value:
+                return False
+        elif term.startswith("!"):
+            if term[1:].strip() in labels:
+                return False
+        elif " " not in term and term and term not in labels:
+            return False
+    return True
+
+
+def _describe(target: YMap) -> str:
+    """`kind=Deployment, name=api`, as the user wrote them (a name unescaped)."""
+    parts = []
+    for key in ("kind", "name", "namespace", "labelSelector"):
+        if key in target:
+            value = str(target[key])
+            shown = _UNESCAPE.sub(r"\1", value) if key == "name" else value
+            parts.append(f"{key}={shown}")
+    return ", ".join(parts) or "any"
