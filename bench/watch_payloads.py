@@ -28,8 +28,14 @@ payload of fuzzdb (what follows is the list's note), `<username>`-like placehold
 become `admin`. Its figures are printed as a source of their own, as are those of
 `--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
 
+`--sqlmap DIR` (an unpacked `sqlmap` wheel, or `pypi` to download it into bench/.work)
+adds sqlmap's injection tests rendered into concrete values (sqli) and its list of files
+to read (`data/txt/common-files.txt`, path traversal, each file as the value); `--commix
+DIR` (commixproject/commix, a checkout or git directory) adds commix's command injection
+payloads (cmdi). How they are rendered: bench/watch_tools.py. Each is a source of its own.
+
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
-      [--payloadbox-xss DIR] [--seed N] [--misses KIND]
+      [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--seed N] [--misses KIND]
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -45,6 +51,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
+from watch_tools import commix_payloads, sqlmap_payloads, sqlmap_root
 from watch_traffic import _clf, _esc, generate, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -217,16 +224,32 @@ def _flagged(log: Path, fmt: str) -> dict[int, set[str]]:
     return found
 
 
+def _tool_cases(sqlmap: str | None, commix: Path | None, seed: int) -> list[Case]:
+    """sqlmap's and commix's payloads (bench/watch_tools.py), as cases of their own."""
+    cases: list[Case] = []
+    if sqlmap:
+        xml_dir = sqlmap_root(sqlmap, WORK)
+        cases += [("sqlmap payloads", "sqli", v) for v in sqlmap_payloads(xml_dir, seed)]
+        files = (xml_dir.parent / "txt" / "common-files.txt").read_text().splitlines()
+        names = dict.fromkeys(f.strip() for f in files if f.strip() and not f.startswith("#"))
+        cases += [("sqlmap common files", "path-traversal", f) for f in names]
+    if commix:
+        cases += [("commix payloads", "cmdi", v) for v in commix_payloads(commix, WORK, seed)]
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lists", type=Path, help="PayloadsAllTheThings dir")
     parser.add_argument("--fuzzdb", type=Path, help="fuzzdb dir")
     parser.add_argument("--payloadbox-xss", type=Path, help="payloadbox/xss-payload-list dir")
+    parser.add_argument("--sqlmap", help="unpacked sqlmap wheel dir, or pypi")
+    parser.add_argument("--commix", type=Path, help="commix dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
-    if not (args.lists or args.fuzzdb or args.payloadbox_xss):
-        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss")
+    if not (args.lists or args.fuzzdb or args.payloadbox_xss or args.sqlmap or args.commix):
+        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss, ...")
     cases: list[Case] = []
     absent: list[str] = []
     for root, source, lists in (
@@ -241,9 +264,10 @@ def main() -> int:
                 raise SystemExit(f"no payload list found under {root}: fetch it again")
             cases += got
             absent += missing
+    WORK.mkdir(parents=True, exist_ok=True)
+    cases += _tool_cases(args.sqlmap, args.commix, args.seed)
     for path in absent:
         print(f"list absent, skipped: {path}")
-    WORK.mkdir(parents=True, exist_ok=True)
     log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[2]) for i, c in enumerate(cases)))
     found = _flagged(log, "nginx")
     caught = [kind in found.get(i, set()) for i, (_, kind, _) in enumerate(cases)]
