@@ -26,7 +26,7 @@ SQL_SHAPES = re.compile(
     r"|^\s*(?:not\s+)?in\s*\(\s*-?\d+(?:\s*,\s*-?\d+)+\s*\)\s*$"
     r"|^\s*is\s+(?:not\s+)?null\s*$|\blike\s*" + _QUOTE + r"\s*$|\)\s*like\s*\("
     # a comparison of a number with itself, a condition in if()
-    r"|(?:^|[^\w.])(\d+)\s*(?:=|<=>|\blike\b)\s*\1(?![\w.])|\bif\s*\(\s*\d+\s*[=<>]"
+    r"|(?:^|[^\w.])(\d+)\s*(?:=|<=>|\blike\b)\s*\1(?![\w.])|\b(?:i?if|elt)\s*\(\s*\d+\s*[=<>]"
     # a column alias before FROM, a FROM with a condition, VALUES and EXCEPT
     r"|(?:[`\"]|\d)\s*as\s*[`\"]\w*[`\"]?\s*from\b|[`\"]\s*as\s+\w+\s+from\b"
     r"|^\s*from\s+[\w`.]+\s+(?:where\s+[\w`.]+\s*(?:=|<|>|\(|\blike\b|\bin\s*\()|group\s+by"
@@ -125,7 +125,7 @@ SQL_SHAPES = re.compile(
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
     r"|\bcase\s+when\b.{0,80}?\bthen\b|\bwhen\s+\d+\s+then\b"
-    r"|\b(?:and|or|having|where)\s+(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|like)\s*(?:\d+|'\w*'|\"\w*\")"
+    r"|\b(?:and|or|having|where)\s+(?:not\s+)?(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|like)\s*(?:\d+|'\w*'|\"\w*\")"
     r"|\bhaving\s+count\s*\(|\border\s+by\s+(?:\d+\s*(?:--|#|$)|if\s*\(|\(?\s*select\b)"
     r"|\binsert\s+into\b.{0,120}?\bvalues\s*\(|\binto\s+\w+\s*\(.{0,80}\)\s*values\b"
     r"|\bfrom\s+(?:dual|`information_schema`)\b|\blike\s+null\b|\bis\s+not\s+null\s*\)"
@@ -141,7 +141,7 @@ SQL_SHAPES = re.compile(
     # a tautology with no space around `or` (`1or1=1`), or opening a parenthesis
     # (`) or (a=a`); SQL Server's PRINT of a server variable
     r"|\d(?:or|and)(\d+)=\3(?![\w.])|\)\s*or\s*\(\s*([a-z_]\w*|\d+)\s*=\s*\4\b"
-    r"|\bprint\s+@@\w"
+    r"|\bprint\s+@@\w|\dwaitfor\s+(?:delay|time)\s*['\"]\d"
     # statements run from a string, PostgreSQL's COPY to a program, SQLite's ATTACH of a
     # file, a window function, Cassandra's ALLOW FILTERING after a quote, a function made
     r"|\bexec(?:ute)?\s*\(\s*'+\s*(?:exec(?:ute)?|create|select|insert|update|delete|drop|alter"

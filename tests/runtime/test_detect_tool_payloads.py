@@ -1,0 +1,136 @@
+"""Shapes that SQL injection and command injection tools send (a negated condition, a
+condition inside a function, a delay glued to the value, a command's output written to
+a file, not echo's, which writes only its own words; the SUB control character as a
+separator) and files they ask a database to
+read, each next to ordinary values that stay quiet. Built here from their parts, never
+taken from a tool's payload files."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.runtime.payloads import payload_kinds
+
+
+def _kinds_of(value: str) -> set[str]:
+    return payload_kinds(query="q=" + quote(value, safe=""))
+
+
+def _numbers(a: int, b: int) -> str:
+    return f"{a}={b}"
+
+
+_SUB = chr(0x1A)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1*/ OR NOT " + _numbers(3142, 9713) + " /*",
+        "1$$ OR NOT " + _numbers(8748, 3997) + "#",
+        "1 AND NOT " + _numbers(12, 12),
+    ],
+)
+def test_a_negated_comparison_of_numbers_after_and_or_is_sqli(value: str) -> None:
+    assert "sqli" in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1 AND " + "ELT(" + _numbers(6467, 9253) + ",5451)",
+        "1*/ ," + "IIF(" + _numbers(2266, 6725) + ",1,1/0) /*",
+        "1;" + "IIF(" + _numbers(4340, 4329) + ",1,1/0)",
+    ],
+)
+def test_a_comparison_of_numbers_as_a_conditional_functions_first_argument_is_sqli(
+    value: str,
+) -> None:
+    assert "sqli" in _kinds_of(value)
+
+
+def test_a_delay_glued_to_the_value_before_it_is_sqli() -> None:
+    assert "sqli" in _kinds_of("1" + "WAITFOR DELAY " + "'0:0:5'")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["or not 5 stars", "belt(3=4 inches)", "motif(5=x)", "room 12waitfor delay", "and not 3 more"],
+)
+def test_words_near_those_shapes_stay_quiet(value: str) -> None:
+    assert "sqli" not in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "who" + "ami > out.txt",
+        "host" + "name > out.txt",
+        "'host" + "name > out.txt//",
+        "una" + "me -s >> /tmp/out.log",
+    ],
+)
+def test_a_commands_output_written_to_a_file_is_cmdi(value: str) -> None:
+    assert "cmdi" in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _SUB + "una" + "me -s",
+        "|" + _SUB + "echo tag > tag.txt",
+        _SUB + "python3 -c " + '"print(1)"',
+        "x" + _SUB + "who" + "ami",
+    ],
+)
+def test_the_sub_control_character_separates_commands(value: str) -> None:
+    assert "cmdi" in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "cat > dog",
+        "size 5 > 4.5",
+        "ps > 2.txt",
+        "idea > notes.txt",
+        "echo chamber > silence",
+        "echo hello > notes.txt",
+    ],
+)
+def test_comparisons_and_arrows_in_prose_stay_quiet(value: str) -> None:
+    assert "cmdi" not in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/run/secrets/" + "kubernetes.io/serviceaccount/token",
+        "/xampp/" + "mysql/data/mysql.err",
+        "/wamp/logs/" + "mysql.log",
+        "/program files/" + "postgresql/9.1/data/pg_hba.conf",
+        "/mysql/data/" + "mysql-bin.index",
+        "/postgresql/log/" + "pgadmin.log",
+        "/home/postgres/" + "data/postgresql.conf",
+        "/tmp/" + "sess_",
+        "/temp/" + "sess_",
+        "/private/etc/" + "squirrelmail/config/config.php",
+        "/tmp/jboss/" + "server/default/log/server.log",
+        "/library/webserver/" + "documents/index.php",
+        "/logs/" + "pure-ftpd.log",
+        "/www/logs/" + "proftpd.system.log",
+        "/windows/" + "odbc.ini",
+    ],
+)
+def test_files_a_database_is_asked_to_read_are_traversal(target: str) -> None:
+    assert "path-traversal" in payload_kinds(query="file=" + quote(target, safe=""))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["/mysql/", "/logs/", "/logs/today", "/blog/logs", "/windows/", "/programs/files/x"],
+)
+def test_folders_of_those_names_alone_stay_quiet(value: str) -> None:
+    assert "path-traversal" not in payload_kinds(query="next=" + quote(value, safe=""))
