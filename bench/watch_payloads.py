@@ -32,10 +32,12 @@ become `admin`. Its figures are printed as a source of their own, as are those o
 adds sqlmap's injection tests rendered into concrete values (sqli) and its list of files
 to read (`data/txt/common-files.txt`, path traversal, each file as the value); `--commix
 DIR` (commixproject/commix, a checkout or git directory) adds commix's command injection
-payloads (cmdi). How they are rendered: bench/watch_tools.py. Each is a source of its own.
+payloads (cmdi). How they are rendered: bench/watch_tools.py. `--wfuzz DIR`
+(xmendez/wfuzz) adds its injection and traversal wordlists. Each is a source of its own.
 
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
-      [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--seed N] [--misses KIND]
+      [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
+      [--seed N] [--misses KIND]
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -171,6 +173,18 @@ FILE_INCLUSION_LISTS = {
     ]
 }
 PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}
+# wfuzz's injection and traversal wordlists (xmendez/wfuzz); not `All_attack.txt`, whose
+# payloads carry no kind, nor the bad characters and XML lists.
+WFUZZ_LISTS = {
+    "path-traversal": [
+        "wordlist/Injections/Traversal.txt",
+        "wordlist/vulns/dirTraversal.txt",
+        "wordlist/vulns/dirTraversal-nix.txt",
+        "wordlist/vulns/dirTraversal-win.txt",
+    ],
+    "sqli": ["wordlist/Injections/SQL.txt", "wordlist/vulns/sql_inj.txt"],
+    "xss": ["wordlist/Injections/XSS.txt"],
+}
 _EXPLOIT = "Exploit String: "  # the JHaddix list with context: only these lines are payloads
 _PLACEHOLDER = re.compile(r"<(?:username|user-fieldname|pass-fieldname)>")
 
@@ -180,6 +194,10 @@ Case = tuple[str, str, str]  # source, kind, payload
 def _payloads(path: str, text: str) -> list[str]:
     if path.endswith(".doc.txt"):
         return [line[len(_EXPLOIT) :] for line in text.splitlines() if line.startswith(_EXPLOIT)]
+    if path.startswith("wordlist/"):  # wfuzz: a heading of `# ` lines, then payloads
+        return [
+            line for line in text.splitlines() if line.rstrip() != "#" and not line.startswith("# ")
+        ]
     if not path.startswith("attack/"):  # PayloadsAllTheThings: each line as it is
         return text.splitlines()
     return [_PLACEHOLDER.sub("admin", line.split("\t", 1)[0]) for line in text.splitlines()]
@@ -245,10 +263,13 @@ def main() -> int:
     parser.add_argument("--payloadbox-xss", type=Path, help="payloadbox/xss-payload-list dir")
     parser.add_argument("--sqlmap", help="unpacked sqlmap wheel dir, or pypi")
     parser.add_argument("--commix", type=Path, help="commix dir")
+    parser.add_argument("--wfuzz", type=Path, help="wfuzz dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
-    if not (args.lists or args.fuzzdb or args.payloadbox_xss or args.sqlmap or args.commix):
+    if not (
+        args.lists or args.fuzzdb or args.payloadbox_xss or args.sqlmap or args.commix or args.wfuzz
+    ):
         raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss, ...")
     cases: list[Case] = []
     absent: list[str] = []
@@ -257,6 +278,7 @@ def main() -> int:
         (args.lists, "file inclusion lists", FILE_INCLUSION_LISTS),
         (args.fuzzdb, "fuzzdb lists", FUZZDB_LISTS),
         (args.payloadbox_xss, "payloadbox xss list", PAYLOADBOX_XSS_LISTS),
+        (args.wfuzz, "wfuzz lists", WFUZZ_LISTS),
     ):
         if root:
             got, missing = payload_cases(CrsTree(root), source, lists)

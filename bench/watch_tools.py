@@ -41,8 +41,10 @@ def sqlmap_root(given: str, work: Path) -> Path:
         if not root.exists():
             wheel_dir = work / "pypi"
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", f"sqlmap=={SQLMAP_VERSION}"]
-                + ["--no-deps", "--only-binary", ":all:", "-d", str(wheel_dir), "-q"],
+                [
+                    *(sys.executable, "-m", "pip", "download", f"sqlmap=={SQLMAP_VERSION}"),
+                    *("--no-deps", "--only-binary", ":all:", "-d", str(wheel_dir), "-q"),
+                ],
                 check=True,
             )
             wheel = next(wheel_dir.glob(f"sqlmap-{SQLMAP_VERSION}-*.whl"))
@@ -92,7 +94,7 @@ def _union(rng: random.Random, char: str) -> str:
     cols = rng.randint(2, 6)
     at = rng.randrange(cols)
     start, stop = "q" + "kxz"[rng.randrange(3)] + "vq", "qbjpq"
-    concat = f"CONCAT(0x{start.encode().hex()},0x{'abcd'.encode().hex()},0x{stop.encode().hex()})"
+    concat = f"CONCAT(0x{start.encode().hex()},0x{b'abcd'.hex()},0x{stop.encode().hex()})"
     parts = [concat if i == at else char for i in range(cols)]
     return "UNION ALL SELECT " + ",".join(parts)
 
@@ -124,13 +126,15 @@ def sqlmap_payloads(xml_dir: Path, seed: int = 7, per_test: int = 12) -> list[st
                 for b in boundaries
                 if (0 in clause or 0 in b[0] or clause & b[0]) and where & b[1]
             ]
-            for b_clause, b_where, prefix, suffix in rng.sample(fit, min(per_test, len(fit))):
+            for _, b_where, prefix, suffix in rng.sample(fit, min(per_test, len(fit))):
                 place = rng.choice(sorted(where & b_where))
-                body = _union(rng, "NULL" if char in (None, "[CHAR]") else char) if not payload else payload
+                body = payload or _union(rng, "NULL" if char in (None, "[CHAR]") else char)
                 orig = {1: "1", 2: f"-{rng.randint(1000, 9999)}", 3: ""}.get(place, "1")
                 head = prefix if place != 3 else ""
-                joiner = "" if not head or head[-1] in "()" and body[:1] in "()" else " "
-                value = f"{orig}{head}{joiner}{body}{comment}"
+                # sqlmap's agent: a space after the prefix but before a stacked `;` or
+                # between two parentheses
+                glued = body[:1] == ";" or (head[-1:] in ("(", ")") and body[:1] in "()")
+                value = f"{orig}{head}{'' if glued else ' '}{body}{comment}".strip()
                 if suffix and not comment:
                     value += f" {suffix}"
                 values.append(_fill(value, rng))
