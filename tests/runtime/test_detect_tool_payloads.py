@@ -1,5 +1,5 @@
 """Shapes that SQL injection and command injection tools send (a negated condition, a
-condition inside a function, a delay glued to the value, a command's output written to
+condition inside a function, a command's output written to
 a file, not echo's, which writes only its own words; the SUB control character as a
 separator) and files they ask a database to
 read, each next to ordinary values that stay quiet. Built here from their parts, never
@@ -51,13 +51,9 @@ def test_a_comparison_of_numbers_as_a_conditional_functions_first_argument_is_sq
     assert "sqli" in _kinds_of(value)
 
 
-def test_a_delay_glued_to_the_value_before_it_is_sqli() -> None:
-    assert "sqli" in _kinds_of("1" + "WAITFOR DELAY " + "'0:0:5'")
-
-
 @pytest.mark.parametrize(
     "value",
-    ["or not 5 stars", "belt(3=4 inches)", "motif(5=x)", "room 12waitfor delay", "and not 3 more"],
+    ["or not 5 stars", "belt(3=4 inches)", "motif(5=x)", "and not 3 more"],
 )
 def test_words_near_those_shapes_stay_quiet(value: str) -> None:
     assert "sqli" not in _kinds_of(value)

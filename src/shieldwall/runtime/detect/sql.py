@@ -141,7 +141,7 @@ SQL_SHAPES = re.compile(
     # a tautology with no space around `or` (`1or1=1`), or opening a parenthesis
     # (`) or (a=a`); SQL Server's PRINT of a server variable
     r"|\d(?:or|and)(\d+)=\3(?![\w.])|\)\s*or\s*\(\s*([a-z_]\w*|\d+)\s*=\s*\4\b"
-    r"|\bprint\s+@@\w|\dwaitfor\s+(?:delay|time)\s*['\"]\d"
+    r"|\bprint\s+@@\w"
     # statements run from a string, PostgreSQL's COPY to a program, SQLite's ATTACH of a
     # file, a window function, Cassandra's ALLOW FILTERING after a quote, a function made
     r"|\bexec(?:ute)?\s*\(\s*'+\s*(?:exec(?:ute)?|create|select|insert|update|delete|drop|alter"
