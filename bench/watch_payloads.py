@@ -29,7 +29,8 @@ become `admin`. Its figures are printed as a source of their own, as are those o
 `--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
 
 `--sqlmap DIR` (an unpacked `sqlmap` wheel, or `pypi` to download it into bench/.work)
-adds sqlmap's injection tests rendered into concrete values (sqli) and its list of files
+adds sqlmap's injection tests rendered into concrete values (sqli), some of them through
+each of its tamper scripts (sqli, apart), and its list of files
 to read (`data/txt/common-files.txt`, path traversal, each file as the value); `--commix
 DIR` (commixproject/commix, a checkout or git directory) adds commix's command injection
 payloads (cmdi). How they are rendered: bench/watch_tools.py. `--wfuzz DIR`
@@ -53,7 +54,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
-from watch_tools import commix_payloads, sqlmap_payloads, sqlmap_root
+from watch_tools import commix_payloads, sqlmap_payloads, sqlmap_root, sqlmap_tampered
 from watch_traffic import _clf, _esc, generate, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -227,9 +228,14 @@ def payload_cases(
     return cases, absent
 
 
-def payload_line(n: int, payload: str) -> str:
+# Sources whose values are written as they go on the wire (sqlmap's tamper scripts: `+`
+# for a space, `%C0%AA`, `%S%E%L`): only what a URL cannot hold is escaped.
+WIRE_SOURCES = frozenset({"sqlmap tampered payloads"})
+
+
+def payload_line(n: int, payload: str, wire: bool = False) -> str:
     ip = f"12.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
-    uri = f"/search?q={quote(payload, safe='')}"
+    uri = f"/search?q={quote(payload, safe='%+' if wire else '')}"
     ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
     return f'{ip} - - [{_clf(T0 + n)}] "GET {_esc(uri)} HTTP/1.1" 200 512 "-" "{ua}" 0.012'
 
@@ -247,7 +253,10 @@ def _tool_cases(sqlmap: str | None, commix: Path | None, seed: int) -> list[Case
     cases: list[Case] = []
     if sqlmap:
         xml_dir = sqlmap_root(sqlmap, WORK)
-        cases += [("sqlmap payloads", "sqli", v) for v in sqlmap_payloads(xml_dir, seed)]
+        values = sqlmap_payloads(xml_dir, seed)
+        cases += [("sqlmap payloads", "sqli", v) for v in values]
+        tampered = sqlmap_tampered(xml_dir, values, seed)
+        cases += [("sqlmap tampered payloads", "sqli", v) for v in tampered]
         files = (xml_dir.parent / "txt" / "common-files.txt").read_text().splitlines()
         names = dict.fromkeys(f.strip() for f in files if f.strip() and not f.startswith("#"))
         cases += [("sqlmap common files", "path-traversal", f) for f in names]
@@ -290,7 +299,10 @@ def main() -> int:
     cases += _tool_cases(args.sqlmap, args.commix, args.seed)
     for path in absent:
         print(f"list absent, skipped: {path}")
-    log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[2]) for i, c in enumerate(cases)))
+    log = _write(
+        WORK / "payloads.nginx.log",
+        (payload_line(i, c[2], c[0] in WIRE_SOURCES) for i, c in enumerate(cases)),
+    )
     found = _flagged(log, "nginx")
     caught = [kind in found.get(i, set()) for i, (_, kind, _) in enumerate(cases)]
     any_kind = [bool(found.get(i)) for i in range(len(cases))]

@@ -7,7 +7,11 @@ number or nothing, then the prefix, a space, the payload and its comment, a spac
 suffix. Placeholders take values of sqlmap's shape (`[RANDNUM]` four digits,
 `[RANDSTR]` four letters, `[DELIMITER_START]` `q...q`, `[SLEEPTIME]` 5), a UNION test
 its columns as `NULL` with one `CONCAT` of the delimiters. Bounded and deterministic:
-at most `per_test` boundaries per test, drawn by a seeded generator.
+at most `per_test` boundaries per test, drawn by a seeded generator. Then 25 of those
+values (seeded) through each of its tamper scripts (`tamper/*.py`, its own code in a child
+process: `space2comment`, `charencode`, `between`...), as they go on the wire (a script
+writes `+` for a space, `%C0%AA`): bench/watch_payloads.py escapes only what a URL
+cannot hold.
 
 commix (commixproject/commix, a checkout or git directory fetched at bench time, run in
 a child process, never imported here): the decision and command-execution payloads of
@@ -201,15 +205,57 @@ def commix_payloads(root: Path, work: Path, seed: int = 7) -> list[str]:
                 capture_output=True,
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    script = _COMMIX_RENDER.replace("SEED", str(seed))
+    raw = _child_values(_COMMIX_RENDER.replace("SEED", str(seed)), tree, "COMMIX-PAYLOADS ")
+    return list(dict.fromkeys(unquote(v.replace("%20", " ")) for v in raw))
+
+
+def _child_values(script: str, cwd: Path, marker: str, given: str = "") -> list[str]:
+    """The JSON list a tool's own code prints after `marker`, run in a child process."""
     run = subprocess.run(
         [sys.executable, "-c", script],
-        cwd=tree,
+        cwd=cwd,
+        input=given,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=True,
     )
-    line = next(x for x in run.stdout.splitlines() if x.startswith("COMMIX-PAYLOADS "))
-    raw: list[str] = json.loads(line.split(" ", 1)[1])
-    return list(dict.fromkeys(unquote(v.replace("%20", " ")) for v in raw))
+    line = next(x for x in run.stdout.splitlines() if x.startswith(marker))
+    values: list[str] = json.loads(line[len(marker) :])
+    return values
+
+
+_TAMPER_RENDER = r"""
+import importlib, json, pkgutil, random, sys
+sys.path.insert(0, ".")
+from lib.core.data import kb
+kb.keywords = set(open("data/txt/keywords.txt").read().upper().split())
+kb.aliasName = "alias"
+values = json.loads(sys.stdin.read())
+out = []
+for info in sorted(pkgutil.iter_modules(["tamper"]), key=lambda m: m.name):
+    if info.name == "__init__":
+        continue
+    random.seed(SEED_VALUE)
+    try:
+        tamper = importlib.import_module("tamper." + info.name).tamper
+    except Exception:
+        continue
+    for value in random.sample(values, min(PER_SCRIPT, len(values))):
+        try:
+            changed = tamper(value)
+        except Exception:
+            continue
+        if isinstance(changed, str) and changed != value:
+            out.append(changed)
+print("SQLMAP-TAMPERED " + json.dumps(out))
+"""
+
+
+def sqlmap_tampered(xml_dir: Path, values: list[str], seed: int = 7, per: int = 25) -> list[str]:
+    """sqlmap's values through each of its tamper scripts (a seeded sample of `per` a
+    script), run by sqlmap's own code in a child process, as they go on the wire; a
+    script that leaves a value as it was adds nothing."""
+    script = _TAMPER_RENDER.replace("SEED_VALUE", str(seed)).replace("PER_SCRIPT", str(per))
+    root = xml_dir.parent.parent
+    return list(dict.fromkeys(_child_values(script, root, "SQLMAP-TAMPERED ", json.dumps(values))))
