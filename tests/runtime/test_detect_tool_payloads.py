@@ -130,3 +130,42 @@ def test_files_a_database_is_asked_to_read_are_traversal(target: str) -> None:
 )
 def test_folders_of_those_names_alone_stay_quiet(value: str) -> None:
     assert "path-traversal" not in payload_kinds(query="next=" + quote(value, safe=""))
+
+
+def _spaced(words: list[str], blank: str) -> str:
+    return blank.join(words)
+
+
+_CONDITION = ["1)", "AND", "CASE", "WHEN", _numbers(6434, 5332), "THEN", "1", "ELSE", "0", "END"]
+
+
+@pytest.mark.parametrize("blank", [chr(1), chr(4), chr(0x0E), chr(0x16), "\n", "/**_**/", "/*--*/"])
+def test_control_characters_and_letterless_comments_as_blanks_are_sqli(blank: str) -> None:
+    assert "sqli" in _kinds_of(_spaced(_CONDITION, blank))
+
+
+def test_percent_before_every_character_which_asp_drops_is_sqli() -> None:
+    value = "1' OR " + _numbers(7244, 7244) + " UNION ALL SELECT NULL--"
+    wire = "".join("%" + c if c not in " %" else c for c in value)
+    assert "sqli" in payload_kinds(query="q=" + quote(wire, safe="%"))
+
+
+@pytest.mark.parametrize(
+    "row", ["VALUES (NULL,NULL,NULL)", "VALUES ROW(NULL,NULL)", "VALUES (1,2)"]
+)
+def test_a_union_with_a_row_of_values_is_sqli(row: str) -> None:
+    assert "sqli" in _kinds_of("1*/ UNION ALL " + row + "#")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "50% off, 20% more, 10% less, 5% back, 1% fee, 3% tip",
+        "the union values (our people) first",
+        "a/**/b",
+        "line one\nline two\nwhen then",
+        "notes" + chr(1) + "and more",
+    ],
+)
+def test_percents_comments_and_breaks_in_prose_stay_quiet(value: str) -> None:
+    assert "sqli" not in _kinds_of(value)

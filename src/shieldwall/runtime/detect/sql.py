@@ -68,6 +68,8 @@ SQL_SHAPES = re.compile(
     r"|\)::(?:int|integer|bigint|text|varchar|numeric|bool)\b|\boverlay\s*\(.{0,80}?\bplacing\b"
     # union select, stacked statements
     r"|\bunion\b[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b"
+    # a union with a row of values (MySQL 8's `UNION ALL VALUES ROW(NULL,...)`)
+    r"|\bunion\s+(?:all\s+)?values\s*(?:row\s*)?\(\s*(?:null|\d+|0x)"
     # (a statement, not the same word in a sentence: "; drop-off", "; select a size")
     r"|;\s*(?:select\b[\s(]*(?:\*|@@|null\b|\d+\s*(?:,|--|#|$|\bfrom\b|\bunion\b)"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b|\w+\s*\()|insert\s+into\b|update\s+[\w`.]+\s+set\b"
@@ -197,7 +199,33 @@ def _hex_text(lowered: str) -> bool:
     return False
 
 
+# Control characters SQL Server and MySQL read as blanks (`%01`-`%0f` for a space, and
+# line breaks, which end no condition), a comment with no letter in it (`/**_**/`), and
+# `%` before every character, which classic ASP drops (`%S%E%L%E%C%T`): undone, the
+# shape is judged again.
+_CONTROL_BLANK = re.compile(r"[\x01-\x08\n\r\x0e-\x1b]")
+_PUNCT_COMMENT = re.compile(r"/\*[^a-z0-9/]{0,20}\*/")
+_LONE_PERCENT = re.compile(r"%(?![0-9a-f]{2})(?=[^%\s])")
+
+
+def _disguised(lowered: str) -> str | None:
+    text = lowered
+    if _CONTROL_BLANK.search(text):
+        text = _CONTROL_BLANK.sub(" ", text)
+    if "/*" in text:
+        text = _PUNCT_COMMENT.sub(" ", text)
+    if text.count("%") >= 6 and len(_LONE_PERCENT.findall(text)) >= 6:
+        text = _LONE_PERCENT.sub("", text)
+    return text if text != lowered else None
+
+
 def sql_shape(lowered: str) -> bool:
+    if (disguised := _disguised(lowered)) is not None and _sql_shape(disguised):
+        return True
+    return _sql_shape(lowered)
+
+
+def _sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
         if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
             return True
