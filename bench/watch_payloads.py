@@ -33,8 +33,9 @@ adds sqlmap's injection tests rendered into concrete values (sqli), some of them
 each of its tamper scripts (sqli, apart), and its list of files
 to read (`data/txt/common-files.txt`, path traversal, each file as the value); `--commix
 DIR` (commixproject/commix, a checkout or git directory) adds commix's command injection
-payloads (cmdi). How they are rendered: bench/watch_tools.py. `--wfuzz DIR`
-(xmendez/wfuzz) adds its injection and traversal wordlists. Each is a source of its own.
+payloads (cmdi), and some through each of its tamper scripts (cmdi, apart). How they are
+rendered: bench/watch_tools.py. `--wfuzz DIR` (xmendez/wfuzz) adds its injection and
+traversal wordlists. Each is a source of its own.
 
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
       [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
@@ -230,7 +231,7 @@ def payload_cases(
 
 # Sources whose values are written as they go on the wire (sqlmap's tamper scripts: `+`
 # for a space, `%C0%AA`, `%S%E%L`): only what a URL cannot hold is escaped.
-WIRE_SOURCES = frozenset({"sqlmap tampered payloads"})
+WIRE_SOURCES = frozenset({"sqlmap tampered payloads", "commix tampered payloads"})
 
 
 def payload_line(n: int, payload: str, wire: bool = False) -> str:
@@ -261,7 +262,9 @@ def _tool_cases(sqlmap: str | None, commix: Path | None, seed: int) -> list[Case
         names = dict.fromkeys(f.strip() for f in files if f.strip() and not f.startswith("#"))
         cases += [("sqlmap common files", "path-traversal", f) for f in names]
     if commix:
-        cases += [("commix payloads", "cmdi", v) for v in commix_payloads(commix, WORK, seed)]
+        plain, tampered = commix_payloads(commix, WORK, seed)
+        cases += [("commix payloads", "cmdi", v) for v in plain]
+        cases += [("commix tampered payloads", "cmdi", v) for v in tampered]
     return cases
 
 

@@ -155,7 +155,7 @@ from src.core.injections.blind.techniques.time_based import tb_payloads as tb
 from src.core.injections.semiblind.techniques.file_based import fb_payloads as fb
 from src.core.injections.semiblind.techniques.tempfile_based import tfb_payloads as tfb
 rng = random.Random(int(sys.argv[-1]) if False else SEED)
-out = []
+out, unix_out = [], []
 tag, txt, cmds = "xhrmq", "xhrmq.txt", {}
 for os_ in (settings.OS.UNIX, settings.OS.WINDOWS):
     settings.TARGET_OS = os_
@@ -185,15 +185,42 @@ for os_ in (settings.OS.UNIX, settings.OS.WINDOWS):
                     continue
                 if isinstance(value, str) and value.strip():
                     out.append(value)
+                    if unix:
+                        unix_out.append(value)
                     pre = rng.choice(settings.PREFIXES_LVL3)
                     suf = rng.choice(settings.SUFFIXES_LVL3)
                     out.append(pre + value + suf)
 print("COMMIX-PAYLOADS " + json.dumps(out))
+import importlib, pkgutil
+settings.TARGET_OS = settings.OS.UNIX
+tampered = []
+for info in sorted(pkgutil.iter_modules(["src/core/tamper"]), key=lambda m: m.name):
+    if info.name in ("__init__", "xforwardedfor"):
+        continue
+    for name in settings.TAMPER_SCRIPTS:  # one script at a time
+        settings.TAMPER_SCRIPTS[name] = False
+    try:
+        module = importlib.import_module("src.core.tamper." + info.name)
+    except BaseException:
+        continue
+    settings.TAMPER_SCRIPTS[info.name] = True
+    rng.seed(SEED)
+    for value in rng.sample(unix_out, min(25, len(unix_out))):
+        settings.WHITESPACES = ["%20"]
+        try:
+            changed = module.tamper(value).replace(" ", settings.WHITESPACES[0])
+        except BaseException:  # a script refusing a payload exits
+            continue
+        if changed != value.replace(" ", "%20") and len(changed) < 5000:
+            tampered.append(changed)
+print("COMMIX-TAMPERED " + json.dumps(tampered))
 """
 
 
-def commix_payloads(root: Path, work: Path, seed: int = 7) -> list[str]:
-    """commix's payloads, rendered by its own code in a child process."""
+def commix_payloads(root: Path, work: Path, seed: int = 7) -> tuple[list[str], list[str]]:
+    """commix's payloads, rendered by its own code in a child process, and 25 of its Unix
+    payloads (seeded) through each of its tamper scripts (`space2ifs`, `backticks`,
+    `rev`...), its whitespace substitution applied, as they go on the wire."""
     tree = root
     if (root / "HEAD").exists() and not (root / "src").exists():  # a git directory
         tree = work / "commix"
@@ -205,12 +232,17 @@ def commix_payloads(root: Path, work: Path, seed: int = 7) -> list[str]:
                 capture_output=True,
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    raw = _child_values(_COMMIX_RENDER.replace("SEED", str(seed)), tree, "COMMIX-PAYLOADS ")
-    return list(dict.fromkeys(unquote(v.replace("%20", " ")) for v in raw))
+    script = _COMMIX_RENDER.replace("SEED", str(seed))
+    raw, tampered = _child_values(script, tree, ("COMMIX-PAYLOADS ", "COMMIX-TAMPERED "))
+    return list(dict.fromkeys(unquote(v.replace("%20", " ")) for v in raw)), list(
+        dict.fromkeys(tampered)
+    )
 
 
-def _child_values(script: str, cwd: Path, marker: str, given: str = "") -> list[str]:
-    """The JSON list a tool's own code prints after `marker`, run in a child process."""
+def _child_values(
+    script: str, cwd: Path, markers: tuple[str, ...], given: str = ""
+) -> list[list[str]]:
+    """The JSON lists a tool's own code prints after each marker, run in a child process."""
     run = subprocess.run(
         [sys.executable, "-c", script],
         cwd=cwd,
@@ -220,9 +252,11 @@ def _child_values(script: str, cwd: Path, marker: str, given: str = "") -> list[
         timeout=300,
         check=True,
     )
-    line = next(x for x in run.stdout.splitlines() if x.startswith(marker))
-    values: list[str] = json.loads(line[len(marker) :])
-    return values
+    lines = run.stdout.splitlines()
+    found: list[list[str]] = [
+        json.loads(next(x for x in lines if x.startswith(m))[len(m) :]) for m in markers
+    ]
+    return found
 
 
 _TAMPER_RENDER = r"""
@@ -258,4 +292,6 @@ def sqlmap_tampered(xml_dir: Path, values: list[str], seed: int = 7, per: int = 
     script that leaves a value as it was adds nothing."""
     script = _TAMPER_RENDER.replace("SEED_VALUE", str(seed)).replace("PER_SCRIPT", str(per))
     root = xml_dir.parent.parent
-    return list(dict.fromkeys(_child_values(script, root, "SQLMAP-TAMPERED ", json.dumps(values))))
+    return list(
+        dict.fromkeys(_child_values(script, root, ("SQLMAP-TAMPERED ",), json.dumps(values))[0])
+    )
