@@ -169,3 +169,22 @@ def test_a_union_with_a_row_of_values_is_sqli(row: str) -> None:
 )
 def test_percents_comments_and_breaks_in_prose_stay_quiet(value: str) -> None:
     assert "sqli" not in _kinds_of(value)
+
+
+def _interleaved(word: str, variable: str) -> str:
+    return variable.join(word)
+
+
+@pytest.mark.parametrize("variable", ["${gn}", "${XY}", "${unset_1}"])
+def test_an_unset_variable_between_a_commands_letters_is_cmdi(variable: str) -> None:
+    value = (
+        "|" + _interleaved("host" + "name", variable) + " > " + _interleaved("out.txt", variable)
+    )
+    assert "cmdi" in _kinds_of(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["Hello ${name}, your order ${id}", "price ${amount} id", "${a}${b}"]
+)
+def test_template_variables_in_text_stay_quiet(value: str) -> None:
+    assert "cmdi" not in _kinds_of(value)

@@ -211,7 +211,10 @@ _POWERSHELL = re.compile(
 # a database console reached through the application.
 _SQLITE_DOT = re.compile(r"[;\n]\s*\.(?:shell|system)\s+\S")
 # ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
-_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{])|(?=['\"]))")
+# Also an unset variable between a command's letters (`w${gn}h${gn}oami`).
+_UNSPLIT = re.compile(
+    r"['\"\\^]|\$(?:[@?*#!\d_-]|\{(?:\w?|[a-z_]\w{1,19})\}|[a-z](?![\w{])|(?=['\"]))"
+)
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",

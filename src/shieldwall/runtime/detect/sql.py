@@ -208,7 +208,12 @@ _PUNCT_COMMENT = re.compile(r"/\*[^a-z0-9/]{0,20}\*/")
 _LONE_PERCENT = re.compile(r"%(?![0-9a-f]{2})(?=[^%\s])")
 
 
+_DISGUISE_HINT = re.compile(r"[\x01-\x08\n\r\x0e-\x1b%]|/\*")
+
+
 def _disguised(lowered: str) -> str | None:
+    if _DISGUISE_HINT.search(lowered) is None:
+        return None
     text = lowered
     if _CONTROL_BLANK.search(text):
         text = _CONTROL_BLANK.sub(" ", text)
