@@ -28,8 +28,18 @@ payload of fuzzdb (what follows is the list's note), `<username>`-like placehold
 become `admin`. Its figures are printed as a source of their own, as are those of
 `--payloadbox-xss DIR` (payloadbox/xss-payload-list, `Intruder/xss-payload-list.txt`).
 
+`--sqlmap DIR` (an unpacked `sqlmap` wheel, or `pypi` to download it into bench/.work)
+adds sqlmap's injection tests rendered into concrete values (sqli), some of them through
+each of its tamper scripts (sqli, apart), and its list of files
+to read (`data/txt/common-files.txt`, path traversal, each file as the value); `--commix
+DIR` (commixproject/commix, a checkout or git directory) adds commix's command injection
+payloads (cmdi), and some through each of its tamper scripts (cmdi, apart). How they are
+rendered: bench/watch_tools.py. `--wfuzz DIR` (xmendez/wfuzz) adds its injection and
+traversal wordlists. Each is a source of its own.
+
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
-      [--payloadbox-xss DIR] [--seed N] [--misses KIND]
+      [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
+      [--seed N] [--misses KIND]
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -45,6 +55,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
+from watch_tools import commix_payloads, sqlmap_payloads, sqlmap_root, sqlmap_tampered
 from watch_traffic import _clf, _esc, generate, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,6 +175,18 @@ FILE_INCLUSION_LISTS = {
     ]
 }
 PAYLOADBOX_XSS_LISTS = {"xss": ["Intruder/xss-payload-list.txt"]}
+# wfuzz's injection and traversal wordlists (xmendez/wfuzz); not `All_attack.txt`, whose
+# payloads carry no kind, nor the bad characters and XML lists.
+WFUZZ_LISTS = {
+    "path-traversal": [
+        "wordlist/Injections/Traversal.txt",
+        "wordlist/vulns/dirTraversal.txt",
+        "wordlist/vulns/dirTraversal-nix.txt",
+        "wordlist/vulns/dirTraversal-win.txt",
+    ],
+    "sqli": ["wordlist/Injections/SQL.txt", "wordlist/vulns/sql_inj.txt"],
+    "xss": ["wordlist/Injections/XSS.txt"],
+}
 _EXPLOIT = "Exploit String: "  # the JHaddix list with context: only these lines are payloads
 _PLACEHOLDER = re.compile(r"<(?:username|user-fieldname|pass-fieldname)>")
 
@@ -173,6 +196,10 @@ Case = tuple[str, str, str]  # source, kind, payload
 def _payloads(path: str, text: str) -> list[str]:
     if path.endswith(".doc.txt"):
         return [line[len(_EXPLOIT) :] for line in text.splitlines() if line.startswith(_EXPLOIT)]
+    if path.startswith("wordlist/"):  # wfuzz: a heading of `# ` lines, then payloads
+        return [
+            line for line in text.splitlines() if line.rstrip() != "#" and not line.startswith("# ")
+        ]
     if not path.startswith("attack/"):  # PayloadsAllTheThings: each line as it is
         return text.splitlines()
     return [_PLACEHOLDER.sub("admin", line.split("\t", 1)[0]) for line in text.splitlines()]
@@ -202,9 +229,14 @@ def payload_cases(
     return cases, absent
 
 
-def payload_line(n: int, payload: str) -> str:
+# Sources whose values are written as they go on the wire (sqlmap's tamper scripts: `+`
+# for a space, `%C0%AA`, `%S%E%L`): only what a URL cannot hold is escaped.
+WIRE_SOURCES = frozenset({"sqlmap tampered payloads", "commix tampered payloads"})
+
+
+def payload_line(n: int, payload: str, wire: bool = False) -> str:
     ip = f"12.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
-    uri = f"/search?q={quote(payload, safe='')}"
+    uri = f"/search?q={quote(payload, safe='%+' if wire else '')}"
     ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
     return f'{ip} - - [{_clf(T0 + n)}] "GET {_esc(uri)} HTTP/1.1" 200 512 "-" "{ua}" 0.012'
 
@@ -217,16 +249,40 @@ def _flagged(log: Path, fmt: str) -> dict[int, set[str]]:
     return found
 
 
+def _tool_cases(sqlmap: str | None, commix: Path | None, seed: int) -> list[Case]:
+    """sqlmap's and commix's payloads (bench/watch_tools.py), as cases of their own."""
+    cases: list[Case] = []
+    if sqlmap:
+        xml_dir = sqlmap_root(sqlmap, WORK)
+        values = sqlmap_payloads(xml_dir, seed)
+        cases += [("sqlmap payloads", "sqli", v) for v in values]
+        tampered = sqlmap_tampered(xml_dir, values, seed)
+        cases += [("sqlmap tampered payloads", "sqli", v) for v in tampered]
+        files = (xml_dir.parent / "txt" / "common-files.txt").read_text().splitlines()
+        names = dict.fromkeys(f.strip() for f in files if f.strip() and not f.startswith("#"))
+        cases += [("sqlmap common files", "path-traversal", f) for f in names]
+    if commix:
+        plain, tampered = commix_payloads(commix, WORK, seed)
+        cases += [("commix payloads", "cmdi", v) for v in plain]
+        cases += [("commix tampered payloads", "cmdi", v) for v in tampered]
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lists", type=Path, help="PayloadsAllTheThings dir")
     parser.add_argument("--fuzzdb", type=Path, help="fuzzdb dir")
     parser.add_argument("--payloadbox-xss", type=Path, help="payloadbox/xss-payload-list dir")
+    parser.add_argument("--sqlmap", help="unpacked sqlmap wheel dir, or pypi")
+    parser.add_argument("--commix", type=Path, help="commix dir")
+    parser.add_argument("--wfuzz", type=Path, help="wfuzz dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
-    if not (args.lists or args.fuzzdb or args.payloadbox_xss):
-        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss")
+    if not (
+        args.lists or args.fuzzdb or args.payloadbox_xss or args.sqlmap or args.commix or args.wfuzz
+    ):
+        raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss, ...")
     cases: list[Case] = []
     absent: list[str] = []
     for root, source, lists in (
@@ -234,6 +290,7 @@ def main() -> int:
         (args.lists, "file inclusion lists", FILE_INCLUSION_LISTS),
         (args.fuzzdb, "fuzzdb lists", FUZZDB_LISTS),
         (args.payloadbox_xss, "payloadbox xss list", PAYLOADBOX_XSS_LISTS),
+        (args.wfuzz, "wfuzz lists", WFUZZ_LISTS),
     ):
         if root:
             got, missing = payload_cases(CrsTree(root), source, lists)
@@ -241,10 +298,14 @@ def main() -> int:
                 raise SystemExit(f"no payload list found under {root}: fetch it again")
             cases += got
             absent += missing
+    WORK.mkdir(parents=True, exist_ok=True)
+    cases += _tool_cases(args.sqlmap, args.commix, args.seed)
     for path in absent:
         print(f"list absent, skipped: {path}")
-    WORK.mkdir(parents=True, exist_ok=True)
-    log = _write(WORK / "payloads.nginx.log", (payload_line(i, c[2]) for i, c in enumerate(cases)))
+    log = _write(
+        WORK / "payloads.nginx.log",
+        (payload_line(i, c[2], c[0] in WIRE_SOURCES) for i, c in enumerate(cases)),
+    )
     found = _flagged(log, "nginx")
     caught = [kind in found.get(i, set()) for i, (_, kind, _) in enumerate(cases)]
     any_kind = [bool(found.get(i)) for i in range(len(cases))]

@@ -59,7 +59,8 @@ _WORDS = re.compile(
     r"|var/(?:lib|mail|spool|backups)/|sys/|boot/grub|\b(?:wget|curl|nc|ncat|netcat|socat|telnet"
     r"|tftp|ssh|ping|lynx|ftp|sftp|iwr)\s"
     r"|^/?[a-z]:|^/(?:var|usr|opt|srv|boot|sys|root)/|(?:access|error)[._]log\b|sp_password"
-    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|" + _FILE_WORDS
+    r"|\b0x(?:[0-9a-f]{2}){8}|cvs/(?:root|entries|repository)|xampp|wamp|appserv|jboss"
+    r"|program\s?files|postgres|mysql/|logs?/|webserver/|macintosh|sess_|" + _FILE_WORDS
 )
 # ... and PowerShell's cmdlets, looked for only in text with a hyphen.
 _POWERSHELL_WORDS = re.compile(POWERSHELL_HINT)

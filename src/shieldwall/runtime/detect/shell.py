@@ -78,7 +78,7 @@ _ARGUMENT = (
 )
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(
-    r"(?:[;|`\n\r]|&&?|\$\(|\|\|)\s*\(?\s*"
+    r"(?:[;|`\n\r\x1a]|&&?|\$\(|\|\|)\s*\(?\s*"
     + _PREFIX
     + r"?(?:[\w.~-]*/)*(?:(?:"
     + _SHELL_ONLY
@@ -87,13 +87,13 @@ _SEPARATED = re.compile(
 )
 # Shell words that are enough at the very end, after a separator (`;env`, `|who`).
 _WEAK_END = re.compile(
-    r"[;|`\n]\s*(?:who|env|set|export|history|alias|jobs|top|last|ip|route|reg|net|perf|trap"
+    r"[;|`\n\x1a]\s*(?:who|env|set|export|history|alias|jobs|top|last|ip|route|reg|net|perf|trap"
     r"|bridge|time)\s*$"
 )
 # At the start of a value a command needs an option or a path after it, or a prefix before.
 _ANY = _SHELL_ONLY + "|" + _WORDS
 _LEADING = re.compile(
-    r"^\s*(?:"
+    r"^[\s\x1a]*(?:"
     + _PREFIX
     + r"?(?:/[\w.-]+)*/?(?:"
     + _ANY
@@ -106,7 +106,9 @@ _LEADING = re.compile(
     + r")\b"
     + r"|(?:"
     + _ALONE
-    + r")\s*(?:$|[;|&`])|(?:"
+    + r")\s*(?:$|[;|&`])|(?!echo\b|printf\b)(?:"
+    + _SHELL_ONLY
+    + r")(?:\s+[\w.-]+){0,3}\s*>>?\s*(?:[\w.~-]*/)*[a-z_][\w-]*\.[a-z]{1,5}(?=$|[\s;|&`#/\\])|(?:"
     + _TOOLS
     + r")|\\(?:"
     + _SHELL_ONLY
@@ -209,7 +211,10 @@ _POWERSHELL = re.compile(
 # a database console reached through the application.
 _SQLITE_DOT = re.compile(r"[;\n]\s*\.(?:shell|system)\s+\S")
 # ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
-_UNSPLIT = re.compile(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{\w?\}|[a-z](?![\w{])|(?=['\"]))")
+# Also an unset variable between a command's letters (`w${gn}h${gn}oami`).
+_UNSPLIT = re.compile(
+    r"['\"\\^]|\$(?:[@?*#!\d_-]|\{(?:\w?|[a-z_]\w{1,19})\}|[a-z](?![\w{])|(?=['\"]))"
+)
 _GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",

@@ -40,7 +40,8 @@ _TRAVERSAL = re.compile(
     r"|meminfo|mounts|kcore|kallsyms|modules|partitions|sched_debug)\b|var[/\\]log[/\\]"
     r"|web\.config\b|wp-config\.php|\.[a-z_]+_history\b|\.(?:my\.cnf|dockercfg|cvspass)\b"
     r"|\.(?:docker|kube)[/\\]config|\.aws[/\\]credentials|\.git-credentials|\.netrc\b"
-    r"|\.pgpass\b|c:[/\\](?:windows|winnt|inetpub|boot\.ini)|var[/\\]run[/\\]secrets)"
+    r"|\.pgpass\b|c:[/\\](?:windows|winnt|inetpub|boot\.ini)|var[/\\]run[/\\]secrets"
+    r"|run[/\\]secrets[/\\]kubernetes\.io[/\\])"
     # files a web server never serves: its access rules, a Java application's private
     # folders, version-control internals, environment files, a container's marker
     r"|(?:^|[/\\=:;'\"])(?:\.htaccess\b|\.htdigest\b|web-inf[/\\]|meta-inf[/\\]|web-inf$"
@@ -112,6 +113,12 @@ _TRAVERSAL = re.compile(
 # `/usr/...`) nor on a referer (a URL of the site).
 _SYSTEM_PATH = re.compile(
     r"[/\\]?(?:[a-z]:)?[/\\]+(?:(?:etc|var|usr|opt|proc|sys|root|boot|srv)[/\\]+[\w.-]"
+    # server software installed at a drive's top (`/xampp/`, `/program files/mysql/`), a
+    # database's own files, a PHP session, logs at the top
+    r"|(?:program\s?files|xampp|wamp|appserv|jboss)[/\\]+[\w.-]"
+    r"|(?:mysql|postgresql)[/\\]+(?:data|log|bin|\d[\w.]*)[/\\]+[\w.-]|home[/\\]+postgres[/\\]"
+    r"|te?mp[/\\]+(?:sess_|jboss[/\\])|private[/\\]+etc[/\\]+[\w.-]|library[/\\]+webserver[/\\]|volumes[/\\]+macintosh"
+    r"|(?:www[/\\]+)?logs?[/\\]+[\w.-]+[._-]log$|(?:windows|winnt)[/\\]+[\w-]+\.ini$"
     r"|(?<=:[/\\])(?:program\s?files|apache\d?|xampp|appserv|wamp|inetpub|windows|winnt|mysql"
     r"|php\d?[/\\])\b)"
     r"|\\(?:program files|inetpub|windows|winnt|xampp|wamp)\b"

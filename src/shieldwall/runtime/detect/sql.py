@@ -26,7 +26,7 @@ SQL_SHAPES = re.compile(
     r"|^\s*(?:not\s+)?in\s*\(\s*-?\d+(?:\s*,\s*-?\d+)+\s*\)\s*$"
     r"|^\s*is\s+(?:not\s+)?null\s*$|\blike\s*" + _QUOTE + r"\s*$|\)\s*like\s*\("
     # a comparison of a number with itself, a condition in if()
-    r"|(?:^|[^\w.])(\d+)\s*(?:=|<=>|\blike\b)\s*\1(?![\w.])|\bif\s*\(\s*\d+\s*[=<>]"
+    r"|(?:^|[^\w.])(\d+)\s*(?:=|<=>|\blike\b)\s*\1(?![\w.])|\b(?:i?if|elt)\s*\(\s*\d+\s*[=<>]"
     # a column alias before FROM, a FROM with a condition, VALUES and EXCEPT
     r"|(?:[`\"]|\d)\s*as\s*[`\"]\w*[`\"]?\s*from\b|[`\"]\s*as\s+\w+\s+from\b"
     r"|^\s*from\s+[\w`.]+\s+(?:where\s+[\w`.]+\s*(?:=|<|>|\(|\blike\b|\bin\s*\()|group\s+by"
@@ -68,6 +68,8 @@ SQL_SHAPES = re.compile(
     r"|\)::(?:int|integer|bigint|text|varchar|numeric|bool)\b|\boverlay\s*\(.{0,80}?\bplacing\b"
     # union select, stacked statements
     r"|\bunion\b[\s(]*(?:all|distinct|distinctrow)?[\s(]*select\b"
+    # a union with a row of values (MySQL 8's `UNION ALL VALUES ROW(NULL,...)`)
+    r"|\bunion\s+(?:all\s+)?values\s*(?:row\s*)?\(\s*(?:null|\d+|0x)"
     # (a statement, not the same word in a sentence: "; drop-off", "; select a size")
     r"|;\s*(?:select\b[\s(]*(?:\*|@@|null\b|\d+\s*(?:,|--|#|$|\bfrom\b|\bunion\b)"
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b|\w+\s*\()|insert\s+into\b|update\s+[\w`.]+\s+set\b"
@@ -125,7 +127,7 @@ SQL_SHAPES = re.compile(
     r"|[\w`.]+\s*(?:,\s*[\w`.]+\s*)*\bfrom\b)"
     r"|\bselect\s*\(\s*(?:case|if|sleep|select)\b"
     r"|\bcase\s+when\b.{0,80}?\bthen\b|\bwhen\s+\d+\s+then\b"
-    r"|\b(?:and|or|having|where)\s+(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|like)\s*(?:\d+|'\w*'|\"\w*\")"
+    r"|\b(?:and|or|having|where)\s+(?:not\s+)?(?:\d+|'\w*'|\"\w*\")\s*(?:=|<|>|like)\s*(?:\d+|'\w*'|\"\w*\")"
     r"|\bhaving\s+count\s*\(|\border\s+by\s+(?:\d+\s*(?:--|#|$)|if\s*\(|\(?\s*select\b)"
     r"|\binsert\s+into\b.{0,120}?\bvalues\s*\(|\binto\s+\w+\s*\(.{0,80}\)\s*values\b"
     r"|\bfrom\s+(?:dual|`information_schema`)\b|\blike\s+null\b|\bis\s+not\s+null\s*\)"
@@ -197,7 +199,38 @@ def _hex_text(lowered: str) -> bool:
     return False
 
 
+# Control characters SQL Server and MySQL read as blanks (`%01`-`%0f` for a space, and
+# line breaks, which end no condition), a comment with no letter in it (`/**_**/`), and
+# `%` before every character, which classic ASP drops (`%S%E%L%E%C%T`): undone, the
+# shape is judged again.
+_CONTROL_BLANK = re.compile(r"[\x01-\x08\n\r\x0e-\x1b]")
+_PUNCT_COMMENT = re.compile(r"/\*[^a-z0-9/]{0,20}\*/")
+_LONE_PERCENT = re.compile(r"%(?![0-9a-f]{2})(?=[^%\s])")
+
+
+_DISGUISE_HINT = re.compile(r"[\x01-\x08\n\r\x0e-\x1b%]|/\*")
+
+
+def _disguised(lowered: str) -> str | None:
+    if _DISGUISE_HINT.search(lowered) is None:
+        return None
+    text = lowered
+    if _CONTROL_BLANK.search(text):
+        text = _CONTROL_BLANK.sub(" ", text)
+    if "/*" in text:
+        text = _PUNCT_COMMENT.sub(" ", text)
+    if text.count("%") >= 6 and len(_LONE_PERCENT.findall(text)) >= 6:
+        text = _LONE_PERCENT.sub("", text)
+    return text if text != lowered else None
+
+
 def sql_shape(lowered: str) -> bool:
+    if (disguised := _disguised(lowered)) is not None and _sql_shape(disguised):
+        return True
+    return _sql_shape(lowered)
+
+
+def _sql_shape(lowered: str) -> bool:
     if "/*" in lowered:
         if "/*!" in lowered:  # MySQL runs what this comment holds: no other text has it
             return True
