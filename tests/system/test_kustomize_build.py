@@ -247,3 +247,29 @@ def test_odd_patch_input_is_reported_never_a_crash(tmp_path: Path, patches: str)
     scan = run_scan(root, ScanOptions(analyzers="config", offline=True))
     assert tuple(scan.result.errors) == ()
     assert _of(list(scan.result.findings), "K8S-PRIVILEGED")
+
+
+def test_a_target_name_is_a_pattern_matched_whole(tmp_path: Path) -> None:
+    overlay = "resources: [../base]\npatches: [{path: patch.yaml, target: {name: 'a(p|x)i'}}]\n"
+    findings, skipped = _scan(_system(tmp_path, overlay, _HARDEN))
+    assert _of(findings, "K8S-PRIVILEGED") == []
+    assert skipped == []
+
+
+def test_a_backtracking_target_pattern_against_a_long_name_selects_nothing(
+    tmp_path: Path,
+) -> None:
+    name = "a" * 64  # a backtracking engine would try every split of it
+    base = _BASE.replace("name: api\nspec", f"name: {name}\nspec", 1)
+    overlay = "resources: [../base]\npatches: [{path: patch.yaml, target: {name: '(a|aa)*b'}}]\n"
+    findings, skipped = _scan(_system(tmp_path, overlay, _HARDEN, base=base))
+    assert len(_of(findings, "K8S-PRIVILEGED")) == 1
+    [(_, reason)] = skipped
+    assert "selects no object" in reason
+
+
+def test_a_back_reference_in_a_target_name_is_read_as_a_literal_name(tmp_path: Path) -> None:
+    base = _BASE.replace("name: api\nspec", "name: aa\nspec", 1)
+    overlay = "resources: [../base]\npatches: [{path: patch.yaml, target: {name: '(a)\\1'}}]\n"
+    findings, _ = _scan(_system(tmp_path, overlay, _HARDEN, base=base))
+    assert len(_of(findings, "K8S-PRIVILEGED")) == 1

@@ -21,6 +21,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import re2
+
 from shieldwall.model import Finding, Location, Skipped
 from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
@@ -28,6 +30,11 @@ from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
 from shieldwall.system.kustomize_refs import rename_references
 from shieldwall.system.units import Layer, kustomize_layers
 
+# A target's name is a Go regular expression, which RE2 reads the same way and
+# matches in time linear in the name whatever the pattern: a kustomization in a
+# hostile repository cannot stall the scan with a backtracking pattern.
+_RE2 = re2.Options()
+_RE2.log_errors = False
 _UNESCAPE = re.compile(r"\\(.)")  # what re.escape added
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 
@@ -379,9 +386,11 @@ def _set(node: YMap, keys: tuple[str, ...], value: Any, line: int) -> None:
 
 
 def _matches(pattern: str, name: str) -> bool:
+    """The name matched whole by the target's pattern, as kustomize does; a
+    pattern RE2 cannot read (a back-reference) is a literal name."""
     try:
-        return re.fullmatch(pattern, name) is not None
-    except re.error:
+        return re2.compile(pattern, _RE2).fullmatch(name) is not None
+    except re2.error:
         return pattern == name
 
 
