@@ -273,3 +273,15 @@ def test_a_back_reference_in_a_target_name_is_read_as_a_literal_name(tmp_path: P
     overlay = "resources: [../base]\npatches: [{path: patch.yaml, target: {name: '(a)\\1'}}]\n"
     findings, _ = _scan(_system(tmp_path, overlay, _HARDEN, base=base))
     assert len(_of(findings, "K8S-PRIVILEGED")) == 1
+
+
+def test_copies_that_double_the_object_are_stopped_and_reported(tmp_path: Path) -> None:
+    ops = "".join(f"      - {{op: copy, from: /spec, path: /spec/x{i}}}\n" for i in range(40))
+    overlay = (
+        f"resources: [../base]\npatches:\n  - target: {{kind: Deployment}}\n    patch: |\n{ops}"
+    )
+    findings, skipped = _scan(_system(tmp_path, overlay))
+    [(path, reason)] = [s for s in skipped if "copy" in s[1]]
+    assert path == "overlay/kustomization.yaml"
+    assert "copy more than 10,000 values" in reason
+    assert _of(findings, "K8S-PRIVILEGED")

@@ -30,6 +30,9 @@ MERGE_KEYS = {
     "resourceClaims": "name",
 }
 _DIRECTIVE = "$patch"
+# The most values one patch may copy: `copy` can double what it copies, so forty
+# operations of a hostile kustomization would otherwise ask for 2**40 values.
+MAX_COPIED = 10_000
 
 
 class PatchError(ValueError):
@@ -204,6 +207,7 @@ def _add(doc: Any, tokens: list[str], value: Any, line: int) -> None:
 def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
     """Apply RFC 6902 operations to `doc`; PatchError (nothing half-explained) when
     one does not apply. Operations before the failing one stay applied."""
+    copied = 0
     for i, op in enumerate(ops):
         line = ops.line_of(i) + shift
         if not isinstance(op, YMap) or not isinstance(op.get("op"), str):
@@ -230,9 +234,30 @@ def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
                 raise PatchError(f"`{name}` needs `from`", line)
             src = _tokens(source, line)
             got = _remove(doc, src, line) if name == "move" else _get(doc, src, line)
+            if name == "copy":
+                copied += _size(got)
+                if copied > MAX_COPIED:
+                    raise PatchError(
+                        f"its `copy` operations copy more than {MAX_COPIED:,} values;"
+                        " copy less, or write the values out",
+                        line,
+                    )
             _add(doc, tokens, shifted(got, 0), line)
         else:
             raise PatchError(f"unknown operation {name!r}", line)
+
+
+def _size(node: Any) -> int:
+    """How many values (maps, lists and scalars) `node` holds, itself included."""
+    count, todo = 0, [node]
+    while todo:
+        item = todo.pop()
+        count += 1
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return count
 
 
 def _plain(node: Any) -> Any:
