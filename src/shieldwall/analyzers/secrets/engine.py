@@ -44,9 +44,11 @@ _GATES = (
     *(re.escape(p) for p in sqlrows.PHRASES),
     *(re.escape(g) for g in forminputs.GATES),
     seedcalls.TUPLE_GATE,
+    seedcalls.HASHED_GATE,
 )
 _SEED_GATE = 0
-_PAIRS_GATE = len(_GATES) - 1
+_PAIRS_GATE = len(_GATES) - 2
+_HASHED_GATE = len(_GATES) - 1
 _SQL_GATES = frozenset(range(_SQL_AT, _FORM_AT))
 _FORM_GATES = frozenset(range(_FORM_AT, _PAIRS_GATE))
 # A line longer than this (minified code, data blobs) is looked at in windows
@@ -195,6 +197,8 @@ class Detector:
             found.extend(_seed_users(data, path))
         if generic_rules and _PAIRS_GATE in gates:  # `users = [('admin', '...'), ...]`
             found.extend(_seed_pairs(data, path))
+        if generic_rules and _HASHED_GATE in gates:  # `make_password('...')`
+            found.extend(_hashed_seeds(data, path))
         if not hits:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
@@ -387,6 +391,15 @@ def _seed_pairs(data: bytes, path: str) -> list[Match]:
     return [
         Match(GENERIC_PASSWORD, value, line, line, sev, "a user pair's password")
         for line, value, sev in seedcalls.pair_passwords(data, test_path)
+    ]
+
+
+def _hashed_seeds(data: bytes, path: str) -> list[Match]:
+    """Literals handed to a password-hashing call (see seedcalls.py)."""
+    test_path = bool(_TEST_PATH.search(path))
+    return [
+        Match(GENERIC_PASSWORD, value, line, line, sev, "a hashed password's plaintext")
+        for line, value, sev in seedcalls.hashed_passwords(data, test_path)
     ]
 
 

@@ -1,0 +1,38 @@
+"""Sample applications' leftovers: a password hashed where it is written (the hashing
+call's literal argument is the plaintext). Values are built at test time."""
+
+from __future__ import annotations
+
+from shieldwall.analyzers.secrets.engine import Detector
+from tests.analyzers.secrets.samples import mixed_value
+
+
+def _found(text: str, path: str) -> list[tuple[str, int]]:
+    return [(m.secret, m.line) for m in Detector().scan(text.encode(), path)]
+
+
+def test_a_literal_handed_to_a_password_hashing_call_is_its_plaintext() -> None:
+    strong, word = mixed_value(61, 12), "Vaider" + "2"
+    lines = [
+        f"        ('tim', pbkdf2_sha256.encrypt('{word}')),\n",
+        f"    user.password = bcrypt.hashpw(b'{strong}', bcrypt.gensalt())\n",
+        f"    admin = User(username='root', password=make_password('{strong}'))\n",
+        f"        'password' => bcrypt('{word}'),\n",
+    ]
+    for line in lines:
+        assert (line.split("'")[-2], 1) in _found(line, "app/seed.py"), line
+
+
+def test_a_weak_word_hashed_for_a_seeded_user_is_still_its_password() -> None:
+    weak = "".join(["Pass", "word"])
+    assert (weak, 1) in _found(f"  ('john', pbkdf2_sha256.encrypt('{weak}')),\n", "db.py")
+
+
+def test_a_hashing_call_given_a_reference_or_a_placeholder_gives_nothing() -> None:
+    lines = [
+        "    hashed = bcrypt.hashpw(password.encode('utf-8'), salt)\n",
+        "    'password' => bcrypt($data['password']),\n",
+        "    make_password('<password>')\n",
+        "    make_password('xxxxxxxx')\n",
+    ]
+    assert _found("".join(lines), "app/users.py") == []
