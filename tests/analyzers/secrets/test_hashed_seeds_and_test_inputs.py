@@ -1,5 +1,6 @@
 """Sample applications' leftovers: a password hashed where it is written (the hashing
-call's literal argument is the plaintext). Values are built at test time."""
+call's literal argument is the plaintext) and a test's deliberately refused input.
+Values are built at test time."""
 
 from __future__ import annotations
 
@@ -36,3 +37,34 @@ def test_a_hashing_call_given_a_reference_or_a_placeholder_gives_nothing() -> No
         "    make_password('xxxxxxxx')\n",
     ]
     assert _found("".join(lines), "app/users.py") == []
+
+
+def _jest(title: str, password: str) -> str:
+    return "\n".join(
+        [
+            "describe('POST /v1/auth/register', () => {",
+            f"  test('{title}', async () => {{",
+            "    await insertUsers([admin]);",
+            f"    newUser.password = '{password}';",
+            "    await request(app).post('/v1/users').send(newUser).expect(400);",
+            "  });",
+            "});",
+            "",
+        ]
+    )
+
+
+def test_a_password_a_tests_title_says_is_refused_is_not_reported() -> None:
+    short = "passwo" + "1"
+    refused = "should return 400 error if password length is less than 8 characters"
+    assert _found(_jest(refused, short), "tests/integration/auth.test.js") == []
+    python = f"def test_register_rejects_a_weak_password():\n    pw = '{short}'\n"
+    assert _found(python.replace("pw =", "password ="), "tests/test_auth.py") == []
+
+
+def test_a_password_in_a_test_that_logs_in_is_still_reported() -> None:
+    password = mixed_value(62, 12)
+    found = _found(_jest("should log in the seeded user", password), "tests/login.test.js")
+    assert (password, 4) in found
+    outside = _jest("should return 400 error if password is invalid", password)
+    assert (password, 4) in _found(outside, "src/register.js")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import generic, scorer, values
+from shieldwall.analyzers.secrets import generic, scorer, testinputs, values
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Severity
 
@@ -52,7 +52,7 @@ _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev
 
 
 Where = tuple[Syntax, str, bool]  # the file's syntax, its path, a test path?
-Below = Callable[[int], str | None]  # the n-th line below, None past the region
+Below = Callable[[int], str | None]  # the n-th line below (n < 0: above), None past it
 
 
 # A user name given on the line: `username: "vulntest", password: "vulntest"`.
@@ -177,6 +177,7 @@ class LineVerdicts:
             filler = test_path and (
                 (hit.kind == "password" and _account_of_a_test(line, hit.value))
                 or _leet_own_word(hit)
+                or (hit.kind == "password" and testinputs.refused_in_test(line, following))
             )
             if filler or _stored_digest(line, hit) or _tomcat_sample(line, following):
                 out.append(Verdict(hit, False, None))
