@@ -1,6 +1,6 @@
 """Sample applications' leftovers: a password hashed where it is written (the hashing
-call's literal argument is the plaintext) and a test's deliberately refused input.
-Values are built at test time."""
+call's literal argument is the plaintext), a test's deliberately refused input and a
+signing key written as a phrase. Values are built at test time."""
 
 from __future__ import annotations
 
@@ -68,3 +68,10 @@ def test_a_password_in_a_test_that_logs_in_is_still_reported() -> None:
     assert (password, 4) in found
     outside = _jest("should return 400 error if password is invalid", password)
     assert (password, 4) in _found(outside, "src/register.js")
+
+
+def test_a_signing_key_written_as_a_phrase_is_a_key() -> None:
+    phrase = "".join(["Secret", "Key", "Of", "Doom", "That", "Must", "Be", "Long", "Enough"])
+    line = f'    public const string JWT_SECRET_KEY = "{phrase}";\n'
+    assert (phrase, 1) in _found(line, "src/ApplicationCore/Constants/Auth.cs")
+    assert _found(f'    public const string CACHE_KEY = "{phrase}";\n', "src/Cache.cs") == []

@@ -39,6 +39,7 @@ from shieldwall.analyzers.secrets import calls, values
 from shieldwall.analyzers.secrets.names import (
     PASS_OWNERS,
     credential_kind,
+    key_phrase,
     names_no_secret,
     signing_secret,
 )
@@ -392,6 +393,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
             return None  # a documented example, a placeholder, punctuation: never a credential
         if value.lower() in _COPIED_DEFAULTS:
             reason = ""  # a framework's documented default, copied into an application
+        elif reason == "not-random" and key_phrase(name, value):
+            reason = ""  # a signing key written as a phrase (`SecretKeyOfDoomThat...`)
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
 
 
