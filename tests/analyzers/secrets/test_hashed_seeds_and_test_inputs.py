@@ -1,8 +1,11 @@
 """Sample applications' leftovers: a password hashed where it is written (the hashing
-call's literal argument is the plaintext), a test's deliberately refused input and a
-signing key written as a phrase. Values are built at test time."""
+call's literal argument is the plaintext), a test's deliberately refused input, a
+signing key written as a phrase and a secret per environment. Values are built at
+test time."""
 
 from __future__ import annotations
+
+import random
 
 from shieldwall.analyzers.secrets.engine import Detector
 from tests.analyzers.secrets.samples import mixed_value
@@ -75,3 +78,11 @@ def test_a_signing_key_written_as_a_phrase_is_a_key() -> None:
     line = f'    public const string JWT_SECRET_KEY = "{phrase}";\n'
     assert (phrase, 1) in _found(line, "src/ApplicationCore/Constants/Auth.cs")
     assert _found(f'    public const string CACHE_KEY = "{phrase}";\n', "src/Cache.cs") == []
+
+
+def test_a_secret_per_environment_gives_each_environments_value() -> None:
+    dev, prod = (bytes(random.Random(s).randbytes(15)).hex() for s in (63, 64))
+    text = f"app_secrets:\n  dev: {dev}\n  prod: {prod}\napp_environment:\n  dev: x\n"
+    assert {(dev, 2), (prod, 3)} <= set(_found(text, "deployments/playbooks/vars.yml"))
+    regions = f"app_regions:\n  dev: {dev}\n"
+    assert _found(regions, "deployments/playbooks/vars.yml") == []
