@@ -1,7 +1,7 @@
 """Sample applications' leftovers: a password hashed where it is written (the hashing
 call's literal argument is the plaintext), a test's deliberately refused input, a
-signing key written as a phrase and a secret per environment. Values are built at
-test time."""
+signing key written as a phrase, a secret per environment and a model factory's
+weak password. Values are built at test time."""
 
 from __future__ import annotations
 
@@ -86,3 +86,10 @@ def test_a_secret_per_environment_gives_each_environments_value() -> None:
     assert {(dev, 2), (prod, 3)} <= set(_found(text, "deployments/playbooks/vars.yml"))
     regions = f"app_regions:\n  dev: {dev}\n"
     assert _found(regions, "deployments/playbooks/vars.yml") == []
+
+
+def test_a_weak_password_in_a_model_factory_is_the_seeded_users() -> None:
+    weak = "sec" + "ret"
+    line = f"        'password' => '{weak}',\n"
+    assert (weak, 1) in _found(line, "database/factories/ModelFactory.php")
+    assert _found(line, "app/Http/Controllers/UserController.php") == []

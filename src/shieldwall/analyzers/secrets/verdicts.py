@@ -27,8 +27,9 @@ _ENTRIES = 16384
 # item of a compose `environment:` list (`- EventBusPassword=password`), C# code
 _OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
 # a weak value (`secret`, `123456`) is kept in such a list item and such a setting,
-# not in C# code
-_LIST_ITEM = re.compile(r"\n\s*-\s*[\w.]+=")
+# not in C# code; and in a database seeder's or model factory's file (the password a
+# seeded user logs in with: Laravel's `'password' => 'secret'` in a factory)
+_LIST_ITEM = re.compile(r"\n\s*-\s*[\w.]+=|(?:^|/)(?:factories|seeders|seeds)/[^/\n]+\n")
 # and a setting of a configuration file, `.env` or manifest, its key opening the line
 # (`POSTGRES_PASSWORD: password`, `MONGODB_PASSWORD=password`): what the service is
 # started with; not a variable set for one command (`RUN APP_SECRET_TOKEN=secret
