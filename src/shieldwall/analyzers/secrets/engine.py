@@ -7,7 +7,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.secrets import (
@@ -44,9 +44,11 @@ _GATES = (
     *(re.escape(p) for p in sqlrows.PHRASES),
     *(re.escape(g) for g in forminputs.GATES),
     seedcalls.TUPLE_GATE,
+    seedcalls.HASHED_GATE,
 )
 _SEED_GATE = 0
-_PAIRS_GATE = len(_GATES) - 1
+_PAIRS_GATE = len(_GATES) - 2
+_HASHED_GATE = len(_GATES) - 1
 _SQL_GATES = frozenset(range(_SQL_AT, _FORM_AT))
 _FORM_GATES = frozenset(range(_FORM_AT, _PAIRS_GATE))
 # A line longer than this (minified code, data blobs) is looked at in windows
@@ -54,6 +56,7 @@ _FORM_GATES = frozenset(range(_FORM_AT, _PAIRS_GATE))
 _LONG_LINE = 4096
 _WINDOW = 1024
 _REGION_CAP = 64 * 1024
+_ABOVE = 16  # lines above a region a verdict may read (a test's title)
 # PEM-style blocks whose body is read beyond the header line.
 _BLOCK_RULES = known(
     (
@@ -195,6 +198,8 @@ class Detector:
             found.extend(_seed_users(data, path))
         if generic_rules and _PAIRS_GATE in gates:  # `users = [('admin', '...'), ...]`
             found.extend(_seed_pairs(data, path))
+        if generic_rules and _HASHED_GATE in gates:  # `make_password('...')`
+            found.extend(_hashed_seeds(data, path))
         if not hits:
             return found  # no credential word: no column named for one either
         if generic_rules and not gates.isdisjoint(_SQL_GATES):
@@ -218,7 +223,9 @@ class Detector:
                     here.append(match)
             if _GENERIC in targets and generic_rules and not lock_file:
                 here.extend(
-                    self._generic(text, data, stop, 0, (syntax, path, test_path), provider_values)
+                    self._generic(
+                        text, data, (start, stop), (syntax, path, test_path), provider_values
+                    )
                 )
             if here:
                 line_no += data.count(b"\n", counted, start)
@@ -322,17 +329,26 @@ class Detector:
         self,
         text: str,
         data: bytes,
-        stop: int,
-        line_no: int,
+        span: tuple[int, int],
         where: tuple[Syntax, str, bool],
         provider_values: set[str],
     ) -> list[Match]:
+        """The generic findings of the region `span` of `data` (`text`, decoded), lines
+        counted from 0. A verdict reads the lines below the region's last (n > 0) and,
+        for its first, the lines above it (n < 0: a test's title)."""
         out: list[Match] = []
         lines = text.split("\n")
+        start, stop = span
         below_cache: list[str] | None = None
+        above_cache: list[str] | None = None
 
         def following(n: int) -> str | None:
-            nonlocal below_cache
+            nonlocal below_cache, above_cache
+            if n < 0:
+                if above_cache is None:
+                    head = data[max(0, start - 4096) : start].decode("utf-8", "replace")
+                    above_cache = head.split("\n")[-_ABOVE - 1 : -1][::-1] if head else []
+                return above_cache[-n - 1] if -n - 1 < len(above_cache) else None
             if below_cache is None:
                 tail = data[stop + 1 : stop + 1 + 2048].decode("utf-8", "replace")
                 below_cache = tail.split("\n")[:3]
@@ -340,13 +356,13 @@ class Detector:
 
         last = len(lines) - 1
         for i, line in enumerate(lines):
-            below = following if i == last else _none
+            below = following if i == last == 0 else _below_only(following) if i == last else _none
             for verdict in self._verdicts.of(line, where, below, provider_values):
                 if not verdict.keep:
                     continue
                 hit = verdict.hit
                 rule = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
-                at = line_no + i + hit.line_offset
+                at = i + hit.line_offset
                 out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
 
@@ -390,6 +406,15 @@ def _seed_pairs(data: bytes, path: str) -> list[Match]:
     ]
 
 
+def _hashed_seeds(data: bytes, path: str) -> list[Match]:
+    """Literals handed to a password-hashing call (see seedcalls.py)."""
+    test_path = bool(_TEST_PATH.search(path))
+    return [
+        Match(GENERIC_PASSWORD, value, line, line, sev, "a hashed password's plaintext")
+        for line, value, sev in seedcalls.hashed_passwords(data, test_path)
+    ]
+
+
 def _form_inputs(data: bytes, path: str) -> list[Match]:
     """Password fields' literal defaults in a page's forms (see forminputs.py)."""
     return [
@@ -416,6 +441,11 @@ def _in_pem_block(data: bytes, offset: int, text: str, at: int) -> bool:
 
 def _none(n: int) -> str | None:
     return None
+
+
+def _below_only(following: Callable[[int], str | None]) -> Callable[[int], str | None]:
+    """`following` for the lines below only: a region's last line that is not its first."""
+    return lambda n: following(n) if n > 0 else None
 
 
 def _read_block(data: bytes, start: int, rule: Rule) -> tuple[str, int] | None:

@@ -39,6 +39,7 @@ from shieldwall.analyzers.secrets import calls, values
 from shieldwall.analyzers.secrets.names import (
     PASS_OWNERS,
     credential_kind,
+    key_phrase,
     names_no_secret,
     signing_secret,
 )
@@ -257,6 +258,10 @@ _KEY_ONLY = re.compile(
 _VALUE_LINE = re.compile(
     r"""^\s*(?:(?:-\s*)?value\s*(?::|=(?!=))\s*(?P<val>.+?)|<([Vv])alue>(?P<xml>[^<>]+)</\2alue>)\s*$"""
 )
+# A secret per environment, keyed by the environment's name below the secret's
+_PER_ENVIRONMENT = re.compile(
+    r"^\s+(?:dev|development|test|testing|qa|stage|staging|prod|production)\s*:\s*(?P<val>\S+)\s*$"
+)
 # An element that holds its value in a `<Value>` below it (a Windows answer file's
 # `<AdministratorPassword>` / `<Value>...</Value>`; ASP.NET Data Protection's
 # `<masterKey requiresEncryption="true">` / `<value>...</value>`).
@@ -392,6 +397,8 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
             return None  # a documented example, a placeholder, punctuation: never a credential
         if value.lower() in _COPIED_DEFAULTS:
             reason = ""  # a framework's documented default, copied into an application
+        elif reason == "not-random" and key_phrase(name, value):
+            reason = ""  # a signing key written as a phrase (`SecretKeyOfDoomThat...`)
     return GenericHit(key, value, "password" if kind == "password" else "token", 0, reason)
 
 
@@ -755,6 +762,12 @@ def _value_below(
         below = following(n)
         if below is None:
             return
+        env = _PER_ENVIRONMENT.match(below) if key.lower().endswith(("secret", "secrets")) else None
+        if env:  # `app_secrets:` / `  dev: <value>` / `  prod: <value>`: one per environment
+            hit = got.take(key, env.group("val"), "environment")
+            if hit is not None:
+                yield GenericHit(hit.key, hit.value, hit.kind, n, hit.reason, hit.via)
+            continue
         vm = _VALUE_LINE.match(below)
         if vm:
             hit = got.take(key, vm.group("val") or vm.group("xml"), "below")

@@ -444,3 +444,21 @@ def signing_secret(name: str) -> bool:
     return (last == "secret" and first in _SIGNING_OWNERS) or (
         last == "key" and first in ("secret", "jwt", "signing")
     )
+
+
+# A key chosen as a phrase, run together in capitalised words (a C# constant of a JWT
+# signing key, `SecretKeyOfDoomThat...`): a name that
+# says it signs or authenticates, and six words or more (an HMAC key's minimum length
+# is why it is long); a class or setting's name is rarely so long.
+_PHRASE = re.compile(r"^(?:[A-Z][a-z]+|A){6,}$")
+_PHRASE_OWNERS = frozenset({"jwt", "auth", "signing", "secret", "hmac", "encryption", "token"})
+
+
+def key_phrase(name: str, value: str) -> bool:
+    words = name_words(name)
+    return (
+        len(value) >= 32
+        and words[-1:] in (["key"], ["secret"])
+        and bool(_PHRASE_OWNERS & set(words[:-1]))
+        and _PHRASE.match(value) is not None
+    )

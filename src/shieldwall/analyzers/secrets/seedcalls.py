@@ -87,3 +87,32 @@ def pair_passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, Sev
             hit = generic.judge("password", pair.group("p"))
             if hit is not None and hit.reason not in ("example", "placeholder"):
                 yield line + offset, hit.value, severity(hit, test_path)
+
+
+# A password hashed where it is written: a password-hashing call's literal argument is
+# the plaintext a seeded user logs in with (`pbkdf2_sha256.encrypt('...')`,
+# `bcrypt.hashpw(b'...', ...)`, `make_password('...')`, Laravel's `bcrypt('...')`,
+# `generate_password_hash('...')`, PHP's `password_hash('...', ...)`, `Hash::make('...')`).
+# Nobody hashes a placeholder: a weak word is a weak password here.
+HASHED_GATE = (
+    rb"(?:hashpw|make_password|password_hash|bcrypt|sha256\.encrypt|sha256\.hash|Hash::make)"
+    rb"\(b?[\"']"
+)
+_HASHED = re.compile(
+    rb"(?<![\w.])(?:bcrypt\.hashpw|make_password|generate_password_hash|password_hash|bcrypt"
+    rb"|pbkdf2_sha256\.(?:encrypt|hash)|Hash::make)\(\s*b?(?P<q>[\"'])(?P<v>[^\"'\\\n]{4,64})(?P=q)"
+)
+_WORD = re.compile(r"^[A-Za-z0-9]{4,64}$")
+
+
+def hashed_passwords(data: bytes, test_path: bool) -> Iterator[tuple[int, str, Severity]]:
+    """(line, value, severity) of each literal handed to a password-hashing call; a
+    template, a reference or a documented example is left out."""
+    for m in _HASHED.finditer(data):
+        value = m.group("v").decode("utf-8", "replace")
+        hit = generic.judge("passwd", value, wide=True)
+        if hit is None or hit.reason not in ("", generic.WEAK_VALUE):
+            if not _WORD.match(value) or len(set(value)) < 3:
+                continue  # `<password>`, `%s`, `xxxx`: not a plaintext
+            hit = generic.GenericHit("password", value, "password", 0)
+        yield data.count(b"\n", 0, m.start("v")) + 1, value, severity(hit, test_path)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shieldwall.analyzers.secrets import generic, scorer, values
+from shieldwall.analyzers.secrets import generic, scorer, testinputs, values
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
 from shieldwall.model import Severity
 
@@ -27,8 +27,9 @@ _ENTRIES = 16384
 # item of a compose `environment:` list (`- EventBusPassword=password`), C# code
 _OWN_WORD_LAYOUT = re.compile(r"\.cs\n|\n\s*-\s*[\w.]+=")
 # a weak value (`secret`, `123456`) is kept in such a list item and such a setting,
-# not in C# code
-_LIST_ITEM = re.compile(r"\n\s*-\s*[\w.]+=")
+# not in C# code; and in a database seeder's or model factory's file (the password a
+# seeded user logs in with: Laravel's `'password' => 'secret'` in a factory)
+_LIST_ITEM = re.compile(r"\n\s*-\s*[\w.]+=|(?:^|/)(?:factories|seeders|seeds)/[^/\n]+\n")
 # and a setting of a configuration file, `.env` or manifest, its key opening the line
 # (`POSTGRES_PASSWORD: password`, `MONGODB_PASSWORD=password`): what the service is
 # started with; not a variable set for one command (`RUN APP_SECRET_TOKEN=secret
@@ -52,7 +53,7 @@ _TEST_WORD = re.compile(r"(?i)test|mock|dummy|fake|sample|example|demo|local|dev
 
 
 Where = tuple[Syntax, str, bool]  # the file's syntax, its path, a test path?
-Below = Callable[[int], str | None]  # the n-th line below, None past the region
+Below = Callable[[int], str | None]  # the n-th line below (n < 0: above), None past it
 
 
 # A user name given on the line: `username: "vulntest", password: "vulntest"`.
@@ -177,6 +178,7 @@ class LineVerdicts:
             filler = test_path and (
                 (hit.kind == "password" and _account_of_a_test(line, hit.value))
                 or _leet_own_word(hit)
+                or (hit.kind == "password" and testinputs.refused_in_test(line, following))
             )
             if filler or _stored_digest(line, hit) or _tomcat_sample(line, following):
                 out.append(Verdict(hit, False, None))
