@@ -25,6 +25,12 @@ after a change on the same machine, back to back.
 under 13 policies "bK allows bK": no two pods are alike for the policies, the
 worst case for grouping them.
 
+`--variant registry` is Python instead, for the code analyzer (scan only, with
+`--analyzers code`): one Flask module of N functions, each registered by a
+decorator of the module (`HANDLERS[f.__name__] = f`) and each looping over the
+registry calling every handler, and a route doing the same with request data.
+Followed naively, every function's summary runs every function: N * N calls.
+
 Run:  .venv/bin/python bench/hostile_scale.py [--sizes 1000,5000] [--src DIR]
 Targets: 5,000 Deployments under 10 s and 500 MB for each command.
 Prints figures only; the exit code is 0 whatever they are.
@@ -94,7 +100,29 @@ def bit_deployment(i: int) -> str:
     return deployment(i).replace("tier: backend", bits)
 
 
+def registry_module(n: int) -> str:
+    src = [
+        "from flask import Flask, request",
+        "import os",
+        "app = Flask(__name__)",
+        "HANDLERS = {}",
+        "def reg(f):",
+        "    HANDLERS[f.__name__] = f",
+        "    return f",
+    ]
+    for i in range(n):
+        src += ["@reg", f"def h{i}(x):", "    for h in HANDLERS.values():"]
+        src += [f"        h(x + '{i}')", "    return os.system(x)"]
+    src += ["@app.route('/')", "def index():", "    for h in HANDLERS.values():"]
+    src += ["        h(request.args['q'])"]
+    return "\n".join(src) + "\n"
+
+
 def generate(root: Path, n: int, variant: str = "tier") -> int:
+    if variant == "registry":
+        text = registry_module(n)
+        (root / "app.py").write_text(text)
+        return len(text.encode())
     if variant == "bits":
         parts = [*(bit_policy(k) for k in range(BITS)), *(bit_deployment(i) for i in range(n))]
     else:
@@ -165,23 +193,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated N")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="code to run")
-    parser.add_argument("--commands", default="map,scan", help="map, scan or both")
+    parser.add_argument("--commands", default=None, help="map, scan or both (registry: scan only)")
     parser.add_argument(
         "--variant",
         default="tier",
-        choices=("tier", "bits"),
+        choices=("tier", "bits", "registry"),
         help="tier: one tier-allows-tier policy; bits: every pod labelled differently "
-        f"(b0..b{BITS - 1}) and {BITS} policies 'bK allows bK'",
+        f"(b0..b{BITS - 1}) and {BITS} policies 'bK allows bK'; registry: a Python "
+        "module of N registered handlers each calling every handler",
     )
     parser.add_argument("--cpu-limit", type=int, default=300, help="CPU seconds per command")
     parser.add_argument("--timeout", type=float, default=3600.0, help="wall seconds per command")
     parser.add_argument("--max-mem-mb", type=int, default=4096, help="address-space limit")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(args.src.resolve()))
+    code = args.variant == "registry"
+    wanted = args.commands or ("scan" if code else "map,scan")
     print(f"code: {args.src}, system: {args.variant}")
-    print(
-        f"{'N':>6} {'YAML KB':>8} {'command':<6} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} result"
-    )
+    unit = "PY KB" if code else "YAML KB"
+    print(f"{'N':>6} {unit:>8} {'command':<6} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} result")
     for n in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "tree"
@@ -194,14 +224,14 @@ def main() -> None:
                     "scan",
                     str(root),
                     "--analyzers",
-                    "config,topology",
+                    "code" if code else "config,topology",
                     "--format",
                     f"json:{out}",
                     "--fail-on",
                     "none",
                 ],
             }
-            for name in args.commands.split(","):
+            for name in wanted.split(","):
                 out.unlink(missing_ok=True)
                 cmd = [sys.executable, "-m", "shieldwall", *commands[name]]
                 m = run(cmd, env, args)

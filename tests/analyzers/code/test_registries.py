@@ -139,3 +139,47 @@ def test_a_method_calling_what_its_own_registry_holds_runs_the_registered_functi
         next(i for i, line in enumerate(lines, 1) if "os.system(" in line),
         next(i for i, line in enumerate(lines, 1) if "os.popen(" in line),
     ]
+
+
+def handlers_module(n: int) -> str:
+    """N registered handlers, each looping over the registry with what it is given,
+    and a view doing the same with request data."""
+    src = ["HANDLERS = {}", "def reg(f):", "    HANDLERS[f.__name__] = f", "    return f"]
+    for i in range(n):
+        src += ["@reg", f"def h{i}(x):", "    for h in HANDLERS.values():"]
+        src += [f"        h(x + '{i}')", "    return os.system(x)"]
+    src += ["@app.route('/')", "def index():", "    for h in HANDLERS.values():"]
+    src += ["        h(request.args['q'])"]
+    return HEAD + "\n".join(src) + "\n"
+
+
+def test_handlers_dispatching_through_their_own_registry_report_each_sink_once() -> None:
+    text = handlers_module(6)
+    found = [f for f in analyze_text("m.py", text) if f.rule.id == "PY-COMMAND-INJECTION"]
+    sinks = [i for i, line in enumerate(text.splitlines(), 1) if "os.system" in line]
+    assert sorted(f.line for f in found) == sinks
+    assert all("request.args" in f.message for f in found)
+
+
+def test_a_dispatch_with_constants_does_not_hide_a_later_one_with_input() -> None:
+    before = "def warm():\n    for h in HOOKS:\n        h('ls')\n"
+    lines = commands("for h in HOOKS:", "    h(request.args['c'])", before=before)
+    assert lines == [line_of("os.system(cmd)")]
+
+
+def test_what_a_registered_function_reads_itself_reaches_a_sink_at_every_dispatch() -> None:
+    source = (
+        "SOURCES = {}\n"
+        "def source(f):\n    SOURCES[f.__name__] = f\n    return f\n"
+        "@source\ndef query(name):\n    return request.args[name]\n"
+    )
+    views = "".join(
+        f"@app.route('/{v}')\ndef {v}():\n    for s in SOURCES.values():\n"
+        f"        os.system(s('q'))  # {v}\n"
+        for v in ("first", "second")
+    )
+    text = HEAD + source + views
+    lines = text.splitlines()
+    expected = [i for i, line in enumerate(lines, 1) if "os.system(s(" in line]
+    found = analyze_text("m.py", text)
+    assert sorted(f.line for f in found if f.rule.id == "PY-COMMAND-INJECTION") == expected

@@ -170,7 +170,33 @@ class Interprocedural(SinkChecks):
             else self.m.registry_key(registries.lookup(func), self.class_name())
         )
         funcs = self.m.registries.get(container, ()) if container is not None else ()
-        return self._run_each(funcs, node, args, kwargs, wrapped=True)
+        key = self._dispatch_key(container, args, kwargs) if funcs else None
+        if key is None:
+            return self._run_each(funcs, node, args, kwargs, wrapped=True)
+        done = self.m.dispatched.get(key)
+        if done is None:
+            done = self._run_each(funcs, node, args, kwargs, wrapped=True) or CLEAN
+            self.m.dispatched[key] = done
+        return done
+
+    def _dispatch_key(
+        self, container: str | None, args: list[Val], kwargs: dict[str, Val]
+    ) -> tuple[object, ...] | None:
+        """The key under which a registry's dispatch is the same wherever it is made,
+        None when it is not: where callees are no longer followed (each returns
+        what its arguments hold, reporting nothing), by the arguments' taints; with
+        no tainted argument and no summary under way (each returns what it returns
+        on its own, reporting nothing here), once. Otherwise each callee runs."""
+        taints = (
+            tuple(a.deep_taint() for a in args),
+            tuple((k, v.deep_taint()) for k, v in kwargs.items()),
+        )
+        if self.depth >= MAX_DEPTH:
+            return ("followed no further", container, *taints)
+        clean = all(t is None for t in taints[0]) and all(t is None for _, t in taints[1])
+        if clean and self.depth == 0 and not self.m.in_progress:
+            return ("clean", container)
+        return None
 
     def _run_each(
         self,
@@ -464,7 +490,12 @@ def decorator_wrappers(info: FunctionInfo) -> list[FunctionInfo]:
     call (`@audited("tag")`), the function the decorator it returns returns. The
     decorator is one of the same module or one it imports from another module of
     the project (`from .log import with_logging`, `@log.with_logging`)."""
+    key = f"{info.qualname}:{info.node.lineno}"
+    known = info.module.wrappers.get(key)
+    if known is not None:
+        return known
     out: list[FunctionInfo] = []
+    info.module.wrappers[key] = out
     if info.class_name is not None:
         return out
     for d in info.node.decorator_list:

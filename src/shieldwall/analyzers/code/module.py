@@ -177,6 +177,13 @@ class Module:
         self._registered: dict[str, Registration] | None = None
         self._request_unbound: bool | None = None
         self._registries: Registries | None = None
+        self._registry_funcs: dict[str, tuple[FunctionInfo, ...]] | None = None
+        # per function (qualname:line): the wrappers its decorators put in its place
+        self.wrappers: dict[str, list[FunctionInfo]] = {}
+        # a registry's dispatch where the callees are no longer followed (see
+        # `Interprocedural.call_registered`): container and argument taints -> result
+        self.dispatched: dict[tuple[object, ...], Val] = {}
+        self._reads_source: dict[tuple[int, int], bool] = {}
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name
 
@@ -285,11 +292,13 @@ class Module:
     @property
     def registries(self) -> dict[str, tuple[FunctionInfo, ...]]:
         """Container -> the functions a decorator of the module registers in it
-        (`registries.registered`)."""
-        return {
-            name: tuple(self.functions[f] for f in funcs if f in self.functions)
-            for name, funcs in self._registry_data().members.items()
-        }
+        (`registries.registered`); built once."""
+        if self._registry_funcs is None:
+            self._registry_funcs = {
+                name: tuple(self.functions[f] for f in funcs if f in self.functions)
+                for name, funcs in self._registry_data().members.items()
+            }
+        return self._registry_funcs
 
     def registry_key(self, container: str | None, class_name: str | None) -> str | None:
         """The registry a container's text names (`self.routes` in a method of the
@@ -335,9 +344,13 @@ class Module:
         return None
 
     def may_read_source(self, info: FunctionInfo) -> bool:
+        """The function's text names a source (a cheap test, once per function)."""
         start, end = info.node.lineno, info.node.end_lineno or info.node.lineno
-        chunk = "\n".join(self.lines[start - 1 : end])
-        return any(h in chunk for h in SOURCE_HINTS)
+        found = self._reads_source.get((start, end))
+        if found is None:
+            chunk = "\n".join(self.lines[start - 1 : end])
+            found = self._reads_source[(start, end)] = any(h in chunk for h in SOURCE_HINTS)
+        return found
 
     def registered(self, name: str) -> Registration | None:
         """How a handler of this name is registered by a call (add_url_rule, a
