@@ -6,6 +6,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shieldwall.errors import ConfigError
 from shieldwall.runtime.config import from_mapping
@@ -98,3 +100,23 @@ def test_paranoia_is_read_from_the_config_and_checked() -> None:
     for bad in (0, 5, "2", True):
         with pytest.raises(ConfigError, match="paranoia"):
             from_mapping({"paranoia": bad})
+
+
+_PUNCTUATION = set("~!@#$%^&*()-+={}[]|:;\"'`<>")
+_COUNTED = {"RT-SQLI-PL2-CHARS": 12, "RT-SQLI-PL3-CHARS": 6, "RT-SQLI-PL4-CHARS": 2}
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab1 ,./?_" + "".join(sorted(_PUNCTUATION)), max_size=60))
+def test_a_punctuation_fragment_counts_its_characters_anywhere_in_the_value(text: str) -> None:
+    for fragment in FRAGMENTS:
+        if fragment.rule in _COUNTED:
+            counted = sum(c in _PUNCTUATION for c in text) >= _COUNTED[fragment.rule]
+            assert fragment.test(text) == counted, fragment.rule
+
+
+def test_punctuation_far_into_a_long_value_is_still_counted() -> None:
+    [fragment] = [f for f in FRAGMENTS if f.rule == "RT-SQLI-PL2-CHARS"]
+    filler = "x" * 50_000
+    assert not fragment.test(filler + "()" * 5 + "x")
+    assert fragment.test(filler + "()" * 6 + "x")

@@ -287,3 +287,11 @@ def test_powershell_aliases_history_recall_aliases_and_sourcing_are_cmdi(value: 
 )
 def test_words_near_powershell_aliases_and_history_recall_stay_quiet(text: str) -> None:
     assert "cmdi" not in payload_kinds(query="q=" + quote(text))
+
+
+def test_a_long_run_of_line_breaks_is_no_command_until_a_command_follows_it() -> None:
+    # every break is a separator and a blank: each run is read once, not once per break
+    breaks = "\n" * 2000
+    assert not shell_command(breaks)
+    assert not shell_command(breaks + "hello")
+    assert shell_command(breaks + "cat /etc/hosts")

@@ -39,6 +39,16 @@ _FUNCTIONS = (
 )
 
 
+_SQL_PUNCTUATION = r"~!@#$%^&*()\-+={}\[\]|:;\"'`<>"
+
+
+def _punctuation(count: int) -> str:
+    """`count` SQL punctuation characters anywhere in the value. Anchored at the
+    start, each run of other characters taken whole (`*+`): linear in the value's
+    length (unanchored, a search retried from every position: 0.3 s on 8 KB)."""
+    return rf"\A(?:[^{_SQL_PUNCTUATION}]*+[{_SQL_PUNCTUATION}]){{{count}}}"
+
+
 @dataclass(frozen=True, slots=True)
 class Fragment:
     kind: str
@@ -107,7 +117,7 @@ FRAGMENTS: tuple[Fragment, ...] = (
         "RT-SQLI-PL2-CHARS",
         2,
         PARAMETERS,
-        r"(?:[^~!@#$%^&*()\-+={}\[\]|:;\"'`<>]*[~!@#$%^&*()\-+={}\[\]|:;\"'`<>]){12}",
+        _punctuation(12),
     ),
     # a shell variable, command substitution or backquoted command (`${cmd}`, `$(id)`)
     _fragment(
@@ -151,7 +161,7 @@ FRAGMENTS: tuple[Fragment, ...] = (
         "RT-SQLI-PL3-CHARS",
         3,
         PARAMETERS,
-        r"(?:[^~!@#$%^&*()\-+={}\[\]|:;\"'`<>]*[~!@#$%^&*()\-+={}\[\]|:;\"'`<>]){6}",
+        _punctuation(6),
     ),
     # a punctuation character repeated four times (`....`, `####`)
     _fragment("sqli", "RT-SQLI-PL3-REPEAT", 3, PARAMETERS, r"([^\w\s])\1{3}"),
@@ -176,7 +186,7 @@ FRAGMENTS: tuple[Fragment, ...] = (
         "RT-SQLI-PL4-CHARS",
         4,
         PARAMETERS,
-        r"(?:[^~!@#$%^&*()\-+={}\[\]|:;\"'`<>]*[~!@#$%^&*()\-+={}\[\]|:;\"'`<>]){2}",
+        _punctuation(2),
     ),
     # a new line followed by a word (a second command)
     _fragment("cmdi", "RT-CMDI-PL4-NEWLINE", 4, PARAMETERS, r"[\r\n]\s*[a-z]"),

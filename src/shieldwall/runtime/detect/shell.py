@@ -77,8 +77,8 @@ _ARGUMENT = (
     r"|(?:hklm|hkcu|env|variable|function|alias|cert):)"
 )
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
-_SEPARATED = re.compile(
-    r"(?:[;|`\n\r\x1a]|&&?|\$\(|\|\|)\s*\(?\s*"
+_SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with one
+    r"(?:[;|`\n\r\x1a]|&&?|\$\(|\|\|)\s*+\(?\s*+"
     + _PREFIX
     + r"?(?:[\w.~-]*/)*(?:(?:"
     + _SHELL_ONLY
