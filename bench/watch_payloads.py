@@ -40,8 +40,8 @@ traversal wordlists. Each is a source of its own.
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
       [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
       [--payloadbox-sqli DIR] [--payloadbox-cmdi DIR] [--intruder-payloads DIR]
-      [--waf-bypass DIR] [--gotestwaf DIR] [--seed N] [--misses KIND]
-(the last five: bench/watch_sources.py)
+      [--waf-bypass DIR] [--gotestwaf DIR] [--libinjection DIR] [--seed N] [--misses KIND]
+(the last six: bench/watch_sources.py)
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -60,6 +60,7 @@ from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
 from watch_sources import (
     gotestwaf,
     intruder_payloads,
+    libinjection,
     payloadbox_cmdi,
     payloadbox_sqli,
     waf_bypass,
@@ -240,7 +241,14 @@ def payload_cases(
 
 # Sources whose values are written as they go on the wire (sqlmap's tamper scripts: `+`
 # for a space, `%C0%AA`, `%S%E%L`): only what a URL cannot hold is escaped.
-WIRE_SOURCES = frozenset({"sqlmap tampered payloads", "commix tampered payloads"})
+WIRE_SOURCES = frozenset(
+    {
+        "sqlmap tampered payloads",
+        "commix tampered payloads",
+        "libinjection sqli samples",
+        "libinjection false positives",
+    }
+)
 
 
 def payload_line(n: int, payload: str, wire: bool = False) -> str:
@@ -290,6 +298,7 @@ def main() -> int:
     parser.add_argument("--intruder-payloads", type=Path, help="1N3/IntruderPayloads dir")
     parser.add_argument("--waf-bypass", type=Path, help="nemesida-waf/waf-bypass dir")
     parser.add_argument("--gotestwaf", type=Path, help="wallarm/gotestwaf dir")
+    parser.add_argument("--libinjection", type=Path, help="client9/libinjection dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
@@ -299,6 +308,7 @@ def main() -> int:
         (args.intruder_payloads, intruder_payloads),
         (args.waf_bypass, waf_bypass),
         (args.gotestwaf, gotestwaf),
+        (args.libinjection, libinjection),
     ]
     if not (
         args.lists

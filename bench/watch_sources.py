@@ -12,6 +12,12 @@ cases. They are tuning sources: their misses are looked at while fixing the dete
   payload of its SQLi, RCE and LFI sets, already URL-encoded as they are sent.
 - `--gotestwaf DIR` (wallarm/gotestwaf): the payloads of its OWASP and community test
   cases of SQL injection, shell and code execution, path traversal and file inclusion.
+- `--libinjection DIR` (client9/libinjection): the SQL injection samples of its `data/`
+  (URL-encoded query input, written as they go on the wire), but those gathered by
+  the makers of ModSecurity's rules (SpiderLabs' challenges, the `modsec` issue, Ryan
+  Barnett's WordPress list), which may share requests with the CRS tests; and its
+  `false_positives.txt`, ordinary input once mistaken for SQL, as a benign source
+  (kind `benign`: the "any kind" column is the share flagged).
 """
 
 from __future__ import annotations
@@ -44,6 +50,9 @@ GOTESTWAF_TYPES = {
     "Path Traversal": "path-traversal",
     "LFI": "path-traversal",
 }
+
+
+LIBINJECTION_LEFT_OUT = ("spiderlabs", "modsec", "rbarnett")
 
 
 def _read(tree: CrsTree, path: str) -> str:
@@ -112,3 +121,21 @@ def gotestwaf(root: Path) -> list[Case]:
         if kind:
             by_kind.setdefault(kind, []).extend(str(p) for p in doc.get("payload", []))
     return [c for kind, values in by_kind.items() for c in _dedup("gotestwaf cases", kind, values)]
+
+
+def libinjection(root: Path) -> list[Case]:
+    tree = CrsTree(root)
+    attacks: list[str] = []
+    benign: list[str] = []
+    for path in tree.files("data"):
+        name = path.rsplit("/", 1)[-1]
+        if any(word in name for word in LIBINJECTION_LEFT_OUT):
+            continue
+        lines = [x for x in _read(tree, path).splitlines() if x.strip() and not x.startswith("#")]
+        if name.startswith("sqli-") and name.endswith(".txt"):
+            attacks += lines
+        elif name == "false_positives.txt":
+            benign += lines
+    return _dedup("libinjection sqli samples", "sqli", attacks) + _dedup(
+        "libinjection false positives", "benign", benign
+    )

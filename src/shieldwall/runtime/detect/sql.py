@@ -153,6 +153,30 @@ SQL_SHAPES = re.compile(
     r"|\brestore\s+(?:log|database|headeronly|filelistonly|labelonly|rewindonly|verifyonly)\b"
     r".{0,80}?\bfrom\s+disk\s*="
     r"|\b(?:len|datalength)\s*\(\s*\(?\s*select\s+(?:top\s+\d|\*|@@|[\w`.]+\s*(?:,|\bfrom\b))"
+    # a quoted word compared with itself (`'a'='a`, `'text' = n'text'`), an empty string
+    # equal to a condition (`'='or'`)
+    r"|(?P<q>['\"])(?P<word>\w*)(?P=q)\s*(?:=|<=>|\blike\b)\s*n?(?P=q)(?P=word)(?:(?P=q)|\s*$)"
+    r"|"
+    + _QUOTE
+    + r"\s*=\s*"
+    + _QUOTE
+    + r"\s*(?:or|\|\|)\s*"
+    + _QUOTE
+    # a condition on a constant, then a comment that drops the rest of the query (at the
+    # value's end: `1 or 2 -- either` is prose)
+    + r"|(?:^|[\s)])(?:or|and)\s+(?:\d+|true|false)\s*--[\s'\"]*$"
+    # MongoDB operators as the keys of a query object written without quotes
+    r"|[{,]\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not|nor|comment)\s*:"
+    # a number or a row limit, then a comment that drops the rest (`417652--`, `limit 0,1--`)
+    r"|^\s*(?:\d+|limit\s+\d+\s*,\s*\d+)\s*--\s*$"
+    # a NULL test joined by `||`/`&&` that ends the value, a whole CASE expression
+    r"|(?:\|\||&&)\s*[\w`.]+\s+is\s+(?:not\s+)?null\s*(?:$|--|#|\))"
+    r"|\bcase\s+(?:\w+\s+)?when\s+[\w'\"()=<>!.\s]{1,60}?\s+then\s+[\w'\"().-]{1,40}\s+"
+    r"(?:else\s+[\w'\"().-]{1,40}\s+)?end\b"
+    # a look-alike quote a database's character set turns into the ASCII one (U+02BC, the
+    # modifier letter apostrophe: `1<U+02BC> or`; the full-width one is already ASCII once
+    # decoded), and a prime (U+2032) closing a value before a condition (`1<U+2032>) and`)
+    r"|\u02bc\s*\)*\s*(?:or|and|union|;|--|#)(?:\b|(?<=\W))|\u2032\s*\)+\s*(?:and|or)\b"
 )
 
 
