@@ -40,8 +40,9 @@ traversal wordlists. Each is a source of its own.
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
       [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
       [--payloadbox-sqli DIR] [--payloadbox-cmdi DIR] [--intruder-payloads DIR]
-      [--waf-bypass DIR] [--gotestwaf DIR] [--libinjection DIR] [--seed N] [--misses KIND]
-(the last six: bench/watch_sources.py)
+      [--waf-bypass DIR] [--gotestwaf DIR] [--libinjection DIR] [--gtfobins DIR]
+      [--seed N] [--misses KIND]
+(the last seven: bench/watch_sources.py)
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -59,6 +60,7 @@ from urllib.parse import quote
 from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
 from watch_sources import (
     gotestwaf,
+    gtfobins,
     intruder_payloads,
     libinjection,
     payloadbox_cmdi,
@@ -299,6 +301,7 @@ def main() -> int:
     parser.add_argument("--waf-bypass", type=Path, help="nemesida-waf/waf-bypass dir")
     parser.add_argument("--gotestwaf", type=Path, help="wallarm/gotestwaf dir")
     parser.add_argument("--libinjection", type=Path, help="client9/libinjection dir")
+    parser.add_argument("--gtfobins", type=Path, help="GTFOBins/GTFOBins.github.io dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
@@ -309,6 +312,7 @@ def main() -> int:
         (args.waf_bypass, waf_bypass),
         (args.gotestwaf, gotestwaf),
         (args.libinjection, libinjection),
+        (args.gtfobins, gtfobins),
     ]
     if not (
         args.lists

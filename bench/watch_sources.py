@@ -18,6 +18,8 @@ cases. They are tuning sources: their misses are looked at while fixing the dete
   Barnett's WordPress list), which may share requests with the CRS tests; and its
   `false_positives.txt`, ordinary input once mistaken for SQL, as a benign source
   (kind `benign`: the "any kind" column is the share flagged).
+- `--gtfobins DIR` (GTFOBins/GTFOBins.github.io): the command lines of every binary's
+  page (`_gtfobins/`), each injected after a separator (`; ` then the line), cmdi.
 """
 
 from __future__ import annotations
@@ -139,3 +141,21 @@ def libinjection(root: Path) -> list[Case]:
     return _dedup("libinjection sqli samples", "sqli", attacks) + _dedup(
         "libinjection false positives", "benign", benign
     )
+
+
+def gtfobins(root: Path) -> list[Case]:
+    tree = CrsTree(root)
+    lines: list[str] = []
+    for path in tree.files("_gtfobins"):
+        text = _read(tree, path)
+        try:
+            doc = yaml.safe_load(text.split("\n...", 1)[0]) or {}
+        except yaml.YAMLError:
+            continue
+        for entries in (doc.get("functions") or {}).values():
+            lines += [
+                "; " + str(e["code"])
+                for e in entries or []
+                if isinstance(e, dict) and e.get("code")
+            ]
+    return _dedup("GTFOBins command lines", "cmdi", lines)
