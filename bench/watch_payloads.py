@@ -41,8 +41,8 @@ Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
       [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
       [--payloadbox-sqli DIR] [--payloadbox-cmdi DIR] [--intruder-payloads DIR]
       [--waf-bypass DIR] [--gotestwaf DIR] [--libinjection DIR] [--gtfobins DIR]
-      [--seed N] [--misses KIND]
-(the last seven: bench/watch_sources.py)
+      [--lolbas DIR] [--seed N] [--misses KIND]
+(the last eight: bench/watch_sources.py)
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -63,6 +63,7 @@ from watch_sources import (
     gtfobins,
     intruder_payloads,
     libinjection,
+    lolbas,
     payloadbox_cmdi,
     payloadbox_sqli,
     waf_bypass,
@@ -302,6 +303,7 @@ def main() -> int:
     parser.add_argument("--gotestwaf", type=Path, help="wallarm/gotestwaf dir")
     parser.add_argument("--libinjection", type=Path, help="client9/libinjection dir")
     parser.add_argument("--gtfobins", type=Path, help="GTFOBins/GTFOBins.github.io dir")
+    parser.add_argument("--lolbas", type=Path, help="LOLBAS-Project/LOLBAS dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
@@ -313,6 +315,7 @@ def main() -> int:
         (args.gotestwaf, gotestwaf),
         (args.libinjection, libinjection),
         (args.gtfobins, gtfobins),
+        (args.lolbas, lolbas),
     ]
     if not (
         args.lists

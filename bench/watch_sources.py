@@ -20,6 +20,8 @@ cases. They are tuning sources: their misses are looked at while fixing the dete
   (kind `benign`: the "any kind" column is the share flagged).
 - `--gtfobins DIR` (GTFOBins/GTFOBins.github.io): the command lines of every binary's
   page (`_gtfobins/`), each injected after a separator (`; ` then the line), cmdi.
+- `--lolbas DIR` (LOLBAS-Project/LOLBAS): the command lines of its Windows binaries,
+  libraries and scripts (`yml/`), each after a separator (`& ` then the line), cmdi.
 """
 
 from __future__ import annotations
@@ -159,3 +161,18 @@ def gtfobins(root: Path) -> list[Case]:
                 if isinstance(e, dict) and e.get("code")
             ]
     return _dedup("GTFOBins command lines", "cmdi", lines)
+
+
+def lolbas(root: Path) -> list[Case]:
+    tree = CrsTree(root)
+    lines: list[str] = []
+    for path in tree.files("yml"):
+        try:
+            doc = yaml.safe_load(_read(tree, path)) or {}
+        except yaml.YAMLError:
+            continue
+        commands = doc.get("Commands") or [] if isinstance(doc, dict) else []
+        lines += [
+            "& " + str(c["Command"]) for c in commands if isinstance(c, dict) and c.get("Command")
+        ]
+    return _dedup("LOLBAS command lines", "cmdi", lines)

@@ -1,7 +1,9 @@
-"""Binaries that GTFOBins lists as running, reading or writing for an intruder: a
-separator before one that is no word is enough; one that is a word too needs an
-option or a path after it, as the command words before them. Command lines are
-built here from a binary, an option and a path; near misses stay quiet."""
+"""Binaries that GTFOBins (Unix) and LOLBAS (Windows) list as running, reading or
+writing for an intruder: a separator before one that is no word is enough (with
+`.exe` and its folder too, for Windows); one that is a word too needs an option or
+a path after it, as the command words before them; any Windows program given an
+option after a separator is one. Command lines are built here from a binary, an
+option and a path; near misses stay quiet."""
 
 from __future__ import annotations
 
@@ -15,6 +17,10 @@ from tests.runtime.payloads import payload_kinds
 NOT_WORDS = ["exiftool", "ssh-keygen", "systemd-run", "pdflatex", "dmidecode", "capsh", "rustc"]
 WORDS_TOO = ["julia", "date", "column", "install", "cargo", "ffmpeg", "puppet", "pandoc"]
 SEPARATORS = [";", "|", "&&", "\n"]
+
+
+WINDOWS = ["rundll32", "msbuild", "installutil", "regasm", "mavinject", "diskshadow"]
+FOLDERS = ["", "c:\\windows\\system32\\", '"C:\\Windows\\Microsoft.NET\\Framework\\v4.0\\']
 
 
 def _cmdi(value: str) -> bool:
@@ -38,8 +44,25 @@ def test_a_binary_that_is_a_word_with_an_option_or_a_path_is_cmdi(
 
 
 @pytest.mark.parametrize(
+    ("folder", "binary", "suffix"), list(itertools.product(FOLDERS, WINDOWS, ["", ".exe"]))
+)
+def test_a_windows_binary_after_a_separator_is_cmdi(folder: str, binary: str, suffix: str) -> None:
+    end = '"' if folder.startswith('"') else ""
+    assert _cmdi(f"x & {folder}{binary}{suffix}{end} c:\\x.dll")
+
+
+@pytest.mark.parametrize("program", ["update.exe --processStart x", "setup.exe /s", "a-b.exe -q"])
+def test_any_windows_program_given_an_option_after_a_separator_is_cmdi(program: str) -> None:
+    assert _cmdi("x & " + program)
+
+
+@pytest.mark.parametrize(
     "value",
     [
+        "setup.exe",
+        "run setup.exe then reboot",
+        "a; setup.exe",
+        "msbuild tutorial",
         "lunch; date night",
         "tea | install guide",
         "a; column b",
