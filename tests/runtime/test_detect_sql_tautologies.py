@@ -78,8 +78,29 @@ def test_look_alike_quotes_before_a_condition_are_sqli(word: str, quote_: str) -
 
 
 @pytest.mark.parametrize(
+    ("function", "argument"),
+    list(
+        itertools.product(
+            ["dblink", "dblink_connect", "has_dbaccess", "json_depth", "query_to_xml"],
+            ["1", "'a'", "(select 1)"],
+        )
+    ),
+)
+def test_a_call_of_a_function_only_sql_has_is_sqli(function: str, argument: str) -> None:
+    assert _query("sqli", f"{function}({argument})")
+
+
+@pytest.mark.parametrize("shape", ["polygon", "linestring", "multipoint", "geometrycollection"])
+def test_a_geometry_constructor_given_a_query_is_sqli(shape: str) -> None:
+    assert _query("sqli", f"{shape}((select * from (select version())a))")
+    assert not payload_kinds(query="wkt=" + quote(f"{shape.upper()}((30 10, 40 40, 20 40))"))
+
+
+@pytest.mark.parametrize(
     "value",
     [
+        "json_length of array",
+        "dblink tutorial",
         "pick 1 or 2 -- either works",
         "rock or roll --",
         "score 3-- 4",

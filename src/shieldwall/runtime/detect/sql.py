@@ -113,7 +113,13 @@ SQL_SHAPES = re.compile(
     r"|sql_variant_property|sqlite_compileoption_used|load_extension|zeroblob|last_insert_rowid"
     r"|schema_name|current_database|current_schema|getpgusername|lo_from_bytea|lo_export"
     r"|json_objectagg|json_arrayagg|inet_server_addr|inet_client_addr|pg_postmaster_start_time"
-    r"|pg_is_in_recovery|pg_read_binary_file|pg_sleep_for|pg_sleep_until)\s*\("
+    r"|pg_is_in_recovery|pg_read_binary_file|pg_sleep_for|pg_sleep_until|dblink|dblink_connect"
+    r"|dblink_exec|dblink_send_query|has_dbaccess|json_depth|json_length|query_to_xml"
+    r"|database_to_xml|table_to_xml|query_to_xml_and_xmlschema)\s*\("
+    # MySQL's geometry constructors given a query, for its error to show the result (a
+    # map's `POLYGON((30 10, ...))` is no query)
+    r"|\b(?:geometrycollection|multipoint|polygon|linestring|multilinestring|multipolygon)"
+    r"\s*\(\s*\(*\s*select\b"
     # databases and system tables of one server or another
     r"|\b(?:sqlite_temp_master|pg_toast|msysaccessstorage|msysaccessxml|msysmodules2?"
     r"|msysqueries|msysrelationships|sysaux)\b|\bmaster\.\.sys\w+|\b(?:msdb|tempdb)\.\.?\w"
