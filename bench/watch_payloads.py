@@ -39,7 +39,10 @@ traversal wordlists. Each is a source of its own.
 
 Run:  .venv/bin/python bench/watch_payloads.py [--lists DIR] [--fuzzdb DIR]
       [--payloadbox-xss DIR] [--sqlmap DIR|pypi] [--commix DIR] [--wfuzz DIR]
-      [--seed N] [--misses KIND]
+      [--payloadbox-sqli DIR] [--payloadbox-cmdi DIR] [--intruder-payloads DIR]
+      [--waf-bypass DIR] [--gotestwaf DIR] [--libinjection DIR] [--gtfobins DIR]
+      [--lolbas DIR] [--seed N] [--misses KIND]
+(the last eight: bench/watch_sources.py)
 (at least one source.) These lists are looked at while fixing the
 detectors: their figures are tuned figures.
 """
@@ -55,6 +58,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from watch_crs import WORK, CrsTree, _write, benign_modsec_lines
+from watch_sources import (
+    gotestwaf,
+    gtfobins,
+    intruder_payloads,
+    libinjection,
+    lolbas,
+    payloadbox_cmdi,
+    payloadbox_sqli,
+    waf_bypass,
+)
 from watch_tools import commix_payloads, sqlmap_payloads, sqlmap_root, sqlmap_tampered
 from watch_traffic import _clf, _esc, generate, render
 
@@ -231,7 +244,14 @@ def payload_cases(
 
 # Sources whose values are written as they go on the wire (sqlmap's tamper scripts: `+`
 # for a space, `%C0%AA`, `%S%E%L`): only what a URL cannot hold is escaped.
-WIRE_SOURCES = frozenset({"sqlmap tampered payloads", "commix tampered payloads"})
+WIRE_SOURCES = frozenset(
+    {
+        "sqlmap tampered payloads",
+        "commix tampered payloads",
+        "libinjection sqli samples",
+        "libinjection false positives",
+    }
+)
 
 
 def payload_line(n: int, payload: str, wire: bool = False) -> str:
@@ -276,11 +296,35 @@ def main() -> int:
     parser.add_argument("--sqlmap", help="unpacked sqlmap wheel dir, or pypi")
     parser.add_argument("--commix", type=Path, help="commix dir")
     parser.add_argument("--wfuzz", type=Path, help="wfuzz dir")
+    parser.add_argument("--payloadbox-sqli", type=Path, help="payloadbox sqli list dir")
+    parser.add_argument("--payloadbox-cmdi", type=Path, help="payloadbox cmdi list dir")
+    parser.add_argument("--intruder-payloads", type=Path, help="1N3/IntruderPayloads dir")
+    parser.add_argument("--waf-bypass", type=Path, help="nemesida-waf/waf-bypass dir")
+    parser.add_argument("--gotestwaf", type=Path, help="wallarm/gotestwaf dir")
+    parser.add_argument("--libinjection", type=Path, help="client9/libinjection dir")
+    parser.add_argument("--gtfobins", type=Path, help="GTFOBins/GTFOBins.github.io dir")
+    parser.add_argument("--lolbas", type=Path, help="LOLBAS-Project/LOLBAS dir")
     parser.add_argument("--seed", type=int, default=7, help="seed of the benign traffic")
     parser.add_argument("--misses", help="print the missed payloads of this kind")
     args = parser.parse_args()
+    more = [
+        (args.payloadbox_sqli, payloadbox_sqli),
+        (args.payloadbox_cmdi, payloadbox_cmdi),
+        (args.intruder_payloads, intruder_payloads),
+        (args.waf_bypass, waf_bypass),
+        (args.gotestwaf, gotestwaf),
+        (args.libinjection, libinjection),
+        (args.gtfobins, gtfobins),
+        (args.lolbas, lolbas),
+    ]
     if not (
-        args.lists or args.fuzzdb or args.payloadbox_xss or args.sqlmap or args.commix or args.wfuzz
+        args.lists
+        or args.fuzzdb
+        or args.payloadbox_xss
+        or args.sqlmap
+        or args.commix
+        or args.wfuzz
+        or any(root for root, _ in more)
     ):
         raise SystemExit("give at least one source: --lists, --fuzzdb, --payloadbox-xss, ...")
     cases: list[Case] = []
@@ -300,6 +344,12 @@ def main() -> int:
             absent += missing
     WORK.mkdir(parents=True, exist_ok=True)
     cases += _tool_cases(args.sqlmap, args.commix, args.seed)
+    for root, read in more:
+        if root:
+            got = read(root)
+            if not got:
+                raise SystemExit(f"no payload found under {root}: fetch it again")
+            cases += got
     for path in absent:
         print(f"list absent, skipped: {path}")
     log = _write(

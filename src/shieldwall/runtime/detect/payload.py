@@ -52,7 +52,7 @@ _WORDS = re.compile(
     r"|information_schema|xp_cmdshell)\b|root/|\.ssh|id_[rd]sa|\.htpasswd|var/log|sudoers"
     r"|wp-config|web\.config|\b(?:uname|visudo|ansible|cscli|netstat|systeminfo|nslookup)\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\b"
-    r"|\bs?bin/|case\s+when\b|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
+    r"|\bs?bin/|case\s+(?:\w+\s+)?when\b|^\s*\d+\s*--\s*$|\b(?:ansible|cscli)\b|\bchef-|\bnet\s+(?:user|localgroup)\b|\bnetsh\b"
     r"|/\.|^\.|web-inf|meta-inf|\.(?:ini|conf|cnf|tfstate)\b|system32|inetpub|winnt|id_ed25519"
     r"|id_ecdsa|tomcat-users|applicationhost|windows[/\\]|@@|group\s+by|\bxor\b|\bdiv\b|\blike\b|\bbetween\b|\blimit\b"
     r"|\bprocedure\b|sysaux|msdb|tempdb|pg_toast|msys\w+|ntuser\.dat|\.sys\b|autoexec"

@@ -40,6 +40,36 @@ _SHELL_ONLY = (
     "|qwinsta|quser|nbtstat|nltest|dsquery|csvde|ntdsutil|klist|setspn|msiexec|cscript"
     "|wscript|forfiles|xcopy|robocopy|cipher|driverquery|getmac|gpresult|winrm|winrs|mountvol"
     "|openfiles|runas|esentutl|makecab|mklink|tskill"
+    # binaries GTFOBins lists (what they run, read or write for an intruder) that are
+    # no word of any language
+    "|exiftool|lwp-download|lwp-request|systemd-run|ssh-copy-id|ssh-keyscan|ssh-keygen"
+    "|run-mailcap|pdflatex|lualatex|luatex|latexmk|octave-cli|mawk|nawk|genisoimage|dos2unix"
+    "|apache2ctl|msgattrib|msgcat|msgconv|msgmerge|msguniq|hping3|gcore|fail2ban-client"
+    "|dmidecode|cupsfilter|csvtool|capsh|busctl|bashbug|basenc|base58|ascii85|atobm|apport-cli"
+    "|zsoelim|uuencode|varnishncsa|timedatectl|systemd-resolve|setcap|rpmverify|rpmquery|rpmdb"
+    "|rlwrap|openvt|ntpdate|dnsmasq|nroff|troff|neofetch|fastfetch|rustc|rustdoc|rustfmt"
+    "|pygmentize|virsh|sshfs|dstat|rlogin|w3m|ascii-xfr|check_log|check_raid|check_memory"
+    "|check_cups|check_statusfile|start-stop-daemon|xmodmap|ssh-agent|wireshark"
+    # Windows binaries LOLBAS lists (what runs, downloads or dumps for an intruder) that
+    # are no word of any language
+    "|acccheckconsole|addinutil|adplus|agentexecutor|appcert|appinstaller|applauncher|appvlp"
+    "|aspnet_compiler|atbroker|bginfo|certoc|certreq|cmdkey|cmdl32|cmstp|colorcpl"
+    "|computerdefaults|configsecuritypolicy|conhost|coregen|createdump|customshellhost"
+    "|datasvcutil|defaultpack|desktopimgdownldr|devicecredentialdeployment|devinit"
+    "|devtoolslauncher|devtunnel|dfsvc|diantz|diskshadow|dnscmd|dsdbutil|dtutil|dump64"
+    "|dumpminitool|dxcap|ecmangen|eudcedit|eventvwr|extexport|extrac32|fltmc|fsianycpu"
+    "|gpscript|ie4uinit|iediagcmd|ieexec|ilasm|imewdbld|infdefaultinstall|installutil"
+    "|intellitrace|iscsicpl|ldifde|mavinject|mftrace|microsoft\\.workflow\\.compiler|mofcomp"
+    "|mpcmdrun|mpiexec|msaccess|msbuild|msconfig|msdeploy|msdt|msedge|msedgewebview2|msohtmed"
+    "|msoxmled|mspub|msxsl|ngen|nmcap|ntsd|odbcad32|odbcconf|offlinescannershell"
+    "|onedrivestandaloneupdater|openconsole|pcalua|pcwrun|pixtool|pktmon|pnputil|powerpnt"
+    "|presentationhost|printbrm|procdump|protocolhandler|provlaunch|rasautou|rcsi|rdrleakdiag"
+    "|regasm|regini|register-cimprovider|regsvcs|rpcping|runexehelper|runonce|runscripthelper"
+    "|setres|settingsynchost|setupugc|sigverif|sqldumper|sqlps|sqltoolsps|stordiag"
+    "|syncappvpublishingserver|testwindowremoteagent|ttdinject|tttracer|unregmp2|verclsid"
+    "|visualuiaverifynative|vsdiagnostics|vshadow|vsiisexelauncher|vsjitdebugger"
+    "|vslaunchbrowser|vsls-agent|vstest\\.console|wbadmin|wbemtest|wfmformat|windbg|winfile"
+    "|winget|winproj|winword|wlrmdr|wsreset|wuauclt|xbootmgr|xbootmgrsleep|xwizard"
     # PowerShell's aliases that are no word of any language
     "|gci|gcm|gps|gsv|saps|spps|icm|gwmi|ipmo|gdr|ogv|rcjb|sajb|iwmi|rwmi|swmi|ipcsv|epcsv"
     "|rvpa|cvpa|gcs|shcm|trcm|sasv|spsv|rdr|ndr|rnp|rni|clhy|cnsn|ipsn|epsn|ipal|epal|gbp"
@@ -68,6 +98,14 @@ _WORDS = (
     "|psql|ftp|ss|arp|split|paste|fold|iconv|shuf|watch|nice|at|batch|php-cgi|del|copy|fetch"
     "|links|man|finger|tree|ver|vol|print|replace|expand|ren|rd|md|shutdown|sc|query"
     "|gc|ni|ri|sls|sal|gal|ii|nal|cpi|cpp|clc|cli|clp|cls"
+    # GTFOBins' binaries that are words or names too
+    "|pyright|tsc|restic|rake|puppet|mypy|latex|fmt|emacs|elvish|dosbox|aws|aspell|apache2"
+    "|bc|dc|cargo|dotnet|ffmpeg|cmake|gimp|mosquitto|pandoc|m4|nasm|mutt|minicom|openvpn|nft"
+    "|tailscale|pkg|nm|ptx|eqn|tbl|whiptail|yelp|mtr|gcloud|facter|espeak|dvips|efax|ctr"
+    "|cpan|cowsay|cowthink|byebug|bconsole|batcat|arj|qpdf|pry|yash|sash|zless|xpad|xmore"
+    "|unexpand|urlget|volatility|sqlmap|soelim|redcarpet|opencode|ncdu|jshell|gtester|fzf"
+    "|basez|bbot|ksshell|check_by_ssh|logrotate|julia|ab|ar|ash|date|column|join|install|pr"
+    "|pg|hd|lp|crash|cancel|dialog|highlight|look|alpine|ranger|fish|posh"
 )
 # What follows a command word on a command line: an option, an absolute or home or
 # parent path, the root before an option (`find / -name`), a variable, a drive
@@ -80,10 +118,16 @@ _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 _SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with one
     r"(?:[;|`\n\r\x1a]|&&?|\$\(|\|\|)\s*+\(?\s*+"
     + _PREFIX
-    + r"?(?:[\w.~-]*/)*(?:(?:"
+    # a folder before the command, Windows' too (`"c:\\windows\\system32\\rundll32.exe"`)
+    + r"?\"?(?:[a-z]:)?(?:[\w.~-]*[/\\])*(?:(?:"
     + _SHELL_ONLY
+    + r")(?:\.exe)?\"?"
+    r"(?=$|[\s;|&<>`)},]|\$)|(?:"
+    + _WORDS
     + r")"
-    r"(?=$|[\s;|&<>`)},]|\$)|(?:" + _WORDS + r")" + _ARGUMENT + r")"
+    + _ARGUMENT
+    # any Windows program given an option (`update.exe --processstart`, `setup.exe /s`)
+    + r"|[\w-]+\.exe\"?\s+(?:-{1,2}|/)[a-z])"
 )
 # Shell words that are enough at the very end, after a separator (`;env`, `|who`).
 _WEAK_END = re.compile(

@@ -189,6 +189,11 @@ _CMDI = re.compile(
     # accounts and firewall changed
     r"|(?:[;&|`\n]|\$\()\s*pwd\s*(?:$|[;&|#`)])|<!--\s*#\s*exec\s+cmd\s*=|\bnetsh\s+(?:advfirewall|firewall)\s+set\b"
     r"|\bnet(?:\.exe)?\s+(?:user|localgroup)\s+\S+\s+(?:\S+\s+)?/add\b"
+    # code the server runs: a YAML tag that makes a Python object (`!!python/object/apply:
+    # os.system`), PHP's complex interpolation running a call (`{${phpinfo()}}`,
+    # `${@print(...)}`) and its configuration dump
+    r"|!!python/(?:object(?:/new|/apply)?|name|module):|\{\$\{[^}]{0,100}\(|\$\{@\w+\s*\("
+    r"|\bphpinfo\s*\(\s*\)"
 )
 _SSRF = re.compile(
     r"(?:https?|gopher|dict|ftp|ldap|tftp|sftp)://(?:[^/@\s]*@)?\[?(?:169\.254\.\d+\.\d+"

@@ -113,7 +113,13 @@ SQL_SHAPES = re.compile(
     r"|sql_variant_property|sqlite_compileoption_used|load_extension|zeroblob|last_insert_rowid"
     r"|schema_name|current_database|current_schema|getpgusername|lo_from_bytea|lo_export"
     r"|json_objectagg|json_arrayagg|inet_server_addr|inet_client_addr|pg_postmaster_start_time"
-    r"|pg_is_in_recovery|pg_read_binary_file|pg_sleep_for|pg_sleep_until)\s*\("
+    r"|pg_is_in_recovery|pg_read_binary_file|pg_sleep_for|pg_sleep_until|dblink|dblink_connect"
+    r"|dblink_exec|dblink_send_query|has_dbaccess|json_depth|json_length|query_to_xml"
+    r"|database_to_xml|table_to_xml|query_to_xml_and_xmlschema)\s*\("
+    # MySQL's geometry constructors given a query, for its error to show the result (a
+    # map's `POLYGON((30 10, ...))` is no query)
+    r"|\b(?:geometrycollection|multipoint|polygon|linestring|multilinestring|multipolygon)"
+    r"\s*\(\s*\(*\s*select\b"
     # databases and system tables of one server or another
     r"|\b(?:sqlite_temp_master|pg_toast|msysaccessstorage|msysaccessxml|msysmodules2?"
     r"|msysqueries|msysrelationships|sysaux)\b|\bmaster\.\.sys\w+|\b(?:msdb|tempdb)\.\.?\w"
@@ -153,6 +159,30 @@ SQL_SHAPES = re.compile(
     r"|\brestore\s+(?:log|database|headeronly|filelistonly|labelonly|rewindonly|verifyonly)\b"
     r".{0,80}?\bfrom\s+disk\s*="
     r"|\b(?:len|datalength)\s*\(\s*\(?\s*select\s+(?:top\s+\d|\*|@@|[\w`.]+\s*(?:,|\bfrom\b))"
+    # a quoted word compared with itself (`'a'='a`, `'text' = n'text'`), an empty string
+    # equal to a condition (`'='or'`)
+    r"|(?P<q>['\"])(?P<word>\w*)(?P=q)\s*(?:=|<=>|\blike\b)\s*n?(?P=q)(?P=word)(?:(?P=q)|\s*$)"
+    r"|"
+    + _QUOTE
+    + r"\s*=\s*"
+    + _QUOTE
+    + r"\s*(?:or|\|\|)\s*"
+    + _QUOTE
+    # a condition on a constant, then a comment that drops the rest of the query (at the
+    # value's end: `1 or 2 -- either` is prose)
+    + r"|(?:^|[\s)])(?:or|and)\s+(?:\d+|true|false)\s*--[\s'\"]*$"
+    # MongoDB operators as the keys of a query object written without quotes
+    r"|[{,]\s*\$(?:ne|eq|gt|gte|lt|lte|regex|where|in|nin|exists|expr|or|and|not|nor|comment)\s*:"
+    # a number or a row limit, then a comment that drops the rest (`417652--`, `limit 0,1--`)
+    r"|^\s*(?:\d+|limit\s+\d+\s*,\s*\d+)\s*--\s*$"
+    # a NULL test joined by `||`/`&&` that ends the value, a whole CASE expression
+    r"|(?:\|\||&&)\s*[\w`.]+\s+is\s+(?:not\s+)?null\s*(?:$|--|#|\))"
+    r"|\bcase\s+(?:\w+\s+)?when\s+[\w'\"()=<>!.\s]{1,60}?\s+then\s+[\w'\"().-]{1,40}\s+"
+    r"(?:else\s+[\w'\"().-]{1,40}\s+)?end\b"
+    # a look-alike quote a database's character set turns into the ASCII one (U+02BC, the
+    # modifier letter apostrophe: `1<U+02BC> or`; the full-width one is already ASCII once
+    # decoded), and a prime (U+2032) closing a value before a condition (`1<U+2032>) and`)
+    r"|\u02bc\s*\)*\s*(?:or|and|union|;|--|#)(?:\b|(?<=\W))|\u2032\s*\)+\s*(?:and|or)\b"
 )
 
 
