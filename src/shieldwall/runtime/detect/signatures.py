@@ -29,7 +29,10 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}+[/\\]{2,}){2}|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:(?<!\.)\.{2,}+[/\\]{2,}){2}"
+    r"|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])"
+    # (from the last step up before the file: the folders between end in no `..`)
+    r"|\.\.[/\\]++(?:(?:[\w.-]*[\w-]\.?|\.)[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
