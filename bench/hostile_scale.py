@@ -31,6 +31,10 @@ decorator of the module (`HANDLERS[f.__name__] = f`) and each looping over the
 registry calling every handler, and a route doing the same with request data.
 Followed naively, every function's summary runs every function: N * N calls.
 
+`--variant routes` is the same module's other shape: N registered handlers, each
+running a command from its argument, and N routes, each looping over the registry
+with request data: every route's dispatch runs every handler, N * N calls.
+
 Run:  .venv/bin/python bench/hostile_scale.py [--sizes 1000,5000] [--src DIR]
 Targets: 5,000 Deployments under 10 s and 500 MB for each command.
 Prints figures only; the exit code is 0 whatever they are.
@@ -100,16 +104,19 @@ def bit_deployment(i: int) -> str:
     return deployment(i).replace("tier: backend", bits)
 
 
+REGISTRY_HEAD = (
+    "from flask import Flask, request",
+    "import os",
+    "app = Flask(__name__)",
+    "HANDLERS = {}",
+    "def reg(f):",
+    "    HANDLERS[f.__name__] = f",
+    "    return f",
+)
+
+
 def registry_module(n: int) -> str:
-    src = [
-        "from flask import Flask, request",
-        "import os",
-        "app = Flask(__name__)",
-        "HANDLERS = {}",
-        "def reg(f):",
-        "    HANDLERS[f.__name__] = f",
-        "    return f",
-    ]
+    src = list(REGISTRY_HEAD)
     for i in range(n):
         src += ["@reg", f"def h{i}(x):", "    for h in HANDLERS.values():"]
         src += [f"        h(x + '{i}')", "    return os.system(x)"]
@@ -118,9 +125,19 @@ def registry_module(n: int) -> str:
     return "\n".join(src) + "\n"
 
 
+def routes_module(n: int) -> str:
+    src = list(REGISTRY_HEAD)
+    for i in range(n):
+        src += ["@reg", f"def h{i}(x):", f"    return os.system(x + '{i}')"]
+    for i in range(n):
+        src += [f"@app.route('/r{i}')", f"def r{i}():", "    for h in HANDLERS.values():"]
+        src += ["        h(request.args['q'])"]
+    return "\n".join(src) + "\n"
+
+
 def generate(root: Path, n: int, variant: str = "tier") -> int:
-    if variant == "registry":
-        text = registry_module(n)
+    if variant in ("registry", "routes"):
+        text = registry_module(n) if variant == "registry" else routes_module(n)
         (root / "app.py").write_text(text)
         return len(text.encode())
     if variant == "bits":
@@ -197,17 +214,18 @@ def main() -> None:
     parser.add_argument(
         "--variant",
         default="tier",
-        choices=("tier", "bits", "registry"),
+        choices=("tier", "bits", "registry", "routes"),
         help="tier: one tier-allows-tier policy; bits: every pod labelled differently "
         f"(b0..b{BITS - 1}) and {BITS} policies 'bK allows bK'; registry: a Python "
-        "module of N registered handlers each calling every handler",
+        "module of N registered handlers each calling every handler; routes: N registered "
+        "handlers and N routes each calling every handler with request data",
     )
     parser.add_argument("--cpu-limit", type=int, default=300, help="CPU seconds per command")
     parser.add_argument("--timeout", type=float, default=3600.0, help="wall seconds per command")
     parser.add_argument("--max-mem-mb", type=int, default=4096, help="address-space limit")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(args.src.resolve()))
-    code = args.variant == "registry"
+    code = args.variant in ("registry", "routes")
     wanted = args.commands or ("scan" if code else "map,scan")
     print(f"code: {args.src}, system: {args.variant}")
     unit = "PY KB" if code else "YAML KB"

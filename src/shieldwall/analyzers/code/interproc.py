@@ -8,6 +8,15 @@ from collections.abc import Sequence
 
 from shieldwall.analyzers.code import catalog as cat
 from shieldwall.analyzers.code import registries
+from shieldwall.analyzers.code.dispatch import (
+    Applied,
+    Plan,
+    Returned,
+    Source,
+    argument_values,
+    reaching,
+    returned_value,
+)
 from shieldwall.analyzers.code.module import (
     PARAM_SOURCE,
     FunctionInfo,
@@ -18,6 +27,7 @@ from shieldwall.analyzers.code.sinks import SinkChecks
 from shieldwall.analyzers.code.state import (
     DICT_RESULT,
     MAX_DEPTH,
+    callee_key,
     joined,
     returns_constant,
 )
@@ -172,6 +182,9 @@ class Interprocedural(SinkChecks):
         funcs = self.m.registries.get(container, ()) if container is not None else ()
         key = self._dispatch_key(container, args, kwargs) if funcs else None
         if key is None:
+            planned = self._planned(container, funcs, node, args, kwargs) if funcs else None
+            if planned is not None:
+                return planned
             return self._run_each(funcs, node, args, kwargs, wrapped=True)
         done = self.m.dispatched.get(key)
         if done is None:
@@ -197,6 +210,91 @@ class Interprocedural(SinkChecks):
         if clean and self.depth == 0 and not self.m.in_progress:
             return ("clean", container)
         return None
+
+    def _planned(
+        self,
+        container: str | None,
+        funcs: Sequence[FunctionInfo],
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+    ) -> Val | None:
+        """A dispatch with tainted arguments in a function's own walk, by the plan of
+        its container for arguments of this shape (see `dispatch`): each sink not yet
+        reported from the module is reported here, the others only act on the walk,
+        and each distinct return is joined once. None where there is no such plan."""
+        if self.summary is not None or self.m.in_progress or self.depth >= MAX_DEPTH:
+            return None
+        shape = (
+            container,
+            tuple(a.deep_taint() is not None for a in args),
+            tuple((k, v.deep_taint() is not None) for k, v in kwargs.items()),
+        )
+        plans = self.m.dispatch_plans
+        if shape not in plans:
+            plans[shape] = self._plan(funcs, args, kwargs)
+        plan = plans[shape]
+        if not isinstance(plan, Plan):
+            return None
+        values = argument_values(args, kwargs)
+        waiting = {a.seen for a in plan.pending}
+        for a in plan.pending:
+            self.sink(a.cls, reaching(a, values[a.source]), node, a.what, a.chain)
+        for a in plan.effects:
+            if a.seen not in waiting:  # reported already: what it does to the walk only
+                self.sink(a.cls, reaching(a, values[a.source]), node, a.what, a.chain)
+        plan.pending[:] = [a for a in plan.pending if a.seen not in self.m.callee_reported]
+        taints = {s: t for s, v in values.items() if (t := v.deep_taint()) is not None}
+        result = CLEAN
+        for parameters in plan.returns:
+            result = join(result, returned_value(parameters, taints))
+        return result
+
+    def _plan(
+        self, funcs: Sequence[FunctionInfo], args: list[Val], kwargs: dict[str, Val]
+    ) -> Plan | None:
+        """The plan of a dispatch of `funcs` with these arguments; None unless each
+        is a plain call (see `dispatch`). Summaries are made in the order the calls
+        would make them."""
+        pending: list[Applied] = []
+        effects: dict[tuple[Source, str, bool], Applied] = {}
+        returns: dict[tuple[Returned, ...], None] = {}
+        values = argument_values(args, kwargs)
+        for f in funcs:
+            sources = plain_sources(f, len(args), list(kwargs))
+            if (
+                sources is None
+                or f.module.shadowed.get(f.qualname)
+                or decorator_wrappers(f)
+                or self._own_return(f, None) is not None
+            ):
+                return None
+            parameters: list[Returned] = []
+            for slot, source in sources.items():
+                if values[source].deep_taint() is None:
+                    continue
+                s = self.summarise(f, slot)
+                for a in self._applied(f, s, source):
+                    pending.append(a)
+                    effects.setdefault((a.source, a.cls, a.program), a)
+                facts = (s.ret.flags if s.ret is not None else frozenset()) & RETURNED_FACTS
+                shaped = s.ret is not None and s.ret.keys is not None and s.ret.qual is None
+                parameters.append(Returned(source, s.returns, s.return_safe, facts, shaped))
+            returns.setdefault(tuple(parameters), None)
+        return Plan(pending, tuple(effects.values()), tuple(returns))
+
+    def _applied(self, info: FunctionInfo, s: Summary, source: Source) -> list[Applied]:
+        """The sinks of `info`'s summary `s` as a call reports them (`_apply_summary`)."""
+        out: list[Applied] = []
+        for cls, line, what, chain in s.sinks:
+            where = f"{info.qualname}" + (
+                f" ({info.module.rel}:{line})" if info.module is not self.m else f" (line {line})"
+            )
+            full = f"{what} in `{where}`"
+            program = cls == "cmd" and what.endswith(" program")
+            seen = (cat.TAINT_RULES[cls].id, f"<callee>|{callee_key(cls, full)}", chain[-1])
+            out.append(Applied(source, cls, full, chain, program, seen))
+        return out
 
     def _run_each(
         self,
@@ -543,3 +641,26 @@ def _decorator_function(module: Module, d: ast.expr) -> FunctionInfo | None:
         return None
     other, local = found
     return other.functions.get(local) if other is not module else None
+
+
+def plain_sources(info: FunctionInfo, n_args: int, kwargs: list[str]) -> dict[int, Source] | None:
+    """Where each parameter of a plain function takes its value in a call with `n_args`
+    positional arguments and these keywords, by slot in `bind_arguments`' order; None
+    for a method, a constructor, or a call that fills *args or **kwargs."""
+    if info.class_name is not None or info.node.name == "__init__":
+        return None
+    a = info.node.args
+    names = [p.arg for p in [*a.posonlyargs, *a.args]]
+    kwnames = names + [p.arg for p in a.kwonlyargs]
+    out: dict[int, Source] = {}
+    for i in range(n_args):
+        if i < len(names):
+            out[i] = ("arg", i)
+        elif a.vararg is not None:
+            return None
+    for k in kwargs:
+        if k in kwnames:
+            out[kwnames.index(k)] = ("kw", k)
+        elif a.kwarg is not None:
+            return None
+    return out

@@ -183,6 +183,12 @@ class Module:
         # a registry's dispatch where the callees are no longer followed (see
         # `Interprocedural.call_registered`): container and argument taints -> result
         self.dispatched: dict[tuple[object, ...], Val] = {}
+        # a registry's dispatch with tainted arguments in a function's own walk: the
+        # sinks and returns of its functions, by container and arguments' shape (None:
+        # not one every function of which a plain call reaches)
+        self.dispatch_plans: dict[tuple[object, ...], object] = {}
+        # sinks inside callees reported from this module: (rule, key, sink)
+        self.callee_reported: set[tuple[str, str, tuple[str, int]]] = set()
         self._reads_source: dict[tuple[int, int], bool] = {}
         self.env: dict[str, Val] = {}
         self._calls: dict[str, list[ast.Call]] = {}  # by callee simple name

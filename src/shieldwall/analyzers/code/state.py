@@ -192,6 +192,12 @@ def join_envs(a: Env, b: Env) -> Env:
     return out
 
 
+def callee_key(cls: str, what: str) -> str:
+    """The key of a sink reached inside a callee (`what`: the sink, then the
+    functions it is in): one finding whatever reached it and how."""
+    return f"{cls}|{' in `'.join(what.split(' in `')[:2])}"
+
+
 class FlowState:
     """What one walk of a function knows, and how it reports what it finds."""
 
@@ -385,9 +391,7 @@ class FlowState:
             message,
             node,
             # one finding per sink inside a callee, whatever reached it and how
-            f"{cls}|{' in `'.join(what.split(' in `')[:2])}"
-            if chain
-            else f"{cls}|{what}|{taint.source}",
+            callee_key(cls, what) if chain else f"{cls}|{what}|{taint.source}",
             (taint.path or self.m.rel, taint.line),
             chain,
         )
@@ -464,6 +468,11 @@ class FlowState:
         self.reported.add((base, line))
         n = self.seen_keys.get(base, 0)
         self.seen_keys[base] = n + 1
+        if chain:
+            seen = (rule.id, base, chain[-1])
+            if seen in self.m.callee_reported:
+                return  # reported from another function of the module: the same finding
+            self.m.callee_reported.add(seen)
         end = getattr(node, "end_lineno", None) or line
         self.m.report(
             rule,

@@ -115,8 +115,15 @@ _ARGUMENT = (
     r"|(?:hklm|hkcu|env|variable|function|alias|cert):)"
 )
 _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
+# A line break before a command is taken as the last break of the blanks it starts (the
+# blanks after it hold no other): the same matches, and a run of N breaks is tried once
+# each instead of N times each.
+LAST_BREAK = r"\n[^\S\n]*+"
+_LAST_LINE_END = r"[\n\r][^\S\n\r]*+"
 _SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with one
-    r"(?:[;|`\n\r\x1a]|&&?|\$\(|\|\|)\s*+\(?\s*+"
+    r"(?:(?:[;|`\x1a]|&&?|\$\(|\|\|)\s*+\(?\s*+|"
+    + _LAST_LINE_END
+    + r"(?:\(\s*+)?)"
     + _PREFIX
     # a folder before the command, Windows' too (`"c:\\windows\\system32\\rundll32.exe"`)
     + r"?\"?(?:[a-z]:)?(?:[\w.~-]*[/\\])*(?:(?:"
@@ -131,8 +138,8 @@ _SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with on
 )
 # Shell words that are enough at the very end, after a separator (`;env`, `|who`).
 _WEAK_END = re.compile(
-    r"[;|`\n\x1a]\s*(?:who|env|set|export|history|alias|jobs|top|last|ip|route|reg|net|perf|trap"
-    r"|bridge|time)\s*$"
+    r"(?:[;|`\x1a]\s*+|" + LAST_BREAK + r")(?:who|env|set|export|history|alias|jobs|top|last"
+    r"|ip|route|reg|net|perf|trap|bridge|time)\s*$"
 )
 # At the start of a value a command needs an option or a path after it, or a prefix before.
 _ANY = _SHELL_ONLY + "|" + _WORDS
@@ -191,8 +198,8 @@ _EXPANSION = re.compile(
     r"|\breg(?:\.exe)?\s+(?:add|query|delete|save|export)\s+[\"']?(?:hklm|hkcu|hkcr|hku|hkcc|hkey_)"
     # a command of the shell's history run again (`;!-1`, `|!!`), an alias defined, a
     # script read into the shell (`;. /tmp/x`)
-    r"|[;|&`\n]\s*!(?:-?\d+|!)(?=$|[\s;|&`])|[;|&`\n]\s*alias\s+[\w.-]+="
-    r"|[;|&`\n]\s*\.\s+(?:/|~/|\./)[\w.-]"
+    r"|(?:[;|&`]\s*+|" + LAST_BREAK + r")(?:!(?:-?\d+|!)(?=$|[\s;|&`])|alias\s+[\w.-]+="
+    r"|\.\s+(?:/|~/|\./)[\w.-])"
     # a script written to the server by echo (`echo "<?php ...?>" > x.php`)
     r"|\becho\b.{0,300}?>\s*[\w./-]+\.(?:php\d?|phtml|jsp|aspx?|sh|py|pl|cgi)\b"
 )
@@ -206,7 +213,7 @@ _WINDOWS = re.compile(
     r"|\bif\s*/i\s*[^\s=]+\s*=="
 )
 _MAIL = re.compile(
-    r"[\r\n]\s*(?:rcpt\s+to|mail\s+from|helo\s|ehlo\s|auth\s+(?:login|plain)|vrfy\s|expn\s"
+    _LAST_LINE_END + r"(?:rcpt\s+to|mail\s+from|helo\s|ehlo\s|auth\s+(?:login|plain)|vrfy\s|expn\s"
     r"|\w{1,10}\s+(?:login|authenticate|examine|select|search|fetch|store|uid|lsub|list"
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
     r"|rename|copy|close|expunge|check)\b|(?:user|pass|apop|retr|dele|uidl|stat|top)\s+\S)"
@@ -240,7 +247,7 @@ _PS_ARGUMENT = (
     r"|[\w.-]+\.(?:exe|ps1|psm1|bat|cmd|dll|vbs|hta|msi|scr)\b)|\s*\|"
 )
 _POWERSHELL = re.compile(
-    rf"(?:^|[;|&`\n(]|\$\()\s*(?:(?:{_PS_VERBS})-(?:{_PS_NOUNS})(?:{_PS_ARGUMENT})"
+    rf"(?:(?:^|[;|&`(]|\$\()\s*+|{LAST_BREAK})(?:(?:{_PS_VERBS})-(?:{_PS_NOUNS})(?:{_PS_ARGUMENT})"
     rf"|(?:{_PS_VERBS})-(?:{_PS_STRICT_NOUNS})(?![\w-]))"
     # .NET classes a script reaches for, the switches of a hidden or unchecked run,
     # the environment's names of the machine and the account
@@ -253,7 +260,7 @@ _POWERSHELL = re.compile(
 )
 # SQLite's shell commands after a separator (`;.shell id`, `.system`): the shell of
 # a database console reached through the application.
-_SQLITE_DOT = re.compile(r"[;\n]\s*\.(?:shell|system)\s+\S")
+_SQLITE_DOT = re.compile(r"(?:;\s*+|" + LAST_BREAK + r")\.(?:shell|system)\s+\S")
 # ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
 # Also an unset variable between a command's letters (`w${gn}h${gn}oami`).
 _UNSPLIT = re.compile(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shieldwall.runtime.detect.shell import LAST_BREAK as _LAST_BREAK
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.sql import sql_shape
 from shieldwall.runtime.detect.ssrf import internal_url
@@ -28,7 +29,10 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
 _TRAVERSAL = re.compile(
-    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:\.{2,}+[/\\]{2,}){2}|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])|\.\.[/\\]+(?:[\w.-]+[/\\])*(?:etc|proc"
+    r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:(?<!\.)\.{2,}+[/\\]{2,}){2}"
+    r"|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])"
+    # (from the last step up before the file: the folders between end in no `..`)
+    r"|\.\.[/\\]++(?:(?:[\w.-]*[\w-]\.?|\.)[/\\])*(?:etc|proc"
     r"|windows|winnt|system32|boot\.ini|win\.ini|\.env|\.git|\.ssh|\.aws|web\.config|wp-config)"
     r"|(?:^|[/\\=:])(?:etc[/\\](?:passwd|shadow|group|hosts|issue)|proc[/\\]self[/\\]"
     r"|windows[/\\](?:win\.ini|system32)|boot\.ini|win\.ini)"
@@ -183,11 +187,12 @@ _CMD_WORDS = (
     r"|net(?:\.exe)?\s+(?:user|localgroup|view|group|share))"
 )
 _CMDI = re.compile(
-    r"(?:[;&|`\n]|\$\(|\|\|)\s*(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
+    r"(?:(?:[;&|`]|\$\(|\|\|)\s*+|" + _LAST_BREAK + r")(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
     r"|\$\{ifs\}|/bin/(?:ba|z|da)?sh\b|\bcmd(?:\.exe)?\s*/c\b|`[^`]*\b" + _CMD_WORDS + r"\b"
     # `pwd` alone after a separator, server-side includes that run a command, Windows
     # accounts and firewall changed
-    r"|(?:[;&|`\n]|\$\()\s*pwd\s*(?:$|[;&|#`)])|<!--\s*#\s*exec\s+cmd\s*=|\bnetsh\s+(?:advfirewall|firewall)\s+set\b"
+    r"|(?:(?:[;&|`]|\$\()\s*+|" + _LAST_BREAK + r")pwd\s*(?:$|[;&|#`)])"
+    r"|<!--\s*#\s*exec\s+cmd\s*=|\bnetsh\s+(?:advfirewall|firewall)\s+set\b"
     r"|\bnet(?:\.exe)?\s+(?:user|localgroup)\s+\S+\s+(?:\S+\s+)?/add\b"
     # code the server runs: a YAML tag that makes a Python object (`!!python/object/apply:
     # os.system`), PHP's complex interpolation running a call (`{${phpinfo()}}`,
@@ -207,10 +212,16 @@ _SSRF = re.compile(
 _JNDI = re.compile(r"\$\{\s*jndi\s*:")
 # A lookup that spells its value (`${lower:j}`, `${::-j}`, `${env:x:-$}`): its value.
 _JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)((?:[^${}]|\$(?!\{))*)\}")
+# A template's delimiters around an expression. What lies between them never holds
+# the opening delimiter again: a match from the opening nearest the close is a
+# match from any earlier one, and a run of openings (`{{{{...`) is tried once
+# each instead of 200 characters each.
 _SSTI = re.compile(
-    r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{.{0,200}?\}"
-    r"|<%=.{0,200}?%>|\$\{.{0,200}?(?:getclass|forname|runtime|freemarker|new\s).{0,200}?\}"
-    r"|\*\{.{0,200}?\}|@\(.{0,100}?\)"
+    r"\{\{(?:[^{\n]|\{(?!\{)){0,200}?\}\}|\{%(?:[^{\n]|\{(?!%(?!\}))){0,200}?%\}"
+    r"|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{(?:[^#\n]|#(?!\{)){0,200}?\}"
+    r"|<%=(?:[^<\n]|<(?!%=)){0,200}?%>"
+    r"|\$\{(?:[^$\n]|\$(?!\{)){0,200}?(?:getclass|forname|runtime|freemarker|new\s)[^}\n]{0,200}+\}"
+    r"|\*\{(?:[^*\n]|\*(?!\{)){0,200}?\}|@\((?:[^@\n]|@(?!\()){0,100}?\)"
 )
 _SCANNER = re.compile(
     r"sqlmap|nikto|\bnmap\b|masscan|zgrab|nuclei|dirbuster|gobuster|wpscan|acunetix|nessus"
@@ -246,8 +257,9 @@ _XSS_URI = re.compile(
     r"|\bfunction\s*\(\s*[\"'`]|\b(?:alert|eval|prompt|confirm)\s*\.\s*(?:call|apply|bind)\b"
     # Angular expressions that reach code, a method of an empty array called on a sink,
     # the document's properties by name, Netscape's script entities
-    r"|\{\{[^}]{0,200}?(?:constructor|\$on\b|\$eval|\$parent|\$root|tostring|charat|alert|prompt"
-    r"|confirm)[^}]{0,200}?\}\}|\[\s*\]\s*\.\s*\w+\s*\.\s*(?:call|apply|bind)\s*\("
+    # (from the `{{` nearest the word: a run of `{{` is tried once each)
+    r"|\{\{(?:[^{}]|\{(?!\{)){0,200}?(?:constructor|\$on\b|\$eval|\$parent|\$root|tostring"
+    r"|charat|alert|prompt|confirm)[^}]{0,200}+\}\}|\[\s*\]\s*\.\s*\w+\s*\.\s*(?:call|apply|bind)\s*\("
     r"|\bdocument\s*\[\s*[\"'`]|=\s*[\"']?&\{[^}]{1,100}\}"
     r"|<!\[cdata\[|[\"'`]\s*[;+\-*/|&,(]\s*(?:window\.|self\.|top\.)?(?:onerror|valueof)\s*="
     r"|<\s*/?\s*(?:script|iframe|svg|object|embed|style|link|meta|applet|base|math|isindex"
