@@ -45,6 +45,7 @@ def test_a_file_named_for_a_credential_holding_a_word_or_a_document_is_not_one()
     prose = "Put the database password here.\n"
     assert _found(prose, "docs/password.txt") == []
     assert _found(mixed_value(74, 16) + "\n", "src/password.py") == []
+    assert _found("root:x:0:0:root:/root:/bin/bash\n", "rootfs/etc/passwd") == []
 
 
 def test_prose_that_says_identified_by_is_not_an_oracle_statement() -> None:

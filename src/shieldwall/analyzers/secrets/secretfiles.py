@@ -17,6 +17,9 @@ _MAX_BYTES = 256  # a value and a line break; a longer file is a document or a k
 # provider rules), not source code or a document named for its subject
 _NAME = re.compile(r"^(?P<key>[A-Za-z][\w-]{2,60})(?:\.txt)?$")
 _VALUE = re.compile(rb"^[^\s\x00]{4,200}\r?\n?$")
+# account databases named for passwords, one record a line (`root:x:0:0:...`): records,
+# not a credential's value
+_ACCOUNT_FILES = frozenset({"passwd", "htpasswd", "shadow", "opasswd"})
 
 
 def file_value(path: str, data: bytes, test_path: bool) -> tuple[str, Severity] | None:
@@ -25,7 +28,9 @@ def file_value(path: str, data: bytes, test_path: bool) -> tuple[str, Severity] 
     if len(data) > _MAX_BYTES or not _VALUE.match(data):
         return None
     named = _NAME.match(path.rsplit("/", 1)[-1])
-    if named is None or credential_kind(named.group("key")) not in ("password", "token"):
+    if named is None or named.group("key").lower() in _ACCOUNT_FILES:
+        return None
+    if credential_kind(named.group("key")) not in ("password", "token"):
         return None
     hit = generic.acceptable(named.group("key"), data.decode("utf-8", "replace").strip())
     return (hit.value, severity(hit, test_path)) if hit is not None else None
