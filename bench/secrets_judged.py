@@ -18,7 +18,7 @@ commit into `--repos DIR/<owner>+<name>/`. A finding on a line not in the list
 is counted as unjudged (a new finding since the list was made: judge it and add
 it).
 
-Run:  .venv/bin/python bench/secrets_judged.py --repos DIR [--no-peer]
+Run:  .venv/bin/python bench/secrets_judged.py --repos DIR [--no-peer] [--group held-out]
 Prints figures only (all repositories, each group, then each repository); exit code 0 whatever
 they are (2 without the repositories).
 """
@@ -61,8 +61,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repos", type=Path, required=True)
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--group", help="measure only the repositories of this group (e.g. held-out)")
     a = ap.parse_args()
     judged = json.loads((HERE / "secrets_judged.json").read_text())
+    if a.group:
+        judged = {n: e for n, e in judged.items() if e["group"] == a.group}
     tally: Counter[tuple[str, str]] = Counter()
     per_repo: dict[str, Counter[tuple[str, str]]] = {}
     per_group: dict[str, Counter[tuple[str, str]]] = {}

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from shieldwall.analyzers.secrets import layouts
+from shieldwall.analyzers.secrets.names import credential_kind
 
 H = TypeVar("H")
 Take = Callable[[str, str, str], H | None]
@@ -30,12 +31,14 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"""(?i)\bidentified\s+(?:with\s+\w+\s+)?by\s+(?P<q>['"])(?P<v>[^\s'";]{3,200})(?P=q)"""
         ),
     ),
-    # Oracle's unquoted form, only in a statement that names the user or role: prose
-    # such as "identified by HMAC-SHA256" is not a password.
+    # Oracle's unquoted form, only in a statement that creates or alters the user or
+    # role, or grants to it: prose such as "identified by HMAC-SHA256" or "a user
+    # account identified by their e-mail address" is not a password.
     (
         "identified",
         re.compile(
-            r"""(?i)\b(?:user|role|to)\s+[\w"$#@.-]{1,80}\s+identified\s+by\s+"""
+            r"""(?i)(?:\b(?:create|alter)\s+(?:user|role)|\bgrant\b[^;\n]{0,200}?\bto)"""
+            r"""\s+[\w"$#@.-]{1,80}\s+identified\s+by\s+"""
             r"""(?P<v>[A-Za-z0-9_$#!@%^&*+=-]{3,200})(?=\s|;|$)"""
         ),
     ),
@@ -75,6 +78,17 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # key is the name after `set`; the literal must be the only argument.
 _SETTER = re.compile(
     r"""\bset(?P<key>[A-Z][\w]{0,60}+)\(\s*@?(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
+)
+# A builder's method named for the credential, given a literal in a chain of calls
+# (Spring Security's `.withUser("u").password("...")`, `.clientSecret("...")`,
+# Testcontainers' `.withPassword("...")`); not a verb that checks, hashes or looks up
+# (`.verifyPassword("...")`, `.getSecret("name")`), nor a test's `t.pass('message')`.
+# Only a name that is a credential's is taken (`names.credential_kind`), not one that
+# only hints at one.
+_BUILDER = re.compile(
+    r"""\.(?P<key>(?!(?:get|is|has|check|verify|validate|compare|match|hash|encode|encrypt"""
+    r"""|decrypt|find|reset|update|change|test)[A-Z]|pass\()[a-z][A-Za-z]{2,40}+)"""
+    r"""\(\s*(?P<q>["'])(?P<val>(?:\\.|(?!(?P=q))[^\\]){1,300}?)(?P=q)\s*\)"""
 )
 # A call that stores a value under a name, given a credential's name and a literal
 # (`props.setProperty("db.password", "...")`, `map.put("api_key", "...")`,
@@ -159,6 +173,8 @@ def find(line: str, take: Take[H], quote_ok: QuoteOk, quoted: bool) -> Iterator[
                 hit = take(m.group("key"), m.group("val"), via)
                 if hit is not None:
                     yield hit
+    for m in _BUILDER.finditer(line) if quoted and "(" in line else ():
+        yield from _builder(m, take, quote_ok)
     if quoted and ("env" in line or "ENV" in line):
         for pattern in _ENV_DEFAULTS:
             for m in pattern.finditer(line):
@@ -190,3 +206,11 @@ def find(line: str, take: Take[H], quote_ok: QuoteOk, quoted: bool) -> Iterator[
                 hit = take("password", m.group("v"), "command")
                 if hit is not None:
                     yield hit
+
+
+def _builder(m: re.Match[str], take: Take[H], quote_ok: QuoteOk) -> Iterator[H]:
+    """A builder's credential method given a literal, when its name is a credential's."""
+    if credential_kind(m.group("key")) is not None and quote_ok(m):
+        hit = take(m.group("key"), m.group("val"), "call")
+        if hit is not None:
+            yield hit

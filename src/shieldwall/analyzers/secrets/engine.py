@@ -15,6 +15,7 @@ from shieldwall.analyzers.secrets import (
     forminputs,
     generic,
     scorer,
+    secretfiles,
     seedcalls,
     sqlrows,
     thirdparty,
@@ -193,6 +194,8 @@ class Detector:
             generic_rules = False  # provider rules only: see thirdparty.py
         if generic_rules and buildargs.is_dockerfile(name):
             found.extend(_persisted_args(data))
+        if generic_rules and len(data) <= 256:  # `secrets/db_password`: the name is the key
+            found.extend(_secret_file(data, path))
         hits, gates = self.prefilter.scan_gated(data)
         if generic_rules and _SEED_GATE in gates:  # a seed user's record names no key
             found.extend(_seed_users(data, path))
@@ -413,6 +416,16 @@ def _hashed_seeds(data: bytes, path: str) -> list[Match]:
         Match(GENERIC_PASSWORD, value, line, line, sev, "a hashed password's plaintext")
         for line, value, sev in seedcalls.hashed_passwords(data, test_path)
     ]
+
+
+def _secret_file(data: bytes, path: str) -> list[Match]:
+    """A file named for a credential holding its value alone (see secretfiles.py)."""
+    got = secretfiles.file_value(path, data, bool(_TEST_PATH.search(path)))
+    if got is None:
+        return []
+    kind = credential_kind(path.rsplit("/", 1)[-1].removesuffix(".txt"))
+    rule = GENERIC_PASSWORD if kind == "password" else GENERIC_TOKEN
+    return [Match(rule, got[0], 1, 1, got[1], "a secret file's value")]
 
 
 def _form_inputs(data: bytes, path: str) -> list[Match]:

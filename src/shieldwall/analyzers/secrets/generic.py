@@ -175,6 +175,8 @@ _TEMPLATE = re.compile(
     # a literal closed and opened again around a variable: `password='".$pPassword."'`,
     # `token: '" + token + "'` - text built around the value, not the value
     r"""|^[.+]\s*[$\w][\w$>\[\]'"().-]*\s*[.+]$"""
+    # a label's text closed and a call's result appended: `" password: " + req.get(`
+    r"""|^\+\s+[$A-Za-z_][\w$.]*\($"""
 )
 # A shell or Dockerfile line continued on the next: ` \` ends the value.
 _CONTINUED = re.compile(r"\s+\\$")

@@ -35,6 +35,8 @@ _PLACEHOLDER_WORDS = re.compile(
 _MARKER_COMPOUND = re.compile(
     r"(?i)^[a-z]*(?:fake|dummy|placeholder|changeme|redacted|random|sample)[a-z]*$"
     r"|^(?:new|old|my)?pass(?:word)?\d{1,4}$"  # `pass123`, `newpass123`: a documentation's sample
+    # the field's name written where its value goes (`newpassword`, `old-password`)
+    r"|^(?:new|old|current|confirm)[-_]?pass(?:word)?$"
     # an instruction run together (`YOURSECRETKEYGOESHERE`, `insertkeyhere`)
     r"|^(?:your|insert|enter|put|paste|add)[a-z]*here$|^[a-z]+goes?here$"
     # a deliberately wrong value, as a test or an API example sends it (`wrong_pass`)
