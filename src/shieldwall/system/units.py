@@ -166,11 +166,12 @@ def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
     """Per manifest file, the images a kustomization that deploys it (directly or
     through the kustomizations it lists) gives a tag or digest with `images:`."""
     kusts = _kustomizations(inventory)
+    own = {k.path for k in kusts.values()}  # they run no image
     files = {o.path for o in inventory.kubernetes}
     out: dict[str, dict[str, str]] = {}
     for directory, k in sorted(kusts.items()):
         if k.pins:
-            for f in _members(directory, kusts, files, [], set()):
+            for f in _members(directory, kusts, files, [], set()) - own:
                 out.setdefault(f, {}).update(k.pins)
     return out
 
@@ -193,7 +194,8 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
     kustomizations deploy is transformed only by the kustomizations every one of them
     goes through: the others would give it contradictory values."""
     kusts = _kustomizations(inventory)
-    files = {o.path for o in inventory.kubernetes}
+    # a kustomization's own file: where the objects its generators make are written
+    files = {o.path for o in inventory.kubernetes} | {k.path for k in kusts.values()}
     listed = _listed(kusts)
     roots = [d for d in sorted(kusts) if d not in listed and not kusts[d].component]
     reach = {r: _walk(r, kusts) for r in roots}
@@ -245,7 +247,8 @@ def _members(
     if directory in seen:
         return set()
     seen.add(directory)
-    out: set[str] = set()
+    own = kusts[directory].path
+    out: set[str] = {own} if own in files else set()
     for entry in kusts[directory].entries:
         if _is_remote(entry):
             remote.append(entry)
