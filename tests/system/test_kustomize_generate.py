@@ -8,19 +8,23 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shieldwall.analyzers.base import ScanTarget
-from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.sources import kustomize_files
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.tree import walk
-from shieldwall.sources.yaml_tree import Document, YMap, parse_documents
+from shieldwall.sources.yaml_tree import YMap
+from tests.system.kubectl_build import (
+    kubectl_build,
+    needs_kubectl,
+    plain,
+    reported_at,
+    write_files,
+)
 
 _DEPLOYMENT = """\
 kind: Deployment
@@ -49,13 +53,6 @@ spec:
 """
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return root
-
-
 def _objects(root: Path) -> tuple[dict[tuple[str, str], K8sObject], list[tuple[str, str]]]:
     inventory = ScanTarget(walk(root)).inventory
     objects = {(o.kind, o.name): o for o in inventory.kubernetes if o.kind != "Kustomization"}
@@ -82,7 +79,7 @@ configMapGenerator:
       - LOG_LEVEL=debug
       - 'GREETING="hello there"'
 """
-    root = _write(
+    root = write_files(
         tmp_path, {"app/kustomization.yaml": kustomization, "app/deployment.yaml": _DEPLOYMENT}
     )
     objects, skipped = _objects(root)
@@ -109,7 +106,7 @@ secretGenerator:
     type: kubernetes.io/basic-auth
     literals: [password={password}]
 """
-    root = _write(
+    root = write_files(
         tmp_path, {"app/kustomization.yaml": kustomization, "app/deployment.yaml": _DEPLOYMENT}
     )
     objects, _ = _objects(root)
@@ -133,17 +130,9 @@ configMapGenerator:
     envs: [app.env]
 """
     env = "# where the orders are\n\n  ORDERS_URL=http://orders:8080/api\n"
-    root = _write(
-        tmp_path,
-        {
-            "app/kustomization.yaml": kustomization,
-            "app/deployment.yaml": _DEPLOYMENT,
-            "app/app.env": env,
-        },
-    )
-    scan = run_scan(root, ScanOptions(analyzers="config", offline=True))
-    [found] = [f for f in scan.result.findings if f.rule.id == "NET-PLAINTEXT-URL"]
-    assert (found.location.path, found.location.start_line) == ("app/app.env", 3)
+    files = {"app/app.env": env, "app/deployment.yaml": _DEPLOYMENT}
+    files["app/kustomization.yaml"] = kustomization
+    assert reported_at(files, tmp_path, "NET-PLAINTEXT-URL") == ("app/app.env", 3)
 
 
 def test_files_are_keyed_by_their_name_or_the_key_given_and_binary_goes_to_binary_data(
@@ -154,7 +143,7 @@ configMapGenerator:
   - name: settings
     files: [conf/app.properties, renamed=conf/app.properties, logo=logo.bin]
 """
-    root = _write(
+    root = write_files(
         tmp_path,
         {"app/kustomization.yaml": kustomization, "app/conf/app.properties": "a=1\n"},
     )
@@ -181,7 +170,7 @@ configMapGenerator:
     literals: [a=1]
     options: {disableNameSuffixHash: false}
 """
-    objects, _ = _objects(_write(tmp_path, {"app/kustomization.yaml": kustomization}))
+    objects, _ = _objects(write_files(tmp_path, {"app/kustomization.yaml": kustomization}))
     plain = objects[("ConfigMap", "plain")]
     assert plain.labels == {"team": "shop"} and plain.annotations == {"note": "kept"}
     assert plain.body["immutable"] is True
@@ -205,7 +194,7 @@ configMapGenerator:
 secretGenerator:
   - {name: db, behavior: replace, literals: [token=x]}
 """
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "base/kustomization.yaml": base,
@@ -234,7 +223,9 @@ configMapGenerator:
   - {name: settings, literals: [a=2]}
   - {name: missing, behavior: merge, literals: [a=2]}
 """
-    root = _write(tmp_path, {"base/kustomization.yaml": base, "prod/kustomization.yaml": overlay})
+    root = write_files(
+        tmp_path, {"base/kustomization.yaml": base, "prod/kustomization.yaml": overlay}
+    )
     _, skipped = _objects(root)
     assert [(p, r.split(":")[0]) for p, r in skipped] == [
         ("prod/kustomization.yaml", "line 3"),
@@ -257,7 +248,7 @@ def test_a_file_outside_the_kustomization_or_too_big_is_refused_at_its_line(
     tmp_path: Path, entry: str, why: str
 ) -> None:
     kustomization = f"configMapGenerator:\n  - name: settings\n    envs:\n      - {entry}\n"
-    root = _write(
+    root = write_files(
         tmp_path,
         {"repo/app/kustomization.yaml": kustomization, "repo/other/app.env": "A=1\n"},
     )
@@ -279,7 +270,7 @@ resources: [deployment.yaml]
 configMapGenerator:
   - {name: settings, literals: [a=1]}
 """
-    root = _write(
+    root = write_files(
         tmp_path, {"app/kustomization.yaml": kustomization, "app/deployment.yaml": _DEPLOYMENT}
     )
     [unit] = ScanTarget(walk(root)).units.units
@@ -290,25 +281,6 @@ configMapGenerator:
 
 
 # --- against kubectl kustomize -------------------------------------------------
-
-
-def _kubectl(directory: Path) -> list[dict[str, Any]]:
-    exe = shutil.which("kubectl")
-    assert exe is not None
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(directory)}
-    done = subprocess.run(
-        [exe, "kustomize", str(directory)], capture_output=True, env=env, check=True, timeout=60
-    )
-    docs = parse_documents(done.stdout.decode())
-    return [_plain(d.content) for d in docs if isinstance(d, Document)]
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def _summary(body: dict[str, Any]) -> tuple[Any, ...]:
@@ -323,7 +295,7 @@ def _summary(body: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
+@needs_kubectl
 def test_the_build_gives_the_names_and_data_kubectl_kustomize_gives(tmp_path: Path) -> None:
     password = _password()
     base = f"""\
@@ -348,7 +320,7 @@ configMapGenerator:
   - {name: settings, behavior: merge, literals: [LOG_LEVEL=info]}
   - {name: plain, literals: [a=1], options: {disableNameSuffixHash: true}}
 """
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "base/kustomization.yaml": base,
@@ -360,7 +332,7 @@ configMapGenerator:
     )
     (root / "base" / "cert.bin").write_bytes(b"\x00\xff" + secrets.token_bytes(8))
     objects, skipped = _objects(root)
-    ours = sorted(_summary(_plain(o.body)) for o in objects.values())
-    theirs = sorted(_summary(body) for body in _kubectl(root / "prod"))
+    ours = sorted(_summary(plain(o.body)) for o in objects.values())
+    theirs = sorted(_summary(body) for body in kubectl_build(root / "prod"))
     assert ours == theirs
     assert skipped == []

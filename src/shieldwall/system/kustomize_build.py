@@ -7,7 +7,7 @@ strategic merge patches
 (`patchesStrategicMerge:`, `patches:`), `namespace:`, `namePrefix:` /
 `nameSuffix:`, JSON 6902 patches (`patchesJson6902:`, and `patches:` whose
 patch is a list of operations, applied with the others of `patches:`),
-`replicas:`; after every kustomization, the content hash appended to generated
+`replicas:`, `replacements:` (`kustomize_replace`); after every kustomization, the content hash appended to generated
 names and to the references to them. Labels and `images:` are applied elsewhere (`kustomize_labels`,
 the image rules).
 
@@ -28,7 +28,7 @@ from typing import Any
 import re2
 
 from shieldwall.model import Finding, Location, Skipped
-from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory, object_from_body
+from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory, K8sObject, object_from_body
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 from shieldwall.system.kustomize_generate import (
     Generator,
@@ -40,6 +40,12 @@ from shieldwall.system.kustomize_generate import (
 )
 from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
 from shieldwall.system.kustomize_refs import rename_references
+from shieldwall.system.kustomize_replace import (
+    ReplaceError,
+    find,
+    source_value,
+    target_value,
+)
 from shieldwall.system.units import Layer, kustomize_layers
 
 # A target's name is a Go regular expression, which RE2 reads the same way and
@@ -148,6 +154,8 @@ class _Build:
         for target, ops, source, shift in json_patches:
             self.json6902(layer, indexes, target, ops, source, shift)
         self.replicas(layer, indexes)
+        for entry, line in _entries(layer.body, "replacements"):
+            self.replacement(layer, indexes, entry, line)
         self.refresh(indexes)
 
     # --- generators --------------------------------------------------------
@@ -196,6 +204,9 @@ class _Build:
 
     def hash_names(self, layers: list[Layer]) -> None:
         """Append the content hash to generated names, and to the references to them."""
+        by_file: dict[str, list[K8sObject]] = {}
+        for obj in self.inv.kubernetes:
+            by_file.setdefault(obj.path, []).append(obj)
         for i, obj in enumerate(self.inv.kubernetes):
             made = self.generated.get(id(obj.body))
             if made is None or not made[2] or id(obj.body) in self.deleted:
@@ -206,10 +217,95 @@ class _Build:
             renames = {(obj.kind, obj.name): new}
             self.names.setdefault(i, set()).add(obj.name)
             scope = {f for layer in layers if obj.path in layer.every for f in layer.every}
-            for other in self.inv.kubernetes:
-                if other.path in scope:
-                    rename_references(other, renames, self.at(other.path, path, line))
+            for other in (o for f in scope for o in by_file.get(f, ())):
+                rename_references(other, renames, self.at(other.path, path, line))
             self.inv.kubernetes[i] = replace(obj, name=new)
+
+    # --- replacements ------------------------------------------------------
+
+    def replacement(self, layer: Layer, indexes: list[int], entry: Any, line: int) -> None:
+        """One `replacements:` entry (or the file its `path:` names) applied."""
+        source_file = layer.path
+        if isinstance(entry, YMap) and isinstance(entry.get("path"), str):
+            loaded = self.load(layer, entry, line)
+            if loaded is None:
+                return
+            source_file, docs = loaded
+            for doc, _ in docs:
+                for item in doc if isinstance(doc, YSeq) else [doc]:
+                    self.replace_one(layer, indexes, item, source_file)
+            return
+        self.replace_one(layer, indexes, entry, source_file)
+
+    def replace_one(self, layer: Layer, indexes: list[int], entry: Any, file: str) -> None:
+        line = entry.line if isinstance(entry, (YMap, YSeq)) else 0
+        source = entry.get("source") if isinstance(entry, YMap) else None
+        if not isinstance(source, YMap):
+            self.replace_fail(file, line, "a replacement needs a `source`")
+            return
+        wanted = YMap(source.line)
+        for key in ("kind", "group", "version", "namespace", "name"):
+            if source.get(key) is not None:
+                wanted[key] = re.escape(str(source[key])) if key == "name" else source[key]
+        found = [i for i in indexes if self._selects(i, wanted)]
+        if len(found) != 1:
+            what = f"its source selects {len(found)} objects ({_describe(wanted)}), not one"
+            self.replace_fail(file, source.line, what)
+            return
+        origin = self.inv.kubernetes[found[0]]
+        path = str(source.get("fieldPath") or "metadata.name")
+        places = find(origin.body, path)
+        try:
+            if len(places) != 1:
+                raise ReplaceError(f"{path} is not one field of {origin.id}")
+            value = source_value(places[0].value, source.get("options"))
+        except ReplaceError as err:
+            self.replace_fail(file, source.line, str(err))
+            return
+        from_line = self.inv.line_origins.get(origin.path, {}).get(places[0].line)
+        written = from_line or (origin.path, places[0].line)
+        targets = entry.get("targets")
+        for target in targets if isinstance(targets, YSeq) else ():
+            if isinstance(target, YMap):
+                self.replace_in(indexes, target, value, written, file)
+
+    def replace_in(
+        self,
+        indexes: list[int],
+        target: YMap,
+        value: Any,
+        written: tuple[str, int],
+        file: str,
+    ) -> None:
+        select = target.get("select")
+        select = select if isinstance(select, YMap) else YMap(target.line)
+        rejects = _maps(target.get("reject"))
+        options = target.get("options")
+        create = isinstance(options, YMap) and options.get("create") is True
+        paths = target.get("fieldPaths")
+        paths = paths if isinstance(paths, YSeq) else YSeq(target.line)
+        for i in indexes:
+            if not self._selects(i, select) or any(self._selects(i, r) for r in rejects):
+                continue
+            obj = self.inv.kubernetes[i]
+            at = self.at(obj.path, *written)
+            for n, path in enumerate(paths):
+                places = find(obj.body, str(path), create, at)
+                if not places:
+                    what = f"{path} is not a field of {obj.id} (set `options.create`)"
+                    self.replace_fail(file, paths.line_of(n), what)
+                for place in places:
+                    new = target_value(place.value, value, options)
+                    place.parent[place.key] = new
+                    if isinstance(place.parent, YMap):
+                        place.parent.key_lines[place.key] = at
+                    elif place.key < len(place.parent.item_lines):
+                        place.parent.item_lines[place.key] = at
+
+    def replace_fail(self, file: str, line: int, message: str) -> None:
+        self.inv.skipped.append(
+            Skipped(file, f"line {line}: kustomize replacement not applied: {message}")
+        )
 
     def fail(self, source: str, line: int, message: str) -> None:
         self.inv.skipped.append(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ KIND_KUSTOMIZATION = "kustomization"
 KIND_COMPOSE = "compose"
 KIND_DIRECTORY = "directory"
 KIND_HELM = "helm"
+_HASHED = re.compile(r"(.+)-[245-9bcdfghkmt]{10}")  # kustomize's name hash suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +390,8 @@ def _rendered(kind: str, name: str, rendered: frozenset[tuple[str, str]]) -> boo
     """Is the object among what kustomize rendered (its name maybe prefixed or suffixed)?"""
     if kind in ("Kustomization", "Component") or (kind, name) in rendered:
         return True
+    hashed = _HASHED.fullmatch(name)  # a generated name: its hash is kubectl's to give
+    name = hashed.group(1) if hashed else name
     return any(k == kind and name in n for k, n in rendered)
 
 
