@@ -336,3 +336,22 @@ configMapGenerator:
     theirs = sorted(_summary(body) for body in kubectl_build(root / "prod"))
     assert ours == theirs
     assert skipped == []
+
+
+def test_a_base_two_overlays_merge_into_keeps_its_own_data_unreported(tmp_path: Path) -> None:
+    base = "configMapGenerator:\n  - {name: settings, literals: [a=1]}\n"
+    overlay = (
+        "resources: [../base]\nconfigMapGenerator:\n  - {name: settings, behavior: merge, %s}\n"
+    )
+    root = write_files(
+        tmp_path,
+        {
+            "base/kustomization.yaml": base,
+            "dev/kustomization.yaml": overlay % "literals: [a=2]",
+            "prod/kustomization.yaml": overlay % "literals: [a=3]",
+        },
+    )
+    objects, skipped = _objects(root)
+    [cm] = [o for (k, _), o in objects.items() if k == "ConfigMap"]
+    assert _data(cm) == {"a": "1"}
+    assert skipped == []
