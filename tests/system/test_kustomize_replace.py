@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from shieldwall.analyzers.base import ScanTarget
+from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.sources.tree import walk
 from shieldwall.system.kustomize_replace import parse_path
 from tests.system.kubectl_build import (
@@ -173,3 +174,54 @@ def test_the_replacements_give_what_kubectl_kustomize_gives(tmp_path: Path) -> N
     )
     theirs = {str(body["metadata"]["name"]): body for body in kubectl_build(root / "app")}
     assert _built(root)[0] == theirs
+
+
+def test_a_copied_map_points_at_its_source_file_in_the_target(tmp_path: Path) -> None:
+    template = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: template}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: api, image: shop/api:1.0, securityContext: {privileged: true}}
+"""
+    kustomization = """\
+resources: [template.yaml, objects.yaml]
+replacements:
+  - source:
+      kind: Deployment
+      name: template
+      fieldPath: spec.template.spec.containers.0.securityContext
+    targets:
+      - select: {kind: Deployment, name: web}
+        fieldPaths: [spec.template.spec.containers.0.securityContext]
+        options: {create: true}
+"""
+    files = {"app/template.yaml": template, "app/objects.yaml": _OBJECTS}
+    files["app/kustomization.yaml"] = kustomization
+    scan = run_scan(write_files(tmp_path, files), ScanOptions(analyzers="config", offline=True))
+    found = {  # the template's own finding, and the copy's, at the same line
+        (f.resource, f.location.path, f.location.start_line)
+        for f in scan.result.findings
+        if f.rule.id == "K8S-PRIVILEGED"
+    }
+    assert ("Deployment/default/web", "app/template.yaml", 8) in found
+
+
+def test_replacements_that_double_what_they_copy_stop_at_the_bound(tmp_path: Path) -> None:
+    copies = "".join(
+        f"  - source: {{kind: Deployment, name: web, fieldPath: spec}}\n"
+        f"    targets: [{{select: {{name: web}}, fieldPaths: [spec.x{i}], "
+        "options: {create: true}}]\n"
+        for i in range(40)
+    )
+    kustomization = f"resources: [objects.yaml]\nreplacements:\n{copies}"
+    root = write_files(
+        tmp_path, {"app/kustomization.yaml": kustomization, "app/objects.yaml": _OBJECTS}
+    )
+    bodies, skipped = _built(root)
+    assert 0 < len(skipped) < 40
+    assert all("copy more than 10,000 values" in reason for _, reason in skipped)
+    assert len(str(bodies["web"])) < 10_000_000

@@ -38,7 +38,14 @@ from shieldwall.system.kustomize_generate import (
     new_body,
     read_generators,
 )
-from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
+from shieldwall.system.kustomize_patch import (
+    MAX_COPIED,
+    PatchError,
+    apply_json6902,
+    merge,
+    shifted,
+    size_of,
+)
 from shieldwall.system.kustomize_refs import rename_references
 from shieldwall.system.kustomize_replace import (
     ReplaceError,
@@ -64,6 +71,7 @@ class _Build:
         self.read = read
         # generated bodies: id -> (the generator's kustomization, its line, hash the name?)
         self.generated: dict[int, tuple[str, int, bool]] = {}
+        self.copied = 0  # values the current replacement copied
         self.names: dict[int, set[str]] = {}  # object index -> every name it had
         self.patch_files: set[str] = set()
         self.deleted: set[int] = set()  # bodies a `$patch: delete` removed
@@ -274,18 +282,23 @@ class _Build:
         from_line = self.inv.line_origins.get(origin.path, {}).get(places[0].line)
         written = from_line or (origin.path, places[0].line)
         targets = entry.get("targets")
+        self.copied = 0
         for target in targets if isinstance(targets, YSeq) else ():
             if isinstance(target, YMap):
-                self.replace_in(indexes, target, value, written, file)
+                self.replace_in(indexes, target, (value, origin.path), written, file)
 
     def replace_in(
         self,
         indexes: list[int],
         target: YMap,
-        value: Any,
+        copied: tuple[Any, str],
         written: tuple[str, int],
         file: str,
     ) -> None:
+        """Write the value copied (from an object's file) into the targets' fields:
+        a map or list is copied, its lines moved to the target's file; a replacement
+        copies at most MAX_COPIED values (a hostile one could double them each time)."""
+        value, origin = copied
         select = target.get("select")
         select = select if isinstance(select, YMap) else YMap(target.line)
         rejects = _maps(target.get("reject"))
@@ -305,6 +318,13 @@ class _Build:
                     self.replace_fail(file, paths.line_of(n), what)
                 for place in places:
                     new = target_value(place.value, value, options)
+                    if isinstance(new, (YMap, YSeq)):
+                        self.copied += size_of(new)
+                        if self.copied > MAX_COPIED:
+                            what = f"its targets copy more than {MAX_COPIED:,} values"
+                            self.replace_fail(file, target.line, what)
+                            return
+                        new = shifted(new, self.at(obj.path, origin, 0))
                     place.parent[place.key] = new
                     if isinstance(place.parent, YMap):
                         place.parent.key_lines[place.key] = at
