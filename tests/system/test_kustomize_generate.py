@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from shieldwall.analyzers.base import ScanTarget
+from shieldwall.engine.scanner import ScanOptions, run_scan
 from shieldwall.sources import kustomize_files
 from shieldwall.sources.manifests import K8sObject
 from shieldwall.sources.tree import walk
@@ -354,4 +355,30 @@ def test_a_base_two_overlays_merge_into_keeps_its_own_data_unreported(tmp_path: 
     objects, skipped = _objects(root)
     [cm] = [o for (k, _), o in objects.items() if k == "ConfigMap"]
     assert _data(cm) == {"a": "1"}
+    assert skipped == []
+
+
+def test_a_generated_secret_s_literal_and_env_file_are_reported_where_written(
+    tmp_path: Path,
+) -> None:
+    password, token = _password(), "Tk" + secrets.token_urlsafe(24)
+    kustomization = f"""\
+resources: [deployment.yaml]
+secretGenerator:
+  - name: db
+    literals:
+      - DB_PASSWORD={password}
+    envs: [db.env]
+"""
+    files = {"app/kustomization.yaml": kustomization, "app/deployment.yaml": _DEPLOYMENT}
+    files["app/db.env"] = f"# the API\nAPI_TOKEN={token}\n"
+    scan = run_scan(write_files(tmp_path, files), ScanOptions(analyzers="secrets", offline=True))
+    where = {(f.location.path, f.location.start_line) for f in scan.result.findings}
+    assert where == {("app/kustomization.yaml", 5), ("app/db.env", 2)}
+
+
+def test_an_unknown_behavior_is_read_as_create_as_kustomize_does(tmp_path: Path) -> None:
+    kustomization = "configMapGenerator:\n  - {name: settings, behavior: add, literals: [a=1]}\n"
+    objects, skipped = _objects(write_files(tmp_path, {"app/kustomization.yaml": kustomization}))
+    assert [n for k, n in objects if k == "ConfigMap" and n.startswith("settings-")]
     assert skipped == []

@@ -225,3 +225,27 @@ def test_replacements_that_double_what_they_copy_stop_at_the_bound(tmp_path: Pat
     assert 0 < len(skipped) < 40
     assert all("copy more than 10,000 values" in reason for _, reason in skipped)
     assert len(str(bodies["web"])) < 10_000_000
+
+
+def test_a_source_in_a_base_two_overlays_deploy_is_read(tmp_path: Path) -> None:
+    overlay = """\
+resources: [../base, web.yaml]
+replacements:
+  - source: {kind: ConfigMap, name: settings, fieldPath: data.HOST}
+    targets: [{select: {name: web}, fieldPaths: [spec.template.spec.hostname]}]
+"""
+    settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {HOST: db}\n"
+    web = _OBJECTS.split("---\n")[1] + "\n".join(["  replicas: 1", ""])
+    web = web.replace(
+        "    spec:\n      containers:", "    spec:\n      hostname: x\n      containers:"
+    )
+    files = {
+        "base/settings.yaml": settings,
+        "base/kustomization.yaml": "resources: [settings.yaml]\n",
+    }
+    for name in ("dev", "prod"):
+        files[f"{name}/kustomization.yaml"] = overlay
+        files[f"{name}/web.yaml"] = web
+    bodies, skipped = _built(write_files(tmp_path, files))
+    assert bodies["web"]["spec"]["template"]["spec"]["hostname"] == "db"
+    assert skipped == []

@@ -153,9 +153,7 @@ def read_generators(
                 reading.skip(line, f"a {key} entry needs a `name`")
                 continue
             behavior = str(entry.get("behavior") or "create")
-            if behavior not in _BEHAVIORS:
-                reading.skip(line, f"behavior {behavior!r} is not create, merge or replace")
-                continue
+            behavior = behavior if behavior in _BEHAVIORS else "create"  # as kustomize reads it
             own = entry.get("options")
             own = own if isinstance(own, YMap) else YMap(line)
             items = (
