@@ -8,7 +8,8 @@ strategic merge patches
 `nameSuffix:`, JSON 6902 patches (`patchesJson6902:`, and `patches:` whose
 patch is a list of operations, applied with the others of `patches:`),
 `replicas:`, `replacements:` (`kustomize_replace`); after every kustomization,
-the content hash appended to generated names and to the references to them.
+the content hash appended to generated names and to the references to them,
+then `vars:` (`kustomize_vars`).
 Labels and `images:` are applied elsewhere (`kustomize_labels`, the image rules).
 
 A value a patch or a kustomization writes gets a virtual line past the end of
@@ -53,6 +54,7 @@ from shieldwall.system.kustomize_replace import (
     source_value,
     target_value,
 )
+from shieldwall.system.kustomize_vars import substitute, var_value
 from shieldwall.system.units import Layer, kustomize_layers
 
 # A target's name is a Go regular expression, which RE2 reads the same way and
@@ -238,6 +240,44 @@ class _Build:
             for other in (o for f in scope for o in by_file.get(f, ())):
                 rename_references(other, renames, self.at(other.path, path, line))
             self.inv.kubernetes[i] = replace(obj, name=new)
+
+    # --- vars ----------------------------------------------------------------
+
+    def resolve_vars(self, layers: list[Layer]) -> None:
+        """`$(NAME)` replaced by each kustomization's vars in what its builds deploy."""
+        for layer in layers:
+            values: dict[str, str] = {}
+            for entry, line in _entries(layer.body, "vars"):
+                value = self.var(layer, entry) if isinstance(entry, YMap) else None
+                if value is None:
+                    what = "its objref names no one object, or its fieldref no field"
+                    self.inv.skipped.append(
+                        Skipped(layer.path, f"line {line}: kustomize var not applied: {what}")
+                    )
+                elif isinstance(entry, YMap):
+                    values[str(entry.get("name"))] = value
+            if not values:
+                continue
+            scope = {f for other in layers if layer.path in other.every for f in other.every}
+            for obj in self.inv.kubernetes:
+                if obj.path in scope and obj.kind not in _NOT_BUILT:
+                    substitute(obj, values)
+
+    def var(self, layer: Layer, entry: YMap) -> str | None:
+        ref = entry.get("objref")
+        if not isinstance(ref, YMap) or not isinstance(entry.get("name"), str):
+            return None
+        found = [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every
+            and o.kind == ref.get("kind")
+            and self.named(i, str(ref.get("name")))
+            and ref.get("apiVersion") in (None, o.api_version)
+        ]
+        if len(found) != 1:
+            return None
+        return var_value(self.inv.kubernetes[found[0]], entry.get("fieldref"))
 
     # --- replacements ------------------------------------------------------
 
@@ -548,6 +588,7 @@ def apply_kustomize_build(inventory: Inventory, read: Reader | None = None) -> N
     for layer in layers:
         build.layer(layer)
     build.hash_names(layers)
+    build.resolve_vars(layers)
     deployed = set().union(*(layer.files for layer in layers))
     inventory.kubernetes[:] = [
         o
