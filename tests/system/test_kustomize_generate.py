@@ -382,3 +382,16 @@ def test_an_unknown_behavior_is_read_as_create_as_kustomize_does(tmp_path: Path)
     objects, skipped = _objects(write_files(tmp_path, {"app/kustomization.yaml": kustomization}))
     assert [n for k, n in objects if k == "ConfigMap" and n.startswith("settings-")]
     assert skipped == []
+
+
+def test_a_key_written_twice_is_reported_and_read_with_its_first_value(tmp_path: Path) -> None:
+    kustomization = (
+        "configMapGenerator:\n  - name: settings\n    literals: [a=1]\n    envs: [a.env]\n"
+    )
+    files = {"app/kustomization.yaml": kustomization, "app/a.env": "a=2\n"}
+    objects, skipped = _objects(write_files(tmp_path, files))
+    [cm] = [o for (k, _), o in objects.items() if k == "ConfigMap"]
+    assert _data(cm) == {"a": "1"}
+    [(path, reason)] = skipped
+    assert path == "app/kustomization.yaml" and reason.startswith("line 2: ")
+    assert "repeats the key 'a' at app/a.env:1" in reason

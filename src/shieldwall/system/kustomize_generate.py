@@ -162,6 +162,7 @@ def read_generators(
                 + reading.envs(entry.get("envs"))
                 + reading.envs(YSeq(line) if entry.get("env") is None else _one(entry, "env"))
             )
+            items = _once(items, reading, f"{kind} {entry['name']}", line)
             disable = own.get("disableNameSuffixHash", options.get("disableNameSuffixHash"))
             out.append(
                 Generator(
@@ -180,6 +181,22 @@ def read_generators(
                 )
             )
     return out, reading.skipped
+
+
+def _once(items: list[Item], reading: _Reading, what: str, line: int) -> list[Item]:
+    """The items, a key written twice reported (kustomize refuses the build) and
+    read with its first value."""
+    seen: dict[str, Item] = {}
+    for item in items:
+        first = seen.setdefault(item.key, item)
+        if first is not item:
+            where = f"{item.source}:{item.line}"
+            reading.skip(
+                line,
+                f"{what} repeats the key {item.key!r} at {where}; kustomize refuses the "
+                "build: the first value is read",
+            )
+    return list(seen.values())
 
 
 def _one(entry: YMap, key: str) -> YSeq:
