@@ -395,3 +395,14 @@ def test_a_key_written_twice_is_reported_and_read_with_its_first_value(tmp_path:
     [(path, reason)] = skipped
     assert path == "app/kustomization.yaml" and reason.startswith("line 2: ")
     assert "repeats the key 'a' at app/a.env:1" in reason
+
+
+def test_a_named_pipe_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
+    kustomization = "configMapGenerator:\n  - name: settings\n    envs: [pipe.env]\n"
+    root = write_files(tmp_path, {"app/kustomization.yaml": kustomization})
+    os.mkfifo(root / "app" / "pipe.env")
+    _, skipped = _objects(root)
+    [(path, reason)] = skipped
+    assert path == "app/kustomization.yaml" and reason.endswith(
+        "pipe.env not read: not a regular file"
+    )

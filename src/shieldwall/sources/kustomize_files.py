@@ -7,6 +7,7 @@ is refused with the reason, never read."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import stat
 from pathlib import Path
@@ -37,18 +38,26 @@ def read_generator_file(root: Path, directory: str, rel: str) -> bytes | str:
         return "no such file"
     try:
         real.relative_to(real_dir)
+        real.relative_to(root.resolve())
     except ValueError:
         return "a symbolic link out of the kustomization's directory"
+    # Opened without following a link and without waiting on a pipe, then checked
+    # on the open descriptor: what is read is the regular file that was checked.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        status = real.stat()
+        fd = os.open(real, flags)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):
             return "not a regular file"
         if status.st_size > MAX_GENERATOR_FILE_BYTES:
             return f"{status.st_size} bytes, over the {MAX_GENERATOR_FILE_BYTES}-byte bound"
-        with real.open("rb") as handle:
+        try:
             data = handle.read(MAX_GENERATOR_FILE_BYTES + 1)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
+        except OSError as exc:
+            return f"cannot be read: {exc.strerror or exc}"
     if len(data) > MAX_GENERATOR_FILE_BYTES:
         return f"over the {MAX_GENERATOR_FILE_BYTES}-byte bound"
     return data
