@@ -29,6 +29,7 @@ from typing import Any
 import re2
 
 from shieldwall.model import Finding, Location, Skipped
+from shieldwall.sources.kustomize_files import inside
 from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory, K8sObject, object_from_body
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
 from shieldwall.system.kustomize_generate import (
@@ -55,7 +56,7 @@ from shieldwall.system.kustomize_replace import (
     target_value,
 )
 from shieldwall.system.kustomize_vars import substitute, var_value
-from shieldwall.system.units import Layer, kustomize_layers
+from shieldwall.system.units import Layer, is_remote, kustomize_layers
 
 # A target's name is a Go regular expression, which RE2 reads the same way and
 # matches in time linear in the name whatever the pattern: a kustomization in a
@@ -123,6 +124,9 @@ class _Build:
         ]
         if not found and not any(self._selects(i, target) for i in shared):
             what = f"selects no object that {layer.path} deploys ({_describe(target)})"
+            remote = [e for e in _listed_entries(layer.body) if is_remote(e)]
+            if remote:
+                what += f"; its remote resources are not read ({remote[0]})"
             self.fail(source, line, what)
         return found
 
@@ -418,7 +422,7 @@ class _Build:
             isinstance(entry, str) and "\n" not in entry and ":" not in entry
         ):
             source = posixpath.normpath(posixpath.join(directory, str(path or text)))
-            if source not in self.inv.lines:
+            if source not in self.inv.lines and not self.read_patch(layer, str(path or text)):
                 self.fail(
                     layer.path,
                     line,
@@ -443,6 +447,17 @@ class _Build:
             if doc.content is not None:
                 docs.append((doc.content, base_line))
         return source, docs
+
+    def read_patch(self, layer: Layer, entry: str) -> bool:
+        """Read a patch file the inventory does not hold (JSON), as generator files
+        are read (inside the kustomization's directory); its lines are remembered."""
+        directory = posixpath.dirname(layer.path) or "."
+        rel = inside(directory, entry)
+        data = self.read(directory, rel) if self.read is not None and rel else None
+        if not isinstance(data, bytes):
+            return False
+        self.inv.lines[rel or entry] = tuple(data.decode("utf-8", "replace").splitlines())
+        return True
 
     def strategic(
         self,
@@ -627,6 +642,16 @@ def _targeted(body: YMap, key: str) -> list[tuple[Any, YMap | None, int]]:
         if isinstance(entry, YMap) or (isinstance(entry, str) and key == "patchesStrategicMerge"):
             out.append((entry, target if isinstance(target, YMap) else None, line))
     return out
+
+
+def _listed_entries(body: YMap) -> list[str]:
+    """What a kustomization lists: its resources, bases and components."""
+    return [
+        str(v)
+        for key in ("resources", "bases", "components")
+        for v, _ in _entries(body, key)
+        if isinstance(v, str)
+    ]
 
 
 def _maps(value: object) -> list[YMap]:

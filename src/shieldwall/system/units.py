@@ -95,7 +95,7 @@ def _join(directory: str, entry: str) -> str:
     return "." if joined in ("", ".") else joined
 
 
-def _is_remote(entry: str) -> bool:
+def is_remote(entry: str) -> bool:
     lower = entry.lower()
     return "://" in lower or lower.startswith(("github.com/", "gitlab.com/", "git@", "ssh:"))
 
@@ -213,7 +213,7 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
         order.append(directory)  # marks it; moved after what it lists below
         for e in kusts[directory].entries:
             t = _join(directory, e)
-            if not _is_remote(e) and t in kusts:
+            if not is_remote(e) and t in kusts:
                 visit(t)
         order.remove(directory)
         order.append(directory)
@@ -224,7 +224,7 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
     for k in kusts.values():
         for e in k.entries:
             t = _join(k.directory, e)
-            if not _is_remote(e) and t in kusts and t != k.directory:
+            if not is_remote(e) and t in kusts and t != k.directory:
                 parents.setdefault(t, set()).add(k.directory)
     out: list[Layer] = []
     for d in order:
@@ -252,7 +252,7 @@ def _members(
     own = kusts[directory].path
     out: set[str] = {own} if own in files else set()
     for entry in kusts[directory].entries:
-        if _is_remote(entry):
+        if is_remote(entry):
             remote.append(entry)
             continue
         target = _join(directory, entry)
@@ -269,7 +269,7 @@ def _listed(kusts: dict[str, _Kustomization]) -> set[str]:
         t
         for k in kusts.values()
         for e in k.entries
-        if not _is_remote(e) and (t := _join(k.directory, e)) in kusts and t != k.directory
+        if not is_remote(e) and (t := _join(k.directory, e)) in kusts and t != k.directory
     }
 
 
@@ -380,7 +380,7 @@ def _walk(directory: str, kusts: dict[str, _Kustomization]) -> set[str]:
         k = kusts[todo.pop()]
         for e in k.entries:
             t = _join(k.directory, e)
-            if not _is_remote(e) and t in kusts and t not in seen:
+            if not is_remote(e) and t in kusts and t not in seen:
                 seen.add(t)
                 todo.append(t)
     return seen
