@@ -285,3 +285,33 @@ def test_copies_that_double_the_object_are_stopped_and_reported(tmp_path: Path) 
     assert path == "overlay/kustomization.yaml"
     assert "copy more than 10,000 values" in reason
     assert _of(findings, "K8S-PRIVILEGED")
+
+
+def test_a_json_patch_file_is_read_and_applied(tmp_path: Path) -> None:
+    overlay = (
+        "resources: [../base]\npatches:\n  - path: patch.json\n    target: {kind: Deployment}\n"
+    )
+    root = _system(tmp_path, overlay)
+    (root / "overlay" / "patch.json").write_text(
+        '[\n  {"op": "replace",\n   "path": "/spec/template/spec/containers/0/securityContext",'
+        '\n   "value": {"privileged": false}},\n'
+        '  {"op": "add", "path": "/spec/template/spec/hostIPC", "value": true}\n]\n'
+    )
+    findings, skipped = _scan(root)
+    assert _of(findings, "K8S-PRIVILEGED") == []
+    [found] = _of(findings, "K8S-HOST-IPC")
+    assert (found.location.path, found.location.start_line) == ("overlay/patch.json", 5)
+    assert skipped == []
+
+
+def test_a_patch_for_a_remote_base_says_the_base_is_not_read(tmp_path: Path) -> None:
+    overlay = (
+        "resources: [https://example.com/shop/base?ref=v1]\n"
+        "patches:\n  - {target: {kind: Deployment}, patch: '[{op: remove, path: /spec}]'}\n"
+    )
+    root = _system(tmp_path, overlay)
+    [(path, reason)] = _scan(root)[1]
+    assert path == "overlay/kustomization.yaml"
+    assert reason.endswith(
+        "its remote resources are not read (https://example.com/shop/base?ref=v1)"
+    )

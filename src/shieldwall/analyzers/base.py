@@ -11,6 +11,7 @@ from typing import Protocol
 from shieldwall.model import Control, Finding, Rule, ServiceMap, Settings, Skipped
 from shieldwall.model.progress import Progress, no_progress
 from shieldwall.sources.kustomize import kubectl_available, render_identities
+from shieldwall.sources.kustomize_files import read_generator_file
 from shieldwall.sources.manifests import Inventory, load_inventory
 from shieldwall.sources.tree import FileTree
 from shieldwall.system.kustomize_build import apply_kustomize_build
@@ -30,7 +31,12 @@ class ScanTarget:
     @cached_property
     def inventory(self) -> Inventory:
         inventory = load_inventory(self.tree, self.settings.max_file_bytes)
-        apply_kustomize_build(inventory)  # what `kustomize build` writes into the objects
+        root = self.tree.root
+
+        def read(directory: str, rel: str) -> bytes | str:
+            return read_generator_file(root, directory, rel)
+
+        apply_kustomize_build(inventory, read)  # what `kustomize build` writes into the objects
         apply_kustomize_labels(inventory)  # and the labels it adds
         return inventory
 

@@ -1,11 +1,16 @@
 """What `kustomize build` does to the objects a kustomization deploys, applied to
 the parsed objects before any rule reads them, kustomization by kustomization
-(what one lists first), each in kustomize's order: strategic merge patches
+(what one lists first), each in kustomize's order: generators
+(`configMapGenerator:`, `secretGenerator:`, `kustomize_generate`: new objects
+written in the kustomization's file, or merged into / replacing a base's),
+strategic merge patches
 (`patchesStrategicMerge:`, `patches:`), `namespace:`, `namePrefix:` /
 `nameSuffix:`, JSON 6902 patches (`patchesJson6902:`, and `patches:` whose
 patch is a list of operations, applied with the others of `patches:`),
-`replicas:`. Labels and `images:` are applied elsewhere (`kustomize_labels`,
-the image rules).
+`replicas:`, `replacements:` (`kustomize_replace`); after every kustomization,
+the content hash appended to generated names and to the references to them,
+then `vars:` (`kustomize_vars`).
+Labels and `images:` are applied elsewhere (`kustomize_labels`, the image rules).
 
 A value a patch or a kustomization writes gets a virtual line past the end of
 the object's file, remembered in `Inventory.line_origins`; `relocate` moves a
@@ -24,11 +29,34 @@ from typing import Any
 import re2
 
 from shieldwall.model import Finding, Location, Skipped
-from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory
+from shieldwall.sources.kustomize_files import inside
+from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory, K8sObject, object_from_body
 from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
-from shieldwall.system.kustomize_patch import PatchError, apply_json6902, merge
+from shieldwall.system.kustomize_generate import (
+    Generator,
+    Reader,
+    add_items,
+    name_suffix,
+    new_body,
+    read_generators,
+)
+from shieldwall.system.kustomize_patch import (
+    MAX_COPIED,
+    PatchError,
+    apply_json6902,
+    merge,
+    shifted,
+    size_of,
+)
 from shieldwall.system.kustomize_refs import rename_references
-from shieldwall.system.units import Layer, kustomize_layers
+from shieldwall.system.kustomize_replace import (
+    ReplaceError,
+    find,
+    source_value,
+    target_value,
+)
+from shieldwall.system.kustomize_vars import substitute, var_value
+from shieldwall.system.units import Layer, is_remote, kustomize_layers
 
 # A target's name is a Go regular expression, which RE2 reads the same way and
 # matches in time linear in the name whatever the pattern: a kustomization in a
@@ -37,11 +65,16 @@ _RE2 = re2.Options()
 _RE2.log_errors = False
 _UNESCAPE = re.compile(r"\\(.)")  # what re.escape added
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+_NOT_BUILT = frozenset({"Kustomization", "Component"})  # a kustomization file's own kind
 
 
 class _Build:
-    def __init__(self, inventory: Inventory) -> None:
+    def __init__(self, inventory: Inventory, read: Reader | None) -> None:
         self.inv = inventory
+        self.read = read
+        # generated bodies: id -> (the generator's kustomization, its line, hash the name?)
+        self.generated: dict[int, tuple[str, int, bool]] = {}
+        self.copied = 0  # values the current replacement copied
         self.names: dict[int, set[str]] = {}  # object index -> every name it had
         self.patch_files: set[str] = set()
         self.deleted: set[int] = set()  # bodies a `$patch: delete` removed
@@ -61,10 +94,18 @@ class _Build:
         self.blocks[(target, source)] = start
         return start
 
+    def at(self, target: str, source: str, line: int) -> int:
+        """The line, in `target`'s objects, of `source`'s line `line`."""
+        return line if source == target else self.shift(target, source) + line
+
     # --- selection ---------------------------------------------------------
 
     def objects(self, layer: Layer) -> list[int]:
-        return [i for i, o in enumerate(self.inv.kubernetes) if o.path in layer.files]
+        return [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.files and o.kind not in _NOT_BUILT
+        ]
 
     def named(self, i: int, name: str) -> bool:
         return name == self.inv.kubernetes[i].name or name in self.names.get(i, ())
@@ -83,6 +124,9 @@ class _Build:
         ]
         if not found and not any(self._selects(i, target) for i in shared):
             what = f"selects no object that {layer.path} deploys ({_describe(target)})"
+            remote = [e for e in _listed_entries(layer.body) if is_remote(e)]
+            if remote:
+                what += f"; its remote resources are not read ({remote[0]})"
             self.fail(source, line, what)
         return found
 
@@ -108,6 +152,7 @@ class _Build:
     # --- the steps ---------------------------------------------------------
 
     def layer(self, layer: Layer) -> None:
+        self.generate(layer)
         indexes = self.objects(layer)
         body = layer.body
         json_patches: list[tuple[YMap | None, Any, str, int]] = []
@@ -123,7 +168,223 @@ class _Build:
         for target, ops, source, shift in json_patches:
             self.json6902(layer, indexes, target, ops, source, shift)
         self.replicas(layer, indexes)
+        for entry, line in _entries(layer.body, "replacements"):
+            self.replacement(layer, indexes, entry, line)
         self.refresh(indexes)
+
+    # --- generators --------------------------------------------------------
+
+    def generate(self, layer: Layer) -> None:
+        """Add what the layer's generators generate, or merge it into the bases'."""
+        gens, skipped = read_generators(layer.path, layer.body, self.read, self.inv.lines)
+        self.inv.skipped.extend(skipped)
+        existing = self.objects(layer)
+        shared = [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every and o.path not in layer.files
+        ]
+        for gen in gens:
+            found = [i for i in existing if self.generates(i, gen)]
+            if not found and any(self.generates(i, gen, False) for i in shared):
+                continue  # another top-level kustomization deploys it too: not merged
+            if gen.behavior == "create" and found:
+                why = f"{gen.kind} {gen.name} is generated by a base too"
+                self.gen_fail(gen, why + ": use behavior merge or replace")
+            elif gen.behavior == "create":
+                body = new_body(gen, lambda source, line: self.at(layer.path, source, line))
+                obj = object_from_body(layer.path, len(self.inv.kubernetes), body)
+                if obj is not None:
+                    self.inv.kubernetes.append(obj)
+                    self.generated[id(body)] = (gen.path, gen.line, gen.hashed)
+            elif not found:
+                self.gen_fail(gen, f"no {gen.kind} {gen.name} from the bases to {gen.behavior}")
+            for i in found if gen.behavior != "create" else ():
+                self.regenerate(i, gen)
+
+    def generates(self, i: int, gen: Generator, namespaced: bool = True) -> bool:
+        """Is object `i` the one the generator names (`namespaced`: in its namespace)?"""
+        obj = self.inv.kubernetes[i]
+        return (
+            obj.kind == gen.kind
+            and self.named(i, gen.name)
+            and (not namespaced or gen.namespace in ("", obj.namespace))
+        )
+
+    def regenerate(self, i: int, gen: Generator) -> None:
+        obj = self.inv.kubernetes[i]
+        if gen.behavior == "replace":
+            obj.body.pop("data", None)
+            obj.body.pop("binaryData", None)
+        add_items(obj.body, gen, lambda source, line: self.at(obj.path, source, line))
+        if id(obj.body) in self.generated:
+            path, line, _ = self.generated[id(obj.body)]
+            self.generated[id(obj.body)] = (path, line, gen.hashed)
+
+    def gen_fail(self, gen: Generator, message: str) -> None:
+        self.inv.skipped.append(
+            Skipped(gen.path, f"line {gen.line}: kustomize generator not applied: {message}")
+        )
+
+    def hash_names(self, layers: list[Layer]) -> None:
+        """Append the content hash to generated names, and to the references to them."""
+        by_file: dict[str, list[K8sObject]] = {}
+        for obj in self.inv.kubernetes:
+            by_file.setdefault(obj.path, []).append(obj)
+        for i, obj in enumerate(self.inv.kubernetes):
+            made = self.generated.get(id(obj.body))
+            if made is None or not made[2] or id(obj.body) in self.deleted:
+                continue
+            path, line, _ = made
+            new = f"{obj.name}-{name_suffix(obj.body)}"
+            _set(obj.body, ("metadata", "name"), new, line)
+            renames = {(obj.kind, obj.name): new}
+            self.names.setdefault(i, set()).add(obj.name)
+            scope = {f for layer in layers if obj.path in layer.every for f in layer.every}
+            for other in (o for f in scope for o in by_file.get(f, ())):
+                rename_references(other, renames, self.at(other.path, path, line))
+            self.inv.kubernetes[i] = replace(obj, name=new)
+
+    # --- vars ----------------------------------------------------------------
+
+    def resolve_vars(self, layers: list[Layer]) -> None:
+        """`$(NAME)` replaced by each kustomization's vars in what its builds deploy."""
+        for layer in layers:
+            values: dict[str, str] = {}
+            for entry, line in _entries(layer.body, "vars"):
+                value = self.var(layer, entry) if isinstance(entry, YMap) else None
+                if value is None:
+                    what = "its objref names no one object, or its fieldref no field"
+                    self.inv.skipped.append(
+                        Skipped(layer.path, f"line {line}: kustomize var not applied: {what}")
+                    )
+                elif isinstance(entry, YMap):
+                    values[str(entry.get("name"))] = value
+            if not values:
+                continue
+            scope = {f for other in layers if layer.path in other.every for f in other.every}
+            for obj in self.inv.kubernetes:
+                if obj.path in scope and obj.kind not in _NOT_BUILT:
+                    substitute(obj, values)
+
+    def var(self, layer: Layer, entry: YMap) -> str | None:
+        ref = entry.get("objref")
+        if not isinstance(ref, YMap) or not isinstance(entry.get("name"), str):
+            return None
+        found = [
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every
+            and o.kind == ref.get("kind")
+            and self.named(i, str(ref.get("name")))
+            and ref.get("apiVersion") in (None, o.api_version)
+        ]
+        if len(found) != 1:
+            return None
+        return var_value(self.inv.kubernetes[found[0]], entry.get("fieldref"))
+
+    # --- replacements ------------------------------------------------------
+
+    def replacement(self, layer: Layer, indexes: list[int], entry: Any, line: int) -> None:
+        """One `replacements:` entry (or the file its `path:` names) applied."""
+        source_file = layer.path
+        if isinstance(entry, YMap) and isinstance(entry.get("path"), str):
+            loaded = self.load(layer, entry, line)
+            if loaded is None:
+                return
+            source_file, docs = loaded
+            for doc, _ in docs:
+                for item in doc if isinstance(doc, YSeq) else [doc]:
+                    self.replace_one(layer, indexes, item, source_file)
+            return
+        self.replace_one(layer, indexes, entry, source_file)
+
+    def replace_one(self, layer: Layer, indexes: list[int], entry: Any, file: str) -> None:
+        line = entry.line if isinstance(entry, (YMap, YSeq)) else 0
+        source = entry.get("source") if isinstance(entry, YMap) else None
+        if not isinstance(source, YMap):
+            self.replace_fail(file, line, "a replacement needs a `source`")
+            return
+        wanted = YMap(source.line)
+        for key in ("kind", "group", "version", "namespace", "name"):
+            if source.get(key) is not None:
+                wanted[key] = re.escape(str(source[key])) if key == "name" else source[key]
+        readable = [  # what the build deploys, shared with another build or not
+            i
+            for i, o in enumerate(self.inv.kubernetes)
+            if o.path in layer.every and o.kind not in _NOT_BUILT
+        ]
+        found = [i for i in readable if self._selects(i, wanted)]
+        if len(found) != 1:
+            what = f"its source selects {len(found)} objects ({_describe(wanted)}), not one"
+            self.replace_fail(file, source.line, what)
+            return
+        origin = self.inv.kubernetes[found[0]]
+        path = str(source.get("fieldPath") or "metadata.name")
+        places = find(origin.body, path)
+        try:
+            if len(places) != 1:
+                raise ReplaceError(f"{path} is not one field of {origin.id}")
+            value = source_value(places[0].value, source.get("options"))
+        except ReplaceError as err:
+            self.replace_fail(file, source.line, str(err))
+            return
+        from_line = self.inv.line_origins.get(origin.path, {}).get(places[0].line)
+        written = from_line or (origin.path, places[0].line)
+        targets = entry.get("targets")
+        self.copied = 0
+        for target in targets if isinstance(targets, YSeq) else ():
+            if isinstance(target, YMap):
+                self.replace_in(indexes, target, (value, origin.path), written, file)
+
+    def replace_in(
+        self,
+        indexes: list[int],
+        target: YMap,
+        copied: tuple[Any, str],
+        written: tuple[str, int],
+        file: str,
+    ) -> None:
+        """Write the value copied (from an object's file) into the targets' fields:
+        a map or list is copied, its lines moved to the target's file; a replacement
+        copies at most MAX_COPIED values (a hostile one could double them each time)."""
+        value, origin = copied
+        select = target.get("select")
+        select = select if isinstance(select, YMap) else YMap(target.line)
+        rejects = _maps(target.get("reject"))
+        options = target.get("options")
+        create = isinstance(options, YMap) and options.get("create") is True
+        paths = target.get("fieldPaths")
+        paths = paths if isinstance(paths, YSeq) else YSeq(target.line)
+        for i in indexes:
+            if not self._selects(i, select) or any(self._selects(i, r) for r in rejects):
+                continue
+            obj = self.inv.kubernetes[i]
+            at = self.at(obj.path, *written)
+            for n, path in enumerate(paths):
+                places = find(obj.body, str(path), create, at)
+                if not places:
+                    what = f"{path} is not a field of {obj.id} (set `options.create`)"
+                    self.replace_fail(file, paths.line_of(n), what)
+                for place in places:
+                    new = target_value(place.value, value, options)
+                    if isinstance(new, (YMap, YSeq)):
+                        self.copied += size_of(new)
+                        if self.copied > MAX_COPIED:
+                            what = f"its targets copy more than {MAX_COPIED:,} values"
+                            self.replace_fail(file, target.line, what)
+                            return
+                        new = shifted(new, self.at(obj.path, origin, 0))
+                    place.parent[place.key] = new
+                    if isinstance(place.parent, YMap):
+                        place.parent.key_lines[place.key] = at
+                    elif place.key < len(place.parent.item_lines):
+                        place.parent.item_lines[place.key] = at
+
+    def replace_fail(self, file: str, line: int, message: str) -> None:
+        self.inv.skipped.append(
+            Skipped(file, f"line {line}: kustomize replacement not applied: {message}")
+        )
 
     def fail(self, source: str, line: int, message: str) -> None:
         self.inv.skipped.append(
@@ -161,7 +422,7 @@ class _Build:
             isinstance(entry, str) and "\n" not in entry and ":" not in entry
         ):
             source = posixpath.normpath(posixpath.join(directory, str(path or text)))
-            if source not in self.inv.lines:
+            if source not in self.inv.lines and not self.read_patch(layer, str(path or text)):
                 self.fail(
                     layer.path,
                     line,
@@ -186,6 +447,17 @@ class _Build:
             if doc.content is not None:
                 docs.append((doc.content, base_line))
         return source, docs
+
+    def read_patch(self, layer: Layer, entry: str) -> bool:
+        """Read a patch file the inventory does not hold (JSON), as generator files
+        are read (inside the kustomization's directory); its lines are remembered."""
+        directory = posixpath.dirname(layer.path) or "."
+        rel = inside(directory, entry)
+        data = self.read(directory, rel) if self.read is not None and rel else None
+        if not isinstance(data, bytes):
+            return False
+        self.inv.lines[rel or entry] = tuple(data.decode("utf-8", "replace").splitlines())
+        return True
 
     def strategic(
         self,
@@ -320,15 +592,18 @@ class _Build:
                 self.inv.kubernetes[i] = replace(obj, name=name, namespace=ns)
 
 
-def apply_kustomize_build(inventory: Inventory) -> None:
-    """Apply each kustomization's patches, namespace, name prefix/suffix and replicas
-    to the objects it deploys (see the module's docstring)."""
+def apply_kustomize_build(inventory: Inventory, read: Reader | None = None) -> None:
+    """Apply each kustomization's generators, patches, namespace, name prefix/suffix
+    and replicas to the objects it deploys (see the module's docstring); `read`
+    reads the files generators name (None: they are reported as not read)."""
     layers = kustomize_layers(inventory)
     if not layers:
         return
-    build = _Build(inventory)
+    build = _Build(inventory, read)
     for layer in layers:
         build.layer(layer)
+    build.hash_names(layers)
+    build.resolve_vars(layers)
     deployed = set().union(*(layer.files for layer in layers))
     inventory.kubernetes[:] = [
         o
@@ -367,6 +642,16 @@ def _targeted(body: YMap, key: str) -> list[tuple[Any, YMap | None, int]]:
         if isinstance(entry, YMap) or (isinstance(entry, str) and key == "patchesStrategicMerge"):
             out.append((entry, target if isinstance(target, YMap) else None, line))
     return out
+
+
+def _listed_entries(body: YMap) -> list[str]:
+    """What a kustomization lists: its resources, bases and components."""
+    return [
+        str(v)
+        for key in ("resources", "bases", "components")
+        for v, _ in _entries(body, key)
+        if isinstance(v, str)
+    ]
 
 
 def _maps(value: object) -> list[YMap]:

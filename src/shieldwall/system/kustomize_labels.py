@@ -25,6 +25,8 @@ def apply_kustomize_labels(inventory: Inventory) -> None:
     if not by_file:
         return
     for obj in inventory.kubernetes:
+        if obj.kind in ("Kustomization", "Component"):  # the kustomization file itself
+            continue
         for labels in by_file.get(obj.path, ()):
             _label(obj, labels)
 

@@ -235,7 +235,7 @@ def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
             src = _tokens(source, line)
             got = _remove(doc, src, line) if name == "move" else _get(doc, src, line)
             if name == "copy":
-                copied += _size(got)
+                copied += size_of(got)
                 if copied > MAX_COPIED:
                     raise PatchError(
                         f"its `copy` operations copy more than {MAX_COPIED:,} values;"
@@ -247,7 +247,7 @@ def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
             raise PatchError(f"unknown operation {name!r}", line)
 
 
-def _size(node: Any) -> int:
+def size_of(node: Any) -> int:
     """How many values (maps, lists and scalars) `node` holds, itself included."""
     count, todo = 0, [node]
     while todo:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ KIND_KUSTOMIZATION = "kustomization"
 KIND_COMPOSE = "compose"
 KIND_DIRECTORY = "directory"
 KIND_HELM = "helm"
+_HASHED = re.compile(r"(.+)-[245-9bcdfghkmt]{10}")  # kustomize's name hash suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ def _join(directory: str, entry: str) -> str:
     return "." if joined in ("", ".") else joined
 
 
-def _is_remote(entry: str) -> bool:
+def is_remote(entry: str) -> bool:
     lower = entry.lower()
     return "://" in lower or lower.startswith(("github.com/", "gitlab.com/", "git@", "ssh:"))
 
@@ -166,11 +168,12 @@ def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
     """Per manifest file, the images a kustomization that deploys it (directly or
     through the kustomizations it lists) gives a tag or digest with `images:`."""
     kusts = _kustomizations(inventory)
+    own = {k.path for k in kusts.values()}  # they run no image
     files = {o.path for o in inventory.kubernetes}
     out: dict[str, dict[str, str]] = {}
     for directory, k in sorted(kusts.items()):
         if k.pins:
-            for f in _members(directory, kusts, files, [], set()):
+            for f in _members(directory, kusts, files, [], set()) - own:
                 out.setdefault(f, {}).update(k.pins)
     return out
 
@@ -193,7 +196,8 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
     kustomizations deploy is transformed only by the kustomizations every one of them
     goes through: the others would give it contradictory values."""
     kusts = _kustomizations(inventory)
-    files = {o.path for o in inventory.kubernetes}
+    # a kustomization's own file: where the objects its generators make are written
+    files = {o.path for o in inventory.kubernetes} | {k.path for k in kusts.values()}
     listed = _listed(kusts)
     roots = [d for d in sorted(kusts) if d not in listed and not kusts[d].component]
     reach = {r: _walk(r, kusts) for r in roots}
@@ -209,7 +213,7 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
         order.append(directory)  # marks it; moved after what it lists below
         for e in kusts[directory].entries:
             t = _join(directory, e)
-            if not _is_remote(e) and t in kusts:
+            if not is_remote(e) and t in kusts:
                 visit(t)
         order.remove(directory)
         order.append(directory)
@@ -220,7 +224,7 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
     for k in kusts.values():
         for e in k.entries:
             t = _join(k.directory, e)
-            if not _is_remote(e) and t in kusts and t != k.directory:
+            if not is_remote(e) and t in kusts and t != k.directory:
                 parents.setdefault(t, set()).add(k.directory)
     out: list[Layer] = []
     for d in order:
@@ -245,9 +249,10 @@ def _members(
     if directory in seen:
         return set()
     seen.add(directory)
-    out: set[str] = set()
+    own = kusts[directory].path
+    out: set[str] = {own} if own in files else set()
     for entry in kusts[directory].entries:
-        if _is_remote(entry):
+        if is_remote(entry):
             remote.append(entry)
             continue
         target = _join(directory, entry)
@@ -264,7 +269,7 @@ def _listed(kusts: dict[str, _Kustomization]) -> set[str]:
         t
         for k in kusts.values()
         for e in k.entries
-        if not _is_remote(e) and (t := _join(k.directory, e)) in kusts and t != k.directory
+        if not is_remote(e) and (t := _join(k.directory, e)) in kusts and t != k.directory
     }
 
 
@@ -375,7 +380,7 @@ def _walk(directory: str, kusts: dict[str, _Kustomization]) -> set[str]:
         k = kusts[todo.pop()]
         for e in k.entries:
             t = _join(k.directory, e)
-            if not _is_remote(e) and t in kusts and t not in seen:
+            if not is_remote(e) and t in kusts and t not in seen:
                 seen.add(t)
                 todo.append(t)
     return seen
@@ -385,6 +390,8 @@ def _rendered(kind: str, name: str, rendered: frozenset[tuple[str, str]]) -> boo
     """Is the object among what kustomize rendered (its name maybe prefixed or suffixed)?"""
     if kind in ("Kustomization", "Component") or (kind, name) in rendered:
         return True
+    hashed = _HASHED.fullmatch(name)  # a generated name: its hash is kubectl's to give
+    name = hashed.group(1) if hashed else name
     return any(k == kind and name in n for k, n in rendered)
 
 
