@@ -321,11 +321,31 @@ def _resolve_args(base: str, args: list[Instruction]) -> str:
     return _ARG_REF.sub(fill, base)
 
 
+# Published images whose own Dockerfile ends with a non-root USER, every tag of them
+# (k6 `USER k6`, Grafana `USER 472`, nginx-unprivileged `USER 101`, Prometheus and
+# Alertmanager `USER nobody`, Keycloak `USER 1000`, Jenkins `USER jenkins`). A
+# Dockerfile FROM one of them that sets no USER runs as that user.
+_UNPRIVILEGED_IMAGES = re.compile(
+    r"(grafana/k6|grafana/grafana(-oss|-enterprise)?|nginxinc/nginx-unprivileged"
+    r"|(prom|quay\.io/prometheus)/(prometheus|alertmanager|node-exporter)"
+    r"|quay\.io/keycloak/keycloak|jenkins/jenkins)"
+)
+# Registries a repository path may be written with.
+_REGISTRY_PREFIX = re.compile(r"^(docker\.io/|index\.docker\.io/|registry-1\.docker\.io/)")
+
+
 def _runs_unprivileged(image: str) -> bool:
-    """Bases whose tag says they run as a non-root user (distroless `:nonroot`,
-    `:debug-nonroot`, `:nonroot-amd64` ...)."""
-    tag = image.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2].lower()
-    return "nonroot" in tag.split("-")
+    """Bases that run as a non-root user: their tag says so (distroless `:nonroot`,
+    `:debug-nonroot`, `:nonroot-amd64` ...; .NET's `-chiseled` images, `USER app`),
+    or they are a published image known to end with a non-root USER."""
+    ref = image.split("@", 1)[0].lower()
+    repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
+    words = tag.split("-")
+    if "nonroot" in words:
+        return True
+    if repo.startswith("mcr.microsoft.com/dotnet/") and "chiseled" in words:
+        return True
+    return _UNPRIVILEGED_IMAGES.fullmatch(_REGISTRY_PREFIX.sub("", repo)) is not None
 
 
 def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) -> Iterator[Hit]:
