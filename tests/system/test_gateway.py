@@ -86,3 +86,29 @@ def test_a_built_service_whose_dockerfile_was_not_scanned_is_not_taken_for_one(w
     root = write({"stack/compose.yaml": _BUILT_PROXY.format(build="./elsewhere")})
     view = detect_gateways(load_inventory(walk(root), 1 << 20), [], GatewaySettings())
     assert view.ids == set()
+
+
+_NAMED_BUILT_PROXY = """
+services:
+  app:
+    image: ${REGISTRY}/shop:${TAG}-app
+  frontend-proxy:
+    image: ${REGISTRY}/shop:${TAG}-frontend-proxy
+    build:
+      context: ./
+      dockerfile: ${PROXY_DOCKERFILE}
+    ports: ["${ENVOY_PORT}:${ENVOY_PORT}"]
+"""
+
+
+def test_a_named_build_is_read_through_the_projects_env_file(write) -> None:
+    files = {
+        "stack/compose.yaml": _NAMED_BUILT_PROXY,
+        "stack/src/proxy/Dockerfile": "FROM envoyproxy/envoy:v1.39.0\nUSER envoy\n",
+    }
+    without = detect_gateways(load_inventory(walk(write(files)), 1 << 20), [], GatewaySettings())
+    assert without.ids == set()  # the Dockerfile's path is only in .env
+    files["stack/.env"] = "REGISTRY=ghcr.io/acme\nPROXY_DOCKERFILE=./src/proxy/Dockerfile\n"
+    view = detect_gateways(load_inventory(walk(write(files)), 1 << 20), [], GatewaySettings())
+    assert view.ids == {"compose/stack/frontend-proxy"}
+    assert "envoyproxy/envoy" in view.reasons["compose/stack/frontend-proxy"]

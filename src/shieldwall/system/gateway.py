@@ -139,12 +139,11 @@ def detect_gateways(
 
 
 def _images(cf: ComposeFile, body: YMap, inventory: Inventory) -> list[str]:
-    """A compose service's image, or the base its scanned Dockerfile builds on."""
-    image = body.get("image")
-    if image:
-        return [str(image)]
-    built = built_from(cf, body, inventory.lines)
-    return [built] if built else []
+    """A compose service's image, then the base its scanned Dockerfile builds on (with
+    `build:`, `image:` is only the name the built image is given)."""
+    image = str(body.get("image") or "")
+    built = built_from(cf, body, inventory.lines, inventory.dotenv)
+    return [i for i in (image, built) if i]
 
 
 def _proxy_image(images: list[str]) -> str | None:
