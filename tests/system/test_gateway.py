@@ -17,6 +17,8 @@ from shieldwall.system.gateway import _detect_reason, detect_gateways
         ("edge", ["envoyproxy/envoy:v1.31.0"], True),
         ("edge-proxy", ["nginx:1.27"], True),
         ("frontend", ["traefik:v3.1"], True),
+        ("caddy-gen", ["wemakeservices/caddy-gen:latest"], True),  # caddy set up from labels
+        ("web", ["lucaslorentz/caddy-docker-proxy:2.9"], True),
         ("frontend", ["nginx:1.27"], False),  # a web server, not the way in
         ("edge-proxy", ["registry.example/app:1"], False),
         ("internal-proxy", ["nginx:1.27"], False),

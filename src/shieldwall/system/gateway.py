@@ -26,7 +26,8 @@ _GATEWAY_IMAGE = re.compile(
     r"|ingress-nginx/controller|nginx-ingress|nginx-ingress-controller|proxyv2|apisix"
     r"|tykio/tyk-gateway|tyk-gateway|krakend|devopsfaith/krakend|contour|emissary"
     r"|ambassador|oauth2-proxy/oauth2-proxy|gloo|gateway-proxy|caddy|skipper"
-    r"|nginxproxy/nginx-proxy|jwilder/nginx-proxy)(:|@|$)"
+    r"|nginxproxy/nginx-proxy|jwilder/nginx-proxy|wemakeservices/caddy-gen"
+    r"|lucaslorentz/caddy-docker-proxy)(:|@|$)"
 )
 # Generic web servers count only when the name also says gateway/proxy.
 _GENERIC_PROXY_IMAGE = re.compile(r"(^|/)(nginx|nginxinc/[\w-]+|httpd|caddy)(:|@|$)")
