@@ -11,7 +11,7 @@ from shieldwall.analyzers.config.context import Hit
 from shieldwall.analyzers.config.dockerfile.document import _Doc, _ins_key, _stage_label
 from shieldwall.analyzers.config.dockerfile.shorthand import _PRACTICES, _REF, _rule
 from shieldwall.model import Control, Rule, Severity
-from shieldwall.sources.dockerfile import Instruction, Stage
+from shieldwall.sources.dockerfile import Instruction, Stage, runs_unprivileged
 
 DOCKERFILE_ROOT_USER = _rule(
     id="DOCKERFILE-ROOT-USER",
@@ -321,37 +321,10 @@ def _resolve_args(base: str, args: list[Instruction]) -> str:
     return _ARG_REF.sub(fill, base)
 
 
-# Published images whose own Dockerfile ends with a non-root USER, every tag of them
-# (k6 `USER k6`, Grafana `USER 472`, nginx-unprivileged `USER 101`, Prometheus and
-# Alertmanager `USER nobody`, Keycloak `USER 1000`, Jenkins `USER jenkins`). A
-# Dockerfile FROM one of them that sets no USER runs as that user.
-_UNPRIVILEGED_IMAGES = re.compile(
-    r"(grafana/k6|grafana/grafana(-oss|-enterprise)?|nginxinc/nginx-unprivileged"
-    r"|(prom|quay\.io/prometheus)/(prometheus|alertmanager|node-exporter)"
-    r"|quay\.io/keycloak/keycloak|jenkins/jenkins)"
-)
-# Registries a repository path may be written with.
-_REGISTRY_PREFIX = re.compile(r"^(docker\.io/|index\.docker\.io/|registry-1\.docker\.io/)")
-
-
-def _runs_unprivileged(image: str) -> bool:
-    """Bases that run as a non-root user: their tag says so (distroless `:nonroot`,
-    `:debug-nonroot`, `:nonroot-amd64` ...; .NET's `-chiseled` images, `USER app`),
-    or they are a published image known to end with a non-root USER."""
-    ref = image.split("@", 1)[0].lower()
-    repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
-    words = tag.split("-")
-    if "nonroot" in words:
-        return True
-    if repo.startswith("mcr.microsoft.com/dotnet/") and "chiseled" in words:
-        return True
-    return _UNPRIVILEGED_IMAGES.fullmatch(_REGISTRY_PREFIX.sub("", repo)) is not None
-
-
 def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) -> Iterator[Hit]:
     """The final stage sets no USER: the base image decides."""
     line = final.from_instruction.start_line
-    if base.lower() == "scratch" or _runs_unprivileged(base):
+    if base.lower() == "scratch" or runs_unprivileged(base):
         return
     if "$" in base:
         yield doc.hit(
