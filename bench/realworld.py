@@ -209,6 +209,55 @@ SYSTEMS: tuple[System, ...] = (
         True,
         "held-out-2",
     ),
+    # The third held-out batch (round 15), likewise judged before any change made for it.
+    System(
+        "dex",
+        "dexidp/dex",
+        "ab64ed778070e983cbb10cfc07ea4bb397d14312",
+        ("examples/k8s/dex.yaml", "docker-compose.yaml", "Dockerfile"),
+        True,
+        "held-out-3",
+    ),
+    System(
+        "podinfo",
+        "stefanprodan/podinfo",
+        "eec06d1ea459af4cb4e10e806f8be7c7bd58b361",
+        ("deploy", "Dockerfile"),
+        True,
+        "held-out-3",
+    ),
+    System(
+        "cloudnative-pg",
+        "cloudnative-pg/cloudnative-pg",
+        "a95a534dbe0854495b863bbc1b7651f74d310916",
+        ("releases/cnpg-1.30.0.yaml", "Dockerfile"),
+        True,
+        "held-out-3",
+    ),
+    System(
+        "kube-state-metrics",
+        "kubernetes/kube-state-metrics",
+        "c92fe0c5ce02d3b52abf54490e00db6c706f2ba5",
+        ("examples/standard", "Dockerfile"),
+        True,
+        "held-out-3",
+    ),
+    System(
+        "plausible-ce",
+        "plausible/community-edition",
+        "4ebc0f66316d9256b9a7d59fb664e8b820814017",
+        ("docker-compose.yml", "plausible-conf.env", "reverse-proxy"),
+        True,
+        "held-out-3",
+    ),
+    System(
+        "opentelemetry-demo",
+        "open-telemetry/opentelemetry-demo",
+        "054282e318317f2be09f67dd9b0d7d1278566cfa",
+        ("compose.yaml", ".env", "src"),
+        False,
+        "held-out-3",
+    ),
 )
 
 
@@ -316,7 +365,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", action="append", help="only this system (repeatable)")
     parser.add_argument("--high", action="store_true", help="list every high/critical finding")
     parser.add_argument(
-        "--batch", choices=("tuned", "held-out", "held-out-2"), help="only this batch of systems"
+        "--batch",
+        choices=("tuned", "held-out", "held-out-2", "held-out-3"),
+        help="only this batch of systems",
     )
     return parser.parse_args(argv)
 

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from shieldwall.sources.manifests import is_compose_name, is_dockerfile, load_inventory
+import pytest
+
+from shieldwall.sources.manifests import (
+    interpolate,
+    is_compose_name,
+    is_dockerfile,
+    load_inventory,
+)
 from shieldwall.sources.tree import walk
 
 
@@ -96,3 +103,33 @@ def test_broken_yaml_document_is_skipped_and_rest_loaded(write) -> None:
     reasons = {s.path: s.reason for s in inv.skipped}
     assert reasons["k8s/app.yaml"].startswith("document 2: invalid YAML at line")
     assert "binary" in reasons["bin.yml"]
+
+
+def test_an_env_file_gives_compose_its_variables(write) -> None:
+    env = (
+        "# comment\nIMAGE=ghcr.io/acme/shop\nexport TAG='1.2'\nREF=${IMAGE}:${TAG}\n"
+        'QUOTED="a # b"\nTRAILING=x # note\nnot a pair\n'
+    )
+    inv = load_inventory(walk(write({"stack/.env": env, ".env": "A=1\n"})), 1 << 20)
+    assert inv.dotenv["stack"] == {
+        "IMAGE": "ghcr.io/acme/shop",
+        "TAG": "1.2",
+        "REF": "ghcr.io/acme/shop:1.2",
+        "QUOTED": "a # b",
+        "TRAILING": "x",
+    }
+    assert inv.dotenv[""] == {"A": "1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${A}/x", "1/x"),
+        ("$A-$B", "1-$B"),  # unknown and no default: left as written
+        ("${B:-./Dockerfile}", "./Dockerfile"),
+        ("${B-two}", "two"),
+        ("${B:?required}", "${B:?required}"),
+    ],
+)
+def test_interpolate_follows_compose(text: str, expected: str) -> None:
+    assert interpolate(text, {"A": "1"}) == expected

@@ -17,6 +17,8 @@ from shieldwall.system.gateway import _detect_reason, detect_gateways
         ("edge", ["envoyproxy/envoy:v1.31.0"], True),
         ("edge-proxy", ["nginx:1.27"], True),
         ("frontend", ["traefik:v3.1"], True),
+        ("caddy-gen", ["wemakeservices/caddy-gen:latest"], True),  # caddy set up from labels
+        ("web", ["lucaslorentz/caddy-docker-proxy:2.9"], True),
         ("frontend", ["nginx:1.27"], False),  # a web server, not the way in
         ("edge-proxy", ["registry.example/app:1"], False),
         ("internal-proxy", ["nginx:1.27"], False),
@@ -86,3 +88,29 @@ def test_a_built_service_whose_dockerfile_was_not_scanned_is_not_taken_for_one(w
     root = write({"stack/compose.yaml": _BUILT_PROXY.format(build="./elsewhere")})
     view = detect_gateways(load_inventory(walk(root), 1 << 20), [], GatewaySettings())
     assert view.ids == set()
+
+
+_NAMED_BUILT_PROXY = """
+services:
+  app:
+    image: ${REGISTRY}/shop:${TAG}-app
+  frontend-proxy:
+    image: ${REGISTRY}/shop:${TAG}-frontend-proxy
+    build:
+      context: ./
+      dockerfile: ${PROXY_DOCKERFILE}
+    ports: ["${ENVOY_PORT}:${ENVOY_PORT}"]
+"""
+
+
+def test_a_named_build_is_read_through_the_projects_env_file(write) -> None:
+    files = {
+        "stack/compose.yaml": _NAMED_BUILT_PROXY,
+        "stack/src/proxy/Dockerfile": "FROM envoyproxy/envoy:v1.39.0\nUSER envoy\n",
+    }
+    without = detect_gateways(load_inventory(walk(write(files)), 1 << 20), [], GatewaySettings())
+    assert without.ids == set()  # the Dockerfile's path is only in .env
+    files["stack/.env"] = "REGISTRY=ghcr.io/acme\nPROXY_DOCKERFILE=./src/proxy/Dockerfile\n"
+    view = detect_gateways(load_inventory(walk(write(files)), 1 << 20), [], GatewaySettings())
+    assert view.ids == {"compose/stack/frontend-proxy"}
+    assert "envoyproxy/envoy" in view.reasons["compose/stack/frontend-proxy"]

@@ -82,6 +82,66 @@ class Dockerfile:
         return {s.name for s in self.stages if s.name}
 
 
+# Published images whose own Dockerfile ends with a non-root USER, every tag of them
+# (k6 `USER k6`, Grafana `USER 472`, nginx-unprivileged `USER 101`, Prometheus and
+# Alertmanager `USER nobody`, Keycloak `USER 1000`, Jenkins `USER jenkins`). A
+# Dockerfile FROM one of them that sets no USER runs as that user.
+_UNPRIVILEGED_IMAGES = re.compile(
+    r"(grafana/k6|grafana/grafana(-oss|-enterprise)?|nginxinc/nginx-unprivileged"
+    r"|(prom|quay\.io/prometheus)/(prometheus|alertmanager|node-exporter)"
+    r"|quay\.io/keycloak/keycloak|jenkins/jenkins)"
+)
+# Registries a repository path may be written with.
+_REGISTRY_PREFIX = re.compile(r"^(docker\.io/|index\.docker\.io/|registry-1\.docker\.io/)")
+
+
+def runs_unprivileged(image: str) -> bool:
+    """Bases that run as a non-root user: their tag says so (distroless `:nonroot`,
+    `:debug-nonroot`, `:nonroot-amd64` ...; .NET's `-chiseled` images, `USER app`),
+    or they are a published image known to end with a non-root USER."""
+    ref = image.split("@", 1)[0].lower()
+    repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
+    words = tag.split("-")
+    if "nonroot" in words:
+        return True
+    if repo.startswith("mcr.microsoft.com/dotnet/") and "chiseled" in words:
+        return True
+    return _UNPRIVILEGED_IMAGES.fullmatch(_REGISTRY_PREFIX.sub("", repo)) is not None
+
+
+_ROOT_USER = re.compile(r"^(root|0)(:.*)?$")
+
+
+def final_user(dockerfile: Dockerfile) -> tuple[str | None, str]:
+    """The USER the final stage runs as (through the stages it is built FROM; None
+    when no USER is set) and the image the first of those stages is built on."""
+    stages = dockerfile.stages
+    if not stages:
+        return None, ""
+    stage = stages[-1]
+    seen: list[Stage] = []
+    while not any(s is stage for s in seen):
+        seen.append(stage)
+        users = [i for i in stage.instructions if i.keyword == "USER"]
+        if users:
+            return users[-1].arguments.strip(), stage.base
+        base = stage.base.lower()
+        parent = next((s for s in reversed(stages[: stage.index]) if s.name == base), None)
+        if parent is None:
+            break
+        stage = parent
+    return None, stage.base
+
+
+def image_runs_unprivileged(dockerfile: Dockerfile) -> bool:
+    """The image this Dockerfile builds runs as a non-root user: its final stage sets
+    one, or sets none and is built on a base that runs as one."""
+    user, base = final_user(dockerfile)
+    if user is not None:
+        return not _ROOT_USER.match(user) and "$" not in user
+    return "$" not in base and runs_unprivileged(base)
+
+
 def parse_dockerfile(text: str, path: str = "Dockerfile") -> Dockerfile:
     lines = text.splitlines()
     escape = "\\"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,9 @@ class Inventory:
     # Per file, the virtual lines past its end that a kustomize patch wrote into its
     # objects: virtual line -> (the patch's file, its line) (system/kustomize_build).
     line_origins: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
+    # Per directory ("" for the root), the variables of its `.env` file: what
+    # `docker compose` substitutes for `${NAME}` in a compose file of that directory.
+    dotenv: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # Suffixes that make `dockerfile.<ext>` a source file about Dockerfiles, not one.
@@ -239,6 +243,50 @@ def _load_file(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
         inv.dockerfiles.append(DockerfileSource(file.rel, parsed, lines))
     elif name.lower().endswith(YAML_SUFFIXES):
         _load_yaml(inv, file, max_bytes)
+    elif name == ".env":
+        try:
+            text = file.read_text(max_bytes)
+        except SourceError:
+            return  # the secrets analyzer reports what it cannot read
+        folder = file.rel.rsplit("/", 1)[0] if "/" in file.rel else ""
+        inv.dotenv[folder] = parse_dotenv(text)
+
+
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+
+
+def parse_dotenv(text: str) -> dict[str, str]:
+    """`NAME=value` lines of an env file (comments, blank lines and others skipped;
+    one pair of surrounding quotes removed; `${NAME}` of earlier lines substituted)."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _DOTENV_LINE.match(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        value = match.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        out[match.group(1)] = interpolate(value, out)
+    return out
+
+
+_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """`${NAME}`, `${NAME:-default}`, `${NAME-default}` and `$NAME` replaced from env
+    (or by the default); a reference with neither stays as written."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        if name in env:
+            return env[name]
+        default = match.group(2)
+        return default if default is not None else match.group(0)
+
+    return _VAR_REF.sub(fill, text)
 
 
 def _load_yaml(inv: Inventory, file: SourceFile, max_bytes: int) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shieldwall.sources.dockerfile import Dockerfile, parse_dockerfile
-from shieldwall.sources.manifests import ComposeFile
+from shieldwall.sources.manifests import ComposeFile, interpolate
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
@@ -149,11 +149,30 @@ def internal_networks(cf: ComposeFile) -> set[str]:
     return {str(k) for k, v in nets.items() if isinstance(v, YMap) and v.get("internal") is True}
 
 
-def built_from(cf: ComposeFile, body: YMap, lines: Mapping[str, Sequence[str]]) -> str:
-    """The base image of the final stage of the Dockerfile a service's `build:` names
-    (`build: ./proxy`, or `context:` and `dockerfile:`), when that file was scanned
-    (`lines`: every scanned file's, a unit's Dockerfiles being in their own unit);
-    else "". What a built service runs is its Dockerfile's base plus its own layers."""
+def built_from(
+    cf: ComposeFile,
+    body: YMap,
+    lines: Mapping[str, Sequence[str]],
+    dotenv: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """The base image of the final stage of the Dockerfile a service's `build:` names,
+    when that file was scanned; else "". What a built service runs is its
+    Dockerfile's base plus its own layers."""
+    dockerfile = built_dockerfile(cf, body, lines, dotenv)
+    return _final_base(dockerfile) if dockerfile else ""
+
+
+def built_dockerfile(
+    cf: ComposeFile,
+    body: YMap,
+    lines: Mapping[str, Sequence[str]],
+    dotenv: Mapping[str, Mapping[str, str]] | None = None,
+) -> Dockerfile | None:
+    """The Dockerfile a service's `build:` names (`build: ./proxy`, or `context:` and
+    `dockerfile:`), when that file was scanned (`lines`: every scanned file's, a
+    unit's Dockerfiles being in their own unit); else None. `${NAME}` in the path is
+    read from the `.env` file beside the compose file (`dotenv`: per directory), as
+    `docker compose` does."""
     build = body.get("build")
     if isinstance(build, str):
         context, name = build, "Dockerfile"
@@ -163,12 +182,14 @@ def built_from(cf: ComposeFile, body: YMap, lines: Mapping[str, Sequence[str]]) 
             str(build.get("dockerfile") or "Dockerfile"),
         )
     else:
-        return ""
+        return None
+    env = (dotenv or {}).get(posixpath.dirname(cf.path), {})
+    context, name = interpolate(context, env), interpolate(name, env)
     if "://" in context:
-        return ""
+        return None
     wanted = posixpath.normpath(posixpath.join(posixpath.dirname(cf.path), context, name))
     written = lines.get(wanted)
-    return _final_base(parse_dockerfile("\n".join(written), wanted)) if written else ""
+    return parse_dockerfile("\n".join(written), wanted) if written else None
 
 
 def _final_base(dockerfile: Dockerfile) -> str:

@@ -26,7 +26,8 @@ _GATEWAY_IMAGE = re.compile(
     r"|ingress-nginx/controller|nginx-ingress|nginx-ingress-controller|proxyv2|apisix"
     r"|tykio/tyk-gateway|tyk-gateway|krakend|devopsfaith/krakend|contour|emissary"
     r"|ambassador|oauth2-proxy/oauth2-proxy|gloo|gateway-proxy|caddy|skipper"
-    r"|nginxproxy/nginx-proxy|jwilder/nginx-proxy)(:|@|$)"
+    r"|nginxproxy/nginx-proxy|jwilder/nginx-proxy|wemakeservices/caddy-gen"
+    r"|lucaslorentz/caddy-docker-proxy)(:|@|$)"
 )
 # Generic web servers count only when the name also says gateway/proxy.
 _GENERIC_PROXY_IMAGE = re.compile(r"(^|/)(nginx|nginxinc/[\w-]+|httpd|caddy)(:|@|$)")
@@ -139,12 +140,11 @@ def detect_gateways(
 
 
 def _images(cf: ComposeFile, body: YMap, inventory: Inventory) -> list[str]:
-    """A compose service's image, or the base its scanned Dockerfile builds on."""
-    image = body.get("image")
-    if image:
-        return [str(image)]
-    built = built_from(cf, body, inventory.lines)
-    return [built] if built else []
+    """A compose service's image, then the base its scanned Dockerfile builds on (with
+    `build:`, `image:` is only the name the built image is given)."""
+    image = str(body.get("image") or "")
+    built = built_from(cf, body, inventory.lines, inventory.dotenv)
+    return [i for i in (image, built) if i]
 
 
 def _proxy_image(images: list[str]) -> str | None:

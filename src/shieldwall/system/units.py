@@ -408,4 +408,5 @@ def _sub_inventory(
         dockerfiles=[d for d in inventory.dockerfiles if d.path in files],
         skipped=[],
         lines=inventory.lines,
+        dotenv=inventory.dotenv,
     )

@@ -108,3 +108,36 @@ def test_anchor_inherited_by_services_is_reported_once_at_the_anchor(tmp_path: P
     assert found[0].resource.endswith("/x-defaults")
     assert "web" in found[0].message and "worker" in found[0].message
     assert "cron" not in found[0].message
+
+
+_BUILT = """
+services:
+  web:
+    build:
+      context: .
+      dockerfile: ${WEB_DOCKERFILE}
+"""
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "runs_as_root"),
+    [
+        ("FROM envoyproxy/envoy:v1.39.0\nUSER envoy\n", False),
+        ("FROM alpine:3.22 AS base\nUSER 101\nFROM base\nCOPY a /a\n", False),
+        ("FROM grafana/k6:2.2.0\nCOPY s.js .\n", False),  # the base's own USER
+        ("FROM alpine:3.22\nUSER app\nRUN x\nUSER root\n", True),
+        ("FROM alpine:3.22\nCOPY a /a\n", True),
+    ],
+)
+def test_a_built_service_runs_as_its_dockerfiles_user(
+    write, dockerfile: str, runs_as_root: bool
+) -> None:
+    root = write(
+        {
+            "compose.yaml": _BUILT,
+            ".env": "WEB_DOCKERFILE=./web/Dockerfile\n",
+            "web/Dockerfile": dockerfile,
+        }
+    )
+    rules = {f.rule.id for f in config_findings(root) if f.location.path == "compose.yaml"}
+    assert ("COMPOSE-RUN-AS-ROOT" in rules) is runs_as_root

@@ -107,3 +107,29 @@ def test_a_base_images_dockerfile_leaves_the_user_to_its_children(write, name: s
 def test_a_base_named_dockerfile_that_runs_something_still_runs_as_root(write) -> None:
     root = write({"Dockerfile.base": 'FROM photon:5.0\nCMD ["/app"]\n'})
     assert "DOCKERFILE-ROOT-USER" in {f.rule.id for f in config_findings(root)}
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "grafana/k6:2.2.0-with-browser",
+        "docker.io/grafana/grafana-oss:12.0.0",
+        "nginxinc/nginx-unprivileged:1.27-alpine",
+        "quay.io/prometheus/alertmanager:v0.28.0",
+        "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled",
+    ],
+)
+def test_a_base_published_with_a_non_root_user_keeps_it(write, base: str) -> None:
+    assert ("DOCKERFILE-ROOT-USER", 1) not in _scan(write, f'FROM {base}\nCMD ["/app"]\n')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'FROM grafana/k6:2.2.0\nUSER root\nCMD ["/app"]\n',  # switched back to root
+        'FROM myorg/grafana-k6-tools:1\nCMD ["/app"]\n',  # a look-alike name
+        'FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-alpine\nCMD ["/app"]\n',
+    ],
+)
+def test_other_bases_still_run_as_root(write, text: str) -> None:
+    assert "DOCKERFILE-ROOT-USER" in {rule for rule, _ in _scan(write, text)}

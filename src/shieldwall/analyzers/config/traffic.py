@@ -171,6 +171,7 @@ def _check_value(v: ConfigValue, internal: set[str], mapped: set[tuple[str, str]
             or addr.encrypted
             or not known_protocol(addr.scheme)
             or host in _LOCAL_HOSTS
+            or host.startswith("$")  # `${DB_HOST}`: which host is not written here
             or _SCHEMA_HOSTS.search(host)
             or (v.owner, host) in mapped
         ):

@@ -25,8 +25,10 @@ from shieldwall.analyzers.config.compose import (
 )
 from shieldwall.analyzers.config.context import ConfigContext, Hit
 from shieldwall.model import Rule
+from shieldwall.sources.dockerfile import image_runs_unprivileged
 from shieldwall.sources.manifests import ComposeFile
 from shieldwall.sources.yaml_tree import YMap
+from shieldwall.system.compose import built_dockerfile
 
 RULES: tuple[Rule, ...] = (
     privileges.COMPOSE_PRIVILEGED,
@@ -70,7 +72,9 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
             if not isinstance(body, YMap):
                 continue
             svc = service._Service(cf, str(raw_name), body, services.line_of(raw_name))
-            hits.extend((svc.name, hit) for hit in _service_hits(svc))
+            built = built_dockerfile(cf, body, ctx.inventory.lines, ctx.inventory.dotenv)
+            unprivileged = built is not None and image_runs_unprivileged(built)
+            hits.extend((svc.name, hit) for hit in _service_hits(svc, unprivileged))
             for mount in svc.mounts():
                 if mount.shareable_source:
                     shared[mount.shareable_source].append((svc.name, mount))
@@ -124,7 +128,9 @@ def _merge_anchored(cf: ComposeFile, services: YMap, hits: list[tuple[str, Hit]]
         )
 
 
-def _service_hits(svc: service._Service) -> Iterator[Hit]:
+def _service_hits(svc: service._Service, built_unprivileged: bool) -> Iterator[Hit]:
+    """`built_unprivileged`: the service builds a scanned Dockerfile whose image runs
+    as a non-root user."""
     privileged = svc.body.get("privileged") is True
     yield from privileges._privileged_hits(svc, privileged)
     yield from privileges._capability_hits(svc, privileged)
@@ -132,7 +138,7 @@ def _service_hits(svc: service._Service) -> Iterator[Hit]:
     yield from privileges._namespace_hits(svc)
     yield from mounts._mount_hits(svc)
     yield from privileges._device_hits(svc)
-    yield from privileges._user_hits(svc)
+    yield from privileges._user_hits(svc, built_unprivileged)
     yield from env._env_hits(svc)
     yield from ports._port_hits(svc)
     yield from limits._limit_hits(svc)

@@ -371,9 +371,9 @@ def _device_hits(svc: _Service) -> Iterator[Hit]:
         )
 
 
-def _user_hits(svc: _Service) -> Iterator[Hit]:
+def _user_hits(svc: _Service, built_unprivileged: bool = False) -> Iterator[Hit]:
     user = svc.body.get("user")
-    if user is None or user == "":
+    if (user is None or user == "") and not built_unprivileged:
         yield svc.hit(
             COMPOSE_RUN_AS_ROOT,
             svc.line,

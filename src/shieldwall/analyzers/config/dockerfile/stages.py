@@ -11,7 +11,7 @@ from shieldwall.analyzers.config.context import Hit
 from shieldwall.analyzers.config.dockerfile.document import _Doc, _ins_key, _stage_label
 from shieldwall.analyzers.config.dockerfile.shorthand import _PRACTICES, _REF, _rule
 from shieldwall.model import Control, Rule, Severity
-from shieldwall.sources.dockerfile import Instruction, Stage
+from shieldwall.sources.dockerfile import Instruction, Stage, runs_unprivileged
 
 DOCKERFILE_ROOT_USER = _rule(
     id="DOCKERFILE-ROOT-USER",
@@ -321,17 +321,10 @@ def _resolve_args(base: str, args: list[Instruction]) -> str:
     return _ARG_REF.sub(fill, base)
 
 
-def _runs_unprivileged(image: str) -> bool:
-    """Bases whose tag says they run as a non-root user (distroless `:nonroot`,
-    `:debug-nonroot`, `:nonroot-amd64` ...)."""
-    tag = image.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2].lower()
-    return "nonroot" in tag.split("-")
-
-
 def _base_user_hits(doc: _Doc, final: Stage, base: str, written: str, key: str) -> Iterator[Hit]:
     """The final stage sets no USER: the base image decides."""
     line = final.from_instruction.start_line
-    if base.lower() == "scratch" or _runs_unprivileged(base):
+    if base.lower() == "scratch" or runs_unprivileged(base):
         return
     if "$" in base:
         yield doc.hit(
