@@ -32,10 +32,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.hits import rule
-from shieldwall.analyzers.secrets import calls, values
+from shieldwall.analyzers.secrets import calls, checks, values
 from shieldwall.analyzers.secrets.names import (
     PASS_OWNERS,
     credential_kind,
@@ -552,6 +552,16 @@ class _Collect:
         return GenericHit(hit.key, hit.value, hit.kind, 0, hit.reason, via)
 
 
+def _basic(got: _Collect, encoded: str) -> GenericHit | None:
+    """HTTP Basic credentials under any name (`header: "Basic ..."`): kept by the
+    rules when the base64 decodes to `user:password`, else for the scorer."""
+    hit = got.take("basic-auth", encoded, "scheme")
+    if hit is None or not hit.reason or not checks.basic_auth_pair(encoded):
+        return hit
+    got.kept = True
+    return replace(hit, reason="")
+
+
 def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
     """The scorer's extra candidates: authorization schemes and lists of values."""
     lowered = line.lower()
@@ -565,7 +575,7 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [
-            got.take("basic-auth", m.group("val"), "scheme")
+            _basic(got, m.group("val"))
             for m in _BASIC.finditer(line)
             if not (m.group("val").isalpha() and m.group("val").islower())
             and not values.is_basic_without_password(m.group("val"))
