@@ -91,3 +91,16 @@ def test_a_key_that_names_a_timestamp_is_not_a_secret() -> None:
     assert generic.judge("oauth_timestamp", stamp, wide=True) is None  # not even a candidate
     assert generic.judge("oauth_nonce", stamp, wide=True) is not None
     assert _found(f"  oauth_timestamp: '{stamp}',\n", "lib/oauth.js") == []
+
+
+def test_a_password_in_a_key_value_list_inside_one_quoted_flag_is_found() -> None:
+    value = _token(6)
+    line = (
+        "esrally race --track=pmc --client-options="
+        f"\"timeout:60,use_ssl:true,basic_auth_user:'elastic',basic_auth_password:'{value}'\""
+    )
+    hits = list(generic.find(line, CONFIG, lambda n: None, wide=True))
+    assert [(h.key, h.value, h.reason) for h in hits] == [("basic_auth_password", value, "")]
+    assert _found(line + "\n", "docs/security.rst") == [(value, 1)]
+    # a list of settings that names no credential gives nothing
+    assert _found("run --client-options=\"timeout:60,use_ssl:'true'\"\n", "docs/security.rst") == []

@@ -481,7 +481,9 @@ def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
     return q in syntax.quotes or line.count('"', 0, m.start("q")) % 2 == 1
 
 
-_NESTED = re.compile(r"""["'`]\s*[:=]""")
+# A pair inside a value: JSON's `"key": ...`, or a `key:'v'` list in one string
+# (`--client-options="use_ssl:true,basic_auth_password:'...'"`).
+_NESTED = re.compile(r"""["'`]\s*[:=]|\w[:=]["']""")
 _NESTED_RETRIES = 8
 
 
