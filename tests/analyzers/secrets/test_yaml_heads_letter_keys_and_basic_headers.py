@@ -104,3 +104,17 @@ def test_a_password_in_a_key_value_list_inside_one_quoted_flag_is_found() -> Non
     assert _found(line + "\n", "docs/security.rst") == [(value, 1)]
     # a list of settings that names no credential gives nothing
     assert _found("run --client-options=\"timeout:60,use_ssl:'true'\"\n", "docs/security.rst") == []
+
+
+def test_a_session_cookie_named_like_express_sessions_is_a_token() -> None:
+    rnd = random.Random(7)
+    pool = string.ascii_letters + string.digits
+    head = "".join(rnd.choice(pool) for _ in range(32))
+    tail = "".join(rnd.choice(pool) for _ in range(43))
+    value = f"s%3A{head}.{tail}"
+    line = f"          - app-auth.sid={value};"
+    hits = list(generic.find(line, CONFIG, lambda n: None, wide=True))
+    assert [(h.value, h.kind, h.reason) for h in hits] == [(value, "token", "")]
+    # a bare `sid` stays a hint the scorer weighs, not a token the rules keep
+    hit = generic.judge("sid", value, wide=True)
+    assert hit is not None and hit.reason == "weak-key"

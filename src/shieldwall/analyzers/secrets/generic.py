@@ -291,6 +291,9 @@ _PAYLOAD = re.compile(
 )
 _FIELD_NUMBER = re.compile(r"^[a-z]+(?:_[a-z]+)*[:=]\d{1,6}$")
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
+# A session cookie named the way Express's sessions are (`connect.sid`,
+# `app-auth.sid`): its value is a signed-in session, a token.
+_SESSION_COOKIE = re.compile(r"(?i)^[a-z][\w-]*\.sid$")
 # For the scorer only: a key that hints at a credential without naming one.
 _WEAK_KEY = re.compile(
     r"(?i)pass|pwd|secret|token|key|auth|cred|sid|nonce|salt|verifier|cookie|otp|session"
@@ -337,7 +340,7 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     keys that only hint at a credential (`auth`, `sid`, `passwords`: reason
     "weak-key") and values shorter than the rules' floor (reason "short")."""
     name = key.rsplit(".", 1)[-1].strip("$@")
-    kind = credential_kind(name)
+    kind = "token" if _SESSION_COOKIE.search(key) else credential_kind(name)
     weak = kind is None
     if weak and not (wide and _WEAK_KEY.search(name) and not names_no_secret(name)):
         return None
