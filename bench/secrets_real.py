@@ -30,7 +30,7 @@ Peers, each installed on first use into its own virtualenv under bench/.peers:
   detect-secrets scan --all-files DIR
 
 Run:  .venv/bin/python bench/secrets_real.py [--corpus DIR] [--no-peer] [--no-cv] [--write-model]
-      [--misses N] [--category] [--dump FILE]
+      [--misses N] [--category] [--why] [--dump FILE]
 Prints figures only; the exit code is 0 whatever they are (2 without the corpus).
 """
 
@@ -40,6 +40,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -302,9 +303,17 @@ def fit(data: Path, out: Path, repos: set[str] | None) -> None:
     subprocess.run([*cmd, "--out", str(out)], check=True)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """The cross-validation's candidates and the indices of those its fold models kept."""
+
+    candidates: list[Candidate]
+    kept: frozenset[int]
+
+
 def cross_validated(
     root: Path, files: list[Path], rows: list[Row], write_model: bool
-) -> Hits | None:
+) -> tuple[Hits, Decided] | None:
     """Hits with the scorer refitted on 4/5 of the repositories, for the 5th."""
     from shieldwall.analyzers.secrets.scorer import FEATURES, Scorer
 
@@ -335,18 +344,92 @@ def cross_validated(
         hits: Hits = defaultdict(set)
         for path, lines in fixed.items():
             hits[path].update(lines)
+        kept: set[int] = set()
         for fold in range(FOLDS):
             held = {repo for i, repo in enumerate(repos) if i % FOLDS == fold}
             out = Path(tmp) / f"fold{fold}.json"
             fit(data, out, set(repos) - held)
             model = Scorer.from_json(json.loads(out.read_text()))
-            for c in cands:
+            for i, c in enumerate(cands):
                 if c.path.split("/")[1] in held and model.keep(c.x):
                     hits[c.path].add(c.line)
+                    kept.add(i)
         if write_model:
             fit(data, SHIPPED_MODEL, None)
             print(f"model fitted on every repository written to {SHIPPED_MODEL.relative_to(REPO)}")
-    return hits
+    return hits, Decided(cands, frozenset(kept))
+
+
+# ---- why the misses are missed ---------------------------------------------------
+_UUID = re.compile(
+    r"(?i)(?<![0-9a-z])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z])"
+)
+
+
+def _why(row: Row, at: dict[tuple[str, int], list[tuple[Candidate, bool]]]) -> str:
+    """No candidate reached the decider on the row's lines, or the fold model dropped
+    the candidates there (with the first rule that rejected one, or a veto)."""
+    from shieldwall.analyzers.secrets.scorer import FEATURES
+
+    found = [c for n in range(row.start, row.end + 1) for c, _ in at.get((row.path, n), [])]
+    if not found:
+        return "no candidate"
+    reasons = sorted(
+        name.removeprefix("reason:")
+        for c in found
+        for name, v in zip(FEATURES, c.x, strict=True)
+        if name.startswith("reason:") and v
+    )
+    return f"dropped by the scorer: {reasons[0]}" if reasons else "vetoed by the scorer"
+
+
+def print_why(root: Path, rows: list[Row], hits: Hits, decided: Decided) -> None:
+    """The cross-validation's misses by reason, category and file type, and what
+    reporting every line holding a random UUID would give."""
+    at: dict[tuple[str, int], list[tuple[Candidate, bool]]] = defaultdict(list)
+    for i, c in enumerate(decided.candidates):
+        at[(c.path, c.line)].append((c, i in decided.kept))
+    _, _, misses, _ = score(rows, hits)
+    why = {id(r): _why(r, at) for r in misses}
+    uuid_only = [r for r in misses if r.categories == ("UUID",)]
+    print(f"\nmisses of the cross-validation: {len(misses)} ({len(uuid_only)} UUID-only rows)")
+    for title, group in (
+        ("UUID-only rows", uuid_only),
+        ("other rows", [r for r in misses if r.categories != ("UUID",)]),
+    ):
+        print(f"\n{title}: {len(group)}")
+        for reason, n in Counter(why[id(r)] for r in group).most_common():
+            print(f"  {n:5d}  {reason}")
+        for label, part in (("category", lambda r: ":".join(r.categories)), ("file type", _ext)):
+            counted = Counter((part(r), why[id(r)].split(":")[0]) for r in group)
+            print(f"  by {label} (top 12):")
+            for (name, reason), n in counted.most_common(12):
+                print(f"  {n:5d}  {name:28s} {reason}")
+    with_uuids: Hits = defaultdict(set)
+    for path, lines in hits.items():
+        with_uuids[path].update(lines)
+    for path in sorted((root / "data").rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(root).as_posix()
+            text = path.read_text("utf-8", "replace").split("\n")
+            for n, line_text in enumerate(text, 1):
+                if any(
+                    len(set(m.group().replace("-", "").lower())) >= 8
+                    for m in _UUID.finditer(line_text)
+                ):
+                    with_uuids[rel].add(n)
+    total = score(rows, with_uuids)[0]
+    p, r, f = total.prf()
+    print(
+        "\nwhat-if (not the analyzer): the CV hits plus every line holding a random UUID "
+        f"(8+ distinct hex digits): P {p:.3f} R {r:.3f} F1 {f:.3f} "
+        f"(TP {total.tp}, FP {total.fp}, FN {total.fn})"
+    )
+
+
+def _ext(row: Row) -> str:
+    name = row.path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else "(none)"
 
 
 # ---- peers --------------------------------------------------------------------
@@ -410,6 +493,9 @@ def main() -> int:
     )
     ap.add_argument("--category", action="store_true", help="per-category table")
     ap.add_argument("--misses", type=int, default=0, help="print N misses and N false alarms")
+    ap.add_argument(
+        "--why", action="store_true", help="the CV's misses by reason, category and file type"
+    )
     ap.add_argument("--hits-json", type=Path, help="write shieldwall's findings for score.py")
     ap.add_argument(
         "--dump",
@@ -435,9 +521,12 @@ def main() -> int:
         )
         results: dict[str, tuple[Hits, float | None]] = {}
         cv: Hits | None = None
+        decided: Decided | None = None
         if not a.no_cv:  # first: --write-model refits the model the next line scans with
             start = time.perf_counter()
-            cv = cross_validated(root, files, rows, a.write_model)
+            fitted = cross_validated(root, files, rows, a.write_model)
+            if fitted is not None:
+                cv, decided = fitted
             cv_seconds = time.perf_counter() - start
         start = time.perf_counter()
         results["shieldwall (shipped model: tuned)"] = (
@@ -500,6 +589,8 @@ def main() -> int:
                     s = scored[name][1].get(cat, Score())
                     cells.append(f"{s.prf()[1]:6.3f} {s.fp:5d}")
                 print(f"{cat:32s} {n:5d} " + " ".join(cells))
+        if a.why and cv is not None and decided is not None:
+            print_why(root, rows, cv, decided)
         if a.misses:
             found = results[honest][0]
             _, _, misses, alarms = score(rows, found, lambda r: r.categories != ("UUID",))

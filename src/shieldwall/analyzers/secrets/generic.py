@@ -32,10 +32,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shieldwall.analyzers.hits import rule
-from shieldwall.analyzers.secrets import calls, values
+from shieldwall.analyzers.secrets import calls, checks, values
 from shieldwall.analyzers.secrets.names import (
     PASS_OWNERS,
     credential_kind,
@@ -291,6 +291,9 @@ _PAYLOAD = re.compile(
 )
 _FIELD_NUMBER = re.compile(r"^[a-z]+(?:_[a-z]+)*[:=]\d{1,6}$")
 _CREDENTIAL_WORD = re.compile(r"(?i)secret|passw|pwd|token|key|credential|auth")
+# A session cookie named the way Express's sessions are (`connect.sid`,
+# `app-auth.sid`): its value is a signed-in session, a token.
+_SESSION_COOKIE = re.compile(r"(?i)^[a-z][\w-]*\.sid$")
 # For the scorer only: a key that hints at a credential without naming one.
 _WEAK_KEY = re.compile(
     r"(?i)pass|pwd|secret|token|key|auth|cred|sid|nonce|salt|verifier|cookie|otp|session"
@@ -337,7 +340,7 @@ def judge(key: str, raw: str, wide: bool = False) -> GenericHit | None:
     keys that only hint at a credential (`auth`, `sid`, `passwords`: reason
     "weak-key") and values shorter than the rules' floor (reason "short")."""
     name = key.rsplit(".", 1)[-1].strip("$@")
-    kind = credential_kind(name)
+    kind = "token" if _SESSION_COOKIE.search(key) else credential_kind(name)
     weak = kind is None
     if weak and not (wide and _WEAK_KEY.search(name) and not names_no_secret(name)):
         return None
@@ -481,7 +484,9 @@ def _quote_ok(line: str, m: re.Match[str], syntax: Syntax) -> bool:
     return q in syntax.quotes or line.count('"', 0, m.start("q")) % 2 == 1
 
 
-_NESTED = re.compile(r"""["'`]\s*[:=]""")
+# A pair inside a value: JSON's `"key": ...`, or a `key:'v'` list in one string
+# (`--client-options="use_ssl:true,basic_auth_password:'...'"`).
+_NESTED = re.compile(r"""["'`]\s*[:=]|\w[:=]["']""")
 _NESTED_RETRIES = 8
 
 
@@ -552,6 +557,16 @@ class _Collect:
         return GenericHit(hit.key, hit.value, hit.kind, 0, hit.reason, via)
 
 
+def _basic(got: _Collect, encoded: str) -> GenericHit | None:
+    """HTTP Basic credentials under any name (`header: "Basic ..."`): kept by the
+    rules when the base64 decodes to `user:password`, else for the scorer."""
+    hit = got.take("basic-auth", encoded, "scheme")
+    if hit is None or not hit.reason or not checks.basic_auth_pair(encoded):
+        return hit
+    got.kept = True
+    return replace(hit, reason="")
+
+
 def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
     """The scorer's extra candidates: authorization schemes and lists of values."""
     lowered = line.lower()
@@ -565,7 +580,7 @@ def _wide(line: str, got: _Collect) -> Iterator[GenericHit]:
         ]
     if "Basic" in line:  # base64 of `user:password`, not a lower-case word (`Basic usage`)
         found += [
-            got.take("basic-auth", m.group("val"), "scheme")
+            _basic(got, m.group("val"))
             for m in _BASIC.finditer(line)
             if not (m.group("val").isalpha() and m.group("val").islower())
             and not values.is_basic_without_password(m.group("val"))

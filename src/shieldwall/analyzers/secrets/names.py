@@ -193,6 +193,7 @@ _NOT_SECRET_SUFFIX = frozenset(
         "at",
         "date",
         "time",
+        "timestamp",
         "set",
         "is",
         "has",

@@ -73,6 +73,9 @@ _CONFIG_NAMES = frozenset(
 _SHELLS = re.compile(rb"^#!\s*\S*?/(?:env\s+)?(?:ba|z|k|da|a|fi)?sh\b")
 # A Dockerfile under another name: comments, then FROM or ARG.
 _DOCKERFILE_HEAD = re.compile(rb"^(?:\s*#[^\n]*\n)*\s*(?:FROM|ARG)\s+\S")
+# A YAML document under a name without an extension: its start marker (`---`) or a
+# `%YAML` directive opens the file (a CLI's saved profiles, a test's fixture).
+_YAML_HEAD = re.compile(rb"^(?:---[ \t]*\r?\n|%YAML[ \t])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ def syntax_for(name: str, head: bytes = b"") -> Syntax:
         or lowered in _CONFIG_NAMES
         or _SHELLS.match(head)
         or _DOCKERFILE_HEAD.match(head)
+        or _YAML_HEAD.match(head)
     ):
         return CONFIG
     return CODE

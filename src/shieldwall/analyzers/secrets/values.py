@@ -308,6 +308,21 @@ _SNAKE_WORDS = re.compile(r"^_*(?:[a-z]+|[A-Z]+)(?:_+(?:[a-z]+|[A-Z]+))+_*$")
 # An identifier of capitalised words (`PathToObjectIdentifiersList`, `MFADevices`,
 # `ServerlessV2PlatformVersions`): a name, not a token.
 _CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]+[a-z]+|[A-Z]?\d{1,2}(?=[A-Z]))+[A-Z]{0,4}$")
+# A part of such a name: capitals, then the lower-case rest of the word.
+_CAMEL_PART = re.compile(r"[A-Z]*([a-z]+)")
+_VOWELS_Y = frozenset("aeiouy")
+
+
+def _camel_words(value: str) -> bool:
+    """A name of capitalised words: the camel shape, and words one can say. Random
+    letters in both cases (`lIqHZeSrxBqBHxuL...`, a generated signing key) take the
+    same shape, and often three or more of their parts, a third of them or more,
+    have no vowel (`Srx`, `Wxm`); a name's words have one (`Http`, `Xml` are few)."""
+    if not _CAMEL_WORDS.match(value):
+        return False
+    parts = [m.group(1) for m in _CAMEL_PART.finditer(value)]
+    silent = sum(1 for p in parts if not _VOWELS_Y.intersection(p))
+    return silent < 3 or 3 * silent < len(parts)
 
 
 # A word spelled with digits for letters (`s3Cur3`, `p4ssw0rd`): a chosen password,
@@ -329,7 +344,7 @@ def looks_random(value: str) -> bool:
     mixed character classes."""
     if len(value) < 8 or " " in value or (_WORDS.match(value) and len(value) < 16):
         return False
-    if _DOTTED_WORDS.match(value) or _CAMEL_WORDS.match(value) or _SNAKE_WORDS.match(value):
+    if _DOTTED_WORDS.match(value) or _camel_words(value) or _SNAKE_WORDS.match(value):
         return False  # `paren.rparen.label-matcher`, `BlueLinkButtonBrush`: words, not a token
     bits = entropy(value)
     classes = char_classes(value)
