@@ -137,3 +137,26 @@ def test_without_an_env_file_only_defaults_apply(write) -> None:
     inv = load_inventory(walk(root), 1 << 20)
     assert inv.compose[0].services["a"]["image"] == "redis:${TAG}"
     assert "TAG (line 3)" in inv.warnings[0]
+
+
+def test_an_env_file_that_doubles_each_line_stays_bounded() -> None:
+    lines = ["A0=xxxxxxxxxxxxxxxx"] + [f"A{i}=${{A{i - 1}}}${{A{i - 1}}}" for i in range(1, 40)]
+    env = parse_dotenv("\n".join(lines))
+    assert all(len(v) <= MAX_OUTPUT for v in env.values.values())
+    assert sum(len(v) for v in env.values.values()) <= Budget().left + 40 * MAX_OUTPUT
+    assert env.values["A39"].startswith("$")  # past the bound: kept as written
+
+
+def test_a_hostile_compose_file_is_bounded_and_warned_about(write) -> None:
+    refs = "".join("${BIG}" for _ in range(4))
+    items = "".join(f"      - '{refs}'\n" for _ in range(200))
+    root = write(
+        {
+            ".env": f"BIG={'y' * (MAX_OUTPUT // 4)}\n",
+            "compose.yaml": f"services:\n  a:\n    command:\n{items}",
+        }
+    )
+    inv = load_inventory(walk(root), 1 << 20)
+    command = inv.compose[0].services["a"]["command"]
+    assert sum(len(c) for c in command) <= Budget().left + MAX_OUTPUT
+    assert command[-1] == refs and "past the interpolation bounds" in inv.warnings[0]

@@ -263,10 +263,11 @@ def _interpolated(inv: Inventory, cf: ComposeFile) -> ComposeFile:
     if unknown:
         shown = ", ".join(f"{name} (line {line})" for name, line in list(unknown)[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        where = f"in {dotenv.path}" if dotenv else "in a .env file beside it"
+        where = dotenv.path if dotenv else "a .env file beside it"
         inv.warnings.append(
-            f"{cf.path}: {shown}{more} set neither {where} nor by a default: those values "
-            "are unknown and checked as written; set them in the .env file to check them"
+            f"{cf.path}: values unknown, checked as written: {shown}{more} (set neither in "
+            f"{where} nor by a default, or past the interpolation bounds); set them in the "
+            ".env file to have them checked"
         )
     name = body.get("name")
     project = name if isinstance(name, str) and name and "$" not in name else cf.project
