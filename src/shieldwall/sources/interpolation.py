@@ -66,13 +66,17 @@ class Budget:
     left: int = 16 * MAX_OUTPUT
 
 
-def written_as(value: object, env_file: str) -> str:
-    """` (written `${PORT}:80`, from app/.env)` for a value that interpolation changed,
-    "" otherwise: a message shows the value and where it came from."""
+def written_as(value: object, dotenv: DotEnv | None) -> str:
+    """` (written `${PORT}:80`, PORT from app/.env:3)` for a value that interpolation
+    changed, "" otherwise: a message shows the value and where it came from."""
     if not isinstance(value, Interpolated) or value.raw == value:
         return ""
-    source = f", from {env_file}" if value.used and env_file else ""
-    return f" (written `{value.raw}`{source})"
+    sources = [
+        f"{n} from {dotenv.path}:{dotenv.lines[n]}"
+        for n in value.used
+        if dotenv and n in dotenv.lines
+    ]
+    return f" (written `{value.raw}`{''.join(', ' + x for x in sources[:3])})"
 
 
 @dataclass

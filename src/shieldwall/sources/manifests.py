@@ -100,13 +100,17 @@ class K8sObject:
 
 @dataclass(frozen=True, slots=True)
 class ComposeFile:
-    """A compose file; its `body` interpolated from the `.env` beside it (`env_file`,
-    "" when there is none) once every file is read."""
+    """A compose file; its `body` interpolated from the `.env` beside it (`dotenv`,
+    None when there is none) once every file is read."""
 
     path: str
     project: str
     body: YMap
-    env_file: str = ""
+    dotenv: DotEnv | None = None
+
+    @property
+    def env_file(self) -> str:
+        return self.dotenv.path if self.dotenv else ""
 
     @property
     def services(self) -> dict[str, YMap]:
@@ -271,7 +275,7 @@ def _interpolated(inv: Inventory, cf: ComposeFile) -> ComposeFile:
         )
     name = body.get("name")
     project = name if isinstance(name, str) and name and "$" not in name else cf.project
-    return ComposeFile(cf.path, project, body, dotenv.path if dotenv else "")
+    return ComposeFile(cf.path, project, body, dotenv)
 
 
 def _load_file(inv: Inventory, file: SourceFile, max_bytes: int) -> None:

@@ -27,8 +27,8 @@ def test_a_privileged_port_given_by_a_variable_is_reported_with_its_value(write)
     assert [(f.location.start_line, f.message) for f in found] == [
         (
             4,
-            "service 'web': port 80:8080 (written `${HTTP_PORT}:8080`, from .env) publishes "
-            "privileged host port 80",
+            "service 'web': port 80:8080 (written `${HTTP_PORT}:8080`, HTTP_PORT from .env:1) "
+            "publishes privileged host port 80",
         )
     ]
 

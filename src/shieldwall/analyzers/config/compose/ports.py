@@ -133,7 +133,7 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
     for port in parsed:
         # the key as written: a value changed in .env keeps the finding's identity
         key = f"ports[{as_written(port.raw)}]"
-        said = f"port {port.raw}{written_as(port.raw, svc.cf.env_file)}"
+        said = f"port {port.raw}{written_as(port.raw, svc.cf.dotenv)}"
         if port.all_interfaces:
             yield svc.hit(
                 COMPOSE_PORT_ALL_INTERFACES,
