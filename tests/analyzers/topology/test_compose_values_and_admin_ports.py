@@ -3,7 +3,7 @@ the project's `.env`; and a gateway's admin port open to the internet is reporte
 
 from __future__ import annotations
 
-from tests.analyzers.topology.test_topology import build, rules_of
+from tests.analyzers.topology.test_topology import build, deploy, env, rules_of
 
 DB = """
 name: demo
@@ -57,3 +57,17 @@ def test_a_gateway_admin_port_on_loopback_or_unpublished_is_not_reported(write) 
         root = write({"compose.yaml": PROXY.format(admin=admin), ".env": ENV})
         _, findings = build(root)
         assert "TOPO-GATEWAY-ADMIN-EXPOSED" not in rules_of(findings)
+
+
+def test_a_kubernetes_gateway_admin_api_behind_a_load_balancer_is_high(write) -> None:
+    kong = deploy("kong", image="kong:3.6", port=8001).replace(
+        "  ports: [{port: 8001", "  type: LoadBalancer\n  ports: [{port: 8001"
+    )
+    _, findings = build(write({"k8s.yaml": kong}))
+    assert "TOPO-GATEWAY-ADMIN-EXPOSED" in rules_of(findings, "Deployment/app/kong")
+    listen = env(KONG_ADMIN_LISTEN="127.0.0.1:8001")
+    quiet = deploy("kong", image="kong:3.6", port=8001, env=listen).replace(
+        "  ports: [{port: 8001", "  type: LoadBalancer\n  ports: [{port: 8001"
+    )
+    _, findings = build(write({"k8s.yaml": quiet}))
+    assert "TOPO-GATEWAY-ADMIN-EXPOSED" not in rules_of(findings)
