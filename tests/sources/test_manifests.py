@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from shieldwall.sources.interpolation import interpolate
 from shieldwall.sources.manifests import (
-    interpolate,
     is_compose_name,
     is_dockerfile,
     load_inventory,
@@ -111,14 +111,15 @@ def test_an_env_file_gives_compose_its_variables(write) -> None:
         'QUOTED="a # b"\nTRAILING=x # note\nnot a pair\n'
     )
     inv = load_inventory(walk(write({"stack/.env": env, ".env": "A=1\n"})), 1 << 20)
-    assert inv.dotenv["stack"] == {
+    assert inv.dotenv["stack"].values == {
         "IMAGE": "ghcr.io/acme/shop",
         "TAG": "1.2",
         "REF": "ghcr.io/acme/shop:1.2",
         "QUOTED": "a # b",
         "TRAILING": "x",
     }
-    assert inv.dotenv[""] == {"A": "1"}
+    assert inv.dotenv[""].values == {"A": "1"}
+    assert inv.dotenv["stack"].lines["TAG"] == 3
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from shieldwall.errors import SourceError
 from shieldwall.model import Skipped
 from shieldwall.sources.dockerfile import Dockerfile, parse_dockerfile
+from shieldwall.sources.interpolation import (
+    Budget,
+    DotEnv,
+    interpolate_tree,
+    parse_dotenv,
+    resolve_environment,
+    unknown_references,
+)
 from shieldwall.sources.tree import FileTree, SourceFile
 from shieldwall.sources.yaml_tree import BrokenDocument, YMap, YSeq, parse_documents
 
@@ -93,9 +100,17 @@ class K8sObject:
 
 @dataclass(frozen=True, slots=True)
 class ComposeFile:
+    """A compose file; its `body` interpolated from the `.env` beside it (`dotenv`,
+    None when there is none) once every file is read."""
+
     path: str
     project: str
     body: YMap
+    dotenv: DotEnv | None = None
+
+    @property
+    def env_file(self) -> str:
+        return self.dotenv.path if self.dotenv else ""
 
     @property
     def services(self) -> dict[str, YMap]:
@@ -132,7 +147,10 @@ class Inventory:
     line_origins: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
     # Per directory ("" for the root), the variables of its `.env` file: what
     # `docker compose` substitutes for `${NAME}` in a compose file of that directory.
-    dotenv: dict[str, dict[str, str]] = field(default_factory=dict)
+    dotenv: dict[str, DotEnv] = field(default_factory=dict)
+    # What the user should know about the inputs although they were read (a compose
+    # variable whose value is unknown).
+    warnings: list[str] = field(default_factory=list)
 
 
 # Suffixes that make `dockerfile.<ext>` a source file about Dockerfiles, not one.
@@ -226,7 +244,38 @@ def load_inventory(tree: FileTree, max_bytes: int) -> Inventory:
             _load_file(inv, file, max_bytes)
         except (RecursionError, MemoryError) as exc:  # one hostile file costs itself only
             inv.skipped.append(Skipped(file.rel, f"nested too deeply ({type(exc).__name__})"))
+    inv.compose = [_interpolated(inv, cf) for cf in inv.compose]
     return inv
+
+
+def _interpolated(inv: Inventory, cf: ComposeFile) -> ComposeFile:
+    """A compose file as `docker compose` reads it: its values interpolated from the
+    `.env` file beside it (only that file: a scan reads no process environment), each
+    still at its line. A variable neither set there nor defaulted stays as written and
+    is named in a warning: its value is unknown."""
+    folder = cf.path.rsplit("/", 1)[0] if "/" in cf.path else ""
+    dotenv = inv.dotenv.get(folder)
+    try:
+        values = dotenv.values if dotenv else {}
+        body = interpolate_tree(cf.body, values, Budget())
+        services = body.get("services")
+        for service in services.values() if isinstance(services, YMap) else ():
+            resolve_environment(service, values)
+        unknown = dict.fromkeys(unknown_references(body))
+    except (RecursionError, MemoryError):
+        return cf  # as written: the values stay references
+    if unknown:
+        shown = ", ".join(f"{name} (line {line})" for name, line in list(unknown)[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        where = dotenv.path if dotenv else "a .env file beside it"
+        inv.warnings.append(
+            f"{cf.path}: values unknown, checked as written: {shown}{more} (set neither in "
+            f"{where} nor by a default, or past the interpolation bounds); set them in the "
+            ".env file to have them checked"
+        )
+    name = body.get("name")
+    project = name if isinstance(name, str) and name and "$" not in name else cf.project
+    return ComposeFile(cf.path, project, body, dotenv)
 
 
 def _load_file(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
@@ -249,44 +298,7 @@ def _load_file(inv: Inventory, file: SourceFile, max_bytes: int) -> None:
         except SourceError:
             return  # the secrets analyzer reports what it cannot read
         folder = file.rel.rsplit("/", 1)[0] if "/" in file.rel else ""
-        inv.dotenv[folder] = parse_dotenv(text)
-
-
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
-
-
-def parse_dotenv(text: str) -> dict[str, str]:
-    """`NAME=value` lines of an env file (comments, blank lines and others skipped;
-    one pair of surrounding quotes removed; `${NAME}` of earlier lines substituted)."""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _DOTENV_LINE.match(line)
-        if match is None or line.lstrip().startswith("#"):
-            continue
-        value = match.group(2)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        out[match.group(1)] = interpolate(value, out)
-    return out
-
-
-_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def interpolate(text: str, env: Mapping[str, str]) -> str:
-    """`${NAME}`, `${NAME:-default}`, `${NAME-default}` and `$NAME` replaced from env
-    (or by the default); a reference with neither stays as written."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(3)
-        if name in env:
-            return env[name]
-        default = match.group(2)
-        return default if default is not None else match.group(0)
-
-    return _VAR_REF.sub(fill, text)
+        inv.dotenv[folder] = parse_dotenv(text, file.rel)
 
 
 def _load_yaml(inv: Inventory, file: SourceFile, max_bytes: int) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shieldwall.sources.dockerfile import Dockerfile, parse_dockerfile
-from shieldwall.sources.manifests import ComposeFile, interpolate
+from shieldwall.sources.manifests import ComposeFile
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
@@ -153,12 +153,11 @@ def built_from(
     cf: ComposeFile,
     body: YMap,
     lines: Mapping[str, Sequence[str]],
-    dotenv: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """The base image of the final stage of the Dockerfile a service's `build:` names,
     when that file was scanned; else "". What a built service runs is its
     Dockerfile's base plus its own layers."""
-    dockerfile = built_dockerfile(cf, body, lines, dotenv)
+    dockerfile = built_dockerfile(cf, body, lines)
     return _final_base(dockerfile) if dockerfile else ""
 
 
@@ -166,13 +165,11 @@ def built_dockerfile(
     cf: ComposeFile,
     body: YMap,
     lines: Mapping[str, Sequence[str]],
-    dotenv: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Dockerfile | None:
     """The Dockerfile a service's `build:` names (`build: ./proxy`, or `context:` and
     `dockerfile:`), when that file was scanned (`lines`: every scanned file's, a
-    unit's Dockerfiles being in their own unit); else None. `${NAME}` in the path is
-    read from the `.env` file beside the compose file (`dotenv`: per directory), as
-    `docker compose` does."""
+    unit's Dockerfiles being in their own unit); else None. `${NAME}` in the path
+    was read from the `.env` file beside the compose file with the rest of it."""
     build = body.get("build")
     if isinstance(build, str):
         context, name = build, "Dockerfile"
@@ -183,8 +180,6 @@ def built_dockerfile(
         )
     else:
         return None
-    env = (dotenv or {}).get(posixpath.dirname(cf.path), {})
-    context, name = interpolate(context, env), interpolate(name, env)
     if "://" in context:
         return None
     wanted = posixpath.normpath(posixpath.join(posixpath.dirname(cf.path), context, name))

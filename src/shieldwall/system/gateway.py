@@ -46,6 +46,9 @@ class GatewayView:
     reasons: dict[str, str] = field(default_factory=dict)
     source: str = "detected"
     workloads: list[Workload] = field(default_factory=list)
+    # The images each gateway runs (a compose service's: its `image:` and the base its
+    # scanned Dockerfile builds on): which product it is, for its admin ports.
+    images: dict[str, list[str]] = field(default_factory=dict)
 
     def is_gateway(self, resource_id: str) -> bool:
         return resource_id in self.ids
@@ -116,9 +119,10 @@ def detect_gateways(
         for svc in inventory.kubernetes:
             if svc.kind == "Service" and _matches(settings.services, svc.id, svc.name):
                 view.ids.add(svc.id)
-        for sid, name, _ in compose_services:
+        for sid, name, images in compose_services:
             if _matches(configured, sid, name):
                 view.ids.add(sid)
+                view.images[sid] = images
         return view
     for w in workloads:
         if w.obj.kind in _ONE_SHOT_KINDS:
@@ -134,6 +138,7 @@ def detect_gateways(
         if reason:
             view.ids.add(sid)
             view.reasons[sid] = reason
+            view.images[sid] = images
     if not view.ids:
         _only_entry_point(view, inventory, workloads)
     return view
@@ -143,7 +148,7 @@ def _images(cf: ComposeFile, body: YMap, inventory: Inventory) -> list[str]:
     """A compose service's image, then the base its scanned Dockerfile builds on (with
     `build:`, `image:` is only the name the built image is given)."""
     image = str(body.get("image") or "")
-    built = built_from(cf, body, inventory.lines, inventory.dotenv)
+    built = built_from(cf, body, inventory.lines)
     return [i for i in (image, built) if i]
 
 
@@ -175,6 +180,7 @@ def _only_entry_point(view: GatewayView, inventory: Inventory, workloads: list[W
         return
     view.ids.add(ident)
     view.reasons[ident] = f"the only published entry point, a proxy (image {proxy})"
+    view.images[ident] = [image]
     if workload is not None:
         view.workloads.append(workload)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from shieldwall.sources.interpolation import as_written
 from shieldwall.sources.manifests import ComposeFile, K8sObject
 from shieldwall.sources.workloads import Container, Workload, get_map, get_seq
 from shieldwall.sources.yaml_tree import YMap, YSeq
@@ -29,7 +30,8 @@ class ConfigValue:
     line: int
     key: str  # stable locator inside the owner (never a line number)
     # The value as written (a str, or an int or bool YAML read unquoted: a number or
-    # a boolean is a setting, never a credential); None for a command-line argument.
+    # a boolean is a setting, never a credential; a compose `${VAR}` as the reference,
+    # not its value); None for a command-line argument.
     written: object = None
 
 
@@ -175,7 +177,8 @@ def workload_values(
 
 
 def compose_env(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
-    """A compose service's `environment:`, as a mapping or as `NAME=value` items."""
+    """A compose service's `environment:`, as a mapping or as `NAME=value` items: `text`
+    interpolated from the project's `.env`, `written` as the compose file writes it."""
     sid = cf.service_id(name)
     env = svc.get("environment")
     if isinstance(env, YMap):
@@ -189,12 +192,13 @@ def compose_env(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
                     cf.path,
                     env.line_of(k),
                     f"environment[{k}]",
-                    val,
+                    as_written(val),
                 )
     elif isinstance(env, YSeq):
         for i, item in enumerate(env):
             if isinstance(item, str) and "=" in item:
                 k, _, val = item.partition("=")
+                written = str(as_written(item)).partition("=")[2]
                 yield ConfigValue(
                     sid,
                     f"environment {k.strip()}",
@@ -203,7 +207,7 @@ def compose_env(cf: ComposeFile, name: str, svc: YMap) -> Iterator[ConfigValue]:
                     cf.path,
                     env.line_of(i),
                     f"environment[{k.strip()}]",
-                    val,
+                    written,
                 )
 
 

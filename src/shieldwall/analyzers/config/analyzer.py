@@ -51,6 +51,7 @@ class ConfigAnalyzer:
             checked={control: frozenset(ids) for control, ids in checked.items()},
             gateways=tuple(gateways),
             gateway_source=source or "detected",
+            warnings=tuple(inventory.warnings),
         )
 
     def findings(self, ctx: ConfigContext, unit: str = "") -> list[Finding]:

@@ -38,7 +38,9 @@ class TopologyAnalyzer:
             skipped=(*inventory.skipped, *target.units.skipped),
             checked=checked,
             service_map=service_map,
-            warnings=tuple(dict.fromkeys(w for topo in topos for w in topo.warnings)),
+            warnings=tuple(
+                dict.fromkeys([*inventory.warnings, *(w for topo in topos for w in topo.warnings)])
+            ),
         )
 
 

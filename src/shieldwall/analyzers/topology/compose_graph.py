@@ -16,11 +16,12 @@ from shieldwall.model.service_map import (
 from shieldwall.system.compose import (
     ComposeService,
 )
+from shieldwall.system.gateway_admin import admin_ports
 from shieldwall.system.links import addresses
 from shieldwall.system.services import (
     is_datastore,
 )
-from shieldwall.system.values import compose_values
+from shieldwall.system.values import compose_env, compose_values
 
 
 def add_compose(topo: Topology, services: list[ComposeService], internal: set[str]) -> None:
@@ -64,6 +65,8 @@ def _compose_node(topo: Topology, svc: ComposeService, internal: set[str]) -> No
         resources=[svc.id],
     )
     node.ports = [(p, svc.line) for p in svc.exposed_ports()]
+    if role == "gateway":
+        node.admin_ports = _admin_ports(svc, gw.images.get(svc.id, [svc.image]))
     if role == "datastore":
         node.sensitive = "a datastore"
     elif svc.uses_secrets():
@@ -103,6 +106,15 @@ def _compose_node(topo: Topology, svc: ComposeService, internal: set[str]) -> No
                 through_gateway=role == "gateway",
             )
         )
+
+
+def _admin_ports(svc: ComposeService, images: list[str]) -> dict[int, str]:
+    env = {v.name: v.text for v in compose_env(svc.cf, svc.name, svc.body)}
+    command = svc.body.get("command")
+    args = command.split() if isinstance(command, str) else []
+    if isinstance(command, list):
+        args = [str(a) for a in command]
+    return admin_ports(images, env, args)
 
 
 def _depends_on(topo: Topology, svc: ComposeService, by_alias: dict[str, ComposeService]) -> None:

@@ -150,8 +150,55 @@ TOPO_ROUTE_NO_AUTH = _rule(
 )
 
 
+TOPO_GATEWAY_ADMIN_EXPOSED = _rule(
+    id="TOPO-GATEWAY-ADMIN-EXPOSED",
+    control=Control.API_EXPOSURE,
+    severity=Severity.HIGH,
+    title="Gateway's admin interface reachable from the internet",
+    description=(
+        "The gateway publishes its admin interface (Envoy's admin listener, the Traefik "
+        "dashboard and API in insecure mode, Kong's Admin API or Kong Manager) on every "
+        "interface: whoever reaches the port reads the gateway's configuration and can "
+        "change its routes, plugins or credentials, or shut it down, past every control the "
+        "gateway applies to the API it fronts."
+    ),
+    remediation=(
+        "Publish only the proxy's port; bind the admin port to 127.0.0.1 "
+        "(`127.0.0.1:9901:9901`) or remove it, or listen for admin on localhost in the "
+        "gateway's own configuration (Envoy `admin.address`, Kong `KONG_ADMIN_LISTEN`, "
+        "Traefik without `--api.insecure`)."
+    ),
+    cwe=("CWE-668", "CWE-306"),
+    references=(
+        "https://www.envoyproxy.io/docs/envoy/latest/operations/admin",
+        "https://docs.konghq.com/gateway/latest/production/networking/securing-admin-api/",
+        "https://doc.traefik.io/traefik/operations/api/",
+    ),
+)
+
+
+def _admin_exposure(node: NodeDraft) -> Iterator[GraphHit]:
+    """A gateway's admin port on a way in from the internet."""
+    for entry in node.entries:
+        what = node.admin_ports.get(entry.port) if entry.port is not None else None
+        if what is None or not entry.allowed or entry.layer7:
+            continue
+        yield GraphHit(
+            TOPO_GATEWAY_ADMIN_EXPOSED,
+            entry.path or node.path,
+            entry.line or node.line,
+            node.id,
+            f"gateway {node.id} publishes {what} on port {entry.port} to the internet: "
+            f"{entry.description}",
+            f"admin|{entry.port}",
+            node=node.id,
+            ignorable_at=_ways_in([entry]),
+        )
+
+
 def _exposure(node: NodeDraft, only_way_in: bool = False) -> Iterator[GraphHit]:
     if node.role == "gateway":
+        yield from _admin_exposure(node)
         return
     open_entries = [e for e in node.entries if e.allowed]
     direct = [e for e in open_entries if not e.through_gateway]
@@ -422,6 +469,7 @@ def _no_mtls(src: NodeDraft) -> str:
 RULES: tuple[Rule, ...] = (
     TOPO_EXPOSED_PAST_GATEWAY,
     TOPO_ENTRY_NO_GATEWAY,
+    TOPO_GATEWAY_ADMIN_EXPOSED,
     TOPO_ROUTE_NO_AUTH,
     TOPO_PLAINTEXT_EDGE,
     TOPO_DATASTORE_FROM_INTERNET,

@@ -28,6 +28,7 @@ from shieldwall.system.compose import (
     internal_networks,
 )
 from shieldwall.system.gateway import detect_gateways
+from shieldwall.system.gateway_admin import admin_ports
 from shieldwall.system.links import Address, addresses
 from shieldwall.system.services import (
     Mesh,
@@ -43,7 +44,7 @@ from shieldwall.system.services import (
     service_views,
     spec_of,
 )
-from shieldwall.system.values import ConfigValue, env_secrets, workload_values
+from shieldwall.system.values import ConfigValue, env_secrets, env_values, workload_values
 
 
 def build(inventory: Inventory, settings: Settings) -> Topology:
@@ -100,6 +101,8 @@ def _k8s_nodes(
             resources=[w.id],
             ports=container_ports(w),
         )
+        if role == "gateway":
+            node.admin_ports = _admin_ports(w, images)
         secrets = _secret_use(w, certificates)
         if role == "datastore":
             node.sensitive = "a datastore"
@@ -109,6 +112,17 @@ def _k8s_nodes(
     for svc in services:
         for w in svc.workloads:
             topo.nodes[w.id].resources.append(svc.obj.id)
+
+
+def _admin_ports(w: Workload, images: list[str]) -> dict[int, str]:
+    """A gateway workload's admin ports, from its containers' env and command line."""
+    env = {}
+    args: list[str] = []
+    for c in w.containers(("containers",)):
+        env.update({v.name: v.text for v in env_values(w, c)})
+        for field in ("command", "args"):
+            args += [str(a) for a in get_seq(c.body, field)]
+    return admin_ports(images, env, args)
 
 
 def _secret_use(w: Workload, certificates: CertificateSecrets) -> str:

@@ -69,6 +69,8 @@ class NodeDraft:
     egress_verdict: Verdict | None = None
     sensitive: str = ""  # why the workload is sensitive ("" if not)
     ports: list[tuple[int, int]] = field(default_factory=list)  # (port, line)
+    # A gateway's admin interfaces: container port -> what listens there.
+    admin_ports: dict[int, str] = field(default_factory=dict)
     # Other nodes that can open a connection to it (for datastores): how many, and the
     # first few of them in map order.
     reachable_from: list[str] = field(default_factory=list)

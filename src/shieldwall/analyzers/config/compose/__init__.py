@@ -72,7 +72,7 @@ def check(ctx: ConfigContext) -> Iterator[Hit]:
             if not isinstance(body, YMap):
                 continue
             svc = service._Service(cf, str(raw_name), body, services.line_of(raw_name))
-            built = built_dockerfile(cf, body, ctx.inventory.lines, ctx.inventory.dotenv)
+            built = built_dockerfile(cf, body, ctx.inventory.lines)
             unprivileged = built is not None and image_runs_unprivileged(built)
             hits.extend((svc.name, hit) for hit in _service_hits(svc, unprivileged))
             for mount in svc.mounts():

@@ -32,8 +32,11 @@ COMPOSE_ENV_SECRET = config_rule(
 
 def _env_hits(svc: _Service) -> Iterator[Hit]:
     for v in compose_env(svc.cf, svc.name, svc.body):
-        # an unquoted number counts (PASSWORD: 12345678), a boolean does not
-        if not isinstance(v.written, bool) and is_secret_assignment(v.name, v.text):
+        # an unquoted number counts (PASSWORD: 12345678), a boolean does not; a value
+        # read from .env is the secrets analyzer's, at its line there: the compose file
+        # holds only the reference (`written`)
+        written = v.written if isinstance(v.written, str) else v.text
+        if not isinstance(v.written, bool) and is_secret_assignment(v.name, written):
             yield svc.hit(
                 COMPOSE_ENV_SECRET,
                 v.line,

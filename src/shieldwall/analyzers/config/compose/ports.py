@@ -14,6 +14,7 @@ from shieldwall.analyzers.config.compose.service import _SPEC, _SVC, _Service
 from shieldwall.analyzers.config.context import Hit
 from shieldwall.analyzers.config.rulebook import config_rule
 from shieldwall.model import Control, Rule, Severity
+from shieldwall.sources.interpolation import as_written, written_as
 from shieldwall.sources.yaml_tree import YMap, YSeq
 
 COMPOSE_PORT_ALL_INTERFACES = config_rule(
@@ -130,12 +131,14 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
         return
     parsed = [p for i, item in enumerate(ports) if (p := _parse_port(item, ports.line_of(i)))]
     for port in parsed:
-        key = f"ports[{port.raw}]"
+        # the key as written: a value changed in .env keeps the finding's identity
+        key = f"ports[{as_written(port.raw)}]"
+        said = f"port {port.raw}{written_as(port.raw, svc.cf.dotenv)}"
         if port.all_interfaces:
             yield svc.hit(
                 COMPOSE_PORT_ALL_INTERFACES,
                 port.line,
-                f"port {port.raw} listens on all host interfaces",
+                f"{said} listens on all host interfaces",
                 key,
             )
         # The host side: Docker lets any process bind low ports inside its own
@@ -146,7 +149,7 @@ def _port_hits(svc: _Service) -> Iterator[Hit]:
             yield svc.hit(
                 COMPOSE_PRIVILEGED_PORT,
                 port.line,
-                f"port {port.raw} publishes privileged host port {port.host_ports[0]}",
+                f"{said} publishes privileged host port {port.host_ports[0]}",
                 key,
             )
 
