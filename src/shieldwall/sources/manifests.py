@@ -270,8 +270,9 @@ def _interpolated(inv: Inventory, cf: ComposeFile) -> ComposeFile:
         where = dotenv.path if dotenv else "a .env file beside it"
         inv.warnings.append(
             f"{cf.path}: values unknown, checked as written: {shown}{more} (set neither in "
-            f"{where} nor by a default, or past the interpolation bounds); set them in the "
-            ".env file to have them checked"
+            f"{where} nor by a default, or past the interpolation bounds); a default "
+            "(`${NAME:-value}`) lets a port or image be checked; keep credentials out of "
+            "committed files"
         )
     name = body.get("name")
     project = name if isinstance(name, str) and name and "$" not in name else cf.project
