@@ -68,6 +68,10 @@ SHAPES = (
     "base64,",
     "http://",
     "a",
+    # raw line breaks (a header or a body that is not URL-encoded)
+    "\n",
+    "\r\n",
+    "a\n",
 )
 
 _PROBE = """

@@ -11,6 +11,7 @@ import libinjection
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
+from shieldwall.runtime.detect.gate import build as build_gate
 from shieldwall.runtime.detect.shell import POWERSHELL_HINT, shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
@@ -133,6 +134,7 @@ _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 _ADDRESSES = re.compile(r"\s*[\w.:\[\]-]*(?:\s*,\s*[\w.:\[\]-]+)*\s*")
 _HOST = re.compile(r"[\w.:\[\]-]*")
 _CACHE_MAX = 20000
+build_gate()  # the signatures' automaton, once, before the first request
 _NONE: tuple[Hit, ...] = ()
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
