@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.decode import MAX_LEN, decode, query_values
 from shieldwall.runtime.events import HttpEvent
 
 # Parameter values: what an application reads as data.
@@ -188,8 +188,9 @@ FRAGMENTS: tuple[Fragment, ...] = (
         PARAMETERS,
         _punctuation(2),
     ),
-    # a new line followed by a word (a second command)
-    _fragment("cmdi", "RT-CMDI-PL4-NEWLINE", 4, PARAMETERS, r"[\r\n]\s*[a-z]"),
+    # a new line followed by a word (a second command), from the last line break of
+    # the blanks before the word (a run of N breaks is tried once each, not N times)
+    _fragment("cmdi", "RT-CMDI-PL4-NEWLINE", 4, PARAMETERS, r"[\r\n][^\S\r\n]*+[a-z]"),
 )
 
 
@@ -220,6 +221,6 @@ def request_values(event: HttpEvent) -> Iterator[tuple[str, str]]:
         for value in body_values(event.body, content_type):
             yield "body", value
     if event.user_agent:
-        yield "user_agent", event.user_agent
+        yield "user_agent", event.user_agent[:MAX_LEN]  # cut as decoded values are
     if event.referer:
         yield "referer", decode(event.referer, plus=False)

@@ -49,7 +49,7 @@ _CATEGORIES = {
 }
 _LONG_REPEAT = 16  # a bounded repeat longer than this is left unbounded (cheaper to build)
 _SINGLE = ("LITERAL", "NOT_LITERAL", "IN", "ANY")
-_PREFIX = 4  # characters of each word kept when a word list is spelt as its letters
+_PREFIX = 6  # characters of each word kept when a word list is spelt as its letters
 _HEAD = 24  # characters of a branch kept as written when its alternation is wide
 _WIDE = 600  # characters of an alternation, past which it is spelt as its letters
 
@@ -147,8 +147,9 @@ class _Writer:
         starts: set[str] = set()
         rest: set[str] = set()
         for branch in branches:
-            at = 1 if len(branch) else 0  # the first node whatever it is, then letters
-            while at < min(len(branch), _PREFIX) and str(branch[at][0]) in _SINGLE:
+            at = letters = 0  # the first nodes, up to a few letters they must hold
+            while at < min(len(branch), 2 * _PREFIX) and letters < _PREFIX:
+                letters += str(branch[at][0]) in _SINGLE
                 at += 1
             try:
                 starts.add(self.seq(branch[:at]))

@@ -282,6 +282,9 @@ _SENSITIVE = (
 
 
 _BIN_FOLDERS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin")
+# A wildcard path's slashes match only slashes (its pieces hold none): a path with more
+# of them than any of those names cannot name one (`/*/*/*...` of 8 KB is not tried).
+_MOST_SLASHES = max(name.count("/") for name in (*_SENSITIVE, *_BIN_FOLDERS)) + 1
 # A language's call that hands a string to the shell (PHP's `system('id')`, Python's
 # `os.popen("...")`, Java's `Runtime.getRuntime().exec("...")`): the string is judged
 # as a command line.
@@ -348,7 +351,7 @@ def _globbed(lowered: str) -> bool:
     if "?" not in lowered and "*" not in lowered and "[" not in lowered:
         return False
     for path in _GLOB_PATH.findall(lowered):
-        if not any(c in path for c in "?*["):
+        if not any(c in path for c in "?*[") or path.count("/") > _MOST_SLASHES:
             continue
         if any(fnmatchcase(target, path) for target in _SENSITIVE):
             return True
