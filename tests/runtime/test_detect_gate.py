@@ -16,11 +16,13 @@ from tests.runtime.payloads import payload_rules
 
 _GATED = tuple(gate.GATED)
 _WORD = re.compile(r"[a-z_]{2,}|[^\w\s\\()|?*+\[\]{}^$]")
-_BLANKS = (" ", "\t", "\n", "\r", "\x0b", "\x1c", "\x1f", "\x1a", "\x00", "é", "\u02bc")
+_BLANKS = (" ", "\t", "\n", "\r", "\x0b", "\x1c", "\x1f", "\x1a", "\x00", "\x7f", "z")
+_OUTSIDE_ASCII = ("é", "ß", "\u0663", "\xa0", "\u2028", "\u00b4", "\u02bc", "\u2019", "\uff07")
 _PIECES = tuple(
     sorted(
         {w for g in _GATED for w in _WORD.findall(g.pattern)}
         | set(_BLANKS)
+        | set(_OUTSIDE_ASCII)
         | {"1", "42", "a", "x", "'", '"', "`", "(", ")", "{", "}", "/", "\\", "..", "$", "="}
     )
 )
@@ -71,6 +73,8 @@ def test_without_the_automaton_every_expression_runs_as_written(
     assert payload_rules(1, query="q=" + "'" * 3000) == set()
 
 
-def test_a_value_that_is_not_ascii_is_judged_as_written() -> None:
+def test_a_value_that_is_not_ascii_is_judged_through_stand_ins() -> None:
     assert payload_rules(1, query="q=é' union select 1--") == {"RT-SQLI-UNION"}
     assert payload_rules(1, query="q=é" + "{{" * 2000 + "7*7}}") == {"RT-SSTI"}
+    assert payload_rules(1, query="q=1%CA%BC or 1=1") >= {"RT-SQLI"}  # U+02BC as a quote
+    assert payload_rules(1, query="q=é" + "'" * 3000) == set()

@@ -7,13 +7,14 @@ accept MORE than the original (lookarounds dropped, a back-reference replaced by
 its group, a long bounded repeat left unbounded, possessive and atomic forms made
 plain) and compiled together into one hyperscan automaton, which reads a value in
 one pass. A value the automaton finds no trace of in an expression cannot match it:
-the expression is not run. Otherwise (or with no hyperscan, an expression hyperscan
-refuses, a value that is not ASCII) the expression runs as written: the verdicts
+the expression is not run. Otherwise (or with no hyperscan, or for an expression
+hyperscan refuses) the expression runs as written: the verdicts
 are the expression's own (`tests/runtime/test_detect_gate.py` compares them on
 generated text).
 
 Character classes are spelt out over ASCII from Python's own definitions (`\\s`
-takes `\\x1c`-`\\x1f` in Python, not in PCRE), which is why only ASCII values are gated.
+takes `\\x1c`-`\\x1f` in Python, not in PCRE); a character outside ASCII reaches the
+automaton as a stand-in that every class able to take it takes.
 """
 
 from __future__ import annotations
@@ -36,8 +37,23 @@ _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 
 _ASCII = [chr(i) for i in range(128)]
+# A character outside ASCII reaches the automaton as one of two stand-ins: a word
+# character (Python's `\w`: `é`, `٣`) as `z`, any other (`\xa0`, U+00B4) as DEL; a class
+# that takes any such character takes its stand-in too (`[^a]` takes both).
+_WORD_STAND_IN, _OTHER_STAND_IN = "z", "\x7f"
+_BOTH = frozenset({_WORD_STAND_IN, _OTHER_STAND_IN})
+_NON_ASCII_WORD = re.compile(r"(?![\x00-\x7f])\w")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_STAND_INS = {  # which stand-ins each of Python's classes takes
+    "CATEGORY_DIGIT": frozenset(_WORD_STAND_IN),
+    "CATEGORY_NOT_DIGIT": _BOTH,
+    "CATEGORY_SPACE": frozenset(_OTHER_STAND_IN),
+    "CATEGORY_NOT_SPACE": _BOTH,
+    "CATEGORY_WORD": frozenset(_WORD_STAND_IN),
+    "CATEGORY_NOT_WORD": frozenset(_OTHER_STAND_IN),
+}
 _CATEGORIES = {
-    name: frozenset(c for c in _ASCII if re.fullmatch(source, c))
+    name: frozenset(c for c in _ASCII if re.fullmatch(source, c)) | _STAND_INS[name]
     for name, source in (
         ("CATEGORY_DIGIT", r"\d"),
         ("CATEGORY_NOT_DIGIT", r"\D"),
@@ -88,26 +104,40 @@ def _in_set(items: Sequence[tuple[Any, Any]]) -> frozenset[str]:
     """The ASCII characters a class (`[^a-z\\s]`) takes."""
     negate = bool(items) and str(items[0][0]) == "NEGATE"
     chars = frozenset().union(*(_item(str(op), av) for op, av in items[int(negate) :]))
-    return frozenset(_ASCII) - chars if negate else chars
+    return (frozenset(_ASCII) - chars) | _BOTH if negate else chars
 
 
 def _item(name: str, av: Any) -> frozenset[str]:
     if name == "LITERAL":
-        return frozenset({chr(av)} if av < 128 else ())
+        return frozenset({_stand_in(chr(av))})
     if name == "RANGE":
-        return frozenset(chr(i) for i in range(av[0], min(av[1], 127) + 1))
+        ascii_part = frozenset(chr(i) for i in range(av[0], min(av[1], 127) + 1))
+        return ascii_part | _BOTH if av[1] > 127 else ascii_part
     if name == "CATEGORY" and str(av) in _CATEGORIES:
         return _CATEGORIES[str(av)]
     raise Unsupported(f"class item {name}")
 
 
+def _stand_in(c: str) -> str:
+    """A character as the automaton reads it."""
+    if c.isascii():
+        return c
+    return _WORD_STAND_IN if _NON_ASCII_WORD.match(c) else _OTHER_STAND_IN
+
+
+def _automaton_text(text: str) -> bytes:
+    if not text.isascii():
+        text = _NON_ASCII.sub(_OTHER_STAND_IN, _NON_ASCII_WORD.sub(_WORD_STAND_IN, text))
+    return text.encode("ascii")
+
+
 def _char_set(op: str, av: Any) -> frozenset[str]:
     if op == "LITERAL":
-        return frozenset({chr(av)}) if av < 128 else frozenset()
+        return frozenset({_stand_in(chr(av))})
     if op == "NOT_LITERAL":
-        return frozenset(_ASCII) - {chr(av)}
+        return (frozenset(_ASCII) - {chr(av)}) | _BOTH
     if op == "ANY":
-        return frozenset(_ASCII) - {"\n"}
+        return (frozenset(_ASCII) - {"\n"}) | _BOTH
     return _in_set(av)
 
 
@@ -336,7 +366,7 @@ class _Automaton:
         """Indices of the gated patterns that may match `text`; None: any may."""
         if self.built != len(self.patterns):
             self.build()
-        if self.db is None or not text.isascii():
+        if self.db is None:
             return None
         last, found = self.last
         if text is last or text == last:
@@ -346,7 +376,7 @@ class _Automaton:
         def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
             hits.add(index)
 
-        self.db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=self.scratch)
+        self.db.scan(_automaton_text(text), match_event_handler=on_match, scratch=self.scratch)
         found = frozenset(hits) | (frozenset(range(len(self.patterns))) - self.gated)
         self.last = (text, found)
         return found
