@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import functools
 import html
 import re
 import unicodedata
@@ -118,6 +119,7 @@ def _url_once(text: str) -> str:
     return raw.decode("utf-8", "shieldwall-latin1")
 
 
+@functools.lru_cache(maxsize=32)  # the same value is decoded again for the fragments
 def decode(text: str, plus: bool = True) -> str:
     """The text an application would finally see, as far as decoding goes."""
     text = text[:MAX_LEN]
