@@ -5,6 +5,7 @@ on generated text made of its own words and punctuation (near misses included)."
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -78,3 +79,12 @@ def test_a_value_that_is_not_ascii_is_judged_through_stand_ins() -> None:
     assert payload_rules(1, query="q=é" + "{{" * 2000 + "7*7}}") == {"RT-SSTI"}
     assert payload_rules(1, query="q=1%CA%BC or 1=1") >= {"RT-SQLI"}  # U+02BC as a quote
     assert payload_rules(1, query="q=é" + "'" * 3000) == set()
+
+
+def test_each_thread_scans_with_its_own_scratch() -> None:
+    pytest.importorskip("hyperscan")
+    values = [f"q=1' union select {n}--" for n in range(200)] + ["q=" + "'" * 2000] * 50
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        verdicts = list(pool.map(lambda v: payload_rules(1, query=v), values))
+    assert verdicts[:200] == [{"RT-SQLI-UNION"}] * 200
+    assert verdicts[200:] == [set()] * 50

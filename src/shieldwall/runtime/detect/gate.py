@@ -23,6 +23,7 @@ import hashlib
 import importlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -343,8 +344,9 @@ class _Automaton:
     def __init__(self) -> None:
         self.patterns: list[re.Pattern[str]] = []
         self.db: Any = None
-        self.scratch: Any = None
+        self.local = threading.local()  # a hyperscan scratch serves one thread at a time
         self.gated: frozenset[int] = frozenset()
+        self.ungated: frozenset[int] = frozenset()  # patterns hyperscan refused: always run
         self.last: tuple[str, frozenset[int]] = ("\x00never", frozenset())
         self.built = 0
 
@@ -359,8 +361,8 @@ class _Automaton:
         except _hs.error:  # one pattern hyperscan refuses: the others without it
             written = [parts if _database_or_none([parts]) else [] for parts in written]
             self.db = _stored_database(written)
-        self.scratch = _hs.Scratch(self.db) if self.db is not None else None
         self.gated = frozenset(i for i, parts in enumerate(written) if parts)
+        self.ungated = frozenset(range(len(written))) - self.gated
 
     def possible(self, text: str) -> frozenset[int] | None:
         """Indices of the gated patterns that may match `text`; None: any may."""
@@ -376,8 +378,12 @@ class _Automaton:
         def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
             hits.add(index)
 
-        self.db.scan(_automaton_text(text), match_event_handler=on_match, scratch=self.scratch)
-        found = frozenset(hits) | (frozenset(range(len(self.patterns))) - self.gated)
+        db = self.db
+        scratch = getattr(self.local, "scratch", None)
+        if scratch is None or scratch[0] is not db:
+            scratch = self.local.scratch = (db, _hs.Scratch(db))
+        db.scan(_automaton_text(text), match_event_handler=on_match, scratch=scratch[1])
+        found = frozenset(hits) | self.ungated
         self.last = (text, found)
         return found
 
