@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -88,3 +89,20 @@ def test_each_thread_scans_with_its_own_scratch() -> None:
         verdicts = list(pool.map(lambda v: payload_rules(1, query=v), values))
     assert verdicts[:200] == [{"RT-SQLI-UNION"}] * 200
     assert verdicts[200:] == [set()] * 50
+
+
+def test_the_database_is_kept_in_the_cache_and_replaces_an_earlier_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "shieldwall").mkdir()
+    (tmp_path / "shieldwall" / "watch-gate-earlier.hsdb").write_bytes(b"x")
+    written = [[b"union\\s+select"], [b"a{2,}"]]
+    assert gate._stored_database(written) is not None
+    kept = sorted(p.name for p in (tmp_path / "shieldwall").iterdir())
+    assert len(kept) == 1 and kept[0] != "watch-gate-earlier.hsdb"
+    assert gate._stored_database(written) is not None  # loaded, not built
+    (tmp_path / "a-file").write_bytes(b"")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))  # no folder can be made
+    assert gate._stored_database(written) is not None  # no cache: built all the same

@@ -432,6 +432,9 @@ def _stored_database(written: list[list[bytes]]) -> Any:
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(_hs.dumpb(db))
             temporary.replace(path)
+            for stale in path.parent.glob("watch-gate-*.hsdb"):  # earlier versions' databases
+                if stale != path:
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass
     return db
