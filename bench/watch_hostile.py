@@ -68,6 +68,10 @@ SHAPES = (
     "base64,",
     "http://",
     "a",
+    # raw line breaks (a header or a body that is not URL-encoded)
+    "\n",
+    "\r\n",
+    "a\n",
 )
 
 _PROBE = """
@@ -116,6 +120,10 @@ def main() -> int:
     sizes = args.size or [8192]
     levels = [int(p) for p in args.paranoia.split(",")]
     shapes = args.shape or list(SHAPES)
+    # the detectors' automaton is built once and cached: not inside a timed probe
+    src = str(REPO / "src")
+    warm = f"import sys; sys.path.insert(0, {src!r}); import shieldwall.runtime.detect.payload"
+    subprocess.run([sys.executable, "-c", warm], check=True, timeout=120)
     print("shape", *(f"{s}B/p{p}" for s in sizes for p in levels), "rules", sep="\t")
     stop = time.monotonic() + args.budget
     for n, piece in enumerate(shapes):

@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shieldwall.runtime.detect import shell, signatures
+from shieldwall.runtime.detect import fragments, shell, signatures
 from tests.runtime.payloads import payload_rules
 
 # (pattern, what it now says, what it said before) for every pattern changed.
@@ -117,3 +117,10 @@ def test_a_command_after_a_long_run_of_line_breaks_is_still_found() -> None:
 def test_a_file_after_a_long_run_of_steps_up_is_still_found() -> None:
     assert payload_rules(1, user_agent="a../" * 4000 + "etc/issue") == {"RT-TRAVERSAL"}
     assert payload_rules(1, user_agent="a../" * 4000) == set()
+
+
+def test_a_command_substitution_from_the_last_opening_is_the_same_verdict() -> None:
+    before = re.compile(r"\$\{[a-z_][\w]*\}|\$\([^)]*\)|`[^`]+`")
+    now = next(f for f in fragments.FRAGMENTS if f.rule == "RT-CMDI-PL2-EXPANSION")
+    for text in ("$(id)", "$($(id)", "$(a$(b", "$($x)", "x$(", "$(" * 50 + ")", "$$()", "a)$("):
+        assert now.test(text) == (before.search(text) is not None), text

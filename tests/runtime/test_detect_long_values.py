@@ -44,3 +44,10 @@ def test_a_long_run_of_dots_is_judged_for_traversal_in_linear_time() -> None:
     assert _traversal("....//....//etc/passwd")
     assert _traversal("/a/.../b")
     assert not _traversal("wait... what? and/or....")
+
+
+def test_a_user_agent_is_judged_on_its_first_characters_as_other_values_are() -> None:
+    # 16,384 characters, as a decoded value: an agent with no escape was read whole
+    assert payload_rules(1, user_agent="a" * 16000 + " sqlmap/1.7") == {"RT-SCANNER"}
+    assert payload_rules(1, user_agent="a" * 16384 + " sqlmap/1.7") == set()
+    assert payload_rules(1, user_agent="a" * 16384 + "%20sqlmap/1.7") == set()

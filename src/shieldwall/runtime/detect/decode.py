@@ -8,11 +8,13 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import functools
 import html
 import re
 import unicodedata
 from urllib.parse import unquote_to_bytes
 
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 _BACKSLASH_U = re.compile(r"\\u([0-9A-Fa-f]{4})|\\u\{0*([0-9A-Fa-f]{1,5})\}")
 _BACKSLASH_X = re.compile(r"\\x([0-9A-Fa-f]{2})")
@@ -83,7 +85,7 @@ _LAX_LOW = {0x2E: b".", 0x2F: b"/", 0x1C: b"\\"}
 # `%%32%%66boot.ini` as an escape of its own.
 _DOUBLE_PERCENT = re.compile(r"%%(3[0-9]|[46][1-6])%%(3[0-9]|[46][1-6])")
 _MAX_ROUNDS = 4
-_MAX_LEN = 16384
+MAX_LEN = 16384  # characters of a value judged (the rest is not read)
 
 
 def _overlong(match: re.Match[bytes]) -> bytes:
@@ -117,9 +119,10 @@ def _url_once(text: str) -> str:
     return raw.decode("utf-8", "shieldwall-latin1")
 
 
+@functools.lru_cache(maxsize=32)  # the same value is decoded again for the fragments
 def decode(text: str, plus: bool = True) -> str:
     """The text an application would finally see, as far as decoding goes."""
-    text = text[:_MAX_LEN]
+    text = text[:MAX_LEN]
     if plus and "+" in text:
         text = text.replace("+", " ")
     for round_ in range(_MAX_ROUNDS):
@@ -131,7 +134,8 @@ def decode(text: str, plus: bool = True) -> str:
                 text = text.replace("+", " ")
             if "%u" in text or "%U" in text:
                 text = _PERCENT_U.sub(lambda m: chr(int(m.group(1), 16)), text)
-            text = _url_once(text)
+            if _ESCAPE.search(text):  # (none: URL decoding leaves the text as it is)
+                text = _url_once(text)
         if "\\" in text:
             text = _BACKSLASH_U.sub(_code_point, text)
             text = _BACKSLASH_X.sub(lambda m: chr(int(m.group(1), 16)), text)
@@ -187,7 +191,7 @@ def base64_text(text: str) -> str | None:
     """The text a base64 value carries (standard or URL-safe alphabet, padded or
     not), when it is printable text; None for tokens, hashes and other bytes."""
     if (
-        len(text) > _MAX_LEN
+        len(text) > MAX_LEN
         or text.islower()
         or text.isupper()
         or text.isdigit()

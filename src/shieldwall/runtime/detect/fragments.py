@@ -6,12 +6,12 @@ for the kinds that level 1 did not already find in the request."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import decode, query_values
+from shieldwall.runtime.detect.decode import MAX_LEN, decode, query_values
+from shieldwall.runtime.detect.gate import Gated, gated
 from shieldwall.runtime.events import HttpEvent
 
 # Parameter values: what an application reads as data.
@@ -55,14 +55,14 @@ class Fragment:
     rule: str
     level: int
     fields: frozenset[str]
-    pattern: re.Pattern[str]
+    pattern: Gated
 
     def test(self, lowered: str) -> bool:
         return self.pattern.search(lowered) is not None
 
 
 def _fragment(kind: str, rule: str, level: int, fields: frozenset[str], regex: str) -> Fragment:
-    return Fragment(kind, rule, level, fields, re.compile(regex))
+    return Fragment(kind, rule, level, fields, gated(regex))
 
 
 FRAGMENTS: tuple[Fragment, ...] = (
@@ -119,9 +119,14 @@ FRAGMENTS: tuple[Fragment, ...] = (
         PARAMETERS,
         _punctuation(12),
     ),
-    # a shell variable, command substitution or backquoted command (`${cmd}`, `$(id)`)
+    # a shell variable, command substitution or backquoted command (`${cmd}`, `$(id)`);
+    # a substitution from the last `$(` before its `)` (a run of `$(` is tried once each)
     _fragment(
-        "cmdi", "RT-CMDI-PL2-EXPANSION", 2, PARAMETERS, r"\$\{[a-z_][\w]*\}|\$\([^)]*\)|`[^`]+`"
+        "cmdi",
+        "RT-CMDI-PL2-EXPANSION",
+        2,
+        PARAMETERS,
+        r"\$\{[a-z_][\w]*\}|\$\((?:[^)$]|\$(?!\())*+\)|`[^`]+`",
     ),
     # a path spelled with shell globs (`/[e]tc/`, `/e?c/p*sswd`) or a binary folder
     _fragment(
@@ -188,8 +193,9 @@ FRAGMENTS: tuple[Fragment, ...] = (
         PARAMETERS,
         _punctuation(2),
     ),
-    # a new line followed by a word (a second command)
-    _fragment("cmdi", "RT-CMDI-PL4-NEWLINE", 4, PARAMETERS, r"[\r\n]\s*[a-z]"),
+    # a new line followed by a word (a second command), from the last line break of
+    # the blanks before the word (a run of N breaks is tried once each, not N times)
+    _fragment("cmdi", "RT-CMDI-PL4-NEWLINE", 4, PARAMETERS, r"[\r\n][^\S\r\n]*+[a-z]"),
 )
 
 
@@ -220,6 +226,6 @@ def request_values(event: HttpEvent) -> Iterator[tuple[str, str]]:
         for value in body_values(event.body, content_type):
             yield "body", value
     if event.user_agent:
-        yield "user_agent", event.user_agent
+        yield "user_agent", event.user_agent[:MAX_LEN]  # cut as decoded values are
     if event.referer:
         yield "referer", decode(event.referer, plus=False)

@@ -4,13 +4,22 @@ signatures for the rest, on every part of the request the log has, decoded."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import libinjection
 
 from shieldwall.runtime.detect.body import body_values
-from shieldwall.runtime.detect.decode import base64_text, decode, query_values, utf7_text
+from shieldwall.runtime.detect.decode import (
+    MAX_LEN,
+    base64_text,
+    decode,
+    query_values,
+    utf7_text,
+)
 from shieldwall.runtime.detect.fragments import fragments_at, request_values
+from shieldwall.runtime.detect.gate import build as build_gate
+from shieldwall.runtime.detect.gate import gated
 from shieldwall.runtime.detect.shell import POWERSHELL_HINT, shell_command
 from shieldwall.runtime.detect.signatures import SIGNATURES, jndi
 from shieldwall.runtime.detect.upload import (
@@ -44,7 +53,7 @@ _FILE_WORDS = (
 # Text made only of these cannot carry a payload of any kind but SQL words and
 # scheme URLs, which _WORDS catches.
 _PLAIN = re.compile(r"[\w\-.,:/@ ]*")
-_WORDS = re.compile(
+_WORDS = gated(
     r"union|select|sleep|benchmark|waitfor|://|passwd|win\.ini|boot\.ini|javascript|localhost"
     r"|169\.254|metadata|\.\.|\bor\b|\band\b|proc/|etc/|0x2e|_history|c:/|run/secrets|like\s+(?:null|\d)|2147483648|429496729[56]|922337203685477580[78]|1e309|\d\s+like|is\s+(?:not\s+)?null|having|order\s+by|exec"
     r"|https?:|\s-{1,2}[a-z]|\b(?:whoami|sh|bash|ifconfig|ipconfig|sleep|time|sudo|nohup|cmd"
@@ -133,6 +142,7 @@ _PASSWORD_FILE = re.compile(r"etc[/\\]+(?:passwd|shadow)\b|win\.ini\b")
 _ADDRESSES = re.compile(r"\s*[\w.:\[\]-]*(?:\s*,\s*[\w.:\[\]-]+)*\s*")
 _HOST = re.compile(r"[\w.:\[\]-]*")
 _CACHE_MAX = 20000
+build_gate()  # the signatures' automaton, once, before the first request
 _NONE: tuple[Hit, ...] = ()
 _NO_HITS: list[Hit] = []  # never appended to: callers only test and iterate it
 
@@ -223,7 +233,7 @@ def _path_hits(path: str) -> tuple[Hit, ...]:
     found: dict[str, Hit] = {}
     decoded = decode(path, plus=False)
     _scan_text(decoded, "path", found)
-    for segment in decoded.split("/"):  # a value in the path: /item/1 or 1=1
+    for segment in dict.fromkeys(decoded.split("/")):  # a value in the path: /item/1 or 1=1
         if segment and not _PLAIN.fullmatch(segment):
             _scan_text(segment, "path", found)
     return tuple(found.values())
@@ -231,7 +241,7 @@ def _path_hits(path: str) -> tuple[Hit, ...]:
 
 def _query_hits(query: str) -> tuple[Hit, ...]:
     found: dict[str, Hit] = {}
-    for value in query_values(query):
+    for value in _once(query_values(query)):
         _scan_text(value, "query", found)
     return tuple(found.values())
 
@@ -318,7 +328,7 @@ class PayloadDetector:
                 for hit in self._header("host", value):
                     hits.setdefault(hit.kind, hit)
         if event.body:
-            for value in body_values(event.body, content_type):
+            for value in _once(body_values(event.body, content_type)):
                 _scan_text(value, "body", hits)
             if "cmdi" not in hits and _restricted_upload(event.body):
                 hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "body")
@@ -349,15 +359,15 @@ class PayloadDetector:
             found: dict[str, Hit] = {}
             if field != "user_agent" or "%" in value or "&" in value or "\\" in value:
                 text = decode(value, plus=False)
-            else:
-                text = value
+            else:  # judged on its first characters, as a decoded value is
+                text = value[:MAX_LEN]
             if field == "referer":  # a referer is a URL: judge its query values
                 url, mark, query = text.partition("?")
                 parts = query_values(query)
                 raw_mark, raw_query = value.partition("?")[1:]
                 if raw_mark and text != value:  # split before decoding too: `?q=a%26b`
                     parts += query_values(raw_query)
-                for part in parts:
+                for part in _once(parts):
                     _scan_text(part, field, found)
                 _scan_text(url, field, found)  # the URL before its query (all of it if none)
                 if mark and _command_before_query(text, found):  # `host/p;cmd?x=1`
@@ -404,6 +414,12 @@ def _command_before_query(referer: str, found: dict[str, Hit]) -> bool:
         and _SHELL_HINT.search(referer) is not None
         and shell_command(decode(referer).lower())
     )
+
+
+def _once(values: Iterable[str]) -> Iterable[str]:
+    """Each value once, in order: a value judged again in the same field finds nothing
+    new (`?a=#&a=#&a=#...` of 8 KB is 4,096 values, one of them distinct)."""
+    return dict.fromkeys(values)
 
 
 def _remember(

@@ -5,8 +5,9 @@ a command word (`c'a't`, `w\\hoami`, `cat$u`) are taken out first."""
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
+
+from shieldwall.runtime.detect.gate import gated
 
 # Commands that are nothing but commands: a separator before one is enough.
 _SHELL_ONLY = (
@@ -120,7 +121,7 @@ _PREFIX = r"(?:(?:time|sudo|nohup|env|exec|command|builtin|timeout\s+\d+)\s+)"
 # each instead of N times each.
 LAST_BREAK = r"\n[^\S\n]*+"
 _LAST_LINE_END = r"[\n\r][^\S\n\r]*+"
-_SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with one
+_SEPARATED = gated(  # blanks taken whole (`*+`): no command starts with one
     r"(?:(?:[;|`\x1a]|&&?|\$\(|\|\|)\s*+\(?\s*+|"
     + _LAST_LINE_END
     + r"(?:\(\s*+)?)"
@@ -137,13 +138,13 @@ _SEPARATED = re.compile(  # blanks taken whole (`*+`): no command starts with on
     + r"|[\w-]+\.exe\"?\s+(?:-{1,2}|/)[a-z])"
 )
 # Shell words that are enough at the very end, after a separator (`;env`, `|who`).
-_WEAK_END = re.compile(
+_WEAK_END = gated(
     r"(?:[;|`\x1a]\s*+|" + LAST_BREAK + r")(?:who|env|set|export|history|alias|jobs|top|last"
     r"|ip|route|reg|net|perf|trap|bridge|time)\s*$"
 )
 # At the start of a value a command needs an option or a path after it, or a prefix before.
 _ANY = _SHELL_ONLY + "|" + _WORDS
-_LEADING = re.compile(
+_LEADING = gated(
     r"^[\s\x1a]*(?:"
     + _PREFIX
     + r"?(?:/[\w.-]+)*/?(?:"
@@ -176,7 +177,7 @@ _LEADING = re.compile(
     + r")\s|(?:wget|curl|nc|ncat|netcat|socat|telnet|tftp|ssh|ping|nslookup|dig|lynx|ftp|sftp"
     r"|fetch|iwr|invoke-webrequest)\s+(?:[a-z]+://|\d{1,3}(?:\.\d{1,3}){3}\b))"
 )
-_EXPANSION = re.compile(
+_EXPANSION = gated(
     r"\$\{\s*ifs\s*\}|\$(?:ifs|shell|bash)\b|\$\(\(?[^)]{0,200}\)|`\s*(?:[\w.~-]*/)*(?:"
     + _SHELL_ONLY
     + r")\b[^`]{0,200}`|\$\[[^\]]{1,100}\]"
@@ -203,7 +204,7 @@ _EXPANSION = re.compile(
     # a script written to the server by echo (`echo "<?php ...?>" > x.php`)
     r"|\becho\b.{0,300}?>\s*[\w./-]+\.(?:php\d?|phtml|jsp|aspx?|sh|py|pl|cgi)\b"
 )
-_WINDOWS = re.compile(
+_WINDOWS = gated(
     r"\bfor\s+(?:/[dlfr]\s+(?:\S+\s+){0,6}?)?%%?\S*\s+in\s*\(.{0,300}?\)\s*do\b"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?(?:exist|defined|errorlevel|cmdextversion)\s"
     r"|\bif\s+(?:/i\s+)?(?:not\s+)?\S+\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\S+"
@@ -212,7 +213,7 @@ _WINDOWS = re.compile(
     r"|\bif(?:\s*/i)?\s+(?:not\s+)?(?:\"[^\"]*\"|\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*=="
     r"|\bif\s*/i\s*[^\s=]+\s*=="
 )
-_MAIL = re.compile(
+_MAIL = gated(
     _LAST_LINE_END + r"(?:rcpt\s+to|mail\s+from|helo\s|ehlo\s|auth\s+(?:login|plain)|vrfy\s|expn\s"
     r"|\w{1,10}\s+(?:login|authenticate|examine|select|search|fetch|store|uid|lsub|list"
     r"|status|append|capability|logout|noop|starttls|subscribe|unsubscribe|create|delete"
@@ -246,7 +247,7 @@ _PS_ARGUMENT = (
     r"\s+(?:-[a-z]|\$|[a-z]:\\|\.{0,2}\\|(?:hklm|hkcu|hkcr|hku|env|cert|wsman):|['\"(@]"
     r"|[\w.-]+\.(?:exe|ps1|psm1|bat|cmd|dll|vbs|hta|msi|scr)\b)|\s*\|"
 )
-_POWERSHELL = re.compile(
+_POWERSHELL = gated(
     rf"(?:(?:^|[;|&`(]|\$\()\s*+|{LAST_BREAK})(?:(?:{_PS_VERBS})-(?:{_PS_NOUNS})(?:{_PS_ARGUMENT})"
     rf"|(?:{_PS_VERBS})-(?:{_PS_STRICT_NOUNS})(?![\w-]))"
     # .NET classes a script reaches for, the switches of a hidden or unchecked run,
@@ -260,13 +261,11 @@ _POWERSHELL = re.compile(
 )
 # SQLite's shell commands after a separator (`;.shell id`, `.system`): the shell of
 # a database console reached through the application.
-_SQLITE_DOT = re.compile(r"(?:;\s*+|" + LAST_BREAK + r")\.(?:shell|system)\s+\S")
+_SQLITE_DOT = gated(r"(?:;\s*+|" + LAST_BREAK + r")\.(?:shell|system)\s+\S")
 # ... and the `$` of bash's quoting `$'\x63at'` (whose escapes decoding has read).
 # Also an unset variable between a command's letters (`w${gn}h${gn}oami`).
-_UNSPLIT = re.compile(
-    r"['\"\\^]|\$(?:[@?*#!\d_-]|\{(?:\w?|[a-z_]\w{1,19})\}|[a-z](?![\w{])|(?=['\"]))"
-)
-_GLOB_PATH = re.compile(r"(?:/[\w.?*\[\]!-]+){2,}")
+_UNSPLIT = gated(r"['\"\\^]|\$(?:[@?*#!\d_-]|\{(?:\w?|[a-z_]\w{1,19})\}|[a-z](?![\w{])|(?=['\"]))")
+_GLOB_PATH = gated(r"(?:/[\w.?*\[\]!-]+){2,}")
 _SENSITIVE = (
     "/etc/passwd",
     "/etc/shadow",
@@ -283,10 +282,13 @@ _SENSITIVE = (
 
 
 _BIN_FOLDERS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin")
+# A wildcard path's slashes match only slashes (its pieces hold none): a path with more
+# of them than any of those names cannot name one (`/*/*/*...` of 8 KB is not tried).
+_MOST_SLASHES = max(name.count("/") for name in (*_SENSITIVE, *_BIN_FOLDERS)) + 1
 # A language's call that hands a string to the shell (PHP's `system('id')`, Python's
 # `os.popen("...")`, Java's `Runtime.getRuntime().exec("...")`): the string is judged
 # as a command line.
-_RUNS_SHELL = re.compile(
+_RUNS_SHELL = gated(
     r"(?:\b(?:system|passthru|shell_exec|popen|proc_open|pcntl_exec|exec)|\bos\s*\.\s*"
     r"(?:system|popen)|\bsubprocess\s*\.\s*\w+|\bgetruntime\s*\(\s*\)\s*\.\s*exec)"
     r"\s*\(\s*\[?\s*['\"`]([^'\"`]{1,1000})['\"`]"
@@ -322,7 +324,7 @@ def shell_command(lowered: str) -> bool:
 
 
 # A variable given a quoted command line, then expanded as the command (`c=$'id';$c`).
-_VARIABLE_RUN = re.compile(
+_VARIABLE_RUN = gated(
     r"\b([a-z_]\w*)=(?:\$?\\?['\"]([^'\"\\]{1,200})\\?['\"]|([\w./-]{1,100}))\s*[;&|\n]+\s*"
     r"\$\{?\1\b"
 )
@@ -349,7 +351,7 @@ def _globbed(lowered: str) -> bool:
     if "?" not in lowered and "*" not in lowered and "[" not in lowered:
         return False
     for path in _GLOB_PATH.findall(lowered):
-        if not any(c in path for c in "?*["):
+        if not any(c in path for c in "?*[") or path.count("/") > _MOST_SLASHES:
             continue
         if any(fnmatchcase(target, path) for target in _SENSITIVE):
             return True

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shieldwall.runtime.detect.gate import gated
 from shieldwall.runtime.detect.shell import LAST_BREAK as _LAST_BREAK
 from shieldwall.runtime.detect.shell import shell_command
 from shieldwall.runtime.detect.sql import sql_shape
@@ -28,7 +29,7 @@ _HEADERS = _VALUES | {"user_agent", "referer"}
 # `../`), one step up inside a path (`/../`, `/..;/` as Tomcat reads it,
 # `\\..\\`), or one towards a file worth reading; a lone "../" in free text (a search for it)
 # is not enough.
-_TRAVERSAL = re.compile(
+_TRAVERSAL = gated(
     r"(?:\.\.[/\\]){2,}|(?:\.\.(?:2f|5c)){2,}|(?:(?<!\.)\.{2,}+[/\\]{2,}){2}"
     r"|[/\\;]\.{2,}+(?:[\x20\t]++|::\$data)?(?:$|[/\\;])"
     # (from the last step up before the file: the folders between end in no `..`)
@@ -186,7 +187,7 @@ _CMD_WORDS = (
     r"systeminfo|tftp|busybox|telnet|dig|whoami\.exe|netsh|reg(?:\.exe)?\s+(?:add|query|delete)\b"
     r"|net(?:\.exe)?\s+(?:user|localgroup|view|group|share))"
 )
-_CMDI = re.compile(
+_CMDI = gated(
     r"(?:(?:[;&|`]|\$\(|\|\|)\s*+|" + _LAST_BREAK + r")(?:/\w+/)*" + _CMD_WORDS + r"(?:\b|\$)"
     r"|\$\{ifs\}|/bin/(?:ba|z|da)?sh\b|\bcmd(?:\.exe)?\s*/c\b|`[^`]*\b" + _CMD_WORDS + r"\b"
     # `pwd` alone after a separator, server-side includes that run a command, Windows
@@ -200,7 +201,7 @@ _CMDI = re.compile(
     r"|!!python/(?:object(?:/new|/apply)?|name|module):|\{\$\{[^}]{0,100}\(|\$\{@\w+\s*\("
     r"|\bphpinfo\s*\(\s*\)"
 )
-_SSRF = re.compile(
+_SSRF = gated(
     r"(?:https?|gopher|dict|ftp|ldap|tftp|sftp)://(?:[^/@\s]*@)?\[?(?:169\.254\.\d+\.\d+"
     r"|metadata(?:\.google\.internal)?\b|100\.100\.100\.200|127\.\d+\.\d+\.\d+|localhost\b"
     r"|0\.0\.0\.0|0x7f[0-9a-f.]*|2130706433|017700000001|::1?\]|::ffff:|fd00:ec2::254|fe80:"
@@ -216,7 +217,7 @@ _JNDI_NESTED = re.compile(r"\$\{(?:lower:|upper:|::-|[a-z]*:[^:${}]*:-)((?:[^${}
 # the opening delimiter again: a match from the opening nearest the close is a
 # match from any earlier one, and a run of openings (`{{{{...`) is tried once
 # each instead of 200 characters each.
-_SSTI = re.compile(
+_SSTI = gated(
     r"\{\{(?:[^{\n]|\{(?!\{)){0,200}?\}\}|\{%(?:[^{\n]|\{(?!%(?!\}))){0,200}?%\}"
     r"|\$\{\s*\d+\s*[*+/-]\s*\d+\s*\}|#\{(?:[^#\n]|#(?!\{)){0,200}?\}"
     r"|<%=(?:[^<\n]|<(?!%=)){0,200}?%>"
@@ -231,7 +232,7 @@ _SCANNER = re.compile(
 )
 
 # What libinjection leaves to the browser: script URLs and handlers outside a tag.
-_XSS_URI = re.compile(
+_XSS_URI = gated(
     r"^\s*(?:javascript|vbscript|livescript|mocha)\s*:|\b(?:src|href|action)\s*=\s*[\"'`]?\s*(?:livescript|mocha)\s*:"
     r"|<\s*(?:layer|ilayer|bgsound)\b|(?:javascript|vbscript)\s*:\s*[\w.$]+\s*\("
     r"|\bon(?:error|load|mouseover|focus|click|toggle|begin|animationstart)\s*=\s*[\w.$'\"]+\s*\("
@@ -267,9 +268,9 @@ _XSS_URI = re.compile(
     r"|\bdata:\s*(?:text/html|image/svg|application/(?:x-)?javascript|[\w/+-]*\s*,\s*<)"
 )
 
-_XSS_NOISE = re.compile(r"[\t\n\r]|/\*.{0,200}?\*/")
+_XSS_NOISE = gated(r"[\t\n\r]|/\*.{0,200}?\*/")
 # A tag spelled with spaces between its letters (`<f o r m`, `<s c r i p t`).
-_SPACED_TAG = re.compile(r"<\s*((?:[a-z]\s+){2,}[a-z])(?![a-z])")
+_SPACED_TAG = gated(r"<\s*((?:[a-z]\s+){2,}[a-z])(?![a-z])")
 _TAGS = frozenset(
     {
         *("script", "form", "dialog", "iframe", "svg", "object", "embed", "img", "image"),
@@ -285,7 +286,7 @@ _TAGS = frozenset(
 # expressions' sources (`/ev/.source+/al/.source`), a document's prototype chain
 # reached, `with(document)`, a script element made, a sink passed as a value, a
 # module imported from another host.
-_HIDDEN_SINK = re.compile(
+_HIDDEN_SINK = gated(
     r"(?<![\w$])([a-z_$][\w$]*)\s*=\s*(?:eval|alert|prompt|confirm|unescape|settimeout|setinterval)"
     r"\s*[;,].{0,200}?(?<![\w$.])\1\s*\("
     r"|/[\w.]+/\s*\.\s*source\b|\b(?:document|top|window|self|parent)\s*\.\s*__(?:proto|parent)__\b"
@@ -304,8 +305,8 @@ _HIDDEN_SINK = re.compile(
 
 # Quoted pieces joined into one string (`'ev'+'al'`, `"java"+"script:"`): the
 # string they spell, once joined, names a sink or a script URL.
-_JOIN = re.compile(r"['\"`]\s*\+\s*['\"`]")
-_SPELLED_SINK = re.compile(
+_JOIN = gated(r"['\"`]\s*\+\s*['\"`]")
+_SPELLED_SINK = gated(
     r"['\"`](?:eval|alert|prompt|confirm|settimeout|setinterval|unescape|fromcharcode"
     r"|constructor|execscript|innerhtml|outerhtml|cookie)['\"`]"
 )

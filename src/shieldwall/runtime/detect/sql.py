@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+from shieldwall.runtime.detect.gate import gated
+
 _COMMENT = re.compile(r"/\*!?\d*|\*/")
 _QUOTE = r"['\"`\u00b4\u2018\u2019]"
 
-SQL_SHAPES = re.compile(
+SQL_SHAPES = gated(
     # a quote (or a closing parenthesis after one) followed by SQL
     # (`union` and `select` with what follows them in SQL; alone, see _quote_then_union)
     _QUOTE + r"\s*\)*\s*(?:;|--|#|\|\||&&|(?:union\b[\s(]*(?:all|distinct|select)\b"
@@ -187,10 +189,10 @@ SQL_SHAPES = re.compile(
 
 
 # A line comment ended by a newline inside a statement (`union#x\nselect`, `or--\n1=1`).
-_LINE_COMMENT = re.compile(r"(?:#|--)[^\n]{0,100}\n")
+_LINE_COMMENT = gated(r"(?:#|--)[^\n]{0,100}\n")
 
 
-_QUOTE_UNION = re.compile(_QUOTE + r"\s*\)*\s*(?:union|select)\b")
+_QUOTE_UNION = gated(_QUOTE + r"\s*\)*\s*(?:union|select)\b")
 
 
 def _quote_then_union(lowered: str) -> bool:
@@ -213,7 +215,7 @@ def _quote_then_union(lowered: str) -> bool:
 _EMPTY_COMMENT = re.compile(r"/\*\*/")
 # A hex literal long enough to hold a statement (`0x77616974666f72...`, SQL Server's
 # `DECLARE @q ...; SET @q=0x...; EXEC(@q)`), in ASCII or UTF-16.
-_HEX_LITERAL = re.compile(r"\b0x((?:[0-9a-f]{2}){8,})\b")
+_HEX_LITERAL = gated(r"\b0x((?:[0-9a-f]{2}){8,})\b")
 
 
 def _hex_text(lowered: str) -> bool:
