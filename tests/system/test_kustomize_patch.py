@@ -93,12 +93,20 @@ def test_json6902_operations_follow_rfc6902() -> None:
     assert isinstance(doc["metadata"], YMap) and doc.line_of("metadata") == 56
 
 
+def test_a_replace_of_a_missing_key_adds_it_as_kustomize_does() -> None:
+    doc = _yaml(_POD)
+    apply_json6902(doc, _yaml("- {op: replace, path: /spec/hostname, value: api}\n"), 10)
+    assert doc["spec"]["hostname"] == "api"
+    assert doc["spec"].line_of("hostname") == 11
+
+
 @pytest.mark.parametrize(
     ("op", "message"),
     [
         ("{op: remove, path: /spec/nothing}", "/spec/nothing does not exist"),
         ("{op: replace, path: /spec/containers/9, value: 1}", "past the end"),
         ("{op: test, path: /spec/containers/0/name, value: other}", "test failed"),
+        ("{op: replace, path: /spec/nothing/x, value: 1}", "does not exist"),
         ("{op: add, path: spec/x, value: 1}", "not a JSON pointer"),
         ("{op: frobnicate, path: /spec}", "unknown operation"),
         ("{op: add, path: /spec/x}", "needs a `value`"),

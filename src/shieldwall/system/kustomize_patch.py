@@ -172,6 +172,11 @@ def _get(doc: Any, tokens: list[str], line: int) -> Any:
     raise PatchError(f"/{'/'.join(tokens)} does not exist", line)
 
 
+def _missing_key(doc: Any, tokens: list[str], line: int) -> bool:
+    parent = _parent(doc, tokens, line)
+    return isinstance(parent, YMap) and tokens[-1] not in parent
+
+
 def _remove(doc: Any, tokens: list[str], line: int) -> Any:
     if not tokens:
         raise PatchError("cannot remove the whole object", line)
@@ -220,7 +225,8 @@ def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
         if name in ("add", "replace"):
             if "value" not in op:
                 raise PatchError(f"`{name}` needs a `value`", line)
-            if name == "replace":
+            # kustomize's JSON patch replaces a missing key of an existing map by adding it
+            if name == "replace" and not (tokens and _missing_key(doc, tokens, line)):
                 _remove(doc, tokens, line)
             _add(doc, tokens, shifted(op["value"], shift), value_line)
         elif name == "remove":
