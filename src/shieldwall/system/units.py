@@ -11,7 +11,8 @@ unit only. The units, first match wins:
   templates must be rendered first;
 - a kustomization that no other kustomization lists: the resources it lists,
   directories and components followed through their own kustomization files. A
-  file that two such kustomizations list belongs to both. When kubectl is on
+  file that two such kustomizations list belongs to both, each reading its own
+  build's copy of the file's objects (`K8sObject.root`). When kubectl is on
   PATH and nothing remote is listed, `kubectl kustomize` renders it and only the
   objects it deploys stay (a component may delete one); its patches, namespace
   and names are applied to what the analyzers read (`kustomize_build`);
@@ -196,8 +197,7 @@ class Layer:
     path: str  # the kustomization file
     body: YMap
     files: frozenset[str]  # transformed here
-    # Everything it deploys; a file of these not in `files` is deployed by another
-    # top-level kustomization too, without this one's transformations.
+    # Everything it deploys (in one top-level kustomization's build, `files`).
     every: frozenset[str] = frozenset()
 
 
