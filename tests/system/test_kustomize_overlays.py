@@ -143,22 +143,17 @@ def test_one_overlay_s_patch_is_reported_for_that_overlay_only_at_the_patch_line
     ]
 
 
-def test_a_base_line_two_overlays_share_is_reported_per_overlay_naming_each(
+def test_a_base_line_two_overlays_deploy_is_reported_once_naming_the_other_overlay(
     tmp_path: Path,
 ) -> None:
     scan = run_scan(_fixture(tmp_path), ScanOptions(analyzers="config", offline=True))
-    at_base = {
-        (f.rule.id, f.unit)
-        for f in scan.result.findings
-        if f.location.path == "base/deployment.yaml"
-    }
-    rules = {rule for rule, _ in at_base}
-    assert rules
-    for rule in rules:  # the objects differ (namespace, name): one finding per overlay
-        assert {unit for r, unit in at_base if r == rule} == {
-            "kustomization:dev",
-            "kustomization:prod",
-        }
+    at_base = [f for f in scan.result.findings if f.location.path == "base/deployment.yaml"]
+    assert at_base
+    assert len({(f.rule.id, f.location.start_line, f.key) for f in at_base}) == len(at_base)
+    for f in at_base:  # each overlay names the object its own way (namespace, prefix)
+        assert f.unit == "kustomization:dev"
+        assert f.resource.startswith("Deployment/dev/dev-api")
+        assert f.message.endswith("(also in kustomization:prod)")
 
 
 def test_identical_findings_of_two_overlays_on_a_base_line_are_listed_once(
