@@ -105,7 +105,9 @@ def _summary(body: dict[str, Any]) -> tuple[Any, ...]:
 
 def _ours(unit: Unit) -> list[tuple[Any, ...]]:
     return sorted(
-        _summary(plain(o.body)) for o in unit.inventory.kubernetes if o.kind != "Kustomization"
+        _summary(plain(o.body))
+        for o in unit.inventory.kubernetes
+        if o.kind not in ("Kustomization", "Component")
     )
 
 
@@ -188,3 +190,35 @@ def test_builds_past_the_bound_read_their_objects_as_written_with_a_skipped_reco
     names = {env: sorted(o.name for o in units[env].inventory.kubernetes) for env in units}
     assert "prod-api" not in names["prod"] and "api" in names["prod"]
     assert "dev-api" in names["dev"]
+
+
+_COMPONENT = """\
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+resources: [extra.yaml]
+patches:
+  - target: {kind: Deployment}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/0/securityContext
+        value: {runAsNonRoot: true}
+"""
+
+
+@needs_kubectl
+def test_a_component_two_overlays_list_transforms_each_build_as_kubectl_does(
+    tmp_path: Path,
+) -> None:
+    files = {"base/deployment.yaml": _BASE_DEPLOYMENT, "base/kustomization.yaml": _BASE}
+    files["comp/kustomization.yaml"] = _COMPONENT
+    files["comp/extra.yaml"] = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: extra}\n"
+    for env in ("dev", "prod"):
+        files[f"{env}/kustomization.yaml"] = (
+            f"resources: [../base]\ncomponents: [../comp]\nnamePrefix: {env}-\n"
+        )
+    root = write_files(tmp_path, files)
+    units = _units(root)
+    for env in ("dev", "prod"):
+        theirs = sorted(_summary(body) for body in kubectl_build(root / env))
+        assert _ours(units[env]) == theirs
+    assert ScanTarget(walk(root)).inventory.skipped == []
