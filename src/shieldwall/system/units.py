@@ -178,11 +178,20 @@ def kustomize_labels(inventory: Inventory) -> dict[str, dict[str, list[LabelSet]
 
 def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
     """Per manifest file, the images a kustomization that deploys it (directly or
-    through the kustomizations it lists) gives a tag or digest with `images:`."""
+    through the kustomizations it lists) gives a tag or digest with `images:`.
+    An inventory of one build's copies (a kustomization's unit): the
+    kustomizations of that build only, a later one's tag over an earlier's."""
     kusts = _kustomizations(inventory)
     own = {k.path for k in kusts.values()}  # they run no image
     files = {o.path for o in inventory.kubernetes}
     out: dict[str, dict[str, str]] = {}
+    roots = {o.root for o in inventory.kubernetes}
+    if len(roots) == 1 and (root := roots.pop()) in kusts:
+        for layer in _root_layers(root, kusts, files | own):
+            pins = kusts[_parent(layer.path)].pins
+            for f in layer.every - own if pins else ():
+                out.setdefault(f, {}).update(pins)
+        return out
     for directory, k in sorted(kusts.items()):
         if k.pins:
             for f in _members(directory, kusts, files, [], set()) - own:
