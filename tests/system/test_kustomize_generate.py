@@ -339,25 +339,6 @@ configMapGenerator:
     assert skipped == []
 
 
-def test_a_base_two_overlays_merge_into_keeps_its_own_data_unreported(tmp_path: Path) -> None:
-    base = "configMapGenerator:\n  - {name: settings, literals: [a=1]}\n"
-    overlay = (
-        "resources: [../base]\nconfigMapGenerator:\n  - {name: settings, behavior: merge, %s}\n"
-    )
-    root = write_files(
-        tmp_path,
-        {
-            "base/kustomization.yaml": base,
-            "dev/kustomization.yaml": overlay % "literals: [a=2]",
-            "prod/kustomization.yaml": overlay % "literals: [a=3]",
-        },
-    )
-    objects, skipped = _objects(root)
-    [cm] = [o for (k, _), o in objects.items() if k == "ConfigMap"]
-    assert _data(cm) == {"a": "1"}
-    assert skipped == []
-
-
 def test_a_generated_secret_s_literal_and_env_file_are_reported_where_written(
     tmp_path: Path,
 ) -> None:

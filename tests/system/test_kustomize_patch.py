@@ -93,12 +93,28 @@ def test_json6902_operations_follow_rfc6902() -> None:
     assert isinstance(doc["metadata"], YMap) and doc.line_of("metadata") == 56
 
 
+def test_a_list_s_replace_directive_makes_the_patch_s_items_the_whole_list() -> None:
+    base = _yaml("spec:\n  ports:\n    - {port: 3306, targetPort: 3306}\n    - {port: 1}\n")
+    patch = "spec:\n  ports:\n    - $patch: replace\n    - {port: 3306, nodePort: 30330}\n"
+    merge(base, _yaml(patch), 100)
+    assert _plain(base["spec"]["ports"]) == [{"port": 3306, "nodePort": 30330}]
+    assert base["spec"]["ports"].line_of(0) == 104
+
+
+def test_a_replace_of_a_missing_key_adds_it_as_kustomize_does() -> None:
+    doc = _yaml(_POD)
+    apply_json6902(doc, _yaml("- {op: replace, path: /spec/hostname, value: api}\n"), 10)
+    assert doc["spec"]["hostname"] == "api"
+    assert doc["spec"].line_of("hostname") == 11
+
+
 @pytest.mark.parametrize(
     ("op", "message"),
     [
         ("{op: remove, path: /spec/nothing}", "/spec/nothing does not exist"),
         ("{op: replace, path: /spec/containers/9, value: 1}", "past the end"),
         ("{op: test, path: /spec/containers/0/name, value: other}", "test failed"),
+        ("{op: replace, path: /spec/nothing/x, value: 1}", "does not exist"),
         ("{op: add, path: spec/x, value: 1}", "not a JSON pointer"),
         ("{op: frobnicate, path: /spec}", "unknown operation"),
         ("{op: add, path: /spec/x}", "needs a `value`"),

@@ -30,7 +30,7 @@ _OBJECTS = """\
 apiVersion: v1
 kind: Service
 metadata: {name: api}
-spec: {ports: [{port: 80}]}
+spec: {ports: [{port: 80, targetPort: "$(PORT)"}]}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -44,6 +44,26 @@ spec:
           command: [run, "--to=$(SVC).$(NS):$(PORT)", "$(UNKNOWN)"]
           args: ["$(SVC)"]
           env: [{name: TARGET, value: "http://$(SVC)"}]
+          volumeMounts: [{name: data, mountPath: "/data/$(SVC)"}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: c, image: shop/job:1.0, args: ["--to=$(SVC)"]}]
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: shop/old:1.0, args: ["--to=$(SVC)"]}]
 ---
 apiVersion: v1
 kind: ConfigMap
@@ -55,7 +75,7 @@ kind: Ingress
 metadata: {name: ing}
 spec:
   rules: [{host: "$(SVC).example"}]
-  tls: [{hosts: ["$(SVC).example"]}]
+  tls: [{hosts: ["$(SVC).example"], secretName: "$(SVC)-tls"}]
 """
 
 

@@ -71,6 +71,9 @@ class K8sObject:
     name: str
     namespace: str  # "" for cluster-scoped kinds
     body: YMap
+    # The top-level kustomization directory whose build this copy of the object is
+    # ("": the object as written; system/kustomize_build).
+    root: str = ""
 
     @property
     def id(self) -> str:

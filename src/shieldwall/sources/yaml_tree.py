@@ -59,6 +59,22 @@ class YSeq(list[Any]):
             return self.line
 
 
+def copied(node: Any) -> Any:
+    """A deep copy of a parsed node with its lines (faster than `copy.deepcopy`)."""
+    if isinstance(node, YMap):
+        out = YMap(node.line)
+        for key, value in node.items():
+            out[key] = copied(value)
+        out.key_lines = dict(node.key_lines)
+        return out
+    if isinstance(node, YSeq):
+        seq = YSeq(node.line)
+        seq.extend(copied(item) for item in node)
+        seq.item_lines = list(node.item_lines)
+        return seq
+    return node
+
+
 def line_of(node: Any, key: Any = None, default: int = 1) -> int:
     """Line of ``node`` (or of ``key`` inside it) when it is a YMap/YSeq."""
     if isinstance(node, YMap):

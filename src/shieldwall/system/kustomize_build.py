@@ -11,6 +11,8 @@ patch is a list of operations, applied with the others of `patches:`),
 the content hash appended to generated names and to the references to them,
 then `vars:` (`kustomize_vars`).
 Labels and `images:` are applied elsewhere (`kustomize_labels`, the image rules).
+Each top-level kustomization is built on its own copy of the objects its
+resources reach, as `kubectl kustomize DIR` builds it (`apply_kustomize_build`).
 
 A value a patch or a kustomization writes gets a virtual line past the end of
 the object's file, remembered in `Inventory.line_origins`; `relocate` moves a
@@ -31,7 +33,7 @@ import re2
 from shieldwall.model import Finding, Location, Skipped
 from shieldwall.sources.kustomize_files import inside
 from shieldwall.sources.manifests import CLUSTER_SCOPED, Inventory, K8sObject, object_from_body
-from shieldwall.sources.yaml_tree import Document, YMap, YSeq, parse_documents
+from shieldwall.sources.yaml_tree import Document, YMap, YSeq, copied, parse_documents
 from shieldwall.system.kustomize_generate import (
     Generator,
     Reader,
@@ -56,7 +58,7 @@ from shieldwall.system.kustomize_replace import (
     target_value,
 )
 from shieldwall.system.kustomize_vars import substitute, var_value
-from shieldwall.system.units import Layer, is_remote, kustomize_layers
+from shieldwall.system.units import Layer, is_remote, kustomize_roots
 
 # A target's name is a Go regular expression, which RE2 reads the same way and
 # matches in time linear in the name whatever the pattern: a kustomization in a
@@ -66,11 +68,19 @@ _RE2.log_errors = False
 _UNESCAPE = re.compile(r"\\(.)")  # what re.escape added
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 _NOT_BUILT = frozenset({"Kustomization", "Component"})  # a kustomization file's own kind
+# Objects built for all top-level kustomizations together: N overlays over a deep
+# tree of bases each copy the whole tree; past this, a build is not applied.
+MAX_RENDERED = 20_000
 
 
 class _Build:
-    def __init__(self, inventory: Inventory, read: Reader | None) -> None:
+    def __init__(
+        self, inventory: Inventory, read: Reader | None, blocks: dict[tuple[str, str], int]
+    ) -> None:
         self.inv = inventory
+        # patches (file, line) that selected nothing in this build, and something
+        self.unmatched: dict[tuple[str, int], str] = {}
+        self.matched: set[tuple[str, int]] = set()
         self.read = read
         # generated bodies: id -> (the generator's kustomization, its line, hash the name?)
         self.generated: dict[int, tuple[str, int, bool]] = {}
@@ -78,7 +88,7 @@ class _Build:
         self.names: dict[int, set[str]] = {}  # object index -> every name it had
         self.patch_files: set[str] = set()
         self.deleted: set[int] = set()  # bodies a `$patch: delete` removed
-        self.blocks: dict[tuple[str, str], int] = {}  # (object file, patch file) -> shift
+        self.blocks = blocks  # (object file, patch file) -> shift
 
     # --- virtual lines -----------------------------------------------------
 
@@ -113,21 +123,17 @@ class _Build:
     def chosen(
         self, layer: Layer, indexes: list[int], target: YMap, source: str, line: int
     ) -> list[int]:
-        """The objects a patch's target selects. None: reported at the patch's line,
-        unless it selects an object another top-level kustomization deploys too (then
-        the patch is not applied, as the other build would not apply it)."""
+        """The objects a patch's target selects. None: remembered with the patch's
+        line, reported if no other build uses the patch (`apply_kustomize_build`)."""
         found = [i for i in indexes if self._selects(i, target)]
-        shared = [
-            i
-            for i, o in enumerate(self.inv.kubernetes)
-            if o.path in layer.every and o.path not in layer.files
-        ]
-        if not found and not any(self._selects(i, target) for i in shared):
+        if not found:
             what = f"selects no object that {layer.path} deploys ({_describe(target)})"
             remote = [e for e in _listed_entries(layer.body) if is_remote(e)]
             if remote:
                 what += f"; its remote resources are not read ({remote[0]})"
-            self.fail(source, line, what)
+            self.unmatched.setdefault((source, line), what)
+        elif found:
+            self.matched.add((source, line))
         return found
 
     def _selects(self, i: int, target: YMap) -> bool:
@@ -179,15 +185,8 @@ class _Build:
         gens, skipped = read_generators(layer.path, layer.body, self.read, self.inv.lines)
         self.inv.skipped.extend(skipped)
         existing = self.objects(layer)
-        shared = [
-            i
-            for i, o in enumerate(self.inv.kubernetes)
-            if o.path in layer.every and o.path not in layer.files
-        ]
         for gen in gens:
             found = [i for i in existing if self.generates(i, gen)]
-            if not found and any(self.generates(i, gen, False) for i in shared):
-                continue  # another top-level kustomization deploys it too: not merged
             if gen.behavior == "create" and found:
                 why = f"{gen.kind} {gen.name} is generated by a base too"
                 self.gen_fail(gen, why + ": use behavior merge or replace")
@@ -202,13 +201,13 @@ class _Build:
             for i in found if gen.behavior != "create" else ():
                 self.regenerate(i, gen)
 
-    def generates(self, i: int, gen: Generator, namespaced: bool = True) -> bool:
-        """Is object `i` the one the generator names (`namespaced`: in its namespace)?"""
+    def generates(self, i: int, gen: Generator) -> bool:
+        """Is object `i` the one the generator names, in its namespace?"""
         obj = self.inv.kubernetes[i]
         return (
             obj.kind == gen.kind
             and self.named(i, gen.name)
-            and (not namespaced or gen.namespace in ("", obj.namespace))
+            and gen.namespace in ("", obj.namespace)
         )
 
     def regenerate(self, i: int, gen: Generator) -> None:
@@ -309,7 +308,7 @@ class _Build:
         for key in ("kind", "group", "version", "namespace", "name"):
             if source.get(key) is not None:
                 wanted[key] = re.escape(str(source[key])) if key == "name" else source[key]
-        readable = [  # what the build deploys, shared with another build or not
+        readable = [  # what the build deploys
             i
             for i, o in enumerate(self.inv.kubernetes)
             if o.path in layer.every and o.kind not in _NOT_BUILT
@@ -593,24 +592,74 @@ class _Build:
 
 
 def apply_kustomize_build(inventory: Inventory, read: Reader | None = None) -> None:
-    """Apply each kustomization's generators, patches, namespace, name prefix/suffix
-    and replicas to the objects it deploys (see the module's docstring); `read`
-    reads the files generators name (None: they are reported as not read)."""
-    layers = kustomize_layers(inventory)
-    if not layers:
+    """Build each top-level kustomization on its own, as `kubectl kustomize DIR`
+    does: a copy of every object its resources reach, named with the build
+    (`K8sObject.root`), gets its generators, patches, namespace, name
+    prefix/suffix, replicas, replacements, name hashes and vars (see the module's
+    docstring); `read` reads the files generators name (None: they are reported
+    as not read). The objects as written stay for the files no build deploys,
+    and for a build past `MAX_RENDERED` objects (a `skipped` record says so)."""
+    roots = kustomize_roots(inventory)
+    if not roots:
         return
-    build = _Build(inventory, read)
-    for layer in layers:
-        build.layer(layer)
-    build.hash_names(layers)
-    build.resolve_vars(layers)
-    deployed = set().union(*(layer.files for layer in layers))
+    written = inventory.kubernetes
+    by_file: dict[str, list[K8sObject]] = {}
+    for o in written:
+        by_file.setdefault(o.path, []).append(o)
+    blocks: dict[tuple[str, str], int] = {}  # virtual lines, shared by the builds
+    built: list[K8sObject] = []
+    covered: set[str] = set()  # files some build deploys
+    unbuilt: set[str] = set()  # files of a build past the bound
+    patch_files: set[str] = set()
+    unmatched: dict[tuple[str, int], str] = {}
+    matched: set[tuple[str, int]] = set()
+    for root, layers in roots.items():
+        files = set().union(*(layer.every for layer in layers)) if layers else set()
+        objects = [o for f in sorted(files) for o in by_file.get(f, ())]
+        if len(built) + len(objects) > MAX_RENDERED:
+            unbuilt |= files
+            what = (
+                f"kustomize build not applied: {len(built):,} objects already built for "
+                f"other kustomizations (at most {MAX_RENDERED:,}); its {len(objects):,} "
+                "objects are read as written"
+            )
+            inventory.skipped.append(Skipped(layers[-1].path if layers else root, what))
+            continue
+        own = Inventory(
+            kubernetes=[replace(o, body=copied(o.body), root=root) for o in objects],
+            lines=inventory.lines,
+            line_origins=inventory.line_origins,
+        )
+        build = _Build(own, read, blocks)
+        for layer in layers:
+            build.layer(layer)
+        build.hash_names(layers)
+        build.resolve_vars(layers)
+        covered |= files
+        patch_files |= build.patch_files
+        built += [
+            replace(o, root=root)  # a generated object is this build's too
+            for o in own.kubernetes
+            if (o.path not in build.patch_files or o.path in files)
+            and id(o.body) not in build.deleted
+        ]
+        known = set(inventory.skipped)
+        inventory.skipped.extend(s for s in dict.fromkeys(own.skipped) if s not in known)
+        unmatched.update({k: v for k, v in build.unmatched.items() if k not in unmatched})
+        matched |= build.matched
+    # A patch that selects nothing in one build but something in another is what
+    # kustomize does with a target: reported only when no build it is part of uses it.
+    for (source, line), what in unmatched.items():
+        if (source, line) not in matched:
+            inventory.skipped.append(
+                Skipped(source, f"line {line}: kustomize patch not applied: {what}")
+            )
     inventory.kubernetes[:] = [
         o
-        for o in inventory.kubernetes
-        if (o.path not in build.patch_files or o.path in deployed)
-        and id(o.body) not in build.deleted
-    ]
+        for o in written
+        if (o.path not in covered or o.path in unbuilt)
+        and (o.path not in patch_files or o.path in covered)
+    ] + built
 
 
 def relocate(findings: list[Finding], inventory: Inventory) -> list[Finding]:

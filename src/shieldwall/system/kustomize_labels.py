@@ -20,14 +20,15 @@ _SELECTING_WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Rep
 
 
 def apply_kustomize_labels(inventory: Inventory) -> None:
-    """Add the labels of the kustomizations deploying each file to its objects."""
-    by_file = kustomize_labels(inventory)
-    if not by_file:
+    """Add the labels of the kustomizations deploying each file to its objects (to
+    a build's copy, those of the kustomizations of that build)."""
+    by_build = kustomize_labels(inventory)
+    if not by_build:
         return
     for obj in inventory.kubernetes:
         if obj.kind in ("Kustomization", "Component"):  # the kustomization file itself
             continue
-        for labels in by_file.get(obj.path, ()):
+        for labels in by_build.get(obj.root, {}).get(obj.path, ()):
             _label(obj, labels)
 
 

@@ -99,6 +99,14 @@ def _merge_key(field: str, base: YSeq, patch: YSeq) -> str | None:
 
 
 def _merge_list(field: str, base: YSeq, patch: YSeq, shift: int) -> YSeq:
+    directive = [i for i, v in enumerate(patch) if _is_directive(v, "replace")]
+    if directive:  # `- $patch: replace`: the patch's other items are the whole list
+        whole_list = YSeq(patch.line + shift)
+        for i, item in enumerate(patch):
+            if i not in directive:
+                whole_list.append(shifted(item, shift))
+                whole_list.item_lines.append(patch.line_of(i) + shift)
+        return whole_list
     key = _merge_key(field, base, patch)
     if key is None or not all(isinstance(i, YMap) for i in patch):
         whole: YSeq = shifted(patch, shift)  # replaced whole
@@ -121,6 +129,11 @@ def _merge_list(field: str, base: YSeq, patch: YSeq, shift: int) -> YSeq:
             out.append(shifted(item, shift))
             out.item_lines.append(patch.line_of(i) + shift)
     return out
+
+
+def _is_directive(item: object, kind: str) -> bool:
+    """A list item that is only a directive (`- $patch: replace`)."""
+    return isinstance(item, YMap) and set(item) == {_DIRECTIVE} and item[_DIRECTIVE] == kind
 
 
 # --- JSON 6902 -------------------------------------------------------------
@@ -172,6 +185,11 @@ def _get(doc: Any, tokens: list[str], line: int) -> Any:
     raise PatchError(f"/{'/'.join(tokens)} does not exist", line)
 
 
+def _missing_key(doc: Any, tokens: list[str], line: int) -> bool:
+    parent = _parent(doc, tokens, line)
+    return isinstance(parent, YMap) and tokens[-1] not in parent
+
+
 def _remove(doc: Any, tokens: list[str], line: int) -> Any:
     if not tokens:
         raise PatchError("cannot remove the whole object", line)
@@ -220,7 +238,8 @@ def apply_json6902(doc: YMap, ops: YSeq, shift: int) -> None:
         if name in ("add", "replace"):
             if "value" not in op:
                 raise PatchError(f"`{name}` needs a `value`", line)
-            if name == "replace":
+            # kustomize's JSON patch replaces a missing key of an existing map by adding it
+            if name == "replace" and not (tokens and _missing_key(doc, tokens, line)):
                 _remove(doc, tokens, line)
             _add(doc, tokens, shifted(op["value"], shift), value_line)
         elif name == "remove":

@@ -2,11 +2,16 @@
 names a field of one object (`objref` kind, name, apiVersion; `fieldref`
 `fieldpath`, default `metadata.name`), read after every transformation (a
 generated name with its hash), and `$(NAME)` is replaced by it in the fields
-kustomize's default `varReference` lists that the analyzers read: labels and
-annotations, containers' and init containers' `command`, `args` and `env`
-values, an Ingress's rule hosts and TLS hosts. A `$(NAME)` no var defines is
-left as written, as kustomize leaves it. The value keeps the line of the field
-it is written in."""
+kustomize's default `varReference` lists: labels and annotations,
+containers' and init containers' `command`, `args`, `env` values and
+`volumeMounts` mount paths (in a Pod, Deployment, StatefulSet, DaemonSet,
+ReplicaSet, Job or CronJob: not a ReplicationController), an Ingress's rule
+hosts, TLS hosts and TLS secret names, a Service's ports' `port` and
+`targetPort` (a number when the field is one var whose value is digits, as
+kustomize keeps the number's type). A `$(NAME)` no var defines is left as
+written, as kustomize leaves it; a ConfigMap's data is not read. The value
+keeps the line of the field it is written in. A kustomization's own
+`configurations:` (more fields) are not read."""
 
 from __future__ import annotations
 
@@ -51,7 +56,7 @@ def _fields(obj: K8sObject) -> Iterator[tuple[Any, Any]]:
     if isinstance(meta, YMap):
         yield from _strings(meta.get("labels"))
         yield from _strings(meta.get("annotations"))
-    workload = workload_of(obj)
+    workload = workload_of(obj) if obj.kind != "ReplicationController" else None
     if workload is not None:
         for field in ("containers", "initContainers"):
             containers = workload.pod_spec.get(field)
@@ -60,19 +65,26 @@ def _fields(obj: K8sObject) -> Iterator[tuple[Any, Any]]:
                     continue
                 yield from _strings(c.get("command"))
                 yield from _strings(c.get("args"))
-                env = c.get("env")
-                for item in env if isinstance(env, YSeq) else ():
-                    if isinstance(item, YMap) and isinstance(item.get("value"), str):
-                        yield item, "value"
+                for key, field in (("env", "value"), ("volumeMounts", "mountPath")):
+                    yield from _each(c.get(key), field)
     spec = obj.body.get("spec")
     if obj.kind == "Ingress" and isinstance(spec, YMap):
-        for key, field in (("rules", "host"), ("tls", "hosts")):
-            entries = spec.get(key)
-            for entry in entries if isinstance(entries, YSeq) else ():
-                if isinstance(entry, YMap) and isinstance(entry.get(field), str):
-                    yield entry, field
-                elif isinstance(entry, YMap):
-                    yield from _strings(entry.get(field))
+        yield from _each(spec.get("rules"), "host")
+        yield from _each(spec.get("tls"), "secretName")
+        tls = spec.get("tls")
+        for entry in tls if isinstance(tls, YSeq) else ():
+            if isinstance(entry, YMap):
+                yield from _strings(entry.get("hosts"))
+    if obj.kind == "Service" and isinstance(spec, YMap):
+        yield from _each(spec.get("ports"), "port")
+        yield from _each(spec.get("ports"), "targetPort")
+
+
+def _each(items: object, field: str) -> Iterator[tuple[Any, Any]]:
+    """(item, field) of each map in a list whose `field` is a string."""
+    for item in items if isinstance(items, YSeq) else ():
+        if isinstance(item, YMap) and isinstance(item.get(field), str):
+            yield item, field
 
 
 def substitute(obj: K8sObject, values: dict[str, str]) -> None:
@@ -80,4 +92,7 @@ def substitute(obj: K8sObject, values: dict[str, str]) -> None:
     for parent, key in list(_fields(obj)):
         text = parent[key]
         if "$(" in text:
-            parent[key] = _VAR.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+            new = _VAR.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+            whole = _VAR.fullmatch(text)
+            number = key in ("port", "targetPort") and whole is not None and new.isdigit()
+            parent[key] = int(new) if number else new

@@ -11,7 +11,8 @@ unit only. The units, first match wins:
   templates must be rendered first;
 - a kustomization that no other kustomization lists: the resources it lists,
   directories and components followed through their own kustomization files. A
-  file that two such kustomizations list belongs to both. When kubectl is on
+  file that two such kustomizations list belongs to both, each reading its own
+  build's copy of the file's objects (`K8sObject.root`). When kubectl is on
   PATH and nothing remote is listed, `kubectl kustomize` renders it and only the
   objects it deploys stay (a component may delete one); its patches, namespace
   and names are applied to what the analyzers read (`kustomize_build`);
@@ -152,25 +153,45 @@ def _label_sets(body: YMap) -> list[LabelSet]:
     return found
 
 
-def kustomize_labels(inventory: Inventory) -> dict[str, list[LabelSet]]:
-    """Per manifest file, the labels the kustomizations that deploy it add."""
+def kustomize_labels(inventory: Inventory) -> dict[str, dict[str, list[LabelSet]]]:
+    """Per top-level kustomization's build (`K8sObject.root`), per manifest file,
+    the labels the kustomizations of that build that deploy the file add; under
+    "" (the objects as written), those of every kustomization deploying it."""
     kusts = _kustomizations(inventory)
     files = {o.path for o in inventory.kubernetes}
-    out: dict[str, list[LabelSet]] = {}
+    out: dict[str, dict[str, list[LabelSet]]] = {}
+    members: dict[str, set[str]] = {}
     for directory, k in sorted(kusts.items()):
         if k.labels:
-            for f in sorted(_members(directory, kusts, files, [], set())):
-                out.setdefault(f, []).extend(k.labels)
+            members[directory] = _members(directory, kusts, files, [], set())
+            for f in sorted(members[directory]):
+                out.setdefault("", {}).setdefault(f, []).extend(k.labels)
+    if not members:
+        return out
+    for root in {o.root for o in inventory.kubernetes} - {""}:
+        reach = _walk(root, kusts) if root in kusts else set()
+        for directory in sorted(reach & set(members)):
+            for f in sorted(members[directory]):
+                out.setdefault(root, {}).setdefault(f, []).extend(kusts[directory].labels)
     return out
 
 
 def kustomize_pins(inventory: Inventory) -> dict[str, dict[str, str]]:
     """Per manifest file, the images a kustomization that deploys it (directly or
-    through the kustomizations it lists) gives a tag or digest with `images:`."""
+    through the kustomizations it lists) gives a tag or digest with `images:`.
+    An inventory of one build's copies (a kustomization's unit): the
+    kustomizations of that build only, a later one's tag over an earlier's."""
     kusts = _kustomizations(inventory)
     own = {k.path for k in kusts.values()}  # they run no image
     files = {o.path for o in inventory.kubernetes}
     out: dict[str, dict[str, str]] = {}
+    roots = {o.root for o in inventory.kubernetes}
+    if len(roots) == 1 and (root := roots.pop()) in kusts:
+        for layer in _root_layers(root, kusts, files | own):
+            pins = kusts[_parent(layer.path)].pins
+            for f in layer.every - own if pins else ():
+                out.setdefault(f, {}).update(pins)
+        return out
     for directory, k in sorted(kusts.items()):
         if k.pins:
             for f in _members(directory, kusts, files, [], set()) - own:
@@ -185,26 +206,26 @@ class Layer:
     path: str  # the kustomization file
     body: YMap
     files: frozenset[str]  # transformed here
-    # Everything it deploys; a file of these not in `files` is deployed by another
-    # top-level kustomization too, without this one's transformations.
+    # Everything it deploys (in one top-level kustomization's build, `files`).
     every: frozenset[str] = frozenset()
 
 
-def kustomize_layers(inventory: Inventory) -> list[Layer]:
-    """The kustomizations in the order `kustomize build` applies them (what one lists
-    before itself), each with the files it transforms. A file that several top-level
-    kustomizations deploy is transformed only by the kustomizations every one of them
-    goes through: the others would give it contradictory values."""
+def kustomize_roots(inventory: Inventory) -> dict[str, list[Layer]]:
+    """Per top-level kustomization (one no other lists; not a component), the
+    kustomizations its own build goes through, in the order `kustomize build`
+    applies them (what one lists before itself), each with the files it
+    transforms in that build. Each top-level kustomization is built on its own, as
+    `kubectl kustomize DIR` builds it: a base two overlays deploy is transformed
+    by each overlay in its own copy."""
     kusts = _kustomizations(inventory)
     # a kustomization's own file: where the objects its generators make are written
     files = {o.path for o in inventory.kubernetes} | {k.path for k in kusts.values()}
     listed = _listed(kusts)
     roots = [d for d in sorted(kusts) if d not in listed and not kusts[d].component]
-    reach = {r: _walk(r, kusts) for r in roots}
-    deployed_by: dict[str, list[str]] = {}
-    for r in roots:
-        for f in _members(r, kusts, files, [], set()):
-            deployed_by.setdefault(f, []).append(r)
+    return {r: _root_layers(r, kusts, files) for r in roots}
+
+
+def _root_layers(root: str, kusts: dict[str, _Kustomization], files: set[str]) -> list[Layer]:
     order: list[str] = []
 
     def visit(directory: str) -> None:
@@ -218,23 +239,21 @@ def kustomize_layers(inventory: Inventory) -> list[Layer]:
         order.remove(directory)
         order.append(directory)
 
-    for r in roots:
-        visit(r)
+    visit(root)
     parents: dict[str, set[str]] = {}
-    for k in kusts.values():
-        for e in k.entries:
-            t = _join(k.directory, e)
-            if not is_remote(e) and t in kusts and t != k.directory:
-                parents.setdefault(t, set()).add(k.directory)
+    for d in order:
+        for e in kusts[d].entries:
+            t = _join(d, e)
+            if not is_remote(e) and t in kusts and t != d:
+                parents.setdefault(t, set()).add(d)
     out: list[Layer] = []
     for d in order:
         k = kusts[d]
         # A component transforms what the kustomization listing it deploys.
         scope = parents.get(d, set()) if k.component else {d}
-        every = {f for s in scope for f in _members(s, kusts, files, [], set())}
-        own = {f for f in every if all(d in reach[r] for r in deployed_by.get(f, []))}
+        every = frozenset(f for s in scope for f in _members(s, kusts, files, [], set()))
         if every and k.body is not None:
-            out.append(Layer(k.path, k.body, frozenset(own), frozenset(every)))
+            out.append(Layer(k.path, k.body, every, every))
     return out
 
 
@@ -359,11 +378,12 @@ def partition(
     kustomization_files = {k.path for k in kusts.values()}
     for f in sorted((k8s_files | docker_files) - placed - kustomization_files):
         members.setdefault((KIND_DIRECTORY, _parent(f)), set()).add(f)
+    copies = _copies(inventory)
     units = [
         Unit(
             kind,
             path,
-            _sub_inventory(inventory, files, keep.get((kind, path))),
+            _sub_inventory(inventory, files, copies(kind, path), keep.get((kind, path))),
             notes.get((kind, path), ""),
         )
         for (kind, path), files in sorted(members.items(), key=lambda kv: (kv[0][1], kv[0][0]))
@@ -395,14 +415,37 @@ def _rendered(kind: str, name: str, rendered: frozenset[tuple[str, str]]) -> boo
     return any(k == kind and name in n for k, n in rendered)
 
 
+def _copies(inventory: Inventory) -> Callable[[str, str], dict[str, str]]:
+    """For a unit, which copy of each file's objects it reads (`K8sObject.root`):
+    a kustomization's unit its own build's; another unit the objects as written,
+    else the first build's that deploys the file (a configured unit's files)."""
+    roots: dict[str, set[str]] = {}
+    for o in inventory.kubernetes:
+        roots.setdefault(o.path, set()).add(o.root)
+    first = {f: "" if "" in r else min(r) for f, r in roots.items()}
+    built = {r for rs in roots.values() for r in rs}
+
+    def pick(kind: str, path: str) -> dict[str, str]:
+        if kind == KIND_KUSTOMIZATION and path in built:
+            return {f: path for f in roots}
+        return first
+
+    return pick
+
+
 def _sub_inventory(
-    inventory: Inventory, files: set[str], rendered: frozenset[tuple[str, str]] | None = None
+    inventory: Inventory,
+    files: set[str],
+    copy: dict[str, str],
+    rendered: frozenset[tuple[str, str]] | None = None,
 ) -> Inventory:
     return Inventory(
         kubernetes=[
             o
             for o in inventory.kubernetes
-            if o.path in files and (rendered is None or _rendered(o.kind, o.name, rendered))
+            if o.path in files
+            and copy.get(o.path) == o.root
+            and (rendered is None or _rendered(o.kind, o.name, rendered))
         ],
         compose=[c for c in inventory.compose if c.path in files],
         dockerfiles=[d for d in inventory.dockerfiles if d.path in files],

@@ -61,3 +61,18 @@ def test_a_ko_build_reference_is_not_an_image_tag(tmp_path: Path) -> None:
     (tmp_path / "deployment.yaml").write_text(text)
     assert "ko://" in text
     assert not [f for f in config_findings(tmp_path) if f.rule.id.startswith("K8S-IMAGE")]
+
+
+def test_an_overlay_s_tag_pins_its_own_build_only(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "deployment.yaml").write_text(_DEPLOYMENT)
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [deployment.yaml]\n")
+    for env, images in (
+        ("dev", "images: [{name: registry.example/dns-sync, newTag: v1}]"),
+        ("prod", ""),
+    ):
+        (tmp_path / env).mkdir()
+        text = f"resources: [../base]\nnamespace: {env}\n{images}\n"
+        (tmp_path / env / "kustomization.yaml").write_text(text)
+    latest = [f.unit for f in config_findings(tmp_path) if f.rule.id == "K8S-IMAGE-LATEST"]
+    assert latest == ["kustomization:prod"]

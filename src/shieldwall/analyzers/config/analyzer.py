@@ -10,6 +10,7 @@ from shieldwall.analyzers.config.context import ConfigContext
 from shieldwall.analyzers.config.profiles import OPT_IN, with_profile
 from shieldwall.analyzers.config.registry import MODULES, all_rules
 from shieldwall.analyzers.hits import findings_from
+from shieldwall.analyzers.overlays import merge_overlays
 from shieldwall.model import Control, Finding, Rule
 
 ANALYZER = "config"
@@ -46,7 +47,7 @@ class ConfigAnalyzer:
             for control, ids in self._checked(ctx).items():
                 checked[control] |= ids
         return AnalyzerOutput(
-            findings=tuple(findings),
+            findings=tuple(merge_overlays(findings)),
             skipped=(*inventory.skipped, *target.units.skipped),
             checked={control: frozenset(ids) for control, ids in checked.items()},
             gateways=tuple(gateways),

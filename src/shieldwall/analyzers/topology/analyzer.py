@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from shieldwall.analyzers.base import AnalyzerOutput, ScanTarget
 from shieldwall.analyzers.hits import RuleModule, findings_from
+from shieldwall.analyzers.overlays import merge_overlays
 from shieldwall.analyzers.topology import findings as rule_module
 from shieldwall.analyzers.topology.findings import ANALYZER, RULES, check
 from shieldwall.analyzers.topology.graph import build
@@ -62,7 +63,7 @@ def map_units(
             if f.fingerprint not in seen:
                 seen.add(f.fingerprint)
                 findings.append(f)
-    return merge_maps(maps), findings, topos
+    return merge_maps(maps), merge_overlays(findings), topos
 
 
 def merge_maps(maps: Sequence[tuple[str, ServiceMap]]) -> ServiceMap:
