@@ -8,11 +8,15 @@ import json
 
 import pytest
 
+from shieldwall.runtime.config import WatchConfig
+from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.detect import gate
 from shieldwall.runtime.detect.decode import MAX_LEN, OVERLAP, WINDOW
 from shieldwall.runtime.detect.payload import PayloadDetector
+from shieldwall.runtime.engine import Engine
 from shieldwall.runtime.events import HttpEvent
 from shieldwall.runtime.sources.json_logs import parse_modsecurity_json
+from shieldwall.runtime.store import DecisionStore
 from tests.runtime.payloads import payload_kinds
 
 _PAYLOADS = {
@@ -112,3 +116,27 @@ def test_without_the_gate_the_windows_find_the_same(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(gate._AUTOMATON, "db", None)  # every expression runs as written
     for kind, payload in _PAYLOADS.items():
         assert kind in _kinds_in("query", _pad("letters", 20000) + payload)
+
+
+def _oversized_posts(engine: Engine, count: int) -> list[Decision]:
+    form = (("content-type", "application/x-www-form-urlencoded"),)
+    body = "note=" + _pad("words", MAX_LEN + 100)
+    made: list[Decision] = []
+    for n in range(count):
+        event = HttpEvent(
+            1_700_000_000.0 + n, "203.0.113.7", "POST", "/notes", "", 200, "Mozilla/5.0",
+            body=body, headers=form,
+        )  # fmt: skip
+        made += [o for o in engine.http(event, f"t.log:{n}") if isinstance(o, Decision)]
+    return made
+
+
+def test_one_oversized_value_is_counted_but_bans_no_one() -> None:
+    engine = Engine(WatchConfig(), DecisionStore())
+    assert _oversized_posts(engine, 1) == []
+    assert engine.stats.detections["oversized"] == 1
+
+
+def test_oversized_values_again_and_again_count_as_repeated_payloads() -> None:
+    made = _oversized_posts(Engine(WatchConfig(), DecisionStore()), 3)
+    assert [d.scenario for d in made] == ["http-payload-repeat"]
