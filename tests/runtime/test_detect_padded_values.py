@@ -140,3 +140,15 @@ def test_one_oversized_value_is_counted_but_bans_no_one() -> None:
 def test_oversized_values_again_and_again_count_as_repeated_payloads() -> None:
     made = _oversized_posts(Engine(WatchConfig(), DecisionStore()), 3)
     assert [d.scenario for d in made] == ["http-payload-repeat"]
+
+
+def test_a_payload_after_padding_in_a_multipart_field_is_found() -> None:
+    boundary = "----form" + "7" * 8
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
+        + _pad("words", 20000)
+        + _PAYLOADS["xss"]
+        + f"\r\n--{boundary}--\r\n"
+    )
+    form = (("content-type", f"multipart/form-data; boundary={boundary}"),)
+    assert "xss" in payload_kinds(method="POST", body=body, headers=form)
