@@ -5,7 +5,7 @@ more sizes and paranoia levels. A shape whose time grows faster than its size is
 denial of service: each probe runs in a child process killed after --timeout seconds.
 
 Run:  PYTHONPATH=src .venv/bin/python bench/watch_hostile.py [--size 8192] [--paranoia 1,4]
-      [--shape '{{' --shape '${' ...] [--budget 55]
+      [--shape '{{' --shape '${' ...] [--budget 55] [--no-gate]
 Prints one line per shape: CPU seconds at each size and level ("killed" past the timeout).
 """
 
@@ -78,9 +78,12 @@ _PROBE = """
 import sys, time
 sys.path.insert(0, {src!r})
 from urllib.parse import quote
+from shieldwall.runtime.detect import gate
 from shieldwall.runtime.detect.payload import PayloadDetector
 from shieldwall.runtime.events import HttpEvent
 piece, size, paranoia = {piece!r}, {size}, {paranoia}
+if {no_gate}:  # as without hyperscan: every expression runs as written
+    gate._AUTOMATON.db = None
 value = (piece * (size // len(piece) + 1))[:size]
 url = quote(value, safe="")
 event = HttpEvent(
@@ -95,8 +98,12 @@ print(time.process_time() - cpu, ",".join(sorted(h.rule for h in hits)) or "-")
 """
 
 
-def probe(piece: str, size: int, paranoia: int, timeout: float) -> tuple[str, str]:
-    code = _PROBE.format(src=str(REPO / "src"), piece=piece, size=size, paranoia=paranoia)
+def probe(
+    piece: str, size: int, paranoia: int, timeout: float, no_gate: bool = False
+) -> tuple[str, str]:
+    code = _PROBE.format(
+        src=str(REPO / "src"), piece=piece, size=size, paranoia=paranoia, no_gate=no_gate
+    )
     try:
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
@@ -116,6 +123,7 @@ def main() -> int:
     parser.add_argument("--shape", action="append", help="a piece to repeat (default: all)")
     parser.add_argument("--timeout", type=float, default=9.0, help="seconds a probe may take")
     parser.add_argument("--budget", type=float, default=55.0, help="seconds for the whole run")
+    parser.add_argument("--no-gate", action="store_true", help="as without hyperscan")
     args = parser.parse_args()
     sizes = args.size or [8192]
     levels = [int(p) for p in args.paranoia.split(",")]
@@ -133,7 +141,7 @@ def main() -> int:
         cells, rules = [], set()
         for size in sizes:
             for level in levels:
-                seconds, found = probe(piece, size, level, args.timeout)
+                seconds, found = probe(piece, size, level, args.timeout, args.no_gate)
                 cells.append(seconds)
                 rules.add(found)
         print(repr(piece), *cells, "|".join(sorted(rules)), sep="\t")

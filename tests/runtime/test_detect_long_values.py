@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from shieldwall.runtime.detect.decode import MAX_LEN
 from shieldwall.runtime.detect.payload import _password_file
 from shieldwall.runtime.detect.signatures import _traversal, _xss
 from tests.runtime.payloads import payload_rules
@@ -46,8 +47,8 @@ def test_a_long_run_of_dots_is_judged_for_traversal_in_linear_time() -> None:
     assert not _traversal("wait... what? and/or....")
 
 
-def test_a_user_agent_is_judged_on_its_first_characters_as_other_values_are() -> None:
-    # 16,384 characters, as a decoded value: an agent with no escape was read whole
+def test_a_user_agent_is_judged_whole_up_to_the_bound_as_other_values_are() -> None:
     assert payload_rules(1, user_agent="a" * 16000 + " sqlmap/1.7") == {"RT-SCANNER"}
-    assert payload_rules(1, user_agent="a" * 16384 + " sqlmap/1.7") == set()
-    assert payload_rules(1, user_agent="a" * 16384 + "%20sqlmap/1.7") == set()
+    assert payload_rules(1, user_agent="a" * 40000 + " sqlmap/1.7") == {"RT-SCANNER"}
+    assert payload_rules(1, user_agent="a" * 40000 + "%20sqlmap/1.7") == {"RT-SCANNER"}
+    assert payload_rules(1, user_agent="a" * MAX_LEN + " sqlmap/1.7") == {"RT-OVERSIZED"}

@@ -12,7 +12,7 @@ import orjson
 from shieldwall.runtime.detect.decode import decode, query_values
 
 MAX_VALUES = 256
-_PART_TEXT = 4096
+_PART_TEXT = 4096  # characters of an uploaded file's content judged (a field: all)
 _BOUNDARY = re.compile(r"boundary=\"?([^\";,\s]+)", re.IGNORECASE)
 _DISPOSITION = re.compile(r"\b(?:name|filename)\s*=\s*\"([^\"]*)\"", re.IGNORECASE)
 # The last parameter of a disposition, to the line's last quote.
@@ -95,7 +95,9 @@ def _multipart_values(body: str, content_type: str) -> list[str] | None:
                 whole = _QUOTED_FILE.search(line) or _QUOTED_NAME.search(line)
                 if whole:
                     values.append(decode(whole.group(1), plus=False))
-        content = content.rstrip("\n")[:_PART_TEXT]
+        content = content.rstrip("\n")
+        if "filename" in head.lower():  # a file's content: its first characters
+            content = content[:_PART_TEXT]
         if content:
             values.append(decode(content, plus=False))
     return values

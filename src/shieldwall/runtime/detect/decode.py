@@ -85,7 +85,16 @@ _LAX_LOW = {0x2E: b".", 0x2F: b"/", 0x1C: b"\\"}
 # `%%32%%66boot.ini` as an escape of its own.
 _DOUBLE_PERCENT = re.compile(r"%%(3[0-9]|[46][1-6])%%(3[0-9]|[46][1-6])")
 _MAX_ROUNDS = 4
-MAX_LEN = 16384  # characters of a value judged (the rest is not read)
+# A value is judged whole up to MAX_LEN characters, the size of the longest line the
+# reader hands on (reader.MAX_LINE): a longer decoded value is judged on its first
+# MAX_LEN characters and flagged as oversized (payload.py), never passed over in
+# silence. The detectors read it in windows of WINDOW characters, each OVERLAP
+# characters into the one before, so a payload of up to OVERLAP characters lies whole
+# in one window wherever it is, and the cost of a value stays linear in its length.
+MAX_LEN = 65536
+WINDOW = 32768
+OVERLAP = 4096
+_RAW_MAX = 16 * MAX_LEN  # characters of a raw value decoded (an escape is 3 to 12 of them)
 
 
 def _overlong(match: re.Match[bytes]) -> bytes:
@@ -122,7 +131,7 @@ def _url_once(text: str) -> str:
 @functools.lru_cache(maxsize=32)  # the same value is decoded again for the fragments
 def decode(text: str, plus: bool = True) -> str:
     """The text an application would finally see, as far as decoding goes."""
-    text = text[:MAX_LEN]
+    text = text[:_RAW_MAX]
     if plus and "+" in text:
         text = text.replace("+", " ")
     for round_ in range(_MAX_ROUNDS):

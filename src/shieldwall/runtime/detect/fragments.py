@@ -205,7 +205,13 @@ def fragments_at(level: int) -> tuple[Fragment, ...]:
 
 
 def request_values(event: HttpEvent) -> Iterator[tuple[str, str]]:
-    """Each part of a request a fragment may read, decoded: (field, value)."""
+    """Each part of a request a fragment may read, decoded, on its first MAX_LEN
+    characters (a longer value is flagged by the detectors): (field, value)."""
+    for field, value in _request_values(event):
+        yield field, value[:MAX_LEN]
+
+
+def _request_values(event: HttpEvent) -> Iterator[tuple[str, str]]:
     if event.path:
         yield "path", decode(event.path, plus=False)
     if event.query:
@@ -226,6 +232,6 @@ def request_values(event: HttpEvent) -> Iterator[tuple[str, str]]:
         for value in body_values(event.body, content_type):
             yield "body", value
     if event.user_agent:
-        yield "user_agent", event.user_agent[:MAX_LEN]  # cut as decoded values are
+        yield "user_agent", event.user_agent
     if event.referer:
         yield "referer", decode(event.referer, plus=False)

@@ -12,6 +12,8 @@ import libinjection
 from shieldwall.runtime.detect.body import body_values
 from shieldwall.runtime.detect.decode import (
     MAX_LEN,
+    OVERLAP,
+    WINDOW,
     base64_text,
     decode,
     query_values,
@@ -161,9 +163,18 @@ def _xss(text: str) -> bool:
     return bool(libinjection.is_xss(text)["is_xss"])
 
 
+def _within_bound(text: str, field: str, hits: dict[str, Hit]) -> str:
+    """The first MAX_LEN characters of a value longer than that, flagged as oversized
+    (what lies past the bound is not read: it is never passed over in silence)."""
+    hits.setdefault("oversized", Hit("oversized", "RT-OVERSIZED", field))
+    return text[:MAX_LEN]
+
+
 def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
     """Add the kinds found in one decoded value (first rule per kind), and in the
     text it carries base64-encoded, if any."""
+    if len(text) > MAX_LEN:
+        text = _within_bound(text, field, hits)
     if "base64," in text:  # a data: URI's content (`data:text/html;base64,PHN2Zz4...`)
         for run in _DATA_BASE64.findall(text):
             if (inner := base64_text(decode(run, plus=False))) is not None:
@@ -178,7 +189,19 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
     _scan_value(text, field, hits)
 
 
+def _scan_windows(text: str, field: str, hits: dict[str, Hit]) -> None:
+    """A value longer than WINDOW judged in overlapping windows: a payload of up to
+    OVERLAP characters lies whole in one of them wherever it is, and no detector reads
+    more than WINDOW characters at a time (a window of plain text costs one pass of
+    the gate)."""
+    for start in range(0, len(text) - OVERLAP, WINDOW - OVERLAP):
+        _scan_value(text[start : start + WINDOW], field, hits)
+
+
 def _scan_value(text: str, field: str, hits: dict[str, Hit]) -> None:
+    if len(text) > WINDOW:
+        _scan_windows(text, field, hits)
+        return
     lowered = text.lower()
     plain = _PLAIN.fullmatch(lowered) is not None
     if (
@@ -359,8 +382,10 @@ class PayloadDetector:
             found: dict[str, Hit] = {}
             if field != "user_agent" or "%" in value or "&" in value or "\\" in value:
                 text = decode(value, plus=False)
-            else:  # judged on its first characters, as a decoded value is
-                text = value[:MAX_LEN]
+            else:
+                text = value
+            if len(text) > MAX_LEN:
+                text = _within_bound(text, field, found)
             if field == "referer":  # a referer is a URL: judge its query values
                 url, mark, query = text.partition("?")
                 parts = query_values(query)
@@ -412,7 +437,7 @@ def _command_before_query(referer: str, found: dict[str, Hit]) -> bool:
     return (
         "cmdi" not in found
         and _SHELL_HINT.search(referer) is not None
-        and shell_command(decode(referer).lower())
+        and shell_command(decode(referer)[:MAX_LEN].lower())
     )
 
 
