@@ -45,7 +45,7 @@ from shieldwall.analyzers.secrets.names import (
 )
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 
 GENERIC_PASSWORD = rule(
     id="SECRET-GENERIC-PASSWORD",
@@ -85,6 +85,30 @@ GENERIC_TOKEN = rule(
     cwe=("CWE-798",),
     references=("https://cwe.mitre.org/data/definitions/798.html",),
 )
+
+# The token rule's fields (severity, remediation, CWE) under its own id and words.
+GENERIC_UUID = replace(
+    GENERIC_TOKEN,
+    id="SECRET-GENERIC-UUID",
+    title="UUID used as a secret, token or key",
+    description=(
+        "A random UUID is the value of a key that names a secret, token or key "
+        "(api_key, X-Api-Key, client_secret, subscription key, license key, auth...): many "
+        "services issue their API keys and webhook tokens as UUIDs. A UUID under an "
+        "identifier's name (id, guid, uuid, a project, request, correlation, tenant or "
+        "client id) is not reported, nor a non-random one (00000000-..., 11111111-...). "
+        "Reported at high, values in test code or named as test/mock/example at low."
+    ),
+)
+
+
+def rule_for(kind: str | None, value: str) -> Rule:
+    """The generic rule of a value under a credential's key: a password's, a UUID's
+    (a UUID under a token's or key's name), else a token's."""
+    if kind == "password":
+        return GENERIC_PASSWORD
+    return GENERIC_UUID if values.is_uuid(value) else GENERIC_TOKEN
+
 
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
