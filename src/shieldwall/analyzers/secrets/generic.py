@@ -126,6 +126,7 @@ HINTS: tuple[str, ...] = (
     r"bearer",
     r"(?:access|signing|encryption|master|session|account|app|hmac|shared|crypt)[_.-]?key",
     r"key['\"`\]]?\s*[:=]",
+    r'key"\s+value="',  # `<add key="LicenseKey" value="...">`
     r"nonce",
     r"salt",
     r"\bpw\s*:?=",
@@ -255,6 +256,12 @@ _FLAG_PAIR = re.compile(
     r"""(?P<q>["']?)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?P=q)(?=$|[\s;,)\\])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
+# .NET's `<add key="ApiKey" value="..." />` (appSettings) and `<setting name="X"
+# value="..."/>`: the name in one attribute, the value in the next.
+_XML_KEYED = re.compile(
+    r"""<[\w.:-]{1,40}\s+(?:key|name)="(?P<key>[\w.:-]{1,80})"\s+"""
+    r"""value="(?P<val>[^"<>]{3,200})(?=")"""
+)
 # HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
 # code type, not a value under a key named `code`.
 _HTML_INLINE = frozenset(
@@ -734,6 +741,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_REVERSED, "reversed"))
     if "<" in line:
         patterns.append((_XML, "xml"))
+        if "value=" in line:
+            patterns.append((_XML_KEYED, "xml"))
     if "--" in line:
         patterns.append((_FLAG, "flag"))
         if "=" in line:
