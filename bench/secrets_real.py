@@ -57,6 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from shieldwall.analyzers.secrets.engine import Match  # noqa: E402
+from shieldwall.analyzers.secrets.generic import rule_for  # noqa: E402
 from shieldwall.analyzers.secrets.verdicts import Below, LineVerdicts, Verdict, Where  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "creddata-dev"
@@ -146,7 +147,7 @@ def score(
 
 
 # ---- shieldwall ---------------------------------------------------------------
-GENERIC_RULES = ("SECRET-GENERIC-PASSWORD", "SECRET-GENERIC-TOKEN")
+GENERIC_RULES = ("SECRET-GENERIC-PASSWORD", "SECRET-GENERIC-TOKEN", "SECRET-GENERIC-UUID")
 FIT_PYTHON = REPO / "bench" / ".peers" / "scorer-fit" / "bin" / "python"
 SHIPPED_MODEL = REPO / "src" / "shieldwall" / "analyzers" / "secrets" / "scorer.json"
 
@@ -216,7 +217,7 @@ class _KeptVerdicts(LineVerdicts):
         for v in found:
             x = next(rows) if v.probability is not None else None
             if v.keep:
-                rule = GENERIC_RULES[0] if v.hit.kind == "password" else GENERIC_RULES[1]
+                rule = rule_for(v.hit.kind, v.hit.value).id
                 self.kept.append((rule, v.hit.value, x))
         if next(rows, None) is not None:
             raise AssertionError("the decider was asked about a candidate no verdict gives")

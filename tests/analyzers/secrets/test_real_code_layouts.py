@@ -213,3 +213,21 @@ def test_the_key_given_to_a_keyed_hash_or_a_token_signer_is_a_credential() -> No
 def test_a_keyed_hash_given_a_variable_holds_no_literal() -> None:
     text = "const h = crypto.createHmac('sha256', process.env.HMAC_KEY).update(d)\n"
     assert _found(text, "lib/insecurity.ts") == []
+
+
+def test_an_app_setting_named_for_a_credential_is_read_from_its_value_attribute() -> None:
+    first, second, third = _value(41, 32), _value(42, 14), _value(43, 32)
+    text = (
+        "<appSettings>\n"
+        f'  <add key="StripeApiKey" value="{first}" />\n'
+        f'  <add key="SmtpPassword" value="{second}" />\n'
+        f'  <add key="ClientId" value="{third}" />\n'
+        '  <add key="ApiKey" value="$(API_KEY)" />\n'
+        "</appSettings>\n"
+    )
+    assert _found(text, "Web.config") == [(first, 2), (second, 3)]
+
+
+def test_a_login_module_option_about_passwords_is_not_a_password() -> None:
+    text = '<module-option name="password-stacking" value="useFirstPass"/>\n'
+    assert _found(text, "standalone.xml") == []

@@ -22,6 +22,7 @@ from shieldwall.analyzers.secrets import history, prefilter
 from shieldwall.analyzers.secrets.engine import (
     GENERIC_PASSWORD,
     GENERIC_TOKEN,
+    GENERIC_UUID,
     Match,
     default_detector,
 )
@@ -329,7 +330,7 @@ class SecretsAnalyzer:
     def _hit(self, s: _Seen) -> Hit:
         m = s.match
         provider = PROVIDER_OF.get(m.rule.id, "")
-        generic = m.rule in (GENERIC_PASSWORD, GENERIC_TOKEN)
+        generic = m.rule in (GENERIC_PASSWORD, GENERIC_TOKEN, GENERIC_UUID)
         shown = preview(m.secret, provider_format=not generic, password=is_password(m.rule.id))
         parts = [f"value {shown}"]  # the title, shown beside the message, says what it is
         if m.rule == BUILD_ARG_IN_ENV:  # no value in the file: the build gives it

@@ -24,7 +24,12 @@ from shieldwall.analyzers.secrets import (
 from shieldwall.analyzers.secrets.buildargs import BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
 from shieldwall.analyzers.secrets.checks import armour_body
-from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN
+from shieldwall.analyzers.secrets.generic import (
+    GENERIC_PASSWORD,
+    GENERIC_TOKEN,
+    GENERIC_UUID,
+    rule_for,
+)
 from shieldwall.analyzers.secrets.names import credential_kind
 from shieldwall.analyzers.secrets.prefilter import Prefilter, build
 from shieldwall.analyzers.secrets.rules import known
@@ -33,7 +38,14 @@ from shieldwall.analyzers.secrets.syntax import Syntax, syntax_for
 from shieldwall.analyzers.secrets.verdicts import LineVerdicts
 from shieldwall.model import Rule, Severity
 
-__all__ = ["GENERIC_PASSWORD", "GENERIC_TOKEN", "Detector", "Match", "default_detector"]
+__all__ = [
+    "GENERIC_PASSWORD",
+    "GENERIC_TOKEN",
+    "GENERIC_UUID",
+    "Detector",
+    "Match",
+    "default_detector",
+]
 _GENERIC = -1
 _END = operator.itemgetter(1)  # a hint's (index, end offset): by its end
 # Whole-file searches run only where the prefilter saw what each needs: a seed
@@ -364,7 +376,7 @@ class Detector:
                 if not verdict.keep:
                     continue
                 hit = verdict.hit
-                rule = GENERIC_PASSWORD if hit.kind == "password" else GENERIC_TOKEN
+                rule = rule_for(hit.kind, hit.value)
                 at = i + hit.line_offset
                 out.append(Match(rule, hit.value, at, at, verdict.severity, f"key {hit.key}"))
         return out
@@ -379,7 +391,7 @@ def _sql_rows(data: bytes) -> list[Match]:
     """Credentials in INSERT rows whose column names one (see sqlrows.py)."""
     return [
         Match(
-            GENERIC_PASSWORD if credential_kind(column) == "password" else GENERIC_TOKEN,
+            rule_for(credential_kind(column), value),
             value,
             line,
             line,
@@ -424,8 +436,7 @@ def _secret_file(data: bytes, path: str) -> list[Match]:
     if got is None:
         return []
     kind = credential_kind(path.rsplit("/", 1)[-1].removesuffix(".txt"))
-    rule = GENERIC_PASSWORD if kind == "password" else GENERIC_TOKEN
-    return [Match(rule, got[0], 1, 1, got[1], "a secret file's value")]
+    return [Match(rule_for(kind, got[0]), got[0], 1, 1, got[1], "a secret file's value")]
 
 
 def _form_inputs(data: bytes, path: str) -> list[Match]:

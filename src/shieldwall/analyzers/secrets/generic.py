@@ -45,7 +45,7 @@ from shieldwall.analyzers.secrets.names import (
 )
 from shieldwall.analyzers.secrets.spec import AFTER_LEAK, ANALYZER, APPLIES
 from shieldwall.analyzers.secrets.syntax import CONFIG, Syntax
-from shieldwall.model import Control, Severity
+from shieldwall.model import Control, Rule, Severity
 
 GENERIC_PASSWORD = rule(
     id="SECRET-GENERIC-PASSWORD",
@@ -86,6 +86,30 @@ GENERIC_TOKEN = rule(
     references=("https://cwe.mitre.org/data/definitions/798.html",),
 )
 
+# The token rule's fields (severity, remediation, CWE) under its own id and words.
+GENERIC_UUID = replace(
+    GENERIC_TOKEN,
+    id="SECRET-GENERIC-UUID",
+    title="UUID used as a secret, token or key",
+    description=(
+        "A random UUID is the value of a key that names a secret, token or key "
+        "(api_key, X-Api-Key, client_secret, subscription key, license key, auth...): many "
+        "services issue their API keys and webhook tokens as UUIDs. A UUID under an "
+        "identifier's name (id, guid, uuid, a project, request, correlation, tenant or "
+        "client id) is not reported, nor a non-random one (00000000-..., 11111111-...). "
+        "Reported at high, values in test code or named as test/mock/example at low."
+    ),
+)
+
+
+def rule_for(kind: str | None, value: str) -> Rule:
+    """The generic rule of a value under a credential's key: a password's, a UUID's
+    (a UUID under a token's or key's name), else a token's."""
+    if kind == "password":
+        return GENERIC_PASSWORD
+    return GENERIC_UUID if values.is_uuid(value) else GENERIC_TOKEN
+
+
 # Prefilter: every generic match contains one of these (any case).
 HINTS: tuple[str, ...] = (
     r"passw(?:or)?d",
@@ -102,6 +126,7 @@ HINTS: tuple[str, ...] = (
     r"bearer",
     r"(?:access|signing|encryption|master|session|account|app|hmac|shared|crypt)[_.-]?key",
     r"key['\"`\]]?\s*[:=]",
+    r'key"\s+value="',  # `<add key="LicenseKey" value="...">`
     r"nonce",
     r"salt",
     r"\bpw\s*:?=",
@@ -231,6 +256,12 @@ _FLAG_PAIR = re.compile(
     r"""(?P<q>["']?)(?P<val>[^\s"'&;,<>()`$\\{}|]{3,200}+)(?P=q)(?=$|[\s;,)\\])"""
 )
 _XML = re.compile(r"<(?P<key>[\w.:-]{1,60})>(?P<val>[^<>\s][^<>]{2,200})</(?P=key)>")
+# .NET's `<add key="ApiKey" value="..." />` (appSettings) and `<setting name="X"
+# value="..."/>`: the name in one attribute, the value in the next.
+_XML_KEYED = re.compile(
+    r"""<[\w.:-]{1,40}\s+(?:key|name)="(?P<key>[\w.:-]{1,80})"\s+"""
+    r"""value="(?P<val>[^"<>]{3,200})(?=")"""
+)
 # HTML's inline elements: `<code>client_secret</code>` in a page is a word set in
 # code type, not a value under a key named `code`.
 _HTML_INLINE = frozenset(
@@ -710,6 +741,8 @@ def _assigned(line: str, syntax: Syntax, got: _Collect) -> Iterator[GenericHit]:
         patterns.append((_REVERSED, "reversed"))
     if "<" in line:
         patterns.append((_XML, "xml"))
+        if "value=" in line:
+            patterns.append((_XML_KEYED, "xml"))
     if "--" in line:
         patterns.append((_FLAG, "flag"))
         if "=" in line:

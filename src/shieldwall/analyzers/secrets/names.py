@@ -90,6 +90,7 @@ _NOT_SECRET_SUFFIX = frozenset(
         "expires",
         "expiration",
         "timeout",
+        "stacking",  # JAAS's `password-stacking` login-module option (`useFirstPass`)
         "length",
         "len",
         "min",

@@ -9,13 +9,13 @@ from dataclasses import replace
 
 from shieldwall.analyzers.secrets.buildargs import BUILD_ARG_IN_ENV
 from shieldwall.analyzers.secrets.catalog import SPECS
-from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN
+from shieldwall.analyzers.secrets.generic import GENERIC_PASSWORD, GENERIC_TOKEN, GENERIC_UUID
 from shieldwall.analyzers.secrets.spec import ANALYZER
 from shieldwall.model import Rule, Severity
 
 __all__ = ["ANALYZER", "BUILD_ARG_IN_ENV", "PROVIDER_OF", "all_rules", "at_severity", "known"]
 
-_RULES = (*(s.rule for s in SPECS), GENERIC_PASSWORD, GENERIC_TOKEN, BUILD_ARG_IN_ENV)
+_RULES = (*(s.rule for s in SPECS), GENERIC_PASSWORD, GENERIC_TOKEN, GENERIC_UUID, BUILD_ARG_IN_ENV)
 _IDS = frozenset(r.id for r in _RULES)
 
 
