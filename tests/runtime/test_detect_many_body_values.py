@@ -8,7 +8,12 @@ import json
 
 import pytest
 
+from shieldwall.runtime.config import WatchConfig
+from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.detect.body import MAX_BODY_CHARS, read_body
+from shieldwall.runtime.engine import Engine
+from shieldwall.runtime.events import HttpEvent
+from shieldwall.runtime.store import DecisionStore
 from tests.runtime.payloads import payload_kinds
 
 _PAYLOADS = {
@@ -107,3 +112,28 @@ def test_a_payload_after_the_bound_is_not_read_but_the_body_is_flagged() -> None
 def test_a_payload_before_the_bound_is_still_found_in_a_cut_body() -> None:
     values = [_PAYLOADS["sqli"]] + [f"{n:x}" for n in range(MAX_BODY_CHARS)]
     assert _kinds("application/json", json.dumps(values)) == {"sqli", "oversized"}
+
+
+def test_a_cut_body_is_counted_in_the_stats_and_bans_no_one_alone() -> None:
+    engine = Engine(WatchConfig(), DecisionStore())
+    event = HttpEvent(
+        1_700_000_000.0, "203.0.113.7", "POST", "/api", "", 200, "Mozilla/5.0",
+        body=_tiny_values(MAX_BODY_CHARS), headers=(("content-type", "application/json"),),
+    )  # fmt: skip
+    made = [o for o in engine.http(event, "t.log:1") if isinstance(o, Decision)]
+    assert made == []
+    assert engine.stats.detections["oversized"] == 1
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=b0undary", "text/xml"])
+def test_many_multipart_or_xml_values_past_the_bound_are_flagged(content_type: str) -> None:
+    count = MAX_BODY_CHARS // 8
+    if "xml" in content_type:
+        body = "<r>" + "".join(f"<f>{n:x}</f>" for n in range(count)) + "</r>"
+    else:
+        body = "".join(
+            f'--b0undary\r\nContent-Disposition: form-data; name="f"\r\n\r\n{n:x}\r\n'
+            for n in range(count)
+        )
+    assert read_body(body, content_type).cut
+    assert _kinds(content_type, body) == {"oversized"}
