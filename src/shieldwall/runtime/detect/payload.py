@@ -4,12 +4,12 @@ signatures for the rest, on every part of the request the log has, decoded."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libinjection
 
-from shieldwall.runtime.detect.body import body_values
+from shieldwall.runtime.detect.body import Body, read_body
 from shieldwall.runtime.detect.decode import (
     MAX_LEN,
     OVERLAP,
@@ -182,11 +182,20 @@ def _scan_text(text: str, field: str, hits: dict[str, Hit]) -> None:
     if len(text) >= 12 and (carried := base64_text(text)) is not None:
         # judged as a body without a type would be: JSON (`{"return": "/cart"}`) by its
         # values, a form by its fields, text whole
-        for value in body_values(carried):
-            _scan_value(value, field, hits)
+        _scan_body(read_body(carried), field, hits, _scan_value)
     if "+A" in text and (utf7 := utf7_text(text)) is not None:
         _scan_value(utf7, field, hits)
     _scan_value(text, field, hits)
+
+
+def _scan_body(
+    body: Body, field: str, hits: dict[str, Hit], scan: Callable[[str, str, dict[str, Hit]], None]
+) -> None:
+    """Each value of a body once; a body cut at its bound is flagged as oversized."""
+    if body.cut:
+        hits.setdefault("oversized", Hit("oversized", "RT-OVERSIZED", field))
+    for value in _once(body.values):
+        scan(value, field, hits)
 
 
 def _scan_windows(text: str, field: str, hits: dict[str, Hit]) -> None:
@@ -351,8 +360,7 @@ class PayloadDetector:
                 for hit in self._header("host", value):
                     hits.setdefault(hit.kind, hit)
         if event.body:
-            for value in _once(body_values(event.body, content_type)):
-                _scan_text(value, "body", hits)
+            _scan_body(read_body(event.body, content_type), "body", hits, _scan_text)
             if "cmdi" not in hits and _restricted_upload(event.body):
                 hits["cmdi"] = Hit("cmdi", "RT-UPLOAD", "body")
         for found in (on_agent or _NONE, on_referer or _NONE, on_xff or _NONE):
