@@ -474,6 +474,12 @@ _COPIED_DEFAULTS = frozenset({"keyboard cat"})
 _FINAL = frozenset({"example", "placeholder"})
 
 
+def _random_letters(value: str) -> bool:
+    """Random letters split by separators (`Pw-eleVHzgE_f-dXLiS`, a generated
+    password), not words: the separators alone do not make it a sentence."""
+    return values.looks_random(value) and values.has_random_parts(value)
+
+
 def _rejection(kind: str, value: str) -> str:
     """The first rule that rejects the value, "" when none does (cheap shape tests
     first: most candidates fail them)."""
@@ -499,7 +505,7 @@ def _rejection(kind: str, value: str) -> str:
         return "name"  # `userid:2`: a field and a number, a claim written out
     if _PROSE.match(value) or value.startswith(("\\", "#")):
         return "prose"  # prose, an escape sequence, a comment
-    if _SNAKE_SENTENCE.match(value):
+    if _SNAKE_SENTENCE.match(value) and not _random_letters(value):
         return "prose"  # `if_you_see_this_use_vault`: a sentence written with underscores
     if _LOCAL_LETTER.search(value) or _OID_OR_VERSION.match(value) or _TITLE.match(value):
         return "label"

@@ -134,6 +134,8 @@ def is_marker(value: str) -> bool:
         return False
     parts = _WORD_SPLIT.split(value)
     sentence = len(parts) >= 4 and all(p.isalnum() and p.isascii() for p in parts)
+    if sentence and looks_random(value) and has_random_parts(value):
+        return False  # `Pw-a-mMfyFro_o-OR`: random letters, their short parts no words
     if sentence and sum(p.lower() in _SMALL_WORDS for p in parts) >= 2:
         return True
     words = sum(p.isalpha() and len(p) >= 3 for p in parts)
@@ -323,6 +325,28 @@ def _camel_words(value: str) -> bool:
     parts = [m.group(1) for m in _CAMEL_PART.finditer(value)]
     silent = sum(1 for p in parts if not _VOWELS_Y.intersection(p))
     return silent < 3 or 3 * silent < len(parts)
+
+
+_PART = re.compile(r"[A-Za-z]+")
+# A word's case: lower, upper, or capitalised (`use`, `DB`, `Vault`).
+_WORD_CASE = re.compile(r"^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)$")
+
+
+def has_random_parts(value: str) -> bool:
+    """Parts split by `-`, `_` or digits that are not words: one mixes cases inside
+    (`eleVHzgE`, `EZrbb`), or three or more, a third of them or more, are no word
+    (no vowel, or one or two letters that are no small word: `Xc`, `e`). A generated
+    password (`Pw-` and random letters) splits so; a sentence or an identifier
+    written with separators does not."""
+    parts = _PART.findall(value)
+    if not all(_WORD_CASE.match(p) for p in parts):
+        return True
+    silent = sum(1 for p in parts if _no_word(p.lower()))
+    return silent >= 3 and 3 * silent >= len(parts)
+
+
+def _no_word(part: str) -> bool:
+    return not _VOWELS_Y.intersection(part) or (len(part) <= 2 and part not in _SMALL_WORDS)
 
 
 # A word spelled with digits for letters (`s3Cur3`, `p4ssw0rd`): a chosen password,
