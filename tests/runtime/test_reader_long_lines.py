@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shieldwall.runtime.clients import parse_networks
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import Decision, Detection
 from shieldwall.runtime.engine import Engine, Output
@@ -78,6 +79,16 @@ def test_a_client_ip_header_does_not_name_the_client() -> None:
     out, engine = _read(line + "\n", "modsecurity-json")
     assert [o for o in out if isinstance(o, Detection)] == []
     assert engine.stats.unparsed == 1
+
+
+def test_a_long_line_from_a_trusted_proxy_blames_no_one() -> None:
+    # the client's X-Forwarded-For comes after the request: past the bound
+    engine = Engine(WatchConfig(trusted_proxies=parse_networks([_CLIENT], "t")), DecisionStore())
+    source = LogSource("t.log", engine, PARSERS["nginx"])
+    line = _nginx(_pad(2 * MAX_LINE)) + ' "198.51.100.4"\n'
+    out = source.feed_many(lines(io.BytesIO((line * 3).encode())))
+    assert out == []
+    assert engine.stats.unparsed == 3
 
 
 def test_oversized_lines_again_and_again_ban_their_client() -> None:

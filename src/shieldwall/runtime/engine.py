@@ -226,6 +226,11 @@ class Engine:
                 out.extend(self._decide(scenario, overflow, event, now))
         return out or _NONE
 
+    def names_client(self, event: HttpEvent) -> bool:
+        """Whether the event names its client: not a trusted proxy's address alone (a
+        line cut before its X-Forwarded-For would blame the proxy)."""
+        return bool(event.xff) or not self._proxies or not self._clients.is_proxy(event.remote)
+
     def _path_matches(self, scenario: Scenario, path: str) -> bool:
         """A scenario's path expression on a path; paths repeat, so verdicts are kept."""
         cache = self._paths[scenario.name]

@@ -172,7 +172,7 @@ class LogSource:
         event = None
         if self.parser is not None:
             event = recover(self.parser.name, raw[:MAX_LINE].decode("utf-8", "replace"))
-        if event is None:
+        if event is None or not engine.names_client(event):
             shown = raw[:120].decode("utf-8", "replace")
             engine.stats.unparsed_line(ref, f"(a line longer than {MAX_LINE} bytes) {shown}")
             return _NONE
