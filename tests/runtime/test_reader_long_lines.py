@@ -113,6 +113,16 @@ def test_the_lines_after_a_long_one_are_read_as_usual() -> None:
     assert engine.stats.lines == 2
 
 
+def test_a_long_line_among_the_lines_the_format_is_sniffed_from_is_judged() -> None:
+    engine = Engine(WatchConfig(), DecisionStore())
+    source = LogSource("t.log", engine)
+    text = _nginx(_XSS + _pad(2 * MAX_LINE)) + "\n" + _nginx("a=1") + "\n"
+    out = source.feed_many(lines(io.BytesIO(text.encode()))) + source.flush()
+    assert source.parser is PARSERS["nginx"]
+    assert _kinds(out) == {"xss", "oversized"}
+    assert (engine.stats.lines, engine.stats.unparsed) == (2, 0)
+
+
 def test_replay_blocks_give_the_same_first_part() -> None:
     text = (_nginx(_pad(3 * MAX_LINE)) + "\nshort\n") * 2
     read = list(lines(io.BytesIO(text.encode())))

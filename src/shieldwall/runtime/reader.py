@@ -93,7 +93,8 @@ class LogSource:
         self.engine = engine
         self.parser = parser
         self.lineno = 0
-        self._pending: list[tuple[int, str]] = []
+        # lines held while the format is sniffed: (number, text, first part when cut)
+        self._pending: list[tuple[int, str, bytes]] = []
 
     def feed(self, raw: bytes) -> list[Output]:
         """One line, without its newline: what it gave."""
@@ -140,14 +141,14 @@ class LogSource:
 
     def _held(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
         """A line too long to read, or one while the format is not yet known."""
-        if len(raw) >= MAX_LINE:
-            self.engine.stats.lines += 1
-            return self._cut(self.lineno, raw)
-        text = raw.decode("utf-8", "replace")
-        if text.endswith("\r"):
-            text = text[:-1]
         self.engine.stats.lines += 1
-        self._pending.append((self.lineno, text))
+        if len(raw) >= MAX_LINE:
+            if self.parser is not None:
+                return self._cut(self.lineno, raw)
+            self._pending.append((self.lineno, "", raw[:MAX_LINE]))  # sniffed without it
+        else:
+            text = raw.decode("utf-8", "replace")
+            self._pending.append((self.lineno, text[:-1] if text.endswith("\r") else text, b""))
         if len(self._pending) >= _SNIFF_LINES:
             return self.flush()
         return _NONE
@@ -158,10 +159,10 @@ class LogSource:
         if not pending:
             return []
         if self.parser is None:
-            self.parser = sniff(text for _, text in pending)
+            self.parser = sniff(text for _, text, _ in pending)
         out: list[Output] = []
-        for lineno, text in pending:
-            out.extend(self._one(lineno, text))
+        for lineno, text, cut in pending:
+            out.extend(self._cut(lineno, cut) if cut else self._one(lineno, text))
         return out
 
     def _cut(self, lineno: int, raw: bytes) -> tuple[Output, ...] | list[Output]:
