@@ -14,7 +14,7 @@ from shieldwall.runtime.partition import (
     parse_partitions,
     scenarios_for,
 )
-from shieldwall.runtime.reader import TOO_LONG
+from shieldwall.runtime.reader import MAX_LINE
 from shieldwall.runtime.ship import Batcher
 from shieldwall.runtime.sources.registry import PARSERS
 from shieldwall.runtime.worker import window_of
@@ -53,17 +53,18 @@ def test_only_failed_logins_also_go_to_the_routes_partition() -> None:
 def test_unreadable_lines_go_to_partition_zero() -> None:
     router = Router(WatchConfig(), 4)
     assert router.route(NGINX, b"not a log line") == (0, False)
-    assert router.route(NGINX, TOO_LONG) == (0, False)
+    assert router.route(NGINX, b"x" * MAX_LINE) == (0, False)  # a cut line naming no client
     assert router.route(None, _line("198.18.0.7")) == (0, False)
 
 
 def test_a_batch_keeps_its_log_name_format_line_numbers_and_cut_lines() -> None:
-    payload = encode("logs/access.log", "nginx", [(3, b"a b c"), (9, b""), (10, TOO_LONG)])
+    cut = b"x" * MAX_LINE  # the first part of a longer line
+    payload = encode("logs/access.log", "nginx", [(3, b"a b c"), (9, b""), (10, cut)])
     name, fmt, lines = decode(payload)
     got = list(lines)
     assert (name, fmt) == ("logs/access.log", "nginx")
     assert got[:2] == [(3, b"a b c"), (9, b"")]
-    assert got[2][0] == 10 and got[2][1] is TOO_LONG
+    assert got[2] == (10, cut)
 
 
 def test_the_shipper_sniffs_the_format_and_numbers_every_line() -> None:

@@ -17,7 +17,7 @@ from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.detect.payload import PayloadDetector
 from shieldwall.runtime.engine import Engine, Output
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.reader import _DAMAGED, TOO_LONG, LogSource
+from shieldwall.runtime.reader import _DAMAGED, MAX_LINE, LogSource
 from shieldwall.runtime.replay import replay_streams
 from shieldwall.runtime.sources import text_logs
 from shieldwall.runtime.sources.base import dash, split_request, unescape_nginx
@@ -128,7 +128,7 @@ def _lines(seed: int) -> list[bytes]:
             rng.choice([line.encode(), line.encode() + b"\r", line.encode(), b"", b"  ", b"junk"])
         )
         if rng.random() < 0.02:
-            out.append(TOO_LONG)
+            out.append(b"x" * MAX_LINE)  # the first part of a longer line
     return out
 
 

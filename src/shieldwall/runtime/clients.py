@@ -43,6 +43,10 @@ class ClientResolver:
             return False
         return any(ip in net for net in self._proxies)
 
+    def is_proxy(self, address: str) -> bool:
+        """A trusted proxy's address (`watch.trusted_proxies`)."""
+        return self._trusted(address)
+
     def client(self, remote: str, xff: str) -> str:
         """The address to judge; "" when the log names none that is an IP."""
         if xff and self._trusted(remote):

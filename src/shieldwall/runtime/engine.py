@@ -11,7 +11,7 @@ from shieldwall.runtime.buckets import BucketTable, Overflow
 from shieldwall.runtime.clients import ClientResolver, range_of
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import Decision, Detection, escalated
-from shieldwall.runtime.detect.payload import PayloadDetector
+from shieldwall.runtime.detect.payload import Hit, PayloadDetector
 from shieldwall.runtime.events import AuditEvent, HttpEvent
 from shieldwall.runtime.k8s import AuditWatcher
 from shieldwall.runtime.login_body import Ranks, account_from_body, ranks
@@ -23,6 +23,7 @@ _NONE: tuple[Output, ...] = ()
 SWEEP_EVERY = 65536
 MAX_SAMPLES = 5
 PATH_CACHE = 65536
+_CUT = Hit("oversized", "RT-OVERSIZED", "line")  # a log line longer than the reader's bound
 
 
 @dataclass(slots=True)
@@ -143,7 +144,11 @@ class Engine:
 
     # --- HTTP -----------------------------------------------------------------
 
-    def http(self, event: HttpEvent, ref: str) -> tuple[Output, ...] | list[Output]:
+    def http(
+        self, event: HttpEvent, ref: str, cut: bool = False
+    ) -> tuple[Output, ...] | list[Output]:
+        """One request's detections and decisions; `cut`: read from the first part of a
+        line longer than the reader's bound, flagged as oversized."""
         now = event.time
         stats = self.stats
         if now > stats.last_time:
@@ -157,6 +162,8 @@ class Engine:
             client = self._keys.get(event.remote) or self._clients.key(event.remote)
         out: list[Output] | None = None
         hits = self._payloads.scan(event)
+        if cut and not any(h.kind == "oversized" for h in hits):
+            hits = [*hits, _CUT]
         allowed = self._allowed_client(client) if self._allow_networks else False
         if hits:
             out = []
@@ -218,6 +225,11 @@ class Engine:
                     out = []
                 out.extend(self._decide(scenario, overflow, event, now))
         return out or _NONE
+
+    def names_client(self, event: HttpEvent) -> bool:
+        """Whether the event names its client: not a trusted proxy's address alone (a
+        line cut before its X-Forwarded-For would blame the proxy)."""
+        return bool(event.xff) or not self._proxies or not self._clients.is_proxy(event.remote)
 
     def _path_matches(self, scenario: Scenario, path: str) -> bool:
         """A scenario's path expression on a path; paths repeat, so verdicts are kept."""

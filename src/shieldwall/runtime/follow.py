@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from shieldwall.runtime.reader import MAX_LINE, TOO_LONG
+from shieldwall.runtime.reader import MAX_LINE
 
 _CHUNK = 1 << 20
 
@@ -22,7 +22,7 @@ class FileFollower:
         self._file: BinaryIO | None = None
         self._ino: tuple[int, int] | None = None
         self._buffer = b""
-        self._skipping = False  # inside a line longer than MAX_LINE
+        self._skipping = b""  # the first part of a line longer than MAX_LINE, while inside it
         self.rotations = 0
         self._open(from_start)
 
@@ -54,15 +54,17 @@ class FileFollower:
             self._buffer = parts.pop()
             for part in parts:
                 if self._skipping:
-                    self._skipping = False
-                    out.append(TOO_LONG)
-                elif len(part) > MAX_LINE:
-                    out.append(TOO_LONG)
+                    out.append(self._skipping)
+                    self._skipping = b""
+                elif len(part) >= MAX_LINE:
+                    out.append(part[:MAX_LINE])
                 else:
                     out.append(part)
-            if len(self._buffer) > MAX_LINE:
+            if len(self._buffer) >= MAX_LINE and not self._skipping:
+                self._skipping = self._buffer[:MAX_LINE]
                 self._buffer = b""
-                self._skipping = True
+            elif self._skipping:
+                self._buffer = b""
 
     def read(self) -> list[bytes]:
         if self._file is None:
@@ -76,14 +78,14 @@ class FileFollower:
         if (st.st_dev, st.st_ino) != self._ino:  # renamed: the old file is done
             out.extend(self._drain())
             self.close()
-            self._buffer, self._skipping = b"", False
+            self._buffer, self._skipping = b"", b""
             self.rotations += 1
             self._open(from_start=True)
             if self._file is not None:
                 out.extend(self._drain())
         elif self._file is not None and st.st_size < self._file.tell():  # copytruncate
             self._file.seek(0)
-            self._buffer, self._skipping = b"", False
+            self._buffer, self._skipping = b"", b""
             self.rotations += 1
             out.extend(self._drain())
         return out

@@ -14,9 +14,10 @@ from shieldwall.errors import UsageError
 from shieldwall.runtime.clients import ClientResolver
 from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.reader import TOO_LONG
+from shieldwall.runtime.reader import MAX_LINE
 from shieldwall.runtime.scenarios import Scenario
 from shieldwall.runtime.sources.base import Parser
+from shieldwall.runtime.sources.prefix import recover
 
 ROUTES = "routes"
 DEFAULT_SUBJECT = "shieldwall.lines"
@@ -77,13 +78,16 @@ class Router:
 
     def route(self, parser: Parser | None, raw: bytes) -> tuple[int, bool]:
         """(client partition, also for `routes`)."""
-        if parser is None or raw is TOO_LONG:
+        if parser is None:
             return 0, False
-        text = raw.decode("utf-8", "replace").rstrip("\r")
-        try:
-            event = parser.parse(text) if text.strip() else None
-        except _DAMAGED:
-            event = None
+        if len(raw) >= MAX_LINE:  # the first part of a longer line
+            event: object = recover(parser.name, raw[:MAX_LINE].decode("utf-8", "replace"))
+        else:
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            try:
+                event = parser.parse(text) if text.strip() else None
+            except _DAMAGED:
+                event = None
         if type(event) is not HttpEvent:
             return 0, False  # unparsed lines and audit events: partition 0
         if event.xff and self.config.trusted_proxies:
@@ -120,6 +124,6 @@ def decode(payload: bytes) -> tuple[str, str, Iterator[tuple[int, bytes]]]:
             return
         for entry in body.split(b"\n"):
             number, _, raw = entry.partition(b" ")
-            yield int(number), TOO_LONG if raw == TOO_LONG else raw
+            yield int(number), raw
 
     return source, format_name, lines()

@@ -1,5 +1,7 @@
 """Reading log lines safely: a line is at most MAX_LINE bytes held in memory
-(the rest of a longer one is skipped), then handed to its source's parser."""
+(the rest of a longer one is skipped), then handed to its source's parser. A
+longer line comes as its first MAX_LINE bytes: the request it logged is read from
+them when they name the client (sources/prefix.py), flagged as oversized."""
 
 from __future__ import annotations
 
@@ -10,17 +12,18 @@ from shieldwall.runtime.decisions import Detection
 from shieldwall.runtime.engine import Engine, Output
 from shieldwall.runtime.events import HttpEvent
 from shieldwall.runtime.sources.base import Parser
+from shieldwall.runtime.sources.prefix import recover
 from shieldwall.runtime.sources.registry import sniff
 
-MAX_LINE = 65536
-TOO_LONG = b"\x00too long"  # stands for a line that was cut: never parsed
+MAX_LINE = 65536  # a line of this many bytes or more is the first part of a longer one
 _DAMAGED = (ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError)
 _SNIFF_LINES = 10
 _NONE: tuple[Output, ...] = ()
 
 
 def lines(stream: BinaryIO) -> Iterator[bytes]:
-    """Lines without their newline; a line longer than MAX_LINE comes as TOO_LONG."""
+    """Lines without their newline; a line of MAX_LINE bytes or more comes as its
+    first MAX_LINE bytes (the rest is read and dropped)."""
     readline = stream.readline
     while True:
         line = readline(MAX_LINE)
@@ -29,9 +32,10 @@ def lines(stream: BinaryIO) -> Iterator[bytes]:
         if line.endswith(b"\n"):
             yield line[:-1]
         elif len(line) >= MAX_LINE:
+            first = line
             while line and not line.endswith(b"\n"):
                 line = readline(MAX_LINE)
-            yield TOO_LONG
+            yield first
         else:
             yield line  # the last line, without its newline
 
@@ -45,7 +49,7 @@ def blocks(stream: BinaryIO) -> Iterator[list[bytes]]:
     and MAX_LINE bytes are held."""
     read = stream.read
     rest = b""
-    skipping = False  # inside a line longer than MAX_LINE
+    skipping = b""  # the first part of a line longer than MAX_LINE, while inside it
     while True:
         block = read(BLOCK)
         if not block:
@@ -55,23 +59,23 @@ def blocks(stream: BinaryIO) -> Iterator[list[bytes]]:
             end = block.find(b"\n")
             if end < 0:
                 continue
-            skipping = False
-            head.append(TOO_LONG)
+            head.append(skipping)
+            skipping = b""
             block = block[end + 1 :]
         if rest:
             block = rest + block
         parts = block.split(b"\n")
         rest = parts.pop()
         if parts and max(map(len, parts)) >= MAX_LINE:
-            parts = [line if len(line) < MAX_LINE else TOO_LONG for line in parts]
+            parts = [line if len(line) < MAX_LINE else line[:MAX_LINE] for line in parts]
         yield head + parts if head else parts
         if len(rest) >= MAX_LINE:
+            skipping = rest[:MAX_LINE]
             rest = b""
-            skipping = True
     if skipping:
-        yield [TOO_LONG]
+        yield [skipping]
     elif rest:
-        yield [rest if len(rest) < MAX_LINE else TOO_LONG]
+        yield [rest]
 
 
 def block_lines(stream: BinaryIO) -> Iterator[bytes]:
@@ -89,7 +93,8 @@ class LogSource:
         self.engine = engine
         self.parser = parser
         self.lineno = 0
-        self._pending: list[tuple[int, str]] = []
+        # lines held while the format is sniffed: (number, text, first part when cut)
+        self._pending: list[tuple[int, str, bytes]] = []
 
     def feed(self, raw: bytes) -> list[Output]:
         """One line, without its newline: what it gave."""
@@ -107,7 +112,7 @@ class LogSource:
             for raw in raws:
                 lineno += 1
                 parser = self.parser
-                if parser is None or raw is TOO_LONG:
+                if parser is None or len(raw) >= MAX_LINE:
                     self.lineno = lineno
                     found = self._held(raw)
                 else:
@@ -136,14 +141,14 @@ class LogSource:
 
     def _held(self, raw: bytes) -> tuple[Output, ...] | list[Output]:
         """A line too long to read, or one while the format is not yet known."""
-        if raw is TOO_LONG:
-            self.engine.stats.lines += 1
-            return self._one(self.lineno, "", True)
-        text = raw.decode("utf-8", "replace")
-        if text.endswith("\r"):
-            text = text[:-1]
         self.engine.stats.lines += 1
-        self._pending.append((self.lineno, text))
+        if len(raw) >= MAX_LINE:
+            if self.parser is not None:
+                return self._cut(self.lineno, raw)
+            self._pending.append((self.lineno, "", raw[:MAX_LINE]))  # sniffed without it
+        else:
+            text = raw.decode("utf-8", "replace")
+            self._pending.append((self.lineno, text[:-1] if text.endswith("\r") else text, b""))
         if len(self._pending) >= _SNIFF_LINES:
             return self.flush()
         return _NONE
@@ -154,17 +159,30 @@ class LogSource:
         if not pending:
             return []
         if self.parser is None:
-            self.parser = sniff(text for _, text in pending)
+            self.parser = sniff(text for _, text, _ in pending)
         out: list[Output] = []
-        for lineno, text in pending:
-            out.extend(self._one(lineno, text, False))
+        for lineno, text, cut in pending:
+            out.extend(self._cut(lineno, cut) if cut else self._one(lineno, text))
         return out
 
-    def _one(self, lineno: int, text: str, too_long: bool) -> tuple[Output, ...] | list[Output]:
+    def _cut(self, lineno: int, raw: bytes) -> tuple[Output, ...] | list[Output]:
+        """A line longer than MAX_LINE, from its first MAX_LINE bytes: the request it
+        logged, flagged as oversized, when they name the client; else unparsed."""
         ref = f"{self.name}:{lineno}"
-        if too_long:
-            self.engine.stats.unparsed_line(ref, f"(a line longer than {MAX_LINE} bytes)")
+        engine = self.engine
+        event = None
+        if self.parser is not None:
+            event = recover(self.parser.name, raw[:MAX_LINE].decode("utf-8", "replace"))
+        if event is None or not engine.names_client(event):
+            shown = raw[:120].decode("utf-8", "replace")
+            engine.stats.unparsed_line(ref, f"(a line longer than {MAX_LINE} bytes) {shown}")
             return _NONE
+        if not event.time:  # a time past the bound: the log's clock as it stands
+            event = event._replace(time=engine.stats.last_time)
+        return engine.http(event, ref, cut=True)
+
+    def _one(self, lineno: int, text: str) -> tuple[Output, ...] | list[Output]:
+        ref = f"{self.name}:{lineno}"
         if not text.strip():
             self.engine.stats.lines -= 1  # blank lines are not log lines
             return _NONE

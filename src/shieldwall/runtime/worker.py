@@ -25,7 +25,7 @@ from shieldwall.runtime.config import WatchConfig
 from shieldwall.runtime.decisions import Decision
 from shieldwall.runtime.engine import Engine, Output
 from shieldwall.runtime.partition import ROUTES, decode, scenarios_for
-from shieldwall.runtime.reader import TOO_LONG, LogSource
+from shieldwall.runtime.reader import MAX_LINE, LogSource
 from shieldwall.runtime.ship import Bus, connect, ensure_stream
 from shieldwall.runtime.sources.registry import PARSERS
 from shieldwall.runtime.store import DecisionStore
@@ -94,7 +94,7 @@ class Partition:
 
     def _seed(self, source: LogSource, raw: bytes) -> None:
         """Remember the stored decisions still active at the first line's time."""
-        if source.parser is None or raw is TOO_LONG:
+        if source.parser is None or len(raw) >= MAX_LINE:
             return
         try:
             event = source.parser.parse(raw.decode("utf-8", "replace").rstrip("\r"))
