@@ -310,21 +310,90 @@ _SNAKE_WORDS = re.compile(r"^_*(?:[a-z]+|[A-Z]+)(?:_+(?:[a-z]+|[A-Z]+))+_*$")
 # An identifier of capitalised words (`PathToObjectIdentifiersList`, `MFADevices`,
 # `ServerlessV2PlatformVersions`): a name, not a token.
 _CAMEL_WORDS = re.compile(r"^[a-z]*(?:[A-Z]+[a-z]+|[A-Z]?\d{1,2}(?=[A-Z]))+[A-Z]{0,4}$")
-# A part of such a name: capitals, then the lower-case rest of the word.
-_CAMEL_PART = re.compile(r"[A-Z]*([a-z]+)")
+# The words of such a name: an acronym's plural (`IPs`), an acronym before a version
+# (`IPv4`), a word with its capital, an acronym, a number.
+_CAMEL_WORD = re.compile(
+    r"[A-Z]{2,}s(?![a-z])|[A-Z]{2,}(?=v\d)|v\d+|[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+"
+)
 _VOWELS_Y = frozenset("aeiouy")
+# Consonants that begin English words: a word starting with others (`Xnyk`, `Hsu`)
+# is an abbreviation at best (`Sbom`, `Hmac`).
+_ONSETS = (
+    " bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu sc sch scr sh shr sk sl"
+    " sm sn sp sph spl spr squ st str sv sw th thr tr ts tw wh wr"
+    " "
+)
+# Two consonants that stand for a word in names (`DbContext`, `JsFunction`).
+_TWO_LETTER_ABBREVIATIONS = " db js pg ms ns px tx rx cb fn wc vm qt gl gc dc sh cd cv bg nb "
+_NAME_SMALL_WORDS = _SMALL_WORDS | {"id", "io", "os", "ui", "by", "up", "go"}
+# Abbreviations with no vowel that names spell as words (`XmlHttpRequest`).
+_KNOWN_ABBREVIATIONS = frozenset(
+    {"xml", "http", "html", "sql", "url", "css", "dns", "tcp", "udp", "ssh", "ssl", "tls"}
+    | {"jwt", "rpc", "grpc", "cfg", "ctx", "msg", "mgr", "cmd", "pkg", "src", "dst", "btn"}
+    | {"img", "svg", "pdf", "csv", "std", "str", "fmt", "cnt", "pwd", "crt", "mfa", "smtp"}
+)
+# Consonants that end English words (`Sixd`, `Baalkz` end otherwise).
+_CODAS = (
+    " ch ck ct ds ft gh ght gs ks ld lds ll lls lm ls lt mb ml mp mps ms nch nd nds ng ngs"
+    " nk nks ns nt nts ps pt rch rd rds rk rks rl rm rn rns rs rst rt rts sh sk sp ss st sts"
+    " th ths ff nn tch ts tt wn wns ws wl xt"
+    " "
+)
+_CONSONANTS_6 = re.compile(r"[^aeiouy]{6}")
+_TRAILING_CONSONANTS = re.compile(r"[^aeiouy]*$")
+_CONSONANTS = re.compile(r"[^aeiouy]")
+_LEADING_CONSONANTS = re.compile(r"[^aeiouy]*")
 
 
 def _camel_words(value: str) -> bool:
     """A name of capitalised words: the camel shape, and words one can say. Random
-    letters in both cases (`lIqHZeSrxBqBHxuL...`, a generated signing key) take the
-    same shape, and often three or more of their parts, a third of them or more,
-    have no vowel (`Srx`, `Wxm`); a name's words have one (`Http`, `Xml` are few)."""
-    if not _CAMEL_WORDS.match(value):
+    letters in both cases (`mFSeAEAJd9LH`, a generated token) take the same shape;
+    their parts are noise (no vowel, six consonants in a row, a long run of
+    capitals), abbreviations (a word that starts with consonants no English word
+    starts with, two letters) or acronyms. A name has no noise, few abbreviations
+    and one acronym (two in a long name); two numbers make a value random."""
+    if not _CAMEL_WORDS.match(value) or len(re.findall(r"\d+", value)) >= 2:
         return False
-    parts = [m.group(1) for m in _CAMEL_PART.finditer(value)]
-    silent = sum(1 for p in parts if not _VOWELS_Y.intersection(p))
-    return silent < 3 or 3 * silent < len(parts)
+    kinds = [_camel_part(p, i == 0) for i, p in enumerate(_CAMEL_WORD.findall(value))]
+    return (
+        "noise" not in kinds
+        and kinds.count("abbreviation") <= max(1, len(kinds) // 4)
+        and kinds.count("acronym") <= (1 if len(kinds) < 5 else 2)
+    )
+
+
+def _camel_part(part: str, first: bool) -> str:
+    """`word`, `abbreviation`, `acronym` or `noise`: what one part of a camel name is."""
+    low = part.lower()
+    if (
+        part.isdigit()
+        or low in _NAME_SMALL_WORDS
+        or low in _KNOWN_ABBREVIATIONS
+        or (low[0] == "v" and low[1:].isdigit())
+    ):
+        return "word"
+    if part.isupper():
+        return "acronym" if len(part) <= 5 else "noise"
+    if not _VOWELS_Y.intersection(low):
+        if len(low) > 4 or (len(low) == 2 and f" {low} " not in _TWO_LETTER_ABBREVIATIONS):
+            return "noise"
+        return "abbreviation"
+    if _CONSONANTS_6.search(low):
+        return "noise"
+    onset = _LEADING_CONSONANTS.match(low)
+    coda = _TRAILING_CONSONANTS.search(low)
+    defects = sum(
+        (
+            bool(onset and len(onset.group(0)) >= 2 and f" {onset.group(0)} " not in _ONSETS),
+            bool(coda and len(coda.group(0)) >= 2 and f" {coda.group(0)} " not in _CODAS),
+            len(low) >= 3 and not _CONSONANTS.search(low),  # `Iay`: no consonant
+        )
+    )
+    if defects >= 2:
+        return "noise"
+    if defects or (len(low) == 2 and not first):
+        return "abbreviation"
+    return "word"
 
 
 _PART = re.compile(r"[A-Za-z]+")
