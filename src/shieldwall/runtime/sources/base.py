@@ -67,3 +67,11 @@ def int_or(value: object, default: int = 0) -> int:
 def text(value: object) -> str:
     """A JSON field as text: absent, null and non-strings become ""."""
     return value if isinstance(value, str) else ""
+
+
+def strip_port(address: str) -> str:
+    """The host of `host:port`, `[v6]:port` or a bare address (an IPv6 address has
+    several colons and keeps them)."""
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    return address.partition(":")[0] if address.count(":") == 1 else address

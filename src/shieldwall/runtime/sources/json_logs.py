@@ -7,7 +7,14 @@ from typing import Any
 import orjson
 
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.sources.base import dash, int_or, split_request, split_target, text
+from shieldwall.runtime.sources.base import (
+    dash,
+    int_or,
+    split_request,
+    split_target,
+    strip_port,
+    text,
+)
 from shieldwall.runtime.sources.timefmt import TimeCache, parse_ctime, parse_iso
 
 _iso_time = TimeCache(parse_iso)
@@ -45,18 +52,12 @@ def parse_nginx_json(line: str) -> HttpEvent | None:
     )
 
 
-def _address(value: str) -> str:
-    if value.startswith("["):
-        return value[1:].partition("]")[0]
-    return value.partition(":")[0] if value.count(":") == 1 else value
-
-
 def parse_envoy_json(line: str) -> HttpEvent | None:
     data = load_object(line)
     if data is None or "start_time" not in data or "response_code" not in data:
         return None
     xff = dash(text(data.get("x_forwarded_for")))
-    remote = _address(text(data.get("downstream_remote_address")))
+    remote = strip_port(text(data.get("downstream_remote_address")))
     if not remote:
         remote = xff.rpartition(",")[2].strip() or "-"
     path, query = split_target(text(data.get("path")))

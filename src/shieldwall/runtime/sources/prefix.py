@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import orjson
 
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.sources.base import split_request, split_target, unescape_nginx
+from shieldwall.runtime.sources.base import split_request, split_target, strip_port, unescape_nginx
 from shieldwall.runtime.sources.timefmt import parse_clf, parse_ctime, parse_iso
 
 Recover = Callable[[str], HttpEvent | None]
@@ -93,12 +93,6 @@ def _json_key(line: str, key: str, end: int = -1) -> str | None:
     return decoded if isinstance(decoded, str) else None
 
 
-def _address(value: str) -> str:
-    if value.startswith("["):
-        return value[1:].partition("]")[0]
-    return value.partition(":")[0] if value.count(":") == 1 else value
-
-
 @dataclass(frozen=True, slots=True)
 class _JsonKeys:
     """Where a flat JSON format keeps the fields read from a first part."""
@@ -109,7 +103,7 @@ class _JsonKeys:
     target: str
 
     def __call__(self, line: str) -> HttpEvent | None:
-        remote = _address(_json_key(line, self.address) or "")
+        remote = strip_port(_json_key(line, self.address) or "")
         if not remote:
             return None
         when = next((t for k in self.times if (t := _json_key(line, k))), "")

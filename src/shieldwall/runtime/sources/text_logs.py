@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from shieldwall.runtime.events import HttpEvent
-from shieldwall.runtime.sources.base import dash, split_request, split_target, unescape_nginx
+from shieldwall.runtime.sources.base import (
+    dash,
+    split_request,
+    split_target,
+    strip_port,
+    unescape_nginx,
+)
 from shieldwall.runtime.sources.timefmt import TimeCache, parse_clf, parse_iso
 
 # $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
@@ -102,14 +108,6 @@ _ENVOY = re.compile(r'\[([^\]]+)\] "(\S+) (\S*) ([^"]*)" (\d{3}|0) (.*)')
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
 
-def _strip_port(address: str) -> str:
-    if address.startswith("["):
-        return address[1:].partition("]")[0]
-    if address.count(":") == 1:
-        return address.partition(":")[0]
-    return address
-
-
 def parse_envoy(line: str) -> HttpEvent | None:
     match = _ENVOY.fullmatch(line)
     if match is None:
@@ -122,7 +120,7 @@ def parse_envoy(line: str) -> HttpEvent | None:
     xff, agent, _request_id, authority, _upstream = (v for _, v in tokens[last_quoted - 4 :][:5])
     tail = [v for _, v in tokens[last_quoted + 1 :]]
     if len(tail) >= 4 and tail[3] != "-":
-        remote = _strip_port(tail[3])  # DOWNSTREAM_REMOTE_ADDRESS (istio)
+        remote = strip_port(tail[3])  # DOWNSTREAM_REMOTE_ADDRESS (istio)
     else:  # Envoy appended its peer to X-Forwarded-For
         remote = dash(xff).rpartition(",")[2].strip() or "-"
     path, query = split_target(target)
